@@ -1,0 +1,82 @@
+/**
+ * The audit trail's records: who changed what, when, and how (never a secret value).
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+/**
+ * Every kind of change the audit trail records.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const AuditAction = Schema.Literal(
+  "directory.bootstrap",
+  "user.create",
+  "user.modify",
+  "user.delete",
+  "user.enable",
+  "user.disable",
+  "user.password",
+  "group.create",
+  "group.rename",
+  "group.delete",
+  "group.members"
+)
+
+/**
+ * A kind of change.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type AuditAction = typeof AuditAction.Type
+
+/**
+ * One recorded change. `changes` maps each changed field to its new value (passwords as `"changed"`).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export class AuditEntry extends Schema.Class<AuditEntry>("AuditEntry")({
+  id: Schema.Int,
+  at: Schema.Date,
+  actor: Schema.String,
+  action: AuditAction,
+  targetType: Schema.Literal("user", "group", "directory"),
+  target: Schema.String,
+  changes: Schema.Record({ key: Schema.String, value: Schema.Unknown })
+}) {}
+
+/**
+ * An audit entry before the store numbers it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type NewAuditEntry = Omit<AuditEntry, "id">
+
+/**
+ * Which audit entries to list: any of actor, target, action and a time window; newest first.
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export const AuditQuery = Schema.Struct({
+  actor: Schema.optional(Schema.String),
+  target: Schema.optional(Schema.String),
+  action: Schema.optional(AuditAction),
+  since: Schema.optional(Schema.Date),
+  until: Schema.optional(Schema.Date),
+  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 1000))),
+  offset: Schema.optional(Schema.NonNegativeInt)
+})
+
+/**
+ * The input of `Audit.list`, as callers write it.
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export type AuditQuery = typeof AuditQuery.Encoded

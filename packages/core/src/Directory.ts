@@ -1,0 +1,186 @@
+/**
+ * The storage port: transactions over users, groups, memberships, the GID ledger and the audit trail.
+ *
+ * The services hold every rule; a store only reads and writes. Each operation of a service runs in one
+ * `write` (or `read`) transaction, so an SQL store can make it atomic and lock the rows a rule depends on.
+ *
+ * @since 0.1.0
+ */
+import type { Effect, Option } from "effect"
+import { Context } from "effect"
+import type { AuditAction, AuditEntry, NewAuditEntry } from "./AuditEntry.js"
+import type { EmailTaken, GidTaken, GroupNameTaken, StorageError, UsernameTaken } from "./Errors.js"
+import type { GroupSort } from "./Group.js"
+import type { GroupName, Username } from "./Names.js"
+import type { ListQuery } from "./Page.js"
+import type { PasswordHash } from "./Password.js"
+import type { UserSort } from "./User.js"
+
+/**
+ * A user as stored: the record's fields and its password hash, without its memberships.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface UserRow {
+  readonly username: Username
+  readonly firstName: string
+  readonly lastName: string
+  readonly email: string | null
+  readonly enabled: boolean
+  readonly system: boolean
+  readonly passwordHash: PasswordHash | null
+  readonly createdAt: Date
+  readonly updatedAt: Date
+  readonly version: number
+}
+
+/**
+ * A stored user with the names of its groups, sorted.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface UserRecord extends UserRow {
+  readonly groups: ReadonlyArray<GroupName>
+}
+
+/**
+ * A group as stored, without its members.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GroupRow {
+  readonly name: GroupName
+  readonly gid: number
+  readonly createdAt: Date
+  readonly updatedAt: Date
+  readonly version: number
+}
+
+/**
+ * A stored group with the usernames of its members, sorted.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GroupRecord extends GroupRow {
+  readonly members: ReadonlyArray<Username>
+}
+
+/**
+ * Whether a read should also lock the row until the transaction ends (`SELECT … FOR UPDATE`).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ReadOptions {
+  readonly forUpdate?: boolean
+}
+
+/**
+ * The audit filter as the store receives it: every default applied.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface AuditFilter {
+  readonly actor?: string | undefined
+  readonly target?: string | undefined
+  readonly action?: AuditAction | undefined
+  readonly since?: Date | undefined
+  readonly until?: Date | undefined
+  readonly limit: number
+  readonly offset: number
+}
+
+/**
+ * What a store can do inside one transaction. Reads see the transaction's own writes.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface DirectoryTransaction {
+  /** Whether the directory has no user and no group yet. */
+  readonly isEmpty: Effect.Effect<boolean, StorageError>
+
+  readonly findUser: (username: string, options?: ReadOptions) => Effect.Effect<Option.Option<UserRecord>, StorageError>
+  /** The user whose email equals this one, compared without regard to case. */
+  readonly findUsernameByEmail: (email: string) => Effect.Effect<Option.Option<Username>, StorageError>
+  /** Stores a new user (no memberships yet); a name or email race surfaces as the domain error. */
+  readonly insertUser: (row: UserRow) => Effect.Effect<void, StorageError | UsernameTaken | EmailTaken>
+  /** Replaces a user's fields (found by `row.username`). */
+  readonly updateUser: (row: UserRow) => Effect.Effect<void, StorageError | EmailTaken>
+  /** Deletes a user and its memberships. */
+  readonly deleteUser: (username: Username) => Effect.Effect<void, StorageError>
+  /** Users matching the query (search over username, first and last name), in a stable order. */
+  readonly listUsers: (
+    query: ListQuery<UserSort>
+  ) => Effect.Effect<{ readonly items: ReadonlyArray<UserRecord>; readonly total: number }, StorageError>
+  /**
+   * Locks the rows of these users until the transaction ends, so that their memberships cannot change
+   * under a rule that depends on them.
+   */
+  readonly lockUsers: (usernames: ReadonlyArray<Username>) => Effect.Effect<void, StorageError>
+
+  readonly findGroup: (name: string, options?: ReadOptions) => Effect.Effect<Option.Option<GroupRecord>, StorageError>
+  readonly findGroupByGid: (gid: number) => Effect.Effect<Option.Option<GroupName>, StorageError>
+  /** Stores a new group and records its GID in the ledger of GIDs ever used. */
+  readonly insertGroup: (row: GroupRow) => Effect.Effect<void, StorageError | GroupNameTaken | GidTaken>
+  /** Replaces a group's fields; `previousName` differs from `row.name` on a rename (memberships follow). */
+  readonly updateGroup: (previousName: GroupName, row: GroupRow) => Effect.Effect<void, StorageError | GroupNameTaken>
+  /** Deletes a group and its memberships; its GID stays in the ledger. */
+  readonly deleteGroup: (name: GroupName) => Effect.Effect<void, StorageError>
+  readonly listGroups: (
+    query: ListQuery<GroupSort>
+  ) => Effect.Effect<{ readonly items: ReadonlyArray<GroupRecord>; readonly total: number }, StorageError>
+
+  readonly addMembership: (username: Username, group: GroupName) => Effect.Effect<void, StorageError>
+  readonly removeMembership: (username: Username, group: GroupName) => Effect.Effect<void, StorageError>
+  /** How many enabled users belong to the group. */
+  readonly countEnabledMembers: (group: GroupName) => Effect.Effect<number, StorageError>
+  /** The members for whom this group is their only one, sorted. */
+  readonly membersWithNoOtherGroup: (group: GroupName) => Effect.Effect<ReadonlyArray<Username>, StorageError>
+  /** The system users among the group's members, sorted. */
+  readonly systemMembers: (group: GroupName) => Effect.Effect<ReadonlyArray<Username>, StorageError>
+
+  /** The highest GID the allocator has handed out (0 when none), locked until the transaction ends. */
+  readonly gidHighWaterMark: Effect.Effect<number, StorageError>
+  readonly setGidHighWaterMark: (gid: number) => Effect.Effect<void, StorageError>
+  /** Whether a group, current or deleted, ever had this GID. */
+  readonly gidEverUsed: (gid: number) => Effect.Effect<boolean, StorageError>
+
+  readonly appendAudit: (entry: NewAuditEntry) => Effect.Effect<void, StorageError>
+  /** Audit entries matching the filter, newest first. */
+  readonly listAudit: (
+    filter: AuditFilter
+  ) => Effect.Effect<{ readonly items: ReadonlyArray<AuditEntry>; readonly total: number }, StorageError>
+}
+
+/**
+ * How a write transaction ends when its body succeeds: `commit`, or `rollback` for a dry run.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Completion = "commit" | "rollback"
+
+/**
+ * The storage port. `write` runs its body atomically: if the body fails (or `completion` is `rollback`) nothing it
+ * wrote remains. Two write transactions never break a rule together: the store serialises them or locks the rows
+ * that reads with `forUpdate` (and `lockUsers`, `gidHighWaterMark`) name.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class Directory extends Context.Tag("@dt/core/Directory")<
+  Directory,
+  {
+    readonly read: <A, E>(body: (tx: DirectoryTransaction) => Effect.Effect<A, E>) => Effect.Effect<A, E | StorageError>
+    readonly write: <A, E>(
+      body: (tx: DirectoryTransaction) => Effect.Effect<A, E>,
+      completion?: Completion
+    ) => Effect.Effect<A, E | StorageError>
+  }
+>() {}

@@ -1,0 +1,308 @@
+/**
+ * Every refusal the domain can give, as tagged errors with the data a program needs and a message a person understands.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+const names = (items: ReadonlyArray<string>): string => items.map((item) => `'${item}'`).join(", ")
+
+/**
+ * No user has this username.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class UserNotFound extends Schema.TaggedError<UserNotFound>()("UserNotFound", {
+  username: Schema.String
+}) {
+  override get message(): string {
+    return `There is no user named '${this.username}'.`
+  }
+}
+
+/**
+ * No group has this name.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class GroupNotFound extends Schema.TaggedError<GroupNotFound>()("GroupNotFound", {
+  name: Schema.String
+}) {
+  override get message(): string {
+    return `There is no group named '${this.name}'.`
+  }
+}
+
+/**
+ * Another user already has this username.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class UsernameTaken extends Schema.TaggedError<UsernameTaken>()("UsernameTaken", {
+  username: Schema.String
+}) {
+  override get message(): string {
+    return `The username '${this.username}' is already taken.`
+  }
+}
+
+/**
+ * Another user already has this email address (compared without regard to case).
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class EmailTaken extends Schema.TaggedError<EmailTaken>()("EmailTaken", {
+  email: Schema.String,
+  username: Schema.String
+}) {
+  override get message(): string {
+    return `The email address '${this.email}' already belongs to user '${this.username}'.`
+  }
+}
+
+/**
+ * Another group already has this name.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class GroupNameTaken extends Schema.TaggedError<GroupNameTaken>()("GroupNameTaken", {
+  name: Schema.String
+}) {
+  override get message(): string {
+    return `The group name '${this.name}' is already taken.`
+  }
+}
+
+/**
+ * The GID is held by a group, or was held by a deleted one and is never handed out again.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class GidTaken extends Schema.TaggedError<GidTaken>()("GidTaken", {
+  gid: Schema.Number,
+  group: Schema.NullOr(Schema.String)
+}) {
+  override get message(): string {
+    return this.group === null
+      ? `GID ${this.gid} belonged to a group that was deleted, and a GID is never handed out twice.`
+      : `GID ${this.gid} already belongs to group '${this.group}'.`
+  }
+}
+
+/**
+ * A requested GID is outside 1–2147483646 or is one of the reserved values 65534 and 65535.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class GidOutOfRange extends Schema.TaggedError<GidOutOfRange>()("GidOutOfRange", {
+  gid: Schema.Number,
+  min: Schema.Number,
+  max: Schema.Number,
+  reserved: Schema.Array(Schema.Number)
+}) {
+  override get message(): string {
+    return `GID ${this.gid} cannot be used: choose a value from ${this.min} to ${this.max}, other than ${this.reserved.join(" and ")}.`
+  }
+}
+
+/**
+ * Every GID of the allocation range has been handed out.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class GidRangeExhausted extends Schema.TaggedError<GidRangeExhausted>()("GidRangeExhausted", {
+  min: Schema.Number,
+  max: Schema.Number
+}) {
+  override get message(): string {
+    return `Every GID from ${this.min} to ${this.max} has been handed out: widen the range or give an explicit GID.`
+  }
+}
+
+/**
+ * System users are read-only for ever: nothing may change, disable, delete or regroup them.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class SystemUserImmutable extends Schema.TaggedError<SystemUserImmutable>()("SystemUserImmutable", {
+  username: Schema.String,
+  action: Schema.String
+}) {
+  override get message(): string {
+    return `'${this.username}' is a system user and cannot be changed (refused: ${this.action}).`
+  }
+}
+
+/**
+ * The change would leave users without any group.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class GroupMembershipRequired extends Schema.TaggedError<GroupMembershipRequired>()("GroupMembershipRequired", {
+  usernames: Schema.Array(Schema.String),
+  group: Schema.NullOr(Schema.String)
+}) {
+  override get message(): string {
+    const who = this.usernames.length === 1 ? `user ${names(this.usernames)}` : `users ${names(this.usernames)}`
+    return this.group === null
+      ? `Every user belongs to at least one group: give ${who} a group.`
+      : `Every user belongs to at least one group: ${who} would be left without one by this change to group '${this.group}'.`
+  }
+}
+
+/**
+ * The change would leave the admin group without an enabled member.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class LastAdmin extends Schema.TaggedError<LastAdmin>()("LastAdmin", {
+  group: Schema.String,
+  usernames: Schema.Array(Schema.String)
+}) {
+  override get message(): string {
+    return `The admin group '${this.group}' must keep an enabled member: ${names(this.usernames)} cannot all lose admin access.`
+  }
+}
+
+/**
+ * An actor tried to disable, delete or demote itself.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class SelfLockout extends Schema.TaggedError<SelfLockout>()("SelfLockout", {
+  username: Schema.String,
+  action: Schema.String
+}) {
+  override get message(): string {
+    return `You cannot ${this.action} yourself ('${this.username}'): ask another administrator.`
+  }
+}
+
+/**
+ * The admin group cannot be deleted or renamed.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class ProtectedGroup extends Schema.TaggedError<ProtectedGroup>()("ProtectedGroup", {
+  name: Schema.String,
+  action: Schema.String
+}) {
+  override get message(): string {
+    return `'${this.name}' is the admin group and cannot be ${this.action}.`
+  }
+}
+
+/**
+ * The actor is known but may not do this.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
+  actor: Schema.String,
+  action: Schema.String,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `'${this.actor}' may not ${this.action}: ${this.reason}.`
+  }
+}
+
+/**
+ * Nobody, or nobody known, is asking.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class Unauthenticated extends Schema.TaggedError<Unauthenticated>()("Unauthenticated", {
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `Sign in first: ${this.reason}.`
+  }
+}
+
+/**
+ * An input is malformed; `field` names it and `reason` says what is wrong (never echoing a secret).
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
+  field: Schema.String,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return this.field === "" ? `Invalid input: ${this.reason}.` : `Invalid ${this.field}: ${this.reason}.`
+  }
+}
+
+/**
+ * The record changed since the caller read it (optimistic concurrency).
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class ConcurrentModification extends Schema.TaggedError<ConcurrentModification>()("ConcurrentModification", {
+  kind: Schema.Literal("user", "group"),
+  name: Schema.String,
+  expectedVersion: Schema.Number,
+  actualVersion: Schema.Number
+}) {
+  override get message(): string {
+    return `The ${this.kind} '${this.name}' was changed by someone else (version ${this.actualVersion}, you had ${this.expectedVersion}): reload it and try again.`
+  }
+}
+
+/**
+ * The store failed for a reason outside the domain (unreachable, corrupt, too busy).
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class StorageError extends Schema.TaggedError<StorageError>()("StorageError", {
+  reason: Schema.String,
+  cause: Schema.optional(Schema.Defect)
+}) {
+  override get message(): string {
+    return `The user store failed: ${this.reason}.`
+  }
+}
+
+/**
+ * Every refusal a domain operation can give (all but infrastructure failures).
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type DomainError =
+  | UserNotFound
+  | GroupNotFound
+  | UsernameTaken
+  | EmailTaken
+  | GroupNameTaken
+  | GidTaken
+  | GidOutOfRange
+  | GidRangeExhausted
+  | SystemUserImmutable
+  | GroupMembershipRequired
+  | LastAdmin
+  | SelfLockout
+  | ProtectedGroup
+  | Forbidden
+  | Unauthenticated
+  | InvalidInput
+  | ConcurrentModification

@@ -1,0 +1,85 @@
+/**
+ * The group: its fields, its GID, and the inputs that create and change one.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { GroupName, Username } from "./Names.js"
+
+/**
+ * A numeric group id. Which values may be used is a rule of `Groups.create` (`GidOutOfRange`).
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const Gid = Schema.Int.annotations({ message: () => "a GID is a whole number" }).pipe(
+  Schema.brand("Gid"),
+  Schema.annotations({ identifier: "Gid" })
+)
+
+/**
+ * A group id.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Gid = typeof Gid.Type
+
+/**
+ * The lowest and highest GID that may be requested explicitly, and the values that never may.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const GID_LIMITS = { min: 1, max: 2_147_483_646, reserved: [65534, 65535] } as const
+
+/**
+ * A group as every front end shows it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export class Group extends Schema.Class<Group>("Group")({
+  name: GroupName,
+  gid: Gid,
+  members: Schema.Array(Username),
+  createdAt: Schema.Date,
+  updatedAt: Schema.Date,
+  version: Schema.Int
+}) {}
+
+/**
+ * What `Groups.create` takes: a name, optional members, and optionally an explicit GID.
+ *
+ * @category inputs
+ * @since 0.1.0
+ */
+export const CreateGroup = Schema.Struct({
+  name: GroupName,
+  gid: Schema.optional(Gid),
+  members: Schema.optional(Schema.Array(Username))
+})
+
+/**
+ * The input of `Groups.create`, as callers write it.
+ *
+ * @category inputs
+ * @since 0.1.0
+ */
+export type CreateGroup = typeof CreateGroup.Encoded
+
+/**
+ * The columns groups can be sorted by (`members` sorts by member count).
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export const GroupSort = Schema.Literal("name", "gid", "members", "createdAt", "updatedAt")
+
+/**
+ * A column groups can be sorted by.
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export type GroupSort = typeof GroupSort.Type

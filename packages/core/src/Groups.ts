@@ -1,0 +1,296 @@
+/**
+ * The group use cases: every rule about groups, on behalf of an actor, in one transaction each.
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer, Option, Schema } from "effect"
+import type { Actor } from "./Actor.js"
+import { Directory, type GroupRecord } from "./Directory.js"
+import { DirectoryConfig } from "./DirectoryConfig.js"
+import {
+  ConcurrentModification,
+  GroupMembershipRequired,
+  GroupNameTaken,
+  ProtectedGroup,
+  SystemUserImmutable
+} from "./Errors.js"
+import { CreateGroup, type Group, GroupSort } from "./Group.js"
+import { decodeInput } from "./internal/decode.js"
+import { allocateGid, claimGid } from "./internal/gidAllocator.js"
+import { changeMemberships, type MembershipChange } from "./internal/membership.js"
+import { asAdmin, audit, getGroup, getUser, nextUserRow, type Operation } from "./internal/operation.js"
+import { toGroup } from "./internal/records.js"
+import { GroupName, Username } from "./Names.js"
+import { DEFAULT_PAGE_SIZE, listQuery, type Page } from "./Page.js"
+import type { DryRun } from "./Users.js"
+
+/**
+ * The query of `Groups.list`, as callers write it.
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export const GroupQuery = listQuery(GroupSort)
+
+/**
+ * The input of `Groups.list`, as callers write it.
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export type GroupQuery = typeof GroupQuery.Encoded
+
+/**
+ * Options of `Groups.rename` and `Groups.setMembers`: the version the caller saw, and `dryRun`.
+ *
+ * @category inputs
+ * @since 0.1.0
+ */
+export interface Versioned extends DryRun {
+  readonly expectedVersion?: number
+}
+
+const decodeName = decodeInput(GroupName, "group name")
+const decodeNewName = decodeInput(GroupName, "new group name")
+const decodeCreate = decodeInput(CreateGroup)
+const decodeQuery = decodeInput(GroupQuery)
+const decodeUsernames = decodeInput(Schema.Array(Username), "usernames")
+const decodeVersioned = decodeInput(
+  Schema.Struct({ expectedVersion: Schema.optional(Schema.Int), dryRun: Schema.optional(Schema.Boolean) })
+)
+
+const make = Effect.gen(function* () {
+  const directory = yield* Directory
+  const config = yield* DirectoryConfig
+
+  const adminWrite = <A, E>(
+    actor: Actor,
+    action: string,
+    body: (op: Operation) => Effect.Effect<A, E>,
+    options: DryRun = {}
+  ) =>
+    directory.write(
+      (tx) => asAdmin(tx, config, actor, action).pipe(Effect.flatMap(body)),
+      options.dryRun === true ? "rollback" : "commit"
+    )
+
+  const ensureVersion = (group: GroupRecord, expected: number | undefined) =>
+    expected === undefined || expected === group.version
+      ? Effect.void
+      : new ConcurrentModification({
+          kind: "group",
+          name: group.name,
+          expectedVersion: expected,
+          actualVersion: group.version
+        })
+
+  const ensureNotAdminGroup = (name: string, action: string) =>
+    name === config.adminGroup ? new ProtectedGroup({ name, action }) : Effect.void
+
+  const list = Effect.fn("Groups.list")(function* (actor: Actor, query: GroupQuery = {}) {
+    const decoded = yield* decodeQuery(query)
+    const normalized = {
+      search: (decoded.search ?? "").trim().toLowerCase(),
+      sort: decoded.sort ?? "name",
+      order: decoded.order ?? "asc",
+      limit: decoded.limit ?? DEFAULT_PAGE_SIZE,
+      offset: decoded.offset ?? 0
+    } as const
+    return yield* directory.read((tx) =>
+      Effect.gen(function* () {
+        yield* asAdmin(tx, config, actor, "list groups")
+        const { items, total } = yield* tx.listGroups(normalized)
+        return {
+          items: items.map(toGroup),
+          total,
+          offset: normalized.offset,
+          limit: normalized.limit
+        } satisfies Page<Group>
+      })
+    )
+  })
+
+  const get = Effect.fn("Groups.get")(function* (actor: Actor, name: string) {
+    const groupName = yield* decodeName(name)
+    return yield* directory.read((tx) =>
+      asAdmin(tx, config, actor, `read group '${groupName}'`).pipe(
+        Effect.zipRight(getGroup(tx, groupName)),
+        Effect.map(toGroup)
+      )
+    )
+  })
+
+  const create = Effect.fn("Groups.create")(function* (actor: Actor, input: CreateGroup) {
+    const group = yield* decodeCreate(input)
+    return yield* adminWrite(actor, "create groups", (op) =>
+      Effect.gen(function* () {
+        if (Option.isSome(yield* op.tx.findGroup(group.name))) return yield* new GroupNameTaken({ name: group.name })
+        const gid = group.gid === undefined ? yield* allocateGid(op) : yield* claimGid(op, group.gid)
+        const row = { name: group.name, gid, createdAt: op.now, updatedAt: op.now, version: 1 }
+        yield* op.tx.insertGroup(row)
+        yield* audit(op, "group.create", { type: "group", name: group.name }, { gid })
+        const members = [...new Set(group.members ?? [])]
+        if (members.length === 0) return toGroup({ ...row, members: [] })
+        const result = yield* changeMemberships(
+          op,
+          members.map((username) => ({ username, group: group.name, kind: "add" })),
+          group.name
+        )
+        return toGroup(result.groups.get(group.name) as GroupRecord)
+      })
+    )
+  })
+
+  const rename = Effect.fn("Groups.rename")(function* (
+    actor: Actor,
+    name: string,
+    newName: string,
+    options: Versioned = {}
+  ) {
+    const from = yield* decodeName(name)
+    const to = yield* decodeNewName(newName)
+    const { expectedVersion } = yield* decodeVersioned(options)
+    return yield* adminWrite(
+      actor,
+      `rename group '${from}'`,
+      (op) =>
+        Effect.gen(function* () {
+          yield* ensureNotAdminGroup(from, "renamed")
+          if (to === config.adminGroup) return yield* new GroupNameTaken({ name: to })
+          const group = yield* getGroup(op.tx, from, true)
+          yield* ensureVersion(group, expectedVersion)
+          if (from === to) return toGroup(group)
+          if (Option.isSome(yield* op.tx.findGroup(to))) return yield* new GroupNameTaken({ name: to })
+          const row = {
+            name: to,
+            gid: group.gid,
+            createdAt: group.createdAt,
+            updatedAt: op.now,
+            version: group.version + 1
+          }
+          yield* op.tx.updateGroup(from, row)
+          yield* audit(op, "group.rename", { type: "group", name: to }, { name: { from, to } })
+          return toGroup({ ...row, members: group.members })
+        }),
+      options
+    )
+  })
+
+  const remove = Effect.fn("Groups.remove")(function* (actor: Actor, name: string, options: DryRun = {}) {
+    const groupName = yield* decodeName(name)
+    return yield* adminWrite(
+      actor,
+      `delete group '${groupName}'`,
+      (op) =>
+        Effect.gen(function* () {
+          yield* ensureNotAdminGroup(groupName, "deleted")
+          const group = yield* getGroup(op.tx, groupName, true)
+          yield* op.tx.lockUsers(group.members)
+          const [system] = yield* op.tx.systemMembers(groupName)
+          if (system !== undefined) {
+            return yield* new SystemUserImmutable({ username: system, action: `delete its group '${groupName}'` })
+          }
+          const stranded = yield* op.tx.membersWithNoOtherGroup(groupName)
+          if (stranded.length > 0) {
+            return yield* new GroupMembershipRequired({ usernames: stranded, group: groupName })
+          }
+          for (const username of group.members) {
+            yield* op.tx.updateUser(nextUserRow(op, yield* getUser(op.tx, username)))
+          }
+          yield* op.tx.deleteGroup(groupName)
+          yield* audit(
+            op,
+            "group.delete",
+            { type: "group", name: groupName },
+            {
+              gid: group.gid,
+              members: group.members
+            }
+          )
+          return toGroup(group)
+        }),
+      options
+    )
+  })
+
+  const changeMembers = (kind: "add" | "remove") =>
+    Effect.fn(kind === "add" ? "Groups.addMembers" : "Groups.removeMembers")(function* (
+      actor: Actor,
+      name: string,
+      usernames: ReadonlyArray<string>,
+      options: DryRun = {}
+    ) {
+      const groupName = yield* decodeName(name)
+      const members = yield* decodeUsernames(usernames)
+      return yield* adminWrite(
+        actor,
+        `change the members of group '${groupName}'`,
+        (op) =>
+          changeMemberships(
+            op,
+            members.map((username) => ({ username, group: groupName, kind })),
+            groupName
+          ).pipe(Effect.map((result) => toGroup(result.groups.get(groupName) as GroupRecord))),
+        options
+      )
+    })
+
+  const setMembers = Effect.fn("Groups.setMembers")(function* (
+    actor: Actor,
+    name: string,
+    usernames: ReadonlyArray<string>,
+    options: Versioned = {}
+  ) {
+    const groupName = yield* decodeName(name)
+    const wanted = new Set(yield* decodeUsernames(usernames))
+    const { expectedVersion } = yield* decodeVersioned(options)
+    return yield* adminWrite(
+      actor,
+      `change the members of group '${groupName}'`,
+      (op) =>
+        Effect.gen(function* () {
+          const group = yield* getGroup(op.tx, groupName)
+          yield* ensureVersion(group, expectedVersion)
+          const changes: Array<MembershipChange> = [
+            ...[...wanted].map((username) => ({ username, group: groupName, kind: "add" as const })),
+            ...group.members
+              .filter((username) => !wanted.has(username))
+              .map((username) => ({ username, group: groupName, kind: "remove" as const }))
+          ]
+          const result = yield* changeMemberships(op, changes, groupName)
+          return toGroup(result.groups.get(groupName) as GroupRecord)
+        }),
+      options
+    )
+  })
+
+  return {
+    /** A page of groups matching a search, sorted, with the exact total (admins). */
+    list,
+    /** One group with its members (admins). */
+    get,
+    /** Creates a group with an allocated or explicit GID and optional members (admins). */
+    create,
+    /** Renames a group; the admin group cannot be renamed (admins). */
+    rename,
+    /** Deletes a group unless that would strand a user or touch a system user (admins; `dryRun` supported). */
+    remove,
+    /** Adds users to a group, all or none (admins). */
+    addMembers: changeMembers("add"),
+    /** Removes users from a group, all or none (admins; `dryRun` supported). */
+    removeMembers: changeMembers("remove"),
+    /** Replaces a group's members, all or none (admins; `dryRun` supported). */
+    setMembers
+  }
+})
+
+/**
+ * The group use cases.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class Groups extends Context.Tag("@dt/core/Groups")<Groups, Effect.Effect.Success<typeof make>>() {
+  /** The service over a `Directory` and (optionally) a `DirectoryConfig`. */
+  static readonly layer = Layer.effect(this, make)
+}

@@ -1,0 +1,329 @@
+/**
+ * The reference store: the whole directory in memory, with real transactions (serialised, all-or-nothing).
+ *
+ * @since 0.1.0
+ */
+import { Effect, Layer, Option } from "effect"
+import { AuditEntry, type NewAuditEntry } from "./AuditEntry.js"
+import {
+  type AuditFilter,
+  Directory,
+  type DirectoryTransaction,
+  type GroupRecord,
+  type GroupRow,
+  type UserRecord,
+  type UserRow
+} from "./Directory.js"
+import { EmailTaken, GidTaken, GroupNameTaken, StorageError, UsernameTaken } from "./Errors.js"
+import type { GroupSort } from "./Group.js"
+import { compareKeys, matchesSearch } from "./internal/search.js"
+import type { GroupName, Username } from "./Names.js"
+import type { ListQuery } from "./Page.js"
+import type { UserSort } from "./User.js"
+
+interface State {
+  readonly users: Map<Username, UserRow>
+  readonly emails: Map<string, Username>
+  readonly groups: Map<GroupName, GroupRow>
+  readonly gids: Map<number, GroupName>
+  readonly gidLedger: Set<number>
+  readonly userGroups: Map<Username, Set<GroupName>>
+  readonly groupMembers: Map<GroupName, Set<Username>>
+  readonly audit: Array<AuditEntry>
+  highWaterMark: number
+}
+
+type Undo = Array<() => void>
+
+const sorted = <A extends string>(set: ReadonlySet<A> | undefined): Array<A> =>
+  set === undefined ? [] : [...set].sort()
+
+/** Sets `key` in `map`, remembering how to put it back. */
+const put = <K, V>(undo: Undo, map: Map<K, V>, key: K, value: V) => {
+  const had = map.has(key)
+  const previous = map.get(key)
+  map.set(key, value)
+  undo.push(() => (had ? map.set(key, previous as V) : map.delete(key)))
+}
+
+/** Deletes `key` from `map`, remembering how to put it back. */
+const drop = <K, V>(undo: Undo, map: Map<K, V>, key: K) => {
+  if (!map.has(key)) return
+  const previous = map.get(key) as V
+  map.delete(key)
+  undo.push(() => map.set(key, previous))
+}
+
+/** Adds to or deletes from a set, remembering how to undo it. */
+const toggle = <A>(undo: Undo, set: Set<A>, value: A, present: boolean) => {
+  if (set.has(value) === present) return
+  if (present) set.add(value)
+  else set.delete(value)
+  undo.push(() => (present ? set.delete(value) : set.add(value)))
+}
+
+const userSortKey = (sort: UserSort, user: UserRecord): string | number | boolean => {
+  switch (sort) {
+    case "username":
+      return user.username
+    case "fullName":
+      return `${user.firstName}\u0000${user.lastName}`
+    case "groups":
+      return user.groups.join(",")
+    case "email":
+      return user.email ?? ""
+    case "createdAt":
+    case "updatedAt":
+      return user[sort].getTime()
+    default:
+      return user[sort]
+  }
+}
+
+const groupSortKey = (sort: GroupSort, group: GroupRecord): string | number => {
+  switch (sort) {
+    case "members":
+      return group.members.length
+    case "createdAt":
+    case "updatedAt":
+      return group[sort].getTime()
+    default:
+      return group[sort]
+  }
+}
+
+const page = <A>(items: Array<A>, query: { readonly limit: number; readonly offset: number }) => ({
+  items: items.slice(query.offset, query.offset + query.limit),
+  total: items.length
+})
+
+const make = Effect.gen(function* () {
+  const state: State = {
+    users: new Map(),
+    emails: new Map(),
+    groups: new Map(),
+    gids: new Map(),
+    gidLedger: new Set(),
+    userGroups: new Map(),
+    groupMembers: new Map(),
+    audit: [],
+    highWaterMark: 0
+  }
+  const lock = yield* Effect.makeSemaphore(1)
+
+  const userRecord = (row: UserRow): UserRecord => ({ ...row, groups: sorted(state.userGroups.get(row.username)) })
+  const groupRecord = (row: GroupRow): GroupRecord => ({ ...row, members: sorted(state.groupMembers.get(row.name)) })
+
+  const transaction = (undo: Undo | null): DirectoryTransaction => {
+    const writable = (): Undo => {
+      if (undo === null) throw new Error("a read transaction cannot write")
+      return undo
+    }
+    const mutate = <A>(f: (log: Undo) => A) =>
+      Effect.try({
+        try: () => f(writable()),
+        catch: (cause) => new StorageError({ reason: String(cause), cause })
+      })
+    const members = (group: GroupName) => state.groupMembers.get(group) ?? new Set<Username>()
+
+    return {
+      isEmpty: Effect.sync(() => state.users.size === 0 && state.groups.size === 0),
+
+      findUser: (username) =>
+        Effect.sync(() => Option.map(Option.fromNullable(state.users.get(username as Username)), userRecord)),
+      findUsernameByEmail: (email) => Effect.sync(() => Option.fromNullable(state.emails.get(email.toLowerCase()))),
+      insertUser: (row) =>
+        Effect.suspend((): Effect.Effect<void, StorageError | UsernameTaken | EmailTaken> => {
+          if (state.users.has(row.username)) return new UsernameTaken({ username: row.username })
+          const owner = row.email === null ? undefined : state.emails.get(row.email.toLowerCase())
+          if (row.email !== null && owner !== undefined) return new EmailTaken({ email: row.email, username: owner })
+          return mutate((log) => {
+            put(log, state.users, row.username, row)
+            put(log, state.userGroups, row.username, new Set())
+            if (row.email !== null) put(log, state.emails, row.email.toLowerCase(), row.username)
+          })
+        }),
+      updateUser: (row) =>
+        Effect.suspend((): Effect.Effect<void, StorageError | EmailTaken> => {
+          const previous = state.users.get(row.username)
+          if (previous === undefined) return new StorageError({ reason: `user '${row.username}' vanished` })
+          const key = row.email?.toLowerCase()
+          const owner = key === undefined ? undefined : state.emails.get(key)
+          if (row.email !== null && owner !== undefined && owner !== row.username) {
+            return new EmailTaken({ email: row.email, username: owner })
+          }
+          return mutate((log) => {
+            if (previous.email !== null) drop(log, state.emails, previous.email.toLowerCase())
+            if (key !== undefined) put(log, state.emails, key, row.username)
+            put(log, state.users, row.username, row)
+          })
+        }),
+      deleteUser: (username) =>
+        mutate((log) => {
+          const row = state.users.get(username)
+          if (row === undefined) return
+          for (const group of state.userGroups.get(username) ?? []) toggle(log, members(group), username, false)
+          drop(log, state.userGroups, username)
+          if (row.email !== null) drop(log, state.emails, row.email.toLowerCase())
+          drop(log, state.users, username)
+        }),
+      listUsers: (query: ListQuery<UserSort>) =>
+        Effect.sync(() => {
+          const direction = query.order === "asc" ? 1 : -1
+          const matches: Array<UserRecord> = []
+          for (const row of state.users.values()) {
+            if (matchesSearch(query.search, [row.username, row.firstName, row.lastName])) matches.push(userRecord(row))
+          }
+          matches.sort(
+            (a, b) =>
+              direction * compareKeys(userSortKey(query.sort, a), userSortKey(query.sort, b)) ||
+              compareKeys(a.username, b.username)
+          )
+          return page(matches, query)
+        }),
+      lockUsers: () => Effect.void,
+
+      findGroup: (name) =>
+        Effect.sync(() => Option.map(Option.fromNullable(state.groups.get(name as GroupName)), groupRecord)),
+      findGroupByGid: (gid) => Effect.sync(() => Option.fromNullable(state.gids.get(gid))),
+      insertGroup: (row) =>
+        Effect.suspend((): Effect.Effect<void, StorageError | GroupNameTaken | GidTaken> => {
+          if (state.groups.has(row.name)) return new GroupNameTaken({ name: row.name })
+          const holder = state.gids.get(row.gid)
+          if (holder !== undefined) return new GidTaken({ gid: row.gid, group: holder })
+          return mutate((log) => {
+            put(log, state.groups, row.name, row)
+            put(log, state.groupMembers, row.name, new Set())
+            put(log, state.gids, row.gid, row.name)
+            toggle(log, state.gidLedger, row.gid, true)
+          })
+        }),
+      updateGroup: (previousName, row) =>
+        Effect.suspend((): Effect.Effect<void, StorageError | GroupNameTaken> => {
+          if (previousName !== row.name && state.groups.has(row.name)) return new GroupNameTaken({ name: row.name })
+          return mutate((log) => {
+            if (previousName !== row.name) {
+              const set = members(previousName)
+              for (const username of set) {
+                const groups = state.userGroups.get(username)
+                if (groups === undefined) continue
+                toggle(log, groups, previousName, false)
+                toggle(log, groups, row.name, true)
+              }
+              drop(log, state.groupMembers, previousName)
+              put(log, state.groupMembers, row.name, set)
+              drop(log, state.groups, previousName)
+            }
+            put(log, state.groups, row.name, row)
+            put(log, state.gids, row.gid, row.name)
+          })
+        }),
+      deleteGroup: (name) =>
+        mutate((log) => {
+          const row = state.groups.get(name)
+          if (row === undefined) return
+          for (const username of members(name)) {
+            const groups = state.userGroups.get(username)
+            if (groups !== undefined) toggle(log, groups, name, false)
+          }
+          drop(log, state.groupMembers, name)
+          drop(log, state.gids, row.gid)
+          drop(log, state.groups, name)
+        }),
+      listGroups: (query: ListQuery<GroupSort>) =>
+        Effect.sync(() => {
+          const direction = query.order === "asc" ? 1 : -1
+          const matches: Array<GroupRecord> = []
+          for (const row of state.groups.values()) {
+            if (matchesSearch(query.search, [row.name])) matches.push(groupRecord(row))
+          }
+          matches.sort(
+            (a, b) =>
+              direction * compareKeys(groupSortKey(query.sort, a), groupSortKey(query.sort, b)) ||
+              compareKeys(a.name, b.name)
+          )
+          return page(matches, query)
+        }),
+
+      addMembership: (username, group) =>
+        mutate((log) => {
+          const groups = state.userGroups.get(username)
+          const set = state.groupMembers.get(group)
+          if (groups === undefined || set === undefined) throw new Error(`no user '${username}' or group '${group}'`)
+          toggle(log, groups, group, true)
+          toggle(log, set, username, true)
+        }),
+      removeMembership: (username, group) =>
+        mutate((log) => {
+          const groups = state.userGroups.get(username)
+          if (groups !== undefined) toggle(log, groups, group, false)
+          toggle(log, members(group), username, false)
+        }),
+      countEnabledMembers: (group) =>
+        Effect.sync(() => [...members(group)].filter((username) => state.users.get(username)?.enabled).length),
+      membersWithNoOtherGroup: (group) =>
+        Effect.sync(() => sorted(members(group)).filter((username) => state.userGroups.get(username)?.size === 1)),
+      systemMembers: (group) =>
+        Effect.sync(() => sorted(members(group)).filter((username) => state.users.get(username)?.system)),
+
+      gidHighWaterMark: Effect.sync(() => state.highWaterMark),
+      setGidHighWaterMark: (gid) =>
+        mutate((log) => {
+          const previous = state.highWaterMark
+          state.highWaterMark = gid
+          log.push(() => {
+            state.highWaterMark = previous
+          })
+        }),
+      gidEverUsed: (gid) => Effect.sync(() => state.gidLedger.has(gid)),
+
+      appendAudit: (entry: NewAuditEntry) =>
+        mutate((log) => {
+          state.audit.push(new AuditEntry({ ...entry, id: state.audit.length + 1 }, { disableValidation: true }))
+          log.push(() => state.audit.pop())
+        }),
+      listAudit: (filter: AuditFilter) =>
+        Effect.sync(() => {
+          const matches: Array<AuditEntry> = []
+          for (let index = state.audit.length - 1; index >= 0; index--) {
+            const entry = state.audit[index] as AuditEntry
+            if (filter.actor !== undefined && entry.actor !== filter.actor) continue
+            if (filter.target !== undefined && entry.target !== filter.target) continue
+            if (filter.action !== undefined && entry.action !== filter.action) continue
+            if (filter.since !== undefined && entry.at < filter.since) continue
+            if (filter.until !== undefined && entry.at > filter.until) continue
+            matches.push(entry)
+          }
+          return page(matches, filter)
+        })
+    }
+  }
+
+  const rollback = (undo: Undo) =>
+    Effect.sync(() => {
+      for (let index = undo.length - 1; index >= 0; index--) undo[index]?.()
+    })
+
+  return Directory.of({
+    read: (body) => lock.withPermits(1)(Effect.suspend(() => body(transaction(null)))),
+    write: (body, completion = "commit") =>
+      lock.withPermits(1)(
+        Effect.suspend(() => {
+          const undo: Undo = []
+          return body(transaction(undo)).pipe(
+            Effect.onExit((exit) =>
+              exit._tag === "Failure" || completion === "rollback" ? rollback(undo) : Effect.void
+            )
+          )
+        })
+      )
+  })
+})
+
+/**
+ * An empty in-memory directory, new each time the layer is built.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer: Layer.Layer<Directory> = Layer.effect(Directory, make)

@@ -1,0 +1,65 @@
+/**
+ * The names that identify users and groups: POSIX-style, lowercase only.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+const MAX_NAME_LENGTH = 32
+const NAME_PATTERN = /^[a-z_][a-z0-9._-]*$/
+
+const nameProblem =
+  (kind: string) =>
+  (value: string): string | true => {
+    if (value.length === 0) return `a ${kind} cannot be empty`
+    if (value.length > MAX_NAME_LENGTH) {
+      return `a ${kind} has at most ${MAX_NAME_LENGTH} characters, '${value.slice(0, 40)}' has ${value.length}`
+    }
+    if (NAME_PATTERN.test(value)) return true
+    const lower = value.toLowerCase()
+    if (lower !== value && NAME_PATTERN.test(lower)) {
+      return `${kind}s are lowercase only: '${value}' has capitals (try '${lower}')`
+    }
+    if (!/^[a-z_]/.test(value)) return `a ${kind} starts with a lowercase letter or '_', '${value}' does not`
+    return `a ${kind} may contain only a-z, 0-9, '.', '_' and '-', '${value}' has other characters`
+  }
+
+/**
+ * A user's login name: 1–32 characters, `^[a-z_][a-z0-9._-]*$`; capitals are refused with a hint, never lowered.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const Username = Schema.String.pipe(
+  Schema.filter(nameProblem("username")),
+  Schema.brand("Username"),
+  Schema.annotations({ identifier: "Username", description: "1–32 characters: a-z, 0-9, '.', '_', '-'" })
+)
+
+/**
+ * A valid username.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Username = typeof Username.Type
+
+/**
+ * A group's name: the same rule as a username.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const GroupName = Schema.String.pipe(
+  Schema.filter(nameProblem("group name")),
+  Schema.brand("GroupName"),
+  Schema.annotations({ identifier: "GroupName", description: "1–32 characters: a-z, 0-9, '.', '_', '-'" })
+)
+
+/**
+ * A valid group name.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type GroupName = typeof GroupName.Type

@@ -1,0 +1,100 @@
+/**
+ * The whole manager in one place: a layer of every service for Effect programs, and a Promise facade for hosts that
+ * do not use Effect.
+ *
+ * @since 0.1.0
+ */
+import { Cause, Effect, Exit, Layer, ManagedRuntime } from "effect"
+import { Audit } from "./Audit.js"
+import type { Directory } from "./Directory.js"
+import { DirectoryConfig, type DirectoryConfigShape } from "./DirectoryConfig.js"
+import { Groups } from "./Groups.js"
+import type { PasswordHasher } from "./PasswordHasher.js"
+import { Users } from "./Users.js"
+
+/**
+ * What the manager is built from: a store, a password hasher, and settings that override the defaults.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options<E = never> {
+  readonly directory: Layer.Layer<Directory, E>
+  readonly hasher: Layer.Layer<PasswordHasher, E>
+  readonly config?: Partial<DirectoryConfigShape>
+}
+
+/**
+ * Every service (`Users`, `Groups`, `Audit`) over the given store and hasher; the store stays available too.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = <E>(options: Options<E>) =>
+  Layer.mergeAll(Users.layer, Groups.layer, Audit.layer).pipe(
+    Layer.provideMerge(Layer.mergeAll(options.directory, options.hasher, DirectoryConfig.layer(options.config ?? {})))
+  )
+
+// biome-ignore lint/suspicious/noExplicitAny: matches any service method, whatever its arguments
+type Method = (...args: any) => Effect.Effect<unknown, unknown>
+
+/**
+ * A service whose methods return Promises; a refusal rejects with the same tagged error (an `Error` carrying `_tag`
+ * and the error's fields).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Promised<S> = {
+  readonly [K in keyof S]: S[K] extends (...args: infer P) => Effect.Effect<infer A, infer _E>
+    ? (...args: P) => Promise<A>
+    : never
+}
+
+/**
+ * The Promise facade: the same operations as the services, for hosts that do not use Effect.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface UserManager {
+  readonly users: Promised<Users["Type"]>
+  readonly groups: Promised<Groups["Type"]>
+  readonly audit: Promised<Audit["Type"]>
+  /** Closes the store (database connections) and anything else the manager opened. */
+  readonly dispose: () => Promise<void>
+}
+
+/**
+ * Builds the Promise facade. Every call runs in its own transaction; refusals reject with the tagged error itself,
+ * so `error._tag === "UsernameTaken"` and `error.username` work as in Effect code.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = <E>(options: Options<E>): UserManager => {
+  const runtime = ManagedRuntime.make(layer(options))
+  const run = <A>(effect: Effect.Effect<A, unknown, Users | Groups | Audit>): Promise<A> =>
+    runtime.runPromiseExit(effect).then((exit) => {
+      if (Exit.isSuccess(exit)) return exit.value
+      const failure = Cause.failureOption(exit.cause)
+      throw failure._tag === "Some" ? failure.value : Cause.squash(exit.cause)
+    })
+  const promised = <I, S extends object>(tag: Effect.Effect<S, never, I>) =>
+    new Proxy({} as Promised<S>, {
+      get:
+        (_target, name) =>
+        (...args: ReadonlyArray<unknown>) =>
+          run(
+            Effect.flatMap(tag as unknown as Effect.Effect<S, never, Users | Groups | Audit>, (service) =>
+              (service[name as keyof S] as unknown as Method)(...args)
+            )
+          )
+    })
+  return {
+    users: promised(Users),
+    groups: promised(Groups),
+    audit: promised(Audit),
+    dispose: () => runtime.dispose()
+  }
+}

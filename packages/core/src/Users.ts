@@ -1,0 +1,518 @@
+/**
+ * The user use cases: every rule about users, on behalf of an actor, in one transaction each.
+ *
+ * @since 0.1.0
+ */
+import { Clock, Context, Effect, Layer, Option, Redacted, Schema } from "effect"
+import type { Actor } from "./Actor.js"
+import { Directory, type UserRecord } from "./Directory.js"
+import { DirectoryConfig } from "./DirectoryConfig.js"
+import {
+  ConcurrentModification,
+  EmailTaken,
+  Forbidden,
+  GroupMembershipRequired,
+  Unauthenticated,
+  UsernameTaken
+} from "./Errors.js"
+import { ensureAdminsRemain, ensureNotSelf, lockAdminGroup } from "./internal/adminGroup.js"
+import { decodeInput } from "./internal/decode.js"
+import { allocateGid } from "./internal/gidAllocator.js"
+import { changeMemberships } from "./internal/membership.js"
+import {
+  asAdmin,
+  assertNotSystem,
+  audit,
+  getGroup,
+  getUser,
+  isAdmin,
+  nextUserRow,
+  type Operation,
+  resolveActor,
+  touchGroup
+} from "./internal/operation.js"
+import { toGroup, toUser } from "./internal/records.js"
+import { GroupName, Username } from "./Names.js"
+import { DEFAULT_PAGE_SIZE, listQuery, type Page } from "./Page.js"
+import { checkPolicy, Password, type PasswordHash } from "./Password.js"
+import { PasswordHasher } from "./PasswordHasher.js"
+import { CreateUser, ModifyUser, type User, UserSort } from "./User.js"
+
+/**
+ * Options of the operations that remove or take away something: `dryRun` checks every rule and returns what the
+ * result would be, changing nothing.
+ *
+ * @category inputs
+ * @since 0.1.0
+ */
+export interface DryRun {
+  readonly dryRun?: boolean
+}
+
+/**
+ * What `Users.bootstrap` takes: the first administrator (the admin group is named by `DirectoryConfig`).
+ *
+ * @category inputs
+ * @since 0.1.0
+ */
+export const Bootstrap = CreateUser.pipe(Schema.omit("groups", "system"))
+
+/**
+ * The input of `Users.bootstrap`, as callers write it.
+ *
+ * @category inputs
+ * @since 0.1.0
+ */
+export type Bootstrap = typeof Bootstrap.Encoded
+
+/**
+ * The query of `Users.list`, as callers write it.
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export const UserQuery = listQuery(UserSort)
+
+/**
+ * The input of `Users.list`, as callers write it.
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export type UserQuery = typeof UserQuery.Encoded
+
+const ChangePassword = Schema.Struct({ current: Password, next: Password })
+
+/**
+ * The input of `Users.changePassword`: the actor's current password and the new one.
+ *
+ * @category inputs
+ * @since 0.1.0
+ */
+export type ChangePassword = typeof ChangePassword.Encoded
+
+const Credentials = Schema.Struct({ username: Schema.String, password: Password })
+
+const decodeUsername = decodeInput(Username, "username")
+const decodeGroupName = decodeInput(GroupName, "group name")
+const decodeCreate = decodeInput(CreateUser)
+const decodeModify = decodeInput(ModifyUser)
+const decodeQuery = decodeInput(UserQuery)
+const decodeBootstrap = decodeInput(Bootstrap)
+const decodeChangePassword = decodeInput(ChangePassword)
+const decodeCredentials = decodeInput(Credentials)
+
+const make = Effect.gen(function* () {
+  const directory = yield* Directory
+  const hasher = yield* PasswordHasher
+  const config = yield* DirectoryConfig
+
+  const hashChecked = (password: Password | undefined, username: string) =>
+    password === undefined
+      ? Effect.succeed(null)
+      : checkPolicy(password, { username, minLength: config.minPasswordLength }).pipe(
+          Effect.zipRight(hasher.hash(password))
+        )
+
+  const ensureEmailFree = (op: Operation, email: string | null, owner: string | null) =>
+    email === null
+      ? Effect.void
+      : op.tx
+          .findUsernameByEmail(email)
+          .pipe(
+            Effect.flatMap((found) =>
+              Option.isSome(found) && found.value !== owner
+                ? new EmailTaken({ email, username: found.value })
+                : Effect.void
+            )
+          )
+
+  const ensureVersion = (user: UserRecord, expected: number | undefined) =>
+    expected === undefined || expected === user.version
+      ? Effect.void
+      : new ConcurrentModification({
+          kind: "user",
+          name: user.username,
+          expectedVersion: expected,
+          actualVersion: user.version
+        })
+
+  /** Runs `body` as an admin in a write transaction, rolled back for a dry run. */
+  const adminWrite = <A, E>(
+    actor: Actor,
+    action: string,
+    body: (op: Operation) => Effect.Effect<A, E>,
+    options: DryRun = {}
+  ) =>
+    directory.write(
+      (tx) => asAdmin(tx, config, actor, action).pipe(Effect.flatMap(body)),
+      options.dryRun === true ? "rollback" : "commit"
+    )
+
+  /** Refuses early, before the slow password hash, when the actor may not run `action` at all. */
+  const preauthorize = (actor: Actor, action: string) => directory.read((tx) => asAdmin(tx, config, actor, action))
+
+  const bootstrap = Effect.fn("Users.bootstrap")(function* (input: Bootstrap) {
+    const admin = yield* decodeBootstrap(input)
+    const passwordHash = yield* hashChecked(admin.password, admin.username)
+    return yield* directory.write((tx) =>
+      Effect.gen(function* () {
+        if (!(yield* tx.isEmpty)) {
+          return yield* new Forbidden({
+            actor: admin.username,
+            action: "bootstrap the directory",
+            reason: "it already has users or groups"
+          })
+        }
+        const now = new Date(yield* Clock.currentTimeMillis)
+        const row = {
+          username: admin.username,
+          firstName: admin.firstName ?? "",
+          lastName: admin.lastName ?? "",
+          email: admin.email ?? null,
+          enabled: true,
+          system: false,
+          passwordHash,
+          createdAt: now,
+          updatedAt: now,
+          version: 1
+        }
+        const op: Operation = { tx, config, actor: { ...row, groups: [] }, now }
+        const groupName = config.adminGroup as GroupName
+        const gid = yield* allocateGid(op)
+        yield* tx.insertGroup({ name: groupName, gid, createdAt: now, updatedAt: now, version: 1 })
+        yield* tx.insertUser(row)
+        yield* tx.addMembership(admin.username, groupName)
+        yield* audit(
+          op,
+          "directory.bootstrap",
+          { type: "directory", name: groupName },
+          {
+            adminGroup: groupName,
+            gid,
+            admin: admin.username
+          }
+        )
+        return {
+          group: toGroup({
+            name: groupName,
+            gid,
+            members: [admin.username],
+            createdAt: now,
+            updatedAt: now,
+            version: 1
+          }),
+          user: toUser({ ...row, groups: [groupName] })
+        }
+      })
+    )
+  })
+
+  const whoAmI = Effect.fn("Users.whoAmI")(function* (actor: Actor) {
+    return yield* directory.read((tx) =>
+      resolveActor(tx, actor, "read its own record").pipe(
+        Effect.map((user) => ({ user: toUser(user), admin: isAdmin(user, config) }))
+      )
+    )
+  })
+
+  const list = Effect.fn("Users.list")(function* (actor: Actor, query: UserQuery = {}) {
+    const decoded = yield* decodeQuery(query)
+    const normalized = {
+      search: (decoded.search ?? "").trim().toLowerCase(),
+      sort: decoded.sort ?? "username",
+      order: decoded.order ?? "asc",
+      limit: decoded.limit ?? DEFAULT_PAGE_SIZE,
+      offset: decoded.offset ?? 0
+    } as const
+    return yield* directory.read((tx) =>
+      Effect.gen(function* () {
+        yield* asAdmin(tx, config, actor, "list users")
+        const { items, total } = yield* tx.listUsers(normalized)
+        return {
+          items: items.map(toUser),
+          total,
+          offset: normalized.offset,
+          limit: normalized.limit
+        } satisfies Page<User>
+      })
+    )
+  })
+
+  const get = Effect.fn("Users.get")(function* (actor: Actor, username: string) {
+    const name = yield* decodeUsername(username)
+    return yield* directory.read((tx) =>
+      Effect.gen(function* () {
+        const self = yield* resolveActor(tx, actor, `read user '${name}'`)
+        if (self.username !== name && !isAdmin(self, config)) {
+          return yield* new Forbidden({
+            actor: self.username,
+            action: `read user '${name}'`,
+            reason: "only administrators may read other users"
+          })
+        }
+        return toUser(yield* getUser(tx, name))
+      })
+    )
+  })
+
+  const create = Effect.fn("Users.create")(function* (actor: Actor, input: CreateUser) {
+    const user = yield* decodeCreate(input)
+    if (user.groups.length === 0) {
+      return yield* new GroupMembershipRequired({ usernames: [user.username], group: null })
+    }
+    if (user.password !== undefined) yield* preauthorize(actor, "create users")
+    const passwordHash = yield* hashChecked(user.password, user.username)
+    return yield* adminWrite(actor, "create users", (op) =>
+      Effect.gen(function* () {
+        if (Option.isSome(yield* op.tx.findUser(user.username))) {
+          return yield* new UsernameTaken({ username: user.username })
+        }
+        yield* ensureEmailFree(op, user.email ?? null, null)
+        const groupNames = [...new Set(user.groups)].sort()
+        const groups = []
+        for (const name of groupNames) groups.push(yield* getGroup(op.tx, name, true))
+        const row = {
+          username: user.username,
+          firstName: user.firstName ?? "",
+          lastName: user.lastName ?? "",
+          email: user.email ?? null,
+          enabled: true,
+          system: user.system ?? false,
+          passwordHash,
+          createdAt: op.now,
+          updatedAt: op.now,
+          version: 1
+        }
+        yield* op.tx.insertUser(row)
+        for (const group of groups) {
+          yield* op.tx.addMembership(row.username, group.name)
+          yield* touchGroup(op, group)
+        }
+        yield* audit(
+          op,
+          "user.create",
+          { type: "user", name: row.username },
+          {
+            firstName: row.firstName,
+            lastName: row.lastName,
+            email: row.email,
+            system: row.system,
+            groups: groupNames,
+            ...(passwordHash === null ? {} : { password: "set" })
+          }
+        )
+        return toUser({ ...row, groups: groupNames })
+      })
+    )
+  })
+
+  const modify = Effect.fn("Users.modify")(function* (actor: Actor, username: string, input: ModifyUser) {
+    const name = yield* decodeUsername(username)
+    const changes = yield* decodeModify(input)
+    if (changes.groups !== undefined && changes.groups.length === 0) {
+      return yield* new GroupMembershipRequired({ usernames: [name], group: null })
+    }
+    if (changes.password !== undefined) yield* preauthorize(actor, `modify user '${name}'`)
+    const passwordHash = yield* hashChecked(changes.password, name)
+    return yield* adminWrite(actor, `modify user '${name}'`, (op) =>
+      Effect.gen(function* () {
+        if (changes.groups?.includes(op.config.adminGroup as GroupName) === false) yield* lockAdminGroup(op)
+        const current = yield* getUser(op.tx, name, true)
+        yield* assertNotSystem(current, "modify")
+        yield* ensureVersion(current, changes.expectedVersion)
+
+        const fields: Record<string, unknown> = {}
+        const next: { -readonly [K in keyof UserRecord]?: UserRecord[K] } = {}
+        if (changes.firstName !== undefined && (changes.firstName ?? "") !== current.firstName) {
+          next.firstName = fields.firstName = changes.firstName ?? ""
+        }
+        if (changes.lastName !== undefined && (changes.lastName ?? "") !== current.lastName) {
+          next.lastName = fields.lastName = changes.lastName ?? ""
+        }
+        if (changes.email !== undefined && changes.email !== current.email) {
+          yield* ensureEmailFree(op, changes.email, current.username)
+          next.email = fields.email = changes.email
+        }
+        if (passwordHash !== null) {
+          next.passwordHash = passwordHash
+          fields.password = "changed"
+        }
+
+        let record = current
+        if (changes.groups !== undefined) {
+          const wanted = new Set(changes.groups)
+          const result = yield* changeMemberships(
+            op,
+            [
+              ...[...wanted].filter((g) => !current.groups.includes(g)).map((group) => addChange(name, group)),
+              ...current.groups.filter((g) => !wanted.has(g)).map((group) => removeChange(name, group))
+            ],
+            null
+          )
+          record = result.users.get(name) ?? current
+        }
+        if (Object.keys(fields).length === 0) return toUser(record)
+        const row = record === current ? nextUserRow(op, current, next) : { ...strip(record), ...next }
+        yield* op.tx.updateUser(row)
+        yield* audit(op, "user.modify", { type: "user", name }, fields)
+        return toUser({ ...row, groups: record.groups })
+      })
+    )
+  })
+
+  const remove = Effect.fn("Users.remove")(function* (actor: Actor, username: string, options: DryRun = {}) {
+    const name = yield* decodeUsername(username)
+    return yield* adminWrite(
+      actor,
+      `delete user '${name}'`,
+      (op) =>
+        Effect.gen(function* () {
+          yield* lockAdminGroup(op)
+          const user = yield* getUser(op.tx, name, true)
+          yield* assertNotSystem(user, "delete")
+          yield* ensureNotSelf(op, user, "delete")
+          yield* ensureAdminsRemain(op, [user])
+          for (const groupName of user.groups) yield* touchGroup(op, yield* getGroup(op.tx, groupName, true))
+          yield* op.tx.deleteUser(user.username)
+          yield* audit(op, "user.delete", { type: "user", name }, { groups: user.groups })
+          return toUser(user)
+        }),
+      options
+    )
+  })
+
+  const setEnabled = (enabled: boolean) =>
+    Effect.fn(enabled ? "Users.enable" : "Users.disable")(function* (
+      actor: Actor,
+      username: string,
+      options: DryRun = {}
+    ) {
+      const name = yield* decodeUsername(username)
+      const verb = enabled ? "enable" : "disable"
+      return yield* adminWrite(
+        actor,
+        `${verb} user '${name}'`,
+        (op) =>
+          Effect.gen(function* () {
+            if (!enabled) yield* lockAdminGroup(op)
+            const user = yield* getUser(op.tx, name, true)
+            yield* assertNotSystem(user, verb)
+            if (user.enabled === enabled) return toUser(user)
+            if (!enabled) {
+              yield* ensureNotSelf(op, user, "disable")
+              yield* ensureAdminsRemain(op, [user])
+            }
+            const row = nextUserRow(op, user, { enabled })
+            yield* op.tx.updateUser(row)
+            yield* audit(op, enabled ? "user.enable" : "user.disable", { type: "user", name }, { enabled })
+            return toUser({ ...row, groups: user.groups })
+          }),
+        options
+      )
+    })
+
+  const membership = (kind: "add" | "remove") =>
+    Effect.fn(kind === "add" ? "Users.addToGroup" : "Users.removeFromGroup")(function* (
+      actor: Actor,
+      username: string,
+      group: string,
+      options: DryRun = {}
+    ) {
+      const name = yield* decodeUsername(username)
+      const groupName = yield* decodeGroupName(group)
+      const action = kind === "add" ? `add user '${name}' to a group` : `remove user '${name}' from a group`
+      return yield* adminWrite(
+        actor,
+        action,
+        (op) =>
+          changeMemberships(op, [{ username: name, group: groupName, kind }], groupName).pipe(
+            Effect.map((result) => toUser(result.users.get(name) as UserRecord))
+          ),
+        options
+      )
+    })
+
+  const changePassword = Effect.fn("Users.changePassword")(function* (actor: Actor, input: ChangePassword) {
+    const { current, next } = yield* decodeChangePassword(input)
+    const self = yield* directory.read((tx) => resolveActor(tx, actor, "change its password"))
+    yield* assertNotSystem(self, "change password")
+    const matches = self.passwordHash !== null && (yield* hasher.verify(current, self.passwordHash))
+    if (!matches) {
+      return yield* new Forbidden({
+        actor: self.username,
+        action: "change its password",
+        reason: "the current password is not correct"
+      })
+    }
+    const passwordHash = (yield* hashChecked(next, self.username)) as PasswordHash
+    yield* directory.write((tx) =>
+      Effect.gen(function* () {
+        const user = yield* resolveActor(tx, actor, "change its password")
+        yield* ensureVersion(user, self.version)
+        const op: Operation = { tx, config, actor: user, now: new Date(yield* Clock.currentTimeMillis) }
+        yield* tx.updateUser(nextUserRow(op, user, { passwordHash }))
+        yield* audit(op, "user.password", { type: "user", name: user.username }, { password: "changed" })
+      })
+    )
+  })
+
+  const dummyHash = yield* Effect.cached(hasher.hash(Redacted.make("not a real password") as Password))
+
+  const authenticate = Effect.fn("Users.authenticate")(function* (username: string, password: string) {
+    const refused = new Unauthenticated({ reason: "the username or password is not correct" })
+    const credentials = yield* decodeCredentials({ username, password }).pipe(Effect.mapError(() => refused))
+    const found = yield* directory.read((tx) => tx.findUser(credentials.username))
+    const user = Option.getOrNull(found)
+    // The same argon2 work whether or not the user exists, so that timing does not reveal usernames.
+    const hash = user?.passwordHash ?? (yield* dummyHash)
+    const matches = yield* hasher.verify(credentials.password, hash)
+    if (user === null || user.passwordHash === null || !matches) return yield* refused
+    if (!user.enabled) return yield* new Unauthenticated({ reason: "the account is disabled" })
+    return toUser(user)
+  })
+
+  return {
+    /** Creates the admin group and the first administrator in an empty directory. */
+    bootstrap,
+    /** The actor's own record and whether it is an administrator. */
+    whoAmI,
+    /** A page of users matching a search, sorted, with the exact total (admins). */
+    list,
+    /** One user (admins, or the user itself). */
+    get,
+    /** Creates a user in at least one existing group (admins). */
+    create,
+    /** Changes a user's details, replaces its group set, or resets its password (admins). */
+    modify,
+    /** Deletes a user (admins; `dryRun` supported). */
+    remove,
+    /** Enables a user (admins). */
+    enable: setEnabled(true),
+    /** Disables a user (admins; `dryRun` supported). */
+    disable: setEnabled(false),
+    /** Adds a user to a group (admins). */
+    addToGroup: membership("add"),
+    /** Removes a user from a group (admins; `dryRun` supported). */
+    removeFromGroup: membership("remove"),
+    /** Changes the actor's own password, given the current one. */
+    changePassword,
+    /** Checks a username and password for signing in; the same work whether or not the user exists. */
+    authenticate
+  }
+})
+
+const addChange = (username: Username, group: GroupName) => ({ username, group, kind: "add" as const })
+const removeChange = (username: Username, group: GroupName) => ({ username, group, kind: "remove" as const })
+const strip = ({ groups: _groups, ...row }: UserRecord) => row
+
+/**
+ * The user use cases.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class Users extends Context.Tag("@dt/core/Users")<Users, Effect.Effect.Success<typeof make>>() {
+  /** The service over a `Directory`, a `PasswordHasher` and (optionally) a `DirectoryConfig`. */
+  static readonly layer = Layer.effect(this, make)
+}

@@ -1,0 +1,29 @@
+import { Effect, ParseResult, Schema } from "effect"
+import { InvalidInput } from "../Errors.js"
+
+/** Decodes untrusted input, turning the first problem into an `InvalidInput` that names the field. */
+export const decodeInput =
+  <A, I>(schema: Schema.Schema<A, I>, field = "") =>
+  (input: unknown): Effect.Effect<A, InvalidInput> =>
+    Schema.decodeUnknown(schema, { errors: "first", onExcessProperty: "error" })(input).pipe(
+      Effect.mapError((error) => {
+        const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error)
+        const path = issue?.path.map(String).join(".") ?? ""
+        const name = [field, path].filter((part) => part !== "").join(".")
+        const reason = issue === undefined ? "it is malformed" : describe(issue, name)
+        return new InvalidInput({ field: name, reason })
+      })
+    )
+
+const describe = (issue: ParseResult.ArrayFormatterIssue, field: string): string => {
+  // Effect's generic messages quote the value they saw; a secret must never be quoted back.
+  if (/password/i.test(field) && issue._tag !== "Refinement") return "a password must be text"
+  switch (issue._tag) {
+    case "Missing":
+      return "it is required"
+    case "Unexpected":
+      return "it is not a known field"
+    default:
+      return issue.message
+  }
+}

@@ -1,0 +1,98 @@
+import { Effect } from "effect"
+import type { GroupRecord, UserRecord } from "../Directory.js"
+import { GroupMembershipRequired } from "../Errors.js"
+import type { GroupName, Username } from "../Names.js"
+import { ensureAdminsRemain, ensureNotSelf } from "./adminGroup.js"
+import { assertNotSystem, audit, getGroup, getUser, nextUserRow, type Operation, touchGroup } from "./operation.js"
+
+/** One membership to add or remove. */
+export interface MembershipChange {
+  readonly username: Username
+  readonly group: GroupName
+  readonly kind: "add" | "remove"
+}
+
+/** The records a membership change touched, as they are after it. */
+export interface MembershipResult {
+  readonly users: ReadonlyMap<Username, UserRecord>
+  readonly groups: ReadonlyMap<GroupName, GroupRecord>
+}
+
+/**
+ * Every change of membership goes through here, whichever command asked for it: system users keep their groups
+ * (invariant 2), every user keeps a group (invariant 1), the admin group keeps an enabled member (invariant 5) and
+ * nobody removes itself from it (invariant 6). Rows are locked in one order (admin group, other groups, users) so that
+ * concurrent transactions wait for each other instead of deadlocking.
+ */
+export const changeMemberships = (op: Operation, changes: ReadonlyArray<MembershipChange>, context: GroupName | null) =>
+  Effect.gen(function* () {
+    const groupNames = [...new Set(changes.map((change) => change.group))].sort(adminFirst(op.config.adminGroup))
+    const groups = new Map<GroupName, GroupRecord>()
+    for (const name of groupNames) groups.set(name, yield* getGroup(op.tx, name, true))
+    const users = new Map<Username, UserRecord>()
+    for (const name of [...new Set(changes.map((change) => change.username))].sort()) {
+      users.set(name, yield* getUser(op.tx, name, true))
+    }
+
+    const effective = changes.filter((change) => {
+      const isMember = users.get(change.username)?.groups.includes(change.group) ?? false
+      return change.kind === "add" ? !isMember : isMember
+    })
+    const unique = [...new Map(effective.map((change) => [`${change.username}\u0000${change.group}`, change])).values()]
+    if (unique.length === 0) return { users, groups } satisfies MembershipResult
+
+    const newGroups = new Map<Username, Set<GroupName>>()
+    for (const change of unique) {
+      const user = users.get(change.username) as UserRecord
+      yield* assertNotSystem(user, `${change.kind === "add" ? "add to" : "remove from"} group '${change.group}'`)
+      const set = newGroups.get(user.username) ?? new Set(user.groups)
+      if (change.kind === "add") set.add(change.group)
+      else set.delete(change.group)
+      newGroups.set(user.username, set)
+    }
+
+    const groupless = [...newGroups].filter(([, set]) => set.size === 0).map(([username]) => username)
+    if (groupless.length > 0) return yield* new GroupMembershipRequired({ usernames: groupless, group: context })
+
+    const leavingAdmins = unique
+      .filter((change) => change.kind === "remove" && change.group === op.config.adminGroup)
+      .map((change) => users.get(change.username) as UserRecord)
+    for (const user of leavingAdmins) yield* ensureNotSelf(op, user, "remove from the admin group")
+    yield* ensureAdminsRemain(op, leavingAdmins)
+
+    for (const change of unique) {
+      yield* change.kind === "add"
+        ? op.tx.addMembership(change.username, change.group)
+        : op.tx.removeMembership(change.username, change.group)
+    }
+    const updatedUsers = new Map(users)
+    for (const [username, set] of newGroups) {
+      const user = users.get(username) as UserRecord
+      const row = nextUserRow(op, user)
+      yield* op.tx.updateUser(row)
+      updatedUsers.set(username, { ...row, groups: [...set].sort() })
+    }
+    const updatedGroups = new Map(groups)
+    for (const [name, group] of groups) {
+      const added = unique.filter((c) => c.group === name && c.kind === "add").map((c) => c.username)
+      const removed = unique.filter((c) => c.group === name && c.kind === "remove").map((c) => c.username)
+      if (added.length + removed.length === 0) continue
+      yield* touchGroup(op, group)
+      const members = new Set(group.members)
+      for (const username of added) members.add(username)
+      for (const username of removed) members.delete(username)
+      updatedGroups.set(name, {
+        ...group,
+        members: [...members].sort(),
+        updatedAt: op.now,
+        version: group.version + 1
+      })
+      yield* audit(op, "group.members", { type: "group", name }, { added: added.sort(), removed: removed.sort() })
+    }
+    return { users: updatedUsers, groups: updatedGroups } satisfies MembershipResult
+  })
+
+const adminFirst =
+  (adminGroup: string) =>
+  (a: string, b: string): number =>
+    a === adminGroup ? -1 : b === adminGroup ? 1 : a < b ? -1 : a > b ? 1 : 0

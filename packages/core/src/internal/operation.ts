@@ -1,0 +1,100 @@
+import { Clock, Effect, Option } from "effect"
+import type { Actor } from "../Actor.js"
+import type { AuditAction } from "../AuditEntry.js"
+import type { DirectoryTransaction, GroupRecord, UserRecord } from "../Directory.js"
+import type { DirectoryConfigShape } from "../DirectoryConfig.js"
+import type { StorageError } from "../Errors.js"
+import { Forbidden, GroupNotFound, SystemUserImmutable, Unauthenticated, UserNotFound } from "../Errors.js"
+
+/** What every rule inside one transaction needs: the store, the settings, who asks, and the time of the change. */
+export interface Operation {
+  readonly tx: DirectoryTransaction
+  readonly config: DirectoryConfigShape
+  readonly actor: UserRecord
+  readonly now: Date
+}
+
+/** Resolves the actor to an enabled user (authentication), inside the transaction. */
+export const resolveActor = (
+  tx: DirectoryTransaction,
+  actor: Actor,
+  action: string
+): Effect.Effect<UserRecord, Unauthenticated | Forbidden | StorageError> =>
+  Effect.gen(function* () {
+    if (actor._tag === "Anonymous") return yield* new Unauthenticated({ reason: "nobody is signed in" })
+    const found = yield* tx.findUser(actor.username)
+    if (Option.isNone(found)) {
+      return yield* new Unauthenticated({ reason: `there is no user named '${actor.username}'` })
+    }
+    if (!found.value.enabled) {
+      return yield* new Forbidden({ actor: actor.username, action, reason: "the account is disabled" })
+    }
+    return found.value
+  })
+
+/** Whether a stored user is an administrator: an enabled member of the admin group. */
+export const isAdmin = (user: UserRecord, config: DirectoryConfigShape): boolean =>
+  user.enabled && user.groups.includes(config.adminGroup as UserRecord["groups"][number])
+
+/** Starts an operation that only administrators may run. */
+export const asAdmin = (tx: DirectoryTransaction, config: DirectoryConfigShape, actor: Actor, action: string) =>
+  Effect.gen(function* () {
+    const user = yield* resolveActor(tx, actor, action)
+    if (!isAdmin(user, config)) {
+      return yield* new Forbidden({
+        actor: user.username,
+        action,
+        reason: `only enabled members of the admin group '${config.adminGroup}' may`
+      })
+    }
+    const now = new Date(yield* Clock.currentTimeMillis)
+    return { tx, config, actor: user, now } satisfies Operation
+  })
+
+/** Reads a user that must exist, optionally locking its row. */
+export const getUser = (tx: DirectoryTransaction, username: string, forUpdate = false) =>
+  tx
+    .findUser(username, { forUpdate })
+    .pipe(Effect.flatMap(Option.match({ onNone: () => new UserNotFound({ username }), onSome: Effect.succeed })))
+
+/** Reads a group that must exist, optionally locking its row. */
+export const getGroup = (tx: DirectoryTransaction, name: string, forUpdate = false) =>
+  tx
+    .findGroup(name, { forUpdate })
+    .pipe(Effect.flatMap(Option.match({ onNone: () => new GroupNotFound({ name }), onSome: Effect.succeed })))
+
+/** Invariant 2: a system user is never changed. */
+export const assertNotSystem = (user: UserRecord, action: string): Effect.Effect<void, SystemUserImmutable> =>
+  user.system ? new SystemUserImmutable({ username: user.username, action }) : Effect.void
+
+/** Appends the audit entry of a change made by this operation. */
+export const audit = (
+  op: Operation,
+  action: AuditAction,
+  target: { readonly type: "user" | "group" | "directory"; readonly name: string },
+  changes: Record<string, unknown>
+) =>
+  op.tx.appendAudit({
+    at: op.now,
+    actor: op.actor.username,
+    action,
+    targetType: target.type,
+    target: target.name,
+    changes
+  })
+
+/** The same group record with a new version, stamped now. */
+export const touchGroup = (op: Operation, group: GroupRecord) =>
+  op.tx.updateGroup(group.name, {
+    name: group.name,
+    gid: group.gid,
+    createdAt: group.createdAt,
+    updatedAt: op.now,
+    version: group.version + 1
+  })
+
+/** The same user record with a new version, stamped now, and the given changes. */
+export const nextUserRow = (op: Operation, user: UserRecord, changes: Partial<UserRecord> = {}) => {
+  const { groups: _groups, ...row } = { ...user, ...changes }
+  return { ...row, updatedAt: op.now, version: user.version + 1 }
+}
