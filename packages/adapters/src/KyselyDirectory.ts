@@ -1,0 +1,531 @@
+/**
+ * The storage port over Kysely: one implementation for SQLite, PostgreSQL and MySQL/MariaDB, each operation one
+ * transaction that locks what the rules depend on and retries lost races.
+ *
+ * @since 0.1.0
+ */
+import { AuditEntry } from "@dt/core/AuditEntry"
+import {
+  Directory,
+  type DirectoryTransaction,
+  type GroupRecord,
+  type GroupRow,
+  type UserRecord,
+  type UserRow
+} from "@dt/core/Directory"
+import { StorageError } from "@dt/core/Errors"
+import type { GroupName, Username } from "@dt/core/Names"
+import { Cause, Duration, Effect, Exit, Option, Redacted, Runtime } from "effect"
+import { type Kysely, type OrderByDirection, sql } from "kysely"
+import { engines, type Failure } from "./internal/engines.js"
+import type { Database, GroupRowSql, UserRowSql } from "./internal/schema.js"
+import { TablePrefixPlugin } from "./internal/TablePrefixPlugin.js"
+import * as Migrations from "./Migrations.js"
+
+/**
+ * How to reach the manager's tables: a Kysely instance (the host's own, or one an adapter made), its engine, the
+ * table prefix, and whether to apply pending migrations when the store opens.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  // biome-ignore lint/suspicious/noExplicitAny: any host database; the manager only touches its own tables
+  readonly db: Kysely<any>
+  readonly engine: Migrations.Engine
+  readonly prefix?: string
+  readonly migrate?: boolean
+  /** How many times a transaction that lost a race (deadlock, serialization failure, unique race) is run again. */
+  readonly maxAttempts?: number
+}
+
+const SEARCH_SEPARATOR = "\n"
+
+/** The lower-cased text that search runs over: username, first and last name. */
+const searchText = (row: UserRow) => [row.username, row.firstName, row.lastName].join(SEARCH_SEPARATOR).toLowerCase()
+
+/** A LIKE pattern for a substring, with `%`, `_` and the escape character itself taken literally. */
+const containsPattern = (term: string) => `%${term.replace(/[!%_]/g, "!$&")}%`
+
+const toUserRow = (row: UserRowSql): UserRow => ({
+  username: row.username as Username,
+  firstName: row.first_name,
+  lastName: row.last_name,
+  email: row.email,
+  enabled: Number(row.enabled) === 1,
+  system: Number(row.system) === 1,
+  passwordHash: row.password_hash === null ? null : Redacted.make(row.password_hash),
+  createdAt: new Date(row.created_at),
+  updatedAt: new Date(row.updated_at),
+  version: Number(row.version)
+})
+
+const fromUserRow = (row: UserRow) => ({
+  username: row.username,
+  first_name: row.firstName,
+  last_name: row.lastName,
+  email: row.email,
+  email_key: row.email?.toLowerCase() ?? null,
+  enabled: row.enabled ? 1 : 0,
+  system: row.system ? 1 : 0,
+  password_hash: row.passwordHash === null ? null : Redacted.value(row.passwordHash),
+  search_text: searchText(row),
+  created_at: row.createdAt.toISOString(),
+  updated_at: row.updatedAt.toISOString(),
+  version: row.version
+})
+
+const toGroupRow = (row: GroupRowSql): GroupRow => ({
+  name: row.name as GroupName,
+  gid: Number(row.gid),
+  createdAt: new Date(row.created_at),
+  updatedAt: new Date(row.updated_at),
+  version: Number(row.version)
+})
+
+const fromGroupRow = (row: GroupRow) => ({
+  name: row.name,
+  gid: row.gid,
+  created_at: row.createdAt.toISOString(),
+  updated_at: row.updatedAt.toISOString(),
+  version: row.version
+})
+
+/** A driver failure, remembering what kind it was so that the transaction runner can retry lost races. */
+class DriverFailure {
+  constructor(
+    readonly kind: Failure,
+    readonly error: unknown
+  ) {}
+}
+
+const failureKind = (error: StorageError): Failure | undefined =>
+  error.cause instanceof DriverFailure ? error.cause.kind : undefined
+
+const describe = (error: unknown): string => {
+  const message = error instanceof Error ? error.message : String(error)
+  return message.split("\n")[0] ?? "unknown error"
+}
+
+/**
+ * Opens the store: checks (or, with `migrate`, brings up to date) the schema, then serves the `Directory` port.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = (options: Options) =>
+  Effect.gen(function* () {
+    const prefix = options.prefix ?? ""
+    const engine = engines[options.engine]
+    const maxAttempts = options.maxAttempts ?? 8
+    // The host's own plugins (say, CamelCasePlugin) must not rename the manager's snake_case columns.
+    const base = options.db.withoutPlugins()
+    const target: Migrations.Target = { db: base, engine: options.engine, prefix }
+    if (options.migrate === true) yield* Migrations.migrateToLatest(target)
+    yield* Migrations.check(target)
+    const db = base.withPlugin(new TablePrefixPlugin(prefix)) as Kysely<Database>
+
+    const transaction = (conn: Kysely<Database>, mode: "read" | "write"): DirectoryTransaction => {
+      // Only writers lock; a read-only transaction reads a consistent snapshot instead.
+      const locks = engine.locksRows && mode === "write"
+      const run = <A>(query: () => Promise<A>) =>
+        Effect.tryPromise({
+          try: query,
+          catch: (error) =>
+            new StorageError({
+              reason: describe(error),
+              cause: new DriverFailure(engine.classify(error), error)
+            })
+        })
+
+      const groupsOf = (usernames: ReadonlyArray<string>) =>
+        usernames.length === 0
+          ? Effect.succeed(new Map<string, Array<GroupName>>())
+          : run(() =>
+              conn
+                .selectFrom("memberships")
+                .select(["username", "group_name"])
+                .where("username", "in", usernames)
+                .orderBy("group_name")
+                .execute()
+            ).pipe(
+              Effect.map((rows) => {
+                const map = new Map<string, Array<GroupName>>()
+                for (const row of rows) {
+                  const list = map.get(row.username) ?? []
+                  list.push(row.group_name as GroupName)
+                  map.set(row.username, list)
+                }
+                return map
+              })
+            )
+
+      const membersOf = (groups: ReadonlyArray<string>) =>
+        groups.length === 0
+          ? Effect.succeed(new Map<string, Array<Username>>())
+          : run(() =>
+              conn
+                .selectFrom("memberships")
+                .select(["username", "group_name"])
+                .where("group_name", "in", groups)
+                .orderBy("username")
+                .execute()
+            ).pipe(
+              Effect.map((rows) => {
+                const map = new Map<string, Array<Username>>()
+                for (const row of rows) {
+                  const list = map.get(row.group_name) ?? []
+                  list.push(row.username as Username)
+                  map.set(row.group_name, list)
+                }
+                return map
+              })
+            )
+
+      const withGroups = (rows: ReadonlyArray<UserRowSql>) =>
+        groupsOf(rows.map((row) => row.username)).pipe(
+          Effect.map(
+            (groups): Array<UserRecord> =>
+              rows.map((row) => ({ ...toUserRow(row), groups: groups.get(row.username) ?? [] }))
+          )
+        )
+
+      const withMembers = (rows: ReadonlyArray<GroupRowSql>) =>
+        membersOf(rows.map((row) => row.name)).pipe(
+          Effect.map(
+            (members): Array<GroupRecord> =>
+              rows.map((row) => ({ ...toGroupRow(row), members: members.get(row.name) ?? [] }))
+          )
+        )
+
+      const direction = (order: "asc" | "desc"): OrderByDirection => order
+
+      return {
+        isEmpty: run(async () => {
+          const user = await conn.selectFrom("users").select("username").limit(1).executeTakeFirst()
+          const group = await conn.selectFrom("groups").select("name").limit(1).executeTakeFirst()
+          return user === undefined && group === undefined
+        }),
+
+        findUser: (username, options) =>
+          run(() => {
+            const query = conn.selectFrom("users").selectAll().where("username", "=", username)
+            return (options?.forUpdate && locks ? query.forUpdate() : query).executeTakeFirst()
+          }).pipe(
+            Effect.flatMap((row) =>
+              row === undefined
+                ? Effect.succeed(Option.none())
+                : withGroups([row]).pipe(Effect.map(([record]) => Option.fromNullable(record)))
+            )
+          ),
+        findUsernameByEmail: (email) =>
+          run(() =>
+            conn.selectFrom("users").select("username").where("email_key", "=", email.toLowerCase()).executeTakeFirst()
+          ).pipe(Effect.map((row) => Option.fromNullable(row?.username as Username | undefined))),
+        insertUser: (row) => run(() => conn.insertInto("users").values(fromUserRow(row)).execute()),
+        updateUser: (row) =>
+          run(() => {
+            const { username, created_at: _created, ...values } = fromUserRow(row)
+            return conn.updateTable("users").set(values).where("username", "=", username).execute()
+          }),
+        deleteUser: (username) => run(() => conn.deleteFrom("users").where("username", "=", username).execute()),
+        listUsers: (query) =>
+          Effect.gen(function* () {
+            const filtered = conn
+              .selectFrom("users")
+              .$if(query.search !== "", (q) =>
+                q.where(sql<boolean>`search_text like ${containsPattern(query.search)} escape '!'`)
+              )
+            const dir = direction(query.order)
+            const nulls = engine.nullsLastByDefault ? (dir === "asc" ? sql`nulls first` : sql`nulls last`) : sql``
+            const [counted, rows] = yield* run(() =>
+              Promise.all([
+                filtered.select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow(),
+                filtered
+                  .selectAll()
+                  .$call((q) => {
+                    switch (query.sort) {
+                      case "username":
+                        return q
+                      case "fullName":
+                        return q.orderBy("first_name", dir).orderBy("last_name", dir)
+                      case "firstName":
+                        return q.orderBy("first_name", dir)
+                      case "lastName":
+                        return q.orderBy("last_name", dir)
+                      case "groups":
+                        return q.orderBy(engine.groupList(sql.ref("users.username")), dir)
+                      case "email":
+                        return q.orderBy(sql`email ${sql.raw(dir)} ${nulls}`)
+                      case "enabled":
+                        return q.orderBy("enabled", dir)
+                      case "system":
+                        return q.orderBy("system", dir)
+                      case "createdAt":
+                        return q.orderBy("created_at", dir)
+                      case "updatedAt":
+                        return q.orderBy("updated_at", dir)
+                    }
+                  })
+                  .orderBy("username", query.sort === "username" ? dir : "asc")
+                  .limit(query.limit)
+                  .offset(query.offset)
+                  .execute()
+              ])
+            )
+            return { items: yield* withGroups(rows), total: Number(counted.n) }
+          }),
+        lockUsers: (usernames) =>
+          !locks || usernames.length === 0
+            ? Effect.void
+            : Effect.forEach(
+                chunks([...usernames].sort(), 1000),
+                (chunk) =>
+                  run(() =>
+                    conn.selectFrom("users").select("username").where("username", "in", chunk).forUpdate().execute()
+                  ),
+                { discard: true }
+              ),
+
+        findGroup: (name, options) =>
+          run(() => {
+            const query = conn.selectFrom("groups").selectAll().where("name", "=", name)
+            return (options?.forUpdate && locks ? query.forUpdate() : query).executeTakeFirst()
+          }).pipe(
+            Effect.flatMap((row) =>
+              row === undefined
+                ? Effect.succeed(Option.none())
+                : withMembers([row]).pipe(Effect.map(([record]) => Option.fromNullable(record)))
+            )
+          ),
+        findGroupByGid: (gid) =>
+          run(() => conn.selectFrom("groups").select("name").where("gid", "=", gid).executeTakeFirst()).pipe(
+            Effect.map((row) => Option.fromNullable(row?.name as GroupName | undefined))
+          ),
+        insertGroup: (row) =>
+          run(async () => {
+            await conn.insertInto("groups").values(fromGroupRow(row)).execute()
+            await conn.insertInto("gid_ledger").values({ gid: row.gid, group_name: row.name }).execute()
+          }),
+        updateGroup: (previousName, row) =>
+          run(() => {
+            const { created_at: _created, ...values } = fromGroupRow(row)
+            return conn.updateTable("groups").set(values).where("name", "=", previousName).execute()
+          }),
+        deleteGroup: (name) => run(() => conn.deleteFrom("groups").where("name", "=", name).execute()),
+        listGroups: (query) =>
+          Effect.gen(function* () {
+            const filtered = conn
+              .selectFrom("groups")
+              .$if(query.search !== "", (q) =>
+                q.where(sql<boolean>`lower(name) like ${containsPattern(query.search)} escape '!'`)
+              )
+            const dir = direction(query.order)
+            const [counted, rows] = yield* run(() =>
+              Promise.all([
+                filtered.select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow(),
+                filtered
+                  .selectAll()
+                  .$call((q) => {
+                    switch (query.sort) {
+                      case "name":
+                        return q
+                      case "gid":
+                        return q.orderBy("gid", dir)
+                      case "members":
+                        return q.orderBy(
+                          (eb) =>
+                            eb
+                              .selectFrom("memberships")
+                              .select((inner) => inner.fn.countAll().as("n"))
+                              .whereRef("memberships.group_name", "=", "groups.name"),
+                          dir
+                        )
+                      case "createdAt":
+                        return q.orderBy("created_at", dir)
+                      case "updatedAt":
+                        return q.orderBy("updated_at", dir)
+                    }
+                  })
+                  .orderBy("name", query.sort === "name" ? dir : "asc")
+                  .limit(query.limit)
+                  .offset(query.offset)
+                  .execute()
+              ])
+            )
+            return { items: yield* withMembers(rows), total: Number(counted.n) }
+          }),
+
+        addMembership: (username, group) =>
+          run(() => conn.insertInto("memberships").values({ username, group_name: group }).execute()),
+        removeMembership: (username, group) =>
+          run(() =>
+            conn.deleteFrom("memberships").where("username", "=", username).where("group_name", "=", group).execute()
+          ),
+        countEnabledMembers: (group) =>
+          run(() =>
+            conn
+              .selectFrom("memberships")
+              .innerJoin("users", "users.username", "memberships.username")
+              .select((eb) => eb.fn.countAll<number | string>().as("n"))
+              .where("memberships.group_name", "=", group)
+              .where("users.enabled", "=", 1)
+              .executeTakeFirstOrThrow()
+          ).pipe(Effect.map((row) => Number(row.n))),
+        membersWithNoOtherGroup: (group) =>
+          run(() =>
+            conn
+              .selectFrom("memberships as m")
+              .select("m.username")
+              .where("m.group_name", "=", group)
+              .where(
+                (eb) =>
+                  eb
+                    .selectFrom("memberships as other")
+                    .select((inner) => inner.fn.countAll().as("n"))
+                    .whereRef("other.username", "=", "m.username"),
+                "=",
+                1
+              )
+              .orderBy("m.username")
+              .execute()
+          ).pipe(Effect.map((rows) => rows.map((row) => row.username as Username))),
+        systemMembers: (group) =>
+          run(() =>
+            conn
+              .selectFrom("memberships")
+              .innerJoin("users", "users.username", "memberships.username")
+              .select("users.username")
+              .where("memberships.group_name", "=", group)
+              .where("users.system", "=", 1)
+              .orderBy("users.username")
+              .execute()
+          ).pipe(Effect.map((rows) => rows.map((row) => row.username as Username))),
+
+        gidHighWaterMark: run(() => {
+          const query = conn.selectFrom("meta").select("value").where("key", "=", "gid_high_water")
+          return (locks ? query.forUpdate() : query).executeTakeFirstOrThrow()
+        }).pipe(Effect.map((row) => Number(row.value))),
+        setGidHighWaterMark: (gid) =>
+          run(() => conn.updateTable("meta").set({ value: gid }).where("key", "=", "gid_high_water").execute()),
+        gidEverUsed: (gid) =>
+          run(() => conn.selectFrom("gid_ledger").select("gid").where("gid", "=", gid).executeTakeFirst()).pipe(
+            Effect.map((row) => row !== undefined)
+          ),
+
+        appendAudit: (entry) =>
+          run(() =>
+            conn
+              .insertInto("audit")
+              .values({
+                at: entry.at.toISOString(),
+                actor: entry.actor,
+                action: entry.action,
+                target_type: entry.targetType,
+                target: entry.target,
+                changes: JSON.stringify(entry.changes)
+              })
+              .execute()
+          ),
+        listAudit: (filter) =>
+          Effect.gen(function* () {
+            const filtered = conn
+              .selectFrom("audit")
+              .$if(filter.actor !== undefined, (q) => q.where("actor", "=", filter.actor as string))
+              .$if(filter.target !== undefined, (q) => q.where("target", "=", filter.target as string))
+              .$if(filter.action !== undefined, (q) => q.where("action", "=", filter.action as string))
+              .$if(filter.since !== undefined, (q) => q.where("at", ">=", (filter.since as Date).toISOString()))
+              .$if(filter.until !== undefined, (q) => q.where("at", "<=", (filter.until as Date).toISOString()))
+            const [counted, rows] = yield* run(() =>
+              Promise.all([
+                filtered.select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow(),
+                filtered.selectAll().orderBy("id", "desc").limit(filter.limit).offset(filter.offset).execute()
+              ])
+            )
+            const items = rows.map(
+              (row) =>
+                new AuditEntry(
+                  {
+                    id: Number(row.id),
+                    at: new Date(row.at),
+                    actor: row.actor,
+                    action: row.action as AuditEntry["action"],
+                    targetType: row.target_type as AuditEntry["targetType"],
+                    target: row.target,
+                    changes: JSON.parse(row.changes) as Record<string, unknown>
+                  },
+                  { disableValidation: true }
+                )
+            )
+            return { items, total: Number(counted.n) }
+          })
+      }
+    }
+
+    /**
+     * Runs `body` in one transaction on one connection; commits only when it succeeds and `commit` is asked for.
+     * A lost race (deadlock, serialization failure, unique-constraint race, busy database) rolls back and runs the
+     * body again, so that the rules see the winner's data and answer with the domain error.
+     */
+    const runTransaction = <A, E>(
+      mode: "read" | "write",
+      body: (tx: DirectoryTransaction) => Effect.Effect<A, E>,
+      completion: "commit" | "rollback"
+    ): Effect.Effect<A, E | StorageError> =>
+      Effect.gen(function* () {
+        const runtime = yield* Effect.runtime<never>()
+        const once = Effect.tryPromise({
+          try: () =>
+            db.connection().execute(async (conn) => {
+              for (const statement of mode === "write" ? engine.beginWrite : engine.beginRead) {
+                await statement.execute(conn)
+              }
+              let exit: Exit.Exit<A, E>
+              try {
+                exit = await Runtime.runPromiseExit(runtime)(body(transaction(conn, mode)))
+              } catch (error) {
+                await sql`rollback`.execute(conn).catch(() => undefined)
+                throw error
+              }
+              if (Exit.isSuccess(exit) && mode === "write" && completion === "commit") {
+                await sql`commit`.execute(conn)
+              } else {
+                await sql`rollback`.execute(conn)
+              }
+              return exit
+            }),
+          catch: (error) =>
+            new StorageError({ reason: describe(error), cause: new DriverFailure(engine.classify(error), error) })
+        }).pipe(Effect.flatten)
+
+        let attempt = 1
+        while (true) {
+          const exit = yield* Effect.exit(once)
+          if (Exit.isSuccess(exit)) return exit.value
+          const failure = Option.getOrUndefined(Cause.failureOption(exit.cause))
+          const kind = failure instanceof StorageError ? failureKind(failure) : undefined
+          if (kind === undefined || kind === "fatal" || attempt >= maxAttempts) {
+            if (kind !== undefined && kind !== "fatal") {
+              return yield* new StorageError({
+                reason: `the change kept colliding with concurrent changes (${attempt} attempts); try again`,
+                cause: failure
+              })
+            }
+            return yield* exit
+          }
+          attempt++
+          yield* Effect.sleep(Duration.millis(Math.random() * 5 * attempt))
+        }
+      })
+
+    return Directory.of({
+      read: (body) => runTransaction("read", body, "rollback"),
+      write: (body, completion = "commit") => runTransaction("write", body, completion)
+    })
+  })
+
+const chunks = <A>(items: ReadonlyArray<A>, size: number): Array<Array<A>> => {
+  const result: Array<Array<A>> = []
+  for (let index = 0; index < items.length; index += size) result.push(items.slice(index, index + size))
+  return result
+}

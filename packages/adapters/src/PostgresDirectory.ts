@@ -1,0 +1,62 @@
+/**
+ * The directory in PostgreSQL, through a `pg` connection pool.
+ *
+ * @since 0.1.0
+ */
+import { Directory } from "@dt/core/Directory"
+import type { StorageError } from "@dt/core/Errors"
+import { Effect, Layer } from "effect"
+import { Kysely, PostgresDialect } from "kysely"
+import pg from "pg"
+import * as KyselyDirectory from "./KyselyDirectory.js"
+
+/**
+ * The server's URL (`postgres://user@host:5432/database`), the pool size, and whether to migrate on opening.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly url: string
+  readonly poolSize?: number
+  readonly migrate?: boolean
+  readonly prefix?: string
+}
+
+/**
+ * A Kysely instance over a `pg` pool.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the manager's view of the database is untyped until the plugin
+export const open = (options: Pick<Options, "url" | "poolSize">): Kysely<any> =>
+  new Kysely({
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 })
+    })
+  })
+
+/**
+ * The directory in PostgreSQL, its pool closed when the layer is released.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (options: Options): Layer.Layer<Directory, StorageError> =>
+  Layer.scoped(
+    Directory,
+    Effect.acquireRelease(
+      Effect.sync(() => open(options)),
+      (db) => Effect.promise(() => db.destroy())
+    ).pipe(
+      Effect.flatMap((db) =>
+        KyselyDirectory.make({
+          db,
+          engine: "postgres",
+          ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+          migrate: options.migrate ?? true
+        })
+      )
+    )
+  )

@@ -1,0 +1,68 @@
+/**
+ * The embedded default: the directory in an SQLite file (or in memory) through better-sqlite3.
+ *
+ * @since 0.1.0
+ */
+import { mkdirSync } from "node:fs"
+import { dirname } from "node:path"
+import { Directory } from "@dt/core/Directory"
+import { StorageError } from "@dt/core/Errors"
+import SqliteDatabase from "better-sqlite3"
+import { Effect, Layer } from "effect"
+import { Kysely, SqliteDialect } from "kysely"
+import * as KyselyDirectory from "./KyselyDirectory.js"
+
+/**
+ * Where the SQLite database is (`:memory:` for a private in-memory one) and whether to migrate it on opening.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly filename: string
+  readonly migrate?: boolean
+  readonly prefix?: string
+}
+
+/**
+ * Opens (creating file and folders if missing) an SQLite database with WAL, a busy timeout and foreign keys on.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the manager's view of the database is untyped until the plugin
+export const open = (filename: string): Effect.Effect<Kysely<any>, StorageError> =>
+  Effect.try({
+    try: () => {
+      if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true })
+      const database = new SqliteDatabase(filename)
+      if (filename !== ":memory:") database.pragma("journal_mode = WAL")
+      database.pragma("busy_timeout = 5000")
+      database.pragma("foreign_keys = ON")
+      database.pragma("synchronous = NORMAL")
+      return new Kysely({ dialect: new SqliteDialect({ database }) })
+    },
+    catch: (cause) =>
+      new StorageError({ reason: `cannot open the SQLite database '${filename}': ${String(cause)}`, cause })
+  })
+
+/**
+ * The directory in an SQLite database, closed when the layer is released.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (options: Options): Layer.Layer<Directory, StorageError> =>
+  Layer.scoped(
+    Directory,
+    Effect.acquireRelease(open(options.filename), (db) => Effect.promise(() => db.destroy())).pipe(
+      Effect.flatMap((db) =>
+        KyselyDirectory.make({
+          db,
+          engine: "sqlite",
+          ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+          migrate: options.migrate ?? true
+        })
+      )
+    )
+  )

@@ -1,0 +1,69 @@
+import type { Generated, Insertable, Selectable } from "kysely"
+
+/** The `users` table: one row a user; `search_text` is the lower-cased username, first and last name. */
+export interface UsersTable {
+  username: string
+  first_name: string
+  last_name: string
+  email: string | null
+  email_key: string | null
+  enabled: number
+  system: number
+  password_hash: string | null
+  search_text: string
+  created_at: string
+  updated_at: string
+  version: number
+}
+
+/** The `groups` table. */
+export interface GroupsTable {
+  name: string
+  gid: number
+  created_at: string
+  updated_at: string
+  version: number
+}
+
+/** The `memberships` table: which user is in which group. */
+export interface MembershipsTable {
+  username: string
+  group_name: string
+}
+
+/** Every GID ever given to a group, kept after the group is deleted. */
+export interface GidLedgerTable {
+  gid: number
+  group_name: string
+}
+
+/** Counters and settings of the store (`gid_high_water`). */
+export interface MetaTable {
+  key: string
+  value: number
+}
+
+/** The audit trail; `changes` is JSON text. */
+export interface AuditTable {
+  id: Generated<number>
+  at: string
+  actor: string
+  action: string
+  target_type: string
+  target: string
+  changes: string
+}
+
+/** The manager's tables, unprefixed (a plugin adds the host's prefix). */
+export interface Database {
+  users: UsersTable
+  groups: GroupsTable
+  memberships: MembershipsTable
+  gid_ledger: GidLedgerTable
+  meta: MetaTable
+  audit: AuditTable
+}
+
+export type UserRowSql = Selectable<UsersTable>
+export type NewUserRowSql = Insertable<UsersTable>
+export type GroupRowSql = Selectable<GroupsTable>

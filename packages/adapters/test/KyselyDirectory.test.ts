@@ -1,0 +1,50 @@
+import { directoryContract } from "@dt/core/testing/DirectoryContract"
+import { TestHasher } from "@dt/core/testing/TestHasher"
+import { afterAll, beforeAll, describe, it } from "@effect/vitest"
+import {
+  freshDirectory,
+  migrate,
+  mysqlServer,
+  mysqlUrl,
+  pglite,
+  postgresServer,
+  postgresUrl,
+  sqliteFile,
+  sqliteMemory,
+  type TestDatabase
+} from "./support/stores.js"
+
+const pgUrl = postgresUrl
+const myUrl = mysqlUrl
+const stores: ReadonlyArray<readonly [string, (() => Promise<TestDatabase>) | undefined, string]> = [
+  ["SQLite (:memory:)", sqliteMemory, ""],
+  ["SQLite (file, WAL)", sqliteFile, ""],
+  ["PostgreSQL (PGlite)", pglite, ""],
+  ["PostgreSQL (server)", pgUrl === undefined ? undefined : () => postgresServer(pgUrl), ""],
+  ["MariaDB/MySQL (server)", myUrl === undefined ? undefined : () => mysqlServer(myUrl), ""],
+  ["SQLite with a table prefix", sqliteMemory, "um_"]
+]
+
+for (const [name, open, prefix] of stores) {
+  if (open === undefined) {
+    describe.skip(`${name}: skipped, set ${name.startsWith("Postgre") ? "DT_TEST_POSTGRES_URL" : "DT_TEST_MYSQL_URL"} to run it`, () => {
+      it("runs the storage contract", () => undefined)
+    })
+    continue
+  }
+  describe(name, () => {
+    let database: TestDatabase | undefined
+    beforeAll(async () => {
+      database = await open()
+      await migrate(database, prefix)
+    }, 60_000)
+    afterAll(async () => {
+      await database?.drop()
+    })
+    directoryContract(
+      name,
+      freshDirectory(() => database as TestDatabase, prefix),
+      TestHasher
+    )
+  })
+}
