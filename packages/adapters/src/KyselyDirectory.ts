@@ -15,7 +15,7 @@ import {
 } from "@dt/core/Directory"
 import { StorageError } from "@dt/core/Errors"
 import type { GroupName, Username } from "@dt/core/Names"
-import { Cause, Duration, Effect, Exit, Option, Redacted, Runtime } from "effect"
+import { Cause, Duration, Effect, Exit, Layer, Option, Redacted, Runtime } from "effect"
 import { type Kysely, type OrderByDirection, sql } from "kysely"
 import { engines, type Failure } from "./internal/engines.js"
 import type { Database, GroupRowSql, UserRowSql } from "./internal/schema.js"
@@ -529,3 +529,12 @@ const chunks = <A>(items: ReadonlyArray<A>, size: number): Array<Array<A>> => {
   for (let index = 0; index < items.length; index += size) result.push(items.slice(index, index + size))
   return result
 }
+
+/**
+ * The directory in a host's own Kysely database (bring your own): the manager's tables, with an optional prefix,
+ * beside the host's. The host keeps ownership of the Kysely instance and closes it.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (options: Options): Layer.Layer<Directory, StorageError> => Layer.effect(Directory, make(options))

@@ -76,7 +76,8 @@ const attempt = <A>(action: string, run: () => Promise<A>) =>
  * @since 0.1.0
  */
 export const migrateToLatest = (target: Target) =>
-  attempt("migrating the schema", () => migrator(target).migrateToLatest()).pipe(
+  ensureNotNewer(target).pipe(
+    Effect.zipRight(attempt("migrating the schema", () => migrator(target).migrateToLatest())),
     Effect.flatMap(outcome("migrating the schema"))
   )
 
@@ -106,13 +107,8 @@ export const applied = (target: Target) =>
     return rows.map((row) => String(row.name))
   })
 
-/**
- * Refuses to run on a schema newer than this code, and says which migration is pending on an older one.
- *
- * @category operations
- * @since 0.1.0
- */
-export const check = (target: Target) =>
+/** Refuses a schema that has migrations this code does not know; returns the applied ones. */
+const ensureNotNewer = (target: Target) =>
   Effect.gen(function* () {
     const done = yield* applied(target)
     const unknown = done.filter((name) => !names.includes(name))
@@ -121,6 +117,18 @@ export const check = (target: Target) =>
         reason: `the database schema is newer than this version of the user manager (it has migration ${unknown.join(", ")}): upgrade the user manager`
       })
     }
+    return done
+  })
+
+/**
+ * Refuses to run on a schema newer than this code, and says which migration is pending on an older one.
+ *
+ * @category operations
+ * @since 0.1.0
+ */
+export const check = (target: Target) =>
+  Effect.gen(function* () {
+    const done = yield* ensureNotNewer(target)
     const pending = names.filter((name) => !done.includes(name))
     if (pending.length > 0) {
       return yield* new StorageError({

@@ -1,0 +1,72 @@
+/**
+ * Picks the store from a `DT_DATABASE_URL`-style URL: `sqlite:PATH`, `sqlite::memory:`, `postgres://…`,
+ * `postgresql://…`, `mysql://…`.
+ *
+ * @since 0.1.0
+ */
+import type { Directory } from "@dt/core/Directory"
+import { InvalidInput, type StorageError } from "@dt/core/Errors"
+import { Effect, type Layer } from "effect"
+import * as MysqlDirectory from "./MysqlDirectory.js"
+import * as PostgresDirectory from "./PostgresDirectory.js"
+import * as SqliteDirectory from "./SqliteDirectory.js"
+
+/**
+ * A parsed database URL.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type DatabaseUrl =
+  | { readonly engine: "sqlite"; readonly filename: string }
+  | { readonly engine: "postgres"; readonly url: string }
+  | { readonly engine: "mysql"; readonly url: string }
+
+/**
+ * Parses a database URL, or says in one sentence which forms are understood.
+ *
+ * @category parsing
+ * @since 0.1.0
+ */
+export const parse = (text: string): Effect.Effect<DatabaseUrl, InvalidInput> => {
+  const value = text.trim()
+  if (value.startsWith("sqlite:")) {
+    const filename = value.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "")
+    if (filename === "") return invalid(text, "it names no file (write sqlite:PATH or sqlite::memory:)")
+    return Effect.succeed({ engine: "sqlite", filename })
+  }
+  if (/^postgres(ql)?:\/\/./.test(value)) return Effect.succeed({ engine: "postgres", url: value })
+  if (/^mysql:\/\/./.test(value)) return Effect.succeed({ engine: "mysql", url: value })
+  return invalid(text, "use sqlite:PATH, sqlite::memory:, postgres://…, postgresql://… or mysql://…")
+}
+
+const invalid = (text: string, reason: string) =>
+  new InvalidInput({ field: "database URL", reason: `'${redactPassword(text)}' is not understood: ${reason}` })
+
+/**
+ * The URL with any password replaced by `***`, for messages.
+ *
+ * @category parsing
+ * @since 0.1.0
+ */
+export const redactPassword = (text: string): string => text.replace(/(\/\/[^:/@]*:)[^@]*@/, "$1***@")
+
+/**
+ * The store a URL names, migrated on opening unless `migrate` is false.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (
+  url: DatabaseUrl,
+  options: { readonly migrate?: boolean; readonly prefix?: string } = {}
+): Layer.Layer<Directory, StorageError> => {
+  switch (url.engine) {
+    case "sqlite":
+      return SqliteDirectory.layer({ filename: url.filename, ...options })
+    case "postgres":
+      return PostgresDirectory.layer({ url: url.url, ...options })
+    case "mysql":
+      return MysqlDirectory.layer({ url: url.url, ...options })
+  }
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as DatabaseUrl from "../src/DatabaseUrl.js"
+
+describe("DatabaseUrl", () => {
+  it.effect("understands sqlite:PATH, sqlite::memory:, postgres://, postgresql:// and mysql://", () =>
+    Effect.gen(function* () {
+      expect(yield* DatabaseUrl.parse("sqlite:/var/lib/dt/dt.db")).toEqual({
+        engine: "sqlite",
+        filename: "/var/lib/dt/dt.db"
+      })
+      expect(yield* DatabaseUrl.parse("sqlite:relative/dt.db")).toEqual({
+        engine: "sqlite",
+        filename: "relative/dt.db"
+      })
+      expect(yield* DatabaseUrl.parse("sqlite:///abs/dt.db")).toEqual({ engine: "sqlite", filename: "/abs/dt.db" })
+      expect(yield* DatabaseUrl.parse("sqlite::memory:")).toEqual({ engine: "sqlite", filename: ":memory:" })
+      expect((yield* DatabaseUrl.parse("postgres://u@h/db")).engine).toBe("postgres")
+      expect((yield* DatabaseUrl.parse("postgresql://u@h:5432/db")).engine).toBe("postgres")
+      expect((yield* DatabaseUrl.parse("mysql://root@127.0.0.1:3306/test")).engine).toBe("mysql")
+    })
+  )
+
+  it.effect("refuses anything else in one sentence that lists the accepted forms and hides a password", () =>
+    Effect.gen(function* () {
+      for (const text of ["", "oracle://x", "sqlite:", "/tmp/dt.db", "http://user:secret@host/db"]) {
+        const error = yield* Effect.flip(DatabaseUrl.parse(text))
+        expect(error._tag).toBe("InvalidInput")
+        expect(error.message).not.toContain("secret")
+      }
+      const error = yield* Effect.flip(DatabaseUrl.parse("oracle://x"))
+      expect(error.message).toBe(
+        "Invalid database URL: 'oracle://x' is not understood: use sqlite:PATH, sqlite::memory:, postgres://…, postgresql://… or mysql://…."
+      )
+    })
+  )
+})
