@@ -26,7 +26,8 @@ export interface MembershipResult {
  */
 export const changeMemberships = (op: Operation, changes: ReadonlyArray<MembershipChange>, context: GroupName | null) =>
   Effect.gen(function* () {
-    const groupNames = [...new Set(changes.map((change) => change.group))].sort(adminFirst(op.config.adminGroup))
+    const named = [...changes.map((change) => change.group), ...(context === null ? [] : [context])]
+    const groupNames = [...new Set(named)].sort(adminFirst(op.config.adminGroup))
     const groups = new Map<GroupName, GroupRecord>()
     for (const name of groupNames) groups.set(name, yield* getGroup(op.tx, name, true))
     const users = new Map<Username, UserRecord>()
