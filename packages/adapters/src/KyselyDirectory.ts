@@ -117,7 +117,7 @@ export const make = (options: Options) =>
   Effect.gen(function* () {
     const prefix = options.prefix ?? ""
     const engine = engines[options.engine]
-    const maxAttempts = options.maxAttempts ?? 8
+    const maxAttempts = options.maxAttempts ?? 20
     // The host's own plugins (say, CamelCasePlugin) must not rename the manager's snake_case columns.
     const base = options.db.withoutPlugins()
     const target: Migrations.Target = { db: base, engine: options.engine, prefix }
@@ -514,7 +514,8 @@ export const make = (options: Options) =>
             return yield* exit
           }
           attempt++
-          yield* Effect.sleep(Duration.millis(Math.random() * 5 * attempt))
+          // Exponential back-off with jitter, capped, so that colliding writers spread out instead of colliding again.
+          yield* Effect.sleep(Duration.millis(Math.random() * Math.min(200, 2 ** attempt)))
         }
       })
 

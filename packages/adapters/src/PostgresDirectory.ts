@@ -30,12 +30,12 @@ export interface Options {
  * @since 0.1.0
  */
 // biome-ignore lint/suspicious/noExplicitAny: the manager's view of the database is untyped until the plugin
-export const open = (options: Pick<Options, "url" | "poolSize">): Kysely<any> =>
-  new Kysely({
-    dialect: new PostgresDialect({
-      pool: new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 })
-    })
-  })
+export const open = (options: Pick<Options, "url" | "poolSize">): Kysely<any> => {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 })
+  // An idle connection the server closes (restart, admin shutdown) must not crash the host; the pool replaces it.
+  pool.on("error", () => undefined)
+  return new Kysely({ dialect: new PostgresDialect({ pool }) })
+}
 
 /**
  * The directory in PostgreSQL, its pool closed when the layer is released.

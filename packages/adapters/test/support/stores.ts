@@ -26,6 +26,8 @@ export interface TestDatabase {
   // biome-ignore lint/suspicious/noExplicitAny: as above
   readonly reopen: () => Kysely<any>
   readonly drop: () => Promise<void>
+  /** The SQLite file, for stores that have one. */
+  readonly filename?: string
 }
 
 const suffix = () => randomBytes(4).toString("hex")
@@ -49,6 +51,7 @@ export const sqliteFile = async (): Promise<TestDatabase> => {
   return {
     db,
     engine: "sqlite",
+    filename,
     reopen: () => Effect.runSync(SqliteDirectory.open(filename)),
     drop: async () => {
       await db.destroy()
