@@ -47,6 +47,9 @@ const searchText = (row: UserRow) => [row.username, row.firstName, row.lastName]
 /** A LIKE pattern for a substring, with `%`, `_` and the escape character itself taken literally. */
 const containsPattern = (term: string) => `%${term.replace(/[!%_]/g, "!$&")}%`
 
+/** An FTS5 phrase for a substring: the trigram tokenizer matches it wherever it occurs. */
+const ftsPhrase = (term: string) => `"${term.replace(/"/g, '""')}"`
+
 const toUserRow = (row: UserRowSql): UserRow => ({
   username: row.username as Username,
   firstName: row.first_name,
@@ -124,6 +127,7 @@ export const make = (options: Options) =>
     if (options.migrate === true) yield* Migrations.migrateToLatest(target)
     yield* Migrations.check(target)
     const db = base.withPlugin(new TablePrefixPlugin(prefix)) as Kysely<Database>
+    if (options.engine === "postgres") yield* noticeMissingSearchIndex(base, prefix)
 
     const transaction = (conn: Kysely<Database>, mode: "read" | "write"): DirectoryTransaction => {
       // Only writers lock; a read-only transaction reads a consistent snapshot instead.
@@ -235,6 +239,14 @@ export const make = (options: Options) =>
               .selectFrom("users")
               .$if(query.search !== "", (q) =>
                 q.where(sql<boolean>`search_text like ${containsPattern(query.search)} escape '!'`)
+              )
+              // On SQLite a term of three characters or more is looked up in the FTS5 trigram index first.
+              .$if(options.engine === "sqlite" && [...query.search].length >= 3, (q) =>
+                q.where(
+                  "username",
+                  "in",
+                  sql<string>`(select username from ${sql.table("users_fts")} where ${sql.table("users_fts")} match ${ftsPhrase(query.search)})`
+                )
               )
             const dir = direction(query.order)
             const nulls = engine.nullsLastByDefault ? (dir === "asc" ? sql`nulls first` : sql`nulls last`) : sql``
@@ -524,6 +536,23 @@ export const make = (options: Options) =>
       write: (body, completion = "commit") => runTransaction("write", body, completion)
     })
   })
+
+// biome-ignore lint/suspicious/noExplicitAny: any host database
+const noticeMissingSearchIndex = (db: Kysely<any>, prefix: string) =>
+  Effect.tryPromise(() =>
+    sql<{
+      n: number
+    }>`select count(*) as n from pg_indexes where indexname = ${`${prefix}dt_users_search_trgm`}`.execute(db)
+  ).pipe(
+    Effect.flatMap((result) =>
+      Number(result.rows[0]?.n ?? 0) > 0
+        ? Effect.void
+        : Effect.logWarning(
+            "PostgreSQL has no pg_trgm extension here, so user search scans the users table; install postgresql-contrib and run the migrations again to index it"
+          )
+    ),
+    Effect.orElse(() => Effect.void)
+  )
 
 const chunks = <A>(items: ReadonlyArray<A>, size: number): Array<Array<A>> => {
   const result: Array<Array<A>> = []

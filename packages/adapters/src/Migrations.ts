@@ -8,6 +8,7 @@ import { Effect } from "effect"
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely"
 import { TablePrefixPlugin } from "./internal/TablePrefixPlugin.js"
 import * as initial from "./migrations/20261128000000_initial.js"
+import * as searchIndex from "./migrations/20261128010000_search_index.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -30,7 +31,10 @@ export interface Target {
   readonly prefix: string
 }
 
-const all = { "20261128000000_initial": initial } as const
+const all = {
+  "20261128000000_initial": initial,
+  "20261128010000_search_index": searchIndex
+} as const
 
 /**
  * The names of every migration this version knows, oldest first.
@@ -46,7 +50,7 @@ const migrator = ({ db, engine, prefix }: Target) => {
   for (const [name, module] of Object.entries(all)) {
     migrations[name] = {
       up: (trx) => module.up(trx.withPlugin(plugin), { engine, prefix }),
-      down: (trx) => module.down(trx.withPlugin(plugin))
+      down: (trx) => module.down(trx.withPlugin(plugin), { engine, prefix })
     }
   }
   return new Migrator({

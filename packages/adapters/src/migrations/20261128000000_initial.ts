@@ -121,7 +121,7 @@ export async function up(db: Kysely<any>, { engine, prefix }: Target): Promise<v
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<any>, _target: Target): Promise<void> {
   for (const table of ["audit", "meta", "gid_ledger", "memberships", "groups", "users"]) {
     await db.schema.dropTable(table).execute()
   }
