@@ -28,12 +28,16 @@ try {
   await manager.users.create(admin, { username: "alice", firstName: "Alice", groups: ["analysts"] })
   await hostDb.insertInto("projects").values({ id: 1, projectName: "Forecasts", ownerGroup: analysts.name }).execute()
 
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`.execute(hostDb)
+  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`.execute(
+    hostDb
+  )
   console.log("Tables in the host's database:", tables.rows.map((row) => row.name).join(", "))
   const projects = await hostDb.selectFrom("projects").selectAll().execute()
   for (const project of projects) {
     const group = await manager.groups.get(admin, project.ownerGroup as string)
-    console.log(`Project ${project.projectName}: group ${group.name} (GID ${group.gid}), members ${group.members.join(", ")}`)
+    console.log(
+      `Project ${project.projectName}: group ${group.name} (GID ${group.gid}), members ${group.members.join(", ")}`
+    )
   }
 } finally {
   await manager.dispose()
