@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest"
+import * as Actor from "../src/Actor.js"
+import * as MemoryDirectory from "../src/MemoryDirectory.js"
+import * as UserManager from "../src/UserManager.js"
+import { TestHasher } from "./TestHasher.js"
+
+describe("UserManager (Promise facade)", () => {
+  it("runs the same operations as the services and resolves with the same records", async () => {
+    const manager = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })
+    try {
+      const { user } = await manager.users.bootstrap({ username: "admin", password: "correct horse" })
+      expect(user.groups).toEqual(["admins"])
+      const admin = Actor.user("admin")
+      const group = await manager.groups.create(admin, { name: "developers" })
+      expect(group.gid).toBe(1001)
+      await manager.users.create(admin, { username: "john", groups: ["developers"] })
+      const page = await manager.users.list(admin, { search: "jo" })
+      expect(page.items.map((item) => item.username)).toEqual(["john"])
+      expect((await manager.audit.list(admin)).total).toBe(3)
+    } finally {
+      await manager.dispose()
+    }
+  })
+
+  it("rejects a refusal with an Error carrying the same _tag, fields and message", async () => {
+    const manager = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })
+    try {
+      await manager.users.bootstrap({ username: "admin" })
+      const error = await manager.users.remove(Actor.user("admin"), "admin").catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(Error)
+      expect(error).toMatchObject({ _tag: "SelfLockout", username: "admin", action: "delete" })
+      expect((error as Error).message).toBe("You cannot delete yourself ('admin'): ask another administrator.")
+      const invalid = await manager.users.get(Actor.user("admin"), "John").catch((caught: unknown) => caught)
+      expect(invalid).toMatchObject({ _tag: "InvalidInput", field: "username" })
+    } finally {
+      await manager.dispose()
+    }
+  })
+
+  it("keeps one directory per manager, so two managers never share state", async () => {
+    const first = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })
+    const second = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })
+    try {
+      await first.users.bootstrap({ username: "admin" })
+      await second.users.bootstrap({ username: "admin" })
+      await first.groups.create(Actor.user("admin"), { name: "only-first" })
+      const error = await second.groups.get(Actor.user("admin"), "only-first").catch((caught: unknown) => caught)
+      expect(error).toMatchObject({ _tag: "GroupNotFound" })
+    } finally {
+      await first.dispose()
+      await second.dispose()
+    }
+  })
+})
