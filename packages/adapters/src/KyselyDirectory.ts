@@ -142,63 +142,50 @@ export const make = (options: Options) =>
             })
         })
 
-      const groupsOf = (usernames: ReadonlyArray<string>) =>
-        usernames.length === 0
-          ? Effect.succeed(new Map<string, Array<GroupName>>())
+      /** The memberships of these users (or groups), listed per user (or per group), in name order. */
+      const memberships = (key: "username" | "group_name", names: ReadonlyArray<string>) => {
+        const other = key === "username" ? "group_name" : "username"
+        return names.length === 0
+          ? Effect.succeed(new Map<string, Array<string>>())
           : run(() =>
               conn
                 .selectFrom("memberships")
                 .select(["username", "group_name"])
-                .where("username", "in", usernames)
-                .orderBy("group_name")
+                .where(key, "in", [...names])
+                .orderBy(other)
                 .execute()
             ).pipe(
               Effect.map((rows) => {
-                const map = new Map<string, Array<GroupName>>()
+                const map = new Map<string, Array<string>>()
                 for (const row of rows) {
-                  const list = map.get(row.username) ?? []
-                  list.push(row.group_name as GroupName)
-                  map.set(row.username, list)
+                  const list = map.get(row[key]) ?? []
+                  list.push(row[other])
+                  map.set(row[key], list)
                 }
                 return map
               })
             )
-
-      const membersOf = (groups: ReadonlyArray<string>) =>
-        groups.length === 0
-          ? Effect.succeed(new Map<string, Array<Username>>())
-          : run(() =>
-              conn
-                .selectFrom("memberships")
-                .select(["username", "group_name"])
-                .where("group_name", "in", groups)
-                .orderBy("username")
-                .execute()
-            ).pipe(
-              Effect.map((rows) => {
-                const map = new Map<string, Array<Username>>()
-                for (const row of rows) {
-                  const list = map.get(row.group_name) ?? []
-                  list.push(row.username as Username)
-                  map.set(row.group_name, list)
-                }
-                return map
-              })
-            )
+      }
 
       const withGroups = (rows: ReadonlyArray<UserRowSql>) =>
-        groupsOf(rows.map((row) => row.username)).pipe(
+        memberships(
+          "username",
+          rows.map((row) => row.username)
+        ).pipe(
           Effect.map(
             (groups): Array<UserRecord> =>
-              rows.map((row) => ({ ...toUserRow(row), groups: groups.get(row.username) ?? [] }))
+              rows.map((row) => ({ ...toUserRow(row), groups: (groups.get(row.username) ?? []) as Array<GroupName> }))
           )
         )
 
       const withMembers = (rows: ReadonlyArray<GroupRowSql>) =>
-        membersOf(rows.map((row) => row.name)).pipe(
+        memberships(
+          "group_name",
+          rows.map((row) => row.name)
+        ).pipe(
           Effect.map(
             (members): Array<GroupRecord> =>
-              rows.map((row) => ({ ...toGroupRow(row), members: members.get(row.name) ?? [] }))
+              rows.map((row) => ({ ...toGroupRow(row), members: (members.get(row.name) ?? []) as Array<Username> }))
           )
         )
 
@@ -568,3 +555,21 @@ const chunks = <A>(items: ReadonlyArray<A>, size: number): Array<Array<A>> => {
  * @since 0.1.0
  */
 export const layer = (options: Options): Layer.Layer<Directory, StorageError> => Layer.effect(Directory, make(options))
+
+/**
+ * The directory over a Kysely instance the layer opens itself and destroys when released (the engine adapters).
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const scoped = <E>(
+  // biome-ignore lint/suspicious/noExplicitAny: any database
+  open: Effect.Effect<Kysely<any>, E>,
+  options: Omit<Options, "db">
+): Layer.Layer<Directory, E | StorageError> =>
+  Layer.scoped(
+    Directory,
+    Effect.acquireRelease(open, (db) => Effect.promise(() => db.destroy())).pipe(
+      Effect.flatMap((db) => make({ ...options, db }))
+    )
+  )

@@ -3,9 +3,9 @@
  *
  * @since 0.1.0
  */
-import { Directory } from "@dt/core/Directory"
+import type { Directory } from "@dt/core/Directory"
 import type { StorageError } from "@dt/core/Errors"
-import { Effect, Layer } from "effect"
+import { Effect, type Layer } from "effect"
 import { Kysely, PostgresDialect } from "kysely"
 import pg from "pg"
 import * as KyselyDirectory from "./KyselyDirectory.js"
@@ -44,19 +44,11 @@ export const open = (options: Pick<Options, "url" | "poolSize">): Kysely<any> =>
  * @since 0.1.0
  */
 export const layer = (options: Options): Layer.Layer<Directory, StorageError> =>
-  Layer.scoped(
-    Directory,
-    Effect.acquireRelease(
-      Effect.sync(() => open(options)),
-      (db) => Effect.promise(() => db.destroy())
-    ).pipe(
-      Effect.flatMap((db) =>
-        KyselyDirectory.make({
-          db,
-          engine: "postgres",
-          ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
-          migrate: options.migrate ?? true
-        })
-      )
-    )
+  KyselyDirectory.scoped(
+    Effect.sync(() => open(options)),
+    {
+      engine: "postgres",
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      migrate: options.migrate ?? true
+    }
   )

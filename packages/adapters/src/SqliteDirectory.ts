@@ -5,10 +5,10 @@
  */
 import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
-import { Directory } from "@dt/core/Directory"
+import type { Directory } from "@dt/core/Directory"
 import { StorageError } from "@dt/core/Errors"
 import SqliteDatabase from "better-sqlite3"
-import { Effect, Layer } from "effect"
+import { Effect, type Layer } from "effect"
 import { Kysely, SqliteDialect } from "kysely"
 import * as KyselyDirectory from "./KyselyDirectory.js"
 
@@ -53,16 +53,8 @@ export const open = (filename: string): Effect.Effect<Kysely<any>, StorageError>
  * @since 0.1.0
  */
 export const layer = (options: Options): Layer.Layer<Directory, StorageError> =>
-  Layer.scoped(
-    Directory,
-    Effect.acquireRelease(open(options.filename), (db) => Effect.promise(() => db.destroy())).pipe(
-      Effect.flatMap((db) =>
-        KyselyDirectory.make({
-          db,
-          engine: "sqlite",
-          ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
-          migrate: options.migrate ?? true
-        })
-      )
-    )
-  )
+  KyselyDirectory.scoped(open(options.filename), {
+    engine: "sqlite",
+    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+    migrate: options.migrate ?? true
+  })

@@ -306,3 +306,29 @@ export type DomainError =
   | Unauthenticated
   | InvalidInput
   | ConcurrentModification
+
+/**
+ * The `_tag` of every domain refusal, for edges that map them (exit codes, HTTP statuses) and tests that check them.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export const DOMAIN_ERROR_TAGS: ReadonlyArray<DomainError["_tag"]> = [
+  "UserNotFound",
+  "GroupNotFound",
+  "UsernameTaken",
+  "EmailTaken",
+  "GroupNameTaken",
+  "GidTaken",
+  "GidOutOfRange",
+  "GidRangeExhausted",
+  "SystemUserImmutable",
+  "GroupMembershipRequired",
+  "LastAdmin",
+  "SelfLockout",
+  "ProtectedGroup",
+  "Forbidden",
+  "Unauthenticated",
+  "InvalidInput",
+  "ConcurrentModification"
+]

@@ -12,6 +12,7 @@ import { Cause, Effect, Exit, Redacted } from "effect"
 import fc from "fast-check"
 import * as Actor from "../src/Actor.js"
 import { Directory } from "../src/Directory.js"
+import { DOMAIN_ERROR_TAGS } from "../src/Errors.js"
 import { Groups } from "../src/Groups.js"
 import * as MemoryDirectory from "../src/MemoryDirectory.js"
 import { Users } from "../src/Users.js"
@@ -30,25 +31,7 @@ const GID_MIN = 1000
 /** The widest allocation range a run gets; each run draws its own `gidMax` so that small ranges run out. */
 const GID_MAX_LIMIT = 1030
 
-const DOCUMENTED_ERRORS = new Set([
-  "UserNotFound",
-  "GroupNotFound",
-  "UsernameTaken",
-  "EmailTaken",
-  "GroupNameTaken",
-  "GidTaken",
-  "GidOutOfRange",
-  "GidRangeExhausted",
-  "SystemUserImmutable",
-  "GroupMembershipRequired",
-  "LastAdmin",
-  "SelfLockout",
-  "ProtectedGroup",
-  "Forbidden",
-  "Unauthenticated",
-  "InvalidInput",
-  "ConcurrentModification"
-])
+const DOCUMENTED_ERRORS = new Set<string>(DOMAIN_ERROR_TAGS)
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Operations: plain descriptors, interpreted by `execute`

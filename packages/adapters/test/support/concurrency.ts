@@ -5,6 +5,7 @@
 
 import * as Actor from "@dt/core/Actor"
 import type { Directory } from "@dt/core/Directory"
+import { DOMAIN_ERROR_TAGS } from "@dt/core/Errors"
 import { Groups } from "@dt/core/Groups"
 import { TestHasher } from "@dt/core/testing/TestHasher"
 import * as UserManager from "@dt/core/UserManager"
@@ -12,23 +13,7 @@ import { Users } from "@dt/core/Users"
 import { Effect, type Layer } from "effect"
 
 /** The refusals a lost race may come back as; anything else (a StorageError, a defect) fails the test. */
-export const DOCUMENTED = new Set([
-  "UserNotFound",
-  "GroupNotFound",
-  "UsernameTaken",
-  "EmailTaken",
-  "GroupNameTaken",
-  "GidTaken",
-  "GidRangeExhausted",
-  "SystemUserImmutable",
-  "GroupMembershipRequired",
-  "LastAdmin",
-  "SelfLockout",
-  "ProtectedGroup",
-  "Forbidden",
-  "Unauthenticated",
-  "ConcurrentModification"
-])
+export const DOCUMENTED = new Set<string>(DOMAIN_ERROR_TAGS)
 
 export const ADMINS = ["a1", "a2", "a3", "a4"]
 export const USERS = ["u1", "u2", "u3", "u4", "u5", "u6"]
