@@ -86,6 +86,18 @@ export const migrateToLatest = (target: Target) =>
   )
 
 /**
+ * Applies or undoes migrations until `name` is the newest applied one (for tests of upgrades).
+ *
+ * @category operations
+ * @since 0.1.0
+ */
+export const migrateTo = (target: Target, name: string) =>
+  ensureNotNewer(target).pipe(
+    Effect.zipRight(attempt(`migrating to ${name}`, () => migrator(target).migrateTo(name))),
+    Effect.flatMap(outcome(`migrating to ${name}`))
+  )
+
+/**
  * Undoes the newest applied migration; returns its name (none when nothing was applied).
  *
  * @category operations

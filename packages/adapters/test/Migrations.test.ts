@@ -100,6 +100,43 @@ for (const [name, open] of engines) {
       })
     )
 
+    it.effect(
+      "a database left by the previous migration, holding users, opens and upgrades with its data searchable",
+      () =>
+        Effect.gen(function* () {
+          for (const _ of Migrations.names) yield* Migrations.migrateDown(target())
+          const previous = Migrations.names[Migrations.names.length - 2] as string
+          yield* Migrations.migrateTo(target(), previous)
+          const now = new Date().toISOString()
+          yield* Effect.promise(() =>
+            database.db
+              .insertInto("users")
+              .values({
+                username: "legacy",
+                first_name: "Old",
+                last_name: "Timer",
+                email: null,
+                email_key: null,
+                enabled: 1,
+                system: 0,
+                password_hash: null,
+                search_text: "legacy\nold\ntimer",
+                created_at: now,
+                updated_at: now,
+                version: 1
+              })
+              .execute()
+          )
+          const directory = yield* KyselyDirectory.make({ ...target(), migrate: true })
+          expect(yield* Migrations.applied(target())).toEqual(Migrations.names)
+          const found = yield* directory.read((tx) =>
+            tx.listUsers({ search: "timer", sort: "username", order: "asc", limit: 10, offset: 0 })
+          )
+          expect(found.items.map((user) => user.username)).toEqual(["legacy"])
+          yield* Effect.promise(() => database.db.deleteFrom("users").execute())
+        })
+    )
+
     it.effect("keeps its tables beside the host's own under a prefix, untouched by the host's plugins", () =>
       Effect.gen(function* () {
         yield* Effect.promise(() =>
