@@ -6,10 +6,12 @@
  */
 import type { Directory } from "@dt/core/Directory"
 import { InvalidInput, type StorageError } from "@dt/core/Errors"
-import { Effect, type Layer } from "effect"
-import * as MysqlDirectory from "./MysqlDirectory.js"
-import * as PostgresDirectory from "./PostgresDirectory.js"
+import { Effect, Layer } from "effect"
 import * as SqliteDirectory from "./SqliteDirectory.js"
+
+// The PostgreSQL and MySQL drivers load only when a URL names them, so that the embedded default starts fast.
+const postgres = () => Effect.promise(() => import("./PostgresDirectory.js"))
+const mysql = () => Effect.promise(() => import("./MysqlDirectory.js"))
 
 /**
  * A parsed database URL.
@@ -52,6 +54,23 @@ const invalid = (text: string, reason: string) =>
 export const redactPassword = (text: string): string => text.replace(/(\/\/[^:/@]*:)[^@]*@/, "$1***@")
 
 /**
+ * Opens the database a URL names (without touching its schema), for tools that inspect or migrate it first.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const open = (url: DatabaseUrl) => {
+  switch (url.engine) {
+    case "sqlite":
+      return SqliteDirectory.open(url.filename)
+    case "postgres":
+      return postgres().pipe(Effect.map((module) => module.open({ url: url.url })))
+    case "mysql":
+      return mysql().pipe(Effect.map((module) => module.open({ url: url.url })))
+  }
+}
+
+/**
  * The store a URL names, migrated on opening unless `migrate` is false.
  *
  * @category layers
@@ -65,8 +84,8 @@ export const layer = (
     case "sqlite":
       return SqliteDirectory.layer({ filename: url.filename, ...options })
     case "postgres":
-      return PostgresDirectory.layer({ url: url.url, ...options })
+      return Layer.unwrapEffect(postgres().pipe(Effect.map((module) => module.layer({ url: url.url, ...options }))))
     case "mysql":
-      return MysqlDirectory.layer({ url: url.url, ...options })
+      return Layer.unwrapEffect(mysql().pipe(Effect.map((module) => module.layer({ url: url.url, ...options }))))
   }
 }

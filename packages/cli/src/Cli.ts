@@ -1,0 +1,37 @@
+/**
+ * The `dt` command tree, assembled in one place.
+ *
+ * @since 0.1.0
+ */
+import { Command } from "@effect/cli"
+import * as Audit from "./commands/audit.js"
+import * as Group from "./commands/group.js"
+import { init, migrate } from "./commands/init.js"
+import * as User from "./commands/user.js"
+
+/**
+ * The version `dt --version` prints.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const VERSION = "0.1.0"
+
+/**
+ * `dt`.
+ *
+ * @category commands
+ * @since 0.1.0
+ */
+export const dt = Command.make("dt").pipe(
+  Command.withDescription("Manage the users and groups of a User Manager directory."),
+  Command.withSubcommands([User.command, Group.command, init, migrate, Audit.command])
+)
+
+/**
+ * Runs `dt` on an argument vector (`process.argv`).
+ *
+ * @category running
+ * @since 0.1.0
+ */
+export const run = Command.run(dt, { name: "dt", version: VERSION })

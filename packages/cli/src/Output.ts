@@ -1,0 +1,191 @@
+/**
+ * How records are printed: plain tab-separated lines (default), a pretty table (`-p`), or JSON (`-j`, `-j -p`).
+ *
+ * @since 0.1.0
+ */
+import type { AuditEntry, Group, User } from "@dt/core"
+import { Console, Effect } from "effect"
+
+/**
+ * The output mode chosen by `-p` and `-j`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Format {
+  readonly pretty: boolean
+  readonly json: boolean
+}
+
+type Row = ReadonlyArray<string>
+
+/**
+ * The columns of one kind of record: header, plain cells, pretty cells and JSON form.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Columns<A> {
+  readonly headers: Row
+  readonly cells: (item: A, me: string) => Row
+  readonly json: (item: A) => unknown
+  /** Other columns for people (`-p`), when they differ from the plain ones. */
+  readonly pretty?: { readonly headers: Row; readonly cells: (item: A, me: string) => Row }
+}
+
+// Tabs and newlines inside a value would break one-record-a-line output.
+const clean = (value: string) => value.replace(/[\t\n\r]/g, " ")
+
+/**
+ * The Users table: User Name, Full Name, Groups, Email, Enabled (system users and the current user marked in `-p`).
+ *
+ * @category columns
+ * @since 0.1.0
+ */
+export const users: Columns<User.User> = {
+  headers: ["User Name", "Full Name", "Groups", "Email", "Enabled"],
+  pretty: {
+    headers: ["", "User Name", "Full Name", "Groups", "Email", "Enabled"],
+    cells: (user, me) => [
+      [user.system ? "⚙" : "", user.username === me ? "You" : ""].filter((mark) => mark !== "").join(" "),
+      user.username,
+      user.fullName,
+      user.groups.join(", "),
+      user.email ?? "",
+      user.enabled ? "yes" : "no"
+    ]
+  },
+  cells: (user) => [user.username, user.fullName, user.groups.join(","), user.email ?? "", String(user.enabled)],
+  json: (user) => ({
+    username: user.username,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    email: user.email,
+    enabled: user.enabled,
+    system: user.system,
+    groups: user.groups,
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+    version: user.version
+  })
+}
+
+/**
+ * The Groups table: Name, GID, Users.
+ *
+ * @category columns
+ * @since 0.1.0
+ */
+export const groups: Columns<Group.Group> = {
+  headers: ["Name", "GID", "Users"],
+  cells: (group) => [group.name, String(group.gid), group.members.join(",")],
+  json: (group) => ({
+    name: group.name,
+    gid: group.gid,
+    members: group.members,
+    createdAt: group.createdAt.toISOString(),
+    updatedAt: group.updatedAt.toISOString(),
+    version: group.version
+  })
+}
+
+/**
+ * The audit trail: Time, Actor, Action, Target, Changes.
+ *
+ * @category columns
+ * @since 0.1.0
+ */
+export const audit: Columns<AuditEntry.AuditEntry> = {
+  headers: ["Time", "Actor", "Action", "Target", "Changes"],
+  cells: (entry) => [entry.at.toISOString(), entry.actor, entry.action, entry.target, JSON.stringify(entry.changes)],
+  json: (entry) => ({
+    id: entry.id,
+    at: entry.at.toISOString(),
+    actor: entry.actor,
+    action: entry.action,
+    targetType: entry.targetType,
+    target: entry.target,
+    changes: entry.changes
+  })
+}
+
+const table = (headers: Row, rows: ReadonlyArray<Row>): string => {
+  const widths = headers.map((header, index) =>
+    Math.max([...header].length, ...rows.map((row) => [...(row[index] ?? "")].length))
+  )
+  const line = (row: Row) =>
+    row
+      .map((cell, index) => cell + " ".repeat((widths[index] ?? 0) - [...cell].length))
+      .join("  ")
+      .trimEnd()
+  return [line(headers), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n")
+}
+
+const write = (text: string) => Effect.sync(() => process.stdout.write(text))
+
+/**
+ * Prints a list that arrives page by page: plain and JSON lines stream, a pretty table waits for all rows.
+ *
+ * @category printing
+ * @since 0.1.0
+ */
+export const printList = <A, E, R>(
+  columns: Columns<A>,
+  format: Format,
+  me: string,
+  pages: (emit: (items: ReadonlyArray<A>) => Effect.Effect<void>) => Effect.Effect<void, E, R>
+): Effect.Effect<void, E, R> => {
+  if (format.json) {
+    let first = true
+    const indent = format.pretty ? 2 : undefined
+    return write("[").pipe(
+      Effect.zipRight(
+        pages((items) =>
+          write(
+            items
+              .map((item) => {
+                const text = JSON.stringify(columns.json(item), null, indent)
+                const prefix = first ? (format.pretty ? "\n" : "") : format.pretty ? ",\n" : ","
+                first = false
+                return prefix + (format.pretty ? text.replace(/^/gm, "  ") : text)
+              })
+              .join("")
+          )
+        )
+      ),
+      Effect.zipRight(Effect.suspend(() => write(first || !format.pretty ? "]\n" : "\n]\n")))
+    )
+  }
+  if (format.pretty) {
+    const pretty = columns.pretty ?? columns
+    const rows: Array<Row> = []
+    return pages((items) => Effect.sync(() => rows.push(...items.map((item) => pretty.cells(item, me))))).pipe(
+      Effect.zipRight(Effect.suspend(() => Console.log(table(pretty.headers, rows))))
+    )
+  }
+  return pages((items) =>
+    items.length === 0
+      ? Effect.void
+      : write(`${items.map((item) => columns.cells(item, me).map(clean).join("\t")).join("\n")}\n`)
+  )
+}
+
+/**
+ * Prints one record: a plain line, a pretty field list, or JSON.
+ *
+ * @category printing
+ * @since 0.1.0
+ */
+export const printOne = <A>(columns: Columns<A>, format: Format, me: string, item: A): Effect.Effect<void> => {
+  if (format.json) return Console.log(JSON.stringify(columns.json(item), null, format.pretty ? 2 : undefined))
+  if (format.pretty) {
+    const fields = Object.entries(columns.json(item) as Record<string, unknown>)
+    const width = Math.max(...fields.map(([key]) => key.length))
+    return Console.log(
+      fields
+        .map(([key, value]) => `${key.padEnd(width)}  ${Array.isArray(value) ? value.join(", ") : String(value)}`)
+        .join("\n")
+    )
+  }
+  return Console.log(columns.cells(item, me).map(clean).join("\t"))
+}

@@ -1,0 +1,64 @@
+/**
+ * Opens the store a command runs on and provides the core services over it.
+ *
+ * @since 0.1.0
+ */
+import { existsSync } from "node:fs"
+import { Argon2Hasher, DatabaseUrl, KyselyDirectory, Migrations } from "@dt/adapters"
+import { Errors, UserManager } from "@dt/core"
+import { Effect, Schema } from "effect"
+
+/**
+ * The database has no user directory yet.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class NotInitialized extends Schema.TaggedError<NotInitialized>()("NotInitialized", {
+  database: Schema.String
+}) {
+  override get message(): string {
+    return `There is no user directory at ${this.database} yet: run 'dt init' first.`
+  }
+}
+
+/**
+ * Whether the command may create the schema (`dt init`, `dt migrate`) or needs an initialised, up-to-date one.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Mode = "create" | "existing"
+
+const reach = (url: string) => (cause: unknown) =>
+  new Errors.StorageError({
+    reason: `cannot reach ${DatabaseUrl.redactPassword(url)}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    cause
+  })
+
+/**
+ * Opens the database at `url` and returns the core services over it; fails with `NotInitialized` when a command that
+ * needs a directory finds none (a missing SQLite file is never created then).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const open = (url: string, mode: Mode) =>
+  Effect.gen(function* () {
+    const parsed = yield* DatabaseUrl.parse(url)
+    const shown = DatabaseUrl.redactPassword(url)
+    if (mode === "existing" && parsed.engine === "sqlite" && parsed.filename !== ":memory:") {
+      if (!existsSync(parsed.filename)) return yield* new NotInitialized({ database: shown })
+    }
+    const db = yield* Effect.acquireRelease(DatabaseUrl.open(parsed), (db) => Effect.promise(() => db.destroy()))
+    const target = { db, engine: parsed.engine, prefix: "" }
+    const applied = yield* Migrations.applied(target).pipe(Effect.mapError((error) => reach(url)(error.cause)))
+    if (mode === "existing" && applied.length === 0) return yield* new NotInitialized({ database: shown })
+    return {
+      target,
+      layer: UserManager.layer({
+        directory: KyselyDirectory.layer({ db, engine: parsed.engine, migrate: mode === "create" }),
+        hasher: Argon2Hasher.layer
+      })
+    }
+  })

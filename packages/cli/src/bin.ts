@@ -1,0 +1,16 @@
+/**
+ * The `dt` executable: the composition root, and nothing else.
+ */
+import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import { Effect, Layer, Logger, LogLevel } from "effect"
+import { run } from "./Cli.js"
+import { report } from "./ExitCode.js"
+
+const program = report(run(process.argv)).pipe(
+  Effect.provide(Layer.mergeAll(NodeContext.layer, Logger.minimumLogLevel(LogLevel.Warning)))
+)
+
+NodeRuntime.runMain(program, {
+  disableErrorReporting: true,
+  teardown: (exit, onExit) => onExit(exit._tag === "Success" ? Number(process.exitCode ?? 0) : 1)
+})

@@ -1,0 +1,117 @@
+/**
+ * `dt group …`: list, show, create, rename and delete groups, and change their members.
+ *
+ * @since 0.1.0
+ */
+import { Args, Command, Options } from "@effect/cli"
+import { Effect, Option } from "effect"
+import * as Flags from "../Flags.js"
+import * as Output from "../Output.js"
+import { note, run } from "../Session.js"
+import { sortOption, walk } from "./user.js"
+
+const ls = Command.make("ls", { ...Flags.common, ...Flags.listing }, (flags) =>
+  run(flags, ({ groups, actor, me, format }) =>
+    Output.printList(
+      Output.groups,
+      format,
+      me,
+      walk(
+        (page) =>
+          groups.list(actor, {
+            ...page,
+            ...Option.match(flags.search, { onNone: () => ({}), onSome: (search) => ({ search }) }),
+            ...(sortOption(flags.sort) as object)
+          }),
+        flags
+      )
+    )
+  )
+).pipe(Command.withDescription("List all groups (Name, GID, Users)."))
+
+const get = Command.make("get", { ...Flags.common, group: Flags.groupName }, (flags) =>
+  run(flags, ({ groups, actor, me, format }) =>
+    groups.get(actor, flags.group).pipe(Effect.flatMap((group) => Output.printOne(Output.groups, format, me, group)))
+  )
+).pipe(Command.withDescription("Show one group and its members."))
+
+const add = Command.make(
+  "add",
+  {
+    ...Flags.common,
+    group: Flags.groupName,
+    gid: Options.integer("gid").pipe(
+      Options.withDescription("an explicit GID (else the next free one)"),
+      Options.optional
+    ),
+    members: Options.text("members").pipe(Options.withDescription("members, comma-separated"), Options.optional)
+  },
+  (flags) =>
+    run(flags, ({ groups, actor, me, format }) =>
+      groups
+        .create(actor, {
+          name: flags.group,
+          ...Option.match(flags.gid, { onNone: () => ({}), onSome: (gid) => ({ gid }) }),
+          ...Option.match(flags.members, { onNone: () => ({}), onSome: (text) => ({ members: Flags.list(text) }) })
+        })
+        .pipe(Effect.flatMap((group) => Output.printOne(Output.groups, format, me, group)))
+    )
+).pipe(Command.withDescription("Create a group (optionally with --gid and --members)."))
+
+const rename = Command.make(
+  "rename",
+  {
+    ...Flags.common,
+    group: Args.text({ name: "old_name" }).pipe(Args.withDescription("the group's current name")),
+    newName: Args.text({ name: "new_name" }).pipe(Args.withDescription("its new name"))
+  },
+  (flags) =>
+    run(flags, ({ groups, actor, me, format }) =>
+      groups
+        .rename(actor, flags.group, flags.newName)
+        .pipe(Effect.flatMap((group) => Output.printOne(Output.groups, format, me, group)))
+    )
+).pipe(Command.withDescription("Rename a group (the admin group cannot be renamed)."))
+
+const rm = Command.make("rm", { ...Flags.common, group: Flags.groupName, dryRun: Flags.dryRun }, (flags) =>
+  run(flags, ({ groups, actor, me, format }) =>
+    Effect.gen(function* () {
+      const group = yield* groups.remove(actor, flags.group, { dryRun: flags.dryRun })
+      if (flags.dryRun) yield* note(`dry run: nothing was changed; this group would be deleted:`)
+      yield* Output.printOne(Output.groups, format, me, group)
+    })
+  )
+).pipe(Command.withDescription("Delete a group (refused while it is some member's only group)."))
+
+const members = (kind: "add-users" | "rm-users") =>
+  Command.make(
+    kind,
+    { ...Flags.common, group: Flags.groupName, usernames: Flags.usernames, dryRun: Flags.dryRun },
+    (flags) =>
+      run(flags, ({ groups, actor, me, format }) =>
+        Effect.gen(function* () {
+          const names = Flags.list(flags.usernames)
+          const options = { dryRun: flags.dryRun }
+          const group = yield* kind === "add-users"
+            ? groups.addMembers(actor, flags.group, names, options)
+            : groups.removeMembers(actor, flags.group, names, options)
+          if (flags.dryRun) yield* note("dry run: nothing was changed; the group would be:")
+          yield* Output.printOne(Output.groups, format, me, group)
+        })
+      )
+  ).pipe(
+    Command.withDescription(
+      kind === "add-users" ? "Add users to a group, all or none." : "Remove users from a group, all or none."
+    )
+  )
+
+/**
+ * `dt group`.
+ *
+ * @category commands
+ * @since 0.1.0
+ */
+export const command = Command.make("group").pipe(
+  Command.withDescription("Manage groups."),
+  Command.withSubcommands([ls, get, add, rename, rm, members("add-users"), members("rm-users")])
+)

@@ -1,0 +1,76 @@
+/**
+ * `dt init` and `dt migrate`: create or upgrade the store's schema; `init` also creates the admin group and the first
+ * administrator.
+ *
+ * @since 0.1.0
+ */
+import { Migrations } from "@dt/adapters"
+import { Command, Options } from "@effect/cli"
+import { Effect, Option } from "effect"
+import { databaseUrl, loginName } from "../Environment.js"
+import * as Flags from "../Flags.js"
+import * as Output from "../Output.js"
+import { note, readStdin, run } from "../Session.js"
+import * as Store from "../Store.js"
+
+/**
+ * `dt init`.
+ *
+ * @category commands
+ * @since 0.1.0
+ */
+export const init = Command.make(
+  "init",
+  {
+    database: Flags.database,
+    pretty: Flags.pretty,
+    json: Flags.json,
+    admin: Options.text("admin").pipe(
+      Options.withDescription("the first administrator's username (default: your login name)"),
+      Options.optional
+    ),
+    firstName: Flags.firstName,
+    lastName: Flags.lastName,
+    email: Flags.email,
+    passwordStdin: Flags.passwordStdin
+  },
+  (flags) => {
+    const admin = Option.getOrElse(flags.admin, loginName)
+    return run(
+      { ...flags, as: Option.some(admin) },
+      ({ users, me, format }) =>
+        Effect.gen(function* () {
+          const password = flags.passwordStdin ? Option.some(yield* readStdin) : Option.none<string>()
+          const { group, user } = yield* users.bootstrap({
+            username: admin,
+            firstName: Option.getOrElse(flags.firstName, () => admin),
+            lastName: Option.getOrElse(flags.lastName, () => "Administrator"),
+            ...Option.match(flags.email, { onNone: () => ({}), onSome: (email) => ({ email }) }),
+            ...Option.match(password, { onNone: () => ({}), onSome: (text) => ({ password: text }) })
+          })
+          yield* note(
+            `Initialised ${databaseUrl(flags.database)}: group '${group.name}' (GID ${group.gid}) with administrator '${user.username}'.`
+          )
+          yield* Output.printOne(Output.users, format, me, user)
+        }),
+      "create"
+    )
+  }
+).pipe(Command.withDescription("Create the store, the admins group and the first administrator."))
+
+/**
+ * `dt migrate`.
+ *
+ * @category commands
+ * @since 0.1.0
+ */
+export const migrate = Command.make("migrate", { database: Flags.database }, (flags) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const url = databaseUrl(flags.database)
+      const { target } = yield* Store.open(url, "create")
+      const applied = yield* Migrations.migrateToLatest(target)
+      yield* note(applied.length === 0 ? "The schema is up to date." : `Applied: ${applied.join(", ")}.`)
+    })
+  )
+).pipe(Command.withDescription("Bring the store's schema up to date."))

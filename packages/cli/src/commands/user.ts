@@ -1,0 +1,253 @@
+/**
+ * `dt user …`: list, show, create, change, delete, enable and disable users, and move them between groups.
+ *
+ * @since 0.1.0
+ */
+
+import { Errors } from "@dt/core"
+import { Args, Command, Options, Prompt } from "@effect/cli"
+import { Effect, Option, Redacted } from "effect"
+import * as Flags from "../Flags.js"
+import * as Output from "../Output.js"
+import { note, readStdin, run, type Session } from "../Session.js"
+
+const password = (stdin: boolean) => (stdin ? readStdin.pipe(Effect.map(Option.some)) : Effect.succeed(Option.none()))
+
+/** Parses `--sort COLUMN[:desc]`. */
+export const sortOption = (sort: Option.Option<string>) =>
+  Option.match(sort, {
+    onNone: () => ({}),
+    onSome: (text) => {
+      const [column = "", direction = "asc"] = text.split(":")
+      return { sort: column, order: direction }
+    }
+  })
+
+/** Walks the pages of a list, emitting each, until `limit` items or the end. */
+export const walk =
+  <A, E>(
+    fetch: (query: {
+      limit: number
+      offset: number
+    }) => Effect.Effect<{ readonly items: ReadonlyArray<A>; readonly total: number }, E>,
+    options: { readonly limit: Option.Option<number>; readonly offset: Option.Option<number> }
+  ) =>
+  (emit: (items: ReadonlyArray<A>) => Effect.Effect<void>) =>
+    Effect.gen(function* () {
+      const want = Option.getOrElse(options.limit, () => Number.POSITIVE_INFINITY)
+      if (want < 0) return yield* new Errors.InvalidInput({ field: "limit", reason: "it cannot be negative" })
+      let offset = Option.getOrElse(options.offset, () => 0)
+      let left = want
+      while (left > 0) {
+        const page = yield* fetch({ limit: Math.min(1000, left), offset })
+        yield* emit(page.items)
+        if (page.items.length === 0 || offset + page.items.length >= page.total) return
+        offset += page.items.length
+        left -= page.items.length
+      }
+    })
+
+const ls = Command.make("ls", { ...Flags.common, ...Flags.listing }, (flags) =>
+  run(flags, ({ users, actor, me, format }) =>
+    Output.printList(
+      Output.users,
+      format,
+      me,
+      walk(
+        (page) =>
+          users.list(actor, {
+            ...page,
+            ...Option.match(flags.search, { onNone: () => ({}), onSome: (search) => ({ search }) }),
+            ...(sortOption(flags.sort) as object)
+          }),
+        flags
+      )
+    )
+  )
+).pipe(Command.withDescription("List all users (User Name, Full Name, Groups, Email, Enabled)."))
+
+const get = Command.make("get", { ...Flags.common, username: Flags.username }, (flags) =>
+  run(flags, ({ users, actor, me, format }) =>
+    users.get(actor, flags.username).pipe(Effect.flatMap((user) => Output.printOne(Output.users, format, me, user)))
+  )
+).pipe(Command.withDescription("Show one user."))
+
+const optional = <K extends string>(key: K, value: Option.Option<string>) =>
+  Option.match(value, { onNone: () => ({}), onSome: (text) => ({ [key]: text }) as Record<K, string> })
+
+const add = Command.make(
+  "add",
+  {
+    ...Flags.common,
+    username: Flags.username,
+    firstName: Flags.firstName,
+    lastName: Flags.lastName,
+    email: Flags.email,
+    groups: Flags.groups,
+    system: Options.boolean("system").pipe(Options.withDescription("a system user: read-only for ever")),
+    passwordStdin: Flags.passwordStdin
+  },
+  (flags) =>
+    run(flags, ({ users, actor, me, format }) =>
+      Effect.gen(function* () {
+        const secret = yield* password(flags.passwordStdin)
+        const user = yield* users.create(actor, {
+          username: flags.username,
+          ...optional("firstName", flags.firstName),
+          ...optional("lastName", flags.lastName),
+          ...optional("email", flags.email),
+          ...optional("password", secret),
+          groups: Option.match(flags.groups, { onNone: () => [], onSome: Flags.list }),
+          system: flags.system
+        })
+        yield* Output.printOne(Output.users, format, me, user)
+      })
+    )
+).pipe(Command.withDescription("Create a user in at least one group (-g)."))
+
+const modify = Command.make(
+  "modify",
+  {
+    ...Flags.common,
+    username: Flags.username,
+    firstName: Flags.firstName,
+    lastName: Flags.lastName,
+    email: Flags.email,
+    groups: Flags.groups,
+    passwordStdin: Flags.passwordStdin
+  },
+  (flags) =>
+    run(flags, ({ users, actor, me, format }) =>
+      Effect.gen(function* () {
+        const secret = yield* password(flags.passwordStdin)
+        const user = yield* users.modify(actor, flags.username, {
+          ...optional("firstName", flags.firstName),
+          ...optional("lastName", flags.lastName),
+          ...Option.match(flags.email, {
+            onNone: () => ({}),
+            onSome: (email) => ({ email: email === "" ? null : email })
+          }),
+          ...optional("password", secret),
+          ...Option.match(flags.groups, { onNone: () => ({}), onSome: (text) => ({ groups: Flags.list(text) }) })
+        })
+        yield* Output.printOne(Output.users, format, me, user)
+      })
+    )
+).pipe(
+  Command.withDescription("Change a user's names, email, password (--password-stdin) or groups (-g replaces the set).")
+)
+
+/** A command that changes one user and prints it, or with `--dry-run` prints what it would be. */
+const change = (
+  name: string,
+  description: string,
+  operation: (session: Session, username: string, options: { dryRun: boolean }) => Effect.Effect<unknown, unknown>
+) =>
+  Command.make(name, { ...Flags.common, username: Flags.username, dryRun: Flags.dryRun }, (flags) =>
+    run(flags, (session) =>
+      Effect.gen(function* () {
+        const user = yield* operation(session, flags.username, { dryRun: flags.dryRun })
+        if (flags.dryRun) yield* note(`dry run: nothing was changed; '${flags.username}' ${name} would give:`)
+        yield* Output.printOne(Output.users, session.format, session.me, user as never)
+      })
+    )
+  ).pipe(Command.withDescription(description))
+
+const rm = change("rm", "Delete a user (system users cannot be deleted).", (s, username, options) =>
+  s.users.remove(s.actor, username, options)
+)
+const enable = change("enable", "Enable a user.", (s, username, options) => s.users.enable(s.actor, username, options))
+const disable = change("disable", "Disable a user: it can no longer sign in.", (s, username, options) =>
+  s.users.disable(s.actor, username, options)
+)
+
+const membership = (kind: "add-to-group" | "rm-from-group") =>
+  Command.make(
+    kind,
+    { ...Flags.common, username: Flags.username, group: Flags.groupName, dryRun: Flags.dryRun },
+    (flags) =>
+      run(flags, ({ users, actor, me, format }) =>
+        Effect.gen(function* () {
+          const options = { dryRun: flags.dryRun }
+          const user = yield* kind === "add-to-group"
+            ? users.addToGroup(actor, flags.username, flags.group, options)
+            : users.removeFromGroup(actor, flags.username, flags.group, options)
+          if (flags.dryRun) yield* note("dry run: nothing was changed; the user would be:")
+          yield* Output.printOne(Output.users, format, me, user)
+        })
+      )
+  ).pipe(Command.withDescription(kind === "add-to-group" ? "Add a user to a group." : "Remove a user from a group."))
+
+const newPassword = Args.text({ name: "new_password" }).pipe(
+  Args.withDescription("the new password (prefer --password-stdin or the prompt: a command line is visible to others)"),
+  Args.optional
+)
+
+const changePassword = Command.make(
+  "change-password",
+  { database: Flags.database, as: Flags.as, newPassword, passwordStdin: Flags.passwordStdin },
+  (flags) =>
+    run({ ...flags, pretty: false, json: false }, ({ users, actor, me }) =>
+      Effect.gen(function* () {
+        // The parser takes an unknown flag for the optional positional password; refuse it without echoing it.
+        if (Option.exists(flags.newPassword, (text) => text.startsWith("-"))) {
+          return yield* new Errors.InvalidInput({
+            field: "",
+            reason:
+              "'dt user change-password' got an argument starting with '-': an unknown option, or a password to give with --password-stdin"
+          })
+        }
+        const next = yield* Option.match(flags.newPassword, {
+          onSome: Effect.succeed,
+          onNone: () =>
+            flags.passwordStdin || !process.stdin.isTTY
+              ? readStdin
+              : Effect.gen(function* () {
+                  const first = yield* Prompt.password({ message: "New password" })
+                  const again = yield* Prompt.password({ message: "Repeat it" })
+                  if (Redacted.value(first) !== Redacted.value(again)) {
+                    return yield* new Errors.InvalidInput({ field: "password", reason: "the two entries differ" })
+                  }
+                  return Redacted.value(first)
+                })
+        })
+        const { admin } = yield* users.whoAmI(actor)
+        if (admin) {
+          // An administrator resets its own password as it would anyone's.
+          yield* users.modify(actor, me, { password: next })
+        } else {
+          if (!process.stdin.isTTY) {
+            return yield* new Errors.InvalidInput({
+              field: "current password",
+              reason: "only an administrator can change a password without typing the current one at a terminal"
+            })
+          }
+          const current = yield* Prompt.password({ message: "Current password" })
+          yield* users.changePassword(actor, { current: Redacted.value(current), next })
+        }
+        yield* note(`The password of '${me}' was changed.`)
+      })
+    )
+).pipe(Command.withDescription("Change your own password (from the argument, --password-stdin, or a hidden prompt)."))
+
+/**
+ * `dt user`.
+ *
+ * @category commands
+ * @since 0.1.0
+ */
+export const command = Command.make("user").pipe(
+  Command.withDescription("Manage users."),
+  Command.withSubcommands([
+    ls,
+    get,
+    add,
+    modify,
+    rm,
+    enable,
+    disable,
+    membership("add-to-group"),
+    membership("rm-from-group"),
+    changePassword
+  ])
+)
