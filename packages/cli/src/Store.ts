@@ -4,9 +4,12 @@
  * @since 0.1.0
  */
 import { existsSync } from "node:fs"
-import { Argon2Hasher, DatabaseUrl, KyselyDirectory, Migrations } from "@dt/adapters"
 import { Errors, UserManager } from "@dt/core"
 import { Effect, Schema } from "effect"
+
+// The storage code (Kysely, the drivers, argon2) loads only when a command opens the store, so that `--help` and
+// `--version` start fast.
+const adapters = Effect.promise(() => import("@dt/adapters"))
 
 /**
  * The database has no user directory yet.
@@ -30,9 +33,9 @@ export class NotInitialized extends Schema.TaggedError<NotInitialized>()("NotIni
  */
 export type Mode = "create" | "existing"
 
-const reach = (url: string) => (cause: unknown) =>
+const reach = (shown: string) => (cause: unknown) =>
   new Errors.StorageError({
-    reason: `cannot reach ${DatabaseUrl.redactPassword(url)}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    reason: `cannot reach ${shown}: ${cause instanceof Error ? cause.message : String(cause)}`,
     cause
   })
 
@@ -45,6 +48,7 @@ const reach = (url: string) => (cause: unknown) =>
  */
 export const open = (url: string, mode: Mode) =>
   Effect.gen(function* () {
+    const { Argon2Hasher, DatabaseUrl, KyselyDirectory, Migrations } = yield* adapters
     const parsed = yield* DatabaseUrl.parse(url)
     const shown = DatabaseUrl.redactPassword(url)
     if (mode === "existing" && parsed.engine === "sqlite" && parsed.filename !== ":memory:") {
@@ -52,10 +56,11 @@ export const open = (url: string, mode: Mode) =>
     }
     const db = yield* Effect.acquireRelease(DatabaseUrl.open(parsed), (db) => Effect.promise(() => db.destroy()))
     const target = { db, engine: parsed.engine, prefix: "" }
-    const applied = yield* Migrations.applied(target).pipe(Effect.mapError((error) => reach(url)(error.cause)))
+    const applied = yield* Migrations.applied(target).pipe(Effect.mapError((error) => reach(shown)(error.cause)))
     if (mode === "existing" && applied.length === 0) return yield* new NotInitialized({ database: shown })
     return {
-      target,
+      /** Brings the schema up to date; returns the migrations applied. */
+      migrate: Migrations.migrateToLatest(target),
       layer: UserManager.layer({
         directory: KyselyDirectory.layer({ db, engine: parsed.engine, migrate: mode === "create" }),
         hasher: Argon2Hasher.layer

@@ -1,7 +1,8 @@
 /**
  * The `dt` executable: the composition root, and nothing else.
  */
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect, Layer, Logger, LogLevel } from "effect"
 import { run } from "./Cli.js"
 import { report } from "./ExitCode.js"

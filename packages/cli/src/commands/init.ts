@@ -4,7 +4,6 @@
  *
  * @since 0.1.0
  */
-import { Migrations } from "@dt/adapters"
 import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { databaseUrl, loginName } from "../Environment.js"
@@ -68,8 +67,8 @@ export const migrate = Command.make("migrate", { database: Flags.database }, (fl
   Effect.scoped(
     Effect.gen(function* () {
       const url = databaseUrl(flags.database)
-      const { target } = yield* Store.open(url, "create")
-      const applied = yield* Migrations.migrateToLatest(target)
+      const store = yield* Store.open(url, "create")
+      const applied = yield* store.migrate
       yield* note(applied.length === 0 ? "The schema is up to date." : `Applied: ${applied.join(", ")}.`)
     })
   )
