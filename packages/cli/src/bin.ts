@@ -6,10 +6,17 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect, Layer, Logger, LogLevel } from "effect"
 import { run } from "./Cli.js"
 import { report } from "./ExitCode.js"
+import { unknownOption } from "./UsageGuard.js"
 
-const program = report(run(process.argv)).pipe(
-  Effect.provide(Layer.mergeAll(NodeContext.layer, Logger.minimumLogLevel(LogLevel.Warning)))
-)
+const unknown = unknownOption(process.argv.slice(2))
+const program = (
+  unknown === undefined
+    ? report(run(process.argv))
+    : Effect.sync(() => {
+        process.stderr.write(`dt: unknown option '${unknown}': see 'dt --help' for the options of each command.\n`)
+        process.exitCode = 2
+      })
+).pipe(Effect.provide(Layer.mergeAll(NodeContext.layer, Logger.minimumLogLevel(LogLevel.Warning))))
 
 NodeRuntime.runMain(program, {
   disableErrorReporting: true,

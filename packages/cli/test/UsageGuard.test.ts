@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest"
+import { OPTIONS, unknownOption } from "../src/UsageGuard.js"
+import { sandbox } from "./support/dt.js"
+
+const COMMANDS = [
+  "user ls",
+  "user get",
+  "user add",
+  "user modify",
+  "user rm",
+  "user enable",
+  "user disable",
+  "user add-to-group",
+  "user rm-from-group",
+  "user change-password",
+  "group ls",
+  "group get",
+  "group add",
+  "group rename",
+  "group rm",
+  "group add-users",
+  "group rm-users",
+  "init",
+  "migrate",
+  "audit ls"
+]
+
+describe("UsageGuard", () => {
+  it("knows every option that some command's --help shows, with whether it takes a value", () => {
+    const { dt } = sandbox()
+    let checked = 0
+    for (const command of COMMANDS) {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing terminal colours
+      const help = dt(`${command} --help`).stdout.replace(/\u001b\[[0-9;]*m/g, "")
+      for (const line of help.split("\n")) {
+        const match = /^\(?(?:(-\w), )?(--[\w-]+)\)?(?: (\S.*))?$/.exec(line.trim())
+        if (match === null) continue
+        const [, short, long, value] = match
+        const takesValue = value !== undefined
+        checked++
+        expect(OPTIONS.get(long as string), `${command}: ${long}`).toBe(takesValue)
+        if (short !== undefined) expect(OPTIONS.get(short), `${command}: ${short}`).toBe(takesValue)
+      }
+    }
+    expect(checked).toBeGreaterThan(COMMANDS.length * 6)
+  })
+
+  it("finds an unknown option wherever it stands, but not an option's value or what follows --", () => {
+    expect(unknownOption(["user", "get", "--bogus", "john"])).toBe("--bogus")
+    expect(unknownOption(["group", "add-users", "admins", "-x"])).toBe("-x")
+    expect(unknownOption(["user", "add", "john", "-f", "-Weird-", "-g", "a"])).toBeUndefined()
+    expect(unknownOption(["user", "ls", "--offset=1", "--sort", "username:desc"])).toBeUndefined()
+    expect(unknownOption(["user", "change-password", "--", "-starts-with-dash"])).toBeUndefined()
+  })
+
+  it("refuses an unknown option with exit 2 before it can be taken for a value", () => {
+    const { dt } = sandbox()
+    for (const args of ["user get --bogus root", "group add-users admins --bogus", "user change-password --bogus"]) {
+      const run = dt(args)
+      expect(run.code).toBe(2)
+      expect(run.stderr).toBe("dt: unknown option '--bogus': see 'dt --help' for the options of each command.\n")
+    }
+  })
+})
