@@ -1,5 +1,5 @@
 import { defineProject } from "vitest/config"
 
 export default defineProject({
-  test: { name: "adapters", include: ["test/**/*.test.ts"] }
+  test: { name: "adapters", include: ["test/**/*.test.ts"], globalSetup: ["test/support/announceSkips.ts"] }
 })
