@@ -62,14 +62,14 @@ const toggle = <A>(undo: Undo, set: Set<A>, value: A, present: boolean) => {
   undo.push(() => (present ? set.delete(value) : set.add(value)))
 }
 
-const userSortKey = (sort: UserSort, user: UserRecord): string | number | boolean => {
+const userSortKey = (sort: UserSort, user: UserRow, groups: () => ReadonlyArray<string>): string | number | boolean => {
   switch (sort) {
     case "username":
       return user.username
     case "fullName":
       return `${user.firstName}\u0000${user.lastName}`
     case "groups":
-      return user.groups.join(",")
+      return groups().join(",")
     case "email":
       return user.email ?? ""
     case "createdAt":
@@ -170,16 +170,17 @@ const make = Effect.gen(function* () {
       listUsers: (query: ListQuery<UserSort>) =>
         Effect.sync(() => {
           const direction = query.order === "asc" ? 1 : -1
-          const matches: Array<UserRecord> = []
+          // Sort keys are computed once per match, and records (with their groups) built only for the page.
+          const matches: Array<readonly [string | number | boolean, UserRow]> = []
           for (const row of state.users.values()) {
-            if (matchesSearch(query.search, [row.username, row.firstName, row.lastName])) matches.push(userRecord(row))
+            if (!matchesSearch(query.search, [row.username, row.firstName, row.lastName])) continue
+            matches.push([userSortKey(query.sort, row, () => sorted(state.userGroups.get(row.username))), row])
           }
           matches.sort(
-            (a, b) =>
-              direction * compareKeys(userSortKey(query.sort, a), userSortKey(query.sort, b)) ||
-              compareKeys(a.username, b.username)
+            ([a, rowA], [b, rowB]) => direction * compareKeys(a, b) || compareKeys(rowA.username, rowB.username)
           )
-          return page(matches, query)
+          const { items, total } = page(matches, query)
+          return { items: items.map(([, row]) => userRecord(row)), total }
         }),
       lockUsers: () => Effect.void,
 
