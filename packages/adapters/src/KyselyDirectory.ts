@@ -50,6 +50,9 @@ const containsPattern = (term: string) => `%${term.replace(/[!%_]/g, "!$&")}%`
 /** An FTS5 phrase for a substring: the trigram tokenizer matches it wherever it occurs. */
 const ftsPhrase = (term: string) => `"${term.replace(/"/g, '""')}"`
 
+/** A `count(*)`, which drivers return as a number or a string. */
+type Counted = { readonly n: number | string }
+
 const toUserRow = (row: UserRowSql): UserRow => ({
   username: row.username as Username,
   firstName: row.first_name,
@@ -222,24 +225,35 @@ export const make = (options: Options) =>
         deleteUser: (username) => run(() => conn.deleteFrom("users").where("username", "=", username).execute()),
         listUsers: (query) =>
           Effect.gen(function* () {
+            // On SQLite a term of three characters or more is looked up in the FTS5 trigram index (a substring
+            // match): the matches are counted in the index alone, and their usernames read through its key table.
+            const fts = options.engine === "sqlite" && [...query.search].length >= 3
+            const ftsTable = sql.table("users_fts")
+            const ftsMatch = sql`${ftsTable} match ${ftsPhrase(query.search)}`
+            const ftsRows = sql`select rowid from ${ftsTable} where ${ftsMatch}`
             const filtered = conn
               .selectFrom("users")
-              .$if(query.search !== "", (q) =>
+              .$if(query.search !== "" && !fts, (q) =>
                 q.where(sql<boolean>`search_text like ${containsPattern(query.search)} escape '!'`)
               )
-              // On SQLite a term of three characters or more is looked up in the FTS5 trigram index first.
-              .$if(options.engine === "sqlite" && [...query.search].length >= 3, (q) =>
+              .$if(fts, (q) =>
                 q.where(
                   "username",
                   "in",
-                  sql<string>`(select username from ${sql.table("users_fts")} where ${sql.table("users_fts")} match ${ftsPhrase(query.search)})`
+                  sql<string>`(select username from ${sql.table("users_fts_key")} where id in (${ftsRows}))`
                 )
               )
+            const count = () =>
+              fts
+                ? sql<Counted>`select count(*) as n from ${ftsTable} where ${ftsMatch}`
+                    .execute(conn)
+                    .then((result) => result.rows[0] ?? { n: 0 })
+                : filtered.select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow()
             const dir = direction(query.order)
             const nulls = engine.nullsLastByDefault ? (dir === "asc" ? sql`nulls first` : sql`nulls last`) : sql``
             const [counted, rows] = yield* run(() =>
               Promise.all([
-                filtered.select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow(),
+                count(),
                 filtered
                   .selectAll()
                   .$call((q) => {

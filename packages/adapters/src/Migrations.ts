@@ -9,6 +9,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "
 import { TablePrefixPlugin } from "./internal/TablePrefixPlugin.js"
 import * as initial from "./migrations/20261128000000_initial.js"
 import * as searchIndex from "./migrations/20261128010000_search_index.js"
+import * as searchIndexKeys from "./migrations/20261128020000_search_index_keys.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -33,7 +34,8 @@ export interface Target {
 
 const all = {
   "20261128000000_initial": initial,
-  "20261128010000_search_index": searchIndex
+  "20261128010000_search_index": searchIndex,
+  "20261128020000_search_index_keys": searchIndexKeys
 } as const
 
 /**
