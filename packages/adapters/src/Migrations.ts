@@ -10,6 +10,7 @@ import { TablePrefixPlugin } from "./internal/TablePrefixPlugin.js"
 import * as initial from "./migrations/20261128000000_initial.js"
 import * as searchIndex from "./migrations/20261128010000_search_index.js"
 import * as searchIndexKeys from "./migrations/20261128020000_search_index_keys.js"
+import * as sortIndexes from "./migrations/20261128020100_sort_indexes.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -35,7 +36,8 @@ export interface Target {
 const all = {
   "20261128000000_initial": initial,
   "20261128010000_search_index": searchIndex,
-  "20261128020000_search_index_keys": searchIndexKeys
+  "20261128020000_search_index_keys": searchIndexKeys,
+  "20261128020100_sort_indexes": sortIndexes
 } as const
 
 /**
