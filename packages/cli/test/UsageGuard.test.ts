@@ -26,12 +26,12 @@ const COMMANDS = [
 ]
 
 describe("UsageGuard", () => {
-  it("knows every option that some command's --help shows, with whether it takes a value", () => {
+  it("knows every option that some command's --help shows, with whether it takes a value", async () => {
     const { dt } = sandbox()
     let checked = 0
     for (const command of COMMANDS) {
       // biome-ignore lint/suspicious/noControlCharactersInRegex: removing terminal colours
-      const help = dt(`${command} --help`).stdout.replace(/\u001b\[[0-9;]*m/g, "")
+      const help = (await dt(`${command} --help`)).stdout.replace(/\u001b\[[0-9;]*m/g, "")
       for (const line of help.split("\n")) {
         const match = /^\(?(?:(-\w), )?(--[\w-]+)\)?(?: (\S.*))?$/.exec(line.trim())
         if (match === null) continue
@@ -45,7 +45,7 @@ describe("UsageGuard", () => {
     expect(checked).toBeGreaterThan(COMMANDS.length * 6)
   })
 
-  it("finds an unknown option wherever it stands, but not an option's value or what follows --", () => {
+  it("finds an unknown option wherever it stands, but not an option's value or what follows --", async () => {
     expect(unknownOption(["user", "get", "--bogus", "john"])).toBe("--bogus")
     expect(unknownOption(["group", "add-users", "admins", "-x"])).toBe("-x")
     expect(unknownOption(["user", "add", "john", "-f", "-Weird-", "-g", "a"])).toBeUndefined()
@@ -53,10 +53,10 @@ describe("UsageGuard", () => {
     expect(unknownOption(["user", "change-password", "--", "-starts-with-dash"])).toBeUndefined()
   })
 
-  it("refuses an unknown option with exit 2 before it can be taken for a value", () => {
+  it("refuses an unknown option with exit 2 before it can be taken for a value", async () => {
     const { dt } = sandbox()
     for (const args of ["user get --bogus root", "group add-users admins --bogus", "user change-password --bogus"]) {
-      const run = dt(args)
+      const run = await dt(args)
       expect(run.code).toBe(2)
       expect(run.stderr).toBe("dt: unknown option '--bogus': see 'dt --help' for the options of each command.\n")
     }

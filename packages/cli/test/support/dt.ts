@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process"
+import { spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -17,24 +17,32 @@ export interface Run {
 export const sandbox = (env: Record<string, string> = {}) => {
   const home = mkdtempSync(join(tmpdir(), "dt-home-"))
   const runs: Array<Run> = []
+  // Asynchronous on purpose: a synchronous spawn blocks the test worker, whose messages to Vitest then time out.
   const dt = (
     args: ReadonlyArray<string> | string,
     options: { readonly input?: string; readonly env?: Record<string, string> } = {}
-  ): Run => {
+  ): Promise<Run> => {
     const argv = typeof args === "string" ? args.split(" ").filter((word) => word !== "") : args
-    const result = spawnSync(process.execPath, [BIN, ...argv], {
-      input: options.input ?? "",
-      encoding: "utf8",
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: home,
-        ...env,
-        ...options.env
-      }
+    const child = spawn(process.execPath, [BIN, ...argv], {
+      env: { PATH: process.env.PATH ?? "", HOME: home, ...env, ...options.env }
     })
-    const run = { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr }
-    runs.push(run)
-    return run
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk
+    })
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk
+    })
+    child.stdin.end(options.input ?? "")
+    return new Promise((resolve, reject) => {
+      child.once("error", reject)
+      child.once("close", (code) => {
+        const run = { code: code ?? -1, stdout, stderr }
+        runs.push(run)
+        resolve(run)
+      })
+    })
   }
   return { home, dt, runs }
 }
