@@ -1,0 +1,937 @@
+/**
+ * Benchmarks of the core services over the SQL stores, run by hand (not in CI):
+ *
+ *   npm run bench:sql                                   # SQLite (WAL file) and PostgreSQL, 100,000 and 1,000,000 users
+ *   BENCH_SIZES=10000 npm run bench:sql                 # a quick run
+ *   BENCH_STORES=sqlite BENCH_RUNS=2 npm run bench:sql  # one store, fewer runs
+ *
+ * Other settings: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test; a database `dt_bench_<random>`
+ * is created there and dropped at the end), BENCH_PASSWORD_CREATES (10000), BENCH_PASSWORD_CONCURRENCY (16),
+ * BENCH_SERIAL_CREATES (200), BENCH_PLANS (1: print the query plans; 0: don't).
+ *
+ * For each store and size it runs the migrations, bootstraps `admin` through `Users.bootstrap`, creates 20 teams
+ * through `Groups.create`, then loads the users and their memberships in bulk (multi-row INSERTs in big transactions
+ * on the store's Kysely; on SQLite the FTS5 index is kept by its triggers, on PostgreSQL the tables are vacuumed and
+ * analyzed afterwards). Then it times each operation through the core services (`UserManager.layer` with the store
+ * and the real argon2 hasher, actor `admin`) in several runs, next to the same work issued as raw SQL on the same
+ * Kysely (the ceiling), and prints a Markdown table per store and size: the median of the per-run medians and p95s.
+ * Results are recorded in docs/benchmarks.md.
+ */
+import { randomBytes } from "node:crypto"
+import { mkdtempSync, rmSync } from "node:fs"
+import os from "node:os"
+import { join } from "node:path"
+import { performance } from "node:perf_hooks"
+import v8 from "node:v8"
+import vm from "node:vm"
+import { Argon2Hasher, KyselyDirectory, PostgresDirectory, SqliteDirectory } from "@dt/adapters"
+import { Actor, Groups, type Password, PasswordHasher, UserManager, Users } from "@dt/core"
+import { Effect, Redacted } from "effect"
+import { type Kysely, type RawBuilder, sql } from "kysely"
+
+// ---------------------------------------------------------------------------------------------------------------
+// Settings
+
+const positiveInt = (name: string, fallback: number): number => {
+  const raw = process.env[name]
+  if (raw === undefined || raw === "") return fallback
+  const value = Number(raw.replaceAll("_", ""))
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'`)
+  return value
+}
+
+const SIZES = (process.env.BENCH_SIZES ?? "100000,1000000")
+  .split(",")
+  .map((size) => Number(size.trim().replaceAll("_", "")))
+  .filter((size) => Number.isInteger(size) && size > 0)
+const STORES = (process.env.BENCH_STORES ?? "sqlite,postgres").split(",").map((store) => store.trim()) as Array<
+  "sqlite" | "postgres"
+>
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test"
+const RUNS = Math.max(1, positiveInt("BENCH_RUNS", 3))
+const PASSWORD_CREATES = positiveInt("BENCH_PASSWORD_CREATES", 10_000)
+const PASSWORD_CONCURRENCY = Math.max(1, positiveInt("BENCH_PASSWORD_CONCURRENCY", 16))
+const SERIAL_CREATES = positiveInt("BENCH_SERIAL_CREATES", 200)
+const PLANS = process.env.BENCH_PLANS !== "0"
+
+const TEAM_COUNT = 20
+const TEAMS = Array.from({ length: TEAM_COUNT }, (_, index) => `team-${String(index + 1).padStart(2, "0")}`)
+const PAGE = 50
+/** About 5% of users get one of these last names; no other name contains the term. */
+const QUARTZ_NAMES = ["Quartz", "Rosequartz", "Quartzfield", "Smokyquartz"] as const
+const SELECTIVE_SHARE = 0.05
+const SELECTIVE_TERM = "quartz"
+const MISSING_TERM = "zzqxj"
+const PASSWORD = "correct horse battery staple"
+/** Users per INSERT statement, and per transaction, of the bulk load. */
+const ROWS_PER_INSERT = 1000
+const ROWS_PER_TRANSACTION = 50_000
+
+const SORTS = [
+  "username",
+  "fullName",
+  "firstName",
+  "lastName",
+  "groups",
+  "email",
+  "enabled",
+  "system",
+  "createdAt",
+  "updatedAt"
+] as const
+type Sort = (typeof SORTS)[number]
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deterministic data
+
+/** mulberry32: a small seeded PRNG, so that every run builds the same directory. */
+const prng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+
+const FIRST_NAMES = [
+  "Ada",
+  "Alan",
+  "Alice",
+  "Amir",
+  "Anna",
+  "Ben",
+  "Carla",
+  "Chen",
+  "Dara",
+  "David",
+  "Elena",
+  "Emil",
+  "Fatima",
+  "Felix",
+  "Grace",
+  "Hana",
+  "Ivan",
+  "Jonas",
+  "Julia",
+  "Kenji",
+  "Lara",
+  "Leo",
+  "Maria",
+  "Mateo",
+  "Nadia",
+  "Noah",
+  "Olga",
+  "Omar",
+  "Paula",
+  "Priya",
+  "Rosa",
+  "Sam",
+  "Sara",
+  "Tariq",
+  "Tom",
+  "Uma",
+  "Vera",
+  "Wei",
+  "Yusuf",
+  "Zoe"
+] as const
+const LAST_NAMES = [
+  "Abbott",
+  "Berg",
+  "Costa",
+  "Dubois",
+  "Evans",
+  "Fischer",
+  "Garcia",
+  "Hansen",
+  "Ito",
+  "Jensen",
+  "Kowalski",
+  "Larsen",
+  "Meyer",
+  "Novak",
+  "Okafor",
+  "Petrov",
+  "Rossi",
+  "Silva",
+  "Tanaka",
+  "Weber"
+] as const
+
+interface Person {
+  readonly username: string
+  readonly firstName: string
+  readonly lastName: string
+  readonly email: string
+  readonly groups: ReadonlyArray<string>
+}
+
+/** The users of a directory of `size`, one at a time (a million objects at once would only cost memory). */
+function* people(size: number): Generator<Person> {
+  const random = prng(20_261_128)
+  const pick = <A>(items: ReadonlyArray<A>): A => items[Math.floor(random() * items.length)] as A
+  for (let index = 0; index < size; index++) {
+    const firstName = pick(FIRST_NAMES)
+    const lastName = random() < SELECTIVE_SHARE ? pick(QUARTZ_NAMES) : pick(LAST_NAMES)
+    const username = `${firstName}.${lastName}${index}`.toLowerCase()
+    const primary = pick(TEAMS)
+    const secondary = random() < 0.25 ? pick(TEAMS) : primary
+    yield {
+      username,
+      firstName,
+      lastName,
+      email: `${username}@example.com`,
+      groups: primary === secondary ? [primary] : [primary, secondary].sort()
+    }
+  }
+}
+
+/** The columns the adapter writes for a user (see `fromUserRow` in KyselyDirectory.ts). */
+const userRow = (person: Omit<Person, "groups">, at: string, passwordHash: string | null = null) => ({
+  username: person.username,
+  first_name: person.firstName,
+  last_name: person.lastName,
+  email: person.email,
+  email_key: person.email.toLowerCase(),
+  enabled: 1,
+  system: 0,
+  password_hash: passwordHash,
+  search_text: [person.username, person.firstName, person.lastName].join("\n").toLowerCase(),
+  created_at: at,
+  updated_at: at,
+  version: 1
+})
+
+// ---------------------------------------------------------------------------------------------------------------
+// Measuring
+
+const now = () => performance.now()
+
+/** A full garbage collection before each measured operation, so that one operation's garbage is not another's cost. */
+v8.setFlagsFromString("--expose-gc")
+const collectGarbage = vm.runInNewContext("gc") as () => void
+
+interface Stats {
+  readonly samples: number
+  readonly median: number
+  readonly p95: number
+}
+
+const quantile = (sorted: ReadonlyArray<number>, q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN
+const stats = (samples: ReadonlyArray<number>): Stats => {
+  const sorted = [...samples].sort((a, b) => a - b)
+  return { samples: sorted.length, median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) }
+}
+const median = (values: ReadonlyArray<number>) =>
+  quantile(
+    [...values].sort((a, b) => a - b),
+    0.5
+  )
+
+/** How many times to run an operation per run: at most `iterations`, stopping after `budgetMs` once `minimum` ran. */
+interface Plan {
+  readonly iterations: number
+  readonly budgetMs: number
+  readonly minimum: number
+}
+
+/** Times each call on its own, inside one Effect program (no runtime start-up per call). */
+const timeEach = (plan: Plan, operation: (index: number) => Effect.Effect<unknown, unknown>) =>
+  Effect.gen(function* () {
+    collectGarbage()
+    const samples: Array<number> = []
+    const started = now()
+    for (let index = 0; index < plan.iterations; index++) {
+      const t0 = now()
+      yield* Effect.orDie(operation(index))
+      samples.push(now() - t0)
+      if (samples.length >= plan.minimum && now() - started > plan.budgetMs) break
+    }
+    return stats(samples)
+  })
+
+// ---------------------------------------------------------------------------------------------------------------
+// Formatting
+
+const ms = (value: number): string => {
+  if (!Number.isFinite(value)) return "—"
+  if (value >= 100) return value.toFixed(0)
+  if (value >= 10) return value.toFixed(1)
+  if (value >= 1) return value.toFixed(2)
+  return value.toFixed(3)
+}
+const ratio = (core: number, raw: number) =>
+  Number.isFinite(core) && Number.isFinite(raw) && raw > 0 ? `${(core / raw).toFixed(core / raw >= 10 ? 0 : 1)}×` : "—"
+const thousands = (value: number) => value.toLocaleString("en-US")
+const seconds = (millis: number) => `${(millis / 1000).toFixed(1)} s`
+const log = (line: string) => process.stderr.write(`${line}\n`)
+
+// ---------------------------------------------------------------------------------------------------------------
+// The stores
+
+type Engine = "sqlite" | "postgres"
+
+interface Store {
+  readonly engine: Engine
+  // biome-ignore lint/suspicious/noExplicitAny: the manager's tables, untyped outside the adapter
+  readonly db: Kysely<any>
+  readonly describe: string
+  readonly drop: () => Promise<void>
+}
+
+const withDatabase = (url: string, name: string) => {
+  const parsed = new URL(url)
+  parsed.pathname = `/${name}`
+  return parsed.toString()
+}
+
+const openStore = async (engine: Engine): Promise<Store> => {
+  if (engine === "sqlite") {
+    const folder = mkdtempSync(join(os.tmpdir(), "dt-bench-"))
+    const filename = join(folder, "dt.db")
+    const db = await Effect.runPromise(SqliteDirectory.open(filename))
+    return {
+      engine,
+      db,
+      describe: `SQLite file in WAL mode (${filename}, synchronous = NORMAL)`,
+      drop: async () => {
+        await db.destroy()
+        rmSync(folder, { recursive: true, force: true })
+      }
+    }
+  }
+  const name = `dt_bench_${randomBytes(4).toString("hex")}`
+  const admin = PostgresDirectory.open({ url: POSTGRES_URL, poolSize: 1 })
+  await sql`create database ${sql.id(name)}`.execute(admin)
+  const db = PostgresDirectory.open({ url: withDatabase(POSTGRES_URL, name) })
+  return {
+    engine,
+    db,
+    describe: `PostgreSQL database ${name} on ${new URL(POSTGRES_URL).host} (pool of 10)`,
+    drop: async () => {
+      await db.destroy()
+      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin)
+      await admin.destroy()
+    }
+  }
+}
+
+/** Which users a list covers: the WHERE clause of its page, and the query that counts them. */
+interface Filter {
+  readonly where: RawBuilder<unknown>
+  readonly count: RawBuilder<unknown>
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Raw SQL: the queries the adapter runs (see KyselyDirectory.ts), issued by hand on the same Kysely
+
+const rawSql = (store: Store) => {
+  const { db, engine } = store
+  const filter = (where: RawBuilder<unknown>): Filter => ({
+    where,
+    count: sql`select count(*) as n from users ${where}`
+  })
+  const containsPattern = (term: string) => `%${term.replace(/[!%_]/g, "!$&")}%`
+  const ftsPhrase = (term: string) => `"${term.replace(/"/g, '""')}"`
+
+  /**
+   * A search's filter and its count. On SQLite a term of three characters or more goes through the FTS5 trigram
+   * index: the matches are counted in the index, the page reads their usernames through the key table.
+   */
+  const search = (term: string): Filter =>
+    engine === "sqlite" && [...term].length >= 3
+      ? {
+          where: sql`where username in (select username from users_fts_key where id in (select rowid from users_fts where users_fts match ${ftsPhrase(term)}))`,
+          count: sql`select count(*) as n from users_fts where users_fts match ${ftsPhrase(term)}`
+        }
+      : filter(sql`where search_text like ${containsPattern(term)} escape '!'`)
+
+  const orderBy = (sort: Sort): RawBuilder<unknown> => {
+    switch (sort) {
+      case "username":
+        return sql`username asc`
+      case "fullName":
+        return sql`first_name asc, last_name asc, username asc`
+      case "firstName":
+        return sql`first_name asc, username asc`
+      case "lastName":
+        return sql`last_name asc, username asc`
+      case "groups":
+        return engine === "sqlite"
+          ? sql`(select group_concat(group_name, ',' order by group_name) from memberships where username = users.username) asc, username asc`
+          : sql`(select string_agg(group_name, ',' order by group_name) from memberships where username = users.username) asc, username asc`
+      case "email":
+        return engine === "sqlite" ? sql`email asc, username asc` : sql`email asc nulls first, username asc`
+      case "enabled":
+        return sql`enabled asc, username asc`
+      case "system":
+        return sql`system asc, username asc`
+      case "createdAt":
+        return sql`created_at asc, username asc`
+      case "updatedAt":
+        return sql`updated_at asc, username asc`
+    }
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: raw rows
+  type Row = Record<string, any>
+  const groupsOf = async (usernames: ReadonlyArray<string>) =>
+    usernames.length === 0
+      ? []
+      : (
+          await sql<Row>`select username, group_name from memberships where username in (${sql.join([...usernames])}) order by group_name`.execute(
+            db
+          )
+        ).rows
+
+  const scalar = async (query: RawBuilder<unknown>) =>
+    Number((await (query as RawBuilder<{ n: number | string }>).execute(db)).rows[0]?.n)
+  const count = (on: Filter) => scalar(on.count)
+  const page = async (on: Filter, order: RawBuilder<unknown>) =>
+    (await sql<Row>`select * from users ${on.where} order by ${order} limit ${PAGE} offset ${0}`.execute(db)).rows
+
+  const begin = engine === "sqlite" ? sql`begin immediate` : sql`begin isolation level read committed`
+  const forUpdate = engine === "sqlite" ? sql`` : sql`for update`
+  /** One write transaction on one connection, as the adapter runs them. */
+  // biome-ignore lint/suspicious/noExplicitAny: the connection's view of the database
+  const writeTransaction = (body: (conn: Kysely<any>) => Promise<void>) =>
+    db.connection().execute(async (conn) => {
+      await begin.execute(conn)
+      try {
+        await body(conn)
+        await sql`commit`.execute(conn)
+      } catch (error) {
+        await sql`rollback`.execute(conn)
+        throw error
+      }
+    })
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  const audit = (conn: Kysely<any>, at: string, action: string, target: string, changes: unknown) =>
+    sql`insert into audit (at, actor, action, target_type, target, changes) values (${at}, ${"admin"}, ${action}, ${"user"}, ${target}, ${JSON.stringify(changes)})`.execute(
+      conn
+    )
+
+  return {
+    search,
+    all: filter(sql``),
+    scalar,
+    orderBy,
+    count,
+    page,
+    /** `select *` of one user and its memberships. */
+    get: async (username: string) => {
+      const user = (await sql<Row>`select * from users where username = ${username}`.execute(db)).rows[0]
+      return { user, groups: await groupsOf([username]) }
+    },
+    /** The count and the page the adapter runs for a list, and the page's memberships. */
+    list: async (on: Filter, order: RawBuilder<unknown>) => {
+      const total = await count(on)
+      const rows = await page(on, order)
+      return { total, rows, groups: await groupsOf(rows.map((row) => String(row.username))) }
+    },
+    /** Hand-written: lock the row, set `enabled`, `updated_at` and the version, append the audit entry. */
+    setEnabled: (username: string, enabled: boolean) =>
+      writeTransaction(async (conn) => {
+        const at = new Date().toISOString()
+        await sql`select * from users where username = ${username} ${forUpdate}`.execute(conn)
+        await sql`update users set enabled = ${enabled ? 1 : 0}, updated_at = ${at}, version = version + 1 where username = ${username}`.execute(
+          conn
+        )
+        await audit(conn, at, enabled ? "user.enable" : "user.disable", username, { enabled })
+      }),
+    /** Hand-written: insert the user and its membership, bump the group's version, append the audit entry. */
+    create: (person: Omit<Person, "groups">, group: string) =>
+      writeTransaction(async (conn) => {
+        const at = new Date().toISOString()
+        await conn.insertInto("users").values(userRow(person, at)).execute()
+        await conn.insertInto("memberships").values({ username: person.username, group_name: group }).execute()
+        await sql`update groups set updated_at = ${at}, version = version + 1 where name = ${group}`.execute(conn)
+        await audit(conn, at, "user.create", person.username, { groups: [group] })
+      })
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bulk load
+
+const bulkLoad = async (store: Store, size: number, usernames: Array<string>) => {
+  const { db, engine } = store
+  const at = new Date().toISOString()
+  const started = now()
+  let lastReport = started
+  let users: Array<ReturnType<typeof userRow>> = []
+  let memberships: Array<{ username: string; group_name: string }> = []
+  let pending: Array<Person> = []
+  const flush = async () => {
+    if (pending.length === 0) return
+    const batch = pending
+    pending = []
+    await db.transaction().execute(async (trx) => {
+      for (let offset = 0; offset < batch.length; offset += ROWS_PER_INSERT) {
+        users = []
+        memberships = []
+        for (const person of batch.slice(offset, offset + ROWS_PER_INSERT)) {
+          users.push(userRow(person, at))
+          for (const group of person.groups) memberships.push({ username: person.username, group_name: group })
+        }
+        await trx.insertInto("users").values(users).execute()
+        await trx.insertInto("memberships").values(memberships).execute()
+      }
+    })
+  }
+  let loaded = 0
+  for (const person of people(size)) {
+    usernames.push(person.username)
+    pending.push(person)
+    if (pending.length >= ROWS_PER_TRANSACTION) {
+      await flush()
+      loaded += ROWS_PER_TRANSACTION
+      if (now() - lastReport > 15_000) {
+        lastReport = now()
+        log(`  ${thousands(loaded)} users after ${seconds(lastReport - started)}`)
+      }
+    }
+  }
+  await flush()
+  const insertMs = now() - started
+  const analyzeStarted = now()
+  if (engine === "postgres") {
+    for (const table of ["users", "memberships", "groups"]) await sql`vacuum analyze ${sql.id(table)}`.execute(db)
+  }
+  const analyzeMs = now() - analyzeStarted
+  return { insertMs, analyzeMs }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Plans
+
+const explain = async (store: Store, label: string, query: RawBuilder<unknown>) => {
+  const prefix = store.engine === "sqlite" ? sql`explain query plan` : sql`explain (analyze, buffers, costs off)`
+  const result = await sql<Record<string, unknown>>`${prefix} ${query}`.execute(store.db)
+  const lines =
+    store.engine === "sqlite"
+      ? sqlitePlan(result.rows as unknown as ReadonlyArray<{ id: number; parent: number; detail: string }>)
+      : result.rows.map((row) => String(row["QUERY PLAN"]))
+  return [`-- ${label}`, ...lines].join("\n")
+}
+
+const sqlitePlan = (rows: ReadonlyArray<{ id: number; parent: number; detail: string }>) => {
+  const depth = new Map<number, number>([[0, -1]])
+  return rows.map((row) => {
+    const level = (depth.get(row.parent) ?? -1) + 1
+    depth.set(row.id, level)
+    return `${"  ".repeat(level)}${row.detail}`
+  })
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One store at one size
+
+interface Row {
+  readonly name: string
+  readonly core: Array<Stats>
+  readonly raw: Array<Stats>
+  readonly target: number | null
+}
+
+interface Result {
+  readonly store: Store
+  readonly size: number
+  readonly insertMs: number
+  readonly analyzeMs: number
+  readonly expectedMatches: number
+  readonly teamSizes: ReadonlyArray<number>
+  readonly rows: ReadonlyMap<string, Row>
+  readonly runsMs: number
+  readonly loadAverage: readonly [number, number]
+  readonly passwords: ReadonlyArray<string>
+  readonly plans: ReadonlyArray<string>
+  readonly finalUsers: number
+}
+
+const benchmark = (store: Store, size: number) =>
+  Effect.gen(function* () {
+    const users = yield* Users.Users
+    const groups = yield* Groups.Groups
+    const hasher = yield* PasswordHasher.PasswordHasher
+    const admin = Actor.user("admin")
+    const raw = rawSql(store)
+    const { db, engine } = store
+    const random = prng(7)
+    let serial = 0
+
+    yield* users.bootstrap({ username: "admin", firstName: "Ada", lastName: "Admin", password: PASSWORD })
+    for (const name of TEAMS) yield* groups.create(admin, { name })
+
+    log(`${engine}, ${thousands(size)} users: loading in bulk …`)
+    const usernames: Array<string> = []
+    const { insertMs, analyzeMs } = yield* Effect.promise(() => bulkLoad(store, size, usernames))
+    log(`  loaded in ${seconds(insertMs)}${engine === "postgres" ? ` + vacuum analyze ${seconds(analyzeMs)}` : ""}`)
+
+    const all = yield* Effect.orDie(users.list(admin, { limit: 1 }))
+    if (all.total !== size + 1) throw new Error(`expected ${size + 1} users, found ${all.total}`)
+    const expectedMatches = yield* Effect.promise(() =>
+      raw.scalar(sql`select count(*) as n from users where search_text like ${`%${SELECTIVE_TERM}%`}`)
+    )
+    const teams = yield* Effect.orDie(groups.list(admin, { search: "team-", limit: TEAM_COUNT }))
+
+    // The raw queries must be the adapter's: same total and same page.
+    for (const term of [SELECTIVE_TERM, MISSING_TERM]) {
+      const core = yield* Effect.orDie(users.list(admin, { search: term, limit: PAGE }))
+      const direct = yield* Effect.promise(() => raw.list(raw.search(term), raw.orderBy("username")))
+      if (core.total !== direct.total || core.items[0]?.username !== direct.rows[0]?.username) {
+        throw new Error(`raw search '${term}' disagrees with the core: ${core.total} vs ${direct.total}`)
+      }
+    }
+
+    const randomUsername = () => usernames[Math.floor(random() * usernames.length)] as string
+    const rows = new Map<string, Row>()
+
+    const quick: Plan = { iterations: 2000, budgetMs: 3000, minimum: 200 }
+    const searches: Plan = { iterations: 300, budgetMs: 3000, minimum: 10 }
+    const sorts: Plan = { iterations: 100, budgetMs: 2000, minimum: 5 }
+    const writes: Plan = { iterations: 300, budgetMs: 3000, minimum: 50 }
+
+    const run = (warmUp: boolean) =>
+      Effect.gen(function* () {
+        const scale = (plan: Plan): Plan =>
+          warmUp ? { iterations: Math.max(3, Math.ceil(plan.iterations / 20)), budgetMs: 300, minimum: 3 } : plan
+        const keep = (name: string, target: number | null, core: Stats | null, direct: Stats | null) => {
+          if (warmUp) return
+          const row = rows.get(name) ?? { name, core: [], raw: [], target }
+          if (core !== null) row.core.push(core)
+          if (direct !== null) row.raw.push(direct)
+          rows.set(name, row)
+        }
+        const targetFor = (what: "search" | "get" | "change") => {
+          if (what === "get") return 0.2
+          if (what === "change") return 1
+          return size <= 100_000 ? 3 : size <= 1_000_000 ? 15 : null
+        }
+
+        // get by username
+        const names = Array.from({ length: quick.iterations }, randomUsername)
+        keep(
+          "get by username",
+          targetFor("get"),
+          yield* timeEach(scale(quick), (i) => users.get(admin, names[i] as string)),
+          yield* timeEach(scale(quick), (i) => Effect.promise(() => raw.get(names[i] as string)))
+        )
+
+        // search pages with the exact total
+        for (const [term, label] of [
+          [
+            SELECTIVE_TERM,
+            `search '${SELECTIVE_TERM}' (${thousands(expectedMatches)} matches), page of ${PAGE} + total`
+          ],
+          [MISSING_TERM, `search '${MISSING_TERM}' (no match), page of ${PAGE} + total`]
+        ] as const) {
+          const where = raw.search(term)
+          keep(
+            label,
+            targetFor("search"),
+            yield* timeEach(scale(searches), () => users.list(admin, { search: term, limit: PAGE })),
+            yield* timeEach(scale(searches), () => Effect.promise(() => raw.list(where, raw.orderBy("username"))))
+          )
+          keep(
+            `  raw part: count(*) of '${term}' alone`,
+            null,
+            null,
+            yield* timeEach(scale(searches), () => Effect.promise(() => raw.count(where)))
+          )
+          keep(
+            `  raw part: page of '${term}' alone`,
+            null,
+            null,
+            yield* timeEach(scale(searches), () => Effect.promise(() => raw.page(where, raw.orderBy("username"))))
+          )
+        }
+
+        // list pages sorted by each column (no search): the count of all users, then the page
+        for (const sort of SORTS) {
+          keep(
+            `list page of ${PAGE} sorted by ${sort}`,
+            null,
+            yield* timeEach(scale(sorts), () => users.list(admin, { sort, limit: PAGE })),
+            yield* timeEach(scale(sorts), () => Effect.promise(() => raw.list(raw.all, raw.orderBy(sort))))
+          )
+        }
+        keep(
+          "  raw part: count(*) of all users (in every list above)",
+          null,
+          null,
+          yield* timeEach(scale(sorts), () => Effect.promise(() => raw.count(raw.all)))
+        )
+
+        // disable, then enable the same random user; each call timed on its own
+        for (const [label, viaCore] of [
+          ["core", true],
+          ["raw", false]
+        ] as const) {
+          const plan = scale(writes)
+          const disable: Array<number> = []
+          const enable: Array<number> = []
+          collectGarbage()
+          const started = now()
+          for (let i = 0; i < plan.iterations; i++) {
+            const username = randomUsername()
+            const t0 = now()
+            if (viaCore) yield* Effect.orDie(users.disable(admin, username))
+            else yield* Effect.promise(() => raw.setEnabled(username, false))
+            const t1 = now()
+            if (viaCore) yield* Effect.orDie(users.enable(admin, username))
+            else yield* Effect.promise(() => raw.setEnabled(username, true))
+            const t2 = now()
+            disable.push(t1 - t0)
+            enable.push(t2 - t1)
+            if (disable.length >= plan.minimum && now() - started > plan.budgetMs) break
+          }
+          keep(
+            "disable (random user)",
+            targetFor("change"),
+            viaCore ? stats(disable) : null,
+            viaCore ? null : stats(disable)
+          )
+          keep(
+            "enable (the same user)",
+            targetFor("change"),
+            viaCore ? stats(enable) : null,
+            viaCore ? null : stats(enable)
+          )
+          void label
+        }
+
+        // create without password: into a team (the core reads the group's members), and into a new group
+        const fresh = `bench-${serial++}`
+        yield* Effect.orDie(groups.create(admin, { name: fresh }))
+        for (const [group, label] of [
+          [
+            TEAMS[0] as string,
+            `create (no password) in a team of ~${thousands(Math.round((teams.items[0]?.members.length ?? 0) / 100) * 100)}`
+          ],
+          [fresh, `create (no password) in a new group (≤ ${writes.iterations * 2} members)`]
+        ] as const) {
+          const person = (prefix: string) => {
+            const username = `${prefix}${serial++}`
+            return { username, firstName: "New", lastName: "Person", email: `${username}@example.com` }
+          }
+          keep(
+            label,
+            targetFor("change"),
+            yield* timeEach(scale(writes), () => users.create(admin, { ...person("bench.core"), groups: [group] })),
+            yield* timeEach(scale(writes), () => Effect.promise(() => raw.create(person("bench.raw"), group)))
+          )
+        }
+      })
+
+    log("  warm-up …")
+    yield* run(true)
+    const loadBefore = os.loadavg()[0] ?? 0
+    const runsStarted = now()
+    for (let index = 1; index <= RUNS; index++) {
+      log(`  run ${index}/${RUNS} …`)
+      yield* run(false)
+    }
+    const runsMs = now() - runsStarted
+    const loadAfter = os.loadavg()[0] ?? 0
+
+    // Creates with passwords: argon2id on libuv's pool, then one write transaction each
+    const passwords: Array<string> = []
+    if (PASSWORD_CREATES > 0 || SERIAL_CREATES > 0) {
+      const pwGroups = Array.from({ length: 16 }, (_, index) => `pw-${String(index + 1).padStart(2, "0")}`)
+      for (const name of pwGroups) yield* Effect.orDie(groups.create(admin, { name }))
+      const createWithPassword = (index: number) =>
+        users.create(admin, {
+          username: `bench.pw${serial++}`,
+          firstName: "Pass",
+          lastName: "Word",
+          password: PASSWORD,
+          groups: [pwGroups[index % pwGroups.length] as string]
+        })
+      const measure = (count: number, concurrency: number) =>
+        Effect.gen(function* () {
+          collectGarbage()
+          const cpu = process.cpuUsage()
+          const t0 = now()
+          yield* Effect.forEach(
+            Array.from({ length: count }, (_, index) => index),
+            (index) => Effect.orDie(createWithPassword(index)),
+            { concurrency, discard: true }
+          )
+          const wall = now() - t0
+          const used = process.cpuUsage(cpu)
+          return { wall, cpu: (used.user + used.system) / 1000 }
+        })
+      const hashes = (count: number, concurrency: number) =>
+        Effect.gen(function* () {
+          const t0 = now()
+          yield* Effect.forEach(
+            Array.from({ length: count }, () => Redacted.make(PASSWORD) as Password.Password),
+            (password) => hasher.hash(password),
+            { concurrency, discard: true }
+          )
+          return now() - t0
+        })
+      const describeRun = (label: string, count: number, concurrency: number, wall: number, cpu: number) =>
+        `${label}: ${thousands(count)} at concurrency ${concurrency} in ${seconds(wall)} — ${(count / (wall / 1000)).toFixed(1)} creates/s, ${(wall / count).toFixed(1)} ms each, process CPU ${(cpu / wall).toFixed(2)} cores busy`
+      const hashOne = yield* hashes(32, 1)
+      const hashMany = yield* hashes(32, PASSWORD_CONCURRENCY)
+      passwords.push(
+        `argon2id alone (32 hashes): ${(hashOne / 32).toFixed(1)} ms each at concurrency 1, ${(hashMany / 32).toFixed(1)} ms each (wall / count) at concurrency ${PASSWORD_CONCURRENCY}: ${(hashOne / hashMany).toFixed(2)}× the throughput`
+      )
+      if (SERIAL_CREATES > 0) {
+        log(`  ${SERIAL_CREATES} creates with password, one at a time …`)
+        const one = yield* measure(SERIAL_CREATES, 1)
+        passwords.push(describeRun("creates with password", SERIAL_CREATES, 1, one.wall, one.cpu))
+        if (PASSWORD_CREATES > 0) {
+          log(`  ${PASSWORD_CREATES} creates with password, ${PASSWORD_CONCURRENCY} at a time …`)
+          const many = yield* measure(PASSWORD_CREATES, PASSWORD_CONCURRENCY)
+          passwords.push(
+            describeRun("creates with password", PASSWORD_CREATES, PASSWORD_CONCURRENCY, many.wall, many.cpu)
+          )
+          passwords.push(
+            `speed-up of concurrency ${PASSWORD_CONCURRENCY} over 1: ${(one.wall / SERIAL_CREATES / (many.wall / PASSWORD_CREATES)).toFixed(2)}× (${os.cpus().length} cores, libuv pool of ${process.env.UV_THREADPOOL_SIZE ?? 4} threads)`
+          )
+        }
+      }
+    }
+
+    // Query plans of the adapter's own queries
+    const plans: Array<string> = []
+    if (PLANS) {
+      const someone = randomUsername()
+      const selective = raw.search(SELECTIVE_TERM)
+      const missing = raw.search(MISSING_TERM)
+      const queries: ReadonlyArray<readonly [string, RawBuilder<unknown>]> = [
+        ["get: select * from users where username = ?", sql`select * from users where username = ${someone}`],
+        [`search '${SELECTIVE_TERM}': count`, selective.count],
+        [
+          `search '${SELECTIVE_TERM}': page`,
+          sql`select * from users ${selective.where} order by username asc limit ${PAGE} offset ${0}`
+        ],
+        [`search '${MISSING_TERM}': count`, missing.count],
+        [
+          `search '${MISSING_TERM}': page`,
+          sql`select * from users ${missing.where} order by username asc limit ${PAGE} offset ${0}`
+        ],
+        ["list: count of all users", sql`select count(*) as n from users`],
+        ...SORTS.filter((sort) => sort !== "username").map(
+          (sort) =>
+            [
+              `list sorted by ${sort}: page`,
+              sql`select * from users order by ${raw.orderBy(sort)} limit ${PAGE} offset ${0}`
+            ] as const
+        ),
+        [
+          "members of a team (read by Users.create through findGroup)",
+          sql`select username, group_name from memberships where group_name in (${TEAMS[0] as string}) order by username`
+        ]
+      ]
+      for (const [label, query] of queries) plans.push(yield* Effect.promise(() => explain(store, label, query)))
+      if (engine === "sqlite") {
+        plans.push(
+          yield* Effect.promise(() =>
+            explain(
+              store,
+              "the FTS update trigger's statement (runs when a user's username or search text changes)",
+              sql`update users_fts set search_text = ${"x"} where rowid = (select id from users_fts_key where username = ${someone})`
+            )
+          )
+        )
+      }
+    }
+
+    const finalUsers = Number(
+      (yield* Effect.promise(() => sql<{ n: number }>`select count(*) as n from users`.execute(db))).rows[0]?.n
+    )
+
+    return {
+      store,
+      size,
+      insertMs,
+      analyzeMs,
+      expectedMatches,
+      teamSizes: teams.items.map((team) => team.members.length),
+      rows,
+      runsMs,
+      loadAverage: [loadBefore, loadAfter],
+      passwords,
+      plans,
+      finalUsers
+    } satisfies Result
+  })
+
+// ---------------------------------------------------------------------------------------------------------------
+// Report
+
+const report = (result: Result, versions: Record<Engine, string>) => {
+  const { store, size } = result
+  const lines = [
+    `### ${store.engine === "sqlite" ? "SQLite (WAL file)" : "PostgreSQL"} — ${thousands(size)} users`,
+    "",
+    `- Store: ${store.describe}; ${versions[store.engine]}`,
+    `- Directory: ${thousands(size)} users + admin, ${TEAM_COUNT} teams of ${Math.min(...result.teamSizes)}–${Math.max(...result.teamSizes)} members (a quarter of the users in two); ${thousands(result.finalUsers)} users at the end (the creates below add users)`,
+    `- Bulk load (multi-row INSERTs of ${ROWS_PER_INSERT} rows, ${thousands(ROWS_PER_TRANSACTION)} users a transaction): ${seconds(result.insertMs)}, ${thousands(Math.round(size / (result.insertMs / 1000)))} users/s${store.engine === "postgres" ? `; then VACUUM ANALYZE ${seconds(result.analyzeMs)}` : ""}`,
+    `- ${RUNS} runs after a warm-up (${seconds(result.runsMs)}); medians of the per-run medians and p95s; 1-minute load average ${result.loadAverage[0].toFixed(2)} before, ${result.loadAverage[1].toFixed(2)} after`,
+    "",
+    "| operation | core median (ms) | core p95 (ms) | raw SQL median (ms) | raw p95 (ms) | core / raw | target (ms) | met? |",
+    "|---|--:|--:|--:|--:|--:|--:|---|"
+  ]
+  for (const row of result.rows.values()) {
+    const core = median(row.core.map((s) => s.median))
+    const coreP95 = median(row.core.map((s) => s.p95))
+    const raw = median(row.raw.map((s) => s.median))
+    const rawP95 = median(row.raw.map((s) => s.p95))
+    const target = row.target === null ? "" : `≤ ${row.target}`
+    const met = row.target === null || !Number.isFinite(core) ? "" : core <= row.target ? "yes" : "**no**"
+    lines.push(
+      `| ${row.name} | ${ms(core)} | ${ms(coreP95)} | ${ms(raw)} | ${ms(rawP95)} | ${ratio(core, raw)} | ${target} | ${met} |`
+    )
+  }
+  if (result.passwords.length > 0) lines.push("", ...result.passwords.map((line) => `- ${line}`))
+  if (result.plans.length > 0) lines.push("", "```text", ...result.plans.flatMap((plan) => [plan, ""]), "```")
+  return lines.join("\n")
+}
+
+const versionOf = async (engine: Engine): Promise<string> => {
+  const store = await openStore(engine)
+  try {
+    const query =
+      engine === "sqlite" ? sql<{ v: string }>`select sqlite_version() as v` : sql<{ v: string }>`select version() as v`
+    const version = String((await query.execute(store.db)).rows[0]?.v)
+    return engine === "sqlite" ? `SQLite ${version} (better-sqlite3)` : version.replace(/ on .*/, "")
+  } finally {
+    await store.drop()
+  }
+}
+
+const main = async () => {
+  const versions = {} as Record<Engine, string>
+  for (const engine of STORES) versions[engine] = await versionOf(engine)
+  const cpus = os.cpus()
+  console.log(
+    [
+      `## SQL stores benchmark — ${new Date().toISOString()}`,
+      "",
+      `- Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()} ${os.arch()}`,
+      `- Node ${process.version}; ${Object.values(versions).join("; ")}`,
+      `- Sizes ${SIZES.map(thousands).join(", ")}; stores ${STORES.join(", ")}; ${RUNS} runs`,
+      ""
+    ].join("\n")
+  )
+  for (const size of SIZES) {
+    for (const engine of STORES) {
+      const store = await openStore(engine)
+      try {
+        const directory = KyselyDirectory.layer({ db: store.db, engine, migrate: true })
+        const layer = UserManager.layer({ directory, hasher: Argon2Hasher.layer })
+        const result = await Effect.runPromise(benchmark(store, size).pipe(Effect.provide(layer)))
+        console.log(`${report(result, versions)}\n`)
+      } finally {
+        await store.drop()
+      }
+    }
+  }
+}
+
+await main()
