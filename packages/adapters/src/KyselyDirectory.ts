@@ -10,13 +10,15 @@ import {
   type DirectoryTransaction,
   type GroupRecord,
   type GroupRow,
+  type SortValue,
   type UserRecord,
   type UserRow
 } from "@dt/core/Directory"
 import { StorageError } from "@dt/core/Errors"
 import type { GroupName, Username } from "@dt/core/Names"
+import type { UserSort } from "@dt/core/User"
 import { Cause, Duration, Effect, Exit, Layer, Option, Redacted, Runtime } from "effect"
-import { type Kysely, type OrderByDirection, sql } from "kysely"
+import { type Expression, type Kysely, type OrderByDirection, sql } from "kysely"
 import { engines, type Failure } from "./internal/engines.js"
 import type { Database, GroupRowSql, UserRowSql } from "./internal/schema.js"
 import { TablePrefixPlugin } from "./internal/TablePrefixPlugin.js"
@@ -129,7 +131,7 @@ export const make = (options: Options) =>
     const target: Migrations.Target = { db: base, engine: options.engine, prefix }
     if (options.migrate === true) yield* Migrations.migrateToLatest(target)
     yield* Migrations.check(target)
-    const db = base.withPlugin(new TablePrefixPlugin(prefix)) as Kysely<Database>
+    const db = (prefix === "" ? base : base.withPlugin(new TablePrefixPlugin(prefix))) as Kysely<Database>
     if (options.engine === "postgres") yield* noticeMissingSearchIndex(base, prefix)
 
     const transaction = (conn: Kysely<Database>, mode: "read" | "write"): DirectoryTransaction => {
@@ -194,6 +196,47 @@ export const make = (options: Options) =>
 
       const direction = (order: "asc" | "desc"): OrderByDirection => order
 
+      /** One column of a user sort, in the order the port defines its sort key. */
+      const userSortColumns = (sort: UserSort, order: "asc" | "desc"): ReadonlyArray<SortColumn> => {
+        const column = (name: string, nullable = false): SortColumn => ({
+          expression: sql.ref(`users.${name}`),
+          nullable,
+          order
+        })
+        const username: SortColumn = {
+          expression: sql.ref("users.username"),
+          nullable: false,
+          order: sort === "username" ? order : "asc"
+        }
+        switch (sort) {
+          case "username":
+            return [username]
+          case "fullName":
+            return [column("first_name"), column("last_name"), username]
+          case "firstName":
+            return [column("first_name"), username]
+          case "lastName":
+            return [column("last_name"), username]
+          case "groups":
+            return [{ expression: engine.groupList(sql.ref("users.username")), nullable: false, order }, username]
+          case "email":
+            return [column("email", true), username]
+          case "enabled":
+          case "system":
+            return [column(sort), username]
+          case "createdAt":
+            return [column("created_at"), username]
+          case "updatedAt":
+            return [column("updated_at"), username]
+        }
+      }
+
+      /** `ORDER BY` one sort column, with missing values first when ascending on every engine. */
+      const orderTerm = (column: SortColumn) =>
+        column.nullable && engine.nullsLastByDefault
+          ? sql`${column.expression} ${sql.raw(column.order)} ${sql.raw(column.order === "asc" ? "nulls first" : "nulls last")}`
+          : sql`${column.expression} ${sql.raw(column.order)}`
+
       return {
         isEmpty: run(async () => {
           const user = await conn.selectFrom("users").select("username").limit(1).executeTakeFirst()
@@ -202,16 +245,34 @@ export const make = (options: Options) =>
         }),
 
         findUser: (username, options) =>
-          run(() => {
-            const query = conn.selectFrom("users").selectAll().where("username", "=", username)
-            return (options?.forUpdate && locks ? query.forUpdate() : query).executeTakeFirst()
-          }).pipe(
-            Effect.flatMap((row) =>
-              row === undefined
-                ? Effect.succeed(Option.none())
-                : withGroups([row]).pipe(Effect.map(([record]) => Option.fromNullable(record)))
-            )
-          ),
+          options?.forUpdate && locks
+            ? // Lock the user's row first, then read its memberships (a lock on an outer join would lock them too).
+              run(() =>
+                conn.selectFrom("users").selectAll().where("username", "=", username).forUpdate().executeTakeFirst()
+              ).pipe(
+                Effect.flatMap((row) =>
+                  row === undefined
+                    ? Effect.succeed(Option.none())
+                    : withGroups([row]).pipe(Effect.map(([record]) => Option.fromNullable(record)))
+                )
+              )
+            : // The row and its memberships in one statement: one row per group, in name order.
+              run(() =>
+                conn
+                  .selectFrom("users")
+                  .leftJoin("memberships", "memberships.username", "users.username")
+                  .selectAll("users")
+                  .select("memberships.group_name")
+                  .where("users.username", "=", username)
+                  .orderBy("memberships.group_name")
+                  .execute()
+              ).pipe(
+                Effect.map(([first, ...rest]) => {
+                  if (first === undefined) return Option.none()
+                  const groups = [first, ...rest].flatMap((row) => (row.group_name === null ? [] : [row.group_name]))
+                  return Option.some({ ...toUserRow(first), groups: groups as Array<GroupName> })
+                })
+              ),
         findUsernameByEmail: (email) =>
           run(() =>
             conn.selectFrom("users").select("username").where("email_key", "=", email.toLowerCase()).executeTakeFirst()
@@ -231,6 +292,8 @@ export const make = (options: Options) =>
             const ftsTable = sql.table("users_fts")
             const ftsMatch = sql`${ftsTable} match ${ftsPhrase(query.search)}`
             const ftsRows = sql`select rowid from ${ftsTable} where ${ftsMatch}`
+            const columns = userSortColumns(query.sort, query.order)
+            const after = query.after
             const filtered = conn
               .selectFrom("users")
               .$if(query.search !== "" && !fts, (q) =>
@@ -243,50 +306,49 @@ export const make = (options: Options) =>
                   sql<string>`(select username from ${sql.table("users_fts_key")} where id in (${ftsRows}))`
                 )
               )
-            const count = () =>
-              fts
-                ? sql<Counted>`select count(*) as n from ${ftsTable} where ${ftsMatch}`
+              .$if(after !== undefined, (q) => q.where(keysetAfter(columns, after ?? [])))
+
+            // Count first: an empty result needs no page, and on SQLite the number of matches picks the plan.
+            let total: number | null = null
+            let walkIndex = false
+            if (query.count) {
+              const counted = yield* run(() =>
+                fts
+                  ? sql<Counted & { readonly size: number | null }>`select count(*) as n,
+                      (select max(id) from ${sql.table("users_fts_key")}) as size
+                      from ${ftsTable} where ${ftsMatch}`
+                      .execute(conn)
+                      .then((result) => result.rows[0] ?? { n: 0, size: 0 })
+                  : filtered.select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow()
+              )
+              total = Number(counted.n)
+              if (total === 0 || query.offset >= total) return { items: [], total }
+              // Sorted by username and matching densely, walking the username index and keeping matches until the
+              // page is full reads fewer rows than fetching every match to sort it.
+              const size = "size" in counted ? Number(counted.size ?? 0) : 0
+              walkIndex =
+                fts &&
+                query.sort === "username" &&
+                after === undefined &&
+                (query.offset + query.limit) * size < 4 * total * total
+            }
+            const dir = sql.raw(direction(query.order))
+            const rows = yield* run(() =>
+              walkIndex
+                ? sql<UserRowSql>`select * from ${sql.table("users")} where username in (
+                    select username from ${sql.table("users_fts_key")} where +id in (${ftsRows})
+                    order by username ${dir} limit ${query.limit} offset ${query.offset})
+                    order by username ${dir}`
                     .execute(conn)
-                    .then((result) => result.rows[0] ?? { n: 0 })
-                : filtered.select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow()
-            const dir = direction(query.order)
-            const nulls = engine.nullsLastByDefault ? (dir === "asc" ? sql`nulls first` : sql`nulls last`) : sql``
-            const [counted, rows] = yield* run(() =>
-              Promise.all([
-                count(),
-                filtered
-                  .selectAll()
-                  .$call((q) => {
-                    switch (query.sort) {
-                      case "username":
-                        return q
-                      case "fullName":
-                        return q.orderBy("first_name", dir).orderBy("last_name", dir)
-                      case "firstName":
-                        return q.orderBy("first_name", dir)
-                      case "lastName":
-                        return q.orderBy("last_name", dir)
-                      case "groups":
-                        return q.orderBy(engine.groupList(sql.ref("users.username")), dir)
-                      case "email":
-                        return q.orderBy(sql`email ${sql.raw(dir)} ${nulls}`)
-                      case "enabled":
-                        return q.orderBy("enabled", dir)
-                      case "system":
-                        return q.orderBy("system", dir)
-                      case "createdAt":
-                        return q.orderBy("created_at", dir)
-                      case "updatedAt":
-                        return q.orderBy("updated_at", dir)
-                    }
-                  })
-                  .orderBy("username", query.sort === "username" ? dir : "asc")
-                  .limit(query.limit)
-                  .offset(query.offset)
-                  .execute()
-              ])
+                    .then((result) => result.rows)
+                : filtered
+                    .selectAll()
+                    .$call((q) => columns.reduce((ordered, column) => ordered.orderBy(orderTerm(column)), q))
+                    .limit(query.limit)
+                    .offset(query.offset)
+                    .execute()
             )
-            return { items: yield* withGroups(rows), total: Number(counted.n) }
+            return { items: yield* withGroups(rows), total }
           }),
         lockUsers: (usernames) =>
           !locks || usernames.length === 0
@@ -311,6 +373,11 @@ export const make = (options: Options) =>
                 : withMembers([row]).pipe(Effect.map(([record]) => Option.fromNullable(record)))
             )
           ),
+        findGroupRow: (name, options) =>
+          run(() => {
+            const query = conn.selectFrom("groups").selectAll().where("name", "=", name)
+            return (options?.forUpdate && locks ? query.forUpdate() : query).executeTakeFirst()
+          }).pipe(Effect.map((row) => (row === undefined ? Option.none() : Option.some(toGroupRow(row))))),
         findGroupByGid: (gid) =>
           run(() => conn.selectFrom("groups").select("name").where("gid", "=", gid).executeTakeFirst()).pipe(
             Effect.map((row) => Option.fromNullable(row?.name as GroupName | undefined))
@@ -554,6 +621,50 @@ const noticeMissingSearchIndex = (db: Kysely<any>, prefix: string) =>
     ),
     Effect.orElse(() => Effect.void)
   )
+
+/** A column a user list is sorted by: its SQL, whether it can be NULL, and its direction. */
+interface SortColumn {
+  readonly expression: Expression<unknown>
+  readonly nullable: boolean
+  readonly order: "asc" | "desc"
+}
+
+/**
+ * Keyset paging: the rows that sort after `key` (one value per column), compared column by column in each column's
+ * direction, NULL lowest. A bound on the first column lets the database start its index range scan there.
+ */
+const keysetAfter = (columns: ReadonlyArray<SortColumn>, key: ReadonlyArray<SortValue>) => {
+  const value = (index: number) => {
+    const raw = key[index] ?? null
+    return typeof raw === "boolean" ? (raw ? 1 : 0) : raw
+  }
+  const equal = (column: SortColumn, index: number) => {
+    const v = value(index)
+    return v === null ? sql`${column.expression} is null` : sql`${column.expression} = ${v}`
+  }
+  const beyond = (column: SortColumn, index: number) => {
+    const v = value(index)
+    if (column.order === "asc") {
+      if (v === null) return column.nullable ? sql`${column.expression} is not null` : undefined
+      return sql`${column.expression} > ${v}`
+    }
+    if (v === null) return undefined
+    return column.nullable
+      ? sql`(${column.expression} < ${v} or ${column.expression} is null)`
+      : sql`${column.expression} < ${v}`
+  }
+  const branches = columns.flatMap((column, index) => {
+    const last = beyond(column, index)
+    if (last === undefined) return []
+    return [sql.join([...columns.slice(0, index).map(equal), last], sql` and `)]
+  })
+  const anyBranch = branches.length === 0 ? sql`1 = 0` : sql`(${sql.join(branches, sql` or `)})`
+  const [lead] = columns
+  const first = value(0)
+  if (lead === undefined || lead.nullable || first === null) return sql<boolean>`${anyBranch}`
+  const bound = lead.order === "asc" ? sql`${lead.expression} >= ${first}` : sql`${lead.expression} <= ${first}`
+  return sql<boolean>`${bound} and ${anyBranch}`
+}
 
 const chunks = <A>(items: ReadonlyArray<A>, size: number): Array<Array<A>> => {
   const result: Array<Array<A>> = []

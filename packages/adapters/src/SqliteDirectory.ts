@@ -9,7 +9,7 @@ import type { Directory } from "@dt/core/Directory"
 import { StorageError } from "@dt/core/Errors"
 import SqliteDatabase from "better-sqlite3"
 import { Effect, type Layer } from "effect"
-import { Kysely, SqliteDialect } from "kysely"
+import { Kysely, SqliteDialect, type SqliteDialectConfig } from "kysely"
 import * as KyselyDirectory from "./KyselyDirectory.js"
 
 /**
@@ -40,11 +40,37 @@ export const open = (filename: string): Effect.Effect<Kysely<any>, StorageError>
       database.pragma("busy_timeout = 5000")
       database.pragma("foreign_keys = ON")
       database.pragma("synchronous = NORMAL")
-      return new Kysely({ dialect: new SqliteDialect({ database }) })
+      return new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
     },
     catch: (cause) =>
       new StorageError({ reason: `cannot open the SQLite database '${filename}': ${String(cause)}`, cause })
   })
+
+/** How many prepared statements an SQLite connection keeps for reuse. */
+const STATEMENT_CACHE_SIZE = 256
+
+/**
+ * The database with its prepared statements kept for reuse, least recently used dropped first. Kysely prepares every
+ * query it runs, and preparing costs more than running a point lookup; the manager's queries repeat with new
+ * parameters, so their SQL text is a good key.
+ */
+const withStatementCache = (database: SqliteDatabase.Database): SqliteDialectConfig["database"] => {
+  const statements = new Map<string, SqliteDatabase.Statement>()
+  return {
+    close: () => database.close(),
+    prepare: (sql: string) => {
+      let statement = statements.get(sql)
+      if (statement === undefined) {
+        statement = database.prepare(sql)
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string)
+      } else {
+        statements.delete(sql)
+      }
+      statements.set(sql, statement)
+      return statement
+    }
+  }
+}
 
 /**
  * The directory in an SQLite database, closed when the layer is released.

@@ -130,7 +130,7 @@ for (const [name, open] of engines) {
           const directory = yield* KyselyDirectory.make({ ...target(), migrate: true })
           expect(yield* Migrations.applied(target())).toEqual(Migrations.names)
           const found = yield* directory.read((tx) =>
-            tx.listUsers({ search: "timer", sort: "username", order: "asc", limit: 10, offset: 0 })
+            tx.listUsers({ search: "timer", sort: "username", order: "asc", limit: 10, offset: 0, count: true })
           )
           expect(found.items.map((user) => user.username)).toEqual(["legacy"])
           yield* Effect.promise(() => database.db.deleteFrom("users").execute())

@@ -79,7 +79,7 @@ for (const [name, open, prefix] of [
         expect(yield* counts()).toEqual({ users: 2, fts: 2, keys: 2, stray: 0 })
         const directory = yield* KyselyDirectory.make({ ...target, migrate: false })
         const found = yield* directory.read((tx) =>
-          tx.listUsers({ search: "quartz", sort: "username", order: "asc", limit: 10, offset: 0 })
+          tx.listUsers({ search: "quartz", sort: "username", order: "asc", limit: 10, offset: 0, count: true })
         )
         expect([found.total, found.items.map((user) => user.username)]).toEqual([1, ["old2"]])
         yield* Effect.promise(() => database.db.deleteFrom(`${prefix}users`).execute())
@@ -121,6 +121,43 @@ for (const [name, open, prefix] of [
           })
         )
       )
+    )
+
+    it.effect(
+      "a term most users match pages through the username index with the same pages as sorting every match",
+      () =>
+        Effect.gen(function* () {
+          const users = yield* Users
+          // 160 users, 120 of them match: the page is found by walking the username index (the dense-term plan).
+          const names = Array.from({ length: 160 }, (_, index) => `user${String((index * 37) % 160).padStart(3, "0")}`)
+          for (const [index, username] of names.entries()) {
+            yield* users.create(admin, {
+              username,
+              lastName: index % 4 === 0 ? "Other" : `Walker${index}`,
+              groups: ["staff"]
+            })
+          }
+          const matching = names.filter((_, index) => index % 4 !== 0).sort()
+          for (const order of ["asc", "desc"] as const) {
+            const expected = order === "asc" ? matching : [...matching].reverse()
+            for (const offset of [0, 7, 115, 120]) {
+              const page = yield* users.list(admin, { search: "walker", order, limit: 7, offset })
+              expect([order, offset, page.total, page.items.map((u) => u.username)]).toEqual([
+                order,
+                offset,
+                120,
+                expected.slice(offset, offset + 7)
+              ])
+            }
+          }
+        }).pipe(
+          Effect.provide(
+            UserManager.layer({
+              directory: KyselyDirectory.layer({ db: database.db, engine: "sqlite", prefix }),
+              hasher: TestHasher
+            })
+          )
+        )
     )
   })
 }

@@ -96,6 +96,31 @@ export interface AuditFilter {
 }
 
 /**
+ * A value of a sort key: text, a number, a boolean, or `null` for a missing value.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type SortValue = string | number | boolean | null
+
+/**
+ * The user list query as the store receives it: every default applied, and how to page.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface UserListQuery extends ListQuery<UserSort> {
+  /**
+   * Keyset paging: only the users that sort after this key, the sort key of the last user of the previous page. For
+   * each sort it is the sorted column(s) then the username — `fullName`: first name, last name, username; `groups`:
+   * the group names joined with `,`; `createdAt`/`updatedAt`: ISO timestamps; `email`: `null` when there is none.
+   */
+  readonly after?: ReadonlyArray<SortValue> | undefined
+  /** Whether to count every match; a store that is not asked returns `null` as the total. */
+  readonly count: boolean
+}
+
+/**
  * What a store can do inside one transaction. Reads see the transaction's own writes.
  *
  * @category models
@@ -114,17 +139,23 @@ export interface DirectoryTransaction {
   readonly updateUser: (row: UserRow) => Effect.Effect<void, StorageError | EmailTaken>
   /** Deletes a user and its memberships. */
   readonly deleteUser: (username: Username) => Effect.Effect<void, StorageError>
-  /** Users matching the query (search over username, first and last name), in a stable order. */
+  /**
+   * Users matching the query (search over username, first and last name) in the sort's order, ties broken by username
+   * (ascending, unless the username is what is sorted).
+   */
   readonly listUsers: (
-    query: ListQuery<UserSort>
-  ) => Effect.Effect<{ readonly items: ReadonlyArray<UserRecord>; readonly total: number }, StorageError>
+    query: UserListQuery
+  ) => Effect.Effect<{ readonly items: ReadonlyArray<UserRecord>; readonly total: number | null }, StorageError>
   /**
    * Locks the rows of these users until the transaction ends, so that their memberships cannot change
    * under a rule that depends on them.
    */
   readonly lockUsers: (usernames: ReadonlyArray<Username>) => Effect.Effect<void, StorageError>
 
+  /** A group with all its members: costs as much as the group is large. */
   readonly findGroup: (name: string, options?: ReadOptions) => Effect.Effect<Option.Option<GroupRecord>, StorageError>
+  /** A group's own row, without its members: what a rule that only locks or touches the group needs. */
+  readonly findGroupRow: (name: string, options?: ReadOptions) => Effect.Effect<Option.Option<GroupRow>, StorageError>
   readonly findGroupByGid: (gid: number) => Effect.Effect<Option.Option<GroupName>, StorageError>
   /** Stores a new group and records its GID in the ledger of GIDs ever used. */
   readonly insertGroup: (row: GroupRow) => Effect.Effect<void, StorageError | GroupNameTaken | GidTaken>

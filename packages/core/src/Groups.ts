@@ -131,12 +131,12 @@ const make = Effect.gen(function* () {
         yield* audit(op, "group.create", { type: "group", name: group.name }, { gid })
         const members = [...new Set(group.members ?? [])]
         if (members.length === 0) return toGroup({ ...row, members: [] })
-        const result = yield* changeMemberships(
+        yield* changeMemberships(
           op,
           members.map((username) => ({ username, group: group.name, kind: "add" })),
           group.name
         )
-        return toGroup(result.groups.get(group.name) as GroupRecord)
+        return toGroup(yield* getGroup(op.tx, group.name))
       })
     )
   })
@@ -230,7 +230,7 @@ const make = Effect.gen(function* () {
             op,
             members.map((username) => ({ username, group: groupName, kind })),
             groupName
-          ).pipe(Effect.map((result) => toGroup(result.groups.get(groupName) as GroupRecord))),
+          ).pipe(Effect.zipRight(getGroup(op.tx, groupName)), Effect.map(toGroup)),
         options
       )
     })
@@ -249,7 +249,7 @@ const make = Effect.gen(function* () {
       `change the members of group '${groupName}'`,
       (op) =>
         Effect.gen(function* () {
-          const group = yield* getGroup(op.tx, groupName)
+          const group = yield* getGroup(op.tx, groupName, true)
           yield* ensureVersion(group, expectedVersion)
           const changes: Array<MembershipChange> = [
             ...[...wanted].map((username) => ({ username, group: groupName, kind: "add" as const })),
@@ -257,8 +257,8 @@ const make = Effect.gen(function* () {
               .filter((username) => !wanted.has(username))
               .map((username) => ({ username, group: groupName, kind: "remove" as const }))
           ]
-          const result = yield* changeMemberships(op, changes, groupName)
-          return toGroup(result.groups.get(groupName) as GroupRecord)
+          yield* changeMemberships(op, changes, groupName)
+          return toGroup(yield* getGroup(op.tx, groupName))
         }),
       options
     )

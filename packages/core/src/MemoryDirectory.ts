@@ -11,15 +11,16 @@ import {
   type DirectoryTransaction,
   type GroupRecord,
   type GroupRow,
+  type SortValue,
+  type UserListQuery,
   type UserRecord,
   type UserRow
 } from "./Directory.js"
 import { EmailTaken, GidTaken, GroupNameTaken, StorageError, UsernameTaken } from "./Errors.js"
 import type { GroupSort } from "./Group.js"
-import { compareKeys, matchesSearch } from "./internal/search.js"
+import { compareKeys, compareUserKeys, matchesSearch, userSortKey } from "./internal/search.js"
 import type { GroupName, Username } from "./Names.js"
 import type { ListQuery } from "./Page.js"
-import type { UserSort } from "./User.js"
 
 interface State {
   readonly users: Map<Username, UserRow>
@@ -60,24 +61,6 @@ const toggle = <A>(undo: Undo, set: Set<A>, value: A, present: boolean) => {
   if (present) set.add(value)
   else set.delete(value)
   undo.push(() => (present ? set.delete(value) : set.add(value)))
-}
-
-const userSortKey = (sort: UserSort, user: UserRow, groups: () => ReadonlyArray<string>): string | number | boolean => {
-  switch (sort) {
-    case "username":
-      return user.username
-    case "fullName":
-      return `${user.firstName}\u0000${user.lastName}`
-    case "groups":
-      return groups().join(",")
-    case "email":
-      return user.email ?? ""
-    case "createdAt":
-    case "updatedAt":
-      return user[sort].getTime()
-    default:
-      return user[sort]
-  }
 }
 
 const groupSortKey = (sort: GroupSort, group: GroupRecord): string | number => {
@@ -167,25 +150,26 @@ const make = Effect.gen(function* () {
           if (row.email !== null) drop(log, state.emails, row.email.toLowerCase())
           drop(log, state.users, username)
         }),
-      listUsers: (query: ListQuery<UserSort>) =>
+      listUsers: (query: UserListQuery) =>
         Effect.sync(() => {
-          const direction = query.order === "asc" ? 1 : -1
+          const compare = compareUserKeys(query.sort, query.order)
+          const after = query.after
           // Sort keys are computed once per match, and records (with their groups) built only for the page.
-          const matches: Array<readonly [string | number | boolean, UserRow]> = []
+          const matches: Array<readonly [ReadonlyArray<SortValue>, UserRow]> = []
           for (const row of state.users.values()) {
             if (!matchesSearch(query.search, [row.username, row.firstName, row.lastName])) continue
-            matches.push([userSortKey(query.sort, row, () => sorted(state.userGroups.get(row.username))), row])
+            const key = userSortKey(query.sort, row, () => sorted(state.userGroups.get(row.username)))
+            if (after === undefined || compare(key, after) > 0) matches.push([key, row])
           }
-          matches.sort(
-            ([a, rowA], [b, rowB]) => direction * compareKeys(a, b) || compareKeys(rowA.username, rowB.username)
-          )
+          matches.sort(([a], [b]) => compare(a, b))
           const { items, total } = page(matches, query)
-          return { items: items.map(([, row]) => userRecord(row)), total }
+          return { items: items.map(([, row]) => userRecord(row)), total: query.count ? total : null }
         }),
       lockUsers: () => Effect.void,
 
       findGroup: (name) =>
         Effect.sync(() => Option.map(Option.fromNullable(state.groups.get(name as GroupName)), groupRecord)),
+      findGroupRow: (name) => Effect.sync(() => Option.fromNullable(state.groups.get(name as GroupName))),
       findGroupByGid: (gid) => Effect.sync(() => Option.fromNullable(state.gids.get(gid))),
       insertGroup: (row) =>
         Effect.suspend((): Effect.Effect<void, StorageError | GroupNameTaken | GidTaken> => {

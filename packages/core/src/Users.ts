@@ -3,15 +3,17 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { Chunk, Clock, Context, Effect, Layer, Option, Redacted, Schema, Stream } from "effect"
 import type { Actor } from "./Actor.js"
-import { Directory, type UserRecord } from "./Directory.js"
+import { Directory, type SortValue, type UserRecord } from "./Directory.js"
 import { DirectoryConfig } from "./DirectoryConfig.js"
 import {
   ConcurrentModification,
   EmailTaken,
   Forbidden,
   GroupMembershipRequired,
+  type InvalidInput,
+  type StorageError,
   Unauthenticated,
   UsernameTaken
 } from "./Errors.js"
@@ -23,7 +25,7 @@ import {
   asAdmin,
   assertNotSystem,
   audit,
-  getGroup,
+  getGroupRow,
   getUser,
   isAdmin,
   nextUserRow,
@@ -32,8 +34,9 @@ import {
   touchGroup
 } from "./internal/operation.js"
 import { toGroup, toUser } from "./internal/records.js"
+import { userSortKey } from "./internal/search.js"
 import { GroupName, Username } from "./Names.js"
-import { DEFAULT_PAGE_SIZE, listQuery, type Page } from "./Page.js"
+import { DEFAULT_PAGE_SIZE, listQuery, MAX_PAGE_SIZE, type Page } from "./Page.js"
 import { checkPolicy, Password, type PasswordHash } from "./Password.js"
 import { PasswordHasher } from "./PasswordHasher.js"
 import { CreateUser, ModifyUser, type User, UserSort } from "./User.js"
@@ -81,6 +84,35 @@ export const UserQuery = listQuery(UserSort)
  */
 export type UserQuery = typeof UserQuery.Encoded
 
+/**
+ * The query of `Users.stream`: a list query whose `limit` may be left out (everything) or go beyond one page.
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export const UserStreamQuery = Schema.Struct({
+  ...UserQuery.fields,
+  limit: Schema.optional(Schema.NonNegativeInt),
+  /** How many users each read fetches (default and most: `MAX_PAGE_SIZE`). */
+  pageSize: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_PAGE_SIZE)))
+})
+
+/**
+ * The input of `Users.stream`, as callers write it.
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export type UserStreamQuery = typeof UserStreamQuery.Encoded
+
+/**
+ * Why `Users.stream` can stop: bad input, the actor may not list users, or the store failed.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type UserStreamError = InvalidInput | Unauthenticated | Forbidden | StorageError
+
 const ChangePassword = Schema.Struct({ current: Password, next: Password })
 
 /**
@@ -98,6 +130,7 @@ const decodeGroupName = decodeInput(GroupName, "group name")
 const decodeCreate = decodeInput(CreateUser)
 const decodeModify = decodeInput(ModifyUser)
 const decodeQuery = decodeInput(UserQuery)
+const decodeStreamQuery = decodeInput(UserStreamQuery)
 const decodeBootstrap = decodeInput(Bootstrap)
 const decodeChangePassword = decodeInput(ChangePassword)
 const decodeCredentials = decodeInput(Credentials)
@@ -216,28 +249,68 @@ const make = Effect.gen(function* () {
     )
   })
 
-  const list = Effect.fn("Users.list")(function* (actor: Actor, query: UserQuery = {}) {
-    const decoded = yield* decodeQuery(query)
-    const normalized = {
+  const normalize = (decoded: typeof UserQuery.Type) =>
+    ({
       search: (decoded.search ?? "").trim().toLowerCase(),
       sort: decoded.sort ?? "username",
       order: decoded.order ?? "asc",
       limit: decoded.limit ?? DEFAULT_PAGE_SIZE,
       offset: decoded.offset ?? 0
-    } as const
+    }) as const
+
+  const list = Effect.fn("Users.list")(function* (actor: Actor, query: UserQuery = {}) {
+    const normalized = normalize(yield* decodeQuery(query))
     return yield* directory.read((tx) =>
       Effect.gen(function* () {
         yield* asAdmin(tx, config, actor, "list users")
-        const { items, total } = yield* tx.listUsers(normalized)
+        const { items, total } = yield* tx.listUsers({ ...normalized, count: true })
         return {
           items: items.map(toUser),
-          total,
+          total: total ?? items.length,
           offset: normalized.offset,
           limit: normalized.limit
         } satisfies Page<User>
       })
     )
   })
+
+  /**
+   * Every match, in order, page by page: `offset` users are skipped and at most `limit` are emitted (all when it is
+   * left out). Each page is one read transaction that continues after the last user of the previous page (keyset
+   * paging, so that the millionth user costs as little as the first) and counts nothing.
+   */
+  const stream = (actor: Actor, query: UserStreamQuery = {}): Stream.Stream<User, UserStreamError> =>
+    Stream.unwrap(
+      Effect.gen(function* () {
+        const { limit, pageSize = MAX_PAGE_SIZE, ...rest } = yield* decodeStreamQuery(query)
+        if (limit === 0) return Stream.empty
+        const normalized = normalize(rest)
+        const page = (after: ReadonlyArray<SortValue> | undefined, left: number) =>
+          directory.read((tx) =>
+            Effect.gen(function* () {
+              yield* asAdmin(tx, config, actor, "list users")
+              const size = Math.min(pageSize, left)
+              const { items } = yield* tx.listUsers({
+                ...normalized,
+                limit: size,
+                offset: after === undefined ? normalized.offset : 0,
+                after,
+                count: false
+              })
+              const last = items.at(-1)
+              const next =
+                last === undefined || items.length < size || left - items.length <= 0
+                  ? Option.none()
+                  : Option.some([userSortKey(normalized.sort, last, () => last.groups), left - items.length] as const)
+              return [Chunk.fromIterable(items.map(toUser)), next] as const
+            })
+          )
+        return Stream.paginateChunkEffect(
+          [undefined, limit ?? Number.POSITIVE_INFINITY] as readonly [ReadonlyArray<SortValue> | undefined, number],
+          ([after, left]) => page(after, left)
+        )
+      })
+    ).pipe(Stream.withSpan("Users.stream"))
 
   const get = Effect.fn("Users.get")(function* (actor: Actor, username: string) {
     const name = yield* decodeUsername(username)
@@ -271,7 +344,7 @@ const make = Effect.gen(function* () {
         yield* ensureEmailFree(op, user.email ?? null, null)
         const groupNames = [...new Set(user.groups)].sort()
         const groups = []
-        for (const name of groupNames) groups.push(yield* getGroup(op.tx, name, true))
+        for (const name of groupNames) groups.push(yield* getGroupRow(op.tx, name, true))
         const row = {
           username: user.username,
           firstName: user.firstName ?? "",
@@ -373,7 +446,7 @@ const make = Effect.gen(function* () {
           yield* assertNotSystem(user, "delete")
           yield* ensureNotSelf(op, user, "delete")
           yield* ensureAdminsRemain(op, [user])
-          for (const groupName of user.groups) yield* touchGroup(op, yield* getGroup(op.tx, groupName, true))
+          for (const groupName of user.groups) yield* touchGroup(op, yield* getGroupRow(op.tx, groupName, true))
           yield* op.tx.deleteUser(user.username)
           yield* audit(op, "user.delete", { type: "user", name }, { groups: user.groups })
           return toUser(user)
@@ -479,6 +552,8 @@ const make = Effect.gen(function* () {
     whoAmI,
     /** A page of users matching a search, sorted, with the exact total (admins). */
     list,
+    /** Every user matching a search, in order, read page by page as it is consumed (admins). */
+    stream,
     /** One user (admins, or the user itself). */
     get,
     /** Creates a user in at least one existing group (admins). */

@@ -313,7 +313,14 @@ const readState = (probed: ReadonlyArray<number>) =>
       Effect.gen(function* () {
         const users: Array<UserView> = []
         for (let offset = 0; ; offset += PAGE) {
-          const page = yield* tx.listUsers({ search: "", sort: "username", order: "asc", limit: PAGE, offset })
+          const page = yield* tx.listUsers({
+            search: "",
+            sort: "username",
+            order: "asc",
+            limit: PAGE,
+            offset,
+            count: true
+          })
           for (const user of page.items) {
             users.push({
               username: user.username,
@@ -329,7 +336,7 @@ const readState = (probed: ReadonlyArray<number>) =>
               version: user.version
             })
           }
-          if (offset + PAGE >= page.total) break
+          if (offset + PAGE >= (page.total ?? 0)) break
         }
         const groups: Array<GroupView> = []
         for (let offset = 0; ; offset += PAGE) {

@@ -2,10 +2,10 @@ import { Effect } from "effect"
 import type { UserRecord } from "../Directory.js"
 import { LastAdmin, SelfLockout } from "../Errors.js"
 import type { GroupName } from "../Names.js"
-import { getGroup, type Operation } from "./operation.js"
+import { getGroupRow, type Operation } from "./operation.js"
 
 /** Locks the admin group's row so that no other transaction changes who is an administrator meanwhile. */
-export const lockAdminGroup = (op: Operation) => getGroup(op.tx, op.config.adminGroup, true)
+export const lockAdminGroup = (op: Operation) => getGroupRow(op.tx, op.config.adminGroup, true)
 
 /**
  * Invariant 5: after `leaving` lose admin access (disabled, deleted or removed from the admin group), the admin

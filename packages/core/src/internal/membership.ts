@@ -1,9 +1,9 @@
 import { Effect } from "effect"
-import type { GroupRecord, UserRecord } from "../Directory.js"
+import type { GroupRow, UserRecord } from "../Directory.js"
 import { GroupMembershipRequired } from "../Errors.js"
 import type { GroupName, Username } from "../Names.js"
 import { ensureAdminsRemain, ensureNotSelf } from "./adminGroup.js"
-import { assertNotSystem, audit, getGroup, getUser, nextUserRow, type Operation, touchGroup } from "./operation.js"
+import { assertNotSystem, audit, getGroupRow, getUser, nextUserRow, type Operation, touchGroup } from "./operation.js"
 
 /** One membership to add or remove. */
 export interface MembershipChange {
@@ -12,10 +12,9 @@ export interface MembershipChange {
   readonly kind: "add" | "remove"
 }
 
-/** The records a membership change touched, as they are after it. */
+/** The users a membership change touched, as they are after it (read a group again for its new members). */
 export interface MembershipResult {
   readonly users: ReadonlyMap<Username, UserRecord>
-  readonly groups: ReadonlyMap<GroupName, GroupRecord>
 }
 
 /**
@@ -28,8 +27,8 @@ export const changeMemberships = (op: Operation, changes: ReadonlyArray<Membersh
   Effect.gen(function* () {
     const named = [...changes.map((change) => change.group), ...(context === null ? [] : [context])]
     const groupNames = [...new Set(named)].sort(adminFirst(op.config.adminGroup))
-    const groups = new Map<GroupName, GroupRecord>()
-    for (const name of groupNames) groups.set(name, yield* getGroup(op.tx, name, true))
+    const groups = new Map<GroupName, GroupRow>()
+    for (const name of groupNames) groups.set(name, yield* getGroupRow(op.tx, name, true))
     const users = new Map<Username, UserRecord>()
     for (const name of [...new Set(changes.map((change) => change.username))].sort()) {
       users.set(name, yield* getUser(op.tx, name, true))
@@ -40,7 +39,7 @@ export const changeMemberships = (op: Operation, changes: ReadonlyArray<Membersh
       return change.kind === "add" ? !isMember : isMember
     })
     const unique = [...new Map(effective.map((change) => [`${change.username}\u0000${change.group}`, change])).values()]
-    if (unique.length === 0) return { users, groups } satisfies MembershipResult
+    if (unique.length === 0) return { users } satisfies MembershipResult
 
     const newGroups = new Map<Username, Set<GroupName>>()
     for (const change of unique) {
@@ -73,24 +72,14 @@ export const changeMemberships = (op: Operation, changes: ReadonlyArray<Membersh
       yield* op.tx.updateUser(row)
       updatedUsers.set(username, { ...row, groups: [...set].sort() })
     }
-    const updatedGroups = new Map(groups)
     for (const [name, group] of groups) {
       const added = unique.filter((c) => c.group === name && c.kind === "add").map((c) => c.username)
       const removed = unique.filter((c) => c.group === name && c.kind === "remove").map((c) => c.username)
       if (added.length + removed.length === 0) continue
       yield* touchGroup(op, group)
-      const members = new Set(group.members)
-      for (const username of added) members.add(username)
-      for (const username of removed) members.delete(username)
-      updatedGroups.set(name, {
-        ...group,
-        members: [...members].sort(),
-        updatedAt: op.now,
-        version: group.version + 1
-      })
       yield* audit(op, "group.members", { type: "group", name }, { added: added.sort(), removed: removed.sort() })
     }
-    return { users: updatedUsers, groups: updatedGroups } satisfies MembershipResult
+    return { users: updatedUsers } satisfies MembershipResult
   })
 
 const adminFirst =

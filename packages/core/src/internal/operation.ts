@@ -1,7 +1,7 @@
 import { Clock, Effect, Option } from "effect"
 import type { Actor } from "../Actor.js"
 import type { AuditAction } from "../AuditEntry.js"
-import type { DirectoryTransaction, GroupRecord, UserRecord } from "../Directory.js"
+import type { DirectoryTransaction, GroupRow, UserRecord } from "../Directory.js"
 import type { DirectoryConfigShape } from "../DirectoryConfig.js"
 import type { StorageError } from "../Errors.js"
 import { Forbidden, GroupNotFound, SystemUserImmutable, Unauthenticated, UserNotFound } from "../Errors.js"
@@ -57,10 +57,16 @@ export const getUser = (tx: DirectoryTransaction, username: string, forUpdate = 
     .findUser(username, { forUpdate })
     .pipe(Effect.flatMap(Option.match({ onNone: () => new UserNotFound({ username }), onSome: Effect.succeed })))
 
-/** Reads a group that must exist, optionally locking its row. */
+/** Reads a group that must exist, with its members, optionally locking its row. */
 export const getGroup = (tx: DirectoryTransaction, name: string, forUpdate = false) =>
   tx
     .findGroup(name, { forUpdate })
+    .pipe(Effect.flatMap(Option.match({ onNone: () => new GroupNotFound({ name }), onSome: Effect.succeed })))
+
+/** Reads the row of a group that must exist, without its members, optionally locking it. */
+export const getGroupRow = (tx: DirectoryTransaction, name: string, forUpdate = false) =>
+  tx
+    .findGroupRow(name, { forUpdate })
     .pipe(Effect.flatMap(Option.match({ onNone: () => new GroupNotFound({ name }), onSome: Effect.succeed })))
 
 /** Invariant 2: a system user is never changed. */
@@ -84,7 +90,7 @@ export const audit = (
   })
 
 /** The same group record with a new version, stamped now. */
-export const touchGroup = (op: Operation, group: GroupRecord) =>
+export const touchGroup = (op: Operation, group: GroupRow) =>
   op.tx.updateGroup(group.name, {
     name: group.name,
     gid: group.gid,

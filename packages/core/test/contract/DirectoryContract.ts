@@ -3,14 +3,15 @@
  * in-memory one here, the SQL ones in `@dt/adapters`) runs this same suite unchanged.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, type Layer, Option, Redacted } from "effect"
+import { Chunk, Effect, type Layer, Option, Redacted, Stream } from "effect"
 import * as Actor from "../../src/Actor.js"
 import { Audit } from "../../src/Audit.js"
 import { Directory } from "../../src/Directory.js"
 import type { DirectoryConfigShape } from "../../src/DirectoryConfig.js"
 import { Groups } from "../../src/Groups.js"
 import type { PasswordHasher } from "../../src/PasswordHasher.js"
-import { Users } from "../../src/Users.js"
+import { UserSort } from "../../src/User.js"
+import { type UserQuery, type UserStreamQuery, Users } from "../../src/Users.js"
 import { admin, john, type StoreLayer, seed, services, snapshot } from "./fixture.js"
 
 type Services = Users | Groups | Audit | Directory | PasswordHasher
@@ -1020,6 +1021,55 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
       )
     )
 
+    it.effect("streams every match in the list's order for every sort and direction, page after page by key", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          // Ties on every sorted column, and users without an email, so that the username must break them.
+          for (const [username, firstName, email] of [
+            ["zed", "John", null],
+            ["amy", "John", "amy@example.com"],
+            ["kim", "Kim", null],
+            ["lee", "Alice", "LEE@example.com"]
+          ] as const) {
+            yield* users.create(admin, {
+              username,
+              firstName,
+              lastName: "Doe",
+              ...(email === null ? {} : { email }),
+              groups: ["analysts"]
+            })
+          }
+          yield* users.disable(admin, "kim")
+          const listed = (query: UserQuery) =>
+            users.list(admin, { ...query, limit: 1000 }).pipe(Effect.map((page) => page.items.map((u) => u.username)))
+          const streamed = (query: UserStreamQuery) =>
+            Stream.runCollect(users.stream(admin, query)).pipe(
+              Effect.map((chunk) => Chunk.toReadonlyArray(chunk).map((u) => u.username))
+            )
+          for (const sort of UserSort.literals) {
+            for (const order of ["asc", "desc"] as const) {
+              for (const search of ["", "o", "doe"]) {
+                const expected = yield* listed({ sort, order, search })
+                expect([sort, order, search, yield* streamed({ sort, order, search, pageSize: 2 })]).toEqual([
+                  sort,
+                  order,
+                  search,
+                  expected
+                ])
+              }
+            }
+          }
+          const all = yield* listed({})
+          expect(yield* streamed({ offset: 3, limit: 4, pageSize: 3 })).toEqual(all.slice(3, 7))
+          expect(yield* streamed({ limit: 0 })).toEqual([])
+          expect(yield* streamed({ offset: 100 })).toEqual([])
+          yield* refuses(Stream.runDrain(users.stream(john)), "Forbidden")
+          yield* refuses(Stream.runDrain(users.stream(admin, { pageSize: 0 })), "InvalidInput")
+        })
+      )
+    )
+
     it.effect("lists groups with their members, searched by name and sorted by name, GID or member count", () =>
       seeded(
         Effect.gen(function* () {
@@ -1078,6 +1128,35 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
           yield* refuses(audit.list(admin, { action: "user.explode" as "user.create" }), "InvalidInput")
         })
       )
+    )
+  })
+
+  describe(`${name} — store lookups`, () => {
+    it.effect(
+      "findUser returns the user with its groups in name order; findGroupRow returns the group's row alone",
+      () =>
+        seeded(
+          Effect.gen(function* () {
+            const directory = yield* Directory
+            const groups = yield* Groups
+            yield* groups.addMembers(admin, "analysts", ["john"])
+            const [user, missing, full, row, noRow] = yield* directory.read((tx) =>
+              Effect.all([
+                tx.findUser("john"),
+                tx.findUser("nobody"),
+                tx.findGroup("analysts"),
+                tx.findGroupRow("analysts"),
+                tx.findGroupRow("nothing")
+              ])
+            )
+            expect(Option.getOrThrow(user).groups).toEqual(["analysts", "developers"])
+            expect(Option.isNone(missing)).toBe(true)
+            const { members, ...groupRow } = Option.getOrThrow(full)
+            expect(members).toContain("john")
+            expect(Option.getOrThrow(row)).toEqual(groupRow)
+            expect(Option.isNone(noRow)).toBe(true)
+          })
+        )
     )
   })
 
