@@ -111,6 +111,8 @@ describe("dt: output modes", () => {
     expect(sorted.map((line) => line.split("\t")[0])).toEqual(expected)
     expect((await dt("user ls --offset 1 --limit 1")).stdout.trim().split("\n")).toHaveLength(1)
     expect((await dt("user ls -j --search nobody-at-all")).stdout).toBe("[]\n")
+    const negative = await dt("user ls --limit -1")
+    expect([negative.code, negative.stderr.trim().split("\n")]).toEqual([2, [expect.stringMatching(/limit/)]])
   })
 
   it("a dry run prints what would change and changes nothing", async () => {

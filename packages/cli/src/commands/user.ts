@@ -6,7 +6,7 @@
 
 import { Errors } from "@dt/core"
 import { Args, Command, Options, Prompt } from "@effect/cli"
-import { Effect, Option, Redacted } from "effect"
+import { Chunk, Effect, Option, Redacted, Stream } from "effect"
 import * as Flags from "../Flags.js"
 import * as Output from "../Output.js"
 import { note, readStdin, run, type Session } from "../Session.js"
@@ -49,18 +49,16 @@ export const walk =
 
 const ls = Command.make("ls", { ...Flags.common, ...Flags.listing }, (flags) =>
   run(flags, ({ users, actor, me, format }) =>
-    Output.printList(
-      Output.users,
-      format,
-      me,
-      walk(
-        (page) =>
-          users.list(actor, {
-            ...page,
-            ...Option.match(flags.search, { onNone: () => ({}), onSome: (search) => ({ search }) }),
-            ...(sortOption(flags.sort) as object)
-          }),
-        flags
+    Output.printList(Output.users, format, me, (emit) =>
+      // Every match, page by page (keyset pages, no count), so memory stays flat however many users there are.
+      Stream.runForEachChunk(
+        users.stream(actor, {
+          ...Option.match(flags.search, { onNone: () => ({}), onSome: (search) => ({ search }) }),
+          ...(sortOption(flags.sort) as object),
+          ...Option.match(flags.limit, { onNone: () => ({}), onSome: (limit) => ({ limit }) }),
+          ...Option.match(flags.offset, { onNone: () => ({}), onSome: (offset) => ({ offset }) })
+        }),
+        (chunk) => emit(Chunk.toReadonlyArray(chunk))
       )
     )
   )
