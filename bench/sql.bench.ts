@@ -11,7 +11,7 @@
  *
  * For each store and size it runs the migrations, bootstraps `admin` through `Users.bootstrap`, creates 20 teams
  * through `Groups.create`, then loads the users and their memberships in bulk (multi-row INSERTs in big transactions
- * on the store's Kysely; on SQLite the FTS5 index is kept by its triggers, on PostgreSQL the tables are vacuumed and
+ * on the store's Kysely, with the sort columns the store keeps: each user's group list, each group's member count; on SQLite the FTS5 index is kept by its triggers, on PostgreSQL the tables are vacuumed and
  * analyzed afterwards). Then it times each operation through the core services (`UserManager.layer` with the store
  * and the real argon2 hasher, actor `admin`) in several runs, next to the same work issued as raw SQL on the same
  * Kysely (the ceiling), and prints a Markdown table per store and size: the median of the per-run medians and p95s.
@@ -357,9 +357,7 @@ const rawSql = (store: Store) => {
       case "lastName":
         return sql`last_name asc, username asc`
       case "groups":
-        return engine === "sqlite"
-          ? sql`(select group_concat(group_name, ',' order by group_name) from memberships where username = users.username) asc, username asc`
-          : sql`(select string_agg(group_name, ',' order by group_name) from memberships where username = users.username) asc, username asc`
+        return sql`group_list asc, username asc`
       case "email":
         return engine === "sqlite" ? sql`email asc, username asc` : sql`email asc nulls first, username asc`
       case "enabled":
@@ -443,9 +441,13 @@ const rawSql = (store: Store) => {
     create: (person: Omit<Person, "groups">, group: string) =>
       writeTransaction(async (conn) => {
         const at = new Date().toISOString()
-        await conn.insertInto("users").values(userRow(person, at)).execute()
+        await conn
+          .insertInto("users")
+          .values({ ...userRow(person, at), group_list: group })
+          .execute()
         await conn.insertInto("memberships").values({ username: person.username, group_name: group }).execute()
-        await sql`update groups set updated_at = ${at}, version = version + 1 where name = ${group}`.execute(conn)
+        await sql`update groups set updated_at = ${at}, version = version + 1, member_count = member_count + 1
+          where name = ${group}`.execute(conn)
         await audit(conn, at, "user.create", person.username, { groups: [group] })
       })
   }
@@ -459,7 +461,7 @@ const bulkLoad = async (store: Store, size: number, usernames: Array<string>) =>
   const at = new Date().toISOString()
   const started = now()
   let lastReport = started
-  let users: Array<ReturnType<typeof userRow>> = []
+  let users: Array<ReturnType<typeof userRow> & { group_list: string }> = []
   let memberships: Array<{ username: string; group_name: string }> = []
   let pending: Array<Person> = []
   const flush = async () => {
@@ -471,7 +473,7 @@ const bulkLoad = async (store: Store, size: number, usernames: Array<string>) =>
         users = []
         memberships = []
         for (const person of batch.slice(offset, offset + ROWS_PER_INSERT)) {
-          users.push(userRow(person, at))
+          users.push({ ...userRow(person, at), group_list: [...person.groups].sort().join(",") })
           for (const group of person.groups) memberships.push({ username: person.username, group_name: group })
         }
         await trx.insertInto("users").values(users).execute()
@@ -493,6 +495,10 @@ const bulkLoad = async (store: Store, size: number, usernames: Array<string>) =>
     }
   }
   await flush()
+  // The member counts the store keeps for sorting groups by members.
+  await sql`update groups set member_count = (select count(*) from memberships where group_name = groups.name)`.execute(
+    db
+  )
   const insertMs = now() - started
   const analyzeStarted = now()
   if (engine === "postgres") {

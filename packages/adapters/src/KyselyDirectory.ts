@@ -8,6 +8,7 @@ import { AuditEntry } from "@dt/core/AuditEntry"
 import {
   Directory,
   type DirectoryTransaction,
+  GROUPS_SORT_KEY_LENGTH,
   type GroupRecord,
   type GroupRow,
   type SortValue,
@@ -172,6 +173,36 @@ export const make = (options: Options) =>
             )
       }
 
+      const membersOf = (group: string) =>
+        conn
+          .selectFrom("memberships")
+          .select("username")
+          .where("group_name", "=", group)
+          .execute()
+          .then((rows) => rows.map((row) => row.username))
+
+      /** Keeps `groups.member_count`, the indexed key of the `members` sort, in step with a membership change. */
+      const countMembers = (group: string, change: 1 | -1) =>
+        conn
+          .updateTable("groups")
+          .set((eb) => ({ member_count: eb("member_count", "+", change) }))
+          .where("name", "=", group)
+          .execute()
+
+      /** Recomputes `users.group_list`, the indexed key of the `groups` sort, for these users. */
+      const refreshGroupLists = async (usernames: ReadonlyArray<string>) => {
+        for (const chunk of chunks([...usernames], 1000)) {
+          if (chunk.length === 0) continue
+          await conn
+            .updateTable("users")
+            .set({
+              group_list: sql<string>`coalesce(substr(${engine.groupList(sql.ref("users.username"))}, 1, ${GROUPS_SORT_KEY_LENGTH}), '')`
+            })
+            .where("username", "in", chunk)
+            .execute()
+        }
+      }
+
       const withGroups = (rows: ReadonlyArray<UserRowSql>) =>
         memberships(
           "username",
@@ -218,7 +249,7 @@ export const make = (options: Options) =>
           case "lastName":
             return [column("last_name"), username]
           case "groups":
-            return [{ expression: engine.groupList(sql.ref("users.username")), nullable: false, order }, username]
+            return [column("group_list"), username]
           case "email":
             return [column("email", true), username]
           case "enabled":
@@ -283,7 +314,18 @@ export const make = (options: Options) =>
             const { username, created_at: _created, ...values } = fromUserRow(row)
             return conn.updateTable("users").set(values).where("username", "=", username).execute()
           }),
-        deleteUser: (username) => run(() => conn.deleteFrom("users").where("username", "=", username).execute()),
+        deleteUser: (username) =>
+          run(async () => {
+            // Its memberships go with it (the foreign key cascades): its groups count one member less.
+            await conn
+              .updateTable("groups")
+              .set((eb) => ({ member_count: eb("member_count", "-", 1) }))
+              .where("name", "in", (eb) =>
+                eb.selectFrom("memberships").select("group_name").where("username", "=", username)
+              )
+              .execute()
+            await conn.deleteFrom("users").where("username", "=", username).execute()
+          }),
         listUsers: (query) =>
           Effect.gen(function* () {
             // On SQLite a term of three characters or more is looked up in the FTS5 trigram index (a substring
@@ -388,11 +430,18 @@ export const make = (options: Options) =>
             await conn.insertInto("gid_ledger").values({ gid: row.gid, group_name: row.name }).execute()
           }),
         updateGroup: (previousName, row) =>
-          run(() => {
+          run(async () => {
             const { created_at: _created, ...values } = fromGroupRow(row)
-            return conn.updateTable("groups").set(values).where("name", "=", previousName).execute()
+            await conn.updateTable("groups").set(values).where("name", "=", previousName).execute()
+            // A rename changes its members' group lists (their memberships follow through the foreign key).
+            if (row.name !== previousName) await refreshGroupLists(await membersOf(row.name))
           }),
-        deleteGroup: (name) => run(() => conn.deleteFrom("groups").where("name", "=", name).execute()),
+        deleteGroup: (name) =>
+          run(async () => {
+            const members = await membersOf(name)
+            await conn.deleteFrom("groups").where("name", "=", name).execute()
+            await refreshGroupLists(members)
+          }),
         listGroups: (query) =>
           Effect.gen(function* () {
             const filtered = conn
@@ -413,14 +462,7 @@ export const make = (options: Options) =>
                       case "gid":
                         return q.orderBy("gid", dir)
                       case "members":
-                        return q.orderBy(
-                          (eb) =>
-                            eb
-                              .selectFrom("memberships")
-                              .select((inner) => inner.fn.countAll().as("n"))
-                              .whereRef("memberships.group_name", "=", "groups.name"),
-                          dir
-                        )
+                        return q.orderBy("member_count", dir)
                       case "createdAt":
                         return q.orderBy("created_at", dir)
                       case "updatedAt":
@@ -437,11 +479,22 @@ export const make = (options: Options) =>
           }),
 
         addMembership: (username, group) =>
-          run(() => conn.insertInto("memberships").values({ username, group_name: group }).execute()),
+          run(async () => {
+            await conn.insertInto("memberships").values({ username, group_name: group }).execute()
+            await countMembers(group, 1)
+            await refreshGroupLists([username])
+          }),
         removeMembership: (username, group) =>
-          run(() =>
-            conn.deleteFrom("memberships").where("username", "=", username).where("group_name", "=", group).execute()
-          ),
+          run(async () => {
+            const { numDeletedRows } = await conn
+              .deleteFrom("memberships")
+              .where("username", "=", username)
+              .where("group_name", "=", group)
+              .executeTakeFirst()
+            if (numDeletedRows === 0n) return
+            await countMembers(group, -1)
+            await refreshGroupLists([username])
+          }),
         countEnabledMembers: (group) =>
           run(() =>
             conn

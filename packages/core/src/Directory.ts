@@ -104,6 +104,15 @@ export interface AuditFilter {
 export type SortValue = string | number | boolean | null
 
 /**
+ * How much of a user's joined group names the `groups` sort compares: the first this many characters (a store may
+ * keep the sort key in an indexed column of this length).
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const GROUPS_SORT_KEY_LENGTH = 1000
+
+/**
  * The user list query as the store receives it: every default applied, and how to page.
  *
  * @category models
@@ -113,7 +122,7 @@ export interface UserListQuery extends ListQuery<UserSort> {
   /**
    * Keyset paging: only the users that sort after this key, the sort key of the last user of the previous page. For
    * each sort it is the sorted column(s) then the username — `fullName`: first name, last name, username; `groups`:
-   * the group names joined with `,`; `createdAt`/`updatedAt`: ISO timestamps; `email`: `null` when there is none.
+   * the group names joined with `,` (the first `GROUPS_SORT_KEY_LENGTH` characters); `createdAt`/`updatedAt`: ISO timestamps; `email`: `null` when there is none.
    */
   readonly after?: ReadonlyArray<SortValue> | undefined
   /** Whether to count every match; a store that is not asked returns `null` as the total. */

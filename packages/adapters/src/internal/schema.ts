@@ -11,6 +11,8 @@ export interface UsersTable {
   system: number
   password_hash: string | null
   search_text: string
+  /** The user's group names in name order joined with `,` (the first 1,000 characters), kept for sorting. */
+  group_list: Generated<string>
   created_at: string
   updated_at: string
   version: number
@@ -20,6 +22,8 @@ export interface UsersTable {
 export interface GroupsTable {
   name: string
   gid: number
+  /** How many members the group has, kept for sorting. */
+  member_count: Generated<number>
   created_at: string
   updated_at: string
   version: number

@@ -1,4 +1,4 @@
-import type { SortValue, UserRow } from "../Directory.js"
+import { GROUPS_SORT_KEY_LENGTH, type SortValue, type UserRow } from "../Directory.js"
 import type { UserSort } from "../User.js"
 
 /** Whether any of the fields contains the (already lower-cased) term, ignoring case; `%` and `_` are plain text. */
@@ -28,7 +28,7 @@ export const userSortKey = (
     case "fullName":
       return [user.firstName, user.lastName, user.username]
     case "groups":
-      return [groups().join(","), user.username]
+      return [groups().join(",").slice(0, GROUPS_SORT_KEY_LENGTH), user.username]
     case "createdAt":
     case "updatedAt":
       return [user[sort].toISOString(), user.username]

@@ -997,6 +997,31 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
       )
     )
 
+    it.effect("the groups and members sorts follow membership changes, renames and deletions", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          const groups = yield* Groups
+          const byGroups = users
+            .list(admin, { sort: "groups" })
+            .pipe(Effect.map((page) => page.items.map((user) => user.username)))
+          const byMembers = groups
+            .list(admin, { sort: "members", order: "desc" })
+            .pipe(Effect.map((page) => page.items.map((group) => group.name)))
+          yield* groups.rename(admin, "analysts", "zanalysts")
+          expect(yield* byGroups).toEqual(["admin", "root", "john", "svc", "alice", "bob"])
+          yield* groups.create(admin, { name: "beta", members: ["bob"] })
+          expect(yield* byGroups).toEqual(["admin", "root", "bob", "john", "svc", "alice"])
+          yield* groups.remove(admin, "zanalysts")
+          expect(yield* byGroups).toEqual(["admin", "root", "bob", "alice", "john", "svc"])
+          expect(yield* byMembers).toEqual(["developers", "admins", "beta"])
+          yield* users.remove(admin, "john")
+          yield* users.addToGroup(admin, "alice", "beta")
+          expect(yield* byMembers).toEqual(["admins", "beta", "developers"])
+        })
+      )
+    )
+
     it.effect("paginates with an exact total and a stable order", () =>
       seeded(
         Effect.gen(function* () {
