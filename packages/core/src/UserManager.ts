@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Cause, Effect, Exit, Layer, ManagedRuntime } from "effect"
+import { Cause, Effect, Exit, Layer, ManagedRuntime, Runtime, Stream } from "effect"
 import { Audit } from "./Audit.js"
 import type { Directory } from "./Directory.js"
 import { DirectoryConfig, type DirectoryConfigShape } from "./DirectoryConfig.js"
@@ -36,11 +36,11 @@ export const layer = <E>(options: Options<E>) =>
   )
 
 // biome-ignore lint/suspicious/noExplicitAny: matches any service method, whatever its arguments
-type Method = (...args: any) => Effect.Effect<unknown, unknown>
+type Method = (...args: any) => Effect.Effect<unknown, unknown> | Stream.Stream<unknown, unknown>
 
 /**
- * A service whose methods return Promises; a refusal rejects with the same tagged error (an `Error` carrying `_tag`
- * and the error's fields).
+ * A service whose methods return Promises (or, for streams, async iterables); a refusal rejects with the same tagged
+ * error (an `Error` carrying `_tag` and the error's fields).
  *
  * @category models
  * @since 0.1.0
@@ -48,7 +48,9 @@ type Method = (...args: any) => Effect.Effect<unknown, unknown>
 export type Promised<S> = {
   readonly [K in keyof S]: S[K] extends (...args: infer P) => Effect.Effect<infer A, infer _E>
     ? (...args: P) => Promise<A>
-    : never
+    : S[K] extends (...args: infer P) => Stream.Stream<infer A, infer _E>
+      ? (...args: P) => AsyncIterable<A>
+      : never
 }
 
 /**
@@ -80,16 +82,37 @@ export const make = <E>(options: Options<E>): UserManager => {
       const failure = Cause.failureOption(exit.cause)
       throw failure._tag === "Some" ? failure.value : Cause.squash(exit.cause)
     })
+  /** The failure itself (a tagged error) rather than Effect's wrapper, as `run` rejects with. */
+  const unwrap = (error: unknown) => {
+    if (!Runtime.isFiberFailure(error)) return error
+    const cause = error[Runtime.FiberFailureCauseId]
+    const failure = Cause.failureOption(cause)
+    return failure._tag === "Some" ? failure.value : Cause.squash(cause)
+  }
+  const iterate = <A>(stream: Stream.Stream<A, unknown, Users | Groups | Audit>): AsyncIterable<A> => ({
+    async *[Symbol.asyncIterator](): AsyncGenerator<A> {
+      const iterable = Stream.toAsyncIterableRuntime(stream, await runtime.runtime())
+      try {
+        yield* iterable
+      } catch (error) {
+        throw unwrap(error)
+      }
+    }
+  })
   const promised = <I, S extends object>(tag: Effect.Effect<S, never, I>) =>
     new Proxy({} as Promised<S>, {
       get:
         (_target, name) =>
-        (...args: ReadonlyArray<unknown>) =>
-          run(
-            Effect.flatMap(tag as unknown as Effect.Effect<S, never, Users | Groups | Audit>, (service) =>
-              (service[name as keyof S] as unknown as Method)(...args)
-            )
-          )
+        (...args: ReadonlyArray<unknown>) => {
+          const service = tag as unknown as Effect.Effect<S, never, Users | Groups | Audit>
+          const call = (instance: S) => (instance[name as keyof S] as unknown as Method)(...args)
+          // Streams are known by name: the service is only at hand inside the runtime.
+          return name === "stream"
+            ? iterate(
+                Stream.unwrap(Effect.map(service, (instance) => call(instance) as Stream.Stream<unknown, unknown>))
+              )
+            : run(Effect.flatMap(service, (instance) => call(instance) as Effect.Effect<unknown, unknown>))
+        }
     })
   return {
     users: promised(Users),

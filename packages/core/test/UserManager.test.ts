@@ -37,6 +37,28 @@ describe("UserManager (Promise facade)", () => {
     }
   })
 
+  it("streams users as an async iterable, and a refused stream rejects with the tagged error", async () => {
+    const manager = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })
+    try {
+      await manager.users.bootstrap({ username: "admin" })
+      const admin = Actor.user("admin")
+      for (const username of ["carol", "bob", "dave"])
+        await manager.users.create(admin, { username, groups: ["admins"] })
+      const seen: Array<string> = []
+      for await (const user of manager.users.stream(admin, { sort: "username", order: "desc", pageSize: 2 })) {
+        seen.push(user.username)
+      }
+      expect(seen).toEqual(["dave", "carol", "bob", "admin"])
+      await manager.users.disable(admin, "bob")
+      const refused = async () => {
+        for await (const _ of manager.users.stream(Actor.user("bob"))) return
+      }
+      await expect(refused()).rejects.toMatchObject({ _tag: "Forbidden", actor: "bob" })
+    } finally {
+      await manager.dispose()
+    }
+  })
+
   it("keeps one directory per manager, so two managers never share state", async () => {
     const first = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })
     const second = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })
