@@ -19,7 +19,7 @@ import { StorageError } from "@dt/core/Errors"
 import type { GroupName, Username } from "@dt/core/Names"
 import type { UserSort } from "@dt/core/User"
 import { Cause, Duration, Effect, Exit, Layer, Option, Redacted, Runtime } from "effect"
-import { type Expression, type Kysely, type OrderByDirection, sql } from "kysely"
+import { type Compilable, type CompiledQuery, type Expression, type Kysely, type OrderByDirection, sql } from "kysely"
 import { engines, type Failure } from "./internal/engines.js"
 import type { Database, GroupRowSql, UserRowSql } from "./internal/schema.js"
 import { TablePrefixPlugin } from "./internal/TablePrefixPlugin.js"
@@ -134,6 +134,22 @@ export const make = (options: Options) =>
     yield* Migrations.check(target)
     const db = (prefix === "" ? base : base.withPlugin(new TablePrefixPlugin(prefix))) as Kysely<Database>
     if (options.engine === "postgres") yield* noticeMissingSearchIndex(base, prefix)
+
+    // The statements every operation runs, compiled once: Kysely would build and compile them again on every call,
+    // which costs more than an indexed lookup.
+    const findUserWithGroups = compiledOnce(
+      db
+        .selectFrom("users")
+        .leftJoin("memberships", "memberships.username", "users.username")
+        .selectAll("users")
+        .select("memberships.group_name")
+        .where("users.username", "=", "")
+        .orderBy("memberships.group_name")
+    )
+    const beginWrite = engine.beginWrite.map((statement) => statement.compile(db))
+    const beginRead = engine.beginRead.map((statement) => statement.compile(db))
+    const commit = sql`commit`.compile(db)
+    const rollback = sql`rollback`.compile(db)
 
     const transaction = (conn: Kysely<Database>, mode: "read" | "write"): DirectoryTransaction => {
       // Only writers lock; a read-only transaction reads a consistent snapshot instead.
@@ -288,16 +304,7 @@ export const make = (options: Options) =>
                 )
               )
             : // The row and its memberships in one statement: one row per group, in name order.
-              run(() =>
-                conn
-                  .selectFrom("users")
-                  .leftJoin("memberships", "memberships.username", "users.username")
-                  .selectAll("users")
-                  .select("memberships.group_name")
-                  .where("users.username", "=", username)
-                  .orderBy("memberships.group_name")
-                  .execute()
-              ).pipe(
+              run(() => conn.executeQuery(findUserWithGroups.with([username])).then((result) => result.rows)).pipe(
                 Effect.map(([first, ...rest]) => {
                   if (first === undefined) return Option.none()
                   const groups = [first, ...rest].flatMap((row) => (row.group_name === null ? [] : [row.group_name]))
@@ -610,20 +617,18 @@ export const make = (options: Options) =>
         const once = Effect.tryPromise({
           try: () =>
             db.connection().execute(async (conn) => {
-              for (const statement of mode === "write" ? engine.beginWrite : engine.beginRead) {
-                await statement.execute(conn)
-              }
+              for (const statement of mode === "write" ? beginWrite : beginRead) await conn.executeQuery(statement)
               let exit: Exit.Exit<A, E>
               try {
                 exit = await Runtime.runPromiseExit(runtime)(body(transaction(conn, mode)))
               } catch (error) {
-                await sql`rollback`.execute(conn).catch(() => undefined)
+                await conn.executeQuery(rollback).catch(() => undefined)
                 throw error
               }
               if (Exit.isSuccess(exit) && mode === "write" && completion === "commit") {
-                await sql`commit`.execute(conn)
+                await conn.executeQuery(commit)
               } else {
-                await sql`rollback`.execute(conn)
+                await conn.executeQuery(rollback)
               }
               return exit
             }),
@@ -674,6 +679,14 @@ const noticeMissingSearchIndex = (db: Kysely<any>, prefix: string) =>
     ),
     Effect.orElse(() => Effect.void)
   )
+
+/**
+ * A query compiled once (with placeholder parameters) and run with the caller's parameters, in the same order.
+ */
+const compiledOnce = <Row>(query: Compilable<Row>) => {
+  const compiled = query.compile()
+  return { with: (parameters: ReadonlyArray<unknown>): CompiledQuery<Row> => ({ ...compiled, parameters }) }
+}
 
 /** A column a user list is sorted by: its SQL, whether it can be NULL, and its direction. */
 interface SortColumn {
