@@ -324,7 +324,7 @@ const make = Effect.gen(function* () {
             reason: "only administrators may read other users"
           })
         }
-        return toUser(yield* getUser(tx, name))
+        return toUser(self.username === name ? self : yield* getUser(tx, name))
       })
     )
   })
