@@ -189,6 +189,13 @@ export const make = (options: Options) =>
             )
       }
 
+      /** The users this transaction has read, as stored, so that an update writes only what changed. */
+      const read = new Map<string, Partial<Record<string, unknown>>>()
+      const remember = (row: UserRowSql | undefined) =>
+        Effect.sync(() => {
+          if (row !== undefined) read.set(row.username, row)
+        })
+
       const membersOf = (group: string) =>
         conn
           .selectFrom("memberships")
@@ -297,6 +304,7 @@ export const make = (options: Options) =>
               run(() =>
                 conn.selectFrom("users").selectAll().where("username", "=", username).forUpdate().executeTakeFirst()
               ).pipe(
+                Effect.tap((row) => remember(row)),
                 Effect.flatMap((row) =>
                   row === undefined
                     ? Effect.succeed(Option.none())
@@ -305,6 +313,7 @@ export const make = (options: Options) =>
               )
             : // The row and its memberships in one statement: one row per group, in name order.
               run(() => conn.executeQuery(findUserWithGroups.with([username])).then((result) => result.rows)).pipe(
+                Effect.tap(([first]) => remember(first)),
                 Effect.map(([first, ...rest]) => {
                   if (first === undefined) return Option.none()
                   const groups = [first, ...rest].flatMap((row) => (row.group_name === null ? [] : [row.group_name]))
@@ -319,7 +328,20 @@ export const make = (options: Options) =>
         updateUser: (row) =>
           run(() => {
             const { username, created_at: _created, ...values } = fromUserRow(row)
-            return conn.updateTable("users").set(values).where("username", "=", username).execute()
+            // Only the columns that differ from the row as this transaction read it: every indexed column in the SET
+            // list costs an index update even when its value stays (disable would rewrite five indexes otherwise).
+            const before = read.get(username)
+            const changed = Object.fromEntries(
+              Object.entries(values).filter(([column, value]) => before?.[column as keyof typeof values] !== value)
+            ) as Partial<typeof values>
+            if (before !== undefined) read.set(username, { ...before, ...changed })
+            if (Object.keys(changed).length === 0) return Promise.resolve()
+            return conn
+              .updateTable("users")
+              .set(changed)
+              .where("username", "=", username)
+              .execute()
+              .then(() => undefined)
           }),
         deleteUser: (username) =>
           run(async () => {

@@ -1074,9 +1074,9 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
             )
           for (const sort of UserSort.literals) {
             for (const order of ["asc", "desc"] as const) {
-              for (const search of ["", "o", "doe"]) {
+              for (const search of ["", "doe"]) {
                 const expected = yield* listed({ sort, order, search })
-                expect([sort, order, search, yield* streamed({ sort, order, search, pageSize: 2 })]).toEqual([
+                expect([sort, order, search, yield* streamed({ sort, order, search, pageSize: 3 })]).toEqual([
                   sort,
                   order,
                   search,
