@@ -7,9 +7,18 @@ import { existsSync } from "node:fs"
 import { Errors, UserManager } from "@dt/core"
 import { Effect, Schema } from "effect"
 
-// The storage code (Kysely, the drivers, argon2) loads only when a command opens the store, so that `--help` and
-// `--version` start fast.
-const adapters = Effect.promise(() => import("@dt/adapters"))
+// The storage code (Kysely, better-sqlite3, argon2) loads only when a command opens the store, so that `--help` and
+// `--version` start fast; and only the modules named here, not the package's index, which would also load the
+// PostgreSQL and MySQL drivers (DatabaseUrl loads those for their own URLs).
+const adapters = Effect.promise(async () => {
+  const [Argon2Hasher, DatabaseUrl, KyselyDirectory, Migrations] = await Promise.all([
+    import("@dt/adapters/Argon2Hasher"),
+    import("@dt/adapters/DatabaseUrl"),
+    import("@dt/adapters/KyselyDirectory"),
+    import("@dt/adapters/Migrations")
+  ])
+  return { Argon2Hasher, DatabaseUrl, KyselyDirectory, Migrations }
+})
 
 /**
  * The database has no user directory yet.
