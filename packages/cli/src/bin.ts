@@ -1,8 +1,10 @@
 /**
  * The `dt` executable: the composition root, and nothing else.
  */
-import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { Effect, Layer, Logger, LogLevel } from "effect"
 import { run } from "./Cli.js"
 import { report } from "./ExitCode.js"
@@ -16,7 +18,12 @@ const program = (
         process.stderr.write(`dt: unknown option '${unknown}': see 'dt --help' for the options of each command.\n`)
         process.exitCode = 2
       })
-).pipe(Effect.provide(Layer.mergeAll(NodeContext.layer, Logger.minimumLogLevel(LogLevel.Warning))))
+).pipe(
+  // What @effect/cli needs, and no more: NodeContext.layer would also load child_process and worker_threads.
+  Effect.provide(
+    Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer, Logger.minimumLogLevel(LogLevel.Warning))
+  )
+)
 
 NodeRuntime.runMain(program, {
   disableErrorReporting: true,
