@@ -8,12 +8,13 @@ import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { Effect, Layer, Logger, LogLevel } from "effect"
 import { run } from "./Cli.js"
 import { report } from "./ExitCode.js"
-import { unknownOption } from "./UsageGuard.js"
+import { globalOptionsAfterCommand, unknownOption } from "./UsageGuard.js"
 
-const unknown = unknownOption(process.argv.slice(2))
+const args = process.argv.slice(2)
+const unknown = unknownOption(args)
 const program = (
   unknown === undefined
-    ? report(run(process.argv))
+    ? report(run([...process.argv.slice(0, 2), ...globalOptionsAfterCommand(args)]))
     : Effect.sync(() => {
         process.stderr.write(`dt: unknown option '${unknown}': see 'dt --help' for the options of each command.\n`)
         process.exitCode = 2
