@@ -7,6 +7,7 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { Effect, Layer, Logger, LogLevel } from "effect"
 import { run } from "./Cli.js"
+import { plainUnlessTerminal } from "./Colour.js"
 import { report } from "./ExitCode.js"
 import { globalOptionsAfterCommand, unknownOption } from "./UsageGuard.js"
 
@@ -14,7 +15,7 @@ const args = process.argv.slice(2)
 const unknown = unknownOption(args)
 const program = (
   unknown === undefined
-    ? report(run([...process.argv.slice(0, 2), ...globalOptionsAfterCommand(args)]))
+    ? report(plainUnlessTerminal(run([...process.argv.slice(0, 2), ...globalOptionsAfterCommand(args)])))
     : Effect.sync(() => {
         process.stderr.write(`dt: unknown option '${unknown}': see 'dt --help' for the options of each command.\n`)
         process.exitCode = 2

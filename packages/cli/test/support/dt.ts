@@ -4,7 +4,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
-const BIN = fileURLToPath(new URL("../../bin/dt.js", import.meta.url))
+/** The `dt` executable the tests run. */
+export const BIN = fileURLToPath(new URL("../../bin/dt.js", import.meta.url))
 
 /** What one run of `dt` did. */
 export interface Run {
