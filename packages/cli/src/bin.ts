@@ -11,6 +11,13 @@ import { plainUnlessTerminal } from "./Colour.js"
 import { report } from "./ExitCode.js"
 import { globalOptionsAfterCommand, unknownOption } from "./UsageGuard.js"
 
+// A reader that goes away (`dt user ls | head`) ends dt quietly, as it ends other Unix tools; any other failure to
+// write the output is one line and exit 1, never a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") process.stderr.write(`dt: cannot write the output: ${error.message}\n`)
+  process.exit(error.code === "EPIPE" ? 0 : 1)
+})
+
 const args = process.argv.slice(2)
 const unknown = unknownOption(args)
 const program = (
