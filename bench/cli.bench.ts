@@ -5,9 +5,12 @@
  *   BENCH_BIG_USERS=0 npm run bench:cli        # without the million (a few minutes less, once the file exists)
  *   BENCH_RUNS=20 npm run bench:cli            # more runs
  *
- * Settings: BENCH_USERS (100000), BENCH_BIG_USERS (1000000; 0 skips it), BENCH_RUNS (15, at least 10), BENCH_DIR (where
+ * Settings: BENCH_STARTUP (1; 0 skips the start-up runs, e.g. to measure only the memory again), BENCH_USERS (100000), BENCH_BIG_USERS (1000000; 0 skips it), BENCH_RUNS (15, at least 10), BENCH_DIR (where
  * the SQLite files are kept between invocations; default $TMPDIR/dt-cli-bench: the million takes minutes to load, so
- * later invocations reuse it, after `dt migrate`), BENCH_BIG_TIMEOUT (seconds for the million's `ls -j`, 3600).
+ * later invocations reuse it, after `dt migrate`), BENCH_BIG_TIMEOUT (seconds for the million's `ls -j`, 3600),
+ * BENCH_ENV (`clean`: the children get only PATH, HOME and dt's variables; `inherit`: this process's environment as
+ * well — on a machine whose environment sets NODE_EXTRA_CA_CERTS, every Node process, `node -e 0` included, then
+ * spends tens of milliseconds loading certificates at start-up).
  *
  * It builds the bundle (packages/cli/build.mjs), loads each SQLite file with the bulk loader of bench/load.ts (the
  * directory of bench/sql.bench.ts), and runs the real `node packages/cli/bin/dt.js` as a child process in a private
@@ -34,6 +37,7 @@ import { intSetting, log, median, ms, now, quantile, seconds, thousands } from "
 const USERS = intSetting("BENCH_USERS", 100_000, 1)
 const BIG_USERS = intSetting("BENCH_BIG_USERS", 1_000_000)
 const RUNS = intSetting("BENCH_RUNS", 15, 10)
+const STARTUP = intSetting("BENCH_STARTUP", 1) > 0
 const DIR = process.env.BENCH_DIR || join(os.tmpdir(), "dt-cli-bench")
 const BIG_TIMEOUT_S = intSetting("BENCH_BIG_TIMEOUT", 3600, 1)
 /** Start-up target: each command within this multiple of `node -e 0`. */
@@ -45,6 +49,15 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url))
 const DT = join(ROOT, "packages", "cli", "bin", "dt.js")
 const HOME = mkdtempSync(join(os.tmpdir(), "dt-cli-bench-home-"))
 const TIME = "/usr/bin/time"
+const INHERIT = process.env.BENCH_ENV === "inherit"
+/** What every child process gets, `node -e 0` included. */
+const BASE_ENV: Record<string, string> = INHERIT
+  ? Object.fromEntries(
+      Object.entries(process.env).filter(
+        (entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith("DT_")
+      )
+    )
+  : { PATH: process.env.PATH ?? "" }
 
 // ---------------------------------------------------------------------------------------------------------------
 // The SQLite files
@@ -86,7 +99,7 @@ const directory = async (size: number): Promise<{ readonly file: string; readonl
 // Running dt
 
 const environment = (file: string, extra: Record<string, string> = {}) => ({
-  PATH: process.env.PATH ?? "",
+  ...BASE_ENV,
   HOME,
   DT_DATABASE_URL: `sqlite:${file}`,
   DT_USER: "admin",
@@ -219,12 +232,12 @@ const main = async () => {
   if (lines.length !== 50) throw new Error(`dt user ls --limit 50 printed ${lines.length} lines`)
   if (!dt(["user", "get", name], file).startsWith(`${name}\t`)) throw new Error(`dt user get ${name} failed`)
   // Warm-up: writes the compile caches and brings the file into the page cache.
-  for (const one of cases) wall([DT, ...one.args], environment(file, one.extra))
+  if (STARTUP) for (const one of cases) wall([DT, ...one.args], environment(file, one.extra))
 
   const loadBefore = os.loadavg()[0] ?? 0
   const runsStarted = now()
-  const nodeEnv = { PATH: process.env.PATH ?? "", HOME }
-  for (let run = 1; run <= RUNS; run++) {
+  const nodeEnv = { ...BASE_ENV, HOME }
+  for (let run = 1; STARTUP && run <= RUNS; run++) {
     log(`start-up run ${run}/${RUNS} …`)
     for (const one of cases) {
       one.node.push(wall(["-e", "0"], nodeEnv))
@@ -248,13 +261,20 @@ const main = async () => {
     `## dt command benchmark — ${new Date().toISOString()}`,
     "",
     `- Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()} ${os.arch()}; Node ${process.version}`,
-    `- Commit ${commit}${dirty === "" ? "" : " (with uncommitted changes in packages/cli or bench)"}; command \`npm run bench:cli\` (BENCH_USERS=${USERS}, BENCH_BIG_USERS=${BIG_USERS}, BENCH_RUNS=${RUNS})`,
-    `- Start-up: ${thousands(USERS)}-user SQLite file (${file}${loadMs === null ? ", reused" : `, loaded in ${seconds(loadMs)}`}); ${RUNS} runs of ${seconds(runsMs)}; each command timed right after a \`node -e 0\`; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`,
-    "",
-    "| command | `node -e 0` median (ms) | dt median (ms) | dt p90 (ms) | dt / node (medians) | median of paired ratios | target | met? |",
-    "|---|--:|--:|--:|--:|--:|--:|---|"
+    `- Commit ${commit}${dirty === "" ? "" : " (with uncommitted changes in packages/cli or bench)"}; command \`npm run bench:cli\` (BENCH_USERS=${USERS}, BENCH_BIG_USERS=${BIG_USERS}, BENCH_RUNS=${RUNS}, BENCH_ENV=${INHERIT ? "inherit" : "clean"}${STARTUP ? "" : ", BENCH_STARTUP=0"})`,
+    ...(STARTUP
+      ? [
+          `- Start-up: ${thousands(USERS)}-user SQLite file (${file}${loadMs === null ? ", reused" : `, loaded in ${seconds(loadMs)}`}); ${RUNS} runs of ${seconds(runsMs)}; each command timed right after a \`node -e 0\`; ${INHERIT ? `the caller's environment${process.env.NODE_EXTRA_CA_CERTS ? " (with NODE_EXTRA_CA_CERTS)" : ""}` : "a clean environment (PATH, HOME and DT_ variables only)"}; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`
+        ]
+      : []),
+    ""
   ]
-  for (const one of cases) {
+  if (STARTUP)
+    out.push(
+      "| command | `node -e 0` median (ms) | dt median (ms) | dt p90 (ms) | dt / node (medians) | median of paired ratios | target | met? |",
+      "|---|--:|--:|--:|--:|--:|--:|---|"
+    )
+  for (const one of STARTUP ? cases : []) {
     const base = median(one.node)
     const mid = median(one.dt)
     const p90 = quantile(
@@ -268,7 +288,7 @@ const main = async () => {
     )
   }
   out.push(
-    "",
+    ...(STARTUP ? [""] : []),
     "| `dt user ls -j` over | records printed | wall time | peak RSS (MB) | target | met? | measured with |",
     "|---|--:|--:|--:|--:|---|---|"
   )
