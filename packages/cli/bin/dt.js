@@ -45,10 +45,16 @@ if (cacheFile) {
   } catch {}
 }
 
-const wrapper = `(function (exports, require, module, __filename, __dirname) {${source}\n})`
-const script = new Script(wrapper, { filename: bundle, ...(cachedData ? { cachedData } : {}) })
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  filename: bundle,
+  ...(cachedData ? { cachedData } : {})
+})
+const compiledFromCache = cachedData !== undefined && !script.cachedDataRejected
+// V8 keeps its own copy of the source; these two would only hold 4 MB for as long as dt runs.
+source = undefined
+cachedData = undefined
 
-if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
+if (cacheFile && !compiledFromCache) {
   process.once("exit", (code) => {
     if (code !== 0) return
     try {
