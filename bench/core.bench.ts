@@ -11,26 +11,32 @@
  * store). Results are recorded in docs/benchmarks.md.
  */
 import os from "node:os"
-import { performance } from "node:perf_hooks"
-import v8 from "node:v8"
-import vm from "node:vm"
 import { Argon2Hasher } from "@dt/adapters"
 import { Actor, Groups, MemoryDirectory, UserManager, Users } from "@dt/core"
 import { Effect } from "effect"
+import { FIRST_NAMES, LAST_NAMES, type Person, prng } from "./load.js"
+import {
+  collectGarbage,
+  intSetting,
+  log,
+  median,
+  ms,
+  now,
+  type Plan,
+  ratio,
+  type Stats,
+  stats,
+  thousands,
+  timeEach,
+  timeSync,
+  used
+} from "./stats.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Settings
 
-const positiveInt = (name: string, fallback: number): number => {
-  const raw = process.env[name]
-  if (raw === undefined || raw === "") return fallback
-  const value = Number(raw.replaceAll("_", ""))
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got '${raw}'`)
-  return value
-}
-
-const USER_COUNT = positiveInt("BENCH_USERS", 100_000)
-const RUNS = positiveInt("BENCH_RUNS", 5)
+const USER_COUNT = intSetting("BENCH_USERS", 100_000, 1)
+const RUNS = intSetting("BENCH_RUNS", 5, 1)
 const GROUP_COUNT = 20
 const PAGE = 50
 const DEEP_OFFSET = Math.floor(USER_COUNT / 2)
@@ -43,88 +49,8 @@ const MISSING_TERM = "zzqxj"
 // ---------------------------------------------------------------------------------------------------------------
 // Deterministic data
 
-/** mulberry32: a small seeded PRNG, so every run builds the same directory. */
-const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
 const random = prng(20_240_601)
 const pick = <A>(items: ReadonlyArray<A>): A => items[Math.floor(random() * items.length)] as A
-
-const FIRST_NAMES = [
-  "Ada",
-  "Alan",
-  "Alice",
-  "Amir",
-  "Anna",
-  "Ben",
-  "Carla",
-  "Chen",
-  "Dara",
-  "David",
-  "Elena",
-  "Emil",
-  "Fatima",
-  "Felix",
-  "Grace",
-  "Hana",
-  "Ivan",
-  "Jonas",
-  "Julia",
-  "Kenji",
-  "Lara",
-  "Leo",
-  "Maria",
-  "Mateo",
-  "Nadia",
-  "Noah",
-  "Olga",
-  "Omar",
-  "Paula",
-  "Priya",
-  "Rosa",
-  "Sam",
-  "Sara",
-  "Tariq",
-  "Tom",
-  "Uma",
-  "Vera",
-  "Wei",
-  "Yusuf",
-  "Zoe"
-] as const
-const LAST_NAMES = [
-  "Abbott",
-  "Berg",
-  "Costa",
-  "Dubois",
-  "Evans",
-  "Fischer",
-  "Garcia",
-  "Hansen",
-  "Ito",
-  "Jensen",
-  "Kowalski",
-  "Larsen",
-  "Meyer",
-  "Novak",
-  "Okafor",
-  "Petrov",
-  "Rossi",
-  "Silva",
-  "Tanaka",
-  "Weber"
-] as const
-
-interface Person {
-  readonly username: string
-  readonly firstName: string
-  readonly lastName: string
-  readonly email: string
-  readonly groups: ReadonlyArray<string>
-}
 
 const GROUPS = Array.from({ length: GROUP_COUNT }, (_, index) => `team-${String(index + 1).padStart(2, "0")}`)
 
@@ -143,76 +69,6 @@ const people: Array<Person> = Array.from({ length: USER_COUNT }, (_, index) => {
     groups: primary === secondary ? [primary] : [primary, secondary].sort()
   }
 })
-
-// ---------------------------------------------------------------------------------------------------------------
-// Measuring
-
-const now = () => performance.now()
-
-/**
- * A full garbage collection before each measured operation, so that one operation's garbage (a list allocates a
- * record per user) is not collected on the next one's clock. An operation's own garbage still counts against it.
- */
-v8.setFlagsFromString("--expose-gc")
-const collectGarbage = vm.runInNewContext("gc") as () => void
-
-interface Stats {
-  readonly samples: number
-  readonly median: number
-  readonly p95: number
-}
-
-const quantile = (sorted: ReadonlyArray<number>, q: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN
-
-const stats = (samples: ReadonlyArray<number>): Stats => {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return { samples: sorted.length, median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) }
-}
-
-const median = (values: ReadonlyArray<number>) =>
-  quantile(
-    [...values].sort((a, b) => a - b),
-    0.5
-  )
-
-/** How many times to run an operation per run: at most `iterations`, stopping after `budgetMs` once `minimum` ran. */
-interface Plan {
-  readonly iterations: number
-  readonly budgetMs: number
-  readonly minimum: number
-}
-
-/** Times each call of a core operation, inside one Effect program (no runtime start-up per call). */
-const timeEffect = (plan: Plan, operation: (index: number) => Effect.Effect<unknown, unknown>) =>
-  Effect.gen(function* () {
-    collectGarbage()
-    const samples: Array<number> = []
-    const started = now()
-    for (let index = 0; index < plan.iterations; index++) {
-      const t0 = now()
-      yield* Effect.orDie(operation(index))
-      samples.push(now() - t0)
-      if (samples.length >= plan.minimum && now() - started > plan.budgetMs) break
-    }
-    return stats(samples)
-  })
-
-let sink = 0
-/** Times a plain synchronous operation; sub-microsecond ones run `batch` calls per sample (the sample is the mean). */
-const timeSync = (plan: Plan, batch: number, operation: (index: number) => unknown): Stats => {
-  collectGarbage()
-  const samples: Array<number> = []
-  const started = now()
-  let call = 0
-  for (let index = 0; index < plan.iterations; index++) {
-    const t0 = now()
-    for (let n = 0; n < batch; n++) if (operation(call++) !== undefined) sink++
-    samples.push((now() - t0) / batch)
-    if (samples.length >= plan.minimum && now() - started > plan.budgetMs) break
-  }
-  return stats(samples)
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The baseline: the same objects in a plain Map, looked up and sorted by hand
@@ -274,23 +130,6 @@ const plainSetEnabled = (username: string, enabled: boolean) => {
   const user = plain.get(username) as PlainUser
   plain.set(username, plainUser(user, enabled, user.createdAt, new Date(), user.version + 1))
 }
-
-// ---------------------------------------------------------------------------------------------------------------
-// Formatting
-
-const ms = (value: number): string => {
-  if (!Number.isFinite(value)) return "—"
-  if (value >= 100) return value.toFixed(0)
-  if (value >= 10) return value.toFixed(1)
-  if (value >= 1) return value.toFixed(2)
-  if (value >= 0.01) return value.toFixed(3)
-  if (value >= 0.0001) return value.toFixed(5)
-  return value.toExponential(1)
-}
-const ratio = (core: number, baseline: number) =>
-  Number.isFinite(baseline) && baseline > 0 ? `${(core / baseline).toFixed(core / baseline >= 10 ? 0 : 1)}×` : "—"
-const thousands = (value: number) => value.toLocaleString("en-US")
-const log = (line: string) => process.stderr.write(`${line}\n`)
 
 // ---------------------------------------------------------------------------------------------------------------
 // The benchmark
@@ -368,7 +207,7 @@ const program = Effect.gen(function* () {
       const getNames = randomUsernames(quick.iterations)
       keep(
         "get by username (random existing user)",
-        yield* timeEffect(scale(quick), (i) => users.get(admin, getNames[i] as string)),
+        yield* timeEach(scale(quick), (i) => users.get(admin, getNames[i] as string)),
         timeSync(scale(batched), 1000, (i) => plain.get(getNames[i % getNames.length] as string)),
         "`Map.get`"
       )
@@ -376,15 +215,13 @@ const program = Effect.gen(function* () {
       // list pages, no search
       keep(
         `list page of ${PAGE} sorted by username, offset 0`,
-        yield* timeEffect(scale(scans), () => users.list(admin, { sort: "username", limit: PAGE })),
+        yield* timeEach(scale(scans), () => users.list(admin, { sort: "username", limit: PAGE })),
         timeSync(scale(scans), 1, () => plainPage("", 0)),
         "copy + sort + slice"
       )
       keep(
         `list page of ${PAGE} sorted by username, offset ${thousands(DEEP_OFFSET)}`,
-        yield* timeEffect(scale(scans), () =>
-          users.list(admin, { sort: "username", limit: PAGE, offset: DEEP_OFFSET })
-        ),
+        yield* timeEach(scale(scans), () => users.list(admin, { sort: "username", limit: PAGE, offset: DEEP_OFFSET })),
         timeSync(scale(scans), 1, () => plainPage("", DEEP_OFFSET)),
         "copy + sort + slice"
       )
@@ -392,7 +229,7 @@ const program = Effect.gen(function* () {
       // search pages
       keep(
         `search '${SELECTIVE_TERM}' (${thousands(expectedMatches)} matches), page of ${PAGE} + exact total`,
-        yield* timeEffect(scale(searches), () =>
+        yield* timeEach(scale(searches), () =>
           users
             .list(admin, { search: SELECTIVE_TERM, limit: PAGE })
             .pipe(
@@ -408,7 +245,7 @@ const program = Effect.gen(function* () {
       )
       keep(
         `search '${MISSING_TERM}' (no match), page of ${PAGE} + exact total`,
-        yield* timeEffect(scale(searches), () => users.list(admin, { search: MISSING_TERM, limit: PAGE })),
+        yield* timeEach(scale(searches), () => users.list(admin, { search: MISSING_TERM, limit: PAGE })),
         timeSync(scale(searches), 1, () => plainPage(MISSING_TERM, 0)),
         "filter + sort + slice"
       )
@@ -449,7 +286,7 @@ const program = Effect.gen(function* () {
       const createInto = (label: string, group: string, note: string) =>
         Effect.gen(function* () {
           const names: Array<string> = []
-          const result = yield* timeEffect(scale(writes), () => {
+          const result = yield* timeEach(scale(writes), () => {
             const username = `bench.new${created++}`
             names.push(username)
             return users.create(admin, {
@@ -545,4 +382,4 @@ lines.push(
   "Baseline: the same objects in a plain `Map`; sub-microsecond operations are timed in batches (the sample is the mean)."
 )
 console.log(lines.join("\n"))
-log(`(baseline checksum ${sink})`)
+log(`(baseline checksum ${used()})`)

@@ -21,24 +21,40 @@ import { randomBytes } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
 import os from "node:os"
 import { join } from "node:path"
-import { performance } from "node:perf_hooks"
-import v8 from "node:v8"
-import vm from "node:vm"
 import { Argon2Hasher, KyselyDirectory, PostgresDirectory, SqliteDirectory } from "@dt/adapters"
 import { Actor, Groups, type Password, PasswordHasher, UserManager, Users } from "@dt/core"
 import { Effect, Redacted } from "effect"
 import { type Kysely, type RawBuilder, sql } from "kysely"
+import {
+  type Engine,
+  PASSWORD,
+  type Person,
+  prng,
+  ROWS_PER_INSERT,
+  ROWS_PER_TRANSACTION,
+  seed,
+  TEAM_COUNT,
+  TEAMS,
+  userRow
+} from "./load.js"
+import {
+  collectGarbage,
+  intSetting,
+  log,
+  median,
+  ms,
+  now,
+  type Plan,
+  ratio,
+  type Stats,
+  seconds,
+  stats,
+  thousands,
+  timeEach
+} from "./stats.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Settings
-
-const positiveInt = (name: string, fallback: number): number => {
-  const raw = process.env[name]
-  if (raw === undefined || raw === "") return fallback
-  const value = Number(raw.replaceAll("_", ""))
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'`)
-  return value
-}
 
 const SIZES = (process.env.BENCH_SIZES ?? "100000,1000000")
   .split(",")
@@ -48,24 +64,15 @@ const STORES = (process.env.BENCH_STORES ?? "sqlite,postgres").split(",").map((s
   "sqlite" | "postgres"
 >
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test"
-const RUNS = Math.max(1, positiveInt("BENCH_RUNS", 3))
-const PASSWORD_CREATES = positiveInt("BENCH_PASSWORD_CREATES", 10_000)
-const PASSWORD_CONCURRENCY = Math.max(1, positiveInt("BENCH_PASSWORD_CONCURRENCY", 16))
-const SERIAL_CREATES = positiveInt("BENCH_SERIAL_CREATES", 200)
+const RUNS = Math.max(1, intSetting("BENCH_RUNS", 3))
+const PASSWORD_CREATES = intSetting("BENCH_PASSWORD_CREATES", 10_000)
+const PASSWORD_CONCURRENCY = Math.max(1, intSetting("BENCH_PASSWORD_CONCURRENCY", 16))
+const SERIAL_CREATES = intSetting("BENCH_SERIAL_CREATES", 200)
 const PLANS = process.env.BENCH_PLANS !== "0"
 
-const TEAM_COUNT = 20
-const TEAMS = Array.from({ length: TEAM_COUNT }, (_, index) => `team-${String(index + 1).padStart(2, "0")}`)
 const PAGE = 50
-/** About 5% of users get one of these last names; no other name contains the term. */
-const QUARTZ_NAMES = ["Quartz", "Rosequartz", "Quartzfield", "Smokyquartz"] as const
-const SELECTIVE_SHARE = 0.05
 const SELECTIVE_TERM = "quartz"
 const MISSING_TERM = "zzqxj"
-const PASSWORD = "correct horse battery staple"
-/** Users per INSERT statement, and per transaction, of the bulk load. */
-const ROWS_PER_INSERT = 1000
-const ROWS_PER_TRANSACTION = 50_000
 
 const SORTS = [
   "username",
@@ -82,194 +89,7 @@ const SORTS = [
 type Sort = (typeof SORTS)[number]
 
 // ---------------------------------------------------------------------------------------------------------------
-// Deterministic data
-
-/** mulberry32: a small seeded PRNG, so that every run builds the same directory. */
-const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
-
-const FIRST_NAMES = [
-  "Ada",
-  "Alan",
-  "Alice",
-  "Amir",
-  "Anna",
-  "Ben",
-  "Carla",
-  "Chen",
-  "Dara",
-  "David",
-  "Elena",
-  "Emil",
-  "Fatima",
-  "Felix",
-  "Grace",
-  "Hana",
-  "Ivan",
-  "Jonas",
-  "Julia",
-  "Kenji",
-  "Lara",
-  "Leo",
-  "Maria",
-  "Mateo",
-  "Nadia",
-  "Noah",
-  "Olga",
-  "Omar",
-  "Paula",
-  "Priya",
-  "Rosa",
-  "Sam",
-  "Sara",
-  "Tariq",
-  "Tom",
-  "Uma",
-  "Vera",
-  "Wei",
-  "Yusuf",
-  "Zoe"
-] as const
-const LAST_NAMES = [
-  "Abbott",
-  "Berg",
-  "Costa",
-  "Dubois",
-  "Evans",
-  "Fischer",
-  "Garcia",
-  "Hansen",
-  "Ito",
-  "Jensen",
-  "Kowalski",
-  "Larsen",
-  "Meyer",
-  "Novak",
-  "Okafor",
-  "Petrov",
-  "Rossi",
-  "Silva",
-  "Tanaka",
-  "Weber"
-] as const
-
-interface Person {
-  readonly username: string
-  readonly firstName: string
-  readonly lastName: string
-  readonly email: string
-  readonly groups: ReadonlyArray<string>
-}
-
-/** The users of a directory of `size`, one at a time (a million objects at once would only cost memory). */
-function* people(size: number): Generator<Person> {
-  const random = prng(20_261_128)
-  const pick = <A>(items: ReadonlyArray<A>): A => items[Math.floor(random() * items.length)] as A
-  for (let index = 0; index < size; index++) {
-    const firstName = pick(FIRST_NAMES)
-    const lastName = random() < SELECTIVE_SHARE ? pick(QUARTZ_NAMES) : pick(LAST_NAMES)
-    const username = `${firstName}.${lastName}${index}`.toLowerCase()
-    const primary = pick(TEAMS)
-    const secondary = random() < 0.25 ? pick(TEAMS) : primary
-    yield {
-      username,
-      firstName,
-      lastName,
-      email: `${username}@example.com`,
-      groups: primary === secondary ? [primary] : [primary, secondary].sort()
-    }
-  }
-}
-
-/** The columns the adapter writes for a user (see `fromUserRow` in KyselyDirectory.ts). */
-const userRow = (person: Omit<Person, "groups">, at: string, passwordHash: string | null = null) => ({
-  username: person.username,
-  first_name: person.firstName,
-  last_name: person.lastName,
-  email: person.email,
-  email_key: person.email.toLowerCase(),
-  enabled: 1,
-  system: 0,
-  password_hash: passwordHash,
-  search_text: [person.username, person.firstName, person.lastName].join("\n").toLowerCase(),
-  created_at: at,
-  updated_at: at,
-  version: 1
-})
-
-// ---------------------------------------------------------------------------------------------------------------
-// Measuring
-
-const now = () => performance.now()
-
-/** A full garbage collection before each measured operation, so that one operation's garbage is not another's cost. */
-v8.setFlagsFromString("--expose-gc")
-const collectGarbage = vm.runInNewContext("gc") as () => void
-
-interface Stats {
-  readonly samples: number
-  readonly median: number
-  readonly p95: number
-}
-
-const quantile = (sorted: ReadonlyArray<number>, q: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN
-const stats = (samples: ReadonlyArray<number>): Stats => {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return { samples: sorted.length, median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) }
-}
-const median = (values: ReadonlyArray<number>) =>
-  quantile(
-    [...values].sort((a, b) => a - b),
-    0.5
-  )
-
-/** How many times to run an operation per run: at most `iterations`, stopping after `budgetMs` once `minimum` ran. */
-interface Plan {
-  readonly iterations: number
-  readonly budgetMs: number
-  readonly minimum: number
-}
-
-/** Times each call on its own, inside one Effect program (no runtime start-up per call). */
-const timeEach = (plan: Plan, operation: (index: number) => Effect.Effect<unknown, unknown>) =>
-  Effect.gen(function* () {
-    collectGarbage()
-    const samples: Array<number> = []
-    const started = now()
-    for (let index = 0; index < plan.iterations; index++) {
-      const t0 = now()
-      yield* Effect.orDie(operation(index))
-      samples.push(now() - t0)
-      if (samples.length >= plan.minimum && now() - started > plan.budgetMs) break
-    }
-    return stats(samples)
-  })
-
-// ---------------------------------------------------------------------------------------------------------------
-// Formatting
-
-const ms = (value: number): string => {
-  if (!Number.isFinite(value)) return "—"
-  if (value >= 100) return value.toFixed(0)
-  if (value >= 10) return value.toFixed(1)
-  if (value >= 1) return value.toFixed(2)
-  return value.toFixed(3)
-}
-const ratio = (core: number, raw: number) =>
-  Number.isFinite(core) && Number.isFinite(raw) && raw > 0 ? `${(core / raw).toFixed(core / raw >= 10 ? 0 : 1)}×` : "—"
-const thousands = (value: number) => value.toLocaleString("en-US")
-const seconds = (millis: number) => `${(millis / 1000).toFixed(1)} s`
-const log = (line: string) => process.stderr.write(`${line}\n`)
-
-// ---------------------------------------------------------------------------------------------------------------
 // The stores
-
-type Engine = "sqlite" | "postgres"
 
 interface Store {
   readonly engine: Engine
@@ -465,61 +285,6 @@ const rawSql = (store: Store) => {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Bulk load
-
-const bulkLoad = async (store: Store, size: number, usernames: Array<string>) => {
-  const { db, engine } = store
-  const at = new Date().toISOString()
-  const started = now()
-  let lastReport = started
-  let users: Array<ReturnType<typeof userRow> & { group_list: string }> = []
-  let memberships: Array<{ username: string; group_name: string }> = []
-  let pending: Array<Person> = []
-  const flush = async () => {
-    if (pending.length === 0) return
-    const batch = pending
-    pending = []
-    await db.transaction().execute(async (trx) => {
-      for (let offset = 0; offset < batch.length; offset += ROWS_PER_INSERT) {
-        users = []
-        memberships = []
-        for (const person of batch.slice(offset, offset + ROWS_PER_INSERT)) {
-          users.push({ ...userRow(person, at), group_list: [...person.groups].sort().join(",") })
-          for (const group of person.groups) memberships.push({ username: person.username, group_name: group })
-        }
-        await trx.insertInto("users").values(users).execute()
-        await trx.insertInto("memberships").values(memberships).execute()
-      }
-    })
-  }
-  let loaded = 0
-  for (const person of people(size)) {
-    usernames.push(person.username)
-    pending.push(person)
-    if (pending.length >= ROWS_PER_TRANSACTION) {
-      await flush()
-      loaded += ROWS_PER_TRANSACTION
-      if (now() - lastReport > 15_000) {
-        lastReport = now()
-        log(`  ${thousands(loaded)} users after ${seconds(lastReport - started)}`)
-      }
-    }
-  }
-  await flush()
-  // The member counts the store keeps for sorting groups by members.
-  await sql`update groups set member_count = (select count(*) from memberships where group_name = groups.name)`.execute(
-    db
-  )
-  const insertMs = now() - started
-  const analyzeStarted = now()
-  if (engine === "postgres") {
-    for (const table of ["users", "memberships", "groups"]) await sql`vacuum analyze ${sql.id(table)}`.execute(db)
-  }
-  const analyzeMs = now() - analyzeStarted
-  return { insertMs, analyzeMs }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // Plans
 
 const explain = async (store: Store, label: string, query: RawBuilder<unknown>) => {
@@ -577,13 +342,8 @@ const benchmark = (store: Store, size: number) =>
     const random = prng(7)
     let serial = 0
 
-    yield* users.bootstrap({ username: "admin", firstName: "Ada", lastName: "Admin", password: PASSWORD })
-    for (const name of TEAMS) yield* groups.create(admin, { name })
-
-    log(`${engine}, ${thousands(size)} users: loading in bulk …`)
     const usernames: Array<string> = []
-    const { insertMs, analyzeMs } = yield* Effect.promise(() => bulkLoad(store, size, usernames))
-    log(`  loaded in ${seconds(insertMs)}${engine === "postgres" ? ` + vacuum analyze ${seconds(analyzeMs)}` : ""}`)
+    const { insertMs, analyzeMs } = yield* seed(db, engine, size, (person) => usernames.push(person.username))
 
     const all = yield* Effect.orDie(users.list(admin, { limit: 1 }))
     if (all.total !== size + 1) throw new Error(`expected ${size + 1} users, found ${all.total}`)

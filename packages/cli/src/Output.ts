@@ -121,10 +121,27 @@ const table = (headers: Row, rows: ReadonlyArray<Row>): string => {
   return [line(headers), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n")
 }
 
-const write = (text: string) => Effect.sync(() => process.stdout.write(text))
+/**
+ * Writes text to a stream and waits, when the stream says it is full, until it drains: into a pipe, Node queues in
+ * memory what the reader has not taken yet, and a million users' lines would otherwise wait there (a file or a
+ * terminal takes each write at once).
+ *
+ * @category printing
+ * @since 0.1.0
+ */
+export const writeTo =
+  (stream: NodeJS.WritableStream) =>
+  (text: string): Effect.Effect<void> =>
+    Effect.async<void>((resume) => {
+      if (stream.write(text)) return resume(Effect.void)
+      const drained = () => resume(Effect.void)
+      stream.once("drain", drained)
+      return Effect.sync(() => stream.off("drain", drained))
+    })
 
 /**
- * Prints a list that arrives page by page: plain and JSON lines stream, a pretty table waits for all rows.
+ * Prints a list that arrives page by page: plain and JSON lines stream (the next page is fetched once the output has
+ * taken this one), a pretty table waits for all rows.
  *
  * @category printing
  * @since 0.1.0
@@ -133,8 +150,10 @@ export const printList = <A, E, R>(
   columns: Columns<A>,
   format: Format,
   me: string,
-  pages: (emit: (items: ReadonlyArray<A>) => Effect.Effect<void>) => Effect.Effect<void, E, R>
+  pages: (emit: (items: ReadonlyArray<A>) => Effect.Effect<void>) => Effect.Effect<void, E, R>,
+  out: NodeJS.WritableStream = process.stdout
 ): Effect.Effect<void, E, R> => {
+  const write = writeTo(out)
   if (format.json) {
     let first = true
     const indent = format.pretty ? 2 : undefined

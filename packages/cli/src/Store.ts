@@ -4,12 +4,39 @@
  * @since 0.1.0
  */
 import { existsSync } from "node:fs"
-import { Errors, UserManager } from "@dt/core"
-import { Effect, Schema } from "effect"
+import { Errors, PasswordHasher, UserManager } from "@dt/core"
+import { Effect, Layer, Schema } from "effect"
 
-// The storage code (Kysely, the drivers, argon2) loads only when a command opens the store, so that `--help` and
-// `--version` start fast.
-const adapters = Effect.promise(() => import("@dt/adapters"))
+// The storage code (Kysely, better-sqlite3) loads only when a command opens the store, so that `--help` and
+// `--version` start fast; and only the modules named here, not the package's index, which would also load the
+// PostgreSQL and MySQL drivers (DatabaseUrl loads those for their own URLs).
+const adapters = Effect.promise(async () => {
+  const [DatabaseUrl, KyselyDirectory, Migrations] = await Promise.all([
+    import("@dt/adapters/DatabaseUrl"),
+    import("@dt/adapters/KyselyDirectory"),
+    import("@dt/adapters/Migrations")
+  ])
+  return { DatabaseUrl, KyselyDirectory, Migrations }
+})
+
+/**
+ * The argon2id hasher, loaded on the first hash or check: its native module takes about 10 ms to load, and most
+ * commands (`ls`, `get`, `disable`, …) never touch a password.
+ */
+const hasher = Layer.effect(
+  PasswordHasher.PasswordHasher,
+  Effect.map(
+    Effect.cached(
+      Effect.promise(() => import("@dt/adapters/Argon2Hasher")).pipe(
+        Effect.flatMap((Argon2Hasher) => Effect.provide(PasswordHasher.PasswordHasher, Argon2Hasher.layer))
+      )
+    ),
+    (argon2) => ({
+      hash: (password) => Effect.flatMap(argon2, (real) => real.hash(password)),
+      verify: (password, hash) => Effect.flatMap(argon2, (real) => real.verify(password, hash))
+    })
+  )
+)
 
 /**
  * The database has no user directory yet.
@@ -48,7 +75,7 @@ const reach = (shown: string) => (cause: unknown) =>
  */
 export const open = (url: string, mode: Mode) =>
   Effect.gen(function* () {
-    const { Argon2Hasher, DatabaseUrl, KyselyDirectory, Migrations } = yield* adapters
+    const { DatabaseUrl, KyselyDirectory, Migrations } = yield* adapters
     const parsed = yield* DatabaseUrl.parse(url)
     const shown = DatabaseUrl.redactPassword(url)
     if (mode === "existing" && parsed.engine === "sqlite" && parsed.filename !== ":memory:") {
@@ -63,7 +90,7 @@ export const open = (url: string, mode: Mode) =>
       migrate: Migrations.migrateToLatest(target),
       layer: UserManager.layer({
         directory: KyselyDirectory.layer({ db, engine: parsed.engine, migrate: mode === "create" }),
-        hasher: Argon2Hasher.layer
+        hasher
       })
     }
   })

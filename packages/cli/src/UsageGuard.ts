@@ -1,6 +1,8 @@
 /**
- * Refuses an unknown option before the parser sees it: @effect/cli would otherwise take it for the value of an
- * optional positional argument (`dt user change-password --bogus`) or report a confusing neighbour instead.
+ * Checks and arranges the words of a command line before the parser sees them: refuses an unknown option (@effect/cli
+ * would otherwise take it for the value of an optional positional argument, `dt user change-password --bogus`, or
+ * report a confusing neighbour instead), and moves the global options written before the command after it
+ * (@effect/cli only takes a command's options after its name).
  *
  * @since 0.1.0
  */
@@ -67,4 +69,46 @@ export const unknownOption = (args: ReadonlyArray<string>): string | undefined =
     if (takesValue && !word.includes("=")) index++
   }
   return undefined
+}
+
+/**
+ * The options every command that reads or changes the directory takes, which may also be written before the command:
+ * `dt --database URL user ls`, `dt --as NAME group ls`, `dt -j user ls`.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const GLOBAL_OPTIONS: ReadonlySet<string> = new Set(["--database", "--as", "--pretty", "-p", "--json", "-j"])
+
+// The commands that only group subcommands: their name is followed by the subcommand's.
+const GROUPS: ReadonlySet<string> = new Set(["user", "group", "audit"])
+
+/**
+ * The words with the global options that stand before or inside the command's name (`dt --as bob user -j ls`) moved
+ * to just after it (`dt user ls --as bob -j`); any other option there, or `--`, ends the search and stays put, for
+ * the parser to judge. A command that does not take a moved option refuses it as if it had been written after.
+ *
+ * @category arranging
+ * @since 0.1.0
+ */
+export const globalOptionsAfterCommand = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const command: Array<string> = []
+  const moved: Array<string> = []
+  const wantsName = () => command.length === 0 || (command.length === 1 && GROUPS.has(command[0] as string))
+  let index = 0
+  for (; index < args.length && wantsName(); index++) {
+    const word = args[index] as string
+    if (word === "--") break
+    if (word.startsWith("-")) {
+      const name = word.includes("=") ? word.slice(0, word.indexOf("=")) : word
+      if (!GLOBAL_OPTIONS.has(name)) break
+      moved.push(word)
+      if (OPTIONS.get(name) === true && !word.includes("=") && index + 1 < args.length) {
+        moved.push(args[++index] as string)
+      }
+      continue
+    }
+    command.push(word)
+  }
+  return moved.length === 0 ? args : [...command, ...moved, ...args.slice(index)]
 }

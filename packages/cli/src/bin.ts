@@ -1,22 +1,38 @@
 /**
  * The `dt` executable: the composition root, and nothing else.
  */
-import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { Effect, Layer, Logger, LogLevel } from "effect"
 import { run } from "./Cli.js"
+import { plainUnlessTerminal } from "./Colour.js"
 import { report } from "./ExitCode.js"
-import { unknownOption } from "./UsageGuard.js"
+import { globalOptionsAfterCommand, unknownOption } from "./UsageGuard.js"
 
-const unknown = unknownOption(process.argv.slice(2))
+// A reader that goes away (`dt user ls | head`) ends dt quietly, as it ends other Unix tools; any other failure to
+// write the output is one line and exit 1, never a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") process.stderr.write(`dt: cannot write the output: ${error.message}\n`)
+  process.exit(error.code === "EPIPE" ? 0 : 1)
+})
+
+const args = process.argv.slice(2)
+const unknown = unknownOption(args)
 const program = (
   unknown === undefined
-    ? report(run(process.argv))
+    ? report(plainUnlessTerminal(run([...process.argv.slice(0, 2), ...globalOptionsAfterCommand(args)])))
     : Effect.sync(() => {
         process.stderr.write(`dt: unknown option '${unknown}': see 'dt --help' for the options of each command.\n`)
         process.exitCode = 2
       })
-).pipe(Effect.provide(Layer.mergeAll(NodeContext.layer, Logger.minimumLogLevel(LogLevel.Warning))))
+).pipe(
+  // What @effect/cli needs, and no more: NodeContext.layer would also load child_process and worker_threads.
+  Effect.provide(
+    Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer, Logger.minimumLogLevel(LogLevel.Warning))
+  )
+)
 
 NodeRuntime.runMain(program, {
   disableErrorReporting: true,

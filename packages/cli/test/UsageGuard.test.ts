@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { OPTIONS, unknownOption } from "../src/UsageGuard.js"
+import { globalOptionsAfterCommand, OPTIONS, unknownOption } from "../src/UsageGuard.js"
 import { sandbox } from "./support/dt.js"
 
 const COMMANDS = [
@@ -60,5 +60,21 @@ describe("UsageGuard", () => {
       expect(run.code).toBe(2)
       expect(run.stderr).toBe("dt: unknown option '--bogus': see 'dt --help' for the options of each command.\n")
     }
+  })
+
+  it("moves the global options written before or inside the command's name to just after it", () => {
+    const arranged = (line: string) => globalOptionsAfterCommand(line.split(" ")).join(" ")
+    expect(arranged("--database sqlite:x.db user ls")).toBe("user ls --database sqlite:x.db")
+    expect(arranged("--as bob group ls --limit 5")).toBe("group ls --as bob --limit 5")
+    expect(arranged("-j user get john")).toBe("user get -j john")
+    expect(arranged("--as=bob user -j -p ls")).toBe("user ls --as=bob -j -p")
+    expect(arranged("--database sqlite:x.db init --admin boss")).toBe("init --database sqlite:x.db --admin boss")
+    expect(arranged("user ls --as bob")).toBe("user ls --as bob")
+  })
+
+  it("leaves the words alone from any other option or -- before the command, for the parser to judge", () => {
+    const unchanged = ["--help user ls", "-j --version", "--as bob -- user ls", "--dry-run user rm john", "user ls"]
+    for (const line of unchanged) expect(globalOptionsAfterCommand(line.split(" ")).join(" ")).toBe(line)
+    expect(globalOptionsAfterCommand(["--as", "bob", "--help"])).toEqual(["--as", "bob", "--help"])
   })
 })

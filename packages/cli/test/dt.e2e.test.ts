@@ -2,10 +2,18 @@
  * End-to-end: the real `dt` bundle, spawned in a temporary HOME, on the embedded SQLite default.
  */
 import { userInfo } from "node:os"
+import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { sandbox } from "./support/dt.js"
 
 const me = userInfo().username
+
+/** Checks a refusal: its exit code, and one line on stderr that matches and shows no stack trace or raw error. */
+const refused = (run: { code: number; stdout: string; stderr: string }, code: number, message: RegExp) => {
+  expect(run.code).toBe(code)
+  expect(run.stderr).toMatch(message)
+  expect(run.stderr).not.toMatch(/\n\s+at |Error:|FiberFailure|_tag/)
+}
 
 /** A sandbox with `dt init` done and the groups and users the product description's examples expect. */
 const initialised = async () => {
@@ -128,13 +136,43 @@ describe("dt: output modes", () => {
   })
 })
 
-describe("dt: exit codes and bad input", () => {
-  const refused = (run: { code: number; stdout: string; stderr: string }, code: number, message: RegExp) => {
-    expect(run.code).toBe(code)
-    expect(run.stderr).toMatch(message)
-    expect(run.stderr).not.toMatch(/\n\s+at |Error:|FiberFailure|_tag/)
-  }
+describe("dt: global options before the command", () => {
+  it("takes --database, --as, -j and -p before the command as well as after it", async () => {
+    const { dt, home } = await initialised()
+    await dt("group add developers")
+    await dt("user add john -g developers")
+    const other = `sqlite:${join(home, "other.db")}`
+    refused(await dt(`--database ${other} user ls`), 3, /run 'dt init' first/)
+    expect((await dt(`--database ${other} init --admin boss`)).code).toBe(0)
+    expect((await dt(`--database=${other} --as boss user ls`)).stdout).toBe(
+      `boss\tboss Administrator\tadmins\t\ttrue\n`
+    )
+    expect((await dt(`user ls --database ${other} --as boss`)).stdout).toMatch(/^boss\t/)
+    refused(await dt("--as john group ls"), 1, /may not list groups/)
+    expect((await dt(`--as ${me} group ls`)).stdout).toBe((await dt(`group ls --as ${me}`)).stdout)
+    const json = JSON.parse((await dt("-j user ls")).stdout)
+    expect(json.map((user: { username: string }) => user.username)).toEqual(["john", me].sort())
+    expect((await dt("-j -p group get developers")).stdout).toBe((await dt("group get developers -j -p")).stdout)
+    expect(JSON.parse((await dt("user -j get john")).stdout).username).toBe("john")
+  })
 
+  it("refuses an unknown option before the command with exit 2 and one line", async () => {
+    const { dt } = await initialised()
+    const run = await dt("--bogus user ls")
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe("dt: unknown option '--bogus': see 'dt --help' for the options of each command.\n")
+    expect((await dt("--as root --bogus group ls")).stderr).toMatch(/^dt: unknown option '--bogus'/)
+  })
+
+  it("refuses a global option before a command that does not take it, as it would after", async () => {
+    const { dt } = await initialised()
+    const before = await dt("--as boss init")
+    expect(before.code).toBe(2)
+    expect(before.stderr).toBe((await dt("init --as boss")).stderr)
+  })
+})
+
+describe("dt: exit codes and bad input", () => {
   it("says to run dt init before anything else (exit 3), and never creates the database by reading it", async () => {
     const { dt, home } = sandbox()
     refused(await dt("user ls"), 3, /run 'dt init' first/)
@@ -221,11 +259,6 @@ describe("dt: passwords", () => {
     expect((await dt("user ls --as boss")).stdout).toBe("boss\tBig Boss\tadmins\tboss@example.com\ttrue\n")
     refused(await dt("init"), 1, /already has users/)
   })
-
-  const refused = (run: { code: number; stderr: string }, code: number, message: RegExp) => {
-    expect(run.code).toBe(code)
-    expect(run.stderr).toMatch(message)
-  }
 })
 
 describe("dt: audit", () => {

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
-const BIN = fileURLToPath(new URL("../../bin/dt.js", import.meta.url))
+/** The `dt` executable the tests run. */
+export const BIN = fileURLToPath(new URL("../../bin/dt.js", import.meta.url))
 
 /** What one run of `dt` did. */
 export interface Run {
@@ -20,7 +21,12 @@ export const sandbox = (env: Record<string, string> = {}) => {
   // Asynchronous on purpose: a synchronous spawn blocks the test worker, whose messages to Vitest then time out.
   const dt = (
     args: ReadonlyArray<string> | string,
-    options: { readonly input?: string; readonly env?: Record<string, string> } = {}
+    options: {
+      readonly input?: string
+      readonly env?: Record<string, string>
+      /** Close the reading end of dt's standard output at once, as `dt … | head -0` would. */
+      readonly closeStdout?: boolean
+    } = {}
   ): Promise<Run> => {
     const argv = typeof args === "string" ? args.split(" ").filter((word) => word !== "") : args
     const child = spawn(process.execPath, [BIN, ...argv], {
@@ -34,6 +40,7 @@ export const sandbox = (env: Record<string, string> = {}) => {
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk
     })
+    if (options.closeStdout) child.stdout.destroy()
     child.stdin.end(options.input ?? "")
     return new Promise((resolve, reject) => {
       child.once("error", reject)

@@ -1,0 +1,57 @@
+/**
+ * End-to-end: the V8 code cache that bin/dt.js keeps for the bundle (see bin/dt.js).
+ */
+import { readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { sandbox } from "./support/dt.js"
+
+const caches = (home: string) => {
+  try {
+    return readdirSync(join(home, ".cache", "dt")).sort()
+  } catch {
+    return []
+  }
+}
+
+describe("dt: compile cache", () => {
+  it("writes one cache for --help/--version and one for commands, and prints the same from them", async () => {
+    const { dt, home } = sandbox()
+    const cold = await dt("--version")
+    expect(caches(home)).toEqual([expect.stringMatching(/^compile-cache-.*-light$/)])
+    const warm = await dt("--version")
+    expect(warm).toEqual(cold)
+    expect((await dt("init")).code).toBe(0)
+    expect(caches(home)).toEqual([expect.stringMatching(/-full$/), expect.stringMatching(/-light$/)])
+    const first = await dt("user ls -j")
+    const again = await dt("user ls -j")
+    expect(again.code).toBe(0)
+    expect(again.stdout).toBe(first.stdout)
+  })
+
+  it("ignores a corrupt cache and replaces it", async () => {
+    const { dt, home } = sandbox()
+    expect((await dt("init")).code).toBe(0)
+    const [file] = caches(home)
+    const path = join(home, ".cache", "dt", file as string)
+    writeFileSync(path, "not a V8 code cache")
+    const run = await dt("user ls")
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/\tadmins\t/)
+    expect(readFileSync(path).length).toBeGreaterThan(1000)
+  })
+
+  it("writes no cache from a run that failed, so that a usage error cannot stand for the command", async () => {
+    const { dt, home } = sandbox()
+    expect((await dt("user ls --bogus")).code).toBe(2)
+    expect((await dt("user ls")).code).toBe(3)
+    expect(caches(home)).toEqual([])
+  })
+
+  it("writes no cache with DT_NO_COMPILE_CACHE=1, and runs the same", async () => {
+    const { dt, home } = sandbox({ DT_NO_COMPILE_CACHE: "1" })
+    expect((await dt("init")).code).toBe(0)
+    expect((await dt("user ls")).stdout).toMatch(/\tadmins\t/)
+    expect(caches(home)).toEqual([])
+  })
+})
