@@ -10,6 +10,7 @@ import type { Directory } from "./Directory.js"
 import { DirectoryConfig, type DirectoryConfigShape } from "./DirectoryConfig.js"
 import { Groups } from "./Groups.js"
 import type { PasswordHasher } from "./PasswordHasher.js"
+import { Sessions } from "./Sessions.js"
 import { Users } from "./Users.js"
 
 /**
@@ -25,13 +26,15 @@ export interface Options<E = never> {
 }
 
 /**
- * Every service (`Users`, `Groups`, `Audit`) over the given store and hasher; the store stays available too.
+ * Every service (`Users`, `Groups`, `Audit`, `Sessions`) over the given store and hasher; the store stays available
+ * too.
  *
  * @category layers
  * @since 0.1.0
  */
 export const layer = <E>(options: Options<E>) =>
-  Layer.mergeAll(Users.layer, Groups.layer, Audit.layer).pipe(
+  Sessions.layer.pipe(
+    Layer.provideMerge(Layer.mergeAll(Users.layer, Groups.layer, Audit.layer)),
     Layer.provideMerge(Layer.mergeAll(options.directory, options.hasher, DirectoryConfig.layer(options.config ?? {})))
   )
 
@@ -61,6 +64,7 @@ export interface UserManager {
   readonly users: Promised<Users["Type"]>
   readonly groups: Promised<Groups["Type"]>
   readonly audit: Promised<Audit["Type"]>
+  readonly sessions: Promised<Sessions["Type"]>
   /** Closes the store (database connections) and anything else the manager opened. */
   readonly dispose: () => Promise<void>
 }
@@ -74,7 +78,7 @@ export interface UserManager {
  */
 export const make = <E>(options: Options<E>): UserManager => {
   const runtime = ManagedRuntime.make(layer(options))
-  const run = <A>(effect: Effect.Effect<A, unknown, Users | Groups | Audit>): Promise<A> =>
+  const run = <A>(effect: Effect.Effect<A, unknown, Users | Groups | Audit | Sessions>): Promise<A> =>
     runtime.runPromiseExit(effect).then((exit) => {
       if (Exit.isSuccess(exit)) return exit.value
       const failure = Cause.failureOption(exit.cause)
@@ -86,7 +90,7 @@ export const make = <E>(options: Options<E>): UserManager => {
         (_target, name) =>
         (...args: ReadonlyArray<unknown>) =>
           run(
-            Effect.flatMap(tag as unknown as Effect.Effect<S, never, Users | Groups | Audit>, (service) =>
+            Effect.flatMap(tag as unknown as Effect.Effect<S, never, Users | Groups | Audit | Sessions>, (service) =>
               (service[name as keyof S] as unknown as Method)(...args)
             )
           )
@@ -95,6 +99,7 @@ export const make = <E>(options: Options<E>): UserManager => {
     users: promised(Users),
     groups: promised(Groups),
     audit: promised(Audit),
+    sessions: promised(Sessions),
     dispose: () => runtime.dispose()
   }
 }
