@@ -42,6 +42,8 @@ export const OPTIONS: ReadonlyMap<string, boolean> = new Map([
   ["--action", true],
   ["--since", true],
   ["--until", true],
+  ["--port", true],
+  ["--host", true],
   ["--help", false],
   ["-h", false],
   ["--version", false],

@@ -22,7 +22,8 @@ const COMMANDS = [
   "group rm-users",
   "init",
   "migrate",
-  "audit ls"
+  "audit ls",
+  "serve"
 ]
 
 describe("UsageGuard", () => {
