@@ -12,6 +12,7 @@ import {
   HttpIncomingMessage,
   HttpMethod,
   HttpMiddleware,
+  HttpServer,
   HttpServerError,
   HttpServerRequest,
   HttpServerResponse
@@ -163,3 +164,33 @@ export const node = (options: Options & { readonly port: number; readonly host: 
  * @since 0.1.0
  */
 export type { Services }
+
+/**
+ * The API as a web-standard handler (`Request` in, `Response` out) for a host application's own server, over the
+ * core services the host provides. `basePath` is where the host mounts it (say `/backoffice`): a request for
+ * `/backoffice/api/v1/users` reaches `/api/v1/users`. `dispose` releases the services (and their store).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const webHandler = <E>(
+  options: Options & { readonly services: Layer.Layer<Services, E>; readonly basePath?: string }
+): { readonly handler: (request: Request) => Promise<Response>; readonly dispose: () => Promise<void> } => {
+  const base = (options.basePath ?? "").replace(/\/+$/, "")
+  const { dispose, handler } = HttpApiBuilder.toWebHandler(
+    Layer.mergeAll(layer(options), HttpServer.layerContext).pipe(Layer.provide(options.services))
+  )
+  return {
+    handler: (request) => {
+      const url = new URL(request.url)
+      if (base !== "" && url.pathname !== base && !url.pathname.startsWith(`${base}/`)) {
+        return Promise.resolve(
+          Response.json({ _tag: "RouteNotFound", message: "Not under the API's path." }, { status: 404 })
+        )
+      }
+      url.pathname = url.pathname.slice(base.length) || "/"
+      return handler(new Request(url, request))
+    },
+    dispose
+  }
+}
