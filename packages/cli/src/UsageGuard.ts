@@ -44,6 +44,7 @@ export const OPTIONS: ReadonlyMap<string, boolean> = new Map([
   ["--until", true],
   ["--port", true],
   ["--host", true],
+  ["--server", true],
   ["--help", false],
   ["-h", false],
   ["--version", false],

@@ -23,7 +23,9 @@ const COMMANDS = [
   "init",
   "migrate",
   "audit ls",
-  "serve"
+  "serve",
+  "login",
+  "logout"
 ]
 
 describe("UsageGuard", () => {
