@@ -48,6 +48,30 @@ const sameText = (a: string, b: string) => {
 }
 
 /**
+ * Refuses (403 `CsrfTokenInvalid`) a cookie request that changes something without the session's CSRF token; the
+ * comparison takes the same time wherever the tokens differ.
+ *
+ * @category csrf
+ * @since 0.1.0
+ */
+export const checkCsrf = (
+  request: HttpServerRequest.HttpServerRequest,
+  token: Redacted.Redacted<string>
+): Effect.Effect<void, ApiError.Forbidden> => {
+  const header = request.headers[CSRF_HEADER]
+  if (SAFE_METHODS.has(request.method) || (header !== undefined && sameText(header, csrfToken(token)))) {
+    return Effect.void
+  }
+  return Effect.fail(
+    new ApiError.Forbidden({
+      _tag: "CsrfTokenInvalid",
+      message: `A request signed in with the session cookie must send the ${CSRF_HEADER} header given at sign-in.`,
+      reason: "missing or wrong CSRF token"
+    })
+  )
+}
+
+/**
  * Where the session token of a request is: the `Authorization: Bearer` header, the session cookie, or nowhere.
  *
  * @category models
@@ -112,22 +136,9 @@ export const sessions: Layer.Layer<Authentication, never, Sessions.Sessions> = L
               reason: "the Authorization header is not a bearer token"
             })
           )
-        case "cookie": {
-          const header = request.headers[CSRF_HEADER]
-          if (
-            !SAFE_METHODS.has(request.method) &&
-            (header === undefined || !sameText(header, csrfToken(found.token)))
-          ) {
-            return yield* Effect.fail(
-              new ApiError.Forbidden({
-                _tag: "CsrfTokenInvalid",
-                message: `A request signed in with the session cookie must send the ${CSRF_HEADER} header given at sign-in.`,
-                reason: "missing or wrong CSRF token"
-              })
-            )
-          }
+        case "cookie":
+          yield* checkCsrf(request, found.token)
           break
-        }
       }
       const session = yield* service.resolve(found.token).pipe(Effect.catchAll(refusal))
       return session.actor

@@ -9,7 +9,7 @@ import { HttpApiBuilder, HttpApp, HttpServerResponse } from "@effect/platform"
 import { Effect, Layer, Redacted } from "effect"
 import { Api, CurrentActor } from "./Api.js"
 import * as ApiError from "./ApiError.js"
-import { CSRF_HEADER, credential, csrfToken, remoteAddress, SESSION_COOKIE } from "./Auth.js"
+import { checkCsrf, credential, csrfToken, remoteAddress, SESSION_COOKIE } from "./Auth.js"
 import { makeThrottle } from "./internal/throttle.js"
 import { ServerConfig } from "./ServerConfig.js"
 
@@ -251,18 +251,7 @@ export const auth = HttpApiBuilder.group(Api, "auth", (handlers) =>
       .handle("logout", ({ request }) =>
         Effect.gen(function* () {
           const found = credential(request)
-          if (found.kind === "cookie") {
-            const header = request.headers[CSRF_HEADER]
-            if (header !== csrfToken(found.token)) {
-              return yield* Effect.fail(
-                new ApiError.Forbidden({
-                  _tag: "CsrfTokenInvalid",
-                  message: `A request signed in with the session cookie must send the ${CSRF_HEADER} header given at sign-in.`,
-                  reason: "missing or wrong CSRF token"
-                })
-              )
-            }
-          }
+          if (found.kind === "cookie") yield* checkCsrf(request, found.token)
           if (found.kind === "cookie" || found.kind === "bearer") yield* call(sessions.logout(found.token))
           yield* clearCookie
         })
