@@ -9,6 +9,7 @@ import type { Audit, Groups, Sessions, Users } from "@dt/core"
 import {
   HttpApiBuilder,
   HttpApiError,
+  HttpApp,
   HttpIncomingMessage,
   HttpMethod,
   HttpMiddleware,
@@ -103,17 +104,24 @@ const normalizeRefusals = HttpApiBuilder.middleware(
   )
 )
 
-/** Headers every answer carries: nothing is cached, nothing is sniffed, the page runs only its own script. */
-const securityHeaders = HttpApiBuilder.middleware(
-  HttpMiddleware.make((app) =>
-    Effect.map(app, (response) =>
-      HttpServerResponse.setHeaders(response, {
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
-        "referrer-policy": "no-referrer",
-        "content-security-policy": "default-src 'self'; frame-ancestors 'none'"
-      })
-    )
+const headers = {
+  "cache-control": "no-store",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "content-security-policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+}
+
+/**
+ * Headers every answer carries, refusals included: nothing is cached, nothing is sniffed, the page runs only its own
+ * script and is never framed. (A pre-response handler, because a server middleware sees the response only after it
+ * was written.)
+ */
+const securityHeaders = HttpApiBuilder.middleware((app) =>
+  Effect.zipRight(
+    HttpApp.appendPreResponseHandler((_request, response) =>
+      Effect.succeed(HttpServerResponse.setHeaders(response, headers))
+    ),
+    app
   )
 )
 

@@ -368,7 +368,10 @@ for (const [name, open] of stores) {
     })
 
     it("answers an unknown route with 404 in the error shape", async () => {
-      refusal(await server.request("GET", "/api/v1/nothing", { as: admin }), 404, "RouteNotFound")
+      const missing = await server.request("GET", "/api/v1/nothing", { as: admin })
+      refusal(missing, 404, "RouteNotFound")
+      expect(missing.headers.get("x-content-type-options")).toBe("nosniff")
+      expect(missing.headers.get("cache-control")).toBe("no-store")
       refusal(await server.request("PUT", "/api/v1/users", { as: admin, body: {} }), 404, "RouteNotFound")
     })
 
