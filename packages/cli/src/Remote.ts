@@ -268,6 +268,11 @@ export const services = (server: string, token: string | undefined) => {
         { method: "DELETE", path: `/groups/${path(name)}/members`, body: { usernames }, query: dry(options) },
         Group.Group
       ),
+    modify: (_actor, name, changes, options = {}) =>
+      send(
+        { method: "PATCH", path: `/groups/${path(name)}`, body: changes, ifMatch: options.expectedVersion },
+        Group.Group
+      ),
     setMembers: (_actor, name, usernames, options = {}) =>
       send(
         {

@@ -131,22 +131,10 @@ export const groups = HttpApiBuilder.group(Api, "groups", (handlers) =>
         Effect.gen(function* () {
           const actor = yield* CurrentActor
           const version = yield* expectedVersion(headers["if-match"])
-          const versioned = defined({ expectedVersion: version })
-          const { name: newName, members } = payload
-          if (newName === undefined && members === undefined) {
-            return yield* withETag(yield* call(service.get(actor, path.name)))
-          }
-          if (members === undefined) {
-            return yield* withETag(yield* call(service.rename(actor, path.name, newName as string, versioned)))
-          }
-          if (newName === undefined) {
-            return yield* withETag(yield* call(service.setMembers(actor, path.name, members, versioned)))
-          }
-          // Both: the rename is checked first, so that a refused rename leaves the members unchanged too.
-          yield* call(service.rename(actor, path.name, newName, { ...versioned, dryRun: true }))
-          const changed = yield* call(service.setMembers(actor, path.name, members, versioned))
-          const renamed = yield* call(service.rename(actor, path.name, newName, { expectedVersion: changed.version }))
-          return yield* withETag(renamed)
+          const group = yield* call(
+            service.modify(actor, path.name, defined(payload), defined({ expectedVersion: version }))
+          )
+          return yield* withETag(group)
         })
       )
       .handle("delete", ({ path, urlParams }) =>
