@@ -11,6 +11,7 @@ import {
   GROUPS_SORT_KEY_LENGTH,
   type GroupRecord,
   type GroupRow,
+  type SessionRow,
   type SortValue,
   type UserRecord,
   type UserRow
@@ -574,6 +575,44 @@ export const make = (options: Options) =>
           run(() => conn.selectFrom("gid_ledger").select("gid").where("gid", "=", gid).executeTakeFirst()).pipe(
             Effect.map((row) => row !== undefined)
           ),
+
+        insertSession: (row) =>
+          run(() =>
+            conn
+              .insertInto("sessions")
+              .values({
+                token_hash: row.tokenHash,
+                username: row.username,
+                created_at: row.createdAt.toISOString(),
+                expires_at: row.expiresAt.toISOString()
+              })
+              .execute()
+          ),
+        findSession: (tokenHash) =>
+          run(() =>
+            conn.selectFrom("sessions").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst()
+          ).pipe(
+            Effect.map((row) =>
+              Option.fromNullable(row).pipe(
+                Option.map(
+                  (found): SessionRow => ({
+                    tokenHash: found.token_hash,
+                    username: found.username as Username,
+                    createdAt: new Date(found.created_at),
+                    expiresAt: new Date(found.expires_at)
+                  })
+                )
+              )
+            )
+          ),
+        deleteSession: (tokenHash) =>
+          run(() => conn.deleteFrom("sessions").where("token_hash", "=", tokenHash).execute()),
+        deleteUserSessions: (username) =>
+          run(() => conn.deleteFrom("sessions").where("username", "=", username).executeTakeFirst()).pipe(
+            Effect.map((result) => Number(result.numDeletedRows))
+          ),
+        deleteExpiredSessions: (now) =>
+          run(() => conn.deleteFrom("sessions").where("expires_at", "<", now.toISOString()).execute()),
 
         appendAudit: (entry) =>
           run(() =>

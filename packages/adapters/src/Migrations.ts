@@ -12,6 +12,7 @@ import * as searchIndex from "./migrations/20261128010000_search_index.js"
 import * as searchIndexKeys from "./migrations/20261128020000_search_index_keys.js"
 import * as sortIndexes from "./migrations/20261128020100_sort_indexes.js"
 import * as membershipSortColumns from "./migrations/20261128040000_membership_sort_columns.js"
+import * as sessions from "./migrations/20261128130000_sessions.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -39,7 +40,8 @@ const all = {
   "20261128010000_search_index": searchIndex,
   "20261128020000_search_index_keys": searchIndexKeys,
   "20261128020100_sort_indexes": sortIndexes,
-  "20261128040000_membership_sort_columns": membershipSortColumns
+  "20261128040000_membership_sort_columns": membershipSortColumns,
+  "20261128130000_sessions": sessions
 } as const
 
 /**

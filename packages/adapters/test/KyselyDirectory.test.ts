@@ -1,4 +1,5 @@
 import { directoryContract } from "@dt/core/testing/DirectoryContract"
+import { sessionsContract } from "@dt/core/testing/SessionsContract"
 import { TestHasher } from "@dt/core/testing/TestHasher"
 import { afterAll, beforeAll, describe, it } from "@effect/vitest"
 import {
@@ -42,6 +43,11 @@ for (const [name, open, prefix] of stores) {
       await database?.drop()
     })
     directoryContract(
+      name,
+      freshDirectory(() => database as TestDatabase, prefix),
+      TestHasher
+    )
+    sessionsContract(
       name,
       freshDirectory(() => database as TestDatabase, prefix),
       TestHasher

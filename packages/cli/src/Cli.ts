@@ -7,6 +7,8 @@ import { Command } from "@effect/cli"
 import * as Audit from "./commands/audit.js"
 import * as Group from "./commands/group.js"
 import { init, migrate } from "./commands/init.js"
+import { login, logout } from "./commands/login.js"
+import { serve } from "./commands/serve.js"
 import * as User from "./commands/user.js"
 
 /**
@@ -25,7 +27,7 @@ export const VERSION = "0.1.0"
  */
 export const dt = Command.make("dt").pipe(
   Command.withDescription("Manage the users and groups of a User Manager directory."),
-  Command.withSubcommands([User.command, Group.command, init, migrate, Audit.command])
+  Command.withSubcommands([User.command, Group.command, init, migrate, Audit.command, serve, login, logout])
 )
 
 /**

@@ -7,6 +7,7 @@ import { Actor, Audit, Groups, Users } from "@dt/core"
 import { Effect, type Option } from "effect"
 import { actorName, databaseUrl } from "./Environment.js"
 import type { Format } from "./Output.js"
+import * as Remote from "./Remote.js"
 import * as Store from "./Store.js"
 
 /**
@@ -37,8 +38,15 @@ export interface Common {
   readonly json: boolean
 }
 
+/** The server of remote mode: `DT_SERVER`, or the one `dt login` stored, unless a database is named. */
+const remoteServer = (common: Common): string | undefined => {
+  if (common.database._tag === "Some") return undefined
+  if (process.env.DT_SERVER) return Remote.serverUrl()
+  return process.env.DT_DATABASE_URL ? undefined : Remote.serverUrl()
+}
+
 /**
- * Opens the store named by the flags, runs `body`, and closes the store.
+ * Opens the store named by the flags (or, in remote mode, reaches the server), runs `body`, and closes the store.
  *
  * @category running
  * @since 0.1.0
@@ -50,6 +58,18 @@ export const run = <A, E, R>(
 ) =>
   Effect.scoped(
     Effect.gen(function* () {
+      const server = mode === "existing" ? remoteServer(common) : undefined
+      if (server !== undefined) {
+        const stored = Remote.readSession()
+        const signedIn = stored?.server.replace(/\/+$/, "") === server ? stored : undefined
+        const me = signedIn?.username ?? actorName(common.as)
+        return yield* body({
+          ...Remote.services(server, signedIn?.token),
+          actor: Actor.user(me),
+          me,
+          format: { pretty: common.pretty, json: common.json }
+        })
+      }
       const { layer } = yield* Store.open(databaseUrl(common.database), mode)
       return yield* Effect.gen(function* () {
         const me = actorName(common.as)

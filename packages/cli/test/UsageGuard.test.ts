@@ -22,7 +22,10 @@ const COMMANDS = [
   "group rm-users",
   "init",
   "migrate",
-  "audit ls"
+  "audit ls",
+  "serve",
+  "login",
+  "logout"
 ]
 
 describe("UsageGuard", () => {

@@ -70,6 +70,20 @@ export interface GroupRecord extends GroupRow {
 }
 
 /**
+ * A signed-in session as stored: only the SHA-256 hash of its token, never the token itself.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface SessionRow {
+  /** The SHA-256 hash of the session token, hex-encoded. */
+  readonly tokenHash: string
+  readonly username: Username
+  readonly createdAt: Date
+  readonly expiresAt: Date
+}
+
+/**
  * Whether a read should also lock the row until the transaction ends (`SELECT … FOR UPDATE`).
  *
  * @category models
@@ -190,6 +204,17 @@ export interface DirectoryTransaction {
   readonly setGidHighWaterMark: (gid: number) => Effect.Effect<void, StorageError>
   /** Whether a group, current or deleted, ever had this GID. */
   readonly gidEverUsed: (gid: number) => Effect.Effect<boolean, StorageError>
+
+  /** Stores a new session. */
+  readonly insertSession: (row: SessionRow) => Effect.Effect<void, StorageError>
+  /** The session whose token has this hash, expired or not. */
+  readonly findSession: (tokenHash: string) => Effect.Effect<Option.Option<SessionRow>, StorageError>
+  /** Deletes one session (logout); nothing happens when there is none. */
+  readonly deleteSession: (tokenHash: string) => Effect.Effect<void, StorageError>
+  /** Deletes every session of a user (revocation); returns how many there were. */
+  readonly deleteUserSessions: (username: Username) => Effect.Effect<number, StorageError>
+  /** Deletes the sessions that expired before `now`. */
+  readonly deleteExpiredSessions: (now: Date) => Effect.Effect<void, StorageError>
 
   readonly appendAudit: (entry: NewAuditEntry) => Effect.Effect<void, StorageError>
   /** Audit entries matching the filter, newest first. */

@@ -87,6 +87,30 @@ const make = Effect.gen(function* () {
   const ensureNotAdminGroup = (name: string, action: string) =>
     name === config.adminGroup ? new ProtectedGroup({ name, action }) : Effect.void
 
+  /** The admin group is never renamed, and no group takes its name. */
+  const checkRename = (from: GroupName, to: GroupName) =>
+    Effect.zipRight(
+      ensureNotAdminGroup(from, "renamed"),
+      to === config.adminGroup ? new GroupNameTaken({ name: to }) : Effect.void
+    )
+
+  /** Renames a group read (and locked) in this transaction, unless the new name is taken. */
+  const applyRename = (op: Operation, group: GroupRecord, to: GroupName) =>
+    Effect.gen(function* () {
+      if (group.name === to) return group
+      if (Option.isSome(yield* op.tx.findGroup(to))) return yield* new GroupNameTaken({ name: to })
+      const row = {
+        name: to,
+        gid: group.gid,
+        createdAt: group.createdAt,
+        updatedAt: op.now,
+        version: group.version + 1
+      }
+      yield* op.tx.updateGroup(group.name, row)
+      yield* audit(op, "group.rename", { type: "group", name: to }, { name: { from: group.name, to } })
+      return { ...row, members: group.members } satisfies GroupRecord
+    })
+
   const list = Effect.fn("Groups.list")(function* (actor: Actor, query: GroupQuery = {}) {
     const decoded = yield* decodeQuery(query)
     const normalized = {
@@ -155,22 +179,10 @@ const make = Effect.gen(function* () {
       `rename group '${from}'`,
       (op) =>
         Effect.gen(function* () {
-          yield* ensureNotAdminGroup(from, "renamed")
-          if (to === config.adminGroup) return yield* new GroupNameTaken({ name: to })
+          yield* checkRename(from, to)
           const group = yield* getGroup(op.tx, from, true)
           yield* ensureVersion(group, expectedVersion)
-          if (from === to) return toGroup(group)
-          if (Option.isSome(yield* op.tx.findGroup(to))) return yield* new GroupNameTaken({ name: to })
-          const row = {
-            name: to,
-            gid: group.gid,
-            createdAt: group.createdAt,
-            updatedAt: op.now,
-            version: group.version + 1
-          }
-          yield* op.tx.updateGroup(from, row)
-          yield* audit(op, "group.rename", { type: "group", name: to }, { name: { from, to } })
-          return toGroup({ ...row, members: group.members })
+          return toGroup(yield* applyRename(op, group, to))
         }),
       options
     )
@@ -264,6 +276,43 @@ const make = Effect.gen(function* () {
     )
   })
 
+  const modify = Effect.fn("Groups.modify")(function* (
+    actor: Actor,
+    name: string,
+    changes: { readonly name?: string; readonly members?: ReadonlyArray<string> },
+    options: Versioned = {}
+  ) {
+    const from = yield* decodeName(name)
+    const to = changes.name === undefined ? undefined : yield* decodeNewName(changes.name)
+    const wanted = changes.members === undefined ? undefined : new Set(yield* decodeUsernames(changes.members))
+    const { expectedVersion } = yield* decodeVersioned(options)
+    return yield* adminWrite(
+      actor,
+      `change group '${from}'`,
+      (op) =>
+        Effect.gen(function* () {
+          if (to !== undefined) yield* checkRename(from, to)
+          let group = yield* getGroup(op.tx, from, true)
+          yield* ensureVersion(group, expectedVersion)
+          if (wanted !== undefined) {
+            const members = new Set(group.members)
+            yield* changeMemberships(
+              op,
+              [
+                ...[...wanted].filter((username) => !members.has(username)).map((username) => add(username, from)),
+                ...group.members.filter((username) => !wanted.has(username)).map((username) => drop(username, from))
+              ],
+              from
+            )
+            group = yield* getGroup(op.tx, from)
+          }
+          if (to !== undefined) group = yield* applyRename(op, group, to)
+          return toGroup(group)
+        }),
+      options
+    )
+  })
+
   return {
     /** A page of groups matching a search, sorted, with the exact total (admins). */
     list,
@@ -273,6 +322,8 @@ const make = Effect.gen(function* () {
     create,
     /** Renames a group; the admin group cannot be renamed (admins). */
     rename,
+    /** Replaces a group's members and renames it, both or neither, in one transaction (admins; `dryRun` supported). */
+    modify,
     /** Deletes a group unless that would strand a user or touch a system user (admins; `dryRun` supported). */
     remove,
     /** Adds users to a group, all or none (admins). */
@@ -283,6 +334,9 @@ const make = Effect.gen(function* () {
     setMembers
   }
 })
+
+const add = (username: Username, group: GroupName): MembershipChange => ({ username, group, kind: "add" })
+const drop = (username: Username, group: GroupName): MembershipChange => ({ username, group, kind: "remove" })
 
 /**
  * The group use cases.

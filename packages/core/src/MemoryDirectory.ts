@@ -11,6 +11,7 @@ import {
   type DirectoryTransaction,
   type GroupRecord,
   type GroupRow,
+  type SessionRow,
   type SortValue,
   type UserListQuery,
   type UserRecord,
@@ -31,6 +32,7 @@ interface State {
   readonly userGroups: Map<Username, Set<GroupName>>
   readonly groupMembers: Map<GroupName, Set<Username>>
   readonly audit: Array<AuditEntry>
+  readonly sessions: Map<string, SessionRow>
   highWaterMark: number
 }
 
@@ -90,6 +92,7 @@ const make = Effect.gen(function* () {
     userGroups: new Map(),
     groupMembers: new Map(),
     audit: [],
+    sessions: new Map(),
     highWaterMark: 0
   }
   const lock = yield* Effect.makeSemaphore(1)
@@ -261,6 +264,24 @@ const make = Effect.gen(function* () {
           })
         }),
       gidEverUsed: (gid) => Effect.sync(() => state.gidLedger.has(gid)),
+
+      insertSession: (row) => mutate((log) => put(log, state.sessions, row.tokenHash, row)),
+      findSession: (tokenHash) => Effect.sync(() => Option.fromNullable(state.sessions.get(tokenHash))),
+      deleteSession: (tokenHash) => mutate((log) => drop(log, state.sessions, tokenHash)),
+      deleteUserSessions: (username) =>
+        mutate((log) => {
+          let count = 0
+          for (const [hash, row] of state.sessions) {
+            if (row.username !== username) continue
+            drop(log, state.sessions, hash)
+            count++
+          }
+          return count
+        }),
+      deleteExpiredSessions: (now) =>
+        mutate((log) => {
+          for (const [hash, row] of state.sessions) if (row.expiresAt < now) drop(log, state.sessions, hash)
+        }),
 
       appendAudit: (entry: NewAuditEntry) =>
         mutate((log) => {

@@ -10,6 +10,7 @@ import type { Directory } from "./Directory.js"
 import { DirectoryConfig, type DirectoryConfigShape } from "./DirectoryConfig.js"
 import { Groups } from "./Groups.js"
 import type { PasswordHasher } from "./PasswordHasher.js"
+import { Sessions } from "./Sessions.js"
 import { Users } from "./Users.js"
 
 /**
@@ -25,13 +26,15 @@ export interface Options<E = never> {
 }
 
 /**
- * Every service (`Users`, `Groups`, `Audit`) over the given store and hasher; the store stays available too.
+ * Every service (`Users`, `Groups`, `Audit`, `Sessions`) over the given store and hasher; the store stays available
+ * too.
  *
  * @category layers
  * @since 0.1.0
  */
 export const layer = <E>(options: Options<E>) =>
-  Layer.mergeAll(Users.layer, Groups.layer, Audit.layer).pipe(
+  Sessions.layer.pipe(
+    Layer.provideMerge(Layer.mergeAll(Users.layer, Groups.layer, Audit.layer)),
     Layer.provideMerge(Layer.mergeAll(options.directory, options.hasher, DirectoryConfig.layer(options.config ?? {})))
   )
 
@@ -63,6 +66,7 @@ export interface UserManager {
   readonly users: Promised<Users["Type"]>
   readonly groups: Promised<Groups["Type"]>
   readonly audit: Promised<Audit["Type"]>
+  readonly sessions: Promised<Sessions["Type"]>
   /** Closes the store (database connections) and anything else the manager opened. */
   readonly dispose: () => Promise<void>
 }
@@ -76,7 +80,7 @@ export interface UserManager {
  */
 export const make = <E>(options: Options<E>): UserManager => {
   const runtime = ManagedRuntime.make(layer(options))
-  const run = <A>(effect: Effect.Effect<A, unknown, Users | Groups | Audit>): Promise<A> =>
+  const run = <A>(effect: Effect.Effect<A, unknown, Users | Groups | Audit | Sessions>): Promise<A> =>
     runtime.runPromiseExit(effect).then((exit) => {
       if (Exit.isSuccess(exit)) return exit.value
       const failure = Cause.failureOption(exit.cause)
@@ -89,7 +93,7 @@ export const make = <E>(options: Options<E>): UserManager => {
     const failure = Cause.failureOption(cause)
     return failure._tag === "Some" ? failure.value : Cause.squash(cause)
   }
-  const iterate = <A>(stream: Stream.Stream<A, unknown, Users | Groups | Audit>): AsyncIterable<A> => ({
+  const iterate = <A>(stream: Stream.Stream<A, unknown, Users | Groups | Audit | Sessions>): AsyncIterable<A> => ({
     async *[Symbol.asyncIterator](): AsyncGenerator<A> {
       const iterable = Stream.toAsyncIterableRuntime(stream, await runtime.runtime())
       try {
@@ -104,7 +108,7 @@ export const make = <E>(options: Options<E>): UserManager => {
       get:
         (_target, name) =>
         (...args: ReadonlyArray<unknown>) => {
-          const service = tag as unknown as Effect.Effect<S, never, Users | Groups | Audit>
+          const service = tag as unknown as Effect.Effect<S, never, Users | Groups | Audit | Sessions>
           const call = (instance: S) => (instance[name as keyof S] as unknown as Method)(...args)
           // Streams are known by name: the service is only at hand inside the runtime.
           return name === "stream"
@@ -118,6 +122,7 @@ export const make = <E>(options: Options<E>): UserManager => {
     users: promised(Users),
     groups: promised(Groups),
     audit: promised(Audit),
+    sessions: promised(Sessions),
     dispose: () => runtime.dispose()
   }
 }

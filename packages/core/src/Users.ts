@@ -428,6 +428,8 @@ const make = Effect.gen(function* () {
         if (Object.keys(fields).length === 0) return toUser(record)
         const row = record === current ? nextUserRow(op, current, next) : { ...strip(record), ...next }
         yield* op.tx.updateUser(row)
+        // A password reset signs the user out everywhere.
+        if (passwordHash !== null) yield* op.tx.deleteUserSessions(name)
         yield* audit(op, "user.modify", { type: "user", name }, fields)
         return toUser({ ...row, groups: record.groups })
       })
@@ -447,6 +449,7 @@ const make = Effect.gen(function* () {
           yield* ensureNotSelf(op, user, "delete")
           yield* ensureAdminsRemain(op, [user])
           for (const groupName of user.groups) yield* touchGroup(op, yield* getGroupRow(op.tx, groupName, true))
+          yield* op.tx.deleteUserSessions(user.username)
           yield* op.tx.deleteUser(user.username)
           yield* audit(op, "user.delete", { type: "user", name }, { groups: user.groups })
           return toUser(user)
@@ -478,6 +481,8 @@ const make = Effect.gen(function* () {
             }
             const row = nextUserRow(op, user, { enabled })
             yield* op.tx.updateUser(row)
+            // A disabled user loses its sessions at once, not when they expire.
+            if (!enabled) yield* op.tx.deleteUserSessions(name)
             yield* audit(op, enabled ? "user.enable" : "user.disable", { type: "user", name }, { enabled })
             return toUser({ ...row, groups: user.groups })
           }),
@@ -525,6 +530,8 @@ const make = Effect.gen(function* () {
         yield* ensureVersion(user, self.version)
         const op: Operation = { tx, config, actor: user, now: new Date(yield* Clock.currentTimeMillis) }
         yield* tx.updateUser(nextUserRow(op, user, { passwordHash }))
+        // Every session of the user ends, so that whoever knew the old password is signed out too.
+        yield* tx.deleteUserSessions(user.username)
         yield* audit(op, "user.password", { type: "user", name: user.username }, { password: "changed" })
       })
     )
@@ -560,17 +567,17 @@ const make = Effect.gen(function* () {
     create,
     /** Changes a user's details, replaces its group set, or resets its password (admins). */
     modify,
-    /** Deletes a user (admins; `dryRun` supported). */
+    /** Deletes a user and ends its sessions (admins; `dryRun` supported). */
     remove,
     /** Enables a user (admins). */
     enable: setEnabled(true),
-    /** Disables a user (admins; `dryRun` supported). */
+    /** Disables a user and ends its sessions (admins; `dryRun` supported). */
     disable: setEnabled(false),
     /** Adds a user to a group (admins). */
     addToGroup: membership("add"),
     /** Removes a user from a group (admins; `dryRun` supported). */
     removeFromGroup: membership("remove"),
-    /** Changes the actor's own password, given the current one. */
+    /** Changes the actor's own password, given the current one, and ends every session of the actor. */
     changePassword,
     /** Checks a username and password for signing in; the same work whether or not the user exists. */
     authenticate

@@ -10,7 +10,17 @@ import {
 } from "kysely"
 
 /** The manager's tables; any other name in a query (an alias such as `m`) is left alone. */
-const TABLES = new Set(["users", "users_fts", "users_fts_key", "groups", "memberships", "gid_ledger", "meta", "audit"])
+const TABLES = new Set([
+  "users",
+  "users_fts",
+  "users_fts_key",
+  "groups",
+  "memberships",
+  "gid_ledger",
+  "meta",
+  "audit",
+  "sessions"
+])
 
 class PrefixTransformer extends OperationNodeTransformer {
   constructor(readonly prefix: string) {

@@ -58,6 +58,14 @@ export interface AuditTable {
   changes: string
 }
 
+/** Sign-in sessions, keyed by the SHA-256 hash of the token (never the token). */
+export interface SessionsTable {
+  token_hash: string
+  username: string
+  created_at: string
+  expires_at: string
+}
+
 /** The manager's tables, unprefixed (a plugin adds the host's prefix). */
 export interface Database {
   users: UsersTable
@@ -66,6 +74,7 @@ export interface Database {
   gid_ledger: GidLedgerTable
   meta: MetaTable
   audit: AuditTable
+  sessions: SessionsTable
 }
 
 export type UserRowSql = Selectable<UsersTable>

@@ -1,0 +1,184 @@
+/**
+ * The HTTP API under load, run by hand (not in CI):
+ *
+ *   npm run bench:http                        # 100,000 users in SQLite, 1, 16 and 64 connections
+ *   BENCH_USERS=10000 BENCH_SECONDS=3 npm run bench:http
+ *
+ * It loads BENCH_USERS users (20 teams, every user in one) into a fresh SQLite file, starts the real `dt serve` on it
+ * (the bundled CLI, its own process) and a bare node:http handler running the same SQL on better-sqlite3
+ * (bench/bare-http.mjs, the stack's ceiling), then drives each with keep-alive connections from this process for
+ * BENCH_SECONDS (default 5) after a one-second warm-up: `GET /api/v1/users?limit=50` and a search
+ * (`search=quill`, 5% of the users). It prints requests/s, p50 and p99 latency and the server's peak RSS as Markdown.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { Agent, request } from "node:http"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { performance } from "node:perf_hooks"
+import { fileURLToPath } from "node:url"
+import { Argon2Hasher, SqliteDirectory } from "@dt/adapters"
+import { Actor, UserManager } from "@dt/core"
+import Database from "better-sqlite3"
+
+const USERS = Number(process.env.BENCH_USERS ?? 100_000)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const CONNECTIONS = [1, 16, 64]
+const PASSWORD = "the benchmark admin's password"
+const root = fileURLToPath(new URL("..", import.meta.url))
+
+const log = (text: string) => process.stderr.write(`${text}\n`)
+
+/** The directory: `admin`, 20 teams, and USERS users loaded in bulk (the FTS index is kept by its triggers). */
+const load = async (file: string) => {
+  const manager = UserManager.make({ directory: SqliteDirectory.layer({ filename: file }), hasher: Argon2Hasher.layer })
+  await manager.users.bootstrap({ username: "admin", password: PASSWORD })
+  const teams = Array.from({ length: 20 }, (_, index) => `team-${String(index + 1).padStart(2, "0")}`)
+  for (const name of teams) await manager.groups.create(Actor.user("admin"), { name })
+  await manager.dispose()
+  const db = new Database(file)
+  const insertUser = db.prepare(
+    "insert into users (username, first_name, last_name, email, email_key, enabled, system, password_hash, search_text, created_at, updated_at, version) values (?, ?, ?, ?, ?, 1, 0, null, ?, ?, ?, 1)"
+  )
+  const insertMembership = db.prepare("insert into memberships (username, group_name) values (?, ?)")
+  const first = ["Maria", "John", "Aiko", "Omar", "Lena", "Carlos", "Priya", "Tom"]
+  const last = ["Costa", "Doe", "Tanaka", "Haddad", "Novak", "Silva", "Rao", "Berg"]
+  const at = new Date().toISOString()
+  db.transaction(() => {
+    for (let index = 0; index < USERS; index++) {
+      const firstName = first[index % first.length] as string
+      const lastName = index % 20 === 0 ? "Quillfeather" : (last[(index * 7) % last.length] as string)
+      const username = `${firstName.toLowerCase()}.${lastName.toLowerCase()}${(index * 7919) % 1_000_003}`
+      const email = `${username}@example.com`
+      const search = [username, firstName, lastName].join("\n").toLowerCase()
+      insertUser.run(username, firstName, lastName, email, email, search, at, at)
+      insertMembership.run(username, teams[index % teams.length])
+    }
+  })()
+  db.close()
+}
+
+/** Starts a server process and waits for the line that gives its port. */
+const launch = (args: ReadonlyArray<string>, pattern: RegExp, env: Record<string, string> = {}) =>
+  new Promise<{ child: ChildProcess; port: number }>((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"]
+    })
+    let out = ""
+    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+      out += chunk
+      const port = pattern.exec(out)?.[1]
+      if (port !== undefined) resolve({ child, port: Number(port) })
+    })
+    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}`)))
+  })
+
+const rssMiB = (pid: number) => {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))
+  return match?.[1] === undefined ? 0 : Number(match[1]) / 1024
+}
+
+const get = (agent: Agent, port: number, path: string, headers: Record<string, string>) =>
+  new Promise<void>((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, agent, headers }, (response) => {
+      if (response.statusCode !== 200) reject(new Error(`${path} answered ${response.statusCode}`))
+      response.resume()
+      response.once("end", resolve)
+    })
+    req.once("error", reject)
+    req.end()
+  })
+
+/** Drives `path` with `connections` keep-alive connections for `seconds`; latencies in ms. */
+const drive = async (
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  connections: number,
+  seconds: number
+) => {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections })
+  const latencies: Array<number> = []
+  const end = performance.now() + seconds * 1000
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < end) {
+        const started = performance.now()
+        await get(agent, port, path, headers)
+        latencies.push(performance.now() - started)
+      }
+    })
+  )
+  agent.destroy()
+  latencies.sort((a, b) => a - b)
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0
+  return { rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99) }
+}
+
+const main = async () => {
+  const folder = mkdtempSync(join(tmpdir(), "dt-http-bench-"))
+  const file = join(folder, "dt.db")
+  const children: Array<ChildProcess> = []
+  try {
+    log(`loading ${USERS} users into ${file} …`)
+    await load(file)
+    const api = await launch(
+      [join(root, "packages/cli/bin/dt.js"), "serve", "--port", "0", "--database", `sqlite:${file}`],
+      /Serving the User Manager at http:\/\/[^:]+:(\d+)\//
+    )
+    children.push(api.child)
+    const bare = await launch([join(root, "bench/bare-http.mjs"), file], /listening on (\d+)/)
+    children.push(bare.child)
+    const signIn = await fetch(`http://127.0.0.1:${api.port}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: PASSWORD, session: "bearer" })
+    })
+    const { token } = (await signIn.json()) as { token: string }
+    const servers = [
+      {
+        name: "API (dt serve)",
+        port: api.port,
+        pid: api.child.pid as number,
+        headers: { authorization: `Bearer ${token}` }
+      },
+      { name: "bare node:http", port: bare.port, pid: bare.child.pid as number, headers: {} }
+    ]
+    const paths = [
+      ["list", "/api/v1/users?limit=50"],
+      ["search", "/api/v1/users?limit=50&search=quill"]
+    ] as const
+    const rows: Array<string> = []
+    for (const [label, path] of paths) {
+      for (const connections of CONNECTIONS) {
+        const results = []
+        for (const server of servers) {
+          await drive(server.port, path, server.headers, connections, 1)
+          let peak = rssMiB(server.pid)
+          const sampler = setInterval(() => {
+            peak = Math.max(peak, rssMiB(server.pid))
+          }, 100)
+          const result = await drive(server.port, path, server.headers, connections, SECONDS)
+          clearInterval(sampler)
+          results.push({ ...result, rss: peak })
+          log(`${label}, ${connections} connections, ${server.name}: ${Math.round(result.rps)} req/s`)
+        }
+        const [apiResult, bareResult] = results as [(typeof results)[0], (typeof results)[0]]
+        rows.push(
+          `| ${label} | ${connections} | ${Math.round(apiResult.rps)} | ${apiResult.p50.toFixed(1)} | ${apiResult.p99.toFixed(1)} | ${Math.round(apiResult.rss)} | ${Math.round(bareResult.rps)} | ${bareResult.p50.toFixed(1)} | ${bareResult.p99.toFixed(1)} | ${Math.round(bareResult.rss)} | ${(apiResult.rps / bareResult.rps).toFixed(2)} |`
+        )
+      }
+    }
+    console.log(
+      "| request | connections | API req/s | API p50 ms | API p99 ms | API RSS MiB | bare req/s | bare p50 ms | bare p99 ms | bare RSS MiB | API / bare |"
+    )
+    console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for (const row of rows) console.log(row)
+  } finally {
+    for (const child of children) child.kill("SIGTERM")
+    rmSync(folder, { recursive: true, force: true })
+  }
+}
+
+await main()

@@ -1,0 +1,91 @@
+/**
+ * `dt login` and `dt logout`: remote mode. `dt login` signs in to a `dt serve` server and keeps the session token in
+ * `$XDG_CONFIG_HOME/dt/session.json` (mode 0600); every command then runs over that server's API until `dt logout`.
+ *
+ * @since 0.1.0
+ */
+import { Errors, User } from "@dt/core"
+import { Args, Command, Options, Prompt } from "@effect/cli"
+import { Effect, Option, Redacted, Schema } from "effect"
+import { actorName } from "../Environment.js"
+import * as Flags from "../Flags.js"
+import * as Remote from "../Remote.js"
+import { note, readStdin } from "../Session.js"
+
+const server = Options.text("server").pipe(
+  Options.withDescription("the server's URL, e.g. http://127.0.0.1:8080 (default: $DT_SERVER)"),
+  Options.optional
+)
+
+const LoginResult = Schema.Struct({
+  user: User.User,
+  admin: Schema.Boolean,
+  expiresAt: Schema.String,
+  token: Schema.String
+})
+
+const chosenServer = (flag: Option.Option<string>) =>
+  Option.match(flag, { onSome: (url) => url, onNone: () => Remote.serverUrl() ?? "" }).replace(/\/+$/, "")
+
+/**
+ * `dt login [USERNAME]`.
+ *
+ * @category commands
+ * @since 0.1.0
+ */
+export const login = Command.make(
+  "login",
+  {
+    server,
+    passwordStdin: Flags.passwordStdin,
+    username: Args.text({ name: "username" }).pipe(
+      Args.withDescription("who signs in (default: $DT_USER, else your login name)"),
+      Args.optional
+    )
+  },
+  (flags) =>
+    Effect.gen(function* () {
+      const url = chosenServer(flags.server)
+      if (!/^https?:\/\/./.test(url)) {
+        return yield* new Errors.InvalidInput({ field: "server", reason: "give --server URL or set DT_SERVER" })
+      }
+      const username = Option.getOrElse(flags.username, () => actorName(Option.none()))
+      const password =
+        flags.passwordStdin || !process.stdin.isTTY
+          ? yield* readStdin
+          : Redacted.value(yield* Prompt.password({ message: `Password of ${username} at ${url}` }))
+      const result = yield* Remote.request(
+        url,
+        undefined,
+        { method: "POST", path: "/auth/login", body: { username, password, session: "bearer" } },
+        LoginResult
+      )
+      Remote.writeSession({ server: url, token: result.token, username, expiresAt: result.expiresAt })
+      yield* note(
+        `Signed in to ${url} as '${username}'${result.admin ? " (administrator)" : ""} until ${result.expiresAt}.`
+      )
+    })
+).pipe(Command.withDescription("Sign in to a dt server: the commands then run over its API until dt logout."))
+
+/**
+ * `dt logout`.
+ *
+ * @category commands
+ * @since 0.1.0
+ */
+export const logout = Command.make("logout", {}, () =>
+  Effect.gen(function* () {
+    const stored = Remote.readSession()
+    if (stored === undefined) return yield* note("Not signed in to any server.")
+    // The session ends on the server; the local copy goes even if the server cannot be reached.
+    const ended = yield* Effect.either(
+      Remote.request(stored.server, stored.token, { method: "POST", path: "/auth/logout" })
+    )
+    Remote.removeSession()
+    yield* note(
+      ended._tag === "Right"
+        ? `Signed out of ${stored.server}.`
+        : `Forgot the session of ${stored.server} (the server could not be told: ${ended.left.message}).`
+    )
+  })
+).pipe(Command.withDescription("Sign out of the dt server and forget the session."))

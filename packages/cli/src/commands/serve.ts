@@ -1,0 +1,73 @@
+/**
+ * `dt serve`: the HTTP API and the sign-in page over a store, migrated first; on an empty store, the `admins` group and
+ * an `admin` user whose generated password is printed once.
+ *
+ * @since 0.1.0
+ */
+import { randomBytes } from "node:crypto"
+import { Directory, Users } from "@dt/core"
+import { Command, Options } from "@effect/cli"
+import * as HttpServer from "@effect/platform/HttpServer"
+import { Console, Context, Effect, Layer } from "effect"
+import { databaseUrl } from "../Environment.js"
+import * as Flags from "../Flags.js"
+import { note } from "../Session.js"
+import * as Store from "../Store.js"
+
+// The server code loads only for this command, so that every other command starts as fast as before.
+const server = Effect.promise(() => import("@dt/server"))
+
+const port = Options.integer("port").pipe(
+  Options.withDescription("the TCP port to listen on (0 picks a free one)"),
+  Options.withDefault(8080)
+)
+
+const host = Options.text("host").pipe(
+  Options.withDescription("the address to listen on (default 127.0.0.1: this machine only)"),
+  Options.withDefault("127.0.0.1")
+)
+
+/** Creates the admin group and `admin` in an empty store; returns the password to print, if one was generated. */
+const bootstrapIfEmpty = Effect.gen(function* () {
+  const directory = yield* Directory.Directory
+  if (!(yield* directory.read((tx) => tx.isEmpty))) return undefined
+  const given = process.env.DT_ADMIN_PASSWORD
+  const password = given === undefined || given === "" ? randomBytes(18).toString("base64url") : given
+  const users = yield* Users.Users
+  yield* users.bootstrap({ username: "admin", firstName: "Administrator", password })
+  return { password, generated: given === undefined || given === "" }
+})
+
+/**
+ * `dt serve`.
+ *
+ * @category commands
+ * @since 0.1.0
+ */
+export const serve = Command.make("serve", { database: Flags.database, port, host }, (flags) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const url = databaseUrl(flags.database)
+      const store = yield* Store.open(url, "create")
+      yield* store.migrate
+      const { Server } = yield* server
+      const context = yield* Layer.build(store.layer)
+      const admin = yield* Effect.provide(bootstrapIfEmpty, context)
+      if (admin !== undefined) {
+        yield* note("The store was empty: created the group 'admins' and its administrator 'admin'.")
+        if (admin.generated) {
+          yield* Console.log(`admin password (shown once, not stored anywhere readable): ${admin.password}`)
+        }
+      }
+      const running = yield* Layer.build(
+        Server.node({ port: flags.port, host: flags.host }).pipe(Layer.provide(Layer.succeedContext(context)))
+      )
+      const address = Context.get(running, HttpServer.HttpServer).address
+      const shownHost = flags.host.includes(":") ? `[${flags.host}]` : flags.host
+      const shownPort = address._tag === "TcpAddress" ? address.port : flags.port
+      yield* Console.log(`Serving the User Manager at http://${shownHost}:${shownPort}/`)
+      yield* note("Stop with Ctrl-C (requests in flight finish first).")
+      return yield* Effect.never
+    })
+  )
+).pipe(Command.withDescription("Serve the HTTP API and the sign-in page (creates the first administrator if empty)."))

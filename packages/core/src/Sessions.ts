@@ -1,0 +1,129 @@
+/**
+ * Sign-in sessions: a password check opens one, a random token names it, and only the token's hash is stored.
+ *
+ * A session ends when it expires, when its holder signs out, and (as `Users` decides) when its user is disabled or
+ * deleted or its password changes.
+ *
+ * @since 0.1.0
+ */
+import { Clock, Context, Duration, Effect, Encoding, Layer, Option, Redacted } from "effect"
+import * as Actor from "./Actor.js"
+import { Directory } from "./Directory.js"
+import { StorageError, Unauthenticated } from "./Errors.js"
+import type { Username } from "./Names.js"
+import type { User } from "./User.js"
+import { Users } from "./Users.js"
+
+/**
+ * How long a session lasts when none is asked for: eight hours, a working day.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const DEFAULT_TTL: Duration.Duration = Duration.hours(8)
+
+/**
+ * How many random bytes a token carries (256 bits).
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const TOKEN_BYTES = 32
+
+/**
+ * A new session: the token (shown to its holder once, never stored), its user and when it ends.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Session {
+  readonly token: Redacted.Redacted<string>
+  readonly user: User
+  readonly expiresAt: Date
+}
+
+/**
+ * The SHA-256 hash of a token, hex-encoded, as the store keeps it.
+ *
+ * @category hashing
+ * @since 0.1.0
+ */
+export const hashToken = (token: Redacted.Redacted<string>): Effect.Effect<string, StorageError> =>
+  Effect.tryPromise({
+    try: () => globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(Redacted.value(token))),
+    catch: (cause) => new StorageError({ reason: "the session token could not be hashed", cause })
+  }).pipe(Effect.map((digest) => Encoding.encodeHex(new Uint8Array(digest))))
+
+const newToken = Effect.sync(() => {
+  const bytes = new Uint8Array(TOKEN_BYTES)
+  globalThis.crypto.getRandomValues(bytes)
+  return Redacted.make(Encoding.encodeBase64Url(bytes))
+})
+
+const unknownSession = new Unauthenticated({ reason: "the session has expired, was revoked or never existed" })
+
+const make = Effect.gen(function* () {
+  const directory = yield* Directory
+  const users = yield* Users
+
+  const login = Effect.fn("Sessions.login")(function* (
+    username: string,
+    password: string,
+    options: { readonly ttl?: Duration.DurationInput } = {}
+  ) {
+    const user = yield* users.authenticate(username, password)
+    const token = yield* newToken
+    const tokenHash = yield* hashToken(token)
+    const now = yield* Clock.currentTimeMillis
+    const expiresAt = new Date(now + Duration.toMillis(options.ttl ?? DEFAULT_TTL))
+    yield* directory.write((tx) =>
+      Effect.gen(function* () {
+        yield* tx.deleteExpiredSessions(new Date(now))
+        // The user may have been disabled or deleted while its password was checked.
+        const current = yield* tx.findUser(user.username, { forUpdate: true })
+        if (Option.isNone(current) || !current.value.enabled) {
+          return yield* new Unauthenticated({ reason: "the username or password is not correct" })
+        }
+        yield* tx.insertSession({ tokenHash, username: user.username, createdAt: new Date(now), expiresAt })
+      })
+    )
+    return { token, user, expiresAt } satisfies Session
+  })
+
+  const resolve = Effect.fn("Sessions.resolve")(function* (token: Redacted.Redacted<string>) {
+    const tokenHash = yield* hashToken(token)
+    const found = yield* directory.read((tx) => tx.findSession(tokenHash))
+    if (Option.isNone(found)) return yield* unknownSession
+    const now = yield* Clock.currentTimeMillis
+    if (found.value.expiresAt.getTime() <= now) {
+      yield* directory.write((tx) => tx.deleteSession(tokenHash))
+      return yield* unknownSession
+    }
+    return { actor: Actor.user(found.value.username), username: found.value.username as Username, tokenHash }
+  })
+
+  const logout = Effect.fn("Sessions.logout")(function* (token: Redacted.Redacted<string>) {
+    const tokenHash = yield* hashToken(token)
+    yield* directory.write((tx) => tx.deleteSession(tokenHash))
+  })
+
+  return {
+    /** Checks a username and password (the same work for unknown users) and opens a session for it. */
+    login,
+    /** The actor a token names, or `Unauthenticated` when the session expired, was revoked or never existed. */
+    resolve,
+    /** Ends the session a token names; an unknown token is no error. */
+    logout
+  }
+})
+
+/**
+ * The session use cases.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class Sessions extends Context.Tag("@dt/core/Sessions")<Sessions, Effect.Effect.Success<typeof make>>() {
+  /** The service over a `Directory` and the `Users` service (whose `authenticate` checks passwords). */
+  static readonly layer = Layer.effect(this, make)
+}

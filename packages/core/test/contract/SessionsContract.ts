@@ -1,0 +1,142 @@
+/**
+ * The sessions contract: signing in, signing out, expiry and revocation, proved through the services on a given
+ * store. Every store runs it beside the directory contract.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Option, Redacted } from "effect"
+import { Directory } from "../../src/Directory.js"
+import type { PasswordHasher } from "../../src/PasswordHasher.js"
+import { hashToken, Sessions } from "../../src/Sessions.js"
+import { Users } from "../../src/Users.js"
+import { admin, john, type StoreLayer, seed, services } from "./fixture.js"
+
+/** Runs the sessions contract against a store. */
+export const sessionsContract = (name: string, store: StoreLayer, hasher: Parameters<typeof services>[1]) => {
+  const seeded = <A, E>(effect: Effect.Effect<A, E, Users | Sessions | Directory | PasswordHasher>) =>
+    Effect.zipRight(seed, effect).pipe(Effect.provide(services(store, hasher)))
+
+  const stored = (token: Redacted.Redacted<string>) =>
+    Effect.gen(function* () {
+      const directory = yield* Directory
+      const hash = yield* hashToken(token)
+      return yield* directory.read((tx) => tx.findSession(hash))
+    })
+
+  const signedOut = (token: Redacted.Redacted<string>) =>
+    Effect.gen(function* () {
+      const sessions = yield* Sessions
+      const error = yield* Effect.flip(sessions.resolve(token))
+      expect(error._tag).toBe("Unauthenticated")
+    })
+
+  describe(`${name} — sessions`, () => {
+    it.effect("a login opens a session for the user and stores only the SHA-256 hash of its 256-bit token", () =>
+      seeded(
+        Effect.gen(function* () {
+          const sessions = yield* Sessions
+          const session = yield* sessions.login("john", "john's secret")
+          expect(session.user.username).toBe("john")
+          expect(Buffer.from(Redacted.value(session.token), "base64url")).toHaveLength(32)
+          const resolved = yield* sessions.resolve(session.token)
+          expect(resolved.actor).toEqual(john)
+          const row = yield* stored(session.token)
+          expect(Option.getOrThrow(row).tokenHash).toMatch(/^[0-9a-f]{64}$/)
+          const directory = yield* Directory
+          const byToken = yield* directory.read((tx) => tx.findSession(Redacted.value(session.token)))
+          expect(Option.isNone(byToken)).toBe(true)
+        })
+      )
+    )
+
+    it.effect("a wrong password, an unknown user and a disabled user open no session", () =>
+      seeded(
+        Effect.gen(function* () {
+          const sessions = yield* Sessions
+          const users = yield* Users
+          expect((yield* Effect.flip(sessions.login("john", "not the secret")))._tag).toBe("Unauthenticated")
+          expect((yield* Effect.flip(sessions.login("nobody", "john's secret")))._tag).toBe("Unauthenticated")
+          yield* users.disable(admin, "john")
+          expect((yield* Effect.flip(sessions.login("john", "john's secret")))._tag).toBe("Unauthenticated")
+        })
+      )
+    )
+
+    it.effect("logging out ends the session", () =>
+      seeded(
+        Effect.gen(function* () {
+          const sessions = yield* Sessions
+          const session = yield* sessions.login("john", "john's secret")
+          yield* sessions.logout(session.token)
+          yield* signedOut(session.token)
+          expect(Option.isNone(yield* stored(session.token))).toBe(true)
+        })
+      )
+    )
+
+    it.effect("an expired session is refused and removed", () =>
+      seeded(
+        Effect.gen(function* () {
+          const sessions = yield* Sessions
+          const session = yield* sessions.login("john", "john's secret", { ttl: 0 })
+          yield* signedOut(session.token)
+          expect(Option.isNone(yield* stored(session.token))).toBe(true)
+        })
+      )
+    )
+
+    it.effect("disabling a user revokes its sessions; a dry run does not", () =>
+      seeded(
+        Effect.gen(function* () {
+          const sessions = yield* Sessions
+          const users = yield* Users
+          const session = yield* sessions.login("john", "john's secret")
+          yield* users.disable(admin, "john", { dryRun: true })
+          expect((yield* sessions.resolve(session.token)).actor).toEqual(john)
+          yield* users.disable(admin, "john")
+          yield* signedOut(session.token)
+        })
+      )
+    )
+
+    it.effect("deleting a user revokes its sessions", () =>
+      seeded(
+        Effect.gen(function* () {
+          const sessions = yield* Sessions
+          const users = yield* Users
+          const session = yield* sessions.login("john", "john's secret")
+          yield* users.remove(admin, "john")
+          yield* signedOut(session.token)
+        })
+      )
+    )
+
+    it.effect("an administrator's password reset revokes the user's sessions, not other users' sessions", () =>
+      seeded(
+        Effect.gen(function* () {
+          const sessions = yield* Sessions
+          const users = yield* Users
+          const johns = yield* sessions.login("john", "john's secret")
+          const admins = yield* sessions.login("admin", "correct horse")
+          yield* users.modify(admin, "john", { password: "a brand new secret" })
+          yield* signedOut(johns.token)
+          expect((yield* sessions.resolve(admins.token)).actor).toEqual(admin)
+          yield* sessions.login("john", "a brand new secret")
+        })
+      )
+    )
+
+    it.effect("changing one's own password revokes every session of the user", () =>
+      seeded(
+        Effect.gen(function* () {
+          const sessions = yield* Sessions
+          const users = yield* Users
+          const first = yield* sessions.login("john", "john's secret")
+          const second = yield* sessions.login("john", "john's secret")
+          yield* users.changePassword(john, { current: "john's secret", next: "another long secret" })
+          yield* signedOut(first.token)
+          yield* signedOut(second.token)
+        })
+      )
+    )
+  })
+}

@@ -1,0 +1,428 @@
+/**
+ * The HTTP API, defined once: every endpoint, its inputs, its answers and its refusals. The OpenAPI document at
+ * `/api/openapi.json` is generated from this definition.
+ *
+ * Inputs are described here with their JSON types; the rules of each field (a username's pattern, a password's length)
+ * are checked by the core, which answers `InvalidInput` (400) naming the field.
+ *
+ * @since 0.1.0
+ */
+import { AuditEntry, Group, User } from "@dt/core"
+import type { Actor } from "@dt/core/Actor"
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema, OpenApi } from "@effect/platform"
+import { Context, Schema } from "effect"
+import * as ApiError from "./ApiError.js"
+
+/**
+ * The largest page a list endpoint returns.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const MAX_LIMIT = 500
+
+/** A JSON object that refuses fields it does not know, so that a typo is an error and not silently ignored. */
+const strict = <F extends Schema.Struct.Fields>(identifier: string, fields: F) =>
+  Schema.Struct(fields).annotations({ identifier, parseOptions: { onExcessProperty: "error" } })
+
+const Limit = Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, MAX_LIMIT)).annotations({
+  description: `page size, 1–${MAX_LIMIT} (default 50)`
+})
+const Offset = Schema.NumberFromString.pipe(Schema.int(), Schema.greaterThanOrEqualTo(0)).annotations({
+  description: "how many matches to skip (default 0)"
+})
+const Order = Schema.Literal("asc", "desc")
+const DryRun = Schema.Struct({
+  dryRun: Schema.optional(Schema.BooleanFromString).annotations({
+    description: "check every rule and answer with the result, changing nothing"
+  })
+})
+
+const usernameParam = HttpApiSchema.param("username", Schema.String)
+const groupParam = HttpApiSchema.param("group", Schema.String)
+const nameParam = HttpApiSchema.param("name", Schema.String)
+
+/**
+ * One page of a list and the exact number of matches.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const Page = <A, I>(item: Schema.Schema<A, I>, identifier: string) =>
+  Schema.Struct({ items: Schema.Array(item), total: Schema.Int, offset: Schema.Int, limit: Schema.Int }).annotations({
+    identifier
+  })
+
+/**
+ * The users list's query.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const UserListParams = Schema.Struct({
+  search: Schema.optional(Schema.String).annotations({
+    description: "case-insensitive substring of the username, first or last name"
+  }),
+  sort: Schema.optional(User.UserSort),
+  order: Schema.optional(Order),
+  limit: Schema.optional(Limit),
+  offset: Schema.optional(Offset)
+})
+
+/**
+ * What creating a user takes (the field rules are the core's).
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const CreateUserBody = strict("CreateUser", {
+  username: Schema.String,
+  firstName: Schema.optional(Schema.String),
+  lastName: Schema.optional(Schema.String),
+  email: Schema.optional(Schema.String),
+  password: Schema.optional(Schema.String).annotations({ description: "never returned" }),
+  groups: Schema.Array(Schema.String).annotations({ description: "at least one existing group" }),
+  system: Schema.optional(Schema.Boolean)
+})
+
+/**
+ * What modifying a user takes: the fields to change (`null` clears one) and the new group set.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const ModifyUserBody = strict("ModifyUser", {
+  firstName: Schema.optional(Schema.NullOr(Schema.String)),
+  lastName: Schema.optional(Schema.NullOr(Schema.String)),
+  email: Schema.optional(Schema.NullOr(Schema.String)),
+  groups: Schema.optional(Schema.Array(Schema.String)).annotations({ description: "replaces the set; never empty" })
+})
+
+/**
+ * A new password, set by an administrator.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const PasswordBody = strict("PasswordReset", { password: Schema.String })
+
+/**
+ * The actor's own password change: the current password and the new one.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const ChangePasswordBody = strict("ChangePassword", { current: Schema.String, next: Schema.String })
+
+/**
+ * The `If-Match` header: the version the caller saw (`"3"`, `W/"3"` or `*`).
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const IfMatch = Schema.Struct({
+  "if-match": Schema.optional(Schema.String).annotations({ description: "the ETag of the version the caller saw" })
+})
+
+/**
+ * The groups list's query.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const GroupListParams = Schema.Struct({
+  search: Schema.optional(Schema.String).annotations({ description: "case-insensitive substring of the name" }),
+  sort: Schema.optional(Group.GroupSort),
+  order: Schema.optional(Order),
+  limit: Schema.optional(Limit),
+  offset: Schema.optional(Offset)
+})
+
+/**
+ * What creating a group takes.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const CreateGroupBody = strict("CreateGroup", {
+  name: Schema.String,
+  gid: Schema.optional(Schema.Number),
+  members: Schema.optional(Schema.Array(Schema.String))
+})
+
+/**
+ * What modifying a group takes: a new name, the new member set, or both.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const ModifyGroupBody = strict("ModifyGroup", {
+  name: Schema.optional(Schema.String),
+  members: Schema.optional(Schema.Array(Schema.String))
+})
+
+/**
+ * Users to add to or remove from a group, all or none.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const MembersBody = strict("Members", { usernames: Schema.Array(Schema.String) })
+
+/**
+ * Who is asking, and whether it is an administrator.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const Me = Schema.Struct({ user: User.User, admin: Schema.Boolean }).annotations({ identifier: "Me" })
+
+/**
+ * The audit list's query.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const AuditParams = Schema.Struct({
+  actor: Schema.optional(Schema.String),
+  target: Schema.optional(Schema.String),
+  action: Schema.optional(AuditEntry.AuditAction),
+  since: Schema.optional(Schema.String).annotations({ description: "ISO 8601 time" }),
+  until: Schema.optional(Schema.String).annotations({ description: "ISO 8601 time" }),
+  limit: Schema.optional(Limit),
+  offset: Schema.optional(Offset)
+})
+
+/**
+ * A sign-in: `session: "cookie"` (the default, for browsers) sets an HttpOnly cookie and answers a CSRF token;
+ * `session: "bearer"` (for the CLI and scripts) answers the token itself.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const LoginBody = strict("Login", {
+  username: Schema.String,
+  password: Schema.String,
+  session: Schema.optional(Schema.Literal("cookie", "bearer"))
+})
+
+/**
+ * The answer to a sign-in.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const LoginResult = Schema.Struct({
+  user: User.User,
+  admin: Schema.Boolean,
+  expiresAt: Schema.Date,
+  token: Schema.optional(Schema.String).annotations({ description: "bearer sessions only: send as Authorization" }),
+  csrfToken: Schema.optional(Schema.String).annotations({
+    description: "cookie sessions only: send as X-CSRF-Token on every request that changes something"
+  })
+}).annotations({ identifier: "LoginResult" })
+
+/**
+ * The actor of the current request, as the `Authentication` middleware found it.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class CurrentActor extends Context.Tag("@dt/server/CurrentActor")<CurrentActor, Actor>() {}
+
+/**
+ * Finds the actor of each request. The built-in implementation (`Auth.sessions`) reads a session cookie or a bearer
+ * token; a host application supplies its own layer to use its own authentication.
+ *
+ * @category middleware
+ * @since 0.1.0
+ */
+export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("@dt/server/Authentication", {
+  provides: CurrentActor,
+  failure: Schema.Union(ApiError.Unauthorized, ApiError.Forbidden, ApiError.Unavailable)
+}) {}
+
+/**
+ * `/users`: list, read, create, modify, delete, enable, disable, reset a password, and change memberships.
+ *
+ * @category groups
+ * @since 0.1.0
+ */
+export class UsersApi extends HttpApiGroup.make("users")
+  .add(
+    HttpApiEndpoint.get("list", "/users")
+      .setUrlParams(UserListParams)
+      .addSuccess(Page(User.User, "UserPage"))
+      .annotate(OpenApi.Summary, "List users: search, sort and paginate, with the exact total")
+  )
+  .add(
+    HttpApiEndpoint.get("get")`/users/${usernameParam}`
+      .addSuccess(User.User)
+      .annotate(OpenApi.Summary, "Read a user (administrators, or the user itself); the ETag is its version")
+  )
+  .add(
+    HttpApiEndpoint.post("create", "/users")
+      .setPayload(CreateUserBody)
+      .addSuccess(User.User, { status: 201 })
+      .annotate(OpenApi.Summary, "Create a user in at least one existing group")
+  )
+  .add(
+    HttpApiEndpoint.patch("modify")`/users/${usernameParam}`
+      .setPayload(ModifyUserBody)
+      .setHeaders(IfMatch)
+      .addSuccess(User.User)
+      .annotate(OpenApi.Summary, "Change a user's details or group set; If-Match refuses a stale version with 412")
+  )
+  .add(
+    HttpApiEndpoint.del("delete")`/users/${usernameParam}`
+      .setUrlParams(DryRun)
+      .addSuccess(User.User)
+      .annotate(OpenApi.Summary, "Delete a user and end its sessions")
+  )
+  .add(
+    HttpApiEndpoint.post("enable")`/users/${usernameParam}/enable`
+      .addSuccess(User.User)
+      .annotate(OpenApi.Summary, "Enable a user")
+  )
+  .add(
+    HttpApiEndpoint.post("disable")`/users/${usernameParam}/disable`
+      .setUrlParams(DryRun)
+      .addSuccess(User.User)
+      .annotate(OpenApi.Summary, "Disable a user and end its sessions")
+  )
+  .add(
+    HttpApiEndpoint.put("resetPassword")`/users/${usernameParam}/password`
+      .setPayload(PasswordBody)
+      .annotate(OpenApi.Summary, "Set a user's password (administrators); ends the user's sessions")
+  )
+  .add(
+    HttpApiEndpoint.put("addToGroup")`/users/${usernameParam}/groups/${groupParam}`
+      .addSuccess(User.User)
+      .annotate(OpenApi.Summary, "Add a user to a group")
+  )
+  .add(
+    HttpApiEndpoint.del("removeFromGroup")`/users/${usernameParam}/groups/${groupParam}`
+      .setUrlParams(DryRun)
+      .addSuccess(User.User)
+      .annotate(OpenApi.Summary, "Remove a user from a group (never its last one)")
+  )
+  .middleware(Authentication) {}
+
+/**
+ * `/groups`: list, read, create, rename and set members, delete, add and remove members.
+ *
+ * @category groups
+ * @since 0.1.0
+ */
+export class GroupsApi extends HttpApiGroup.make("groups")
+  .add(
+    HttpApiEndpoint.get("list", "/groups")
+      .setUrlParams(GroupListParams)
+      .addSuccess(Page(Group.Group, "GroupPage"))
+      .annotate(OpenApi.Summary, "List groups: search, sort and paginate, with the exact total")
+  )
+  .add(
+    HttpApiEndpoint.get("get")`/groups/${nameParam}`.addSuccess(Group.Group).annotate(OpenApi.Summary, "Read a group")
+  )
+  .add(
+    HttpApiEndpoint.post("create", "/groups")
+      .setPayload(CreateGroupBody)
+      .addSuccess(Group.Group, { status: 201 })
+      .annotate(OpenApi.Summary, "Create a group with an allocated or explicit GID and optional members")
+  )
+  .add(
+    HttpApiEndpoint.patch("modify")`/groups/${nameParam}`
+      .setPayload(ModifyGroupBody)
+      .setHeaders(IfMatch)
+      .addSuccess(Group.Group)
+      .annotate(OpenApi.Summary, "Rename a group and/or replace its members; If-Match refuses a stale version with 412")
+  )
+  .add(
+    HttpApiEndpoint.del("delete")`/groups/${nameParam}`
+      .setUrlParams(DryRun)
+      .addSuccess(Group.Group)
+      .annotate(OpenApi.Summary, "Delete a group; 409 lists the users it would leave without a group")
+  )
+  .add(
+    HttpApiEndpoint.post("addMembers")`/groups/${nameParam}/members`
+      .setPayload(MembersBody)
+      .addSuccess(Group.Group)
+      .annotate(OpenApi.Summary, "Add users to a group, all or none")
+  )
+  .add(
+    HttpApiEndpoint.del("removeMembers")`/groups/${nameParam}/members`
+      .setPayload(MembersBody)
+      .addSuccess(Group.Group)
+      .annotate(OpenApi.Summary, "Remove users from a group, all or none")
+  )
+  .middleware(Authentication) {}
+
+/**
+ * `/me`: who is asking, and changing one's own password.
+ *
+ * @category groups
+ * @since 0.1.0
+ */
+export class MeApi extends HttpApiGroup.make("me")
+  .add(HttpApiEndpoint.get("me", "/me").addSuccess(Me).annotate(OpenApi.Summary, "Who am I, and am I an administrator"))
+  .add(
+    HttpApiEndpoint.put("changePassword", "/me/password")
+      .setPayload(ChangePasswordBody)
+      .annotate(OpenApi.Summary, "Change one's own password (the current one is required); ends every session")
+  )
+  .middleware(Authentication) {}
+
+/**
+ * `/audit`: the recorded changes.
+ *
+ * @category groups
+ * @since 0.1.0
+ */
+export class AuditApi extends HttpApiGroup.make("audit")
+  .add(
+    HttpApiEndpoint.get("list", "/audit")
+      .setUrlParams(AuditParams)
+      .addSuccess(Page(AuditEntry.AuditEntry, "AuditPage"))
+      .annotate(OpenApi.Summary, "List audit entries, newest first")
+  )
+  .middleware(Authentication) {}
+
+/**
+ * `/auth`: sign in and sign out.
+ *
+ * @category groups
+ * @since 0.1.0
+ */
+export class AuthApi extends HttpApiGroup.make("auth")
+  .add(
+    HttpApiEndpoint.post("login", "/auth/login")
+      .setPayload(LoginBody)
+      .addSuccess(LoginResult)
+      .annotate(OpenApi.Summary, "Sign in: a session cookie (browsers) or a bearer token (CLI)")
+  )
+  .add(HttpApiEndpoint.post("logout", "/auth/logout").annotate(OpenApi.Summary, "Sign out: end the session")) {}
+
+/**
+ * The whole API, under `/api/v1`.
+ *
+ * @category api
+ * @since 0.1.0
+ */
+export class Api extends HttpApi.make("dt")
+  .add(UsersApi)
+  .add(GroupsApi)
+  .add(MeApi)
+  .add(AuditApi)
+  .add(AuthApi)
+  .addError(ApiError.BadRequest)
+  .addError(ApiError.Unauthorized)
+  .addError(ApiError.Forbidden)
+  .addError(ApiError.NotFound)
+  .addError(ApiError.Conflict)
+  .addError(ApiError.PreconditionFailed)
+  .addError(ApiError.PayloadTooLarge)
+  .addError(ApiError.TooManyRequests)
+  .addError(ApiError.Unavailable)
+  .prefix("/api/v1")
+  .annotate(OpenApi.Title, "User Manager API")
+  .annotate(OpenApi.Version, "0.1.0") {}

@@ -1,0 +1,168 @@
+/**
+ * Who is asking: the built-in sessions (an HttpOnly cookie for browsers, a bearer token for the CLI), the CSRF check
+ * of cookie requests, the sign-in throttle, and a way for host applications to supply the actor themselves.
+ *
+ * @since 0.1.0
+ */
+import { createHash, timingSafeEqual } from "node:crypto"
+import { Actor, type Errors, Sessions } from "@dt/core"
+import { HttpServerRequest } from "@effect/platform"
+import { Effect, Layer, Option, Redacted } from "effect"
+import { Authentication } from "./Api.js"
+import * as ApiError from "./ApiError.js"
+
+/**
+ * The name of the session cookie.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const SESSION_COOKIE = "dt_session"
+
+/**
+ * The header that carries the CSRF token on cookie requests that change something.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const CSRF_HEADER = "x-csrf-token"
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"])
+
+/**
+ * The CSRF token of a session: derived from its token, so that only the holder of the session can know it, and a
+ * page of another site (which can make the browser send the cookie, never read it) cannot.
+ *
+ * @category csrf
+ * @since 0.1.0
+ */
+export const csrfToken = (token: Redacted.Redacted<string>): string =>
+  createHash("sha256")
+    .update(`dt-csrf\u0000${Redacted.value(token)}`)
+    .digest("base64url")
+
+const sameText = (a: string, b: string) => {
+  const left = Buffer.from(a)
+  const right = Buffer.from(b)
+  return left.length === right.length && timingSafeEqual(left, right)
+}
+
+/**
+ * Refuses (403 `CsrfTokenInvalid`) a cookie request that changes something without the session's CSRF token; the
+ * comparison takes the same time wherever the tokens differ.
+ *
+ * @category csrf
+ * @since 0.1.0
+ */
+export const checkCsrf = (
+  request: HttpServerRequest.HttpServerRequest,
+  token: Redacted.Redacted<string>
+): Effect.Effect<void, ApiError.Forbidden> => {
+  const header = request.headers[CSRF_HEADER]
+  if (SAFE_METHODS.has(request.method) || (header !== undefined && sameText(header, csrfToken(token)))) {
+    return Effect.void
+  }
+  return Effect.fail(
+    new ApiError.Forbidden({
+      _tag: "CsrfTokenInvalid",
+      message: `A request signed in with the session cookie must send the ${CSRF_HEADER} header given at sign-in.`,
+      reason: "missing or wrong CSRF token"
+    })
+  )
+}
+
+/**
+ * Where the session token of a request is: the `Authorization: Bearer` header, the session cookie, or nowhere.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Credential =
+  | { readonly kind: "bearer"; readonly token: Redacted.Redacted<string> }
+  | { readonly kind: "cookie"; readonly token: Redacted.Redacted<string> }
+  | { readonly kind: "none" }
+  | { readonly kind: "malformed" }
+
+/**
+ * Reads the session token of a request.
+ *
+ * @category sessions
+ * @since 0.1.0
+ */
+export const credential = (request: HttpServerRequest.HttpServerRequest): Credential => {
+  const authorization = request.headers.authorization
+  if (authorization !== undefined) {
+    const match = /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(authorization.trim())
+    return match?.[1] === undefined ? { kind: "malformed" } : { kind: "bearer", token: Redacted.make(match[1]) }
+  }
+  const cookie = request.cookies[SESSION_COOKIE]
+  if (cookie !== undefined && cookie !== "") return { kind: "cookie", token: Redacted.make(cookie) }
+  return { kind: "none" }
+}
+
+const refusal = (
+  error: Errors.Unauthenticated | Errors.StorageError
+): Effect.Effect<never, ApiError.Unauthorized | ApiError.Unavailable> =>
+  error._tag === "StorageError"
+    ? Effect.zipRight(
+        Effect.logError(`session lookup failed: ${error.reason}`),
+        Effect.fail(new ApiError.Unavailable({ _tag: "StorageError", message: "The user store is unavailable." }))
+      )
+    : Effect.fail(ApiError.fromDomain(error) as ApiError.Unauthorized)
+
+/**
+ * The built-in authentication: a bearer token or a session cookie names a session; a cookie request that changes
+ * something must carry the session's CSRF token; a request with neither runs as the anonymous actor (and the core
+ * refuses what needs a user).
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const sessions: Layer.Layer<Authentication, never, Sessions.Sessions> = Layer.effect(
+  Authentication,
+  Effect.gen(function* () {
+    const service = yield* Sessions.Sessions
+    return Effect.gen(function* () {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const found = credential(request)
+      switch (found.kind) {
+        case "none":
+          return Actor.anonymous
+        case "malformed":
+          return yield* Effect.fail(
+            new ApiError.Unauthorized({
+              _tag: "Unauthenticated",
+              message: "Sign in first: the Authorization header is not a bearer token.",
+              reason: "the Authorization header is not a bearer token"
+            })
+          )
+        case "cookie":
+          yield* checkCsrf(request, found.token)
+          break
+      }
+      const session = yield* service.resolve(found.token).pipe(Effect.catchAll(refusal))
+      return session.actor
+    })
+  })
+)
+
+/**
+ * Authentication by the host application: `resolve` reads the request (its own cookie, header or session) and names
+ * the actor; the core then decides what that actor may do.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const fromRequest = (
+  resolve: (request: HttpServerRequest.HttpServerRequest) => Effect.Effect<Actor.Actor>
+): Layer.Layer<Authentication> =>
+  Layer.succeed(Authentication, Effect.flatMap(HttpServerRequest.HttpServerRequest, resolve))
+
+/**
+ * The address a request came from, for the sign-in throttle.
+ *
+ * @category sessions
+ * @since 0.1.0
+ */
+export const remoteAddress = (request: HttpServerRequest.HttpServerRequest): string =>
+  Option.getOrElse(request.remoteAddress, () => "unknown")

@@ -1,0 +1,256 @@
+/**
+ * The handlers of every endpoint: thin calls into the core services on behalf of the request's actor. No rule is
+ * decided here; refusals of the core are answered with their status and the one error shape.
+ *
+ * @since 0.1.0
+ */
+import { Actor, Audit, type Errors, Groups, Sessions, Users } from "@dt/core"
+import { HttpApiBuilder, HttpApp, HttpServerResponse } from "@effect/platform"
+import { Effect, Layer, Redacted } from "effect"
+import { Api, CurrentActor } from "./Api.js"
+import * as ApiError from "./ApiError.js"
+import { checkCsrf, credential, csrfToken, remoteAddress, SESSION_COOKIE } from "./Auth.js"
+import { makeThrottle } from "./internal/throttle.js"
+import { ServerConfig } from "./ServerConfig.js"
+
+/** Answers a refusal of the core with its status; a store failure is logged and answered 503 without its details. */
+const refuse = (error: Errors.DomainError | Errors.StorageError): Effect.Effect<never, ApiError.ApiError> =>
+  error._tag === "StorageError"
+    ? Effect.zipRight(
+        Effect.logError(`the user store failed: ${error.reason}`),
+        Effect.fail(new ApiError.Unavailable({ _tag: "StorageError", message: "The user store is unavailable." }))
+      )
+    : Effect.fail(ApiError.fromDomain(error))
+
+/** Runs a core operation, answering its refusals. */
+const call = <A>(effect: Effect.Effect<A, Errors.DomainError | Errors.StorageError>) => Effect.catchAll(effect, refuse)
+
+/** The object without its `undefined` fields (the core's inputs are exact about optional fields). */
+const defined = <T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } =>
+  Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>
+  }
+
+/** The version named by an `If-Match` header (`"3"`, `W/"3"`, `3`); none for `*` or no header. */
+const expectedVersion = (header: string | undefined): Effect.Effect<number | undefined, ApiError.BadRequest> => {
+  if (header === undefined || header.trim() === "*") return Effect.succeed(undefined)
+  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header)
+  return match?.[1] === undefined
+    ? Effect.fail(ApiError.invalidInput("If-Match", 'it must be the ETag of a version, such as "3"'))
+    : Effect.succeed(Number(match[1]))
+}
+
+/** Sends the record's version as its `ETag`. */
+const withETag = <A extends { readonly version: number }>(record: A) =>
+  Effect.as(
+    HttpApp.appendPreResponseHandler((_request, response) =>
+      Effect.succeed(HttpServerResponse.setHeader(response, "etag", `"${record.version}"`))
+    ),
+    record
+  )
+
+/** Ends the browser's session cookie in the response. */
+const clearCookie = HttpApp.appendPreResponseHandler((_request, response) =>
+  Effect.succeed(
+    HttpServerResponse.expireCookie(response, SESSION_COOKIE, { path: "/", httpOnly: true, sameSite: "strict" })
+  )
+)
+
+const dryRun = (params: { readonly dryRun?: boolean | undefined }) => ({ dryRun: params.dryRun === true })
+
+/**
+ * The `/users` handlers.
+ *
+ * @category handlers
+ * @since 0.1.0
+ */
+export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
+  Effect.gen(function* () {
+    const service = yield* Users.Users
+    return handlers
+      .handle("list", ({ urlParams }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.list(actor, defined(urlParams))))
+      )
+      .handle("get", ({ path }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.get(actor, path.username))).pipe(Effect.flatMap(withETag))
+      )
+      .handle("create", ({ payload }) => Effect.flatMap(CurrentActor, (actor) => call(service.create(actor, payload))))
+      .handle("modify", ({ path, payload, headers }) =>
+        Effect.gen(function* () {
+          const actor = yield* CurrentActor
+          const version = yield* expectedVersion(headers["if-match"])
+          const user = yield* call(
+            service.modify(actor, path.username, defined({ ...payload, expectedVersion: version }))
+          )
+          return yield* withETag(user)
+        })
+      )
+      .handle("delete", ({ path, urlParams }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.remove(actor, path.username, dryRun(urlParams))))
+      )
+      .handle("enable", ({ path }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.enable(actor, path.username)))
+      )
+      .handle("disable", ({ path, urlParams }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.disable(actor, path.username, dryRun(urlParams))))
+      )
+      .handle("resetPassword", ({ path, payload }) =>
+        Effect.flatMap(CurrentActor, (actor) =>
+          call(service.modify(actor, path.username, { password: payload.password })).pipe(Effect.asVoid)
+        )
+      )
+      .handle("addToGroup", ({ path }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.addToGroup(actor, path.username, path.group)))
+      )
+      .handle("removeFromGroup", ({ path, urlParams }) =>
+        Effect.flatMap(CurrentActor, (actor) =>
+          call(service.removeFromGroup(actor, path.username, path.group, dryRun(urlParams)))
+        )
+      )
+  })
+)
+
+/**
+ * The `/groups` handlers.
+ *
+ * @category handlers
+ * @since 0.1.0
+ */
+export const groups = HttpApiBuilder.group(Api, "groups", (handlers) =>
+  Effect.gen(function* () {
+    const service = yield* Groups.Groups
+    return handlers
+      .handle("list", ({ urlParams }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.list(actor, defined(urlParams))))
+      )
+      .handle("get", ({ path }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.get(actor, path.name))).pipe(Effect.flatMap(withETag))
+      )
+      .handle("create", ({ payload }) => Effect.flatMap(CurrentActor, (actor) => call(service.create(actor, payload))))
+      .handle("modify", ({ path, payload, headers }) =>
+        Effect.gen(function* () {
+          const actor = yield* CurrentActor
+          const version = yield* expectedVersion(headers["if-match"])
+          const group = yield* call(
+            service.modify(actor, path.name, defined(payload), defined({ expectedVersion: version }))
+          )
+          return yield* withETag(group)
+        })
+      )
+      .handle("delete", ({ path, urlParams }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.remove(actor, path.name, dryRun(urlParams))))
+      )
+      .handle("addMembers", ({ path, payload }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.addMembers(actor, path.name, payload.usernames)))
+      )
+      .handle("removeMembers", ({ path, payload }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.removeMembers(actor, path.name, payload.usernames)))
+      )
+  })
+)
+
+/**
+ * The `/me` handlers.
+ *
+ * @category handlers
+ * @since 0.1.0
+ */
+export const me = HttpApiBuilder.group(Api, "me", (handlers) =>
+  Effect.gen(function* () {
+    const service = yield* Users.Users
+    return handlers
+      .handle("me", () => Effect.flatMap(CurrentActor, (actor) => call(service.whoAmI(actor))))
+      .handle("changePassword", ({ payload }) =>
+        Effect.flatMap(CurrentActor, (actor) =>
+          call(service.changePassword(actor, { current: payload.current, next: payload.next }))
+        ).pipe(Effect.zipRight(clearCookie))
+      )
+  })
+)
+
+/**
+ * The `/audit` handlers.
+ *
+ * @category handlers
+ * @since 0.1.0
+ */
+export const audit = HttpApiBuilder.group(Api, "audit", (handlers) =>
+  Effect.gen(function* () {
+    const service = yield* Audit.Audit
+    return handlers.handle("list", ({ urlParams }) =>
+      Effect.flatMap(CurrentActor, (actor) => call(service.list(actor, defined(urlParams))))
+    )
+  })
+)
+
+/**
+ * The `/auth` handlers: sign-in (throttled per username and per address) and sign-out.
+ *
+ * @category handlers
+ * @since 0.1.0
+ */
+export const auth = HttpApiBuilder.group(Api, "auth", (handlers) =>
+  Effect.gen(function* () {
+    const sessions = yield* Sessions.Sessions
+    const users = yield* Users.Users
+    const config = yield* ServerConfig
+    const throttle = makeThrottle(config.throttle)
+
+    return handlers
+      .handle("login", ({ payload, request }) =>
+        Effect.gen(function* () {
+          const address = remoteAddress(request)
+          const wait = throttle.retryAfter(payload.username, address)
+          if (wait > 0) {
+            return yield* Effect.fail(
+              new ApiError.TooManyRequests({
+                _tag: "TooManyAttempts",
+                message: `Too many failed sign-ins: try again in ${wait} seconds.`,
+                retryAfterSeconds: wait
+              })
+            )
+          }
+          const session = yield* sessions.login(payload.username, payload.password, { ttl: config.sessionTtl }).pipe(
+            Effect.tapError((error) =>
+              Effect.sync(() => {
+                if (error._tag === "Unauthenticated") throttle.failed(payload.username, address)
+              })
+            ),
+            Effect.catchAll(refuse)
+          )
+          throttle.succeeded(payload.username)
+          const { admin } = yield* call(users.whoAmI(Actor.user(session.user.username)))
+          const result = { user: session.user, admin, expiresAt: session.expiresAt }
+          if (payload.session === "bearer") return { ...result, token: Redacted.value(session.token) }
+          yield* HttpApp.appendPreResponseHandler((_request, response) =>
+            Effect.succeed(
+              HttpServerResponse.unsafeSetCookie(response, SESSION_COOKIE, Redacted.value(session.token), {
+                path: "/",
+                httpOnly: true,
+                sameSite: "strict",
+                secure: config.secureCookies,
+                expires: session.expiresAt
+              })
+            )
+          )
+          return { ...result, csrfToken: csrfToken(session.token) }
+        })
+      )
+      .handle("logout", ({ request }) =>
+        Effect.gen(function* () {
+          const found = credential(request)
+          if (found.kind === "cookie") yield* checkCsrf(request, found.token)
+          if (found.kind === "cookie" || found.kind === "bearer") yield* call(sessions.logout(found.token))
+          yield* clearCookie
+        })
+      )
+  })
+)
+
+/**
+ * Every handler of the API.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = Layer.mergeAll(users, groups, me, audit, auth)

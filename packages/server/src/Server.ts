@@ -1,0 +1,204 @@
+/**
+ * The API as layers: the routes with their handlers, authentication, the OpenAPI document and the sign-in page, ready
+ * to serve on Node or to mount in a host application's own server.
+ *
+ * @since 0.1.0
+ */
+import { createServer } from "node:http"
+import type { Audit, Groups, Sessions, Users } from "@dt/core"
+import {
+  HttpApiBuilder,
+  HttpApiError,
+  HttpApp,
+  HttpIncomingMessage,
+  HttpMethod,
+  HttpMiddleware,
+  HttpServer,
+  HttpServerError,
+  HttpServerRequest,
+  HttpServerResponse
+} from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Cause, Effect, Layer, Option } from "effect"
+import { Api, type Authentication } from "./Api.js"
+import * as ApiError from "./ApiError.js"
+import * as Auth from "./Auth.js"
+import * as Handlers from "./Handlers.js"
+import { appJs, indexHtml } from "./internal/page.js"
+import { ServerConfig, type ServerConfigShape } from "./ServerConfig.js"
+
+/**
+ * How the API is put together.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  /** Session lifetime, sign-in throttle, cookie and body-size settings. */
+  readonly config?: Partial<ServerConfigShape>
+  /**
+   * How the actor of a request is found. The default is the built-in sessions (`Auth.sessions`); a host application
+   * passes `Auth.fromRequest(...)` to use its own authentication instead.
+   */
+  readonly authentication?: Layer.Layer<Authentication, never, Sessions.Sessions>
+  /** Whether to serve the sign-in page at `/` (default true). */
+  readonly page?: boolean
+}
+
+/** The core services the API runs on. */
+type Services = Users.Users | Groups.Groups | Audit.Audit | Sessions.Sessions
+
+const firstIssue = (error: HttpApiError.HttpApiDecodeError): ApiError.BadRequest => {
+  const [issue] = error.issues
+  if (issue === undefined) return ApiError.invalidInput("", "the request is malformed")
+  const field = issue.path.map(String).join(".")
+  // Effect's messages quote the value they saw ("…, actual …"): a password, or a huge string, is never echoed.
+  const reason =
+    issue._tag === "Missing"
+      ? "it is required"
+      : issue._tag === "Unexpected"
+        ? "it is not a known field"
+        : /password|^current$|^next$/i.test(field)
+          ? "a password must be text"
+          : (issue.message.split(", actual ")[0] ?? "it is malformed").slice(0, 200)
+  return ApiError.invalidInput(field, reason.charAt(0).toLowerCase() + reason.slice(1))
+}
+
+const jsonOnly = (request: HttpServerRequest.HttpServerRequest): boolean => {
+  const type = request.headers["content-type"]
+  return !HttpMethod.hasBody(request.method) || type === undefined || /^application\/json\s*(;|$)/i.test(type)
+}
+
+/**
+ * Answers every request the API cannot read with the one error shape: a body that is not JSON or too large, a field
+ * of the wrong type or unknown, an unknown route; and caps the size of request bodies.
+ */
+const normalizeRefusals = HttpApiBuilder.middleware(
+  Effect.map(
+    ServerConfig,
+    (config) => (app) =>
+      Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+        // Only JSON bodies: a form another site posts (urlencoded, multipart, text) never reaches a handler.
+        jsonOnly(request)
+          ? app
+          : Effect.fail(ApiError.invalidInput("content-type", "the API accepts application/json only"))
+      ).pipe(
+        Effect.catchAllCause((cause): Effect.Effect<never, unknown> => {
+          const failure: unknown = Option.getOrUndefined(Cause.failureOption(cause))
+          if (failure instanceof HttpApiError.HttpApiDecodeError) return Effect.fail(firstIssue(failure))
+          if (HttpServerError.isServerError(failure) && failure._tag === "RouteNotFound") {
+            return Effect.fail(
+              new ApiError.NotFound({ _tag: "RouteNotFound", message: "There is no such resource or method." })
+            )
+          }
+          const defect: unknown = Option.getOrUndefined(Cause.dieOption(cause))
+          if (HttpServerError.isServerError(defect) && defect._tag === "RequestError") {
+            return Effect.fail(
+              ApiError.invalidInput("body", "it is not valid JSON, or is larger than the server accepts")
+            )
+          }
+          return Effect.failCause(cause)
+        }),
+        HttpIncomingMessage.withMaxBodySize(Option.some(config.maxBodyBytes))
+      ) as typeof app
+  )
+)
+
+const headers = {
+  "cache-control": "no-store",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "content-security-policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+}
+
+/**
+ * Headers every answer carries, refusals included: nothing is cached, nothing is sniffed, the page runs only its own
+ * script and is never framed. (A pre-response handler, because a server middleware sees the response only after it
+ * was written.)
+ */
+const securityHeaders = HttpApiBuilder.middleware((app) =>
+  Effect.zipRight(
+    HttpApp.appendPreResponseHandler((_request, response) =>
+      Effect.succeed(HttpServerResponse.setHeaders(response, headers))
+    ),
+    app
+  )
+)
+
+const page = HttpApiBuilder.Router.use((router) =>
+  Effect.all([
+    router.get("/", HttpServerResponse.html(indexHtml)),
+    router.get("/app.js", HttpServerResponse.text(appJs, { contentType: "text/javascript; charset=utf-8" }))
+  ])
+)
+
+/**
+ * The API: every route under `/api/v1` with its handlers, the OpenAPI document at `/api/openapi.json`, and (unless
+ * `page: false`) the sign-in page at `/`. Runs on the core services.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (options: Options = {}) => {
+  const api = HttpApiBuilder.api(Api).pipe(
+    Layer.provide(Handlers.layer),
+    Layer.provide(options.authentication ?? Auth.sessions)
+  )
+  return Layer.mergeAll(
+    HttpApiBuilder.middlewareOpenApi({ path: "/api/openapi.json" }),
+    normalizeRefusals,
+    securityHeaders,
+    options.page === false ? Layer.empty : page
+  ).pipe(Layer.provideMerge(api), Layer.provide(ServerConfig.layer(options.config ?? {})))
+}
+
+/**
+ * A Node HTTP server on `host:port` (port 0 picks a free one) serving the API; it stops accepting connections and
+ * lets requests in flight finish when the layer is released.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const node = (options: Options & { readonly port: number; readonly host: string; readonly log?: boolean }) =>
+  HttpApiBuilder.serve(options.log === false ? undefined : HttpMiddleware.logger).pipe(
+    Layer.provide(layer(options)),
+    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: options.port, host: options.host }))
+  )
+
+/**
+ * The core services the API runs on.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type { Services }
+
+/**
+ * The API as a web-standard handler (`Request` in, `Response` out) for a host application's own server, over the
+ * core services the host provides. `basePath` is where the host mounts it (say `/backoffice`): a request for
+ * `/backoffice/api/v1/users` reaches `/api/v1/users`. `dispose` releases the services (and their store).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const webHandler = <E>(
+  options: Options & { readonly services: Layer.Layer<Services, E>; readonly basePath?: string }
+): { readonly handler: (request: Request) => Promise<Response>; readonly dispose: () => Promise<void> } => {
+  const base = (options.basePath ?? "").replace(/\/+$/, "")
+  const { dispose, handler } = HttpApiBuilder.toWebHandler(
+    Layer.mergeAll(layer(options), HttpServer.layerContext).pipe(Layer.provide(options.services))
+  )
+  return {
+    handler: (request) => {
+      const url = new URL(request.url)
+      if (base !== "" && url.pathname !== base && !url.pathname.startsWith(`${base}/`)) {
+        return Promise.resolve(
+          Response.json({ _tag: "RouteNotFound", message: "Not under the API's path." }, { status: 404 })
+        )
+      }
+      url.pathname = url.pathname.slice(base.length) || "/"
+      return handler(new Request(url, request))
+    },
+    dispose
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The settings of the HTTP API: how long sessions last, how failed sign-ins are throttled, and how cookies are sent.
+ *
+ * @since 0.1.0
+ */
+import { Sessions } from "@dt/core"
+import { Context, type Duration, Layer } from "effect"
+import { defaultThrottle, type ThrottleOptions } from "./internal/throttle.js"
+
+/**
+ * The API's settings.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ServerConfigShape {
+  /** How long a session lasts (default 8 hours). */
+  readonly sessionTtl: Duration.Duration
+  /** The sign-in throttle: failures per username and per address in a window. */
+  readonly throttle: ThrottleOptions
+  /** Whether the session cookie is marked `Secure` (sent over HTTPS only); on for anything but loopback. */
+  readonly secureCookies: boolean
+  /** The largest request body accepted, in bytes (default 256 KiB). */
+  readonly maxBodyBytes: number
+}
+
+/**
+ * The API's settings, with defaults when no layer provides them.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class ServerConfig extends Context.Reference<ServerConfig>()("@dt/server/ServerConfig", {
+  defaultValue: (): ServerConfigShape => ({
+    sessionTtl: Sessions.DEFAULT_TTL,
+    throttle: defaultThrottle,
+    secureCookies: false,
+    maxBodyBytes: 256 * 1024
+  })
+}) {
+  /** Settings that override some defaults. */
+  static readonly layer = (overrides: Partial<ServerConfigShape>) =>
+    Layer.succeed(ServerConfig, { ...ServerConfig.defaultValue(), ...overrides })
+}
+
+export type { ThrottleOptions } from "./internal/throttle.js"

@@ -1,0 +1,383 @@
+/**
+ * Every endpoint against a real server on 127.0.0.1, over SQLite (with the real argon2id hasher) and PostgreSQL: what
+ * each answers, with which status, and that no answer or log line ever holds a password or a hash.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { bearer, leaks, PASSWORDS, type Running, snapshot, start, stores } from "./support/harness.js"
+
+const NEW_PASSWORDS = ["bob's brand new secret", "john's next long secret", "dave's first secret"]
+const USER_FIELDS = [
+  "username",
+  "firstName",
+  "lastName",
+  "email",
+  "enabled",
+  "system",
+  "groups",
+  "createdAt",
+  "updatedAt",
+  "version"
+]
+const GROUP_FIELDS = ["name", "gid", "members", "createdAt", "updatedAt", "version"]
+
+for (const [name, open] of stores) {
+  describe(`${name}: every endpoint`, () => {
+    let server: Running
+    let admin: { bearer: string }
+    beforeAll(async () => {
+      server = await start(open, { hasher: name === "SQLite" ? "argon2" : "test" })
+    })
+    beforeEach(async () => {
+      await server.reseed()
+      admin = await bearer(server, "admin", PASSWORDS.admin)
+    })
+    afterAll(async () => {
+      await server?.close()
+    })
+
+    const refusal = (answer: { status: number; body: Record<string, unknown> }, status: number, tag: string) => {
+      expect(answer.status).toBe(status)
+      expect(answer.body._tag).toBe(tag)
+      expect(typeof answer.body.message).toBe("string")
+    }
+
+    it("lists users with search, sort, order, limit and offset, and the exact total", async () => {
+      const all = await server.request("GET", "/api/v1/users", { as: admin })
+      expect(all.status).toBe(200)
+      expect(all.body.total).toBe(7)
+      expect(Object.keys(all.body.items[0])).toEqual(USER_FIELDS)
+      const page = await server.request("GET", "/api/v1/users?sort=username&order=desc&limit=2&offset=1", { as: admin })
+      expect(page.body.items.map((user: { username: string }) => user.username)).toEqual(["root", "john"])
+      expect(page.body).toMatchObject({ total: 7, limit: 2, offset: 1 })
+      const found = await server.request("GET", "/api/v1/users?search=JO", { as: admin })
+      expect(found.body.items.map((user: { username: string }) => user.username)).toEqual(["john"])
+      expect(found.body.total).toBe(1)
+    })
+
+    it("refuses a page larger than 500 and an unknown sort column with 400", async () => {
+      refusal(await server.request("GET", "/api/v1/users?limit=501", { as: admin }), 400, "InvalidInput")
+      refusal(await server.request("GET", "/api/v1/users?sort=password", { as: admin }), 400, "InvalidInput")
+      expect((await server.request("GET", "/api/v1/users?limit=500", { as: admin })).status).toBe(200)
+    })
+
+    it("reads a user with its version as ETag, and answers 404 for an unknown one", async () => {
+      const john = await server.request("GET", "/api/v1/users/john", { as: admin })
+      expect(john.status).toBe(200)
+      expect(john.body).toMatchObject({ username: "john", email: "john@example.com", groups: ["developers"] })
+      expect(john.headers.get("etag")).toBe(`"${john.body.version}"`)
+      refusal(await server.request("GET", "/api/v1/users/nobody", { as: admin }), 404, "UserNotFound")
+      refusal(await server.request("GET", "/api/v1/users/John", { as: admin }), 400, "InvalidInput")
+    })
+
+    it("creates a user (201) and refuses a taken username or email, and a missing group (409, 404)", async () => {
+      const created = await server.request("POST", "/api/v1/users", {
+        as: admin,
+        body: {
+          username: "dave",
+          firstName: "Dave",
+          email: "dave@example.com",
+          password: NEW_PASSWORDS[2],
+          groups: ["analysts"]
+        }
+      })
+      expect(created.status).toBe(201)
+      expect(created.body).toMatchObject({ username: "dave", groups: ["analysts"], enabled: true, system: false })
+      expect(created.body).not.toHaveProperty("password")
+      refusal(
+        await server.request("POST", "/api/v1/users", { as: admin, body: { username: "dave", groups: ["analysts"] } }),
+        409,
+        "UsernameTaken"
+      )
+      const email = await server.request("POST", "/api/v1/users", {
+        as: admin,
+        body: { username: "eve", email: "JOHN@example.com", groups: ["analysts"] }
+      })
+      refusal(email, 409, "EmailTaken")
+      expect(email.body.username).toBe("john")
+      refusal(
+        await server.request("POST", "/api/v1/users", { as: admin, body: { username: "eve", groups: ["nowhere"] } }),
+        404,
+        "GroupNotFound"
+      )
+      refusal(
+        await server.request("POST", "/api/v1/users", { as: admin, body: { username: "eve", groups: [] } }),
+        409,
+        "GroupMembershipRequired"
+      )
+    })
+
+    it("modifies a user; a stale If-Match answers 412 and changes nothing", async () => {
+      const before = await server.request("GET", "/api/v1/users/bob", { as: admin })
+      const etag = before.headers.get("etag") as string
+      const changed = await server.request("PATCH", "/api/v1/users/bob", {
+        as: admin,
+        body: { firstName: "Robert", lastName: "Builder", groups: ["analysts", "developers"] },
+        headers: { "if-match": etag }
+      })
+      expect(changed.status).toBe(200)
+      expect(changed.body).toMatchObject({ firstName: "Robert", groups: ["analysts", "developers"] })
+      expect(changed.headers.get("etag")).toBe(`"${changed.body.version}"`)
+      const stale = await server.request("PATCH", "/api/v1/users/bob", {
+        as: admin,
+        body: { firstName: "Bobby" },
+        headers: { "if-match": etag }
+      })
+      refusal(stale, 412, "ConcurrentModification")
+      expect(stale.body).toMatchObject({ expectedVersion: before.body.version, actualVersion: changed.body.version })
+      expect((await server.request("GET", "/api/v1/users/bob", { as: admin })).body.firstName).toBe("Robert")
+      refusal(
+        await server.request("PATCH", "/api/v1/users/bob", {
+          as: admin,
+          body: { firstName: "X" },
+          headers: { "if-match": "yesterday" }
+        }),
+        400,
+        "InvalidInput"
+      )
+      refusal(
+        await server.request("PATCH", "/api/v1/users/svc", { as: admin, body: { firstName: "X" } }),
+        409,
+        "SystemUserImmutable"
+      )
+      refusal(
+        await server.request("PATCH", "/api/v1/users/bob", { as: admin, body: { password: "sneaky password" } }),
+        400,
+        "InvalidInput"
+      )
+    })
+
+    it("deletes a user (a dry run changes nothing) and refuses to delete a system user or oneself", async () => {
+      const before = await snapshot(server)
+      const dry = await server.request("DELETE", "/api/v1/users/bob?dryRun=true", { as: admin })
+      expect(dry.status).toBe(200)
+      expect(await snapshot(server)).toEqual(before)
+      expect((await server.request("DELETE", "/api/v1/users/bob", { as: admin })).status).toBe(200)
+      refusal(await server.request("GET", "/api/v1/users/bob", { as: admin }), 404, "UserNotFound")
+      refusal(await server.request("DELETE", "/api/v1/users/svc", { as: admin }), 409, "SystemUserImmutable")
+      refusal(await server.request("DELETE", "/api/v1/users/admin", { as: admin }), 409, "SelfLockout")
+    })
+
+    it("disables and enables a user; a disabled user cannot sign in", async () => {
+      const disabled = await server.request("POST", "/api/v1/users/john/disable", { as: admin })
+      expect(disabled.body.enabled).toBe(false)
+      refusal(
+        await server.request("POST", "/api/v1/auth/login", { body: { username: "john", password: PASSWORDS.john } }),
+        401,
+        "Unauthenticated"
+      )
+      const enabled = await server.request("POST", "/api/v1/users/john/enable", { as: admin })
+      expect(enabled.body.enabled).toBe(true)
+      await bearer(server, "john", PASSWORDS.john)
+      refusal(await server.request("POST", "/api/v1/users/admin/disable", { as: admin }), 409, "SelfLockout")
+    })
+
+    it("resets a password (204): the new one signs in, the old one no longer does", async () => {
+      const reset = await server.request("PUT", "/api/v1/users/john/password", {
+        as: admin,
+        body: { password: NEW_PASSWORDS[1] }
+      })
+      expect(reset.status).toBe(204)
+      refusal(
+        await server.request("POST", "/api/v1/auth/login", { body: { username: "john", password: PASSWORDS.john } }),
+        401,
+        "Unauthenticated"
+      )
+      await bearer(server, "john", NEW_PASSWORDS[1] as string)
+      refusal(
+        await server.request("PUT", "/api/v1/users/john/password", { as: admin, body: { password: "short" } }),
+        400,
+        "InvalidInput"
+      )
+    })
+
+    it("adds a user to a group and removes it, never from its last group", async () => {
+      const added = await server.request("PUT", "/api/v1/users/bob/groups/developers", { as: admin })
+      expect(added.body.groups).toEqual(["analysts", "developers"])
+      const removed = await server.request("DELETE", "/api/v1/users/bob/groups/analysts", { as: admin })
+      expect(removed.body.groups).toEqual(["developers"])
+      const last = await server.request("DELETE", "/api/v1/users/bob/groups/developers", { as: admin })
+      refusal(last, 409, "GroupMembershipRequired")
+      expect(last.body.usernames).toEqual(["bob"])
+    })
+
+    it("lists, reads and creates groups", async () => {
+      const list = await server.request("GET", "/api/v1/groups?sort=gid&order=asc", { as: admin })
+      expect(list.body.items.map((group: { name: string }) => group.name)).toEqual([
+        "admins",
+        "developers",
+        "analysts",
+        "empty"
+      ])
+      expect(Object.keys(list.body.items[0])).toEqual(GROUP_FIELDS)
+      const search = await server.request("GET", "/api/v1/groups?search=LYS", { as: admin })
+      expect(search.body).toMatchObject({ total: 1, items: [{ name: "analysts" }] })
+      const developers = await server.request("GET", "/api/v1/groups/developers", { as: admin })
+      expect(developers.body.members).toEqual(["alice", "carol", "john", "svc"])
+      expect(developers.headers.get("etag")).toBe(`"${developers.body.version}"`)
+      const created = await server.request("POST", "/api/v1/groups", {
+        as: admin,
+        body: { name: "ops", gid: 5000, members: ["bob"] }
+      })
+      expect(created.status).toBe(201)
+      expect(created.body).toMatchObject({ name: "ops", gid: 5000, members: ["bob"] })
+      refusal(
+        await server.request("POST", "/api/v1/groups", { as: admin, body: { name: "ops" } }),
+        409,
+        "GroupNameTaken"
+      )
+      refusal(
+        await server.request("POST", "/api/v1/groups", { as: admin, body: { name: "web", gid: 65534 } }),
+        409,
+        "GidOutOfRange"
+      )
+      refusal(await server.request("GET", "/api/v1/groups/nowhere", { as: admin }), 404, "GroupNotFound")
+    })
+
+    it("renames a group and replaces its members; a stale If-Match answers 412", async () => {
+      const empty = await server.request("GET", "/api/v1/groups/empty", { as: admin })
+      const renamed = await server.request("PATCH", "/api/v1/groups/empty", {
+        as: admin,
+        body: { name: "vacant", members: ["bob", "alice"] },
+        headers: { "if-match": empty.headers.get("etag") as string }
+      })
+      expect(renamed.status).toBe(200)
+      expect(renamed.body).toMatchObject({ name: "vacant", members: ["alice", "bob"] })
+      refusal(
+        await server.request("PATCH", "/api/v1/groups/vacant", {
+          as: admin,
+          body: { members: [] },
+          headers: { "if-match": empty.headers.get("etag") as string }
+        }),
+        412,
+        "ConcurrentModification"
+      )
+      refusal(
+        await server.request("PATCH", "/api/v1/groups/admins", { as: admin, body: { name: "wheel" } }),
+        409,
+        "ProtectedGroup"
+      )
+      // A refused rename leaves the members alone too.
+      const before = await snapshot(server)
+      refusal(
+        await server.request("PATCH", "/api/v1/groups/vacant", { as: admin, body: { name: "analysts", members: [] } }),
+        409,
+        "GroupNameTaken"
+      )
+      expect(await snapshot(server)).toEqual(before)
+    })
+
+    it("deletes a group, and refuses with 409 listing the users it would leave without a group", async () => {
+      const refused = await server.request("DELETE", "/api/v1/groups/analysts", { as: admin })
+      refusal(refused, 409, "GroupMembershipRequired")
+      expect(refused.body.usernames).toEqual(["bob"])
+      expect(refused.body.group).toBe("analysts")
+      expect((await server.request("DELETE", "/api/v1/groups/empty", { as: admin })).status).toBe(200)
+      refusal(await server.request("DELETE", "/api/v1/groups/admins", { as: admin }), 409, "ProtectedGroup")
+    })
+
+    it("adds and removes several members at once, all or none", async () => {
+      const added = await server.request("POST", "/api/v1/groups/empty/members", {
+        as: admin,
+        body: { usernames: ["bob", "john"] }
+      })
+      expect(added.body.members).toEqual(["bob", "john"])
+      const before = await snapshot(server)
+      refusal(
+        await server.request("POST", "/api/v1/groups/analysts/members", {
+          as: admin,
+          body: { usernames: ["john", "nobody"] }
+        }),
+        404,
+        "UserNotFound"
+      )
+      expect(await snapshot(server)).toEqual(before)
+      const removed = await server.request("DELETE", "/api/v1/groups/empty/members", {
+        as: admin,
+        body: { usernames: ["bob", "john"] }
+      })
+      expect(removed.body.members).toEqual([])
+      refusal(
+        await server.request("DELETE", "/api/v1/groups/analysts/members", { as: admin, body: { usernames: ["bob"] } }),
+        409,
+        "GroupMembershipRequired"
+      )
+    })
+
+    it("answers who am I, and changes one's own password only with the current one", async () => {
+      const john = await bearer(server, "john", PASSWORDS.john)
+      const me = await server.request("GET", "/api/v1/me", { as: john })
+      expect(me.body).toMatchObject({ admin: false, user: { username: "john" } })
+      expect((await server.request("GET", "/api/v1/me", { as: admin })).body.admin).toBe(true)
+      refusal(
+        await server.request("PUT", "/api/v1/me/password", {
+          as: john,
+          body: { current: "not my password", next: NEW_PASSWORDS[1] }
+        }),
+        403,
+        "Forbidden"
+      )
+      const changed = await server.request("PUT", "/api/v1/me/password", {
+        as: john,
+        body: { current: PASSWORDS.john, next: NEW_PASSWORDS[1] }
+      })
+      expect(changed.status).toBe(204)
+      await bearer(server, "john", NEW_PASSWORDS[1] as string)
+    })
+
+    it("lists the audit trail, newest first, filtered by actor, target and action", async () => {
+      await server.request("POST", "/api/v1/users/bob/disable", { as: admin })
+      await server.request("PUT", "/api/v1/users/bob/password", { as: admin, body: { password: NEW_PASSWORDS[0] } })
+      const trail = await server.request("GET", "/api/v1/audit?target=bob&limit=10", { as: admin })
+      expect(trail.status).toBe(200)
+      expect(trail.body.items.map((entry: { action: string }) => entry.action)).toEqual([
+        "user.modify",
+        "user.disable",
+        "user.create"
+      ])
+      expect(trail.body.items[0].changes).toEqual({ password: "changed" })
+      const disables = await server.request("GET", "/api/v1/audit?action=user.disable&actor=admin", { as: admin })
+      expect(disables.body.total).toBe(1)
+      refusal(await server.request("GET", "/api/v1/audit?action=user.fly", { as: admin }), 400, "InvalidInput")
+    })
+
+    it("signs out: the token no longer works", async () => {
+      const john = await bearer(server, "john", PASSWORDS.john)
+      expect((await server.request("POST", "/api/v1/auth/logout", { as: john })).status).toBe(204)
+      refusal(await server.request("GET", "/api/v1/me", { as: john }), 401, "Unauthenticated")
+    })
+
+    it("serves the generated OpenAPI document and the sign-in page", async () => {
+      const document = await server.request("GET", "/api/openapi.json")
+      expect(document.status).toBe(200)
+      expect(document.body.info.title).toBe("User Manager API")
+      expect(Object.keys(document.body.paths)).toEqual(
+        expect.arrayContaining([
+          "/api/v1/users",
+          "/api/v1/users/{username}",
+          "/api/v1/users/{username}/password",
+          "/api/v1/groups/{name}/members",
+          "/api/v1/me/password",
+          "/api/v1/auth/login",
+          "/api/v1/audit"
+        ])
+      )
+      const page = await server.request("GET", "/")
+      expect(page.headers.get("content-type")).toMatch(/text\/html/)
+      expect(page.text).toContain('<form id="signin-form"')
+      expect((await server.request("GET", "/app.js")).text).toContain("/api/v1/auth/login")
+    })
+
+    it("answers an unknown route with 404 in the error shape", async () => {
+      const missing = await server.request("GET", "/api/v1/nothing", { as: admin })
+      refusal(missing, 404, "RouteNotFound")
+      expect(missing.headers.get("x-content-type-options")).toBe("nosniff")
+      expect(missing.headers.get("cache-control")).toBe("no-store")
+      refusal(await server.request("PUT", "/api/v1/users", { as: admin, body: {} }), 404, "RouteNotFound")
+    })
+
+    it("never puts a password or a password hash in an answer or a log line", () => {
+      expect(server.captured.length).toBeGreaterThan(50)
+      expect(leaks(server, NEW_PASSWORDS)).toEqual([])
+    })
+  })
+}

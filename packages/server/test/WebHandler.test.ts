@@ -1,0 +1,72 @@
+/**
+ * A host application mounts the API in its own server under its own path, with its own authentication.
+ */
+import { KyselyDirectory } from "@dt/adapters"
+import { migrate, sqliteFile, type TestDatabase } from "@dt/adapters/testing/stores"
+import { Actor, UserManager } from "@dt/core"
+import { TestHasher } from "@dt/core/testing/TestHasher"
+import { Effect } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as Auth from "../src/Auth.js"
+import * as Server from "../src/Server.js"
+
+describe("Server.webHandler", () => {
+  let database: TestDatabase
+  let mounted: ReturnType<typeof Server.webHandler>
+  beforeAll(async () => {
+    database = await sqliteFile()
+    await migrate(database)
+    const manager = UserManager.make({
+      directory: KyselyDirectory.layer({ db: database.db, engine: database.engine }),
+      hasher: TestHasher
+    })
+    await manager.users.bootstrap({ username: "boss", password: "the boss's password" })
+    await manager.groups.create(Actor.user("boss"), { name: "staff" })
+    mounted = Server.webHandler({
+      services: UserManager.layer({
+        directory: KyselyDirectory.layer({ db: database.db, engine: database.engine }),
+        hasher: TestHasher
+      }),
+      basePath: "/backoffice/",
+      page: false,
+      // The host's own sign-in put the user's name in its own header (a real host would check its own session).
+      authentication: Auth.fromRequest((request) =>
+        Effect.succeed(
+          typeof request.headers["x-host-user"] === "string"
+            ? Actor.user(request.headers["x-host-user"])
+            : Actor.anonymous
+        )
+      )
+    })
+  })
+  afterAll(async () => {
+    await mounted?.dispose()
+    await database?.drop()
+  })
+
+  const call = (path: string, init: RequestInit = {}) =>
+    mounted.handler(new Request(`http://host.example${path}`, init))
+
+  it("answers under the host's path, as the actor the host names", async () => {
+    const list = await call("/backoffice/api/v1/users", { headers: { "x-host-user": "boss" } })
+    expect(list.status).toBe(200)
+    expect(((await list.json()) as { total: number }).total).toBe(1)
+    const created = await call("/backoffice/api/v1/users", {
+      method: "POST",
+      headers: { "x-host-user": "boss", "content-type": "application/json" },
+      body: JSON.stringify({ username: "clerk", groups: ["staff"] })
+    })
+    expect(created.status).toBe(201)
+  })
+
+  it("leaves the decision to the core: nobody named is 401, a non-administrator 403", async () => {
+    expect((await call("/backoffice/api/v1/users")).status).toBe(401)
+    expect((await call("/backoffice/api/v1/users", { headers: { "x-host-user": "clerk" } })).status).toBe(403)
+  })
+
+  it("answers nothing outside its path, and serves no page when asked not to", async () => {
+    expect((await call("/api/v1/users", { headers: { "x-host-user": "boss" } })).status).toBe(404)
+    expect((await call("/backoffice/")).status).toBe(404)
+    expect((await call("/backoffice/api/openapi.json")).status).toBe(200)
+  })
+})
