@@ -461,8 +461,14 @@ export const make = (options: Options) =>
           }),
         updateGroup: (previousName, row) =>
           run(async () => {
-            const { created_at: _created, ...values } = fromGroupRow(row)
-            await conn.updateTable("groups").set(values).where("name", "=", previousName).execute()
+            const { created_at: _created, name, ...values } = fromGroupRow(row)
+            // The name is set only when it changes: setting the key, even to itself, makes the engine visit every
+            // membership of the group for the foreign key's ON UPDATE CASCADE (milliseconds in a large group).
+            await conn
+              .updateTable("groups")
+              .set(name === previousName ? values : { ...values, name })
+              .where("name", "=", previousName)
+              .execute()
             // A rename changes its members' group lists (their memberships follow through the foreign key).
             if (row.name !== previousName) await refreshGroupLists(await membersOf(row.name))
           }),
