@@ -58,8 +58,9 @@ if (cacheFile && !compiledFromCache) {
   process.once("exit", (code) => {
     if (code !== 0) return
     try {
-      const data = script.createCachedData()
+      // The folder first: where it cannot be made (a read-only home), no time goes into serialising the cache.
       mkdirSync(cacheDir, { recursive: true })
+      const data = script.createCachedData()
       const temporary = `${cacheFile}.${process.pid}`
       writeFileSync(temporary, data)
       renameSync(temporary, cacheFile)
