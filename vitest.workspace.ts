@@ -1,4 +1,4 @@
 /** The test projects, one per package that has tests; `vitest.config.ts` runs them as `test.projects`. */
-export const projects = ["packages/core", "packages/adapters", "packages/cli"]
+export const projects = ["packages/core", "packages/adapters", "packages/cli", "packages/web-components"]
 
 export default projects
