@@ -9,10 +9,14 @@ import type { UserManagerElement } from "../src/user-manager/user-manager.compon
  * as the steps a person takes.
  */
 export const mount = async (client: UserManagerClient) => {
-  document.body.replaceChildren()
+  // As in a host page: the element inside the page's main landmark, under its heading.
+  const main = document.createElement("main")
+  const heading = document.createElement("h1")
+  heading.textContent = "User Manager"
   const element = document.createElement("user-manager")
   element.client = client
-  document.body.append(element)
+  main.append(heading, element)
+  document.body.replaceChildren(main)
   const root = element.shadowRoot as ShadowRoot
   const tabRoot = (name: "users" | "groups") =>
     (root.querySelector(name === "users" ? "um-users-tab" : "um-groups-tab") as HTMLElement).shadowRoot as ShadowRoot

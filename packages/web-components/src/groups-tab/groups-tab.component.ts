@@ -136,6 +136,7 @@ export class GroupsTab extends LitElement {
         <button class="primary" part="button" @click=${() => this.#openEditor(undefined)}>Add New</button>
       </div>
       ${this.alert === "" ? nothing : html`<p class="alert" role="alert">${this.alert}</p>`}
+      <div class="scroll">
       <table part="table" aria-label="Groups" aria-rowcount=${total + 1} aria-busy=${this.loading ? "true" : "false"}>
         <thead>
           <tr aria-rowindex="1">
@@ -172,6 +173,7 @@ export class GroupsTab extends LitElement {
           )}
         </tbody>
       </table>
+      </div>
       ${items.length === 0 && !this.loading ? html`<p class="hint">No groups match.</p>` : nothing}
       <div class="pager">
         <span role="status">${first}–${this.offset + items.length} of ${total}</span>

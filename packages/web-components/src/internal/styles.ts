@@ -14,6 +14,7 @@ export const sharedStyles = css`
     --_focus: var(--um-focus-ring, #1d4ed8);
     --_radius: var(--um-radius, 6px);
     display: block;
+    color-scheme: light dark;
     color: var(--_fg);
     background: var(--_bg);
     font: var(--um-font, 14px/1.4 system-ui, sans-serif);
@@ -70,6 +71,10 @@ export const sharedStyles = css`
   }
   .toolbar .spacer {
     flex: 1;
+  }
+  .scroll {
+    /* A narrow host scrolls the table inside the element rather than spilling it onto the page's own colours. */
+    overflow-x: auto;
   }
   table {
     width: 100%;

@@ -135,6 +135,7 @@ export class UsersTab extends LitElement {
         <button class="primary" part="button" @click=${() => this.#openEditor(undefined)}>Add New</button>
       </div>
       ${this.alert === "" ? nothing : html`<p class="alert" role="alert">${this.alert}</p>`}
+      <div class="scroll">
       <table part="table" aria-label="Users" aria-rowcount=${total + 1} aria-busy=${this.loading ? "true" : "false"}>
         <thead>
           <tr aria-rowindex="1">
@@ -154,6 +155,7 @@ export class UsersTab extends LitElement {
           ${items.map((user, index) => this.#row(user, index))}
         </tbody>
       </table>
+      </div>
       ${items.length === 0 && !this.loading ? html`<p class="hint">No users match.</p>` : nothing}
       <div class="pager">
         <span role="status">${first}–${this.offset + items.length} of ${total}</span>
