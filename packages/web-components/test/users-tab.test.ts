@@ -240,3 +240,28 @@ describe("Users tab", () => {
     expect(h.rows()).toHaveLength(50)
   })
 })
+
+describe("Users tab dialogs", () => {
+  it("keep Tab and Shift+Tab inside the Add New dialog and give focus back to Add New when it closes", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.button("users", "Add New"))
+    await expect.poll(() => h.focused()?.id).toBe("f-username")
+    await userEvent.keyboard("{Shift>}{Tab}{/Shift}")
+    expect(h.focused()?.textContent?.trim()).toBe("Create")
+    await userEvent.keyboard("{Tab}")
+    expect(h.focused()?.id).toBe("f-username")
+    await userEvent.keyboard("{Escape}")
+    await expect.poll(() => h.focused()?.textContent?.trim()).toBe("Add New")
+  })
+
+  it("give focus back to the row an Update dialog was opened from", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    h.row("alice").focus()
+    await userEvent.keyboard("{Enter}")
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#user-dialog").open).toBe(true)
+    await userEvent.keyboard("{Escape}")
+    await expect.poll(() => h.focused()?.getAttribute("data-username")).toBe("alice")
+  })
+})

@@ -4,7 +4,7 @@ import { live } from "lit/directives/live.js"
 import type { ClientError, Group, GroupSort, Page, User, UserManagerClient } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
 import { asClientError, fieldOf, usernamesOf } from "../internal/errors.js"
-import { debounce, isMenuKey, nextIndex } from "../internal/keys.js"
+import { debounce, isMenuKey, nextIndex, trapFocus } from "../internal/keys.js"
 import { sharedStyles } from "../internal/styles.js"
 
 const PAGE_SIZE = 50
@@ -346,6 +346,7 @@ export class GroupsTab extends LitElement {
     return html`<dialog
       id="group-dialog"
       part="dialog"
+      @keydown=${trapFocus}
       aria-labelledby="group-dialog-title"
       @close=${() => {
         this.editing = undefined
@@ -469,6 +470,7 @@ export class GroupsTab extends LitElement {
     return html`<dialog
       id="delete-dialog"
       part="dialog"
+      @keydown=${trapFocus}
       role="alertdialog"
       aria-labelledby="delete-title"
       aria-describedby="delete-text"

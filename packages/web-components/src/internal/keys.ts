@@ -27,3 +27,25 @@ export const debounce = <A extends ReadonlyArray<unknown>>(run: (...args: A) => 
     timer = setTimeout(() => run(...args), wait)
   }
 }
+
+/**
+ * Keeps Tab and Shift+Tab inside a modal dialog: from its last control to its first and back. A native modal
+ * `<dialog>` makes the page inert but lets Tab leave for the browser's own controls (or, in an iframe, the parent).
+ */
+export const trapFocus = (event: KeyboardEvent): void => {
+  if (event.key !== "Tab") return
+  const dialog = event.currentTarget as HTMLElement
+  const focusable = [
+    ...dialog.querySelectorAll<HTMLElement>("input:not([disabled]), button:not([disabled]), [tabindex]")
+  ].filter((element) => element.tabIndex >= 0 && element.offsetParent !== null)
+  const first = focusable[0]
+  const last = focusable.at(-1)
+  const active = (dialog.getRootNode() as ShadowRoot).activeElement
+  if (!event.shiftKey && active === last) {
+    event.preventDefault()
+    first?.focus()
+  } else if (event.shiftKey && active === first) {
+    event.preventDefault()
+    last?.focus()
+  }
+}

@@ -3,7 +3,7 @@ import { property, query, state } from "lit/decorators.js"
 import type { ClientError, Group, Me, Page, User, UserChanges, UserManagerClient, UserSort } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
 import { asClientError, fieldOf } from "../internal/errors.js"
-import { debounce, isMenuKey, nextIndex } from "../internal/keys.js"
+import { debounce, isMenuKey, nextIndex, trapFocus } from "../internal/keys.js"
 import { sharedStyles } from "../internal/styles.js"
 
 const PAGE_SIZE = 50
@@ -391,6 +391,7 @@ export class UsersTab extends LitElement {
     return html`<dialog
       id="user-dialog"
       part="dialog"
+      @keydown=${trapFocus}
       aria-labelledby="user-dialog-title"
       @close=${() => this.#onEditorClosed()}
     >
@@ -533,6 +534,7 @@ export class UsersTab extends LitElement {
     return html`<dialog
       id="delete-dialog"
       part="dialog"
+      @keydown=${trapFocus}
       role="alertdialog"
       aria-labelledby="delete-title"
       aria-describedby="delete-text"
