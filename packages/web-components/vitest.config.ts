@@ -8,7 +8,8 @@ export default defineProject({
   esbuild: { target: "es2022" },
   test: {
     name: "web-components",
-    include: ["test/**/*.test.ts"],
+    // DT_SCREENSHOTS=1 runs only the script that takes the README's screenshots (test/screenshots.shot.ts).
+    include: process.env.DT_SCREENSHOTS ? ["test/screenshots.shot.ts"] : ["test/**/*.test.ts"],
     browser: {
       enabled: true,
       provider: "playwright",
