@@ -98,14 +98,15 @@ export interface NewUser {
 }
 
 /**
- * Changes to a user: the fields given are replaced (`groups` replaces the whole set; `email: null` clears it).
+ * Changes to a user: the fields given are replaced (`groups` replaces the whole set; `null` clears a name or the
+ * email).
  *
  * @category inputs
  * @since 0.1.0
  */
 export interface UserChanges {
-  readonly firstName?: string
-  readonly lastName?: string
+  readonly firstName?: string | null
+  readonly lastName?: string | null
   readonly email?: string | null
   readonly groups?: ReadonlyArray<string>
   readonly password?: string

@@ -123,6 +123,25 @@ describe("Users tab", () => {
     expect(updated.map((user) => [user.username, user.lastName])).toEqual([["john", "Smith"]])
   })
 
+  it("sends only the fields the administrator changed, and clears an emptied email", async () => {
+    const { client } = await seeded()
+    const sent: Array<unknown> = []
+    const spy: UserManagerClient = {
+      ...client,
+      modifyUser: (username, changes, version) => {
+        sent.push(changes)
+        return client.modifyUser(username, changes, version)
+      }
+    }
+    const h = await mount(spy)
+    await userEvent.click(h.row("alice"))
+    await expect.poll(() => h.in<HTMLInputElement>("users", "#f-email")?.value).toBe("alice@example.com")
+    await userEvent.clear(h.in("users", "#f-email"))
+    await userEvent.click(h.button("users", "Save"))
+    await expect.poll(() => h.rows().find((row) => row[0] === "alice")?.[3]).toBe("")
+    expect(sent).toEqual([{ email: null }])
+  })
+
   it("opens a system user read-only and says why", async () => {
     const { client } = await seeded()
     const h = await mount(client)

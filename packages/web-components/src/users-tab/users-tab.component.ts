@@ -487,11 +487,17 @@ export class UsersTab extends LitElement {
         })
         this.dispatchEvent(new UserManagerChangeEvent("user-created", created))
       } else {
+        // Only what the administrator changed is sent; an emptied field is cleared (null), as the API expects.
+        const edited = (key: "firstName" | "lastName" | "email") => {
+          const now = text(key) === "" ? null : text(key)
+          return now === ((user[key] ?? "") === "" ? null : user[key]) ? {} : { [key]: now }
+        }
+        const sameGroups = groups.length === user.groups.length && groups.every((name) => user.groups.includes(name))
         const changes: UserChanges = {
-          firstName: text("firstName"),
-          lastName: text("lastName"),
-          email: text("email") === "" ? null : text("email"),
-          groups,
+          ...edited("firstName"),
+          ...edited("lastName"),
+          ...edited("email"),
+          ...(sameGroups ? {} : { groups }),
           ...optional("password", text("password"))
         }
         const updated = await client.modifyUser(user.username, changes, user.version)
