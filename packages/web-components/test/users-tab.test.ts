@@ -214,6 +214,29 @@ describe("Users tab", () => {
     await expect.poll(() => h.rows().find((row) => row[0] === "john")?.[4]).toBe("Yes")
   })
 
+  it("shows in the confirmation dialog why a system user cannot be deleted, and keeps it", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.row("daemon"), { button: "right" })
+    await userEvent.click(h.menuItem("users", "Delete"))
+    await userEvent.click(h.button("users", "Delete", "#delete-dialog"))
+    await expect.poll(() => h.in("users", "#delete-dialog [role=alert]")?.textContent).toMatch(/system user/i)
+    expect(h.in<HTMLDialogElement>("users", "#delete-dialog").open).toBe(true)
+    expect(usernames(h.rows())).toContain("daemon")
+  })
+
+  it("shows beside Groups the refusal to take away a user's last group", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.row("bob"))
+    await expect.poll(() => h.in<HTMLInputElement>("users", "fieldset input[value=analysts]")?.checked).toBe(true)
+    await userEvent.click(h.in("users", "fieldset input[value=analysts]"))
+    await userEvent.click(h.button("users", "Save"))
+    await expect.poll(() => h.in("users", "#e-groups")?.textContent ?? "").not.toBe("")
+    expect(h.in("users", "#user-dialog fieldset").getAttribute("aria-invalid")).toBe("true")
+    expect(h.rows().find((row) => row[0] === "bob")?.[2]).toBe("analysts")
+  })
+
   it("shows the refusal to disable oneself in words", async () => {
     const { client } = await seeded()
     const h = await mount(client)
