@@ -153,7 +153,7 @@ describe("Users tab", () => {
     expect(h.button("users", "Delete", "#user-dialog")).toBeUndefined()
   })
 
-  it("shows a stale version refusal in the Update dialog when someone else changed the user", async () => {
+  it("shows a stale version refusal in the Update dialog, and saves once the user is reopened at its new version", async () => {
     const { client, manager, admin } = await seeded()
     const h = await mount(client)
     await userEvent.click(h.row("john"))
@@ -162,6 +162,13 @@ describe("Users tab", () => {
     await userEvent.fill(h.in("users", "#f-lastName"), "Smith")
     await userEvent.click(h.button("users", "Save"))
     await expect.poll(() => h.in("users", "#user-dialog [role=alert]")?.textContent).toMatch(/changed by someone else/)
+    await userEvent.click(h.button("users", "Cancel"))
+    await expect.poll(() => h.rows().find((row) => row[0] === "john")?.[1]).toBe("Johnny Doe")
+    await userEvent.click(h.row("john"))
+    await expect.poll(() => h.in<HTMLInputElement>("users", "#f-firstName")?.value).toBe("Johnny")
+    await userEvent.fill(h.in("users", "#f-lastName"), "Smith")
+    await userEvent.click(h.button("users", "Save"))
+    await expect.poll(() => h.rows().find((row) => row[0] === "john")?.[1]).toBe("Johnny Smith")
   })
 
   it("deletes a user after confirmation from the right-click menu and fires user-deleted", async () => {

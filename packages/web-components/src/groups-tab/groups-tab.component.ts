@@ -424,7 +424,11 @@ export class GroupsTab extends LitElement {
         this.dispatchEvent(new UserManagerChangeEvent("group-created", created))
       } else {
         let current = group
-        if (name !== group.name) current = await client.renameGroup(group.name, name, current.version)
+        if (name !== group.name) {
+          current = await client.renameGroup(group.name, name, current.version)
+          // Should the members change be refused, a second Save must start from the renamed group.
+          this.editing = { group: { ...current, members: group.members } }
+        }
         const before = new Set(group.members)
         if (members.length !== before.size || members.some((username) => !before.has(username))) {
           current = await client.setMembers(current.name, members, current.version)
@@ -441,6 +445,8 @@ export class GroupsTab extends LitElement {
   }
 
   #showFormError(error: ClientError) {
+    // A stale record: the table is read again, so reopening the user starts from its current version.
+    if (error._tag === "ConcurrentModification") void this.load()
     const field = fieldOf(error)
     if (field === "name") {
       this.fieldErrors = { name: error.message }

@@ -513,6 +513,8 @@ export class UsersTab extends LitElement {
   }
 
   #showFormError(error: ClientError) {
+    // A stale record: the table is read again, so reopening the user starts from its current version.
+    if (error._tag === "ConcurrentModification") void this.load()
     const field = fieldOf(error)
     const known = field !== undefined && (field === "groups" || this.renderRoot.querySelector(`#f-${field}`) !== null)
     if (known) {
