@@ -1,4 +1,10 @@
 /** The test projects, one per package that has tests; `vitest.config.ts` runs them as `test.projects`. */
-export const projects = ["packages/core", "packages/adapters", "packages/server", "packages/cli"]
+export const projects = [
+  "packages/core",
+  "packages/adapters",
+  "packages/server",
+  "packages/cli",
+  "packages/web-components"
+]
 
 export default projects

@@ -1,0 +1,48 @@
+/**
+ * The DOM events `<user-manager>` fires after a change it made succeeded, so the host can react. They bubble and
+ * cross shadow roots; `detail` is the record as the client returned it (for a deletion, its name).
+ *
+ * @since 0.1.0
+ */
+import type { Group, User } from "./Client.js"
+
+/**
+ * The names of the events and what each carries.
+ *
+ * @category events
+ * @since 0.1.0
+ */
+export interface UserManagerEventDetails {
+  "user-created": User
+  "user-updated": User
+  "user-deleted": { readonly username: string }
+  "group-created": Group
+  "group-updated": Group
+  "group-deleted": { readonly name: string }
+}
+
+/**
+ * One change made through the element.
+ *
+ * @category events
+ * @since 0.1.0
+ */
+export class UserManagerChangeEvent<K extends keyof UserManagerEventDetails> extends Event {
+  constructor(
+    type: K,
+    readonly detail: UserManagerEventDetails[K]
+  ) {
+    super(type, { bubbles: true, composed: true })
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    "user-created": UserManagerChangeEvent<"user-created">
+    "user-updated": UserManagerChangeEvent<"user-updated">
+    "user-deleted": UserManagerChangeEvent<"user-deleted">
+    "group-created": UserManagerChangeEvent<"group-created">
+    "group-updated": UserManagerChangeEvent<"group-updated">
+    "group-deleted": UserManagerChangeEvent<"group-deleted">
+  }
+}

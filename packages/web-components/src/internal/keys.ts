@@ -1,0 +1,51 @@
+/** Whether a key press asks for the context menu: the ContextMenu key or Shift+F10 (WAI-ARIA menu pattern). */
+export const isMenuKey = (event: KeyboardEvent): boolean =>
+  event.key === "ContextMenu" || (event.shiftKey && event.key === "F10")
+
+/** The index that ArrowUp/ArrowDown/Home/End moves to in a list of `count` items, or undefined for other keys. */
+export const nextIndex = (key: string, current: number, count: number, wrap: boolean): number | undefined => {
+  if (count === 0) return undefined
+  switch (key) {
+    case "ArrowDown":
+      return current + 1 < count ? current + 1 : wrap ? 0 : current
+    case "ArrowUp":
+      return current > 0 ? current - 1 : wrap ? count - 1 : current
+    case "Home":
+      return 0
+    case "End":
+      return count - 1
+    default:
+      return undefined
+  }
+}
+
+/** Calls `run` once `wait` ms after the last call (search fields ask the server only when typing pauses). */
+export const debounce = <A extends ReadonlyArray<unknown>>(run: (...args: A) => void, wait: number) => {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  return (...args: A) => {
+    clearTimeout(timer)
+    timer = setTimeout(() => run(...args), wait)
+  }
+}
+
+/**
+ * Keeps Tab and Shift+Tab inside a modal dialog: from its last control to its first and back. A native modal
+ * `<dialog>` makes the page inert but lets Tab leave for the browser's own controls (or, in an iframe, the parent).
+ */
+export const trapFocus = (event: KeyboardEvent): void => {
+  if (event.key !== "Tab") return
+  const dialog = event.currentTarget as HTMLElement
+  const focusable = [
+    ...dialog.querySelectorAll<HTMLElement>("input:not([disabled]), button:not([disabled]), [tabindex]")
+  ].filter((element) => element.tabIndex >= 0 && element.offsetParent !== null)
+  const first = focusable[0]
+  const last = focusable.at(-1)
+  const active = (dialog.getRootNode() as ShadowRoot).activeElement
+  if (!event.shiftKey && active === last) {
+    event.preventDefault()
+    first?.focus()
+  } else if (event.shiftKey && active === first) {
+    event.preventDefault()
+    last?.focus()
+  }
+}

@@ -1,0 +1,172 @@
+import { css, html, LitElement, nothing, type PropertyValues } from "lit"
+import { property, state } from "lit/decorators.js"
+import { ClientError, type Me, type UserManagerClient } from "../Client.js"
+import type { GroupsTab } from "../groups-tab/groups-tab.component.js"
+import { HttpClient } from "../HttpClient.js"
+import { sharedStyles } from "../internal/styles.js"
+import type { UsersTab } from "../users-tab/users-tab.component.js"
+import "../groups-tab/groups-tab.js"
+import "../users-tab/users-tab.js"
+
+const tabs = [
+  { id: "users", label: "Users" },
+  { id: "groups", label: "Groups" }
+] as const
+
+type TabId = (typeof tabs)[number]["id"]
+
+const parts = "toolbar, search, button, table, row, menu, dialog"
+
+/**
+ * The User Manager: the Users and Groups tabs (WAI-ARIA tabs; arrow keys move between them). It talks to the HTTP
+ * API at `base-url`, or to any `UserManagerClient` assigned to `client`, and asks it who is signed in.
+ *
+ * @event user-created - A user was created; `detail` is the user.
+ * @event user-updated - A user was changed, enabled or disabled; `detail` is the user.
+ * @event user-deleted - A user was deleted; `detail` is `{ username }`.
+ * @event group-created - A group was created; `detail` is the group.
+ * @event group-updated - A group was renamed or its members changed; `detail` is the group.
+ * @event group-deleted - A group was deleted; `detail` is `{ name }`.
+ * @csspart tablist - The row of tabs.
+ * @csspart tab - Each tab.
+ * @csspart panel - Each tab panel.
+ * @csspart toolbar - The search field and Add New of a tab.
+ * @csspart search - A search field.
+ * @csspart button - Every button.
+ * @csspart table - A table of users or groups.
+ * @csspart row - A table row.
+ * @csspart menu - The context menu.
+ * @csspart dialog - Every dialog.
+ * @cssproperty --um-background - Background colour.
+ * @cssproperty --um-color - Text colour.
+ * @cssproperty --um-muted-color - Colour of hints.
+ * @cssproperty --um-border-color - Colour of borders.
+ * @cssproperty --um-accent - Colour of the selected tab and primary buttons.
+ * @cssproperty --um-on-accent - Text colour on the accent.
+ * @cssproperty --um-row-hover - Background of a hovered row or menu item.
+ * @cssproperty --um-danger - Colour of errors and Delete buttons.
+ * @cssproperty --um-focus-ring - Colour of the focus outline.
+ * @cssproperty --um-radius - Corner radius.
+ * @cssproperty --um-font - Font shorthand.
+ */
+export class UserManagerElement extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      [role="tablist"] {
+        display: flex;
+        gap: 0.25em;
+        border-bottom: 1px solid var(--_border);
+      }
+      [role="tab"] {
+        border: none;
+        border-bottom: 3px solid transparent;
+        border-radius: 0;
+        padding: 0.5em 1em;
+        background: none;
+      }
+      [role="tab"][aria-selected="true"] {
+        border-bottom-color: var(--_accent);
+        font-weight: 600;
+      }
+      .me {
+        margin-inline-start: auto;
+        align-self: center;
+      }
+    `
+  ]
+
+  /** The base URL of the `packages/server` API (`""`: the page's own origin); ignored when `client` is set. */
+  @property({ attribute: "base-url" }) accessor baseUrl: string | undefined
+  /** Any object implementing `UserManagerClient`; takes precedence over `base-url`. */
+  @property({ attribute: false }) accessor client: UserManagerClient | undefined
+  /** The tab shown: `users` or `groups`. */
+  @property({ reflect: true }) accessor tab: TabId = "users"
+
+  @state() accessor me: Me | undefined
+  @state() accessor alert = ""
+  @state() accessor resolved: UserManagerClient | undefined
+
+  override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has("client") || changed.has("baseUrl")) {
+      const next = this.client ?? (this.baseUrl === undefined ? undefined : HttpClient(this.baseUrl))
+      if (next !== this.resolved) {
+        this.resolved = next
+        this.me = undefined
+        if (next !== undefined) void this.#whoAmI(next)
+      }
+    }
+  }
+
+  async #whoAmI(client: UserManagerClient) {
+    try {
+      const me = await client.me()
+      if (client === this.resolved) {
+        this.me = me
+        this.alert = ""
+      }
+    } catch (error) {
+      if (client === this.resolved) this.alert = ClientError.from(error).message
+    }
+  }
+
+  override render() {
+    const client = this.me === undefined ? undefined : this.resolved
+    return html`
+      <div role="tablist" part="tablist" aria-label="User Manager" @keydown=${this.#onTabKey}>
+        ${tabs.map(
+          (tab) => html`<button
+            role="tab"
+            part="tab"
+            id=${`tab-${tab.id}`}
+            aria-controls=${`panel-${tab.id}`}
+            aria-selected=${this.tab === tab.id ? "true" : "false"}
+            tabindex=${this.tab === tab.id ? 0 : -1}
+            @click=${() => this.#select(tab.id)}
+          >
+            ${tab.label}
+          </button>`
+        )}
+        ${this.me === undefined ? nothing : html`<span class="me hint">Signed in as ${this.me.user.username}</span>`}
+      </div>
+      ${this.alert === "" ? nothing : html`<p class="alert" role="alert">${this.alert}</p>`}
+      <div role="tabpanel" part="panel" id="panel-users" aria-labelledby="tab-users" ?hidden=${this.tab !== "users"}>
+        <um-users-tab exportparts=${parts} .client=${client} .me=${this.me}></um-users-tab>
+      </div>
+      <div role="tabpanel" part="panel" id="panel-groups" aria-labelledby="tab-groups" ?hidden=${this.tab !== "groups"}>
+        <um-groups-tab exportparts=${parts} .client=${client}></um-groups-tab>
+      </div>
+    `
+  }
+
+  #select(tab: TabId, focus = false) {
+    if (tab !== this.tab) {
+      this.tab = tab
+      // The other tab's changes show up when it is shown again.
+      const panel = this.renderRoot.querySelector<UsersTab | GroupsTab>(
+        tab === "users" ? "um-users-tab" : "um-groups-tab"
+      )
+      void panel?.refresh()
+    }
+    if (focus) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`)?.focus())
+  }
+
+  #onTabKey(event: KeyboardEvent) {
+    const index = tabs.findIndex((tab) => tab.id === this.tab)
+    const count = tabs.length
+    const next =
+      event.key === "ArrowRight"
+        ? (index + 1) % count
+        : event.key === "ArrowLeft"
+          ? (index - 1 + count) % count
+          : event.key === "Home"
+            ? 0
+            : event.key === "End"
+              ? count - 1
+              : undefined
+    const tab = next === undefined ? undefined : tabs[next]
+    if (tab === undefined) return
+    event.preventDefault()
+    this.#select(tab.id, true)
+  }
+}

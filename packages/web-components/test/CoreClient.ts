@@ -1,0 +1,85 @@
+import { Actor, MemoryDirectory, PasswordHasher, UserManager } from "@dt/core"
+import { Effect, Layer, Redacted } from "effect"
+import { ClientError, type UserManagerClient } from "../src/Client.js"
+
+/** A hasher for the browser (the core's `TestHasher` needs `node:crypto`); these tests never sign in. */
+const PlainHasher = Layer.succeed(PasswordHasher.PasswordHasher, {
+  hash: (password) => Effect.succeed(Redacted.make(`plain$${Redacted.value(password)}`)),
+  verify: (password, hash) => Effect.succeed(Redacted.value(hash) === `plain$${Redacted.value(password)}`)
+})
+
+/** The records as they cross the wire: dates become ISO strings, as in the API's JSON and the CLI's `-j`. */
+const wire = <A>(value: A) => JSON.parse(JSON.stringify(value))
+
+/** Runs a core call, turning its tagged refusal into the `ClientError` the HTTP client would raise. */
+const call = async <A>(run: () => Promise<A>) => {
+  try {
+    return wire(await run())
+  } catch (error) {
+    throw ClientError.from(error)
+  }
+}
+
+/**
+ * The client double: the real core (`UserManager.make` over the in-memory store) acting as `actor`, so every rule
+ * the element shows is decided by the same code as in production, never by the test.
+ */
+export const coreClient = (manager: UserManager.UserManager, username: string): UserManagerClient => {
+  const actor = Actor.user(username)
+  const { users, groups } = manager
+  return {
+    me: () => call(() => users.whoAmI(actor)),
+    listUsers: (query) => call(() => users.list(actor, query)),
+    getUser: (name) => call(() => users.get(actor, name)),
+    createUser: (input) => call(() => users.create(actor, input)),
+    modifyUser: (name, changes, expectedVersion) =>
+      call(() => users.modify(actor, name, { ...changes, expectedVersion })),
+    deleteUser: (name) => call(() => users.remove(actor, name)).then(() => undefined),
+    enableUser: (name) => call(() => users.enable(actor, name)),
+    disableUser: (name) => call(() => users.disable(actor, name)),
+    listGroups: (query) => call(() => groups.list(actor, query)),
+    getGroup: (name) => call(() => groups.get(actor, name)),
+    createGroup: (input) => call(() => groups.create(actor, input)),
+    renameGroup: (name, newName, expectedVersion) =>
+      call(() => groups.rename(actor, name, newName, { expectedVersion })),
+    setMembers: (name, usernames, expectedVersion) =>
+      call(() => groups.setMembers(actor, name, usernames, { expectedVersion })),
+    deleteGroup: (name) => call(() => groups.remove(actor, name)).then(() => undefined)
+  }
+}
+
+/**
+ * A fresh directory seeded as the walkthroughs start: the admin `admin` (signed in), groups `developers` and
+ * `analysts`, users `john` (developers), `alice` (developers, analysts), `bob` (analysts only) and the system user
+ * `daemon` (developers).
+ */
+export const seeded = async () => {
+  const manager = UserManager.make({ directory: MemoryDirectory.layer, hasher: PlainHasher })
+  const admin = Actor.user("admin")
+  await manager.users.bootstrap({ username: "admin", firstName: "Ada", lastName: "Admin" })
+  await manager.groups.create(admin, { name: "developers" })
+  await manager.groups.create(admin, { name: "analysts" })
+  await manager.users.create(admin, {
+    username: "john",
+    firstName: "John",
+    lastName: "Doe",
+    email: "john@example.com",
+    groups: ["developers"]
+  })
+  await manager.users.create(admin, {
+    username: "alice",
+    firstName: "Alice",
+    lastName: "Liddell",
+    email: "alice@example.com",
+    groups: ["developers", "analysts"]
+  })
+  await manager.users.create(admin, { username: "bob", firstName: "Bob", lastName: "Stone", groups: ["analysts"] })
+  await manager.users.create(admin, {
+    username: "daemon",
+    firstName: "System",
+    lastName: "Daemon",
+    groups: ["developers"],
+    system: true
+  })
+  return { manager, admin, client: coreClient(manager, "admin") }
+}

@@ -1,0 +1,78 @@
+import { cdp, userEvent } from "@vitest/browser/context"
+import { describe, expect, it } from "vitest"
+import { seeded } from "./CoreClient.js"
+import { expectNoAxeViolations, mount } from "./harness.js"
+
+describe("accessibility (axe-core)", () => {
+  it("has no violations on the Users tab, its context menu, the Add New dialog with a refusal shown, and the delete confirmation", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await expectNoAxeViolations()
+
+    h.row("bob").focus()
+    await userEvent.keyboard("{Shift>}{F10}{/Shift}")
+    await expect.poll(() => h.focused()?.getAttribute("role")).toBe("menuitem")
+    await expectNoAxeViolations()
+    await userEvent.keyboard("{Escape}")
+
+    await userEvent.click(h.button("users", "Add New"))
+    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input").length).toBe(3)
+    await expectNoAxeViolations()
+    await userEvent.type(h.in("users", "#f-username"), "john")
+    await userEvent.click(h.in("users", "form button[type=submit]"))
+    await expect.poll(() => h.in("users", "#user-dialog [aria-invalid=true]")).toBeTruthy()
+    await expectNoAxeViolations()
+    await userEvent.keyboard("{Escape}")
+
+    await userEvent.click(h.row("daemon"))
+    await expect.poll(() => h.in("users", "#read-only-reason")).toBeTruthy()
+    await expectNoAxeViolations()
+    await userEvent.keyboard("{Escape}")
+
+    await userEvent.click(h.row("admin"), { button: "right" })
+    await userEvent.click(h.menuItem("users", "Delete"))
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#delete-dialog").open).toBe(true)
+    await userEvent.click(h.button("users", "Delete", "#delete-dialog"))
+    await expect.poll(() => h.in("users", "#delete-dialog [role=alert]")).toBeTruthy()
+    await expectNoAxeViolations()
+  })
+
+  it("has no violations on the Groups tab, its Update dialog, and a refused delete listing users", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.tab("groups"))
+    await expect.poll(() => h.rows("groups").length).toBe(3)
+    await expectNoAxeViolations()
+
+    await userEvent.click(h.row("analysts", "groups"))
+    await expect.poll(() => h.in<HTMLDialogElement>("groups", "#group-dialog").open).toBe(true)
+    await expectNoAxeViolations()
+    await userEvent.keyboard("{Escape}")
+    await expect.poll(() => h.focused()?.getAttribute("data-name")).toBe("analysts")
+
+    await userEvent.click(h.row("analysts", "groups"), { button: "right" })
+    await expect.poll(() => h.menuItem("groups", "Delete")).toBeTruthy()
+    await expectNoAxeViolations()
+    await userEvent.click(h.menuItem("groups", "Delete"))
+    await userEvent.click(h.button("groups", "Delete", "#delete-dialog"))
+    await expect.poll(() => h.panel("groups").querySelectorAll("#delete-dialog li").length).toBe(1)
+    await expectNoAxeViolations()
+  })
+
+  it("has no violations in the dark look (prefers-color-scheme: dark)", async () => {
+    const { client } = await seeded()
+    const emulate = (value: string) =>
+      cdp().send("Emulation.setEmulatedMedia", { features: [{ name: "prefers-color-scheme", value }] })
+    await emulate("dark")
+    try {
+      const h = await mount(client)
+      expect(getComputedStyle(h.element).backgroundColor).toBe("rgb(17, 24, 39)")
+      await expectNoAxeViolations()
+      await userEvent.click(h.row("john"))
+      await expect.poll(() => h.in<HTMLDialogElement>("users", "#user-dialog").open).toBe(true)
+      await expectNoAxeViolations()
+    } finally {
+      await emulate("")
+    }
+  })
+})

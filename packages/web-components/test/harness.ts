@@ -1,0 +1,65 @@
+import axe from "axe-core"
+import { expect } from "vitest"
+import type { UserManagerClient } from "../src/Client.js"
+import "../src/user-manager/user-manager.js"
+import type { UserManagerElement } from "../src/user-manager/user-manager.component.js"
+
+/**
+ * A small harness over `<user-manager>`: mounts it on a client and reaches into its tabs' shadow roots, so tests read
+ * as the steps a person takes.
+ */
+export const mount = async (client: UserManagerClient) => {
+  // As in a host page: the element inside the page's main landmark, under its heading.
+  const main = document.createElement("main")
+  const heading = document.createElement("h1")
+  heading.textContent = "User Manager"
+  const element = document.createElement("user-manager")
+  element.client = client
+  main.append(heading, element)
+  document.body.replaceChildren(main)
+  const root = element.shadowRoot as ShadowRoot
+  const tabRoot = (name: "users" | "groups") =>
+    (root.querySelector(name === "users" ? "um-users-tab" : "um-groups-tab") as HTMLElement).shadowRoot as ShadowRoot
+  const h = {
+    element: element as UserManagerElement,
+    root,
+    tab: (name: "users" | "groups") => root.querySelector(`#tab-${name}`) as HTMLElement,
+    panel: (name: "users" | "groups") => tabRoot(name),
+    /** The body rows of a tab, as the text of their cells. */
+    rows: (name: "users" | "groups" = "users") =>
+      [...tabRoot(name).querySelectorAll("tbody tr")].map((row) =>
+        [...row.querySelectorAll("td")].map((cell) => cell.textContent?.replace(/\s+/g, " ").trim() ?? "")
+      ),
+    row: (key: string, name: "users" | "groups" = "users") =>
+      tabRoot(name).querySelector(`tbody tr[data-${name === "users" ? "username" : "name"}="${key}"]`) as HTMLElement,
+    in: <E extends Element = HTMLElement>(name: "users" | "groups", selector: string) =>
+      tabRoot(name).querySelector(selector) as E,
+    /** The button of `name`'s tab whose text is `text`. */
+    button: (name: "users" | "groups", text: string, within = "") =>
+      [...tabRoot(name).querySelectorAll<HTMLButtonElement>(`${within} button`)].find(
+        (button) => button.textContent?.trim() === text && button.offsetParent !== null
+      ) as HTMLButtonElement,
+    menuItem: (name: "users" | "groups", text: string) =>
+      [...tabRoot(name).querySelectorAll<HTMLElement>("[role=menuitem]")].find(
+        (item) => item.textContent?.trim() === text
+      ) as HTMLElement,
+    /** The element that has focus, looking through shadow roots. */
+    focused: () => {
+      let active: Element | null = document.activeElement
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement
+      return active
+    }
+  }
+  await expect.poll(() => h.rows().length).toBeGreaterThan(0)
+  return h
+}
+
+/** Fails with the rule, the element and the help text of every axe-core violation on the page. */
+export const expectNoAxeViolations = async () => {
+  const results = await axe.run(document, { resultTypes: ["violations"] })
+  const found = results.violations.map(
+    (violation) =>
+      `${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`
+  )
+  expect(found).toEqual([])
+}

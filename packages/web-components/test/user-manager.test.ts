@@ -1,0 +1,82 @@
+import { userEvent } from "@vitest/browser/context"
+import { describe, expect, it } from "vitest"
+import { ClientError, type UserManagerClient } from "../src/Client.js"
+import { HttpClient } from "../src/HttpClient.js"
+import { seeded } from "./CoreClient.js"
+import { mount } from "./harness.js"
+
+describe("<user-manager>", () => {
+  it("moves between the Users and Groups tabs with the arrow keys, Home and End (WAI-ARIA tabs)", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    expect(h.tab("users").getAttribute("aria-selected")).toBe("true")
+    expect(h.tab("groups").tabIndex).toBe(-1)
+    h.tab("users").focus()
+    await userEvent.keyboard("{ArrowRight}")
+    await expect.poll(() => h.focused()?.id).toBe("tab-groups")
+    expect(h.tab("groups").getAttribute("aria-selected")).toBe("true")
+    expect((h.root.querySelector("#panel-users") as HTMLElement).hidden).toBe(true)
+    expect((h.root.querySelector("#panel-groups") as HTMLElement).hidden).toBe(false)
+    await userEvent.keyboard("{ArrowRight}")
+    await expect.poll(() => h.focused()?.id).toBe("tab-users")
+    await userEvent.keyboard("{End}")
+    await expect.poll(() => h.focused()?.id).toBe("tab-groups")
+    await userEvent.keyboard("{Home}")
+    await expect.poll(() => h.focused()?.id).toBe("tab-users")
+  })
+
+  it("asks the client who is signed in, and shows in words why it cannot list anything when that fails", async () => {
+    const refused = {
+      me: async () => {
+        throw new ClientError("Unauthenticated", "Sign in to manage users and groups.")
+      }
+    } as unknown as UserManagerClient
+    document.body.replaceChildren()
+    const element = document.createElement("user-manager")
+    element.client = refused
+    document.body.append(element)
+    await expect
+      .poll(() => element.shadowRoot?.querySelector("[role=alert]")?.textContent)
+      .toBe("Sign in to manage users and groups.")
+  })
+
+  it("shows the users created elsewhere when the Users tab is shown again", async () => {
+    const { client, manager, admin } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.tab("groups"))
+    await manager.users.create(admin, { username: "zed", groups: ["analysts"] })
+    await userEvent.click(h.tab("users"))
+    await expect.poll(() => h.rows().map((row) => row[0])).toContain("zed")
+  })
+})
+
+describe("HttpClient", () => {
+  it("follows the API paths, sends the CSRF header and If-Match on changes, and turns an error body into a ClientError", async () => {
+    const seen: Array<{ url: string; method: string; headers: Record<string, string>; body: unknown }> = []
+    const fakeFetch = (async (url: string, init: RequestInit) => {
+      const headers = init.headers as Record<string, string>
+      seen.push({ url, method: init.method ?? "GET", headers, body: init.body && JSON.parse(String(init.body)) })
+      if (init.method === "PATCH") {
+        return new Response(JSON.stringify({ _tag: "ConcurrentModification", message: "stale", actualVersion: 4 }), {
+          status: 412
+        })
+      }
+      return new Response(JSON.stringify({ items: [], total: 0 }), { status: 200 })
+    }) as unknown as typeof fetch
+    const client = HttpClient("https://host/um/", { fetch: fakeFetch })
+    await client.listUsers({ search: "jo", sort: "email", order: "desc", limit: 50, offset: 100 })
+    const failure = await client.modifyUser("john", { lastName: "Smith" }, 3).catch((error: unknown) => error)
+    await client.setMembers("qa", ["john"], 2)
+    expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual([
+      "GET https://host/um/api/v1/users?search=jo&sort=email&order=desc&limit=50&offset=100",
+      "PATCH https://host/um/api/v1/users/john",
+      "PUT https://host/um/api/v1/groups/qa/members"
+    ])
+    expect(seen[0]?.headers["X-CSRF-Token"]).toBeUndefined()
+    expect(seen[1]?.headers["X-CSRF-Token"]).toBeDefined()
+    expect(seen[1]?.headers["If-Match"]).toBe('"3"')
+    expect(seen[1]?.body).toEqual({ lastName: "Smith" })
+    expect(failure).toBeInstanceOf(ClientError)
+    expect(failure).toMatchObject({ _tag: "ConcurrentModification", message: "stale", data: { actualVersion: 4 } })
+  })
+})

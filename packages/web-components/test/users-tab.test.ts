@@ -1,0 +1,316 @@
+import { userEvent } from "@vitest/browser/context"
+import { describe, expect, it } from "vitest"
+import type { ListQuery, User, UserManagerClient, UserSort } from "../src/Client.js"
+import { seeded } from "./CoreClient.js"
+import { mount } from "./harness.js"
+
+const usernames = (rows: ReadonlyArray<ReadonlyArray<string>>) => rows.map((row) => row[0]?.split(" ")[0])
+
+describe("Users tab", () => {
+  it("lists User Name, Full Name, Groups, Email and Enabled, with an icon on the system user and You on the signed-in user", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    const headers = [...h.panel("users").querySelectorAll("th")].map((th) =>
+      th.textContent?.replace(/[▲▼]/g, "").trim()
+    )
+    expect(headers).toEqual(["User Name", "Full Name", "Groups", "Email", "Enabled"])
+    expect(h.rows()).toEqual([
+      ["admin You", "Ada Admin", "admins", "", "Yes"],
+      ["alice", "Alice Liddell", "analysts, developers", "alice@example.com", "Yes"],
+      ["bob", "Bob Stone", "analysts", "", "Yes"],
+      ["daemon ⚙", "System Daemon", "developers", "", "Yes"],
+      ["john", "John Doe", "developers", "john@example.com", "Yes"]
+    ])
+    expect(h.row("daemon").querySelector("[role=img]")?.getAttribute("aria-label")).toBe("System user")
+  })
+
+  it("filters by username, first name or last name on the server once typing pauses", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.type(h.in("users", "input[type=search]"), "li")
+    await expect.poll(() => usernames(h.rows())).toEqual(["alice"])
+    await userEvent.clear(h.in("users", "input[type=search]"))
+    await userEvent.type(h.in("users", "input[type=search]"), "stone")
+    await expect.poll(() => usernames(h.rows())).toEqual(["bob"])
+  })
+
+  it("sorts by a column when its header is clicked and reverses the order on a second click", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.button("users", "Full Name"))
+    await expect.poll(() => usernames(h.rows())).toEqual(["admin", "alice", "bob", "john", "daemon"])
+    expect(h.in("users", "th[aria-sort=ascending]").textContent).toContain("Full Name")
+    await userEvent.click(h.button("users", "Full Name ▲"))
+    await expect.poll(() => usernames(h.rows())).toEqual(["daemon", "john", "bob", "alice", "admin"])
+    expect(h.in("users", "th[aria-sort=descending]").textContent).toContain("Full Name")
+  })
+
+  it("creates a user from Add New with the keyboard only, in at least one group, and fires user-created", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    const created: Array<User> = []
+    h.element.addEventListener("user-created", (event) => created.push(event.detail))
+    h.button("users", "Add New").focus()
+    await userEvent.keyboard("{Enter}")
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#user-dialog").open).toBe(true)
+    expect(h.focused()?.id).toBe("f-username")
+    await userEvent.keyboard("carol{Tab}Carol{Tab}King{Tab}carol@example.com{Tab}correct horse battery")
+    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input").length).toBe(3)
+    await userEvent.keyboard("{Tab}{Tab} ")
+    expect(h.focused()?.getAttribute("value")).toBe("analysts")
+    h.in("users", "form button[type=submit]").focus()
+    await userEvent.keyboard("{Enter}")
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#user-dialog").open).toBe(false)
+    await expect
+      .poll(() => h.rows().find((row) => row[0] === "carol"))
+      .toEqual(["carol", "Carol King", "analysts", "carol@example.com", "Yes"])
+    expect(created.map((user) => user.username)).toEqual(["carol"])
+  })
+
+  it("creates a system user when System user is ticked, and marks it with the icon", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.button("users", "Add New"))
+    await userEvent.type(h.in("users", "#f-username"), "backup")
+    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input").length).toBe(3)
+    await userEvent.click(h.in("users", "fieldset input[value=developers]"))
+    await userEvent.click(h.in("users", "input[name=system]"))
+    await userEvent.click(h.in("users", "form button[type=submit]"))
+    await expect
+      .poll(() => h.row("backup")?.querySelector("[role=img]")?.getAttribute("aria-label"))
+      .toBe("System user")
+  })
+
+  it("shows a taken username beside the Username field, in words", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.button("users", "Add New"))
+    await userEvent.type(h.in("users", "#f-username"), "john")
+    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input").length).toBe(3)
+    await userEvent.click(h.in("users", "fieldset input[value=developers]"))
+    await userEvent.click(h.in("users", "form button[type=submit]"))
+    await expect.poll(() => h.in("users", "#e-username")?.textContent).toMatch(/john/)
+    expect(h.in("users", "#f-username").getAttribute("aria-invalid")).toBe("true")
+    expect(h.in("users", "#f-username").getAttribute("aria-describedby")).toBe("e-username")
+    expect(h.in<HTMLDialogElement>("users", "#user-dialog").open).toBe(true)
+  })
+
+  it("shows the core's refusal of a user with no group beside Groups", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.button("users", "Add New"))
+    await userEvent.type(h.in("users", "#f-username"), "nogroup")
+    await userEvent.click(h.in("users", "form button[type=submit]"))
+    await expect.poll(() => h.in("users", "#e-groups")?.textContent ?? "").not.toBe("")
+    expect(h.rows().some((row) => row[0] === "nogroup")).toBe(false)
+  })
+
+  it("updates a user's details and groups from a row click and fires user-updated", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    const updated: Array<User> = []
+    h.element.addEventListener("user-updated", (event) => updated.push(event.detail))
+    await userEvent.click(h.row("john"))
+    await expect.poll(() => h.in<HTMLInputElement>("users", "#f-firstName")?.value).toBe("John")
+    expect(h.in<HTMLInputElement>("users", "#f-username").disabled).toBe(true)
+    await userEvent.fill(h.in("users", "#f-lastName"), "Smith")
+    await expect.poll(() => h.in<HTMLInputElement>("users", "fieldset input[value=developers]")?.checked).toBe(true)
+    await userEvent.click(h.in("users", "fieldset input[value=analysts]"))
+    await userEvent.click(h.button("users", "Save"))
+    await expect
+      .poll(() => h.rows().find((row) => row[0] === "john"))
+      .toEqual(["john", "John Smith", "analysts, developers", "john@example.com", "Yes"])
+    expect(updated.map((user) => [user.username, user.lastName])).toEqual([["john", "Smith"]])
+  })
+
+  it("sends only the fields the administrator changed, and clears an emptied email", async () => {
+    const { client } = await seeded()
+    const sent: Array<unknown> = []
+    const spy: UserManagerClient = {
+      ...client,
+      modifyUser: (username, changes, version) => {
+        sent.push(changes)
+        return client.modifyUser(username, changes, version)
+      }
+    }
+    const h = await mount(spy)
+    await userEvent.click(h.row("alice"))
+    await expect.poll(() => h.in<HTMLInputElement>("users", "#f-email")?.value).toBe("alice@example.com")
+    await userEvent.clear(h.in("users", "#f-email"))
+    await userEvent.click(h.button("users", "Save"))
+    await expect.poll(() => h.rows().find((row) => row[0] === "alice")?.[3]).toBe("")
+    expect(sent).toEqual([{ email: null }])
+  })
+
+  it("opens a system user read-only and says why", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.row("daemon"))
+    await expect.poll(() => h.in("users", "#read-only-reason")?.textContent).toMatch(/system user.*read-only/s)
+    const inputs = [...h.panel("users").querySelectorAll<HTMLInputElement>("#user-dialog input")]
+    expect(inputs.every((input) => input.disabled)).toBe(true)
+    expect(h.button("users", "Save", "#user-dialog")).toBeUndefined()
+    expect(h.button("users", "Delete", "#user-dialog")).toBeUndefined()
+  })
+
+  it("shows a stale version refusal in the Update dialog, and saves once the user is reopened at its new version", async () => {
+    const { client, manager, admin } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.row("john"))
+    await expect.poll(() => h.in<HTMLInputElement>("users", "#f-firstName")?.value).toBe("John")
+    await manager.users.modify(admin, "john", { firstName: "Johnny" })
+    await userEvent.fill(h.in("users", "#f-lastName"), "Smith")
+    await userEvent.click(h.button("users", "Save"))
+    await expect.poll(() => h.in("users", "#user-dialog [role=alert]")?.textContent).toMatch(/changed by someone else/)
+    await userEvent.click(h.button("users", "Cancel"))
+    await expect.poll(() => h.rows().find((row) => row[0] === "john")?.[1]).toBe("Johnny Doe")
+    await userEvent.click(h.row("john"))
+    await expect.poll(() => h.in<HTMLInputElement>("users", "#f-firstName")?.value).toBe("Johnny")
+    await userEvent.fill(h.in("users", "#f-lastName"), "Smith")
+    await userEvent.click(h.button("users", "Save"))
+    await expect.poll(() => h.rows().find((row) => row[0] === "john")?.[1]).toBe("Johnny Smith")
+  })
+
+  it("deletes a user after confirmation from the right-click menu and fires user-deleted", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    const deleted: Array<string> = []
+    h.element.addEventListener("user-deleted", (event) => deleted.push(event.detail.username))
+    await userEvent.click(h.row("bob"), { button: "right" })
+    await expect.poll(() => h.menuItem("users", "Delete")).toBeTruthy()
+    await userEvent.click(h.menuItem("users", "Delete"))
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#delete-dialog").open).toBe(true)
+    expect(h.in("users", "#delete-title").textContent).toBe("Delete user bob?")
+    await userEvent.click(h.button("users", "Delete", "#delete-dialog"))
+    await expect.poll(() => usernames(h.rows())).toEqual(["admin", "alice", "daemon", "john"])
+    expect(deleted).toEqual(["bob"])
+  })
+
+  it("opens the context menu with Shift+F10, moves with arrows, and cancels a delete with Escape, focus back on the row", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    h.row("admin").focus()
+    await userEvent.keyboard("{ArrowDown}{ArrowDown}")
+    expect(h.focused()?.getAttribute("data-username")).toBe("bob")
+    await userEvent.keyboard("{Shift>}{F10}{/Shift}")
+    await expect.poll(() => h.focused()?.textContent).toBe("Update")
+    await userEvent.keyboard("{ArrowUp}")
+    expect(h.focused()?.textContent).toBe("Delete")
+    await userEvent.keyboard("{Enter}")
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#delete-dialog").open).toBe(true)
+    expect(h.focused()?.textContent?.trim()).toBe("Cancel")
+    await userEvent.keyboard("{Escape}")
+    await expect.poll(() => h.focused()?.getAttribute("data-username")).toBe("bob")
+    expect(usernames(h.rows())).toContain("bob")
+  })
+
+  it("disables and enables a user from the menu opened with the ContextMenu key", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    h.row("john").focus()
+    await userEvent.keyboard("{ContextMenu}")
+    await expect.poll(() => h.focused()?.textContent).toBe("Update")
+    await userEvent.keyboard("{ArrowDown}")
+    expect(h.focused()?.textContent).toBe("Disable")
+    await userEvent.keyboard("{Enter}")
+    await expect.poll(() => h.rows().find((row) => row[0] === "john")?.[4]).toBe("No")
+    h.row("john").focus()
+    await userEvent.keyboard("{ContextMenu}")
+    await expect.poll(() => h.menuItem("users", "Enable")).toBeTruthy()
+    await userEvent.click(h.menuItem("users", "Enable"))
+    await expect.poll(() => h.rows().find((row) => row[0] === "john")?.[4]).toBe("Yes")
+  })
+
+  it("shows in the confirmation dialog why a system user cannot be deleted, and keeps it", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.row("daemon"), { button: "right" })
+    await userEvent.click(h.menuItem("users", "Delete"))
+    await userEvent.click(h.button("users", "Delete", "#delete-dialog"))
+    await expect.poll(() => h.in("users", "#delete-dialog [role=alert]")?.textContent).toMatch(/system user/i)
+    expect(h.in<HTMLDialogElement>("users", "#delete-dialog").open).toBe(true)
+    expect(usernames(h.rows())).toContain("daemon")
+  })
+
+  it("shows beside Groups the refusal to take away a user's last group", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.row("bob"))
+    await expect.poll(() => h.in<HTMLInputElement>("users", "fieldset input[value=analysts]")?.checked).toBe(true)
+    await userEvent.click(h.in("users", "fieldset input[value=analysts]"))
+    await userEvent.click(h.button("users", "Save"))
+    await expect.poll(() => h.in("users", "#e-groups")?.textContent ?? "").not.toBe("")
+    expect(h.in("users", "#user-dialog fieldset").getAttribute("aria-invalid")).toBe("true")
+    expect(h.rows().find((row) => row[0] === "bob")?.[2]).toBe("analysts")
+  })
+
+  it("shows the refusal to disable oneself in words", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.row("admin"), { button: "right" })
+    await userEvent.click(h.menuItem("users", "Disable"))
+    await expect.poll(() => h.in("users", "[role=alert]")?.textContent ?? "").not.toBe("")
+    expect(h.rows()[0]?.[4]).toBe("Yes")
+  })
+
+  it("asks the server for one page at a time and pages through 100,000 users with limit and offset", async () => {
+    const total = 100_000
+    const asked: Array<ListQuery<UserSort>> = []
+    const make = (n: number): User => ({
+      username: `user${String(n).padStart(6, "0")}`,
+      firstName: "User",
+      lastName: String(n),
+      email: null,
+      enabled: true,
+      system: false,
+      groups: ["staff"],
+      createdAt: "2026-01-01T00:00:00.000Z",
+      updatedAt: "2026-01-01T00:00:00.000Z",
+      version: 1
+    })
+    const big = {
+      me: async () => ({ user: make(0), admin: true }),
+      listUsers: async (query: ListQuery<UserSort>) => {
+        asked.push(query)
+        const offset = query.offset ?? 0
+        const count = Math.max(0, Math.min(query.limit ?? 50, total - offset))
+        return { items: Array.from({ length: count }, (_, i) => make(offset + i)), total }
+      },
+      listGroups: async () => ({ items: [], total: 0 })
+    } as unknown as UserManagerClient
+    const h = await mount(big)
+    expect(h.rows()).toHaveLength(50)
+    expect(h.in("users", "[role=status]").textContent).toBe("1–50 of 100000")
+    const started = performance.now()
+    await userEvent.click(h.button("users", "Next"))
+    await expect.poll(() => h.rows()[0]?.[0]).toBe("user000050")
+    expect(performance.now() - started).toBeLessThan(1000)
+    expect(asked.at(-1)).toMatchObject({ limit: 50, offset: 50 })
+    expect(h.rows()).toHaveLength(50)
+  })
+})
+
+describe("Users tab dialogs", () => {
+  it("keep Tab and Shift+Tab inside the Add New dialog and give focus back to Add New when it closes", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.button("users", "Add New"))
+    await expect.poll(() => h.focused()?.id).toBe("f-username")
+    await userEvent.keyboard("{Shift>}{Tab}{/Shift}")
+    expect(h.focused()?.textContent?.trim()).toBe("Create")
+    await userEvent.keyboard("{Tab}")
+    expect(h.focused()?.id).toBe("f-username")
+    await userEvent.keyboard("{Escape}")
+    await expect.poll(() => h.focused()?.textContent?.trim()).toBe("Add New")
+  })
+
+  it("give focus back to the row an Update dialog was opened from", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    h.row("alice").focus()
+    await userEvent.keyboard("{Enter}")
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#user-dialog").open).toBe(true)
+    await userEvent.keyboard("{Escape}")
+    await expect.poll(() => h.focused()?.getAttribute("data-username")).toBe("alice")
+  })
+})

@@ -1,0 +1,37 @@
+import { defineProject } from "vitest/config"
+
+// The components run in the machine's own Chromium: test tools cannot download a browser here (see STACK.md).
+const executablePath = process.env.DT_CHROMIUM ?? "/usr/bin/chromium"
+
+export default defineProject({
+  // Lit's standard decorators must reach Chromium compiled: it does not parse them yet.
+  esbuild: { target: "es2022" },
+  test: {
+    name: "web-components",
+    // DT_SCREENSHOTS=1 runs only the script that takes the README's screenshots (test/screenshots.shot.ts).
+    include: process.env.DT_SCREENSHOTS ? ["test/screenshots.shot.ts"] : ["test/**/*.test.ts"],
+    browser: {
+      enabled: true,
+      provider: "playwright",
+      headless: true,
+      screenshotFailures: false,
+      instances: [
+        {
+          browser: "chromium",
+          launch: {
+            executablePath,
+            args: [
+              "--no-sandbox",
+              "--disable-gpu",
+              "--disable-quic",
+              "--no-first-run",
+              "--disable-background-networking",
+              "--disable-component-update",
+              "--disable-sync"
+            ]
+          }
+        }
+      ]
+    }
+  }
+})
