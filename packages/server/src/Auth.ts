@@ -27,6 +27,14 @@ export const SESSION_COOKIE = "dt_session"
  */
 export const CSRF_HEADER = "x-csrf-token"
 
+/**
+ * The cookie that carries the CSRF token to the page's scripts (not HttpOnly, SameSite=Strict), set with the session.
+ *
+ * @category csrf
+ * @since 0.1.0
+ */
+export const CSRF_COOKIE = "dt_csrf"
+
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"])
 
 /**

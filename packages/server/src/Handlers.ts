@@ -9,7 +9,7 @@ import { HttpApiBuilder, HttpApp, HttpServerResponse } from "@effect/platform"
 import { Effect, Layer, Redacted } from "effect"
 import { Api, CurrentActor } from "./Api.js"
 import * as ApiError from "./ApiError.js"
-import { checkCsrf, credential, csrfToken, remoteAddress, SESSION_COOKIE } from "./Auth.js"
+import { CSRF_COOKIE, checkCsrf, credential, csrfToken, remoteAddress, SESSION_COOKIE } from "./Auth.js"
 import { makeThrottle } from "./internal/throttle.js"
 import { ServerConfig } from "./ServerConfig.js"
 
@@ -49,10 +49,14 @@ const withETag = <A extends { readonly version: number }>(record: A) =>
     record
   )
 
-/** Ends the browser's session cookie in the response. */
+/** Ends the browser's session cookie, and the cookie that lets the page read its CSRF token, in the response. */
 const clearCookie = HttpApp.appendPreResponseHandler((_request, response) =>
   Effect.succeed(
-    HttpServerResponse.expireCookie(response, SESSION_COOKIE, { path: "/", httpOnly: true, sameSite: "strict" })
+    HttpServerResponse.expireCookie(
+      HttpServerResponse.expireCookie(response, SESSION_COOKIE, { path: "/", httpOnly: true, sameSite: "strict" }),
+      CSRF_COOKIE,
+      { path: "/", sameSite: "strict" }
+    )
   )
 )
 
@@ -224,13 +228,20 @@ export const auth = HttpApiBuilder.group(Api, "auth", (handlers) =>
           if (payload.session === "bearer") return { ...result, token: Redacted.value(session.token) }
           yield* HttpApp.appendPreResponseHandler((_request, response) =>
             Effect.succeed(
-              HttpServerResponse.unsafeSetCookie(response, SESSION_COOKIE, Redacted.value(session.token), {
-                path: "/",
-                httpOnly: true,
-                sameSite: "strict",
-                secure: config.secureCookies,
-                expires: session.expiresAt
-              })
+              HttpServerResponse.unsafeSetCookie(
+                HttpServerResponse.unsafeSetCookie(response, SESSION_COOKIE, Redacted.value(session.token), {
+                  path: "/",
+                  httpOnly: true,
+                  sameSite: "strict",
+                  secure: config.secureCookies,
+                  expires: session.expiresAt
+                }),
+                // Readable by the page's scripts (the <user-manager> element sends it back as the CSRF header after a
+                // reload); only a page of this site can read it, and it is worth nothing without the session cookie.
+                CSRF_COOKIE,
+                csrfToken(session.token),
+                { path: "/", sameSite: "strict", secure: config.secureCookies, expires: session.expiresAt }
+              )
             )
           )
           return { ...result, csrfToken: csrfToken(session.token) }

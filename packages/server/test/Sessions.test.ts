@@ -38,6 +38,11 @@ describe("sessions", () => {
     expect(setCookie).toMatch(/SameSite=Strict/)
     expect(setCookie).toMatch(/Path=\//)
     expect(answer.body.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    // The page's scripts read the CSRF token from a second cookie, readable (not HttpOnly) and SameSite=Strict.
+    const csrfCookie = setCookie.split(/, (?=dt_)/).find((cookie) => cookie.startsWith("dt_csrf=")) ?? ""
+    expect(csrfCookie).toContain(`dt_csrf=${answer.body.csrfToken};`)
+    expect(csrfCookie).toMatch(/SameSite=Strict/)
+    expect(csrfCookie).not.toMatch(/HttpOnly/)
     expect(answer.body).not.toHaveProperty("token")
     expect(answer.body.user.username).toBe("john")
   })

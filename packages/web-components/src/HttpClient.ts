@@ -109,7 +109,7 @@ export const HttpClient = (baseUrl: string, options: HttpClientOptions = {}): Us
     renameGroup: (name, newName, version) =>
       request<Group>("PATCH", `/groups/${segment(name)}`, { name: newName }, ifMatch(version)),
     setMembers: (name, usernames, version) =>
-      request<Group>("PUT", `/groups/${segment(name)}/members`, { members: usernames }, ifMatch(version)),
+      request<Group>("PATCH", `/groups/${segment(name)}`, { members: usernames }, ifMatch(version)),
     deleteGroup: (name) => request<void>("DELETE", `/groups/${segment(name)}`)
   }
 }
