@@ -54,6 +54,12 @@ const containsPattern = (term: string) => `%${term.replace(/[!%_]/g, "!$&")}%`
 /** An FTS5 phrase for a substring: the trigram tokenizer matches it wherever it occurs. */
 const ftsPhrase = (term: string) => `"${term.replace(/"/g, '""')}"`
 
+/**
+ * How many users a dense search may walk in username order, testing each one's search text, before the set of every
+ * match is cheaper to build (about 1.5 µs a walked row against 0.03 µs a match on SQLite, measured at 100,000 users).
+ */
+const WALK_ROWS_LIMIT = 4000
+
 /** A `count(*)`, which drivers return as a number or a string. */
 type Counted = { readonly n: number | string }
 
@@ -382,7 +388,11 @@ export const make = (options: Options) =>
 
             // Count first: an empty result needs no page, and on SQLite the number of matches picks the plan.
             let total: number | null = null
-            let walkIndex = false
+            // Sorted by username and matching densely, walking the username index and keeping matches until the
+            // page is full reads fewer rows than fetching every match to sort it ("walk matches"); near the start,
+            // testing each walked user's own search text is cheaper still, and builds no set of the matches ("walk
+            // rows": about (offset + limit) × size / total rows read).
+            let plan: "sort" | "walk matches" | "walk rows" = "sort"
             if (query.count) {
               const counted = yield* run(() =>
                 fts
@@ -395,31 +405,38 @@ export const make = (options: Options) =>
               )
               total = Number(counted.n)
               if (total === 0 || query.offset >= total) return { items: [], total }
-              // Sorted by username and matching densely, walking the username index and keeping matches until the
-              // page is full reads fewer rows than fetching every match to sort it.
               const size = "size" in counted ? Number(counted.size ?? 0) : 0
-              walkIndex =
-                fts &&
-                query.sort === "username" &&
-                after === undefined &&
-                (query.offset + query.limit) * size < 4 * total * total
+              const walked = (query.offset + query.limit) * size
+              if (fts && query.sort === "username" && after === undefined && walked < 4 * total * total) {
+                plan = walked <= WALK_ROWS_LIMIT * total ? "walk rows" : "walk matches"
+              }
             }
             const dir = sql.raw(direction(query.order))
-            const rows = yield* run(() =>
-              walkIndex
-                ? sql<UserRowSql>`select * from ${sql.table("users")} where username in (
+            const page = () => {
+              switch (plan) {
+                case "walk rows":
+                  return sql<UserRowSql>`select * from ${sql.table("users")}
+                    where search_text like ${containsPattern(query.search)} escape '!'
+                    order by username ${dir} limit ${query.limit} offset ${query.offset}`
+                    .execute(conn)
+                    .then((result) => result.rows)
+                case "walk matches":
+                  return sql<UserRowSql>`select * from ${sql.table("users")} where username in (
                     select username from ${sql.table("users_fts_key")} where +id in (${ftsRows})
                     order by username ${dir} limit ${query.limit} offset ${query.offset})
                     order by username ${dir}`
                     .execute(conn)
                     .then((result) => result.rows)
-                : filtered
+                case "sort":
+                  return filtered
                     .selectAll()
                     .$call((q) => columns.reduce((ordered, column) => ordered.orderBy(orderTerm(column)), q))
                     .limit(query.limit)
                     .offset(query.offset)
                     .execute()
-            )
+              }
+            }
+            const rows = yield* run(page)
             return { items: yield* withGroups(rows), total }
           }),
         lockUsers: (usernames) =>

@@ -159,5 +159,69 @@ for (const [name, open, prefix] of [
           )
         )
     )
+
+    it.effect(
+      "a search's pages are the same whether the store walks users, walks the matches or sorts every match",
+      () =>
+        Effect.gen(function* () {
+          const users = yield* Users
+          // 20,000 users (loaded in bulk, past the core), one in ten matching: near the start the page is found by
+          // testing each walked user's search text, further in by walking the set of matches, deep in by sorting
+          // every match — the store picks the plan from the count, and each must give the sorted pages.
+          const at = new Date().toISOString()
+          const rows = Array.from({ length: 20_000 }, (_, index) => {
+            const username = `bulk${String((index * 7919) % 20_000).padStart(5, "0")}`
+            const lastName = index % 10 === 3 ? `Zebrafinch${index}` : `Plain${index}`
+            return {
+              username,
+              first_name: "Bulk",
+              last_name: lastName,
+              email: null,
+              email_key: null,
+              enabled: 1,
+              system: 0,
+              password_hash: null,
+              search_text: [username, "Bulk", lastName].join("\n").toLowerCase(),
+              created_at: at,
+              updated_at: at,
+              version: 1
+            }
+          })
+          yield* Effect.promise(async () => {
+            for (let start = 0; start < rows.length; start += 500) {
+              await database.db
+                .insertInto(`${prefix}users`)
+                .values(rows.slice(start, start + 500))
+                .execute()
+            }
+          })
+          const matching = rows
+            .filter((row) => row.last_name.startsWith("Zebrafinch"))
+            .map((row) => row.username)
+            .sort()
+          expect(matching).toHaveLength(2_000)
+          for (const order of ["asc", "desc"] as const) {
+            const expected = order === "asc" ? matching : [...matching].reverse()
+            // offset + limit: 60 and 200 walk users; 500 walks the matches; 1,500 and 2,000 sort every match.
+            for (const offset of [0, 150, 450, 1_450, 1_990]) {
+              const page = yield* users.list(admin, { search: "ebrafin", order, limit: 50, offset })
+              expect([order, offset, page.total, page.items.map((u) => u.username)]).toEqual([
+                order,
+                offset,
+                2_000,
+                expected.slice(offset, offset + 50)
+              ])
+            }
+          }
+        }).pipe(
+          Effect.provide(
+            UserManager.layer({
+              directory: KyselyDirectory.layer({ db: database.db, engine: "sqlite", prefix }),
+              hasher: TestHasher
+            })
+          )
+        ),
+      60_000
+    )
   })
 }
