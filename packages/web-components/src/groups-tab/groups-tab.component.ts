@@ -79,7 +79,8 @@ export class GroupsTab extends LitElement {
 
   override updated(changed: PropertyValues<this>) {
     if (changed.has("editing") && this.editing !== undefined && this.groupDialog?.open === false) {
-      // Fields start from their defaults (the group's values) each time the dialog opens; typing is then kept.
+      // Fields start from their defaults (the group's values) each time the dialog opens; typing is then kept. The
+      // members' boxes are reset too: their default is being a member, else they would open unchecked.
       this.renderRoot.querySelector<HTMLFormElement>("#group-dialog form")?.reset()
       this.groupDialog.showModal()
     }
@@ -339,6 +340,7 @@ export class GroupsTab extends LitElement {
           ><input
             type="checkbox"
             .checked=${live(this.members.has(username))}
+            .defaultChecked=${this.members.has(username)}
             @change=${(event: Event) => this.#toggleMember(username, (event.target as HTMLInputElement).checked)}
           />
           ${username}</label
