@@ -128,6 +128,39 @@ const axeViolations = async (page: Page): Promise<Array<string>> => {
   })
 }
 
+/** What has the keyboard focus, looking inside shadow roots. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    let element = document.activeElement
+    while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement
+    const html = element as HTMLInputElement | null
+    return {
+      tag: html?.tagName.toLowerCase() ?? "",
+      id: html?.id ?? "",
+      role: html?.getAttribute("role") ?? "",
+      type: html?.type ?? "",
+      value: html?.value ?? "",
+      checked: html?.checked ?? false,
+      // A checkbox is named by the label around it.
+      label: html?.closest("label")?.textContent?.trim() ?? "",
+      text: html?.textContent?.trim().replace(/\s+/g, " ") ?? "",
+      row: html?.dataset?.username ?? html?.dataset?.name ?? ""
+    }
+  })
+
+type Focused = Awaited<ReturnType<typeof focused>>
+
+/** Presses `key` (Tab by default) until `wanted` holds for the focused element; fails after `max` presses. */
+const pressUntil = async (page: Page, wanted: (element: Focused) => boolean, key = "Tab", max = 40) => {
+  for (let presses = 0; presses < max; presses++) {
+    if (wanted(await focused(page))) return
+    await page.keyboard.press(key)
+  }
+  throw new Error(
+    `pressing ${key} ${max} times never focused the element wanted; last: ${JSON.stringify(await focused(page))}`
+  )
+}
+
 /** The column headers of a tab's table, without the sort arrows. */
 const headers = async (page: Page, tab: string) =>
   (await page.locator(`${tab} thead th`).allTextContents()).map((text) => text.replace(/[▲▼]/g, "").trim())
@@ -262,6 +295,169 @@ describe("the GUI at dt serve's URL", () => {
     await page.getByRole("button", { name: "Sign out" }).click()
     await expect.poll(() => page.locator("#signin").isVisible()).toBe(true)
     expect(await page.evaluate(() => fetch("/api/v1/me").then((response) => response.status))).toBe(401)
+    expect(blocked).toEqual([])
+    await context.close()
+  })
+
+  it("signs in, then does every step of both walkthroughs with the keyboard only, and the API holds the results", async () => {
+    const { context, page, blocked } = await open()
+    const key = (name: string) => page.keyboard.press(name)
+    const type = (text: string) => page.keyboard.type(text)
+
+    // Sign in: Tab to the form, type, Enter.
+    await pressUntil(page, (f) => f.id === "username")
+    await type("admin")
+    await key("Tab")
+    await type(ADMIN_PASSWORD)
+    await key("Enter")
+    await expect.poll(() => page.locator("#who").textContent()).toBe("admin")
+    await expect.poll(() => usersRows(page).count()).toBe(4)
+
+    // Users walkthrough. Open: Tab reaches the selected Users tab.
+    await pressUntil(page, (f) => f.role === "tab")
+    expect(await focused(page)).toMatchObject({ text: "Users" })
+    expect(await page.getByRole("tab", { name: "Users" }).getAttribute("aria-selected")).toBe("true")
+
+    // Search, then clear.
+    await pressUntil(page, (f) => f.type === "search")
+    await type("ali")
+    await expect.poll(() => usersRows(page).count()).toBe(1)
+    await key("Control+A")
+    await key("Backspace")
+    await expect.poll(() => usersRows(page).count()).toBe(4)
+
+    // Create a user: Add New, the fields in order, a group with Space, Create.
+    await pressUntil(page, (f) => f.text === "Add New")
+    await key("Enter")
+    await expect.poll(async () => (await focused(page)).id).toBe("f-username")
+    await type("kate")
+    await key("Tab")
+    await type("Kate")
+    await key("Tab")
+    await type("Bush")
+    await key("Tab")
+    await type("kate@example.com")
+    await key("Tab")
+    await type("kate's first password")
+    await expect.poll(() => userDialog(page).getByRole("checkbox").count()).toBe(4)
+    await pressUntil(page, (f) => f.type === "checkbox" && f.value === "developers")
+    await key("Space")
+    await pressUntil(page, (f) => f.text === "Create")
+    await key("Enter")
+    await expect.poll(() => userRow(page, "kate").count()).toBe(1)
+    expect((await api<UserRecord>("GET", "/users/kate")).body).toMatchObject({
+      firstName: "Kate",
+      lastName: "Bush",
+      email: "kate@example.com",
+      groups: ["developers"],
+      system: false
+    })
+
+    // Update a user: Tab to the rows, arrows to the user, Enter; edit a detail and the groups; Save.
+    await pressUntil(page, (f) => f.row !== "")
+    await pressUntil(page, (f) => f.row === "kate", "ArrowDown")
+    await key("Enter")
+    await pressUntil(page, (f) => f.id === "f-firstName")
+    await key("Control+A")
+    await type("Katherine")
+    await pressUntil(page, (f) => f.type === "checkbox" && f.value === "analysts")
+    await key("Space")
+    await pressUntil(page, (f) => f.text === "Save")
+    await key("Enter")
+    await expect.poll(async () => (await api<UserRecord>("GET", "/users/kate")).body.firstName).toBe("Katherine")
+    expect([...(await api<UserRecord>("GET", "/users/kate")).body.groups].sort()).toEqual(["analysts", "developers"])
+
+    // A system user opens read-only with the reason; Escape closes it and focus goes back to its row.
+    await expect.poll(async () => (await focused(page)).row).toBe("kate")
+    await pressUntil(page, (f) => f.row === "daemon", "ArrowUp")
+    await key("Enter")
+    await expect.poll(() => userDialog(page).locator("#read-only-reason").count()).toBe(1)
+    await key("Escape")
+    await expect.poll(async () => (await focused(page)).row).toBe("daemon")
+
+    // Disable from the context menu (the context-menu key), then Delete from it (Shift+F10), confirmed.
+    await pressUntil(page, (f) => f.row === "bob", "ArrowUp")
+    await key("ContextMenu")
+    await expect.poll(async () => (await focused(page)).role).toBe("menuitem")
+    await pressUntil(page, (f) => f.text === "Disable", "ArrowDown")
+    await key("Enter")
+    await expect.poll(async () => (await api<{ enabled: boolean }>("GET", "/users/bob")).body.enabled).toBe(false)
+    await pressUntil(page, (f) => f.row === "kate", "ArrowDown")
+    await key("Shift+F10")
+    await pressUntil(page, (f) => f.role === "menuitem" && f.text === "Delete", "ArrowDown")
+    await key("Enter")
+    await pressUntil(page, (f) => f.tag === "button" && f.text === "Delete")
+    await key("Enter")
+    await expect.poll(() => userRow(page, "kate").count()).toBe(0)
+    expect((await api("GET", "/users/kate")).status).toBe(404)
+
+    // Groups walkthrough. Open: back to the tabs, ArrowRight to Groups.
+    await pressUntil(page, (f) => f.role === "tab", "Shift+Tab")
+    await key("ArrowRight")
+    await expect.poll(() => page.getByRole("tab", { name: "Groups" }).getAttribute("aria-selected")).toBe("true")
+    await expect.poll(() => groupsRows(page).count()).toBe(3)
+
+    // Search by name, then clear.
+    await pressUntil(page, (f) => f.type === "search")
+    await type("ana")
+    await expect.poll(() => groupsRows(page).count()).toBe(1)
+    await key("Control+A")
+    await key("Backspace")
+    await expect.poll(() => groupsRows(page).count()).toBe(3)
+
+    // Create a group: Add New, the name, a member found by typing, Create.
+    await pressUntil(page, (f) => f.text === "Add New")
+    await key("Enter")
+    await expect.poll(async () => (await focused(page)).id).toBe("f-name")
+    await type("ops")
+    await pressUntil(page, (f) => f.id === "f-find")
+    await type("bo")
+    await expect.poll(() => groupDialog(page).getByRole("checkbox", { name: "bob" }).count()).toBe(1)
+    await pressUntil(page, (f) => f.type === "checkbox")
+    await key("Space")
+    await pressUntil(page, (f) => f.text === "Create")
+    await key("Enter")
+    await expect.poll(() => groupRow(page, "ops").count()).toBe(1)
+    expect((await api<GroupRecord>("GET", "/groups/ops")).body.members).toEqual(["bob"])
+
+    // Sort by GID from its column header.
+    await pressUntil(page, (f) => f.text.startsWith("GID"))
+    await key("Enter")
+    await expect.poll(() => page.locator("um-groups-tab thead th").nth(1).getAttribute("aria-sort")).toBe("ascending")
+
+    // Update a group: arrows to its row, Enter; rename, swap the member; Save.
+    await pressUntil(page, (f) => f.row !== "")
+    await pressUntil(page, (f) => f.row === "ops", "ArrowDown")
+    await key("Enter")
+    await expect.poll(async () => (await focused(page)).id).toBe("f-name")
+    await key("Control+A")
+    await type("operations")
+    await pressUntil(page, (f) => f.id === "f-find")
+    await type("ali")
+    await expect.poll(() => groupDialog(page).getByRole("checkbox", { name: "alice" }).count()).toBe(1)
+    await pressUntil(page, (f) => f.type === "checkbox" && f.text === "" && !f.checked)
+    await key("Space")
+    await pressUntil(page, (f) => f.type === "checkbox" && f.checked && f.label === "bob", "Shift+Tab")
+    await key("Space")
+    await pressUntil(page, (f) => f.text === "Save")
+    await key("Enter")
+    await expect.poll(() => groupRow(page, "operations").count()).toBe(1)
+    expect((await api<GroupRecord>("GET", "/groups/operations")).body.members).toEqual(["alice"])
+
+    // Delete a group: the context-menu key on its row, Delete, confirm.
+    await pressUntil(page, (f) => f.row === "operations", "ArrowDown")
+    await key("ContextMenu")
+    await pressUntil(page, (f) => f.role === "menuitem" && f.text === "Delete", "ArrowDown")
+    await key("Enter")
+    await pressUntil(page, (f) => f.tag === "button" && f.text === "Delete")
+    await key("Enter")
+    await expect.poll(() => groupRow(page, "operations").count()).toBe(0)
+    expect((await api("GET", "/groups/operations")).status).toBe(404)
+
+    // Sign out from the keyboard: back to the sign-in form, focus in Username.
+    await pressUntil(page, (f) => f.text === "Sign out", "Shift+Tab", 60)
+    await key("Enter")
+    await expect.poll(async () => (await focused(page)).id).toBe("username")
     expect(blocked).toEqual([])
     await context.close()
   })
