@@ -439,6 +439,7 @@ describe("the GUI at dt serve's URL", () => {
     await key("Space")
     await pressUntil(page, (f) => f.type === "checkbox" && f.checked && f.label === "bob", "Shift+Tab")
     await key("Space")
+    expect(await focused(page)).toMatchObject({ label: "bob", checked: false })
     await pressUntil(page, (f) => f.text === "Save")
     await key("Enter")
     await expect.poll(() => groupRow(page, "operations").count()).toBe(1)
