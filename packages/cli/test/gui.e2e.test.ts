@@ -25,7 +25,11 @@ const serve = (): Promise<string> =>
   new Promise((resolve, reject) => {
     const database = join(mkdtempSync(join(tmpdir(), "dt-gui-")), "dt.db")
     server = spawn(process.execPath, [BIN, "serve", "--port", "0", "--database", `sqlite:${database}`], {
-      env: { PATH: process.env.PATH ?? "", HOME: tmpdir(), DT_ADMIN_PASSWORD: ADMIN_PASSWORD }
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: mkdtempSync(join(tmpdir(), "dt-gui-home-")),
+        DT_ADMIN_PASSWORD: ADMIN_PASSWORD
+      }
     })
     let stdout = ""
     let stderr = ""
@@ -463,9 +467,13 @@ describe("the GUI at dt serve's URL", () => {
     await context.close()
   })
 
-  it("shows a signed-in non-administrator that only administrators manage users, and nothing else", async () => {
+  it("says why a sign-in failed, then shows a signed-in non-administrator that only administrators manage users", async () => {
     const { context, page, blocked } = await open()
     await page.getByLabel("Username").fill("alice")
+    await page.getByLabel("Password").fill("not alice's password")
+    await page.getByRole("button", { name: "Sign in" }).click()
+    await expect.poll(() => page.locator("#signin-error").textContent()).toMatch(/username or password is not correct/)
+    expect(await axeViolations(page)).toEqual([])
     await page.getByLabel("Password").fill("alice's password")
     await page.getByRole("button", { name: "Sign in" }).click()
     await expect
