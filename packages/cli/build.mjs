@@ -1,9 +1,13 @@
 // Bundles `dt` with esbuild into one CommonJS file, dist/dt.cjs, which bin/dt.js compiles through `vm.Script` with a
 // V8 code cache (Node 20 has no module compile cache). Modules reached only through `import()` (the storage code, the
 // PostgreSQL and MySQL drivers) are wrapped by esbuild and evaluated only when a command needs them; native modules
-// stay outside the bundle.
-import { rmSync } from "node:fs"
+// stay outside the bundle. The <user-manager> bundle is built first (importing its build script runs it) and embedded
+// as text, so that `dt serve`'s page hosts the element with nothing else on disk.
+import { readFileSync, rmSync } from "node:fs"
 import { build } from "esbuild"
+
+await import("../web-components/build.mjs")
+const element = readFileSync(new URL("../web-components/dist/user-manager.js", import.meta.url), "utf8")
 
 rmSync(new URL("./dist", import.meta.url), { recursive: true, force: true })
 await build({
@@ -18,5 +22,6 @@ await build({
   // bin/dt.js reads the bundle as Latin-1: keep it ASCII.
   charset: "ascii",
   external: ["better-sqlite3", "@node-rs/argon2", "pg-native", "@parcel/watcher", "msgpackr-extract"],
+  define: { DT_USER_MANAGER_JS: JSON.stringify(element) },
   logLevel: "warning"
 })

@@ -41,8 +41,23 @@ export interface Options {
    * passes `Auth.fromRequest(...)` to use its own authentication instead.
    */
   readonly authentication?: Layer.Layer<Authentication, never, Sessions.Sessions>
-  /** Whether to serve the sign-in page at `/` (default true). */
-  readonly page?: boolean
+  /**
+   * The page at `/` (default true): a sign-in form that hosts `<user-manager>` once signed in, when `element` is the
+   * text of the element's bundle (`packages/web-components/dist/user-manager.js`, served at `/user-manager.js`);
+   * `false` serves no page.
+   */
+  readonly page?: boolean | PageOptions
+}
+
+/**
+ * What the page at `/` serves besides the sign-in form.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface PageOptions {
+  /** The JavaScript of the `<user-manager>` bundle; without it, the signed-in page says that the element is missing. */
+  readonly element?: string | undefined
 }
 
 /** The core services the API runs on. */
@@ -125,16 +140,20 @@ const securityHeaders = HttpApiBuilder.middleware((app) =>
   )
 )
 
-const page = HttpApiBuilder.Router.use((router) =>
-  Effect.all([
-    router.get("/", HttpServerResponse.html(indexHtml)),
-    router.get("/app.js", HttpServerResponse.text(appJs, { contentType: "text/javascript; charset=utf-8" }))
-  ])
-)
+const javascript = (code: string) => HttpServerResponse.text(code, { contentType: "text/javascript; charset=utf-8" })
+
+const page = (options: PageOptions) =>
+  HttpApiBuilder.Router.use((router) =>
+    Effect.all([
+      router.get("/", HttpServerResponse.html(indexHtml)),
+      router.get("/app.js", javascript(appJs)),
+      ...(options.element === undefined ? [] : [router.get("/user-manager.js", javascript(options.element))])
+    ])
+  )
 
 /**
  * The API: every route under `/api/v1` with its handlers, the OpenAPI document at `/api/openapi.json`, and (unless
- * `page: false`) the sign-in page at `/`. Runs on the core services.
+ * `page: false`) the sign-in page at `/` with the `<user-manager>` element it is given. Runs on the core services.
  *
  * @category layers
  * @since 0.1.0
@@ -148,7 +167,7 @@ export const layer = (options: Options = {}) => {
     HttpApiBuilder.middlewareOpenApi({ path: "/api/openapi.json" }),
     normalizeRefusals,
     securityHeaders,
-    options.page === false ? Layer.empty : page
+    options.page === false ? Layer.empty : page(options.page === true || options.page === undefined ? {} : options.page)
   ).pipe(Layer.provideMerge(api), Layer.provide(ServerConfig.layer(options.config ?? {})))
 }
 

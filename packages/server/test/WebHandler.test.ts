@@ -3,7 +3,7 @@
  */
 import { KyselyDirectory } from "@dt/adapters"
 import { migrate, sqliteFile, type TestDatabase } from "@dt/adapters/testing/stores"
-import { Actor, UserManager } from "@dt/core"
+import { Actor, MemoryDirectory, UserManager } from "@dt/core"
 import { TestHasher } from "@dt/core/testing/TestHasher"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -68,5 +68,37 @@ describe("Server.webHandler", () => {
     expect((await call("/api/v1/users", { headers: { "x-host-user": "boss" } })).status).toBe(404)
     expect((await call("/backoffice/")).status).toBe(404)
     expect((await call("/backoffice/api/openapi.json")).status).toBe(200)
+  })
+})
+
+describe("Server page option", () => {
+  const element = 'customElements.define("user-manager", class extends HTMLElement {})'
+  const get = async (page: Server.Options["page"], path: string) => {
+    const mounted = Server.webHandler({
+      services: UserManager.layer({ directory: MemoryDirectory.layer, hasher: TestHasher }),
+      ...(page === undefined ? {} : { page })
+    })
+    try {
+      const response = await mounted.handler(new Request(`http://host.example${path}`))
+      return { status: response.status, headers: response.headers, text: await response.text() }
+    } finally {
+      await mounted.dispose()
+    }
+  }
+
+  it("serves the <user-manager> bundle it is given at /user-manager.js as JavaScript, under the page's CSP", async () => {
+    const script = await get({ element }, "/user-manager.js")
+    expect(script.status).toBe(200)
+    expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8")
+    expect(script.headers.get("content-security-policy")).toContain("default-src 'self'")
+    expect(script.text).toBe(element)
+    expect((await get({ element }, "/app.js")).text).toContain('import("/user-manager.js")')
+  })
+
+  it("serves the sign-in page without a bundle when none is given, and no page at all with page: false", async () => {
+    expect((await get(undefined, "/")).status).toBe(200)
+    expect((await get(true, "/user-manager.js")).status).toBe(404)
+    expect((await get(false, "/")).status).toBe(404)
+    expect((await get(false, "/app.js")).status).toBe(404)
   })
 })

@@ -79,6 +79,31 @@ describe("Groups tab", () => {
     expect(updated.at(-1)?.name).toBe("research")
   })
 
+  it("opens Update with the members' boxes checked, and removes a member whose box is unchecked, keeping the focus on it", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await openGroups(h)
+    await userEvent.click(h.row("analysts", "groups"))
+    await expect.poll(() => h.panel("groups").querySelectorAll("fieldset input[type=checkbox]").length).toBe(2)
+    expect(
+      [...h.panel("groups").querySelectorAll<HTMLInputElement>("fieldset input[type=checkbox]")].map(
+        (box) => box.checked
+      )
+    ).toEqual([true, true])
+    const aliceBox = [...h.panel("groups").querySelectorAll<HTMLInputElement>("fieldset label")].find((label) =>
+      label.textContent?.includes("alice")
+    )
+    const box = aliceBox?.querySelector("input") as HTMLInputElement
+    box.focus()
+    await userEvent.keyboard(" ")
+    // The box stays (unchecked) with the focus on it, rather than vanishing from under the keyboard.
+    await expect.poll(() => box.checked).toBe(false)
+    expect(box.isConnected).toBe(true)
+    expect(h.focused()).toBe(box)
+    await userEvent.click(h.button("groups", "Save"))
+    await expect.poll(() => h.rows("groups").find((row) => row[0] === "analysts")?.[2]).toBe("bob")
+  })
+
   it("deletes a group after confirmation from the right-click menu and fires group-deleted", async () => {
     const { client, manager, admin } = await seeded()
     await manager.groups.create(admin, { name: "empty" })

@@ -40,6 +40,22 @@ describe("<user-manager>", () => {
       .toBe("Sign in to manage users and groups.")
   })
 
+  it("tells a signed-in user who is not an administrator that only administrators manage users, instead of the tabs", async () => {
+    const { client } = await seeded()
+    const notAdmin: UserManagerClient = {
+      ...client,
+      me: async () => ({ ...(await client.me()), admin: false })
+    }
+    document.body.replaceChildren()
+    const element = document.createElement("user-manager")
+    element.client = notAdmin
+    document.body.append(element)
+    await expect
+      .poll(() => element.shadowRoot?.querySelector("[role=status]")?.textContent)
+      .toMatch(/Only administrators manage users and groups\. You are signed in as admin/)
+    expect(element.shadowRoot?.querySelector("[role=tab]")).toBeNull()
+  })
+
   it("shows the users created elsewhere when the Users tab is shown again", async () => {
     const { client, manager, admin } = await seeded()
     const h = await mount(client)

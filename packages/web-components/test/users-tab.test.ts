@@ -1,6 +1,6 @@
 import { userEvent } from "@vitest/browser/context"
 import { describe, expect, it } from "vitest"
-import type { ListQuery, User, UserManagerClient, UserSort } from "../src/Client.js"
+import { ClientError, type ListQuery, type User, type UserManagerClient, type UserSort } from "../src/Client.js"
 import { seeded } from "./CoreClient.js"
 import { mount } from "./harness.js"
 
@@ -43,6 +43,26 @@ describe("Users tab", () => {
     await userEvent.click(h.button("users", "Full Name ▲"))
     await expect.poll(() => usernames(h.rows())).toEqual(["daemon", "john", "bob", "alice", "admin"])
     expect(h.in("users", "th[aria-sort=descending]").textContent).toContain("Full Name")
+  })
+
+  it("offers every group in Add New, asking for pages no larger than the server's largest (500)", async () => {
+    const { client } = await seeded()
+    const asked: Array<number | undefined> = []
+    const strict: UserManagerClient = {
+      ...client,
+      listGroups: (query) => {
+        asked.push(query.limit)
+        if ((query.limit ?? 0) > 500) {
+          return Promise.reject(new ClientError("InvalidInput", "Invalid limit: it must be at most 500."))
+        }
+        return client.listGroups(query)
+      }
+    }
+    const h = await mount(strict)
+    await userEvent.click(h.button("users", "Add New"))
+    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input").length).toBe(3)
+    expect(h.in("users", "#user-dialog [role=alert]")).toBeNull()
+    expect(asked.every((limit) => limit !== undefined && limit <= 500)).toBe(true)
   })
 
   it("creates a user from Add New with the keyboard only, in at least one group, and fires user-created", async () => {

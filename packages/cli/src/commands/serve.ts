@@ -17,6 +17,10 @@ import * as Store from "../Store.js"
 // The server code loads only for this command, so that every other command starts as fast as before.
 const server = Effect.promise(() => import("@dt/server"))
 
+// The <user-manager> bundle, embedded as text by build.mjs; absent when this file runs unbundled.
+declare const DT_USER_MANAGER_JS: string | undefined
+const element = typeof DT_USER_MANAGER_JS === "string" ? DT_USER_MANAGER_JS : undefined
+
 const port = Options.integer("port").pipe(
   Options.withDescription("the TCP port to listen on (0 picks a free one)"),
   Options.withDefault(8080)
@@ -60,7 +64,9 @@ export const serve = Command.make("serve", { database: Flags.database, port, hos
         }
       }
       const running = yield* Layer.build(
-        Server.node({ port: flags.port, host: flags.host }).pipe(Layer.provide(Layer.succeedContext(context)))
+        Server.node({ port: flags.port, host: flags.host, page: { element } }).pipe(
+          Layer.provide(Layer.succeedContext(context))
+        )
       )
       const address = Context.get(running, HttpServer.HttpServer).address
       const shownHost = flags.host.includes(":") ? `[${flags.host}]` : flags.host

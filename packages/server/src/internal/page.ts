@@ -1,56 +1,113 @@
-/** The page served at `/`: a real sign-in form, and the place where `<user-manager>` will live. */
+/**
+ * The page served at `/`: a sign-in form, then the `<user-manager>` element (loaded from `/user-manager.js`) with who
+ * is signed in and a Sign out button. Its colours are the element's own, light and dark.
+ */
 export const indexHtml = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <title>User Manager</title>
 <style>
-  body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; color: #1d2330; }
-  form { display: grid; gap: .75rem; max-width: 20rem; }
-  label { display: grid; gap: .25rem; }
-  input { padding: .4rem; font: inherit; }
-  button { padding: .45rem .9rem; font: inherit; cursor: pointer; }
-  [role=alert] { color: #a4161a; min-height: 1.5em; }
+  :root {
+    --bg: #f3f4f6; --surface: #ffffff; --fg: #1f2937; --muted: #4b5563; --border: #d1d5db;
+    --accent: #1d4ed8; --on-accent: #ffffff; --danger: #b91c1c;
+    color-scheme: light dark;
+  }
+  @media (prefers-color-scheme: dark) {
+    :root {
+      --bg: #0b1120; --surface: #111827; --fg: #f3f4f6; --muted: #d1d5db; --border: #4b5563;
+      --accent: #93c5fd; --on-accent: #111827; --danger: #fca5a5;
+    }
+  }
+  * { box-sizing: border-box; }
+  body { margin: 0; font: 15px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg); }
+  header { display: flex; align-items: center; gap: 1rem; flex-wrap: wrap; padding: .6rem 1.25rem;
+    background: var(--surface); border-bottom: 1px solid var(--border); }
+  .brand { font-weight: 650; font-size: 1.05rem; margin: 0; }
+  #session { margin: 0 0 0 auto; display: flex; align-items: center; gap: .6rem; }
+  #role { color: var(--muted); }
+  main { padding: 1.25rem; max-width: 72rem; margin: 0 auto; }
+  .card { max-width: 22rem; margin: 3rem auto; padding: 1.5rem; background: var(--surface);
+    border: 1px solid var(--border); border-radius: 8px; }
+  h1 { font-size: 1.35rem; margin: 0 0 1rem; }
+  form { display: grid; gap: .85rem; }
+  label { display: grid; gap: .3rem; font-weight: 500; }
+  input { font: inherit; padding: .45rem .55rem; color: var(--fg); background: var(--surface);
+    border: 1px solid var(--muted); border-radius: 6px; }
+  button { font: inherit; padding: .4rem .95rem; border-radius: 6px; cursor: pointer; color: var(--fg);
+    background: var(--surface); border: 1px solid var(--border); }
+  button.primary { background: var(--accent); color: var(--on-accent); border-color: var(--accent); font-weight: 600; }
+  :focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+  [role=alert] { color: var(--danger); margin: 0; min-height: 1.45em; }
+  #app { background: var(--surface); border: 1px solid var(--border); border-radius: 8px; padding: 1rem; }
+  #app h1 { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  #app:focus { outline: none; }
   [hidden] { display: none !important; }
-  .placeholder { border: 1px dashed #8a93a6; padding: 1rem; margin-top: 1rem; color: #4b5366; }
 </style>
+<script src="/app.js" defer></script>
 </head>
 <body>
-<h1>User Manager</h1>
-<section id="signin">
-  <h2>Sign in</h2>
-  <form id="signin-form" method="post" action="/api/v1/auth/login">
-    <label>Username <input id="username" name="username" autocomplete="username" required></label>
-    <label>Password <input id="password" name="password" type="password" autocomplete="current-password" required></label>
-    <button type="submit">Sign in</button>
-    <p id="signin-error" role="alert"></p>
-  </form>
-</section>
-<section id="app" hidden>
-  <p>Signed in as <strong id="who"></strong><span id="role"></span>. <button id="signout" type="button">Sign out</button></p>
-  <user-manager base-url="/api/v1">
-    <div class="placeholder">The Users and Groups tabs (the &lt;user-manager&gt; element) are not built yet; the API is
-    at <a href="/api/openapi.json">/api/openapi.json</a>.</div>
-  </user-manager>
-</section>
-<script src="/app.js"></script>
+<header>
+  <p class="brand">User Manager</p>
+  <p id="session" hidden>
+    <span>Signed in as <strong id="who"></strong> <span id="role"></span></span>
+    <button id="signout" type="button">Sign out</button>
+  </p>
+</header>
+<main>
+  <section id="signin" class="card" aria-labelledby="signin-title">
+    <h1 id="signin-title">Sign in</h1>
+    <form id="signin-form" method="post" action="/api/v1/auth/login">
+      <label>Username <input id="username" name="username" autocomplete="username" required></label>
+      <label>Password <input id="password" name="password" type="password" autocomplete="current-password" required></label>
+      <button class="primary" type="submit">Sign in</button>
+      <p id="signin-error" role="alert"></p>
+    </form>
+  </section>
+  <section id="app" aria-labelledby="app-title" tabindex="-1" hidden>
+    <h1 id="app-title">Users and groups</h1>
+    <p id="app-error" role="alert" hidden></p>
+  </section>
+</main>
 </body>
 </html>
 `
 
-/** The page's script: signs in with a session cookie, keeps the CSRF token for this tab, signs out. */
+/**
+ * The page's script: signs in with a session cookie, then loads `<user-manager>` and lets it talk to this origin
+ * (it sends the CSRF token of the readable `dt_csrf` cookie back as a header); signs out.
+ */
 export const appJs = `"use strict";
 const $ = (id) => document.getElementById(id);
-const show = (me) => {
+const csrf = () => {
+  const pair = document.cookie.split(";").map((part) => part.trim().split("=")).find(([name]) => name === "dt_csrf");
+  return pair === undefined ? "" : decodeURIComponent(pair[1]);
+};
+const show = async (me, focus) => {
   $("signin").hidden = true;
+  $("session").hidden = false;
   $("app").hidden = false;
   $("who").textContent = me.user.username;
-  $("role").textContent = me.admin ? " (administrator)" : "";
+  $("role").textContent = me.admin ? "(administrator)" : "";
+  $("app").querySelector("user-manager")?.remove();
+  try {
+    await import("/user-manager.js");
+    $("app-error").hidden = true;
+    const element = document.createElement("user-manager");
+    element.setAttribute("base-url", "");
+    $("app").append(element);
+  } catch {
+    $("app-error").hidden = false;
+    $("app-error").textContent = "This server does not serve the <user-manager> element; the API is described at /api/openapi.json.";
+  }
+  if (focus) $("app").focus();
 };
 const signedOut = () => {
-  sessionStorage.removeItem("dt-csrf");
+  $("app").querySelector("user-manager")?.remove();
   $("app").hidden = true;
+  $("session").hidden = true;
   $("signin").hidden = false;
 };
 $("signin-form").addEventListener("submit", async (event) => {
@@ -60,16 +117,20 @@ $("signin-form").addEventListener("submit", async (event) => {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ username: $("username").value, password: $("password").value, session: "cookie" })
-  });
+  }).catch(() => undefined);
   $("password").value = "";
-  const body = await response.json().catch(() => ({ message: "The server did not answer." }));
-  if (!response.ok) { $("signin-error").textContent = body.message; return; }
-  sessionStorage.setItem("dt-csrf", body.csrfToken);
-  show(body);
+  const body = response === undefined ? undefined : await response.json().catch(() => undefined);
+  if (response === undefined || !response.ok) {
+    $("signin-error").textContent = body?.message ?? "The server cannot be reached; try again.";
+    $("password").focus();
+    return;
+  }
+  await show(body, true);
 });
 $("signout").addEventListener("click", async () => {
-  await fetch("/api/v1/auth/logout", { method: "POST", headers: { "x-csrf-token": sessionStorage.getItem("dt-csrf") || "" } });
+  await fetch("/api/v1/auth/logout", { method: "POST", headers: { "x-csrf-token": csrf() } }).catch(() => undefined);
   signedOut();
+  $("username").focus();
 });
-fetch("/api/v1/me").then((response) => (response.ok ? response.json().then(show) : signedOut()));
+fetch("/api/v1/me").then((response) => (response.ok ? response.json().then((me) => show(me, false)) : signedOut()));
 `

@@ -53,6 +53,11 @@ export class GroupsTab extends LitElement {
   @state() accessor menu: Menu | undefined
   @state() accessor editing: { readonly group: Group | undefined } | undefined
   @state() accessor members: ReadonlySet<string> = new Set()
+  /**
+   * The users with a box above the finder: the members when the dialog opened and those picked since. A box stays where
+   * it is when it is (un)checked, so that the keyboard focus stays on it; picked users move here at the next search.
+   */
+  @state() accessor listed: ReadonlyArray<string> = []
   @state() accessor candidates: ReadonlyArray<User> = []
   @state() accessor fieldErrors: Readonly<Record<string, string>> = {}
   @state() accessor formAlert = ""
@@ -79,7 +84,8 @@ export class GroupsTab extends LitElement {
 
   override updated(changed: PropertyValues<this>) {
     if (changed.has("editing") && this.editing !== undefined && this.groupDialog?.open === false) {
-      // Fields start from their defaults (the group's values) each time the dialog opens; typing is then kept.
+      // Fields start from their defaults (the group's values) each time the dialog opens; typing is then kept. The
+      // members' boxes are reset too: their default is being a member, else they would open unchecked.
       this.renderRoot.querySelector<HTMLFormElement>("#group-dialog form")?.reset()
       this.groupDialog.showModal()
     }
@@ -298,6 +304,7 @@ export class GroupsTab extends LitElement {
     this.fieldErrors = {}
     this.formAlert = ""
     this.members = new Set(group?.members ?? [])
+    this.listed = [...this.members].sort()
     this.candidates = []
     this.editing = { group }
   }
@@ -305,6 +312,7 @@ export class GroupsTab extends LitElement {
   async #findCandidates(text: string) {
     const client = this.client
     if (client === undefined) return
+    this.listed = [...new Set([...this.listed, ...this.members])].sort()
     if (text.trim() === "") {
       this.candidates = []
       return
@@ -339,6 +347,7 @@ export class GroupsTab extends LitElement {
           ><input
             type="checkbox"
             .checked=${live(this.members.has(username))}
+            .defaultChecked=${this.members.has(username)}
             @change=${(event: Event) => this.#toggleMember(username, (event.target as HTMLInputElement).checked)}
           />
           ${username}</label
@@ -373,7 +382,7 @@ export class GroupsTab extends LitElement {
             <fieldset>
               <legend>Members</legend>
               ${this.members.size === 0 ? html`<span class="hint">No members yet.</span>` : nothing}
-              ${[...this.members].sort().map(member)}
+              ${this.listed.map(member)}
               <div class="field">
                 <label for="f-find">Add members: find users</label>
                 <input
@@ -387,7 +396,7 @@ export class GroupsTab extends LitElement {
                   }}
                 />
               </div>
-              ${this.candidates.filter((user) => !this.members.has(user.username)).map((user) => member(user.username))}
+              ${this.candidates.filter((user) => !this.listed.includes(user.username)).map((user) => member(user.username))}
             </fieldset>
             ${membersError === undefined ? nothing : html`<p class="alert" role="alert">${membersError}</p>`}
             ${this.formAlert === "" ? nothing : html`<p class="alert" role="alert">${this.formAlert}</p>`}

@@ -111,6 +111,13 @@ export class UserManagerElement extends LitElement {
   }
 
   override render() {
+    if (this.me !== undefined && !this.me.admin) {
+      // The API would refuse every list and change: say why once instead of showing two tabs of refusals.
+      return html`<p class="notice" role="status">
+        Only administrators manage users and groups. You are signed in as ${this.me.user.username}, who is not an
+        administrator: ask one to add you to the administrators' group.
+      </p>`
+    }
     const client = this.me === undefined ? undefined : this.resolved
     return html`
       <div role="tablist" part="tablist" aria-label="User Manager" @keydown=${this.#onTabKey}>

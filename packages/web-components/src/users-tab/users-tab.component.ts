@@ -8,6 +8,19 @@ import { sharedStyles } from "../internal/styles.js"
 
 const PAGE_SIZE = 50
 
+/** The largest page the server's API returns (its `MAX_LIMIT`): larger requests are refused as invalid input. */
+const GROUPS_PAGE_SIZE = 500
+
+/** Every group, for the form's Groups choice, asked a page at a time. */
+const allGroups = async (client: UserManagerClient): Promise<ReadonlyArray<Group>> => {
+  const groups: Array<Group> = []
+  for (;;) {
+    const page = await client.listGroups({ sort: "name", limit: GROUPS_PAGE_SIZE, offset: groups.length })
+    groups.push(...page.items)
+    if (page.items.length === 0 || groups.length >= page.total) return groups
+  }
+}
+
 const columns: ReadonlyArray<{ readonly sort: UserSort; readonly label: string }> = [
   { sort: "username", label: "User Name" },
   { sort: "fullName", label: "Full Name" },
@@ -338,10 +351,11 @@ export class UsersTab extends LitElement {
     this.fieldErrors = {}
     this.formAlert = ""
     this.editing = { user }
-    void this.client
-      ?.listGroups({ sort: "name", limit: 1000 })
-      .then((page) => {
-        this.groups = page.items
+    const client = this.client
+    if (client === undefined) return
+    allGroups(client)
+      .then((groups) => {
+        this.groups = groups
       })
       .catch((error: unknown) => {
         this.formAlert = asClientError(error).message

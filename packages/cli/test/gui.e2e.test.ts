@@ -1,0 +1,487 @@
+/// <reference lib="dom" />
+// Both GUI walkthroughs of the product description, in Chromium, at the URL `dt serve` prints: once with the mouse
+// and once with the keyboard only; every result is then read back through the API. One server and one browser for the
+// file; each walkthrough signs in from a fresh browser context (its own cookies).
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
+import { mkdtempSync, readFileSync } from "node:fs"
+import { createRequire } from "node:module"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+
+const BIN = fileURLToPath(new URL("../bin/dt.js", import.meta.url))
+const ADMIN_PASSWORD = "the walkthrough admin secret"
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8")
+
+let server: ChildProcessWithoutNullStreams
+let url = ""
+let token = ""
+let browser: Browser
+
+/** Starts `dt serve` on a free port of 127.0.0.1 over a new SQLite file and waits for the URL it prints. */
+const serve = (): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const database = join(mkdtempSync(join(tmpdir(), "dt-gui-")), "dt.db")
+    server = spawn(process.execPath, [BIN, "serve", "--port", "0", "--database", `sqlite:${database}`], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: mkdtempSync(join(tmpdir(), "dt-gui-home-")),
+        DT_ADMIN_PASSWORD: ADMIN_PASSWORD
+      }
+    })
+    let stdout = ""
+    let stderr = ""
+    server.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk
+    })
+    server.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk
+      const found = /Serving the User Manager at (http:\/\/\S+)\//.exec(stdout)?.[1]
+      if (found !== undefined) resolve(found)
+    })
+    server.once("exit", (code) => reject(new Error(`dt serve exited (${code}) before serving: ${stderr}`)))
+  })
+
+/** Calls the API as the administrator (a bearer session, as the CLI does). */
+const api = async <A = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: A }> => {
+  const response = await fetch(`${url}/api/v1${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" })
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+  const text = await response.text()
+  return { status: response.status, body: (text === "" ? undefined : JSON.parse(text)) as A }
+}
+
+interface UserRecord {
+  readonly username: string
+  readonly firstName?: string
+  readonly lastName?: string
+  readonly email?: string
+  readonly groups: ReadonlyArray<string>
+  readonly system: boolean
+}
+interface GroupRecord {
+  readonly name: string
+  readonly gid: number
+  readonly members: ReadonlyArray<string>
+}
+
+beforeAll(async () => {
+  url = await serve()
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "admin", password: ADMIN_PASSWORD, session: "bearer" })
+  })
+  token = ((await login.json()) as { token: string }).token
+  for (const name of ["developers", "analysts"]) expect((await api("POST", "/groups", { name })).status).toBe(201)
+  const people = [
+    { username: "alice", firstName: "Alice", lastName: "Liddell", groups: ["analysts"], password: "alice's password" },
+    { username: "bob", firstName: "Bob", lastName: "Builder", groups: ["developers"] },
+    { username: "daemon", firstName: "System", lastName: "Daemon", groups: ["developers"], system: true }
+  ]
+  for (const user of people) expect((await api("POST", "/users", user)).status).toBe(201)
+  browser = await chromium.launch({
+    executablePath: process.env.DT_CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync"
+    ]
+  })
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  if (server?.exitCode === null) server.kill("SIGTERM")
+})
+
+/** A fresh context (no cookies) on the page at `/`, recording anything the page's Content-Security-Policy blocked. */
+const open = async (): Promise<{ context: BrowserContext; page: Page; blocked: Array<string> }> => {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  const blocked: Array<string> = []
+  page.on("console", (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) blocked.push(message.text())
+  })
+  page.on("pageerror", (error) => blocked.push(String(error)))
+  await page.goto(`${url}/`)
+  return { context, page, blocked }
+}
+
+/** The axe-core violations of the page as it is (shadow roots included). */
+const axeViolations = async (page: Page): Promise<Array<string>> => {
+  // Evaluated by the browser's debugger, which the page's CSP does not restrict (an inline <script> would be blocked).
+  await page.evaluate(axeSource)
+  return page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: typeof import("axe-core") }).axe
+    const results = await axe.run(document, { resultTypes: ["violations"] })
+    return results.violations.map(
+      (violation) => `${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.target).join(", ")}`
+    )
+  })
+}
+
+/** What has the keyboard focus, looking inside shadow roots. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    let element = document.activeElement
+    while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement
+    const html = element as HTMLInputElement | null
+    return {
+      tag: html?.tagName.toLowerCase() ?? "",
+      id: html?.id ?? "",
+      role: html?.getAttribute("role") ?? "",
+      type: html?.type ?? "",
+      value: html?.value ?? "",
+      checked: html?.checked ?? false,
+      // A checkbox is named by the label around it.
+      label: html?.closest("label")?.textContent?.trim() ?? "",
+      text: html?.textContent?.trim().replace(/\s+/g, " ") ?? "",
+      row: html?.dataset?.username ?? html?.dataset?.name ?? ""
+    }
+  })
+
+type Focused = Awaited<ReturnType<typeof focused>>
+
+/** Presses `key` (Tab by default) until `wanted` holds for the focused element; fails after `max` presses. */
+const pressUntil = async (page: Page, wanted: (element: Focused) => boolean, key = "Tab", max = 40) => {
+  for (let presses = 0; presses < max; presses++) {
+    if (wanted(await focused(page))) return
+    await page.keyboard.press(key)
+  }
+  throw new Error(
+    `pressing ${key} ${max} times never focused the element wanted; last: ${JSON.stringify(await focused(page))}`
+  )
+}
+
+/** The column headers of a tab's table, without the sort arrows. */
+const headers = async (page: Page, tab: string) =>
+  (await page.locator(`${tab} thead th`).allTextContents()).map((text) => text.replace(/[▲▼]/g, "").trim())
+
+const usersRows = (page: Page) => page.locator("um-users-tab tbody tr")
+const groupsRows = (page: Page) => page.locator("um-groups-tab tbody tr")
+const userRow = (page: Page, username: string) => page.locator(`um-users-tab tr[data-username="${username}"]`)
+const groupRow = (page: Page, name: string) => page.locator(`um-groups-tab tr[data-name="${name}"]`)
+const userDialog = (page: Page) => page.locator("um-users-tab #user-dialog")
+const groupDialog = (page: Page) => page.locator("um-groups-tab #group-dialog")
+
+describe("the GUI at dt serve's URL", () => {
+  it("signs in, then does every step of both walkthroughs with the mouse, and the API holds the results", async () => {
+    const { context, page, blocked } = await open()
+    expect(await axeViolations(page)).toEqual([])
+
+    // Sign in.
+    await page.getByLabel("Username").click()
+    await page.keyboard.type("admin")
+    await page.getByLabel("Password").click()
+    await page.keyboard.type(ADMIN_PASSWORD)
+    await page.getByRole("button", { name: "Sign in" }).click()
+    await expect.poll(() => page.locator("#who").textContent()).toBe("admin")
+
+    // Users walkthrough. Open: the Users tab is selected. View: the columns, the system icon, "You".
+    await expect.poll(() => usersRows(page).count()).toBe(4)
+    expect(await page.getByRole("tab", { name: "Users" }).getAttribute("aria-selected")).toBe("true")
+    expect(await headers(page, "um-users-tab")).toEqual(["User Name", "Full Name", "Groups", "Email", "Enabled"])
+    expect(await userRow(page, "daemon").getByRole("img", { name: "System user" }).count()).toBe(1)
+    expect(await userRow(page, "admin").textContent()).toContain("You")
+    expect(await axeViolations(page)).toEqual([])
+
+    // Search by first name, then clear.
+    await page.getByRole("searchbox", { name: /Search users/ }).fill("ali")
+    await expect.poll(() => usersRows(page).count()).toBe(1)
+    await page.getByRole("searchbox", { name: /Search users/ }).fill("")
+    await expect.poll(() => usersRows(page).count()).toBe(4)
+
+    // Create a user: Add New, the fields, a group, submit.
+    await page.locator("um-users-tab").getByRole("button", { name: "Add New" }).click()
+    const dialog = userDialog(page)
+    await dialog.getByLabel("Username").fill("john")
+    await dialog.getByLabel("First name").fill("John")
+    await dialog.getByLabel("Last name").fill("Doe")
+    await dialog.getByLabel("Email").fill("john@example.com")
+    await dialog.getByLabel("Password", { exact: true }).fill("john's first password")
+    await dialog.getByRole("checkbox", { name: "developers" }).click()
+    await dialog.getByRole("button", { name: "Create" }).click()
+    await expect.poll(() => userRow(page, "john").count()).toBe(1)
+    const john = await api<UserRecord>("GET", "/users/john")
+    expect(john.body).toMatchObject({
+      firstName: "John",
+      lastName: "Doe",
+      email: "john@example.com",
+      groups: ["developers"],
+      system: false
+    })
+    const signIn = await fetch(`${url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "john", password: "john's first password", session: "bearer" })
+    })
+    expect(signIn.status).toBe(200)
+
+    // Update a user: click the row, edit a detail and the groups, save.
+    await userRow(page, "john").click()
+    await dialog.getByLabel("First name").fill("Johnny")
+    await dialog.getByRole("checkbox", { name: "analysts" }).click()
+    await dialog.getByRole("button", { name: "Save" }).click()
+    await expect.poll(async () => (await api<UserRecord>("GET", "/users/john")).body.firstName).toBe("Johnny")
+    expect([...(await api<UserRecord>("GET", "/users/john")).body.groups].sort()).toEqual(["analysts", "developers"])
+
+    // A system user opens read-only, with the reason.
+    await userRow(page, "daemon").click()
+    await expect.poll(() => dialog.locator("#read-only-reason").textContent()).toContain("system user")
+    await dialog.getByRole("button", { name: "Close" }).click()
+
+    // Delete a user: right-click, Delete, confirm.
+    await userRow(page, "john").click({ button: "right" })
+    await page.locator("um-users-tab").getByRole("menuitem", { name: "Delete" }).click()
+    await page.locator("um-users-tab #delete-dialog").getByRole("button", { name: "Delete" }).click()
+    await expect.poll(() => userRow(page, "john").count()).toBe(0)
+    expect((await api("GET", "/users/john")).status).toBe(404)
+
+    // Groups walkthrough. Open: switch to the Groups tab. View: the columns; sort by GID, both ways.
+    await page.getByRole("tab", { name: "Groups" }).click()
+    await expect.poll(() => groupsRows(page).count()).toBe(3)
+    expect(await headers(page, "um-groups-tab")).toEqual(["Name", "GID", "Users"])
+    const gidHeader = page.locator("um-groups-tab thead th").nth(1)
+    await gidHeader.getByRole("button").click()
+    await expect.poll(() => gidHeader.getAttribute("aria-sort")).toBe("ascending")
+    await gidHeader.getByRole("button").click()
+    await expect.poll(() => gidHeader.getAttribute("aria-sort")).toBe("descending")
+    await expect.poll(() => groupsRows(page).first().getAttribute("data-name")).toBe("analysts")
+
+    // Search by name.
+    await page.getByRole("searchbox", { name: /Search groups/ }).fill("dev")
+    await expect.poll(() => groupsRows(page).count()).toBe(1)
+    await page.getByRole("searchbox", { name: /Search groups/ }).fill("")
+    await expect.poll(() => groupsRows(page).count()).toBe(3)
+
+    // Create a group with a member found by name.
+    await page.locator("um-groups-tab").getByRole("button", { name: "Add New" }).click()
+    const editor = groupDialog(page)
+    await editor.getByLabel("Name", { exact: true }).fill("qa")
+    await editor.getByLabel(/find users/).fill("ali")
+    await editor.getByRole("checkbox", { name: "alice" }).click()
+    await editor.getByRole("button", { name: "Create" }).click()
+    await expect.poll(() => groupRow(page, "qa").count()).toBe(1)
+    expect((await api<GroupRecord>("GET", "/groups/qa")).body.members).toEqual(["alice"])
+
+    // Update a group: rename and change the membership.
+    await groupRow(page, "qa").click()
+    await editor.getByLabel("Name", { exact: true }).fill("quality")
+    await editor.getByRole("checkbox", { name: "alice" }).click()
+    await expect.poll(() => editor.getByText("No members yet.").count()).toBe(1)
+    await editor.getByLabel(/find users/).fill("bo")
+    await editor.getByRole("checkbox", { name: "bob" }).click()
+    await editor.getByRole("button", { name: "Save" }).click()
+    await expect.poll(() => groupRow(page, "quality").count()).toBe(1)
+    expect((await api<GroupRecord>("GET", "/groups/quality")).body.members).toEqual(["bob"])
+    expect((await api("GET", "/groups/qa")).status).toBe(404)
+
+    // Delete a group: right-click, Delete, confirm.
+    await groupRow(page, "quality").click({ button: "right" })
+    await page.locator("um-groups-tab").getByRole("menuitem", { name: "Delete" }).click()
+    await page.locator("um-groups-tab #delete-dialog").getByRole("button", { name: "Delete" }).click()
+    await expect.poll(() => groupRow(page, "quality").count()).toBe(0)
+    expect((await api("GET", "/groups/quality")).status).toBe(404)
+
+    // Sign out: back to the sign-in form, and the session is over.
+    await page.getByRole("button", { name: "Sign out" }).click()
+    await expect.poll(() => page.locator("#signin").isVisible()).toBe(true)
+    expect(await page.evaluate(() => fetch("/api/v1/me").then((response) => response.status))).toBe(401)
+    expect(blocked).toEqual([])
+    await context.close()
+  })
+
+  it("signs in, then does every step of both walkthroughs with the keyboard only, and the API holds the results", async () => {
+    const { context, page, blocked } = await open()
+    const key = (name: string) => page.keyboard.press(name)
+    const type = (text: string) => page.keyboard.type(text)
+
+    // Sign in: Tab to the form, type, Enter.
+    await pressUntil(page, (f) => f.id === "username")
+    await type("admin")
+    await key("Tab")
+    await type(ADMIN_PASSWORD)
+    await key("Enter")
+    await expect.poll(() => page.locator("#who").textContent()).toBe("admin")
+    await expect.poll(() => usersRows(page).count()).toBe(4)
+
+    // Users walkthrough. Open: Tab reaches the selected Users tab.
+    await pressUntil(page, (f) => f.role === "tab")
+    expect(await focused(page)).toMatchObject({ text: "Users" })
+    expect(await page.getByRole("tab", { name: "Users" }).getAttribute("aria-selected")).toBe("true")
+
+    // Search, then clear.
+    await pressUntil(page, (f) => f.type === "search")
+    await type("ali")
+    await expect.poll(() => usersRows(page).count()).toBe(1)
+    await key("Control+A")
+    await key("Backspace")
+    await expect.poll(() => usersRows(page).count()).toBe(4)
+
+    // Create a user: Add New, the fields in order, a group with Space, Create.
+    await pressUntil(page, (f) => f.text === "Add New")
+    await key("Enter")
+    await expect.poll(async () => (await focused(page)).id).toBe("f-username")
+    await type("kate")
+    await key("Tab")
+    await type("Kate")
+    await key("Tab")
+    await type("Bush")
+    await key("Tab")
+    await type("kate@example.com")
+    await key("Tab")
+    await type("kate's first password")
+    await expect.poll(() => userDialog(page).getByRole("checkbox").count()).toBe(4)
+    await pressUntil(page, (f) => f.type === "checkbox" && f.value === "developers")
+    await key("Space")
+    await pressUntil(page, (f) => f.text === "Create")
+    await key("Enter")
+    await expect.poll(() => userRow(page, "kate").count()).toBe(1)
+    expect((await api<UserRecord>("GET", "/users/kate")).body).toMatchObject({
+      firstName: "Kate",
+      lastName: "Bush",
+      email: "kate@example.com",
+      groups: ["developers"],
+      system: false
+    })
+
+    // Update a user: Tab to the rows, arrows to the user, Enter; edit a detail and the groups; Save.
+    await pressUntil(page, (f) => f.row !== "")
+    await pressUntil(page, (f) => f.row === "kate", "ArrowDown")
+    await key("Enter")
+    await pressUntil(page, (f) => f.id === "f-firstName")
+    await key("Control+A")
+    await type("Katherine")
+    await pressUntil(page, (f) => f.type === "checkbox" && f.value === "analysts")
+    await key("Space")
+    await pressUntil(page, (f) => f.text === "Save")
+    await key("Enter")
+    await expect.poll(async () => (await api<UserRecord>("GET", "/users/kate")).body.firstName).toBe("Katherine")
+    expect([...(await api<UserRecord>("GET", "/users/kate")).body.groups].sort()).toEqual(["analysts", "developers"])
+
+    // A system user opens read-only with the reason; Escape closes it and focus goes back to its row.
+    await expect.poll(async () => (await focused(page)).row).toBe("kate")
+    await pressUntil(page, (f) => f.row === "daemon", "ArrowUp")
+    await key("Enter")
+    await expect.poll(() => userDialog(page).locator("#read-only-reason").count()).toBe(1)
+    await key("Escape")
+    await expect.poll(async () => (await focused(page)).row).toBe("daemon")
+
+    // Disable from the context menu (the context-menu key), then Delete from it (Shift+F10), confirmed.
+    await pressUntil(page, (f) => f.row === "bob", "ArrowUp")
+    await key("ContextMenu")
+    await expect.poll(async () => (await focused(page)).role).toBe("menuitem")
+    await pressUntil(page, (f) => f.text === "Disable", "ArrowDown")
+    await key("Enter")
+    await expect.poll(async () => (await api<{ enabled: boolean }>("GET", "/users/bob")).body.enabled).toBe(false)
+    await pressUntil(page, (f) => f.row === "kate", "ArrowDown")
+    await key("Shift+F10")
+    await pressUntil(page, (f) => f.role === "menuitem" && f.text === "Delete", "ArrowDown")
+    await key("Enter")
+    await pressUntil(page, (f) => f.tag === "button" && f.text === "Delete")
+    await key("Enter")
+    await expect.poll(() => userRow(page, "kate").count()).toBe(0)
+    expect((await api("GET", "/users/kate")).status).toBe(404)
+
+    // Groups walkthrough. Open: back to the tabs, ArrowRight to Groups.
+    await pressUntil(page, (f) => f.role === "tab", "Shift+Tab")
+    await key("ArrowRight")
+    await expect.poll(() => page.getByRole("tab", { name: "Groups" }).getAttribute("aria-selected")).toBe("true")
+    await expect.poll(() => groupsRows(page).count()).toBe(3)
+
+    // Search by name, then clear.
+    await pressUntil(page, (f) => f.type === "search")
+    await type("ana")
+    await expect.poll(() => groupsRows(page).count()).toBe(1)
+    await key("Control+A")
+    await key("Backspace")
+    await expect.poll(() => groupsRows(page).count()).toBe(3)
+
+    // Create a group: Add New, the name, a member found by typing, Create.
+    await pressUntil(page, (f) => f.text === "Add New")
+    await key("Enter")
+    await expect.poll(async () => (await focused(page)).id).toBe("f-name")
+    await type("ops")
+    await pressUntil(page, (f) => f.id === "f-find")
+    await type("bo")
+    await expect.poll(() => groupDialog(page).getByRole("checkbox", { name: "bob" }).count()).toBe(1)
+    await pressUntil(page, (f) => f.type === "checkbox")
+    await key("Space")
+    await pressUntil(page, (f) => f.text === "Create")
+    await key("Enter")
+    await expect.poll(() => groupRow(page, "ops").count()).toBe(1)
+    expect((await api<GroupRecord>("GET", "/groups/ops")).body.members).toEqual(["bob"])
+
+    // Sort by GID from its column header.
+    await pressUntil(page, (f) => f.text.startsWith("GID"))
+    await key("Enter")
+    await expect.poll(() => page.locator("um-groups-tab thead th").nth(1).getAttribute("aria-sort")).toBe("ascending")
+
+    // Update a group: arrows to its row, Enter; rename, swap the member; Save.
+    await pressUntil(page, (f) => f.row !== "")
+    await pressUntil(page, (f) => f.row === "ops", "ArrowDown")
+    await key("Enter")
+    await expect.poll(async () => (await focused(page)).id).toBe("f-name")
+    await key("Control+A")
+    await type("operations")
+    await pressUntil(page, (f) => f.id === "f-find")
+    await type("ali")
+    await expect.poll(() => groupDialog(page).getByRole("checkbox", { name: "alice" }).count()).toBe(1)
+    await pressUntil(page, (f) => f.type === "checkbox" && f.text === "" && !f.checked)
+    await key("Space")
+    await pressUntil(page, (f) => f.type === "checkbox" && f.checked && f.label === "bob", "Shift+Tab")
+    await key("Space")
+    expect(await focused(page)).toMatchObject({ label: "bob", checked: false })
+    await pressUntil(page, (f) => f.text === "Save")
+    await key("Enter")
+    await expect.poll(() => groupRow(page, "operations").count()).toBe(1)
+    expect((await api<GroupRecord>("GET", "/groups/operations")).body.members).toEqual(["alice"])
+
+    // Delete a group: the context-menu key on its row, Delete, confirm.
+    await pressUntil(page, (f) => f.row === "operations", "ArrowDown")
+    await key("ContextMenu")
+    await pressUntil(page, (f) => f.role === "menuitem" && f.text === "Delete", "ArrowDown")
+    await key("Enter")
+    await pressUntil(page, (f) => f.tag === "button" && f.text === "Delete")
+    await key("Enter")
+    await expect.poll(() => groupRow(page, "operations").count()).toBe(0)
+    expect((await api("GET", "/groups/operations")).status).toBe(404)
+
+    // Sign out from the keyboard: back to the sign-in form, focus in Username.
+    await pressUntil(page, (f) => f.text === "Sign out", "Shift+Tab", 60)
+    await key("Enter")
+    await expect.poll(async () => (await focused(page)).id).toBe("username")
+    expect(blocked).toEqual([])
+    await context.close()
+  })
+
+  it("says why a sign-in failed, then shows a signed-in non-administrator that only administrators manage users", async () => {
+    const { context, page, blocked } = await open()
+    await page.getByLabel("Username").fill("alice")
+    await page.getByLabel("Password").fill("not alice's password")
+    await page.getByRole("button", { name: "Sign in" }).click()
+    await expect.poll(() => page.locator("#signin-error").textContent()).toMatch(/username or password is not correct/)
+    expect(await axeViolations(page)).toEqual([])
+    await page.getByLabel("Password").fill("alice's password")
+    await page.getByRole("button", { name: "Sign in" }).click()
+    await expect
+      .poll(() => page.locator("user-manager").getByRole("status").textContent())
+      .toContain("Only administrators manage users and groups")
+    expect(await page.getByRole("tab").count()).toBe(0)
+    expect(await axeViolations(page)).toEqual([])
+    expect(blocked).toEqual([])
+    await context.close()
+  })
+})
