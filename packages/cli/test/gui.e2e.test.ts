@@ -195,6 +195,13 @@ describe("the GUI at dt serve's URL", () => {
     expect(await headers(page, "um-users-tab")).toEqual(["User Name", "Full Name", "Groups", "Email", "Enabled"])
     expect(await userRow(page, "daemon").getByRole("img", { name: "System user" }).count()).toBe(1)
     expect(await userRow(page, "admin").textContent()).toContain("You")
+    // Who is signed in shows once, in the page's header (the element's own line is hidden by ::part(me)).
+    expect(
+      await page
+        .getByText(/Signed in as/)
+        .filter({ visible: true })
+        .allTextContents()
+    ).toEqual([expect.stringMatching(/^Signed in as admin \(administrator\)$/)])
     expect(await axeViolations(page)).toEqual([])
 
     // Search by first name, then clear.

@@ -44,6 +44,7 @@ export const indexHtml = `<!doctype html>
   #app { background: var(--surface); border: 1px solid var(--border); border-radius: 8px; padding: 1rem; }
   #app h1 { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   #app:focus { outline: none; }
+  user-manager::part(me) { display: none; }
   [hidden] { display: none !important; }
 </style>
 <script src="/app.js" defer></script>

@@ -29,6 +29,7 @@ const parts = "toolbar, search, button, table, row, menu, dialog"
  * @event group-deleted - A group was deleted; `detail` is `{ name }`.
  * @csspart tablist - The row of tabs.
  * @csspart tab - Each tab.
+ * @csspart me - Who is signed in, beside the tabs (a host that shows it elsewhere can hide it).
  * @csspart panel - Each tab panel.
  * @csspart toolbar - The search field and Add New of a tab.
  * @csspart search - A search field.
@@ -134,7 +135,7 @@ export class UserManagerElement extends LitElement {
             ${tab.label}
           </button>`
         )}
-        ${this.me === undefined ? nothing : html`<span class="me hint">Signed in as ${this.me.user.username}</span>`}
+        ${this.me === undefined ? nothing : html`<span class="me hint" part="me">Signed in as ${this.me.user.username}</span>`}
       </div>
       ${this.alert === "" ? nothing : html`<p class="alert" role="alert">${this.alert}</p>`}
       <div role="tabpanel" part="panel" id="panel-users" aria-labelledby="tab-users" ?hidden=${this.tab !== "users"}>
