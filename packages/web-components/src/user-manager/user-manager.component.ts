@@ -147,15 +147,18 @@ export class UserManagerElement extends LitElement {
     `
   }
 
-  #select(tab: TabId, focus = false) {
-    if (tab !== this.tab) {
-      this.tab = tab
-      // The other tab's changes show up when it is shown again.
+  override updated(changed: PropertyValues<this>) {
+    // The other tab's changes show up when it is shown again (by a click, a key, or the host setting `tab`).
+    if (changed.has("tab") && changed.get("tab") !== undefined) {
       const panel = this.renderRoot.querySelector<UsersTab | GroupsTab>(
-        tab === "users" ? "um-users-tab" : "um-groups-tab"
+        this.tab === "users" ? "um-users-tab" : "um-groups-tab"
       )
       void panel?.refresh()
     }
+  }
+
+  #select(tab: TabId, focus = false) {
+    this.tab = tab
     if (focus) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`)?.focus())
   }
 
