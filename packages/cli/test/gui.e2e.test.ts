@@ -189,12 +189,21 @@ describe("the GUI at dt serve's URL", () => {
     await page.getByRole("button", { name: "Sign in" }).click()
     await expect.poll(() => page.locator("#who").textContent()).toBe("admin")
 
-    // Users walkthrough. Open: the Users tab is selected. View: the columns, the system icon, "You".
+    // Users walkthrough. Open: the sidebar's User Manager icon, and the Users tab is selected. View: the columns, the
+    // system icon, "You".
+    await page.getByRole("navigation").getByRole("link", { name: "User Manager" }).click()
     await expect.poll(() => usersRows(page).count()).toBe(4)
     expect(await page.getByRole("tab", { name: "Users" }).getAttribute("aria-selected")).toBe("true")
     expect(await headers(page, "um-users-tab")).toEqual(["User Name", "Full Name", "Groups", "Email", "Enabled"])
     expect(await userRow(page, "daemon").getByRole("img", { name: "System user" }).count()).toBe(1)
     expect(await userRow(page, "admin").textContent()).toContain("You")
+    // Who is signed in shows once, in the page's header (the element's own line is hidden by ::part(me)).
+    expect(
+      await page
+        .getByText(/Signed in as/)
+        .filter({ visible: true })
+        .allTextContents()
+    ).toEqual([expect.stringMatching(/^Signed in as admin \(administrator\)$/)])
     expect(await axeViolations(page)).toEqual([])
 
     // Search by first name, then clear.
@@ -317,7 +326,10 @@ describe("the GUI at dt serve's URL", () => {
     await expect.poll(() => page.locator("#who").textContent()).toBe("admin")
     await expect.poll(() => usersRows(page).count()).toBe(4)
 
-    // Users walkthrough. Open: Tab reaches the selected Users tab.
+    // Users walkthrough. Open: the sidebar's User Manager icon (before the manager: Shift+Tab), Enter; then Tab
+    // reaches the selected Users tab.
+    await pressUntil(page, (f) => f.tag === "a" && f.text === "User Manager", "Shift+Tab")
+    await key("Enter")
     await pressUntil(page, (f) => f.role === "tab")
     expect(await focused(page)).toMatchObject({ text: "Users" })
     expect(await page.getByRole("tab", { name: "Users" }).getAttribute("aria-selected")).toBe("true")

@@ -56,6 +56,17 @@ describe("<user-manager>", () => {
     expect(element.shadowRoot?.querySelector("[role=tab]")).toBeNull()
   })
 
+  it("shows the groups created elsewhere when the host switches to the Groups tab by setting tab", async () => {
+    const { client, manager, admin } = await seeded()
+    const h = await mount(client)
+    // The hidden Groups tab has already loaded its first page.
+    await expect.poll(() => h.rows("groups").length).toBe(3)
+    await manager.groups.create(admin, { name: "auditors" })
+    h.element.tab = "groups"
+    await expect.poll(() => h.rows("groups").map((row) => row[0])).toContain("auditors")
+    expect(h.tab("groups").getAttribute("aria-selected")).toBe("true")
+  })
+
   it("shows the users created elsewhere when the Users tab is shown again", async () => {
     const { client, manager, admin } = await seeded()
     const h = await mount(client)

@@ -1,6 +1,6 @@
 /**
  * The page served at `/`: a sign-in form, then the `<user-manager>` element (loaded from `/user-manager.js`) with who
- * is signed in and a Sign out button. Its colours are the element's own, light and dark.
+ * is signed in, a Sign out button, and the sidebar's User Manager (people) icon of the product description. Its colours are the element's own, light and dark.
  */
 export const indexHtml = `<!doctype html>
 <html lang="en">
@@ -28,7 +28,14 @@ export const indexHtml = `<!doctype html>
   .brand { font-weight: 650; font-size: 1.05rem; margin: 0; }
   #session { margin: 0 0 0 auto; display: flex; align-items: center; gap: .6rem; }
   #role { color: var(--muted); }
-  main { padding: 1.25rem; max-width: 72rem; margin: 0 auto; }
+  .layout { display: flex; align-items: flex-start; }
+  nav { flex: none; align-self: stretch; min-height: calc(100vh - 3.2rem); padding: .75rem .5rem;
+    background: var(--surface); border-right: 1px solid var(--border); }
+  nav a { display: grid; justify-items: center; gap: .2rem; width: 5.5rem; padding: .5rem .25rem; border-radius: 8px;
+    color: var(--muted); text-decoration: none; font-size: .8rem; text-align: center; }
+  nav a:hover { color: var(--fg); }
+  nav a[aria-current=page] { color: var(--accent); background: var(--bg); font-weight: 600; }
+  main { flex: 1; min-width: 0; padding: 1.25rem; max-width: 72rem; margin: 0 auto; }
   .card { max-width: 22rem; margin: 3rem auto; padding: 1.5rem; background: var(--surface);
     border: 1px solid var(--border); border-radius: 8px; }
   h1 { font-size: 1.35rem; margin: 0 0 1rem; }
@@ -44,6 +51,7 @@ export const indexHtml = `<!doctype html>
   #app { background: var(--surface); border: 1px solid var(--border); border-radius: 8px; padding: 1rem; }
   #app h1 { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   #app:focus { outline: none; }
+  user-manager::part(me) { display: none; }
   [hidden] { display: none !important; }
 </style>
 <script src="/app.js" defer></script>
@@ -56,6 +64,16 @@ export const indexHtml = `<!doctype html>
     <button id="signout" type="button">Sign out</button>
   </p>
 </header>
+<div class="layout">
+<nav id="sidebar" aria-label="Applications" hidden>
+  <a id="open-user-manager" href="#app" aria-current="page">
+    <svg aria-hidden="true" width="28" height="28" viewBox="0 0 24 24" fill="currentColor">
+      <circle cx="9" cy="7.5" r="3.5"/><path d="M2 20c0-4 3.1-6.5 7-6.5s7 2.5 7 6.5z"/>
+      <circle cx="17" cy="8.5" r="2.75"/><path d="M15.3 13.2c.5-.1 1.1-.2 1.7-.2 3 0 5 2.1 5 5.5V20h-4.5c0-2.8-.8-5-2.2-6.8z"/>
+    </svg>
+    User Manager
+  </a>
+</nav>
 <main>
   <section id="signin" class="card" aria-labelledby="signin-title">
     <h1 id="signin-title">Sign in</h1>
@@ -71,6 +89,7 @@ export const indexHtml = `<!doctype html>
     <p id="app-error" role="alert" hidden></p>
   </section>
 </main>
+</div>
 </body>
 </html>
 `
@@ -87,6 +106,7 @@ const csrf = () => {
 };
 const show = async (me, focus) => {
   $("signin").hidden = true;
+  $("sidebar").hidden = false;
   $("session").hidden = false;
   $("app").hidden = false;
   $("who").textContent = me.user.username;
@@ -107,6 +127,7 @@ const show = async (me, focus) => {
 const signedOut = () => {
   $("app").querySelector("user-manager")?.remove();
   $("app").hidden = true;
+  $("sidebar").hidden = true;
   $("session").hidden = true;
   $("signin").hidden = false;
 };
@@ -126,6 +147,13 @@ $("signin-form").addEventListener("submit", async (event) => {
     return;
   }
   await show(body, true);
+});
+// The sidebar's User Manager icon opens the manager at its Users tab.
+$("open-user-manager").addEventListener("click", (event) => {
+  event.preventDefault();
+  const element = $("app").querySelector("user-manager");
+  if (element !== null) element.tab = "users";
+  $("app").focus();
 });
 $("signout").addEventListener("click", async () => {
   await fetch("/api/v1/auth/logout", { method: "POST", headers: { "x-csrf-token": csrf() } }).catch(() => undefined);

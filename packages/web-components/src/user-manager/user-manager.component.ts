@@ -29,6 +29,7 @@ const parts = "toolbar, search, button, table, row, menu, dialog"
  * @event group-deleted - A group was deleted; `detail` is `{ name }`.
  * @csspart tablist - The row of tabs.
  * @csspart tab - Each tab.
+ * @csspart me - Who is signed in, beside the tabs (a host that shows it elsewhere can hide it).
  * @csspart panel - Each tab panel.
  * @csspart toolbar - The search field and Add New of a tab.
  * @csspart search - A search field.
@@ -134,7 +135,7 @@ export class UserManagerElement extends LitElement {
             ${tab.label}
           </button>`
         )}
-        ${this.me === undefined ? nothing : html`<span class="me hint">Signed in as ${this.me.user.username}</span>`}
+        ${this.me === undefined ? nothing : html`<span class="me hint" part="me">Signed in as ${this.me.user.username}</span>`}
       </div>
       ${this.alert === "" ? nothing : html`<p class="alert" role="alert">${this.alert}</p>`}
       <div role="tabpanel" part="panel" id="panel-users" aria-labelledby="tab-users" ?hidden=${this.tab !== "users"}>
@@ -146,15 +147,18 @@ export class UserManagerElement extends LitElement {
     `
   }
 
-  #select(tab: TabId, focus = false) {
-    if (tab !== this.tab) {
-      this.tab = tab
-      // The other tab's changes show up when it is shown again.
+  override updated(changed: PropertyValues<this>) {
+    // The other tab's changes show up when it is shown again (by a click, a key, or the host setting `tab`).
+    if (changed.has("tab") && changed.get("tab") !== undefined) {
       const panel = this.renderRoot.querySelector<UsersTab | GroupsTab>(
-        tab === "users" ? "um-users-tab" : "um-groups-tab"
+        this.tab === "users" ? "um-users-tab" : "um-groups-tab"
       )
       void panel?.refresh()
     }
+  }
+
+  #select(tab: TabId, focus = false) {
+    this.tab = tab
     if (focus) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`)?.focus())
   }
 
