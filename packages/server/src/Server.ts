@@ -145,7 +145,7 @@ const javascript = (code: string) => HttpServerResponse.text(code, { contentType
 const page = (options: PageOptions) =>
   HttpApiBuilder.Router.use((router) =>
     Effect.all([
-      router.get("/", HttpServerResponse.html(indexHtml)),
+      router.get("/", HttpServerResponse.html(indexHtml(options.element !== undefined))),
       router.get("/app.js", javascript(appJs)),
       ...(options.element === undefined ? [] : [router.get("/user-manager.js", javascript(options.element))])
     ])

@@ -86,17 +86,20 @@ describe("Server page option", () => {
     }
   }
 
-  it("serves the <user-manager> bundle it is given at /user-manager.js as JavaScript, under the page's CSP", async () => {
+  it("serves the <user-manager> bundle it is given at /user-manager.js as JavaScript, under the page's CSP, and the page preloads it", async () => {
     const script = await get({ element }, "/user-manager.js")
     expect(script.status).toBe(200)
     expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8")
     expect(script.headers.get("content-security-policy")).toContain("default-src 'self'")
     expect(script.text).toBe(element)
     expect((await get({ element }, "/app.js")).text).toContain('import("/user-manager.js")')
+    expect((await get({ element }, "/")).text).toContain('<link rel="modulepreload" href="/user-manager.js">')
   })
 
   it("serves the sign-in page without a bundle when none is given, and no page at all with page: false", async () => {
-    expect((await get(undefined, "/")).status).toBe(200)
+    const page = await get(undefined, "/")
+    expect(page.status).toBe(200)
+    expect(page.text).not.toContain("modulepreload")
     expect((await get(true, "/user-manager.js")).status).toBe(404)
     expect((await get(false, "/")).status).toBe(404)
     expect((await get(false, "/app.js")).status).toBe(404)

@@ -1,8 +1,10 @@
 /**
  * The page served at `/`: a sign-in form, then the `<user-manager>` element (loaded from `/user-manager.js`) with who
- * is signed in, a Sign out button, and the sidebar's User Manager (people) icon of the product description. Its colours are the element's own, light and dark.
+ * is signed in, a Sign out button, and the sidebar's User Manager (people) icon of the product description. Its
+ * colours are the element's own, light and dark. `element`: whether the server serves the element's bundle (the page
+ * then preloads it).
  */
-export const indexHtml = `<!doctype html>
+export const indexHtml = (element: boolean) => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -54,7 +56,7 @@ export const indexHtml = `<!doctype html>
   user-manager::part(me) { display: none; }
   [hidden] { display: none !important; }
 </style>
-<script src="/app.js" defer></script>
+${element ? '<link rel="modulepreload" href="/user-manager.js">\n' : ""}<script src="/app.js" defer></script>
 </head>
 <body>
 <header>
@@ -104,6 +106,12 @@ const csrf = () => {
   const pair = document.cookie.split(";").map((part) => part.trim().split("=")).find(([name]) => name === "dt_csrf");
   return pair === undefined ? "" : decodeURIComponent(pair[1]);
 };
+// The element's bundle starts loading with the page (announced by its modulepreload link, when the server has it), in
+// parallel with the question of who is signed in.
+const bundle = document.querySelector('link[rel="modulepreload"][href="/user-manager.js"]') === null
+  ? undefined
+  : import("/user-manager.js");
+bundle?.catch(() => undefined);
 const show = async (me, focus) => {
   $("signin").hidden = true;
   $("sidebar").hidden = false;
@@ -113,7 +121,8 @@ const show = async (me, focus) => {
   $("role").textContent = me.admin ? "(administrator)" : "";
   $("app").querySelector("user-manager")?.remove();
   try {
-    await import("/user-manager.js");
+    if (bundle === undefined) throw new Error("no element");
+    await bundle;
     $("app-error").hidden = true;
     const element = document.createElement("user-manager");
     element.setAttribute("base-url", "");
