@@ -1,0 +1,238 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * The `<user-manager>` element in Chromium against a real `dt serve`, run by hand (not in CI):
+ *
+ *   npm run bench:web                          # 100,000 users, 9 runs of each measurement
+ *   BENCH_USERS=10000 BENCH_RUNS=5 npm run bench:web
+ *
+ * It loads BENCH_USERS users into a fresh SQLite file with the bulk loader of bench/load.ts (5% of them have a last
+ * name containing "quartz"), starts the bundled `dt serve` on it (its own process, 127.0.0.1), and drives the system
+ * Chromium (/usr/bin/chromium, headless, through playwright-core) over loopback. Each run opens a fresh browser
+ * context, signs in through the API (the session cookie), and measures, with `performance.now()` inside the page:
+ *
+ * - first page: from the start of the navigation to `/` to the Users table showing its first 50 rows, no longer
+ *   busy (the page asks `/api/v1/me`, loads the element's bundle, the element asks `me` and the first page);
+ * - search: from typing "quartz" into the search field (one input event, as a paste) to the table showing only
+ *   matching rows — the element waits 250 ms after the last keystroke before it asks (its debounce), which is
+ *   included and reported separately;
+ * - next page: from clicking Next to the next 50 rows;
+ * - scrolling: the frame intervals (`requestAnimationFrame`) while the mouse wheel scrolls the page up and down over
+ *   the table for two seconds.
+ *
+ * It prints Markdown; the results go to docs/benchmarks.md.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import os from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { Argon2Hasher, KyselyDirectory, SqliteDirectory } from "@dt/adapters"
+import { UserManager } from "@dt/core"
+import { Effect } from "effect"
+import { chromium, type Page } from "playwright"
+import { PASSWORD, seed } from "./load.js"
+import { intSetting, log, median, quantile, seconds, thousands } from "./stats.js"
+
+const USERS = intSetting("BENCH_USERS", 100_000, 1)
+const RUNS = intSetting("BENCH_RUNS", 9, 3)
+const TERM = "quartz"
+const DEBOUNCE_MS = 250
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium"
+const root = fileURLToPath(new URL("..", import.meta.url))
+
+const load = async (file: string) => {
+  const db = await Effect.runPromise(SqliteDirectory.open(file))
+  try {
+    const layer = UserManager.layer({
+      directory: KyselyDirectory.layer({ db, engine: "sqlite", migrate: true }),
+      hasher: Argon2Hasher.layer
+    })
+    const loaded = await Effect.runPromise(seed(db, "sqlite", USERS).pipe(Effect.provide(layer)))
+    return loaded.insertMs
+  } finally {
+    await db.destroy()
+  }
+}
+
+/** Starts the bundled `dt serve` and waits for the line that gives its URL. */
+const serve = (file: string, home: string) =>
+  new Promise<{ child: ChildProcess; url: string }>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(root, "packages/cli/bin/dt.js"), "serve", "--port", "0", "--database", `sqlite:${file}`],
+      { env: { PATH: process.env.PATH ?? "", HOME: home }, stdio: ["ignore", "pipe", "inherit"] }
+    )
+    let out = ""
+    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+      out += chunk
+      const url = /Serving the User Manager at (http:\/\/\S+?)\/?\s/.exec(out)?.[1]
+      if (url !== undefined) resolve({ child, url })
+    })
+    child.once("exit", (code) => reject(new Error(`dt serve exited with ${code}`)))
+  })
+
+/** What the Users table must show: `count` rows, rows that all contain `including`, a first row other than `firstNot`. */
+interface Expected {
+  readonly count?: number
+  readonly including?: string
+  readonly firstNot?: string
+}
+
+/**
+ * Waits, checking at every frame inside the page, until the Users table (inside the element's shadow roots) is not
+ * busy and shows what is expected; returns `performance.now()` of that frame.
+ */
+const whenTable = async (page: Page, expected: Expected): Promise<number> => {
+  const handle = await page.waitForFunction(
+    ({ count, including, firstNot }: Expected) => {
+      const tab = document.querySelector("user-manager")?.shadowRoot?.querySelector("um-users-tab")?.shadowRoot
+      const table = tab?.querySelector("table")
+      if (table === null || table === undefined || table.getAttribute("aria-busy") === "true") return false
+      const rows = [...(tab?.querySelectorAll("tr[part~=row]") ?? [])].map((row) =>
+        (row.textContent ?? "").toLowerCase()
+      )
+      const shown =
+        rows.length > 0 &&
+        (count === undefined || rows.length === count) &&
+        (including === undefined || rows.every((row) => row.includes(including))) &&
+        (firstNot === undefined || rows[0] !== firstNot)
+      return shown ? performance.now() : false
+    },
+    expected,
+    { polling: "raf", timeout: 30_000 }
+  )
+  return (await handle.jsonValue()) as number
+}
+
+/** Runs in the page: the Users tab's shadow root. */
+const usersTab = (page: Page) =>
+  page.evaluateHandle(
+    () => document.querySelector("user-manager")?.shadowRoot?.querySelector("um-users-tab")?.shadowRoot ?? null
+  )
+
+const main = async () => {
+  const folder = mkdtempSync(join(os.tmpdir(), "dt-web-bench-"))
+  const file = join(folder, "dt.db")
+  let server: ChildProcess | undefined
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true })
+  try {
+    log(`loading ${thousands(USERS)} users into ${file} …`)
+    const loadMs = await load(file)
+    const served = await serve(file, folder)
+    server = served.child
+    const firstPage: Array<number> = []
+    const search: Array<number> = []
+    const next: Array<number> = []
+    const frames: Array<number> = []
+    let matches = ""
+    for (let run = 0; run <= RUNS; run++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+      const signIn = await context.request.post(`${served.url}/api/v1/auth/login`, {
+        data: { username: "admin", password: PASSWORD, session: "cookie" }
+      })
+      if (!signIn.ok()) throw new Error(`sign-in answered ${signIn.status()}`)
+      const page = await context.newPage()
+      await page.goto(`${served.url}/`, { waitUntil: "commit" })
+      const shown = await whenTable(page, { count: 50 })
+
+      // Search: one input event with the whole term, then the rows that all match.
+      const typed = await page.evaluate((term) => {
+        const input = document
+          .querySelector("user-manager")
+          ?.shadowRoot?.querySelector("um-users-tab")
+          ?.shadowRoot?.querySelector("input[type=search]") as HTMLInputElement
+        input.focus()
+        input.value = term
+        const at = performance.now()
+        input.dispatchEvent(new InputEvent("input", { bubbles: true, composed: true, data: term }))
+        return at
+      }, TERM)
+      const found = await whenTable(page, { including: TERM })
+      matches = await (await usersTab(page)).evaluate(
+        (tab) => tab?.querySelector(".pager [role=status]")?.textContent ?? ""
+      )
+
+      // Next page.
+      const firstRow = await (await usersTab(page)).evaluate(
+        (tab) => tab?.querySelector("tr[part~=row]")?.textContent?.toLowerCase() ?? ""
+      )
+      const clicked = await page.evaluate(() => {
+        const tab = document.querySelector("user-manager")?.shadowRoot?.querySelector("um-users-tab")?.shadowRoot
+        const button = [...(tab?.querySelectorAll("button") ?? [])].find((b) => b.textContent?.trim() === "Next")
+        const at = performance.now()
+        button?.click()
+        return at
+      })
+      const paged = await whenTable(page, { firstNot: firstRow })
+
+      // Scrolling: frame intervals while the wheel scrolls the page over the table.
+      await page.mouse.move(640, 450)
+      // (A string, not a function: the function's source as tsx compiles it would call helpers the page lacks.)
+      const collecting = page.evaluate<Array<number>>(`new Promise((resolve) => {
+        const intervals = []
+        let last = performance.now()
+        const started = last
+        const tick = (at) => {
+          intervals.push(at - last)
+          last = at
+          if (at - started < 2000) requestAnimationFrame(tick)
+          else resolve(intervals)
+        }
+        requestAnimationFrame(tick)
+      })`)
+      const end = Date.now() + 2_000
+      for (let step = 0; Date.now() < end; step++) {
+        await page.mouse.wheel(0, step % 20 < 10 ? 120 : -120)
+        await page.waitForTimeout(16)
+      }
+      const intervals = await collecting
+
+      if (run > 0) {
+        // Run 0 warms the server's caches and Chromium's; it is not counted.
+        firstPage.push(shown)
+        search.push(found - typed)
+        next.push(paged - clicked)
+        frames.push(...intervals.slice(1))
+      }
+      log(
+        `run ${run}${run === 0 ? " (warm-up)" : ""}: first page ${shown.toFixed(0)} ms, search ${(found - typed).toFixed(0)} ms, next ${(paged - clicked).toFixed(0)} ms`
+      )
+      await context.close()
+    }
+    const sorted = (values: Array<number>) => [...values].sort((a, b) => a - b)
+    const row = (label: string, values: Array<number>, target: string) => {
+      const s = sorted(values)
+      return `| ${label} | ${median(s).toFixed(0)} | ${s[0]?.toFixed(0)}–${s.at(-1)?.toFixed(0)} | ${target} |`
+    }
+    const frameSorted = sorted(frames)
+    const long = frames.filter((interval) => interval > 1.5 * (1000 / 60)).length
+    console.log(`## <user-manager> in Chromium against dt serve — ${new Date().toISOString()}\n`)
+    console.log(`- ${thousands(USERS)} users (SQLite, bulk loaded in ${seconds(loadMs)}); ${RUNS} runs after a warm-up`)
+    console.log(
+      `- Chromium: ${browser.version()} headless, 1280×900; 1-minute load average ${os.loadavg()[0]?.toFixed(2)}`
+    )
+    console.log(`- Search term '${TERM}': the pager said "${matches}"\n`)
+    console.log("| measurement | median (ms) | range (ms) | target |")
+    console.log("|---|--:|--:|---|")
+    console.log(row("navigation to a rendered, interactive first page", firstPage, "≤ 300 ms"))
+    console.log(row(`typing '${TERM}' to the updated rows (includes the ${DEBOUNCE_MS} ms debounce)`, search, ""))
+    console.log(
+      row(
+        `  the same without the debounce`,
+        search.map((value) => value - DEBOUNCE_MS),
+        ""
+      )
+    )
+    console.log(row("Next to the next page's rows", next, ""))
+    console.log(
+      `\nScrolling: ${thousands(frames.length)} frames over ${RUNS} × 2 s; interval median ${median(frameSorted).toFixed(1)} ms, p95 ${quantile(frameSorted, 0.95).toFixed(1)} ms, max ${frameSorted.at(-1)?.toFixed(1)} ms; ${long} frames (${((100 * long) / Math.max(1, frames.length)).toFixed(1)}%) longer than 1.5 frames at 60 Hz.`
+    )
+  } finally {
+    await browser.close()
+    server?.kill("SIGTERM")
+    rmSync(folder, { recursive: true, force: true })
+  }
+}
+
+await main()
