@@ -1,10 +1,11 @@
-/** The test projects, one per package that has tests; `vitest.config.ts` runs them as `test.projects`. */
+/** The test projects, one per package (or example) that has tests; `vitest.config.ts` runs them as `test.projects`. */
 export const projects = [
   "packages/core",
   "packages/adapters",
   "packages/server",
   "packages/cli",
-  "packages/web-components"
+  "packages/web-components",
+  "examples/react-app"
 ]
 
 export default projects
