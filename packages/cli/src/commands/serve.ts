@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto"
 import { Directory, Users } from "@dt/core"
 import { Command, Options } from "@effect/cli"
 import * as HttpServer from "@effect/platform/HttpServer"
-import { Console, Context, Effect, Layer } from "effect"
+import { Console, Context, Effect, Exit, Layer } from "effect"
 import { databaseUrl } from "../Environment.js"
 import * as Flags from "../Flags.js"
 import { note } from "../Session.js"
@@ -63,6 +63,18 @@ export const serve = Command.make("serve", { database: Flags.database, port, hos
           yield* Console.log(`admin password (shown once, not stored anywhere readable): ${admin.password}`)
         }
       }
+      // Added before the server, so that it runs after the server has closed and every request in flight was answered:
+      // a stop asked for by SIGINT or SIGTERM is a success.
+      yield* Effect.addFinalizer((exit) =>
+        Exit.isInterrupted(exit)
+          ? Effect.zipRight(
+              Effect.sync(() => {
+                process.exitCode = 0
+              }),
+              note("Stopped: every request in flight was answered.")
+            )
+          : Effect.void
+      )
       const running = yield* Layer.build(
         Server.node({ port: flags.port, host: flags.host, page: { element } }).pipe(
           Layer.provide(Layer.succeedContext(context))
