@@ -63,9 +63,10 @@ describe("dt serve", () => {
     const signedIn = await login(server.url, "admin", password)
     expect(signedIn.status).toBe(200)
     expect(signedIn.headers.get("set-cookie")).toMatch(/HttpOnly; SameSite=Strict/)
+    expect(signedIn.headers.get("set-cookie")).not.toMatch(/Secure/)
     expect(((await signedIn.json()) as { admin: boolean }).admin).toBe(true)
     server.child.kill("SIGTERM")
-    await server.exited
+    expect(await server.exited).toBe(0)
 
     // Served again, the store is not empty: no new administrator, no password printed.
     const again = await serve(["--database", `sqlite:${database}`])
@@ -85,6 +86,20 @@ describe("dt serve", () => {
     server.child.kill("SIGTERM")
     await server.exited
     expect(server.stdout() + server.stderr()).not.toContain("the chosen admin secret")
+  })
+
+  it("marks the session cookies Secure with --secure-cookies, for a server behind a TLS-terminating proxy", async () => {
+    const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
+    const server = await serve(["--database", `sqlite:${database}`, "--secure-cookies"], {
+      DT_ADMIN_PASSWORD: "the chosen admin secret"
+    })
+    const signedIn = await login(server.url, "admin", "the chosen admin secret")
+    expect(signedIn.status).toBe(200)
+    const cookies = signedIn.headers.getSetCookie()
+    expect(cookies.map((cookie) => cookie.split("=")[0]).sort()).toEqual(["dt_csrf", "dt_session"])
+    for (const cookie of cookies) expect(cookie).toMatch(/; Secure(;|$)/)
+    server.child.kill("SIGTERM")
+    expect(await server.exited).toBe(0)
   })
 
   it("finishes a request in flight before it stops on SIGTERM, and exits 0 saying it stopped", async () => {

@@ -31,6 +31,12 @@ const host = Options.text("host").pipe(
   Options.withDefault("127.0.0.1")
 )
 
+const secureCookies = Options.boolean("secure-cookies").pipe(
+  Options.withDescription(
+    "mark the session cookies Secure (sent over HTTPS only): for a server behind a TLS-terminating proxy"
+  )
+)
+
 /** Creates the admin group and `admin` in an empty store; returns the password to print, if one was generated. */
 const bootstrapIfEmpty = Effect.gen(function* () {
   const directory = yield* Directory.Directory
@@ -48,7 +54,7 @@ const bootstrapIfEmpty = Effect.gen(function* () {
  * @category commands
  * @since 0.1.0
  */
-export const serve = Command.make("serve", { database: Flags.database, port, host }, (flags) =>
+export const serve = Command.make("serve", { database: Flags.database, port, host, secureCookies }, (flags) =>
   Effect.scoped(
     Effect.gen(function* () {
       const url = databaseUrl(flags.database)
@@ -76,9 +82,12 @@ export const serve = Command.make("serve", { database: Flags.database, port, hos
           : Effect.void
       )
       const running = yield* Layer.build(
-        Server.node({ port: flags.port, host: flags.host, page: { element } }).pipe(
-          Layer.provide(Layer.succeedContext(context))
-        )
+        Server.node({
+          port: flags.port,
+          host: flags.host,
+          page: { element },
+          config: { secureCookies: flags.secureCookies }
+        }).pipe(Layer.provide(Layer.succeedContext(context)))
       )
       const address = Context.get(running, HttpServer.HttpServer).address
       const shownHost = flags.host.includes(":") ? `[${flags.host}]` : flags.host
