@@ -89,6 +89,13 @@ describe("dt in remote mode, against dt serve", () => {
     expect(invalid.code).toBe(2)
     expect(invalid.stderr).toContain("lowercase only")
     expect((await dt("user ls", { env: { DT_SERVER: "http://127.0.0.1:9" } })).code).toBe(3)
+    // The server knows the actor by the session: --as cannot act as someone else (local mode's --as refuses this too).
+    const other = await dt("--as nobody group ls")
+    expect([other.code, other.stdout]).toEqual([2, ""])
+    expect(other.stderr).toBe(
+      "dt: Invalid as: on a server you act as the signed-in user 'admin': sign in as 'nobody' with dt login.\n"
+    )
+    expect((await dt("group ls --as admin")).code).toBe(0)
     const wrong = await sandbox({ DT_SERVER: server.url }).dt("login admin --password-stdin", { input: "not it" })
     expect(wrong.code).toBe(1)
     expect(wrong.stderr).not.toContain(ADMIN_PASSWORD)
