@@ -227,6 +227,14 @@ export const services = (server: string, token: string | undefined) => {
     // Every match through the API's pages (offset paging: the API pages by offset and counts each page).
     stream: (_actor, query = {}) => {
       const { limit, offset = 0, pageSize: _pageSize, ...rest } = query
+      // A limit the core refuses goes to the server as it is, for the same refusal as on a local store.
+      if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
+        return Stream.fromIterableEffect(
+          send({ method: "GET", path: "/users", query: { ...rest, limit, offset } }, UserPage).pipe(
+            Effect.map((page) => page.items)
+          )
+        )
+      }
       const end = limit === undefined ? Number.POSITIVE_INFINITY : offset + limit
       return Stream.paginateChunkEffect(offset, (at) => {
         const want = Math.min(MAX_LIMIT, end - at)
@@ -245,6 +253,19 @@ export const services = (server: string, token: string | undefined) => {
     modify: (_actor, username, input) =>
       Effect.gen(function* () {
         const { password, expectedVersion, ...changes } = input
+        if (password !== undefined && expectedVersion === undefined && Object.keys(changes).length === 0) {
+          const read = send({ method: "GET", path: `/users/${path(username)}` }, User.User)
+          const before = yield* read
+          yield* send({ method: "PUT", path: `/users/${path(username)}/password`, body: { password } })
+          // A new password ends the user's sessions, the caller's own too when it is its own password: the user as
+          // read before is then the answer.
+          return yield* read.pipe(
+            Effect.catchIf(
+              (error) => error._tag === "Unauthenticated",
+              () => Effect.succeed(before)
+            )
+          )
+        }
         if (password !== undefined) {
           yield* send({ method: "PUT", path: `/users/${path(username)}/password`, body: { password } })
         }

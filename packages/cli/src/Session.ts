@@ -3,8 +3,8 @@
  *
  * @since 0.1.0
  */
-import { Actor, Audit, Groups, Users } from "@dt/core"
-import { Effect, type Option } from "effect"
+import { Actor, Audit, Errors, Groups, Users } from "@dt/core"
+import { Effect, Option } from "effect"
 import { actorName, databaseUrl } from "./Environment.js"
 import type { Format } from "./Output.js"
 import * as Remote from "./Remote.js"
@@ -62,6 +62,13 @@ export const run = <A, E, R>(
       if (server !== undefined) {
         const stored = Remote.readSession()
         const signedIn = stored?.server.replace(/\/+$/, "") === server ? stored : undefined
+        // The server knows the actor by the session: an --as naming someone else would be silently ignored.
+        if (signedIn !== undefined && Option.isSome(common.as) && common.as.value !== signedIn.username) {
+          return yield* new Errors.InvalidInput({
+            field: "as",
+            reason: `on a server you act as the signed-in user '${signedIn.username}': sign in as '${common.as.value}' with dt login`
+          })
+        }
         const me = signedIn?.username ?? actorName(common.as)
         return yield* body({
           ...Remote.services(server, signedIn?.token),

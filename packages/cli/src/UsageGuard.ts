@@ -47,6 +47,7 @@ export const OPTIONS: ReadonlyMap<string, boolean> = new Map([
   ["--port", true],
   ["--host", true],
   ["--server", true],
+  ["--secure-cookies", false],
   ["--help", false],
   ["-h", false],
   ["--version", false],

@@ -5,7 +5,7 @@ import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
-import { Effect, Layer, Logger, LogLevel } from "effect"
+import { Effect, Exit, Layer, Logger, LogLevel } from "effect"
 import { run } from "./Cli.js"
 import { plainUnlessTerminal } from "./Colour.js"
 import { report } from "./ExitCode.js"
@@ -36,5 +36,14 @@ const program = (
 
 NodeRuntime.runMain(program, {
   disableErrorReporting: true,
-  teardown: (exit, onExit) => onExit(exit._tag === "Success" ? Number(process.exitCode ?? 0) : 1)
+  // An interruption (SIGINT, SIGTERM) exits with the code the command set as it stopped (0 for a graceful stop of
+  // dt serve), else 130 as a shell does.
+  teardown: (exit, onExit) =>
+    onExit(
+      exit._tag === "Success"
+        ? Number(process.exitCode ?? 0)
+        : Exit.isInterrupted(exit)
+          ? Number(process.exitCode ?? 130)
+          : 1
+    )
 })

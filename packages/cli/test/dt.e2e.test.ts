@@ -1,10 +1,13 @@
 /**
- * End-to-end: the real `dt` bundle, spawned in a temporary HOME, on the embedded SQLite default.
+ * End-to-end: the real `dt` bundle, spawned in a temporary HOME. The same scenarios run in local mode (the embedded
+ * SQLite default) and in remote mode (against one `dt serve`), with the same expected output and exit codes; what is
+ * local by nature (`dt init`, `--database`, `--as`) runs in local mode only.
  */
 import { userInfo } from "node:os"
 import { join } from "node:path"
-import { describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { sandbox } from "./support/dt.js"
+import * as Modes from "./support/modes.js"
 
 const me = userInfo().username
 
@@ -22,122 +25,226 @@ const initialised = async () => {
   return box
 }
 
-describe("dt: the product description's examples, verbatim", () => {
-  it("runs every CLI example of the product description as written", async () => {
-    const { dt } = await initialised()
-    expect((await dt("group add developers")).code).toBe(0)
-    // # List all users
-    expect((await dt("user ls")).stdout).toBe(`${me}\t${me} Administrator\tadmins\t\ttrue\n`)
-    // # Create a new user
-    expect((await dt("user add -f John -l Doe -g developers -e john@example.com john")).code).toBe(0)
-    // # Modify a user's groups
-    expect((await dt("user modify john -g developers,admins")).code).toBe(0)
-    // # Disable a user
-    expect((await dt("user disable john")).code).toBe(0)
-    expect((await dt("user get john")).stdout).toBe("john\tJohn Doe\tadmins,developers\tjohn@example.com\tfalse\n")
-    // # List all groups
-    expect((await dt("group ls")).stdout).toBe(
-      `admins\t1000\t${["john", me].sort().join(",")}\ndevelopers\t1001\tjohn\n`
-    )
-    // # Create a new group
-    expect((await dt("group add analysts")).code).toBe(0)
-    expect((await dt("user add alice -g developers")).code).toBe(0)
-    expect((await dt("user add bob -g developers")).code).toBe(0)
-    // # Add users to a group
-    expect((await dt("group add-users analysts alice,bob")).stdout).toBe("analysts\t1002\talice,bob\n")
-    // # Remove a user from a group
-    expect((await dt("group rm-users analysts bob")).stdout).toBe("analysts\t1002\talice\n")
+describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
+  beforeAll(mode.start, 60_000)
+  afterAll(mode.stop)
+
+  describe("the product description's examples, verbatim", () => {
+    it("runs every CLI example of the product description as written", async () => {
+      const { dt, me, meFullName } = await mode.fresh()
+      expect((await dt("group add developers")).code).toBe(0)
+      // # List all users
+      expect((await dt("user ls")).stdout).toBe(`${me}\t${meFullName}\tadmins\t\ttrue\n`)
+      // # Create a new user
+      expect((await dt("user add -f John -l Doe -g developers -e john@example.com john")).code).toBe(0)
+      // # Modify a user's groups
+      expect((await dt("user modify john -g developers,admins")).code).toBe(0)
+      // # Disable a user
+      expect((await dt("user disable john")).code).toBe(0)
+      expect((await dt("user get john")).stdout).toBe("john\tJohn Doe\tadmins,developers\tjohn@example.com\tfalse\n")
+      // # List all groups
+      expect((await dt("group ls")).stdout).toBe(
+        `admins\t1000\t${["john", me].sort().join(",")}\ndevelopers\t1001\tjohn\n`
+      )
+      // # Create a new group
+      expect((await dt("group add analysts")).code).toBe(0)
+      expect((await dt("user add alice -g developers")).code).toBe(0)
+      expect((await dt("user add bob -g developers")).code).toBe(0)
+      // # Add users to a group
+      expect((await dt("group add-users analysts alice,bob")).stdout).toBe("analysts\t1002\talice,bob\n")
+      // # Remove a user from a group
+      expect((await dt("group rm-users analysts bob")).stdout).toBe("analysts\t1002\talice\n")
+    })
+
+    it("runs every command of the product description's tables", async () => {
+      const { dt } = await mode.fresh()
+      await dt("group add developers")
+      await dt("user add -f John -l Doe -g developers -e john@example.com john")
+      expect((await dt("user get john")).code).toBe(0)
+      expect((await dt("user enable john")).code).toBe(0)
+      expect((await dt("user add-to-group john admins")).stdout).toContain("admins,developers")
+      expect((await dt("user rm-from-group john admins")).stdout).toContain("\tdevelopers\t")
+      expect((await dt("group get developers")).stdout).toBe("developers\t1001\tjohn\n")
+      expect((await dt("group rename developers engineers")).stdout).toBe("engineers\t1001\tjohn\n")
+      expect((await dt("user rm john")).code).toBe(0)
+      expect((await dt("group rm engineers")).code).toBe(0)
+      const changed = await dt("user change-password n3w-Passw0rd")
+      expect(changed.code).toBe(0)
+      expect(changed.stdout + changed.stderr).not.toContain("n3w-Passw0rd")
+    })
   })
 
-  it("runs every command of the product description's tables", async () => {
-    const { dt } = await initialised()
-    await dt("group add developers")
-    await dt("user add -f John -l Doe -g developers -e john@example.com john")
-    expect((await dt("user get john")).code).toBe(0)
-    expect((await dt("user enable john")).code).toBe(0)
-    expect((await dt("user add-to-group john admins")).stdout).toContain("admins,developers")
-    expect((await dt("user rm-from-group john admins")).stdout).toContain("\tdevelopers\t")
-    expect((await dt("group get developers")).stdout).toBe("developers\t1001\tjohn\n")
-    expect((await dt("group rename developers engineers")).stdout).toBe("engineers\t1001\tjohn\n")
-    expect((await dt("user rm john")).code).toBe(0)
-    expect((await dt("group rm engineers")).code).toBe(0)
-    const changed = await dt("user change-password n3w-Passw0rd")
-    expect(changed.code).toBe(0)
-    expect(changed.stdout + changed.stderr).not.toContain("n3w-Passw0rd")
+  describe("global options before the command", () => {
+    it("takes -j and -p before the command as well as after it", async () => {
+      const { dt, me } = await mode.fresh()
+      await dt("group add developers")
+      await dt("user add john -g developers")
+      const json = JSON.parse((await dt("-j user ls")).stdout)
+      expect(json.map((user: { username: string }) => user.username)).toEqual(["john", me].sort())
+      expect((await dt("-j -p group get developers")).stdout).toBe((await dt("group get developers -j -p")).stdout)
+      expect(JSON.parse((await dt("user -j get john")).stdout).username).toBe("john")
+    })
+  })
+
+  describe("output modes", () => {
+    it("prints plain tab-separated lines, -p aligned tables with markers, -j JSON and -j -p indented JSON", async () => {
+      const { dt, me } = await mode.fresh()
+      await dt("group add developers")
+      await dt("user add svc -g developers --system -f Service")
+      const pretty = (await dt("user ls -p")).stdout.split("\n")
+      expect(pretty[0]).toMatch(/^\s+User Name\s+Full Name\s+Groups\s+Email\s+Enabled$/)
+      expect(pretty.find((line) => line.includes(`${me} `))).toMatch(/^You\s/)
+      expect(pretty.find((line) => line.includes("svc"))).toMatch(/^⚙\s/)
+      const json = JSON.parse((await dt("user ls -j")).stdout)
+      expect(Object.keys(json[0])).toEqual([
+        "username",
+        "firstName",
+        "lastName",
+        "email",
+        "enabled",
+        "system",
+        "groups",
+        "createdAt",
+        "updatedAt",
+        "version"
+      ])
+      const indented = (await dt("group ls -j -p")).stdout
+      expect(indented).toContain('\n  {\n    "name": "admins"')
+      expect(JSON.parse(indented).map((group: { name: string }) => group.name)).toEqual(["admins", "developers"])
+      expect(Object.keys(JSON.parse((await dt("group get developers -j")).stdout))).toEqual([
+        "name",
+        "gid",
+        "members",
+        "createdAt",
+        "updatedAt",
+        "version"
+      ])
+    })
+
+    it("takes -p and -j before or after positional arguments", async () => {
+      const { dt, me } = await mode.fresh()
+      expect(JSON.parse((await dt(`user get -j ${me}`)).stdout).username).toBe(me)
+      expect(JSON.parse((await dt(`user get ${me} -j`)).stdout).username).toBe(me)
+      expect((await dt(`user get -p ${me}`)).stdout).toContain("username")
+    })
+
+    it("searches, sorts, limits and offsets ls", async () => {
+      const { dt, me } = await mode.fresh()
+      await dt("group add developers")
+      for (const name of ["carol", "dave", "erin"]) await dt(`user add ${name} -g developers -l Smith${name.length}`)
+      expect((await dt("user ls --search AR")).stdout.split("\n")[0]).toMatch(/^carol\t/)
+      const sorted = (await dt("user ls --sort username:desc --limit 2")).stdout.trim().split("\n")
+      const expected = [me, "carol", "dave", "erin"].sort().reverse().slice(0, 2)
+      expect(sorted.map((line) => line.split("\t")[0])).toEqual(expected)
+      expect((await dt("user ls --offset 1 --limit 1")).stdout.trim().split("\n")).toHaveLength(1)
+      expect((await dt("user ls -j --search nobody-at-all")).stdout).toBe("[]\n")
+      const negative = await dt("user ls --limit -1")
+      expect([negative.code, negative.stderr.trim().split("\n")]).toEqual([2, [expect.stringMatching(/limit/)]])
+    })
+
+    it("a dry run prints what would change and changes nothing", async () => {
+      const { dt } = await mode.fresh()
+      await dt("group add developers")
+      await dt("user add john -g developers")
+      const dry = await dt("user rm john --dry-run")
+      expect(dry.code).toBe(0)
+      expect(dry.stderr).toContain("dry run")
+      expect((await dt("user get john")).code).toBe(0)
+      expect((await dt("user disable john --dry-run")).stdout).toContain("\tfalse")
+      expect((await dt("user get john")).stdout).toContain("\ttrue")
+    })
+  })
+
+  describe("exit codes and bad input", () => {
+    it("exits 3 when the store or the server cannot be reached", async () => {
+      const { unreachable } = await mode.fresh()
+      refused(await unreachable("user ls"), 3, /cannot reach/)
+    })
+
+    it("exits 2 for an unknown flag, an unknown subcommand or a malformed email", async () => {
+      const { dt } = await mode.fresh()
+      await dt("group add developers")
+      expect((await dt("user ls --bogus")).code).toBe(2)
+      expect((await dt("user frobnicate")).code).toBe(2)
+      expect((await dt("user get")).code).toBe(2)
+      refused(await dt("user add eve -g developers -e not-an-email"), 2, /Invalid email/)
+      refused(await dt("user change-password --bogus"), 2, /unknown option '--bogus'/)
+    })
+
+    it("exits 1 for each rule: missing or unknown group, system users, self-disable, taken names", async () => {
+      const { dt, me } = await mode.fresh()
+      await dt("group add developers")
+      await dt("user add svc -g developers --system")
+      await dt("user add -f John -l Doe -g developers -e john@example.com john")
+      refused(await dt("user add eve"), 1, /at least one group/)
+      refused(await dt("user add eve -g nope"), 1, /no group named 'nope'/)
+      refused(await dt("user modify svc -f Other"), 1, /system user/)
+      refused(await dt("user disable svc"), 1, /system user/)
+      refused(await dt("user rm svc"), 1, /system user/)
+      refused(await dt(`user disable ${me}`), 1, /cannot disable yourself/)
+      await dt(`user add-to-group ${me} developers`)
+      refused(await dt(`user rm-from-group ${me} admins`), 1, /yourself/)
+      refused(await dt("group rm admins"), 1, /admin group/)
+      refused(await dt("user add johnny -g developers -e JOHN@example.com"), 1, /already belongs to user 'john'/)
+      refused(await dt("group add developers"), 1, /already taken/)
+      refused(await dt("user add john -g developers"), 1, /already taken/)
+    })
+
+    it("refuses names with capitals with a hint (exit 2), never lowering them", async () => {
+      const { dt } = await mode.fresh()
+      await dt("group add developers")
+      refused(await dt("user add John -g developers"), 2, /try 'john'/)
+      refused(await dt("group add Analysts"), 2, /try 'analysts'/)
+      expect((await dt("user get john")).code).toBe(1)
+    })
+
+    it("refuses the actions of a non-admin (exit 1)", async () => {
+      const { dt, as } = await mode.fresh()
+      await dt("group add developers")
+      await dt("user add john -g developers --password-stdin", { input: "johns-passw0rd\n" })
+      const john = await as("john", "johns-passw0rd")
+      refused(await john("user ls"), 1, /may not list users/)
+      refused(await john("group ls"), 1, /may not list groups/)
+      expect((await john("user get john")).code).toBe(0)
+    })
+  })
+
+  describe("passwords", () => {
+    it("reads a password from stdin, never prints it or its hash, and refuses an empty one", async () => {
+      const { dt, runs, serverOutput } = await mode.fresh()
+      await dt("group add developers")
+      expect((await dt("user add eve -g developers --password-stdin", { input: "s3cret-horse-battery\n" })).code).toBe(
+        0
+      )
+      expect((await dt("user modify eve --password-stdin", { input: "another-s3cret\n" })).code).toBe(0)
+      const empty = await dt("user add fay -g developers --password-stdin", { input: "" })
+      expect(empty.code).toBe(2)
+      expect(empty.stderr).toMatch(/password cannot be empty/)
+      await dt("audit ls -j")
+      await dt("user ls -j")
+      const everything = runs.map((run) => run.stdout + run.stderr).join("\n") + serverOutput()
+      expect(everything).not.toContain("s3cret-horse-battery")
+      expect(everything).not.toContain("another-s3cret")
+      expect(everything).not.toContain("$argon2")
+    })
+  })
+
+  describe("audit", () => {
+    it("lists changes newest first, filtered by actor, target and action", async () => {
+      const { dt, me } = await mode.fresh()
+      await dt("group add developers")
+      await dt("user add john -g developers")
+      await dt("user disable john")
+      const lines = (await dt("audit ls --target john")).stdout.trim().split("\n")
+      expect(lines.map((line) => line.split("\t")[2])).toEqual(["user.disable", "user.create"])
+      expect((await dt("audit ls --action group.create -j")).stdout).toContain('"target":"developers"')
+      expect((await dt(`audit ls --actor ${me} --limit 1`)).stdout.trim().split("\n")).toHaveLength(1)
+    })
   })
 })
 
-describe("dt: output modes", () => {
-  it("prints plain tab-separated lines, -p aligned tables with markers, -j JSON and -j -p indented JSON", async () => {
-    const { dt } = await initialised()
-    await dt("group add developers")
-    await dt("user add svc -g developers --system -f Service")
-    const pretty = (await dt("user ls -p")).stdout.split("\n")
-    expect(pretty[0]).toMatch(/^\s+User Name\s+Full Name\s+Groups\s+Email\s+Enabled$/)
-    expect(pretty.find((line) => line.includes(`${me} `))).toMatch(/^You\s/)
-    expect(pretty.find((line) => line.includes("svc"))).toMatch(/^⚙\s/)
-    const json = JSON.parse((await dt("user ls -j")).stdout)
-    expect(Object.keys(json[0])).toEqual([
-      "username",
-      "firstName",
-      "lastName",
-      "email",
-      "enabled",
-      "system",
-      "groups",
-      "createdAt",
-      "updatedAt",
-      "version"
-    ])
-    const indented = (await dt("group ls -j -p")).stdout
-    expect(indented).toContain('\n  {\n    "name": "admins"')
-    expect(JSON.parse(indented).map((group: { name: string }) => group.name)).toEqual(["admins", "developers"])
-    expect(Object.keys(JSON.parse((await dt("group get developers -j")).stdout))).toEqual([
-      "name",
-      "gid",
-      "members",
-      "createdAt",
-      "updatedAt",
-      "version"
-    ])
-  })
-
-  it("takes -p and -j before or after positional arguments", async () => {
-    const { dt } = await initialised()
-    expect(JSON.parse((await dt(`user get -j ${me}`)).stdout).username).toBe(me)
-    expect(JSON.parse((await dt(`user get ${me} -j`)).stdout).username).toBe(me)
-    expect((await dt(`user get -p ${me}`)).stdout).toContain("username")
-  })
-
-  it("searches, sorts, limits and offsets ls", async () => {
-    const { dt } = await initialised()
-    await dt("group add developers")
-    for (const name of ["carol", "dave", "erin"]) await dt(`user add ${name} -g developers -l Smith${name.length}`)
-    expect((await dt("user ls --search AR")).stdout.split("\n")[0]).toMatch(/^carol\t/)
-    const sorted = (await dt("user ls --sort username:desc --limit 2")).stdout.trim().split("\n")
-    const expected = [me, "carol", "dave", "erin"].sort().reverse().slice(0, 2)
-    expect(sorted.map((line) => line.split("\t")[0])).toEqual(expected)
-    expect((await dt("user ls --offset 1 --limit 1")).stdout.trim().split("\n")).toHaveLength(1)
-    expect((await dt("user ls -j --search nobody-at-all")).stdout).toBe("[]\n")
-    const negative = await dt("user ls --limit -1")
-    expect([negative.code, negative.stderr.trim().split("\n")]).toEqual([2, [expect.stringMatching(/limit/)]])
-  })
-
-  it("a dry run prints what would change and changes nothing", async () => {
-    const { dt } = await initialised()
-    await dt("group add developers")
-    await dt("user add john -g developers")
-    const dry = await dt("user rm john --dry-run")
-    expect(dry.code).toBe(0)
-    expect(dry.stderr).toContain("dry run")
-    expect((await dt("user get john")).code).toBe(0)
-    expect((await dt("user disable john --dry-run")).stdout).toContain("\tfalse")
-    expect((await dt("user get john")).stdout).toContain("\ttrue")
-  })
-})
-
-describe("dt: global options before the command", () => {
-  it("takes --database, --as, -j and -p before the command as well as after it", async () => {
+describe("dt in local mode only", () => {
+  it("takes --database and --as before the command as well as after it", async () => {
     const { dt, home } = await initialised()
     await dt("group add developers")
     await dt("user add john -g developers")
@@ -150,10 +257,6 @@ describe("dt: global options before the command", () => {
     expect((await dt(`user ls --database ${other} --as boss`)).stdout).toMatch(/^boss\t/)
     refused(await dt("--as john group ls"), 1, /may not list groups/)
     expect((await dt(`--as ${me} group ls`)).stdout).toBe((await dt(`group ls --as ${me}`)).stdout)
-    const json = JSON.parse((await dt("-j user ls")).stdout)
-    expect(json.map((user: { username: string }) => user.username)).toEqual(["john", me].sort())
-    expect((await dt("-j -p group get developers")).stdout).toBe((await dt("group get developers -j -p")).stdout)
-    expect(JSON.parse((await dt("user -j get john")).stdout).username).toBe("john")
   })
 
   it("refuses an unknown option before the command with exit 2 and one line", async () => {
@@ -170,9 +273,7 @@ describe("dt: global options before the command", () => {
     expect(before.code).toBe(2)
     expect(before.stderr).toBe((await dt("init --as boss")).stderr)
   })
-})
 
-describe("dt: exit codes and bad input", () => {
   it("says to run dt init before anything else (exit 3), and never creates the database by reading it", async () => {
     const { dt, home } = sandbox()
     refused(await dt("user ls"), 3, /run 'dt init' first/)
@@ -181,73 +282,9 @@ describe("dt: exit codes and bad input", () => {
     expect(home).toBeTruthy()
   })
 
-  it("exits 3 when the store cannot be reached", async () => {
-    const { dt } = sandbox()
-    refused(await dt("user ls --database postgres://nobody@127.0.0.1:9/none"), 3, /cannot reach/)
-  })
-
-  it("exits 2 for an unknown flag, an unknown subcommand, a bad database URL or a malformed email", async () => {
+  it("exits 2 for a database URL it does not understand", async () => {
     const { dt } = await initialised()
-    await dt("group add developers")
-    expect((await dt("user ls --bogus")).code).toBe(2)
-    expect((await dt("user frobnicate")).code).toBe(2)
-    expect((await dt("user get")).code).toBe(2)
     refused(await dt("user ls --database oracle://x"), 2, /not understood/)
-    refused(await dt("user add eve -g developers -e not-an-email"), 2, /Invalid email/)
-    refused(await dt("user change-password --bogus"), 2, /unknown option '--bogus'/)
-  })
-
-  it("exits 1 for each rule: missing or unknown group, system users, self-disable, taken names", async () => {
-    const { dt } = await initialised()
-    await dt("group add developers")
-    await dt("user add svc -g developers --system")
-    await dt("user add -f John -l Doe -g developers -e john@example.com john")
-    refused(await dt("user add eve"), 1, /at least one group/)
-    refused(await dt("user add eve -g nope"), 1, /no group named 'nope'/)
-    refused(await dt("user modify svc -f Other"), 1, /system user/)
-    refused(await dt("user disable svc"), 1, /system user/)
-    refused(await dt("user rm svc"), 1, /system user/)
-    refused(await dt(`user disable ${me}`), 1, /cannot disable yourself/)
-    await dt(`user add-to-group ${me} developers`)
-    refused(await dt(`user rm-from-group ${me} admins`), 1, /yourself/)
-    refused(await dt("group rm admins"), 1, /admin group/)
-    refused(await dt("user add johnny -g developers -e JOHN@example.com"), 1, /already belongs to user 'john'/)
-    refused(await dt("group add developers"), 1, /already taken/)
-    refused(await dt("user add john -g developers"), 1, /already taken/)
-  })
-
-  it("refuses names with capitals with a hint (exit 2), never lowering them", async () => {
-    const { dt } = await initialised()
-    await dt("group add developers")
-    refused(await dt("user add John -g developers"), 2, /try 'john'/)
-    refused(await dt("group add Analysts"), 2, /try 'analysts'/)
-    expect((await dt("user get john")).code).toBe(1)
-  })
-
-  it("refuses the actions of a non-admin (exit 1)", async () => {
-    const { dt } = await initialised()
-    await dt("group add developers")
-    await dt("user add john -g developers")
-    refused(await dt("user ls --as john"), 1, /may not list users/)
-    expect((await dt("user get john --as john")).code).toBe(0)
-  })
-})
-
-describe("dt: passwords", () => {
-  it("reads a password from stdin, never prints it or its hash, and refuses an empty one", async () => {
-    const { dt, runs } = await initialised()
-    await dt("group add developers")
-    expect((await dt("user add eve -g developers --password-stdin", { input: "s3cret-horse-battery\n" })).code).toBe(0)
-    expect((await dt("user modify eve --password-stdin", { input: "another-s3cret\n" })).code).toBe(0)
-    const empty = await dt("user add fay -g developers --password-stdin", { input: "" })
-    expect(empty.code).toBe(2)
-    expect(empty.stderr).toMatch(/password cannot be empty/)
-    await dt("audit ls -j")
-    await dt("user ls -j")
-    const everything = runs.map((run) => run.stdout + run.stderr).join("\n")
-    expect(everything).not.toContain("s3cret-horse-battery")
-    expect(everything).not.toContain("another-s3cret")
-    expect(everything).not.toContain("$argon2")
   })
 
   it("dt init takes the first administrator's name, names, email and password", async () => {
@@ -258,19 +295,6 @@ describe("dt: passwords", () => {
     expect(run.code).toBe(0)
     expect((await dt("user ls --as boss")).stdout).toBe("boss\tBig Boss\tadmins\tboss@example.com\ttrue\n")
     refused(await dt("init"), 1, /already has users/)
-  })
-})
-
-describe("dt: audit", () => {
-  it("lists changes newest first, filtered by actor, target and action", async () => {
-    const { dt } = await initialised()
-    await dt("group add developers")
-    await dt("user add john -g developers")
-    await dt("user disable john")
-    const lines = (await dt("audit ls --target john")).stdout.trim().split("\n")
-    expect(lines.map((line) => line.split("\t")[2])).toEqual(["user.disable", "user.create"])
-    expect((await dt("audit ls --action group.create -j")).stdout).toContain('"target":"developers"')
-    expect((await dt(`audit ls --actor ${me} --limit 1`)).stdout.trim().split("\n")).toHaveLength(1)
   })
 })
 

@@ -1,5 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
+import { request } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -62,16 +63,18 @@ describe("dt serve", () => {
     const signedIn = await login(server.url, "admin", password)
     expect(signedIn.status).toBe(200)
     expect(signedIn.headers.get("set-cookie")).toMatch(/HttpOnly; SameSite=Strict/)
+    expect(signedIn.headers.get("set-cookie")).not.toMatch(/Secure/)
     expect(((await signedIn.json()) as { admin: boolean }).admin).toBe(true)
     server.child.kill("SIGTERM")
-    await server.exited
+    expect(await server.exited).toBe(0)
 
     // Served again, the store is not empty: no new administrator, no password printed.
     const again = await serve(["--database", `sqlite:${database}`])
     expect(again.stdout()).not.toContain("admin password")
     expect((await login(again.url, "admin", password)).status).toBe(200)
     again.child.kill("SIGINT")
-    await again.exited
+    expect(await again.exited).toBe(0)
+    expect(again.stderr()).toContain("Stopped")
     expect(again.stderr()).not.toContain(password)
   })
 
@@ -85,14 +88,45 @@ describe("dt serve", () => {
     expect(server.stdout() + server.stderr()).not.toContain("the chosen admin secret")
   })
 
-  it("finishes a request in flight before it stops on SIGTERM", async () => {
+  it("marks the session cookies Secure with --secure-cookies, for a server behind a TLS-terminating proxy", async () => {
+    const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
+    const server = await serve(["--database", `sqlite:${database}`, "--secure-cookies"], {
+      DT_ADMIN_PASSWORD: "the chosen admin secret"
+    })
+    const signedIn = await login(server.url, "admin", "the chosen admin secret")
+    expect(signedIn.status).toBe(200)
+    const cookies = signedIn.headers.getSetCookie()
+    expect(cookies.map((cookie) => cookie.split("=")[0]).sort()).toEqual(["dt_csrf", "dt_session"])
+    for (const cookie of cookies) expect(cookie).toMatch(/; Secure(;|$)/)
+    server.child.kill("SIGTERM")
+    expect(await server.exited).toBe(0)
+  })
+
+  it("finishes a request in flight before it stops on SIGTERM, and exits 0 saying it stopped", async () => {
     const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
     const server = await serve(["--database", `sqlite:${database}`], { DT_ADMIN_PASSWORD: "the chosen admin secret" })
-    // A sign-in hashes with argon2id, so it is still in flight when the signal arrives.
-    const inFlight = login(server.url, "admin", "the chosen admin secret")
-    await new Promise((resolve) => setTimeout(resolve, 5))
+    // The sign-in asks to continue before it sends its body: the server's "100 Continue" proves that it has the
+    // request; the signal comes then, and the body only after it, so the request is surely in flight.
+    const body = JSON.stringify({ username: "admin", password: "the chosen admin secret" })
+    const signIn = request(`${server.url}/api/v1/auth/login`, {
+      method: "POST",
+      agent: false,
+      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), expect: "100-continue" }
+    })
+    const answered = new Promise<number | undefined>((resolve, reject) => {
+      signIn.once("response", (response) => {
+        response.resume()
+        response.once("end", () => resolve(response.statusCode))
+      })
+      signIn.once("error", reject)
+    })
+    await new Promise<void>((resolve) => signIn.once("continue", resolve))
     server.child.kill("SIGTERM")
-    expect((await inFlight).status).toBe(200)
-    await server.exited
+    // Some time for the signal to arrive before the body does (the proof holds however long it takes).
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    signIn.end(body)
+    expect(await answered).toBe(200)
+    expect(await server.exited).toBe(0)
+    expect(server.stderr()).toMatch(/^Stopped: every request in flight was answered\.$/m)
   })
 })

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto"
 import { Directory, Users } from "@dt/core"
 import { Command, Options } from "@effect/cli"
 import * as HttpServer from "@effect/platform/HttpServer"
-import { Console, Context, Effect, Layer } from "effect"
+import { Console, Context, Effect, Exit, Layer } from "effect"
 import { databaseUrl } from "../Environment.js"
 import * as Flags from "../Flags.js"
 import { note } from "../Session.js"
@@ -31,6 +31,12 @@ const host = Options.text("host").pipe(
   Options.withDefault("127.0.0.1")
 )
 
+const secureCookies = Options.boolean("secure-cookies").pipe(
+  Options.withDescription(
+    "mark the session cookies Secure (sent over HTTPS only): for a server behind a TLS-terminating proxy"
+  )
+)
+
 /** Creates the admin group and `admin` in an empty store; returns the password to print, if one was generated. */
 const bootstrapIfEmpty = Effect.gen(function* () {
   const directory = yield* Directory.Directory
@@ -48,7 +54,7 @@ const bootstrapIfEmpty = Effect.gen(function* () {
  * @category commands
  * @since 0.1.0
  */
-export const serve = Command.make("serve", { database: Flags.database, port, host }, (flags) =>
+export const serve = Command.make("serve", { database: Flags.database, port, host, secureCookies }, (flags) =>
   Effect.scoped(
     Effect.gen(function* () {
       const url = databaseUrl(flags.database)
@@ -63,10 +69,25 @@ export const serve = Command.make("serve", { database: Flags.database, port, hos
           yield* Console.log(`admin password (shown once, not stored anywhere readable): ${admin.password}`)
         }
       }
+      // Added before the server, so that it runs after the server has closed and every request in flight was answered:
+      // a stop asked for by SIGINT or SIGTERM is a success.
+      yield* Effect.addFinalizer((exit) =>
+        Exit.isInterrupted(exit)
+          ? Effect.zipRight(
+              Effect.sync(() => {
+                process.exitCode = 0
+              }),
+              note("Stopped: every request in flight was answered.")
+            )
+          : Effect.void
+      )
       const running = yield* Layer.build(
-        Server.node({ port: flags.port, host: flags.host, page: { element } }).pipe(
-          Layer.provide(Layer.succeedContext(context))
-        )
+        Server.node({
+          port: flags.port,
+          host: flags.host,
+          page: { element },
+          config: { secureCookies: flags.secureCookies }
+        }).pipe(Layer.provide(Layer.succeedContext(context)))
       )
       const address = Context.get(running, HttpServer.HttpServer).address
       const shownHost = flags.host.includes(":") ? `[${flags.host}]` : flags.host
