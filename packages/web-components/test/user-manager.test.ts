@@ -25,6 +25,31 @@ describe("<user-manager>", () => {
     await expect.poll(() => h.focused()?.id).toBe("tab-users")
   })
 
+  it("asks for the groups only when the Groups tab is first shown, so that the Users tab's first page waits on nothing else", async () => {
+    const { client } = await seeded()
+    const asked: Array<string> = []
+    const counting: UserManagerClient = {
+      ...client,
+      listUsers: (query) => {
+        asked.push("users")
+        return client.listUsers(query)
+      },
+      listGroups: (query) => {
+        asked.push("groups")
+        return client.listGroups(query)
+      }
+    }
+    const h = await mount(counting)
+    await expect.poll(() => asked).toContain("users")
+    expect(asked).not.toContain("groups")
+    h.tab("groups").click()
+    await expect.poll(() => asked.filter((name) => name === "groups").length).toBe(1)
+    h.tab("users").click()
+    h.tab("groups").click()
+    // Shown again, it reads its page again (changes made in the other tab show up), once per showing.
+    await expect.poll(() => asked.filter((name) => name === "groups").length).toBe(2)
+  })
+
   it("asks the client who is signed in, and shows in words why it cannot list anything when that fails", async () => {
     const refused = {
       me: async () => {
@@ -59,8 +84,10 @@ describe("<user-manager>", () => {
   it("shows the groups created elsewhere when the host switches to the Groups tab by setting tab", async () => {
     const { client, manager, admin } = await seeded()
     const h = await mount(client)
-    // The hidden Groups tab has already loaded its first page.
+    // Shown once, then hidden: the Groups tab keeps the page it read.
+    h.element.tab = "groups"
     await expect.poll(() => h.rows("groups").length).toBe(3)
+    h.element.tab = "users"
     await manager.groups.create(admin, { name: "auditors" })
     h.element.tab = "groups"
     await expect.poll(() => h.rows("groups").map((row) => row[0])).toContain("auditors")

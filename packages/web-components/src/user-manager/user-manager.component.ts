@@ -87,8 +87,11 @@ export class UserManagerElement extends LitElement {
   @state() accessor me: Me | undefined
   @state() accessor alert = ""
   @state() accessor resolved: UserManagerClient | undefined
+  /** The tabs shown so far: a tab reads from the server once it is first shown, not while it has never been seen. */
+  @state() accessor visited: ReadonlySet<TabId> = new Set()
 
   override willUpdate(changed: PropertyValues<this>) {
+    if (!this.visited.has(this.tab)) this.visited = new Set([...this.visited, this.tab])
     if (changed.has("client") || changed.has("baseUrl")) {
       const next = this.client ?? (this.baseUrl === undefined ? undefined : HttpClient(this.baseUrl))
       if (next !== this.resolved) {
@@ -139,17 +142,22 @@ export class UserManagerElement extends LitElement {
       </div>
       ${this.alert === "" ? nothing : html`<p class="alert" role="alert">${this.alert}</p>`}
       <div role="tabpanel" part="panel" id="panel-users" aria-labelledby="tab-users" ?hidden=${this.tab !== "users"}>
-        <um-users-tab exportparts=${parts} .client=${client} .me=${this.me}></um-users-tab>
+        <um-users-tab
+          exportparts=${parts}
+          .client=${this.visited.has("users") ? client : undefined}
+          .me=${this.me}
+        ></um-users-tab>
       </div>
       <div role="tabpanel" part="panel" id="panel-groups" aria-labelledby="tab-groups" ?hidden=${this.tab !== "groups"}>
-        <um-groups-tab exportparts=${parts} .client=${client}></um-groups-tab>
+        <um-groups-tab exportparts=${parts} .client=${this.visited.has("groups") ? client : undefined}></um-groups-tab>
       </div>
     `
   }
 
   override updated(changed: PropertyValues<this>) {
-    // The other tab's changes show up when it is shown again (by a click, a key, or the host setting `tab`).
-    if (changed.has("tab") && changed.get("tab") !== undefined) {
+    // The other tab's changes show up when it is shown again (by a click, a key, or the host setting `tab`); a tab
+    // shown for the first time reads its first page as it receives the client.
+    if (changed.has("tab") && changed.get("tab") !== undefined && !changed.has("visited")) {
       const panel = this.renderRoot.querySelector<UsersTab | GroupsTab>(
         this.tab === "users" ? "um-users-tab" : "um-groups-tab"
       )
