@@ -112,17 +112,16 @@ const bundle = document.querySelector('link[rel="modulepreload"][href="/user-man
   ? undefined
   : import("/user-manager.js");
 bundle?.catch(() => undefined);
-const show = async (me, focus) => {
-  $("signin").hidden = true;
-  $("sidebar").hidden = false;
-  $("session").hidden = false;
-  $("app").hidden = false;
-  $("who").textContent = me.user.username;
-  $("role").textContent = me.admin ? "(administrator)" : "";
-  $("app").querySelector("user-manager")?.remove();
+// Puts <user-manager> in the page once (it asks the API who is signed in, and its first page, by itself); a sign-out
+// while the bundle is still loading cancels it.
+let signOuts = 0;
+const mount = async () => {
+  if ($("app").querySelector("user-manager") !== null) return;
+  const session = signOuts;
   try {
     if (bundle === undefined) throw new Error("no element");
     await bundle;
+    if (session !== signOuts || $("app").querySelector("user-manager") !== null) return;
     $("app-error").hidden = true;
     const element = document.createElement("user-manager");
     element.setAttribute("base-url", "");
@@ -131,9 +130,19 @@ const show = async (me, focus) => {
     $("app-error").hidden = false;
     $("app-error").textContent = "This server does not serve the <user-manager> element; the API is described at /api/openapi.json.";
   }
+};
+const show = async (me, focus) => {
+  $("signin").hidden = true;
+  $("sidebar").hidden = false;
+  $("session").hidden = false;
+  $("app").hidden = false;
+  $("who").textContent = me.user.username;
+  $("role").textContent = me.admin ? "(administrator)" : "";
+  await mount();
   if (focus) $("app").focus();
 };
 const signedOut = () => {
+  signOuts += 1;
   $("app").querySelector("user-manager")?.remove();
   $("app").hidden = true;
   $("sidebar").hidden = true;
@@ -169,5 +178,8 @@ $("signout").addEventListener("click", async () => {
   signedOut();
   $("username").focus();
 });
+// A session's CSRF cookie says the browser is most likely signed in: the element starts at once, while the page asks
+// who is signed in (and takes it away again if nobody is).
+if (csrf() !== "") void mount();
 fetch("/api/v1/me").then((response) => (response.ok ? response.json().then((me) => show(me, false)) : signedOut()));
 `

@@ -122,7 +122,8 @@ export class UserManagerElement extends LitElement {
         administrator: ask one to add you to the administrators' group.
       </p>`
     }
-    const client = this.me === undefined ? undefined : this.resolved
+    // The tabs get the client at once: the first page is asked for together with who is signed in, not after it.
+    const client = this.resolved
     return html`
       <div role="tablist" part="tablist" aria-label="User Manager" @keydown=${this.#onTabKey}>
         ${tabs.map(
