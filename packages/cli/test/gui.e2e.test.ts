@@ -479,6 +479,41 @@ describe("the GUI at dt serve's URL", () => {
     await context.close()
   })
 
+  it("opens straight on the signed-in page for a browser with a session, its first requests answered by the page's preloads, and back on the sign-in form when that session is over", async () => {
+    const context = await browser.newContext()
+    const signIn = await context.request.post(`${url}/api/v1/auth/login`, {
+      data: { username: "admin", password: ADMIN_PASSWORD, session: "cookie" }
+    })
+    expect(signIn.status()).toBe(200)
+    const page = await context.newPage()
+    const blocked: Array<string> = []
+    page.on("console", (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) blocked.push(message.text())
+    })
+    const asked: Array<string> = []
+    page.on("request", (request) => {
+      const path = new URL(request.url()).pathname
+      if (path.startsWith("/api/")) asked.push(`${request.method()} ${path}`)
+    })
+    await page.goto(`${url}/`)
+    await expect.poll(() => usersRows(page).count()).toBe(4)
+    await expect.poll(() => page.locator("#who").textContent()).toBe("admin")
+    expect(await page.locator("#signin").isHidden()).toBe(true)
+    // The page asked for the first page of users once: the element's own request took the preloaded answer.
+    expect(asked.filter((request) => request === "GET /api/v1/users")).toHaveLength(1)
+    expect(await axeViolations(page)).toEqual([])
+
+    // A session cookie the server no longer knows: the page starts signed in, then the API says otherwise.
+    await context.clearCookies()
+    await context.addCookies([{ name: "dt_session", value: "this-session-is-long-gone-000000", url }])
+    await page.reload()
+    await expect.poll(() => page.locator("#signin").isVisible()).toBe(true)
+    expect(await page.locator("user-manager").count()).toBe(0)
+    expect(await page.locator("#app").isHidden()).toBe(true)
+    expect(blocked).toEqual([])
+    await context.close()
+  })
+
   it("says why a sign-in failed, then shows a signed-in non-administrator that only administrators manage users", async () => {
     const { context, page, blocked } = await open()
     await page.getByLabel("Username").fill("alice")

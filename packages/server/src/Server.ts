@@ -142,14 +142,25 @@ const securityHeaders = HttpApiBuilder.middleware((app) =>
 
 const javascript = (code: string) => HttpServerResponse.text(code, { contentType: "text/javascript; charset=utf-8" })
 
-const page = (options: PageOptions) =>
-  HttpApiBuilder.Router.use((router) =>
+const page = (options: PageOptions) => {
+  const element = options.element !== undefined
+  const signIn = HttpServerResponse.html(indexHtml({ element, signedIn: false }))
+  const signedIn = HttpServerResponse.html(indexHtml({ element, signedIn: true }))
+  return HttpApiBuilder.Router.use((router) =>
     Effect.all([
-      router.get("/", HttpServerResponse.html(indexHtml(options.element !== undefined))),
+      // A browser that comes with a session cookie gets the signed-in page at once (whether the session is still
+      // good is the API's to say, when the page and the element ask it).
+      router.get(
+        "/",
+        Effect.map(HttpServerRequest.HttpServerRequest, (request) =>
+          Auth.credential(request).kind === "cookie" ? signedIn : signIn
+        )
+      ),
       router.get("/app.js", javascript(appJs)),
       ...(options.element === undefined ? [] : [router.get("/user-manager.js", javascript(options.element))])
     ])
   )
+}
 
 /**
  * The API: every route under `/api/v1` with its handlers, the OpenAPI document at `/api/openapi.json`, and (unless

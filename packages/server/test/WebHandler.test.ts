@@ -73,13 +73,13 @@ describe("Server.webHandler", () => {
 
 describe("Server page option", () => {
   const element = 'customElements.define("user-manager", class extends HTMLElement {})'
-  const get = async (page: Server.Options["page"], path: string) => {
+  const get = async (page: Server.Options["page"], path: string, headers: Record<string, string> = {}) => {
     const mounted = Server.webHandler({
       services: UserManager.layer({ directory: MemoryDirectory.layer, hasher: TestHasher }),
       ...(page === undefined ? {} : { page })
     })
     try {
-      const response = await mounted.handler(new Request(`http://host.example${path}`))
+      const response = await mounted.handler(new Request(`http://host.example${path}`, { headers }))
       return { status: response.status, headers: response.headers, text: await response.text() }
     } finally {
       await mounted.dispose()
@@ -94,6 +94,32 @@ describe("Server page option", () => {
     expect(script.text).toBe(element)
     expect((await get({ element }, "/app.js")).text).toContain('import("/user-manager.js")')
     expect((await get({ element }, "/")).text).toContain('<link rel="modulepreload" href="/user-manager.js">')
+  })
+
+  it("serves the sign-in form to a browser without a session cookie, and to one with it the signed-in page with the element in it and its first requests preloaded", async () => {
+    const visible = (html: string, id: string) =>
+      new RegExp(`id="${id}"[^>]*>`).exec(html)?.[0].includes(" hidden") === false
+    const anonymous = (await get({ element }, "/")).text
+    expect(visible(anonymous, "signin")).toBe(true)
+    expect(visible(anonymous, "app")).toBe(false)
+    expect(anonymous).not.toContain("<user-manager")
+    expect(anonymous).not.toContain('rel="preload"')
+
+    const returning = (await get({ element }, "/", { cookie: `${Auth.SESSION_COOKIE}=abcdefghijklmnopqrstuvwxyz` }))
+      .text
+    expect(visible(returning, "signin")).toBe(false)
+    expect(visible(returning, "app")).toBe(true)
+    expect(visible(returning, "sidebar")).toBe(true)
+    expect(returning).toContain('<user-manager base-url=""></user-manager>')
+    expect(returning).toContain('<script type="module" src="/user-manager.js"></script>')
+    expect(returning).toContain('<link rel="preload" as="fetch" href="/api/v1/me" crossorigin>')
+    expect(returning).toContain(
+      '<link rel="preload" as="fetch" href="/api/v1/users?sort=username&order=asc&limit=50&offset=0" crossorigin>'
+    )
+    // Without the element's bundle there is nothing to start: the page says so once signed in.
+    expect((await get(true, "/", { cookie: `${Auth.SESSION_COOKIE}=abcdefghijklmnopqrstuvwxyz` })).text).not.toContain(
+      "<user-manager"
+    )
   })
 
   it("serves the sign-in page without a bundle when none is given, and no page at all with page: false", async () => {

@@ -1,10 +1,28 @@
 /**
+ * What the element asks first when it shows its Users tab: the page of a browser that comes with a session announces
+ * it (and who is signed in) as preloads, so that the answers are on their way while the element's bundle loads.
+ */
+export const FIRST_REQUESTS = ["/api/v1/me", "/api/v1/users?sort=username&order=asc&limit=50&offset=0"] as const
+
+/**
+ * What the page at `/` is served for: whether the server serves the element's bundle (the page then preloads it), and
+ * whether the browser came with a session cookie (the page then starts signed in, with the element already in it; the
+ * page's script takes it back to the sign-in form if the session turns out to be over).
+ */
+export interface IndexOptions {
+  readonly element: boolean
+  readonly signedIn: boolean
+}
+
+/**
  * The page served at `/`: a sign-in form, then the `<user-manager>` element (loaded from `/user-manager.js`) with who
  * is signed in, a Sign out button, and the sidebar's User Manager (people) icon of the product description. Its
- * colours are the element's own, light and dark. `element`: whether the server serves the element's bundle (the page
- * then preloads it).
+ * colours are the element's own, light and dark.
  */
-export const indexHtml = (element: boolean) => `<!doctype html>
+export const indexHtml = ({ element, signedIn }: IndexOptions) => {
+  const starts = element && signedIn
+  const hiddenIf = (hidden: boolean) => (hidden ? " hidden" : "")
+  return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -56,18 +74,22 @@ export const indexHtml = (element: boolean) => `<!doctype html>
   user-manager::part(me) { display: none; }
   [hidden] { display: none !important; }
 </style>
-${element ? '<link rel="modulepreload" href="/user-manager.js">\n' : ""}<script src="/app.js" defer></script>
+${element ? '<link rel="modulepreload" href="/user-manager.js">\n' : ""}${
+  starts
+    ? `${FIRST_REQUESTS.map((href) => `<link rel="preload" as="fetch" href="${href}" crossorigin>\n`).join("")}<script type="module" src="/user-manager.js"></script>\n`
+    : ""
+}<script src="/app.js" defer></script>
 </head>
 <body>
 <header>
   <p class="brand">User Manager</p>
-  <p id="session" hidden>
+  <p id="session"${hiddenIf(!signedIn)}>
     <span>Signed in as <strong id="who"></strong> <span id="role"></span></span>
     <button id="signout" type="button">Sign out</button>
   </p>
 </header>
 <div class="layout">
-<nav id="sidebar" aria-label="Applications" hidden>
+<nav id="sidebar" aria-label="Applications"${hiddenIf(!signedIn)}>
   <a id="open-user-manager" href="#app" aria-current="page">
     <svg aria-hidden="true" width="28" height="28" viewBox="0 0 24 24" fill="currentColor">
       <circle cx="9" cy="7.5" r="3.5"/><path d="M2 20c0-4 3.1-6.5 7-6.5s7 2.5 7 6.5z"/>
@@ -77,7 +99,7 @@ ${element ? '<link rel="modulepreload" href="/user-manager.js">\n' : ""}<script 
   </a>
 </nav>
 <main>
-  <section id="signin" class="card" aria-labelledby="signin-title">
+  <section id="signin" class="card" aria-labelledby="signin-title"${hiddenIf(signedIn)}>
     <h1 id="signin-title">Sign in</h1>
     <form id="signin-form" method="post" action="/api/v1/auth/login">
       <label>Username <input id="username" name="username" autocomplete="username" required></label>
@@ -86,15 +108,16 @@ ${element ? '<link rel="modulepreload" href="/user-manager.js">\n' : ""}<script 
       <p id="signin-error" role="alert"></p>
     </form>
   </section>
-  <section id="app" aria-labelledby="app-title" tabindex="-1" hidden>
+  <section id="app" aria-labelledby="app-title" tabindex="-1"${hiddenIf(!signedIn)}>
     <h1 id="app-title">Users and groups</h1>
     <p id="app-error" role="alert" hidden></p>
-  </section>
+${starts ? '    <user-manager base-url=""></user-manager>\n' : ""}  </section>
 </main>
 </div>
 </body>
 </html>
 `
+}
 
 /**
  * The page's script: signs in with a session cookie, then loads `<user-manager>` and lets it talk to this origin
