@@ -13,6 +13,7 @@ import * as searchIndexKeys from "./migrations/20261128020000_search_index_keys.
 import * as sortIndexes from "./migrations/20261128020100_sort_indexes.js"
 import * as membershipSortColumns from "./migrations/20261128040000_membership_sort_columns.js"
 import * as sessions from "./migrations/20261128130000_sessions.js"
+import * as searchWalkIndex from "./migrations/20261129000000_search_walk_index.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -41,7 +42,8 @@ const all = {
   "20261128020000_search_index_keys": searchIndexKeys,
   "20261128020100_sort_indexes": sortIndexes,
   "20261128040000_membership_sort_columns": membershipSortColumns,
-  "20261128130000_sessions": sessions
+  "20261128130000_sessions": sessions,
+  "20261129000000_search_walk_index": searchWalkIndex
 } as const
 
 /**
