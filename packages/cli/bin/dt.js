@@ -14,63 +14,73 @@ const { homedir } = require("node:os")
 const { dirname, join } = require("node:path")
 const { Script } = require("node:vm")
 
-const bundle = join(__dirname, "..", "dist", "dt.cjs")
-
-let source
-let stats
-try {
-  // The bundle is ASCII (build.mjs escapes everything else), and a one-byte string is the fastest to read and compile.
-  source = readFileSync(bundle, "latin1")
-  stats = statSync(bundle)
-} catch (error) {
-  if (error?.code !== "ENOENT") throw error
-  process.stderr.write("dt: the command is not built yet: run 'npm ci' (or 'npm run build -w @dt/cli') first.\n")
-  process.exit(3)
+// `dt --version` needs nothing of the bundle: it is answered from the package's manifest, as fast as Node starts.
+if (process.argv.length === 3 && process.argv[2] === "--version") {
+  process.stdout.write(`${require("../package.json").version}\n`)
+} else {
+  runBundle()
 }
 
-// Commands that open the store compile much more of the bundle than --help or --version: each kind keeps its own
-// cache, so that neither pays for the other's functions nor misses its own.
-const light =
-  process.argv.length === 2 || process.argv.some((word) => /^(-h|--help|--version|--completions)$/.test(word))
-const cacheDir = process.env.DT_NO_COMPILE_CACHE
-  ? undefined
-  : join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "dt")
-const stem = `compile-cache-${process.version}-${process.arch}-${stats.size}-${Math.trunc(stats.mtimeMs)}-`
-const cacheFile = cacheDir && join(cacheDir, `${stem}${light ? "light" : "full"}`)
+/** Compiles the bundle (with the code cache when there is one) and runs it. */
+function runBundle() {
+  const bundle = join(__dirname, "..", "dist", "dt.cjs")
 
-let cachedData
-if (cacheFile) {
+  let source
+  let stats
   try {
-    cachedData = readFileSync(cacheFile)
-  } catch {}
-}
+    // The bundle is ASCII (build.mjs escapes everything else), and a one-byte string is the fastest to read and compile.
+    source = readFileSync(bundle, "latin1")
+    stats = statSync(bundle)
+  } catch (error) {
+    if (error?.code !== "ENOENT") throw error
+    process.stderr.write("dt: the command is not built yet: run 'npm ci' (or 'npm run build -w @dt/cli') first.\n")
+    process.exit(3)
+  }
 
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-  filename: bundle,
-  ...(cachedData ? { cachedData } : {})
-})
-const compiledFromCache = cachedData !== undefined && !script.cachedDataRejected
-// V8 keeps its own copy of the source; these two would only hold 4 MB for as long as dt runs.
-source = undefined
-cachedData = undefined
+  // Commands that open the store compile much more of the bundle than --help or --version: each kind keeps its own
+  // cache, so that neither pays for the other's functions nor misses its own.
+  const light =
+    process.argv.length === 2 || process.argv.some((word) => /^(-h|--help|--version|--completions)$/.test(word))
+  const cacheDir = process.env.DT_NO_COMPILE_CACHE
+    ? undefined
+    : join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "dt")
+  const stem = `compile-cache-${process.version}-${process.arch}-${stats.size}-${Math.trunc(stats.mtimeMs)}-`
+  const cacheFile = cacheDir && join(cacheDir, `${stem}${light ? "light" : "full"}`)
 
-if (cacheFile && !compiledFromCache) {
-  process.once("exit", (code) => {
-    if (code !== 0) return
+  let cachedData
+  if (cacheFile) {
     try {
-      // The folder first: where it cannot be made (a read-only home), no time goes into serialising the cache.
-      mkdirSync(cacheDir, { recursive: true })
-      const data = script.createCachedData()
-      const temporary = `${cacheFile}.${process.pid}`
-      writeFileSync(temporary, data)
-      renameSync(temporary, cacheFile)
-      // The caches of earlier builds or Node versions are of no more use.
-      for (const name of readdirSync(cacheDir)) {
-        if (name.startsWith("compile-cache-") && !name.startsWith(stem)) unlinkSync(join(cacheDir, name))
-      }
+      cachedData = readFileSync(cacheFile)
     } catch {}
-  })
-}
+  }
 
-const bundleModule = { exports: {} }
-script.runInThisContext()(bundleModule.exports, createRequire(bundle), bundleModule, bundle, dirname(bundle))
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: bundle,
+    ...(cachedData ? { cachedData } : {})
+  })
+  const compiledFromCache = cachedData !== undefined && !script.cachedDataRejected
+  // V8 keeps its own copy of the source; these two would only hold 4 MB for as long as dt runs.
+  source = undefined
+  cachedData = undefined
+
+  if (cacheFile && !compiledFromCache) {
+    process.once("exit", (code) => {
+      if (code !== 0) return
+      try {
+        // The folder first: where it cannot be made (a read-only home), no time goes into serialising the cache.
+        mkdirSync(cacheDir, { recursive: true })
+        const data = script.createCachedData()
+        const temporary = `${cacheFile}.${process.pid}`
+        writeFileSync(temporary, data)
+        renameSync(temporary, cacheFile)
+        // The caches of earlier builds or Node versions are of no more use.
+        for (const name of readdirSync(cacheDir)) {
+          if (name.startsWith("compile-cache-") && !name.startsWith(stem)) unlinkSync(join(cacheDir, name))
+        }
+      } catch {}
+    })
+  }
+
+  const bundleModule = { exports: {} }
+  script.runInThisContext()(bundleModule.exports, createRequire(bundle), bundleModule, bundle, dirname(bundle))
+}

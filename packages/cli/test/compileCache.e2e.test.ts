@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
+import { VERSION } from "../src/Cli.js"
 import { sandbox } from "./support/dt.js"
 
 const caches = (home: string) => {
@@ -17,9 +18,9 @@ const caches = (home: string) => {
 describe("dt: compile cache", () => {
   it("writes one cache for --help/--version and one for commands, and prints the same from them", async () => {
     const { dt, home } = sandbox()
-    const cold = await dt("--version")
+    const cold = await dt("--help")
     expect(caches(home)).toEqual([expect.stringMatching(/^compile-cache-.*-light$/)])
-    const warm = await dt("--version")
+    const warm = await dt("--help")
     expect(warm).toEqual(cold)
     expect((await dt("init")).code).toBe(0)
     expect(caches(home)).toEqual([expect.stringMatching(/-full$/), expect.stringMatching(/-light$/)])
@@ -27,6 +28,17 @@ describe("dt: compile cache", () => {
     const again = await dt("user ls -j")
     expect(again.code).toBe(0)
     expect(again.stdout).toBe(first.stdout)
+  })
+
+  it("answers dt --version from the package's manifest without compiling the bundle, with the version the CLI's help shows", async () => {
+    const { dt, home } = sandbox()
+    const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      version: string
+    }
+    expect(await dt("--version")).toEqual({ code: 0, stdout: `${manifest.version}\n`, stderr: "" })
+    expect(caches(home)).toEqual([])
+    expect(VERSION).toBe(manifest.version)
+    expect((await dt("--help")).stdout).toContain(`dt ${manifest.version}`)
   })
 
   it("ignores a corrupt cache and replaces it", async () => {
