@@ -60,6 +60,14 @@ describe("dt: compile cache", () => {
     expect(caches(home)).toEqual([])
   })
 
+  it("runs the same when the caller sizes V8's heap itself (NODE_OPTIONS), which dt then leaves alone", async () => {
+    const { dt } = sandbox({ NODE_OPTIONS: "--max-semi-space-size=16" })
+    expect((await dt("init")).code).toBe(0)
+    const listed = await dt("user ls -j")
+    expect(listed.code).toBe(0)
+    expect((JSON.parse(listed.stdout) as Array<{ groups: Array<string> }>)[0]?.groups).toEqual(["admins"])
+  })
+
   it("writes no cache with DT_NO_COMPILE_CACHE=1, and runs the same", async () => {
     const { dt, home } = sandbox({ DT_NO_COMPILE_CACHE: "1" })
     expect((await dt("init")).code).toBe(0)
