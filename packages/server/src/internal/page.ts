@@ -2,7 +2,7 @@
  * What the element asks first when it shows its Users tab: the page of a browser that comes with a session announces
  * it (and who is signed in) as preloads, so that the answers are on their way while the element's bundle loads.
  */
-export const FIRST_REQUESTS = ["/api/v1/me", "/api/v1/users?sort=username&order=asc&limit=50&offset=0"] as const
+const FIRST_REQUESTS = ["/api/v1/me", "/api/v1/users?sort=username&order=asc&limit=50&offset=0"] as const
 
 /**
  * What the page at `/` is served for: whether the server serves the element's bundle (the page then preloads it), and
@@ -201,8 +201,7 @@ $("signout").addEventListener("click", async () => {
   signedOut();
   $("username").focus();
 });
-// A session's CSRF cookie says the browser is most likely signed in: the element starts at once, while the page asks
-// who is signed in (and takes it away again if nobody is).
-if (csrf() !== "") void mount();
+// A browser that came with a session got the signed-in page, with the element already in it (the server decided, from
+// the session cookie); the page asks who is signed in, and takes it back to the sign-in form if nobody is.
 fetch("/api/v1/me").then((response) => (response.ok ? response.json().then((me) => show(me, false)) : signedOut()));
 `
