@@ -6,11 +6,13 @@ import Database from "better-sqlite3"
 
 const db = new Database(process.argv[2], { readonly: true })
 db.pragma("journal_mode = WAL")
+// The columns the API's listing reads (never the password hash).
+const LISTING = "username, first_name, last_name, email, enabled, system, created_at, updated_at, version"
 const countAll = db.prepare("select count(*) as n from users")
-const pageAll = db.prepare("select * from users order by username asc limit ? offset ?")
+const pageAll = db.prepare(`select ${LISTING} from users order by username asc limit ? offset ?`)
 const countSearch = db.prepare("select count(*) as n from users_fts where users_fts match ?")
 const pageSearch = db.prepare(
-  "select * from users where username in (select username from users_fts_key where id in (select rowid from users_fts where users_fts match ?)) order by username asc limit ? offset ?"
+  `select ${LISTING} from users where username in (select username from users_fts_key where id in (select rowid from users_fts where users_fts match ?)) order by username asc limit ? offset ?`
 )
 
 const json = (row, groups) => ({

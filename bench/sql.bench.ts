@@ -152,6 +152,9 @@ interface Filter {
 // ---------------------------------------------------------------------------------------------------------------
 // Raw SQL: the queries the adapter runs (see KyselyDirectory.ts), issued by hand on the same Kysely
 
+/** The columns the adapter's listing reads (never the password hash). */
+const LISTING = sql.raw("username, first_name, last_name, email, enabled, system, created_at, updated_at, version")
+
 const rawSql = (store: Store) => {
   const { db, engine } = store
   const filter = (where: RawBuilder<unknown>): Filter => ({
@@ -170,10 +173,10 @@ const rawSql = (store: Store) => {
       ? {
           where: sql`where username in (select username from users_fts_key where id in (select rowid from users_fts where users_fts match ${ftsPhrase(term)}))`,
           count: sql`select count(*) as n from users_fts where users_fts match ${ftsPhrase(term)}`,
-          walk: sql`select * from users where username in (select username from users
+          walk: sql`select ${LISTING} from users where username in (select username from users
             where search_text like ${containsPattern(term)} escape '!' order by username limit ${PAGE} offset ${0})
             order by username`,
-          walkMatches: sql`select * from users where username in (select username from users_fts_key
+          walkMatches: sql`select ${LISTING} from users where username in (select username from users_fts_key
             where +id in (select rowid from users_fts where users_fts match ${ftsPhrase(term)})
             order by username limit ${PAGE} offset ${0}) order by username`
         }
@@ -223,7 +226,7 @@ const rawSql = (store: Store) => {
     (
       await (dense && plan !== undefined
         ? sql<Row>`${plan}`
-        : sql<Row>`select * from users ${on.where} order by ${order} limit ${PAGE} offset ${0}`
+        : sql<Row>`select ${LISTING} from users ${on.where} order by ${order} limit ${PAGE} offset ${0}`
       ).execute(db)
     ).rows
 
@@ -616,19 +619,19 @@ const benchmark = (store: Store, size: number) =>
         [`search '${SELECTIVE_TERM}': count`, selective.count],
         [
           `search '${SELECTIVE_TERM}': page`,
-          sql`select * from users ${selective.where} order by username asc limit ${PAGE} offset ${0}`
+          sql`select ${LISTING} from users ${selective.where} order by username asc limit ${PAGE} offset ${0}`
         ],
         [`search '${MISSING_TERM}': count`, missing.count],
         [
           `search '${MISSING_TERM}': page`,
-          sql`select * from users ${missing.where} order by username asc limit ${PAGE} offset ${0}`
+          sql`select ${LISTING} from users ${missing.where} order by username asc limit ${PAGE} offset ${0}`
         ],
         ["list: count of all users", sql`select count(*) as n from users`],
         ...SORTS.filter((sort) => sort !== "username").map(
           (sort) =>
             [
               `list sorted by ${sort}: page`,
-              sql`select * from users order by ${raw.orderBy(sort)} limit ${PAGE} offset ${0}`
+              sql`select ${LISTING} from users order by ${raw.orderBy(sort)} limit ${PAGE} offset ${0}`
             ] as const
         ),
         [

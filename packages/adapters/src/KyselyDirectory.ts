@@ -13,6 +13,7 @@ import {
   type GroupRow,
   type SessionRow,
   type SortValue,
+  type UserListing,
   type UserRecord,
   type UserRow
 } from "@dt/core/Directory"
@@ -64,17 +65,39 @@ const WALK_PER_MATCH = 10
 /** A `count(*)`, which drivers return as a number or a string. */
 type Counted = { readonly n: number | string }
 
-const toUserRow = (row: UserRowSql): UserRow => ({
+/**
+ * The columns a listing reads: a user's fields, without the password hash (a page of users never needs it) and the keys
+ * kept for search and sorting.
+ */
+const LISTING_COLUMNS = [
+  "username",
+  "first_name",
+  "last_name",
+  "email",
+  "enabled",
+  "system",
+  "created_at",
+  "updated_at",
+  "version"
+] as const
+
+type ListingRowSql = Pick<UserRowSql, (typeof LISTING_COLUMNS)[number]>
+
+const toListingRow = (row: ListingRowSql): Omit<UserRow, "passwordHash"> => ({
   username: row.username as Username,
   firstName: row.first_name,
   lastName: row.last_name,
   email: row.email,
   enabled: Number(row.enabled) === 1,
   system: Number(row.system) === 1,
-  passwordHash: row.password_hash === null ? null : Redacted.make(row.password_hash),
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
   version: Number(row.version)
+})
+
+const toUserRow = (row: UserRowSql): UserRow => ({
+  ...toListingRow(row),
+  passwordHash: row.password_hash === null ? null : Redacted.make(row.password_hash)
 })
 
 const fromUserRow = (row: UserRow) => ({
@@ -234,14 +257,17 @@ export const make = (options: Options) =>
         }
       }
 
-      const withGroups = (rows: ReadonlyArray<UserRowSql>) =>
+      /** The users of these rows, each with its groups, built by `build` (a record, or a listing without the hash). */
+      const withGroups = <Row extends ListingRowSql, User>(
+        rows: ReadonlyArray<Row>,
+        build: (row: Row) => Omit<User, "groups">
+      ) =>
         memberships(
           "username",
           rows.map((row) => row.username)
         ).pipe(
-          Effect.map(
-            (groups): Array<UserRecord> =>
-              rows.map((row) => ({ ...toUserRow(row), groups: (groups.get(row.username) ?? []) as Array<GroupName> }))
+          Effect.map((groups) =>
+            rows.map((row) => ({ ...build(row), groups: (groups.get(row.username) ?? []) as Array<GroupName> }) as User)
           )
         )
 
@@ -316,7 +342,9 @@ export const make = (options: Options) =>
                 Effect.flatMap((row) =>
                   row === undefined
                     ? Effect.succeed(Option.none())
-                    : withGroups([row]).pipe(Effect.map(([record]) => Option.fromNullable(record)))
+                    : withGroups<UserRowSql, UserRecord>([row], toUserRow).pipe(
+                        Effect.map(([record]) => Option.fromNullable(record))
+                      )
                 )
               )
             : // The row and its memberships in one statement: one row per group, in name order.
@@ -416,7 +444,8 @@ export const make = (options: Options) =>
               switch (plan) {
                 case "walk":
                   // Only usernames and search texts from the index; the page's 50 rows are read by username.
-                  return sql<UserRowSql>`select * from ${sql.table("users")} where username in (
+                  return sql<ListingRowSql>`select ${sql.join(LISTING_COLUMNS.map((column) => sql.ref(column)))}
+                    from ${sql.table("users")} where username in (
                     select username from ${sql.table("users")}
                     where search_text like ${containsPattern(query.search)} escape '!'
                     order by username ${dir} limit ${query.limit} offset ${query.offset})
@@ -425,7 +454,7 @@ export const make = (options: Options) =>
                     .then((result) => result.rows)
                 case "sort":
                   return filtered
-                    .selectAll()
+                    .select(LISTING_COLUMNS)
                     .$call((q) => columns.reduce((ordered, column) => ordered.orderBy(orderTerm(column)), q))
                     .limit(query.limit)
                     .offset(query.offset)
@@ -433,7 +462,7 @@ export const make = (options: Options) =>
               }
             }
             const rows = yield* run(page)
-            return { items: yield* withGroups(rows), total }
+            return { items: yield* withGroups<ListingRowSql, UserListing>(rows, toListingRow), total }
           }),
         lockUsers: (usernames) =>
           !locks || usernames.length === 0

@@ -46,6 +46,15 @@ export interface UserRecord extends UserRow {
 }
 
 /**
+ * A user as a listing reads it: the record without its password hash. Only the operations that check or change a
+ * password read the hash; a page of users never carries one.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type UserListing = Omit<UserRecord, "passwordHash">
+
+/**
  * A group as stored, without its members.
  *
  * @category models
@@ -164,11 +173,11 @@ export interface DirectoryTransaction {
   readonly deleteUser: (username: Username) => Effect.Effect<void, StorageError>
   /**
    * Users matching the query (search over username, first and last name) in the sort's order, ties broken by username
-   * (ascending, unless the username is what is sorted).
+   * (ascending, unless the username is what is sorted), without their password hashes.
    */
   readonly listUsers: (
     query: UserListQuery
-  ) => Effect.Effect<{ readonly items: ReadonlyArray<UserRecord>; readonly total: number | null }, StorageError>
+  ) => Effect.Effect<{ readonly items: ReadonlyArray<UserListing>; readonly total: number | null }, StorageError>
   /**
    * Locks the rows of these users until the transaction ends, so that their memberships cannot change
    * under a rule that depends on them.

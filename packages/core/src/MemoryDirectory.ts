@@ -13,6 +13,7 @@ import {
   type GroupRow,
   type SessionRow,
   type SortValue,
+  type UserListing,
   type UserListQuery,
   type UserRecord,
   type UserRow
@@ -98,6 +99,10 @@ const make = Effect.gen(function* () {
   const lock = yield* Effect.makeSemaphore(1)
 
   const userRecord = (row: UserRow): UserRecord => ({ ...row, groups: sorted(state.userGroups.get(row.username)) })
+  const userListing = ({ passwordHash: _hash, ...row }: UserRow): UserListing => ({
+    ...row,
+    groups: sorted(state.userGroups.get(row.username))
+  })
   const groupRecord = (row: GroupRow): GroupRecord => ({ ...row, members: sorted(state.groupMembers.get(row.name)) })
 
   const transaction = (undo: Undo | null): DirectoryTransaction => {
@@ -166,7 +171,7 @@ const make = Effect.gen(function* () {
           }
           matches.sort(([a], [b]) => compare(a, b))
           const { items, total } = page(matches, query)
-          return { items: items.map(([, row]) => userRecord(row)), total: query.count ? total : null }
+          return { items: items.map(([, row]) => userListing(row)), total: query.count ? total : null }
         }),
       lockUsers: () => Effect.void,
 

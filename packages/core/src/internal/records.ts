@@ -1,9 +1,9 @@
-import type { GroupRecord, UserRecord } from "../Directory.js"
+import type { GroupRecord, UserListing } from "../Directory.js"
 import { Group } from "../Group.js"
 import { User } from "../User.js"
 
 /** The public view of a stored user: everything but the password hash. */
-export const toUser = (record: UserRecord): User =>
+export const toUser = (record: UserListing): User =>
   new User(
     {
       username: record.username,

@@ -19,7 +19,7 @@ export const compareKeys = (a: string | number | boolean, b: string | number | b
  */
 export const userSortKey = (
   sort: UserSort,
-  user: UserRow,
+  user: Omit<UserRow, "passwordHash">,
   groups: () => ReadonlyArray<string>
 ): ReadonlyArray<SortValue> => {
   switch (sort) {

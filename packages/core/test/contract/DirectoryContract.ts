@@ -392,6 +392,23 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
       )
     )
 
+    it.effect("a store's listing of users never reads their password hashes, searched or not", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          yield* users.create(admin, { username: "eve", password: "hunter2hunter2", groups: ["analysts"] })
+          const directory = yield* Directory
+          for (const search of ["", "ev", "eve"]) {
+            const { items } = yield* directory.read((tx) =>
+              tx.listUsers({ search, sort: "username", order: "asc", limit: 50, offset: 0, count: true })
+            )
+            expect(items.map((user) => user.username)).toContain("eve")
+            for (const user of items) expect(Object.keys(user)).not.toContain("passwordHash")
+          }
+        })
+      )
+    )
+
     it.effect("a user created without a password cannot sign in until one is set", () =>
       seeded(
         Effect.gen(function* () {
