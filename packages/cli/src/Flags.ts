@@ -30,6 +30,17 @@ export const as = Options.text("as").pipe(
 )
 
 /**
+ * `--server URL`: run over the API of a `dt serve` server instead of a database.
+ *
+ * @category options
+ * @since 0.1.0
+ */
+export const server = Options.text("server").pipe(
+  Options.withDescription("run over the API of this dt server (default: $DT_SERVER, else the server of dt login)"),
+  Options.optional
+)
+
+/**
  * `-p`: a pretty aligned table (with `-j`: indented JSON).
  *
  * @category options
@@ -54,7 +65,7 @@ export const json = Options.boolean("json").pipe(Options.withAlias("j"), Options
  * @category options
  * @since 0.1.0
  */
-export const common = { database, as, pretty, json }
+export const common = { database, server, as, pretty, json }
 
 /**
  * `--dry-run`: check every rule and print what would change, changing nothing.

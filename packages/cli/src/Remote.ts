@@ -78,6 +78,17 @@ export const serverUrl = (): string | undefined => {
   return url === undefined || url === "" ? undefined : url.replace(/\/+$/, "")
 }
 
+/**
+ * A server's URL as given (`--server`, `DT_SERVER`): http:// or https://, kept without trailing slashes.
+ *
+ * @category sessions
+ * @since 0.1.0
+ */
+export const parseServer = (url: string): Effect.Effect<string, Errors.InvalidInput> =>
+  /^https?:\/\/[^/]/.test(url)
+    ? Effect.succeed(url.replace(/\/+$/, ""))
+    : new Errors.InvalidInput({ field: "server", reason: `'${url}' is not an http:// or https:// URL` })
+
 const domainErrors: Record<string, new (fields: never, options: { disableValidation: true }) => unknown> = {
   UserNotFound: Errors.UserNotFound,
   GroupNotFound: Errors.GroupNotFound,

@@ -33,16 +33,24 @@ export interface Session {
  */
 export interface Common {
   readonly database: Option.Option<string>
+  readonly server: Option.Option<string>
   readonly as: Option.Option<string>
   readonly pretty: boolean
   readonly json: boolean
 }
 
-/** The server of remote mode: `DT_SERVER`, or the one `dt login` stored, unless a database is named. */
-const remoteServer = (common: Common): string | undefined => {
-  if (common.database._tag === "Some") return undefined
-  if (process.env.DT_SERVER) return Remote.serverUrl()
-  return process.env.DT_DATABASE_URL ? undefined : Remote.serverUrl()
+/**
+ * The server of remote mode: `--server`; else, unless a database is named, `DT_SERVER` or the one `dt login` stored.
+ */
+const remoteServer = (common: Common): Effect.Effect<string | undefined, Errors.InvalidInput> => {
+  if (Option.isSome(common.server)) {
+    return Option.isSome(common.database)
+      ? new Errors.InvalidInput({ field: "server", reason: "give either --server or --database, not both" })
+      : Remote.parseServer(common.server.value)
+  }
+  if (Option.isSome(common.database)) return Effect.succeed(undefined)
+  if (process.env.DT_SERVER) return Effect.succeed(Remote.serverUrl())
+  return Effect.succeed(process.env.DT_DATABASE_URL ? undefined : Remote.serverUrl())
 }
 
 /**
@@ -58,7 +66,7 @@ export const run = <A, E, R>(
 ) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const server = mode === "existing" ? remoteServer(common) : undefined
+      const server = mode === "existing" ? yield* remoteServer(common) : undefined
       if (server !== undefined) {
         const stored = Remote.readSession()
         const signedIn = stored?.server.replace(/\/+$/, "") === server ? stored : undefined

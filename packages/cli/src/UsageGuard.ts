@@ -82,7 +82,15 @@ export const unknownOption = (args: ReadonlyArray<string>): string | undefined =
  * @category constants
  * @since 0.1.0
  */
-export const GLOBAL_OPTIONS: ReadonlySet<string> = new Set(["--database", "--as", "--pretty", "-p", "--json", "-j"])
+export const GLOBAL_OPTIONS: ReadonlySet<string> = new Set([
+  "--database",
+  "--server",
+  "--as",
+  "--pretty",
+  "-p",
+  "--json",
+  "-j"
+])
 
 // The commands that only group subcommands: their name is followed by the subcommand's.
 const GROUPS: ReadonlySet<string> = new Set(["user", "group", "audit"])

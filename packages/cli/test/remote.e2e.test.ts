@@ -77,4 +77,36 @@ describe("dt in remote mode, against dt serve", () => {
     expect(wrong.code).toBe(1)
     expect(wrong.stderr).not.toContain(ADMIN_PASSWORD)
   })
+
+  it("takes --server on every command, before or after it, over DT_SERVER and DT_DATABASE_URL", async () => {
+    // Signed in through DT_SERVER; the commands then name the server themselves, with a database in the environment.
+    const { dt } = sandbox({ DT_SERVER: server.url })
+    await dt("login admin --password-stdin", { input: ADMIN_PASSWORD })
+    const env = { DT_SERVER: "", DT_DATABASE_URL: "sqlite:/nonexistent/dt.db" }
+    expect(await dt(`user ls --server ${server.url}/`, { env })).toMatchObject({
+      code: 0,
+      stdout: "admin\tAdministrator\tadmins\t\ttrue\n"
+    })
+    expect((await dt(`--server ${server.url} -j group get admins`, { env })).stdout).toContain('"name":"admins"')
+    expect((await dt(`group add ops --server ${server.url}`, { env })).code).toBe(0)
+    expect((await dt(`group ls --server ${server.url}`, { env })).stdout).toContain("ops\t")
+    // A server that is not running is unreachable (3), as with DT_SERVER.
+    expect((await dt("user ls --server http://127.0.0.1:9", { env })).code).toBe(3)
+  })
+
+  it("refuses --server with --database, or a --server that is no http(s) URL, in one sentence (exit 2)", async () => {
+    const { dt } = sandbox()
+    const both = await dt(`user ls --server ${server.url} --database sqlite:dt.db`)
+    expect([both.code, both.stdout, both.stderr]).toEqual([
+      2,
+      "",
+      "dt: Invalid server: give either --server or --database, not both.\n"
+    ])
+    const notUrl = await dt("user ls --server 127.0.0.1:8080")
+    expect([notUrl.code, notUrl.stderr]).toEqual([
+      2,
+      "dt: Invalid server: '127.0.0.1:8080' is not an http:// or https:// URL.\n"
+    ])
+    expect((await dt("login admin --server ftp://example.org", { input: ADMIN_PASSWORD })).code).toBe(2)
+  })
 })

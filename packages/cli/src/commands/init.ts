@@ -36,7 +36,7 @@ export const init = Command.make(
   (flags) => {
     const admin = Option.getOrElse(flags.admin, loginName)
     return run(
-      { ...flags, as: Option.some(admin) },
+      { ...flags, server: Option.none(), as: Option.some(admin) },
       ({ users, me, format }) =>
         Effect.gen(function* () {
           const password = flags.passwordStdin ? Option.some(yield* readStdin) : Option.none<string>()

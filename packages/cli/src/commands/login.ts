@@ -45,10 +45,11 @@ export const login = Command.make(
   },
   (flags) =>
     Effect.gen(function* () {
-      const url = chosenServer(flags.server)
-      if (!/^https?:\/\/./.test(url)) {
+      const given = chosenServer(flags.server)
+      if (given === "") {
         return yield* new Errors.InvalidInput({ field: "server", reason: "give --server URL or set DT_SERVER" })
       }
+      const url = yield* Remote.parseServer(given)
       const username = Option.getOrElse(flags.username, () => actorName(Option.none()))
       const password =
         flags.passwordStdin || !process.stdin.isTTY

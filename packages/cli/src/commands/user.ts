@@ -183,7 +183,7 @@ const newPassword = Args.text({ name: "new_password" }).pipe(
 
 const changePassword = Command.make(
   "change-password",
-  { database: Flags.database, as: Flags.as, newPassword, passwordStdin: Flags.passwordStdin },
+  { database: Flags.database, server: Flags.server, as: Flags.as, newPassword, passwordStdin: Flags.passwordStdin },
   (flags) =>
     run({ ...flags, pretty: false, json: false }, ({ users, actor, me }) =>
       Effect.gen(function* () {
