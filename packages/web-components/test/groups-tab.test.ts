@@ -35,6 +35,19 @@ describe("Groups tab", () => {
     expect(gids).toEqual([...gids].sort((a, b) => a - b))
   })
 
+  it("shows the first ten members of a large group in the Users column, and how many more", async () => {
+    const { client } = await seeded()
+    for (let index = 0; index < 12; index++) {
+      await client.createUser({ username: `member${String(index).padStart(2, "0")}`, groups: ["analysts"] })
+    }
+    const h = await mount(client)
+    await openGroups(h)
+    expect(h.rows("groups").find((row) => row[0] === "analysts")?.[2]).toBe(
+      "alice, bob, member00, member01, member02, member03, member04, member05, member06, member07 and 4 more"
+    )
+    expect(h.rows("groups").find((row) => row[0] === "admins")?.[2]).toBe("admin")
+  })
+
   it("filters groups by name on the server", async () => {
     const { client } = await seeded()
     const h = await mount(client)

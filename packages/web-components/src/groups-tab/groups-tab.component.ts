@@ -15,6 +15,18 @@ const columns: ReadonlyArray<{ readonly sort: GroupSort; readonly label: string 
   { sort: "members", label: "Users" }
 ]
 
+/** How many members' names the Users column shows before it says how many more there are. */
+const MEMBERS_SHOWN = 10
+
+/**
+ * The Users column of a group: its members' names; for a large group the first `MEMBERS_SHOWN` and how many more
+ * (thousands of names in one cell would make the row thousands of lines tall; Update lists them all).
+ */
+const membersText = (members: ReadonlyArray<string>) =>
+  members.length <= MEMBERS_SHOWN
+    ? members.join(", ")
+    : `${members.slice(0, MEMBERS_SHOWN).join(", ")} and ${(members.length - MEMBERS_SHOWN).toLocaleString("en-US")} more`
+
 interface Menu {
   readonly index: number
   readonly x: number
@@ -174,7 +186,7 @@ export class GroupsTab extends LitElement {
             >
               <td>${group.name}</td>
               <td>${group.gid}</td>
-              <td>${group.members.join(", ")}</td>
+              <td>${membersText(group.members)}</td>
             </tr>`
           )}
         </tbody>
