@@ -5,7 +5,7 @@
  */
 import { StorageError } from "@dt/core/Errors"
 import { Effect } from "effect"
-import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely"
+import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } from "kysely"
 import { TablePrefixPlugin } from "./internal/TablePrefixPlugin.js"
 import * as initial from "./migrations/20261128000000_initial.js"
 import * as searchIndex from "./migrations/20261128010000_search_index.js"
@@ -126,12 +126,33 @@ export const migrateDown = (target: Target) =>
  */
 export const applied = (target: Target) =>
   attempt("reading the schema version", async () => {
-    const tables = await target.db.introspection.getTables()
     const table = `${target.prefix}dt_migration`
-    if (!tables.some((t) => t.name === table)) return [] as Array<string>
+    if (!(await tableExists(target, table))) return [] as Array<string>
     const rows = await target.db.withoutPlugins().selectFrom(table).select("name").orderBy("name").execute()
     return rows.map((row) => String(row.name))
   })
+
+/**
+ * Whether `table` exists where an unqualified name finds it: one lookup in the engine's catalog (Kysely's
+ * introspection would read every table of the database and their columns, a host's included, on every start).
+ */
+const tableExists = async ({ db, engine }: Target, table: string) => {
+  const result = await catalogLookup(engine, table).execute(db.withoutPlugins())
+  return Number(result.rows[0]?.n ?? 0) > 0
+}
+
+const catalogLookup = (engine: Engine, table: string) => {
+  switch (engine) {
+    case "sqlite":
+      return sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = ${table}`
+    case "postgres":
+      // to_regclass follows the search path, as the unqualified name does; quote_ident keeps the name's case.
+      return sql<{ n: number }>`select count(to_regclass(quote_ident(${table}))) as n`
+    case "mysql":
+      return sql<{ n: number }>`select count(*) as n from information_schema.tables
+        where table_schema = database() and table_name = ${table}`
+  }
+}
 
 /** Refuses a schema that has migrations this code does not know; returns the applied ones. */
 const ensureNotNewer = (target: Target) =>

@@ -156,5 +156,16 @@ for (const [name, open] of engines) {
         yield* Effect.promise(() => sql`drop table host_users`.execute(database.db))
       })
     )
+
+    it.effect("reads the schema version of its own prefix only, whatever the prefix's case", () =>
+      Effect.gen(function* () {
+        yield* KyselyDirectory.make({ ...target("Hr_"), migrate: true })
+        expect(yield* Migrations.applied(target("Hr_"))).toEqual(Migrations.names)
+        yield* KyselyDirectory.make({ ...target("Hr_"), migrate: false })
+        expect(yield* Migrations.applied(target("Payroll_"))).toEqual([])
+        const error = yield* Effect.flip(KyselyDirectory.make({ ...target("Payroll_"), migrate: false }))
+        expect(error.message).toContain("has no user manager schema yet")
+      })
+    )
   })
 }
