@@ -4,7 +4,7 @@ import { seeded } from "./CoreClient.js"
 import { expectNoAxeViolations, mount } from "./harness.js"
 
 describe("accessibility (axe-core)", () => {
-  it("has no violations on the Users tab, its context menu, the Add New dialog with a refusal shown, and the delete confirmation", async () => {
+  it("has no violations on the Users tab, its context menu, the Add New dialog with a refusal shown, Update, a system user's read-only view, and the delete confirmation", async () => {
     const { client } = await seeded()
     const h = await mount(client)
     await expectNoAxeViolations()
@@ -24,6 +24,11 @@ describe("accessibility (axe-core)", () => {
     await expectNoAxeViolations()
     await userEvent.keyboard("{Escape}")
 
+    await userEvent.click(h.row("bob"))
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#user-dialog").open).toBe(true)
+    await expectNoAxeViolations()
+    await userEvent.keyboard("{Escape}")
+
     await userEvent.click(h.row("daemon"))
     await expect.poll(() => h.in("users", "#read-only-reason")).toBeTruthy()
     await expectNoAxeViolations()
@@ -37,7 +42,7 @@ describe("accessibility (axe-core)", () => {
     await expectNoAxeViolations()
   })
 
-  it("has no violations on the Groups tab, its Update dialog, and a refused delete listing users", async () => {
+  it("has no violations on the Groups tab, its Update and Add New dialogs with a refusal shown, its context menu, and a refused delete listing users", async () => {
     const { client } = await seeded()
     const h = await mount(client)
     await userEvent.click(h.tab("groups"))
@@ -49,6 +54,17 @@ describe("accessibility (axe-core)", () => {
     await expectNoAxeViolations()
     await userEvent.keyboard("{Escape}")
     await expect.poll(() => h.focused()?.getAttribute("data-name")).toBe("analysts")
+
+    // Add New, with users found for the members picker, then the refusal of a name that is taken.
+    await userEvent.click(h.button("groups", "Add New"))
+    await userEvent.type(h.in("groups", "#f-find"), "jo")
+    await expect.poll(() => h.panel("groups").querySelectorAll("fieldset input[type=checkbox]").length).toBe(1)
+    await expectNoAxeViolations()
+    await userEvent.type(h.in("groups", "#f-name"), "analysts")
+    await userEvent.click(h.button("groups", "Create"))
+    await expect.poll(() => h.in("groups", "#group-dialog [aria-invalid=true]")).toBeTruthy()
+    await expectNoAxeViolations()
+    await userEvent.keyboard("{Escape}")
 
     await userEvent.click(h.row("analysts", "groups"), { button: "right" })
     await expect.poll(() => h.menuItem("groups", "Delete")).toBeTruthy()
