@@ -1,7 +1,11 @@
+import { readFileSync } from "node:fs"
 import { defineProject } from "vitest/config"
 
 // The components run in the machine's own Chromium: test tools cannot download a browser here (see STACK.md).
-const executablePath = process.env.DT_CHROMIUM ?? "/usr/bin/chromium"
+const chromium = JSON.parse(readFileSync(new URL("./test/chromium.json", import.meta.url), "utf8")) as {
+  readonly executablePath: string
+  readonly args: Array<string>
+}
 
 export default defineProject({
   // Lit's standard decorators must reach Chromium compiled: it does not parse them yet.
@@ -18,18 +22,7 @@ export default defineProject({
       instances: [
         {
           browser: "chromium",
-          launch: {
-            executablePath,
-            args: [
-              "--no-sandbox",
-              "--disable-gpu",
-              "--disable-quic",
-              "--no-first-run",
-              "--disable-background-networking",
-              "--disable-component-update",
-              "--disable-sync"
-            ]
-          }
+          launch: { executablePath: process.env.DT_CHROMIUM ?? chromium.executablePath, args: chromium.args }
         }
       ]
     }

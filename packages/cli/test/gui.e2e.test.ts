@@ -87,17 +87,13 @@ beforeAll(async () => {
     { username: "daemon", firstName: "System", lastName: "Daemon", groups: ["developers"], system: true }
   ]
   for (const user of people) expect((await api("POST", "/users", user)).status).toBe(201)
+  // The same Chromium, launched the same way, as the component tests.
+  const launch = JSON.parse(
+    readFileSync(new URL("../../web-components/test/chromium.json", import.meta.url), "utf8")
+  ) as { readonly executablePath: string; readonly args: Array<string> }
   browser = await chromium.launch({
-    executablePath: process.env.DT_CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync"
-    ]
+    executablePath: process.env.DT_CHROMIUM ?? launch.executablePath,
+    args: launch.args
   })
 }, 60_000)
 
