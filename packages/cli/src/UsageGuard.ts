@@ -56,6 +56,30 @@ export const OPTIONS: ReadonlyMap<string, boolean> = new Map([
   ["--log-level", true]
 ])
 
+/** What is wrong with the options of a command line: one that `dt` does not have, or one without its value. */
+type OptionProblem = { readonly kind: "unknown" | "no value"; readonly option: string }
+
+const optionName = (word: string) => (word.includes("=") ? word.slice(0, word.indexOf("=")) : word)
+
+/** The first problem with the options of a command line, scanning words as the parser will take them. */
+const firstProblem = (args: ReadonlyArray<string>): OptionProblem | undefined => {
+  for (let index = 0; index < args.length; index++) {
+    const word = args[index] as string
+    if (word === "--") return undefined
+    if (!/^-[-a-zA-Z]/.test(word)) continue
+    const name = optionName(word)
+    const takesValue = OPTIONS.get(name)
+    if (takesValue === undefined) return { kind: "unknown", option: name }
+    if (takesValue && !word.includes("=")) {
+      // Its value is the next word, unless there is none or it is another of dt's options.
+      const value = args[index + 1]
+      if (value === undefined || OPTIONS.has(optionName(value))) return { kind: "no value", option: name }
+      index++
+    }
+  }
+  return undefined
+}
+
 /**
  * The first word that looks like an option but is none of `dt`'s, if any.
  *
@@ -63,16 +87,23 @@ export const OPTIONS: ReadonlyMap<string, boolean> = new Map([
  * @since 0.1.0
  */
 export const unknownOption = (args: ReadonlyArray<string>): string | undefined => {
-  for (let index = 0; index < args.length; index++) {
-    const word = args[index] as string
-    if (word === "--") return undefined
-    if (!/^-[-a-zA-Z]/.test(word)) continue
-    const name = word.includes("=") ? word.slice(0, word.indexOf("=")) : word
-    const takesValue = OPTIONS.get(name)
-    if (takesValue === undefined) return name
-    if (takesValue && !word.includes("=")) index++
-  }
-  return undefined
+  const problem = firstProblem(args)
+  return problem?.kind === "unknown" ? problem.option : undefined
+}
+
+/**
+ * What is wrong with the options of a command line, as one sentence (the parser would otherwise take an unknown option
+ * for a value, or report an option without its value as an "unknown argument"); `undefined` when nothing is.
+ *
+ * @category checking
+ * @since 0.1.0
+ */
+export const usageProblem = (args: ReadonlyArray<string>): string | undefined => {
+  const problem = firstProblem(args)
+  if (problem === undefined) return undefined
+  return problem.kind === "unknown"
+    ? `unknown option '${problem.option}': see 'dt --help' for the options of each command.`
+    : `option '${problem.option}' needs a value: write it after the option, or as ${problem.option}=VALUE.`
 }
 
 /**

@@ -9,7 +9,7 @@ import { Effect, Exit, Layer, Logger, LogLevel } from "effect"
 import { run } from "./Cli.js"
 import { plainUnlessTerminal } from "./Colour.js"
 import { report } from "./ExitCode.js"
-import { globalOptionsAfterCommand, unknownOption } from "./UsageGuard.js"
+import { globalOptionsAfterCommand, usageProblem } from "./UsageGuard.js"
 
 // A reader that goes away (`dt user ls | head`) ends dt quietly, as it ends other Unix tools; any other failure to
 // write the output is one line and exit 1, never a stack trace.
@@ -19,12 +19,12 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 })
 
 const args = process.argv.slice(2)
-const unknown = unknownOption(args)
+const problem = usageProblem(args)
 const program = (
-  unknown === undefined
+  problem === undefined
     ? report(plainUnlessTerminal(run([...process.argv.slice(0, 2), ...globalOptionsAfterCommand(args)])))
     : Effect.sync(() => {
-        process.stderr.write(`dt: unknown option '${unknown}': see 'dt --help' for the options of each command.\n`)
+        process.stderr.write(`dt: ${problem}\n`)
         process.exitCode = 2
       })
 ).pipe(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { globalOptionsAfterCommand, OPTIONS, unknownOption } from "../src/UsageGuard.js"
+import { globalOptionsAfterCommand, OPTIONS, unknownOption, usageProblem } from "../src/UsageGuard.js"
 import { sandbox } from "./support/dt.js"
 
 const COMMANDS = [
@@ -62,6 +62,27 @@ describe("UsageGuard", () => {
       const run = await dt(args)
       expect(run.code).toBe(2)
       expect(run.stderr).toBe("dt: unknown option '--bogus': see 'dt --help' for the options of each command.\n")
+    }
+  })
+
+  it("refuses an option without its value in one sentence (exit 2), the value given after it or with =", async () => {
+    expect(usageProblem(["user", "ls", "--limit"])).toBe(
+      "option '--limit' needs a value: write it after the option, or as --limit=VALUE."
+    )
+    expect(usageProblem(["user", "ls", "--server", "--json"])).toContain("option '--server' needs a value")
+    expect(usageProblem(["user", "ls", "--search=-j", "--offset", "-1"])).toBeUndefined()
+    const { dt } = sandbox()
+    for (const [args, option] of [
+      ["user ls --database", "--database"],
+      ["group ls --server", "--server"],
+      ["user add bob -g", "-g"],
+      ["user ls --as -j", "--as"]
+    ] as const) {
+      const run = await dt(args)
+      expect([run.code, run.stdout]).toEqual([2, ""])
+      expect(run.stderr).toBe(
+        `dt: option '${option}' needs a value: write it after the option, or as ${option}=VALUE.\n`
+      )
     }
   })
 
