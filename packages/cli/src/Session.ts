@@ -41,16 +41,18 @@ export interface Common {
 
 /**
  * The server of remote mode: `--server`; else, unless a database is named, `DT_SERVER` or the one `dt login` stored.
+ * Whichever names it, it must be an http(s) URL.
  */
 const remoteServer = (common: Common): Effect.Effect<string | undefined, Errors.InvalidInput> => {
-  if (Option.isSome(common.server)) {
-    return Option.isSome(common.database)
-      ? new Errors.InvalidInput({ field: "server", reason: "give either --server or --database, not both" })
-      : Remote.parseServer(common.server.value)
+  if (Option.isSome(common.server) && Option.isSome(common.database)) {
+    return new Errors.InvalidInput({ field: "server", reason: "give either --server or --database, not both" })
   }
-  if (Option.isSome(common.database)) return Effect.succeed(undefined)
-  if (process.env.DT_SERVER) return Effect.succeed(Remote.serverUrl())
-  return Effect.succeed(process.env.DT_DATABASE_URL ? undefined : Remote.serverUrl())
+  const chosen = Option.isSome(common.server)
+    ? common.server.value
+    : Option.isNone(common.database) && (process.env.DT_SERVER || !process.env.DT_DATABASE_URL)
+      ? Remote.serverUrl()
+      : undefined
+  return chosen === undefined ? Effect.succeed(undefined) : Remote.parseServer(chosen)
 }
 
 /**

@@ -94,7 +94,7 @@ describe("dt in remote mode, against dt serve", () => {
     expect((await dt("user ls --server http://127.0.0.1:9", { env })).code).toBe(3)
   })
 
-  it("refuses --server with --database, or a --server that is no http(s) URL, in one sentence (exit 2)", async () => {
+  it("refuses --server with --database, or a --server or DT_SERVER that is no http(s) URL, in one sentence (exit 2)", async () => {
     const { dt } = sandbox()
     const both = await dt(`user ls --server ${server.url} --database sqlite:dt.db`)
     expect([both.code, both.stdout, both.stderr]).toEqual([
@@ -108,5 +108,11 @@ describe("dt in remote mode, against dt serve", () => {
       "dt: Invalid server: '127.0.0.1:8080' is not an http:// or https:// URL.\n"
     ])
     expect((await dt("login admin --server ftp://example.org", { input: ADMIN_PASSWORD })).code).toBe(2)
+    // DT_SERVER is held to the same rule as --server.
+    const fromEnvironment = await dt("user ls", { env: { DT_SERVER: "localhost:8080" } })
+    expect([fromEnvironment.code, fromEnvironment.stderr]).toEqual([
+      2,
+      "dt: Invalid server: 'localhost:8080' is not an http:// or https:// URL.\n"
+    ])
   })
 })
