@@ -13,8 +13,6 @@ import {
   type GroupRow,
   type SessionRow,
   type SortValue,
-  type UserListing,
-  type UserRecord,
   type UserRow
 } from "@dt/core/Directory"
 import { StorageError } from "@dt/core/Errors"
@@ -258,16 +256,13 @@ export const make = (options: Options) =>
       }
 
       /** The users of these rows, each with its groups, built by `build` (a record, or a listing without the hash). */
-      const withGroups = <Row extends ListingRowSql, User>(
-        rows: ReadonlyArray<Row>,
-        build: (row: Row) => Omit<User, "groups">
-      ) =>
+      const withGroups = <Row extends ListingRowSql, User>(rows: ReadonlyArray<Row>, build: (row: Row) => User) =>
         memberships(
           "username",
           rows.map((row) => row.username)
         ).pipe(
           Effect.map((groups) =>
-            rows.map((row) => ({ ...build(row), groups: (groups.get(row.username) ?? []) as Array<GroupName> }) as User)
+            rows.map((row) => ({ ...build(row), groups: (groups.get(row.username) ?? []) as Array<GroupName> }))
           )
         )
 
@@ -342,9 +337,7 @@ export const make = (options: Options) =>
                 Effect.flatMap((row) =>
                   row === undefined
                     ? Effect.succeed(Option.none())
-                    : withGroups<UserRowSql, UserRecord>([row], toUserRow).pipe(
-                        Effect.map(([record]) => Option.fromNullable(record))
-                      )
+                    : withGroups([row], toUserRow).pipe(Effect.map(([record]) => Option.fromNullable(record)))
                 )
               )
             : // The row and its memberships in one statement: one row per group, in name order.
@@ -462,7 +455,7 @@ export const make = (options: Options) =>
               }
             }
             const rows = yield* run(page)
-            return { items: yield* withGroups<ListingRowSql, UserListing>(rows, toListingRow), total }
+            return { items: yield* withGroups(rows, toListingRow), total }
           }),
         lockUsers: (usernames) =>
           !locks || usernames.length === 0

@@ -24,8 +24,8 @@ const LoginResult = Schema.Struct({
   token: Schema.String
 })
 
-const chosenServer = (flag: Option.Option<string>) =>
-  Option.match(flag, { onSome: (url) => url, onNone: () => Remote.serverUrl() ?? "" }).replace(/\/+$/, "")
+// Remote.parseServer normalises whichever it is.
+const chosenServer = (flag: Option.Option<string>) => Option.getOrElse(flag, () => Remote.serverUrl() ?? "")
 
 /**
  * `dt login [USERNAME]`.
