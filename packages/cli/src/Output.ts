@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import type { AuditEntry, Group, User } from "@dt/core"
+import { type AuditEntry, Group, User } from "@dt/core"
 import { Console, Effect } from "effect"
 
 /**
@@ -56,18 +56,7 @@ export const users: Columns<User.User> = {
     ]
   },
   cells: (user) => [user.username, user.fullName, user.groups.join(","), user.email ?? "", String(user.enabled)],
-  json: (user) => ({
-    username: user.username,
-    firstName: user.firstName,
-    lastName: user.lastName,
-    email: user.email,
-    enabled: user.enabled,
-    system: user.system,
-    groups: user.groups,
-    createdAt: user.createdAt.toISOString(),
-    updatedAt: user.updatedAt.toISOString(),
-    version: user.version
-  })
+  json: User.toJson
 }
 
 /**
@@ -79,14 +68,7 @@ export const users: Columns<User.User> = {
 export const groups: Columns<Group.Group> = {
   headers: ["Name", "GID", "Users"],
   cells: (group) => [group.name, String(group.gid), group.members.join(",")],
-  json: (group) => ({
-    name: group.name,
-    gid: group.gid,
-    members: group.members,
-    createdAt: group.createdAt.toISOString(),
-    updatedAt: group.updatedAt.toISOString(),
-    version: group.version
-  })
+  json: Group.toJson
 }
 
 /**

@@ -49,6 +49,22 @@ export class Group extends Schema.Class<Group>("Group")({
 }) {}
 
 /**
+ * A group's JSON form, the same as `Schema.encodeSync(Group)` gives (a property test holds them equal), built
+ * directly for pages of groups, as `User.toJson` is for users.
+ *
+ * @category encoding
+ * @since 0.1.0
+ */
+export const toJson = (group: Group): typeof Group.Encoded => ({
+  name: group.name,
+  gid: group.gid,
+  members: group.members,
+  createdAt: group.createdAt.toISOString(),
+  updatedAt: group.updatedAt.toISOString(),
+  version: group.version
+})
+
+/**
  * What `Groups.create` takes: a name, optional members, and optionally an explicit GID.
  *
  * @category inputs

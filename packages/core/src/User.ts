@@ -96,6 +96,27 @@ export class User extends Schema.Class<User>("User")({
 }
 
 /**
+ * A user's JSON form, the same as `Schema.encodeSync(User)` gives (a property test holds them equal), built directly:
+ * pages of users are what the API and `dt user ls -j` send most, and the schema's generic encoder spends about 4 µs
+ * and 7 KB of garbage on each user where this spends a tenth.
+ *
+ * @category encoding
+ * @since 0.1.0
+ */
+export const toJson = (user: User): typeof User.Encoded => ({
+  username: user.username,
+  firstName: user.firstName,
+  lastName: user.lastName,
+  email: user.email,
+  enabled: user.enabled,
+  system: user.system,
+  groups: user.groups,
+  createdAt: user.createdAt.toISOString(),
+  updatedAt: user.updatedAt.toISOString(),
+  version: user.version
+})
+
+/**
  * What `Users.create` takes: a new username, at least one existing group, and optional details.
  *
  * @category inputs

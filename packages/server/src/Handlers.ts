@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Actor, Audit, type Errors, Groups, Sessions, Users } from "@dt/core"
+import { Actor, Audit, type Errors, Group, Groups, type Page, Sessions, User, Users } from "@dt/core"
 import { HttpApiBuilder, HttpApp, HttpServerResponse } from "@effect/platform"
 import { Effect, Layer, Redacted } from "effect"
 import { Api, CurrentActor } from "./Api.js"
@@ -60,6 +60,13 @@ const clearCookie = HttpApp.appendPreResponseHandler((_request, response) =>
   )
 )
 
+/**
+ * A page of records answered as JSON written by the record's own `toJson` (equal to what the endpoint's schema would
+ * encode, at a fraction of the cost: a page of 50 users is the API's most frequent answer).
+ */
+const jsonPage = <A, I>(page: Page.Page<A>, toJson: (item: A) => I) =>
+  HttpServerResponse.unsafeJson({ ...page, items: page.items.map(toJson) })
+
 const dryRun = (params: { readonly dryRun?: boolean | undefined }) => ({ dryRun: params.dryRun === true })
 
 /**
@@ -73,7 +80,9 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
     const service = yield* Users.Users
     return handlers
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(CurrentActor, (actor) => call(service.list(actor, defined(urlParams))))
+        Effect.flatMap(CurrentActor, (actor) => call(service.list(actor, defined(urlParams)))).pipe(
+          Effect.map((page) => jsonPage(page, User.toJson))
+        )
       )
       .handle("get", ({ path }) =>
         Effect.flatMap(CurrentActor, (actor) => call(service.get(actor, path.username))).pipe(Effect.flatMap(withETag))
@@ -125,7 +134,9 @@ export const groups = HttpApiBuilder.group(Api, "groups", (handlers) =>
     const service = yield* Groups.Groups
     return handlers
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(CurrentActor, (actor) => call(service.list(actor, defined(urlParams))))
+        Effect.flatMap(CurrentActor, (actor) => call(service.list(actor, defined(urlParams)))).pipe(
+          Effect.map((page) => jsonPage(page, Group.toJson))
+        )
       )
       .handle("get", ({ path }) =>
         Effect.flatMap(CurrentActor, (actor) => call(service.get(actor, path.name))).pipe(Effect.flatMap(withETag))
