@@ -6,10 +6,12 @@
  *
  * @since 0.1.0
  */
+import { sha256 } from "@noble/hashes/sha2.js"
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js"
 import { Clock, Context, Duration, Effect, Encoding, Layer, Option, Redacted } from "effect"
 import * as Actor from "./Actor.js"
 import { Directory } from "./Directory.js"
-import { StorageError, Unauthenticated } from "./Errors.js"
+import { Unauthenticated } from "./Errors.js"
 import type { Username } from "./Names.js"
 import type { User } from "./User.js"
 import { Users } from "./Users.js"
@@ -43,16 +45,15 @@ export interface Session {
 }
 
 /**
- * The SHA-256 hash of a token, hex-encoded, as the store keeps it.
+ * The SHA-256 hash of a token, hex-encoded, as the store keeps it. Computed in the calling fiber (@noble/hashes, the
+ * same in Node and in browsers): Web Crypto's digest is asynchronous, and in Node it went through the thread pool on
+ * every request that carried a session (~40 µs and a turn of the event loop, against ~2.5 µs).
  *
  * @category hashing
  * @since 0.1.0
  */
-export const hashToken = (token: Redacted.Redacted<string>): Effect.Effect<string, StorageError> =>
-  Effect.tryPromise({
-    try: () => globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(Redacted.value(token))),
-    catch: (cause) => new StorageError({ reason: "the session token could not be hashed", cause })
-  }).pipe(Effect.map((digest) => Encoding.encodeHex(new Uint8Array(digest))))
+export const hashToken = (token: Redacted.Redacted<string>): string =>
+  bytesToHex(sha256(utf8ToBytes(Redacted.value(token))))
 
 const newToken = Effect.sync(() => {
   const bytes = new Uint8Array(TOKEN_BYTES)
@@ -73,7 +74,7 @@ const make = Effect.gen(function* () {
   ) {
     const user = yield* users.authenticate(username, password)
     const token = yield* newToken
-    const tokenHash = yield* hashToken(token)
+    const tokenHash = hashToken(token)
     const now = yield* Clock.currentTimeMillis
     const expiresAt = new Date(now + Duration.toMillis(options.ttl ?? DEFAULT_TTL))
     yield* directory.write((tx) =>
@@ -91,7 +92,7 @@ const make = Effect.gen(function* () {
   })
 
   const resolve = Effect.fn("Sessions.resolve")(function* (token: Redacted.Redacted<string>) {
-    const tokenHash = yield* hashToken(token)
+    const tokenHash = hashToken(token)
     const found = yield* directory.read((tx) => tx.findSession(tokenHash))
     if (Option.isNone(found)) return yield* unknownSession
     const now = yield* Clock.currentTimeMillis
@@ -103,7 +104,7 @@ const make = Effect.gen(function* () {
   })
 
   const logout = Effect.fn("Sessions.logout")(function* (token: Redacted.Redacted<string>) {
-    const tokenHash = yield* hashToken(token)
+    const tokenHash = hashToken(token)
     yield* directory.write((tx) => tx.deleteSession(tokenHash))
   })
 
