@@ -17,6 +17,9 @@
  * HOME, as `admin`. Start-up: each run times `node -e 0` and then each command right after it, so that every command
  * is paired with the baseline measured at the same moment; the report gives the medians and the ratio. The compile
  * cache is warmed by one untimed run of each command; the rows "without the compile cache" set DT_NO_COMPILE_CACHE=1.
+ * The stack's floor (bench/cli-floor/floor.ts: an @effect/cli program on dt's platform layers that reads one user
+ * through Kysely and better-sqlite3, bundled as dt is and run with the same code cache) is timed the same way, so that
+ * the report says how much of dt's start-up is the libraries' own and how much is dt's.
  * Memory: `dt user ls -j` prints every user to a pipe read by this process, under /usr/bin/time for its peak RSS.
  * Results are recorded in docs/benchmarks.md.
  */
@@ -28,6 +31,7 @@ import { fileURLToPath } from "node:url"
 import { Argon2Hasher, KyselyDirectory, SqliteDirectory } from "@dt/adapters"
 import { UserManager } from "@dt/core"
 import { Effect } from "effect"
+import { build } from "esbuild"
 import { people, seed } from "./load.js"
 import { intSetting, log, median, ms, now, quantile, seconds, thousands } from "./stats.js"
 
@@ -49,6 +53,23 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url))
 const DT = join(ROOT, "packages", "cli", "bin", "dt.js")
 const HOME = mkdtempSync(join(os.tmpdir(), "dt-cli-bench-home-"))
 const TIME = "/usr/bin/time"
+/** The stack's floor (bench/cli-floor/floor.ts), bundled as dt is and run through a loader with the same code cache. */
+const FLOOR_RUN = join(ROOT, "bench", "cli-floor", "run.cjs")
+const FLOOR_BUNDLE = join(ROOT, "bench", "cli-floor", "dist", "floor.cjs")
+const floorEnv = { FLOOR_BUNDLE, XDG_CACHE_HOME: join(HOME, ".cache") }
+const buildFloor = () =>
+  build({
+    entryPoints: [join(ROOT, "bench", "cli-floor", "floor.ts")],
+    outfile: FLOOR_BUNDLE,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    minify: true,
+    charset: "ascii",
+    external: ["better-sqlite3"],
+    logLevel: "warning"
+  })
 const INHERIT = process.env.BENCH_ENV === "inherit"
 /** What every child process gets, `node -e 0` included. */
 const BASE_ENV: Record<string, string> = INHERIT
@@ -124,6 +145,8 @@ const wall = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv): number => {
 
 interface Case {
   readonly label: string
+  /** The script node runs: dt's bin/dt.js, or the stack's floor (bench/cli-floor). */
+  readonly program: string
   readonly args: ReadonlyArray<string>
   readonly extra: Record<string, string>
   readonly node: Array<number>
@@ -209,10 +232,21 @@ const main = async () => {
     encoding: "utf8"
   }).trim()
 
+  log("building the stack's floor …")
+  await buildFloor()
   const { file, loadMs } = await directory(USERS)
   const name = someone(USERS)
+  const floor = (label: string, args: ReadonlyArray<string>): Case => ({
+    label,
+    program: FLOOR_RUN,
+    args,
+    extra: floorEnv,
+    node: [],
+    dt: []
+  })
   const cached = (label: string, args: ReadonlyArray<string>, extra: Record<string, string> = {}): Case => ({
     label,
+    program: DT,
     args,
     extra,
     node: [],
@@ -226,13 +260,20 @@ const main = async () => {
     cached("dt user ls --limit 50, without the compile cache", ["user", "ls", "--limit", "50"], {
       DT_NO_COMPILE_CACHE: "1"
     }),
-    cached(`dt user get ${name}, without the compile cache`, ["user", "get", name], { DT_NO_COMPILE_CACHE: "1" })
+    cached(`dt user get ${name}, without the compile cache`, ["user", "get", name], { DT_NO_COMPILE_CACHE: "1" }),
+    floor("the stack's floor: an @effect/cli command", ["hello"]),
+    floor(`the stack's floor: an @effect/cli command reading ${name} through Kysely`, ["user", "get", name])
   ]
   const lines = dt(["user", "ls", "--limit", "50"], file).trim().split("\n")
   if (lines.length !== 50) throw new Error(`dt user ls --limit 50 printed ${lines.length} lines`)
   if (!dt(["user", "get", name], file).startsWith(`${name}\t`)) throw new Error(`dt user get ${name} failed`)
+  const floorCheck = spawnSync(process.execPath, [FLOOR_RUN, "user", "get", name], {
+    env: environment(file, floorEnv),
+    encoding: "utf8"
+  })
+  if (!floorCheck.stdout.startsWith(`${name}\t`)) throw new Error(`the floor's user get failed: ${floorCheck.stderr}`)
   // Warm-up: writes the compile caches and brings the file into the page cache.
-  if (STARTUP) for (const one of cases) wall([DT, ...one.args], environment(file, one.extra))
+  if (STARTUP) for (const one of cases) wall([one.program, ...one.args], environment(file, one.extra))
 
   const loadBefore = os.loadavg()[0] ?? 0
   const runsStarted = now()
@@ -241,7 +282,7 @@ const main = async () => {
     log(`start-up run ${run}/${RUNS} …`)
     for (const one of cases) {
       one.node.push(wall(["-e", "0"], nodeEnv))
-      one.dt.push(wall([DT, ...one.args], environment(file, one.extra)))
+      one.dt.push(wall([one.program, ...one.args], environment(file, one.extra)))
     }
   }
   const runsMs = now() - runsStarted
@@ -282,11 +323,18 @@ const main = async () => {
       0.9
     )
     const paired = median(one.dt.map((value, index) => value / (one.node[index] as number)))
-    const target = one.extra.DT_NO_COMPILE_CACHE === undefined
+    const target = one.program === DT && one.extra.DT_NO_COMPILE_CACHE === undefined
     out.push(
       `| \`${one.label}\` | ${ms(base)} | ${ms(mid)} | ${ms(p90)} | ${(mid / base).toFixed(2)}× | ${paired.toFixed(2)}× | ${target ? `≤ ${START_TARGET}×` : ""} | ${target ? (mid / base <= START_TARGET ? "yes" : "**no**") : ""} |`
     )
   }
+  const floorGet = cases.at(-1)
+  const dtGet = cases.find((one) => one.label === `dt user get ${name}`)
+  if (STARTUP && floorGet !== undefined && dtGet !== undefined)
+    out.push(
+      "",
+      `\`dt user get\` takes ${(median(dtGet.dt) / median(floorGet.dt)).toFixed(2)}× the stack's floor; the floor alone takes ${(median(floorGet.dt) / median(floorGet.node)).toFixed(2)}× \`node -e 0\`.`
+    )
   out.push(
     ...(STARTUP ? [""] : []),
     "| `dt user ls -j` over | records printed | wall time | peak RSS (MB) | target | met? | measured with |",
