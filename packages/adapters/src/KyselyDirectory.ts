@@ -13,6 +13,8 @@ import {
   type GroupRow,
   type SessionRow,
   type SortValue,
+  type UserListing,
+  type UserRecord,
   type UserRow
 } from "@dt/core/Directory"
 import { StorageError } from "@dt/core/Errors"
@@ -81,7 +83,8 @@ const LISTING_COLUMNS = [
 
 type ListingRowSql = Pick<UserRowSql, (typeof LISTING_COLUMNS)[number]>
 
-const toListingRow = (row: ListingRowSql): Omit<UserRow, "passwordHash"> => ({
+/** A listed user from its row and its groups, built as one object (a page of users builds fifty). */
+const toListing = (row: ListingRowSql, groups: ReadonlyArray<string>): UserListing => ({
   username: row.username as Username,
   firstName: row.first_name,
   lastName: row.last_name,
@@ -90,11 +93,12 @@ const toListingRow = (row: ListingRowSql): Omit<UserRow, "passwordHash"> => ({
   system: Number(row.system) === 1,
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
-  version: Number(row.version)
+  version: Number(row.version),
+  groups: groups as ReadonlyArray<GroupName>
 })
 
-const toUserRow = (row: UserRowSql): UserRow => ({
-  ...toListingRow(row),
+const toRecord = (row: UserRowSql, groups: ReadonlyArray<string>): UserRecord => ({
+  ...toListing(row, groups),
   passwordHash: row.password_hash === null ? null : Redacted.make(row.password_hash)
 })
 
@@ -256,15 +260,14 @@ export const make = (options: Options) =>
       }
 
       /** The users of these rows, each with its groups, built by `build` (a record, or a listing without the hash). */
-      const withGroups = <Row extends ListingRowSql, User>(rows: ReadonlyArray<Row>, build: (row: Row) => User) =>
+      const withGroups = <Row extends ListingRowSql, User>(
+        rows: ReadonlyArray<Row>,
+        build: (row: Row, groups: ReadonlyArray<string>) => User
+      ) =>
         memberships(
           "username",
           rows.map((row) => row.username)
-        ).pipe(
-          Effect.map((groups) =>
-            rows.map((row) => ({ ...build(row), groups: (groups.get(row.username) ?? []) as Array<GroupName> }))
-          )
-        )
+        ).pipe(Effect.map((groups) => rows.map((row) => build(row, groups.get(row.username) ?? []))))
 
       const withMembers = (rows: ReadonlyArray<GroupRowSql>) =>
         memberships(
@@ -337,7 +340,7 @@ export const make = (options: Options) =>
                 Effect.flatMap((row) =>
                   row === undefined
                     ? Effect.succeed(Option.none())
-                    : withGroups([row], toUserRow).pipe(Effect.map(([record]) => Option.fromNullable(record)))
+                    : withGroups([row], toRecord).pipe(Effect.map(([record]) => Option.fromNullable(record)))
                 )
               )
             : // The row and its memberships in one statement: one row per group, in name order.
@@ -346,7 +349,7 @@ export const make = (options: Options) =>
                 Effect.map(([first, ...rest]) => {
                   if (first === undefined) return Option.none()
                   const groups = [first, ...rest].flatMap((row) => (row.group_name === null ? [] : [row.group_name]))
-                  return Option.some({ ...toUserRow(first), groups: groups as Array<GroupName> })
+                  return Option.some(toRecord(first, groups))
                 })
               ),
         findUsernameByEmail: (email) =>
@@ -455,7 +458,7 @@ export const make = (options: Options) =>
               }
             }
             const rows = yield* run(page)
-            return { items: yield* withGroups(rows, toListingRow), total }
+            return { items: yield* withGroups(rows, toListing), total }
           }),
         lockUsers: (usernames) =>
           !locks || usernames.length === 0
