@@ -170,6 +170,12 @@ const groupsRows = (page: Page) => page.locator("um-groups-tab tbody tr")
 const userRow = (page: Page, username: string) => page.locator(`um-users-tab tr[data-username="${username}"]`)
 const groupRow = (page: Page, name: string) => page.locator(`um-groups-tab tr[data-name="${name}"]`)
 const userDialog = (page: Page) => page.locator("um-users-tab #user-dialog")
+/**
+ * Waits until a tab's table is no longer busy (`aria-busy`: its list request answered), as a person waits for the
+ * screen to settle before the next key: a change reloads the list behind the focused row.
+ */
+const settled = (page: Page, tab: "um-users-tab" | "um-groups-tab") =>
+  expect.poll(() => page.locator(`${tab} table`).getAttribute("aria-busy")).toBe("false")
 const groupDialog = (page: Page) => page.locator("um-groups-tab #group-dialog")
 
 describe("the GUI at dt serve's URL", () => {
@@ -381,6 +387,7 @@ describe("the GUI at dt serve's URL", () => {
 
     // A system user opens read-only with the reason; Escape closes it and focus goes back to its row.
     await expect.poll(async () => (await focused(page)).row).toBe("kate")
+    await settled(page, "um-users-tab")
     await pressUntil(page, (f) => f.row === "daemon", "ArrowUp")
     await key("Enter")
     await expect.poll(() => userDialog(page).locator("#read-only-reason").count()).toBe(1)
@@ -388,12 +395,14 @@ describe("the GUI at dt serve's URL", () => {
     await expect.poll(async () => (await focused(page)).row).toBe("daemon")
 
     // Disable from the context menu (the context-menu key), then Delete from it (Shift+F10), confirmed.
+    await settled(page, "um-users-tab")
     await pressUntil(page, (f) => f.row === "bob", "ArrowUp")
     await key("ContextMenu")
     await expect.poll(async () => (await focused(page)).role).toBe("menuitem")
     await pressUntil(page, (f) => f.text === "Disable", "ArrowDown")
     await key("Enter")
     await expect.poll(async () => (await api<{ enabled: boolean }>("GET", "/users/bob")).body.enabled).toBe(false)
+    await settled(page, "um-users-tab")
     await pressUntil(page, (f) => f.row === "kate", "ArrowDown")
     await key("Shift+F10")
     await pressUntil(page, (f) => f.role === "menuitem" && f.text === "Delete", "ArrowDown")
@@ -458,6 +467,7 @@ describe("the GUI at dt serve's URL", () => {
     expect((await api<GroupRecord>("GET", "/groups/operations")).body.members).toEqual(["alice"])
 
     // Delete a group: the context-menu key on its row, Delete, confirm.
+    await settled(page, "um-groups-tab")
     await pressUntil(page, (f) => f.row === "operations", "ArrowDown")
     await key("ContextMenu")
     await pressUntil(page, (f) => f.role === "menuitem" && f.text === "Delete", "ArrowDown")

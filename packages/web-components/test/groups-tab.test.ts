@@ -132,6 +132,20 @@ describe("Groups tab", () => {
     expect(deleted).toEqual(["empty"])
   })
 
+  it("keeps its menu, not the browser's, when the ContextMenu key's contextmenu reaches the open menu (Chromium on Windows)", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await openGroups(h)
+    h.row("developers", "groups").focus()
+    await userEvent.keyboard("{ContextMenu}")
+    await expect.poll(() => h.focused()?.getAttribute("role")).toBe("menuitem")
+    const request = new MouseEvent("contextmenu", { bubbles: true, composed: true, cancelable: true })
+    h.focused()?.dispatchEvent(request)
+    expect(request.defaultPrevented).toBe(true)
+    expect(h.focused()?.getAttribute("role")).toBe("menuitem")
+    expect(h.in("groups", "[role=menu]")?.getAttribute("aria-label")).toBe("Actions for developers")
+  })
+
   it("keeps a group whose deletion would leave users without a group, and lists those users", async () => {
     const { client } = await seeded()
     const h = await mount(client)

@@ -241,6 +241,19 @@ describe("Users tab", () => {
     await expect.poll(() => h.rows().find((row) => row[0] === "john")?.[4]).toBe("Yes")
   })
 
+  it("keeps its menu, not the browser's, when the ContextMenu key's contextmenu reaches the open menu (Chromium on Windows)", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    h.row("bob").focus()
+    await userEvent.keyboard("{ContextMenu}")
+    await expect.poll(() => h.focused()?.textContent).toBe("Update")
+    const request = new MouseEvent("contextmenu", { bubbles: true, composed: true, cancelable: true })
+    h.focused()?.dispatchEvent(request)
+    expect(request.defaultPrevented).toBe(true)
+    expect(h.focused()?.textContent).toBe("Update")
+    expect(h.in("users", "[role=menu]")?.getAttribute("aria-label")).toBe("Actions for bob")
+  })
+
   it("shows in the confirmation dialog why a system user cannot be deleted, and keeps it", async () => {
     const { client } = await seeded()
     const h = await mount(client)

@@ -281,6 +281,11 @@ export class GroupsTab extends LitElement {
       part="menu"
       aria-label=${`Actions for ${group.name}`}
       style=${`left:${menu.x}px;top:${menu.y}px`}
+      @contextmenu=${(event: MouseEvent) => {
+        // Chromium on Windows fires the ContextMenu key's contextmenu on key-up, at the item this menu has just focused:
+        // left alone it opens the browser's own menu over this one, which takes the focus and so closes this one.
+        event.preventDefault()
+      }}
       @focusout=${(event: FocusEvent) => {
         const to = event.relatedTarget as Node | null
         if (to === null || !(event.currentTarget as HTMLElement).contains(to)) this.menu = undefined
