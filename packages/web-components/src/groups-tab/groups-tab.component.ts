@@ -4,7 +4,7 @@ import { live } from "lit/directives/live.js"
 import type { ClientError, Group, GroupSort, Page, User, UserManagerClient } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
 import { asClientError, fieldOf, usernamesOf } from "../internal/errors.js"
-import { debounce, isMenuKey, nextIndex, trapFocus } from "../internal/keys.js"
+import { debounce, isMenuKey, keepOwnMenu, nextIndex, trapFocus } from "../internal/keys.js"
 import { sharedStyles } from "../internal/styles.js"
 
 const PAGE_SIZE = 50
@@ -281,11 +281,7 @@ export class GroupsTab extends LitElement {
       part="menu"
       aria-label=${`Actions for ${group.name}`}
       style=${`left:${menu.x}px;top:${menu.y}px`}
-      @contextmenu=${(event: MouseEvent) => {
-        // Chromium on Windows fires the ContextMenu key's contextmenu on key-up, at the item this menu has just focused:
-        // left alone it opens the browser's own menu over this one, which takes the focus and so closes this one.
-        event.preventDefault()
-      }}
+      @contextmenu=${keepOwnMenu}
       @focusout=${(event: FocusEvent) => {
         const to = event.relatedTarget as Node | null
         if (to === null || !(event.currentTarget as HTMLElement).contains(to)) this.menu = undefined

@@ -2,6 +2,13 @@
 export const isMenuKey = (event: KeyboardEvent): boolean =>
   event.key === "ContextMenu" || (event.shiftKey && event.key === "F10")
 
+/**
+ * Keeps the browser's own context menu off an open menu of ours: where the ContextMenu key fires its `contextmenu` on
+ * key-up (Chromium on Windows), it reaches the item our menu has just focused, and the browser's menu would take the
+ * focus and so close ours.
+ */
+export const keepOwnMenu = (event: MouseEvent): void => event.preventDefault()
+
 /** The index that ArrowUp/ArrowDown/Home/End moves to in a list of `count` items, or undefined for other keys. */
 export const nextIndex = (key: string, current: number, count: number, wrap: boolean): number | undefined => {
   if (count === 0) return undefined

@@ -3,7 +3,7 @@ import { property, query, state } from "lit/decorators.js"
 import type { ClientError, Group, Me, Page, User, UserChanges, UserManagerClient, UserSort } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
 import { asClientError, fieldOf } from "../internal/errors.js"
-import { debounce, isMenuKey, nextIndex, trapFocus } from "../internal/keys.js"
+import { debounce, isMenuKey, keepOwnMenu, nextIndex, trapFocus } from "../internal/keys.js"
 import { sharedStyles } from "../internal/styles.js"
 
 const PAGE_SIZE = 50
@@ -303,11 +303,7 @@ export class UsersTab extends LitElement {
       part="menu"
       aria-label=${`Actions for ${user.username}`}
       style=${`left:${menu.x}px;top:${menu.y}px`}
-      @contextmenu=${(event: MouseEvent) => {
-        // Chromium on Windows fires the ContextMenu key's contextmenu on key-up, at the item this menu has just focused:
-        // left alone it opens the browser's own menu over this one, which takes the focus and so closes this one.
-        event.preventDefault()
-      }}
+      @contextmenu=${keepOwnMenu}
       @focusout=${(event: FocusEvent) => {
         const to = event.relatedTarget as Node | null
         if (to === null || !(event.currentTarget as HTMLElement).contains(to)) this.menu = undefined
