@@ -3,7 +3,8 @@
  *
  * @since 0.1.0
  */
-import { Args, Options } from "@effect/cli"
+import { Args, HelpDoc, Options, ValidationError } from "@effect/cli"
+import { Effect } from "effect"
 
 /**
  * `--database URL`: `sqlite:PATH`, `postgres://…` or `mysql://…` (else `DT_DATABASE_URL`, else the default file).
@@ -136,6 +137,23 @@ export const groups = Options.text("groups").pipe(
 )
 
 /**
+ * A whole-number option (`--limit`, `--offset`, `--gid`, `--port`): anything else is refused in one sentence that names
+ * the option (@effect/cli's own integer option says only "'abc' is not a integer").
+ *
+ * @category options
+ * @since 0.1.0
+ */
+export const wholeNumber = (name: string) =>
+  Options.text(name).pipe(
+    Options.withPseudoName("N"),
+    Options.mapEffect((text) =>
+      /^-?\d{1,15}$/.test(text.trim())
+        ? Effect.succeed(Number(text.trim()))
+        : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--${name} must be a whole number, not '${text}'.`)))
+    )
+  )
+
+/**
  * The list options of `ls`: `--search`, `--sort COLUMN[:desc]`, `--limit`, `--offset`.
  *
  * @category options
@@ -147,8 +165,8 @@ export const listing = {
     Options.optional
   ),
   sort: Options.text("sort").pipe(Options.withDescription("COLUMN or COLUMN:desc"), Options.optional),
-  limit: Options.integer("limit").pipe(Options.withDescription("print at most this many"), Options.optional),
-  offset: Options.integer("offset").pipe(Options.withDescription("skip this many first"), Options.optional)
+  limit: wholeNumber("limit").pipe(Options.withDescription("print at most this many"), Options.optional),
+  offset: wholeNumber("offset").pipe(Options.withDescription("skip this many first"), Options.optional)
 }
 
 /**

@@ -171,6 +171,18 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
       refused(await dt("user change-password --bogus"), 2, /unknown option '--bogus'/)
     })
 
+    it("exits 2 with the option named when a number option is given something else", async () => {
+      const { dt } = await mode.fresh()
+      await dt("group add developers")
+      const notNumber = await dt("user ls --limit abc")
+      expect(notNumber.code).toBe(2)
+      expect(notNumber.stderr.trim()).toBe("--limit must be a whole number, not 'abc'.")
+      const fraction = await dt("group add qa --gid 1.5")
+      expect(fraction.code).toBe(2)
+      expect(fraction.stderr.trim()).toBe("--gid must be a whole number, not '1.5'.")
+      expect((await dt("group ls")).stdout).not.toMatch(/^qa\t/m)
+    })
+
     it("exits 1 for each rule: missing or unknown group, system users, self-disable, taken names", async () => {
       const { dt, me } = await mode.fresh()
       await dt("group add developers")

@@ -40,7 +40,7 @@ const add = Command.make(
   {
     ...Flags.common,
     group: Flags.groupName,
-    gid: Options.integer("gid").pipe(
+    gid: Flags.wholeNumber("gid").pipe(
       Options.withDescription("an explicit GID (else the next free one)"),
       Options.optional
     ),

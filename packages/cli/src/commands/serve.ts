@@ -21,7 +21,7 @@ const server = Effect.promise(() => import("@dt/server"))
 declare const DT_USER_MANAGER_JS: string | undefined
 const element = typeof DT_USER_MANAGER_JS === "string" ? DT_USER_MANAGER_JS : undefined
 
-const port = Options.integer("port").pipe(
+const port = Flags.wholeNumber("port").pipe(
   Options.withDescription("the TCP port to listen on (0 picks a free one)"),
   Options.withDefault(8080)
 )
