@@ -6,7 +6,9 @@
 import { Data } from "effect"
 
 /**
- * Nobody has signed in, or a user by username; what that user may do is decided by the services.
+ * Nobody has signed in, a user by username, or whoever holds a sign-in session (by the hash of its token); what that
+ * user may do is decided by the services. A session is checked by each operation in its own transaction, together with
+ * the user it names, so that a session ended a moment before is refused by the next operation.
  *
  * @category models
  * @since 0.1.0
@@ -14,6 +16,7 @@ import { Data } from "effect"
 export type Actor = Data.TaggedEnum<{
   Anonymous: {}
   User: { readonly username: string }
+  Session: { readonly tokenHash: string }
 }>
 
 /**

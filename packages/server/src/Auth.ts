@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { createHash, timingSafeEqual } from "node:crypto"
-import { Actor, type Errors, Sessions } from "@dt/core"
+import { Actor, Sessions } from "@dt/core"
 import { HttpServerRequest } from "@effect/platform"
 import { Effect, Layer, Option, Redacted } from "effect"
 import { Authentication } from "./Api.js"
@@ -108,49 +108,36 @@ export const credential = (request: HttpServerRequest.HttpServerRequest): Creden
   return { kind: "none" }
 }
 
-const refusal = (
-  error: Errors.Unauthenticated | Errors.StorageError
-): Effect.Effect<never, ApiError.Unauthorized | ApiError.Unavailable> =>
-  error._tag === "StorageError"
-    ? Effect.zipRight(
-        Effect.logError(`session lookup failed: ${error.reason}`),
-        Effect.fail(new ApiError.Unavailable({ _tag: "StorageError", message: "The user store is unavailable." }))
-      )
-    : Effect.fail(ApiError.fromDomain(error) as ApiError.Unauthorized)
-
 /**
  * The built-in authentication: a bearer token or a session cookie names a session; a cookie request that changes
  * something must carry the session's CSRF token; a request with neither runs as the anonymous actor (and the core
- * refuses what needs a user).
+ * refuses what needs a user). The session itself is checked by the operation the request runs, in its transaction
+ * (`Sessions.actor`): an ended or unknown one is refused there with 401 `Unauthenticated`.
  *
  * @category layers
  * @since 0.1.0
  */
-export const sessions: Layer.Layer<Authentication, never, Sessions.Sessions> = Layer.effect(
+export const sessions: Layer.Layer<Authentication> = Layer.succeed(
   Authentication,
   Effect.gen(function* () {
-    const service = yield* Sessions.Sessions
-    return Effect.gen(function* () {
-      const request = yield* HttpServerRequest.HttpServerRequest
-      const found = credential(request)
-      switch (found.kind) {
-        case "none":
-          return Actor.anonymous
-        case "malformed":
-          return yield* Effect.fail(
-            new ApiError.Unauthorized({
-              _tag: "Unauthenticated",
-              message: "Sign in first: the Authorization header is not a bearer token.",
-              reason: "the Authorization header is not a bearer token"
-            })
-          )
-        case "cookie":
-          yield* checkCsrf(request, found.token)
-          break
-      }
-      const session = yield* service.resolve(found.token).pipe(Effect.catchAll(refusal))
-      return session.actor
-    })
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const found = credential(request)
+    switch (found.kind) {
+      case "none":
+        return Actor.anonymous
+      case "malformed":
+        return yield* Effect.fail(
+          new ApiError.Unauthorized({
+            _tag: "Unauthenticated",
+            message: "Sign in first: the Authorization header is not a bearer token.",
+            reason: "the Authorization header is not a bearer token"
+          })
+        )
+      case "cookie":
+        yield* checkCsrf(request, found.token)
+        break
+    }
+    return Sessions.actor(found.token)
   })
 )
 

@@ -1,7 +1,7 @@
 import { Clock, Effect, Option } from "effect"
 import type { Actor } from "../Actor.js"
 import type { AuditAction } from "../AuditEntry.js"
-import type { DirectoryTransaction, GroupRow, UserRecord } from "../Directory.js"
+import type { DirectoryTransaction, GroupRow, SessionRow, UserRecord } from "../Directory.js"
 import type { DirectoryConfigShape } from "../DirectoryConfig.js"
 import type { StorageError } from "../Errors.js"
 import { Forbidden, GroupNotFound, SystemUserImmutable, Unauthenticated, UserNotFound } from "../Errors.js"
@@ -14,6 +14,12 @@ export interface Operation {
   readonly now: Date
 }
 
+/** Why a session token is refused: it names no session that is still open. */
+export const sessionEnded = new Unauthenticated({ reason: "the session has expired, was revoked or never existed" })
+
+/** Whether a stored session is still open at `now` (epoch milliseconds). */
+export const isOpen = (session: SessionRow, now: number): boolean => session.expiresAt.getTime() > now
+
 /** Resolves the actor to an enabled user (authentication), inside the transaction. */
 export const resolveActor = (
   tx: DirectoryTransaction,
@@ -22,12 +28,20 @@ export const resolveActor = (
 ): Effect.Effect<UserRecord, Unauthenticated | Forbidden | StorageError> =>
   Effect.gen(function* () {
     if (actor._tag === "Anonymous") return yield* new Unauthenticated({ reason: "nobody is signed in" })
-    const found = yield* tx.findUser(actor.username)
+    let username: string
+    if (actor._tag === "Session") {
+      const session = yield* tx.findSession(actor.tokenHash)
+      if (Option.isNone(session) || !isOpen(session.value, yield* Clock.currentTimeMillis)) return yield* sessionEnded
+      username = session.value.username
+    } else {
+      username = actor.username
+    }
+    const found = yield* tx.findUser(username)
     if (Option.isNone(found)) {
-      return yield* new Unauthenticated({ reason: `there is no user named '${actor.username}'` })
+      return yield* new Unauthenticated({ reason: `there is no user named '${username}'` })
     }
     if (!found.value.enabled) {
-      return yield* new Forbidden({ actor: actor.username, action, reason: "the account is disabled" })
+      return yield* new Forbidden({ actor: username, action, reason: "the account is disabled" })
     }
     return found.value
   })

@@ -7,7 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option, Redacted } from "effect"
 import { Directory } from "../../src/Directory.js"
 import type { PasswordHasher } from "../../src/PasswordHasher.js"
-import { Sessions } from "../../src/Sessions.js"
+import { actor, Sessions } from "../../src/Sessions.js"
 import { Users } from "../../src/Users.js"
 import { admin, john, type StoreLayer, seed, services } from "./fixture.js"
 
@@ -24,11 +24,14 @@ export const sessionsContract = (name: string, store: StoreLayer, hasher: Parame
       return yield* directory.read((tx) => tx.findSession(hash))
     })
 
+  /** The session is refused both by `resolve` and by an operation run as its actor. */
   const signedOut = (token: Redacted.Redacted<string>) =>
     Effect.gen(function* () {
       const sessions = yield* Sessions
-      const error = yield* Effect.flip(sessions.resolve(token))
-      expect(error._tag).toBe("Unauthenticated")
+      const users = yield* Users
+      expect((yield* Effect.flip(sessions.resolve(token)))._tag).toBe("Unauthenticated")
+      const refused = yield* Effect.flip(users.whoAmI(actor(token)))
+      expect(refused).toMatchObject({ _tag: "Unauthenticated", reason: expect.stringContaining("session") })
     })
 
   describe(`${name} — sessions`, () => {
@@ -41,6 +44,8 @@ export const sessionsContract = (name: string, store: StoreLayer, hasher: Parame
           expect(Buffer.from(Redacted.value(session.token), "base64url")).toHaveLength(32)
           const resolved = yield* sessions.resolve(session.token)
           expect(resolved.actor).toEqual(john)
+          const users = yield* Users
+          expect((yield* users.whoAmI(actor(session.token))).user.username).toBe("john")
           const row = yield* stored(session.token)
           expect(Option.getOrThrow(row).tokenHash).toMatch(/^[0-9a-f]{64}$/)
           const directory = yield* Directory
@@ -86,6 +91,20 @@ export const sessionsContract = (name: string, store: StoreLayer, hasher: Parame
       )
     )
 
+    it.effect("an operation run by a session's actor refuses an expired session in its own transaction", () =>
+      seeded(
+        Effect.gen(function* () {
+          const sessions = yield* Sessions
+          const users = yield* Users
+          const session = yield* sessions.login("admin", "correct horse", { ttl: 0 })
+          const refused = yield* Effect.flip(users.list(actor(session.token)))
+          expect(refused).toMatchObject({ _tag: "Unauthenticated", reason: expect.stringContaining("expired") })
+          // A read refuses it without removing it; the next sign-in (or `resolve`) clears it.
+          expect(Option.isSome(yield* stored(session.token))).toBe(true)
+        })
+      )
+    )
+
     it.effect("disabling a user revokes its sessions; a dry run does not", () =>
       seeded(
         Effect.gen(function* () {
@@ -122,6 +141,7 @@ export const sessionsContract = (name: string, store: StoreLayer, hasher: Parame
           yield* users.modify(admin, "john", { password: "a brand new secret" })
           yield* signedOut(johns.token)
           expect((yield* sessions.resolve(admins.token)).actor).toEqual(admin)
+          expect((yield* users.list(actor(admins.token))).total).toBeGreaterThan(0)
           yield* sessions.login("john", "a brand new secret")
         })
       )
