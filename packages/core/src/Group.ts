@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { isoString } from "./internal/isoDate.js"
 import { GroupName, Username } from "./Names.js"
 
 /**
@@ -59,8 +60,8 @@ export const toJson = (group: Group): typeof Group.Encoded => ({
   name: group.name,
   gid: group.gid,
   members: group.members,
-  createdAt: group.createdAt.toISOString(),
-  updatedAt: group.updatedAt.toISOString(),
+  createdAt: isoString(group.createdAt),
+  updatedAt: isoString(group.updatedAt),
   version: group.version
 })
 

@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { isoString } from "./internal/isoDate.js"
 import { GroupName, Username } from "./Names.js"
 import { Password } from "./Password.js"
 
@@ -111,8 +112,8 @@ export const toJson = (user: User): typeof User.Encoded => ({
   enabled: user.enabled,
   system: user.system,
   groups: user.groups,
-  createdAt: user.createdAt.toISOString(),
-  updatedAt: user.updatedAt.toISOString(),
+  createdAt: isoString(user.createdAt),
+  updatedAt: isoString(user.updatedAt),
   version: user.version
 })
 
