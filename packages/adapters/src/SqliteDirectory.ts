@@ -46,27 +46,30 @@ export const open = (filename: string): Effect.Effect<Kysely<any>, StorageError>
       new StorageError({ reason: `cannot open the SQLite database '${filename}': ${String(cause)}`, cause })
   })
 
-/** How many prepared statements an SQLite connection keeps for reuse. */
-const STATEMENT_CACHE_SIZE = 256
+/** How many prepared statements an SQLite connection keeps for reuse: up to twice this many. */
+const STATEMENT_CACHE_GENERATION = 128
 
 /**
- * The database with its prepared statements kept for reuse, least recently used dropped first. Kysely prepares every
- * query it runs, and preparing costs more than running a point lookup; the manager's queries repeat with new
- * parameters, so their SQL text is a good key.
+ * The database with its prepared statements kept for reuse. Kysely prepares every query it runs, and preparing costs
+ * more than running a point lookup; the manager's queries repeat with new parameters, so their SQL text is a good key.
+ * Two generations approximate least-recently-used at the cost of one lookup a hit: a statement is kept in the recent
+ * generation; when that fills up it becomes the older one (whose statements are dropped unless used again before the
+ * next turn) and a new one starts.
  */
 const withStatementCache = (database: SqliteDatabase.Database): SqliteDialectConfig["database"] => {
-  const statements = new Map<string, SqliteDatabase.Statement>()
+  let recent = new Map<string, SqliteDatabase.Statement>()
+  let older = new Map<string, SqliteDatabase.Statement>()
   return {
     close: () => database.close(),
     prepare: (sql: string) => {
-      let statement = statements.get(sql)
-      if (statement === undefined) {
-        statement = database.prepare(sql)
-        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string)
-      } else {
-        statements.delete(sql)
+      const hit = recent.get(sql)
+      if (hit !== undefined) return hit
+      const statement = older.get(sql) ?? database.prepare(sql)
+      if (recent.size >= STATEMENT_CACHE_GENERATION) {
+        older = recent
+        recent = new Map()
       }
-      statements.set(sql, statement)
+      recent.set(sql, statement)
       return statement
     }
   }
