@@ -21,9 +21,18 @@ import { StorageError } from "@dt/core/Errors"
 import type { GroupName, Username } from "@dt/core/Names"
 import type { UserSort } from "@dt/core/User"
 import { Cause, Duration, Effect, Exit, Layer, Option, Redacted, Runtime } from "effect"
-import { type Compilable, type CompiledQuery, type Expression, type Kysely, type OrderByDirection, sql } from "kysely"
+import {
+  type Compilable,
+  type CompiledQuery,
+  type Expression,
+  type Kysely,
+  type OrderByDirection,
+  type QueryResult,
+  sql
+} from "kysely"
 import { engines, type Failure } from "./internal/engines.js"
 import type { Database, GroupRowSql, UserRowSql } from "./internal/schema.js"
+import * as Synchronous from "./internal/synchronous.js"
 import { TablePrefixPlugin } from "./internal/TablePrefixPlugin.js"
 import * as Migrations from "./Migrations.js"
 
@@ -183,32 +192,35 @@ export const make = (options: Options) =>
     const beginRead = engine.beginRead.map((statement) => statement.compile(db))
     const commit = sql`commit`.compile(db)
     const rollback = sql`rollback`.compile(db)
+    // The SQLite database the adapter opened runs its transactions synchronously; any other through Kysely's executor.
+    const synchronous = Synchronous.of(options.db)
+    const failed = (error: unknown) =>
+      new StorageError({ reason: describe(error), cause: new DriverFailure(engine.classify(error), error) })
 
-    const transaction = (conn: Kysely<Database>, mode: "read" | "write"): DirectoryTransaction => {
+    const transaction = (execute: Execute, mode: "read" | "write"): DirectoryTransaction => {
       // Only writers lock; a read-only transaction reads a consistent snapshot instead.
       const locks = engine.locksRows && mode === "write"
-      const run = <A>(query: () => Promise<A>) =>
-        Effect.tryPromise({
-          try: query,
-          catch: (error) =>
-            new StorageError({
-              reason: describe(error),
-              cause: new DriverFailure(engine.classify(error), error)
-            })
-        })
+      const rows = <R>(query: Query<R>) => Effect.map(execute(query), (result) => result.rows)
+      const first = <R>(query: Query<R>) => Effect.map(execute(query), (result) => result.rows[0])
+      /** The one row a query always returns (a count). */
+      const single = <R>(query: Query<R>) =>
+        Effect.flatMap(first(query), (row) =>
+          row === undefined
+            ? Effect.fail(new StorageError({ reason: "the query returned no row" }))
+            : Effect.succeed(row)
+        )
 
       /** The memberships of these users (or groups), listed per user (or per group), in name order. */
       const memberships = (key: "username" | "group_name", names: ReadonlyArray<string>) => {
         const other = key === "username" ? "group_name" : "username"
         return names.length === 0
           ? Effect.succeed(new Map<string, Array<string>>())
-          : run(() =>
-              conn
+          : rows(
+              db
                 .selectFrom("memberships")
                 .select(["username", "group_name"])
                 .where(key, "in", [...names])
                 .orderBy(other)
-                .execute()
             ).pipe(
               Effect.map((rows) => {
                 const map = new Map<string, Array<string>>()
@@ -230,34 +242,34 @@ export const make = (options: Options) =>
         })
 
       const membersOf = (group: string) =>
-        conn
-          .selectFrom("memberships")
-          .select("username")
-          .where("group_name", "=", group)
-          .execute()
-          .then((rows) => rows.map((row) => row.username))
+        rows(db.selectFrom("memberships").select("username").where("group_name", "=", group)).pipe(
+          Effect.map((found) => found.map((row) => row.username))
+        )
 
       /** Keeps `groups.member_count`, the indexed key of the `members` sort, in step with a membership change. */
       const countMembers = (group: string, change: 1 | -1) =>
-        conn
-          .updateTable("groups")
-          .set((eb) => ({ member_count: eb("member_count", "+", change) }))
-          .where("name", "=", group)
-          .execute()
+        execute(
+          db
+            .updateTable("groups")
+            .set((eb) => ({ member_count: eb("member_count", "+", change) }))
+            .where("name", "=", group)
+        )
 
       /** Recomputes `users.group_list`, the indexed key of the `groups` sort, for these users. */
-      const refreshGroupLists = async (usernames: ReadonlyArray<string>) => {
-        for (const chunk of chunks([...usernames], 1000)) {
-          if (chunk.length === 0) continue
-          await conn
-            .updateTable("users")
-            .set({
-              group_list: sql<string>`coalesce(substr(${engine.groupList(sql.ref("users.username"))}, 1, ${GROUPS_SORT_KEY_LENGTH}), '')`
-            })
-            .where("username", "in", chunk)
-            .execute()
-        }
-      }
+      const refreshGroupLists = (usernames: ReadonlyArray<string>) =>
+        Effect.forEach(
+          chunks([...usernames], 1000),
+          (chunk) =>
+            execute(
+              db
+                .updateTable("users")
+                .set({
+                  group_list: sql<string>`coalesce(substr(${engine.groupList(sql.ref("users.username"))}, 1, ${GROUPS_SORT_KEY_LENGTH}), '')`
+                })
+                .where("username", "in", chunk)
+            ),
+          { discard: true }
+        )
 
       /** The users of these rows, each with its groups, built by `build` (a record, or a listing without the hash). */
       const withGroups = <Row extends ListingRowSql, User>(
@@ -324,18 +336,16 @@ export const make = (options: Options) =>
           : sql`${column.expression} ${sql.raw(column.order)}`
 
       return {
-        isEmpty: run(async () => {
-          const user = await conn.selectFrom("users").select("username").limit(1).executeTakeFirst()
-          const group = await conn.selectFrom("groups").select("name").limit(1).executeTakeFirst()
+        isEmpty: Effect.gen(function* () {
+          const user = yield* first(db.selectFrom("users").select("username").limit(1))
+          const group = yield* first(db.selectFrom("groups").select("name").limit(1))
           return user === undefined && group === undefined
         }),
 
         findUser: (username, options) =>
           options?.forUpdate && locks
             ? // Lock the user's row first, then read its memberships (a lock on an outer join would lock them too).
-              run(() =>
-                conn.selectFrom("users").selectAll().where("username", "=", username).forUpdate().executeTakeFirst()
-              ).pipe(
+              first(db.selectFrom("users").selectAll().where("username", "=", username).forUpdate()).pipe(
                 Effect.tap((row) => remember(row)),
                 Effect.flatMap((row) =>
                   row === undefined
@@ -344,7 +354,7 @@ export const make = (options: Options) =>
                 )
               )
             : // The row and its memberships in one statement: one row per group, in name order.
-              run(() => conn.executeQuery(findUserWithGroups.with([username])).then((result) => result.rows)).pipe(
+              rows(findUserWithGroups.with([username])).pipe(
                 Effect.tap(([first]) => remember(first)),
                 Effect.map(([first, ...rest]) => {
                   if (first === undefined) return Option.none()
@@ -353,12 +363,12 @@ export const make = (options: Options) =>
                 })
               ),
         findUsernameByEmail: (email) =>
-          run(() =>
-            conn.selectFrom("users").select("username").where("email_key", "=", email.toLowerCase()).executeTakeFirst()
-          ).pipe(Effect.map((row) => Option.fromNullable(row?.username as Username | undefined))),
-        insertUser: (row) => run(() => conn.insertInto("users").values(fromUserRow(row)).execute()),
+          first(db.selectFrom("users").select("username").where("email_key", "=", email.toLowerCase())).pipe(
+            Effect.map((row) => Option.fromNullable(row?.username as Username | undefined))
+          ),
+        insertUser: (row) => Effect.asVoid(execute(db.insertInto("users").values(fromUserRow(row)))),
         updateUser: (row) =>
-          run(() => {
+          Effect.suspend(() => {
             const { username, created_at: _created, ...values } = fromUserRow(row)
             // Only the columns that differ from the row as this transaction read it: every indexed column in the SET
             // list costs an index update even when its value stays (disable would rewrite five indexes otherwise).
@@ -367,25 +377,21 @@ export const make = (options: Options) =>
               Object.entries(values).filter(([column, value]) => before?.[column as keyof typeof values] !== value)
             ) as Partial<typeof values>
             if (before !== undefined) read.set(username, { ...before, ...changed })
-            if (Object.keys(changed).length === 0) return Promise.resolve()
-            return conn
-              .updateTable("users")
-              .set(changed)
-              .where("username", "=", username)
-              .execute()
-              .then(() => undefined)
+            if (Object.keys(changed).length === 0) return Effect.void
+            return Effect.asVoid(execute(db.updateTable("users").set(changed).where("username", "=", username)))
           }),
         deleteUser: (username) =>
-          run(async () => {
+          Effect.gen(function* () {
             // Its memberships go with it (the foreign key cascades): its groups count one member less.
-            await conn
-              .updateTable("groups")
-              .set((eb) => ({ member_count: eb("member_count", "-", 1) }))
-              .where("name", "in", (eb) =>
-                eb.selectFrom("memberships").select("group_name").where("username", "=", username)
-              )
-              .execute()
-            await conn.deleteFrom("users").where("username", "=", username).execute()
+            yield* execute(
+              db
+                .updateTable("groups")
+                .set((eb) => ({ member_count: eb("member_count", "-", 1) }))
+                .where("name", "in", (eb) =>
+                  eb.selectFrom("memberships").select("group_name").where("username", "=", username)
+                )
+            )
+            yield* execute(db.deleteFrom("users").where("username", "=", username))
           }),
         listUsers: (query) =>
           Effect.gen(function* () {
@@ -397,7 +403,7 @@ export const make = (options: Options) =>
             const ftsRows = sql`select rowid from ${ftsTable} where ${ftsMatch}`
             const columns = userSortColumns(query.sort, query.order)
             const after = query.after
-            const filtered = conn
+            const filtered = db
               .selectFrom("users")
               .$if(query.search !== "" && !fts, (q) =>
                 q.where(sql<boolean>`search_text like ${containsPattern(query.search)} escape '!'`)
@@ -418,15 +424,13 @@ export const make = (options: Options) =>
             // index entries, more when the matches cluster late) costs less than fetching every match to sort it.
             let plan: "sort" | "walk" = "sort"
             if (query.count) {
-              const counted = yield* run(() =>
-                fts
-                  ? sql<Counted & { readonly size: number | null }>`select count(*) as n,
+              const counted: Counted & { readonly size?: number | null } = fts
+                ? yield* single(
+                    sql<Counted & { readonly size: number | null }>`select count(*) as n,
                       (select max(id) from ${sql.table("users_fts_key")}) as size
-                      from ${ftsTable} where ${ftsMatch}`
-                      .execute(conn)
-                      .then((result) => result.rows[0] ?? { n: 0, size: 0 })
-                  : filtered.select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow()
-              )
+                      from ${ftsTable} where ${ftsMatch}`.compile(db)
+                  )
+                : yield* single(filtered.select((eb) => eb.fn.countAll<number | string>().as("n")))
               total = Number(counted.n)
               if (total === 0 || query.offset >= total) return { items: [], total }
               const size = "size" in counted ? Number(counted.size ?? 0) : 0
@@ -436,7 +440,7 @@ export const make = (options: Options) =>
               }
             }
             const dir = sql.raw(direction(query.order))
-            const page = () => {
+            const page = (): Query<ListingRowSql> => {
               switch (plan) {
                 case "walk":
                   // Only usernames and search texts from the index; the page's 50 rows are read by username.
@@ -445,20 +449,16 @@ export const make = (options: Options) =>
                     select username from ${sql.table("users")}
                     where search_text like ${containsPattern(query.search)} escape '!'
                     order by username ${dir} limit ${query.limit} offset ${query.offset})
-                    order by username ${dir}`
-                    .execute(conn)
-                    .then((result) => result.rows)
+                    order by username ${dir}`.compile(db)
                 case "sort":
                   return filtered
                     .select(LISTING_COLUMNS)
                     .$call((q) => columns.reduce((ordered, column) => ordered.orderBy(orderTerm(column)), q))
                     .limit(query.limit)
                     .offset(query.offset)
-                    .execute()
               }
             }
-            const rows = yield* run(page)
-            return { items: yield* withGroups(rows, toListing), total }
+            return { items: yield* withGroups(yield* rows(page()), toListing), total }
           }),
         lockUsers: (usernames) =>
           !locks || usernames.length === 0
@@ -466,16 +466,14 @@ export const make = (options: Options) =>
             : Effect.forEach(
                 chunks([...usernames].sort(), 1000),
                 (chunk) =>
-                  run(() =>
-                    conn.selectFrom("users").select("username").where("username", "in", chunk).forUpdate().execute()
-                  ),
+                  execute(db.selectFrom("users").select("username").where("username", "in", chunk).forUpdate()),
                 { discard: true }
               ),
 
         findGroup: (name, options) =>
-          run(() => {
-            const query = conn.selectFrom("groups").selectAll().where("name", "=", name)
-            return (options?.forUpdate && locks ? query.forUpdate() : query).executeTakeFirst()
+          Effect.suspend(() => {
+            const query = db.selectFrom("groups").selectAll().where("name", "=", name)
+            return first(options?.forUpdate && locks ? query.forUpdate() : query)
           }).pipe(
             Effect.flatMap((row) =>
               row === undefined
@@ -484,104 +482,99 @@ export const make = (options: Options) =>
             )
           ),
         findGroupRow: (name, options) =>
-          run(() => {
-            const query = conn.selectFrom("groups").selectAll().where("name", "=", name)
-            return (options?.forUpdate && locks ? query.forUpdate() : query).executeTakeFirst()
+          Effect.suspend(() => {
+            const query = db.selectFrom("groups").selectAll().where("name", "=", name)
+            return first(options?.forUpdate && locks ? query.forUpdate() : query)
           }).pipe(Effect.map((row) => (row === undefined ? Option.none() : Option.some(toGroupRow(row))))),
         findGroupByGid: (gid) =>
-          run(() => conn.selectFrom("groups").select("name").where("gid", "=", gid).executeTakeFirst()).pipe(
+          first(db.selectFrom("groups").select("name").where("gid", "=", gid)).pipe(
             Effect.map((row) => Option.fromNullable(row?.name as GroupName | undefined))
           ),
         insertGroup: (row) =>
-          run(async () => {
-            await conn.insertInto("groups").values(fromGroupRow(row)).execute()
-            await conn.insertInto("gid_ledger").values({ gid: row.gid, group_name: row.name }).execute()
+          Effect.gen(function* () {
+            yield* execute(db.insertInto("groups").values(fromGroupRow(row)))
+            yield* execute(db.insertInto("gid_ledger").values({ gid: row.gid, group_name: row.name }))
           }),
         updateGroup: (previousName, row) =>
-          run(async () => {
+          Effect.gen(function* () {
             const { created_at: _created, name, ...values } = fromGroupRow(row)
             // The name is set only when it changes: setting the key, even to itself, makes the engine visit every
             // membership of the group for the foreign key's ON UPDATE CASCADE (milliseconds in a large group).
-            await conn
-              .updateTable("groups")
-              .set(name === previousName ? values : { ...values, name })
-              .where("name", "=", previousName)
-              .execute()
+            yield* execute(
+              db
+                .updateTable("groups")
+                .set(name === previousName ? values : { ...values, name })
+                .where("name", "=", previousName)
+            )
             // A rename changes its members' group lists (their memberships follow through the foreign key).
-            if (row.name !== previousName) await refreshGroupLists(await membersOf(row.name))
+            if (row.name !== previousName) yield* refreshGroupLists(yield* membersOf(row.name))
           }),
         deleteGroup: (name) =>
-          run(async () => {
-            const members = await membersOf(name)
-            await conn.deleteFrom("groups").where("name", "=", name).execute()
-            await refreshGroupLists(members)
+          Effect.gen(function* () {
+            const members = yield* membersOf(name)
+            yield* execute(db.deleteFrom("groups").where("name", "=", name))
+            yield* refreshGroupLists(members)
           }),
         listGroups: (query) =>
           Effect.gen(function* () {
-            const filtered = conn
+            const filtered = db
               .selectFrom("groups")
               .$if(query.search !== "", (q) =>
                 q.where(sql<boolean>`lower(name) like ${containsPattern(query.search)} escape '!'`)
               )
             const dir = direction(query.order)
-            const [counted, rows] = yield* run(() =>
-              Promise.all([
-                filtered.select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow(),
-                filtered
-                  .selectAll()
-                  .$call((q) => {
-                    switch (query.sort) {
-                      case "name":
-                        return q
-                      case "gid":
-                        return q.orderBy("gid", dir)
-                      case "members":
-                        return q.orderBy("member_count", dir)
-                      case "createdAt":
-                        return q.orderBy("created_at", dir)
-                      case "updatedAt":
-                        return q.orderBy("updated_at", dir)
-                    }
-                  })
-                  .orderBy("name", query.sort === "name" ? dir : "asc")
-                  .limit(query.limit)
-                  .offset(query.offset)
-                  .execute()
-              ])
+            const counted = yield* single(filtered.select((eb) => eb.fn.countAll<number | string>().as("n")))
+            const found = yield* rows(
+              filtered
+                .selectAll()
+                .$call((q) => {
+                  switch (query.sort) {
+                    case "name":
+                      return q
+                    case "gid":
+                      return q.orderBy("gid", dir)
+                    case "members":
+                      return q.orderBy("member_count", dir)
+                    case "createdAt":
+                      return q.orderBy("created_at", dir)
+                    case "updatedAt":
+                      return q.orderBy("updated_at", dir)
+                  }
+                })
+                .orderBy("name", query.sort === "name" ? dir : "asc")
+                .limit(query.limit)
+                .offset(query.offset)
             )
-            return { items: yield* withMembers(rows), total: Number(counted.n) }
+            return { items: yield* withMembers(found), total: Number(counted.n) }
           }),
 
         addMembership: (username, group) =>
-          run(async () => {
-            await conn.insertInto("memberships").values({ username, group_name: group }).execute()
-            await countMembers(group, 1)
-            await refreshGroupLists([username])
+          Effect.gen(function* () {
+            yield* execute(db.insertInto("memberships").values({ username, group_name: group }))
+            yield* countMembers(group, 1)
+            yield* refreshGroupLists([username])
           }),
         removeMembership: (username, group) =>
-          run(async () => {
-            const { numDeletedRows } = await conn
-              .deleteFrom("memberships")
-              .where("username", "=", username)
-              .where("group_name", "=", group)
-              .executeTakeFirst()
-            if (numDeletedRows === 0n) return
-            await countMembers(group, -1)
-            await refreshGroupLists([username])
+          Effect.gen(function* () {
+            const { numAffectedRows } = yield* execute(
+              db.deleteFrom("memberships").where("username", "=", username).where("group_name", "=", group)
+            )
+            if (numAffectedRows === undefined || numAffectedRows === 0n) return
+            yield* countMembers(group, -1)
+            yield* refreshGroupLists([username])
           }),
         countEnabledMembers: (group) =>
-          run(() =>
-            conn
+          single(
+            db
               .selectFrom("memberships")
               .innerJoin("users", "users.username", "memberships.username")
               .select((eb) => eb.fn.countAll<number | string>().as("n"))
               .where("memberships.group_name", "=", group)
               .where("users.enabled", "=", 1)
-              .executeTakeFirstOrThrow()
           ).pipe(Effect.map((row) => Number(row.n))),
         membersWithNoOtherGroup: (group) =>
-          run(() =>
-            conn
+          rows(
+            db
               .selectFrom("memberships as m")
               .select("m.username")
               .where("m.group_name", "=", group)
@@ -595,47 +588,42 @@ export const make = (options: Options) =>
                 1
               )
               .orderBy("m.username")
-              .execute()
           ).pipe(Effect.map((rows) => rows.map((row) => row.username as Username))),
         systemMembers: (group) =>
-          run(() =>
-            conn
+          rows(
+            db
               .selectFrom("memberships")
               .innerJoin("users", "users.username", "memberships.username")
               .select("users.username")
               .where("memberships.group_name", "=", group)
               .where("users.system", "=", 1)
               .orderBy("users.username")
-              .execute()
           ).pipe(Effect.map((rows) => rows.map((row) => row.username as Username))),
 
-        gidHighWaterMark: run(() => {
-          const query = conn.selectFrom("meta").select("value").where("key", "=", "gid_high_water")
-          return (locks ? query.forUpdate() : query).executeTakeFirstOrThrow()
+        gidHighWaterMark: Effect.suspend(() => {
+          const query = db.selectFrom("meta").select("value").where("key", "=", "gid_high_water")
+          return single(locks ? query.forUpdate() : query)
         }).pipe(Effect.map((row) => Number(row.value))),
         setGidHighWaterMark: (gid) =>
-          run(() => conn.updateTable("meta").set({ value: gid }).where("key", "=", "gid_high_water").execute()),
+          Effect.asVoid(execute(db.updateTable("meta").set({ value: gid }).where("key", "=", "gid_high_water"))),
         gidEverUsed: (gid) =>
-          run(() => conn.selectFrom("gid_ledger").select("gid").where("gid", "=", gid).executeTakeFirst()).pipe(
+          first(db.selectFrom("gid_ledger").select("gid").where("gid", "=", gid)).pipe(
             Effect.map((row) => row !== undefined)
           ),
 
         insertSession: (row) =>
-          run(() =>
-            conn
-              .insertInto("sessions")
-              .values({
+          Effect.asVoid(
+            execute(
+              db.insertInto("sessions").values({
                 token_hash: row.tokenHash,
                 username: row.username,
                 created_at: row.createdAt.toISOString(),
                 expires_at: row.expiresAt.toISOString()
               })
-              .execute()
+            )
           ),
         findSession: (tokenHash) =>
-          run(() =>
-            conn.selectFrom("sessions").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst()
-          ).pipe(
+          first(db.selectFrom("sessions").selectAll().where("token_hash", "=", tokenHash)).pipe(
             Effect.map((row) =>
               Option.fromNullable(row).pipe(
                 Option.map(
@@ -650,19 +638,18 @@ export const make = (options: Options) =>
             )
           ),
         deleteSession: (tokenHash) =>
-          run(() => conn.deleteFrom("sessions").where("token_hash", "=", tokenHash).execute()),
+          Effect.asVoid(execute(db.deleteFrom("sessions").where("token_hash", "=", tokenHash))),
         deleteUserSessions: (username) =>
-          run(() => conn.deleteFrom("sessions").where("username", "=", username).executeTakeFirst()).pipe(
-            Effect.map((result) => Number(result.numDeletedRows))
+          execute(db.deleteFrom("sessions").where("username", "=", username)).pipe(
+            Effect.map((result) => Number(result.numAffectedRows ?? 0n))
           ),
         deleteExpiredSessions: (now) =>
-          run(() => conn.deleteFrom("sessions").where("expires_at", "<", now.toISOString()).execute()),
+          Effect.asVoid(execute(db.deleteFrom("sessions").where("expires_at", "<", now.toISOString()))),
 
         appendAudit: (entry) =>
-          run(() =>
-            conn
-              .insertInto("audit")
-              .values({
+          Effect.asVoid(
+            execute(
+              db.insertInto("audit").values({
                 at: entry.at.toISOString(),
                 actor: entry.actor,
                 action: entry.action,
@@ -670,24 +657,22 @@ export const make = (options: Options) =>
                 target: entry.target,
                 changes: JSON.stringify(entry.changes)
               })
-              .execute()
+            )
           ),
         listAudit: (filter) =>
           Effect.gen(function* () {
-            const filtered = conn
+            const filtered = db
               .selectFrom("audit")
               .$if(filter.actor !== undefined, (q) => q.where("actor", "=", filter.actor as string))
               .$if(filter.target !== undefined, (q) => q.where("target", "=", filter.target as string))
               .$if(filter.action !== undefined, (q) => q.where("action", "=", filter.action as string))
               .$if(filter.since !== undefined, (q) => q.where("at", ">=", (filter.since as Date).toISOString()))
               .$if(filter.until !== undefined, (q) => q.where("at", "<=", (filter.until as Date).toISOString()))
-            const [counted, rows] = yield* run(() =>
-              Promise.all([
-                filtered.select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow(),
-                filtered.selectAll().orderBy("id", "desc").limit(filter.limit).offset(filter.offset).execute()
-              ])
+            const counted = yield* single(filtered.select((eb) => eb.fn.countAll<number | string>().as("n")))
+            const found = yield* rows(
+              filtered.selectAll().orderBy("id", "desc").limit(filter.limit).offset(filter.offset)
             )
-            const items = rows.map(
+            const items = found.map(
               (row) =>
                 new AuditEntry(
                   {
@@ -719,27 +704,49 @@ export const make = (options: Options) =>
     ): Effect.Effect<A, E | StorageError> =>
       Effect.gen(function* () {
         const runtime = yield* Effect.runtime<never>()
-        const once = Effect.tryPromise({
-          try: () =>
-            db.connection().execute(async (conn) => {
-              for (const statement of mode === "write" ? beginWrite : beginRead) await conn.executeQuery(statement)
-              let exit: Exit.Exit<A, E>
-              try {
-                exit = await Runtime.runPromiseExit(runtime)(body(transaction(conn, mode)))
-              } catch (error) {
-                await conn.executeQuery(rollback).catch(() => undefined)
-                throw error
-              }
-              if (Exit.isSuccess(exit) && mode === "write" && completion === "commit") {
-                await conn.executeQuery(commit)
-              } else {
-                await conn.executeQuery(rollback)
-              }
-              return exit
-            }),
-          catch: (error) =>
-            new StorageError({ reason: describe(error), cause: new DriverFailure(engine.classify(error), error) })
-        }).pipe(Effect.flatten)
+        const begin = mode === "write" ? beginWrite : beginRead
+        const commits = (exit: Exit.Exit<A, E>) => Exit.isSuccess(exit) && mode === "write" && completion === "commit"
+        const once: Effect.Effect<A, E | StorageError> =
+          synchronous === undefined
+            ? Effect.tryPromise({
+                try: () =>
+                  db.connection().execute(async (conn) => {
+                    for (const statement of begin) await conn.executeQuery(statement)
+                    const execute: Execute = (query) =>
+                      Effect.tryPromise({ try: () => conn.executeQuery(compiled(query)), catch: failed })
+                    let exit: Exit.Exit<A, E>
+                    try {
+                      exit = await Runtime.runPromiseExit(runtime)(body(transaction(execute, mode)))
+                    } catch (error) {
+                      await conn.executeQuery(rollback).catch(() => undefined)
+                      throw error
+                    }
+                    await conn.executeQuery(commits(exit) ? commit : rollback)
+                    return exit
+                  }),
+                catch: failed
+              }).pipe(Effect.flatten)
+            : Effect.suspend((): Effect.Effect<A, E | StorageError> => {
+                // BEGIN, the body and COMMIT in one synchronous step (a body that would wait dies, rolled back).
+                const execute: Execute = (query) =>
+                  Effect.try({ try: () => synchronous.execute(compiled(query)), catch: failed })
+                try {
+                  for (const statement of begin) synchronous.execute(statement)
+                } catch (error) {
+                  return Effect.fail(failed(error))
+                }
+                const exit = Runtime.runSyncExit(runtime)(body(transaction(execute, mode)))
+                try {
+                  synchronous.execute(commits(exit) ? commit : rollback)
+                } catch (error) {
+                  // A COMMIT that failed (a busy database) leaves the transaction open.
+                  try {
+                    synchronous.execute(rollback)
+                  } catch {}
+                  return Effect.fail(failed(error))
+                }
+                return exit
+              })
 
         let attempt = 1
         while (true) {
@@ -836,6 +843,14 @@ const keysetAfter = (columns: ReadonlyArray<SortColumn>, key: ReadonlyArray<Sort
   const bound = lead.order === "asc" ? sql`${lead.expression} >= ${first}` : sql`${lead.expression} <= ${first}`
   return sql<boolean>`${bound} and ${anyBranch}`
 }
+
+/** A statement a transaction runs: a query builder, or a query compiled ahead. */
+type Query<R> = Compilable<R> | CompiledQuery<R>
+
+const compiled = <R>(query: Query<R>): CompiledQuery<R> => ("compile" in query ? query.compile() : query)
+
+/** Runs one statement of a transaction. */
+type Execute = <R>(query: Query<R>) => Effect.Effect<QueryResult<R>, StorageError>
 
 const chunks = <A>(items: ReadonlyArray<A>, size: number): Array<Array<A>> => {
   const result: Array<Array<A>> = []

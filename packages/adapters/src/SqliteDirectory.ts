@@ -9,7 +9,8 @@ import type { Directory } from "@dt/core/Directory"
 import { StorageError } from "@dt/core/Errors"
 import SqliteDatabase from "better-sqlite3"
 import { Effect, type Layer } from "effect"
-import { Kysely, SqliteDialect, type SqliteDialectConfig } from "kysely"
+import { type CompiledQuery, Kysely, type QueryResult, SqliteDialect } from "kysely"
+import * as Synchronous from "./internal/synchronous.js"
 import * as KyselyDirectory from "./KyselyDirectory.js"
 
 /**
@@ -40,7 +41,17 @@ export const open = (filename: string): Effect.Effect<Kysely<any>, StorageError>
       database.pragma("busy_timeout = 5000")
       database.pragma("foreign_keys = ON")
       database.pragma("synchronous = NORMAL")
-      return new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
+      const cached = withStatementCache(database)
+      // The directory runs its transactions on the database directly, in one synchronous step each (see
+      // KyselyDirectory); migrations, and whatever else uses the Kysely instance, go through Kysely's executor.
+      return Synchronous.register(new Kysely({ dialect: new SqliteDialect({ database: cached }) }), {
+        execute: <R>({ sql, parameters }: CompiledQuery<R>): QueryResult<R> => {
+          const statement = cached.prepare(sql)
+          if (statement.reader) return { rows: statement.all(parameters) as Array<R> }
+          const { changes } = statement.run(parameters)
+          return { rows: [], numAffectedRows: BigInt(changes) }
+        }
+      })
     },
     catch: (cause) =>
       new StorageError({ reason: `cannot open the SQLite database '${filename}': ${String(cause)}`, cause })
@@ -56,7 +67,7 @@ const STATEMENT_CACHE_GENERATION = 128
  * generation; when that fills up it becomes the older one (whose statements are dropped unless used again before the
  * next turn) and a new one starts.
  */
-const withStatementCache = (database: SqliteDatabase.Database): SqliteDialectConfig["database"] => {
+const withStatementCache = (database: SqliteDatabase.Database) => {
   let recent = new Map<string, SqliteDatabase.Statement>()
   let older = new Map<string, SqliteDatabase.Statement>()
   return {

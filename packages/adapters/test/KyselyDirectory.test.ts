@@ -11,6 +11,7 @@ import {
   postgresServer,
   postgresUrl,
   sqliteFile,
+  sqliteHostKysely,
   sqliteMemory,
   type TestDatabase
 } from "./support/stores.js"
@@ -20,6 +21,7 @@ const myUrl = mysqlUrl
 const stores: ReadonlyArray<readonly [string, (() => Promise<TestDatabase>) | undefined, string]> = [
   ["SQLite (:memory:)", sqliteMemory, ""],
   ["SQLite (file, WAL)", sqliteFile, ""],
+  ["SQLite behind a host's own Kysely instance", sqliteHostKysely, ""],
   ["PostgreSQL (PGlite)", pglite, ""],
   ["PostgreSQL (server)", pgUrl === undefined ? undefined : () => postgresServer(pgUrl), ""],
   ["MariaDB/MySQL (server)", myUrl === undefined ? undefined : () => mysqlServer(myUrl), ""],

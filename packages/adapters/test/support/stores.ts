@@ -8,8 +8,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Directory } from "@dt/core/Directory"
 import { PGlite } from "@electric-sql/pglite"
+import SqliteDatabase from "better-sqlite3"
 import { Effect, Layer } from "effect"
-import { Kysely, sql } from "kysely"
+import { Kysely, SqliteDialect, sql } from "kysely"
 import * as KyselyDirectory from "../../src/KyselyDirectory.js"
 import * as Migrations from "../../src/Migrations.js"
 import * as MysqlDirectory from "../../src/MysqlDirectory.js"
@@ -63,6 +64,23 @@ export const sqliteFile = async (): Promise<TestDatabase> => {
 /** A private in-memory SQLite database. */
 export const sqliteMemory = async (): Promise<TestDatabase> => {
   const db = await Effect.runPromise(SqliteDirectory.open(":memory:"))
+  return {
+    db,
+    engine: "sqlite",
+    reopen: () => {
+      throw new Error("an in-memory SQLite database has a single connection")
+    },
+    drop: () => db.destroy()
+  }
+}
+
+/**
+ * A private in-memory SQLite database behind a host's own Kysely instance (not one the adapter opened): the directory
+ * runs its transactions through Kysely's executor instead of on better-sqlite3 directly.
+ */
+export const sqliteHostKysely = async (): Promise<TestDatabase> => {
+  const db = new Kysely({ dialect: new SqliteDialect({ database: new SqliteDatabase(":memory:") }) })
+  await sql`pragma foreign_keys = on`.execute(db)
   return {
     db,
     engine: "sqlite",
