@@ -188,6 +188,21 @@ export const make = (options: Options) =>
         .where("users.username", "=", "")
         .orderBy("memberships.group_name")
     )
+    // A session with its user and the user's groups (its one row a group, in name order), for each signed-in request.
+    const findSessionWithUser = compiledOnce(
+      db
+        .selectFrom("sessions")
+        .innerJoin("users", "users.username", "sessions.username")
+        .leftJoin("memberships", "memberships.username", "users.username")
+        .selectAll("users")
+        .select([
+          "memberships.group_name",
+          "sessions.created_at as session_created_at",
+          "sessions.expires_at as session_expires_at"
+        ])
+        .where("sessions.token_hash", "=", "")
+        .orderBy("memberships.group_name")
+    )
     const beginWrite = engine.beginWrite.map((statement) => statement.compile(db))
     const beginRead = engine.beginRead.map((statement) => statement.compile(db))
     const commit = sql`commit`.compile(db)
@@ -636,6 +651,23 @@ export const make = (options: Options) =>
                 )
               )
             )
+          ),
+        findSessionUser: (tokenHash) =>
+          rows(findSessionWithUser.with([tokenHash])).pipe(
+            Effect.tap(([first]) => remember(first)),
+            Effect.map(([first, ...rest]) => {
+              if (first === undefined) return Option.none()
+              const groups = [first, ...rest].flatMap((row) => (row.group_name === null ? [] : [row.group_name]))
+              return Option.some({
+                session: {
+                  tokenHash,
+                  username: first.username as Username,
+                  createdAt: new Date(first.session_created_at),
+                  expiresAt: new Date(first.session_expires_at)
+                },
+                user: toRecord(first, groups)
+              })
+            })
           ),
         deleteSession: (tokenHash) =>
           Effect.asVoid(execute(db.deleteFrom("sessions").where("token_hash", "=", tokenHash))),

@@ -218,6 +218,13 @@ export interface DirectoryTransaction {
   readonly insertSession: (row: SessionRow) => Effect.Effect<void, StorageError>
   /** The session whose token has this hash, expired or not. */
   readonly findSession: (tokenHash: string) => Effect.Effect<Option.Option<SessionRow>, StorageError>
+  /**
+   * The session whose token has this hash (expired or not) and its user, with the user's groups, read together: what
+   * an operation run by a session's actor checks first.
+   */
+  readonly findSessionUser: (
+    tokenHash: string
+  ) => Effect.Effect<Option.Option<{ readonly session: SessionRow; readonly user: UserRecord }>, StorageError>
   /** Deletes one session (logout); nothing happens when there is none. */
   readonly deleteSession: (tokenHash: string) => Effect.Effect<void, StorageError>
   /** Deletes every session of a user (revocation); returns how many there were. */

@@ -272,6 +272,15 @@ const make = Effect.gen(function* () {
 
       insertSession: (row) => mutate((log) => put(log, state.sessions, row.tokenHash, row)),
       findSession: (tokenHash) => Effect.sync(() => Option.fromNullable(state.sessions.get(tokenHash))),
+      findSessionUser: (tokenHash) =>
+        Effect.sync(() =>
+          Option.flatMap(Option.fromNullable(state.sessions.get(tokenHash)), (session) =>
+            Option.map(Option.fromNullable(state.users.get(session.username)), (user) => ({
+              session,
+              user: userRecord(user)
+            }))
+          )
+        ),
       deleteSession: (tokenHash) => mutate((log) => drop(log, state.sessions, tokenHash)),
       deleteUserSessions: (username) =>
         mutate((log) => {

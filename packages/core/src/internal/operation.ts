@@ -29,14 +29,18 @@ export const resolveActor = (
   Effect.gen(function* () {
     if (actor._tag === "Anonymous") return yield* new Unauthenticated({ reason: "nobody is signed in" })
     let username: string
+    let found: Option.Option<UserRecord>
     if (actor._tag === "Session") {
-      const session = yield* tx.findSession(actor.tokenHash)
-      if (Option.isNone(session) || !isOpen(session.value, yield* Clock.currentTimeMillis)) return yield* sessionEnded
-      username = session.value.username
+      const signedIn = yield* tx.findSessionUser(actor.tokenHash)
+      if (Option.isNone(signedIn) || !isOpen(signedIn.value.session, yield* Clock.currentTimeMillis)) {
+        return yield* sessionEnded
+      }
+      username = signedIn.value.user.username
+      found = Option.some(signedIn.value.user)
     } else {
       username = actor.username
+      found = yield* tx.findUser(username)
     }
-    const found = yield* tx.findUser(username)
     if (Option.isNone(found)) {
       return yield* new Unauthenticated({ reason: `there is no user named '${username}'` })
     }

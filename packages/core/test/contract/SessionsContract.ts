@@ -55,6 +55,30 @@ export const sessionsContract = (name: string, store: StoreLayer, hasher: Parame
       )
     )
 
+    it.effect(
+      "a session is read together with its user and all of the user's groups; an unknown hash reads nothing",
+      () =>
+        seeded(
+          Effect.gen(function* () {
+            const sessions = yield* Sessions
+            const users = yield* Users
+            const directory = yield* Directory
+            yield* users.addToGroup(admin, "john", "analysts")
+            const session = yield* sessions.login("john", "john's secret")
+            const hash = createHash("sha256").update(Redacted.value(session.token)).digest("hex")
+            const found = Option.getOrThrow(yield* directory.read((tx) => tx.findSessionUser(hash)))
+            expect(found.session).toEqual({
+              tokenHash: hash,
+              username: "john",
+              createdAt: expect.any(Date),
+              expiresAt: session.expiresAt
+            })
+            expect(found.user).toMatchObject({ username: "john", enabled: true, groups: ["analysts", "developers"] })
+            expect(Option.isNone(yield* directory.read((tx) => tx.findSessionUser("0".repeat(64))))).toBe(true)
+          })
+        )
+    )
+
     it.effect("a wrong password, an unknown user and a disabled user open no session", () =>
       seeded(
         Effect.gen(function* () {
