@@ -6,11 +6,13 @@
  *
  * It loads BENCH_USERS users (20 teams, every user in one) into a fresh SQLite file, starts the real `dt serve` on it
  * (the bundled CLI, its own process) and a bare node:http handler running the same SQL on better-sqlite3
- * (bench/bare-http.mjs, the stack's ceiling), then drives each with keep-alive connections from this process for
+ * (bench/bare-http.mjs, the stack's ceiling: the session check, count, page and memberships in one read transaction,
+ * as the API runs them), then drives each with keep-alive connections from this process for
  * BENCH_SECONDS (default 5) after a one-second warm-up: `GET /api/v1/users?limit=50` and a search
  * (`search=quill`, 5% of the users). It prints requests/s, p50 and p99 latency and the server's peak RSS as Markdown.
  * The list is also asked of the HTTP stack's floor (bench/http-floor.ts: the same endpoint declared with HttpApi,
- * answering a page read at start-up, without authentication or store), to tell the framework's cost from dt's own.
+ * answering a page read at start-up, without authentication or store), to tell the framework's cost from dt's own,
+ * and of the bare handler without the session check (`--no-session`: the ceiling as the first sessions measured it).
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
@@ -134,6 +136,8 @@ const main = async () => {
     children.push(bare.child)
     const floor = await launch(["--import", "tsx", join(root, "bench/http-floor.ts"), file], /listening on (\d+)/)
     children.push(floor.child)
+    const unchecked = await launch([join(root, "bench/bare-http.mjs"), file, "--no-session"], /listening on (\d+)/)
+    children.push(unchecked.child)
     const signIn = await fetch(`http://127.0.0.1:${api.port}/api/v1/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -147,8 +151,16 @@ const main = async () => {
         pid: api.child.pid as number,
         headers: { authorization: `Bearer ${token}` }
       },
-      { name: "bare node:http", port: bare.port, pid: bare.child.pid as number, headers: {} },
-      { name: "HttpApi floor", port: floor.port, pid: floor.child.pid as number, headers: {} }
+      // The bare handler checks the same session, in the same SQL as the API.
+      {
+        name: "bare node:http",
+        port: bare.port,
+        pid: bare.child.pid as number,
+        headers: { authorization: `Bearer ${token}` }
+      },
+      { name: "HttpApi floor", port: floor.port, pid: floor.child.pid as number, headers: {} },
+      // The ceiling as the first sessions measured it: the listing's three statements alone, no session.
+      { name: "bare, no session", port: unchecked.port, pid: unchecked.child.pid as number, headers: {} }
     ]
     const paths = [
       ["list", "/api/v1/users?limit=50"],
@@ -158,7 +170,8 @@ const main = async () => {
     for (const [label, path] of paths) {
       for (const connections of CONNECTIONS) {
         const results = []
-        // The floor answers a fixed first page whatever the query: it is measured on the list only.
+        // The floor answers a fixed first page whatever the query: it (and the bare handler without the session check)
+        // is measured on the list only.
         for (const server of label === "list" ? servers : servers.slice(0, 2)) {
           await drive(server.port, path, server.headers, connections, 1)
           let peak = rssMiB(server.pid)
@@ -170,20 +183,21 @@ const main = async () => {
           results.push({ ...result, rss: peak })
           log(`${label}, ${connections} connections, ${server.name}: ${Math.round(result.rps)} req/s`)
         }
-        const [apiResult, bareResult, floorResult] = results as [
+        const [apiResult, bareResult, floorResult, uncheckedResult] = results as [
           (typeof results)[0],
           (typeof results)[0],
+          (typeof results)[0] | undefined,
           (typeof results)[0] | undefined
         ]
         rows.push(
-          `| ${label} | ${connections} | ${Math.round(apiResult.rps)} | ${apiResult.p50.toFixed(1)} | ${apiResult.p99.toFixed(1)} | ${Math.round(apiResult.rss)} | ${Math.round(bareResult.rps)} | ${bareResult.p50.toFixed(1)} | ${bareResult.p99.toFixed(1)} | ${Math.round(bareResult.rss)} | ${(apiResult.rps / bareResult.rps).toFixed(2)} | ${floorResult === undefined ? "—" : `${Math.round(floorResult.rps)} (${(floorResult.rps / bareResult.rps).toFixed(2)})`} |`
+          `| ${label} | ${connections} | ${Math.round(apiResult.rps)} | ${apiResult.p50.toFixed(1)} | ${apiResult.p99.toFixed(1)} | ${Math.round(apiResult.rss)} | ${Math.round(bareResult.rps)} | ${bareResult.p50.toFixed(1)} | ${bareResult.p99.toFixed(1)} | ${Math.round(bareResult.rss)} | ${(apiResult.rps / bareResult.rps).toFixed(2)} | ${floorResult === undefined ? "—" : `${Math.round(floorResult.rps)} (${(floorResult.rps / bareResult.rps).toFixed(2)})`} | ${uncheckedResult === undefined ? "—" : `${Math.round(uncheckedResult.rps)} (${(apiResult.rps / uncheckedResult.rps).toFixed(2)})`} |`
         )
       }
     }
     console.log(
-      "| request | connections | API req/s | API p50 ms | API p99 ms | API RSS MiB | bare req/s | bare p50 ms | bare p99 ms | bare RSS MiB | API / bare | HttpApi floor req/s (/ bare) |"
+      "| request | connections | API req/s | API p50 ms | API p99 ms | API RSS MiB | bare req/s | bare p50 ms | bare p99 ms | bare RSS MiB | API / bare | HttpApi floor req/s (/ bare) | bare, no session req/s (API / it) |"
     )
-    console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for (const row of rows) console.log(row)
   } finally {
     for (const child of children) child.kill("SIGTERM")
