@@ -7,7 +7,7 @@
  * It loads BENCH_USERS users (20 teams, every user in one) into a fresh SQLite file, starts the real `dt serve` on it
  * (the bundled CLI, its own process) and a bare node:http handler running the same SQL on better-sqlite3
  * (bench/bare-http.mjs, the stack's ceiling: the session check, count, page and memberships in one read transaction,
- * as the API runs them), then drives each with keep-alive connections from this process for
+ * as the API runs them), then drives each with autocannon's keep-alive connections from this process for
  * BENCH_SECONDS (default 5) after a one-second warm-up: `GET /api/v1/users?limit=50` and a search
  * (`search=quill`, 5% of the users). It prints requests/s, p50 and p99 latency and the server's peak RSS as Markdown.
  * The list is also asked of the HTTP stack's floor (bench/http-floor.ts: the same endpoint declared with HttpApi,
@@ -16,13 +16,12 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
-import { Agent, request } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { performance } from "node:perf_hooks"
 import { fileURLToPath } from "node:url"
 import { Argon2Hasher, SqliteDirectory } from "@dt/adapters"
 import { Actor, UserManager } from "@dt/core"
+import autocannon from "autocannon"
 import Database from "better-sqlite3"
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000)
@@ -83,18 +82,7 @@ const rssMiB = (pid: number) => {
   return match?.[1] === undefined ? 0 : Number(match[1]) / 1024
 }
 
-const get = (agent: Agent, port: number, path: string, headers: Record<string, string>) =>
-  new Promise<void>((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, agent, headers }, (response) => {
-      if (response.statusCode !== 200) reject(new Error(`${path} answered ${response.statusCode}`))
-      response.resume()
-      response.once("end", resolve)
-    })
-    req.once("error", reject)
-    req.end()
-  })
-
-/** Drives `path` with `connections` keep-alive connections for `seconds`; latencies in ms. */
+/** Drives `path` with autocannon's `connections` keep-alive connections for `seconds`; latencies in ms. */
 const drive = async (
   port: number,
   path: string,
@@ -102,23 +90,15 @@ const drive = async (
   connections: number,
   seconds: number
 ) => {
-  const agent = new Agent({ keepAlive: true, maxSockets: connections })
-  const latencies: Array<number> = []
-  const end = performance.now() + seconds * 1000
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (performance.now() < end) {
-        const started = performance.now()
-        await get(agent, port, path, headers)
-        latencies.push(performance.now() - started)
-      }
-    })
-  )
-  agent.destroy()
-  latencies.sort((a, b) => a - b)
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0
-  return { rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99) }
+  const result = await autocannon({ url: `http://127.0.0.1:${port}${path}`, connections, duration: seconds, headers })
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${path} on port ${port}: ${result.non2xx} answers other than 2xx, ${result.errors} errors`)
+  }
+  return { rps: result.requests.total / seconds, p50: result.latency.p50, p99: result.latency.p99 }
 }
+
+/** A latency as autocannon records it, in whole milliseconds ("< 1" below one). */
+const ms = (value: number) => (value < 1 ? "< 1" : String(Math.round(value)))
 
 const main = async () => {
   const folder = mkdtempSync(join(tmpdir(), "dt-http-bench-"))
@@ -190,7 +170,7 @@ const main = async () => {
           (typeof results)[0] | undefined
         ]
         rows.push(
-          `| ${label} | ${connections} | ${Math.round(apiResult.rps)} | ${apiResult.p50.toFixed(1)} | ${apiResult.p99.toFixed(1)} | ${Math.round(apiResult.rss)} | ${Math.round(bareResult.rps)} | ${bareResult.p50.toFixed(1)} | ${bareResult.p99.toFixed(1)} | ${Math.round(bareResult.rss)} | ${(apiResult.rps / bareResult.rps).toFixed(2)} | ${floorResult === undefined ? "—" : `${Math.round(floorResult.rps)} (${(floorResult.rps / bareResult.rps).toFixed(2)})`} | ${uncheckedResult === undefined ? "—" : `${Math.round(uncheckedResult.rps)} (${(apiResult.rps / uncheckedResult.rps).toFixed(2)})`} |`
+          `| ${label} | ${connections} | ${Math.round(apiResult.rps)} | ${ms(apiResult.p50)} | ${ms(apiResult.p99)} | ${Math.round(apiResult.rss)} | ${Math.round(bareResult.rps)} | ${ms(bareResult.p50)} | ${ms(bareResult.p99)} | ${Math.round(bareResult.rss)} | ${(apiResult.rps / bareResult.rps).toFixed(2)} | ${floorResult === undefined ? "—" : `${Math.round(floorResult.rps)} (${(floorResult.rps / bareResult.rps).toFixed(2)})`} | ${uncheckedResult === undefined ? "—" : `${Math.round(uncheckedResult.rps)} (${(apiResult.rps / uncheckedResult.rps).toFixed(2)})`} |`
         )
       }
     }
