@@ -17,15 +17,59 @@ const { Script } = require("node:vm")
 // `dt --version` needs nothing of the bundle: it is answered from the package's manifest, as fast as Node starts.
 if (process.argv.length === 3 && process.argv[2] === "--version") {
   process.stdout.write(`${require("../package.json").version}\n`)
+} else if (servesForLong() && require("node:worker_threads").isMainThread && !ownHeapSizing()) {
+  serveInWorker()
 } else {
+  if (!require("node:worker_threads").isMainThread) relaySignals()
   runBundle()
+}
+
+/**
+ * `dt serve` runs in a worker thread, the one way in a single Node 20 process to size V8's young generation (the heap
+ * flags that size it are read only as V8 starts; a worker's `resourceLimits` set its own). With 16 requests in flight,
+ * a 1 MB semi-space is collected every two or three requests and promotes most of what survives: GC took ~22% of a
+ * busy dt serve (241–291 µs a request); 4 MB semi-spaces halve that and stay well within 150 MB (docs/benchmarks.md).
+ * This thread only passes the stop signals on and exits with the worker's exit code.
+ */
+function serveInWorker() {
+  const { Worker } = require("node:worker_threads")
+  const worker = new Worker(__filename, {
+    argv: process.argv.slice(2),
+    // Three times a 4 MB semi-space: V8 counts the two semi-spaces and the new large objects.
+    resourceLimits: { maxYoungGenerationSizeMb: 12 }
+  })
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => worker.postMessage({ signal }))
+  worker.on("exit", (code) => {
+    process.exitCode = code
+  })
+}
+
+/** In the worker: a stop signal its parent passed on reaches the handlers that dt serve installed for it. */
+function relaySignals() {
+  const { parentPort } = require("node:worker_threads")
+  parentPort.on("message", (message) => {
+    if (message?.signal === "SIGINT" || message?.signal === "SIGTERM") process.emit(message.signal, message.signal)
+  })
+  parentPort.unref()
+}
+
+/** Whether this is `dt serve` starting a server (not asking for its help). */
+function servesForLong() {
+  return process.argv.includes("serve") && !process.argv.some((word) => /^(-h|--help|--completions)$/.test(word))
+}
+
+/** Whether whoever runs dt sized V8's heap themselves (NODE_OPTIONS or node's command line). */
+function ownHeapSizing() {
+  const own = `${process.env.NODE_OPTIONS ?? ""} ${process.execArgv.join(" ")}`
+  return /semi[-_]space|heap[-_]growing|old[-_]space/.test(own)
 }
 
 /** Compiles the bundle (with the code cache when there is one) and runs it. */
 function runBundle() {
   // Only the commands that stream many records or run for long (every `ls`, `dt serve`) keep V8's heap small: the
   // others are over in about 100 ms, where those settings only add collections (~7 ms of `dt user get`).
-  const smallHeap = process.argv.some((word) => word === "ls" || word === "serve") && keepHeapSmall()
+  const worker = !require("node:worker_threads").isMainThread
+  const smallHeap = process.argv.some((word) => word === "ls" || word === "serve") && keepHeapSmall(worker)
   const bundle = join(__dirname, "..", "dist", "dt.cjs")
 
   let source
@@ -49,7 +93,7 @@ function runBundle() {
     ? undefined
     : join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "dt")
   const stem = `compile-cache-${process.version}-${process.arch}-${stats.size}-${Math.trunc(stats.mtimeMs)}-`
-  const kind = light ? "light" : smallHeap ? "full-small-heap" : "full"
+  const kind = light ? "light" : worker ? "serve-worker" : smallHeap ? "full-small-heap" : "full"
   const cacheFile = cacheDir && join(cacheDir, `${stem}${kind}`)
 
   let cachedData
@@ -97,13 +141,13 @@ function runBundle() {
  * initial size and growing the old one by 10% over what is live holds them to ~116 MB and ~122 MiB (figures in
  * docs/benchmarks.md). These two GC heuristics are read as V8 runs, so they take effect when set here, before the
  * bundle is compiled (the code cache then always sees the same flags). Whoever sets the heap's sizing themselves
- * (NODE_OPTIONS or node's command line) is left alone. Returns whether it set them.
+ * (NODE_OPTIONS or node's command line) is left alone. Returns whether it set them. In dt serve's worker, whose
+ * young generation its `resourceLimits` cap, the young generation may grow to that cap.
  */
-function keepHeapSmall() {
-  const own = `${process.env.NODE_OPTIONS ?? ""} ${process.execArgv.join(" ")}`
-  if (/semi[-_]space|heap[-_]growing|old[-_]space/.test(own)) return false
+function keepHeapSmall(youngGenerationCapped) {
+  if (ownHeapSizing()) return false
   const { setFlagsFromString } = require("node:v8")
-  setFlagsFromString("--semi-space-growth-factor=1")
+  if (!youngGenerationCapped) setFlagsFromString("--semi-space-growth-factor=1")
   setFlagsFromString("--heap-growing-percent=10")
   return true
 }
