@@ -1,4 +1,4 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { request } from "node:http"
 import { tmpdir } from "node:os"
@@ -100,6 +100,20 @@ describe("dt serve", () => {
     for (const cookie of cookies) expect(cookie).toMatch(/; Secure(;|$)/)
     server.child.kill("SIGTERM")
     expect(await server.exited).toBe(0)
+  })
+
+  it("refuses a port already in use in one sentence naming the address (exit 3)", async () => {
+    const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
+    const first = await serve(["--database", `sqlite:${database}`])
+    const port = new URL(first.url).port
+    const second = spawnSync(process.execPath, [BIN, "serve", "--port", port, "--database", `sqlite:${database}`], {
+      env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")) },
+      encoding: "utf8"
+    })
+    expect(second.stderr).toBe(
+      `dt: cannot serve on 127.0.0.1:${port}: the address is already in use (another server?); pick another --port.\n`
+    )
+    expect(second.status).toBe(3)
   })
 
   it("finishes a request in flight before it stops on SIGTERM, and exits 0 saying it stopped", async () => {

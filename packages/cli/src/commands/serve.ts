@@ -48,6 +48,22 @@ const bootstrapIfEmpty = Effect.gen(function* () {
   return { password, generated: given === undefined || given === "" }
 })
 
+/** Why the server could not listen, in one sentence naming the address. */
+const listenProblem = (host: string, port: number, cause: unknown): string => {
+  const where = `${host.includes(":") ? `[${host}]` : host}:${port}`
+  const code = typeof cause === "object" && cause !== null ? (cause as { code?: unknown }).code : undefined
+  switch (code) {
+    case "EADDRINUSE":
+      return `cannot serve on ${where}: the address is already in use (another server?); pick another --port.`
+    case "EACCES":
+      return `cannot serve on ${where}: permission denied (ports below 1024 need privileges); pick another --port.`
+    case "EADDRNOTAVAIL":
+      return `cannot serve on ${where}: this machine has no such address; pick another --host.`
+    default:
+      return `cannot serve on ${where}: ${cause instanceof Error ? cause.message : String(cause)}.`
+  }
+}
+
 /**
  * `dt serve`.
  *
@@ -91,6 +107,10 @@ export const serve = Command.make("serve", { database: Flags.database, port, hos
           page: { element },
           config: { secureCookies: flags.secureCookies }
         }).pipe(Layer.provide(Layer.succeedContext(context)))
+      ).pipe(
+        Effect.mapError((error) =>
+          error._tag === "ServeError" ? new Error(listenProblem(flags.host, flags.port, error.cause)) : error
+        )
       )
       const address = Context.get(running, HttpServer.HttpServer).address
       const shownHost = flags.host.includes(":") ? `[${flags.host}]` : flags.host
