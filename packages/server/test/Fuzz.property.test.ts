@@ -231,7 +231,12 @@ const badBody = (endpoint: BodyEndpoint) =>
         ])
   )
 
-const encoded = badShortName.filter((name) => name !== "").map((name) => encodeURIComponent(name.slice(0, 1000)))
+// "." and ".." are dot segments, which the URL standard removes before any server sees the path (`/api/v1/users/.`
+// is `/api/v1/users/`, the list): they name nothing, so they are no bad name to send.
+const encoded = badShortName
+  .map((name) => name.slice(0, 1000))
+  .filter((name) => name !== "" && name !== "." && name !== "..")
+  .map((name) => encodeURIComponent(name))
 
 /** Requests whose path names a user or group that breaks the naming rule. */
 const badPath = fc.oneof(
