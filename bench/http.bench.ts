@@ -124,19 +124,20 @@ const main = async () => {
       body: JSON.stringify({ username: "admin", password: PASSWORD, session: "bearer" })
     })
     const { token } = (await signIn.json()) as { token: string }
+    const signedIn = { authorization: `Bearer ${token}` }
     const servers = [
       {
         name: "API (dt serve)",
         port: api.port,
         pid: api.child.pid as number,
-        headers: { authorization: `Bearer ${token}` }
+        headers: signedIn
       },
       // The bare handler checks the same session, in the same SQL as the API.
       {
         name: "bare node:http",
         port: bare.port,
         pid: bare.child.pid as number,
-        headers: { authorization: `Bearer ${token}` }
+        headers: signedIn
       },
       { name: "HttpApi floor", port: floor.port, pid: floor.child.pid as number, headers: {} },
       // The ceiling as the first sessions measured it: the listing's three statements alone, no session.

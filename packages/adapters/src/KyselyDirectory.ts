@@ -296,6 +296,20 @@ export const make = (options: Options) =>
           rows.map((row) => row.username)
         ).pipe(Effect.map((groups) => rows.map((row) => build(row, groups.get(row.username) ?? []))))
 
+      /**
+       * A user read with its memberships in one statement (one row a group, in name order, `group_name` null when it
+       * has none): its first row, remembered for an update, and its record.
+       */
+      const joinedUser = <Row extends UserRowSql & { readonly group_name: string | null }>(query: Query<Row>) =>
+        rows(query).pipe(
+          Effect.tap(([first]) => remember(first)),
+          Effect.map(([first, ...rest]) => {
+            if (first === undefined) return Option.none()
+            const groups = [first, ...rest].flatMap((row) => (row.group_name === null ? [] : [row.group_name]))
+            return Option.some({ row: first, record: toRecord(first, groups) })
+          })
+        )
+
       const withMembers = (rows: ReadonlyArray<GroupRowSql>) =>
         memberships(
           "group_name",
@@ -368,15 +382,7 @@ export const make = (options: Options) =>
                     : withGroups([row], toRecord).pipe(Effect.map(([record]) => Option.fromNullable(record)))
                 )
               )
-            : // The row and its memberships in one statement: one row per group, in name order.
-              rows(findUserWithGroups.with([username])).pipe(
-                Effect.tap(([first]) => remember(first)),
-                Effect.map(([first, ...rest]) => {
-                  if (first === undefined) return Option.none()
-                  const groups = [first, ...rest].flatMap((row) => (row.group_name === null ? [] : [row.group_name]))
-                  return Option.some(toRecord(first, groups))
-                })
-              ),
+            : joinedUser(findUserWithGroups.with([username])).pipe(Effect.map(Option.map(({ record }) => record))),
         findUsernameByEmail: (email) =>
           first(db.selectFrom("users").select("username").where("email_key", "=", email.toLowerCase())).pipe(
             Effect.map((row) => Option.fromNullable(row?.username as Username | undefined))
@@ -653,21 +659,18 @@ export const make = (options: Options) =>
             )
           ),
         findSessionUser: (tokenHash) =>
-          rows(findSessionWithUser.with([tokenHash])).pipe(
-            Effect.tap(([first]) => remember(first)),
-            Effect.map(([first, ...rest]) => {
-              if (first === undefined) return Option.none()
-              const groups = [first, ...rest].flatMap((row) => (row.group_name === null ? [] : [row.group_name]))
-              return Option.some({
+          joinedUser(findSessionWithUser.with([tokenHash])).pipe(
+            Effect.map(
+              Option.map(({ row, record }) => ({
                 session: {
                   tokenHash,
-                  username: first.username as Username,
-                  createdAt: new Date(first.session_created_at),
-                  expiresAt: new Date(first.session_expires_at)
+                  username: record.username,
+                  createdAt: new Date(row.session_created_at),
+                  expiresAt: new Date(row.session_expires_at)
                 },
-                user: toRecord(first, groups)
-              })
-            })
+                user: record
+              }))
+            )
           ),
         deleteSession: (tokenHash) =>
           Effect.asVoid(execute(db.deleteFrom("sessions").where("token_hash", "=", tokenHash))),

@@ -13,14 +13,15 @@ const { createRequire } = require("node:module")
 const { homedir } = require("node:os")
 const { dirname, join } = require("node:path")
 const { Script } = require("node:vm")
+const { isMainThread } = require("node:worker_threads")
 
 // `dt --version` needs nothing of the bundle: it is answered from the package's manifest, as fast as Node starts.
 if (process.argv.length === 3 && process.argv[2] === "--version") {
   process.stdout.write(`${require("../package.json").version}\n`)
-} else if (servesForLong() && require("node:worker_threads").isMainThread && !ownHeapSizing()) {
+} else if (servesForLong() && isMainThread && !ownHeapSizing()) {
   serveInWorker()
 } else {
-  if (!require("node:worker_threads").isMainThread) relaySignals()
+  if (!isMainThread) relaySignals()
   runBundle()
 }
 
@@ -68,8 +69,7 @@ function ownHeapSizing() {
 function runBundle() {
   // Only the commands that stream many records or run for long (every `ls`, `dt serve`) keep V8's heap small: the
   // others are over in about 100 ms, where those settings only add collections (~7 ms of `dt user get`).
-  const worker = !require("node:worker_threads").isMainThread
-  const smallHeap = process.argv.some((word) => word === "ls" || word === "serve") && keepHeapSmall(worker)
+  const smallHeap = process.argv.some((word) => word === "ls" || word === "serve") && keepHeapSmall(!isMainThread)
   const bundle = join(__dirname, "..", "dist", "dt.cjs")
 
   let source
@@ -93,7 +93,7 @@ function runBundle() {
     ? undefined
     : join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "dt")
   const stem = `compile-cache-${process.version}-${process.arch}-${stats.size}-${Math.trunc(stats.mtimeMs)}-`
-  const kind = light ? "light" : worker ? "serve-worker" : smallHeap ? "full-small-heap" : "full"
+  const kind = light ? "light" : !isMainThread ? "serve-worker" : smallHeap ? "full-small-heap" : "full"
   const cacheFile = cacheDir && join(cacheDir, `${stem}${kind}`)
 
   let cachedData

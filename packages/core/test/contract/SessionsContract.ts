@@ -16,13 +16,11 @@ export const sessionsContract = (name: string, store: StoreLayer, hasher: Parame
   const seeded = <A, E>(effect: Effect.Effect<A, E, Users | Sessions | Directory | PasswordHasher>) =>
     Effect.zipRight(seed, effect).pipe(Effect.provide(services(store, hasher)))
 
+  /** The SHA-256 of a token, computed here independently of the code under test. */
+  const hashOf = (token: Redacted.Redacted<string>) => createHash("sha256").update(Redacted.value(token)).digest("hex")
+
   const stored = (token: Redacted.Redacted<string>) =>
-    Effect.gen(function* () {
-      const directory = yield* Directory
-      // The SHA-256 of the token, computed here independently of the code under test.
-      const hash = createHash("sha256").update(Redacted.value(token)).digest("hex")
-      return yield* directory.read((tx) => tx.findSession(hash))
-    })
+    Effect.flatMap(Directory, (directory) => directory.read((tx) => tx.findSession(hashOf(token))))
 
   /** The session is refused both by `resolve` and by an operation run as its actor. */
   const signedOut = (token: Redacted.Redacted<string>) =>
@@ -65,7 +63,7 @@ export const sessionsContract = (name: string, store: StoreLayer, hasher: Parame
             const directory = yield* Directory
             yield* users.addToGroup(admin, "john", "analysts")
             const session = yield* sessions.login("john", "john's secret")
-            const hash = createHash("sha256").update(Redacted.value(session.token)).digest("hex")
+            const hash = hashOf(session.token)
             const found = Option.getOrThrow(yield* directory.read((tx) => tx.findSessionUser(hash)))
             expect(found.session).toEqual({
               tokenHash: hash,
