@@ -55,6 +55,20 @@ describe("dt in remote mode, against dt serve", () => {
     expect((await dt("user ls")).code).toBe(1)
   })
 
+  it("signs out with --server naming the server signed in to; another server is refused in one sentence, the session kept", async () => {
+    const { dt } = sandbox({})
+    await dt(`login admin --server ${server.url} --password-stdin`, { input: ADMIN_PASSWORD })
+    const other = await dt("logout --server http://127.0.0.1:9")
+    expect(other.stderr).toBe(
+      `dt: Invalid server: the session is for ${server.url}, not http://127.0.0.1:9: run dt logout without --server to end it.\n`
+    )
+    expect(other.code).toBe(2)
+    expect((await dt("user ls")).code).toBe(0)
+    const logout = await dt(`logout --server ${server.url}/`)
+    expect(logout.stderr).toBe(`Signed out of ${server.url}.\n`)
+    expect((await dt("logout")).stderr).toBe("Not signed in to any server.\n")
+  })
+
   it("gives the same exit codes: 1 refused or not found, 2 invalid input, 3 server unreachable", async () => {
     const { dt } = sandbox({ DT_SERVER: server.url })
     await dt("login admin --password-stdin", { input: ADMIN_PASSWORD })

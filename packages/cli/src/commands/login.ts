@@ -17,6 +17,11 @@ const server = Options.text("server").pipe(
   Options.optional
 )
 
+const signedInServer = Options.text("server").pipe(
+  Options.withDescription("the server signed in to (checked; dt keeps one session, so it is the default)"),
+  Options.optional
+)
+
 const LoginResult = Schema.Struct({
   user: User.User,
   admin: Schema.Boolean,
@@ -74,10 +79,19 @@ export const login = Command.make(
  * @category commands
  * @since 0.1.0
  */
-export const logout = Command.make("logout", {}, () =>
+export const logout = Command.make("logout", { server: signedInServer }, (flags) =>
   Effect.gen(function* () {
     const stored = Remote.readSession()
     if (stored === undefined) return yield* note("Not signed in to any server.")
+    if (Option.isSome(flags.server)) {
+      const named = yield* Remote.parseServer(flags.server.value)
+      if (named !== stored.server) {
+        return yield* new Errors.InvalidInput({
+          field: "server",
+          reason: `the session is for ${stored.server}, not ${named}: run dt logout without --server to end it`
+        })
+      }
+    }
     // The session ends on the server; the local copy goes even if the server cannot be reached.
     const ended = yield* Effect.either(
       Remote.request(stored.server, stored.token, { method: "POST", path: "/auth/logout" })
