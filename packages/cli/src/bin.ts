@@ -30,7 +30,13 @@ const program = (
 ).pipe(
   // What @effect/cli needs, and no more: NodeContext.layer would also load child_process and worker_threads.
   Effect.provide(
-    Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer, Logger.minimumLogLevel(LogLevel.Warning))
+    Layer.mergeAll(
+      NodeFileSystem.layer,
+      NodePath.layer,
+      NodeTerminal.layer,
+      Logger.minimumLogLevel(LogLevel.Warning),
+      Layer.setTracerEnabled(false)
+    )
   )
 )
 
