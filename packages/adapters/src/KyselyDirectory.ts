@@ -203,6 +203,24 @@ export const make = (options: Options) =>
         .where("sessions.token_hash", "=", "")
         .orderBy("memberships.group_name")
     )
+    // The statements whose shape a call picks (a list's sort and search, how many names a membership read takes),
+    // each compiled the first time its shape is asked for: about 200 list shapes and 1,000 membership reads at most.
+    const shapes = new Map<string, Shape>()
+    const shaped = <R>(
+      shape: string,
+      values: ReadonlyArray<unknown>,
+      build: (slots: ReadonlyArray<unknown>) => CompiledQuery<R>
+    ): CompiledQuery<R> => {
+      let made = shapes.get(shape)
+      if (made === undefined) {
+        made = shapeOf(build(values.map((_, index) => new Slot(index))))
+        shapes.set(shape, made)
+      }
+      return withParameters(
+        made.compiled as CompiledQuery<R>,
+        made.slots.map((slot, index) => (slot < 0 ? made.compiled.parameters[index] : values[slot]))
+      )
+    }
     const beginWrite = engine.beginWrite.map((statement) => statement.compile(db))
     const beginRead = engine.beginRead.map((statement) => statement.compile(db))
     const commit = sql`commit`.compile(db)
@@ -231,11 +249,14 @@ export const make = (options: Options) =>
         return names.length === 0
           ? Effect.succeed(new Map<string, Array<string>>())
           : rows(
-              db
-                .selectFrom("memberships")
-                .select(["username", "group_name"])
-                .where(key, "in", [...names])
-                .orderBy(other)
+              shaped(`memberships:${key}:${names.length}`, names, (slots) =>
+                db
+                  .selectFrom("memberships")
+                  .select(["username", "group_name"])
+                  .where(key, "in", slots as ReadonlyArray<string>)
+                  .orderBy(other)
+                  .compile()
+              )
             ).pipe(
               Effect.map((rows) => {
                 const map = new Map<string, Array<string>>()
@@ -419,24 +440,33 @@ export const make = (options: Options) =>
             // On SQLite a term of three characters or more is looked up in the FTS5 trigram index (a substring
             // match): the matches are counted in the index alone, and their usernames read through its key table.
             const fts = options.engine === "sqlite" && [...query.search].length >= 3
-            const ftsTable = sql.table("users_fts")
-            const ftsMatch = sql`${ftsTable} match ${ftsPhrase(query.search)}`
-            const ftsRows = sql`select rowid from ${ftsTable} where ${ftsMatch}`
+            const search = query.search === "" ? "none" : fts ? "fts" : "like"
             const columns = userSortColumns(query.sort, query.order)
             const after = query.after
-            const filtered = db
-              .selectFrom("users")
-              .$if(query.search !== "" && !fts, (q) =>
-                q.where(sql<boolean>`search_text like ${containsPattern(query.search)} escape '!'`)
-              )
-              .$if(fts, (q) =>
-                q.where(
-                  "username",
-                  "in",
-                  sql<string>`(select username from ${sql.table("users_fts_key")} where id in (${ftsRows}))`
+            // The statements' values, in their order: the search's LIKE pattern, its FTS5 phrase, the page's bounds.
+            const values = [containsPattern(query.search), ftsPhrase(query.search), query.limit, query.offset]
+            /** This listing's statement of `kind`, written once over its values (slots when it is compiled once). */
+            const statement = <R>(kind: "count" | "walk" | "sort", build: (v: ListingValues) => CompiledQuery<R>) =>
+              // A keyset page (streaming) depends on its key's values: it is compiled each time.
+              after === undefined
+                ? shaped(`users:${kind}:${search}:${query.sort}:${query.order}`, values, (slots) =>
+                    build(listingValues(slots))
+                  )
+                : build(listingValues(values))
+            const ftsTable = sql.table("users_fts")
+            const filtered = (v: ListingValues) =>
+              db
+                .selectFrom("users")
+                .$if(search === "like", (q) => q.where(sql<boolean>`search_text like ${v.pattern} escape '!'`))
+                .$if(search === "fts", (q) =>
+                  q.where(
+                    "username",
+                    "in",
+                    sql<string>`(select username from ${sql.table("users_fts_key")} where id in (
+                      select rowid from ${ftsTable} where ${ftsTable} match ${v.phrase}))`
+                  )
                 )
-              )
-              .$if(after !== undefined, (q) => q.where(keysetAfter(columns, after ?? [])))
+                .$if(after !== undefined, (q) => q.where(keysetAfter(columns, after ?? [])))
 
             // Count first: an empty result needs no page, and on SQLite the number of matches picks the plan.
             let total: number | null = null
@@ -445,13 +475,17 @@ export const make = (options: Options) =>
             // index entries, more when the matches cluster late) costs less than fetching every match to sort it.
             let plan: "sort" | "walk" = "sort"
             if (query.count) {
-              const counted: Counted & { readonly size?: number | null } = fts
-                ? yield* single(
-                    sql<Counted & { readonly size: number | null }>`select count(*) as n,
-                      (select max(id) from ${sql.table("users_fts_key")}) as size
-                      from ${ftsTable} where ${ftsMatch}`.compile(db)
-                  )
-                : yield* single(filtered.select((eb) => eb.fn.countAll<number | string>().as("n")))
+              const counted: Counted & { readonly size?: number | null } = yield* single(
+                statement("count", (v) =>
+                  fts
+                    ? sql<Counted & { readonly size: number | null }>`select count(*) as n,
+                        (select max(id) from ${sql.table("users_fts_key")}) as size
+                        from ${ftsTable} where ${ftsTable} match ${v.phrase}`.compile(db)
+                    : filtered(v)
+                        .select((eb) => eb.fn.countAll<number | string>().as("n"))
+                        .compile()
+                )
+              )
               total = Number(counted.n)
               if (total === 0 || query.offset >= total) return { items: [], total }
               const size = "size" in counted ? Number(counted.size ?? 0) : 0
@@ -461,25 +495,26 @@ export const make = (options: Options) =>
               }
             }
             const dir = sql.raw(direction(query.order))
-            const page = (): Query<ListingRowSql> => {
-              switch (plan) {
-                case "walk":
-                  // Only usernames and search texts from the index; the page's 50 rows are read by username.
-                  return sql<ListingRowSql>`select ${sql.join(LISTING_COLUMNS.map((column) => sql.ref(column)))}
-                    from ${sql.table("users")} where username in (
-                    select username from ${sql.table("users")}
-                    where search_text like ${containsPattern(query.search)} escape '!'
-                    order by username ${dir} limit ${query.limit} offset ${query.offset})
-                    order by username ${dir}`.compile(db)
-                case "sort":
-                  return filtered
-                    .select(LISTING_COLUMNS)
-                    .$call((q) => columns.reduce((ordered, column) => ordered.orderBy(orderTerm(column)), q))
-                    .limit(query.limit)
-                    .offset(query.offset)
-              }
-            }
-            return { items: yield* withGroups(yield* rows(page()), toListing), total }
+            const page =
+              plan === "walk"
+                ? // Only usernames and search texts from the index; the page's 50 rows are read by username.
+                  statement("walk", (v) =>
+                    sql<ListingRowSql>`select ${sql.join(LISTING_COLUMNS.map((column) => sql.ref(column)))}
+                      from ${sql.table("users")} where username in (
+                      select username from ${sql.table("users")}
+                      where search_text like ${v.pattern} escape '!'
+                      order by username ${dir} limit ${v.limit} offset ${v.offset})
+                      order by username ${dir}`.compile(db)
+                  )
+                : statement("sort", (v) =>
+                    filtered(v)
+                      .select(LISTING_COLUMNS)
+                      .$call((q) => columns.reduce((ordered, column) => ordered.orderBy(orderTerm(column)), q))
+                      .limit(v.limit)
+                      .offset(v.offset)
+                      .compile()
+                  )
+            return { items: yield* withGroups(yield* rows(page), toListing), total }
           }),
         lockUsers: (usernames) =>
           !locks || usernames.length === 0
@@ -832,8 +867,43 @@ const noticeMissingSearchIndex = (db: Kysely<any>, prefix: string) =>
  */
 const compiledOnce = <Row>(query: Compilable<Row>) => {
   const compiled = query.compile()
-  return { with: (parameters: ReadonlyArray<unknown>): CompiledQuery<Row> => ({ ...compiled, parameters }) }
+  return { with: (parameters: ReadonlyArray<unknown>): CompiledQuery<Row> => withParameters(compiled, parameters) }
 }
+
+/** A compiled statement run with other parameters (the same number, in the same places). */
+const withParameters = <Row>(compiled: CompiledQuery<Row>, parameters: ReadonlyArray<unknown>): CompiledQuery<Row> => ({
+  query: compiled.query,
+  queryId: compiled.queryId,
+  sql: compiled.sql,
+  parameters
+})
+
+/** The place of a value in a statement compiled once for its shape: the index of the value the caller gives. */
+class Slot {
+  constructor(readonly index: number) {}
+}
+
+/** A statement compiled with slots: for each of its parameters, the caller's value it takes (-1: a constant). */
+interface Shape {
+  readonly compiled: CompiledQuery<unknown>
+  readonly slots: ReadonlyArray<number>
+}
+
+const shapeOf = (compiled: CompiledQuery<unknown>): Shape => ({
+  compiled,
+  slots: compiled.parameters.map((parameter) => (parameter instanceof Slot ? parameter.index : -1))
+})
+
+/** The values a user listing's statements take, by name, in the order `listUsers` gives them. */
+interface ListingValues {
+  readonly pattern: string
+  readonly phrase: string
+  readonly limit: number
+  readonly offset: number
+}
+
+const listingValues = (values: ReadonlyArray<unknown>) =>
+  ({ pattern: values[0], phrase: values[1], limit: values[2], offset: values[3] }) as ListingValues
 
 /** A column a user list is sorted by: its SQL, whether it can be NULL, and its direction. */
 interface SortColumn {

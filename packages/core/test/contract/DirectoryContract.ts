@@ -969,6 +969,30 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
       )
     )
 
+    it.effect("each page of a listing is read with its own bounds and search, however many came before", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          const names = (query: { readonly search?: string; readonly limit?: number; readonly offset?: number }) =>
+            users.list(admin, query).pipe(Effect.map((page) => [page.total, page.items.map((user) => user.username)]))
+          const all = ["admin", "alice", "bob", "john", "root", "svc"]
+          for (const [limit, offset] of [
+            [2, 0],
+            [2, 2],
+            [3, 1],
+            [1, 5],
+            [4, 4]
+          ] as const) {
+            expect(yield* names({ limit, offset })).toEqual([6, all.slice(offset, offset + limit)])
+          }
+          expect(yield* names({ search: "o", limit: 2, offset: 1 })).toEqual([3, ["john", "root"]])
+          expect(yield* names({ search: "oo", limit: 2, offset: 0 })).toEqual([1, ["root"]])
+          expect(yield* names({ search: "lidd", limit: 1, offset: 0 })).toEqual([1, ["alice"]])
+          expect(yield* names({ search: "bUiLd", limit: 1, offset: 0 })).toEqual([1, ["bob"]])
+        })
+      )
+    )
+
     it.effect("takes % and _ in a search term literally", () =>
       seeded(
         Effect.gen(function* () {
