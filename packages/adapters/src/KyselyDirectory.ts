@@ -92,22 +92,35 @@ const LISTING_COLUMNS = [
 
 type ListingRowSql = Pick<UserRowSql, (typeof LISTING_COLUMNS)[number]>
 
-/** A listed user from its row and its groups, built as one object (a page of users builds fifty). */
-const toListing = (row: ListingRowSql, groups: ReadonlyArray<string>): UserListing => ({
-  username: row.username as Username,
-  firstName: row.first_name,
-  lastName: row.last_name,
-  email: row.email,
-  enabled: Number(row.enabled) === 1,
-  system: Number(row.system) === 1,
-  createdAt: new Date(row.created_at),
-  updatedAt: new Date(row.updated_at),
-  version: Number(row.version),
+/** A listing's row as the values of its columns, in `LISTING_COLUMNS`' order (a page reads its rows so). */
+type ListingRow = readonly [
+  username: string,
+  firstName: string,
+  lastName: string,
+  email: string | null,
+  enabled: number | boolean,
+  system: number | boolean,
+  createdAt: string | Date,
+  updatedAt: string | Date,
+  version: number | string
+]
+
+/** A listed user from its row's values and its groups, built as one object (a page of users builds fifty). */
+const toListing = (values: ListingRow, groups: ReadonlyArray<string>): UserListing => ({
+  username: values[0] as Username,
+  firstName: values[1],
+  lastName: values[2],
+  email: values[3],
+  enabled: Number(values[4]) === 1,
+  system: Number(values[5]) === 1,
+  createdAt: new Date(values[6]),
+  updatedAt: new Date(values[7]),
+  version: Number(values[8]),
   groups: groups as ReadonlyArray<GroupName>
 })
 
 const toRecord = (row: UserRowSql, groups: ReadonlyArray<string>): UserRecord => ({
-  ...toListing(row, groups),
+  ...toListing(LISTING_COLUMNS.map((column) => row[column]) as unknown as ListingRow, groups),
   passwordHash: row.password_hash === null ? null : Redacted.make(row.password_hash)
 })
 
@@ -230,7 +243,7 @@ export const make = (options: Options) =>
     const failed = (error: unknown) =>
       new StorageError({ reason: describe(error), cause: new DriverFailure(engine.classify(error), error) })
 
-    const transaction = (execute: Execute, mode: "read" | "write"): DirectoryTransaction => {
+    const transaction = (execute: Execute, values: Values, mode: "read" | "write"): DirectoryTransaction => {
       // Only writers lock; a read-only transaction reads a consistent snapshot instead.
       const locks = engine.locksRows && mode === "write"
       const rows = <R>(query: Query<R>) => Effect.map(execute(query), (result) => result.rows)
@@ -248,11 +261,11 @@ export const make = (options: Options) =>
         const other = key === "username" ? "group_name" : "username"
         return names.length === 0
           ? Effect.succeed(new Map<string, Array<string>>())
-          : rows(
+          : values(
               shaped(`memberships:${key}:${names.length}`, names, (slots) =>
                 db
                   .selectFrom("memberships")
-                  .select(["username", "group_name"])
+                  .select([key, other])
                   .where(key, "in", slots as ReadonlyArray<string>)
                   .orderBy(other)
                   .compile()
@@ -260,10 +273,10 @@ export const make = (options: Options) =>
             ).pipe(
               Effect.map((rows) => {
                 const map = new Map<string, Array<string>>()
-                for (const row of rows) {
-                  const list = map.get(row[key]) ?? []
-                  list.push(row[other])
-                  map.set(row[key], list)
+                for (const [name, member] of rows as ReadonlyArray<readonly [string, string]>) {
+                  const list = map.get(name)
+                  if (list === undefined) map.set(name, [member])
+                  else list.push(member)
                 }
                 return map
               })
@@ -307,15 +320,12 @@ export const make = (options: Options) =>
           { discard: true }
         )
 
-      /** The users of these rows, each with its groups, built by `build` (a record, or a listing without the hash). */
-      const withGroups = <Row extends ListingRowSql, User>(
-        rows: ReadonlyArray<Row>,
-        build: (row: Row, groups: ReadonlyArray<string>) => User
-      ) =>
+      /** The listed users of these rows' values, each with its groups. */
+      const listings = (rows: ReadonlyArray<ListingRow>) =>
         memberships(
           "username",
-          rows.map((row) => row.username)
-        ).pipe(Effect.map((groups) => rows.map((row) => build(row, groups.get(row.username) ?? []))))
+          rows.map((row) => row[0])
+        ).pipe(Effect.map((groups) => rows.map((row) => toListing(row, groups.get(row[0]) ?? []))))
 
       /**
        * A user read with its memberships in one statement (one row a group, in name order, `group_name` null when it
@@ -400,7 +410,9 @@ export const make = (options: Options) =>
                 Effect.flatMap((row) =>
                   row === undefined
                     ? Effect.succeed(Option.none())
-                    : withGroups([row], toRecord).pipe(Effect.map(([record]) => Option.fromNullable(record)))
+                    : memberships("username", [row.username]).pipe(
+                        Effect.map((groups) => Option.some(toRecord(row, groups.get(row.username) ?? [])))
+                      )
                 )
               )
             : joinedUser(findUserWithGroups.with([username])).pipe(Effect.map(Option.map(({ record }) => record))),
@@ -443,18 +455,21 @@ export const make = (options: Options) =>
             const search = query.search === "" ? "none" : fts ? "fts" : "like"
             const columns = userSortColumns(query.sort, query.order)
             const after = query.after
-            // The statements' values, in their order: the search's LIKE pattern, its FTS5 phrase, the page's bounds.
-            const values = [containsPattern(query.search), ftsPhrase(query.search), query.limit, query.offset]
-            /** This listing's statement of `kind`, written once over its values (slots when it is compiled once). */
-            const statement = <R>(kind: "count" | "walk" | "sort", build: (v: ListingValues) => CompiledQuery<R>) =>
+            // The statements' parameters, in order: the search's LIKE pattern, its FTS5 phrase, the page's bounds.
+            const parameters = [containsPattern(query.search), ftsPhrase(query.search), query.limit, query.offset]
+            /** This listing's statement of `kind`, written once over its parameters (slots when compiled once). */
+            const statement = <R>(
+              kind: "count" | "walk" | "sort",
+              build: (v: ListingParameters) => CompiledQuery<R>
+            ) =>
               // A keyset page (streaming) depends on its key's values: it is compiled each time.
               after === undefined
-                ? shaped(`users:${kind}:${search}:${query.sort}:${query.order}`, values, (slots) =>
-                    build(listingValues(slots))
+                ? shaped(`users:${kind}:${search}:${query.sort}:${query.order}`, parameters, (slots) =>
+                    build(listingParameters(slots))
                   )
-                : build(listingValues(values))
+                : build(listingParameters(parameters))
             const ftsTable = sql.table("users_fts")
-            const filtered = (v: ListingValues) =>
+            const filtered = (v: ListingParameters) =>
               db
                 .selectFrom("users")
                 .$if(search === "like", (q) => q.where(sql<boolean>`search_text like ${v.pattern} escape '!'`))
@@ -514,7 +529,7 @@ export const make = (options: Options) =>
                       .offset(v.offset)
                       .compile()
                   )
-            return { items: yield* withGroups(yield* rows(page), toListing), total }
+            return { items: yield* listings((yield* values(page)) as ReadonlyArray<ListingRow>), total }
           }),
         lockUsers: (usernames) =>
           !locks || usernames.length === 0
@@ -784,9 +799,11 @@ export const make = (options: Options) =>
                     for (const statement of begin) await conn.executeQuery(statement)
                     const execute: Execute = (query) =>
                       Effect.tryPromise({ try: () => conn.executeQuery(compiled(query)), catch: failed })
+                    const values: Values = (query) =>
+                      Effect.map(execute(query), (result) => result.rows.map((row) => Object.values(row as object)))
                     let exit: Exit.Exit<A, E>
                     try {
-                      exit = await Runtime.runPromiseExit(runtime)(body(transaction(execute, mode)))
+                      exit = await Runtime.runPromiseExit(runtime)(body(transaction(execute, values, mode)))
                     } catch (error) {
                       await conn.executeQuery(rollback).catch(() => undefined)
                       throw error
@@ -800,12 +817,13 @@ export const make = (options: Options) =>
                 // BEGIN, the body and COMMIT in one synchronous step (a body that would wait dies, rolled back).
                 const execute: Execute = (query) =>
                   Effect.try({ try: () => synchronous.execute(compiled(query)), catch: failed })
+                const values: Values = (query) => Effect.try({ try: () => synchronous.values(query), catch: failed })
                 try {
                   for (const statement of begin) synchronous.execute(statement)
                 } catch (error) {
                   return Effect.fail(failed(error))
                 }
-                const exit = Runtime.runSyncExit(runtime)(body(transaction(execute, mode)))
+                const exit = Runtime.runSyncExit(runtime)(body(transaction(execute, values, mode)))
                 try {
                   synchronous.execute(commits(exit) ? commit : rollback)
                 } catch (error) {
@@ -894,16 +912,16 @@ const shapeOf = (compiled: CompiledQuery<unknown>): Shape => ({
   slots: compiled.parameters.map((parameter) => (parameter instanceof Slot ? parameter.index : -1))
 })
 
-/** The values a user listing's statements take, by name, in the order `listUsers` gives them. */
-interface ListingValues {
+/** The parameters a user listing's statements take, by name, in the order `listUsers` gives them. */
+interface ListingParameters {
   readonly pattern: string
   readonly phrase: string
   readonly limit: number
   readonly offset: number
 }
 
-const listingValues = (values: ReadonlyArray<unknown>) =>
-  ({ pattern: values[0], phrase: values[1], limit: values[2], offset: values[3] }) as ListingValues
+const listingParameters = (parameters: ReadonlyArray<unknown>) =>
+  ({ pattern: parameters[0], phrase: parameters[1], limit: parameters[2], offset: parameters[3] }) as ListingParameters
 
 /** A column a user list is sorted by: its SQL, whether it can be NULL, and its direction. */
 interface SortColumn {
@@ -956,6 +974,9 @@ const compiled = <R>(query: Query<R>): CompiledQuery<R> => ("compile" in query ?
 
 /** Runs one statement of a transaction. */
 type Execute = <R>(query: Query<R>) => Effect.Effect<QueryResult<R>, StorageError>
+
+/** Runs one query of a transaction for its rows as arrays of their columns' values, in the query's order. */
+type Values = (query: CompiledQuery<unknown>) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, StorageError>
 
 const chunks = <A>(items: ReadonlyArray<A>, size: number): Array<Array<A>> => {
   const result: Array<Array<A>> = []

@@ -42,6 +42,9 @@ export const open = (filename: string): Effect.Effect<Kysely<any>, StorageError>
       database.pragma("foreign_keys = ON")
       database.pragma("synchronous = NORMAL")
       const cached = withStatementCache(database)
+      // Statements whose rows come as arrays of values: better-sqlite3 makes no object a row (~0.6 µs a row of a
+      // listing's nine columns).
+      const arrays = withStatementCache(database, (statement) => statement.raw(true))
       // The directory runs its transactions on the database directly, in one synchronous step each (see
       // KyselyDirectory); migrations, and whatever else uses the Kysely instance, go through Kysely's executor.
       return Synchronous.register(new Kysely({ dialect: new SqliteDialect({ database: cached }) }), {
@@ -50,7 +53,8 @@ export const open = (filename: string): Effect.Effect<Kysely<any>, StorageError>
           if (statement.reader) return { rows: statement.all(parameters) as Array<R> }
           const { changes } = statement.run(parameters)
           return { rows: [], numAffectedRows: BigInt(changes) }
-        }
+        },
+        values: ({ sql, parameters }) => arrays.prepare(sql).all(parameters) as Array<Array<unknown>>
       })
     },
     catch: (cause) =>
@@ -65,9 +69,12 @@ const STATEMENT_CACHE_GENERATION = 128
  * more than running a point lookup; the manager's queries repeat with new parameters, so their SQL text is a good key.
  * Two generations approximate least-recently-used at the cost of one lookup a hit: a statement is kept in the recent
  * generation; when that fills up it becomes the older one (whose statements are dropped unless used again before the
- * next turn) and a new one starts.
+ * next turn) and a new one starts. `prepared` sets up each statement it prepares (to return rows as arrays).
  */
-const withStatementCache = (database: SqliteDatabase.Database) => {
+const withStatementCache = (
+  database: SqliteDatabase.Database,
+  prepared: (statement: SqliteDatabase.Statement) => SqliteDatabase.Statement = (statement) => statement
+) => {
   let recent = new Map<string, SqliteDatabase.Statement>()
   let older = new Map<string, SqliteDatabase.Statement>()
   return {
@@ -75,7 +82,7 @@ const withStatementCache = (database: SqliteDatabase.Database) => {
     prepare: (sql: string) => {
       const hit = recent.get(sql)
       if (hit !== undefined) return hit
-      const statement = older.get(sql) ?? database.prepare(sql)
+      const statement = older.get(sql) ?? prepared(database.prepare(sql))
       if (recent.size >= STATEMENT_CACHE_GENERATION) {
         older = recent
         recent = new Map()

@@ -7,6 +7,8 @@ import type { CompiledQuery, Kysely, QueryResult } from "kysely"
  */
 export interface SynchronousDatabase {
   readonly execute: <R>(query: CompiledQuery<R>) => QueryResult<R>
+  /** The rows of a query as arrays of their columns' values, in the query's order (no object a row). */
+  readonly values: (query: CompiledQuery<unknown>) => ReadonlyArray<ReadonlyArray<unknown>>
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: any database
