@@ -184,16 +184,27 @@ export const layer = (options: Options = {}) => {
 
 /**
  * A Node HTTP server on `host:port` (port 0 picks a free one) serving the API; it stops accepting connections and
- * lets requests in flight finish when the layer is released.
+ * lets requests in flight finish when the layer is released. `log: false` leaves out the request log, and
+ * `trace: false` the request's span (a server whose spans nobody reads saves its URL parse, header redaction and
+ * attributes on every request).
  *
  * @category layers
  * @since 0.1.0
  */
-export const node = (options: Options & { readonly port: number; readonly host: string; readonly log?: boolean }) =>
-  HttpApiBuilder.serve(options.log === false ? undefined : HttpMiddleware.logger).pipe(
+export const node = (
+  options: Options & {
+    readonly port: number
+    readonly host: string
+    readonly log?: boolean
+    readonly trace?: boolean
+  }
+) => {
+  const served = HttpApiBuilder.serve(options.log === false ? undefined : HttpMiddleware.logger).pipe(
     Layer.provide(layer(options)),
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: options.port, host: options.host }))
   )
+  return options.trace === false ? HttpMiddleware.withTracerDisabledWhen(served, () => true) : served
+}
 
 /**
  * The core services the API runs on.

@@ -104,6 +104,8 @@ export const serve = Command.make("serve", { database: Flags.database, port, hos
           // dt prints warnings and errors only (bin.ts), so HTTP's per-request log line would be dropped: not
           // running its middleware at all saves its spans and annotations (~8% of a page of users).
           log: false,
+          // Nor does dt record traces (bin.ts turns Effect's tracer off): no span a request.
+          trace: false,
           page: { element },
           config: { secureCookies: flags.secureCookies }
         }).pipe(Layer.provide(Layer.succeedContext(context)))
