@@ -10,9 +10,8 @@ import { User } from "../User.js"
  * `Object.assign(Object.create(…), fields)`, ~0.01 µs here), and a page of users makes fifty. Only for records already
  * valid, of classes without defaults; a property test holds the two equal.
  */
-interface UserFromRecord {
-  new (record: UserListing): User
-}
+/** A constructor function of instances of `A` from records `R`. */
+type FromRecord<R, A> = new (record: R) => A
 
 const UserFromRecord = function (this: Record<keyof User, unknown>, record: UserListing) {
   this.username = record.username
@@ -25,12 +24,8 @@ const UserFromRecord = function (this: Record<keyof User, unknown>, record: User
   this.createdAt = record.createdAt
   this.updatedAt = record.updatedAt
   this.version = record.version
-} as unknown as UserFromRecord
+} as unknown as FromRecord<UserListing, User>
 UserFromRecord.prototype = User.prototype
-
-interface GroupFromRecord {
-  new (record: GroupRecord): Group
-}
 
 const GroupFromRecord = function (this: Record<keyof Group, unknown>, record: GroupRecord) {
   this.name = record.name
@@ -39,7 +34,7 @@ const GroupFromRecord = function (this: Record<keyof Group, unknown>, record: Gr
   this.createdAt = record.createdAt
   this.updatedAt = record.updatedAt
   this.version = record.version
-} as unknown as GroupFromRecord
+} as unknown as FromRecord<GroupRecord, Group>
 GroupFromRecord.prototype = Group.prototype
 
 /** The public view of a stored user: everything but the password hash. */
