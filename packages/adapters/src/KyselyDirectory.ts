@@ -217,7 +217,8 @@ export const make = (options: Options) =>
         .orderBy("memberships.group_name")
     )
     // The statements whose shape a call picks (a list's sort and search, how many names a membership read takes),
-    // each compiled the first time its shape is asked for: about 200 list shapes and 1,000 membership reads at most.
+    // each compiled the first time its shape is asked for: at most ~300 list shapes, and a membership read for each
+    // number of names up to the largest page (1,000), of users and of groups.
     const shapes = new Map<string, Shape>()
     const shaped = <R>(
       shape: string,
