@@ -2,6 +2,9 @@ import type { GroupRecord, UserListing } from "../Directory.js"
 import { Group } from "../Group.js"
 import { User } from "../User.js"
 
+/** A constructor function of instances of `A` from records `R`. */
+type FromRecord<R, A> = new (record: R) => A
+
 /**
  * Instances of the schema classes made from records the store gives, as `new Class(fields, { disableValidation: true })`
  * makes them (the fields, in the class's order, on an object of the class's prototype), without the constructor's two
@@ -10,9 +13,6 @@ import { User } from "../User.js"
  * `Object.assign(Object.create(…), fields)`, ~0.01 µs here), and a page of users makes fifty. Only for records already
  * valid, of classes without defaults; a property test holds the two equal.
  */
-/** A constructor function of instances of `A` from records `R`. */
-type FromRecord<R, A> = new (record: R) => A
-
 const UserFromRecord = function (this: Record<keyof User, unknown>, record: UserListing) {
   this.username = record.username
   this.firstName = record.firstName
