@@ -216,23 +216,24 @@ export const make = (options: Options) =>
         .where("sessions.token_hash", "=", "")
         .orderBy("memberships.group_name")
     )
-    // The statements whose shape a call picks (a list's sort and search, how many names a membership read takes),
-    // each compiled the first time its shape is asked for: at most ~300 list shapes, and a membership read for each
-    // number of names up to the largest page (1,000), of users and of groups.
+    // Statements compiled once, the first time their shape is asked for, with a placeholder (a `Slot`) where each of
+    // the call's parameters goes; every call then runs the compiled SQL with its own parameters. The shapes are a
+    // list's kind of statement, search, sort and order (~120 at most) and a membership read's size (11 a key); they
+    // are kept for the directory's life.
     const shapes = new Map<string, Shape>()
     const shaped = <R>(
       shape: string,
-      values: ReadonlyArray<unknown>,
+      parameters: ReadonlyArray<unknown>,
       build: (slots: ReadonlyArray<unknown>) => CompiledQuery<R>
     ): CompiledQuery<R> => {
       let made = shapes.get(shape)
       if (made === undefined) {
-        made = shapeOf(build(values.map((_, index) => new Slot(index))))
+        made = shapeOf(build(parameters.map((_, index) => new Slot(index))))
         shapes.set(shape, made)
       }
       return withParameters(
         made.compiled as CompiledQuery<R>,
-        made.slots.map((slot, index) => (slot < 0 ? made.compiled.parameters[index] : values[slot]))
+        made.slots.map((slot, index) => (slot < 0 ? made.compiled.parameters[index] : parameters[slot]))
       )
     }
     const beginWrite = engine.beginWrite.map((statement) => statement.compile(db))
@@ -244,7 +245,7 @@ export const make = (options: Options) =>
     const failed = (error: unknown) =>
       new StorageError({ reason: describe(error), cause: new DriverFailure(engine.classify(error), error) })
 
-    const transaction = (execute: Execute, values: Values, mode: "read" | "write"): DirectoryTransaction => {
+    const transaction = (execute: Execute, valueRows: ValueRows, mode: "read" | "write"): DirectoryTransaction => {
       // Only writers lock; a read-only transaction reads a consistent snapshot instead.
       const locks = engine.locksRows && mode === "write"
       const rows = <R>(query: Query<R>) => Effect.map(execute(query), (result) => result.rows)
@@ -260,28 +261,30 @@ export const make = (options: Options) =>
       /** The memberships of these users (or groups), listed per user (or per group), in name order. */
       const memberships = (key: "username" | "group_name", names: ReadonlyArray<string>) => {
         const other = key === "username" ? "group_name" : "username"
-        return names.length === 0
-          ? Effect.succeed(new Map<string, Array<string>>())
-          : values(
-              shaped(`memberships:${key}:${names.length}`, names, (slots) =>
-                db
-                  .selectFrom("memberships")
-                  .select([key, other])
-                  .where(key, "in", slots as ReadonlyArray<string>)
-                  .orderBy(other)
-                  .compile()
-              )
-            ).pipe(
-              Effect.map((rows) => {
-                const map = new Map<string, Array<string>>()
-                for (const [name, member] of rows as ReadonlyArray<readonly [string, string]>) {
-                  const list = map.get(name)
-                  if (list === undefined) map.set(name, [member])
-                  else list.push(member)
-                }
-                return map
-              })
-            )
+        if (names.length === 0) return Effect.succeed(new Map<string, Array<string>>())
+        // As many names as the next power of two, the last one repeated (an IN list reads a name once, however often
+        // it is named): one compiled statement for each of 11 sizes, not for every number of names up to 1,000.
+        const padded = padToPowerOfTwo(names)
+        return valueRows(
+          shaped(`memberships:${key}:${padded.length}`, padded, (slots) =>
+            db
+              .selectFrom("memberships")
+              .select([key, other])
+              .where(key, "in", slots as ReadonlyArray<string>)
+              .orderBy(other)
+              .compile()
+          )
+        ).pipe(
+          Effect.map((rows) => {
+            const map = new Map<string, Array<string>>()
+            for (const [name, member] of rows as ReadonlyArray<readonly [string, string]>) {
+              const list = map.get(name)
+              if (list === undefined) map.set(name, [member])
+              else list.push(member)
+            }
+            return map
+          })
+        )
       }
 
       /** The users this transaction has read, as stored, so that an update writes only what changed. */
@@ -530,7 +533,7 @@ export const make = (options: Options) =>
                       .offset(v.offset)
                       .compile()
                   )
-            return { items: yield* listings((yield* values(page)) as ReadonlyArray<ListingRow>), total }
+            return { items: yield* listings((yield* valueRows(page)) as ReadonlyArray<ListingRow>), total }
           }),
         lockUsers: (usernames) =>
           !locks || usernames.length === 0
@@ -800,11 +803,11 @@ export const make = (options: Options) =>
                     for (const statement of begin) await conn.executeQuery(statement)
                     const execute: Execute = (query) =>
                       Effect.tryPromise({ try: () => conn.executeQuery(compiled(query)), catch: failed })
-                    const values: Values = (query) =>
+                    const valueRows: ValueRows = (query) =>
                       Effect.map(execute(query), (result) => result.rows.map((row) => Object.values(row as object)))
                     let exit: Exit.Exit<A, E>
                     try {
-                      exit = await Runtime.runPromiseExit(runtime)(body(transaction(execute, values, mode)))
+                      exit = await Runtime.runPromiseExit(runtime)(body(transaction(execute, valueRows, mode)))
                     } catch (error) {
                       await conn.executeQuery(rollback).catch(() => undefined)
                       throw error
@@ -818,13 +821,14 @@ export const make = (options: Options) =>
                 // BEGIN, the body and COMMIT in one synchronous step (a body that would wait dies, rolled back).
                 const execute: Execute = (query) =>
                   Effect.try({ try: () => synchronous.execute(compiled(query)), catch: failed })
-                const values: Values = (query) => Effect.try({ try: () => synchronous.values(query), catch: failed })
+                const valueRows: ValueRows = (query) =>
+                  Effect.try({ try: () => synchronous.values(query), catch: failed })
                 try {
                   for (const statement of begin) synchronous.execute(statement)
                 } catch (error) {
                   return Effect.fail(failed(error))
                 }
-                const exit = Runtime.runSyncExit(runtime)(body(transaction(execute, values, mode)))
+                const exit = Runtime.runSyncExit(runtime)(body(transaction(execute, valueRows, mode)))
                 try {
                   synchronous.execute(commits(exit) ? commit : rollback)
                 } catch (error) {
@@ -977,7 +981,17 @@ const compiled = <R>(query: Query<R>): CompiledQuery<R> => ("compile" in query ?
 type Execute = <R>(query: Query<R>) => Effect.Effect<QueryResult<R>, StorageError>
 
 /** Runs one query of a transaction for its rows as arrays of their columns' values, in the query's order. */
-type Values = (query: CompiledQuery<unknown>) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, StorageError>
+type ValueRows = (query: CompiledQuery<unknown>) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, StorageError>
+
+/** The items followed by their last one as often as it takes to make a power of two of them (at least one item). */
+const padToPowerOfTwo = <A>(items: ReadonlyArray<A>): ReadonlyArray<A> => {
+  const size = 2 ** Math.ceil(Math.log2(items.length))
+  if (size === items.length) return items
+  const padded = items.slice()
+  const last = items[items.length - 1] as A
+  while (padded.length < size) padded.push(last)
+  return padded
+}
 
 const chunks = <A>(items: ReadonlyArray<A>, size: number): Array<Array<A>> => {
   const result: Array<Array<A>> = []

@@ -985,6 +985,9 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
           ] as const) {
             expect(yield* names({ limit, offset })).toEqual([6, all.slice(offset, offset + limit)])
           }
+          // A page of three reads the memberships of three users (a read padded to four names): each with its groups.
+          const page = yield* users.list(admin, { limit: 3, offset: 1 })
+          for (const user of page.items) expect(user.groups).toEqual((yield* users.get(admin, user.username)).groups)
           expect(yield* names({ search: "o", limit: 2, offset: 1 })).toEqual([3, ["john", "root"]])
           expect(yield* names({ search: "oo", limit: 2, offset: 0 })).toEqual([1, ["root"]])
           expect(yield* names({ search: "lidd", limit: 1, offset: 0 })).toEqual([1, ["alice"]])
