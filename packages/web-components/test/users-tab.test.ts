@@ -224,6 +224,22 @@ describe("Users tab", () => {
     expect(usernames(h.rows())).toContain("bob")
   })
 
+  it("leaves the focus where the user moved it before a closed dialog's close event came, not back on its row", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    h.row("daemon").focus()
+    await userEvent.keyboard("{Enter}")
+    const dialog = h.in<HTMLDialogElement>("users", "#user-dialog")
+    await expect.poll(() => dialog?.open).toBe(true)
+    // The browser gives the focus back as the dialog closes and sends `close` a task later: a key pressed in between
+    // (here, the focus moved to bob's row) must not be undone.
+    dialog?.close()
+    h.row("bob").focus()
+    await new Promise((resolve) => dialog?.addEventListener("close", resolve, { once: true }))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(h.focused()?.getAttribute("data-username")).toBe("bob")
+  })
+
   it("disables and enables a user from the menu opened with the ContextMenu key", async () => {
     const { client } = await seeded()
     const h = await mount(client)

@@ -4,7 +4,7 @@ import { live } from "lit/directives/live.js"
 import type { ClientError, Group, GroupSort, Page, User, UserManagerClient } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
 import { asClientError, fieldOf, usernamesOf } from "../internal/errors.js"
-import { debounce, isMenuKey, keepOwnMenu, nextIndex, trapFocus } from "../internal/keys.js"
+import { debounce, isMenuKey, keepOwnMenu, nextIndex, restoreFocus, trapFocus } from "../internal/keys.js"
 import { sharedStyles } from "../internal/styles.js"
 
 const PAGE_SIZE = 50
@@ -345,9 +345,7 @@ export class GroupsTab extends LitElement {
   }
 
   #restoreFocus() {
-    const target = this.#returnFocus
-    if (target?.isConnected === true) target.focus()
-    else this.#rows()[this.active]?.focus()
+    restoreFocus(this.renderRoot as ShadowRoot, this.#returnFocus, () => this.#rows()[this.active])
   }
 
   #renderEditor() {

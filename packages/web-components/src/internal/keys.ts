@@ -56,3 +56,19 @@ export const trapFocus = (event: KeyboardEvent): void => {
     last?.focus()
   }
 }
+
+/**
+ * Puts the focus back where it was before a dialog opened (`target`, else `fallback` when that has left the page), as
+ * the dialog's `close` event comes, unless it has moved on: that event comes after the browser has given the focus
+ * back, and a key pressed in between (the next row, the context-menu key) must not be undone.
+ */
+export const restoreFocus = (
+  root: ShadowRoot,
+  target: HTMLElement | undefined,
+  fallback: () => HTMLElement | undefined
+): void => {
+  const current = root.activeElement
+  if (current !== null && current.closest("dialog") === null) return
+  if (target?.isConnected === true) target.focus()
+  else fallback()?.focus()
+}

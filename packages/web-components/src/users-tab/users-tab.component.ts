@@ -3,7 +3,7 @@ import { property, query, state } from "lit/decorators.js"
 import type { ClientError, Group, Me, Page, User, UserChanges, UserManagerClient, UserSort } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
 import { asClientError, fieldOf } from "../internal/errors.js"
-import { debounce, isMenuKey, keepOwnMenu, nextIndex, trapFocus } from "../internal/keys.js"
+import { debounce, isMenuKey, keepOwnMenu, nextIndex, restoreFocus, trapFocus } from "../internal/keys.js"
 import { sharedStyles } from "../internal/styles.js"
 
 const PAGE_SIZE = 50
@@ -375,9 +375,7 @@ export class UsersTab extends LitElement {
   }
 
   #restoreFocus() {
-    const target = this.#returnFocus
-    if (target?.isConnected === true) target.focus()
-    else this.#rows()[this.active]?.focus()
+    restoreFocus(this.renderRoot as ShadowRoot, this.#returnFocus, () => this.#rows()[this.active])
   }
 
   #renderEditor() {
