@@ -63,10 +63,19 @@ export interface PageOptions {
 /** The core services the API runs on. */
 type Services = Users.Users | Groups.Groups | Audit.Audit | Sessions.Sessions
 
+/** What an issue of Effect's expected, without the value it saw ("Expected "a", actual "b"" → "Expected "a""). */
+const expected = (issue: { readonly message: string }): string =>
+  issue.message.split(", actual ")[0] ?? "it is malformed"
+
 const firstIssue = (error: HttpApiError.HttpApiDecodeError): ApiError.BadRequest => {
   const [issue] = error.issues
   if (issue === undefined) return ApiError.invalidInput("", "the request is malformed")
   const field = issue.path.map(String).join(".")
+  // A value none of a choice's members took (a sort column) has an issue a member: all of them are named.
+  const choices = error.issues
+    .filter((other) => other._tag === "Type" && other.path.map(String).join(".") === field)
+    .map((other) => expected(other).replace(/^Expected /, ""))
+    .filter((choice) => choice !== "undefined")
   // Effect's messages quote the value they saw ("…, actual …"): a password, or a huge string, is never echoed.
   const reason =
     issue._tag === "Missing"
@@ -75,7 +84,9 @@ const firstIssue = (error: HttpApiError.HttpApiDecodeError): ApiError.BadRequest
         ? "it is not a known field"
         : /password|^current$|^next$/i.test(field)
           ? "a password must be text"
-          : (issue.message.split(", actual ")[0] ?? "it is malformed").slice(0, 200)
+          : choices.length > 1
+            ? `expected one of ${choices.join(", ")}`.slice(0, 300)
+            : expected(issue).slice(0, 200)
   return ApiError.invalidInput(field, reason.charAt(0).toLowerCase() + reason.slice(1))
 }
 

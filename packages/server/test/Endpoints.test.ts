@@ -60,6 +60,14 @@ for (const [name, open] of stores) {
       expect((await server.request("GET", "/api/v1/users?limit=500", { as: admin })).status).toBe(200)
     })
 
+    it("names every sort column the list takes when it is given another", async () => {
+      const answer = await server.request("GET", "/api/v1/users?sort=password", { as: admin })
+      refusal(answer, 400, "InvalidInput")
+      expect(answer.body.message).toBe(
+        'Invalid sort: expected one of "username", "fullName", "firstName", "lastName", "groups", "email", "enabled", "system", "createdAt", "updatedAt".'
+      )
+    })
+
     it("reads a user with its version as ETag, and answers 404 for an unknown one", async () => {
       const john = await server.request("GET", "/api/v1/users/john", { as: admin })
       expect(john.status).toBe(200)
