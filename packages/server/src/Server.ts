@@ -19,7 +19,7 @@ import {
   HttpServerResponse
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Cause, Effect, Layer, Option } from "effect"
+import { Cause, Effect, FiberRef, Layer, Option } from "effect"
 import { Api, type Authentication } from "./Api.js"
 import * as ApiError from "./ApiError.js"
 import * as Auth from "./Auth.js"
@@ -195,26 +195,23 @@ export const layer = (options: Options = {}) => {
 
 /**
  * A Node HTTP server on `host:port` (port 0 picks a free one) serving the API; it stops accepting connections and
- * lets requests in flight finish when the layer is released. `log: false` leaves out the request log, and
- * `trace: false` the request's span (a server whose spans nobody reads saves its URL parse, header redaction and
- * attributes on every request).
+ * lets requests in flight finish when the layer is released. `log: false` leaves out the request log. Where Effect's
+ * tracer is off (`Layer.setTracerEnabled(false)`, as dt runs), no request opens a span either: the HTTP middleware
+ * would still parse the URL, redact the headers and set attributes on every request for a span nobody records.
  *
  * @category layers
  * @since 0.1.0
  */
-export const node = (
-  options: Options & {
-    readonly port: number
-    readonly host: string
-    readonly log?: boolean
-    readonly trace?: boolean
-  }
-) => {
+export const node = (options: Options & { readonly port: number; readonly host: string; readonly log?: boolean }) => {
   const served = HttpApiBuilder.serve(options.log === false ? undefined : HttpMiddleware.logger).pipe(
     Layer.provide(layer(options)),
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: options.port, host: options.host }))
   )
-  return options.trace === false ? HttpMiddleware.withTracerDisabledWhen(served, () => true) : served
+  return Layer.unwrapEffect(
+    Effect.map(FiberRef.get(FiberRef.currentTracerEnabled), (traced) =>
+      traced ? served : HttpMiddleware.withTracerDisabledWhen(served, () => true)
+    )
+  )
 }
 
 /**

@@ -48,9 +48,12 @@ const bootstrapIfEmpty = Effect.gen(function* () {
   return { password, generated: given === undefined || given === "" }
 })
 
+/** A host as it goes in a URL or before `:port` (an IPv6 address in brackets). */
+const urlHost = (host: string) => (host.includes(":") ? `[${host}]` : host)
+
 /** Why the server could not listen, in one sentence naming the address. */
 const listenProblem = (host: string, port: number, cause: unknown): string => {
-  const where = `${host.includes(":") ? `[${host}]` : host}:${port}`
+  const where = `${urlHost(host)}:${port}`
   const code = typeof cause === "object" && cause !== null ? (cause as { code?: unknown }).code : undefined
   switch (code) {
     case "EADDRINUSE":
@@ -104,8 +107,6 @@ export const serve = Command.make("serve", { database: Flags.database, port, hos
           // dt prints warnings and errors only (bin.ts), so HTTP's per-request log line would be dropped: not
           // running its middleware at all saves its spans and annotations (~8% of a page of users).
           log: false,
-          // Nor does dt record traces (bin.ts turns Effect's tracer off): no span a request.
-          trace: false,
           page: { element },
           config: { secureCookies: flags.secureCookies }
         }).pipe(Layer.provide(Layer.succeedContext(context)))
@@ -115,9 +116,8 @@ export const serve = Command.make("serve", { database: Flags.database, port, hos
         )
       )
       const address = Context.get(running, HttpServer.HttpServer).address
-      const shownHost = flags.host.includes(":") ? `[${flags.host}]` : flags.host
       const shownPort = address._tag === "TcpAddress" ? address.port : flags.port
-      yield* Console.log(`Serving the User Manager at http://${shownHost}:${shownPort}/`)
+      yield* Console.log(`Serving the User Manager at http://${urlHost(flags.host)}:${shownPort}/`)
       yield* note("Stop with Ctrl-C (requests in flight finish first).")
       return yield* Effect.never
     })
