@@ -11,8 +11,8 @@
  * store). Results are recorded in docs/benchmarks.md.
  */
 import os from "node:os"
-import { Argon2Hasher } from "@dt/adapters"
-import { Actor, Groups, MemoryDirectory, UserManager, Users } from "@dt/core"
+import { Actor, Groups, MemoryDirectory, UserManager, Users } from "@user-manager/core"
+import { Argon2Hasher } from "@user-manager/kysely"
 import { Effect } from "effect"
 import { FIRST_NAMES, LAST_NAMES, type Person, prng } from "./load.js"
 import {

@@ -4,11 +4,9 @@
  * page of users of the file read once at start-up, written by `User.toJson` as dt's API writes it. No authentication,
  * no store, no domain rules: what dt serve costs beyond this is its own.
  *
- *   node --import tsx bench/http-floor.ts FILE
+ *   node --conditions=@user-manager/source --import tsx bench/http-floor.ts FILE
  */
 import { createServer } from "node:http"
-import { User } from "@dt/core"
-import { Api as DtApi } from "@dt/server"
 import {
   HttpApi,
   HttpApiBuilder,
@@ -19,6 +17,8 @@ import {
 } from "@effect/platform"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import { User } from "@user-manager/core"
+import { Api as DtApi } from "@user-manager/server"
 import Database from "better-sqlite3"
 import { Effect, Layer } from "effect"
 

@@ -19,8 +19,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { Argon2Hasher, SqliteDirectory } from "@dt/adapters"
-import { Actor, UserManager } from "@dt/core"
+import { Actor, UserManager } from "@user-manager/core"
+import { Argon2Hasher, SqliteDirectory } from "@user-manager/kysely"
 import autocannon from "autocannon"
 import Database from "better-sqlite3"
 
@@ -114,7 +114,10 @@ const main = async () => {
     children.push(api.child)
     const bare = await launch([join(root, "bench/bare-http.mjs"), file], /listening on (\d+)/)
     children.push(bare.child)
-    const floor = await launch(["--import", "tsx", join(root, "bench/http-floor.ts"), file], /listening on (\d+)/)
+    const floor = await launch(
+      ["--conditions=@user-manager/source", "--import", "tsx", join(root, "bench/http-floor.ts"), file],
+      /listening on (\d+)/
+    )
     children.push(floor.child)
     const unchecked = await launch([join(root, "bench/bare-http.mjs"), file, "--no-session"], /listening on (\d+)/)
     children.push(unchecked.child)

@@ -2,7 +2,7 @@
  * The directory the SQL benchmarks load: deterministic users in 20 teams, bulk-loaded past the core so that a million
  * users take minutes, not hours. Used by bench/sql.bench.ts and bench/cli.bench.ts.
  */
-import { Actor, Groups, Users } from "@dt/core"
+import { Actor, Groups, Users } from "@user-manager/core"
 import { Effect } from "effect"
 import type { Kysely } from "kysely"
 import { sql } from "kysely"

@@ -7,6 +7,8 @@ await build({
   entryPoints: [new URL("./src/main.tsx", import.meta.url).pathname],
   outfile,
   bundle: true,
+  // The workspace packages are read from their TypeScript sources (their exports' "@user-manager/source" condition).
+  conditions: ["@user-manager/source"],
   minify: true,
   format: "esm",
   target: "es2022",

@@ -1,6 +1,8 @@
 import { defineProject } from "vitest/config"
+import { fromSources } from "../../vitest.shared.js"
 
 export default defineProject({
+  ...fromSources,
   test: {
     name: "example-react-app",
     include: ["test/**/*.test.ts"],

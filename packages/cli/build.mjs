@@ -17,6 +17,8 @@ await build({
   entryPoints: [new URL("./src/bin.ts", import.meta.url).pathname],
   outfile: new URL("./dist/dt.cjs", import.meta.url).pathname,
   bundle: true,
+  // The workspace packages are read from their TypeScript sources (their exports' "@user-manager/source" condition).
+  conditions: ["@user-manager/source"],
   format: "cjs",
   platform: "node",
   target: "node20",
@@ -35,6 +37,9 @@ await build({
     "undici",
     "ws"
   ],
-  define: { DT_USER_MANAGER_JS: JSON.stringify(element) },
+  // The storage package loads its database drivers with createRequire(import.meta.url): in this CommonJS bundle that
+  // URL is the bundle's own file, from which the drivers (dt's dependencies) are found.
+  banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { DT_USER_MANAGER_JS: JSON.stringify(element), "import.meta.url": "__bundleUrl" },
   logLevel: "warning"
 })

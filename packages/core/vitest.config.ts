@@ -1,5 +1,7 @@
 import { defineProject } from "vitest/config"
+import { fromSources } from "../../vitest.shared.js"
 
 export default defineProject({
+  ...fromSources,
   test: { name: "core", include: ["test/**/*.test.ts"] }
 })

@@ -1,5 +1,7 @@
 import { defineProject } from "vitest/config"
+import { fromSources } from "../../vitest.shared.js"
 
 export default defineProject({
+  ...fromSources,
   test: { name: "server", include: ["test/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 }
 })

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs"
 import { defineProject } from "vitest/config"
+import { fromSources } from "../../vitest.shared.js"
 
 // The components run in the machine's own Chromium: test tools cannot download a browser here (see STACK.md).
 const chromium = JSON.parse(readFileSync(new URL("./test/chromium.json", import.meta.url), "utf8")) as {
@@ -8,6 +9,7 @@ const chromium = JSON.parse(readFileSync(new URL("./test/chromium.json", import.
 }
 
 export default defineProject({
+  ...fromSources,
   // Lit's standard decorators must reach Chromium compiled: it does not parse them yet.
   esbuild: { target: "es2022" },
   test: {

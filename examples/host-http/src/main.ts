@@ -5,9 +5,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import { Readable } from "node:stream"
-import { Argon2Hasher, SqliteDirectory } from "@dt/adapters"
-import { Actor, UserManager } from "@dt/core"
-import { Auth, Server } from "@dt/server"
+import { Actor, UserManager } from "@user-manager/core"
+import { Argon2Hasher, SqliteDirectory } from "@user-manager/kysely"
+import { Auth, Server } from "@user-manager/server"
 import { Effect } from "effect"
 
 const DATABASE = process.env.HOST_DATABASE ?? "host-http.db"

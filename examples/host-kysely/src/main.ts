@@ -2,8 +2,9 @@
  * A host application that already owns a Kysely database embeds the manager: its tables live beside the host's own,
  * under the `um_` prefix, in the same database file.
  */
-import { Argon2Hasher, KyselyDirectory, SqliteDirectory } from "@dt/adapters"
-import { Actor, UserManager } from "@dt/core"
+
+import { Actor, UserManager } from "@user-manager/core"
+import { Argon2Hasher, KyselyDirectory, SqliteDirectory } from "@user-manager/kysely"
 import { Effect } from "effect"
 import { CamelCasePlugin, sql } from "kysely"
 

@@ -2,8 +2,9 @@
  * Quick start: a host application that does not use Effect embeds the manager through its Promise facade, bootstraps
  * an empty directory, creates groups and users, shows a refusal, and prints everything.
  */
-import { Argon2Hasher } from "@dt/adapters"
-import { Actor, MemoryDirectory, UserManager } from "@dt/core"
+
+import { Actor, MemoryDirectory, UserManager } from "@user-manager/core"
+import { Argon2Hasher } from "@user-manager/kysely"
 
 const manager = UserManager.make({ directory: MemoryDirectory.layer, hasher: Argon2Hasher.layer })
 const admin = Actor.user("admin")

@@ -3,9 +3,9 @@
  * a client for the API the host mounts at `/backoffice` (the `client` property), and keeps the element's change events
  * in its own state.
  */
-import "@dt/web-components"
-import type { UserManagerChangeEvent, UserManagerEventDetails } from "@dt/web-components/events"
-import { HttpClient } from "@dt/web-components/HttpClient"
+import "@user-manager/web-components"
+import type { UserManagerChangeEvent, UserManagerEventDetails } from "@user-manager/web-components/events"
+import { HttpClient } from "@user-manager/web-components/HttpClient"
 import { useEffect, useMemo, useRef, useState } from "react"
 
 type ChangeName = keyof UserManagerEventDetails

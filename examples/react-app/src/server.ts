@@ -11,9 +11,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net"
 import { Readable } from "node:stream"
 import { fileURLToPath } from "node:url"
-import { Argon2Hasher, SqliteDirectory } from "@dt/adapters"
-import { Actor, UserManager } from "@dt/core"
-import { Auth, Server } from "@dt/server"
+import { Actor, UserManager } from "@user-manager/core"
+import { Argon2Hasher, SqliteDirectory } from "@user-manager/kysely"
+import { Auth, Server } from "@user-manager/server"
 import { Effect } from "effect"
 
 const SESSION_COOKIE = "acme_session"

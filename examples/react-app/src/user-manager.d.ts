@@ -1,5 +1,5 @@
 // What JSX may write on <user-manager> (React 19 sets `client` as a property, the rest as attributes).
-import type { UserManagerClient } from "@dt/web-components/Client"
+import type { UserManagerClient } from "@user-manager/web-components/Client"
 import type { DetailedHTMLProps, HTMLAttributes } from "react"
 
 declare module "react" {

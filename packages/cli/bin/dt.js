@@ -80,7 +80,9 @@ function runBundle() {
     stats = statSync(bundle)
   } catch (error) {
     if (error?.code !== "ENOENT") throw error
-    process.stderr.write("dt: the command is not built yet: run 'npm ci' (or 'npm run build -w @dt/cli') first.\n")
+    process.stderr.write(
+      "dt: the command is not built yet: run 'npm ci' (or 'npm run build -w @user-manager/cli') first.\n"
+    )
     process.exit(3)
   }
 

@@ -4,8 +4,8 @@
  * @since 0.1.0
  */
 
-import { Errors } from "@dt/core"
 import { ValidationError } from "@effect/cli"
+import { Errors } from "@user-manager/core"
 import { Cause, Effect, Option } from "effect"
 
 /**

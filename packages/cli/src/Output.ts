@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { type AuditEntry, Group, User } from "@dt/core"
+import { type AuditEntry, Group, User } from "@user-manager/core"
 import { Console, Effect } from "effect"
 
 /**

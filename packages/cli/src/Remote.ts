@@ -7,7 +7,7 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { homedir } from "node:os"
 import { dirname, join } from "node:path"
-import { type Audit, AuditEntry, Errors, Group, type Groups, User, type Users } from "@dt/core"
+import { type Audit, AuditEntry, Errors, Group, type Groups, User, type Users } from "@user-manager/core"
 import { Chunk, Effect, Option, Schema, Stream } from "effect"
 
 /**

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Actor, Audit, Errors, Groups, Users } from "@dt/core"
+import { Actor, Audit, Errors, Groups, Users } from "@user-manager/core"
 import { Effect, Option } from "effect"
 import { actorName, databaseUrl } from "./Environment.js"
 import type { Format } from "./Output.js"

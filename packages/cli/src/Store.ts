@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { existsSync } from "node:fs"
-import { Errors, PasswordHasher, UserManager } from "@dt/core"
+import { Errors, PasswordHasher, UserManager } from "@user-manager/core"
 import { Effect, Layer, Schema } from "effect"
 
 // The storage code (Kysely, better-sqlite3) loads only when a command opens the store, so that `--help` and
@@ -12,9 +12,9 @@ import { Effect, Layer, Schema } from "effect"
 // PostgreSQL and MySQL drivers (DatabaseUrl loads those for their own URLs).
 const adapters = Effect.promise(async () => {
   const [DatabaseUrl, KyselyDirectory, Migrations] = await Promise.all([
-    import("@dt/adapters/DatabaseUrl"),
-    import("@dt/adapters/KyselyDirectory"),
-    import("@dt/adapters/Migrations")
+    import("@user-manager/kysely/DatabaseUrl"),
+    import("@user-manager/kysely/KyselyDirectory"),
+    import("@user-manager/kysely/Migrations")
   ])
   return { DatabaseUrl, KyselyDirectory, Migrations }
 })
@@ -27,7 +27,7 @@ const hasher = Layer.effect(
   PasswordHasher.PasswordHasher,
   Effect.map(
     Effect.cached(
-      Effect.promise(() => import("@dt/adapters/Argon2Hasher")).pipe(
+      Effect.promise(() => import("@user-manager/kysely/Argon2Hasher")).pipe(
         Effect.flatMap((Argon2Hasher) => Effect.provide(PasswordHasher.PasswordHasher, Argon2Hasher.layer))
       )
     ),

@@ -1,6 +1,6 @@
 import { userInfo } from "node:os"
 import { Writable } from "node:stream"
-import type { Group } from "@dt/core"
+import type { Group } from "@user-manager/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { groups, printList } from "../src/Output.js"

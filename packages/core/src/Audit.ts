@@ -41,7 +41,7 @@ const make = Effect.gen(function* () {
  * @category services
  * @since 0.1.0
  */
-export class Audit extends Context.Tag("@dt/core/Audit")<Audit, Effect.Effect.Success<typeof make>>() {
+export class Audit extends Context.Tag("@user-manager/core/Audit")<Audit, Effect.Effect.Success<typeof make>>() {
   /** The service over a `Directory`. */
   static readonly layer = Layer.effect(this, make)
 }

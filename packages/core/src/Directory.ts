@@ -255,7 +255,7 @@ export type Completion = "commit" | "rollback"
  * @category services
  * @since 0.1.0
  */
-export class Directory extends Context.Tag("@dt/core/Directory")<
+export class Directory extends Context.Tag("@user-manager/core/Directory")<
   Directory,
   {
     readonly read: <A, E>(body: (tx: DirectoryTransaction) => Effect.Effect<A, E>) => Effect.Effect<A, E | StorageError>

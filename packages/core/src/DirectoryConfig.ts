@@ -29,7 +29,7 @@ export interface DirectoryConfigShape {
  * @category services
  * @since 0.1.0
  */
-export class DirectoryConfig extends Context.Reference<DirectoryConfig>()("@dt/core/DirectoryConfig", {
+export class DirectoryConfig extends Context.Reference<DirectoryConfig>()("@user-manager/core/DirectoryConfig", {
   defaultValue: (): DirectoryConfigShape => ({
     adminGroup: "admins",
     gidMin: 1000,

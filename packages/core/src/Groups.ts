@@ -344,7 +344,7 @@ const drop = (username: Username, group: GroupName): MembershipChange => ({ user
  * @category services
  * @since 0.1.0
  */
-export class Groups extends Context.Tag("@dt/core/Groups")<Groups, Effect.Effect.Success<typeof make>>() {
+export class Groups extends Context.Tag("@user-manager/core/Groups")<Groups, Effect.Effect.Success<typeof make>>() {
   /** The service over a `Directory` and (optionally) a `DirectoryConfig`. */
   static readonly layer = Layer.effect(this, make)
 }

@@ -1,5 +1,5 @@
 /**
- * The password hasher port (argon2id in `@dt/adapters`).
+ * The password hasher port (argon2id in `@user-manager/kysely`).
  *
  * @since 0.1.0
  */
@@ -14,7 +14,7 @@ import type { Password, PasswordHash } from "./Password.js"
  * @category services
  * @since 0.1.0
  */
-export class PasswordHasher extends Context.Tag("@dt/core/PasswordHasher")<
+export class PasswordHasher extends Context.Tag("@user-manager/core/PasswordHasher")<
   PasswordHasher,
   {
     readonly hash: (password: Password) => Effect.Effect<PasswordHash, StorageError>

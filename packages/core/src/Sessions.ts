@@ -133,7 +133,10 @@ const make = Effect.gen(function* () {
  * @category services
  * @since 0.1.0
  */
-export class Sessions extends Context.Tag("@dt/core/Sessions")<Sessions, Effect.Effect.Success<typeof make>>() {
+export class Sessions extends Context.Tag("@user-manager/core/Sessions")<
+  Sessions,
+  Effect.Effect.Success<typeof make>
+>() {
   /** The service over a `Directory` and the `Users` service (whose `authenticate` checks passwords). */
   static readonly layer = Layer.effect(this, make)
 }

@@ -594,7 +594,7 @@ const strip = ({ groups: _groups, ...row }: UserRecord) => row
  * @category services
  * @since 0.1.0
  */
-export class Users extends Context.Tag("@dt/core/Users")<Users, Effect.Effect.Success<typeof make>>() {
+export class Users extends Context.Tag("@user-manager/core/Users")<Users, Effect.Effect.Success<typeof make>>() {
   /** The service over a `Directory`, a `PasswordHasher` and (optionally) a `DirectoryConfig`. */
   static readonly layer = Layer.effect(this, make)
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
+import { admin, seed, services, snapshot } from "@user-manager/testing/fixture"
+import { TestHasher } from "@user-manager/testing/TestHasher"
 import { Effect } from "effect"
 import type { Audit } from "../src/Audit.js"
 import { Groups } from "../src/Groups.js"
 import * as MemoryDirectory from "../src/MemoryDirectory.js"
 import type { Users } from "../src/Users.js"
-import { admin, seed, services, snapshot } from "./contract/fixture.js"
-import { TestHasher } from "./TestHasher.js"
 
 const seeded = <A, E>(effect: Effect.Effect<A, E, Groups | Users | Audit>) =>
   Effect.zipRight(seed, effect).pipe(Effect.provide(services(MemoryDirectory.layer, TestHasher)))

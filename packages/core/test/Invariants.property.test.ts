@@ -8,6 +8,8 @@
  * both); `FC_RUNS` changes the number of sequences.
  */
 import { describe, expect, it } from "@effect/vitest"
+import { services } from "@user-manager/testing/fixture"
+import { TestHasher } from "@user-manager/testing/TestHasher"
 import { Cause, Effect, Exit, Option, Redacted } from "effect"
 import fc from "fast-check"
 import * as Actor from "../src/Actor.js"
@@ -16,8 +18,6 @@ import { DOMAIN_ERROR_TAGS } from "../src/Errors.js"
 import { Groups } from "../src/Groups.js"
 import * as MemoryDirectory from "../src/MemoryDirectory.js"
 import { Users } from "../src/Users.js"
-import { services } from "./contract/fixture.js"
-import { TestHasher } from "./TestHasher.js"
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Settings

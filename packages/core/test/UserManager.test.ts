@@ -1,8 +1,8 @@
+import { TestHasher } from "@user-manager/testing/TestHasher"
 import { describe, expect, it } from "vitest"
 import * as Actor from "../src/Actor.js"
 import * as MemoryDirectory from "../src/MemoryDirectory.js"
 import * as UserManager from "../src/UserManager.js"
-import { TestHasher } from "./TestHasher.js"
 
 describe("UserManager (Promise facade)", () => {
   it("runs the same operations as the services and resolves with the same records", async () => {

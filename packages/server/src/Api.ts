@@ -7,9 +7,10 @@
  *
  * @since 0.1.0
  */
-import { AuditEntry, Group, User } from "@dt/core"
-import type { Actor } from "@dt/core/Actor"
+
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema, OpenApi } from "@effect/platform"
+import { AuditEntry, Group, User } from "@user-manager/core"
+import type { Actor } from "@user-manager/core/Actor"
 import { Context, Schema } from "effect"
 import * as ApiError from "./ApiError.js"
 
@@ -228,7 +229,7 @@ export const LoginResult = Schema.Struct({
  * @category services
  * @since 0.1.0
  */
-export class CurrentActor extends Context.Tag("@dt/server/CurrentActor")<CurrentActor, Actor>() {}
+export class CurrentActor extends Context.Tag("@user-manager/server/CurrentActor")<CurrentActor, Actor>() {}
 
 /**
  * Finds the actor of each request. The built-in implementation (`Auth.sessions`) reads a session cookie or a bearer
@@ -237,7 +238,7 @@ export class CurrentActor extends Context.Tag("@dt/server/CurrentActor")<Current
  * @category middleware
  * @since 0.1.0
  */
-export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("@dt/server/Authentication", {
+export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("@user-manager/server/Authentication", {
   provides: CurrentActor,
   failure: Schema.Union(ApiError.Unauthorized, ApiError.Forbidden, ApiError.Unavailable)
 }) {}

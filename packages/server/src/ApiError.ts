@@ -4,8 +4,9 @@
  *
  * @since 0.1.0
  */
-import type { Errors } from "@dt/core"
+
 import { HttpApiSchema } from "@effect/platform"
+import type { Errors } from "@user-manager/core"
 import { Schema } from "effect"
 
 const fields = {

@@ -5,8 +5,8 @@
  * @since 0.1.0
  */
 import { createHash, timingSafeEqual } from "node:crypto"
-import { Actor, Sessions } from "@dt/core"
 import { HttpServerRequest } from "@effect/platform"
+import { Actor, Sessions } from "@user-manager/core"
 import { Effect, Layer, Option, Redacted } from "effect"
 import { Authentication } from "./Api.js"
 import * as ApiError from "./ApiError.js"

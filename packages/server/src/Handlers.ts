@@ -4,8 +4,9 @@
  *
  * @since 0.1.0
  */
-import { Actor, Audit, type Errors, Group, Groups, type Page, Sessions, User, Users } from "@dt/core"
+
 import { HttpApiBuilder, HttpApp, HttpServerResponse } from "@effect/platform"
+import { Actor, Audit, type Errors, Group, Groups, type Page, Sessions, User, Users } from "@user-manager/core"
 import { Effect, Layer, Redacted } from "effect"
 import { Api, CurrentActor } from "./Api.js"
 import * as ApiError from "./ApiError.js"

@@ -5,7 +5,6 @@
  * @since 0.1.0
  */
 import { createServer } from "node:http"
-import type { Audit, Groups, Sessions, Users } from "@dt/core"
 import {
   HttpApiBuilder,
   HttpApiError,
@@ -19,6 +18,7 @@ import {
   HttpServerResponse
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
+import type { Audit, Groups, Sessions, Users } from "@user-manager/core"
 import { Cause, Effect, FiberRef, Layer, Option } from "effect"
 import { Api, type Authentication } from "./Api.js"
 import * as ApiError from "./ApiError.js"

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Sessions } from "@dt/core"
+import { Sessions } from "@user-manager/core"
 import { Context, type Duration, Layer } from "effect"
 import { defaultThrottle, type ThrottleOptions } from "./internal/throttle.js"
 
@@ -30,7 +30,7 @@ export interface ServerConfigShape {
  * @category services
  * @since 0.1.0
  */
-export class ServerConfig extends Context.Reference<ServerConfig>()("@dt/server/ServerConfig", {
+export class ServerConfig extends Context.Reference<ServerConfig>()("@user-manager/server/ServerConfig", {
   defaultValue: (): ServerConfigShape => ({
     sessionTtl: Sessions.DEFAULT_TTL,
     throttle: defaultThrottle,

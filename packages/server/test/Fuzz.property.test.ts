@@ -4,7 +4,7 @@
  * names, bad query parameters and If-Match headers. Every answer is a 4xx in the error shape, and the directory is
  * exactly as it was.
  */
-import { sqliteFile } from "@dt/adapters/testing/stores"
+import { sqliteFile } from "@user-manager/test-stores/stores"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { bearer, leaks, PASSWORDS, type Running, snapshot, start } from "./support/harness.js"

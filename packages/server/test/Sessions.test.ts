@@ -2,8 +2,9 @@
  * Sessions over HTTP: cookies and bearer tokens, expiry, revocation, the CSRF check of cookie requests, the sign-in
  * throttle, and a host application's own authentication in place of the built-in login.
  */
-import { sqliteFile } from "@dt/adapters/testing/stores"
-import { Actor } from "@dt/core"
+
+import { Actor } from "@user-manager/core"
+import { sqliteFile } from "@user-manager/test-stores/stores"
 import { Duration, Effect } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import * as Auth from "../src/Auth.js"

@@ -1,10 +1,11 @@
 /**
  * A host application mounts the API in its own server under its own path, with its own authentication.
  */
-import { KyselyDirectory } from "@dt/adapters"
-import { migrate, sqliteFile, type TestDatabase } from "@dt/adapters/testing/stores"
-import { Actor, MemoryDirectory, UserManager } from "@dt/core"
-import { TestHasher } from "@dt/core/testing/TestHasher"
+
+import { Actor, MemoryDirectory, UserManager } from "@user-manager/core"
+import { KyselyDirectory } from "@user-manager/kysely"
+import { migrate, sqliteFile, type TestDatabase } from "@user-manager/test-stores/stores"
+import { TestHasher } from "@user-manager/testing/TestHasher"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Auth from "../src/Auth.js"

@@ -1,4 +1,4 @@
-import { Actor, MemoryDirectory, PasswordHasher, UserManager } from "@dt/core"
+import { Actor, MemoryDirectory, PasswordHasher, UserManager } from "@user-manager/core"
 import { Effect, Layer, Redacted } from "effect"
 import { ClientError, type UserManagerClient } from "../src/Client.js"
 

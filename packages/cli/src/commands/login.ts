@@ -4,8 +4,9 @@
  *
  * @since 0.1.0
  */
-import { Errors, User } from "@dt/core"
+
 import { Args, Command, Options, Prompt } from "@effect/cli"
+import { Errors, User } from "@user-manager/core"
 import { Effect, Option, Redacted, Schema } from "effect"
 import { actorName } from "../Environment.js"
 import * as Flags from "../Flags.js"

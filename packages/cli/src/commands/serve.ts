@@ -5,9 +5,9 @@
  * @since 0.1.0
  */
 import { randomBytes } from "node:crypto"
-import { Directory, Users } from "@dt/core"
 import { Command, Options } from "@effect/cli"
 import * as HttpServer from "@effect/platform/HttpServer"
+import { Directory, Users } from "@user-manager/core"
 import { Console, Context, Effect, Exit, Layer } from "effect"
 import { databaseUrl } from "../Environment.js"
 import * as Flags from "../Flags.js"
@@ -15,7 +15,7 @@ import { note } from "../Session.js"
 import * as Store from "../Store.js"
 
 // The server code loads only for this command, so that every other command starts as fast as before.
-const server = Effect.promise(() => import("@dt/server"))
+const server = Effect.promise(() => import("@user-manager/server"))
 
 // The <user-manager> bundle, embedded as text by build.mjs; absent when this file runs unbundled.
 declare const DT_USER_MANAGER_JS: string | undefined

@@ -4,8 +4,8 @@
  * @since 0.1.0
  */
 
-import { Errors } from "@dt/core"
 import { Args, Command, Options, Prompt } from "@effect/cli"
+import { Errors } from "@user-manager/core"
 import { Chunk, Effect, Option, Redacted, Stream } from "effect"
 import * as Flags from "../Flags.js"
 import * as Output from "../Output.js"

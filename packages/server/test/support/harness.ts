@@ -2,7 +2,10 @@
  * A real API server on 127.0.0.1 (an ephemeral port) over a real database, a client that records every answer, and
  * the directory every test starts from.
  */
-import { Argon2Hasher, KyselyDirectory } from "@dt/adapters"
+
+import { HttpServer } from "@effect/platform"
+import { Actor, Audit, Groups, type PasswordHasher, UserManager, Users } from "@user-manager/core"
+import { Argon2Hasher, KyselyDirectory } from "@user-manager/kysely"
 import {
   migrate,
   pglite,
@@ -11,10 +14,8 @@ import {
   reset,
   sqliteFile,
   type TestDatabase
-} from "@dt/adapters/testing/stores"
-import { Actor, Audit, Groups, type PasswordHasher, UserManager, Users } from "@dt/core"
-import { TestHasher } from "@dt/core/testing/TestHasher"
-import { HttpServer } from "@effect/platform"
+} from "@user-manager/test-stores/stores"
+import { TestHasher } from "@user-manager/testing/TestHasher"
 import { Context, Effect, Exit, Layer, Logger, Scope } from "effect"
 import * as Server from "../../src/Server.js"
 

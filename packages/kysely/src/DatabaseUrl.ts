@@ -1,0 +1,106 @@
+/**
+ * Picks the store from a `DT_DATABASE_URL`-style URL: `sqlite:PATH`, `sqlite::memory:`, `postgres://…`,
+ * `postgresql://…`, `mysql://…`.
+ *
+ * @since 0.1.0
+ */
+import type { Directory } from "@user-manager/core/Directory"
+import { InvalidInput, type StorageError } from "@user-manager/core/Errors"
+import { Effect, Layer } from "effect"
+import { openFailure } from "./internal/driver.js"
+import * as SqliteDirectory from "./SqliteDirectory.js"
+
+// The PostgreSQL and MySQL drivers load only when a URL names them, so that the embedded default starts fast.
+const postgres = () => Effect.promise(() => import("./PostgresDirectory.js"))
+const mysql = () => Effect.promise(() => import("./MysqlDirectory.js"))
+
+/**
+ * A parsed database URL.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type DatabaseUrl =
+  | { readonly engine: "sqlite"; readonly filename: string }
+  | { readonly engine: "postgres"; readonly url: string }
+  | { readonly engine: "mysql"; readonly url: string }
+
+/**
+ * Parses a database URL, or says in one sentence which forms are understood.
+ *
+ * @category parsing
+ * @since 0.1.0
+ */
+export const parse = (text: string): Effect.Effect<DatabaseUrl, InvalidInput> => {
+  const value = text.trim()
+  if (value.startsWith("sqlite:")) {
+    const filename = value.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "")
+    if (filename === "") return invalid(text, "it names no file (write sqlite:PATH or sqlite::memory:)")
+    return Effect.succeed({ engine: "sqlite", filename })
+  }
+  if (/^postgres(ql)?:\/\/./.test(value)) return Effect.succeed({ engine: "postgres", url: value })
+  if (/^mysql:\/\/./.test(value)) return Effect.succeed({ engine: "mysql", url: value })
+  return invalid(text, "use sqlite:PATH, sqlite::memory:, postgres://…, postgresql://… or mysql://…")
+}
+
+const invalid = (text: string, reason: string) =>
+  new InvalidInput({ field: "database URL", reason: `'${redactPassword(text)}' is not understood: ${reason}` })
+
+/**
+ * The URL with any password replaced by `***`, for messages.
+ *
+ * @category parsing
+ * @since 0.1.0
+ */
+export const redactPassword = (text: string): string => text.replace(/(\/\/[^:/@]*:)[^@]*@/, "$1***@")
+
+/**
+ * Opens the database a URL names (without touching its schema), for tools that inspect or migrate it first.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const open = (url: DatabaseUrl) => {
+  switch (url.engine) {
+    case "sqlite":
+      return SqliteDirectory.open(url.filename)
+    case "postgres":
+      return postgres().pipe(
+        Effect.flatMap((module) =>
+          Effect.try({
+            try: () => module.open({ url: url.url }),
+            catch: openFailure("cannot open the PostgreSQL connection pool")
+          })
+        )
+      )
+    case "mysql":
+      return mysql().pipe(
+        Effect.flatMap((module) =>
+          Effect.try({
+            try: () => module.open({ url: url.url }),
+            catch: openFailure("cannot open the MySQL/MariaDB connection pool")
+          })
+        )
+      )
+  }
+}
+
+/**
+ * The store a URL names, migrated on opening unless `migrate` is false.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (
+  url: DatabaseUrl,
+  options: { readonly migrate?: boolean; readonly prefix?: string } = {}
+): Layer.Layer<Directory, StorageError> => {
+  switch (url.engine) {
+    case "sqlite":
+      return SqliteDirectory.layer({ filename: url.filename, ...options })
+    case "postgres":
+      return Layer.unwrapEffect(postgres().pipe(Effect.map((module) => module.layer({ url: url.url, ...options }))))
+    case "mysql":
+      return Layer.unwrapEffect(mysql().pipe(Effect.map((module) => module.layer({ url: url.url, ...options }))))
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The directory in MySQL or MariaDB, through a `mysql2` connection pool.
+ *
+ * @since 0.1.0
+ */
+import type { Directory } from "@user-manager/core/Directory"
+import type { StorageError } from "@user-manager/core/Errors"
+import { Effect, type Layer } from "effect"
+import { Kysely, MysqlDialect } from "kysely"
+import type * as Mysql from "mysql2"
+import * as Driver from "./internal/driver.js"
+import * as KyselyDirectory from "./KyselyDirectory.js"
+
+/**
+ * The server's URL (`mysql://user:password@host:3306/database`), the pool size, and whether to migrate on opening.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly url: string
+  readonly poolSize?: number
+  readonly migrate?: boolean
+  readonly prefix?: string
+}
+
+/**
+ * A Kysely instance over a `mysql2` pool. Throws a `StorageError` when the `mysql2` package is not installed.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the manager's view of the database is untyped until the plugin
+export const open = (options: Pick<Options, "url" | "poolSize">): Kysely<any> =>
+  new Kysely({
+    dialect: new MysqlDialect({
+      pool: Driver.load<typeof Mysql>("mysql").createPool({
+        uri: options.url,
+        connectionLimit: options.poolSize ?? 10,
+        supportBigNumbers: true
+      })
+    })
+  })
+
+/**
+ * The directory in MySQL/MariaDB, its pool closed when the layer is released.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (options: Options): Layer.Layer<Directory, StorageError> =>
+  KyselyDirectory.scoped(
+    Effect.try({
+      try: () => open(options),
+      catch: Driver.openFailure("cannot open the MySQL/MariaDB connection pool")
+    }),
+    {
+      engine: "mysql",
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      migrate: options.migrate ?? true
+    }
+  )

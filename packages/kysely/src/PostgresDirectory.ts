@@ -1,0 +1,56 @@
+/**
+ * The directory in PostgreSQL, through a `pg` connection pool.
+ *
+ * @since 0.1.0
+ */
+import type { Directory } from "@user-manager/core/Directory"
+import type { StorageError } from "@user-manager/core/Errors"
+import { Effect, type Layer } from "effect"
+import { Kysely, PostgresDialect } from "kysely"
+import type pg from "pg"
+import * as Driver from "./internal/driver.js"
+import * as KyselyDirectory from "./KyselyDirectory.js"
+
+/**
+ * The server's URL (`postgres://user@host:5432/database`), the pool size, and whether to migrate on opening.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly url: string
+  readonly poolSize?: number
+  readonly migrate?: boolean
+  readonly prefix?: string
+}
+
+/**
+ * A Kysely instance over a `pg` pool. Throws a `StorageError` when the `pg` package is not installed.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the manager's view of the database is untyped until the plugin
+export const open = (options: Pick<Options, "url" | "poolSize">): Kysely<any> => {
+  const { Pool } = Driver.load<typeof pg>("postgres")
+  const pool = new Pool({ connectionString: options.url, max: options.poolSize ?? 10 })
+  // An idle connection the server closes (restart, admin shutdown) must not crash the host; the pool replaces it.
+  pool.on("error", () => undefined)
+  return new Kysely({ dialect: new PostgresDialect({ pool }) })
+}
+
+/**
+ * The directory in PostgreSQL, its pool closed when the layer is released.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (options: Options): Layer.Layer<Directory, StorageError> =>
+  KyselyDirectory.scoped(
+    Effect.try({ try: () => open(options), catch: Driver.openFailure("cannot open the PostgreSQL connection pool") }),
+    {
+      engine: "postgres",
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      migrate: options.migrate ?? true
+    }
+  )

@@ -1,0 +1,108 @@
+/**
+ * The embedded default: the directory in an SQLite file (or in memory) through better-sqlite3.
+ *
+ * @since 0.1.0
+ */
+import { mkdirSync } from "node:fs"
+import { dirname } from "node:path"
+import type { Directory } from "@user-manager/core/Directory"
+import type { StorageError } from "@user-manager/core/Errors"
+import type SqliteDatabase from "better-sqlite3"
+import { Effect, type Layer } from "effect"
+import { type CompiledQuery, Kysely, type QueryResult, SqliteDialect } from "kysely"
+import * as Driver from "./internal/driver.js"
+import * as Synchronous from "./internal/synchronous.js"
+import * as KyselyDirectory from "./KyselyDirectory.js"
+
+/**
+ * Where the SQLite database is (`:memory:` for a private in-memory one) and whether to migrate it on opening.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly filename: string
+  readonly migrate?: boolean
+  readonly prefix?: string
+}
+
+/**
+ * Opens (creating file and folders if missing) an SQLite database with WAL, a busy timeout and foreign keys on.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the manager's view of the database is untyped until the plugin
+export const open = (filename: string): Effect.Effect<Kysely<any>, StorageError> =>
+  Effect.try({
+    try: () => {
+      if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true })
+      const Database = Driver.load<typeof SqliteDatabase>("sqlite")
+      const database = new Database(filename)
+      if (filename !== ":memory:") database.pragma("journal_mode = WAL")
+      database.pragma("busy_timeout = 5000")
+      database.pragma("foreign_keys = ON")
+      database.pragma("synchronous = NORMAL")
+      const cached = withStatementCache(database)
+      // Statements whose rows come as arrays of values: better-sqlite3 makes no object a row (~0.6 µs a row of a
+      // listing's nine columns).
+      const arrays = withStatementCache(database, (statement) => statement.raw(true))
+      // The directory runs its transactions on the database directly, in one synchronous step each (see
+      // KyselyDirectory); migrations, and whatever else uses the Kysely instance, go through Kysely's executor.
+      return Synchronous.register(new Kysely({ dialect: new SqliteDialect({ database: cached }) }), {
+        execute: <R>({ sql, parameters }: CompiledQuery<R>): QueryResult<R> => {
+          const statement = cached.prepare(sql)
+          if (statement.reader) return { rows: statement.all(parameters) as Array<R> }
+          const { changes } = statement.run(parameters)
+          return { rows: [], numAffectedRows: BigInt(changes) }
+        },
+        values: ({ sql, parameters }) => arrays.prepare(sql).all(parameters) as Array<Array<unknown>>
+      })
+    },
+    catch: Driver.openFailure(`cannot open the SQLite database '${filename}'`)
+  })
+
+/** How many prepared statements an SQLite connection keeps for reuse: up to twice this many. */
+const STATEMENT_CACHE_GENERATION = 128
+
+/**
+ * The database with its prepared statements kept for reuse. Kysely prepares every query it runs, and preparing costs
+ * more than running a point lookup; the manager's queries repeat with new parameters, so their SQL text is a good key.
+ * Two generations approximate least-recently-used at the cost of one lookup a hit: a statement is kept in the recent
+ * generation; when that fills up it becomes the older one (whose statements are dropped unless used again before the
+ * next turn) and a new one starts. `prepared` sets up each statement it prepares (to return rows as arrays).
+ */
+const withStatementCache = (
+  database: SqliteDatabase.Database,
+  prepared: (statement: SqliteDatabase.Statement) => SqliteDatabase.Statement = (statement) => statement
+) => {
+  let recent = new Map<string, SqliteDatabase.Statement>()
+  let older = new Map<string, SqliteDatabase.Statement>()
+  return {
+    close: () => database.close(),
+    prepare: (sql: string) => {
+      const hit = recent.get(sql)
+      if (hit !== undefined) return hit
+      const statement = older.get(sql) ?? prepared(database.prepare(sql))
+      if (recent.size >= STATEMENT_CACHE_GENERATION) {
+        older = recent
+        recent = new Map()
+      }
+      recent.set(sql, statement)
+      return statement
+    }
+  }
+}
+
+/**
+ * The directory in an SQLite database, closed when the layer is released.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (options: Options): Layer.Layer<Directory, StorageError> =>
+  KyselyDirectory.scoped(open(options.filename), {
+    engine: "sqlite",
+    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+    migrate: options.migrate ?? true
+  })

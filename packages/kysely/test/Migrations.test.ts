@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import {
+  mysqlServer,
+  mysqlUrl,
+  pglite,
+  postgresServer,
+  postgresUrl,
+  sqliteFile,
+  type TestDatabase
+} from "@user-manager/test-stores/stores"
+import { Effect } from "effect"
+import { CamelCasePlugin, sql } from "kysely"
+import * as KyselyDirectory from "../src/KyselyDirectory.js"
+import * as Migrations from "../src/Migrations.js"
+
+const pgUrl = postgresUrl
+const myUrl = mysqlUrl
+const engines: ReadonlyArray<readonly [string, (() => Promise<TestDatabase>) | undefined]> = [
+  ["SQLite (file)", sqliteFile],
+  ["PostgreSQL (PGlite)", pglite],
+  ["PostgreSQL (server)", pgUrl === undefined ? undefined : () => postgresServer(pgUrl)],
+  ["MariaDB/MySQL (server)", myUrl === undefined ? undefined : () => mysqlServer(myUrl)]
+]
+
+const tableNames = (database: TestDatabase) =>
+  Effect.promise(() => database.db.introspection.getTables()).pipe(
+    Effect.map((tables) => tables.map((table) => table.name).sort())
+  )
+
+for (const [name, open] of engines) {
+  const suite = open === undefined ? describe.skip : describe
+  const skipped =
+    open === undefined
+      ? ` (skipped: set ${name.startsWith("Postgre") ? "DT_TEST_POSTGRES_URL" : "DT_TEST_MYSQL_URL"})`
+      : ""
+  suite(`${name} — migrations${skipped}`, () => {
+    let database: TestDatabase
+    beforeAll(async () => {
+      database = await (open as () => Promise<TestDatabase>)()
+    }, 60_000)
+    afterAll(async () => {
+      await database?.drop()
+    })
+    const target = (prefix = "") => ({ db: database.db, engine: database.engine, prefix })
+
+    it.effect("refuses to open a database without the schema and says to run the migrations", () =>
+      Effect.gen(function* () {
+        const error = yield* Effect.flip(KyselyDirectory.make({ ...target(), migrate: false }))
+        expect(error.message).toContain("has no user manager schema yet")
+      })
+    )
+
+    it.effect("migrates up, opens, migrates down to nothing, and up again", () =>
+      Effect.gen(function* () {
+        expect(yield* Migrations.migrateToLatest(target())).toEqual(Migrations.names)
+        expect(yield* Migrations.applied(target())).toEqual(Migrations.names)
+        yield* KyselyDirectory.make({ ...target(), migrate: false })
+        const tables = yield* tableNames(database)
+        expect(tables).toEqual(
+          expect.arrayContaining(["audit", "gid_ledger", "groups", "memberships", "meta", "users"])
+        )
+        for (const _ of Migrations.names) yield* Migrations.migrateDown(target())
+        expect(yield* Migrations.applied(target())).toEqual([])
+        const left = (yield* tableNames(database)).filter((table) => !table.startsWith("dt_migration"))
+        expect(left).toEqual([])
+        expect(yield* Migrations.migrateToLatest(target())).toEqual(Migrations.names)
+        expect(yield* Migrations.migrateToLatest(target())).toEqual([])
+      })
+    )
+
+    it.effect("refuses to run on a schema newer than the code, naming the unknown migration", () =>
+      Effect.gen(function* () {
+        yield* Migrations.migrateToLatest(target())
+        yield* Effect.promise(() =>
+          database.db
+            .insertInto("dt_migration")
+            .values({ name: "29991231000000_future", timestamp: new Date().toISOString() })
+            .execute()
+        )
+        const error = yield* Effect.flip(KyselyDirectory.make({ ...target(), migrate: true }))
+        expect(error.message).toContain("newer than this version")
+        expect(error.message).toContain("29991231000000_future")
+        yield* Effect.promise(() =>
+          database.db.deleteFrom("dt_migration").where("name", "=", "29991231000000_future").execute()
+        )
+      })
+    )
+
+    it.effect("says which migration is pending on an older schema", () =>
+      Effect.gen(function* () {
+        yield* Migrations.migrateToLatest(target())
+        const last = Migrations.names[Migrations.names.length - 1] as string
+        yield* Effect.promise(() => database.db.deleteFrom("dt_migration").where("name", "=", last).execute())
+        const error = yield* Effect.flip(KyselyDirectory.make({ ...target(), migrate: false }))
+        expect(error.message).toMatch(Migrations.names.length === 1 ? /no user manager schema yet/ : /is pending/)
+        yield* Effect.promise(() =>
+          database.db.insertInto("dt_migration").values({ name: last, timestamp: new Date().toISOString() }).execute()
+        )
+        yield* KyselyDirectory.make({ ...target(), migrate: false })
+      })
+    )
+
+    it.effect(
+      "a database left by the previous migration, holding users, opens and upgrades with its data searchable",
+      () =>
+        Effect.gen(function* () {
+          for (const _ of Migrations.names) yield* Migrations.migrateDown(target())
+          const previous = Migrations.names[Migrations.names.length - 2] as string
+          yield* Migrations.migrateTo(target(), previous)
+          const now = new Date().toISOString()
+          yield* Effect.promise(() =>
+            database.db
+              .insertInto("users")
+              .values({
+                username: "legacy",
+                first_name: "Old",
+                last_name: "Timer",
+                email: null,
+                email_key: null,
+                enabled: 1,
+                system: 0,
+                password_hash: null,
+                search_text: "legacy\nold\ntimer",
+                created_at: now,
+                updated_at: now,
+                version: 1
+              })
+              .execute()
+          )
+          const directory = yield* KyselyDirectory.make({ ...target(), migrate: true })
+          expect(yield* Migrations.applied(target())).toEqual(Migrations.names)
+          const found = yield* directory.read((tx) =>
+            tx.listUsers({ search: "timer", sort: "username", order: "asc", limit: 10, offset: 0, count: true })
+          )
+          expect(found.items.map((user) => user.username)).toEqual(["legacy"])
+          yield* Effect.promise(() => database.db.deleteFrom("users").execute())
+        })
+    )
+
+    it.effect("keeps its tables beside the host's own under a prefix, untouched by the host's plugins", () =>
+      Effect.gen(function* () {
+        yield* Effect.promise(() =>
+          database.db.schema.createTable("host_users").ifNotExists().addColumn("id", "integer").execute()
+        )
+        const host = database.db.withPlugin(new CamelCasePlugin())
+        const directory = yield* KyselyDirectory.make({
+          db: host,
+          engine: database.engine,
+          prefix: "um_",
+          migrate: true
+        })
+        const tables = yield* tableNames(database)
+        expect(tables).toEqual(expect.arrayContaining(["host_users", "um_users", "um_groups", "um_dt_migration"]))
+        const empty = yield* directory.read((tx) => tx.isEmpty)
+        expect(empty).toBe(true)
+        yield* Effect.promise(() => sql`drop table host_users`.execute(database.db))
+      })
+    )
+
+    it.effect("reads the schema version of its own prefix only, whatever the prefix's case", () =>
+      Effect.gen(function* () {
+        yield* KyselyDirectory.make({ ...target("Hr_"), migrate: true })
+        expect(yield* Migrations.applied(target("Hr_"))).toEqual(Migrations.names)
+        yield* KyselyDirectory.make({ ...target("Hr_"), migrate: false })
+        expect(yield* Migrations.applied(target("Payroll_"))).toEqual([])
+        const error = yield* Effect.flip(KyselyDirectory.make({ ...target("Payroll_"), migrate: false }))
+        expect(error.message).toContain("has no user manager schema yet")
+      })
+    )
+  })
+}

@@ -1,0 +1,227 @@
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import * as Actor from "@user-manager/core/Actor"
+import { Groups } from "@user-manager/core/Groups"
+import * as UserManager from "@user-manager/core/UserManager"
+import { Users } from "@user-manager/core/Users"
+import { migrate, sqliteFile, sqliteMemory, type TestDatabase } from "@user-manager/test-stores/stores"
+import { TestHasher } from "@user-manager/testing/TestHasher"
+import { Effect } from "effect"
+import { sql } from "kysely"
+import * as KyselyDirectory from "../src/KyselyDirectory.js"
+import * as Migrations from "../src/Migrations.js"
+
+const admin = Actor.user("admin")
+
+for (const [name, open, prefix] of [
+  ["SQLite (file, WAL)", sqliteFile, ""],
+  ["SQLite with a table prefix", sqliteMemory, "um_"]
+] as const) {
+  describe(`${name} — the FTS5 search index follows every change`, () => {
+    let database: TestDatabase
+    beforeAll(async () => {
+      database = await open()
+      await migrate(database, prefix)
+    }, 60_000)
+    afterAll(async () => {
+      await database?.drop()
+    })
+
+    const counts = () =>
+      Effect.promise(async () => {
+        const count = async (table: string) =>
+          Number(
+            (await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(database.db)).rows[0]?.n
+          )
+        const stray = await sql<{ n: number }>`select count(*) as n from ${sql.table(`${prefix}users_fts_key`)} as k
+          left join ${sql.table(`${prefix}users_fts`)} as f on f.rowid = k.id
+          left join ${sql.table(`${prefix}users`)} as u on u.username = k.username
+          where f.rowid is null or u.username is null or f.username is not u.username
+            or f.search_text is not u.search_text`.execute(database.db)
+        return {
+          users: await count(`${prefix}users`),
+          fts: await count(`${prefix}users_fts`),
+          keys: await count(`${prefix}users_fts_key`),
+          stray: Number(stray.rows[0]?.n)
+        }
+      })
+
+    it.effect("builds the keys from the users when a database of 20261128010000 is upgraded", () =>
+      Effect.gen(function* () {
+        const target = { db: database.db, engine: "sqlite" as const, prefix }
+        for (const _ of Migrations.names) yield* Migrations.migrateDown(target)
+        yield* Migrations.migrateTo(target, "20261128010000_search_index")
+        const now = new Date().toISOString()
+        for (const [username, last] of [
+          ["old1", "timer"],
+          ["old2", "quartzite"]
+        ] as const) {
+          yield* Effect.promise(() =>
+            database.db
+              .insertInto(`${prefix}users`)
+              .values({
+                username,
+                first_name: "Old",
+                last_name: last,
+                email: null,
+                email_key: null,
+                enabled: 1,
+                system: 0,
+                password_hash: null,
+                search_text: `${username}\nold\n${last}`,
+                created_at: now,
+                updated_at: now,
+                version: 1
+              })
+              .execute()
+          )
+        }
+        yield* Migrations.migrateToLatest(target)
+        expect(yield* counts()).toEqual({ users: 2, fts: 2, keys: 2, stray: 0 })
+        const directory = yield* KyselyDirectory.make({ ...target, migrate: false })
+        const found = yield* directory.read((tx) =>
+          tx.listUsers({ search: "quartz", sort: "username", order: "asc", limit: 10, offset: 0, count: true })
+        )
+        expect([found.total, found.items.map((user) => user.username)]).toEqual([1, ["old2"]])
+        yield* Effect.promise(() => database.db.deleteFrom(`${prefix}users`).execute())
+        expect(yield* counts()).toEqual({ users: 0, fts: 0, keys: 0, stray: 0 })
+      })
+    )
+
+    it.effect("keeps one index row per user, with the user's search text, through create, modify and delete", () =>
+      Effect.gen(function* () {
+        const users = yield* Users
+        const groups = yield* Groups
+        yield* users.bootstrap({ username: "admin", password: "correct horse battery" })
+        yield* groups.create(admin, { name: "staff" })
+        for (const username of ["ann", "bob", "cyd", "dan"]) {
+          yield* users.create(admin, { username, firstName: "Pat", lastName: `Smith-${username}`, groups: ["staff"] })
+        }
+        const found = (search: string) =>
+          users.list(admin, { search }).pipe(Effect.map((page) => [page.total, page.items.map((u) => u.username)]))
+        expect(yield* found("smith")).toEqual([4, ["ann", "bob", "cyd", "dan"]])
+
+        yield* users.modify(admin, "bob", { lastName: "Quartzman" })
+        yield* users.disable(admin, "cyd")
+        yield* users.modify(admin, "dan", { email: "dan@example.com" })
+        yield* users.remove(admin, "ann")
+        expect(yield* found("smith")).toEqual([2, ["cyd", "dan"]])
+        expect(yield* found("quartz")).toEqual([1, ["bob"]])
+        expect(yield* found("ann")).toEqual([0, []])
+        expect(yield* counts()).toEqual({ users: 4, fts: 4, keys: 4, stray: 0 })
+
+        // A user created after a delete gets a fresh index row, not the deleted one's.
+        yield* users.create(admin, { username: "eve", lastName: "Smith-eve", groups: ["staff"] })
+        expect(yield* found("smith")).toEqual([3, ["cyd", "dan", "eve"]])
+        expect(yield* counts()).toEqual({ users: 5, fts: 5, keys: 5, stray: 0 })
+      }).pipe(
+        Effect.provide(
+          UserManager.layer({
+            directory: KyselyDirectory.layer({ db: database.db, engine: "sqlite", prefix }),
+            hasher: TestHasher
+          })
+        )
+      )
+    )
+
+    it.effect(
+      "a term most users match pages through the username index with the same pages as sorting every match",
+      () =>
+        Effect.gen(function* () {
+          const users = yield* Users
+          // 160 users, 120 of them match: the page is found by walking the username index (the dense-term plan).
+          const names = Array.from({ length: 160 }, (_, index) => `user${String((index * 37) % 160).padStart(3, "0")}`)
+          for (const [index, username] of names.entries()) {
+            yield* users.create(admin, {
+              username,
+              lastName: index % 4 === 0 ? "Other" : `Walker${index}`,
+              groups: ["staff"]
+            })
+          }
+          const matching = names.filter((_, index) => index % 4 !== 0).sort()
+          for (const order of ["asc", "desc"] as const) {
+            const expected = order === "asc" ? matching : [...matching].reverse()
+            for (const offset of [0, 7, 115, 120]) {
+              const page = yield* users.list(admin, { search: "walker", order, limit: 7, offset })
+              expect([order, offset, page.total, page.items.map((u) => u.username)]).toEqual([
+                order,
+                offset,
+                120,
+                expected.slice(offset, offset + 7)
+              ])
+            }
+          }
+        }).pipe(
+          Effect.provide(
+            UserManager.layer({
+              directory: KyselyDirectory.layer({ db: database.db, engine: "sqlite", prefix }),
+              hasher: TestHasher
+            })
+          )
+        )
+    )
+
+    it.effect(
+      "a search's pages are the same whether the store walks the username index or sorts every match",
+      () =>
+        Effect.gen(function* () {
+          const users = yield* Users
+          // 20,000 users (loaded in bulk, past the core), one in ten matching: the first pages are found by walking
+          // the username index and testing each user's search text, the deepest by sorting every match — the store
+          // picks the plan from the count, and both must give the sorted pages.
+          const at = new Date().toISOString()
+          const rows = Array.from({ length: 20_000 }, (_, index) => {
+            const username = `bulk${String((index * 7919) % 20_000).padStart(5, "0")}`
+            const lastName = index % 10 === 3 ? `Zebrafinch${index}` : `Plain${index}`
+            return {
+              username,
+              first_name: "Bulk",
+              last_name: lastName,
+              email: null,
+              email_key: null,
+              enabled: 1,
+              system: 0,
+              password_hash: null,
+              search_text: [username, "Bulk", lastName].join("\n").toLowerCase(),
+              created_at: at,
+              updated_at: at,
+              version: 1
+            }
+          })
+          yield* Effect.promise(async () => {
+            for (let start = 0; start < rows.length; start += 500) {
+              await database.db
+                .insertInto(`${prefix}users`)
+                .values(rows.slice(start, start + 500))
+                .execute()
+            }
+          })
+          const matching = rows
+            .filter((row) => row.last_name.startsWith("Zebrafinch"))
+            .map((row) => row.username)
+            .sort()
+          expect(matching).toHaveLength(2_000)
+          for (const order of ["asc", "desc"] as const) {
+            const expected = order === "asc" ? matching : [...matching].reverse()
+            // offset + limit: 50 to 1,500 walk (about 10 entries a match); 2,040 sorts every match.
+            for (const offset of [0, 150, 450, 1_450, 1_990]) {
+              const page = yield* users.list(admin, { search: "ebrafin", order, limit: 50, offset })
+              expect([order, offset, page.total, page.items.map((u) => u.username)]).toEqual([
+                order,
+                offset,
+                2_000,
+                expected.slice(offset, offset + 50)
+              ])
+            }
+          }
+        }).pipe(
+          Effect.provide(
+            UserManager.layer({
+              directory: KyselyDirectory.layer({ db: database.db, engine: "sqlite", prefix }),
+              hasher: TestHasher
+            })
+          )
+        ),
+      60_000
+    )
+  })
+}

@@ -1,0 +1,13 @@
+import { defineProject } from "vitest/config"
+import { fromSources } from "../../vitest.shared.js"
+
+export default defineProject({
+  ...fromSources,
+  test: {
+    name: "kysely",
+    include: ["test/**/*.test.ts"],
+    globalSetup: ["../test-stores/src/announceSkips.ts"],
+    // Every test runs many transactions against a real database, on machines that may be busy.
+    testTimeout: 30_000
+  }
+})

@@ -1,0 +1,174 @@
+/**
+ * The SQL stores the contract runs on: each suite gets its own database (or file), migrated once and dropped at the
+ * end; each test starts from empty tables.
+ */
+import { randomBytes } from "node:crypto"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { PGlite } from "@electric-sql/pglite"
+import { Directory } from "@user-manager/core/Directory"
+import * as KyselyDirectory from "@user-manager/kysely/KyselyDirectory"
+import * as Migrations from "@user-manager/kysely/Migrations"
+import * as MysqlDirectory from "@user-manager/kysely/MysqlDirectory"
+import * as PostgresDirectory from "@user-manager/kysely/PostgresDirectory"
+import * as SqliteDirectory from "@user-manager/kysely/SqliteDirectory"
+import SqliteDatabase from "better-sqlite3"
+import { Effect, Layer } from "effect"
+import { Kysely, SqliteDialect, sql } from "kysely"
+import { PgliteDialect } from "./PgliteDialect.js"
+
+/** A database for one suite: how to open it, and how to throw it away. */
+export interface TestDatabase {
+  // biome-ignore lint/suspicious/noExplicitAny: untyped until the manager's plugin
+  readonly db: Kysely<any>
+  readonly engine: Migrations.Engine
+  /** Opens another, independent connection pool to the same database (for concurrency tests). */
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  readonly reopen: () => Kysely<any>
+  readonly drop: () => Promise<void>
+  /** The SQLite file, for stores that have one. */
+  readonly filename?: string
+}
+
+const suffix = () => randomBytes(4).toString("hex")
+
+/** The PostgreSQL server named by `DT_TEST_POSTGRES_URL`, if any. */
+export const postgresUrl = process.env.DT_TEST_POSTGRES_URL
+/** The MySQL/MariaDB server named by `DT_TEST_MYSQL_URL`, if any. */
+export const mysqlUrl = process.env.DT_TEST_MYSQL_URL
+
+const withDatabase = (url: string, name: string) => {
+  const parsed = new URL(url)
+  parsed.pathname = `/${name}`
+  return parsed.toString()
+}
+
+/** A fresh SQLite file in a temporary folder. */
+export const sqliteFile = async (): Promise<TestDatabase> => {
+  const folder = mkdtempSync(join(tmpdir(), "dt-sqlite-"))
+  const filename = join(folder, "nested", "dt.db")
+  const db = await Effect.runPromise(SqliteDirectory.open(filename))
+  return {
+    db,
+    engine: "sqlite",
+    filename,
+    reopen: () => Effect.runSync(SqliteDirectory.open(filename)),
+    drop: async () => {
+      await db.destroy()
+      rmSync(folder, { recursive: true, force: true })
+    }
+  }
+}
+
+/** A private in-memory SQLite database. */
+export const sqliteMemory = async (): Promise<TestDatabase> => {
+  const db = await Effect.runPromise(SqliteDirectory.open(":memory:"))
+  return {
+    db,
+    engine: "sqlite",
+    reopen: () => {
+      throw new Error("an in-memory SQLite database has a single connection")
+    },
+    drop: () => db.destroy()
+  }
+}
+
+/**
+ * A private in-memory SQLite database behind a host's own Kysely instance (not one the adapter opened): the directory
+ * runs its transactions through Kysely's executor instead of on better-sqlite3 directly.
+ */
+export const sqliteHostKysely = async (): Promise<TestDatabase> => {
+  const db = new Kysely({ dialect: new SqliteDialect({ database: new SqliteDatabase(":memory:") }) })
+  await sql`pragma foreign_keys = on`.execute(db)
+  return {
+    db,
+    engine: "sqlite",
+    reopen: () => {
+      throw new Error("an in-memory SQLite database has a single connection")
+    },
+    drop: () => db.destroy()
+  }
+}
+
+/** PostgreSQL in WASM: no server needed. */
+export const pglite = async (): Promise<TestDatabase> => {
+  const instance = await PGlite.create()
+  const db = new Kysely({ dialect: new PgliteDialect(instance) })
+  return {
+    db,
+    engine: "postgres",
+    reopen: () => {
+      throw new Error("PGlite has a single connection")
+    },
+    drop: async () => {
+      await db.destroy()
+      await instance.close()
+    }
+  }
+}
+
+/** A new database on the PostgreSQL server, dropped afterwards. */
+export const postgresServer = async (url: string): Promise<TestDatabase> => {
+  const name = `dt_test_${suffix()}`
+  const admin = PostgresDirectory.open({ url, poolSize: 1 })
+  await sql`create database ${sql.id(name)}`.execute(admin)
+  const open = () => PostgresDirectory.open({ url: withDatabase(url, name), poolSize: 12 })
+  const db = open()
+  return {
+    db,
+    engine: "postgres",
+    reopen: open,
+    drop: async () => {
+      await db.destroy()
+      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin)
+      await admin.destroy()
+    }
+  }
+}
+
+/** A new database on the MySQL/MariaDB server, dropped afterwards. */
+export const mysqlServer = async (url: string): Promise<TestDatabase> => {
+  const name = `dt_test_${suffix()}`
+  const admin = MysqlDirectory.open({ url, poolSize: 1 })
+  await sql`create database ${sql.id(name)} character set utf8mb4 collate utf8mb4_bin`.execute(admin)
+  const open = () => MysqlDirectory.open({ url: withDatabase(url, name), poolSize: 12 })
+  const db = open()
+  return {
+    db,
+    engine: "mysql",
+    reopen: open,
+    drop: async () => {
+      await db.destroy()
+      await sql`drop database if exists ${sql.id(name)}`.execute(admin)
+      await admin.destroy()
+    }
+  }
+}
+
+/** Empties the manager's tables (keeping the schema) so that a test starts from an empty directory. */
+// biome-ignore lint/suspicious/noExplicitAny: untyped
+export const reset = async (db: Kysely<any>, prefix = "") => {
+  for (const table of ["sessions", "audit", "memberships", "gid_ledger", "users", "groups"]) {
+    await db.deleteFrom(`${prefix}${table}`).execute()
+  }
+  await db.updateTable(`${prefix}meta`).set({ value: 0 }).where("key", "=", "gid_high_water").execute()
+}
+
+/**
+ * A `Directory` layer over a suite's database that empties the tables each time it is built, as the contract expects.
+ * The database is reached through `get`, because it is opened in `beforeAll`, after the suite is declared.
+ */
+export const freshDirectory = (get: () => TestDatabase, prefix = "") =>
+  Layer.effect(
+    Directory,
+    Effect.gen(function* () {
+      const { db, engine } = get()
+      yield* Effect.promise(() => reset(db, prefix))
+      return yield* KyselyDirectory.make({ db, engine, prefix })
+    })
+  )
+
+/** Migrates a suite's database once. */
+export const migrate = (database: TestDatabase, prefix = "") =>
+  Effect.runPromise(Migrations.migrateToLatest({ db: database.db, engine: database.engine, prefix }))
