@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Command } from "@effect/cli"
+import manifest from "../package.json" with { type: "json" }
 import * as Audit from "./commands/audit.js"
 import * as Group from "./commands/group.js"
 import { init, migrate } from "./commands/init.js"
@@ -12,12 +13,13 @@ import { serve } from "./commands/serve.js"
 import * as User from "./commands/user.js"
 
 /**
- * The version `dt --version` prints.
+ * The version `dt --version` prints: the package's own, from its manifest (which esbuild inlines into the bundle), so
+ * that it is the one bin/dt.js answers `dt --version` with and the one Changesets sets on a release.
  *
  * @category constants
  * @since 0.1.0
  */
-export const VERSION = "0.1.0"
+export const VERSION: string = manifest.version
 
 /**
  * `dt`.

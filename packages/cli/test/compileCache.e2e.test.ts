@@ -44,8 +44,20 @@ describe("dt: compile cache", () => {
     }
     expect(await dt("--version")).toEqual({ code: 0, stdout: `${manifest.version}\n`, stderr: "" })
     expect(caches(home)).toEqual([])
-    expect(VERSION).toBe(manifest.version)
     expect((await dt("--help")).stdout).toContain(`dt ${manifest.version}`)
+  })
+
+  it("prints the package's version from the bundle too (dt user --version, dt --version -j): Cli.ts reads the manifest", async () => {
+    const { dt } = sandbox()
+    const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      version: string
+    }
+    expect(VERSION).toBe(manifest.version)
+    for (const args of ["user --version", "group ls --version", "--version -j"]) {
+      const run = await dt(args)
+      expect(run.code).toBe(0)
+      expect(run.stdout.trim()).toBe(manifest.version)
+    }
   })
 
   it("ignores a corrupt cache and replaces it", async () => {
