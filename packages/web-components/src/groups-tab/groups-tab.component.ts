@@ -49,6 +49,7 @@ interface Menu {
  * @csspart dialog - The group and confirmation dialogs.
  */
 export class GroupsTab extends LitElement {
+  /** The styles every tab shares (themed through the `--um-*` custom properties). */
   static override styles = sharedStyles
 
   /** Where the groups come from and where changes go. */

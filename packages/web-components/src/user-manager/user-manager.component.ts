@@ -51,6 +51,7 @@ const parts = "toolbar, search, button, table, row, menu, dialog"
  * @cssproperty --um-font - Font shorthand.
  */
 export class UserManagerElement extends LitElement {
+  /** The shared styles and its own: the tab list and who is signed in (themed through the `--um-*` custom properties). */
   static override styles = [
     sharedStyles,
     css`

@@ -52,6 +52,7 @@ interface Menu {
  * @csspart dialog - The user and confirmation dialogs.
  */
 export class UsersTab extends LitElement {
+  /** The styles every tab shares (themed through the `--um-*` custom properties). */
   static override styles = sharedStyles
 
   /** Where the users come from and where changes go. */
