@@ -5,7 +5,8 @@ export const projects = [
   "packages/server",
   "packages/cli",
   "packages/web-components",
-  "examples/react-app"
+  "examples/react-app",
+  "test/install"
 ]
 
 export default projects
