@@ -5,7 +5,8 @@
  */
 import { StorageError } from "@user-manager/core/Errors"
 import { Effect } from "effect"
-import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } from "kysely"
+import { type Kysely, type Migration, type MigrationResultSet, sql } from "kysely"
+import { loadMigrator } from "./internal/migrator.js"
 import { TablePrefixPlugin } from "./internal/TablePrefixPlugin.js"
 import * as initial from "./migrations/20261128000000_initial.js"
 import * as searchIndex from "./migrations/20261128010000_search_index.js"
@@ -54,7 +55,8 @@ const all = {
  */
 export const names: ReadonlyArray<string> = Object.keys(all).sort()
 
-const migrator = ({ db, engine, prefix }: Target) => {
+const migrator = async ({ db, engine, prefix }: Target) => {
+  const Migrator = await loadMigrator()
   const plugin = new TablePrefixPlugin(prefix)
   const migrations: Record<string, Migration> = {}
   for (const [name, module] of Object.entries(all)) {
@@ -91,7 +93,7 @@ const attempt = <A>(action: string, run: () => Promise<A>) =>
  */
 export const migrateToLatest = (target: Target) =>
   ensureNotNewer(target).pipe(
-    Effect.zipRight(attempt("migrating the schema", () => migrator(target).migrateToLatest())),
+    Effect.zipRight(attempt("migrating the schema", async () => (await migrator(target)).migrateToLatest())),
     Effect.flatMap(outcome("migrating the schema"))
   )
 
@@ -103,7 +105,7 @@ export const migrateToLatest = (target: Target) =>
  */
 export const migrateTo = (target: Target, name: string) =>
   ensureNotNewer(target).pipe(
-    Effect.zipRight(attempt(`migrating to ${name}`, () => migrator(target).migrateTo(name))),
+    Effect.zipRight(attempt(`migrating to ${name}`, async () => (await migrator(target)).migrateTo(name))),
     Effect.flatMap(outcome(`migrating to ${name}`))
   )
 
@@ -114,7 +116,7 @@ export const migrateTo = (target: Target, name: string) =>
  * @since 0.1.0
  */
 export const migrateDown = (target: Target) =>
-  attempt("undoing a migration", () => migrator(target).migrateDown()).pipe(
+  attempt("undoing a migration", async () => (await migrator(target)).migrateDown()).pipe(
     Effect.flatMap(outcome("undoing a migration"))
   )
 
