@@ -6,7 +6,8 @@ export const projects = [
   "packages/cli",
   "packages/web-components",
   "examples/react-app",
-  "test/install"
+  "test/install",
+  "test/matrix"
 ]
 
 export default projects

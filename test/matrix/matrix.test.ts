@@ -1,0 +1,82 @@
+/**
+ * The support matrix: the core and SQLite contract suites under each Node line `DT_TEST_NODE_LINES` names, and the
+ * Kysely suites with Kysely 0.29 and better-sqlite3 13 swapped in where their Node ranges allow (Node ≥ 22). The full
+ * suite stays on the machine's Node; the install test runs the published packages on every line.
+ */
+import { rmSync } from "node:fs"
+import { describe, expect, it } from "vitest"
+import { betterSqlite3Addon, type NodeLine, nodeLines, provideNatives } from "../install/support/nodeLines.js"
+import { copyRepository, repositoryVersion, runProjects, swapIn } from "./support/workspace.js"
+
+/** The newer majors tested beside the repository's own versions (both need Node ≥ 22). */
+const kysely029 = "0.29.9"
+const betterSqlite313 = "13.2.0"
+
+/** One line's run: the core and kysely test projects, on these versions (the repository's where unset). */
+interface Combination {
+  readonly kysely?: string
+  readonly betterSqlite3?: string
+}
+
+const major = (line: NodeLine) => Number(line.version.split(".")[0])
+
+/**
+ * A diagonal through the matrix, one run a line, that covers every version on at least one line within CI's time:
+ * lines before 22 run the repository's Kysely 0.28 and better-sqlite3 12 (the newer majors need Node 22); from 22 on,
+ * the oldest such line keeps better-sqlite3 12, the newest keeps Kysely 0.28, and every other takes both newer majors
+ * ("22 24 26": Kysely 0.29 with better-sqlite3 12 on 22, both newer on 24, Kysely 0.28 with better-sqlite3 13 on 26).
+ */
+const combination = (line: NodeLine, lines: ReadonlyArray<NodeLine>): Combination => {
+  const newer = lines.filter((other) => major(other) >= 22).sort((a, b) => major(a) - major(b))
+  if (!newer.includes(line)) return {}
+  const oldest = newer.length > 1 && line === newer[0]
+  const newest = newer.length > 1 && line === newer[newer.length - 1]
+  return { ...(newest ? {} : { kysely: kysely029 }), ...(oldest ? {} : { betterSqlite3: betterSqlite313 }) }
+}
+
+const lines = process.env.DT_TEST_NODE_LINES ? (await nodeLines()).filter((line) => !line.current) : []
+
+if (lines.length === 0) {
+  describe("support matrix", () => {
+    it.skip('runs with DT_TEST_NODE_LINES set: DT_TEST_NODE_LINES="20.19.0 22 24 26" npx vitest run --project matrix')
+  })
+} else {
+  const plan = lines.map((line) => {
+    const chosen = combination(line, lines)
+    return [line.version, title(chosen), line, chosen] as const
+  })
+  // The lines' better-sqlite3 12 builds start compiling now (two at a time), while the first lines' suites run.
+  const addons = new Map(
+    plan.map(([version, , line, { betterSqlite3 }]) => [
+      version,
+      betterSqlite3 === undefined ? betterSqlite3Addon(line, repositoryVersion("better-sqlite3")) : Promise.resolve("")
+    ])
+  )
+  for (const addon of addons.values()) addon.catch(() => undefined)
+
+  describe("support matrix", () => {
+    it.each(plan)("Node %s: %s", async (version, _, line, combination) => {
+      await addons.get(version)
+      const copy = await copyRepository()
+      try {
+        if (combination.kysely !== undefined) await swapIn(copy, "kysely", combination.kysely)
+        if (combination.betterSqlite3 !== undefined) await swapIn(copy, "better-sqlite3", combination.betterSqlite3)
+        await provideNatives(line, copy)
+        const outcome = await runProjects(line, copy, ["core", "kysely"])
+        expect(outcome.failures, outcome.report).toEqual([])
+        expect(outcome.exitCode, outcome.report).toBe(0)
+        expect(outcome.passed, outcome.report).toBeGreaterThan(0)
+      } finally {
+        rmSync(copy, { recursive: true, force: true })
+      }
+    })
+  })
+}
+
+/** What a combination proves, as its test's name. */
+function title(combination: Combination): string {
+  const kysely = combination.kysely ?? repositoryVersion("kysely")
+  const betterSqlite3 = combination.betterSqlite3 ?? repositoryVersion("better-sqlite3")
+  const migrator = combination.kysely === undefined ? "" : " (its Migrator from kysely/migration)"
+  return `the core and the SQLite/PGlite store suites pass on Kysely ${kysely}${migrator} with better-sqlite3 ${betterSqlite3}`
+}

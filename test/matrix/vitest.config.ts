@@ -1,0 +1,12 @@
+import { defineProject } from "vitest/config"
+
+export default defineProject({
+  test: {
+    name: "matrix",
+    include: ["*.test.ts"],
+    // Each test runs test projects under another Node line (and, on a line met for the first time, waits for its
+    // native modules to compile).
+    testTimeout: 15 * 60_000,
+    hookTimeout: 15 * 60_000
+  }
+})
