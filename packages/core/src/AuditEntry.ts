@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { SearchText } from "./Page.js"
 
 /**
  * Every kind of change the audit trail records.
@@ -64,8 +65,8 @@ export type NewAuditEntry = Omit<AuditEntry, "id">
  * @since 0.1.0
  */
 export const AuditQuery = Schema.Struct({
-  actor: Schema.optional(Schema.String),
-  target: Schema.optional(Schema.String),
+  actor: Schema.optional(SearchText),
+  target: Schema.optional(SearchText),
   action: Schema.optional(AuditAction),
   since: Schema.optional(Schema.Date),
   until: Schema.optional(Schema.Date),

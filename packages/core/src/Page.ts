@@ -22,6 +22,27 @@ export const MAX_PAGE_SIZE = 1000
 export const DEFAULT_PAGE_SIZE = 50
 
 /**
+ * The longest search term, in characters.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const MAX_SEARCH_LENGTH = 256
+
+/**
+ * A search term or filter as a caller types it: at most 256 characters and no control characters (U+0000–U+001F,
+ * U+007F–U+009F), which no name holds and which some stores cannot even compare (PostgreSQL refuses U+0000; SQLite
+ * ends the pattern there and matched everything). The refusal never quotes the term back.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const SearchText = Schema.String.pipe(
+  Schema.filter((text) => text.length <= MAX_SEARCH_LENGTH || `it has at most ${MAX_SEARCH_LENGTH} characters`),
+  Schema.filter((text) => !/\p{Cc}/u.test(text) || "it cannot contain control characters")
+).annotations({ description: `at most ${MAX_SEARCH_LENGTH} characters, no control characters` })
+
+/**
  * The query of a list: a case-insensitive substring (`%` and `_` are plain characters), a sort column and direction,
  * and a window.
  *
@@ -30,7 +51,7 @@ export const DEFAULT_PAGE_SIZE = 50
  */
 export const listQuery = <Sort extends string>(sort: Schema.Schema<Sort>) =>
   Schema.Struct({
-    search: Schema.optional(Schema.String.pipe(Schema.maxLength(256))),
+    search: Schema.optional(SearchText),
     sort: Schema.optional(sort),
     order: Schema.optional(Schema.Literal("asc", "desc")),
     limit: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_PAGE_SIZE))),

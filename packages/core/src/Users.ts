@@ -123,7 +123,15 @@ const ChangePassword = Schema.Struct({ current: Password, next: Password })
  */
 export type ChangePassword = typeof ChangePassword.Encoded
 
-const Credentials = Schema.Struct({ username: Schema.String, password: Password })
+/**
+ * A username as typed at sign-in: any text a store can look up. Control characters (U+0000 among them, which
+ * PostgreSQL cannot even compare) are refused as bad input; any other text that is no username is a wrong sign-in.
+ */
+const SignInName = Schema.String.pipe(
+  Schema.filter((text) => !/\p{Cc}/u.test(text) || "it cannot contain control characters")
+)
+
+const Credentials = Schema.Struct({ username: SignInName, password: Password })
 
 const decodeUsername = decodeInput(Username, "username")
 const decodeGroupName = decodeInput(GroupName, "group name")
@@ -134,6 +142,7 @@ const decodeStreamQuery = decodeInput(UserStreamQuery)
 const decodeBootstrap = decodeInput(Bootstrap)
 const decodeChangePassword = decodeInput(ChangePassword)
 const decodeCredentials = decodeInput(Credentials)
+const decodeSignInName = decodeInput(SignInName, "username")
 
 const make = Effect.gen(function* () {
   const directory = yield* Directory
@@ -541,6 +550,7 @@ const make = Effect.gen(function* () {
 
   const authenticate = Effect.fn("Users.authenticate")(function* (username: string, password: string) {
     const refused = new Unauthenticated({ reason: "the username or password is not correct" })
+    yield* decodeSignInName(username)
     const credentials = yield* decodeCredentials({ username, password }).pipe(Effect.mapError(() => refused))
     const found = yield* directory.read((tx) => tx.findUser(credentials.username))
     const user = Option.getOrNull(found)

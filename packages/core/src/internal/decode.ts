@@ -24,6 +24,10 @@ const describe = (issue: ParseResult.ArrayFormatterIssue, field: string): string
     case "Unexpected":
       return "it is not a known field"
     default:
-      return issue.message
+      // Effect's generic messages end with the value they saw (", actual …"): a long value is never echoed back.
+      return truncate(issue.message.split(", actual ")[0] ?? issue.message)
   }
 }
+
+/** A reason short enough to answer with, whatever value it quotes. */
+const truncate = (reason: string): string => (reason.length <= 200 ? reason : `${reason.slice(0, 199)}…`)

@@ -115,8 +115,10 @@ export const start = async (
   const database = await open()
   await migrate(database)
   const captured: Array<string> = []
-  const capture = Logger.make(({ message, cause, annotations }) => {
-    captured.push(JSON.stringify({ message, cause: String(cause), annotations: [...annotations] }))
+  const capture = Logger.make(({ message, cause, annotations, logLevel }) => {
+    captured.push(
+      JSON.stringify({ level: logLevel.label, message, cause: String(cause), annotations: [...annotations] })
+    )
   })
   const hasher: Layer.Layer<PasswordHasher.PasswordHasher> =
     options.hasher === "argon2" ? Argon2Hasher.layer : TestHasher

@@ -1,0 +1,75 @@
+/**
+ * Bad input is answered as bad input: 400 (or 413 for a body over the limit) in the one error shape, with a short
+ * message that never echoes a long value, and nothing worse than a warning in the log. Never a store failure (503),
+ * a crash (500) or a closed connection.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { type Answer, bearer, PASSWORDS, type Running, start, stores } from "./support/harness.js"
+
+/** Log lines at ERROR or FATAL level, or that blame the store. */
+const errorLines = (server: Running) =>
+  server.captured.filter((line) => /"level":"(ERROR|FATAL)"|store failed/.test(line))
+
+const refusedAsBadInput = (answer: Answer, status = 400, tag = "InvalidInput") => {
+  expect(answer.status).toBe(status)
+  expect(answer.body).toMatchObject({ _tag: tag, status })
+  expect(typeof answer.body.message).toBe("string")
+  expect(answer.text.length).toBeLessThan(400)
+}
+
+for (const [name, open] of stores) {
+  describe(`${name}: bad input`, () => {
+    let server: Running
+    let admin: { bearer: string }
+    beforeAll(async () => {
+      server = await start(open)
+    })
+    beforeEach(async () => {
+      await server.reseed()
+      admin = await bearer(server, "admin", PASSWORDS.admin)
+      server.captured.length = 0
+    })
+    afterAll(async () => {
+      await server?.close()
+    })
+
+    it("a search or audit filter holding a NUL (or any control character) is refused with 400, never a store failure", async () => {
+      for (const path of [
+        "/api/v1/users?search=%00",
+        "/api/v1/users?search=jo%00hn",
+        "/api/v1/groups?search=dev%00",
+        "/api/v1/users?search=%1b",
+        "/api/v1/audit?target=jo%00hn",
+        "/api/v1/audit?actor=%00"
+      ]) {
+        const answer = await server.request("GET", path, { as: admin })
+        refusedAsBadInput(answer)
+        expect(answer.body.message).toMatch(/^Invalid (search|target|actor): it cannot contain control characters\.$/)
+      }
+      expect(errorLines(server)).toEqual([])
+    })
+
+    it("a 12,000-character search is refused in a short message that does not quote it", async () => {
+      const answer = await server.request("GET", `/api/v1/users?search=${"x".repeat(12_000)}`, { as: admin })
+      refusedAsBadInput(answer)
+      expect(answer.body.message).toBe("Invalid search: it has at most 256 characters.")
+      expect(answer.text).not.toContain("x".repeat(50))
+      const groups = await server.request("GET", `/api/v1/groups?search=${"y".repeat(12_000)}`, { as: admin })
+      refusedAsBadInput(groups)
+      expect(groups.text).not.toContain("y".repeat(50))
+      expect(errorLines(server)).toEqual([])
+    })
+
+    it("a sign-in whose username holds a NUL is refused with 400, never a store failure", async () => {
+      for (const username of ["ad\u0000min", "\u0000", "admin\u0000"]) {
+        const answer = await server.request("POST", "/api/v1/auth/login", {
+          body: { username, password: PASSWORDS.admin, session: "bearer" }
+        })
+        refusedAsBadInput(answer)
+        expect(answer.body.message).toBe("Invalid username: it cannot contain control characters.")
+        expect(answer.body.token).toBeUndefined()
+      }
+      expect(errorLines(server)).toEqual([])
+    })
+  })
+}
