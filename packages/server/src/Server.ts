@@ -96,8 +96,72 @@ const jsonOnly = (request: HttpServerRequest.HttpServerRequest): boolean => {
 }
 
 /**
- * Answers every request the API cannot read with the one error shape: a body that is not JSON or too large, a field
- * of the wrong type or unknown, an unknown route; and caps the size of request bodies.
+ * The deepest nesting of arrays and objects a request body may have: the API's own bodies nest two levels; a body
+ * nested thousands deep would exhaust the stack of whatever walks it.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const MAX_JSON_DEPTH = 32
+
+/** Whether a JSON text nests arrays and objects deeper than `max` (brackets inside strings do not count). */
+const nestedDeeperThan = (text: string, max: number): boolean => {
+  let depth = 0
+  let inString = false
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index)
+    if (inString) {
+      if (char === 92)
+        index++ // a backslash escapes the next character
+      else if (char === 34) inString = false
+    } else if (char === 34) inString = true
+    else if (char === 91 || char === 123) {
+      if (++depth > max) return true
+    } else if (char === 93 || char === 125) depth--
+  }
+  return false
+}
+
+const tooLarge = (max: number) =>
+  new ApiError.PayloadTooLarge({
+    _tag: "PayloadTooLarge",
+    message: `The request body is larger than the server accepts (${max} bytes).`,
+    max
+  })
+
+/**
+ * The limits of a request body, checked before anything decodes it: its declared length (413, before a byte is read)
+ * and its nesting depth (400). Each refusal is logged as a warning.
+ */
+const checkBody = (
+  request: HttpServerRequest.HttpServerRequest,
+  maxBytes: number
+): Effect.Effect<void, ApiError.BadRequest | ApiError.PayloadTooLarge> => {
+  if (!HttpMethod.hasBody(request.method)) return Effect.void
+  const length = Number(request.headers["content-length"] ?? "0")
+  if (length > maxBytes) {
+    return Effect.zipRight(
+      Effect.logWarning(`refused a request body of ${length} bytes (the limit is ${maxBytes})`),
+      Effect.fail(tooLarge(maxBytes))
+    )
+  }
+  return Effect.flatMap(
+    Effect.orElseSucceed(request.text, () => ""),
+    (text) =>
+      nestedDeeperThan(text, MAX_JSON_DEPTH)
+        ? Effect.zipRight(
+            Effect.logWarning(`refused a request body nested deeper than ${MAX_JSON_DEPTH} levels`),
+            Effect.fail(
+              ApiError.invalidInput("body", `it nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`)
+            )
+          )
+        : Effect.void
+  )
+}
+
+/**
+ * Answers every request the API cannot read with the one error shape: a body that is not JSON, too large or too
+ * deep, a field of the wrong type or unknown, an unknown route; and caps the size of request bodies.
  */
 const normalizeRefusals = HttpApiBuilder.middleware(
   Effect.map(
@@ -106,7 +170,7 @@ const normalizeRefusals = HttpApiBuilder.middleware(
       Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
         // Only JSON bodies: a form another site posts (urlencoded, multipart, text) never reaches a handler.
         jsonOnly(request)
-          ? app
+          ? Effect.zipRight(checkBody(request, config.maxBodyBytes), app)
           : Effect.fail(ApiError.invalidInput("content-type", "the API accepts application/json only"))
       ).pipe(
         Effect.catchAllCause((cause): Effect.Effect<never, unknown> => {

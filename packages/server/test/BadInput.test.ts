@@ -71,5 +71,39 @@ for (const [name, open] of stores) {
       }
       expect(errorLines(server)).toEqual([])
     })
+
+    it("a body nested 10,000 deep is refused with 400 in the error shape, not a 500 with an empty body", async () => {
+      for (const raw of [
+        `${"[".repeat(10_000)}${"]".repeat(10_000)}`,
+        `${'{"name":'.repeat(10_000)}1${"}".repeat(10_000)}`
+      ]) {
+        const answer = await server.request("POST", "/api/v1/groups", { as: admin, raw })
+        refusedAsBadInput(answer)
+        expect(answer.body.message).toBe("Invalid body: it nests arrays and objects deeper than 32 levels.")
+      }
+      // Brackets inside strings are text, not nesting.
+      const bracketed = await server.request("POST", "/api/v1/groups", {
+        as: admin,
+        raw: JSON.stringify({ name: "[".repeat(100), gid: 7000 })
+      })
+      expect(bracketed.body._tag).toBe("InvalidInput")
+      expect(bracketed.body.field).toBe("name")
+      expect(errorLines(server)).toEqual([])
+      expect(server.captured.some((line) => /"level":"WARN".*deeper than 32/.test(line))).toBe(true)
+    })
+
+    it("a body over 256 KiB is answered 413 in the error shape, not a closed connection", async () => {
+      const answer = await server.request("POST", "/api/v1/groups", {
+        as: admin,
+        raw: JSON.stringify({ name: "x".repeat(300 * 1024) })
+      })
+      refusedAsBadInput(answer, 413, "PayloadTooLarge")
+      expect(answer.body.message).toBe("The request body is larger than the server accepts (262144 bytes).")
+      expect(answer.headers.get("x-content-type-options")).toBe("nosniff")
+      // The server goes on answering.
+      expect((await server.request("GET", "/api/v1/groups", { as: admin })).status).toBe(200)
+      expect(errorLines(server)).toEqual([])
+      expect(server.captured.some((line) => /"level":"WARN".*refused a request body of/.test(line))).toBe(true)
+    })
   })
 }
