@@ -37,6 +37,15 @@ const program = (
       NodePath.layer,
       NodeTerminal.layer,
       Logger.minimumLogLevel(LogLevel.Warning),
+      // What is logged (a warning about the store, a server's failure) is for people and goes to standard error, one
+      // line each, never into the command's output on standard output.
+      Logger.replace(
+        Logger.defaultLogger,
+        Logger.make(({ logLevel, message }) => {
+          const text = (Array.isArray(message) ? message : [message]).map(String).join(" ")
+          process.stderr.write(`dt: ${logLevel._tag.toLowerCase()}: ${text}\n`)
+        })
+      ),
       Layer.setTracerEnabled(false)
     )
   )
@@ -44,6 +53,8 @@ const program = (
 
 NodeRuntime.runMain(program, {
   disableErrorReporting: true,
+  // Logged lines go to standard error through the logger above, not to standard output through the pretty one.
+  disablePrettyLogger: true,
   // An interruption (SIGINT, SIGTERM) exits with the code the command set as it stopped (0 for a graceful stop of
   // dt serve), else 130 as a shell does.
   teardown: (exit, onExit) =>

@@ -3,6 +3,7 @@
  * SQLite default) and in remote mode (against one `dt serve`), with the same expected output and exit codes; what is
  * local by nature (`dt init`, `--database`, `--as`) runs in local mode only.
  */
+import { chmodSync, existsSync, statSync } from "node:fs"
 import { userInfo } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -297,6 +298,24 @@ describe("dt in local mode only", () => {
   it("exits 2 for a database URL it does not understand", async () => {
     const { dt } = await initialised()
     refused(await dt("user ls --database oracle://x"), 2, /not understood/)
+  })
+
+  it("creates the database 0600 in 0700 folders, and warns on standard error when others can read it", async () => {
+    const { dt, home } = sandbox()
+    expect((await dt("init")).code).toBe(0)
+    const modeOf = (path: string) => statSync(path).mode & 0o777
+    const database = join(home, ".local", "share", "dt", "dt.db")
+    for (const folder of [".local", ".local/share", ".local/share/dt"]) expect(modeOf(join(home, folder))).toBe(0o700)
+    expect(modeOf(database)).toBe(0o600)
+    for (const extra of ["-wal", "-shm"]) if (existsSync(database + extra)) expect(modeOf(database + extra)).toBe(0o600)
+    expect((await dt("user ls")).stderr).toBe("")
+    chmodSync(database, 0o644)
+    const exposed = await dt("user ls")
+    expect(exposed.code).toBe(0)
+    expect(exposed.stdout).toMatch(new RegExp(`^${me}\t[^\n]*\n$`))
+    expect(exposed.stderr).toBe(
+      `dt: warning: The SQLite database '${database}' holds password hashes and other users of this machine can read it (mode 0644): make it private with 'chmod 600 ${database}', and its -wal and -shm files likewise.\n`
+    )
   })
 
   it("dt init takes the first administrator's name, names, email and password", async () => {

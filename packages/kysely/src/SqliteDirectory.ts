@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { mkdirSync } from "node:fs"
+import { closeSync, fchmodSync, mkdirSync, openSync, statSync } from "node:fs"
 import { dirname } from "node:path"
 import type { Directory } from "@user-manager/core/Directory"
 import type { StorageError } from "@user-manager/core/Errors"
@@ -27,7 +27,9 @@ export interface Options {
 }
 
 /**
- * Opens (creating file and folders if missing) an SQLite database with WAL, a busy timeout and foreign keys on.
+ * Opens (creating file and folders if missing) an SQLite database with WAL, a busy timeout and foreign keys on. It
+ * holds password hashes, so what it creates is private: folders 0700, the file 0600 (SQLite gives its -wal and -shm
+ * files the database file's mode); an existing file that others may read is logged as a warning.
  *
  * @category constructors
  * @since 0.1.0
@@ -36,7 +38,7 @@ export interface Options {
 export const open = (filename: string): Effect.Effect<Kysely<any>, StorageError> =>
   Effect.try({
     try: () => {
-      if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true })
+      const exposed = filename === ":memory:" ? undefined : createPrivately(filename)
       const Database = Driver.load<typeof SqliteDatabase>("sqlite")
       const database = new Database(filename)
       if (filename !== ":memory:") database.pragma("journal_mode = WAL")
@@ -49,7 +51,7 @@ export const open = (filename: string): Effect.Effect<Kysely<any>, StorageError>
       const arrays = withStatementCache(database, (statement) => statement.raw(true))
       // The directory runs its transactions on the database directly, in one synchronous step each (see
       // KyselyDirectory); migrations, and whatever else uses the Kysely instance, go through Kysely's executor.
-      return Synchronous.register(new Kysely({ dialect: new SqliteDialect({ database: cached }) }), {
+      const db = Synchronous.register(new Kysely({ dialect: new SqliteDialect({ database: cached }) }), {
         execute: <R>({ sql, parameters }: CompiledQuery<R>): QueryResult<R> => {
           const statement = cached.prepare(sql)
           if (statement.reader) return { rows: statement.all(parameters) as Array<R> }
@@ -58,9 +60,41 @@ export const open = (filename: string): Effect.Effect<Kysely<any>, StorageError>
         },
         values: ({ sql, parameters }) => arrays.prepare(sql).all(parameters) as Array<Array<unknown>>
       })
+      return { db, exposed }
     },
     catch: Driver.openFailure(`cannot open the SQLite database '${filename}'`)
-  })
+  }).pipe(
+    Effect.tap(({ exposed }) =>
+      exposed === undefined
+        ? Effect.void
+        : Effect.logWarning(
+            `The SQLite database '${filename}' holds password hashes and other users of this machine can read it (mode ${exposed}): make it private with 'chmod 600 ${filename}', and its -wal and -shm files likewise.`
+          )
+    ),
+    Effect.map(({ db }) => db)
+  )
+
+/**
+ * Creates the database's missing folders 0700 and a missing database file 0600, whatever the umask (which can only
+ * take permissions away); returns the mode of an existing file that its group or others may read.
+ */
+const createPrivately = (filename: string): string | undefined => {
+  mkdirSync(dirname(filename), { recursive: true, mode: 0o700 })
+  let fd: number
+  try {
+    fd = openSync(filename, "wx", 0o600)
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== "EEXIST") throw cause
+    const mode = statSync(filename).mode & 0o777
+    return (mode & 0o044) === 0 ? undefined : mode.toString(8).padStart(4, "0")
+  }
+  try {
+    fchmodSync(fd, 0o600)
+  } finally {
+    closeSync(fd)
+  }
+  return undefined
+}
 
 /** How many prepared statements an SQLite connection keeps for reuse: up to twice this many. */
 const STATEMENT_CACHE_GENERATION = 128
