@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import { createServer } from "node:http"
+import { createServer, type ServerResponse, STATUS_CODES } from "node:http"
+import type { Duplex } from "node:stream"
 import {
   HttpApiBuilder,
   HttpApiError,
@@ -194,22 +195,55 @@ const normalizeRefusals = HttpApiBuilder.middleware(
   )
 )
 
-const headers = {
+/**
+ * The headers every answer carries, refusals and Node's own answers (431, 400, 408) included: nothing is cached or
+ * sniffed; no referrer leaves; the page runs only its own script and is never framed; no powerful browser feature
+ * (camera, microphone, location, payment, USB, …) is granted to it; no other site's window keeps a handle on it
+ * (`Cross-Origin-Opener-Policy`); and no other site can load its answers (`Cross-Origin-Resource-Policy`): the page,
+ * its scripts and the API are served from one origin.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "cache-control": "no-store",
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
-  "content-security-policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+  "content-security-policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+  "permissions-policy": [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking"
+  ]
+    .map((feature) => `${feature}=()`)
+    .join(", "),
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin"
 }
 
 /**
- * Headers every answer carries, refusals included: nothing is cached, nothing is sniffed, the page runs only its own
- * script and is never framed. (A pre-response handler, because a server middleware sees the response only after it
- * was written.)
+ * Headers every answer carries, refusals included. (A pre-response handler, because a server middleware sees the
+ * response only after it was written.)
  */
 const securityHeaders = HttpApiBuilder.middleware((app) =>
   Effect.zipRight(
     HttpApp.appendPreResponseHandler((_request, response) =>
-      Effect.succeed(HttpServerResponse.setHeaders(response, headers))
+      Effect.succeed(HttpServerResponse.setHeaders(response, SECURITY_HEADERS))
     ),
     app
   )
@@ -257,6 +291,45 @@ export const layer = (options: Options = {}) => {
   ).pipe(Layer.provideMerge(api), Layer.provide(ServerConfig.layer(options.config ?? {})))
 }
 
+/** What Node answers a request it cannot parse, by the parser's error code (anything else is a 400). */
+const clientErrors: Record<string, readonly [status: number, tag: string, message: string]> = {
+  HPE_HEADER_OVERFLOW: [431, "HeadersTooLarge", "The request's headers are larger than the server accepts."],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, "PayloadTooLarge", "The request's chunk extensions are too large."],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, "RequestTimeout", "The request took too long to arrive."]
+}
+
+/**
+ * Node's own answer to a request it cannot parse (headers too large, malformed HTTP, too slow), as Node writes it
+ * but in the error shape and with the security headers, which Node's default answer (a bare status line) lacks.
+ */
+const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
+  const inFlight = (socket as { _httpMessage?: ServerResponse | null })._httpMessage
+  if (
+    error.code !== "ECONNRESET" &&
+    socket.writable &&
+    (inFlight === undefined || inFlight === null || !inFlight.headersSent)
+  ) {
+    const [status, tag, message] = clientErrors[error.code ?? ""] ?? [
+      400,
+      "BadRequest",
+      "The request is not valid HTTP."
+    ]
+    const body = JSON.stringify({ _tag: tag, message, status })
+    const head = [
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}`,
+      "connection: close",
+      "content-type: application/json",
+      `content-length: ${Buffer.byteLength(body)}`,
+      ...Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}`)
+    ]
+    socket.write(`${head.join("\r\n")}\r\n\r\n${body}`)
+  }
+  socket.destroy(error)
+}
+
+/** A Node HTTP server that answers the requests Node refuses itself with the security headers. */
+const nodeServer = () => createServer().on("clientError", answerClientError)
+
 /**
  * A Node HTTP server on `host:port` (port 0 picks a free one) serving the API; it stops accepting connections and
  * lets requests in flight finish when the layer is released. `log: false` leaves out the request log. Where Effect's
@@ -269,7 +342,7 @@ export const layer = (options: Options = {}) => {
 export const node = (options: Options & { readonly port: number; readonly host: string; readonly log?: boolean }) => {
   const served = HttpApiBuilder.serve(options.log === false ? undefined : HttpMiddleware.logger).pipe(
     Layer.provide(layer(options)),
-    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: options.port, host: options.host }))
+    Layer.provideMerge(NodeHttpServer.layer(nodeServer, { port: options.port, host: options.host }))
   )
   return Layer.unwrapEffect(
     Effect.map(FiberRef.get(FiberRef.currentTracerEnabled), (traced) =>
@@ -306,7 +379,10 @@ export const webHandler = <E>(
       const url = new URL(request.url)
       if (base !== "" && url.pathname !== base && !url.pathname.startsWith(`${base}/`)) {
         return Promise.resolve(
-          Response.json({ _tag: "RouteNotFound", message: "Not under the API's path." }, { status: 404 })
+          Response.json(
+            { _tag: "RouteNotFound", message: "Not under the API's path.", status: 404 },
+            { status: 404, headers: SECURITY_HEADERS }
+          )
         )
       }
       url.pathname = url.pathname.slice(base.length) || "/"

@@ -10,6 +10,7 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Auth from "../src/Auth.js"
 import * as Server from "../src/Server.js"
+import { expectSecurityHeaders } from "./support/securityHeaders.js"
 
 describe("Server.webHandler", () => {
   let database: TestDatabase
@@ -47,6 +48,14 @@ describe("Server.webHandler", () => {
 
   const call = (path: string, init: RequestInit = {}) =>
     mounted.handler(new Request(`http://host.example${path}`, init))
+
+  it("answers a path outside the host's with 404 in the error shape, with the security headers", async () => {
+    const outside = await call("/elsewhere/api/v1/users", { headers: { "x-host-user": "boss" } })
+    expect(outside.status).toBe(404)
+    expect(await outside.json()).toMatchObject({ _tag: "RouteNotFound", status: 404 })
+    expectSecurityHeaders(outside.headers, "an answer outside the host's path")
+    expectSecurityHeaders((await call("/backoffice/api/v1/users")).headers, "a refusal under the host's path")
+  })
 
   it("answers under the host's path, as the actor the host names", async () => {
     const list = await call("/backoffice/api/v1/users", { headers: { "x-host-user": "boss" } })
