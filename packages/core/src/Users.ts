@@ -557,8 +557,8 @@ const make = Effect.gen(function* () {
     // The same argon2 work whether or not the user exists, so that timing does not reveal usernames.
     const hash = user?.passwordHash ?? (yield* dummyHash)
     const matches = yield* hasher.verify(credentials.password, hash)
-    if (user === null || user.passwordHash === null || !matches) return yield* refused
-    if (!user.enabled) return yield* new Unauthenticated({ reason: "the account is disabled" })
+    // A disabled account is answered as a wrong password is: only whoever knows the password could learn its state.
+    if (user === null || user.passwordHash === null || !matches || !user.enabled) return yield* refused
     return toUser(user)
   })
 

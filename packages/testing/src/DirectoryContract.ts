@@ -421,13 +421,13 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
       )
     )
 
-    it.effect("a disabled user cannot sign in, and the refusal does not say whether the user exists", () =>
+    it.effect("a disabled user with the right password is refused exactly as a wrong password is", () =>
       seeded(
         Effect.gen(function* () {
           const users = yield* Users
           yield* users.disable(admin, "john")
           expect((yield* Effect.flip(users.authenticate("john", "john's secret"))).reason).toBe(
-            "the account is disabled"
+            "the username or password is not correct"
           )
           const unknown = yield* Effect.flip(users.authenticate("nobody", "john's secret"))
           const wrong = yield* Effect.flip(users.authenticate("alice", "john's secret"))
