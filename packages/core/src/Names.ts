@@ -5,7 +5,14 @@
  */
 import { Schema } from "effect"
 
-const MAX_NAME_LENGTH = 32
+/**
+ * The most characters a username or a group name has. Longer text is refused before it is looked up or kept.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const MAX_NAME_LENGTH = 32
+
 const NAME_PATTERN = /^[a-z_][a-z0-9._-]*$/
 
 const nameProblem =
@@ -43,6 +50,17 @@ export const Username = Schema.String.pipe(
  * @since 0.1.0
  */
 export type Username = typeof Username.Type
+
+/**
+ * A username as typed at sign-in, before anything is looked up or kept: text of at most `MAX_NAME_LENGTH`
+ * characters. (Any other text that is no username is a wrong sign-in, not bad input.)
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const SignInUsername = Schema.String.pipe(
+  Schema.maxLength(MAX_NAME_LENGTH, { message: () => `a username has at most ${MAX_NAME_LENGTH} characters` })
+)
 
 /**
  * A group's name: the same rule as a username.

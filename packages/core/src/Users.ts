@@ -35,7 +35,7 @@ import {
 } from "./internal/operation.js"
 import { toGroup, toUser } from "./internal/records.js"
 import { userSortKey } from "./internal/search.js"
-import { GroupName, Username } from "./Names.js"
+import { GroupName, SignInUsername, Username } from "./Names.js"
 import { DEFAULT_PAGE_SIZE, listQuery, MAX_PAGE_SIZE, type Page } from "./Page.js"
 import { checkPolicy, Password, type PasswordHash } from "./Password.js"
 import { PasswordHasher } from "./PasswordHasher.js"
@@ -124,10 +124,11 @@ const ChangePassword = Schema.Struct({ current: Password, next: Password })
 export type ChangePassword = typeof ChangePassword.Encoded
 
 /**
- * A username as typed at sign-in: any text a store can look up. Control characters (U+0000 among them, which
- * PostgreSQL cannot even compare) are refused as bad input; any other text that is no username is a wrong sign-in.
+ * A username as typed at sign-in: any text a store can look up. Text longer than a username can be, and control
+ * characters (U+0000 among them, which PostgreSQL cannot even compare), are refused as bad input; any other text that
+ * is no username is a wrong sign-in.
  */
-const SignInName = Schema.String.pipe(
+const SignInName = SignInUsername.pipe(
   Schema.filter((text) => !/\p{Cc}/u.test(text) || "it cannot contain control characters")
 )
 

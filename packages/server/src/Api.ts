@@ -9,7 +9,7 @@
  */
 
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema, OpenApi } from "@effect/platform"
-import { AuditEntry, Group, User } from "@user-manager/core"
+import { AuditEntry, Group, Names, User } from "@user-manager/core"
 import type { Actor } from "@user-manager/core/Actor"
 import { Context, Schema } from "effect"
 import * as ApiError from "./ApiError.js"
@@ -202,7 +202,7 @@ export const AuditParams = Schema.Struct({
  * @since 0.1.0
  */
 export const LoginBody = strict("Login", {
-  username: Schema.String,
+  username: Names.SignInUsername,
   password: Schema.String,
   session: Schema.optional(Schema.Literal("cookie", "bearer"))
 })

@@ -7,11 +7,11 @@
 
 import { HttpApiBuilder, HttpApp, HttpServerResponse } from "@effect/platform"
 import { Actor, Audit, type Errors, Group, Groups, type Page, Sessions, User, Users } from "@user-manager/core"
-import { Effect, Layer, Redacted } from "effect"
+import { Cause, Context, Effect, Exit, Layer, Option, Redacted } from "effect"
 import { Api, CurrentActor } from "./Api.js"
 import * as ApiError from "./ApiError.js"
 import { CSRF_COOKIE, checkCsrf, credential, csrfToken, remoteAddress, SESSION_COOKIE } from "./Auth.js"
-import { makeThrottle } from "./internal/throttle.js"
+import { makeThrottle, type Reservation, type Throttle } from "./internal/throttle.js"
 import { ServerConfig } from "./ServerConfig.js"
 
 /** Answers a refusal of the core with its status; a store failure is logged and answered 503 without its details. */
@@ -22,6 +22,54 @@ const refuse = (error: Errors.DomainError | Errors.StorageError): Effect.Effect<
         Effect.fail(new ApiError.Unavailable({ _tag: "StorageError", message: "The user store is unavailable." }))
       )
     : Effect.fail(ApiError.fromDomain(error))
+
+/**
+ * Reserves an attempt at a password for the username from the request's address before the password is checked;
+ * too many attempts answer 429 without checking it.
+ */
+const reserveAttempt = (
+  throttle: Throttle,
+  username: string,
+  address: string
+): Effect.Effect<Reservation, ApiError.TooManyRequests> => {
+  const attempt = throttle.reserve(username, address)
+  return "reservation" in attempt
+    ? Effect.succeed(attempt.reservation)
+    : Effect.fail(
+        new ApiError.TooManyRequests({
+          _tag: "TooManyAttempts",
+          message: `Too many failed sign-ins: try again in ${attempt.retryAfter} seconds.`,
+          retryAfterSeconds: attempt.retryAfter
+        })
+      )
+}
+
+/**
+ * Runs a password check under its reservation: a success forgets the failures, a refusal that means a wrong password
+ * counts as one, anything else (bad input, a store failure, an interruption) is not counted.
+ */
+const checked = <A, E extends { readonly _tag: string }, R>(
+  reservation: Reservation,
+  wrongPassword: (error: E) => boolean,
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R> =>
+  Effect.onExit(effect, (exit) =>
+    Effect.sync(() => {
+      if (Exit.isSuccess(exit)) reservation.succeeded()
+      else if (Option.exists(Cause.failureOption(exit.cause), wrongPassword)) reservation.failed()
+      else reservation.released()
+    })
+  )
+
+/** The throttle the sign-in and the password change share (one a server: `layer` makes it). */
+class SharedThrottle extends Context.Reference<SharedThrottle>()("@user-manager/server/Handlers/SharedThrottle", {
+  defaultValue: (): Throttle | undefined => undefined
+}) {}
+
+/** The server's throttle, or (for a group used on its own) one of the group's own. */
+const sharedThrottle = Effect.flatMap(SharedThrottle, (shared) =>
+  shared === undefined ? Effect.map(ServerConfig, (config) => makeThrottle(config.throttle)) : Effect.succeed(shared)
+)
 
 /** Runs a core operation, answering its refusals. */
 const call = <A>(effect: Effect.Effect<A, Errors.DomainError | Errors.StorageError>) => Effect.catchAll(effect, refuse)
@@ -174,12 +222,24 @@ export const groups = HttpApiBuilder.group(Api, "groups", (handlers) =>
 export const me = HttpApiBuilder.group(Api, "me", (handlers) =>
   Effect.gen(function* () {
     const service = yield* Users.Users
+    const throttle = yield* sharedThrottle
     return handlers
       .handle("me", () => Effect.flatMap(CurrentActor, (actor) => call(service.whoAmI(actor))))
-      .handle("changePassword", ({ payload }) =>
-        Effect.flatMap(CurrentActor, (actor) =>
-          call(service.changePassword(actor, { current: payload.current, next: payload.next }))
-        ).pipe(Effect.zipRight(clearCookie))
+      .handle("changePassword", ({ payload, request }) =>
+        Effect.gen(function* () {
+          const actor = yield* CurrentActor
+          // Throttled as sign-in is: a stolen session must not be a way to guess the password it was opened with.
+          const { user } = yield* call(service.whoAmI(actor))
+          const reservation = yield* reserveAttempt(throttle, user.username, remoteAddress(request))
+          yield* call(
+            checked(
+              reservation,
+              (error) => error._tag === "Forbidden",
+              service.changePassword(actor, { current: payload.current, next: payload.next })
+            )
+          )
+          yield* clearCookie
+        })
       )
   })
 )
@@ -210,31 +270,20 @@ export const auth = HttpApiBuilder.group(Api, "auth", (handlers) =>
     const sessions = yield* Sessions.Sessions
     const users = yield* Users.Users
     const config = yield* ServerConfig
-    const throttle = makeThrottle(config.throttle)
+    const throttle = yield* sharedThrottle
 
     return handlers
       .handle("login", ({ payload, request }) =>
         Effect.gen(function* () {
-          const address = remoteAddress(request)
-          const wait = throttle.retryAfter(payload.username, address)
-          if (wait > 0) {
-            return yield* Effect.fail(
-              new ApiError.TooManyRequests({
-                _tag: "TooManyAttempts",
-                message: `Too many failed sign-ins: try again in ${wait} seconds.`,
-                retryAfterSeconds: wait
-              })
+          // Reserved before the password is checked: sign-ins sent at once cannot get more checks than the limit.
+          const reservation = yield* reserveAttempt(throttle, payload.username, remoteAddress(request))
+          const session = yield* call(
+            checked(
+              reservation,
+              (error) => error._tag === "Unauthenticated",
+              sessions.login(payload.username, payload.password, { ttl: config.sessionTtl })
             )
-          }
-          const session = yield* sessions.login(payload.username, payload.password, { ttl: config.sessionTtl }).pipe(
-            Effect.tapError((error) =>
-              Effect.sync(() => {
-                if (error._tag === "Unauthenticated") throttle.failed(payload.username, address)
-              })
-            ),
-            Effect.catchAll(refuse)
           )
-          throttle.succeeded(payload.username)
           const { admin } = yield* call(users.whoAmI(Actor.user(session.user.username)))
           const result = { user: session.user, admin, expiresAt: session.expiresAt }
           if (payload.session === "bearer") return { ...result, token: Redacted.value(session.token) }
@@ -276,4 +325,11 @@ export const auth = HttpApiBuilder.group(Api, "auth", (handlers) =>
  * @category layers
  * @since 0.1.0
  */
-export const layer = Layer.mergeAll(users, groups, me, audit, auth)
+export const layer = Layer.mergeAll(users, groups, me, audit, auth).pipe(
+  Layer.provide(
+    Layer.effect(
+      SharedThrottle,
+      Effect.map(ServerConfig, (config) => makeThrottle(config.throttle))
+    )
+  )
+)

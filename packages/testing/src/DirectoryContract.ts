@@ -421,6 +421,17 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
       )
     )
 
+    it.effect("a sign-in username longer than a username can be is bad input, refused in one short sentence", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          const error = yield* refuses(users.authenticate("j".repeat(250 * 1024), "john's secret"), "InvalidInput")
+          expect(error.message.length).toBeLessThan(100)
+          expect(error.message).toContain("at most 32 characters")
+        })
+      )
+    )
+
     it.effect("a disabled user with the right password is refused exactly as a wrong password is", () =>
       seeded(
         Effect.gen(function* () {

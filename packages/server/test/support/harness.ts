@@ -110,7 +110,7 @@ export const seed = Effect.gen(function* () {
 /** Starts a server over a fresh database. */
 export const start = async (
   open: () => Promise<TestDatabase>,
-  options: { readonly hasher?: "argon2" | "test" } & Server.Options = {}
+  options: { readonly hasher?: "argon2" | "test" | Layer.Layer<PasswordHasher.PasswordHasher> } & Server.Options = {}
 ): Promise<Running> => {
   const database = await open()
   await migrate(database)
@@ -121,7 +121,11 @@ export const start = async (
     )
   })
   const hasher: Layer.Layer<PasswordHasher.PasswordHasher> =
-    options.hasher === "argon2" ? Argon2Hasher.layer : TestHasher
+    options.hasher === "argon2"
+      ? Argon2Hasher.layer
+      : options.hasher === undefined || options.hasher === "test"
+        ? TestHasher
+        : options.hasher
   const services = UserManager.layer({
     directory: KyselyDirectory.layer({ db: database.db, engine: database.engine }),
     hasher
