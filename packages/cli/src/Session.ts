@@ -103,17 +103,21 @@ export const run = <A, E, R>(
   )
 
 /**
- * Reads a password from standard input: the whole input, less one trailing newline.
+ * Reads a password from standard input: its first line, without the line ending, as `chpasswd` reads one (what follows
+ * is not read).
  *
  * @category input
  * @since 0.1.0
  */
 export const readStdin: Effect.Effect<string> = Effect.promise(async () => {
   const chunks: Array<Buffer> = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks)
-    .toString("utf8")
-    .replace(/\r?\n$/, "")
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer)
+    if ((chunk as Buffer).includes(0x0a)) break
+  }
+  const text = Buffer.concat(chunks).toString("utf8")
+  const end = text.indexOf("\n")
+  return (end === -1 ? text : text.slice(0, end)).replace(/\r$/, "")
 })
 
 /**

@@ -6,6 +6,8 @@
 import { chmodSync, existsSync, statSync } from "node:fs"
 import { userInfo } from "node:os"
 import { join } from "node:path"
+import { verify } from "@node-rs/argon2"
+import Database from "better-sqlite3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { sandbox } from "./support/dt.js"
 import * as Modes from "./support/modes.js"
@@ -316,6 +318,24 @@ describe("dt in local mode only", () => {
     expect(exposed.stderr).toBe(
       `dt: warning: The SQLite database '${database}' holds password hashes and other users of this machine can read it (mode 0644): make it private with 'chmod 600 ${database}', and its -wal and -shm files likewise.\n`
     )
+  })
+
+  it("--password-stdin reads one line, as chpasswd does, and refuses control characters in one sentence", async () => {
+    const { dt, home } = await initialised()
+    const added = await dt("user add eve -g admins --password-stdin", { input: "first-passw0rd\nsecond-passw0rd\n" })
+    expect(added.code).toBe(0)
+    const db = new Database(join(home, ".local", "share", "dt", "dt.db"), { readonly: true })
+    const { password_hash: hash } = db.prepare("select password_hash from users where username = 'eve'").get() as {
+      password_hash: string
+    }
+    db.close()
+    expect(await verify(hash, "first-passw0rd")).toBe(true)
+    refused(
+      await dt("user add fay -g admins --password-stdin", { input: "tab\tseparated\n" }),
+      2,
+      /^dt: Invalid password: a password cannot contain control characters \(such as a newline or a tab\)\.\n$/
+    )
+    expect((await dt("user get fay")).code).toBe(1)
   })
 
   it("dt init takes the first administrator's name, names, email and password", async () => {

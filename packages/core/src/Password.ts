@@ -61,7 +61,9 @@ export type Password = typeof Password.Type
 export type PasswordHash = Redacted.Redacted<string>
 
 /**
- * Refuses a password that breaks the policy: shorter than the minimum, or equal to the username.
+ * Refuses a password that breaks the policy: shorter than the minimum, equal to the username, or holding a control
+ * character (a newline, a tab, …: what a script or a terminal would cut or change). A policy for new passwords only, so
+ * that a password set before a rule was added still signs in.
  *
  * @category rules
  * @since 0.1.0
@@ -73,6 +75,12 @@ export const checkPolicy = (
   const text = Redacted.value(password)
   if ([...text].length < options.minLength) {
     return new InvalidInput({ field: "password", reason: `a password has at least ${options.minLength} characters` })
+  }
+  if (/\p{Cc}/u.test(text)) {
+    return new InvalidInput({
+      field: "password",
+      reason: "a password cannot contain control characters (such as a newline or a tab)"
+    })
   }
   if (text.toLowerCase() === options.username.toLowerCase()) {
     return new InvalidInput({ field: "password", reason: "a password cannot be the username" })
