@@ -127,8 +127,11 @@ export const cached = async (name: string, fill: (dir: string) => Promise<void>)
   if (release === undefined) return dir
   try {
     if (existsSync(dir)) return dir
+    // Whoever holds the lock fills the folder: a temporary one left beside it is from a run that was killed.
+    for (const left of readdirSync(cacheDir).filter((entry) => entry.startsWith(`${name}.tmp-`))) {
+      rmSync(join(cacheDir, left), { recursive: true, force: true })
+    }
     const tmp = `${dir}.tmp-${process.pid}`
-    rmSync(tmp, { recursive: true, force: true })
     mkdirSync(tmp)
     try {
       await fill(tmp)
