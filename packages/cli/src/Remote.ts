@@ -100,6 +100,7 @@ const domainErrors: Record<string, new (fields: never, options: { disableValidat
   GidRangeExhausted: Errors.GidRangeExhausted,
   SystemUserImmutable: Errors.SystemUserImmutable,
   GroupMembershipRequired: Errors.GroupMembershipRequired,
+  NotAMember: Errors.NotAMember,
   LastAdmin: Errors.LastAdmin,
   SelfLockout: Errors.SelfLockout,
   ProtectedGroup: Errors.ProtectedGroup,

@@ -164,6 +164,29 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
       refused(await unreachable("user ls"), 3, /cannot reach/)
     })
 
+    it("says so when a membership change names a non-member, nobody, or unknown groups, and changes nothing", async () => {
+      const { dt } = await mode.fresh()
+      await dt("group add developers")
+      await dt("group add analysts")
+      await dt("user add bob -g developers")
+      const stranger = await dt("user rm-from-group bob analysts")
+      refused(stranger, 1, /^dt: User 'bob' is not a member of group 'analysts'\.\n$/)
+      expect(stranger.stdout).toBe("")
+      refused(await dt("group rm-users analysts bob"), 1, /^dt: User 'bob' is not a member of group 'analysts'\.\n$/)
+      refused(
+        await dt(["group", "add-users", "analysts", ""]),
+        2,
+        /^dt: Invalid usernames: name at least one user to add to group 'analysts'\.\n$/
+      )
+      refused(
+        await dt("user add eve -g nosuch,developers,alsonot"),
+        1,
+        /^dt: There are no groups named 'alsonot', 'nosuch'\.\n$/
+      )
+      expect((await dt("user get eve")).code).toBe(1)
+      expect((await dt("group get analysts")).stdout).toBe("analysts\t1002\t\n")
+    })
+
     it("exits 2 for an unknown flag, an unknown subcommand or a malformed email", async () => {
       const { dt } = await mode.fresh()
       await dt("group add developers")

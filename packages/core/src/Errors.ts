@@ -28,10 +28,13 @@ export class UserNotFound extends Schema.TaggedError<UserNotFound>()("UserNotFou
  * @since 0.1.0
  */
 export class GroupNotFound extends Schema.TaggedError<GroupNotFound>()("GroupNotFound", {
-  name: Schema.String
+  name: Schema.String,
+  /** Every unknown name, when a change named more than one group (`name` is the first of them). */
+  names: Schema.optional(Schema.Array(Schema.String))
 }) {
   override get message(): string {
-    return `There is no group named '${this.name}'.`
+    const all = this.names ?? [this.name]
+    return all.length > 1 ? `There are no groups named ${names(all)}.` : `There is no group named '${this.name}'.`
   }
 }
 
@@ -191,6 +194,23 @@ export class SelfLockout extends Schema.TaggedError<SelfLockout>()("SelfLockout"
 }
 
 /**
+ * Users asked to leave a group they are not in.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class NotAMember extends Schema.TaggedError<NotAMember>()("NotAMember", {
+  usernames: Schema.Array(Schema.String),
+  group: Schema.String
+}) {
+  override get message(): string {
+    return this.usernames.length === 1
+      ? `User ${names(this.usernames)} is not a member of group '${this.group}'.`
+      : `Users ${names(this.usernames)} are not members of group '${this.group}'.`
+  }
+}
+
+/**
  * The admin group cannot be deleted or renamed.
  *
  * @category errors
@@ -299,6 +319,7 @@ export type DomainError =
   | GidRangeExhausted
   | SystemUserImmutable
   | GroupMembershipRequired
+  | NotAMember
   | LastAdmin
   | SelfLockout
   | ProtectedGroup
@@ -324,6 +345,7 @@ export const DOMAIN_ERROR_TAGS: ReadonlyArray<DomainError["_tag"]> = [
   "GidRangeExhausted",
   "SystemUserImmutable",
   "GroupMembershipRequired",
+  "NotAMember",
   "LastAdmin",
   "SelfLockout",
   "ProtectedGroup",

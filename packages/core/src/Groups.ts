@@ -11,6 +11,7 @@ import {
   ConcurrentModification,
   GroupMembershipRequired,
   GroupNameTaken,
+  InvalidInput,
   ProtectedGroup,
   SystemUserImmutable
 } from "./Errors.js"
@@ -234,6 +235,12 @@ const make = Effect.gen(function* () {
     ) {
       const groupName = yield* decodeName(name)
       const members = yield* decodeUsernames(usernames)
+      if (members.length === 0) {
+        return yield* new InvalidInput({
+          field: "usernames",
+          reason: `name at least one user to ${kind === "add" ? "add to" : "remove from"} group '${groupName}'`
+        })
+      }
       return yield* adminWrite(
         actor,
         `change the members of group '${groupName}'`,

@@ -26,6 +26,7 @@ import {
   assertNotSystem,
   audit,
   getGroupRow,
+  getGroupRows,
   getUser,
   isAdmin,
   nextUserRow,
@@ -353,8 +354,7 @@ const make = Effect.gen(function* () {
         }
         yield* ensureEmailFree(op, user.email ?? null, null)
         const groupNames = [...new Set(user.groups)].sort()
-        const groups = []
-        for (const name of groupNames) groups.push(yield* getGroupRow(op.tx, name, true))
+        const groups = yield* getGroupRows(op.tx, groupNames, true)
         const row = {
           username: user.username,
           firstName: user.firstName ?? "",

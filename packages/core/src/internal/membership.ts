@@ -1,9 +1,9 @@
 import { Effect } from "effect"
 import type { GroupRow, UserRecord } from "../Directory.js"
-import { GroupMembershipRequired } from "../Errors.js"
+import { GroupMembershipRequired, NotAMember } from "../Errors.js"
 import type { GroupName, Username } from "../Names.js"
 import { ensureAdminsRemain, ensureNotSelf } from "./adminGroup.js"
-import { assertNotSystem, audit, getGroupRow, getUser, nextUserRow, type Operation, touchGroup } from "./operation.js"
+import { assertNotSystem, audit, getGroupRows, getUser, nextUserRow, type Operation, touchGroup } from "./operation.js"
 
 /** One membership to add or remove. */
 export interface MembershipChange {
@@ -20,7 +20,7 @@ export interface MembershipResult {
 /**
  * Every change of membership goes through here, whichever command asked for it: system users keep their groups
  * (invariant 2), every user keeps a group (invariant 1), the admin group keeps an enabled member (invariant 5) and
- * nobody removes itself from it (invariant 6). Rows are locked in one order (admin group, other groups, users) so that
+ * nobody removes itself from it (invariant 6); removing a user from a group it is not in is refused (`NotAMember`). Rows are locked in one order (admin group, other groups, users) so that
  * concurrent transactions wait for each other instead of deadlocking.
  */
 export const changeMemberships = (op: Operation, changes: ReadonlyArray<MembershipChange>, context: GroupName | null) =>
@@ -28,10 +28,18 @@ export const changeMemberships = (op: Operation, changes: ReadonlyArray<Membersh
     const named = [...changes.map((change) => change.group), ...(context === null ? [] : [context])]
     const groupNames = [...new Set(named)].sort(adminFirst(op.config.adminGroup))
     const groups = new Map<GroupName, GroupRow>()
-    for (const name of groupNames) groups.set(name, yield* getGroupRow(op.tx, name, true))
+    for (const row of yield* getGroupRows(op.tx, groupNames, true)) groups.set(row.name as GroupName, row)
     const users = new Map<Username, UserRecord>()
     for (const name of [...new Set(changes.map((change) => change.username))].sort()) {
       users.set(name, yield* getUser(op.tx, name, true))
+    }
+    // Leaving a group one is not in is a mistake to point out (a wrong name, a stale list), not a change to skip.
+    for (const group of groupNames) {
+      const strangers = changes
+        .filter((change) => change.kind === "remove" && change.group === group)
+        .map((change) => change.username)
+        .filter((username) => !users.get(username)?.groups.includes(group))
+      if (strangers.length > 0) return yield* new NotAMember({ usernames: [...new Set(strangers)].sort(), group })
     }
 
     const effective = changes.filter((change) => {

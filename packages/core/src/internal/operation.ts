@@ -87,6 +87,25 @@ export const getGroupRow = (tx: DirectoryTransaction, name: string, forUpdate = 
     .findGroupRow(name, { forUpdate })
     .pipe(Effect.flatMap(Option.match({ onNone: () => new GroupNotFound({ name }), onSome: Effect.succeed })))
 
+/**
+ * Reads the rows of groups that must all exist, in the order given, optionally locking them; a refusal names every
+ * unknown group, not only the first.
+ */
+export const getGroupRows = (tx: DirectoryTransaction, names: ReadonlyArray<string>, forUpdate = false) =>
+  Effect.gen(function* () {
+    const rows: Array<GroupRow> = []
+    const missing: Array<string> = []
+    for (const name of names) {
+      const row = yield* tx.findGroupRow(name, { forUpdate })
+      if (Option.isSome(row)) rows.push(row.value)
+      else missing.push(name)
+    }
+    if (missing.length > 0) {
+      return yield* new GroupNotFound({ name: missing[0] as string, ...(missing.length > 1 ? { names: missing } : {}) })
+    }
+    return rows
+  })
+
 /** Invariant 2: a system user is never changed. */
 export const assertNotSystem = (user: UserRecord, action: string): Effect.Effect<void, SystemUserImmutable> =>
   user.system ? new SystemUserImmutable({ username: user.username, action }) : Effect.void
