@@ -11,9 +11,13 @@ import { Password } from "./Password.js"
 const MAX_PERSON_NAME_LENGTH = 64
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+// The bidirectional embeddings, overrides and isolates (Trojan Source, CVE-2021-42574): they make text read in another
+// order than it is stored, so that a listing can show one name and hold another.
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/
+const BIDI_RANGES = "U+202A–U+202E, U+2066–U+2069"
 
 /**
- * A first or last name: trimmed, 1–64 characters, any script, no control characters.
+ * A first or last name: trimmed, 1–64 characters, any script, no control or bidirectional control characters.
  *
  * @category schemas
  * @since 0.1.0
@@ -24,6 +28,9 @@ export const PersonName = Schema.Trim.pipe(
     (name) => [...name].length <= MAX_PERSON_NAME_LENGTH || `a name has at most ${MAX_PERSON_NAME_LENGTH} characters`
   ),
   Schema.filter((name) => !CONTROL_CHARACTERS.test(name) || "a name cannot contain control characters"),
+  Schema.filter(
+    (name) => !BIDI_CONTROLS.test(name) || `a name cannot contain bidirectional control characters (${BIDI_RANGES})`
+  ),
   Schema.brand("PersonName"),
   Schema.annotations({ identifier: "PersonName", description: "1–64 characters" })
 )
@@ -37,14 +44,23 @@ export const PersonName = Schema.Trim.pipe(
 export type PersonName = typeof PersonName.Type
 
 const MAX_EMAIL_LENGTH = 254
+/** RFC 5321 (4.5.3.1.1): the local part of an address has at most 64 characters. */
+const MAX_EMAIL_LOCAL_LENGTH = 64
 
 const emailProblem = (email: string): string | true => {
   if (email.length > MAX_EMAIL_LENGTH) return `an email address has at most ${MAX_EMAIL_LENGTH} characters`
   if (/\s/.test(email) || CONTROL_CHARACTERS.test(email)) return `'${email}' contains spaces or control characters`
+  // Not echoed: the characters would reorder the message itself.
+  if (BIDI_CONTROLS.test(email)) {
+    return `an email address cannot contain bidirectional control characters (${BIDI_RANGES})`
+  }
   const parts = email.split("@")
   if (parts.length !== 2) return `'${email}' must contain exactly one '@'`
   const [local = "", domain = ""] = parts
   if (local.length === 0) return `'${email}' has nothing before the '@'`
+  if ([...local].length > MAX_EMAIL_LOCAL_LENGTH) {
+    return `'${email}' has ${[...local].length} characters before the '@', and an address has at most ${MAX_EMAIL_LOCAL_LENGTH} there (RFC 5321)`
+  }
   const labels = domain.split(".")
   if (labels.length < 2 || labels.some((label) => label.length === 0)) {
     return `'${email}' needs a domain such as example.com after the '@'`
@@ -53,7 +69,8 @@ const emailProblem = (email: string): string | true => {
 }
 
 /**
- * An email address: trimmed, one `@`, a non-empty local part, a dotted domain, at most 254 characters.
+ * An email address: trimmed, one `@`, a local part of 1–64 characters, a dotted domain, at most 254 characters, no
+ * spaces, control or bidirectional control characters.
  *
  * @category schemas
  * @since 0.1.0

@@ -1,0 +1,78 @@
+/**
+ * What names and email addresses may hold: bidirectional controls nowhere (they make text read in another order than
+ * it is stored), and an email's local part at most 64 characters (RFC 5321).
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Users } from "@user-manager/core/Users"
+import { admin, seed, services } from "@user-manager/testing/fixture"
+import { TestHasher } from "@user-manager/testing/TestHasher"
+import { Effect, Either, Schema } from "effect"
+import fc from "fast-check"
+import * as MemoryDirectory from "../src/MemoryDirectory.js"
+import { Email, PersonName } from "../src/User.js"
+
+/** U+202A–U+202E (embeddings, overrides, pop) and U+2066–U+2069 (isolates). */
+const bidi = fc.constantFrom(..."\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+const letters = (min: number, max: number) => fc.stringMatching(new RegExp(`^[a-z0-9]{${min},${max}}$`))
+const inserted = (text: string, character: string, at: number) => {
+  const position = at % (text.length + 1)
+  return `${text.slice(0, position)}${character}${text.slice(position)}`
+}
+const problem = <A, I>(schema: Schema.Schema<A, I>, value: I) =>
+  Either.match(Schema.decodeEither(schema)(value), { onLeft: (error) => error.message, onRight: () => undefined })
+
+describe("names and email addresses", () => {
+  it("refuses a bidirectional control character anywhere in a first or last name", () => {
+    fc.assert(
+      fc.property(letters(1, 40), bidi, fc.nat(), (name, character, at) => {
+        expect(problem(PersonName, name)).toBeUndefined()
+        expect(problem(PersonName, inserted(name, character, at))).toContain(
+          "a name cannot contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069)"
+        )
+      })
+    )
+  })
+
+  it("refuses a bidirectional control character anywhere in an email address", () => {
+    fc.assert(
+      fc.property(letters(1, 30), letters(1, 20), bidi, fc.nat(), (local, host, character, at) => {
+        const email = `${local}@${host}.example`
+        expect(problem(Email, email)).toBeUndefined()
+        expect(problem(Email, inserted(email, character, at))).toContain(
+          "an email address cannot contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069)"
+        )
+      })
+    )
+  })
+
+  it("accepts an email local part of up to 64 characters and refuses a longer one (RFC 5321)", () => {
+    fc.assert(
+      fc.property(letters(1, 64), letters(65, 120), (short, long) => {
+        expect(problem(Email, `${short}@example.com`)).toBeUndefined()
+        expect(problem(Email, `${long}@example.com`)).toContain(
+          `has ${long.length} characters before the '@', and an address has at most 64 there (RFC 5321)`
+        )
+      })
+    )
+  })
+
+  it.effect("says what is wrong in one sentence when a user is created or modified with such a name or email", () =>
+    Effect.zipRight(
+      seed,
+      Effect.gen(function* () {
+        const users = yield* Users
+        const local = "a".repeat(65)
+        const long = yield* Effect.flip(
+          users.create(admin, { username: "eve", email: `${local}@example.com`, groups: ["developers"] })
+        )
+        expect(long.message).toBe(
+          `Invalid email: '${local}@example.com' has 65 characters before the '@', and an address has at most 64 there (RFC 5321).`
+        )
+        const spoofed = yield* Effect.flip(users.modify(admin, "john", { lastName: "Doe\u202e nimda" }))
+        expect(spoofed.message).toBe(
+          "Invalid lastName: a name cannot contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069)."
+        )
+      })
+    ).pipe(Effect.provide(services(MemoryDirectory.layer, TestHasher)))
+  )
+})
