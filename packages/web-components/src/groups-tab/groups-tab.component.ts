@@ -27,8 +27,9 @@ const membersText = (members: ReadonlyArray<string>) =>
     ? members.join(", ")
     : `${members.slice(0, MEMBERS_SHOWN).join(", ")} and ${(members.length - MEMBERS_SHOWN).toLocaleString("en-US")} more`
 
+/** The open menu: the group it was opened for, by name (a list read again may move the rows under it), and where. */
 interface Menu {
-  readonly index: number
+  readonly name: string
   readonly x: number
   readonly y: number
 }
@@ -126,6 +127,9 @@ export class GroupsTab extends LitElement {
       if (request !== this.#request) return
       this.page = page
       this.active = Math.min(this.active, Math.max(0, page.items.length - 1))
+      // A menu stays on its group as the rows move; it closes when the group is no longer listed.
+      const menu = this.menu
+      if (menu !== undefined && !page.items.some((item) => item.name === menu.name)) this.menu = undefined
       this.alert = ""
     } catch (error) {
       if (request === this.#request) this.alert = asClientError(error).message
@@ -179,8 +183,8 @@ export class GroupsTab extends LitElement {
               aria-rowindex=${this.offset + index + 2}
               data-name=${group.name}
               @click=${() => this.#openEditor(group)}
-              @contextmenu=${(event: MouseEvent) => this.#onContextMenu(event, index)}
-              @keydown=${(event: KeyboardEvent) => this.#onRowKey(event, index)}
+              @contextmenu=${(event: MouseEvent) => this.#onContextMenu(event, group, index)}
+              @keydown=${(event: KeyboardEvent) => this.#onRowKey(event, group, index)}
               @focus=${() => {
                 this.active = index
               }}
@@ -228,15 +232,14 @@ export class GroupsTab extends LitElement {
     void this.load()
   }
 
-  #onRowKey(event: KeyboardEvent, index: number) {
-    const group = this.page.items[index]
-    if (group === undefined) return
+  #onRowKey(event: KeyboardEvent, group: Group, index: number) {
     if (isMenuKey(event)) {
+      // The menu of the focused row, below it.
       event.preventDefault()
-      const row = this.#rows()[index]
-      const box = row?.getBoundingClientRect()
+      const row = event.currentTarget as HTMLElement
+      const box = row.getBoundingClientRect()
       this.#returnFocus = row
-      this.menu = { index, x: (box?.left ?? 0) + 16, y: box?.bottom ?? 0 }
+      this.menu = { name: group.name, x: box.left + 16, y: box.bottom }
       return
     }
     if (event.key === "Enter" || event.key === " ") {
@@ -257,17 +260,19 @@ export class GroupsTab extends LitElement {
     }
   }
 
-  #onContextMenu(event: MouseEvent, index: number) {
+  /** The menu of the row under the pointer: its group is the one the row shows now, whatever the list does next. */
+  #onContextMenu(event: MouseEvent, group: Group, index: number) {
     event.preventDefault()
-    if (this.menu?.index === index) return
+    // A keyboard-opened menu is already open; the browser's own contextmenu that follows must not move it.
+    if (this.menu?.name === group.name) return
     this.active = index
-    this.#returnFocus = this.#rows()[index]
-    this.menu = { index, x: event.clientX, y: event.clientY }
+    this.#returnFocus = event.currentTarget as HTMLElement
+    this.menu = { name: group.name, x: event.clientX, y: event.clientY }
   }
 
   #renderMenu() {
     const menu = this.menu
-    const group = menu === undefined ? undefined : this.page.items[menu.index]
+    const group = menu === undefined ? undefined : this.page.items.find((item) => item.name === menu.name)
     if (menu === undefined || group === undefined) return nothing
     const items: ReadonlyArray<{ readonly label: string; readonly run: () => void }> = [
       { label: "Update", run: () => this.#openEditor(group) },

@@ -29,8 +29,9 @@ const columns: ReadonlyArray<{ readonly sort: UserSort; readonly label: string }
   { sort: "enabled", label: "Enabled" }
 ]
 
+/** The open menu: the user it was opened for, by name (a list read again may move the rows under it), and where. */
 interface Menu {
-  readonly index: number
+  readonly username: string
   readonly x: number
   readonly y: number
 }
@@ -124,6 +125,9 @@ export class UsersTab extends LitElement {
       if (request !== this.#request) return
       this.page = page
       this.active = Math.min(this.active, Math.max(0, page.items.length - 1))
+      // A menu stays on its user as the rows move; it closes when the user is no longer listed.
+      const menu = this.menu
+      if (menu !== undefined && !page.items.some((item) => item.username === menu.username)) this.menu = undefined
       this.alert = ""
     } catch (error) {
       if (request === this.#request) this.alert = asClientError(error).message
@@ -196,8 +200,8 @@ export class UsersTab extends LitElement {
       aria-rowindex=${this.offset + index + 2}
       data-username=${user.username}
       @click=${() => this.#openEditor(user)}
-      @contextmenu=${(event: MouseEvent) => this.#onContextMenu(event, index)}
-      @keydown=${(event: KeyboardEvent) => this.#onRowKey(event, index)}
+      @contextmenu=${(event: MouseEvent) => this.#onContextMenu(event, user, index)}
+      @keydown=${(event: KeyboardEvent) => this.#onRowKey(event, user, index)}
       @focus=${() => {
         this.active = index
       }}
@@ -237,12 +241,10 @@ export class UsersTab extends LitElement {
     void this.load()
   }
 
-  #onRowKey(event: KeyboardEvent, index: number) {
-    const user = this.page.items[index]
-    if (user === undefined) return
+  #onRowKey(event: KeyboardEvent, user: User, index: number) {
     if (isMenuKey(event)) {
       event.preventDefault()
-      this.#openMenuAtRow(index)
+      this.#openMenuAtRow(event.currentTarget as HTMLElement, user)
       return
     }
     if (event.key === "Enter" || event.key === " ") {
@@ -263,20 +265,21 @@ export class UsersTab extends LitElement {
     }
   }
 
-  #onContextMenu(event: MouseEvent, index: number) {
+  /** The menu of the row under the pointer: its user is the one the row shows now, whatever the list does next. */
+  #onContextMenu(event: MouseEvent, user: User, index: number) {
     event.preventDefault()
     // A keyboard-opened menu is already open; the browser's own contextmenu that follows must not move it.
-    if (this.menu?.index === index) return
+    if (this.menu?.username === user.username) return
     this.active = index
-    this.#returnFocus = this.#rows()[index]
-    this.menu = { index, x: event.clientX, y: event.clientY }
+    this.#returnFocus = event.currentTarget as HTMLElement
+    this.menu = { username: user.username, x: event.clientX, y: event.clientY }
   }
 
-  #openMenuAtRow(index: number) {
-    const row = this.#rows()[index]
-    const box = row?.getBoundingClientRect()
+  /** The menu of the focused row (the ContextMenu key, Shift+F10), below it. */
+  #openMenuAtRow(row: HTMLElement, user: User) {
+    const box = row.getBoundingClientRect()
     this.#returnFocus = row
-    this.menu = { index, x: (box?.left ?? 0) + 16, y: box?.bottom ?? 0 }
+    this.menu = { username: user.username, x: box.left + 16, y: box.bottom }
   }
 
   #closeMenu(restore: boolean) {
@@ -286,7 +289,7 @@ export class UsersTab extends LitElement {
 
   #renderMenu() {
     const menu = this.menu
-    const user = menu === undefined ? undefined : this.page.items[menu.index]
+    const user = menu === undefined ? undefined : this.page.items.find((item) => item.username === menu.username)
     if (menu === undefined || user === undefined) return nothing
     const items: ReadonlyArray<{ readonly label: string; readonly run: () => void }> = [
       { label: "Update", run: () => this.#openEditor(user) },
