@@ -37,13 +37,15 @@ export default async function setup(project: TestProject) {
   const remove = () => rmSync(root, { recursive: true, force: true })
   try {
     project.provide("packed", { root, tarballs: await pack(join(root, "tarballs")) })
-    // Each line's native modules are made here, one line after the other, rather than by test files racing to build
-    // the same ones.
-    for (const line of await nodeLines()) {
-      const scratch = join(root, "natives", line.version)
-      mkdirSync(scratch, { recursive: true })
-      await provideNatives(line, scratch)
-    }
+    // Each line's native modules are made here, rather than by test files racing to build the same ones; the lines
+    // go together (nodeLines compiles at most two at a time), which on an empty cache saves about a minute.
+    await Promise.all(
+      (await nodeLines()).map((line) => {
+        const scratch = join(root, "natives", line.version)
+        mkdirSync(scratch, { recursive: true })
+        return provideNatives(line, scratch)
+      })
+    )
   } catch (cause) {
     remove()
     throw cause
