@@ -48,7 +48,34 @@ export interface Options {
    * `false` serves no page.
    */
   readonly page?: boolean | PageOptions
+  /** How long a client may take (`Server.node` only): see `Timeouts`. */
+  readonly timeouts?: Partial<Timeouts>
 }
+
+/**
+ * How long a client of `Server.node` may take, in milliseconds. A client slower than that is answered 408 (in the
+ * error shape, with the security headers) and disconnected, so that slow clients neither hold connections open nor
+ * hold up a shutdown for longer than `requestMs`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Timeouts {
+  /** To send the request's headers (default 10,000; Node's own is 60,000). */
+  readonly headersMs: number
+  /** To send the whole request, headers and body (default 30,000; Node's own is 300,000). */
+  readonly requestMs: number
+  /** Idle between two requests on a kept-alive connection (default 5,000, as Node's). */
+  readonly keepAliveMs: number
+}
+
+/**
+ * The defaults of `Timeouts`.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const DEFAULT_TIMEOUTS: Timeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 }
 
 /**
  * What the page at `/` serves besides the sign-in form.
@@ -327,8 +354,18 @@ const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex): void =
   socket.destroy(error)
 }
 
-/** A Node HTTP server that answers the requests Node refuses itself with the security headers. */
-const nodeServer = () => createServer().on("clientError", answerClientError)
+/**
+ * A Node HTTP server that answers the requests Node refuses itself with the security headers, and gives clients
+ * `timeouts` to send their requests.
+ */
+const nodeServer = (timeouts: Timeouts) => () =>
+  createServer({
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // How often Node looks for requests past their time (its default, 30 s, would let one take that much longer).
+    connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs)
+  }).on("clientError", answerClientError)
 
 /**
  * A Node HTTP server on `host:port` (port 0 picks a free one) serving the API; it stops accepting connections and
@@ -342,7 +379,12 @@ const nodeServer = () => createServer().on("clientError", answerClientError)
 export const node = (options: Options & { readonly port: number; readonly host: string; readonly log?: boolean }) => {
   const served = HttpApiBuilder.serve(options.log === false ? undefined : HttpMiddleware.logger).pipe(
     Layer.provide(layer(options)),
-    Layer.provideMerge(NodeHttpServer.layer(nodeServer, { port: options.port, host: options.host }))
+    Layer.provideMerge(
+      NodeHttpServer.layer(nodeServer({ ...DEFAULT_TIMEOUTS, ...options.timeouts }), {
+        port: options.port,
+        host: options.host
+      })
+    )
   )
   return Layer.unwrapEffect(
     Effect.map(FiberRef.get(FiberRef.currentTracerEnabled), (traced) =>
