@@ -2,35 +2,11 @@
  * Every answer carries the security headers: the page, the API's answers and refusals, and the answers Node writes
  * itself to a request it cannot parse (431 for headers too large, 400 for malformed HTTP).
  */
-import { connect } from "node:net"
 import { sqliteFile } from "@user-manager/test-stores/stores"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { bearer, PASSWORDS, type Running, start } from "./support/harness.js"
+import { raw } from "./support/rawHttp.js"
 import { expectSecurityHeaders } from "./support/securityHeaders.js"
-
-/** Sends raw bytes and reads the whole answer (the server closes the connection after it). */
-const raw = (url: string, request: string) =>
-  new Promise<{ status: number; headers: Record<string, string>; body: string }>((resolve, reject) => {
-    const { hostname, port } = new URL(url)
-    const socket = connect(Number(port), hostname)
-    let text = ""
-    socket.setEncoding("latin1")
-    socket.on("data", (chunk) => {
-      text += chunk
-    })
-    socket.on("error", reject)
-    socket.on("close", () => {
-      const [head = "", body = ""] = text.split("\r\n\r\n")
-      const [statusLine = "", ...lines] = head.split("\r\n")
-      const headers: Record<string, string> = {}
-      for (const line of lines) {
-        const colon = line.indexOf(":")
-        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim()
-      }
-      resolve({ status: Number(statusLine.split(" ")[1]), headers, body })
-    })
-    socket.write(request)
-  })
 
 describe("security headers", () => {
   let server: Running

@@ -3,37 +3,12 @@
  * shape (with the security headers) and its connection closed, so that neither a slow client nor a stalled upload keeps
  * a socket, or holds up a shutdown, for longer than the server's timeouts.
  */
-import { connect } from "node:net"
 import { sqliteFile } from "@user-manager/test-stores/stores"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { DEFAULT_TIMEOUTS } from "../src/Server.js"
 import { type Running, start } from "./support/harness.js"
+import { raw } from "./support/rawHttp.js"
 import { expectSecurityHeaders } from "./support/securityHeaders.js"
-
-/** Sends `request` and never more; resolves with the answer and how long the connection stayed open. */
-const stall = (url: string, request: string) =>
-  new Promise<{ status: number; headers: Record<string, string>; body: string; openMs: number }>((resolve, reject) => {
-    const { hostname, port } = new URL(url)
-    const started = Date.now()
-    const socket = connect(Number(port), hostname)
-    let text = ""
-    socket.setEncoding("latin1")
-    socket.on("data", (chunk) => {
-      text += chunk
-    })
-    socket.on("error", reject)
-    socket.on("close", () => {
-      const [head = "", body = ""] = text.split("\r\n\r\n")
-      const [statusLine = "", ...lines] = head.split("\r\n")
-      const headers: Record<string, string> = {}
-      for (const line of lines) {
-        const colon = line.indexOf(":")
-        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim()
-      }
-      resolve({ status: Number(statusLine.split(" ")[1]), headers, body, openMs: Date.now() - started })
-    })
-    socket.write(request)
-  })
 
 describe("client timeouts", () => {
   let server: Running
@@ -43,7 +18,7 @@ describe("client timeouts", () => {
   afterAll(() => server?.close())
 
   it("answers headers that never finish with 408 in the error shape and closes the connection", async () => {
-    const answer = await stall(server.url, "GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+    const answer = await raw(server.url, "GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
     expect(answer.status).toBe(408)
     expectSecurityHeaders(answer.headers, "a 408")
     expect(JSON.parse(answer.body)).toMatchObject({ _tag: "RequestTimeout", status: 408 })
@@ -51,7 +26,7 @@ describe("client timeouts", () => {
   })
 
   it("answers a body that stops arriving with 408 and closes the connection", async () => {
-    const answer = await stall(
+    const answer = await raw(
       server.url,
       'POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"username":'
     )
