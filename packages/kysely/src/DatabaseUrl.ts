@@ -9,6 +9,7 @@ import { InvalidInput, type StorageError } from "@user-manager/core/Errors"
 import { Effect, Layer } from "effect"
 import { openFailure } from "./internal/driver.js"
 import * as SqliteDirectory from "./SqliteDirectory.js"
+import type { Timeouts } from "./Timeouts.js"
 
 // The PostgreSQL and MySQL drivers load only when a URL names them, so that the embedded default starts fast.
 const postgres = () => Effect.promise(() => import("./PostgresDirectory.js"))
@@ -55,12 +56,13 @@ const invalid = (text: string, reason: string) =>
 export const redactPassword = (text: string): string => text.replace(/(\/\/[^:/@]*:)[^@]*@/, "$1***@")
 
 /**
- * Opens the database a URL names (without touching its schema), for tools that inspect or migrate it first.
+ * Opens the database a URL names (without touching its schema), for tools that inspect or migrate it first; a
+ * PostgreSQL or MySQL server is waited for at most `timeouts` (each defaulted; SQLite never waits on a server).
  *
  * @category constructors
  * @since 0.1.0
  */
-export const open = (url: DatabaseUrl) => {
+export const open = (url: DatabaseUrl, options: { readonly timeouts?: Partial<Timeouts> } = {}) => {
   switch (url.engine) {
     case "sqlite":
       return SqliteDirectory.open(url.filename)
@@ -68,7 +70,7 @@ export const open = (url: DatabaseUrl) => {
       return postgres().pipe(
         Effect.flatMap((module) =>
           Effect.try({
-            try: () => module.open({ url: url.url }),
+            try: () => module.open({ url: url.url, ...options }),
             catch: openFailure("cannot open the PostgreSQL connection pool")
           })
         )
@@ -77,7 +79,7 @@ export const open = (url: DatabaseUrl) => {
       return mysql().pipe(
         Effect.flatMap((module) =>
           Effect.try({
-            try: () => module.open({ url: url.url }),
+            try: () => module.open({ url: url.url, ...options }),
             catch: openFailure("cannot open the MySQL/MariaDB connection pool")
           })
         )
@@ -86,14 +88,15 @@ export const open = (url: DatabaseUrl) => {
 }
 
 /**
- * The store a URL names, migrated on opening unless `migrate` is false.
+ * The store a URL names, migrated on opening unless `migrate` is false; a PostgreSQL or MySQL server is waited for at
+ * most `timeouts`.
  *
  * @category layers
  * @since 0.1.0
  */
 export const layer = (
   url: DatabaseUrl,
-  options: { readonly migrate?: boolean; readonly prefix?: string } = {}
+  options: { readonly migrate?: boolean; readonly prefix?: string; readonly timeouts?: Partial<Timeouts> } = {}
 ): Layer.Layer<Directory, StorageError> => {
   switch (url.engine) {
     case "sqlite":

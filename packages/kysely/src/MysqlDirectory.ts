@@ -9,10 +9,13 @@ import { Effect, type Layer } from "effect"
 import { Kysely, MysqlDialect } from "kysely"
 import type * as Mysql from "mysql2"
 import * as Driver from "./internal/driver.js"
+import * as MysqlPool from "./internal/mysqlPool.js"
 import * as KyselyDirectory from "./KyselyDirectory.js"
+import * as Timeouts from "./Timeouts.js"
 
 /**
- * The server's URL (`mysql://user:password@host:3306/database`), the pool size, and whether to migrate on opening.
+ * The server's URL (`mysql://user:password@host:3306/database`), the pool size, whether to migrate on opening, and how
+ * long to wait for the server (`Timeouts`, each defaulted).
  *
  * @category models
  * @since 0.1.0
@@ -22,22 +25,24 @@ export interface Options {
   readonly poolSize?: number
   readonly migrate?: boolean
   readonly prefix?: string
+  readonly timeouts?: Partial<Timeouts.Timeouts>
 }
 
 /**
- * A Kysely instance over a `mysql2` pool. Throws a `StorageError` when the `mysql2` package is not installed.
+ * A Kysely instance over a `mysql2` pool that gives up on a server that does not answer (`Timeouts`). Throws a
+ * `StorageError` when the `mysql2` package is not installed.
  *
  * @category constructors
  * @since 0.1.0
  */
 // biome-ignore lint/suspicious/noExplicitAny: the manager's view of the database is untyped until the plugin
-export const open = (options: Pick<Options, "url" | "poolSize">): Kysely<any> =>
+export const open = (options: Pick<Options, "url" | "poolSize" | "timeouts">): Kysely<any> =>
   new Kysely({
     dialect: new MysqlDialect({
-      pool: Driver.load<typeof Mysql>("mysql").createPool({
-        uri: options.url,
-        connectionLimit: options.poolSize ?? 10,
-        supportBigNumbers: true
+      pool: MysqlPool.make(Driver.load<typeof Mysql>("mysql"), {
+        url: options.url,
+        poolSize: options.poolSize ?? 10,
+        timeouts: Timeouts.resolve(options.timeouts)
       })
     })
   })

@@ -9,10 +9,13 @@ import { Effect, type Layer } from "effect"
 import { Kysely, PostgresDialect } from "kysely"
 import type pg from "pg"
 import * as Driver from "./internal/driver.js"
+import * as PostgresPool from "./internal/postgresPool.js"
 import * as KyselyDirectory from "./KyselyDirectory.js"
+import * as Timeouts from "./Timeouts.js"
 
 /**
- * The server's URL (`postgres://user@host:5432/database`), the pool size, and whether to migrate on opening.
+ * The server's URL (`postgres://user@host:5432/database`), the pool size, whether to migrate on opening, and how long
+ * to wait for the server (`Timeouts`, each defaulted).
  *
  * @category models
  * @since 0.1.0
@@ -22,20 +25,23 @@ export interface Options {
   readonly poolSize?: number
   readonly migrate?: boolean
   readonly prefix?: string
+  readonly timeouts?: Partial<Timeouts.Timeouts>
 }
 
 /**
- * A Kysely instance over a `pg` pool. Throws a `StorageError` when the `pg` package is not installed.
+ * A Kysely instance over a `pg` pool that gives up on a server that does not answer (`Timeouts`). Throws a
+ * `StorageError` when the `pg` package is not installed.
  *
  * @category constructors
  * @since 0.1.0
  */
 // biome-ignore lint/suspicious/noExplicitAny: the manager's view of the database is untyped until the plugin
-export const open = (options: Pick<Options, "url" | "poolSize">): Kysely<any> => {
-  const { Pool } = Driver.load<typeof pg>("postgres")
-  const pool = new Pool({ connectionString: options.url, max: options.poolSize ?? 10 })
-  // An idle connection the server closes (restart, admin shutdown) must not crash the host; the pool replaces it.
-  pool.on("error", () => undefined)
+export const open = (options: Pick<Options, "url" | "poolSize" | "timeouts">): Kysely<any> => {
+  const pool = PostgresPool.make(Driver.load<typeof pg>("postgres"), {
+    url: options.url,
+    poolSize: options.poolSize ?? 10,
+    timeouts: Timeouts.resolve(options.timeouts)
+  })
   return new Kysely({ dialect: new PostgresDialect({ pool }) })
 }
 

@@ -1,0 +1,88 @@
+/** What the PostgreSQL and MySQL pools share to give up on a server that does not answer (see `Timeouts`). */
+
+/** A wait for the server that passed its timeout; its message is the one sentence the operation fails with. */
+export class DatabaseTimeout extends Error {
+  constructor(ms: number, what?: string) {
+    super(`the database did not answer within ${ms / 1000} s${what === undefined ? "" : ` (${what})`}`)
+    this.name = "DatabaseTimeout"
+  }
+}
+
+/**
+ * The promise, or a `DatabaseTimeout` once `ms` pass first (`onTimeout` runs then, to destroy what waits). What the
+ * promise settles to afterwards is dropped.
+ */
+export const deadline = <A>(promise: Promise<A>, ms: number, onTimeout: () => void): Promise<A> =>
+  new Promise<A>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      onTimeout()
+      reject(new DatabaseTimeout(ms))
+    }, ms)
+    promise.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error)
+      }
+    )
+  })
+
+/**
+ * The places of a pool: an operation waits at most `ms` for one, in turn, and gives it back when done. The pool itself
+ * never makes an operation wait (it has as many connections as places), so this is the one wait for a busy pool.
+ */
+export class Gate {
+  private free: number
+  private readonly queue: Array<{ readonly enter: () => void; readonly fail: (error: Error) => void }> = []
+  private closed = false
+
+  constructor(
+    private readonly size: number,
+    private readonly ms: number
+  ) {
+    this.free = size
+  }
+
+  /** Resolves when a place is the caller's; fails after `ms`, or when the pool closes. */
+  enter(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("the connection pool is closed"))
+    if (this.free > 0) {
+      this.free--
+      return Promise.resolve()
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter = {
+        enter: () => {
+          clearTimeout(timer)
+          resolve()
+        },
+        fail: (error: Error) => {
+          clearTimeout(timer)
+          reject(error)
+        }
+      }
+      const timer = setTimeout(() => {
+        this.queue.splice(this.queue.indexOf(waiter), 1)
+        const inUse = this.size === 1 ? "its one connection" : `all ${this.size} of its connections`
+        reject(new DatabaseTimeout(this.ms, `${inUse} stayed in use`))
+      }, this.ms)
+      this.queue.push(waiter)
+    })
+  }
+
+  /** Gives a place back, to the longest waiting caller if any. */
+  leave(): void {
+    const next = this.queue.shift()
+    if (next === undefined) this.free++
+    else next.enter()
+  }
+
+  /** Fails every waiting caller and every later one. */
+  close(): void {
+    this.closed = true
+    for (const waiter of this.queue.splice(0)) waiter.fail(new Error("the connection pool is closed"))
+  }
+}

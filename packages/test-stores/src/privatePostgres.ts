@@ -1,0 +1,177 @@
+/**
+ * A PostgreSQL server of the test's own, that the test can freeze (SIGSTOP) as a hung server would be, and thaw: never
+ * the machine's shared server. Its data folder and socket are in a temporary folder, removed when it stops.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs"
+import { createServer } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+/** The folder of the newest PostgreSQL's `initdb` and `postgres` installed the Debian way, if any. */
+export const postgresBin: string | undefined = (() => {
+  const root = "/usr/lib/postgresql"
+  if (!existsSync(root)) return undefined
+  const versions = readdirSync(root)
+    .filter((version) => existsSync(join(root, version, "bin", "initdb")))
+    .sort((a, b) => Number(b) - Number(a))
+  return versions[0] === undefined ? undefined : join(root, versions[0], "bin")
+})()
+
+/** Why the private-server suites cannot run here, if they cannot. */
+export const privatePostgresMissing: string | undefined =
+  postgresBin === undefined ? "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin" : undefined
+
+/** A running private server. */
+export interface PrivatePostgres {
+  /** `postgres://postgres@127.0.0.1:PORT/postgres`. */
+  readonly url: string
+  /** Stops the server and every backend (SIGSTOP): connections open, nothing answers. */
+  readonly freeze: () => void
+  /** Lets the server run again (SIGCONT). */
+  readonly thaw: () => void
+  /** Whether the process `pid` has a TCP connection open to the server (it waits on it, when the server is frozen). */
+  readonly connectedFrom: (pid: number) => boolean
+  /** Thaws and stops the server, and removes its folder. */
+  readonly stop: () => Promise<void>
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
+    })
+  })
+
+/**
+ * Root cannot run `initdb` or `postgres` (CI runs as root): then they run as the `postgres` OS user, spawned as that
+ * user directly (`runuser` would stop itself when the server is stopped, and never see it exit after).
+ */
+const serverUser = (): { readonly uid?: number; readonly gid?: number } => {
+  if (process.getuid?.() !== 0) return {}
+  const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }))
+  return { uid: id("-u"), gid: id("-g") }
+}
+
+/** The processes whose parent is `pid` (the postmaster's backends and helpers). */
+const childrenOf = (pid: number): Array<number> =>
+  readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((entry) => {
+      try {
+        // The fields after the command's name (in parentheses, which may hold spaces): state, then the parent's pid.
+        const stat = readFileSync(`/proc/${entry}/stat`, "utf8")
+        const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1])
+        return parent === pid ? [Number(entry)] : []
+      } catch {
+        return []
+      }
+    })
+
+/** The inodes of the sockets the process `pid` has open. */
+const socketsOf = (pid: number): Set<string> => {
+  const inodes = new Set<string>()
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1]
+        if (inode !== undefined) inodes.add(inode)
+      } catch {}
+    }
+  } catch {}
+  return inodes
+}
+
+/** Whether one of these sockets is a TCP connection to `port` (the remote address's port, field 3, in hex). */
+const connectsTo = (inodes: ReadonlySet<string>, port: number) =>
+  ["/proc/net/tcp", "/proc/net/tcp6"].some((table) => {
+    try {
+      return readFileSync(table, "utf8")
+        .split("\n")
+        .slice(1)
+        .some((line) => {
+          const fields = line.trim().split(/\s+/)
+          return Number.parseInt(fields[2]?.split(":")[1] ?? "", 16) === port && inodes.has(fields[9] ?? "")
+        })
+    } catch {
+      return false
+    }
+  })
+
+const signal = (pid: number, name: NodeJS.Signals) => {
+  try {
+    process.kill(pid, name)
+  } catch {}
+}
+
+/** Every server still running when the test process exits is thawed and killed, whatever the test did. */
+const running = new Set<() => void>()
+process.once("exit", () => {
+  for (const kill of running) kill()
+})
+
+/**
+ * Starts a private server (`initdb` in a temporary folder owned by the server's user, a free port on 127.0.0.1, its
+ * socket in that folder); resolves once it accepts connections.
+ */
+export const startPrivatePostgres = async (): Promise<PrivatePostgres> => {
+  if (postgresBin === undefined) throw new Error(privatePostgresMissing)
+  const folder = mkdtempSync(join(tmpdir(), "dt-private-pg-"))
+  chmodSync(folder, 0o700)
+  const user = serverUser()
+  if (user.uid !== undefined && user.gid !== undefined) chownSync(folder, user.uid, user.gid)
+  const data = join(folder, "data")
+  const initdb = ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]
+  execFileSync(join(postgresBin, "initdb"), initdb, { stdio: "ignore", cwd: folder, ...user })
+  const port = await freePort()
+  const child: ChildProcess = spawn(
+    join(postgresBin, "postgres"),
+    [
+      ...["-D", data, "-p", String(port), "-k", folder],
+      ...["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "shared_buffers=16MB"]
+    ],
+    { stdio: ["ignore", "ignore", "pipe"], cwd: folder, ...user }
+  )
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
+  await new Promise<void>((resolve, reject) => {
+    let log = ""
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+      log += chunk
+      if (log.includes("ready to accept connections")) resolve()
+    })
+    child.once("exit", (code) => reject(new Error(`the private PostgreSQL server exited (${code}): ${log}`)))
+  })
+  const postmaster = child.pid as number
+  const all = () => [postmaster, ...childrenOf(postmaster)]
+  const thaw = () => {
+    for (const pid of all().reverse()) signal(pid, "SIGCONT")
+  }
+  const kill = () => {
+    thaw()
+    signal(postmaster, "SIGKILL")
+    for (const pid of childrenOf(postmaster)) signal(pid, "SIGKILL")
+    rmSync(folder, { recursive: true, force: true })
+  }
+  running.add(kill)
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    // The postmaster first, so that it starts no new backend while they are being stopped.
+    freeze: () => {
+      signal(postmaster, "SIGSTOP")
+      for (const pid of childrenOf(postmaster)) signal(pid, "SIGSTOP")
+    },
+    thaw,
+    connectedFrom: (pid) => connectsTo(socketsOf(pid), port),
+    stop: async () => {
+      thaw()
+      // Fast shutdown: the backends are told to end at once, their clients disconnected.
+      signal(postmaster, "SIGINT")
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))])
+      running.delete(kill)
+      kill()
+    }
+  }
+}
