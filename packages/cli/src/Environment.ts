@@ -5,7 +5,9 @@
  */
 import { homedir, userInfo } from "node:os"
 import { join } from "node:path"
-import { Option } from "effect"
+import { Errors } from "@user-manager/core"
+import type { Timeouts } from "@user-manager/kysely/Timeouts"
+import { Effect, Option } from "effect"
 
 /**
  * The default database: an SQLite file in the user's data directory (`$XDG_DATA_HOME/dt/dt.db`).
@@ -26,6 +28,35 @@ export const defaultDatabaseUrl = (): string => {
  */
 export const databaseUrl = (flag: Option.Option<string>): string =>
   Option.getOrElse(flag, () => process.env.DT_DATABASE_URL || defaultDatabaseUrl())
+
+/** The environment variable of each of the store's timeouts. */
+const timeoutVariables = {
+  connectMs: "DT_DATABASE_CONNECT_TIMEOUT",
+  acquireMs: "DT_DATABASE_ACQUIRE_TIMEOUT",
+  statementMs: "DT_DATABASE_STATEMENT_TIMEOUT"
+} as const satisfies Record<keyof Timeouts, string>
+
+/**
+ * How long to wait for a PostgreSQL or MySQL server, in seconds (fractions allowed): `DT_DATABASE_CONNECT_TIMEOUT`,
+ * `DT_DATABASE_ACQUIRE_TIMEOUT` and `DT_DATABASE_STATEMENT_TIMEOUT`; each one unset keeps the store's default.
+ *
+ * @category environment
+ * @since 0.1.0
+ */
+export const databaseTimeouts = (): Effect.Effect<Partial<Timeouts>, Errors.InvalidInput> =>
+  Effect.forEach(Object.entries(timeoutVariables), ([key, variable]) => {
+    const text = process.env[variable]?.trim()
+    if (text === undefined || text === "") return Effect.succeed([])
+    const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN
+    const ms = Math.round(seconds * 1000)
+    if (!(ms >= 1 && ms <= 86_400_000)) {
+      return new Errors.InvalidInput({
+        field: variable,
+        reason: `'${text.slice(0, 20)}' is not a number of seconds from 0.001 to 86400`
+      })
+    }
+    return Effect.succeed([[key, ms] as const])
+  }).pipe(Effect.map((entries) => Object.fromEntries(entries.flat()) as Partial<Timeouts>))
 
 /**
  * The operating system's login name.

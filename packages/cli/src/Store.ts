@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs"
 import { Errors, PasswordHasher, UserManager } from "@user-manager/core"
 import { Effect, Layer, Schema } from "effect"
+import { databaseTimeouts } from "./Environment.js"
 
 // The storage code (Kysely, better-sqlite3) loads only when a command opens the store, so that `--help` and
 // `--version` start fast; and only the modules named here, not the package's index, which would also load the
@@ -68,7 +69,8 @@ const reach = (shown: string) => (cause: unknown) =>
 
 /**
  * Opens the database at `url` and returns the core services over it; fails with `NotInitialized` when a command that
- * needs a directory finds none (a missing SQLite file is never created then).
+ * needs a directory finds none (a missing SQLite file is never created then). A PostgreSQL or MySQL server is waited
+ * for as long as `DT_DATABASE_*_TIMEOUT` say (`databaseTimeouts`).
  *
  * @category constructors
  * @since 0.1.0
@@ -77,11 +79,14 @@ export const open = (url: string, mode: Mode) =>
   Effect.gen(function* () {
     const { DatabaseUrl, KyselyDirectory, Migrations } = yield* adapters
     const parsed = yield* DatabaseUrl.parse(url)
+    const timeouts = yield* databaseTimeouts()
     const shown = DatabaseUrl.redactPassword(url)
     if (mode === "existing" && parsed.engine === "sqlite" && parsed.filename !== ":memory:") {
       if (!existsSync(parsed.filename)) return yield* new NotInitialized({ database: shown })
     }
-    const db = yield* Effect.acquireRelease(DatabaseUrl.open(parsed), (db) => Effect.promise(() => db.destroy()))
+    const db = yield* Effect.acquireRelease(DatabaseUrl.open(parsed, { timeouts }), (db) =>
+      Effect.promise(() => db.destroy())
+    )
     const target = { db, engine: parsed.engine, prefix: "" }
     const applied = yield* Migrations.applied(target).pipe(Effect.mapError((error) => reach(shown)(error.cause)))
     if (mode === "existing" && applied.length === 0) return yield* new NotInitialized({ database: shown })
