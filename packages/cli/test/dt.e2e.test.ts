@@ -267,6 +267,19 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
     })
   })
 
+  describe("system users", () => {
+    it("refuses a system user with a password in one sentence (exit 2), and creates nothing", async () => {
+      const { dt } = await mode.fresh()
+      refused(
+        await dt("user add robot -g admins --system --password-stdin", { input: "robot-passw0rd\n" }),
+        2,
+        /^dt: Invalid password: a system user holds none, since system users never sign in\.\n$/
+      )
+      expect((await dt("user get robot")).code).toBe(1)
+      expect((await dt("user add robot -g admins --system")).code).toBe(0)
+    })
+  })
+
   describe("audit", () => {
     it("lists changes newest first, filtered by actor, target and action", async () => {
       const { dt, me } = await mode.fresh()

@@ -201,8 +201,11 @@ export interface DirectoryTransaction {
 
   readonly addMembership: (username: Username, group: GroupName) => Effect.Effect<void, StorageError>
   readonly removeMembership: (username: Username, group: GroupName) => Effect.Effect<void, StorageError>
-  /** How many enabled users belong to the group. */
-  readonly countEnabledMembers: (group: GroupName) => Effect.Effect<number, StorageError>
+  /**
+   * How many enabled users that are not system users belong to the group: in the admin group, the administrators
+   * (a system user never is one).
+   */
+  readonly countEnabledNonSystemMembers: (group: GroupName) => Effect.Effect<number, StorageError>
   /** The members for whom this group is their only one, sorted. */
   readonly membersWithNoOtherGroup: (group: GroupName) => Effect.Effect<ReadonlyArray<Username>, StorageError>
   /** The system users among the group's members, sorted. */

@@ -252,8 +252,14 @@ const make = Effect.gen(function* () {
           if (groups !== undefined) toggle(log, groups, group, false)
           toggle(log, members(group), username, false)
         }),
-      countEnabledMembers: (group) =>
-        Effect.sync(() => [...members(group)].filter((username) => state.users.get(username)?.enabled).length),
+      countEnabledNonSystemMembers: (group) =>
+        Effect.sync(
+          () =>
+            [...members(group)].filter((username) => {
+              const user = state.users.get(username)
+              return user?.enabled === true && !user.system
+            }).length
+        ),
       membersWithNoOtherGroup: (group) =>
         Effect.sync(() => sorted(members(group)).filter((username) => state.userGroups.get(username)?.size === 1)),
       systemMembers: (group) =>

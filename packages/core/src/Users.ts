@@ -12,7 +12,7 @@ import {
   EmailTaken,
   Forbidden,
   GroupMembershipRequired,
-  type InvalidInput,
+  InvalidInput,
   type StorageError,
   Unauthenticated,
   UsernameTaken
@@ -342,6 +342,12 @@ const make = Effect.gen(function* () {
 
   const create = Effect.fn("Users.create")(function* (actor: Actor, input: CreateUser) {
     const user = yield* decodeCreate(input)
+    if (user.system === true && user.password !== undefined) {
+      return yield* new InvalidInput({
+        field: "password",
+        reason: "a system user holds none, since system users never sign in"
+      })
+    }
     if (user.groups.length === 0) {
       return yield* new GroupMembershipRequired({ usernames: [user.username], group: null })
     }
@@ -559,7 +565,8 @@ const make = Effect.gen(function* () {
     const hash = user?.passwordHash ?? (yield* dummyHash)
     const matches = yield* hasher.verify(credentials.password, hash)
     // A disabled account is answered as a wrong password is: only whoever knows the password could learn its state.
-    if (user === null || user.passwordHash === null || !matches || !user.enabled) return yield* refused
+    // A system user never signs in, even with a hash stored before that rule, and is answered the same way.
+    if (user === null || user.passwordHash === null || !matches || !user.enabled || user.system) return yield* refused
     return toUser(user)
   })
 

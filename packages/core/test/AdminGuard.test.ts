@@ -48,4 +48,36 @@ describe("the admin-group guard", () => {
       })
     )
   )
+
+  it.effect("refuses to take away the last administrator even when a system user is in the admin group", () =>
+    seeded(
+      Effect.gen(function* () {
+        // As above, with a system user in the admin group: it never holds admin access, so it is no administrator
+        // that would remain.
+        const users = yield* Users
+        const directory = yield* Directory
+        yield* users.create(admin, { username: "robot", groups: ["admins"], system: true })
+        yield* users.disable(admin, "root")
+        const { ensureAdminsRemain, lockAdminGroup } = yield* Effect.promise(
+          () => import("../src/internal/adminGroup.js")
+        )
+        const error = yield* Effect.flip(
+          directory.write((tx) =>
+            Effect.gen(function* () {
+              const adminRecord = Option.getOrThrow(yield* tx.findUser("admin"))
+              const op = {
+                tx,
+                config: { adminGroup: "admins", gidMin: 1000, gidMax: 60000, minPasswordLength: 8 },
+                actor: Option.getOrThrow(yield* tx.findUser("root")),
+                now: new Date(0)
+              }
+              yield* lockAdminGroup(op)
+              yield* ensureAdminsRemain(op, [adminRecord])
+            })
+          )
+        )
+        expect(error._tag).toBe("LastAdmin")
+      })
+    )
+  )
 })

@@ -525,7 +525,7 @@ const assertUnique = (values: ReadonlyArray<string | number>, what: string) => {
 
 const isAdminIn = (state: State, username: string) => {
   const user = state.users.find((candidate) => candidate.username === username)
-  return user?.enabled === true && user.groups.includes(ADMIN_GROUP)
+  return user?.enabled === true && !user.system && user.groups.includes(ADMIN_GROUP)
 }
 
 /** Invariants 1–5 (and the store's own consistency) on one state of the directory. */
@@ -580,6 +580,10 @@ const checkInvariants = (state: State, before: State | null, tracker: Tracker, o
   }
   for (const username of tracker.systemUsers.keys()) {
     assert(usersByName.has(username), () => `system user '${username}' was deleted`)
+  }
+  // System users hold no password.
+  for (const user of state.users) {
+    assert(!user.system || user.passwordHash === null, () => `system user '${user.username}' holds a password hash`)
   }
 
   // 3. Usernames, group names, emails (without regard to case) and GIDs are unique.
@@ -643,12 +647,12 @@ const checkInvariants = (state: State, before: State | null, tracker: Tracker, o
     }
   }
 
-  // 5. The admin group exists and has at least one enabled member.
+  // 5. The admin group exists and has at least one enabled member that is not a system user.
   const admins = groupsByName.get(ADMIN_GROUP)
   assert(admins !== undefined, () => `the admin group '${ADMIN_GROUP}' is gone`)
   assert(
-    admins.members.some((member) => usersByName.get(member)?.enabled === true),
-    () => `the admin group has no enabled member: ${JSON.stringify(admins.members)}`
+    admins.members.some((member) => isAdminIn(state, member)),
+    () => `the admin group has no enabled member that is not a system user: ${JSON.stringify(admins.members)}`
   )
 }
 

@@ -638,7 +638,7 @@ export const make = (options: Options) =>
             yield* countMembers(group, -1)
             yield* refreshGroupLists([username])
           }),
-        countEnabledMembers: (group) =>
+        countEnabledNonSystemMembers: (group) =>
           single(
             db
               .selectFrom("memberships")
@@ -646,6 +646,7 @@ export const make = (options: Options) =>
               .select((eb) => eb.fn.countAll<number | string>().as("n"))
               .where("memberships.group_name", "=", group)
               .where("users.enabled", "=", 1)
+              .where("users.system", "=", 0)
           ).pipe(Effect.map((row) => Number(row.n))),
         membersWithNoOtherGroup: (group) =>
           rows(

@@ -2,6 +2,9 @@
  * The authorization matrix: anonymous, a disabled user, a non-administrator, an administrator and a system user, each
  * against every endpoint, over SQLite and PostgreSQL. A refused request changes nothing.
  */
+import { randomBytes } from "node:crypto"
+import { Sessions } from "@user-manager/core"
+import { Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { bearer, PASSWORDS, type Running, snapshot, start, stores } from "./support/harness.js"
 
@@ -127,9 +130,37 @@ for (const [name, open] of stores) {
         (endpoint) => [successStatus(endpoint), undefined]
       ))
 
-    it("a system user (not an administrator) is refused like any non-administrator, and cannot change its password", () =>
+    /**
+     * What a directory made before system users lost their passwords and admin access can hold: the system user 'svc' in
+     * the admin group, with a stored password hash (john's) and an open session; returns the session's token.
+     */
+    const legacySystemAdmin = async () => {
+      const token = randomBytes(32).toString("base64url")
+      const now = new Date().toISOString()
+      const db = server.database.db
+      await db
+        .updateTable("users")
+        .set({
+          password_hash: db.selectFrom("users as john").select("john.password_hash").where("john.username", "=", "john")
+        })
+        .where("username", "=", "svc")
+        .execute()
+      await db.insertInto("memberships").values({ username: "svc", group_name: "admins" }).execute()
+      await db
+        .insertInto("sessions")
+        .values({
+          token_hash: Sessions.hashToken(Redacted.make(token)),
+          username: "svc",
+          created_at: now,
+          expires_at: "2999-01-01T00:00:00.000Z"
+        })
+        .execute()
+      return { bearer: token }
+    }
+
+    it("a system user in the admin group, with a session from before the rule, is no administrator: 403 but on itself, and its password never changes", () =>
       matrix(
-        async () => ({ as: await bearer(server, "svc", PASSWORDS.svc), password: PASSWORDS.svc }),
+        async () => ({ as: await legacySystemAdmin(), password: PASSWORDS.john }),
         (endpoint) =>
           endpoint.path === "/api/v1/me/password"
             ? [409, "SystemUserImmutable"]
@@ -137,5 +168,16 @@ for (const [name, open] of stores) {
               ? [successStatus(endpoint), undefined]
               : [403, "Forbidden"]
       ))
+
+    it("a system user never signs in, even with a password hash from before the rule: 401 as a wrong password", async () => {
+      await server.reseed()
+      await legacySystemAdmin()
+      const login = (username: string, password: string) =>
+        server.request("POST", "/api/v1/auth/login", { body: { username, password, session: "bearer" } })
+      const system = await login("svc", PASSWORDS.john)
+      const wrong = await login("carol", PASSWORDS.john)
+      expect(system.status).toBe(401)
+      expect(system.body).toEqual(wrong.body)
+    })
   })
 }

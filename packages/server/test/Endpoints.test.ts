@@ -77,6 +77,17 @@ for (const [name, open] of stores) {
       refusal(await server.request("GET", "/api/v1/users/John", { as: admin }), 400, "InvalidInput")
     })
 
+    it("refuses to create a system user with a password (400, naming the password field), and creates nothing", async () => {
+      const answer = await server.request("POST", "/api/v1/users", {
+        as: admin,
+        body: { username: "robot", password: NEW_PASSWORDS[2], groups: ["admins"], system: true }
+      })
+      refusal(answer, 400, "InvalidInput")
+      expect(answer.body.field).toBe("password")
+      expect(answer.body.message).toBe("Invalid password: a system user holds none, since system users never sign in.")
+      refusal(await server.request("GET", "/api/v1/users/robot", { as: admin }), 404, "UserNotFound")
+    })
+
     it("creates a user (201) and refuses a taken username or email, and a missing group (409, 404)", async () => {
       const created = await server.request("POST", "/api/v1/users", {
         as: admin,

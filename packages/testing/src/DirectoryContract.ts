@@ -8,7 +8,7 @@ import { Audit } from "@user-manager/core/Audit"
 import { Directory } from "@user-manager/core/Directory"
 import type { DirectoryConfigShape } from "@user-manager/core/DirectoryConfig"
 import { Groups } from "@user-manager/core/Groups"
-import type { PasswordHasher } from "@user-manager/core/PasswordHasher"
+import { PasswordHasher } from "@user-manager/core/PasswordHasher"
 import { UserSort } from "@user-manager/core/User"
 import { type UserQuery, type UserStreamQuery, Users } from "@user-manager/core/Users"
 import { Chunk, Effect, type Layer, Option, Redacted, Stream } from "effect"
@@ -184,18 +184,20 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
       )
     )
 
-    it.effect("lets a system user in the admin group manage others, but never change its own password", () =>
+    it.effect("a system user in the admin group is no administrator: it manages nothing", () =>
       seeded(
         Effect.gen(function* () {
           const users = yield* Users
-          yield* users.create(admin, { username: "robot", groups: ["admins"], system: true, password: "robot pass" })
+          const groups = yield* Groups
+          yield* users.create(admin, { username: "robot", groups: ["admins"], system: true })
           const robot = Actor.user("robot")
-          expect((yield* users.whoAmI(robot)).admin).toBe(true)
-          yield* users.disable(robot, "john")
-          yield* refuses(
-            users.changePassword(robot, { current: "robot pass", next: "new robot pass" }),
-            "SystemUserImmutable"
-          )
+          expect((yield* users.whoAmI(robot)).admin).toBe(false)
+          const error = yield* refuses(users.disable(robot, "john"), "Forbidden")
+          expect(error.message).toBe("'robot' may not disable user 'john': a system user never has admin access.")
+          yield* refuses(users.list(robot), "Forbidden")
+          yield* refuses(groups.create(robot, { name: "robots" }), "Forbidden")
+          yield* refuses(users.get(robot, "john"), "Forbidden")
+          expect((yield* users.get(robot, "robot")).system).toBe(true)
         })
       )
     )
@@ -593,6 +595,74 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
           const groups = yield* Groups
           yield* groups.rename(admin, "developers", "engineers")
           expect((yield* users.get(admin, "svc")).groups).toEqual(["engineers"])
+        })
+      )
+    )
+  })
+
+  describe(`${name} — system users hold no password and never sign in`, () => {
+    /** Gives a stored user a password hash behind the services' back, as a directory made before this rule may hold. */
+    const storeHash = (username: string, password: string) =>
+      Effect.gen(function* () {
+        const directory = yield* Directory
+        const hasher = yield* PasswordHasher
+        const passwordHash = yield* hasher.hash(Redacted.make(password) as never)
+        yield* directory.write((tx) =>
+          Effect.gen(function* () {
+            const { groups: _groups, ...row } = Option.getOrThrow(yield* tx.findUser(username))
+            yield* tx.updateUser({ ...row, passwordHash })
+          })
+        )
+      })
+
+    it.effect("refuses to create a system user with a password, in one sentence, and creates nothing", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          const error = yield* refuses(
+            users.create(admin, { username: "robot", groups: ["admins"], system: true, password: "robot pass" }),
+            "InvalidInput"
+          )
+          expect(error.field).toBe("password")
+          expect(error.message).toBe("Invalid password: a system user holds none, since system users never sign in.")
+          const robot = yield* users.create(admin, { username: "robot", groups: ["admins"], system: true })
+          expect(robot.system).toBe(true)
+        })
+      )
+    )
+
+    it.effect("a system user's password hash stored before the rule never signs in: refused as a wrong password", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          yield* users.create(admin, { username: "robot", groups: ["admins"], system: true })
+          yield* storeHash("robot", "robot's old pass")
+          yield* storeHash("svc", "svc's old pass")
+          const wrong = yield* Effect.flip(users.authenticate("john", "not john's secret"))
+          for (const [username, password] of [
+            ["robot", "robot's old pass"],
+            ["svc", "svc's old pass"]
+          ] as const) {
+            const refused = yield* Effect.flip(users.authenticate(username, password))
+            expect(refused._tag).toBe("Unauthenticated")
+            expect(refused.message).toBe(wrong.message)
+          }
+        })
+      )
+    )
+
+    it.effect("a system member of the admin group is not counted as one of its enabled members", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          const directory = yield* Directory
+          yield* users.create(admin, { username: "robot", groups: ["admins"], system: true })
+          yield* users.disable(admin, "root")
+          const count = yield* directory.read((tx) => tx.countEnabledNonSystemMembers("admins" as never))
+          expect(count).toBe(1)
+          yield* users.enable(admin, "root")
+          expect(yield* directory.read((tx) => tx.countEnabledNonSystemMembers("admins" as never))).toBe(2)
+          expect(yield* directory.read((tx) => tx.countEnabledNonSystemMembers("developers" as never))).toBe(2)
         })
       )
     )

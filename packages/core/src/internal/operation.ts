@@ -50,9 +50,12 @@ export const resolveActor = (
     return found.value
   })
 
-/** Whether a stored user is an administrator: an enabled member of the admin group. */
+/**
+ * Whether a stored user is an administrator: an enabled member of the admin group that is not a system user (a system
+ * user never signs in and can never be changed, so an administrator among them could never be revoked).
+ */
 export const isAdmin = (user: UserRecord, config: DirectoryConfigShape): boolean =>
-  user.enabled && user.groups.includes(config.adminGroup as UserRecord["groups"][number])
+  user.enabled && !user.system && user.groups.includes(config.adminGroup as UserRecord["groups"][number])
 
 /** Starts an operation that only administrators may run. */
 export const asAdmin = (tx: DirectoryTransaction, config: DirectoryConfigShape, actor: Actor, action: string) =>
@@ -62,7 +65,9 @@ export const asAdmin = (tx: DirectoryTransaction, config: DirectoryConfigShape, 
       return yield* new Forbidden({
         actor: user.username,
         action,
-        reason: `only enabled members of the admin group '${config.adminGroup}' may`
+        reason: user.system
+          ? "a system user never has admin access"
+          : `only enabled members of the admin group '${config.adminGroup}' may`
       })
     }
     const now = new Date(yield* Clock.currentTimeMillis)

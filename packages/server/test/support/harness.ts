@@ -23,7 +23,6 @@ import * as Server from "../../src/Server.js"
 export const PASSWORDS = {
   admin: "admin's long secret",
   john: "john's long secret",
-  svc: "service long secret",
   carol: "carol's long secret"
 } as const
 
@@ -98,13 +97,7 @@ export const seed = Effect.gen(function* () {
     password: PASSWORDS.carol,
     groups: ["developers"]
   })
-  yield* users.create(admin, {
-    username: "svc",
-    firstName: "Service",
-    password: PASSWORDS.svc,
-    groups: ["developers"],
-    system: true
-  })
+  yield* users.create(admin, { username: "svc", firstName: "Service", groups: ["developers"], system: true })
 })
 
 /** Starts a server over a fresh database. */
