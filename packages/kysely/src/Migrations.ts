@@ -15,6 +15,7 @@ import * as sortIndexes from "./migrations/20261128020100_sort_indexes.js"
 import * as membershipSortColumns from "./migrations/20261128040000_membership_sort_columns.js"
 import * as sessions from "./migrations/20261128130000_sessions.js"
 import * as searchWalkIndex from "./migrations/20261129000000_search_walk_index.js"
+import * as systemUsersNoPassword from "./migrations/20261203010000_system_users_no_password.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -44,7 +45,8 @@ const all = {
   "20261128020100_sort_indexes": sortIndexes,
   "20261128040000_membership_sort_columns": membershipSortColumns,
   "20261128130000_sessions": sessions,
-  "20261129000000_search_walk_index": searchWalkIndex
+  "20261129000000_search_walk_index": searchWalkIndex,
+  "20261203010000_system_users_no_password": systemUsersNoPassword
 } as const
 
 /**

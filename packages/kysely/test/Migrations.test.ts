@@ -137,6 +137,80 @@ for (const [name, open] of engines) {
         })
     )
 
+    it.effect(
+      "the system-user migration removes system users' password hashes and sessions, one audit entry each, and nothing else",
+      () =>
+        Effect.gen(function* () {
+          for (const _ of Migrations.names) yield* Migrations.migrateDown(target())
+          const migration = Migrations.names.indexOf("20261203010000_system_users_no_password")
+          yield* Migrations.migrateTo(target(), Migrations.names[migration - 1] as string)
+          const now = new Date().toISOString()
+          const user = (username: string, system: number, passwordHash: string | null) => ({
+            username,
+            first_name: "",
+            last_name: "",
+            email: null,
+            email_key: null,
+            enabled: 1,
+            system,
+            password_hash: passwordHash,
+            search_text: username,
+            created_at: now,
+            updated_at: now,
+            version: 1
+          })
+          const session = (tokenHash: string, username: string) => ({
+            token_hash: tokenHash,
+            username,
+            created_at: now,
+            expires_at: "2999-01-01T00:00:00.000Z"
+          })
+          yield* Effect.promise(async () => {
+            await database.db
+              .insertInto("users")
+              .values([
+                user("robot", 1, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA"),
+                user("svc", 1, null),
+                user("human", 0, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aHVtYW4")
+              ])
+              .execute()
+            await database.db
+              .insertInto("sessions")
+              .values([session("a".repeat(64), "robot"), session("b".repeat(64), "human")])
+              .execute()
+          })
+          const directory = yield* KyselyDirectory.make({ ...target(), migrate: true })
+          const users = yield* Effect.promise(() =>
+            database.db
+              .selectFrom("users")
+              .select(["username", "password_hash", "version"])
+              .orderBy("username")
+              .execute()
+          )
+          expect(users).toEqual([
+            { username: "human", password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aHVtYW4", version: 1 },
+            { username: "robot", password_hash: null, version: 2 },
+            { username: "svc", password_hash: null, version: 1 }
+          ])
+          const sessions = yield* Effect.promise(() => database.db.selectFrom("sessions").select("username").execute())
+          expect(sessions).toEqual([{ username: "human" }])
+          const trail = yield* directory.read((tx) => tx.listAudit({ limit: 10, offset: 0 }))
+          expect(trail.total).toBe(1)
+          expect(trail.items[0]).toMatchObject({
+            actor: "(migration)",
+            action: "user.modify",
+            targetType: "user",
+            target: "robot",
+            changes: { password: "removed", reason: "system users hold no password and never sign in" }
+          })
+          yield* Effect.promise(async () => {
+            await database.db.deleteFrom("audit").execute()
+            await database.db.deleteFrom("sessions").execute()
+            await database.db.deleteFrom("users").execute()
+          })
+        })
+    )
+
     it.effect("keeps its tables beside the host's own under a prefix, untouched by the host's plugins", () =>
       Effect.gen(function* () {
         yield* Effect.promise(() =>
