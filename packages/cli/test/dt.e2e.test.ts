@@ -374,6 +374,31 @@ describe("dt in local mode only", () => {
     expect((await dt("user get fay")).code).toBe(1)
   })
 
+  it("opens a directory whose only enabled admins are system users with a warning, and dt init --admin adds one", async () => {
+    const { dt, home } = await initialised()
+    expect((await dt("user add robot -g admins --system -f Robot")).code).toBe(0)
+    // As a directory made before system users lost admin access can be: its human administrator disabled by a system
+    // user that was one.
+    const db = new Database(join(home, ".local", "share", "dt", "dt.db"))
+    db.prepare("update users set enabled = 0 where username = ?").run(me)
+    db.close()
+    const warning = `dt: warning: The admin group 'admins' has no enabled member that is not a system user, so nobody can manage this directory: add an administrator with Users.bootstrap ('dt init --admin NAME').\n`
+    const listed = await dt("--as robot user ls")
+    expect(listed.code).toBe(1)
+    expect(listed.stderr).toBe(`${warning}dt: 'robot' may not list users: a system user never has admin access.\n`)
+    const added = await dt("init --admin boss --password-stdin", { input: "b0ss-passw0rd\n" })
+    expect(added.code).toBe(0)
+    expect(added.stderr).toMatch(/^dt: warning: The admin group 'admins' has no enabled member/)
+    expect(added.stderr).toMatch(/\nAdded administrator 'boss' to group 'admins' \(GID 1000\) of sqlite:/)
+    const users = await dt("--as boss user ls")
+    expect(users.stderr).toBe("")
+    expect(users.stdout).toMatch(/^boss\tboss Administrator\tadmins\t\ttrue\n/)
+    expect((await dt("--as boss audit ls --action directory.bootstrap --limit 1")).stdout).toMatch(
+      /\tboss\tdirectory\.bootstrap\tadmins\t/
+    )
+    refused(await dt("init --admin mallory"), 1, /already has users/)
+  })
+
   it("dt init takes the first administrator's name, names, email and password", async () => {
     const { dt } = sandbox()
     const run = await dt("init --admin boss -f Big -l Boss -e boss@example.com --password-stdin", {

@@ -5,7 +5,7 @@
  */
 import { Chunk, Clock, Context, Effect, Layer, Option, Redacted, Schema, Stream } from "effect"
 import type { Actor } from "./Actor.js"
-import { Directory, type SortValue, type UserRecord } from "./Directory.js"
+import { Directory, type DirectoryTransaction, type SortValue, type UserRecord } from "./Directory.js"
 import { DirectoryConfig } from "./DirectoryConfig.js"
 import {
   ConcurrentModification,
@@ -17,7 +17,7 @@ import {
   Unauthenticated,
   UsernameTaken
 } from "./Errors.js"
-import { ensureAdminsRemain, ensureNotSelf, lockAdminGroup } from "./internal/adminGroup.js"
+import { ensureAdminsRemain, ensureNotSelf, lacksAdministrator, lockAdminGroup } from "./internal/adminGroup.js"
 import { decodeInput } from "./internal/decode.js"
 import { allocateGid } from "./internal/gidAllocator.js"
 import { changeMemberships } from "./internal/membership.js"
@@ -25,6 +25,7 @@ import {
   asAdmin,
   assertNotSystem,
   audit,
+  getGroup,
   getGroupRow,
   getGroupRows,
   getUser,
@@ -151,6 +152,21 @@ const make = Effect.gen(function* () {
   const hasher = yield* PasswordHasher
   const config = yield* DirectoryConfig
 
+  // A directory whose admin group holds no administrator (only system users, who never are one) still opens, and says
+  // so. A store that cannot be read now is left to the first operation to report, with that operation's error.
+  yield* directory
+    .read((tx) => lacksAdministrator(tx, config.adminGroup))
+    .pipe(
+      Effect.flatMap((lacking) =>
+        lacking
+          ? Effect.logWarning(
+              `The admin group '${config.adminGroup}' has no enabled member that is not a system user, so nobody can manage this directory: add an administrator with Users.bootstrap ('dt init --admin NAME').`
+            )
+          : Effect.void
+      ),
+      Effect.orElse(() => Effect.void)
+    )
+
   const hashChecked = (password: Password | undefined, username: string) =>
     password === undefined
       ? Effect.succeed(null)
@@ -196,12 +212,60 @@ const make = Effect.gen(function* () {
   /** Refuses early, before the slow password hash, when the actor may not run `action` at all. */
   const preauthorize = (actor: Actor, action: string) => directory.read((tx) => asAdmin(tx, config, actor, action))
 
+  /**
+   * Adds the administrator of `bootstrap` to a directory whose admin group has no administrator (only system users, who
+   * never are one), in the admin group alone; the admin group's row is locked already.
+   */
+  const addAdministrator = (
+    tx: DirectoryTransaction,
+    admin: typeof Bootstrap.Type,
+    passwordHash: PasswordHash | null
+  ) =>
+    Effect.gen(function* () {
+      const now = new Date(yield* Clock.currentTimeMillis)
+      const row = {
+        username: admin.username,
+        firstName: admin.firstName ?? "",
+        lastName: admin.lastName ?? "",
+        email: admin.email ?? null,
+        enabled: true,
+        system: false,
+        passwordHash,
+        createdAt: now,
+        updatedAt: now,
+        version: 1
+      }
+      const op: Operation = { tx, config, actor: { ...row, groups: [] }, now }
+      if (Option.isSome(yield* tx.findUser(row.username))) return yield* new UsernameTaken({ username: row.username })
+      yield* ensureEmailFree(op, row.email, null)
+      const group = yield* getGroupRow(tx, config.adminGroup, true)
+      yield* tx.insertUser(row)
+      yield* tx.addMembership(row.username, group.name)
+      yield* touchGroup(op, group)
+      yield* audit(
+        op,
+        "directory.bootstrap",
+        { type: "directory", name: group.name },
+        {
+          adminGroup: group.name,
+          admin: row.username,
+          reason: "the admin group had no enabled member that is not a system user"
+        }
+      )
+      const record = yield* getGroup(tx, group.name)
+      return { group: toGroup(record), user: toUser({ ...row, groups: [group.name] }) }
+    })
+
   const bootstrap = Effect.fn("Users.bootstrap")(function* (input: Bootstrap) {
     const admin = yield* decodeBootstrap(input)
     const passwordHash = yield* hashChecked(admin.password, admin.username)
     return yield* directory.write((tx) =>
       Effect.gen(function* () {
         if (!(yield* tx.isEmpty)) {
+          // Only system users in the admin group, who never administer: the administrator is added to it instead.
+          if (yield* lacksAdministrator(tx, config.adminGroup, true)) {
+            return yield* addAdministrator(tx, admin, passwordHash)
+          }
           return yield* new Forbidden({
             actor: admin.username,
             action: "bootstrap the directory",
@@ -571,7 +635,10 @@ const make = Effect.gen(function* () {
   })
 
   return {
-    /** Creates the admin group and the first administrator in an empty directory. */
+    /**
+     * Creates the admin group and the first administrator in an empty directory, or adds an administrator to a
+     * directory that has none (its admin group holding only system users).
+     */
     bootstrap,
     /** The actor's own record and whether it is an administrator. */
     whoAmI,

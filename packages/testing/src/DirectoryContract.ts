@@ -6,12 +6,12 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Actor from "@user-manager/core/Actor"
 import { Audit } from "@user-manager/core/Audit"
 import { Directory } from "@user-manager/core/Directory"
-import type { DirectoryConfigShape } from "@user-manager/core/DirectoryConfig"
+import { DirectoryConfig, type DirectoryConfigShape } from "@user-manager/core/DirectoryConfig"
 import { Groups } from "@user-manager/core/Groups"
 import { PasswordHasher } from "@user-manager/core/PasswordHasher"
 import { UserSort } from "@user-manager/core/User"
 import { type UserQuery, type UserStreamQuery, Users } from "@user-manager/core/Users"
-import { Chunk, Effect, type Layer, Option, Redacted, Stream } from "effect"
+import { Chunk, Effect, Layer, Logger, Option, Redacted, Stream } from "effect"
 import { admin, john, type StoreLayer, seed, services, snapshot } from "./fixture.js"
 
 type Services = Users | Groups | Audit | Directory | PasswordHasher
@@ -665,6 +665,65 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
           expect(yield* directory.read((tx) => tx.countEnabledNonSystemMembers("developers" as never))).toBe(2)
         })
       )
+    )
+
+    it.effect(
+      "a directory whose admin group holds only system users opens with one warning, and bootstrap adds an administrator to it, audited",
+      () =>
+        seeded(
+          Effect.gen(function* () {
+            const users = yield* Users
+            const audit = yield* Audit
+            const directory = yield* Directory
+            const logged: Array<string> = []
+            const open = Effect.scoped(Layer.build(Users.layer)).pipe(
+              Effect.provide(DirectoryConfig.layer({})),
+              Effect.provide(
+                Logger.replace(
+                  Logger.defaultLogger,
+                  Logger.make(({ logLevel, message }) => logged.push(`${logLevel.label} ${[message].flat().join(" ")}`))
+                )
+              )
+            )
+            yield* users.create(admin, { username: "robot", groups: ["admins"], system: true })
+            yield* open
+            expect(logged).toEqual([])
+            // As a directory made before system users lost admin access can be: its human administrators disabled by
+            // a system user that was one.
+            yield* directory.write((tx) =>
+              Effect.forEach(["admin", "root"], (username) =>
+                Effect.gen(function* () {
+                  const { groups: _groups, ...row } = Option.getOrThrow(yield* tx.findUser(username))
+                  yield* tx.updateUser({ ...row, enabled: false, version: row.version + 1 })
+                })
+              )
+            )
+            yield* open
+            expect(logged).toEqual([
+              "WARN The admin group 'admins' has no enabled member that is not a system user, so nobody can manage this directory: add an administrator with Users.bootstrap ('dt init --admin NAME')."
+            ])
+            expect((yield* Effect.flip(users.bootstrap({ username: "john" })))._tag).toBe("UsernameTaken")
+            expect((yield* Effect.flip(users.bootstrap({ username: "eve", email: "JOHN@example.com" })))._tag).toBe(
+              "EmailTaken"
+            )
+            const boss = Actor.user("boss")
+            const { group, user } = yield* users.bootstrap({ username: "boss", password: "boss's password" })
+            expect(user.groups).toEqual(["admins"])
+            expect(group.members).toEqual(["admin", "boss", "robot", "root"])
+            expect((yield* users.whoAmI(boss)).admin).toBe(true)
+            expect((yield* users.authenticate("boss", "boss's password")).username).toBe("boss")
+            const [entry] = (yield* audit.list(boss, { action: "directory.bootstrap", limit: 1 })).items
+            expect(entry?.actor).toBe("boss")
+            expect(entry?.target).toBe("admins")
+            expect(entry?.changes).toMatchObject({ adminGroup: "admins", admin: "boss" })
+            yield* users.enable(boss, "admin")
+            const again = yield* refuses(users.bootstrap({ username: "mallory" }), "Forbidden")
+            expect(again.message).toContain("already has users")
+            logged.length = 0
+            yield* open
+            expect(logged).toEqual([])
+          })
+        )
     )
   })
 

@@ -13,7 +13,8 @@ import { note, readStdin, run } from "../Session.js"
 import * as Store from "../Store.js"
 
 /**
- * `dt init`.
+ * `dt init`: on a directory whose admin group has no administrator (only system users, who never are one), it adds the
+ * administrator instead.
  *
  * @category commands
  * @since 0.1.0
@@ -47,8 +48,11 @@ export const init = Command.make(
             ...Option.match(flags.email, { onNone: () => ({}), onSome: (email) => ({ email }) }),
             ...Option.match(password, { onNone: () => ({}), onSome: (text) => ({ password: text }) })
           })
+          // A directory whose admin group held only system users (never administrators) gets its administrator added.
           yield* note(
-            `Initialised ${databaseUrl(flags.database)}: group '${group.name}' (GID ${group.gid}) with administrator '${user.username}'.`
+            group.members.length > 1
+              ? `Added administrator '${user.username}' to group '${group.name}' (GID ${group.gid}) of ${databaseUrl(flags.database)}.`
+              : `Initialised ${databaseUrl(flags.database)}: group '${group.name}' (GID ${group.gid}) with administrator '${user.username}'.`
           )
           yield* Output.printOne(Output.users, format, me, user)
         }),

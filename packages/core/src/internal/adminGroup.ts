@@ -1,5 +1,5 @@
-import { Effect } from "effect"
-import type { UserRecord } from "../Directory.js"
+import { Effect, Option } from "effect"
+import type { DirectoryTransaction, UserRecord } from "../Directory.js"
 import { LastAdmin, SelfLockout } from "../Errors.js"
 import type { GroupName } from "../Names.js"
 import { getGroupRow, isAdmin, type Operation } from "./operation.js"
@@ -20,6 +20,18 @@ export const ensureAdminsRemain = (op: Operation, leaving: ReadonlyArray<UserRec
     if (remaining < 1) {
       return yield* new LastAdmin({ group: adminGroup, usernames: losing.map((user) => user.username) })
     }
+  })
+
+/**
+ * Whether the directory has an admin group but no administrator: no enabled member of that group is a user who is
+ * not a system user (a directory made before system users lost admin access can be so). `Users.bootstrap` may then
+ * add an administrator. With `forUpdate`, the admin group's row stays locked until the transaction ends.
+ */
+export const lacksAdministrator = (tx: DirectoryTransaction, adminGroup: string, forUpdate = false) =>
+  Effect.gen(function* () {
+    const group = yield* tx.findGroupRow(adminGroup, { forUpdate })
+    if (Option.isNone(group)) return false
+    return (yield* tx.countEnabledNonSystemMembers(group.value.name)) === 0
   })
 
 /** Invariant 6: nobody disables, deletes or demotes itself. */
