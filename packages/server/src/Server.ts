@@ -25,6 +25,7 @@ import { Api, type Authentication } from "./Api.js"
 import * as ApiError from "./ApiError.js"
 import * as Auth from "./Auth.js"
 import * as Handlers from "./Handlers.js"
+import { BodyDroppingRequest } from "./internal/nodeServer.js"
 import { appJs, indexHtml } from "./internal/page.js"
 import { ServerConfig, type ServerConfigShape } from "./ServerConfig.js"
 
@@ -157,9 +158,17 @@ const tooLarge = (max: number) =>
     max
   })
 
+/** Whether reading a body failed because it grew past the limit (a body sent in chunks, without a length). */
+const grewPastLimit = (error: unknown): boolean =>
+  HttpServerError.isServerError(error) &&
+  error._tag === "RequestError" &&
+  error.cause instanceof Error &&
+  error.cause.message === "maxBytes exceeded"
+
 /**
- * The limits of a request body, checked before anything decodes it: its declared length (413, before a byte is read)
- * and its nesting depth (400). Each refusal is logged as a warning.
+ * The limits of a request body, checked before anything decodes it: its size (413: before a byte is read when its
+ * declared length is larger; as soon as it grows past the limit when it comes in chunks without one) and its nesting
+ * depth (400). Each refusal is logged as a warning.
  */
 const checkBody = (
   request: HttpServerRequest.HttpServerRequest,
@@ -173,17 +182,25 @@ const checkBody = (
       Effect.fail(tooLarge(maxBytes))
     )
   }
+  const refuseGrown = Effect.zipRight(
+    Effect.logWarning(`refused a request body sent without a length that grew past the limit (${maxBytes} bytes)`),
+    Effect.fail(tooLarge(maxBytes))
+  )
   return Effect.flatMap(
-    Effect.orElseSucceed(request.text, () => ""),
-    (text) =>
-      nestedDeeperThan(text, MAX_JSON_DEPTH)
-        ? Effect.zipRight(
-            Effect.logWarning(`refused a request body nested deeper than ${MAX_JSON_DEPTH} levels`),
-            Effect.fail(
-              ApiError.invalidInput("body", `it nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`)
+    // Other failures to read the body (the client went away) are left to the handler's decoding.
+    Effect.catchAll(request.text, (error) => (grewPastLimit(error) ? refuseGrown : Effect.succeed(""))),
+    (text): Effect.Effect<void, ApiError.BadRequest | ApiError.PayloadTooLarge> =>
+      // A body a host's server gave without bounding it (Server.webHandler) is held to the same limit.
+      Buffer.byteLength(text) > maxBytes
+        ? refuseGrown
+        : nestedDeeperThan(text, MAX_JSON_DEPTH)
+          ? Effect.zipRight(
+              Effect.logWarning(`refused a request body nested deeper than ${MAX_JSON_DEPTH} levels`),
+              Effect.fail(
+                ApiError.invalidInput("body", `it nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`)
+              )
             )
-          )
-        : Effect.void
+          : Effect.void
   )
 }
 
@@ -355,11 +372,12 @@ const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex): void =
 }
 
 /**
- * A Node HTTP server that answers the requests Node refuses itself with the security headers, and gives clients
- * `timeouts` to send their requests.
+ * A Node HTTP server that answers the requests Node refuses itself with the security headers, gives clients
+ * `timeouts` to send their requests, and keeps a connection up to answer a body cut short (`BodyDroppingRequest`).
  */
 const nodeServer = (timeouts: Timeouts) => () =>
   createServer({
+    IncomingMessage: BodyDroppingRequest,
     headersTimeout: timeouts.headersMs,
     requestTimeout: timeouts.requestMs,
     keepAliveTimeout: timeouts.keepAliveMs,

@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { type Answer, bearer, PASSWORDS, type Running, start, stores } from "./support/harness.js"
+import { raw } from "./support/rawHttp.js"
+import { expectSecurityHeaders } from "./support/securityHeaders.js"
 
 /** Log lines at ERROR or FATAL level, or that blame the store. */
 const errorLines = (server: Running) =>
@@ -104,6 +106,32 @@ for (const [name, open] of stores) {
       expect((await server.request("GET", "/api/v1/groups", { as: admin })).status).toBe(200)
       expect(errorLines(server)).toEqual([])
       expect(server.captured.some((line) => /"level":"WARN".*refused a request body of/.test(line))).toBe(true)
+    })
+
+    it("a body sent in chunks without a length that grows past 256 KiB is answered 413 in the error shape, and its connection goes on", async () => {
+      const json = JSON.stringify({ name: "x".repeat(300 * 1024) })
+      const chunks = Array.from({ length: Math.ceil(json.length / 65_536) }, (_, i) => {
+        const chunk = json.slice(i * 65_536, (i + 1) * 65_536)
+        return `${chunk.length.toString(16)}\r\n${chunk}\r\n`
+      })
+      // The chunked request, then one more on the same connection, which closes it once answered.
+      const answer = await raw(
+        server.url,
+        "POST /api/v1/groups HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+          `Authorization: Bearer ${admin.bearer}\r\nTransfer-Encoding: chunked\r\n\r\n${chunks.join("")}0\r\n\r\n` +
+          `GET /api/v1/groups HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${admin.bearer}\r\nConnection: close\r\n\r\n`
+      )
+      expect(answer.status).toBe(413)
+      expectSecurityHeaders(answer.headers, "a 413 for a chunked body")
+      expect(JSON.parse(answer.body.slice(0, Number(answer.headers["content-length"])))).toEqual({
+        _tag: "PayloadTooLarge",
+        status: 413,
+        message: "The request body is larger than the server accepts (262144 bytes).",
+        max: 262144
+      })
+      expect(answer.body).toMatch(/^{.*}HTTP\/1\.1 200 OK\r\n/)
+      expect(errorLines(server)).toEqual([])
+      expect(server.captured.some((line) => /"level":"WARN".*grew past the limit/.test(line))).toBe(true)
     })
   })
 }
