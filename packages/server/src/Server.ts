@@ -25,7 +25,7 @@ import { Api, type Authentication } from "./Api.js"
 import * as ApiError from "./ApiError.js"
 import * as Auth from "./Auth.js"
 import * as Handlers from "./Handlers.js"
-import { BodyDroppingRequest } from "./internal/nodeServer.js"
+import { BodyDroppingRequest, gracefulStop } from "./internal/nodeServer.js"
 import { appJs, indexHtml } from "./internal/page.js"
 import { ServerConfig, type ServerConfigShape } from "./ServerConfig.js"
 
@@ -68,6 +68,12 @@ export interface Timeouts {
   readonly requestMs: number
   /** Idle between two requests on a kept-alive connection (default 5,000, as Node's). */
   readonly keepAliveMs: number
+  /**
+   * For the requests in flight to be answered once the server is stopping (its layer released: `dt serve` at SIGTERM
+   * or SIGINT), before their connections are closed (default 10,000). The server stops accepting connections at once
+   * and closes the idle ones.
+   */
+  readonly graceMs: number
 }
 
 /**
@@ -76,7 +82,7 @@ export interface Timeouts {
  * @category constants
  * @since 0.1.0
  */
-export const DEFAULT_TIMEOUTS: Timeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 }
+export const DEFAULT_TIMEOUTS: Timeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, graceMs: 10_000 }
 
 /**
  * What the page at `/` serves besides the sign-in form.
@@ -375,7 +381,7 @@ const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex): void =
  * A Node HTTP server that answers the requests Node refuses itself with the security headers, gives clients
  * `timeouts` to send their requests, and keeps a connection up to answer a body cut short (`BodyDroppingRequest`).
  */
-const nodeServer = (timeouts: Timeouts) => () =>
+const nodeServer = (timeouts: Timeouts) =>
   createServer({
     IncomingMessage: BodyDroppingRequest,
     headersTimeout: timeouts.headersMs,
@@ -386,8 +392,9 @@ const nodeServer = (timeouts: Timeouts) => () =>
   }).on("clientError", answerClientError)
 
 /**
- * A Node HTTP server on `host:port` (port 0 picks a free one) serving the API; it stops accepting connections and
- * lets requests in flight finish when the layer is released. `log: false` leaves out the request log. Where Effect's
+ * A Node HTTP server on `host:port` (port 0 picks a free one) serving the API. When the layer is released it stops
+ * gracefully: no new connections, the idle ones closed at once, and the requests in flight given `timeouts.graceMs`
+ * (10 s) to be answered before their connections are closed. `log: false` leaves out the request log. Where Effect's
  * tracer is off (`Layer.setTracerEnabled(false)`, as dt runs), no request opens a span either: the HTTP middleware
  * would still parse the URL, redact the headers and set attributes on every request for a span nobody records.
  *
@@ -395,18 +402,29 @@ const nodeServer = (timeouts: Timeouts) => () =>
  * @since 0.1.0
  */
 export const node = (options: Options & { readonly port: number; readonly host: string; readonly log?: boolean }) => {
-  const served = HttpApiBuilder.serve(options.log === false ? undefined : HttpMiddleware.logger).pipe(
-    Layer.provide(layer(options)),
-    Layer.provideMerge(
-      NodeHttpServer.layer(nodeServer({ ...DEFAULT_TIMEOUTS, ...options.timeouts }), {
-        port: options.port,
-        host: options.host
-      })
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts }
+  const served = () => {
+    const server = nodeServer(timeouts)
+    const stop = gracefulStop(server)
+    return HttpApiBuilder.serve(options.log === false ? undefined : HttpMiddleware.logger).pipe(
+      Layer.provide(layer(options)),
+      Layer.provideMerge(NodeHttpServer.layer(() => server, { port: options.port, host: options.host })),
+      // Built after the server, so released before it: the requests in flight keep their handler while they finish.
+      (serving) =>
+        Layer.provideMerge(
+          Layer.scopedDiscard(
+            Effect.zipRight(
+              HttpServer.HttpServer,
+              Effect.addFinalizer(() => stop(timeouts.graceMs))
+            )
+          ),
+          serving
+        )
     )
-  )
+  }
   return Layer.unwrapEffect(
     Effect.map(FiberRef.get(FiberRef.currentTracerEnabled), (traced) =>
-      traced ? served : HttpMiddleware.withTracerDisabledWhen(served, () => true)
+      traced ? served() : HttpMiddleware.withTracerDisabledWhen(served(), () => true)
     )
   )
 }

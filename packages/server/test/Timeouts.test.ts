@@ -34,7 +34,7 @@ describe("client timeouts", () => {
     expect(answer.openMs).toBeLessThan(5_000)
   })
 
-  it("gives clients 10 s for their headers and 30 s for a whole request by default, not Node's 60 s and 5 minutes", () => {
-    expect(DEFAULT_TIMEOUTS).toEqual({ headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 })
+  it("gives clients 10 s for their headers and 30 s for a whole request by default, not Node's 60 s and 5 minutes, and requests in flight 10 s once stopping", () => {
+    expect(DEFAULT_TIMEOUTS).toEqual({ headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, graceMs: 10_000 })
   })
 })

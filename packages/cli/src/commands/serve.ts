@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto"
 import { Command, Options } from "@effect/cli"
 import * as HttpServer from "@effect/platform/HttpServer"
-import { Directory, Users } from "@user-manager/core"
+import { Directory, Errors, Users } from "@user-manager/core"
 import { Console, Context, Effect, Exit, Layer } from "effect"
 import { databaseUrl } from "../Environment.js"
 import * as Flags from "../Flags.js"
@@ -35,6 +35,11 @@ const secureCookies = Options.boolean("secure-cookies").pipe(
   Options.withDescription(
     "mark the session cookies Secure (sent over HTTPS only): for a server behind a TLS-terminating proxy"
   )
+)
+
+const gracePeriod = Flags.wholeNumber("grace-period").pipe(
+  Options.withDescription("seconds that requests in flight have to finish once stopping (SIGTERM, Ctrl-C)"),
+  Options.withDefault(10)
 )
 
 /** Creates the admin group and `admin` in an empty store; returns the password to print, if one was generated. */
@@ -67,19 +72,25 @@ const listenProblem = (host: string, port: number, cause: unknown): string => {
   }
 }
 
+const options = { database: Flags.database, port, host, secureCookies, gracePeriod }
+
 /**
  * `dt serve`.
  *
  * @category commands
  * @since 0.1.0
  */
-export const serve = Command.make("serve", { database: Flags.database, port, host, secureCookies }, (flags) =>
+export const serve = Command.make("serve", options, (flags) =>
   Effect.scoped(
     Effect.gen(function* () {
+      const { Server } = yield* server
+      // Checked before the store is opened: a bad value leaves nothing behind.
+      if (flags.gracePeriod < 0) {
+        return yield* new Errors.InvalidInput({ field: "--grace-period", reason: "it cannot be negative" })
+      }
       const url = databaseUrl(flags.database)
       const store = yield* Store.open(url, "create")
       yield* store.migrate
-      const { Server } = yield* server
       const context = yield* Layer.build(store.layer)
       const admin = yield* Effect.provide(bootstrapIfEmpty, context)
       if (admin !== undefined) {
@@ -88,15 +99,15 @@ export const serve = Command.make("serve", { database: Flags.database, port, hos
           yield* Console.log(`admin password (shown once, not stored anywhere readable): ${admin.password}`)
         }
       }
-      // Added before the server, so that it runs after the server has closed and every request in flight was answered:
-      // a stop asked for by SIGINT or SIGTERM is a success.
+      // Added before the server, so that it runs after the server has closed, every request in flight answered (or
+      // cut after the grace period, with a warning): a stop asked for by SIGINT or SIGTERM is a success.
       yield* Effect.addFinalizer((exit) =>
         Exit.isInterrupted(exit)
           ? Effect.zipRight(
               Effect.sync(() => {
                 process.exitCode = 0
               }),
-              note("Stopped: every request in flight was answered.")
+              note("Stopped.")
             )
           : Effect.void
       )
@@ -108,7 +119,8 @@ export const serve = Command.make("serve", { database: Flags.database, port, hos
           // running its middleware at all saves its spans and annotations (~8% of a page of users).
           log: false,
           page: { element },
-          config: { secureCookies: flags.secureCookies }
+          config: { secureCookies: flags.secureCookies },
+          timeouts: { graceMs: flags.gracePeriod * 1000 }
         }).pipe(Layer.provide(Layer.succeedContext(context)))
       ).pipe(
         Effect.mapError((error) =>
@@ -118,7 +130,9 @@ export const serve = Command.make("serve", { database: Flags.database, port, hos
       const address = Context.get(running, HttpServer.HttpServer).address
       const shownPort = address._tag === "TcpAddress" ? address.port : flags.port
       yield* Console.log(`Serving the User Manager at http://${urlHost(flags.host)}:${shownPort}/`)
-      yield* note("Stop with Ctrl-C (requests in flight finish first).")
+      yield* note(
+        `Stop with Ctrl-C (requests in flight get ${flags.gracePeriod} s to finish; a second Ctrl-C stops at once).`
+      )
       return yield* Effect.never
     })
   )

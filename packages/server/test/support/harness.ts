@@ -68,6 +68,8 @@ export interface Running {
   /** Empties the database and seeds the directory every test starts from. */
   readonly reseed: () => Promise<void>
   readonly run: <A, E>(effect: Effect.Effect<A, E, Server.Services>) => Promise<A>
+  /** Stops the server (releases its layer, as `dt serve` does at SIGTERM), leaving the database. */
+  readonly stop: () => Promise<void>
   readonly close: () => Promise<void>
 }
 
@@ -170,6 +172,7 @@ export const start = async (
       await reset(database.db)
       await run(seed)
     },
+    stop: () => Effect.runPromise(Scope.close(scope, Exit.void)),
     close: async () => {
       await Effect.runPromise(Scope.close(scope, Exit.void))
       await database.drop()
