@@ -58,7 +58,8 @@ const forward = async (req: IncomingMessage, res: ServerResponse) => {
     headers,
     ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: "half" } : {})
   })
-  const response = await api.handler(request)
+  // The connection's address, for the sign-in throttle (a web Request carries none).
+  const response = await api.handler(request, { remoteAddress: req.socket.remoteAddress })
   res.writeHead(response.status, [...response.headers].flat())
   res.end(Buffer.from(await response.arrayBuffer()))
 }

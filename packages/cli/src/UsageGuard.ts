@@ -48,6 +48,7 @@ export const OPTIONS: ReadonlyMap<string, boolean> = new Map([
   ["--host", true],
   ["--server", true],
   ["--secure-cookies", false],
+  ["--trust-proxy", true],
   ["--grace-period", true],
   ["--help", false],
   ["-h", false],

@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process"
-import { mkdtempSync } from "node:fs"
+import { existsSync, mkdtempSync } from "node:fs"
 import { request } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -40,12 +40,22 @@ const serve = (args: ReadonlyArray<string>, env: Record<string, string> = {}): P
     void exited.then((code) => reject(new Error(`dt serve exited (${code}) before serving: ${stderr}`)))
   })
 
-const login = (url: string, username: string, password: string) =>
+const login = (url: string, username: string, password: string, headers: Record<string, string> = {}) =>
   fetch(`${url}/api/v1/auth/login`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify({ username, password })
   })
+
+/** Wrong sign-ins (each for a user of its own) from a client until it is throttled (429); how many it took. */
+const failUntilThrottled = async (url: string, headers: Record<string, string>) => {
+  for (let attempt = 1; attempt <= 100; attempt++) {
+    const status = (await login(url, `nobody${attempt}`, "a wrong guess", headers)).status
+    if (status === 429) return attempt
+    expect(status).toBe(401)
+  }
+  throw new Error("never throttled")
+}
 
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL")
@@ -114,6 +124,42 @@ describe("dt serve", () => {
       `dt: cannot serve on 127.0.0.1:${port}: the address is already in use (another server?); pick another --port.\n`
     )
     expect(second.status).toBe(3)
+  })
+
+  it("refuses a bad --trust-proxy or DT_TRUST_PROXY in one sentence (exit 2), before it creates the store", () => {
+    const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
+    const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+      spawnSync(process.execPath, [BIN, "serve", "--port", "0", "--database", `sqlite:${database}`, ...args], {
+        env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")), ...env },
+        encoding: "utf8"
+      })
+    const flag = run(["--trust-proxy", "proxy.example.com"])
+    expect(flag.stderr).toBe(
+      "dt: Invalid --trust-proxy: 'proxy.example.com' is not an IP address, a CIDR range, loopback, linklocal or uniquelocal.\n"
+    )
+    expect(flag.status).toBe(2)
+    const env = run([], { DT_TRUST_PROXY: "0" })
+    expect(env.stderr).toBe("dt: Invalid DT_TRUST_PROXY: the number of trusted proxies must be at least 1.\n")
+    expect(env.status).toBe(2)
+    expect(existsSync(database)).toBe(false)
+  })
+
+  it("ignores X-Forwarded-For by default, and with DT_TRUST_PROXY=loopback throttles two clients behind the proxy apart", async () => {
+    const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
+    const direct = await serve(["--database", `sqlite:${database}`])
+    // A client that writes its own X-Forwarded-For does not get a fresh address for it.
+    await failUntilThrottled(direct.url, { "x-forwarded-for": "203.0.113.1" })
+    expect((await login(direct.url, "nobody", "a wrong guess", { "x-forwarded-for": "198.51.100.2" })).status).toBe(429)
+    direct.child.kill("SIGTERM")
+    expect(await direct.exited).toBe(0)
+
+    const proxied = await serve(["--database", `sqlite:${database}`], { DT_TRUST_PROXY: "loopback" })
+    await failUntilThrottled(proxied.url, { "x-forwarded-for": "203.0.113.1" })
+    expect((await login(proxied.url, "nobody", "a wrong guess", { "x-forwarded-for": "198.51.100.2" })).status).toBe(
+      401
+    )
+    proxied.child.kill("SIGTERM")
+    expect(await proxied.exited).toBe(0)
   })
 
   it("cuts a request still unanswered after --grace-period at SIGTERM, and exits 0 within the grace period and a little, with a warning", async () => {

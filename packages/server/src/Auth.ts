@@ -154,7 +154,8 @@ export const fromRequest = (
   Layer.succeed(Authentication, Effect.flatMap(HttpServerRequest.HttpServerRequest, resolve))
 
 /**
- * The address a request came from, for the sign-in throttle.
+ * The address a request came from, for the sign-in throttle: the client's, as the API sets it on every request
+ * (`ClientAddress`: the connection's other end, or, behind proxies the server trusts, the client they name).
  *
  * @category sessions
  * @since 0.1.0

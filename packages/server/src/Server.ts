@@ -20,10 +20,11 @@ import {
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import type { Audit, Groups, Sessions, Users } from "@user-manager/core"
-import { Cause, Effect, FiberRef, Layer, Option } from "effect"
+import { Cause, Context, Effect, FiberRef, Layer, Option } from "effect"
 import { Api, type Authentication } from "./Api.js"
 import * as ApiError from "./ApiError.js"
 import * as Auth from "./Auth.js"
+import { clientAddress, type TrustProxy } from "./ClientAddress.js"
 import * as Handlers from "./Handlers.js"
 import { BodyDroppingRequest, gracefulStop } from "./internal/nodeServer.js"
 import { appJs, indexHtml } from "./internal/page.js"
@@ -210,6 +211,33 @@ const checkBody = (
   )
 }
 
+/** The address of the connection's other end, as a host gives it to `webHandler` (a web `Request` has none). */
+class PeerAddress extends Context.Reference<PeerAddress>()("@user-manager/server/Server/PeerAddress", {
+  defaultValue: (): string | undefined => undefined
+}) {}
+
+/**
+ * Runs `effect` on the request as from the client's address (`ClientAddress`: the connection's, or behind trusted
+ * proxies the client they name), which the sign-in throttle counts by.
+ */
+const fromClientAddress = (trust: TrustProxy) => {
+  const addressOf = clientAddress(trust)
+  return <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    Effect.flatMap(HttpServerRequest.HttpServerRequest, (received) =>
+      Effect.flatMap(PeerAddress, (given) => {
+        const address = addressOf(Option.getOrUndefined(received.remoteAddress) ?? given, received.headers)
+        // Changed only when it must be: a changed request reads its body anew.
+        return address === undefined || Option.contains(received.remoteAddress, address)
+          ? effect
+          : Effect.provideService(
+              effect,
+              HttpServerRequest.HttpServerRequest,
+              received.modify({ remoteAddress: address })
+            )
+      })
+    )
+}
+
 /**
  * Answers every request the API cannot read with the one error shape: a body that is not JSON, too large or too
  * deep, a field of the wrong type or unknown, an unknown route; and caps the size of request bodies.
@@ -240,7 +268,9 @@ const normalizeRefusals = HttpApiBuilder.middleware(
           }
           return Effect.failCause(cause)
         }),
-        HttpIncomingMessage.withMaxBodySize(Option.some(config.maxBodyBytes))
+        HttpIncomingMessage.withMaxBodySize(Option.some(config.maxBodyBytes)),
+        // Outermost: the body checks and the handlers read one request, and it is from the client's address.
+        fromClientAddress(config.trustProxy)
       ) as typeof app
   )
 )
@@ -440,20 +470,25 @@ export type { Services }
 /**
  * The API as a web-standard handler (`Request` in, `Response` out) for a host application's own server, over the
  * core services the host provides. `basePath` is where the host mounts it (say `/backoffice`): a request for
- * `/backoffice/api/v1/users` reaches `/api/v1/users`. `dispose` releases the services (and their store).
+ * `/backoffice/api/v1/users` reaches `/api/v1/users`. `dispose` releases the services (and their store). A web
+ * `Request` does not say where it came from: pass the connection's address as `handler(request, { remoteAddress })`
+ * (`req.socket.remoteAddress` on `node:http`), else every client shares one address in the sign-in throttle.
  *
  * @category constructors
  * @since 0.1.0
  */
 export const webHandler = <E>(
   options: Options & { readonly services: Layer.Layer<Services, E>; readonly basePath?: string }
-): { readonly handler: (request: Request) => Promise<Response>; readonly dispose: () => Promise<void> } => {
+): {
+  readonly handler: (request: Request, peer?: { readonly remoteAddress?: string | undefined }) => Promise<Response>
+  readonly dispose: () => Promise<void>
+} => {
   const base = (options.basePath ?? "").replace(/\/+$/, "")
   const { dispose, handler } = HttpApiBuilder.toWebHandler(
     Layer.mergeAll(layer(options), HttpServer.layerContext).pipe(Layer.provide(options.services))
   )
   return {
-    handler: (request) => {
+    handler: (request, peer) => {
       const url = new URL(request.url)
       if (base !== "" && url.pathname !== base && !url.pathname.startsWith(`${base}/`)) {
         return Promise.resolve(
@@ -464,7 +499,7 @@ export const webHandler = <E>(
         )
       }
       url.pathname = url.pathname.slice(base.length) || "/"
-      return handler(new Request(url, request))
+      return handler(new Request(url, request), Context.make(PeerAddress, peer?.remoteAddress))
     },
     dispose
   }

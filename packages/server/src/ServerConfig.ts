@@ -5,6 +5,7 @@
  */
 import { Sessions } from "@user-manager/core"
 import { Context, type Duration, Layer } from "effect"
+import type { TrustProxy } from "./ClientAddress.js"
 import { defaultThrottle, type ThrottleOptions } from "./internal/throttle.js"
 
 /**
@@ -22,6 +23,11 @@ export interface ServerConfigShape {
   readonly secureCookies: boolean
   /** The largest request body accepted, in bytes (default 256 KiB). */
   readonly maxBodyBytes: number
+  /**
+   * The proxies trusted to name their client in `X-Forwarded-For` or `Forwarded` (default `false`: none, the client
+   * is the connection's other end): their addresses, or how many there are (see `ClientAddress`).
+   */
+  readonly trustProxy: TrustProxy
 }
 
 /**
@@ -35,7 +41,8 @@ export class ServerConfig extends Context.Reference<ServerConfig>()("@user-manag
     sessionTtl: Sessions.DEFAULT_TTL,
     throttle: defaultThrottle,
     secureCookies: false,
-    maxBodyBytes: 256 * 1024
+    maxBodyBytes: 256 * 1024,
+    trustProxy: false
   })
 }) {
   /** Settings that override some defaults. */

@@ -8,7 +8,8 @@ import { randomBytes } from "node:crypto"
 import { Command, Options } from "@effect/cli"
 import * as HttpServer from "@effect/platform/HttpServer"
 import { Directory, Errors, Users } from "@user-manager/core"
-import { Console, Context, Effect, Exit, Layer } from "effect"
+import type { ClientAddress } from "@user-manager/server"
+import { Console, Context, Effect, Either, Exit, Layer, Option } from "effect"
 import { databaseUrl } from "../Environment.js"
 import * as Flags from "../Flags.js"
 import { note } from "../Session.js"
@@ -37,10 +38,35 @@ const secureCookies = Options.boolean("secure-cookies").pipe(
   )
 )
 
+const trustProxy = Options.text("trust-proxy").pipe(
+  Options.withPseudoName("PROXIES"),
+  Options.withDescription(
+    "take the client's address from X-Forwarded-For/Forwarded set by these proxies: their addresses or CIDR ranges, " +
+      "comma-separated (also loopback, linklocal, uniquelocal), or how many there are (default: $DT_TRUST_PROXY, else none)"
+  ),
+  Options.optional
+)
+
 const gracePeriod = Flags.wholeNumber("grace-period").pipe(
   Options.withDescription("seconds that requests in flight have to finish once stopping (SIGTERM, Ctrl-C)"),
   Options.withDefault(10)
 )
+
+/** `--trust-proxy`, else `DT_TRUST_PROXY`, else none; a bad value is refused in one sentence (exit 2). */
+const trustedProxies = (
+  flag: Option.Option<string>,
+  parse: (text: string) => Either.Either<ClientAddress.TrustProxy, string>
+): Effect.Effect<ClientAddress.TrustProxy, Errors.InvalidInput> => {
+  const [field, text] = Option.match(flag, {
+    onNone: () => ["DT_TRUST_PROXY", process.env.DT_TRUST_PROXY ?? ""] as const,
+    onSome: (value) => ["--trust-proxy", value] as const
+  })
+  if (Option.isNone(flag) && text === "") return Effect.succeed(false)
+  return Either.match(parse(text), {
+    onLeft: (reason) => Effect.fail(new Errors.InvalidInput({ field, reason })),
+    onRight: Effect.succeed
+  })
+}
 
 /** Creates the admin group and `admin` in an empty store; returns the password to print, if one was generated. */
 const bootstrapIfEmpty = Effect.gen(function* () {
@@ -72,7 +98,7 @@ const listenProblem = (host: string, port: number, cause: unknown): string => {
   }
 }
 
-const options = { database: Flags.database, port, host, secureCookies, gracePeriod }
+const options = { database: Flags.database, port, host, secureCookies, trustProxy, gracePeriod }
 
 /**
  * `dt serve`.
@@ -83,8 +109,9 @@ const options = { database: Flags.database, port, host, secureCookies, gracePeri
 export const serve = Command.make("serve", options, (flags) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const { Server } = yield* server
+      const { ClientAddress, Server } = yield* server
       // Checked before the store is opened: a bad value leaves nothing behind.
+      const proxies = yield* trustedProxies(flags.trustProxy, ClientAddress.parseTrustProxy)
       if (flags.gracePeriod < 0) {
         return yield* new Errors.InvalidInput({ field: "--grace-period", reason: "it cannot be negative" })
       }
@@ -119,7 +146,7 @@ export const serve = Command.make("serve", options, (flags) =>
           // running its middleware at all saves its spans and annotations (~8% of a page of users).
           log: false,
           page: { element },
-          config: { secureCookies: flags.secureCookies },
+          config: { secureCookies: flags.secureCookies, trustProxy: proxies },
           timeouts: { graceMs: flags.gracePeriod * 1000 }
         }).pipe(Layer.provide(Layer.succeedContext(context)))
       ).pipe(
