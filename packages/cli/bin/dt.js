@@ -30,7 +30,7 @@ if (process.argv.length === 3 && process.argv[2] === "--version") {
  * flags that size it are read only as V8 starts; a worker's `resourceLimits` set its own). With 16 requests in flight,
  * a 1 MB semi-space is collected every two or three requests and promotes most of what survives: GC took ~22% of a
  * busy dt serve (241–291 µs a request); 4 MB semi-spaces halve that and stay well within 150 MB (docs/benchmarks.md).
- * This thread only passes the stop signals on and exits with the worker's exit code.
+ * This thread only passes the stop signals on (a second one ends it at once) and exits with the worker's exit code.
  */
 function serveInWorker() {
   const { Worker } = require("node:worker_threads")
@@ -39,7 +39,15 @@ function serveInWorker() {
     // Three times a 4 MB semi-space: V8 counts the two semi-spaces and the new large objects.
     resourceLimits: { maxYoungGenerationSizeMb: 12 }
   })
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => worker.postMessage({ signal }))
+  let stopping = false
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.on(signal, () => {
+      // A second stop signal does not wait for the requests in flight: it ends dt at once, as a shell would (130, 143).
+      if (stopping) process.exit(signal === "SIGINT" ? 130 : 143)
+      stopping = true
+      worker.postMessage({ signal })
+    })
+  }
   worker.on("exit", (code) => {
     process.exitCode = code
   })

@@ -188,6 +188,25 @@ describe("dt serve", () => {
     )
   })
 
+  it("ends at once, without waiting for the grace period, at a second Ctrl-C (exit 130)", async () => {
+    const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
+    const server = await serve(["--database", `sqlite:${database}`])
+    // A request that stays in flight: its body never comes, and the grace period is 10 s.
+    const signIn = request(`${server.url}/api/v1/auth/login`, {
+      method: "POST",
+      agent: false,
+      headers: { "content-type": "application/json", "content-length": 100, expect: "100-continue" }
+    })
+    signIn.on("error", () => {})
+    await new Promise<void>((resolve) => signIn.once("continue", resolve))
+    const signalled = Date.now()
+    server.child.kill("SIGINT")
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    server.child.kill("SIGINT")
+    expect(await server.exited).toBe(130)
+    expect(Date.now() - signalled).toBeLessThan(2_000)
+  })
+
   it("finishes a request in flight before it stops on SIGTERM, and exits 0 saying it stopped", async () => {
     const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
     const server = await serve(["--database", `sqlite:${database}`], { DT_ADMIN_PASSWORD: "the chosen admin secret" })
