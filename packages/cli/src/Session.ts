@@ -68,7 +68,7 @@ export const run = <A, E, R>(
 ) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const server = mode === "existing" ? yield* remoteServer(common) : undefined
+      const server = mode === "create" ? undefined : yield* remoteServer(common)
       if (server !== undefined) {
         const stored = Remote.readSession()
         const signedIn = stored?.server.replace(/\/+$/, "") === server ? stored : undefined
@@ -101,6 +101,16 @@ export const run = <A, E, R>(
       }).pipe(Effect.provide(layer))
     })
   )
+
+/**
+ * Runs a command that only reads (`ls`, `get`): as `run`, with an SQLite file opened read-only, so that it needs no
+ * write access and never creates or grows a file.
+ *
+ * @category running
+ * @since 0.1.0
+ */
+export const read = <A, E, R>(common: Common, body: (session: Session) => Effect.Effect<A, E, R>) =>
+  run(common, body, "read")
 
 /**
  * Reads a password from standard input: its first line, without the line ending, as `chpasswd` reads one (what follows

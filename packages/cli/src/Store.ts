@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { existsSync } from "node:fs"
+import { statSync } from "node:fs"
 import { Errors, PasswordHasher, UserManager } from "@user-manager/core"
 import { Effect, Layer, Schema } from "effect"
 import { databaseTimeouts } from "./Environment.js"
@@ -54,12 +54,24 @@ export class NotInitialized extends Schema.TaggedError<NotInitialized>()("NotIni
 }
 
 /**
- * Whether the command may create the schema (`dt init`, `dt migrate`) or needs an initialised, up-to-date one.
+ * Whether the command may create the schema (`dt init`, `dt migrate`), needs an initialised, up-to-date one, or only
+ * reads one (`ls`, `get`: an SQLite file is then opened read-only, so that reading needs no write access and never
+ * creates or grows a file).
  *
  * @category models
  * @since 0.1.0
  */
-export type Mode = "create" | "existing"
+export type Mode = "create" | "existing" | "read"
+
+/** Whether a file does not exist (one that cannot be reached is left for the store's open to name what is missing). */
+const missing = (filename: string) => {
+  try {
+    statSync(filename)
+    return false
+  } catch (cause) {
+    return (cause as NodeJS.ErrnoException).code === "ENOENT"
+  }
+}
 
 const reach = (shown: string) => (cause: unknown) =>
   new Errors.StorageError({
@@ -81,15 +93,15 @@ export const open = (url: string, mode: Mode) =>
     const parsed = yield* DatabaseUrl.parse(url)
     const timeouts = yield* databaseTimeouts()
     const shown = DatabaseUrl.redactPassword(url)
-    if (mode === "existing" && parsed.engine === "sqlite" && parsed.filename !== ":memory:") {
-      if (!existsSync(parsed.filename)) return yield* new NotInitialized({ database: shown })
+    if (mode !== "create" && parsed.engine === "sqlite" && parsed.filename !== ":memory:") {
+      if (missing(parsed.filename)) return yield* new NotInitialized({ database: shown })
     }
-    const db = yield* Effect.acquireRelease(DatabaseUrl.open(parsed, { timeouts }), (db) =>
+    const db = yield* Effect.acquireRelease(DatabaseUrl.open(parsed, { timeouts, readonly: mode === "read" }), (db) =>
       Effect.promise(() => db.destroy())
     )
     const target = { db, engine: parsed.engine, prefix: "" }
     const applied = yield* Migrations.applied(target).pipe(Effect.mapError((error) => reach(shown)(error.cause)))
-    if (mode === "existing" && applied.length === 0) return yield* new NotInitialized({ database: shown })
+    if (mode !== "create" && applied.length === 0) return yield* new NotInitialized({ database: shown })
     return {
       /** Brings the schema up to date; returns the migrations applied. */
       migrate: Migrations.migrateToLatest(target),

@@ -3,8 +3,17 @@
  * SQLite default) and in remote mode (against one `dt serve`), with the same expected output and exit codes; what is
  * local by nature (`dt init`, `--database`, `--as`) runs in local mode only.
  */
-import { chmodSync, existsSync, statSync } from "node:fs"
-import { userInfo } from "node:os"
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  statSync,
+  writeFileSync
+} from "node:fs"
+import { tmpdir, userInfo } from "node:os"
 import { join } from "node:path"
 import { verify } from "@node-rs/argon2"
 import Database from "better-sqlite3"
@@ -332,6 +341,70 @@ describe("dt in local mode only", () => {
     expect((await dt("init")).code).toBe(0)
     expect(home).toBeTruthy()
   })
+
+  it("reads without write access and never creates or grows a file: a 0-byte database stays empty", async () => {
+    const { dt, home } = sandbox()
+    const empty = join(home, "empty.db")
+    writeFileSync(empty, "", { mode: 0o600 })
+    for (const command of ["user ls", "user get root", "group ls", "group get admins", "audit ls"]) {
+      refused(
+        await dt(`${command} --database sqlite:${empty}`),
+        3,
+        /^dt: There is no user directory at [^\n]* yet: run 'dt init' first\.\n$/
+      )
+    }
+    expect(statSync(empty).size).toBe(0)
+    expect(readdirSync(home)).toEqual(["empty.db"])
+  })
+
+  // CI runs as root, which ignores file modes: the reads run as another user.
+  const asRoot = process.getuid?.() === 0
+  it.skipIf(!asRoot)(
+    `reads a database another user may only read (a read-only file or folder); a WAL database in a read-only folder is one sentence (exit 3)${asRoot ? "" : " (skipped: runs only as root, through runuser)"}`,
+    async () => {
+      const { dt, home } = await initialised()
+      const folder = join(home, ".local", "share", "dt")
+      const database = join(folder, "dt.db")
+      for (const path of [home, join(home, ".local"), join(home, ".local", "share"), folder]) chmodSync(path, 0o755)
+      chmodSync(database, 0o644)
+      const before = statSync(database)
+      const nobody = (command: string) =>
+        dt(`${command} --database sqlite:${database} --as ${me}`, { osUser: "nobody" })
+      refused(
+        await nobody("user ls"),
+        3,
+        new RegExp(
+          `^dt: The user store failed: cannot read the SQLite database '${database}': it is in WAL mode, read through its -wal and -shm files, which are missing, and this user has no write permission on the folder '${folder}' to create them\\.\n$`
+        )
+      )
+      expect(readdirSync(folder)).toEqual(["dt.db"])
+      const after = statSync(database)
+      expect([after.size, after.mtimeMs]).toEqual([before.size, before.mtimeMs])
+      // A writer keeping the database open (a running dt serve): its -wal and -shm files are there, and readable.
+      const writer = new Database(database)
+      try {
+        writer.prepare("update groups set version = version + 1 where name = 'admins'").run()
+        const listed = await nobody("user ls")
+        expect([listed.code, listed.stdout]).toEqual([0, `${me}\t${me} Administrator\tadmins\t\ttrue\n`])
+        expect((await nobody("group get admins")).stdout).toBe(`admins\t1000\t${me}\n`)
+        expect((await nobody("audit ls --limit 1")).code).toBe(0)
+      } finally {
+        writer.close()
+      }
+      // A read-only file in a folder of the reader's own.
+      const own = mkdtempSync(join(tmpdir(), "dt-nobody-"))
+      const copy = join(own, "dt.db")
+      copyFileSync(database, copy)
+      chmodSync(own, 0o755)
+      chownSync(own, 65534, 65534)
+      chownSync(copy, 65534, 65534)
+      chmodSync(copy, 0o444)
+      const copied = statSync(copy)
+      const read = await dt(`user ls --database sqlite:${copy} --as ${me}`, { osUser: "nobody" })
+      expect([read.code, read.stdout]).toEqual([0, `${me}\t${me} Administrator\tadmins\t\ttrue\n`])
+      expect([statSync(copy).size, statSync(copy).mtimeMs]).toEqual([copied.size, copied.mtimeMs])
+    }
+  )
 
   it("exits 2 for a database URL it does not understand", async () => {
     const { dt } = await initialised()

@@ -57,20 +57,25 @@ export const redactPassword = (text: string): string => text.replace(/(\/\/[^:/@
 
 /**
  * Opens the database a URL names (without touching its schema), for tools that inspect or migrate it first; a
- * PostgreSQL or MySQL server is waited for at most `timeouts` (each defaulted; SQLite never waits on a server).
+ * PostgreSQL or MySQL server is waited for at most `timeouts` (each defaulted; SQLite never waits on a server);
+ * `readonly` opens an SQLite file for reading only, creating and writing nothing (see `SqliteDirectory.open`).
  *
  * @category constructors
  * @since 0.1.0
  */
-export const open = (url: DatabaseUrl, options: { readonly timeouts?: Partial<Timeouts> } = {}) => {
+export const open = (
+  url: DatabaseUrl,
+  options: { readonly timeouts?: Partial<Timeouts>; readonly readonly?: boolean } = {}
+) => {
+  const server = options.timeouts === undefined ? {} : { timeouts: options.timeouts }
   switch (url.engine) {
     case "sqlite":
-      return SqliteDirectory.open(url.filename)
+      return SqliteDirectory.open(url.filename, { readonly: options.readonly === true })
     case "postgres":
       return postgres().pipe(
         Effect.flatMap((module) =>
           Effect.try({
-            try: () => module.open({ url: url.url, ...options }),
+            try: () => module.open({ url: url.url, ...server }),
             catch: openFailure("cannot open the PostgreSQL connection pool")
           })
         )
@@ -79,7 +84,7 @@ export const open = (url: DatabaseUrl, options: { readonly timeouts?: Partial<Ti
       return mysql().pipe(
         Effect.flatMap((module) =>
           Effect.try({
-            try: () => module.open({ url: url.url, ...options }),
+            try: () => module.open({ url: url.url, ...server }),
             catch: openFailure("cannot open the MySQL/MariaDB connection pool")
           })
         )

@@ -3,10 +3,10 @@
  *
  * @since 0.1.0
  */
-import { closeSync, fchmodSync, mkdirSync, openSync, statSync } from "node:fs"
+import { accessSync, closeSync, constants, existsSync, fchmodSync, mkdirSync, openSync, statSync } from "node:fs"
 import { dirname } from "node:path"
 import type { Directory } from "@user-manager/core/Directory"
-import type { StorageError } from "@user-manager/core/Errors"
+import { StorageError } from "@user-manager/core/Errors"
 import type SqliteDatabase from "better-sqlite3"
 import { Effect, type Layer } from "effect"
 import { type CompiledQuery, Kysely, type QueryResult, SqliteDialect } from "kysely"
@@ -24,24 +24,43 @@ export interface Options {
   readonly filename: string
   readonly migrate?: boolean
   readonly prefix?: string
+  /** Open the file read-only (see `open`): the schema is then checked, never migrated. */
+  readonly readonly?: boolean
+}
+
+/**
+ * How to open the file: `readonly` opens an existing database for reading only, creating and writing nothing (a file
+ * that does not exist is an error; an in-memory database ignores it).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface OpenOptions {
+  readonly readonly?: boolean
 }
 
 /**
  * Opens (creating file and folders if missing) an SQLite database with WAL, a busy timeout and foreign keys on. It
  * holds password hashes, so what it creates is private: folders 0700, the file 0600 (SQLite gives its -wal and -shm
- * files the database file's mode); an existing file that others may read is logged as a warning.
+ * files the database file's mode); an existing file that others may read is logged as a warning. With `readonly`, an
+ * existing file is opened for reading only: no folder or file is made, no journal mode set, nothing written; what keeps
+ * SQLite from reading it that way (a missing file, a permission) is one sentence naming it.
  *
  * @category constructors
  * @since 0.1.0
  */
-// biome-ignore lint/suspicious/noExplicitAny: the manager's view of the database is untyped until the plugin
-export const open = (filename: string): Effect.Effect<Kysely<any>, StorageError> =>
+export const open = (
+  filename: string,
+  options: OpenOptions = {}
+  // biome-ignore lint/suspicious/noExplicitAny: the manager's view of the database is untyped until the plugin
+): Effect.Effect<Kysely<any>, StorageError> =>
   Effect.try({
     try: () => {
-      const exposed = filename === ":memory:" ? undefined : createPrivately(filename)
+      const readonly = options.readonly === true && filename !== ":memory:"
+      const exposed = filename === ":memory:" || readonly ? undefined : createPrivately(filename)
       const Database = Driver.load<typeof SqliteDatabase>("sqlite")
-      const database = new Database(filename)
-      if (filename !== ":memory:") database.pragma("journal_mode = WAL")
+      const database = readonly ? openReadOnly(Database, filename) : new Database(filename)
+      if (filename !== ":memory:" && !readonly) database.pragma("journal_mode = WAL")
       database.pragma("busy_timeout = 5000")
       database.pragma("foreign_keys = ON")
       database.pragma("synchronous = NORMAL")
@@ -60,7 +79,7 @@ export const open = (filename: string): Effect.Effect<Kysely<any>, StorageError>
         },
         values: ({ sql, parameters }) => arrays.prepare(sql).all(parameters) as Array<Array<unknown>>
       })
-      return { db, exposed }
+      return { db, exposed: readonly ? exposedMode(filename) : exposed }
     },
     catch: Driver.openFailure(`cannot open the SQLite database '${filename}'`)
   }).pipe(
@@ -85,8 +104,7 @@ const createPrivately = (filename: string): string | undefined => {
     fd = openSync(filename, "wx", 0o600)
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code !== "EEXIST") throw cause
-    const mode = statSync(filename).mode & 0o777
-    return (mode & 0o044) === 0 ? undefined : mode.toString(8).padStart(4, "0")
+    return exposedMode(filename)
   }
   try {
     fchmodSync(fd, 0o600)
@@ -94,6 +112,67 @@ const createPrivately = (filename: string): string | undefined => {
     closeSync(fd)
   }
   return undefined
+}
+
+/** The mode of a database file that its group or others may read (else undefined). */
+const exposedMode = (filename: string): string | undefined => {
+  const mode = statSync(filename).mode & 0o777
+  return (mode & 0o044) === 0 ? undefined : mode.toString(8).padStart(4, "0")
+}
+
+/**
+ * Opens an existing database file for reading only. SQLite opens the file, and a WAL database's -wal and -shm files,
+ * only at the first read: one read here tells at once whether reading works, and if not, what keeps it from working.
+ */
+const openReadOnly = (Database: typeof SqliteDatabase, filename: string): SqliteDatabase.Database => {
+  let database: SqliteDatabase.Database | undefined
+  try {
+    database = new Database(filename, { readonly: true, fileMustExist: true })
+    database.prepare("select count(*) from sqlite_master").get()
+    return database
+  } catch (cause) {
+    database?.close()
+    throw new StorageError({
+      reason: `cannot read the SQLite database '${filename}': ${whyUnreadable(filename, cause)}`,
+      cause
+    })
+  }
+}
+
+/**
+ * What keeps this process from reading a database file, in words: the file is missing, or the permission it lacks. A WAL
+ * database is read with its -wal and -shm files: SQLite creates them beside it when they are missing (which needs write
+ * permission on the folder), and reads them when they are there.
+ */
+const whyUnreadable = (filename: string, cause: unknown): string => {
+  const folder = dirname(filename)
+  if ((cause as { code?: unknown }).code === "SQLITE_READONLY_DIRECTORY") {
+    return `it is in WAL mode, read through its -wal and -shm files, which are missing, and this user has no write permission on the folder '${folder}' to create them`
+  }
+  const lacks = (path: string, mode: number) => {
+    try {
+      accessSync(path, mode)
+      return undefined
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code
+    }
+  }
+  switch (lacks(filename, constants.F_OK)) {
+    case undefined:
+      break
+    case "ENOENT":
+    case "ENOTDIR":
+      return "the file does not exist"
+    default:
+      return `this user cannot reach the folder '${folder}' (no search permission on it or on a folder above it)`
+  }
+  if (lacks(filename, constants.R_OK)) return "this user has no read permission on the file"
+  for (const companion of [`${filename}-wal`, `${filename}-shm`]) {
+    if (existsSync(companion) && lacks(companion, constants.R_OK)) {
+      return `this user has no read permission on '${companion}'`
+    }
+  }
+  return cause instanceof Error ? cause.message : String(cause)
 }
 
 /** How many prepared statements an SQLite connection keeps for reuse: up to twice this many. */
@@ -129,14 +208,15 @@ const withStatementCache = (
 }
 
 /**
- * The directory in an SQLite database, closed when the layer is released.
+ * The directory in an SQLite database, closed when the layer is released (read-only with `readonly`: then only reads
+ * succeed).
  *
  * @category layers
  * @since 0.1.0
  */
 export const layer = (options: Options): Layer.Layer<Directory, StorageError> =>
-  KyselyDirectory.scoped(open(options.filename), {
+  KyselyDirectory.scoped(open(options.filename, { readonly: options.readonly === true }), {
     engine: "sqlite",
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
-    migrate: options.migrate ?? true
+    migrate: options.readonly === true ? false : (options.migrate ?? true)
   })

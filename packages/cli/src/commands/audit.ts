@@ -7,7 +7,7 @@ import { Command, Options } from "@effect/cli"
 import { Option } from "effect"
 import * as Flags from "../Flags.js"
 import * as Output from "../Output.js"
-import { run } from "../Session.js"
+import { read } from "../Session.js"
 import { walk } from "./user.js"
 
 const filter = (name: string, description: string) =>
@@ -26,7 +26,7 @@ const ls = Command.make(
     offset: Flags.listing.offset
   },
   (flags) =>
-    run(flags, ({ audit, actor, me, format }) => {
+    read(flags, ({ audit, actor, me, format }) => {
       const given = (key: string, value: Option.Option<string>) =>
         Option.match(value, { onNone: () => ({}), onSome: (text) => ({ [key]: text }) })
       const query = {

@@ -7,11 +7,11 @@ import { Args, Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import * as Flags from "../Flags.js"
 import * as Output from "../Output.js"
-import { note, run } from "../Session.js"
+import { note, read, run } from "../Session.js"
 import { sortOption, walk } from "./user.js"
 
 const ls = Command.make("ls", { ...Flags.common, ...Flags.listing }, (flags) =>
-  run(flags, ({ groups, actor, me, format }) =>
+  read(flags, ({ groups, actor, me, format }) =>
     Output.printList(
       Output.groups,
       format,
@@ -30,7 +30,7 @@ const ls = Command.make("ls", { ...Flags.common, ...Flags.listing }, (flags) =>
 ).pipe(Command.withDescription("List all groups (Name, GID, Users)."))
 
 const get = Command.make("get", { ...Flags.common, group: Flags.groupName }, (flags) =>
-  run(flags, ({ groups, actor, me, format }) =>
+  read(flags, ({ groups, actor, me, format }) =>
     groups.get(actor, flags.group).pipe(Effect.flatMap((group) => Output.printOne(Output.groups, format, me, group)))
   )
 ).pipe(Command.withDescription("Show one group and its members."))

@@ -9,7 +9,7 @@ import { Errors } from "@user-manager/core"
 import { Chunk, Effect, Option, Redacted, Stream } from "effect"
 import * as Flags from "../Flags.js"
 import * as Output from "../Output.js"
-import { note, readStdin, run, type Session } from "../Session.js"
+import { note, read, readStdin, run, type Session } from "../Session.js"
 
 const password = (stdin: boolean) => (stdin ? readStdin.pipe(Effect.map(Option.some)) : Effect.succeed(Option.none()))
 
@@ -48,7 +48,7 @@ export const walk =
     })
 
 const ls = Command.make("ls", { ...Flags.common, ...Flags.listing }, (flags) =>
-  run(flags, ({ users, actor, me, format }) =>
+  read(flags, ({ users, actor, me, format }) =>
     Output.printList(Output.users, format, me, (emit) =>
       // Every match, page by page (keyset pages, no count), so memory stays flat however many users there are.
       Stream.runForEachChunk(
@@ -65,7 +65,7 @@ const ls = Command.make("ls", { ...Flags.common, ...Flags.listing }, (flags) =>
 ).pipe(Command.withDescription("List all users (User Name, Full Name, Groups, Email, Enabled)."))
 
 const get = Command.make("get", { ...Flags.common, username: Flags.username }, (flags) =>
-  run(flags, ({ users, actor, me, format }) =>
+  read(flags, ({ users, actor, me, format }) =>
     users.get(actor, flags.username).pipe(Effect.flatMap((user) => Output.printOne(Output.users, format, me, user)))
   )
 ).pipe(Command.withDescription("Show one user."))

@@ -26,10 +26,15 @@ export const sandbox = (env: Record<string, string> = {}) => {
       readonly env?: Record<string, string>
       /** Close the reading end of dt's standard output at once, as `dt … | head -0` would. */
       readonly closeStdout?: boolean
+      /** Run dt as this OS user, through `runuser` (tests run as root, whom file modes do not stop). */
+      readonly osUser?: string
     } = {}
   ): Promise<Run> => {
     const argv = typeof args === "string" ? args.split(" ").filter((word) => word !== "") : args
-    const child = spawn(process.execPath, [BIN, ...argv], {
+    const command = [process.execPath, BIN, ...argv]
+    if (options.osUser !== undefined) command.unshift("runuser", "-u", options.osUser, "--")
+    const [file = "", ...rest] = command
+    const child = spawn(file, rest, {
       env: { PATH: process.env.PATH ?? "", HOME: home, ...env, ...options.env }
     })
     let stdout = ""
