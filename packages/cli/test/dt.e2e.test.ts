@@ -289,6 +289,24 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
     })
   })
 
+  describe("names", () => {
+    it("leaving out -f and -l and giving them empty make the same user; given empty on modify, they clear", async () => {
+      const { dt } = await mode.fresh()
+      await dt("group add developers")
+      const left = await dt("user add anna -g developers")
+      const empty = await dt(["user", "add", "bert", "-f", "", "-l", " ", "-g", "developers"])
+      expect([left.code, left.stdout, empty.code, empty.stdout]).toEqual([
+        0,
+        "anna\t\tdevelopers\t\ttrue\n",
+        0,
+        "bert\t\tdevelopers\t\ttrue\n"
+      ])
+      expect(JSON.parse((await dt("user get bert -j")).stdout)).toMatchObject({ firstName: "", lastName: "" })
+      await dt("user add carl -f Carl -l Lamb -g developers")
+      expect((await dt(["user", "modify", "carl", "-f", "", "-l", ""])).stdout).toBe("carl\t\tdevelopers\t\ttrue\n")
+    })
+  })
+
   describe("audit", () => {
     it("lists changes newest first, filtered by actor, target and action", async () => {
       const { dt, me } = await mode.fresh()
@@ -480,6 +498,15 @@ describe("dt in local mode only", () => {
     expect(run.code).toBe(0)
     expect((await dt("user ls --as boss")).stdout).toBe("boss\tBig Boss\tadmins\tboss@example.com\ttrue\n")
     refused(await dt("init"), 1, /already has users/)
+  })
+
+  it("dt init gives the first administrator the same names whether -f and -l are left out or given empty", async () => {
+    const left = sandbox()
+    const empty = sandbox()
+    expect((await left.dt("init --admin boss")).stdout).toBe("boss\tboss Administrator\tadmins\t\ttrue\n")
+    expect((await empty.dt(["init", "--admin", "boss", "-f", "", "-l", ""])).stdout).toBe(
+      "boss\tboss Administrator\tadmins\t\ttrue\n"
+    )
   })
 })
 

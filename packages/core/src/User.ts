@@ -17,13 +17,13 @@ const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/
 const BIDI_RANGES = "U+202A–U+202E, U+2066–U+2069"
 
 /**
- * A first or last name: trimmed, 1–64 characters, any script, no control or bidirectional control characters.
+ * A first or last name: trimmed, 0–64 characters (names are optional: an empty one is no name, as one left out is), any
+ * script, no control or bidirectional control characters.
  *
  * @category schemas
  * @since 0.1.0
  */
 export const PersonName = Schema.Trim.pipe(
-  Schema.filter((name) => name.length > 0 || "a name cannot be empty"),
   Schema.filter(
     (name) => [...name].length <= MAX_PERSON_NAME_LENGTH || `a name has at most ${MAX_PERSON_NAME_LENGTH} characters`
   ),
@@ -32,7 +32,7 @@ export const PersonName = Schema.Trim.pipe(
     (name) => !BIDI_CONTROLS.test(name) || `a name cannot contain bidirectional control characters (${BIDI_RANGES})`
   ),
   Schema.brand("PersonName"),
-  Schema.annotations({ identifier: "PersonName", description: "1–64 characters" })
+  Schema.annotations({ identifier: "PersonName", description: "0–64 characters (empty: no name)" })
 )
 
 /**

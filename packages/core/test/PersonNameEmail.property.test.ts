@@ -3,6 +3,7 @@
  * it is stored), and an email's local part at most 64 characters (RFC 5321).
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as Actor from "@user-manager/core/Actor"
 import { Users } from "@user-manager/core/Users"
 import { admin, seed, services } from "@user-manager/testing/fixture"
 import { TestHasher } from "@user-manager/testing/TestHasher"
@@ -32,6 +33,39 @@ describe("names and email addresses", () => {
       })
     )
   })
+
+  it("accepts a first or last name of 0 to 64 characters after trimming (names are optional) and refuses a longer one", () => {
+    const blank = fc.stringMatching(/^[ \t]{0,5}$/)
+    fc.assert(
+      fc.property(blank, letters(0, 64), blank, letters(65, 100), (before, name, after, long) => {
+        expect(Schema.decodeSync(PersonName)(`${before}${name}${after}`)).toBe(name)
+        expect(problem(PersonName, long)).toContain("a name has at most 64 characters")
+      })
+    )
+  })
+
+  it.effect("an empty or blank name is no name, the same as one left out: on create, modify and bootstrap", () =>
+    Effect.gen(function* () {
+      const users = yield* Users
+      const names = (user: { readonly firstName: string; readonly lastName: string }) => [user.firstName, user.lastName]
+      const boss = yield* users.bootstrap({ username: "boss", firstName: "", lastName: " " })
+      expect(names(boss.user)).toEqual(["", ""])
+      const left = yield* users.create(Actor.user("boss"), { username: "eve", groups: ["admins"] })
+      const empty = yield* users.create(Actor.user("boss"), {
+        username: "fay",
+        firstName: "",
+        lastName: "   ",
+        groups: ["admins"]
+      })
+      expect([names(left), names(empty)]).toEqual([
+        ["", ""],
+        ["", ""]
+      ])
+      yield* users.modify(Actor.user("boss"), "eve", { firstName: "Eve", lastName: "Smith" })
+      const cleared = yield* users.modify(Actor.user("boss"), "eve", { firstName: "", lastName: null })
+      expect(names(cleared)).toEqual(["", ""])
+    }).pipe(Effect.provide(services(MemoryDirectory.layer, TestHasher)))
+  )
 
   it("refuses a bidirectional control character anywhere in an email address", () => {
     fc.assert(

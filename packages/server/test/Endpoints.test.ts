@@ -125,6 +125,24 @@ for (const [name, open] of stores) {
       )
     })
 
+    it("creates a user without names or with empty ones alike, and clears a name given empty (names are optional)", async () => {
+      const names = (body: Record<string, unknown>) => [body.firstName, body.lastName]
+      const left = await server.request("POST", "/api/v1/users", {
+        as: admin,
+        body: { username: "dave", groups: ["analysts"] }
+      })
+      const empty = await server.request("POST", "/api/v1/users", {
+        as: admin,
+        body: { username: "eve", firstName: "", lastName: "  ", groups: ["analysts"] }
+      })
+      expect([left.status, names(left.body), empty.status, names(empty.body)]).toEqual([201, ["", ""], 201, ["", ""]])
+      const cleared = await server.request("PATCH", "/api/v1/users/bob", {
+        as: admin,
+        body: { firstName: "", lastName: null }
+      })
+      expect([cleared.status, names(cleared.body)]).toEqual([200, ["", ""]])
+    })
+
     it("modifies a user; a stale If-Match answers 412 and changes nothing", async () => {
       const before = await server.request("GET", "/api/v1/users/bob", { as: admin })
       const etag = before.headers.get("etag") as string

@@ -12,6 +12,9 @@ import * as Output from "../Output.js"
 import { note, readStdin, run } from "../Session.js"
 import * as Store from "../Store.js"
 
+/** A name given with a flag: an empty one is no name, as one left out is (so both get the first admin's default). */
+const given = (name: Option.Option<string>) => Option.filter(name, (text) => text.trim() !== "")
+
 /**
  * `dt init`: on a directory whose admin group has no administrator (only system users, who never are one), it adds the
  * administrator instead.
@@ -43,8 +46,8 @@ export const init = Command.make(
           const password = flags.passwordStdin ? Option.some(yield* readStdin) : Option.none<string>()
           const { group, user } = yield* users.bootstrap({
             username: admin,
-            firstName: Option.getOrElse(flags.firstName, () => admin),
-            lastName: Option.getOrElse(flags.lastName, () => "Administrator"),
+            firstName: Option.getOrElse(given(flags.firstName), () => admin),
+            lastName: Option.getOrElse(given(flags.lastName), () => "Administrator"),
             ...Option.match(flags.email, { onNone: () => ({}), onSome: (email) => ({ email }) }),
             ...Option.match(password, { onNone: () => ({}), onSome: (text) => ({ password: text }) })
           })
