@@ -318,6 +318,21 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
       expect((await dt("audit ls --action group.create -j")).stdout).toContain('"target":"developers"')
       expect((await dt(`audit ls --actor ${me} --limit 1`)).stdout.trim().split("\n")).toHaveLength(1)
     })
+
+    it("lists a user's membership changes under the user, and under each group, as one entry", async () => {
+      const { dt } = await mode.fresh()
+      await dt("group add developers")
+      await dt("user add john -g developers")
+      await dt("user modify john -g developers,admins")
+      const entry = (line: string) => line.split("\t").slice(2, 4).join(" ")
+      const john = (await dt("audit ls --target john")).stdout.trim().split("\n")
+      expect(john.map(entry)).toEqual(["user.modify john", "user.create john"])
+      expect(john[0]).toContain('"groups":{"added":["admins"],"removed":[]}')
+      expect((await dt("audit ls --target admins --limit 1")).stdout).toBe(`${john[0]}\n`)
+      const added = await dt("group add analysts --members john")
+      expect(added.code).toBe(0)
+      expect((await dt("audit ls --target john --limit 1")).stdout).toMatch(/\tgroup\.members\tanalysts\t/)
+    })
   })
 })
 

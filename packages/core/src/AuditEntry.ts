@@ -51,12 +51,14 @@ export class AuditEntry extends Schema.Class<AuditEntry>("AuditEntry")({
 }) {}
 
 /**
- * An audit entry before the store numbers it.
+ * An audit entry before the store numbers it, with its subjects: the other users and groups the change concerns (the
+ * members of a membership change, the groups of a user's), which the store indexes so that a `target` filter finds the
+ * entry under each of them as well as under its target.
  *
  * @category models
  * @since 0.1.0
  */
-export type NewAuditEntry = Omit<AuditEntry, "id">
+export type NewAuditEntry = Omit<AuditEntry, "id"> & { readonly subjects?: ReadonlyArray<string> }
 
 /**
  * Which audit entries to list: any of actor, target, action and a time window; newest first.

@@ -235,8 +235,9 @@ export interface DirectoryTransaction {
   /** Deletes the sessions that expired before `now`. */
   readonly deleteExpiredSessions: (now: Date) => Effect.Effect<void, StorageError>
 
+  /** Appends an entry, and indexes its subjects in the same transaction. */
   readonly appendAudit: (entry: NewAuditEntry) => Effect.Effect<void, StorageError>
-  /** Audit entries matching the filter, newest first. */
+  /** Audit entries matching the filter, newest first; `target` matches an entry's target or any of its subjects. */
   readonly listAudit: (
     filter: AuditFilter
   ) => Effect.Effect<{ readonly items: ReadonlyArray<AuditEntry>; readonly total: number }, StorageError>

@@ -218,7 +218,8 @@ const make = Effect.gen(function* () {
             {
               gid: group.gid,
               members: group.members
-            }
+            },
+            group.members
           )
           return toGroup(group)
         }),

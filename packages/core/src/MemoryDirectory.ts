@@ -33,6 +33,8 @@ interface State {
   readonly userGroups: Map<Username, Set<GroupName>>
   readonly groupMembers: Map<GroupName, Set<Username>>
   readonly audit: Array<AuditEntry>
+  /** The subjects of each audit entry that has any, by the entry's id. */
+  readonly auditSubjects: Map<number, ReadonlySet<string>>
   readonly sessions: Map<string, SessionRow>
   highWaterMark: number
 }
@@ -93,6 +95,7 @@ const make = Effect.gen(function* () {
     userGroups: new Map(),
     groupMembers: new Map(),
     audit: [],
+    auditSubjects: new Map(),
     sessions: new Map(),
     highWaterMark: 0
   }
@@ -303,10 +306,15 @@ const make = Effect.gen(function* () {
           for (const [hash, row] of state.sessions) if (row.expiresAt < now) drop(log, state.sessions, hash)
         }),
 
-      appendAudit: (entry: NewAuditEntry) =>
+      appendAudit: ({ subjects = [], ...entry }: NewAuditEntry) =>
         mutate((log) => {
-          state.audit.push(new AuditEntry({ ...entry, id: state.audit.length + 1 }, { disableValidation: true }))
+          const id = state.audit.length + 1
+          state.audit.push(new AuditEntry({ ...entry, id }, { disableValidation: true }))
           log.push(() => state.audit.pop())
+          if (subjects.length > 0) {
+            state.auditSubjects.set(id, new Set(subjects))
+            log.push(() => state.auditSubjects.delete(id))
+          }
         }),
       listAudit: (filter: AuditFilter) =>
         Effect.sync(() => {
@@ -314,7 +322,13 @@ const make = Effect.gen(function* () {
           for (let index = state.audit.length - 1; index >= 0; index--) {
             const entry = state.audit[index] as AuditEntry
             if (filter.actor !== undefined && entry.actor !== filter.actor) continue
-            if (filter.target !== undefined && entry.target !== filter.target) continue
+            if (
+              filter.target !== undefined &&
+              entry.target !== filter.target &&
+              state.auditSubjects.get(entry.id)?.has(filter.target) !== true
+            ) {
+              continue
+            }
             if (filter.action !== undefined && entry.action !== filter.action) continue
             if (filter.since !== undefined && entry.at < filter.since) continue
             if (filter.until !== undefined && entry.at > filter.until) continue

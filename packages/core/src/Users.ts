@@ -453,7 +453,8 @@ const make = Effect.gen(function* () {
             system: row.system,
             groups: groupNames,
             ...(passwordHash === null ? {} : { password: "set" })
-          }
+          },
+          groupNames
         )
         return toUser({ ...row, groups: groupNames })
       })
@@ -493,6 +494,7 @@ const make = Effect.gen(function* () {
         }
 
         let record = current
+        let subjects: ReadonlyArray<string> = []
         if (changes.groups !== undefined) {
           const wanted = new Set(changes.groups)
           const result = yield* changeMemberships(
@@ -504,13 +506,20 @@ const make = Effect.gen(function* () {
             null
           )
           record = result.users.get(name) ?? current
+          const groupsOf = (kind: "add" | "remove") =>
+            result.changed.filter((change) => change.kind === kind).map((change) => change.group as string)
+          const added = groupsOf("add").sort()
+          const removed = groupsOf("remove").sort()
+          if (added.length + removed.length > 0) fields.groups = { added, removed }
+          subjects = [...added, ...removed]
         }
         if (Object.keys(fields).length === 0) return toUser(record)
         const row = record === current ? nextUserRow(op, current, next) : { ...strip(record), ...next }
-        yield* op.tx.updateUser(row)
+        // A change of groups alone already stored the user's new version.
+        if (record === current || Object.keys(next).length > 0) yield* op.tx.updateUser(row)
         // A password reset signs the user out everywhere.
         if (passwordHash !== null) yield* op.tx.deleteUserSessions(name)
-        yield* audit(op, "user.modify", { type: "user", name }, fields)
+        yield* audit(op, "user.modify", { type: "user", name }, fields, subjects)
         return toUser({ ...row, groups: record.groups })
       })
     )
@@ -531,7 +540,7 @@ const make = Effect.gen(function* () {
           for (const groupName of user.groups) yield* touchGroup(op, yield* getGroupRow(op.tx, groupName, true))
           yield* op.tx.deleteUserSessions(user.username)
           yield* op.tx.deleteUser(user.username)
-          yield* audit(op, "user.delete", { type: "user", name }, { groups: user.groups })
+          yield* audit(op, "user.delete", { type: "user", name }, { groups: user.groups }, user.groups)
           return toUser(user)
         }),
       options

@@ -71,6 +71,9 @@ const ftsPhrase = (term: string) => `"${term.replace(/"/g, '""')}"`
  */
 const WALK_PER_MATCH = 10
 
+/** How many subjects of an audit entry one insert writes (two parameters each, far below every engine's limit). */
+const SUBJECTS_PER_INSERT = 1000
+
 /** A `count(*)`, which drivers return as a number or a string. */
 type Counted = { readonly n: number | string }
 
@@ -736,9 +739,9 @@ export const make = (options: Options) =>
         deleteExpiredSessions: (now) =>
           Effect.asVoid(execute(db.deleteFrom("sessions").where("expires_at", "<", now.toISOString()))),
 
-        appendAudit: (entry) =>
-          Effect.asVoid(
-            execute(
+        appendAudit: ({ subjects = [], ...entry }) =>
+          Effect.gen(function* () {
+            yield* execute(
               db.insertInto("audit").values({
                 at: entry.at.toISOString(),
                 actor: entry.actor,
@@ -748,13 +751,38 @@ export const make = (options: Options) =>
                 changes: JSON.stringify(entry.changes)
               })
             )
-          ),
+            if (subjects.length === 0) return
+            const { id } = yield* single(
+              sql<{ readonly id: number | string }>`select ${engine.lastInsertId} as id`.compile(db)
+            )
+            const unique = [...new Set(subjects)]
+            for (let start = 0; start < unique.length; start += SUBJECTS_PER_INSERT) {
+              const batch = unique.slice(start, start + SUBJECTS_PER_INSERT)
+              yield* execute(
+                db.insertInto("audit_subjects").values(batch.map((subject) => ({ subject, entry_id: Number(id) })))
+              )
+            }
+          }),
         listAudit: (filter) =>
           Effect.gen(function* () {
             const filtered = db
               .selectFrom("audit")
               .$if(filter.actor !== undefined, (q) => q.where("actor", "=", filter.actor as string))
-              .$if(filter.target !== undefined, (q) => q.where("target", "=", filter.target as string))
+              // The entries the target names, and those it is a subject of: each found by its own index.
+              .$if(filter.target !== undefined, (q) =>
+                q.where("id", "in", (eb) =>
+                  eb
+                    .selectFrom("audit")
+                    .select("id")
+                    .where("target", "=", filter.target as string)
+                    .union(
+                      eb
+                        .selectFrom("audit_subjects")
+                        .select("entry_id as id")
+                        .where("subject", "=", filter.target as string)
+                    )
+                )
+              )
               .$if(filter.action !== undefined, (q) => q.where("action", "=", filter.action as string))
               .$if(filter.since !== undefined, (q) => q.where("at", ">=", (filter.since as Date).toISOString()))
               .$if(filter.until !== undefined, (q) => q.where("at", "<=", (filter.until as Date).toISOString()))

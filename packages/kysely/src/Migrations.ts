@@ -16,6 +16,7 @@ import * as membershipSortColumns from "./migrations/20261128040000_membership_s
 import * as sessions from "./migrations/20261128130000_sessions.js"
 import * as searchWalkIndex from "./migrations/20261129000000_search_walk_index.js"
 import * as systemUsersNoPassword from "./migrations/20261203010000_system_users_no_password.js"
+import * as auditSubjects from "./migrations/20261203020000_audit_subjects.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -46,7 +47,8 @@ const all = {
   "20261128040000_membership_sort_columns": membershipSortColumns,
   "20261128130000_sessions": sessions,
   "20261129000000_search_walk_index": searchWalkIndex,
-  "20261203010000_system_users_no_password": systemUsersNoPassword
+  "20261203010000_system_users_no_password": systemUsersNoPassword,
+  "20261203020000_audit_subjects": auditSubjects
 } as const
 
 /**

@@ -12,9 +12,13 @@ export interface MembershipChange {
   readonly kind: "add" | "remove"
 }
 
-/** The users a membership change touched, as they are after it (read a group again for its new members). */
+/**
+ * The users a membership change touched, as they are after it (read a group again for its new members), and the
+ * memberships it actually added or removed.
+ */
 export interface MembershipResult {
   readonly users: ReadonlyMap<Username, UserRecord>
+  readonly changed: ReadonlyArray<MembershipChange>
 }
 
 /**
@@ -47,7 +51,7 @@ export const changeMemberships = (op: Operation, changes: ReadonlyArray<Membersh
       return change.kind === "add" ? !isMember : isMember
     })
     const unique = [...new Map(effective.map((change) => [`${change.username}\u0000${change.group}`, change])).values()]
-    if (unique.length === 0) return { users } satisfies MembershipResult
+    if (unique.length === 0) return { users, changed: [] } satisfies MembershipResult
 
     const newGroups = new Map<Username, Set<GroupName>>()
     for (const change of unique) {
@@ -81,13 +85,22 @@ export const changeMemberships = (op: Operation, changes: ReadonlyArray<Membersh
       updatedUsers.set(username, { ...row, groups: [...set].sort() })
     }
     for (const [name, group] of groups) {
-      const added = unique.filter((c) => c.group === name && c.kind === "add").map((c) => c.username)
-      const removed = unique.filter((c) => c.group === name && c.kind === "remove").map((c) => c.username)
-      if (added.length + removed.length === 0) continue
-      yield* touchGroup(op, group)
-      yield* audit(op, "group.members", { type: "group", name }, { added: added.sort(), removed: removed.sort() })
+      if (unique.some((change) => change.group === name)) yield* touchGroup(op, group)
     }
-    return { users: updatedUsers } satisfies MembershipResult
+    // One entry for the whole change, naming every user it affects as a subject (a group's command changes one group);
+    // a change of one user's groups is recorded by the user's own entry (Users.modify), naming the groups.
+    if (context !== null) {
+      const added = unique.filter((c) => c.kind === "add").map((c) => c.username)
+      const removed = unique.filter((c) => c.kind === "remove").map((c) => c.username)
+      yield* audit(
+        op,
+        "group.members",
+        { type: "group", name: context },
+        { added: added.sort(), removed: removed.sort() },
+        [...new Set([...added, ...removed])]
+      )
+    }
+    return { users: updatedUsers, changed: unique } satisfies MembershipResult
   })
 
 const adminFirst =

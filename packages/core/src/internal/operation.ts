@@ -115,12 +115,16 @@ export const getGroupRows = (tx: DirectoryTransaction, names: ReadonlyArray<stri
 export const assertNotSystem = (user: UserRecord, action: string): Effect.Effect<void, SystemUserImmutable> =>
   user.system ? new SystemUserImmutable({ username: user.username, action }) : Effect.void
 
-/** Appends the audit entry of a change made by this operation. */
+/**
+ * Appends the audit entry of a change made by this operation; `subjects` are the other users and groups it concerns, by
+ * which a target filter finds it too.
+ */
 export const audit = (
   op: Operation,
   action: AuditAction,
   target: { readonly type: "user" | "group" | "directory"; readonly name: string },
-  changes: Record<string, unknown>
+  changes: Record<string, unknown>,
+  subjects: ReadonlyArray<string> = []
 ) =>
   op.tx.appendAudit({
     at: op.now,
@@ -128,7 +132,8 @@ export const audit = (
     action,
     targetType: target.type,
     target: target.name,
-    changes
+    changes,
+    ...(subjects.length === 0 ? {} : { subjects })
   })
 
 /** The same group record with a new version, stamped now. */

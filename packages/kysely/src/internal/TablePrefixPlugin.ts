@@ -19,6 +19,7 @@ const TABLES = new Set([
   "gid_ledger",
   "meta",
   "audit",
+  "audit_subjects",
   "sessions"
 ])
 

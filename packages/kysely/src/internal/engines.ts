@@ -12,6 +12,8 @@ export interface EngineSql {
   readonly beginRead: ReadonlyArray<RawBuilder<unknown>>
   /** The user's group names joined with `,` in name order. */
   readonly groupList: (username: Expression<string>) => RawBuilder<string>
+  /** The id the connection's last insert into a table with a generated id got. */
+  readonly lastInsertId: RawBuilder<number | string>
   /** Whether `ORDER BY` must say where NULLs go to put them first ascending, as SQLite and MySQL do. */
   readonly nullsLastByDefault: boolean
   readonly classify: (error: unknown) => Failure
@@ -28,6 +30,7 @@ export const engines: Record<Engine, EngineSql> = {
     beginRead: [sql`begin`],
     groupList: (username) =>
       sql<string>`(select group_concat(group_name, ',' order by group_name) from ${sql.table("memberships")} where username = ${username})`,
+    lastInsertId: sql`last_insert_rowid()`,
     nullsLastByDefault: false,
     classify: (error) => {
       const c = String(code(error, "code") ?? "")
@@ -42,6 +45,8 @@ export const engines: Record<Engine, EngineSql> = {
     beginRead: [sql`begin isolation level repeatable read read only`],
     groupList: (username) =>
       sql<string>`(select string_agg(group_name, ',' order by group_name) from ${sql.table("memberships")} where username = ${username})`,
+    // The value the connection's last nextval gave: the audit's id sequence is the only one the manager uses.
+    lastInsertId: sql`lastval()`,
     nullsLastByDefault: true,
     classify: (error) => {
       const c = code(error, "code")
@@ -57,6 +62,7 @@ export const engines: Record<Engine, EngineSql> = {
     beginRead: [sql`set transaction isolation level repeatable read`, sql`start transaction read only`],
     groupList: (username) =>
       sql<string>`(select group_concat(group_name order by group_name separator ',') from ${sql.table("memberships")} where username = ${username})`,
+    lastInsertId: sql`last_insert_id()`,
     nullsLastByDefault: false,
     classify: (error) => {
       const errno = code(error, "errno")

@@ -58,6 +58,12 @@ export interface AuditTable {
   changes: string
 }
 
+/** The other users and groups an audit entry concerns besides its target, one row each. */
+export interface AuditSubjectsTable {
+  subject: string
+  entry_id: number
+}
+
 /** Sign-in sessions, keyed by the SHA-256 hash of the token (never the token). */
 export interface SessionsTable {
   token_hash: string
@@ -74,6 +80,7 @@ export interface Database {
   gid_ledger: GidLedgerTable
   meta: MetaTable
   audit: AuditTable
+  audit_subjects: AuditSubjectsTable
   sessions: SessionsTable
 }
 
