@@ -20,6 +20,7 @@ export const AuditAction = Schema.Literal(
   "user.enable",
   "user.disable",
   "user.password",
+  "user.unlock",
   "group.create",
   "group.rename",
   "group.delete",

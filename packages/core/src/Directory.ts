@@ -93,6 +93,31 @@ export interface SessionRow {
 }
 
 /**
+ * A sign-in throttle counter: failed sign-ins in a window, for a username from an address, for an address (username
+ * `""`), or for a username from any address (address `""`). Times are epoch milliseconds.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface SignInCounter {
+  readonly username: string
+  readonly address: string
+  readonly failures: number
+  /** When the counter's window started. */
+  readonly windowStart: number
+  /** When its last failure was counted (0 when none was). */
+  readonly lastFailureAt: number
+}
+
+/**
+ * The key of a sign-in throttle counter.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type SignInCounterKey = Pick<SignInCounter, "username" | "address">
+
+/**
  * Whether a read should also lock the row until the transaction ends (`SELECT … FOR UPDATE`).
  *
  * @category models
@@ -234,6 +259,33 @@ export interface DirectoryTransaction {
   readonly deleteUserSessions: (username: Username) => Effect.Effect<number, StorageError>
   /** Deletes the sessions that expired before `now`. */
   readonly deleteExpiredSessions: (now: Date) => Effect.Effect<void, StorageError>
+
+  /**
+   * The counters with these keys, locked until the transaction ends; a missing one is stored first, with no failure
+   * and a window starting at `now` (two transactions that insert the same key at once both end up with the one row).
+   */
+  readonly lockSignInCounters: (
+    keys: ReadonlyArray<SignInCounterKey>,
+    now: number
+  ) => Effect.Effect<ReadonlyArray<SignInCounter>, StorageError>
+  /** Replaces these counters (found by their keys). */
+  readonly saveSignInCounters: (counters: ReadonlyArray<SignInCounter>) => Effect.Effect<void, StorageError>
+  /** Deletes every counter of this username (with any address); returns how many there were. */
+  readonly deleteSignInCounters: (username: string) => Effect.Effect<number, StorageError>
+  /**
+   * Deletes the counters whose window started before `before`, then, while more than `maxCounters` remain, those whose
+   * window started first.
+   */
+  readonly trimSignInCounters: (before: number, maxCounters: number) => Effect.Effect<void, StorageError>
+  /**
+   * The counters whose window started at or after `since` with at least `minFailures` failures, the latest failure
+   * first, at most `limit` of them.
+   */
+  readonly listSignInCounters: (query: {
+    readonly since: number
+    readonly minFailures: number
+    readonly limit: number
+  }) => Effect.Effect<ReadonlyArray<SignInCounter>, StorageError>
 
   /** Appends an entry, and indexes its subjects in the same transaction. */
   readonly appendAudit: (entry: NewAuditEntry) => Effect.Effect<void, StorageError>

@@ -288,6 +288,22 @@ export class ConcurrentModification extends Schema.TaggedError<ConcurrentModific
 }
 
 /**
+ * Too many failed sign-ins for this username from this address, from this address, or (from an address that is itself
+ * failing) for this username: the attempt is refused without checking its password; `retryAfterSeconds` says when
+ * the next one is allowed.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class TooManyAttempts extends Schema.TaggedError<TooManyAttempts>()("TooManyAttempts", {
+  retryAfterSeconds: Schema.Number
+}) {
+  override get message(): string {
+    return `Too many failed sign-ins: try again in ${this.retryAfterSeconds} seconds.`
+  }
+}
+
+/**
  * The store failed for a reason outside the domain (unreachable, corrupt, too busy).
  *
  * @category errors
@@ -327,6 +343,7 @@ export type DomainError =
   | Unauthenticated
   | InvalidInput
   | ConcurrentModification
+  | TooManyAttempts
 
 /**
  * The `_tag` of every domain refusal, for edges that map them (exit codes, HTTP statuses) and tests that check them.
@@ -352,5 +369,6 @@ export const DOMAIN_ERROR_TAGS: ReadonlyArray<DomainError["_tag"]> = [
   "Forbidden",
   "Unauthenticated",
   "InvalidInput",
-  "ConcurrentModification"
+  "ConcurrentModification",
+  "TooManyAttempts"
 ]

@@ -12,6 +12,7 @@ import {
   type GroupRecord,
   type GroupRow,
   type SessionRow,
+  type SignInCounter,
   type SortValue,
   type UserListing,
   type UserListQuery,
@@ -36,6 +37,8 @@ interface State {
   /** The subjects of each audit entry that has any, by the entry's id. */
   readonly auditSubjects: Map<number, ReadonlySet<string>>
   readonly sessions: Map<string, SessionRow>
+  /** Sign-in throttle counters by `counterKey`. */
+  readonly signInCounters: Map<string, SignInCounter>
   highWaterMark: number
 }
 
@@ -80,6 +83,9 @@ const groupSortKey = (sort: GroupSort, group: GroupRecord): string | number => {
   }
 }
 
+/** The map key of a sign-in counter (a username has no newline). */
+const counterKey = (key: { readonly username: string; readonly address: string }) => `${key.username}\n${key.address}`
+
 const page = <A>(items: Array<A>, query: { readonly limit: number; readonly offset: number }) => ({
   items: items.slice(query.offset, query.offset + query.limit),
   total: items.length
@@ -97,6 +103,7 @@ const make = Effect.gen(function* () {
     audit: [],
     auditSubjects: new Map(),
     sessions: new Map(),
+    signInCounters: new Map(),
     highWaterMark: 0
   }
   const lock = yield* Effect.makeSemaphore(1)
@@ -305,6 +312,48 @@ const make = Effect.gen(function* () {
         mutate((log) => {
           for (const [hash, row] of state.sessions) if (row.expiresAt < now) drop(log, state.sessions, hash)
         }),
+
+      lockSignInCounters: (keys, now) =>
+        mutate((log) =>
+          keys.map((key) => {
+            const found = state.signInCounters.get(counterKey(key))
+            if (found !== undefined) return found
+            const counter: SignInCounter = { ...key, failures: 0, windowStart: now, lastFailureAt: 0 }
+            put(log, state.signInCounters, counterKey(key), counter)
+            return counter
+          })
+        ),
+      saveSignInCounters: (counters) =>
+        mutate((log) => {
+          for (const counter of counters) put(log, state.signInCounters, counterKey(counter), counter)
+        }),
+      deleteSignInCounters: (username) =>
+        mutate((log) => {
+          let count = 0
+          for (const [key, counter] of state.signInCounters) {
+            if (counter.username !== username) continue
+            drop(log, state.signInCounters, key)
+            count++
+          }
+          return count
+        }),
+      trimSignInCounters: (before, maxCounters) =>
+        mutate((log) => {
+          for (const [key, counter] of state.signInCounters) {
+            if (counter.windowStart < before) drop(log, state.signInCounters, key)
+          }
+          const excess = state.signInCounters.size - maxCounters
+          if (excess <= 0) return
+          const oldest = [...state.signInCounters].sort(([, a], [, b]) => a.windowStart - b.windowStart)
+          for (const [key] of oldest.slice(0, excess)) drop(log, state.signInCounters, key)
+        }),
+      listSignInCounters: (query) =>
+        Effect.sync(() =>
+          [...state.signInCounters.values()]
+            .filter((counter) => counter.windowStart >= query.since && counter.failures >= query.minFailures)
+            .sort((a, b) => b.lastFailureAt - a.lastFailureAt)
+            .slice(0, query.limit)
+        ),
 
       appendAudit: ({ subjects = [], ...entry }: NewAuditEntry) =>
         mutate((log) => {

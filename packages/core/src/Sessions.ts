@@ -13,6 +13,7 @@ import * as Actor from "./Actor.js"
 import { Directory } from "./Directory.js"
 import { Unauthenticated } from "./Errors.js"
 import { isOpen, sessionEnded } from "./internal/operation.js"
+import { makeThrottle } from "./internal/throttle.js"
 import type { Username } from "./Names.js"
 import type { User } from "./User.js"
 import { Users } from "./Users.js"
@@ -77,28 +78,39 @@ const make = Effect.gen(function* () {
   const directory = yield* Directory
   const users = yield* Users
 
+  const throttle = makeThrottle(directory)
+
   const login = Effect.fn("Sessions.login")(function* (
     username: string,
     password: string,
-    options: { readonly ttl?: Duration.DurationInput } = {}
+    options: { readonly ttl?: Duration.DurationInput; readonly address?: string } = {}
   ) {
-    const user = yield* users.authenticate(username, password)
-    const token = yield* newToken
-    const tokenHash = hashToken(token)
-    const now = yield* Clock.currentTimeMillis
-    const expiresAt = new Date(now + Duration.toMillis(options.ttl ?? DEFAULT_TTL))
-    yield* directory.write((tx) =>
+    // Counted before the password is checked: sign-ins sent at once cannot get more checks than the throttle allows.
+    const reservation = yield* throttle.reserve(username, options.address)
+    return yield* throttle.checked(
+      reservation,
+      (error) => error._tag === "Unauthenticated",
       Effect.gen(function* () {
-        yield* tx.deleteExpiredSessions(new Date(now))
-        // The user may have been disabled or deleted while its password was checked.
-        const current = yield* tx.findUser(user.username, { forUpdate: true })
-        if (Option.isNone(current) || !current.value.enabled) {
-          return yield* new Unauthenticated({ reason: "the username or password is not correct" })
-        }
-        yield* tx.insertSession({ tokenHash, username: user.username, createdAt: new Date(now), expiresAt })
+        const user = yield* users.authenticate(username, password)
+        const token = yield* newToken
+        const tokenHash = hashToken(token)
+        const now = yield* Clock.currentTimeMillis
+        const expiresAt = new Date(now + Duration.toMillis(options.ttl ?? DEFAULT_TTL))
+        yield* directory.write((tx) =>
+          Effect.gen(function* () {
+            yield* throttle.succeeded(tx, reservation)
+            yield* tx.deleteExpiredSessions(new Date(now))
+            // The user may have been disabled or deleted while its password was checked.
+            const current = yield* tx.findUser(user.username, { forUpdate: true })
+            if (Option.isNone(current) || !current.value.enabled) {
+              return yield* new Unauthenticated({ reason: "the username or password is not correct" })
+            }
+            yield* tx.insertSession({ tokenHash, username: user.username, createdAt: new Date(now), expiresAt })
+          })
+        )
+        return { token, user, expiresAt } satisfies Session
       })
     )
-    return { token, user, expiresAt } satisfies Session
   })
 
   const resolve = Effect.fn("Sessions.resolve")(function* (token: Redacted.Redacted<string>) {
@@ -118,7 +130,10 @@ const make = Effect.gen(function* () {
   })
 
   return {
-    /** Checks a username and password (the same work for unknown users) and opens a session for it. */
+    /**
+     * Checks a username and password (the same work for unknown users) and opens a session for it; throttled per
+     * username, per `address` (the client's, when the caller knows it) and per username from that address.
+     */
     login,
     /** The actor a token names, or `Unauthenticated` when the session expired, was revoked or never existed. */
     resolve,

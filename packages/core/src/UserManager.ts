@@ -11,6 +11,7 @@ import { DirectoryConfig, type DirectoryConfigShape } from "./DirectoryConfig.js
 import { Groups } from "./Groups.js"
 import type { PasswordHasher } from "./PasswordHasher.js"
 import { Sessions } from "./Sessions.js"
+import { SignInThrottle, ThrottleConfig, type ThrottleOptions } from "./SignInThrottle.js"
 import { Users } from "./Users.js"
 
 /**
@@ -23,19 +24,28 @@ export interface Options<E = never> {
   readonly directory: Layer.Layer<Directory, E>
   readonly hasher: Layer.Layer<PasswordHasher, E>
   readonly config?: Partial<DirectoryConfigShape>
+  /** The sign-in throttle's settings that override its defaults. */
+  readonly throttle?: Partial<ThrottleOptions>
 }
 
 /**
- * Every service (`Users`, `Groups`, `Audit`, `Sessions`) over the given store and hasher; the store stays available
- * too.
+ * Every service (`Users`, `Groups`, `Audit`, `Sessions`, `SignInThrottle`) over the given store and hasher; the store
+ * and the throttle's settings stay available too.
  *
  * @category layers
  * @since 0.1.0
  */
 export const layer = <E>(options: Options<E>) =>
   Sessions.layer.pipe(
-    Layer.provideMerge(Layer.mergeAll(Users.layer, Groups.layer, Audit.layer)),
-    Layer.provideMerge(Layer.mergeAll(options.directory, options.hasher, DirectoryConfig.layer(options.config ?? {})))
+    Layer.provideMerge(Layer.mergeAll(Users.layer, Groups.layer, Audit.layer, SignInThrottle.layer)),
+    Layer.provideMerge(
+      Layer.mergeAll(
+        options.directory,
+        options.hasher,
+        DirectoryConfig.layer(options.config ?? {}),
+        ThrottleConfig.layer(options.throttle ?? {})
+      )
+    )
   )
 
 // biome-ignore lint/suspicious/noExplicitAny: matches any service method, whatever its arguments
@@ -67,6 +77,7 @@ export interface UserManager {
   readonly groups: Promised<Groups["Type"]>
   readonly audit: Promised<Audit["Type"]>
   readonly sessions: Promised<Sessions["Type"]>
+  readonly signInThrottle: Promised<SignInThrottle["Type"]>
   /** Closes the store (database connections) and anything else the manager opened. */
   readonly dispose: () => Promise<void>
 }
@@ -80,7 +91,7 @@ export interface UserManager {
  */
 export const make = <E>(options: Options<E>): UserManager => {
   const runtime = ManagedRuntime.make(layer(options))
-  const run = <A>(effect: Effect.Effect<A, unknown, Users | Groups | Audit | Sessions>): Promise<A> =>
+  const run = <A>(effect: Effect.Effect<A, unknown, Users | Groups | Audit | Sessions | SignInThrottle>): Promise<A> =>
     runtime.runPromiseExit(effect).then((exit) => {
       if (Exit.isSuccess(exit)) return exit.value
       const failure = Cause.failureOption(exit.cause)
@@ -93,7 +104,9 @@ export const make = <E>(options: Options<E>): UserManager => {
     const failure = Cause.failureOption(cause)
     return failure._tag === "Some" ? failure.value : Cause.squash(cause)
   }
-  const iterate = <A>(stream: Stream.Stream<A, unknown, Users | Groups | Audit | Sessions>): AsyncIterable<A> => ({
+  const iterate = <A>(
+    stream: Stream.Stream<A, unknown, Users | Groups | Audit | Sessions | SignInThrottle>
+  ): AsyncIterable<A> => ({
     async *[Symbol.asyncIterator](): AsyncGenerator<A> {
       const iterable = Stream.toAsyncIterableRuntime(stream, await runtime.runtime())
       try {
@@ -108,7 +121,7 @@ export const make = <E>(options: Options<E>): UserManager => {
       get:
         (_target, name) =>
         (...args: ReadonlyArray<unknown>) => {
-          const service = tag as unknown as Effect.Effect<S, never, Users | Groups | Audit | Sessions>
+          const service = tag as unknown as Effect.Effect<S, never, Users | Groups | Audit | Sessions | SignInThrottle>
           const call = (instance: S) => (instance[name as keyof S] as unknown as Method)(...args)
           // Streams are known by name: the service is only at hand inside the runtime.
           return name === "stream"
@@ -123,6 +136,7 @@ export const make = <E>(options: Options<E>): UserManager => {
     groups: promised(Groups),
     audit: promised(Audit),
     sessions: promised(Sessions),
+    signInThrottle: promised(SignInThrottle),
     dispose: () => runtime.dispose()
   }
 }

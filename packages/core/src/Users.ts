@@ -37,7 +37,9 @@ import {
 } from "./internal/operation.js"
 import { toGroup, toUser } from "./internal/records.js"
 import { userSortKey } from "./internal/search.js"
-import { GroupName, SignInUsername, Username } from "./Names.js"
+import { SignInName } from "./internal/signInName.js"
+import { makeThrottle } from "./internal/throttle.js"
+import { GroupName, Username } from "./Names.js"
 import { DEFAULT_PAGE_SIZE, listQuery, MAX_PAGE_SIZE, type Page } from "./Page.js"
 import { checkPolicy, Password, type PasswordHash } from "./Password.js"
 import { PasswordHasher } from "./PasswordHasher.js"
@@ -125,15 +127,6 @@ const ChangePassword = Schema.Struct({ current: Password, next: Password })
  */
 export type ChangePassword = typeof ChangePassword.Encoded
 
-/**
- * A username as typed at sign-in: any text a store can look up. Text longer than a username can be, and control
- * characters (U+0000 among them, which PostgreSQL cannot even compare), are refused as bad input; any other text that
- * is no username is a wrong sign-in.
- */
-const SignInName = SignInUsername.pipe(
-  Schema.filter((text) => !/\p{Cc}/u.test(text) || "it cannot contain control characters")
-)
-
 const Credentials = Schema.Struct({ username: SignInName, password: Password })
 
 const decodeUsername = decodeInput(Username, "username")
@@ -149,6 +142,7 @@ const decodeSignInName = decodeInput(SignInName, "username")
 
 const make = Effect.gen(function* () {
   const directory = yield* Directory
+  const throttle = makeThrottle(directory)
   const hasher = yield* PasswordHasher
   const config = yield* DirectoryConfig
 
@@ -600,28 +594,41 @@ const make = Effect.gen(function* () {
       )
     })
 
-  const changePassword = Effect.fn("Users.changePassword")(function* (actor: Actor, input: ChangePassword) {
+  const changePassword = Effect.fn("Users.changePassword")(function* (
+    actor: Actor,
+    input: ChangePassword,
+    options: { readonly address?: string } = {}
+  ) {
     const { current, next } = yield* decodeChangePassword(input)
     const self = yield* directory.read((tx) => resolveActor(tx, actor, "change its password"))
     yield* assertNotSystem(self, "change password")
-    const matches = self.passwordHash !== null && (yield* hasher.verify(current, self.passwordHash))
-    if (!matches) {
-      return yield* new Forbidden({
-        actor: self.username,
-        action: "change its password",
-        reason: "the current password is not correct"
-      })
-    }
-    const passwordHash = (yield* hashChecked(next, self.username)) as PasswordHash
-    yield* directory.write((tx) =>
+    // Throttled as sign-in is: a stolen session must not be a way to guess the password it was opened with.
+    const reservation = yield* throttle.reserve(self.username, options.address)
+    yield* throttle.checked(
+      reservation,
+      (error) => error._tag === "Forbidden",
       Effect.gen(function* () {
-        const user = yield* resolveActor(tx, actor, "change its password")
-        yield* ensureVersion(user, self.version)
-        const op: Operation = { tx, config, actor: user, now: new Date(yield* Clock.currentTimeMillis) }
-        yield* tx.updateUser(nextUserRow(op, user, { passwordHash }))
-        // Every session of the user ends, so that whoever knew the old password is signed out too.
-        yield* tx.deleteUserSessions(user.username)
-        yield* audit(op, "user.password", { type: "user", name: user.username }, { password: "changed" })
+        const matches = self.passwordHash !== null && (yield* hasher.verify(current, self.passwordHash))
+        if (!matches) {
+          return yield* new Forbidden({
+            actor: self.username,
+            action: "change its password",
+            reason: "the current password is not correct"
+          })
+        }
+        const passwordHash = (yield* hashChecked(next, self.username)) as PasswordHash
+        yield* directory.write((tx) =>
+          Effect.gen(function* () {
+            yield* throttle.succeeded(tx, reservation)
+            const user = yield* resolveActor(tx, actor, "change its password")
+            yield* ensureVersion(user, self.version)
+            const op: Operation = { tx, config, actor: user, now: new Date(yield* Clock.currentTimeMillis) }
+            yield* tx.updateUser(nextUserRow(op, user, { passwordHash }))
+            // Every session of the user ends, so that whoever knew the old password is signed out too.
+            yield* tx.deleteUserSessions(user.username)
+            yield* audit(op, "user.password", { type: "user", name: user.username }, { password: "changed" })
+          })
+        )
       })
     )
   })
