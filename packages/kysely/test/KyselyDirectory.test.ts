@@ -4,6 +4,7 @@ import {
   migrate,
   mysqlServer,
   mysqlUrl,
+  otherDirectory,
   pglite,
   postgresServer,
   postgresUrl,
@@ -14,6 +15,7 @@ import {
 } from "@user-manager/test-stores/stores"
 import { directoryContract } from "@user-manager/testing/DirectoryContract"
 import { sessionsContract } from "@user-manager/testing/SessionsContract"
+import { signInThrottleContract } from "@user-manager/testing/SignInThrottleContract"
 import { TestHasher } from "@user-manager/testing/TestHasher"
 
 const pgUrl = postgresUrl
@@ -53,6 +55,12 @@ for (const [name, open, prefix] of stores) {
       name,
       freshDirectory(() => database as TestDatabase, prefix),
       TestHasher
+    )
+    signInThrottleContract(
+      name,
+      freshDirectory(() => database as TestDatabase, prefix),
+      TestHasher,
+      otherDirectory(() => database as TestDatabase, prefix)
     )
   })
 }

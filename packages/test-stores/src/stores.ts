@@ -149,7 +149,7 @@ export const mysqlServer = async (url: string): Promise<TestDatabase> => {
 /** Empties the manager's tables (keeping the schema) so that a test starts from an empty directory. */
 // biome-ignore lint/suspicious/noExplicitAny: untyped
 export const reset = async (db: Kysely<any>, prefix = "") => {
-  for (const table of ["sessions", "audit", "memberships", "gid_ledger", "users", "groups"]) {
+  for (const table of ["sign_in_attempts", "sessions", "audit", "memberships", "gid_ledger", "users", "groups"]) {
     await db.deleteFrom(`${prefix}${table}`).execute()
   }
   await db.updateTable(`${prefix}meta`).set({ value: 0 }).where("key", "=", "gid_high_water").execute()
@@ -166,6 +166,29 @@ export const freshDirectory = (get: () => TestDatabase, prefix = "") =>
       const { db, engine } = get()
       yield* Effect.promise(() => reset(db, prefix))
       return yield* KyselyDirectory.make({ db, engine, prefix })
+    })
+  )
+
+/**
+ * Another `Directory` over a suite's database, as another server (or the same one restarted) would open it: its own
+ * connections where the database allows more than one, and the tables left as they are.
+ */
+export const otherDirectory = (get: () => TestDatabase, prefix = "") =>
+  Layer.scoped(
+    Directory,
+    Effect.gen(function* () {
+      const { db, engine, reopen } = get()
+      const own = yield* Effect.acquireRelease(
+        Effect.sync(() => {
+          try {
+            return reopen()
+          } catch {
+            return undefined
+          }
+        }),
+        (opened) => (opened === undefined ? Effect.void : Effect.promise(() => opened.destroy()))
+      )
+      return yield* KyselyDirectory.make({ db: own ?? db, engine, prefix })
     })
   )
 

@@ -26,15 +26,15 @@ export const kindOf = (key: SignInCounterKey): Kind =>
 
 /**
  * The counters an attempt is counted on: the username from the address, the address (unless the caller gave none),
- * and the username from any address. Keys are bounded: the username by the sign-in rule, the address here.
+ * and the username from any address. Keys are bounded: the username by the sign-in rule (at most `MAX_NAME_LENGTH`
+ * characters, checked before), the address here.
  */
 const keysOf = (username: string, address: string | undefined): ReadonlyArray<SignInCounterKey> => {
-  const user = username.toLowerCase()
   const from = address === undefined || address === "" ? undefined : address.slice(0, MAX_ADDRESS_LENGTH)
   return [
-    { username: user, address: from ?? NO_ADDRESS },
+    { username, address: from ?? NO_ADDRESS },
     ...(from === undefined ? [] : [{ username: "", address: from }]),
-    { username: user, address: "" }
+    { username, address: "" }
   ]
 }
 

@@ -20,7 +20,8 @@ const TABLES = new Set([
   "meta",
   "audit",
   "audit_subjects",
-  "sessions"
+  "sessions",
+  "sign_in_attempts"
 ])
 
 class PrefixTransformer extends OperationNodeTransformer {

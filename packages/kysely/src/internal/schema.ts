@@ -72,6 +72,18 @@ export interface SessionsTable {
   expires_at: string
 }
 
+/**
+ * Sign-in throttle counters: failures in a window for a username from an address, an address (username `''`) or a
+ * username (address `''`); times in epoch milliseconds (drivers may return the big integers as text).
+ */
+export interface SignInAttemptsTable {
+  username: string
+  address: string
+  failures: number
+  window_start: number | string
+  last_failure_at: number | string
+}
+
 /** The manager's tables, unprefixed (a plugin adds the host's prefix). */
 export interface Database {
   users: UsersTable
@@ -82,6 +94,7 @@ export interface Database {
   audit: AuditTable
   audit_subjects: AuditSubjectsTable
   sessions: SessionsTable
+  sign_in_attempts: SignInAttemptsTable
 }
 
 export type UserRowSql = Selectable<UsersTable>
