@@ -142,12 +142,11 @@ const make = Effect.gen(function* () {
 
   const unlock = Effect.fn("SignInThrottle.unlock")(function* (actor: Actor, username: string) {
     const name = yield* decodeUsername(username)
-    return yield* directory.write((tx) =>
+    yield* directory.write((tx) =>
       Effect.gen(function* () {
         const op = yield* asAdmin(tx, config, actor, `clear the sign-in locks of '${name}'`)
         const cleared = yield* tx.deleteSignInCounters(name)
         yield* audit(op, "user.unlock", { type: "user", name }, { counters: cleared })
-        return { username: name, cleared }
       })
     )
   })

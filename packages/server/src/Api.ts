@@ -307,6 +307,12 @@ export class UsersApi extends HttpApiGroup.make("users")
       .addSuccess(User.User)
       .annotate(OpenApi.Summary, "Remove a user from a group (never its last one)")
   )
+  .add(
+    HttpApiEndpoint.del("unlock")`/users/${usernameParam}/sign-in-lock`.annotate(
+      OpenApi.Summary,
+      "Clear the sign-in throttle's counts of a username, from every address (administrators; audited)"
+    )
+  )
   .middleware(Authentication) {}
 
 /**
@@ -389,6 +395,35 @@ export class AuditApi extends HttpApiGroup.make("audit")
   .middleware(Authentication) {}
 
 /**
+ * A sign-in the throttle refuses now, and until when: a username from an address (`user-address`), an address for
+ * anyone (`address`), or a username's delay, which only addresses that are themselves failing wait for (`user-delay`).
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const SignInLock = Schema.Struct({
+  kind: Schema.Literal("user-address", "address", "user-delay"),
+  username: Schema.NullOr(Schema.String),
+  address: Schema.NullOr(Schema.String),
+  failures: Schema.Int,
+  until: Schema.Date
+}).annotations({ identifier: "SignInLock" })
+
+/**
+ * `/sign-in-locks`: the sign-ins the throttle refuses now.
+ *
+ * @category groups
+ * @since 0.1.0
+ */
+export class SignInLocksApi extends HttpApiGroup.make("signInLocks")
+  .add(
+    HttpApiEndpoint.get("list", "/sign-in-locks")
+      .addSuccess(Schema.Struct({ items: Schema.Array(SignInLock) }).annotations({ identifier: "SignInLocks" }))
+      .annotate(OpenApi.Summary, "List the sign-ins refused now, latest failure first (administrators)")
+  )
+  .middleware(Authentication) {}
+
+/**
  * `/auth`: sign in and sign out.
  *
  * @category groups
@@ -414,6 +449,7 @@ export class Api extends HttpApi.make("dt")
   .add(GroupsApi)
   .add(MeApi)
   .add(AuditApi)
+  .add(SignInLocksApi)
   .add(AuthApi)
   .addError(ApiError.BadRequest)
   .addError(ApiError.Unauthorized)

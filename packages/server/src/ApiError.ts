@@ -183,7 +183,7 @@ export const all = [
   Unavailable
 ] as const
 
-type Status = 400 | 401 | 403 | 404 | 409 | 412
+type Status = 400 | 401 | 403 | 404 | 409 | 412 | 429
 
 const statusOf: Record<Errors.DomainError["_tag"], Status> = {
   InvalidInput: 400,
@@ -203,7 +203,8 @@ const statusOf: Record<Errors.DomainError["_tag"], Status> = {
   LastAdmin: 409,
   SelfLockout: 409,
   ProtectedGroup: 409,
-  ConcurrentModification: 412
+  ConcurrentModification: 412,
+  TooManyAttempts: 429
 }
 
 const classOf = {
@@ -212,7 +213,8 @@ const classOf = {
   403: Forbidden,
   404: NotFound,
   409: Conflict,
-  412: PreconditionFailed
+  412: PreconditionFailed,
+  429: TooManyRequests
 } as const
 
 const dataKeys = Object.keys(fields).filter((key) => key !== "_tag" && key !== "message")

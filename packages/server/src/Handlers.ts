@@ -6,13 +6,23 @@
  */
 
 import { HttpApiBuilder, HttpApp, HttpServerResponse } from "@effect/platform"
-import { Actor, Audit, type Errors, Group, Groups, type Page, Sessions, User, Users } from "@user-manager/core"
-import { Cause, Context, Effect, Exit, Layer, Option, Redacted } from "effect"
+import {
+  Actor,
+  Audit,
+  type Errors,
+  Group,
+  Groups,
+  type Page,
+  Sessions,
+  SignInThrottle,
+  User,
+  Users
+} from "@user-manager/core"
+import { Effect, Layer, Redacted } from "effect"
 import { Api, CurrentActor } from "./Api.js"
 import * as ApiError from "./ApiError.js"
 import { CSRF_COOKIE, checkCsrf, credential, csrfToken, remoteAddress, SESSION_COOKIE } from "./Auth.js"
-import { makeThrottle, type Reservation, type Throttle } from "./internal/throttle.js"
-import { ServerConfig } from "./ServerConfig.js"
+import { ServerConfig, type ThrottleOptions } from "./ServerConfig.js"
 
 /** Answers a refusal of the core with its status; a store failure is logged and answered 503 without its details. */
 const refuse = (error: Errors.DomainError | Errors.StorageError): Effect.Effect<never, ApiError.ApiError> =>
@@ -24,52 +34,20 @@ const refuse = (error: Errors.DomainError | Errors.StorageError): Effect.Effect<
     : Effect.fail(ApiError.fromDomain(error))
 
 /**
- * Reserves an attempt at a password for the username from the request's address before the password is checked;
- * too many attempts answer 429 without checking it.
+ * Runs a sign-in (or a password change) under the throttle settings the host gave this API, over the core's own; the
+ * core counts the attempt and refuses it (429) when it must.
  */
-const reserveAttempt = (
-  throttle: Throttle,
-  username: string,
-  address: string
-): Effect.Effect<Reservation, ApiError.TooManyRequests> => {
-  const attempt = throttle.reserve(username, address)
-  return "reservation" in attempt
-    ? Effect.succeed(attempt.reservation)
-    : Effect.fail(
-        new ApiError.TooManyRequests({
-          _tag: "TooManyAttempts",
-          message: `Too many failed sign-ins: try again in ${attempt.retryAfter} seconds.`,
-          retryAfterSeconds: attempt.retryAfter
-        })
-      )
+const throttled = (overrides: ThrottleOptions) => {
+  const { maxFailuresPerUsername, ...options } = overrides
+  const mapped =
+    maxFailuresPerUsername === undefined ? options : { maxFailuresPerUserAddress: maxFailuresPerUsername, ...options }
+  return <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Object.keys(mapped).length === 0
+      ? effect
+      : Effect.flatMap(SignInThrottle.ThrottleConfig, (base) =>
+          Effect.provideService(effect, SignInThrottle.ThrottleConfig, { ...base, ...mapped })
+        )
 }
-
-/**
- * Runs a password check under its reservation: a success forgets the failures, a refusal that means a wrong password
- * counts as one, anything else (bad input, a store failure, an interruption) is not counted.
- */
-const checked = <A, E extends { readonly _tag: string }, R>(
-  reservation: Reservation,
-  wrongPassword: (error: E) => boolean,
-  effect: Effect.Effect<A, E, R>
-): Effect.Effect<A, E, R> =>
-  Effect.onExit(effect, (exit) =>
-    Effect.sync(() => {
-      if (Exit.isSuccess(exit)) reservation.succeeded()
-      else if (Option.exists(Cause.failureOption(exit.cause), wrongPassword)) reservation.failed()
-      else reservation.released()
-    })
-  )
-
-/** The throttle the sign-in and the password change share (one a server: `layer` makes it). */
-class SharedThrottle extends Context.Reference<SharedThrottle>()("@user-manager/server/Handlers/SharedThrottle", {
-  defaultValue: (): Throttle | undefined => undefined
-}) {}
-
-/** The server's throttle, or (for a group used on its own) one of the group's own. */
-const sharedThrottle = Effect.flatMap(SharedThrottle, (shared) =>
-  shared === undefined ? Effect.map(ServerConfig, (config) => makeThrottle(config.throttle)) : Effect.succeed(shared)
-)
 
 /** Runs a core operation, answering its refusals. */
 const call = <A>(effect: Effect.Effect<A, Errors.DomainError | Errors.StorageError>) => Effect.catchAll(effect, refuse)
@@ -127,6 +105,7 @@ const dryRun = (params: { readonly dryRun?: boolean | undefined }) => ({ dryRun:
 export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
   Effect.gen(function* () {
     const service = yield* Users.Users
+    const throttle = yield* SignInThrottle.SignInThrottle
     return handlers
       .handle("list", ({ urlParams }) =>
         Effect.flatMap(CurrentActor, (actor) => call(service.list(actor, defined(urlParams)))).pipe(
@@ -168,6 +147,9 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
         Effect.flatMap(CurrentActor, (actor) =>
           call(service.removeFromGroup(actor, path.username, path.group, dryRun(urlParams)))
         )
+      )
+      .handle("unlock", ({ path }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(throttle.unlock(actor, path.username))).pipe(Effect.asVoid)
       )
   })
 )
@@ -222,20 +204,20 @@ export const groups = HttpApiBuilder.group(Api, "groups", (handlers) =>
 export const me = HttpApiBuilder.group(Api, "me", (handlers) =>
   Effect.gen(function* () {
     const service = yield* Users.Users
-    const throttle = yield* sharedThrottle
+    const withThrottle = throttled((yield* ServerConfig).throttle)
     return handlers
       .handle("me", () => Effect.flatMap(CurrentActor, (actor) => call(service.whoAmI(actor))))
       .handle("changePassword", ({ payload, request }) =>
         Effect.gen(function* () {
           const actor = yield* CurrentActor
-          // Throttled as sign-in is: a stolen session must not be a way to guess the password it was opened with.
-          const { user } = yield* call(service.whoAmI(actor))
-          const reservation = yield* reserveAttempt(throttle, user.username, remoteAddress(request))
+          // Throttled as sign-in is, by the core: a stolen session must not be a way to guess the password.
           yield* call(
-            checked(
-              reservation,
-              (error) => error._tag === "Forbidden",
-              service.changePassword(actor, { current: payload.current, next: payload.next })
+            withThrottle(
+              service.changePassword(
+                actor,
+                { current: payload.current, next: payload.next },
+                { address: remoteAddress(request) }
+              )
             )
           )
           yield* clearCookie
@@ -270,18 +252,18 @@ export const auth = HttpApiBuilder.group(Api, "auth", (handlers) =>
     const sessions = yield* Sessions.Sessions
     const users = yield* Users.Users
     const config = yield* ServerConfig
-    const throttle = yield* sharedThrottle
+    const withThrottle = throttled(config.throttle)
 
     return handlers
       .handle("login", ({ payload, request }) =>
         Effect.gen(function* () {
-          // Reserved before the password is checked: sign-ins sent at once cannot get more checks than the limit.
-          const reservation = yield* reserveAttempt(throttle, payload.username, remoteAddress(request))
+          // The core counts the attempt before the password is checked (per username, address, and both).
           const session = yield* call(
-            checked(
-              reservation,
-              (error) => error._tag === "Unauthenticated",
-              sessions.login(payload.username, payload.password, { ttl: config.sessionTtl })
+            withThrottle(
+              sessions.login(payload.username, payload.password, {
+                ttl: config.sessionTtl,
+                address: remoteAddress(request)
+              })
             )
           )
           const { admin } = yield* call(users.whoAmI(Actor.user(session.user.username)))
@@ -320,16 +302,24 @@ export const auth = HttpApiBuilder.group(Api, "auth", (handlers) =>
 )
 
 /**
+ * The `/sign-in-locks` handlers: the sign-ins the throttle refuses now (administrators).
+ *
+ * @category handlers
+ * @since 0.1.0
+ */
+export const signInLocks = HttpApiBuilder.group(Api, "signInLocks", (handlers) =>
+  Effect.gen(function* () {
+    const service = yield* SignInThrottle.SignInThrottle
+    return handlers.handle("list", () =>
+      Effect.flatMap(CurrentActor, (actor) => call(service.locks(actor))).pipe(Effect.map((items) => ({ items })))
+    )
+  })
+)
+
+/**
  * Every handler of the API.
  *
  * @category layers
  * @since 0.1.0
  */
-export const layer = Layer.mergeAll(users, groups, me, audit, auth).pipe(
-  Layer.provide(
-    Layer.effect(
-      SharedThrottle,
-      Effect.map(ServerConfig, (config) => makeThrottle(config.throttle))
-    )
-  )
-)
+export const layer = Layer.mergeAll(users, groups, me, audit, auth, signInLocks)

@@ -19,7 +19,7 @@ import {
   HttpServerResponse
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import type { Audit, Groups, Sessions, Users } from "@user-manager/core"
+import type { Audit, Groups, Sessions, SignInThrottle, Users } from "@user-manager/core"
 import { Cause, Context, Effect, FiberRef, Layer, Option } from "effect"
 import { Api, type Authentication } from "./Api.js"
 import * as ApiError from "./ApiError.js"
@@ -97,7 +97,7 @@ export interface PageOptions {
 }
 
 /** The core services the API runs on. */
-type Services = Users.Users | Groups.Groups | Audit.Audit | Sessions.Sessions
+type Services = Users.Users | Groups.Groups | Audit.Audit | Sessions.Sessions | SignInThrottle.SignInThrottle
 
 /** What an issue of Effect's expected, without the value it saw ("Expected "a", actual "b"" → "Expected "a""). */
 const expected = (issue: { readonly message: string }): string =>

@@ -3,10 +3,19 @@
  *
  * @since 0.1.0
  */
-import { Sessions } from "@user-manager/core"
+import { Sessions, type SignInThrottle } from "@user-manager/core"
 import { Context, type Duration, Layer } from "effect"
 import type { TrustProxy } from "./ClientAddress.js"
-import { defaultThrottle, type ThrottleOptions } from "./internal/throttle.js"
+
+/**
+ * The sign-in throttle's settings a host overrides for this API (the core's `SignInThrottle.ThrottleOptions`; the
+ * rest keep the core's defaults, or what `UserManager.layer({ throttle })` set). `maxFailuresPerUsername`, the name
+ * of the limit per username before the throttle moved to the store, is `maxFailuresPerUserAddress`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type ThrottleOptions = Partial<SignInThrottle.ThrottleOptions> & { readonly maxFailuresPerUsername?: number }
 
 /**
  * The API's settings.
@@ -17,7 +26,7 @@ import { defaultThrottle, type ThrottleOptions } from "./internal/throttle.js"
 export interface ServerConfigShape {
   /** How long a session lasts (default 8 hours). */
   readonly sessionTtl: Duration.Duration
-  /** The sign-in throttle: failures per username and per address in a window. */
+  /** The sign-in throttle's settings for this API, over the core's (default: none, the core's own). */
   readonly throttle: ThrottleOptions
   /** Whether the session cookie is marked `Secure` (sent over HTTPS only); on for anything but loopback. */
   readonly secureCookies: boolean
@@ -39,7 +48,7 @@ export interface ServerConfigShape {
 export class ServerConfig extends Context.Reference<ServerConfig>()("@user-manager/server/ServerConfig", {
   defaultValue: (): ServerConfigShape => ({
     sessionTtl: Sessions.DEFAULT_TTL,
-    throttle: defaultThrottle,
+    throttle: {},
     secureCookies: false,
     maxBodyBytes: 256 * 1024,
     trustProxy: false
@@ -49,5 +58,3 @@ export class ServerConfig extends Context.Reference<ServerConfig>()("@user-manag
   static readonly layer = (overrides: Partial<ServerConfigShape>) =>
     Layer.succeed(ServerConfig, { ...ServerConfig.defaultValue(), ...overrides })
 }
-
-export type { ThrottleOptions } from "./internal/throttle.js"

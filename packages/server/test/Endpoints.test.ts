@@ -395,7 +395,9 @@ for (const [name, open] of stores) {
           "/api/v1/groups/{name}/members",
           "/api/v1/me/password",
           "/api/v1/auth/login",
-          "/api/v1/audit"
+          "/api/v1/audit",
+          "/api/v1/sign-in-locks",
+          "/api/v1/users/{username}/sign-in-lock"
         ])
       )
       const page = await server.request("GET", "/")

@@ -320,7 +320,12 @@ describe("fuzzing every endpoint", () => {
   beforeAll(async () => {
     server = await start(sqliteFile, {
       config: {
-        throttle: { maxFailuresPerUsername: 1_000_000, maxFailuresPerAddress: 1_000_000, windowMillis: 60_000 }
+        throttle: {
+          maxFailuresPerUserAddress: 1_000_000,
+          maxFailuresPerAddress: 1_000_000,
+          delayAfterUserFailures: 1_000_000,
+          windowMillis: 60_000
+        }
       }
     })
     await server.reseed()

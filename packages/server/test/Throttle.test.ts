@@ -1,16 +1,17 @@
 /**
- * The sign-in throttle under attack: guesses sent at once, usernames as large as a body, a disabled account, and the
- * password change of a signed-in user. Each over real HTTP against a server of its own.
+ * The sign-in throttle under attack: guesses sent at once, usernames as large as a body, strangers failing for someone
+ * else's username, a disabled account, and the password change of a signed-in user; the counts shared by two servers on
+ * one database and kept across a restart; the locks an administrator lists and clears. Each over real HTTP against a
+ * server of its own, on SQLite and PostgreSQL.
  */
 
 import { request as httpRequest } from "node:http"
 import { PasswordHasher } from "@user-manager/core"
-import { sqliteFile } from "@user-manager/test-stores/stores"
+import type { TestDatabase } from "@user-manager/test-stores/stores"
 import { TestHasher } from "@user-manager/testing/TestHasher"
 import { Effect, Layer } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
-import { defaultThrottle, makeThrottle, type ThrottleOptions, tableSizeForTests } from "../src/internal/throttle.js"
-import { type Answer, bearer, PASSWORDS, type Running, start } from "./support/harness.js"
+import { type Answer, bearer, PASSWORDS, type Running, start, stores } from "./support/harness.js"
 
 /** The test hasher, counting the passwords it checks; each check takes 50 ms, as argon2 takes time. */
 const countingHasher = () => {
@@ -74,16 +75,30 @@ const expectTooMany = (answer: Answer) => {
   })
 }
 
-describe("the sign-in throttle", () => {
+/** The same database as another server opens it: its own connections where it can, and nothing dropped on close. */
+const sameDatabase = (database: TestDatabase) => async (): Promise<TestDatabase> => {
+  let db = database.db
+  try {
+    db = database.reopen()
+  } catch {}
+  return { ...database, db, drop: async () => (db === database.db ? undefined : db.destroy()) }
+}
+
+/** The throttle's counters as the store holds them. */
+const counters = (server: Running) => server.database.db.selectFrom("sign_in_attempts").selectAll().execute()
+
+describe.each(stores)("the sign-in throttle on %s", (_name, open) => {
   let server: Running | undefined
+  const others: Array<Running> = []
   afterEach(async () => {
+    for (const other of others.splice(0)) await other.close()
     await server?.close()
     server = undefined
   })
 
   it("100 sign-ins sent at once for one user get at most 5 password checks; the rest are 429 in the one error shape", async () => {
     const { counter, layer } = countingHasher()
-    server = await start(sqliteFile, { hasher: layer, config: { throttle: { ...defaultThrottle } } })
+    server = await start(open, { hasher: layer })
     await server.reseed()
     const running = server
     counter.checks = 0
@@ -97,8 +112,7 @@ describe("the sign-in throttle", () => {
   })
 
   it("a username longer than the username rule allows is refused (400, one short sentence) before the throttle keeps anything, from any number of addresses", async () => {
-    const throttle: ThrottleOptions = { ...defaultThrottle }
-    server = await start(sqliteFile, { config: { throttle } })
+    server = await start(open)
     await server.reseed()
     const running = server
     const huge = "a".repeat(250 * 1024)
@@ -113,13 +127,70 @@ describe("the sign-in throttle", () => {
         expect(answer.text.length).toBeLessThan(300)
       }
     }
-    expect(tableSizeForTests(throttle)).toBe(0)
+    expect(await counters(running)).toEqual([])
     expect((await login(running, "john", "wrong password")).status).toBe(401)
-    expect(tableSizeForTests(throttle)).toBe(2)
+    expect((await counters(running)).length).toBe(3)
+  })
+
+  it("strangers' failures for john from other addresses do not stop john's right password from a clean address", async () => {
+    server = await start(open)
+    await server.reseed()
+    const running = server
+    for (let address = 2; address < 8; address++) {
+      for (let i = 0; i < 8; i++) {
+        expect([401, 429]).toContain((await loginFrom(running, `127.0.0.${address}`, "john", `guess ${i}`)).status)
+      }
+    }
+    expectTooMany(await loginFrom(running, "127.0.0.2", "john", PASSWORDS.john))
+    expect((await loginFrom(running, "127.0.0.50", "john", PASSWORDS.john)).status).toBe(200)
+  })
+
+  it("two servers on one database share the counts, and a server started again still refuses", async () => {
+    server = await start(open)
+    await server.reseed()
+    const first = server
+    const database = first.database
+    const second = await start(sameDatabase(database))
+    others.push(second)
+    for (let i = 0; i < 5; i++) expect((await login(first, "john", `guess ${i}`)).status).toBe(401)
+    expectTooMany(await login(second, "john", PASSWORDS.john))
+    await second.close()
+    others.splice(0)
+    const restarted = await start(sameDatabase(database))
+    others.push(restarted)
+    expectTooMany(await login(restarted, "john", PASSWORDS.john))
+    expect((await login(restarted, "carol", PASSWORDS.carol)).status).toBe(200)
+  })
+
+  it("an administrator lists the locks (GET /sign-in-locks) and clears one (DELETE /users/{username}/sign-in-lock, 204, audited); nobody else may", async () => {
+    server = await start(open)
+    await server.reseed()
+    const running = server
+    const admin = await bearer(running, "admin", PASSWORDS.admin)
+    const carol = await bearer(running, "carol", PASSWORDS.carol)
+    for (let i = 0; i < 5; i++) expect((await login(running, "john", `guess ${i}`)).status).toBe(401)
+    expectTooMany(await login(running, "john", PASSWORDS.john))
+    const locks = await running.request("GET", "/api/v1/sign-in-locks", { as: admin })
+    expect(locks.status).toBe(200)
+    expect(locks.body.items).toEqual([
+      { kind: "user-address", username: "john", address: "127.0.0.1", failures: 5, until: expect.any(String) }
+    ])
+    expect((await running.request("GET", "/api/v1/sign-in-locks", { as: carol })).status).toBe(403)
+    expect((await running.request("DELETE", "/api/v1/users/john/sign-in-lock", { as: carol })).status).toBe(403)
+    expect((await running.request("DELETE", "/api/v1/users/john/sign-in-lock")).status).toBe(401)
+    expectTooMany(await login(running, "john", PASSWORDS.john))
+    const cleared = await running.request("DELETE", "/api/v1/users/john/sign-in-lock", { as: admin })
+    expect(cleared.status).toBe(204)
+    expect((await running.request("GET", "/api/v1/sign-in-locks", { as: admin })).body.items).toEqual([])
+    expect((await login(running, "john", PASSWORDS.john)).status).toBe(200)
+    const audit = await running.request("GET", "/api/v1/audit?action=user.unlock", { as: admin })
+    expect(audit.body.items.map((entry: { actor: string; target: string }) => [entry.actor, entry.target])).toEqual([
+      ["admin", "john"]
+    ])
   })
 
   it("a disabled account with the right password is answered exactly as a wrong password is", async () => {
-    server = await start(sqliteFile)
+    server = await start(open)
     await server.reseed()
     const admin = await bearer(server, "admin", PASSWORDS.admin)
     expect((await server.request("POST", "/api/v1/users/john/disable", { as: admin })).status).toBe(200)
@@ -132,7 +203,7 @@ describe("the sign-in throttle", () => {
 
   it("changing one's own password is throttled as sign-in is: after 5 wrong current passwords, 429 even with the right one", async () => {
     const { counter, layer } = countingHasher()
-    server = await start(sqliteFile, { hasher: layer })
+    server = await start(open, { hasher: layer })
     await server.reseed()
     const running = server
     const john = await bearer(running, "john", PASSWORDS.john)
@@ -146,52 +217,5 @@ describe("the sign-in throttle", () => {
     expect(answers.filter((answer) => answer.status === 429).length).toBe(20 - counter.checks)
     expectTooMany(await change(PASSWORDS.john))
     expect((await running.request("GET", "/api/v1/me", { as: john })).status).toBe(200)
-  })
-})
-
-describe("the throttle's table", () => {
-  const options = (overrides: Partial<ThrottleOptions> = {}): ThrottleOptions => ({
-    maxFailuresPerUsername: 1,
-    maxFailuresPerAddress: 1,
-    windowMillis: 60_000,
-    ...overrides
-  })
-
-  it("attempts being checked count against the limit until they are settled", () => {
-    const throttle = makeThrottle(options({ maxFailuresPerUsername: 3, maxFailuresPerAddress: 100 }))
-    const held = [1, 2, 3].map(() => throttle.reserve("john", "10.0.0.1"))
-    expect(throttle.reserve("john", "10.0.0.1").retryAfter).toBeGreaterThan(0)
-    const [first] = held
-    if (first === undefined || !("reservation" in first)) throw new Error("not reserved")
-    first.reservation.released()
-    expect(throttle.reserve("john", "10.0.0.1").retryAfter).toBe(0)
-  })
-
-  it("holds at most maxKeys keys, the oldest going first", () => {
-    const settings = options({ maxKeys: 10 })
-    let now = 0
-    const throttle = makeThrottle(settings, () => now)
-    const fail = (username: string, address: string) => {
-      const attempt = throttle.reserve(username, address)
-      if ("reservation" in attempt) attempt.reservation.failed()
-      return attempt.retryAfter
-    }
-    expect(fail("victim", "10.0.0.1")).toBe(0)
-    expect(fail("victim", "10.0.0.1")).toBeGreaterThan(0)
-    for (let i = 0; i < 1000; i++) {
-      now++
-      fail(`user${i}`, `10.1.${i >> 8}.${i & 255}`)
-      expect(tableSizeForTests(settings)).toBeLessThanOrEqual(10)
-    }
-    expect(fail("user999", "10.1.3.231")).toBeGreaterThan(0)
-    expect(fail("victim", "10.0.0.1")).toBe(0)
-  })
-
-  it("keys a username by at most the username rule's length", () => {
-    const settings = options({ maxFailuresPerUsername: 1, maxFailuresPerAddress: 100 })
-    const throttle = makeThrottle(settings)
-    const attempt = throttle.reserve("x".repeat(100_000), "10.0.0.1")
-    if ("reservation" in attempt) attempt.reservation.failed()
-    expect(throttle.reserve(`${"x".repeat(32)}y`, "10.0.0.2").retryAfter).toBeGreaterThan(0)
   })
 })
