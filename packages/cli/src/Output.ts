@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { type AuditEntry, Group, User } from "@user-manager/core"
+import { type AuditEntry, Group, type SignInThrottle, User } from "@user-manager/core"
 import { Console, Effect } from "effect"
 
 /**
@@ -89,6 +89,25 @@ export const audit: Columns<AuditEntry.AuditEntry> = {
     target: entry.target,
     changes: entry.changes
   })
+}
+
+/**
+ * The sign-in locks: User Name, Address, Kind, Failures, Until (an address's lock has no user name, a username's delay
+ * no address).
+ *
+ * @category columns
+ * @since 0.1.0
+ */
+export const signInLocks: Columns<SignInThrottle.SignInLock> = {
+  headers: ["User Name", "Address", "Kind", "Failures", "Until"],
+  cells: (lock) => [
+    lock.username ?? "",
+    lock.address ?? "",
+    lock.kind,
+    String(lock.failures),
+    lock.until.toISOString()
+  ],
+  json: (lock) => ({ ...lock, until: lock.until.toISOString() })
 }
 
 const table = (headers: Row, rows: ReadonlyArray<Row>): string => {

@@ -1,5 +1,5 @@
 /**
- * Remote mode: the same `Users`, `Groups` and `Audit` operations over a `dt serve` HTTP API, so that every command
+ * Remote mode: the same `Users`, `Groups`, `Audit` and `SignInThrottle` operations over a `dt serve` HTTP API, so that every command
  * works unchanged against a server; and the stored session (`dt login`) that names the server and its token.
  *
  * @since 0.1.0
@@ -7,7 +7,16 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { homedir } from "node:os"
 import { dirname, join } from "node:path"
-import { type Audit, AuditEntry, Errors, Group, type Groups, User, type Users } from "@user-manager/core"
+import {
+  type Audit,
+  AuditEntry,
+  Errors,
+  Group,
+  type Groups,
+  type SignInThrottle,
+  User,
+  type Users
+} from "@user-manager/core"
 import { Chunk, Effect, Option, Schema, Stream } from "effect"
 
 /**
@@ -107,7 +116,8 @@ const domainErrors: Record<string, new (fields: never, options: { disableValidat
   Forbidden: Errors.Forbidden,
   Unauthenticated: Errors.Unauthenticated,
   InvalidInput: Errors.InvalidInput,
-  ConcurrentModification: Errors.ConcurrentModification
+  ConcurrentModification: Errors.ConcurrentModification,
+  TooManyAttempts: Errors.TooManyAttempts
 }
 
 type Failure = Errors.DomainError | Errors.StorageError
@@ -143,6 +153,19 @@ const AuditPage = Schema.Struct({
   limit: Schema.Number
 })
 const Me = Schema.Struct({ user: User.User, admin: Schema.Boolean })
+const SignInLocks = Schema.Struct({
+  items: Schema.mutable(
+    Schema.Array(
+      Schema.Struct({
+        kind: Schema.Literal("user-address", "address", "user-delay"),
+        username: Schema.NullOr(Schema.String),
+        address: Schema.NullOr(Schema.String),
+        failures: Schema.Number,
+        until: Schema.Date
+      })
+    )
+  )
+})
 
 /** The API's largest page. */
 const MAX_LIMIT = 500
@@ -340,10 +363,17 @@ export const services = (server: string, token: string | undefined) => {
     list: (_actor, query = {}) => send({ method: "GET", path: "/audit", query: clamp(query) }, AuditPage)
   }
 
+  const signInThrottle: Loose<SignInThrottle.SignInThrottle["Type"]> = {
+    locks: () =>
+      send({ method: "GET", path: "/sign-in-locks" }, SignInLocks).pipe(Effect.map((answer) => answer.items)),
+    unlock: (_actor, username) => send({ method: "DELETE", path: `/users/${path(username)}/sign-in-lock` })
+  }
+
   // The refusals are the core's own errors, rebuilt from the answers; their union is wider than each operation's.
   return {
     users: users as unknown as Users.Users["Type"],
     groups: groups as unknown as Groups.Groups["Type"],
-    audit: audit as unknown as Audit.Audit["Type"]
+    audit: audit as unknown as Audit.Audit["Type"],
+    signInThrottle: signInThrottle as unknown as SignInThrottle.SignInThrottle["Type"]
   }
 }

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Actor, Audit, Errors, Groups, Users } from "@user-manager/core"
+import { Actor, Audit, Errors, Groups, SignInThrottle, Users } from "@user-manager/core"
 import { Effect, Option } from "effect"
 import { actorName, databaseUrl } from "./Environment.js"
 import type { Format } from "./Output.js"
@@ -20,6 +20,7 @@ export interface Session {
   readonly users: Users.Users["Type"]
   readonly groups: Groups.Groups["Type"]
   readonly audit: Audit.Audit["Type"]
+  readonly signInThrottle: SignInThrottle.SignInThrottle["Type"]
   readonly actor: Actor.Actor
   readonly me: string
   readonly format: Format
@@ -94,6 +95,7 @@ export const run = <A, E, R>(
           users: yield* Users.Users,
           groups: yield* Groups.Groups,
           audit: yield* Audit.Audit,
+          signInThrottle: yield* SignInThrottle.SignInThrottle,
           actor: Actor.user(me),
           me,
           format: { pretty: common.pretty, json: common.json }

@@ -13,6 +13,8 @@ const COMMANDS = [
   "user add-to-group",
   "user rm-from-group",
   "user change-password",
+  "user locks",
+  "user unlock",
   "group ls",
   "group get",
   "group add",

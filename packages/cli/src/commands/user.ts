@@ -228,6 +228,27 @@ const changePassword = Command.make(
     )
 ).pipe(Command.withDescription("Change your own password (from the argument, --password-stdin, or a hidden prompt)."))
 
+const locks = Command.make("locks", Flags.common, (flags) =>
+  run(flags, ({ signInThrottle, actor, me, format }) =>
+    Output.printList(Output.signInLocks, format, me, (emit) =>
+      Effect.flatMap(signInThrottle.locks(actor), (items) => emit(items))
+    )
+  )
+).pipe(
+  Command.withDescription(
+    "List the sign-ins the throttle refuses now: a user from an address, an address, a user's delay (administrators)."
+  )
+)
+
+const unlock = Command.make("unlock", { ...Flags.common, username: Flags.username }, (flags) =>
+  run(flags, ({ signInThrottle, actor }) =>
+    Effect.zipRight(
+      signInThrottle.unlock(actor, flags.username),
+      note(`The sign-in locks of '${flags.username}' were cleared.`)
+    )
+  )
+).pipe(Command.withDescription("Clear a user's sign-in locks, from every address (administrators; audited)."))
+
 /**
  * `dt user`.
  *
@@ -246,6 +267,8 @@ export const command = Command.make("user").pipe(
     disable,
     membership("add-to-group"),
     membership("rm-from-group"),
-    changePassword
+    changePassword,
+    locks,
+    unlock
   ])
 )
