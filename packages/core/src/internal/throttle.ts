@@ -77,10 +77,15 @@ const waitFor = (counters: ReadonlyArray<SignInCounter>, now: number, options: T
 export const makeThrottle = (directory: Directory["Type"]) => {
   let reservations = 0
 
-  /** Deletes expired counters and keeps at most `maxKeys`, every `sweepEvery` reservations. */
+  /**
+   * Deletes expired counters and keeps at most `maxKeys`, every `sweepEvery` reservations; a failure is only logged
+   * (the sign-in goes on, and the next sweep tries again).
+   */
   const sweep = (now: number, options: ThrottleOptions) =>
     ++reservations % Math.max(1, options.sweepEvery) === 0
-      ? directory.write((tx) => tx.trimSignInCounters(now - options.windowMillis, options.maxKeys))
+      ? directory
+          .write((tx) => tx.trimSignInCounters(now - options.windowMillis, options.maxKeys))
+          .pipe(Effect.ignoreLogged)
       : Effect.void
 
   /**
