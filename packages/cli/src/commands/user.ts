@@ -229,7 +229,7 @@ const changePassword = Command.make(
 ).pipe(Command.withDescription("Change your own password (from the argument, --password-stdin, or a hidden prompt)."))
 
 const locks = Command.make("locks", Flags.common, (flags) =>
-  run(flags, ({ signInThrottle, actor, me, format }) =>
+  read(flags, ({ signInThrottle, actor, me, format }) =>
     Output.printList(Output.signInLocks, format, me, (emit) =>
       Effect.flatMap(signInThrottle.locks(actor), (items) => emit(items))
     )
