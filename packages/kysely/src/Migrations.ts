@@ -15,9 +15,9 @@ import * as sortIndexes from "./migrations/20261128020100_sort_indexes.js"
 import * as membershipSortColumns from "./migrations/20261128040000_membership_sort_columns.js"
 import * as sessions from "./migrations/20261128130000_sessions.js"
 import * as searchWalkIndex from "./migrations/20261129000000_search_walk_index.js"
-import * as signInAttempts from "./migrations/20261203000000_sign_in_attempts.js"
 import * as systemUsersNoPassword from "./migrations/20261203010000_system_users_no_password.js"
 import * as auditSubjects from "./migrations/20261203020000_audit_subjects.js"
+import * as signInAttempts from "./migrations/20261203030000_sign_in_attempts.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -48,9 +48,9 @@ const all = {
   "20261128040000_membership_sort_columns": membershipSortColumns,
   "20261128130000_sessions": sessions,
   "20261129000000_search_walk_index": searchWalkIndex,
-  "20261203000000_sign_in_attempts": signInAttempts,
   "20261203010000_system_users_no_password": systemUsersNoPassword,
-  "20261203020000_audit_subjects": auditSubjects
+  "20261203020000_audit_subjects": auditSubjects,
+  "20261203030000_sign_in_attempts": signInAttempts
 } as const
 
 /**
