@@ -537,4 +537,33 @@ describe("the GUI at dt serve's URL", () => {
     expect(blocked).toEqual([])
     await context.close()
   })
+
+  it("marks a user whose failed sign-ins the throttle refuses as Locked, and clears the lock from its menu", async () => {
+    const carol = { username: "carol", groups: ["analysts"], password: "carol's password" }
+    expect((await api("POST", "/users", carol)).status).toBe(201)
+    const signIn = (password: string) =>
+      fetch(`${url}/api/v1/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "carol", password, session: "bearer" })
+      }).then((response) => response.status)
+    for (let failure = 0; failure < 5; failure++) expect(await signIn("not carol's password")).toBe(401)
+    expect(await signIn(carol.password)).toBe(429)
+    const { context, page, blocked } = await open()
+    await page.getByLabel("Username").fill("admin")
+    await page.getByLabel("Password").fill(ADMIN_PASSWORD)
+    await page.getByRole("button", { name: "Sign in" }).click()
+    const badge = userRow(page, "carol").getByRole("img", { name: /^Sign-in locked until .+ after 5 failed sign-ins$/ })
+    await expect.poll(() => badge.count()).toBe(1)
+    expect(await axeViolations(page)).toEqual([])
+    await userRow(page, "carol").click({ button: "right" })
+    await page.getByRole("menuitem", { name: "Unlock sign-in" }).click()
+    await expect.poll(() => badge.count()).toBe(0)
+    expect(await signIn(carol.password)).toBe(200)
+    const audit = await api<{ items: Array<{ action: string; target: string }> }>("GET", "/audit?action=user.unlock")
+    expect(audit.body.items.map((entry) => entry.target)).toEqual(["carol"])
+    expect(blocked).toEqual([])
+    await context.close()
+    expect((await api("DELETE", "/users/carol")).status).toBe(200)
+  })
 })

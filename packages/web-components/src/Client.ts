@@ -135,6 +135,21 @@ export interface Me {
 }
 
 /**
+ * A sign-in lock the throttle holds now: failed sign-ins for a user from one address (`user-address`), from one
+ * address for anyone (`address`), or for a user from failing addresses (`user-delay`), refused until `until`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface SignInLock {
+  readonly kind: "user-address" | "address" | "user-delay"
+  readonly username: string | null
+  readonly address: string | null
+  readonly failures: number
+  readonly until: string
+}
+
+/**
  * The operations `<user-manager>` uses; every refusal rejects with a `ClientError`. Modifications take the
  * `version` the caller saw and are refused with `ConcurrentModification` when the record changed since.
  *
@@ -170,6 +185,10 @@ export interface UserManagerClient {
   setMembers(name: string, usernames: ReadonlyArray<string>, expectedVersion: number): Promise<Group>
   /** Deletes a group. */
   deleteGroup(name: string): Promise<void>
+  /** The sign-in locks held now (optional: without it, the Users tab shows no locks). */
+  listSignInLocks?(): Promise<ReadonlyArray<SignInLock>>
+  /** Clears a user's sign-in locks, so that its password is checked again at once. */
+  unlockUser?(username: string): Promise<void>
 }
 
 /**

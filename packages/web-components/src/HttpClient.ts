@@ -13,6 +13,7 @@ import {
   type NewGroup,
   type NewUser,
   type Page,
+  type SignInLock,
   type User,
   type UserChanges,
   type UserManagerClient,
@@ -110,7 +111,10 @@ export const HttpClient = (baseUrl: string, options: HttpClientOptions = {}): Us
       request<Group>("PATCH", `/groups/${segment(name)}`, { name: newName }, ifMatch(version)),
     setMembers: (name, usernames, version) =>
       request<Group>("PATCH", `/groups/${segment(name)}`, { members: usernames }, ifMatch(version)),
-    deleteGroup: (name) => request<void>("DELETE", `/groups/${segment(name)}`)
+    deleteGroup: (name) => request<void>("DELETE", `/groups/${segment(name)}`),
+    listSignInLocks: async () =>
+      (await request<{ readonly items: ReadonlyArray<SignInLock> }>("GET", "/sign-in-locks")).items,
+    unlockUser: (username) => request<void>("DELETE", `/users/${segment(username)}/sign-in-lock`)
   }
 }
 

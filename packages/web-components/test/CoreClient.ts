@@ -44,7 +44,9 @@ export const coreClient = (manager: UserManager.UserManager, username: string): 
       call(() => groups.rename(actor, name, newName, { expectedVersion })),
     setMembers: (name, usernames, expectedVersion) =>
       call(() => groups.setMembers(actor, name, usernames, { expectedVersion })),
-    deleteGroup: (name) => call(() => groups.remove(actor, name)).then(() => undefined)
+    deleteGroup: (name) => call(() => groups.remove(actor, name)).then(() => undefined),
+    listSignInLocks: () => call(() => manager.signInThrottle.locks(actor)),
+    unlockUser: (name) => call(() => manager.signInThrottle.unlock(actor, name).then(() => null)).then(() => undefined)
   }
 }
 

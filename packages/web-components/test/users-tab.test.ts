@@ -206,6 +206,38 @@ describe("Users tab", () => {
     expect(deleted).toEqual(["bob"])
   })
 
+  it("marks a user the sign-in throttle refuses as Locked, and its menu's Unlock sign-in lets its password be checked again", async () => {
+    const { client, manager, admin } = await seeded()
+    const password = "correct horse battery"
+    const address = "203.0.113.9"
+    await manager.users.modify(admin, "bob", { password })
+    for (let failure = 0; failure < 5; failure++) {
+      await expect(manager.sessions.login("bob", "not the password", { address })).rejects.toMatchObject({
+        _tag: "Unauthenticated"
+      })
+    }
+    await expect(manager.sessions.login("bob", password, { address })).rejects.toMatchObject({
+      _tag: "TooManyAttempts"
+    })
+    const h = await mount(client)
+    const badge = (username: string) => h.row(username).querySelector(".locked")
+    await expect
+      .poll(() => badge("bob")?.getAttribute("aria-label"))
+      .toMatch(/^Sign-in locked until \d{1,2}:\d{2}( [AP]M)? after 5 failed sign-ins$/)
+    expect(badge("alice")).toBeNull()
+    await userEvent.click(h.row("alice"), { button: "right" })
+    await expect.poll(() => h.menuItem("users", "Delete")).toBeTruthy()
+    expect(h.menuItem("users", "Unlock sign-in")).toBeFalsy()
+    await userEvent.keyboard("{Escape}")
+    await userEvent.click(h.row("bob"), { button: "right" })
+    await expect.poll(() => h.menuItem("users", "Unlock sign-in")).toBeTruthy()
+    await userEvent.click(h.menuItem("users", "Unlock sign-in"))
+    await expect.poll(() => badge("bob")).toBeNull()
+    expect((await manager.sessions.login("bob", password, { address })).user.username).toBe("bob")
+    const unlocked = await manager.audit.list(admin, { action: "user.unlock" })
+    expect(unlocked.items.map((entry) => [entry.targetType, entry.target])).toEqual([["user", "bob"]])
+  })
+
   it("opens the context menu with Shift+F10, moves with arrows, and cancels a delete with Escape, focus back on the row", async () => {
     const { client } = await seeded()
     const h = await mount(client)

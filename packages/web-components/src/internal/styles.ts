@@ -117,6 +117,11 @@ export const sharedStyles = css`
     background: var(--_accent);
     color: var(--_on-accent);
   }
+  .badge.locked {
+    background: transparent;
+    color: var(--_danger);
+    border: 1px solid currentColor;
+  }
   .alert {
     color: var(--_danger);
     margin: 0.5em 0;

@@ -1,10 +1,21 @@
 import { html, LitElement, nothing, type PropertyValues } from "lit"
 import { property, query, state } from "lit/decorators.js"
-import type { ClientError, Group, Me, Page, User, UserChanges, UserManagerClient, UserSort } from "../Client.js"
+import type {
+  ClientError,
+  Group,
+  Me,
+  Page,
+  SignInLock,
+  User,
+  UserChanges,
+  UserManagerClient,
+  UserSort
+} from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
 import { asClientError, fieldOf } from "../internal/errors.js"
 import { debounce, isMenuKey, keepOwnMenu, nextIndex, restoreFocus, trapFocus } from "../internal/keys.js"
 import { sharedStyles } from "../internal/styles.js"
+import { lockDescription, lockedUsers } from "./sign-in-locks.js"
 
 const PAGE_SIZE = 50
 
@@ -38,8 +49,9 @@ interface Menu {
 
 /**
  * The Users tab: a server-side searched, sorted and paged table of users, the Add New and Update dialogs, a context
- * menu (Update, Enable/Disable, Delete) and the delete confirmation. Every rule is the client's: refusals are shown
- * in words beside the field or in the dialog they concern.
+ * menu (Update, Enable/Disable, Unlock sign-in for a user the sign-in throttle refuses, Delete) and the delete
+ * confirmation; a user the throttle refuses is marked Locked. Every rule is the client's: refusals are shown in words
+ * beside the field or in the dialog they concern.
  *
  * @event user-created - A user was created; `detail` is the user.
  * @event user-updated - A user was changed, enabled or disabled; `detail` is the user.
@@ -62,6 +74,8 @@ export class UsersTab extends LitElement {
   @property({ attribute: false }) accessor me: Me | undefined
 
   @state() accessor page: Page<User> = { items: [], total: 0 }
+  /** The users the sign-in throttle refuses now, when the client can say. */
+  @state() accessor locks: ReadonlyMap<string, SignInLock> = new Map()
   @state() accessor search = ""
   @state() accessor sort: UserSort = "username"
   @state() accessor order: "asc" | "desc" = "asc"
@@ -115,15 +129,20 @@ export class UsersTab extends LitElement {
     const request = ++this.#request
     this.loading = true
     try {
-      const page = await client.listUsers({
-        search: this.search,
-        sort: this.sort,
-        order: this.order,
-        limit: PAGE_SIZE,
-        offset: this.offset
-      })
+      const [page, locks] = await Promise.all([
+        client.listUsers({
+          search: this.search,
+          sort: this.sort,
+          order: this.order,
+          limit: PAGE_SIZE,
+          offset: this.offset
+        }),
+        // The locks are an addition to the list: a back end that cannot list them leaves the rows unmarked.
+        client.listSignInLocks?.().catch(() => []) ?? []
+      ])
       if (request !== this.#request) return
       this.page = page
+      this.locks = lockedUsers(locks)
       this.active = Math.min(this.active, Math.max(0, page.items.length - 1))
       // A menu stays on its user as the rows move; it closes when the user is no longer listed.
       const menu = this.menu
@@ -194,6 +213,7 @@ export class UsersTab extends LitElement {
 
   #row(user: User, index: number) {
     const you = this.me?.user.username === user.username
+    const lock = this.locks.get(user.username)
     return html`<tr
       part="row"
       tabindex=${index === this.active ? 0 : -1}
@@ -210,6 +230,13 @@ export class UsersTab extends LitElement {
         ${user.username}
         ${user.system ? html`<span role="img" aria-label="System user" title="System user">⚙</span>` : nothing}
         ${you ? html`<span class="badge">You</span>` : nothing}
+        ${
+          lock === undefined
+            ? nothing
+            : html`<span class="badge locked" role="img" aria-label=${lockDescription(lock)} title=${lockDescription(lock)}
+                >Locked</span
+              >`
+        }
       </td>
       <td>${`${user.firstName} ${user.lastName}`.trim()}</td>
       <td>${user.groups.join(", ")}</td>
@@ -296,6 +323,9 @@ export class UsersTab extends LitElement {
       user.enabled
         ? { label: "Disable", run: () => void this.#setEnabled(user, false) }
         : { label: "Enable", run: () => void this.#setEnabled(user, true) },
+      ...(this.locks.has(user.username) && this.client?.unlockUser !== undefined
+        ? [{ label: "Unlock sign-in", run: () => void this.#unlock(user) }]
+        : []),
       { label: "Delete", run: () => this.#confirmDelete(user) }
     ]
     const activate = (run: () => void) => {
@@ -342,6 +372,19 @@ export class UsersTab extends LitElement {
       const updated = enabled ? await client.enableUser(user.username) : await client.disableUser(user.username)
       this.alert = ""
       this.dispatchEvent(new UserManagerChangeEvent("user-updated", updated))
+      await this.load()
+    } catch (error) {
+      this.alert = asClientError(error).message
+    }
+    this.#rows()[this.active]?.focus()
+  }
+
+  async #unlock(user: User) {
+    const client = this.client
+    if (client?.unlockUser === undefined) return
+    try {
+      await client.unlockUser(user.username)
+      this.alert = ""
       await this.load()
     } catch (error) {
       this.alert = asClientError(error).message
