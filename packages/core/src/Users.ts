@@ -5,7 +5,7 @@
  */
 import { Chunk, Clock, Context, Effect, Layer, Option, Redacted, Schema, Stream } from "effect"
 import type { Actor } from "./Actor.js"
-import { Directory, type DirectoryTransaction, type SortValue, type UserRecord } from "./Directory.js"
+import { Directory, type DirectoryTransaction, type SortValue, type UserRecord, type UserRow } from "./Directory.js"
 import { DirectoryConfig } from "./DirectoryConfig.js"
 import {
   ConcurrentModification,
@@ -206,6 +206,20 @@ const make = Effect.gen(function* () {
   /** Refuses early, before the slow password hash, when the actor may not run `action` at all. */
   const preauthorize = (actor: Actor, action: string) => directory.read((tx) => asAdmin(tx, config, actor, action))
 
+  /** The row of the administrator `bootstrap` creates. */
+  const administratorRow = (admin: typeof Bootstrap.Type, passwordHash: PasswordHash | null, now: Date): UserRow => ({
+    username: admin.username,
+    firstName: admin.firstName ?? "",
+    lastName: admin.lastName ?? "",
+    email: admin.email ?? null,
+    enabled: true,
+    system: false,
+    passwordHash,
+    createdAt: now,
+    updatedAt: now,
+    version: 1
+  })
+
   /**
    * Adds the administrator of `bootstrap` to a directory whose admin group has no administrator (only system users, who
    * never are one), in the admin group alone; the admin group's row is locked already.
@@ -217,18 +231,7 @@ const make = Effect.gen(function* () {
   ) =>
     Effect.gen(function* () {
       const now = new Date(yield* Clock.currentTimeMillis)
-      const row = {
-        username: admin.username,
-        firstName: admin.firstName ?? "",
-        lastName: admin.lastName ?? "",
-        email: admin.email ?? null,
-        enabled: true,
-        system: false,
-        passwordHash,
-        createdAt: now,
-        updatedAt: now,
-        version: 1
-      }
+      const row = administratorRow(admin, passwordHash, now)
       const op: Operation = { tx, config, actor: { ...row, groups: [] }, now }
       if (Option.isSome(yield* tx.findUser(row.username))) return yield* new UsernameTaken({ username: row.username })
       yield* ensureEmailFree(op, row.email, null)
@@ -267,18 +270,7 @@ const make = Effect.gen(function* () {
           })
         }
         const now = new Date(yield* Clock.currentTimeMillis)
-        const row = {
-          username: admin.username,
-          firstName: admin.firstName ?? "",
-          lastName: admin.lastName ?? "",
-          email: admin.email ?? null,
-          enabled: true,
-          system: false,
-          passwordHash,
-          createdAt: now,
-          updatedAt: now,
-          version: 1
-        }
+        const row = administratorRow(admin, passwordHash, now)
         const op: Operation = { tx, config, actor: { ...row, groups: [] }, now }
         const groupName = config.adminGroup as GroupName
         const gid = yield* allocateGid(op)
