@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process"
+import { execFile, spawnSync } from "node:child_process"
 import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -133,10 +133,20 @@ describe("SQLite opened read-only", () => {
     })
   )
 
-  // CI runs as root, which ignores file modes: the reader runs as another user.
-  const asRoot = process.getuid?.() === 0
-  describe.skipIf(!asRoot)(
-    `as another user (nobody)${asRoot ? "" : " (skipped: runs only as root, through runuser)"}`,
+  // CI runs as root, which ignores file modes: the reader runs as another user, who must be able to run this Node and
+  // the repository's TypeScript (not so in the support matrix, whose Node binaries live in root's private cache).
+  const packageFolder = fileURLToPath(new URL("..", import.meta.url))
+  const nodeArgs = [process.execPath, "--conditions=@user-manager/source", "--import", "tsx"]
+  const asNobody = (args: ReadonlyArray<string>) =>
+    spawnSync("runuser", ["-u", "nobody", "--", ...nodeArgs, ...args], { cwd: packageFolder, encoding: "utf8" })
+  const unableAsNobody =
+    process.getuid?.() !== 0
+      ? "runs only as root, through runuser"
+      : asNobody(["-e", "0"]).status !== 0
+        ? `nobody cannot run ${process.execPath} with this repository's TypeScript`
+        : undefined
+  describe.skipIf(unableAsNobody !== undefined)(
+    `as another user (nobody)${unableAsNobody === undefined ? "" : ` (skipped: ${unableAsNobody})`}`,
     () => {
       const reader = fileURLToPath(new URL("./support/readOnlyReader.ts", import.meta.url))
       /** Each run of the reader starts Node and compiles TypeScript: seconds each on a busy machine. */
@@ -146,19 +156,13 @@ describe("SQLite opened read-only", () => {
         Effect.async<{ readonly found?: boolean; readonly message?: string }>((resume) => {
           execFile(
             "runuser",
-            [
-              "-u",
-              "nobody",
-              "--",
-              process.execPath,
-              "--conditions=@user-manager/source",
-              "--import",
-              "tsx",
-              reader,
-              filename
-            ],
-            { cwd: fileURLToPath(new URL("..", import.meta.url)) },
-            (_error, stdout) => resume(Effect.succeed(JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}")))
+            ["-u", "nobody", "--", ...nodeArgs, reader, filename],
+            { cwd: packageFolder },
+            (_, stdout) => {
+              // A reader that could not start printed no answer: say so, rather than fail outside the test.
+              const last = stdout.trim().split("\n").at(-1) ?? ""
+              resume(Effect.succeed(last.startsWith("{") ? JSON.parse(last) : { message: `no answer: ${stdout}` }))
+            }
           )
         })
       /** A database holding the group staff, in a folder nobody may read but not write, readable by nobody. */
