@@ -1,7 +1,7 @@
 /**
  * Property test of the domain rules: thousands of random operation sequences, by several actors (administrators,
  * plain users, a system user, unknown and anonymous actors), against the in-memory store. After every step the whole
- * directory is read through the storage port and invariants 1–6 of SPEC §2 are checked on it; a refused operation and
+ * directory is read through the storage port and invariants 1–6 of spec §2 are checked on it; a refused operation and
  * a dry run must leave the directory exactly as it was, and every refusal must be one of the documented tagged errors.
  *
  * Reproduce a failure with `FC_SEED=<seed> FC_PATH=<path> npx vitest run --project core Invariants` (fast-check prints

@@ -1,5 +1,5 @@
 /**
- * The `UserManagerClient` over the HTTP API of `packages/server` (SPEC §4): JSON, the browser's session cookie, a
+ * The `UserManagerClient` over the HTTP API of `packages/server` (spec §4): JSON, the browser's session cookie, a
  * CSRF header on every state-changing request, and `If-Match` with the version on modifications.
  *
  * @since 0.1.0
