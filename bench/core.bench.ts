@@ -88,7 +88,7 @@ interface PlainUser {
 
 /**
  * Built as object literals of one shape (like the store's rows), not by spreading: spread-built objects keep some
- * fields out of line and scatter over the heap, which made the baseline's scans 2–4× slower in trials.
+ * fields out of line and scatter over the heap, which made the baseline's scans several times slower.
  */
 const plainUser = (
   person: Pick<PlainUser, "username" | "firstName" | "lastName" | "email" | "groups">,

@@ -112,7 +112,7 @@ const whenTable = async (page: Page, expected: Expected): Promise<number> => {
  * Runs in the page from its first frame: reports on the console (`dt-first-page <ms>`) the `performance.now()` of the
  * first frame at which the Users table shows 50 rows and is not busy. The console, because asking the page from here
  * (`waitForFunction`) would make Playwright inject its own script into the page while it loads, and that script's
- * 30–50 ms of main-thread work would be measured as the page's. (A string: the source of a function as tsx compiles
+ * main-thread work would be measured as the page's. (A string: the source of a function as tsx compiles
  * it would call helpers the page lacks.)
  */
 const FIRST_PAGE_WATCH = `(() => {

@@ -1,11 +1,11 @@
-// Bundles `dt` with esbuild into one CommonJS file, dist/dt.cjs, which bin/dt.js compiles through `vm.Script` with a
-// V8 code cache (Node 20 has no module compile cache). Modules reached only through `import()` (the storage code, the
+// Bundles `dt` with esbuild into one CommonJS file, dist/dt.cjs, which bin/dt.js compiles through `vm.Script` with a V8
+// code cache (Node 20 has no module compile cache). Modules reached only through `import()` (the storage code, the
 // PostgreSQL and MySQL drivers) are wrapped by esbuild and evaluated only when a command needs them; native modules
-// stay outside the bundle, and so do the big packages only such modules use (the PostgreSQL and MySQL drivers,
-// undici and ws, which only `dt serve`'s HTTP server loads): they are required from node_modules when needed, and
-// every other command does not read them (the bundle is 1.5 MB instead of 3.2 MB, and `dt user get` starts about 18 ms
-// sooner). The <user-manager> bundle is built first (importing its build script runs it) and embedded
-// as text, so that `dt serve`'s page hosts the element with nothing else on disk.
+// stay outside the bundle, and so do the big packages only such modules use (the PostgreSQL and MySQL drivers, undici
+// and ws, which only `dt serve`'s HTTP server loads): they are required from node_modules when needed, and every other
+// command does not read them (a smaller bundle to compile, so every command starts sooner). The <user-manager> bundle
+// is built first (importing its build script runs it) and embedded as text, so that `dt serve`'s page hosts the element
+// with nothing else on disk.
 import { readFileSync, rmSync } from "node:fs"
 import { build } from "esbuild"
 

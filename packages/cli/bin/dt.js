@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The installed `dt` command: runs the bundle that `npm ci` (the root `prepare` script) builds into dist/dt.cjs.
 //
-// Node 20 has no compile cache, and compiling the 2 MB bundle is a large part of dt's start-up. So the bundle is
+// Node 20 has no compile cache, and compiling the whole bundle is a large part of dt's start-up. So the bundle is
 // compiled here as a CommonJS function through `vm.Script`, with the V8 code cache of an earlier run when there is one
 // (in $XDG_CACHE_HOME/dt, else ~/.cache/dt; DT_NO_COMPILE_CACHE=1 turns it off). The first run of a bundle writes the
 // cache as it exits, once the command's functions are compiled (and only if it succeeded, so that a usage error does
@@ -27,10 +27,10 @@ if (process.argv.length === 3 && process.argv[2] === "--version") {
 
 /**
  * `dt serve` runs in a worker thread, the one way in a single Node 20 process to size V8's young generation (the heap
- * flags that size it are read only as V8 starts; a worker's `resourceLimits` set its own). With 16 requests in flight,
- * a 1 MB semi-space is collected every two or three requests and promotes most of what survives: GC took ~22% of a
- * busy dt serve (241–291 µs a request); 4 MB semi-spaces halve that and stay well within 150 MB (docs/benchmarks.md).
- * This thread only passes the stop signals on (a second one ends it at once) and exits with the worker's exit code.
+ * flags that size it are read only as V8 starts; a worker's `resourceLimits` set its own). Under load, V8's smallest
+ * semi-spaces are collected every few requests and promote most of what survives, the requests still in flight; larger
+ * ones let that garbage die young, for a little more memory (docs/benchmarks.md has the figures). This thread only
+ * passes the stop signals on (a second one ends it at once) and exits with the worker's exit code.
  */
 function serveInWorker() {
   const { Worker } = require("node:worker_threads")
@@ -76,7 +76,7 @@ function ownHeapSizing() {
 /** Compiles the bundle (with the code cache when there is one) and runs it. */
 function runBundle() {
   // Only the commands that stream many records or run for long (every `ls`, `dt serve`) keep V8's heap small: the
-  // others are over in about 100 ms, where those settings only add collections (~7 ms of `dt user get`).
+  // others end before their heap grows, where those settings would only add collections.
   const smallHeap = process.argv.some((word) => word === "ls" || word === "serve") && keepHeapSmall(!isMainThread)
   const bundle = join(__dirname, "..", "dist", "dt.cjs")
 
@@ -118,7 +118,7 @@ function runBundle() {
     ...(cachedData ? { cachedData } : {})
   })
   const compiledFromCache = cachedData !== undefined && !script.cachedDataRejected
-  // V8 keeps its own copy of the source; these two would only hold 4 MB for as long as dt runs.
+  // V8 keeps its own copy of the source; these two would only hold the bundle twice more for as long as dt runs.
   source = undefined
   cachedData = undefined
 
@@ -145,17 +145,16 @@ function runBundle() {
 }
 
 /**
- * dt's memory. A listing streams a million users page by page with about 16 MB live, but V8's defaults let the young
- * generation grow to 3 × 16 MB and the old one fill with garbage to ~100 MB before a full collection (peak RSS 180 MB
- * for `dt user ls -j` over 1,000,000 users; dt serve 185–231 MiB under load). Keeping the young generation at its
- * initial size and growing the old one by 10% over what is live holds them to ~116 MB and ~122 MiB (figures in
- * docs/benchmarks.md). These two GC heuristics are read as V8 runs, so they take effect when set here, before the
- * bundle is compiled (the code cache then always sees the same flags). Whoever sets the heap's sizing themselves
- * (NODE_OPTIONS or node's command line) is left alone. Returns whether it set them. In dt serve's worker, whose
- * young generation its `resourceLimits` cap, the young generation may grow to that cap, and the old one grows by 50%:
- * a busy server promotes ~150 KB a scavenge, and at 10% it ran ~6 full collections a second (2–9 ms pauses, the tail
- * of its latency); at 50%, 5–8% more requests a second and a p99 of 18–20 ms instead of 21–26 at 16 connections, peak
- * RSS within the same 125–139 MiB (docs/benchmarks.md).
+ * dt's memory. A listing streams a million users page by page with little live at any time, but V8's defaults let the
+ * young generation grow to its maximum and the old one fill with garbage before a full collection, so the peak is
+ * mostly garbage. Keeping the young generation at its initial size and growing the old one by a tenth over what is live
+ * keeps the peak near what is live (figures in docs/benchmarks.md). These two GC heuristics are read as V8 runs, so
+ * they take effect when set here, before the bundle is compiled (the code cache then always sees the same flags).
+ * Whoever sets the heap's sizing themselves (NODE_OPTIONS or node's command line) is left alone. Returns whether it set
+ * them. In dt serve's worker, whose young generation its `resourceLimits` cap, the young generation may grow to that
+ * cap, and the old one grows by half: a busy server promotes a little on every scavenge, and growing by a tenth made it
+ * run full collections several times a second, whose pauses were the tail of its latency; growing by half collects far
+ * less often for about the same peak (docs/benchmarks.md).
  */
 function keepHeapSmall(youngGenerationCapped) {
   if (ownHeapSizing()) return false

@@ -21,8 +21,8 @@ const adapters = Effect.promise(async () => {
 })
 
 /**
- * The argon2id hasher, loaded on the first hash or check: its native module takes about 10 ms to load, and most
- * commands (`ls`, `get`, `disable`, …) never touch a password.
+ * The argon2id hasher, loaded on the first hash or check: its native module takes time to load, and most commands
+ * (`ls`, `get`, `disable`, …) never touch a password.
  */
 const hasher = Layer.effect(
   PasswordHasher.PasswordHasher,

@@ -30,7 +30,7 @@ const program = (
 ).pipe(
   // What @effect/cli needs, and no more: NodeContext.layer would also load child_process and worker_threads. The
   // core's services are traced for hosts that export spans; dt exports none, so its tracer is off (Effect's default
-  // spans, never read here, kept each request of dt serve alive through young collections: ~25% of its throughput).
+  // spans, never read here, kept each request of dt serve alive through young collections, and cost it throughput).
   Effect.provide(
     Layer.mergeAll(
       NodeFileSystem.layer,

@@ -115,8 +115,8 @@ export class User extends Schema.Class<User>("User")({
 
 /**
  * A user's JSON form, the same as `Schema.encodeSync(User)` gives (a property test holds them equal), built directly:
- * pages of users are what the API and `dt user ls -j` send most, and the schema's generic encoder spends about 4.6 µs
- * and 7 KB of garbage on each user, this under 1 µs.
+ * pages of users are what the API and `dt user ls -j` send most, and the schema's generic encoder takes several times
+ * as long and leaves garbage on each user.
  *
  * @category encoding
  * @since 0.1.0

@@ -65,8 +65,8 @@ export const open = (
       database.pragma("foreign_keys = ON")
       database.pragma("synchronous = NORMAL")
       const cached = withStatementCache(database)
-      // Statements whose rows come as arrays of values: better-sqlite3 makes no object a row (~0.6 µs a row of a
-      // listing's nine columns).
+      // Statements whose rows come as arrays of values: better-sqlite3 makes no object a row, which a listing
+      // would otherwise pay on every row.
       const arrays = withStatementCache(database, (statement) => statement.raw(true))
       // The directory runs its transactions on the database directly, in one synchronous step each (see
       // KyselyDirectory); migrations, and whatever else uses the Kysely instance, go through Kysely's executor.

@@ -23,7 +23,7 @@ export interface Timeouts {
 
 /**
  * The defaults of `Timeouts`: a server that answers at all opens a connection in well under a second, and the
- * directory's statements take milliseconds (a search over a million users, about 10 ms), so these fail only a server
+ * directory's statements take milliseconds, even a search over a million users, so these fail only a server
  * that has stopped answering (or a pool far too small for its load), never a slow but working one.
  *
  * @category constants

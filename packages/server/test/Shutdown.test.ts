@@ -1,8 +1,8 @@
 /**
  * Stopping gracefully (`Server.node`'s layer released, as `dt serve` does at SIGTERM): no new connections, the idle
  * kept-alive ones closed at once, the requests in flight answered within the grace period, then everything closed.
- * A request is made slow for real: john's password hash is an argon2id hash with 300 passes (t=300: about 2.5 s to
- * check, where the server's own take 2), so that his sign-in is in flight for that long.
+ * A request is made slow for real: john's password hash is an argon2id hash with 300 passes (t=300, where the
+ * server's own take 2), so that his sign-in is still being checked when the server is told to stop.
  */
 import { Agent, request as httpRequest } from "node:http"
 import { sqliteFile } from "@user-manager/test-stores/stores"

@@ -143,7 +143,7 @@ export const serve = Command.make("serve", options, (flags) =>
           port: flags.port,
           host: flags.host,
           // dt prints warnings and errors only (bin.ts), so HTTP's per-request log line would be dropped: not
-          // running its middleware at all saves its spans and annotations (~8% of a page of users).
+          // running its middleware at all saves its spans and annotations on every request.
           log: false,
           page: { element },
           config: { secureCookies: flags.secureCookies, trustProxy: proxies },

@@ -1,6 +1,6 @@
 /**
- * `date.toISOString()`, written out from the date's UTC fields: V8's own takes ~0.4 µs a call, this ~0.17, and a page
- * of 50 users formats 100 dates. Years outside 0–9999 (which the ISO form writes with a sign and six digits) and
+ * `date.toISOString()`, written out from the date's UTC fields, faster than V8's own, and a page of 50 users formats
+ * 100 dates. Years outside 0–9999 (which the ISO form writes with a sign and six digits) and
  * invalid dates (which throw) are left to `toISOString`.
  */
 export const isoString = (date: Date): string => {

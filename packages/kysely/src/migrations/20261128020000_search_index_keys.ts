@@ -3,7 +3,7 @@
  *
  * The FTS5 table can only be searched by MATCH or by rowid; its `username` column is not indexed, so the triggers of
  * 20261128010000 (`... where username = old.username`) read every row of the index on each update and delete of a
- * user: about 30 ms at 100,000 users and growing with the directory, on every disable, enable, modify and delete.
+ * user, a cost that grows with the directory, on every disable, enable, modify and delete.
  * This migration adds `users_fts_key` (the FTS rowid of each username, with a unique index on the username) and
  * replaces the update and delete triggers with ones that go by rowid; the update trigger also runs only when the
  * username or the search text changed. The search itself can then read the matching usernames through the key table

@@ -2,10 +2,10 @@
  * Indexes two user sorts that the first schema left to a sort of the whole table:
  *
  * - by first name (`first_name, username`): the full-name index orders by `first_name, last_name`, so the engines
- *   sorted every user sharing the first first name to break ties by username (about 10 ms at 100,000 users on SQLite);
+ *   sorted every user sharing the first first name to break ties by username;
  * - by email on PostgreSQL (`email nulls first, username`): the list puts users without an email first, as SQLite and
- *   MySQL do, which a default (`nulls last`) index cannot give, so PostgreSQL read and sorted the whole table (about
- *   60 ms at 100,000 users). The old email index served no query there and is replaced.
+ *   MySQL do, which a default (`nulls last`) index cannot give, so PostgreSQL read and sorted the whole table on
+ *   every page. The old email index served no query there and is replaced.
  *
  * Frozen once released.
  */

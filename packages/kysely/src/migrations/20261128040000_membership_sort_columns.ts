@@ -5,8 +5,8 @@
  *   core's sort key for `groups` is cut the same way), indexed with the username;
  * - `groups.member_count`: how many members the group has, indexed with the name.
  *
- * The store keeps both up to date whenever a membership changes. Before, sorting 100,000 users by groups aggregated
- * every user's memberships (0.27 s on SQLite, 1.9 s at 1,000,000). Group names are ASCII, so MySQL stores the list as
+ * The store keeps both up to date whenever a membership changes. Before, sorting users by groups aggregated every
+ * user's memberships on every page. Group names are ASCII, so MySQL stores the list as
  * ASCII and the index fits InnoDB's key size. Frozen once released.
  */
 import { type Kysely, sql } from "kysely"
