@@ -7,27 +7,54 @@ import { mount } from "./harness.js"
 type Harness = Awaited<ReturnType<typeof mount>>
 type Tab = "users" | "groups"
 
-const ROUNDS = 50
-
 /**
- * How long each list read takes, round after round (a server at work): none, a little, more than the admin's next
- * steps take. After a delete the list is read again; when that read answers after the next right-click, the rows
- * have moved under the open menu.
+ * When the list read after a delete answers, relative to the admin's next steps (a server at work): at once, between
+ * Add New closed and the right-click (the rows move as the pointer lands), or while the row's menu is open (the rows
+ * move under the menu). Each round takes the next of these in turn, so every one of them happens, in order, not by
+ * chance of timing.
  */
-const DELAYS = [0, 100, 400, 1200]
+const ANSWERS = ["at once", "before the right-click", "with the menu open"] as const
+type Answer = (typeof ANSWERS)[number]
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/** Rounds per test: every moment of `ANSWERS`, four times. */
+const ROUNDS = 4 * ANSWERS.length
 
-/** The same client, the tab's own list answered after the next of `DELAYS`, read after read. */
-const slowList = (client: UserManagerClient, tab: Tab): UserManagerClient => {
-  let reads = 0
+/** The moment of `ANSWERS` the read after round `round`'s delete answers at (no read precedes round 0). */
+const answerIn = (round: number): Answer => ANSWERS[round % ANSWERS.length] ?? "at once"
+
+/** The tab's own list reads, held back from `hold()` on; any other read goes through. */
+interface Gate {
+  readonly hold: () => void
+  /** Lets the held reads answer once one waits (so the rows move at this moment); nothing when none was held. */
+  readonly answer: () => Promise<void>
+}
+
+/** The same client, its tab's list reads going through a gate. */
+const gatedList = (client: UserManagerClient, tab: Tab): { client: UserManagerClient; gate: Gate } => {
+  let holding = false
+  const waiting: Array<() => void> = []
+  const gate: Gate = {
+    hold: () => {
+      holding = true
+    },
+    answer: async () => {
+      if (!holding) return
+      await expect.poll(() => waiting.length, { timeout: 10_000 }).toBeGreaterThan(0)
+      holding = false
+      for (const go of waiting.splice(0)) go()
+    }
+  }
   const later = async <A>(page: A) => {
-    await sleep(DELAYS[reads++ % DELAYS.length] ?? 0)
+    if (holding) await new Promise<void>((resolve) => waiting.push(resolve))
     return page
   }
-  return tab === "users"
-    ? { ...client, listUsers: async (query) => later(await client.listUsers(query)) }
-    : { ...client, listGroups: async (query) => later(await client.listGroups(query)) }
+  return {
+    gate,
+    client:
+      tab === "users"
+        ? { ...client, listUsers: async (query) => later(await client.listUsers(query)) }
+        : { ...client, listGroups: async (query) => later(await client.listGroups(query)) }
+  }
 }
 
 /** A loop hogging the page's thread (10 ms at a time, then one turn for everything else) until stopped. */
@@ -50,9 +77,9 @@ const busyLoop = () => {
 /**
  * The admin's sequence, `ROUNDS` times: Add New, closed with Escape; a right-click on a row (another row than the one
  * the last round acted on, which is gone); the menu's Delete, whose confirmation must name the row that was under the
- * pointer; then the delete, after which the list is read again (slowly, in some rounds) while the next round starts.
+ * pointer; then the delete, after which the list is read again, answering at the next round's moment of `ANSWERS`.
  */
-const walk = async (h: Harness, tab: Tab, prefix: string) => {
+const walk = async (h: Harness, gate: Gate, tab: Tab, prefix: string) => {
   const dialog = tab === "users" ? "#user-dialog" : "#group-dialog"
   const key = tab === "users" ? "data-username" : "data-name"
   // The row that received the right-click: the one under the pointer as the browser pressed the button. (The test tool
@@ -72,6 +99,7 @@ const walk = async (h: Harness, tab: Tab, prefix: string) => {
     await userEvent.click(h.button(tab, "Add New"))
     await expect.poll(() => h.in<HTMLDialogElement>(tab, dialog).open).toBe(true)
     await userEvent.keyboard("{Escape}")
+    if (answerIn(round) === "before the right-click") await gate.answer()
     // The first row not deleted yet (the list read after the last delete may not have answered).
     const target = [...h.panel(tab).querySelectorAll(`tbody tr[${key}^=${prefix}]`)].find(
       (row) => !gone.has(row.getAttribute(key) ?? "")
@@ -79,7 +107,7 @@ const walk = async (h: Harness, tab: Tab, prefix: string) => {
     seen.row = null
     await userEvent.click(target, { button: "right" })
     await expect.poll(() => h.menuItem(tab, "Delete")).toBeTruthy()
-    // The list read after the last delete may answer now, with the menu open.
+    if (answerIn(round) === "with the menu open") await gate.answer()
     await expect.poll(() => h.in(tab, "table").getAttribute("aria-busy"), { timeout: 10_000 }).toBe("false")
     const menu = h.in(tab, "[role=menu]")?.getAttribute("aria-label")
     await userEvent.click(h.menuItem(tab, "Delete"))
@@ -94,6 +122,7 @@ const walk = async (h: Harness, tab: Tab, prefix: string) => {
       await expect.poll(() => h.in<HTMLDialogElement>(tab, "#delete-dialog").open).toBe(false)
       continue
     }
+    if (answerIn(round + 1) !== "at once") gate.hold()
     await userEvent.click(h.button(tab, "Delete", "#delete-dialog"))
     await expect.poll(() => h.in<HTMLDialogElement>(tab, "#delete-dialog").open).toBe(false)
     gone.add(pointed)
@@ -107,10 +136,11 @@ const groups = Array.from({ length: ROUNDS }, (_, index) => `group${String(index
 const usersTab = async (busy: boolean) => {
   const { client, manager, admin } = await seeded()
   for (const username of users) await manager.users.create(admin, { username, groups: ["developers"] })
-  const h = await mount(slowList(client, "users"))
+  const gated = gatedList(client, "users")
+  const h = await mount(gated.client)
   const stop = busy ? busyLoop() : () => undefined
   try {
-    expect(await walk(h, "users", "user")).toEqual([])
+    expect(await walk(h, gated.gate, "users", "user")).toEqual([])
   } finally {
     stop()
   }
@@ -122,12 +152,13 @@ const usersTab = async (busy: boolean) => {
 const groupsTab = async (busy: boolean) => {
   const { client, manager, admin } = await seeded()
   for (const name of groups) await manager.groups.create(admin, { name })
-  const h = await mount(slowList(client, "groups"))
+  const gated = gatedList(client, "groups")
+  const h = await mount(gated.client)
   await userEvent.click(h.tab("groups"))
   await expect.poll(() => h.rows("groups").length).toBeGreaterThan(3)
   const stop = busy ? busyLoop() : () => undefined
   try {
-    expect(await walk(h, "groups", "group")).toEqual([])
+    expect(await walk(h, gated.gate, "groups", "group")).toEqual([])
   } finally {
     stop()
   }
@@ -138,7 +169,7 @@ const groupsTab = async (busy: boolean) => {
 
 describe("the context menu acts on the row it was opened on", () => {
   it(
-    `names the right-clicked user in Delete after Add New closed with Escape, ${ROUNDS} times, while the list is read again behind the menu`,
+    `names the right-clicked user in Delete after Add New closed with Escape, ${ROUNDS} times, the list read after each delete answering at once, before the right-click or with the menu open`,
     () => usersTab(false),
     180_000
   )
@@ -150,7 +181,7 @@ describe("the context menu acts on the row it was opened on", () => {
   )
 
   it(
-    `names the right-clicked group in Delete after Add New closed with Escape, ${ROUNDS} times, while the list is read again behind the menu`,
+    `names the right-clicked group in Delete after Add New closed with Escape, ${ROUNDS} times, the list read after each delete answering at once, before the right-click or with the menu open`,
     () => groupsTab(false),
     180_000
   )
