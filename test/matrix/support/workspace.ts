@@ -101,18 +101,35 @@ const dropped = (name: string) =>
   name === "NODE_ENV" ||
   name.startsWith("VITEST")
 
+/** Which tests a nested run runs. */
+export interface Selection {
+  readonly projects: ReadonlyArray<string>
+  /** Test files (paths from the repository's root); all of the projects' files when empty. */
+  readonly files: ReadonlyArray<string>
+  /** Only the tests whose full name matches (Vitest's `--testNamePattern`). */
+  readonly testNamePattern?: string
+  /** Variables the tests read, beside the line's environment. */
+  readonly env?: Readonly<Record<string, string>>
+}
+
 /**
- * Runs `vitest run --project …` in the copy under `line` (its `node`, its PATH) with the server suites off (the
- * SQLite and PGlite stores run), and collects the failed tests from Vitest's JSON report.
+ * Runs `vitest run --project …` on the selected files in the copy under `line` (its `node`, its PATH) with the server
+ * suites off (the SQLite and PGlite stores run), and collects the failed tests from Vitest's JSON report.
  */
-export const runProjects = async (line: NodeLine, copy: string, projects: ReadonlyArray<string>): Promise<Outcome> => {
+export const runProjects = async (line: NodeLine, copy: string, selection: Selection): Promise<Outcome> => {
+  const { projects, files, testNamePattern } = selection
   const results = join(copy, ".matrix-results.json")
-  const env: NodeJS.ProcessEnv = { NO_COLOR: "1" }
+  const env: NodeJS.ProcessEnv = { NO_COLOR: "1", ...selection.env }
   for (const [name, value] of Object.entries(line.env)) if (!dropped(name)) env[name] = value
+  const chosen = [
+    ...projects.flatMap((project) => ["--project", project]),
+    ...files,
+    ...(testNamePattern === undefined ? [] : ["--testNamePattern", testNamePattern])
+  ]
   const args = [
     join(copy, "node_modules/vitest/vitest.mjs"),
     "run",
-    ...projects.flatMap((project) => ["--project", project]),
+    ...chosen,
     "--reporter=dot",
     "--reporter=json",
     `--outputFile.json=${results}`
@@ -144,7 +161,7 @@ export const runProjects = async (line: NodeLine, copy: string, projects: Readon
     passed,
     exitCode,
     report: [
-      `vitest run ${projects.map((project) => `--project ${project}`).join(" ")} under Node ${line.version} exited ${exitCode}: ${counts}`,
+      `vitest run ${chosen.join(" ")} under Node ${line.version} exited ${exitCode}: ${counts}`,
       ...failures.map((name) => `  failed: ${name}`),
       "--- the end of its output ---",
       output.slice(-4_000)
