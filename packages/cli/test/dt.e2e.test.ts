@@ -30,12 +30,8 @@ const refused = (run: { code: number; stdout: string; stderr: string }, code: nu
   expect(run.stderr).not.toMatch(/\n\s+at |Error:|FiberFailure|_tag/)
 }
 
-/** A sandbox with `dt init` done and the groups and users the product description's examples expect. */
-const initialised = async () => {
-  const box = sandbox()
-  expect((await box.dt("init")).code).toBe(0)
-  return box
-}
+/** A sandbox with `dt init` done. */
+const initialised = Modes.initialisedSandbox
 
 describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
   beforeAll(mode.start, 60_000)

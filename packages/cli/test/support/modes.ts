@@ -1,12 +1,12 @@
 /**
- * The two ways the end-to-end scenarios run `dt`: local mode (a temporary HOME, `dt init` on the embedded SQLite
- * default) and remote mode (one `dt serve` per test file over a temporary SQLite file, its first administrator made by
- * the server from DT_ADMIN_PASSWORD, signed in with `dt login --server URL --password-stdin`).
+ * The two ways the end-to-end scenarios run `dt`: local mode (a temporary HOME, with the embedded SQLite default as
+ * `dt init` makes it) and remote mode (one `dt serve` per test file over a temporary SQLite file, its first
+ * administrator made by the server from DT_ADMIN_PASSWORD, signed in with `dt login --server URL --password-stdin`).
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir, userInfo } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import Database from "better-sqlite3"
 import { BIN, type Run, sandbox } from "./dt.js"
 
@@ -43,15 +43,41 @@ const withArgs = (dt: Dt, extra: ReadonlyArray<string>): Dt => {
     dt([...(typeof args === "string" ? args.split(" ").filter((w) => w !== "") : args), ...extra], options)
 }
 
-/** Local mode: a sandbox per test, initialised by `dt init`; the actor is the OS login name. */
+/** Where `dt` keeps its embedded default database in a sandbox's HOME. */
+const defaultDatabase = (home: string) => join(home, ".local", "share", "dt", "dt.db")
+
+let initialised: Promise<string> | undefined
+
+/**
+ * A sandbox whose default database is what `dt init` makes, the OS login name its first administrator. `dt init`
+ * runs once per test file; each sandbox gets a copy of its database (SQLite's online backup, in folders and a file as
+ * private as dt makes them), so that every scenario starts from what `dt init` leaves without starting it again.
+ */
+export const initialisedSandbox = async () => {
+  initialised ??= (async () => {
+    const box = sandbox()
+    const init = await box.dt("init")
+    if (init.code !== 0) throw new Error(`dt init failed: ${init.stderr}`)
+    return defaultDatabase(box.home)
+  })()
+  const source = await initialised
+  const box = sandbox()
+  const database = defaultDatabase(box.home)
+  mkdirSync(dirname(database), { recursive: true, mode: 0o700 })
+  const db = new Database(source, { readonly: true })
+  await db.backup(database)
+  db.close()
+  chmodSync(database, 0o600)
+  return box
+}
+
+/** Local mode: an initialised sandbox per test; the actor is the OS login name. */
 export const local = (): Mode => ({
   name: "local",
   start: async () => {},
   stop: async () => {},
   fresh: async () => {
-    const box = sandbox()
-    const init = await box.dt("init")
-    if (init.code !== 0) throw new Error(`dt init failed: ${init.stderr}`)
+    const box = await initialisedSandbox()
     const me = userInfo().username
     return {
       dt: box.dt,
