@@ -9,8 +9,8 @@ import { textField } from "../internal/form-fields.js"
 import { ListController } from "../internal/list-controller.js"
 import { type Column, listView } from "../internal/list-view.js"
 import { RowMenu } from "../internal/row-menu.js"
+import { lockDescription, lockedUsers } from "../internal/sign-in-locks.js"
 import { sharedStyles } from "../internal/styles.js"
-import { lockDescription, lockedUsers } from "./sign-in-locks.js"
 
 /** The largest page the server's API returns (its `MAX_LIMIT`): larger requests are refused as invalid input. */
 const GROUPS_PAGE_SIZE = 500
