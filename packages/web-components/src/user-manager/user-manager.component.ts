@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyValues } from "lit"
-import { property, state } from "lit/decorators.js"
+import { property } from "lit/decorators.js"
 import { ClientError, type Me, type UserManagerClient } from "../Client.js"
 import type { GroupsTab } from "../groups-tab/groups-tab.component.js"
 import { HttpClient } from "../HttpClient.js"
@@ -85,19 +85,24 @@ export class UserManagerElement extends LitElement {
   /** The tab shown: `users` or `groups`. */
   @property({ reflect: true }) accessor tab: TabId = "users"
 
-  @state() accessor me: Me | undefined
-  @state() accessor alert = ""
-  @state() accessor resolved: UserManagerClient | undefined
+  /** Who is signed in, once the client has said. */
+  #me: Me | undefined
+  #alert = ""
+  /** The client the tabs use: `client`, else one over `base-url`. */
+  #resolved: UserManagerClient | undefined
   /** The tabs shown so far: a tab reads from the server once it is first shown, not while it has never been seen. */
-  @state() accessor visited: ReadonlySet<TabId> = new Set()
+  #visited: ReadonlySet<TabId> = new Set()
+  /** Whether this update shows a tab for the first time (it then reads its first page by itself). */
+  #firstShown = false
 
   override willUpdate(changed: PropertyValues<this>) {
-    if (!this.visited.has(this.tab)) this.visited = new Set([...this.visited, this.tab])
+    this.#firstShown = !this.#visited.has(this.tab)
+    if (this.#firstShown) this.#visited = new Set([...this.#visited, this.tab])
     if (changed.has("client") || changed.has("baseUrl")) {
       const next = this.client ?? (this.baseUrl === undefined ? undefined : HttpClient(this.baseUrl))
-      if (next !== this.resolved) {
-        this.resolved = next
-        this.me = undefined
+      if (next !== this.#resolved) {
+        this.#resolved = next
+        this.#me = undefined
         if (next !== undefined) void this.#whoAmI(next)
       }
     }
@@ -106,25 +111,27 @@ export class UserManagerElement extends LitElement {
   async #whoAmI(client: UserManagerClient) {
     try {
       const me = await client.me()
-      if (client === this.resolved) {
-        this.me = me
-        this.alert = ""
-      }
+      if (client !== this.#resolved) return
+      this.#me = me
+      this.#alert = ""
     } catch (error) {
-      if (client === this.resolved) this.alert = ClientError.from(error).message
+      if (client !== this.#resolved) return
+      this.#alert = ClientError.from(error).message
     }
+    this.requestUpdate()
   }
 
   override render() {
-    if (this.me !== undefined && !this.me.admin) {
+    const me = this.#me
+    if (me !== undefined && !me.admin) {
       // The API would refuse every list and change: say why once instead of showing two tabs of refusals.
       return html`<p class="notice" role="status">
-        Only administrators manage users and groups. You are signed in as ${this.me.user.username}, who is not an
+        Only administrators manage users and groups. You are signed in as ${me.user.username}, who is not an
         administrator: ask one to add you to the administrators' group.
       </p>`
     }
     // The tabs get the client at once: the first page is asked for together with who is signed in, not after it.
-    const client = this.resolved
+    const client = this.#resolved
     return html`
       <div role="tablist" part="tablist" aria-label="User Manager" @keydown=${this.#onTabKey}>
         ${tabs.map(
@@ -140,18 +147,18 @@ export class UserManagerElement extends LitElement {
             ${tab.label}
           </button>`
         )}
-        ${this.me === undefined ? nothing : html`<span class="me hint" part="me">Signed in as ${this.me.user.username}</span>`}
+        ${me === undefined ? nothing : html`<span class="me hint" part="me">Signed in as ${me.user.username}</span>`}
       </div>
-      ${this.alert === "" ? nothing : html`<p class="alert" role="alert">${this.alert}</p>`}
+      ${this.#alert === "" ? nothing : html`<p class="alert" role="alert">${this.#alert}</p>`}
       <div role="tabpanel" part="panel" id="panel-users" aria-labelledby="tab-users" ?hidden=${this.tab !== "users"}>
         <um-users-tab
           exportparts=${parts}
-          .client=${this.visited.has("users") ? client : undefined}
-          .me=${this.me}
+          .client=${this.#visited.has("users") ? client : undefined}
+          .me=${me}
         ></um-users-tab>
       </div>
       <div role="tabpanel" part="panel" id="panel-groups" aria-labelledby="tab-groups" ?hidden=${this.tab !== "groups"}>
-        <um-groups-tab exportparts=${parts} .client=${this.visited.has("groups") ? client : undefined}></um-groups-tab>
+        <um-groups-tab exportparts=${parts} .client=${this.#visited.has("groups") ? client : undefined}></um-groups-tab>
       </div>
     `
   }
@@ -159,7 +166,7 @@ export class UserManagerElement extends LitElement {
   override updated(changed: PropertyValues<this>) {
     // The other tab's changes show up when it is shown again (by a click, a key, or the host setting `tab`); a tab
     // shown for the first time reads its first page as it receives the client.
-    if (changed.has("tab") && changed.get("tab") !== undefined && !changed.has("visited")) {
+    if (changed.has("tab") && changed.get("tab") !== undefined && !this.#firstShown) {
       const panel = this.renderRoot.querySelector<UsersTab | GroupsTab>(
         this.tab === "users" ? "um-users-tab" : "um-groups-tab"
       )

@@ -1,0 +1,155 @@
+import type { LitElement, ReactiveController } from "lit"
+import type { ListQuery, Page, UserManagerClient } from "../Client.js"
+import { asClientError } from "./errors.js"
+import { debounce, restoreFocus } from "./keys.js"
+
+/** How many rows a tab shows at a time. */
+export const PAGE_SIZE = 50
+
+/** A page read for a list, and a way to keep what was read beside it, called only if that answer is still the latest. */
+export interface Listing<T> {
+  readonly page: Page<T>
+  readonly keep?: () => void
+}
+
+/** What a tab tells its list: where the client is, how to read a page, how a row is named, and the first sort. */
+export interface ListOptions<T, S extends string> {
+  readonly client: () => UserManagerClient | undefined
+  readonly read: (client: UserManagerClient, query: Required<ListQuery<S>>) => Promise<Listing<T>>
+  readonly key: (item: T) => string
+  readonly sort: S
+}
+
+/**
+ * The state of a tab's server-side list: the page shown, its search, sort and window, whether it is loading and why it
+ * failed, the row that holds the keyboard focus, and where the focus goes back when a menu or dialog closes. Only the
+ * answer to the latest request is shown (a slow answer to an earlier search never replaces a newer one).
+ */
+export class ListController<T, S extends string> implements ReactiveController {
+  page: Page<T> = { items: [], total: 0 }
+  search = ""
+  sort: S
+  order: "asc" | "desc" = "asc"
+  offset = 0
+  loading = false
+  alert = ""
+  /** The row that Tab reaches in the table (the others are reached with the arrow keys). */
+  active = 0
+  /** The row or control the focus goes back to when a menu or dialog closes. */
+  returnFocus: HTMLElement | undefined
+
+  readonly #host: LitElement
+  readonly #options: ListOptions<T, S>
+  #request = 0
+  #client: UserManagerClient | undefined
+  #searchLater = debounce(() => this.load(), 250)
+
+  constructor(host: LitElement, options: ListOptions<T, S>) {
+    this.#host = host
+    this.#options = options
+    this.sort = options.sort
+    host.addController(this)
+  }
+
+  /** The client the tab was given, if any. */
+  client(): UserManagerClient | undefined {
+    return this.#options.client()
+  }
+
+  /** The name of a listed item (a username, a group name). */
+  keyOf(item: T): string {
+    return this.#options.key(item)
+  }
+
+  /** The listed item named `key`, if the page shows it. */
+  find(key: string | undefined): T | undefined {
+    return key === undefined ? undefined : this.page.items.find((item) => this.#options.key(item) === key)
+  }
+
+  hostUpdate(): void {
+    // A new client (the first, or another back end) shows its first page at once.
+    const client = this.client()
+    if (client === this.#client) return
+    this.#client = client
+    if (client !== undefined) void this.load()
+  }
+
+  /** Reads the current page (again). */
+  async load(): Promise<void> {
+    const client = this.client()
+    if (client === undefined) return
+    const request = ++this.#request
+    this.loading = true
+    this.#host.requestUpdate()
+    const { search, sort, order, offset } = this
+    try {
+      const { page, keep } = await this.#options.read(client, { search, sort, order, limit: PAGE_SIZE, offset })
+      if (request !== this.#request) return
+      this.page = page
+      keep?.()
+      this.active = Math.min(this.active, Math.max(0, page.items.length - 1))
+      this.alert = ""
+    } catch (error) {
+      if (request === this.#request) this.alert = asClientError(error).message
+    } finally {
+      if (request === this.#request) this.loading = false
+      this.#host.requestUpdate()
+    }
+  }
+
+  /** Searches for `text` from the first page, once typing pauses. */
+  searchFor(text: string): void {
+    this.search = text
+    this.offset = 0
+    this.#host.requestUpdate()
+    this.#searchLater()
+  }
+
+  /** Sorts by `sort` from the first page: ascending, or the other way when it is already the sort. */
+  sortBy(sort: S): void {
+    this.order = this.sort === sort && this.order === "asc" ? "desc" : "asc"
+    this.sort = sort
+    this.offset = 0
+    void this.load()
+  }
+
+  /** Shows the page that starts at `offset`. */
+  goTo(offset: number): void {
+    this.offset = Math.max(0, offset)
+    this.active = 0
+    void this.load()
+  }
+
+  /** The table's body rows, in order. */
+  rows(): Array<HTMLElement> {
+    return [...this.#host.renderRoot.querySelectorAll<HTMLElement>("tbody tr")]
+  }
+
+  /** The roving tabindex of body row `index`: only the active row is reached with Tab. */
+  tabIndexOf(index: number): number {
+    return index === this.active ? 0 : -1
+  }
+
+  /** The ARIA row index of body row `index` in the whole list (the header is row 1). */
+  rowIndexOf(index: number): number {
+    return this.offset + index + 2
+  }
+
+  /** Makes row `index` the one Tab reaches (as it takes the focus). */
+  setActive(index: number): void {
+    if (this.active === index) return
+    this.active = index
+    this.#host.requestUpdate()
+  }
+
+  /** Moves the keyboard focus to row `index` (the roving tabindex follows it). */
+  focusRow(index: number): void {
+    this.setActive(index)
+    this.rows()[index]?.focus()
+  }
+
+  /** Puts the focus back where it was before a dialog opened (else on the active row), unless it has moved on. */
+  restoreFocus(): void {
+    restoreFocus(this.#host.renderRoot as ShadowRoot, this.returnFocus, () => this.rows()[this.active])
+  }
+}

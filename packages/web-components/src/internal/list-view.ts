@@ -1,0 +1,135 @@
+import { html, nothing, type TemplateResult } from "lit"
+import { isMenuKey, nextIndex } from "./keys.js"
+import { type ListController, PAGE_SIZE } from "./list-controller.js"
+import type { RowMenu } from "./row-menu.js"
+
+/** A column of a list's table: the sort it asks for when its header is pressed, and its header's text. */
+export interface Column<S extends string> {
+  readonly sort: S
+  readonly label: string
+}
+
+/** What a tab shows in its list, and what a row does when it is chosen. */
+export interface ListViewOptions<T, S extends string> {
+  /** The table's name ("Users"); the search field's placeholder and the empty list's hint say it in lower case. */
+  readonly name: string
+  /** The search field's accessible name: what it searches. */
+  readonly searchLabel: string
+  readonly columns: ReadonlyArray<Column<S>>
+  /** A body row: a `<tr part="row">` with the list's `tabIndexOf` and `rowIndexOf` the row. */
+  readonly row: (item: T, index: number) => TemplateResult
+  /** Opens the dialog of an item, or of a new one (Add New). */
+  readonly open: (item: T | undefined) => void
+  /** Asks to delete an item (the Delete key on its row). */
+  readonly remove: (item: T) => void
+}
+
+/** The row a table event concerns: the row element, its index on the page and its item. */
+const rowOf = <T, S extends string>(list: ListController<T, S>, event: Event) => {
+  const row = (event.target as Element).closest<HTMLTableRowElement>("tbody tr")
+  const item = row === null ? undefined : list.page.items[row.sectionRowIndex]
+  return row === null || item === undefined ? undefined : { row, index: row.sectionRowIndex, item }
+}
+
+/**
+ * A tab's list: the toolbar (search, Add New), the table with its sortable headers (a WAI-ARIA grid's roving focus:
+ * arrow keys, Home and End move between rows; Enter or Space opens one, Delete deletes it, the ContextMenu key or
+ * Shift+F10 opens its menu), and the pager. The rows' events are handled once, on the table's body.
+ */
+export const listView = <T, S extends string>(
+  list: ListController<T, S>,
+  menu: RowMenu<T, S>,
+  options: ListViewOptions<T, S>
+) => {
+  const { items, total } = list.page
+  const first = total === 0 ? 0 : list.offset + 1
+  const lower = options.name.toLowerCase()
+  const onRowKey = (event: KeyboardEvent) => {
+    const at = rowOf(list, event)
+    if (at === undefined) return
+    if (isMenuKey(event)) {
+      event.preventDefault()
+      menu.openBelow(at.row, list.keyOf(at.item))
+      return
+    }
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault()
+      options.open(at.item)
+      return
+    }
+    if (event.key === "Delete") {
+      event.preventDefault()
+      options.remove(at.item)
+      return
+    }
+    const next = nextIndex(event.key, at.index, items.length, false)
+    if (next !== undefined) {
+      event.preventDefault()
+      list.focusRow(next)
+    }
+  }
+  return html`
+      <div class="toolbar" part="toolbar">
+        <input
+          type="search"
+          part="search"
+          aria-label=${options.searchLabel}
+          placeholder=${`Search ${lower}`}
+          .value=${list.search}
+          @input=${(event: InputEvent) => list.searchFor((event.target as HTMLInputElement).value)}
+        />
+        <span class="spacer"></span>
+        <button class="primary" part="button" @click=${() => options.open(undefined)}>Add New</button>
+      </div>
+      ${list.alert === "" ? nothing : html`<p class="alert" role="alert">${list.alert}</p>`}
+      <div class="scroll">
+      <table part="table" aria-label=${options.name} aria-rowcount=${total + 1} aria-busy=${list.loading ? "true" : "false"}>
+        <thead>
+          <tr aria-rowindex="1">
+            ${options.columns.map(
+              (column) => html`<th
+                scope="col"
+                aria-sort=${list.sort === column.sort ? (list.order === "asc" ? "ascending" : "descending") : "none"}
+              >
+                <button part="button" @click=${() => list.sortBy(column.sort)}>
+                  ${column.label}${list.sort === column.sort ? (list.order === "asc" ? " ▲" : " ▼") : ""}
+                </button>
+              </th>`
+            )}
+          </tr>
+        </thead>
+        <tbody
+          @click=${(event: MouseEvent) => {
+            const at = rowOf(list, event)
+            if (at !== undefined) options.open(at.item)
+          }}
+          @contextmenu=${(event: MouseEvent) => {
+            const at = rowOf(list, event)
+            if (at !== undefined) menu.openAtPointer(event, at.row, list.keyOf(at.item), at.index)
+          }}
+          @keydown=${onRowKey}
+          @focusin=${(event: FocusEvent) => {
+            const at = rowOf(list, event)
+            if (at !== undefined) list.setActive(at.index)
+          }}
+        >
+          ${items.map((item, index) => options.row(item, index))}
+        </tbody>
+      </table>
+      </div>
+      ${items.length === 0 && !list.loading ? html`<p class="hint">No ${lower} match.</p>` : nothing}
+      <div class="pager">
+        <span role="status">${first}–${list.offset + items.length} of ${total}</span>
+        <button part="button" ?disabled=${list.offset === 0} @click=${() => list.goTo(list.offset - PAGE_SIZE)}>
+          Previous
+        </button>
+        <button
+          part="button"
+          ?disabled=${list.offset + PAGE_SIZE >= total}
+          @click=${() => list.goTo(list.offset + PAGE_SIZE)}
+        >
+          Next
+        </button>
+      </div>
+  `
+}

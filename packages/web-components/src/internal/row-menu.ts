@@ -1,0 +1,127 @@
+import { html, type LitElement, nothing, type ReactiveController, type TemplateResult } from "lit"
+import { keepOwnMenu, nextIndex } from "./keys.js"
+import type { ListController } from "./list-controller.js"
+
+/** One entry of a row's context menu. */
+export interface MenuItem {
+  readonly label: string
+  readonly run: () => void
+}
+
+/** Where the menu is open: for the row named `key` (a list read again may move the rows under it), at `x`, `y`. */
+interface OpenMenu {
+  readonly key: string
+  readonly x: number
+  readonly y: number
+}
+
+/**
+ * A row's context menu (WAI-ARIA menu): opened by the pointer where it is, or by the ContextMenu key or Shift+F10 below
+ * the focused row; arrow keys, Home and End move in it, Enter and Space choose, Escape and Tab close it and give the
+ * focus back to the row. It stays on its row as the list is read again, and closes when that row is no longer listed.
+ */
+export class RowMenu<T, S extends string> implements ReactiveController {
+  #open: OpenMenu | undefined
+  #focusFirst = false
+  readonly #host: LitElement
+  readonly #list: ListController<T, S>
+
+  constructor(host: LitElement, list: ListController<T, S>) {
+    this.#host = host
+    this.#list = list
+    host.addController(this)
+  }
+
+  /** Whether the menu is open. */
+  get isOpen(): boolean {
+    return this.#open !== undefined
+  }
+
+  /** The item whose menu is open, if any. */
+  get target(): T | undefined {
+    return this.#list.find(this.#open?.key)
+  }
+
+  hostUpdate(): void {
+    if (this.#open !== undefined && this.target === undefined) this.#open = undefined
+  }
+
+  hostUpdated(): void {
+    if (!this.#focusFirst) return
+    this.#focusFirst = false
+    this.#host.renderRoot.querySelector<HTMLElement>("[role=menuitem]")?.focus()
+  }
+
+  /** The menu of the row under the pointer: its item is the one the row shows now, whatever the list does next. */
+  openAtPointer(event: MouseEvent, row: HTMLElement, key: string, index: number): void {
+    event.preventDefault()
+    // A keyboard-opened menu is already open; the browser's own contextmenu that follows must not move it.
+    if (this.#open?.key === key) return
+    this.#list.active = index
+    this.#list.returnFocus = row
+    this.#show({ key, x: event.clientX, y: event.clientY })
+  }
+
+  /** The menu of the focused row (the ContextMenu key, Shift+F10), below it. */
+  openBelow(row: HTMLElement, key: string): void {
+    const box = row.getBoundingClientRect()
+    this.#list.returnFocus = row
+    this.#show({ key, x: box.left + 16, y: box.bottom })
+  }
+
+  /** Closes the menu; with `restore`, the focus goes back to its row. */
+  close(restore = false): void {
+    if (this.#open !== undefined) {
+      this.#open = undefined
+      this.#host.requestUpdate()
+    }
+    if (restore) this.#list.returnFocus?.focus()
+  }
+
+  #show(open: OpenMenu) {
+    this.#open = open
+    this.#focusFirst = true
+    this.#host.requestUpdate()
+  }
+
+  /** The menu, named `label`, with `items`; nothing while it is closed. */
+  render(label: string, items: ReadonlyArray<MenuItem>): TemplateResult | typeof nothing {
+    const open = this.#open
+    if (open === undefined) return nothing
+    const activate = (run: () => void) => {
+      this.close()
+      run()
+    }
+    return html`<ul
+      role="menu"
+      part="menu"
+      aria-label=${label}
+      style=${`left:${open.x}px;top:${open.y}px`}
+      @contextmenu=${keepOwnMenu}
+      @focusout=${(event: FocusEvent) => {
+        const to = event.relatedTarget as Node | null
+        if (to === null || !(event.currentTarget as HTMLElement).contains(to)) this.close()
+      }}
+      @keydown=${(event: KeyboardEvent) => {
+        const entries = [...(event.currentTarget as HTMLElement).querySelectorAll<HTMLElement>("[role=menuitem]")]
+        const current = entries.indexOf(event.target as HTMLElement)
+        const next = nextIndex(event.key, current, entries.length, true)
+        if (next !== undefined) {
+          event.preventDefault()
+          entries[next]?.focus()
+        } else if (event.key === "Escape" || event.key === "Tab") {
+          event.preventDefault()
+          this.close(true)
+        } else if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault()
+          const item = items[current]
+          if (item !== undefined) activate(item.run)
+        }
+      }}
+    >
+      ${items.map(
+        (item) => html`<li role="menuitem" tabindex="-1" @click=${() => activate(item.run)}>${item.label}</li>`
+      )}
+    </ul>`
+  }
+}
