@@ -104,7 +104,7 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
       await dt("group add developers")
       await dt("user add svc -g developers --system -f Service")
       const pretty = (await dt("user ls -p")).stdout.split("\n")
-      expect(pretty[0]).toMatch(/^\s+User Name\s+Full Name\s+Groups\s+Email\s+Enabled$/)
+      expect(pretty[0]).toMatch(/^Mark\s+User Name\s+Full Name\s+Groups\s+Email\s+Enabled$/)
       expect(pretty.find((line) => line.includes(`${me} `))).toMatch(/^You\s/)
       expect(pretty.find((line) => line.includes("svc"))).toMatch(/^⚙\s/)
       const json = JSON.parse((await dt("user ls -j")).stdout)
