@@ -211,10 +211,10 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
       await dt("group add developers")
       const notNumber = await dt("user ls --limit abc")
       expect(notNumber.code).toBe(2)
-      expect(notNumber.stderr.trim()).toBe("--limit must be a whole number, not 'abc'.")
+      expect(notNumber.stderr).toBe("dt: --limit must be a whole number, not 'abc'.\n")
       const fraction = await dt("group add qa --gid 1.5")
       expect(fraction.code).toBe(2)
-      expect(fraction.stderr.trim()).toBe("--gid must be a whole number, not '1.5'.")
+      expect(fraction.stderr).toBe("dt: --gid must be a whole number, not '1.5'.\n")
       expect((await dt("group ls")).stdout).not.toMatch(/^qa\t/m)
     })
 

@@ -6,6 +6,7 @@
  */
 import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
+import * as CommandTree from "../CommandTree.js"
 import { databaseUrl, loginName } from "../Environment.js"
 import * as Flags from "../Flags.js"
 import * as Output from "../Output.js"
@@ -29,6 +30,7 @@ export const init = Command.make(
     pretty: Flags.pretty,
     json: Flags.json,
     admin: Options.text("admin").pipe(
+      Options.withPseudoName("NAME"),
       Options.withDescription("the first administrator's username (default: your login name)"),
       Options.optional
     ),
@@ -62,7 +64,15 @@ export const init = Command.make(
       "create"
     )
   }
-).pipe(Command.withDescription("Create the store, the admins group and the first administrator."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "Create the store, the admins group and the first administrator.",
+      "dt init",
+      "dt init --database postgres://dt@db.example.com/dt --admin root --password-stdin < pass.txt"
+    )
+  )
+)
 
 /**
  * `dt migrate`.
@@ -79,4 +89,12 @@ export const migrate = Command.make("migrate", { database: Flags.database }, (fl
       yield* note(applied.length === 0 ? "The schema is up to date." : `Applied: ${applied.join(", ")}.`)
     })
   )
-).pipe(Command.withDescription("Bring the store's schema up to date."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "Bring the store's schema up to date (after upgrading dt).",
+      "dt migrate",
+      "dt migrate --database mysql://dt@db.example.com/dt"
+    )
+  )
+)

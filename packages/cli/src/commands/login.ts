@@ -8,17 +8,20 @@
 import { Args, Command, Options, Prompt } from "@effect/cli"
 import { Errors, User } from "@user-manager/core"
 import { Effect, Option, Redacted, Schema } from "effect"
+import * as CommandTree from "../CommandTree.js"
 import { actorName } from "../Environment.js"
 import * as Flags from "../Flags.js"
 import * as Remote from "../Remote.js"
 import { note, readStdin } from "../Session.js"
 
 const server = Options.text("server").pipe(
+  Options.withPseudoName("URL"),
   Options.withDescription("the server's URL, e.g. http://127.0.0.1:8080 (default: $DT_SERVER)"),
   Options.optional
 )
 
 const signedInServer = Options.text("server").pipe(
+  Options.withPseudoName("URL"),
   Options.withDescription("the server signed in to (checked; dt keeps one session, so it is the default)"),
   Options.optional
 )
@@ -72,7 +75,15 @@ export const login = Command.make(
         `Signed in to ${url} as '${username}'${result.admin ? " (administrator)" : ""} until ${result.expiresAt}.`
       )
     })
-).pipe(Command.withDescription("Sign in to a dt server: the commands then run over its API until dt logout."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "Sign in to a dt server: the commands then run over its API until dt logout.",
+      "dt login admin --server https://dt.example.com",
+      "dt login admin --server https://dt.example.com --password-stdin < pass.txt"
+    )
+  )
+)
 
 /**
  * `dt logout`.
@@ -104,4 +115,6 @@ export const logout = Command.make("logout", { server: signedInServer }, (flags)
         : `Forgot the session of ${stored.server} (the server could not be told: ${ended.left.message}).`
     )
   })
-).pipe(Command.withDescription("Sign out of the dt server and forget the session."))
+).pipe(
+  Command.withDescription(CommandTree.description("Sign out of the dt server and forget the session.", "dt logout"))
+)

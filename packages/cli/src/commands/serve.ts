@@ -10,6 +10,7 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import { Directory, Errors, Users } from "@user-manager/core"
 import type { ClientAddress } from "@user-manager/server"
 import { Console, Context, Effect, Either, Exit, Layer, Option } from "effect"
+import * as CommandTree from "../CommandTree.js"
 import { databaseUrl } from "../Environment.js"
 import * as Flags from "../Flags.js"
 import { note } from "../Session.js"
@@ -22,12 +23,13 @@ const server = Effect.promise(() => import("@user-manager/server"))
 declare const DT_USER_MANAGER_JS: string | undefined
 const element = typeof DT_USER_MANAGER_JS === "string" ? DT_USER_MANAGER_JS : undefined
 
-const port = Flags.wholeNumber("port").pipe(
+const port = Flags.wholeNumber("port", { min: 0, max: 65535 }).pipe(
   Options.withDescription("the TCP port to listen on (0 picks a free one)"),
   Options.withDefault(8080)
 )
 
 const host = Options.text("host").pipe(
+  Options.withPseudoName("ADDRESS"),
   Options.withDescription("the address to listen on (default 127.0.0.1: this machine only)"),
   Options.withDefault("127.0.0.1")
 )
@@ -48,6 +50,7 @@ const trustProxy = Options.text("trust-proxy").pipe(
 )
 
 const gracePeriod = Flags.wholeNumber("grace-period").pipe(
+  Options.withPseudoName("SECONDS"),
   Options.withDescription("seconds that requests in flight have to finish once stopping (SIGTERM, Ctrl-C)"),
   Options.withDefault(10)
 )
@@ -163,4 +166,13 @@ export const serve = Command.make("serve", options, (flags) =>
       return yield* Effect.never
     })
   )
-).pipe(Command.withDescription("Serve the HTTP API and the sign-in page (creates the first administrator if empty)."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "Serve the HTTP API and the web page (on an empty store, creates the first administrator).",
+      "dt serve",
+      "dt serve --host 0.0.0.0 --port 8080 --database postgres://dt@db.example.com/dt",
+      "dt serve --trust-proxy loopback --secure-cookies"
+    )
+  )
+)
