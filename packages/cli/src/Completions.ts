@@ -165,7 +165,8 @@ function __dt_path
   string join ' ' -- $path
 end
 function __dt_path_is
-  test (__dt_path) = "$argv[1]"
+  set -l path (__dt_path)
+  test "$path" = "$argv[1]"
 end
 complete -c dt -f
 ${lines.join("\n")}

@@ -70,7 +70,11 @@ const ls = Command.make(
  */
 export const command = Command.make("audit").pipe(
   Command.withDescription(
-    CommandTree.description("Read the audit trail: who changed what, and when.", "dt audit ls -p --limit 20")
+    CommandTree.description(
+      "Read the audit trail: who changed what, and when.",
+      "dt audit ls -p --limit 20",
+      "dt audit ls --target jdoe -j"
+    )
   ),
   Command.withSubcommands([ls])
 )

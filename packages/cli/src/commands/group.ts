@@ -99,7 +99,11 @@ const rename = Command.make(
     )
 ).pipe(
   Command.withDescription(
-    CommandTree.description("Rename a group (the admin group cannot be renamed).", "dt group rename ops operations")
+    CommandTree.description(
+      "Rename a group (the admin group cannot be renamed).",
+      "dt group rename ops operations",
+      "dt group rename ops operations -j"
+    )
   )
 )
 
@@ -161,7 +165,11 @@ const members = (kind: "add-users" | "rm-users") =>
  */
 export const command = Command.make("group").pipe(
   Command.withDescription(
-    CommandTree.description("Manage groups: list, create, rename, delete, change members.", "dt group ls -p")
+    CommandTree.description(
+      "Manage groups: list, create, rename, delete, change members.",
+      "dt group ls -p",
+      "dt group add-users ops jdoe,asmith"
+    )
   ),
   Command.withSubcommands([ls, get, add, rename, rm, members("add-users"), members("rm-users")])
 )

@@ -60,10 +60,17 @@ export const login = Command.make(
       }
       const url = yield* Remote.parseServer(given)
       const username = Option.getOrElse(flags.username, () => actorName(Option.none()))
-      const password =
-        flags.passwordStdin || !process.stdin.isTTY
-          ? yield* readStdin
-          : Redacted.value(yield* Prompt.password({ message: `Password of ${username} at ${url}` }))
+      // Without a terminal to ask on, the password comes from standard input only when --password-stdin says so: an
+      // empty one read by chance would be refused as if it were wrong.
+      if (!flags.passwordStdin && !process.stdin.isTTY) {
+        return yield* new Errors.InvalidInput({
+          field: "",
+          reason: "a password is needed; with no terminal to ask on, give it on standard input with --password-stdin"
+        })
+      }
+      const password = flags.passwordStdin
+        ? yield* readStdin
+        : Redacted.value(yield* Prompt.password({ message: `Password of ${username} at ${url}` }))
       const result = yield* Remote.request(
         url,
         undefined,
@@ -116,5 +123,11 @@ export const logout = Command.make("logout", { server: signedInServer }, (flags)
     )
   })
 ).pipe(
-  Command.withDescription(CommandTree.description("Sign out of the dt server and forget the session.", "dt logout"))
+  Command.withDescription(
+    CommandTree.description(
+      "Sign out of the dt server and forget the session.",
+      "dt logout",
+      "dt logout --server https://dt.example.com"
+    )
+  )
 )

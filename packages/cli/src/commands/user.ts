@@ -190,7 +190,11 @@ const rm = change(
 )
 const enable = change(
   "enable",
-  CommandTree.description("Enable a user: it can sign in again.", "dt user enable jdoe"),
+  CommandTree.description(
+    "Enable a user: it can sign in again.",
+    "dt user enable jdoe",
+    "dt user enable jdoe --dry-run"
+  ),
   (s, username, options) => s.users.enable(s.actor, username, options)
 )
 const disable = change(
@@ -321,7 +325,8 @@ const unlock = Command.make("unlock", { ...Flags.common, username: Flags.usernam
   Command.withDescription(
     CommandTree.description(
       "Clear a user's sign-in locks, from every address (administrators; audited).",
-      "dt user unlock jdoe"
+      "dt user unlock jdoe",
+      "dt user unlock jdoe -j"
     )
   )
 )
