@@ -45,6 +45,7 @@ export const init = Command.make(
       { ...flags, server: Option.none(), as: Option.some(admin) },
       ({ users, me, format }) =>
         Effect.gen(function* () {
+          const url = yield* databaseUrl(flags.database)
           const password = flags.passwordStdin ? Option.some(yield* readStdin) : Option.none<string>()
           const { group, user } = yield* users.bootstrap({
             username: admin,
@@ -56,8 +57,8 @@ export const init = Command.make(
           // A directory whose admin group held only system users (never administrators) gets its administrator added.
           yield* note(
             group.members.length > 1
-              ? `Added administrator '${user.username}' to group '${group.name}' (GID ${group.gid}) of ${databaseUrl(flags.database)}.`
-              : `Initialised ${databaseUrl(flags.database)}: group '${group.name}' (GID ${group.gid}) with administrator '${user.username}'.`
+              ? `Added administrator '${user.username}' to group '${group.name}' (GID ${group.gid}) of ${url}.`
+              : `Initialised ${url}: group '${group.name}' (GID ${group.gid}) with administrator '${user.username}'.`
           )
           yield* Output.printOne(Output.users, format, me, user)
         }),
@@ -83,7 +84,7 @@ export const init = Command.make(
 export const migrate = Command.make("migrate", { database: Flags.database }, (flags) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const url = databaseUrl(flags.database)
+      const url = yield* databaseUrl(flags.database)
       const store = yield* Store.open(url, "create")
       const applied = yield* store.migrate
       yield* note(applied.length === 0 ? "The schema is up to date." : `Applied: ${applied.join(", ")}.`)

@@ -59,7 +59,7 @@ export const login = Command.make(
         return yield* new Errors.InvalidInput({ field: "server", reason: "give --server URL or set DT_SERVER" })
       }
       const url = yield* Remote.parseServer(given)
-      const username = Option.getOrElse(flags.username, () => actorName(Option.none()))
+      const username = yield* actorName(flags.username)
       // Without a terminal to ask on, the password comes from standard input only when --password-stdin says so: an
       // empty one read by chance would be refused as if it were wrong.
       if (!flags.passwordStdin && !process.stdin.isTTY) {
