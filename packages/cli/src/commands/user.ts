@@ -179,32 +179,29 @@ const change = (
     )
   ).pipe(Command.withDescription(description))
 
-const rm = change(
-  "rm",
-  CommandTree.description(
-    "Delete a user (system users cannot be deleted).",
-    "dt user rm jdoe --dry-run",
-    "dt user rm jdoe"
-  ),
-  (s, username, options) => s.users.remove(s.actor, username, options)
-)
-const enable = change(
-  "enable",
-  CommandTree.description(
-    "Enable a user: it can sign in again.",
-    "dt user enable jdoe",
-    "dt user enable jdoe --dry-run"
-  ),
-  (s, username, options) => s.users.enable(s.actor, username, options)
-)
-const disable = change(
-  "disable",
-  CommandTree.description(
-    "Disable a user: it can no longer sign in, and its sessions end.",
-    "dt user disable jdoe",
-    "dt user disable jdoe --dry-run -p"
-  ),
-  (s, username, options) => s.users.disable(s.actor, username, options)
+/** The commands that change one user's state, each with what it does and its examples. */
+const stateChanges = (
+  [
+    ["rm", "remove", "Delete a user (system users cannot be deleted).", "dt user rm jdoe --dry-run", "dt user rm jdoe"],
+    [
+      "enable",
+      "enable",
+      "Enable a user: it can sign in again.",
+      "dt user enable jdoe",
+      "dt user enable jdoe --dry-run"
+    ],
+    [
+      "disable",
+      "disable",
+      "Disable a user: it can no longer sign in, and its sessions end.",
+      "dt user disable jdoe",
+      "dt user disable jdoe --dry-run -p"
+    ]
+  ] as const
+).map(([name, method, summary, ...examples]) =>
+  change(name, CommandTree.description(summary, ...examples), (s, username, options) =>
+    s.users[method](s.actor, username, options)
+  )
 )
 
 const membership = (kind: "add-to-group" | "rm-from-group") =>
@@ -350,9 +347,7 @@ export const command = Command.make("user").pipe(
     get,
     add,
     modify,
-    rm,
-    enable,
-    disable,
+    ...stateChanges,
     membership("add-to-group"),
     membership("rm-from-group"),
     changePassword,
