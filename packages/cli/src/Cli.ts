@@ -5,6 +5,7 @@
  */
 import { Command } from "@effect/cli"
 import manifest from "../package.json" with { type: "json" }
+import * as CommandTree from "./CommandTree.js"
 import * as Audit from "./commands/audit.js"
 import * as Group from "./commands/group.js"
 import { init, migrate } from "./commands/init.js"
@@ -28,9 +29,24 @@ export const VERSION: string = manifest.version
  * @since 0.1.0
  */
 export const dt = Command.make("dt").pipe(
-  Command.withDescription("Manage the users and groups of a User Manager directory."),
+  Command.withDescription(
+    CommandTree.description(
+      "Manage the users and groups of a User Manager directory.",
+      "dt init && dt user add jdoe -f John -l Doe -g admins",
+      "dt user ls -p",
+      "dt --server https://dt.example.com group ls"
+    )
+  ),
   Command.withSubcommands([User.command, Group.command, init, migrate, Audit.command, serve, login, logout])
 )
+
+/**
+ * The tree of `dt`'s commands as data, for the usage guard, the help and the completion scripts.
+ *
+ * @category commands
+ * @since 0.1.0
+ */
+export const tree: CommandTree.CommandSpec = CommandTree.read(dt)
 
 /**
  * Runs `dt` on an argument vector (`process.argv`).

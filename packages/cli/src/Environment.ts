@@ -1,5 +1,6 @@
 /**
- * Where and who: the database URL and the actor, from flags, environment variables or defaults.
+ * Where and who: the database URL and the actor, from flags, environment variables (read through Effect's `Config`,
+ * so that a test can give them with a `ConfigProvider`) or defaults.
  *
  * @since 0.1.0
  */
@@ -7,7 +8,20 @@ import { homedir, userInfo } from "node:os"
 import { join } from "node:path"
 import { Errors } from "@user-manager/core"
 import type { Timeouts } from "@user-manager/kysely/Timeouts"
-import { Effect, Option } from "effect"
+import { Config, Effect, Option } from "effect"
+
+/**
+ * An environment variable, through `Config`: none when it is unset or empty (an empty one is a way to unset it).
+ *
+ * @category environment
+ * @since 0.1.0
+ */
+export const variable = (name: string): Effect.Effect<Option.Option<string>> =>
+  Config.option(Config.string(name)).pipe(
+    Effect.map(Option.filter((text) => text !== "")),
+    // A variable that is set is always a string: reading one cannot fail.
+    Effect.orDie
+  )
 
 /**
  * The default database: an SQLite file in the user's data directory (`$XDG_DATA_HOME/dt/dt.db`).
@@ -15,10 +29,15 @@ import { Effect, Option } from "effect"
  * @category environment
  * @since 0.1.0
  */
-export const defaultDatabaseUrl = (): string => {
-  const data = process.env.XDG_DATA_HOME || join(homedir(), ".local", "share")
-  return `sqlite:${join(data, "dt", "dt.db")}`
-}
+export const defaultDatabaseUrl: Effect.Effect<string> = Effect.map(
+  variable("XDG_DATA_HOME"),
+  (data) =>
+    `sqlite:${join(
+      Option.getOrElse(data, () => join(homedir(), ".local", "share")),
+      "dt",
+      "dt.db"
+    )}`
+)
 
 /**
  * `--database`, else `DT_DATABASE_URL`, else the default SQLite file.
@@ -26,8 +45,15 @@ export const defaultDatabaseUrl = (): string => {
  * @category environment
  * @since 0.1.0
  */
-export const databaseUrl = (flag: Option.Option<string>): string =>
-  Option.getOrElse(flag, () => process.env.DT_DATABASE_URL || defaultDatabaseUrl())
+export const databaseUrl = (flag: Option.Option<string>): Effect.Effect<string> =>
+  Option.match(flag, {
+    onSome: Effect.succeed,
+    onNone: () =>
+      Effect.flatMap(
+        variable("DT_DATABASE_URL"),
+        Option.match({ onSome: Effect.succeed, onNone: () => defaultDatabaseUrl })
+      )
+  })
 
 /** The environment variable of each of the store's timeouts. */
 const timeoutVariables = {
@@ -44,19 +70,21 @@ const timeoutVariables = {
  * @since 0.1.0
  */
 export const databaseTimeouts = (): Effect.Effect<Partial<Timeouts>, Errors.InvalidInput> =>
-  Effect.forEach(Object.entries(timeoutVariables), ([key, variable]) => {
-    const text = process.env[variable]?.trim()
-    if (text === undefined || text === "") return Effect.succeed([])
-    const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN
-    const ms = Math.round(seconds * 1000)
-    if (!(ms >= 1 && ms <= 86_400_000)) {
-      return new Errors.InvalidInput({
-        field: variable,
-        reason: `'${text.slice(0, 20)}' is not a number of seconds from 0.001 to 86400`
-      })
-    }
-    return Effect.succeed([[key, ms] as const])
-  }).pipe(Effect.map((entries) => Object.fromEntries(entries.flat()) as Partial<Timeouts>))
+  Effect.forEach(Object.entries(timeoutVariables), ([key, name]) =>
+    Effect.flatMap(variable(name), (value) => {
+      const text = Option.getOrUndefined(value)?.trim()
+      if (text === undefined || text === "") return Effect.succeed([])
+      const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN
+      const ms = Math.round(seconds * 1000)
+      if (!(ms >= 1 && ms <= 86_400_000)) {
+        return new Errors.InvalidInput({
+          field: name,
+          reason: `'${text.slice(0, 20)}' is not a number of seconds from 0.001 to 86400`
+        })
+      }
+      return Effect.succeed([[key, ms] as const])
+    })
+  ).pipe(Effect.map((entries) => Object.fromEntries(entries.flat()) as Partial<Timeouts>))
 
 /**
  * The operating system's login name.
@@ -78,5 +106,8 @@ export const loginName = (): string => {
  * @category environment
  * @since 0.1.0
  */
-export const actorName = (flag: Option.Option<string>): string =>
-  Option.getOrElse(flag, () => process.env.DT_USER || loginName())
+export const actorName = (flag: Option.Option<string>): Effect.Effect<string> =>
+  Option.match(flag, {
+    onSome: Effect.succeed,
+    onNone: () => Effect.map(variable("DT_USER"), Option.getOrElse(loginName))
+  })

@@ -6,7 +6,7 @@
 
 import { ValidationError } from "@effect/cli"
 import { Errors } from "@user-manager/core"
-import { Cause, Effect, Option } from "effect"
+import { Cause, type Console, Effect, Option } from "effect"
 
 /**
  * The exit codes of `dt`.
@@ -58,4 +58,28 @@ export const report = <A, E, R>(program: Effect.Effect<A, E, R>): Effect.Effect<
         process.stderr.write(`dt: ${message.split("\n")[0]}\n`)
       })
     )
+  )
+
+/**
+ * Runs `self` with the parser's usage errors (which @effect/cli writes with `Console.error`) printed as `dt` prints its
+ * own: `dt: ` first, blank lines and trailing spaces taken out.
+ *
+ * @category mapping
+ * @since 0.1.0
+ */
+export const oneLineUsageErrors = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Effect.console, (console) =>
+    Effect.withConsole(self, {
+      ...console,
+      error: (...args) => {
+        const text = args
+          .map(String)
+          .join(" ")
+          .split("\n")
+          .map((line) => line.trimEnd())
+          .filter((line) => line !== "")
+          .join("\n")
+        return console.error(text.startsWith("dt: ") ? text : `dt: ${text}`)
+      }
+    } satisfies Console.Console)
   )

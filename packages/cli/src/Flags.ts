@@ -13,6 +13,7 @@ import { Effect } from "effect"
  * @since 0.1.0
  */
 export const database = Options.text("database").pipe(
+  Options.withPseudoName("URL"),
   Options.withDescription(
     "the store: sqlite:PATH, postgres://… or mysql://… (default: $DT_DATABASE_URL, else ~/.local/share/dt/dt.db)"
   ),
@@ -26,6 +27,7 @@ export const database = Options.text("database").pipe(
  * @since 0.1.0
  */
 export const as = Options.text("as").pipe(
+  Options.withPseudoName("NAME"),
   Options.withDescription("act as this user (default: $DT_USER, else your login name)"),
   Options.optional
 )
@@ -37,6 +39,7 @@ export const as = Options.text("as").pipe(
  * @since 0.1.0
  */
 export const server = Options.text("server").pipe(
+  Options.withPseudoName("URL"),
   Options.withDescription("run over the API of this dt server (default: $DT_SERVER, else the server of dt login)"),
   Options.optional
 )
@@ -49,7 +52,7 @@ export const server = Options.text("server").pipe(
  */
 export const pretty = Options.boolean("pretty").pipe(
   Options.withAlias("p"),
-  Options.withDescription("pretty-print for people: an aligned table with headers (with -j: indented JSON)")
+  Options.withDescription("print for people: an aligned table with headers (with -j: indented JSON)")
 )
 
 /**
@@ -58,7 +61,10 @@ export const pretty = Options.boolean("pretty").pipe(
  * @category options
  * @since 0.1.0
  */
-export const json = Options.boolean("json").pipe(Options.withAlias("j"), Options.withDescription("print JSON"))
+export const json = Options.boolean("json").pipe(
+  Options.withAlias("j"),
+  Options.withDescription("print JSON (a list as one array), for scripts")
+)
 
 /**
  * The options every command that reads or changes the directory takes.
@@ -96,7 +102,8 @@ export const passwordStdin = Options.boolean("password-stdin").pipe(
  */
 export const firstName = Options.text("first-name").pipe(
   Options.withAlias("f"),
-  Options.withDescription("first name"),
+  Options.withPseudoName("NAME"),
+  Options.withDescription("the user's first name"),
   Options.optional
 )
 
@@ -108,7 +115,8 @@ export const firstName = Options.text("first-name").pipe(
  */
 export const lastName = Options.text("last-name").pipe(
   Options.withAlias("l"),
-  Options.withDescription("last name"),
+  Options.withPseudoName("NAME"),
+  Options.withDescription("the user's last name"),
   Options.optional
 )
 
@@ -120,7 +128,8 @@ export const lastName = Options.text("last-name").pipe(
  */
 export const email = Options.text("email").pipe(
   Options.withAlias("e"),
-  Options.withDescription("email address"),
+  Options.withPseudoName("EMAIL"),
+  Options.withDescription("the user's email address"),
   Options.optional
 )
 
@@ -132,42 +141,83 @@ export const email = Options.text("email").pipe(
  */
 export const groups = Options.text("groups").pipe(
   Options.withAlias("g"),
-  Options.withDescription("groups, comma-separated"),
+  Options.withPseudoName("GROUP,…"),
+  Options.withDescription("the user's groups, comma-separated"),
   Options.optional
 )
 
+const invalid = (sentence: string) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(sentence)))
+
 /**
- * A whole-number option (`--limit`, `--offset`, `--gid`, `--port`): anything else is refused in one sentence that names
- * the option (@effect/cli's own integer option says only "'abc' is not a integer").
+ * A whole-number option (`--limit`, `--offset`, `--gid`, `--port`), optionally within bounds: anything else is refused
+ * in one sentence that names the option (@effect/cli's own integer option says only "'abc' is not a integer").
  *
  * @category options
  * @since 0.1.0
  */
-export const wholeNumber = (name: string) =>
+export const wholeNumber = (name: string, bounds?: { readonly min: number; readonly max: number }) =>
   Options.text(name).pipe(
     Options.withPseudoName("N"),
+    Options.mapEffect((text) => {
+      if (!/^-?\d{1,15}$/.test(text.trim())) return invalid(`--${name} must be a whole number, not '${text}'.`)
+      const value = Number(text.trim())
+      return bounds === undefined || (value >= bounds.min && value <= bounds.max)
+        ? Effect.succeed(value)
+        : invalid(`--${name} must be from ${bounds.min} to ${bounds.max}, not ${value}.`)
+    })
+  )
+
+/**
+ * A time option (`--since`, `--until`): an ISO 8601 date or date and time, refused otherwise in one sentence that says
+ * what is accepted. The text itself is passed on, for the core (or the server) to read as it always has.
+ *
+ * @category options
+ * @since 0.1.0
+ */
+export const time = (name: string) =>
+  Options.text(name).pipe(
+    Options.withPseudoName("TIME"),
     Options.mapEffect((text) =>
-      /^-?\d{1,15}$/.test(text.trim())
-        ? Effect.succeed(Number(text.trim()))
-        : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--${name} must be a whole number, not '${text}'.`)))
+      /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text.trim()) &&
+      !Number.isNaN(Date.parse(text.trim()))
+        ? Effect.succeed(text.trim())
+        : invalid(
+            `--${name} takes an ISO 8601 date or time, e.g. 2026-05-01, 2026-05-01T09:30 or 2026-05-01T09:30:00Z, not '${text}'.`
+          )
     )
   )
 
 /**
- * The list options of `ls`: `--search`, `--sort COLUMN[:desc]`, `--limit`, `--offset`.
+ * `--limit N` and `--offset N`: a window of a list.
  *
  * @category options
  * @since 0.1.0
  */
-export const listing = {
+export const window = {
+  limit: wholeNumber("limit").pipe(Options.withDescription("print at most N of them"), Options.optional),
+  offset: wholeNumber("offset").pipe(Options.withDescription("skip the first N of them"), Options.optional)
+}
+
+/**
+ * The list options of `ls`: `--search`, `--sort COLUMN[:desc]` (one of the columns given, so that help lists them and a
+ * wrong one is refused naming them all, before any store or server is reached), `--limit`, `--offset`.
+ *
+ * @category options
+ * @since 0.1.0
+ */
+export const listing = (columns: ReadonlyArray<string>) => ({
   search: Options.text("search").pipe(
-    Options.withDescription("case-insensitive substring to look for"),
+    Options.withPseudoName("TEXT"),
+    Options.withDescription("only those with TEXT in one of their columns (any case)"),
     Options.optional
   ),
-  sort: Options.text("sort").pipe(Options.withDescription("COLUMN or COLUMN:desc"), Options.optional),
-  limit: wholeNumber("limit").pipe(Options.withDescription("print at most this many"), Options.optional),
-  offset: wholeNumber("offset").pipe(Options.withDescription("skip this many first"), Options.optional)
-}
+  sort: Options.choice("sort", [...columns, ...columns.map((column) => `${column}:desc`)]).pipe(
+    Options.withPseudoName("COLUMN[:desc]"),
+    Options.withDescription("order by this column, ascending, or descending with :desc"),
+    Options.optional
+  ),
+  ...window
+})
 
 /**
  * `<username>`.

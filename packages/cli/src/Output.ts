@@ -5,6 +5,7 @@
  */
 import { type AuditEntry, Group, type SignInThrottle, User } from "@user-manager/core"
 import { Console, Effect } from "effect"
+import stringWidth from "string-width"
 
 /**
  * The output mode chosen by `-p` and `-j`.
@@ -45,7 +46,7 @@ const clean = (value: string) => value.replace(/[\t\n\r]/g, " ")
 export const users: Columns<User.User> = {
   headers: ["User Name", "Full Name", "Groups", "Email", "Enabled"],
   pretty: {
-    headers: ["", "User Name", "Full Name", "Groups", "Email", "Enabled"],
+    headers: ["Mark", "User Name", "Full Name", "Groups", "Email", "Enabled"],
     cells: (user, me) => [
       [user.system ? "⚙" : "", user.username === me ? "You" : ""].filter((mark) => mark !== "").join(" "),
       user.username,
@@ -60,7 +61,7 @@ export const users: Columns<User.User> = {
 }
 
 /**
- * The Groups table: Name, GID, Users.
+ * The Groups table: Name, GID, Users (members separated by `,`, and by `, ` for people, as the Users table's groups).
  *
  * @category columns
  * @since 0.1.0
@@ -68,6 +69,10 @@ export const users: Columns<User.User> = {
 export const groups: Columns<Group.Group> = {
   headers: ["Name", "GID", "Users"],
   cells: (group) => [group.name, String(group.gid), group.members.join(",")],
+  pretty: {
+    headers: ["Name", "GID", "Users"],
+    cells: (group) => [group.name, String(group.gid), group.members.join(", ")]
+  },
   json: Group.toJson
 }
 
@@ -110,13 +115,20 @@ export const signInLocks: Columns<SignInThrottle.SignInLock> = {
   json: (lock) => ({ ...lock, until: lock.until.toISOString() })
 }
 
-const table = (headers: Row, rows: ReadonlyArray<Row>): string => {
+/**
+ * An aligned table, each column padded to its widest cell as a terminal shows it: a CJK character takes two columns,
+ * a combining mark none.
+ *
+ * @category printing
+ * @since 0.1.0
+ */
+export const table = (headers: Row, rows: ReadonlyArray<Row>): string => {
   const widths = headers.map((header, index) =>
-    Math.max([...header].length, ...rows.map((row) => [...(row[index] ?? "")].length))
+    rows.reduce((widest, row) => Math.max(widest, stringWidth(row[index] ?? "")), stringWidth(header))
   )
   const line = (row: Row) =>
     row
-      .map((cell, index) => cell + " ".repeat((widths[index] ?? 0) - [...cell].length))
+      .map((cell, index) => cell + " ".repeat(Math.max(0, (widths[index] ?? 0) - stringWidth(cell))))
       .join("  ")
       .trimEnd()
   return [line(headers), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n")
@@ -191,7 +203,7 @@ export const printList = <A, E, R>(
 }
 
 /**
- * Prints one record: a plain line, a pretty field list, or JSON.
+ * Prints one record: a plain line, a pretty field list (`-` for a value there is none of), or JSON.
  *
  * @category printing
  * @since 0.1.0
@@ -203,7 +215,9 @@ export const printOne = <A>(columns: Columns<A>, format: Format, me: string, ite
     const width = Math.max(...fields.map(([key]) => key.length))
     return Console.log(
       fields
-        .map(([key, value]) => `${key.padEnd(width)}  ${Array.isArray(value) ? value.join(", ") : String(value)}`)
+        .map(
+          ([key, value]) => `${key.padEnd(width)}  ${Array.isArray(value) ? value.join(", ") : String(value ?? "-")}`
+        )
         .join("\n")
     )
   }

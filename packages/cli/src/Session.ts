@@ -5,7 +5,7 @@
  */
 import { Actor, Audit, Errors, Groups, SignInThrottle, Users } from "@user-manager/core"
 import { Effect, Option } from "effect"
-import { actorName, databaseUrl } from "./Environment.js"
+import { actorName, databaseUrl, variable } from "./Environment.js"
 import type { Format } from "./Output.js"
 import * as Remote from "./Remote.js"
 import * as Store from "./Store.js"
@@ -44,17 +44,20 @@ export interface Common {
  * The server of remote mode: `--server`; else, unless a database is named, `DT_SERVER` or the one `dt login` stored.
  * Whichever names it, it must be an http(s) URL.
  */
-const remoteServer = (common: Common): Effect.Effect<string | undefined, Errors.InvalidInput> => {
-  if (Option.isSome(common.server) && Option.isSome(common.database)) {
-    return new Errors.InvalidInput({ field: "server", reason: "give either --server or --database, not both" })
-  }
-  const chosen = Option.isSome(common.server)
-    ? common.server.value
-    : Option.isNone(common.database) && (process.env.DT_SERVER || !process.env.DT_DATABASE_URL)
-      ? Remote.serverUrl()
-      : undefined
-  return chosen === undefined ? Effect.succeed(undefined) : Remote.parseServer(chosen)
-}
+const remoteServer = (common: Common): Effect.Effect<string | undefined, Errors.InvalidInput> =>
+  Effect.gen(function* () {
+    if (Option.isSome(common.server) && Option.isSome(common.database)) {
+      return yield* new Errors.InvalidInput({ field: "server", reason: "give either --server or --database, not both" })
+    }
+    const remoteUnlessNamed =
+      Option.isSome(yield* variable("DT_SERVER")) || Option.isNone(yield* variable("DT_DATABASE_URL"))
+    const chosen = Option.isSome(common.server)
+      ? common.server.value
+      : Option.isNone(common.database) && remoteUnlessNamed
+        ? Remote.serverUrl()
+        : undefined
+    return chosen === undefined ? undefined : yield* Remote.parseServer(chosen)
+  })
 
 /**
  * Opens the store named by the flags (or, in remote mode, reaches the server), runs `body`, and closes the store.
@@ -80,7 +83,7 @@ export const run = <A, E, R>(
             reason: `on a server you act as the signed-in user '${signedIn.username}': sign in as '${common.as.value}' with dt login`
           })
         }
-        const me = signedIn?.username ?? actorName(common.as)
+        const me = signedIn?.username ?? (yield* actorName(common.as))
         return yield* body({
           ...Remote.services(server, signedIn?.token),
           actor: Actor.user(me),
@@ -88,9 +91,9 @@ export const run = <A, E, R>(
           format: { pretty: common.pretty, json: common.json }
         })
       }
-      const { layer } = yield* Store.open(databaseUrl(common.database), mode)
+      const { layer } = yield* Store.open(yield* databaseUrl(common.database), mode)
+      const me = yield* actorName(common.as)
       return yield* Effect.gen(function* () {
-        const me = actorName(common.as)
         return yield* body({
           users: yield* Users.Users,
           groups: yield* Groups.Groups,

@@ -6,57 +6,24 @@
  *
  * @since 0.1.0
  */
+import { tree } from "./Cli.js"
+import * as CommandTree from "./CommandTree.js"
+import * as Flags from "./Flags.js"
+import { BUILT_IN, TOP_LEVEL } from "./Help.js"
 
 /**
- * Every option `dt` understands, and whether it takes a value (the next word, unless written `--name=value`).
- * `test/UsageGuard.test.ts` checks this list against the options each command's `--help` shows.
+ * Every option `dt` understands, and whether it takes a value (the next word, unless written `--name=value`): read
+ * from the commands' own definitions, with @effect/cli's built-in options. `--wizard` is not one of them: it asks its
+ * questions on a terminal and waited for ever without one.
  *
  * @category constants
  * @since 0.1.0
  */
-export const OPTIONS: ReadonlyMap<string, boolean> = new Map([
-  ["--database", true],
-  ["--as", true],
-  ["--pretty", false],
-  ["-p", false],
-  ["--json", false],
-  ["-j", false],
-  ["--first-name", true],
-  ["-f", true],
-  ["--last-name", true],
-  ["-l", true],
-  ["--email", true],
-  ["-e", true],
-  ["--groups", true],
-  ["-g", true],
-  ["--system", false],
-  ["--password-stdin", false],
-  ["--dry-run", false],
-  ["--search", true],
-  ["--sort", true],
-  ["--limit", true],
-  ["--offset", true],
-  ["--gid", true],
-  ["--members", true],
-  ["--admin", true],
-  ["--actor", true],
-  ["--target", true],
-  ["--action", true],
-  ["--since", true],
-  ["--until", true],
-  ["--port", true],
-  ["--host", true],
-  ["--server", true],
-  ["--secure-cookies", false],
-  ["--trust-proxy", true],
-  ["--grace-period", true],
-  ["--help", false],
-  ["-h", false],
-  ["--version", false],
-  ["--wizard", false],
-  ["--completions", true],
-  ["--log-level", true]
-])
+export const OPTIONS: ReadonlyMap<string, boolean> = new Map(
+  [...CommandTree.all(tree).flatMap((command) => command.options), ...BUILT_IN, ...TOP_LEVEL].flatMap((option) =>
+    option.names.map((name) => [name, option.value !== undefined] as const)
+  )
+)
 
 /** What is wrong with the options of a command line: one that `dt` does not have, or one without its value. */
 type OptionProblem = { readonly kind: "unknown" | "no value"; readonly option: string }
@@ -115,18 +82,14 @@ export const usageProblem = (args: ReadonlyArray<string>): string | undefined =>
  * @category constants
  * @since 0.1.0
  */
-export const GLOBAL_OPTIONS: ReadonlySet<string> = new Set([
-  "--database",
-  "--server",
-  "--as",
-  "--pretty",
-  "-p",
-  "--json",
-  "-j"
-])
+export const GLOBAL_OPTIONS: ReadonlySet<string> = new Set(
+  Object.values(Flags.common).flatMap((option) => CommandTree.optionSpecs(option).flatMap((spec) => spec.names))
+)
 
 // The commands that only group subcommands: their name is followed by the subcommand's.
-const GROUPS: ReadonlySet<string> = new Set(["user", "group", "audit"])
+const GROUPS: ReadonlySet<string> = new Set(
+  tree.subcommands.filter((command) => command.subcommands.length > 0).map((command) => command.path[0] ?? "")
+)
 
 /**
  * The words with the global options that stand before or inside the command's name (`dt --as bob user -j ls`) moved

@@ -5,11 +5,11 @@ import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
-import { Effect, Exit, Layer, Logger, LogLevel } from "effect"
+import { Console, Effect, Exit, Layer, Logger, LogLevel } from "effect"
 import { run } from "./Cli.js"
 import { plainUnlessTerminal } from "./Colour.js"
-import { report } from "./ExitCode.js"
-import { globalOptionsAfterCommand, usageProblem } from "./UsageGuard.js"
+import { decide } from "./CommandLine.js"
+import { oneLineUsageErrors, report } from "./ExitCode.js"
 
 // A reader that goes away (`dt user ls | head`) ends dt quietly, as it ends other Unix tools; any other failure to
 // write the output is one line and exit 1, never a stack trace.
@@ -18,15 +18,16 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   process.exit(error.code === "EPIPE" ? 0 : 1)
 })
 
-const args = process.argv.slice(2)
-const problem = usageProblem(args)
+const decision = decide(process.argv.slice(2))
 const program = (
-  problem === undefined
-    ? report(plainUnlessTerminal(run([...process.argv.slice(0, 2), ...globalOptionsAfterCommand(args)])))
-    : Effect.sync(() => {
-        process.stderr.write(`dt: ${problem}\n`)
-        process.exitCode = 2
-      })
+  decision._tag === "Run"
+    ? report(plainUnlessTerminal(oneLineUsageErrors(run([...process.argv.slice(0, 2), ...decision.args]))))
+    : decision._tag === "Print"
+      ? plainUnlessTerminal(Console.log(decision.text))
+      : Effect.sync(() => {
+          process.stderr.write(`dt: ${decision.message}\n`)
+          process.exitCode = 2
+        })
 ).pipe(
   // What @effect/cli needs, and no more: NodeContext.layer would also load child_process and worker_threads. The
   // core's services are traced for hosts that export spans; dt exports none, so its tracer is off (Effect's default

@@ -38,7 +38,8 @@ describe("UsageGuard", () => {
       // biome-ignore lint/suspicious/noControlCharactersInRegex: removing terminal colours
       const help = (await dt(`${command} --help`)).stdout.replace(/\u001b\[[0-9;]*m/g, "")
       for (const line of help.split("\n")) {
-        const match = /^\(?(?:(-\w), )?(--[\w-]+)\)?(?: (\S.*))?$/.exec(line.trim())
+        // An option's line: "  -g, --groups GROUP,…  what it does" or "      --system  what it does".
+        const match = /^(?:(-\w), )?(--[\w-]+)(?: ([A-Z][^ ]*))?(?: {2}|$)/.exec(line.trim())
         if (match === null) continue
         const [, short, long, value] = match
         const takesValue = value !== undefined

@@ -4,13 +4,15 @@
  * @since 0.1.0
  */
 import { Args, Command, Options } from "@effect/cli"
+import { Group } from "@user-manager/core"
 import { Effect, Option } from "effect"
+import * as CommandTree from "../CommandTree.js"
 import * as Flags from "../Flags.js"
 import * as Output from "../Output.js"
 import { note, read, run } from "../Session.js"
 import { sortOption, walk } from "./user.js"
 
-const ls = Command.make("ls", { ...Flags.common, ...Flags.listing }, (flags) =>
+const ls = Command.make("ls", { ...Flags.common, ...Flags.listing(Group.GroupSort.literals) }, (flags) =>
   read(flags, ({ groups, actor, me, format }) =>
     Output.printList(
       Output.groups,
@@ -27,13 +29,25 @@ const ls = Command.make("ls", { ...Flags.common, ...Flags.listing }, (flags) =>
       )
     )
   )
-).pipe(Command.withDescription("List all groups (Name, GID, Users)."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "List groups: Name, GID, Users (one a line, tab-separated; -p for a table).",
+      "dt group ls -p",
+      "dt group ls --sort gid:desc --limit 10"
+    )
+  )
+)
 
 const get = Command.make("get", { ...Flags.common, group: Flags.groupName }, (flags) =>
   read(flags, ({ groups, actor, me, format }) =>
     groups.get(actor, flags.group).pipe(Effect.flatMap((group) => Output.printOne(Output.groups, format, me, group)))
   )
-).pipe(Command.withDescription("Show one group and its members."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description("Show one group and its members.", "dt group get admins -p", "dt group get ops -j")
+  )
+)
 
 const add = Command.make(
   "add",
@@ -41,10 +55,14 @@ const add = Command.make(
     ...Flags.common,
     group: Flags.groupName,
     gid: Flags.wholeNumber("gid").pipe(
-      Options.withDescription("an explicit GID (else the next free one)"),
+      Options.withDescription("the group's GID (default: the next free one)"),
       Options.optional
     ),
-    members: Options.text("members").pipe(Options.withDescription("members, comma-separated"), Options.optional)
+    members: Options.text("members").pipe(
+      Options.withPseudoName("USER,…"),
+      Options.withDescription("its first members, comma-separated"),
+      Options.optional
+    )
   },
   (flags) =>
     run(flags, ({ groups, actor, me, format }) =>
@@ -56,7 +74,15 @@ const add = Command.make(
         })
         .pipe(Effect.flatMap((group) => Output.printOne(Output.groups, format, me, group)))
     )
-).pipe(Command.withDescription("Create a group (optionally with --gid and --members)."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "Create a group, optionally with a GID and members.",
+      "dt group add ops",
+      "dt group add ops --gid 2000 --members jdoe,asmith"
+    )
+  )
+)
 
 const rename = Command.make(
   "rename",
@@ -71,7 +97,15 @@ const rename = Command.make(
         .rename(actor, flags.group, flags.newName)
         .pipe(Effect.flatMap((group) => Output.printOne(Output.groups, format, me, group)))
     )
-).pipe(Command.withDescription("Rename a group (the admin group cannot be renamed)."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "Rename a group (the admin group cannot be renamed).",
+      "dt group rename ops operations",
+      "dt group rename ops operations -j"
+    )
+  )
+)
 
 const rm = Command.make("rm", { ...Flags.common, group: Flags.groupName, dryRun: Flags.dryRun }, (flags) =>
   run(flags, ({ groups, actor, me, format }) =>
@@ -81,7 +115,15 @@ const rm = Command.make("rm", { ...Flags.common, group: Flags.groupName, dryRun:
       yield* Output.printOne(Output.groups, format, me, group)
     })
   )
-).pipe(Command.withDescription("Delete a group (refused while it is some member's only group)."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "Delete a group (refused while it is some member's only group).",
+      "dt group rm ops --dry-run",
+      "dt group rm ops"
+    )
+  )
+)
 
 const members = (kind: "add-users" | "rm-users") =>
   Command.make(
@@ -101,7 +143,17 @@ const members = (kind: "add-users" | "rm-users") =>
       )
   ).pipe(
     Command.withDescription(
-      kind === "add-users" ? "Add users to a group, all or none." : "Remove users from a group, all or none."
+      kind === "add-users"
+        ? CommandTree.description(
+            "Add users to a group, all or none.",
+            "dt group add-users ops jdoe,asmith",
+            "dt group add-users ops jdoe --dry-run"
+          )
+        : CommandTree.description(
+            "Remove users from a group, all or none.",
+            "dt group rm-users ops jdoe,asmith",
+            "dt group rm-users ops jdoe --dry-run"
+          )
     )
   )
 
@@ -112,6 +164,12 @@ const members = (kind: "add-users" | "rm-users") =>
  * @since 0.1.0
  */
 export const command = Command.make("group").pipe(
-  Command.withDescription("Manage groups."),
+  Command.withDescription(
+    CommandTree.description(
+      "Manage groups: list, create, rename, delete, change members.",
+      "dt group ls -p",
+      "dt group add-users ops jdoe,asmith"
+    )
+  ),
   Command.withSubcommands([ls, get, add, rename, rm, members("add-users"), members("rm-users")])
 )

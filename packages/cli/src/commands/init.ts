@@ -6,6 +6,7 @@
  */
 import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
+import * as CommandTree from "../CommandTree.js"
 import { databaseUrl, loginName } from "../Environment.js"
 import * as Flags from "../Flags.js"
 import * as Output from "../Output.js"
@@ -29,6 +30,7 @@ export const init = Command.make(
     pretty: Flags.pretty,
     json: Flags.json,
     admin: Options.text("admin").pipe(
+      Options.withPseudoName("NAME"),
       Options.withDescription("the first administrator's username (default: your login name)"),
       Options.optional
     ),
@@ -43,6 +45,7 @@ export const init = Command.make(
       { ...flags, server: Option.none(), as: Option.some(admin) },
       ({ users, me, format }) =>
         Effect.gen(function* () {
+          const url = yield* databaseUrl(flags.database)
           const password = flags.passwordStdin ? Option.some(yield* readStdin) : Option.none<string>()
           const { group, user } = yield* users.bootstrap({
             username: admin,
@@ -54,15 +57,23 @@ export const init = Command.make(
           // A directory whose admin group held only system users (never administrators) gets its administrator added.
           yield* note(
             group.members.length > 1
-              ? `Added administrator '${user.username}' to group '${group.name}' (GID ${group.gid}) of ${databaseUrl(flags.database)}.`
-              : `Initialised ${databaseUrl(flags.database)}: group '${group.name}' (GID ${group.gid}) with administrator '${user.username}'.`
+              ? `Added administrator '${user.username}' to group '${group.name}' (GID ${group.gid}) of ${url}.`
+              : `Initialised ${url}: group '${group.name}' (GID ${group.gid}) with administrator '${user.username}'.`
           )
           yield* Output.printOne(Output.users, format, me, user)
         }),
       "create"
     )
   }
-).pipe(Command.withDescription("Create the store, the admins group and the first administrator."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "Create the store, the admins group and the first administrator.",
+      "dt init",
+      "dt init --database postgres://dt@db.example.com/dt --admin root --password-stdin < pass.txt"
+    )
+  )
+)
 
 /**
  * `dt migrate`.
@@ -73,10 +84,18 @@ export const init = Command.make(
 export const migrate = Command.make("migrate", { database: Flags.database }, (flags) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const url = databaseUrl(flags.database)
+      const url = yield* databaseUrl(flags.database)
       const store = yield* Store.open(url, "create")
       const applied = yield* store.migrate
       yield* note(applied.length === 0 ? "The schema is up to date." : `Applied: ${applied.join(", ")}.`)
     })
   )
-).pipe(Command.withDescription("Bring the store's schema up to date."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "Bring the store's schema up to date (after upgrading dt).",
+      "dt migrate",
+      "dt migrate --database mysql://dt@db.example.com/dt"
+    )
+  )
+)

@@ -8,17 +8,20 @@
 import { Args, Command, Options, Prompt } from "@effect/cli"
 import { Errors, User } from "@user-manager/core"
 import { Effect, Option, Redacted, Schema } from "effect"
+import * as CommandTree from "../CommandTree.js"
 import { actorName } from "../Environment.js"
 import * as Flags from "../Flags.js"
 import * as Remote from "../Remote.js"
 import { note, readStdin } from "../Session.js"
 
 const server = Options.text("server").pipe(
+  Options.withPseudoName("URL"),
   Options.withDescription("the server's URL, e.g. http://127.0.0.1:8080 (default: $DT_SERVER)"),
   Options.optional
 )
 
 const signedInServer = Options.text("server").pipe(
+  Options.withPseudoName("URL"),
   Options.withDescription("the server signed in to (checked; dt keeps one session, so it is the default)"),
   Options.optional
 )
@@ -56,11 +59,18 @@ export const login = Command.make(
         return yield* new Errors.InvalidInput({ field: "server", reason: "give --server URL or set DT_SERVER" })
       }
       const url = yield* Remote.parseServer(given)
-      const username = Option.getOrElse(flags.username, () => actorName(Option.none()))
-      const password =
-        flags.passwordStdin || !process.stdin.isTTY
-          ? yield* readStdin
-          : Redacted.value(yield* Prompt.password({ message: `Password of ${username} at ${url}` }))
+      const username = yield* actorName(flags.username)
+      // Without a terminal to ask on, the password comes from standard input only when --password-stdin says so: an
+      // empty one read by chance would be refused as if it were wrong.
+      if (!flags.passwordStdin && !process.stdin.isTTY) {
+        return yield* new Errors.InvalidInput({
+          field: "",
+          reason: "a password is needed; with no terminal to ask on, give it on standard input with --password-stdin"
+        })
+      }
+      const password = flags.passwordStdin
+        ? yield* readStdin
+        : Redacted.value(yield* Prompt.password({ message: `Password of ${username} at ${url}` }))
       const result = yield* Remote.request(
         url,
         undefined,
@@ -72,7 +82,15 @@ export const login = Command.make(
         `Signed in to ${url} as '${username}'${result.admin ? " (administrator)" : ""} until ${result.expiresAt}.`
       )
     })
-).pipe(Command.withDescription("Sign in to a dt server: the commands then run over its API until dt logout."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "Sign in to a dt server: the commands then run over its API until dt logout.",
+      "dt login admin --server https://dt.example.com",
+      "dt login admin --server https://dt.example.com --password-stdin < pass.txt"
+    )
+  )
+)
 
 /**
  * `dt logout`.
@@ -104,4 +122,12 @@ export const logout = Command.make("logout", { server: signedInServer }, (flags)
         : `Forgot the session of ${stored.server} (the server could not be told: ${ended.left.message}).`
     )
   })
-).pipe(Command.withDescription("Sign out of the dt server and forget the session."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "Sign out of the dt server and forget the session.",
+      "dt logout",
+      "dt logout --server https://dt.example.com"
+    )
+  )
+)

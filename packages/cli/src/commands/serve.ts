@@ -10,7 +10,8 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import { Directory, Errors, Users } from "@user-manager/core"
 import type { ClientAddress } from "@user-manager/server"
 import { Console, Context, Effect, Either, Exit, Layer, Option } from "effect"
-import { databaseUrl } from "../Environment.js"
+import * as CommandTree from "../CommandTree.js"
+import { databaseUrl, variable } from "../Environment.js"
 import * as Flags from "../Flags.js"
 import { note } from "../Session.js"
 import * as Store from "../Store.js"
@@ -22,12 +23,13 @@ const server = Effect.promise(() => import("@user-manager/server"))
 declare const DT_USER_MANAGER_JS: string | undefined
 const element = typeof DT_USER_MANAGER_JS === "string" ? DT_USER_MANAGER_JS : undefined
 
-const port = Flags.wholeNumber("port").pipe(
+const port = Flags.wholeNumber("port", { min: 0, max: 65535 }).pipe(
   Options.withDescription("the TCP port to listen on (0 picks a free one)"),
   Options.withDefault(8080)
 )
 
 const host = Options.text("host").pipe(
+  Options.withPseudoName("ADDRESS"),
   Options.withDescription("the address to listen on (default 127.0.0.1: this machine only)"),
   Options.withDefault("127.0.0.1")
 )
@@ -48,6 +50,7 @@ const trustProxy = Options.text("trust-proxy").pipe(
 )
 
 const gracePeriod = Flags.wholeNumber("grace-period").pipe(
+  Options.withPseudoName("SECONDS"),
   Options.withDescription("seconds that requests in flight have to finish once stopping (SIGTERM, Ctrl-C)"),
   Options.withDefault(10)
 )
@@ -56,27 +59,28 @@ const gracePeriod = Flags.wholeNumber("grace-period").pipe(
 const trustedProxies = (
   flag: Option.Option<string>,
   parse: (text: string) => Either.Either<ClientAddress.TrustProxy, string>
-): Effect.Effect<ClientAddress.TrustProxy, Errors.InvalidInput> => {
-  const [field, text] = Option.match(flag, {
-    onNone: () => ["DT_TRUST_PROXY", process.env.DT_TRUST_PROXY ?? ""] as const,
-    onSome: (value) => ["--trust-proxy", value] as const
+): Effect.Effect<ClientAddress.TrustProxy, Errors.InvalidInput> =>
+  Effect.flatMap(variable("DT_TRUST_PROXY"), (fromEnvironment) => {
+    const [field, text] = Option.match(flag, {
+      onNone: () => ["DT_TRUST_PROXY", Option.getOrElse(fromEnvironment, () => "")] as const,
+      onSome: (value) => ["--trust-proxy", value] as const
+    })
+    if (Option.isNone(flag) && text === "") return Effect.succeed(false)
+    return Either.match(parse(text), {
+      onLeft: (reason) => Effect.fail(new Errors.InvalidInput({ field, reason })),
+      onRight: Effect.succeed
+    })
   })
-  if (Option.isNone(flag) && text === "") return Effect.succeed(false)
-  return Either.match(parse(text), {
-    onLeft: (reason) => Effect.fail(new Errors.InvalidInput({ field, reason })),
-    onRight: Effect.succeed
-  })
-}
 
 /** Creates the admin group and `admin` in an empty store; returns the password to print, if one was generated. */
 const bootstrapIfEmpty = Effect.gen(function* () {
   const directory = yield* Directory.Directory
   if (!(yield* directory.read((tx) => tx.isEmpty))) return undefined
-  const given = process.env.DT_ADMIN_PASSWORD
-  const password = given === undefined || given === "" ? randomBytes(18).toString("base64url") : given
+  const given = Option.getOrUndefined(yield* variable("DT_ADMIN_PASSWORD"))
+  const password = given === undefined ? randomBytes(18).toString("base64url") : given
   const users = yield* Users.Users
   yield* users.bootstrap({ username: "admin", firstName: "Administrator", password })
-  return { password, generated: given === undefined || given === "" }
+  return { password, generated: given === undefined }
 })
 
 /** A host as it goes in a URL or before `:port` (an IPv6 address in brackets). */
@@ -115,7 +119,7 @@ export const serve = Command.make("serve", options, (flags) =>
       if (flags.gracePeriod < 0) {
         return yield* new Errors.InvalidInput({ field: "--grace-period", reason: "it cannot be negative" })
       }
-      const url = databaseUrl(flags.database)
+      const url = yield* databaseUrl(flags.database)
       const store = yield* Store.open(url, "create")
       yield* store.migrate
       const context = yield* Layer.build(store.layer)
@@ -163,4 +167,13 @@ export const serve = Command.make("serve", options, (flags) =>
       return yield* Effect.never
     })
   )
-).pipe(Command.withDescription("Serve the HTTP API and the sign-in page (creates the first administrator if empty)."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "Serve the HTTP API and the web page (on an empty store, creates the first administrator).",
+      "dt serve",
+      "dt serve --host 0.0.0.0 --port 8080 --database postgres://dt@db.example.com/dt",
+      "dt serve --trust-proxy loopback --secure-cookies"
+    )
+  )
+)

@@ -4,9 +4,10 @@
  * @since 0.1.0
  */
 
-import { Args, Command, Options, Prompt } from "@effect/cli"
-import { Errors } from "@user-manager/core"
+import { Args, Command, type HelpDoc, Options, Prompt } from "@effect/cli"
+import { Errors, User } from "@user-manager/core"
 import { Chunk, Effect, Option, Redacted, Stream } from "effect"
+import * as CommandTree from "../CommandTree.js"
 import * as Flags from "../Flags.js"
 import * as Output from "../Output.js"
 import { note, read, readStdin, run, type Session } from "../Session.js"
@@ -47,7 +48,7 @@ export const walk =
       }
     })
 
-const ls = Command.make("ls", { ...Flags.common, ...Flags.listing }, (flags) =>
+const ls = Command.make("ls", { ...Flags.common, ...Flags.listing(User.UserSort.literals) }, (flags) =>
   read(flags, ({ users, actor, me, format }) =>
     Output.printList(Output.users, format, me, (emit) =>
       // Every match, page by page (keyset pages, no count), so memory stays flat however many users there are.
@@ -62,13 +63,22 @@ const ls = Command.make("ls", { ...Flags.common, ...Flags.listing }, (flags) =>
       )
     )
   )
-).pipe(Command.withDescription("List all users (User Name, Full Name, Groups, Email, Enabled)."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "List users: User Name, Full Name, Groups, Email, Enabled (one a line, tab-separated; -p for a table).",
+      "dt user ls -p --sort fullName",
+      "dt user ls --search smith --limit 20",
+      "dt user ls -j | jq -r '.[].username'"
+    )
+  )
+)
 
 const get = Command.make("get", { ...Flags.common, username: Flags.username }, (flags) =>
   read(flags, ({ users, actor, me, format }) =>
     users.get(actor, flags.username).pipe(Effect.flatMap((user) => Output.printOne(Output.users, format, me, user)))
   )
-).pipe(Command.withDescription("Show one user."))
+).pipe(Command.withDescription(CommandTree.description("Show one user.", "dt user get jdoe -p", "dt user get jdoe -j")))
 
 const optional = <K extends string>(key: K, value: Option.Option<string>) =>
   Option.match(value, { onNone: () => ({}), onSome: (text) => ({ [key]: text }) as Record<K, string> })
@@ -82,7 +92,9 @@ const add = Command.make(
     lastName: Flags.lastName,
     email: Flags.email,
     groups: Flags.groups,
-    system: Options.boolean("system").pipe(Options.withDescription("a system user: read-only for ever")),
+    system: Options.boolean("system").pipe(
+      Options.withDescription("a system user: cannot sign in, be changed or be deleted")
+    ),
     passwordStdin: Flags.passwordStdin
   },
   (flags) =>
@@ -101,7 +113,16 @@ const add = Command.make(
         yield* Output.printOne(Output.users, format, me, user)
       })
     )
-).pipe(Command.withDescription("Create a user in at least one group (-g)."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "Create a user in at least one group (-g).",
+      "dt user add jdoe -f John -l Doe -e jdoe@example.com -g staff",
+      "printf '%s\\n' \"$PASSWORD\" | dt user add jdoe -g staff,admins --password-stdin",
+      "dt user add backup -g system --system"
+    )
+  )
+)
 
 const modify = Command.make(
   "modify",
@@ -132,13 +153,20 @@ const modify = Command.make(
       })
     )
 ).pipe(
-  Command.withDescription("Change a user's names, email, password (--password-stdin) or groups (-g replaces the set).")
+  Command.withDescription(
+    CommandTree.description(
+      "Change a user's names, email, password (--password-stdin) or groups (-g replaces them all).",
+      "dt user modify jdoe -e john.doe@example.com",
+      "dt user modify jdoe -g staff,ops",
+      "dt user modify jdoe -e ''  # remove the email"
+    )
+  )
 )
 
 /** A command that changes one user and prints it, or with `--dry-run` prints what it would be. */
 const change = (
   name: string,
-  description: string,
+  description: HelpDoc.HelpDoc,
   operation: (session: Session, username: string, options: { dryRun: boolean }) => Effect.Effect<unknown, unknown>
 ) =>
   Command.make(name, { ...Flags.common, username: Flags.username, dryRun: Flags.dryRun }, (flags) =>
@@ -151,12 +179,29 @@ const change = (
     )
   ).pipe(Command.withDescription(description))
 
-const rm = change("rm", "Delete a user (system users cannot be deleted).", (s, username, options) =>
-  s.users.remove(s.actor, username, options)
-)
-const enable = change("enable", "Enable a user.", (s, username, options) => s.users.enable(s.actor, username, options))
-const disable = change("disable", "Disable a user: it can no longer sign in.", (s, username, options) =>
-  s.users.disable(s.actor, username, options)
+/** The commands that change one user's state, each with what it does and its examples. */
+const stateChanges = (
+  [
+    ["rm", "remove", "Delete a user (system users cannot be deleted).", "dt user rm jdoe --dry-run", "dt user rm jdoe"],
+    [
+      "enable",
+      "enable",
+      "Enable a user: it can sign in again.",
+      "dt user enable jdoe",
+      "dt user enable jdoe --dry-run"
+    ],
+    [
+      "disable",
+      "disable",
+      "Disable a user: it can no longer sign in, and its sessions end.",
+      "dt user disable jdoe",
+      "dt user disable jdoe --dry-run -p"
+    ]
+  ] as const
+).map(([name, method, summary, ...examples]) =>
+  change(name, CommandTree.description(summary, ...examples), (s, username, options) =>
+    s.users[method](s.actor, username, options)
+  )
 )
 
 const membership = (kind: "add-to-group" | "rm-from-group") =>
@@ -174,7 +219,21 @@ const membership = (kind: "add-to-group" | "rm-from-group") =>
           yield* Output.printOne(Output.users, format, me, user)
         })
       )
-  ).pipe(Command.withDescription(kind === "add-to-group" ? "Add a user to a group." : "Remove a user from a group."))
+  ).pipe(
+    Command.withDescription(
+      kind === "add-to-group"
+        ? CommandTree.description(
+            "Add a user to a group.",
+            "dt user add-to-group jdoe ops",
+            "dt user add-to-group jdoe admins --dry-run"
+          )
+        : CommandTree.description(
+            "Remove a user from a group (not from its only group).",
+            "dt user rm-from-group jdoe ops",
+            "dt user rm-from-group jdoe admins --dry-run"
+          )
+    )
+  )
 
 const newPassword = Args.text({ name: "new_password" }).pipe(
   Args.withDescription("the new password (prefer --password-stdin or the prompt: a command line is visible to others)"),
@@ -226,7 +285,15 @@ const changePassword = Command.make(
         yield* note(`The password of '${me}' was changed.`)
       })
     )
-).pipe(Command.withDescription("Change your own password (from the argument, --password-stdin, or a hidden prompt)."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "Change your own password (from --password-stdin, a hidden prompt, or the argument).",
+      "dt user change-password",
+      "printf '%s\\n' \"$NEW\" | dt user change-password --password-stdin"
+    )
+  )
+)
 
 const locks = Command.make("locks", Flags.common, (flags) =>
   read(flags, ({ signInThrottle, actor, me, format }) =>
@@ -236,7 +303,11 @@ const locks = Command.make("locks", Flags.common, (flags) =>
   )
 ).pipe(
   Command.withDescription(
-    "List the sign-ins the throttle refuses now: a user from an address, an address, a user's delay (administrators)."
+    CommandTree.description(
+      "List the sign-ins refused for now after failures: by user and address, address, or user (admins).",
+      "dt user locks -p",
+      "dt user locks -j"
+    )
   )
 )
 
@@ -247,7 +318,15 @@ const unlock = Command.make("unlock", { ...Flags.common, username: Flags.usernam
       note(`The sign-in locks of '${flags.username}' were cleared.`)
     )
   )
-).pipe(Command.withDescription("Clear a user's sign-in locks, from every address (administrators; audited)."))
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "Clear a user's sign-in locks, from every address (administrators; audited).",
+      "dt user unlock jdoe",
+      "dt user unlock jdoe -j"
+    )
+  )
+)
 
 /**
  * `dt user`.
@@ -256,15 +335,19 @@ const unlock = Command.make("unlock", { ...Flags.common, username: Flags.usernam
  * @since 0.1.0
  */
 export const command = Command.make("user").pipe(
-  Command.withDescription("Manage users."),
+  Command.withDescription(
+    CommandTree.description(
+      "Manage users: list, create, change, delete, lock out.",
+      "dt user ls -p",
+      "dt user add --help"
+    )
+  ),
   Command.withSubcommands([
     ls,
     get,
     add,
     modify,
-    rm,
-    enable,
-    disable,
+    ...stateChanges,
     membership("add-to-group"),
     membership("rm-from-group"),
     changePassword,
