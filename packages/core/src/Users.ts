@@ -8,7 +8,6 @@ import type { Actor } from "./Actor.js"
 import { Directory, type DirectoryTransaction, type SortValue, type UserRecord, type UserRow } from "./Directory.js"
 import { DirectoryConfig } from "./DirectoryConfig.js"
 import {
-  ConcurrentModification,
   EmailTaken,
   Forbidden,
   GroupMembershipRequired,
@@ -22,9 +21,11 @@ import { decodeInput } from "./internal/decode.js"
 import { allocateGid } from "./internal/gidAllocator.js"
 import { changeMemberships } from "./internal/membership.js"
 import {
+  adminWriter,
   asAdmin,
   assertNotSystem,
   audit,
+  ensureVersion,
   getGroup,
   getGroupRow,
   getGroupRows,
@@ -181,27 +182,7 @@ const make = Effect.gen(function* () {
             )
           )
 
-  const ensureVersion = (user: UserRecord, expected: number | undefined) =>
-    expected === undefined || expected === user.version
-      ? Effect.void
-      : new ConcurrentModification({
-          kind: "user",
-          name: user.username,
-          expectedVersion: expected,
-          actualVersion: user.version
-        })
-
-  /** Runs `body` as an admin in a write transaction, rolled back for a dry run. */
-  const adminWrite = <A, E>(
-    actor: Actor,
-    action: string,
-    body: (op: Operation) => Effect.Effect<A, E>,
-    options: DryRun = {}
-  ) =>
-    directory.write(
-      (tx) => asAdmin(tx, config, actor, action).pipe(Effect.flatMap(body)),
-      options.dryRun === true ? "rollback" : "commit"
-    )
+  const adminWrite = adminWriter(directory, config)
 
   /** Refuses early, before the slow password hash, when the actor may not run `action` at all. */
   const preauthorize = (actor: Actor, action: string) => directory.read((tx) => asAdmin(tx, config, actor, action))
@@ -460,7 +441,7 @@ const make = Effect.gen(function* () {
         if (changes.groups?.includes(op.config.adminGroup as GroupName) === false) yield* lockAdminGroup(op)
         const current = yield* getUser(op.tx, name, true)
         yield* assertNotSystem(current, "modify")
-        yield* ensureVersion(current, changes.expectedVersion)
+        yield* ensureVersion("user", current.username, current.version, changes.expectedVersion)
 
         const fields: Record<string, unknown> = {}
         const next: { -readonly [K in keyof UserRecord]?: UserRecord[K] } = {}
@@ -613,7 +594,7 @@ const make = Effect.gen(function* () {
           Effect.gen(function* () {
             yield* throttle.succeeded(tx, reservation)
             const user = yield* resolveActor(tx, actor, "change its password")
-            yield* ensureVersion(user, self.version)
+            yield* ensureVersion("user", user.username, user.version, self.version)
             const op: Operation = { tx, config, actor: user, now: new Date(yield* Clock.currentTimeMillis) }
             yield* tx.updateUser(nextUserRow(op, user, { passwordHash }))
             // Every session of the user ends, so that whoever knew the old password is signed out too.
