@@ -187,19 +187,24 @@ const make = Effect.gen(function* () {
   /** Refuses early, before the slow password hash, when the actor may not run `action` at all. */
   const preauthorize = (actor: Actor, action: string) => directory.read((tx) => asAdmin(tx, config, actor, action))
 
-  /** The row of the administrator `bootstrap` creates. */
-  const administratorRow = (admin: typeof Bootstrap.Type, passwordHash: PasswordHash | null, now: Date): UserRow => ({
-    username: admin.username,
-    firstName: admin.firstName ?? "",
-    lastName: admin.lastName ?? "",
-    email: admin.email ?? null,
-    enabled: true,
-    system: false,
-    passwordHash,
-    createdAt: now,
-    updatedAt: now,
-    version: 1
-  })
+  /**
+   * Adds a new user to existing groups, in one transaction: refuses a taken username or email (before the groups are
+   * read, so that a taken name is reported first), locks the groups' rows, stores the user and its memberships, and
+   * gives each group a new version. The caller writes the audit entry.
+   */
+  const insertUser = (op: Operation, row: UserRow, groupNames: ReadonlyArray<string>) =>
+    Effect.gen(function* () {
+      if (Option.isSome(yield* op.tx.findUser(row.username))) {
+        return yield* new UsernameTaken({ username: row.username })
+      }
+      yield* ensureEmailFree(op, row.email, null)
+      const groups = yield* getGroupRows(op.tx, groupNames, true)
+      yield* op.tx.insertUser(row)
+      for (const group of groups) {
+        yield* op.tx.addMembership(row.username, group.name)
+        yield* touchGroup(op, group)
+      }
+    })
 
   /**
    * Adds the administrator of `bootstrap` to a directory whose admin group has no administrator (only system users, who
@@ -212,26 +217,21 @@ const make = Effect.gen(function* () {
   ) =>
     Effect.gen(function* () {
       const now = new Date(yield* Clock.currentTimeMillis)
-      const row = administratorRow(admin, passwordHash, now)
+      const row = newUserRow(admin, passwordHash, now)
       const op: Operation = { tx, config, actor: { ...row, groups: [] }, now }
-      if (Option.isSome(yield* tx.findUser(row.username))) return yield* new UsernameTaken({ username: row.username })
-      yield* ensureEmailFree(op, row.email, null)
-      const group = yield* getGroupRow(tx, config.adminGroup, true)
-      yield* tx.insertUser(row)
-      yield* tx.addMembership(row.username, group.name)
-      yield* touchGroup(op, group)
+      yield* insertUser(op, row, [config.adminGroup])
       yield* audit(
         op,
         "directory.bootstrap",
-        { type: "directory", name: group.name },
+        { type: "directory", name: config.adminGroup },
         {
-          adminGroup: group.name,
+          adminGroup: config.adminGroup,
           admin: row.username,
           reason: "the admin group had no enabled member that is not a system user"
         }
       )
-      const record = yield* getGroup(tx, group.name)
-      return { group: toGroup(record), user: toUser({ ...row, groups: [group.name] }) }
+      const record = yield* getGroup(tx, config.adminGroup)
+      return { group: toGroup(record), user: toUser({ ...row, groups: [record.name] }) }
     })
 
   const bootstrap = Effect.fn("Users.bootstrap")(function* (input: Bootstrap) {
@@ -251,7 +251,7 @@ const make = Effect.gen(function* () {
           })
         }
         const now = new Date(yield* Clock.currentTimeMillis)
-        const row = administratorRow(admin, passwordHash, now)
+        const row = newUserRow(admin, passwordHash, now)
         const op: Operation = { tx, config, actor: { ...row, groups: [] }, now }
         const groupName = config.adminGroup as GroupName
         const gid = yield* allocateGid(op)
@@ -386,29 +386,9 @@ const make = Effect.gen(function* () {
     const passwordHash = yield* hashChecked(user.password, user.username)
     return yield* adminWrite(actor, "create users", (op) =>
       Effect.gen(function* () {
-        if (Option.isSome(yield* op.tx.findUser(user.username))) {
-          return yield* new UsernameTaken({ username: user.username })
-        }
-        yield* ensureEmailFree(op, user.email ?? null, null)
         const groupNames = [...new Set(user.groups)].sort()
-        const groups = yield* getGroupRows(op.tx, groupNames, true)
-        const row = {
-          username: user.username,
-          firstName: user.firstName ?? "",
-          lastName: user.lastName ?? "",
-          email: user.email ?? null,
-          enabled: true,
-          system: user.system ?? false,
-          passwordHash,
-          createdAt: op.now,
-          updatedAt: op.now,
-          version: 1
-        }
-        yield* op.tx.insertUser(row)
-        for (const group of groups) {
-          yield* op.tx.addMembership(row.username, group.name)
-          yield* touchGroup(op, group)
-        }
+        const row = newUserRow(user, passwordHash, op.now)
+        yield* insertUser(op, row, groupNames)
         yield* audit(
           op,
           "user.create",
@@ -656,6 +636,24 @@ const make = Effect.gen(function* () {
     /** Checks a username and password for signing in; the same work whether or not the user exists. */
     authenticate
   }
+})
+
+/** The row of a new user, as `create` and `bootstrap` store it. */
+const newUserRow = (
+  user: Pick<typeof CreateUser.Type, "username" | "firstName" | "lastName" | "email" | "system">,
+  passwordHash: PasswordHash | null,
+  now: Date
+): UserRow => ({
+  username: user.username,
+  firstName: user.firstName ?? "",
+  lastName: user.lastName ?? "",
+  email: user.email ?? null,
+  enabled: true,
+  system: user.system ?? false,
+  passwordHash,
+  createdAt: now,
+  updatedAt: now,
+  version: 1
 })
 
 const addChange = (username: Username, group: GroupName) => ({ username, group, kind: "add" as const })
