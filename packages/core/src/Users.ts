@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Option } from "effect"
+import { Context, Effect, Layer, type Option } from "effect"
 import { Directory } from "./Directory.js"
 import { DirectoryConfig } from "./DirectoryConfig.js"
 import type { Forbidden, InvalidInput, StorageError, Unauthenticated } from "./Errors.js"
@@ -92,12 +92,6 @@ export type ChangePassword = typeof credentials.ChangePassword.Encoded
 
 const make = Effect.gen(function* () {
   const services = { directory: yield* Directory, hasher: yield* PasswordHasher, config: yield* DirectoryConfig }
-  // A directory whose admin group holds no administrator (only system users, who never are one) still opens, and says
-  // so. A store that cannot be read now is left to the first operation to report, with that operation's error.
-  yield* bootstrap.administratorWarning(services).pipe(
-    Effect.flatMap(Option.match({ onNone: () => Effect.void, onSome: (warning) => Effect.logWarning(warning) })),
-    Effect.orElse(() => Effect.void)
-  )
   const { whoAmI, list, stream, get } = queries.makeQueries(services)
   const administration = makeAdministration(services)
   const { changePassword, authenticate } = yield* credentials.makeCredentials(services)
@@ -136,6 +130,20 @@ const make = Effect.gen(function* () {
     authenticate
   }
 })
+
+/**
+ * The warning for a directory whose admin group holds no administrator (only system users, who never are one), if it
+ * is one: such a directory still opens, but nobody can manage it until `Users.bootstrap` adds an administrator. Read
+ * where a directory is taken into use (`dt serve` at its start, `dt init`), not by every operation or command.
+ *
+ * @category diagnostics
+ * @since 0.1.0
+ */
+export const administratorWarning: Effect.Effect<Option.Option<string>, StorageError, Directory> = Effect.gen(
+  function* () {
+    return yield* bootstrap.administratorWarning({ directory: yield* Directory, config: yield* DirectoryConfig })
+  }
+)
 
 /**
  * The user use cases.

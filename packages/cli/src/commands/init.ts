@@ -9,7 +9,7 @@ import { Effect, Option } from "effect"
 import { databaseUrl, loginName } from "../Environment.js"
 import * as Flags from "../Flags.js"
 import * as Output from "../Output.js"
-import { note, readStdin, run } from "../Session.js"
+import { note, readStdin, runLocal, warnIfNoAdministrator } from "../Session.js"
 import * as Store from "../Store.js"
 
 /** A name given with a flag: an empty one is no name, as one left out is (so both get the first admin's default). */
@@ -39,10 +39,11 @@ export const init = Command.make(
   },
   (flags) => {
     const admin = Option.getOrElse(flags.admin, loginName)
-    return run(
+    return runLocal(
       { ...flags, server: Option.none(), as: Option.some(admin) },
       ({ users, me, format }) =>
         Effect.gen(function* () {
+          yield* warnIfNoAdministrator
           const password = flags.passwordStdin ? Option.some(yield* readStdin) : Option.none<string>()
           const { group, user } = yield* users.bootstrap({
             username: admin,
