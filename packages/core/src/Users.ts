@@ -6,9 +6,10 @@
  * @since 0.1.0
  */
 import { Context, Effect, Layer, type Option } from "effect"
+import type { Actor } from "./Actor.js"
 import { Directory } from "./Directory.js"
 import { DirectoryConfig } from "./DirectoryConfig.js"
-import type { Forbidden, InvalidInput, StorageError, Unauthenticated } from "./Errors.js"
+import { type Forbidden, InvalidInput, type StorageError, type Unauthenticated } from "./Errors.js"
 import { makeAdministration } from "./internal/users/administration.js"
 import * as bootstrap from "./internal/users/bootstrap.js"
 import * as credentials from "./internal/users/credentials.js"
@@ -155,3 +156,30 @@ export class Users extends Context.Tag("@user-manager/core/Users")<Users, Effect
   /** The service over a `Directory`, a `PasswordHasher` and (optionally) a `DirectoryConfig`. */
   static readonly layer = Layer.effect(this, make)
 }
+
+/**
+ * Changes the actor's own password to `next`. An administrator sets it as it resets anyone's, with no current password
+ * (and is not asked for one); anyone else gives the current one, which `current` asks for only then. Without `current`
+ * (the caller has no way to ask, such as no terminal), anyone but an administrator is refused. Works over any `Users`
+ * service, so that a front end applies the same rule to a store and to a server.
+ *
+ * @category use cases
+ * @since 0.1.0
+ */
+export const changeOwnPassword = Effect.fn("Users.changeOwnPassword")(function* <E = never, R = never>(
+  users: Users["Type"],
+  actor: Actor,
+  next: string,
+  current: Effect.Effect<string, E, R> | undefined
+) {
+  const { user, admin } = yield* users.whoAmI(actor)
+  // An administrator resets its own password as it would anyone's.
+  if (admin) return yield* Effect.asVoid(users.modify(actor, user.username, { password: next }))
+  if (current === undefined) {
+    return yield* new InvalidInput({
+      field: "current password",
+      reason: "only an administrator can change a password without typing the current one at a terminal"
+    })
+  }
+  yield* users.changePassword(actor, { current: yield* current, next })
+})

@@ -5,7 +5,7 @@
  */
 
 import { Args, Command, Options, Prompt } from "@effect/cli"
-import { Errors } from "@user-manager/core"
+import { Errors, Users } from "@user-manager/core"
 import { Chunk, Effect, Option, Redacted, Stream } from "effect"
 import * as Flags from "../Flags.js"
 import * as Output from "../Output.js"
@@ -209,20 +209,15 @@ const changePassword = Command.make(
                   return Redacted.value(first)
                 })
         })
-        const { admin } = yield* users.whoAmI(actor)
-        if (admin) {
-          // An administrator resets its own password as it would anyone's.
-          yield* users.modify(actor, me, { password: next })
-        } else {
-          if (!process.stdin.isTTY) {
-            return yield* new Errors.InvalidInput({
-              field: "current password",
-              reason: "only an administrator can change a password without typing the current one at a terminal"
-            })
-          }
-          const current = yield* Prompt.password({ message: "Current password" })
-          yield* users.changePassword(actor, { current: Redacted.value(current), next })
-        }
+        // The core decides whether the current password is needed (not for an administrator); it is asked for only then.
+        yield* Users.changeOwnPassword(
+          users,
+          actor,
+          next,
+          process.stdin.isTTY
+            ? Prompt.password({ message: "Current password" }).pipe(Effect.map(Redacted.value))
+            : undefined
+        )
         yield* note(`The password of '${me}' was changed.`)
       })
     )
