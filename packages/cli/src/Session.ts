@@ -91,6 +91,24 @@ export const run = <A, E, R>(
           format: { pretty: common.pretty, json: common.json }
         })
       }
+      return yield* runLocal(common, body, mode)
+    })
+  )
+
+/**
+ * Opens the store named by `--database` (never a server), runs `body` with the core services over it, which `body` may
+ * also require itself, and closes the store.
+ *
+ * @category running
+ * @since 0.1.0
+ */
+export const runLocal = <A, E, R>(
+  common: Common,
+  body: (session: Session) => Effect.Effect<A, E, R>,
+  mode: Store.Mode = "existing"
+) =>
+  Effect.scoped(
+    Effect.gen(function* () {
       const { layer } = yield* Store.open(yield* databaseUrl(common.database), mode)
       const me = yield* actorName(common.as)
       return yield* Effect.gen(function* () {
@@ -134,6 +152,18 @@ export const readStdin: Effect.Effect<string> = Effect.promise(async () => {
   const end = text.indexOf("\n")
   return (end === -1 ? text : text.slice(0, end)).replace(/\r$/, "")
 })
+
+/**
+ * Logs the core's warning for a directory that no administrator can manage (its admin group holding only system
+ * users), if it is one: at `dt serve`'s start and by `dt init`, which can add the administrator.
+ *
+ * @category output
+ * @since 0.1.0
+ */
+export const warnIfNoAdministrator = Effect.flatMap(
+  Users.administratorWarning,
+  Option.match({ onNone: () => Effect.void, onSome: (warning) => Effect.logWarning(warning) })
+)
 
 /**
  * Prints a line to standard error (messages for people that are not the command's output).

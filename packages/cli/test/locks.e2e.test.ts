@@ -76,7 +76,8 @@ describe("dt user locks and dt user unlock against dt serve", () => {
 
     const unlock = await admin.dt("user unlock john")
     expect(unlock.code).toBe(0)
-    expect(unlock.stderr).toBe("The sign-in locks of 'john' were cleared.\n")
+    // A server answers 204, with no count.
+    expect(unlock.stderr).toBe("The sign-in locks of 'john' are cleared.\n")
     expect((await admin.dt("user locks")).stdout).toBe("")
     expect((await john.dt("login john --password-stdin", { input: JOHN_PASSWORD })).code).toBe(0)
     expect((await admin.dt("audit ls --action user.unlock")).stdout).toMatch(/\tadmin\tuser\.unlock\tjohn\t/)
@@ -107,7 +108,14 @@ describe("dt user locks and dt user unlock on a local store", () => {
     expect((await dt("user unlock nosuch!")).code).toBe(2)
     const unlock = await dt("user unlock john")
     expect(unlock.code).toBe(0)
+    expect(unlock.stderr).toBe("Cleared 2 sign-in counters of 'john'.\n")
     expect((await dt("user locks")).stdout).toBe("")
-    expect((await dt("audit ls --action user.unlock")).stdout).toMatch(/\tuser\.unlock\tjohn\t\{"counters":2\}\n$/)
+    const nothing = await dt("user unlock john")
+    expect(nothing.code).toBe(0)
+    expect(nothing.stderr).toBe("No sign-in lock for 'john': there was nothing to clear.\n")
+    expect((await dt("user unlock nosuch")).stderr).toBe("No sign-in lock for 'nosuch': there was nothing to clear.\n")
+    expect((await dt("audit ls --action user.unlock --target john")).stdout).toMatch(
+      /\tuser\.unlock\tjohn\t\{"counters":0\}\n.*\tuser\.unlock\tjohn\t\{"counters":2\}\n$/s
+    )
   })
 })

@@ -4,7 +4,9 @@ import { request } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import Database from "better-sqlite3"
 import { afterEach, describe, expect, it } from "vitest"
+import { sandbox } from "./support/dt.js"
 
 const BIN = fileURLToPath(new URL("../bin/dt.js", import.meta.url))
 
@@ -86,6 +88,26 @@ describe("dt serve", () => {
     expect(await again.exited).toBe(0)
     expect(again.stderr()).toContain("Stopped")
     expect(again.stderr()).not.toContain(password)
+  })
+
+  it("warns at its start of a directory whose only enabled admins are system users, and serves it", async () => {
+    const { dt, home } = sandbox()
+    expect((await dt("init --admin boss")).code).toBe(0)
+    expect((await dt("--as boss user add robot -g admins --system")).code).toBe(0)
+    // As a directory made before system users lost admin access can be: its human administrator disabled by a system
+    // user that was one.
+    const database = join(home, ".local", "share", "dt", "dt.db")
+    const db = new Database(database)
+    db.prepare("update users set enabled = 0 where username = ?").run("boss")
+    db.close()
+    const server = await serve(["--database", `sqlite:${database}`])
+    await expect
+      .poll(server.stderr)
+      .toContain(
+        "dt: warning: The admin group 'admins' has no enabled member that is not a system user, so nobody can manage this directory: add an administrator with Users.bootstrap ('dt init --admin NAME').\n"
+      )
+    server.child.kill("SIGTERM")
+    expect(await server.exited).toBe(0)
   })
 
   it("takes the first administrator's password from DT_ADMIN_PASSWORD and never prints it", async () => {

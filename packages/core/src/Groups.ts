@@ -7,19 +7,21 @@ import { Context, Effect, Layer, Option, Schema } from "effect"
 import type { Actor } from "./Actor.js"
 import { Directory, type GroupRecord } from "./Directory.js"
 import { DirectoryConfig } from "./DirectoryConfig.js"
-import {
-  ConcurrentModification,
-  GroupMembershipRequired,
-  GroupNameTaken,
-  InvalidInput,
-  ProtectedGroup,
-  SystemUserImmutable
-} from "./Errors.js"
+import { GroupMembershipRequired, GroupNameTaken, InvalidInput, ProtectedGroup, SystemUserImmutable } from "./Errors.js"
 import { CreateGroup, type Group, GroupSort } from "./Group.js"
 import { decodeInput } from "./internal/decode.js"
 import { allocateGid, claimGid } from "./internal/gidAllocator.js"
 import { changeMemberships, type MembershipChange } from "./internal/membership.js"
-import { asAdmin, audit, getGroup, getUser, nextUserRow, type Operation } from "./internal/operation.js"
+import {
+  adminWriter,
+  asAdmin,
+  audit,
+  ensureVersion,
+  getGroup,
+  getUser,
+  nextUserRow,
+  type Operation
+} from "./internal/operation.js"
 import { toGroup } from "./internal/records.js"
 import { GroupName, Username } from "./Names.js"
 import { DEFAULT_PAGE_SIZE, listQuery, type Page } from "./Page.js"
@@ -64,26 +66,7 @@ const make = Effect.gen(function* () {
   const directory = yield* Directory
   const config = yield* DirectoryConfig
 
-  const adminWrite = <A, E>(
-    actor: Actor,
-    action: string,
-    body: (op: Operation) => Effect.Effect<A, E>,
-    options: DryRun = {}
-  ) =>
-    directory.write(
-      (tx) => asAdmin(tx, config, actor, action).pipe(Effect.flatMap(body)),
-      options.dryRun === true ? "rollback" : "commit"
-    )
-
-  const ensureVersion = (group: GroupRecord, expected: number | undefined) =>
-    expected === undefined || expected === group.version
-      ? Effect.void
-      : new ConcurrentModification({
-          kind: "group",
-          name: group.name,
-          expectedVersion: expected,
-          actualVersion: group.version
-        })
+  const adminWrite = adminWriter(directory, config)
 
   const ensureNotAdminGroup = (name: string, action: string) =>
     name === config.adminGroup ? new ProtectedGroup({ name, action }) : Effect.void
@@ -182,7 +165,7 @@ const make = Effect.gen(function* () {
         Effect.gen(function* () {
           yield* checkRename(from, to)
           const group = yield* getGroup(op.tx, from, true)
-          yield* ensureVersion(group, expectedVersion)
+          yield* ensureVersion("group", group.name, group.version, expectedVersion)
           return toGroup(yield* applyRename(op, group, to))
         }),
       options
@@ -270,7 +253,7 @@ const make = Effect.gen(function* () {
       (op) =>
         Effect.gen(function* () {
           const group = yield* getGroup(op.tx, groupName, true)
-          yield* ensureVersion(group, expectedVersion)
+          yield* ensureVersion("group", group.name, group.version, expectedVersion)
           const changes: Array<MembershipChange> = [
             ...[...wanted].map((username) => ({ username, group: groupName, kind: "add" as const })),
             ...group.members
@@ -301,7 +284,7 @@ const make = Effect.gen(function* () {
         Effect.gen(function* () {
           if (to !== undefined) yield* checkRename(from, to)
           let group = yield* getGroup(op.tx, from, true)
-          yield* ensureVersion(group, expectedVersion)
+          yield* ensureVersion("group", group.name, group.version, expectedVersion)
           if (wanted !== undefined) {
             const members = new Set(group.members)
             yield* changeMemberships(

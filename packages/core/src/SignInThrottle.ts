@@ -142,11 +142,12 @@ const make = Effect.gen(function* () {
 
   const unlock = Effect.fn("SignInThrottle.unlock")(function* (actor: Actor, username: string) {
     const name = yield* decodeUsername(username)
-    yield* directory.write((tx) =>
+    return yield* directory.write((tx) =>
       Effect.gen(function* () {
         const op = yield* asAdmin(tx, config, actor, `clear the sign-in locks of '${name}'`)
         const cleared = yield* tx.deleteSignInCounters(name)
         yield* audit(op, "user.unlock", { type: "user", name }, { counters: cleared })
+        return cleared
       })
     )
   })
@@ -154,7 +155,10 @@ const make = Effect.gen(function* () {
   return {
     /** The sign-ins refused now: usernames from an address, addresses, and usernames delayed (admins). */
     locks,
-    /** Clears every counter of a username, from every address (admins; audited as `user.unlock`). */
+    /**
+     * Clears every counter of a username, from every address, and returns how many there were: 0 when the username had
+     * no failed sign-in to forget (admins; audited as `user.unlock`).
+     */
     unlock
   }
 })

@@ -220,29 +220,32 @@ export const signInThrottleContract = (
       )
     )
 
-    it.effect("an administrator lists the locks and clears a user's (audited as user.unlock); nobody else may", () =>
-      seeded(
-        Effect.gen(function* () {
-          const throttle = yield* SignInThrottle
-          for (let i = 0; i < 5; i++) expect(yield* attempt("john", `guess ${i}`, "10.0.0.1")).toBe("wrong")
-          const locks = yield* throttle.locks(admin)
-          expect(locks).toEqual([
-            { kind: "user-address", username: "john", address: "10.0.0.1", failures: 5, until: new Date(900_000) }
-          ])
-          expect((yield* Effect.flip(throttle.locks(john)))._tag).toBe("Forbidden")
-          expect((yield* Effect.flip(throttle.unlock(john, "john")))._tag).toBe("Forbidden")
-          expect(yield* attempt("john", JOHN, "10.0.0.1")).toBe("wait 900s")
-          yield* throttle.unlock(admin, "john")
-          expect((yield* counters).filter((counter) => counter.username === "john")).toEqual([])
-          expect(yield* throttle.locks(admin)).toEqual([])
-          expect(yield* attempt("john", JOHN, "10.0.0.1")).toBe("signed in")
-          const audit = yield* Audit
-          const entries = yield* audit.list(admin, { action: "user.unlock" })
-          expect(entries.items.map((entry) => [entry.actor, entry.target, entry.changes])).toEqual([
-            ["admin", "john", { counters: 2 }]
-          ])
-        })
-      )
+    it.effect(
+      "an administrator lists the locks and clears a user's, told how many counters were cleared (0: there was no lock; audited as user.unlock); nobody else may",
+      () =>
+        seeded(
+          Effect.gen(function* () {
+            const throttle = yield* SignInThrottle
+            for (let i = 0; i < 5; i++) expect(yield* attempt("john", `guess ${i}`, "10.0.0.1")).toBe("wrong")
+            const locks = yield* throttle.locks(admin)
+            expect(locks).toEqual([
+              { kind: "user-address", username: "john", address: "10.0.0.1", failures: 5, until: new Date(900_000) }
+            ])
+            expect((yield* Effect.flip(throttle.locks(john)))._tag).toBe("Forbidden")
+            expect((yield* Effect.flip(throttle.unlock(john, "john")))._tag).toBe("Forbidden")
+            expect(yield* attempt("john", JOHN, "10.0.0.1")).toBe("wait 900s")
+            expect(yield* throttle.unlock(admin, "john")).toBe(2)
+            expect((yield* counters).filter((counter) => counter.username === "john")).toEqual([])
+            expect(yield* throttle.locks(admin)).toEqual([])
+            expect(yield* attempt("john", JOHN, "10.0.0.1")).toBe("signed in")
+            const audit = yield* Audit
+            const entries = yield* audit.list(admin, { action: "user.unlock" })
+            expect(entries.items.map((entry) => [entry.actor, entry.target, entry.changes])).toEqual([
+              ["admin", "john", { counters: 2 }]
+            ])
+            expect(yield* throttle.unlock(admin, "nosuch")).toBe(0)
+          })
+        )
     )
 
     if (another !== undefined) {

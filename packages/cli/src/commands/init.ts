@@ -10,7 +10,7 @@ import * as CommandTree from "../CommandTree.js"
 import { databaseUrl, loginName } from "../Environment.js"
 import * as Flags from "../Flags.js"
 import * as Output from "../Output.js"
-import { note, readStdin, run } from "../Session.js"
+import { note, readStdin, runLocal, warnIfNoAdministrator } from "../Session.js"
 import * as Store from "../Store.js"
 
 /** A name given with a flag: an empty one is no name, as one left out is (so both get the first admin's default). */
@@ -41,10 +41,11 @@ export const init = Command.make(
   },
   (flags) => {
     const admin = Option.getOrElse(flags.admin, loginName)
-    return run(
+    return runLocal(
       { ...flags, server: Option.none(), as: Option.some(admin) },
       ({ users, me, format }) =>
         Effect.gen(function* () {
+          yield* warnIfNoAdministrator
           const url = yield* databaseUrl(flags.database)
           const password = flags.passwordStdin ? Option.some(yield* readStdin) : Option.none<string>()
           const { group, user } = yield* users.bootstrap({

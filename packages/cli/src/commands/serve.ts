@@ -13,7 +13,7 @@ import { Console, Context, Effect, Either, Exit, Layer, Option } from "effect"
 import * as CommandTree from "../CommandTree.js"
 import { databaseUrl, variable } from "../Environment.js"
 import * as Flags from "../Flags.js"
-import { note } from "../Session.js"
+import { note, warnIfNoAdministrator } from "../Session.js"
 import * as Store from "../Store.js"
 
 // The server code loads only for this command, so that every other command starts as fast as before.
@@ -130,6 +130,7 @@ export const serve = Command.make("serve", options, (flags) =>
           yield* Console.log(`admin password (shown once, not stored anywhere readable): ${admin.password}`)
         }
       }
+      yield* Effect.provide(warnIfNoAdministrator, context)
       // Added before the server, so that it runs after the server has closed, every request in flight answered (or
       // cut after the grace period, with a warning): a stop asked for by SIGINT or SIGTERM is a success.
       yield* Effect.addFinalizer((exit) =>

@@ -5,7 +5,7 @@
  */
 
 import { Args, Command, type HelpDoc, Options, Prompt } from "@effect/cli"
-import { Errors, User } from "@user-manager/core"
+import { Errors, User, Users } from "@user-manager/core"
 import { Chunk, Effect, Option, Redacted, Stream } from "effect"
 import * as CommandTree from "../CommandTree.js"
 import * as Flags from "../Flags.js"
@@ -268,20 +268,15 @@ const changePassword = Command.make(
                   return Redacted.value(first)
                 })
         })
-        const { admin } = yield* users.whoAmI(actor)
-        if (admin) {
-          // An administrator resets its own password as it would anyone's.
-          yield* users.modify(actor, me, { password: next })
-        } else {
-          if (!process.stdin.isTTY) {
-            return yield* new Errors.InvalidInput({
-              field: "current password",
-              reason: "only an administrator can change a password without typing the current one at a terminal"
-            })
-          }
-          const current = yield* Prompt.password({ message: "Current password" })
-          yield* users.changePassword(actor, { current: Redacted.value(current), next })
-        }
+        // The core decides whether the current password is needed (not for an administrator); it is asked for only then.
+        yield* Users.changeOwnPassword(
+          users,
+          actor,
+          next,
+          process.stdin.isTTY
+            ? Prompt.password({ message: "Current password" }).pipe(Effect.map(Redacted.value))
+            : undefined
+        )
         yield* note(`The password of '${me}' was changed.`)
       })
     )
@@ -311,11 +306,21 @@ const locks = Command.make("locks", Flags.common, (flags) =>
   )
 )
 
+/**
+ * What `dt user unlock` says: how many counters were cleared, or that there was no lock. A server answers the unlock
+ * with no content (204), so in remote mode the count is not known (`undefined`).
+ */
+const unlocked = (username: string, cleared: number | undefined) =>
+  cleared === undefined
+    ? `The sign-in locks of '${username}' are cleared.`
+    : cleared === 0
+      ? `No sign-in lock for '${username}': there was nothing to clear.`
+      : `Cleared ${cleared} sign-in ${cleared === 1 ? "counter" : "counters"} of '${username}'.`
+
 const unlock = Command.make("unlock", { ...Flags.common, username: Flags.username }, (flags) =>
   run(flags, ({ signInThrottle, actor }) =>
-    Effect.zipRight(
-      signInThrottle.unlock(actor, flags.username),
-      note(`The sign-in locks of '${flags.username}' were cleared.`)
+    Effect.flatMap(signInThrottle.unlock(actor, flags.username), (cleared: number | undefined) =>
+      note(unlocked(flags.username, cleared))
     )
   )
 ).pipe(

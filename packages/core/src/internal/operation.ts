@@ -1,10 +1,17 @@
 import { Clock, Effect, Option } from "effect"
 import type { Actor } from "../Actor.js"
 import type { AuditAction } from "../AuditEntry.js"
-import type { DirectoryTransaction, GroupRow, SessionRow, UserRecord } from "../Directory.js"
+import type { Directory, DirectoryTransaction, GroupRow, SessionRow, UserRecord } from "../Directory.js"
 import type { DirectoryConfigShape } from "../DirectoryConfig.js"
 import type { StorageError } from "../Errors.js"
-import { Forbidden, GroupNotFound, SystemUserImmutable, Unauthenticated, UserNotFound } from "../Errors.js"
+import {
+  ConcurrentModification,
+  Forbidden,
+  GroupNotFound,
+  SystemUserImmutable,
+  Unauthenticated,
+  UserNotFound
+} from "../Errors.js"
 
 /** What every rule inside one transaction needs: the store, the settings, who asks, and the time of the change. */
 export interface Operation {
@@ -73,6 +80,34 @@ export const asAdmin = (tx: DirectoryTransaction, config: DirectoryConfigShape, 
     const now = new Date(yield* Clock.currentTimeMillis)
     return { tx, config, actor: user, now } satisfies Operation
   })
+
+/**
+ * Runs `body` as an admin in one write transaction, rolled back for a dry run (every rule checked, nothing changed):
+ * how every administrator's change of users and groups runs.
+ */
+export const adminWriter =
+  (directory: Directory["Type"], config: DirectoryConfigShape) =>
+  <A, E>(
+    actor: Actor,
+    action: string,
+    body: (op: Operation) => Effect.Effect<A, E>,
+    options: { readonly dryRun?: boolean } = {}
+  ) =>
+    directory.write(
+      (tx) => asAdmin(tx, config, actor, action).pipe(Effect.flatMap(body)),
+      options.dryRun === true ? "rollback" : "commit"
+    )
+
+/** Optimistic concurrency: refuses a change made to a record whose version is no longer the one the caller saw. */
+export const ensureVersion = (
+  kind: "user" | "group",
+  name: string,
+  actualVersion: number,
+  expectedVersion: number | undefined
+): Effect.Effect<void, ConcurrentModification> =>
+  expectedVersion === undefined || expectedVersion === actualVersion
+    ? Effect.void
+    : new ConcurrentModification({ kind, name, expectedVersion, actualVersion })
 
 /** Reads a user that must exist, optionally locking its row. */
 export const getUser = (tx: DirectoryTransaction, username: string, forUpdate = false) =>

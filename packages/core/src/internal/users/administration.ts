@@ -1,0 +1,230 @@
+import { Effect } from "effect"
+import type { Actor } from "../../Actor.js"
+import type { UserRecord } from "../../Directory.js"
+import { GroupMembershipRequired, InvalidInput } from "../../Errors.js"
+import { GroupName, Username } from "../../Names.js"
+import { CreateUser, ModifyUser } from "../../User.js"
+import type { DryRun } from "../../Users.js"
+import { ensureAdminsRemain, ensureNotSelf, lockAdminGroup } from "../adminGroup.js"
+import { decodeInput } from "../decode.js"
+import { changeMemberships } from "../membership.js"
+import {
+  adminWriter,
+  asAdmin,
+  assertNotSystem,
+  audit,
+  ensureVersion,
+  getGroupRow,
+  getUser,
+  nextUserRow,
+  touchGroup
+} from "../operation.js"
+import { toUser } from "../records.js"
+import { ensureEmailFree, hashNewPassword, insertUser, newUserRow, type UserServices } from "./rules.js"
+
+const decodeUsername = decodeInput(Username, "username")
+const decodeGroupName = decodeInput(GroupName, "group name")
+const decodeCreate = decodeInput(CreateUser)
+const decodeModify = decodeInput(ModifyUser)
+
+/**
+ * What administrators do to users: create, change, delete, enable and disable them, and move them between groups; each
+ * in one transaction, checking every rule there.
+ */
+export const makeAdministration = (services: UserServices) => {
+  const { directory, config } = services
+  const adminWrite = adminWriter(directory, config)
+
+  /** Refuses early, before the slow password hash, when the actor may not run `action` at all. */
+  const preauthorize = (actor: Actor, action: string) => directory.read((tx) => asAdmin(tx, config, actor, action))
+
+  const create = Effect.fn("Users.create")(function* (actor: Actor, input: CreateUser) {
+    const user = yield* decodeCreate(input)
+    if (user.system === true && user.password !== undefined) {
+      return yield* new InvalidInput({
+        field: "password",
+        reason: "a system user holds none, since system users never sign in"
+      })
+    }
+    if (user.groups.length === 0) {
+      return yield* new GroupMembershipRequired({ usernames: [user.username], group: null })
+    }
+    if (user.password !== undefined) yield* preauthorize(actor, "create users")
+    const passwordHash = yield* hashNewPassword(services, user.password, user.username)
+    return yield* adminWrite(actor, "create users", (op) =>
+      Effect.gen(function* () {
+        const groupNames = [...new Set(user.groups)].sort()
+        const row = newUserRow(user, passwordHash, op.now)
+        yield* insertUser(op, row, groupNames)
+        yield* audit(
+          op,
+          "user.create",
+          { type: "user", name: row.username },
+          {
+            firstName: row.firstName,
+            lastName: row.lastName,
+            email: row.email,
+            system: row.system,
+            groups: groupNames,
+            ...(passwordHash === null ? {} : { password: "set" })
+          },
+          groupNames
+        )
+        return toUser({ ...row, groups: groupNames })
+      })
+    )
+  })
+
+  const modify = Effect.fn("Users.modify")(function* (actor: Actor, username: string, input: ModifyUser) {
+    const name = yield* decodeUsername(username)
+    const changes = yield* decodeModify(input)
+    if (changes.groups !== undefined && changes.groups.length === 0) {
+      return yield* new GroupMembershipRequired({ usernames: [name], group: null })
+    }
+    if (changes.password !== undefined) yield* preauthorize(actor, `modify user '${name}'`)
+    const passwordHash = yield* hashNewPassword(services, changes.password, name)
+    return yield* adminWrite(actor, `modify user '${name}'`, (op) =>
+      Effect.gen(function* () {
+        if (changes.groups?.includes(op.config.adminGroup as GroupName) === false) yield* lockAdminGroup(op)
+        const current = yield* getUser(op.tx, name, true)
+        yield* assertNotSystem(current, "modify")
+        yield* ensureVersion("user", current.username, current.version, changes.expectedVersion)
+
+        const fields: Record<string, unknown> = {}
+        const next: { -readonly [K in keyof UserRecord]?: UserRecord[K] } = {}
+        if (changes.firstName !== undefined && (changes.firstName ?? "") !== current.firstName) {
+          next.firstName = fields.firstName = changes.firstName ?? ""
+        }
+        if (changes.lastName !== undefined && (changes.lastName ?? "") !== current.lastName) {
+          next.lastName = fields.lastName = changes.lastName ?? ""
+        }
+        if (changes.email !== undefined && changes.email !== current.email) {
+          yield* ensureEmailFree(op, changes.email, current.username)
+          next.email = fields.email = changes.email
+        }
+        if (passwordHash !== null) {
+          next.passwordHash = passwordHash
+          fields.password = "changed"
+        }
+
+        let record = current
+        let subjects: ReadonlyArray<string> = []
+        if (changes.groups !== undefined) {
+          const wanted = new Set(changes.groups)
+          const result = yield* changeMemberships(
+            op,
+            [
+              ...[...wanted].filter((g) => !current.groups.includes(g)).map((group) => addChange(name, group)),
+              ...current.groups.filter((g) => !wanted.has(g)).map((group) => removeChange(name, group))
+            ],
+            null
+          )
+          record = result.users.get(name) ?? current
+          const groupsOf = (kind: "add" | "remove") =>
+            result.changed.filter((change) => change.kind === kind).map((change) => change.group as string)
+          const added = groupsOf("add").sort()
+          const removed = groupsOf("remove").sort()
+          if (added.length + removed.length > 0) fields.groups = { added, removed }
+          subjects = [...added, ...removed]
+        }
+        if (Object.keys(fields).length === 0) return toUser(record)
+        const row = record === current ? nextUserRow(op, current, next) : { ...strip(record), ...next }
+        // A change of groups alone already stored the user's new version.
+        if (record === current || Object.keys(next).length > 0) yield* op.tx.updateUser(row)
+        // A password reset signs the user out everywhere.
+        if (passwordHash !== null) yield* op.tx.deleteUserSessions(name)
+        yield* audit(op, "user.modify", { type: "user", name }, fields, subjects)
+        return toUser({ ...row, groups: record.groups })
+      })
+    )
+  })
+
+  const remove = Effect.fn("Users.remove")(function* (actor: Actor, username: string, options: DryRun = {}) {
+    const name = yield* decodeUsername(username)
+    return yield* adminWrite(
+      actor,
+      `delete user '${name}'`,
+      (op) =>
+        Effect.gen(function* () {
+          yield* lockAdminGroup(op)
+          const user = yield* getUser(op.tx, name, true)
+          yield* assertNotSystem(user, "delete")
+          yield* ensureNotSelf(op, user, "delete")
+          yield* ensureAdminsRemain(op, [user])
+          for (const groupName of user.groups) yield* touchGroup(op, yield* getGroupRow(op.tx, groupName, true))
+          yield* op.tx.deleteUserSessions(user.username)
+          yield* op.tx.deleteUser(user.username)
+          yield* audit(op, "user.delete", { type: "user", name }, { groups: user.groups }, user.groups)
+          return toUser(user)
+        }),
+      options
+    )
+  })
+
+  const setEnabled = (enabled: boolean) =>
+    Effect.fn(enabled ? "Users.enable" : "Users.disable")(function* (
+      actor: Actor,
+      username: string,
+      options: DryRun = {}
+    ) {
+      const name = yield* decodeUsername(username)
+      const verb = enabled ? "enable" : "disable"
+      return yield* adminWrite(
+        actor,
+        `${verb} user '${name}'`,
+        (op) =>
+          Effect.gen(function* () {
+            if (!enabled) yield* lockAdminGroup(op)
+            const user = yield* getUser(op.tx, name, true)
+            yield* assertNotSystem(user, verb)
+            if (user.enabled === enabled) return toUser(user)
+            if (!enabled) {
+              yield* ensureNotSelf(op, user, "disable")
+              yield* ensureAdminsRemain(op, [user])
+            }
+            const row = nextUserRow(op, user, { enabled })
+            yield* op.tx.updateUser(row)
+            // A disabled user loses its sessions at once, not when they expire.
+            if (!enabled) yield* op.tx.deleteUserSessions(name)
+            yield* audit(op, enabled ? "user.enable" : "user.disable", { type: "user", name }, { enabled })
+            return toUser({ ...row, groups: user.groups })
+          }),
+        options
+      )
+    })
+
+  const membership = (kind: "add" | "remove") =>
+    Effect.fn(kind === "add" ? "Users.addToGroup" : "Users.removeFromGroup")(function* (
+      actor: Actor,
+      username: string,
+      group: string,
+      options: DryRun = {}
+    ) {
+      const name = yield* decodeUsername(username)
+      const groupName = yield* decodeGroupName(group)
+      const action = kind === "add" ? `add user '${name}' to a group` : `remove user '${name}' from a group`
+      return yield* adminWrite(
+        actor,
+        action,
+        (op) =>
+          changeMemberships(op, [{ username: name, group: groupName, kind }], groupName).pipe(
+            Effect.map((result) => toUser(result.users.get(name) as UserRecord))
+          ),
+        options
+      )
+    })
+
+  return {
+    create,
+    modify,
+    remove,
+    enable: setEnabled(true),
+    disable: setEnabled(false),
+    addToGroup: membership("add"),
+    removeFromGroup: membership("remove")
+  }
+}
+
+const addChange = (username: Username, group: GroupName) => ({ username, group, kind: "add" as const })
+const removeChange = (username: Username, group: GroupName) => ({ username, group, kind: "remove" as const })
+const strip = ({ groups: _groups, ...row }: UserRecord) => row

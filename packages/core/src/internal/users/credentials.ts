@@ -1,0 +1,87 @@
+import { Clock, Effect, Option, Redacted, Schema } from "effect"
+import type { Actor } from "../../Actor.js"
+import { Forbidden, Unauthenticated } from "../../Errors.js"
+import { Password, type PasswordHash } from "../../Password.js"
+import { decodeInput } from "../decode.js"
+import { assertNotSystem, audit, ensureVersion, nextUserRow, type Operation, resolveActor } from "../operation.js"
+import { toUser } from "../records.js"
+import { SignInName } from "../signInName.js"
+import { makeThrottle } from "../throttle.js"
+import { hashNewPassword, type UserServices } from "./rules.js"
+
+/** The input of `Users.changePassword`: the actor's current password and the new one. */
+export const ChangePassword = Schema.Struct({ current: Password, next: Password })
+
+const Credentials = Schema.Struct({ username: SignInName, password: Password })
+
+const decodeChangePassword = decodeInput(ChangePassword)
+const decodeCredentials = decodeInput(Credentials)
+const decodeSignInName = decodeInput(SignInName, "username")
+
+/**
+ * A user's own credentials: checking a username and password for signing in, and changing one's own password; both
+ * throttled as failed sign-ins are.
+ */
+export const makeCredentials = (services: UserServices) =>
+  Effect.gen(function* () {
+    const { directory, hasher, config } = services
+    const throttle = makeThrottle(directory)
+
+    const changePassword = Effect.fn("Users.changePassword")(function* (
+      actor: Actor,
+      input: typeof ChangePassword.Encoded,
+      options: { readonly address?: string } = {}
+    ) {
+      const { current, next } = yield* decodeChangePassword(input)
+      const self = yield* directory.read((tx) => resolveActor(tx, actor, "change its password"))
+      yield* assertNotSystem(self, "change password")
+      // Throttled as sign-in is: a stolen session must not be a way to guess the password it was opened with.
+      const reservation = yield* throttle.reserve(self.username, options.address)
+      yield* throttle.checked(
+        reservation,
+        (error) => error._tag === "Forbidden",
+        Effect.gen(function* () {
+          const matches = self.passwordHash !== null && (yield* hasher.verify(current, self.passwordHash))
+          if (!matches) {
+            return yield* new Forbidden({
+              actor: self.username,
+              action: "change its password",
+              reason: "the current password is not correct"
+            })
+          }
+          const passwordHash = (yield* hashNewPassword(services, next, self.username)) as PasswordHash
+          yield* directory.write((tx) =>
+            Effect.gen(function* () {
+              yield* throttle.succeeded(tx, reservation)
+              const user = yield* resolveActor(tx, actor, "change its password")
+              yield* ensureVersion("user", user.username, user.version, self.version)
+              const op: Operation = { tx, config, actor: user, now: new Date(yield* Clock.currentTimeMillis) }
+              yield* tx.updateUser(nextUserRow(op, user, { passwordHash }))
+              // Every session of the user ends, so that whoever knew the old password is signed out too.
+              yield* tx.deleteUserSessions(user.username)
+              yield* audit(op, "user.password", { type: "user", name: user.username }, { password: "changed" })
+            })
+          )
+        })
+      )
+    })
+
+    const dummyHash = yield* Effect.cached(hasher.hash(Redacted.make("not a real password") as Password))
+
+    const authenticate = Effect.fn("Users.authenticate")(function* (username: string, password: string) {
+      const refused = new Unauthenticated({ reason: "the username or password is not correct" })
+      yield* decodeSignInName(username)
+      const credentials = yield* decodeCredentials({ username, password }).pipe(Effect.mapError(() => refused))
+      const found = yield* directory.read((tx) => tx.findUser(credentials.username))
+      const user = Option.getOrNull(found)
+      // The same argon2 work whether or not the user exists, so that timing does not reveal usernames.
+      const hash = user?.passwordHash ?? (yield* dummyHash)
+      const matches = yield* hasher.verify(credentials.password, hash)
+      // A disabled account is answered as a wrong password is: only whoever knows the password could learn its state.
+      // A system user never signs in, even with a hash stored before that rule, and is answered the same way.
+      if (user === null || user.passwordHash === null || !matches || !user.enabled || user.system) return yield* refused
+      return toUser(user)
+    })
+
+    return { changePassword, authenticate }
+  })

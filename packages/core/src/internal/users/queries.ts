@@ -1,0 +1,121 @@
+import { Chunk, Effect, Option, Schema, Stream } from "effect"
+import type { Actor } from "../../Actor.js"
+import type { SortValue } from "../../Directory.js"
+import { Forbidden } from "../../Errors.js"
+import { Username } from "../../Names.js"
+import { DEFAULT_PAGE_SIZE, listQuery, MAX_PAGE_SIZE, type Page } from "../../Page.js"
+import { type User, UserSort } from "../../User.js"
+import type { UserStreamError } from "../../Users.js"
+import { decodeInput } from "../decode.js"
+import { asAdmin, getUser, isAdmin, resolveActor } from "../operation.js"
+import { toUser } from "../records.js"
+import { userSortKey } from "../search.js"
+import type { UserServices } from "./rules.js"
+
+/** The query of `Users.list`. */
+export const UserQuery = listQuery(UserSort)
+
+/** The query of `Users.stream`: a list query whose `limit` may be left out (everything) or go beyond one page. */
+export const UserStreamQuery = Schema.Struct({
+  ...UserQuery.fields,
+  limit: Schema.optional(Schema.NonNegativeInt),
+  /** How many users each read fetches (default and most: `MAX_PAGE_SIZE`). */
+  pageSize: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_PAGE_SIZE)))
+})
+
+const decodeUsername = decodeInput(Username, "username")
+const decodeQuery = decodeInput(UserQuery)
+const decodeStreamQuery = decodeInput(UserStreamQuery)
+
+const normalize = (decoded: typeof UserQuery.Type) =>
+  ({
+    search: (decoded.search ?? "").trim().toLowerCase(),
+    sort: decoded.sort ?? "username",
+    order: decoded.order ?? "asc",
+    limit: decoded.limit ?? DEFAULT_PAGE_SIZE,
+    offset: decoded.offset ?? 0
+  }) as const
+
+/** The reads of users: who the actor is, a page of users, every user as a stream, and one user. */
+export const makeQueries = ({ directory, config }: UserServices) => {
+  const whoAmI = Effect.fn("Users.whoAmI")(function* (actor: Actor) {
+    return yield* directory.read((tx) =>
+      resolveActor(tx, actor, "read its own record").pipe(
+        Effect.map((user) => ({ user: toUser(user), admin: isAdmin(user, config) }))
+      )
+    )
+  })
+
+  const list = Effect.fn("Users.list")(function* (actor: Actor, query: typeof UserQuery.Encoded = {}) {
+    const normalized = normalize(yield* decodeQuery(query))
+    return yield* directory.read((tx) =>
+      Effect.gen(function* () {
+        yield* asAdmin(tx, config, actor, "list users")
+        const { items, total } = yield* tx.listUsers({ ...normalized, count: true })
+        return {
+          items: items.map(toUser),
+          total: total ?? items.length,
+          offset: normalized.offset,
+          limit: normalized.limit
+        } satisfies Page<User>
+      })
+    )
+  })
+
+  /**
+   * Every match, in order, page by page: `offset` users are skipped and at most `limit` are emitted (all when it is
+   * left out). Each page is one read transaction that continues after the last user of the previous page (keyset
+   * paging, so that the millionth user costs as little as the first) and counts nothing.
+   */
+  const stream = (actor: Actor, query: typeof UserStreamQuery.Encoded = {}): Stream.Stream<User, UserStreamError> =>
+    Stream.unwrap(
+      Effect.gen(function* () {
+        const { limit, pageSize = MAX_PAGE_SIZE, ...rest } = yield* decodeStreamQuery(query)
+        if (limit === 0) return Stream.empty
+        const normalized = normalize(rest)
+        const page = (after: ReadonlyArray<SortValue> | undefined, left: number) =>
+          directory.read((tx) =>
+            Effect.gen(function* () {
+              yield* asAdmin(tx, config, actor, "list users")
+              const size = Math.min(pageSize, left)
+              const { items } = yield* tx.listUsers({
+                ...normalized,
+                limit: size,
+                offset: after === undefined ? normalized.offset : 0,
+                after,
+                count: false
+              })
+              const last = items.at(-1)
+              const next =
+                last === undefined || items.length < size || left - items.length <= 0
+                  ? Option.none()
+                  : Option.some([userSortKey(normalized.sort, last, () => last.groups), left - items.length] as const)
+              return [Chunk.fromIterable(items.map(toUser)), next] as const
+            })
+          )
+        return Stream.paginateChunkEffect(
+          [undefined, limit ?? Number.POSITIVE_INFINITY] as readonly [ReadonlyArray<SortValue> | undefined, number],
+          ([after, left]) => page(after, left)
+        )
+      })
+    ).pipe(Stream.withSpan("Users.stream"))
+
+  const get = Effect.fn("Users.get")(function* (actor: Actor, username: string) {
+    const name = yield* decodeUsername(username)
+    return yield* directory.read((tx) =>
+      Effect.gen(function* () {
+        const self = yield* resolveActor(tx, actor, `read user '${name}'`)
+        if (self.username !== name && !isAdmin(self, config)) {
+          return yield* new Forbidden({
+            actor: self.username,
+            action: `read user '${name}'`,
+            reason: "only administrators may read other users"
+          })
+        }
+        return toUser(self.username === name ? self : yield* getUser(tx, name))
+      })
+    )
+  })
+
+  return { whoAmI, list, stream, get }
+}

@@ -1,0 +1,78 @@
+import { Effect, Option } from "effect"
+import type { Directory, UserRow } from "../../Directory.js"
+import type { DirectoryConfigShape } from "../../DirectoryConfig.js"
+import { EmailTaken, type InvalidInput, type StorageError, UsernameTaken } from "../../Errors.js"
+import { checkPolicy, type Password, type PasswordHash } from "../../Password.js"
+import type { PasswordHasher } from "../../PasswordHasher.js"
+import type { CreateUser } from "../../User.js"
+import { getGroupRows, type Operation, touchGroup } from "../operation.js"
+
+/** What the user use cases are built over: the store, the password hasher and the directory's settings. */
+export interface UserServices {
+  readonly directory: Directory["Type"]
+  readonly hasher: PasswordHasher["Type"]
+  readonly config: DirectoryConfigShape
+}
+
+/** A new password checked against the policy, then hashed (the slow part, so it runs outside any transaction). */
+export const hashNewPassword = (
+  { config, hasher }: UserServices,
+  password: Password | undefined,
+  username: string
+): Effect.Effect<PasswordHash | null, InvalidInput | StorageError> =>
+  password === undefined
+    ? Effect.succeed(null)
+    : checkPolicy(password, { username, minLength: config.minPasswordLength }).pipe(
+        Effect.zipRight(hasher.hash(password))
+      )
+
+/** Invariant 3 for emails: refuses an email (compared case-insensitively by the store) that a user other than `owner` has. */
+export const ensureEmailFree = (op: Operation, email: string | null, owner: string | null) =>
+  email === null
+    ? Effect.void
+    : op.tx
+        .findUsernameByEmail(email)
+        .pipe(
+          Effect.flatMap((found) =>
+            Option.isSome(found) && found.value !== owner
+              ? new EmailTaken({ email, username: found.value })
+              : Effect.void
+          )
+        )
+
+/** The row of a new user, as `create` and `bootstrap` store it. */
+export const newUserRow = (
+  user: Pick<typeof CreateUser.Type, "username" | "firstName" | "lastName" | "email" | "system">,
+  passwordHash: PasswordHash | null,
+  now: Date
+): UserRow => ({
+  username: user.username,
+  firstName: user.firstName ?? "",
+  lastName: user.lastName ?? "",
+  email: user.email ?? null,
+  enabled: true,
+  system: user.system ?? false,
+  passwordHash,
+  createdAt: now,
+  updatedAt: now,
+  version: 1
+})
+
+/**
+ * Adds a new user to existing groups, in one transaction: refuses a taken username or email (before the groups are
+ * read, so that a taken name is reported first), locks the groups' rows, stores the user and its memberships, and
+ * gives each group a new version. The caller writes the audit entry.
+ */
+export const insertUser = (op: Operation, row: UserRow, groupNames: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    if (Option.isSome(yield* op.tx.findUser(row.username))) {
+      return yield* new UsernameTaken({ username: row.username })
+    }
+    yield* ensureEmailFree(op, row.email, null)
+    const groups = yield* getGroupRows(op.tx, groupNames, true)
+    yield* op.tx.insertUser(row)
+    for (const group of groups) {
+      yield* op.tx.addMembership(row.username, group.name)
+      yield* touchGroup(op, group)
+    }
+  })
