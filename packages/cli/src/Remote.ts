@@ -13,6 +13,7 @@ import {
   Errors,
   Group,
   type Groups,
+  Page,
   type SignInThrottle,
   User,
   type Users
@@ -167,8 +168,8 @@ const SignInLocks = Schema.Struct({
   )
 })
 
-/** The API's largest page. */
-const MAX_LIMIT = 500
+/** The API's largest page: the core's. */
+const MAX_LIMIT = Page.MAX_PAGE_SIZE
 
 interface Call {
   readonly method: string

@@ -11,23 +11,17 @@
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema, OpenApi } from "@effect/platform"
 import { AuditEntry, Group, Names, User } from "@user-manager/core"
 import type { Actor } from "@user-manager/core/Actor"
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@user-manager/core/Page"
 import { Context, Schema } from "effect"
 import * as ApiError from "./ApiError.js"
-
-/**
- * The largest page a list endpoint returns.
- *
- * @category constants
- * @since 0.1.0
- */
-export const MAX_LIMIT = 500
 
 /** A JSON object that refuses fields it does not know, so that a typo is an error and not silently ignored. */
 const strict = <F extends Schema.Struct.Fields>(identifier: string, fields: F) =>
   Schema.Struct(fields).annotations({ identifier, parseOptions: { onExcessProperty: "error" } })
 
-const Limit = Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, MAX_LIMIT)).annotations({
-  description: `page size, 1–${MAX_LIMIT} (default 50)`
+// The core's page-size limit: the API refuses what the core would.
+const Limit = Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, MAX_PAGE_SIZE)).annotations({
+  description: `page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`
 })
 const Offset = Schema.NumberFromString.pipe(Schema.int(), Schema.greaterThanOrEqualTo(0)).annotations({
   description: "how many matches to skip (default 0)"
