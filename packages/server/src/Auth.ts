@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto"
 import { HttpServerRequest } from "@effect/platform"
-import { Actor, Sessions } from "@user-manager/core"
+import { Actor, Errors, Sessions } from "@user-manager/core"
 import { Effect, Layer, Option, Redacted } from "effect"
 import { Authentication } from "./Api.js"
 import * as ApiError from "./ApiError.js"
@@ -65,18 +65,12 @@ const sameText = (a: string, b: string) => {
 export const checkCsrf = (
   request: HttpServerRequest.HttpServerRequest,
   token: Redacted.Redacted<string>
-): Effect.Effect<void, ApiError.Forbidden> => {
+): Effect.Effect<void, ApiError.CsrfTokenInvalid> => {
   const header = request.headers[CSRF_HEADER]
   if (SAFE_METHODS.has(request.method) || (header !== undefined && sameText(header, csrfToken(token)))) {
     return Effect.void
   }
-  return Effect.fail(
-    new ApiError.Forbidden({
-      _tag: "CsrfTokenInvalid",
-      message: `A request signed in with the session cookie must send the ${CSRF_HEADER} header given at sign-in.`,
-      reason: "missing or wrong CSRF token"
-    })
-  )
+  return Effect.fail(new ApiError.CsrfTokenInvalid({ header: CSRF_HEADER }))
 }
 
 /**
@@ -126,13 +120,7 @@ export const sessions: Layer.Layer<Authentication> = Layer.succeed(
       case "none":
         return Actor.anonymous
       case "malformed":
-        return yield* Effect.fail(
-          new ApiError.Unauthorized({
-            _tag: "Unauthenticated",
-            message: "Sign in first: the Authorization header is not a bearer token.",
-            reason: "the Authorization header is not a bearer token"
-          })
-        )
+        return yield* new Errors.Unauthenticated({ reason: "the Authorization header is not a bearer token" })
       case "cookie":
         yield* checkCsrf(request, found.token)
         break
