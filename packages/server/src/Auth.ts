@@ -8,24 +8,8 @@ import { createHash, timingSafeEqual } from "node:crypto"
 import { HttpServerRequest } from "@effect/platform"
 import { Actor, Errors, Sessions } from "@user-manager/core"
 import { Effect, Layer, Option, Redacted } from "effect"
-import { Authentication } from "./Api.js"
+import { Authentication, CSRF_HEADER, SESSION_COOKIE } from "./Api.js"
 import * as ApiError from "./ApiError.js"
-
-/**
- * The name of the session cookie.
- *
- * @category constants
- * @since 0.1.0
- */
-export const SESSION_COOKIE = "dt_session"
-
-/**
- * The header that carries the CSRF token on cookie requests that change something.
- *
- * @category constants
- * @since 0.1.0
- */
-export const CSRF_HEADER = "x-csrf-token"
 
 /**
  * The cookie that carries the CSRF token to the page's scripts (not HttpOnly, SameSite=Strict), set with the session.
@@ -34,6 +18,13 @@ export const CSRF_HEADER = "x-csrf-token"
  * @since 0.1.0
  */
 export const CSRF_COOKIE = "dt_csrf"
+
+export {
+  /** The header that carries the CSRF token on cookie requests that change something. */
+  CSRF_HEADER,
+  /** The name of the session cookie. */
+  SESSION_COOKIE
+}
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"])
 
