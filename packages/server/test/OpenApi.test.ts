@@ -55,7 +55,7 @@ describe("the OpenAPI document", () => {
     expect(document.servers.map((server) => server.url)).toEqual(["/"])
   })
 
-  it("advertises each refusal at the status the server answers it with, in its own shape, and no error the API never sends", () => {
+  it("advertises each refusal at the status the server answers it with, in its own shape, and not the framework's decoding error, which the API never sends", () => {
     expect(JSON.stringify(document)).not.toContain("HttpApiDecodeError")
     for (const { path, method, operation } of operations) {
       for (const [status, response] of Object.entries(operation.responses)) {
