@@ -26,7 +26,8 @@ import * as ApiError from "./ApiError.js"
 import * as Auth from "./Auth.js"
 import { clientAddress, type TrustProxy } from "./ClientAddress.js"
 import * as Handlers from "./Handlers.js"
-import { BodyDroppingRequest, gracefulStop } from "./internal/nodeServer.js"
+import { stopsGracefully } from "./internal/gracefulStop.js"
+import { BodyDroppingRequest } from "./internal/nodeServer.js"
 import { appJs, indexHtml } from "./internal/page.js"
 import { ServerConfig, type ServerConfigShape } from "./ServerConfig.js"
 
@@ -402,21 +403,10 @@ export const node = (options: Options & { readonly port: number; readonly host: 
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts }
   const served = () => {
     const server = nodeServer(timeouts)
-    const stop = gracefulStop(server)
     return HttpApiBuilder.serve(options.log === false ? undefined : HttpMiddleware.logger).pipe(
       Layer.provide(layer(options)),
       Layer.provideMerge(NodeHttpServer.layer(() => server, { port: options.port, host: options.host })),
-      // Built after the server, so released before it: the requests in flight keep their handler while they finish.
-      (serving) =>
-        Layer.provideMerge(
-          Layer.scopedDiscard(
-            Effect.zipRight(
-              HttpServer.HttpServer,
-              Effect.addFinalizer(() => stop(timeouts.graceMs))
-            )
-          ),
-          serving
-        )
+      (serving) => Layer.provideMerge(stopsGracefully(server, timeouts.graceMs), serving)
     )
   }
   return Layer.unwrapEffect(
