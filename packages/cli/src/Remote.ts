@@ -122,16 +122,23 @@ const mutablePage = <A>(page: {
 
 const dry = (options?: { readonly dryRun?: boolean }) => ({ dryRun: options?.dryRun === true ? true : undefined })
 
+/** The client of the whole API, as `HttpApiClient.makeWith` types it (only its type is used). */
+const typed = (httpClient: HttpClient.HttpClient.With<Failure>) => HttpApiClient.makeWith(Api, { httpClient })
+
+/** The API's client: `client.users.get(request)` and so on. */
+type ApiClient = Effect.Effect.Success<ReturnType<typeof typed>>
+
 /**
  * The API's client for `server`, with the bearer token if any: each endpoint of the API's definition as a function,
- * failing with the core's errors.
+ * failing with the core's errors. Each endpoint's client is made when it is first called (`HttpApiClient.endpoint`):
+ * a command calls one or two, and making the whole API's client at once would cost every remote command's start.
  *
  * @category constructors
  * @since 0.1.0
  */
-export const client = (server: string, token: string | undefined) =>
-  Effect.flatMap(HttpClient.HttpClient, (http) =>
-    HttpApiClient.makeWith(Api, {
+export const client = (server: string, token: string | undefined): Effect.Effect<ApiClient> =>
+  Effect.map(HttpClient.HttpClient, (http) => {
+    const options = {
       baseUrl: server,
       httpClient: http.pipe(
         token === undefined ? (self) => self : HttpClient.mapRequest(HttpClientRequest.bearerToken(token)),
@@ -143,12 +150,36 @@ export const client = (server: string, token: string | undefined) =>
         )
       ),
       // An answer the definition cannot decode is the server's fault, not the request's.
-      transformResponse: (decoding) =>
+      transformResponse: (decoding: Effect.Effect<unknown, unknown>) =>
         Effect.catchIf(decoding, ParseResult.isParseError, () =>
           Effect.fail(new Errors.StorageError({ reason: `the server ${server} answered an unexpected shape` }))
         )
+    }
+    const made = new Map<string, Effect.Effect<(request: unknown) => Effect.Effect<unknown, unknown>>>()
+    const endpoint = (group: string, name: string) => {
+      const key = `${group}.${name}`
+      let method = made.get(key)
+      if (method === undefined) {
+        method = Effect.cached(
+          HttpApiClient.endpoint(Api, { ...options, group: group as "users", endpoint: name as "get" })
+        ).pipe(Effect.runSync) as unknown as Effect.Effect<(request: unknown) => Effect.Effect<unknown, unknown>>
+        made.set(key, method)
+      }
+      return method
+    }
+    return new Proxy({} as ApiClient, {
+      get: (_, group: string) =>
+        new Proxy(
+          {},
+          {
+            get:
+              (_, name: string) =>
+              (request: unknown): Effect.Effect<unknown, unknown> =>
+                Effect.flatMap(endpoint(group, name), (method) => method(request))
+          }
+        )
     })
-  ).pipe(Effect.provide(FetchHttpClient.layer))
+  }).pipe(Effect.provide(FetchHttpClient.layer))
 
 /**
  * The services of the core, over the API of `server` with a bearer token. The actor of each call is the session's
