@@ -9,8 +9,9 @@ export default {
   entryPoints: ["packages/core", "packages/kysely", "packages/server", "packages/testing", "packages/web-components"],
   packageOptions: {
     entryPoints: ["src/index.ts"],
-    // The element classes document their styling API with the custom-elements-manifest tags.
-    blockTags: [...OptionDefaults.blockTags, "@csspart", "@cssproperty"],
+    // The element classes document their styling API with the custom-elements-manifest tags; the element's types
+    // generated from the OpenAPI document (openapi-typescript) carry its descriptions as @description.
+    blockTags: [...OptionDefaults.blockTags, "@csspart", "@cssproperty", "@description"],
     // Source links name the repository of package.json, without asking git (a clone may have no remote).
     disableGit: true,
     sourceLinkTemplate: "https://github.com/user-manager/user-manager/blob/{gitRevision}/{path}#L{line}",

@@ -7,8 +7,8 @@ import { Actor, Audit, Errors, Groups, SignInThrottle, Users } from "@user-manag
 import { Effect, Option } from "effect"
 import { actorName, databaseUrl, variable } from "./Environment.js"
 import type { Format } from "./Output.js"
-import * as Remote from "./Remote.js"
 import * as Store from "./Store.js"
+import * as StoredSession from "./StoredSession.js"
 
 /**
  * What a command body works with.
@@ -54,9 +54,9 @@ const remoteServer = (common: Common): Effect.Effect<string | undefined, Errors.
     const chosen = Option.isSome(common.server)
       ? common.server.value
       : Option.isNone(common.database) && remoteUnlessNamed
-        ? Remote.serverUrl()
+        ? StoredSession.serverUrl()
         : undefined
-    return chosen === undefined ? undefined : yield* Remote.parseServer(chosen)
+    return chosen === undefined ? undefined : yield* StoredSession.parseServer(chosen)
   })
 
 /**
@@ -74,7 +74,7 @@ export const run = <A, E, R>(
     Effect.gen(function* () {
       const server = mode === "create" ? undefined : yield* remoteServer(common)
       if (server !== undefined) {
-        const stored = Remote.readSession()
+        const stored = StoredSession.readSession()
         const signedIn = stored?.server.replace(/\/+$/, "") === server ? stored : undefined
         // The server knows the actor by the session: an --as naming someone else would be silently ignored.
         if (signedIn !== undefined && Option.isSome(common.as) && common.as.value !== signedIn.username) {
@@ -84,8 +84,10 @@ export const run = <A, E, R>(
           })
         }
         const me = signedIn?.username ?? (yield* actorName(common.as))
+        // Loaded here only: local commands never build the API's definition or its client.
+        const Remote = yield* Effect.promise(() => import("./Remote.js"))
         return yield* body({
-          ...Remote.services(server, signedIn?.token),
+          ...(yield* Remote.services(server, signedIn?.token)),
           actor: Actor.user(me),
           me,
           format: { pretty: common.pretty, json: common.json }

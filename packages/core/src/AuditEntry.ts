@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { SearchText } from "./Page.js"
+import { MAX_PAGE_SIZE, SearchText } from "./Page.js"
 
 /**
  * Every kind of change the audit trail records.
@@ -73,7 +73,7 @@ export const AuditQuery = Schema.Struct({
   action: Schema.optional(AuditAction),
   since: Schema.optional(Schema.Date),
   until: Schema.optional(Schema.Date),
-  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 1000))),
+  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_PAGE_SIZE))),
   offset: Schema.optional(Schema.NonNegativeInt)
 })
 

@@ -319,56 +319,46 @@ export class StorageError extends Schema.TaggedError<StorageError>()("StorageErr
 }
 
 /**
+ * Every refusal a domain operation can give (all but infrastructure failures), as their classes: the one list of them,
+ * for edges that map them (exit codes, HTTP statuses, decoding an answer) and tests that check them.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export const DOMAIN_ERRORS = [
+  UserNotFound,
+  GroupNotFound,
+  UsernameTaken,
+  EmailTaken,
+  GroupNameTaken,
+  GidTaken,
+  GidOutOfRange,
+  GidRangeExhausted,
+  SystemUserImmutable,
+  GroupMembershipRequired,
+  NotAMember,
+  LastAdmin,
+  SelfLockout,
+  ProtectedGroup,
+  Forbidden,
+  Unauthenticated,
+  InvalidInput,
+  ConcurrentModification,
+  TooManyAttempts
+] as const
+
+/**
  * Every refusal a domain operation can give (all but infrastructure failures).
  *
  * @category errors
  * @since 0.1.0
  */
-export type DomainError =
-  | UserNotFound
-  | GroupNotFound
-  | UsernameTaken
-  | EmailTaken
-  | GroupNameTaken
-  | GidTaken
-  | GidOutOfRange
-  | GidRangeExhausted
-  | SystemUserImmutable
-  | GroupMembershipRequired
-  | NotAMember
-  | LastAdmin
-  | SelfLockout
-  | ProtectedGroup
-  | Forbidden
-  | Unauthenticated
-  | InvalidInput
-  | ConcurrentModification
-  | TooManyAttempts
+export type DomainError = InstanceType<(typeof DOMAIN_ERRORS)[number]>
 
 /**
- * The `_tag` of every domain refusal, for edges that map them (exit codes, HTTP statuses) and tests that check them.
+ * The `_tag` of every domain refusal.
  *
  * @category errors
  * @since 0.1.0
  */
-export const DOMAIN_ERROR_TAGS: ReadonlyArray<DomainError["_tag"]> = [
-  "UserNotFound",
-  "GroupNotFound",
-  "UsernameTaken",
-  "EmailTaken",
-  "GroupNameTaken",
-  "GidTaken",
-  "GidOutOfRange",
-  "GidRangeExhausted",
-  "SystemUserImmutable",
-  "GroupMembershipRequired",
-  "NotAMember",
-  "LastAdmin",
-  "SelfLockout",
-  "ProtectedGroup",
-  "Forbidden",
-  "Unauthenticated",
-  "InvalidInput",
-  "ConcurrentModification",
-  "TooManyAttempts"
-]
+export const DOMAIN_ERROR_TAGS: ReadonlyArray<DomainError["_tag"]> = DOMAIN_ERRORS.map((error) => error._tag)

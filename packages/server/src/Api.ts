@@ -11,23 +11,33 @@
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema, OpenApi } from "@effect/platform"
 import { AuditEntry, Group, Names, User } from "@user-manager/core"
 import type { Actor } from "@user-manager/core/Actor"
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@user-manager/core/Page"
 import { Context, Schema } from "effect"
 import * as ApiError from "./ApiError.js"
 
 /**
- * The largest page a list endpoint returns.
+ * The name of the session cookie (HttpOnly, SameSite=Strict) that a cookie sign-in sets.
  *
  * @category constants
  * @since 0.1.0
  */
-export const MAX_LIMIT = 500
+export const SESSION_COOKIE = "dt_session"
+
+/**
+ * The header that carries the CSRF token on cookie requests that change something.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const CSRF_HEADER = "x-csrf-token"
 
 /** A JSON object that refuses fields it does not know, so that a typo is an error and not silently ignored. */
 const strict = <F extends Schema.Struct.Fields>(identifier: string, fields: F) =>
   Schema.Struct(fields).annotations({ identifier, parseOptions: { onExcessProperty: "error" } })
 
-const Limit = Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, MAX_LIMIT)).annotations({
-  description: `page size, 1–${MAX_LIMIT} (default 50)`
+// The core's page-size limit: the API refuses what the core would.
+const Limit = Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, MAX_PAGE_SIZE)).annotations({
+  description: `page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`
 })
 const Offset = Schema.NumberFromString.pipe(Schema.int(), Schema.greaterThanOrEqualTo(0)).annotations({
   description: "how many matches to skip (default 0)"
@@ -240,7 +250,7 @@ export class CurrentActor extends Context.Tag("@user-manager/server/CurrentActor
  */
 export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("@user-manager/server/Authentication", {
   provides: CurrentActor,
-  failure: Schema.Union(ApiError.Unauthorized, ApiError.Forbidden, ApiError.Unavailable)
+  failure: Schema.Union(ApiError.Refusal.Unauthenticated, ApiError.Refusal.CsrfTokenInvalid)
 }) {}
 
 /**
@@ -438,6 +448,73 @@ export class AuthApi extends HttpApiGroup.make("auth")
   )
   .add(HttpApiEndpoint.post("logout", "/auth/logout").annotate(OpenApi.Summary, "Sign out: end the session")) {}
 
+/** A schema of the OpenAPI document, as far as `withSecurity` reads it. */
+interface JsonSchema {
+  readonly $ref?: string
+  readonly anyOf?: ReadonlyArray<JsonSchema>
+}
+
+/** The parts of the OpenAPI document that `withSecurity` reads and writes. */
+interface Document {
+  readonly paths: Record<
+    string,
+    Record<
+      string,
+      {
+        readonly operationId: string
+        security?: unknown
+        readonly responses?: Record<
+          string,
+          { description: string; readonly content?: Record<string, { schema: JsonSchema }> }
+        >
+      }
+    >
+  >
+  readonly components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> }
+  readonly security?: unknown
+}
+
+const DECODE_ERROR = "#/components/schemas/HttpApiDecodeError"
+
+/** Requests that change nothing: a cookie session alone is enough for them. */
+const SAFE_METHODS = new Set(["get", "head", "options"])
+
+/**
+ * The document's security as the server really checks it: a bearer token (the CLI) or the session cookie (browsers),
+ * with the CSRF header on cookie requests that change something; none to sign in. (Without credentials a request runs
+ * as nobody, and the core refuses what needs a user with 401.) The framework's own decoding error, which the API
+ * always answers as `InvalidInput`, is left out.
+ */
+const withSecurity = (spec: Document): Document => {
+  for (const operations of Object.values(spec.paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      operation.security =
+        operation.operationId === "auth.login"
+          ? []
+          : [{ bearer: [] }, SAFE_METHODS.has(method) ? { cookie: [] } : { cookie: [], csrf: [] }]
+      const invalid = operation.responses?.["400"]
+      const body = invalid?.content?.["application/json"]
+      const members = body?.schema.anyOf?.filter((member) => member.$ref !== DECODE_ERROR)
+      if (invalid !== undefined && body !== undefined && members?.[0] !== undefined) {
+        body.schema = members.length === 1 ? members[0] : { anyOf: members }
+        invalid.description = "An input is malformed"
+      }
+    }
+  }
+  for (const unused of ["HttpApiDecodeError", "Issue", "PropertyKey"]) delete spec.components.schemas[unused]
+  spec.components.securitySchemes = {
+    bearer: { type: "http", scheme: "bearer", description: "the token of a bearer sign-in (session: bearer)" },
+    cookie: { type: "apiKey", in: "cookie", name: SESSION_COOKIE, description: "the session of a cookie sign-in" },
+    csrf: {
+      type: "apiKey",
+      in: "header",
+      name: CSRF_HEADER,
+      description: "the CSRF token a cookie sign-in answers, on every request that changes something"
+    }
+  }
+  return spec
+}
+
 /**
  * The whole API, under `/api/v1`.
  *
@@ -451,15 +528,33 @@ export class Api extends HttpApi.make("dt")
   .add(AuditApi)
   .add(SignInLocksApi)
   .add(AuthApi)
-  .addError(ApiError.BadRequest)
-  .addError(ApiError.Unauthorized)
-  .addError(ApiError.Forbidden)
-  .addError(ApiError.NotFound)
-  .addError(ApiError.Conflict)
-  .addError(ApiError.PreconditionFailed)
-  .addError(ApiError.PayloadTooLarge)
-  .addError(ApiError.TooManyRequests)
-  .addError(ApiError.Unavailable)
+  .addError(ApiError.Refusal.InvalidInput)
+  .addError(ApiError.Refusal.Unauthenticated)
+  .addError(ApiError.Refusal.Forbidden)
+  .addError(ApiError.Refusal.CsrfTokenInvalid)
+  .addError(ApiError.Refusal.UserNotFound)
+  .addError(ApiError.Refusal.GroupNotFound)
+  .addError(ApiError.Refusal.RouteNotFound)
+  .addError(ApiError.Refusal.UsernameTaken)
+  .addError(ApiError.Refusal.EmailTaken)
+  .addError(ApiError.Refusal.GroupNameTaken)
+  .addError(ApiError.Refusal.GidTaken)
+  .addError(ApiError.Refusal.GidOutOfRange)
+  .addError(ApiError.Refusal.GidRangeExhausted)
+  .addError(ApiError.Refusal.SystemUserImmutable)
+  .addError(ApiError.Refusal.GroupMembershipRequired)
+  .addError(ApiError.Refusal.NotAMember)
+  .addError(ApiError.Refusal.LastAdmin)
+  .addError(ApiError.Refusal.SelfLockout)
+  .addError(ApiError.Refusal.ProtectedGroup)
+  .addError(ApiError.Refusal.ConcurrentModification)
+  .addError(ApiError.Refusal.PayloadTooLarge)
+  .addError(ApiError.Refusal.TooManyAttempts)
+  .addError(ApiError.Refusal.StorageError)
   .prefix("/api/v1")
+  .annotate(OpenApi.Servers, [
+    { url: "/", description: "the server this document is served by (a host that mounts the API under a path adds it)" }
+  ])
+  .annotate(OpenApi.Transform, (spec) => withSecurity(spec as Document) as typeof spec)
   .annotate(OpenApi.Title, "User Manager API")
   .annotate(OpenApi.Version, "0.1.0") {}

@@ -1,196 +1,71 @@
 /**
- * The one JSON shape of every refusal (`_tag`, `message` and the refusal's data fields), one class per HTTP status,
- * and the mapping from the core's tagged errors to them.
+ * The API's refusals: the HTTP status of each of the core's errors (the one table where they meet HTTP), the few
+ * errors only the HTTP layer gives, and the one JSON shape of all of them, `{ _tag, message, status, ...data }`, which
+ * decodes back into the same error classes (the CLI's remote mode gets the core's own errors).
  *
  * @since 0.1.0
  */
 
 import { HttpApiSchema } from "@effect/platform"
-import type { Errors } from "@user-manager/core"
+import { Errors } from "@user-manager/core"
 import { Schema } from "effect"
 
-const fields = {
-  _tag: Schema.String.annotations({ description: "Which rule refused the request, e.g. UserNotFound" }),
-  message: Schema.String.annotations({ description: "What went wrong, for a person" }),
-  username: Schema.optional(Schema.String),
-  usernames: Schema.optional(Schema.Array(Schema.String)),
-  name: Schema.optional(Schema.String),
-  names: Schema.optional(Schema.Array(Schema.String)),
-  email: Schema.optional(Schema.String),
-  group: Schema.optional(Schema.NullOr(Schema.String)),
-  gid: Schema.optional(Schema.Number),
-  min: Schema.optional(Schema.Number),
-  max: Schema.optional(Schema.Number),
-  reserved: Schema.optional(Schema.Array(Schema.Number)),
-  actor: Schema.optional(Schema.String),
-  action: Schema.optional(Schema.String),
-  reason: Schema.optional(Schema.String),
-  field: Schema.optional(Schema.String),
-  kind: Schema.optional(Schema.String),
-  expectedVersion: Schema.optional(Schema.Number),
-  actualVersion: Schema.optional(Schema.Number),
-  retryAfterSeconds: Schema.optional(Schema.Number)
+/**
+ * 403: a request signed in with the session cookie changes something without the session's CSRF token.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class CsrfTokenInvalid extends Schema.TaggedError<CsrfTokenInvalid>()("CsrfTokenInvalid", {
+  /** The header that must carry the token. */
+  header: Schema.String
+}) {
+  override get message(): string {
+    return `A request signed in with the session cookie must send the ${this.header} header given at sign-in.`
+  }
 }
 
-/** The fields of a refusal with its status, which also tells the classes apart when the API encodes one. */
-const withStatus = <S extends number>(status: S) => ({
-  ...fields,
-  status: Schema.Literal(status).pipe(
-    Schema.propertySignature,
-    Schema.withConstructorDefault(() => status)
-  )
-})
-
 /**
- * The body of every refusal, whatever its status.
- *
- * @category models
- * @since 0.1.0
- */
-export type ErrorBody = Schema.Struct.Type<typeof fields>
-
-/**
- * 400: the request is malformed or an input breaks a field's rule (`InvalidInput`).
+ * 404: no route has this path and method.
  *
  * @category errors
  * @since 0.1.0
  */
-export class BadRequest extends Schema.Class<BadRequest>("BadRequest")(
-  withStatus(400),
-  HttpApiSchema.annotations({ status: 400, description: "Invalid input" })
-) {}
+export class RouteNotFound extends Schema.TaggedError<RouteNotFound>()("RouteNotFound", {}) {
+  override get message(): string {
+    return "There is no such resource or method."
+  }
+}
 
 /**
- * 401: nobody is signed in, or the session expired or was revoked (`Unauthenticated`).
+ * 413: the request body is larger than the server accepts (`max` bytes).
  *
  * @category errors
  * @since 0.1.0
  */
-export class Unauthorized extends Schema.Class<Unauthorized>("Unauthorized")(
-  withStatus(401),
-  HttpApiSchema.annotations({ status: 401, description: "Sign in first" })
-) {}
+export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()("PayloadTooLarge", {
+  max: Schema.Number
+}) {
+  override get message(): string {
+    return `The request body is larger than the server accepts (${this.max} bytes).`
+  }
+}
 
 /**
- * 403: the actor may not do this (`Forbidden`), or a cookie request lacks its CSRF token (`CsrfTokenInvalid`).
+ * The HTTP status of every refusal: the core's errors by their kind (400 invalid input, 401, 403, 404, 409 a rule or a
+ * taken name, 412 a stale version, 429 too many sign-ins, 503 the store) and the HTTP layer's own.
  *
  * @category errors
  * @since 0.1.0
  */
-export class Forbidden extends Schema.Class<Forbidden>("Forbidden")(
-  withStatus(403),
-  HttpApiSchema.annotations({ status: 403, description: "Not allowed" })
-) {}
-
-/**
- * 404: no such user or group.
- *
- * @category errors
- * @since 0.1.0
- */
-export class NotFound extends Schema.Class<NotFound>("NotFound")(
-  withStatus(404),
-  HttpApiSchema.annotations({ status: 404, description: "No such user or group" })
-) {}
-
-/**
- * 409: a rule of the domain refused the change, or a name, email or GID is taken.
- *
- * @category errors
- * @since 0.1.0
- */
-export class Conflict extends Schema.Class<Conflict>("Conflict")(
-  withStatus(409),
-  HttpApiSchema.annotations({ status: 409, description: "Refused by a rule, or already taken" })
-) {}
-
-/**
- * 412: the record changed since the version named by `If-Match` (`ConcurrentModification`).
- *
- * @category errors
- * @since 0.1.0
- */
-export class PreconditionFailed extends Schema.Class<PreconditionFailed>("PreconditionFailed")(
-  withStatus(412),
-  HttpApiSchema.annotations({ status: 412, description: "Stale version" })
-) {}
-
-/**
- * 413: the request body is larger than the server accepts.
- *
- * @category errors
- * @since 0.1.0
- */
-export class PayloadTooLarge extends Schema.Class<PayloadTooLarge>("PayloadTooLarge")(
-  withStatus(413),
-  HttpApiSchema.annotations({ status: 413, description: "Request body too large" })
-) {}
-
-/**
- * 429: too many failed sign-ins for this username or from this address (`TooManyAttempts`).
- *
- * @category errors
- * @since 0.1.0
- */
-export class TooManyRequests extends Schema.Class<TooManyRequests>("TooManyRequests")(
-  withStatus(429),
-  HttpApiSchema.annotations({ status: 429, description: "Too many failed sign-ins" })
-) {}
-
-/**
- * 503: the store failed for a reason outside the domain (`StorageError`); its details go to the log only.
- *
- * @category errors
- * @since 0.1.0
- */
-export class Unavailable extends Schema.Class<Unavailable>("Unavailable")(
-  withStatus(503),
-  HttpApiSchema.annotations({ status: 503, description: "The user store failed" })
-) {}
-
-/**
- * Any refusal the API answers with.
- *
- * @category errors
- * @since 0.1.0
- */
-export type ApiError =
-  | BadRequest
-  | Unauthorized
-  | Forbidden
-  | NotFound
-  | Conflict
-  | PreconditionFailed
-  | PayloadTooLarge
-  | TooManyRequests
-  | Unavailable
-
-/**
- * Every refusal class, for the API definition.
- *
- * @category errors
- * @since 0.1.0
- */
-export const all = [
-  BadRequest,
-  Unauthorized,
-  Forbidden,
-  NotFound,
-  Conflict,
-  PreconditionFailed,
-  PayloadTooLarge,
-  TooManyRequests,
-  Unavailable
-] as const
-
-type Status = 400 | 401 | 403 | 404 | 409 | 412 | 429
-
-const statusOf: Record<Errors.DomainError["_tag"], Status> = {
+export const STATUS = {
   InvalidInput: 400,
   Unauthenticated: 401,
   Forbidden: 403,
+  CsrfTokenInvalid: 403,
   UserNotFound: 404,
   GroupNotFound: 404,
+  RouteNotFound: 404,
   UsernameTaken: 409,
   EmailTaken: 409,
   GroupNameTaken: 409,
@@ -204,47 +79,155 @@ const statusOf: Record<Errors.DomainError["_tag"], Status> = {
   SelfLockout: 409,
   ProtectedGroup: 409,
   ConcurrentModification: 412,
-  TooManyAttempts: 429
+  PayloadTooLarge: 413,
+  TooManyAttempts: 429,
+  StorageError: 503
+} as const satisfies Record<
+  Errors.DomainError["_tag"] | "StorageError" | "CsrfTokenInvalid" | "RouteNotFound" | "PayloadTooLarge",
+  number
+>
+
+/** A tagged error class whose fields are its data. */
+type ErrorClass<A, I, Tag extends keyof typeof STATUS> = Schema.Schema<A, I> & {
+  readonly _tag: Tag
+  readonly fields: Schema.Struct.Fields
+  new (fields: never, options: { readonly disableValidation: true }): A
 }
 
-const classOf = {
-  400: BadRequest,
-  401: Unauthorized,
-  403: Forbidden,
-  404: NotFound,
-  409: Conflict,
-  412: PreconditionFailed,
-  429: TooManyRequests
-} as const
-
-const dataKeys = Object.keys(fields).filter((key) => key !== "_tag" && key !== "message")
+/**
+ * A refusal on the wire: the error's `_tag` and data fields, its `message` and its `status`; decoded, the error itself
+ * (whose message is its own again: the one sent is for people and other clients).
+ */
+const wire = <A extends { readonly message: string }, I, Tag extends keyof typeof STATUS>(
+  Class: ErrorClass<A, I, Tag>,
+  description: string
+): Schema.Schema<A, I & { readonly message: string; readonly status: (typeof STATUS)[Tag] }> => {
+  const status = STATUS[Class._tag]
+  const keys = Object.keys(Class.fields)
+  const schema = Schema.transform(
+    Schema.Struct({ ...Class.fields, message: Schema.String, status: Schema.Literal(status) }),
+    Schema.typeSchema(Class),
+    {
+      strict: false,
+      decode: ({ message: _, status: __, ...fields }) => new Class(fields as never, { disableValidation: true }),
+      // Only the error's own fields: never `name`, `stack` or `cause`.
+      encode: (error) => ({
+        ...Object.fromEntries(keys.map((key) => [key, (error as Record<string, unknown>)[key]])),
+        message: error.message,
+        status
+      })
+    }
+  )
+  return schema.annotations({
+    identifier: Class._tag,
+    description,
+    ...HttpApiSchema.annotations({ status })
+  }) as unknown as Schema.Schema<A, I & { readonly message: string; readonly status: (typeof STATUS)[Tag] }>
+}
 
 /**
- * The refusal for a domain error: its status by kind, its `_tag`, its message, and its data fields.
+ * A store failure on the wire: only that the store is unavailable (its reason goes to the server's log); decoded, a
+ * `StorageError` that says the server failed.
+ */
+const storageError: Schema.Schema<
+  Errors.StorageError,
+  { readonly _tag: "StorageError"; readonly message: string; readonly status: 503 }
+> = Schema.transform(
+  Schema.Struct({ _tag: Schema.Literal("StorageError"), message: Schema.String, status: Schema.Literal(503) }),
+  Schema.typeSchema(Errors.StorageError),
+  {
+    strict: true,
+    decode: ({ message }) => new Errors.StorageError({ reason: `the server failed: ${message.replace(/\.$/, "")}` }),
+    encode: () => ({ _tag: "StorageError" as const, message: "The user store is unavailable.", status: 503 as const })
+  }
+).annotations({
+  identifier: "StorageError",
+  description: "The user store failed (its details are in the server's log)",
+  ...HttpApiSchema.annotations({ status: 503 })
+})
+
+/**
+ * The wire form of each refusal, by its `_tag`, for the API definition (`.addError`).
  *
- * @category mapping
+ * @category errors
  * @since 0.1.0
  */
-export const fromDomain = (error: Errors.DomainError): ApiError => {
-  // Only the error's own fields: never `name`, `stack` or `cause`.
-  const data: Record<string, unknown> = {}
-  for (const key of Object.keys(error)) {
-    if (dataKeys.includes(key)) data[key] = (error as unknown as Record<string, unknown>)[key]
-  }
-  const Class = classOf[statusOf[error._tag]] as typeof BadRequest
-  return new Class({ ...data, _tag: error._tag, message: error.message })
-}
+export const Refusal = {
+  UserNotFound: wire(Errors.UserNotFound, "No user has this username"),
+  GroupNotFound: wire(Errors.GroupNotFound, "No group has this name"),
+  UsernameTaken: wire(Errors.UsernameTaken, "Another user has this username"),
+  EmailTaken: wire(Errors.EmailTaken, "Another user has this email address"),
+  GroupNameTaken: wire(Errors.GroupNameTaken, "Another group has this name"),
+  GidTaken: wire(Errors.GidTaken, "The GID is, or was, another group's"),
+  GidOutOfRange: wire(Errors.GidOutOfRange, "The GID is outside the range or reserved"),
+  GidRangeExhausted: wire(Errors.GidRangeExhausted, "Every GID of the range has been handed out"),
+  SystemUserImmutable: wire(Errors.SystemUserImmutable, "System users cannot be changed"),
+  GroupMembershipRequired: wire(Errors.GroupMembershipRequired, "The change would leave users without a group"),
+  NotAMember: wire(Errors.NotAMember, "The users are not members of the group"),
+  LastAdmin: wire(Errors.LastAdmin, "The admin group must keep an enabled member"),
+  SelfLockout: wire(Errors.SelfLockout, "The actor cannot disable, delete or demote itself"),
+  ProtectedGroup: wire(Errors.ProtectedGroup, "The admin group cannot be deleted or renamed"),
+  Forbidden: wire(Errors.Forbidden, "The actor may not do this"),
+  Unauthenticated: wire(Errors.Unauthenticated, "Sign in first"),
+  InvalidInput: wire(Errors.InvalidInput, "An input is malformed"),
+  ConcurrentModification: wire(Errors.ConcurrentModification, "The record changed since the version named"),
+  TooManyAttempts: wire(Errors.TooManyAttempts, "Too many failed sign-ins"),
+  CsrfTokenInvalid: wire(CsrfTokenInvalid, "A cookie request lacks its CSRF token"),
+  RouteNotFound: wire(RouteNotFound, "No such resource or method"),
+  PayloadTooLarge: wire(PayloadTooLarge, "The request body is too large"),
+  StorageError: storageError
+} as const satisfies Record<keyof typeof STATUS, Schema.Schema.Any>
 
 /**
- * A 400 for a request the API cannot read (malformed JSON, a field of the wrong type, an unknown field).
+ * Any refusal the API answers with.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type ApiError = Schema.Schema.Type<(typeof Refusal)[keyof typeof Refusal]>
+
+/**
+ * An `InvalidInput` (400) for a request the API cannot read (malformed JSON, a field of the wrong type, an unknown
+ * field).
  *
  * @category constructors
  * @since 0.1.0
  */
-export const invalidInput = (field: string, reason: string): BadRequest =>
-  new BadRequest({
-    _tag: "InvalidInput",
-    message: field === "" ? `Invalid input: ${reason}.` : `Invalid ${field}: ${reason}.`,
-    field,
-    reason
-  })
+export const invalidInput = (field: string, reason: string): Errors.InvalidInput =>
+  new Errors.InvalidInput({ field, reason })
+
+/** What an issue of Effect's expected, without the value it saw ("Expected "a", actual "b"" → "Expected "a""). */
+const expected = (issue: { readonly message: string }): string =>
+  issue.message.split(", actual ")[0] ?? "it is malformed"
+
+/**
+ * The `InvalidInput` for the issues of a request that does not match the API's schemas (as `ArrayFormatter` lists
+ * them): the first issue's field, and what was expected there, never the value seen.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const fromIssues = (
+  issues: ReadonlyArray<{ readonly _tag: string; readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>
+): Errors.InvalidInput => {
+  const [issue] = issues
+  if (issue === undefined) return invalidInput("", "the request is malformed")
+  const field = issue.path.map(String).join(".")
+  // A value none of a choice's members took (a sort column) has an issue a member: all of them are named.
+  const choices = issues
+    .filter((other) => other._tag === "Type" && other.path.map(String).join(".") === field)
+    .map((other) => expected(other).replace(/^Expected /, ""))
+    .filter((choice) => choice !== "undefined")
+  // Effect's messages quote the value they saw ("…, actual …"): a password, or a huge string, is never echoed.
+  const reason =
+    issue._tag === "Missing"
+      ? "it is required"
+      : issue._tag === "Unexpected"
+        ? "it is not a known field"
+        : /password|^current$|^next$/i.test(field)
+          ? "a password must be text"
+          : choices.length > 1
+            ? `expected one of ${choices.join(", ")}`.slice(0, 300)
+            : expected(issue).slice(0, 200)
+  return invalidInput(field, reason.charAt(0).toLowerCase() + reason.slice(1))
+}

@@ -6,26 +6,10 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto"
 import { HttpServerRequest } from "@effect/platform"
-import { Actor, Sessions } from "@user-manager/core"
+import { Actor, Errors, Sessions } from "@user-manager/core"
 import { Effect, Layer, Option, Redacted } from "effect"
-import { Authentication } from "./Api.js"
+import { Authentication, CSRF_HEADER, SESSION_COOKIE } from "./Api.js"
 import * as ApiError from "./ApiError.js"
-
-/**
- * The name of the session cookie.
- *
- * @category constants
- * @since 0.1.0
- */
-export const SESSION_COOKIE = "dt_session"
-
-/**
- * The header that carries the CSRF token on cookie requests that change something.
- *
- * @category constants
- * @since 0.1.0
- */
-export const CSRF_HEADER = "x-csrf-token"
 
 /**
  * The cookie that carries the CSRF token to the page's scripts (not HttpOnly, SameSite=Strict), set with the session.
@@ -34,6 +18,13 @@ export const CSRF_HEADER = "x-csrf-token"
  * @since 0.1.0
  */
 export const CSRF_COOKIE = "dt_csrf"
+
+export {
+  /** The header that carries the CSRF token on cookie requests that change something. */
+  CSRF_HEADER,
+  /** The name of the session cookie. */
+  SESSION_COOKIE
+}
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"])
 
@@ -65,18 +56,12 @@ const sameText = (a: string, b: string) => {
 export const checkCsrf = (
   request: HttpServerRequest.HttpServerRequest,
   token: Redacted.Redacted<string>
-): Effect.Effect<void, ApiError.Forbidden> => {
+): Effect.Effect<void, ApiError.CsrfTokenInvalid> => {
   const header = request.headers[CSRF_HEADER]
   if (SAFE_METHODS.has(request.method) || (header !== undefined && sameText(header, csrfToken(token)))) {
     return Effect.void
   }
-  return Effect.fail(
-    new ApiError.Forbidden({
-      _tag: "CsrfTokenInvalid",
-      message: `A request signed in with the session cookie must send the ${CSRF_HEADER} header given at sign-in.`,
-      reason: "missing or wrong CSRF token"
-    })
-  )
+  return Effect.fail(new ApiError.CsrfTokenInvalid({ header: CSRF_HEADER }))
 }
 
 /**
@@ -126,13 +111,7 @@ export const sessions: Layer.Layer<Authentication> = Layer.succeed(
       case "none":
         return Actor.anonymous
       case "malformed":
-        return yield* Effect.fail(
-          new ApiError.Unauthorized({
-            _tag: "Unauthenticated",
-            message: "Sign in first: the Authorization header is not a bearer token.",
-            reason: "the Authorization header is not a bearer token"
-          })
-        )
+        return yield* new Errors.Unauthenticated({ reason: "the Authorization header is not a bearer token" })
       case "cookie":
         yield* checkCsrf(request, found.token)
         break

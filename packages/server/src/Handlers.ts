@@ -18,20 +18,11 @@ import {
   User,
   Users
 } from "@user-manager/core"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Layer, Predicate, Redacted } from "effect"
 import { Api, CurrentActor } from "./Api.js"
 import * as ApiError from "./ApiError.js"
 import { CSRF_COOKIE, checkCsrf, credential, csrfToken, remoteAddress, SESSION_COOKIE } from "./Auth.js"
 import { ServerConfig, type ThrottleOptions } from "./ServerConfig.js"
-
-/** Answers a refusal of the core with its status; a store failure is logged and answered 503 without its details. */
-const refuse = (error: Errors.DomainError | Errors.StorageError): Effect.Effect<never, ApiError.ApiError> =>
-  error._tag === "StorageError"
-    ? Effect.zipRight(
-        Effect.logError(`the user store failed: ${error.reason}`),
-        Effect.fail(new ApiError.Unavailable({ _tag: "StorageError", message: "The user store is unavailable." }))
-      )
-    : Effect.fail(ApiError.fromDomain(error))
 
 /**
  * Runs a sign-in (or a password change) under the throttle settings the host gave this API, over the core's own; the
@@ -49,8 +40,16 @@ const throttled = (overrides: ThrottleOptions) => {
         )
 }
 
-/** Runs a core operation, answering its refusals. */
-const call = <A>(effect: Effect.Effect<A, Errors.DomainError | Errors.StorageError>) => Effect.catchAll(effect, refuse)
+/**
+ * Runs a core operation, whose refusals the API answers with their status; a store failure is logged here, for it is
+ * answered 503 without its details.
+ */
+const call = <A, E>(effect: Effect.Effect<A, E>) =>
+  Effect.tapError(effect, (error) =>
+    Predicate.isTagged(error, "StorageError")
+      ? Effect.logError(`the user store failed: ${(error as unknown as Errors.StorageError).reason}`)
+      : Effect.void
+  )
 
 /** The object without its `undefined` fields (the core's inputs are exact about optional fields). */
 const defined = <T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } =>
@@ -59,7 +58,7 @@ const defined = <T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], u
   }
 
 /** The version named by an `If-Match` header (`"3"`, `W/"3"`, `3`); none for `*` or no header. */
-const expectedVersion = (header: string | undefined): Effect.Effect<number | undefined, ApiError.BadRequest> => {
+const expectedVersion = (header: string | undefined): Effect.Effect<number | undefined, Errors.InvalidInput> => {
   if (header === undefined || header.trim() === "*") return Effect.succeed(undefined)
   const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header)
   return match?.[1] === undefined

@@ -19,14 +19,15 @@ import {
   HttpServerResponse
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import type { Audit, Groups, Sessions, SignInThrottle, Users } from "@user-manager/core"
+import type { Audit, Errors, Groups, Sessions, SignInThrottle, Users } from "@user-manager/core"
 import { Cause, Context, Effect, FiberRef, Layer, Option } from "effect"
 import { Api, type Authentication } from "./Api.js"
 import * as ApiError from "./ApiError.js"
 import * as Auth from "./Auth.js"
 import { clientAddress, type TrustProxy } from "./ClientAddress.js"
 import * as Handlers from "./Handlers.js"
-import { BodyDroppingRequest, gracefulStop } from "./internal/nodeServer.js"
+import { stopsGracefully } from "./internal/gracefulStop.js"
+import { BodyDroppingRequest } from "./internal/nodeServer.js"
 import { appJs, indexHtml } from "./internal/page.js"
 import { ServerConfig, type ServerConfigShape } from "./ServerConfig.js"
 
@@ -99,33 +100,6 @@ export interface PageOptions {
 /** The core services the API runs on. */
 type Services = Users.Users | Groups.Groups | Audit.Audit | Sessions.Sessions | SignInThrottle.SignInThrottle
 
-/** What an issue of Effect's expected, without the value it saw ("Expected "a", actual "b"" → "Expected "a""). */
-const expected = (issue: { readonly message: string }): string =>
-  issue.message.split(", actual ")[0] ?? "it is malformed"
-
-const firstIssue = (error: HttpApiError.HttpApiDecodeError): ApiError.BadRequest => {
-  const [issue] = error.issues
-  if (issue === undefined) return ApiError.invalidInput("", "the request is malformed")
-  const field = issue.path.map(String).join(".")
-  // A value none of a choice's members took (a sort column) has an issue a member: all of them are named.
-  const choices = error.issues
-    .filter((other) => other._tag === "Type" && other.path.map(String).join(".") === field)
-    .map((other) => expected(other).replace(/^Expected /, ""))
-    .filter((choice) => choice !== "undefined")
-  // Effect's messages quote the value they saw ("…, actual …"): a password, or a huge string, is never echoed.
-  const reason =
-    issue._tag === "Missing"
-      ? "it is required"
-      : issue._tag === "Unexpected"
-        ? "it is not a known field"
-        : /password|^current$|^next$/i.test(field)
-          ? "a password must be text"
-          : choices.length > 1
-            ? `expected one of ${choices.join(", ")}`.slice(0, 300)
-            : expected(issue).slice(0, 200)
-  return ApiError.invalidInput(field, reason.charAt(0).toLowerCase() + reason.slice(1))
-}
-
 const jsonOnly = (request: HttpServerRequest.HttpServerRequest): boolean => {
   const type = request.headers["content-type"]
   return !HttpMethod.hasBody(request.method) || type === undefined || /^application\/json\s*(;|$)/i.test(type)
@@ -158,12 +132,7 @@ const nestedDeeperThan = (text: string, max: number): boolean => {
   return false
 }
 
-const tooLarge = (max: number) =>
-  new ApiError.PayloadTooLarge({
-    _tag: "PayloadTooLarge",
-    message: `The request body is larger than the server accepts (${max} bytes).`,
-    max
-  })
+const tooLarge = (max: number) => new ApiError.PayloadTooLarge({ max })
 
 /** Whether reading a body failed because it grew past the limit (a body sent in chunks, without a length). */
 const grewPastLimit = (error: unknown): boolean =>
@@ -180,7 +149,7 @@ const grewPastLimit = (error: unknown): boolean =>
 const checkBody = (
   request: HttpServerRequest.HttpServerRequest,
   maxBytes: number
-): Effect.Effect<void, ApiError.BadRequest | ApiError.PayloadTooLarge> => {
+): Effect.Effect<void, Errors.InvalidInput | ApiError.PayloadTooLarge> => {
   if (!HttpMethod.hasBody(request.method)) return Effect.void
   const length = Number(request.headers["content-length"] ?? "0")
   if (length > maxBytes) {
@@ -196,7 +165,7 @@ const checkBody = (
   return Effect.flatMap(
     // Other failures to read the body (the client went away) are left to the handler's decoding.
     Effect.catchAll(request.text, (error) => (grewPastLimit(error) ? refuseGrown : Effect.succeed(""))),
-    (text): Effect.Effect<void, ApiError.BadRequest | ApiError.PayloadTooLarge> =>
+    (text): Effect.Effect<void, Errors.InvalidInput | ApiError.PayloadTooLarge> =>
       // A body a host's server gave without bounding it (Server.webHandler) is held to the same limit.
       Buffer.byteLength(text) > maxBytes
         ? refuseGrown
@@ -254,11 +223,10 @@ const normalizeRefusals = HttpApiBuilder.middleware(
       ).pipe(
         Effect.catchAllCause((cause): Effect.Effect<never, unknown> => {
           const failure: unknown = Option.getOrUndefined(Cause.failureOption(cause))
-          if (failure instanceof HttpApiError.HttpApiDecodeError) return Effect.fail(firstIssue(failure))
+          if (failure instanceof HttpApiError.HttpApiDecodeError)
+            return Effect.fail(ApiError.fromIssues(failure.issues))
           if (HttpServerError.isServerError(failure) && failure._tag === "RouteNotFound") {
-            return Effect.fail(
-              new ApiError.NotFound({ _tag: "RouteNotFound", message: "There is no such resource or method." })
-            )
+            return Effect.fail(new ApiError.RouteNotFound())
           }
           const defect: unknown = Option.getOrUndefined(Cause.dieOption(cause))
           if (HttpServerError.isServerError(defect) && defect._tag === "RequestError") {
@@ -435,21 +403,10 @@ export const node = (options: Options & { readonly port: number; readonly host: 
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts }
   const served = () => {
     const server = nodeServer(timeouts)
-    const stop = gracefulStop(server)
     return HttpApiBuilder.serve(options.log === false ? undefined : HttpMiddleware.logger).pipe(
       Layer.provide(layer(options)),
       Layer.provideMerge(NodeHttpServer.layer(() => server, { port: options.port, host: options.host })),
-      // Built after the server, so released before it: the requests in flight keep their handler while they finish.
-      (serving) =>
-        Layer.provideMerge(
-          Layer.scopedDiscard(
-            Effect.zipRight(
-              HttpServer.HttpServer,
-              Effect.addFinalizer(() => stop(timeouts.graceMs))
-            )
-          ),
-          serving
-        )
+      (serving) => Layer.provideMerge(stopsGracefully(server, timeouts.graceMs), serving)
     )
   }
   return Layer.unwrapEffect(

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import type { components, operations } from "./internal/openapi.js"
 
 /**
  * A user as the API returns it (never a password).
@@ -12,18 +13,7 @@
  * @category models
  * @since 0.1.0
  */
-export interface User {
-  readonly username: string
-  readonly firstName: string
-  readonly lastName: string
-  readonly email: string | null
-  readonly enabled: boolean
-  readonly system: boolean
-  readonly groups: ReadonlyArray<string>
-  readonly createdAt: string
-  readonly updatedAt: string
-  readonly version: number
-}
+export type User = components["schemas"]["User"]
 
 /**
  * A group as the API returns it.
@@ -31,17 +21,11 @@ export interface User {
  * @category models
  * @since 0.1.0
  */
-export interface Group {
-  readonly name: string
-  readonly gid: number
-  readonly members: ReadonlyArray<string>
-  readonly createdAt: string
-  readonly updatedAt: string
-  readonly version: number
-}
+export type Group = components["schemas"]["Group"]
 
 /**
- * One page of a list and the exact number of matches.
+ * One page of a list and the exact number of matches (the API's `UserPage` and `GroupPage`; a host's client may leave
+ * out their `offset` and `limit`).
  *
  * @category models
  * @since 0.1.0
@@ -71,7 +55,7 @@ export interface ListQuery<Sort extends string> {
  * @category queries
  * @since 0.1.0
  */
-export type UserSort = "username" | "fullName" | "firstName" | "lastName" | "groups" | "email" | "enabled" | "system"
+export type UserSort = NonNullable<NonNullable<operations["users.list"]["parameters"]["query"]>["sort"]>
 
 /**
  * The columns groups can be sorted by.
@@ -79,7 +63,7 @@ export type UserSort = "username" | "fullName" | "firstName" | "lastName" | "gro
  * @category queries
  * @since 0.1.0
  */
-export type GroupSort = "name" | "gid" | "members"
+export type GroupSort = NonNullable<NonNullable<operations["groups.list"]["parameters"]["query"]>["sort"]>
 
 /**
  * A new user: at least one group; the password and the system flag are optional.
@@ -87,41 +71,24 @@ export type GroupSort = "name" | "gid" | "members"
  * @category inputs
  * @since 0.1.0
  */
-export interface NewUser {
-  readonly username: string
-  readonly firstName?: string
-  readonly lastName?: string
-  readonly email?: string
-  readonly password?: string
-  readonly groups: ReadonlyArray<string>
-  readonly system?: boolean
-}
+export type NewUser = components["schemas"]["CreateUser"]
 
 /**
  * Changes to a user: the fields given are replaced (`groups` replaces the whole set; `null` clears a name or the
- * email).
+ * email), and a new password.
  *
  * @category inputs
  * @since 0.1.0
  */
-export interface UserChanges {
-  readonly firstName?: string | null
-  readonly lastName?: string | null
-  readonly email?: string | null
-  readonly groups?: ReadonlyArray<string>
-  readonly password?: string
-}
+export type UserChanges = components["schemas"]["ModifyUser"] & { readonly password?: string }
 
 /**
- * A new group, with optional members.
+ * A new group, with optional members (and an optional GID).
  *
  * @category inputs
  * @since 0.1.0
  */
-export interface NewGroup {
-  readonly name: string
-  readonly members?: ReadonlyArray<string>
-}
+export type NewGroup = components["schemas"]["CreateGroup"]
 
 /**
  * Who is signed in, and whether that user is an administrator.
@@ -129,10 +96,7 @@ export interface NewGroup {
  * @category models
  * @since 0.1.0
  */
-export interface Me {
-  readonly user: User
-  readonly admin: boolean
-}
+export type Me = components["schemas"]["Me"]
 
 /**
  * A sign-in lock the throttle holds now: failed sign-ins for a user from one address (`user-address`), from one
@@ -141,13 +105,7 @@ export interface Me {
  * @category models
  * @since 0.1.0
  */
-export interface SignInLock {
-  readonly kind: "user-address" | "address" | "user-delay"
-  readonly username: string | null
-  readonly address: string | null
-  readonly failures: number
-  readonly until: string
-}
+export type SignInLock = components["schemas"]["SignInLock"]
 
 /**
  * The operations `<user-manager>` uses; every refusal rejects with a `ClientError`. Modifications take the

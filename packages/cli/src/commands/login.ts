@@ -6,13 +6,13 @@
  */
 
 import { Args, Command, Options, Prompt } from "@effect/cli"
-import { Errors, User } from "@user-manager/core"
-import { Effect, Option, Redacted, Schema } from "effect"
+import { Errors } from "@user-manager/core"
+import { Effect, Option, Redacted } from "effect"
 import * as CommandTree from "../CommandTree.js"
 import { actorName } from "../Environment.js"
 import * as Flags from "../Flags.js"
-import * as Remote from "../Remote.js"
 import { note, readStdin } from "../Session.js"
+import * as StoredSession from "../StoredSession.js"
 
 const server = Options.text("server").pipe(
   Options.withPseudoName("URL"),
@@ -26,15 +26,11 @@ const signedInServer = Options.text("server").pipe(
   Options.optional
 )
 
-const LoginResult = Schema.Struct({
-  user: User.User,
-  admin: Schema.Boolean,
-  expiresAt: Schema.String,
-  token: Schema.String
-})
+/** Remote mode's client, loaded by the commands that talk to a server only. */
+const Remote = Effect.promise(() => import("../Remote.js"))
 
-// Remote.parseServer normalises whichever it is.
-const chosenServer = (flag: Option.Option<string>) => Option.getOrElse(flag, () => Remote.serverUrl() ?? "")
+// StoredSession.parseServer normalises whichever it is.
+const chosenServer = (flag: Option.Option<string>) => Option.getOrElse(flag, () => StoredSession.serverUrl() ?? "")
 
 /**
  * `dt login [USERNAME]`.
@@ -58,7 +54,7 @@ export const login = Command.make(
       if (given === "") {
         return yield* new Errors.InvalidInput({ field: "server", reason: "give --server URL or set DT_SERVER" })
       }
-      const url = yield* Remote.parseServer(given)
+      const url = yield* StoredSession.parseServer(given)
       const username = yield* actorName(flags.username)
       // Without a terminal to ask on, the password comes from standard input only when --password-stdin says so: an
       // empty one read by chance would be refused as if it were wrong.
@@ -71,16 +67,13 @@ export const login = Command.make(
       const password = flags.passwordStdin
         ? yield* readStdin
         : Redacted.value(yield* Prompt.password({ message: `Password of ${username} at ${url}` }))
-      const result = yield* Remote.request(
-        url,
-        undefined,
-        { method: "POST", path: "/auth/login", body: { username, password, session: "bearer" } },
-        LoginResult
-      )
-      Remote.writeSession({ server: url, token: result.token, username, expiresAt: result.expiresAt })
-      yield* note(
-        `Signed in to ${url} as '${username}'${result.admin ? " (administrator)" : ""} until ${result.expiresAt}.`
-      )
+      const result = yield* Effect.flatMap(Remote, (remote) => remote.login(url, username, password))
+      if (result.token === undefined) {
+        return yield* new Errors.StorageError({ reason: `the server ${url} answered an unexpected shape` })
+      }
+      const expiresAt = result.expiresAt.toISOString()
+      StoredSession.writeSession({ server: url, token: result.token, username, expiresAt })
+      yield* note(`Signed in to ${url} as '${username}'${result.admin ? " (administrator)" : ""} until ${expiresAt}.`)
     })
 ).pipe(
   Command.withDescription(
@@ -100,10 +93,10 @@ export const login = Command.make(
  */
 export const logout = Command.make("logout", { server: signedInServer }, (flags) =>
   Effect.gen(function* () {
-    const stored = Remote.readSession()
+    const stored = StoredSession.readSession()
     if (stored === undefined) return yield* note("Not signed in to any server.")
     if (Option.isSome(flags.server)) {
-      const named = yield* Remote.parseServer(flags.server.value)
+      const named = yield* StoredSession.parseServer(flags.server.value)
       if (named !== stored.server) {
         return yield* new Errors.InvalidInput({
           field: "server",
@@ -112,10 +105,8 @@ export const logout = Command.make("logout", { server: signedInServer }, (flags)
       }
     }
     // The session ends on the server; the local copy goes even if the server cannot be reached.
-    const ended = yield* Effect.either(
-      Remote.request(stored.server, stored.token, { method: "POST", path: "/auth/logout" })
-    )
-    Remote.removeSession()
+    const ended = yield* Effect.either(Effect.flatMap(Remote, (remote) => remote.logout(stored.server, stored.token)))
+    StoredSession.removeSession()
     yield* note(
       ended._tag === "Right"
         ? `Signed out of ${stored.server}.`

@@ -12,7 +12,7 @@ import { RowMenu } from "../internal/row-menu.js"
 import { lockDescription, lockedUsers } from "../internal/sign-in-locks.js"
 import { sharedStyles } from "../internal/styles.js"
 
-/** The largest page the server's API returns (its `MAX_LIMIT`): larger requests are refused as invalid input. */
+/** How many groups each read asks for (the API takes pages of at most the core's MAX_PAGE_SIZE, 1,000). */
 const GROUPS_PAGE_SIZE = 500
 
 /** Every group, for the form's Groups choice, asked a page at a time. */

@@ -1,0 +1,73 @@
+import { OpenApi } from "@effect/platform"
+import { describe, expect, it } from "vitest"
+import { Api, CSRF_HEADER, SESSION_COOKIE } from "../src/Api.js"
+import { STATUS } from "../src/ApiError.js"
+
+interface Operation {
+  readonly operationId: string
+  readonly security: ReadonlyArray<Record<string, ReadonlyArray<string>>>
+  readonly responses: Record<string, { readonly content?: Record<string, { readonly schema: JsonSchema }> }>
+}
+interface JsonSchema {
+  readonly $ref?: string
+  readonly anyOf?: ReadonlyArray<JsonSchema>
+}
+
+const document = OpenApi.fromApi(Api) as unknown as {
+  readonly servers: ReadonlyArray<{ readonly url: string }>
+  readonly paths: Record<string, Record<string, Operation>>
+  readonly components: {
+    readonly schemas: Record<
+      string,
+      { readonly properties?: Record<string, { readonly enum?: ReadonlyArray<unknown> }> }
+    >
+    readonly securitySchemes: Record<string, Record<string, string>>
+  }
+}
+const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+  Object.entries(methods).map(([method, operation]) => ({ path, method, operation }))
+)
+const refs = (schema: JsonSchema): ReadonlyArray<string> =>
+  schema.anyOf === undefined
+    ? schema.$ref === undefined
+      ? []
+      : [schema.$ref.split("/").at(-1) ?? ""]
+    : schema.anyOf.flatMap(refs)
+
+describe("the OpenAPI document", () => {
+  it("describes the credentials as the server checks them: a bearer token, or the session cookie with the CSRF header on changes", () => {
+    expect(document.components.securitySchemes).toMatchObject({
+      bearer: { type: "http", scheme: "bearer" },
+      cookie: { type: "apiKey", in: "cookie", name: SESSION_COOKIE },
+      csrf: { type: "apiKey", in: "header", name: CSRF_HEADER }
+    })
+    for (const { method, operation } of operations) {
+      if (operation.operationId === "auth.login") expect(operation.security).toEqual([])
+      else
+        expect(operation.security).toEqual([
+          { bearer: [] },
+          method === "get" ? { cookie: [] } : { cookie: [], csrf: [] }
+        ])
+    }
+  })
+
+  it("names the server it is served by", () => {
+    expect(document.servers.map((server) => server.url)).toEqual(["/"])
+  })
+
+  it("advertises each refusal at the status the server answers it with, in its own shape, and not the framework's decoding error, which the API never sends", () => {
+    expect(JSON.stringify(document)).not.toContain("HttpApiDecodeError")
+    for (const { path, method, operation } of operations) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (Number(status) < 400) continue
+        const tags = refs(response.content?.["application/json"]?.schema ?? {})
+        expect(tags.length, `${method} ${path} ${status}`).toBeGreaterThan(0)
+        for (const tag of tags) {
+          expect(STATUS[tag as keyof typeof STATUS], `${method} ${path}: ${tag}`).toBe(Number(status))
+          expect(document.components.schemas[tag]?.properties?._tag?.enum).toEqual([tag])
+          expect(document.components.schemas[tag]?.properties?.status?.enum).toEqual([Number(status)])
+        }
+      }
+    }
+  })
+})
