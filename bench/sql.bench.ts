@@ -187,11 +187,11 @@ const rawSql = (store: Store) => {
       case "username":
         return sql`username asc`
       case "fullName":
-        return sql`first_name asc, last_name asc, username asc`
+        return sql`full_name_key asc, username asc`
       case "firstName":
-        return sql`first_name asc, username asc`
+        return sql`first_name_key asc, username asc`
       case "lastName":
-        return sql`last_name asc, username asc`
+        return sql`last_name_key asc, username asc`
       case "groups":
         return sql`group_list asc, username asc`
       case "email":

@@ -169,7 +169,8 @@ export const GROUPS_SORT_KEY_LENGTH = 1000
 export interface UserListQuery extends ListQuery<UserSort> {
   /**
    * Keyset paging: only the users that sort after this key, the sort key of the last user of the previous page. For
-   * each sort it is the sorted column(s) then the username — `fullName`: first name, last name, username; `groups`:
+   * each sort it is the sorted column(s) then the username — `firstName`, `lastName`, `fullName`: the name's sort key
+   * (see `UserKeys.sortKey`; the full name as shown), username; `groups`:
    * the group names joined with `,` (the first `GROUPS_SORT_KEY_LENGTH` characters); `createdAt`/`updatedAt`: ISO timestamps; `email`: `null` when there is none.
    */
   readonly after?: ReadonlyArray<SortValue> | undefined

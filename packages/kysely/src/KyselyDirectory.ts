@@ -22,6 +22,7 @@ import {
 import { StorageError } from "@user-manager/core/Errors"
 import type { GroupName, Username } from "@user-manager/core/Names"
 import type { UserSort } from "@user-manager/core/User"
+import { nameSortKeys, searchText } from "@user-manager/core/UserKeys"
 import { Cause, Duration, Effect, Exit, Layer, Option, Redacted, Runtime } from "effect"
 import {
   type Compilable,
@@ -54,11 +55,6 @@ export interface Options {
   /** How many times a transaction that lost a race (deadlock, serialization failure, unique race) is run again. */
   readonly maxAttempts?: number
 }
-
-const SEARCH_SEPARATOR = "\n"
-
-/** The lower-cased text that search runs over: username, first and last name. */
-const searchText = (row: UserRow) => [row.username, row.firstName, row.lastName].join(SEARCH_SEPARATOR).toLowerCase()
 
 /** A LIKE pattern for a substring, with `%`, `_` and the escape character itself taken literally. */
 const containsPattern = (term: string) => `%${term.replace(/[!%_]/g, "!$&")}%`
@@ -129,20 +125,26 @@ const toRecord = (row: UserRowSql, groups: ReadonlyArray<string>): UserRecord =>
   passwordHash: row.password_hash === null ? null : Redacted.make(row.password_hash)
 })
 
-const fromUserRow = (row: UserRow) => ({
-  username: row.username,
-  first_name: row.firstName,
-  last_name: row.lastName,
-  email: row.email,
-  email_key: row.email?.toLowerCase() ?? null,
-  enabled: row.enabled ? 1 : 0,
-  system: row.system ? 1 : 0,
-  password_hash: row.passwordHash === null ? null : Redacted.value(row.passwordHash),
-  search_text: searchText(row),
-  created_at: row.createdAt.toISOString(),
-  updated_at: row.updatedAt.toISOString(),
-  version: row.version
-})
+const fromUserRow = (row: UserRow) => {
+  const names = nameSortKeys(row)
+  return {
+    username: row.username,
+    first_name: row.firstName,
+    last_name: row.lastName,
+    email: row.email,
+    email_key: row.email?.toLowerCase() ?? null,
+    enabled: row.enabled ? 1 : 0,
+    system: row.system ? 1 : 0,
+    password_hash: row.passwordHash === null ? null : Redacted.value(row.passwordHash),
+    search_text: searchText(row),
+    first_name_key: names.firstName,
+    last_name_key: names.lastName,
+    full_name_key: names.fullName,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+    version: row.version
+  }
+}
 
 const toCounter = (row: SignInAttemptsTable): SignInCounter => ({
   username: row.username,
@@ -389,11 +391,11 @@ export const make = (options: Options) =>
           case "username":
             return [username]
           case "fullName":
-            return [column("first_name"), column("last_name"), username]
+            return [column("full_name_key"), username]
           case "firstName":
-            return [column("first_name"), username]
+            return [column("first_name_key"), username]
           case "lastName":
-            return [column("last_name"), username]
+            return [column("last_name_key"), username]
           case "groups":
             return [column("group_list"), username]
           case "email":

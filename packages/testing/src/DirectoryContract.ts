@@ -10,11 +10,15 @@ import { DirectoryConfig, type DirectoryConfigShape } from "@user-manager/core/D
 import { Groups } from "@user-manager/core/Groups"
 import { PasswordHasher } from "@user-manager/core/PasswordHasher"
 import { UserSort } from "@user-manager/core/User"
+import { nameSortKeys } from "@user-manager/core/UserKeys"
 import { type UserQuery, type UserStreamQuery, Users } from "@user-manager/core/Users"
-import { Chunk, Effect, Layer, Logger, Option, Redacted, Stream } from "effect"
+import { Chunk, Effect, FastCheck as fc, Layer, Logger, Option, Redacted, Stream } from "effect"
 import { admin, john, type StoreLayer, seed, services, snapshot } from "./fixture.js"
 
 type Services = Users | Groups | Audit | Directory | PasswordHasher
+
+/** Orders two strings by code point, as the SQL stores' binary collations do (for text without surrogates). */
+const codePointOrder = (a: string, b: string) => (a === b ? 0 : a < b ? -1 : 1)
 
 /** Runs the storage contract against a store. */
 export const directoryContract = (name: string, store: StoreLayer, hasher: Layer.Layer<PasswordHasher>) => {
@@ -1076,6 +1080,27 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
       )
     )
 
+    it.effect("finds a user by the full name as shown, in any case, and by any part of it", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          yield* users.create(admin, { username: "zoe", firstName: "Zoë", lastName: "山田", groups: ["analysts"] })
+          const names = (search: string) =>
+            users.list(admin, { search }).pipe(Effect.map((page) => page.items.map((user) => user.username)))
+          expect(yield* names("John Doe")).toEqual(["john"])
+          expect(yield* names("jOHN dOE")).toEqual(["john"])
+          expect(yield* names("n D")).toEqual(["john"])
+          expect(yield* names("Alice Liddell")).toEqual(["alice"])
+          expect(yield* names("Zoë 山田")).toEqual(["zoe"])
+          expect(yield* names("ë 山")).toEqual(["zoe"])
+          expect(yield* names("Service")).toEqual(["svc"])
+          expect(yield* names("John  Doe")).toEqual([])
+          expect(yield* names("Doe John")).toEqual([])
+          expect(yield* names("john@example")).toEqual([])
+        })
+      )
+    )
+
     it.effect("each page of a listing is read with its own bounds and search, however many came before", () =>
       seeded(
         Effect.gen(function* () {
@@ -1144,6 +1169,124 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
           expect(yield* order("system", "desc")).toEqual(["svc", "admin", "alice", "bob", "john", "root"])
           expect((yield* order("createdAt")).length).toBe(6)
           expect((yield* order("updatedAt", "desc")).length).toBe(6)
+        })
+      )
+    )
+
+    it.effect("sorts names as people expect: case and accents aside, ties broken by username", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          for (const [username, firstName, lastName] of [
+            ["zoe", "Zoë", "山田"],
+            ["lower", "root", ""],
+            ["emile2", "émile", "Zola"],
+            ["emile1", "Emile", "Zola"],
+            ["emma", "Emma", "Ångström"],
+            ["eve", "ÉVE", "Adams"]
+          ] as const) {
+            yield* users.create(admin, { username, firstName, lastName, groups: ["analysts"] })
+          }
+          const order = (sort: "fullName" | "firstName" | "lastName", direction: "asc" | "desc" = "asc") =>
+            users
+              .list(admin, { sort, order: direction, search: "" })
+              .pipe(Effect.map((page) => page.items.map((user) => user.username)))
+          const byFullName = ["admin", "alice", "bob", "emile1", "emile2", "emma", "eve", "john", "root", "lower"]
+          expect(yield* order("fullName")).toEqual([...byFullName, "svc", "zoe"])
+          // Descending, names that sort alike still list by username ascending.
+          expect(yield* order("fullName", "desc")).toEqual([
+            "zoe",
+            "svc",
+            "lower",
+            "root",
+            "john",
+            "eve",
+            "emma",
+            "emile1",
+            "emile2",
+            "bob",
+            "alice",
+            "admin"
+          ])
+          expect(yield* order("firstName")).toEqual([
+            "admin",
+            "alice",
+            "bob",
+            "emile1",
+            "emile2",
+            "emma",
+            "eve",
+            "john",
+            "root",
+            "lower",
+            "svc",
+            "zoe"
+          ])
+          expect(yield* order("lastName")).toEqual([
+            "lower",
+            "svc",
+            "eve",
+            "admin",
+            "emma",
+            "bob",
+            "john",
+            "alice",
+            "root",
+            "emile1",
+            "emile2",
+            "zoe"
+          ])
+        })
+      )
+    )
+
+    it.effect("every store lists names in the order of the core's sort key, ties broken by username", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          // Letters in both cases, with and without marks, a ligature and wide characters: every store must order them
+          // as the core's key does (no trailing mark: a name is trimmed, and its key must be too).
+          const letter = fc.constantFrom("a", "A", "á", "Å", "e", "É", "ë", "z", "Z", "ﬁ", "山", "田", "ß", "0")
+          const name = fc.array(letter, { maxLength: 4 }).map((letters) => letters.join(""))
+          const people = fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 9999 }), name, name), {
+            minLength: 1,
+            maxLength: 6,
+            selector: ([number]) => number
+          })
+          let run = 0
+          yield* Effect.promise(() =>
+            fc.assert(
+              fc.asyncProperty(people, async (drawn) => {
+                run++
+                const prefix = `p${run}x`
+                const created = drawn.map(([number, firstName, lastName]) => ({
+                  username: `${prefix}${number}`,
+                  firstName,
+                  lastName
+                }))
+                const listed = await Effect.runPromise(
+                  Effect.gen(function* () {
+                    for (const user of created) yield* users.create(admin, { ...user, groups: ["analysts"] })
+                    return yield* Effect.all(
+                      (["fullName", "firstName", "lastName"] as const).map((sort) =>
+                        users
+                          .list(admin, { sort, search: prefix })
+                          .pipe(Effect.map((page) => page.items.map((user) => user.username)))
+                      )
+                    )
+                  })
+                )
+                const expected = (["fullName", "firstName", "lastName"] as const).map((sort) =>
+                  created
+                    .map((user) => [nameSortKeys(user)[sort], user.username] as const)
+                    .sort(([a, x], [b, y]) => codePointOrder(a, b) || codePointOrder(x, y))
+                    .map(([, username]) => username)
+                )
+                expect(listed).toEqual(expected)
+              }),
+              { numRuns: 15 }
+            )
+          )
         })
       )
     )
