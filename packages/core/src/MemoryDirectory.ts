@@ -24,6 +24,7 @@ import type { GroupSort } from "./Group.js"
 import { compareKeys, compareUserKeys, matchesSearch, userSortKey } from "./internal/search.js"
 import type { GroupName, Username } from "./Names.js"
 import type { ListQuery } from "./Page.js"
+import { guarded } from "./TransactionBody.js"
 import { type NameSortKeys, nameSortKeys, searchText } from "./UserKeys.js"
 
 interface State {
@@ -412,12 +413,13 @@ const make = Effect.gen(function* () {
     })
 
   return Directory.of({
-    read: (body) => lock.withPermits(1)(Effect.suspend(() => body(transaction(null)))),
+    // Its operations never wait, so a body that waits waits on something else (see TransactionBody).
+    read: (body) => lock.withPermits(1)(Effect.suspend(() => guarded(body(transaction(null)), () => false))),
     write: (body, completion = "commit") =>
       lock.withPermits(1)(
         Effect.suspend(() => {
           const undo: Undo = []
-          return body(transaction(undo)).pipe(
+          return guarded(body(transaction(undo)), () => false).pipe(
             Effect.onExit((exit) =>
               exit._tag === "Failure" || completion === "rollback" ? rollback(undo) : Effect.void
             )

@@ -21,6 +21,7 @@ import {
 } from "@user-manager/core/Directory"
 import { StorageError } from "@user-manager/core/Errors"
 import type { GroupName, Username } from "@user-manager/core/Names"
+import * as TransactionBody from "@user-manager/core/TransactionBody"
 import type { UserSort } from "@user-manager/core/User"
 import { nameSortKeys, searchText } from "@user-manager/core/UserKeys"
 import { Cause, Duration, Effect, Exit, Layer, Option, Redacted, Runtime } from "effect"
@@ -915,20 +916,28 @@ export const make = (options: Options) =>
       Effect.gen(function* () {
         const runtime = yield* Effect.runtime<never>()
         const begin = mode === "write" ? beginWrite : beginRead
-        const commits = (exit: Exit.Exit<A, E>) => Exit.isSuccess(exit) && mode === "write" && completion === "commit"
+        const commits = (exit: Exit.Exit<A, E | StorageError>) =>
+          Exit.isSuccess(exit) && mode === "write" && completion === "commit"
         const once: Effect.Effect<A, E | StorageError> =
           synchronous === undefined
             ? Effect.tryPromise({
                 try: () =>
                   db.connection().execute(async (conn) => {
                     for (const statement of begin) await conn.executeQuery(statement)
+                    // How many statements are running: the body may wait only on them (see TransactionBody).
+                    let running = 0
                     const execute: Execute = (query) =>
-                      Effect.tryPromise({ try: () => conn.executeQuery(compiled(query)), catch: failed })
+                      Effect.suspend(() => {
+                        running++
+                        return Effect.tryPromise({ try: () => conn.executeQuery(compiled(query)), catch: failed })
+                      }).pipe(Effect.ensuring(Effect.sync(() => running--)))
                     const valueRows: ValueRows = (query) =>
                       Effect.map(execute(query), (result) => result.rows.map((row) => Object.values(row as object)))
-                    let exit: Exit.Exit<A, E>
+                    let exit: Exit.Exit<A, E | StorageError>
                     try {
-                      exit = await Runtime.runPromiseExit(runtime)(body(transaction(execute, valueRows, mode)))
+                      exit = await Runtime.runPromiseExit(runtime)(
+                        TransactionBody.guarded(body(transaction(execute, valueRows, mode)), () => running > 0)
+                      )
                     } catch (error) {
                       await conn.executeQuery(rollback).catch(() => undefined)
                       throw error
@@ -939,7 +948,7 @@ export const make = (options: Options) =>
                 catch: failed
               }).pipe(Effect.flatten)
             : Effect.suspend((): Effect.Effect<A, E | StorageError> => {
-                // BEGIN, the body and COMMIT in one synchronous step (a body that would wait dies, rolled back).
+                // BEGIN, the body and COMMIT in one synchronous step (a body that would wait is refused, rolled back).
                 const execute: Execute = (query) =>
                   Effect.try({ try: () => synchronous.execute(compiled(query)), catch: failed })
                 const valueRows: ValueRows = (query) =>
@@ -949,7 +958,7 @@ export const make = (options: Options) =>
                 } catch (error) {
                   return Effect.fail(failed(error))
                 }
-                const exit = Runtime.runSyncExit(runtime)(body(transaction(execute, valueRows, mode)))
+                const exit = TransactionBody.runSynchronously(runtime, body(transaction(execute, valueRows, mode)))
                 try {
                   synchronous.execute(commits(exit) ? commit : rollback)
                 } catch (error) {

@@ -9,6 +9,7 @@ import { Directory } from "@user-manager/core/Directory"
 import { DirectoryConfig, type DirectoryConfigShape } from "@user-manager/core/DirectoryConfig"
 import { Groups } from "@user-manager/core/Groups"
 import { PasswordHasher } from "@user-manager/core/PasswordHasher"
+import * as TransactionBody from "@user-manager/core/TransactionBody"
 import { UserSort } from "@user-manager/core/User"
 import { nameSortKeys } from "@user-manager/core/UserKeys"
 import { type UserQuery, type UserStreamQuery, Users } from "@user-manager/core/Users"
@@ -1574,6 +1575,59 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
           expect(yield* snapshot).toEqual(before)
           const ledger = yield* directory.read((tx) => Effect.all([tx.gidEverUsed(4242), tx.gidHighWaterMark]))
           expect(ledger).toEqual([false, 1002])
+        })
+      )
+    )
+
+    it.effect("refuses a transaction body that waits on anything but the store, the same way, keeping nothing", () =>
+      seeded(
+        Effect.gen(function* () {
+          const directory = yield* Directory
+          const before = yield* snapshot
+          const now = new Date(0)
+          // A timer (a real one: the tests' clock does not move by itself) and a promise.
+          const timer = Effect.async<void>((resume) => {
+            const timeout = setTimeout(() => resume(Effect.void), 1)
+            return Effect.sync(() => clearTimeout(timeout))
+          })
+          for (const wait of [timer, Effect.promise(() => Promise.resolve())]) {
+            const refused = yield* Effect.flip(
+              directory.write((tx) =>
+                Effect.gen(function* () {
+                  yield* tx.insertGroup({
+                    name: "temp" as never,
+                    gid: 4242,
+                    createdAt: now,
+                    updatedAt: now,
+                    version: 1
+                  })
+                  yield* wait
+                  yield* tx.deleteUser("john" as never)
+                })
+              )
+            )
+            expect(refused).toEqual(TransactionBody.asyncBodyRefused())
+            const read = yield* Effect.flip(directory.read((tx) => Effect.zipRight(wait, tx.isEmpty)))
+            expect(read).toEqual(TransactionBody.asyncBodyRefused())
+          }
+          expect(yield* snapshot).toEqual(before)
+          expect(yield* directory.read((tx) => tx.gidEverUsed(4242))).toBe(false)
+        })
+      )
+    )
+
+    it.effect("a long transaction body that never waits on anything but the store is not refused", () =>
+      seeded(
+        Effect.gen(function* () {
+          const directory = yield* Directory
+          const found = yield* directory.write((tx) =>
+            Effect.gen(function* () {
+              // Many more steps than a fiber runs before it lets others run (2,048), with yields asked for.
+              yield* Effect.forEach(Array.from({ length: 5000 }), () => Effect.yieldNow(), { discard: true })
+              return yield* tx.findUser("john")
+            })
+          )
+          expect(Option.getOrThrow(found).username).toBe("john")
         })
       )
     )
