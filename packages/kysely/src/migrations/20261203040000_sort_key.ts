@@ -73,9 +73,14 @@ const rewriteUsers = async (
   }
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: migrations run on any database, never on the app's typed schema
-const dropIndexes = async (db: Kysely<any>, engine: Target["engine"], prefix: string, names: ReadonlyArray<string>) => {
-  for (const name of names) {
+const dropIndexes = async (
+  // biome-ignore lint/suspicious/noExplicitAny: see rewriteUsers
+  db: Kysely<any>,
+  engine: Target["engine"],
+  prefix: string,
+  indexes: ReadonlyArray<readonly [string, ReadonlyArray<string>]>
+) => {
+  for (const [name] of indexes) {
     await db.schema
       .dropIndex(`${prefix}${name}`)
       .$call((query) => (engine === "mysql" ? query.on("users") : query))
@@ -113,23 +118,13 @@ export async function up(db: Kysely<any>, { engine, prefix }: Target): Promise<v
     full_name_key: sortKey(fullName(user)),
     search_text: `${user.username}\n${fullName(user)}`.toLowerCase()
   }))
-  await dropIndexes(
-    db,
-    engine,
-    prefix,
-    nameIndexes.map(([name]) => name)
-  )
+  await dropIndexes(db, engine, prefix, nameIndexes)
   await createIndexes(db, prefix, keyIndexes)
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see rewriteUsers
 export async function down(db: Kysely<any>, { engine, prefix }: Target): Promise<void> {
-  await dropIndexes(
-    db,
-    engine,
-    prefix,
-    keyIndexes.map(([name]) => name)
-  )
+  await dropIndexes(db, engine, prefix, keyIndexes)
   await createIndexes(db, prefix, nameIndexes)
   for (const column of ["first_name_key", "last_name_key", "full_name_key"]) {
     await db.schema.alterTable("users").dropColumn(column).execute()
