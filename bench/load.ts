@@ -128,7 +128,7 @@ export function* people(size: number): Generator<Person> {
   }
 }
 
-/** The columns the adapter writes for a user (see `fromUserRow` in KyselyDirectory.ts). */
+/** The columns the adapter writes for a user (see `fromUserRow` in packages/kysely/src/internal/rowMappers.ts). */
 export const userRow = (person: Omit<Person, "groups">, at: string, passwordHash: string | null = null) => ({
   username: person.username,
   first_name: person.firstName,

@@ -150,7 +150,7 @@ interface Filter {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Raw SQL: the queries the adapter runs (see KyselyDirectory.ts), issued by hand on the same Kysely
+// Raw SQL: the queries the adapter runs (see packages/kysely/src/internal/listingPlanner.ts), issued by hand on the same Kysely
 
 /** The columns the adapter's listing reads (never the password hash). */
 const LISTING = sql.raw("username, first_name, last_name, email, enabled, system, created_at, updated_at, version")
