@@ -2,7 +2,7 @@
  * The directory the SQL benchmarks load: deterministic users in 20 teams, bulk-loaded past the core so that a million
  * users take minutes, not hours. Used by bench/sql.bench.ts and bench/cli.bench.ts.
  */
-import { Actor, Groups, Users } from "@user-manager/core"
+import { Actor, Groups, User, UserKeys, Users } from "@user-manager/core"
 import { Effect } from "effect"
 import type { Kysely } from "kysely"
 import { sql } from "kysely"
@@ -128,7 +128,7 @@ export function* people(size: number): Generator<Person> {
   }
 }
 
-/** The columns the adapter writes for a user (see `fromUserRow` in KyselyDirectory.ts). */
+/** The columns the adapter writes for a user (see `fromUserRow` in packages/kysely/src/internal/rowMappers.ts). */
 export const userRow = (person: Omit<Person, "groups">, at: string, passwordHash: string | null = null) => ({
   username: person.username,
   first_name: person.firstName,
@@ -138,7 +138,10 @@ export const userRow = (person: Omit<Person, "groups">, at: string, passwordHash
   enabled: 1,
   system: 0,
   password_hash: passwordHash,
-  search_text: [person.username, person.firstName, person.lastName].join("\n").toLowerCase(),
+  search_text: UserKeys.searchText(person),
+  first_name_key: UserKeys.sortKey(person.firstName),
+  last_name_key: UserKeys.sortKey(person.lastName),
+  full_name_key: UserKeys.sortKey(User.fullName(person)),
   created_at: at,
   updated_at: at,
   version: 1

@@ -150,7 +150,7 @@ interface Filter {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Raw SQL: the queries the adapter runs (see KyselyDirectory.ts), issued by hand on the same Kysely
+// Raw SQL: the queries the adapter runs (see packages/kysely/src/internal/listingPlanner.ts), issued by hand on the same Kysely
 
 /** The columns the adapter's listing reads (never the password hash). */
 const LISTING = sql.raw("username, first_name, last_name, email, enabled, system, created_at, updated_at, version")
@@ -187,11 +187,11 @@ const rawSql = (store: Store) => {
       case "username":
         return sql`username asc`
       case "fullName":
-        return sql`first_name asc, last_name asc, username asc`
+        return sql`full_name_key asc, username asc`
       case "firstName":
-        return sql`first_name asc, username asc`
+        return sql`first_name_key asc, username asc`
       case "lastName":
-        return sql`last_name asc, username asc`
+        return sql`last_name_key asc, username asc`
       case "groups":
         return sql`group_list asc, username asc`
       case "email":

@@ -1,5 +1,6 @@
 /**
- * The storage port: transactions over users, groups, memberships, the GID ledger and the audit trail.
+ * The storage port: transactions over users, groups, memberships, the GID ledger, sessions, sign-in counters and the
+ * audit trail, one interface per concern (`UserStore`, `GroupStore`, …) and `DirectoryTransaction` their combination.
  *
  * The services hold every rule; a store only reads and writes. Each operation of a service runs in one
  * `write` (or `read`) transaction, so an SQL store can make it atomic and lock the rows a rule depends on.
@@ -169,7 +170,8 @@ export const GROUPS_SORT_KEY_LENGTH = 1000
 export interface UserListQuery extends ListQuery<UserSort> {
   /**
    * Keyset paging: only the users that sort after this key, the sort key of the last user of the previous page. For
-   * each sort it is the sorted column(s) then the username — `fullName`: first name, last name, username; `groups`:
+   * each sort it is the sorted column(s) then the username — `firstName`, `lastName`, `fullName`: the name's sort key
+   * (see `UserKeys.sortKey`; the full name as shown), username; `groups`:
    * the group names joined with `,` (the first `GROUPS_SORT_KEY_LENGTH` characters); `createdAt`/`updatedAt`: ISO timestamps; `email`: `null` when there is none.
    */
   readonly after?: ReadonlyArray<SortValue> | undefined
@@ -178,15 +180,12 @@ export interface UserListQuery extends ListQuery<UserSort> {
 }
 
 /**
- * What a store can do inside one transaction. Reads see the transaction's own writes.
+ * The users of a transaction: read, write, list and lock them.
  *
- * @category models
+ * @category stores
  * @since 0.1.0
  */
-export interface DirectoryTransaction {
-  /** Whether the directory has no user and no group yet. */
-  readonly isEmpty: Effect.Effect<boolean, StorageError>
-
+export interface UserStore {
   readonly findUser: (username: string, options?: ReadOptions) => Effect.Effect<Option.Option<UserRecord>, StorageError>
   /** The user whose email equals this one, compared without regard to case. */
   readonly findUsernameByEmail: (email: string) => Effect.Effect<Option.Option<Username>, StorageError>
@@ -197,8 +196,9 @@ export interface DirectoryTransaction {
   /** Deletes a user and its memberships. */
   readonly deleteUser: (username: Username) => Effect.Effect<void, StorageError>
   /**
-   * Users matching the query (search over username, first and last name) in the sort's order, ties broken by username
-   * (ascending, unless the username is what is sorted), without their password hashes.
+   * Users matching the query (search over the username and the full name as shown: `UserKeys.searchText`) in the
+   * sort's order (names by `UserKeys.sortKey`), ties broken by username (ascending, unless the username is what is
+   * sorted), without their password hashes. A store stores the keys `UserKeys` computes; it never makes its own.
    */
   readonly listUsers: (
     query: UserListQuery
@@ -208,7 +208,15 @@ export interface DirectoryTransaction {
    * under a rule that depends on them.
    */
   readonly lockUsers: (usernames: ReadonlyArray<Username>) => Effect.Effect<void, StorageError>
+}
 
+/**
+ * The groups of a transaction: read, write and list them (a group's GID enters the ledger as it is stored).
+ *
+ * @category stores
+ * @since 0.1.0
+ */
+export interface GroupStore {
   /** A group with all its members: costs as much as the group is large. */
   readonly findGroup: (name: string, options?: ReadOptions) => Effect.Effect<Option.Option<GroupRecord>, StorageError>
   /** A group's own row, without its members: what a rule that only locks or touches the group needs. */
@@ -223,7 +231,15 @@ export interface DirectoryTransaction {
   readonly listGroups: (
     query: ListQuery<GroupSort>
   ) => Effect.Effect<{ readonly items: ReadonlyArray<GroupRecord>; readonly total: number }, StorageError>
+}
 
+/**
+ * Which user is in which group, and what the rules ask of a group's members.
+ *
+ * @category stores
+ * @since 0.1.0
+ */
+export interface MembershipStore {
   readonly addMembership: (username: Username, group: GroupName) => Effect.Effect<void, StorageError>
   readonly removeMembership: (username: Username, group: GroupName) => Effect.Effect<void, StorageError>
   /**
@@ -235,13 +251,29 @@ export interface DirectoryTransaction {
   readonly membersWithNoOtherGroup: (group: GroupName) => Effect.Effect<ReadonlyArray<Username>, StorageError>
   /** The system users among the group's members, sorted. */
   readonly systemMembers: (group: GroupName) => Effect.Effect<ReadonlyArray<Username>, StorageError>
+}
 
+/**
+ * The GID allocator's high-water mark and the ledger of every GID ever used.
+ *
+ * @category stores
+ * @since 0.1.0
+ */
+export interface GidLedger {
   /** The highest GID the allocator has handed out (0 when none), locked until the transaction ends. */
   readonly gidHighWaterMark: Effect.Effect<number, StorageError>
   readonly setGidHighWaterMark: (gid: number) => Effect.Effect<void, StorageError>
   /** Whether a group, current or deleted, ever had this GID. */
   readonly gidEverUsed: (gid: number) => Effect.Effect<boolean, StorageError>
+}
 
+/**
+ * Signed-in sessions, by the hash of their token.
+ *
+ * @category stores
+ * @since 0.1.0
+ */
+export interface SessionStore {
   /** Stores a new session. */
   readonly insertSession: (row: SessionRow) => Effect.Effect<void, StorageError>
   /** The session whose token has this hash, expired or not. */
@@ -259,7 +291,15 @@ export interface DirectoryTransaction {
   readonly deleteUserSessions: (username: Username) => Effect.Effect<number, StorageError>
   /** Deletes the sessions that expired before `now`. */
   readonly deleteExpiredSessions: (now: Date) => Effect.Effect<void, StorageError>
+}
 
+/**
+ * The sign-in throttle's counters of failed sign-ins.
+ *
+ * @category stores
+ * @since 0.1.0
+ */
+export interface SignInCounterStore {
   /**
    * The counters with these keys, locked until the transaction ends; a missing one is stored first, with no failure
    * and a window starting at `now` (two transactions that insert the same key at once both end up with the one row).
@@ -286,13 +326,40 @@ export interface DirectoryTransaction {
     readonly minFailures: number
     readonly limit: number
   }) => Effect.Effect<ReadonlyArray<SignInCounter>, StorageError>
+}
 
+/**
+ * The audit trail: append entries, list them.
+ *
+ * @category stores
+ * @since 0.1.0
+ */
+export interface AuditStore {
   /** Appends an entry, and indexes its subjects in the same transaction. */
   readonly appendAudit: (entry: NewAuditEntry) => Effect.Effect<void, StorageError>
   /** Audit entries matching the filter, newest first; `target` matches an entry's target or any of its subjects. */
   readonly listAudit: (
     filter: AuditFilter
   ) => Effect.Effect<{ readonly items: ReadonlyArray<AuditEntry>; readonly total: number }, StorageError>
+}
+
+/**
+ * What a store can do inside one transaction: every concern of the port together. Reads see the transaction's own
+ * writes. A store implements each concern; the services see them as one.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface DirectoryTransaction
+  extends UserStore,
+    GroupStore,
+    MembershipStore,
+    GidLedger,
+    SessionStore,
+    SignInCounterStore,
+    AuditStore {
+  /** Whether the directory has no user and no group yet. */
+  readonly isEmpty: Effect.Effect<boolean, StorageError>
 }
 
 /**
@@ -307,6 +374,11 @@ export type Completion = "commit" | "rollback"
  * The storage port. `write` runs its body atomically: if the body fails (or `completion` is `rollback`) nothing it
  * wrote remains. Two write transactions never break a rule together: the store serialises them or locks the rows
  * that reads with `forUpdate` (and `lockUsers`, `gidHighWaterMark`) name.
+ *
+ * A body waits on nothing but the transaction's own operations: no timer, no promise, no other service (hash a
+ * password before the transaction, not inside it). The SQLite store runs BEGIN, the body and COMMIT in one synchronous
+ * step (better-sqlite3 has no other way), so a waiting body cannot go on there; every store refuses one alike, with
+ * `TransactionBody.asyncBodyRefused` (a store does so through `TransactionBody.guarded` or `runSynchronously`).
  *
  * @category services
  * @since 0.1.0

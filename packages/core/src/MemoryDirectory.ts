@@ -24,6 +24,8 @@ import type { GroupSort } from "./Group.js"
 import { compareKeys, compareUserKeys, matchesSearch, userSortKey } from "./internal/search.js"
 import type { GroupName, Username } from "./Names.js"
 import type { ListQuery } from "./Page.js"
+import { guarded } from "./TransactionBody.js"
+import { type NameSortKeys, nameSortKeys, searchText } from "./UserKeys.js"
 
 interface State {
   readonly users: Map<Username, UserRow>
@@ -114,6 +116,17 @@ const make = Effect.gen(function* () {
     groups: sorted(state.userGroups.get(row.username))
   })
   const groupRecord = (row: GroupRow): GroupRecord => ({ ...row, members: sorted(state.groupMembers.get(row.name)) })
+  // The search text and name sort keys of each stored row (rows are replaced, never changed), kept as the SQL stores
+  // keep them in their columns: computed once a row, not once a listing.
+  const listingKeys = new WeakMap<UserRow, { readonly search: string; readonly names: NameSortKeys }>()
+  const keysOf = (row: UserRow) => {
+    let keys = listingKeys.get(row)
+    if (keys === undefined) {
+      keys = { search: searchText(row), names: nameSortKeys(row) }
+      listingKeys.set(row, keys)
+    }
+    return keys
+  }
 
   const transaction = (undo: Undo | null): DirectoryTransaction => {
     const writable = (): Undo => {
@@ -175,8 +188,14 @@ const make = Effect.gen(function* () {
           // Sort keys are computed once per match, and records (with their groups) built only for the page.
           const matches: Array<readonly [ReadonlyArray<SortValue>, UserRow]> = []
           for (const row of state.users.values()) {
-            if (!matchesSearch(query.search, [row.username, row.firstName, row.lastName])) continue
-            const key = userSortKey(query.sort, row, () => sorted(state.userGroups.get(row.username)))
+            const keys = keysOf(row)
+            if (query.search !== "" && !keys.search.includes(query.search)) continue
+            const key = userSortKey(
+              query.sort,
+              row,
+              () => sorted(state.userGroups.get(row.username)),
+              () => keys.names
+            )
             if (after === undefined || compare(key, after) > 0) matches.push([key, row])
           }
           matches.sort(([a], [b]) => compare(a, b))
@@ -394,12 +413,13 @@ const make = Effect.gen(function* () {
     })
 
   return Directory.of({
-    read: (body) => lock.withPermits(1)(Effect.suspend(() => body(transaction(null)))),
+    // Its operations never wait, so a body that waits waits on something else (see TransactionBody).
+    read: (body) => lock.withPermits(1)(Effect.suspend(() => guarded(body(transaction(null)), () => false))),
     write: (body, completion = "commit") =>
       lock.withPermits(1)(
         Effect.suspend(() => {
           const undo: Undo = []
-          return body(transaction(undo)).pipe(
+          return guarded(body(transaction(undo)), () => false).pipe(
             Effect.onExit((exit) =>
               exit._tag === "Failure" || completion === "rollback" ? rollback(undo) : Effect.void
             )

@@ -109,9 +109,18 @@ export class User extends Schema.Class<User>("User")({
 }) {
   /** The name shown in the Full Name column: first and last name, whichever are set. */
   get fullName(): string {
-    return [this.firstName, this.lastName].filter((part) => part !== "").join(" ")
+    return fullName(this)
   }
 }
+
+/**
+ * The name shown in the Full Name column: first and last name, whichever are set, with one space between them.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const fullName = (user: { readonly firstName: string; readonly lastName: string }): string =>
+  user.firstName === "" ? user.lastName : user.lastName === "" ? user.firstName : `${user.firstName} ${user.lastName}`
 
 /**
  * A user's JSON form, the same as `Schema.encodeSync(User)` gives (a property test holds them equal), built directly:

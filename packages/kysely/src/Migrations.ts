@@ -18,6 +18,7 @@ import * as searchWalkIndex from "./migrations/20261129000000_search_walk_index.
 import * as systemUsersNoPassword from "./migrations/20261203010000_system_users_no_password.js"
 import * as auditSubjects from "./migrations/20261203020000_audit_subjects.js"
 import * as signInAttempts from "./migrations/20261203030000_sign_in_attempts.js"
+import * as sortKey from "./migrations/20261203040000_sort_key.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -50,7 +51,8 @@ const all = {
   "20261129000000_search_walk_index": searchWalkIndex,
   "20261203010000_system_users_no_password": systemUsersNoPassword,
   "20261203020000_audit_subjects": auditSubjects,
-  "20261203030000_sign_in_attempts": signInAttempts
+  "20261203030000_sign_in_attempts": signInAttempts,
+  "20261203040000_sort_key": sortKey
 } as const
 
 /**

@@ -133,6 +133,19 @@ for (const [name, open] of engines) {
             tx.listUsers({ search: "timer", sort: "username", order: "asc", limit: 10, offset: 0, count: true })
           )
           expect(found.items.map((user) => user.username)).toEqual(["legacy"])
+          // The sort-key migration gave the row its full name to search and its names' sort keys.
+          const byFullName = yield* directory.read((tx) =>
+            tx.listUsers({ search: "old timer", sort: "fullName", order: "asc", limit: 10, offset: 0, count: true })
+          )
+          expect(byFullName.items.map((user) => user.username)).toEqual(["legacy"])
+          const keys = yield* Effect.promise(() =>
+            database.db
+              .selectFrom("users")
+              .select(["first_name_key", "last_name_key", "full_name_key"])
+              .where("username", "=", "legacy")
+              .executeTakeFirstOrThrow()
+          )
+          expect(keys).toEqual({ first_name_key: "old", last_name_key: "timer", full_name_key: "old timer" })
           yield* Effect.promise(() => database.db.deleteFrom("users").execute())
         })
     )

@@ -1,5 +1,6 @@
 import { GROUPS_SORT_KEY_LENGTH, type SortValue, type UserRow } from "../Directory.js"
 import type { UserSort } from "../User.js"
+import { type NameSortKeys, nameSortKeys } from "../UserKeys.js"
 
 /** Whether any of the fields contains the (already lower-cased) term, ignoring case; `%` and `_` are plain text. */
 export const matchesSearch = (term: string, fields: ReadonlyArray<string>): boolean =>
@@ -13,20 +14,24 @@ export const compareKeys = (a: string | number | boolean, b: string | number | b
   a === b ? 0 : a < b ? -1 : 1
 
 /**
- * Where a user falls in a list sorted by `sort`: the sorted column(s), then the username that breaks ties. Timestamps
- * are ISO strings, booleans stay booleans, a missing email is `null` (first in ascending order). Keyset paging passes
- * the key of the last user of a page as `after`.
+ * Where a user falls in a list sorted by `sort`: the sorted column(s), then the username that breaks ties. Names sort
+ * by their sort keys (see `UserKeys.sortKey`), timestamps are ISO strings, booleans stay booleans, a missing email is
+ * `null` (first in ascending order). Keyset paging passes the key of the last user of a page as `after`. A store that
+ * keeps the names' keys passes them as `names`.
  */
 export const userSortKey = (
   sort: UserSort,
   user: Omit<UserRow, "passwordHash">,
-  groups: () => ReadonlyArray<string>
+  groups: () => ReadonlyArray<string>,
+  names: () => NameSortKeys = () => nameSortKeys(user)
 ): ReadonlyArray<SortValue> => {
   switch (sort) {
     case "username":
       return [user.username]
     case "fullName":
-      return [user.firstName, user.lastName, user.username]
+    case "firstName":
+    case "lastName":
+      return [names()[sort], user.username]
     case "groups":
       return [groups().join(",").slice(0, GROUPS_SORT_KEY_LENGTH), user.username]
     case "createdAt":

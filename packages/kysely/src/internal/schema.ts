@@ -1,6 +1,9 @@
 import type { Generated, Insertable, Selectable } from "kysely"
 
-/** The `users` table: one row a user; `search_text` is the lower-cased username, first and last name. */
+/**
+ * The `users` table: one row a user; `search_text` and the `*_key` columns are the keys the core computes for search
+ * and for the name sorts (see `UserKeys` in the core).
+ */
 export interface UsersTable {
   username: string
   first_name: string
@@ -11,6 +14,9 @@ export interface UsersTable {
   system: number
   password_hash: string | null
   search_text: string
+  first_name_key: string
+  last_name_key: string
+  full_name_key: string
   /** The user's group names in name order joined with `,` (the first 1,000 characters), kept for sorting. */
   group_list: Generated<string>
   created_at: string

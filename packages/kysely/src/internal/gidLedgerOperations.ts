@@ -1,0 +1,23 @@
+/**
+ * The GID allocator's high-water mark and the ledger of every GID ever used.
+ */
+import type { GidLedger } from "@user-manager/core/Directory"
+import { Effect } from "effect"
+import type { TransactionContext } from "./transactionContext.js"
+
+/** The GID allocator's high-water mark and the ledger of every GID ever used., over a transaction's context. */
+export const gidLedgerOperations = (tx: TransactionContext): GidLedger => {
+  const { db, execute, locks, first, single } = tx
+  return {
+    gidHighWaterMark: Effect.suspend(() => {
+      const query = db.selectFrom("meta").select("value").where("key", "=", "gid_high_water")
+      return single(locks ? query.forUpdate() : query)
+    }).pipe(Effect.map((row) => Number(row.value))),
+    setGidHighWaterMark: (gid) =>
+      Effect.asVoid(execute(db.updateTable("meta").set({ value: gid }).where("key", "=", "gid_high_water"))),
+    gidEverUsed: (gid) =>
+      first(db.selectFrom("gid_ledger").select("gid").where("gid", "=", gid)).pipe(
+        Effect.map((row) => row !== undefined)
+      )
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The user listing's planner: which statements a page of users runs (count, then the page sorted or walked), how a
+ * sort maps to columns, and keyset paging after the last user of a page.
+ */
+import type { SortValue, UserListing, UserListQuery } from "@user-manager/core/Directory"
+import type { StorageError } from "@user-manager/core/Errors"
+import type { UserSort } from "@user-manager/core/User"
+import { Effect } from "effect"
+import { type CompiledQuery, type Expression, type Kysely, sql } from "kysely"
+import type * as Migrations from "../Migrations.js"
+import type { EngineSql } from "./engines.js"
+import { type Counted, LISTING_COLUMNS, type ListingRow } from "./rowMappers.js"
+import type { Database } from "./schema.js"
+import * as SqliteSearch from "./sqliteSearch.js"
+import type { Shaped } from "./statementCache.js"
+
+/** A LIKE pattern for a substring, with `%`, `_` and the escape character itself taken literally. */
+export const containsPattern = (term: string) => `%${term.replace(/[!%_]/g, "!$&")}%`
+
+/** The parameters a user listing's statements take, by name, in the order `listUsers` gives them. */
+interface ListingParameters {
+  readonly pattern: string
+  readonly phrase: string
+  readonly limit: number
+  readonly offset: number
+}
+
+const listingParameters = (parameters: ReadonlyArray<unknown>) =>
+  ({ pattern: parameters[0], phrase: parameters[1], limit: parameters[2], offset: parameters[3] }) as ListingParameters
+
+/** A column a user list is sorted by: its SQL, whether it can be NULL, and its direction. */
+export interface SortColumn {
+  readonly expression: Expression<unknown>
+  readonly nullable: boolean
+  readonly order: "asc" | "desc"
+}
+
+/**
+ * Keyset paging: the rows that sort after `key` (one value per column), compared column by column in each column's
+ * direction, NULL lowest. A bound on the first column lets the database start its index range scan there.
+ */
+const keysetAfter = (columns: ReadonlyArray<SortColumn>, key: ReadonlyArray<SortValue>) => {
+  const value = (index: number) => {
+    const raw = key[index] ?? null
+    return typeof raw === "boolean" ? (raw ? 1 : 0) : raw
+  }
+  const equal = (column: SortColumn, index: number) => {
+    const v = value(index)
+    return v === null ? sql`${column.expression} is null` : sql`${column.expression} = ${v}`
+  }
+  const beyond = (column: SortColumn, index: number) => {
+    const v = value(index)
+    if (column.order === "asc") {
+      if (v === null) return column.nullable ? sql`${column.expression} is not null` : undefined
+      return sql`${column.expression} > ${v}`
+    }
+    if (v === null) return undefined
+    return column.nullable
+      ? sql`(${column.expression} < ${v} or ${column.expression} is null)`
+      : sql`${column.expression} < ${v}`
+  }
+  const branches = columns.flatMap((column, index) => {
+    const last = beyond(column, index)
+    if (last === undefined) return []
+    return [sql.join([...columns.slice(0, index).map(equal), last], sql` and `)]
+  })
+  const anyBranch = branches.length === 0 ? sql`1 = 0` : sql`(${sql.join(branches, sql` or `)})`
+  const [lead] = columns
+  const first = value(0)
+  if (lead === undefined || lead.nullable || first === null) return sql<boolean>`${anyBranch}`
+  const bound = lead.order === "asc" ? sql`${lead.expression} >= ${first}` : sql`${lead.expression} <= ${first}`
+  return sql<boolean>`${bound} and ${anyBranch}`
+}
+
+/** One column of a user sort, in the order the port defines its sort key. */
+export const userSortColumns = (sort: UserSort, order: "asc" | "desc"): ReadonlyArray<SortColumn> => {
+  const column = (name: string, nullable = false): SortColumn => ({
+    expression: sql.ref(`users.${name}`),
+    nullable,
+    order
+  })
+  const username: SortColumn = {
+    expression: sql.ref("users.username"),
+    nullable: false,
+    order: sort === "username" ? order : "asc"
+  }
+  switch (sort) {
+    case "username":
+      return [username]
+    case "fullName":
+      return [column("full_name_key"), username]
+    case "firstName":
+      return [column("first_name_key"), username]
+    case "lastName":
+      return [column("last_name_key"), username]
+    case "groups":
+      return [column("group_list"), username]
+    case "email":
+      return [column("email", true), username]
+    case "enabled":
+    case "system":
+      return [column(sort), username]
+    case "createdAt":
+      return [column("created_at"), username]
+    case "updatedAt":
+      return [column("updated_at"), username]
+  }
+}
+
+/** `ORDER BY` one sort column, with missing values first when ascending on every engine. */
+const orderTerm = (engine: EngineSql, column: SortColumn) =>
+  column.nullable && engine.nullsLastByDefault
+    ? sql`${column.expression} ${sql.raw(column.order)} ${sql.raw(column.order === "asc" ? "nulls first" : "nulls last")}`
+    : sql`${column.expression} ${sql.raw(column.order)}`
+
+/** What a listing needs of its transaction. */
+export interface ListingContext {
+  readonly db: Kysely<Database>
+  readonly engineName: Migrations.Engine
+  readonly engine: EngineSql
+  readonly shaped: Shaped
+  /** The one row a query always returns. */
+  readonly single: <R>(query: CompiledQuery<R>) => Effect.Effect<R, StorageError>
+  readonly valueRows: (
+    query: CompiledQuery<unknown>
+  ) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, StorageError>
+  /** The listed users of these rows' values, each with its groups. */
+  readonly listings: (rows: ReadonlyArray<ListingRow>) => Effect.Effect<Array<UserListing>, StorageError>
+}
+
+/** A page of users: counted first (an empty result needs no page; on SQLite the count picks the plan), then read. */
+export const listUsers = (context: ListingContext, query: UserListQuery) =>
+  Effect.gen(function* () {
+    const { db, shaped, single, valueRows, listings } = context
+    const fts = context.engineName === "sqlite" && SqliteSearch.usesFts(query.search)
+    const search = query.search === "" ? "none" : fts ? "fts" : "like"
+    const columns = userSortColumns(query.sort, query.order)
+    const after = query.after
+    // The statements' parameters, in order: the search's LIKE pattern, its FTS5 phrase, the page's bounds.
+    const parameters = [containsPattern(query.search), SqliteSearch.ftsPhrase(query.search), query.limit, query.offset]
+    /** This listing's statement of `kind`, written once over its parameters (slots when compiled once). */
+    const statement = <R>(kind: "count" | "walk" | "sort", build: (v: ListingParameters) => CompiledQuery<R>) =>
+      // A keyset page (streaming) depends on its key's values: it is compiled each time.
+      after === undefined
+        ? shaped(`users:${kind}:${search}:${query.sort}:${query.order}`, parameters, (slots) =>
+            build(listingParameters(slots))
+          )
+        : build(listingParameters(parameters))
+    const filtered = (v: ListingParameters) =>
+      db
+        .selectFrom("users")
+        .$if(search === "like", (q) => q.where(sql<boolean>`search_text like ${v.pattern} escape '!'`))
+        .$if(search === "fts", (q) => q.where("username", "in", SqliteSearch.ftsMatches(v.phrase)))
+        .$if(after !== undefined, (q) => q.where(keysetAfter(columns, after ?? [])))
+
+    let total: number | null = null
+    let plan: "sort" | "walk" = "sort"
+    if (query.count) {
+      const counted: Counted & { readonly size?: number | null } = yield* single(
+        statement("count", (v) =>
+          fts
+            ? SqliteSearch.ftsCount(db, v.phrase)
+            : filtered(v)
+                .select((eb) => eb.fn.countAll<number | string>().as("n"))
+                .compile()
+        )
+      )
+      total = Number(counted.n)
+      if (total === 0 || query.offset >= total) return { items: [], total }
+      const size = "size" in counted ? Number(counted.size ?? 0) : 0
+      if (fts && query.sort === "username" && after === undefined && SqliteSearch.walks(query, total, size)) {
+        plan = "walk"
+      }
+    }
+    const page =
+      plan === "walk"
+        ? statement("walk", (v) => SqliteSearch.walkPage(db, v, sql.raw(query.order)))
+        : statement("sort", (v) =>
+            filtered(v)
+              .select(LISTING_COLUMNS)
+              .$call((q) => columns.reduce((ordered, column) => ordered.orderBy(orderTerm(context.engine, column)), q))
+              .limit(v.limit)
+              .offset(v.offset)
+              .compile()
+          )
+    return { items: yield* listings((yield* valueRows(page)) as ReadonlyArray<ListingRow>), total }
+  })

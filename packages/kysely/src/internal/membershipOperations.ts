@@ -1,0 +1,66 @@
+/**
+ * Memberships: add and remove them, keeping the member counts and group lists in step, and what the rules ask of a group's members.
+ */
+import type { MembershipStore } from "@user-manager/core/Directory"
+import type { Username } from "@user-manager/core/Names"
+import { Effect } from "effect"
+import type { TransactionContext } from "./transactionContext.js"
+
+/** Memberships, over a transaction's context. */
+export const membershipOperations = (tx: TransactionContext): MembershipStore => {
+  const { db, execute, rows, single, countMembers, refreshGroupLists } = tx
+  return {
+    addMembership: (username, group) =>
+      Effect.gen(function* () {
+        yield* execute(db.insertInto("memberships").values({ username, group_name: group }))
+        yield* countMembers(group, 1)
+        yield* refreshGroupLists([username])
+      }),
+    removeMembership: (username, group) =>
+      Effect.gen(function* () {
+        const { numAffectedRows } = yield* execute(
+          db.deleteFrom("memberships").where("username", "=", username).where("group_name", "=", group)
+        )
+        if (numAffectedRows === undefined || numAffectedRows === 0n) return
+        yield* countMembers(group, -1)
+        yield* refreshGroupLists([username])
+      }),
+    countEnabledNonSystemMembers: (group) =>
+      single(
+        db
+          .selectFrom("memberships")
+          .innerJoin("users", "users.username", "memberships.username")
+          .select((eb) => eb.fn.countAll<number | string>().as("n"))
+          .where("memberships.group_name", "=", group)
+          .where("users.enabled", "=", 1)
+          .where("users.system", "=", 0)
+      ).pipe(Effect.map((row) => Number(row.n))),
+    membersWithNoOtherGroup: (group) =>
+      rows(
+        db
+          .selectFrom("memberships as m")
+          .select("m.username")
+          .where("m.group_name", "=", group)
+          .where(
+            (eb) =>
+              eb
+                .selectFrom("memberships as other")
+                .select((inner) => inner.fn.countAll().as("n"))
+                .whereRef("other.username", "=", "m.username"),
+            "=",
+            1
+          )
+          .orderBy("m.username")
+      ).pipe(Effect.map((rows) => rows.map((row) => row.username as Username))),
+    systemMembers: (group) =>
+      rows(
+        db
+          .selectFrom("memberships")
+          .innerJoin("users", "users.username", "memberships.username")
+          .select("users.username")
+          .where("memberships.group_name", "=", group)
+          .where("users.system", "=", 1)
+          .orderBy("users.username")
+      ).pipe(Effect.map((rows) => rows.map((row) => row.username as Username)))
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Between the manager's rows and the core's values: one mapping each way per entity, and the columns a listing reads.
+ */
+import type {
+  GroupRow,
+  SignInCounter,
+  SignInCounterKey,
+  UserListing,
+  UserRecord,
+  UserRow
+} from "@user-manager/core/Directory"
+import type { GroupName, Username } from "@user-manager/core/Names"
+import { nameSortKeys, searchText } from "@user-manager/core/UserKeys"
+import { Redacted } from "effect"
+import type { GroupRowSql, SignInAttemptsTable, UserRowSql } from "./schema.js"
+
+/** A `count(*)`, which drivers return as a number or a string. */
+export type Counted = { readonly n: number | string }
+
+/**
+ * The columns a listing reads: a user's fields, without the password hash (a page of users never needs it) and the keys
+ * kept for search and sorting.
+ */
+export const LISTING_COLUMNS = [
+  "username",
+  "first_name",
+  "last_name",
+  "email",
+  "enabled",
+  "system",
+  "created_at",
+  "updated_at",
+  "version"
+] as const
+
+export type ListingRowSql = Pick<UserRowSql, (typeof LISTING_COLUMNS)[number]>
+
+/** A listing's row as the values of its columns, in `LISTING_COLUMNS`' order (a page reads its rows so). */
+export type ListingRow = readonly [
+  username: string,
+  firstName: string,
+  lastName: string,
+  email: string | null,
+  enabled: number | boolean,
+  system: number | boolean,
+  createdAt: string | Date,
+  updatedAt: string | Date,
+  version: number | string
+]
+
+/** A listed user from its row's values and its groups, built as one object (a page of users builds fifty). */
+export const toListing = (values: ListingRow, groups: ReadonlyArray<string>): UserListing => ({
+  username: values[0] as Username,
+  firstName: values[1],
+  lastName: values[2],
+  email: values[3],
+  enabled: Number(values[4]) === 1,
+  system: Number(values[5]) === 1,
+  createdAt: new Date(values[6]),
+  updatedAt: new Date(values[7]),
+  version: Number(values[8]),
+  groups: groups as ReadonlyArray<GroupName>
+})
+
+export const toRecord = (row: UserRowSql, groups: ReadonlyArray<string>): UserRecord => ({
+  ...toListing(LISTING_COLUMNS.map((column) => row[column]) as unknown as ListingRow, groups),
+  passwordHash: row.password_hash === null ? null : Redacted.make(row.password_hash)
+})
+
+export const fromUserRow = (row: UserRow) => {
+  const names = nameSortKeys(row)
+  return {
+    username: row.username,
+    first_name: row.firstName,
+    last_name: row.lastName,
+    email: row.email,
+    email_key: row.email?.toLowerCase() ?? null,
+    enabled: row.enabled ? 1 : 0,
+    system: row.system ? 1 : 0,
+    password_hash: row.passwordHash === null ? null : Redacted.value(row.passwordHash),
+    search_text: searchText(row),
+    first_name_key: names.firstName,
+    last_name_key: names.lastName,
+    full_name_key: names.fullName,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+    version: row.version
+  }
+}
+
+export const toCounter = (row: SignInAttemptsTable): SignInCounter => ({
+  username: row.username,
+  address: row.address,
+  failures: Number(row.failures),
+  windowStart: Number(row.window_start),
+  lastFailureAt: Number(row.last_failure_at)
+})
+
+export const sameKey = (a: SignInCounterKey, b: SignInCounterKey) =>
+  a.username === b.username && a.address === b.address
+
+export const toGroupRow = (row: GroupRowSql): GroupRow => ({
+  name: row.name as GroupName,
+  gid: Number(row.gid),
+  createdAt: new Date(row.created_at),
+  updatedAt: new Date(row.updated_at),
+  version: Number(row.version)
+})
+
+export const fromGroupRow = (row: GroupRow) => ({
+  name: row.name,
+  gid: row.gid,
+  created_at: row.createdAt.toISOString(),
+  updated_at: row.updatedAt.toISOString(),
+  version: row.version
+})

@@ -1,0 +1,183 @@
+/**
+ * What every operation of a transaction shares: the statements it runs, how it reads rows, and the derived columns it
+ * keeps in step (a group's member count, a user's group list).
+ */
+import { GROUPS_SORT_KEY_LENGTH, type GroupRecord } from "@user-manager/core/Directory"
+import { StorageError } from "@user-manager/core/Errors"
+import type { Username } from "@user-manager/core/Names"
+import { Effect, Option } from "effect"
+import { type CompiledQuery, type Kysely, sql } from "kysely"
+import type * as Migrations from "../Migrations.js"
+import type { EngineSql } from "./engines.js"
+import { type ListingRow, toGroupRow, toListing, toRecord } from "./rowMappers.js"
+import type { Database, GroupRowSql, UserRowSql } from "./schema.js"
+import { padToPowerOfTwo, type Query, type Shaped } from "./statementCache.js"
+import type { Execute, ValueRows } from "./transactionRunner.js"
+
+/** What a store keeps for its life: its view of the database, its engine, and its statements compiled once. */
+export interface StoreStatements {
+  readonly db: Kysely<Database>
+  readonly engine: EngineSql
+  readonly engineName: Migrations.Engine
+  readonly shaped: Shaped
+  readonly findUserWithGroups: {
+    readonly with: (
+      parameters: ReadonlyArray<unknown>
+    ) => CompiledQuery<UserRowSql & { readonly group_name: string | null }>
+  }
+  readonly findSessionWithUser: {
+    readonly with: (parameters: ReadonlyArray<unknown>) => CompiledQuery<
+      UserRowSql & {
+        readonly group_name: string | null
+        readonly session_created_at: string
+        readonly session_expires_at: string
+      }
+    >
+  }
+}
+
+/** The context of one transaction, for a reader or a writer, over the statements it runs. */
+export const transactionContext = (
+  store: StoreStatements,
+  execute: Execute,
+  valueRows: ValueRows,
+  mode: "read" | "write"
+) => {
+  const { db, engine, shaped } = store
+  // Only writers lock; a read-only transaction reads a consistent snapshot instead.
+  const locks = engine.locksRows && mode === "write"
+  const rows = <R>(query: Query<R>) => Effect.map(execute(query), (result) => result.rows)
+  const first = <R>(query: Query<R>) => Effect.map(execute(query), (result) => result.rows[0])
+  /** The one row a query always returns (a count). */
+  const single = <R>(query: Query<R>) =>
+    Effect.flatMap(first(query), (row) =>
+      row === undefined ? Effect.fail(new StorageError({ reason: "the query returned no row" })) : Effect.succeed(row)
+    )
+
+  /** The memberships of these users (or groups), listed per user (or per group), in name order. */
+  const memberships = (key: "username" | "group_name", names: ReadonlyArray<string>) => {
+    const other = key === "username" ? "group_name" : "username"
+    if (names.length === 0) return Effect.succeed(new Map<string, Array<string>>())
+    // As many names as the next power of two, the last one repeated (an IN list reads a name once, however often
+    // it is named): one compiled statement for each of 11 sizes, not for every number of names up to 1,000.
+    const padded = padToPowerOfTwo(names)
+    return valueRows(
+      shaped(`memberships:${key}:${padded.length}`, padded, (slots) =>
+        db
+          .selectFrom("memberships")
+          .select([key, other])
+          .where(key, "in", slots as ReadonlyArray<string>)
+          .orderBy(other)
+          .compile()
+      )
+    ).pipe(
+      Effect.map((rows) => {
+        const map = new Map<string, Array<string>>()
+        for (const [name, member] of rows as ReadonlyArray<readonly [string, string]>) {
+          const list = map.get(name)
+          if (list === undefined) map.set(name, [member])
+          else list.push(member)
+        }
+        return map
+      })
+    )
+  }
+
+  /** The users this transaction has read, as stored, so that an update writes only what changed. */
+  const read = new Map<string, Partial<Record<string, unknown>>>()
+  const remember = (row: UserRowSql | undefined) =>
+    Effect.sync(() => {
+      if (row !== undefined) read.set(row.username, row)
+    })
+
+  const membersOf = (group: string) =>
+    rows(db.selectFrom("memberships").select("username").where("group_name", "=", group)).pipe(
+      Effect.map((found) => found.map((row) => row.username))
+    )
+
+  /** Keeps `groups.member_count`, the indexed key of the `members` sort, in step with a membership change. */
+  const countMembers = (group: string, change: 1 | -1) =>
+    execute(
+      db
+        .updateTable("groups")
+        .set((eb) => ({ member_count: eb("member_count", "+", change) }))
+        .where("name", "=", group)
+    )
+
+  /** Recomputes `users.group_list`, the indexed key of the `groups` sort, for these users. */
+  const refreshGroupLists = (usernames: ReadonlyArray<string>) =>
+    Effect.forEach(
+      chunks([...usernames], 1000),
+      (chunk) =>
+        execute(
+          db
+            .updateTable("users")
+            .set({
+              group_list: sql<string>`coalesce(substr(${engine.groupList(sql.ref("users.username"))}, 1, ${GROUPS_SORT_KEY_LENGTH}), '')`
+            })
+            .where("username", "in", chunk)
+        ),
+      { discard: true }
+    )
+
+  /** The listed users of these rows' values, each with its groups. */
+  const listings = (rows: ReadonlyArray<ListingRow>) =>
+    memberships(
+      "username",
+      rows.map((row) => row[0])
+    ).pipe(Effect.map((groups) => rows.map((row) => toListing(row, groups.get(row[0]) ?? []))))
+
+  /**
+   * A user read with its memberships in one statement (one row a group, in name order, `group_name` null when it
+   * has none): its first row, remembered for an update, and its record.
+   */
+  const joinedUser = <Row extends UserRowSql & { readonly group_name: string | null }>(query: Query<Row>) =>
+    rows(query).pipe(
+      Effect.tap(([first]) => remember(first)),
+      Effect.map(([first, ...rest]) => {
+        if (first === undefined) return Option.none()
+        const groups = [first, ...rest].flatMap((row) => (row.group_name === null ? [] : [row.group_name]))
+        return Option.some({ row: first, record: toRecord(first, groups) })
+      })
+    )
+
+  const withMembers = (rows: ReadonlyArray<GroupRowSql>) =>
+    memberships(
+      "group_name",
+      rows.map((row) => row.name)
+    ).pipe(
+      Effect.map(
+        (members): Array<GroupRecord> =>
+          rows.map((row) => ({ ...toGroupRow(row), members: (members.get(row.name) ?? []) as Array<Username> }))
+      )
+    )
+
+  return {
+    ...store,
+    execute,
+    valueRows,
+    locks,
+    rows,
+    first,
+    single,
+    memberships,
+    read,
+    remember,
+    membersOf,
+    countMembers,
+    refreshGroupLists,
+    listings,
+    joinedUser,
+    withMembers
+  }
+}
+
+/** The context of one transaction. */
+export type TransactionContext = ReturnType<typeof transactionContext>
+
+/** The items in chunks of at most `size`. */
+export const chunks = <A>(items: ReadonlyArray<A>, size: number): Array<Array<A>> => {
+  const result: Array<Array<A>> = []
+  for (let index = 0; index < items.length; index += size) result.push(items.slice(index, index + size))
+  return result
+}

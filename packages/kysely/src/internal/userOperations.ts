@@ -1,0 +1,70 @@
+/**
+ * The users of a transaction: read, write, list and lock them.
+ */
+import type { UserStore } from "@user-manager/core/Directory"
+import type { Username } from "@user-manager/core/Names"
+import { Effect, Option } from "effect"
+import { listUsers } from "./listingPlanner.js"
+import { fromUserRow, toRecord } from "./rowMappers.js"
+import { chunks, type TransactionContext } from "./transactionContext.js"
+
+/** The users of a transaction, over a transaction's context. */
+export const userOperations = (tx: TransactionContext): UserStore => {
+  const { db, findUserWithGroups, execute, locks, first, memberships, remember, read, joinedUser } = tx
+  return {
+    findUser: (username, options) =>
+      options?.forUpdate && locks
+        ? // Lock the user's row first, then read its memberships (a lock on an outer join would lock them too).
+          first(db.selectFrom("users").selectAll().where("username", "=", username).forUpdate()).pipe(
+            Effect.tap((row) => remember(row)),
+            Effect.flatMap((row) =>
+              row === undefined
+                ? Effect.succeed(Option.none())
+                : memberships("username", [row.username]).pipe(
+                    Effect.map((groups) => Option.some(toRecord(row, groups.get(row.username) ?? [])))
+                  )
+            )
+          )
+        : joinedUser(findUserWithGroups.with([username])).pipe(Effect.map(Option.map(({ record }) => record))),
+    findUsernameByEmail: (email) =>
+      first(db.selectFrom("users").select("username").where("email_key", "=", email.toLowerCase())).pipe(
+        Effect.map((row) => Option.fromNullable(row?.username as Username | undefined))
+      ),
+    insertUser: (row) => Effect.asVoid(execute(db.insertInto("users").values(fromUserRow(row)))),
+    updateUser: (row) =>
+      Effect.suspend(() => {
+        const { username, created_at: _created, ...values } = fromUserRow(row)
+        // Only the columns that differ from the row as this transaction read it: every indexed column in the SET
+        // list costs an index update even when its value stays (disable would rewrite five indexes otherwise).
+        const before = read.get(username)
+        const changed = Object.fromEntries(
+          Object.entries(values).filter(([column, value]) => before?.[column as keyof typeof values] !== value)
+        ) as Partial<typeof values>
+        if (before !== undefined) read.set(username, { ...before, ...changed })
+        if (Object.keys(changed).length === 0) return Effect.void
+        return Effect.asVoid(execute(db.updateTable("users").set(changed).where("username", "=", username)))
+      }),
+    deleteUser: (username) =>
+      Effect.gen(function* () {
+        // Its memberships go with it (the foreign key cascades): its groups count one member less.
+        yield* execute(
+          db
+            .updateTable("groups")
+            .set((eb) => ({ member_count: eb("member_count", "-", 1) }))
+            .where("name", "in", (eb) =>
+              eb.selectFrom("memberships").select("group_name").where("username", "=", username)
+            )
+        )
+        yield* execute(db.deleteFrom("users").where("username", "=", username))
+      }),
+    listUsers: (query) => listUsers(tx, query),
+    lockUsers: (usernames) =>
+      !locks || usernames.length === 0
+        ? Effect.void
+        : Effect.forEach(
+            chunks([...usernames].sort(), 1000),
+            (chunk) => execute(db.selectFrom("users").select("username").where("username", "in", chunk).forUpdate()),
+            { discard: true }
+          )
+  }
+}

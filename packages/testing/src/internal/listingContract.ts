@@ -1,0 +1,363 @@
+/**
+ * The storage contract's suites on listing: search, sort and paging of users and groups.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Groups } from "@user-manager/core/Groups"
+import { UserSort } from "@user-manager/core/User"
+import { nameSortKeys } from "@user-manager/core/UserKeys"
+import { type UserQuery, type UserStreamQuery, Users } from "@user-manager/core/Users"
+import { Chunk, Effect, FastCheck as fc, Stream } from "effect"
+import { admin, john } from "../fixture.js"
+
+import type { Harness } from "./harness.js"
+
+/** Orders two strings by code point, as the SQL stores' binary collations do (for text without surrogates). */
+const codePointOrder = (a: string, b: string) => (a === b ? 0 : a < b ? -1 : 1)
+
+/** The storage contract on listing: search, sort and paging of users and groups. */
+export const listingContract = (name: string, { seeded, refuses }: Harness) => {
+  describe(`${name} — listing`, () => {
+    it.effect("searches username, first name and last name as a case-insensitive substring, not email", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          const names = (search: string) =>
+            users.list(admin, { search }).pipe(Effect.map((page) => page.items.map((user) => user.username)))
+          expect(yield* names("JO")).toEqual(["john"])
+          expect(yield* names("lidd")).toEqual(["alice"])
+          expect(yield* names("bUiLd")).toEqual(["bob"])
+          expect(yield* names("example.com")).toEqual([])
+          expect(yield* names("o")).toEqual(["bob", "john", "root"])
+        })
+      )
+    )
+
+    it.effect("finds a user by the full name as shown, in any case, and by any part of it", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          yield* users.create(admin, { username: "zoe", firstName: "Zoë", lastName: "山田", groups: ["analysts"] })
+          const names = (search: string) =>
+            users.list(admin, { search }).pipe(Effect.map((page) => page.items.map((user) => user.username)))
+          expect(yield* names("John Doe")).toEqual(["john"])
+          expect(yield* names("jOHN dOE")).toEqual(["john"])
+          expect(yield* names("n D")).toEqual(["john"])
+          expect(yield* names("Alice Liddell")).toEqual(["alice"])
+          expect(yield* names("Zoë 山田")).toEqual(["zoe"])
+          expect(yield* names("ë 山")).toEqual(["zoe"])
+          expect(yield* names("Service")).toEqual(["svc"])
+          expect(yield* names("John  Doe")).toEqual([])
+          expect(yield* names("Doe John")).toEqual([])
+          expect(yield* names("john@example")).toEqual([])
+        })
+      )
+    )
+
+    it.effect("each page of a listing is read with its own bounds and search, however many came before", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          const names = (query: { readonly search?: string; readonly limit?: number; readonly offset?: number }) =>
+            users.list(admin, query).pipe(Effect.map((page) => [page.total, page.items.map((user) => user.username)]))
+          const all = ["admin", "alice", "bob", "john", "root", "svc"]
+          for (const [limit, offset] of [
+            [2, 0],
+            [2, 2],
+            [3, 1],
+            [1, 5],
+            [4, 4]
+          ] as const) {
+            expect(yield* names({ limit, offset })).toEqual([6, all.slice(offset, offset + limit)])
+          }
+          // A page of three reads the memberships of three users (a read padded to four names): each with its groups.
+          const page = yield* users.list(admin, { limit: 3, offset: 1 })
+          for (const user of page.items) expect(user.groups).toEqual((yield* users.get(admin, user.username)).groups)
+          expect(yield* names({ search: "o", limit: 2, offset: 1 })).toEqual([3, ["john", "root"]])
+          expect(yield* names({ search: "oo", limit: 2, offset: 0 })).toEqual([1, ["root"]])
+          expect(yield* names({ search: "lidd", limit: 1, offset: 0 })).toEqual([1, ["alice"]])
+          expect(yield* names({ search: "bUiLd", limit: 1, offset: 0 })).toEqual([1, ["bob"]])
+        })
+      )
+    )
+
+    it.effect("takes % and _ in a search term literally", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          const groups = yield* Groups
+          yield* users.create(admin, { username: "a_b", firstName: "100%", groups: ["analysts"] })
+          yield* users.create(admin, { username: "axb", firstName: "1000", groups: ["analysts"] })
+          const names = (search: string) =>
+            users.list(admin, { search }).pipe(Effect.map((page) => page.items.map((user) => user.username)))
+          expect(yield* names("a_b")).toEqual(["a_b"])
+          expect(yield* names("0%")).toEqual(["a_b"])
+          expect(yield* names("%")).toEqual(["a_b"])
+          expect(yield* names("\\")).toEqual([])
+          yield* groups.create(admin, { name: "x_y" })
+          yield* groups.create(admin, { name: "xzy" })
+          expect((yield* groups.list(admin, { search: "x_" })).items.map((group) => group.name)).toEqual(["x_y"])
+        })
+      )
+    )
+
+    it.effect("sorts users by every column in both directions, ties broken by username", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          yield* users.disable(admin, "bob")
+          const order = (sort: string, direction: "asc" | "desc" = "asc") =>
+            users
+              .list(admin, { sort: sort as "username", order: direction })
+              .pipe(Effect.map((page) => page.items.map((user) => user.username)))
+          expect(yield* order("username")).toEqual(["admin", "alice", "bob", "john", "root", "svc"])
+          expect(yield* order("username", "desc")).toEqual(["svc", "root", "john", "bob", "alice", "admin"])
+          expect(yield* order("firstName")).toEqual(["admin", "alice", "bob", "john", "root", "svc"])
+          expect(yield* order("lastName")).toEqual(["svc", "admin", "bob", "john", "alice", "root"])
+          expect(yield* order("fullName")).toEqual(["admin", "alice", "bob", "john", "root", "svc"])
+          expect(yield* order("email")).toEqual(["admin", "bob", "root", "svc", "alice", "john"])
+          expect(yield* order("groups")).toEqual(["admin", "root", "bob", "alice", "john", "svc"])
+          expect(yield* order("enabled")).toEqual(["bob", "admin", "alice", "john", "root", "svc"])
+          expect(yield* order("enabled", "desc")).toEqual(["admin", "alice", "john", "root", "svc", "bob"])
+          expect(yield* order("system", "desc")).toEqual(["svc", "admin", "alice", "bob", "john", "root"])
+          expect((yield* order("createdAt")).length).toBe(6)
+          expect((yield* order("updatedAt", "desc")).length).toBe(6)
+        })
+      )
+    )
+
+    it.effect("sorts names as people expect: case and accents aside, ties broken by username", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          for (const [username, firstName, lastName] of [
+            ["zoe", "Zoë", "山田"],
+            ["lower", "root", ""],
+            ["emile2", "émile", "Zola"],
+            ["emile1", "Emile", "Zola"],
+            ["emma", "Emma", "Ångström"],
+            ["eve", "ÉVE", "Adams"]
+          ] as const) {
+            yield* users.create(admin, { username, firstName, lastName, groups: ["analysts"] })
+          }
+          const order = (sort: "fullName" | "firstName" | "lastName", direction: "asc" | "desc" = "asc") =>
+            users
+              .list(admin, { sort, order: direction, search: "" })
+              .pipe(Effect.map((page) => page.items.map((user) => user.username)))
+          const byFullName = ["admin", "alice", "bob", "emile1", "emile2", "emma", "eve", "john", "root", "lower"]
+          expect(yield* order("fullName")).toEqual([...byFullName, "svc", "zoe"])
+          // Descending, names that sort alike still list by username ascending.
+          expect(yield* order("fullName", "desc")).toEqual([
+            "zoe",
+            "svc",
+            "lower",
+            "root",
+            "john",
+            "eve",
+            "emma",
+            "emile1",
+            "emile2",
+            "bob",
+            "alice",
+            "admin"
+          ])
+          expect(yield* order("firstName")).toEqual([
+            "admin",
+            "alice",
+            "bob",
+            "emile1",
+            "emile2",
+            "emma",
+            "eve",
+            "john",
+            "root",
+            "lower",
+            "svc",
+            "zoe"
+          ])
+          expect(yield* order("lastName")).toEqual([
+            "lower",
+            "svc",
+            "eve",
+            "admin",
+            "emma",
+            "bob",
+            "john",
+            "alice",
+            "root",
+            "emile1",
+            "emile2",
+            "zoe"
+          ])
+        })
+      )
+    )
+
+    it.effect("every store lists names in the order of the core's sort key, ties broken by username", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          // Letters in both cases, with and without marks, a ligature and wide characters: every store must order them
+          // as the core's key does (no trailing mark: a name is trimmed, and its key must be too).
+          const letter = fc.constantFrom("a", "A", "á", "Å", "e", "É", "ë", "z", "Z", "ﬁ", "山", "田", "ß", "0")
+          const name = fc.array(letter, { maxLength: 4 }).map((letters) => letters.join(""))
+          const people = fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 9999 }), name, name), {
+            minLength: 1,
+            maxLength: 6,
+            selector: ([number]) => number
+          })
+          let run = 0
+          yield* Effect.promise(() =>
+            fc.assert(
+              fc.asyncProperty(people, async (drawn) => {
+                run++
+                const prefix = `p${run}x`
+                const created = drawn.map(([number, firstName, lastName]) => ({
+                  username: `${prefix}${number}`,
+                  firstName,
+                  lastName
+                }))
+                const listed = await Effect.runPromise(
+                  Effect.gen(function* () {
+                    for (const user of created) yield* users.create(admin, { ...user, groups: ["analysts"] })
+                    return yield* Effect.all(
+                      (["fullName", "firstName", "lastName"] as const).map((sort) =>
+                        users
+                          .list(admin, { sort, search: prefix })
+                          .pipe(Effect.map((page) => page.items.map((user) => user.username)))
+                      )
+                    )
+                  })
+                )
+                const expected = (["fullName", "firstName", "lastName"] as const).map((sort) =>
+                  created
+                    .map((user) => [nameSortKeys(user)[sort], user.username] as const)
+                    .sort(([a, x], [b, y]) => codePointOrder(a, b) || codePointOrder(x, y))
+                    .map(([, username]) => username)
+                )
+                expect(listed).toEqual(expected)
+              }),
+              { numRuns: 15 }
+            )
+          )
+        })
+      )
+    )
+
+    it.effect("the groups and members sorts follow membership changes, renames and deletions", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          const groups = yield* Groups
+          const byGroups = users
+            .list(admin, { sort: "groups" })
+            .pipe(Effect.map((page) => page.items.map((user) => user.username)))
+          const byMembers = groups
+            .list(admin, { sort: "members", order: "desc" })
+            .pipe(Effect.map((page) => page.items.map((group) => group.name)))
+          yield* groups.rename(admin, "analysts", "zanalysts")
+          expect(yield* byGroups).toEqual(["admin", "root", "john", "svc", "alice", "bob"])
+          yield* groups.create(admin, { name: "beta", members: ["bob"] })
+          expect(yield* byGroups).toEqual(["admin", "root", "bob", "john", "svc", "alice"])
+          yield* groups.remove(admin, "zanalysts")
+          expect(yield* byGroups).toEqual(["admin", "root", "bob", "alice", "john", "svc"])
+          expect(yield* byMembers).toEqual(["developers", "admins", "beta"])
+          yield* users.remove(admin, "john")
+          yield* users.addToGroup(admin, "alice", "beta")
+          expect(yield* byMembers).toEqual(["admins", "beta", "developers"])
+        })
+      )
+    )
+
+    it.effect("paginates with an exact total and a stable order", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          const pages = []
+          for (let offset = 0; offset < 6; offset += 4) pages.push(yield* users.list(admin, { limit: 4, offset }))
+          expect(pages.map((page) => page.total)).toEqual([6, 6])
+          expect(pages.flatMap((page) => page.items.map((user) => user.username))).toEqual([
+            "admin",
+            "alice",
+            "bob",
+            "john",
+            "root",
+            "svc"
+          ])
+          expect((yield* users.list(admin, { offset: 100 })).items).toEqual([])
+          yield* refuses(users.list(admin, { limit: 0 }), "InvalidInput")
+          yield* refuses(users.list(admin, { limit: 1001 }), "InvalidInput")
+          yield* refuses(users.list(admin, { offset: -1 }), "InvalidInput")
+          yield* refuses(users.list(admin, { sort: "password" as "username" }), "InvalidInput")
+        })
+      )
+    )
+
+    it.effect("streams every match in the list's order for every sort and direction, page after page by key", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          // Ties on every sorted column, and users without an email, so that the username must break them.
+          for (const [username, firstName, email] of [
+            ["zed", "John", null],
+            ["amy", "John", "amy@example.com"],
+            ["kim", "Kim", null],
+            ["lee", "Alice", "LEE@example.com"]
+          ] as const) {
+            yield* users.create(admin, {
+              username,
+              firstName,
+              lastName: "Doe",
+              ...(email === null ? {} : { email }),
+              groups: ["analysts"]
+            })
+          }
+          yield* users.disable(admin, "kim")
+          const listed = (query: UserQuery) =>
+            users.list(admin, { ...query, limit: 1000 }).pipe(Effect.map((page) => page.items.map((u) => u.username)))
+          const streamed = (query: UserStreamQuery) =>
+            Stream.runCollect(users.stream(admin, query)).pipe(
+              Effect.map((chunk) => Chunk.toReadonlyArray(chunk).map((u) => u.username))
+            )
+          for (const sort of UserSort.literals) {
+            for (const order of ["asc", "desc"] as const) {
+              for (const search of ["", "doe"]) {
+                const expected = yield* listed({ sort, order, search })
+                expect([sort, order, search, yield* streamed({ sort, order, search, pageSize: 3 })]).toEqual([
+                  sort,
+                  order,
+                  search,
+                  expected
+                ])
+              }
+            }
+          }
+          const all = yield* listed({})
+          expect(yield* streamed({ offset: 3, limit: 4, pageSize: 3 })).toEqual(all.slice(3, 7))
+          expect(yield* streamed({ limit: 0 })).toEqual([])
+          expect(yield* streamed({ offset: 100 })).toEqual([])
+          yield* refuses(Stream.runDrain(users.stream(john)), "Forbidden")
+          yield* refuses(Stream.runDrain(users.stream(admin, { pageSize: 0 })), "InvalidInput")
+        })
+      )
+    )
+
+    it.effect("lists groups with their members, searched by name and sorted by name, GID or member count", () =>
+      seeded(
+        Effect.gen(function* () {
+          const groups = yield* Groups
+          yield* groups.create(admin, { name: "zeta", gid: 10 })
+          const order = (sort: "name" | "gid" | "members", direction: "asc" | "desc" = "asc") =>
+            groups
+              .list(admin, { sort, order: direction })
+              .pipe(Effect.map((page) => page.items.map((group) => group.name)))
+          expect(yield* order("name")).toEqual(["admins", "analysts", "developers", "zeta"])
+          expect(yield* order("gid")).toEqual(["zeta", "admins", "developers", "analysts"])
+          expect(yield* order("members", "desc")).toEqual(["developers", "admins", "analysts", "zeta"])
+          const found = yield* groups.list(admin, { search: "LYST" })
+          expect(found.total).toBe(1)
+          expect(found.items[0]?.members).toEqual(["alice", "bob"])
+        })
+      )
+    )
+  })
+}
