@@ -31,7 +31,8 @@ const nodeSensitive = [
   "packages/kysely/test/Argon2Hasher.test.ts",
   "packages/core/test/Password.test.ts",
   "packages/core/test/PersonNameEmail.property.test.ts",
-  "packages/core/test/SearchText.test.ts"
+  "packages/core/test/SearchText.test.ts",
+  "packages/core/test/UserKeys.test.ts"
 ]
 
 /** Stores (by their suites' names) that run the SQLite file store's code on another kind of connection. */
