@@ -1,0 +1,20 @@
+/**
+ * The in-memory GID allocator's high-water mark and the ledger of every GID ever used.
+ */
+import { Effect } from "effect"
+import type { GidLedger } from "../../Directory.js"
+import type { MemoryContext } from "./state.js"
+
+/** The GID high-water mark and ledger of a transaction, over its context. */
+export const gidLedgerOperations = ({ state, mutate }: MemoryContext): GidLedger => ({
+  gidHighWaterMark: Effect.sync(() => state.highWaterMark),
+  setGidHighWaterMark: (gid) =>
+    mutate((log) => {
+      const previous = state.highWaterMark
+      state.highWaterMark = gid
+      log.push(() => {
+        state.highWaterMark = previous
+      })
+    }),
+  gidEverUsed: (gid) => Effect.sync(() => state.gidLedger.has(gid))
+})
