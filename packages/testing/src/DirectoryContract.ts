@@ -1,25 +1,29 @@
 /**
  * The storage contract: every rule of the domain, proved through the services on a given store. Every store (the
  * in-memory one here, the SQL ones in `@user-manager/kysely`) runs this same suite unchanged. Its suites follow the
- * concerns of the `Directory` port: users, groups, memberships, the GID ledger, listing, the audit trail and
- * transactions (sessions and the sign-in throttle have their own contracts).
+ * concerns of the `Directory` port: bootstrap, user administration, credentials, groups, memberships, the GID ledger,
+ * listing, the audit trail and transactions (sessions and the sign-in throttle have their own contracts).
  */
 import type { PasswordHasher } from "@user-manager/core/PasswordHasher"
 import type { Layer } from "effect"
 import type { StoreLayer } from "./fixture.js"
 import { auditContract } from "./internal/auditContract.js"
+import { bootstrapContract } from "./internal/bootstrapContract.js"
+import { credentialsContract } from "./internal/credentialsContract.js"
 import { gidLedgerContract } from "./internal/gidLedgerContract.js"
 import { groupsContract } from "./internal/groupsContract.js"
 import { harness } from "./internal/harness.js"
 import { listingContract } from "./internal/listingContract.js"
 import { membershipsContract } from "./internal/membershipsContract.js"
 import { transactionsContract } from "./internal/transactionsContract.js"
-import { usersContract } from "./internal/usersContract.js"
+import { userAdministrationContract } from "./internal/userAdministrationContract.js"
 
 /** Runs the storage contract against a store. */
 export const directoryContract = (name: string, store: StoreLayer, hasher: Layer.Layer<PasswordHasher>) => {
   const tools = harness(store, hasher)
-  usersContract(name, tools)
+  bootstrapContract(name, tools)
+  userAdministrationContract(name, tools)
+  credentialsContract(name, tools)
   groupsContract(name, tools)
   membershipsContract(name, tools)
   gidLedgerContract(name, tools)
