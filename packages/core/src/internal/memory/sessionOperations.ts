@@ -3,7 +3,7 @@
  */
 import { Effect, Option } from "effect"
 import type { SessionStore } from "../../Directory.js"
-import { drop, type MemoryContext, put } from "./state.js"
+import { drop, dropWhere, type MemoryContext, put } from "./state.js"
 
 /** The sessions of a transaction, over its context. */
 export const sessionOperations = ({ state, mutate, userRecord }: MemoryContext): SessionStore => ({
@@ -19,18 +19,9 @@ export const sessionOperations = ({ state, mutate, userRecord }: MemoryContext):
       )
     ),
   deleteSession: (tokenHash) => mutate((log) => drop(log, state.sessions, tokenHash)),
-  deleteUserSessions: (username) =>
-    mutate((log) => {
-      let count = 0
-      for (const [hash, row] of state.sessions) {
-        if (row.username !== username) continue
-        drop(log, state.sessions, hash)
-        count++
-      }
-      return count
-    }),
+  deleteUserSessions: (username) => mutate((log) => dropWhere(log, state.sessions, (row) => row.username === username)),
   deleteExpiredSessions: (now) =>
     mutate((log) => {
-      for (const [hash, row] of state.sessions) if (row.expiresAt < now) drop(log, state.sessions, hash)
+      dropWhere(log, state.sessions, (row) => row.expiresAt < now)
     })
 })

@@ -3,7 +3,7 @@
  */
 import { Effect } from "effect"
 import type { SignInCounter, SignInCounterStore } from "../../Directory.js"
-import { drop, type MemoryContext, put } from "./state.js"
+import { drop, dropWhere, type MemoryContext, put } from "./state.js"
 
 /** The map key of a sign-in counter (a username has no newline). */
 const counterKey = (key: { readonly username: string; readonly address: string }) => `${key.username}\n${key.address}`
@@ -25,20 +25,10 @@ export const signInCounterOperations = ({ state, mutate }: MemoryContext): SignI
       for (const counter of counters) put(log, state.signInCounters, counterKey(counter), counter)
     }),
   deleteSignInCounters: (username) =>
-    mutate((log) => {
-      let count = 0
-      for (const [key, counter] of state.signInCounters) {
-        if (counter.username !== username) continue
-        drop(log, state.signInCounters, key)
-        count++
-      }
-      return count
-    }),
+    mutate((log) => dropWhere(log, state.signInCounters, (counter) => counter.username === username)),
   trimSignInCounters: (before, maxCounters) =>
     mutate((log) => {
-      for (const [key, counter] of state.signInCounters) {
-        if (counter.windowStart < before) drop(log, state.signInCounters, key)
-      }
+      dropWhere(log, state.signInCounters, (counter) => counter.windowStart < before)
       const excess = state.signInCounters.size - maxCounters
       if (excess <= 0) return
       const oldest = [...state.signInCounters].sort(([, a], [, b]) => a.windowStart - b.windowStart)

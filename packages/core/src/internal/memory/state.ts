@@ -69,6 +69,17 @@ export const drop = <K, V>(undo: Undo, map: Map<K, V>, key: K) => {
   undo.push(() => map.set(key, previous))
 }
 
+/** Deletes every entry of `map` that `doomed` picks, remembering how to put them back; returns how many it deleted. */
+export const dropWhere = <K, V>(undo: Undo, map: Map<K, V>, doomed: (value: V) => boolean): number => {
+  let count = 0
+  for (const [key, value] of map) {
+    if (!doomed(value)) continue
+    drop(undo, map, key)
+    count++
+  }
+  return count
+}
+
 /** Adds to or deletes from a set, remembering how to undo it. */
 export const toggle = <A>(undo: Undo, set: Set<A>, value: A, present: boolean) => {
   if (set.has(value) === present) return
