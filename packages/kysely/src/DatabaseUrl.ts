@@ -72,25 +72,25 @@ export const open = (
     case "sqlite":
       return SqliteDirectory.open(url.filename, { readonly: options.readonly === true })
     case "postgres":
-      return postgres().pipe(
-        Effect.flatMap((module) =>
-          Effect.try({
-            try: () => module.open({ url: url.url, ...server }),
-            catch: openFailure("cannot open the PostgreSQL connection pool")
-          })
-        )
-      )
+      return openPool(postgres, { url: url.url, ...server }, "PostgreSQL")
     case "mysql":
-      return mysql().pipe(
-        Effect.flatMap((module) =>
-          Effect.try({
-            try: () => module.open({ url: url.url, ...server }),
-            catch: openFailure("cannot open the MySQL/MariaDB connection pool")
-          })
-        )
-      )
+      return openPool(mysql, { url: url.url, ...server }, "MySQL/MariaDB")
   }
 }
+
+type PoolOptions = { readonly url: string; readonly timeouts?: Partial<Timeouts> }
+
+/** Opens a server's connection pool with the driver module `load` brings in (loaded only when its engine is named). */
+const openPool = <A>(
+  load: () => Effect.Effect<{ readonly open: (options: PoolOptions) => A }>,
+  options: PoolOptions,
+  server: string
+) =>
+  load().pipe(
+    Effect.flatMap((module) =>
+      Effect.try({ try: () => module.open(options), catch: openFailure(`cannot open the ${server} connection pool`) })
+    )
+  )
 
 /**
  * The store a URL names, migrated on opening unless `migrate` is false; a PostgreSQL or MySQL server is waited for at
