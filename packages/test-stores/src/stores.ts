@@ -61,18 +61,20 @@ export const sqliteFile = async (): Promise<TestDatabase> => {
   }
 }
 
+/** An in-memory SQLite database: its one connection is the database, so it cannot be reopened. */
+// biome-ignore lint/suspicious/noExplicitAny: as in TestDatabase
+const inMemorySqlite = (db: Kysely<any>): TestDatabase => ({
+  db,
+  engine: "sqlite",
+  reopen: () => {
+    throw new Error("an in-memory SQLite database has a single connection")
+  },
+  drop: () => db.destroy()
+})
+
 /** A private in-memory SQLite database. */
-export const sqliteMemory = async (): Promise<TestDatabase> => {
-  const db = await Effect.runPromise(SqliteDirectory.open(":memory:"))
-  return {
-    db,
-    engine: "sqlite",
-    reopen: () => {
-      throw new Error("an in-memory SQLite database has a single connection")
-    },
-    drop: () => db.destroy()
-  }
-}
+export const sqliteMemory = async (): Promise<TestDatabase> =>
+  inMemorySqlite(await Effect.runPromise(SqliteDirectory.open(":memory:")))
 
 /**
  * A private in-memory SQLite database behind a host's own Kysely instance (not one the adapter opened): the directory
@@ -81,14 +83,7 @@ export const sqliteMemory = async (): Promise<TestDatabase> => {
 export const sqliteHostKysely = async (): Promise<TestDatabase> => {
   const db = new Kysely({ dialect: new SqliteDialect({ database: new SqliteDatabase(":memory:") }) })
   await sql`pragma foreign_keys = on`.execute(db)
-  return {
-    db,
-    engine: "sqlite",
-    reopen: () => {
-      throw new Error("an in-memory SQLite database has a single connection")
-    },
-    drop: () => db.destroy()
-  }
+  return inMemorySqlite(db)
 }
 
 /** PostgreSQL in WASM: no server needed. */
