@@ -70,4 +70,61 @@ describe("the OpenAPI document", () => {
       }
     }
   })
+  /** The refusals an operation advertises, by status. */
+  const refusalsOf = (path: string, method: string): Record<string, ReadonlyArray<string>> => {
+    const operation = document.paths[path]?.[method]
+    if (operation === undefined) throw new Error(`no operation ${method} ${path}`)
+    return Object.fromEntries(
+      Object.entries(operation.responses)
+        .filter(([status]) => Number(status) >= 400)
+        .map(([status, response]) => [status, [...refs(response.content?.["application/json"]?.schema ?? {})].sort()])
+    )
+  }
+
+  it("advertises on each endpoint only the refusals it can answer with", () => {
+    expect(refusalsOf("/api/v1/me", "get")).toEqual({
+      "401": ["Unauthenticated"],
+      "403": ["CsrfTokenInvalid", "Forbidden"],
+      "503": ["StorageError"]
+    })
+    expect(refusalsOf("/api/v1/users/{username}", "delete")).toEqual({
+      "400": ["InvalidInput"],
+      "401": ["Unauthenticated"],
+      "403": ["CsrfTokenInvalid", "Forbidden"],
+      "404": ["GroupNotFound", "RouteNotFound", "UserNotFound"],
+      "409": ["GroupNameTaken", "LastAdmin", "SelfLockout", "SystemUserImmutable"],
+      "413": ["PayloadTooLarge"],
+      "503": ["StorageError"]
+    })
+    expect(refusalsOf("/api/v1/groups", "get")).toEqual({
+      "400": ["InvalidInput"],
+      "401": ["Unauthenticated"],
+      "403": ["CsrfTokenInvalid", "Forbidden"],
+      "503": ["StorageError"]
+    })
+    expect(refusalsOf("/api/v1/auth/login", "post")).toEqual({
+      "400": ["InvalidInput"],
+      "401": ["Unauthenticated"],
+      "403": ["Forbidden"],
+      "413": ["PayloadTooLarge"],
+      "429": ["TooManyAttempts"],
+      "503": ["StorageError"]
+    })
+    expect(refusalsOf("/api/v1/auth/logout", "post")).toEqual({
+      "400": ["InvalidInput"],
+      "403": ["CsrfTokenInvalid"],
+      "413": ["PayloadTooLarge"],
+      "503": ["StorageError"]
+    })
+  })
+
+  it("advertises a stale version (412) only on the changes that check one, and an unknown route (404) only where a path parameter can be too long for the router", () => {
+    for (const { path, method, operation } of operations) {
+      expect("412" in operation.responses, `${method} ${path}`).toBe(method === "patch" || path.endsWith("/password"))
+      expect(
+        refs(operation.responses["404"]?.content?.["application/json"]?.schema ?? {}).includes("RouteNotFound"),
+        `${method} ${path}`
+      ).toBe(path.includes("{"))
+    }
+  })
 })

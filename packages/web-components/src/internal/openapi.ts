@@ -325,6 +325,14 @@ export interface components {
             /** @enum {number} */
             readonly status: 400;
         };
+        /** @description No such resource or method */
+        readonly RouteNotFound: {
+            /** @enum {string} */
+            readonly _tag: "RouteNotFound";
+            readonly message: string;
+            /** @enum {number} */
+            readonly status: 404;
+        };
         /** @description Sign in first */
         readonly Unauthenticated: {
             /** @enum {string} */
@@ -333,6 +341,15 @@ export interface components {
             readonly message: string;
             /** @enum {number} */
             readonly status: 401;
+        };
+        /** @description A cookie request lacks its CSRF token */
+        readonly CsrfTokenInvalid: {
+            /** @enum {string} */
+            readonly _tag: "CsrfTokenInvalid";
+            readonly header: string;
+            readonly message: string;
+            /** @enum {number} */
+            readonly status: 403;
         };
         /** @description The actor may not do this */
         readonly Forbidden: {
@@ -345,14 +362,13 @@ export interface components {
             /** @enum {number} */
             readonly status: 403;
         };
-        /** @description A cookie request lacks its CSRF token */
-        readonly CsrfTokenInvalid: {
+        /** @description The user store failed (its details are in the server's log) */
+        readonly StorageError: {
             /** @enum {string} */
-            readonly _tag: "CsrfTokenInvalid";
-            readonly header: string;
+            readonly _tag: "StorageError";
             readonly message: string;
             /** @enum {number} */
-            readonly status: 403;
+            readonly status: 503;
         };
         /** @description No user has this username */
         readonly UserNotFound: {
@@ -363,20 +379,23 @@ export interface components {
             /** @enum {number} */
             readonly status: 404;
         };
+        readonly CreateUser: {
+            readonly username: string;
+            readonly firstName?: string;
+            readonly lastName?: string;
+            readonly email?: string;
+            /** @description never returned */
+            readonly password?: string;
+            /** @description at least one existing group */
+            readonly groups: readonly string[];
+            readonly system?: boolean;
+        };
         /** @description No group has this name */
         readonly GroupNotFound: {
             /** @enum {string} */
             readonly _tag: "GroupNotFound";
             readonly name: string;
             readonly names?: readonly string[];
-            readonly message: string;
-            /** @enum {number} */
-            readonly status: 404;
-        };
-        /** @description No such resource or method */
-        readonly RouteNotFound: {
-            /** @enum {string} */
-            readonly _tag: "RouteNotFound";
             readonly message: string;
             /** @enum {number} */
             readonly status: 404;
@@ -409,48 +428,6 @@ export interface components {
             /** @enum {number} */
             readonly status: 409;
         };
-        /** @description The GID is, or was, another group's */
-        readonly GidTaken: {
-            /** @enum {string} */
-            readonly _tag: "GidTaken";
-            readonly gid: number;
-            readonly group: string | null;
-            readonly message: string;
-            /** @enum {number} */
-            readonly status: 409;
-        };
-        /** @description The GID is outside the range or reserved */
-        readonly GidOutOfRange: {
-            /** @enum {string} */
-            readonly _tag: "GidOutOfRange";
-            readonly gid: number;
-            readonly min: number;
-            readonly max: number;
-            readonly reserved: readonly number[];
-            readonly message: string;
-            /** @enum {number} */
-            readonly status: 409;
-        };
-        /** @description Every GID of the range has been handed out */
-        readonly GidRangeExhausted: {
-            /** @enum {string} */
-            readonly _tag: "GidRangeExhausted";
-            readonly min: number;
-            readonly max: number;
-            readonly message: string;
-            /** @enum {number} */
-            readonly status: 409;
-        };
-        /** @description System users cannot be changed */
-        readonly SystemUserImmutable: {
-            /** @enum {string} */
-            readonly _tag: "SystemUserImmutable";
-            readonly username: string;
-            readonly action: string;
-            readonly message: string;
-            /** @enum {number} */
-            readonly status: 409;
-        };
         /** @description The change would leave users without a group */
         readonly GroupMembershipRequired: {
             /** @enum {string} */
@@ -461,12 +438,28 @@ export interface components {
             /** @enum {number} */
             readonly status: 409;
         };
-        /** @description The users are not members of the group */
-        readonly NotAMember: {
+        /** @description The request body is too large */
+        readonly PayloadTooLarge: {
             /** @enum {string} */
-            readonly _tag: "NotAMember";
-            readonly usernames: readonly string[];
-            readonly group: string;
+            readonly _tag: "PayloadTooLarge";
+            readonly max: number;
+            readonly message: string;
+            /** @enum {number} */
+            readonly status: 413;
+        };
+        readonly ModifyUser: {
+            readonly firstName?: string | null;
+            readonly lastName?: string | null;
+            readonly email?: string | null;
+            /** @description replaces the set; never empty */
+            readonly groups?: readonly string[];
+        };
+        /** @description System users cannot be changed */
+        readonly SystemUserImmutable: {
+            /** @enum {string} */
+            readonly _tag: "SystemUserImmutable";
+            readonly username: string;
+            readonly action: string;
             readonly message: string;
             /** @enum {number} */
             readonly status: 409;
@@ -491,12 +484,12 @@ export interface components {
             /** @enum {number} */
             readonly status: 409;
         };
-        /** @description The admin group cannot be deleted or renamed */
-        readonly ProtectedGroup: {
+        /** @description The users are not members of the group */
+        readonly NotAMember: {
             /** @enum {string} */
-            readonly _tag: "ProtectedGroup";
-            readonly name: string;
-            readonly action: string;
+            readonly _tag: "NotAMember";
+            readonly usernames: readonly string[];
+            readonly group: string;
             readonly message: string;
             /** @enum {number} */
             readonly status: 409;
@@ -513,50 +506,6 @@ export interface components {
             readonly message: string;
             /** @enum {number} */
             readonly status: 412;
-        };
-        /** @description The request body is too large */
-        readonly PayloadTooLarge: {
-            /** @enum {string} */
-            readonly _tag: "PayloadTooLarge";
-            readonly max: number;
-            readonly message: string;
-            /** @enum {number} */
-            readonly status: 413;
-        };
-        /** @description Too many failed sign-ins */
-        readonly TooManyAttempts: {
-            /** @enum {string} */
-            readonly _tag: "TooManyAttempts";
-            readonly retryAfterSeconds: number;
-            readonly message: string;
-            /** @enum {number} */
-            readonly status: 429;
-        };
-        /** @description The user store failed (its details are in the server's log) */
-        readonly StorageError: {
-            /** @enum {string} */
-            readonly _tag: "StorageError";
-            readonly message: string;
-            /** @enum {number} */
-            readonly status: 503;
-        };
-        readonly CreateUser: {
-            readonly username: string;
-            readonly firstName?: string;
-            readonly lastName?: string;
-            readonly email?: string;
-            /** @description never returned */
-            readonly password?: string;
-            /** @description at least one existing group */
-            readonly groups: readonly string[];
-            readonly system?: boolean;
-        };
-        readonly ModifyUser: {
-            readonly firstName?: string | null;
-            readonly lastName?: string | null;
-            readonly email?: string | null;
-            /** @description replaces the set; never empty */
-            readonly groups?: readonly string[];
         };
         /**
          * @description a string to be decoded into a boolean
@@ -590,9 +539,51 @@ export interface components {
             readonly gid?: number;
             readonly members?: readonly string[];
         };
+        /** @description The GID is, or was, another group's */
+        readonly GidTaken: {
+            /** @enum {string} */
+            readonly _tag: "GidTaken";
+            readonly gid: number;
+            readonly group: string | null;
+            readonly message: string;
+            /** @enum {number} */
+            readonly status: 409;
+        };
+        /** @description The GID is outside the range or reserved */
+        readonly GidOutOfRange: {
+            /** @enum {string} */
+            readonly _tag: "GidOutOfRange";
+            readonly gid: number;
+            readonly min: number;
+            readonly max: number;
+            readonly reserved: readonly number[];
+            readonly message: string;
+            /** @enum {number} */
+            readonly status: 409;
+        };
+        /** @description Every GID of the range has been handed out */
+        readonly GidRangeExhausted: {
+            /** @enum {string} */
+            readonly _tag: "GidRangeExhausted";
+            readonly min: number;
+            readonly max: number;
+            readonly message: string;
+            /** @enum {number} */
+            readonly status: 409;
+        };
         readonly ModifyGroup: {
             readonly name?: string;
             readonly members?: readonly string[];
+        };
+        /** @description The admin group cannot be deleted or renamed */
+        readonly ProtectedGroup: {
+            /** @enum {string} */
+            readonly _tag: "ProtectedGroup";
+            readonly name: string;
+            readonly action: string;
+            readonly message: string;
+            /** @enum {number} */
+            readonly status: 409;
         };
         readonly Members: {
             readonly usernames: readonly string[];
@@ -604,6 +595,15 @@ export interface components {
         readonly ChangePassword: {
             readonly current: string;
             readonly next: string;
+        };
+        /** @description Too many failed sign-ins */
+        readonly TooManyAttempts: {
+            /** @enum {string} */
+            readonly _tag: "TooManyAttempts";
+            readonly retryAfterSeconds: number;
+            readonly message: string;
+            /** @enum {number} */
+            readonly status: 429;
         };
         readonly AuditPage: {
             readonly items: readonly components["schemas"]["AuditEntry"][];
@@ -708,58 +708,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
-                };
-            };
-            /** @description No user has this username */
-            readonly 404: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
-                };
-            };
-            /** @description Another user has this username */
-            readonly 409: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
-                };
-            };
-            /** @description The request body is too large */
-            readonly 413: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -813,22 +768,22 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description No user has this username */
+            /** @description No such resource or method */
             readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
+                    readonly "application/json": components["schemas"]["GroupNotFound"];
                 };
             };
             /** @description Another user has this username */
@@ -837,16 +792,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
+                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"];
                 };
             };
             /** @description The request body is too large */
@@ -856,15 +802,6 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -916,58 +853,22 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description No user has this username */
+            /** @description No such resource or method */
             readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
-                };
-            };
-            /** @description Another user has this username */
-            readonly 409: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
-                };
-            };
-            /** @description The request body is too large */
-            readonly 413: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -1022,40 +923,31 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description No user has this username */
+            /** @description No such resource or method */
             readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this username */
+            /** @description Another group has this name */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
+                    readonly "application/json": components["schemas"]["GroupNameTaken"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"];
                 };
             };
             /** @description The request body is too large */
@@ -1065,15 +957,6 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -1132,31 +1015,31 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description No user has this username */
+            /** @description No such resource or method */
             readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this username */
+            /** @description Another user has this email address */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
+                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"];
                 };
             };
             /** @description The record changed since the version named */
@@ -1175,15 +1058,6 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -1235,40 +1109,31 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description No user has this username */
+            /** @description No such resource or method */
             readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this username */
+            /** @description Another user has this email address */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
+                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"];
                 };
             };
             /** @description The request body is too large */
@@ -1278,15 +1143,6 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -1341,40 +1197,31 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description No user has this username */
+            /** @description No such resource or method */
             readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this username */
+            /** @description Another user has this email address */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
+                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"];
                 };
             };
             /** @description The request body is too large */
@@ -1384,15 +1231,6 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -1446,31 +1284,31 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description No user has this username */
+            /** @description No such resource or method */
             readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this username */
+            /** @description Another user has this email address */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
+                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"];
                 };
             };
             /** @description The record changed since the version named */
@@ -1489,15 +1327,6 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -1550,40 +1379,31 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description No user has this username */
+            /** @description No such resource or method */
             readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this username */
+            /** @description Another user has this email address */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
+                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"];
                 };
             };
             /** @description The request body is too large */
@@ -1593,15 +1413,6 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -1657,40 +1468,31 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description No user has this username */
+            /** @description No such resource or method */
             readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this username */
+            /** @description Another user has this email address */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
+                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"];
                 };
             };
             /** @description The request body is too large */
@@ -1700,15 +1502,6 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -1758,40 +1551,22 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description No user has this username */
+            /** @description No such resource or method */
             readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
-                };
-            };
-            /** @description Another user has this username */
-            readonly 409: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"];
                 };
             };
             /** @description The request body is too large */
@@ -1801,15 +1576,6 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -1868,58 +1634,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
-                };
-            };
-            /** @description No user has this username */
-            readonly 404: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
-                };
-            };
-            /** @description Another user has this username */
-            readonly 409: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
-                };
-            };
-            /** @description The request body is too large */
-            readonly 413: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -1973,40 +1694,31 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description No user has this username */
+            /** @description No such resource or method */
             readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
+                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this username */
+            /** @description Another user has this email address */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
+                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"];
                 };
             };
             /** @description The request body is too large */
@@ -2016,15 +1728,6 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -2076,58 +1779,22 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description No user has this username */
+            /** @description No such resource or method */
             readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
-                };
-            };
-            /** @description Another user has this username */
-            readonly 409: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
-                };
-            };
-            /** @description The request body is too large */
-            readonly 413: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -2182,40 +1849,31 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description No user has this username */
+            /** @description No such resource or method */
             readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this username */
+            /** @description Another user has this email address */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
+                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["ProtectedGroup"];
                 };
             };
             /** @description The request body is too large */
@@ -2225,15 +1883,6 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -2292,31 +1941,31 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description No user has this username */
+            /** @description No such resource or method */
             readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this username */
+            /** @description Another user has this email address */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
+                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"] | components["schemas"]["ProtectedGroup"];
                 };
             };
             /** @description The record changed since the version named */
@@ -2335,15 +1984,6 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -2399,40 +2039,31 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description No user has this username */
+            /** @description No such resource or method */
             readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this username */
+            /** @description Another user has this email address */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
+                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"];
                 };
             };
             /** @description The request body is too large */
@@ -2442,15 +2073,6 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -2506,40 +2128,31 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description No user has this username */
+            /** @description No such resource or method */
             readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this username */
+            /** @description Another user has this email address */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
+                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"];
                 };
             };
             /** @description The request body is too large */
@@ -2549,15 +2162,6 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -2589,15 +2193,6 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description An input is malformed */
-            readonly 400: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["InvalidInput"];
-                };
-            };
             /** @description Sign in first */
             readonly 401: {
                 headers: {
@@ -2607,58 +2202,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
-                };
-            };
-            /** @description No user has this username */
-            readonly 404: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
-                };
-            };
-            /** @description Another user has this username */
-            readonly 409: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
-                };
-            };
-            /** @description The request body is too large */
-            readonly 413: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -2710,31 +2260,22 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description No user has this username */
-            readonly 404: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
-                };
-            };
-            /** @description Another user has this username */
+            /** @description Another user has this email address */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
+                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["SystemUserImmutable"];
                 };
             };
             /** @description The record changed since the version named */
@@ -2823,58 +2364,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
-                };
-            };
-            /** @description No user has this username */
-            readonly 404: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
-                };
-            };
-            /** @description Another user has this username */
-            readonly 409: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
-                };
-            };
-            /** @description The request body is too large */
-            readonly 413: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -2906,15 +2402,6 @@ export interface operations {
                     readonly "application/json": components["schemas"]["SignInLocks"];
                 };
             };
-            /** @description An input is malformed */
-            readonly 400: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["InvalidInput"];
-                };
-            };
             /** @description Sign in first */
             readonly 401: {
                 headers: {
@@ -2924,58 +2411,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["Unauthenticated"];
                 };
             };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
-                };
-            };
-            /** @description No user has this username */
-            readonly 404: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
-                };
-            };
-            /** @description Another user has this username */
-            readonly 409: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
-                };
-            };
-            /** @description The request body is too large */
-            readonly 413: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -3035,34 +2477,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
-                };
-            };
-            /** @description No user has this username */
-            readonly 404: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
-                };
-            };
-            /** @description Another user has this username */
-            readonly 409: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
+                    readonly "application/json": components["schemas"]["Forbidden"];
                 };
             };
             /** @description The request body is too large */
@@ -3119,49 +2534,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["InvalidInput"];
                 };
             };
-            /** @description Sign in first */
-            readonly 401: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["Unauthenticated"];
-                };
-            };
-            /** @description The actor may not do this */
+            /** @description A cookie request lacks its CSRF token */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Forbidden"] | components["schemas"]["CsrfTokenInvalid"];
-                };
-            };
-            /** @description No user has this username */
-            readonly 404: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"] | components["schemas"]["RouteNotFound"];
-                };
-            };
-            /** @description Another user has this username */
-            readonly 409: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["NotAMember"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["ProtectedGroup"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"];
                 };
             };
             /** @description The request body is too large */
@@ -3171,15 +2550,6 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description Too many failed sign-ins */
-            readonly 429: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["TooManyAttempts"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */

@@ -1,0 +1,125 @@
+/**
+ * The `/groups` endpoints and what they take.
+ */
+
+import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { Group, type Groups } from "@user-manager/core"
+import { Schema } from "effect"
+import { Authentication } from "./Authentication.js"
+import { DryRun, IfMatch, Limit, nameParam, Offset, Order, Page, strict } from "./fields.js"
+import { MEMBERSHIP, OPERATION, refusals } from "./refusals.js"
+
+type Service = Groups.Groups["Type"]
+
+/**
+ * The groups list's query.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const GroupListParams = Schema.Struct({
+  search: Schema.optional(Schema.String).annotations({ description: "case-insensitive substring of the name" }),
+  sort: Schema.optional(Group.GroupSort),
+  order: Schema.optional(Order),
+  limit: Schema.optional(Limit),
+  offset: Schema.optional(Offset)
+})
+
+/**
+ * What creating a group takes.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const CreateGroupBody = strict("CreateGroup", {
+  name: Schema.String,
+  gid: Schema.optional(Schema.Number),
+  members: Schema.optional(Schema.Array(Schema.String))
+})
+
+/**
+ * What modifying a group takes: a new name, the new member set, or both.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const ModifyGroupBody = strict("ModifyGroup", {
+  name: Schema.optional(Schema.String),
+  members: Schema.optional(Schema.Array(Schema.String))
+})
+
+/**
+ * Users to add to or remove from a group, all or none.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const MembersBody = strict("Members", { usernames: Schema.Array(Schema.String) })
+
+/**
+ * `/groups`: list, read, create, rename and set members, delete, add and remove members.
+ *
+ * @category groups
+ * @since 0.1.0
+ */
+export class GroupsApi extends HttpApiGroup.make("groups")
+  .add(
+    HttpApiEndpoint.get("list", "/groups")
+      .setUrlParams(GroupListParams)
+      .addSuccess(Page(Group.Group, "GroupPage"))
+      .pipe(refusals<Service["list"]>()(...OPERATION))
+      .annotate(OpenApi.Summary, "List groups: search, sort and paginate, with the exact total")
+  )
+  .add(
+    HttpApiEndpoint.get("get")`/groups/${nameParam}`
+      .addSuccess(Group.Group)
+      .pipe(refusals<Service["get"]>()(...OPERATION, "GroupNotFound"))
+      .annotate(OpenApi.Summary, "Read a group")
+  )
+  .add(
+    HttpApiEndpoint.post("create", "/groups")
+      .setPayload(CreateGroupBody)
+      .addSuccess(Group.Group, { status: 201 })
+      .pipe(refusals<Service["create"]>()(...MEMBERSHIP, "GidTaken", "GidOutOfRange", "GidRangeExhausted"))
+      .annotate(OpenApi.Summary, "Create a group with an allocated or explicit GID and optional members")
+  )
+  .add(
+    HttpApiEndpoint.patch("modify")`/groups/${nameParam}`
+      .setPayload(ModifyGroupBody)
+      .setHeaders(IfMatch)
+      .addSuccess(Group.Group)
+      .pipe(refusals<Service["modify"]>()(...MEMBERSHIP, "ConcurrentModification", "ProtectedGroup"))
+      .annotate(OpenApi.Summary, "Rename a group and/or replace its members; If-Match refuses a stale version with 412")
+  )
+  .add(
+    HttpApiEndpoint.del("delete")`/groups/${nameParam}`
+      .setUrlParams(DryRun)
+      .addSuccess(Group.Group)
+      .pipe(
+        refusals<Service["remove"]>()(
+          ...OPERATION,
+          "UserNotFound",
+          "GroupNotFound",
+          "EmailTaken",
+          "GroupMembershipRequired",
+          "SystemUserImmutable",
+          "ProtectedGroup"
+        )
+      )
+      .annotate(OpenApi.Summary, "Delete a group; 409 lists the users it would leave without a group")
+  )
+  .add(
+    HttpApiEndpoint.post("addMembers")`/groups/${nameParam}/members`
+      .setPayload(MembersBody)
+      .addSuccess(Group.Group)
+      .pipe(refusals<Service["addMembers"]>()(...MEMBERSHIP))
+      .annotate(OpenApi.Summary, "Add users to a group, all or none")
+  )
+  .add(
+    HttpApiEndpoint.del("removeMembers")`/groups/${nameParam}/members`
+      .setPayload(MembersBody)
+      .addSuccess(Group.Group)
+      .pipe(refusals<Service["removeMembers"]>()(...MEMBERSHIP))
+      .annotate(OpenApi.Summary, "Remove users from a group, all or none")
+  )
+  .middleware(Authentication) {}

@@ -1,0 +1,179 @@
+/**
+ * The `/users` endpoints and what they take.
+ */
+
+import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { type SignInThrottle, User, type Users } from "@user-manager/core"
+import { Schema } from "effect"
+import { Authentication } from "./Authentication.js"
+import { DryRun, groupParam, IfMatch, Limit, Offset, Order, Page, strict, usernameParam } from "./fields.js"
+import { MEMBERSHIP, OPERATION, refusals } from "./refusals.js"
+
+type Service = Users.Users["Type"]
+
+/**
+ * The users list's query.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const UserListParams = Schema.Struct({
+  search: Schema.optional(Schema.String).annotations({
+    description: "case-insensitive substring of the username, first or last name"
+  }),
+  sort: Schema.optional(User.UserSort),
+  order: Schema.optional(Order),
+  limit: Schema.optional(Limit),
+  offset: Schema.optional(Offset)
+})
+
+/**
+ * What creating a user takes (the field rules are the core's).
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const CreateUserBody = strict("CreateUser", {
+  username: Schema.String,
+  firstName: Schema.optional(Schema.String),
+  lastName: Schema.optional(Schema.String),
+  email: Schema.optional(Schema.String),
+  password: Schema.optional(Schema.String).annotations({ description: "never returned" }),
+  groups: Schema.Array(Schema.String).annotations({ description: "at least one existing group" }),
+  system: Schema.optional(Schema.Boolean)
+})
+
+/**
+ * What modifying a user takes: the fields to change (`null` clears one) and the new group set.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const ModifyUserBody = strict("ModifyUser", {
+  firstName: Schema.optional(Schema.NullOr(Schema.String)),
+  lastName: Schema.optional(Schema.NullOr(Schema.String)),
+  email: Schema.optional(Schema.NullOr(Schema.String)),
+  groups: Schema.optional(Schema.Array(Schema.String)).annotations({ description: "replaces the set; never empty" })
+})
+
+/**
+ * A new password, set by an administrator.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const PasswordBody = strict("PasswordReset", { password: Schema.String })
+
+/** The refusals of a change to one user that the core checks against the directory's rules. */
+const CHANGE = [
+  ...OPERATION,
+  "UserNotFound",
+  "GroupNotFound",
+  "EmailTaken",
+  "SystemUserImmutable",
+  "LastAdmin",
+  "SelfLockout"
+] as const
+
+/**
+ * `/users`: list, read, create, modify, delete, enable, disable, reset a password, and change memberships.
+ *
+ * @category groups
+ * @since 0.1.0
+ */
+export class UsersApi extends HttpApiGroup.make("users")
+  .add(
+    HttpApiEndpoint.get("list", "/users")
+      .setUrlParams(UserListParams)
+      .addSuccess(Page(User.User, "UserPage"))
+      .pipe(refusals<Service["list"]>()(...OPERATION))
+      .annotate(OpenApi.Summary, "List users: search, sort and paginate, with the exact total")
+  )
+  .add(
+    HttpApiEndpoint.get("get")`/users/${usernameParam}`
+      .addSuccess(User.User)
+      .pipe(refusals<Service["get"]>()(...OPERATION, "UserNotFound"))
+      .annotate(OpenApi.Summary, "Read a user (administrators, or the user itself); the ETag is its version")
+  )
+  .add(
+    HttpApiEndpoint.post("create", "/users")
+      .setPayload(CreateUserBody)
+      .addSuccess(User.User, { status: 201 })
+      .pipe(
+        refusals<Service["create"]>()(
+          ...OPERATION,
+          "GroupNotFound",
+          "UsernameTaken",
+          "EmailTaken",
+          "GroupNameTaken",
+          "GroupMembershipRequired"
+        )
+      )
+      .annotate(OpenApi.Summary, "Create a user in at least one existing group")
+  )
+  .add(
+    HttpApiEndpoint.patch("modify")`/users/${usernameParam}`
+      .setPayload(ModifyUserBody)
+      .setHeaders(IfMatch)
+      .addSuccess(User.User)
+      .pipe(refusals<Service["modify"]>()(...MEMBERSHIP, "ConcurrentModification"))
+      .annotate(OpenApi.Summary, "Change a user's details or group set; If-Match refuses a stale version with 412")
+  )
+  .add(
+    HttpApiEndpoint.del("delete")`/users/${usernameParam}`
+      .setUrlParams(DryRun)
+      .addSuccess(User.User)
+      .pipe(
+        refusals<Service["remove"]>()(
+          ...OPERATION,
+          "UserNotFound",
+          "GroupNotFound",
+          "GroupNameTaken",
+          "SystemUserImmutable",
+          "LastAdmin",
+          "SelfLockout"
+        )
+      )
+      .annotate(OpenApi.Summary, "Delete a user and end its sessions")
+  )
+  .add(
+    HttpApiEndpoint.post("enable")`/users/${usernameParam}/enable`
+      .addSuccess(User.User)
+      .pipe(refusals<Service["enable"]>()(...CHANGE))
+      .annotate(OpenApi.Summary, "Enable a user")
+  )
+  .add(
+    HttpApiEndpoint.post("disable")`/users/${usernameParam}/disable`
+      .setUrlParams(DryRun)
+      .addSuccess(User.User)
+      .pipe(refusals<Service["disable"]>()(...CHANGE))
+      .annotate(OpenApi.Summary, "Disable a user and end its sessions")
+  )
+  .add(
+    HttpApiEndpoint.put("resetPassword")`/users/${usernameParam}/password`
+      .setPayload(PasswordBody)
+      .pipe(refusals<Service["modify"]>()(...MEMBERSHIP, "ConcurrentModification"))
+      .annotate(OpenApi.Summary, "Set a user's password (administrators); ends the user's sessions")
+  )
+  .add(
+    HttpApiEndpoint.put("addToGroup")`/users/${usernameParam}/groups/${groupParam}`
+      .addSuccess(User.User)
+      .pipe(refusals<Service["addToGroup"]>()(...MEMBERSHIP))
+      .annotate(OpenApi.Summary, "Add a user to a group")
+  )
+  .add(
+    HttpApiEndpoint.del("removeFromGroup")`/users/${usernameParam}/groups/${groupParam}`
+      .setUrlParams(DryRun)
+      .addSuccess(User.User)
+      .pipe(refusals<Service["removeFromGroup"]>()(...MEMBERSHIP))
+      .annotate(OpenApi.Summary, "Remove a user from a group (never its last one)")
+  )
+  .add(
+    HttpApiEndpoint.del("unlock")`/users/${usernameParam}/sign-in-lock`
+      .pipe(refusals<SignInThrottle.SignInThrottle["Type"]["unlock"]>()(...OPERATION))
+      .annotate(
+        OpenApi.Summary,
+        "Clear the sign-in throttle's counts of a username, from every address (administrators; audited)"
+      )
+  )
+  .middleware(Authentication) {}

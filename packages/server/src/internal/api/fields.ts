@@ -1,0 +1,51 @@
+/**
+ * The pieces the endpoint groups share: strict JSON bodies, the paging and sorting parameters, the dry-run switch, the
+ * path parameters, the page of a list and the `If-Match` header.
+ */
+
+import { HttpApiSchema } from "@effect/platform"
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@user-manager/core/Page"
+import { Schema } from "effect"
+
+/** A JSON object that refuses fields it does not know, so that a typo is an error and not silently ignored. */
+export const strict = <F extends Schema.Struct.Fields>(identifier: string, fields: F) =>
+  Schema.Struct(fields).annotations({ identifier, parseOptions: { onExcessProperty: "error" } })
+
+// The core's page-size limit: the API refuses what the core would.
+export const Limit = Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, MAX_PAGE_SIZE)).annotations({
+  description: `page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`
+})
+export const Offset = Schema.NumberFromString.pipe(Schema.int(), Schema.greaterThanOrEqualTo(0)).annotations({
+  description: "how many matches to skip (default 0)"
+})
+export const Order = Schema.Literal("asc", "desc")
+export const DryRun = Schema.Struct({
+  dryRun: Schema.optional(Schema.BooleanFromString).annotations({
+    description: "check every rule and answer with the result, changing nothing"
+  })
+})
+
+export const usernameParam = HttpApiSchema.param("username", Schema.String)
+export const groupParam = HttpApiSchema.param("group", Schema.String)
+export const nameParam = HttpApiSchema.param("name", Schema.String)
+
+/**
+ * One page of a list and the exact number of matches.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const Page = <A, I>(item: Schema.Schema<A, I>, identifier: string) =>
+  Schema.Struct({ items: Schema.Array(item), total: Schema.Int, offset: Schema.Int, limit: Schema.Int }).annotations({
+    identifier
+  })
+
+/**
+ * The `If-Match` header: the version the caller saw (`"3"`, `W/"3"` or `*`).
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const IfMatch = Schema.Struct({
+  "if-match": Schema.optional(Schema.String).annotations({ description: "the ETag of the version the caller saw" })
+})

@@ -1,0 +1,45 @@
+/**
+ * The middleware that answers every request the API cannot read with the one error shape.
+ */
+import { HttpApiBuilder, HttpApiError, HttpIncomingMessage, HttpServerError, HttpServerRequest } from "@effect/platform"
+import { Cause, Effect, Option } from "effect"
+import * as ApiError from "../ApiError.js"
+import { ServerConfig } from "../ServerConfig.js"
+import { fromClientAddress } from "./peerAddress.js"
+import { checkBody, jsonOnly } from "./requestBody.js"
+
+/**
+ * Answers every request the API cannot read with the one error shape: a body that is not JSON, too large or too
+ * deep, a field of the wrong type or unknown, an unknown route; and caps the size of request bodies.
+ */
+export const normalizeRefusals = HttpApiBuilder.middleware(
+  Effect.map(
+    ServerConfig,
+    (config) => (app) =>
+      Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+        // Only JSON bodies: a form another site posts (urlencoded, multipart, text) never reaches a handler.
+        jsonOnly(request)
+          ? Effect.zipRight(checkBody(request, config.maxBodyBytes), app)
+          : Effect.fail(ApiError.invalidInput("content-type", "the API accepts application/json only"))
+      ).pipe(
+        Effect.catchAllCause((cause): Effect.Effect<never, unknown> => {
+          const failure: unknown = Option.getOrUndefined(Cause.failureOption(cause))
+          if (failure instanceof HttpApiError.HttpApiDecodeError)
+            return Effect.fail(ApiError.fromIssues(failure.issues))
+          if (HttpServerError.isServerError(failure) && failure._tag === "RouteNotFound") {
+            return Effect.fail(new ApiError.RouteNotFound())
+          }
+          const defect: unknown = Option.getOrUndefined(Cause.dieOption(cause))
+          if (HttpServerError.isServerError(defect) && defect._tag === "RequestError") {
+            return Effect.fail(
+              ApiError.invalidInput("body", "it is not valid JSON, or is larger than the server accepts")
+            )
+          }
+          return Effect.failCause(cause)
+        }),
+        HttpIncomingMessage.withMaxBodySize(Option.some(config.maxBodyBytes)),
+        // Outermost: the body checks and the handlers read one request, and it is from the client's address.
+        fromClientAddress(config.trustProxy)
+      ) as typeof app
+  )
+)

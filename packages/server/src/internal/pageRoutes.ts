@@ -1,0 +1,31 @@
+/**
+ * The routes of the sign-in page: `/`, its script, and the `<user-manager>` bundle it is given.
+ */
+import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { Effect } from "effect"
+import * as Auth from "../Auth.js"
+import type { PageOptions } from "../Server.js"
+import { appJs, indexHtml } from "./page.js"
+
+const javascript = (code: string) => HttpServerResponse.text(code, { contentType: "text/javascript; charset=utf-8" })
+
+/** The page at `/`, with its script, and the element's bundle when one is given. */
+export const page = (options: PageOptions) => {
+  const element = options.element !== undefined
+  const signIn = HttpServerResponse.html(indexHtml({ element, signedIn: false }))
+  const signedIn = HttpServerResponse.html(indexHtml({ element, signedIn: true }))
+  return HttpApiBuilder.Router.use((router) =>
+    Effect.all([
+      // A browser that comes with a session cookie gets the signed-in page at once (whether the session is still
+      // good is the API's to say, when the page and the element ask it).
+      router.get(
+        "/",
+        Effect.map(HttpServerRequest.HttpServerRequest, (request) =>
+          Auth.credential(request).kind === "cookie" ? signedIn : signIn
+        )
+      ),
+      router.get("/app.js", javascript(appJs)),
+      ...(options.element === undefined ? [] : [router.get("/user-manager.js", javascript(options.element))])
+    ])
+  )
+}
