@@ -20,7 +20,8 @@ import {
   getGroup,
   getUser,
   nextUserRow,
-  type Operation
+  type Operation,
+  rewriteUser
 } from "./internal/operation.js"
 import { toGroup } from "./internal/records.js"
 import { GroupName, Username } from "./Names.js"
@@ -191,7 +192,7 @@ const make = Effect.gen(function* () {
             return yield* new GroupMembershipRequired({ usernames: stranded, group: groupName })
           }
           for (const username of group.members) {
-            yield* op.tx.updateUser(nextUserRow(op, yield* getUser(op.tx, username)))
+            yield* rewriteUser(op, nextUserRow(op, yield* getUser(op.tx, username)))
           }
           yield* op.tx.deleteGroup(groupName)
           yield* audit(

@@ -92,10 +92,19 @@ describe("the OpenAPI document", () => {
       "401": ["Unauthenticated"],
       "403": ["CsrfTokenInvalid", "Forbidden"],
       "404": ["GroupNotFound", "RouteNotFound", "UserNotFound"],
-      "409": ["GroupNameTaken", "LastAdmin", "SelfLockout", "SystemUserImmutable"],
+      "409": ["LastAdmin", "SelfLockout", "SystemUserImmutable"],
       "413": ["PayloadTooLarge"],
       "503": ["StorageError"]
     })
+    // Enabling rewrites the stored email and a membership change keeps the group's name: neither advertises the
+    // uniqueness refusals of an address or a name it does not write.
+    expect(refusalsOf("/api/v1/users/{username}/enable", "post")["409"]).toEqual([
+      "LastAdmin",
+      "SelfLockout",
+      "SystemUserImmutable"
+    ])
+    expect(refusalsOf("/api/v1/users/{username}/groups/{group}", "put")["409"]).not.toContain("GroupNameTaken")
+    expect(refusalsOf("/api/v1/users/{username}/groups/{group}", "put")["409"]).not.toContain("EmailTaken")
     expect(refusalsOf("/api/v1/groups", "get")).toEqual({
       "400": ["InvalidInput"],
       "401": ["Unauthenticated"],

@@ -3,7 +3,16 @@ import type { GroupRow, UserRecord } from "../Directory.js"
 import { GroupMembershipRequired, NotAMember } from "../Errors.js"
 import type { GroupName, Username } from "../Names.js"
 import { ensureAdminsRemain, ensureNotSelf } from "./adminGroup.js"
-import { assertNotSystem, audit, getGroupRows, getUser, nextUserRow, type Operation, touchGroup } from "./operation.js"
+import {
+  assertNotSystem,
+  audit,
+  getGroupRows,
+  getUser,
+  nextUserRow,
+  type Operation,
+  rewriteUser,
+  touchGroup
+} from "./operation.js"
 
 /** One membership to add or remove. */
 export interface MembershipChange {
@@ -81,7 +90,7 @@ export const changeMemberships = (op: Operation, changes: ReadonlyArray<Membersh
     for (const [username, set] of newGroups) {
       const user = users.get(username) as UserRecord
       const row = nextUserRow(op, user)
-      yield* op.tx.updateUser(row)
+      yield* rewriteUser(op, row)
       updatedUsers.set(username, { ...row, groups: [...set].sort() })
     }
     for (const [name, group] of groups) {

@@ -1,7 +1,7 @@
 import { Clock, Effect, Option } from "effect"
 import type { Actor } from "../Actor.js"
 import type { AuditAction } from "../AuditEntry.js"
-import type { Directory, DirectoryTransaction, GroupRow, SessionRow, UserRecord } from "../Directory.js"
+import type { Directory, DirectoryTransaction, GroupRow, SessionRow, UserRecord, UserRow } from "../Directory.js"
 import type { DirectoryConfigShape } from "../DirectoryConfig.js"
 import type { StorageError } from "../Errors.js"
 import {
@@ -171,15 +171,27 @@ export const audit = (
     ...(subjects.length === 0 ? {} : { subjects })
   })
 
-/** The same group record with a new version, stamped now. */
+/**
+ * The same group record with a new version, stamped now. Its name is the one it holds, so the store's name check
+ * cannot refuse it: that refusal is a defect here, not an answer the caller could send.
+ */
 export const touchGroup = (op: Operation, group: GroupRow) =>
-  op.tx.updateGroup(group.name, {
-    name: group.name,
-    gid: group.gid,
-    createdAt: group.createdAt,
-    updatedAt: op.now,
-    version: group.version + 1
-  })
+  op.tx
+    .updateGroup(group.name, {
+      name: group.name,
+      gid: group.gid,
+      createdAt: group.createdAt,
+      updatedAt: op.now,
+      version: group.version + 1
+    })
+    .pipe(Effect.catchTag("GroupNameTaken", (taken) => Effect.die(taken)))
+
+/**
+ * Writes a user row that keeps the stored email (a new version, enabled, password, memberships): the store's email
+ * check cannot refuse the address the user already holds, so that refusal is a defect here, not an answer.
+ */
+export const rewriteUser = (op: Pick<Operation, "tx">, row: UserRow) =>
+  op.tx.updateUser(row).pipe(Effect.catchTag("EmailTaken", (taken) => Effect.die(taken)))
 
 /** The same user record with a new version, stamped now, and the given changes. */
 export const nextUserRow = (op: Operation, user: UserRecord, changes: Partial<UserRecord> = {}) => {

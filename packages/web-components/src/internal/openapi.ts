@@ -419,15 +419,6 @@ export interface components {
             /** @enum {number} */
             readonly status: 409;
         };
-        /** @description Another group has this name */
-        readonly GroupNameTaken: {
-            /** @enum {string} */
-            readonly _tag: "GroupNameTaken";
-            readonly name: string;
-            readonly message: string;
-            /** @enum {number} */
-            readonly status: 409;
-        };
         /** @description The change would leave users without a group */
         readonly GroupMembershipRequired: {
             /** @enum {string} */
@@ -538,6 +529,15 @@ export interface components {
             readonly name: string;
             readonly gid?: number;
             readonly members?: readonly string[];
+        };
+        /** @description Another group has this name */
+        readonly GroupNameTaken: {
+            /** @enum {string} */
+            readonly _tag: "GroupNameTaken";
+            readonly name: string;
+            readonly message: string;
+            /** @enum {number} */
+            readonly status: 409;
         };
         /** @description The GID is, or was, another group's */
         readonly GidTaken: {
@@ -792,7 +792,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"];
+                    readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupMembershipRequired"];
                 };
             };
             /** @description The request body is too large */
@@ -941,13 +941,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another group has this name */
+            /** @description System users cannot be changed */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["GroupNameTaken"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"];
+                    readonly "application/json": components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"];
                 };
             };
             /** @description The request body is too large */
@@ -1033,13 +1033,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this email address */
+            /** @description The change would leave users without a group */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"];
+                    readonly "application/json": components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"] | components["schemas"]["EmailTaken"];
                 };
             };
             /** @description The record changed since the version named */
@@ -1127,13 +1127,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this email address */
+            /** @description System users cannot be changed */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"];
+                    readonly "application/json": components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"];
                 };
             };
             /** @description The request body is too large */
@@ -1215,13 +1215,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this email address */
+            /** @description System users cannot be changed */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"];
+                    readonly "application/json": components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"];
                 };
             };
             /** @description The request body is too large */
@@ -1302,13 +1302,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this email address */
+            /** @description The change would leave users without a group */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"];
+                    readonly "application/json": components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"] | components["schemas"]["EmailTaken"];
                 };
             };
             /** @description The record changed since the version named */
@@ -1397,13 +1397,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this email address */
+            /** @description The change would leave users without a group */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"];
+                    readonly "application/json": components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"];
                 };
             };
             /** @description The request body is too large */
@@ -1486,13 +1486,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this email address */
+            /** @description The change would leave users without a group */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"];
+                    readonly "application/json": components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"];
                 };
             };
             /** @description The request body is too large */
@@ -1712,13 +1712,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this email address */
+            /** @description The change would leave users without a group */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"];
+                    readonly "application/json": components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GidTaken"] | components["schemas"]["GidOutOfRange"] | components["schemas"]["GidRangeExhausted"];
                 };
             };
             /** @description The request body is too large */
@@ -1867,13 +1867,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this email address */
+            /** @description The change would leave users without a group */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["ProtectedGroup"];
+                    readonly "application/json": components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["ProtectedGroup"];
                 };
             };
             /** @description The request body is too large */
@@ -1959,13 +1959,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this email address */
+            /** @description The change would leave users without a group */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"] | components["schemas"]["ProtectedGroup"];
+                    readonly "application/json": components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["ProtectedGroup"];
                 };
             };
             /** @description The record changed since the version named */
@@ -2057,13 +2057,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this email address */
+            /** @description The change would leave users without a group */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"];
+                    readonly "application/json": components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"];
                 };
             };
             /** @description The request body is too large */
@@ -2146,13 +2146,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
-            /** @description Another user has this email address */
+            /** @description The change would leave users without a group */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["GroupNameTaken"] | components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"];
+                    readonly "application/json": components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"];
                 };
             };
             /** @description The request body is too large */
@@ -2269,13 +2269,13 @@ export interface operations {
                     readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
-            /** @description Another user has this email address */
+            /** @description System users cannot be changed */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["EmailTaken"] | components["schemas"]["SystemUserImmutable"];
+                    readonly "application/json": components["schemas"]["SystemUserImmutable"];
                 };
             };
             /** @description The record changed since the version named */

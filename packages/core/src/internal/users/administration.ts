@@ -17,6 +17,7 @@ import {
   getGroupRow,
   getUser,
   nextUserRow,
+  rewriteUser,
   touchGroup
 } from "../operation.js"
 import { toUser } from "../records.js"
@@ -183,7 +184,7 @@ export const makeAdministration = (services: UserServices) => {
               yield* ensureAdminsRemain(op, [user])
             }
             const row = nextUserRow(op, user, { enabled })
-            yield* op.tx.updateUser(row)
+            yield* rewriteUser(op, row)
             // A disabled user loses its sessions at once, not when they expire.
             if (!enabled) yield* op.tx.deleteUserSessions(name)
             yield* audit(op, enabled ? "user.enable" : "user.disable", { type: "user", name }, { enabled })

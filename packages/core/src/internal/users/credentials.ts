@@ -3,7 +3,15 @@ import type { Actor } from "../../Actor.js"
 import { Forbidden, Unauthenticated } from "../../Errors.js"
 import { Password, type PasswordHash } from "../../Password.js"
 import { decodeInput } from "../decode.js"
-import { assertNotSystem, audit, ensureVersion, nextUserRow, type Operation, resolveActor } from "../operation.js"
+import {
+  assertNotSystem,
+  audit,
+  ensureVersion,
+  nextUserRow,
+  type Operation,
+  resolveActor,
+  rewriteUser
+} from "../operation.js"
 import { toUser } from "../records.js"
 import { SignInName } from "../signInName.js"
 import { makeThrottle } from "../throttle.js"
@@ -56,7 +64,7 @@ export const makeCredentials = (services: UserServices) =>
               const user = yield* resolveActor(tx, actor, "change its password")
               yield* ensureVersion("user", user.username, user.version, self.version)
               const op: Operation = { tx, config, actor: user, now: new Date(yield* Clock.currentTimeMillis) }
-              yield* tx.updateUser(nextUserRow(op, user, { passwordHash }))
+              yield* rewriteUser(op, nextUserRow(op, user, { passwordHash }))
               // Every session of the user ends, so that whoever knew the old password is signed out too.
               yield* tx.deleteUserSessions(user.username)
               yield* audit(op, "user.password", { type: "user", name: user.username }, { password: "changed" })

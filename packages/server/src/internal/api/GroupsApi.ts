@@ -80,7 +80,7 @@ export class GroupsApi extends HttpApiGroup.make("groups")
     HttpApiEndpoint.post("create", "/groups")
       .setPayload(CreateGroupBody)
       .addSuccess(Group.Group, { status: 201 })
-      .pipe(refusals<Service["create"]>()(...MEMBERSHIP, "GidTaken", "GidOutOfRange", "GidRangeExhausted"))
+      .pipe(refusals<Service["create"]>()(...MEMBERSHIP, "GroupNameTaken", "GidTaken", "GidOutOfRange", "GidRangeExhausted"))
       .annotate(OpenApi.Summary, "Create a group with an allocated or explicit GID and optional members")
   )
   .add(
@@ -88,7 +88,7 @@ export class GroupsApi extends HttpApiGroup.make("groups")
       .setPayload(ModifyGroupBody)
       .setHeaders(IfMatch)
       .addSuccess(Group.Group)
-      .pipe(refusals<Service["modify"]>()(...MEMBERSHIP, "ConcurrentModification", "ProtectedGroup"))
+      .pipe(refusals<Service["modify"]>()(...MEMBERSHIP, "GroupNameTaken", "ConcurrentModification", "ProtectedGroup"))
       .annotate(OpenApi.Summary, "Rename a group and/or replace its members; If-Match refuses a stale version with 412")
   )
   .add(
@@ -100,7 +100,6 @@ export class GroupsApi extends HttpApiGroup.make("groups")
           ...OPERATION,
           "UserNotFound",
           "GroupNotFound",
-          "EmailTaken",
           "GroupMembershipRequired",
           "SystemUserImmutable",
           "ProtectedGroup"

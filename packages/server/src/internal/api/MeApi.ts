@@ -49,7 +49,6 @@ export class MeApi extends HttpApiGroup.make("me")
           "Forbidden",
           "InvalidInput",
           "StorageError",
-          "EmailTaken",
           "SystemUserImmutable",
           "ConcurrentModification",
           "TooManyAttempts"

@@ -69,7 +69,6 @@ const CHANGE = [
   ...OPERATION,
   "UserNotFound",
   "GroupNotFound",
-  "EmailTaken",
   "SystemUserImmutable",
   "LastAdmin",
   "SelfLockout"
@@ -105,7 +104,6 @@ export class UsersApi extends HttpApiGroup.make("users")
           "GroupNotFound",
           "UsernameTaken",
           "EmailTaken",
-          "GroupNameTaken",
           "GroupMembershipRequired"
         )
       )
@@ -116,7 +114,7 @@ export class UsersApi extends HttpApiGroup.make("users")
       .setPayload(ModifyUserBody)
       .setHeaders(IfMatch)
       .addSuccess(User.User)
-      .pipe(refusals<Service["modify"]>()(...MEMBERSHIP, "ConcurrentModification"))
+      .pipe(refusals<Service["modify"]>()(...MEMBERSHIP, "EmailTaken", "ConcurrentModification"))
       .annotate(OpenApi.Summary, "Change a user's details or group set; If-Match refuses a stale version with 412")
   )
   .add(
@@ -128,7 +126,6 @@ export class UsersApi extends HttpApiGroup.make("users")
           ...OPERATION,
           "UserNotFound",
           "GroupNotFound",
-          "GroupNameTaken",
           "SystemUserImmutable",
           "LastAdmin",
           "SelfLockout"
@@ -152,7 +149,7 @@ export class UsersApi extends HttpApiGroup.make("users")
   .add(
     HttpApiEndpoint.put("resetPassword")`/users/${usernameParam}/password`
       .setPayload(PasswordBody)
-      .pipe(refusals<Service["modify"]>()(...MEMBERSHIP, "ConcurrentModification"))
+      .pipe(refusals<Service["modify"]>()(...MEMBERSHIP, "EmailTaken", "ConcurrentModification"))
       .annotate(OpenApi.Summary, "Set a user's password (administrators); ends the user's sessions")
   )
   .add(

@@ -87,8 +87,6 @@ export const MEMBERSHIP = [
   ...OPERATION,
   "UserNotFound",
   "GroupNotFound",
-  "EmailTaken",
-  "GroupNameTaken",
   "GroupMembershipRequired",
   "SystemUserImmutable",
   "LastAdmin",
