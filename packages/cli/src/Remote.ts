@@ -296,9 +296,8 @@ export const services = (server: string, token: string | undefined) =>
 
     const signInThrottle: Loose<SignInThrottle.SignInThrottle["Type"]> = {
       locks: () => core(Effect.map(api.signInLocks.list(), (answer) => [...answer.items])),
-      // The server answers 204 without the count of counters cleared: the count is unknown here (dt says so).
       unlock: (_actor, username) =>
-        core(Effect.as(api.users.unlock({ path: { username: segment(username) } }), undefined as unknown as number))
+        core(Effect.map(api.users.unlock({ path: { username: segment(username) } }), (answer) => answer.cleared))
     }
 
     // The refusals are the core's own errors; their union is wider than each operation's.

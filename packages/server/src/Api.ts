@@ -238,6 +238,11 @@ export const LoginResult = Schema.Struct({
   })
 }).annotations({ identifier: "LoginResult" })
 
+/** The answer to clearing a username's sign-in locks: how many of the throttle's counters were cleared (0: no lock). */
+const Unlocked = Schema.Struct({
+  cleared: Schema.Int.annotations({ description: "the sign-in counters cleared, from every address" })
+}).annotations({ identifier: "Unlocked" })
+
 /**
  * The actor of the current request, as the `Authentication` middleware found it.
  *
@@ -323,10 +328,12 @@ export class UsersApi extends HttpApiGroup.make("users")
       .annotate(OpenApi.Summary, "Remove a user from a group (never its last one)")
   )
   .add(
-    HttpApiEndpoint.del("unlock")`/users/${usernameParam}/sign-in-lock`.annotate(
-      OpenApi.Summary,
-      "Clear the sign-in throttle's counts of a username, from every address (administrators; audited)"
-    )
+    HttpApiEndpoint.del("unlock")`/users/${usernameParam}/sign-in-lock`
+      .addSuccess(Unlocked)
+      .annotate(
+        OpenApi.Summary,
+        "Clear the sign-in throttle's counts of a username, from every address (administrators; audited)"
+      )
   )
   .middleware(Authentication) {}
 
