@@ -4,13 +4,16 @@
  *   npm run bench:cli                          # start-up on 100,000 users, peak RSS of `ls -j` on 1,000,000
  *   BENCH_BIG_USERS=0 npm run bench:cli        # without the million (a few minutes less, once the file exists)
  *   BENCH_RUNS=20 npm run bench:cli            # more runs
+ *   BENCH_DT=/path/to/other/packages/cli/bin/dt.js npm run bench:cli   # remote mode of another checkout's dt beside this one
  *
  * Settings: BENCH_STARTUP (1; 0 skips the start-up runs, e.g. to measure only the memory again), BENCH_USERS (100000), BENCH_BIG_USERS (1000000; 0 skips it), BENCH_RUNS (15, at least 10), BENCH_DIR (where
  * the SQLite files are kept between invocations; default $TMPDIR/dt-cli-bench: the million takes minutes to load, so
  * later invocations reuse it, after `dt migrate`), BENCH_BIG_TIMEOUT (seconds for the million's `ls -j`, 3600),
  * BENCH_ENV (`clean`: the children get only PATH, HOME and dt's variables; `inherit`: this process's environment as
  * well — on a machine whose environment sets NODE_EXTRA_CA_CERTS, every Node process, `node -e 0` included, then
- * spends tens of milliseconds loading certificates at start-up).
+ * spends tens of milliseconds loading certificates at start-up), BENCH_REMOTE (1; 0 skips remote mode), BENCH_DT (the
+ * bin/dt.js of another, built checkout, e.g. the tree before a change: its remote-mode commands are timed in the same
+ * runs as this checkout's, against the same server; none by default).
  *
  * It builds the bundle (packages/cli/build.mjs), loads each SQLite file with the bulk loader of bench/load.ts (the
  * directory of bench/sql.bench.ts), and runs the real `node packages/cli/bin/dt.js` as a child process in a private
@@ -20,10 +23,14 @@
  * The stack's floor (bench/cli-floor/floor.ts: an @effect/cli program on dt's platform layers that reads one user
  * through Kysely and better-sqlite3, bundled as dt is and run with the same code cache) is timed the same way, so that
  * the report says how much of dt's start-up is the libraries' own and how much is dt's.
+ * Remote mode: this checkout's `dt serve` runs on the same file (a free port), `dt login admin` stores a session in the
+ * private HOME, and `dt user get` and `dt user ls --limit 50` are timed without DT_DATABASE_URL, so over the HTTP API.
+ * The remote cases keep their own compile cache (XDG_CACHE_HOME), as for someone who only uses remote mode; BENCH_DT's
+ * dt has another one, since each build of dt deletes the caches of other builds.
  * Memory: `dt user ls -j` prints every user to a pipe read by this process, under /usr/bin/time for its peak RSS.
  * Results are recorded in docs/benchmarks.md.
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process"
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import { join } from "node:path"
@@ -32,7 +39,7 @@ import { UserManager } from "@user-manager/core"
 import { Argon2Hasher, KyselyDirectory, SqliteDirectory } from "@user-manager/kysely"
 import { Effect } from "effect"
 import { build } from "esbuild"
-import { people, seed } from "./load.js"
+import { PASSWORD, people, seed } from "./load.js"
 import { intSetting, log, median, ms, now, quantile, seconds, thousands } from "./stats.js"
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -42,6 +49,9 @@ const USERS = intSetting("BENCH_USERS", 100_000, 1)
 const BIG_USERS = intSetting("BENCH_BIG_USERS", 1_000_000)
 const RUNS = intSetting("BENCH_RUNS", 15, 10)
 const STARTUP = intSetting("BENCH_STARTUP", 1) > 0
+const REMOTE = intSetting("BENCH_REMOTE", 1) > 0
+/** Another checkout's bin/dt.js, whose remote mode is timed beside this one's. */
+const OTHER_DT = process.env.BENCH_DT || undefined
 const DIR = process.env.BENCH_DIR || join(os.tmpdir(), "dt-cli-bench")
 const BIG_TIMEOUT_S = intSetting("BENCH_BIG_TIMEOUT", 3600, 1)
 /** Start-up target: each command within this multiple of `node -e 0`. */
@@ -148,9 +158,46 @@ interface Case {
   /** The script node runs: dt's bin/dt.js, or the stack's floor (bench/cli-floor). */
   readonly program: string
   readonly args: ReadonlyArray<string>
-  readonly extra: Record<string, string>
+  readonly env: NodeJS.ProcessEnv
+  /** Whether the start-up target applies (this dt, with its compile cache). */
+  readonly target: boolean
   readonly node: Array<number>
   readonly dt: Array<number>
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Remote mode
+
+/** The environment of remote mode: no database named, so the session `dt login` stored names the server. */
+const remoteEnvironment = (cache: string) => ({ ...BASE_ENV, HOME, XDG_CACHE_HOME: join(HOME, cache) })
+
+/** Starts this checkout's `dt serve` on `file` on a free port; resolves with the process and its URL. */
+const serve = (file: string) =>
+  new Promise<{ readonly child: ChildProcess; readonly url: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [DT, "serve", "--port", "0", "--database", `sqlite:${file}`], {
+      env: { ...BASE_ENV, HOME },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let output = ""
+    const listen = (chunk: string) => {
+      output += chunk
+      const url = /Serving the User Manager at (http:\/\/\S+?)\/?\s/.exec(output)?.[1]
+      if (url !== undefined) resolve({ child, url })
+    }
+    child.stdout.setEncoding("utf8").on("data", listen)
+    child.stderr.setEncoding("utf8").on("data", listen)
+    child.once("error", reject)
+    child.once("exit", (code) => reject(new Error(`dt serve exited ${code}: ${output}`)))
+  })
+
+/** Signs `admin` in to `url` with the private HOME (`dt login`), for every remote-mode command after it. */
+const login = (url: string) => {
+  const run = spawnSync(process.execPath, [DT, "login", "admin", "--server", url, "--password-stdin"], {
+    env: { ...BASE_ENV, HOME },
+    input: `${PASSWORD}\n`,
+    encoding: "utf8"
+  })
+  if (run.status !== 0) throw new Error(`dt login exited ${run.status}: ${run.stderr}`)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -226,11 +273,6 @@ const listEverything = (file: string, size: number, loadMs: number | null): Prom
 const main = async () => {
   log("building the dt bundle …")
   execFileSync(process.execPath, [join(ROOT, "packages", "cli", "build.mjs")], { stdio: "inherit" })
-  const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim()
-  const dirty = execFileSync("git", ["status", "--porcelain", "--", "packages/cli", "bench"], {
-    cwd: ROOT,
-    encoding: "utf8"
-  }).trim()
 
   log("building the stack's floor …")
   await buildFloor()
@@ -240,7 +282,8 @@ const main = async () => {
     label,
     program: FLOOR_RUN,
     args,
-    extra: floorEnv,
+    env: environment(file, floorEnv),
+    target: false,
     node: [],
     dt: []
   })
@@ -248,32 +291,74 @@ const main = async () => {
     label,
     program: DT,
     args,
-    extra,
+    env: environment(file, extra),
+    target: extra.DT_NO_COMPILE_CACHE === undefined,
     node: [],
     dt: []
   })
-  const cases: ReadonlyArray<Case> = [
-    cached("dt --version", ["--version"]),
-    cached("dt user ls --limit 50", ["user", "ls", "--limit", "50"]),
-    cached(`dt user get ${name}`, ["user", "get", name]),
-    cached("dt --version, without the compile cache", ["--version"], { DT_NO_COMPILE_CACHE: "1" }),
-    cached("dt user ls --limit 50, without the compile cache", ["user", "ls", "--limit", "50"], {
-      DT_NO_COMPILE_CACHE: "1"
-    }),
-    cached(`dt user get ${name}, without the compile cache`, ["user", "get", name], { DT_NO_COMPILE_CACHE: "1" }),
-    floor("the stack's floor: an @effect/cli command", ["hello"]),
-    floor(`the stack's floor: an @effect/cli command reading ${name} through Kysely`, ["user", "get", name])
-  ]
+  const remote = (program: string, label: string, args: ReadonlyArray<string>): Case => ({
+    label,
+    program,
+    args,
+    env: remoteEnvironment(program === DT ? ".cache-remote" : ".cache-remote-other"),
+    target: program === DT,
+    node: [],
+    dt: []
+  })
+  const server = STARTUP && REMOTE ? await serve(file) : undefined
+  try {
+    if (server !== undefined) login(server.url)
+    const remoteCases = (program: string, suffix: string) => [
+      remote(program, `dt user ls --limit 50, remote${suffix}`, ["user", "ls", "--limit", "50"]),
+      remote(program, `dt user get ${name}, remote${suffix}`, ["user", "get", name])
+    ]
+    const cases: ReadonlyArray<Case> = [
+      cached("dt --version", ["--version"]),
+      cached("dt user ls --limit 50", ["user", "ls", "--limit", "50"]),
+      cached(`dt user get ${name}`, ["user", "get", name]),
+      cached("dt --version, without the compile cache", ["--version"], { DT_NO_COMPILE_CACHE: "1" }),
+      cached("dt user ls --limit 50, without the compile cache", ["user", "ls", "--limit", "50"], {
+        DT_NO_COMPILE_CACHE: "1"
+      }),
+      cached(`dt user get ${name}, without the compile cache`, ["user", "get", name], { DT_NO_COMPILE_CACHE: "1" }),
+      ...(server === undefined ? [] : remoteCases(DT, "")),
+      ...(server === undefined || OTHER_DT === undefined ? [] : remoteCases(OTHER_DT, " (BENCH_DT)")),
+      floor("the stack's floor: an @effect/cli command", ["hello"]),
+      floor(`the stack's floor: an @effect/cli command reading ${name} through Kysely`, ["user", "get", name])
+    ]
+    await report(file, loadMs, name, server?.url, cases)
+  } finally {
+    server?.child.kill("SIGTERM")
+  }
+}
+
+/** Times the cases, measures the memory of `ls -j`, and prints the report. */
+const report = async (
+  file: string,
+  loadMs: number | null,
+  name: string,
+  url: string | undefined,
+  cases: ReadonlyArray<Case>
+) => {
+  const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim()
+  const dirty = execFileSync("git", ["status", "--porcelain", "--", "packages/cli", "bench"], {
+    cwd: ROOT,
+    encoding: "utf8"
+  }).trim()
   const lines = dt(["user", "ls", "--limit", "50"], file).trim().split("\n")
   if (lines.length !== 50) throw new Error(`dt user ls --limit 50 printed ${lines.length} lines`)
-  if (!dt(["user", "get", name], file).startsWith(`${name}\t`)) throw new Error(`dt user get ${name} failed`)
+  for (const one of cases) {
+    if (one.program === FLOOR_RUN || one.args[1] !== "get") continue
+    const run = spawnSync(process.execPath, [one.program, ...one.args], { env: one.env, encoding: "utf8" })
+    if (!run.stdout.startsWith(`${name}\t`)) throw new Error(`${one.label} failed: ${run.stderr}`)
+  }
   const floorCheck = spawnSync(process.execPath, [FLOOR_RUN, "user", "get", name], {
     env: environment(file, floorEnv),
     encoding: "utf8"
   })
   if (!floorCheck.stdout.startsWith(`${name}\t`)) throw new Error(`the floor's user get failed: ${floorCheck.stderr}`)
   // Warm-up: writes the compile caches and brings the file into the page cache.
-  if (STARTUP) for (const one of cases) wall([one.program, ...one.args], environment(file, one.extra))
+  if (STARTUP) for (const one of cases) wall([one.program, ...one.args], one.env)
 
   const loadBefore = os.loadavg()[0] ?? 0
   const runsStarted = now()
@@ -282,7 +367,7 @@ const main = async () => {
     log(`start-up run ${run}/${RUNS} …`)
     for (const one of cases) {
       one.node.push(wall(["-e", "0"], nodeEnv))
-      one.dt.push(wall([one.program, ...one.args], environment(file, one.extra)))
+      one.dt.push(wall([one.program, ...one.args], one.env))
     }
   }
   const runsMs = now() - runsStarted
@@ -308,6 +393,11 @@ const main = async () => {
           `- Start-up: ${thousands(USERS)}-user SQLite file (${file}${loadMs === null ? ", reused" : `, loaded in ${seconds(loadMs)}`}); ${RUNS} runs of ${seconds(runsMs)}; each command timed right after a \`node -e 0\`; ${INHERIT ? `the caller's environment${process.env.NODE_EXTRA_CA_CERTS ? " (with NODE_EXTRA_CA_CERTS)" : ""}` : "a clean environment (PATH, HOME and DT_ variables only)"}; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`
         ]
       : []),
+    ...(url === undefined
+      ? []
+      : [
+          `- Remote mode: this checkout's \`dt serve\` on the same file (${url}), signed in with \`dt login\`${OTHER_DT === undefined ? "" : `; BENCH_DT=${OTHER_DT}`}`
+        ]),
     ""
   ]
   if (STARTUP)
@@ -323,7 +413,7 @@ const main = async () => {
       0.9
     )
     const paired = median(one.dt.map((value, index) => value / (one.node[index] as number)))
-    const target = one.program === DT && one.extra.DT_NO_COMPILE_CACHE === undefined
+    const target = one.target
     out.push(
       `| \`${one.label}\` | ${ms(base)} | ${ms(mid)} | ${ms(p90)} | ${(mid / base).toFixed(2)}× | ${paired.toFixed(2)}× | ${target ? `≤ ${START_TARGET}×` : ""} | ${target ? (mid / base <= START_TARGET ? "yes" : "**no**") : ""} |`
     )
@@ -335,6 +425,17 @@ const main = async () => {
       "",
       `\`dt user get\` takes ${(median(dtGet.dt) / median(floorGet.dt)).toFixed(2)}× the stack's floor; the floor alone takes ${(median(floorGet.dt) / median(floorGet.node)).toFixed(2)}× \`node -e 0\`.`
     )
+  for (const command of ["user ls --limit 50", `user get ${name}`]) {
+    const ours = cases.find((one) => one.label === `dt ${command}, remote`)
+    const theirs = cases.find((one) => one.label === `dt ${command}, remote (BENCH_DT)`)
+    if (STARTUP && ours !== undefined && theirs !== undefined) {
+      const ratio = (one: Case) => median(one.dt) / median(one.node)
+      out.push(
+        "",
+        `Remote \`dt ${command}\`: ${ratio(ours).toFixed(2)}× \`node -e 0\` here, ${ratio(theirs).toFixed(2)}× with BENCH_DT's dt (${(median(ours.dt) / median(theirs.dt)).toFixed(2)}× its time).`
+      )
+    }
+  }
   out.push(
     ...(STARTUP ? [""] : []),
     "| `dt user ls -j` over | records printed | wall time | peak RSS (MB) | target | met? | measured with |",

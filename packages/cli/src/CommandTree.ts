@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { HelpDoc } from "@effect/cli"
-import { strip } from "./Colour.js"
+import type * as Span from "@effect/cli/HelpDoc/Span"
 
 /**
  * One option of a command: its names (the long one first), the placeholder of its value (none for a flag), the values
@@ -65,10 +65,34 @@ export const description = (summary: string, ...examples: ReadonlyArray<string>)
 // The shapes of @effect/cli's definitions (its instructions are data with a _tag; their types are not exported).
 type Node = { readonly _tag: string } & Record<string, unknown>
 
-const plain = (doc: HelpDoc.HelpDoc): string =>
-  String(strip(HelpDoc.toAnsiText(doc)))
-    .replace(/\s+/g, " ")
-    .trim()
+/** The words of a span, without its styles. */
+const spanText = (span: Span.Span): string =>
+  span._tag === "Text" || span._tag === "URI"
+    ? span.value
+    : span._tag === "Sequence"
+      ? spanText(span.left) + spanText(span.right)
+      : spanText(span.value)
+
+/** The words of a doc, its blocks one after the other. */
+const docText = (doc: HelpDoc.HelpDoc): string => {
+  switch (doc._tag) {
+    case "Empty":
+      return ""
+    case "Header":
+    case "Paragraph":
+      return spanText(doc.value)
+    case "DescriptionList":
+      return doc.definitions.map(([term, definition]) => `${spanText(term)} ${docText(definition)}`).join(" ")
+    case "Enumeration":
+      return doc.elements.map(docText).join(" ")
+    case "Sequence":
+      return `${docText(doc.left)} ${docText(doc.right)}`
+  }
+}
+
+// Read from the doc's data: rendering it through the library's layout (HelpDoc.toAnsiText) for every description of
+// the tree made a large part of every command's start, which builds the tree.
+const plain = (doc: HelpDoc.HelpDoc): string => docText(doc).replace(/\s+/g, " ").trim()
 
 const docParts = (doc: HelpDoc.HelpDoc): { summary: string; examples: Array<string> } => {
   if (doc._tag === "Sequence") {

@@ -8,14 +8,12 @@
  *
  * @since 0.1.0
  */
-import {
-  FetchHttpClient,
-  HttpApiClient,
-  HttpClient,
-  HttpClientError,
-  HttpClientRequest,
-  type HttpClientResponse
-} from "@effect/platform"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpApiClient from "@effect/platform/HttpApiClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { type Audit, Errors, type Groups, Page, type SignInThrottle, type User, type Users } from "@user-manager/core"
 import { Api } from "@user-manager/server/Api"
 import * as ApiError from "@user-manager/server/ApiError"
@@ -298,9 +296,8 @@ export const services = (server: string, token: string | undefined) =>
 
     const signInThrottle: Loose<SignInThrottle.SignInThrottle["Type"]> = {
       locks: () => core(Effect.map(api.signInLocks.list(), (answer) => [...answer.items])),
-      // The server answers 204 without the count of counters cleared: the count is unknown here (dt says so).
       unlock: (_actor, username) =>
-        core(Effect.as(api.users.unlock({ path: { username: segment(username) } }), undefined as unknown as number))
+        core(Effect.map(api.users.unlock({ path: { username: segment(username) } }), (answer) => answer.cleared))
     }
 
     // The refusals are the core's own errors; their union is wider than each operation's.

@@ -40,6 +40,13 @@ export interface Common {
   readonly json: boolean
 }
 
+/** The session of `me` over the core's services, printing as the flags say: the same in local and remote mode. */
+const session = (
+  services: Pick<Session, "users" | "groups" | "audit" | "signInThrottle">,
+  me: string,
+  common: Common
+): Session => ({ ...services, actor: Actor.user(me), me, format: { pretty: common.pretty, json: common.json } })
+
 /**
  * The server of remote mode: `--server`; else, unless a database is named, `DT_SERVER` or the one `dt login` stored.
  * Whichever names it, it must be an http(s) URL.
@@ -86,12 +93,7 @@ export const run = <A, E, R>(
         const me = signedIn?.username ?? (yield* actorName(common.as))
         // Loaded here only: local commands never build the API's definition or its client.
         const Remote = yield* Effect.promise(() => import("./Remote.js"))
-        return yield* body({
-          ...(yield* Remote.services(server, signedIn?.token)),
-          actor: Actor.user(me),
-          me,
-          format: { pretty: common.pretty, json: common.json }
-        })
+        return yield* body(session(yield* Remote.services(server, signedIn?.token), me, common))
       }
       return yield* runLocal(common, body, mode)
     })
@@ -114,15 +116,13 @@ export const runLocal = <A, E, R>(
       const { layer } = yield* Store.open(yield* databaseUrl(common.database), mode)
       const me = yield* actorName(common.as)
       return yield* Effect.gen(function* () {
-        return yield* body({
+        const services = {
           users: yield* Users.Users,
           groups: yield* Groups.Groups,
           audit: yield* Audit.Audit,
-          signInThrottle: yield* SignInThrottle.SignInThrottle,
-          actor: Actor.user(me),
-          me,
-          format: { pretty: common.pretty, json: common.json }
-        })
+          signInThrottle: yield* SignInThrottle.SignInThrottle
+        }
+        return yield* body(session(services, me, common))
       }).pipe(Effect.provide(layer))
     })
   )

@@ -76,11 +76,16 @@ describe("dt user locks and dt user unlock against dt serve", () => {
 
     const unlock = await admin.dt("user unlock john")
     expect(unlock.code).toBe(0)
-    // A server answers 204, with no count.
-    expect(unlock.stderr).toBe("The sign-in locks of 'john' are cleared.\n")
+    // The server answers the count, which dt says as it does on a local store (and the audit records).
+    expect(unlock.stderr).toBe("Cleared 2 sign-in counters of 'john'.\n")
+    expect((await admin.dt("user unlock john")).stderr).toBe(
+      "No sign-in lock for 'john': there was nothing to clear.\n"
+    )
     expect((await admin.dt("user locks")).stdout).toBe("")
     expect((await john.dt("login john --password-stdin", { input: JOHN_PASSWORD })).code).toBe(0)
-    expect((await admin.dt("audit ls --action user.unlock")).stdout).toMatch(/\tadmin\tuser\.unlock\tjohn\t/)
+    expect((await admin.dt("audit ls --action user.unlock")).stdout).toMatch(
+      /\tadmin\tuser\.unlock\tjohn\t\{"counters":2\}\n/
+    )
   })
 })
 

@@ -9,7 +9,8 @@
  * @since 0.1.0
  */
 
-import { HttpApi, OpenApi } from "@effect/platform"
+import * as HttpApi from "@effect/platform/HttpApi"
+import * as OpenApi from "@effect/platform/OpenApi"
 import * as ApiError from "./ApiError.js"
 import { AuditApi } from "./internal/api/AuditApi.js"
 import { AuthApi } from "./internal/api/AuthApi.js"

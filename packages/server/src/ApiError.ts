@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 
-import { HttpApiSchema } from "@effect/platform"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import { Errors } from "@user-manager/core"
 import { Schema } from "effect"
 

@@ -148,7 +148,9 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
         )
       )
       .handle("unlock", ({ path }) =>
-        Effect.flatMap(CurrentActor, (actor) => call(throttle.unlock(actor, path.username))).pipe(Effect.asVoid)
+        Effect.flatMap(CurrentActor, (actor) => call(throttle.unlock(actor, path.username))).pipe(
+          Effect.map((cleared) => ({ cleared }))
+        )
       )
   })
 )

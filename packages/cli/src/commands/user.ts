@@ -306,22 +306,15 @@ const locks = Command.make("locks", Flags.common, (flags) =>
   )
 )
 
-/**
- * What `dt user unlock` says: how many counters were cleared, or that there was no lock. A server answers the unlock
- * with no content (204), so in remote mode the count is not known (`undefined`).
- */
-const unlocked = (username: string, cleared: number | undefined) =>
-  cleared === undefined
-    ? `The sign-in locks of '${username}' are cleared.`
-    : cleared === 0
-      ? `No sign-in lock for '${username}': there was nothing to clear.`
-      : `Cleared ${cleared} sign-in ${cleared === 1 ? "counter" : "counters"} of '${username}'.`
+/** What `dt user unlock` says, locally and in remote mode: how many counters were cleared, or that there was no lock. */
+const unlocked = (username: string, cleared: number) =>
+  cleared === 0
+    ? `No sign-in lock for '${username}': there was nothing to clear.`
+    : `Cleared ${cleared} sign-in ${cleared === 1 ? "counter" : "counters"} of '${username}'.`
 
 const unlock = Command.make("unlock", { ...Flags.common, username: Flags.username }, (flags) =>
   run(flags, ({ signInThrottle, actor }) =>
-    Effect.flatMap(signInThrottle.unlock(actor, flags.username), (cleared: number | undefined) =>
-      note(unlocked(flags.username, cleared))
-    )
+    Effect.flatMap(signInThrottle.unlock(actor, flags.username), (cleared) => note(unlocked(flags.username, cleared)))
   )
 ).pipe(
   Command.withDescription(

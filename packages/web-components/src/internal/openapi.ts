@@ -506,6 +506,13 @@ export interface components {
         readonly PasswordReset: {
             readonly password: string;
         };
+        readonly Unlocked: {
+            /**
+             * int
+             * @description the sign-in counters cleared, from every address
+             */
+            readonly cleared: number;
+        };
         readonly GroupPage: {
             readonly items: readonly components["schemas"]["Group"][];
             readonly total: components["schemas"]["Int"];
@@ -1526,12 +1533,14 @@ export interface operations {
         };
         readonly requestBody?: never;
         readonly responses: {
-            /** @description Success */
-            readonly 204: {
+            /** @description Unlocked */
+            readonly 200: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    readonly "application/json": components["schemas"]["Unlocked"];
+                };
             };
             /** @description An input is malformed */
             readonly 400: {

@@ -2,7 +2,9 @@
  * The `/auth` endpoints: sign in and sign out.
  */
 
-import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as OpenApi from "@effect/platform/OpenApi"
 import { Names, type Sessions, User, type Users } from "@user-manager/core"
 import { Schema } from "effect"
 import type { checkCsrf } from "../../Auth.js"

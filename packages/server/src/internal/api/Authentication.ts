@@ -3,7 +3,7 @@
  * provides the actor to the handlers.
  */
 
-import { HttpApiMiddleware } from "@effect/platform"
+import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import type { Actor } from "@user-manager/core/Actor"
 import { Context, Schema } from "effect"
 import * as ApiError from "../../ApiError.js"

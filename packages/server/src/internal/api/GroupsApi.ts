@@ -2,7 +2,9 @@
  * The `/groups` endpoints and what they take.
  */
 
-import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as OpenApi from "@effect/platform/OpenApi"
 import { Group, type Groups } from "@user-manager/core"
 import { Schema } from "effect"
 import { Authentication } from "./Authentication.js"
@@ -80,7 +82,9 @@ export class GroupsApi extends HttpApiGroup.make("groups")
     HttpApiEndpoint.post("create", "/groups")
       .setPayload(CreateGroupBody)
       .addSuccess(Group.Group, { status: 201 })
-      .pipe(refusals<Service["create"]>()(...MEMBERSHIP, "GroupNameTaken", "GidTaken", "GidOutOfRange", "GidRangeExhausted"))
+      .pipe(
+        refusals<Service["create"]>()(...MEMBERSHIP, "GroupNameTaken", "GidTaken", "GidOutOfRange", "GidRangeExhausted")
+      )
       .annotate(OpenApi.Summary, "Create a group with an allocated or explicit GID and optional members")
   )
   .add(

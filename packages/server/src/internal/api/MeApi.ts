@@ -2,7 +2,9 @@
  * The `/me` endpoints: who is asking, and changing one's own password.
  */
 
-import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as OpenApi from "@effect/platform/OpenApi"
 import { User, type Users } from "@user-manager/core"
 import { Schema } from "effect"
 import { Authentication } from "./Authentication.js"

@@ -2,7 +2,9 @@
  * The `/sign-in-locks` endpoint: the sign-ins the throttle refuses now.
  */
 
-import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as OpenApi from "@effect/platform/OpenApi"
 import type { SignInThrottle } from "@user-manager/core"
 import { Schema } from "effect"
 import { Authentication } from "./Authentication.js"

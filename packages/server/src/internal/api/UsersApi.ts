@@ -2,7 +2,9 @@
  * The `/users` endpoints and what they take.
  */
 
-import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as OpenApi from "@effect/platform/OpenApi"
 import { type SignInThrottle, User, type Users } from "@user-manager/core"
 import { Schema } from "effect"
 import { Authentication } from "./Authentication.js"
@@ -63,6 +65,11 @@ export const ModifyUserBody = strict("ModifyUser", {
  * @since 0.1.0
  */
 export const PasswordBody = strict("PasswordReset", { password: Schema.String })
+
+/** The answer to clearing a username's sign-in locks: how many of the throttle's counters were cleared (0: no lock). */
+const Unlocked = Schema.Struct({
+  cleared: Schema.Int.annotations({ description: "the sign-in counters cleared, from every address" })
+}).annotations({ identifier: "Unlocked" })
 
 /** The refusals of a change to one user that the core checks against the directory's rules. */
 const CHANGE = [
@@ -167,6 +174,7 @@ export class UsersApi extends HttpApiGroup.make("users")
   )
   .add(
     HttpApiEndpoint.del("unlock")`/users/${usernameParam}/sign-in-lock`
+      .addSuccess(Unlocked)
       .pipe(refusals<SignInThrottle.SignInThrottle["Type"]["unlock"]>()(...OPERATION))
       .annotate(
         OpenApi.Summary,

@@ -3,7 +3,7 @@
  * path parameters, the page of a list and the `If-Match` header.
  */
 
-import { HttpApiSchema } from "@effect/platform"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@user-manager/core/Page"
 import { Schema } from "effect"
 

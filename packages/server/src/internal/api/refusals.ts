@@ -3,7 +3,8 @@
  * request that carries a body, those the HTTP layer answers before the handler runs.
  */
 
-import type { HttpApiEndpoint, HttpMethod } from "@effect/platform"
+import type * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import type * as HttpMethod from "@effect/platform/HttpMethod"
 import type { Effect, Schema } from "effect"
 import * as ApiError from "../../ApiError.js"
 
