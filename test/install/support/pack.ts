@@ -37,20 +37,26 @@ export default async function setup(project: TestProject) {
   const remove = () => rmSync(root, { recursive: true, force: true })
   try {
     project.provide("packed", { root, tarballs: await pack(join(root, "tarballs")) })
-    // Each line's native modules are made here, rather than by test files racing to build the same ones; the lines
-    // go together (nodeLines compiles at most two at a time), which on an empty cache saves about a minute.
-    await Promise.all(
-      (await nodeLines()).map((line) => {
+  } catch (cause) {
+    remove()
+    throw cause
+  }
+  // Each line's native modules start compiling here, all lines together (nodeLines compiles at most two at a time),
+  // rather than line by line as the test files meet them. They are not awaited: every project's tests wait for the
+  // global setups, and on an empty cache the package suites run meanwhile. A test that needs a module waits for it
+  // (the cache's lock), and one whose compilation failed compiles it again and fails with the cause.
+  const natives = nodeLines().then((lines) =>
+    Promise.all(
+      lines.map((line) => {
         const scratch = join(root, "natives", line.version)
         mkdirSync(scratch, { recursive: true })
         return provideNatives(line, scratch)
       })
     )
-  } catch (cause) {
-    remove()
-    throw cause
-  }
-  return () => {
+  )
+  const settled = natives.catch(() => undefined)
+  return async () => {
+    await settled
     if (process.env.DT_TEST_KEEP_INSTALL === undefined) remove()
   }
 }
