@@ -310,7 +310,10 @@ export interface SignInCounterStore {
   ) => Effect.Effect<ReadonlyArray<SignInCounter>, StorageError>
   /** Replaces these counters (found by their keys). */
   readonly saveSignInCounters: (counters: ReadonlyArray<SignInCounter>) => Effect.Effect<void, StorageError>
-  /** Deletes every counter of this username (with any address); returns how many there were. */
+  /**
+   * Deletes every counter of this username (with any address); returns how many of them held failures (a counter
+   * that a right password settled holds none, and clearing it lifts no lock).
+   */
   readonly deleteSignInCounters: (username: string) => Effect.Effect<number, StorageError>
   /**
    * Deletes the counters whose window started before `before`, then, while more than `maxCounters` remain, those whose

@@ -248,6 +248,20 @@ export const signInThrottleContract = (
         )
     )
 
+    it.effect("clearing the locks of a user whose sign-ins all succeeded clears no failure: the count is 0", () =>
+      seeded(
+        Effect.gen(function* () {
+          const throttle = yield* SignInThrottle
+          expect(yield* attempt("john", JOHN, "10.0.0.1")).toBe("signed in")
+          expect(yield* attempt("john", JOHN, "10.0.0.2")).toBe("signed in")
+          // The right passwords settled their counters, which remain with no failure: nothing was locked.
+          expect((yield* counters).some((counter) => counter.username === "john")).toBe(true)
+          expect(yield* throttle.unlock(admin, "john")).toBe(0)
+          expect((yield* counters).filter((counter) => counter.username === "john")).toEqual([])
+        })
+      )
+    )
+
     if (another !== undefined) {
       it.effect(
         "two directories on one database (two servers) share the counters; one opened again still refuses",

@@ -54,9 +54,17 @@ export const signInCounterOperations = (tx: TransactionContext): SignInCounterSt
         { discard: true }
       ),
     deleteSignInCounters: (username) =>
-      execute(db.deleteFrom("sign_in_attempts").where("username", "=", username)).pipe(
-        Effect.map((result) => Number(result.numAffectedRows ?? 0n))
-      ),
+      Effect.gen(function* () {
+        const held = yield* single(
+          db
+            .selectFrom("sign_in_attempts")
+            .select((eb) => eb.fn.countAll<number | string>().as("n"))
+            .where("username", "=", username)
+            .where("failures", ">", 0)
+        )
+        yield* execute(db.deleteFrom("sign_in_attempts").where("username", "=", username))
+        return Number(held.n)
+      }),
     trimSignInCounters: (before, maxCounters) =>
       Effect.gen(function* () {
         yield* execute(db.deleteFrom("sign_in_attempts").where("window_start", "<", before))

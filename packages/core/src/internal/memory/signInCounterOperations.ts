@@ -25,7 +25,13 @@ export const signInCounterOperations = ({ state, mutate }: MemoryContext): SignI
       for (const counter of counters) put(log, state.signInCounters, counterKey(counter), counter)
     }),
   deleteSignInCounters: (username) =>
-    mutate((log) => dropWhere(log, state.signInCounters, (counter) => counter.username === username)),
+    mutate((log) => {
+      const held = [...state.signInCounters.values()].filter(
+        (counter) => counter.username === username && counter.failures > 0
+      ).length
+      dropWhere(log, state.signInCounters, (counter) => counter.username === username)
+      return held
+    }),
   trimSignInCounters: (before, maxCounters) =>
     mutate((log) => {
       dropWhere(log, state.signInCounters, (counter) => counter.windowStart < before)
