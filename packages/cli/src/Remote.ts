@@ -195,6 +195,19 @@ export const services = (server: string, token: string | undefined) =>
     const getUser = (username: string) => core(api.users.get({ path: { username: segment(username) } }))
     const resetPassword = (username: string, password: string) =>
       core(api.users.resetPassword({ path: { username: segment(username) }, payload: { password } }))
+    // The API answers a reset with no body: the user is read before and after it. A new password ends the user's
+    // sessions, the caller's own too when it is its own password: the user as read before is then the answer.
+    const resetAndRead = (username: string, password: string) =>
+      Effect.gen(function* () {
+        const before = yield* getUser(username)
+        yield* resetPassword(username, password)
+        return yield* getUser(username).pipe(
+          Effect.catchIf(
+            (error) => error._tag === "Unauthenticated",
+            () => Effect.succeed(before)
+          )
+        )
+      })
     const modifyGroup = (
       name: string,
       payload: { readonly name?: string; readonly members?: ReadonlyArray<string> },
@@ -237,16 +250,7 @@ export const services = (server: string, token: string | undefined) =>
         Effect.gen(function* () {
           const { password, expectedVersion, ...changes } = input
           if (password !== undefined && expectedVersion === undefined && Object.keys(changes).length === 0) {
-            const before = yield* getUser(username)
-            yield* resetPassword(username, password)
-            // A new password ends the user's sessions, the caller's own too when it is its own password: the user as
-            // read before is then the answer.
-            return yield* getUser(username).pipe(
-              Effect.catchIf(
-                (error) => error._tag === "Unauthenticated",
-                () => Effect.succeed(before)
-              )
-            )
+            return yield* resetAndRead(username, password)
           }
           if (password !== undefined) yield* resetPassword(username, password)
           return yield* core(
@@ -257,6 +261,7 @@ export const services = (server: string, token: string | undefined) =>
             })
           )
         }),
+      resetPassword: (_actor, username, password) => resetAndRead(username, password),
       remove: (_actor, username, options) =>
         core(api.users.delete({ path: { username: segment(username) }, urlParams: dry(options) })),
       enable: (_actor, username) => core(api.users.enable({ path: { username: segment(username) } })),

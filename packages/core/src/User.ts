@@ -192,6 +192,14 @@ export const ModifyUser = Schema.Struct({
 export type ModifyUser = typeof ModifyUser.Encoded
 
 /**
+ * What `Users.resetPassword` takes: the user's new password, set by an administrator.
+ *
+ * @category inputs
+ * @since 0.1.0
+ */
+export const ResetPassword = Schema.Struct({ password: Password })
+
+/**
  * The columns users can be sorted by: each column of the Users table, and a few more.
  *
  * @category queries

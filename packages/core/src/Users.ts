@@ -115,6 +115,8 @@ const make = Effect.gen(function* () {
     create: administration.create,
     /** Changes a user's details, replaces its group set, or resets its password (admins). */
     modify: administration.modify,
+    /** Sets a user's password, checked against the policy, and ends the user's sessions (admins; not a system user). */
+    resetPassword: administration.resetPassword,
     /** Deletes a user and ends its sessions (admins; `dryRun` supported). */
     remove: administration.remove,
     /** Enables a user (admins). */

@@ -136,7 +136,7 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
       )
       .handle("resetPassword", ({ path, payload }) =>
         Effect.flatMap(CurrentActor, (actor) =>
-          call(service.modify(actor, path.username, { password: payload.password })).pipe(Effect.asVoid)
+          call(service.resetPassword(actor, path.username, payload.password)).pipe(Effect.asVoid)
         )
       )
       .handle("addToGroup", ({ path }) =>

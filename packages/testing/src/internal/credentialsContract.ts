@@ -7,6 +7,7 @@ import * as Actor from "@user-manager/core/Actor"
 import { Audit } from "@user-manager/core/Audit"
 import { Directory } from "@user-manager/core/Directory"
 import { DirectoryConfig } from "@user-manager/core/DirectoryConfig"
+import type { Username } from "@user-manager/core/Names"
 import { PasswordHasher } from "@user-manager/core/PasswordHasher"
 import { administratorWarning, Users } from "@user-manager/core/Users"
 import { Effect, Layer, Logger, Option, Redacted } from "effect"
@@ -104,6 +105,28 @@ export const credentialsContract = (name: string, { run, seeded, refuses }: Harn
           expect(error._tag).toBe("Unauthenticated")
           yield* users.modify(admin, "bob", { password: "bob's new pass" })
           expect((yield* users.authenticate("bob", "bob's new pass")).username).toBe("bob")
+        })
+      )
+    )
+
+    it.effect("an administrator's password reset checks the policy, ends the user's sessions and is audited", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          const directory = yield* Directory
+          const now = new Date()
+          const session = { tokenHash: "a".repeat(64), username: "john" as Username, createdAt: now, expiresAt: now }
+          yield* directory.write((tx) => tx.insertSession({ ...session, expiresAt: new Date(now.getTime() + 60_000) }))
+          yield* refuses(users.resetPassword(admin, "john", "short"), "InvalidInput")
+          yield* refuses(users.resetPassword(admin, "nobody", "a long new password"), "UserNotFound")
+          yield* refuses(users.resetPassword(Actor.user("john"), "alice", "a long new password"), "Forbidden")
+          const user = yield* users.resetPassword(admin, "john", "a long new password")
+          expect(user.version).toBe(2)
+          expect(Option.isNone(yield* directory.read((tx) => tx.findSession(session.tokenHash)))).toBe(true)
+          expect((yield* users.authenticate("john", "a long new password")).username).toBe("john")
+          yield* refuses(users.authenticate("john", "john's secret"), "Unauthenticated")
+          const { items } = yield* (yield* Audit).list(admin, { target: "john", action: "user.modify" })
+          expect(items[0]?.changes).toEqual({ password: "changed" })
         })
       )
     )

@@ -278,6 +278,7 @@ export const userAdministrationContract = (name: string, { seeded, refuses }: Ha
           const groups = yield* Groups
           yield* refuses(users.modify(admin, "svc", { firstName: "Changed" }), "SystemUserImmutable")
           yield* refuses(users.modify(admin, "svc", { password: "a new password" }), "SystemUserImmutable")
+          yield* refuses(users.resetPassword(admin, "svc", "a new password"), "SystemUserImmutable")
           yield* refuses(users.disable(admin, "svc"), "SystemUserImmutable")
           yield* refuses(users.enable(admin, "svc"), "SystemUserImmutable")
           yield* refuses(users.remove(admin, "svc"), "SystemUserImmutable")

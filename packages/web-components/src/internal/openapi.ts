@@ -1306,25 +1306,16 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"];
                 };
             };
-            /** @description The change would leave users without a group */
+            /** @description System users cannot be changed */
             readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"] | components["schemas"]["NotAMember"] | components["schemas"]["EmailTaken"];
-                };
-            };
-            /** @description The record changed since the version named */
-            readonly 412: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["ConcurrentModification"];
+                    readonly "application/json": components["schemas"]["SystemUserImmutable"];
                 };
             };
             /** @description The request body is too large */

@@ -3,7 +3,8 @@ import type { Actor } from "../../Actor.js"
 import type { UserRecord } from "../../Directory.js"
 import { GroupMembershipRequired, InvalidInput } from "../../Errors.js"
 import { GroupName, Username } from "../../Names.js"
-import { CreateUser, ModifyUser } from "../../User.js"
+import type { PasswordHash } from "../../Password.js"
+import { CreateUser, ModifyUser, ResetPassword } from "../../User.js"
 import type { DryRun } from "../../Users.js"
 import { ensureAdminsRemain, ensureNotSelf, lockAdminGroup } from "../adminGroup.js"
 import { decodeInput } from "../decode.js"
@@ -27,6 +28,7 @@ const decodeUsername = decodeInput(Username, "username")
 const decodeGroupName = decodeInput(GroupName, "group name")
 const decodeCreate = decodeInput(CreateUser)
 const decodeModify = decodeInput(ModifyUser)
+const decodeReset = decodeInput(ResetPassword)
 
 /**
  * What administrators do to users: create, change, delete, enable and disable them, and move them between groups; each
@@ -162,6 +164,25 @@ export const makeAdministration = (services: UserServices) => {
     )
   })
 
+  const resetPassword = Effect.fn("Users.resetPassword")(function* (actor: Actor, username: string, password: string) {
+    const name = yield* decodeUsername(username)
+    const { password: next } = yield* decodeReset({ password })
+    yield* preauthorize(actor, `reset the password of user '${name}'`)
+    const passwordHash = (yield* hashNewPassword(services, next, name)) as PasswordHash
+    return yield* adminWrite(actor, `reset the password of user '${name}'`, (op) =>
+      Effect.gen(function* () {
+        const user = yield* getUser(op.tx, name, true)
+        yield* assertNotSystem(user, "set a password for")
+        const row = nextUserRow(op, user, { passwordHash })
+        yield* rewriteUser(op, row)
+        // A password reset signs the user out everywhere.
+        yield* op.tx.deleteUserSessions(name)
+        yield* audit(op, "user.modify", { type: "user", name }, { password: "changed" })
+        return toUser({ ...row, groups: user.groups })
+      })
+    )
+  })
+
   const setEnabled = (enabled: boolean) =>
     Effect.fn(enabled ? "Users.enable" : "Users.disable")(function* (
       actor: Actor,
@@ -218,6 +239,7 @@ export const makeAdministration = (services: UserServices) => {
   return {
     create,
     modify,
+    resetPassword,
     remove,
     enable: setEnabled(true),
     disable: setEnabled(false),

@@ -156,7 +156,7 @@ export class UsersApi extends HttpApiGroup.make("users")
   .add(
     HttpApiEndpoint.put("resetPassword")`/users/${usernameParam}/password`
       .setPayload(PasswordBody)
-      .pipe(refusals<Service["modify"]>()(...MEMBERSHIP, "EmailTaken", "ConcurrentModification"))
+      .pipe(refusals<Service["resetPassword"]>()(...OPERATION, "UserNotFound", "SystemUserImmutable"))
       .annotate(OpenApi.Summary, "Set a user's password (administrators); ends the user's sessions")
   )
   .add(
