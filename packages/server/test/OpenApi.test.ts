@@ -91,7 +91,7 @@ describe("the OpenAPI document", () => {
       "400": ["InvalidInput"],
       "401": ["Unauthenticated"],
       "403": ["CsrfTokenInvalid", "Forbidden"],
-      "404": ["GroupNotFound", "RouteNotFound", "UserNotFound"],
+      "404": ["RouteNotFound", "UserNotFound"],
       "409": ["LastAdmin", "SelfLockout", "SystemUserImmutable"],
       "413": ["PayloadTooLarge"],
       "503": ["StorageError"]

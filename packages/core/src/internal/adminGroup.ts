@@ -2,10 +2,10 @@ import { Effect, Option } from "effect"
 import type { DirectoryTransaction, UserRecord } from "../Directory.js"
 import { LastAdmin, SelfLockout } from "../Errors.js"
 import type { GroupName } from "../Names.js"
-import { getGroupRow, isAdmin, type Operation } from "./operation.js"
+import { isAdmin, keptGroupRow, type Operation } from "./operation.js"
 
 /** Locks the admin group's row so that no other transaction changes who is an administrator meanwhile. */
-export const lockAdminGroup = (op: Operation) => getGroupRow(op.tx, op.config.adminGroup, true)
+export const lockAdminGroup = (op: Operation) => keptGroupRow(op.tx, op.config.adminGroup)
 
 /**
  * Invariant 5: after `leaving` lose admin access (disabled, deleted or removed from the admin group), the admin

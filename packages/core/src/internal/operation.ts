@@ -128,6 +128,13 @@ export const getGroupRow = (tx: DirectoryTransaction, name: string, forUpdate = 
     .pipe(Effect.flatMap(Option.match({ onNone: () => new GroupNotFound({ name }), onSome: Effect.succeed })))
 
 /**
+ * Reads the row of a group the directory's rules keep in existence (the admin group, a group a stored user is in),
+ * locking it. Its absence is a broken store, not an answer for the caller: a defect.
+ */
+export const keptGroupRow = (tx: DirectoryTransaction, name: string) =>
+  getGroupRow(tx, name, true).pipe(Effect.catchTag("GroupNotFound", (missing) => Effect.die(missing)))
+
+/**
  * Reads the rows of groups that must all exist, in the order given, optionally locking them; a refusal names every
  * unknown group, not only the first.
  */

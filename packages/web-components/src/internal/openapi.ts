@@ -945,7 +945,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"];
                 };
             };
             /** @description System users cannot be changed */
@@ -1131,7 +1131,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"];
                 };
             };
             /** @description System users cannot be changed */
@@ -1219,7 +1219,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"] | components["schemas"]["GroupNotFound"];
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["UserNotFound"];
                 };
             };
             /** @description System users cannot be changed */

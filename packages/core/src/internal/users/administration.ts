@@ -15,8 +15,8 @@ import {
   assertNotSystem,
   audit,
   ensureVersion,
-  getGroupRow,
   getUser,
+  keptGroupRow,
   nextUserRow,
   rewriteUser,
   touchGroup
@@ -154,7 +154,7 @@ export const makeAdministration = (services: UserServices) => {
           yield* assertNotSystem(user, "delete")
           yield* ensureNotSelf(op, user, "delete")
           yield* ensureAdminsRemain(op, [user])
-          for (const groupName of user.groups) yield* touchGroup(op, yield* getGroupRow(op.tx, groupName, true))
+          for (const groupName of user.groups) yield* touchGroup(op, yield* keptGroupRow(op.tx, groupName))
           yield* op.tx.deleteUserSessions(user.username)
           yield* op.tx.deleteUser(user.username)
           yield* audit(op, "user.delete", { type: "user", name }, { groups: user.groups }, user.groups)

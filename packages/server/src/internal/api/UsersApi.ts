@@ -72,14 +72,7 @@ const Unlocked = Schema.Struct({
 }).annotations({ identifier: "Unlocked" })
 
 /** The refusals of a change to one user that the core checks against the directory's rules. */
-const CHANGE = [
-  ...OPERATION,
-  "UserNotFound",
-  "GroupNotFound",
-  "SystemUserImmutable",
-  "LastAdmin",
-  "SelfLockout"
-] as const
+const CHANGE = [...OPERATION, "UserNotFound", "SystemUserImmutable", "LastAdmin", "SelfLockout"] as const
 
 /**
  * `/users`: list, read, create, modify, delete, enable, disable, reset a password, and change memberships.
@@ -128,16 +121,7 @@ export class UsersApi extends HttpApiGroup.make("users")
     HttpApiEndpoint.del("delete")`/users/${usernameParam}`
       .setUrlParams(DryRun)
       .addSuccess(User.User)
-      .pipe(
-        refusals<Service["remove"]>()(
-          ...OPERATION,
-          "UserNotFound",
-          "GroupNotFound",
-          "SystemUserImmutable",
-          "LastAdmin",
-          "SelfLockout"
-        )
-      )
+      .pipe(refusals<Service["remove"]>()(...CHANGE))
       .annotate(OpenApi.Summary, "Delete a user and end its sessions")
   )
   .add(
