@@ -721,7 +721,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
+                    readonly "application/json": components["schemas"]["Forbidden"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -866,7 +866,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
+                    readonly "application/json": components["schemas"]["Forbidden"];
                 };
             };
             /** @description No such resource or method */
@@ -1640,7 +1640,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
+                    readonly "application/json": components["schemas"]["Forbidden"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -1785,7 +1785,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
+                    readonly "application/json": components["schemas"]["Forbidden"];
                 };
             };
             /** @description No such resource or method */
@@ -2208,7 +2208,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
+                    readonly "application/json": components["schemas"]["Forbidden"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -2370,7 +2370,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
+                    readonly "application/json": components["schemas"]["Forbidden"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */
@@ -2417,7 +2417,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
+                    readonly "application/json": components["schemas"]["Forbidden"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */

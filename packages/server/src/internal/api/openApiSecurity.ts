@@ -33,6 +33,7 @@ export interface Document {
 
 const DECODE_ERROR = "#/components/schemas/HttpApiDecodeError"
 const ROUTE_NOT_FOUND = "#/components/schemas/RouteNotFound"
+const CSRF_TOKEN_INVALID = "#/components/schemas/CsrfTokenInvalid"
 
 type Operation = Document["paths"][string][string]
 
@@ -54,7 +55,8 @@ const SAFE_METHODS = new Set(["get", "head", "options"])
  * with the CSRF header on cookie requests that change something; none to sign in. (Without credentials a request runs
  * as nobody, and the core refuses what needs a user with 401.) The framework's own decoding error, which the API
  * always answers as `InvalidInput`, is left out, and so is an unknown route on the operations whose path has no
- * parameter (an endpoint with no input, whose operation never refuses one, is never answered 400).
+ * parameter (an endpoint with no input, whose operation never refuses one, is never answered 400), and a CSRF refusal on
+ * the requests that change nothing.
  */
 export const withSecurity = (spec: Document): Document => {
   for (const [path, operations] of Object.entries(spec.paths)) {
@@ -66,6 +68,8 @@ export const withSecurity = (spec: Document): Document => {
       withoutRefusal(operation, "400", DECODE_ERROR)
       const invalid = operation.responses?.["400"]
       if (invalid !== undefined) invalid.description = "An input is malformed"
+      // The CSRF header is checked only on requests that change something.
+      if (SAFE_METHODS.has(method)) withoutRefusal(operation, "403", CSRF_TOKEN_INVALID)
       // The router refuses a path it has no route for, as it does a path parameter longer than it matches.
       if (!path.includes("{")) withoutRefusal(operation, "404", ROUTE_NOT_FOUND)
     }
