@@ -136,8 +136,9 @@ const make = Effect.gen(function* () {
 
   return {
     /**
-     * Checks a username and password (the same work for unknown users) and opens a session for it; throttled per
-     * username, per `address` (the client's, when the caller knows it) and per username from that address.
+     * Checks a username and password (the same work for unknown users, a failure lasting at least the hasher's slowest
+     * check) and opens a session for it, replacing in the same transaction a hash the hasher would not make today;
+     * throttled per username, per `address` (the client's, when the caller knows it) and per username from that address.
      */
     login,
     /** The actor a token names, or `Unauthenticated` when the session expired, was revoked or never existed. */
