@@ -160,37 +160,41 @@ describe("signing in with a hash the hasher would replace", () => {
     }
   )
 
-  it.effect("whatever the password, its hash signs in once replaced and a different password never does", () =>
-    Effect.promise(() =>
-      fc.assert(
-        fc.asyncProperty(
-          fc
-            .string({ minLength: 8, maxLength: 40 })
-            .filter((text) => !/\p{Cc}/u.test(text) && text.normalize("NFKC") === text),
-          fc.string({ minLength: 1, maxLength: 40 }),
-          (password, other) =>
-            Effect.runPromise(
-              seeded(
-                Effect.gen(function* () {
-                  const sessions = yield* Sessions
-                  const hash = legacyHash(password)
-                  yield* storeHash("john", hash)
-                  if (other !== password) {
-                    expect((yield* Effect.flip(sessions.login("john", other)))._tag).toMatch(
-                      /Unauthenticated|InvalidInput/
-                    )
-                    expect(hashText(yield* stored("john"))).toBe(Redacted.value(hash))
-                  }
-                  yield* sessions.login("john", password)
-                  expect(hashText(yield* stored("john"))).toMatch(/^\$test\$/)
-                  yield* sessions.login("john", password)
-                })
+  it.effect(
+    "whatever the password, its hash signs in once replaced and a different password never does",
+    () =>
+      Effect.promise(() =>
+        fc.assert(
+          fc.asyncProperty(
+            fc
+              .string({ minLength: 8, maxLength: 40 })
+              .filter((text) => !/\p{Cc}/u.test(text) && text.normalize("NFKC") === text),
+            fc.string({ minLength: 1, maxLength: 40 }),
+            (password, other) =>
+              Effect.runPromise(
+                seeded(
+                  Effect.gen(function* () {
+                    const sessions = yield* Sessions
+                    const hash = legacyHash(password)
+                    yield* storeHash("john", hash)
+                    if (other !== password) {
+                      expect((yield* Effect.flip(sessions.login("john", other)))._tag).toMatch(
+                        /Unauthenticated|InvalidInput/
+                      )
+                      expect(hashText(yield* stored("john"))).toBe(Redacted.value(hash))
+                    }
+                    yield* sessions.login("john", password)
+                    expect(hashText(yield* stored("john"))).toMatch(/^\$test\$/)
+                    yield* sessions.login("john", password)
+                  })
+                )
               )
-            )
-        ),
-        { numRuns: 50 }
-      )
-    )
+          ),
+          // Each run seeds a fresh directory: 25 runs, and room for a busy machine.
+          { numRuns: 25 }
+        )
+      ),
+    30_000
   )
 })
 
