@@ -34,7 +34,9 @@ const hasher = Layer.effect(
     ),
     (argon2) => ({
       hash: (password) => Effect.flatMap(argon2, (real) => real.hash(password)),
-      verify: (password, hash) => Effect.flatMap(argon2, (real) => real.verify(password, hash))
+      verify: (password, hash) => Effect.flatMap(argon2, (real) => real.verify(password, hash)),
+      needsRehash: (hash) => Effect.flatMap(argon2, (real) => real.needsRehash(hash)),
+      slowestCheck: Effect.flatMap(argon2, (real) => real.slowestCheck)
     })
   )
 )

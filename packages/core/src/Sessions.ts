@@ -13,10 +13,12 @@ import * as Actor from "./Actor.js"
 import { Directory } from "./Directory.js"
 import { Unauthenticated } from "./Errors.js"
 import { isOpen, sessionEnded } from "./internal/operation.js"
+import { toUser } from "./internal/records.js"
 import { makeThrottle } from "./internal/throttle.js"
+import { makeSignIn } from "./internal/users/signIn.js"
 import type { Username } from "./Names.js"
+import { PasswordHasher } from "./PasswordHasher.js"
 import type { User } from "./User.js"
-import { Users } from "./Users.js"
 
 /**
  * How long a session lasts when none is asked for: eight hours, a working day.
@@ -76,7 +78,7 @@ export const actor = (token: Redacted.Redacted<string>): Actor.Actor =>
 
 const make = Effect.gen(function* () {
   const directory = yield* Directory
-  const users = yield* Users
+  const checkSignIn = yield* makeSignIn({ directory, hasher: yield* PasswordHasher })
 
   const throttle = makeThrottle(directory)
 
@@ -91,7 +93,8 @@ const make = Effect.gen(function* () {
       reservation,
       (error) => error._tag === "Unauthenticated",
       Effect.gen(function* () {
-        const user = yield* users.authenticate(username, password)
+        const { user: record, rehash } = yield* checkSignIn(username, password)
+        const user = toUser(record)
         const token = yield* newToken
         const tokenHash = hashToken(token)
         const now = yield* Clock.currentTimeMillis
@@ -105,6 +108,8 @@ const make = Effect.gen(function* () {
             if (Option.isNone(current) || !current.value.enabled) {
               return yield* new Unauthenticated({ reason: "the username or password is not correct" })
             }
+            // A hash the hasher would not make today (imported, or older parameters) is replaced with the session.
+            if (rehash !== undefined) yield* rehash(tx)
             yield* tx.insertSession({ tokenHash, username: user.username, createdAt: new Date(now), expiresAt })
           })
         )
@@ -131,8 +136,9 @@ const make = Effect.gen(function* () {
 
   return {
     /**
-     * Checks a username and password (the same work for unknown users) and opens a session for it; throttled per
-     * username, per `address` (the client's, when the caller knows it) and per username from that address.
+     * Checks a username and password (the same work for unknown users, a failure lasting at least the hasher's slowest
+     * check) and opens a session for it, replacing in the same transaction a hash the hasher would not make today;
+     * throttled per username, per `address` (the client's, when the caller knows it) and per username from that address.
      */
     login,
     /** The actor a token names, or `Unauthenticated` when the session expired, was revoked or never existed. */
@@ -152,6 +158,6 @@ export class Sessions extends Context.Tag("@user-manager/core/Sessions")<
   Sessions,
   Effect.Effect.Success<typeof make>
 >() {
-  /** The service over a `Directory` and the `Users` service (whose `authenticate` checks passwords). */
+  /** The service over a `Directory` and the `PasswordHasher` (passwords are checked as `Users.authenticate` does). */
   static readonly layer = Layer.effect(this, make)
 }

@@ -129,7 +129,10 @@ const make = Effect.gen(function* () {
     removeFromGroup: administration.removeFromGroup,
     /** Changes the actor's own password, given the current one, and ends every session of the actor. */
     changePassword,
-    /** Checks a username and password for signing in; the same work whether or not the user exists. */
+    /**
+     * Checks a username and password for signing in: the same work whether or not the user exists, a failure lasting at
+     * least the hasher's slowest check; a hash the hasher would replace (an imported one) is replaced when it matches.
+     */
     authenticate
   }
 })

@@ -1,11 +1,13 @@
 import { Actor, MemoryDirectory, PasswordHasher, UserManager } from "@user-manager/core"
-import { Effect, Layer, Redacted } from "effect"
+import { Duration, Effect, Layer, Redacted } from "effect"
 import { ClientError, type UserManagerClient } from "../src/Client.js"
 
 /** A hasher for the browser (the core's `TestHasher` needs `node:crypto`); these tests never sign in. */
 const PlainHasher = Layer.succeed(PasswordHasher.PasswordHasher, {
   hash: (password) => Effect.succeed(Redacted.make(`plain$${Redacted.value(password)}`)),
-  verify: (password, hash) => Effect.succeed(Redacted.value(hash) === `plain$${Redacted.value(password)}`)
+  verify: (password, hash) => Effect.succeed(Redacted.value(hash) === `plain$${Redacted.value(password)}`),
+  needsRehash: () => Effect.succeed(false),
+  slowestCheck: Effect.succeed(Duration.zero)
 })
 
 /** The records as they cross the wire: dates become ISO strings, as in the API's JSON and the CLI's `-j`. */

@@ -1,6 +1,6 @@
-import { Clock, Effect, Option, Redacted, Schema } from "effect"
+import { Clock, Effect, Schema } from "effect"
 import type { Actor } from "../../Actor.js"
-import { Forbidden, Unauthenticated } from "../../Errors.js"
+import { Forbidden } from "../../Errors.js"
 import { Password, type PasswordHash } from "../../Password.js"
 import { decodeInput } from "../decode.js"
 import {
@@ -13,18 +13,14 @@ import {
   rewriteUser
 } from "../operation.js"
 import { toUser } from "../records.js"
-import { SignInName } from "../signInName.js"
 import { makeThrottle } from "../throttle.js"
 import { hashNewPassword, type UserServices } from "./rules.js"
+import { makeSignIn } from "./signIn.js"
 
 /** The input of `Users.changePassword`: the actor's current password and the new one. */
 export const ChangePassword = Schema.Struct({ current: Password, next: Password })
 
-const Credentials = Schema.Struct({ username: SignInName, password: Password })
-
 const decodeChangePassword = decodeInput(ChangePassword)
-const decodeCredentials = decodeInput(Credentials)
-const decodeSignInName = decodeInput(SignInName, "username")
 
 /**
  * A user's own credentials: checking a username and password for signing in, and changing one's own password; both
@@ -74,20 +70,11 @@ export const makeCredentials = (services: UserServices) =>
       )
     })
 
-    const dummyHash = yield* Effect.cached(hasher.hash(Redacted.make("not a real password") as Password))
+    const checkSignIn = yield* makeSignIn(services)
 
     const authenticate = Effect.fn("Users.authenticate")(function* (username: string, password: string) {
-      const refused = new Unauthenticated({ reason: "the username or password is not correct" })
-      yield* decodeSignInName(username)
-      const credentials = yield* decodeCredentials({ username, password }).pipe(Effect.mapError(() => refused))
-      const found = yield* directory.read((tx) => tx.findUser(credentials.username))
-      const user = Option.getOrNull(found)
-      // The same argon2 work whether or not the user exists, so that timing does not reveal usernames.
-      const hash = user?.passwordHash ?? (yield* dummyHash)
-      const matches = yield* hasher.verify(credentials.password, hash)
-      // A disabled account is answered as a wrong password is: only whoever knows the password could learn its state.
-      // A system user never signs in, even with a hash stored before that rule, and is answered the same way.
-      if (user === null || user.passwordHash === null || !matches || !user.enabled || user.system) return yield* refused
+      const { user, rehash } = yield* checkSignIn(username, password)
+      if (rehash !== undefined) yield* directory.write(rehash)
       return toUser(user)
     })
 
