@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest"
-import { globalOptionsAfterCommand, OPTIONS, unknownOption, usageProblem } from "../src/UsageGuard.js"
+import {
+  globalOptionsAfterCommand,
+  OPTIONS,
+  standardInputLast,
+  unknownOption,
+  usageProblem
+} from "../src/UsageGuard.js"
 import { sandbox } from "./support/dt.js"
 
 const COMMANDS = [
@@ -103,5 +109,13 @@ describe("UsageGuard", () => {
     const unchanged = ["--help user ls", "-j --version", "--as bob -- user ls", "--dry-run user rm john", "user ls"]
     for (const line of unchanged) expect(globalOptionsAfterCommand(line.split(" ")).join(" ")).toBe(line)
     expect(globalOptionsAfterCommand(["--as", "bob", "--help"])).toEqual(["--as", "bob", "--help"])
+  })
+
+  it("moves a lone - (standard input) after the options, but not an option's value or what follows --", () => {
+    const arranged = (line: string) => standardInputLast(line.split(" ")).join(" ")
+    expect(arranged("user import - --format csv -q")).toBe("user import --format csv -q -")
+    expect(arranged("user import --errors - x.csv")).toBe("user import --errors - x.csv")
+    expect(arranged("user import -- - --format")).toBe("user import -- - --format")
+    expect(arranged("user import --format csv -")).toBe("user import --format csv -")
   })
 })
