@@ -301,6 +301,9 @@ export const read = <E>(
     )
   })
 
+// csv-stringify quotes a field holding the record delimiter (CRLF) but not a lone line feed or carriage return.
+const STRINGIFY_OPTIONS = { record_delimiter: "windows", quoted_match: /[\r\n]/ } as const
+
 const cellOf = (value: unknown): string =>
   value === undefined || value === null ? "" : Array.isArray(value) ? value.join(",") : String(value)
 
@@ -309,7 +312,7 @@ const write = <A, E, R>(
   columns: ReadonlyArray<string>,
   toJson: (record: A) => object
 ): Stream.Stream<string, E, R> =>
-  Stream.succeed(stringify([columns], { record_delimiter: "windows" })).pipe(
+  Stream.succeed(stringify([columns], STRINGIFY_OPTIONS)).pipe(
     Stream.concat(
       records.pipe(
         Stream.mapChunks((chunk) => {
@@ -318,7 +321,7 @@ const write = <A, E, R>(
             const json = toJson(record) as Record<string, unknown>
             return columns.map((column) => cellOf(json[column]))
           })
-          return Chunk.of(stringify(rows, { record_delimiter: "windows" }))
+          return Chunk.of(stringify(rows, STRINGIFY_OPTIONS))
         })
       )
     )
