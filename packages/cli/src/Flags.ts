@@ -234,14 +234,14 @@ export const fileFormat = (formats: ReadonlyArray<string>) =>
   )
 
 /**
- * `-q/--quiet`: no progress bar and no summary line, only errors.
+ * `-q/--quiet`: no progress bar (the summary line and errors are still printed).
  *
  * @category options
  * @since 0.1.0
  */
 export const quiet = Options.boolean("quiet").pipe(
   Options.withAlias("q"),
-  Options.withDescription("print no progress bar and no summary, only errors")
+  Options.withDescription("show no progress bar (the summary line and errors are still printed)")
 )
 
 /**

@@ -21,6 +21,7 @@ const COMMANDS = [
   "user change-password",
   "user locks",
   "user unlock",
+  "user export",
   "group ls",
   "group get",
   "group add",
@@ -28,6 +29,8 @@ const COMMANDS = [
   "group rm",
   "group add-users",
   "group rm-users",
+  "group export",
+  "export",
   "init",
   "migrate",
   "audit ls",
@@ -114,7 +117,7 @@ describe("UsageGuard", () => {
   it("moves a lone - (standard input) after the options, but not an option's value or what follows --", () => {
     const arranged = (line: string) => standardInputLast(line.split(" ")).join(" ")
     expect(arranged("user import - --format csv -q")).toBe("user import --format csv -q -")
-    expect(arranged("user import --errors - x.csv")).toBe("user import --errors - x.csv")
+    expect(arranged("user export -o - --format csv")).toBe("user export -o - --format csv")
     expect(arranged("user import -- - --format")).toBe("user import -- - --format")
     expect(arranged("user import --format csv -")).toBe("user import --format csv -")
   })
