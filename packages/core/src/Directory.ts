@@ -265,6 +265,11 @@ export interface GidLedger {
   readonly setGidHighWaterMark: (gid: number) => Effect.Effect<void, StorageError>
   /** Whether a group, current or deleted, ever had this GID. */
   readonly gidEverUsed: (gid: number) => Effect.Effect<boolean, StorageError>
+  /**
+   * Records these GIDs as used (an import brings the ledger of another directory), though no group holds them: the
+   * allocator and `claimGid` never hand them out. A GID already in the ledger stays as it is.
+   */
+  readonly recordGidsUsed: (gids: ReadonlyArray<number>) => Effect.Effect<void, StorageError>
 }
 
 /**

@@ -9,6 +9,7 @@ import { Audit } from "./Audit.js"
 import type { Directory } from "./Directory.js"
 import { DirectoryConfig, type DirectoryConfigShape } from "./DirectoryConfig.js"
 import { Groups } from "./Groups.js"
+import { Imports } from "./Imports.js"
 import type { PasswordHasher } from "./PasswordHasher.js"
 import { Sessions } from "./Sessions.js"
 import { SignInThrottle, ThrottleConfig, type ThrottleOptions } from "./SignInThrottle.js"
@@ -29,7 +30,7 @@ export interface Options<E = never> {
 }
 
 /**
- * Every service (`Users`, `Groups`, `Audit`, `Sessions`, `SignInThrottle`) over the given store and hasher; the store
+ * Every service (`Users`, `Groups`, `Audit`, `Sessions`, `SignInThrottle`, `Imports`) over the given store and hasher; the store
  * and the throttle's settings stay available too.
  *
  * @category layers
@@ -37,7 +38,7 @@ export interface Options<E = never> {
  */
 export const layer = <E>(options: Options<E>) =>
   Sessions.layer.pipe(
-    Layer.provideMerge(Layer.mergeAll(Users.layer, Groups.layer, Audit.layer, SignInThrottle.layer)),
+    Layer.provideMerge(Layer.mergeAll(Users.layer, Groups.layer, Audit.layer, SignInThrottle.layer, Imports.layer)),
     Layer.provideMerge(
       Layer.mergeAll(
         options.directory,
@@ -78,6 +79,8 @@ export interface UserManager {
   readonly audit: Promised<Audit["Type"]>
   readonly sessions: Promised<Sessions["Type"]>
   readonly signInThrottle: Promised<SignInThrottle["Type"]>
+  /** Bulk import; its entries may be an async iterable. */
+  readonly imports: Promised<Imports["Type"]>
   /** Closes the store (database connections) and anything else the manager opened. */
   readonly dispose: () => Promise<void>
 }
@@ -91,7 +94,9 @@ export interface UserManager {
  */
 export const make = <E>(options: Options<E>): UserManager => {
   const runtime = ManagedRuntime.make(layer(options))
-  const run = <A>(effect: Effect.Effect<A, unknown, Users | Groups | Audit | Sessions | SignInThrottle>): Promise<A> =>
+  const run = <A>(
+    effect: Effect.Effect<A, unknown, Users | Groups | Audit | Sessions | SignInThrottle | Imports>
+  ): Promise<A> =>
     runtime.runPromiseExit(effect).then((exit) => {
       if (Exit.isSuccess(exit)) return exit.value
       const failure = Cause.failureOption(exit.cause)
@@ -105,7 +110,7 @@ export const make = <E>(options: Options<E>): UserManager => {
     return failure._tag === "Some" ? failure.value : Cause.squash(cause)
   }
   const iterate = <A>(
-    stream: Stream.Stream<A, unknown, Users | Groups | Audit | Sessions | SignInThrottle>
+    stream: Stream.Stream<A, unknown, Users | Groups | Audit | Sessions | SignInThrottle | Imports>
   ): AsyncIterable<A> => ({
     async *[Symbol.asyncIterator](): AsyncGenerator<A> {
       const iterable = Stream.toAsyncIterableRuntime(stream, await runtime.runtime())
@@ -121,7 +126,11 @@ export const make = <E>(options: Options<E>): UserManager => {
       get:
         (_target, name) =>
         (...args: ReadonlyArray<unknown>) => {
-          const service = tag as unknown as Effect.Effect<S, never, Users | Groups | Audit | Sessions | SignInThrottle>
+          const service = tag as unknown as Effect.Effect<
+            S,
+            never,
+            Users | Groups | Audit | Sessions | SignInThrottle | Imports
+          >
           const call = (instance: S) => (instance[name as keyof S] as unknown as Method)(...args)
           // Streams are known by name: the service is only at hand inside the runtime.
           return name === "stream"
@@ -137,6 +146,7 @@ export const make = <E>(options: Options<E>): UserManager => {
     audit: promised(Audit),
     sessions: promised(Sessions),
     signInThrottle: promised(SignInThrottle),
+    imports: promised(Imports),
     dispose: () => runtime.dispose()
   }
 }
