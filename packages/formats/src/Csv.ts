@@ -40,7 +40,7 @@ export type Contents = "user" | "group"
 export const MAX_RECORD_CHARACTERS = 4 * 1024 * 1024
 
 // Records are parsed a batch at a time: one csv-parse call per record costs about 7 times as much.
-const BATCH = 256
+const BATCH = 1024
 const PARSE_OPTIONS = { relax_column_count: true, skip_empty_lines: false } as const
 
 type Cell = (text: string) => { readonly value: unknown } | { readonly problem: string }
@@ -85,15 +85,15 @@ const countQuotes = (line: string): number => {
   return count
 }
 
+const columnOf = (error: unknown, columns: ReadonlyArray<string> | undefined): string | undefined => {
+  const at = error as { readonly column?: unknown }
+  if (!(error instanceof CsvError) || typeof at.column !== "number") return undefined
+  return columns?.[at.column] !== undefined ? `column ${columns[at.column]}` : `field ${at.column + 1}`
+}
+
 const csvProblem = (error: unknown, columns: ReadonlyArray<string> | undefined): string => {
   if (!(error instanceof CsvError)) return error instanceof Error ? error.message : String(error)
-  const at = error as CsvError & { readonly column?: number | string | null }
-  const column =
-    typeof at.column === "number" && columns?.[at.column] !== undefined
-      ? `column ${columns[at.column]}`
-      : typeof at.column === "number"
-        ? `field ${at.column + 1}`
-        : undefined
+  const column = columnOf(error, columns)
   const where = column === undefined ? "" : ` in ${column}`
   switch (error.code) {
     case "CSV_INVALID_CLOSING_QUOTE":
@@ -169,7 +169,8 @@ const entryOf = (
     : { kind: "group", record: record as unknown as ImportRecord.ImportGroup, location, raw }
 }
 
-const textOf = (candidate: ReadonlyArray<Line>): string => candidate.map((line) => line.text).join("\n")
+const textOf = (candidate: ReadonlyArray<Line>): string =>
+  candidate.length === 1 ? (candidate[0] as Line).text : candidate.map((line) => line.text).join("\n")
 
 /**
  * Cuts lines into candidate records (a record ends at a line where the quotes seen are even) and parses them with
@@ -200,10 +201,11 @@ class CsvReader {
       const failed = this.parse(candidates, out)
       if (failed === undefined) return out
       if (failed instanceof FormatError) return failed
-      const [at, reason] = failed
+      const [at, reason, column] = failed
       const bad = candidates[at] as ReadonlyArray<Line>
       const first = bad[0] as Line
-      out.push({ kind: "malformed", reason, location: `line ${first.number}`, raw: first.text })
+      const location = `line ${first.number}${column === undefined ? "" : `, ${column}`}`
+      out.push({ kind: "malformed", reason, location, raw: first.text })
       queue = [...bad.slice(1), ...candidates.slice(at + 1).flat(), ...this.pending]
       this.pending = []
       this.pendingCharacters = 0
@@ -222,7 +224,7 @@ class CsvReader {
   private parse(
     candidates: ReadonlyArray<ReadonlyArray<Line>>,
     out: Array<ImportRecord.ImportEntry>
-  ): readonly [number, string] | FormatError | undefined {
+  ): readonly [number, string, string | undefined] | FormatError | undefined {
     let start = 0
     if (this.header === undefined && candidates.length > 0) {
       const first = candidates[0] as ReadonlyArray<Line>
@@ -263,9 +265,9 @@ class CsvReader {
         try {
           single = parse(textOf(candidate), PARSE_OPTIONS)
         } catch (error) {
-          return [from + index, csvProblem(error, header.columns)]
+          return [from + index, csvProblem(error, header.columns), columnOf(error, header.columns)]
         }
-        if (single.length !== 1) return [from + index, "the row cannot be read as one CSV record"]
+        if (single.length !== 1) return [from + index, "the row cannot be read as one CSV record", undefined]
         out.push(entryOf(this.contents, header, single[0] as Array<string>, candidate[0] as Line, textOf(candidate)))
       }
     }

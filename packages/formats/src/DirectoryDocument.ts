@@ -97,7 +97,7 @@ class DocumentReader {
     if (!isJsonObject(value)) {
       this.out.push({
         kind: "malformed",
-        reason: `${location} is ${describeJson(value)}, not a JSON object`,
+        reason: `the item is ${describeJson(value)}, not a JSON object`,
         location,
         raw
       })
