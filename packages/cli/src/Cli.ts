@@ -41,6 +41,7 @@ export const dt = Command.make("dt").pipe(
   Command.withSubcommands([
     User.command,
     Group.command,
+    Bulk.importAll,
     Bulk.exportAll,
     init,
     migrate,

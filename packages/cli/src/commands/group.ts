@@ -172,5 +172,15 @@ export const command = Command.make("group").pipe(
       "dt group add-users ops jdoe,asmith"
     )
   ),
-  Command.withSubcommands([ls, get, add, rename, rm, members("add-users"), members("rm-users"), Bulk.groupExport])
+  Command.withSubcommands([
+    ls,
+    get,
+    add,
+    rename,
+    rm,
+    members("add-users"),
+    members("rm-users"),
+    Bulk.groupImport,
+    Bulk.groupExport
+  ])
 )

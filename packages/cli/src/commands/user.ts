@@ -352,6 +352,7 @@ export const command = Command.make("user").pipe(
     changePassword,
     locks,
     unlock,
+    Bulk.userImport,
     Bulk.userExport
   ])
 )
