@@ -9,13 +9,16 @@ import { closeSync, createReadStream, openSync, writeFileSync } from "node:fs"
 import { availableParallelism } from "node:os"
 import { type Errors, type ImportRecord, Imports } from "@user-manager/core"
 import { Csv, DirectoryDocument, type Format, JsonLines, Passwd } from "@user-manager/formats"
-import { Effect, Runtime, Stream } from "effect"
+import { Effect, Option, Runtime, Stream } from "effect"
 import { COMMAND, chooseFormat, type ImportKind, type ImportRequest, invalid } from "./Bulk.js"
 import { ExitCode } from "./ExitCode.js"
 import * as Output from "./Output.js"
 import * as Progress from "./Progress.js"
 import { type Common, runLocalOnly } from "./Session.js"
 import * as StopSignal from "./StopSignal.js"
+
+const DEFAULT_PASSWD = "/etc/passwd"
+const DEFAULT_SHADOW = "/etc/shadow"
 
 /** Opens a file to read now, so that a missing or unreadable one is one sentence before anything else is done. */
 const openForReading = (file: string): Effect.Effect<number, Errors.InvalidInput> =>
@@ -191,7 +194,15 @@ export const importFile = (common: Common, request: ImportRequest) =>
         const files = {
           passwd: chunks(yield* openForReading(options.passwd)),
           group: chunks(yield* openForReading(options.group)),
-          ...(options.shadow === undefined ? {} : { shadow: chunks(yield* openForReading(options.shadow)) })
+          ...(options.shadow !== undefined
+            ? { shadow: chunks(yield* openForReading(options.shadow)) }
+            : options.passwd === DEFAULT_PASSWD
+              ? // This host's own accounts: their hashes too, when dt may read them (as root).
+                Option.match(Option.liftThrowable(() => openSync(DEFAULT_SHADOW, "r"))(), {
+                  onNone: () => ({}),
+                  onSome: (fd) => ({ shadow: chunks(fd) })
+                })
+              : {})
         }
         input = Passwd.read(files, { minUid: options.minUid, belowMinUid: options.belowMinUid })
       } else {

@@ -158,7 +158,7 @@ export const importAll = Command.make(
     shadow: Options.text("shadow").pipe(
       Options.withPseudoName("FILE"),
       Options.withDescription(
-        "with --format passwd: the shadow file, for the password hashes (default: /etc/shadow when it can be read)"
+        "with --format passwd: the shadow file, for the password hashes (default: /etc/shadow with /etc/passwd, when readable)"
       ),
       Options.optional
     ),
