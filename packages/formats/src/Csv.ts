@@ -183,7 +183,10 @@ class CsvReader {
   private pendingCharacters = 0
   private quotes = 0
 
-  constructor(private readonly contents: Contents) {}
+  constructor(
+    private readonly contents: Contents,
+    private readonly onHeader: ((header: string) => void) | undefined
+  ) {}
 
   feed(incoming: ReadonlyArray<Line>, end: boolean): Array<ImportRecord.ImportEntry> | FormatError {
     const out: Array<ImportRecord.ImportEntry> = []
@@ -240,6 +243,7 @@ class CsvReader {
       const header = headerOf(this.contents, rows[0] ?? [])
       if (header instanceof FormatError) return header
       this.header = header
+      this.onHeader?.(textOf(first))
       start = 1
     }
     const header = this.header
@@ -281,17 +285,19 @@ class CsvReader {
  * fails the whole read with a `FormatError`. A row that cannot be read (bad quoting, a wrong number of fields, a
  * boolean that is not `true`/`false`, a GID that is not a whole number) becomes a `malformed` entry naming its line
  * and column, and the rest of the file is still read. Each entry carries its `location` (`"line 17"`) and its text as
- * `raw`.
+ * `raw`; `onHeader` is handed the header row's text as the file has it, so that the refused rows can be written back
+ * under it (`--errors FILE`).
  *
  * @category reading
  * @since 0.1.0
  */
 export const read = <E>(
   input: TextInput<E>,
-  contents: Contents
+  contents: Contents,
+  options?: { readonly onHeader?: ((header: string) => void) | undefined }
 ): Stream.Stream<ImportRecord.ImportEntry, E | FormatError> =>
   Stream.suspend(() => {
-    const reader = new CsvReader(contents)
+    const reader = new CsvReader(contents, options?.onHeader)
     const step = (incoming: ReadonlyArray<Line>, end: boolean) =>
       Effect.suspend(() => {
         const entries = reader.feed(incoming, end)

@@ -6,8 +6,9 @@
  *
  * Who is imported: accounts from `minUid` up (default 1000) as normal users; accounts below it are skipped or imported
  * as system users (`belowMinUid`). `root` (UID 0) and `nobody` (UID 65534) are never imported. Groups from `minUid`
- * up are imported (below it too when `belowMinUid` is `"system"`); GID 0 (`root`), 65534 (`nogroup`) and 65535 never
- * are, and a membership in a group that is not imported is left out. A shadow entry that is locked or empty (`!`,
+ * up are imported (below it too when `belowMinUid` is `"system"`), and so is the primary group of every account
+ * imported; GID 0 (`root`), 65534 (`nogroup`) and 65535 never are, and a membership in a group that is not imported is
+ * left out. The three files are read whole first (a host's are small: a line an account or group). A shadow entry that is locked or empty (`!`,
  * `!!`, `*`, `!<hash>`, empty) means no password; any other hash is passed on as `passwordHash` (the core refuses one
  * it does not recognise); system users get none.
  *
@@ -25,11 +26,11 @@ import { type Line, lines } from "./internal/text.js"
  * @since 0.1.0
  */
 export interface Files<E> {
-  /** `/etc/passwd`: streamed, one account a line. */
+  /** `/etc/passwd`: one account a line. */
   readonly passwd: TextInput<E>
-  /** `/etc/group`: read whole before the accounts (a host's group file is small). */
+  /** `/etc/group`. */
   readonly group: TextInput<E>
-  /** `/etc/shadow`, when the password hashes are to be kept: read whole before the accounts. */
+  /** `/etc/shadow`, when the password hashes are to be kept. */
   readonly shadow?: TextInput<E> | undefined
 }
 
@@ -111,14 +112,25 @@ interface HostGroup {
 export const read = <E>(files: Files<E>, options?: Options): Stream.Stream<ImportRecord.ImportEntry, E> => {
   const minUid = options?.minUid ?? 1000
   const system = options?.belowMinUid === "system"
-  const importsGid = (gid: number) => !NEVER_IMPORTED_GIDS.includes(gid) && (system || gid >= minUid)
+  const imports = (uid: number) => !NEVER_IMPORTED_UIDS.includes(uid) && (system || uid >= minUid)
 
   const gather = Effect.gen(function* () {
+    const passwdLines = yield* Stream.runCollect(lines(files.passwd).pipe(Stream.filter(isContent)))
     const groupLines = yield* Stream.runCollect(lines(files.group).pipe(Stream.filter(isContent)))
     const shadowLines =
       files.shadow === undefined
         ? Chunk.empty<Line>()
         : yield* Stream.runCollect(lines(files.shadow).pipe(Stream.filter(isContent)))
+    // A user's primary group comes with it, even below minUid (all users of some hosts share GID 100 `users`).
+    const primaryGids = new Set<number>()
+    for (const line of passwdLines) {
+      const fields = line.text.split(":")
+      const uid = wholeNumber(fields[2] ?? "")
+      const gid = wholeNumber(fields[3] ?? "")
+      if (fields.length === 7 && uid !== undefined && gid !== undefined && imports(uid)) primaryGids.add(gid)
+    }
+    const importsGid = (gid: number) =>
+      !NEVER_IMPORTED_GIDS.includes(gid) && (system || gid >= minUid || primaryGids.has(gid))
     const groupEntries: Array<ImportRecord.ImportEntry> = []
     const byGid = new Map<number, HostGroup>()
     const memberOf = new Map<string, Array<string>>()
@@ -158,11 +170,11 @@ export const read = <E>(files: Files<E>, options?: Options): Stream.Stream<Impor
       const hash = fields[1]
       if (fields[0] !== undefined && hash !== undefined && !isLocked(hash)) hashes.set(fields[0], hash)
     }
-    return { groupEntries, byGid, memberOf, hashes }
+    return { groupEntries, byGid, memberOf, hashes, passwdLines }
   })
 
   return Stream.unwrap(
-    Effect.map(gather, ({ byGid, groupEntries, hashes, memberOf }) => {
+    Effect.map(gather, ({ byGid, groupEntries, hashes, memberOf, passwdLines }) => {
       const userOf = (line: Line): Option.Option<ImportRecord.ImportEntry> => {
         const location = `passwd line ${line.number}`
         const raw = line.text
@@ -185,7 +197,7 @@ export const read = <E>(files: Files<E>, options?: Options): Stream.Stream<Impor
             raw
           })
         }
-        if (NEVER_IMPORTED_UIDS.includes(uid) || (uid < minUid && !system)) return Option.none()
+        if (!imports(uid)) return Option.none()
         const username = fields[0] as string
         const primary = byGid.get(gid)?.name
         const groups = [...(primary === undefined ? [] : [primary])]
@@ -206,7 +218,7 @@ export const read = <E>(files: Files<E>, options?: Options): Stream.Stream<Impor
         })
       }
       return Stream.fromIterable(groupEntries).pipe(
-        Stream.concat(lines(files.passwd).pipe(Stream.filter(isContent), Stream.filterMap(userOf)))
+        Stream.concat(Stream.fromChunk(passwdLines).pipe(Stream.filterMap(userOf)))
       )
     })
   )

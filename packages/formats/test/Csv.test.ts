@@ -141,4 +141,17 @@ describe("CSV", () => {
     expect(await read("\uFEFFusername,firstName\r\n")).toStrictEqual([])
     expect(await read("")).toStrictEqual([])
   })
+
+  it("hands over the header row as the file has it, so that refused rows can be written back under it", async () => {
+    const headers: Array<string> = []
+    const entries = await collect(
+      Csv.read(Stream.make('\r\n"groups",username\r\nstaff,ann\r\nops,Bo\r\n'), "user", {
+        onHeader: (header) => headers.push(header)
+      })
+    )
+    expect(headers).toStrictEqual(['"groups",username'])
+    expect([headers[0], ...entries.map((entry) => entry.raw)].join("\r\n")).toBe(
+      '"groups",username\r\nstaff,ann\r\nops,Bo'
+    )
+  })
 })

@@ -59,8 +59,9 @@ const summary = (entries: Awaited<ReturnType<typeof read>>) =>
   entries.map((entry) => (entry.kind === "malformed" ? `${entry.location}: ${entry.reason}` : entry.record))
 
 describe("a host's passwd, group and shadow files", () => {
-  it("imports the accounts from UID 1000 up with their groups, GECOS names and unlocked hashes; the rest is skipped", async () => {
+  it("imports the accounts from UID 1000 up with their groups (a primary group below 1000 too), GECOS names and unlocked hashes; the rest is skipped", async () => {
     expect(summary(await read())).toStrictEqual([
+      { name: "users", gid: 100 },
       { name: "alice", gid: 1000 },
       { name: "bob", gid: 1001 },
       { name: "dave", gid: 1003 },
@@ -75,7 +76,7 @@ describe("a host's passwd, group and shadow files", () => {
         passwordHash: SHA512
       },
       { username: "bob", groups: ["bob", "developers"] },
-      { username: "carol", firstName: "Carol", groups: ["developers", "ops"], passwordHash: YESCRYPT },
+      { username: "carol", firstName: "Carol", groups: ["users", "developers", "ops"], passwordHash: YESCRYPT },
       { username: "dave", firstName: "Dave", lastName: "Locked", groups: ["dave"] },
       "passwd line 10: a passwd entry has 7 fields separated by ':', this one has 3",
       "passwd line 11: the UID 'abc' is not a whole number"
