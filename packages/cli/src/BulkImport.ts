@@ -33,38 +33,16 @@ const chunks = (fd: number | "stdin"): Stream.Stream<Uint8Array, Errors.InvalidI
     invalid("file", `cannot read the input: ${cause instanceof Error ? cause.message : String(cause)}`)
   ) as Stream.Stream<Uint8Array, Errors.InvalidInput>
 
-/**
- * The input's first line, kept as it streams by: the header of a CSV file, written again at the top of `--errors`.
- */
-const keepFirstLine = () => {
-  let text = ""
-  let done = false
-  const decoder = new TextDecoder()
-  return {
-    tap: <E>(stream: Stream.Stream<Uint8Array, E>) =>
-      Stream.tap(stream, (chunk) =>
-        Effect.sync(() => {
-          if (done) return
-          text += decoder.decode(chunk, { stream: true })
-          if (text.includes("\n")) done = true
-        })
-      ),
-    line: (): string => {
-      const end = text.indexOf("\n")
-      return (end === -1 ? text : text.slice(0, end)).replace(/\r$/, "").replace(/^\uFEFF/, "")
-    }
-  }
-}
-
 /** The entries of the input, read by its format's reader. */
 const entries = (
   request: ImportRequest,
   format: string,
-  input: Stream.Stream<Uint8Array, Errors.InvalidInput>
+  input: Stream.Stream<Uint8Array, Errors.InvalidInput>,
+  onHeader: (header: string) => void
 ): Stream.Stream<ImportRecord.ImportEntry, Errors.InvalidInput | Format.FormatError> => {
   if (format === "json") return DirectoryDocument.read(input)
   const contents = request.kind === "users" ? "user" : "group"
-  if (format === "csv") return Csv.read(input, contents)
+  if (format === "csv") return Csv.read(input, contents, { onHeader })
   return JsonLines.read(input, request.kind === "directory" ? "mixed" : contents)
 }
 
@@ -186,7 +164,8 @@ export const importFile = (common: Common, request: ImportRequest) =>
         request.kind === "directory" && request.file === undefined && request.format === undefined
           ? yield* Effect.fail(invalid("file", `${command} needs a FILE (or - and --format), or --format passwd`))
           : yield* chooseFormat(request.kind, "import", request.format, request.file)
-      const firstLine = keepFirstLine()
+      // A CSV file's header row, as the file has it: --errors writes the refused rows under it.
+      let header = ""
       let input: Stream.Stream<ImportRecord.ImportEntry, Errors.InvalidInput | Format.FormatError>
       if (format === "passwd") {
         const options = request.passwd
@@ -208,7 +187,9 @@ export const importFile = (common: Common, request: ImportRequest) =>
       } else {
         const file = request.file ?? "-"
         const fd = file === "-" ? ("stdin" as const) : yield* openForReading(file)
-        input = entries(request, format, firstLine.tap(chunks(fd)))
+        input = entries(request, format, chunks(fd), (text) => {
+          header = text
+        })
       }
       const errorsFd = request.errors === undefined ? undefined : yield* openErrorsFile(request.errors)
       return yield* runLocalOnly(command, common, (session) =>
@@ -254,7 +235,7 @@ export const importFile = (common: Common, request: ImportRequest) =>
               })
             )
           )
-          if (errorsFd !== undefined) writeFileSync(errorsFd, refusedText(format, firstLine.line(), result.refused))
+          if (errorsFd !== undefined) writeFileSync(errorsFd, refusedText(format, header, result.refused))
           for (const warning of result.warnings) process.stderr.write(`dt: warning: ${warning}\n`)
           if (session.format.json) {
             yield* Output.writeTo(process.stdout)(
