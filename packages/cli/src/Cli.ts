@@ -7,6 +7,7 @@ import { Command } from "@effect/cli"
 import manifest from "../package.json" with { type: "json" }
 import * as CommandTree from "./CommandTree.js"
 import * as Audit from "./commands/audit.js"
+import * as Bulk from "./commands/bulk.js"
 import * as Group from "./commands/group.js"
 import { init, migrate } from "./commands/init.js"
 import { login, logout } from "./commands/login.js"
@@ -37,7 +38,18 @@ export const dt = Command.make("dt").pipe(
       "dt --server https://dt.example.com group ls"
     )
   ),
-  Command.withSubcommands([User.command, Group.command, init, migrate, Audit.command, serve, login, logout])
+  Command.withSubcommands([
+    User.command,
+    Group.command,
+    Bulk.importAll,
+    Bulk.exportAll,
+    init,
+    migrate,
+    Audit.command,
+    serve,
+    login,
+    logout
+  ])
 )
 
 /**

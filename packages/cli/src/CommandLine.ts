@@ -9,7 +9,7 @@ import { tree, VERSION } from "./Cli.js"
 import * as CommandTree from "./CommandTree.js"
 import * as Completions from "./Completions.js"
 import * as Help from "./Help.js"
-import { globalOptionsAfterCommand, OPTIONS, usageProblem } from "./UsageGuard.js"
+import { globalOptionsAfterCommand, OPTIONS, standardInputLast, usageProblem } from "./UsageGuard.js"
 
 /**
  * What to do with a command line.
@@ -73,7 +73,7 @@ export const unknownCommand = (parent: CommandTree.CommandSpec, word: string): s
 export const decide = (args: ReadonlyArray<string>): Decision => {
   const problem = usageProblem(args)
   if (problem !== undefined) return { _tag: "Usage", message: problem }
-  const arranged = globalOptionsAfterCommand(args)
+  const arranged = standardInputLast(globalOptionsAfterCommand(args))
   const words = beforeEnd(arranged)
   const { command, unknown } = CommandTree.find(tree, words)
   if (unknown !== undefined) return { _tag: "Usage", message: unknownCommand(command, unknown) }

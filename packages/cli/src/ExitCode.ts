@@ -28,7 +28,7 @@ const tagged = (error: unknown): string | undefined =>
 export const forError = (error: unknown): number => {
   if (ValidationError.isValidationError(error)) return ExitCode.usage
   const tag = tagged(error)
-  if (tag === "InvalidInput") return ExitCode.usage
+  if (tag === "InvalidInput" || tag === "LocalOnly" || tag === "FormatError") return ExitCode.usage
   if (tag === "StorageError" || tag === "NotInitialized") return ExitCode.store
   if (tag !== undefined && (Errors.DOMAIN_ERROR_TAGS as ReadonlyArray<string>).includes(tag)) return ExitCode.refused
   return ExitCode.store

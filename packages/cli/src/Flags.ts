@@ -220,6 +220,31 @@ export const listing = (columns: ReadonlyArray<string>) => ({
 })
 
 /**
+ * `--format csv|jsonl|json`: the file format of an export, and of an import (which also reads `passwd`); guessed from
+ * the file's name when left out.
+ *
+ * @category options
+ * @since 0.1.0
+ */
+export const fileFormat = (formats: ReadonlyArray<string>) =>
+  Options.choice("format", formats).pipe(
+    Options.withPseudoName("FORMAT"),
+    Options.withDescription(`the file's format: ${formats.join(", ")} (default: guessed from the file's name)`),
+    Options.optional
+  )
+
+/**
+ * `-q/--quiet`: no progress bar (the summary line and errors are still printed).
+ *
+ * @category options
+ * @since 0.1.0
+ */
+export const quiet = Options.boolean("quiet").pipe(
+  Options.withAlias("q"),
+  Options.withDescription("show no progress bar (the summary line and errors are still printed)")
+)
+
+/**
  * `<username>`.
  *
  * @category arguments

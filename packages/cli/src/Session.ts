@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Actor, Audit, Errors, Groups, SignInThrottle, Users } from "@user-manager/core"
-import { Effect, Option } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { actorName, databaseUrl, variable } from "./Environment.js"
 import type { Format } from "./Output.js"
 import * as Store from "./Store.js"
@@ -126,6 +126,40 @@ export const runLocal = <A, E, R>(
       }).pipe(Effect.provide(layer))
     })
   )
+
+/**
+ * A command that works on a local database only was pointed at a server.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class LocalOnly extends Schema.TaggedError<LocalOnly>()("LocalOnly", {
+  command: Schema.String,
+  server: Schema.String
+}) {
+  override get message(): string {
+    return `${this.command} needs a local database for now, not the server ${this.server}: give --database (or DT_DATABASE_URL), or run it where the database is.`
+  }
+}
+
+/**
+ * Runs a command that works on a local database only (bulk import and export, for now): as `runLocal`, but refused in
+ * one sentence when the flags, the environment or `dt login` point at a server, instead of quietly using a database.
+ *
+ * @category running
+ * @since 0.1.0
+ */
+export const runLocalOnly = <A, E, R>(
+  command: string,
+  common: Common,
+  body: (session: Session) => Effect.Effect<A, E, R>,
+  mode: Store.Mode = "existing"
+) =>
+  Effect.gen(function* () {
+    const server = yield* remoteServer(common)
+    if (server !== undefined) return yield* new LocalOnly({ command, server })
+    return yield* runLocal(common, body, mode)
+  })
 
 /**
  * Runs a command that only reads (`ls`, `get`): as `run`, with an SQLite file opened read-only, so that it needs no

@@ -120,3 +120,21 @@ export const globalOptionsAfterCommand = (args: ReadonlyArray<string>): Readonly
   }
   return moved.length === 0 ? args : [...command, ...moved, ...args.slice(index)]
 }
+
+/**
+ * The words with a lone `-` (standard input, as in `dt user import - --format csv`) moved to the end, where the
+ * parser takes it for the positional argument it is (@effect/cli stops reading options at a `-`); a `-` that is an
+ * option's value, or that follows `--`, stays put.
+ *
+ * @category arranging
+ * @since 0.1.0
+ */
+export const standardInputLast = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
+  for (let index = 0; index < args.length; index++) {
+    const word = args[index] as string
+    if (word === "--") return args
+    if (word === "-") return index === args.length - 1 ? args : [...args.slice(0, index), ...args.slice(index + 1), "-"]
+    if (OPTIONS.get(optionName(word)) === true && !word.includes("=")) index++
+  }
+  return args
+}

@@ -12,7 +12,7 @@ describe("CommandLine: usage errors", () => {
   it("tells a mistyped subcommand the subcommands of its own command, the closest first", () => {
     expect(usage("user ad bob")).toBe(
       "'dt user' has no command 'ad' (did you mean 'add'?): its commands are ls, get, add, modify, rm, enable, " +
-        "disable, add-to-group, rm-from-group, change-password, locks, unlock."
+        "disable, add-to-group, rm-from-group, change-password, locks, unlock, import, export."
     )
     expect(usage("group lss")).toMatch(/^'dt group' has no command 'lss' \(did you mean 'ls'\?\): its commands are ls,/)
     expect(usage("usr ls")).toMatch(

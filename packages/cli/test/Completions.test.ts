@@ -63,6 +63,15 @@ describe("Completions through the real shells", () => {
     expect(await bash(["dt", "--database", "x.db", "user", "l"])).toEqual(["ls", "locks"])
   })
 
+  it("bash: completes the import and export commands, and the values of --format, --on-conflict and --below-min-uid", async () => {
+    expect(await bash(["dt", ""])).toEqual(expect.arrayContaining(["import", "export"]))
+    expect(await bash(["dt", "group", ""])).toEqual(expect.arrayContaining(["import", "export"]))
+    expect(await bash(["dt", "user", "import", "--on-conflict", ""])).toEqual(["fail", "skip", "update"])
+    expect(await bash(["dt", "import", "--format", ""])).toEqual(["json", "jsonl", "passwd"])
+    expect(await bash(["dt", "user", "export", "--format", ""])).toEqual(["csv", "jsonl"])
+    expect(await bash(["dt", "import", "--below-min-uid", ""])).toEqual(["skip", "system"])
+  })
+
   it("zsh: completes every level's subcommands, the options of the command typed, and --action's values", async () => {
     expect(await zsh(["dt", ""])).toEqual(expect.arrayContaining(["user", "group", "audit"]))
     expect(await zsh(["dt", "group", ""])).toEqual(expect.arrayContaining(["ls", "add-users", "rm-users", "rename"]))

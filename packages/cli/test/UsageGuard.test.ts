@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest"
-import { globalOptionsAfterCommand, OPTIONS, unknownOption, usageProblem } from "../src/UsageGuard.js"
+import {
+  globalOptionsAfterCommand,
+  OPTIONS,
+  standardInputLast,
+  unknownOption,
+  usageProblem
+} from "../src/UsageGuard.js"
 import { sandbox } from "./support/dt.js"
 
 const COMMANDS = [
@@ -15,6 +21,8 @@ const COMMANDS = [
   "user change-password",
   "user locks",
   "user unlock",
+  "user import",
+  "user export",
   "group ls",
   "group get",
   "group add",
@@ -22,6 +30,10 @@ const COMMANDS = [
   "group rm",
   "group add-users",
   "group rm-users",
+  "group import",
+  "group export",
+  "import",
+  "export",
   "init",
   "migrate",
   "audit ls",
@@ -34,9 +46,15 @@ describe("UsageGuard", () => {
   it("knows every option that some command's --help shows, with whether it takes a value", async () => {
     const { dt } = sandbox()
     let checked = 0
-    for (const command of COMMANDS) {
+    // Four at a time: one after the other, the dt starts alone took most of a minute on a busy machine.
+    const helps: Array<string> = []
+    for (let start = 0; start < COMMANDS.length; start += 4) {
+      const some = COMMANDS.slice(start, start + 4).map((command) => dt(`${command} --help`))
+      for (const run of await Promise.all(some)) helps.push(run.stdout)
+    }
+    for (const [index, command] of COMMANDS.entries()) {
       // biome-ignore lint/suspicious/noControlCharactersInRegex: removing terminal colours
-      const help = (await dt(`${command} --help`)).stdout.replace(/\u001b\[[0-9;]*m/g, "")
+      const help = (helps[index] ?? "").replace(/\u001b\[[0-9;]*m/g, "")
       for (const line of help.split("\n")) {
         // An option's line: "  -g, --groups GROUP,…  what it does" or "      --system  what it does".
         const match = /^(?:(-\w), )?(--[\w-]+)(?: ([A-Z][^ ]*))?(?: {2}|$)/.exec(line.trim())
@@ -103,5 +121,13 @@ describe("UsageGuard", () => {
     const unchanged = ["--help user ls", "-j --version", "--as bob -- user ls", "--dry-run user rm john", "user ls"]
     for (const line of unchanged) expect(globalOptionsAfterCommand(line.split(" ")).join(" ")).toBe(line)
     expect(globalOptionsAfterCommand(["--as", "bob", "--help"])).toEqual(["--as", "bob", "--help"])
+  })
+
+  it("moves a lone - (standard input) after the options, but not an option's value or what follows --", () => {
+    const arranged = (line: string) => standardInputLast(line.split(" ")).join(" ")
+    expect(arranged("user import - --format csv -q")).toBe("user import --format csv -q -")
+    expect(arranged("user export -o - --format csv")).toBe("user export -o - --format csv")
+    expect(arranged("user import -- - --format")).toBe("user import -- - --format")
+    expect(arranged("user import --format csv -")).toBe("user import --format csv -")
   })
 })

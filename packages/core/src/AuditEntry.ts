@@ -14,6 +14,8 @@ import { MAX_PAGE_SIZE, SearchText } from "./Page.js"
  */
 export const AuditAction = Schema.Literal(
   "directory.bootstrap",
+  "directory.export",
+  "directory.import",
   "user.create",
   "user.modify",
   "user.delete",

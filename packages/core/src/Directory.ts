@@ -180,6 +180,20 @@ export interface UserListQuery extends ListQuery<UserSort> {
 }
 
 /**
+ * The group list query as the store receives it: every default applied, and how to page.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GroupListQuery extends ListQuery<GroupSort> {
+  /**
+   * Keyset paging, with the `name` sort in ascending order only: just the groups whose name sorts after this one, the
+   * last of the previous page (the total still counts every match).
+   */
+  readonly after?: GroupName | undefined
+}
+
+/**
  * The users of a transaction: read, write, list and lock them.
  *
  * @category stores
@@ -208,6 +222,13 @@ export interface UserStore {
    * under a rule that depends on them.
    */
   readonly lockUsers: (usernames: ReadonlyArray<Username>) => Effect.Effect<void, StorageError>
+  /**
+   * The password hashes of these users, read together (an export reads a page of users, then their hashes): a user
+   * that holds no password, or does not exist, is left out of the map.
+   */
+  readonly passwordHashes: (
+    usernames: ReadonlyArray<Username>
+  ) => Effect.Effect<ReadonlyMap<Username, PasswordHash>, StorageError>
 }
 
 /**
@@ -229,7 +250,7 @@ export interface GroupStore {
   /** Deletes a group and its memberships; its GID stays in the ledger. */
   readonly deleteGroup: (name: GroupName) => Effect.Effect<void, StorageError>
   readonly listGroups: (
-    query: ListQuery<GroupSort>
+    query: GroupListQuery
   ) => Effect.Effect<{ readonly items: ReadonlyArray<GroupRecord>; readonly total: number }, StorageError>
 }
 
@@ -265,6 +286,13 @@ export interface GidLedger {
   readonly setGidHighWaterMark: (gid: number) => Effect.Effect<void, StorageError>
   /** Whether a group, current or deleted, ever had this GID. */
   readonly gidEverUsed: (gid: number) => Effect.Effect<boolean, StorageError>
+  /** Every GID a group, current or deleted, ever had, in ascending order: the ledger as an export writes it. */
+  readonly gidsEverUsed: Effect.Effect<ReadonlyArray<number>, StorageError>
+  /**
+   * Records these GIDs as used (an import brings the ledger of another directory), though no group holds them: the
+   * allocator and `claimGid` never hand them out. A GID already in the ledger stays as it is.
+   */
+  readonly recordGidsUsed: (gids: ReadonlyArray<number>) => Effect.Effect<void, StorageError>
 }
 
 /**

@@ -1,6 +1,7 @@
 import { TestHasher } from "@user-manager/testing/TestHasher"
 import { describe, expect, it } from "vitest"
 import * as Actor from "../src/Actor.js"
+import type { ImportEntry } from "../src/ImportRecord.js"
 import * as MemoryDirectory from "../src/MemoryDirectory.js"
 import * as UserManager from "../src/UserManager.js"
 
@@ -32,6 +33,34 @@ describe("UserManager (Promise facade)", () => {
       expect((error as Error).message).toBe("You cannot delete yourself ('admin'): ask another administrator.")
       const invalid = await manager.users.get(Actor.user("admin"), "John").catch((caught: unknown) => caught)
       expect(invalid).toMatchObject({ _tag: "InvalidInput", field: "username" })
+    } finally {
+      await manager.dispose()
+    }
+  })
+
+  it("exports users and groups as async iterables and the GID ledger as a Promise, admins only", async () => {
+    const manager = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })
+    try {
+      await manager.users.bootstrap({ username: "admin", password: "correct horse" })
+      const admin = Actor.user("admin")
+      await manager.groups.create(admin, { name: "ops", gid: 4000 })
+      await manager.users.create(admin, { username: "john", groups: ["ops"] })
+      await manager.groups.create(admin, { name: "gone" })
+      await manager.groups.remove(admin, "gone")
+      const users: Array<string> = []
+      for await (const user of manager.exports.users(admin, { includePasswordHashes: true, pageSize: 1 })) {
+        users.push(`${user.username}:${user.groups.join(",")}:${user.passwordHash === undefined ? "-" : "hash"}`)
+      }
+      expect(users).toEqual(["admin:admins:hash", "john:ops:-"])
+      const groups: Array<string> = []
+      for await (const group of manager.exports.groups(admin)) groups.push(`${group.name}:${group.gid}`)
+      expect(groups).toEqual(["admins:1000", "ops:4000"])
+      expect(await manager.exports.gids(admin)).toEqual({ highWaterMark: 1001, used: [1000, 1001, 4000] })
+      const refused = async () => {
+        for await (const _ of manager.exports.users(Actor.user("john"))) return
+      }
+      await expect(refused()).rejects.toMatchObject({ _tag: "Forbidden", actor: "john" })
+      await expect(manager.exports.gids(Actor.user("john"))).rejects.toMatchObject({ _tag: "Forbidden" })
     } finally {
       await manager.dispose()
     }
@@ -71,6 +100,31 @@ describe("UserManager (Promise facade)", () => {
     } finally {
       await first.dispose()
       await second.dispose()
+    }
+  })
+
+  it("imports entries given as an async iterable, and resolves with the import's result", async () => {
+    const manager = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })
+    try {
+      await manager.users.bootstrap({ username: "admin", password: "correct horse" })
+      const admin = Actor.user("admin")
+      async function* entries(): AsyncGenerator<ImportEntry> {
+        yield { kind: "group", record: { name: "developers", gid: 2000 } }
+        yield { kind: "user", record: { username: "john", groups: ["developers"], password: "john's secret" } }
+        yield { kind: "user", record: { username: "jane", groups: ["nosuch"] }, location: "line 3" }
+      }
+      const result = await manager.imports.run(admin, entries(), { batchSize: 2 })
+      expect(result.users).toEqual({ created: 1, updated: 0, unchanged: 0, skipped: 0, refused: 1 })
+      expect(result.groups.created).toBe(1)
+      expect(result.passwordsHashed).toBe(1)
+      expect(result.batches).toBe(2)
+      expect(result.refused[0]?.location).toBe("line 3")
+      expect((await manager.groups.get(admin, "developers")).members).toEqual(["john"])
+      await expect(manager.imports.run(admin, entries(), { onConflict: "replace" as never })).rejects.toMatchObject({
+        _tag: "InvalidInput"
+      })
+    } finally {
+      await manager.dispose()
     }
   })
 })

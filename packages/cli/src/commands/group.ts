@@ -10,6 +10,7 @@ import * as CommandTree from "../CommandTree.js"
 import * as Flags from "../Flags.js"
 import * as Output from "../Output.js"
 import { note, read, run } from "../Session.js"
+import * as Bulk from "./bulk.js"
 import { sortOption, walk } from "./user.js"
 
 const ls = Command.make("ls", { ...Flags.common, ...Flags.listing(Group.GroupSort.literals) }, (flags) =>
@@ -171,5 +172,15 @@ export const command = Command.make("group").pipe(
       "dt group add-users ops jdoe,asmith"
     )
   ),
-  Command.withSubcommands([ls, get, add, rename, rm, members("add-users"), members("rm-users")])
+  Command.withSubcommands([
+    ls,
+    get,
+    add,
+    rename,
+    rm,
+    members("add-users"),
+    members("rm-users"),
+    Bulk.groupImport,
+    Bulk.groupExport
+  ])
 )

@@ -11,6 +11,7 @@ import * as CommandTree from "../CommandTree.js"
 import * as Flags from "../Flags.js"
 import * as Output from "../Output.js"
 import { note, read, readStdin, run, type Session } from "../Session.js"
+import * as Bulk from "./bulk.js"
 
 const password = (stdin: boolean) => (stdin ? readStdin.pipe(Effect.map(Option.some)) : Effect.succeed(Option.none()))
 
@@ -350,6 +351,8 @@ export const command = Command.make("user").pipe(
     membership("rm-from-group"),
     changePassword,
     locks,
-    unlock
+    unlock,
+    Bulk.userImport,
+    Bulk.userExport
   ])
 )

@@ -1,0 +1,106 @@
+/**
+ * The work of `dt user export`, `dt group export` and `dt export`: the core's `Exports` streamed page by page through
+ * a format's writer into a file or standard output, with a progress bar. Loaded only when an export runs.
+ *
+ * @since 0.1.0
+ */
+import { createWriteStream, rmSync } from "node:fs"
+import { Exports } from "@user-manager/core"
+import { Csv, DirectoryDocument, JsonLines } from "@user-manager/formats"
+import { Effect, Exit, Stream } from "effect"
+import { COMMAND, chooseFormat, type ExportRequest } from "./Bulk.js"
+import * as Output from "./Output.js"
+import * as Progress from "./Progress.js"
+import { type Common, runLocalOnly } from "./Session.js"
+
+/**
+ * Runs an export: every record (of one kind, or the whole directory) streamed page by page from `Exports` through the
+ * format's writer into the output, which takes each page before the next is read (flat memory at any size). A file
+ * that an export fails to finish is removed, never left half-written.
+ *
+ * @category running
+ * @since 0.1.0
+ */
+export const exportFile = (common: Common, request: ExportRequest) =>
+  Effect.gen(function* () {
+    const command = `${COMMAND[request.kind]} export`
+    const toStdout = request.output === undefined || request.output === "-"
+    const format =
+      request.format ??
+      (toStdout
+        ? request.kind === "directory"
+          ? "json"
+          : "jsonl"
+        : yield* chooseFormat(request.kind, "export", undefined, request.output))
+    // Exporting hashes writes an audit entry: the store is then opened for writing.
+    const mode = request.includePasswordHashes ? "existing" : "read"
+    return yield* runLocalOnly(
+      command,
+      common,
+      (session) =>
+        Effect.scoped(
+          Effect.gen(function* () {
+            const exports = yield* Exports.Exports
+            const progress = yield* Progress.make({
+              verb: "Exported",
+              noun: request.kind === "directory" ? "records" : request.kind,
+              quiet: request.quiet,
+              json: session.format.json,
+              // On standard output the data is the command's output: the summary goes to standard error then.
+              summary: toStdout ? process.stderr : process.stdout
+            })
+            const counted = <A, E>(stream: Stream.Stream<A, E>) =>
+              Stream.mapChunksEffect(stream, (chunk) => Effect.as(progress.advance(chunk.length), chunk))
+            const users = counted(
+              exports.users(session.actor, { includePasswordHashes: request.includePasswordHashes })
+            )
+            const groups = counted(exports.groups(session.actor))
+            const gids = exports.gids(session.actor)
+            const text: Stream.Stream<string, Exports.ExportError> =
+              request.kind === "users"
+                ? format === "csv"
+                  ? Csv.writeUsers(users, {
+                      columns: request.includePasswordHashes
+                        ? [...Csv.DEFAULT_USER_COLUMNS, "passwordHash"]
+                        : Csv.DEFAULT_USER_COLUMNS
+                    })
+                  : JsonLines.writeUsers(users)
+                : request.kind === "groups"
+                  ? format === "csv"
+                    ? Csv.writeGroups(groups)
+                    : JsonLines.writeGroups(groups)
+                  : format === "json"
+                    ? DirectoryDocument.write({ groups, gids, users })
+                    : JsonLines.writeMixed(
+                        Stream.map(groups, ({ members: _, ...group }) => ({
+                          kind: "group" as const,
+                          record: group
+                        })).pipe(
+                          Stream.concat(
+                            Stream.fromEffect(Effect.map(gids, (record) => ({ kind: "gids" as const, record })))
+                          ),
+                          Stream.concat(Stream.map(users, (record) => ({ kind: "user" as const, record })))
+                        )
+                      )
+            if (toStdout) yield* Stream.runForEach(text, Output.writeTo(process.stdout))
+            else {
+              const file = request.output as string
+              const out = createWriteStream(file, { mode: 0o600 })
+              yield* Stream.runForEach(text, Output.writeTo(out)).pipe(
+                Effect.zipRight(Effect.async<void>((resume) => void out.end(() => resume(Effect.void)))),
+                Effect.onExit((exit) =>
+                  Exit.isSuccess(exit)
+                    ? Effect.void
+                    : Effect.sync(() => {
+                        out.destroy()
+                        rmSync(file, { force: true })
+                      })
+                )
+              )
+            }
+            yield* progress.finish()
+          })
+        ),
+      mode
+    )
+  })

@@ -1,0 +1,254 @@
+/**
+ * The work of `dt user import`, `dt group import` and `dt import`: the file opened and read through its format's reader
+ * into the core's `Imports`, in batches, with a progress bar, Ctrl-C stopping after the batch in flight, and the
+ * refused records printed and written back (`--errors`). Loaded only when an import runs.
+ *
+ * @since 0.1.0
+ */
+import { closeSync, createReadStream, openSync, writeFileSync } from "node:fs"
+import { availableParallelism } from "node:os"
+import { type Errors, type ImportRecord, Imports } from "@user-manager/core"
+import { Csv, DirectoryDocument, type Format, JsonLines, Passwd } from "@user-manager/formats"
+import { Effect, Option, Runtime, Stream } from "effect"
+import { COMMAND, chooseFormat, type ImportKind, type ImportRequest, invalid } from "./Bulk.js"
+import { ExitCode } from "./ExitCode.js"
+import * as Output from "./Output.js"
+import * as Progress from "./Progress.js"
+import { type Common, runLocalOnly } from "./Session.js"
+import * as StopSignal from "./StopSignal.js"
+
+const DEFAULT_PASSWD = "/etc/passwd"
+const DEFAULT_SHADOW = "/etc/shadow"
+
+/** Opens a file to read now, so that a missing or unreadable one is one sentence before anything else is done. */
+const openForReading = (file: string): Effect.Effect<number, Errors.InvalidInput> =>
+  Effect.try({
+    try: () => openSync(file, "r"),
+    catch: (cause) => invalid("file", `cannot read '${file}': ${(cause as NodeJS.ErrnoException).code ?? cause}`)
+  })
+
+/** The text of a file descriptor (or standard input) as a stream of chunks. */
+const chunks = (fd: number | "stdin"): Stream.Stream<Uint8Array, Errors.InvalidInput> =>
+  Stream.fromAsyncIterable(fd === "stdin" ? process.stdin : createReadStream("", { fd }), (cause) =>
+    invalid("file", `cannot read the input: ${cause instanceof Error ? cause.message : String(cause)}`)
+  ) as Stream.Stream<Uint8Array, Errors.InvalidInput>
+
+/** The entries of the input, read by its format's reader. */
+const entries = (
+  request: ImportRequest,
+  format: string,
+  input: Stream.Stream<Uint8Array, Errors.InvalidInput>,
+  onHeader: (header: string) => void
+): Stream.Stream<ImportRecord.ImportEntry, Errors.InvalidInput | Format.FormatError> => {
+  if (format === "json") return DirectoryDocument.read(input)
+  const contents = request.kind === "users" ? "user" : "group"
+  if (format === "csv") return Csv.read(input, contents, { onHeader })
+  return JsonLines.read(input, request.kind === "directory" ? "mixed" : contents)
+}
+
+/** Where the refused records go: a file opened (created, or emptied) before the import, private to its owner. */
+const openErrorsFile = (file: string) =>
+  Effect.acquireRelease(
+    Effect.try({
+      try: () => openSync(file, "w", 0o600),
+      catch: (cause) =>
+        invalid("errors", `cannot write '${file}': ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`)
+    }),
+    (fd) => Effect.sync(() => closeSync(fd))
+  )
+
+/**
+ * The refused records in the input's format, as the file had them (so that they can be fixed and imported again):
+ * CSV with the input's header, JSON Lines as lines, a whole-directory document as one; passwd files' records as mixed
+ * JSON Lines.
+ */
+const refusedText = (format: string, header: string, refused: ReadonlyArray<Imports.ImportRefusal>): string => {
+  const raw = (entry: Imports.ImportRefusal) =>
+    (entry.entry.raw ?? JSON.stringify(entry.entry.kind === "malformed" ? {} : entry.entry.record)).replace(
+      /\r?\n$/,
+      ""
+    )
+  if (format === "csv") return [header, ...refused.map(raw)].map((line) => `${line}\n`).join("")
+  if (format === "json") {
+    const of = (kind: string) => refused.filter((entry) => entry.entry.kind === kind).map(raw)
+    return `${JSON.stringify(
+      { format: DirectoryDocument.FORMAT, version: DirectoryDocument.VERSION, groups: [], users: [] },
+      null,
+      2
+    )
+      .replace('"groups": []', `"groups": [${of("group").join(",\n    ")}]`)
+      .replace('"users": []', `"users": [${of("user").join(",\n    ")}]`)}\n`
+  }
+  if (format === "passwd") {
+    // A host's account is spread over three files: its record is written instead, as `dt import` reads it back.
+    return refused
+      .flatMap(({ entry }) =>
+        entry.kind === "malformed" ? [] : [`${JSON.stringify({ kind: entry.kind, ...entry.record })}\n`]
+      )
+      .join("")
+  }
+  return refused.map((entry) => `${raw(entry)}\n`).join("")
+}
+
+const COUNTED = ["created", "updated", "unchanged", "skipped", "refused"] as const
+
+/**
+ * The counts of the summary line, by what each record came to (a dry run's: what each would come to); a whole
+ * directory's for users and groups apart.
+ */
+const counts = (kind: ImportKind, result: Imports.ImportResult): Record<string, number> => {
+  const name = (count: (typeof COUNTED)[number]) =>
+    result.dryRun && count === "created" ? "to create" : result.dryRun && count === "updated" ? "to update" : count
+  const of = (counted: Imports.ImportCounts, prefix: string) =>
+    Object.fromEntries(COUNTED.map((count) => [`${prefix}${name(count)}`, counted[count]]))
+  const hashed = result.passwordsHashed === 0 ? {} : { "passwords hashed": result.passwordsHashed }
+  if (kind === "users") return { ...of(result.users, ""), ...hashed }
+  if (kind === "groups") return of(result.groups, "")
+  return { ...of(result.groups, "groups "), ...of(result.users, "users "), ...hashed }
+}
+
+/**
+ * The entries with a turn of the event loop before each batch's first one: a batch read from a buffered chunk and
+ * written to SQLite runs without one, and the SIGINT of a Ctrl-C (a signal handler is a macrotask) would otherwise be
+ * seen only at the next read of the file.
+ */
+const withTurns = <A, E>(entries: Stream.Stream<A, E>, every: number): Stream.Stream<A, E> => {
+  let count = 0
+  return Stream.tap(entries, () =>
+    count++ % every === 0 ? Effect.async<void>((resume) => void setImmediate(() => resume(Effect.void))) : Effect.void
+  )
+}
+
+/** What a second Ctrl-C says: the batch in flight rolled back, and what the batches before it committed. */
+const stoppedAtOnce = (committed: Imports.ImportProgress | undefined): string => {
+  if (committed === undefined || committed.batches === 0) {
+    return "stopped at once: the batch in flight was rolled back; nothing was committed."
+  }
+  const kinds = (["users", "groups"] as const)
+    .map((kind) => `${kind} ${committed[kind].created} created, ${committed[kind].updated} updated`)
+    .join("; ")
+  return `stopped at once: the batch in flight was rolled back; ${committed.batches} ${committed.batches === 1 ? "batch was" : "batches were"} committed before it (${kinds}).`
+}
+
+/** The result of an import as JSON (`-j`): the counts, every refusal (never the record itself), the warnings. */
+const summaryJson = (result: Imports.ImportResult) => ({
+  importId: result.importId,
+  dryRun: result.dryRun,
+  stopped: result.stopped,
+  batches: result.batches,
+  passwordsHashed: result.passwordsHashed,
+  users: result.users,
+  groups: result.groups,
+  refused: result.refused.map((entry) => ({
+    location: entry.location,
+    kind: entry.kind,
+    name: entry.name,
+    reason: entry.reason
+  })),
+  warnings: result.warnings
+})
+
+/**
+ * Runs an import: the format chosen and the input opened before the store is, the entries read by the format's reader
+ * into `Imports.run`, with a progress bar on a terminal's standard error and Ctrl-C stopping after the batch in flight.
+ * Prints the summary (or the plan) and every refused record; exit 1 when one was refused.
+ *
+ * @category running
+ * @since 0.1.0
+ */
+export const importFile = (common: Common, request: ImportRequest) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const command = `${COMMAND[request.kind]} import`
+      const format =
+        request.kind === "directory" && request.file === undefined && request.format === undefined
+          ? yield* Effect.fail(invalid("file", `${command} needs a FILE (or - and --format), or --format passwd`))
+          : yield* chooseFormat(request.kind, "import", request.format, request.file)
+      // A CSV file's header row, as the file has it: --errors writes the refused rows under it.
+      let header = ""
+      let input: Stream.Stream<ImportRecord.ImportEntry, Errors.InvalidInput | Format.FormatError>
+      if (format === "passwd") {
+        const options = request.passwd
+        if (options === undefined) return yield* Effect.fail(invalid("format", `${command} does not read passwd files`))
+        const files = {
+          passwd: chunks(yield* openForReading(options.passwd)),
+          group: chunks(yield* openForReading(options.group)),
+          ...(options.shadow !== undefined
+            ? { shadow: chunks(yield* openForReading(options.shadow)) }
+            : options.passwd === DEFAULT_PASSWD
+              ? // This host's own accounts: their hashes too, when dt may read them (as root).
+                Option.match(Option.liftThrowable(() => openSync(DEFAULT_SHADOW, "r"))(), {
+                  onNone: () => ({}),
+                  onSome: (fd) => ({ shadow: chunks(fd) })
+                })
+              : {})
+        }
+        input = Passwd.read(files, { minUid: options.minUid, belowMinUid: options.belowMinUid })
+      } else {
+        const file = request.file ?? "-"
+        const fd = file === "-" ? ("stdin" as const) : yield* openForReading(file)
+        input = entries(request, format, chunks(fd), (text) => {
+          header = text
+        })
+      }
+      const errorsFd = request.errors === undefined ? undefined : yield* openErrorsFile(request.errors)
+      return yield* runLocalOnly(command, common, (session) =>
+        Effect.gen(function* () {
+          const imports = yield* Imports.Imports
+          const runtime = yield* Effect.runtime<never>()
+          const result = yield* StopSignal.withStopSignal((signal) =>
+            Effect.scoped(
+              Effect.gen(function* () {
+                const progress = yield* Progress.make({
+                  verb: request.dryRun ? "Checked" : "Imported",
+                  noun: "records",
+                  quiet: request.quiet,
+                  // -j prints the whole result below, refusals included, instead of the summary line.
+                  summary: session.format.json ? { write: () => true } : process.stdout
+                })
+                let read = 0
+                let committed: Imports.ImportProgress | undefined
+                const result = yield* imports
+                  .run(session.actor, withTurns(input, request.batchSize ?? 1000), {
+                    onConflict: request.onConflict,
+                    atomic: request.atomic,
+                    dryRun: request.dryRun,
+                    ...(request.batchSize === undefined ? {} : { batchSize: request.batchSize }),
+                    // Plain passwords are hashed on every core.
+                    hashConcurrency: Math.min(64, availableParallelism()),
+                    signal,
+                    onProgress: (done) => {
+                      Runtime.runSync(runtime)(progress.advance(done.read - read))
+                      read = done.read
+                      committed = done
+                    }
+                  })
+                  .pipe(
+                    // The second Ctrl-C: the batch in flight is rolled back; say what the batches before it committed.
+                    Effect.onInterrupt(() =>
+                      Effect.sync(() => process.stderr.write(`dt: ${stoppedAtOnce(committed)}\n`))
+                    )
+                  )
+                if (result.dryRun) process.stderr.write("dt: dry run: nothing was written; the plan:\n")
+                yield* progress.finish({ counts: counts(request.kind, result), stopped: result.stopped })
+                return result
+              })
+            )
+          )
+          if (errorsFd !== undefined) writeFileSync(errorsFd, refusedText(format, header, result.refused))
+          for (const warning of result.warnings) process.stderr.write(`dt: warning: ${warning}\n`)
+          if (session.format.json) {
+            yield* Output.writeTo(process.stdout)(
+              `${JSON.stringify(summaryJson(result), null, session.format.pretty ? 2 : undefined)}\n`
+            )
+          } else {
+            for (const entry of result.refused) {
+              process.stderr.write(`dt: ${entry.location ?? entry.name ?? entry.kind}: ${entry.reason}\n`)
+            }
+          }
+          if (result.stopped) process.exitCode = 130
+          else if (result.refused.length > 0) process.exitCode = ExitCode.refused
+        })
+      )
+    })
+  )
