@@ -3,5 +3,10 @@ import { fromSources } from "../../vitest.shared.js"
 
 export default defineProject({
   ...fromSources,
-  test: { name: "formats", include: ["test/**/*.test.ts"] }
+  test: {
+    name: "formats",
+    include: ["test/**/*.test.ts"],
+    // The round-trip properties write and read a hundred random files each: seconds on a busy two-core machine.
+    testTimeout: 60_000
+  }
 })

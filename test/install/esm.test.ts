@@ -5,10 +5,11 @@ import { eachLine, hostFiles, hostProject, pinned, succeed, tarball } from "./su
 describe.each(await eachLine())("a plain ESM JavaScript host on Node %s", (_, line) => {
   let dir: string
   beforeAll(async () => {
-    // A host that uses SQLite installs the two packages and that one driver, nothing else.
+    // A host that uses SQLite installs the packages it uses (core, kysely, and formats to read a file) and that one
+    // driver, nothing else.
     dir = await hostProject(line, "esm", {
       files: hostFiles("esm"),
-      specs: [tarball("core"), tarball("kysely"), pinned("better-sqlite3")]
+      specs: [tarball("core"), tarball("formats"), tarball("kysely"), pinned("better-sqlite3")]
     })
   })
 
@@ -38,5 +39,26 @@ describe.each(await eachLine())("a plain ESM JavaScript host on Node %s", (_, li
     expect(rejection.message).toMatch(/^[^\n]*'pg'[^\n]*npm install pg[^\n]*\.$/)
     // One sentence: no stack trace and no second sentence.
     expect(rejection.message).not.toMatch(/\n|\bat \S+ \(|\.\s+[A-Z]/)
+  })
+
+  it("reads a CSV of users into import entries (a malformed row named by line and column) and writes them as JSON Lines with the published formats package", async () => {
+    const ran = await succeed(line, "node", ["formats.mjs"], { cwd: dir })
+    expect(JSON.parse(ran.stdout)).toEqual({
+      entries: [
+        {
+          kind: "user",
+          record: { username: "alice", firstName: "Alice, the first", groups: ["staff", "ops"], enabled: true },
+          location: "line 2",
+          raw: 'alice,"Alice, the first","staff,ops",true'
+        },
+        {
+          kind: "malformed",
+          reason: "'maybe' is not a boolean: write true or false",
+          location: "line 3, column enabled",
+          raw: "bob,Bob,staff,maybe"
+        }
+      ],
+      jsonl: '{"username":"alice","firstName":"Alice, the first","enabled":true,"groups":["staff","ops"]}\n'
+    })
   })
 })

@@ -36,6 +36,7 @@ describe.each(await eachLine())("a strict TypeScript host on Node %s", (_, line)
       type: "module",
       specs: [
         tarball("core"),
+        tarball("formats"),
         tarball("kysely"),
         pinned("effect"),
         pinned("kysely"),

@@ -40,7 +40,7 @@ export type Contents = "user" | "group"
 export const MAX_RECORD_CHARACTERS = 4 * 1024 * 1024
 
 // Records are parsed a batch at a time: one csv-parse call per record costs about 7 times as much.
-const BATCH = 256
+const BATCH = 1024
 const PARSE_OPTIONS = { relax_column_count: true, skip_empty_lines: false } as const
 
 type Cell = (text: string) => { readonly value: unknown } | { readonly problem: string }
@@ -85,15 +85,15 @@ const countQuotes = (line: string): number => {
   return count
 }
 
+const columnOf = (error: unknown, columns: ReadonlyArray<string> | undefined): string | undefined => {
+  const at = error as { readonly column?: unknown }
+  if (!(error instanceof CsvError) || typeof at.column !== "number") return undefined
+  return columns?.[at.column] !== undefined ? `column ${columns[at.column]}` : `field ${at.column + 1}`
+}
+
 const csvProblem = (error: unknown, columns: ReadonlyArray<string> | undefined): string => {
   if (!(error instanceof CsvError)) return error instanceof Error ? error.message : String(error)
-  const at = error as CsvError & { readonly column?: number | string | null }
-  const column =
-    typeof at.column === "number" && columns?.[at.column] !== undefined
-      ? `column ${columns[at.column]}`
-      : typeof at.column === "number"
-        ? `field ${at.column + 1}`
-        : undefined
+  const column = columnOf(error, columns)
   const where = column === undefined ? "" : ` in ${column}`
   switch (error.code) {
     case "CSV_INVALID_CLOSING_QUOTE":
@@ -169,7 +169,8 @@ const entryOf = (
     : { kind: "group", record: record as unknown as ImportRecord.ImportGroup, location, raw }
 }
 
-const textOf = (candidate: ReadonlyArray<Line>): string => candidate.map((line) => line.text).join("\n")
+const textOf = (candidate: ReadonlyArray<Line>): string =>
+  candidate.length === 1 ? (candidate[0] as Line).text : candidate.map((line) => line.text).join("\n")
 
 /**
  * Cuts lines into candidate records (a record ends at a line where the quotes seen are even) and parses them with
@@ -182,7 +183,10 @@ class CsvReader {
   private pendingCharacters = 0
   private quotes = 0
 
-  constructor(private readonly contents: Contents) {}
+  constructor(
+    private readonly contents: Contents,
+    private readonly onHeader: ((header: string) => void) | undefined
+  ) {}
 
   feed(incoming: ReadonlyArray<Line>, end: boolean): Array<ImportRecord.ImportEntry> | FormatError {
     const out: Array<ImportRecord.ImportEntry> = []
@@ -200,10 +204,11 @@ class CsvReader {
       const failed = this.parse(candidates, out)
       if (failed === undefined) return out
       if (failed instanceof FormatError) return failed
-      const [at, reason] = failed
+      const [at, reason, column] = failed
       const bad = candidates[at] as ReadonlyArray<Line>
       const first = bad[0] as Line
-      out.push({ kind: "malformed", reason, location: `line ${first.number}`, raw: first.text })
+      const location = `line ${first.number}${column === undefined ? "" : `, ${column}`}`
+      out.push({ kind: "malformed", reason, location, raw: first.text })
       queue = [...bad.slice(1), ...candidates.slice(at + 1).flat(), ...this.pending]
       this.pending = []
       this.pendingCharacters = 0
@@ -222,7 +227,7 @@ class CsvReader {
   private parse(
     candidates: ReadonlyArray<ReadonlyArray<Line>>,
     out: Array<ImportRecord.ImportEntry>
-  ): readonly [number, string] | FormatError | undefined {
+  ): readonly [number, string, string | undefined] | FormatError | undefined {
     let start = 0
     if (this.header === undefined && candidates.length > 0) {
       const first = candidates[0] as ReadonlyArray<Line>
@@ -238,6 +243,7 @@ class CsvReader {
       const header = headerOf(this.contents, rows[0] ?? [])
       if (header instanceof FormatError) return header
       this.header = header
+      this.onHeader?.(textOf(first))
       start = 1
     }
     const header = this.header
@@ -263,9 +269,9 @@ class CsvReader {
         try {
           single = parse(textOf(candidate), PARSE_OPTIONS)
         } catch (error) {
-          return [from + index, csvProblem(error, header.columns)]
+          return [from + index, csvProblem(error, header.columns), columnOf(error, header.columns)]
         }
-        if (single.length !== 1) return [from + index, "the row cannot be read as one CSV record"]
+        if (single.length !== 1) return [from + index, "the row cannot be read as one CSV record", undefined]
         out.push(entryOf(this.contents, header, single[0] as Array<string>, candidate[0] as Line, textOf(candidate)))
       }
     }
@@ -279,17 +285,19 @@ class CsvReader {
  * fails the whole read with a `FormatError`. A row that cannot be read (bad quoting, a wrong number of fields, a
  * boolean that is not `true`/`false`, a GID that is not a whole number) becomes a `malformed` entry naming its line
  * and column, and the rest of the file is still read. Each entry carries its `location` (`"line 17"`) and its text as
- * `raw`.
+ * `raw`; `onHeader` is handed the header row's text as the file has it, so that the refused rows can be written back
+ * under it (`--errors FILE`).
  *
  * @category reading
  * @since 0.1.0
  */
 export const read = <E>(
   input: TextInput<E>,
-  contents: Contents
+  contents: Contents,
+  options?: { readonly onHeader?: ((header: string) => void) | undefined }
 ): Stream.Stream<ImportRecord.ImportEntry, E | FormatError> =>
   Stream.suspend(() => {
-    const reader = new CsvReader(contents)
+    const reader = new CsvReader(contents, options?.onHeader)
     const step = (incoming: ReadonlyArray<Line>, end: boolean) =>
       Effect.suspend(() => {
         const entries = reader.feed(incoming, end)
@@ -301,6 +309,9 @@ export const read = <E>(
     )
   })
 
+// csv-stringify quotes a field holding the record delimiter (CRLF) but not a lone line feed or carriage return.
+const STRINGIFY_OPTIONS = { record_delimiter: "windows", quoted_match: /[\r\n]/ } as const
+
 const cellOf = (value: unknown): string =>
   value === undefined || value === null ? "" : Array.isArray(value) ? value.join(",") : String(value)
 
@@ -309,7 +320,7 @@ const write = <A, E, R>(
   columns: ReadonlyArray<string>,
   toJson: (record: A) => object
 ): Stream.Stream<string, E, R> =>
-  Stream.succeed(stringify([columns], { record_delimiter: "windows" })).pipe(
+  Stream.succeed(stringify([columns], STRINGIFY_OPTIONS)).pipe(
     Stream.concat(
       records.pipe(
         Stream.mapChunks((chunk) => {
@@ -318,7 +329,7 @@ const write = <A, E, R>(
             const json = toJson(record) as Record<string, unknown>
             return columns.map((column) => cellOf(json[column]))
           })
-          return Chunk.of(stringify(rows, { record_delimiter: "windows" }))
+          return Chunk.of(stringify(rows, STRINGIFY_OPTIONS))
         })
       )
     )

@@ -14,7 +14,13 @@ import { Redacted } from "effect"
  * @category models
  * @since 0.1.0
  */
-export type UserRecord = ImportRecord.ImportUser | typeof ImportRecord.ImportUser.Type
+export type UserRecord = {
+  readonly [K in keyof ImportRecord.ImportUser]: K extends "passwordHash"
+    ? ImportRecord.ImportUser[K] | Redacted.Redacted<string>
+    : K extends "createdAt"
+      ? ImportRecord.ImportUser[K] | Date
+      : ImportRecord.ImportUser[K]
+}
 
 /**
  * A group for a writer, in its file form or as the core decodes it.
@@ -22,7 +28,11 @@ export type UserRecord = ImportRecord.ImportUser | typeof ImportRecord.ImportUse
  * @category models
  * @since 0.1.0
  */
-export type GroupRecord = ImportRecord.ImportGroup | typeof ImportRecord.ImportGroup.Type
+export type GroupRecord = {
+  readonly [K in keyof ImportRecord.ImportGroup]: K extends "createdAt"
+    ? ImportRecord.ImportGroup[K] | Date
+    : ImportRecord.ImportGroup[K]
+}
 
 /**
  * The GID ledger for a writer.
@@ -30,7 +40,7 @@ export type GroupRecord = ImportRecord.ImportGroup | typeof ImportRecord.ImportG
  * @category models
  * @since 0.1.0
  */
-export type GidsRecord = ImportRecord.ImportGids | typeof ImportRecord.ImportGids.Type
+export type GidsRecord = ImportRecord.ImportGids
 
 /**
  * Every field of a user record, in the order CSV columns and JSON fields are written.
