@@ -180,6 +180,20 @@ export interface UserListQuery extends ListQuery<UserSort> {
 }
 
 /**
+ * The group list query as the store receives it: every default applied, and how to page.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GroupListQuery extends ListQuery<GroupSort> {
+  /**
+   * Keyset paging, with the `name` sort in ascending order only: just the groups whose name sorts after this one, the
+   * last of the previous page (the total still counts every match).
+   */
+  readonly after?: GroupName | undefined
+}
+
+/**
  * The users of a transaction: read, write, list and lock them.
  *
  * @category stores
@@ -236,7 +250,7 @@ export interface GroupStore {
   /** Deletes a group and its memberships; its GID stays in the ledger. */
   readonly deleteGroup: (name: GroupName) => Effect.Effect<void, StorageError>
   readonly listGroups: (
-    query: ListQuery<GroupSort>
+    query: GroupListQuery
   ) => Effect.Effect<{ readonly items: ReadonlyArray<GroupRecord>; readonly total: number }, StorageError>
 }
 

@@ -15,7 +15,7 @@ import type { ImportGids, ImportGroup, ImportUser } from "./ImportRecord.js"
 import { decodeInput } from "./internal/decode.js"
 import { exportedGroup, exportedUser } from "./internal/export/records.js"
 import { asAdmin, audit } from "./internal/operation.js"
-import type { Username } from "./Names.js"
+import type { GroupName, Username } from "./Names.js"
 import { MAX_PAGE_SIZE } from "./Page.js"
 
 /** Every field of a record present, none of them `undefined`. */
@@ -58,12 +58,14 @@ export interface ExportedGids extends Complete<typeof ImportGids.Type> {}
 export const USER_PAGE_SIZE = MAX_PAGE_SIZE
 
 /**
- * How many groups (each with all its members) each read of `Exports.groups` fetches by default.
+ * About how many members a read of `Exports.groups` fetches: each page holds as many groups as the groups before it
+ * suggest make about this many members (one group, however large, at least; never more than twice the last page), so
+ * that memory stays flat whether the directory has a few huge groups or many small ones.
  *
  * @category constants
  * @since 0.1.0
  */
-export const GROUP_PAGE_SIZE = 100
+export const GROUP_PAGE_MEMBERS = 10_000
 
 /**
  * The options of `Exports.users`: whether to include the password hashes, and how many users each read fetches.
@@ -85,7 +87,8 @@ export const UserExportOptions = Schema.Struct({
 export type UserExportOptions = typeof UserExportOptions.Encoded
 
 /**
- * The options of `Exports.groups`: how many groups each read fetches.
+ * The options of `Exports.groups`: how many groups each read fetches (default: as many as make about
+ * `GROUP_PAGE_MEMBERS` members).
  *
  * @category inputs
  * @since 0.1.0
@@ -169,13 +172,14 @@ const make = Effect.gen(function* () {
 
   /**
    * Every group with its members, by name, page by page: each page is one read transaction (the actor's admin access
-   * checked in it). Groups are few beside users, so a page is found by its offset.
+   * checked in it) that continues after the last group of the previous one (keyset paging), its size chosen from the
+   * previous page's members (see `GROUP_PAGE_MEMBERS`) unless one is given.
    */
   const groups = (actor: Actor, options: GroupExportOptions = {}): Stream.Stream<ExportedGroup, ExportError> =>
     Stream.unwrap(
       Effect.gen(function* () {
-        const { pageSize = GROUP_PAGE_SIZE } = yield* decodeGroupOptions(options)
-        const page = (offset: number) =>
+        const { pageSize } = yield* decodeGroupOptions(options)
+        const page = ({ after, size }: { readonly after: GroupName | undefined; readonly size: number }) =>
           directory.read((tx) =>
             Effect.gen(function* () {
               yield* asAdmin(tx, config, actor, "export groups")
@@ -183,16 +187,32 @@ const make = Effect.gen(function* () {
                 search: "",
                 sort: "name",
                 order: "asc",
-                limit: pageSize,
-                offset
+                limit: size,
+                offset: 0,
+                after
               })
+              const last = items.at(-1)
+              const members = items.reduce((sum, group) => sum + group.members.length, 0)
+              // At most twice the last page: a few small groups first say little of the sizes of the next.
+              const next =
+                pageSize ??
+                Math.max(
+                  1,
+                  Math.min(
+                    MAX_PAGE_SIZE,
+                    2 * size,
+                    Math.floor((GROUP_PAGE_MEMBERS * items.length) / Math.max(1, members))
+                  )
+                )
               return [
                 Chunk.fromIterable(items.map(exportedGroup)),
-                items.length < pageSize ? Option.none() : Option.some(offset + items.length)
+                last === undefined || items.length < size
+                  ? Option.none()
+                  : Option.some({ after: last.name, size: next })
               ] as const
             })
           )
-        return Stream.paginateChunkEffect(0, page)
+        return Stream.paginateChunkEffect({ after: undefined as GroupName | undefined, size: pageSize ?? 1 }, page)
       })
     ).pipe(Stream.withSpan("Exports.groups"))
 

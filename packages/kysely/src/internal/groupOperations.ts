@@ -85,6 +85,7 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
               }
             })
             .orderBy("name", query.sort === "name" ? dir : "asc")
+            .$if(query.after !== undefined, (q) => q.where("name", ">", query.after as string))
             .limit(query.limit)
             .offset(query.offset)
         )

@@ -2,11 +2,10 @@
  * The groups of an in-memory transaction: read, write, rename and list them.
  */
 import { Effect, Option } from "effect"
-import type { GroupRecord, GroupStore } from "../../Directory.js"
+import type { GroupListQuery, GroupRecord, GroupStore } from "../../Directory.js"
 import { GidTaken, GroupNameTaken, type StorageError } from "../../Errors.js"
 import type { GroupSort } from "../../Group.js"
 import type { GroupName } from "../../Names.js"
-import type { ListQuery } from "../../Page.js"
 import { compareKeys, matchesSearch } from "../search.js"
 import { drop, type MemoryContext, page, put, toggle } from "./state.js"
 
@@ -72,18 +71,24 @@ export const groupOperations = ({ state, mutate, members, groupRecord }: MemoryC
       drop(log, state.gids, row.gid)
       drop(log, state.groups, name)
     }),
-  listGroups: (query: ListQuery<GroupSort>) =>
+  listGroups: (query: GroupListQuery) =>
     Effect.sync(() => {
       const direction = query.order === "asc" ? 1 : -1
       const matches: Array<GroupRecord> = []
       for (const row of state.groups.values()) {
         if (matchesSearch(query.search, [row.name])) matches.push(groupRecord(row))
       }
+      const after = query.after
       matches.sort(
         (a, b) =>
           direction * compareKeys(groupSortKey(query.sort, a), groupSortKey(query.sort, b)) ||
           compareKeys(a.name, b.name)
       )
-      return page(matches, query)
+      if (after === undefined) return page(matches, query)
+      const { items } = page(
+        matches.filter((group) => compareKeys(group.name, after) > 0),
+        query
+      )
+      return { items, total: matches.length }
     })
 })
