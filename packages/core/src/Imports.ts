@@ -14,7 +14,6 @@ import type { Forbidden, InvalidInput, StorageError, Unauthenticated } from "./E
 import type { ImportEntry } from "./ImportRecord.js"
 import { decodeInput } from "./internal/decode.js"
 import { entryStream, runImport } from "./internal/import/run.js"
-import type { Counts, Refusal } from "./internal/import/tally.js"
 import { PasswordHasher } from "./PasswordHasher.js"
 
 /**
@@ -42,7 +41,13 @@ export const ImportSettings = Schema.Struct({
  * @category models
  * @since 0.1.0
  */
-export type ImportCounts = Readonly<Counts>
+export interface ImportCounts {
+  readonly created: number
+  readonly updated: number
+  readonly unchanged: number
+  readonly skipped: number
+  readonly refused: number
+}
 
 /**
  * A record the import did not apply: where it was, its kind and name, one sentence saying why, and the entry itself
@@ -51,7 +56,13 @@ export type ImportCounts = Readonly<Counts>
  * @category models
  * @since 0.1.0
  */
-export type ImportRefusal = Refusal
+export interface ImportRefusal {
+  readonly location: string | undefined
+  readonly kind: ImportEntry["kind"]
+  readonly name: string | undefined
+  readonly reason: string
+  readonly entry: ImportEntry
+}
 
 /**
  * What an import reports after each batch: entries read, batches committed, and the counts so far.

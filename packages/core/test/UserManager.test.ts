@@ -1,6 +1,7 @@
 import { TestHasher } from "@user-manager/testing/TestHasher"
 import { describe, expect, it } from "vitest"
 import * as Actor from "../src/Actor.js"
+import type { ImportEntry } from "../src/ImportRecord.js"
 import * as MemoryDirectory from "../src/MemoryDirectory.js"
 import * as UserManager from "../src/UserManager.js"
 
@@ -99,6 +100,31 @@ describe("UserManager (Promise facade)", () => {
     } finally {
       await first.dispose()
       await second.dispose()
+    }
+  })
+
+  it("imports entries given as an async iterable, and resolves with the import's result", async () => {
+    const manager = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })
+    try {
+      await manager.users.bootstrap({ username: "admin", password: "correct horse" })
+      const admin = Actor.user("admin")
+      async function* entries(): AsyncGenerator<ImportEntry> {
+        yield { kind: "group", record: { name: "developers", gid: 2000 } }
+        yield { kind: "user", record: { username: "john", groups: ["developers"], password: "john's secret" } }
+        yield { kind: "user", record: { username: "jane", groups: ["nosuch"] }, location: "line 3" }
+      }
+      const result = await manager.imports.run(admin, entries(), { batchSize: 2 })
+      expect(result.users).toEqual({ created: 1, updated: 0, unchanged: 0, skipped: 0, refused: 1 })
+      expect(result.groups.created).toBe(1)
+      expect(result.passwordsHashed).toBe(1)
+      expect(result.batches).toBe(2)
+      expect(result.refused[0]?.location).toBe("line 3")
+      expect((await manager.groups.get(admin, "developers")).members).toEqual(["john"])
+      await expect(manager.imports.run(admin, entries(), { onConflict: "replace" as never })).rejects.toMatchObject({
+        _tag: "InvalidInput"
+      })
+    } finally {
+      await manager.dispose()
     }
   })
 })

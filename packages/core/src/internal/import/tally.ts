@@ -1,22 +1,11 @@
 import type { ImportEntry } from "../../ImportRecord.js"
+import type { ImportCounts, ImportRefusal } from "../../Imports.js"
 
-/** What happened to the records of one kind. */
-export interface Counts {
-  created: number
-  updated: number
-  unchanged: number
-  skipped: number
-  refused: number
-}
+/** What happened to the records of one kind, as a write counts them. */
+export type Counts = { -readonly [K in keyof ImportCounts]: ImportCounts[K] }
 
 /** A record the import did not apply, with one sentence saying why, and the entry itself to write it back. */
-export interface Refusal {
-  readonly location: string | undefined
-  readonly kind: ImportEntry["kind"]
-  readonly name: string | undefined
-  readonly reason: string
-  readonly entry: ImportEntry
-}
+export type Refusal = ImportRefusal
 
 /** What one write (a batch, or a whole atomic import) did, merged into the import's result when it commits. */
 export interface Tally {
