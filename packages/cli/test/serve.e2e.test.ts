@@ -134,6 +134,34 @@ describe("dt serve", () => {
     expect(await server.exited).toBe(0)
   })
 
+  it("takes bulk imports up to --import-limit MiB, beyond the API's 256 KiB, and refuses a larger one with 413", async () => {
+    const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
+    const server = await serve(["--database", `sqlite:${database}`, "--import-limit", "1"], {
+      DT_ADMIN_PASSWORD: "the chosen admin secret"
+    })
+    const signedIn = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: "the chosen admin secret", session: "bearer" })
+    })
+    const { token } = (await signedIn.json()) as { token: string }
+    const importing = (body: string) =>
+      fetch(`${server.url}/api/v1/import?kind=groups`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson" },
+        body
+      })
+    // Padded with blank lines, which JSON Lines skips: a body of 600 KiB holding one group.
+    const taken = await importing(`{"name":"ops"}${"\n".repeat(600 * 1024)}`)
+    expect(taken.status).toBe(200)
+    expect(((await taken.json()) as { groups: { created: number } }).groups.created).toBe(1)
+    const refused = await importing(`{"name":"lab"}${"\n".repeat(1100 * 1024)}`)
+    expect(refused.status).toBe(413)
+    expect(await refused.json()).toMatchObject({ _tag: "PayloadTooLarge", max: 1024 * 1024 })
+    server.child.kill("SIGTERM")
+    expect(await server.exited).toBe(0)
+  })
+
   it("refuses a port already in use in one sentence naming the address (exit 3)", async () => {
     const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
     const first = await serve(["--database", `sqlite:${database}`])

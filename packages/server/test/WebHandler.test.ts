@@ -57,6 +57,35 @@ describe("Server.webHandler", () => {
     expectSecurityHeaders((await call("/backoffice/api/v1/users")).headers, "a refusal under the host's path")
   })
 
+  it("serves the bulk import and export under the host's path, as the actor the host names", async () => {
+    const body = ["username,groups", "temp1,staff", "temp2,staff", ""].join("\n")
+    const imported = await call("/backoffice/api/v1/import", {
+      method: "POST",
+      headers: { "x-host-user": "boss", "content-type": "text/csv" },
+      body
+    })
+    expect(imported.status).toBe(200)
+    expect(((await imported.json()) as { users: { created: number } }).users.created).toBe(2)
+    const anonymous = await call("/backoffice/api/v1/import", {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body
+    })
+    expect(anonymous.status).toBe(401)
+    expectSecurityHeaders(anonymous.headers, "an import refused under the host's path")
+    const exported = await call("/backoffice/api/v1/export?format=csv", { headers: { "x-host-user": "boss" } })
+    expect(exported.status).toBe(200)
+    const usernames = (await exported.text())
+      .split(/\r?\n/)
+      .slice(1)
+      .map((row) => row.split(",")[0])
+    expect(usernames).toContain("temp1")
+    expect(usernames).toContain("temp2")
+    for (const username of ["temp1", "temp2"]) {
+      await call(`/backoffice/api/v1/users/${username}`, { method: "DELETE", headers: { "x-host-user": "boss" } })
+    }
+  })
+
   it("answers under the host's path, as the actor the host names", async () => {
     const list = await call("/backoffice/api/v1/users", { headers: { "x-host-user": "boss" } })
     expect(list.status).toBe(200)
