@@ -6,7 +6,14 @@ import { OptionDefaults } from "typedoc"
 export default {
   name: "User Manager",
   entryPointStrategy: "packages",
-  entryPoints: ["packages/core", "packages/kysely", "packages/server", "packages/testing", "packages/web-components"],
+  entryPoints: [
+    "packages/core",
+    "packages/formats",
+    "packages/kysely",
+    "packages/server",
+    "packages/testing",
+    "packages/web-components"
+  ],
   packageOptions: {
     entryPoints: ["src/index.ts"],
     // The element classes document their styling API with the custom-elements-manifest tags; the element's types

@@ -1,6 +1,7 @@
 /** The test projects, one per package (or example) that has tests; `vitest.config.ts` runs them as `test.projects`. */
 export const projects = [
   "packages/core",
+  "packages/formats",
   "packages/kysely",
   "packages/server",
   "packages/cli",

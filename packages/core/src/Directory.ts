@@ -208,6 +208,13 @@ export interface UserStore {
    * under a rule that depends on them.
    */
   readonly lockUsers: (usernames: ReadonlyArray<Username>) => Effect.Effect<void, StorageError>
+  /**
+   * The password hashes of these users, read together (an export reads a page of users, then their hashes): a user
+   * that holds no password, or does not exist, is left out of the map.
+   */
+  readonly passwordHashes: (
+    usernames: ReadonlyArray<Username>
+  ) => Effect.Effect<ReadonlyMap<Username, PasswordHash>, StorageError>
 }
 
 /**
@@ -265,6 +272,8 @@ export interface GidLedger {
   readonly setGidHighWaterMark: (gid: number) => Effect.Effect<void, StorageError>
   /** Whether a group, current or deleted, ever had this GID. */
   readonly gidEverUsed: (gid: number) => Effect.Effect<boolean, StorageError>
+  /** Every GID a group, current or deleted, ever had, in ascending order: the ledger as an export writes it. */
+  readonly gidsEverUsed: Effect.Effect<ReadonlyArray<number>, StorageError>
 }
 
 /**

@@ -8,6 +8,7 @@ import { Cause, Effect, Exit, Layer, ManagedRuntime, Runtime, Stream } from "eff
 import { Audit } from "./Audit.js"
 import type { Directory } from "./Directory.js"
 import { DirectoryConfig, type DirectoryConfigShape } from "./DirectoryConfig.js"
+import { Exports } from "./Exports.js"
 import { Groups } from "./Groups.js"
 import type { PasswordHasher } from "./PasswordHasher.js"
 import { Sessions } from "./Sessions.js"
@@ -29,7 +30,7 @@ export interface Options<E = never> {
 }
 
 /**
- * Every service (`Users`, `Groups`, `Audit`, `Sessions`, `SignInThrottle`) over the given store and hasher; the store
+ * Every service (`Users`, `Groups`, `Audit`, `Exports`, `Sessions`, `SignInThrottle`) over the given store and hasher; the store
  * and the throttle's settings stay available too.
  *
  * @category layers
@@ -37,7 +38,7 @@ export interface Options<E = never> {
  */
 export const layer = <E>(options: Options<E>) =>
   Sessions.layer.pipe(
-    Layer.provideMerge(Layer.mergeAll(Users.layer, Groups.layer, Audit.layer, SignInThrottle.layer)),
+    Layer.provideMerge(Layer.mergeAll(Users.layer, Groups.layer, Audit.layer, Exports.layer, SignInThrottle.layer)),
     Layer.provideMerge(
       Layer.mergeAll(
         options.directory,
@@ -76,6 +77,8 @@ export interface UserManager {
   readonly users: Promised<Users["Type"]>
   readonly groups: Promised<Groups["Type"]>
   readonly audit: Promised<Audit["Type"]>
+  /** Export: `users` and `groups` are async iterables, read page by page as they are consumed. */
+  readonly exports: Promised<Exports["Type"]>
   readonly sessions: Promised<Sessions["Type"]>
   readonly signInThrottle: Promised<SignInThrottle["Type"]>
   /** Closes the store (database connections) and anything else the manager opened. */
@@ -90,8 +93,9 @@ export interface UserManager {
  * @since 0.1.0
  */
 export const make = <E>(options: Options<E>): UserManager => {
+  type Services = Users | Groups | Audit | Exports | Sessions | SignInThrottle
   const runtime = ManagedRuntime.make(layer(options))
-  const run = <A>(effect: Effect.Effect<A, unknown, Users | Groups | Audit | Sessions | SignInThrottle>): Promise<A> =>
+  const run = <A>(effect: Effect.Effect<A, unknown, Services>): Promise<A> =>
     runtime.runPromiseExit(effect).then((exit) => {
       if (Exit.isSuccess(exit)) return exit.value
       const failure = Cause.failureOption(exit.cause)
@@ -104,9 +108,7 @@ export const make = <E>(options: Options<E>): UserManager => {
     const failure = Cause.failureOption(cause)
     return failure._tag === "Some" ? failure.value : Cause.squash(cause)
   }
-  const iterate = <A>(
-    stream: Stream.Stream<A, unknown, Users | Groups | Audit | Sessions | SignInThrottle>
-  ): AsyncIterable<A> => ({
+  const iterate = <A>(stream: Stream.Stream<A, unknown, Services>): AsyncIterable<A> => ({
     async *[Symbol.asyncIterator](): AsyncGenerator<A> {
       const iterable = Stream.toAsyncIterableRuntime(stream, await runtime.runtime())
       try {
@@ -116,15 +118,15 @@ export const make = <E>(options: Options<E>): UserManager => {
       }
     }
   })
-  const promised = <I, S extends object>(tag: Effect.Effect<S, never, I>) =>
+  const promised = <I, S extends object>(tag: Effect.Effect<S, never, I>, streams: ReadonlyArray<keyof S> = []) =>
     new Proxy({} as Promised<S>, {
       get:
         (_target, name) =>
         (...args: ReadonlyArray<unknown>) => {
-          const service = tag as unknown as Effect.Effect<S, never, Users | Groups | Audit | Sessions | SignInThrottle>
+          const service = tag as unknown as Effect.Effect<S, never, Services>
           const call = (instance: S) => (instance[name as keyof S] as unknown as Method)(...args)
           // Streams are known by name: the service is only at hand inside the runtime.
-          return name === "stream"
+          return name === "stream" || streams.includes(name as keyof S)
             ? iterate(
                 Stream.unwrap(Effect.map(service, (instance) => call(instance) as Stream.Stream<unknown, unknown>))
               )
@@ -135,6 +137,7 @@ export const make = <E>(options: Options<E>): UserManager => {
     users: promised(Users),
     groups: promised(Groups),
     audit: promised(Audit),
+    exports: promised(Exports, ["users", "groups"]),
     sessions: promised(Sessions),
     signInThrottle: promised(SignInThrottle),
     dispose: () => runtime.dispose()

@@ -37,6 +37,34 @@ describe("UserManager (Promise facade)", () => {
     }
   })
 
+  it("exports users and groups as async iterables and the GID ledger as a Promise, admins only", async () => {
+    const manager = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })
+    try {
+      await manager.users.bootstrap({ username: "admin", password: "correct horse" })
+      const admin = Actor.user("admin")
+      await manager.groups.create(admin, { name: "ops", gid: 4000 })
+      await manager.users.create(admin, { username: "john", groups: ["ops"] })
+      await manager.groups.create(admin, { name: "gone" })
+      await manager.groups.remove(admin, "gone")
+      const users: Array<string> = []
+      for await (const user of manager.exports.users(admin, { includePasswordHashes: true, pageSize: 1 })) {
+        users.push(`${user.username}:${user.groups.join(",")}:${user.passwordHash === undefined ? "-" : "hash"}`)
+      }
+      expect(users).toEqual(["admin:admins:hash", "john:ops:-"])
+      const groups: Array<string> = []
+      for await (const group of manager.exports.groups(admin)) groups.push(`${group.name}:${group.gid}`)
+      expect(groups).toEqual(["admins:1000", "ops:4000"])
+      expect(await manager.exports.gids(admin)).toEqual({ highWaterMark: 1001, used: [1000, 1001, 4000] })
+      const refused = async () => {
+        for await (const _ of manager.exports.users(Actor.user("john"))) return
+      }
+      await expect(refused()).rejects.toMatchObject({ _tag: "Forbidden", actor: "john" })
+      await expect(manager.exports.gids(Actor.user("john"))).rejects.toMatchObject({ _tag: "Forbidden" })
+    } finally {
+      await manager.dispose()
+    }
+  })
+
   it("streams users as an async iterable, and a refused stream rejects with the tagged error", async () => {
     const manager = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })
     try {

@@ -2,7 +2,7 @@
  * The storage contract: every rule of the domain, proved through the services on a given store. Every store (the
  * in-memory one here, the SQL ones in `@user-manager/kysely`) runs this same suite unchanged. Its suites follow the
  * concerns of the `Directory` port: bootstrap, user administration, credentials, groups, memberships, the GID ledger,
- * listing, the audit trail and transactions (sessions and the sign-in throttle have their own contracts).
+ * listing, the audit trail, export and transactions (sessions and the sign-in throttle have their own contracts).
  */
 import type { PasswordHasher } from "@user-manager/core/PasswordHasher"
 import type { Layer } from "effect"
@@ -10,6 +10,7 @@ import type { StoreLayer } from "./fixture.js"
 import { auditContract } from "./internal/auditContract.js"
 import { bootstrapContract } from "./internal/bootstrapContract.js"
 import { credentialsContract } from "./internal/credentialsContract.js"
+import { exportContract } from "./internal/exportContract.js"
 import { gidLedgerContract } from "./internal/gidLedgerContract.js"
 import { groupsContract } from "./internal/groupsContract.js"
 import { harness } from "./internal/harness.js"
@@ -29,5 +30,6 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
   gidLedgerContract(name, tools)
   listingContract(name, tools)
   auditContract(name, tools)
+  exportContract(name, tools)
   transactionsContract(name, tools)
 }

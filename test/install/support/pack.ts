@@ -13,7 +13,7 @@ import type { TestProject } from "vitest/node"
 import { nodeLines, provideNatives } from "./nodeLines.js"
 
 /** The publishable packages, by the short name their tarball carries (`user-manager-<short>-<version>.tgz`). */
-export const packages = ["core", "kysely", "server", "testing", "web-components", "cli"] as const
+export const packages = ["core", "formats", "kysely", "server", "testing", "web-components", "cli"] as const
 
 /** A publishable package's short name. */
 export type PackageName = (typeof packages)[number]

@@ -5,9 +5,9 @@ import type { GidLedger } from "@user-manager/core/Directory"
 import { Effect } from "effect"
 import type { TransactionContext } from "./transactionContext.js"
 
-/** The GID allocator's high-water mark and the ledger of every GID ever used., over a transaction's context. */
+/** The GID allocator's high-water mark and the ledger of every GID ever used, over a transaction's context. */
 export const gidLedgerOperations = (tx: TransactionContext): GidLedger => {
-  const { db, execute, locks, first, single } = tx
+  const { db, execute, locks, first, single, rows } = tx
   return {
     gidHighWaterMark: Effect.suspend(() => {
       const query = db.selectFrom("meta").select("value").where("key", "=", "gid_high_water")
@@ -18,6 +18,9 @@ export const gidLedgerOperations = (tx: TransactionContext): GidLedger => {
     gidEverUsed: (gid) =>
       first(db.selectFrom("gid_ledger").select("gid").where("gid", "=", gid)).pipe(
         Effect.map((row) => row !== undefined)
-      )
+      ),
+    gidsEverUsed: rows(db.selectFrom("gid_ledger").select("gid").orderBy("gid")).pipe(
+      Effect.map((found) => found.map((row) => Number(row.gid)))
+    )
   }
 }

@@ -3,14 +3,15 @@
  */
 import type { UserStore } from "@user-manager/core/Directory"
 import type { Username } from "@user-manager/core/Names"
-import { Effect, Option } from "effect"
+import type { PasswordHash } from "@user-manager/core/Password"
+import { Effect, Option, Redacted } from "effect"
 import { listUsers } from "./listingPlanner.js"
 import { fromUserRow, toRecord } from "./rowMappers.js"
 import { chunks, type TransactionContext } from "./transactionContext.js"
 
 /** The users of a transaction, over a transaction's context. */
 export const userOperations = (tx: TransactionContext): UserStore => {
-  const { db, findUserWithGroups, execute, locks, first, memberships, remember, read, joinedUser } = tx
+  const { db, findUserWithGroups, execute, locks, first, rows, memberships, remember, read, joinedUser } = tx
   return {
     findUser: (username, options) =>
       options?.forUpdate && locks
@@ -65,6 +66,26 @@ export const userOperations = (tx: TransactionContext): UserStore => {
             chunks([...usernames].sort(), 1000),
             (chunk) => execute(db.selectFrom("users").select("username").where("username", "in", chunk).forUpdate()),
             { discard: true }
-          )
+          ),
+    passwordHashes: (usernames) =>
+      Effect.forEach(chunks([...usernames], 1000), (chunk) =>
+        rows(
+          db
+            .selectFrom("users")
+            .select(["username", "password_hash"])
+            .where("username", "in", chunk)
+            .where("password_hash", "is not", null)
+        )
+      ).pipe(
+        Effect.map((pages) => {
+          const hashes = new Map<Username, PasswordHash>()
+          for (const found of pages) {
+            for (const row of found) {
+              if (row.password_hash !== null) hashes.set(row.username as Username, Redacted.make(row.password_hash))
+            }
+          }
+          return hashes
+        })
+      )
   }
 }

@@ -16,5 +16,6 @@ export const gidLedgerOperations = ({ state, mutate }: MemoryContext): GidLedger
         state.highWaterMark = previous
       })
     }),
-  gidEverUsed: (gid) => Effect.sync(() => state.gidLedger.has(gid))
+  gidEverUsed: (gid) => Effect.sync(() => state.gidLedger.has(gid)),
+  gidsEverUsed: Effect.sync(() => [...state.gidLedger].sort((a, b) => a - b))
 })

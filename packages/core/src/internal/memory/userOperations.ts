@@ -5,6 +5,7 @@ import { Effect, Option } from "effect"
 import type { SortValue, UserListQuery, UserRow, UserStore } from "../../Directory.js"
 import { EmailTaken, StorageError, UsernameTaken } from "../../Errors.js"
 import type { Username } from "../../Names.js"
+import type { PasswordHash } from "../../Password.js"
 import { compareUserKeys, userSortKey } from "../search.js"
 import { drop, type MemoryContext, page, put, sorted, toggle } from "./state.js"
 
@@ -76,5 +77,14 @@ export const userOperations = ({
       const { items, total } = page(matches, query)
       return { items: items.map(([, row]) => userListing(row)), total: query.count ? total : null }
     }),
-  lockUsers: () => Effect.void
+  lockUsers: () => Effect.void,
+  passwordHashes: (usernames) =>
+    Effect.sync(() => {
+      const hashes = new Map<Username, PasswordHash>()
+      for (const username of usernames) {
+        const hash = state.users.get(username)?.passwordHash
+        if (hash !== undefined && hash !== null) hashes.set(username, hash)
+      }
+      return hashes
+    })
 })

@@ -1,0 +1,7 @@
+/**
+ * @since 0.1.0
+ */
+export * as Csv from "./Csv.js"
+export * as Format from "./Format.js"
+export * as JsonLines from "./JsonLines.js"
+export * as Records from "./Records.js"
