@@ -1,5 +1,6 @@
 import { Actor, MemoryDirectory, PasswordHasher, UserManager } from "@user-manager/core"
-import { Effect, Layer, Redacted } from "effect"
+import { Csv } from "@user-manager/formats"
+import { Effect, Either, Layer, Redacted, Stream } from "effect"
 import { ClientError, type UserManagerClient } from "../src/Client.js"
 
 /** A hasher for the browser (the core's `TestHasher` needs `node:crypto`); these tests never sign in. */
@@ -18,6 +19,21 @@ const call = async <A>(run: () => Promise<A>) => {
   } catch (error) {
     throw ClientError.from(error)
   }
+}
+
+/**
+ * The CSV file a writer of `@user-manager/formats` makes of an export read from the core (as the server's export
+ * does), or the core's refusal as the `ClientError` the HTTP client would raise.
+ */
+const csvOf = async <A>(
+  records: AsyncIterable<A>,
+  write: (records: Stream.Stream<A, unknown>) => Stream.Stream<string, unknown>
+) => {
+  const text = await Effect.runPromise(
+    Effect.either(Stream.mkString(write(Stream.fromAsyncIterable(records, (error) => error))))
+  )
+  if (Either.isLeft(text)) throw ClientError.from(text.left)
+  return new Blob([text.right], { type: "text/csv" })
 }
 
 /**
@@ -46,7 +62,11 @@ export const coreClient = (manager: UserManager.UserManager, username: string): 
       call(() => groups.setMembers(actor, name, usernames, { expectedVersion })),
     deleteGroup: (name) => call(() => groups.remove(actor, name)).then(() => undefined),
     listSignInLocks: () => call(() => manager.signInThrottle.locks(actor)),
-    unlockUser: (name) => call(() => manager.signInThrottle.unlock(actor, name).then(() => null)).then(() => undefined)
+    unlockUser: (name) => call(() => manager.signInThrottle.unlock(actor, name).then(() => null)).then(() => undefined),
+    exportCsv: (kind) =>
+      kind === "users"
+        ? csvOf(manager.exports.users(actor), (users) => Csv.writeUsers(users))
+        : csvOf(manager.exports.groups(actor), (groups) => Csv.writeGroups(groups))
   }
 }
 

@@ -1,0 +1,242 @@
+import { userEvent } from "@vitest/browser/context"
+import { afterEach, describe, expect, it, vi } from "vitest"
+import { ClientError, type ImportOptions, type ImportResult, type Me, type UserManagerClient } from "../src/Client.js"
+import { HttpClient } from "../src/HttpClient.js"
+import "../src/user-manager/user-manager.js"
+import { coreClient, seeded } from "./CoreClient.js"
+import { mount } from "./harness.js"
+
+/** Catches the downloads the element starts (a click on a link to a file) and reads what they would save. */
+const catchDownloads = () => {
+  const links: Array<{ readonly name: string; readonly href: string }> = []
+  vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (this: HTMLAnchorElement) {
+    links.push({ name: this.download, href: this.href })
+  })
+  return {
+    links,
+    text: async (index: number) => (await fetch(links[index]?.href ?? "")).text()
+  }
+}
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+/** A result as an import answers it, with no record of either kind. */
+const emptyResult = (dryRun: boolean): ImportResult => {
+  const none = { created: 0, updated: 0, unchanged: 0, skipped: 0, refused: 0 }
+  return {
+    importId: "00000000-0000-4000-8000-000000000000",
+    dryRun,
+    users: none,
+    groups: none,
+    refused: [],
+    warnings: [],
+    batches: 0,
+    stopped: false,
+    passwordsHashed: 0
+  }
+}
+
+describe("Export", () => {
+  it("downloads every user of the Users tab as users.csv, a header row of field names and no password hashes", async () => {
+    const { client } = await seeded()
+    const downloads = catchDownloads()
+    const h = await mount(client)
+    await userEvent.click(h.button("users", "Export CSV"))
+    await expect.poll(() => downloads.links.length).toBe(1)
+    expect(downloads.links[0]?.name).toBe("users.csv")
+    const lines = (await downloads.text(0)).trim().split("\r\n")
+    expect(lines[0]).toBe("username,firstName,lastName,email,enabled,system,groups,createdAt")
+    expect(lines.slice(1).map((line) => line.split(",")[0])).toEqual(["admin", "alice", "bob", "daemon", "john"])
+    expect(lines.find((line) => line.startsWith("alice,"))).toMatch(
+      /^alice,Alice,Liddell,alice@example.com,true,false,"analysts,developers",\d{4}-/
+    )
+    expect(lines.find((line) => line.startsWith("daemon,"))).toContain(",true,true,developers,")
+    expect(await downloads.text(0)).not.toMatch(/password|plain\$/i)
+  })
+
+  it("downloads every group of the Groups tab as groups.csv, with its GID and members", async () => {
+    const { client, manager, admin } = await seeded()
+    const analysts = await manager.groups.get(admin, "analysts")
+    const downloads = catchDownloads()
+    const h = await mount(client)
+    await userEvent.click(h.tab("groups"))
+    await expect.poll(() => h.rows("groups").length).toBe(3)
+    await userEvent.click(h.button("groups", "Export CSV"))
+    await expect.poll(() => downloads.links.length).toBe(1)
+    expect(downloads.links[0]?.name).toBe("groups.csv")
+    const lines = (await downloads.text(0)).trim().split("\r\n")
+    expect(lines[0]).toBe("name,gid,members,createdAt")
+    expect(lines.find((line) => line.startsWith("analysts,"))).toMatch(
+      new RegExp(`^analysts,${analysts.gid},"alice,bob",\\d{4}-`)
+    )
+  })
+
+  it("shows the refusal of an export in the tab and downloads nothing", async () => {
+    const { client } = await seeded()
+    const downloads = catchDownloads()
+    const refusing: UserManagerClient = {
+      ...client,
+      exportCsv: () => Promise.reject(new Error("The server cannot be reached."))
+    }
+    const h = await mount(refusing)
+    await userEvent.click(h.button("users", "Export CSV"))
+    await expect.poll(() => h.in("users", ".toolbar ~ [role=alert]")?.textContent).toContain("cannot be reached")
+    expect(downloads.links).toEqual([])
+  })
+})
+
+describe("who is offered Import and Export", () => {
+  it("never shows Import or Export to a signed-in user who is not an administrator, not even before the element knows who it is", async () => {
+    const { manager } = await seeded()
+    const john = coreClient(manager, "john")
+    let answer: (me: Me) => void = () => undefined
+    const slowMe: UserManagerClient = { ...john, me: () => new Promise((resolve) => (answer = resolve)) }
+    const element = document.createElement("user-manager")
+    element.client = slowMe
+    document.body.replaceChildren(element)
+    const root = element.shadowRoot as ShadowRoot
+    const buttons = () =>
+      [root, ...[...root.querySelectorAll("um-users-tab, um-groups-tab")].map((tab) => tab.shadowRoot as ShadowRoot)]
+        .flatMap((shadow) => [...shadow.querySelectorAll("button")])
+        .map((button) => button.textContent?.trim())
+    await expect.poll(() => buttons()).toContain("Add New")
+    expect(buttons()).not.toContain("Import")
+    expect(buttons()).not.toContain("Export CSV")
+    answer(await john.me())
+    await expect.poll(() => root.querySelector(".notice")?.textContent).toContain("Only administrators")
+    expect(buttons()).not.toContain("Import")
+    expect(buttons()).not.toContain("Export CSV")
+  })
+
+  it("offers neither to an administrator whose client cannot import or export (a host's own client)", async () => {
+    const { client } = await seeded()
+    const {
+      importRecords: _,
+      exportCsv: __,
+      ...hostClient
+    } = {
+      ...client,
+      importRecords: async () => emptyResult(true)
+    }
+    const h = await mount(hostClient)
+    await expect.poll(() => h.button("users", "Add New")).toBeTruthy()
+    expect(h.button("users", "Import")).toBeUndefined()
+    expect(h.button("users", "Export CSV")).toBeUndefined()
+  })
+
+  it("offers Import and Export on both tabs to an administrator whose client can", async () => {
+    const { client } = await seeded()
+    const h = await mount({ ...client, importRecords: async () => emptyResult(true) })
+    expect(h.button("users", "Import")).toBeTruthy()
+    expect(h.button("users", "Export CSV")).toBeTruthy()
+    await userEvent.click(h.tab("groups"))
+    await expect.poll(() => h.button("groups", "Import")).toBeTruthy()
+    expect(h.button("groups", "Export CSV")).toBeTruthy()
+  })
+})
+
+describe("Import, as the file is sent", () => {
+  it("shows how much of the file has been sent, then a busy bar while the server works, and checks again when the choice for existing users changes", async () => {
+    const { client } = await seeded()
+    const calls: Array<Omit<ImportOptions, "onUploadProgress">> = []
+    let step: { size: number; progress: (sent: number) => void; answer: (result: ImportResult) => void } | undefined
+    const scripted: UserManagerClient = {
+      ...client,
+      importRecords: (file, { onUploadProgress, ...options }) => {
+        calls.push(options)
+        return new Promise((resolve) => {
+          step = { size: file.size, progress: (sent) => onUploadProgress?.(sent, file.size), answer: resolve }
+        })
+      }
+    }
+    const h = await mount(scripted)
+    await userEvent.click(h.button("users", "Import"))
+    const dialog = h.in<HTMLDialogElement>("users", "#import-dialog")
+    await expect.poll(() => dialog.open).toBe(true)
+    expect(h.focused()?.id).toBe("import-file")
+    await userEvent.upload(h.in("users", "#import-file"), "test/fixtures/users.csv")
+    await expect.poll(() => calls.length).toBe(1)
+    expect(calls[0]).toEqual({ kind: "users", format: "csv", onConflict: "fail", atomic: false, dryRun: true })
+    expect(h.in("users", "#import-status").textContent).toContain("Checking the file")
+
+    step?.progress((step?.size ?? 0) / 2)
+    await expect.poll(() => h.in<HTMLProgressElement>("users", "#import-dialog progress")?.position).toBe(0.5)
+    expect(h.in("users", "#import-dialog .progress").textContent).toContain("50% of the file sent")
+    step?.progress(step?.size ?? 0)
+    // Sent: the server is still reading the last batches, so the bar says only that it is busy.
+    await expect.poll(() => h.in<HTMLProgressElement>("users", "#import-dialog progress")?.position).toBe(-1)
+
+    step?.answer({ ...emptyResult(true), users: { created: 1, updated: 0, unchanged: 0, skipped: 0, refused: 0 } })
+    await expect.poll(() => h.in("users", "#import-status").textContent).toContain("nothing has been written yet")
+    expect(h.in("users", "#import-dialog progress")).toBeNull()
+
+    await userEvent.click(h.in("users", "#import-dialog input[value=skip]"))
+    await expect.poll(() => calls.length).toBe(2)
+    expect(calls[1]).toMatchObject({ onConflict: "skip", dryRun: true })
+  })
+
+  it("refuses a file that is neither CSV nor JSON Lines in one sentence, sending nothing", async () => {
+    const { client } = await seeded()
+    const sent: Array<Blob> = []
+    const h = await mount({
+      ...client,
+      importRecords: async (file) => {
+        sent.push(file)
+        return emptyResult(true)
+      }
+    })
+    await userEvent.click(h.button("users", "Import"))
+    await userEvent.upload(h.in("users", "#import-file"), "test/fixtures/people.txt")
+    await expect
+      .poll(() => h.in("users", "#import-dialog [role=alert]")?.textContent)
+      .toContain("people.txt is neither CSV (.csv) nor JSON Lines (.jsonl, .ndjson)")
+    expect(sent).toEqual([])
+    expect(h.in("users", "#import-dialog button[type=submit]").getAttribute("aria-disabled")).toBe("true")
+  })
+})
+
+describe("HttpClient's import and export", () => {
+  it("posts the file as text/csv with the options as query parameters and the CSRF header, reads the result, and asks for an export as CSV", async () => {
+    const seen: Array<{ url: string; method: string; headers: Record<string, string>; body: unknown }> = []
+    const plan = emptyResult(true)
+    const fakeFetch = (async (url: string, init: RequestInit) => {
+      seen.push({ url, method: init.method ?? "GET", headers: init.headers as Record<string, string>, body: init.body })
+      if (url.includes("/export")) return new Response("name,gid,members,createdAt\r\n", { status: 200 })
+      return new Response(JSON.stringify(plan), { status: 200 })
+    }) as unknown as typeof fetch
+    const client = HttpClient("https://host/um", { fetch: fakeFetch })
+    const file = new Blob(["username,groups\r\ncarol,developers\r\n"])
+    const progress: Array<[number, number]> = []
+    const result = await client.importRecords?.(file, {
+      kind: "users",
+      format: "csv",
+      onConflict: "skip",
+      atomic: false,
+      dryRun: true,
+      onUploadProgress: (sent, total) => progress.push([sent, total])
+    })
+    const csv = await client.exportCsv?.("groups")
+    expect(result).toEqual(plan)
+    expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual([
+      "POST https://host/um/api/v1/import?kind=users&onConflict=skip&atomic=false&dryRun=true",
+      "GET https://host/um/api/v1/export?kind=groups&format=csv"
+    ])
+    expect(seen[0]?.headers["Content-Type"]).toBe("text/csv")
+    expect(seen[0]?.headers["X-CSRF-Token"]).toBeDefined()
+    expect(seen[0]?.body).toBe(file)
+    expect(progress.at(-1)).toEqual([file.size, file.size])
+    expect(seen[1]?.headers.Accept).toBe("text/csv")
+    expect(await csv?.text()).toBe("name,gid,members,createdAt\r\n")
+  })
+
+  it("turns a refused import or export into a ClientError", async () => {
+    const refusal = { _tag: "Forbidden", message: "Only administrators may import users." }
+    const fakeFetch = (async () => new Response(JSON.stringify(refusal), { status: 403 })) as unknown as typeof fetch
+    const client = HttpClient("", { fetch: fakeFetch })
+    const file = new Blob(['{"username":"carol"}\n'])
+    await expect(client.importRecords?.(file, { kind: "users", format: "ndjson" })).rejects.toMatchObject(refusal)
+    await expect(client.exportCsv?.("users")).rejects.toBeInstanceOf(ClientError)
+  })
+})
