@@ -1,10 +1,10 @@
-import { userEvent } from "@vitest/browser/context"
+import { cdp, userEvent } from "@vitest/browser/context"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import { ClientError, type ImportOptions, type ImportResult, type Me, type UserManagerClient } from "../src/Client.js"
 import { HttpClient } from "../src/HttpClient.js"
 import "../src/user-manager/user-manager.js"
 import { coreClient, seeded } from "./CoreClient.js"
-import { mount } from "./harness.js"
+import { expectNoAxeViolations, mount } from "./harness.js"
 
 /** Catches the downloads the element starts (a click on a link to a file) and reads what they would save. */
 const catchDownloads = () => {
@@ -238,5 +238,128 @@ describe("HttpClient's import and export", () => {
     const file = new Blob(['{"username":"carol"}\n'])
     await expect(client.importRecords?.(file, { kind: "users", format: "ndjson" })).rejects.toMatchObject(refusal)
     await expect(client.exportCsv?.("users")).rejects.toBeInstanceOf(ClientError)
+  })
+})
+
+/**
+ * A client whose import answers `plan` to a dry run and `result` to the import itself (the real core's imports are
+ * tested through `coreClient`; this one shows only how the dialog presents an answer, whatever it is).
+ */
+const answering = (client: UserManagerClient, plan: ImportResult, result: ImportResult) => {
+  const calls: Array<Omit<ImportOptions, "onUploadProgress">> = []
+  const scripted: UserManagerClient = {
+    ...client,
+    importRecords: async (_file, { onUploadProgress: _, ...options }) => {
+      calls.push(options)
+      return options.dryRun === true ? plan : result
+    }
+  }
+  return { client: scripted, calls }
+}
+
+const refusedPlan: ImportResult = {
+  ...emptyResult(true),
+  users: { created: 2, updated: 0, unchanged: 0, skipped: 0, refused: 2 },
+  refused: [
+    { location: "line 4", kind: "user", name: "Eve", reason: "Invalid username: it must be lowercase (eve)." },
+    { location: "line 5", kind: "user", name: "john", reason: "The username john is taken." }
+  ],
+  warnings: ["mallory was imported without a password: yescrypt hashes cannot be checked here."]
+}
+
+describe("the Import dialog", () => {
+  it("lists the plan's counts, its warnings and each refused record with its line and reason, in a region the keyboard can scroll", async () => {
+    const { client } = await seeded()
+    const { client: scripted } = answering(client, refusedPlan, { ...refusedPlan, dryRun: false })
+    const h = await mount(scripted)
+    await userEvent.click(h.button("users", "Import"))
+    await userEvent.upload(h.in("users", "#import-file"), "test/fixtures/users.csv")
+    await expect.poll(() => h.in("users", "#outcome-title")?.textContent).toContain("Plan (nothing written yet)")
+    const cells = [...h.panel("users").querySelectorAll(".counts tbody tr > *")].map((cell) => cell.textContent?.trim())
+    expect(cells).toEqual(["Users", "2", "0", "0", "0", "2"])
+    expect(h.in("users", "[aria-labelledby=warnings-title]").textContent).toContain("mallory was imported")
+    const region = h.in("users", ".refused")
+    expect(region.getAttribute("role")).toBe("region")
+    expect(region.tabIndex).toBe(0)
+    expect(h.in("users", "#refused-title").textContent).toContain("Refused records (2)")
+    expect([...region.querySelectorAll("li")].map((item) => item.textContent?.replace(/\s+/g, " ").trim())).toEqual([
+      "line 4 (Eve): Invalid username: it must be lowercase (eve).",
+      "line 5 (john): The username john is taken."
+    ])
+  })
+
+  it("is used with the keyboard alone once a file is chosen: the choice for existing users, Import, then Close gives the focus back to Import", async () => {
+    const { client } = await seeded()
+    const done = { ...refusedPlan, dryRun: false, users: { ...refusedPlan.users, created: 2 } }
+    const { client: scripted, calls } = answering(client, refusedPlan, done)
+    const h = await mount(scripted)
+    const imported: Array<ImportResult> = []
+    h.element.addEventListener("users-imported", (event) => imported.push(event.detail))
+    h.button("users", "Import").focus()
+    await userEvent.keyboard("{Enter}")
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#import-dialog").open).toBe(true)
+    await userEvent.upload(h.in("users", "#import-file"), "test/fixtures/users.csv")
+    await expect.poll(() => calls.length).toBe(1)
+    await expect.poll(() => h.in("users", "#outcome-title")).toBeTruthy()
+    h.in("users", "#import-file").focus()
+    await userEvent.keyboard("{Tab}")
+    expect(h.focused()?.getAttribute("value")).toBe("fail")
+    await userEvent.keyboard("{ArrowDown}")
+    await expect.poll(() => calls.length).toBe(2)
+    expect(calls[1]).toMatchObject({ onConflict: "skip", dryRun: true })
+    await expect
+      .poll(() => h.in("users", "#import-dialog button[type=submit]").getAttribute("aria-disabled"))
+      .toBe("false")
+    h.in<HTMLButtonElement>("users", "#import-dialog button[type=submit]").focus()
+    await userEvent.keyboard("{Enter}")
+    await expect.poll(() => h.focused()?.id).toBe("import-close")
+    expect(calls[2]).toEqual({ kind: "users", format: "csv", onConflict: "skip", atomic: false, dryRun: false })
+    expect(h.in("users", "#import-status").textContent).toContain(
+      "Import finished: 2 users created, 0 updated, 0 unchanged, 0 skipped, 2 refused."
+    )
+    expect(imported).toEqual([done])
+    await userEvent.keyboard("{Enter}")
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#import-dialog").open).toBe(false)
+    expect(h.focused()?.textContent?.trim()).toBe("Import")
+  })
+
+  it("offers no Import when the plan would create or update nothing", async () => {
+    const { client } = await seeded()
+    const nothingToDo = {
+      ...emptyResult(true),
+      users: { created: 0, updated: 0, unchanged: 3, skipped: 1, refused: 0 }
+    }
+    const { client: scripted, calls } = answering(client, nothingToDo, nothingToDo)
+    const h = await mount(scripted)
+    await userEvent.click(h.button("users", "Import"))
+    await userEvent.upload(h.in("users", "#import-file"), "test/fixtures/users.csv")
+    await expect.poll(() => h.in("users", "#import-status").textContent).toContain("would create or update nothing")
+    const submit = h.in<HTMLButtonElement>("users", "#import-dialog button[type=submit]")
+    expect(submit.getAttribute("aria-disabled")).toBe("true")
+    submit.focus()
+    await userEvent.keyboard("{Enter}")
+    await h.element.updateComplete
+    expect(calls.map((call) => call.dryRun)).toEqual([true])
+    expect(h.in<HTMLDialogElement>("users", "#import-dialog").open).toBe(true)
+  })
+
+  it("has no axe-core violations with a plan, warnings and refused records shown, in the light and the dark look", async () => {
+    const { client } = await seeded()
+    const { client: scripted } = answering(client, refusedPlan, { ...refusedPlan, dryRun: false })
+    const h = await mount(scripted)
+    await userEvent.click(h.button("users", "Import"))
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#import-dialog").open).toBe(true)
+    await expectNoAxeViolations()
+    await userEvent.upload(h.in("users", "#import-file"), "test/fixtures/users.csv")
+    await expect.poll(() => h.in("users", ".refused")).toBeTruthy()
+    await expectNoAxeViolations()
+    const emulate = (value: string) =>
+      cdp().send("Emulation.setEmulatedMedia", { features: [{ name: "prefers-color-scheme", value }] })
+    await emulate("dark")
+    try {
+      await expectNoAxeViolations()
+    } finally {
+      await emulate("")
+    }
   })
 })
