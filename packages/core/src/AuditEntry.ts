@@ -15,6 +15,7 @@ import { MAX_PAGE_SIZE, SearchText } from "./Page.js"
 export const AuditAction = Schema.Literal(
   "directory.bootstrap",
   "directory.export",
+  "directory.import",
   "user.create",
   "user.modify",
   "user.delete",

@@ -274,6 +274,11 @@ export interface GidLedger {
   readonly gidEverUsed: (gid: number) => Effect.Effect<boolean, StorageError>
   /** Every GID a group, current or deleted, ever had, in ascending order: the ledger as an export writes it. */
   readonly gidsEverUsed: Effect.Effect<ReadonlyArray<number>, StorageError>
+  /**
+   * Records these GIDs as used (an import brings the ledger of another directory), though no group holds them: the
+   * allocator and `claimGid` never hand them out. A GID already in the ledger stays as it is.
+   */
+  readonly recordGidsUsed: (gids: ReadonlyArray<number>) => Effect.Effect<void, StorageError>
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Directory } from "./Directory.js"
 import { DirectoryConfig, type DirectoryConfigShape } from "./DirectoryConfig.js"
 import { Exports } from "./Exports.js"
 import { Groups } from "./Groups.js"
+import { Imports } from "./Imports.js"
 import type { PasswordHasher } from "./PasswordHasher.js"
 import { Sessions } from "./Sessions.js"
 import { SignInThrottle, ThrottleConfig, type ThrottleOptions } from "./SignInThrottle.js"
@@ -30,7 +31,8 @@ export interface Options<E = never> {
 }
 
 /**
- * Every service (`Users`, `Groups`, `Audit`, `Exports`, `Sessions`, `SignInThrottle`) over the given store and hasher; the store
+ * Every service (`Users`, `Groups`, `Audit`, `Exports`, `Sessions`, `SignInThrottle`, `Imports`) over the given store and
+ * hasher; the store
  * and the throttle's settings stay available too.
  *
  * @category layers
@@ -38,7 +40,9 @@ export interface Options<E = never> {
  */
 export const layer = <E>(options: Options<E>) =>
   Sessions.layer.pipe(
-    Layer.provideMerge(Layer.mergeAll(Users.layer, Groups.layer, Audit.layer, Exports.layer, SignInThrottle.layer)),
+    Layer.provideMerge(
+      Layer.mergeAll(Users.layer, Groups.layer, Audit.layer, Exports.layer, SignInThrottle.layer, Imports.layer)
+    ),
     Layer.provideMerge(
       Layer.mergeAll(
         options.directory,
@@ -81,6 +85,8 @@ export interface UserManager {
   readonly exports: Promised<Exports["Type"]>
   readonly sessions: Promised<Sessions["Type"]>
   readonly signInThrottle: Promised<SignInThrottle["Type"]>
+  /** Bulk import; its entries may be an async iterable. */
+  readonly imports: Promised<Imports["Type"]>
   /** Closes the store (database connections) and anything else the manager opened. */
   readonly dispose: () => Promise<void>
 }
@@ -93,7 +99,7 @@ export interface UserManager {
  * @since 0.1.0
  */
 export const make = <E>(options: Options<E>): UserManager => {
-  type Services = Users | Groups | Audit | Exports | Sessions | SignInThrottle
+  type Services = Users | Groups | Audit | Exports | Sessions | SignInThrottle | Imports
   const runtime = ManagedRuntime.make(layer(options))
   const run = <A>(effect: Effect.Effect<A, unknown, Services>): Promise<A> =>
     runtime.runPromiseExit(effect).then((exit) => {
@@ -140,6 +146,7 @@ export const make = <E>(options: Options<E>): UserManager => {
     exports: promised(Exports, ["users", "groups"]),
     sessions: promised(Sessions),
     signInThrottle: promised(SignInThrottle),
+    imports: promised(Imports),
     dispose: () => runtime.dispose()
   }
 }

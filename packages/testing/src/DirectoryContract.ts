@@ -2,7 +2,8 @@
  * The storage contract: every rule of the domain, proved through the services on a given store. Every store (the
  * in-memory one here, the SQL ones in `@user-manager/kysely`) runs this same suite unchanged. Its suites follow the
  * concerns of the `Directory` port: bootstrap, user administration, credentials, groups, memberships, the GID ledger,
- * listing, the audit trail, export and transactions (sessions and the sign-in throttle have their own contracts).
+ * listing, the audit trail, export, transactions and bulk import (sessions and the sign-in throttle have their own
+ * contracts).
  */
 import type { PasswordHasher } from "@user-manager/core/PasswordHasher"
 import type { Layer } from "effect"
@@ -14,6 +15,7 @@ import { exportContract } from "./internal/exportContract.js"
 import { gidLedgerContract } from "./internal/gidLedgerContract.js"
 import { groupsContract } from "./internal/groupsContract.js"
 import { harness } from "./internal/harness.js"
+import { importContract } from "./internal/importContract.js"
 import { listingContract } from "./internal/listingContract.js"
 import { membershipsContract } from "./internal/membershipsContract.js"
 import { transactionsContract } from "./internal/transactionsContract.js"
@@ -32,4 +34,5 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
   auditContract(name, tools)
   exportContract(name, tools)
   transactionsContract(name, tools)
+  importContract(name, tools)
 }

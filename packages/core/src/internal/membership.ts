@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import type { GroupRow, UserRecord } from "../Directory.js"
-import { GroupMembershipRequired, NotAMember } from "../Errors.js"
+import { GroupMembershipRequired, NotAMember, type StorageError } from "../Errors.js"
 import type { GroupName, Username } from "../Names.js"
 import { ensureAdminsRemain, ensureNotSelf } from "./adminGroup.js"
 import {
@@ -33,10 +33,16 @@ export interface MembershipResult {
 /**
  * Every change of membership goes through here, whichever command asked for it: system users keep their groups
  * (invariant 2), every user keeps a group (invariant 1), the admin group keeps an enabled member (invariant 5) and
- * nobody removes itself from it (invariant 6); removing a user from a group it is not in is refused (`NotAMember`). Rows are locked in one order (admin group, other groups, users) so that
+ * nobody removes itself from it (invariant 6); `touch` gives each changed group its new version (an import touches
+ * a group once per batch instead); removing a user from a group it is not in is refused (`NotAMember`). Rows are locked in one order (admin group, other groups, users) so that
  * concurrent transactions wait for each other instead of deadlocking.
  */
-export const changeMemberships = (op: Operation, changes: ReadonlyArray<MembershipChange>, context: GroupName | null) =>
+export const changeMemberships = (
+  op: Operation,
+  changes: ReadonlyArray<MembershipChange>,
+  context: GroupName | null,
+  touch: (op: Operation, group: GroupRow) => Effect.Effect<void, StorageError> = touchGroup
+) =>
   Effect.gen(function* () {
     const named = [...changes.map((change) => change.group), ...(context === null ? [] : [context])]
     const groupNames = [...new Set(named)].sort(adminFirst(op.config.adminGroup))
@@ -94,7 +100,7 @@ export const changeMemberships = (op: Operation, changes: ReadonlyArray<Membersh
       updatedUsers.set(username, { ...row, groups: [...set].sort() })
     }
     for (const [name, group] of groups) {
-      if (unique.some((change) => change.group === name)) yield* touchGroup(op, group)
+      if (unique.some((change) => change.group === name)) yield* touch(op, group)
     }
     // One entry for the whole change, naming every user it affects as a subject (a group's command changes one group);
     // a change of one user's groups is recorded by the user's own entry (Users.modify), naming the groups.

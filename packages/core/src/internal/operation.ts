@@ -19,6 +19,8 @@ export interface Operation {
   readonly config: DirectoryConfigShape
   readonly actor: UserRecord
   readonly now: Date
+  /** What every audit entry of the operation carries besides its changes (an import's id). */
+  readonly auditContext?: Record<string, unknown>
 }
 
 /** Why a session token is refused: it names no session that is still open. */
@@ -174,7 +176,7 @@ export const audit = (
     action,
     targetType: target.type,
     target: target.name,
-    changes,
+    changes: op.auditContext === undefined ? changes : { ...changes, ...op.auditContext },
     ...(subjects.length === 0 ? {} : { subjects })
   })
 

@@ -2,6 +2,7 @@
  * The storage contract's suites on the GID ledger: a GID is never handed out twice.
  */
 import { describe, expect, it } from "@effect/vitest"
+import { Directory } from "@user-manager/core/Directory"
 import { Groups } from "@user-manager/core/Groups"
 import { Effect } from "effect"
 import { admin, seed } from "../fixture.js"
@@ -82,6 +83,34 @@ export const gidLedgerContract = (name: string, { run, seeded, refuses }: Harnes
           const error = yield* refuses(groups.create(admin, { name: "ops" }), "GidRangeExhausted")
           expect(error.message).toContain("1000 to 1002")
           yield* groups.create(admin, { name: "ops", gid: 7000 })
+        })
+      )
+    )
+
+    it.effect(
+      "GIDs recorded as used without a group are never handed out nor claimed, and recording one twice is harmless",
+      () =>
+        seeded(
+          Effect.gen(function* () {
+            const directory = yield* Directory
+            const groups = yield* Groups
+            yield* directory.write((tx) => tx.recordGidsUsed([1003, 1004, 7000, 1003]))
+            yield* directory.write((tx) => tx.recordGidsUsed([1004, 1001]))
+            expect(yield* directory.read((tx) => tx.gidEverUsed(7000))).toBe(true)
+            expect(yield* directory.read((tx) => tx.gidEverUsed(7001))).toBe(false)
+            expect((yield* groups.create(admin, { name: "next" })).gid).toBe(1005)
+            const error = yield* refuses(groups.create(admin, { name: "old", gid: 7000 }), "GidTaken")
+            expect(error.group).toBeNull()
+          })
+        )
+    )
+
+    it.effect("GIDs recorded in a write that is rolled back are not recorded", () =>
+      seeded(
+        Effect.gen(function* () {
+          const directory = yield* Directory
+          yield* directory.write((tx) => tx.recordGidsUsed([7100]), "rollback")
+          expect(yield* directory.read((tx) => tx.gidEverUsed(7100))).toBe(false)
         })
       )
     )

@@ -623,7 +623,7 @@ export interface components {
             readonly at: components["schemas"]["Date"];
             readonly actor: string;
             /** @enum {string} */
-            readonly action: "directory.bootstrap" | "directory.export" | "user.create" | "user.modify" | "user.delete" | "user.enable" | "user.disable" | "user.password" | "user.unlock" | "group.create" | "group.rename" | "group.delete" | "group.members";
+            readonly action: "directory.bootstrap" | "directory.export" | "directory.import" | "user.create" | "user.modify" | "user.delete" | "user.enable" | "user.disable" | "user.password" | "user.unlock" | "group.create" | "group.rename" | "group.delete" | "group.members";
             /** @enum {string} */
             readonly targetType: "user" | "group" | "directory";
             readonly target: string;
@@ -2321,7 +2321,7 @@ export interface operations {
             readonly query?: {
                 readonly actor?: string;
                 readonly target?: string;
-                readonly action?: "directory.bootstrap" | "directory.export" | "user.create" | "user.modify" | "user.delete" | "user.enable" | "user.disable" | "user.password" | "user.unlock" | "group.create" | "group.rename" | "group.delete" | "group.members";
+                readonly action?: "directory.bootstrap" | "directory.export" | "directory.import" | "user.create" | "user.modify" | "user.delete" | "user.enable" | "user.disable" | "user.password" | "user.unlock" | "group.create" | "group.rename" | "group.delete" | "group.members";
                 /** @description ISO 8601 time */
                 readonly since?: string;
                 /** @description ISO 8601 time */

@@ -17,5 +17,15 @@ export const gidLedgerOperations = ({ state, mutate }: MemoryContext): GidLedger
       })
     }),
   gidEverUsed: (gid) => Effect.sync(() => state.gidLedger.has(gid)),
-  gidsEverUsed: Effect.sync(() => [...state.gidLedger].sort((a, b) => a - b))
+  gidsEverUsed: Effect.sync(() => [...state.gidLedger].sort((a, b) => a - b)),
+  recordGidsUsed: (gids) =>
+    mutate((log) => {
+      for (const gid of new Set(gids)) {
+        if (state.gidLedger.has(gid)) continue
+        state.gidLedger.add(gid)
+        log.push(() => {
+          state.gidLedger.delete(gid)
+        })
+      }
+    })
 })

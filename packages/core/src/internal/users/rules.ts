@@ -1,5 +1,5 @@
 import { Effect, Option } from "effect"
-import type { Directory, UserRow } from "../../Directory.js"
+import type { Directory, GroupRow, UserRow } from "../../Directory.js"
 import type { DirectoryConfigShape } from "../../DirectoryConfig.js"
 import { EmailTaken, type InvalidInput, type StorageError, UsernameTaken } from "../../Errors.js"
 import { checkPolicy, type Password, type PasswordHash } from "../../Password.js"
@@ -69,10 +69,23 @@ export const insertUser = (op: Operation, row: UserRow, groupNames: ReadonlyArra
       return yield* new UsernameTaken({ username: row.username })
     }
     yield* ensureEmailFree(op, row.email, null)
-    const groups = yield* getGroupRows(op.tx, groupNames, true)
+    yield* storeNewUser(op, row, yield* getGroupRows(op.tx, groupNames, true))
+  })
+
+/**
+ * Stores a user whose name and email were checked free, in groups read (and locked) in this transaction, and touches
+ * each group through `touch` (a new version now, unless the caller touches them once for many users).
+ */
+export const storeNewUser = (
+  op: Operation,
+  row: UserRow,
+  groups: ReadonlyArray<GroupRow>,
+  touch: (op: Operation, group: GroupRow) => Effect.Effect<void, StorageError> = touchGroup
+) =>
+  Effect.gen(function* () {
     yield* op.tx.insertUser(row)
     for (const group of groups) {
       yield* op.tx.addMembership(row.username, group.name)
-      yield* touchGroup(op, group)
+      yield* touch(op, group)
     }
   })

@@ -1,0 +1,173 @@
+/**
+ * Bulk import: users, groups and the GID ledger from a stream of `ImportEntry` (which a file's reader makes), checked
+ * by the same rules as every other change, in batches of one transaction each. The service is put together here from
+ * its parts in `internal/import/`: decoding and hashing before a batch's transaction (`prepare.ts`), the rules of each
+ * record inside it (`apply.ts`), and the batches (`run.ts`).
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer, Schema, type Stream } from "effect"
+import type { Actor } from "./Actor.js"
+import { Directory } from "./Directory.js"
+import { DirectoryConfig } from "./DirectoryConfig.js"
+import type { Forbidden, InvalidInput, StorageError, Unauthenticated } from "./Errors.js"
+import type { ImportEntry } from "./ImportRecord.js"
+import { decodeInput } from "./internal/decode.js"
+import { entryStream, runImport } from "./internal/import/run.js"
+import type { Counts, Refusal } from "./internal/import/tally.js"
+import { PasswordHasher } from "./PasswordHasher.js"
+
+/**
+ * The settings of an import that can be written down (`Imports.run` also takes a signal and a progress callback):
+ * `batchSize` entries per transaction (1–10,000, default 1000); `onConflict`, what to do with a record whose user or
+ * group exists and differs (`fail`: refuse it, the default; `skip`; `update`: replace the fields it gives); `atomic`,
+ * all or nothing; `dryRun`, every rule checked and nothing written; `hashConcurrency`, how many plain passwords are
+ * hashed at once (1–64, default 4).
+ *
+ * @category inputs
+ * @since 0.1.0
+ */
+export const ImportSettings = Schema.Struct({
+  batchSize: Schema.optional(Schema.Int.pipe(Schema.between(1, 10_000))),
+  onConflict: Schema.optional(Schema.Literal("fail", "skip", "update")),
+  atomic: Schema.optional(Schema.Boolean),
+  dryRun: Schema.optional(Schema.Boolean),
+  hashConcurrency: Schema.optional(Schema.Int.pipe(Schema.between(1, 64)))
+})
+
+/**
+ * What happened to the records of one kind: created, updated (`onConflict: "update"`), unchanged (the record equals
+ * what is stored), skipped (`onConflict: "skip"`), refused.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type ImportCounts = Readonly<Counts>
+
+/**
+ * A record the import did not apply: where it was, its kind and name, one sentence saying why, and the entry itself
+ * (so that the refused entries can be written back to a file for fixing).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type ImportRefusal = Refusal
+
+/**
+ * What an import reports after each batch: entries read, batches committed, and the counts so far.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ImportProgress {
+  readonly read: number
+  readonly batches: number
+  readonly users: ImportCounts
+  readonly groups: ImportCounts
+}
+
+/**
+ * The options of `Imports.run`: the settings, a signal that stops the import after the batch in flight, and a callback
+ * called after each batch.
+ *
+ * @category inputs
+ * @since 0.1.0
+ */
+export interface ImportOptions extends Partial<typeof ImportSettings.Encoded> {
+  readonly signal?: AbortSignal
+  readonly onProgress?: (progress: ImportProgress) => void
+}
+
+/**
+ * What an import did (a dry run: what it would do). `importId` is in every audit entry it wrote; `batches` counts the
+ * transactions committed (0 when an atomic import refused a record and wrote nothing); `stopped` says the signal ended
+ * it early (the entries after the last committed batch were not read or not written); `passwordsHashed` counts the
+ * plain passwords hashed and stored.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ImportResult {
+  readonly importId: string
+  readonly dryRun: boolean
+  readonly read: number
+  readonly users: ImportCounts
+  readonly groups: ImportCounts
+  readonly refused: ReadonlyArray<ImportRefusal>
+  readonly warnings: ReadonlyArray<string>
+  readonly batches: number
+  readonly stopped: boolean
+  readonly passwordsHashed: number
+}
+
+/**
+ * Why `Imports.run` can fail as a whole (a refused record does not fail it): bad settings or an unreadable source
+ * (`InvalidInput`), an actor who is not an administrator, the store.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type ImportError = InvalidInput | Unauthenticated | Forbidden | StorageError
+
+const decodeSettings = decodeInput(ImportSettings, "import options")
+
+const make = Effect.gen(function* () {
+  const services = { directory: yield* Directory, hasher: yield* PasswordHasher, config: yield* DirectoryConfig }
+
+  const run = Effect.fn("Imports.run")(function* <E = never>(
+    actor: Actor,
+    entries: Stream.Stream<ImportEntry, E> | AsyncIterable<ImportEntry>,
+    options: ImportOptions = {}
+  ) {
+    const { signal, onProgress, ...rest } = options
+    const settings = yield* decodeSettings(rest)
+    const importId = crypto.randomUUID()
+    const dryRun = settings.dryRun ?? false
+    const outcome = yield* runImport(
+      services,
+      actor,
+      entryStream(entries),
+      {
+        batchSize: settings.batchSize ?? 1000,
+        onConflict: settings.onConflict ?? "fail",
+        atomic: settings.atomic ?? false,
+        dryRun,
+        hashConcurrency: settings.hashConcurrency ?? 4,
+        signal,
+        onProgress
+      },
+      importId
+    )
+    return {
+      importId,
+      dryRun,
+      read: outcome.read,
+      users: outcome.tally.users,
+      groups: outcome.tally.groups,
+      refused: outcome.tally.refused,
+      warnings: outcome.tally.warnings,
+      batches: outcome.batches,
+      stopped: outcome.stopped,
+      passwordsHashed: outcome.tally.passwordsHashed
+    } satisfies ImportResult
+  })
+
+  return {
+    /**
+     * Imports users, groups and GIDs (admins): each record checked by the rules of the directory, refused records
+     * reported with their reason while the others apply (or, `atomic`, nothing written at all).
+     */
+    run
+  }
+})
+
+/**
+ * The bulk import use case.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class Imports extends Context.Tag("@user-manager/core/Imports")<Imports, Effect.Effect.Success<typeof make>>() {
+  /** The service over a `Directory`, a `PasswordHasher` and (optionally) a `DirectoryConfig`. */
+  static readonly layer = Layer.effect(this, make)
+}

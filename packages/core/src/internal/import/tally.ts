@@ -1,0 +1,66 @@
+import type { ImportEntry } from "../../ImportRecord.js"
+
+/** What happened to the records of one kind. */
+export interface Counts {
+  created: number
+  updated: number
+  unchanged: number
+  skipped: number
+  refused: number
+}
+
+/** A record the import did not apply, with one sentence saying why, and the entry itself to write it back. */
+export interface Refusal {
+  readonly location: string | undefined
+  readonly kind: ImportEntry["kind"]
+  readonly name: string | undefined
+  readonly reason: string
+  readonly entry: ImportEntry
+}
+
+/** What one write (a batch, or a whole atomic import) did, merged into the import's result when it commits. */
+export interface Tally {
+  readonly users: Counts
+  readonly groups: Counts
+  readonly refused: Array<Refusal>
+  readonly warnings: Array<string>
+  passwordsHashed: number
+}
+
+/** No record counted yet. */
+export const emptyCounts = (): Counts => ({ created: 0, updated: 0, unchanged: 0, skipped: 0, refused: 0 })
+
+/** A tally of nothing yet. */
+export const emptyTally = (): Tally => ({
+  users: emptyCounts(),
+  groups: emptyCounts(),
+  refused: [],
+  warnings: [],
+  passwordsHashed: 0
+})
+
+/** Adds `from` into `into`. */
+export const mergeTally = (into: Tally, from: Tally) => {
+  for (const kind of ["users", "groups"] as const) {
+    for (const key of Object.keys(from[kind]) as Array<keyof Counts>) into[kind][key] += from[kind][key]
+  }
+  into.refused.push(...from.refused)
+  into.warnings.push(...from.warnings)
+  into.passwordsHashed += from.passwordsHashed
+}
+
+/** The name an entry's record gives (username or group name), if it gives one as text. */
+export const entryName = (entry: ImportEntry): string | undefined => {
+  if (entry.kind === "malformed" || entry.kind === "gids") return undefined
+  const record = entry.record as unknown as Record<string, unknown> | null
+  const name =
+    typeof record === "object" && record !== null ? record[entry.kind === "user" ? "username" : "name"] : undefined
+  return typeof name === "string" ? name : undefined
+}
+
+/** Records a refusal of an entry, counting it under its kind. */
+export const refuse = (tally: Tally, entry: ImportEntry, reason: string) => {
+  if (entry.kind === "user") tally.users.refused++
+  if (entry.kind === "group") tally.groups.refused++
+  tally.refused.push({ location: entry.location, kind: entry.kind, name: entryName(entry), reason, entry })
+}
