@@ -1,5 +1,5 @@
 import { Actor, MemoryDirectory, PasswordHasher, UserManager } from "@user-manager/core"
-import { Csv } from "@user-manager/formats"
+import { Csv, JsonLines } from "@user-manager/formats"
 import { Effect, Either, Layer, Redacted, Stream } from "effect"
 import { ClientError, type UserManagerClient } from "../src/Client.js"
 
@@ -63,6 +63,22 @@ export const coreClient = (manager: UserManager.UserManager, username: string): 
     deleteGroup: (name) => call(() => groups.remove(actor, name)).then(() => undefined),
     listSignInLocks: () => call(() => manager.signInThrottle.locks(actor)),
     unlockUser: (name) => call(() => manager.signInThrottle.unlock(actor, name).then(() => null)).then(() => undefined),
+    importRecords: async (file, { kind, format, onUploadProgress, ...options }) => {
+      // In process there is no upload: the whole file is at hand at once.
+      const text = await file.text()
+      onUploadProgress?.(file.size, file.size)
+      const contents = kind === "users" ? "user" : "group"
+      const entries =
+        format === "csv" ? Csv.read(Stream.make(text), contents) : JsonLines.read(Stream.make(text), contents)
+      return call(async () => {
+        const result = await manager.imports.run(actor, entries, options)
+        // As the API answers: each refused record without the entry itself (it may hold a password).
+        return {
+          ...result,
+          refused: result.refused.map(({ location, kind, name, reason }) => ({ location, kind, name, reason }))
+        }
+      })
+    },
     exportCsv: (kind) =>
       kind === "users"
         ? csvOf(manager.exports.users(actor), (users) => Csv.writeUsers(users))

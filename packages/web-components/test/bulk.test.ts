@@ -18,6 +18,8 @@ const catchDownloads = () => {
   }
 }
 
+const usernames = (rows: ReadonlyArray<ReadonlyArray<string>>) => rows.map((row) => row[0]?.split(" ")[0])
+
 afterEach(() => {
   vi.restoreAllMocks()
 })
@@ -361,5 +363,81 @@ describe("the Import dialog", () => {
     } finally {
       await emulate("")
     }
+  })
+})
+
+describe("Import over the real core", () => {
+  /** The text of each refused record the dialog lists. */
+  const refusedItems = (h: Awaited<ReturnType<typeof mount>>, tab: "users" | "groups" = "users") =>
+    [...h.panel(tab).querySelectorAll(".refused li")].map((item) => item.textContent?.replace(/\s+/g, " ").trim())
+  const counts = (h: Awaited<ReturnType<typeof mount>>, tab: "users" | "groups" = "users") =>
+    [...h.panel(tab).querySelectorAll(".counts tbody tr")].map((row) =>
+      [...row.children].map((cell) => cell.textContent?.trim())
+    )
+
+  it("imports a CSV through the dialog: its plan first, nothing written until Import, then the new users in the table", async () => {
+    const { client, manager, admin } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.button("users", "Import"))
+    await userEvent.upload(h.in("users", "#import-file"), "test/fixtures/users.csv")
+    await expect.poll(() => h.in("users", "#outcome-title")?.textContent).toContain("Plan (nothing written yet)")
+    // carol and dave are new; Eve's name is refused, and john exists with other fields (on conflict: refuse).
+    expect(counts(h)).toEqual([["Users", "2", "0", "0", "0", "2"]])
+    expect((await manager.users.list(admin, { search: "carol" })).total).toBe(0)
+
+    await userEvent.click(h.in("users", "#import-dialog button[type=submit]"))
+    await expect.poll(() => h.in("users", "#outcome-title")?.textContent).toContain("Result")
+    expect(h.in("users", "#import-status").textContent).toContain("2 users created")
+    await expect.poll(() => usernames(h.rows())).toEqual(["admin", "alice", "bob", "carol", "daemon", "dave", "john"])
+    expect(h.rows().find((row) => row[0] === "dave")).toEqual([
+      "dave",
+      "Dave Brubeck",
+      "analysts, developers",
+      "",
+      "Yes"
+    ])
+    expect(h.rows().find((row) => row[0] === "john")?.[1]).toBe("John Doe")
+  })
+
+  it("lists a refused record with its line and the core's reason", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.button("users", "Import"))
+    await userEvent.upload(h.in("users", "#import-file"), "test/fixtures/users.csv")
+    await expect.poll(() => refusedItems(h).length).toBe(2)
+    const [eve, john] = refusedItems(h)
+    expect(eve).toMatch(/^line 4 \(Eve\): .*lowercase/i)
+    expect(john).toMatch(/^line 5 \(john\): .+/)
+  })
+
+  it("updates the existing user with the file's fields when Update is chosen, after checking again", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.button("users", "Import"))
+    await userEvent.upload(h.in("users", "#import-file"), "test/fixtures/users.csv")
+    await expect.poll(() => counts(h)).toEqual([["Users", "2", "0", "0", "0", "2"]])
+    await userEvent.click(h.in("users", "#import-dialog input[value=update]"))
+    await expect.poll(() => counts(h)).toEqual([["Users", "2", "1", "0", "0", "1"]])
+    await userEvent.click(h.in("users", "#import-dialog button[type=submit]"))
+    await expect.poll(() => h.rows().find((row) => row[0] === "john")?.[1]).toBe("John Smith")
+  })
+
+  it("imports groups from JSON Lines on the Groups tab, keeping the file's GID and members, and lists the refused line", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    const imported: Array<ImportResult> = []
+    h.element.addEventListener("groups-imported", (event) => imported.push(event.detail))
+    await userEvent.click(h.tab("groups"))
+    await expect.poll(() => h.rows("groups").length).toBe(3)
+    await userEvent.click(h.button("groups", "Import"))
+    await userEvent.upload(h.in("groups", "#import-file"), "test/fixtures/groups.jsonl")
+    await expect.poll(() => counts(h, "groups")).toEqual([["Groups", "2", "0", "0", "0", "1"]])
+    expect(refusedItems(h, "groups")).toEqual([expect.stringMatching(/^line 3 \(bad name\): .+/)])
+    await userEvent.click(h.in("groups", "#import-dialog button[type=submit]"))
+    await expect
+      .poll(() => h.rows("groups").map((row) => row[0]))
+      .toEqual(["admins", "analysts", "developers", "ops", "qa"])
+    expect(h.rows("groups").find((row) => row[0] === "qa")).toEqual(["qa", "4242", "bob"])
+    expect(imported.map((result) => [result.dryRun, result.groups.created])).toEqual([[false, 2]])
   })
 })
