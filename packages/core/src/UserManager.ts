@@ -31,8 +31,7 @@ export interface Options<E = never> {
 }
 
 /**
- * Every service (`Users`, `Groups`, `Audit`, `Exports`, `Sessions`, `SignInThrottle`, `Imports`) over the given store and
- * hasher; the store
+ * Every service (`Users`, `Groups`, `Audit`, `Exports`, `Sessions`, `SignInThrottle`, `Imports`) over the given store and hasher; the store
  * and the throttle's settings stay available too.
  *
  * @category layers

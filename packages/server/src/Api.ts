@@ -14,6 +14,7 @@ import * as OpenApi from "@effect/platform/OpenApi"
 import * as ApiError from "./ApiError.js"
 import { AuditApi } from "./internal/api/AuditApi.js"
 import { AuthApi } from "./internal/api/AuthApi.js"
+import { withBulkRoutes } from "./internal/api/bulkOpenApi.js"
 import { GroupsApi } from "./internal/api/GroupsApi.js"
 import { MeApi } from "./internal/api/MeApi.js"
 import { type Document, withSecurity } from "./internal/api/openApiSecurity.js"
@@ -23,6 +24,7 @@ import { UsersApi } from "./internal/api/UsersApi.js"
 export { AuditApi, AuditParams } from "./internal/api/AuditApi.js"
 export { AuthApi, LoginBody, LoginResult } from "./internal/api/AuthApi.js"
 export { Authentication, CSRF_HEADER, CurrentActor, SESSION_COOKIE } from "./internal/api/Authentication.js"
+export { ExportParams } from "./internal/api/BulkApi.js"
 export { IfMatch, Page } from "./internal/api/fields.js"
 export { CreateGroupBody, GroupListParams, GroupsApi, MembersBody, ModifyGroupBody } from "./internal/api/GroupsApi.js"
 export { ChangePasswordBody, Me, MeApi } from "./internal/api/MeApi.js"
@@ -48,6 +50,6 @@ export class Api extends HttpApi.make("dt")
   .annotate(OpenApi.Servers, [
     { url: "/", description: "the server this document is served by (a host that mounts the API under a path adds it)" }
   ])
-  .annotate(OpenApi.Transform, (spec) => withSecurity(spec as Document) as typeof spec)
+  .annotate(OpenApi.Transform, (spec) => withSecurity(withBulkRoutes(spec as Document)) as typeof spec)
   .annotate(OpenApi.Title, "User Manager API")
   .annotate(OpenApi.Version, "0.1.0") {}

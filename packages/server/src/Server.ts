@@ -6,11 +6,12 @@
  */
 import { HttpApiBuilder, HttpMiddleware, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import type { Audit, Groups, Sessions, SignInThrottle, Users } from "@user-manager/core"
+import type { Audit, Exports, Groups, Sessions, SignInThrottle, Users } from "@user-manager/core"
 import { Context, Effect, FiberRef, Layer } from "effect"
 import { Api, type Authentication } from "./Api.js"
 import * as Auth from "./Auth.js"
 import * as Handlers from "./Handlers.js"
+import { bulkRoutes } from "./internal/bulkRoutes.js"
 import { stopsGracefully } from "./internal/gracefulStop.js"
 import { nodeServer } from "./internal/nodeServer.js"
 import { normalizeRefusals } from "./internal/normalizeRefusals.js"
@@ -89,24 +90,31 @@ export interface PageOptions {
 }
 
 /** The core services the API runs on. */
-type Services = Users.Users | Groups.Groups | Audit.Audit | Sessions.Sessions | SignInThrottle.SignInThrottle
+type Services =
+  | Users.Users
+  | Groups.Groups
+  | Audit.Audit
+  | Sessions.Sessions
+  | SignInThrottle.SignInThrottle
+  | Exports.Exports
 
 /**
- * The API: every route under `/api/v1` with its handlers, the OpenAPI document at `/api/openapi.json`, and (unless
- * `page: false`) the sign-in page at `/` with the `<user-manager>` element it is given. Runs on the core services.
+ * The API: every route under `/api/v1` with its handlers (the bulk import and export among them), the OpenAPI
+ * document at `/api/openapi.json`, and (unless `page: false`) the sign-in page at `/` with the `<user-manager>` element
+ * it is given. Runs on the core services.
  *
  * @category layers
  * @since 0.1.0
  */
 export const layer = (options: Options = {}) => {
-  const api = HttpApiBuilder.api(Api).pipe(
-    Layer.provide(Handlers.layer),
-    Layer.provide(options.authentication ?? Auth.sessions)
-  )
+  const authentication = options.authentication ?? Auth.sessions
+  const api = HttpApiBuilder.api(Api).pipe(Layer.provide(Handlers.layer), Layer.provide(authentication))
   return Layer.mergeAll(
     HttpApiBuilder.middlewareOpenApi({ path: "/api/openapi.json" }),
     normalizeRefusals,
     securityHeaders,
+    // Raw routes beside the HttpApi, which cannot stream a request body, behind the same authentication.
+    Layer.provide(bulkRoutes, authentication),
     options.page === false ? Layer.empty : page(options.page === true || options.page === undefined ? {} : options.page)
   ).pipe(Layer.provideMerge(api), Layer.provide(ServerConfig.layer(options.config ?? {})))
 }

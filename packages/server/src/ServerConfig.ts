@@ -30,14 +30,27 @@ export interface ServerConfigShape {
   readonly throttle: ThrottleOptions
   /** Whether the session cookie is marked `Secure` (sent over HTTPS only); on for anything but loopback. */
   readonly secureCookies: boolean
-  /** The largest request body accepted, in bytes (default 256 KiB). */
+  /** The largest request body accepted, in bytes (default 256 KiB), bulk imports' aside. */
   readonly maxBodyBytes: number
+  /**
+   * The largest body `POST /api/v1/import` accepts, in bytes (default 512 MiB, `DEFAULT_MAX_IMPORT_BYTES`): an import
+   * is streamed into the store batch by batch, never held whole in memory.
+   */
+  readonly maxImportBytes: number
   /**
    * The proxies trusted to name their client in `X-Forwarded-For` or `Forwarded` (default `false`: none, the client
    * is the connection's other end): their addresses, or how many there are (see `ClientAddress`).
    */
   readonly trustProxy: TrustProxy
 }
+
+/**
+ * The default largest body of a bulk import, in bytes: 512 MiB, a few million users.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const DEFAULT_MAX_IMPORT_BYTES = 512 * 1024 * 1024
 
 /**
  * The API's settings, with defaults when no layer provides them.
@@ -51,6 +64,7 @@ export class ServerConfig extends Context.Reference<ServerConfig>()("@user-manag
     throttle: {},
     secureCookies: false,
     maxBodyBytes: 256 * 1024,
+    maxImportBytes: DEFAULT_MAX_IMPORT_BYTES,
     trustProxy: false
   })
 }) {

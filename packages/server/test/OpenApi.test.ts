@@ -128,6 +128,25 @@ describe("the OpenAPI document", () => {
     })
   })
 
+  it("describes the bulk routes served beside the HttpApi: their query, answers and refusals", () => {
+    expect(refusalsOf("/api/v1/export", "get")).toEqual({
+      "400": ["InvalidInput"],
+      "401": ["Unauthenticated"],
+      "403": ["CsrfTokenInvalid", "Forbidden"],
+      "503": ["StorageError"]
+    })
+    const exporting = document.paths["/api/v1/export"]?.get as unknown as {
+      readonly parameters: ReadonlyArray<{ readonly name: string; readonly in: string }>
+      readonly responses: Record<string, { readonly content?: Record<string, unknown> }>
+    }
+    expect(exporting.parameters.map((parameter) => [parameter.name, parameter.in])).toEqual([
+      ["kind", "query"],
+      ["format", "query"],
+      ["includePasswordHashes", "query"]
+    ])
+    expect(Object.keys(exporting.responses["200"]?.content ?? {}).sort()).toEqual(["application/x-ndjson", "text/csv"])
+  })
+
   it("advertises a stale version (412) only on the changes that check one, and an unknown route (404) only where a path parameter can be too long for the router", () => {
     for (const { path, method, operation } of operations) {
       expect("412" in operation.responses, `${method} ${path}`).toBe(

@@ -55,6 +55,12 @@ const gracePeriod = Flags.wholeNumber("grace-period").pipe(
   Options.withDefault(10)
 )
 
+const importLimit = Flags.wholeNumber("import-limit", { min: 1, max: 1024 * 1024 }).pipe(
+  Options.withPseudoName("MIB"),
+  Options.withDescription("the largest bulk import the API accepts (POST /api/v1/import), in MiB"),
+  Options.withDefault(512)
+)
+
 /** `--trust-proxy`, else `DT_TRUST_PROXY`, else none; a bad value is refused in one sentence (exit 2). */
 const trustedProxies = (
   flag: Option.Option<string>,
@@ -102,7 +108,7 @@ const listenProblem = (host: string, port: number, cause: unknown): string => {
   }
 }
 
-const options = { database: Flags.database, port, host, secureCookies, trustProxy, gracePeriod }
+const options = { database: Flags.database, port, host, secureCookies, trustProxy, gracePeriod, importLimit }
 
 /**
  * `dt serve`.
@@ -151,7 +157,11 @@ export const serve = Command.make("serve", options, (flags) =>
           // running its middleware at all saves its spans and annotations on every request.
           log: false,
           page: { element },
-          config: { secureCookies: flags.secureCookies, trustProxy: proxies },
+          config: {
+            secureCookies: flags.secureCookies,
+            trustProxy: proxies,
+            maxImportBytes: flags.importLimit * 1024 * 1024
+          },
           timeouts: { graceMs: flags.gracePeriod * 1000 }
         }).pipe(Layer.provide(Layer.succeedContext(context)))
       ).pipe(

@@ -284,6 +284,26 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/export": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Export every user or group as CSV or JSON Lines, streamed page by page (administrators)
+         * @description Written as it is read, so an export of a million users starts at once. Password hashes only with includePasswordHashes=true; the audit trail then records who exported them.
+         */
+        readonly get: operations["bulk.export"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2550,6 +2570,70 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["PayloadTooLarge"];
+                };
+            };
+            /** @description The user store failed (its details are in the server's log) */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["StorageError"];
+                };
+            };
+        };
+    };
+    readonly "bulk.export": {
+        readonly parameters: {
+            readonly query?: {
+                /** @description what to export (default users) */
+                readonly kind?: "users" | "groups";
+                /** @description JSON Lines (application/x-ndjson) or CSV (text/csv); without it, the Accept header chooses (default ndjson) */
+                readonly format?: "ndjson" | "csv";
+                /** @description write each user's password hash (administrators; the audit trail records who exported them) */
+                readonly includePasswordHashes?: "true" | "false";
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The records, one a line (JSON Lines) or one a row after a header row (CSV) */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/x-ndjson": string;
+                    readonly "text/csv": string;
+                };
+            };
+            /** @description An input is malformed */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description Sign in first */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Unauthenticated"];
+                };
+            };
+            /** @description A cookie request lacks its CSRF token */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */

@@ -1,0 +1,90 @@
+/**
+ * The bulk routes in the OpenAPI document: served beside the HttpApi (which cannot stream a request body in Effect 3),
+ * they are described here from the schemas they decode and encode with, with the refusals they answer, so that the
+ * document lists every route the server has. `withSecurity` then gives them their security as it does every operation.
+ */
+
+import * as OpenApiJsonSchema from "@effect/platform/OpenApiJsonSchema"
+import { SchemaAST as AST, Option, Schema } from "effect"
+import * as ApiError from "../../ApiError.js"
+import { EXPORT_PATH } from "../bulkPaths.js"
+import { ExportParams } from "./BulkApi.js"
+import type { Document } from "./openApiSecurity.js"
+
+type Tag = keyof typeof ApiError.STATUS
+
+/** The query parameters of a struct of optional fields, as the document lists them, each with its description. */
+const parameters = (schema: Schema.Struct<Schema.Struct.Fields>, defs: Record<string, unknown>) => {
+  const json = OpenApiJsonSchema.makeWithDefs(Schema.encodedSchema(schema), { defs }) as {
+    readonly properties: Record<string, { readonly description?: string }>
+  }
+  const descriptions = new Map(
+    AST.getPropertySignatures(schema.ast).map((field) => [
+      String(field.name),
+      Option.getOrUndefined(AST.getDescriptionAnnotation(field))
+    ])
+  )
+  return Object.entries(json.properties).map(([name, { description: _, ...property }]) => {
+    const description = descriptions.get(name)
+    return {
+      name,
+      in: "query",
+      schema: property,
+      required: false,
+      ...(description === undefined ? {} : { description })
+    }
+  })
+}
+
+/** The refusals of an operation, by status: each refusal's schema is the document's own (other endpoints give it). */
+const refusals = (tags: ReadonlyArray<Tag>) => {
+  const byStatus = new Map<number, Array<Tag>>()
+  for (const tag of tags) byStatus.set(ApiError.STATUS[tag], [...(byStatus.get(ApiError.STATUS[tag]) ?? []), tag])
+  return Object.fromEntries(
+    [...byStatus].map(([status, group]) => {
+      const refs = group.map((tag) => ({ $ref: `#/components/schemas/${tag}` }))
+      const description = (ApiError.Refusal[group[0] as Tag].ast.annotations[
+        Symbol.for("effect/annotation/Description")
+      ] ?? "Refused") as string
+      return [
+        String(status),
+        { description, content: { "application/json": { schema: refs.length === 1 ? refs[0] : { anyOf: refs } } } }
+      ]
+    })
+  )
+}
+
+/** The refusals of both routes: bad options, no actor or not an administrator (or no CSRF token), the store down. */
+const COMMON: ReadonlyArray<Tag> = ["InvalidInput", "Unauthenticated", "CsrfTokenInvalid", "Forbidden", "StorageError"]
+
+/** `GET /api/v1/export`, as the document describes it. */
+const exportOperation = (defs: Record<string, unknown>) => ({
+  get: {
+    tags: ["bulk"],
+    operationId: "bulk.export",
+    summary: "Export every user or group as CSV or JSON Lines, streamed page by page (administrators)",
+    description:
+      "Written as it is read, so an export of a million users starts at once. Password hashes only with " +
+      "includePasswordHashes=true; the audit trail then records who exported them.",
+    parameters: parameters(ExportParams, defs),
+    responses: {
+      "200": {
+        description: "The records, one a line (JSON Lines) or one a row after a header row (CSV)",
+        content: {
+          "application/x-ndjson": { schema: { type: "string" } },
+          "text/csv": { schema: { type: "string" } }
+        }
+      },
+      ...refusals(COMMON)
+    }
+  }
+})
+
+/**
+ * The document with the bulk routes, under the tag `bulk`: `GET /api/v1/export` (streamed CSV or JSON Lines).
+ */
+export const withBulkRoutes = (spec: Document): Document => {
+  const paths = spec.paths as Record<string, unknown>
+  paths[EXPORT_PATH] = exportOperation(spec.components.schemas)
+  return spec
+}

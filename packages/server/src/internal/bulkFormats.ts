@@ -1,0 +1,59 @@
+/**
+ * The formats of the bulk routes' bodies, read and written by `@user-manager/formats`: CSV and JSON Lines.
+ */
+import type { Errors, Exports, ImportRecord } from "@user-manager/core"
+import { Csv, Format, JsonLines } from "@user-manager/formats"
+import { Chunk, Stream } from "effect"
+import * as ApiError from "../ApiError.js"
+
+/** A body's format on the wire. */
+export type BodyFormat = "csv" | "ndjson"
+
+/** What an import body holds, by the route's `kind` parameter. */
+export type Kind = "users" | "groups" | "mixed"
+
+const CONTENTS = { users: "user", groups: "group", mixed: "mixed" } as const
+
+/** A body that cannot be read as a whole (a CSV header naming an unknown column): 400, in one sentence. */
+const unreadable = <A, E>(
+  stream: Stream.Stream<A, E | Format.FormatError>
+): Stream.Stream<A, E | Errors.InvalidInput> =>
+  Stream.mapError(stream, (error) =>
+    error instanceof Format.FormatError ? ApiError.invalidInput("body", error.reason.replace(/\.$/, "")) : error
+  )
+
+/** The entries of an import body: each record with its location, and the lines that could not be read. */
+export const read = <E>(
+  format: BodyFormat,
+  kind: Kind,
+  body: Stream.Stream<Uint8Array, E>
+): Stream.Stream<ImportRecord.ImportEntry, E | Errors.InvalidInput> =>
+  format === "csv"
+    ? unreadable(Csv.read(body, kind === "groups" ? "group" : "user"))
+    : unreadable(JsonLines.read(body, CONTENTS[kind]))
+
+const encoder = new TextEncoder()
+
+/** Text as UTF-8 bytes, a chunk of records (a page) at a time: one write each, not one a record. */
+const bytes = <E>(text: Stream.Stream<string, E>): Stream.Stream<Uint8Array, E> =>
+  Stream.mapChunks(text, (chunk) =>
+    Chunk.isEmpty(chunk) ? Chunk.empty() : Chunk.of(encoder.encode(Chunk.join(chunk, "")))
+  )
+
+/** The text of an export of users, as UTF-8 bytes; with a column for their hashes when they were asked for. */
+export const writeUsers = <E>(
+  format: BodyFormat,
+  hashes: boolean,
+  users: Stream.Stream<Exports.ExportedUser, E>
+): Stream.Stream<Uint8Array, E> =>
+  bytes(
+    format === "ndjson"
+      ? JsonLines.writeUsers(users)
+      : Csv.writeUsers(users, hashes ? { columns: [...Csv.DEFAULT_USER_COLUMNS, "passwordHash"] } : {})
+  )
+
+/** The text of an export of groups, as UTF-8 bytes. */
+export const writeGroups = <E>(
+  format: BodyFormat,
+  groups: Stream.Stream<Exports.ExportedGroup, E>
+): Stream.Stream<Uint8Array, E> => bytes(format === "csv" ? Csv.writeGroups(groups) : JsonLines.writeGroups(groups))
