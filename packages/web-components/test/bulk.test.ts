@@ -441,3 +441,41 @@ describe("Import over the real core", () => {
     expect(imported.map((result) => [result.dryRun, result.groups.created])).toEqual([[false, 2]])
   })
 })
+
+describe("an import whose dialog is closed", () => {
+  it("goes on: Import shows it again as it runs, and its end still reads the table again and fires users-imported", async () => {
+    const { client, manager, admin } = await seeded()
+    const plan = { ...emptyResult(true), users: { created: 1, updated: 0, unchanged: 0, skipped: 0, refused: 0 } }
+    let finish: () => Promise<void> = async () => undefined
+    const h = await mount({
+      ...client,
+      importRecords: (_file, options) =>
+        options.dryRun === true
+          ? Promise.resolve(plan)
+          : new Promise((resolve) => {
+              finish = async () => {
+                // What the server's import writes, then its answer.
+                await manager.users.create(admin, { username: "zed", groups: ["analysts"] })
+                resolve({ ...plan, dryRun: false })
+              }
+            })
+    })
+    const imported: Array<ImportResult> = []
+    h.element.addEventListener("users-imported", (event) => imported.push(event.detail))
+    await userEvent.click(h.button("users", "Import"))
+    await userEvent.upload(h.in("users", "#import-file"), "test/fixtures/users.csv")
+    await expect
+      .poll(() => h.in("users", "#import-dialog button[type=submit]").getAttribute("aria-disabled"))
+      .toBe("false")
+    await userEvent.click(h.in("users", "#import-dialog button[type=submit]"))
+    await expect.poll(() => h.in("users", "#import-status").textContent).toContain("Importing")
+    h.in<HTMLDialogElement>("users", "#import-dialog").close()
+    await userEvent.click(h.button("users", "Import"))
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#import-dialog").open).toBe(true)
+    expect(h.in("users", "#import-status").textContent).toContain("Importing")
+    h.in<HTMLDialogElement>("users", "#import-dialog").close()
+    await finish()
+    await expect.poll(() => usernames(h.rows())).toContain("zed")
+    expect(imported.map((result) => result.dryRun)).toEqual([false])
+  })
+})

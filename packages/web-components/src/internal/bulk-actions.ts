@@ -179,6 +179,13 @@ export class BulkActions<T, S extends string> implements ReactiveController {
     const root = this.#host.renderRoot
     this.#list.returnFocus =
       ((root instanceof ShadowRoot ? root.activeElement : null) as HTMLElement | null) ?? undefined
+    this.#isOpen = true
+    this.#opening = true
+    // An import still running (its dialog was closed) is shown again as it goes on, not replaced by a new one.
+    if (this.#phase === "applying") {
+      this.#host.requestUpdate()
+      return
+    }
     this.#file = undefined
     this.#format = undefined
     this.#onConflict = "fail"
@@ -186,8 +193,6 @@ export class BulkActions<T, S extends string> implements ReactiveController {
     this.#phase = "choose"
     this.#outcome = undefined
     this.#alert = ""
-    this.#isOpen = true
-    this.#opening = true
     this.#host.requestUpdate()
   }
 
@@ -329,11 +334,12 @@ export class BulkActions<T, S extends string> implements ReactiveController {
       @keydown=${trapFocus}
       @cancel=${(event: Event) => {
         // The import goes on at the server: the dialog stays to show what it did.
-        if (applying) event.preventDefault()
+        if (this.#phase === "applying") event.preventDefault()
       }}
       @close=${() => {
         this.#isOpen = false
-        this.#run++
+        // A check is forgotten; an import goes on at the server, and its end still reads the table again.
+        if (this.#phase !== "applying") this.#run++
         this.#host.requestUpdate()
         this.#list.restoreFocus()
       }}
