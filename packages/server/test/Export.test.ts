@@ -2,9 +2,16 @@
  * Bulk export over HTTP (`GET /api/v1/export`) against a real server over SQLite and PostgreSQL: every user or group
  * as JSON Lines or CSV, streamed page by page, the core deciding who may, every refusal in the API's shape.
  */
+import { get, type IncomingMessage } from "node:http"
+import { Actor, Imports } from "@user-manager/core"
+import { sqliteFile } from "@user-manager/test-stores/stores"
+import { Effect, Stream } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { type Answer, bearer, cookie, PASSWORDS, type Running, start, stores } from "./support/harness.js"
 import { expectSecurityHeaders } from "./support/securityHeaders.js"
+
+/** The users of the big export. */
+const COUNT = 30_000
 
 const refusal = (answer: Answer, status: number, tag: string) => {
   expect(answer.status, answer.text).toBe(status)
@@ -110,3 +117,58 @@ for (const [name, open] of stores) {
     })
   })
 }
+
+describe("SQLite: a big export", () => {
+  let server: Running
+  beforeAll(async () => {
+    server = await start(sqliteFile)
+    await server.reseed()
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  it("streams: the answer starts before the directory is read to its end, each page read as the client takes it", async () => {
+    const admin = await bearer(server, "admin", PASSWORDS.admin)
+    // Long names, so that the export (about 3 MB) is many times what the sockets and the client buffer.
+    const people = Array.from({ length: COUNT }, (_, index) => ({
+      kind: "user" as const,
+      record: {
+        username: `user${String(index).padStart(6, "0")}`,
+        firstName: "F".repeat(60),
+        lastName: "L".repeat(60),
+        email: `user${index}@${"e".repeat(40)}.example.com`,
+        groups: ["developers"]
+      }
+    }))
+    await server.run(
+      Effect.flatMap(Imports.Imports, (imports) =>
+        imports.run(Actor.user("admin"), Stream.fromIterable(people), { batchSize: 5000 })
+      )
+    )
+    // Node's own client, paused after the first chunk: the server can write on only as far as the sockets buffer.
+    const response = await new Promise<IncomingMessage>((resolve, reject) =>
+      get(`${server.url}/api/v1/export`, { headers: { authorization: `Bearer ${admin.bearer}` } }, resolve).on(
+        "error",
+        reject
+      )
+    )
+    expect(response.statusCode).toBe(200)
+    response.setEncoding("utf8")
+    let text = await new Promise<string>((resolve) => response.once("data", resolve))
+    response.pause()
+    // Created once the answer has begun, and last by username: an export read whole before answering misses it.
+    const late = await server.request("POST", "/api/v1/users", {
+      as: admin,
+      body: { username: "zz-late", groups: ["developers"] }
+    })
+    expect(late.status).toBe(201)
+    response.on("data", (chunk: string) => {
+      text += chunk
+    })
+    await new Promise((resolve) => response.on("end", resolve).resume())
+    const lines = text.trim().split("\n")
+    expect(lines).toHaveLength(COUNT + 8)
+    expect(JSON.parse(lines.at(-1) as string).username).toBe("zz-late")
+  }, 180_000)
+})

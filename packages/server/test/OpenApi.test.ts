@@ -128,22 +128,41 @@ describe("the OpenAPI document", () => {
     })
   })
 
-  it("describes the bulk routes served beside the HttpApi: their query, answers and refusals", () => {
+  it("describes the bulk routes served beside the HttpApi: their query, bodies, answers and refusals", () => {
+    expect(refusalsOf("/api/v1/import", "post")).toEqual({
+      "400": ["InvalidInput"],
+      "401": ["Unauthenticated"],
+      "403": ["CsrfTokenInvalid", "Forbidden"],
+      "413": ["PayloadTooLarge"],
+      "503": ["StorageError"]
+    })
     expect(refusalsOf("/api/v1/export", "get")).toEqual({
       "400": ["InvalidInput"],
       "401": ["Unauthenticated"],
       "403": ["CsrfTokenInvalid", "Forbidden"],
       "503": ["StorageError"]
     })
-    const exporting = document.paths["/api/v1/export"]?.get as unknown as {
-      readonly parameters: ReadonlyArray<{ readonly name: string; readonly in: string }>
-      readonly responses: Record<string, { readonly content?: Record<string, unknown> }>
-    }
-    expect(exporting.parameters.map((parameter) => [parameter.name, parameter.in])).toEqual([
+    const operation = (path: string, method: string) =>
+      document.paths[path]?.[method] as unknown as {
+        readonly parameters: ReadonlyArray<{ readonly name: string; readonly in: string }>
+        readonly requestBody?: { readonly content: Record<string, unknown> }
+        readonly responses: Record<string, { readonly content?: Record<string, { readonly schema: JsonSchema }> }>
+      }
+    const importing = operation("/api/v1/import", "post")
+    expect(importing.parameters.map((parameter) => [parameter.name, parameter.in])).toEqual([
       ["kind", "query"],
-      ["format", "query"],
-      ["includePasswordHashes", "query"]
+      ["onConflict", "query"],
+      ["atomic", "query"],
+      ["batchSize", "query"],
+      ["dryRun", "query"]
     ])
+    expect(Object.keys(importing.requestBody?.content ?? {}).sort()).toEqual(["application/x-ndjson", "text/csv"])
+    expect(importing.responses["200"]?.content?.["application/json"]?.schema.$ref).toBe(
+      "#/components/schemas/ImportResult"
+    )
+    expect(document.components.schemas.ImportResult?.properties).toHaveProperty("refused")
+    const exporting = operation("/api/v1/export", "get")
+    expect(exporting.parameters.map((parameter) => parameter.name)).toEqual(["kind", "format", "includePasswordHashes"])
     expect(Object.keys(exporting.responses["200"]?.content ?? {}).sort()).toEqual(["application/x-ndjson", "text/csv"])
   })
 

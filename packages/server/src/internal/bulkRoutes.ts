@@ -4,13 +4,14 @@
  * thin calls into the core's `Imports` and `Exports` on behalf of the request's actor: the core decides who may.
  */
 import { HttpApiBuilder } from "@effect/platform"
-import { Exports } from "@user-manager/core"
+import { Exports, Imports } from "@user-manager/core"
 import { Effect } from "effect"
 import { ServerConfig } from "../ServerConfig.js"
 import { Authentication } from "./api/Authentication.js"
-import { EXPORT_PATH } from "./bulkPaths.js"
+import { EXPORT_PATH, IMPORT_PATH } from "./bulkPaths.js"
 import type { BulkServices } from "./bulkServices.js"
 import { exportRoute } from "./exportRoute.js"
+import { importRoute } from "./importRoute.js"
 
 /** The bulk routes, for `HttpApiBuilder`'s router, over the core's services and the API's authentication. */
 export const bulkRoutes = HttpApiBuilder.Router.use((router) =>
@@ -18,8 +19,10 @@ export const bulkRoutes = HttpApiBuilder.Router.use((router) =>
     const services: BulkServices = {
       actor: yield* Authentication,
       config: yield* ServerConfig,
-      exports: yield* Exports.Exports
+      exports: yield* Exports.Exports,
+      imports: yield* Imports.Imports
     }
+    yield* router.post(IMPORT_PATH, importRoute(services))
     yield* router.get(EXPORT_PATH, exportRoute(services))
   })
 )

@@ -2,7 +2,7 @@
  * What the bulk routes share: the services they run on, their query's decoding, and the log of a store failure.
  */
 import { HttpServerRequest } from "@effect/platform"
-import type { Errors, Exports } from "@user-manager/core"
+import type { Errors, Exports, Imports } from "@user-manager/core"
 import { Effect, ParseResult, Predicate, Schema } from "effect"
 import * as ApiError from "../ApiError.js"
 import type { ServerConfigShape } from "../ServerConfig.js"
@@ -14,6 +14,7 @@ export interface BulkServices {
   readonly actor: Effect.Effect.Success<typeof Authentication>
   readonly config: ServerConfigShape
   readonly exports: Exports.Exports["Type"]
+  readonly imports: Imports.Imports["Type"]
 }
 
 /** The query parameters of the request, decoded by `schema`; anything else is refused as the API refuses it. */

@@ -5,22 +5,33 @@ import { HttpApiBuilder, HttpApiError, HttpIncomingMessage, HttpServerError, Htt
 import { Cause, Effect, Option } from "effect"
 import * as ApiError from "../ApiError.js"
 import { ServerConfig } from "../ServerConfig.js"
+import { IMPORT_PATH } from "./bulkPaths.js"
 import { fromClientAddress } from "./peerAddress.js"
 import { checkBody, jsonOnly } from "./requestBody.js"
 
+/** Whether the request is a bulk import, whose body is CSV or JSON Lines, streamed and held to its own limit. */
+const isImport = (request: HttpServerRequest.HttpServerRequest): boolean =>
+  request.method === "POST" && request.url.split("?")[0] === IMPORT_PATH
+
 /**
  * Answers every request the API cannot read with the one error shape: a body that is not JSON, too large or too
- * deep, a field of the wrong type or unknown, an unknown route; and caps the size of request bodies.
+ * deep, a field of the wrong type or unknown, an unknown route; and caps the size of request bodies (a bulk import's
+ * at its own limit, checked by its route as it streams).
  */
 export const normalizeRefusals = HttpApiBuilder.middleware(
   Effect.map(
     ServerConfig,
     (config) => (app) =>
       Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-        // Only JSON bodies: a form another site posts (urlencoded, multipart, text) never reaches a handler.
-        jsonOnly(request)
-          ? Effect.zipRight(checkBody(request, config.maxBodyBytes), app)
-          : Effect.fail(ApiError.invalidInput("content-type", "the API accepts application/json only"))
+        isImport(request)
+          ? HttpIncomingMessage.withMaxBodySize(app, Option.some(config.maxImportBytes))
+          : // Only JSON bodies: a form another site posts (urlencoded, multipart, text) never reaches a handler.
+            jsonOnly(request)
+            ? HttpIncomingMessage.withMaxBodySize(
+                Effect.zipRight(checkBody(request, config.maxBodyBytes), app),
+                Option.some(config.maxBodyBytes)
+              )
+            : Effect.fail(ApiError.invalidInput("content-type", "the API accepts application/json only"))
       ).pipe(
         Effect.catchAllCause((cause): Effect.Effect<never, unknown> => {
           const failure: unknown = Option.getOrUndefined(Cause.failureOption(cause))
@@ -37,7 +48,6 @@ export const normalizeRefusals = HttpApiBuilder.middleware(
           }
           return Effect.failCause(cause)
         }),
-        HttpIncomingMessage.withMaxBodySize(Option.some(config.maxBodyBytes)),
         // Outermost: the body checks and the handlers read one request, and it is from the client's address.
         fromClientAddress(config.trustProxy)
       ) as typeof app

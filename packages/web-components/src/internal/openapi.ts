@@ -284,6 +284,26 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/import": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Import users or groups from a CSV or JSON Lines body, streamed, in batches (administrators)
+         * @description The body (text/csv, or application/x-ndjson: one record a line) is written to a temporary file as it arrives, then applied in batches of one transaction each. At most the server's import limit (512 MiB unless configured): a larger one is refused before anything is written. A record the core refuses, or a line that cannot be read, is listed in the answer with its location and reason, and the rest are still applied (unless atomic). The fields of a record are those of the export.
+         */
+        readonly post: operations["bulk.import"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/export": {
         readonly parameters: {
             readonly query?: never;
@@ -680,6 +700,61 @@ export interface components {
             readonly token?: string;
             /** @description cookie sessions only: send as X-CSRF-Token on every request that changes something */
             readonly csrfToken?: string;
+        };
+        readonly ImportResult: {
+            /** @description the id under which the audit trail records every change */
+            readonly importId: string;
+            readonly dryRun: boolean;
+            /**
+             * int
+             * @description the entries read from the body
+             */
+            readonly read: components["schemas"]["NonNegative"];
+            readonly users: components["schemas"]["ImportUserCounts"];
+            readonly groups: components["schemas"]["ImportGroupCounts"];
+            readonly refused: readonly components["schemas"]["ImportRefusal"][];
+            readonly warnings: readonly string[];
+            /**
+             * int
+             * @description the transactions committed
+             */
+            readonly batches: components["schemas"]["NonNegative"];
+            /** @description whether the import stopped before the end of the body */
+            readonly stopped: boolean;
+            readonly passwordsHashed: components["schemas"]["NonNegativeInt"];
+        };
+        /**
+         * nonNegative
+         * @description a non-negative number
+         */
+        readonly NonNegative: number;
+        readonly ImportUserCounts: {
+            readonly created: components["schemas"]["NonNegativeInt"];
+            readonly updated: components["schemas"]["NonNegativeInt"];
+            readonly unchanged: components["schemas"]["NonNegativeInt"];
+            readonly skipped: components["schemas"]["NonNegativeInt"];
+            readonly refused: components["schemas"]["NonNegativeInt"];
+        };
+        /**
+         * int
+         * @description an integer
+         */
+        readonly NonNegativeInt: number;
+        readonly ImportGroupCounts: {
+            readonly created: components["schemas"]["NonNegativeInt"];
+            readonly updated: components["schemas"]["NonNegativeInt"];
+            readonly unchanged: components["schemas"]["NonNegativeInt"];
+            readonly skipped: components["schemas"]["NonNegativeInt"];
+            readonly refused: components["schemas"]["NonNegativeInt"];
+        };
+        readonly ImportRefusal: {
+            /** @description where in the body: "line 17" */
+            readonly location?: string;
+            /** @description user, group, gids, or malformed (a line that could not be read) */
+            readonly kind: string;
+            /** @description the username or group name, when it was read */
+            readonly name?: string;
+            readonly reason: string;
         };
     };
     responses: never;
@@ -2561,6 +2636,87 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["CsrfTokenInvalid"];
+                };
+            };
+            /** @description The request body is too large */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PayloadTooLarge"];
+                };
+            };
+            /** @description The user store failed (its details are in the server's log) */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["StorageError"];
+                };
+            };
+        };
+    };
+    readonly "bulk.import": {
+        readonly parameters: {
+            readonly query?: {
+                /** @description what the body holds (default users): users, groups, or both in JSON Lines, each line naming its kind ("kind": "user" or "group") */
+                readonly kind?: "users" | "groups" | "mixed";
+                /** @description what a record whose user or group exists does (default fail): refused, skipped, or replacing its fields */
+                readonly onConflict?: "fail" | "skip" | "update";
+                /** @description all or nothing: one refused record and nothing is written (default false) */
+                readonly atomic?: "true" | "false";
+                /** @description records written in each transaction, 1–10,000 (default 1,000) */
+                readonly batchSize?: string;
+                /** @description check every rule and answer with the plan, writing nothing (default false) */
+                readonly dryRun?: "true" | "false";
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "text/csv": string;
+                readonly "application/x-ndjson": string;
+            };
+        };
+        readonly responses: {
+            /** @description ImportResult */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description An input is malformed */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description Sign in first */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Unauthenticated"];
+                };
+            };
+            /** @description A cookie request lacks its CSRF token */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
             /** @description The request body is too large */

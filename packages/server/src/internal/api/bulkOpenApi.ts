@@ -7,8 +7,8 @@
 import * as OpenApiJsonSchema from "@effect/platform/OpenApiJsonSchema"
 import { SchemaAST as AST, Option, Schema } from "effect"
 import * as ApiError from "../../ApiError.js"
-import { EXPORT_PATH } from "../bulkPaths.js"
-import { ExportParams } from "./BulkApi.js"
+import { EXPORT_PATH, IMPORT_PATH } from "../bulkPaths.js"
+import { ExportParams, ImportParams, ImportResult } from "./BulkApi.js"
 import type { Document } from "./openApiSecurity.js"
 
 type Tag = keyof typeof ApiError.STATUS
@@ -57,6 +57,36 @@ const refusals = (tags: ReadonlyArray<Tag>) => {
 /** The refusals of both routes: bad options, no actor or not an administrator (or no CSRF token), the store down. */
 const COMMON: ReadonlyArray<Tag> = ["InvalidInput", "Unauthenticated", "CsrfTokenInvalid", "Forbidden", "StorageError"]
 
+/** `POST /api/v1/import`, as the document describes it. */
+const importOperation = (defs: Record<string, unknown>) => ({
+  post: {
+    tags: ["bulk"],
+    operationId: "bulk.import",
+    summary: "Import users or groups from a CSV or JSON Lines body, streamed, in batches (administrators)",
+    description:
+      "The body (text/csv, or application/x-ndjson: one record a line) is written to a temporary file as it arrives, " +
+      "then applied in batches of one transaction each. At most the server's import limit (512 MiB unless " +
+      "configured): a larger one is refused before anything is written. A record the core refuses, or a line that " +
+      "cannot be read, is listed in the answer with its location and reason, and the rest are still applied (unless " +
+      "atomic). The fields of a record are those of the export.",
+    parameters: parameters(ImportParams, defs),
+    requestBody: {
+      required: true,
+      content: {
+        "text/csv": { schema: { type: "string", description: "a header row of field names, then one record a row" } },
+        "application/x-ndjson": { schema: { type: "string", description: "one JSON record a line" } }
+      }
+    },
+    responses: {
+      "200": {
+        description: "ImportResult",
+        content: { "application/json": { schema: OpenApiJsonSchema.makeWithDefs(ImportResult, { defs }) } }
+      },
+      ...refusals([...COMMON, "PayloadTooLarge"])
+    }
+  }
+})
+
 /** `GET /api/v1/export`, as the document describes it. */
 const exportOperation = (defs: Record<string, unknown>) => ({
   get: {
@@ -81,10 +111,12 @@ const exportOperation = (defs: Record<string, unknown>) => ({
 })
 
 /**
- * The document with the bulk routes, under the tag `bulk`: `GET /api/v1/export` (streamed CSV or JSON Lines).
+ * The document with the bulk routes, under the tag `bulk`: `POST /api/v1/import` (a CSV or JSON Lines body, streamed)
+ * and `GET /api/v1/export` (streamed CSV or JSON Lines).
  */
 export const withBulkRoutes = (spec: Document): Document => {
   const paths = spec.paths as Record<string, unknown>
+  paths[IMPORT_PATH] = importOperation(spec.components.schemas)
   paths[EXPORT_PATH] = exportOperation(spec.components.schemas)
   return spec
 }
