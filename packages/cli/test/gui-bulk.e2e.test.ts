@@ -84,3 +84,72 @@ describe("Import and Export in the GUI at dt serve's URL", () => {
     await page.context().close()
   })
 })
+
+describe("Import in the GUI at dt serve's URL", () => {
+  /** The rows of a tab's counts table in the Import dialog, as the text of their cells. */
+  const counts = (page: Page, tab: string) =>
+    page
+      .locator(`${tab} .counts tbody tr`)
+      .evaluateAll((rows) => rows.map((row) => Array.from(row.children, (cell) => cell.textContent?.trim())))
+
+  it("imports groups from JSON Lines, then users from CSV, through POST /api/v1/import: each plan first, then the records in the tables", async () => {
+    const page = await signedIn()
+    const imports: Array<{ url: string; headers: Record<string, string>; status: number }> = []
+    page.on("requestfinished", async (request) => {
+      if (!request.url().includes("/api/v1/import")) return
+      imports.push({
+        url: request.url().replace(url, ""),
+        headers: await request.allHeaders(),
+        status: (await request.response())?.status() ?? 0
+      })
+    })
+
+    await page.getByRole("tab", { name: "Groups" }).click()
+    await page.locator("um-groups-tab").getByRole("button", { name: "Import" }).click()
+    await page.locator("um-groups-tab #import-file").setInputFiles({
+      name: "groups.jsonl",
+      mimeType: "application/x-ndjson",
+      buffer: Buffer.from('{"name":"staff","gid":5000}\n{"name":"Bad Name"}\n')
+    })
+    await expect.poll(() => counts(page, "um-groups-tab")).toEqual([["Groups", "1", "0", "0", "0", "1"]])
+    expect(await page.locator("um-groups-tab .refused li").allTextContents()).toEqual([expect.stringMatching(/line 2/)])
+    await page.locator("um-groups-tab #import-dialog").getByRole("button", { name: "Import" }).click()
+    await expect
+      .poll(() => page.locator('um-groups-tab tr[data-name="staff"] td').allTextContents())
+      .toEqual(["staff", "5000", ""])
+    await page.locator("um-groups-tab #import-close").click()
+
+    await page.getByRole("tab", { name: "Users" }).click()
+    await page.locator("um-users-tab").getByRole("button", { name: "Import" }).click()
+    await page.locator("um-users-tab #import-file").setInputFiles({
+      name: "people.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(
+        'username,firstName,lastName,groups\r\ncarol,Carol,King,staff\r\ndave,Dave,Brubeck,"staff"\r\n'
+      )
+    })
+    await expect.poll(() => counts(page, "um-users-tab")).toEqual([["Users", "2", "0", "0", "0", "0"]])
+    await page.locator("um-users-tab #import-dialog").getByRole("button", { name: "Import" }).click()
+    await expect.poll(() => page.locator("um-users-tab #import-status").textContent()).toContain("2 users created")
+    await expect
+      .poll(() =>
+        page
+          .locator("um-users-tab tr[data-username]")
+          .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-username")))
+      )
+      .toEqual(["admin", "carol", "dave"])
+
+    // Four requests: a check and an import on each tab, each with the browser's session, its CSRF token and its length.
+    expect(imports.map((request) => [request.url, request.status])).toEqual([
+      ["/api/v1/import?kind=groups&onConflict=fail&atomic=false&dryRun=true", 200],
+      ["/api/v1/import?kind=groups&onConflict=fail&atomic=false&dryRun=false", 200],
+      ["/api/v1/import?kind=users&onConflict=fail&atomic=false&dryRun=true", 200],
+      ["/api/v1/import?kind=users&onConflict=fail&atomic=false&dryRun=false", 200]
+    ])
+    for (const request of imports) {
+      expect(request.headers["x-csrf-token"]).toMatch(/.{16,}/)
+      expect(Number(request.headers["content-length"])).toBeGreaterThan(0)
+    }
+    await page.context().close()
+  })
+})

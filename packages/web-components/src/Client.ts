@@ -136,7 +136,7 @@ export type ImportFormat = "csv" | "ndjson"
 export interface ImportOptions {
   readonly kind: RecordKind
   readonly format: ImportFormat
-  readonly onConflict?: "fail" | "skip" | "update"
+  readonly onConflict?: NonNullable<NonNullable<operations["bulk.import"]["parameters"]["query"]>["onConflict"]>
   readonly atomic?: boolean
   readonly dryRun?: boolean
   readonly onUploadProgress?: (sent: number, total: number) => void
@@ -148,13 +148,7 @@ export interface ImportOptions {
  * @category bulk
  * @since 0.1.0
  */
-export interface ImportCounts {
-  readonly created: number
-  readonly updated: number
-  readonly unchanged: number
-  readonly skipped: number
-  readonly refused: number
-}
+export type ImportCounts = components["schemas"]["ImportUserCounts"]
 
 /**
  * A record an import refused: where it is in the file (`"line 17"`), what it is (`user`, `group`, `malformed` for a
@@ -163,32 +157,17 @@ export interface ImportCounts {
  * @category bulk
  * @since 0.1.0
  */
-export interface ImportRefusal {
-  readonly location?: string
-  readonly kind: string
-  readonly name?: string
-  readonly reason: string
-}
+export type ImportRefusal = components["schemas"]["ImportRefusal"]
 
 /**
- * The answer of an import (the API's `ImportResult`): the counts of each kind, every refused record, the warnings
- * (such as users imported without a password), the transactions committed, whether it stopped before the end of the
- * file, and the id under which the audit trail records its changes.
+ * The answer of an import (the API's `ImportResult`): the entries read, the counts of each kind, every refused record,
+ * the warnings (such as users imported without a password), the transactions committed, whether it stopped before the
+ * end of the file, and the id under which the audit trail records its changes.
  *
  * @category bulk
  * @since 0.1.0
  */
-export interface ImportResult {
-  readonly importId: string
-  readonly dryRun: boolean
-  readonly users: ImportCounts
-  readonly groups: ImportCounts
-  readonly refused: ReadonlyArray<ImportRefusal>
-  readonly warnings: ReadonlyArray<string>
-  readonly batches: number
-  readonly stopped: boolean
-  readonly passwordsHashed: number
-}
+export type ImportResult = components["schemas"]["ImportResult"]
 
 /**
  * The operations `<user-manager>` uses; every refusal rejects with a `ClientError`. Modifications take the

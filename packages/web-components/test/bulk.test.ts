@@ -30,6 +30,7 @@ const emptyResult = (dryRun: boolean): ImportResult => {
   return {
     importId: "00000000-0000-4000-8000-000000000000",
     dryRun,
+    read: 0,
     users: none,
     groups: none,
     refused: [],
