@@ -1,6 +1,7 @@
 /**
  * The `UserManagerClient` over the HTTP API of `packages/server` (spec §4): JSON, the browser's session cookie, a
- * CSRF header on every state-changing request, and `If-Match` with the version on modifications.
+ * CSRF header on every state-changing request, and `If-Match` with the version on modifications; an import file is
+ * sent as it is (CSV or JSON Lines), an export read as CSV.
  *
  * @since 0.1.0
  */
@@ -34,7 +35,7 @@ import {
 export interface HttpClientOptions {
   readonly csrfHeader?: string
   readonly csrfCookie?: string
-  /** `fetch` to use (the page's by default). */
+  /** `fetch` to use (the page's by default; an import then goes through it too, without upload progress). */
   readonly fetch?: typeof fetch
 }
 
