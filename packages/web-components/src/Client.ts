@@ -108,6 +108,68 @@ export type Me = components["schemas"]["Me"]
 export type SignInLock = components["schemas"]["SignInLock"]
 
 /**
+ * What a bulk import or export concerns: the users or the groups (the tab it is started from).
+ *
+ * @category bulk
+ * @since 0.1.0
+ */
+export type RecordKind = "users" | "groups"
+
+/**
+ * The format of an import file: CSV (RFC 4180, a header row of the records' JSON field names) or JSON Lines (one JSON
+ * record a line).
+ *
+ * @category bulk
+ * @since 0.1.0
+ */
+export type ImportFormat = "csv" | "ndjson"
+
+/**
+ * How an import is applied: what its file holds, what a record whose user or group exists does (`fail`: refused,
+ * `skip`: left as it is, `update`: replaced by the file's fields), all or nothing, or only checked (`dryRun`: the plan,
+ * nothing written). The rules and defaults are the back end's. `onUploadProgress` is told how much of the file has been
+ * sent, when the client can say.
+ *
+ * @category bulk
+ * @since 0.1.0
+ */
+export interface ImportOptions {
+  readonly kind: RecordKind
+  readonly format: ImportFormat
+  readonly onConflict?: NonNullable<NonNullable<operations["bulk.import"]["parameters"]["query"]>["onConflict"]>
+  readonly atomic?: boolean
+  readonly dryRun?: boolean
+  readonly onUploadProgress?: (sent: number, total: number) => void
+}
+
+/**
+ * What an import did (or, in a dry run, would do) to the records of one kind.
+ *
+ * @category bulk
+ * @since 0.1.0
+ */
+export type ImportCounts = components["schemas"]["ImportUserCounts"]
+
+/**
+ * A record an import refused: where it is in the file (`"line 17"`), what it is (`user`, `group`, `malformed` for a
+ * line that could not be read), its name when it was read, and why, in one sentence.
+ *
+ * @category bulk
+ * @since 0.1.0
+ */
+export type ImportRefusal = components["schemas"]["ImportRefusal"]
+
+/**
+ * The answer of an import (the API's `ImportResult`): the entries read, the counts of each kind, every refused record,
+ * the warnings (such as users imported without a password), the transactions committed, whether it stopped before the
+ * end of the file, and the id under which the audit trail records its changes.
+ *
+ * @category bulk
+ * @since 0.1.0
+ */
+export type ImportResult = components["schemas"]["ImportResult"]
+
+/**
  * The operations `<user-manager>` uses; every refusal rejects with a `ClientError`. Modifications take the
  * `version` the caller saw and are refused with `ConcurrentModification` when the record changed since.
  *
@@ -147,6 +209,13 @@ export interface UserManagerClient {
   listSignInLocks?(): Promise<ReadonlyArray<SignInLock>>
   /** Clears a user's sign-in locks, so that its password is checked again at once. */
   unlockUser?(username: string): Promise<void>
+  /**
+   * Imports the users or groups of a CSV or JSON Lines file, or only checks them (`dryRun`); administrators only
+   * (optional: without it, the tabs offer no Import).
+   */
+  importRecords?(file: Blob, options: ImportOptions): Promise<ImportResult>
+  /** Every user or group as CSV, never with password hashes (optional: without it, the tabs offer no Export). */
+  exportCsv?(kind: RecordKind): Promise<Blob>
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The `UserManagerClient` over the HTTP API of `packages/server` (spec §4): JSON, the browser's session cookie, a
- * CSRF header on every state-changing request, and `If-Match` with the version on modifications.
+ * CSRF header on every state-changing request, and `If-Match` with the version on modifications; an import file is
+ * sent as it is (CSV or JSON Lines), an export read as CSV.
  *
  * @since 0.1.0
  */
@@ -8,11 +9,14 @@ import {
   ClientError,
   type Group,
   type GroupSort,
+  type ImportOptions,
+  type ImportResult,
   type ListQuery,
   type Me,
   type NewGroup,
   type NewUser,
   type Page,
+  type RecordKind,
   type SignInLock,
   type User,
   type UserChanges,
@@ -31,7 +35,7 @@ import {
 export interface HttpClientOptions {
   readonly csrfHeader?: string
   readonly csrfCookie?: string
-  /** `fetch` to use (the page's by default). */
+  /** `fetch` to use (the page's by default; an import then goes through it too, without upload progress). */
   readonly fetch?: typeof fetch
 }
 
@@ -56,36 +60,88 @@ export const HttpClient = (baseUrl: string, options: HttpClientOptions = {}): Us
       .map((part) => part.trim().split("="))
       .find(([name]) => name === csrfCookie)?.[1] ?? "1"
 
+  /** The answer's body as JSON, or the refusal it carries as a `ClientError`. */
+  const settle = <A>(status: number, statusText: string, text: string): A => {
+    const json: unknown = text === "" ? undefined : safeParse(text)
+    if (status < 200 || status > 299) {
+      if (typeof json === "object" && json !== null && "_tag" in json) throw ClientError.from(json)
+      throw new ClientError(`Http${status}`, `The server answered ${status} ${statusText}.`)
+    }
+    return json as A
+  }
+  const unreachable = (error: unknown) =>
+    new ClientError("Unreachable", `The server cannot be reached: ${String(error)}`)
+
+  const send = async (method: string, path: string, body: BodyInit | undefined, headers: Record<string, string>) => {
+    const all: Record<string, string> = { Accept: "application/json", ...headers }
+    if (method !== "GET") all[csrfHeader] = decodeURIComponent(csrfToken())
+    try {
+      return await doFetch(`${root}${api}${path}`, {
+        method,
+        headers: all,
+        credentials: "same-origin",
+        ...(body === undefined ? {} : { body })
+      })
+    } catch (error) {
+      throw unreachable(error)
+    }
+  }
+
   const request = async <A>(
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {}
   ): Promise<A> => {
-    const all: Record<string, string> = { Accept: "application/json", ...headers }
-    if (body !== undefined) all["Content-Type"] = "application/json"
-    if (method !== "GET") all[csrfHeader] = decodeURIComponent(csrfToken())
-    let response: Response
-    try {
-      response = await doFetch(`${root}${api}${path}`, {
-        method,
-        headers: all,
-        credentials: "same-origin",
-        ...(body === undefined ? {} : { body: JSON.stringify(body) })
-      })
-    } catch (error) {
-      throw new ClientError("Unreachable", `The server cannot be reached: ${String(error)}`)
-    }
-    const text = await response.text()
-    const json: unknown = text === "" ? undefined : safeParse(text)
-    if (!response.ok) {
-      if (typeof json === "object" && json !== null && "_tag" in json) throw ClientError.from(json)
-      throw new ClientError(`Http${response.status}`, `The server answered ${response.status} ${response.statusText}.`)
-    }
-    return json as A
+    const response = await send(
+      method,
+      path,
+      body === undefined ? undefined : JSON.stringify(body),
+      body === undefined ? headers : { ...headers, "Content-Type": "application/json" }
+    )
+    return settle<A>(response.status, response.statusText, await response.text())
   }
 
-  const query = (q: ListQuery<string>) => {
+  /**
+   * Sends a file: over `XMLHttpRequest`, which tells how much of it has been sent (`fetch` cannot), unless the host gave
+   * its own `fetch`. The browser declares the file's length, which the server needs to refuse one over its limit.
+   */
+  const upload = async <A>(
+    path: string,
+    file: Blob,
+    contentType: string,
+    onProgress?: (sent: number, total: number) => void
+  ) => {
+    const headers = { "Content-Type": contentType }
+    if (options.fetch !== undefined || typeof XMLHttpRequest === "undefined") {
+      const response = await send("POST", path, file, headers)
+      onProgress?.(file.size, file.size)
+      return settle<A>(response.status, response.statusText, await response.text())
+    }
+    const xhr = new XMLHttpRequest()
+    const done = new Promise<A>((resolve, reject) => {
+      xhr.addEventListener("load", () => {
+        try {
+          resolve(settle<A>(xhr.status, xhr.statusText, xhr.responseText))
+        } catch (error) {
+          reject(error)
+        }
+      })
+      xhr.addEventListener("error", () => reject(unreachable("the connection failed")))
+      xhr.addEventListener("abort", () => reject(unreachable("the request was aborted")))
+    })
+    xhr.upload.addEventListener("progress", (event) =>
+      onProgress?.(event.loaded, event.lengthComputable ? event.total : file.size)
+    )
+    xhr.open("POST", `${root}${api}${path}`)
+    xhr.setRequestHeader("Accept", "application/json")
+    xhr.setRequestHeader("Content-Type", contentType)
+    xhr.setRequestHeader(csrfHeader, decodeURIComponent(csrfToken()))
+    xhr.send(file)
+    return done
+  }
+
+  const query = (q: object) => {
     const params = new URLSearchParams()
     for (const [key, value] of Object.entries(q))
       if (value !== undefined && value !== "") params.set(key, String(value))
@@ -114,7 +170,19 @@ export const HttpClient = (baseUrl: string, options: HttpClientOptions = {}): Us
     deleteGroup: (name) => request<void>("DELETE", `/groups/${segment(name)}`),
     listSignInLocks: async () =>
       (await request<{ readonly items: ReadonlyArray<SignInLock> }>("GET", "/sign-in-locks")).items,
-    unlockUser: (username) => request<void>("DELETE", `/users/${segment(username)}/sign-in-lock`)
+    unlockUser: (username) => request<void>("DELETE", `/users/${segment(username)}/sign-in-lock`),
+    importRecords: (file: Blob, { format, onUploadProgress, ...params }: ImportOptions) =>
+      upload<ImportResult>(
+        `/import${query(params)}`,
+        file,
+        format === "csv" ? "text/csv" : "application/x-ndjson",
+        onUploadProgress
+      ),
+    exportCsv: async (kind: RecordKind) => {
+      const response = await send("GET", `/export${query({ kind, format: "csv" })}`, undefined, { Accept: "text/csv" })
+      if (!response.ok) return settle<never>(response.status, response.statusText, await response.text())
+      return response.blob()
+    }
   }
 }
 

@@ -1,10 +1,11 @@
 /**
  * The DOM events `<user-manager>` fires after a change it made succeeded, so the host can react. They bubble and
- * cross shadow roots; `detail` is the record as the client returned it (for a deletion, its name).
+ * cross shadow roots; `detail` is the record as the client returned it (for a deletion, its name; for an import, its
+ * result).
  *
  * @since 0.1.0
  */
-import type { Group, User } from "./Client.js"
+import type { Group, ImportResult, User } from "./Client.js"
 
 /**
  * The names of the events and what each carries.
@@ -19,6 +20,8 @@ export interface UserManagerEventDetails {
   "group-created": Group
   "group-updated": Group
   "group-deleted": { readonly name: string }
+  "users-imported": ImportResult
+  "groups-imported": ImportResult
 }
 
 /**
@@ -44,5 +47,7 @@ declare global {
     "group-created": UserManagerChangeEvent<"group-created">
     "group-updated": UserManagerChangeEvent<"group-updated">
     "group-deleted": UserManagerChangeEvent<"group-deleted">
+    "users-imported": UserManagerChangeEvent<"users-imported">
+    "groups-imported": UserManagerChangeEvent<"groups-imported">
   }
 }

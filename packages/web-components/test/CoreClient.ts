@@ -1,5 +1,6 @@
 import { Actor, MemoryDirectory, PasswordHasher, UserManager } from "@user-manager/core"
-import { Duration, Effect, Layer, Redacted } from "effect"
+import { Csv, JsonLines } from "@user-manager/formats"
+import { Duration, Effect, Either, Layer, Redacted, Stream } from "effect"
 import { ClientError, type UserManagerClient } from "../src/Client.js"
 
 /** A hasher for the browser (the core's `TestHasher` needs `node:crypto`); these tests never sign in. */
@@ -20,6 +21,21 @@ const call = async <A>(run: () => Promise<A>) => {
   } catch (error) {
     throw ClientError.from(error)
   }
+}
+
+/**
+ * The CSV file a writer of `@user-manager/formats` makes of an export read from the core (as the server's export
+ * does), or the core's refusal as the `ClientError` the HTTP client would raise.
+ */
+const csvOf = async <A>(
+  records: AsyncIterable<A>,
+  write: (records: Stream.Stream<A, unknown>) => Stream.Stream<string, unknown>
+) => {
+  const text = await Effect.runPromise(
+    Effect.either(Stream.mkString(write(Stream.fromAsyncIterable(records, (error) => error))))
+  )
+  if (Either.isLeft(text)) throw ClientError.from(text.left)
+  return new Blob([text.right], { type: "text/csv" })
 }
 
 /**
@@ -48,7 +64,27 @@ export const coreClient = (manager: UserManager.UserManager, username: string): 
       call(() => groups.setMembers(actor, name, usernames, { expectedVersion })),
     deleteGroup: (name) => call(() => groups.remove(actor, name)).then(() => undefined),
     listSignInLocks: () => call(() => manager.signInThrottle.locks(actor)),
-    unlockUser: (name) => call(() => manager.signInThrottle.unlock(actor, name).then(() => null)).then(() => undefined)
+    unlockUser: (name) => call(() => manager.signInThrottle.unlock(actor, name).then(() => null)).then(() => undefined),
+    importRecords: async (file, { kind, format, onUploadProgress, ...options }) => {
+      // In process there is no upload: the whole file is at hand at once.
+      const text = await file.text()
+      onUploadProgress?.(file.size, file.size)
+      const contents = kind === "users" ? "user" : "group"
+      const entries =
+        format === "csv" ? Csv.read(Stream.make(text), contents) : JsonLines.read(Stream.make(text), contents)
+      return call(async () => {
+        const result = await manager.imports.run(actor, entries, options)
+        // As the API answers: each refused record without the entry itself (it may hold a password).
+        return {
+          ...result,
+          refused: result.refused.map(({ location, kind, name, reason }) => ({ location, kind, name, reason }))
+        }
+      })
+    },
+    exportCsv: (kind) =>
+      kind === "users"
+        ? csvOf(manager.exports.users(actor), (users) => Csv.writeUsers(users))
+        : csvOf(manager.exports.groups(actor), (groups) => Csv.writeGroups(groups))
   }
 }
 

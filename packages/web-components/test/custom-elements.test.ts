@@ -9,7 +9,7 @@ const lifecycle = new Set(["constructor", "render", "willUpdate", "updated", "fi
 const api = {
   "user-manager": { element: UserManagerElement, members: ["baseUrl", "client", "tab"] },
   "um-users-tab": { element: UsersTab, members: ["client", "me", "refresh"] },
-  "um-groups-tab": { element: GroupsTab, members: ["client", "refresh"] }
+  "um-groups-tab": { element: GroupsTab, members: ["client", "me", "refresh"] }
 } as const
 
 /** The part of the manifest read here: each module's declarations, an element's tag and class members. */

@@ -1,5 +1,5 @@
 // Not a test: `DT_SCREENSHOTS=1 npx vitest run --project web-components` takes the screenshots shown in the README
-// (docs/web-components-*.png) of both tabs and the Add New dialog, over the real core.
+// (docs/web-components-*.png) of both tabs, the Add New dialog and the Import dialog's plan, over the real core.
 import { page, userEvent } from "@vitest/browser/context"
 import { expect, it } from "vitest"
 import { seeded } from "./CoreClient.js"
@@ -14,6 +14,11 @@ it("takes the README's screenshots", async () => {
   await userEvent.click(h.button("users", "Add New"))
   await expect.poll(() => h.panel("users").querySelectorAll("fieldset input").length).toBe(3)
   await shot("add-new")
+  await userEvent.keyboard("{Escape}")
+  await userEvent.click(h.button("users", "Import"))
+  await userEvent.upload(h.in("users", "#import-file"), "test/fixtures/users.csv")
+  await expect.poll(() => h.panel("users").querySelectorAll(".refused li").length).toBe(2)
+  await shot("import")
   await userEvent.keyboard("{Escape}")
   await userEvent.click(h.tab("groups"))
   await expect.poll(() => h.rows("groups").length).toBe(3)

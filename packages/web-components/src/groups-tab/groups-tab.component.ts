@@ -1,8 +1,9 @@
 import { html, LitElement, nothing } from "lit"
 import { property } from "lit/decorators.js"
 import { live } from "lit/directives/live.js"
-import type { ClientError, Group, GroupSort, User, UserManagerClient } from "../Client.js"
+import type { ClientError, Group, GroupSort, Me, User, UserManagerClient } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
+import { BulkActions, bulkStyles } from "../internal/bulk-actions.js"
 import { ConfirmDialog } from "../internal/confirm-dialog.js"
 import { usernamesOf } from "../internal/errors.js"
 import { FormDialog } from "../internal/form-dialog.js"
@@ -33,25 +34,30 @@ const membersText = (members: ReadonlyArray<string>) =>
 
 /**
  * The Groups tab: a server-side searched, sorted and paged table of groups, the Add New and Update dialogs (name and
- * members), a context menu (Update, Delete) and the delete confirmation, which lists the users a refusal names.
+ * members), a context menu (Update, Delete) and the delete confirmation, which lists the users a refusal names. An
+ * administrator (`me`) whose client can also imports groups from a CSV or JSON Lines file (checked first, its plan
+ * shown, then applied with its progress) and exports them as CSV.
  *
  * @event group-created - A group was created; `detail` is the group.
  * @event group-updated - A group was renamed or its members changed; `detail` is the group.
  * @event group-deleted - A group was deleted; `detail` is `{ name }`.
+ * @event groups-imported - Groups were imported from a file; `detail` is the import's result.
  * @csspart toolbar - The row holding the search field and Add New.
  * @csspart search - The search field.
  * @csspart button - Every button.
  * @csspart table - The groups table.
  * @csspart row - Each group's row.
  * @csspart menu - The context menu.
- * @csspart dialog - The group and confirmation dialogs.
+ * @csspart dialog - The group, import and confirmation dialogs.
  */
 export class GroupsTab extends LitElement {
   /** The styles every tab shares (themed through the `--um-*` custom properties). */
-  static override styles = sharedStyles
+  static override styles = [sharedStyles, bulkStyles]
 
   /** Where the groups come from and where changes go. */
   @property({ attribute: false }) accessor client: UserManagerClient | undefined
+  /** The signed-in user: an administrator is offered Import and Export. */
+  @property({ attribute: false }) accessor me: Me | undefined
 
   /** The members the form would save. */
   #members: ReadonlySet<string> = new Set()
@@ -77,6 +83,7 @@ export class GroupsTab extends LitElement {
     place: (field) => (["groups", "members", "usernames"].includes(field) ? { key: "members" } : undefined)
   })
   readonly #confirm = new ConfirmDialog(this, this.#list, this.#menu, this.#form)
+  readonly #bulk = new BulkActions(this, this.#list, { kind: "groups", admin: () => this.me?.admin === true })
 
   /** Reads the current page again (after a change made elsewhere). */
   refresh(): Promise<void> {
@@ -101,6 +108,7 @@ export class GroupsTab extends LitElement {
           <td>${membersText(group.members)}</td>
         </tr>`,
         open: (group) => this.#openEditor(group),
+        actions: this.#bulk.renderButtons(),
         remove: (group) => this.#confirm.ask(group)
       })}
       ${
@@ -111,7 +119,7 @@ export class GroupsTab extends LitElement {
               { label: "Delete", run: () => this.#confirm.ask(group) }
             ])
       }
-      ${this.#renderEditor()}
+      ${this.#renderEditor()} ${this.#bulk.renderDialog()}
       ${this.#confirm.render((group) => ({
         title: `Delete group ${group.name}?`,
         text: `The group ${group.name} (GID ${group.gid}) will be deleted. This cannot be undone.`,

@@ -120,9 +120,9 @@ export class ListController<T, S extends string> implements ReactiveController {
     void this.load()
   }
 
-  /** The table's body rows, in order. */
+  /** The list table's body rows, in order (not those of a table in a dialog). */
   rows(): Array<HTMLElement> {
-    return [...this.#host.renderRoot.querySelectorAll<HTMLElement>("tbody tr")]
+    return [...this.#host.renderRoot.querySelectorAll<HTMLElement>('table[part="table"] > tbody > tr')]
   }
 
   /** The roving tabindex of body row `index`: only the active row is reached with Tab. */

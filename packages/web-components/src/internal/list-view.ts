@@ -22,6 +22,8 @@ export interface ListViewOptions<T, S extends string> {
   readonly open: (item: T | undefined) => void
   /** Asks to delete an item (the Delete key on its row). */
   readonly remove: (item: T) => void
+  /** More buttons of the toolbar, before Add New (Import, Export). */
+  readonly actions?: TemplateResult | typeof nothing
 }
 
 /** The row a table event concerns: the row element, its index on the page and its item. */
@@ -79,6 +81,7 @@ export const listView = <T, S extends string>(
           @input=${(event: InputEvent) => list.searchFor((event.target as HTMLInputElement).value)}
         />
         <span class="spacer"></span>
+        ${options.actions ?? nothing}
         <button class="primary" part="button" @click=${() => options.open(undefined)}>Add New</button>
       </div>
       ${list.alert === "" ? nothing : html`<p class="alert" role="alert">${list.alert}</p>`}

@@ -2789,7 +2789,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
+                    readonly "application/json": components["schemas"]["Forbidden"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */

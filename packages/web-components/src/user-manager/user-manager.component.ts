@@ -27,6 +27,8 @@ const parts = "toolbar, search, button, table, row, menu, dialog"
  * @event group-created - A group was created; `detail` is the group.
  * @event group-updated - A group was renamed or its members changed; `detail` is the group.
  * @event group-deleted - A group was deleted; `detail` is `{ name }`.
+ * @event users-imported - Users were imported from a file (Import on the Users tab); `detail` is the import's result.
+ * @event groups-imported - Groups were imported from a file (Import on the Groups tab); `detail` is the import's result.
  * @csspart tablist - The row of tabs.
  * @csspart tab - Each tab.
  * @csspart me - Who is signed in, beside the tabs (a host that shows it elsewhere can hide it).
@@ -158,7 +160,11 @@ export class UserManagerElement extends LitElement {
         ></um-users-tab>
       </div>
       <div role="tabpanel" part="panel" id="panel-groups" aria-labelledby="tab-groups" ?hidden=${this.tab !== "groups"}>
-        <um-groups-tab exportparts=${parts} .client=${this.#visited.has("groups") ? client : undefined}></um-groups-tab>
+        <um-groups-tab
+          exportparts=${parts}
+          .client=${this.#visited.has("groups") ? client : undefined}
+          .me=${me}
+        ></um-groups-tab>
       </div>
     `
   }

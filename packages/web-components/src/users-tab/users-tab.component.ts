@@ -2,6 +2,7 @@ import { html, LitElement, nothing } from "lit"
 import { property } from "lit/decorators.js"
 import type { Group, Me, SignInLock, User, UserChanges, UserManagerClient, UserSort } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
+import { BulkActions, bulkStyles } from "../internal/bulk-actions.js"
 import { ConfirmDialog } from "../internal/confirm-dialog.js"
 import { asClientError } from "../internal/errors.js"
 import { FormDialog } from "../internal/form-dialog.js"
@@ -36,27 +37,29 @@ const columns: ReadonlyArray<Column<UserSort>> = [
 /**
  * The Users tab: a server-side searched, sorted and paged table of users, the Add New and Update dialogs, a context
  * menu (Update, Enable/Disable, Unlock sign-in for a user the sign-in throttle refuses, Delete) and the delete
- * confirmation; a user the throttle refuses is marked Locked. Every rule is the client's: refusals are shown in words
- * beside the field or in the dialog they concern.
+ * confirmation; a user the throttle refuses is marked Locked. An administrator (`me`) whose client can also imports
+ * users from a CSV or JSON Lines file (checked first, its plan shown, then applied with its progress) and exports them
+ * as CSV. Every rule is the client's: refusals are shown in words beside the field or in the dialog they concern.
  *
  * @event user-created - A user was created; `detail` is the user.
  * @event user-updated - A user was changed, enabled or disabled; `detail` is the user.
  * @event user-deleted - A user was deleted; `detail` is `{ username }`.
+ * @event users-imported - Users were imported from a file; `detail` is the import's result.
  * @csspart toolbar - The row holding the search field and Add New.
  * @csspart search - The search field.
  * @csspart button - Every button.
  * @csspart table - The users table.
  * @csspart row - Each user's row.
  * @csspart menu - The context menu.
- * @csspart dialog - The user and confirmation dialogs.
+ * @csspart dialog - The user, import and confirmation dialogs.
  */
 export class UsersTab extends LitElement {
   /** The styles every tab shares (themed through the `--um-*` custom properties). */
-  static override styles = sharedStyles
+  static override styles = [sharedStyles, bulkStyles]
 
   /** Where the users come from and where changes go. */
   @property({ attribute: false }) accessor client: UserManagerClient | undefined
-  /** The signed-in user, marked "You" in the table. */
+  /** The signed-in user, marked "You" in the table; an administrator is offered Import and Export. */
   @property({ attribute: false }) accessor me: Me | undefined
 
   /** The users the sign-in throttle refuses now, when the client can say. */
@@ -89,6 +92,7 @@ export class UsersTab extends LitElement {
     place: (field) => (field === "groups" ? { key: "groups", focus: "fieldset input" } : undefined)
   })
   readonly #confirm = new ConfirmDialog(this, this.#list, this.#menu, this.#form)
+  readonly #bulk = new BulkActions(this, this.#list, { kind: "users", admin: () => this.me?.admin === true })
 
   /** Reads the current page again (after a change made elsewhere). */
   refresh(): Promise<void> {
@@ -104,10 +108,11 @@ export class UsersTab extends LitElement {
         columns,
         row: (user, index) => this.#row(user, index),
         open: (user) => this.#openEditor(user),
+        actions: this.#bulk.renderButtons(),
         remove: (user) => this.#confirm.ask(user)
       })}
       ${user === undefined ? nothing : this.#menu.render(`Actions for ${user.username}`, this.#menuItems(user))}
-      ${this.#renderEditor()}
+      ${this.#renderEditor()} ${this.#bulk.renderDialog()}
       ${this.#confirm.render((user) => ({
         title: `Delete user ${user.username}?`,
         text: `The user ${user.username} will be deleted. This cannot be undone.`,
