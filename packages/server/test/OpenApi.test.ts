@@ -139,7 +139,7 @@ describe("the OpenAPI document", () => {
     expect(refusalsOf("/api/v1/export", "get")).toEqual({
       "400": ["InvalidInput"],
       "401": ["Unauthenticated"],
-      "403": ["CsrfTokenInvalid", "Forbidden"],
+      "403": ["Forbidden"],
       "503": ["StorageError"]
     })
     const operation = (path: string, method: string) =>
