@@ -2,47 +2,20 @@
 // Both GUI walkthroughs of the product description, in Chromium, at the URL `dt serve` prints: once with the mouse
 // and once with the keyboard only; every result is then read back through the API. One server and one browser for the
 // file; each walkthrough signs in from a fresh browser context (its own cookies).
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
-import { mkdtempSync, readFileSync } from "node:fs"
+import { readFileSync } from "node:fs"
 import { createRequire } from "node:module"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { fileURLToPath } from "node:url"
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright"
+import type { Browser, BrowserContext, Page } from "playwright"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { launchChromium } from "./support/chromium.js"
+import { freshDatabase, type Serving, serve } from "./support/serve.js"
 
-const BIN = fileURLToPath(new URL("../bin/dt.js", import.meta.url))
 const ADMIN_PASSWORD = "the walkthrough admin secret"
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8")
 
-let server: ChildProcessWithoutNullStreams
+let server: Serving | undefined
 let url = ""
 let token = ""
 let browser: Browser
-
-/** Starts `dt serve` on a free port of 127.0.0.1 over a new SQLite file and waits for the URL it prints. */
-const serve = (): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const database = join(mkdtempSync(join(tmpdir(), "dt-gui-")), "dt.db")
-    server = spawn(process.execPath, [BIN, "serve", "--port", "0", "--database", `sqlite:${database}`], {
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: mkdtempSync(join(tmpdir(), "dt-gui-home-")),
-        DT_ADMIN_PASSWORD: ADMIN_PASSWORD
-      }
-    })
-    let stdout = ""
-    let stderr = ""
-    server.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk
-    })
-    server.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk
-      const found = /Serving the User Manager at (http:\/\/\S+)\//.exec(stdout)?.[1]
-      if (found !== undefined) resolve(found)
-    })
-    server.once("exit", (code) => reject(new Error(`dt serve exited (${code}) before serving: ${stderr}`)))
-  })
 
 /** Calls the API as the administrator (a bearer session, as the CLI does). */
 const api = async <A = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: A }> => {
@@ -73,7 +46,8 @@ interface GroupRecord {
 }
 
 beforeAll(async () => {
-  url = await serve()
+  server = await serve(["--database", freshDatabase("dt-gui-")], { DT_ADMIN_PASSWORD: ADMIN_PASSWORD })
+  url = server.url
   const login = await fetch(`${url}/api/v1/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -87,19 +61,12 @@ beforeAll(async () => {
     { username: "daemon", firstName: "System", lastName: "Daemon", groups: ["developers"], system: true }
   ]
   for (const user of people) expect((await api("POST", "/users", user)).status).toBe(201)
-  // The same Chromium, launched the same way, as the component tests.
-  const launch = JSON.parse(
-    readFileSync(new URL("../../web-components/test/chromium.json", import.meta.url), "utf8")
-  ) as { readonly executablePath: string; readonly args: Array<string> }
-  browser = await chromium.launch({
-    executablePath: process.env.DT_CHROMIUM ?? launch.executablePath,
-    args: launch.args
-  })
+  browser = await launchChromium()
 }, 60_000)
 
 afterAll(async () => {
   await browser?.close()
-  if (server?.exitCode === null) server.kill("SIGTERM")
+  await server?.stop()
 })
 
 /** A fresh context (no cookies) on the page at `/`, recording anything the page's Content-Security-Policy blocked. */

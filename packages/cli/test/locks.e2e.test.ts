@@ -1,45 +1,22 @@
-/**
- * `dt user locks` and `dt user unlock`: an administrator lists the sign-ins the throttle refuses and clears a user's,
- * in remote mode (the failures are real `dt login`s against `dt serve`) and in local mode (the failures are counters in
- * the store, as a server on the same database leaves them).
- */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import Database from "better-sqlite3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { BIN, sandbox } from "./support/dt.js"
+import { sandbox } from "./support/dt.js"
+import { freshDatabase, type Serving, serve } from "./support/serve.js"
 
 const ADMIN_PASSWORD = "the remote admin secret"
 const JOHN_PASSWORD = "john's long secret"
 const LOCK_LINE = /^john\t127\.0\.0\.1\tuser-address\t5\t\d{4}-\d\d-\d\dT[\d:.]+Z\n$/
 
 describe("dt user locks and dt user unlock against dt serve", () => {
-  let child: ChildProcessWithoutNullStreams | undefined
+  let server: Serving | undefined
   let url = ""
   beforeAll(async () => {
-    const home = mkdtempSync(join(tmpdir(), "dt-locks-"))
-    const server = spawn(
-      process.execPath,
-      [BIN, "serve", "--port", "0", "--database", `sqlite:${join(home, "dt.db")}`],
-      {
-        env: { PATH: process.env.PATH ?? "", HOME: home, DT_ADMIN_PASSWORD: ADMIN_PASSWORD }
-      }
-    )
-    child = server
-    url = await new Promise<string>((resolve, reject) => {
-      let stdout = ""
-      server.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-        stdout += chunk
-        const found = /Serving the User Manager at (http:\/\/\S+)\//.exec(stdout)?.[1]
-        if (found !== undefined) resolve(found)
-      })
-      server.once("exit", (code) => reject(new Error(`dt serve exited with ${code}`)))
-    })
+    server = await serve(["--database", freshDatabase("dt-locks-")], { DT_ADMIN_PASSWORD: ADMIN_PASSWORD })
+    url = server.url
   })
-  afterAll(() => {
-    child?.kill("SIGTERM")
+  afterAll(async () => {
+    await server?.stop()
   })
 
   it("lists john's lock after 5 failed sign-ins (plain and -j), refuses it to john, clears it (audited), and john signs in", async () => {

@@ -1,4 +1,4 @@
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process"
+import { spawnSync } from "node:child_process"
 import { existsSync, mkdtempSync } from "node:fs"
 import { request } from "node:http"
 import { tmpdir } from "node:os"
@@ -7,40 +7,18 @@ import { fileURLToPath } from "node:url"
 import Database from "better-sqlite3"
 import { afterEach, describe, expect, it } from "vitest"
 import { sandbox } from "./support/dt.js"
+import { type Serving, serve as startServe } from "./support/serve.js"
 
 const BIN = fileURLToPath(new URL("../bin/dt.js", import.meta.url))
 
-interface Serving {
-  readonly child: ChildProcessWithoutNullStreams
-  readonly url: string
-  readonly stdout: () => string
-  readonly stderr: () => string
-  readonly exited: Promise<number | null>
+const children: Array<Serving> = []
+
+/** `dt serve ARGS`, stopped after the test. */
+const serve = async (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<Serving> => {
+  const server = await startServe(args, env)
+  children.push(server)
+  return server
 }
-
-const children: Array<ChildProcessWithoutNullStreams> = []
-
-/** Starts `dt serve` on a free port of 127.0.0.1 and waits until it says where it serves. */
-const serve = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<Serving> =>
-  new Promise((resolve, reject) => {
-    const home = mkdtempSync(join(tmpdir(), "dt-serve-"))
-    const child = spawn(process.execPath, [BIN, "serve", "--port", "0", ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: home, ...env }
-    })
-    children.push(child)
-    let stdout = ""
-    let stderr = ""
-    const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)))
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk
-    })
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk
-      const url = /Serving the User Manager at (http:\/\/\S+)\//.exec(stdout)?.[1]
-      if (url !== undefined) resolve({ child, url, stdout: () => stdout, stderr: () => stderr, exited })
-    })
-    void exited.then((code) => reject(new Error(`dt serve exited (${code}) before serving: ${stderr}`)))
-  })
 
 const login = (url: string, username: string, password: string, headers: Record<string, string> = {}) =>
   fetch(`${url}/api/v1/auth/login`, {
@@ -60,7 +38,7 @@ const failUntilThrottled = async (url: string, headers: Record<string, string>) 
 }
 
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL")
+  for (const { child } of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL")
 })
 
 describe("dt serve", () => {

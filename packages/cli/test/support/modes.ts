@@ -1,14 +1,9 @@
-/**
- * The two ways the end-to-end scenarios run `dt`: local mode (a temporary HOME, with the embedded SQLite default as
- * `dt init` makes it) and remote mode (one `dt serve` per test file over a temporary SQLite file, its first
- * administrator made by the server from DT_ADMIN_PASSWORD, signed in with `dt login --server URL --password-stdin`).
- */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir, userInfo } from "node:os"
 import { dirname, join } from "node:path"
 import Database from "better-sqlite3"
-import { BIN, type Run, sandbox } from "./dt.js"
+import { type Run, sandbox } from "./dt.js"
+import { type Serving, serve } from "./serve.js"
 
 /** Runs the real `dt`, as `sandbox(...).dt` does. */
 export type Dt = ReturnType<typeof sandbox>["dt"]
@@ -99,10 +94,8 @@ const ADMIN_PASSWORD = "the remote admin secret"
  * scenario starts from the same directory as in local mode, without a server per test.
  */
 export const remote = (): Mode => {
-  let child: ChildProcessWithoutNullStreams | undefined
-  let exited: Promise<number | null> | undefined
+  let server: Serving | undefined
   let url = ""
-  let output = ""
   let session = ""
   const dir = mkdtempSync(join(tmpdir(), "dt-remote-mode-"))
   const database = join(dir, "dt.db")
@@ -110,22 +103,8 @@ export const remote = (): Mode => {
   return {
     name: "remote",
     start: async () => {
-      const server = spawn(process.execPath, [BIN, "serve", "--port", "0", "--database", `sqlite:${database}`], {
-        env: { PATH: process.env.PATH ?? "", HOME: dir, DT_ADMIN_PASSWORD: ADMIN_PASSWORD }
-      })
-      child = server
-      exited = new Promise((done) => server.once("exit", done))
-      url = await new Promise<string>((resolve, reject) => {
-        server.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-          output += chunk
-        })
-        server.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-          output += chunk
-          const found = /Serving the User Manager at (http:\/\/\S+)\//.exec(output)?.[1]
-          if (found !== undefined) resolve(found)
-        })
-        void exited?.then((code) => reject(new Error(`dt serve exited (${code}) before serving: ${output}`)))
-      })
+      server = await serve(["--database", `sqlite:${database}`], { DT_ADMIN_PASSWORD: ADMIN_PASSWORD })
+      url = server.url
       const box = sandbox()
       const login = await box.dt(["login", "admin", "--server", url, "--password-stdin"], { input: ADMIN_PASSWORD })
       if (login.code !== 0) throw new Error(`dt login failed: ${login.stderr}`)
@@ -135,8 +114,7 @@ export const remote = (): Mode => {
       db.close()
     },
     stop: async () => {
-      child?.kill("SIGTERM")
-      await exited
+      await server?.stop()
     },
     fresh: async () => {
       const db = new Database(snapshot, { readonly: true })
@@ -157,7 +135,7 @@ export const remote = (): Mode => {
           return other.dt
         },
         unreachable: (args, options) => box.dt(args, { ...options, env: { DT_SERVER: "http://127.0.0.1:9" } }),
-        serverOutput: () => output
+        serverOutput: () => server?.output() ?? ""
       }
     }
   }
