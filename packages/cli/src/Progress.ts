@@ -5,7 +5,6 @@
  *
  * @since 0.1.0
  */
-import { Options } from "@effect/cli"
 import CliProgress from "cli-progress"
 import { Clock, Effect, type Scope } from "effect"
 
@@ -16,17 +15,6 @@ import { Clock, Effect, type Scope } from "effect"
  * @since 0.1.0
  */
 export const SHOW_AFTER_MS = 1000
-
-/**
- * `-q`, `--quiet`: no progress bar (the summary line and errors are still printed).
- *
- * @category options
- * @since 0.1.0
- */
-export const quiet = Options.boolean("quiet").pipe(
-  Options.withAlias("q"),
-  Options.withDescription("show no progress bar (the summary line and errors are still printed)")
-)
 
 /**
  * Where progress and its summary are written: a stream that may be a terminal.
