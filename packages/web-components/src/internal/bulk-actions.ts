@@ -1,8 +1,9 @@
 import { css, html, type LitElement, nothing, type ReactiveController, type TemplateResult } from "lit"
 import { live } from "lit/directives/live.js"
-import type { ImportCounts, ImportFormat, ImportOptions, ImportResult, RecordKind } from "../Client.js"
+import type { ImportFormat, ImportOptions, ImportResult, RecordKind } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
 import { asClientError } from "./errors.js"
+import { renderImportOutcome, summary } from "./import-outcome.js"
 import { trapFocus } from "./keys.js"
 import type { ListController } from "./list-controller.js"
 
@@ -13,9 +14,6 @@ type OnConflict = NonNullable<ImportOptions["onConflict"]>
  * imported, or the import's result shown.
  */
 type Phase = "choose" | "checking" | "planned" | "applying" | "done"
-
-/** How many refused records the dialog lists (the rest are counted): a list of thousands helps nobody read it. */
-const REFUSALS_SHOWN = 1000
 
 /** The words of each kind of record, and the fields its CSV header names. */
 const words = {
@@ -33,14 +31,6 @@ const choices: ReadonlyArray<{ readonly value: OnConflict; readonly label: (one:
   { value: "update", label: (one) => `Update the existing ${one} with the record's fields` }
 ]
 
-const countColumns: ReadonlyArray<{ readonly key: keyof ImportCounts; readonly label: string }> = [
-  { key: "created", label: "Created" },
-  { key: "updated", label: "Updated" },
-  { key: "unchanged", label: "Unchanged" },
-  { key: "skipped", label: "Skipped" },
-  { key: "refused", label: "Refused" }
-]
-
 /** The format of a chosen file, by its name (else its type), or undefined when it is neither CSV nor JSON Lines. */
 const formatOf = (file: File): ImportFormat | undefined => {
   const name = file.name.toLowerCase()
@@ -50,10 +40,6 @@ const formatOf = (file: File): ImportFormat | undefined => {
   }
   return undefined
 }
-
-/** The counts of a kind in words: "3 users created, 1 updated, 0 unchanged, 0 skipped, 1 refused". */
-const summary = (counts: ImportCounts, many: string) =>
-  `${counts.created} ${many} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.skipped} skipped, ${counts.refused} refused`
 
 /** The look of the Import dialog: its counts table, progress bar and the scrolling list of refused records. */
 export const bulkStyles = css`
@@ -390,7 +376,7 @@ export class BulkActions<T, S extends string> implements ReactiveController {
                 All or nothing: write nothing if any record is refused</label
               >
             </div>
-            ${this.#renderProgress(busy)} ${this.#renderOutcome()}
+            ${this.#renderProgress(busy)} ${this.#phase === "checking" ? nothing : renderImportOutcome(this.#outcome, this.#options.kind)}
             ${this.#alert === "" ? nothing : html`<p class="alert" role="alert">${this.#alert}</p>`}
             <div class="actions">
               <span class="spacer"></span>
@@ -454,63 +440,5 @@ export class BulkActions<T, S extends string> implements ReactiveController {
       }
     </div>
     <p role="status" id="import-status">${status}</p>`
-  }
-
-  #renderOutcome() {
-    const outcome = this.#outcome
-    if (outcome === undefined || this.#phase === "checking") return nothing
-    const { kind } = this.#options
-    const other: RecordKind = kind === "users" ? "groups" : "users"
-    const nonZero = (counts: ImportCounts) => countColumns.some((column) => counts[column.key] > 0)
-    const rows: ReadonlyArray<RecordKind> = nonZero(outcome[other]) ? [kind, other] : [kind]
-    const refused = outcome.refused
-    const shown = refused.slice(0, REFUSALS_SHOWN)
-    return html`<h3 id="outcome-title">
-        ${outcome.dryRun ? "Plan (nothing written yet)" : outcome.stopped ? "Result (stopped before the end)" : "Result"}
-      </h3>
-      <table class="counts" aria-labelledby="outcome-title">
-        <thead>
-          <tr>
-            <td></td>
-            ${countColumns.map((column) => html`<th scope="col">${column.label}</th>`)}
-          </tr>
-        </thead>
-        <tbody>
-          ${rows.map(
-            (row) => html`<tr>
-              <th scope="row">${row === "users" ? "Users" : "Groups"}</th>
-              ${countColumns.map((column) => html`<td>${outcome[row][column.key].toLocaleString("en-US")}</td>`)}
-            </tr>`
-          )}
-        </tbody>
-      </table>
-      ${
-        outcome.warnings.length === 0
-          ? nothing
-          : html`<h3 id="warnings-title">Warnings</h3>
-            <ul aria-labelledby="warnings-title">
-              ${outcome.warnings.map((warning) => html`<li>${warning}</li>`)}
-            </ul>`
-      }
-      ${
-        refused.length === 0
-          ? nothing
-          : html`<h3 id="refused-title">Refused records (${refused.length.toLocaleString("en-US")})</h3>
-            <div class="refused" role="region" aria-labelledby="refused-title" tabindex="0">
-              <ol>
-                ${shown.map(
-                  (refusal) => html`<li>
-                    <strong>${refusal.location ?? "Record"}</strong>${refusal.name === undefined ? nothing : html` (${refusal.name})`}:
-                    ${refusal.reason}
-                  </li>`
-                )}
-              </ol>
-              ${
-                refused.length > shown.length
-                  ? html`<p class="hint">…and ${(refused.length - shown.length).toLocaleString("en-US")} more.</p>`
-                  : nothing
-              }
-            </div>`
-      }`
   }
 }
