@@ -94,8 +94,9 @@ export type Location = string
 
 /**
  * One entry of an import, in the order of the file: a record to check and apply, or a piece of the file its reader
- * could not read (`malformed`: refused with its reason, and the rest of the file still checked). `raw` keeps the text
- * as the file had it, so that the refused entries can be written back for fixing.
+ * could not read (`malformed`: refused with its reason, and the rest of the file still checked; `of` says which kind of
+ * record it was meant to be, when the file tells: a users CSV, a document's `users` array). `raw` keeps the text as
+ * the file had it, so that the refused entries can be written back for fixing.
  *
  * @category records
  * @since 0.1.0
@@ -104,4 +105,10 @@ export type ImportEntry =
   | { readonly kind: "user"; readonly record: ImportUser; readonly location?: Location; readonly raw?: string }
   | { readonly kind: "group"; readonly record: ImportGroup; readonly location?: Location; readonly raw?: string }
   | { readonly kind: "gids"; readonly record: ImportGids; readonly location?: Location; readonly raw?: string }
-  | { readonly kind: "malformed"; readonly reason: string; readonly location: Location; readonly raw?: string }
+  | {
+      readonly kind: "malformed"
+      readonly reason: string
+      readonly location: Location
+      readonly of?: "user" | "group"
+      readonly raw?: string
+    }

@@ -141,6 +141,7 @@ const entryOf = (
   if (row.length !== header.columns.length) {
     return {
       kind: "malformed",
+      of: contents,
       reason: `the row has ${row.length} field${row.length === 1 ? "" : "s"} where the header has ${header.columns.length}`,
       location,
       raw
@@ -152,13 +153,20 @@ const entryOf = (
     if (cell === "") continue
     const read = (header.cells[index] as Cell)(cell)
     if ("problem" in read) {
-      return { kind: "malformed", reason: read.problem, location: `${location}, column ${header.columns[index]}`, raw }
+      return {
+        kind: "malformed",
+        of: contents,
+        reason: read.problem,
+        location: `${location}, column ${header.columns[index]}`,
+        raw
+      }
     }
     record[header.columns[index] as string] = read.value
   }
   if (record[KEY[contents]] === undefined) {
     return {
       kind: "malformed",
+      of: contents,
       reason: `a ${contents} needs a ${KEY[contents]}`,
       location: `${location}, column ${KEY[contents]}`,
       raw
@@ -208,7 +216,7 @@ class CsvReader {
       const bad = candidates[at] as ReadonlyArray<Line>
       const first = bad[0] as Line
       const location = `line ${first.number}${column === undefined ? "" : `, ${column}`}`
-      out.push({ kind: "malformed", reason, location, raw: first.text })
+      out.push({ kind: "malformed", of: this.contents, reason, location, raw: first.text })
       queue = [...bad.slice(1), ...candidates.slice(at + 1).flat(), ...this.pending]
       this.pending = []
       this.pendingCharacters = 0

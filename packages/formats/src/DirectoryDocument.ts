@@ -97,6 +97,7 @@ class DocumentReader {
     if (!isJsonObject(value)) {
       this.out.push({
         kind: "malformed",
+        ...(name === "users" ? { of: "user" } : name === "groups" ? { of: "group" } : {}),
         reason: `the item is ${describeJson(value)}, not a JSON object`,
         location,
         raw
@@ -106,6 +107,7 @@ class DocumentReader {
     if (name === "groups" && value.members !== undefined) {
       this.out.push({
         kind: "malformed",
+        of: "group",
         reason: "a group of a directory document lists no members: its users carry their groups",
         location,
         raw

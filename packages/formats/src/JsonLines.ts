@@ -26,7 +26,8 @@ const entryOf = (contents: Contents, line: Line): ImportRecord.ImportEntry | und
   if (line.text.trim() === "") return undefined
   const location = `line ${line.number}`
   const raw = line.text
-  const malformed = (reason: string): ImportRecord.ImportEntry => ({ kind: "malformed", reason, location, raw })
+  const of = contents === "mixed" ? {} : { of: contents }
+  const malformed = (reason: string): ImportRecord.ImportEntry => ({ kind: "malformed", reason, location, raw, ...of })
   let value: unknown
   try {
     value = JSON.parse(line.text)

@@ -141,6 +141,7 @@ export const read = <E>(files: Files<E>, options?: Options): Stream.Stream<Impor
       if (fields.length !== 4 || gid === undefined) {
         groupEntries.push({
           kind: "malformed",
+          of: "group",
           reason:
             fields.length !== 4
               ? `a group entry has 4 fields separated by ':', this one has ${fields.length}`
@@ -184,6 +185,7 @@ export const read = <E>(files: Files<E>, options?: Options): Stream.Stream<Impor
         if (fields.length !== 7) {
           return Option.some({
             kind: "malformed",
+            of: "user",
             reason: `a passwd entry has 7 fields separated by ':', this one has ${fields.length}`,
             location,
             raw
@@ -192,6 +194,7 @@ export const read = <E>(files: Files<E>, options?: Options): Stream.Stream<Impor
         if (uid === undefined || gid === undefined) {
           return Option.some({
             kind: "malformed",
+            of: "user",
             reason: `the ${uid === undefined ? `UID '${fields[2]}'` : `GID '${fields[3]}'`} is not a whole number`,
             location,
             raw

@@ -103,7 +103,13 @@ describe("CSV", () => {
   it("a GID that is not a whole number is malformed, named by its column", async () => {
     const entries = await read("name,gid\nstaff,abc\nops,1002\n", "group")
     expect(entries).toStrictEqual([
-      { kind: "malformed", reason: "'abc' is not a whole number", location: "line 2, column gid", raw: "staff,abc" },
+      {
+        kind: "malformed",
+        of: "group",
+        reason: "'abc' is not a whole number",
+        location: "line 2, column gid",
+        raw: "staff,abc"
+      },
       { kind: "group", record: { name: "ops", gid: 1002 }, location: "line 3", raw: "ops,1002" }
     ])
   })
@@ -133,7 +139,13 @@ describe("CSV", () => {
   it("a row without its username is malformed", async () => {
     const entries = await read("username,firstName\n,Ann\n")
     expect(entries).toStrictEqual([
-      { kind: "malformed", reason: "a user needs a username", location: "line 2, column username", raw: ",Ann" }
+      {
+        kind: "malformed",
+        of: "user",
+        reason: "a user needs a username",
+        location: "line 2, column username",
+        raw: ",Ann"
+      }
     ])
   })
 

@@ -61,19 +61,26 @@ describe("the whole-directory document", () => {
     ])
   })
 
-  it("locates each item by its section and index, and an item that is no record is malformed while the rest is read", async () => {
+  it("locates each item by its section and index, and an item that is no record is malformed (of its section's kind) while the rest is read", async () => {
     const entries = await read(
       `${head},"groups":[{"name":"staff","members":["ann"]},{"name":"ops"}],"users":[7,{"username":"ann"}]}`
     )
     expect(entries).toStrictEqual([
       {
         kind: "malformed",
+        of: "group",
         reason: "a group of a directory document lists no members: its users carry their groups",
         location: "groups[0]",
         raw: '{"name":"staff","members":["ann"]}'
       },
       { kind: "group", record: { name: "ops" }, location: "groups[1]", raw: '{"name":"ops"}' },
-      { kind: "malformed", reason: "the item is a number, not a JSON object", location: "users[0]", raw: "7" },
+      {
+        kind: "malformed",
+        of: "user",
+        reason: "the item is a number, not a JSON object",
+        location: "users[0]",
+        raw: "7"
+      },
       { kind: "user", record: { username: "ann" }, location: "users[1]", raw: '{"username":"ann"}' }
     ])
   })

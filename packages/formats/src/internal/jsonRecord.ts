@@ -38,6 +38,7 @@ export const jsonEntry = (
   if (unknown !== undefined) {
     return {
       kind: "malformed",
+      ...(kind === "gids" ? {} : { of: kind }),
       reason: `a ${kind === "gids" ? "GID ledger" : kind} has no field '${unknown}' (its fields are ${LISTS[kind]})`,
       location,
       raw

@@ -84,35 +84,40 @@ export const importContract = (name: string, { run, seeded }: Harness) => {
       )
     )
 
-    it.effect("a refused record leaves the rest of its batch, and says where and why", () =>
-      seeded(
-        Effect.gen(function* () {
-          const result = yield* importing([
-            user({ username: "u1", groups: ["developers"] }, "line 2"),
-            user({ username: "u2", groups: ["nosuch"] }, "line 3"),
-            user({ username: "u3", groups: ["analysts"], email: "john@example.com" }, "line 4"),
-            { kind: "malformed", reason: "the line has 3 fields, not 5", location: "line 5", raw: "a,b,c" },
-            user({ username: "u4", groups: ["analysts"], email: "u4@example.com" }, "line 6")
-          ])
-          expect(result.users).toEqual({ created: 2, updated: 0, unchanged: 0, skipped: 0, refused: 2 })
-          expect(result.refused.map(({ location, kind, name }) => [location, kind, name])).toEqual([
-            ["line 3", "user", "u2"],
-            ["line 4", "user", "u3"],
-            ["line 5", "malformed", undefined]
-          ])
-          expect(result.refused[0]?.reason).toContain("nosuch")
-          expect(result.refused[2]?.reason).toBe("The line has 3 fields, not 5.")
-          expect(result.refused[2]?.entry).toEqual({
-            kind: "malformed",
-            reason: "the line has 3 fields, not 5",
-            location: "line 5",
-            raw: "a,b,c"
+    it.effect(
+      "a refused record leaves the rest of its batch and says where and why; an unreadable one counts under the kind it was meant to be",
+      () =>
+        seeded(
+          Effect.gen(function* () {
+            const result = yield* importing([
+              user({ username: "u1", groups: ["developers"] }, "line 2"),
+              user({ username: "u2", groups: ["nosuch"] }, "line 3"),
+              user({ username: "u3", groups: ["analysts"], email: "john@example.com" }, "line 4"),
+              { kind: "malformed", reason: "the line has 3 fields, not 5", location: "line 5", raw: "a,b,c" },
+              user({ username: "u4", groups: ["analysts"], email: "u4@example.com" }, "line 6"),
+              { kind: "malformed", of: "user", reason: "'x' is not true or false", location: "line 7, column enabled" }
+            ])
+            expect(result.users).toEqual({ created: 2, updated: 0, unchanged: 0, skipped: 0, refused: 3 })
+            expect(result.groups.refused).toBe(0)
+            expect(result.refused.map(({ location, kind, name }) => [location, kind, name])).toEqual([
+              ["line 3", "user", "u2"],
+              ["line 4", "user", "u3"],
+              ["line 5", "malformed", undefined],
+              ["line 7, column enabled", "malformed", undefined]
+            ])
+            expect(result.refused[0]?.reason).toContain("nosuch")
+            expect(result.refused[2]?.reason).toBe("The line has 3 fields, not 5.")
+            expect(result.refused[2]?.entry).toEqual({
+              kind: "malformed",
+              reason: "the line has 3 fields, not 5",
+              location: "line 5",
+              raw: "a,b,c"
+            })
+            const users = yield* Users
+            expect((yield* users.get(admin, "u4")).email).toBe("u4@example.com")
+            expect(yield* Effect.either(users.get(admin, "u2"))).toMatchObject({ _tag: "Left" })
           })
-          const users = yield* Users
-          expect((yield* users.get(admin, "u4")).email).toBe("u4@example.com")
-          expect(yield* Effect.either(users.get(admin, "u2"))).toMatchObject({ _tag: "Left" })
-        })
-      )
+        )
     )
 
     it.effect("atomic: one refused record and nothing is written", () =>

@@ -47,9 +47,10 @@ export const entryName = (entry: ImportEntry): string | undefined => {
   return typeof name === "string" ? name : undefined
 }
 
-/** Records a refusal of an entry, counting it under its kind. */
+/** Records a refusal of an entry, counting it under its kind (a malformed one under the kind it was meant to be). */
 export const refuse = (tally: Tally, entry: ImportEntry, reason: string) => {
-  if (entry.kind === "user") tally.users.refused++
-  if (entry.kind === "group") tally.groups.refused++
+  const kind = entry.kind === "malformed" ? entry.of : entry.kind
+  if (kind === "user") tally.users.refused++
+  if (kind === "group") tally.groups.refused++
   tally.refused.push({ location: entry.location, kind: entry.kind, name: entryName(entry), reason, entry })
 }
