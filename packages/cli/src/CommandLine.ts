@@ -35,16 +35,41 @@ const closest = (word: string, names: ReadonlyArray<string>): ReadonlyArray<stri
   return names.filter((name) => distance(name) === fewest)
 }
 
-/** The first option of a command line that its command does not take (though some other command does). */
-const foreignOption = (command: CommandTree.CommandSpec, words: ReadonlyArray<string>): string | undefined => {
-  const own = new Set([...command.options, ...Help.BUILT_IN, ...Help.TOP_LEVEL].flatMap((option) => option.names))
+/** The options of a command line as written, each with its value when it takes one (`--name=value` or the next word). */
+const writtenOptions = function* (
+  words: ReadonlyArray<string>
+): Generator<{ readonly name: string; readonly value: string | undefined }> {
   for (let index = 0; index < words.length; index++) {
     const word = words[index] ?? ""
     if (!/^-[-a-zA-Z]/.test(word)) continue
-    const name = word.includes("=") ? word.slice(0, word.indexOf("=")) : word
-    if (!own.has(name)) return name
+    const equals = word.indexOf("=")
+    const name = equals === -1 ? word : word.slice(0, equals)
     // An option's value is the next word, whatever it looks like (`-f -Weird-`).
-    if (OPTIONS.get(name) === true && !word.includes("=")) index++
+    if (equals !== -1) yield { name, value: word.slice(equals + 1) }
+    else yield { name, value: OPTIONS.get(name) === true ? words[++index] : undefined }
+  }
+}
+
+/** The first option of a command line that its command does not take (though some other command does). */
+const foreignOption = (command: CommandTree.CommandSpec, words: ReadonlyArray<string>): string | undefined => {
+  const own = new Set([...command.options, ...Help.BUILT_IN, ...Help.TOP_LEVEL].flatMap((option) => option.names))
+  for (const { name } of writtenOptions(words)) if (!own.has(name)) return name
+  return undefined
+}
+
+/** Choices in words: `a, b or c`. */
+const either = (choices: ReadonlyArray<string>) =>
+  choices.length === 1 ? (choices[0] ?? "") : `${choices.slice(0, -1).join(", ")} or ${choices[choices.length - 1]}`
+
+/**
+ * The sentence for the first option whose value is not one of its fixed choices (`--on-conflict maybe`), naming the
+ * option, its choices and the value; the parser's own says only "Expected one of the following cases".
+ */
+const notAChoice = (command: CommandTree.CommandSpec, words: ReadonlyArray<string>): string | undefined => {
+  for (const { name, value } of writtenOptions(words)) {
+    const spec = command.options.find((option) => option.names.includes(name))
+    if (spec === undefined || spec.choices.length === 0 || value === undefined || spec.choices.includes(value)) continue
+    return `${name} takes ${either(spec.choices)}, not '${value}'.`
   }
   return undefined
 }
@@ -82,6 +107,8 @@ export const decide = (args: ReadonlyArray<string>): Decision => {
     const where = ["dt", ...command.path].join(" ")
     return { _tag: "Usage", message: `'${where}' has no option '${foreign}': see '${where} --help' for its options.` }
   }
+  const choice = notAChoice(command, words)
+  if (choice !== undefined) return { _tag: "Usage", message: choice }
   const shell = words.findIndex((word) => word === "--completions" || word.startsWith("--completions="))
   if (shell !== -1) {
     const word = words[shell] ?? ""

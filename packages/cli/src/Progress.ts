@@ -79,7 +79,8 @@ export interface Progress {
 
 const thousands = new Intl.NumberFormat("en-US")
 
-const seconds = (millis: number) => Math.round(millis / 100) / 10
+/** A duration for people: milliseconds under a tenth of a second (never "0 s"), else seconds to a tenth. */
+const duration = (millis: number) => (millis < 100 ? `${Math.round(millis)} ms` : `${Math.round(millis / 100) / 10} s`)
 
 const perSecond = (done: number, millis: number) => (millis <= 0 ? done : Math.round((done * 1000) / millis))
 
@@ -99,11 +100,17 @@ export const summaryLine = (
   const counts = extra.counts ?? {}
   const stopped = extra.stopped === true
   if (options.json === true) {
-    return JSON.stringify({ done, seconds: seconds(millis), perSecond: perSecond(done, millis), ...counts, stopped })
+    return JSON.stringify({
+      done,
+      seconds: Math.round(millis) / 1000,
+      perSecond: perSecond(done, millis),
+      ...counts,
+      stopped
+    })
   }
   const listed = Object.entries(counts).map(([name, count]) => `${thousands.format(count)} ${name}`)
   const verb = stopped ? `Stopped by Ctrl-C: ${options.verb.toLowerCase()}` : options.verb
-  return `${verb} ${thousands.format(done)} ${options.noun} in ${seconds(millis)} s (${thousands.format(perSecond(done, millis))} a second)${listed.length === 0 ? "" : `: ${listed.join(", ")}`}.`
+  return `${verb} ${thousands.format(done)} ${options.noun} in ${duration(millis)} (${thousands.format(perSecond(done, millis))} a second)${listed.length === 0 ? "" : `: ${listed.join(", ")}`}.`
 }
 
 /**

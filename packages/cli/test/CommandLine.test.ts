@@ -27,6 +27,17 @@ describe("CommandLine: usage errors", () => {
     expect(decide(["user", "add", "bob", "-f", "-Weird-", "-g", "staff"])._tag).toBe("Run")
   })
 
+  it("refuses a value that is none of an option's choices, naming the option, its choices and the value", () => {
+    expect(usage("user import users.csv --on-conflict maybe")).toBe(
+      "--on-conflict takes fail, skip or update, not 'maybe'."
+    )
+    expect(usage("user export --format=xml")).toBe("--format takes csv or jsonl, not 'xml'.")
+    expect(usage("audit ls --action user.nope")).toMatch(
+      /^--action takes directory\.bootstrap, .*user\.create, .* not .user\.nope.\.$/
+    )
+    expect(decide(["user", "import", "users.csv", "--on-conflict", "skip"])._tag).toBe("Run")
+  })
+
   it("refuses --wizard at once without a terminal (it used to wait for ever)", async () => {
     const { dt } = sandbox()
     const run = await dt("user add --wizard")

@@ -131,4 +131,13 @@ describe("Progress", () => {
       "Stopped by Ctrl-C: imported 400 users in 2 s (200 a second)."
     )
   })
+
+  it("gives a duration under a tenth of a second in milliseconds, never '0 s', and exactly in JSON", () => {
+    expect(Progress.summaryLine({ verb: "Imported", noun: "records" }, 2, 36)).toBe(
+      "Imported 2 records in 36 ms (56 a second)."
+    )
+    expect(Progress.summaryLine({ verb: "Imported", noun: "records", json: true }, 2, 36)).toBe(
+      '{"done":2,"seconds":0.036,"perSecond":56,"stopped":false}'
+    )
+  })
 })
