@@ -42,7 +42,7 @@ describe("dt user import and dt group import", () => {
     const dry = await dt(["user", "import", file, "--dry-run"])
     expect(dry.code).toBe(1)
     expect(dry.stdout).toMatch(
-      /^Checked 4 records in [\d.]+ s \([\d,]+ a second\): 3 to create, 0 to update, 0 unchanged, 0 skipped, 1 refused\.\n$/
+      /^Checked 4 records in [\d.]+ m?s \([\d,]+ a second\): 3 to create, 0 to update, 0 unchanged, 0 skipped, 1 refused\.\n$/
     )
     expect(dry.stderr).toMatch(/^dt: dry run: nothing was written; the plan:\ndt: line 4: .*'Carol'/)
     expect((await dt("user ls")).stdout.split("\n").filter((line) => line !== "")).toHaveLength(1)
@@ -50,7 +50,7 @@ describe("dt user import and dt group import", () => {
     const first = await dt(["user", "import", file, "--errors", errors])
     expect(first.code).toBe(1)
     expect(first.stdout).toMatch(
-      /^Imported 4 records in [\d.]+ s \([\d,]+ a second\): 3 created, 0 updated, 0 unchanged, 0 skipped, 1 refused\.\n$/
+      /^Imported 4 records in [\d.]+ m?s \([\d,]+ a second\): 3 created, 0 updated, 0 unchanged, 0 skipped, 1 refused\.\n$/
     )
     refused(first, 1, /^dt: line 4: .*'Carol'/m)
     // Nothing about progress: standard error is not a terminal.
@@ -97,7 +97,7 @@ describe("dt export and dt import", () => {
     const file = join(home, "directory.json")
     const exported = await dt(["export", "-o", file])
     expect(exported.code).toBe(0)
-    expect(exported.stdout).toMatch(/^Exported 5 records in [\d.]+ s/)
+    expect(exported.stdout).toMatch(/^Exported 5 records in [\d.]+ m?s/)
 
     const target = await Modes.initialisedSandbox()
     const imported = await target.dt(["import", file, "--on-conflict", "update", "-j"])
