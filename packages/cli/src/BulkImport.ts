@@ -96,15 +96,15 @@ const COUNTED = ["created", "updated", "unchanged", "skipped", "refused"] as con
  * The counts of the summary line, by what each record came to (a dry run's: what each would come to); a whole
  * directory's for users and groups apart.
  */
-const counts = (kind: ImportKind, result: Imports.ImportResult): Record<string, number> => {
+const counts = (kind: ImportKind, result: Imports.ImportResult): Progress.Counts => {
   const name = (count: (typeof COUNTED)[number]) =>
     result.dryRun && count === "created" ? "to create" : result.dryRun && count === "updated" ? "to update" : count
-  const of = (counted: Imports.ImportCounts, prefix: string) =>
-    Object.fromEntries(COUNTED.map((count) => [`${prefix}${name(count)}`, counted[count]]))
+  const of = (counted: Imports.ImportCounts) =>
+    Object.fromEntries(COUNTED.map((count) => [name(count), counted[count]]))
   const hashed = result.passwordsHashed === 0 ? {} : { "passwords hashed": result.passwordsHashed }
-  if (kind === "users") return { ...of(result.users, ""), ...hashed }
-  if (kind === "groups") return of(result.groups, "")
-  return { ...of(result.groups, "groups "), ...of(result.users, "users "), ...hashed }
+  if (kind === "users") return { ...of(result.users), ...hashed }
+  if (kind === "groups") return of(result.groups)
+  return { groups: of(result.groups), users: of(result.users), ...hashed }
 }
 
 /**

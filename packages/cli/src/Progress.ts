@@ -54,12 +54,13 @@ export interface ProgressOptions {
 }
 
 /**
- * The counts a summary adds after the total, by name: `{ created: 10, refused: 1 }`.
+ * The counts a summary adds after the total, by name: `{ created: 10, refused: 1 }`, or in named sections when the work
+ * counts several kinds: `{ groups: { created: 2 }, users: { created: 10 } }`.
  *
  * @category models
  * @since 0.1.0
  */
-export type Counts = Readonly<Record<string, number>>
+export type Counts = Readonly<Record<string, number | Readonly<Record<string, number>>>>
 
 /**
  * The progress of one piece of work.
@@ -108,9 +109,18 @@ export const summaryLine = (
       stopped
     })
   }
-  const listed = Object.entries(counts).map(([name, count]) => `${thousands.format(count)} ${name}`)
+  const listed = (section: Readonly<Record<string, number>>) =>
+    Object.entries(section)
+      .map(([name, count]) => `${thousands.format(count)} ${name}`)
+      .join(", ")
+  const parts = Object.entries(counts).map(([name, count]) =>
+    typeof count === "number" ? `${thousands.format(count)} ${name}` : `${name}: ${listed(count)}`
+  )
+  const sections = Object.values(counts).some((count) => typeof count !== "number")
   const verb = stopped ? `Stopped by Ctrl-C: ${options.verb.toLowerCase()}` : options.verb
-  return `${verb} ${thousands.format(done)} ${options.noun} in ${duration(millis)} (${thousands.format(perSecond(done, millis))} a second)${listed.length === 0 ? "" : `: ${listed.join(", ")}`}.`
+  // "1 record", "2 records": the nouns are regular plurals.
+  const noun = done === 1 ? options.noun.replace(/s$/, "") : options.noun
+  return `${verb} ${thousands.format(done)} ${noun} in ${duration(millis)} (${thousands.format(perSecond(done, millis))} a second)${parts.length === 0 ? "" : `: ${parts.join(sections ? "; " : ", ")}`}.`
 }
 
 /**

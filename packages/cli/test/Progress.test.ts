@@ -132,6 +132,16 @@ describe("Progress", () => {
     )
   })
 
+  it("lists the counts of several kinds in sections, and says '1 record' for one", () => {
+    const counts = { groups: { created: 1, refused: 0 }, users: { created: 0, refused: 1 } }
+    expect(Progress.summaryLine({ verb: "Imported", noun: "records" }, 2, 1000, { counts })).toBe(
+      "Imported 2 records in 1 s (2 a second): groups: 1 created, 0 refused; users: 0 created, 1 refused."
+    )
+    expect(Progress.summaryLine({ verb: "Imported", noun: "records" }, 1, 1000)).toBe(
+      "Imported 1 record in 1 s (1 a second)."
+    )
+  })
+
   it("gives a duration under a tenth of a second in milliseconds, never '0 s', and exactly in JSON", () => {
     expect(Progress.summaryLine({ verb: "Imported", noun: "records" }, 2, 36)).toBe(
       "Imported 2 records in 36 ms (56 a second)."
