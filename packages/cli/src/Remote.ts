@@ -223,6 +223,7 @@ export const services = (server: string, token: string | undefined) =>
 
     const users: Loose<Users.Users["Type"]> = {
       bootstrap: () => localOnly("bootstrap a store"),
+      bootstrapIfEmpty: () => localOnly("bootstrap a store"),
       authenticate: () => localOnly("check a password"),
       whoAmI: () => core(api.me.me()),
       list: (_actor, query = {}) => listUsers(clamp(query)),

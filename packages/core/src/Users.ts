@@ -96,13 +96,19 @@ const make = Effect.gen(function* () {
   const { whoAmI, list, stream, get } = queries.makeQueries(services)
   const administration = makeAdministration(services)
   const { changePassword, authenticate } = yield* credentials.makeCredentials(services)
+  const setUp = bootstrap.makeBootstrap(services)
 
   return {
     /**
      * Creates the admin group and the first administrator in an empty directory, or adds an administrator to a
      * directory that has none (its admin group holding only system users).
      */
-    bootstrap: bootstrap.makeBootstrap(services),
+    bootstrap: setUp.bootstrap,
+    /**
+     * Sets up an empty directory as `bootstrap` does, in one transaction; a directory another process has just set up
+     * is left as it is (none), so that instances started together on an empty store all start.
+     */
+    bootstrapIfEmpty: setUp.bootstrapIfEmpty,
     /** The actor's own record and whether it is an administrator. */
     whoAmI,
     /** A page of users matching a search, sorted, with the exact total (admins). */

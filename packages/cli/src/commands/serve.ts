@@ -78,15 +78,19 @@ const trustedProxies = (
     })
   })
 
-/** Creates the admin group and `admin` in an empty store; returns the password to print, if one was generated. */
+/**
+ * Creates the admin group and `admin` in an empty store; returns the password to print, if one was generated. Another
+ * instance that set the store up first (instances started together) leaves nothing to do.
+ */
 const bootstrapIfEmpty = Effect.gen(function* () {
   const directory = yield* Directory.Directory
+  // Read first, so that a store already set up costs no password hash at start.
   if (!(yield* directory.read((tx) => tx.isEmpty))) return undefined
   const given = Option.getOrUndefined(yield* variable("DT_ADMIN_PASSWORD"))
   const password = given === undefined ? randomBytes(18).toString("base64url") : given
   const users = yield* Users.Users
-  yield* users.bootstrap({ username: "admin", firstName: "Administrator", password })
-  return { password, generated: given === undefined }
+  const created = yield* users.bootstrapIfEmpty({ username: "admin", firstName: "Administrator", password })
+  return Option.isSome(created) ? { password, generated: given === undefined } : undefined
 })
 
 /** A host as it goes in a URL or before `:port` (an IPv6 address in brackets). */

@@ -1,6 +1,7 @@
 import { Clock, Effect, Option, Schema } from "effect"
 import type { UserRow } from "../../Directory.js"
 import { Forbidden } from "../../Errors.js"
+import type { PasswordHash } from "../../Password.js"
 import type { GroupName } from "../../Names.js"
 import { CreateUser } from "../../User.js"
 import { lacksAdministrator } from "../adminGroup.js"
@@ -82,25 +83,54 @@ export const makeBootstrap = (services: UserServices) => {
       }
     })
 
-  return Effect.fn("Users.bootstrap")(function* (input: typeof Bootstrap.Encoded) {
-    const admin = yield* decodeBootstrap(input)
-    const passwordHash = yield* hashNewPassword(services, admin.password, admin.username)
-    return yield* directory.write((tx) =>
-      Effect.gen(function* () {
-        const empty = yield* tx.isEmpty
-        // Only system users in the admin group, who never administer: the administrator is added to it instead.
-        if (!empty && !(yield* lacksAdministrator(tx, config.adminGroup, true))) {
-          return yield* new Forbidden({
-            actor: admin.username,
-            action: "bootstrap the directory",
-            reason: "it already has users or groups"
-          })
-        }
-        const now = new Date(yield* Clock.currentTimeMillis)
-        const row = newUserRow(admin, passwordHash, now)
-        const op: Operation = { tx, config, actor: { ...row, groups: [] }, now }
-        return yield* empty ? createAdministrator(op, row) : addAdministrator(op, row)
-      })
-    )
-  })
+  /** The admin and its row, decoded and hashed before any transaction. */
+  const prepare = (input: typeof Bootstrap.Encoded) =>
+    Effect.gen(function* () {
+      const admin = yield* decodeBootstrap(input)
+      const passwordHash = yield* hashNewPassword(services, admin.password, admin.username)
+      return { admin, passwordHash }
+    })
+
+  const rowAndOperation = (tx: Operation["tx"], admin: typeof Bootstrap.Type, passwordHash: PasswordHash | null) =>
+    Effect.map(Clock.currentTimeMillis, (millis) => {
+      const now = new Date(millis)
+      const row = newUserRow(admin, passwordHash, now)
+      const op: Operation = { tx, config, actor: { ...row, groups: [] }, now }
+      return { row, op }
+    })
+
+  return {
+    bootstrap: Effect.fn("Users.bootstrap")(function* (input: typeof Bootstrap.Encoded) {
+      const { admin, passwordHash } = yield* prepare(input)
+      return yield* directory.write((tx) =>
+        Effect.gen(function* () {
+          const empty = yield* tx.isEmpty
+          // Only system users in the admin group, who never administer: the administrator is added to it instead.
+          if (!empty && !(yield* lacksAdministrator(tx, config.adminGroup, true))) {
+            return yield* new Forbidden({
+              actor: admin.username,
+              action: "bootstrap the directory",
+              reason: "it already has users or groups"
+            })
+          }
+          const { row, op } = yield* rowAndOperation(tx, admin, passwordHash)
+          return yield* empty ? createAdministrator(op, row) : addAdministrator(op, row)
+        })
+      )
+    }),
+    /**
+     * Sets up an empty directory as `bootstrap` does; a directory that is not empty (another process set it up first,
+     * even in the same instant) is left as it is, and the answer is none.
+     */
+    bootstrapIfEmpty: Effect.fn("Users.bootstrapIfEmpty")(function* (input: typeof Bootstrap.Encoded) {
+      const { admin, passwordHash } = yield* prepare(input)
+      return yield* directory.write((tx) =>
+        Effect.gen(function* () {
+          if (!(yield* tx.isEmpty)) return Option.none()
+          const { row, op } = yield* rowAndOperation(tx, admin, passwordHash)
+          return Option.some(yield* createAdministrator(op, row))
+        })
+      )
+    })
+  }
 }
