@@ -42,6 +42,42 @@ afterEach(() => {
 })
 
 describe("dt serve", () => {
+  /**
+   * Three instances started together on one empty store: each runs the migrations (under the database's lock), one
+   * creates the administrator, the others take the store as set up, and all three serve the same directory.
+   */
+  const startTogether = async (database: string) => {
+    const servers = await Promise.all(
+      [1, 2, 3].map(() => serve(["--database", database], { DT_ADMIN_PASSWORD: "the fleet admin secret" }))
+    )
+    expect(servers.filter((server) => server.output().includes("The store was empty"))).toHaveLength(1)
+    for (const server of servers) expect((await login(server.url, "admin", "the fleet admin secret")).status).toBe(200)
+    for (const server of servers) expect(await server.stop()).toBe(0)
+  }
+
+  it("three instances started at once on an empty SQLite file all serve it, its administrator created once", async () => {
+    await startTogether(`sqlite:${join(mkdtempSync(join(tmpdir(), "dt-serve-fleet-")), "dt.db")}`)
+  })
+
+  it.skipIf(process.env.DT_TEST_POSTGRES_URL === undefined)(
+    "three instances started at once on an empty PostgreSQL database all serve it, its administrator created once",
+    async () => {
+      const { default: pg } = await import("pg")
+      const name = `dt_fleet_${Math.random().toString(16).slice(2, 10)}`
+      const admin = new pg.Client({ connectionString: process.env.DT_TEST_POSTGRES_URL })
+      await admin.connect()
+      await admin.query(`create database ${name}`)
+      try {
+        const url = new URL(process.env.DT_TEST_POSTGRES_URL as string)
+        url.pathname = `/${name}`
+        await startTogether(url.toString())
+      } finally {
+        await admin.query(`drop database if exists ${name} with (force)`)
+        await admin.end()
+      }
+    }
+  )
+
   it("migrates an empty store, creates admin with a password printed once, and a person can sign in at the printed URL", async () => {
     const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
     const server = await serve(["--database", `sqlite:${database}`])

@@ -5,7 +5,7 @@
  */
 import { StorageError } from "@user-manager/core/Errors"
 import { Effect } from "effect"
-import { type Kysely, type Migration, type MigrationResultSet, sql } from "kysely"
+import { type Kysely, type Migration, type MigrationResultSet, type Migrator, sql } from "kysely"
 import { loadMigrator } from "./internal/migrator.js"
 import { TablePrefixPlugin } from "./internal/TablePrefixPlugin.js"
 import * as initial from "./migrations/20261128000000_initial.js"
@@ -63,7 +63,8 @@ const all = {
  */
 export const names: ReadonlyArray<string> = Object.keys(all).sort()
 
-const migrator = async ({ db, engine, prefix }: Target) => {
+// biome-ignore lint/suspicious/noExplicitAny: the migrations' own view of the database is untyped
+const migrator = async ({ engine, prefix }: Target, db: Kysely<any>) => {
   const Migrator = await loadMigrator()
   const plugin = new TablePrefixPlugin(prefix)
   const migrations: Record<string, Migration> = {}
@@ -90,6 +91,26 @@ const outcome = (action: string) => (result: MigrationResultSet) => {
   })
 }
 
+/**
+ * Runs the migrator (`run`) where no other process migrates at the same time. PostgreSQL and MySQL: Kysely's migrator
+ * takes the database's lock itself. SQLite: Kysely takes none (it counts on one process), so two `dt serve` started
+ * together on one empty file both created the tables; here the migrator runs on one connection inside BEGIN IMMEDIATE,
+ * which also makes a run of migrations all or nothing. A run that fails is rolled back.
+ */
+const exclusive = async (target: Target, run: (migrating: Migrator) => Promise<MigrationResultSet>) => {
+  if (target.engine !== "sqlite") return run(await migrator(target, target.db))
+  return target.db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection)
+    let result: MigrationResultSet | undefined
+    try {
+      result = await run(await migrator(target, connection))
+    } finally {
+      await sql.raw(result !== undefined && result.error === undefined ? "commit" : "rollback").execute(connection)
+    }
+    return result
+  })
+}
+
 const attempt = <A>(action: string, run: () => Promise<A>) =>
   Effect.tryPromise({ try: run, catch: (cause) => new StorageError({ reason: `${action}: ${String(cause)}`, cause }) })
 
@@ -101,7 +122,9 @@ const attempt = <A>(action: string, run: () => Promise<A>) =>
  */
 export const migrateToLatest = (target: Target) =>
   ensureNotNewer(target).pipe(
-    Effect.zipRight(attempt("migrating the schema", async () => (await migrator(target)).migrateToLatest())),
+    Effect.zipRight(
+      attempt("migrating the schema", async () => exclusive(target, (migrating) => migrating.migrateToLatest()))
+    ),
     Effect.flatMap(outcome("migrating the schema"))
   )
 
@@ -113,7 +136,9 @@ export const migrateToLatest = (target: Target) =>
  */
 export const migrateTo = (target: Target, name: string) =>
   ensureNotNewer(target).pipe(
-    Effect.zipRight(attempt(`migrating to ${name}`, async () => (await migrator(target)).migrateTo(name))),
+    Effect.zipRight(
+      attempt(`migrating to ${name}`, async () => exclusive(target, (migrating) => migrating.migrateTo(name)))
+    ),
     Effect.flatMap(outcome(`migrating to ${name}`))
   )
 
@@ -124,7 +149,7 @@ export const migrateTo = (target: Target, name: string) =>
  * @since 0.1.0
  */
 export const migrateDown = (target: Target) =>
-  attempt("undoing a migration", async () => (await migrator(target)).migrateDown()).pipe(
+  attempt("undoing a migration", async () => exclusive(target, (migrating) => migrating.migrateDown())).pipe(
     Effect.flatMap(outcome("undoing a migration"))
   )
 

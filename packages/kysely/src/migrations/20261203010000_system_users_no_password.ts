@@ -16,12 +16,13 @@ interface Target {
 const ACTOR = "(migration)"
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run on any database, never on the app's typed schema
-export async function up(db: Kysely<any>, _target: Target): Promise<void> {
-  // Kysely runs a migration in a transaction where the engine's DDL is transactional (SQLite, PostgreSQL), not on
-  // MySQL: there this one opens its own, so that no hash is removed without its audit entry.
+export async function up(db: Kysely<any>, target: Target): Promise<void> {
+  // PostgreSQL: Kysely runs a migration in a transaction; SQLite: the migrations run inside the BEGIN IMMEDIATE that
+  // keeps other processes out (Migrations.ts). MySQL has neither: there this one opens its own, so that no hash is
+  // removed without its audit entry.
   // biome-ignore lint/suspicious/noExplicitAny: as above
   const atomically = (work: (trx: Kysely<any>) => Promise<void>) =>
-    db.isTransaction ? work(db) : db.transaction().execute(work)
+    db.isTransaction || target.engine === "sqlite" ? work(db) : db.transaction().execute(work)
   await atomically(async (trx) => {
     const holders = await trx
       .selectFrom("users")
