@@ -107,6 +107,8 @@ export const open = (url: string, mode: Mode) =>
     return {
       /** Brings the schema up to date; returns the migrations applied. */
       migrate: Migrations.migrateToLatest(target),
+      /** Whether the database answers with a schema this version runs on (`dt serve`'s /readyz). */
+      readiness: Migrations.readiness(target),
       layer: UserManager.layer({
         directory: KyselyDirectory.layer({ db, engine: parsed.engine, migrate: mode === "create" }),
         hasher

@@ -55,6 +55,27 @@ describe("dt serve", () => {
     for (const server of servers) expect(await server.stop()).toBe(0)
   }
 
+  it("answers /healthz, and /readyz 503 naming the cause while the schema is newer than this version", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "dt-serve-ready-")), "dt.db")
+    const server = await serve(["--database", `sqlite:${file}`])
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200)
+    // A newer instance migrated the schema past what this one knows.
+    const db = new Database(file)
+    db.prepare("insert into dt_migration (name, timestamp) values ('29991231000000_future', '2999-12-31')").run()
+    const notReady = await fetch(`${server.url}/readyz`)
+    expect(notReady.status).toBe(503)
+    expect(await notReady.json()).toEqual({
+      status: "not ready",
+      reason:
+        "the database schema is newer than this version of the user manager (it has migration 29991231000000_future): upgrade the user manager"
+    })
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+    db.prepare("delete from dt_migration where name = '29991231000000_future'").run()
+    db.close()
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200)
+  })
+
   it("three instances started at once on an empty SQLite file all serve it, its administrator created once", async () => {
     await startTogether(`sqlite:${join(mkdtempSync(join(tmpdir(), "dt-serve-fleet-")), "dt.db")}`)
   })

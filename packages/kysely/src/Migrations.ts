@@ -189,16 +189,29 @@ const catalogLookup = (engine: Engine, table: string) => {
   }
 }
 
+/** Why a schema with the migrations `done` is newer than this code (it has migrations the code does not know). */
+const newerProblem = (done: ReadonlyArray<string>): string | undefined => {
+  const unknown = done.filter((name) => !names.includes(name))
+  return unknown.length === 0
+    ? undefined
+    : `the database schema is newer than this version of the user manager (it has migration ${unknown.join(", ")}): upgrade the user manager`
+}
+
+/** Why a schema with the migrations `done` is older than this code (none applied, or some pending). */
+const olderProblem = (done: ReadonlyArray<string>): string | undefined => {
+  const pending = names.filter((name) => !done.includes(name))
+  if (pending.length === 0) return undefined
+  return done.length === 0
+    ? "the database has no user manager schema yet: run the migrations (dt init or dt migrate)"
+    : `the database schema is out of date, migration ${pending.join(", ")} is pending: run dt migrate`
+}
+
 /** Refuses a schema that has migrations this code does not know; returns the applied ones. */
 const ensureNotNewer = (target: Target) =>
   Effect.gen(function* () {
     const done = yield* applied(target)
-    const unknown = done.filter((name) => !names.includes(name))
-    if (unknown.length > 0) {
-      return yield* new StorageError({
-        reason: `the database schema is newer than this version of the user manager (it has migration ${unknown.join(", ")}): upgrade the user manager`
-      })
-    }
+    const newer = newerProblem(done)
+    if (newer !== undefined) return yield* new StorageError({ reason: newer })
     return done
   })
 
@@ -210,14 +223,22 @@ const ensureNotNewer = (target: Target) =>
  */
 export const check = (target: Target) =>
   Effect.gen(function* () {
-    const done = yield* ensureNotNewer(target)
-    const pending = names.filter((name) => !done.includes(name))
-    if (pending.length > 0) {
-      return yield* new StorageError({
-        reason:
-          done.length === 0
-            ? "the database has no user manager schema yet: run the migrations (dt init or dt migrate)"
-            : `the database schema is out of date, migration ${pending.join(", ")} is pending: run dt migrate`
-      })
-    }
+    const older = olderProblem(yield* ensureNotNewer(target))
+    if (older !== undefined) return yield* new StorageError({ reason: older })
   })
+
+/**
+ * Whether this code can serve the database now, for a readiness probe: fails with one sentence when the database does
+ * not answer (without its address) or its schema is newer or older than this code.
+ *
+ * @category operations
+ * @since 0.1.0
+ */
+export const readiness = (target: Target): Effect.Effect<void, string> =>
+  applied(target).pipe(
+    Effect.mapError(() => "the database does not answer"),
+    Effect.flatMap((done) => {
+      const problem = newerProblem(done) ?? olderProblem(done)
+      return problem === undefined ? Effect.void : Effect.fail(problem)
+    })
+  )

@@ -13,6 +13,7 @@ import * as Auth from "./Auth.js"
 import * as Handlers from "./Handlers.js"
 import { bulkRoutes } from "./internal/bulkRoutes.js"
 import { stopsGracefully } from "./internal/gracefulStop.js"
+import { healthRoutes } from "./internal/healthRoutes.js"
 import { nodeServer } from "./internal/nodeServer.js"
 import { normalizeRefusals } from "./internal/normalizeRefusals.js"
 import { page } from "./internal/pageRoutes.js"
@@ -45,6 +46,12 @@ export interface Options {
   readonly page?: boolean | PageOptions
   /** How long a client may take (`Server.node` only): see `Timeouts`. */
   readonly timeouts?: Partial<Timeouts>
+  /**
+   * What `GET /readyz` checks: fails with one sentence (for an operator, never a secret) when the instance should not
+   * be sent requests. By default the server is ready whenever it answers; `dt serve` checks that the store answers
+   * and that its schema is one this version runs on. `GET /healthz` always answers 200 while the process serves.
+   */
+  readonly readiness?: Effect.Effect<void, string>
 }
 
 /**
@@ -116,6 +123,7 @@ export const layer = (options: Options = {}) => {
     securityHeaders,
     // Raw routes beside the HttpApi, which cannot stream a request body, behind the same authentication.
     Layer.provide(bulkRoutes, authentication),
+    healthRoutes(options.readiness ?? Effect.void),
     options.page === false ? Layer.empty : page(options.page === true || options.page === undefined ? {} : options.page)
   ).pipe(Layer.provideMerge(api), Layer.provide(ServerConfig.layer(options.config ?? {})))
 }

@@ -166,7 +166,8 @@ export const serve = Command.make("serve", options, (flags) =>
             trustProxy: proxies,
             maxImportBytes: flags.importLimit * 1024 * 1024
           },
-          timeouts: { graceMs: flags.gracePeriod * 1000 }
+          timeouts: { graceMs: flags.gracePeriod * 1000 },
+          readiness: store.readiness
         }).pipe(Layer.provide(Layer.succeedContext(context)))
       ).pipe(
         Effect.mapError((error) =>
