@@ -52,6 +52,29 @@ export const importContract = (name: string, { run, seeded }: Harness) => {
       )
     )
 
+    it.effect(
+      "a directory's GID ledger and mark, imported into an empty store, give the next GID the original would",
+      () =>
+        run()(
+          Effect.gen(function* () {
+            yield* (yield* Users).bootstrap({ username: "admin", password: "correct horse" })
+            // As exported from a directory where 1002 was deleted and 'ops' was given 1500 by hand: its mark is 1002.
+            const result = yield* importing([
+              group({ name: "staff", gid: 1001 }),
+              group({ name: "ops", gid: 1500 }),
+              { kind: "gids", record: { used: [1000, 1001, 1002, 1500], highWaterMark: 1002 } }
+            ])
+            expect(result.groups.created).toBe(2)
+            const groups = yield* Groups
+            expect((yield* groups.create(admin, { name: "next" })).gid).toBe(1003)
+            expect(yield* Effect.either(groups.create(admin, { name: "reused", gid: 1002 }))).toMatchObject({
+              _tag: "Left",
+              left: { _tag: "GidTaken" }
+            })
+          })
+        )
+    )
+
     it.effect("refuses a group whose GID the ledger holds, and never changes an existing group's GID", () =>
       seeded(
         Effect.gen(function* () {

@@ -336,5 +336,8 @@ const applyGids = (write: ImportWrite, gids: typeof ImportGids.Type) =>
       )
       return
     }
-    if (mark > (yield* op.tx.gidHighWaterMark)) yield* op.tx.setGidHighWaterMark(mark)
+    // Set as it is, even below where imported groups moved it: the ledger holds every GID ever used (the record's and
+    // the groups'), which the allocator skips, so the mark only says where the next search starts; set exactly, it
+    // makes a directory exported and imported into an empty store hand out the GID the original would have.
+    if (mark !== (yield* op.tx.gidHighWaterMark)) yield* op.tx.setGidHighWaterMark(mark)
   })
