@@ -55,6 +55,24 @@ describe("dt serve", () => {
     for (const server of servers) expect(await server.stop()).toBe(0)
   }
 
+  it.skipIf(process.env.DT_TEST_MYSQL_URL === undefined)(
+    "three instances started at once on an empty MariaDB database all serve it, its administrator created once",
+    async () => {
+      const { default: mysql } = await import("mysql2/promise")
+      const name = `dt_fleet_${Math.random().toString(16).slice(2, 10)}`
+      const admin = await mysql.createConnection(process.env.DT_TEST_MYSQL_URL as string)
+      await admin.query(`create database ${name} character set utf8mb4 collate utf8mb4_bin`)
+      try {
+        const url = new URL(process.env.DT_TEST_MYSQL_URL as string)
+        url.pathname = `/${name}`
+        await startTogether(url.toString())
+      } finally {
+        await admin.query(`drop database if exists ${name}`)
+        await admin.end()
+      }
+    }
+  )
+
   it("answers /healthz, and /readyz 503 naming the cause while the schema is newer than this version", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "dt-serve-ready-")), "dt.db")
     const server = await serve(["--database", `sqlite:${file}`])
