@@ -5,8 +5,8 @@
  *
  * @since 0.1.0
  */
-import stringWidth from "string-width"
 import type { CommandSpec, OptionSpec } from "./CommandTree.js"
+import * as DisplayWidth from "./internal/displayWidth.js"
 
 /**
  * The widest line the help prints.
@@ -74,7 +74,7 @@ const wrap = (text: string, width: number): Array<string> => {
   const lines: Array<string> = []
   let line = ""
   for (const word of text.split(" ")) {
-    if (line !== "" && stringWidth(line) + 1 + stringWidth(word) > width) {
+    if (line !== "" && DisplayWidth.of(line) + 1 + DisplayWidth.of(word) > width) {
       lines.push(line)
       line = word
     } else {
@@ -89,15 +89,15 @@ const LABEL_WIDTH = 30
 
 /** Two columns: each label, then its text wrapped beside it (under it when the label is too wide). */
 const definitions = (rows: ReadonlyArray<readonly [string, string]>): Array<string> => {
-  const labelWidth = Math.min(LABEL_WIDTH, Math.max(...rows.map(([label]) => stringWidth(label))))
+  const labelWidth = Math.min(LABEL_WIDTH, Math.max(...rows.map(([label]) => DisplayWidth.of(label))))
   const indent = 2 + labelWidth + 2
   return rows.flatMap(([label, text]) => {
     const lines = wrap(text, WIDTH - indent)
     const pad = " ".repeat(indent)
-    if (stringWidth(label) > labelWidth) return [`  ${label}`, ...lines.map((line) => pad + line)]
+    if (DisplayWidth.of(label) > labelWidth) return [`  ${label}`, ...lines.map((line) => pad + line)]
     const [first = "", ...rest] = lines
     return [
-      `  ${label}${" ".repeat(labelWidth - stringWidth(label))}  ${first}`.trimEnd(),
+      `  ${label}${" ".repeat(labelWidth - DisplayWidth.of(label))}  ${first}`.trimEnd(),
       ...rest.map((line) => pad + line)
     ]
   })

@@ -5,7 +5,7 @@
  */
 import { type AuditEntry, Group, type SignInThrottle, User } from "@user-manager/core"
 import { Console, Effect } from "effect"
-import stringWidth from "string-width"
+import * as DisplayWidth from "./internal/displayWidth.js"
 
 /**
  * The output mode chosen by `-p` and `-j`.
@@ -122,13 +122,17 @@ export const signInLocks: Columns<SignInThrottle.SignInLock> = {
  * @category printing
  * @since 0.1.0
  */
-export const table = (headers: Row, rows: ReadonlyArray<Row>): string => {
+export const table = (headers: Row, rows: ReadonlyArray<Row>): Effect.Effect<string> =>
+  Effect.map(DisplayWidth.ready([...headers, ...rows.flat()]), () => aligned(headers, rows))
+
+/** The table of `headers` and `rows`, once `DisplayWidth` can measure every cell. */
+const aligned = (headers: Row, rows: ReadonlyArray<Row>): string => {
   const widths = headers.map((header, index) =>
-    rows.reduce((widest, row) => Math.max(widest, stringWidth(row[index] ?? "")), stringWidth(header))
+    rows.reduce((widest, row) => Math.max(widest, DisplayWidth.of(row[index] ?? "")), DisplayWidth.of(header))
   )
   const line = (row: Row) =>
     row
-      .map((cell, index) => cell + " ".repeat(Math.max(0, (widths[index] ?? 0) - stringWidth(cell))))
+      .map((cell, index) => cell + " ".repeat(Math.max(0, (widths[index] ?? 0) - DisplayWidth.of(cell))))
       .join("  ")
       .trimEnd()
   return [line(headers), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n")
@@ -192,7 +196,7 @@ export const printList = <A, E, R>(
     const pretty = columns.pretty ?? columns
     const rows: Array<Row> = []
     return pages((items) => Effect.sync(() => rows.push(...items.map((item) => pretty.cells(item, me))))).pipe(
-      Effect.zipRight(Effect.suspend(() => Console.log(table(pretty.headers, rows))))
+      Effect.zipRight(Effect.suspend(() => Effect.flatMap(table(pretty.headers, rows), Console.log)))
     )
   }
   return pages((items) =>

@@ -88,14 +88,17 @@ const user = (username: string, fullName: string, email: string | null) =>
   }) as unknown as User.User
 
 describe("Output: tables for people (-p)", () => {
-  it("pads each column by display width, so that wide CJK names keep the next column aligned", () => {
-    const lines = table(
-      ["User Name", "Full Name", "Email"],
-      [
-        ["yamada", "山田太郎", "y@example.com"],
-        ["zoe", "Zoë Smith", "z@example.com"]
-      ]
-    ).split("\n")
+  it("pads each column by display width, so that wide CJK names keep the next column aligned", async () => {
+    const text = await Effect.runPromise(
+      table(
+        ["User Name", "Full Name", "Email"],
+        [
+          ["yamada", "山田太郎", "y@example.com"],
+          ["zoe", "Zoë Smith", "z@example.com"]
+        ]
+      )
+    )
+    const lines = text.split("\n")
     // The display column each line's last field starts at: a Han character takes two columns.
     const lastFieldColumn = (line: string) =>
       [...line.slice(0, line.lastIndexOf(" ") + 1)].reduce(
