@@ -11,7 +11,7 @@ import { createInterface } from "node:readline/promises"
 import { type Errors, type ImportRecord, Imports } from "@user-manager/core"
 import { DirectoryDocument } from "@user-manager/formats"
 import { Chunk, Effect, Stream } from "effect"
-import { isNode, LineCounter, parseDocument } from "yaml"
+import { type Document, isNode, LineCounter, parseDocument } from "yaml"
 import { invalid } from "./Bulk.js"
 import { ExitCode } from "./ExitCode.js"
 import * as Output from "./Output.js"
@@ -36,9 +36,19 @@ interface DocumentText {
   readonly where: (location: string | undefined) => string | undefined
 }
 
+/** Where a record (`users[3]`) of a parsed document begins, as a line; other locations as they are. */
+const lineOf =
+  (document: Document, lineCounter: LineCounter) =>
+  (location: string | undefined): string | undefined => {
+    const match = /^(\w+)\[(\d+)\]$/.exec(location ?? "")
+    const node = match === null ? undefined : document.getIn([match[1], Number(match[2])], true)
+    return isNode(node) && node.range != null ? `line ${lineCounter.linePos(node.range[0]).line}` : location
+  }
+
 /**
- * The file's text as the JSON of a directory document: YAML (by its name) is parsed, its errors naming the line, and
- * its records' locations given as lines.
+ * The file's text as the JSON of a directory document: YAML (by its name) is parsed, its errors naming the line; a
+ * record's location is given as its line (a JSON file is parsed for that only when a record is refused, as YAML, of
+ * which JSON is a part).
  */
 const documentText = (file: string): Effect.Effect<DocumentText, Errors.InvalidInput> =>
   Effect.gen(function* () {
@@ -46,8 +56,10 @@ const documentText = (file: string): Effect.Effect<DocumentText, Errors.InvalidI
       try: () => readFileSync(file, "utf8"),
       catch: (cause) => invalid("file", `cannot read '${file}': ${(cause as NodeJS.ErrnoException).code ?? cause}`)
     })
-    if (!/\.ya?ml$/i.test(file)) return { json: text, where: (location) => location }
     const lineCounter = new LineCounter()
+    if (!/\.ya?ml$/i.test(file)) {
+      return { json: text, where: (location) => lineOf(parseDocument(text, { lineCounter }), lineCounter)(location) }
+    }
     const document = parseDocument(text, { prettyErrors: true, lineCounter })
     const [error] = document.errors
     if (error !== undefined) {
@@ -55,11 +67,7 @@ const documentText = (file: string): Effect.Effect<DocumentText, Errors.InvalidI
       const line = where === undefined ? "" : ` at line ${where.line}, column ${where.col}`
       return yield* Effect.fail(invalid("file", `'${file}' is not valid YAML${line}: ${firstLine(error.message)}`))
     }
-    const where = (location: string | undefined) => {
-      const match = /^(\w+)\[(\d+)\]$/.exec(location ?? "")
-      const node = match === null ? undefined : document.getIn([match[1], Number(match[2])], true)
-      return isNode(node) && node.range != null ? `line ${lineCounter.linePos(node.range[0]).line}` : location
-    }
+    const where = lineOf(document, lineCounter)
     const value: unknown = document.toJS()
     if (typeof value !== "object" || value === null || Array.isArray(value))
       return { json: JSON.stringify(value), where }
@@ -179,7 +187,10 @@ export const applyFile = (common: Common, request: ApplyRequest) =>
         if (!request.yes) {
           if (!process.stdin.isTTY) {
             return yield* Effect.fail(
-              invalid("yes", "dt apply changes the directory without a terminal only with --yes (or use --dry-run)")
+              invalid(
+                "",
+                "dt apply asks before changing the directory; with no terminal to ask on, give --yes (or --dry-run)"
+              )
             )
           }
           if (!(yield* confirm)) {

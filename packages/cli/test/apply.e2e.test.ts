@@ -93,7 +93,7 @@ describe("dt apply", () => {
     expect((await dt(["apply", "-f", file, "--prune", "--yes"])).stdout).toBe("No changes.\n")
   })
 
-  it("refuses a YAML syntax error, an unknown field and a plain password in one sentence naming the line", async () => {
+  it("refuses a YAML syntax error, an unknown field (YAML or JSON) and a plain password in one sentence naming the line", async () => {
     const { dt, home } = await Modes.initialisedSandbox()
     const file = join(home, "bad.yaml")
     const cases: ReadonlyArray<[string, RegExp]> = [
@@ -111,6 +111,15 @@ describe("dt apply", () => {
       expect(run.stderr).toMatch(message)
       oneSentence(run.stderr)
     }
+    const json = join(home, "bad.json")
+    writeFileSync(
+      json,
+      '{"format": "user-manager/directory", "version": 1,\n"groups": [],\n"users": [\n{"username": "x", "shoe": 1}\n]}\n'
+    )
+    const unknown = await dt(["apply", "-f", json, "--yes"])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toMatch(/line 4: a user has no field 'shoe'/)
+    oneSentence(unknown.stderr)
     expect((await dt("user get alice")).code).not.toBe(0)
   })
 })
