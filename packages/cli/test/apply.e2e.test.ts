@@ -111,6 +111,12 @@ describe("dt apply", () => {
       expect(run.stderr).toMatch(message)
       oneSentence(run.stderr)
     }
+    writeFileSync(file, YAML.replace("groups: [ops]", "groups: [nope]"))
+    const refused = await dt(["apply", "-f", file, "--yes"])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(
+      /^dt: line 7: .*'nope'.*\ndt: nothing was applied: the file has refused records\.\n$/
+    )
     const json = join(home, "bad.json")
     writeFileSync(
       json,
