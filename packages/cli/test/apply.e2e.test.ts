@@ -2,10 +2,12 @@
  * End-to-end: `dt apply -f FILE` on the real `dt` bundle, in a temporary HOME with `dt init` done (local mode; the
  * actor is the OS login name, the first administrator).
  */
+import { execFile } from "node:child_process"
 import { writeFileSync } from "node:fs"
 import { userInfo } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
+import { BIN } from "./support/dt.js"
 import * as Modes from "./support/modes.js"
 
 const me = userInfo().username
@@ -15,6 +17,18 @@ const oneSentence = (stderr: string) => {
   expect(stderr.trim().split("\n")).toHaveLength(1)
   expect(stderr).not.toMatch(/\n\s+at |Error:|FiberFailure|_tag/)
 }
+
+/** Runs `dt apply -f FILE` on a terminal (a pseudo-terminal made by `script`), answering its question. */
+const onTerminal = (home: string, file: string, answer: string) =>
+  new Promise<{ code: number; output: string }>((resolve) => {
+    const child = execFile(
+      "script",
+      ["-qec", `${process.execPath} ${BIN} apply -f ${file}`, "/dev/null"],
+      { env: { PATH: process.env.PATH ?? "", HOME: home } },
+      (error, stdout) => resolve({ code: error === null ? 0 : Number(error.code), output: stdout })
+    )
+    child.stdin?.end(`${answer}\n`)
+  })
 
 const YAML = `# the declared directory
 format: user-manager/directory
@@ -70,6 +84,20 @@ describe("dt apply", () => {
         { action: "update", kind: "user", name: "alice", fields: { lastName: { from: "Liddell", to: "Smith" } } }
       ]
     })
+  })
+
+  it("asks on a terminal, and applies only when the answer is yes", async () => {
+    const { dt, home } = await Modes.initialisedSandbox()
+    const file = join(home, "directory.yaml")
+    writeFileSync(file, YAML)
+    const no = await onTerminal(home, file, "no")
+    expect(no.output).toContain("Apply these changes?")
+    expect(no.code).toBe(1)
+    expect((await dt("user get alice")).code).not.toBe(0)
+    const yes = await onTerminal(home, file, "yes")
+    expect(yes.output).toContain("Apply complete: 2 added, 0 changed, 0 removed.")
+    expect(yes.code).toBe(0)
+    expect((await dt("user get alice")).code).toBe(0)
   })
 
   it("--prune removes what the JSON file does not name, but keeps system users and the signed-in admin", async () => {
