@@ -43,6 +43,7 @@ export const dt = Command.make("dt").pipe(
     Group.command,
     Bulk.importAll,
     Bulk.exportAll,
+    Bulk.apply,
     init,
     migrate,
     Audit.command,

@@ -72,6 +72,13 @@ describe("Completions through the real shells", () => {
     expect(await bash(["dt", "import", "--below-min-uid", ""])).toEqual(["skip", "system"])
   })
 
+  it("bash: completes dt apply and its options", async () => {
+    expect(await bash(["dt", "a"])).toEqual(["apply", "audit"])
+    expect(await bash(["dt", "apply", "--"])).toEqual(
+      expect.arrayContaining(["--file", "--prune", "--dry-run", "--yes", "--json"])
+    )
+  })
+
   it("zsh: completes every level's subcommands, the options of the command typed, and --action's values", async () => {
     expect(await zsh(["dt", ""])).toEqual(expect.arrayContaining(["user", "group", "audit"]))
     expect(await zsh(["dt", "group", ""])).toEqual(expect.arrayContaining(["ls", "add-users", "rm-users", "rename"]))

@@ -7,23 +7,14 @@ import { Context, Effect, Layer, Option, Schema } from "effect"
 import type { Actor } from "./Actor.js"
 import { Directory, type GroupRecord } from "./Directory.js"
 import { DirectoryConfig } from "./DirectoryConfig.js"
-import { GroupMembershipRequired, GroupNameTaken, InvalidInput, ProtectedGroup, SystemUserImmutable } from "./Errors.js"
+import { GroupNameTaken, InvalidInput, ProtectedGroup } from "./Errors.js"
 import { CreateGroup, type Group, GroupSort } from "./Group.js"
 import { decodeInput } from "./internal/decode.js"
 import { allocateGid, claimGid } from "./internal/gidAllocator.js"
 import { changeMemberships, type MembershipChange } from "./internal/membership.js"
-import {
-  adminWriter,
-  asAdmin,
-  audit,
-  ensureVersion,
-  getGroup,
-  getUser,
-  nextUserRow,
-  type Operation,
-  rewriteUser
-} from "./internal/operation.js"
+import { adminWriter, asAdmin, audit, ensureVersion, getGroup, type Operation } from "./internal/operation.js"
 import { toGroup } from "./internal/records.js"
+import { removeGroup } from "./internal/removal.js"
 import { GroupName, Username } from "./Names.js"
 import { DEFAULT_PAGE_SIZE, listQuery, type Page } from "./Page.js"
 import type { DryRun } from "./Users.js"
@@ -182,29 +173,7 @@ const make = Effect.gen(function* () {
         Effect.gen(function* () {
           yield* ensureNotAdminGroup(groupName, "deleted")
           const group = yield* getGroup(op.tx, groupName, true)
-          yield* op.tx.lockUsers(group.members)
-          const [system] = yield* op.tx.systemMembers(groupName)
-          if (system !== undefined) {
-            return yield* new SystemUserImmutable({ username: system, action: `delete its group '${groupName}'` })
-          }
-          const stranded = yield* op.tx.membersWithNoOtherGroup(groupName)
-          if (stranded.length > 0) {
-            return yield* new GroupMembershipRequired({ usernames: stranded, group: groupName })
-          }
-          for (const username of group.members) {
-            yield* rewriteUser(op, nextUserRow(op, yield* getUser(op.tx, username)))
-          }
-          yield* op.tx.deleteGroup(groupName)
-          yield* audit(
-            op,
-            "group.delete",
-            { type: "group", name: groupName },
-            {
-              gid: group.gid,
-              members: group.members
-            },
-            group.members
-          )
+          yield* removeGroup(op, group)
           return toGroup(group)
         }),
       options

@@ -20,7 +20,10 @@ import { PasswordHasher } from "./PasswordHasher.js"
  * The settings of an import that can be written down (`Imports.run` also takes a signal and a progress callback):
  * `batchSize` entries per transaction (1–10,000, default 1000); `onConflict`, what to do with a record whose user or
  * group exists and differs (`fail`: refuse it, the default; `skip`; `update`: replace the fields it gives); `atomic`,
- * all or nothing; `dryRun`, every rule checked and nothing written; `hashConcurrency`, how many plain passwords are
+ * all or nothing; `dryRun`, every rule checked and nothing written; `prune`, also delete the users and groups the
+ * entries do not name (never a system user, the admin group, the actor or the last administrator: those are kept, each
+ * with a warning; a prune is always atomic, so that a refused record never gets its stored user deleted);
+ * `listChanges`, list each change with its fields in the result (`changes`); `hashConcurrency`, how many plain passwords are
  * hashed at once (1–64, default 4).
  *
  * @category inputs
@@ -31,6 +34,8 @@ export const ImportSettings = Schema.Struct({
   onConflict: Schema.optional(Schema.Literal("fail", "skip", "update")),
   atomic: Schema.optional(Schema.Boolean),
   dryRun: Schema.optional(Schema.Boolean),
+  prune: Schema.optional(Schema.Boolean),
+  listChanges: Schema.optional(Schema.Boolean),
   hashConcurrency: Schema.optional(Schema.Int.pipe(Schema.between(1, 64)))
 })
 
@@ -47,6 +52,20 @@ export interface ImportCounts {
   readonly unchanged: number
   readonly skipped: number
   readonly refused: number
+}
+
+/**
+ * One change of an import, as a plan shows it: what is created, updated or deleted, and for a creation or an update
+ * each field that changes, from its stored value to its new one (`null` for none; a password shows as `"(set)"`).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ImportChange {
+  readonly action: "create" | "update" | "delete"
+  readonly kind: "user" | "group"
+  readonly name: string
+  readonly fields: Readonly<Record<string, { readonly from: unknown; readonly to: unknown }>>
 }
 
 /**
@@ -106,6 +125,10 @@ export interface ImportResult {
   readonly groups: ImportCounts
   readonly refused: ReadonlyArray<ImportRefusal>
   readonly warnings: ReadonlyArray<string>
+  /** The users and groups deleted by `prune` (a dry run: that it would delete). */
+  readonly deleted: { readonly users: number; readonly groups: number }
+  /** Each change with its fields, with `listChanges` (an empty list otherwise). */
+  readonly changes: ReadonlyArray<ImportChange>
   readonly batches: number
   readonly stopped: boolean
   readonly passwordsHashed: number
@@ -134,6 +157,7 @@ const make = Effect.gen(function* () {
     const settings = yield* decodeSettings(rest)
     const importId = crypto.randomUUID()
     const dryRun = settings.dryRun ?? false
+    const prune = settings.prune ?? false
     const outcome = yield* runImport(
       services,
       actor,
@@ -141,8 +165,10 @@ const make = Effect.gen(function* () {
       {
         batchSize: settings.batchSize ?? 1000,
         onConflict: settings.onConflict ?? "fail",
-        atomic: settings.atomic ?? false,
+        atomic: (settings.atomic ?? false) || prune,
         dryRun,
+        prune,
+        listChanges: settings.listChanges ?? false,
         hashConcurrency: settings.hashConcurrency ?? 4,
         signal,
         onProgress
@@ -157,6 +183,8 @@ const make = Effect.gen(function* () {
       groups: outcome.tally.groups,
       refused: outcome.tally.refused,
       warnings: outcome.tally.warnings,
+      deleted: { ...outcome.tally.deleted },
+      changes: outcome.tally.changes ?? [],
       batches: outcome.batches,
       stopped: outcome.stopped,
       passwordsHashed: outcome.tally.passwordsHashed

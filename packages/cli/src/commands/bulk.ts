@@ -284,3 +284,45 @@ export const exportAll = Command.make(
     )
   )
 )
+
+/**
+ * `dt apply -f FILE`: a declared directory planned, then applied.
+ *
+ * @category commands
+ * @since 0.1.0
+ */
+export const apply = Command.make(
+  "apply",
+  {
+    ...Flags.common,
+    file: Options.file("file").pipe(
+      Options.withAlias("f"),
+      Options.withPseudoName("FILE"),
+      Options.withDescription("the declared directory: dt export's JSON document, or the same as YAML (.yaml, .yml)")
+    ),
+    prune: Options.boolean("prune").pipe(
+      Options.withDescription(
+        "also delete the users and groups FILE does not name (never system users, yourself or the admin group)"
+      )
+    ),
+    dryRun: Options.boolean("dry-run").pipe(Options.withDescription("print the plan, change nothing")),
+    yes: Options.boolean("yes").pipe(
+      Options.withAlias("y"),
+      Options.withDescription("apply without asking (needed when standard input is not a terminal)")
+    )
+  },
+  (flags) =>
+    Effect.flatMap(
+      Effect.promise(() => import("../Apply.js")),
+      (Apply) => Apply.applyFile(flags, { file: flags.file, prune: flags.prune, dryRun: flags.dryRun, yes: flags.yes })
+    )
+).pipe(
+  Command.withDescription(
+    CommandTree.description(
+      "Make the directory what FILE declares: print the plan (+ add, ~ change, - remove), then apply it, all or nothing.",
+      "dt apply -f directory.yaml --dry-run",
+      "dt apply -f directory.json --prune --yes",
+      "dt apply -f directory.yaml -j --yes"
+    )
+  )
+)

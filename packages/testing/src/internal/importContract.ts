@@ -327,6 +327,91 @@ export const importContract = (name: string, { run, seeded }: Harness) => {
       )
     )
 
+    it.effect("a prune deletes the users and groups not named, never a system user or the admin group", () =>
+      seeded(
+        Effect.gen(function* () {
+          const entries = [
+            group({ name: "developers" }),
+            user({ username: "admin", groups: ["admins"] }),
+            user({ username: "john", groups: ["developers"] })
+          ]
+          const before = yield* snapshot
+          const plan = yield* importing(entries, { prune: true, dryRun: true, listChanges: true })
+          expect(yield* snapshot).toEqual(before)
+          const done = yield* importing(entries, { prune: true, listChanges: true })
+          for (const result of [plan, done]) {
+            expect(result.deleted).toEqual({ users: 3, groups: 1 })
+            expect(result.changes.map((change) => `${change.action} ${change.kind} ${change.name}`)).toEqual([
+              "delete user alice",
+              "delete user bob",
+              "delete user root",
+              "delete group analysts"
+            ])
+          }
+          const names = (yield* (yield* Users).list(admin, { limit: 100 })).items.map((u) => u.username)
+          expect(names.sort()).toEqual(["admin", "john", "svc"])
+          const groups = (yield* (yield* Groups).list(admin, { limit: 100 })).items.map((g) => g.name)
+          expect(groups.sort()).toEqual(["admins", "developers"])
+          const again = yield* importing(entries, { prune: true, listChanges: true })
+          expect(again.changes).toEqual([])
+        })
+      )
+    )
+
+    it.effect("a prune keeps the signed-in admin and a group holding a system user, each with a warning", () =>
+      seeded(
+        Effect.gen(function* () {
+          const result = yield* importing([user({ username: "john", groups: ["analysts"] })], {
+            prune: true,
+            onConflict: "update"
+          })
+          expect(result.deleted).toEqual({ users: 3, groups: 0 })
+          expect(result.warnings).toEqual([
+            expect.stringContaining("User 'admin' was kept"),
+            expect.stringContaining("Group 'developers' was kept")
+          ])
+          const names = (yield* (yield* Users).list(admin, { limit: 100 })).items.map((u) => u.username)
+          expect(names.sort()).toEqual(["admin", "john", "svc"])
+        })
+      )
+    )
+
+    it.effect("a prune with a refused record deletes nothing", () =>
+      seeded(
+        Effect.gen(function* () {
+          const before = yield* snapshot
+          const result = yield* importing(
+            [user({ username: "admin", groups: ["admins"] }), user({ username: "john", groups: ["nope"] })],
+            { prune: true, onConflict: "update" }
+          )
+          expect(result.refused.map((refusal) => refusal.name)).toEqual(["john"])
+          expect(result.deleted).toEqual({ users: 0, groups: 0 })
+          expect(yield* snapshot).toEqual(before)
+        })
+      )
+    )
+
+    it.effect("lists each changed field of an update, from its stored value to the new one", () =>
+      seeded(
+        Effect.gen(function* () {
+          const entries = [user({ username: "john", firstName: "Johnny", groups: ["developers", "analysts"] })]
+          const result = yield* importing(entries, { onConflict: "update", listChanges: true })
+          expect(result.changes).toEqual([
+            {
+              action: "update",
+              kind: "user",
+              name: "john",
+              fields: {
+                firstName: { from: "John", to: "Johnny" },
+                groups: { from: ["developers"], to: ["analysts", "developers"] }
+              }
+            }
+          ])
+          expect((yield* importing(entries, { onConflict: "update", listChanges: true })).changes).toEqual([])
+        })
+      )
+    )
+
     it.effect("refuses bad settings and a non-administrator before reading anything", () =>
       seeded(
         Effect.gen(function* () {

@@ -18,9 +18,10 @@ import { ensureAdminsRemain, ensureNotSelf, lockAdminGroup } from "../adminGroup
 import { allocateGid, claimGid } from "../gidAllocator.js"
 import { changeMemberships, type MembershipChange } from "../membership.js"
 import { audit, nextUserRow, type Operation, touchGroup } from "../operation.js"
+import { removeGroup, removeUser } from "../removal.js"
 import { ensureEmailFree, newUserRow, storeNewUser } from "../users/rules.js"
 import type { Prepared, PreparedUser } from "./prepare.js"
-import { refuse, type Tally } from "./tally.js"
+import { note, refuse, type Tally } from "./tally.js"
 
 /** What to do with a record whose user or group already exists and differs. */
 export type OnConflict = "fail" | "skip" | "update"
@@ -173,6 +174,20 @@ const createUser = (write: ImportWrite, { user, passwordHash }: PreparedUser) =>
       },
       groupNames
     )
+    note(write.tally, {
+      action: "create",
+      kind: "user",
+      name: row.username,
+      fields: created({
+        firstName: row.firstName,
+        lastName: row.lastName,
+        email: row.email,
+        enabled: row.enabled,
+        system: row.system,
+        groups: groupNames,
+        ...(passwordHash === undefined ? {} : { password: PASSWORD_SHOWN })
+      })
+    })
     return "created" as const
   })
 
@@ -242,6 +257,17 @@ const updateUser = (write: ImportWrite, { user, passwordHash }: PreparedUser, cu
     // A new password or a disabled account signs the user out everywhere.
     if (next.passwordHash !== undefined || next.enabled === false) yield* op.tx.deleteUserSessions(current.username)
     yield* audit(op, "user.modify", { type: "user", name: current.username }, fields, [...added, ...removed])
+    const diff: Record<string, { readonly from: unknown; readonly to: unknown }> = {}
+    for (const key of ["firstName", "lastName", "email", "enabled"] as const) {
+      if (key in next) diff[key] = { from: current[key], to: next[key] }
+    }
+    if (next.passwordHash !== undefined) {
+      diff.password = { from: current.passwordHash === null ? null : PASSWORD_SHOWN, to: PASSWORD_SHOWN }
+    }
+    if (wanted !== undefined && changes.length > 0) {
+      diff.groups = { from: [...current.groups].sort(), to: [...wanted].sort() }
+    }
+    note(write.tally, { action: "update", kind: "user", name: current.username, fields: diff })
     return "updated" as const
   })
 
@@ -288,6 +314,7 @@ const createGroup = (write: ImportWrite, group: typeof ImportGroup.Type) =>
     write.groups.set(row.name, row)
     write.created.add(row.name)
     yield* audit(op, "group.create", { type: "group", name: row.name }, { gid })
+    note(write.tally, { action: "create", kind: "group", name: row.name, fields: created({ gid, members }) })
     if (members.length > 0) {
       yield* changeMemberships(
         op,
@@ -320,6 +347,12 @@ const updateGroup = (write: ImportWrite, group: typeof ImportGroup.Type, existin
     if (write.onConflict === "skip") return "skipped" as const
     if (write.onConflict === "fail") return yield* new GroupNameTaken({ name: existing.name })
     yield* changeMemberships(op, changes, existing.name, deferTouch(write))
+    note(write.tally, {
+      action: "update",
+      kind: "group",
+      name: existing.name,
+      fields: { members: { from: [...members].sort(), to: [...wanted].sort() } }
+    })
     return "updated" as const
   })
 
@@ -340,4 +373,104 @@ const applyGids = (write: ImportWrite, gids: typeof ImportGids.Type) =>
     // the groups'), which the allocator skips, so the mark only says where the next search starts; set exactly, it
     // makes a directory exported and imported into an empty store hand out the GID the original would have.
     if (mark !== (yield* op.tx.gidHighWaterMark)) yield* op.tx.setGidHighWaterMark(mark)
+  })
+
+/** How a plan shows a password: never the password or its hash. */
+const PASSWORD_SHOWN = "(set)"
+
+/** The fields of a new record, each from nothing to its value. */
+const created = (fields: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(fields).map(([key, to]) => [key, { from: null, to }]))
+
+const PRUNE_PAGE = 1000
+
+/** Every user's name, page by page (keyset paging by username). */
+const allUsernames = (op: Operation) =>
+  Effect.gen(function* () {
+    const names: Array<Username> = []
+    let after: Username | undefined
+    for (;;) {
+      const { items } = yield* op.tx.listUsers({
+        search: "",
+        sort: "username",
+        order: "asc",
+        limit: PRUNE_PAGE,
+        offset: 0,
+        after: after === undefined ? undefined : [after],
+        count: false
+      })
+      for (const user of items) if (!user.system) names.push(user.username)
+      after = items.at(-1)?.username
+      if (items.length < PRUNE_PAGE) return names
+    }
+  })
+
+/** Every group's name, page by page. */
+const allGroupNames = (op: Operation) =>
+  Effect.gen(function* () {
+    const names: Array<GroupName> = []
+    let after: GroupName | undefined
+    for (;;) {
+      const { items } = yield* op.tx.listGroups({
+        search: "",
+        sort: "name",
+        order: "asc",
+        limit: PRUNE_PAGE,
+        offset: 0,
+        after
+      })
+      for (const group of items) names.push(group.name)
+      after = items.at(-1)?.name
+      if (items.length < PRUNE_PAGE) return names
+    }
+  })
+
+/**
+ * The deletion phase of a prune: every user, then every group, that the entries do not name is deleted by the rules of
+ * every deletion. System users and the admin group are left alone; a user or group a rule keeps (the actor, the last
+ * administrator, a group holding a system user or some member's only group) stays, with a warning saying why.
+ */
+export const pruneUnnamed = (
+  write: ImportWrite,
+  named: { readonly users: ReadonlySet<string>; readonly groups: ReadonlySet<string> }
+): Effect.Effect<void, StorageError> =>
+  Effect.gen(function* () {
+    const { op, tally } = write
+    const kept = (what: string) => (error: { readonly message: string }) =>
+      Effect.sync(() => {
+        tally.warnings.push(`${what} was kept: ${error.message.replace(/\.$/, "")}.`)
+      })
+    for (const username of yield* allUsernames(op)) {
+      if (named.users.has(username)) continue
+      const user = yield* op.tx.findUser(username, { forUpdate: true })
+      if (Option.isNone(user)) continue
+      yield* removeUser(op, user.value, deferTouch(write)).pipe(
+        Effect.tap(() => {
+          tally.deleted.users++
+          note(tally, { action: "delete", kind: "user", name: username, fields: {} })
+        }),
+        Effect.catchTags({
+          SystemUserImmutable: kept(`User '${username}'`),
+          SelfLockout: kept(`User '${username}'`),
+          LastAdmin: kept(`User '${username}'`)
+        })
+      )
+    }
+    for (const name of yield* allGroupNames(op)) {
+      if (named.groups.has(name) || name === op.config.adminGroup) continue
+      const group = yield* op.tx.findGroup(name, { forUpdate: true })
+      if (Option.isNone(group)) continue
+      yield* removeGroup(op, group.value).pipe(
+        Effect.tap(() => {
+          write.touched.delete(name)
+          tally.deleted.groups++
+          note(tally, { action: "delete", kind: "group", name, fields: {} })
+        }),
+        Effect.catchTags({
+          SystemUserImmutable: kept(`Group '${name}'`),
+          GroupMembershipRequired: kept(`Group '${name}'`),
+          UserNotFound: kept(`Group '${name}'`)
+        })
+      )
+    }
   })

@@ -4,9 +4,9 @@ import { InvalidInput } from "../../Errors.js"
 import type { ImportEntry } from "../../ImportRecord.js"
 import { asAdmin, audit, type Operation } from "../operation.js"
 import type { UserServices } from "../users/rules.js"
-import { applyEntry, beginWrite, endWrite, type OnConflict } from "./apply.js"
+import { applyEntry, beginWrite, endWrite, type OnConflict, pruneUnnamed } from "./apply.js"
 import { type Prepared, prepare } from "./prepare.js"
-import { type Counts, emptyTally, mergeTally, refuse, type Tally } from "./tally.js"
+import { type Counts, emptyTally, entryName, mergeTally, refuse, type Tally } from "./tally.js"
 
 /** The settings of one import, every default applied. */
 export interface RunSettings {
@@ -14,6 +14,9 @@ export interface RunSettings {
   readonly onConflict: OnConflict
   readonly atomic: boolean
   readonly dryRun: boolean
+  /** Delete what the entries do not name (run as one write: the whole import is atomic). */
+  readonly prune: boolean
+  readonly listChanges: boolean
   readonly hashConcurrency: number
   readonly signal: AbortSignal | undefined
   readonly onProgress: ((progress: RunProgress) => void) | undefined
@@ -86,9 +89,10 @@ export const runImport = <E>(
           Effect.gen(function* () {
             const admin = yield* asAdmin(tx, config, actor, ACTION)
             const op: Operation = { ...admin, auditContext: { importId } }
-            const tally = emptyTally()
+            const tally = emptyTally(settings.listChanges)
             const write = yield* beginWrite(op, settings.onConflict, tally)
             for (const entry of prepared) yield* applyEntry(write, entry)
+            if (settings.prune) yield* pruneUnnamed(write, namesOf(prepared))
             yield* endWrite(write)
             if (settings.atomic && !settings.dryRun && tally.refused.length > 0)
               return yield* new AtomicRefused({ tally })
@@ -134,7 +138,7 @@ export const runImport = <E>(
       return outcome
     }
 
-    const total = emptyTally()
+    const total = emptyTally(settings.listChanges)
     let read = 0
     let batches = 0
     let stopped = false
@@ -178,6 +182,26 @@ export const runImport = <E>(
     )
     return { tally: total, read, batches, stopped } satisfies RunOutcome
   })
+
+/**
+ * The users and groups the entries name, and the groups its users are in (a refused record's names too: a prune never
+ * deletes what it was meant to keep).
+ */
+const namesOf = (prepared: ReadonlyArray<Prepared>) => {
+  const users = new Set<string>()
+  const groups = new Set<string>()
+  for (const { entry } of prepared) {
+    const name = entryName(entry)
+    const kind = entry.kind === "malformed" ? entry.of : entry.kind
+    if (name !== undefined && kind === "user") users.add(name)
+    // A group a user is declared in is named too.
+    if (entry.kind === "user" && Array.isArray(entry.record.groups)) {
+      for (const group of entry.record.groups) groups.add(group)
+    }
+    if (name !== undefined && kind === "group") groups.add(name)
+  }
+  return { users, groups }
+}
 
 const isAborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true
 

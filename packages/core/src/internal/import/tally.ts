@@ -1,5 +1,5 @@
 import type { ImportEntry } from "../../ImportRecord.js"
-import type { ImportCounts, ImportRefusal } from "../../Imports.js"
+import type { ImportChange, ImportCounts, ImportRefusal } from "../../Imports.js"
 
 /** What happened to the records of one kind, as a write counts them. */
 export type Counts = { -readonly [K in keyof ImportCounts]: ImportCounts[K] }
@@ -13,18 +13,24 @@ export interface Tally {
   readonly groups: Counts
   readonly refused: Array<Refusal>
   readonly warnings: Array<string>
+  /** Each change with its fields, when the import was asked to list them (`undefined` otherwise). */
+  readonly changes: Array<ImportChange> | undefined
+  /** Deleted by a prune. */
+  readonly deleted: { users: number; groups: number }
   passwordsHashed: number
 }
 
 /** No record counted yet. */
 export const emptyCounts = (): Counts => ({ created: 0, updated: 0, unchanged: 0, skipped: 0, refused: 0 })
 
-/** A tally of nothing yet. */
-export const emptyTally = (): Tally => ({
+/** A tally of nothing yet; with `listChanges`, one that lists each change. */
+export const emptyTally = (listChanges = false): Tally => ({
   users: emptyCounts(),
   groups: emptyCounts(),
   refused: [],
   warnings: [],
+  changes: listChanges ? [] : undefined,
+  deleted: { users: 0, groups: 0 },
   passwordsHashed: 0
 })
 
@@ -35,6 +41,9 @@ export const mergeTally = (into: Tally, from: Tally) => {
   }
   into.refused.push(...from.refused)
   into.warnings.push(...from.warnings)
+  into.deleted.users += from.deleted.users
+  into.deleted.groups += from.deleted.groups
+  if (from.changes !== undefined) into.changes?.push(...from.changes)
   into.passwordsHashed += from.passwordsHashed
 }
 
@@ -53,4 +62,9 @@ export const refuse = (tally: Tally, entry: ImportEntry, reason: string) => {
   if (kind === "user") tally.users.refused++
   if (kind === "group") tally.groups.refused++
   tally.refused.push({ location: entry.location, kind: entry.kind, name: entryName(entry), reason, entry })
+}
+
+/** Lists a change, when the tally lists them. */
+export const note = (tally: Tally, change: ImportChange) => {
+  tally.changes?.push(change)
 }

@@ -16,12 +16,11 @@ import {
   audit,
   ensureVersion,
   getUser,
-  keptGroupRow,
   nextUserRow,
-  rewriteUser,
-  touchGroup
+  rewriteUser
 } from "../operation.js"
 import { toUser } from "../records.js"
+import { removeUser } from "../removal.js"
 import { ensureEmailFree, hashNewPassword, insertUser, newUserRow, type UserServices } from "./rules.js"
 
 const decodeUsername = decodeInput(Username, "username")
@@ -151,13 +150,7 @@ export const makeAdministration = (services: UserServices) => {
         Effect.gen(function* () {
           yield* lockAdminGroup(op)
           const user = yield* getUser(op.tx, name, true)
-          yield* assertNotSystem(user, "delete")
-          yield* ensureNotSelf(op, user, "delete")
-          yield* ensureAdminsRemain(op, [user])
-          for (const groupName of user.groups) yield* touchGroup(op, yield* keptGroupRow(op.tx, groupName))
-          yield* op.tx.deleteUserSessions(user.username)
-          yield* op.tx.deleteUser(user.username)
-          yield* audit(op, "user.delete", { type: "user", name }, { groups: user.groups }, user.groups)
+          yield* removeUser(op, user)
           return toUser(user)
         }),
       options
