@@ -136,7 +136,8 @@ if (cases.includes("hashes")) {
   ]
   const file = csvFile("hashes.csv", users, {
     header: "passwordHash",
-    value: (i) => hashes[i % hashes.length] as string
+    // Quoted: an argon2 PHC string holds commas.
+    value: (i) => `"${hashes[i % hashes.length]}"`
   })
   const { database, reset } = sqliteDatabase("hashes.db")
   importRuns("SQLite file, CSV, argon2id / bcrypt / SHA-crypt hashes kept", database, reset, file, users)
