@@ -205,6 +205,11 @@ export interface UserStore {
   readonly findUsernameByEmail: (email: string) => Effect.Effect<Option.Option<Username>, StorageError>
   /** Stores a new user (no memberships yet); a name or email race surfaces as the domain error. */
   readonly insertUser: (row: UserRow) => Effect.Effect<void, StorageError | UsernameTaken | EmailTaken>
+  /**
+   * Stores many new users at once (no memberships yet), as `insertUser` stores each: what a bulk import writes after
+   * the core checked every name and email free. A store writes them in as few statements as its engine allows.
+   */
+  readonly insertUsers: (rows: ReadonlyArray<UserRow>) => Effect.Effect<void, StorageError | UsernameTaken | EmailTaken>
   /** Replaces a user's fields (found by `row.username`). */
   readonly updateUser: (row: UserRow) => Effect.Effect<void, StorageError | EmailTaken>
   /** Deletes a user and its memberships. */
@@ -262,6 +267,10 @@ export interface GroupStore {
  */
 export interface MembershipStore {
   readonly addMembership: (username: Username, group: GroupName) => Effect.Effect<void, StorageError>
+  /** Adds many memberships at once (each one new, of users and groups that exist), as `addMembership` adds each. */
+  readonly addMemberships: (
+    memberships: ReadonlyArray<{ readonly username: Username; readonly group: GroupName }>
+  ) => Effect.Effect<void, StorageError>
   readonly removeMembership: (username: Username, group: GroupName) => Effect.Effect<void, StorageError>
   /**
    * How many enabled users that are not system users belong to the group: in the admin group, the administrators
@@ -368,6 +377,8 @@ export interface SignInCounterStore {
 export interface AuditStore {
   /** Appends an entry, and indexes its subjects in the same transaction. */
   readonly appendAudit: (entry: NewAuditEntry) => Effect.Effect<void, StorageError>
+  /** Appends many entries at once, in their order (their ids ascend in it), each as `appendAudit` appends it. */
+  readonly appendAudits: (entries: ReadonlyArray<NewAuditEntry>) => Effect.Effect<void, StorageError>
   /** Audit entries matching the filter, newest first; `target` matches an entry's target or any of its subjects. */
   readonly listAudit: (
     filter: AuditFilter

@@ -277,12 +277,12 @@ describe("SQLite: a bulk import slower than the request timeout", () => {
     const started = Date.now()
     const answer = await server.request("POST", "/api/v1/import?batchSize=100", {
       as: admin,
-      raw: ndjson(people(5000)),
+      raw: ndjson(people(20_000)),
       headers: { "content-type": "application/x-ndjson" }
     })
     // Only an import that takes longer than the request timeout proves the rule.
     expect(Date.now() - started).toBeGreaterThan(1000)
     expect(answer.status, answer.text).toBe(200)
-    expect(answer.body.users.created).toBe(5000)
+    expect(answer.body.users.created).toBe(20_000)
   }, 120_000)
 })

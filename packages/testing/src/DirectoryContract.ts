@@ -10,6 +10,7 @@ import type { Layer } from "effect"
 import type { StoreLayer } from "./fixture.js"
 import { auditContract } from "./internal/auditContract.js"
 import { bootstrapContract } from "./internal/bootstrapContract.js"
+import { bulkWritesContract } from "./internal/bulkWritesContract.js"
 import { credentialsContract } from "./internal/credentialsContract.js"
 import { exportContract } from "./internal/exportContract.js"
 import { gidLedgerContract } from "./internal/gidLedgerContract.js"
@@ -35,4 +36,5 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
   exportContract(name, tools)
   transactionsContract(name, tools)
   importContract(name, tools)
+  bulkWritesContract(name, tools)
 }

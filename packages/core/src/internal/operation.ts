@@ -1,6 +1,6 @@
 import { Clock, Effect, Option } from "effect"
 import type { Actor } from "../Actor.js"
-import type { AuditAction } from "../AuditEntry.js"
+import type { AuditAction, NewAuditEntry } from "../AuditEntry.js"
 import type { Directory, DirectoryTransaction, GroupRow, SessionRow, UserRecord, UserRow } from "../Directory.js"
 import type { DirectoryConfigShape } from "../DirectoryConfig.js"
 import type { StorageError } from "../Errors.js"
@@ -160,25 +160,27 @@ export const assertNotSystem = (user: UserRecord, action: string): Effect.Effect
   user.system ? new SystemUserImmutable({ username: user.username, action }) : Effect.void
 
 /**
- * Appends the audit entry of a change made by this operation; `subjects` are the other users and groups it concerns, by
- * which a target filter finds it too.
+ * The audit entry of a change made by this operation; `subjects` are the other users and groups it concerns, by which a
+ * target filter finds it too.
  */
-export const audit = (
+export const auditEntry = (
   op: Operation,
   action: AuditAction,
   target: { readonly type: "user" | "group" | "directory"; readonly name: string },
   changes: Record<string, unknown>,
   subjects: ReadonlyArray<string> = []
-) =>
-  op.tx.appendAudit({
-    at: op.now,
-    actor: op.actor.username,
-    action,
-    targetType: target.type,
-    target: target.name,
-    changes: op.auditContext === undefined ? changes : { ...changes, ...op.auditContext },
-    ...(subjects.length === 0 ? {} : { subjects })
-  })
+): NewAuditEntry => ({
+  at: op.now,
+  actor: op.actor.username,
+  action,
+  targetType: target.type,
+  target: target.name,
+  changes: op.auditContext === undefined ? changes : { ...changes, ...op.auditContext },
+  ...(subjects.length === 0 ? {} : { subjects })
+})
+
+/** Appends the audit entry of a change (see `auditEntry`). */
+export const audit = (...args: Parameters<typeof auditEntry>) => args[0].tx.appendAudit(auditEntry(...args))
 
 /**
  * The same group record with a new version, stamped now. Its name is the one it holds, so the store's name check

@@ -2,41 +2,79 @@
  * The audit trail: entries appended with their subjects, and listed by filter.
  */
 
+import type { NewAuditEntry } from "@user-manager/core/AuditEntry"
 import { AuditEntry } from "@user-manager/core/AuditEntry"
 import type { AuditStore } from "@user-manager/core/Directory"
+import type { StorageError } from "@user-manager/core/Errors"
 import { Effect } from "effect"
 import { sql } from "kysely"
-import type { TransactionContext } from "./transactionContext.js"
+import { chunks, insertChunks, type TransactionContext } from "./transactionContext.js"
 
-/** The audit trail, over a transaction's context. */
 /** How many subjects of an audit entry one insert writes (two parameters each, far below every engine's limit). */
 const SUBJECTS_PER_INSERT = 1000
 
+/** The columns of an audit row a multi-row insert binds. */
+const AUDIT_COLUMNS = 6
+
+/** An audit entry as its row stores it. */
+const auditRow = (entry: Omit<NewAuditEntry, "subjects">) => ({
+  at: entry.at.toISOString(),
+  actor: entry.actor,
+  action: entry.action,
+  target_type: entry.targetType,
+  target: entry.target,
+  changes: JSON.stringify(entry.changes)
+})
+
+/** The audit trail, over a transaction's context. */
 export const auditOperations = (tx: TransactionContext): AuditStore => {
   const { db, engine, execute, rows, single } = tx
+
+  /** Indexes the subjects of entries whose ids are known, in inserts of at most SUBJECTS_PER_INSERT rows. */
+  const insertSubjects = (subjects: ReadonlyArray<{ readonly subject: string; readonly entry_id: number }>) =>
+    Effect.forEach(
+      chunks(subjects, SUBJECTS_PER_INSERT),
+      (batch) => execute(db.insertInto("audit_subjects").values(batch)),
+      { discard: true }
+    )
+
+  /** The ids a multi-row insert of `count` entries gave, in the order of its rows. */
+  const insertedIds = (
+    chunk: ReadonlyArray<ReturnType<typeof auditRow>>
+  ): Effect.Effect<ReadonlyArray<number>, StorageError> =>
+    engine.returnsIds
+      ? rows(db.insertInto("audit").values(chunk).returning("id")).pipe(
+          Effect.map((inserted) => inserted.map((row) => Number(row.id)))
+        )
+      : execute(db.insertInto("audit").values(chunk)).pipe(
+          Effect.zipRight(
+            single(sql<{ readonly id: number | string }>`select ${engine.lastInsertId} as id`.compile(db))
+          ),
+          // MySQL gives a multi-row insert consecutive ids, from the one it reports as the last insert id.
+          Effect.map(({ id }) => chunk.map((_, index) => Number(id) + index))
+        )
+
   return {
     appendAudit: ({ subjects = [], ...entry }) =>
       Effect.gen(function* () {
-        yield* execute(
-          db.insertInto("audit").values({
-            at: entry.at.toISOString(),
-            actor: entry.actor,
-            action: entry.action,
-            target_type: entry.targetType,
-            target: entry.target,
-            changes: JSON.stringify(entry.changes)
-          })
-        )
+        yield* execute(db.insertInto("audit").values(auditRow(entry)))
         if (subjects.length === 0) return
         const { id } = yield* single(
           sql<{ readonly id: number | string }>`select ${engine.lastInsertId} as id`.compile(db)
         )
-        const unique = [...new Set(subjects)]
-        for (let start = 0; start < unique.length; start += SUBJECTS_PER_INSERT) {
-          const batch = unique.slice(start, start + SUBJECTS_PER_INSERT)
-          yield* execute(
-            db.insertInto("audit_subjects").values(batch.map((subject) => ({ subject, entry_id: Number(id) })))
+        yield* insertSubjects([...new Set(subjects)].map((subject) => ({ subject, entry_id: Number(id) })))
+      }),
+    appendAudits: (entries) =>
+      Effect.gen(function* () {
+        const values = entries.map(({ subjects: _subjects, ...entry }) => auditRow(entry))
+        let offset = 0
+        for (const chunk of insertChunks(engine, values, AUDIT_COLUMNS)) {
+          const ids = yield* insertedIds(chunk)
+          const subjects = ids.flatMap((id, index) =>
+            [...new Set(entries[offset + index]?.subjects ?? [])].map((subject) => ({ subject, entry_id: id }))
           )
+          offset += chunk.length
+          yield* insertSubjects(subjects)
         }
       }),
     listAudit: (filter) =>

@@ -14,6 +14,13 @@ export interface EngineSql {
   readonly groupList: (username: Expression<string>) => RawBuilder<string>
   /** The id the connection's last insert into a table with a generated id got. */
   readonly lastInsertId: RawBuilder<number | string>
+  /**
+   * Whether an insert can return the ids it generated (`RETURNING`); without it (MySQL), a multi-row insert's ids are
+   * consecutive from the last insert id, which is its first row's.
+   */
+  readonly returnsIds: boolean
+  /** The most bound parameters one statement may carry: a multi-row insert is cut into statements below it. */
+  readonly maxParameters: number
   /** Whether `ORDER BY` must say where NULLs go to put them first ascending, as SQLite and MySQL do. */
   readonly nullsLastByDefault: boolean
   readonly classify: (error: unknown) => Failure
@@ -31,6 +38,8 @@ export const engines: Record<Engine, EngineSql> = {
     groupList: (username) =>
       sql<string>`(select group_concat(group_name, ',' order by group_name) from ${sql.table("memberships")} where username = ${username})`,
     lastInsertId: sql`last_insert_rowid()`,
+    returnsIds: true,
+    maxParameters: 32766,
     nullsLastByDefault: false,
     classify: (error) => {
       const c = String(code(error, "code") ?? "")
@@ -47,6 +56,8 @@ export const engines: Record<Engine, EngineSql> = {
       sql<string>`(select string_agg(group_name, ',' order by group_name) from ${sql.table("memberships")} where username = ${username})`,
     // The value the connection's last nextval gave: the audit's id sequence is the only one the manager uses.
     lastInsertId: sql`lastval()`,
+    returnsIds: true,
+    maxParameters: 65535,
     nullsLastByDefault: true,
     classify: (error) => {
       const c = code(error, "code")
@@ -63,6 +74,8 @@ export const engines: Record<Engine, EngineSql> = {
     groupList: (username) =>
       sql<string>`(select group_concat(group_name order by group_name separator ',') from ${sql.table("memberships")} where username = ${username})`,
     lastInsertId: sql`last_insert_id()`,
+    returnsIds: false,
+    maxParameters: 65535,
     nullsLastByDefault: false,
     classify: (error) => {
       const errno = code(error, "errno")

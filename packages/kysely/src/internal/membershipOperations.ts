@@ -4,17 +4,30 @@
 import type { MembershipStore } from "@user-manager/core/Directory"
 import type { Username } from "@user-manager/core/Names"
 import { Effect } from "effect"
-import type { TransactionContext } from "./transactionContext.js"
+import { insertChunks, type TransactionContext } from "./transactionContext.js"
 
 /** Memberships, over a transaction's context. */
 export const membershipOperations = (tx: TransactionContext): MembershipStore => {
-  const { db, execute, rows, single, countMembers, refreshGroupLists } = tx
+  const { db, engine, execute, rows, single, countMembers, refreshGroupLists } = tx
   return {
     addMembership: (username, group) =>
       Effect.gen(function* () {
         yield* execute(db.insertInto("memberships").values({ username, group_name: group }))
         yield* countMembers(group, 1)
         yield* refreshGroupLists([username])
+      }),
+    addMemberships: (added) =>
+      Effect.gen(function* () {
+        if (added.length === 0) return
+        const values = added.map(({ username, group }) => ({ username, group_name: group }))
+        for (const chunk of insertChunks(engine, values, 2)) yield* execute(db.insertInto("memberships").values(chunk))
+        // Each group's count moves once by its number of new members, and each user's group list is made once.
+        const perGroup = new Map<string, number>()
+        for (const { group } of added) perGroup.set(group, (perGroup.get(group) ?? 0) + 1)
+        for (const [group, count] of [...perGroup].sort(([a], [b]) => (a < b ? -1 : 1))) {
+          yield* countMembers(group, count)
+        }
+        yield* refreshGroupLists([...new Set(added.map(({ username }) => username))])
       }),
     removeMembership: (username, group) =>
       Effect.gen(function* () {

@@ -96,7 +96,7 @@ export const transactionContext = (
     )
 
   /** Keeps `groups.member_count`, the indexed key of the `members` sort, in step with a membership change. */
-  const countMembers = (group: string, change: 1 | -1) =>
+  const countMembers = (group: string, change: number) =>
     execute(
       db
         .updateTable("groups")
@@ -174,6 +174,10 @@ export const transactionContext = (
 
 /** The context of one transaction. */
 export type TransactionContext = ReturnType<typeof transactionContext>
+
+/** The rows of a multi-row insert in chunks whose bound parameters (`columns` a row) stay within the engine's limit. */
+export const insertChunks = <A>(engine: EngineSql, rows: ReadonlyArray<A>, columns: number): Array<Array<A>> =>
+  chunks(rows, Math.max(1, Math.floor(engine.maxParameters / columns)))
 
 /** The items in chunks of at most `size`. */
 export const chunks = <A>(items: ReadonlyArray<A>, size: number): Array<Array<A>> => {

@@ -7,11 +7,11 @@ import type { PasswordHash } from "@user-manager/core/Password"
 import { Effect, Option, Redacted } from "effect"
 import { listUsers } from "./listingPlanner.js"
 import { fromUserRow, toRecord } from "./rowMappers.js"
-import { chunks, type TransactionContext } from "./transactionContext.js"
+import { chunks, insertChunks, type TransactionContext } from "./transactionContext.js"
 
 /** The users of a transaction, over a transaction's context. */
 export const userOperations = (tx: TransactionContext): UserStore => {
-  const { db, findUserWithGroups, execute, locks, first, rows, memberships, remember, read, joinedUser } = tx
+  const { db, engine, findUserWithGroups, execute, locks, first, rows, memberships, remember, read, joinedUser } = tx
   return {
     findUser: (username, options) =>
       options?.forUpdate && locks
@@ -32,6 +32,16 @@ export const userOperations = (tx: TransactionContext): UserStore => {
         Effect.map((row) => Option.fromNullable(row?.username as Username | undefined))
       ),
     insertUser: (row) => Effect.asVoid(execute(db.insertInto("users").values(fromUserRow(row)))),
+    insertUsers: (users) =>
+      Effect.suspend(() => {
+        const values = users.map(fromUserRow)
+        const columns = values[0] === undefined ? 1 : Object.keys(values[0]).length
+        return Effect.forEach(
+          insertChunks(engine, values, columns),
+          (chunk) => execute(db.insertInto("users").values(chunk)),
+          { discard: true }
+        )
+      }),
     updateUser: (row) =>
       Effect.suspend(() => {
         const { username, created_at: _created, ...values } = fromUserRow(row)

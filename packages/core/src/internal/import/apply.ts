@@ -1,5 +1,6 @@
 import { Data, Effect, Option, Redacted } from "effect"
-import type { GroupRow, UserRecord } from "../../Directory.js"
+import type { NewAuditEntry } from "../../AuditEntry.js"
+import type { GroupRow, UserRecord, UserRow } from "../../Directory.js"
 import {
   DOMAIN_ERROR_TAGS,
   type DomainError,
@@ -19,7 +20,7 @@ import { allocateGid, claimGid } from "../gidAllocator.js"
 import { changeMemberships, type MembershipChange } from "../membership.js"
 import { audit, nextUserRow, type Operation, touchGroup } from "../operation.js"
 import { removeGroup, removeUser } from "../removal.js"
-import { ensureEmailFree, newUserRow, storeNewUser } from "../users/rules.js"
+import { ensureEmailFree, newUserRow, userCreatedEntry } from "../users/rules.js"
 import type { Prepared, PreparedUser } from "./prepare.js"
 import { note, refuse, type Tally } from "./tally.js"
 
@@ -43,7 +44,50 @@ export interface ImportWrite {
   readonly created: Set<string>
   /** The groups whose members changed, touched once when the write ends. */
   readonly touched: Map<string, GroupRow>
+  /** The new users checked and not yet written: stored together by `flush`. */
+  readonly pending: PendingUsers
 }
+
+/** New users whose every rule was checked, with their memberships and audit entries, waiting to be written at once. */
+interface PendingUsers {
+  readonly rows: Array<UserRow>
+  readonly usernames: Set<string>
+  /** Their emails, lower-cased: a later record naming one waits until they are written, then asks the store. */
+  readonly emails: Set<string>
+  readonly memberships: Array<{ readonly username: Username; readonly group: GroupName }>
+  readonly audits: Array<NewAuditEntry>
+}
+
+/** How many new users a write holds before it writes them: enough for few statements, few enough for flat memory. */
+const PENDING_USERS = 1000
+
+const noPendingUsers = (): PendingUsers => ({
+  rows: [],
+  usernames: new Set(),
+  emails: new Set(),
+  memberships: [],
+  audits: []
+})
+
+/**
+ * Writes the pending new users, their memberships and their audit entries, a few statements for them all: before any
+ * read that could see them and at the end of the write. Their checks passed already, so a refusal now is a race.
+ */
+const flush = (write: ImportWrite) =>
+  Effect.gen(function* () {
+    const { pending, op } = write
+    if (pending.rows.length === 0) return
+    yield* stored(op.tx.insertUsers(pending.rows))
+    yield* op.tx.addMemberships(pending.memberships)
+    yield* op.tx.appendAudits(pending.audits)
+    for (const key of ["rows", "memberships", "audits"] as const) pending[key].length = 0
+    pending.usernames.clear()
+    pending.emails.clear()
+  })
+
+/** Whether a user record names a pending user or email, which the store must see before it is checked. */
+const meetsPending = ({ pending }: ImportWrite, user: PreparedUser["user"]) =>
+  pending.usernames.has(user.username) || (user.email != null && pending.emails.has(user.email.toLowerCase()))
 
 /** Starts a write of an import: the admin group locked first, as every operation that may change its members does. */
 export const beginWrite = (op: Operation, onConflict: OnConflict, tally: Tally) =>
@@ -55,17 +99,25 @@ export const beginWrite = (op: Operation, onConflict: OnConflict, tally: Tally) 
         tally,
         groups: new Map([[adminGroup.name, adminGroup]]),
         created: new Set(),
-        touched: new Map()
+        touched: new Map(),
+        pending: noPendingUsers()
       })
     )
   )
 
-/** Ends a write: each group whose members changed gets one new version, however many of its members changed. */
+/**
+ * Ends a write: the pending users are written, and each group whose members changed gets one new version, however many
+ * of its members changed.
+ */
 export const endWrite = (write: ImportWrite) =>
-  Effect.forEach(
-    [...write.touched.values()].filter((group) => !write.created.has(group.name)),
-    (group) => touchGroup(write.op, group),
-    { discard: true }
+  flush(write).pipe(
+    Effect.zipRight(
+      Effect.forEach(
+        [...write.touched.values()].filter((group) => !write.created.has(group.name)),
+        (group) => touchGroup(write.op, group),
+        { discard: true }
+      )
+    )
   )
 
 const isDomainError = (error: unknown): error is DomainError =>
@@ -108,12 +160,13 @@ export const applyEntry = (
 ): Effect.Effect<void, StorageError | BatchAborted> => {
   const { tally } = write
   if (prepared.kind === "refused") return Effect.sync(() => refuse(tally, prepared.entry, prepared.reason))
+  // Only a new user waits to be written with others: anything else reads and writes what the store holds.
   const body: Effect.Effect<void, DomainError | StorageError | BatchAborted> =
     prepared.kind === "user"
       ? applyUser(write, prepared)
       : prepared.kind === "group"
-        ? applyGroup(write, prepared.group)
-        : applyGids(write, prepared.gids)
+        ? Effect.zipRight(flush(write), applyGroup(write, prepared.group))
+        : Effect.zipRight(flush(write), applyGids(write, prepared.gids))
   return Effect.catchAll(body, (error) =>
     isDomainError(error) ? Effect.sync(() => refuse(tally, prepared.entry, error.message)) : Effect.fail(error)
   )
@@ -122,7 +175,9 @@ export const applyEntry = (
 const applyUser = (write: ImportWrite, prepared: PreparedUser) =>
   Effect.gen(function* () {
     const { op } = write
+    if (meetsPending(write, prepared.user)) yield* flush(write)
     const current = yield* op.tx.findUser(prepared.user.username, { forUpdate: true })
+    if (Option.isSome(current)) yield* flush(write)
     const outcome = Option.isNone(current)
       ? yield* createUser(write, prepared)
       : yield* updateUser(write, prepared, current.value)
@@ -158,22 +213,15 @@ const createUser = (write: ImportWrite, { user, passwordHash }: PreparedUser) =>
       enabled: user.enabled ?? true,
       createdAt: user.createdAt ?? op.now
     }
-    yield* stored(storeNewUser(op, row, groups, deferTouch(write)))
-    yield* audit(
-      op,
-      "user.create",
-      { type: "user", name: row.username },
-      {
-        firstName: row.firstName,
-        lastName: row.lastName,
-        email: row.email,
-        system: row.system,
-        ...(row.enabled ? {} : { enabled: false }),
-        groups: groupNames,
-        ...(passwordHash === undefined ? {} : { password: "set" })
-      },
-      groupNames
-    )
+    const { pending } = write
+    pending.rows.push(row)
+    pending.usernames.add(row.username)
+    if (row.email !== null) pending.emails.add(row.email.toLowerCase())
+    for (const group of groups) {
+      pending.memberships.push({ username: row.username, group: group.name })
+      write.touched.set(group.name, group)
+    }
+    pending.audits.push(userCreatedEntry(op, row, groupNames))
     note(write.tally, {
       action: "create",
       kind: "user",
@@ -188,6 +236,7 @@ const createUser = (write: ImportWrite, { user, passwordHash }: PreparedUser) =>
         ...(passwordHash === undefined ? {} : { password: PASSWORD_SHOWN })
       })
     })
+    if (pending.rows.length >= PENDING_USERS) yield* flush(write)
     return "created" as const
   })
 
@@ -433,8 +482,10 @@ const allGroupNames = (op: Operation) =>
 export const pruneUnnamed = (
   write: ImportWrite,
   named: { readonly users: ReadonlySet<string>; readonly groups: ReadonlySet<string> }
-): Effect.Effect<void, StorageError> =>
+): Effect.Effect<void, StorageError | BatchAborted> =>
   Effect.gen(function* () {
+    // The batch's new users are written first, so that the prune's reads see them.
+    yield* flush(write)
     const { op, tally } = write
     const kept = (what: string) => (error: { readonly message: string }) =>
       Effect.sync(() => {

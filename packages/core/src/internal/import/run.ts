@@ -144,11 +144,14 @@ export const runImport = <E>(
     let stopped = false
     yield* entries.pipe(
       Stream.grouped(settings.batchSize),
-      Stream.runForEachWhile((chunk) =>
+      // Stops at the batch after a stop; not Stream.runForEachWhile, which holds every batch it ran until the stream
+      // ends (effect 3.22): memory would grow with the file.
+      Stream.takeWhile(() => !stopped),
+      Stream.runForEach((chunk) =>
         Effect.gen(function* () {
           if (isAborted(settings.signal)) {
             stopped = true
-            return false
+            return
           }
           const batch = Chunk.toReadonlyArray(chunk)
           const first = read + 1
@@ -167,11 +170,7 @@ export const runImport = <E>(
           )
           mergeTally(total, tally)
           settings.onProgress?.({ read, batches, ...counts(total) })
-          if (isAborted(settings.signal)) {
-            stopped = true
-            return false
-          }
-          return true
+          if (isAborted(settings.signal)) stopped = true
         })
       )
     )

@@ -3,34 +3,40 @@
  */
 import { Effect } from "effect"
 import type { MembershipStore } from "../../Directory.js"
+import type { GroupName, Username } from "../../Names.js"
 import { type MemoryContext, sorted, toggle } from "./state.js"
 
 /** The memberships of a transaction, over its context. */
-export const membershipOperations = ({ state, mutate, members }: MemoryContext): MembershipStore => ({
-  addMembership: (username, group) =>
+export const membershipOperations = ({ state, mutate, members }: MemoryContext): MembershipStore => {
+  const addMembership = (username: Username, group: GroupName) =>
     mutate((log) => {
       const groups = state.userGroups.get(username)
       const set = state.groupMembers.get(group)
       if (groups === undefined || set === undefined) throw new Error(`no user '${username}' or group '${group}'`)
       toggle(log, groups, group, true)
       toggle(log, set, username, true)
-    }),
-  removeMembership: (username, group) =>
-    mutate((log) => {
-      const groups = state.userGroups.get(username)
-      if (groups !== undefined) toggle(log, groups, group, false)
-      toggle(log, members(group), username, false)
-    }),
-  countEnabledNonSystemMembers: (group) =>
-    Effect.sync(
-      () =>
-        [...members(group)].filter((username) => {
-          const user = state.users.get(username)
-          return user?.enabled === true && !user.system
-        }).length
-    ),
-  membersWithNoOtherGroup: (group) =>
-    Effect.sync(() => sorted(members(group)).filter((username) => state.userGroups.get(username)?.size === 1)),
-  systemMembers: (group) =>
-    Effect.sync(() => sorted(members(group)).filter((username) => state.users.get(username)?.system))
-})
+    })
+  return {
+    addMembership,
+    addMemberships: (memberships) =>
+      Effect.forEach(memberships, ({ username, group }) => addMembership(username, group), { discard: true }),
+    removeMembership: (username, group) =>
+      mutate((log) => {
+        const groups = state.userGroups.get(username)
+        if (groups !== undefined) toggle(log, groups, group, false)
+        toggle(log, members(group), username, false)
+      }),
+    countEnabledNonSystemMembers: (group) =>
+      Effect.sync(
+        () =>
+          [...members(group)].filter((username) => {
+            const user = state.users.get(username)
+            return user?.enabled === true && !user.system
+          }).length
+      ),
+    membersWithNoOtherGroup: (group) =>
+      Effect.sync(() => sorted(members(group)).filter((username) => state.userGroups.get(username)?.size === 1)),
+    systemMembers: (group) =>
+      Effect.sync(() => sorted(members(group)).filter((username) => state.users.get(username)?.system))
+  }
+}

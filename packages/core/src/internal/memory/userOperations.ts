@@ -17,11 +17,8 @@ export const userOperations = ({
   userRecord,
   userListing,
   keysOf
-}: MemoryContext): UserStore => ({
-  findUser: (username) =>
-    Effect.sync(() => Option.map(Option.fromNullable(state.users.get(username as Username)), userRecord)),
-  findUsernameByEmail: (email) => Effect.sync(() => Option.fromNullable(state.emails.get(email.toLowerCase()))),
-  insertUser: (row) =>
+}: MemoryContext): UserStore => {
+  const insertUser = (row: UserRow) =>
     Effect.suspend((): Effect.Effect<void, StorageError | UsernameTaken | EmailTaken> => {
       if (state.users.has(row.username)) return new UsernameTaken({ username: row.username })
       const owner = row.email === null ? undefined : state.emails.get(row.email.toLowerCase())
@@ -31,60 +28,67 @@ export const userOperations = ({
         put(log, state.userGroups, row.username, new Set())
         if (row.email !== null) put(log, state.emails, row.email.toLowerCase(), row.username)
       })
-    }),
-  updateUser: (row) =>
-    Effect.suspend((): Effect.Effect<void, StorageError | EmailTaken> => {
-      const previous = state.users.get(row.username)
-      if (previous === undefined) return new StorageError({ reason: `user '${row.username}' vanished` })
-      const key = row.email?.toLowerCase()
-      const owner = key === undefined ? undefined : state.emails.get(key)
-      if (row.email !== null && owner !== undefined && owner !== row.username) {
-        return new EmailTaken({ email: row.email, username: owner })
-      }
-      return mutate((log) => {
-        if (previous.email !== null) drop(log, state.emails, previous.email.toLowerCase())
-        if (key !== undefined) put(log, state.emails, key, row.username)
-        put(log, state.users, row.username, row)
-      })
-    }),
-  deleteUser: (username) =>
-    mutate((log) => {
-      const row = state.users.get(username)
-      if (row === undefined) return
-      for (const group of state.userGroups.get(username) ?? []) toggle(log, members(group), username, false)
-      drop(log, state.userGroups, username)
-      if (row.email !== null) drop(log, state.emails, row.email.toLowerCase())
-      drop(log, state.users, username)
-    }),
-  listUsers: (query: UserListQuery) =>
-    Effect.sync(() => {
-      const compare = compareUserKeys(query.sort, query.order)
-      const after = query.after
-      // Sort keys are computed once per match, and records (with their groups) built only for the page.
-      const matches: Array<readonly [ReadonlyArray<SortValue>, UserRow]> = []
-      for (const row of state.users.values()) {
-        const keys = keysOf(row)
-        if (query.search !== "" && !keys.search.includes(query.search)) continue
-        const key = userSortKey(
-          query.sort,
-          row,
-          () => sorted(state.userGroups.get(row.username)),
-          () => keys.names
-        )
-        if (after === undefined || compare(key, after) > 0) matches.push([key, row])
-      }
-      matches.sort(([a], [b]) => compare(a, b))
-      const { items, total } = page(matches, query)
-      return { items: items.map(([, row]) => userListing(row)), total: query.count ? total : null }
-    }),
-  lockUsers: () => Effect.void,
-  passwordHashes: (usernames) =>
-    Effect.sync(() => {
-      const hashes = new Map<Username, PasswordHash>()
-      for (const username of usernames) {
-        const hash = state.users.get(username)?.passwordHash
-        if (hash !== undefined && hash !== null) hashes.set(username, hash)
-      }
-      return hashes
     })
-})
+  return {
+    findUser: (username) =>
+      Effect.sync(() => Option.map(Option.fromNullable(state.users.get(username as Username)), userRecord)),
+    findUsernameByEmail: (email) => Effect.sync(() => Option.fromNullable(state.emails.get(email.toLowerCase()))),
+    insertUser,
+    insertUsers: (rows) => Effect.forEach(rows, insertUser, { discard: true }),
+    updateUser: (row) =>
+      Effect.suspend((): Effect.Effect<void, StorageError | EmailTaken> => {
+        const previous = state.users.get(row.username)
+        if (previous === undefined) return new StorageError({ reason: `user '${row.username}' vanished` })
+        const key = row.email?.toLowerCase()
+        const owner = key === undefined ? undefined : state.emails.get(key)
+        if (row.email !== null && owner !== undefined && owner !== row.username) {
+          return new EmailTaken({ email: row.email, username: owner })
+        }
+        return mutate((log) => {
+          if (previous.email !== null) drop(log, state.emails, previous.email.toLowerCase())
+          if (key !== undefined) put(log, state.emails, key, row.username)
+          put(log, state.users, row.username, row)
+        })
+      }),
+    deleteUser: (username) =>
+      mutate((log) => {
+        const row = state.users.get(username)
+        if (row === undefined) return
+        for (const group of state.userGroups.get(username) ?? []) toggle(log, members(group), username, false)
+        drop(log, state.userGroups, username)
+        if (row.email !== null) drop(log, state.emails, row.email.toLowerCase())
+        drop(log, state.users, username)
+      }),
+    listUsers: (query: UserListQuery) =>
+      Effect.sync(() => {
+        const compare = compareUserKeys(query.sort, query.order)
+        const after = query.after
+        // Sort keys are computed once per match, and records (with their groups) built only for the page.
+        const matches: Array<readonly [ReadonlyArray<SortValue>, UserRow]> = []
+        for (const row of state.users.values()) {
+          const keys = keysOf(row)
+          if (query.search !== "" && !keys.search.includes(query.search)) continue
+          const key = userSortKey(
+            query.sort,
+            row,
+            () => sorted(state.userGroups.get(row.username)),
+            () => keys.names
+          )
+          if (after === undefined || compare(key, after) > 0) matches.push([key, row])
+        }
+        matches.sort(([a], [b]) => compare(a, b))
+        const { items, total } = page(matches, query)
+        return { items: items.map(([, row]) => userListing(row)), total: query.count ? total : null }
+      }),
+    lockUsers: () => Effect.void,
+    passwordHashes: (usernames) =>
+      Effect.sync(() => {
+        const hashes = new Map<Username, PasswordHash>()
+        for (const username of usernames) {
+          const hash = state.users.get(username)?.passwordHash
+          if (hash !== undefined && hash !== null) hashes.set(username, hash)
+        }
+        return hashes
+      })
+  }
+}

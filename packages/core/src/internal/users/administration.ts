@@ -21,7 +21,14 @@ import {
 } from "../operation.js"
 import { toUser } from "../records.js"
 import { removeUser } from "../removal.js"
-import { ensureEmailFree, hashNewPassword, insertUser, newUserRow, type UserServices } from "./rules.js"
+import {
+  ensureEmailFree,
+  hashNewPassword,
+  insertUser,
+  newUserRow,
+  type UserServices,
+  userCreatedEntry
+} from "./rules.js"
 
 const decodeUsername = decodeInput(Username, "username")
 const decodeGroupName = decodeInput(GroupName, "group name")
@@ -58,20 +65,7 @@ export const makeAdministration = (services: UserServices) => {
         const groupNames = [...new Set(user.groups)].sort()
         const row = newUserRow(user, passwordHash, op.now)
         yield* insertUser(op, row, groupNames)
-        yield* audit(
-          op,
-          "user.create",
-          { type: "user", name: row.username },
-          {
-            firstName: row.firstName,
-            lastName: row.lastName,
-            email: row.email,
-            system: row.system,
-            groups: groupNames,
-            ...(passwordHash === null ? {} : { password: "set" })
-          },
-          groupNames
-        )
+        yield* op.tx.appendAudit(userCreatedEntry(op, row, groupNames))
         return toUser({ ...row, groups: groupNames })
       })
     )

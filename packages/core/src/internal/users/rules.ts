@@ -5,7 +5,7 @@ import { EmailTaken, type InvalidInput, type StorageError, UsernameTaken } from 
 import { checkPolicy, type Password, type PasswordHash } from "../../Password.js"
 import type { PasswordHasher } from "../../PasswordHasher.js"
 import type { CreateUser } from "../../User.js"
-import { getGroupRows, type Operation, touchGroup } from "../operation.js"
+import { auditEntry, getGroupRows, type Operation, touchGroup } from "../operation.js"
 
 /** What the user use cases are built over: the store, the password hasher and the directory's settings. */
 export interface UserServices {
@@ -57,6 +57,27 @@ export const newUserRow = (
   updatedAt: now,
   version: 1
 })
+
+/**
+ * The audit entry of a new user, as `create` and an import write it: its fields, its groups and whether it holds a
+ * password (never the hash).
+ */
+export const userCreatedEntry = (op: Operation, row: UserRow, groupNames: ReadonlyArray<string>) =>
+  auditEntry(
+    op,
+    "user.create",
+    { type: "user", name: row.username },
+    {
+      firstName: row.firstName,
+      lastName: row.lastName,
+      email: row.email,
+      system: row.system,
+      ...(row.enabled ? {} : { enabled: false }),
+      groups: groupNames,
+      ...(row.passwordHash === null ? {} : { password: "set" })
+    },
+    groupNames
+  )
 
 /**
  * Adds a new user to existing groups, in one transaction: refuses a taken username or email (before the groups are
