@@ -1,36 +1,11 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
-import { mkdtempSync, statSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { statSync } from "node:fs"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { sandbox } from "./support/dt.js"
-
-const BIN = fileURLToPath(new URL("../bin/dt.js", import.meta.url))
-const ADMIN_PASSWORD = "the remote admin secret"
-
-/** `dt serve` on a free port over a fresh SQLite file, with `admin` as the first administrator. */
-const startServer = () =>
-  new Promise<{ child: ChildProcessWithoutNullStreams; url: string }>((resolve, reject) => {
-    const home = mkdtempSync(join(tmpdir(), "dt-remote-"))
-    const child = spawn(
-      process.execPath,
-      [BIN, "serve", "--port", "0", "--database", `sqlite:${join(home, "dt.db")}`],
-      {
-        env: { PATH: process.env.PATH ?? "", HOME: home, DT_ADMIN_PASSWORD: ADMIN_PASSWORD }
-      }
-    )
-    let stdout = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk
-      const url = /Serving the User Manager at (http:\/\/\S+)\//.exec(stdout)?.[1]
-      if (url !== undefined) resolve({ child, url })
-    })
-    child.once("exit", (code) => reject(new Error(`dt serve exited with ${code}`)))
-  })
+import { ADMIN_PASSWORD, type Server, startServer } from "./support/server.js"
 
 describe("dt in remote mode, against dt serve", () => {
-  let server: { child: ChildProcessWithoutNullStreams; url: string }
+  let server: Server
   beforeAll(async () => {
     server = await startServer()
   })

@@ -1,0 +1,60 @@
+/**
+ * Bulk export in remote mode: `dt user export` and `dt group export` stream the server's `GET /api/v1/export`, and
+ * give what a local export of the same database gives.
+ */
+import { readFileSync, statSync } from "node:fs"
+import { join } from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { sandbox } from "./support/dt.js"
+import { ADMIN_PASSWORD, type Server, startServer } from "./support/server.js"
+
+describe("dt export in remote mode, against dt serve", () => {
+  let server: Server
+  beforeAll(async () => {
+    server = await startServer()
+  })
+  afterAll(() => {
+    server?.child.kill("SIGTERM")
+  })
+
+  it("exports users and groups over the server exactly as a local export of the same database does", async () => {
+    const { dt, home } = sandbox({ DT_SERVER: server.url })
+    expect((await dt("login admin --password-stdin", { input: ADMIN_PASSWORD })).code).toBe(0)
+    expect((await dt("group add ops --gid 2000")).code).toBe(0)
+    const john = ["user", "add", "-f", "John", "-l", "Doe, Jr", "-g", "ops,admins", "-e", "john@example.com", "john"]
+    expect((await dt(john)).code).toBe(0)
+    expect((await dt("user add --system -g ops daemon")).code).toBe(0)
+    const local = { env: { DT_SERVER: "", DT_DATABASE_URL: server.database } }
+
+    const remoteCsv = await dt("user export --format csv")
+    expect(remoteCsv.code).toBe(0)
+    expect(remoteCsv.stdout).toBe((await dt("user export --format csv --as admin", local)).stdout)
+    expect(remoteCsv.stderr).toMatch(/^Exported 3 users in [\d.]+ s/)
+    expect((await dt("group export")).stdout).toBe((await dt("group export --as admin", local)).stdout)
+
+    const file = join(home, "users.jsonl")
+    const toFile = await dt(["user", "export", "--include-password-hashes", "-o", file])
+    expect(toFile.stdout).toMatch(/^Exported 3 users in [\d.]+ s/)
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(readFileSync(file, "utf8")).toContain('"passwordHash":"$argon2id$')
+    expect(readFileSync(file, "utf8")).toBe(
+      (await dt(["user", "export", "--include-password-hashes", "--as", "admin"], local)).stdout
+    )
+  })
+
+  it("refuses an export to a user who is not an administrator, or not signed in, in one sentence and writes no file", async () => {
+    const { dt, home } = sandbox({ DT_SERVER: server.url })
+    expect((await dt("user export")).code).toBe(1)
+    await dt("login admin --password-stdin", { input: ADMIN_PASSWORD })
+    await dt("group add ops")
+    expect((await dt("user add plain -g ops --password-stdin", { input: "plain-user-secret" })).code).toBe(0)
+    expect((await dt("login plain --password-stdin", { input: "plain-user-secret" })).code).toBe(0)
+    const file = join(home, "users.csv")
+    const refused = await dt(["user", "export", "-o", file])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toBe(
+      "dt: 'plain' may not export users: only enabled members of the admin group 'admins' may.\n"
+    )
+    expect(() => statSync(file)).toThrow()
+  })
+})
