@@ -335,6 +335,18 @@ export const logout = (server: string, token: string) =>
   Effect.flatMap(client(server, token), (api) => Effect.mapError(api.auth.logout(), toCore(server)))
 
 /**
+ * A refusal of a bulk route as the core's error: one of the core's comes in its own shape, decoded so that it reads as
+ * in local mode; any other by its status.
+ */
+const refusal = (status: number, body: unknown): Effect.Effect<never, Failure> =>
+  Schema.decodeUnknown(Schema.Union(...Errors.DOMAIN_ERRORS))(body).pipe(
+    Effect.orElseSucceed(() =>
+      undescribed(status, (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>)
+    ),
+    Effect.flip
+  )
+
+/**
  * `GET /api/v1/export` on `server` with a bearer token: the answer's bytes as they arrive (flat memory at any size),
  * or the refusal (not signed in, not an administrator) as the core's error.
  *
@@ -363,17 +375,7 @@ export const exportBytes = (
         catch: (cause) => unreachable(server, cause)
       })
       if (!answer.ok || answer.body === null) {
-        const body: unknown = yield* Effect.promise(() => answer.json().catch(() => ({})))
-        // A refusal of the core comes in its own shape: decoded, it reads as it does in local mode.
-        return yield* Schema.decodeUnknown(Schema.Union(...Errors.DOMAIN_ERRORS))(body).pipe(
-          Effect.orElseSucceed(() =>
-            undescribed(
-              answer.status,
-              (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>
-            )
-          ),
-          Effect.flip
-        )
+        return yield* refusal(answer.status, yield* Effect.promise(() => answer.json().catch(() => ({}))))
       }
       return Stream.fromReadableStream({
         evaluate: () => answer.body as ReadableStream<Uint8Array>,
@@ -381,3 +383,34 @@ export const exportBytes = (
       })
     })
   )
+
+/**
+ * `POST /api/v1/import` on `server` with a bearer token: the body streamed from `body` as it is read (never held in
+ * memory), and the server's result, or its refusal (not signed in, not an administrator, too large) as the core's error.
+ *
+ * @category bulk
+ * @since 0.1.0
+ */
+export const importBytes = (
+  server: string,
+  token: string | undefined,
+  body: ReadableStream<Uint8Array>,
+  contentType: "text/csv" | "application/x-ndjson",
+  params: Readonly<Record<string, string>>
+): Effect.Effect<unknown, Failure> =>
+  Effect.gen(function* () {
+    const answer = yield* Effect.tryPromise({
+      try: (signal) =>
+        fetch(`${server}/api/v1/import?${new URLSearchParams(params)}`, {
+          method: "POST",
+          signal,
+          body,
+          duplex: "half",
+          headers: { "content-type": contentType, ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) }
+        } as RequestInit),
+      catch: (cause) => unreachable(server, cause)
+    })
+    const json: unknown = yield* Effect.promise(() => answer.json().catch(() => ({})))
+    if (answer.ok) return json
+    return yield* refusal(answer.status, json)
+  })

@@ -2,7 +2,7 @@
  * Bulk export in remote mode: `dt user export` and `dt group export` stream the server's `GET /api/v1/export`, and
  * give what a local export of the same database gives.
  */
-import { readFileSync, statSync } from "node:fs"
+import { readFileSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { sandbox } from "./support/dt.js"
@@ -42,7 +42,33 @@ describe("dt export in remote mode, against dt serve", () => {
     )
   })
 
-  it("refuses an export to a user who is not an administrator, or not signed in, in one sentence and writes no file", async () => {
+  it("imports a CSV file over the server as a local import would, a dry run writing nothing, then exports it back", async () => {
+    const { dt, home } = sandbox({ DT_SERVER: server.url })
+    await dt("login admin --password-stdin", { input: ADMIN_PASSWORD })
+    await dt("group add staff")
+    const file = join(home, "people.csv")
+    writeFileSync(
+      file,
+      'username,firstName,lastName,groups\nann,Ann,"Lee, Jr",staff\nbob,Bob,,"staff,admins"\n9bad,,,staff\n'
+    )
+    const dry = await dt(["user", "import", file, "--dry-run"])
+    expect(dry.code).toBe(1)
+    expect(dry.stderr).toContain("dt: dry run: nothing was written; the plan:")
+    expect(dry.stderr).toMatch(/dt: line 4: /)
+    expect(dry.stdout).toMatch(/^Checked 3 records in [\d.]+ s .*2 to create/)
+    expect((await dt("user get ann")).code).toBe(1)
+
+    const done = await dt(["user", "import", file, "--on-conflict", "skip", "-j"])
+    expect(done.code).toBe(1)
+    const result = JSON.parse(done.stdout)
+    expect(result).toMatchObject({ dryRun: false, users: { created: 2, refused: 1 } })
+    expect(result.refused).toEqual([expect.objectContaining({ location: "line 4" })])
+    const exported = await dt("user export --format csv")
+    expect(exported.stdout).toMatch(/\r\nann,Ann,"Lee, Jr",,true,false,staff,\d{4}-/)
+    expect(exported.stdout).toMatch(/\r\nbob,Bob,,,true,false,"admins,staff",\d{4}-/)
+  })
+
+  it("refuses an export or an import to a user who is not an administrator, or not signed in, in one sentence, writing nothing", async () => {
     const { dt, home } = sandbox({ DT_SERVER: server.url })
     expect((await dt("user export")).code).toBe(1)
     await dt("login admin --password-stdin", { input: ADMIN_PASSWORD })
@@ -56,5 +82,9 @@ describe("dt export in remote mode, against dt serve", () => {
       "dt: 'plain' may not export users: only enabled members of the admin group 'admins' may.\n"
     )
     expect(() => statSync(file)).toThrow()
+    writeFileSync(join(home, "more.csv"), "username,groups\neve,ops\n")
+    const imported = await dt(["user", "import", join(home, "more.csv")])
+    expect(imported.code).toBe(1)
+    expect(imported.stderr).toMatch(/^dt: 'plain' may not import [^\n]+\.\n$/)
   })
 })
