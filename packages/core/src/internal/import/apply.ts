@@ -336,5 +336,8 @@ const applyGids = (write: ImportWrite, gids: typeof ImportGids.Type) =>
       )
       return
     }
-    if (mark > (yield* op.tx.gidHighWaterMark)) yield* op.tx.setGidHighWaterMark(mark)
+    // The document's mark is set as it is, even below where this import's own groups moved it (a group created with
+    // an explicit GID never moves the mark, an imported one does): the next group then gets the GID it would have got
+    // in the exported directory. No GID is handed out twice: the allocator skips every GID in the ledger.
+    yield* op.tx.setGidHighWaterMark(mark)
   })
