@@ -52,6 +52,22 @@ export const importContract = (name: string, { run, seeded }: Harness) => {
       )
     )
 
+    it.effect(
+      "restores an exported ledger's high-water mark exactly, below the GIDs of the groups imported with it",
+      () =>
+        run({ gidMin: 1000, gidMax: 2000 })(
+          Effect.gen(function* () {
+            yield* (yield* Users).bootstrap({ username: "admin", password: "correct horse" })
+            // As a whole-directory export writes it: a group made with an explicit GID above the mark, then the ledger.
+            yield* importing([
+              group({ name: "ops", gid: 1800 }),
+              { kind: "gids", record: { used: [1000, 1001, 1800], highWaterMark: 1001 } }
+            ])
+            expect((yield* (yield* Groups).create(admin, { name: "next" })).gid).toBe(1002)
+          })
+        )
+    )
+
     it.effect("refuses a group whose GID the ledger holds, and never changes an existing group's GID", () =>
       seeded(
         Effect.gen(function* () {
