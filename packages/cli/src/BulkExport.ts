@@ -11,7 +11,80 @@ import { Effect, Exit, Stream } from "effect"
 import { COMMAND, chooseFormat, type ExportRequest } from "./Bulk.js"
 import * as Output from "./Output.js"
 import * as Progress from "./Progress.js"
-import { type Common, runLocalOnly } from "./Session.js"
+import { type Common, remoteTarget, runLocalOnly } from "./Session.js"
+
+/**
+ * Writes an export's text to standard output, or to a file (mode 0600) that is removed if the export fails to finish,
+ * never left half-written.
+ */
+const writeOut = <E>(
+  text: Stream.Stream<string | Uint8Array, E>,
+  output: string | undefined
+): Effect.Effect<void, E> => {
+  if (output === undefined || output === "-") return Stream.runForEach(text, Output.writeTo(process.stdout))
+  const out = createWriteStream(output, { mode: 0o600 })
+  return Stream.runForEach(text, Output.writeTo(out)).pipe(
+    Effect.zipRight(Effect.async<void>((resume) => void out.end(() => resume(Effect.void)))),
+    Effect.onExit((exit) =>
+      Exit.isSuccess(exit)
+        ? Effect.void
+        : Effect.sync(() => {
+            out.destroy()
+            rmSync(output, { force: true })
+          })
+    )
+  )
+}
+
+/**
+ * Counts the records in an export's bytes as they pass: one a line, the lines inside a CSV field's quotes not counted,
+ * and the CSV header not counted.
+ */
+const recordCounter = (format: "ndjson" | "csv") => {
+  let quoted = false
+  let header = format === "csv"
+  return (bytes: Uint8Array): number => {
+    let count = 0
+    for (const byte of bytes) {
+      if (byte === 0x22 && format === "csv") quoted = !quoted
+      else if (byte === 0x0a && !quoted) {
+        if (header) header = false
+        else count++
+      }
+    }
+    return count
+  }
+}
+
+/** An export of users or groups in remote mode: the server's `GET /api/v1/export` streamed into the output. */
+const exportRemote = (
+  remote: { readonly server: string; readonly token: string | undefined },
+  request: ExportRequest,
+  kind: "users" | "groups",
+  format: "ndjson" | "csv",
+  json: boolean
+) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const Remote = yield* Effect.promise(() => import("./Remote.js"))
+      const toStdout = request.output === undefined || request.output === "-"
+      const progress = yield* Progress.make({
+        verb: "Exported",
+        noun: kind,
+        quiet: request.quiet,
+        json,
+        summary: toStdout ? process.stderr : process.stdout
+      })
+      const count = recordCounter(format)
+      const bytes = Remote.exportBytes(remote.server, remote.token, {
+        kind,
+        format,
+        includePasswordHashes: request.includePasswordHashes
+      }).pipe(Stream.tap((chunk) => progress.advance(count(chunk))))
+      yield* writeOut(bytes, request.output)
+      yield* progress.finish()
+    })
+  )
 
 /**
  * Runs an export: every record (of one kind, or the whole directory) streamed page by page from `Exports` through the
@@ -32,6 +105,10 @@ export const exportFile = (common: Common, request: ExportRequest) =>
           ? "json"
           : "jsonl"
         : yield* chooseFormat(request.kind, "export", undefined, request.output))
+    const remote = yield* remoteTarget(common)
+    if (remote !== undefined && request.kind !== "directory") {
+      return yield* exportRemote(remote, request, request.kind, format === "csv" ? "csv" : "ndjson", common.json)
+    }
     // Exporting hashes writes an audit entry: the store is then opened for writing.
     const mode = request.includePasswordHashes ? "existing" : "read"
     return yield* runLocalOnly(
@@ -82,22 +159,7 @@ export const exportFile = (common: Common, request: ExportRequest) =>
                           Stream.concat(Stream.map(users, (record) => ({ kind: "user" as const, record })))
                         )
                       )
-            if (toStdout) yield* Stream.runForEach(text, Output.writeTo(process.stdout))
-            else {
-              const file = request.output as string
-              const out = createWriteStream(file, { mode: 0o600 })
-              yield* Stream.runForEach(text, Output.writeTo(out)).pipe(
-                Effect.zipRight(Effect.async<void>((resume) => void out.end(() => resume(Effect.void)))),
-                Effect.onExit((exit) =>
-                  Exit.isSuccess(exit)
-                    ? Effect.void
-                    : Effect.sync(() => {
-                        out.destroy()
-                        rmSync(file, { force: true })
-                      })
-                )
-              )
-            }
+            yield* writeOut(text, request.output)
             yield* progress.finish()
           })
         ),

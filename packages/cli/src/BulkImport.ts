@@ -7,6 +7,7 @@
  */
 import { closeSync, createReadStream, openSync, writeFileSync } from "node:fs"
 import { availableParallelism } from "node:os"
+import { Readable } from "node:stream"
 import { type Errors, type ImportRecord, Imports } from "@user-manager/core"
 import { Csv, DirectoryDocument, type Format, JsonLines, Passwd } from "@user-manager/formats"
 import { Effect, Option, Runtime, Stream } from "effect"
@@ -14,7 +15,7 @@ import { COMMAND, chooseFormat, type ImportKind, type ImportRequest, invalid } f
 import { ExitCode } from "./ExitCode.js"
 import * as Output from "./Output.js"
 import * as Progress from "./Progress.js"
-import { type Common, runLocalOnly } from "./Session.js"
+import { type Common, remoteTarget, runLocalOnly } from "./Session.js"
 import * as StopSignal from "./StopSignal.js"
 
 const DEFAULT_PASSWD = "/etc/passwd"
@@ -148,6 +149,88 @@ const summaryJson = (result: Imports.ImportResult) => ({
   warnings: result.warnings
 })
 
+/** Prints an import's result: its warnings, then the whole result with -j or each refusal, and sets the exit code. */
+const report = (result: Imports.ImportResult, format: Output.Format) =>
+  Effect.gen(function* () {
+    for (const warning of result.warnings) process.stderr.write(`dt: warning: ${warning}\n`)
+    if (format.json) {
+      yield* Output.writeTo(process.stdout)(
+        `${JSON.stringify(summaryJson(result), null, format.pretty ? 2 : undefined)}\n`
+      )
+    } else {
+      for (const entry of result.refused) {
+        process.stderr.write(`dt: ${entry.location ?? entry.name ?? entry.kind}: ${entry.reason}\n`)
+      }
+    }
+    if (result.stopped) process.exitCode = 130
+    else if (result.refused.length > 0) process.exitCode = ExitCode.refused
+  })
+
+/**
+ * An import in remote mode: the file (CSV, or JSON Lines) streamed as it is read to the server's `POST /api/v1/import`,
+ * which checks every record in the core as a local import does; the server answers once at the end, so the bar counts
+ * the bytes sent, and the summary is the server's result.
+ */
+const importRemote = (
+  remote: { readonly server: string; readonly token: string | undefined },
+  request: ImportRequest,
+  format: "csv" | "jsonl",
+  output: Output.Format
+) =>
+  Effect.gen(function* () {
+    if (request.errors !== undefined) {
+      return yield* Effect.fail(
+        invalid(
+          "errors",
+          "a server does not send the refused records back: import the file where the database is, or without --errors"
+        )
+      )
+    }
+    const file = request.file ?? "-"
+    const fd = file === "-" ? ("stdin" as const) : yield* openForReading(file)
+    const Remote = yield* Effect.promise(() => import("./Remote.js"))
+    const runtime = yield* Effect.runtime<never>()
+    const params: Record<string, string> = {
+      kind: request.kind === "directory" ? "mixed" : request.kind,
+      onConflict: request.onConflict,
+      ...(request.atomic ? { atomic: "true" } : {}),
+      ...(request.dryRun ? { dryRun: "true" } : {}),
+      ...(request.batchSize === undefined ? {} : { batchSize: String(request.batchSize) })
+    }
+    const result = yield* Effect.scoped(
+      Effect.gen(function* () {
+        // The summary counts the records the server read, over the whole time from the first byte sent.
+        const summary = yield* Progress.make({
+          verb: request.dryRun ? "Checked" : "Imported",
+          noun: "records",
+          quiet: true,
+          summary: output.json ? { write: () => true } : process.stdout
+        })
+        const sending = yield* Progress.make({
+          verb: "Sent",
+          noun: "bytes",
+          quiet: request.quiet,
+          summary: { write: () => true }
+        })
+        const source = fd === "stdin" ? process.stdin : createReadStream("", { fd })
+        source.on("data", (chunk: Buffer) => Runtime.runSync(runtime)(sending.advance(chunk.byteLength)))
+        const answer = (yield* Remote.importBytes(
+          remote.server,
+          remote.token,
+          Readable.toWeb(source) as ReadableStream<Uint8Array>,
+          format === "csv" ? "text/csv" : "application/x-ndjson",
+          params
+        )) as Imports.ImportResult
+        yield* sending.finish()
+        if (answer.dryRun) process.stderr.write("dt: dry run: nothing was written; the plan:\n")
+        yield* summary.advance((answer as unknown as { readonly read: number }).read)
+        yield* summary.finish({ counts: counts(request.kind, answer), stopped: answer.stopped })
+        return answer
+      })
+    )
+    yield* report(result, output)
+  })
+
 /**
  * Runs an import: the format chosen and the input opened before the store is, the entries read by the format's reader
  * into `Imports.run`, with a progress bar on a terminal's standard error and Ctrl-C stopping after the batch in flight.
@@ -164,6 +247,10 @@ export const importFile = (common: Common, request: ImportRequest) =>
         request.kind === "directory" && request.file === undefined && request.format === undefined
           ? yield* Effect.fail(invalid("file", `${command} needs a FILE (or - and --format), or --format passwd`))
           : yield* chooseFormat(request.kind, "import", request.format, request.file)
+      const remote = yield* remoteTarget(common)
+      if (remote !== undefined && (format === "csv" || format === "jsonl")) {
+        return yield* importRemote(remote, request, format, { pretty: common.pretty, json: common.json })
+      }
       // A CSV file's header row, as the file has it: --errors writes the refused rows under it.
       let header = ""
       let input: Stream.Stream<ImportRecord.ImportEntry, Errors.InvalidInput | Format.FormatError>
@@ -236,18 +323,7 @@ export const importFile = (common: Common, request: ImportRequest) =>
             )
           )
           if (errorsFd !== undefined) writeFileSync(errorsFd, refusedText(format, header, result.refused))
-          for (const warning of result.warnings) process.stderr.write(`dt: warning: ${warning}\n`)
-          if (session.format.json) {
-            yield* Output.writeTo(process.stdout)(
-              `${JSON.stringify(summaryJson(result), null, session.format.pretty ? 2 : undefined)}\n`
-            )
-          } else {
-            for (const entry of result.refused) {
-              process.stderr.write(`dt: ${entry.location ?? entry.name ?? entry.kind}: ${entry.reason}\n`)
-            }
-          }
-          if (result.stopped) process.exitCode = 130
-          else if (result.refused.length > 0) process.exitCode = ExitCode.refused
+          yield* report(result, session.format)
         })
       )
     })

@@ -148,7 +148,7 @@ const aligned = (headers: Row, rows: ReadonlyArray<Row>): string => {
  */
 export const writeTo =
   (stream: NodeJS.WritableStream) =>
-  (text: string): Effect.Effect<void> =>
+  (text: string | Uint8Array): Effect.Effect<void> =>
     Effect.async<void>((resume) => {
       if (stream.write(text)) return resume(Effect.void)
       const drained = () => resume(Effect.void)

@@ -17,7 +17,7 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { type Audit, Errors, type Groups, Page, type SignInThrottle, type User, type Users } from "@user-manager/core"
 import { Api } from "@user-manager/server/Api"
 import * as ApiError from "@user-manager/server/ApiError"
-import { Chunk, Effect, Option, ParseResult, Predicate, Stream } from "effect"
+import { Chunk, Effect, Option, ParseResult, Predicate, Schema, Stream } from "effect"
 
 type Failure = Errors.DomainError | Errors.StorageError
 
@@ -334,3 +334,84 @@ export const login = (server: string, username: string, password: string) =>
  */
 export const logout = (server: string, token: string) =>
   Effect.flatMap(client(server, token), (api) => Effect.mapError(api.auth.logout(), toCore(server)))
+
+/**
+ * A refusal of a bulk route as the core's error: one of the core's comes in its own shape, decoded so that it reads as
+ * in local mode; any other by its status.
+ */
+const refusal = (status: number, body: unknown): Effect.Effect<never, Failure> =>
+  Schema.decodeUnknown(Schema.Union(...Errors.DOMAIN_ERRORS))(body).pipe(
+    Effect.orElseSucceed(() =>
+      undescribed(status, (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>)
+    ),
+    Effect.flip
+  )
+
+/**
+ * `GET /api/v1/export` on `server` with a bearer token: the answer's bytes as they arrive (flat memory at any size),
+ * or the refusal (not signed in, not an administrator) as the core's error.
+ *
+ * @category bulk
+ * @since 0.1.0
+ */
+export const exportBytes = (
+  server: string,
+  token: string | undefined,
+  params: {
+    readonly kind: "users" | "groups"
+    readonly format: "ndjson" | "csv"
+    readonly includePasswordHashes: boolean
+  }
+): Stream.Stream<Uint8Array, Failure> =>
+  Stream.unwrap(
+    Effect.gen(function* () {
+      const query = new URLSearchParams({ kind: params.kind, format: params.format })
+      if (params.includePasswordHashes) query.set("includePasswordHashes", "true")
+      const answer = yield* Effect.tryPromise({
+        try: (signal) =>
+          fetch(`${server}/api/v1/export?${query}`, {
+            signal,
+            headers: token === undefined ? {} : { authorization: `Bearer ${token}` }
+          }),
+        catch: (cause) => unreachable(server, cause)
+      })
+      if (!answer.ok || answer.body === null) {
+        return yield* refusal(answer.status, yield* Effect.promise(() => answer.json().catch(() => ({}))))
+      }
+      return Stream.fromReadableStream({
+        evaluate: () => answer.body as ReadableStream<Uint8Array>,
+        onError: (cause) => unreachable(server, cause)
+      })
+    })
+  )
+
+/**
+ * `POST /api/v1/import` on `server` with a bearer token: the body streamed from `body` as it is read (never held in
+ * memory), and the server's result, or its refusal (not signed in, not an administrator, too large) as the core's error.
+ *
+ * @category bulk
+ * @since 0.1.0
+ */
+export const importBytes = (
+  server: string,
+  token: string | undefined,
+  body: ReadableStream<Uint8Array>,
+  contentType: "text/csv" | "application/x-ndjson",
+  params: Readonly<Record<string, string>>
+): Effect.Effect<unknown, Failure> =>
+  Effect.gen(function* () {
+    const answer = yield* Effect.tryPromise({
+      try: (signal) =>
+        fetch(`${server}/api/v1/import?${new URLSearchParams(params)}`, {
+          method: "POST",
+          signal,
+          body,
+          duplex: "half",
+          headers: { "content-type": contentType, ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) }
+        } as RequestInit),
+      catch: (cause) => unreachable(server, cause)
+    })
+    const json: unknown = yield* Effect.promise(() => answer.json().catch(() => ({})))
+    if (answer.ok) return json
+    return yield* refusal(answer.status, json)
+  })

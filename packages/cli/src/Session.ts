@@ -67,6 +67,22 @@ const remoteServer = (common: Common): Effect.Effect<string | undefined, Errors.
   })
 
 /**
+ * The server of remote mode and the bearer token `dt login` stored for it, or `undefined` in local mode: for the
+ * commands that reach the server's raw routes (bulk export) rather than the core's services.
+ *
+ * @category running
+ * @since 0.1.0
+ */
+export const remoteTarget = (
+  common: Common
+): Effect.Effect<{ readonly server: string; readonly token: string | undefined } | undefined, Errors.InvalidInput> =>
+  Effect.map(remoteServer(common), (server) => {
+    if (server === undefined) return undefined
+    const stored = StoredSession.readSession()
+    return { server, token: stored?.server.replace(/\/+$/, "") === server ? stored.token : undefined }
+  })
+
+/**
  * Opens the store named by the flags (or, in remote mode, reaches the server), runs `body`, and closes the store.
  *
  * @category running

@@ -1,11 +1,9 @@
 import { statSync } from "node:fs"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { sandbox } from "./support/dt.js"
 import { freshDatabase, type Serving, serve } from "./support/serve.js"
 
-const _BIN = fileURLToPath(new URL("../bin/dt.js", import.meta.url))
 const ADMIN_PASSWORD = "the remote admin secret"
 
 describe("dt in remote mode, against dt serve", () => {

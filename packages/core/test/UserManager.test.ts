@@ -1,7 +1,8 @@
 import { TestHasher } from "@user-manager/testing/TestHasher"
+import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import * as Actor from "../src/Actor.js"
-import type { ImportEntry } from "../src/ImportRecord.js"
+import { type ImportEntry, ImportGroup } from "../src/ImportRecord.js"
 import * as MemoryDirectory from "../src/MemoryDirectory.js"
 import * as UserManager from "../src/UserManager.js"
 
@@ -97,6 +98,36 @@ describe("UserManager (Promise facade)", () => {
       await first.groups.create(Actor.user("admin"), { name: "only-first" })
       const error = await second.groups.get(Actor.user("admin"), "only-first").catch((caught: unknown) => caught)
       expect(error).toMatchObject({ _tag: "GroupNotFound" })
+    } finally {
+      await first.dispose()
+      await second.dispose()
+    }
+  })
+
+  it("restores the GID ledger and high-water mark exactly: after export then import, the next group gets the GID it would have got", async () => {
+    const first = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })
+    const second = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })
+    try {
+      const admin = Actor.user("admin")
+      await first.users.bootstrap({ username: "admin" })
+      // An explicit GID above the mark does not move it; a deleted group's GID stays used.
+      await first.groups.create(admin, { name: "ops", gid: 2000 })
+      await first.groups.create(admin, { name: "dev" })
+      await first.groups.create(admin, { name: "gone" })
+      await first.groups.remove(admin, "gone")
+      const gids = await first.exports.gids(admin)
+      async function* exported(): AsyncGenerator<ImportEntry> {
+        for await (const { members: _, ...group } of first.exports.groups(admin)) {
+          yield { kind: "group", record: Schema.encodeSync(ImportGroup)(group) }
+        }
+        yield { kind: "gids", record: gids }
+      }
+      await second.users.bootstrap({ username: "admin" })
+      const result = await second.imports.run(admin, exported(), { onConflict: "skip" })
+      expect(result.refused).toEqual([])
+      expect(await second.exports.gids(admin)).toEqual(gids)
+      const expected = await first.groups.create(admin, { name: "next" })
+      expect((await second.groups.create(admin, { name: "next" })).gid).toBe(expected.gid)
     } finally {
       await first.dispose()
       await second.dispose()
