@@ -53,6 +53,7 @@ describe.each(await eachLine())("a plain ESM JavaScript host on Node %s", (_, li
         },
         {
           kind: "malformed",
+          of: "user",
           reason: "'maybe' is not a boolean: write true or false",
           location: "line 3, column enabled",
           raw: "bob,Bob,staff,maybe"
