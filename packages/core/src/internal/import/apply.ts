@@ -1,8 +1,6 @@
-import { Data, Effect, Option, Redacted } from "effect"
-import type { NewAuditEntry } from "../../AuditEntry.js"
-import type { GroupRow, UserRecord, UserRow } from "../../Directory.js"
+import { Effect, Option, Redacted } from "effect"
+import type { GroupRow, UserRecord } from "../../Directory.js"
 import {
-  DOMAIN_ERROR_TAGS,
   type DomainError,
   GroupMembershipRequired,
   GroupNameTaken,
@@ -15,130 +13,23 @@ import {
 } from "../../Errors.js"
 import type { ImportGids, ImportGroup } from "../../ImportRecord.js"
 import type { GroupName, Username } from "../../Names.js"
-import { ensureAdminsRemain, ensureNotSelf, lockAdminGroup } from "../adminGroup.js"
+import { ensureAdminsRemain, ensureNotSelf } from "../adminGroup.js"
 import { allocateGid, claimGid } from "../gidAllocator.js"
 import { changeMemberships, type MembershipChange } from "../membership.js"
-import { audit, nextUserRow, type Operation, touchGroup } from "../operation.js"
-import { removeGroup, removeUser } from "../removal.js"
+import { audit, nextUserRow } from "../operation.js"
 import { ensureEmailFree, newUserRow, userCreatedEntry } from "../users/rules.js"
 import type { Prepared, PreparedUser } from "./prepare.js"
-import { note, refuse, type Tally } from "./tally.js"
-
-/** What to do with a record whose user or group already exists and differs. */
-export type OnConflict = "fail" | "skip" | "update"
-
-/**
- * A write of the batch failed after its checks passed (a race with another transaction): the batch is rolled back as a
- * whole, since on PostgreSQL a failed statement aborts the transaction.
- */
-export class BatchAborted extends Data.TaggedError("BatchAborted")<{ readonly reason: string }> {}
-
-/** One write of an import (a batch, or the whole import): its operation, and what it read and changed so far. */
-export interface ImportWrite {
-  readonly op: Operation
-  readonly onConflict: OnConflict
-  readonly tally: Tally
-  /** The group rows read (and locked) in this write, by name. */
-  readonly groups: Map<string, GroupRow>
-  /** The groups this write created: they keep their first version. */
-  readonly created: Set<string>
-  /** The groups whose members changed, touched once when the write ends. */
-  readonly touched: Map<string, GroupRow>
-  /** The new users checked and not yet written: stored together by `flush`. */
-  readonly pending: PendingUsers
-}
-
-/** New users whose every rule was checked, with their memberships and audit entries, waiting to be written at once. */
-interface PendingUsers {
-  readonly rows: Array<UserRow>
-  readonly usernames: Set<string>
-  /** Their emails, lower-cased: a later record naming one waits until they are written, then asks the store. */
-  readonly emails: Set<string>
-  readonly memberships: Array<{ readonly username: Username; readonly group: GroupName }>
-  readonly audits: Array<NewAuditEntry>
-}
-
-/** How many new users a write holds before it writes them: enough for few statements, few enough for flat memory. */
-const PENDING_USERS = 1000
-
-const noPendingUsers = (): PendingUsers => ({
-  rows: [],
-  usernames: new Set(),
-  emails: new Set(),
-  memberships: [],
-  audits: []
-})
-
-/**
- * Writes the pending new users, their memberships and their audit entries, a few statements for them all: before any
- * read that could see them and at the end of the write. Their checks passed already, so a refusal now is a race.
- */
-const flush = (write: ImportWrite) =>
-  Effect.gen(function* () {
-    const { pending, op } = write
-    if (pending.rows.length === 0) return
-    yield* stored(op.tx.insertUsers(pending.rows))
-    yield* op.tx.addMemberships(pending.memberships)
-    yield* op.tx.appendAudits(pending.audits)
-    for (const key of ["rows", "memberships", "audits"] as const) pending[key].length = 0
-    pending.usernames.clear()
-    pending.emails.clear()
-  })
-
-/** Whether a user record names a pending user or email, which the store must see before it is checked. */
-const meetsPending = ({ pending }: ImportWrite, user: PreparedUser["user"]) =>
-  pending.usernames.has(user.username) || (user.email != null && pending.emails.has(user.email.toLowerCase()))
-
-/** Starts a write of an import: the admin group locked first, as every operation that may change its members does. */
-export const beginWrite = (op: Operation, onConflict: OnConflict, tally: Tally) =>
-  lockAdminGroup(op).pipe(
-    Effect.map(
-      (adminGroup): ImportWrite => ({
-        op,
-        onConflict,
-        tally,
-        groups: new Map([[adminGroup.name, adminGroup]]),
-        created: new Set(),
-        touched: new Map(),
-        pending: noPendingUsers()
-      })
-    )
-  )
-
-/**
- * Ends a write: the pending users are written, and each group whose members changed gets one new version, however many
- * of its members changed.
- */
-export const endWrite = (write: ImportWrite) =>
-  flush(write).pipe(
-    Effect.zipRight(
-      Effect.forEach(
-        [...write.touched.values()].filter((group) => !write.created.has(group.name)),
-        (group) => touchGroup(write.op, group),
-        { discard: true }
-      )
-    )
-  )
-
-const isDomainError = (error: unknown): error is DomainError =>
-  typeof error === "object" &&
-  error !== null &&
-  "_tag" in error &&
-  (DOMAIN_ERROR_TAGS as ReadonlyArray<unknown>).includes(error._tag)
-
-/** A write that its checks allowed: a refusal from the store now is a race, which aborts the batch. */
-const stored = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, Exclude<E, DomainError> | BatchAborted> =>
-  Effect.catchAll(
-    effect,
-    (error): Effect.Effect<never, unknown> =>
-      isDomainError(error) ? new BatchAborted({ reason: error.message }) : Effect.fail(error)
-  ) as Effect.Effect<A, Exclude<E, DomainError> | BatchAborted>
-
-/** Remembers a group for the touch at the end of the write, instead of touching it now. */
-const deferTouch = (write: ImportWrite) => (_op: Operation, group: GroupRow) =>
-  Effect.sync(() => {
-    write.touched.set(group.name, group)
-  })
+import { note, refuse } from "./tally.js"
+import {
+  type BatchAborted,
+  deferTouch,
+  flush,
+  type ImportWrite,
+  isDomainError,
+  meetsPending,
+  PENDING_USERS,
+  stored
+} from "./write.js"
 
 /** A group's row, read and locked once per write. */
 const groupRow = (write: ImportWrite, name: string) =>
@@ -430,98 +321,3 @@ const PASSWORD_SHOWN = "(set)"
 /** The fields of a new record, each from nothing to its value. */
 const created = (fields: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(fields).map(([key, to]) => [key, { from: null, to }]))
-
-const PRUNE_PAGE = 1000
-
-/** Every user's name, page by page (keyset paging by username). */
-const allUsernames = (op: Operation) =>
-  Effect.gen(function* () {
-    const names: Array<Username> = []
-    let after: Username | undefined
-    for (;;) {
-      const { items } = yield* op.tx.listUsers({
-        search: "",
-        sort: "username",
-        order: "asc",
-        limit: PRUNE_PAGE,
-        offset: 0,
-        after: after === undefined ? undefined : [after],
-        count: false
-      })
-      for (const user of items) if (!user.system) names.push(user.username)
-      after = items.at(-1)?.username
-      if (items.length < PRUNE_PAGE) return names
-    }
-  })
-
-/** Every group's name, page by page. */
-const allGroupNames = (op: Operation) =>
-  Effect.gen(function* () {
-    const names: Array<GroupName> = []
-    let after: GroupName | undefined
-    for (;;) {
-      const { items } = yield* op.tx.listGroups({
-        search: "",
-        sort: "name",
-        order: "asc",
-        limit: PRUNE_PAGE,
-        offset: 0,
-        after
-      })
-      for (const group of items) names.push(group.name)
-      after = items.at(-1)?.name
-      if (items.length < PRUNE_PAGE) return names
-    }
-  })
-
-/**
- * The deletion phase of a prune: every user, then every group, that the entries do not name is deleted by the rules of
- * every deletion. System users and the admin group are left alone; a user or group a rule keeps (the actor, the last
- * administrator, a group holding a system user or some member's only group) stays, with a warning saying why.
- */
-export const pruneUnnamed = (
-  write: ImportWrite,
-  named: { readonly users: ReadonlySet<string>; readonly groups: ReadonlySet<string> }
-): Effect.Effect<void, StorageError | BatchAborted> =>
-  Effect.gen(function* () {
-    // The batch's new users are written first, so that the prune's reads see them.
-    yield* flush(write)
-    const { op, tally } = write
-    const kept = (what: string) => (error: { readonly message: string }) =>
-      Effect.sync(() => {
-        tally.warnings.push(`${what} was kept: ${error.message.replace(/\.$/, "")}.`)
-      })
-    for (const username of yield* allUsernames(op)) {
-      if (named.users.has(username)) continue
-      const user = yield* op.tx.findUser(username, { forUpdate: true })
-      if (Option.isNone(user)) continue
-      yield* removeUser(op, user.value, deferTouch(write)).pipe(
-        Effect.tap(() => {
-          tally.deleted.users++
-          note(tally, { action: "delete", kind: "user", name: username, fields: {} })
-        }),
-        Effect.catchTags({
-          SystemUserImmutable: kept(`User '${username}'`),
-          SelfLockout: kept(`User '${username}'`),
-          LastAdmin: kept(`User '${username}'`)
-        })
-      )
-    }
-    for (const name of yield* allGroupNames(op)) {
-      if (named.groups.has(name) || name === op.config.adminGroup) continue
-      const group = yield* op.tx.findGroup(name, { forUpdate: true })
-      if (Option.isNone(group)) continue
-      yield* removeGroup(op, group.value).pipe(
-        Effect.tap(() => {
-          write.touched.delete(name)
-          tally.deleted.groups++
-          note(tally, { action: "delete", kind: "group", name, fields: {} })
-        }),
-        Effect.catchTags({
-          SystemUserImmutable: kept(`Group '${name}'`),
-          GroupMembershipRequired: kept(`Group '${name}'`),
-          UserNotFound: kept(`Group '${name}'`)
-        })
-      )
-    }
-  })

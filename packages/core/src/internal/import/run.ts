@@ -4,9 +4,11 @@ import { InvalidInput } from "../../Errors.js"
 import type { ImportEntry } from "../../ImportRecord.js"
 import { asAdmin, audit, type Operation } from "../operation.js"
 import type { UserServices } from "../users/rules.js"
-import { applyEntry, beginWrite, endWrite, type OnConflict, pruneUnnamed } from "./apply.js"
+import { applyEntry } from "./apply.js"
 import { type Prepared, prepare } from "./prepare.js"
+import { pruneUnnamed } from "./prune.js"
 import { type Counts, emptyTally, entryName, mergeTally, refuse, type Tally } from "./tally.js"
+import { beginWrite, endWrite, type OnConflict } from "./write.js"
 
 /** The settings of one import, every default applied. */
 export interface RunSettings {
