@@ -81,7 +81,9 @@ export const bulkWritesContract = (name: string, { seeded }: Harness) => {
               expect(found.items.map((entry) => entry.target)).toEqual([nameOf(index)])
             }
           })
-        )
+        ),
+      // 12,000 rows of each kind: PGlite (PostgreSQL in WebAssembly) takes ~10 s alone, several times that beside CI.
+      120_000
     )
   })
 }
