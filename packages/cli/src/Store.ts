@@ -109,6 +109,8 @@ export const open = (url: string, mode: Mode) =>
       migrate: Migrations.migrateToLatest(target),
       /** Whether the database answers with a schema this version runs on (`dt serve`'s /readyz). */
       readiness: Migrations.readiness(target),
+      /** How to read the use of the server's connection pool (`dt serve`'s /metrics); none for SQLite. */
+      poolUse: DatabaseUrl.poolUse(db),
       layer: UserManager.layer({
         directory: KyselyDirectory.layer({ db, engine: parsed.engine, migrate: mode === "create" }),
         hasher

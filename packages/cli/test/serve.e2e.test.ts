@@ -13,6 +13,9 @@ const BIN = fileURLToPath(new URL("../bin/dt.js", import.meta.url))
 
 const children: Array<Serving> = []
 
+/** The bearer token of the tests' Prometheus scraper. */
+const METRICS_TOKEN = "scraper-token-0123456789abcdef"
+
 /** `dt serve ARGS`, stopped after the test. */
 const serve = async (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<Serving> => {
   const server = await startServe(args, env)
@@ -46,12 +49,24 @@ describe("dt serve", () => {
    * Three instances started together on one empty store: each runs the migrations (under the database's lock), one
    * creates the administrator, the others take the store as set up, and all three serve the same directory.
    */
-  const startTogether = async (database: string) => {
+  const startTogether = async (database: string, pooled: boolean) => {
     const servers = await Promise.all(
-      [1, 2, 3].map(() => serve(["--database", database], { DT_ADMIN_PASSWORD: "the fleet admin secret" }))
+      [1, 2, 3].map(() =>
+        serve(["--database", database], {
+          DT_ADMIN_PASSWORD: "the fleet admin secret",
+          DT_METRICS_TOKEN: METRICS_TOKEN
+        })
+      )
     )
     expect(servers.filter((server) => server.output().includes("The store was empty"))).toHaveLength(1)
     for (const server of servers) expect((await login(server.url, "admin", "the fleet admin secret")).status).toBe(200)
+    // Each instance counts its own requests; a store with a pool shows its size.
+    for (const server of servers) {
+      const metrics = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+      const text = await metrics.text()
+      expect(text).toContain('dt_sign_ins_total{outcome="success"} 1\n')
+      expect(text.includes("dt_store_pool_size 10\n")).toBe(pooled)
+    }
     for (const server of servers) expect(await server.stop()).toBe(0)
   }
 
@@ -65,7 +80,7 @@ describe("dt serve", () => {
       try {
         const url = new URL(process.env.DT_TEST_MYSQL_URL as string)
         url.pathname = `/${name}`
-        await startTogether(url.toString())
+        await startTogether(url.toString(), true)
       } finally {
         await admin.query(`drop database if exists ${name}`)
         await admin.end()
@@ -95,7 +110,7 @@ describe("dt serve", () => {
   })
 
   it("three instances started at once on an empty SQLite file all serve it, its administrator created once", async () => {
-    await startTogether(`sqlite:${join(mkdtempSync(join(tmpdir(), "dt-serve-fleet-")), "dt.db")}`)
+    await startTogether(`sqlite:${join(mkdtempSync(join(tmpdir(), "dt-serve-fleet-")), "dt.db")}`, false)
   })
 
   it.skipIf(process.env.DT_TEST_POSTGRES_URL === undefined)(
@@ -109,7 +124,7 @@ describe("dt serve", () => {
       try {
         const url = new URL(process.env.DT_TEST_POSTGRES_URL as string)
         url.pathname = `/${name}`
-        await startTogether(url.toString())
+        await startTogether(url.toString(), true)
       } finally {
         await admin.query(`drop database if exists ${name} with (force)`)
         await admin.end()
@@ -243,6 +258,22 @@ describe("dt serve", () => {
     expect(flag.status).toBe(2)
     const env = run([], { DT_TRUST_PROXY: "0" })
     expect(env.stderr).toBe("dt: Invalid DT_TRUST_PROXY: the number of trusted proxies must be at least 1.\n")
+    expect(env.status).toBe(2)
+    expect(existsSync(database)).toBe(false)
+  })
+
+  it("refuses a metrics token shorter than 16 characters or with spaces in one sentence (exit 2), before it creates the store", () => {
+    const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
+    const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+      spawnSync(process.execPath, [BIN, "serve", "--port", "0", "--database", `sqlite:${database}`, ...args], {
+        env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")), ...env },
+        encoding: "utf8"
+      })
+    const flag = run(["--metrics-token", "secret"])
+    expect(flag.stderr).toBe("dt: Invalid --metrics-token: a metrics token is 16 characters or more, without spaces.\n")
+    expect(flag.status).toBe(2)
+    const env = run([], { DT_METRICS_TOKEN: "a token with spaces in it" })
+    expect(env.stderr).toBe("dt: Invalid DT_METRICS_TOKEN: a metrics token is 16 characters or more, without spaces.\n")
     expect(env.status).toBe(2)
     expect(existsSync(database)).toBe(false)
   })

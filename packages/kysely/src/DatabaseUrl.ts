@@ -7,7 +7,9 @@
 import type { Directory } from "@user-manager/core/Directory"
 import { InvalidInput, type StorageError } from "@user-manager/core/Errors"
 import { Effect, Layer } from "effect"
+import type { Kysely } from "kysely"
 import { openFailure } from "./internal/driver.js"
+import { type PoolUse, poolUseOf } from "./internal/poolUse.js"
 import * as SqliteDirectory from "./SqliteDirectory.js"
 import type { Timeouts } from "./Timeouts.js"
 
@@ -77,6 +79,24 @@ export const open = (
       return openPool(mysql, { url: url.url, ...server }, "MySQL/MariaDB")
   }
 }
+
+/**
+ * How many connections a pool may hold, how many are lent out, and how many callers wait for one.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type { PoolUse }
+
+/**
+ * How to read the use of the connection pool under a database `open` returned (PostgreSQL, MySQL), for metrics;
+ * `undefined` for SQLite, which has one connection and no pool.
+ *
+ * @category metrics
+ * @since 0.1.0
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any database `open` returns, whatever its tables
+export const poolUse = (db: Kysely<any>): (() => PoolUse) | undefined => poolUseOf(db)
 
 type PoolOptions = { readonly url: string; readonly timeouts?: Partial<Timeouts> }
 

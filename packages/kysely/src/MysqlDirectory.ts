@@ -10,6 +10,7 @@ import { Kysely, MysqlDialect } from "kysely"
 import type * as Mysql from "mysql2"
 import * as Driver from "./internal/driver.js"
 import * as MysqlPool from "./internal/mysqlPool.js"
+import { withPoolUse } from "./internal/poolUse.js"
 import * as KyselyDirectory from "./KyselyDirectory.js"
 import * as Timeouts from "./Timeouts.js"
 
@@ -36,16 +37,14 @@ export interface Options {
  * @since 0.1.0
  */
 // biome-ignore lint/suspicious/noExplicitAny: the manager's view of the database is untyped until the plugin
-export const open = (options: Pick<Options, "url" | "poolSize" | "timeouts">): Kysely<any> =>
-  new Kysely({
-    dialect: new MysqlDialect({
-      pool: MysqlPool.make(Driver.load<typeof Mysql>("mysql"), {
-        url: options.url,
-        poolSize: options.poolSize ?? 10,
-        timeouts: Timeouts.resolve(options.timeouts)
-      })
-    })
+export const open = (options: Pick<Options, "url" | "poolSize" | "timeouts">): Kysely<any> => {
+  const pool = MysqlPool.make(Driver.load<typeof Mysql>("mysql"), {
+    url: options.url,
+    poolSize: options.poolSize ?? 10,
+    timeouts: Timeouts.resolve(options.timeouts)
   })
+  return withPoolUse(new Kysely({ dialect: new MysqlDialect({ pool }) }), pool.use)
+}
 
 /**
  * The directory in MySQL/MariaDB, its pool closed when the layer is released.

@@ -9,6 +9,7 @@ import { Effect, type Layer } from "effect"
 import { Kysely, PostgresDialect } from "kysely"
 import type pg from "pg"
 import * as Driver from "./internal/driver.js"
+import { withPoolUse } from "./internal/poolUse.js"
 import * as PostgresPool from "./internal/postgresPool.js"
 import * as KyselyDirectory from "./KyselyDirectory.js"
 import * as Timeouts from "./Timeouts.js"
@@ -42,7 +43,7 @@ export const open = (options: Pick<Options, "url" | "poolSize" | "timeouts">): K
     poolSize: options.poolSize ?? 10,
     timeouts: Timeouts.resolve(options.timeouts)
   })
-  return new Kysely({ dialect: new PostgresDialect({ pool }) })
+  return withPoolUse(new Kysely({ dialect: new PostgresDialect({ pool }) }), pool.use)
 }
 
 /**

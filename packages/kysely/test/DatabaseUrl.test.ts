@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { sql } from "kysely"
 import * as DatabaseUrl from "../src/DatabaseUrl.js"
 
 describe("DatabaseUrl", () => {
@@ -32,6 +33,42 @@ describe("DatabaseUrl", () => {
       expect(error.message).toBe(
         "Invalid database URL: 'oracle://x' is not understood: use sqlite:PATH, sqlite::memory:, postgres://…, postgresql://… or mysql://…."
       )
+    })
+  )
+
+  const servers = [
+    ["PostgreSQL", process.env.DT_TEST_POSTGRES_URL],
+    ["MySQL/MariaDB", process.env.DT_TEST_MYSQL_URL]
+  ] as const
+  for (const [name, url] of servers) {
+    it.live.skipIf(url === undefined)(
+      `reads a ${name} pool's use: its size, the connections lent out, the callers waiting`,
+      () =>
+        Effect.gen(function* () {
+          const db = yield* DatabaseUrl.open(yield* DatabaseUrl.parse(url as string))
+          try {
+            const use = DatabaseUrl.poolUse(db)
+            expect(use?.()).toEqual({ size: 10, inUse: 0, waiting: 0 })
+            const during = yield* Effect.promise(() =>
+              db.connection().execute(async (connection) => {
+                await sql`select 1`.execute(connection)
+                return use?.()
+              })
+            )
+            expect(during).toEqual({ size: 10, inUse: 1, waiting: 0 })
+            expect(use?.()).toEqual({ size: 10, inUse: 0, waiting: 0 })
+          } finally {
+            yield* Effect.promise(() => db.destroy())
+          }
+        })
+    )
+  }
+
+  it.effect("an SQLite database has no pool to read", () =>
+    Effect.gen(function* () {
+      const db = yield* DatabaseUrl.open(yield* DatabaseUrl.parse("sqlite::memory:"))
+      expect(DatabaseUrl.poolUse(db)).toBeUndefined()
+      yield* Effect.promise(() => db.destroy())
     })
   )
 })

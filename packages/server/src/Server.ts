@@ -14,6 +14,7 @@ import * as Handlers from "./Handlers.js"
 import { bulkRoutes } from "./internal/bulkRoutes.js"
 import { stopsGracefully } from "./internal/gracefulStop.js"
 import { healthRoutes } from "./internal/healthRoutes.js"
+import { type MetricsOptions, metricsLayer } from "./internal/metrics.js"
 import { nodeServer } from "./internal/nodeServer.js"
 import { normalizeRefusals } from "./internal/normalizeRefusals.js"
 import { page } from "./internal/pageRoutes.js"
@@ -21,6 +22,7 @@ import { PeerAddress } from "./internal/peerAddress.js"
 import { SECURITY_HEADERS, securityHeaders } from "./internal/securityHeaders.js"
 import { ServerConfig, type ServerConfigShape } from "./ServerConfig.js"
 
+export type { MetricsOptions, PoolUse } from "./internal/metrics.js"
 export { MAX_JSON_DEPTH } from "./internal/requestBody.js"
 export { SECURITY_HEADERS } from "./internal/securityHeaders.js"
 
@@ -52,6 +54,13 @@ export interface Options {
    * and that its schema is one this version runs on. `GET /healthz` always answers 200 while the process serves.
    */
   readonly readiness?: Effect.Effect<void, string>
+  /**
+   * `GET /metrics` in the Prometheus text format, for a scraper that sends `token` as a bearer token (without it, or
+   * with another, 401). Without this option there is no `/metrics` (404). Requests by method, route template and
+   * status, their latency, sign-ins by outcome, store failures, the pool's connections when `pool` is given, and the
+   * process's own figures; never a user's, group's or client's name or address.
+   */
+  readonly metrics?: MetricsOptions
 }
 
 /**
@@ -124,6 +133,7 @@ export const layer = (options: Options = {}) => {
     // Raw routes beside the HttpApi, which cannot stream a request body, behind the same authentication.
     Layer.provide(bulkRoutes, authentication),
     healthRoutes(options.readiness ?? Effect.void),
+    options.metrics === undefined ? Layer.empty : metricsLayer(options.metrics),
     options.page === false ? Layer.empty : page(options.page === true || options.page === undefined ? {} : options.page)
   ).pipe(Layer.provideMerge(api), Layer.provide(ServerConfig.layer(options.config ?? {})))
 }

@@ -9,7 +9,7 @@ import { Command, Options } from "@effect/cli"
 import * as HttpServer from "@effect/platform/HttpServer"
 import { Directory, Errors, Users } from "@user-manager/core"
 import type { ClientAddress } from "@user-manager/server"
-import { Console, Context, Effect, Either, Exit, Layer, Option } from "effect"
+import { Console, Context, Effect, Either, Exit, Layer, Option, Redacted } from "effect"
 import * as CommandTree from "../CommandTree.js"
 import { databaseUrl, variable } from "../Environment.js"
 import * as Flags from "../Flags.js"
@@ -60,6 +60,43 @@ const importLimit = Flags.wholeNumber("import-limit", { min: 1, max: 1024 * 1024
   Options.withDescription("the largest bulk import the API accepts (POST /api/v1/import), in MiB"),
   Options.withDefault(512)
 )
+
+const metricsToken = Options.redacted("metrics-token").pipe(
+  Options.withPseudoName("TOKEN"),
+  Options.withDescription(
+    "serve GET /metrics (Prometheus) to scrapers that send this bearer token, 16 characters or more (default: " +
+      "$DT_METRICS_TOKEN, which other users of the machine cannot see as they can a flag; without either, no /metrics)"
+  ),
+  Options.optional
+)
+
+/** The shortest metrics token taken: a secret for a machine, not a word a person types. */
+const MIN_METRICS_TOKEN = 16
+
+/** `--metrics-token`, else `DT_METRICS_TOKEN`, else none; a short or spaced token is refused in one sentence (exit 2). */
+const metricsTokenOf = (
+  flag: Option.Option<Redacted.Redacted<string>>
+): Effect.Effect<Option.Option<Redacted.Redacted<string>>, Errors.InvalidInput> =>
+  Effect.flatMap(
+    variable("DT_METRICS_TOKEN"),
+    (fromEnvironment): Effect.Effect<Option.Option<Redacted.Redacted<string>>, Errors.InvalidInput> => {
+      const [field, token] = Option.match(flag, {
+        onNone: () => ["DT_METRICS_TOKEN", Option.map(fromEnvironment, Redacted.make)] as const,
+        onSome: (value) => ["--metrics-token", Option.some(value)] as const
+      })
+      if (Option.isNone(token)) return Effect.succeedNone
+      const text = Redacted.value(token.value)
+      if (text.length < MIN_METRICS_TOKEN || /\s/.test(text)) {
+        return Effect.fail(
+          new Errors.InvalidInput({
+            field,
+            reason: `a metrics token is ${MIN_METRICS_TOKEN} characters or more, without spaces`
+          })
+        )
+      }
+      return Effect.succeed(token)
+    }
+  )
 
 /** `--trust-proxy`, else `DT_TRUST_PROXY`, else none; a bad value is refused in one sentence (exit 2). */
 const trustedProxies = (
@@ -112,7 +149,16 @@ const listenProblem = (host: string, port: number, cause: unknown): string => {
   }
 }
 
-const options = { database: Flags.database, port, host, secureCookies, trustProxy, gracePeriod, importLimit }
+const options = {
+  database: Flags.database,
+  port,
+  host,
+  secureCookies,
+  trustProxy,
+  gracePeriod,
+  importLimit,
+  metricsToken
+}
 
 /**
  * `dt serve`.
@@ -126,6 +172,7 @@ export const serve = Command.make("serve", options, (flags) =>
       const { ClientAddress, Server } = yield* server
       // Checked before the store is opened: a bad value leaves nothing behind.
       const proxies = yield* trustedProxies(flags.trustProxy, ClientAddress.parseTrustProxy)
+      const token = yield* metricsTokenOf(flags.metricsToken)
       if (flags.gracePeriod < 0) {
         return yield* new Errors.InvalidInput({ field: "--grace-period", reason: "it cannot be negative" })
       }
@@ -167,7 +214,11 @@ export const serve = Command.make("serve", options, (flags) =>
             maxImportBytes: flags.importLimit * 1024 * 1024
           },
           timeouts: { graceMs: flags.gracePeriod * 1000 },
-          readiness: store.readiness
+          readiness: store.readiness,
+          ...Option.match(token, {
+            onNone: () => ({}),
+            onSome: (value) => ({ metrics: { token: value, pool: store.poolUse } })
+          })
         }).pipe(Layer.provide(Layer.succeedContext(context)))
       ).pipe(
         Effect.mapError((error) =>

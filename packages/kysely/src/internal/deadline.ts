@@ -73,6 +73,11 @@ export class Gate {
     })
   }
 
+  /** How many places there are, how many are taken, and how many callers wait for one. */
+  use(): { readonly size: number; readonly inUse: number; readonly waiting: number } {
+    return { size: this.size, inUse: this.size - this.free, waiting: this.queue.length }
+  }
+
   /** Gives a place back, to the longest waiting caller if any. */
   leave(): void {
     const next = this.queue.shift()

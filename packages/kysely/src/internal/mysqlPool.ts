@@ -3,6 +3,7 @@ import type { MysqlPool, MysqlPoolConnection, MysqlQueryResult, MysqlStream, Mys
 import type * as Mysql from "mysql2"
 import type { Timeouts } from "../Timeouts.js"
 import { DatabaseTimeout, Gate } from "./deadline.js"
+import type { PoolUse } from "./poolUse.js"
 
 type Callback = (error: unknown, result: MysqlQueryResult) => void
 
@@ -43,7 +44,7 @@ const opening = (pool: Mysql.Pool, lent: ReadonlySet<Mysql.PoolConnection>) => {
 export const make = (
   driver: typeof Mysql,
   options: { readonly url: string; readonly poolSize: number; readonly timeouts: Timeouts }
-): MysqlPool => {
+): MysqlPool & { readonly use: () => PoolUse } => {
   const { connectMs, acquireMs, statementMs } = options.timeouts
   const pool = driver.createPool({
     uri: options.url,
@@ -105,6 +106,7 @@ export const make = (
   }
 
   return {
+    use: () => gate.use(),
     getConnection: (callback) => {
       gate.enter().then(
         () =>

@@ -2,6 +2,7 @@ import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryRes
 import type pg from "pg"
 import type { Timeouts } from "../Timeouts.js"
 import { DatabaseTimeout, deadline, Gate } from "./deadline.js"
+import type { PoolUse } from "./poolUse.js"
 
 /** `pg`'s own errors for a connection that took longer than `connectionTimeoutMillis` (pg-pool's and the client's). */
 const connectTimedOut = (error: unknown) =>
@@ -23,7 +24,7 @@ const statementTimedOut = (error: unknown) =>
 export const make = (
   Pg: typeof pg,
   options: { readonly url: string; readonly poolSize: number; readonly timeouts: Timeouts }
-): PostgresPool => {
+): PostgresPool & { readonly use: () => PoolUse } => {
   const { connectMs, acquireMs, statementMs } = options.timeouts
   /** The clients the pool made and that have not ended, and which of them finished connecting. */
   const made = new Set<pg.Client>()
@@ -93,6 +94,7 @@ export const make = (
   }
 
   return {
+    use: () => gate.use(),
     connect: async () => {
       await gate.enter()
       try {
