@@ -109,6 +109,40 @@ describe("dt serve", () => {
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200)
   })
 
+  it("with --no-migrate never changes the schema: refuses a missing store and a pending migration in one sentence each (exit 3), serves an up-to-date one", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "dt-serve-nomigrate-")), "dt.db")
+    const env = { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")) }
+    const serveOnce = () =>
+      spawnSync(process.execPath, [BIN, "serve", "--port", "0", "--no-migrate", "--database", `sqlite:${file}`], {
+        env,
+        encoding: "utf8"
+      })
+    const missing = serveOnce()
+    expect([missing.status, missing.stderr]).toEqual([
+      3,
+      `dt: There is no user directory at sqlite:${file} yet: run 'dt init' first.\n`
+    ])
+    expect(existsSync(file)).toBe(false)
+    expect(spawnSync(process.execPath, [BIN, "migrate", "--database", `sqlite:${file}`], { env }).status).toBe(0)
+    const db = new Database(file)
+    const { name } = db.prepare("select name from dt_migration order by name desc limit 1").get() as { name: string }
+    db.prepare("delete from dt_migration where name = ?").run(name)
+    const pending = serveOnce()
+    expect([pending.status, pending.stderr]).toEqual([
+      3,
+      `dt: The user store failed: the database schema is out of date, migration ${name} is pending: run dt migrate.\n`
+    ])
+    expect(db.prepare("select count(*) as n from dt_migration where name = ?").get(name)).toEqual({ n: 0 })
+    db.prepare("insert into dt_migration (name, timestamp) values (?, '2026-12-04')").run(name)
+    db.close()
+    const server = await serve(["--database", `sqlite:${file}`, "--no-migrate"], {
+      DT_ADMIN_PASSWORD: "the admin secret"
+    })
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200)
+    expect((await login(server.url, "admin", "the admin secret")).status).toBe(200)
+    expect(await server.stop()).toBe(0)
+  })
+
   it("three instances started at once on an empty SQLite file all serve it, its administrator created once", async () => {
     await startTogether(`sqlite:${join(mkdtempSync(join(tmpdir(), "dt-serve-fleet-")), "dt.db")}`, false)
   })

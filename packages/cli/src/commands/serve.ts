@@ -1,6 +1,6 @@
 /**
- * `dt serve`: the HTTP API and the sign-in page over a store, migrated first; on an empty store, the `admins` group and
- * an `admin` user whose generated password is printed once.
+ * `dt serve`: the HTTP API and the sign-in page over a store, migrated first (unless `--no-migrate`); on an empty store,
+ * the `admins` group and an `admin` user whose generated password is printed once.
  *
  * @since 0.1.0
  */
@@ -59,6 +59,13 @@ const importLimit = Flags.wholeNumber("import-limit", { min: 1, max: 1024 * 1024
   Options.withPseudoName("MIB"),
   Options.withDescription("the largest bulk import the API accepts (POST /api/v1/import), in MiB"),
   Options.withDefault(512)
+)
+
+const noMigrate = Options.boolean("no-migrate").pipe(
+  Options.withDescription(
+    "leave the schema as it is, for fleets that run 'dt migrate' as a job of its own: on a schema this version " +
+      "does not run on (a migration pending), refuse to start, saying which"
+  )
 )
 
 const metricsToken = Options.redacted("metrics-token").pipe(
@@ -157,6 +164,7 @@ const options = {
   trustProxy,
   gracePeriod,
   importLimit,
+  noMigrate,
   metricsToken
 }
 
@@ -177,8 +185,8 @@ export const serve = Command.make("serve", options, (flags) =>
         return yield* new Errors.InvalidInput({ field: "--grace-period", reason: "it cannot be negative" })
       }
       const url = yield* databaseUrl(flags.database)
-      const store = yield* Store.open(url, "create")
-      yield* store.migrate
+      const store = yield* Store.open(url, flags.noMigrate ? "existing" : "create")
+      if (!flags.noMigrate) yield* store.migrate
       const context = yield* Layer.build(store.layer)
       const admin = yield* Effect.provide(bootstrapIfEmpty, context)
       if (admin !== undefined) {
