@@ -126,6 +126,50 @@ describe("dt import and export in remote mode, against dt serve", () => {
     }
   })
 
+  it("applies a declared directory over the server: the same plan as on the database itself, all or nothing, once", async () => {
+    const { dt, home } = sandbox({ DT_SERVER: server.url })
+    await dt("login admin --password-stdin", { input: ADMIN_PASSWORD })
+    // What a prune would remove: a user and a group the file does not name.
+    await dt("group add old")
+    await dt("user add gone -g old")
+    const local = { env: { DT_SERVER: "", DT_DATABASE_URL: database } }
+    const file = join(home, "directory.yaml")
+    writeFileSync(
+      file,
+      "format: user-manager/directory\nversion: 1\ngroups:\n  - name: web\n    gid: 4100\nusers:\n" +
+        "  - username: lee\n    firstName: Lee\n    groups: [web]\n  - username: admin\n    firstName: Ada\n    groups: [admins]\n"
+    )
+    const plan = await dt(["apply", "-f", file, "--dry-run"])
+    expect(plan.code, plan.stderr).toBe(0)
+    expect(plan.stdout).toBe((await dt(["apply", "-f", file, "--dry-run", "--as", "admin"], local)).stdout)
+    expect(plan.stdout).toContain("+ group web\n    gid: 4100\n")
+    expect(plan.stdout).toContain('~ user admin\n    firstName: "Administrator" -> "Ada"\n')
+    expect(plan.stdout).toMatch(/Plan: 2 to add, 1 to change, 0 to remove\.\n$/)
+    const pruned = await dt(["apply", "-f", file, "--dry-run", "--prune", "-j"])
+    expect(pruned.stdout).toBe(
+      (await dt(["apply", "-f", file, "--dry-run", "--prune", "-j", "--as", "admin"], local)).stdout
+    )
+    expect(JSON.parse(pruned.stdout).changes).toContainEqual(
+      expect.objectContaining({ action: "delete", kind: "user", name: "gone" })
+    )
+
+    const unasked = await dt(["apply", "-f", file])
+    expect(unasked.code).toBe(2)
+    expect(unasked.stderr).toMatch(/^dt: [^\n]*dt apply asks before changing the directory; [^\n]+--yes[^\n]+\n$/)
+    const applied = await dt(["apply", "-f", file, "--yes"])
+    expect(applied.stdout).toMatch(/Apply complete: 2 added, 1 changed, 0 removed\.\n$/)
+    expect((await dt(["apply", "-f", file, "--yes"])).stdout).toBe("No changes.\n")
+
+    writeFileSync(
+      file,
+      "format: user-manager/directory\nversion: 1\nusers:\n  - username: max\n    groups: [nowhere]\n"
+    )
+    const refused = await dt(["apply", "-f", file, "--yes"])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/^dt: line 4: [^\n]+\ndt: nothing was applied: the file has refused records\.\n$/)
+    expect((await dt("user get max")).code).toBe(1)
+  })
+
   it("refuses an export or an import to a user who is not an administrator, or not signed in, in one sentence, writing nothing", async () => {
     const { dt, home } = sandbox({ DT_SERVER: server.url })
     expect((await dt("user export")).code).toBe(1)
