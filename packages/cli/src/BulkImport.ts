@@ -11,7 +11,7 @@ import { join } from "node:path"
 import { Readable } from "node:stream"
 import { type Errors, type ImportRecord, Imports } from "@user-manager/core"
 import { Csv, DirectoryDocument, type Format, JsonLines, Passwd } from "@user-manager/formats"
-import { Effect, Option, Runtime, Stream } from "effect"
+import { Chunk, Effect, Option, Runtime, Stream } from "effect"
 import { COMMAND, chooseFormat, type ImportKind, type ImportRequest, invalid } from "./Bulk.js"
 import { ExitCode } from "./ExitCode.js"
 import * as Output from "./Output.js"
@@ -281,6 +281,102 @@ const importRemote = (
   })
 
 /**
+ * A Linux host's accounts imported over a server: the passwd, group and shadow files read here (they are this host's,
+ * and small), their records sent to the server's import route as JSON Lines naming each kind, and checked there by the
+ * core as a local import checks them. A line the files' reader could not read is refused here, counted under its kind
+ * as the core counts it (and, `--atomic`, nothing is written: the server is then asked for a dry run, for the other
+ * refusals); each refusal is named by its place in the files.
+ */
+const importPasswdRemote = (
+  remote: { readonly server: string; readonly token: string | undefined },
+  request: ImportRequest,
+  input: Stream.Stream<ImportRecord.ImportEntry, Errors.InvalidInput | Format.FormatError>,
+  output: Output.Format,
+  errorsFd: number | undefined
+) =>
+  Effect.gen(function* () {
+    const Remote = yield* Effect.promise(() => import("./Remote.js"))
+    const result = yield* Effect.scoped(
+      Effect.gen(function* () {
+        const summary = yield* Progress.make({
+          verb: request.dryRun ? "Checked" : "Imported",
+          noun: "records",
+          quiet: true,
+          summary: output.json ? { write: () => true } : process.stdout
+        })
+        const all = Chunk.toReadonlyArray(yield* Stream.runCollect(input))
+        const sent = all.flatMap((entry, index) => (entry.kind === "malformed" ? [] : [index]))
+        const malformed = all.flatMap((entry) => (entry.kind === "malformed" ? [entry] : []))
+        const writesNothing = request.atomic && !request.dryRun && malformed.length > 0
+        const body = sent
+          .map((index) => {
+            const entry = all[index] as Exclude<ImportRecord.ImportEntry, { readonly kind: "malformed" }>
+            return `${JSON.stringify({ kind: entry.kind, ...entry.record })}\n`
+          })
+          .join("")
+        const answer = (yield* Remote.importBytes(
+          remote.server,
+          remote.token,
+          new Blob([body]).stream(),
+          "application/x-ndjson",
+          {
+            kind: "mixed",
+            onConflict: request.onConflict,
+            ...(request.atomic ? { atomic: "true" } : {}),
+            ...(request.dryRun || writesNothing ? { dryRun: "true" } : {}),
+            ...(request.batchSize === undefined ? {} : { batchSize: String(request.batchSize) })
+          }
+        )) as Imports.ImportResult
+        // Each refusal by its place in the files: the server's by the line of what was sent, the reader's as it is.
+        const placed = [
+          ...answer.refused.map((refusal) => {
+            const index = sent[Number(/^line (\d+)$/.exec(refusal.location ?? "")?.[1] ?? 0) - 1]
+            const entry = index === undefined ? undefined : all[index]
+            return {
+              index: index ?? all.length,
+              refusal: { ...refusal, location: entry?.location ?? refusal.location, entry: entry ?? refusal.entry }
+            }
+          }),
+          ...malformed.map((entry) => ({
+            index: all.indexOf(entry),
+            refusal: {
+              location: entry.location,
+              kind: entry.kind,
+              name: undefined,
+              reason: Imports.malformedReason(entry),
+              entry
+            }
+          }))
+        ].sort((a, b) => a.index - b.index)
+        const unreadable = (of: "user" | "group") => malformed.filter((entry) => entry.of === of).length
+        const refusedOnly = (counts: Imports.ImportCounts, of: "user" | "group") => ({
+          created: writesNothing ? 0 : counts.created,
+          updated: writesNothing ? 0 : counts.updated,
+          unchanged: writesNothing ? 0 : counts.unchanged,
+          skipped: writesNothing ? 0 : counts.skipped,
+          refused: counts.refused + unreadable(of)
+        })
+        const result: Imports.ImportResult = {
+          ...answer,
+          dryRun: request.dryRun,
+          read: answer.read + malformed.length,
+          users: refusedOnly(answer.users, "user"),
+          groups: refusedOnly(answer.groups, "group"),
+          refused: placed.map(({ refusal }) => refusal as Imports.ImportRefusal),
+          batches: writesNothing ? 0 : answer.batches,
+          passwordsHashed: writesNothing ? 0 : answer.passwordsHashed
+        }
+        if (result.dryRun) process.stderr.write("dt: dry run: nothing was written; the plan:\n")
+        yield* summary.advance(result.read)
+        yield* summary.finish({ counts: counts(request.kind, result), stopped: result.stopped })
+        return result
+      })
+    )
+    if (errorsFd !== undefined) writeFileSync(errorsFd, refusedText("passwd", "", result.refused))
+    yield* report(result, output)
+  })
+
+/**
  * Runs an import: the format chosen and the input opened before the store is, the entries read by the format's reader
  * into `Imports.run`, with a progress bar on a terminal's standard error and Ctrl-C stopping after the batch in flight.
  * Prints the summary (or the plan) and every refused record; exit 1 when one was refused.
@@ -321,6 +417,11 @@ export const importFile = (common: Common, request: ImportRequest) =>
               : {})
         }
         input = Passwd.read(files, { minUid: options.minUid, belowMinUid: options.belowMinUid })
+        if (remote !== undefined) {
+          const errorsFd = request.errors === undefined ? undefined : yield* openErrorsFile(request.errors)
+          const output = { pretty: common.pretty, json: common.json }
+          return yield* importPasswdRemote(remote, request, input, output, errorsFd)
+        }
       } else {
         const file = request.file ?? "-"
         const fd = file === "-" ? ("stdin" as const) : yield* openForReading(file)

@@ -170,6 +170,39 @@ describe("dt import and export in remote mode, against dt serve", () => {
     expect((await dt("user get max")).code).toBe(1)
   })
 
+  it("imports a host's passwd and group files over the server as a local import would, each refusal named by its place in the files", async () => {
+    const { dt, home } = sandbox({ DT_SERVER: server.url })
+    await dt("login admin --password-stdin", { input: ADMIN_PASSWORD })
+    const local = { env: { DT_SERVER: "", DT_DATABASE_URL: database } }
+    const files = ["--passwd", join(home, "passwd"), "--group", join(home, "group")]
+    writeFileSync(
+      join(home, "passwd"),
+      "pat:x:1000:6000:Pat Doe,,,:/home/pat:/bin/sh\nbroken:x:1001\n9bad:x:1002:6000::/home/x:/bin/sh\nsam:x:1003:6001:Sam:/home/sam:/bin/sh\n"
+    )
+    writeFileSync(join(home, "group"), "pat:x:6000:\nsam:x:6001:\nhostdevs:x:6500:pat,sam\n")
+    const withoutId = (text: string) => text.replace(/"importId":"[^"]+"/, "")
+    const plan = await dt(["import", "--format", "passwd", ...files, "--dry-run", "-j"])
+    expect(plan.code).toBe(1)
+    expect(withoutId(plan.stdout)).toBe(
+      withoutId(
+        (await dt(["import", "--format", "passwd", ...files, "--dry-run", "-j", "--as", "admin"], local)).stdout
+      )
+    )
+    const atomic = await dt(["import", "--format", "passwd", ...files, "--atomic", "-j"])
+    expect(JSON.parse(atomic.stdout)).toMatchObject({ dryRun: false, batches: 0, users: { created: 0, refused: 2 } })
+    expect((await dt("user get pat")).code).toBe(1)
+
+    const errors = join(home, "refused.jsonl")
+    const run = await dt(["import", "--format", "passwd", ...files, "--errors", errors])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/^dt: passwd line 2: [^\n]+\ndt: passwd line 3: [^\n]+\n$/)
+    expect(run.stdout).toMatch(
+      /^Imported 7 records in [\d.]+ m?s .*groups: 3 created,.*users: 2 created,.* 2 refused\.\n$/
+    )
+    expect(readFileSync(errors, "utf8")).toMatch(/^\{"kind":"user","username":"9bad",[^\n]+\n$/)
+    expect((await dt("group get hostdevs")).stdout).toBe("hostdevs\t6500\tpat,sam\n")
+  })
+
   it("refuses an export or an import to a user who is not an administrator, or not signed in, in one sentence, writing nothing", async () => {
     const { dt, home } = sandbox({ DT_SERVER: server.url })
     expect((await dt("user export")).code).toBe(1)
