@@ -15,7 +15,7 @@ import { type Document, isNode, LineCounter, parseDocument } from "yaml"
 import { invalid } from "./Bulk.js"
 import { ExitCode } from "./ExitCode.js"
 import * as Output from "./Output.js"
-import { type Common, runLocalOnly } from "./Session.js"
+import { type Common, remoteTarget, runLocalOnly } from "./Session.js"
 
 /**
  * What `dt apply` is asked for.
@@ -100,7 +100,7 @@ const readEntries = (file: string) =>
         )
       }
     }
-    return { entries, where }
+    return { entries, json, where }
   })
 
 const show = (value: unknown): string => JSON.stringify(value)
@@ -143,66 +143,100 @@ const confirm = Effect.promise(async () => {
 })
 
 /**
+ * The plan printed, then (unless `--dry-run`, no change, or a refused record) applied once confirmed: `run` is the
+ * core's import (a local store's, or a server's over its import route), a dry run giving the plan.
+ */
+const planAndApply = <E>(
+  request: ApplyRequest,
+  format: Output.Format,
+  where: DocumentText["where"],
+  run: (dryRun: boolean) => Effect.Effect<Imports.ImportResult, E>
+) =>
+  Effect.gen(function* () {
+    const print = (text: string) => Output.writeTo(process.stdout)(text)
+    const json = (result: Imports.ImportResult, applied: boolean) =>
+      print(`${JSON.stringify(resultJson(result, applied), null, format.pretty ? 2 : undefined)}\n`)
+    const plan = yield* run(true)
+    for (const warning of plan.warnings) process.stderr.write(`dt: warning: ${warning}\n`)
+    if (plan.refused.length > 0) {
+      if (format.json) yield* json(plan, false)
+      for (const entry of plan.refused) {
+        process.stderr.write(`dt: ${where(entry.location) ?? entry.name ?? entry.kind}: ${entry.reason}\n`)
+      }
+      process.stderr.write("dt: nothing was applied: the file has refused records.\n")
+      process.exitCode = ExitCode.refused
+      return
+    }
+    const counts = tally(plan.changes)
+    const summary = `Plan: ${counts.add} to add, ${counts.change} to change, ${counts.remove} to remove.\n`
+    if (plan.changes.length === 0) {
+      return yield* format.json ? json(plan, false) : print("No changes.\n")
+    }
+    if (!format.json) yield* print(`${planText(plan.changes)}\n${summary}`)
+    if (request.dryRun) return format.json ? yield* json(plan, false) : undefined
+    if (!request.yes) {
+      if (!process.stdin.isTTY) {
+        return yield* Effect.fail(
+          invalid(
+            "",
+            "dt apply asks before changing the directory; with no terminal to ask on, give --yes (or --dry-run)"
+          )
+        )
+      }
+      if (!(yield* confirm)) {
+        process.stderr.write("dt: nothing was applied.\n")
+        process.exitCode = ExitCode.refused
+        return
+      }
+    }
+    const result = yield* run(false)
+    if (format.json) return yield* json(result, true)
+    const done = tally(result.changes)
+    yield* print(`Apply complete: ${done.add} added, ${done.change} changed, ${done.remove} removed.\n`)
+  })
+
+/**
  * Runs `dt apply`: the file read, the plan made by the core and printed, then (unless `--dry-run`, no change, or a
- * refused record) applied once confirmed. Exit 1 when a record is refused or the question is answered no.
+ * refused record) applied once confirmed. Exit 1 when a record is refused or the question is answered no. With a
+ * server, the file's document goes to its import route twice (the plan, then the change), checked there by the same
+ * core; between the two, as on a local store, the directory may change, and the change is then checked anew.
  *
  * @category running
  * @since 0.1.0
  */
 export const applyFile = (common: Common, request: ApplyRequest) =>
   Effect.gen(function* () {
-    const { entries, where } = yield* readEntries(request.file)
-    return yield* runLocalOnly("dt apply", common, (session) =>
-      Effect.gen(function* () {
-        const imports = yield* Imports.Imports
-        const run = (dryRun: boolean) =>
-          imports.run(session.actor, Stream.fromIterable<ImportRecord.ImportEntry>(entries), {
-            onConflict: "update",
-            atomic: true,
-            prune: request.prune,
-            listChanges: true,
-            dryRun
-          })
-        const print = (text: string) => Output.writeTo(process.stdout)(text)
-        const json = (result: Imports.ImportResult, applied: boolean) =>
-          print(`${JSON.stringify(resultJson(result, applied), null, session.format.pretty ? 2 : undefined)}\n`)
-        const plan = yield* run(true)
-        for (const warning of plan.warnings) process.stderr.write(`dt: warning: ${warning}\n`)
-        if (plan.refused.length > 0) {
-          if (session.format.json) yield* json(plan, false)
-          for (const entry of plan.refused) {
-            process.stderr.write(`dt: ${where(entry.location) ?? entry.name ?? entry.kind}: ${entry.reason}\n`)
-          }
-          process.stderr.write("dt: nothing was applied: the file has refused records.\n")
-          process.exitCode = ExitCode.refused
-          return
-        }
-        const counts = tally(plan.changes)
-        const summary = `Plan: ${counts.add} to add, ${counts.change} to change, ${counts.remove} to remove.\n`
-        if (plan.changes.length === 0) {
-          return yield* session.format.json ? json(plan, false) : print("No changes.\n")
-        }
-        if (!session.format.json) yield* print(`${planText(plan.changes)}\n${summary}`)
-        if (request.dryRun) return session.format.json ? yield* json(plan, false) : undefined
-        if (!request.yes) {
-          if (!process.stdin.isTTY) {
-            return yield* Effect.fail(
-              invalid(
-                "",
-                "dt apply asks before changing the directory; with no terminal to ask on, give --yes (or --dry-run)"
-              )
-            )
-          }
-          if (!(yield* confirm)) {
-            process.stderr.write("dt: nothing was applied.\n")
-            process.exitCode = ExitCode.refused
-            return
-          }
-        }
-        const result = yield* run(false)
-        if (session.format.json) return yield* json(result, true)
-        const done = tally(result.changes)
-        yield* print(`Apply complete: ${done.add} added, ${done.change} changed, ${done.remove} removed.\n`)
+    const { entries, json, where } = yield* readEntries(request.file)
+    const settings = { onConflict: "update", atomic: true, prune: request.prune, listChanges: true } as const
+    const remote = yield* remoteTarget(common)
+    if (remote !== undefined) {
+      const Remote = yield* Effect.promise(() => import("./Remote.js"))
+      const params = (dryRun: boolean): Record<string, string> => ({
+        kind: "directory",
+        onConflict: settings.onConflict,
+        atomic: "true",
+        listChanges: "true",
+        ...(settings.prune ? { prune: "true" } : {}),
+        ...(dryRun ? { dryRun: "true" } : {})
       })
+      return yield* planAndApply(request, { json: common.json, pretty: common.pretty }, where, (dryRun) =>
+        Effect.map(
+          Remote.importBytes(
+            remote.server,
+            remote.token,
+            new Blob([json]).stream(),
+            "application/json",
+            params(dryRun)
+          ),
+          (answer) => answer as Imports.ImportResult
+        )
+      )
+    }
+    return yield* runLocalOnly("dt apply", common, (session) =>
+      Effect.flatMap(Imports.Imports, (imports) =>
+        planAndApply(request, session.format, where, (dryRun) =>
+          imports.run(session.actor, Stream.fromIterable<ImportRecord.ImportEntry>(entries), { ...settings, dryRun })
+        )
+      )
     )
   })

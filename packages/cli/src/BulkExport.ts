@@ -8,7 +8,7 @@ import { createWriteStream, rmSync } from "node:fs"
 import { Exports } from "@user-manager/core"
 import { Csv, DirectoryDocument, JsonLines } from "@user-manager/formats"
 import { Effect, Exit, Stream } from "effect"
-import { COMMAND, chooseFormat, type ExportRequest } from "./Bulk.js"
+import { COMMAND, chooseFormat, type ExportKind, type ExportRequest } from "./Bulk.js"
 import * as Output from "./Output.js"
 import * as Progress from "./Progress.js"
 import { type Common, remoteTarget, runLocalOnly } from "./Session.js"
@@ -37,31 +37,61 @@ const writeOut = <E>(
 }
 
 /**
- * Counts the records in an export's bytes as they pass: one a line, the lines inside a CSV field's quotes not counted,
- * and the CSV header not counted.
+ * Counts the records in an export's bytes as they pass. CSV: one a line, the lines inside a field's quotes not counted,
+ * nor the header. JSON text (where a newline is never inside a string): one a line, or, for the whole directory, its
+ * groups and users only, as a local export counts them: the document's lines that begin with an item (`    {`), the
+ * JSON Lines' that do not hold the GID ledger.
  */
-const recordCounter = (format: "ndjson" | "csv") => {
-  let quoted = false
-  let header = format === "csv"
+const recordCounter = (format: "ndjson" | "csv" | "json", kind: ExportKind) => {
+  if (format === "csv") {
+    let quoted = false
+    let header = true
+    return (bytes: Uint8Array): number => {
+      let count = 0
+      for (const byte of bytes) {
+        if (byte === 0x22) quoted = !quoted
+        else if (byte === 0x0a && !quoted) {
+          if (header) header = false
+          else count++
+        }
+      }
+      return count
+    }
+  }
+  // A line counts when it begins with `marker` (or, `counted: false`, when it does not).
+  const { marker, counted } =
+    kind !== "directory"
+      ? { marker: "", counted: true }
+      : format === "json"
+        ? { marker: "    {", counted: true }
+        : { marker: '{"kind":"gids"', counted: false }
+  const codes = new TextEncoder().encode(marker)
+  let matched = 0
+  let differs = false
   return (bytes: Uint8Array): number => {
     let count = 0
     for (const byte of bytes) {
-      if (byte === 0x22 && format === "csv") quoted = !quoted
-      else if (byte === 0x0a && !quoted) {
-        if (header) header = false
-        else count++
+      if (byte === 0x0a) {
+        if ((matched === codes.length && !differs) === counted) count++
+        matched = 0
+        differs = false
+      } else if (!differs && matched < codes.length) {
+        if (byte === codes[matched]) matched++
+        else differs = true
       }
     }
     return count
   }
 }
 
-/** An export of users or groups in remote mode: the server's `GET /api/v1/export` streamed into the output. */
+/**
+ * An export in remote mode: the server's `GET /api/v1/export` (users, groups, or the whole directory in the same
+ * document or JSON Lines as a local export) streamed into the output.
+ */
 const exportRemote = (
   remote: { readonly server: string; readonly token: string | undefined },
   request: ExportRequest,
-  kind: "users" | "groups",
-  format: "ndjson" | "csv",
+  format: "ndjson" | "csv" | "json",
   json: boolean
 ) =>
   Effect.scoped(
@@ -70,14 +100,14 @@ const exportRemote = (
       const toStdout = request.output === undefined || request.output === "-"
       const progress = yield* Progress.make({
         verb: "Exported",
-        noun: kind,
+        noun: request.kind === "directory" ? "records" : request.kind,
         quiet: request.quiet,
         json,
         summary: toStdout ? process.stderr : process.stdout
       })
-      const count = recordCounter(format)
+      const count = recordCounter(format, request.kind)
       const bytes = Remote.exportBytes(remote.server, remote.token, {
-        kind,
+        kind: request.kind,
         format,
         includePasswordHashes: request.includePasswordHashes
       }).pipe(Stream.tap((chunk) => progress.advance(count(chunk))))
@@ -106,8 +136,9 @@ export const exportFile = (common: Common, request: ExportRequest) =>
           : "jsonl"
         : yield* chooseFormat(request.kind, "export", undefined, request.output))
     const remote = yield* remoteTarget(common)
-    if (remote !== undefined && request.kind !== "directory") {
-      return yield* exportRemote(remote, request, request.kind, format === "csv" ? "csv" : "ndjson", common.json)
+    if (remote !== undefined) {
+      const wire = format === "csv" ? "csv" : format === "json" ? "json" : "ndjson"
+      return yield* exportRemote(remote, request, wire, common.json)
     }
     // Exporting hashes writes an audit entry: the store is then opened for writing.
     const mode = request.includePasswordHashes ? "existing" : "read"

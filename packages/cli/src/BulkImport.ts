@@ -5,12 +5,13 @@
  *
  * @since 0.1.0
  */
-import { closeSync, createReadStream, openSync, writeFileSync } from "node:fs"
-import { availableParallelism } from "node:os"
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs"
+import { availableParallelism, tmpdir } from "node:os"
+import { join } from "node:path"
 import { Readable } from "node:stream"
 import { type Errors, type ImportRecord, Imports } from "@user-manager/core"
 import { Csv, DirectoryDocument, type Format, JsonLines, Passwd } from "@user-manager/formats"
-import { Effect, Option, Runtime, Stream } from "effect"
+import { Chunk, Effect, Option, Runtime, Stream } from "effect"
 import { COMMAND, chooseFormat, type ImportKind, type ImportRequest, invalid } from "./Bulk.js"
 import { ExitCode } from "./ExitCode.js"
 import * as Output from "./Output.js"
@@ -167,31 +168,71 @@ const report = (result: Imports.ImportResult, format: Output.Format) =>
   })
 
 /**
- * An import in remote mode: the file (CSV, or JSON Lines) streamed as it is read to the server's `POST /api/v1/import`,
- * which checks every record in the core as a local import does; the server answers once at the end, so the bar counts
- * the bytes sent, and the summary is the server's result.
+ * The refused entries of a file read again (the server names each refused record by its location, never sends it
+ * back: it may hold a password), as refusals whose entries `refusedText` writes out, with the file's header.
+ */
+const refusedOf = (
+  request: ImportRequest,
+  format: string,
+  fd: number,
+  refused: ReadonlyArray<{ readonly location?: string | undefined; readonly reason: string }>
+) =>
+  Effect.gen(function* () {
+    const wanted = new Map(refused.flatMap((entry) => (entry.location === undefined ? [] : [[entry.location, entry]])))
+    let header = ""
+    const found: Array<Imports.ImportRefusal> = []
+    yield* Stream.runForEach(
+      entries(request, format, chunks(fd), (text) => {
+        header = text
+      }),
+      (entry) =>
+        Effect.sync(() => {
+          const refusal = entry.location === undefined ? undefined : wanted.get(entry.location)
+          if (refusal !== undefined) {
+            found.push({ location: entry.location, kind: entry.kind, name: undefined, reason: refusal.reason, entry })
+          }
+        })
+    )
+    return { header, found }
+  })
+
+/**
+ * An import in remote mode: the file (CSV, JSON Lines, or a whole-directory document) streamed as it is read to the
+ * server's `POST /api/v1/import`, which checks every record in the core as a local import does; the server answers
+ * once at the end, so the bar counts the bytes sent, and the summary is the server's result. With `--errors`, the
+ * refused records are read again from the file (standard input: from a private copy kept while it is sent) and
+ * written out as a local import writes them.
  */
 const importRemote = (
   remote: { readonly server: string; readonly token: string | undefined },
   request: ImportRequest,
-  format: "csv" | "jsonl",
-  output: Output.Format
+  format: "csv" | "jsonl" | "json",
+  output: Output.Format,
+  errorsFd: number | undefined
 ) =>
   Effect.gen(function* () {
-    if (request.errors !== undefined) {
-      return yield* Effect.fail(
-        invalid(
-          "errors",
-          "a server does not send the refused records back: import the file where the database is, or without --errors"
-        )
-      )
-    }
     const file = request.file ?? "-"
     const fd = file === "-" ? ("stdin" as const) : yield* openForReading(file)
+    // Standard input is read once: a copy of it is kept, private to its owner, to find the refused records in.
+    const copy =
+      errorsFd === undefined || fd !== "stdin"
+        ? undefined
+        : yield* Effect.acquireRelease(
+            Effect.sync(() => {
+              const directory = mkdtempSync(join(tmpdir(), "dt-import-"))
+              const path = join(directory, "input")
+              return { directory, path, fd: openSync(path, "w", 0o600) }
+            }),
+            ({ directory, fd }) =>
+              Effect.sync(() => {
+                closeSync(fd)
+                rmSync(directory, { recursive: true, force: true })
+              })
+          )
     const Remote = yield* Effect.promise(() => import("./Remote.js"))
     const runtime = yield* Effect.runtime<never>()
     const params: Record<string, string> = {
-      kind: request.kind === "directory" ? "mixed" : request.kind,
+      kind: request.kind === "directory" ? (format === "json" ? "directory" : "mixed") : request.kind,
       onConflict: request.onConflict,
       ...(request.atomic ? { atomic: "true" } : {}),
       ...(request.dryRun ? { dryRun: "true" } : {}),
@@ -213,21 +254,125 @@ const importRemote = (
           summary: { write: () => true }
         })
         const source = fd === "stdin" ? process.stdin : createReadStream("", { fd })
-        source.on("data", (chunk: Buffer) => Runtime.runSync(runtime)(sending.advance(chunk.byteLength)))
+        source.on("data", (chunk: Buffer) => {
+          if (copy !== undefined) writeSync(copy.fd, chunk)
+          Runtime.runSync(runtime)(sending.advance(chunk.byteLength))
+        })
         const answer = (yield* Remote.importBytes(
           remote.server,
           remote.token,
           Readable.toWeb(source) as ReadableStream<Uint8Array>,
-          format === "csv" ? "text/csv" : "application/x-ndjson",
+          format === "csv" ? "text/csv" : format === "json" ? "application/json" : "application/x-ndjson",
           params
         )) as Imports.ImportResult
         yield* sending.finish()
         if (answer.dryRun) process.stderr.write("dt: dry run: nothing was written; the plan:\n")
-        yield* summary.advance((answer as unknown as { readonly read: number }).read)
+        yield* summary.advance(answer.read)
         yield* summary.finish({ counts: counts(request.kind, answer), stopped: answer.stopped })
         return answer
       })
     )
+    if (errorsFd !== undefined) {
+      const again = openSync(copy === undefined ? file : copy.path, "r")
+      const { header, found } = yield* refusedOf(request, format, again, result.refused)
+      writeFileSync(errorsFd, refusedText(format, header, found))
+    }
+    yield* report(result, output)
+  })
+
+/**
+ * A Linux host's accounts imported over a server: the passwd, group and shadow files read here (they are this host's,
+ * and small), their records sent to the server's import route as JSON Lines naming each kind, and checked there by the
+ * core as a local import checks them. A line the files' reader could not read is refused here, counted under its kind
+ * as the core counts it (and, `--atomic`, nothing is written: the server is then asked for a dry run, for the other
+ * refusals); each refusal is named by its place in the files.
+ */
+const importPasswdRemote = (
+  remote: { readonly server: string; readonly token: string | undefined },
+  request: ImportRequest,
+  input: Stream.Stream<ImportRecord.ImportEntry, Errors.InvalidInput | Format.FormatError>,
+  output: Output.Format,
+  errorsFd: number | undefined
+) =>
+  Effect.gen(function* () {
+    const Remote = yield* Effect.promise(() => import("./Remote.js"))
+    const result = yield* Effect.scoped(
+      Effect.gen(function* () {
+        const summary = yield* Progress.make({
+          verb: request.dryRun ? "Checked" : "Imported",
+          noun: "records",
+          quiet: true,
+          summary: output.json ? { write: () => true } : process.stdout
+        })
+        const all = Chunk.toReadonlyArray(yield* Stream.runCollect(input))
+        const sent = all.flatMap((entry, index) => (entry.kind === "malformed" ? [] : [index]))
+        const malformed = all.flatMap((entry) => (entry.kind === "malformed" ? [entry] : []))
+        const writesNothing = request.atomic && !request.dryRun && malformed.length > 0
+        const body = sent
+          .map((index) => {
+            const entry = all[index] as Exclude<ImportRecord.ImportEntry, { readonly kind: "malformed" }>
+            return `${JSON.stringify({ kind: entry.kind, ...entry.record })}\n`
+          })
+          .join("")
+        const answer = (yield* Remote.importBytes(
+          remote.server,
+          remote.token,
+          new Blob([body]).stream(),
+          "application/x-ndjson",
+          {
+            kind: "mixed",
+            onConflict: request.onConflict,
+            ...(request.atomic ? { atomic: "true" } : {}),
+            ...(request.dryRun || writesNothing ? { dryRun: "true" } : {}),
+            ...(request.batchSize === undefined ? {} : { batchSize: String(request.batchSize) })
+          }
+        )) as Imports.ImportResult
+        // Each refusal by its place in the files: the server's by the line of what was sent, the reader's as it is.
+        const placed = [
+          ...answer.refused.map((refusal) => {
+            const index = sent[Number(/^line (\d+)$/.exec(refusal.location ?? "")?.[1] ?? 0) - 1]
+            const entry = index === undefined ? undefined : all[index]
+            return {
+              index: index ?? all.length,
+              refusal: { ...refusal, location: entry?.location ?? refusal.location, entry: entry ?? refusal.entry }
+            }
+          }),
+          ...malformed.map((entry) => ({
+            index: all.indexOf(entry),
+            refusal: {
+              location: entry.location,
+              kind: entry.kind,
+              name: undefined,
+              reason: Imports.malformedReason(entry),
+              entry
+            }
+          }))
+        ].sort((a, b) => a.index - b.index)
+        const unreadable = (of: "user" | "group") => malformed.filter((entry) => entry.of === of).length
+        const refusedOnly = (counts: Imports.ImportCounts, of: "user" | "group") => ({
+          created: writesNothing ? 0 : counts.created,
+          updated: writesNothing ? 0 : counts.updated,
+          unchanged: writesNothing ? 0 : counts.unchanged,
+          skipped: writesNothing ? 0 : counts.skipped,
+          refused: counts.refused + unreadable(of)
+        })
+        const result: Imports.ImportResult = {
+          ...answer,
+          dryRun: request.dryRun,
+          read: answer.read + malformed.length,
+          users: refusedOnly(answer.users, "user"),
+          groups: refusedOnly(answer.groups, "group"),
+          refused: placed.map(({ refusal }) => refusal as Imports.ImportRefusal),
+          batches: writesNothing ? 0 : answer.batches,
+          passwordsHashed: writesNothing ? 0 : answer.passwordsHashed
+        }
+        if (result.dryRun) process.stderr.write("dt: dry run: nothing was written; the plan:\n")
+        yield* summary.advance(result.read)
+        yield* summary.finish({ counts: counts(request.kind, result), stopped: result.stopped })
+        return result
+      })
+    )
+    if (errorsFd !== undefined) writeFileSync(errorsFd, refusedText("passwd", "", result.refused))
     yield* report(result, output)
   })
 
@@ -248,8 +393,9 @@ export const importFile = (common: Common, request: ImportRequest) =>
           ? yield* Effect.fail(invalid("file", `${command} needs a FILE (or - and --format), or --format passwd`))
           : yield* chooseFormat(request.kind, "import", request.format, request.file)
       const remote = yield* remoteTarget(common)
-      if (remote !== undefined && (format === "csv" || format === "jsonl")) {
-        return yield* importRemote(remote, request, format, { pretty: common.pretty, json: common.json })
+      if (remote !== undefined && (format === "csv" || format === "jsonl" || format === "json")) {
+        const errorsFd = request.errors === undefined ? undefined : yield* openErrorsFile(request.errors)
+        return yield* importRemote(remote, request, format, { pretty: common.pretty, json: common.json }, errorsFd)
       }
       // A CSV file's header row, as the file has it: --errors writes the refused rows under it.
       let header = ""
@@ -271,6 +417,11 @@ export const importFile = (common: Common, request: ImportRequest) =>
               : {})
         }
         input = Passwd.read(files, { minUid: options.minUid, belowMinUid: options.belowMinUid })
+        if (remote !== undefined) {
+          const errorsFd = request.errors === undefined ? undefined : yield* openErrorsFile(request.errors)
+          const output = { pretty: common.pretty, json: common.json }
+          return yield* importPasswdRemote(remote, request, input, output, errorsFd)
+        }
       } else {
         const file = request.file ?? "-"
         const fd = file === "-" ? ("stdin" as const) : yield* openForReading(file)

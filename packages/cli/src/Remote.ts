@@ -348,7 +348,7 @@ const refusal = (status: number, body: unknown): Effect.Effect<never, Failure> =
   )
 
 /**
- * `GET /api/v1/export` on `server` with a bearer token: the answer's bytes as they arrive (flat memory at any size),
+ * `GET /api/v1/export` on `server` with a bearer token (users, groups, or the whole directory): the answer's bytes as they arrive (flat memory at any size),
  * or the refusal (not signed in, not an administrator) as the core's error.
  *
  * @category bulk
@@ -358,8 +358,8 @@ export const exportBytes = (
   server: string,
   token: string | undefined,
   params: {
-    readonly kind: "users" | "groups"
-    readonly format: "ndjson" | "csv"
+    readonly kind: "users" | "groups" | "directory"
+    readonly format: "ndjson" | "csv" | "json"
     readonly includePasswordHashes: boolean
   }
 ): Stream.Stream<Uint8Array, Failure> =>
@@ -396,7 +396,7 @@ export const importBytes = (
   server: string,
   token: string | undefined,
   body: ReadableStream<Uint8Array>,
-  contentType: "text/csv" | "application/x-ndjson",
+  contentType: "text/csv" | "application/x-ndjson" | "application/json",
   params: Readonly<Record<string, string>>
 ): Effect.Effect<unknown, Failure> =>
   Effect.gen(function* () {

@@ -159,8 +159,9 @@ export class LocalOnly extends Schema.TaggedError<LocalOnly>()("LocalOnly", {
 }
 
 /**
- * Runs a command that works on a local database only (bulk import and export, for now): as `runLocal`, but refused in
- * one sentence when the flags, the environment or `dt login` point at a server, instead of quietly using a database.
+ * Runs the local half of a command that goes to a server its own way (bulk import, export, apply): as `runLocal`, but
+ * refused in one sentence when the flags, the environment or `dt login` point at a server, instead of quietly using a
+ * database.
  *
  * @category running
  * @since 0.1.0

@@ -1,6 +1,6 @@
 /**
  * End-to-end: `dt user import`, `dt group import` and `dt import` on the real `dt` bundle, in a temporary HOME with
- * `dt init` done (local mode: bulk import needs a local database for now), and export then import between two stores.
+ * `dt init` done (local mode; over a server: remoteBulk.e2e.test.ts), and export then import between two stores.
  */
 import { spawn } from "node:child_process"
 import { readFileSync, writeFileSync } from "node:fs"
@@ -74,16 +74,12 @@ describe("dt user import and dt group import", () => {
     )
   })
 
-  it("refuses in one sentence: standard input without --format, a file it cannot read, and a whole-directory document for a server", async () => {
+  it("refuses in one sentence: standard input without --format, and a file it cannot read or whose name names no format", async () => {
     const { dt, home } = await Modes.initialisedSandbox()
     writeFileSync(join(home, "u.csv"), "username,groups\nalice,admins\n")
     refused(await dt("user import -"), 2, /^dt: .*standard input: give --format csv or jsonl\.$/m)
     refused(await dt(["group", "import", join(home, "none.csv")]), 2, /^dt: .*cannot read .*none\.csv/)
     refused(await dt(["user", "import", join(home, "users.txt")]), 2, /^dt: .*users\.txt.*--format csv or jsonl/)
-    // A whole-directory document has no HTTP route yet; CSV and JSON Lines files import over a server.
-    writeFileSync(join(home, "d.json"), "{}")
-    const remote = await dt(["import", join(home, "d.json")], { env: { DT_SERVER: "http://127.0.0.1:9" } })
-    refused(remote, 2, /^dt: dt import needs a local database for now/)
   })
 })
 

@@ -13,6 +13,7 @@ import { DirectoryConfig } from "./DirectoryConfig.js"
 import type { Forbidden, InvalidInput, StorageError, Unauthenticated } from "./Errors.js"
 import type { ImportEntry } from "./ImportRecord.js"
 import { decodeInput } from "./internal/decode.js"
+import { sentence } from "./internal/import/prepare.js"
 import { entryStream, runImport } from "./internal/import/run.js"
 import { PasswordHasher } from "./PasswordHasher.js"
 
@@ -142,6 +143,17 @@ export interface ImportResult {
  * @since 0.1.0
  */
 export type ImportError = InvalidInput | Unauthenticated | Forbidden | StorageError
+
+/**
+ * The sentence an import refuses a `malformed` entry with: its reader's reason, capitalised, with its full stop. For a
+ * client that reads a file itself and sends only its records on (`dt import --format passwd` over a server), so that
+ * the lines it could not read are refused in the same words as a local import refuses them.
+ *
+ * @category refusals
+ * @since 0.1.0
+ */
+export const malformedReason = (entry: Extract<ImportEntry, { readonly kind: "malformed" }>): string =>
+  sentence(entry.reason)
 
 const decodeSettings = decodeInput(ImportSettings, "import options")
 

@@ -75,6 +75,49 @@ for (const [name, open] of stores) {
       expect(records.every((record) => Number.isInteger(record.gid))).toBe(true)
     })
 
+    it("exports the whole directory as one JSON document (groups with GIDs, the GID ledger, users) or as JSON Lines naming each kind, never as CSV", async () => {
+      const answer = await server.request("GET", "/api/v1/export?kind=directory", { as: admin })
+      expect(answer.status, answer.text).toBe(200)
+      expect(answer.headers.get("content-type")).toMatch(/^application\/json/)
+      expect(answer.headers.get("content-disposition")).toBe('attachment; filename="directory.json"')
+      const document = answer.body
+      expect(document).toMatchObject({ format: "user-manager/directory", version: 1 })
+      expect(Object.keys(document)).toEqual(["format", "version", "groups", "gids", "users"])
+      const gids = document.groups.map((group: { gid: number }) => group.gid)
+      expect(document.groups.map((group: { name: string }) => group.name)).toEqual([
+        "admins",
+        "analysts",
+        "developers",
+        "empty"
+      ])
+      expect(document.gids.used).toEqual(expect.arrayContaining(gids))
+      expect(document.gids.highWaterMark).toBeGreaterThanOrEqual(Math.max(...gids))
+      expect(document.users.find((user: { username: string }) => user.username === "alice").groups.sort()).toEqual([
+        "analysts",
+        "developers"
+      ])
+      expect(answer.text).not.toContain("passwordHash")
+
+      const mixed = await server.request("GET", "/api/v1/export?kind=directory&format=ndjson", { as: admin })
+      expect(mixed.headers.get("content-type")).toMatch(/^application\/x-ndjson/)
+      const records = lines(mixed.text)
+      expect(records.map((record) => record.kind)).toEqual([
+        ...document.groups.map(() => "group"),
+        "gids",
+        ...document.users.map(() => "user")
+      ])
+      expect(records.find((record) => record.kind === "gids")).toEqual({ kind: "gids", ...document.gids })
+
+      refusal(
+        await server.request("GET", "/api/v1/export?kind=directory&format=csv", { as: admin }),
+        400,
+        "InvalidInput"
+      )
+      refusal(await server.request("GET", "/api/v1/export?kind=users&format=json", { as: admin }), 400, "InvalidInput")
+      const john = await bearer(server, "john", PASSWORDS.john)
+      refusal(await server.request("GET", "/api/v1/export?kind=directory", { as: john }), 403, "Forbidden")
+    })
+
     it("exports password hashes only when asked, and then the audit trail says who exported them", async () => {
       const auditBefore = await server.request("GET", "/api/v1/audit?action=directory.export", { as: admin })
       expect(auditBefore.body.total).toBe(0)

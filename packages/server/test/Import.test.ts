@@ -135,6 +135,56 @@ for (const [name, open] of stores) {
       expect(leaks(server, [secret])).toEqual([])
     })
 
+    it("imports a whole-directory document (application/json): groups with their GIDs, the GID ledger, users with their groups", async () => {
+      const document = {
+        format: "user-manager/directory",
+        version: 1,
+        groups: [{ name: "ops", gid: 7000 }],
+        gids: { used: [7000, 7100] },
+        users: [{ username: "dave", firstName: "Dave", groups: ["ops", "developers"] }]
+      }
+      const answer = await post(JSON.stringify(document), "application/json")
+      expect(answer.status, answer.text).toBe(200)
+      expect(answer.body).toMatchObject({ users: { created: 1 }, groups: { created: 1 }, refused: [] })
+      expect((await server.request("GET", "/api/v1/groups/ops", { as: admin })).body.gid).toBe(7000)
+      const dave = await server.request("GET", "/api/v1/users/dave", { as: admin })
+      expect([...dave.body.groups].sort()).toEqual(["developers", "ops"])
+      const exported = await server.request("GET", "/api/v1/export?kind=directory", { as: admin })
+      expect(exported.body.gids.used).toEqual(expect.arrayContaining([7000, 7100]))
+
+      const before = await snapshot(server)
+      refusal(await post(JSON.stringify(document), "application/json", "?kind=users"), 400, "InvalidInput")
+      refusal(await post('{"format": "something else"}', "application/json"), 400, "InvalidInput")
+      expect(await snapshot(server)).toEqual(before)
+    })
+
+    it("lists each change with its fields when asked, and with prune plans the deletion of what the body does not name", async () => {
+      const document = {
+        format: "user-manager/directory",
+        version: 1,
+        groups: [{ name: "developers" }],
+        users: [{ username: "john", firstName: "Johnny", groups: ["developers"] }]
+      }
+      const before = await snapshot(server)
+      const plan = await post(
+        JSON.stringify(document),
+        "application/json",
+        "?dryRun=true&onConflict=update&prune=true&listChanges=true"
+      )
+      expect(plan.status, plan.text).toBe(200)
+      expect(plan.body.changes).toContainEqual({
+        action: "update",
+        kind: "user",
+        name: "john",
+        fields: { firstName: { from: "John", to: "Johnny" } }
+      })
+      expect(plan.body.changes).toContainEqual(expect.objectContaining({ action: "delete", kind: "user", name: "bob" }))
+      expect(plan.body.deleted.users).toBeGreaterThan(0)
+      expect(await snapshot(server)).toEqual(before)
+      const without = await post(JSON.stringify(document), "application/json", "?dryRun=true&onConflict=update")
+      expect(without.body).toMatchObject({ changes: [], deleted: { users: 0, groups: 0 } })
+    })
+
     it("writes nothing on a dry run, and answers the plan", async () => {
       const before = await snapshot(server)
       const answer = await post(ndjson(people(3)), "application/x-ndjson", "?dryRun=true")

@@ -154,16 +154,32 @@ describe("the OpenAPI document", () => {
       ["onConflict", "query"],
       ["atomic", "query"],
       ["batchSize", "query"],
-      ["dryRun", "query"]
+      ["dryRun", "query"],
+      ["prune", "query"],
+      ["listChanges", "query"]
     ])
-    expect(Object.keys(importing.requestBody?.content ?? {}).sort()).toEqual(["application/x-ndjson", "text/csv"])
+    expect(Object.keys(importing.requestBody?.content ?? {}).sort()).toEqual([
+      "application/json",
+      "application/x-ndjson",
+      "text/csv"
+    ])
     expect(importing.responses["200"]?.content?.["application/json"]?.schema.$ref).toBe(
       "#/components/schemas/ImportResult"
     )
     expect(document.components.schemas.ImportResult?.properties).toHaveProperty("refused")
+    expect(document.components.schemas.ImportResult?.properties).toHaveProperty("changes")
+    expect(
+      (importing.parameters as ReadonlyArray<{ name: string; schema?: { enum?: ReadonlyArray<string> } }>).find(
+        (parameter) => parameter.name === "kind"
+      )?.schema?.enum
+    ).toEqual(["users", "groups", "mixed", "directory"])
     const exporting = operation("/api/v1/export", "get")
     expect(exporting.parameters.map((parameter) => parameter.name)).toEqual(["kind", "format", "includePasswordHashes"])
-    expect(Object.keys(exporting.responses["200"]?.content ?? {}).sort()).toEqual(["application/x-ndjson", "text/csv"])
+    expect(Object.keys(exporting.responses["200"]?.content ?? {}).sort()).toEqual([
+      "application/json",
+      "application/x-ndjson",
+      "text/csv"
+    ])
   })
 
   it("advertises a stale version (412) only on the changes that check one, and an unknown route (404) only where a path parameter can be too long for the router", () => {

@@ -35,6 +35,8 @@ const emptyResult = (dryRun: boolean): ImportResult => {
     groups: none,
     refused: [],
     warnings: [],
+    deleted: { users: 0, groups: 0 },
+    changes: [],
     batches: 0,
     stopped: false,
     passwordsHashed: 0

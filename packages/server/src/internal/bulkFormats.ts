@@ -1,18 +1,19 @@
 /**
- * The formats of the bulk routes' bodies, read and written by `@user-manager/formats`: CSV and JSON Lines.
+ * The formats of the bulk routes' bodies, read and written by `@user-manager/formats`: CSV, JSON Lines, and the
+ * whole-directory JSON document.
  */
 import type { Errors, Exports, ImportRecord } from "@user-manager/core"
-import { Csv, Format, JsonLines } from "@user-manager/formats"
-import { Chunk, Stream } from "effect"
+import { Csv, DirectoryDocument, Format, JsonLines } from "@user-manager/formats"
+import { Chunk, type Effect, Stream } from "effect"
 import * as ApiError from "../ApiError.js"
 
 /** A body's format on the wire. */
-export type BodyFormat = "csv" | "ndjson"
+export type BodyFormat = "csv" | "ndjson" | "json"
 
 /** What an import body holds, by the route's `kind` parameter. */
-export type Kind = "users" | "groups" | "mixed"
+export type Kind = "users" | "groups" | "mixed" | "directory"
 
-const CONTENTS = { users: "user", groups: "group", mixed: "mixed" } as const
+const CONTENTS = { users: "user", groups: "group", mixed: "mixed", directory: "mixed" } as const
 
 /** A body that cannot be read as a whole (a CSV header naming an unknown column): 400, in one sentence. */
 const unreadable = <A, E>(
@@ -28,9 +29,11 @@ export const read = <E>(
   kind: Kind,
   body: Stream.Stream<Uint8Array, E>
 ): Stream.Stream<ImportRecord.ImportEntry, E | Errors.InvalidInput> =>
-  format === "csv"
-    ? unreadable(Csv.read(body, kind === "groups" ? "group" : "user"))
-    : unreadable(JsonLines.read(body, CONTENTS[kind]))
+  format === "json"
+    ? unreadable(DirectoryDocument.read(body))
+    : format === "csv"
+      ? unreadable(Csv.read(body, kind === "groups" ? "group" : "user"))
+      : unreadable(JsonLines.read(body, CONTENTS[kind]))
 
 const encoder = new TextEncoder()
 
@@ -57,3 +60,28 @@ export const writeGroups = <E>(
   format: BodyFormat,
   groups: Stream.Stream<Exports.ExportedGroup, E>
 ): Stream.Stream<Uint8Array, E> => bytes(format === "csv" ? Csv.writeGroups(groups) : JsonLines.writeGroups(groups))
+
+/**
+ * The text of an export of the whole directory, as UTF-8 bytes: the groups, the GID ledger (read after them), the
+ * users; one JSON document (`json`), or JSON Lines each naming its kind (`ndjson`), as `dt export` writes them.
+ */
+export const writeDirectory = <E>(
+  format: "json" | "ndjson",
+  contents: {
+    readonly groups: Stream.Stream<Exports.ExportedGroup, E>
+    readonly gids: Effect.Effect<Exports.ExportedGids, E>
+    readonly users: Stream.Stream<Exports.ExportedUser, E>
+  }
+): Stream.Stream<Uint8Array, E> =>
+  bytes(
+    format === "json"
+      ? DirectoryDocument.write(contents)
+      : JsonLines.writeMixed(
+          Stream.map(contents.groups, ({ members: _, ...group }) => ({ kind: "group" as const, record: group })).pipe(
+            Stream.concat(
+              Stream.fromEffect(contents.gids).pipe(Stream.map((record) => ({ kind: "gids" as const, record })))
+            ),
+            Stream.concat(Stream.map(contents.users, (record) => ({ kind: "user" as const, record })))
+          )
+        )
+  )

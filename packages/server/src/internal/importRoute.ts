@@ -26,7 +26,11 @@ const importFormat = (request: HttpServerRequest.HttpServerRequest) => {
     ? Effect.succeed("csv" as const)
     : JSON_LINES.has(type)
       ? Effect.succeed("ndjson" as const)
-      : Effect.fail(ApiError.invalidInput("content-type", "an import is text/csv or application/x-ndjson"))
+      : type === "application/json"
+        ? Effect.succeed("json" as const)
+        : Effect.fail(
+            ApiError.invalidInput("content-type", "an import is text/csv, application/x-ndjson or application/json")
+          )
 }
 
 const unspooled = (reason: string) =>
@@ -78,7 +82,9 @@ const options = (params: typeof ImportParams.Type) => ({
   ...(params.onConflict === undefined ? {} : { onConflict: params.onConflict }),
   ...(params.atomic === undefined ? {} : { atomic: params.atomic }),
   ...(params.batchSize === undefined ? {} : { batchSize: params.batchSize }),
-  ...(params.dryRun === undefined ? {} : { dryRun: params.dryRun })
+  ...(params.dryRun === undefined ? {} : { dryRun: params.dryRun }),
+  ...(params.prune === undefined ? {} : { prune: params.prune }),
+  ...(params.listChanges === undefined ? {} : { listChanges: params.listChanges })
 })
 
 /** `POST /api/v1/import` on the given services. */
@@ -87,9 +93,15 @@ export const importRoute = ({ actor, config, imports }: BulkServices) =>
     const request = yield* HttpServerRequest.HttpServerRequest
     const params = yield* query(ImportParams)
     const format = yield* importFormat(request)
-    const kind = params.kind ?? "users"
-    if (format === "csv" && kind === "mixed") {
+    const kind = params.kind ?? (format === "json" ? "directory" : "users")
+    if (format === "csv" && (kind === "mixed" || kind === "directory")) {
       return yield* ApiError.invalidInput("kind", "a CSV body holds users or groups, not both")
+    }
+    if (format === "json" && kind !== "directory") {
+      return yield* ApiError.invalidInput(
+        "kind",
+        "a JSON body is a whole-directory document: give kind=directory or none, or send JSON Lines"
+      )
     }
     const body = yield* spooled(request, config.maxImportBytes)
     const who = yield* actor

@@ -294,8 +294,8 @@ export interface paths {
         readonly get?: never;
         readonly put?: never;
         /**
-         * Import users or groups from a CSV or JSON Lines body, streamed, in batches (administrators)
-         * @description The body (text/csv, or application/x-ndjson: one record a line) is written to a temporary file as it arrives, then applied in batches of one transaction each. At most the server's import limit (512 MiB unless configured): a larger one is refused before anything is written. A record the core refuses, or a line that cannot be read, is listed in the answer with its location and reason, and the rest are still applied (unless atomic). The fields of a record are those of the export.
+         * Import users, groups or a whole directory from a CSV, JSON Lines or JSON body, streamed, in batches (administrators)
+         * @description The body (text/csv; application/x-ndjson: one record a line; or application/json: a whole-directory document as an export of kind directory writes it, groups with their GIDs, the GID ledger, users) is written to a temporary file as it arrives, then applied in batches of one transaction each. At most the server's import limit (512 MiB unless configured): a larger one is refused before anything is written. A record the core refuses, or a line that cannot be read, is listed in the answer with its location and reason, and the rest are still applied (unless atomic). The fields of a record are those of the export.
          */
         readonly post: operations["bulk.import"];
         readonly delete?: never;
@@ -312,8 +312,8 @@ export interface paths {
             readonly cookie?: never;
         };
         /**
-         * Export every user or group as CSV or JSON Lines, streamed page by page (administrators)
-         * @description Written as it is read, so an export of a million users starts at once. Password hashes only with includePasswordHashes=true; the audit trail then records who exported them.
+         * Export every user or group as CSV or JSON Lines, or the whole directory as one JSON document, streamed page by page (administrators)
+         * @description Written as it is read, so an export of a million users starts at once. The whole directory (kind=directory) is the document an import reads back into an empty store as the same directory: groups with their GIDs, the GID ledger (so that deleted GIDs stay unused), users with their groups. Password hashes only with includePasswordHashes=true; the audit trail then records who exported them.
          */
         readonly get: operations["bulk.export"];
         readonly put?: never;
@@ -714,6 +714,13 @@ export interface components {
             readonly groups: components["schemas"]["ImportGroupCounts"];
             readonly refused: readonly components["schemas"]["ImportRefusal"][];
             readonly warnings: readonly string[];
+            /** @description the users and groups prune deleted (a dry run: would delete) */
+            readonly deleted: {
+                readonly users: components["schemas"]["NonNegativeInt"];
+                readonly groups: components["schemas"]["NonNegativeInt"];
+            };
+            /** @description each change, with listChanges (else empty) */
+            readonly changes: readonly components["schemas"]["ImportChange"][];
             /**
              * int
              * @description the transactions committed
@@ -755,6 +762,22 @@ export interface components {
             /** @description the username or group name, when it was read */
             readonly name?: string;
             readonly reason: string;
+        };
+        readonly ImportChange: {
+            /** @enum {string} */
+            readonly action: "create" | "update" | "delete";
+            /** @enum {string} */
+            readonly kind: "user" | "group";
+            readonly name: string;
+            /** @description each changed field, from → to (null for none; a password shows as "(set)") */
+            readonly fields: {
+                readonly [key: string]: {
+                    /** unknown */
+                    readonly from: unknown;
+                    /** unknown */
+                    readonly to: unknown;
+                };
+            };
         };
     };
     responses: never;
@@ -2661,8 +2684,8 @@ export interface operations {
     readonly "bulk.import": {
         readonly parameters: {
             readonly query?: {
-                /** @description what the body holds (default users): users, groups, or both in JSON Lines, each line naming its kind ("kind": "user" or "group") */
-                readonly kind?: "users" | "groups" | "mixed";
+                /** @description what the body holds (default users; directory for a JSON body): users, groups, or a mix in JSON Lines, each line naming its kind ("kind": "user", "group" or "gids"); directory, a whole-directory document (application/json, as an export of kind directory writes it) or the same mix in JSON Lines */
+                readonly kind?: "users" | "groups" | "mixed" | "directory";
                 /** @description what a record whose user or group exists does (default fail): refused, skipped, or replacing its fields */
                 readonly onConflict?: "fail" | "skip" | "update";
                 /** @description all or nothing: one refused record and nothing is written (default false) */
@@ -2671,6 +2694,10 @@ export interface operations {
                 readonly batchSize?: string;
                 /** @description check every rule and answer with the plan, writing nothing (default false) */
                 readonly dryRun?: "true" | "false";
+                /** @description also delete the users and groups the body does not name, by the rules of every deletion (never system users, the admin group, yourself or the last administrator); always atomic (default false) */
+                readonly prune?: "true" | "false";
+                /** @description list each change with the fields it changes in the answer's changes (default false) */
+                readonly listChanges?: "true" | "false";
             };
             readonly header?: never;
             readonly path?: never;
@@ -2680,6 +2707,7 @@ export interface operations {
             readonly content: {
                 readonly "text/csv": string;
                 readonly "application/x-ndjson": string;
+                readonly "application/json": Record<string, never>;
             };
         };
         readonly responses: {
@@ -2742,10 +2770,10 @@ export interface operations {
     readonly "bulk.export": {
         readonly parameters: {
             readonly query?: {
-                /** @description what to export (default users) */
-                readonly kind?: "users" | "groups";
-                /** @description JSON Lines (application/x-ndjson) or CSV (text/csv); without it, the Accept header chooses (default ndjson) */
-                readonly format?: "ndjson" | "csv";
+                /** @description what to export (default users): users, groups, or the whole directory (groups with their GIDs, the GID ledger, users with their groups) */
+                readonly kind?: "users" | "groups" | "directory";
+                /** @description JSON Lines (application/x-ndjson), CSV (text/csv; users or groups) or one JSON document (application/json; the whole directory); without it, the Accept header chooses (default ndjson, json for the whole directory) */
+                readonly format?: "ndjson" | "csv" | "json";
                 /** @description write each user's password hash (administrators; the audit trail records who exported them) */
                 readonly includePasswordHashes?: "true" | "false";
             };
@@ -2755,7 +2783,7 @@ export interface operations {
         };
         readonly requestBody?: never;
         readonly responses: {
-            /** @description The records, one a line (JSON Lines) or one a row after a header row (CSV) */
+            /** @description The records, one a line (JSON Lines) or one a row after a header row (CSV), or the whole-directory document (JSON) */
             readonly 200: {
                 headers: {
                     readonly [name: string]: unknown;
@@ -2763,6 +2791,7 @@ export interface operations {
                 content: {
                     readonly "application/x-ndjson": string;
                     readonly "text/csv": string;
+                    readonly "application/json": Record<string, never>;
                 };
             };
             /** @description An input is malformed */

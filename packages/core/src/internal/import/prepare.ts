@@ -89,7 +89,7 @@ export const prepare = (
 }
 
 /** A reader's reason as one sentence: capitalised, with its full stop. */
-const sentence = (reason: string): string => {
+export const sentence = (reason: string): string => {
   const trimmed = reason.trim()
   const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1)
   return /[.!?]$/.test(capital) ? capital : `${capital}.`

@@ -18,10 +18,11 @@ const Switch = Schema.transformLiterals(["true", true], ["false", false])
  * @since 0.1.0
  */
 export const ImportParams = Schema.Struct({
-  kind: Schema.optional(Schema.Literal("users", "groups", "mixed")).annotations({
+  kind: Schema.optional(Schema.Literal("users", "groups", "mixed", "directory")).annotations({
     description:
-      "what the body holds (default users): users, groups, or both in JSON Lines, each line naming its kind " +
-      '("kind": "user" or "group")'
+      "what the body holds (default users; directory for a JSON body): users, groups, or a mix in JSON Lines, each " +
+      'line naming its kind ("kind": "user", "group" or "gids"); directory, a whole-directory document ' +
+      "(application/json, as an export of kind directory writes it) or the same mix in JSON Lines"
   }),
   onConflict: Schema.optional(Schema.Literal("fail", "skip", "update")).annotations({
     description:
@@ -35,6 +36,14 @@ export const ImportParams = Schema.Struct({
   }),
   dryRun: Schema.optional(Switch).annotations({
     description: "check every rule and answer with the plan, writing nothing (default false)"
+  }),
+  prune: Schema.optional(Switch).annotations({
+    description:
+      "also delete the users and groups the body does not name, by the rules of every deletion (never system " +
+      "users, the admin group, yourself or the last administrator); always atomic (default false)"
+  }),
+  listChanges: Schema.optional(Switch).annotations({
+    description: "list each change with the fields it changes in the answer's changes (default false)"
   })
 })
 
@@ -53,12 +62,15 @@ export type ImportParams = typeof ImportParams.Encoded
  * @since 0.1.0
  */
 export const ExportParams = Schema.Struct({
-  kind: Schema.optional(Schema.Literal("users", "groups")).annotations({
-    description: "what to export (default users)"
-  }),
-  format: Schema.optional(Schema.Literal("ndjson", "csv")).annotations({
+  kind: Schema.optional(Schema.Literal("users", "groups", "directory")).annotations({
     description:
-      "JSON Lines (application/x-ndjson) or CSV (text/csv); without it, the Accept header chooses (default ndjson)"
+      "what to export (default users): users, groups, or the whole directory (groups with their GIDs, the GID " +
+      "ledger, users with their groups)"
+  }),
+  format: Schema.optional(Schema.Literal("ndjson", "csv", "json")).annotations({
+    description:
+      "JSON Lines (application/x-ndjson), CSV (text/csv; users or groups) or one JSON document (application/json; " +
+      "the whole directory); without it, the Accept header chooses (default ndjson, json for the whole directory)"
   }),
   includePasswordHashes: Schema.optional(Switch).annotations({
     description: "write each user's password hash (administrators; the audit trail records who exported them)"
@@ -99,6 +111,23 @@ export const ImportRefusal = Schema.Struct({
 }).annotations({ identifier: "ImportRefusal" })
 
 /**
+ * One change of an import, listed when asked (`listChanges=true`): what is created, updated or deleted, and each field
+ * that changes, from its stored value to its new one.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const ImportChange = Schema.Struct({
+  action: Schema.Literal("create", "update", "delete"),
+  kind: Schema.Literal("user", "group"),
+  name: Schema.String,
+  fields: Schema.Record({
+    key: Schema.String,
+    value: Schema.Struct({ from: Schema.Unknown, to: Schema.Unknown })
+  }).annotations({ description: 'each changed field, from → to (null for none; a password shows as "(set)")' })
+}).annotations({ identifier: "ImportChange" })
+
+/**
  * The answer of `POST /api/v1/import`: what was (or, in a dry run, would be) created, updated, left unchanged,
  * skipped and refused, each refused record with its location and reason.
  *
@@ -113,6 +142,10 @@ export const ImportResult = Schema.Struct({
   groups: KindCounts("ImportGroupCounts"),
   refused: Schema.Array(ImportRefusal),
   warnings: Schema.Array(Schema.String),
+  deleted: Schema.Struct({ users: Count, groups: Count }).annotations({
+    description: "the users and groups prune deleted (a dry run: would delete)"
+  }),
+  changes: Schema.Array(ImportChange).annotations({ description: "each change, with listChanges (else empty)" }),
   batches: Count.annotations({ description: "the transactions committed" }),
   stopped: Schema.Boolean.annotations({ description: "whether the import stopped before the end of the body" }),
   passwordsHashed: Count

@@ -62,9 +62,12 @@ const importOperation = (defs: Record<string, unknown>) => ({
   post: {
     tags: ["bulk"],
     operationId: "bulk.import",
-    summary: "Import users or groups from a CSV or JSON Lines body, streamed, in batches (administrators)",
+    summary:
+      "Import users, groups or a whole directory from a CSV, JSON Lines or JSON body, streamed, in batches (administrators)",
     description:
-      "The body (text/csv, or application/x-ndjson: one record a line) is written to a temporary file as it arrives, " +
+      "The body (text/csv; application/x-ndjson: one record a line; or application/json: a whole-directory document " +
+      "as an export of kind directory writes it, groups with their GIDs, the GID ledger, users) is written to a " +
+      "temporary file as it arrives, " +
       "then applied in batches of one transaction each. At most the server's import limit (512 MiB unless " +
       "configured): a larger one is refused before anything is written. A record the core refuses, or a line that " +
       "cannot be read, is listed in the answer with its location and reason, and the rest are still applied (unless " +
@@ -74,7 +77,15 @@ const importOperation = (defs: Record<string, unknown>) => ({
       required: true,
       content: {
         "text/csv": { schema: { type: "string", description: "a header row of field names, then one record a row" } },
-        "application/x-ndjson": { schema: { type: "string", description: "one JSON record a line" } }
+        "application/x-ndjson": { schema: { type: "string", description: "one JSON record a line" } },
+        "application/json": {
+          schema: {
+            type: "object",
+            description:
+              'a whole-directory document: "format": "user-manager/directory", "version": 1, then "groups", "gids" ' +
+              'and "users" in that order'
+          }
+        }
       }
     },
     responses: {
@@ -92,17 +103,22 @@ const exportOperation = (defs: Record<string, unknown>) => ({
   get: {
     tags: ["bulk"],
     operationId: "bulk.export",
-    summary: "Export every user or group as CSV or JSON Lines, streamed page by page (administrators)",
+    summary:
+      "Export every user or group as CSV or JSON Lines, or the whole directory as one JSON document, streamed page by page (administrators)",
     description:
-      "Written as it is read, so an export of a million users starts at once. Password hashes only with " +
+      "Written as it is read, so an export of a million users starts at once. The whole directory (kind=directory) " +
+      "is the document an import reads back into an empty store as the same directory: groups with their GIDs, the " +
+      "GID ledger (so that deleted GIDs stay unused), users with their groups. Password hashes only with " +
       "includePasswordHashes=true; the audit trail then records who exported them.",
     parameters: parameters(ExportParams, defs),
     responses: {
       "200": {
-        description: "The records, one a line (JSON Lines) or one a row after a header row (CSV)",
+        description:
+          "The records, one a line (JSON Lines) or one a row after a header row (CSV), or the whole-directory document (JSON)",
         content: {
           "application/x-ndjson": { schema: { type: "string" } },
-          "text/csv": { schema: { type: "string" } }
+          "text/csv": { schema: { type: "string" } },
+          "application/json": { schema: { type: "object" } }
         }
       },
       ...refusals(COMMON)
@@ -111,8 +127,8 @@ const exportOperation = (defs: Record<string, unknown>) => ({
 })
 
 /**
- * The document with the bulk routes, under the tag `bulk`: `POST /api/v1/import` (a CSV or JSON Lines body, streamed)
- * and `GET /api/v1/export` (streamed CSV or JSON Lines).
+ * The document with the bulk routes, under the tag `bulk`: `POST /api/v1/import` (a CSV, JSON Lines or directory
+ * document body, streamed) and `GET /api/v1/export` (streamed CSV, JSON Lines or directory document).
  */
 export const withBulkRoutes = (spec: Document): Document => {
   const paths = spec.paths as Record<string, unknown>
