@@ -4,7 +4,7 @@
  * - `cli FILE` (the default, `npm run bench:export`): the product as installed, `packages/cli/bin/dt.js` (build it
  *   first: `npm run build -w @user-manager/cli`), one process per export, each run BENCH_RUNS times (3): `dt user
  *   export` as JSON Lines to /dev/null and as CSV to a file, `dt export` (the whole directory, JSON) to a file. The
- *   median wall time (start-up included) and peak RSS (read by a hook as the process exits). FILE (default
+ *   median wall time (start-up included), CPU time and peak RSS (read by a hook as the process exits). FILE (default
  *   /tmp/dt-export-bench-N.db) is seeded with BENCH_EXPORT_USERS (1,000,000) users when it does not exist, and kept:
  *   seeding a million users takes about ten minutes.
  * - `seed FILE N` loads the file in bulk (as bench/sql.bench.ts does); `export FILE` runs the core's export
@@ -89,7 +89,7 @@ const cli = () => {
   const peak = join(dir, "peak.cjs")
   writeFileSync(
     peak,
-    `process.on("exit", () => process.stderr.write("\\npeak-rss-kb " + process.resourceUsage().maxRSS + "\\n"))`
+    `process.on("exit", () => { const u = process.resourceUsage(); process.stderr.write("\\npeak-rss-kb " + u.maxRSS + " cpu-us " + (u.userCPUTime + u.systemCPUTime) + "\\n") })`
   )
   const run = (args: ReadonlyArray<string>) => {
     const started = performance.now()
@@ -102,7 +102,8 @@ const cli = () => {
     const seconds = (performance.now() - started) / 1000
     if (child.status !== 0) throw new Error(`dt ${args.join(" ")} failed (${child.status}): ${child.stderr}`)
     const rssMb = Number(/peak-rss-kb (\d+)/.exec(child.stderr)?.[1] ?? 0) / 1024
-    return { seconds, rssMb }
+    const cpuSeconds = Number(/cpu-us (\d+)/.exec(child.stderr)?.[1] ?? 0) / 1e6
+    return { seconds, rssMb, cpuSeconds }
   }
   const median = (values: ReadonlyArray<number>) =>
     [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
@@ -116,18 +117,20 @@ const cli = () => {
   for (const [label, args, output] of cases) {
     const seconds: Array<number> = []
     const rss: Array<number> = []
+    const cpu: Array<number> = []
     let bytes = 0
     for (let index = 0; index < runs; index += 1) {
       const result = run(args)
       seconds.push(result.seconds)
       rss.push(result.rssMb)
+      cpu.push(result.cpuSeconds)
       if (output !== undefined) {
         bytes = statSync(output).size
         rmSync(output)
       }
     }
     console.log(
-      `${label}: median ${median(seconds).toFixed(1)} s (${seconds.map((s) => s.toFixed(1)).join(", ")}), ${Math.round(exportUsers / median(seconds)).toLocaleString("en")} users/s, peak RSS median ${median(rss).toFixed(0)} MB (${rss.map((r) => r.toFixed(0)).join(", ")})${output === undefined ? "" : `, ${(bytes / 1024 / 1024).toFixed(0)} MB written`}`
+      `${label}: median ${median(seconds).toFixed(1)} s (${seconds.map((s) => s.toFixed(1)).join(", ")}), ${Math.round(exportUsers / median(seconds)).toLocaleString("en")} users/s, CPU (user + system) median ${median(cpu).toFixed(1)} s, peak RSS median ${median(rss).toFixed(0)} MB (${rss.map((r) => r.toFixed(0)).join(", ")})${output === undefined ? "" : `, ${(bytes / 1024 / 1024).toFixed(0)} MB written`}`
     )
   }
   console.log(
