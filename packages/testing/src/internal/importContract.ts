@@ -3,11 +3,13 @@
  * record writes nothing of itself, and an import's changes are audited under its id.
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as Actor from "@user-manager/core/Actor"
 import { Audit } from "@user-manager/core/Audit"
 import { Directory } from "@user-manager/core/Directory"
 import { Groups } from "@user-manager/core/Groups"
 import type { ImportEntry, ImportUser } from "@user-manager/core/ImportRecord"
 import { type ImportOptions, Imports } from "@user-manager/core/Imports"
+import type { Username } from "@user-manager/core/Names"
 import { Users } from "@user-manager/core/Users"
 import { Effect, FastCheck as fc, Option, Redacted, Stream } from "effect"
 import { admin, snapshot } from "../fixture.js"
@@ -374,6 +376,45 @@ export const importContract = (name: string, { run, seeded }: Harness) => {
           expect(names.sort()).toEqual(["admin", "john", "svc"])
         })
       )
+    )
+
+    it.effect(
+      "an import in batches that changes its own admin's password (ending the session it runs under) completes",
+      () =>
+        seeded(
+          Effect.gen(function* () {
+            const directory = yield* Directory
+            const now = new Date(0)
+            const session = { tokenHash: "b".repeat(64), username: "admin" as Username, createdAt: now, expiresAt: now }
+            yield* directory.write((tx) =>
+              tx.insertSession({ ...session, expiresAt: new Date(now.getTime() + 3_600_000) })
+            )
+            const entries = [
+              user({
+                username: "admin",
+                firstName: "Ada",
+                lastName: "Admin",
+                groups: ["admins"],
+                passwordHash: BCRYPT
+              }),
+              user({ username: "newcomer", groups: ["developers"] })
+            ]
+            const imports = yield* Imports
+            const result = yield* imports.run(
+              Actor.Actor.Session({ tokenHash: session.tokenHash }),
+              Stream.fromIterable(entries),
+              {
+                onConflict: "update",
+                batchSize: 1
+              }
+            )
+            expect([result.users.updated, result.users.created, result.refused]).toEqual([1, 1, []])
+            // The password change ended the session, as any reset of a password does; the import went on as its user.
+            expect(Option.isNone(yield* directory.read((tx) => tx.findSession(session.tokenHash)))).toBe(true)
+            const summaries = yield* (yield* Audit).list(admin, { action: "directory.import", limit: 5 })
+            expect(summaries.items.map((entry) => entry.actor)).toEqual(["admin"])
+          })
+        )
     )
 
     it.effect("a prune with a refused record deletes nothing", () =>

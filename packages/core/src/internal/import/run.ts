@@ -1,5 +1,5 @@
 import { Chunk, Data, Effect, Predicate, Stream } from "effect"
-import type { Actor } from "../../Actor.js"
+import { type Actor, user as userActor } from "../../Actor.js"
 import { InvalidInput } from "../../Errors.js"
 import type { ImportEntry } from "../../ImportRecord.js"
 import { asAdmin, audit, type Operation } from "../operation.js"
@@ -73,8 +73,12 @@ export const runImport = <E>(
 ) =>
   Effect.gen(function* () {
     const { directory, config } = services
-    // Refuses at once, before any entry is read or any password hashed, an actor who may not import.
-    yield* directory.read((tx) => asAdmin(tx, config, actor, ACTION))
+    // Refuses at once, before any entry is read or any password hashed, an actor who may not import. The import then
+    // runs as the user this actor is, checked as an administrator again in each write: a session the import itself
+    // ends (by changing that user's password) does not stop it half-way; the user's removal, disabling or loss of the
+    // admin group meanwhile does.
+    const starter = yield* directory.read((tx) => asAdmin(tx, config, actor, ACTION))
+    const importer = userActor(starter.actor.username)
 
     const prepareAll = (batch: ReadonlyArray<ImportEntry>) =>
       Effect.forEach(batch, (entry) => prepare(services, entry, settings.dryRun), {
@@ -89,7 +93,7 @@ export const runImport = <E>(
       directory.write(
         (tx) =>
           Effect.gen(function* () {
-            const admin = yield* asAdmin(tx, config, actor, ACTION)
+            const admin = yield* asAdmin(tx, config, importer, ACTION)
             const op: Operation = { ...admin, auditContext: { importId } }
             const tally = emptyTally(settings.listChanges)
             const write = yield* beginWrite(op, settings.onConflict, tally)
@@ -177,7 +181,7 @@ export const runImport = <E>(
       )
     )
     yield* directory.write((tx) =>
-      asAdmin(tx, config, actor, ACTION).pipe(
+      asAdmin(tx, config, importer, ACTION).pipe(
         Effect.flatMap((admin) => summary({ ...admin, auditContext: { importId } }, total, batches, stopped))
       )
     )
