@@ -74,9 +74,11 @@ export const runImport = <E>(
     // Refuses at once, before any entry is read or any password hashed, an actor who may not import.
     yield* directory.read((tx) => asAdmin(tx, config, actor, ACTION))
 
+    // Entries are prepared concurrently only when one of them has a password to hash: concurrency runs each entry in a
+    // fiber of its own, whose garbage a batch of records without passwords would make for nothing.
     const prepareAll = (batch: ReadonlyArray<ImportEntry>) =>
       Effect.forEach(batch, (entry) => prepare(services, entry, settings.dryRun), {
-        concurrency: settings.hashConcurrency
+        concurrency: batch.some(hasPassword) ? settings.hashConcurrency : 1
       })
 
     /** Applies prepared entries in one write; the write's own tally is returned once it commits. */
@@ -201,6 +203,9 @@ const namesOf = (prepared: ReadonlyArray<Prepared>) => {
   }
   return { users, groups }
 }
+
+/** Whether an entry brings a plain password, which its preparation hashes. */
+const hasPassword = (entry: ImportEntry): boolean => entry.kind === "user" && entry.record.password !== undefined
 
 const isAborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true
 
