@@ -14,6 +14,7 @@ import { Csv, DirectoryDocument, type Format, JsonLines, Passwd } from "@user-ma
 import { Chunk, Effect, Option, Runtime, Stream } from "effect"
 import { COMMAND, chooseFormat, type ImportKind, type ImportRequest, invalid } from "./Bulk.js"
 import { ExitCode } from "./ExitCode.js"
+import * as HeapGrowth from "./HeapGrowth.js"
 import * as Output from "./Output.js"
 import * as Progress from "./Progress.js"
 import { type Common, remoteTarget, runLocalOnly } from "./Session.js"
@@ -434,6 +435,7 @@ export const importFile = (common: Common, request: ImportRequest) =>
         Effect.gen(function* () {
           const imports = yield* Imports.Imports
           const runtime = yield* Effect.runtime<never>()
+          // The old generation kept near what is live while the records stream through (HeapGrowth.ts).
           const result = yield* StopSignal.withStopSignal((signal) =>
             Effect.scoped(
               Effect.gen(function* () {
@@ -472,7 +474,7 @@ export const importFile = (common: Common, request: ImportRequest) =>
                 return result
               })
             )
-          )
+          ).pipe(HeapGrowth.withSmallOldGeneration)
           if (errorsFd !== undefined) writeFileSync(errorsFd, refusedText(format, header, result.refused))
           yield* report(result, session.format)
         })

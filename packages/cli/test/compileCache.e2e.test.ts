@@ -1,7 +1,7 @@
 /**
  * End-to-end: the V8 code cache that bin/dt.js keeps for the bundle (see bin/dt.js).
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { VERSION } from "../src/Cli.js"
@@ -85,6 +85,24 @@ describe("dt: compile cache", () => {
     const listed = await dt("user ls -j")
     expect(listed.code).toBe(0)
     expect((JSON.parse(listed.stdout) as Array<{ groups: Array<string> }>)[0]?.groups).toEqual(["admins"])
+  })
+
+  it("puts V8's heap growth back when an import ends, so that the cache the import writes serves the next command", async () => {
+    const { dt, home } = sandbox()
+    expect((await dt("init")).code).toBe(0)
+    rmSync(join(home, ".cache", "dt"), { recursive: true })
+    const file = join(home, "users.csv")
+    writeFileSync(file, "username,groups\nalice,admins\nbob,admins\n")
+    expect((await dt(["user", "import", file])).code).toBe(0)
+    const [cache] = caches(home)
+    expect(cache).toMatch(/-full$/)
+    const path = join(home, ".cache", "dt", cache as string)
+    const written = statSync(path).mtimeMs
+    // A cache made under other V8 flags would be rejected, and written again by the next command.
+    const next = await dt("group get admins")
+    expect(next.stdout).toMatch(/^admins\t\d+\talice,bob,/)
+    expect(caches(home)).toEqual([cache])
+    expect(statSync(path).mtimeMs).toBe(written)
   })
 
   it("writes no cache with DT_NO_COMPILE_CACHE=1, and runs the same", async () => {

@@ -80,9 +80,11 @@ export const runImport = <E>(
     const starter = yield* directory.read((tx) => asAdmin(tx, config, actor, ACTION))
     const importer = userActor(starter.actor.username)
 
+    // Entries are prepared concurrently only when one of them has a password to hash: concurrency runs each entry in a
+    // fiber of its own, whose garbage a batch of records without passwords would make for nothing.
     const prepareAll = (batch: ReadonlyArray<ImportEntry>) =>
       Effect.forEach(batch, (entry) => prepare(services, entry, settings.dryRun), {
-        concurrency: settings.hashConcurrency
+        concurrency: batch.some(hasPassword) ? settings.hashConcurrency : 1
       })
 
     /** Applies prepared entries in one write; the write's own tally is returned once it commits. */
@@ -207,6 +209,9 @@ const namesOf = (prepared: ReadonlyArray<Prepared>) => {
   }
   return { users, groups }
 }
+
+/** Whether an entry brings a plain password, which its preparation hashes. */
+const hasPassword = (entry: ImportEntry): boolean => entry.kind === "user" && entry.record.password !== undefined
 
 const isAborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true
 
