@@ -17,7 +17,7 @@ const caches = (home: string) => {
 
 describe("dt: compile cache", () => {
   it("writes one cache for --help/--version, one for commands and one for listings (their heap settings differ), and prints the same from them", async () => {
-    const { dt, home } = sandbox()
+    const { dt, home } = sandbox({}, { ownCache: true })
     const cold = await dt("--help")
     expect(caches(home)).toEqual([expect.stringMatching(/^compile-cache-.*-light$/)])
     const warm = await dt("--help")
@@ -38,7 +38,7 @@ describe("dt: compile cache", () => {
   })
 
   it("answers dt --version from the package's manifest without compiling the bundle, with the version the CLI's help shows", async () => {
-    const { dt, home } = sandbox()
+    const { dt, home } = sandbox({}, { ownCache: true })
     const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
       version: string
     }
@@ -48,7 +48,7 @@ describe("dt: compile cache", () => {
   })
 
   it("prints the package's version from the bundle too (dt user --version, dt --version -j): Cli.ts reads the manifest", async () => {
-    const { dt } = sandbox()
+    const { dt } = sandbox({}, { ownCache: true })
     const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
       version: string
     }
@@ -61,7 +61,7 @@ describe("dt: compile cache", () => {
   })
 
   it("ignores a corrupt cache and replaces it", async () => {
-    const { dt, home } = sandbox()
+    const { dt, home } = sandbox({}, { ownCache: true })
     expect((await dt("init")).code).toBe(0)
     const [file] = caches(home)
     const path = join(home, ".cache", "dt", file as string)
@@ -73,14 +73,14 @@ describe("dt: compile cache", () => {
   })
 
   it("writes no cache from a run that failed, so that a usage error cannot stand for the command", async () => {
-    const { dt, home } = sandbox()
+    const { dt, home } = sandbox({}, { ownCache: true })
     expect((await dt("user ls --bogus")).code).toBe(2)
     expect((await dt("user ls")).code).toBe(3)
     expect(caches(home)).toEqual([])
   })
 
   it("runs the same when the caller sizes V8's heap itself (NODE_OPTIONS), which dt then leaves alone", async () => {
-    const { dt } = sandbox({ NODE_OPTIONS: "--max-semi-space-size=16" })
+    const { dt } = sandbox({ NODE_OPTIONS: "--max-semi-space-size=16" }, { ownCache: true })
     expect((await dt("init")).code).toBe(0)
     const listed = await dt("user ls -j")
     expect(listed.code).toBe(0)
@@ -106,7 +106,7 @@ describe("dt: compile cache", () => {
   })
 
   it("writes no cache with DT_NO_COMPILE_CACHE=1, and runs the same", async () => {
-    const { dt, home } = sandbox({ DT_NO_COMPILE_CACHE: "1" })
+    const { dt, home } = sandbox({ DT_NO_COMPILE_CACHE: "1" }, { ownCache: true })
     expect((await dt("init")).code).toBe(0)
     expect((await dt("user ls")).stdout).toMatch(/\tadmins\t/)
     expect(caches(home)).toEqual([])

@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { inject } from "vitest"
 
 /** The `dt` executable the tests run. */
 export const BIN = fileURLToPath(new URL("../../bin/dt.js", import.meta.url))
@@ -14,9 +15,23 @@ export interface Run {
   readonly stderr: string
 }
 
-/** A sandbox: a temporary HOME (so the default database is private) and a way to run the real `dt` in it. */
-export const sandbox = (env: Record<string, string> = {}) => {
+/**
+ * The XDG_CACHE_HOME the sandboxes share, made by the global setup: `dt` keeps its V8 code cache there (bin/dt.js), so
+ * that only the first run of each kind of command in a test run compiles the whole bundle, not the first in every
+ * sandbox. compileCache.e2e.test.ts, which proves that cache, gives its sandboxes their own (`ownCache`).
+ */
+export const sharedCacheHome = (): string => inject("dtCacheHome")
+
+/**
+ * A sandbox: a temporary HOME (so the default database is private) and a way to run the real `dt` in it. Its `dt`
+ * keeps its code cache in the folder the sandboxes share unless `ownCache` (then in the HOME's, as dt's default).
+ */
+export const sandbox = (
+  env: Record<string, string> = {},
+  { ownCache = false }: { readonly ownCache?: boolean } = {}
+) => {
   const home = mkdtempSync(join(tmpdir(), "dt-home-"))
+  const cache: Record<string, string> = ownCache ? {} : { XDG_CACHE_HOME: sharedCacheHome() }
   const runs: Array<Run> = []
   // Asynchronous on purpose: a synchronous spawn blocks the test worker, whose messages to Vitest then time out.
   const dt = (
@@ -35,7 +50,7 @@ export const sandbox = (env: Record<string, string> = {}) => {
     if (options.osUser !== undefined) command.unshift("runuser", "-u", options.osUser, "--")
     const [file = "", ...rest] = command
     const child = spawn(file, rest, {
-      env: { PATH: process.env.PATH ?? "", HOME: home, ...env, ...options.env }
+      env: { PATH: process.env.PATH ?? "", HOME: home, ...cache, ...env, ...options.env }
     })
     let stdout = ""
     let stderr = ""

@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { BIN } from "./dt.js"
+import { BIN, sharedCacheHome } from "./dt.js"
 
 /** A running `dt serve`, and what it printed so far. */
 export interface Serving {
@@ -23,14 +23,15 @@ export const freshDatabase = (prefix = "dt-serve-"): string =>
   `sqlite:${join(mkdtempSync(join(tmpdir(), prefix)), "dt.db")}`
 
 /**
- * Starts the real `dt serve --port 0 ARGS` (a free port of 127.0.0.1) with a temporary HOME and only PATH and `env` in
- * its environment, and waits until it says where it serves; rejects with its output if it exits first.
+ * Starts the real `dt serve --port 0 ARGS` (a free port of 127.0.0.1) with a temporary HOME, the sandboxes' shared code
+ * cache (support/dt.ts) and only PATH and `env` in its environment, and waits until it says where it serves; rejects
+ * with its output if it exits first.
  */
 export const serve = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<Serving> =>
   new Promise((resolve, reject) => {
     const home = mkdtempSync(join(tmpdir(), "dt-serve-home-"))
     const child = spawn(process.execPath, [BIN, "serve", "--port", "0", ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: home, ...env }
+      env: { PATH: process.env.PATH ?? "", HOME: home, XDG_CACHE_HOME: sharedCacheHome(), ...env }
     })
     let stdout = ""
     let stderr = ""
