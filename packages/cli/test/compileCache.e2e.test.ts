@@ -88,7 +88,7 @@ describe("dt: compile cache", () => {
   })
 
   it("puts V8's heap growth back when an import ends, so that the cache the import writes serves the next command", async () => {
-    const { dt, home } = sandbox()
+    const { dt, home } = sandbox({}, { ownCache: true })
     expect((await dt("init")).code).toBe(0)
     rmSync(join(home, ".cache", "dt"), { recursive: true })
     const file = join(home, "users.csv")
