@@ -111,3 +111,30 @@ export const actorName = (flag: Option.Option<string>): Effect.Effect<string> =>
     onSome: Effect.succeed,
     onNone: () => Effect.map(variable("DT_USER"), Option.getOrElse(loginName))
   })
+
+/**
+ * A whole-number setting given as a flag (already checked by `Flags.wholeNumber`) or, without one, as the variable
+ * `name`; none without either. A variable that is not a whole number within `bounds` is refused in one sentence that
+ * names it.
+ *
+ * @category environment
+ * @since 0.1.0
+ */
+export const wholeNumberSetting = (
+  flag: Option.Option<number>,
+  name: string,
+  bounds: { readonly min: number; readonly max: number }
+): Effect.Effect<Option.Option<number>, Errors.InvalidInput> =>
+  Option.isSome(flag)
+    ? Effect.succeed(flag)
+    : Effect.flatMap(variable(name), (value) => {
+        const text = Option.getOrUndefined(value)?.trim()
+        if (text === undefined || text === "") return Effect.succeedNone
+        const number = /^\d{1,15}$/.test(text) ? Number(text) : Number.NaN
+        return number >= bounds.min && number <= bounds.max
+          ? Effect.succeedSome(number)
+          : new Errors.InvalidInput({
+              field: name,
+              reason: `'${text.slice(0, 20)}' is not a whole number from ${bounds.min} to ${bounds.max}`
+            })
+      })

@@ -82,14 +82,14 @@ const reach = (shown: string) => (cause: unknown) =>
   })
 
 /**
- * Opens the database at `url` and returns the core services over it; fails with `NotInitialized` when a command that
- * needs a directory finds none (a missing SQLite file is never created then). A PostgreSQL or MySQL server is waited
+ * Opens the database at `url` (a server's pool of `poolSize` connections, default 10) and returns the core services
+ * over it; fails with `NotInitialized` when a command that needs a directory finds none (a missing SQLite file is never created then). A PostgreSQL or MySQL server is waited
  * for as long as `DT_DATABASE_*_TIMEOUT` say (`databaseTimeouts`).
  *
  * @category constructors
  * @since 0.1.0
  */
-export const open = (url: string, mode: Mode) =>
+export const open = (url: string, mode: Mode, options: { readonly poolSize?: number | undefined } = {}) =>
   Effect.gen(function* () {
     const { DatabaseUrl, KyselyDirectory, Migrations } = yield* adapters
     const parsed = yield* DatabaseUrl.parse(url)
@@ -98,8 +98,13 @@ export const open = (url: string, mode: Mode) =>
     if (mode !== "create" && parsed.engine === "sqlite" && parsed.filename !== ":memory:") {
       if (missing(parsed.filename)) return yield* new NotInitialized({ database: shown })
     }
-    const db = yield* Effect.acquireRelease(DatabaseUrl.open(parsed, { timeouts, readonly: mode === "read" }), (db) =>
-      Effect.promise(() => db.destroy())
+    const db = yield* Effect.acquireRelease(
+      DatabaseUrl.open(parsed, {
+        timeouts,
+        readonly: mode === "read",
+        ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize })
+      }),
+      (db) => Effect.promise(() => db.destroy())
     )
     const target = { db, engine: parsed.engine, prefix: "" }
     const applied = yield* Migrations.applied(target).pipe(Effect.mapError((error) => reach(shown)(error.cause)))

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url"
 import Database from "better-sqlite3"
 import { afterEach, describe, expect, it } from "vitest"
 import { sandbox } from "./support/dt.js"
-import { type Serving, serve as startServe } from "./support/serve.js"
+import { freshDatabase, type Serving, serve as startServe } from "./support/serve.js"
 
 const BIN = fileURLToPath(new URL("../bin/dt.js", import.meta.url))
 
@@ -54,18 +54,19 @@ describe("dt serve", () => {
       [1, 2, 3].map(() =>
         serve(["--database", database], {
           DT_ADMIN_PASSWORD: "the fleet admin secret",
-          DT_METRICS_TOKEN: METRICS_TOKEN
+          DT_METRICS_TOKEN: METRICS_TOKEN,
+          DT_POOL_SIZE: "4"
         })
       )
     )
     expect(servers.filter((server) => server.output().includes("The store was empty"))).toHaveLength(1)
     for (const server of servers) expect((await login(server.url, "admin", "the fleet admin secret")).status).toBe(200)
-    // Each instance counts its own requests; a store with a pool shows its size.
+    // Each instance counts its own requests; a store with a pool shows its size (DT_POOL_SIZE).
     for (const server of servers) {
       const metrics = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
       const text = await metrics.text()
       expect(text).toContain('dt_sign_ins_total{outcome="success"} 1\n')
-      expect(text.includes("dt_store_pool_size 10\n")).toBe(pooled)
+      expect(text.includes("dt_store_pool_size 4\n")).toBe(pooled)
     }
     for (const server of servers) expect(await server.stop()).toBe(0)
   }
@@ -310,6 +311,40 @@ describe("dt serve", () => {
     expect(env.stderr).toBe("dt: Invalid DT_METRICS_TOKEN: a metrics token is 16 characters or more, without spaces.\n")
     expect(env.status).toBe(2)
     expect(existsSync(database)).toBe(false)
+  })
+
+  it("refuses a setting out of its range, as a flag or a variable, in one sentence naming it (exit 2), before it creates the store", () => {
+    const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
+    const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+      spawnSync(process.execPath, [BIN, "serve", "--port", "0", "--database", `sqlite:${database}`, ...args], {
+        env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")), ...env },
+        encoding: "utf8"
+      })
+    const flag = run(["--pool-size", "0"])
+    expect([flag.status, flag.stderr]).toEqual([2, "dt: --pool-size must be from 1 to 1000, not 0.\n"])
+    const variable = run([], { DT_SESSION_LIFETIME: "forever" })
+    expect([variable.status, variable.stderr]).toEqual([
+      2,
+      "dt: Invalid DT_SESSION_LIFETIME: 'forever' is not a whole number from 1 to 525600.\n"
+    ])
+    // The flag wins over the variable.
+    const both = run(["--throttle-window", "0"], { DT_THROTTLE_WINDOW: "5" })
+    expect([both.status, both.stderr]).toEqual([2, "dt: --throttle-window must be from 1 to 1440, not 0.\n"])
+    expect(existsSync(database)).toBe(false)
+  })
+
+  it("takes the session lifetime and the throttle's limits from flags or variables", async () => {
+    const server = await serve(["--database", freshDatabase(), "--session-lifetime", "2", "--throttle-window", "1"], {
+      DT_ADMIN_PASSWORD: "the admin secret",
+      DT_THROTTLE_ADDRESS_FAILURES: "3"
+    })
+    const signedIn = await login(server.url, "admin", "the admin secret")
+    const { expiresAt } = (await signedIn.json()) as { expiresAt: string }
+    expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(60_000)
+    expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(120_000)
+    // Three failures from one address, and the fourth attempt is refused for any name.
+    expect(await failUntilThrottled(server.url, {})).toBe(4)
+    expect(await server.stop()).toBe(0)
   })
 
   it("ignores X-Forwarded-For by default, and with DT_TRUST_PROXY=loopback throttles two clients behind the proxy apart", async () => {

@@ -60,16 +60,20 @@ export const redactPassword = (text: string): string => text.replace(/(\/\/[^:/@
 /**
  * Opens the database a URL names (without touching its schema), for tools that inspect or migrate it first; a
  * PostgreSQL or MySQL server is waited for at most `timeouts` (each defaulted; SQLite never waits on a server);
- * `readonly` opens an SQLite file for reading only, creating and writing nothing (see `SqliteDirectory.open`).
+ * `readonly` opens an SQLite file for reading only, creating and writing nothing (see `SqliteDirectory.open`);
+ * `poolSize` is a server's most connections (default 10).
  *
  * @category constructors
  * @since 0.1.0
  */
 export const open = (
   url: DatabaseUrl,
-  options: { readonly timeouts?: Partial<Timeouts>; readonly readonly?: boolean } = {}
+  options: { readonly timeouts?: Partial<Timeouts>; readonly readonly?: boolean; readonly poolSize?: number } = {}
 ) => {
-  const server = options.timeouts === undefined ? {} : { timeouts: options.timeouts }
+  const server = {
+    ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
+    ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize })
+  }
   switch (url.engine) {
     case "sqlite":
       return SqliteDirectory.open(url.filename, { readonly: options.readonly === true })
@@ -98,7 +102,7 @@ export type { PoolUse }
 // biome-ignore lint/suspicious/noExplicitAny: any database `open` returns, whatever its tables
 export const poolUse = (db: Kysely<any>): (() => PoolUse) | undefined => poolUseOf(db)
 
-type PoolOptions = { readonly url: string; readonly timeouts?: Partial<Timeouts> }
+type PoolOptions = { readonly url: string; readonly timeouts?: Partial<Timeouts>; readonly poolSize?: number }
 
 /** Opens a server's connection pool with the driver module `load` brings in (loaded only when its engine is named). */
 const openPool = <A>(

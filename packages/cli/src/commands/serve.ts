@@ -7,11 +7,11 @@
 import { randomBytes } from "node:crypto"
 import { Command, Options } from "@effect/cli"
 import * as HttpServer from "@effect/platform/HttpServer"
-import { Directory, Errors, Users } from "@user-manager/core"
+import { Directory, Errors, Sessions, SignInThrottle, Users } from "@user-manager/core"
 import type { ClientAddress } from "@user-manager/server"
-import { Console, Context, Effect, Either, Exit, Layer, Option, Redacted } from "effect"
+import { Console, Context, Duration, Effect, Either, Exit, Layer, Option, Redacted } from "effect"
 import * as CommandTree from "../CommandTree.js"
-import { databaseUrl, variable } from "../Environment.js"
+import { databaseUrl, variable, wholeNumberSetting } from "../Environment.js"
 import * as Flags from "../Flags.js"
 import { note, warnIfNoAdministrator } from "../Session.js"
 import * as Store from "../Store.js"
@@ -60,6 +60,73 @@ const importLimit = Flags.wholeNumber("import-limit", { min: 1, max: 1024 * 1024
   Options.withDescription("the largest bulk import the API accepts (POST /api/v1/import), in MiB"),
   Options.withDefault(512)
 )
+
+/**
+ * A whole-number setting every instance of a fleet should share: its flag, else its variable, else the default.
+ */
+const setting = (spec: {
+  readonly name: string
+  readonly variable: string
+  readonly bounds: { readonly min: number; readonly max: number }
+  readonly unit: string
+  readonly description: string
+  readonly fallback: number
+}) => ({
+  option: Flags.wholeNumber(spec.name, spec.bounds).pipe(
+    Options.withPseudoName(spec.unit),
+    Options.withDescription(`${spec.description} (default: $${spec.variable}, else ${spec.fallback})`),
+    Options.optional
+  ),
+  resolve: (flag: Option.Option<number>) => wholeNumberSetting(flag, spec.variable, spec.bounds)
+})
+
+const throttleDefaults = SignInThrottle.ThrottleConfig.defaultValue()
+
+const poolSize = setting({
+  name: "pool-size",
+  variable: "DT_POOL_SIZE",
+  bounds: { min: 1, max: 1000 },
+  unit: "N",
+  description: "connections to a PostgreSQL or MySQL server, at most",
+  fallback: 10
+})
+
+const sessionLifetime = setting({
+  name: "session-lifetime",
+  variable: "DT_SESSION_LIFETIME",
+  bounds: { min: 1, max: 525_600 },
+  unit: "MINUTES",
+  description: "how long a sign-in lasts",
+  fallback: Duration.toMinutes(Sessions.DEFAULT_TTL)
+})
+
+const throttleUserFailures = setting({
+  name: "throttle-user-failures",
+  variable: "DT_THROTTLE_USER_FAILURES",
+  bounds: { min: 1, max: 1000 },
+  unit: "N",
+  description:
+    "failed sign-ins for one name from one address, within the throttle's window, before that pair is refused",
+  fallback: throttleDefaults.maxFailuresPerUserAddress
+})
+
+const throttleAddressFailures = setting({
+  name: "throttle-address-failures",
+  variable: "DT_THROTTLE_ADDRESS_FAILURES",
+  bounds: { min: 1, max: 100_000 },
+  unit: "N",
+  description: "failed sign-ins from one address, within the throttle's window, before it is refused for any name",
+  fallback: throttleDefaults.maxFailuresPerAddress
+})
+
+const throttleWindow = setting({
+  name: "throttle-window",
+  variable: "DT_THROTTLE_WINDOW",
+  bounds: { min: 1, max: 1440 },
+  unit: "MINUTES",
+  description: "the sign-in throttle's window",
+  fallback: throttleDefaults.windowMillis / 60_000
+})
 
 const noMigrate = Options.boolean("no-migrate").pipe(
   Options.withDescription(
@@ -165,7 +232,12 @@ const options = {
   gracePeriod,
   importLimit,
   noMigrate,
-  metricsToken
+  metricsToken,
+  poolSize: poolSize.option,
+  sessionLifetime: sessionLifetime.option,
+  throttleUserFailures: throttleUserFailures.option,
+  throttleAddressFailures: throttleAddressFailures.option,
+  throttleWindow: throttleWindow.option
 }
 
 /**
@@ -181,11 +253,29 @@ export const serve = Command.make("serve", options, (flags) =>
       // Checked before the store is opened: a bad value leaves nothing behind.
       const proxies = yield* trustedProxies(flags.trustProxy, ClientAddress.parseTrustProxy)
       const token = yield* metricsTokenOf(flags.metricsToken)
+      const pool = yield* poolSize.resolve(flags.poolSize)
+      const lifetime = yield* sessionLifetime.resolve(flags.sessionLifetime)
+      const throttle = {
+        ...Option.match(yield* throttleUserFailures.resolve(flags.throttleUserFailures), {
+          onNone: () => ({}),
+          onSome: (maxFailuresPerUserAddress) => ({ maxFailuresPerUserAddress })
+        }),
+        ...Option.match(yield* throttleAddressFailures.resolve(flags.throttleAddressFailures), {
+          onNone: () => ({}),
+          onSome: (maxFailuresPerAddress) => ({ maxFailuresPerAddress })
+        }),
+        ...Option.match(yield* throttleWindow.resolve(flags.throttleWindow), {
+          onNone: () => ({}),
+          onSome: (minutes) => ({ windowMillis: minutes * 60_000 })
+        })
+      }
       if (flags.gracePeriod < 0) {
         return yield* new Errors.InvalidInput({ field: "--grace-period", reason: "it cannot be negative" })
       }
       const url = yield* databaseUrl(flags.database)
-      const store = yield* Store.open(url, flags.noMigrate ? "existing" : "create")
+      const store = yield* Store.open(url, flags.noMigrate ? "existing" : "create", {
+        poolSize: Option.getOrUndefined(pool)
+      })
       if (!flags.noMigrate) yield* store.migrate
       const context = yield* Layer.build(store.layer)
       const admin = yield* Effect.provide(bootstrapIfEmpty, context)
@@ -219,7 +309,12 @@ export const serve = Command.make("serve", options, (flags) =>
           config: {
             secureCookies: flags.secureCookies,
             trustProxy: proxies,
-            maxImportBytes: flags.importLimit * 1024 * 1024
+            maxImportBytes: flags.importLimit * 1024 * 1024,
+            throttle,
+            ...Option.match(lifetime, {
+              onNone: () => ({}),
+              onSome: (minutes) => ({ sessionTtl: Duration.minutes(minutes) })
+            })
           },
           timeouts: { graceMs: flags.gracePeriod * 1000 },
           readiness: store.readiness,
