@@ -55,24 +55,39 @@ describe("dt serve", () => {
         serve(["--database", database], {
           DT_ADMIN_PASSWORD: "the fleet admin secret",
           DT_METRICS_TOKEN: METRICS_TOKEN,
-          DT_POOL_SIZE: "4"
+          DT_POOL_SIZE: "4",
+          DT_THROTTLE_ADDRESS_FAILURES: "3"
         })
       )
     )
     expect(servers.filter((server) => server.output().includes("The store was empty"))).toHaveLength(1)
     for (const server of servers) expect((await login(server.url, "admin", "the fleet admin secret")).status).toBe(200)
+    const [first, second, third] = servers as [Serving, Serving, Serving]
+    // A session opened on one instance serves on the others; ended on one, it is refused on the others at once.
+    const opened = await fetch(`${first.url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: "the fleet admin secret", session: "bearer" })
+    })
+    const bearer = { authorization: `Bearer ${((await opened.json()) as { token: string }).token}` }
+    expect((await fetch(`${second.url}/api/v1/me`, { headers: bearer })).status).toBe(200)
+    expect((await fetch(`${third.url}/api/v1/auth/logout`, { method: "POST", headers: bearer })).status).toBe(204)
+    expect((await fetch(`${first.url}/api/v1/me`, { headers: bearer })).status).toBe(401)
+    // The throttle counts one address's failures across the fleet: three, one on each instance, then refused.
+    for (const server of servers) expect((await login(server.url, "nobody", "a wrong guess")).status).toBe(401)
+    expect((await login(first.url, "nobody", "a wrong guess")).status).toBe(429)
     // Each instance counts its own requests; a store with a pool shows its size (DT_POOL_SIZE).
     for (const server of servers) {
       const metrics = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
       const text = await metrics.text()
-      expect(text).toContain('dt_sign_ins_total{outcome="success"} 1\n')
+      expect(text).toMatch(/dt_sign_ins_total\{outcome="success"\} [12]\n/)
       expect(text.includes("dt_store_pool_size 4\n")).toBe(pooled)
     }
     for (const server of servers) expect(await server.stop()).toBe(0)
   }
 
   it.skipIf(process.env.DT_TEST_MYSQL_URL === undefined)(
-    "three instances started at once on an empty MariaDB database all serve it, its administrator created once",
+    "three instances started at once on an empty MariaDB database all serve it, its administrator created once, sessions and the throttle shared",
     async () => {
       const { default: mysql } = await import("mysql2/promise")
       const name = `dt_fleet_${Math.random().toString(16).slice(2, 10)}`
@@ -144,12 +159,12 @@ describe("dt serve", () => {
     expect(await server.stop()).toBe(0)
   })
 
-  it("three instances started at once on an empty SQLite file all serve it, its administrator created once", async () => {
+  it("three instances started at once on an empty SQLite file all serve it, its administrator created once, sessions and the throttle shared", async () => {
     await startTogether(`sqlite:${join(mkdtempSync(join(tmpdir(), "dt-serve-fleet-")), "dt.db")}`, false)
   })
 
   it.skipIf(process.env.DT_TEST_POSTGRES_URL === undefined)(
-    "three instances started at once on an empty PostgreSQL database all serve it, its administrator created once",
+    "three instances started at once on an empty PostgreSQL database all serve it, its administrator created once, sessions and the throttle shared",
     async () => {
       const { default: pg } = await import("pg")
       const name = `dt_fleet_${Math.random().toString(16).slice(2, 10)}`
