@@ -242,12 +242,7 @@ const importRemote = (
     const result = yield* Effect.scoped(
       Effect.gen(function* () {
         // The summary counts the records the server read, over the whole time from the first byte sent.
-        const summary = yield* Progress.make({
-          verb: request.dryRun ? "Checked" : "Imported",
-          noun: "records",
-          quiet: true,
-          summary: output.json ? { write: () => true } : process.stdout
-        })
+        const summary = yield* remoteSummary(request, output)
         const sending = yield* Progress.make({
           verb: "Sent",
           noun: "bytes",
@@ -281,6 +276,15 @@ const importRemote = (
     yield* report(result, output)
   })
 
+/** The summary line of an import a server answered (none of it with `-j`): the server's count, never a bar. */
+const remoteSummary = (request: ImportRequest, output: Output.Format) =>
+  Progress.make({
+    verb: request.dryRun ? "Checked" : "Imported",
+    noun: "records",
+    quiet: true,
+    summary: output.json ? { write: () => true } : process.stdout
+  })
+
 /**
  * A Linux host's accounts imported over a server: the passwd, group and shadow files read here (they are this host's,
  * and small), their records sent to the server's import route as JSON Lines naming each kind, and checked there by the
@@ -299,12 +303,7 @@ const importPasswdRemote = (
     const Remote = yield* Effect.promise(() => import("./Remote.js"))
     const result = yield* Effect.scoped(
       Effect.gen(function* () {
-        const summary = yield* Progress.make({
-          verb: request.dryRun ? "Checked" : "Imported",
-          noun: "records",
-          quiet: true,
-          summary: output.json ? { write: () => true } : process.stdout
-        })
+        const summary = yield* remoteSummary(request, output)
         const all = Chunk.toReadonlyArray(yield* Stream.runCollect(input))
         const sent = all.flatMap((entry, index) => (entry.kind === "malformed" ? [] : [index]))
         const malformed = all.flatMap((entry) => (entry.kind === "malformed" ? [entry] : []))

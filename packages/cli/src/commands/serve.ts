@@ -80,6 +80,10 @@ const setting = (spec: {
   resolve: (flag: Option.Option<number>) => wholeNumberSetting(flag, spec.variable, spec.bounds)
 })
 
+/** `{ [key]: value }` when there is a value, else nothing: the settings given, to spread over the defaults. */
+const given = <K extends string, A>(key: K, value: Option.Option<A>): Partial<Record<K, A>> =>
+  Option.match(value, { onNone: () => ({}), onSome: (a) => ({ [key]: a }) as Record<K, A> })
+
 const throttleDefaults = SignInThrottle.ThrottleConfig.defaultValue()
 
 const poolSize = setting({
@@ -256,18 +260,12 @@ export const serve = Command.make("serve", options, (flags) =>
       const pool = yield* poolSize.resolve(flags.poolSize)
       const lifetime = yield* sessionLifetime.resolve(flags.sessionLifetime)
       const throttle = {
-        ...Option.match(yield* throttleUserFailures.resolve(flags.throttleUserFailures), {
-          onNone: () => ({}),
-          onSome: (maxFailuresPerUserAddress) => ({ maxFailuresPerUserAddress })
-        }),
-        ...Option.match(yield* throttleAddressFailures.resolve(flags.throttleAddressFailures), {
-          onNone: () => ({}),
-          onSome: (maxFailuresPerAddress) => ({ maxFailuresPerAddress })
-        }),
-        ...Option.match(yield* throttleWindow.resolve(flags.throttleWindow), {
-          onNone: () => ({}),
-          onSome: (minutes) => ({ windowMillis: minutes * 60_000 })
-        })
+        ...given("maxFailuresPerUserAddress", yield* throttleUserFailures.resolve(flags.throttleUserFailures)),
+        ...given("maxFailuresPerAddress", yield* throttleAddressFailures.resolve(flags.throttleAddressFailures)),
+        ...given(
+          "windowMillis",
+          Option.map(yield* throttleWindow.resolve(flags.throttleWindow), (minutes) => minutes * 60_000)
+        )
       }
       if (flags.gracePeriod < 0) {
         return yield* new Errors.InvalidInput({ field: "--grace-period", reason: "it cannot be negative" })
@@ -311,17 +309,14 @@ export const serve = Command.make("serve", options, (flags) =>
             trustProxy: proxies,
             maxImportBytes: flags.importLimit * 1024 * 1024,
             throttle,
-            ...Option.match(lifetime, {
-              onNone: () => ({}),
-              onSome: (minutes) => ({ sessionTtl: Duration.minutes(minutes) })
-            })
+            ...given("sessionTtl", Option.map(lifetime, Duration.minutes))
           },
           timeouts: { graceMs: flags.gracePeriod * 1000 },
           readiness: store.readiness,
-          ...Option.match(token, {
-            onNone: () => ({}),
-            onSome: (value) => ({ metrics: { token: value, pool: store.poolUse } })
-          })
+          ...given(
+            "metrics",
+            Option.map(token, (value) => ({ token: value, pool: store.poolUse }))
+          )
         }).pipe(Layer.provide(Layer.succeedContext(context)))
       ).pipe(
         Effect.mapError((error) =>
