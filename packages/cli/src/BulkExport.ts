@@ -175,6 +175,8 @@ export const exportFile = (common: Common, request: ExportRequest) =>
               exports.users(session.actor, { includePasswordHashes: request.includePasswordHashes })
             )
             const groups = counted(exports.groups(session.actor))
+            // The whole directory's groups without their members: its users carry their groups.
+            const groupRows = counted(exports.groups(session.actor, { members: false }))
             const gids = exports.gids(session.actor)
             const text: Stream.Stream<string, Exports.ExportError> =
               request.kind === "users"
@@ -190,12 +192,9 @@ export const exportFile = (common: Common, request: ExportRequest) =>
                     ? Csv.writeGroups(groups)
                     : JsonLines.writeGroups(groups)
                   : format === "json"
-                    ? DirectoryDocument.write({ groups, gids, users })
+                    ? DirectoryDocument.write({ groups: groupRows, gids, users })
                     : JsonLines.writeMixed(
-                        Stream.map(groups, ({ members: _, ...group }) => ({
-                          kind: "group" as const,
-                          record: group
-                        })).pipe(
+                        Stream.map(groupRows, (group) => ({ kind: "group" as const, record: group })).pipe(
                           Stream.concat(
                             Stream.fromEffect(Effect.map(gids, (record) => ({ kind: "gids" as const, record })))
                           ),

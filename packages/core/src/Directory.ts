@@ -257,6 +257,14 @@ export interface GroupStore {
   readonly listGroups: (
     query: GroupListQuery
   ) => Effect.Effect<{ readonly items: ReadonlyArray<GroupRecord>; readonly total: number }, StorageError>
+  /**
+   * Up to `limit` groups' own rows, without their members, by name in ascending order, after the group named `after`
+   * when one is given: a listing that costs as little as the groups are many, whatever their sizes.
+   */
+  readonly listGroupRows: (query: {
+    readonly limit: number
+    readonly after?: GroupName | undefined
+  }) => Effect.Effect<ReadonlyArray<GroupRow>, StorageError>
 }
 
 /**

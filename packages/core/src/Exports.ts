@@ -13,7 +13,7 @@ import { DirectoryConfig } from "./DirectoryConfig.js"
 import type { Forbidden, InvalidInput, StorageError, Unauthenticated } from "./Errors.js"
 import type { ImportGids, ImportGroup, ImportUser } from "./ImportRecord.js"
 import { decodeInput } from "./internal/decode.js"
-import { exportedGroup, exportedUser } from "./internal/export/records.js"
+import { exportedGroup, exportedGroupRow, exportedUser } from "./internal/export/records.js"
 import { asAdmin, audit } from "./internal/operation.js"
 import type { GroupName, Username } from "./Names.js"
 import { MAX_PAGE_SIZE } from "./Page.js"
@@ -39,6 +39,15 @@ export interface ExportedUser extends Complete<Omit<typeof ImportUser.Type, "pas
  * @since 0.1.0
  */
 export interface ExportedGroup extends Complete<typeof ImportGroup.Type> {}
+
+/**
+ * A group as a whole-directory export writes it: an `ExportedGroup` without its members (its users carry their
+ * groups).
+ *
+ * @category records
+ * @since 0.1.0
+ */
+export interface ExportedGroupRow extends Omit<ExportedGroup, "members"> {}
 
 /**
  * The GID ledger as export writes it: the allocator's high-water mark and every GID a group ever had, deleted groups'
@@ -87,13 +96,15 @@ export const UserExportOptions = Schema.Struct({
 export type UserExportOptions = typeof UserExportOptions.Encoded
 
 /**
- * The options of `Exports.groups`: how many groups each read fetches (default: as many as make about
- * `GROUP_PAGE_MEMBERS` members).
+ * The options of `Exports.groups`: whether to read the groups' members (default: yes; a whole-directory export leaves
+ * them out, its users carry their groups), and how many groups each read fetches (default: as many as make about
+ * `GROUP_PAGE_MEMBERS` members, or `MAX_PAGE_SIZE` groups without their members).
  *
  * @category inputs
  * @since 0.1.0
  */
 export const GroupExportOptions = Schema.Struct({
+  members: Schema.optional(Schema.Boolean),
   pageSize: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_PAGE_SIZE)))
 })
 
@@ -112,6 +123,23 @@ export type GroupExportOptions = typeof GroupExportOptions.Encoded
  * @since 0.1.0
  */
 export type ExportError = InvalidInput | Unauthenticated | Forbidden | StorageError
+
+/**
+ * `Exports.groups`: groups with their members, or only their own fields when `members: false` is asked.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export interface ExportGroups {
+  (
+    actor: Actor,
+    options: GroupExportOptions & { readonly members: false }
+  ): Stream.Stream<ExportedGroupRow, ExportError>
+  (
+    actor: Actor,
+    options?: GroupExportOptions & { readonly members?: true | undefined }
+  ): Stream.Stream<ExportedGroup, ExportError>
+}
 
 const decodeUserOptions = decodeInput(UserExportOptions)
 const decodeGroupOptions = decodeInput(GroupExportOptions)
@@ -175,46 +203,63 @@ const make = Effect.gen(function* () {
    * checked in it) that continues after the last group of the previous one (keyset paging), its size chosen from the
    * previous page's members (see `GROUP_PAGE_MEMBERS`) unless one is given.
    */
-  const groups = (actor: Actor, options: GroupExportOptions = {}): Stream.Stream<ExportedGroup, ExportError> =>
+  const groupsWithMembers = (actor: Actor, pageSize: number | undefined): Stream.Stream<ExportedGroup, ExportError> => {
+    const page = ({ after, size }: { readonly after: GroupName | undefined; readonly size: number }) =>
+      directory.read((tx) =>
+        Effect.gen(function* () {
+          yield* asAdmin(tx, config, actor, "export groups")
+          const { items } = yield* tx.listGroups({
+            search: "",
+            sort: "name",
+            order: "asc",
+            limit: size,
+            offset: 0,
+            after
+          })
+          const last = items.at(-1)
+          const members = items.reduce((sum, group) => sum + group.members.length, 0)
+          // At most twice the last page: a few small groups first say little of the sizes of the next.
+          const next =
+            pageSize ??
+            Math.max(
+              1,
+              Math.min(MAX_PAGE_SIZE, 2 * size, Math.floor((GROUP_PAGE_MEMBERS * items.length) / Math.max(1, members)))
+            )
+          return [
+            Chunk.fromIterable(items.map(exportedGroup)),
+            last === undefined || items.length < size ? Option.none() : Option.some({ after: last.name, size: next })
+          ] as const
+        })
+      )
+    return Stream.paginateChunkEffect({ after: undefined as GroupName | undefined, size: pageSize ?? 1 }, page)
+  }
+
+  /**
+   * Every group's own fields without its members, by name, `pageSize` groups a read transaction (the actor's admin
+   * access checked in each), keyset paging: a page costs as little as its groups are many, whatever their sizes.
+   */
+  const groupRows = (actor: Actor, pageSize: number): Stream.Stream<ExportedGroupRow, ExportError> =>
+    Stream.paginateChunkEffect(undefined as GroupName | undefined, (after) =>
+      directory.read((tx) =>
+        Effect.gen(function* () {
+          yield* asAdmin(tx, config, actor, "export groups")
+          const rows = yield* tx.listGroupRows({ limit: pageSize, after })
+          const last = rows.at(-1)
+          return [
+            Chunk.fromIterable(rows.map(exportedGroupRow)),
+            last === undefined || rows.length < pageSize ? Option.none() : Option.some(last.name)
+          ] as const
+        })
+      )
+    )
+
+  // One implementation for both overloads: which records come out follows `members`, as the overloads say.
+  const groups = ((actor: Actor, options: GroupExportOptions = {}) =>
     Stream.unwrap(
-      Effect.gen(function* () {
-        const { pageSize } = yield* decodeGroupOptions(options)
-        const page = ({ after, size }: { readonly after: GroupName | undefined; readonly size: number }) =>
-          directory.read((tx) =>
-            Effect.gen(function* () {
-              yield* asAdmin(tx, config, actor, "export groups")
-              const { items } = yield* tx.listGroups({
-                search: "",
-                sort: "name",
-                order: "asc",
-                limit: size,
-                offset: 0,
-                after
-              })
-              const last = items.at(-1)
-              const members = items.reduce((sum, group) => sum + group.members.length, 0)
-              // At most twice the last page: a few small groups first say little of the sizes of the next.
-              const next =
-                pageSize ??
-                Math.max(
-                  1,
-                  Math.min(
-                    MAX_PAGE_SIZE,
-                    2 * size,
-                    Math.floor((GROUP_PAGE_MEMBERS * items.length) / Math.max(1, members))
-                  )
-                )
-              return [
-                Chunk.fromIterable(items.map(exportedGroup)),
-                last === undefined || items.length < size
-                  ? Option.none()
-                  : Option.some({ after: last.name, size: next })
-              ] as const
-            })
-          )
-        return Stream.paginateChunkEffect({ after: undefined as GroupName | undefined, size: pageSize ?? 1 }, page)
-      })
-    ).pipe(Stream.withSpan("Exports.groups"))
+      Effect.map(decodeGroupOptions(options), ({ members = true, pageSize }) =>
+        members ? groupsWithMembers(actor, pageSize) : groupRows(actor, pageSize ?? MAX_PAGE_SIZE)
+      )
+    ).pipe(Stream.withSpan("Exports.groups"))) as ExportGroups
 
   /** The GID allocator's high-water mark and every GID ever used, read together. */
   const gids = Effect.fn("Exports.gids")(function* (actor: Actor) {
@@ -231,7 +276,7 @@ const make = Effect.gen(function* () {
   return {
     /** Every user with its fields, groups, system flag and creation time; password hashes only when asked (admins). */
     users,
-    /** Every group with its GID, members and creation time (admins). */
+    /** Every group with its GID, members (unless `members: false`) and creation time (admins). */
     groups,
     /** The GID high-water mark and every GID ever used, deleted groups' included (admins). */
     gids

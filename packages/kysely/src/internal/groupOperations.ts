@@ -90,6 +90,15 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
             .offset(query.offset)
         )
         return { items: yield* withMembers(found), total: Number(counted.n) }
-      })
+      }),
+    listGroupRows: ({ limit, after }) =>
+      rows(
+        db
+          .selectFrom("groups")
+          .selectAll()
+          .$if(after !== undefined, (q) => q.where("name", ">", after as string))
+          .orderBy("name", "asc")
+          .limit(limit)
+      ).pipe(Effect.map((found) => found.map(toGroupRow)))
   }
 }

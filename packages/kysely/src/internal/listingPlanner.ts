@@ -125,7 +125,10 @@ export interface ListingContext {
     query: CompiledQuery<unknown>
   ) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, StorageError>
   /** The listed users of these rows' values, each with its groups. */
-  readonly listings: (rows: ReadonlyArray<ListingRow>) => Effect.Effect<Array<UserListing>, StorageError>
+  readonly listings: (
+    rows: ReadonlyArray<ListingRow>,
+    usernameRange?: "asc" | "desc"
+  ) => Effect.Effect<Array<UserListing>, StorageError>
 }
 
 /** A page of users: counted first (an empty result needs no page; on SQLite the count picks the plan), then read. */
@@ -183,5 +186,8 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
               .offset(v.offset)
               .compile()
           )
-    return { items: yield* listings((yield* valueRows(page)) as ReadonlyArray<ListingRow>), total }
+    const found = (yield* valueRows(page)) as ReadonlyArray<ListingRow>
+    // Sorted by username and not searched, a page holds every user between its first and last usernames.
+    const contiguous = search === "none" && query.sort === "username" && plan === "sort"
+    return { items: yield* listings(found, contiguous ? query.order : undefined), total }
   })

@@ -54,6 +54,17 @@ export const transactionContext = (
       row === undefined ? Effect.fail(new StorageError({ reason: "the query returned no row" })) : Effect.succeed(row)
     )
 
+  /** Rows of (name, member), a name's members in order, as lists by name. */
+  const byName = (rows: ReadonlyArray<ReadonlyArray<unknown>>) => {
+    const map = new Map<string, Array<string>>()
+    for (const [name, member] of rows as ReadonlyArray<readonly [string, string]>) {
+      const list = map.get(name)
+      if (list === undefined) map.set(name, [member])
+      else list.push(member)
+    }
+    return map
+  }
+
   /** The memberships of these users (or groups), listed per user (or per group), in name order. */
   const memberships = (key: "username" | "group_name", names: ReadonlyArray<string>) => {
     const other = key === "username" ? "group_name" : "username"
@@ -70,18 +81,27 @@ export const transactionContext = (
           .orderBy(other)
           .compile()
       )
-    ).pipe(
-      Effect.map((rows) => {
-        const map = new Map<string, Array<string>>()
-        for (const [name, member] of rows as ReadonlyArray<readonly [string, string]>) {
-          const list = map.get(name)
-          if (list === undefined) map.set(name, [member])
-          else list.push(member)
-        }
-        return map
-      })
-    )
+    ).pipe(Effect.map(byName))
   }
+
+  /**
+   * The memberships of every user whose username is between `first` and `last` (both included), listed per user in
+   * group name order: one range of the memberships' primary key (username, group name), read in its order — what a
+   * page of users sorted by username and not searched needs, its users being every one in that range.
+   */
+  const membershipsBetween = (first: string, last: string) =>
+    valueRows(
+      shaped("memberships:username:between", [first, last], ([low, high]) =>
+        db
+          .selectFrom("memberships")
+          .select(["username", "group_name"])
+          .where("username", ">=", low as string)
+          .where("username", "<=", high as string)
+          .orderBy("username")
+          .orderBy("group_name")
+          .compile()
+      )
+    ).pipe(Effect.map(byName))
 
   /** The users this transaction has read, as stored, so that an update writes only what changed. */
   const read = new Map<string, Partial<Record<string, unknown>>>()
@@ -120,12 +140,25 @@ export const transactionContext = (
       { discard: true }
     )
 
-  /** The listed users of these rows' values, each with its groups. */
-  const listings = (rows: ReadonlyArray<ListingRow>) =>
-    memberships(
-      "username",
-      rows.map((row) => row[0])
-    ).pipe(Effect.map((groups) => rows.map((row) => toListing(row, groups.get(row[0]) ?? []))))
+  /**
+   * The listed users of these rows' values, each with its groups. `usernameRange` says the rows are every user from the
+   * first row's username to the last one's, in this order of usernames (a page sorted by username, not searched): their
+   * memberships are then read as one range of the primary key rather than by a list of names.
+   */
+  const listings = (rows: ReadonlyArray<ListingRow>, usernameRange?: "asc" | "desc") => {
+    const first = rows[0]?.[0]
+    const last = rows.at(-1)?.[0]
+    const groupsOf =
+      usernameRange === undefined || first === undefined || last === undefined
+        ? memberships(
+            "username",
+            rows.map((row) => row[0])
+          )
+        : usernameRange === "asc"
+          ? membershipsBetween(first, last)
+          : membershipsBetween(last, first)
+    return Effect.map(groupsOf, (groups) => rows.map((row) => toListing(row, groups.get(row[0]) ?? [])))
+  }
 
   /**
    * A user read with its memberships in one statement (one row a group, in name order, `group_name` null when it

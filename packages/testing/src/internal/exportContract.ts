@@ -136,6 +136,29 @@ export const exportContract = (name: string, { seeded, refuses }: Harness) => {
       )
     )
 
+    it.effect("exports every group without its members when asked, by name, whatever the page size", () =>
+      seeded(
+        Effect.gen(function* () {
+          const exports = yield* Exports
+          const withMembers = yield* collect(exports.groups(admin))
+          const rows = withMembers.map(({ members: _, ...group }) => group)
+          expect(yield* collect(exports.groups(admin, { members: false }))).toEqual(rows)
+          for (const pageSize of [1, 2, 3, 4]) {
+            expect(yield* collect(exports.groups(admin, { members: false, pageSize }))).toEqual(rows)
+          }
+        })
+      )
+    )
+
+    it.effect("refuses the groups without their members to a user who is not an administrator", () =>
+      seeded(
+        Effect.gen(function* () {
+          const error = yield* refuses(collect((yield* Exports).groups(john, { members: false })), "Forbidden")
+          expect(error.actor).toBe("john")
+        })
+      )
+    )
+
     it.effect("exports the GID high-water mark and every GID ever used, deleted groups' included", () =>
       seeded(
         Effect.gen(function* () {

@@ -1,5 +1,5 @@
-import type { GroupRecord, UserListing } from "../../Directory.js"
-import type { ExportedGroup, ExportedUser } from "../../Exports.js"
+import type { GroupRecord, GroupRow, UserListing } from "../../Directory.js"
+import type { ExportedGroup, ExportedGroupRow, ExportedUser } from "../../Exports.js"
 import type { PasswordHash } from "../../Password.js"
 
 /**
@@ -26,4 +26,11 @@ export const exportedGroup = (record: GroupRecord): ExportedGroup => ({
   gid: record.gid as ExportedGroup["gid"],
   members: record.members,
   createdAt: record.createdAt
+})
+
+/** A stored group's own row as a whole-directory export writes it: its name, GID and creation time. */
+export const exportedGroupRow = (row: GroupRow): ExportedGroupRow => ({
+  name: row.name,
+  gid: row.gid as ExportedGroupRow["gid"],
+  createdAt: row.createdAt
 })

@@ -90,5 +90,12 @@ export const groupOperations = ({ state, mutate, members, groupRecord }: MemoryC
         query
       )
       return { items, total: matches.length }
-    })
+    }),
+  listGroupRows: ({ limit, after }) =>
+    Effect.sync(() =>
+      [...state.groups.values()]
+        .filter((row) => after === undefined || compareKeys(row.name, after) > 0)
+        .sort((a, b) => compareKeys(a.name, b.name))
+        .slice(0, limit)
+    )
 })
