@@ -68,7 +68,7 @@ export const writeGroups = <E>(
 export const writeDirectory = <E>(
   format: "json" | "ndjson",
   contents: {
-    readonly groups: Stream.Stream<Exports.ExportedGroup, E>
+    readonly groups: Stream.Stream<Exports.ExportedGroupRow, E>
     readonly gids: Effect.Effect<Exports.ExportedGids, E>
     readonly users: Stream.Stream<Exports.ExportedUser, E>
   }
@@ -77,7 +77,7 @@ export const writeDirectory = <E>(
     format === "json"
       ? DirectoryDocument.write(contents)
       : JsonLines.writeMixed(
-          Stream.map(contents.groups, ({ members: _, ...group }) => ({ kind: "group" as const, record: group })).pipe(
+          Stream.map(contents.groups, (record) => ({ kind: "group" as const, record })).pipe(
             Stream.concat(
               Stream.fromEffect(contents.gids).pipe(Stream.map((record) => ({ kind: "gids" as const, record })))
             ),

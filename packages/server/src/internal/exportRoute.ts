@@ -90,8 +90,9 @@ export const exportRoute = ({ actor, exports }: BulkServices) =>
         : kind === "groups"
           ? BulkFormats.writeGroups(format, yield* logged(started(exports.groups(who))))
           : BulkFormats.writeDirectory(format === "json" ? "json" : "ndjson", {
-              // The groups come first: a refusal comes with their first page, before the answer begins.
-              groups: yield* logged(started(exports.groups(who))),
+              // The groups come first: a refusal comes with their first page, before the answer begins. Without their
+              // members: the users carry their groups.
+              groups: yield* logged(started(exports.groups(who, { members: false }))),
               gids: exports.gids(who),
               users: users()
             })
