@@ -8,12 +8,15 @@
  *
  * @since 0.1.0
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+
+import * as Http from "node:http"
+import * as Https from "node:https"
 import * as HttpApiClient from "@effect/platform/HttpApiClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { type Audit, Errors, type Groups, Page, type SignInThrottle, type User, type Users } from "@user-manager/core"
 import { Api } from "@user-manager/server/Api"
 import * as ApiError from "@user-manager/server/ApiError"
@@ -46,6 +49,21 @@ const unreachable = (server: string, cause: unknown) =>
   })
 
 /**
+ * The answer with its body already read: a Node response's body is a stream that can be read only once, and the
+ * definition's decoder reads it after the screen below.
+ */
+const withBody = (
+  response: HttpClientResponse.HttpClientResponse,
+  buffer: ArrayBuffer,
+  json: unknown
+): HttpClientResponse.HttpClientResponse =>
+  Object.create(response, {
+    arrayBuffer: { value: Effect.succeed(buffer) },
+    text: { value: Effect.sync(() => new TextDecoder().decode(buffer)) },
+    json: { value: Effect.succeed(json ?? null) }
+  })
+
+/**
  * Lets through the answers the API's definition decodes (successes, and refusals in its shape at their status); any
  * other refusal, or an answer that is not JSON, fails here with the core's error.
  */
@@ -62,11 +80,11 @@ const screen =
         } catch {
           return new Errors.StorageError({ reason: `the server ${server} did not answer JSON (${response.status})` })
         }
-        if (response.status < 400) return Effect.succeed(response)
+        if (response.status < 400) return Effect.succeed(withBody(response, buffer, json))
         const body = (typeof json === "object" && json !== null ? json : {}) as Record<string, unknown>
         const tag = body._tag
         return typeof tag === "string" && (ApiError.STATUS as Record<string, number>)[tag] === response.status
-          ? Effect.succeed(response)
+          ? Effect.succeed(withBody(response, buffer, json))
           : Effect.fail(undescribed(response.status, body))
       }
     )
@@ -177,7 +195,17 @@ export const client = (server: string, token: string | undefined): Effect.Effect
           }
         )
     })
-  }).pipe(Effect.provide(FetchHttpClient.layer))
+  }).pipe(
+    // Node's own HTTP client, not `fetch`: fetch loads undici, whose parser is WebAssembly that V8 keeps compiling in
+    // the background, and Node waits for that work before it exits (~200 ms on every remote command). The global
+    // agents' idle sockets do not keep the process alive.
+    Effect.provide(NodeHttpClient.layerWithoutAgent),
+    Effect.provideService(NodeHttpClient.HttpAgent, {
+      [NodeHttpClient.HttpAgentTypeId]: NodeHttpClient.HttpAgentTypeId,
+      http: Http.globalAgent,
+      https: Https.globalAgent
+    })
+  )
 
 /**
  * The services of the core, over the API of `server` with a bearer token. The actor of each call is the session's
