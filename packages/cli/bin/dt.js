@@ -79,8 +79,10 @@ function runBundle() {
   // small: the others end before their heap grows, where those settings would only add collections. (An export of a
   // million users reads a group's tens of thousands of members a page: with V8's default growth its peak RSS was
   // ~335 MB, its garbage collected late.)
+  const exporting = process.argv.includes("export")
   const smallHeap =
-    process.argv.some((word) => word === "ls" || word === "export" || word === "serve") && keepHeapSmall(!isMainThread)
+    process.argv.some((word) => word === "ls" || word === "export" || word === "serve") &&
+    keepHeapSmall(!isMainThread, exporting)
   const bundle = join(__dirname, "..", "dist", "dt.cjs")
 
   let source
@@ -106,7 +108,15 @@ function runBundle() {
     ? undefined
     : join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "dt")
   const stem = `compile-cache-${process.version}-${process.arch}-${stats.size}-${Math.trunc(stats.mtimeMs)}-`
-  const kind = light ? "light" : !isMainThread ? "serve-worker" : smallHeap ? "full-small-heap" : "full"
+  const kind = light
+    ? "light"
+    : !isMainThread
+      ? "serve-worker"
+      : smallHeap
+        ? exporting
+          ? "full-export-heap"
+          : "full-small-heap"
+        : "full"
   const cacheFile = cacheDir && join(cacheDir, `${stem}${kind}`)
 
   let cachedData
@@ -157,12 +167,16 @@ function runBundle() {
  * them. In dt serve's worker, whose young generation its `resourceLimits` cap, the young generation may grow to that
  * cap, and the old one grows by half: a busy server promotes a little on every scavenge, and growing by a tenth made it
  * run full collections several times a second, whose pauses were the tail of its latency; growing by half collects far
- * less often for about the same peak (docs/benchmarks.md).
+ * less often for about the same peak (docs/benchmarks.md). An export lets its young generation grow (to V8's maximum):
+ * it allocates a few kilobytes for each record it writes (the rows, the records, the format's text), so a young
+ * generation held at its initial size was collected every hundred records or so, each time copying and then promoting
+ * the page in flight, and the old generation, kept small, then ran full collections back to back — collection was
+ * about 40% of an export's CPU time; the larger young generation costs about 30 MB more at its peak.
  */
-function keepHeapSmall(youngGenerationCapped) {
+function keepHeapSmall(youngGenerationCapped, exporting) {
   if (ownHeapSizing()) return false
   const { setFlagsFromString } = require("node:v8")
-  if (!youngGenerationCapped) setFlagsFromString("--semi-space-growth-factor=1")
+  if (!youngGenerationCapped && !exporting) setFlagsFromString("--semi-space-growth-factor=1")
   setFlagsFromString(`--heap-growing-percent=${youngGenerationCapped ? 50 : 10}`)
   return true
 }

@@ -37,6 +37,17 @@ describe("dt: compile cache", () => {
     expect((await dt(`user get ${listed?.username} -j`)).stdout).toBe(`${JSON.stringify(listed)}\n`)
   })
 
+  it("keeps a cache of its own for exports (their young generation may grow, a heap setting of their own), and exports the same from it", async () => {
+    const { dt, home } = sandbox({}, { ownCache: true })
+    expect((await dt("init")).code).toBe(0)
+    const first = await dt("user export -q")
+    expect(first.code).toBe(0)
+    expect(caches(home)).toEqual([expect.stringMatching(/-full$/), expect.stringMatching(/-full-export-heap$/)])
+    const again = await dt("user export -q")
+    expect(again.stdout).toBe(first.stdout)
+    expect(JSON.parse(first.stdout.split("\n")[0] as string)).toMatchObject({ groups: ["admins"] })
+  })
+
   it("answers dt --version from the package's manifest without compiling the bundle, with the version the CLI's help shows", async () => {
     const { dt, home } = sandbox({}, { ownCache: true })
     const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
