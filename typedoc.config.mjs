@@ -23,7 +23,7 @@ export default {
     disableGit: true,
     sourceLinkTemplate: "https://github.com/user-manager/user-manager/blob/{gitRevision}/{path}#L{line}",
     gitRevision: "main",
-    // `tsc -b` has typechecked these sources already (npm test runs it first): TypeDoc only reads them.
+    // `tsc -b` typechecks these sources (npm test runs it just before, in test/checks): TypeDoc only reads them.
     skipErrorChecking: true,
     // Only what the packages declare: not the members their classes inherit from Effect or Lit (Effect's and Lit's
     // own references document those).

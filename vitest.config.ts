@@ -1,6 +1,15 @@
+import { availableParallelism } from "node:os"
 import { defineConfig } from "vitest/config"
 import { projects } from "./vitest.workspace.js"
 
 export default defineConfig({
-  test: { projects }
+  test: {
+    projects,
+    poolOptions: {
+      // A worker a core for the package suites (Vitest's default leaves one core out: one worker on two cores). Their
+      // files spend much of their time waiting on what they start (dt processes, the database servers, Chromium), so
+      // one file at a time left a core idle once the install test and the matrix were done.
+      forks: { maxForks: availableParallelism() }
+    }
+  }
 })

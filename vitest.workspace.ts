@@ -7,6 +7,7 @@ export const projects = [
   "packages/cli",
   "packages/web-components",
   "examples/react-app",
+  "test/checks",
   "test/install",
   "test/matrix"
 ]

@@ -18,7 +18,7 @@ describe.each(await eachLine())("the CLI installed globally from its tarball on 
   }
 
   beforeAll(async () => {
-    prefix = await globalCli(line, "cli-global")
+    prefix = await globalCli(line)
     dir = scratch(line, "cli-walkthrough")
     // The walkthrough's store and who runs it (examples/quickstart/walkthrough.sh does the same).
     env = { ...dtEnv(line, prefix, dir), DT_DATABASE_URL: `sqlite:${join(dir, "walkthrough.db")}`, DT_USER: "admin" }

@@ -42,7 +42,7 @@ describe.each(await eachLine())("a page bundled with Vite from the element's tar
 
   beforeAll(async () => {
     const [prefix, site] = await Promise.all([
-      globalCli(line, "page-cli"),
+      globalCli(line),
       hostProject(line, "vite", {
         files: hostFiles("vite"),
         type: "module",

@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { inject } from "vitest"
-import { type NodeLine, nodeLines, provideNatives } from "./nodeLines.js"
+import { madeOnce, type NodeLine, nodeLines, provideNatives } from "./nodeLines.js"
 import type { PackageName } from "./pack.js"
 
 /** What a finished command printed and how it exited. */
@@ -125,15 +125,15 @@ export const hostProject = async (
 export const hostFiles = (name: string): string => fileURLToPath(new URL(`../hosts/${name}`, import.meta.url))
 
 /**
- * Installs the CLI globally from its tarball into a prefix of its own under `line` and puts the line's compiled native
- * modules into it; resolves with the prefix (`<prefix>/bin/dt` is the command).
+ * The CLI installed globally from its tarball into a prefix of its own under `line`, with the line's compiled native
+ * modules put into it; resolves with the prefix (`<prefix>/bin/dt` is the command). The test files that run `dt` share
+ * one such install a line (whichever comes first makes it): each runs it with a home and a store of its own.
  */
-export const globalCli = async (line: NodeLine, name: string): Promise<string> => {
-  const prefix = scratch(line, name)
-  await succeed(line, "npm", [...npmInstall, "--global", "--prefix", prefix, tarball("cli")], { cwd: prefix })
-  await provideNatives(line, join(prefix, "lib/node_modules/@user-manager/cli"))
-  return prefix
-}
+export const globalCli = (line: NodeLine): Promise<string> =>
+  madeOnce(join(inject("packed").root, `node-${line.version}`), "cli-global", async (prefix) => {
+    await succeed(line, "npm", [...npmInstall, "--global", "--prefix", prefix, tarball("cli")], { cwd: prefix })
+    await provideNatives(line, join(prefix, "lib/node_modules/@user-manager/cli"))
+  })
 
 /** The Node lines to run on, as `[version, line]` for `describe.each(...)("… on Node %s", (_, line) => …)`. */
 export const eachLine = async (): Promise<ReadonlyArray<readonly [string, NodeLine]>> =>

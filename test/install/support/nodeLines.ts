@@ -120,16 +120,23 @@ const installedLine = async (version: string): Promise<NodeLine> => {
  * already. One process at a time fills a given folder (the install test and the matrix run side by side); the others
  * wait for it.
  */
-export const cached = async (name: string, fill: (dir: string) => Promise<void>): Promise<string> => {
-  const dir = join(cacheDir, name)
-  mkdirSync(cacheDir, { recursive: true })
+export const cached = (name: string, fill: (dir: string) => Promise<void>): Promise<string> =>
+  madeOnce(cacheDir, name, fill)
+
+/**
+ * The folder `name` in `parent`, made by `fill` as `cached` makes a cache folder: by whichever process comes first,
+ * while the others wait for it.
+ */
+export const madeOnce = async (parent: string, name: string, fill: (dir: string) => Promise<void>): Promise<string> => {
+  const dir = join(parent, name)
+  mkdirSync(parent, { recursive: true })
   const release = await lock(`${dir}.lock`, () => existsSync(dir))
   if (release === undefined) return dir
   try {
     if (existsSync(dir)) return dir
     // Whoever holds the lock fills the folder: a temporary one left beside it is from a run that was killed.
-    for (const left of readdirSync(cacheDir).filter((entry) => entry.startsWith(`${name}.tmp-`))) {
-      rmSync(join(cacheDir, left), { recursive: true, force: true })
+    for (const left of readdirSync(parent).filter((entry) => entry.startsWith(`${name}.tmp-`))) {
+      rmSync(join(parent, left), { recursive: true, force: true })
     }
     const tmp = `${dir}.tmp-${process.pid}`
     mkdirSync(tmp)

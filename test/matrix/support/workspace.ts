@@ -23,6 +23,9 @@ const versionIn = (root: string, name: string): string =>
 /** Folders never copied: installed packages (hard-linked instead), git's, and build caches. */
 const skipped = new Set(["node_modules", ".git", ".tsbuild"])
 
+/** The API reference, which the test command's TypeDoc check may be rewriting while a copy is made. */
+const apiReference = join(repository, "docs/api")
+
 /**
  * Copies the working tree into a new temporary folder: files are copied, each node_modules folder is hard-linked
  * (`cp -al`) without the caches Vitest and Vite write into (a write there would go through the link into the
@@ -33,7 +36,7 @@ export const copyRepository = async (): Promise<string> => {
   cpSync(repository, copy, {
     recursive: true,
     verbatimSymlinks: true,
-    filter: (source) => !skipped.has(basename(source))
+    filter: (source) => !skipped.has(basename(source)) && source !== apiReference
   })
   for (const folder of [".", ...workspaces()]) {
     const modules = join(repository, folder, "node_modules")
