@@ -144,7 +144,7 @@ export const open = (
       return yield* new Errors.InvalidInput({
         field: "read database",
         reason:
-          "read replicas are supported for PostgreSQL only: the database and the read database must both be postgres://… URLs"
+          "only PostgreSQL read replicas are supported, so the database and the read database must both be postgres://… URLs"
       })
     }
     const db = yield* openDatabase(parsed, mode === "read")
