@@ -242,7 +242,11 @@ export const make = (options: Options): Effect.Effect<ReplicatedDirectory, never
           return yield* replica
             .read((tx) => body(tx, checked))
             .pipe(
-              Effect.tap(() => Effect.sync(() => counts.replica++)),
+              // A refusal (a record not found) is an answer of the replica too; a store failure is the replica's own.
+              Effect.tapBoth({
+                onSuccess: () => Effect.sync(() => counts.replica++),
+                onFailure: (error) => Effect.sync(() => (error instanceof StorageError ? 0 : counts.replica++))
+              }),
               Effect.catchIf(
                 (error): error is StorageError => error instanceof StorageError,
                 (error) =>
