@@ -21,7 +21,7 @@ import { type Serving, serve } from "./support/serve.js"
 const PASSWORD = "admin's long secret"
 const METRICS_TOKEN = "metrics-token-of-the-test"
 /** How far behind the replica may be, in seconds: long enough for a step of the test, short enough to wait out. */
-const MAX_LAG = 3
+const MAX_LAG = 5
 
 /** Polls `check` every 100 ms until it holds, for at most `ms`. */
 const eventually = async (check: () => Promise<boolean>, ms = 10_000) => {
