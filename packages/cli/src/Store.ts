@@ -4,7 +4,8 @@
  * @since 0.1.0
  */
 import { statSync } from "node:fs"
-import { Errors, PasswordHasher, UserManager } from "@user-manager/core"
+import { Directory, Errors, PasswordHasher, UserManager } from "@user-manager/core"
+import type { ReadReplica as ReadReplicaModule } from "@user-manager/kysely"
 import { Effect, Layer, Schema } from "effect"
 import { databaseTimeouts } from "./Environment.js"
 
@@ -12,12 +13,13 @@ import { databaseTimeouts } from "./Environment.js"
 // `--version` start fast; and only the modules named here, not the package's index, which would also load the
 // PostgreSQL and MySQL drivers (DatabaseUrl loads those for their own URLs).
 const adapters = Effect.promise(async () => {
-  const [DatabaseUrl, KyselyDirectory, Migrations] = await Promise.all([
+  const [DatabaseUrl, KyselyDirectory, Migrations, ReadReplica] = await Promise.all([
     import("@user-manager/kysely/DatabaseUrl"),
     import("@user-manager/kysely/KyselyDirectory"),
-    import("@user-manager/kysely/Migrations")
+    import("@user-manager/kysely/Migrations"),
+    import("@user-manager/kysely/ReadReplica")
   ])
-  return { DatabaseUrl, KyselyDirectory, Migrations }
+  return { DatabaseUrl, KyselyDirectory, Migrations, ReadReplica }
 })
 
 /**
@@ -82,34 +84,105 @@ const reach = (shown: string) => (cause: unknown) =>
   })
 
 /**
+ * A read replica of the store (`dt serve --read-database`): its URL, and how far behind it may be, in milliseconds.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Replica {
+  readonly url: string
+  readonly maxLagMs: number
+}
+
+/**
+ * How a store with a read replica is doing: the replica's state, and how many reads each database answered.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ReplicaWatch {
+  readonly state: () => ReadReplicaModule.ReplicaState
+  /** The replica's state in one sentence, for `/readyz`. */
+  readonly describe: () => string
+  readonly reads: () => ReadReplicaModule.ReadCounts
+}
+
+/**
  * Opens the database at `url` (a server's pool of `poolSize` connections, default 10) and returns the core services
  * over it; fails with `NotInitialized` when a command that needs a directory finds none (a missing SQLite file is never created then). A PostgreSQL or MySQL server is waited
  * for as long as `DT_DATABASE_*_TIMEOUT` say (`databaseTimeouts`).
  *
+ * With `replica` (PostgreSQL), lists, searches and reads of records may be answered by a read replica (`ReadReplica`).
+ *
  * @category constructors
  * @since 0.1.0
  */
-export const open = (url: string, mode: Mode, options: { readonly poolSize?: number | undefined } = {}) =>
+export const open = (
+  url: string,
+  mode: Mode,
+  options: { readonly poolSize?: number | undefined; readonly replica?: Replica | undefined } = {}
+) =>
   Effect.gen(function* () {
-    const { DatabaseUrl, KyselyDirectory, Migrations } = yield* adapters
+    const { DatabaseUrl, KyselyDirectory, Migrations, ReadReplica } = yield* adapters
     const parsed = yield* DatabaseUrl.parse(url)
     const timeouts = yield* databaseTimeouts()
     const shown = DatabaseUrl.redactPassword(url)
     if (mode !== "create" && parsed.engine === "sqlite" && parsed.filename !== ":memory:") {
       if (missing(parsed.filename)) return yield* new NotInitialized({ database: shown })
     }
-    const db = yield* Effect.acquireRelease(
-      DatabaseUrl.open(parsed, {
-        timeouts,
-        readonly: mode === "read",
-        ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize })
-      }),
-      (db) => Effect.promise(() => db.destroy())
-    )
+    const openDatabase = (which: typeof parsed, readonly: boolean) =>
+      Effect.acquireRelease(
+        DatabaseUrl.open(which, {
+          timeouts,
+          readonly,
+          ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize })
+        }),
+        (db) => Effect.promise(() => db.destroy())
+      )
+    const replicaUrl = options.replica === undefined ? undefined : yield* DatabaseUrl.parse(options.replica.url)
+    if (replicaUrl !== undefined && (replicaUrl.engine !== "postgres" || parsed.engine !== "postgres")) {
+      return yield* new Errors.InvalidInput({
+        field: "read database",
+        reason:
+          "only PostgreSQL read replicas are supported, so the database and the read database must both be postgres://… URLs"
+      })
+    }
+    const db = yield* openDatabase(parsed, mode === "read")
     const target = { db, engine: parsed.engine, prefix: "" }
     const applied = yield* Migrations.applied(target).pipe(Effect.mapError((error) => reach(shown)(error.cause)))
     if (mode !== "create" && applied.length === 0) return yield* new NotInitialized({ database: shown })
+    const primary = { db, engine: parsed.engine, migrate: mode === "create" } as const
+    // Filled in when the store opens: the replica's state and read counts, for /readyz and /metrics.
+    let replicated: ReadReplicaModule.ReplicatedDirectory | undefined
+    const directory =
+      replicaUrl === undefined || options.replica === undefined
+        ? KyselyDirectory.layer(primary)
+        : Layer.scoped(
+            Directory.Directory,
+            Effect.gen(function* () {
+              const replicaDb = yield* openDatabase(replicaUrl, false)
+              replicated = yield* ReadReplica.make({
+                primary: yield* KyselyDirectory.make(primary),
+                primaryDb: db,
+                replica: yield* KyselyDirectory.make({ db: replicaDb, engine: "postgres", check: false }),
+                replicaDb,
+                maxLagMs: options.replica?.maxLagMs
+              })
+              return replicated.directory
+            })
+          )
+    const state = () => replicated?.state() ?? ReadReplica.notOpened
+    const watch: ReplicaWatch | undefined =
+      replicaUrl === undefined
+        ? undefined
+        : {
+            state,
+            describe: () => ReadReplica.describe(state()),
+            reads: () => replicated?.reads() ?? { primary: 0, replica: 0 }
+          }
     return {
+      /** The read replica's state and read counts, when there is one. */
+      replica: watch,
       /** Brings the schema up to date; returns the migrations applied. */
       migrate: Migrations.migrateToLatest(target),
       /** Whether the database answers with a schema this version runs on (`dt serve`'s /readyz). */
@@ -117,7 +190,7 @@ export const open = (url: string, mode: Mode, options: { readonly poolSize?: num
       /** How to read the use of the server's connection pool (`dt serve`'s /metrics); none for SQLite. */
       poolUse: DatabaseUrl.poolUse(db),
       layer: UserManager.layer({
-        directory: KyselyDirectory.layer({ db, engine: parsed.engine, migrate: mode === "create" }),
+        directory,
         hasher
       })
     }

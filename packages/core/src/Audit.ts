@@ -20,12 +20,13 @@ const make = Effect.gen(function* () {
 
   const list = Effect.fn("Audit.list")(function* (actor: Actor, query: AuditQuery = {}) {
     const { limit = DEFAULT_PAGE_SIZE, offset = 0, ...filter } = yield* decodeQuery(query)
-    return yield* directory.read((tx) =>
-      Effect.gen(function* () {
-        yield* asAdmin(tx, config, actor, "read the audit trail")
-        const { items, total } = yield* tx.listAudit({ ...filter, limit, offset })
-        return { items, total, offset, limit } satisfies Page<AuditEntry>
-      })
+    return yield* directory.readAfterCheck(
+      (tx) => asAdmin(tx, config, actor, "read the audit trail"),
+      (tx) =>
+        Effect.map(
+          tx.listAudit({ ...filter, limit, offset }),
+          ({ items, total }) => ({ items, total, offset, limit }) satisfies Page<AuditEntry>
+        )
     )
   })
 

@@ -7,8 +7,8 @@
  *
  * @since 0.1.0
  */
-import type { Effect, Option } from "effect"
-import { Context } from "effect"
+import type { Option } from "effect"
+import { Context, Effect, FiberRef, GlobalValue } from "effect"
 import type { AuditAction, AuditEntry, NewAuditEntry } from "./AuditEntry.js"
 import type { EmailTaken, GidTaken, GroupNameTaken, StorageError, UsernameTaken } from "./Errors.js"
 import type { GroupSort } from "./Group.js"
@@ -437,9 +437,43 @@ export class Directory extends Context.Tag("@user-manager/core/Directory")<
   Directory,
   {
     readonly read: <A, E>(body: (tx: DirectoryTransaction) => Effect.Effect<A, E>) => Effect.Effect<A, E | StorageError>
+    /**
+     * A read in two parts: `check` (the session, the actor's rights) sees the latest data, as `read` does; `body` (a
+     * list, a search, a record) may be answered by a read replica, a moment behind, except that it always sees the
+     * writes of the client it runs for (`client`). A store without replicas runs both in one read transaction
+     * (`checkedInOneRead`).
+     */
+    readonly readAfterCheck: <C, A, E1, E2>(
+      check: (tx: DirectoryTransaction) => Effect.Effect<C, E1>,
+      body: (tx: DirectoryTransaction, checked: C) => Effect.Effect<A, E2>
+    ) => Effect.Effect<A, E1 | E2 | StorageError>
     readonly write: <A, E>(
       body: (tx: DirectoryTransaction) => Effect.Effect<A, E>,
       completion?: Completion
     ) => Effect.Effect<A, E | StorageError>
   }
 >() {}
+
+/**
+ * `readAfterCheck` for a store that answers every read itself: the check and the body in one read transaction.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const checkedInOneRead =
+  (read: Directory["Type"]["read"]): Directory["Type"]["readAfterCheck"] =>
+  (check, body) =>
+    read((tx) => Effect.flatMap(check(tx), (checked) => body(tx, checked)))
+
+/**
+ * The client the current operations run for (a session, a connection's peer), as the server names it for each
+ * request: a store that answers reads from a replica lets each client read its own writes by it. `undefined` when
+ * nobody named one.
+ *
+ * @category references
+ * @since 0.1.0
+ */
+export const client: FiberRef.FiberRef<string | undefined> = GlobalValue.globalValue(
+  Symbol.for("@user-manager/core/Directory/client"),
+  () => FiberRef.unsafeMake<string | undefined>(undefined)
+)

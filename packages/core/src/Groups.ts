@@ -96,27 +96,27 @@ const make = Effect.gen(function* () {
       limit: decoded.limit ?? DEFAULT_PAGE_SIZE,
       offset: decoded.offset ?? 0
     } as const
-    return yield* directory.read((tx) =>
-      Effect.gen(function* () {
-        yield* asAdmin(tx, config, actor, "list groups")
-        const { items, total } = yield* tx.listGroups(normalized)
-        return {
-          items: items.map(toGroup),
-          total,
-          offset: normalized.offset,
-          limit: normalized.limit
-        } satisfies Page<Group>
-      })
+    return yield* directory.readAfterCheck(
+      (tx) => asAdmin(tx, config, actor, "list groups"),
+      (tx) =>
+        Effect.map(
+          tx.listGroups(normalized),
+          ({ items, total }) =>
+            ({
+              items: items.map(toGroup),
+              total,
+              offset: normalized.offset,
+              limit: normalized.limit
+            }) satisfies Page<Group>
+        )
     )
   })
 
   const get = Effect.fn("Groups.get")(function* (actor: Actor, name: string) {
     const groupName = yield* decodeName(name)
-    return yield* directory.read((tx) =>
-      asAdmin(tx, config, actor, `read group '${groupName}'`).pipe(
-        Effect.zipRight(getGroup(tx, groupName)),
-        Effect.map(toGroup)
-      )
+    return yield* directory.readAfterCheck(
+      (tx) => asAdmin(tx, config, actor, `read group '${groupName}'`),
+      (tx) => Effect.map(getGroup(tx, groupName), toGroup)
     )
   })
 

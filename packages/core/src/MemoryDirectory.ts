@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Effect, Layer } from "effect"
-import { Directory, type DirectoryTransaction } from "./Directory.js"
+import { checkedInOneRead, Directory, type DirectoryTransaction } from "./Directory.js"
 import { auditOperations } from "./internal/memory/auditOperations.js"
 import { gidLedgerOperations } from "./internal/memory/gidLedgerOperations.js"
 import { groupOperations } from "./internal/memory/groupOperations.js"
@@ -34,9 +34,12 @@ const make = Effect.gen(function* () {
     }
   }
 
+  // Its operations never wait, so a body that waits waits on something else (see TransactionBody).
+  const read: Directory["Type"]["read"] = (body) =>
+    lock.withPermits(1)(Effect.suspend(() => guarded(body(transaction(null)), () => false)))
   return Directory.of({
-    // Its operations never wait, so a body that waits waits on something else (see TransactionBody).
-    read: (body) => lock.withPermits(1)(Effect.suspend(() => guarded(body(transaction(null)), () => false))),
+    read,
+    readAfterCheck: checkedInOneRead(read),
     write: (body, completion = "commit") =>
       lock.withPermits(1)(
         Effect.suspend(() => {

@@ -13,6 +13,7 @@ const trimFails = Layer.effect(
   Directory,
   Effect.map(Directory, (directory) => ({
     read: directory.read,
+    readAfterCheck: directory.readAfterCheck,
     write: (body, completion) =>
       directory.write(
         (tx) =>

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Directory } from "@user-manager/core/Directory"
+import { checkedInOneRead, Directory } from "@user-manager/core/Directory"
 import type { StorageError } from "@user-manager/core/Errors"
 import { Effect, Layer } from "effect"
 import { type Kysely, sql } from "kysely"
@@ -36,6 +36,11 @@ export interface Options {
   readonly engine: Migrations.Engine
   readonly prefix?: string
   readonly migrate?: boolean
+  /**
+   * Whether to check on opening that the schema is one this version runs on (default true): a read replica's is its
+   * primary's, checked there, and a replica out of reach must not keep the store from opening.
+   */
+  readonly check?: boolean
   /** How many times a transaction that lost a race (deadlock, serialization failure, unique race) is run again. */
   readonly maxAttempts?: number
 }
@@ -55,9 +60,9 @@ export const make = (options: Options) =>
     const base = options.db.withoutPlugins()
     const target: Migrations.Target = { db: base, engine: options.engine, prefix }
     if (options.migrate === true) yield* Migrations.migrateToLatest(target)
-    yield* Migrations.check(target)
+    if (options.check !== false) yield* Migrations.check(target)
     const db = (prefix === "" ? base : base.withPlugin(new TablePrefixPlugin(prefix))) as Kysely<Database>
-    if (options.engine === "postgres") yield* noticeMissingSearchIndex(base, prefix)
+    if (options.engine === "postgres" && options.check !== false) yield* noticeMissingSearchIndex(base, prefix)
 
     // The statements every operation runs, compiled once: Kysely would build and compile them again on every call,
     // which costs more than an indexed lookup.
@@ -117,8 +122,10 @@ export const make = (options: Options) =>
       }
     })
 
+    const read: Directory["Type"]["read"] = (body) => runTransaction("read", body, "rollback")
     return Directory.of({
-      read: (body) => runTransaction("read", body, "rollback"),
+      read,
+      readAfterCheck: checkedInOneRead(read),
       write: (body, completion = "commit") => runTransaction("write", body, completion)
     })
   })

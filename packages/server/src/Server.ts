@@ -20,6 +20,7 @@ import { normalizeRefusals } from "./internal/normalizeRefusals.js"
 import { page } from "./internal/pageRoutes.js"
 import { PeerAddress } from "./internal/peerAddress.js"
 import { SECURITY_HEADERS, securityHeaders } from "./internal/securityHeaders.js"
+import { storeClient } from "./internal/storeClient.js"
 import { ServerConfig, type ServerConfigShape } from "./ServerConfig.js"
 
 export type { MetricsOptions, PoolUse } from "./internal/metrics.js"
@@ -54,6 +55,8 @@ export interface Options {
    * and that its schema is one this version runs on. `GET /healthz` always answers 200 while the process serves.
    */
   readonly readiness?: Effect.Effect<void, string>
+  /** What `GET /readyz` says beside `"status":"ready"` (`dt serve`: `replica`, the read replica's state). */
+  readonly readyDetails?: () => Readonly<Record<string, string>>
   /**
    * `GET /metrics` in the Prometheus text format, for a scraper that sends `token` as a bearer token (without it, or
    * with another, 401). Without this option there is no `/metrics` (404). Requests by method, route template and
@@ -130,9 +133,10 @@ export const layer = (options: Options = {}) => {
     HttpApiBuilder.middlewareOpenApi({ path: "/api/openapi.json" }),
     normalizeRefusals,
     securityHeaders,
+    storeClient,
     // Raw routes beside the HttpApi, which cannot stream a request body, behind the same authentication.
     Layer.provide(bulkRoutes, authentication),
-    healthRoutes(options.readiness ?? Effect.void),
+    healthRoutes(options.readiness ?? Effect.void, options.readyDetails),
     options.metrics === undefined ? Layer.empty : metricsLayer(options.metrics),
     options.page === false ? Layer.empty : page(options.page === true || options.page === undefined ? {} : options.page)
   ).pipe(Layer.provideMerge(api), Layer.provide(ServerConfig.layer(options.config ?? {})))

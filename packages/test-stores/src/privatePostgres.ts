@@ -36,7 +36,8 @@ export interface PrivatePostgres {
   readonly stop: () => Promise<void>
 }
 
-const freePort = () =>
+/** A free TCP port on 127.0.0.1. */
+export const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const server = createServer()
     server.once("error", reject)
@@ -50,14 +51,14 @@ const freePort = () =>
  * Root cannot run `initdb` or `postgres` (CI runs as root): then they run as the `postgres` OS user, spawned as that
  * user directly (`runuser` would stop itself when the server is stopped, and never see it exit after).
  */
-const serverUser = (): { readonly uid?: number; readonly gid?: number } => {
+export const serverUser = (): { readonly uid?: number; readonly gid?: number } => {
   if (process.getuid?.() !== 0) return {}
   const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }))
   return { uid: id("-u"), gid: id("-g") }
 }
 
 /** The processes whose parent is `pid` (the postmaster's backends and helpers). */
-const childrenOf = (pid: number): Array<number> =>
+export const childrenOf = (pid: number): Array<number> =>
   readdirSync("/proc")
     .filter((entry) => /^\d+$/.test(entry))
     .flatMap((entry) => {
@@ -101,38 +102,54 @@ const connectsTo = (inodes: ReadonlySet<string>, port: number) =>
     }
   })
 
-const signal = (pid: number, name: NodeJS.Signals) => {
+/** Sends a signal to a process that may have exited already. */
+export const signal = (pid: number, name: NodeJS.Signals) => {
   try {
     process.kill(pid, name)
   } catch {}
 }
 
 /** Every server still running when the test process exits is thawed and killed, whatever the test did. */
-const running = new Set<() => void>()
+export const running = new Set<() => void>()
 process.once("exit", () => {
   for (const kill of running) kill()
 })
 
-/**
- * Starts a private server (`initdb` in a temporary folder owned by the server's user, a free port on 127.0.0.1, its
- * socket in that folder); resolves once it accepts connections.
- */
-export const startPrivatePostgres = async (): Promise<PrivatePostgres> => {
-  if (postgresBin === undefined) throw new Error(privatePostgresMissing)
-  const folder = mkdtempSync(join(tmpdir(), "dt-private-pg-"))
+/** A folder of its own for a private server's files, owned by the server's user; and that user. */
+export const privateFolder = (prefix: string) => {
+  const folder = mkdtempSync(join(tmpdir(), prefix))
   chmodSync(folder, 0o700)
   const user = serverUser()
   if (user.uid !== undefined && user.gid !== undefined) chownSync(folder, user.uid, user.gid)
-  const data = join(folder, "data")
-  const initdb = ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]
-  execFileSync(join(postgresBin, "initdb"), initdb, { stdio: "ignore", cwd: folder, ...user })
-  const port = await freePort()
+  return { folder, user }
+}
+
+/** Runs one of PostgreSQL's programs (`initdb`, `pg_basebackup`) as the server's user, in `folder`. */
+export const runAsServerUser = (
+  program: string,
+  args: ReadonlyArray<string>,
+  place: { readonly folder: string; readonly user: ReturnType<typeof serverUser> }
+) => {
+  if (postgresBin === undefined) throw new Error(privatePostgresMissing)
+  execFileSync(join(postgresBin, program), args, { stdio: "ignore", cwd: place.folder, ...place.user })
+}
+
+/**
+ * Starts `postgres` on the data folder `data`, listening on 127.0.0.1:`port` (its socket in `folder`), with these
+ * `-c` settings besides the test defaults; resolves once it accepts connections (read-only ones, for a standby).
+ */
+export const launch = async (options: {
+  readonly data: string
+  readonly port: number
+  readonly place: { readonly folder: string; readonly user: ReturnType<typeof serverUser> }
+  readonly settings?: ReadonlyArray<string>
+}) => {
+  if (postgresBin === undefined) throw new Error(privatePostgresMissing)
+  const { folder, user } = options.place
+  const settings = ["listen_addresses=127.0.0.1", "fsync=off", "shared_buffers=16MB", ...(options.settings ?? [])]
   const child: ChildProcess = spawn(
     join(postgresBin, "postgres"),
-    [
-      ...["-D", data, "-p", String(port), "-k", folder],
-      ...["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "shared_buffers=16MB"]
-    ],
+    ["-D", options.data, "-p", String(options.port), "-k", folder, ...settings.flatMap((setting) => ["-c", setting])],
     { stdio: ["ignore", "ignore", "pipe"], cwd: folder, ...user }
   )
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
@@ -140,11 +157,33 @@ export const startPrivatePostgres = async (): Promise<PrivatePostgres> => {
     let log = ""
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       log += chunk
-      if (log.includes("ready to accept connections")) resolve()
+      if (/ready to accept (read-only )?connections/.test(log)) resolve()
     })
     child.once("exit", (code) => reject(new Error(`the private PostgreSQL server exited (${code}): ${log}`)))
   })
   const postmaster = child.pid as number
+  /** Stops the server fast (its backends told to end at once, their clients disconnected), then kills what is left. */
+  const stop = async () => {
+    signal(postmaster, "SIGINT")
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))])
+    signal(postmaster, "SIGKILL")
+    for (const pid of childrenOf(postmaster)) signal(pid, "SIGKILL")
+  }
+  return { postmaster, stop }
+}
+
+/**
+ * Starts a private server (`initdb` in a temporary folder owned by the server's user, a free port on 127.0.0.1, its
+ * socket in that folder); resolves once it accepts connections.
+ */
+export const startPrivatePostgres = async (): Promise<PrivatePostgres> => {
+  const place = privateFolder("dt-private-pg-")
+  const { folder } = place
+  const data = join(folder, "data")
+  runAsServerUser("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"], place)
+  const port = await freePort()
+  const server = await launch({ data, port, place })
+  const postmaster = server.postmaster
   const all = () => [postmaster, ...childrenOf(postmaster)]
   const thaw = () => {
     for (const pid of all().reverse()) signal(pid, "SIGCONT")
@@ -167,9 +206,7 @@ export const startPrivatePostgres = async (): Promise<PrivatePostgres> => {
     connectedFrom: (pid) => connectsTo(socketsOf(pid), port),
     stop: async () => {
       thaw()
-      // Fast shutdown: the backends are told to end at once, their clients disconnected.
-      signal(postmaster, "SIGINT")
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))])
+      await server.stop()
       running.delete(kill)
       kill()
     }

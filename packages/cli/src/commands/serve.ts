@@ -132,6 +132,28 @@ const throttleWindow = setting({
   fallback: throttleDefaults.windowMillis / 60_000
 })
 
+const readDatabase = Options.text("read-database").pipe(
+  Options.withPseudoName("URL"),
+  Options.withDescription(
+    "a streaming replica of the PostgreSQL database (postgres://…) to answer lists, searches and reads; sign-ins, " +
+      "sessions, rights and writes stay on --database, and a lagging or lost replica leaves every read to it " +
+      "(default: $DT_READ_DATABASE_URL, else none)"
+  ),
+  Options.optional
+)
+
+/** How far behind the read replica may be by default (as `ReadReplica.DEFAULT_MAX_LAG_MS`), in seconds. */
+const REPLICA_MAX_LAG_SECONDS = 10
+
+const replicaMaxLag = setting({
+  name: "replica-max-lag",
+  variable: "DT_REPLICA_MAX_LAG",
+  bounds: { min: 1, max: 3600 },
+  unit: "SECONDS",
+  description: "how far behind the primary the read replica may be and still answer reads",
+  fallback: REPLICA_MAX_LAG_SECONDS
+})
+
 const noMigrate = Options.boolean("no-migrate").pipe(
   Options.withDescription(
     "leave the schema as it is, for fleets that run 'dt migrate' as a job of its own: on a schema this version " +
@@ -236,6 +258,8 @@ const options = {
   gracePeriod,
   importLimit,
   noMigrate,
+  readDatabase,
+  replicaMaxLag: replicaMaxLag.option,
   metricsToken,
   poolSize: poolSize.option,
   sessionLifetime: sessionLifetime.option,
@@ -270,11 +294,22 @@ export const serve = Command.make("serve", options, (flags) =>
       if (flags.gracePeriod < 0) {
         return yield* new Errors.InvalidInput({ field: "--grace-period", reason: "it cannot be negative" })
       }
+      const maxLag = yield* replicaMaxLag.resolve(flags.replicaMaxLag)
       const url = yield* databaseUrl(flags.database)
+      const replicaUrl = Option.isSome(flags.readDatabase)
+        ? flags.readDatabase
+        : yield* variable("DT_READ_DATABASE_URL")
       const store = yield* Store.open(url, flags.noMigrate ? "existing" : "create", {
-        poolSize: Option.getOrUndefined(pool)
+        poolSize: Option.getOrUndefined(pool),
+        replica: Option.getOrUndefined(
+          Option.map(replicaUrl, (replica) => ({
+            url: replica,
+            maxLagMs: Option.getOrElse(maxLag, () => REPLICA_MAX_LAG_SECONDS) * 1000
+          }))
+        )
       })
       if (!flags.noMigrate) yield* store.migrate
+      const replica = store.replica
       const context = yield* Layer.build(store.layer)
       const admin = yield* Effect.provide(bootstrapIfEmpty, context)
       if (admin !== undefined) {
@@ -313,9 +348,11 @@ export const serve = Command.make("serve", options, (flags) =>
           },
           timeouts: { graceMs: flags.gracePeriod * 1000 },
           readiness: store.readiness,
+          // The replica's state is said beside the primary's readiness, never making the instance unready.
+          ...(replica === undefined ? {} : { readyDetails: () => ({ replica: replica.describe() }) }),
           ...given(
             "metrics",
-            Option.map(token, (value) => ({ token: value, pool: store.poolUse }))
+            Option.map(token, (value) => ({ token: value, pool: store.poolUse, reads: replica?.reads }))
           )
         }).pipe(Layer.provide(Layer.succeedContext(context)))
       ).pipe(

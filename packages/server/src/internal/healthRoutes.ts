@@ -12,13 +12,16 @@ import { Duration, Effect } from "effect"
  */
 export type Readiness = Effect.Effect<void, string>
 
+/** What a ready answer says beside its status (`replica`: the read replica's state), for an operator. */
+export type ReadyDetails = () => Readonly<Record<string, string>>
+
 /** How long `/readyz` waits for the readiness check before it answers "not ready", in seconds. */
 const READY_WITHIN_SECONDS = 2
 
 const noStore = { "cache-control": "no-store" }
 
 /** `/healthz` and `/readyz`, for `HttpApiBuilder`'s router. */
-export const healthRoutes = (readiness: Readiness) =>
+export const healthRoutes = (readiness: Readiness, details: ReadyDetails = () => ({})) =>
   HttpApiBuilder.Router.use((router) =>
     Effect.all([
       router.get("/healthz", HttpServerResponse.unsafeJson({ status: "alive" }, { headers: noStore })),
@@ -30,7 +33,7 @@ export const healthRoutes = (readiness: Readiness) =>
             onTimeout: () => `the store did not answer within ${READY_WITHIN_SECONDS} s`
           }),
           Effect.match({
-            onSuccess: () => HttpServerResponse.unsafeJson({ status: "ready" }, { headers: noStore }),
+            onSuccess: () => HttpServerResponse.unsafeJson({ status: "ready", ...details() }, { headers: noStore }),
             onFailure: (reason) =>
               HttpServerResponse.unsafeJson({ status: "not ready", reason }, { status: 503, headers: noStore })
           })

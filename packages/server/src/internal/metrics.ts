@@ -26,6 +26,8 @@ export interface MetricsOptions {
   readonly token: Redacted.Redacted<string>
   /** The store's pool now, when it has one (PostgreSQL, MySQL). */
   readonly pool?: (() => PoolUse) | undefined
+  /** How many reads the primary and the read replica answered so far, when the store has a replica. */
+  readonly reads?: (() => { readonly primary: number; readonly replica: number }) | undefined
 }
 
 /** The path of the metrics. */
@@ -108,6 +110,21 @@ const makeMetrics = (options: MetricsOptions) => {
     gauge("dt_store_pool_size", "Connections the store's pool may hold.", (use) => use.size)
     gauge("dt_store_pool_in_use", "Connections of the store's pool lent out to requests now.", (use) => use.inUse)
     gauge("dt_store_pool_waiting", "Requests waiting for a connection of the store's pool now.", (use) => use.waiting)
+  }
+  const { reads } = options
+  if (reads !== undefined) {
+    new Counter({
+      name: "dt_store_reads_total",
+      help: "Lists, searches and reads of records, by the database that answered them: primary or replica.",
+      labelNames: ["served_by"] as const,
+      registers,
+      collect() {
+        const counts = reads()
+        this.reset()
+        this.inc({ served_by: "primary" }, counts.primary)
+        this.inc({ served_by: "replica" }, counts.replica)
+      }
+    })
   }
   const route = routeTemplates()
   const record = (method: string, url: string, status: number, seconds: number) => {

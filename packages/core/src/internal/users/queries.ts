@@ -48,17 +48,19 @@ export const makeQueries = ({ directory, config }: UserServices) => {
 
   const list = Effect.fn("Users.list")(function* (actor: Actor, query: typeof UserQuery.Encoded = {}) {
     const normalized = normalize(yield* decodeQuery(query))
-    return yield* directory.read((tx) =>
-      Effect.gen(function* () {
-        yield* asAdmin(tx, config, actor, "list users")
-        const { items, total } = yield* tx.listUsers({ ...normalized, count: true })
-        return {
-          items: items.map(toUser),
-          total: total ?? items.length,
-          offset: normalized.offset,
-          limit: normalized.limit
-        } satisfies Page<User>
-      })
+    return yield* directory.readAfterCheck(
+      (tx) => asAdmin(tx, config, actor, "list users"),
+      (tx) =>
+        Effect.map(
+          tx.listUsers({ ...normalized, count: true }),
+          ({ items, total }) =>
+            ({
+              items: items.map(toUser),
+              total: total ?? items.length,
+              offset: normalized.offset,
+              limit: normalized.limit
+            }) satisfies Page<User>
+        )
     )
   })
 
@@ -74,24 +76,25 @@ export const makeQueries = ({ directory, config }: UserServices) => {
         if (limit === 0) return Stream.empty
         const normalized = normalize(rest)
         const page = (after: ReadonlyArray<SortValue> | undefined, left: number) =>
-          directory.read((tx) =>
-            Effect.gen(function* () {
-              yield* asAdmin(tx, config, actor, "list users")
-              const size = Math.min(pageSize, left)
-              const { items } = yield* tx.listUsers({
-                ...normalized,
-                limit: size,
-                offset: after === undefined ? normalized.offset : 0,
-                after,
-                count: false
+          directory.readAfterCheck(
+            (tx) => asAdmin(tx, config, actor, "list users"),
+            (tx) =>
+              Effect.gen(function* () {
+                const size = Math.min(pageSize, left)
+                const { items } = yield* tx.listUsers({
+                  ...normalized,
+                  limit: size,
+                  offset: after === undefined ? normalized.offset : 0,
+                  after,
+                  count: false
+                })
+                const last = items.at(-1)
+                const next =
+                  last === undefined || items.length < size || left - items.length <= 0
+                    ? Option.none()
+                    : Option.some([userSortKey(normalized.sort, last, () => last.groups), left - items.length] as const)
+                return [Chunk.fromIterable(items.map(toUser)), next] as const
               })
-              const last = items.at(-1)
-              const next =
-                last === undefined || items.length < size || left - items.length <= 0
-                  ? Option.none()
-                  : Option.some([userSortKey(normalized.sort, last, () => last.groups), left - items.length] as const)
-              return [Chunk.fromIterable(items.map(toUser)), next] as const
-            })
           )
         return Stream.paginateChunkEffect(
           [undefined, limit ?? Number.POSITIVE_INFINITY] as readonly [ReadonlyArray<SortValue> | undefined, number],
@@ -102,18 +105,20 @@ export const makeQueries = ({ directory, config }: UserServices) => {
 
   const get = Effect.fn("Users.get")(function* (actor: Actor, username: string) {
     const name = yield* decodeUsername(username)
-    return yield* directory.read((tx) =>
-      Effect.gen(function* () {
-        const self = yield* resolveActor(tx, actor, `read user '${name}'`)
-        if (self.username !== name && !isAdmin(self, config)) {
-          return yield* new Forbidden({
-            actor: self.username,
-            action: `read user '${name}'`,
-            reason: "only administrators may read other users"
-          })
-        }
-        return toUser(self.username === name ? self : yield* getUser(tx, name))
-      })
+    return yield* directory.readAfterCheck(
+      (tx) =>
+        Effect.gen(function* () {
+          const self = yield* resolveActor(tx, actor, `read user '${name}'`)
+          if (self.username !== name && !isAdmin(self, config)) {
+            return yield* new Forbidden({
+              actor: self.username,
+              action: `read user '${name}'`,
+              reason: "only administrators may read other users"
+            })
+          }
+          return self
+        }),
+      (tx, self) => (self.username === name ? Effect.succeed(toUser(self)) : Effect.map(getUser(tx, name), toUser))
     )
   })
 
