@@ -46,7 +46,9 @@ export const buildPreviousRelease = (newest: string): PreviousRelease => {
   const adding = git("log", "-n1", "--format=%H", `-S"${newest}"`, "--", MIGRATIONS)
   const commit = git("rev-parse", adding === "" ? "HEAD" : `${adding}^`)
   const folder = mkdtempSync(join(tmpdir(), "dt-previous-release-"))
-  execFileSync("sh", ["-c", `git -C "${ROOT}" archive --format=tar ${commit} packages | tar -x -C "${folder}"`])
+  const archive = join(folder, "release.tar")
+  git("archive", "--format=tar", "-o", archive, commit, "packages", "tsconfig.base.json")
+  execFileSync("tar", ["-x", "-f", archive, "-C", folder])
   // Every installed package, but the workspace's own, which are the previous release's sources.
   const modules = join(folder, "node_modules")
   mkdirSync(join(modules, "@user-manager"), { recursive: true })
