@@ -145,7 +145,7 @@ describe("dt serve", () => {
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200)
   })
 
-  it("with --no-migrate never changes the schema: refuses a missing store and a pending migration in one sentence each (exit 3), serves an up-to-date one", async () => {
+  it("with --no-migrate never changes the schema: refuses a missing store and a pending migration in one sentence each (exit 3), as dt migrate --check does, serves an up-to-date one", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "dt-serve-nomigrate-")), "dt.db")
     const env = { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")) }
     const serveOnce = () =>
@@ -169,8 +169,19 @@ describe("dt serve", () => {
       `dt: The user store failed: the database schema is out of date, migration ${name} is pending: run dt migrate.\n`
     ])
     expect(db.prepare("select count(*) as n from dt_migration where name = ?").get(name)).toEqual({ n: 0 })
+    // dt migrate --check says the same, and changes nothing either.
+    const check = () => {
+      const run = spawnSync(process.execPath, [BIN, "migrate", "--check", "--database", `sqlite:${file}`], {
+        env,
+        encoding: "utf8"
+      })
+      return [run.status, run.stderr]
+    }
+    expect(check()).toEqual([3, pending.stderr])
+    expect(db.prepare("select count(*) as n from dt_migration where name = ?").get(name)).toEqual({ n: 0 })
     db.prepare("insert into dt_migration (name, timestamp) values (?, '2026-12-04')").run(name)
     db.close()
+    expect(check()).toEqual([0, "The schema is up to date.\n"])
     const server = await serve(["--database", `sqlite:${file}`, "--no-migrate"], {
       DT_ADMIN_PASSWORD: "the admin secret"
     })
