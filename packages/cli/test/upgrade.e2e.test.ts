@@ -94,6 +94,11 @@ describe.skipIf(missing !== undefined)(
         const seen = await fetch(`${current.url}/api/v1/groups/made-by-old`, { headers: await login(current) })
         expect(seen.status).toBe(200)
         expect((await run(previous.bin, ["migrate", "--check", "--database", database])).code).toBe(0)
+        // And it starts on it, as a restarted instance of the previous release does during the upgrade.
+        const restarted = await serve(["--database", database], env, previous.bin)
+        children.push(restarted)
+        expect((await readyz(restarted)).status).toBe(200)
+        expect(await restarted.stop()).toBe(0)
       }
 
       // A later release's contract migration: it needs a version that knows it.
