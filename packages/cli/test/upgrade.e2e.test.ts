@@ -1,6 +1,6 @@
 /**
- * A rolling upgrade, with the previous release's own `dt`: built from the commit before the newest migration was added
- * (support/previousRelease.ts), it serves on the schema this version migrated while every migration it does not know
+ * A rolling upgrade, with the previous release's own `dt`: built from the last commit of the main line that knows fewer
+ * migrations than this one (support/previousRelease.ts), it serves on the schema this version migrated while every migration it does not know
  * says it still runs on it, and goes not ready, saying why, once one does not (a contract migration, simulated by
  * changing that migration's record as a later release would write it).
  */
@@ -55,7 +55,7 @@ describe.skipIf(missing !== undefined)(
     const newest = Migrations.names[Migrations.names.length - 1] as string
     let previous: PreviousRelease
     beforeAll(() => {
-      previous = buildPreviousRelease(newest)
+      previous = buildPreviousRelease(Migrations.names)
     }, 120_000)
     afterAll(() => {
       if (previous !== undefined) rmSync(previous.folder, { recursive: true, force: true })

@@ -38,13 +38,28 @@ export interface PreviousRelease {
 }
 
 /**
- * Builds the `dt` of the last commit before `newest` was added to the migrations (HEAD, if it is not committed yet):
- * its sources from `git archive`, built with its own build script and this checkout's installed packages (its own
- * workspace packages linked in their place), in a temporary folder. Needs the history (`historyMissing`).
+ * The newest commit on HEAD's first-parent line (main's own history, merges included) whose migrations are a strict
+ * prefix of `current` and that reads their compatibility records: a release this version's schema can upgrade in place.
  */
-export const buildPreviousRelease = (newest: string): PreviousRelease => {
-  const adding = git("log", "-n1", "--format=%H", `-S"${newest}"`, "--", MIGRATIONS)
-  const commit = git("rev-parse", adding === "" ? "HEAD" : `${adding}^`)
+const previousCommit = (current: ReadonlyArray<string>): string => {
+  for (const commit of git("log", "--first-parent", "--format=%H", "HEAD", "--", MIGRATIONS).split("\n")) {
+    if (!git("show", `${commit}:${MIGRATIONS}`).includes("dt_migration_compatibility")) break
+    const known = migrationsAt(commit)
+    if (known.length < current.length && known.every((name, index) => current[index] === name)) return commit
+  }
+  throw new Error(
+    "no earlier commit knows a prefix of these migrations and reads their compatibility records: add the newest " +
+      "migration in a commit of its own, after the others"
+  )
+}
+
+/**
+ * Builds the `dt` of the previous release (`previousCommit`) for the migrations `current` (this version's): its sources
+ * from `git archive`, built with its own build script and this checkout's installed packages (its own workspace
+ * packages linked in their place), in a temporary folder. Needs the history (`historyMissing`).
+ */
+export const buildPreviousRelease = (current: ReadonlyArray<string>): PreviousRelease => {
+  const commit = previousCommit(current)
   const folder = mkdtempSync(join(tmpdir(), "dt-previous-release-"))
   const archive = join(folder, "release.tar")
   git("archive", "--format=tar", "-o", archive, commit, "packages", "tsconfig.base.json")
