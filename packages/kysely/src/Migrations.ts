@@ -65,7 +65,8 @@ const listed = (module: Omit<Listed, "oldestCompatible">, oldestCompatible: stri
  *
  * How to write one (expand now, contract in a later release):
  * - A migration that only adds (a table, a nullable or defaulted column, an index) leaves a schema the previous release
- *   still runs on: its `oldestCompatible` is the migration before it (or that one's own, if older).
+ *   still runs on: its `oldestCompatible` is the migration before it (the release before this one; a rolling upgrade
+ *   goes one release at a time).
  * - A migration that drops, renames or narrows what a released version reads or writes is a contract: give it its own
  *   name, and ship it only in the release after the one that stopped using what it removes (first release: add the new
  *   column and write both; next release: drop the old one).
