@@ -1,6 +1,6 @@
 /**
- * A rolling upgrade, with the previous release's own `dt`: built from the last commit of the main line that knows fewer
- * migrations than this one (support/previousRelease.ts), it serves on the schema this version migrated while every migration it does not know
+ * A rolling upgrade, with the previous release's own `dt`: built from the newest commit that knows fewer migrations than
+ * this one (support/previousRelease.ts), it serves on the schema this version migrated while every migration it does not know
  * says it still runs on it, and goes not ready, saying why, once one does not (a contract migration, simulated by
  * changing that migration's record as a later release would write it).
  */

@@ -38,12 +38,13 @@ export interface PreviousRelease {
 }
 
 /**
- * The newest commit on HEAD's first-parent line (main's own history, merges included) whose migrations are a strict
- * prefix of `current` and that reads their compatibility records: a release this version's schema can upgrade in place.
+ * The newest commit of HEAD's history (the merged branches' commits included: a branch merged with a merge commit
+ * brings its migrations in one step on main's own line) whose migrations are a strict prefix of `current` and that
+ * reads their compatibility records: a release this version's schema can upgrade in place.
  */
 const previousCommit = (current: ReadonlyArray<string>): string => {
-  for (const commit of git("log", "--first-parent", "--format=%H", "HEAD", "--", MIGRATIONS).split("\n")) {
-    if (!git("show", `${commit}:${MIGRATIONS}`).includes("dt_migration_compatibility")) break
+  for (const commit of git("log", "--format=%H", "HEAD", "--", MIGRATIONS).split("\n")) {
+    if (!git("show", `${commit}:${MIGRATIONS}`).includes("dt_migration_compatibility")) continue
     const known = migrationsAt(commit)
     if (known.length < current.length && known.every((name, index) => current[index] === name)) return commit
   }
