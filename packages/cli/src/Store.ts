@@ -185,6 +185,8 @@ export const open = (
       replica: watch,
       /** Brings the schema up to date; returns the migrations applied. */
       migrate: Migrations.migrateToLatest(target),
+      /** Refuses a schema this version does not run on; returns a newer release's migrations it runs with. */
+      check: Migrations.check(target),
       /** Whether the database answers with a schema this version runs on (`dt serve`'s /readyz). */
       readiness: Migrations.readiness(target),
       /** How to read the use of the server's connection pool (`dt serve`'s /metrics); none for SQLite. */

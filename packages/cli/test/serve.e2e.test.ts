@@ -4,9 +4,13 @@ import { request } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import * as DatabaseUrl from "@user-manager/kysely/DatabaseUrl"
+import { checkInvariants, replayAudit } from "@user-manager/test-stores/invariants"
 import Database from "better-sqlite3"
+import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { sandbox } from "./support/dt.js"
+import { RACE_ADMINS, raceFleet } from "./support/fleetRace.js"
 import { freshDatabase, type Serving, serve as startServe } from "./support/serve.js"
 
 const BIN = fileURLToPath(new URL("../bin/dt.js", import.meta.url))
@@ -56,7 +60,8 @@ describe("dt serve", () => {
           DT_ADMIN_PASSWORD: "the fleet admin secret",
           DT_METRICS_TOKEN: METRICS_TOKEN,
           DT_POOL_SIZE: "4",
-          DT_THROTTLE_ADDRESS_FAILURES: "3"
+          DT_THROTTLE_ADDRESS_FAILURES: "3",
+          DT_TRUST_PROXY: "loopback"
         })
       )
     )
@@ -83,6 +88,21 @@ describe("dt serve", () => {
       expect(text).toMatch(/dt_sign_ins_total\{outcome="success"\} [12]\n/)
       expect(text.includes("dt_store_pool_size 4\n")).toBe(pooled)
     }
+    // Clients racing across the fleet: no 5xx, no ended session served, and then every invariant holds and the audit
+    // trail replays to exactly the data stored.
+    const race = await raceFleet(
+      servers.map((server) => server.url),
+      "the fleet admin secret",
+      { clients: 6, millis: 5_000 }
+    )
+    expect(race.serverErrors).toEqual([])
+    expect(race.endedButServed).toEqual([])
+    const changes = (race.statuses[200] ?? 0) + (race.statuses[201] ?? 0) + (race.statuses[204] ?? 0)
+    expect(changes).toBeGreaterThanOrEqual(10)
+    const directory = DatabaseUrl.layer(await Effect.runPromise(DatabaseUrl.parse(database)))
+    const readers = ["admin", ...RACE_ADMINS]
+    expect(await Effect.runPromise(checkInvariants(directory, race.gids, readers))).toEqual([])
+    expect(await Effect.runPromise(replayAudit(directory, readers))).toEqual([])
     for (const server of servers) expect(await server.stop()).toBe(0)
   }
 
@@ -125,7 +145,7 @@ describe("dt serve", () => {
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200)
   })
 
-  it("with --no-migrate never changes the schema: refuses a missing store and a pending migration in one sentence each (exit 3), serves an up-to-date one", async () => {
+  it("with --no-migrate never changes the schema: refuses a missing store and a pending migration in one sentence each (exit 3), as dt migrate --check does, serves an up-to-date one", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "dt-serve-nomigrate-")), "dt.db")
     const env = { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")) }
     const serveOnce = () =>
@@ -149,8 +169,19 @@ describe("dt serve", () => {
       `dt: The user store failed: the database schema is out of date, migration ${name} is pending: run dt migrate.\n`
     ])
     expect(db.prepare("select count(*) as n from dt_migration where name = ?").get(name)).toEqual({ n: 0 })
+    // dt migrate --check says the same, and changes nothing either.
+    const check = () => {
+      const run = spawnSync(process.execPath, [BIN, "migrate", "--check", "--database", `sqlite:${file}`], {
+        env,
+        encoding: "utf8"
+      })
+      return [run.status, run.stderr]
+    }
+    expect(check()).toEqual([3, pending.stderr])
+    expect(db.prepare("select count(*) as n from dt_migration where name = ?").get(name)).toEqual({ n: 0 })
     db.prepare("insert into dt_migration (name, timestamp) values (?, '2026-12-04')").run(name)
     db.close()
+    expect(check()).toEqual([0, "The schema is up to date.\n"])
     const server = await serve(["--database", `sqlite:${file}`, "--no-migrate"], {
       DT_ADMIN_PASSWORD: "the admin secret"
     })

@@ -1,5 +1,6 @@
 /**
- * The schema's migrations: run them, undo them, and check on start-up that the schema matches the code.
+ * The schema's migrations: run them, undo them, and check on start-up that the code runs on the schema (the one it
+ * knows, or a newer one whose every unknown migration says this code still runs on it).
  *
  * @since 0.1.0
  */
@@ -19,6 +20,8 @@ import * as systemUsersNoPassword from "./migrations/20261203010000_system_users
 import * as auditSubjects from "./migrations/20261203020000_audit_subjects.js"
 import * as signInAttempts from "./migrations/20261203030000_sign_in_attempts.js"
 import * as sortKey from "./migrations/20261203040000_sort_key.js"
+import * as migrationCompatibility from "./migrations/20261204000000_migration_compatibility.js"
+import * as auditActionIndex from "./migrations/20261204010000_audit_action_index.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -41,19 +44,52 @@ export interface Target {
   readonly prefix: string
 }
 
-const all = {
-  "20261128000000_initial": initial,
-  "20261128010000_search_index": searchIndex,
-  "20261128020000_search_index_keys": searchIndexKeys,
-  "20261128020100_sort_indexes": sortIndexes,
-  "20261128040000_membership_sort_columns": membershipSortColumns,
-  "20261128130000_sessions": sessions,
-  "20261129000000_search_walk_index": searchWalkIndex,
-  "20261203010000_system_users_no_password": systemUsersNoPassword,
-  "20261203020000_audit_subjects": auditSubjects,
-  "20261203030000_sign_in_attempts": signInAttempts,
-  "20261203040000_sort_key": sortKey
-} as const
+/** A migration's code, and the oldest migration a version of the user manager must know to run on the schema it leaves. */
+interface Listed {
+  // biome-ignore lint/suspicious/noExplicitAny: the migrations' own view of the database is untyped
+  readonly up: (db: Kysely<any>, target: { readonly engine: Engine; readonly prefix: string }) => Promise<void>
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  readonly down: (db: Kysely<any>, target: { readonly engine: Engine; readonly prefix: string }) => Promise<void>
+  readonly oldestCompatible: string
+}
+
+const listed = (module: Omit<Listed, "oldestCompatible">, oldestCompatible: string): Listed => ({
+  up: module.up,
+  down: module.down,
+  oldestCompatible
+})
+
+/**
+ * Every migration, oldest first, each with the oldest migration whose version of the user manager still runs correctly
+ * on the schema it leaves, so that during a rolling upgrade the instances of the previous release keep serving.
+ *
+ * How to write one (expand now, contract in a later release):
+ * - A migration that only adds (a table, a nullable or defaulted column, an index) leaves a schema the previous release
+ *   still runs on: its `oldestCompatible` is the migration before it (the release before this one; a rolling upgrade
+ *   goes one release at a time).
+ * - A migration that drops, renames or narrows what a released version reads or writes is a contract: give it its own
+ *   name, and ship it only in the release after the one that stopped using what it removes (first release: add the new
+ *   column and write both; next release: drop the old one).
+ * - The value is written to the database as the migration runs (`dt_migration_compatibility`) and is read by versions
+ *   that do not know the migration: it cannot be changed once released. The migrations before the record was kept name
+ *   themselves: no version before it reads the record.
+ */
+const all: Record<string, Listed> = {
+  "20261128000000_initial": listed(initial, "20261128000000_initial"),
+  "20261128010000_search_index": listed(searchIndex, "20261128010000_search_index"),
+  "20261128020000_search_index_keys": listed(searchIndexKeys, "20261128020000_search_index_keys"),
+  "20261128020100_sort_indexes": listed(sortIndexes, "20261128020100_sort_indexes"),
+  "20261128040000_membership_sort_columns": listed(membershipSortColumns, "20261128040000_membership_sort_columns"),
+  "20261128130000_sessions": listed(sessions, "20261128130000_sessions"),
+  "20261129000000_search_walk_index": listed(searchWalkIndex, "20261129000000_search_walk_index"),
+  "20261203010000_system_users_no_password": listed(systemUsersNoPassword, "20261203010000_system_users_no_password"),
+  "20261203020000_audit_subjects": listed(auditSubjects, "20261203020000_audit_subjects"),
+  "20261203030000_sign_in_attempts": listed(signInAttempts, "20261203030000_sign_in_attempts"),
+  "20261203040000_sort_key": listed(sortKey, "20261203040000_sort_key"),
+  // Versions before this one do not read the table it adds: they refuse every newer schema, as they always did.
+  "20261204000000_migration_compatibility": listed(migrationCompatibility, "20261203040000_sort_key"),
+  "20261204010000_audit_action_index": listed(auditActionIndex, "20261204000000_migration_compatibility")
+}
 
 /**
  * The names of every migration this version knows, oldest first.
@@ -63,15 +99,42 @@ const all = {
  */
 export const names: ReadonlyArray<string> = Object.keys(all).sort()
 
+/**
+ * For each migration, the oldest migration a version of the user manager must know to run on the schema it leaves.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const oldestCompatible: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(all).map(([name, migration]) => [name, migration.oldestCompatible])
+)
+
+/** The first migration whose compatibility is recorded: it creates the table the records go to. */
+const FIRST_RECORDED = "20261204000000_migration_compatibility"
+
+const compatibilityTable = (prefix: string) => `${prefix}dt_migration_compatibility`
+
 // biome-ignore lint/suspicious/noExplicitAny: the migrations' own view of the database is untyped
 const migrator = async ({ engine, prefix }: Target, db: Kysely<any>) => {
   const Migrator = await loadMigrator()
   const plugin = new TablePrefixPlugin(prefix)
   const migrations: Record<string, Migration> = {}
-  for (const [name, module] of Object.entries(all)) {
+  for (const [name, migration] of Object.entries(all)) {
+    // Recorded in the migration's own transaction (PostgreSQL, SQLite), with the migrator's record of it.
+    const recorded = name >= FIRST_RECORDED
     migrations[name] = {
-      up: (trx) => module.up(trx.withPlugin(plugin), { engine, prefix }),
-      down: (trx) => module.down(trx.withPlugin(plugin), { engine, prefix })
+      up: async (trx) => {
+        await migration.up(trx.withPlugin(plugin), { engine, prefix })
+        if (!recorded) return
+        await trx
+          .insertInto(compatibilityTable(prefix))
+          .values({ migration: name, oldest_compatible: migration.oldestCompatible })
+          .execute()
+      },
+      down: async (trx) => {
+        if (recorded) await trx.deleteFrom(compatibilityTable(prefix)).where("migration", "=", name).execute()
+        await migration.down(trx.withPlugin(plugin), { engine, prefix })
+      }
     }
   }
   return new Migrator({
@@ -122,10 +185,15 @@ const attempt = <A>(action: string, run: () => Promise<A>) =>
  */
 export const migrateToLatest = (target: Target) =>
   ensureNotNewer(target).pipe(
-    Effect.zipRight(
-      attempt("migrating the schema", async () => exclusive(target, (migrating) => migrating.migrateToLatest()))
-    ),
-    Effect.flatMap(outcome("migrating the schema"))
+    Effect.flatMap((schema) =>
+      // A newer release migrated past this one (compatibly, or ensureNotNewer refused): nothing here is this version's
+      // to run, and the migrator would take the migrations it does not know for a corrupted history.
+      schema.unknown.length > 0
+        ? Effect.succeed<ReadonlyArray<string>>([])
+        : attempt("migrating the schema", async () =>
+            exclusive(target, (migrating) => migrating.migrateToLatest())
+          ).pipe(Effect.flatMap(outcome("migrating the schema")))
+    )
   )
 
 /**
@@ -159,13 +227,14 @@ export const migrateDown = (target: Target) =>
  * @category operations
  * @since 0.1.0
  */
-export const applied = (target: Target) =>
-  attempt("reading the schema version", async () => {
-    const table = `${target.prefix}dt_migration`
-    if (!(await tableExists(target, table))) return [] as Array<string>
-    const rows = await target.db.withoutPlugins().selectFrom(table).select("name").orderBy("name").execute()
-    return rows.map((row) => String(row.name))
-  })
+export const applied = (target: Target) => attempt("reading the schema version", () => appliedNames(target))
+
+const appliedNames = async (target: Target): Promise<Array<string>> => {
+  const table = `${target.prefix}dt_migration`
+  if (!(await tableExists(target, table))) return []
+  const rows = await target.db.withoutPlugins().selectFrom(table).select("name").orderBy("name").execute()
+  return rows.map((row) => String(row.name))
+}
 
 /**
  * Whether `table` exists where an unqualified name finds it: one lookup in the engine's catalog (Kysely's
@@ -189,16 +258,55 @@ const catalogLookup = (engine: Engine, table: string) => {
   }
 }
 
-/** Why a schema with the migrations `done` is newer than this code (it has migrations the code does not know). */
-const newerProblem = (done: ReadonlyArray<string>): string | undefined => {
-  const unknown = done.filter((name) => !names.includes(name))
-  return unknown.length === 0
-    ? undefined
-    : `the database schema is newer than this version of the user manager (it has migration ${unknown.join(", ")}): upgrade the user manager`
+/**
+ * A migration applied to the database that this version does not know, with the oldest migration a version must know
+ * to run on the schema it left (none when the database does not say: a version before the record was kept migrated it,
+ * or the migration is not one of this project's).
+ */
+interface Unknown {
+  readonly name: string
+  readonly oldestCompatible: string | undefined
+}
+
+/** The schema as the database records it: the migrations applied, oldest first, and those this version does not know. */
+interface Recorded {
+  readonly done: ReadonlyArray<string>
+  readonly unknown: ReadonlyArray<Unknown>
+}
+
+/** Reads the migrations applied and, only when some are unknown here, what each of those needs (one more query). */
+const recorded = (target: Target) =>
+  attempt("reading the schema version", async (): Promise<Recorded> => {
+    const done = await appliedNames(target)
+    const unknown = done.filter((name) => !names.includes(name))
+    if (unknown.length === 0) return { done, unknown: [] }
+    const table = compatibilityTable(target.prefix)
+    const rows = (await tableExists(target, table))
+      ? await target.db
+          .withoutPlugins()
+          .selectFrom(table)
+          .select(["migration", "oldest_compatible"])
+          .where("migration", "in", unknown)
+          .execute()
+      : []
+    const needs = new Map(rows.map((row) => [String(row.migration), String(row.oldest_compatible)]))
+    return { done, unknown: unknown.map((name) => ({ name, oldestCompatible: needs.get(name) })) }
+  })
+
+/** Why this version cannot run on a schema with migrations it does not know: one of them needs a newer version. */
+const newerProblem = ({ unknown }: Recorded): string | undefined => {
+  const refusing = unknown.filter(
+    (migration) => migration.oldestCompatible === undefined || !names.includes(migration.oldestCompatible)
+  )
+  const first = refusing[0]
+  if (first === undefined) return undefined
+  return first.oldestCompatible === undefined
+    ? `the database schema is newer than this version of the user manager (it has migration ${refusing.map((migration) => migration.name).join(", ")}): upgrade the user manager`
+    : `the database schema is newer than this version of the user manager and no longer runs with it (migration ${first.name} needs a version that knows migration ${first.oldestCompatible}): upgrade the user manager`
 }
 
 /** Why a schema with the migrations `done` is older than this code (none applied, or some pending). */
-const olderProblem = (done: ReadonlyArray<string>): string | undefined => {
+const olderProblem = ({ done }: Recorded): string | undefined => {
   const pending = names.filter((name) => !done.includes(name))
   if (pending.length === 0) return undefined
   return done.length === 0
@@ -206,39 +314,43 @@ const olderProblem = (done: ReadonlyArray<string>): string | undefined => {
     : `the database schema is out of date, migration ${pending.join(", ")} is pending: run dt migrate`
 }
 
-/** Refuses a schema that has migrations this code does not know; returns the applied ones. */
+/** Refuses a schema that has migrations this code does not know and cannot run with; returns what it read. */
 const ensureNotNewer = (target: Target) =>
   Effect.gen(function* () {
-    const done = yield* applied(target)
-    const newer = newerProblem(done)
+    const schema = yield* recorded(target)
+    const newer = newerProblem(schema)
     if (newer !== undefined) return yield* new StorageError({ reason: newer })
-    return done
+    return schema
   })
 
 /**
- * Refuses to run on a schema newer than this code, and says which migration is pending on an older one.
+ * Refuses to run on a schema newer than this code can run with, and says which migration is pending on an older one;
+ * returns the migrations a newer release applied that this code runs with (none on the schema this code knows).
  *
  * @category operations
  * @since 0.1.0
  */
-export const check = (target: Target) =>
+export const check = (target: Target): Effect.Effect<ReadonlyArray<string>, StorageError> =>
   Effect.gen(function* () {
-    const older = olderProblem(yield* ensureNotNewer(target))
+    const schema = yield* ensureNotNewer(target)
+    const older = olderProblem(schema)
     if (older !== undefined) return yield* new StorageError({ reason: older })
+    return schema.unknown.map((migration) => migration.name)
   })
 
 /**
  * Whether this code can serve the database now, for a readiness probe: fails with one sentence when the database does
- * not answer (without its address) or its schema is newer or older than this code.
+ * not answer (without its address), its schema is older than this code, or newer than this code runs with (a newer
+ * release's migrations that only add keep it ready).
  *
  * @category operations
  * @since 0.1.0
  */
 export const readiness = (target: Target): Effect.Effect<void, string> =>
-  applied(target).pipe(
+  recorded(target).pipe(
     Effect.mapError(() => "the database does not answer"),
-    Effect.flatMap((done) => {
-      const problem = newerProblem(done) ?? olderProblem(done)
+    Effect.flatMap((schema) => {
+      const problem = newerProblem(schema) ?? olderProblem(schema)
       return problem === undefined ? Effect.void : Effect.fail(problem)
     })
   )

@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads"
 import { describe, expect, it } from "@effect/vitest"
+import { replayAudit } from "@user-manager/test-stores/invariants"
 import {
   migrate,
   mysqlServer,
@@ -11,7 +12,7 @@ import {
 } from "@user-manager/test-stores/stores"
 import { Effect } from "effect"
 import * as KyselyDirectory from "../src/KyselyDirectory.js"
-import { checkInvariants, DOCUMENTED, runWorker, seedWorkload } from "./support/concurrency.js"
+import { ADMINS, checkInvariants, DOCUMENTED, runWorker, seedWorkload } from "./support/concurrency.js"
 
 type WorkerResult = Effect.Effect.Success<ReturnType<typeof runWorker>>
 
@@ -81,7 +82,7 @@ for (const [name, open, runAll] of servers) {
       : ""
   suite(`${name} — concurrency${skipped}`, () => {
     it.live(
-      `${WORKERS} connections racing ${WORKERS * STEPS} conflicting operations never break an invariant, and every lost race is a documented error`,
+      `${WORKERS} connections racing ${WORKERS * STEPS} conflicting operations never break an invariant, every lost race is a documented error, and the audit trail replays to the data`,
       () =>
         Effect.gen(function* () {
           const database = yield* Effect.promise(() => (open as () => Promise<TestDatabase>)())
@@ -107,6 +108,7 @@ for (const [name, open, runAll] of servers) {
               results.flatMap((result) => result.gids)
             )
           ).toEqual([])
+          expect(yield* replayAudit(layerFor(database.db), ADMINS)).toEqual([])
         }).pipe(Effect.scoped),
       300_000
     )

@@ -86,6 +86,72 @@ for (const [name, open] of engines) {
       })
     )
 
+    it.effect(
+      "records, as each migration runs, the oldest migration a version must know to run on the schema it leaves",
+      () =>
+        Effect.gen(function* () {
+          yield* Migrations.migrateToLatest(target())
+          const rows = yield* Effect.promise(() =>
+            database.db
+              .selectFrom("dt_migration_compatibility")
+              .select(["migration", "oldest_compatible"])
+              .orderBy("migration")
+              .execute()
+          )
+          const recorded = Migrations.names.filter((name) => name >= "20261204000000_migration_compatibility")
+          expect(rows).toEqual(
+            recorded.map((name) => ({ migration: name, oldest_compatible: Migrations.oldestCompatible[name] }))
+          )
+          // Each names a migration at or before itself: no migration can need a version newer than the one bringing it.
+          for (const name of Migrations.names) {
+            expect(Migrations.names.includes(Migrations.oldestCompatible[name] as string)).toBe(true)
+            expect((Migrations.oldestCompatible[name] as string) <= name).toBe(true)
+          }
+        })
+    )
+
+    it.effect(
+      "runs on a newer schema whose unknown migrations say this version still runs on it, and refuses one that needs a newer version, naming both migrations",
+      () =>
+        Effect.gen(function* () {
+          yield* Migrations.migrateToLatest(target())
+          const newest = Migrations.names[Migrations.names.length - 1] as string
+          const future = "29991231000000_future"
+          const needs = (oldest: string) =>
+            Effect.promise(async () => {
+              await database.db.deleteFrom("dt_migration_compatibility").where("migration", "=", future).execute()
+              await database.db
+                .insertInto("dt_migration_compatibility")
+                .values({ migration: future, oldest_compatible: oldest })
+                .execute()
+            })
+          yield* Effect.promise(() =>
+            database.db
+              .insertInto("dt_migration")
+              .values({ name: future, timestamp: new Date().toISOString() })
+              .execute()
+          )
+          // An expand migration of a newer release: this version keeps serving, and has nothing to apply.
+          yield* needs(newest)
+          expect(yield* Migrations.check(target())).toEqual([future])
+          yield* Migrations.readiness(target())
+          expect(yield* Migrations.migrateToLatest(target())).toEqual([])
+          yield* KyselyDirectory.make({ ...target(), migrate: true })
+          // A contract migration: only versions that know it run on the schema it leaves.
+          yield* needs(future)
+          const sentence = `the database schema is newer than this version of the user manager and no longer runs with it (migration ${future} needs a version that knows migration ${future}): upgrade the user manager`
+          expect((yield* Effect.flip(Migrations.check(target()))).reason).toBe(sentence)
+          expect(yield* Effect.flip(Migrations.readiness(target()))).toBe(sentence)
+          expect((yield* Effect.flip(Migrations.migrateToLatest(target()))).reason).toBe(sentence)
+          expect((yield* Effect.flip(KyselyDirectory.make({ ...target(), migrate: true }))).message).toContain(sentence)
+          yield* Effect.promise(async () => {
+            await database.db.deleteFrom("dt_migration_compatibility").where("migration", "=", future).execute()
+            await database.db.deleteFrom("dt_migration").where("name", "=", future).execute()
+          })
+          expect(yield* Migrations.check(target())).toEqual([])
+        })
+    )
+
     it.effect("says which migration is pending on an older schema", () =>
       Effect.gen(function* () {
         yield* Migrations.migrateToLatest(target())
@@ -101,11 +167,11 @@ for (const [name, open] of engines) {
     )
 
     it.effect(
-      "a database left by the previous migration, holding users, opens and upgrades with its data searchable",
+      "a database left before the sort-key migration, holding users, opens and upgrades with its data searchable",
       () =>
         Effect.gen(function* () {
           for (const _ of Migrations.names) yield* Migrations.migrateDown(target())
-          const previous = Migrations.names[Migrations.names.length - 2] as string
+          const previous = Migrations.names[Migrations.names.indexOf("20261203040000_sort_key") - 1] as string
           yield* Migrations.migrateTo(target(), previous)
           const now = new Date().toISOString()
           yield* Effect.promise(() =>

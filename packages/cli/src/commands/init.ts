@@ -82,21 +82,40 @@ export const init = Command.make(
  * @category commands
  * @since 0.1.0
  */
-export const migrate = Command.make("migrate", { database: Flags.database }, (flags) =>
-  Effect.scoped(
-    Effect.gen(function* () {
-      const url = yield* databaseUrl(flags.database)
-      const store = yield* Store.open(url, "create")
-      const applied = yield* store.migrate
-      yield* note(applied.length === 0 ? "The schema is up to date." : `Applied: ${applied.join(", ")}.`)
-    })
-  )
+export const migrate = Command.make(
+  "migrate",
+  {
+    database: Flags.database,
+    check: Options.boolean("check").pipe(
+      Options.withDescription(
+        "change nothing: say whether this version runs on the schema (exit 0) or why not, a migration pending or a " +
+          "newer release's migration it does not run with (exit 3)"
+      )
+    )
+  },
+  (flags) =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const url = yield* databaseUrl(flags.database)
+        const store = yield* Store.open(url, flags.check ? "read" : "create")
+        const applied = flags.check ? [] : yield* store.migrate
+        const newer = yield* store.check
+        yield* note(
+          applied.length > 0
+            ? `Applied: ${applied.join(", ")}.`
+            : newer.length === 0
+              ? "The schema is up to date."
+              : `The schema is newer than this version (migration ${newer.join(", ")}), which still runs on it.`
+        )
+      })
+    )
 ).pipe(
   Command.withDescription(
     CommandTree.description(
-      "Bring the store's schema up to date (after upgrading dt).",
+      "Bring the store's schema up to date (after upgrading dt), or check it with --check.",
       "dt migrate",
-      "dt migrate --database mysql://dt@db.example.com/dt"
+      "dt migrate --database mysql://dt@db.example.com/dt",
+      "dt migrate --check"
     )
   )
 )

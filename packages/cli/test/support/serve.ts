@@ -25,12 +25,12 @@ export const freshDatabase = (prefix = "dt-serve-"): string =>
 /**
  * Starts the real `dt serve --port 0 ARGS` (a free port of 127.0.0.1) with a temporary HOME, the sandboxes' shared code
  * cache (support/dt.ts) and only PATH and `env` in its environment, and waits until it says where it serves; rejects
- * with its output if it exits first.
+ * with its output if it exits first. `bin` is another build's `dt` (a previous release's).
  */
-export const serve = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<Serving> =>
+export const serve = (args: ReadonlyArray<string>, env: Record<string, string> = {}, bin = BIN): Promise<Serving> =>
   new Promise((resolve, reject) => {
     const home = mkdtempSync(join(tmpdir(), "dt-serve-home-"))
-    const child = spawn(process.execPath, [BIN, "serve", "--port", "0", ...args], {
+    const child = spawn(process.execPath, [bin, "serve", "--port", "0", ...args], {
       env: { PATH: process.env.PATH ?? "", HOME: home, XDG_CACHE_HOME: sharedCacheHome(), ...env }
     })
     let stdout = ""

@@ -9,6 +9,7 @@ import { DOMAIN_ERROR_TAGS } from "@user-manager/core/Errors"
 import { Groups } from "@user-manager/core/Groups"
 import * as UserManager from "@user-manager/core/UserManager"
 import { Users } from "@user-manager/core/Users"
+import * as invariants from "@user-manager/test-stores/invariants"
 import { TestHasher } from "@user-manager/testing/TestHasher"
 import { Effect, type Layer } from "effect"
 
@@ -85,25 +86,4 @@ export const runWorker = (directory: Layer.Layer<Directory, unknown>, worker: nu
 
 /** Checks invariants 1, 3 (GIDs), 4 and 5 on the final state; returns the problems found. */
 export const checkInvariants = (directory: Layer.Layer<Directory, unknown>, handedOut: ReadonlyArray<number>) =>
-  Effect.gen(function* () {
-    const users = yield* Users
-    const groups = yield* Groups
-    const problems: Array<string> = []
-    // Some enabled admin must remain to read the directory at all (invariant 5).
-    let reader: string | undefined
-    for (const name of ADMINS) {
-      const me = yield* Effect.either(users.whoAmI(Actor.user(name)))
-      if (me._tag === "Right" && me.right.admin) reader = name
-    }
-    if (reader === undefined) return ["no enabled member is left in the admin group"]
-    const actor = Actor.user(reader)
-    const allUsers = yield* users.list(actor, { limit: 1000 })
-    for (const user of allUsers.items) if (user.groups.length === 0) problems.push(`${user.username} has no group`)
-    const allGroups = yield* groups.list(actor, { limit: 1000 })
-    const gids = allGroups.items.map((group) => group.gid)
-    if (new Set(gids).size !== gids.length) problems.push("two groups share a GID")
-    if (new Set(handedOut).size !== handedOut.length) problems.push("a GID was handed out twice")
-    const admins = allUsers.items.filter((user) => user.enabled && user.groups.includes("admins" as never))
-    if (admins.length === 0) problems.push("the admin group has no enabled member")
-    return problems
-  }).pipe(Effect.provide(services(directory)))
+  invariants.checkInvariants(directory, handedOut, ADMINS)

@@ -33,6 +33,14 @@ export const administratorWarning = ({ directory, config }: Pick<UserServices, "
       )
     )
 
+/** What the audit entry of a bootstrap records of the administrator it creates, as a user's creation does. */
+const createdFields = (row: UserRow) => ({
+  firstName: row.firstName,
+  lastName: row.lastName,
+  email: row.email,
+  ...(row.passwordHash === null ? {} : { password: "set" })
+})
+
 /** `Users.bootstrap`: the admin group and the first administrator of an empty directory, or of one that has none. */
 export const makeBootstrap = (services: UserServices) => {
   const { directory, config } = services
@@ -51,6 +59,7 @@ export const makeBootstrap = (services: UserServices) => {
         {
           adminGroup: config.adminGroup,
           admin: row.username,
+          ...createdFields(row),
           reason: "the admin group had no enabled member that is not a system user"
         }
       )
@@ -71,11 +80,7 @@ export const makeBootstrap = (services: UserServices) => {
         op,
         "directory.bootstrap",
         { type: "directory", name: groupName },
-        {
-          adminGroup: groupName,
-          gid,
-          admin: row.username
-        }
+        { adminGroup: groupName, gid, admin: row.username, ...createdFields(row) }
       )
       return {
         group: toGroup({ name: groupName, gid, members: [row.username], createdAt: now, updatedAt: now, version: 1 }),
