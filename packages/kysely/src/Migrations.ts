@@ -19,6 +19,7 @@ import * as systemUsersNoPassword from "./migrations/20261203010000_system_users
 import * as auditSubjects from "./migrations/20261203020000_audit_subjects.js"
 import * as signInAttempts from "./migrations/20261203030000_sign_in_attempts.js"
 import * as sortKey from "./migrations/20261203040000_sort_key.js"
+import * as directorySettings from "./migrations/20261204010000_directory_settings.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -52,7 +53,8 @@ const all = {
   "20261203010000_system_users_no_password": systemUsersNoPassword,
   "20261203020000_audit_subjects": auditSubjects,
   "20261203030000_sign_in_attempts": signInAttempts,
-  "20261203040000_sort_key": sortKey
+  "20261203040000_sort_key": sortKey,
+  "20261204010000_directory_settings": directorySettings
 } as const
 
 /**

@@ -101,11 +101,11 @@ for (const [name, open] of engines) {
     )
 
     it.effect(
-      "a database left by the previous migration, holding users, opens and upgrades with its data searchable",
+      "a database left before the sort-key migration, holding users, opens and upgrades with its data searchable",
       () =>
         Effect.gen(function* () {
           for (const _ of Migrations.names) yield* Migrations.migrateDown(target())
-          const previous = Migrations.names[Migrations.names.length - 2] as string
+          const previous = Migrations.names[Migrations.names.indexOf("20261203040000_sort_key") - 1] as string
           yield* Migrations.migrateTo(target(), previous)
           const now = new Date().toISOString()
           yield* Effect.promise(() =>
