@@ -6,18 +6,27 @@ import { Effect, Option } from "effect"
 import { sql } from "kysely"
 import type { TransactionContext } from "./transactionContext.js"
 
+/** How a read of the settings locks their row: not at all (a reader), shared (a writer), or for a change. */
+type Lock = "none" | "share" | "update"
+
 /** The directory-wide settings of a transaction, over its context. */
 export const settingsOperations = (tx: TransactionContext): SettingsStore => {
-  const { db, engineName, execute, locks, single } = tx
-  const query = db
-    .selectFrom("settings")
-    .select(["admin_group", "gid_min", "gid_max", "min_password_length"])
-    .where("id", "=", 1)
-  // A writer's rules run on the settings as read until it ends: a change of them waits for it (and it for a change).
-  const shared = engineName === "mysql" ? query.modifyEnd(sql`lock in share mode`) : query.forShare()
+  const { db, engineName, execute, locks, shaped, single } = tx
+  // Every operation reads them: compiled once per store, not built again in each transaction.
+  const select = (lock: Lock) =>
+    shaped(`settings:${lock}`, [], () => {
+      const query = db
+        .selectFrom("settings")
+        .select(["admin_group", "gid_min", "gid_max", "min_password_length"])
+        .where("id", "=", 1)
+      if (lock === "update") return query.forUpdate().compile()
+      if (lock === "none") return query.compile()
+      return (engineName === "mysql" ? query.modifyEnd(sql`lock in share mode`) : query.forShare()).compile()
+    })
   return {
+    // A writer's rules run on the settings as read until it ends: a change of them waits for it (and it for a change).
     readSettings: (options) =>
-      single(!locks ? query : options?.forUpdate === true ? query.forUpdate() : shared).pipe(
+      single(select(!locks ? "none" : options?.forUpdate === true ? "update" : "share")).pipe(
         Effect.map((row) =>
           row.admin_group === null || row.gid_min === null || row.gid_max === null || row.min_password_length === null
             ? Option.none()
