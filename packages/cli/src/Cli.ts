@@ -8,6 +8,7 @@ import manifest from "../package.json" with { type: "json" }
 import * as CommandTree from "./CommandTree.js"
 import * as Audit from "./commands/audit.js"
 import * as Bulk from "./commands/bulk.js"
+import * as Config from "./commands/config.js"
 import * as Group from "./commands/group.js"
 import { init, migrate } from "./commands/init.js"
 import { login, logout } from "./commands/login.js"
@@ -47,6 +48,7 @@ export const dt = Command.make("dt").pipe(
     init,
     migrate,
     Audit.command,
+    Config.command,
     serve,
     login,
     logout

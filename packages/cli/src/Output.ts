@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { type AuditEntry, Group, type SignInThrottle, User } from "@user-manager/core"
+import { type AuditEntry, type DirectoryConfig, Group, type SignInThrottle, User } from "@user-manager/core"
 import { Console, Effect } from "effect"
 import * as DisplayWidth from "./internal/displayWidth.js"
 
@@ -226,4 +226,30 @@ export const printOne = <A>(columns: Columns<A>, format: Format, me: string, ite
     )
   }
   return Console.log(columns.cells(item, me).map(clean).join("\t"))
+}
+
+/**
+ * Prints settings: one `key<TAB>value` line each (`-p` aligned, `-j` one JSON object); a single setting asked for by
+ * name prints its value alone (`-j`: as JSON).
+ *
+ * @category printing
+ * @since 0.1.0
+ */
+export const printSettings = (
+  format: Format,
+  settings: { readonly [K in keyof DirectoryConfig.DirectoryConfigShape]: string | number },
+  only?: keyof DirectoryConfig.DirectoryConfigShape
+): Effect.Effect<void> => {
+  if (only !== undefined) {
+    const value = settings[only]
+    return Console.log(format.json ? JSON.stringify(value) : clean(String(value)))
+  }
+  if (format.json) return Console.log(JSON.stringify(settings, null, format.pretty ? 2 : undefined))
+  const entries = Object.entries(settings)
+  const width = format.pretty ? Math.max(...entries.map(([key]) => key.length)) : 0
+  return Console.log(
+    entries
+      .map(([key, value]) => (format.pretty ? `${key.padEnd(width)}  ${value}` : `${key}\t${clean(String(value))}`))
+      .join("\n")
+  )
 }

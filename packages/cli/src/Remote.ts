@@ -17,7 +17,16 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { type Audit, Errors, type Groups, Page, type SignInThrottle, type User, type Users } from "@user-manager/core"
+import {
+  type Audit,
+  Errors,
+  type Groups,
+  Page,
+  type Settings,
+  type SignInThrottle,
+  type User,
+  type Users
+} from "@user-manager/core"
 import { Api } from "@user-manager/server/Api"
 import * as ApiError from "@user-manager/server/ApiError"
 import { Chunk, Effect, Option, ParseResult, Predicate, Schema, Stream } from "effect"
@@ -334,8 +343,14 @@ export const services = (server: string, token: string | undefined) =>
         core(Effect.map(api.users.unlock({ path: { username: segment(username) } }), (answer) => answer.cleared))
     }
 
+    const settings: Loose<Settings.Settings["Type"]> = {
+      get: () => core(api.settings.get()),
+      set: (_actor, change, options) => core(api.settings.set({ payload: change, urlParams: dry(options) }))
+    }
+
     // The refusals are the core's own errors; their union is wider than each operation's.
     return {
+      settings: settings as unknown as Settings.Settings["Type"],
       users: users as unknown as Users.Users["Type"],
       groups: groups as unknown as Groups.Groups["Type"],
       audit: audit as unknown as Audit.Audit["Type"],

@@ -14,6 +14,7 @@ import { MAX_PAGE_SIZE, SearchText } from "./Page.js"
  */
 export const AuditAction = Schema.Literal(
   "directory.bootstrap",
+  "directory.settings",
   "directory.export",
   "directory.import",
   "user.create",

@@ -10,6 +10,7 @@
 import type { Option } from "effect"
 import { Context, Effect, FiberRef, GlobalValue } from "effect"
 import type { AuditAction, AuditEntry, NewAuditEntry } from "./AuditEntry.js"
+import type { DirectoryConfigShape } from "./DirectoryConfig.js"
 import type { EmailTaken, GidTaken, GroupNameTaken, StorageError, UsernameTaken } from "./Errors.js"
 import type { GroupSort } from "./Group.js"
 import type { GroupName, Username } from "./Names.js"
@@ -394,6 +395,23 @@ export interface AuditStore {
 }
 
 /**
+ * The directory-wide settings stored with the directory (admin group, GID range, minimum password length), so that
+ * every process on one database enforces the same rules.
+ *
+ * @category stores
+ * @since 0.1.0
+ */
+export interface SettingsStore {
+  /**
+   * The stored settings, none when the directory has none stored yet. In a write transaction the settings stay as read
+   * until it ends (a store locks them shared: a change of them waits); with `forUpdate` they are locked for a change.
+   */
+  readonly readSettings: (options?: ReadOptions) => Effect.Effect<Option.Option<DirectoryConfigShape>, StorageError>
+  /** Stores the settings, replacing any stored before. */
+  readonly saveSettings: (settings: DirectoryConfigShape) => Effect.Effect<void, StorageError>
+}
+
+/**
  * What a store can do inside one transaction: every concern of the port together. Reads see the transaction's own
  * writes. A store implements each concern; the services see them as one.
  *
@@ -407,6 +425,7 @@ export interface DirectoryTransaction
     GidLedger,
     SessionStore,
     SignInCounterStore,
+    SettingsStore,
     AuditStore {
   /** Whether the directory has no user and no group yet. */
   readonly isEmpty: Effect.Effect<boolean, StorageError>

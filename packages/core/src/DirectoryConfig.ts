@@ -1,5 +1,7 @@
 /**
- * The settings of a directory: the admin group, the GID allocation range and the password policy.
+ * The settings of a directory: the admin group, the GID allocation range and the password policy. A directory stores
+ * its own (`Settings`), read by every operation; this layer gives the settings a new directory starts with (stored by
+ * `Users.bootstrap`) and those of a directory that has none stored yet (set up before they were stored).
  *
  * @since 0.1.0
  */
@@ -24,7 +26,7 @@ export interface DirectoryConfigShape {
 }
 
 /**
- * The directory's settings, with defaults when no layer provides them.
+ * The host's settings for a directory that has none stored, with defaults when no layer provides them.
  *
  * @category services
  * @since 0.1.0

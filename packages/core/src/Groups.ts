@@ -60,14 +60,14 @@ const make = Effect.gen(function* () {
 
   const adminWrite = adminWriter(directory, config)
 
-  const ensureNotAdminGroup = (name: string, action: string) =>
-    name === config.adminGroup ? new ProtectedGroup({ name, action }) : Effect.void
+  const ensureNotAdminGroup = (op: Operation, name: string, action: string) =>
+    name === op.config.adminGroup ? new ProtectedGroup({ name, action }) : Effect.void
 
   /** The admin group is never renamed, and no group takes its name. */
-  const checkRename = (from: GroupName, to: GroupName) =>
+  const checkRename = (op: Operation, from: GroupName, to: GroupName) =>
     Effect.zipRight(
-      ensureNotAdminGroup(from, "renamed"),
-      to === config.adminGroup ? new GroupNameTaken({ name: to }) : Effect.void
+      ensureNotAdminGroup(op, from, "renamed"),
+      to === op.config.adminGroup ? new GroupNameTaken({ name: to }) : Effect.void
     )
 
   /** Renames a group read (and locked) in this transaction, unless the new name is taken. */
@@ -155,7 +155,7 @@ const make = Effect.gen(function* () {
       `rename group '${from}'`,
       (op) =>
         Effect.gen(function* () {
-          yield* checkRename(from, to)
+          yield* checkRename(op, from, to)
           const group = yield* getGroup(op.tx, from, true)
           yield* ensureVersion("group", group.name, group.version, expectedVersion)
           return toGroup(yield* applyRename(op, group, to))
@@ -171,7 +171,7 @@ const make = Effect.gen(function* () {
       `delete group '${groupName}'`,
       (op) =>
         Effect.gen(function* () {
-          yield* ensureNotAdminGroup(groupName, "deleted")
+          yield* ensureNotAdminGroup(op, groupName, "deleted")
           const group = yield* getGroup(op.tx, groupName, true)
           yield* removeGroup(op, group)
           return toGroup(group)
@@ -252,7 +252,7 @@ const make = Effect.gen(function* () {
       `change group '${from}'`,
       (op) =>
         Effect.gen(function* () {
-          if (to !== undefined) yield* checkRename(from, to)
+          if (to !== undefined) yield* checkRename(op, from, to)
           let group = yield* getGroup(op.tx, from, true)
           yield* ensureVersion("group", group.name, group.version, expectedVersion)
           if (wanted !== undefined) {

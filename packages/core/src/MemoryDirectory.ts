@@ -10,6 +10,7 @@ import { gidLedgerOperations } from "./internal/memory/gidLedgerOperations.js"
 import { groupOperations } from "./internal/memory/groupOperations.js"
 import { membershipOperations } from "./internal/memory/membershipOperations.js"
 import { sessionOperations } from "./internal/memory/sessionOperations.js"
+import { settingsOperations } from "./internal/memory/settingsOperations.js"
 import { signInCounterOperations } from "./internal/memory/signInCounterOperations.js"
 import { emptyState, type ListingKeys, memoryContext, rollback, type Undo } from "./internal/memory/state.js"
 import { userOperations } from "./internal/memory/userOperations.js"
@@ -30,6 +31,7 @@ const make = Effect.gen(function* () {
       ...gidLedgerOperations(context),
       ...sessionOperations(context),
       ...signInCounterOperations(context),
+      ...settingsOperations(context),
       ...auditOperations(context)
     }
   }

@@ -13,6 +13,7 @@ import { Groups } from "./Groups.js"
 import { Imports } from "./Imports.js"
 import type { PasswordHasher } from "./PasswordHasher.js"
 import { Sessions } from "./Sessions.js"
+import { Settings } from "./Settings.js"
 import { SignInThrottle, ThrottleConfig, type ThrottleOptions } from "./SignInThrottle.js"
 import { Users } from "./Users.js"
 
@@ -31,8 +32,9 @@ export interface Options<E = never> {
 }
 
 /**
- * Every service (`Users`, `Groups`, `Audit`, `Exports`, `Sessions`, `SignInThrottle`, `Imports`) over the given store and hasher; the store
- * and the throttle's settings stay available too.
+ * Every service (`Users`, `Groups`, `Audit`, `Exports`, `Sessions`, `SignInThrottle`, `Imports`, `Settings`) over the
+ * given store and hasher; the store and the throttle's settings stay available too. `config` gives the settings a new
+ * directory starts with (stored by `Users.bootstrap`) and those of a directory that has none stored yet.
  *
  * @category layers
  * @since 0.1.0
@@ -40,7 +42,15 @@ export interface Options<E = never> {
 export const layer = <E>(options: Options<E>) =>
   Sessions.layer.pipe(
     Layer.provideMerge(
-      Layer.mergeAll(Users.layer, Groups.layer, Audit.layer, Exports.layer, SignInThrottle.layer, Imports.layer)
+      Layer.mergeAll(
+        Users.layer,
+        Groups.layer,
+        Audit.layer,
+        Exports.layer,
+        SignInThrottle.layer,
+        Imports.layer,
+        Settings.layer
+      )
     ),
     Layer.provideMerge(
       Layer.mergeAll(
@@ -86,6 +96,8 @@ export interface UserManager {
   readonly signInThrottle: Promised<SignInThrottle["Type"]>
   /** Bulk import; its entries may be an async iterable. */
   readonly imports: Promised<Imports["Type"]>
+  /** The directory-wide settings stored with the directory. */
+  readonly settings: Promised<Settings["Type"]>
   /** Closes the store (database connections) and anything else the manager opened. */
   readonly dispose: () => Promise<void>
 }
@@ -98,7 +110,7 @@ export interface UserManager {
  * @since 0.1.0
  */
 export const make = <E>(options: Options<E>): UserManager => {
-  type Services = Users | Groups | Audit | Exports | Sessions | SignInThrottle | Imports
+  type Services = Users | Groups | Audit | Exports | Sessions | SignInThrottle | Imports | Settings
   const runtime = ManagedRuntime.make(layer(options))
   const run = <A>(effect: Effect.Effect<A, unknown, Services>): Promise<A> =>
     runtime.runPromiseExit(effect).then((exit) => {
@@ -146,6 +158,7 @@ export const make = <E>(options: Options<E>): UserManager => {
     sessions: promised(Sessions),
     signInThrottle: promised(SignInThrottle),
     imports: promised(Imports),
+    settings: promised(Settings),
     dispose: () => runtime.dispose()
   }
 }

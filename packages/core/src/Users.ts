@@ -28,7 +28,7 @@ export interface DryRun {
 }
 
 /**
- * What `Users.bootstrap` takes: the first administrator (the admin group is named by `DirectoryConfig`).
+ * What `Users.bootstrap` takes: the first administrator (the admin group is named by the directory's settings).
  *
  * @category inputs
  * @since 0.1.0

@@ -15,6 +15,7 @@ import { groupOperations } from "./internal/groupOperations.js"
 import { membershipOperations } from "./internal/membershipOperations.js"
 import type { Database } from "./internal/schema.js"
 import { sessionOperations } from "./internal/sessionOperations.js"
+import { settingsOperations } from "./internal/settingsOperations.js"
 import { signInCounterOperations } from "./internal/signInCounterOperations.js"
 import { compiledOnce, shapeCache } from "./internal/statementCache.js"
 import { TablePrefixPlugin } from "./internal/TablePrefixPlugin.js"
@@ -117,6 +118,7 @@ export const make = (options: Options) =>
           ...gidLedgerOperations(context),
           ...sessionOperations(context),
           ...signInCounterOperations(context),
+          ...settingsOperations(context),
           ...auditOperations(context)
         }
       }

@@ -22,6 +22,7 @@ import * as signInAttempts from "./migrations/20261203030000_sign_in_attempts.js
 import * as sortKey from "./migrations/20261203040000_sort_key.js"
 import * as migrationCompatibility from "./migrations/20261204000000_migration_compatibility.js"
 import * as auditActionIndex from "./migrations/20261204010000_audit_action_index.js"
+import * as directorySettings from "./migrations/20261204020000_directory_settings.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -88,7 +89,8 @@ const all: Record<string, Listed> = {
   "20261203040000_sort_key": listed(sortKey, "20261203040000_sort_key"),
   // Versions before this one do not read the table it adds: they refuse every newer schema, as they always did.
   "20261204000000_migration_compatibility": listed(migrationCompatibility, "20261203040000_sort_key"),
-  "20261204010000_audit_action_index": listed(auditActionIndex, "20261204000000_migration_compatibility")
+  "20261204010000_audit_action_index": listed(auditActionIndex, "20261204000000_migration_compatibility"),
+  "20261204020000_directory_settings": listed(directorySettings, "20261204010000_audit_action_index")
 }
 
 /**

@@ -18,6 +18,7 @@ import { withBulkRoutes } from "./internal/api/bulkOpenApi.js"
 import { GroupsApi } from "./internal/api/GroupsApi.js"
 import { MeApi } from "./internal/api/MeApi.js"
 import { type Document, withSecurity } from "./internal/api/openApiSecurity.js"
+import { SettingsApi } from "./internal/api/SettingsApi.js"
 import { SignInLocksApi } from "./internal/api/SignInLocksApi.js"
 import { UsersApi } from "./internal/api/UsersApi.js"
 
@@ -28,6 +29,7 @@ export { ExportParams, ImportChange, ImportParams, ImportRefusal, ImportResult }
 export { IfMatch, Page } from "./internal/api/fields.js"
 export { CreateGroupBody, GroupListParams, GroupsApi, MembersBody, ModifyGroupBody } from "./internal/api/GroupsApi.js"
 export { ChangePasswordBody, Me, MeApi } from "./internal/api/MeApi.js"
+export { DirectorySettings, SettingsApi, SettingsBody } from "./internal/api/SettingsApi.js"
 export { SignInLock, SignInLocksApi } from "./internal/api/SignInLocksApi.js"
 export { CreateUserBody, ModifyUserBody, PasswordBody, UserListParams, UsersApi } from "./internal/api/UsersApi.js"
 
@@ -43,6 +45,7 @@ export class Api extends HttpApi.make("dt")
   .add(MeApi)
   .add(AuditApi)
   .add(SignInLocksApi)
+  .add(SettingsApi)
   .add(AuthApi)
   // The router's own refusal, of a path no route matches: the API answers it in its shape.
   .addError(ApiError.Refusal.RouteNotFound)

@@ -14,6 +14,7 @@ import {
   Groups,
   type Page,
   Sessions,
+  Settings,
   SignInThrottle,
   User,
   Users
@@ -318,9 +319,26 @@ export const signInLocks = HttpApiBuilder.group(Api, "signInLocks", (handlers) =
 )
 
 /**
+ * The `/config` handlers: the directory-wide settings (administrators).
+ *
+ * @category handlers
+ * @since 0.1.0
+ */
+export const settings = HttpApiBuilder.group(Api, "settings", (handlers) =>
+  Effect.gen(function* () {
+    const service = yield* Settings.Settings
+    return handlers
+      .handle("get", () => Effect.flatMap(CurrentActor, (actor) => call(service.get(actor))))
+      .handle("set", ({ payload, urlParams }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.set(actor, defined(payload), defined(urlParams))))
+      )
+  })
+)
+
+/**
  * Every handler of the API.
  *
  * @category layers
  * @since 0.1.0
  */
-export const layer = Layer.mergeAll(users, groups, me, audit, auth, signInLocks)
+export const layer = Layer.mergeAll(users, groups, me, audit, auth, signInLocks, settings)

@@ -6,7 +6,7 @@
  */
 import { HttpApiBuilder, HttpMiddleware, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import type { Audit, Exports, Groups, Imports, Sessions, SignInThrottle, Users } from "@user-manager/core"
+import type { Audit, Exports, Groups, Imports, Sessions, Settings, SignInThrottle, Users } from "@user-manager/core"
 import { Context, Effect, FiberRef, Layer } from "effect"
 import { Api, type Authentication } from "./Api.js"
 import * as Auth from "./Auth.js"
@@ -117,6 +117,7 @@ type Services =
   | SignInThrottle.SignInThrottle
   | Exports.Exports
   | Imports.Imports
+  | Settings.Settings
 
 /**
  * The API: every route under `/api/v1` with its handlers (the bulk import and export among them), the OpenAPI

@@ -145,6 +145,27 @@ for (const [name, open] of stores) {
       expect([cleared.status, names(cleared.body)]).toEqual([200, ["", ""]])
     })
 
+    it("reads and changes the directory's settings (administrators only), refusing a value out of bounds with 400", async () => {
+      const read = await server.request("GET", "/api/v1/config", { as: admin })
+      expect(read.status).toBe(200)
+      expect(read.body).toEqual({ adminGroup: "admins", gidMin: 1000, gidMax: 60000, minPasswordLength: 8 })
+      const john = await bearer(server, "john", PASSWORDS.john)
+      refusal(await server.request("GET", "/api/v1/config", { as: john }), 403, "Forbidden")
+      refusal(await server.request("PUT", "/api/v1/config", { as: john, body: { gidMin: 2000 } }), 403, "Forbidden")
+      const bad = await server.request("PUT", "/api/v1/config", { as: admin, body: { minPasswordLength: 4 } })
+      refusal(bad, 400, "InvalidInput")
+      expect(bad.body.message).toContain("minPasswordLength is a whole number from 8 to 256, not 4")
+      const dry = await server.request("PUT", "/api/v1/config?dryRun=true", { as: admin, body: { gidMin: 3000 } })
+      expect([dry.status, dry.body.gidMin]).toEqual([200, 3000])
+      const changed = await server.request("PUT", "/api/v1/config", { as: admin, body: { minPasswordLength: 30 } })
+      expect(changed.body).toEqual({ adminGroup: "admins", gidMin: 1000, gidMax: 60000, minPasswordLength: 30 })
+      const short = await server.request("PUT", "/api/v1/users/bob/password", {
+        as: admin,
+        body: { password: "twenty-nine characters long!" }
+      })
+      refusal(short, 400, "InvalidInput")
+    })
+
     it("modifies a user; a stale If-Match answers 412 and changes nothing", async () => {
       const before = await server.request("GET", "/api/v1/users/bob", { as: admin })
       const etag = before.headers.get("etag") as string

@@ -148,6 +148,10 @@ export const reset = async (db: Kysely<any>, prefix = "") => {
     await db.deleteFrom(`${prefix}${table}`).execute()
   }
   await db.updateTable(`${prefix}meta`).set({ value: 0 }).where("key", "=", "gid_high_water").execute()
+  await db
+    .updateTable(`${prefix}settings`)
+    .set({ admin_group: null, gid_min: null, gid_max: null, min_password_length: null })
+    .execute()
 }
 
 /**

@@ -2,7 +2,7 @@
  * The storage contract: every rule of the domain, proved through the services on a given store. Every store (the
  * in-memory one here, the SQL ones in `@user-manager/kysely`) runs this same suite unchanged. Its suites follow the
  * concerns of the `Directory` port: bootstrap, user administration, credentials, groups, memberships, the GID ledger,
- * listing, the audit trail, export, transactions and bulk import (sessions and the sign-in throttle have their own
+ * listing, the audit trail, export, transactions, bulk import and the directory's settings (sessions and the sign-in throttle have their own
  * contracts).
  */
 import type { PasswordHasher } from "@user-manager/core/PasswordHasher"
@@ -19,6 +19,7 @@ import { harness } from "./internal/harness.js"
 import { importContract } from "./internal/importContract.js"
 import { listingContract } from "./internal/listingContract.js"
 import { membershipsContract } from "./internal/membershipsContract.js"
+import { settingsContract } from "./internal/settingsContract.js"
 import { transactionsContract } from "./internal/transactionsContract.js"
 import { userAdministrationContract } from "./internal/userAdministrationContract.js"
 
@@ -37,4 +38,5 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
   transactionsContract(name, tools)
   importContract(name, tools)
   bulkWritesContract(name, tools)
+  settingsContract(name, tools)
 }

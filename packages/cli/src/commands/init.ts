@@ -12,6 +12,7 @@ import * as Flags from "../Flags.js"
 import * as Output from "../Output.js"
 import { note, readStdin, runLocal, warnIfNoAdministrator } from "../Session.js"
 import * as Store from "../Store.js"
+import { givenSettings, initSettings } from "./config.js"
 
 /** A name given with a flag: an empty one is no name, as one left out is (so both get the first admin's default). */
 const given = (name: Option.Option<string>) => Option.filter(name, (text) => text.trim() !== "")
@@ -37,7 +38,8 @@ export const init = Command.make(
     firstName: Flags.firstName,
     lastName: Flags.lastName,
     email: Flags.email,
-    passwordStdin: Flags.passwordStdin
+    passwordStdin: Flags.passwordStdin,
+    ...initSettings
   },
   (flags) => {
     const admin = Option.getOrElse(flags.admin, loginName)
@@ -48,13 +50,16 @@ export const init = Command.make(
           yield* warnIfNoAdministrator
           const url = yield* databaseUrl(flags.database)
           const password = flags.passwordStdin ? Option.some(yield* readStdin) : Option.none<string>()
-          const { group, user } = yield* users.bootstrap({
-            username: admin,
-            firstName: Option.getOrElse(given(flags.firstName), () => admin),
-            lastName: Option.getOrElse(given(flags.lastName), () => "Administrator"),
-            ...Option.match(flags.email, { onNone: () => ({}), onSome: (email) => ({ email }) }),
-            ...Option.match(password, { onNone: () => ({}), onSome: (text) => ({ password: text }) })
-          })
+          const { group, user } = yield* users.bootstrap(
+            {
+              username: admin,
+              firstName: Option.getOrElse(given(flags.firstName), () => admin),
+              lastName: Option.getOrElse(given(flags.lastName), () => "Administrator"),
+              ...Option.match(flags.email, { onNone: () => ({}), onSome: (email) => ({ email }) }),
+              ...Option.match(password, { onNone: () => ({}), onSome: (text) => ({ password: text }) })
+            },
+            givenSettings(flags)
+          )
           // A directory whose admin group held only system users (never administrators) gets its administrator added.
           yield* note(
             group.members.length > 1
@@ -71,7 +76,8 @@ export const init = Command.make(
     CommandTree.description(
       "Create the store, the admins group and the first administrator.",
       "dt init",
-      "dt init --database postgres://dt@db.example.com/dt --admin root --password-stdin < pass.txt"
+      "dt init --database postgres://dt@db.example.com/dt --admin root --password-stdin < pass.txt",
+      "dt init --admin-group wheel --gid-min 5000 --gid-max 9999 --min-password-length 12"
     )
   )
 )

@@ -12,6 +12,7 @@ import {
   Unauthenticated,
   UserNotFound
 } from "../Errors.js"
+import { currentSettings } from "./settings.js"
 
 /** What every rule inside one transaction needs: the store, the settings, who asks, and the time of the change. */
 export interface Operation {
@@ -66,9 +67,13 @@ export const resolveActor = (
 export const isAdmin = (user: UserRecord, config: DirectoryConfigShape): boolean =>
   user.enabled && !user.system && user.groups.includes(config.adminGroup as UserRecord["groups"][number])
 
-/** Starts an operation that only administrators may run. */
-export const asAdmin = (tx: DirectoryTransaction, config: DirectoryConfigShape, actor: Actor, action: string) =>
+/**
+ * Starts an operation that only administrators may run, on the directory's settings read in this transaction
+ * (`defaults` when it has none stored).
+ */
+export const asAdmin = (tx: DirectoryTransaction, defaults: DirectoryConfigShape, actor: Actor, action: string) =>
   Effect.gen(function* () {
+    const config = yield* currentSettings(tx, defaults)
     const user = yield* resolveActor(tx, actor, action)
     if (!isAdmin(user, config)) {
       return yield* new Forbidden({

@@ -21,7 +21,8 @@ const TABLES = new Set([
   "audit",
   "audit_subjects",
   "sessions",
-  "sign_in_attempts"
+  "sign_in_attempts",
+  "settings"
 ])
 
 class PrefixTransformer extends OperationNodeTransformer {

@@ -90,6 +90,15 @@ export interface SignInAttemptsTable {
   last_failure_at: number | string
 }
 
+/** The directory-wide settings: one row (`id` 1), its values null until first stored. */
+export interface SettingsTable {
+  id: number
+  admin_group: string | null
+  gid_min: number | string | null
+  gid_max: number | string | null
+  min_password_length: number | null
+}
+
 /** The manager's tables, unprefixed (a plugin adds the host's prefix). */
 export interface Database {
   users: UsersTable
@@ -101,6 +110,7 @@ export interface Database {
   audit_subjects: AuditSubjectsTable
   sessions: SessionsTable
   sign_in_attempts: SignInAttemptsTable
+  settings: SettingsTable
 }
 
 export type UserRowSql = Selectable<UsersTable>

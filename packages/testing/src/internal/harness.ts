@@ -10,12 +10,13 @@ import type { Exports } from "@user-manager/core/Exports"
 import type { Groups } from "@user-manager/core/Groups"
 import type { Imports } from "@user-manager/core/Imports"
 import type { PasswordHasher } from "@user-manager/core/PasswordHasher"
+import type { Settings } from "@user-manager/core/Settings"
 import type { Users } from "@user-manager/core/Users"
 import { Effect, type Layer } from "effect"
 import { type StoreLayer, seed, services, snapshot } from "../fixture.js"
 
 /** The services a contract test may use. */
-export type Services = Users | Groups | Audit | Exports | Directory | PasswordHasher | Imports
+export type Services = Users | Groups | Audit | Exports | Directory | PasswordHasher | Imports | Settings
 
 /** The harness of one store under test. */
 export const harness = (store: StoreLayer, hasher: Layer.Layer<PasswordHasher>) => {

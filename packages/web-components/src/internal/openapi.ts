@@ -250,6 +250,24 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/config": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Read the directory's settings (administrators) */
+        readonly get: operations["settings.get"];
+        /** Change some of the directory's settings, checked together and audited (administrators; dryRun supported) */
+        readonly put: operations["settings.set"];
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/auth/login": {
         readonly parameters: {
             readonly query?: never;
@@ -663,7 +681,7 @@ export interface components {
             readonly at: components["schemas"]["Date"];
             readonly actor: string;
             /** @enum {string} */
-            readonly action: "directory.bootstrap" | "directory.export" | "directory.import" | "user.create" | "user.modify" | "user.delete" | "user.enable" | "user.disable" | "user.password" | "user.unlock" | "group.create" | "group.rename" | "group.delete" | "group.members";
+            readonly action: "directory.bootstrap" | "directory.settings" | "directory.export" | "directory.import" | "user.create" | "user.modify" | "user.delete" | "user.enable" | "user.disable" | "user.password" | "user.unlock" | "group.create" | "group.rename" | "group.delete" | "group.members";
             /** @enum {string} */
             readonly targetType: "user" | "group" | "directory";
             readonly target: string;
@@ -681,6 +699,18 @@ export interface components {
             readonly address: string | null;
             readonly failures: components["schemas"]["Int"];
             readonly until: components["schemas"]["Date"];
+        };
+        readonly DirectorySettings: {
+            readonly adminGroup: string;
+            readonly gidMin: components["schemas"]["Int"];
+            readonly gidMax: components["schemas"]["Int"];
+            readonly minPasswordLength: components["schemas"]["Int"];
+        };
+        readonly SettingsChange: {
+            readonly adminGroup?: string;
+            readonly gidMin?: number;
+            readonly gidMax?: number;
+            readonly minPasswordLength?: number;
         };
         readonly Login: {
             /**
@@ -2439,7 +2469,7 @@ export interface operations {
             readonly query?: {
                 readonly actor?: string;
                 readonly target?: string;
-                readonly action?: "directory.bootstrap" | "directory.export" | "directory.import" | "user.create" | "user.modify" | "user.delete" | "user.enable" | "user.disable" | "user.password" | "user.unlock" | "group.create" | "group.rename" | "group.delete" | "group.members";
+                readonly action?: "directory.bootstrap" | "directory.settings" | "directory.export" | "directory.import" | "user.create" | "user.modify" | "user.delete" | "user.enable" | "user.disable" | "user.password" | "user.unlock" | "group.create" | "group.rename" | "group.delete" | "group.members";
                 /** @description ISO 8601 time */
                 readonly since?: string;
                 /** @description ISO 8601 time */
@@ -2536,6 +2566,134 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["Forbidden"];
+                };
+            };
+            /** @description The user store failed (its details are in the server's log) */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["StorageError"];
+                };
+            };
+        };
+    };
+    readonly "settings.get": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description DirectorySettings */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["DirectorySettings"];
+                };
+            };
+            /** @description Sign in first */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Unauthenticated"];
+                };
+            };
+            /** @description A cookie request lacks its CSRF token */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Forbidden"];
+                };
+            };
+            /** @description The user store failed (its details are in the server's log) */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["StorageError"];
+                };
+            };
+        };
+    };
+    readonly "settings.set": {
+        readonly parameters: {
+            readonly query?: {
+                /** @description check every rule and answer with the result, changing nothing */
+                readonly dryRun?: components["schemas"]["BooleanFromString"];
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["SettingsChange"];
+            };
+        };
+        readonly responses: {
+            /** @description DirectorySettings */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["DirectorySettings"];
+                };
+            };
+            /** @description An input is malformed */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description Sign in first */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Unauthenticated"];
+                };
+            };
+            /** @description A cookie request lacks its CSRF token */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
+                };
+            };
+            /** @description No such resource or method */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["GroupNotFound"];
+                };
+            };
+            /** @description The request body is too large */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PayloadTooLarge"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */

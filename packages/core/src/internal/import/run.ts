@@ -83,7 +83,8 @@ export const runImport = <E>(
     // Entries are prepared concurrently only when one of them has a password to hash: concurrency runs each entry in a
     // fiber of its own, whose garbage a batch of records without passwords would make for nothing.
     const prepareAll = (batch: ReadonlyArray<ImportEntry>) =>
-      Effect.forEach(batch, (entry) => prepare(services, entry, settings.dryRun), {
+      // Passwords are checked against the directory's settings as the import started.
+      Effect.forEach(batch, (entry) => prepare({ ...services, config: starter.config }, entry, settings.dryRun), {
         concurrency: batch.some(hasPassword) ? settings.hashConcurrency : 1
       })
 

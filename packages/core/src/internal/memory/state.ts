@@ -12,6 +12,7 @@ import type {
   UserRecord,
   UserRow
 } from "../../Directory.js"
+import type { DirectoryConfigShape } from "../../DirectoryConfig.js"
 import { StorageError } from "../../Errors.js"
 import type { GroupName, Username } from "../../Names.js"
 import { type NameSortKeys, nameSortKeys, searchText } from "../../UserKeys.js"
@@ -32,6 +33,8 @@ export interface State {
   /** Sign-in throttle counters by `counterKey`. */
   readonly signInCounters: Map<string, SignInCounter>
   highWaterMark: number
+  /** The directory-wide settings, once stored. */
+  settings: DirectoryConfigShape | undefined
 }
 
 /** An empty directory's state. */
@@ -47,7 +50,8 @@ export const emptyState = (): State => ({
   auditSubjects: new Map(),
   sessions: new Map(),
   signInCounters: new Map(),
-  highWaterMark: 0
+  highWaterMark: 0,
+  settings: undefined
 })
 
 /** How to take back each change a write transaction made, in the order they were made. */

@@ -3,7 +3,7 @@ import type { Actor } from "../../Actor.js"
 import type { UserRecord } from "../../Directory.js"
 import { GroupMembershipRequired, InvalidInput } from "../../Errors.js"
 import { GroupName, Username } from "../../Names.js"
-import type { PasswordHash } from "../../Password.js"
+import type { Password, PasswordHash } from "../../Password.js"
 import { CreateUser, ModifyUser, ResetPassword } from "../../User.js"
 import type { DryRun } from "../../Users.js"
 import { ensureAdminsRemain, ensureNotSelf, lockAdminGroup } from "../adminGroup.js"
@@ -23,6 +23,7 @@ import { toUser } from "../records.js"
 import { removeUser } from "../removal.js"
 import {
   ensureEmailFree,
+  ensurePolicy,
   hashNewPassword,
   insertUser,
   newUserRow,
@@ -44,8 +45,20 @@ export const makeAdministration = (services: UserServices) => {
   const { directory, config } = services
   const adminWrite = adminWriter(directory, config)
 
-  /** Refuses early, before the slow password hash, when the actor may not run `action` at all. */
-  const preauthorize = (actor: Actor, action: string) => directory.read((tx) => asAdmin(tx, config, actor, action))
+  /**
+   * Refuses early, before the slow password hash, when the actor may not run `action` at all; the directory's settings
+   * the password is first checked against.
+   */
+  const preauthorize = (actor: Actor, action: string) =>
+    directory.read((tx) => asAdmin(tx, config, actor, action)).pipe(Effect.map((op) => op.config))
+
+  /** A new password's hash, when there is one: checked first as the actor may run `action` and the policy allows. */
+  const preparePassword = (actor: Actor, action: string, password: Password | undefined, username: string) =>
+    password === undefined
+      ? Effect.succeed(null)
+      : Effect.flatMap(preauthorize(actor, action), (settings) =>
+          hashNewPassword(services, password, username, settings)
+        )
 
   const create = Effect.fn("Users.create")(function* (actor: Actor, input: CreateUser) {
     const user = yield* decodeCreate(input)
@@ -58,10 +71,10 @@ export const makeAdministration = (services: UserServices) => {
     if (user.groups.length === 0) {
       return yield* new GroupMembershipRequired({ usernames: [user.username], group: null })
     }
-    if (user.password !== undefined) yield* preauthorize(actor, "create users")
-    const passwordHash = yield* hashNewPassword(services, user.password, user.username)
+    const passwordHash = yield* preparePassword(actor, "create users", user.password, user.username)
     return yield* adminWrite(actor, "create users", (op) =>
       Effect.gen(function* () {
+        yield* ensurePolicy(op, user.password, user.username)
         const groupNames = [...new Set(user.groups)].sort()
         const row = newUserRow(user, passwordHash, op.now)
         yield* insertUser(op, row, groupNames)
@@ -77,10 +90,10 @@ export const makeAdministration = (services: UserServices) => {
     if (changes.groups !== undefined && changes.groups.length === 0) {
       return yield* new GroupMembershipRequired({ usernames: [name], group: null })
     }
-    if (changes.password !== undefined) yield* preauthorize(actor, `modify user '${name}'`)
-    const passwordHash = yield* hashNewPassword(services, changes.password, name)
+    const passwordHash = yield* preparePassword(actor, `modify user '${name}'`, changes.password, name)
     return yield* adminWrite(actor, `modify user '${name}'`, (op) =>
       Effect.gen(function* () {
+        yield* ensurePolicy(op, changes.password, name)
         if (changes.groups?.includes(op.config.adminGroup as GroupName) === false) yield* lockAdminGroup(op)
         const current = yield* getUser(op.tx, name, true)
         yield* assertNotSystem(current, "modify")
@@ -154,10 +167,11 @@ export const makeAdministration = (services: UserServices) => {
   const resetPassword = Effect.fn("Users.resetPassword")(function* (actor: Actor, username: string, password: string) {
     const name = yield* decodeUsername(username)
     const { password: next } = yield* decodeReset({ password })
-    yield* preauthorize(actor, `reset the password of user '${name}'`)
-    const passwordHash = (yield* hashNewPassword(services, next, name)) as PasswordHash
-    return yield* adminWrite(actor, `reset the password of user '${name}'`, (op) =>
+    const action = `reset the password of user '${name}'`
+    const passwordHash = (yield* preparePassword(actor, action, next, name)) as PasswordHash
+    return yield* adminWrite(actor, action, (op) =>
       Effect.gen(function* () {
+        yield* ensurePolicy(op, next, name)
         const user = yield* getUser(op.tx, name, true)
         yield* assertNotSystem(user, "set a password for")
         const row = nextUserRow(op, user, { passwordHash })

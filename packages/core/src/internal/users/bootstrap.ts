@@ -1,20 +1,24 @@
 import { Clock, Effect, Option, Schema } from "effect"
 import type { UserRow } from "../../Directory.js"
-import { Forbidden } from "../../Errors.js"
+import type { DirectoryConfigShape } from "../../DirectoryConfig.js"
+import { Forbidden, InvalidInput } from "../../Errors.js"
 import type { GroupName } from "../../Names.js"
 import type { PasswordHash } from "../../Password.js"
+import { SettingsChange } from "../../Settings.js"
 import { CreateUser } from "../../User.js"
 import { lacksAdministrator } from "../adminGroup.js"
 import { decodeInput } from "../decode.js"
 import { allocateGid } from "../gidAllocator.js"
 import { audit, getGroup, type Operation } from "../operation.js"
 import { toGroup, toUser } from "../records.js"
-import { hashNewPassword, insertUser, newUserRow, type UserServices } from "./rules.js"
+import { checkBounds, currentSettings } from "../settings.js"
+import { ensurePolicy, hashNewPassword, insertUser, newUserRow, type UserServices } from "./rules.js"
 
-/** What `Users.bootstrap` takes: the first administrator (the admin group is named by `DirectoryConfig`). */
+/** What `Users.bootstrap` takes: the first administrator (the admin group is named by the directory's settings). */
 export const Bootstrap = CreateUser.pipe(Schema.omit("groups", "system"))
 
 const decodeBootstrap = decodeInput(Bootstrap)
+const decodeChange = decodeInput(SettingsChange, "settings")
 
 /**
  * The warning for a directory whose admin group holds no administrator (only system users, who never are one), if it
@@ -22,12 +26,16 @@ const decodeBootstrap = decodeInput(Bootstrap)
  */
 export const administratorWarning = ({ directory, config }: Pick<UserServices, "directory" | "config">) =>
   directory
-    .read((tx) => lacksAdministrator(tx, config.adminGroup))
+    .read((tx) =>
+      Effect.flatMap(currentSettings(tx, config), ({ adminGroup }) =>
+        Effect.map(lacksAdministrator(tx, adminGroup), (lacking) => ({ lacking, adminGroup }))
+      )
+    )
     .pipe(
-      Effect.map((lacking) =>
+      Effect.map(({ lacking, adminGroup }) =>
         lacking
           ? Option.some(
-              `The admin group '${config.adminGroup}' has no enabled member that is not a system user, so nobody can manage this directory: add an administrator with Users.bootstrap ('dt init --admin NAME').`
+              `The admin group '${adminGroup}' has no enabled member that is not a system user, so nobody can manage this directory: add an administrator with Users.bootstrap ('dt init --admin NAME').`
             )
           : Option.none()
       )
@@ -51,19 +59,19 @@ export const makeBootstrap = (services: UserServices) => {
    */
   const addAdministrator = (op: Operation, row: UserRow) =>
     Effect.gen(function* () {
-      yield* insertUser(op, row, [config.adminGroup])
+      yield* insertUser(op, row, [op.config.adminGroup])
       yield* audit(
         op,
         "directory.bootstrap",
-        { type: "directory", name: config.adminGroup },
+        { type: "directory", name: op.config.adminGroup },
         {
-          adminGroup: config.adminGroup,
+          adminGroup: op.config.adminGroup,
           admin: row.username,
           ...createdFields(row),
           reason: "the admin group had no enabled member that is not a system user"
         }
       )
-      const record = yield* getGroup(op.tx, config.adminGroup)
+      const record = yield* getGroup(op.tx, op.config.adminGroup)
       return { group: toGroup(record), user: toUser({ ...row, groups: [record.name] }) }
     })
 
@@ -71,7 +79,7 @@ export const makeBootstrap = (services: UserServices) => {
   const createAdministrator = (op: Operation, row: UserRow) =>
     Effect.gen(function* () {
       const { tx, now } = op
-      const groupName = config.adminGroup as GroupName
+      const groupName = op.config.adminGroup as GroupName
       const gid = yield* allocateGid(op)
       yield* tx.insertGroup({ name: groupName, gid, createdAt: now, updatedAt: now, version: 1 })
       yield* tx.insertUser(row)
@@ -80,7 +88,15 @@ export const makeBootstrap = (services: UserServices) => {
         op,
         "directory.bootstrap",
         { type: "directory", name: groupName },
-        { adminGroup: groupName, gid, admin: row.username, ...createdFields(row) }
+        {
+          adminGroup: groupName,
+          gid,
+          admin: row.username,
+          ...createdFields(row),
+          gidMin: op.config.gidMin,
+          gidMax: op.config.gidMax,
+          minPasswordLength: op.config.minPasswordLength
+        }
       )
       return {
         group: toGroup({ name: groupName, gid, members: [row.username], createdAt: now, updatedAt: now, version: 1 }),
@@ -88,37 +104,69 @@ export const makeBootstrap = (services: UserServices) => {
       }
     })
 
-  /** The admin and its row, decoded and hashed before any transaction. */
-  const prepare = (input: typeof Bootstrap.Encoded) =>
+  /**
+   * The admin and its row, decoded and hashed before any transaction, and the settings given for a new directory; the
+   * password is checked against the settings the directory would have, and again in the write.
+   */
+  const prepare = (input: typeof Bootstrap.Encoded, change: SettingsChange) =>
     Effect.gen(function* () {
       const admin = yield* decodeBootstrap(input)
-      const passwordHash = yield* hashNewPassword(services, admin.password, admin.username)
-      return { admin, passwordHash }
+      const given = yield* decodeChange(change)
+      const settings = { ...(yield* directory.read((tx) => currentSettings(tx, config))), ...given }
+      yield* checkBounds(settings)
+      const passwordHash = yield* hashNewPassword(services, admin.password, admin.username, settings)
+      return { admin, passwordHash, given }
     })
 
-  const rowAndOperation = (tx: Operation["tx"], admin: typeof Bootstrap.Type, passwordHash: PasswordHash | null) =>
-    Effect.map(Clock.currentTimeMillis, (millis) => {
-      const now = new Date(millis)
+  /**
+   * The settings a bootstrap runs on: on an empty directory, those it had (the host's, unless stored) with the given
+   * ones, stored now so that every process on the directory follows them; else the directory's own, none given.
+   */
+  const settingsOf = (tx: Operation["tx"], empty: boolean, given: Partial<DirectoryConfigShape>) =>
+    Effect.gen(function* () {
+      const settings = { ...(yield* currentSettings(tx, config)), ...given }
+      if (!empty) {
+        if (Object.keys(given).length === 0) return settings
+        return yield* new InvalidInput({
+          field: "settings",
+          reason: "the directory is set up already: an administrator changes its settings ('dt config set')"
+        })
+      }
+      yield* checkBounds(settings)
+      yield* tx.saveSettings(settings)
+      return settings
+    })
+
+  const rowAndOperation = (
+    tx: Operation["tx"],
+    settings: DirectoryConfigShape,
+    admin: typeof Bootstrap.Type,
+    passwordHash: PasswordHash | null
+  ) =>
+    Effect.gen(function* () {
+      const now = new Date(yield* Clock.currentTimeMillis)
       const row = newUserRow(admin, passwordHash, now)
-      const op: Operation = { tx, config, actor: { ...row, groups: [] }, now }
+      const op: Operation = { tx, config: settings, actor: { ...row, groups: [] }, now }
+      yield* ensurePolicy(op, admin.password, admin.username)
       return { row, op }
     })
 
   return {
-    bootstrap: Effect.fn("Users.bootstrap")(function* (input: typeof Bootstrap.Encoded) {
-      const { admin, passwordHash } = yield* prepare(input)
+    bootstrap: Effect.fn("Users.bootstrap")(function* (input: typeof Bootstrap.Encoded, change: SettingsChange = {}) {
+      const { admin, passwordHash, given } = yield* prepare(input, change)
       return yield* directory.write((tx) =>
         Effect.gen(function* () {
           const empty = yield* tx.isEmpty
+          const settings = yield* settingsOf(tx, empty, given)
           // Only system users in the admin group, who never administer: the administrator is added to it instead.
-          if (!empty && !(yield* lacksAdministrator(tx, config.adminGroup, true))) {
+          if (!empty && !(yield* lacksAdministrator(tx, settings.adminGroup, true))) {
             return yield* new Forbidden({
               actor: admin.username,
               action: "bootstrap the directory",
               reason: "it already has users or groups"
             })
           }
-          const { row, op } = yield* rowAndOperation(tx, admin, passwordHash)
+          const { row, op } = yield* rowAndOperation(tx, settings, admin, passwordHash)
           return yield* empty ? createAdministrator(op, row) : addAdministrator(op, row)
         })
       )
@@ -127,12 +175,16 @@ export const makeBootstrap = (services: UserServices) => {
      * Sets up an empty directory as `bootstrap` does; a directory that is not empty (another process set it up first,
      * even in the same instant) is left as it is, and the answer is none.
      */
-    bootstrapIfEmpty: Effect.fn("Users.bootstrapIfEmpty")(function* (input: typeof Bootstrap.Encoded) {
-      const { admin, passwordHash } = yield* prepare(input)
+    bootstrapIfEmpty: Effect.fn("Users.bootstrapIfEmpty")(function* (
+      input: typeof Bootstrap.Encoded,
+      change: SettingsChange = {}
+    ) {
+      const { admin, passwordHash, given } = yield* prepare(input, change)
       return yield* directory.write((tx) =>
         Effect.gen(function* () {
           if (!(yield* tx.isEmpty)) return Option.none()
-          const { row, op } = yield* rowAndOperation(tx, admin, passwordHash)
+          const settings = yield* settingsOf(tx, true, given)
+          const { row, op } = yield* rowAndOperation(tx, settings, admin, passwordHash)
           return Option.some(yield* createAdministrator(op, row))
         })
       )

@@ -13,8 +13,9 @@ import {
   rewriteUser
 } from "../operation.js"
 import { toUser } from "../records.js"
+import { currentSettings } from "../settings.js"
 import { makeThrottle } from "../throttle.js"
-import { hashNewPassword, type UserServices } from "./rules.js"
+import { ensurePolicy, hashNewPassword, type UserServices } from "./rules.js"
 import { makeSignIn } from "./signIn.js"
 
 /** The input of `Users.changePassword`: the actor's current password and the new one. */
@@ -37,7 +38,9 @@ export const makeCredentials = (services: UserServices) =>
       options: { readonly address?: string } = {}
     ) {
       const { current, next } = yield* decodeChangePassword(input)
-      const self = yield* directory.read((tx) => resolveActor(tx, actor, "change its password"))
+      const [self, settings] = yield* directory.read((tx) =>
+        Effect.all([resolveActor(tx, actor, "change its password"), currentSettings(tx, config)])
+      )
       yield* assertNotSystem(self, "change password")
       // Throttled as sign-in is: a stolen session must not be a way to guess the password it was opened with.
       const reservation = yield* throttle.reserve(self.username, options.address)
@@ -53,13 +56,19 @@ export const makeCredentials = (services: UserServices) =>
               reason: "the current password is not correct"
             })
           }
-          const passwordHash = (yield* hashNewPassword(services, next, self.username)) as PasswordHash
+          const passwordHash = (yield* hashNewPassword(services, next, self.username, settings)) as PasswordHash
           yield* directory.write((tx) =>
             Effect.gen(function* () {
               yield* throttle.succeeded(tx, reservation)
               const user = yield* resolveActor(tx, actor, "change its password")
               yield* ensureVersion("user", user.username, user.version, self.version)
-              const op: Operation = { tx, config, actor: user, now: new Date(yield* Clock.currentTimeMillis) }
+              const op: Operation = {
+                tx,
+                config: yield* currentSettings(tx, config),
+                actor: user,
+                now: new Date(yield* Clock.currentTimeMillis)
+              }
+              yield* ensurePolicy(op, next, user.username)
               yield* rewriteUser(op, nextUserRow(op, user, { passwordHash }))
               // Every session of the user ends, so that whoever knew the old password is signed out too.
               yield* tx.deleteUserSessions(user.username)

@@ -10,6 +10,7 @@ import { decodeInput } from "../decode.js"
 import { asAdmin, getUser, isAdmin, resolveActor } from "../operation.js"
 import { toUser } from "../records.js"
 import { userSortKey } from "../search.js"
+import { currentSettings } from "../settings.js"
 import type { UserServices } from "./rules.js"
 
 /** The query of `Users.list`. */
@@ -40,8 +41,8 @@ const normalize = (decoded: typeof UserQuery.Type) =>
 export const makeQueries = ({ directory, config }: UserServices) => {
   const whoAmI = Effect.fn("Users.whoAmI")(function* (actor: Actor) {
     return yield* directory.read((tx) =>
-      resolveActor(tx, actor, "read its own record").pipe(
-        Effect.map((user) => ({ user: toUser(user), admin: isAdmin(user, config) }))
+      Effect.all([resolveActor(tx, actor, "read its own record"), currentSettings(tx, config)]).pipe(
+        Effect.map(([user, settings]) => ({ user: toUser(user), admin: isAdmin(user, settings) }))
       )
     )
   })
@@ -109,7 +110,7 @@ export const makeQueries = ({ directory, config }: UserServices) => {
       (tx) =>
         Effect.gen(function* () {
           const self = yield* resolveActor(tx, actor, `read user '${name}'`)
-          if (self.username !== name && !isAdmin(self, config)) {
+          if (self.username !== name && !isAdmin(self, yield* currentSettings(tx, config))) {
             return yield* new Forbidden({
               actor: self.username,
               action: `read user '${name}'`,

@@ -14,17 +14,28 @@ export interface UserServices {
   readonly config: DirectoryConfigShape
 }
 
-/** A new password checked against the policy, then hashed (the slow part, so it runs outside any transaction). */
+/**
+ * A new password checked against the policy of `settings` (read in an earlier transaction), then hashed: the slow part,
+ * so it runs outside any transaction. The write that stores the hash checks the policy again (`ensurePolicy`).
+ */
 export const hashNewPassword = (
-  { config, hasher }: UserServices,
+  { hasher }: Pick<UserServices, "hasher">,
   password: Password | undefined,
-  username: string
+  username: string,
+  settings: Pick<DirectoryConfigShape, "minPasswordLength">
 ): Effect.Effect<PasswordHash | null, InvalidInput | StorageError> =>
   password === undefined
     ? Effect.succeed(null)
-    : checkPolicy(password, { username, minLength: config.minPasswordLength }).pipe(
+    : checkPolicy(password, { username, minLength: settings.minPasswordLength }).pipe(
         Effect.zipRight(hasher.hash(password))
       )
+
+/**
+ * The password policy checked again in the write that stores a new password's hash, on the settings read there: the
+ * minimum length may have changed since the password was hashed.
+ */
+export const ensurePolicy = (op: Operation, password: Password | undefined, username: string) =>
+  password === undefined ? Effect.void : checkPolicy(password, { username, minLength: op.config.minPasswordLength })
 
 /** Invariant 3 for emails: refuses an email (compared case-insensitively by the store) that a user other than `owner` has. */
 export const ensureEmailFree = (op: Operation, email: string | null, owner: string | null) =>
