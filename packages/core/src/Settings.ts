@@ -77,6 +77,13 @@ const make = Effect.gen(function* () {
                 reason: `group '${next.adminGroup}' has no enabled member that is not a system user, so nobody could manage the directory`
               })
             }
+            // Nobody locks themselves out: the administrator who moves admin access keeps it.
+            if (!op.actor.groups.includes(next.adminGroup as GroupName)) {
+              return yield* new InvalidInput({
+                field: "adminGroup",
+                reason: `you ('${op.actor.username}') are not a member of group '${next.adminGroup}', so you would lose admin access: join it first`
+              })
+            }
           }
           if (next.gidMax !== before.gidMax || next.gidMin !== before.gidMin) {
             const handedOut = yield* tx.gidHighWaterMark

@@ -120,7 +120,7 @@ export const settingsContract = (name: string, { run, seeded, refuses }: Harness
     )
 
     it.effect(
-      "refuses an admin group that does not exist or has no administrator; another one moves admin access",
+      "refuses an admin group that does not exist, has no administrator or leaves out the admin making the change (nobody locks themselves out); another one moves admin access",
       () =>
         seeded(
           Effect.gen(function* () {
@@ -130,9 +130,14 @@ export const settingsContract = (name: string, { run, seeded, refuses }: Harness
             yield* groups.create(admin, { name: "empty" })
             const empty = yield* refuses(settings.set(admin, { adminGroup: "empty" }), "InvalidInput")
             expect(empty.message).toContain("nobody could manage the directory")
-            yield* settings.set(admin, { adminGroup: "analysts" })
+            const without = yield* refuses(settings.set(admin, { adminGroup: "analysts" }), "InvalidInput")
+            expect(without).toMatchObject({ field: "adminGroup" })
+            expect(without.message).toContain("you ('admin') are not a member of group 'analysts'")
             const users = yield* Users
-            expect((yield* users.whoAmI(admin)).admin).toBe(false)
+            expect((yield* users.whoAmI(alice)).admin).toBe(false)
+            yield* groups.addMembers(admin, "analysts", ["admin"])
+            yield* settings.set(admin, { adminGroup: "analysts" })
+            expect((yield* users.whoAmI(admin)).admin).toBe(true)
             expect((yield* users.whoAmI(alice)).admin).toBe(true)
             expect((yield* Effect.flip(groups.rename(alice, "analysts", "analysis")))._tag).toBe("ProtectedGroup")
           })
