@@ -9,8 +9,9 @@ import { Command, Options } from "@effect/cli"
 import * as HttpServer from "@effect/platform/HttpServer"
 import { Directory, Errors, Sessions, SignInThrottle, Users } from "@user-manager/core"
 import type { ClientAddress } from "@user-manager/server"
-import { Console, Context, Duration, Effect, Either, Exit, Layer, Option, Redacted } from "effect"
+import { ConfigProvider, Console, Context, Duration, Effect, Either, Exit, Layer, Option, Redacted } from "effect"
 import * as CommandTree from "../CommandTree.js"
+import type * as ConfigFile from "../ConfigFile.js"
 import { databaseUrl, variable, wholeNumberSetting } from "../Environment.js"
 import * as Flags from "../Flags.js"
 import { note, warnIfNoAdministrator } from "../Session.js"
@@ -23,21 +24,26 @@ const server = Effect.promise(() => import("@user-manager/server"))
 declare const DT_USER_MANAGER_JS: string | undefined
 const element = typeof DT_USER_MANAGER_JS === "string" ? DT_USER_MANAGER_JS : undefined
 
-const port = Flags.wholeNumber("port", { min: 0, max: 65535 }).pipe(
-  Options.withDescription("the TCP port to listen on (0 picks a free one)"),
-  Options.withDefault(8080)
-)
-
 const host = Options.text("host").pipe(
   Options.withPseudoName("ADDRESS"),
-  Options.withDescription("the address to listen on (default 127.0.0.1: this machine only)"),
-  Options.withDefault("127.0.0.1")
+  Options.withDescription("the address to listen on (default: $DT_HOST, else 127.0.0.1: this machine only)"),
+  Options.optional
 )
 
 const secureCookies = Options.boolean("secure-cookies").pipe(
   Options.withDescription(
-    "mark the session cookies Secure (sent over HTTPS only): for a server behind a TLS-terminating proxy"
+    "mark the session cookies Secure (sent over HTTPS only): for a server behind a TLS-terminating proxy " +
+      "(default: $DT_SECURE_COOKIES, true or false, else false)"
   )
+)
+
+const configFile = Options.text("config").pipe(
+  Options.withPseudoName("FILE"),
+  Options.withDescription(
+    "read settings from this YAML or JSON file, each under its flag's name (pool-size: 20); flags and DT_ " +
+      "variables come first (default: $DT_CONFIG, else none)"
+  ),
+  Options.optional
 )
 
 const trustProxy = Options.text("trust-proxy").pipe(
@@ -49,20 +55,8 @@ const trustProxy = Options.text("trust-proxy").pipe(
   Options.optional
 )
 
-const gracePeriod = Flags.wholeNumber("grace-period").pipe(
-  Options.withPseudoName("SECONDS"),
-  Options.withDescription("seconds that requests in flight have to finish once stopping (SIGTERM, Ctrl-C)"),
-  Options.withDefault(10)
-)
-
-const importLimit = Flags.wholeNumber("import-limit", { min: 1, max: 1024 * 1024 }).pipe(
-  Options.withPseudoName("MIB"),
-  Options.withDescription("the largest bulk import the API accepts (POST /api/v1/import), in MiB"),
-  Options.withDefault(512)
-)
-
 /**
- * A whole-number setting every instance of a fleet should share: its flag, else its variable, else the default.
+ * A whole-number setting: its flag, else its variable, else the settings file (`--config`), else the default.
  */
 const setting = (spec: {
   readonly name: string
@@ -72,12 +66,45 @@ const setting = (spec: {
   readonly description: string
   readonly fallback: number
 }) => ({
+  spec,
   option: Flags.wholeNumber(spec.name, spec.bounds).pipe(
     Options.withPseudoName(spec.unit),
     Options.withDescription(`${spec.description} (default: $${spec.variable}, else ${spec.fallback})`),
     Options.optional
   ),
-  resolve: (flag: Option.Option<number>) => wholeNumberSetting(flag, spec.variable, spec.bounds)
+  resolve: (flag: Option.Option<number>) => wholeNumberSetting(flag, spec.variable, spec.bounds),
+  value: (flag: Option.Option<number>) =>
+    Effect.map(
+      wholeNumberSetting(flag, spec.variable, spec.bounds),
+      Option.getOrElse(() => spec.fallback)
+    )
+})
+
+const port = setting({
+  name: "port",
+  variable: "DT_PORT",
+  bounds: { min: 0, max: 65535 },
+  unit: "N",
+  description: "the TCP port to listen on (0 picks a free one)",
+  fallback: 8080
+})
+
+const gracePeriod = setting({
+  name: "grace-period",
+  variable: "DT_GRACE_PERIOD",
+  bounds: { min: 0, max: 3600 },
+  unit: "SECONDS",
+  description: "seconds that requests in flight have to finish once stopping (SIGTERM, Ctrl-C)",
+  fallback: 10
+})
+
+const importLimit = setting({
+  name: "import-limit",
+  variable: "DT_IMPORT_LIMIT",
+  bounds: { min: 1, max: 1024 * 1024 },
+  unit: "MIB",
+  description: "the largest bulk import the API accepts (POST /api/v1/import), in MiB",
+  fallback: 512
 })
 
 /** `{ [key]: value }` when there is a value, else nothing: the settings given, to spread over the defaults. */
@@ -249,14 +276,70 @@ const listenProblem = (host: string, port: number, cause: unknown): string => {
   }
 }
 
+/** The settings a `--config` file may hold, by their flags' names, each with the variable it stands for. */
+const fileSettings: Readonly<Record<string, ConfigFile.Setting>> = {
+  database: { variable: "DT_DATABASE_URL", kind: { type: "text" } },
+  "read-database": { variable: "DT_READ_DATABASE_URL", kind: { type: "text" } },
+  host: { variable: "DT_HOST", kind: { type: "text" } },
+  "secure-cookies": { variable: "DT_SECURE_COOKIES", kind: { type: "boolean" } },
+  "trust-proxy": { variable: "DT_TRUST_PROXY", kind: { type: "text" } },
+  "metrics-token": { variable: "DT_METRICS_TOKEN", kind: { type: "text" } },
+  ...Object.fromEntries(
+    [
+      port,
+      gracePeriod,
+      importLimit,
+      poolSize,
+      sessionLifetime,
+      throttleUserFailures,
+      throttleAddressFailures,
+      throttleWindow,
+      replicaMaxLag
+    ].map(({ spec }) => [spec.name, { variable: spec.variable, kind: { type: "whole", ...spec.bounds } }])
+  )
+}
+
+/** `--secure-cookies`, else `DT_SECURE_COOKIES` (`true` or `false`), else off; another value is refused (exit 2). */
+const secureCookiesOf = (flag: boolean): Effect.Effect<boolean, Errors.InvalidInput> =>
+  flag
+    ? Effect.succeed(true)
+    : Effect.flatMap(variable("DT_SECURE_COOKIES"), (value) => {
+        const text = Option.getOrElse(value, () => "false").trim()
+        return text === "true" || text === "false"
+          ? Effect.succeed(text === "true")
+          : new Errors.InvalidInput({
+              field: "DT_SECURE_COOKIES",
+              reason: `it is true or false, not '${text.slice(0, 20)}'`
+            })
+      })
+
+/**
+ * Runs `body` with the settings of the `--config` file (else `DT_CONFIG`'s) below the environment's, when one is
+ * given; the file is read and checked first.
+ */
+const withConfigFile = <A, E, R>(flag: Option.Option<string>, body: Effect.Effect<A, E, R>) =>
+  Effect.gen(function* () {
+    const path = Option.isSome(flag) ? flag : yield* variable("DT_CONFIG")
+    if (Option.isNone(path)) return yield* body
+    const ConfigFileModule = yield* Effect.promise(() => import("../ConfigFile.js"))
+    const fromFile = yield* ConfigFileModule.read(path.value, fileSettings)
+    return yield* Effect.configProviderWith((current) =>
+      Effect.withConfigProvider(
+        body,
+        ConfigProvider.orElse(current, () => fromFile)
+      )
+    )
+  })
+
 const options = {
+  config: configFile,
   database: Flags.database,
-  port,
+  port: port.option,
   host,
   secureCookies,
   trustProxy,
-  gracePeriod,
-  importLimit,
+  gracePeriod: gracePeriod.option,
+  importLimit: importLimit.option,
   noMigrate,
   readDatabase,
   replicaMaxLag: replicaMaxLag.option,
@@ -275,107 +358,113 @@ const options = {
  * @since 0.1.0
  */
 export const serve = Command.make("serve", options, (flags) =>
-  Effect.scoped(
-    Effect.gen(function* () {
-      const { ClientAddress, Server } = yield* server
-      // Checked before the store is opened: a bad value leaves nothing behind.
-      const proxies = yield* trustedProxies(flags.trustProxy, ClientAddress.parseTrustProxy)
-      const token = yield* metricsTokenOf(flags.metricsToken)
-      const pool = yield* poolSize.resolve(flags.poolSize)
-      const lifetime = yield* sessionLifetime.resolve(flags.sessionLifetime)
-      const throttle = {
-        ...given("maxFailuresPerUserAddress", yield* throttleUserFailures.resolve(flags.throttleUserFailures)),
-        ...given("maxFailuresPerAddress", yield* throttleAddressFailures.resolve(flags.throttleAddressFailures)),
-        ...given(
-          "windowMillis",
-          Option.map(yield* throttleWindow.resolve(flags.throttleWindow), (minutes) => minutes * 60_000)
+  withConfigFile(
+    flags.config,
+    Effect.scoped(
+      Effect.gen(function* () {
+        const { ClientAddress, Server } = yield* server
+        // Checked before the store is opened: a bad value leaves nothing behind.
+        const listenPort = yield* port.value(flags.port)
+        const listenHost = Option.getOrElse(
+          Option.isSome(flags.host) ? flags.host : yield* variable("DT_HOST"),
+          () => "127.0.0.1"
         )
-      }
-      if (flags.gracePeriod < 0) {
-        return yield* new Errors.InvalidInput({ field: "--grace-period", reason: "it cannot be negative" })
-      }
-      const maxLag = yield* replicaMaxLag.resolve(flags.replicaMaxLag)
-      const url = yield* databaseUrl(flags.database)
-      const replicaUrl = Option.isSome(flags.readDatabase)
-        ? flags.readDatabase
-        : yield* variable("DT_READ_DATABASE_URL")
-      const store = yield* Store.open(url, flags.noMigrate ? "existing" : "create", {
-        poolSize: Option.getOrUndefined(pool),
-        replica: Option.getOrUndefined(
-          Option.map(replicaUrl, (replica) => ({
-            url: replica,
-            maxLagMs: Option.getOrElse(maxLag, () => REPLICA_MAX_LAG_SECONDS) * 1000
-          }))
-        )
-      })
-      if (!flags.noMigrate) yield* store.migrate
-      const replica = store.replica
-      const context = yield* Layer.build(store.layer)
-      const admin = yield* Effect.provide(bootstrapIfEmpty, context)
-      if (admin !== undefined) {
-        yield* note("The store was empty: created the group 'admins' and its administrator 'admin'.")
-        if (admin.generated) {
-          yield* Console.log(`admin password (shown once, not stored anywhere readable): ${admin.password}`)
-        }
-      }
-      yield* Effect.provide(warnIfNoAdministrator, context)
-      // Added before the server, so that it runs after the server has closed, every request in flight answered (or
-      // cut after the grace period, with a warning): a stop asked for by SIGINT or SIGTERM is a success.
-      yield* Effect.addFinalizer((exit) =>
-        Exit.isInterrupted(exit)
-          ? Effect.zipRight(
-              Effect.sync(() => {
-                process.exitCode = 0
-              }),
-              note("Stopped.")
-            )
-          : Effect.void
-      )
-      const running = yield* Layer.build(
-        Server.node({
-          port: flags.port,
-          host: flags.host,
-          // dt prints warnings and errors only (bin.ts), so HTTP's per-request log line would be dropped: not
-          // running its middleware at all saves its spans and annotations on every request.
-          log: false,
-          page: { element },
-          config: {
-            secureCookies: flags.secureCookies,
-            trustProxy: proxies,
-            maxImportBytes: flags.importLimit * 1024 * 1024,
-            throttle,
-            ...given("sessionTtl", Option.map(lifetime, Duration.minutes))
-          },
-          timeouts: { graceMs: flags.gracePeriod * 1000 },
-          readiness: store.readiness,
-          // The replica's state is said beside the primary's readiness, never making the instance unready.
-          ...(replica === undefined ? {} : { readyDetails: () => ({ replica: replica.describe() }) }),
+        const secure = yield* secureCookiesOf(flags.secureCookies)
+        const grace = yield* gracePeriod.value(flags.gracePeriod)
+        const importMiB = yield* importLimit.value(flags.importLimit)
+        const proxies = yield* trustedProxies(flags.trustProxy, ClientAddress.parseTrustProxy)
+        const token = yield* metricsTokenOf(flags.metricsToken)
+        const pool = yield* poolSize.resolve(flags.poolSize)
+        const lifetime = yield* sessionLifetime.resolve(flags.sessionLifetime)
+        const throttle = {
+          ...given("maxFailuresPerUserAddress", yield* throttleUserFailures.resolve(flags.throttleUserFailures)),
+          ...given("maxFailuresPerAddress", yield* throttleAddressFailures.resolve(flags.throttleAddressFailures)),
           ...given(
-            "metrics",
-            Option.map(token, (value) => ({ token: value, pool: store.poolUse, reads: replica?.reads }))
+            "windowMillis",
+            Option.map(yield* throttleWindow.resolve(flags.throttleWindow), (minutes) => minutes * 60_000)
           )
-        }).pipe(Layer.provide(Layer.succeedContext(context)))
-      ).pipe(
-        Effect.mapError((error) =>
-          error._tag === "ServeError" ? new Error(listenProblem(flags.host, flags.port, error.cause)) : error
+        }
+        const maxLag = yield* replicaMaxLag.resolve(flags.replicaMaxLag)
+        const url = yield* databaseUrl(flags.database)
+        const replicaUrl = Option.isSome(flags.readDatabase)
+          ? flags.readDatabase
+          : yield* variable("DT_READ_DATABASE_URL")
+        const store = yield* Store.open(url, flags.noMigrate ? "existing" : "create", {
+          poolSize: Option.getOrUndefined(pool),
+          replica: Option.getOrUndefined(
+            Option.map(replicaUrl, (replica) => ({
+              url: replica,
+              maxLagMs: Option.getOrElse(maxLag, () => REPLICA_MAX_LAG_SECONDS) * 1000
+            }))
+          )
+        })
+        if (!flags.noMigrate) yield* store.migrate
+        const replica = store.replica
+        const context = yield* Layer.build(store.layer)
+        const admin = yield* Effect.provide(bootstrapIfEmpty, context)
+        if (admin !== undefined) {
+          yield* note("The store was empty: created the group 'admins' and its administrator 'admin'.")
+          if (admin.generated) {
+            yield* Console.log(`admin password (shown once, not stored anywhere readable): ${admin.password}`)
+          }
+        }
+        yield* Effect.provide(warnIfNoAdministrator, context)
+        // Added before the server, so that it runs after the server has closed, every request in flight answered (or
+        // cut after the grace period, with a warning): a stop asked for by SIGINT or SIGTERM is a success.
+        yield* Effect.addFinalizer((exit) =>
+          Exit.isInterrupted(exit)
+            ? Effect.zipRight(
+                Effect.sync(() => {
+                  process.exitCode = 0
+                }),
+                note("Stopped.")
+              )
+            : Effect.void
         )
-      )
-      const address = Context.get(running, HttpServer.HttpServer).address
-      const shownPort = address._tag === "TcpAddress" ? address.port : flags.port
-      yield* Console.log(`Serving the User Manager at http://${urlHost(flags.host)}:${shownPort}/`)
-      yield* note(
-        `Stop with Ctrl-C (requests in flight get ${flags.gracePeriod} s to finish; a second Ctrl-C stops at once).`
-      )
-      return yield* Effect.never
-    })
+        const running = yield* Layer.build(
+          Server.node({
+            port: listenPort,
+            host: listenHost,
+            // dt prints warnings and errors only (bin.ts), so HTTP's per-request log line would be dropped: not
+            // running its middleware at all saves its spans and annotations on every request.
+            log: false,
+            page: { element },
+            config: {
+              secureCookies: secure,
+              trustProxy: proxies,
+              maxImportBytes: importMiB * 1024 * 1024,
+              throttle,
+              ...given("sessionTtl", Option.map(lifetime, Duration.minutes))
+            },
+            timeouts: { graceMs: grace * 1000 },
+            readiness: store.readiness,
+            // The replica's state is said beside the primary's readiness, never making the instance unready.
+            ...(replica === undefined ? {} : { readyDetails: () => ({ replica: replica.describe() }) }),
+            ...given(
+              "metrics",
+              Option.map(token, (value) => ({ token: value, pool: store.poolUse, reads: replica?.reads }))
+            )
+          }).pipe(Layer.provide(Layer.succeedContext(context)))
+        ).pipe(
+          Effect.mapError((error) =>
+            error._tag === "ServeError" ? new Error(listenProblem(listenHost, listenPort, error.cause)) : error
+          )
+        )
+        const address = Context.get(running, HttpServer.HttpServer).address
+        const shownPort = address._tag === "TcpAddress" ? address.port : listenPort
+        yield* Console.log(`Serving the User Manager at http://${urlHost(listenHost)}:${shownPort}/`)
+        yield* note(`Stop with Ctrl-C (requests in flight get ${grace} s to finish; a second Ctrl-C stops at once).`)
+        return yield* Effect.never
+      })
+    )
   )
 ).pipe(
   Command.withDescription(
     CommandTree.description(
       "Serve the HTTP API and the web page (on an empty store, creates the first administrator).",
-      "dt serve",
       "dt serve --host 0.0.0.0 --port 8080 --database postgres://dt@db.example.com/dt",
-      "dt serve --trust-proxy loopback --secure-cookies"
+      "dt serve --trust-proxy loopback --secure-cookies",
+      "dt serve --config /etc/dt/serve.yaml"
     )
   )
 )
