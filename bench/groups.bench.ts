@@ -6,7 +6,8 @@
  *
  * - create a user in the group (`Users.create`, no password);
  * - add a user to it, remove that user from it (`Users.addToGroup`, `Users.removeFromGroup`; the user stays in a team);
- * - the same through `Groups.addMembers` / `Groups.removeMembers`, which answer the whole group (fewer samples).
+ * - the same through `Groups.addMembers` / `Groups.removeMembers`, which answer the whole group (fewer samples);
+ * - a yardstick of the machine's state: reading the created user (`Users.get`, 0.13 ms on a quiet machine).
  *
  * The median of the per-run medians, wall and CPU time of this process (the PostgreSQL server's CPU is not in it).
  *
@@ -94,8 +95,9 @@ const timed = <A, E>(operation: Effect.Effect<A, E>) =>
     return { wall, cpu: (cpu.user + cpu.system) / 1000 } satisfies Sample
   })
 
-type Operation = "create" | "add" | "remove" | "Groups.addMembers" | "Groups.removeMembers"
+type Operation = "get" | "create" | "add" | "remove" | "Groups.addMembers" | "Groups.removeMembers"
 const OPERATIONS: ReadonlyArray<readonly [Operation, string]> = [
+  ["get", "yardstick: read that user (`Users.get`)"],
   ["create", "create a user in the group (`Users.create`)"],
   ["add", "add a user (`Users.addToGroup`)"],
   ["remove", "remove that user (`Users.removeFromGroup`)"],
@@ -124,6 +126,7 @@ const benchmark = (engine: Engine) =>
       Effect.gen(function* () {
         const created = fresh()
         record("create", group, run, yield* timed(users.create(admin, { username: created, groups: [group] })))
+        record("get", group, run, yield* timed(users.get(admin, created)))
         const mover = fresh()
         yield* users.create(admin, { username: mover, groups: ["team-01"] })
         record("add", group, run, yield* timed(users.addToGroup(admin, mover, group)))
