@@ -1,6 +1,6 @@
 /**
  * The directory the SQL benchmarks load: deterministic users in 20 teams, bulk-loaded past the core so that a million
- * users take minutes, not hours. Used by bench/sql.bench.ts and bench/cli.bench.ts.
+ * users take minutes, not hours. Used by bench/sql.bench.ts and bench/cli.bench.ts; its loader by bench/groups.ts.
  */
 import { Actor, Groups, User, UserKeys, Users } from "@user-manager/core"
 import { Effect } from "effect"
