@@ -28,7 +28,7 @@ describe.each([Modes.local(), Modes.remote()])("dt config in $name mode", (mode)
     expect((await dt("group get ops")).stdout).toMatch(/^ops\t5000\t/)
   })
 
-  it("refuses a value out of bounds or not a whole number in one sentence naming the bounds (exit 2), and a dry run changes nothing", async () => {
+  it("refuses a value out of bounds or not a whole number in one sentence naming the bounds, and a word that is not a setting in one naming the settings (exit 2); a dry run changes nothing", async () => {
     const { dt } = await mode.fresh()
     const bad = await dt("config set minPasswordLength 4")
     expect(bad.code).toBe(2)
@@ -45,7 +45,11 @@ describe.each([Modes.local(), Modes.remote()])("dt config in $name mode", (mode)
       "dt: Invalid minPasswordLength: minPasswordLength is a whole number from 8 to 256, not '9.5'.\n"
     ])
     const unknown = await dt("config set colour blue")
-    expect(unknown.code).toBe(2)
+    expect([unknown.code, unknown.stderr]).toEqual([
+      2,
+      "dt: 'colour' is not a setting: the settings are adminGroup, gidMin, gidMax and minPasswordLength.\n"
+    ])
+    expect((await dt("config get colour")).stderr).toBe(unknown.stderr)
     const dry = await dt("config set gidMax 70000 --dry-run")
     expect([dry.code, dry.stdout]).toEqual([0, DEFAULTS.replace("60000", "70000")])
     expect((await dt("config get gidMax")).stdout).toBe("60000\n")
