@@ -18,7 +18,8 @@ const betterSqlite313 = "13.2.0"
  * Unicode tables, on which the core's name, password and search rules rest. Everything else is JavaScript that runs
  * alike on every line, and runs in the full suite: the in-memory store, the property tests, the stores that only differ
  * from SQLite's file store by the connection (in memory) or by the SQL Kysely builds (behind a host's Kysely, with a
- * table prefix, PGlite). The latter run here only where a line takes another Kysely, whose code then differs. The
+ * table prefix, PGlite). The latter run here on the first line that takes another Kysely, whose code then differs; that
+ * Kysely is JavaScript too and runs alike on the other lines that take it, which run the SQLite file store on it. The
  * concurrency suite takes fewer steps here: its races are proved at full length on the machine's Node, and here the
  * addon only has to hold up in threads.
  */
@@ -43,12 +44,14 @@ const kyselyOnly = ["PGlite", "host's own Kysely", "table prefix"]
 
 /** The tests a line runs, leaving out the stores above that its combination does not need. */
 const testNamePattern = (combination: Combination) =>
-  `^(?!.*(${[...sameCode, ...(combination.kysely === undefined ? kyselyOnly : [])].join("|")}))`
+  `^(?!.*(${[...sameCode, ...(combination.kyselyOnlyStores ? [] : kyselyOnly)].join("|")}))`
 
 /** One line's run: the suites above, on these versions (the repository's where unset). */
 interface Combination {
   readonly kysely?: string
   readonly betterSqlite3?: string
+  /** Whether the stores that differ only by Kysely's SQL run (on the first line that takes another Kysely). */
+  readonly kyselyOnlyStores?: boolean
 }
 
 const major = (line: NodeLine) => Number(line.version.split(".")[0])
@@ -74,8 +77,10 @@ if (lines.length === 0) {
     it.skip('runs with DT_TEST_NODE_LINES set: DT_TEST_NODE_LINES="20.19.0 22 24 26" npx vitest run --project matrix')
   })
 } else {
+  const byMajor = [...lines].sort((a, b) => major(a) - major(b))
+  const kyselyOnlyLine = byMajor.find((line) => combination(line, lines).kysely !== undefined)
   const plan = lines.map((line) => {
-    const chosen = combination(line, lines)
+    const chosen = { ...combination(line, lines), kyselyOnlyStores: line === kyselyOnlyLine }
     return [line.version, title(chosen), line, chosen] as const
   })
   // The lines' better-sqlite3 12 builds start compiling now (two at a time), while the first lines' suites run.
@@ -115,7 +120,7 @@ if (lines.length === 0) {
 function title(combination: Combination): string {
   const kysely = combination.kysely ?? repositoryVersion("kysely")
   const betterSqlite3 = combination.betterSqlite3 ?? repositoryVersion("better-sqlite3")
-  const stores = combination.kysely === undefined ? "SQLite file store" : "SQLite and PGlite stores'"
+  const stores = combination.kyselyOnlyStores ? "SQLite and PGlite stores'" : "SQLite file store"
   const migrator = combination.kysely === undefined ? "" : " (its Migrator from kysely/migration)"
   return `the ${stores} suites, argon2 and the core's Unicode rules pass on Kysely ${kysely}${migrator} with better-sqlite3 ${betterSqlite3}`
 }
