@@ -5,7 +5,13 @@
  */
 import { rmSync } from "node:fs"
 import { describe, expect, it } from "vitest"
-import { betterSqlite3Addon, type NodeLine, nodeLines, provideNatives } from "../install/support/nodeLines.js"
+import {
+  betterSqlite3Addon,
+  moduleAbi,
+  type NodeLine,
+  nodeLines,
+  provideNatives
+} from "../install/support/nodeLines.js"
 import { copyRepository, repositoryVersion, runProjects, swapIn } from "./support/workspace.js"
 
 /** The newer majors tested beside the repository's own versions (both need Node ≥ 22). */
@@ -18,16 +24,21 @@ const betterSqlite313 = "13.2.0"
  * Unicode tables, on which the core's name, password and search rules rest. Everything else is JavaScript that runs
  * alike on every line, and runs in the full suite: the in-memory store, the property tests, the stores that only differ
  * from SQLite's file store by the connection (in memory) or by the SQL Kysely builds (behind a host's Kysely, with a
- * table prefix, PGlite). The latter run here only where a line takes another Kysely, whose code then differs. The
+ * table prefix, PGlite). The latter run here on the first line that takes another Kysely, whose code then differs; that
+ * Kysely is JavaScript too and runs alike on the other lines that take it, which run the SQLite file store on it. The
  * concurrency suite takes fewer steps here: its races are proved at full length on the machine's Node, and here the
- * addon only has to hold up in threads.
+ * addon only has to hold up in threads. A line with the machine's Node's ABI (20.19.0 beside 20.20) loads the very
+ * better-sqlite3 build the full suite tests, in threads alike: it runs the SQLite suites only with another
+ * better-sqlite3 or Kysely, and otherwise argon2 and the Unicode suites (its Unicode tables can differ).
  */
-const nodeSensitive = [
+const sqliteSuites = [
   "packages/kysely/test/KyselyDirectory.test.ts",
   "packages/kysely/test/SqliteDirectory.test.ts",
   "packages/kysely/test/SearchIndex.test.ts",
   "packages/kysely/test/Migrations.test.ts",
-  "packages/kysely/test/Concurrency.test.ts",
+  "packages/kysely/test/Concurrency.test.ts"
+]
+const unicodeSuites = [
   "packages/kysely/test/Argon2Hasher.test.ts",
   "packages/core/test/Password.test.ts",
   "packages/core/test/PersonNameEmail.property.test.ts",
@@ -43,12 +54,16 @@ const kyselyOnly = ["PGlite", "host's own Kysely", "table prefix"]
 
 /** The tests a line runs, leaving out the stores above that its combination does not need. */
 const testNamePattern = (combination: Combination) =>
-  `^(?!.*(${[...sameCode, ...(combination.kysely === undefined ? kyselyOnly : [])].join("|")}))`
+  `^(?!.*(${[...sameCode, ...(combination.kyselyOnlyStores ? [] : kyselyOnly)].join("|")}))`
 
 /** One line's run: the suites above, on these versions (the repository's where unset). */
 interface Combination {
   readonly kysely?: string
   readonly betterSqlite3?: string
+  /** Whether the stores that differ only by Kysely's SQL run (on the first line that takes another Kysely). */
+  readonly kyselyOnlyStores?: boolean
+  /** Whether the SQLite suites run (not on a line with the machine's ABI and the repository's versions). */
+  readonly sqlite?: boolean
 }
 
 const major = (line: NodeLine) => Number(line.version.split(".")[0])
@@ -74,8 +89,14 @@ if (lines.length === 0) {
     it.skip('runs with DT_TEST_NODE_LINES set: DT_TEST_NODE_LINES="20.19.0 22 24 26" npx vitest run --project matrix')
   })
 } else {
-  const plan = lines.map((line) => {
-    const chosen = combination(line, lines)
+  const byMajor = [...lines].sort((a, b) => major(a) - major(b))
+  const kyselyOnlyLine = byMajor.find((line) => combination(line, lines).kysely !== undefined)
+  const abis = await Promise.all(lines.map(moduleAbi))
+  const plan = lines.map((line, index) => {
+    const versions = combination(line, lines)
+    const swapped = versions.kysely !== undefined || versions.betterSqlite3 !== undefined
+    const sqlite = swapped || abis[index] !== process.versions.modules
+    const chosen = { ...versions, kyselyOnlyStores: line === kyselyOnlyLine, sqlite }
     return [line.version, title(chosen), line, chosen] as const
   })
   // The lines' better-sqlite3 12 builds start compiling now (two at a time), while the first lines' suites run.
@@ -97,7 +118,7 @@ if (lines.length === 0) {
         await provideNatives(line, copy)
         const outcome = await runProjects(line, copy, {
           projects: ["core", "kysely"],
-          files: nodeSensitive,
+          files: combination.sqlite ? [...sqliteSuites, ...unicodeSuites] : unicodeSuites,
           testNamePattern: testNamePattern(combination),
           env: { DT_CONCURRENCY_STEPS: "100" }
         })
@@ -115,7 +136,10 @@ if (lines.length === 0) {
 function title(combination: Combination): string {
   const kysely = combination.kysely ?? repositoryVersion("kysely")
   const betterSqlite3 = combination.betterSqlite3 ?? repositoryVersion("better-sqlite3")
-  const stores = combination.kysely === undefined ? "SQLite file store" : "SQLite and PGlite stores'"
+  const stores = combination.kyselyOnlyStores ? "SQLite and PGlite stores'" : "SQLite file store"
   const migrator = combination.kysely === undefined ? "" : " (its Migrator from kysely/migration)"
+  if (!combination.sqlite) {
+    return `argon2 and the core's Unicode rules pass; its ABI is the machine's Node's, whose better-sqlite3 ${betterSqlite3} build the full suite tests`
+  }
   return `the ${stores} suites, argon2 and the core's Unicode rules pass on Kysely ${kysely}${migrator} with better-sqlite3 ${betterSqlite3}`
 }

@@ -65,8 +65,7 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
     })
 
     it("runs every command of the product description's tables", async () => {
-      const { dt } = await mode.fresh()
-      await dt("group add developers")
+      const { dt } = await mode.fresh("developers")
       await dt("user add -f John -l Doe -g developers -e john@example.com john")
       expect((await dt("user get john")).code).toBe(0)
       expect((await dt("user enable john")).code).toBe(0)
@@ -84,8 +83,7 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
 
   describe("global options before the command", () => {
     it("takes -j and -p before the command as well as after it", async () => {
-      const { dt, me } = await mode.fresh()
-      await dt("group add developers")
+      const { dt, me } = await mode.fresh("developers")
       await dt("user add john -g developers")
       const json = JSON.parse((await dt("-j user ls")).stdout)
       expect(json.map((user: { username: string }) => user.username)).toEqual(["john", me].sort())
@@ -96,8 +94,7 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
 
   describe("output modes", () => {
     it("prints plain tab-separated lines, -p aligned tables with markers, -j JSON and -j -p indented JSON", async () => {
-      const { dt, me } = await mode.fresh()
-      await dt("group add developers")
+      const { dt, me } = await mode.fresh("developers")
       await dt("user add svc -g developers --system -f Service")
       const pretty = (await dt("user ls -p")).stdout.split("\n")
       expect(pretty[0]).toMatch(/^Mark\s+User Name\s+Full Name\s+Groups\s+Email\s+Enabled$/)
@@ -137,8 +134,7 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
     })
 
     it("searches, sorts, limits and offsets ls", async () => {
-      const { dt, me } = await mode.fresh()
-      await dt("group add developers")
+      const { dt, me } = await mode.fresh("developers")
       for (const name of ["carol", "dave", "erin"]) await dt(`user add ${name} -g developers -l Smith${name.length}`)
       expect((await dt("user ls --search AR")).stdout.split("\n")[0]).toMatch(/^carol\t/)
       const sorted = (await dt("user ls --sort username:desc --limit 2")).stdout.trim().split("\n")
@@ -151,8 +147,7 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
     })
 
     it("a dry run prints what would change and changes nothing", async () => {
-      const { dt } = await mode.fresh()
-      await dt("group add developers")
+      const { dt } = await mode.fresh("developers")
       await dt("user add john -g developers")
       const dry = await dt("user rm john --dry-run")
       expect(dry.code).toBe(0)
@@ -170,8 +165,7 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
     })
 
     it("says so when a membership change names a non-member, nobody, or unknown groups, and changes nothing", async () => {
-      const { dt } = await mode.fresh()
-      await dt("group add developers")
+      const { dt } = await mode.fresh("developers")
       await dt("group add analysts")
       await dt("user add bob -g developers")
       const stranger = await dt("user rm-from-group bob analysts")
@@ -193,8 +187,7 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
     })
 
     it("exits 2 for an unknown flag, an unknown subcommand or a malformed email", async () => {
-      const { dt } = await mode.fresh()
-      await dt("group add developers")
+      const { dt } = await mode.fresh("developers")
       expect((await dt("user ls --bogus")).code).toBe(2)
       expect((await dt("user frobnicate")).code).toBe(2)
       expect((await dt("user get")).code).toBe(2)
@@ -203,8 +196,7 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
     })
 
     it("exits 2 with the option named when a number option is given something else", async () => {
-      const { dt } = await mode.fresh()
-      await dt("group add developers")
+      const { dt } = await mode.fresh("developers")
       const notNumber = await dt("user ls --limit abc")
       expect(notNumber.code).toBe(2)
       expect(notNumber.stderr).toBe("dt: --limit must be a whole number, not 'abc'.\n")
@@ -215,8 +207,7 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
     })
 
     it("exits 1 for each rule: missing or unknown group, system users, self-disable, taken names", async () => {
-      const { dt, me } = await mode.fresh()
-      await dt("group add developers")
+      const { dt, me } = await mode.fresh("developers")
       await dt("user add svc -g developers --system")
       await dt("user add -f John -l Doe -g developers -e john@example.com john")
       refused(await dt("user add eve"), 1, /at least one group/)
@@ -234,16 +225,14 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
     })
 
     it("refuses names with capitals with a hint (exit 2), never lowering them", async () => {
-      const { dt } = await mode.fresh()
-      await dt("group add developers")
+      const { dt } = await mode.fresh("developers")
       refused(await dt("user add John -g developers"), 2, /try 'john'/)
       refused(await dt("group add Analysts"), 2, /try 'analysts'/)
       expect((await dt("user get john")).code).toBe(1)
     })
 
     it("refuses the actions of a non-admin (exit 1)", async () => {
-      const { dt, as } = await mode.fresh()
-      await dt("group add developers")
+      const { dt, as } = await mode.fresh("developers")
       await dt("user add john -g developers --password-stdin", { input: "johns-passw0rd\n" })
       const john = await as("john", "johns-passw0rd")
       refused(await john("user ls"), 1, /may not list users/)
@@ -254,8 +243,7 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
 
   describe("passwords", () => {
     it("reads a password from stdin, never prints it or its hash, and refuses an empty one", async () => {
-      const { dt, runs, serverOutput } = await mode.fresh()
-      await dt("group add developers")
+      const { dt, runs, serverOutput } = await mode.fresh("developers")
       expect((await dt("user add eve -g developers --password-stdin", { input: "s3cret-horse-battery\n" })).code).toBe(
         0
       )
@@ -287,8 +275,7 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
 
   describe("names", () => {
     it("leaving out -f and -l and giving them empty make the same user; given empty on modify, they clear", async () => {
-      const { dt } = await mode.fresh()
-      await dt("group add developers")
+      const { dt } = await mode.fresh("developers")
       const left = await dt("user add anna -g developers")
       const empty = await dt(["user", "add", "bert", "-f", "", "-l", " ", "-g", "developers"])
       expect([left.code, left.stdout, empty.code, empty.stdout]).toEqual([
@@ -305,8 +292,7 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
 
   describe("audit", () => {
     it("lists changes newest first, filtered by actor, target and action", async () => {
-      const { dt, me } = await mode.fresh()
-      await dt("group add developers")
+      const { dt, me } = await mode.fresh("developers")
       await dt("user add john -g developers")
       await dt("user disable john")
       const lines = (await dt("audit ls --target john")).stdout.trim().split("\n")
@@ -316,8 +302,7 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
     })
 
     it("lists a user's membership changes under the user, and under each group, as one entry", async () => {
-      const { dt } = await mode.fresh()
-      await dt("group add developers")
+      const { dt } = await mode.fresh("developers")
       await dt("user add john -g developers")
       await dt("user modify john -g developers,admins")
       const entry = (line: string) => line.split("\t").slice(2, 4).join(" ")

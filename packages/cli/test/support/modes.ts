@@ -25,12 +25,18 @@ export interface World {
   readonly serverOutput: () => string
 }
 
+/**
+ * What a fresh world holds besides its first administrator: nothing, or the group developers (GID 1001), made by
+ * `dt group add developers` once per file and mode, as most scenarios begin.
+ */
+export type Start = "administrator" | "developers"
+
 /** One mode: started once per file, and a fresh world for each test. */
 export interface Mode {
   readonly name: "local" | "remote"
   readonly start: () => Promise<void>
   readonly stop: () => Promise<void>
-  readonly fresh: () => Promise<World>
+  readonly fresh: (start?: Start) => Promise<World>
 }
 
 const withArgs = (dt: Dt, extra: ReadonlyArray<string>): Dt => {
@@ -41,21 +47,26 @@ const withArgs = (dt: Dt, extra: ReadonlyArray<string>): Dt => {
 /** Where `dt` keeps its embedded default database in a sandbox's HOME. */
 const defaultDatabase = (home: string) => join(home, ".local", "share", "dt", "dt.db")
 
-let initialised: Promise<string> | undefined
+/** The databases sandboxes start from, each made once per test file. */
+const templates = new Map<Start, Promise<string>>()
 
-/**
- * A sandbox whose default database is what `dt init` makes, the OS login name its first administrator. `dt init`
- * runs once per test file; each sandbox gets a copy of its database (SQLite's online backup, in folders and a file as
- * private as dt makes them), so that every scenario starts from what `dt init` leaves without starting it again.
- */
-export const initialisedSandbox = async () => {
-  initialised ??= (async () => {
-    const box = sandbox()
-    const init = await box.dt("init")
-    if (init.code !== 0) throw new Error(`dt init failed: ${init.stderr}`)
-    return defaultDatabase(box.home)
-  })()
-  const source = await initialised
+/** The database a start is made in: `dt init`'s, then for developers `dt group add developers` run on a copy. */
+const template = (start: Start): Promise<string> => {
+  let made = templates.get(start)
+  if (made === undefined) {
+    made = (async () => {
+      const box = start === "administrator" ? sandbox() : await copied(await template("administrator"))
+      const run = await (start === "administrator" ? box.dt("init") : box.dt("group add developers"))
+      if (run.code !== 0) throw new Error(`making the ${start} template failed: ${run.stderr}`)
+      return defaultDatabase(box.home)
+    })()
+    templates.set(start, made)
+  }
+  return made
+}
+
+/** A sandbox whose default database is a copy of `source` (SQLite's online backup), as private as dt makes it. */
+const copied = async (source: string) => {
   const box = sandbox()
   const database = defaultDatabase(box.home)
   mkdirSync(dirname(database), { recursive: true, mode: 0o700 })
@@ -66,13 +77,20 @@ export const initialisedSandbox = async () => {
   return box
 }
 
+/**
+ * A sandbox whose default database is what `dt init` makes, the OS login name its first administrator (with the group
+ * developers for that start). `dt init` runs once per test file; each sandbox gets a copy of its database, so that
+ * every scenario starts from what `dt init` leaves without starting it again.
+ */
+export const initialisedSandbox = async (start: Start = "administrator") => copied(await template(start))
+
 /** Local mode: an initialised sandbox per test; the actor is the OS login name. */
 export const local = (): Mode => ({
   name: "local",
   start: async () => {},
   stop: async () => {},
-  fresh: async () => {
-    const box = await initialisedSandbox()
+  fresh: async (start) => {
+    const box = await initialisedSandbox(start)
     const me = userInfo().username
     return {
       dt: box.dt,
@@ -89,9 +107,10 @@ export const local = (): Mode => ({
 const ADMIN_PASSWORD = "the remote admin secret"
 
 /**
- * Remote mode: one `dt serve` for the whole file. Each test gets the store as it was just after the first sign-in
- * (restored with SQLite's online backup, which the server's connection sees at its next transaction), so that every
- * scenario starts from the same directory as in local mode, without a server per test.
+ * Remote mode: one `dt serve` for the whole file. Each test gets the store as it was just after the first sign-in, or
+ * after that administrator's `dt group add developers` (restored with SQLite's online backup, which the server's
+ * connection sees at its next transaction), so that every scenario starts from the same directory as in local mode,
+ * without a server per test.
  */
 export const remote = (): Mode => {
   let server: Serving | undefined
@@ -99,7 +118,10 @@ export const remote = (): Mode => {
   let session = ""
   const dir = mkdtempSync(join(tmpdir(), "dt-remote-mode-"))
   const database = join(dir, "dt.db")
-  const snapshot = join(dir, "snapshot.db")
+  const snapshots: Record<Start, string> = {
+    administrator: join(dir, "administrator.db"),
+    developers: join(dir, "developers.db")
+  }
   return {
     name: "remote",
     start: async () => {
@@ -109,15 +131,21 @@ export const remote = (): Mode => {
       const login = await box.dt(["login", "admin", "--server", url, "--password-stdin"], { input: ADMIN_PASSWORD })
       if (login.code !== 0) throw new Error(`dt login failed: ${login.stderr}`)
       session = readFileSync(join(box.home, ".config", "dt", "session.json"), "utf8")
-      const db = new Database(database, { readonly: true })
-      await db.backup(snapshot)
-      db.close()
+      const snapshot = async (start: Start) => {
+        const db = new Database(database, { readonly: true })
+        await db.backup(snapshots[start])
+        db.close()
+      }
+      await snapshot("administrator")
+      const developers = await box.dt("group add developers", { env: { DT_SERVER: url } })
+      if (developers.code !== 0) throw new Error(`dt group add developers failed: ${developers.stderr}`)
+      await snapshot("developers")
     },
     stop: async () => {
       await server?.stop()
     },
-    fresh: async () => {
-      const db = new Database(snapshot, { readonly: true })
+    fresh: async (start = "administrator") => {
+      const db = new Database(snapshots[start], { readonly: true })
       await db.backup(database)
       db.close()
       const box = sandbox({ DT_SERVER: url })
