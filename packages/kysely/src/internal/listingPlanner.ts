@@ -201,8 +201,13 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       const exact = countUpTo === undefined || total < countUpTo
       if (total === 0 || (exact && query.offset >= total)) return { items: [], total }
       const size = "size" in counted ? Number(counted.size ?? 0) : 0
-      if (fts && query.sort === "username" && after === undefined && SqliteSearch.walks(query, total, size)) {
-        plan = "walk"
+      if (fts && query.sort === "username" && after === undefined) {
+        let matches = total
+        // A count stopped at its bound understates a dense search: a deep page is planned on every match.
+        if (!exact && !SqliteSearch.walks(query, matches, size)) {
+          matches = Number((yield* single(statement("count", (v) => SqliteSearch.ftsCount(db, v.phrase)))).n)
+        }
+        if (SqliteSearch.walks(query, matches, size)) plan = "walk"
       }
     }
     const page =
