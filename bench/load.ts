@@ -1,6 +1,6 @@
 /**
  * The directory the SQL benchmarks load: deterministic users in 20 teams, bulk-loaded past the core so that a million
- * users take minutes, not hours. Used by bench/sql.bench.ts and bench/cli.bench.ts.
+ * users take minutes, not hours. Used by bench/sql.bench.ts and bench/cli.bench.ts; its loader by bench/groups.ts.
  */
 import { Actor, Groups, User, UserKeys, Users } from "@user-manager/core"
 import { Effect } from "effect"
@@ -148,16 +148,18 @@ export const userRow = (person: Omit<Person, "groups">, at: string, passwordHash
 })
 
 /**
- * Loads the users of `people(size)` and their memberships in bulk, past the core: multi-row INSERTs in big
- * transactions on the store's Kysely (on SQLite the FTS5 index is kept by its triggers; a PostgreSQL store is vacuumed
- * and analyzed afterwards). The schema, the teams and `admin` must exist (see `seed`). `onPerson` sees each user.
+ * Loads the users of `source` (by default `people(size)`) and their memberships in bulk, past the core: multi-row
+ * INSERTs in big transactions on the store's Kysely (on SQLite the FTS5 index is kept by its triggers; a PostgreSQL
+ * store is vacuumed and analyzed afterwards), then every group's member count. The schema, the groups the people are
+ * in and `admin` must exist (see `seed`). `onPerson` sees each user.
  */
 export const bulkLoad = async (
   // biome-ignore lint/suspicious/noExplicitAny: the manager's tables, untyped outside the adapter
   db: Kysely<any>,
   engine: Engine,
   size: number,
-  onPerson: (person: Person) => void = () => {}
+  onPerson: (person: Person) => void = () => {},
+  source: Iterable<Person> = people(size)
 ) => {
   const at = new Date().toISOString()
   const started = now()
@@ -183,7 +185,7 @@ export const bulkLoad = async (
     })
   }
   let loaded = 0
-  for (const person of people(size)) {
+  for (const person of source) {
     onPerson(person)
     pending.push(person)
     if (pending.length >= ROWS_PER_TRANSACTION) {

@@ -28,14 +28,28 @@ describe.each([Modes.local(), Modes.remote()])("dt config in $name mode", (mode)
     expect((await dt("group get ops")).stdout).toMatch(/^ops\t5000\t/)
   })
 
-  it("refuses a value out of bounds in one sentence (exit 2), and a dry run changes nothing", async () => {
+  it("refuses a value out of bounds or not a whole number in one sentence naming the bounds, and a word that is not a setting in one naming the settings (exit 2); a dry run changes nothing", async () => {
     const { dt } = await mode.fresh()
     const bad = await dt("config set minPasswordLength 4")
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/minPasswordLength is a whole number from 8 to 256, not 4/)
     expect(bad.stderr.trim().split("\n")).toHaveLength(1)
+    const text = await dt("config set gidMin abc")
+    expect([text.code, text.stderr]).toEqual([
+      2,
+      "dt: Invalid gidMin: gidMin is a whole number from 1 to 2147483646, not 'abc'.\n"
+    ])
+    const fraction = await dt("config set minPasswordLength 9.5")
+    expect([fraction.code, fraction.stderr]).toEqual([
+      2,
+      "dt: Invalid minPasswordLength: minPasswordLength is a whole number from 8 to 256, not '9.5'.\n"
+    ])
     const unknown = await dt("config set colour blue")
-    expect(unknown.code).toBe(2)
+    expect([unknown.code, unknown.stderr]).toEqual([
+      2,
+      "dt: 'colour' is not a setting: the settings are adminGroup, gidMin, gidMax and minPasswordLength.\n"
+    ])
+    expect((await dt("config get colour")).stderr).toBe(unknown.stderr)
     const dry = await dt("config set gidMax 70000 --dry-run")
     expect([dry.code, dry.stdout]).toEqual([0, DEFAULTS.replace("60000", "70000")])
     expect((await dt("config get gidMax")).stdout).toBe("60000\n")

@@ -11,9 +11,16 @@ import { DirectoryConfig, type DirectoryConfigShape } from "./DirectoryConfig.js
 import { InvalidInput } from "./Errors.js"
 import { decodeInput } from "./internal/decode.js"
 import { asAdmin, audit, getGroupRow } from "./internal/operation.js"
-import { checkBounds, currentSettings } from "./internal/settings.js"
+import { checkBounds, currentSettings, type WholeNumberSetting, wholeNumberReason } from "./internal/settings.js"
 import { GroupName } from "./Names.js"
 import type { DryRun } from "./Users.js"
+
+// A value that is not a whole number at all is refused in the same sentence as one out of bounds.
+function wholeNumber(field: WholeNumberSetting) {
+  return Schema.Int.annotations({
+    message: (issue) => ({ message: wholeNumberReason(field, issue.actual), override: true })
+  })
+}
 
 /**
  * A change of settings: the settings to change, each left out staying as it is.
@@ -23,9 +30,9 @@ import type { DryRun } from "./Users.js"
  */
 export const SettingsChange = Schema.Struct({
   adminGroup: Schema.optionalWith(GroupName, { exact: true }),
-  gidMin: Schema.optionalWith(Schema.Int, { exact: true }),
-  gidMax: Schema.optionalWith(Schema.Int, { exact: true }),
-  minPasswordLength: Schema.optionalWith(Schema.Int, { exact: true })
+  gidMin: Schema.optionalWith(wholeNumber("gidMin"), { exact: true }),
+  gidMax: Schema.optionalWith(wholeNumber("gidMax"), { exact: true }),
+  minPasswordLength: Schema.optionalWith(wholeNumber("minPasswordLength"), { exact: true })
 })
 
 /**

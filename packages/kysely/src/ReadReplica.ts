@@ -16,6 +16,7 @@ import { client, Directory } from "@user-manager/core/Directory"
 import { StorageError } from "@user-manager/core/Errors"
 import { Clock, Duration, Effect, FiberRef, type Scope } from "effect"
 import { type Kysely, type RawBuilder, sql } from "kysely"
+import * as ReplicaLag from "./ReplicaLag.js"
 
 /**
  * The stores and how to reach their databases: `primary` and `replica` are the `Directory` ports over `primaryDb` and
@@ -38,12 +39,12 @@ export interface Options {
 }
 
 /**
- * How far behind a replica may be by default and still answer reads: 10 s.
+ * How far behind a replica may be by default and still answer reads: 10 s (`ReplicaLag.DEFAULT_MAX_LAG_MS`).
  *
  * @category constants
  * @since 0.1.0
  */
-export const DEFAULT_MAX_LAG_MS = 10_000
+export const DEFAULT_MAX_LAG_MS = ReplicaLag.DEFAULT_MAX_LAG_MS
 
 /**
  * What the replica is doing: `streaming` (it answers reads, `lagMs` behind), `lagging` (further behind than allowed,

@@ -224,7 +224,7 @@ export const fromIssues = (
       ? "it is required"
       : issue._tag === "Unexpected"
         ? "it is not a known field"
-        : /password|^current$|^next$/i.test(field)
+        : /(^|\.)password$|^current$|^next$/i.test(field)
           ? "a password must be text"
           : choices.length > 1
             ? `expected one of ${choices.join(", ")}`.slice(0, 300)

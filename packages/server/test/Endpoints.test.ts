@@ -145,7 +145,7 @@ for (const [name, open] of stores) {
       expect([cleared.status, names(cleared.body)]).toEqual([200, ["", ""]])
     })
 
-    it("reads and changes the directory's settings (administrators only), refusing a value out of bounds with 400", async () => {
+    it("reads and changes the directory's settings (administrators only), refusing a value out of bounds or not a whole number with 400 in the core's sentence", async () => {
       const read = await server.request("GET", "/api/v1/config", { as: admin })
       expect(read.status).toBe(200)
       expect(read.body).toEqual({ adminGroup: "admins", gidMin: 1000, gidMax: 60000, minPasswordLength: 8 })
@@ -155,6 +155,17 @@ for (const [name, open] of stores) {
       const bad = await server.request("PUT", "/api/v1/config", { as: admin, body: { minPasswordLength: 4 } })
       refusal(bad, 400, "InvalidInput")
       expect(bad.body.message).toContain("minPasswordLength is a whole number from 8 to 256, not 4")
+      for (const [body, message] of [
+        [{ gidMin: "abc" }, "Invalid gidMin: gidMin is a whole number from 1 to 2147483646, not 'abc'."],
+        [
+          { minPasswordLength: 9.5 },
+          "Invalid minPasswordLength: minPasswordLength is a whole number from 8 to 256, not 9.5."
+        ]
+      ] as const) {
+        const notWhole = await server.request("PUT", "/api/v1/config", { as: admin, body })
+        refusal(notWhole, 400, "InvalidInput")
+        expect(notWhole.body.message).toBe(message)
+      }
       const dry = await server.request("PUT", "/api/v1/config?dryRun=true", { as: admin, body: { gidMin: 3000 } })
       expect([dry.status, dry.body.gidMin]).toEqual([200, 3000])
       const changed = await server.request("PUT", "/api/v1/config", { as: admin, body: { minPasswordLength: 30 } })

@@ -18,7 +18,9 @@ describe("sessions", () => {
   beforeAll(async () => {
     server = await start(sqliteFile, {
       config: {
-        sessionTtl: Duration.millis(400),
+        // Short enough for the expiry test to wait it out, long enough that no other test's session expires on a
+        // loaded machine (at 400 ms, requests slowed by other work were refused as expired).
+        sessionTtl: Duration.seconds(3),
         throttle: { maxFailuresPerUsername: 3, maxFailuresPerAddress: 6, windowMillis: 60_000 }
       }
     })
@@ -66,7 +68,7 @@ describe("sessions", () => {
   it("an expired session is refused with 401", async () => {
     const john = await bearer(server, "john", PASSWORDS.john)
     expect((await server.request("GET", "/api/v1/me", { as: john })).status).toBe(200)
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    await new Promise((resolve) => setTimeout(resolve, 3_100))
     const answer = await server.request("GET", "/api/v1/me", { as: john })
     expect(answer.status).toBe(401)
     expect(answer.body._tag).toBe("Unauthenticated")

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Args, Command, Options } from "@effect/cli"
+import { Args, Command, HelpDoc, Options } from "@effect/cli"
 import { Settings } from "@user-manager/core"
 import { Effect, Option } from "effect"
 import * as CommandTree from "../CommandTree.js"
@@ -12,10 +12,18 @@ import * as Flags from "../Flags.js"
 import * as Output from "../Output.js"
 import { note, read, run } from "../Session.js"
 
-const key = Args.choice(
-  Settings.keys.map((name) => [name, name] as const),
-  { name: "key" }
-).pipe(Args.withDescription(`the setting: ${Settings.keys.join(", ")}`))
+const settingNames = `${Settings.keys.slice(0, -1).join(", ")} and ${Settings.keys[Settings.keys.length - 1]}`
+
+/** The name of a setting; any other word is refused in dt's sentence (the parser's names the "cases" it expected). */
+const key = Args.text({ name: "key" }).pipe(
+  Args.mapEffect((word) => {
+    const name = Settings.keys.find((candidate) => candidate === word)
+    return name === undefined
+      ? Effect.fail(HelpDoc.p(`'${word}' is not a setting: the settings are ${settingNames}.`))
+      : Effect.succeed(name)
+  }),
+  Args.withDescription(`the setting: ${Settings.keys.join(", ")}`)
+)
 
 /** A value as typed: a whole number where it reads as one, else the text, for the core to check. */
 const typed = (text: string): string | number => (/^-?\d{1,15}$/.test(text.trim()) ? Number(text.trim()) : text)

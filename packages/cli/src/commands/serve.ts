@@ -7,15 +7,15 @@
 import { randomBytes } from "node:crypto"
 import { Command, Options } from "@effect/cli"
 import * as HttpServer from "@effect/platform/HttpServer"
-import { Directory, Errors, Sessions, SignInThrottle, Users } from "@user-manager/core"
+import { Directory, Errors, Users } from "@user-manager/core"
 import type { ClientAddress } from "@user-manager/server"
 import { ConfigProvider, Console, Context, Duration, Effect, Either, Exit, Layer, Option, Redacted } from "effect"
 import * as CommandTree from "../CommandTree.js"
-import type * as ConfigFile from "../ConfigFile.js"
-import { databaseUrl, variable, wholeNumberSetting } from "../Environment.js"
+import { databaseUrl, variable } from "../Environment.js"
 import * as Flags from "../Flags.js"
 import { note, warnIfNoAdministrator } from "../Session.js"
 import * as Store from "../Store.js"
+import * as ServeSettings from "./serveSettings.js"
 
 // The server code loads only for this command, so that every other command starts as fast as before.
 const server = Effect.promise(() => import("@user-manager/server"))
@@ -37,15 +37,6 @@ const secureCookies = Options.boolean("secure-cookies").pipe(
   )
 )
 
-const configFile = Options.text("config").pipe(
-  Options.withPseudoName("FILE"),
-  Options.withDescription(
-    "read settings from this YAML or JSON file, each under its flag's name (pool-size: 20); flags and DT_ " +
-      "variables come first (default: $DT_CONFIG, else none)"
-  ),
-  Options.optional
-)
-
 const trustProxy = Options.text("trust-proxy").pipe(
   Options.withPseudoName("PROXIES"),
   Options.withDescription(
@@ -55,109 +46,9 @@ const trustProxy = Options.text("trust-proxy").pipe(
   Options.optional
 )
 
-/**
- * A whole-number setting: its flag, else its variable, else the settings file (`--config`), else the default.
- */
-const setting = (spec: {
-  readonly name: string
-  readonly variable: string
-  readonly bounds: { readonly min: number; readonly max: number }
-  readonly unit: string
-  readonly description: string
-  readonly fallback: number
-}) => ({
-  spec,
-  option: Flags.wholeNumber(spec.name, spec.bounds).pipe(
-    Options.withPseudoName(spec.unit),
-    Options.withDescription(`${spec.description} (default: $${spec.variable}, else ${spec.fallback})`),
-    Options.optional
-  ),
-  resolve: (flag: Option.Option<number>) => wholeNumberSetting(flag, spec.variable, spec.bounds),
-  value: (flag: Option.Option<number>) =>
-    Effect.map(
-      wholeNumberSetting(flag, spec.variable, spec.bounds),
-      Option.getOrElse(() => spec.fallback)
-    )
-})
-
-const port = setting({
-  name: "port",
-  variable: "DT_PORT",
-  bounds: { min: 0, max: 65535 },
-  unit: "N",
-  description: "the TCP port to listen on (0 picks a free one)",
-  fallback: 8080
-})
-
-const gracePeriod = setting({
-  name: "grace-period",
-  variable: "DT_GRACE_PERIOD",
-  bounds: { min: 0, max: 3600 },
-  unit: "SECONDS",
-  description: "seconds that requests in flight have to finish once stopping (SIGTERM, Ctrl-C)",
-  fallback: 10
-})
-
-const importLimit = setting({
-  name: "import-limit",
-  variable: "DT_IMPORT_LIMIT",
-  bounds: { min: 1, max: 1024 * 1024 },
-  unit: "MIB",
-  description: "the largest bulk import the API accepts (POST /api/v1/import), in MiB",
-  fallback: 512
-})
-
 /** `{ [key]: value }` when there is a value, else nothing: the settings given, to spread over the defaults. */
 const given = <K extends string, A>(key: K, value: Option.Option<A>): Partial<Record<K, A>> =>
   Option.match(value, { onNone: () => ({}), onSome: (a) => ({ [key]: a }) as Record<K, A> })
-
-const throttleDefaults = SignInThrottle.ThrottleConfig.defaultValue()
-
-const poolSize = setting({
-  name: "pool-size",
-  variable: "DT_POOL_SIZE",
-  bounds: { min: 1, max: 1000 },
-  unit: "N",
-  description: "connections to a PostgreSQL or MySQL server, at most",
-  fallback: 10
-})
-
-const sessionLifetime = setting({
-  name: "session-lifetime",
-  variable: "DT_SESSION_LIFETIME",
-  bounds: { min: 1, max: 525_600 },
-  unit: "MINUTES",
-  description: "how long a sign-in lasts",
-  fallback: Duration.toMinutes(Sessions.DEFAULT_TTL)
-})
-
-const throttleUserFailures = setting({
-  name: "throttle-user-failures",
-  variable: "DT_THROTTLE_USER_FAILURES",
-  bounds: { min: 1, max: 1000 },
-  unit: "N",
-  description:
-    "failed sign-ins for one name from one address, within the throttle's window, before that pair is refused",
-  fallback: throttleDefaults.maxFailuresPerUserAddress
-})
-
-const throttleAddressFailures = setting({
-  name: "throttle-address-failures",
-  variable: "DT_THROTTLE_ADDRESS_FAILURES",
-  bounds: { min: 1, max: 100_000 },
-  unit: "N",
-  description: "failed sign-ins from one address, within the throttle's window, before it is refused for any name",
-  fallback: throttleDefaults.maxFailuresPerAddress
-})
-
-const throttleWindow = setting({
-  name: "throttle-window",
-  variable: "DT_THROTTLE_WINDOW",
-  bounds: { min: 1, max: 1440 },
-  unit: "MINUTES",
-  description: "the sign-in throttle's window",
-  fallback: throttleDefaults.windowMillis / 60_000
-})
 
 const readDatabase = Options.text("read-database").pipe(
   Options.withPseudoName("URL"),
@@ -168,18 +59,6 @@ const readDatabase = Options.text("read-database").pipe(
   ),
   Options.optional
 )
-
-/** How far behind the read replica may be by default (as `ReadReplica.DEFAULT_MAX_LAG_MS`), in seconds. */
-const REPLICA_MAX_LAG_SECONDS = 10
-
-const replicaMaxLag = setting({
-  name: "replica-max-lag",
-  variable: "DT_REPLICA_MAX_LAG",
-  bounds: { min: 1, max: 3600 },
-  unit: "SECONDS",
-  description: "how far behind the primary the read replica may be and still answer reads",
-  fallback: REPLICA_MAX_LAG_SECONDS
-})
 
 const noMigrate = Options.boolean("no-migrate").pipe(
   Options.withDescription(
@@ -276,29 +155,6 @@ const listenProblem = (host: string, port: number, cause: unknown): string => {
   }
 }
 
-/** The settings a `--config` file may hold, by their flags' names, each with the variable it stands for. */
-const fileSettings: Readonly<Record<string, ConfigFile.Setting>> = {
-  database: { variable: "DT_DATABASE_URL", kind: { type: "text" } },
-  "read-database": { variable: "DT_READ_DATABASE_URL", kind: { type: "text" } },
-  host: { variable: "DT_HOST", kind: { type: "text" } },
-  "secure-cookies": { variable: "DT_SECURE_COOKIES", kind: { type: "boolean" } },
-  "trust-proxy": { variable: "DT_TRUST_PROXY", kind: { type: "text" } },
-  "metrics-token": { variable: "DT_METRICS_TOKEN", kind: { type: "text" } },
-  ...Object.fromEntries(
-    [
-      port,
-      gracePeriod,
-      importLimit,
-      poolSize,
-      sessionLifetime,
-      throttleUserFailures,
-      throttleAddressFailures,
-      throttleWindow,
-      replicaMaxLag
-    ].map(({ spec }) => [spec.name, { variable: spec.variable, kind: { type: "whole", ...spec.bounds } }])
-  )
-}
-
 /** `--secure-cookies`, else `DT_SECURE_COOKIES` (`true` or `false`), else off; another value is refused (exit 2). */
 const secureCookiesOf = (flag: boolean): Effect.Effect<boolean, Errors.InvalidInput> =>
   flag
@@ -322,7 +178,7 @@ const withConfigFile = <A, E, R>(flag: Option.Option<string>, body: Effect.Effec
     const path = Option.isSome(flag) ? flag : yield* variable("DT_CONFIG")
     if (Option.isNone(path)) return yield* body
     const ConfigFileModule = yield* Effect.promise(() => import("../ConfigFile.js"))
-    const fromFile = yield* ConfigFileModule.read(path.value, fileSettings)
+    const fromFile = yield* ConfigFileModule.read(path.value, ServeSettings.fileSettings)
     return yield* Effect.configProviderWith((current) =>
       Effect.withConfigProvider(
         body,
@@ -332,23 +188,23 @@ const withConfigFile = <A, E, R>(flag: Option.Option<string>, body: Effect.Effec
   })
 
 const options = {
-  config: configFile,
+  config: ServeSettings.configFile,
   database: Flags.database,
-  port: port.option,
+  port: ServeSettings.port.option,
   host,
   secureCookies,
   trustProxy,
-  gracePeriod: gracePeriod.option,
-  importLimit: importLimit.option,
+  gracePeriod: ServeSettings.gracePeriod.option,
+  importLimit: ServeSettings.importLimit.option,
   noMigrate,
   readDatabase,
-  replicaMaxLag: replicaMaxLag.option,
+  replicaMaxLag: ServeSettings.replicaMaxLag.option,
   metricsToken,
-  poolSize: poolSize.option,
-  sessionLifetime: sessionLifetime.option,
-  throttleUserFailures: throttleUserFailures.option,
-  throttleAddressFailures: throttleAddressFailures.option,
-  throttleWindow: throttleWindow.option
+  poolSize: ServeSettings.poolSize.option,
+  sessionLifetime: ServeSettings.sessionLifetime.option,
+  throttleUserFailures: ServeSettings.throttleUserFailures.option,
+  throttleAddressFailures: ServeSettings.throttleAddressFailures.option,
+  throttleWindow: ServeSettings.throttleWindow.option
 }
 
 /**
@@ -364,27 +220,33 @@ export const serve = Command.make("serve", options, (flags) =>
       Effect.gen(function* () {
         const { ClientAddress, Server } = yield* server
         // Checked before the store is opened: a bad value leaves nothing behind.
-        const listenPort = yield* port.value(flags.port)
+        const listenPort = yield* ServeSettings.port.value(flags.port)
         const listenHost = Option.getOrElse(
           Option.isSome(flags.host) ? flags.host : yield* variable("DT_HOST"),
           () => "127.0.0.1"
         )
         const secure = yield* secureCookiesOf(flags.secureCookies)
-        const grace = yield* gracePeriod.value(flags.gracePeriod)
-        const importMiB = yield* importLimit.value(flags.importLimit)
+        const grace = yield* ServeSettings.gracePeriod.value(flags.gracePeriod)
+        const importMiB = yield* ServeSettings.importLimit.value(flags.importLimit)
         const proxies = yield* trustedProxies(flags.trustProxy, ClientAddress.parseTrustProxy)
         const token = yield* metricsTokenOf(flags.metricsToken)
-        const pool = yield* poolSize.resolve(flags.poolSize)
-        const lifetime = yield* sessionLifetime.resolve(flags.sessionLifetime)
+        const pool = yield* ServeSettings.poolSize.resolve(flags.poolSize)
+        const lifetime = yield* ServeSettings.sessionLifetime.resolve(flags.sessionLifetime)
         const throttle = {
-          ...given("maxFailuresPerUserAddress", yield* throttleUserFailures.resolve(flags.throttleUserFailures)),
-          ...given("maxFailuresPerAddress", yield* throttleAddressFailures.resolve(flags.throttleAddressFailures)),
+          ...given(
+            "maxFailuresPerUserAddress",
+            yield* ServeSettings.throttleUserFailures.resolve(flags.throttleUserFailures)
+          ),
+          ...given(
+            "maxFailuresPerAddress",
+            yield* ServeSettings.throttleAddressFailures.resolve(flags.throttleAddressFailures)
+          ),
           ...given(
             "windowMillis",
-            Option.map(yield* throttleWindow.resolve(flags.throttleWindow), (minutes) => minutes * 60_000)
+            Option.map(yield* ServeSettings.throttleWindow.resolve(flags.throttleWindow), (minutes) => minutes * 60_000)
           )
         }
-        const maxLag = yield* replicaMaxLag.resolve(flags.replicaMaxLag)
+        const maxLag = yield* ServeSettings.replicaMaxLag.resolve(flags.replicaMaxLag)
         const url = yield* databaseUrl(flags.database)
         const replicaUrl = Option.isSome(flags.readDatabase)
           ? flags.readDatabase
@@ -394,7 +256,7 @@ export const serve = Command.make("serve", options, (flags) =>
           replica: Option.getOrUndefined(
             Option.map(replicaUrl, (replica) => ({
               url: replica,
-              maxLagMs: Option.getOrElse(maxLag, () => REPLICA_MAX_LAG_SECONDS) * 1000
+              maxLagMs: Option.getOrElse(maxLag, () => ServeSettings.REPLICA_MAX_LAG_SECONDS) * 1000
             }))
           )
         })

@@ -6,7 +6,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Audit } from "@user-manager/core/Audit"
 import { DirectoryConfig, type DirectoryConfigShape } from "@user-manager/core/DirectoryConfig"
 import { Groups } from "@user-manager/core/Groups"
-import { Settings } from "@user-manager/core/Settings"
+import { Settings, type SettingsChange } from "@user-manager/core/Settings"
 import { Users } from "@user-manager/core/Users"
 import { Effect, Layer } from "effect"
 import { admin, alice, john } from "../fixture.js"
@@ -81,29 +81,43 @@ export const settingsContract = (name: string, { run, seeded, refuses }: Harness
       )
     )
 
-    it.effect("refuses settings out of their bounds in one sentence naming the setting, changing nothing", () =>
-      seeded(
-        Effect.gen(function* () {
-          const settings = yield* Settings
-          const before = yield* settings.get(admin)
-          const cases = [
-            [{ gidMin: 0 }, "gidMin", "gidMin is a whole number from 1 to 2147483646, not 0"],
-            [{ gidMax: 2147483647 }, "gidMax", "gidMax is a whole number from 1 to 2147483646, not 2147483647"],
-            [{ gidMin: 5000, gidMax: 4000 }, "gidMin", "gidMin (5000) cannot be above gidMax (4000)"],
-            [{ minPasswordLength: 7 }, "minPasswordLength", "minPasswordLength is a whole number from 8 to 256, not 7"],
-            [
-              { minPasswordLength: 257 },
-              "minPasswordLength",
-              "minPasswordLength is a whole number from 8 to 256, not 257"
-            ]
-          ] as const
-          for (const [change, field, reason] of cases) {
-            const error = yield* refuses(settings.set(admin, change), "InvalidInput")
-            expect(error).toMatchObject({ field, reason })
-          }
-          expect(yield* settings.get(admin)).toEqual(before)
-        })
-      )
+    it.effect(
+      "refuses settings out of their bounds or not whole numbers at all in the same sentence naming the setting, changing nothing",
+      () =>
+        seeded(
+          Effect.gen(function* () {
+            const settings = yield* Settings
+            const before = yield* settings.get(admin)
+            const cases = [
+              [{ gidMin: 0 }, "gidMin", "gidMin is a whole number from 1 to 2147483646, not 0"],
+              [{ gidMax: 2147483647 }, "gidMax", "gidMax is a whole number from 1 to 2147483646, not 2147483647"],
+              [{ gidMin: 5000, gidMax: 4000 }, "gidMin", "gidMin (5000) cannot be above gidMax (4000)"],
+              [
+                { minPasswordLength: 7 },
+                "minPasswordLength",
+                "minPasswordLength is a whole number from 8 to 256, not 7"
+              ],
+              [
+                { minPasswordLength: 257 },
+                "minPasswordLength",
+                "minPasswordLength is a whole number from 8 to 256, not 257"
+              ],
+              [{ gidMin: "abc" }, "gidMin", "gidMin is a whole number from 1 to 2147483646, not 'abc'"],
+              [{ gidMax: 1.5 }, "gidMax", "gidMax is a whole number from 1 to 2147483646, not 1.5"],
+              [
+                { minPasswordLength: "twelve" },
+                "minPasswordLength",
+                "minPasswordLength is a whole number from 8 to 256, not 'twelve'"
+              ]
+            ] as const
+            for (const [change, field, reason] of cases) {
+              // Untyped callers (a request body, a value typed at the command line) can send anything.
+              const error = yield* refuses(settings.set(admin, change as SettingsChange), "InvalidInput")
+              expect(error).toMatchObject({ field, reason })
+            }
+            expect(yield* settings.get(admin)).toEqual(before)
+          })
+        )
     )
 
     it.effect("refuses a GID range that would leave no GID to hand out, and moves the allocator to a new one", () =>

@@ -726,8 +726,20 @@ export interface components {
         };
         readonly SettingsChange: {
             readonly adminGroup?: string;
+            /**
+             * int
+             * @description an integer
+             */
             readonly gidMin?: number;
+            /**
+             * int
+             * @description an integer
+             */
             readonly gidMax?: number;
+            /**
+             * int
+             * @description an integer
+             */
             readonly minPasswordLength?: number;
         };
         readonly Login: {

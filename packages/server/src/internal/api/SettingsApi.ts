@@ -5,7 +5,7 @@
 import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as OpenApi from "@effect/platform/OpenApi"
-import type { Settings } from "@user-manager/core"
+import { Settings } from "@user-manager/core"
 import { Schema } from "effect"
 import { Authentication } from "./Authentication.js"
 import { DryRun, strict } from "./fields.js"
@@ -34,9 +34,10 @@ export const DirectorySettings = Schema.Struct({
  */
 export const SettingsBody = strict("SettingsChange", {
   adminGroup: Schema.optional(Schema.String),
-  gidMin: Schema.optional(Schema.Number),
-  gidMax: Schema.optional(Schema.Number),
-  minPasswordLength: Schema.optional(Schema.Number)
+  // The core's, so that a value that is not a whole number is refused in the core's sentence naming the bounds.
+  gidMin: Settings.SettingsChange.fields.gidMin,
+  gidMax: Settings.SettingsChange.fields.gidMax,
+  minPasswordLength: Settings.SettingsChange.fields.minPasswordLength
 })
 
 /**

@@ -1,0 +1,217 @@
+/**
+ * Flat costs in huge groups (issue 20, item 4), run by hand (not in CI): through the core services (`UserManager.layer`
+ * over `KyselyDirectory`, actor `admin`), on the directory of bench/groups.ts (1,000,000 users, `everyone` of 500,000,
+ * 20 teams of 50,000, 2,000 clubs of 10), the same operations on `everyone` and on `club-0001` (10 members),
+ * alternating in the same runs:
+ *
+ * - create a user in the group (`Users.create`, no password);
+ * - add a user to it, remove that user from it (`Users.addToGroup`, `Users.removeFromGroup`; the user stays in a team);
+ * - the same through `Groups.addMembers` / `Groups.removeMembers`, which answer the whole group (fewer samples);
+ * - a yardstick of the machine's state: reading the created user (`Users.get`, 0.13 ms on a quiet machine).
+ *
+ * The median of the per-run medians, wall and CPU time of this process (the PostgreSQL server's CPU is not in it).
+ *
+ *   npm run bench:groups                          # SQLite and PostgreSQL
+ *   BENCH_STORES=sqlite BENCH_RUNS=3 npm run bench:groups
+ *   tsx --conditions=@user-manager/source bench/groups.bench.ts seed sqlite /tmp/groups.db   # only the data set
+ *
+ * Settings: BENCH_GROUPS_USERS (1,000,000), BENCH_RUNS (3), BENCH_ITERATIONS (30 a run), BENCH_WHOLE_GROUP (3
+ * samples a run of the whole-group answers; 0: skip), BENCH_SQLITE_FILE (/tmp/dt-groups-bench-N.db: seeded when
+ * missing, then kept), BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/test: the server; the data set goes into
+ * a database of its own, `bench_groups`, seeded when missing and dropped at the end unless BENCH_KEEP_POSTGRES=1).
+ */
+import { existsSync } from "node:fs"
+import os from "node:os"
+import { Actor, Groups, UserManager, Users } from "@user-manager/core"
+import { Argon2Hasher, KyselyDirectory, PostgresDirectory, SqliteDirectory } from "@user-manager/kysely"
+import { Effect } from "effect"
+import { type Kysely, sql } from "kysely"
+import { checkInvariants, club, EVERYONE, seedGroups } from "./groups.js"
+import type { Engine } from "./load.js"
+import { collectGarbage, intSetting, log, median, ms, now, ratio, seconds, thousands } from "./stats.js"
+
+const SIZE = intSetting("BENCH_GROUPS_USERS", 1_000_000, 20)
+const RUNS = intSetting("BENCH_RUNS", 3, 1)
+const ITERATIONS = intSetting("BENCH_ITERATIONS", 30, 1)
+const WHOLE_GROUP = intSetting("BENCH_WHOLE_GROUP", 3, 0)
+const STORES = (process.env.BENCH_STORES ?? "sqlite,postgres").split(",").map((store) => store.trim()) as Array<Engine>
+const SQLITE_FILE = process.env.BENCH_SQLITE_FILE ?? `/tmp/dt-groups-bench-${SIZE}.db`
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test"
+const POSTGRES_DATABASE = "bench_groups"
+const KEEP_POSTGRES = process.env.BENCH_KEEP_POSTGRES === "1"
+
+const admin = Actor.user("admin")
+const SMALL = club(0)
+
+// biome-ignore lint/suspicious/noExplicitAny: the manager's tables, untyped outside the adapter
+const layerOf = (db: Kysely<any>, engine: Engine) =>
+  UserManager.layer({ directory: KyselyDirectory.layer({ db, engine, migrate: true }), hasher: Argon2Hasher.layer })
+
+const withDatabase = (url: string, name: string) => {
+  const parsed = new URL(url)
+  parsed.pathname = `/${name}`
+  return parsed.toString()
+}
+
+/** The store with the data set, seeded when it has none; `close` drops the PostgreSQL database unless kept. */
+const openStore = async (engine: Engine, target?: string) => {
+  if (engine === "sqlite") {
+    const filename = target ?? SQLITE_FILE
+    const fresh = !existsSync(filename)
+    const db = await Effect.runPromise(SqliteDirectory.open(filename))
+    // A large page cache for the load: the secondary indexes take keys in random order.
+    await sql`pragma cache_size = -1000000`.execute(db)
+    return { db, fresh, describe: `SQLite file ${filename} (WAL)`, close: () => db.destroy() }
+  }
+  const server = PostgresDirectory.open({ url: POSTGRES_URL, poolSize: 1 })
+  const exists = await sql`select 1 from pg_database where datname = ${POSTGRES_DATABASE}`.execute(server)
+  if (exists.rows.length === 0) await sql`create database ${sql.id(POSTGRES_DATABASE)}`.execute(server)
+  const db = PostgresDirectory.open({ url: withDatabase(target ?? POSTGRES_URL, POSTGRES_DATABASE) })
+  return {
+    db,
+    fresh: exists.rows.length === 0,
+    describe: `PostgreSQL database ${POSTGRES_DATABASE} on ${new URL(POSTGRES_URL).host} (pool of 10)`,
+    close: async () => {
+      await db.destroy()
+      if (!KEEP_POSTGRES) await sql`drop database if exists ${sql.id(POSTGRES_DATABASE)} with (force)`.execute(server)
+      await server.destroy()
+    }
+  }
+}
+
+interface Sample {
+  readonly wall: number
+  readonly cpu: number
+}
+
+/** Runs an operation once, timed: wall and CPU (user + system) milliseconds of this process. */
+const timed = <A, E>(operation: Effect.Effect<A, E>) =>
+  Effect.gen(function* () {
+    const cpu0 = process.cpuUsage()
+    const t0 = now()
+    yield* Effect.orDie(operation)
+    const wall = now() - t0
+    const cpu = process.cpuUsage(cpu0)
+    return { wall, cpu: (cpu.user + cpu.system) / 1000 } satisfies Sample
+  })
+
+type Operation = "get" | "create" | "add" | "remove" | "Groups.addMembers" | "Groups.removeMembers"
+const OPERATIONS: ReadonlyArray<readonly [Operation, string]> = [
+  ["get", "yardstick: read that user (`Users.get`)"],
+  ["create", "create a user in the group (`Users.create`)"],
+  ["add", "add a user (`Users.addToGroup`)"],
+  ["remove", "remove that user (`Users.removeFromGroup`)"],
+  ["Groups.addMembers", "`Groups.addMembers`, answering the whole group"],
+  ["Groups.removeMembers", "`Groups.removeMembers`, answering the whole group"]
+]
+
+const benchmark = (engine: Engine) =>
+  Effect.gen(function* () {
+    const users = yield* Users.Users
+    const groups = yield* Groups.Groups
+    // Each sample's users are new, so that a run of the benchmark never depends on an earlier one.
+    const tag = `${process.pid.toString(36)}${Date.now().toString(36)}`
+    let counter = 0
+    const fresh = () => `bench.${tag}.${counter++}`
+    const samples = new Map<string, Array<Array<Sample>>>()
+    const record = (operation: Operation, group: string, run: number, sample: Sample) => {
+      const key = `${operation}\u0000${group}`
+      const runs = samples.get(key) ?? []
+      const samplesOfRun = runs[run] ?? []
+      samplesOfRun.push(sample)
+      runs[run] = samplesOfRun
+      samples.set(key, runs)
+    }
+    const iteration = (run: number, group: string, wholeGroup: boolean) =>
+      Effect.gen(function* () {
+        const created = fresh()
+        record("create", group, run, yield* timed(users.create(admin, { username: created, groups: [group] })))
+        record("get", group, run, yield* timed(users.get(admin, created)))
+        const mover = fresh()
+        yield* users.create(admin, { username: mover, groups: ["team-01"] })
+        record("add", group, run, yield* timed(users.addToGroup(admin, mover, group)))
+        record("remove", group, run, yield* timed(users.removeFromGroup(admin, mover, group)))
+        if (wholeGroup) {
+          record("Groups.addMembers", group, run, yield* timed(groups.addMembers(admin, group, [mover])))
+          record("Groups.removeMembers", group, run, yield* timed(groups.removeMembers(admin, group, [mover])))
+        }
+        yield* users.remove(admin, created)
+        yield* users.remove(admin, mover)
+      })
+    // Warm-up: compiled statements, the pages of both groups in the cache.
+    for (let index = 0; index < 5; index++) {
+      for (const group of [EVERYONE, SMALL]) yield* Effect.orDie(iteration(-1, group, index === 0 && WHOLE_GROUP > 0))
+    }
+    samples.clear()
+    for (let run = 0; run < RUNS; run++) {
+      const started = now()
+      collectGarbage()
+      for (let index = 0; index < ITERATIONS; index++) {
+        // The two groups alternate, so that both see the same load.
+        for (const group of index % 2 === 0 ? [EVERYONE, SMALL] : [SMALL, EVERYONE]) {
+          yield* Effect.orDie(iteration(run, group, index < WHOLE_GROUP))
+        }
+      }
+      log(`  ${engine} run ${run + 1}/${RUNS}: ${seconds(now() - started)}`)
+    }
+    const medianOf = (operation: Operation, group: string, field: keyof Sample) =>
+      median((samples.get(`${operation}\u0000${group}`) ?? []).map((run) => median(run.map((s) => s[field]))))
+    return OPERATIONS.filter(([operation]) => samples.has(`${operation}\u0000${EVERYONE}`)).map(
+      ([operation, label]) => ({
+        label,
+        huge: { wall: medianOf(operation, EVERYONE, "wall"), cpu: medianOf(operation, EVERYONE, "cpu") },
+        small: { wall: medianOf(operation, SMALL, "wall"), cpu: medianOf(operation, SMALL, "cpu") }
+      })
+    )
+  })
+
+const members = (db: Kysely<unknown>, group: string) =>
+  sql<{ n: number | string }>`select member_count as n from groups where name = ${group}`
+    .execute(db)
+    .then((result) => Number(result.rows[0]?.n))
+
+const run = async (engine: Engine) => {
+  const store = await openStore(engine)
+  try {
+    if (store.fresh) {
+      const started = now()
+      await Effect.runPromise(seedGroups(store.db, engine, SIZE).pipe(Effect.provide(layerOf(store.db, engine))))
+      log(`  ${engine}: data set of ${thousands(SIZE)} users ready in ${seconds(now() - started)}`)
+    }
+    await checkInvariants(store.db, engine)
+    const rows = await Effect.runPromise(benchmark(engine).pipe(Effect.provide(layerOf(store.db, engine))))
+    const huge = await members(store.db, EVERYONE)
+    const small = await members(store.db, SMALL)
+    console.log(`\n### ${store.describe}\n`)
+    console.log(
+      `| median ms, wall (CPU) | \`${EVERYONE}\` (${thousands(huge)} members) | \`${SMALL}\` (${small}) | ratio (CPU) |`
+    )
+    console.log("|---|--:|--:|--:|")
+    for (const row of rows) {
+      console.log(
+        `| ${row.label} | ${ms(row.huge.wall)} (${ms(row.huge.cpu)}) | ${ms(row.small.wall)} (${ms(row.small.cpu)}) | ${ratio(row.huge.wall, row.small.wall)} (${ratio(row.huge.cpu, row.small.cpu)}) |`
+      )
+    }
+  } finally {
+    await store.close()
+  }
+}
+
+const [mode, engineArgument, target] = process.argv.slice(2)
+if (mode === "seed") {
+  const engine = (engineArgument ?? "sqlite") as Engine
+  const store = await openStore(engine, target)
+  if (!store.fresh) throw new Error(`${store.describe} exists already: remove it first`)
+  await Effect.runPromise(seedGroups(store.db, engine, SIZE).pipe(Effect.provide(layerOf(store.db, engine))))
+  await checkInvariants(store.db, engine)
+  if (engine === "sqlite") await store.close()
+  else await store.db.destroy()
+} else {
+  for (const engine of STORES) await run(engine)
+  console.log(
+    `\n(${thousands(SIZE)} users, ${RUNS} runs of ${ITERATIONS}; node ${process.version}, ${os.cpus()[0]?.model ?? "cpu"} x${os.availableParallelism()}, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")})`
+  )
+}
