@@ -22,6 +22,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import os from "node:os"
 import { join } from "node:path"
 import { Actor, Groups, type Password, PasswordHasher, UserManager, Users } from "@user-manager/core"
+import { ExactTotalLimit } from "@user-manager/core/Page"
 import { Argon2Hasher, KyselyDirectory, PostgresDirectory, SqliteDirectory } from "@user-manager/kysely"
 import { Effect, Redacted } from "effect"
 import { type Kysely, type RawBuilder, sql } from "kysely"
@@ -356,7 +357,7 @@ const benchmark = (store: Store, size: number) =>
     const usernames: Array<string> = []
     const { insertMs, analyzeMs } = yield* seed(db, engine, size, (person) => usernames.push(person.username))
 
-    const all = yield* Effect.orDie(users.list(admin, { limit: 1 }))
+    const all = yield* Effect.orDie(users.list(admin, { limit: 1 }).pipe(Effect.provideService(ExactTotalLimit, 0)))
     if (all.total !== size + 1) throw new Error(`expected ${size + 1} users, found ${all.total}`)
     const expectedMatches = yield* Effect.promise(() =>
       raw.scalar(sql`select count(*) as n from users where search_text like ${`%${SELECTIVE_TERM}%`}`)
@@ -365,7 +366,9 @@ const benchmark = (store: Store, size: number) =>
 
     // The raw queries must be the adapter's: same total and same page.
     for (const term of [SELECTIVE_TERM, MISSING_TERM]) {
-      const core = yield* Effect.orDie(users.list(admin, { search: term, limit: PAGE }))
+      const core = yield* Effect.orDie(
+        users.list(admin, { search: term, limit: PAGE }).pipe(Effect.provideService(ExactTotalLimit, 0))
+      )
       const direct = yield* Effect.promise(() =>
         raw.list(raw.search(term), raw.orderBy("username"), term === SELECTIVE_TERM)
       )
@@ -408,7 +411,7 @@ const benchmark = (store: Store, size: number) =>
           yield* timeEach(scale(quick), (i) => Effect.promise(() => raw.get(names[i] as string)))
         )
 
-        // search pages with the exact total
+        // search pages with their totals: exact up to the default limit (the raw SQL counts every match)
         for (const [term, label] of [
           [
             SELECTIVE_TERM,
@@ -424,6 +427,14 @@ const benchmark = (store: Store, size: number) =>
             yield* timeEach(scale(searches), () =>
               Effect.promise(() => raw.list(where, raw.orderBy("username"), term === SELECTIVE_TERM))
             )
+          )
+          keep(
+            `  the same, every match counted (ExactTotalLimit 0)`,
+            null,
+            yield* timeEach(scale(searches), () =>
+              users.list(admin, { search: term, limit: PAGE }).pipe(Effect.provideService(ExactTotalLimit, 0))
+            ),
+            null
           )
           keep(
             `  raw part: count(*) of '${term}' alone`,

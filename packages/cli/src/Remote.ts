@@ -141,6 +141,7 @@ const clamp = <Q extends { readonly limit?: number | undefined }>(query: Q): Q =
 const mutablePage = <A>(page: {
   readonly items: ReadonlyArray<A>
   readonly total: number
+  readonly totalExact: boolean
   readonly offset: number
   readonly limit: number
 }) => ({ ...page, items: [...page.items] })
@@ -277,7 +278,7 @@ export const services = (server: string, token: string | undefined) =>
           if (want <= 0) return Effect.succeed([Chunk.empty<User.User>(), Option.none<number>()] as const)
           return Effect.map(listUsers({ ...rest, limit: want, offset: at }), (page) => {
             const next = at + page.items.length
-            const more = page.items.length === want && next < page.total && next < end
+            const more = page.items.length === want && (next < page.total || !page.totalExact) && next < end
             return [Chunk.fromIterable(page.items), more ? Option.some(next) : Option.none<number>()] as const
           })
         })

@@ -393,6 +393,29 @@ describe("dt serve", () => {
     expect(await server.stop()).toBe(0)
   })
 
+  it("counts a user list's total exactly only up to --exact-total-limit, and says when it stopped (totalExact)", async () => {
+    const server = await serve(["--database", freshDatabase()], {
+      DT_ADMIN_PASSWORD: "the admin secret",
+      DT_EXACT_TOTAL_LIMIT: "1"
+    })
+    const opened = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: "the admin secret", session: "bearer" })
+    })
+    const bearer = { authorization: `Bearer ${((await opened.json()) as { token: string }).token}` }
+    const list = async () => (await fetch(`${server.url}/api/v1/users?limit=1`, { headers: bearer })).json()
+    expect(await list()).toMatchObject({ total: 1, totalExact: true })
+    const created = await fetch(`${server.url}/api/v1/users`, {
+      method: "POST",
+      headers: { ...bearer, "content-type": "application/json" },
+      body: JSON.stringify({ username: "ann", groups: ["admins"] })
+    })
+    expect(created.status).toBe(201)
+    expect(await list()).toMatchObject({ total: 1, totalExact: false })
+    expect(await server.stop()).toBe(0)
+  })
+
   it("ignores X-Forwarded-For by default, and with DT_TRUST_PROXY=loopback throttles two clients behind the proxy apart", async () => {
     const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
     const direct = await serve(["--database", `sqlite:${database}`])

@@ -25,7 +25,7 @@ const make = Effect.gen(function* () {
       (tx) =>
         Effect.map(
           tx.listAudit({ ...filter, limit, offset }),
-          ({ items, total }) => ({ items, total, offset, limit }) satisfies Page<AuditEntry>
+          ({ items, total }): Page<AuditEntry> => ({ items, total, totalExact: true, offset, limit })
         )
     )
   })

@@ -176,8 +176,13 @@ export interface UserListQuery extends ListQuery<UserSort> {
    * the group names joined with `,` (the first `GROUPS_SORT_KEY_LENGTH` characters); `createdAt`/`updatedAt`: ISO timestamps; `email`: `null` when there is none.
    */
   readonly after?: ReadonlyArray<SortValue> | undefined
-  /** Whether to count every match; a store that is not asked returns `null` as the total. */
+  /** Whether to count the matches; a store that is not asked returns `null` as the total. */
   readonly count: boolean
+  /**
+   * When counting, the most matches to count: the store stops there and returns at most this many as the total (a
+   * bounded count costs what the first matches cost, not every match). Left out: every match is counted.
+   */
+  readonly countUpTo?: number | undefined
 }
 
 /**

@@ -101,13 +101,13 @@ const make = Effect.gen(function* () {
       (tx) =>
         Effect.map(
           tx.listGroups(normalized),
-          ({ items, total }) =>
-            ({
-              items: items.map(toGroup),
-              total,
-              offset: normalized.offset,
-              limit: normalized.limit
-            }) satisfies Page<Group>
+          ({ items, total }): Page<Group> => ({
+            items: items.map(toGroup),
+            total,
+            totalExact: true,
+            offset: normalized.offset,
+            limit: normalized.limit
+          })
         )
     )
   })

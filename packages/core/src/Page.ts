@@ -1,9 +1,9 @@
 /**
- * Listing: search, sort and paginate, with an exact total.
+ * Listing: search, sort and paginate, with a total that is exact up to a limit.
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { Context, Layer, Schema } from "effect"
 
 /**
  * The largest page a single call returns; callers that want everything walk the pages.
@@ -74,7 +74,8 @@ export interface ListQuery<Sort extends string> {
 }
 
 /**
- * One page of a list and the exact number of matches.
+ * One page of a list and the number of matches: exact when `totalExact`, otherwise a lower bound (the user list
+ * counts at most `ExactTotalLimit` matches, and says "10,000+" beyond).
  *
  * @category models
  * @since 0.1.0
@@ -82,6 +83,44 @@ export interface ListQuery<Sort extends string> {
 export interface Page<A> {
   readonly items: ReadonlyArray<A>
   readonly total: number
+  /** Whether `total` is every match; when `false` there are more than `total`. */
+  readonly totalExact: boolean
   readonly offset: number
   readonly limit: number
 }
+
+/**
+ * How many matches a user list counts by default before it stops and reports "more than" that.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const DEFAULT_EXACT_TOTAL_LIMIT = 10_000
+
+/**
+ * How many matches a user list counts exactly (0: always every match). Counting every match of a broad search costs
+ * a read of every match, which on a large directory is most of a page's time; past the limit a page says only that
+ * there are more. A host sets it with `ExactTotalLimit.layer(n)`; `dt` and `dt serve` with `--exact-total-limit`.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class ExactTotalLimit extends Context.Reference<ExactTotalLimit>()("@user-manager/core/ExactTotalLimit", {
+  defaultValue: (): number => DEFAULT_EXACT_TOTAL_LIMIT
+}) {
+  /** Counts at most `limit` matches exactly (0: every match). */
+  static readonly layer = (limit: number) => Layer.succeed(ExactTotalLimit, limit)
+}
+
+/**
+ * What a store is asked to count up to under a limit (one past it, to tell "exactly the limit" from "more"), and the
+ * page's total from what it counted.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const boundedCount = (limit: number) => ({
+  countUpTo: limit > 0 ? limit + 1 : undefined,
+  total: (counted: number) =>
+    limit > 0 && counted > limit ? { total: limit, totalExact: false } : { total: counted, totalExact: true }
+})

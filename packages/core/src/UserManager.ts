@@ -11,6 +11,7 @@ import { DirectoryConfig, type DirectoryConfigShape } from "./DirectoryConfig.js
 import { Exports } from "./Exports.js"
 import { Groups } from "./Groups.js"
 import { Imports } from "./Imports.js"
+import { DEFAULT_EXACT_TOTAL_LIMIT, ExactTotalLimit } from "./Page.js"
 import type { PasswordHasher } from "./PasswordHasher.js"
 import { Sessions } from "./Sessions.js"
 import { Settings } from "./Settings.js"
@@ -29,6 +30,8 @@ export interface Options<E = never> {
   readonly config?: Partial<DirectoryConfigShape>
   /** The sign-in throttle's settings that override its defaults. */
   readonly throttle?: Partial<ThrottleOptions>
+  /** How many matches a user list counts exactly (default 10,000; 0: every match): see `ExactTotalLimit`. */
+  readonly exactTotalLimit?: number
 }
 
 /**
@@ -57,7 +60,8 @@ export const layer = <E>(options: Options<E>) =>
         options.directory,
         options.hasher,
         DirectoryConfig.layer(options.config ?? {}),
-        ThrottleConfig.layer(options.throttle ?? {})
+        ThrottleConfig.layer(options.throttle ?? {}),
+        ExactTotalLimit.layer(options.exactTotalLimit ?? DEFAULT_EXACT_TOTAL_LIMIT)
       )
     )
   )

@@ -24,6 +24,19 @@ describe("UserManager (Promise facade)", () => {
     }
   })
 
+  it("counts a user list's total exactly only up to the exactTotalLimit it is made with", async () => {
+    const manager = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher, exactTotalLimit: 2 })
+    try {
+      await manager.users.bootstrap({ username: "admin" })
+      const admin = Actor.user("admin")
+      for (const username of ["ann", "bob"]) await manager.users.create(admin, { username, groups: ["admins"] })
+      expect(await manager.users.list(admin, { limit: 1 })).toMatchObject({ total: 2, totalExact: false })
+      expect(await manager.users.list(admin, { search: "b" })).toMatchObject({ total: 1, totalExact: true })
+    } finally {
+      await manager.dispose()
+    }
+  })
+
   it("rejects a refusal with an Error carrying the same _tag, fields and message", async () => {
     const manager = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })
     try {

@@ -24,8 +24,8 @@ export type User = components["schemas"]["User"]
 export type Group = components["schemas"]["Group"]
 
 /**
- * One page of a list and the exact number of matches (the API's `UserPage` and `GroupPage`; a host's client may leave
- * out their `offset` and `limit`).
+ * One page of a list and the number of matches (the API's `UserPage` and `GroupPage`; a host's client may leave
+ * out their `offset`, `limit` and `totalExact`).
  *
  * @category models
  * @since 0.1.0
@@ -33,6 +33,11 @@ export type Group = components["schemas"]["Group"]
 export interface Page<A> {
   readonly items: ReadonlyArray<A>
   readonly total: number
+  /**
+   * `false` when the server stopped counting at its limit: there are more than `total` matches (shown as "10,000+").
+   * Left out: the total is exact.
+   */
+  readonly totalExact?: boolean
 }
 
 /**

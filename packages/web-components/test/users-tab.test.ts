@@ -361,13 +361,48 @@ describe("Users tab", () => {
     } as unknown as UserManagerClient
     const h = await mount(big)
     expect(h.rows()).toHaveLength(50)
-    expect(h.in("users", "[role=status]").textContent).toBe("1–50 of 100000")
+    expect(h.in("users", "[role=status]").textContent).toBe("1–50 of 100,000")
     const started = performance.now()
     await userEvent.click(h.button("users", "Next"))
     await expect.poll(() => h.rows()[0]?.[0]).toBe("user000050")
     expect(performance.now() - started).toBeLessThan(1000)
     expect(asked.at(-1)).toMatchObject({ limit: 50, offset: 50 })
     expect(h.rows()).toHaveLength(50)
+  })
+
+  it("shows a total the server stopped counting as 100+ and keeps Next on past it while pages come back full", async () => {
+    const users = 120
+    const make = (n: number): User => ({
+      username: `user${String(n).padStart(6, "0")}`,
+      firstName: "User",
+      lastName: String(n),
+      email: null,
+      enabled: true,
+      system: false,
+      groups: ["staff"],
+      createdAt: "2026-01-01T00:00:00.000Z",
+      updatedAt: "2026-01-01T00:00:00.000Z",
+      version: 1
+    })
+    // A server that counts at most 100 matches.
+    const counted = {
+      me: async () => ({ user: make(0), admin: true }),
+      listUsers: async (query: ListQuery<UserSort>) => {
+        const offset = query.offset ?? 0
+        const count = Math.max(0, Math.min(query.limit ?? 50, users - offset))
+        return { items: Array.from({ length: count }, (_, i) => make(offset + i)), total: 100, totalExact: false }
+      },
+      listGroups: async () => ({ items: [], total: 0 })
+    } as unknown as UserManagerClient
+    const h = await mount(counted)
+    expect(h.in("users", "[role=status]").textContent).toBe("1–50 of 100+")
+    expect(h.in("users", "table").getAttribute("aria-rowcount")).toBe("-1")
+    await userEvent.click(h.button("users", "Next"))
+    await expect.poll(() => h.rows()[0]?.[0]).toBe("user000050")
+    await userEvent.click(h.button("users", "Next"))
+    await expect.poll(() => h.rows()[0]?.[0]).toBe("user000100")
+    expect(h.in("users", "[role=status]").textContent).toBe("101–120 of 100+")
+    expect((h.button("users", "Next") as HTMLButtonElement).disabled).toBe(true)
   })
 })
 

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto"
 import { Command, Options } from "@effect/cli"
 import * as HttpServer from "@effect/platform/HttpServer"
-import { Directory, Errors, Users } from "@user-manager/core"
+import { Directory, Errors, Page, Users } from "@user-manager/core"
 import type { ClientAddress } from "@user-manager/server"
 import { ConfigProvider, Console, Context, Duration, Effect, Either, Exit, Layer, Option, Redacted } from "effect"
 import * as CommandTree from "../CommandTree.js"
@@ -204,7 +204,8 @@ const options = {
   sessionLifetime: ServeSettings.sessionLifetime.option,
   throttleUserFailures: ServeSettings.throttleUserFailures.option,
   throttleAddressFailures: ServeSettings.throttleAddressFailures.option,
-  throttleWindow: ServeSettings.throttleWindow.option
+  throttleWindow: ServeSettings.throttleWindow.option,
+  exactTotalLimit: ServeSettings.exactTotalLimit.option
 }
 
 /**
@@ -247,6 +248,7 @@ export const serve = Command.make("serve", options, (flags) =>
           )
         }
         const maxLag = yield* ServeSettings.replicaMaxLag.resolve(flags.replicaMaxLag)
+        const countLimit = yield* ServeSettings.exactTotalLimit.value(flags.exactTotalLimit)
         const url = yield* databaseUrl(flags.database)
         const replicaUrl = Option.isSome(flags.readDatabase)
           ? flags.readDatabase
@@ -306,7 +308,7 @@ export const serve = Command.make("serve", options, (flags) =>
               "metrics",
               Option.map(token, (value) => ({ token: value, pool: store.poolUse, reads: replica?.reads }))
             )
-          }).pipe(Layer.provide(Layer.succeedContext(context)))
+          }).pipe(Layer.provide(Layer.succeedContext(Context.add(context, Page.ExactTotalLimit, countLimit))))
         ).pipe(
           Effect.mapError((error) =>
             error._tag === "ServeError" ? new Error(listenProblem(listenHost, listenPort, error.cause)) : error

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Options } from "@effect/cli"
-import { Sessions, SignInThrottle } from "@user-manager/core"
+import { Page, Sessions, SignInThrottle } from "@user-manager/core"
 import * as ReplicaLag from "@user-manager/kysely/ReplicaLag"
 import { Duration, Effect, Option } from "effect"
 import type * as ConfigFile from "../ConfigFile.js"
@@ -130,6 +130,16 @@ export const throttleWindow = setting({
   fallback: throttleDefaults.windowMillis / 60_000
 })
 
+/** `--exact-total-limit`. */
+export const exactTotalLimit = setting({
+  name: "exact-total-limit",
+  variable: "DT_EXACT_TOTAL_LIMIT",
+  bounds: { min: 0, max: 100_000_000 },
+  unit: "N",
+  description: `how many matches a user list counts exactly; beyond, its total reads "${Page.DEFAULT_EXACT_TOTAL_LIMIT.toLocaleString("en-US")}+" (0: count every match)`,
+  fallback: Page.DEFAULT_EXACT_TOTAL_LIMIT
+})
+
 /** How far behind the read replica may be by default, in seconds: the storage's own default. */
 export const REPLICA_MAX_LAG_SECONDS = ReplicaLag.DEFAULT_MAX_LAG_MS / 1000
 
@@ -161,7 +171,8 @@ export const fileSettings: Readonly<Record<string, ConfigFile.Setting>> = {
       throttleUserFailures,
       throttleAddressFailures,
       throttleWindow,
-      replicaMaxLag
+      replicaMaxLag,
+      exactTotalLimit
     ].map(({ spec }) => [spec.name, { variable: spec.variable, kind: { type: "whole", ...spec.bounds } }])
   )
 }

@@ -31,7 +31,7 @@ export const walk =
     fetch: (query: {
       limit: number
       offset: number
-    }) => Effect.Effect<{ readonly items: ReadonlyArray<A>; readonly total: number }, E>,
+    }) => Effect.Effect<{ readonly items: ReadonlyArray<A>; readonly total: number; readonly totalExact?: boolean }, E>,
     options: { readonly limit: Option.Option<number>; readonly offset: Option.Option<number> }
   ) =>
   (emit: (items: ReadonlyArray<A>) => Effect.Effect<void>) =>
@@ -43,7 +43,8 @@ export const walk =
       while (left > 0) {
         const page = yield* fetch({ limit: Math.min(1000, left), offset })
         yield* emit(page.items)
-        if (page.items.length === 0 || offset + page.items.length >= page.total) return
+        // A total that is only a lower bound ends nothing: the walk goes on until a page comes back empty.
+        if (page.items.length === 0 || (page.totalExact !== false && offset + page.items.length >= page.total)) return
         offset += page.items.length
         left -= page.items.length
       }

@@ -23,10 +23,18 @@ interface ListingParameters {
   readonly phrase: string
   readonly limit: number
   readonly offset: number
+  /** The most matches a bounded count counts. */
+  readonly countUpTo: number
 }
 
 const listingParameters = (parameters: ReadonlyArray<unknown>) =>
-  ({ pattern: parameters[0], phrase: parameters[1], limit: parameters[2], offset: parameters[3] }) as ListingParameters
+  ({
+    pattern: parameters[0],
+    phrase: parameters[1],
+    limit: parameters[2],
+    offset: parameters[3],
+    countUpTo: parameters[4]
+  }) as ListingParameters
 
 /** A column a user list is sorted by: its SQL, whether it can be NULL, and its direction. */
 export interface SortColumn {
@@ -139,10 +147,20 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     const search = query.search === "" ? "none" : fts ? "fts" : "like"
     const columns = userSortColumns(query.sort, query.order)
     const after = query.after
-    // The statements' parameters, in order: the search's LIKE pattern, its FTS5 phrase, the page's bounds.
-    const parameters = [containsPattern(query.search), SqliteSearch.ftsPhrase(query.search), query.limit, query.offset]
+    const countUpTo = query.countUpTo
+    // The statements' parameters, in order: the search's LIKE pattern, its FTS5 phrase, the page's bounds, the count's.
+    const parameters = [
+      containsPattern(query.search),
+      SqliteSearch.ftsPhrase(query.search),
+      query.limit,
+      query.offset,
+      countUpTo ?? 0
+    ]
     /** This listing's statement of `kind`, written once over its parameters (slots when compiled once). */
-    const statement = <R>(kind: "count" | "walk" | "sort", build: (v: ListingParameters) => CompiledQuery<R>) =>
+    const statement = <R>(
+      kind: "count" | "boundedCount" | "walk" | "sort",
+      build: (v: ListingParameters) => CompiledQuery<R>
+    ) =>
       // A keyset page (streaming) depends on its key's values: it is compiled each time.
       after === undefined
         ? shaped(`users:${kind}:${search}:${query.sort}:${query.order}`, parameters, (slots) =>
@@ -160,19 +178,36 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     let plan: "sort" | "walk" = "sort"
     if (query.count) {
       const counted: Counted & { readonly size?: number | null } = yield* single(
-        statement("count", (v) =>
-          fts
-            ? SqliteSearch.ftsCount(db, v.phrase)
-            : filtered(v)
-                .select((eb) => eb.fn.countAll<number | string>().as("n"))
-                .compile()
-        )
+        countUpTo === undefined
+          ? statement("count", (v) =>
+              fts
+                ? SqliteSearch.ftsCount(db, v.phrase)
+                : filtered(v)
+                    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+                    .compile()
+            )
+          : // Counting stops at the bound: the matches are read only as far as it.
+            statement("boundedCount", (v) =>
+              fts
+                ? SqliteSearch.ftsCount(db, v.phrase, v.countUpTo)
+                : db
+                    .selectFrom(filtered(v).select(sql`1`.as("one")).limit(v.countUpTo).as("matches"))
+                    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+                    .compile()
+            )
       )
       total = Number(counted.n)
-      if (total === 0 || query.offset >= total) return { items: [], total }
+      // A count that reached its bound is a lower bound: a page beyond it may still hold matches.
+      const exact = countUpTo === undefined || total < countUpTo
+      if (total === 0 || (exact && query.offset >= total)) return { items: [], total }
       const size = "size" in counted ? Number(counted.size ?? 0) : 0
-      if (fts && query.sort === "username" && after === undefined && SqliteSearch.walks(query, total, size)) {
-        plan = "walk"
+      if (fts && query.sort === "username" && after === undefined) {
+        let matches = total
+        // A count stopped at its bound understates a dense search: a deep page is planned on every match.
+        if (!exact && !SqliteSearch.walks(query, matches, size)) {
+          matches = Number((yield* single(statement("count", (v) => SqliteSearch.ftsCount(db, v.phrase)))).n)
+        }
+        if (SqliteSearch.walks(query, matches, size)) plan = "walk"
       }
     }
     const page =

@@ -28,14 +28,22 @@ export const ftsMatches = (phrase: unknown) =>
   sql<string>`(select username from ${sql.table("users_fts_key")} where id in (
     select rowid from ${ftsTable} where ${ftsTable} match ${phrase}))`
 
-/** How many users match the phrase, counted in the index alone, and how many index entries there are (`size`). */
+/**
+ * How many users match the phrase (at most `upTo` when given), counted in the index alone, and how many index entries
+ * there are (`size`).
+ */
 export const ftsCount = (
   db: Kysely<Database>,
-  phrase: unknown
-): CompiledQuery<Counted & { readonly size: number | null }> =>
-  sql<Counted & { readonly size: number | null }>`select count(*) as n,
-    (select max(id) from ${sql.table("users_fts_key")}) as size
-    from ${ftsTable} where ${ftsTable} match ${phrase}`.compile(db)
+  phrase: unknown,
+  upTo?: unknown
+): CompiledQuery<Counted & { readonly size: number | null }> => {
+  const matches =
+    upTo === undefined
+      ? sql`${ftsTable} where ${ftsTable} match ${phrase}`
+      : sql`(select rowid from ${ftsTable} where ${ftsTable} match ${phrase} limit ${upTo})`
+  return sql<Counted & { readonly size: number | null }>`select count(*) as n,
+    (select max(id) from ${sql.table("users_fts_key")}) as size from ${matches}`.compile(db)
+}
 
 /**
  * Whether a page walks the username/search-text index, keeping the users whose search text matches until the page is

@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Groups } from "@user-manager/core/Groups"
+import { ExactTotalLimit } from "@user-manager/core/Page"
 import { UserSort } from "@user-manager/core/User"
 import { nameSortKeys } from "@user-manager/core/UserKeys"
 import { type UserQuery, type UserStreamQuery, Users } from "@user-manager/core/Users"
@@ -264,6 +265,34 @@ export const listingContract = (name: string, { seeded, refuses }: Harness) => {
           yield* users.remove(admin, "john")
           yield* users.addToGroup(admin, "alice", "beta")
           expect(yield* byMembers).toEqual(["admins", "beta", "developers"])
+        })
+      )
+    )
+
+    it.effect("counts the total exactly up to ExactTotalLimit and beyond it says only that there are more", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          for (let i = 1; i <= 5; i++) {
+            yield* users.create(admin, { username: `quartz${i}`, groups: ["analysts"] })
+          }
+          const list = (limit: number, query: UserQuery = {}) =>
+            users.list(admin, query).pipe(
+              Effect.provideService(ExactTotalLimit, limit),
+              Effect.map((page) => [page.total, page.totalExact, page.items.map((user) => user.username)] as const)
+            )
+          // 11 users: past a limit of 4 the total is the limit, not exact, and pages past it are still read.
+          expect(yield* list(4, { limit: 2 })).toEqual([4, false, ["admin", "alice"]])
+          expect(yield* list(4, { limit: 4, offset: 8 })).toEqual([4, false, ["quartz5", "root", "svc"]])
+          // A search counts its matches the same way, whichever index it uses.
+          expect(yield* list(4, { search: "quartz", limit: 1 })).toEqual([4, false, ["quartz1"]])
+          expect(yield* list(4, { search: "quartz", offset: 4 })).toEqual([4, false, ["quartz5"]])
+          expect(yield* list(4, { search: "o" })).toEqual([3, true, ["bob", "john", "root"]])
+          expect(yield* list(4, { search: "zzqxj" })).toEqual([0, true, []])
+          // Exactly the limit is exact; 0 counts every match.
+          expect(yield* list(5, { search: "quartz", limit: 1 })).toEqual([5, true, ["quartz1"]])
+          expect(yield* list(0, { limit: 1 })).toEqual([11, true, ["admin"]])
+          expect((yield* users.list(admin, { limit: 1 })).totalExact).toBe(true)
         })
       )
     )

@@ -33,6 +33,9 @@ const rowOf = <T, S extends string>(list: ListController<T, S>, event: Event) =>
   return row === null || item === undefined ? undefined : { row, index: row.sectionRowIndex, item }
 }
 
+/** Counts as the reader's locale writes them (100,000). */
+const count = new Intl.NumberFormat()
+
 /**
  * A tab's list: the toolbar (search, Add New), the table with its sortable headers (a WAI-ARIA grid's roving focus:
  * arrow keys, Home and End move between rows; Enter or Space opens one, Delete deletes it, the ContextMenu key or
@@ -44,7 +47,10 @@ export const listView = <T, S extends string>(
   options: ListViewOptions<T, S>
 ) => {
   const { items, total } = list.page
-  const first = total === 0 ? 0 : list.offset + 1
+  // A total the server stopped counting is a lower bound: "10,000+", and Next stays on while pages come back full.
+  const exact = list.page.totalExact !== false
+  const first = items.length === 0 ? 0 : list.offset + 1
+  const hasNext = exact ? list.offset + PAGE_SIZE < total : items.length === PAGE_SIZE
   const lower = options.name.toLowerCase()
   const onRowKey = (event: KeyboardEvent) => {
     const at = rowOf(list, event)
@@ -86,7 +92,7 @@ export const listView = <T, S extends string>(
       </div>
       ${list.alert === "" ? nothing : html`<p class="alert" role="alert">${list.alert}</p>`}
       <div class="scroll">
-      <table part="table" aria-label=${options.name} aria-rowcount=${total + 1} aria-busy=${list.loading ? "true" : "false"}>
+      <table part="table" aria-label=${options.name} aria-rowcount=${exact ? total + 1 : -1} aria-busy=${list.loading ? "true" : "false"}>
         <thead>
           <tr aria-rowindex="1">
             ${options.columns.map(
@@ -122,13 +128,13 @@ export const listView = <T, S extends string>(
       </div>
       ${items.length === 0 && !list.loading ? html`<p class="hint">No ${lower} match.</p>` : nothing}
       <div class="pager">
-        <span role="status">${first}–${list.offset + items.length} of ${total}</span>
+        <span role="status">${first}–${list.offset + items.length} of ${count.format(total)}${exact ? "" : "+"}</span>
         <button part="button" ?disabled=${list.offset === 0} @click=${() => list.goTo(list.offset - PAGE_SIZE)}>
           Previous
         </button>
         <button
           part="button"
-          ?disabled=${list.offset + PAGE_SIZE >= total}
+          ?disabled=${!hasNext}
           @click=${() => list.goTo(list.offset + PAGE_SIZE)}
         >
           Next

@@ -11,7 +11,7 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** List users: search, sort and paginate, with the exact total */
+        /** List users: search, sort and paginate, with the total (exact up to a limit) */
         readonly get: operations["users.list"];
         readonly put?: never;
         /** Create a user in at least one existing group */
@@ -348,7 +348,13 @@ export interface components {
     schemas: {
         readonly UserPage: {
             readonly items: readonly components["schemas"]["User"][];
-            readonly total: components["schemas"]["Int"];
+            /**
+             * int
+             * @description the number of matches: exact when totalExact is true, otherwise there are more than this
+             */
+            readonly total: number;
+            /** @description false when the list stopped counting at its limit (users: 10,000 matches by default; dt serve --exact-total-limit): show it as "10,000+" */
+            readonly totalExact: boolean;
             readonly offset: components["schemas"]["Int"];
             readonly limit: components["schemas"]["Int"];
         };
@@ -573,7 +579,13 @@ export interface components {
         };
         readonly GroupPage: {
             readonly items: readonly components["schemas"]["Group"][];
-            readonly total: components["schemas"]["Int"];
+            /**
+             * int
+             * @description the number of matches: exact when totalExact is true, otherwise there are more than this
+             */
+            readonly total: number;
+            /** @description false when the list stopped counting at its limit (users: 10,000 matches by default; dt serve --exact-total-limit): show it as "10,000+" */
+            readonly totalExact: boolean;
             readonly offset: components["schemas"]["Int"];
             readonly limit: components["schemas"]["Int"];
         };
@@ -672,7 +684,13 @@ export interface components {
         };
         readonly AuditPage: {
             readonly items: readonly components["schemas"]["AuditEntry"][];
-            readonly total: components["schemas"]["Int"];
+            /**
+             * int
+             * @description the number of matches: exact when totalExact is true, otherwise there are more than this
+             */
+            readonly total: number;
+            /** @description false when the list stopped counting at its limit (users: 10,000 matches by default; dt serve --exact-total-limit): show it as "10,000+" */
+            readonly totalExact: boolean;
             readonly offset: components["schemas"]["Int"];
             readonly limit: components["schemas"]["Int"];
         };

@@ -78,7 +78,8 @@ export const userOperations = ({
         }
         matches.sort(([a], [b]) => compare(a, b))
         const { items, total } = page(matches, query)
-        return { items: items.map(([, row]) => userListing(row)), total: query.count ? total : null }
+        const counted = query.countUpTo === undefined ? total : Math.min(total, query.countUpTo)
+        return { items: items.map(([, row]) => userListing(row)), total: query.count ? counted : null }
       }),
     lockUsers: () => Effect.void,
     passwordHashes: (usernames) =>

@@ -3,7 +3,7 @@ import type { Actor } from "../../Actor.js"
 import type { SortValue } from "../../Directory.js"
 import { Forbidden } from "../../Errors.js"
 import { Username } from "../../Names.js"
-import { DEFAULT_PAGE_SIZE, listQuery, MAX_PAGE_SIZE, type Page } from "../../Page.js"
+import { boundedCount, DEFAULT_PAGE_SIZE, ExactTotalLimit, listQuery, MAX_PAGE_SIZE, type Page } from "../../Page.js"
 import { type User, UserSort } from "../../User.js"
 import type { UserStreamError } from "../../Users.js"
 import { decodeInput } from "../decode.js"
@@ -49,15 +49,16 @@ export const makeQueries = ({ directory, config }: UserServices) => {
 
   const list = Effect.fn("Users.list")(function* (actor: Actor, query: typeof UserQuery.Encoded = {}) {
     const normalized = normalize(yield* decodeQuery(query))
+    const bounded = boundedCount(yield* ExactTotalLimit)
     return yield* directory.readAfterCheck(
       (tx) => asAdmin(tx, config, actor, "list users"),
       (tx) =>
         Effect.map(
-          tx.listUsers({ ...normalized, count: true }),
+          tx.listUsers({ ...normalized, count: true, countUpTo: bounded.countUpTo }),
           ({ items, total }) =>
             ({
               items: items.map(toUser),
-              total: total ?? items.length,
+              ...bounded.total(total ?? items.length),
               offset: normalized.offset,
               limit: normalized.limit
             }) satisfies Page<User>

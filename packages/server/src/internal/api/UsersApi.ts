@@ -86,7 +86,7 @@ export class UsersApi extends HttpApiGroup.make("users")
       .setUrlParams(UserListParams)
       .addSuccess(Page(User.User, "UserPage"))
       .pipe(refusals<Service["list"]>()(...OPERATION))
-      .annotate(OpenApi.Summary, "List users: search, sort and paginate, with the exact total")
+      .annotate(OpenApi.Summary, "List users: search, sort and paginate, with the total (exact up to a limit)")
   )
   .add(
     HttpApiEndpoint.get("get")`/users/${usernameParam}`

@@ -4,7 +4,7 @@
  */
 
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@user-manager/core/Page"
+import { DEFAULT_EXACT_TOTAL_LIMIT, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@user-manager/core/Page"
 import { Schema } from "effect"
 
 /** A JSON object that refuses fields it does not know, so that a typo is an error and not silently ignored. */
@@ -30,15 +30,25 @@ export const groupParam = HttpApiSchema.param("group", Schema.String)
 export const nameParam = HttpApiSchema.param("name", Schema.String)
 
 /**
- * One page of a list and the exact number of matches.
+ * One page of a list and the number of matches, exact when `totalExact` (else a lower bound: see `ExactTotalLimit`).
  *
  * @category schemas
  * @since 0.1.0
  */
+const LIMIT_SHOWN = DEFAULT_EXACT_TOTAL_LIMIT.toLocaleString("en-US")
+
 export const Page = <A, I>(item: Schema.Schema<A, I>, identifier: string) =>
-  Schema.Struct({ items: Schema.Array(item), total: Schema.Int, offset: Schema.Int, limit: Schema.Int }).annotations({
-    identifier
-  })
+  Schema.Struct({
+    items: Schema.Array(item),
+    total: Schema.Int.annotations({
+      description: "the number of matches: exact when totalExact is true, otherwise there are more than this"
+    }),
+    totalExact: Schema.Boolean.annotations({
+      description: `false when the list stopped counting at its limit (users: ${LIMIT_SHOWN} matches by default; dt serve --exact-total-limit): show it as "${LIMIT_SHOWN}+"`
+    }),
+    offset: Schema.Int,
+    limit: Schema.Int
+  }).annotations({ identifier })
 
 /**
  * The `If-Match` header: the version the caller saw (`"3"`, `W/"3"` or `*`).
