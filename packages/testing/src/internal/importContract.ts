@@ -10,6 +10,7 @@ import { Groups } from "@user-manager/core/Groups"
 import type { ImportEntry, ImportUser } from "@user-manager/core/ImportRecord"
 import { type ImportOptions, Imports } from "@user-manager/core/Imports"
 import type { Username } from "@user-manager/core/Names"
+import { Settings } from "@user-manager/core/Settings"
 import { Users } from "@user-manager/core/Users"
 import { Effect, FastCheck as fc, Option, Redacted, Stream } from "effect"
 import { admin, snapshot } from "../fixture.js"
@@ -141,6 +142,25 @@ export const importContract = (name: string, { run, seeded }: Harness) => {
             const users = yield* Users
             expect((yield* users.get(admin, "u4")).email).toBe("u4@example.com")
             expect(yield* Effect.either(users.get(admin, "u2"))).toMatchObject({ _tag: "Left" })
+          })
+        )
+    )
+
+    it.effect(
+      "a minimum password length raised during an import holds for the batches after it: each batch checks passwords against the settings as they stand",
+      () =>
+        seeded(
+          Effect.gen(function* () {
+            const withPassword = (username: string) => user({ username, groups: ["analysts"], password: "ten-chars!" })
+            const raise = (yield* Settings).set(admin, { minPasswordLength: 12 })
+            const entries = Stream.fromIterable([withPassword("early1"), withPassword("early2")]).pipe(
+              Stream.concat(Stream.drain(Stream.fromEffect(raise))),
+              Stream.concat(Stream.fromIterable([withPassword("late1"), withPassword("late2")]))
+            )
+            const result = yield* Effect.flatMap(Imports, (imports) => imports.run(admin, entries, { batchSize: 2 }))
+            expect(result.users.created).toBe(2)
+            expect(result.refused.map((refusal) => refusal.name)).toEqual(["late1", "late2"])
+            expect(result.refused[0]?.reason).toContain("at least 12")
           })
         )
     )
