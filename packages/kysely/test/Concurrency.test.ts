@@ -1,5 +1,8 @@
 import { Worker } from "node:worker_threads"
 import { describe, expect, it } from "@effect/vitest"
+import * as Actor from "@user-manager/core/Actor"
+import { Settings } from "@user-manager/core/Settings"
+import * as UserManager from "@user-manager/core/UserManager"
 import { replayAudit } from "@user-manager/test-stores/invariants"
 import {
   migrate,
@@ -10,19 +13,24 @@ import {
   sqliteFile,
   type TestDatabase
 } from "@user-manager/test-stores/stores"
-import { Effect } from "effect"
+import { TestHasher } from "@user-manager/testing/TestHasher"
+import { Effect, Fiber } from "effect"
+import { sql } from "kysely"
 import * as KyselyDirectory from "../src/KyselyDirectory.js"
-import { ADMINS, checkInvariants, DOCUMENTED, runWorker, seedWorkload } from "./support/concurrency.js"
+import { ADMINS, checkInvariants, DOCUMENTED, seedWorkload, WORKLOADS } from "./support/concurrency.js"
 
-type WorkerResult = Effect.Effect.Success<ReturnType<typeof runWorker>>
+type WorkerResult = Effect.Effect.Success<ReturnType<(typeof WORKLOADS)["conflicts"]>>
+type Workload = keyof typeof WORKLOADS
 
 const WORKERS = 8
 const STEPS = Number(process.env.DT_CONCURRENCY_STEPS ?? 400)
+/** The most steps of a password writer: it stops sooner, once the raised minimum has refused a few of its writes. */
+const RACE_STEPS = 1000
 
 const pgUrl = postgresUrl
 const myUrl = mysqlUrl
 /** Runs each worker on its own connection pool, in this thread (the server engines). */
-const inProcess = (database: TestDatabase) =>
+const inProcess = (database: TestDatabase, workload: Workload = "conflicts", steps = STEPS) =>
   Effect.acquireRelease(
     Effect.sync(() => Array.from({ length: WORKERS }, () => database.reopen())),
     (pools) => Effect.promise(() => Promise.all(pools.map((pool) => pool.destroy())))
@@ -30,7 +38,7 @@ const inProcess = (database: TestDatabase) =>
     Effect.flatMap((pools) =>
       Effect.all(
         pools.map((pool, worker) =>
-          runWorker(KyselyDirectory.layer({ db: pool, engine: database.engine }), worker, STEPS)
+          WORKLOADS[workload](KyselyDirectory.layer({ db: pool, engine: database.engine }), worker, steps)
         ),
         { concurrency: "unbounded" }
       )
@@ -41,7 +49,7 @@ const inProcess = (database: TestDatabase) =>
  * Runs each worker in its own thread with its own SQLite connection: better-sqlite3 blocks its thread while it waits
  * for the file lock, so connections sharing one thread would wait on each other for ever.
  */
-const inThreads = (database: TestDatabase) =>
+const inThreads = (database: TestDatabase, workload: Workload = "conflicts", steps = STEPS) =>
   Effect.forEach(
     Array.from({ length: WORKERS }, (_, worker) => worker),
     (worker) =>
@@ -54,7 +62,7 @@ const inThreads = (database: TestDatabase) =>
             eval: true,
             // The workspace packages are read from their sources here too (their exports' source condition).
             execArgv: [...process.execArgv, "--conditions=@user-manager/source"],
-            workerData: { filename: database.filename, worker, steps: STEPS }
+            workerData: { filename: database.filename, worker, steps, workload }
           }
         )
         thread.once("message", (message: { ok: boolean; result: WorkerResult; error: string }) => {
@@ -109,6 +117,53 @@ for (const [name, open, runAll] of servers) {
             )
           ).toEqual([])
           expect(yield* replayAudit(layerFor(database.db), ADMINS)).toEqual([])
+        }).pipe(Effect.scoped),
+      300_000
+    )
+
+    it.live(
+      `raising minPasswordLength while ${WORKERS} connections set and create passwords: no write audited after the change is accepted under the old rule`,
+      () =>
+        Effect.gen(function* () {
+          const database = yield* Effect.promise(() => (open as () => Promise<TestDatabase>)())
+          yield* Effect.addFinalizer(() => Effect.promise(() => database.drop()))
+          yield* Effect.promise(() => migrate(database))
+          const directory = KyselyDirectory.layer({ db: database.db, engine: database.engine })
+          yield* seedWorkload(directory)
+          // Every write of the workload is audited: the trail from here on is the writers' and the change's.
+          const lastEntry = sql<{ n: number | string | null }>`select max(id) as n from audit`
+          const lastId = () =>
+            Effect.promise(() => lastEntry.execute(database.db)).pipe(Effect.map((r) => Number(r.rows[0]?.n)))
+          const start = yield* lastId()
+          const writers = yield* Effect.fork(runAll(database, "passwords", RACE_STEPS))
+          // The change is made once the writers are well under way, so that it lands among their writes.
+          while ((yield* lastId()) < start + WORKERS * 2) {
+            yield* Effect.sleep("5 millis")
+          }
+          yield* Effect.flatMap(Settings, (settings) => settings.set(Actor.user("a1"), { minPasswordLength: 12 })).pipe(
+            Effect.provide(UserManager.layer({ directory, hasher: TestHasher }))
+          )
+          const results = yield* Fiber.join(writers)
+
+          const outcomes = results.flatMap((result) => result.outcomes)
+          expect(results.flatMap((result) => result.surprises)).toEqual([])
+          expect(outcomes.filter((outcome) => outcome !== "ok" && outcome !== "InvalidInput")).toEqual([])
+          // The audit trail's ids are handed out in the order the entries are written, inside each transaction.
+          const trail = yield* Effect.promise(() =>
+            sql<{
+              id: number | string
+              action: string
+            }>`select id, action from audit where id > ${start} order by id`.execute(database.db)
+          )
+          const change = trail.rows.findIndex((row) => row.action === "directory.settings")
+          const before = trail.rows.slice(0, change)
+          const after = trail.rows.slice(change + 1)
+          expect(change).toBeGreaterThan(0)
+          expect(before.length).toBeGreaterThanOrEqual(WORKERS * 2)
+          expect(after).toEqual([])
+          // Writes kept coming after the change, and every one was refused: the race was run, not missed.
+          expect(outcomes.filter((outcome) => outcome === "InvalidInput").length).toBeGreaterThan(0)
+          expect(outcomes.filter((outcome) => outcome === "ok").length).toBe(before.length)
         }).pipe(Effect.scoped),
       300_000
     )

@@ -19,6 +19,7 @@ import { harness } from "./internal/harness.js"
 import { importContract } from "./internal/importContract.js"
 import { listingContract } from "./internal/listingContract.js"
 import { membershipsContract } from "./internal/membershipsContract.js"
+import { pruneContract } from "./internal/pruneContract.js"
 import { settingsContract } from "./internal/settingsContract.js"
 import { transactionsContract } from "./internal/transactionsContract.js"
 import { userAdministrationContract } from "./internal/userAdministrationContract.js"
@@ -37,6 +38,7 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
   exportContract(name, tools)
   transactionsContract(name, tools)
   importContract(name, tools)
+  pruneContract(name, tools)
   bulkWritesContract(name, tools)
   settingsContract(name, tools)
 }

@@ -6,6 +6,9 @@ import { Effect, Option } from "effect"
 import { sql } from "kysely"
 import type { TransactionContext } from "./transactionContext.js"
 
+/** The key of the PostgreSQL advisory lock on the settings ("dtsettings" in ASCII, read as a number). */
+const SETTINGS_LOCK_KEY = sql.raw("6474736574")
+
 /** How a read of the settings locks their row: not at all (a reader), shared (a writer), or for a change. */
 type Lock = "none" | "share" | "update"
 
@@ -23,10 +26,25 @@ export const settingsOperations = (tx: TransactionContext): SettingsStore => {
       if (lock === "none") return query.compile()
       return (engineName === "mysql" ? query.modifyEnd(sql`lock in share mode`) : query.forShare()).compile()
     })
+  // PostgreSQL: a transaction-level advisory lock, shared by writers and exclusive for a change. A row's FOR SHARE let
+  // new writers join the sharers while a change waited behind them, so a steady stream of writes starved the change;
+  // the lock manager queues a shared request behind a waiting exclusive one. The change also locks the row, as
+  // before, so that a process of an older version (which only locks the row) still waits on it.
+  const advisory = (lock: Lock) =>
+    shaped(`settings-advisory:${lock}`, [], () =>
+      (lock === "update"
+        ? sql`select pg_advisory_xact_lock(${SETTINGS_LOCK_KEY}) as locked`
+        : sql`select pg_advisory_xact_lock_shared(${SETTINGS_LOCK_KEY}) as locked`
+      ).compile(db)
+    )
+  const read = (lock: Lock) =>
+    engineName === "postgres" && lock !== "none"
+      ? Effect.zipRight(execute(advisory(lock)), single(select(lock === "update" ? "update" : "none")))
+      : single(select(lock))
   return {
     // A writer's rules run on the settings as read until it ends: a change of them waits for it (and it for a change).
     readSettings: (options) =>
-      single(select(!locks ? "none" : options?.forUpdate === true ? "update" : "share")).pipe(
+      read(!locks ? "none" : options?.forUpdate === true ? "update" : "share").pipe(
         Effect.map((row) =>
           row.admin_group === null || row.gid_min === null || row.gid_max === null || row.min_password_length === null
             ? Option.none()

@@ -87,3 +87,32 @@ export const runWorker = (directory: Layer.Layer<Directory, unknown>, worker: nu
 /** Checks invariants 1, 3 (GIDs), 4 and 5 on the final state; returns the problems found. */
 export const checkInvariants = (directory: Layer.Layer<Directory, unknown>, handedOut: ReadonlyArray<number>) =>
   invariants.checkInvariants(directory, handedOut, ADMINS)
+
+/** A password every rule allows until the minimum length is raised above its 10 characters. */
+export const TEN_CHARACTERS = "ten-chars!"
+
+/**
+ * One writer of passwords: `steps` times, an administrator either sets a user's password or creates a user with one,
+ * always of 10 characters, until a few are refused (the minimum was raised above 10); returns what happened.
+ */
+export const runPasswordWriter = (directory: Layer.Layer<Directory, unknown>, worker: number, steps: number) =>
+  Effect.gen(function* () {
+    const users = yield* Users
+    const outcomes: Array<string> = []
+    const surprises: Array<string> = []
+    // Until the new rule has refused a few of them (the change landed among them), or `steps` are done.
+    for (let step = 0; step < steps && outcomes.filter((tag) => tag === "InvalidInput").length < 5; step++) {
+      const actor = Actor.user(pick(ADMINS))
+      const operation: Effect.Effect<unknown, { readonly _tag: string }> =
+        step % 2 === 0
+          ? users.resetPassword(actor, pick(USERS), TEN_CHARACTERS)
+          : users.create(actor, { username: `p${worker}s${step}`, password: TEN_CHARACTERS, groups: ["g1"] })
+      const exit = yield* Effect.either(operation)
+      outcomes.push(exit._tag === "Right" ? "ok" : exit.left._tag)
+      if (exit._tag === "Left" && exit.left._tag !== "InvalidInput") surprises.push(String(exit.left))
+    }
+    return { outcomes, gids: [] as Array<number>, surprises }
+  }).pipe(Effect.provide(services(directory)))
+
+/** The workloads a worker may run, by name (a worker thread is told which). */
+export const WORKLOADS = { conflicts: runWorker, passwords: runPasswordWriter } as const

@@ -7,28 +7,14 @@ import * as Actor from "@user-manager/core/Actor"
 import { Audit } from "@user-manager/core/Audit"
 import { Directory } from "@user-manager/core/Directory"
 import { Groups } from "@user-manager/core/Groups"
-import type { ImportEntry, ImportUser } from "@user-manager/core/ImportRecord"
-import { type ImportOptions, Imports } from "@user-manager/core/Imports"
+import { Imports } from "@user-manager/core/Imports"
 import type { Username } from "@user-manager/core/Names"
+import { Settings } from "@user-manager/core/Settings"
 import { Users } from "@user-manager/core/Users"
 import { Effect, FastCheck as fc, Option, Redacted, Stream } from "effect"
 import { admin, snapshot } from "../fixture.js"
-
 import type { Harness } from "./harness.js"
-
-const user = (record: ImportUser, location?: string): ImportEntry => ({
-  kind: "user",
-  record,
-  ...(location === undefined ? {} : { location })
-})
-const group = (record: { name: string; gid?: number; members?: Array<string> }): ImportEntry => ({
-  kind: "group",
-  record
-})
-
-/** Runs an import of these entries as the fixture's administrator. */
-const importing = (entries: ReadonlyArray<ImportEntry>, options: ImportOptions = {}) =>
-  Effect.flatMap(Imports, (imports) => imports.run(admin, Stream.fromIterable(entries), options))
+import { group, importing, user } from "./importEntries.js"
 
 const YESCRYPT = `$y$j9T$saltsaltsaltsalt$${"A".repeat(43)}`
 const BCRYPT = `$2b$10$${"a".repeat(53)}`
@@ -141,6 +127,25 @@ export const importContract = (name: string, { run, seeded }: Harness) => {
             const users = yield* Users
             expect((yield* users.get(admin, "u4")).email).toBe("u4@example.com")
             expect(yield* Effect.either(users.get(admin, "u2"))).toMatchObject({ _tag: "Left" })
+          })
+        )
+    )
+
+    it.effect(
+      "a minimum password length raised during an import holds for the batches after it: each batch checks passwords against the settings as they stand",
+      () =>
+        seeded(
+          Effect.gen(function* () {
+            const withPassword = (username: string) => user({ username, groups: ["analysts"], password: "ten-chars!" })
+            const raise = (yield* Settings).set(admin, { minPasswordLength: 12 })
+            const entries = Stream.fromIterable([withPassword("early1"), withPassword("early2")]).pipe(
+              Stream.concat(Stream.drain(Stream.fromEffect(raise))),
+              Stream.concat(Stream.fromIterable([withPassword("late1"), withPassword("late2")]))
+            )
+            const result = yield* Effect.flatMap(Imports, (imports) => imports.run(admin, entries, { batchSize: 2 }))
+            expect(result.users.created).toBe(2)
+            expect(result.refused.map((refusal) => refusal.name)).toEqual(["late1", "late2"])
+            expect(result.refused[0]?.reason).toContain("at least 12")
           })
         )
     )
@@ -329,55 +334,6 @@ export const importContract = (name: string, { run, seeded }: Harness) => {
       )
     )
 
-    it.effect("a prune deletes the users and groups not named, never a system user or the admin group", () =>
-      seeded(
-        Effect.gen(function* () {
-          const entries = [
-            group({ name: "developers" }),
-            user({ username: "admin", groups: ["admins"] }),
-            user({ username: "john", groups: ["developers"] })
-          ]
-          const before = yield* snapshot
-          const plan = yield* importing(entries, { prune: true, dryRun: true, listChanges: true })
-          expect(yield* snapshot).toEqual(before)
-          const done = yield* importing(entries, { prune: true, listChanges: true })
-          for (const result of [plan, done]) {
-            expect(result.deleted).toEqual({ users: 3, groups: 1 })
-            expect(result.changes.map((change) => `${change.action} ${change.kind} ${change.name}`)).toEqual([
-              "delete user alice",
-              "delete user bob",
-              "delete user root",
-              "delete group analysts"
-            ])
-          }
-          const names = (yield* (yield* Users).list(admin, { limit: 100 })).items.map((u) => u.username)
-          expect(names.sort()).toEqual(["admin", "john", "svc"])
-          const groups = (yield* (yield* Groups).list(admin, { limit: 100 })).items.map((g) => g.name)
-          expect(groups.sort()).toEqual(["admins", "developers"])
-          const again = yield* importing(entries, { prune: true, listChanges: true })
-          expect(again.changes).toEqual([])
-        })
-      )
-    )
-
-    it.effect("a prune keeps the signed-in admin and a group holding a system user, each with a warning", () =>
-      seeded(
-        Effect.gen(function* () {
-          const result = yield* importing([user({ username: "john", groups: ["analysts"] })], {
-            prune: true,
-            onConflict: "update"
-          })
-          expect(result.deleted).toEqual({ users: 3, groups: 0 })
-          expect(result.warnings).toEqual([
-            expect.stringContaining("User 'admin' was kept"),
-            expect.stringContaining("Group 'developers' was kept")
-          ])
-          const names = (yield* (yield* Users).list(admin, { limit: 100 })).items.map((u) => u.username)
-          expect(names.sort()).toEqual(["admin", "john", "svc"])
-        })
-      )
-    )
-
     it.effect(
       "an import in batches that changes its own admin's password (ending the session it runs under) completes",
       () =>
@@ -415,21 +371,6 @@ export const importContract = (name: string, { run, seeded }: Harness) => {
             expect(summaries.items.map((entry) => entry.actor)).toEqual(["admin"])
           })
         )
-    )
-
-    it.effect("a prune with a refused record deletes nothing", () =>
-      seeded(
-        Effect.gen(function* () {
-          const before = yield* snapshot
-          const result = yield* importing(
-            [user({ username: "admin", groups: ["admins"] }), user({ username: "john", groups: ["nope"] })],
-            { prune: true, onConflict: "update" }
-          )
-          expect(result.refused.map((refusal) => refusal.name)).toEqual(["john"])
-          expect(result.deleted).toEqual({ users: 0, groups: 0 })
-          expect(yield* snapshot).toEqual(before)
-        })
-      )
     )
 
     it.effect("lists each changed field of an update, from its stored value to the new one", () =>

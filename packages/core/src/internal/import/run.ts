@@ -2,7 +2,9 @@ import { Chunk, Data, Effect, Predicate, Stream } from "effect"
 import { type Actor, user as userActor } from "../../Actor.js"
 import { InvalidInput } from "../../Errors.js"
 import type { ImportEntry } from "../../ImportRecord.js"
+import { checkPolicy } from "../../Password.js"
 import { asAdmin, audit, type Operation } from "../operation.js"
+import { currentSettings } from "../settings.js"
 import type { UserServices } from "../users/rules.js"
 import { applyEntry } from "./apply.js"
 import { type Prepared, prepare } from "./prepare.js"
@@ -82,11 +84,33 @@ export const runImport = <E>(
 
     // Entries are prepared concurrently only when one of them has a password to hash: concurrency runs each entry in a
     // fiber of its own, whose garbage a batch of records without passwords would make for nothing.
+    // Passwords are checked against the settings as each batch starts (read again, so that a change of them during
+    // the import holds for the batches after it), then again in the batch's write, on the settings it runs on.
     const prepareAll = (batch: ReadonlyArray<ImportEntry>) =>
-      // Passwords are checked against the directory's settings as the import started.
-      Effect.forEach(batch, (entry) => prepare({ ...services, config: starter.config }, entry, settings.dryRun), {
-        concurrency: batch.some(hasPassword) ? settings.hashConcurrency : 1
+      Effect.gen(function* () {
+        const current = yield* directory.read((tx) => currentSettings(tx, config))
+        return yield* Effect.forEach(
+          batch,
+          (entry) => prepare({ ...services, config: current }, entry, settings.dryRun),
+          {
+            concurrency: batch.some(hasPassword) ? settings.hashConcurrency : 1
+          }
+        )
       })
+
+    /** A prepared user whose password the settings of the write no longer allow is refused. */
+    const recheck = (op: Operation, prepared: Prepared): Effect.Effect<Prepared> =>
+      prepared.kind !== "user" || prepared.user.password === undefined
+        ? Effect.succeed(prepared)
+        : checkPolicy(prepared.user.password, {
+            username: prepared.user.username,
+            minLength: op.config.minPasswordLength
+          }).pipe(
+            Effect.as(prepared),
+            Effect.catchTag("InvalidInput", (error) =>
+              Effect.succeed<Prepared>({ kind: "refused", entry: prepared.entry, reason: error.message })
+            )
+          )
 
     /** Applies prepared entries in one write; the write's own tally is returned once it commits. */
     const writeBatch = (
@@ -100,7 +124,7 @@ export const runImport = <E>(
             const op: Operation = { ...admin, auditContext: { importId } }
             const tally = emptyTally(settings.listChanges)
             const write = yield* beginWrite(op, settings.onConflict, tally)
-            for (const entry of prepared) yield* applyEntry(write, entry)
+            for (const entry of prepared) yield* applyEntry(write, yield* recheck(op, entry))
             if (settings.prune) yield* pruneUnnamed(write, namesOf(prepared))
             yield* endWrite(write)
             if (settings.atomic && !settings.dryRun && tally.refused.length > 0)
