@@ -4,6 +4,8 @@
 import type { MembershipStore } from "@user-manager/core/Directory"
 import type { Username } from "@user-manager/core/Names"
 import { Effect } from "effect"
+import { sql } from "kysely"
+import { containsPattern } from "./listingPlanner.js"
 import { insertChunks, type TransactionContext } from "./transactionContext.js"
 
 /** Memberships, over a transaction's context. */
@@ -64,6 +66,23 @@ export const membershipOperations = (tx: TransactionContext): MembershipStore =>
             1
           )
           .orderBy("m.username")
+      ).pipe(Effect.map((rows) => rows.map((row) => row.username as Username))),
+    // A page is one range of the memberships' (group_name, username) index, read in its order and stopped at the
+    // limit; a search joins each member's search text by the users' primary key as the range is walked.
+    listMembers: ({ group, search, limit, after }) =>
+      rows(
+        db
+          .selectFrom("memberships as m")
+          .select("m.username")
+          .where("m.group_name", "=", group)
+          .$if(after !== undefined, (q) => q.where("m.username", ">", after as string))
+          .$if(search !== "", (q) =>
+            q
+              .innerJoin("users as u", "u.username", "m.username")
+              .where(sql<boolean>`u.search_text like ${containsPattern(search)} escape '!'`)
+          )
+          .orderBy("m.username")
+          .limit(limit)
       ).pipe(Effect.map((rows) => rows.map((row) => row.username as Username))),
     systemMembers: (group) =>
       rows(
