@@ -68,7 +68,9 @@ export const membershipOperations = (tx: TransactionContext): MembershipStore =>
           .orderBy("m.username")
       ).pipe(Effect.map((rows) => rows.map((row) => row.username as Username))),
     // A page is one range of the memberships' (group_name, username) index, read in its order and stopped at the
-    // limit; a search joins each member's search text by the users' primary key as the range is walked.
+    // limit; a search joins each member's search text by the users' primary key as the range is walked. The users'
+    // side is bounded by `after` too: PostgreSQL may merge-join the two ranges, and would otherwise walk the users'
+    // key from its first username to the page (about 10 ms at 200,000 users, 0.1 ms bounded).
     listMembers: ({ group, search, limit, after }) =>
       rows(
         db
@@ -80,6 +82,7 @@ export const membershipOperations = (tx: TransactionContext): MembershipStore =>
             q
               .innerJoin("users as u", "u.username", "m.username")
               .where(sql<boolean>`u.search_text like ${containsPattern(search)} escape '!'`)
+              .$if(after !== undefined, (joined) => joined.where("u.username", ">", after as string))
           )
           .orderBy("m.username")
           .limit(limit)
