@@ -10,7 +10,7 @@ import { insertChunks, type TransactionContext } from "./transactionContext.js"
 
 /** Memberships, over a transaction's context. */
 export const membershipOperations = (tx: TransactionContext): MembershipStore => {
-  const { db, engine, execute, rows, single, countMembers, refreshGroupLists } = tx
+  const { db, engine, engineName, prefix, execute, rows, single, countMembers, refreshGroupLists } = tx
   return {
     addMembership: (username, group) =>
       Effect.gen(function* () {
@@ -70,23 +70,23 @@ export const membershipOperations = (tx: TransactionContext): MembershipStore =>
     // A page is one range of the memberships' (group_name, username) index, read in its order and stopped at the
     // limit; a search joins each member's search text by the users' primary key as the range is walked. The users'
     // side is bounded by `after` too: PostgreSQL may merge-join the two ranges, and would otherwise walk the users'
-    // key from its first username to the page (about 10 ms at 200,000 users, 0.1 ms bounded).
-    listMembers: ({ group, search, limit, after }) =>
-      rows(
-        db
-          .selectFrom("memberships as m")
-          .select("m.username")
-          .where("m.group_name", "=", group)
-          .$if(after !== undefined, (q) => q.where("m.username", ">", after as string))
-          .$if(search !== "", (q) =>
-            q
-              .innerJoin("users as u", "u.username", "m.username")
-              .where(sql<boolean>`u.search_text like ${containsPattern(search)} escape '!'`)
-              .$if(after !== undefined, (joined) => joined.where("u.username", ">", after as string))
-          )
-          .orderBy("m.username")
-          .limit(limit)
-      ).pipe(Effect.map((rows) => rows.map((row) => row.username as Username))),
+    // key from its first username to the page (about 10 ms at 200,000 users, 0.1 ms bounded). MariaDB is told the
+    // index: it would rather look the group up by its name alone and skip the members before `after` one by one
+    // (100,000 index entries read for a page after the 100,000th member, 51 with the hint).
+    listMembers: ({ group, search, limit, after }) => {
+      const hint = engineName === "mysql" ? sql` force index (${sql.id(`${prefix}dt_memberships_group`)})` : sql``
+      const searched = search === "" ? sql`` : sql` inner join ${sql.table("users")} as u on u.username = m.username`
+      const conditions = [
+        sql`m.group_name = ${group}`,
+        ...(after === undefined ? [] : [sql`m.username > ${after}`]),
+        ...(search === "" ? [] : [sql`u.search_text like ${containsPattern(search)} escape '!'`]),
+        ...(search === "" || after === undefined ? [] : [sql`u.username > ${after}`])
+      ]
+      return rows(
+        sql<{ readonly username: string }>`select m.username from ${sql.table("memberships")} as m${hint}${searched}
+          where ${sql.join(conditions, sql` and `)} order by m.username limit ${limit}`.compile(db)
+      ).pipe(Effect.map((rows) => rows.map((row) => row.username as Username)))
+    },
     systemMembers: (group) =>
       rows(
         db
