@@ -318,7 +318,24 @@ export const services = (server: string, token: string | undefined) =>
       changePassword: (_actor, input) => core(api.me.changePassword({ payload: input }))
     }
 
+    const groupMembers = (name: string, query: Groups.MemberQuery) =>
+      core(api.groups.members({ path: { name: segment(name) }, urlParams: query }))
+
     const groups: Loose<Groups.Groups["Type"]> = {
+      members: (_actor, name, query = {}) => groupMembers(name, query),
+      // Every member through the API's keyset pages: each continues after the `next` of the one before.
+      memberStream: (_actor, name, query = {}) => {
+        const { pageSize = MAX_LIMIT, ...rest } = query
+        return Stream.paginateChunkEffect(undefined as string | undefined, (after) =>
+          Effect.map(
+            groupMembers(
+              name,
+              after === undefined ? { ...rest, limit: pageSize } : { ...rest, limit: pageSize, after }
+            ),
+            (page) => [Chunk.fromIterable(page.items), Option.fromNullable(page.next as string | undefined)] as const
+          )
+        )
+      },
       list: (_actor, query = {}) => core(Effect.map(api.groups.list({ urlParams: clamp(query) }), mutablePage)),
       get: (_actor, name) => core(api.groups.get({ path: { name: segment(name) } })),
       create: (_actor, input) => core(api.groups.create({ payload: input })),

@@ -200,6 +200,21 @@ export interface GroupListQuery extends ListQuery<GroupSort> {
 }
 
 /**
+ * The query of a group's members as the store receives it: every default applied.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface MemberListQuery {
+  readonly group: GroupName
+  /** Lower-cased search term over the members' search text (`UserKeys.searchText`); empty means every member. */
+  readonly search: string
+  readonly limit: number
+  /** Keyset paging: only the members whose username sorts after this one, the last of the previous page. */
+  readonly after?: Username | undefined
+}
+
+/**
  * The users of a transaction: read, write, list and lock them.
  *
  * @category stores
@@ -293,6 +308,12 @@ export interface MembershipStore {
   readonly countEnabledNonSystemMembers: (group: GroupName) => Effect.Effect<number, StorageError>
   /** The members for whom this group is their only one, sorted. */
   readonly membersWithNoOtherGroup: (group: GroupName) => Effect.Effect<ReadonlyArray<Username>, StorageError>
+  /**
+   * Up to `limit` of a group's members that match the query, by username in ascending order: one range of the
+   * memberships' (group, username) index, so that a page costs as little in a group of a million as in a group of ten.
+   * A group that does not exist has no members.
+   */
+  readonly listMembers: (query: MemberListQuery) => Effect.Effect<ReadonlyArray<Username>, StorageError>
   /** The system users among the group's members, sorted. */
   readonly systemMembers: (group: GroupName) => Effect.Effect<ReadonlyArray<Username>, StorageError>
 }

@@ -100,3 +100,23 @@ export const GroupSort = Schema.Literal("name", "gid", "members", "createdAt", "
  * @since 0.1.0
  */
 export type GroupSort = typeof GroupSort.Type
+
+/**
+ * One page of a group's members (`Groups.members`): usernames in ascending order and, when more follow, `next`, the
+ * username to pass as `after` for the next page.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const MemberPage = Schema.Struct({
+  items: Schema.Array(Username),
+  next: Schema.optional(Username)
+}).annotations({ identifier: "MemberPage" })
+
+/**
+ * One page of a group's members.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type MemberPage = typeof MemberPage.Type

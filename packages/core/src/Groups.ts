@@ -3,20 +3,36 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Option, Schema } from "effect"
+import { Chunk, Context, Effect, Layer, Option, Schema, Stream } from "effect"
 import type { Actor } from "./Actor.js"
 import { Directory, type GroupRecord } from "./Directory.js"
 import { DirectoryConfig } from "./DirectoryConfig.js"
-import { GroupNameTaken, InvalidInput, ProtectedGroup } from "./Errors.js"
-import { CreateGroup, type Group, GroupSort } from "./Group.js"
+import {
+  type Forbidden,
+  GroupNameTaken,
+  type GroupNotFound,
+  InvalidInput,
+  ProtectedGroup,
+  type StorageError,
+  type Unauthenticated
+} from "./Errors.js"
+import { CreateGroup, type Group, GroupSort, type MemberPage } from "./Group.js"
 import { decodeInput } from "./internal/decode.js"
 import { allocateGid, claimGid } from "./internal/gidAllocator.js"
 import { changeMemberships, type MembershipChange } from "./internal/membership.js"
-import { adminWriter, asAdmin, audit, ensureVersion, getGroup, type Operation } from "./internal/operation.js"
+import {
+  adminWriter,
+  asAdmin,
+  audit,
+  ensureVersion,
+  getGroup,
+  getGroupRow,
+  type Operation
+} from "./internal/operation.js"
 import { toGroup } from "./internal/records.js"
 import { removeGroup } from "./internal/removal.js"
 import { GroupName, Username } from "./Names.js"
-import { DEFAULT_PAGE_SIZE, listQuery, type Page } from "./Page.js"
+import { DEFAULT_PAGE_SIZE, listQuery, MAX_PAGE_SIZE, type Page, SearchText } from "./Page.js"
 import type { DryRun } from "./Users.js"
 
 /**
@@ -36,6 +52,56 @@ export const GroupQuery = listQuery(GroupSort)
 export type GroupQuery = typeof GroupQuery.Encoded
 
 /**
+ * The query of `Groups.members`: a case-insensitive substring of the members' usernames and full names (as users are
+ * searched), a page size, and the username the page starts after (the `next` of the previous page).
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export const MemberQuery = Schema.Struct({
+  search: Schema.optional(SearchText),
+  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_PAGE_SIZE))),
+  after: Schema.optional(Username)
+})
+
+/**
+ * The input of `Groups.members`, as callers write it.
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export type MemberQuery = typeof MemberQuery.Encoded
+
+/**
+ * The query of `Groups.memberStream`: a search within the group, and how many members each read fetches (default and
+ * most: `MAX_PAGE_SIZE`).
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export const MemberStreamQuery = Schema.Struct({
+  search: Schema.optional(SearchText),
+  pageSize: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_PAGE_SIZE)))
+})
+
+/**
+ * The input of `Groups.memberStream`, as callers write it.
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export type MemberStreamQuery = typeof MemberStreamQuery.Encoded
+
+/**
+ * Why `Groups.memberStream` can stop: bad input, the actor may not read the group, it does not exist, or the store
+ * failed.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type MemberStreamError = InvalidInput | Unauthenticated | Forbidden | GroupNotFound | StorageError
+
+/**
  * Options of `Groups.rename` and `Groups.setMembers`: the version the caller saw, and `dryRun`.
  *
  * @category inputs
@@ -50,6 +116,8 @@ const decodeNewName = decodeInput(GroupName, "new group name")
 const decodeCreate = decodeInput(CreateGroup)
 const decodeQuery = decodeInput(GroupQuery)
 const decodeUsernames = decodeInput(Schema.Array(Username), "usernames")
+const decodeMemberQuery = decodeInput(MemberQuery)
+const decodeMemberStreamQuery = decodeInput(MemberStreamQuery)
 const decodeVersioned = decodeInput(
   Schema.Struct({ expectedVersion: Schema.optional(Schema.Int), dryRun: Schema.optional(Schema.Boolean) })
 )
@@ -119,6 +187,60 @@ const make = Effect.gen(function* () {
       (tx) => Effect.map(getGroup(tx, groupName), toGroup)
     )
   })
+
+  /**
+   * One page of a group's members: one more than asked is read, so that `next` is given only when more follow. The
+   * group is read by its row, never with its members.
+   */
+  const memberPage = (
+    actor: Actor,
+    group: GroupName,
+    query: { readonly search: string; readonly limit: number; readonly after?: Username | undefined }
+  ) =>
+    directory.readAfterCheck(
+      (tx) => asAdmin(tx, config, actor, `read group '${group}'`),
+      (tx) =>
+        Effect.gen(function* () {
+          yield* getGroupRow(tx, group)
+          const found = yield* tx.listMembers({ group, ...query, limit: query.limit + 1 })
+          const items = found.slice(0, query.limit)
+          const last = items.at(-1)
+          return (found.length > query.limit && last !== undefined ? { items, next: last } : { items }) as MemberPage
+        })
+    )
+
+  const members = Effect.fn("Groups.members")(function* (actor: Actor, name: string, query: MemberQuery = {}) {
+    const groupName = yield* decodeName(name)
+    const decoded = yield* decodeMemberQuery(query)
+    return yield* memberPage(actor, groupName, {
+      search: (decoded.search ?? "").trim().toLowerCase(),
+      limit: decoded.limit ?? DEFAULT_PAGE_SIZE,
+      after: decoded.after
+    })
+  })
+
+  /**
+   * Every member, in order, page by page as the stream is consumed: each page is one read transaction that continues
+   * after the last member of the previous one, so that memory stays flat whatever the group's size.
+   */
+  const memberStream = (
+    actor: Actor,
+    name: string,
+    query: MemberStreamQuery = {}
+  ): Stream.Stream<Username, MemberStreamError> =>
+    Stream.unwrap(
+      Effect.gen(function* () {
+        const groupName = yield* decodeName(name)
+        const { search = "", pageSize = MAX_PAGE_SIZE } = yield* decodeMemberStreamQuery(query)
+        const term = search.trim().toLowerCase()
+        return Stream.paginateChunkEffect(undefined as Username | undefined, (after) =>
+          Effect.map(
+            memberPage(actor, groupName, { search: term, limit: pageSize, after }),
+            (page) => [Chunk.fromIterable(page.items), Option.fromNullable(page.next)] as const
+          )
+        )
+      })
+    ).pipe(Stream.withSpan("Groups.memberStream"))
 
   const create = Effect.fn("Groups.create")(function* (actor: Actor, input: CreateGroup) {
     const group = yield* decodeCreate(input)
@@ -279,6 +401,10 @@ const make = Effect.gen(function* () {
     list,
     /** One group with its members (admins). */
     get,
+    /** A page of a group's members, by username, searched within the group, continued with `after` (admins). */
+    members,
+    /** Every member of a group matching a search, in order, read page by page as it is consumed (admins). */
+    memberStream,
     /** Creates a group with an allocated or explicit GID and optional members (admins). */
     create,
     /** Renames a group; the admin group cannot be renamed (admins). */

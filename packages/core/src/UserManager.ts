@@ -156,7 +156,7 @@ export const make = <E>(options: Options<E>): UserManager => {
     })
   return {
     users: promised(Users),
-    groups: promised(Groups),
+    groups: promised(Groups, ["memberStream"]),
     audit: promised(Audit),
     exports: promised(Exports, ["users", "groups"]),
     sessions: promised(Sessions),

@@ -102,6 +102,30 @@ describe("UserManager (Promise facade)", () => {
     }
   })
 
+  it("pages a group's members and streams them as an async iterable, a refused stream rejecting with its tag", async () => {
+    const manager = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })
+    try {
+      await manager.users.bootstrap({ username: "admin" })
+      const admin = Actor.user("admin")
+      for (const username of ["carol", "bob", "dave"]) {
+        await manager.users.create(admin, { username, groups: ["admins"] })
+      }
+      expect(await manager.groups.members(admin, "admins", { limit: 2 })).toEqual({
+        items: ["admin", "bob"],
+        next: "bob"
+      })
+      const seen: Array<string> = []
+      for await (const username of manager.groups.memberStream(admin, "admins", { pageSize: 3 })) seen.push(username)
+      expect(seen).toEqual(["admin", "bob", "carol", "dave"])
+      const refused = async () => {
+        for await (const _ of manager.groups.memberStream(admin, "nope")) return
+      }
+      await expect(refused()).rejects.toMatchObject({ _tag: "GroupNotFound", name: "nope" })
+    } finally {
+      await manager.dispose()
+    }
+  })
+
   it("keeps one directory per manager, so two managers never share state", async () => {
     const first = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })
     const second = UserManager.make({ directory: MemoryDirectory.layer, hasher: TestHasher })

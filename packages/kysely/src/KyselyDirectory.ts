@@ -95,6 +95,7 @@ export const make = (options: Options) =>
       db,
       engine,
       engineName: options.engine,
+      prefix,
       shaped: shapeCache(),
       findUserWithGroups,
       findSessionWithUser

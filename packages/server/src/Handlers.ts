@@ -174,6 +174,9 @@ export const groups = HttpApiBuilder.group(Api, "groups", (handlers) =>
       .handle("get", ({ path }) =>
         Effect.flatMap(CurrentActor, (actor) => call(service.get(actor, path.name))).pipe(Effect.flatMap(withETag))
       )
+      .handle("members", ({ path, urlParams }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.members(actor, path.name, defined(urlParams))))
+      )
       .handle("create", ({ payload }) => Effect.flatMap(CurrentActor, (actor) => call(service.create(actor, payload))))
       .handle("modify", ({ path, payload, headers }) =>
         Effect.gen(function* () {

@@ -31,6 +31,7 @@ const endpoints: ReadonlyArray<Endpoint> = [
   { method: "DELETE", path: "/api/v1/users/alice/groups/analysts" },
   { method: "GET", path: "/api/v1/groups" },
   { method: "GET", path: "/api/v1/groups/developers" },
+  { method: "GET", path: "/api/v1/groups/developers/members" },
   { method: "POST", path: "/api/v1/groups", body: () => ({ name: "ops" }) },
   { method: "PATCH", path: "/api/v1/groups/empty", body: () => ({ name: "vacant" }) },
   { method: "DELETE", path: "/api/v1/groups/empty" },

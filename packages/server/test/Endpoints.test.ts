@@ -304,6 +304,27 @@ for (const [name, open] of stores) {
       refusal(await server.request("GET", "/api/v1/groups/nowhere", { as: admin }), 404, "GroupNotFound")
     })
 
+    it("lists a group's members page by page with `next`, searched within the group; refusals map to 400, 403, 404", async () => {
+      const path = "/api/v1/groups/developers/members"
+      const all = await server.request("GET", path, { as: admin })
+      expect(all.status).toBe(200)
+      expect(all.body).toEqual({ items: ["alice", "carol", "john", "svc"] })
+      const first = await server.request("GET", `${path}?limit=2`, { as: admin })
+      expect(first.body).toEqual({ items: ["alice", "carol"], next: "carol" })
+      const second = await server.request("GET", `${path}?limit=2&after=${first.body.next}`, { as: admin })
+      expect(second.body).toEqual({ items: ["john", "svc"] })
+      const found = await server.request("GET", `${path}?search=${encodeURIComponent("JOHN D")}`, { as: admin })
+      expect(found.body).toEqual({ items: ["john"] })
+      const outside = await server.request("GET", `${path}?search=bob`, { as: admin })
+      expect(outside.body).toEqual({ items: [] })
+      refusal(await server.request("GET", `${path}?limit=1001`, { as: admin }), 400, "InvalidInput")
+      refusal(await server.request("GET", `${path}?limit=0`, { as: admin }), 400, "InvalidInput")
+      refusal(await server.request("GET", `${path}?after=NotAName`, { as: admin }), 400, "InvalidInput")
+      const john = await bearer(server, "john", PASSWORDS.john)
+      refusal(await server.request("GET", path, { as: john }), 403, "Forbidden")
+      refusal(await server.request("GET", "/api/v1/groups/nowhere/members", { as: admin }), 404, "GroupNotFound")
+    })
+
     it("renames a group and replaces its members; a stale If-Match answers 412", async () => {
       const empty = await server.request("GET", "/api/v1/groups/empty", { as: admin })
       const renamed = await server.request("PATCH", "/api/v1/groups/empty", {

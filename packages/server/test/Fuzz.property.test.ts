@@ -248,6 +248,8 @@ const badPath = fc.oneof(
   encoded.map((name) => ({ method: "PUT", path: `/api/v1/users/bob/groups/${name}` })),
   encoded.map((name) => ({ method: "DELETE", path: `/api/v1/users/${name}/groups/developers` })),
   encoded.map((name) => ({ method: "GET", path: `/api/v1/groups/${name}` })),
+  encoded.map((name) => ({ method: "GET", path: `/api/v1/groups/${name}/members` })),
+  encoded.map((name) => ({ method: "GET", path: `/api/v1/groups/developers/members?after=${name}` })),
   encoded.map((name) => ({ method: "DELETE", path: `/api/v1/groups/${name}` })),
   encoded.map((name) => ({ method: "PATCH", path: `/api/v1/users/${name}`, body: { firstName: "Robert" } })),
   encoded.map((name) => ({ method: "PATCH", path: `/api/v1/groups/${name}`, body: { name: "vacant" } }))
@@ -282,6 +284,10 @@ const badQuery = fc.oneof(
       fc.constant(`${path}?limit=1&limit=2`)
     )
   ),
+  badLimit.map((value) => `/api/v1/groups/developers/members?limit=${encodeURIComponent(value)}`),
+  nastyShort
+    .filter((text) => text.length > 256)
+    .map((value) => `/api/v1/groups/developers/members?search=${encodeURIComponent(value.slice(0, 4000))}`),
   fc.constantFrom("/api/v1/users", "/api/v1/groups").chain((path) =>
     fc.oneof(
       badSort.map((value) => `${path}?sort=${encodeURIComponent(value)}`),

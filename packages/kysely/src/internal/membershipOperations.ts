@@ -4,11 +4,13 @@
 import type { MembershipStore } from "@user-manager/core/Directory"
 import type { Username } from "@user-manager/core/Names"
 import { Effect } from "effect"
+import { sql } from "kysely"
+import { containsPattern } from "./listingPlanner.js"
 import { insertChunks, type TransactionContext } from "./transactionContext.js"
 
 /** Memberships, over a transaction's context. */
 export const membershipOperations = (tx: TransactionContext): MembershipStore => {
-  const { db, engine, execute, rows, single, countMembers, refreshGroupLists } = tx
+  const { db, engine, engineName, prefix, execute, rows, single, countMembers, refreshGroupLists } = tx
   return {
     addMembership: (username, group) =>
       Effect.gen(function* () {
@@ -65,6 +67,26 @@ export const membershipOperations = (tx: TransactionContext): MembershipStore =>
           )
           .orderBy("m.username")
       ).pipe(Effect.map((rows) => rows.map((row) => row.username as Username))),
+    // A page is one range of the memberships' (group_name, username) index, read in its order and stopped at the
+    // limit; a search joins each member's search text by the users' primary key as the range is walked. The users'
+    // side is bounded by `after` too: PostgreSQL may merge-join the two ranges, and would otherwise walk the users'
+    // key from its first username to the page (about 10 ms at 200,000 users, 0.1 ms bounded). MariaDB is told the
+    // index: it would rather look the group up by its name alone and skip the members before `after` one by one
+    // (100,000 index entries read for a page after the 100,000th member, 51 with the hint).
+    listMembers: ({ group, search, limit, after }) => {
+      const hint = engineName === "mysql" ? sql` force index (${sql.id(`${prefix}dt_memberships_group`)})` : sql``
+      const searched = search === "" ? sql`` : sql` inner join ${sql.table("users")} as u on u.username = m.username`
+      const conditions = [
+        sql`m.group_name = ${group}`,
+        ...(after === undefined ? [] : [sql`m.username > ${after}`]),
+        ...(search === "" ? [] : [sql`u.search_text like ${containsPattern(search)} escape '!'`]),
+        ...(search === "" || after === undefined ? [] : [sql`u.username > ${after}`])
+      ]
+      return rows(
+        sql<{ readonly username: string }>`select m.username from ${sql.table("memberships")} as m${hint}${searched}
+          where ${sql.join(conditions, sql` and `)} order by m.username limit ${limit}`.compile(db)
+      ).pipe(Effect.map((rows) => rows.map((row) => row.username as Username)))
+    },
     systemMembers: (group) =>
       rows(
         db

@@ -19,6 +19,8 @@ export interface StoreStatements {
   readonly db: Kysely<Database>
   readonly engine: EngineSql
   readonly engineName: Migrations.Engine
+  /** The prefix of the store's tables and indexes ("" for none): what a statement naming an index adds. */
+  readonly prefix: string
   readonly shaped: Shaped
   readonly findUserWithGroups: {
     readonly with: (

@@ -5,7 +5,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Audit } from "@user-manager/core/Audit"
 import { Groups } from "@user-manager/core/Groups"
 import { Users } from "@user-manager/core/Users"
-import { Effect } from "effect"
+import { Chunk, Effect, Stream } from "effect"
 import { admin, john, snapshot } from "../fixture.js"
 
 import type { Harness } from "./harness.js"
@@ -237,6 +237,91 @@ export const membershipsContract = (name: string, { seeded, refuses }: Harness) 
             "InvalidInput"
           )
           expect(error.message).toBe("Invalid admin: it is not a known field.")
+        })
+      )
+    )
+  })
+
+  describe(`${name} — members on demand`, () => {
+    it.effect("pages a group's members by username, each page continuing after the last with `next`", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          const groups = yield* Groups
+          for (const username of ["zoe", "carl", "dave", "erin"]) {
+            yield* users.create(admin, { username, groups: ["developers"] })
+          }
+          const all = ["alice", "carl", "dave", "erin", "john", "svc", "zoe"]
+          expect(yield* groups.members(admin, "developers")).toEqual({ items: all })
+          const first = yield* groups.members(admin, "developers", { limit: 3 })
+          expect(first).toEqual({ items: ["alice", "carl", "dave"], next: "dave" })
+          const second = yield* groups.members(admin, "developers", { limit: 3, after: "dave" })
+          expect(second).toEqual({ items: ["erin", "john", "svc"], next: "svc" })
+          expect(yield* groups.members(admin, "developers", { limit: 3, after: "svc" })).toEqual({ items: ["zoe"] })
+          // A page that ends exactly at the last member gives no `next`.
+          expect(yield* groups.members(admin, "developers", { limit: 4, after: "dave" })).toEqual({
+            items: ["erin", "john", "svc", "zoe"]
+          })
+          // `after` need not be a member: the page starts at the next username.
+          expect(yield* groups.members(admin, "developers", { after: "bob" })).toEqual({ items: all.slice(1) })
+          expect(yield* groups.members(admin, "analysts", { after: "zzz" })).toEqual({ items: [] })
+        })
+      )
+    )
+
+    it.effect("searches within a group as users are searched: username or full name, any case, only members", () =>
+      seeded(
+        Effect.gen(function* () {
+          const groups = yield* Groups
+          // "li" matches alice (both groups) but only analysts' members are searched.
+          expect((yield* groups.members(admin, "analysts", { search: "LI" })).items).toEqual(["alice"])
+          expect((yield* groups.members(admin, "developers", { search: "john doe" })).items).toEqual(["john"])
+          expect((yield* groups.members(admin, "developers", { search: "Liddell" })).items).toEqual(["alice"])
+          expect((yield* groups.members(admin, "developers", { search: "bob" })).items).toEqual([])
+          expect((yield* groups.members(admin, "developers", { search: "%" })).items).toEqual([])
+          // A search pages as the whole list does: "i" is in alice's name and in svc's ("Service"), not in john's.
+          expect(yield* groups.members(admin, "developers", { search: "I", limit: 1 })).toEqual({
+            items: ["alice"],
+            next: "alice"
+          })
+          expect(yield* groups.members(admin, "developers", { search: "I", limit: 1, after: "alice" })).toEqual({
+            items: ["svc"]
+          })
+        })
+      )
+    )
+
+    it.effect("streams every member of a group in order, searched within the group, page after page", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          const groups = yield* Groups
+          const usernames = Array.from({ length: 12 }, (_, index) => `u${String(index).padStart(2, "0")}`)
+          for (const username of usernames) yield* users.create(admin, { username, groups: ["analysts"] })
+          const streamed = (query: { readonly search?: string; readonly pageSize?: number }) =>
+            Stream.runCollect(groups.memberStream(admin, "analysts", query)).pipe(Effect.map(Chunk.toReadonlyArray))
+          for (const pageSize of [1, 2, 5, 14, 1000]) {
+            expect(yield* streamed({ pageSize })).toEqual(["alice", "bob", ...usernames])
+          }
+          expect(yield* streamed({ search: "U1", pageSize: 1 })).toEqual(["u10", "u11"])
+          expect(yield* streamed({ search: "nobody" })).toEqual([])
+          yield* refuses(Stream.runDrain(groups.memberStream(john, "analysts")), "Forbidden")
+          yield* refuses(Stream.runDrain(groups.memberStream(admin, "nope")), "GroupNotFound")
+          yield* refuses(Stream.runDrain(groups.memberStream(admin, "analysts", { pageSize: 0 })), "InvalidInput")
+        })
+      )
+    )
+
+    it.effect("refuses a page size out of bounds, a non-administrator and a group that does not exist", () =>
+      seeded(
+        Effect.gen(function* () {
+          const groups = yield* Groups
+          yield* refuses(groups.members(admin, "developers", { limit: 0 }), "InvalidInput")
+          yield* refuses(groups.members(admin, "developers", { limit: 1001 }), "InvalidInput")
+          yield* refuses(groups.members(admin, "developers", { after: "Not A Name" }), "InvalidInput")
+          expect((yield* groups.members(admin, "developers", { limit: 1000 })).items).toHaveLength(3)
+          yield* refuses(groups.members(john, "developers"), "Forbidden")
+          yield* refuses(groups.members(admin, "nope"), "GroupNotFound")
         })
       )
     )

@@ -171,7 +171,8 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        readonly get?: never;
+        /** List a group's members by username, searched within the group; `next` is the `after` of the next page */
+        readonly get: operations["groups.members"];
         readonly put?: never;
         /** Add users to a group, all or none */
         readonly post: operations["groups.addMembers"];
@@ -602,6 +603,10 @@ export interface components {
          * @description an integer
          */
         readonly Gid: number;
+        readonly MemberPage: {
+            readonly items: readonly components["schemas"]["Username"][];
+            readonly next?: components["schemas"]["Username"];
+        };
         readonly CreateGroup: {
             readonly name: string;
             readonly gid?: number;
@@ -2162,6 +2167,80 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["PayloadTooLarge"];
+                };
+            };
+            /** @description The user store failed (its details are in the server's log) */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["StorageError"];
+                };
+            };
+        };
+    };
+    readonly "groups.members": {
+        readonly parameters: {
+            readonly query?: {
+                /** @description case-insensitive substring of a member's username or full name */
+                readonly search?: string;
+                /** @description a string to be decoded into a number */
+                readonly limit?: string;
+                /** @description the username the page starts after: the `next` of the previous page */
+                readonly after?: string;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly name: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description MemberPage */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["MemberPage"];
+                };
+            };
+            /** @description An input is malformed */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description Sign in first */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Unauthenticated"];
+                };
+            };
+            /** @description A cookie request lacks its CSRF token */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Forbidden"];
+                };
+            };
+            /** @description No such resource or method */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["GroupNotFound"];
                 };
             };
             /** @description The user store failed (its details are in the server's log) */

@@ -7,7 +7,7 @@ import type { GroupName, Username } from "../../Names.js"
 import { type MemoryContext, sorted, toggle } from "./state.js"
 
 /** The memberships of a transaction, over its context. */
-export const membershipOperations = ({ state, mutate, members }: MemoryContext): MembershipStore => {
+export const membershipOperations = ({ state, mutate, members, keysOf }: MemoryContext): MembershipStore => {
   const addMembership = (username: Username, group: GroupName) =>
     mutate((log) => {
       const groups = state.userGroups.get(username)
@@ -36,6 +36,18 @@ export const membershipOperations = ({ state, mutate, members }: MemoryContext):
       ),
     membersWithNoOtherGroup: (group) =>
       Effect.sync(() => sorted(members(group)).filter((username) => state.userGroups.get(username)?.size === 1)),
+    listMembers: ({ group, search, limit, after }) =>
+      Effect.sync(() => {
+        // A set has no order: the matches after `after` are sorted (an SQL store reads one range of its index).
+        const matches: Array<Username> = []
+        for (const username of members(group)) {
+          if (after !== undefined && username <= after) continue
+          const row = state.users.get(username)
+          if (search !== "" && (row === undefined || !keysOf(row).search.includes(search))) continue
+          matches.push(username)
+        }
+        return matches.sort().slice(0, limit)
+      }),
     systemMembers: (group) =>
       Effect.sync(() => sorted(members(group)).filter((username) => state.users.get(username)?.system))
   }

@@ -28,6 +28,22 @@ export const GroupListParams = Schema.Struct({
 })
 
 /**
+ * The query of a group's members: a search within the group, a page size, and where the page starts.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const MemberListParams = Schema.Struct({
+  search: Schema.optional(Schema.String).annotations({
+    description: "case-insensitive substring of a member's username or full name"
+  }),
+  limit: Schema.optional(Limit),
+  after: Schema.optional(Schema.String).annotations({
+    description: "the username the page starts after: the `next` of the previous page"
+  })
+})
+
+/**
  * What creating a group takes.
  *
  * @category schemas
@@ -77,6 +93,16 @@ export class GroupsApi extends HttpApiGroup.make("groups")
       .addSuccess(Group.Group)
       .pipe(refusals<Service["get"]>()(...OPERATION, "GroupNotFound"))
       .annotate(OpenApi.Summary, "Read a group")
+  )
+  .add(
+    HttpApiEndpoint.get("members")`/groups/${nameParam}/members`
+      .setUrlParams(MemberListParams)
+      .addSuccess(Group.MemberPage)
+      .pipe(refusals<Service["members"]>()(...OPERATION, "GroupNotFound"))
+      .annotate(
+        OpenApi.Summary,
+        "List a group's members by username, searched within the group; `next` is the `after` of the next page"
+      )
   )
   .add(
     HttpApiEndpoint.post("create", "/groups")
