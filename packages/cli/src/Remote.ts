@@ -138,13 +138,7 @@ const clamp = <Q extends { readonly limit?: number | undefined }>(query: Q): Q =
   query.limit === undefined || query.limit <= MAX_LIMIT ? query : { ...query, limit: MAX_LIMIT }
 
 /** A page as the core's services answer it. */
-const mutablePage = <A>(page: {
-  readonly items: ReadonlyArray<A>
-  readonly total: number
-  readonly totalExact: boolean
-  readonly offset: number
-  readonly limit: number
-}) => ({ ...page, items: [...page.items] })
+const mutablePage = <A>(page: Page.Page<A>) => ({ ...page, items: [...page.items] })
 
 const dry = (options?: { readonly dryRun?: boolean }) => ({ dryRun: options?.dryRun === true ? true : undefined })
 

@@ -6,6 +6,20 @@ import { mount } from "./harness.js"
 
 const usernames = (rows: ReadonlyArray<ReadonlyArray<string>>) => rows.map((row) => row[0]?.split(" ")[0])
 
+/** The n-th of a server's many users, as a fake client's page holds them. */
+const numberedUser = (n: number): User => ({
+  username: `user${String(n).padStart(6, "0")}`,
+  firstName: "User",
+  lastName: String(n),
+  email: null,
+  enabled: true,
+  system: false,
+  groups: ["staff"],
+  createdAt: "2026-01-01T00:00:00.000Z",
+  updatedAt: "2026-01-01T00:00:00.000Z",
+  version: 1
+})
+
 describe("Users tab", () => {
   it("lists User Name, Full Name, Groups, Email and Enabled, with an icon on the system user and You on the signed-in user", async () => {
     const { client } = await seeded()
@@ -337,25 +351,13 @@ describe("Users tab", () => {
   it("asks the server for one page at a time and pages through 100,000 users with limit and offset", async () => {
     const total = 100_000
     const asked: Array<ListQuery<UserSort>> = []
-    const make = (n: number): User => ({
-      username: `user${String(n).padStart(6, "0")}`,
-      firstName: "User",
-      lastName: String(n),
-      email: null,
-      enabled: true,
-      system: false,
-      groups: ["staff"],
-      createdAt: "2026-01-01T00:00:00.000Z",
-      updatedAt: "2026-01-01T00:00:00.000Z",
-      version: 1
-    })
     const big = {
-      me: async () => ({ user: make(0), admin: true }),
+      me: async () => ({ user: numberedUser(0), admin: true }),
       listUsers: async (query: ListQuery<UserSort>) => {
         asked.push(query)
         const offset = query.offset ?? 0
         const count = Math.max(0, Math.min(query.limit ?? 50, total - offset))
-        return { items: Array.from({ length: count }, (_, i) => make(offset + i)), total }
+        return { items: Array.from({ length: count }, (_, i) => numberedUser(offset + i)), total }
       },
       listGroups: async () => ({ items: [], total: 0 })
     } as unknown as UserManagerClient
@@ -372,25 +374,17 @@ describe("Users tab", () => {
 
   it("shows a total the server stopped counting as 100+ and keeps Next on past it while pages come back full", async () => {
     const users = 120
-    const make = (n: number): User => ({
-      username: `user${String(n).padStart(6, "0")}`,
-      firstName: "User",
-      lastName: String(n),
-      email: null,
-      enabled: true,
-      system: false,
-      groups: ["staff"],
-      createdAt: "2026-01-01T00:00:00.000Z",
-      updatedAt: "2026-01-01T00:00:00.000Z",
-      version: 1
-    })
     // A server that counts at most 100 matches.
     const counted = {
-      me: async () => ({ user: make(0), admin: true }),
+      me: async () => ({ user: numberedUser(0), admin: true }),
       listUsers: async (query: ListQuery<UserSort>) => {
         const offset = query.offset ?? 0
         const count = Math.max(0, Math.min(query.limit ?? 50, users - offset))
-        return { items: Array.from({ length: count }, (_, i) => make(offset + i)), total: 100, totalExact: false }
+        return {
+          items: Array.from({ length: count }, (_, i) => numberedUser(offset + i)),
+          total: 100,
+          totalExact: false
+        }
       },
       listGroups: async () => ({ items: [], total: 0 })
     } as unknown as UserManagerClient

@@ -5,7 +5,7 @@
  */
 
 import { Args, Command, type HelpDoc, Options, Prompt } from "@effect/cli"
-import { Errors, User, Users } from "@user-manager/core"
+import { Errors, type Page, User, Users } from "@user-manager/core"
 import { Chunk, Effect, Option, Redacted, Stream } from "effect"
 import * as CommandTree from "../CommandTree.js"
 import * as Flags from "../Flags.js"
@@ -31,7 +31,7 @@ export const walk =
     fetch: (query: {
       limit: number
       offset: number
-    }) => Effect.Effect<{ readonly items: ReadonlyArray<A>; readonly total: number; readonly totalExact?: boolean }, E>,
+    }) => Effect.Effect<Pick<Page.Page<A>, "items" | "total" | "totalExact">, E>,
     options: { readonly limit: Option.Option<number>; readonly offset: Option.Option<number> }
   ) =>
   (emit: (items: ReadonlyArray<A>) => Effect.Effect<void>) =>
@@ -44,7 +44,7 @@ export const walk =
         const page = yield* fetch({ limit: Math.min(1000, left), offset })
         yield* emit(page.items)
         // A total that is only a lower bound ends nothing: the walk goes on until a page comes back empty.
-        if (page.items.length === 0 || (page.totalExact !== false && offset + page.items.length >= page.total)) return
+        if (page.items.length === 0 || (page.totalExact && offset + page.items.length >= page.total)) return
         offset += page.items.length
         left -= page.items.length
       }
