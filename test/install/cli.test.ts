@@ -34,7 +34,7 @@ describe.each(await eachLine())("the CLI installed globally from its tarball on 
   it("runs the product description's walkthrough and every one of its CLI examples, as written, on SQLite", async () => {
     // examples/quickstart/walkthrough.sh, with the product description's examples where it has them.
     expect(await ok("dt init --admin admin -f Ada -l Admin")).toBe("admin\tAda Admin\tadmins\t\ttrue\n")
-    expect(await ok("dt group add developers")).toBe("developers\t1001\t\n")
+    expect(await ok("dt group add developers")).toBe("developers\t1001\t\t0\n")
     expect(await ok("dt user add -f John -l Doe -g developers -e john@example.com john")).toBe(
       "john\tJohn Doe\tdevelopers\tjohn@example.com\ttrue\n"
     )
@@ -42,11 +42,11 @@ describe.each(await eachLine())("the CLI installed globally from its tarball on 
       "john\tJohn Doe\tadmins,developers\tjohn@example.com\ttrue\n"
     )
     expect(await ok("dt user disable john")).toBe("john\tJohn Doe\tadmins,developers\tjohn@example.com\tfalse\n")
-    expect(await ok("dt group add analysts")).toBe("analysts\t1002\t\n")
+    expect(await ok("dt group add analysts")).toBe("analysts\t1002\t\t0\n")
     await ok("dt user add -f Alice -l Liddell -g developers alice")
     await ok("dt user add -f Bob -l Builder -g developers bob")
-    expect(await ok("dt group add-users analysts alice,bob")).toBe("analysts\t1002\talice,bob\n")
-    expect(await ok("dt group rm-users analysts bob")).toBe("analysts\t1002\talice\n")
+    expect(await ok("dt group add-users analysts alice,bob")).toBe("analysts\t1002\talice,bob\t2\n")
+    expect(await ok("dt group rm-users analysts bob")).toBe("analysts\t1002\talice\t1\n")
     const refused = await sh("dt user rm-from-group bob developers")
     expect(refused.code).toBe(1)
     expect(refused.stderr).toMatch(/^dt: [^\n]*at least one group[^\n]*\n$/)
@@ -60,10 +60,10 @@ describe.each(await eachLine())("the CLI installed globally from its tarball on 
       ].join("\n")
     )
     expect(await ok("dt group ls")).toBe(
-      "admins\t1000\tadmin,john\nanalysts\t1002\talice\ndevelopers\t1001\talice,bob,john\n"
+      "admins\t1000\tadmin,john\t2\nanalysts\t1002\talice\t1\ndevelopers\t1001\talice,bob,john\t3\n"
     )
     expect(await ok("dt user ls -p")).toMatch(/User Name +Full Name +Groups +Email +Enabled/)
-    expect(await ok("dt group ls -p")).toMatch(/Name +GID +Users/)
+    expect(await ok("dt group ls -p")).toMatch(/Name +GID +Members +Users/)
     expect(JSON.parse(await ok("dt group ls -j"))).toHaveLength(3)
 
     // The rest of the product description's command tables, with values in place of the placeholders.
@@ -71,8 +71,8 @@ describe.each(await eachLine())("the CLI installed globally from its tarball on 
     expect(await ok("dt user enable john")).toMatch(/\ttrue\n$/)
     expect(await ok("dt user add-to-group bob analysts")).toBe("bob\tBob Builder\tanalysts,developers\t\ttrue\n")
     expect(await ok("dt user rm-from-group bob analysts")).toBe("bob\tBob Builder\tdevelopers\t\ttrue\n")
-    expect(await ok("dt group get analysts")).toBe("analysts\t1002\talice\n")
-    expect(await ok("dt group rename analysts researchers")).toBe("researchers\t1002\talice\n")
+    expect(await ok("dt group get analysts")).toBe("analysts\t1002\talice\t1\n")
+    expect(await ok("dt group rename analysts researchers")).toBe("researchers\t1002\talice\t1\n")
     await ok("dt group add interns")
     expect((await sh("dt group rm interns")).code).toBe(0)
     expect((await sh("dt user rm bob")).code).toBe(0)

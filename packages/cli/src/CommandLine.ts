@@ -9,7 +9,7 @@ import { tree, VERSION } from "./Cli.js"
 import * as CommandTree from "./CommandTree.js"
 import * as Completions from "./Completions.js"
 import * as Help from "./Help.js"
-import { globalOptionsAfterCommand, OPTIONS, standardInputLast, usageProblem } from "./UsageGuard.js"
+import { globalOptionsAfterCommand, standardInputLast, takesValue, usageProblem } from "./UsageGuard.js"
 
 /**
  * What to do with a command line.
@@ -35,8 +35,12 @@ const closest = (word: string, names: ReadonlyArray<string>): ReadonlyArray<stri
   return names.filter((name) => distance(name) === fewest)
 }
 
-/** The options of a command line as written, each with its value when it takes one (`--name=value` or the next word). */
+/**
+ * The options of `command`'s line as written, each with its value when it takes one there (`--name=value` or the next
+ * word).
+ */
 const writtenOptions = function* (
+  command: CommandTree.CommandSpec,
   words: ReadonlyArray<string>
 ): Generator<{ readonly name: string; readonly value: string | undefined }> {
   for (let index = 0; index < words.length; index++) {
@@ -46,14 +50,14 @@ const writtenOptions = function* (
     const name = equals === -1 ? word : word.slice(0, equals)
     // An option's value is the next word, whatever it looks like (`-f -Weird-`).
     if (equals !== -1) yield { name, value: word.slice(equals + 1) }
-    else yield { name, value: OPTIONS.get(name) === true ? words[++index] : undefined }
+    else yield { name, value: takesValue(command, name) === true ? words[++index] : undefined }
   }
 }
 
 /** The first option of a command line that its command does not take (though some other command does). */
 const foreignOption = (command: CommandTree.CommandSpec, words: ReadonlyArray<string>): string | undefined => {
   const own = new Set([...command.options, ...Help.BUILT_IN, ...Help.TOP_LEVEL].flatMap((option) => option.names))
-  for (const { name } of writtenOptions(words)) if (!own.has(name)) return name
+  for (const { name } of writtenOptions(command, words)) if (!own.has(name)) return name
   return undefined
 }
 
@@ -66,7 +70,7 @@ const either = (choices: ReadonlyArray<string>) =>
  * option, its choices and the value; the parser's own says only "Expected one of the following cases".
  */
 const notAChoice = (command: CommandTree.CommandSpec, words: ReadonlyArray<string>): string | undefined => {
-  for (const { name, value } of writtenOptions(words)) {
+  for (const { name, value } of writtenOptions(command, words)) {
     const spec = command.options.find((option) => option.names.includes(name))
     if (spec === undefined || spec.choices.length === 0 || value === undefined || spec.choices.includes(value)) continue
     return `${name} takes ${either(spec.choices)}, not '${value}'.`

@@ -12,18 +12,37 @@ import * as Flags from "./Flags.js"
 import { BUILT_IN, TOP_LEVEL } from "./Help.js"
 
 /**
- * Every option `dt` understands, and whether it takes a value (the next word, unless written `--name=value`): read
- * from the commands' own definitions, with @effect/cli's built-in options. `--wizard` is not one of them: it asks its
+ * Every option `dt` understands, and whether it takes a value (the next word, unless written `--name=value`) in some
+ * command (`--members` does in `group add`, not in `group get`: `takesValue` says which for a command): read from the
+ * commands' own definitions, with @effect/cli's built-in options. `--wizard` is not one of them: it asks its
  * questions on a terminal and waited for ever without one.
  *
  * @category constants
  * @since 0.1.0
  */
-export const OPTIONS: ReadonlyMap<string, boolean> = new Map(
-  [...CommandTree.all(tree).flatMap((command) => command.options), ...BUILT_IN, ...TOP_LEVEL].flatMap((option) =>
-    option.names.map((name) => [name, option.value !== undefined] as const)
-  )
-)
+export const OPTIONS: ReadonlyMap<string, boolean> = (() => {
+  const options = new Map<string, boolean>()
+  for (const option of [...CommandTree.all(tree).flatMap((command) => command.options), ...BUILT_IN, ...TOP_LEVEL]) {
+    for (const name of option.names) options.set(name, options.get(name) === true || option.value !== undefined)
+  }
+  return options
+})()
+
+/**
+ * Whether an option takes a value when written in `command`'s line: as the command defines it, or, for an option the
+ * command does not take (refused later, by name), as `OPTIONS` says; `undefined` for an option no command has.
+ *
+ * @category checking
+ * @since 0.1.0
+ */
+export const takesValue = (command: CommandTree.CommandSpec, name: string): boolean | undefined => {
+  const own = [...command.options, ...BUILT_IN].find((option) => option.names.includes(name))
+  return own === undefined ? OPTIONS.get(name) : own.value !== undefined
+}
+
+/** The command a word of a command line leads to: its subcommand of that name, or the same command. */
+const next = (command: CommandTree.CommandSpec, word: string): CommandTree.CommandSpec =>
+  command.subcommands.find((sub) => sub.path[sub.path.length - 1] === word) ?? command
 
 /** What is wrong with the options of a command line: one that `dt` does not have, or one without its value. */
 type OptionProblem = { readonly kind: "unknown" | "no value"; readonly option: string }
@@ -32,14 +51,18 @@ const optionName = (word: string) => (word.includes("=") ? word.slice(0, word.in
 
 /** The first problem with the options of a command line, scanning words as the parser will take them. */
 const firstProblem = (args: ReadonlyArray<string>): OptionProblem | undefined => {
+  let command = tree
   for (let index = 0; index < args.length; index++) {
     const word = args[index] as string
     if (word === "--") return undefined
-    if (!/^-[-a-zA-Z]/.test(word)) continue
+    if (!/^-[-a-zA-Z]/.test(word)) {
+      command = next(command, word)
+      continue
+    }
     const name = optionName(word)
-    const takesValue = OPTIONS.get(name)
-    if (takesValue === undefined) return { kind: "unknown", option: name }
-    if (takesValue && !word.includes("=")) {
+    const valued = takesValue(command, name)
+    if (valued === undefined) return { kind: "unknown", option: name }
+    if (valued && !word.includes("=")) {
       // Its value is the next word, unless there is none or it is another of dt's options.
       const value = args[index + 1]
       if (value === undefined || OPTIONS.has(optionName(value))) return { kind: "no value", option: name }
@@ -130,11 +153,13 @@ export const globalOptionsAfterCommand = (args: ReadonlyArray<string>): Readonly
  * @since 0.1.0
  */
 export const standardInputLast = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
+  let command = tree
   for (let index = 0; index < args.length; index++) {
     const word = args[index] as string
     if (word === "--") return args
     if (word === "-") return index === args.length - 1 ? args : [...args.slice(0, index), ...args.slice(index + 1), "-"]
-    if (OPTIONS.get(optionName(word)) === true && !word.includes("=")) index++
+    if (!word.startsWith("-")) command = next(command, word)
+    else if (takesValue(command, optionName(word)) === true && !word.includes("=")) index++
   }
   return args
 }

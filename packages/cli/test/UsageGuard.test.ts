@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest"
+import { tree } from "../src/Cli.js"
+import * as CommandTree from "../src/CommandTree.js"
 import {
   globalOptionsAfterCommand,
   OPTIONS,
   standardInputLast,
+  takesValue,
   unknownOption,
   usageProblem
 } from "../src/UsageGuard.js"
@@ -43,7 +46,7 @@ const COMMANDS = [
 ]
 
 describe("UsageGuard", () => {
-  it("knows every option that some command's --help shows, with whether it takes a value", async () => {
+  it("knows every option that some command's --help shows, with whether it takes a value in that command", async () => {
     const { dt } = sandbox()
     let checked = 0
     // Four at a time: one after the other, the dt starts alone took most of a minute on a busy machine.
@@ -60,10 +63,12 @@ describe("UsageGuard", () => {
         const match = /^(?:(-\w), )?(--[\w-]+)(?: ([A-Z][^ ]*))?(?: {2}|$)/.exec(line.trim())
         if (match === null) continue
         const [, short, long, value] = match
-        const takesValue = value !== undefined
+        const valued = value !== undefined
         checked++
-        expect(OPTIONS.get(long as string), `${command}: ${long}`).toBe(takesValue)
-        if (short !== undefined) expect(OPTIONS.get(short), `${command}: ${short}`).toBe(takesValue)
+        const spec = CommandTree.find(tree, command.split(" ")).command
+        expect(OPTIONS.has(long as string), `${command}: ${long}`).toBe(true)
+        expect(takesValue(spec, long as string), `${command}: ${long}`).toBe(valued)
+        if (short !== undefined) expect(takesValue(spec, short), `${command}: ${short}`).toBe(valued)
       }
     }
     expect(checked).toBeGreaterThan(COMMANDS.length * 6)
@@ -92,6 +97,17 @@ describe("UsageGuard", () => {
     )
     expect(usageProblem(["user", "ls", "--server", "--json"])).toContain("option '--server' needs a value")
     expect(usageProblem(["user", "ls", "--search=-j", "--offset", "-1"])).toBeUndefined()
+    // An option's value is as its command defines it: `group add`'s --members takes one, `group get`'s does not.
+    expect(usageProblem(["group", "add", "ops", "--members"])).toContain("option '--members' needs a value")
+    expect(usageProblem(["group", "get", "ops", "--members"])).toBeUndefined()
+    expect(usageProblem(["-j", "group", "get", "ops", "--members", "-p"])).toBeUndefined()
+    expect(standardInputLast(["group", "get", "--members", "-", "-j"])).toEqual([
+      "group",
+      "get",
+      "--members",
+      "-j",
+      "-"
+    ])
     const { dt } = sandbox()
     for (const [args, option] of [
       ["user ls --database", "--database"],

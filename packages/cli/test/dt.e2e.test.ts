@@ -52,16 +52,16 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
       expect((await dt("user get john")).stdout).toBe("john\tJohn Doe\tadmins,developers\tjohn@example.com\tfalse\n")
       // # List all groups
       expect((await dt("group ls")).stdout).toBe(
-        `admins\t1000\t${["john", me].sort().join(",")}\ndevelopers\t1001\tjohn\n`
+        `admins\t1000\t${["john", me].sort().join(",")}\t2\ndevelopers\t1001\tjohn\t1\n`
       )
       // # Create a new group
       expect((await dt("group add analysts")).code).toBe(0)
       expect((await dt("user add alice -g developers")).code).toBe(0)
       expect((await dt("user add bob -g developers")).code).toBe(0)
       // # Add users to a group
-      expect((await dt("group add-users analysts alice,bob")).stdout).toBe("analysts\t1002\talice,bob\n")
+      expect((await dt("group add-users analysts alice,bob")).stdout).toBe("analysts\t1002\talice,bob\t2\n")
       // # Remove a user from a group
-      expect((await dt("group rm-users analysts bob")).stdout).toBe("analysts\t1002\talice\n")
+      expect((await dt("group rm-users analysts bob")).stdout).toBe("analysts\t1002\talice\t1\n")
     })
 
     it("runs every command of the product description's tables", async () => {
@@ -71,8 +71,8 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
       expect((await dt("user enable john")).code).toBe(0)
       expect((await dt("user add-to-group john admins")).stdout).toContain("admins,developers")
       expect((await dt("user rm-from-group john admins")).stdout).toContain("\tdevelopers\t")
-      expect((await dt("group get developers")).stdout).toBe("developers\t1001\tjohn\n")
-      expect((await dt("group rename developers engineers")).stdout).toBe("engineers\t1001\tjohn\n")
+      expect((await dt("group get developers")).stdout).toBe("developers\t1001\tjohn\t1\n")
+      expect((await dt("group rename developers engineers")).stdout).toBe("engineers\t1001\tjohn\t1\n")
       expect((await dt("user rm john")).code).toBe(0)
       expect((await dt("group rm engineers")).code).toBe(0)
       const changed = await dt("user change-password n3w-Passw0rd")
@@ -119,11 +119,38 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
       expect(Object.keys(JSON.parse((await dt("group get developers -j")).stdout))).toEqual([
         "name",
         "gid",
+        "memberCount",
         "members",
         "createdAt",
         "updatedAt",
         "version"
       ])
+    })
+
+    it("prints each group's member count; every member in plain, -j and --members output; the first ten and 'and N more' with -p", async () => {
+      const { dt } = await mode.fresh("developers")
+      const names = Array.from({ length: 12 }, (_, index) => `user${String(index).padStart(2, "0")}`)
+      const lines = names.map((username) => JSON.stringify({ username, groups: ["developers"] })).join("\n")
+      expect((await dt("user import - --format jsonl", { input: `${lines}\n` })).code).toBe(0)
+      expect((await dt("group get developers")).stdout).toBe(`developers\t1001\t${names.join(",")}\t12\n`)
+      expect((await dt("group ls")).stdout).toMatch(new RegExp(`^developers\t1001\t${names.join(",")}\t12$`, "m"))
+      const json = JSON.parse((await dt("group get developers -j")).stdout)
+      expect([json.memberCount, json.members]).toEqual([12, names])
+      expect(JSON.parse((await dt("group ls -j")).stdout)[1].members).toEqual(names)
+      // The whole list, one member a line, or as a JSON array.
+      expect((await dt("group get developers --members")).stdout).toBe(`${names.join("\n")}\n`)
+      expect(JSON.parse((await dt("group get developers --members -j")).stdout)).toEqual(names)
+      expect((await dt("group get developers --members -j -p")).stdout).toBe(`${JSON.stringify(names, null, 2)}\n`)
+      const first = names.slice(0, 10).join(", ")
+      expect((await dt("group get developers -p")).stdout).toMatch(
+        new RegExp(`^memberCount +12\nmembers +${first} and 2 more\n`, "m")
+      )
+      const table = (await dt("group ls -p")).stdout.split("\n")
+      expect(table[0]).toMatch(/^Name +GID +Members +Users$/)
+      expect(table.find((line) => line.startsWith("developers"))).toMatch(
+        new RegExp(`^developers +1001 +12 +${first} and 2 more$`)
+      )
+      refused(await dt("group get nosuch --members"), 1, /^dt: There is no group named 'nosuch'\.\n$/)
     })
 
     it("takes -p and -j before or after positional arguments", async () => {
@@ -183,7 +210,7 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
         /^dt: There are no groups named 'alsonot', 'nosuch'\.\n$/
       )
       expect((await dt("user get eve")).code).toBe(1)
-      expect((await dt("group get analysts")).stdout).toBe("analysts\t1002\t\n")
+      expect((await dt("group get analysts")).stdout).toBe("analysts\t1002\t\t0\n")
     })
 
     it("exits 2 for an unknown flag, an unknown subcommand or a malformed email", async () => {
@@ -400,7 +427,7 @@ describe("dt in local mode only", () => {
         writer.prepare("update groups set version = version + 1 where name = 'admins'").run()
         const listed = await nobody("user ls")
         expect([listed.code, listed.stdout]).toEqual([0, `${me}\t${me} Administrator\tadmins\t\ttrue\n`])
-        expect((await nobody("group get admins")).stdout).toBe(`admins\t1000\t${me}\n`)
+        expect((await nobody("group get admins")).stdout).toBe(`admins\t1000\t${me}\t1\n`)
         expect((await nobody("audit ls --limit 1")).code).toBe(0)
       } finally {
         writer.close()
@@ -529,8 +556,8 @@ describe.skipIf(postgres === undefined)(
         expect((await dt("group add analysts")).code).toBe(0)
         await dt("user add alice -g developers")
         await dt("user add bob -g developers")
-        expect((await dt("group add-users analysts alice,bob")).stdout).toBe("analysts\t1002\talice,bob\n")
-        expect((await dt("group rm-users analysts bob")).stdout).toBe("analysts\t1002\talice\n")
+        expect((await dt("group add-users analysts alice,bob")).stdout).toBe("analysts\t1002\talice,bob\t2\n")
+        expect((await dt("group rm-users analysts bob")).stdout).toBe("analysts\t1002\talice\t1\n")
         expect((await dt("user ls")).stdout.trim().split("\n")).toHaveLength(4)
         expect((await dt(`user disable ${me}`)).code).toBe(1)
       } finally {

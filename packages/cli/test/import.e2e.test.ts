@@ -145,7 +145,7 @@ describe("dt export and dt import", () => {
     expect(users.stdout).toContain("bob\tBob Smith\tbob,devs\t\ttrue\n")
     expect(users.stdout).not.toMatch(/^(daemon|nobody)\t/m)
     expect(users.stdout).toContain(`${userInfo().username}\t${userInfo().username} Administrator\tadmins\t`)
-    expect((await dt("group get devs")).stdout).toBe("devs\t2500\talice,bob\n")
+    expect((await dt("group get devs")).stdout).toBe("devs\t2500\talice,bob\t2\n")
 
     const system = await dt([
       "import",

@@ -200,7 +200,7 @@ describe("dt import and export in remote mode, against dt serve", () => {
       /^Imported 7 records in [\d.]+ m?s .*groups: 3 created,.*users: 2 created,.* 2 refused\.\n$/
     )
     expect(readFileSync(errors, "utf8")).toMatch(/^\{"kind":"user","username":"9bad",[^\n]+\n$/)
-    expect((await dt("group get hostdevs")).stdout).toBe("hostdevs\t6500\tpat,sam\n")
+    expect((await dt("group get hostdevs")).stdout).toBe("hostdevs\t6500\tpat,sam\t2\n")
   })
 
   it("refuses an export or an import to a user who is not an administrator, or not signed in, in one sentence, writing nothing", async () => {

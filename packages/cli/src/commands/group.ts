@@ -8,45 +8,68 @@ import { Group } from "@user-manager/core"
 import { Effect, Option } from "effect"
 import * as CommandTree from "../CommandTree.js"
 import * as Flags from "../Flags.js"
-import * as Output from "../Output.js"
-import { note, read, run } from "../Session.js"
+import * as GroupOutput from "../GroupOutput.js"
+import { note, read, run, type Session } from "../Session.js"
 import * as Bulk from "./bulk.js"
 import { sortOption, walk } from "./user.js"
 
+/** A group's members page by page, from the store or the server the session works on. */
+const memberPages =
+  ({ groups, actor }: Session) =>
+  (group: Group.Group) =>
+    groups.memberStream(actor, group.name)
+
 const ls = Command.make("ls", { ...Flags.common, ...Flags.listing(Group.GroupSort.literals) }, (flags) =>
-  read(flags, ({ groups, actor, me, format }) =>
-    Output.printList(
-      Output.groups,
-      format,
-      me,
+  read(flags, (session) =>
+    GroupOutput.printGroups(
+      session.format,
       walk(
         (page) =>
-          groups.list(actor, {
+          session.groups.list(session.actor, {
             ...page,
             ...Option.match(flags.search, { onNone: () => ({}), onSome: (search) => ({ search }) }),
             ...(sortOption(flags.sort) as object)
           }),
         flags
-      )
+      ),
+      memberPages(session)
     )
   )
 ).pipe(
   Command.withDescription(
     CommandTree.description(
-      "List groups: Name, GID, Users (one a line, tab-separated; -p for a table).",
+      "List groups: Name, GID, Users (every member), member count (one a line, tab-separated; -j JSON with every member; -p a table of the count and the first members).",
       "dt group ls -p",
       "dt group ls --sort gid:desc --limit 10"
     )
   )
 )
 
-const get = Command.make("get", { ...Flags.common, group: Flags.groupName }, (flags) =>
-  read(flags, ({ groups, actor, me, format }) =>
-    groups.get(actor, flags.group).pipe(Effect.flatMap((group) => Output.printOne(Output.groups, format, me, group)))
-  )
+const get = Command.make(
+  "get",
+  {
+    ...Flags.common,
+    group: Flags.groupName,
+    members: Options.boolean("members").pipe(
+      Options.withDescription("print every member instead, one a line (-j: a JSON array), read page by page")
+    )
+  },
+  (flags) =>
+    read(flags, (session) =>
+      flags.members
+        ? GroupOutput.printMembers(session.format, session.groups.memberStream(session.actor, flags.group))
+        : session.groups
+            .get(session.actor, flags.group)
+            .pipe(Effect.flatMap((group) => GroupOutput.printGroup(session.format, group, memberPages(session))))
+    )
 ).pipe(
   Command.withDescription(
-    CommandTree.description("Show one group and its members.", "dt group get admins -p", "dt group get ops -j")
+    CommandTree.description(
+      "Show one group: Name, GID, Users (every member), member count (-p: the count and the first members; -j: JSON with every member). --members prints the members alone, one a line.",
+      "dt group get admins -p",
+      "dt group get ops -j",
+      "dt group get everyone --members"
+    )
   )
 )
 
@@ -66,14 +89,14 @@ const add = Command.make(
     )
   },
   (flags) =>
-    run(flags, ({ groups, actor, me, format }) =>
-      groups
-        .create(actor, {
+    run(flags, (session) =>
+      session.groups
+        .create(session.actor, {
           name: flags.group,
           ...Option.match(flags.gid, { onNone: () => ({}), onSome: (gid) => ({ gid }) }),
           ...Option.match(flags.members, { onNone: () => ({}), onSome: (text) => ({ members: Flags.list(text) }) })
         })
-        .pipe(Effect.flatMap((group) => Output.printOne(Output.groups, format, me, group)))
+        .pipe(Effect.flatMap((group) => GroupOutput.printGroup(session.format, group, memberPages(session))))
     )
 ).pipe(
   Command.withDescription(
@@ -93,10 +116,10 @@ const rename = Command.make(
     newName: Args.text({ name: "new_name" }).pipe(Args.withDescription("its new name"))
   },
   (flags) =>
-    run(flags, ({ groups, actor, me, format }) =>
-      groups
-        .rename(actor, flags.group, flags.newName)
-        .pipe(Effect.flatMap((group) => Output.printOne(Output.groups, format, me, group)))
+    run(flags, (session) =>
+      session.groups
+        .rename(session.actor, flags.group, flags.newName)
+        .pipe(Effect.flatMap((group) => GroupOutput.printGroup(session.format, group, memberPages(session))))
     )
 ).pipe(
   Command.withDescription(
@@ -109,11 +132,12 @@ const rename = Command.make(
 )
 
 const rm = Command.make("rm", { ...Flags.common, group: Flags.groupName, dryRun: Flags.dryRun }, (flags) =>
-  run(flags, ({ groups, actor, me, format }) =>
+  run(flags, ({ groups, actor, format }) =>
     Effect.gen(function* () {
       const group = yield* groups.remove(actor, flags.group, { dryRun: flags.dryRun })
       if (flags.dryRun) yield* note(`dry run: nothing was changed; this group would be deleted:`)
-      yield* Output.printOne(Output.groups, format, me, group)
+      // The group is gone (or, in a dry run, about to be): printed with the members its answer carries.
+      yield* GroupOutput.printGroup(format, group, undefined)
     })
   )
 ).pipe(
@@ -131,15 +155,17 @@ const members = (kind: "add-users" | "rm-users") =>
     kind,
     { ...Flags.common, group: Flags.groupName, usernames: Flags.usernames, dryRun: Flags.dryRun },
     (flags) =>
-      run(flags, ({ groups, actor, me, format }) =>
+      run(flags, (session) =>
         Effect.gen(function* () {
+          const { groups, actor, format } = session
           const names = Flags.list(flags.usernames)
           const options = { dryRun: flags.dryRun }
           const group = yield* kind === "add-users"
             ? groups.addMembers(actor, flags.group, names, options)
             : groups.removeMembers(actor, flags.group, names, options)
           if (flags.dryRun) yield* note("dry run: nothing was changed; the group would be:")
-          yield* Output.printOne(Output.groups, format, me, group)
+          // A dry run's group is not the stored one: printed with the members its answer carries.
+          yield* GroupOutput.printGroup(format, group, flags.dryRun ? undefined : memberPages(session))
         })
       )
   ).pipe(

@@ -34,7 +34,7 @@ export const walk =
     }) => Effect.Effect<Pick<Page.Page<A>, "items" | "total" | "totalExact">, E>,
     options: { readonly limit: Option.Option<number>; readonly offset: Option.Option<number> }
   ) =>
-  (emit: (items: ReadonlyArray<A>) => Effect.Effect<void>) =>
+  <E2 = never>(emit: (items: ReadonlyArray<A>) => Effect.Effect<void, E2>) =>
     Effect.gen(function* () {
       const want = Option.getOrElse(options.limit, () => Number.POSITIVE_INFINITY)
       if (want < 0) return yield* new Errors.InvalidInput({ field: "limit", reason: "it cannot be negative" })
