@@ -121,6 +121,7 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
         "gid",
         "memberCount",
         "members",
+        "membersTruncated",
         "createdAt",
         "updatedAt",
         "version"

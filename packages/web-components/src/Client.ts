@@ -96,6 +96,15 @@ export type UserChanges = components["schemas"]["ModifyUser"] & { readonly passw
 export type NewGroup = components["schemas"]["CreateGroup"]
 
 /**
+ * Changes to a group, applied all or nothing: a new name, and the users to add and to remove (or, for small groups,
+ * the whole member list).
+ *
+ * @category inputs
+ * @since 0.1.0
+ */
+export type GroupChanges = components["schemas"]["ModifyGroup"]
+
+/**
  * Who is signed in, and whether that user is an administrator.
  *
  * @category models
@@ -206,6 +215,8 @@ export interface UserManagerClient {
   createGroup(input: NewGroup): Promise<Group>
   /** Renames a group, if it is still at `expectedVersion`. */
   renameGroup(name: string, newName: string, expectedVersion: number): Promise<Group>
+  /** Renames a group and adds and removes members, all or nothing, if it is still at `expectedVersion`. */
+  modifyGroup(name: string, changes: GroupChanges, expectedVersion: number): Promise<Group>
   /** Replaces a group's members, if it is still at `expectedVersion`. */
   setMembers(name: string, usernames: ReadonlyArray<string>, expectedVersion: number): Promise<Group>
   /** Deletes a group. */

@@ -165,6 +165,8 @@ export const HttpClient = (baseUrl: string, options: HttpClientOptions = {}): Us
     createGroup: (input: NewGroup) => request<Group>("POST", "/groups", input),
     renameGroup: (name, newName, version) =>
       request<Group>("PATCH", `/groups/${segment(name)}`, { name: newName }, ifMatch(version)),
+    modifyGroup: (name, changes, version) =>
+      request<Group>("PATCH", `/groups/${segment(name)}`, changes, ifMatch(version)),
     setMembers: (name, usernames, version) =>
       request<Group>("PATCH", `/groups/${segment(name)}`, { members: usernames }, ifMatch(version)),
     deleteGroup: (name) => request<void>("DELETE", `/groups/${segment(name)}`),

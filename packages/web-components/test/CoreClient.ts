@@ -60,6 +60,8 @@ export const coreClient = (manager: UserManager.UserManager, username: string): 
     createGroup: (input) => call(() => groups.create(actor, input)),
     renameGroup: (name, newName, expectedVersion) =>
       call(() => groups.rename(actor, name, newName, { expectedVersion })),
+    modifyGroup: (name, changes, expectedVersion) =>
+      call(() => groups.modify(actor, name, changes, { expectedVersion })),
     setMembers: (name, usernames, expectedVersion) =>
       call(() => groups.setMembers(actor, name, usernames, { expectedVersion })),
     deleteGroup: (name) => call(() => groups.remove(actor, name)).then(() => undefined),

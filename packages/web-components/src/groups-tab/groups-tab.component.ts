@@ -27,10 +27,10 @@ const MEMBERS_SHOWN = 10
  * The Users column of a group: its members' names; for a large group the first `MEMBERS_SHOWN` and how many more
  * (thousands of names in one cell would make the row thousands of lines tall; Update lists them all).
  */
-const membersText = (members: ReadonlyArray<string>) =>
-  members.length <= MEMBERS_SHOWN
+const membersText = ({ members, memberCount }: Group) =>
+  memberCount <= members.length
     ? members.join(", ")
-    : `${members.slice(0, MEMBERS_SHOWN).join(", ")} and ${(members.length - MEMBERS_SHOWN).toLocaleString("en-US")} more`
+    : `${members.slice(0, MEMBERS_SHOWN).join(", ")} and ${(memberCount - Math.min(members.length, MEMBERS_SHOWN)).toLocaleString("en-US")} more`
 
 /**
  * The Groups tab: a server-side searched, sorted and paged table of groups, the Add New and Update dialogs (name and
@@ -105,7 +105,7 @@ export class GroupsTab extends LitElement {
         >
           <td>${group.name}</td>
           <td>${group.gid}</td>
-          <td>${membersText(group.members)}</td>
+          <td>${membersText(group)}</td>
         </tr>`,
         open: (group) => this.#openEditor(group),
         actions: this.#bulk.renderButtons(),
@@ -212,16 +212,18 @@ export class GroupsTab extends LitElement {
       this.dispatchEvent(new UserManagerChangeEvent("group-created", created))
       return
     }
-    let current = group
-    if (name !== group.name) {
-      current = await client.renameGroup(group.name, name, current.version)
-      // Should the members change be refused, a second Save must start from the renamed group.
-      this.#form.retarget({ ...current, members: group.members })
-    }
+    // The dialog knows only the members it showed: it sends what changed among them, never a whole list, and the
+    // rename with it in one request, applied all or nothing.
     const before = new Set(group.members)
-    if (members.length !== before.size || members.some((username) => !before.has(username))) {
-      current = await client.setMembers(current.name, members, current.version)
+    const addMembers = members.filter((username) => !before.has(username))
+    const removeMembers = group.members.filter((username) => !this.#members.has(username))
+    const changes = {
+      ...(name === group.name ? {} : { name }),
+      ...(addMembers.length === 0 ? {} : { addMembers }),
+      ...(removeMembers.length === 0 ? {} : { removeMembers })
     }
+    const current =
+      Object.keys(changes).length === 0 ? group : await client.modifyGroup(group.name, changes, group.version)
     this.dispatchEvent(new UserManagerChangeEvent("group-updated", current))
   }
 
