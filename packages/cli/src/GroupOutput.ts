@@ -6,12 +6,12 @@
  *
  * @since 0.1.0
  */
-import type { Group } from "@user-manager/core"
+import { Group } from "@user-manager/core"
 import { Chunk, Effect, Stream } from "effect"
 import { type Format, table, writeTo } from "./Output.js"
 
-/** How many members `-p` shows before "and N more": as many as a group's answer carries, at most this. */
-const PREVIEW = 10
+/** How many members `-p` shows before "and N more": those a group's answer carries. */
+const PREVIEW = Group.GROUP_MEMBER_PREVIEW
 
 const thousands = new Intl.NumberFormat("en-US")
 
@@ -19,10 +19,10 @@ const thousands = new Intl.NumberFormat("en-US")
 export const formatCount = (count: number): string => thousands.format(count)
 
 /** How many members the group has. */
-export const countOf = (group: Group.Group): number => group.members.length
+export const countOf = (group: Group.Group): number => group.memberCount
 
 /** Whether the group's answer carries every member (no page needs reading). */
-const carriesAll = (group: Group.Group): boolean => group.members.length >= countOf(group)
+const carriesAll = (group: Group.Group): boolean => !group.membersTruncated
 
 /**
  * Where the members of a group come from when its answer does not carry them all: its member pages, in username order
@@ -76,12 +76,16 @@ const plainLine = <E>(
   return write(head).pipe(Effect.zipRight(writeJoined(write, members(group), clean, ",")), Effect.zipRight(write(tail)))
 }
 
-/** A group's JSON form with `members` empty (the place every member goes), as `-j` prints it. */
-const jsonForm = (group: Group.Group): Record<string, unknown> => ({
+/**
+ * A group's JSON form with `members` empty (the place the members go), as `-j` prints it: `membersTruncated` is false
+ * when every member is printed, as the answer says when only the members it carries are.
+ */
+const jsonForm = (group: Group.Group, every: boolean): Record<string, unknown> => ({
   name: group.name,
   gid: group.gid,
   memberCount: countOf(group),
   members: [],
+  membersTruncated: every ? false : group.membersTruncated,
   createdAt: group.createdAt.toISOString(),
   updatedAt: group.updatedAt.toISOString(),
   version: group.version
@@ -98,7 +102,8 @@ const jsonObject = <E>(
   pretty: boolean,
   outer: string
 ): Effect.Effect<void, E> => {
-  const text = pretty ? JSON.stringify(jsonForm(group), null, 2).replace(/^/gm, outer) : JSON.stringify(jsonForm(group))
+  const form = jsonForm(group, carriesAll(group) || members !== undefined)
+  const text = pretty ? JSON.stringify(form, null, 2).replace(/^/gm, outer) : JSON.stringify(form)
   const mark = pretty ? '"members": []' : '"members":[]'
   const at = text.indexOf(mark) + mark.length - 1
   const head = text.slice(0, at)

@@ -98,6 +98,15 @@ const pages = (groups: Groups.Groups["Type"], pulled?: { count: number }) => (gr
     })
   )
 
+const answerOf = (members: ReadonlyArray<string>) => ({
+  name: "everyone",
+  gid: 1000,
+  members,
+  createdAt: new Date(0),
+  updatedAt: new Date(0),
+  version: 1
+})
+
 /** What `dt group get crew` prints in one format, in one mode. */
 const getCrew = async (groups: Groups.Groups["Type"], format: Output.Format) => {
   const out = collector()
@@ -122,9 +131,12 @@ const listAll = async (groups: Groups.Groups["Type"], format: Output.Format) => 
 
 describe("dt group get and ls", () => {
   it("print the member count, and every member in order in plain and -j output", async () => {
+    // The group's answer carries only the first ten: the rest come from its member pages.
+    const answer = await Effect.runPromise(local.get(admin, "crew"))
+    expect([answer.memberCount, answer.members, answer.membersTruncated]).toEqual([23, CREW.slice(0, 10), true])
     expect(await getCrew(local, { pretty: false, json: false })).toBe(`crew\t1001\t${CREW.join(",")}\t23\n`)
     const json = JSON.parse(await getCrew(local, { pretty: false, json: true }))
-    expect([json.memberCount, json.members]).toEqual([23, CREW])
+    expect([json.memberCount, json.members, json.membersTruncated]).toEqual([23, CREW, false])
     const indented = await getCrew(local, { pretty: true, json: true })
     expect(indented).toBe(`${JSON.stringify(json, null, 2)}\n`)
     const listed = JSON.parse(await listAll(local, { pretty: false, json: true }))
@@ -149,6 +161,8 @@ describe("dt group get and ls", () => {
     expect(table[0]).toMatch(/^Name +GID +Members +Users$/)
     expect(table[3]).toMatch(new RegExp(`^crew +1001 +23 +${first} and 13 more$`))
     expect(GroupOutput.formatCount(500_000)).toBe("500,000")
+    const everyone = { ...answerOf(CREW.slice(0, 10)), memberCount: 500_000, membersTruncated: true } as Group.Group
+    expect(GroupOutput.preview(everyone)).toBe(`${first} and 499,990 more`)
   })
 
   it("gives the same output in remote mode as in local mode, in every format", async () => {
