@@ -6,17 +6,11 @@
  *
  * @since 0.1.0
  */
-import { Group } from "@user-manager/core"
+import type { Group } from "@user-manager/core"
 import { Chunk, Effect, Stream } from "effect"
-import { type Format, table, writeTo } from "./Output.js"
+import { type Format, formatCount, preview, table, writeTo } from "./Output.js"
 
-/** How many members `-p` shows before "and N more": those a group's answer carries. */
-const PREVIEW = Group.GROUP_MEMBER_PREVIEW
-
-const thousands = new Intl.NumberFormat("en-US")
-
-/** A count as people read it: `500,000`. */
-export const formatCount = (count: number): string => thousands.format(count)
+export { formatCount, preview }
 
 /** How many members the group has. */
 export const countOf = (group: Group.Group): number => group.memberCount
@@ -34,14 +28,6 @@ export type Members<E> = ((group: Group.Group) => Stream.Stream<string, E>) | un
 /** Every member of the group, in order: those its answer carries, or else its pages. */
 const everyMember = <E>(group: Group.Group, members: Members<E>): Stream.Stream<string, E> =>
   carriesAll(group) || members === undefined ? Stream.fromIterable(group.members) : members(group)
-
-/** The first members and how many more, for people: `alice, bob and 499,998 more`. */
-export const preview = (group: Group.Group): string => {
-  const shown = group.members.slice(0, PREVIEW)
-  const more = countOf(group) - shown.length
-  if (more <= 0) return shown.join(", ")
-  return shown.length === 0 ? `${formatCount(more)} members` : `${shown.join(", ")} and ${formatCount(more)} more`
-}
 
 // Tabs and newlines inside a value would break one-record-a-line output.
 const clean = (value: string) => value.replace(/[\t\n\r]/g, " ")

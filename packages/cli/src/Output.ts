@@ -60,18 +60,43 @@ export const users: Columns<User.User> = {
   json: User.toJson
 }
 
+const thousands = new Intl.NumberFormat("en-US")
+
 /**
- * The Groups table: Name, GID, Users (members separated by `,`, and by `, ` for people, as the Users table's groups).
+ * A count as people read it: `500,000`.
+ *
+ * @category printing
+ * @since 0.1.0
+ */
+export const formatCount = (count: number): string => thousands.format(count)
+
+/**
+ * A group's first members (those its answer carries) and how many more, for people: `alice, bob and 499,998 more`.
+ *
+ * @category printing
+ * @since 0.1.0
+ */
+export const preview = (group: Group.Group): string => {
+  const shown = group.members.slice(0, Group.GROUP_MEMBER_PREVIEW)
+  const more = group.memberCount - shown.length
+  if (more <= 0) return shown.join(", ")
+  return shown.length === 0 ? `${formatCount(more)} members` : `${shown.join(", ")} and ${formatCount(more)} more`
+}
+
+/**
+ * The Groups table of the members a group's answer carries: Name, GID, Users (`,`-separated), and the member count;
+ * for people Name, GID, Members (the count) and Users (the first members and "and N more"). `dt group` prints every
+ * member where its output promises them (GroupOutput).
  *
  * @category columns
  * @since 0.1.0
  */
 export const groups: Columns<Group.Group> = {
-  headers: ["Name", "GID", "Users"],
-  cells: (group) => [group.name, String(group.gid), group.members.join(",")],
+  headers: ["Name", "GID", "Users", "Members"],
+  cells: (group) => [group.name, String(group.gid), group.members.join(","), String(group.memberCount)],
   pretty: {
-    headers: ["Name", "GID", "Users"],
-    cells: (group) => [group.name, String(group.gid), group.members.join(", ")]
+    headers: ["Name", "GID", "Members", "Users"],
+    cells: (group) => [group.name, String(group.gid), formatCount(group.memberCount), preview(group)]
   },
   json: Group.toJson
 }
