@@ -6,8 +6,10 @@
  * this index it reads their index entries side by side (2 ms). A search few users match still goes through the
  * trigram index; the planner chooses by its estimate of the matches (see `listUsers`).
  *
- * It only adds an index: the previous release runs on the schema it leaves. SQLite already has it; MySQL/MariaDB get
- * nothing (a search there reads the table in username order with the same test). Frozen once released.
+ * It only adds an index: the previous release runs on the schema it leaves. Building it blocks writes to the users (not
+ * reads) while it runs: at 10,000,000 users it is 704 MB, built in 32 s with `maintenance_work_mem` at 1 GB. SQLite
+ * already has it; MySQL/MariaDB get nothing (a search there reads the table in username order with the same test).
+ * Frozen once released.
  */
 import type { Kysely } from "kysely"
 
