@@ -75,6 +75,8 @@ const requestsFor = (size: number) =>
   intSetting("BENCH_REQUESTS", Math.min(2000, Math.max(50, Math.round(500_000_000 / size))), 1)
 
 const PAGE = 50
+/** A LIKE pattern for a substring, as the store writes it (`containsPattern` in the adapter's listing planner). */
+const containsPattern = (term: string) => `%${term.replace(/[!%_]/g, "!$&")}%`
 const SELECTIVE_TERM = "quartz"
 const MISSING_TERM = "zzqxj"
 /** Users a load statement inserts. */
@@ -415,6 +417,14 @@ const measureCore = async (sized: ReadonlyArray<Sized>) => {
           users.list(admin, { search: SELECTIVE_TERM, limit: PAGE }).pipe(Effect.provideService(ExactTotalLimit, 0))
         )
       )
+      // What a smaller cap would cost (a core decision, the same on every store): the count stops 10× sooner.
+      keep(
+        `  the same, counted up to 1,000 (ExactTotalLimit 1000)`,
+        null,
+        yield* timeEach(scale(searches), () =>
+          users.list(admin, { search: SELECTIVE_TERM, limit: PAGE }).pipe(Effect.provideService(ExactTotalLimit, 1000))
+        )
+      )
       keep(
         `search '${MISSING_TERM}' (no match), page of ${PAGE} + total`,
         SEARCH_TARGET_MS,
@@ -463,20 +473,99 @@ const explain = async (db: Db, query: RawBuilder<unknown>) =>
     (row) => `  ${row["QUERY PLAN"]}`
   )
 
+const LISTING = sql.raw("username, first_name, last_name, email, enabled, system, created_at, updated_at, version")
+/** The statements of a search page sorted by username, as the PostgreSQL store runs them, and the page as before. */
+const searchStatements = (term: string) => {
+  const pattern = containsPattern(term)
+  return {
+    count: sql`select count(*) as n from (select 1 from users where search_text like ${pattern} escape '!'
+      limit ${DEFAULT_EXACT_TOTAL_LIMIT + 1}) as matches`,
+    page: sql`select ${LISTING} from users where username in (select username from users
+      where search_text like ${pattern} escape '!' order by username asc limit ${PAGE} offset 0) order by username asc`,
+    // Before 20261205010000_postgres_search_walk_index: one statement, which reads every row it tests.
+    pageBefore: sql`select ${LISTING} from users where search_text like ${pattern} escape '!'
+      order by username asc limit ${PAGE} offset 0`
+  }
+}
+
 const plans = async (at: Sized) => {
-  const pattern = `%${SELECTIVE_TERM}%`
-  const listing = sql.raw("username, first_name, last_name, email, enabled, system, created_at, updated_at, version")
+  const statements = searchStatements(SELECTIVE_TERM)
   return [
-    `-- ${at.name}: search '${SELECTIVE_TERM}', the count`,
-    ...(await explain(at.db, sql`select count(*) as n from users where search_text like ${pattern} escape '!'`)),
-    `-- ${at.name}: search '${SELECTIVE_TERM}', the page`,
-    ...(await explain(
-      at.db,
-      sql`select ${listing} from users where search_text like ${pattern} escape '!' order by username asc limit ${PAGE} offset 0`
-    )),
+    `-- ${at.name}: search '${SELECTIVE_TERM}', the count (bounded)`,
+    ...(await explain(at.db, statements.count)),
+    `-- ${at.name}: search '${SELECTIVE_TERM}', the page (its usernames, then their rows)`,
+    ...(await explain(at.db, statements.page)),
+    `-- ${at.name}: search '${SELECTIVE_TERM}', the page as one statement (before)`,
+    ...(await explain(at.db, statements.pageBefore)),
     `-- ${at.name}: list, the count`,
     ...(await explain(at.db, sql`select count(*) as n from users`))
   ]
+}
+
+/**
+ * The statements of the dense search timed on their own, in turn, so that the page as it is read now and
+ * as it was are compared in one run: the median of each, in ms.
+ */
+const timeStatements = async (at: Sized, rounds: number) => {
+  const statements = searchStatements(SELECTIVE_TERM)
+  const samples = { count: [] as Array<number>, page: [] as Array<number>, pageBefore: [] as Array<number> }
+  for (let round = -2; round < rounds; round++) {
+    for (const kind of ["count", "page", "pageBefore"] as const) {
+      const started = now()
+      await statements[kind].execute(at.db)
+      if (round >= 0) samples[kind].push(now() - started)
+    }
+  }
+  return { count: median(samples.count), page: median(samples.page), pageBefore: median(samples.pageBefore) }
+}
+
+/**
+ * The store's answers against a sequential scan's (every index off, each match tested and sorted): the same users in
+ * the same order and the same total, for searches many, one and no users match, in both orders, first and deeper pages.
+ */
+const compareAnswers = async (at: Sized) => {
+  const admin = Actor.user("admin")
+  const someone = at.usernames[0] as string
+  let compared = 0
+  for (const term of [SELECTIVE_TERM, `${SELECTIVE_TERM}1`, someone, MISSING_TERM, "a"]) {
+    for (const order of ["asc", "desc"] as const) {
+      for (const offset of [0, 500]) {
+        const page = await at.runtime.runPromise(
+          Users.Users.pipe(Effect.flatMap((users) => users.list(admin, { search: term, order, offset, limit: PAGE })))
+        )
+        const expected = await at.db.transaction().execute(async (trx) => {
+          await sql`set local enable_indexscan = off`.execute(trx)
+          await sql`set local enable_indexonlyscan = off`.execute(trx)
+          await sql`set local enable_bitmapscan = off`.execute(trx)
+          const pattern = containsPattern(term)
+          const rows = await sql<{ username: string }>`select username from users
+            where search_text like ${pattern} escape '!'
+            order by username ${sql.raw(order)} limit ${PAGE} offset ${offset}`.execute(trx)
+          const counted = await sql<{ n: string }>`select count(*) as n from users
+            where search_text like ${pattern} escape '!'`.execute(trx)
+          const n = Number(counted.rows[0]?.n)
+          return {
+            usernames: rows.rows.map((row) => row.username),
+            total: Math.min(n, DEFAULT_EXACT_TOTAL_LIMIT),
+            totalExact: n <= DEFAULT_EXACT_TOTAL_LIMIT
+          }
+        })
+        const found = {
+          usernames: page.items.map((user) => user.username),
+          total: page.total,
+          totalExact: page.totalExact
+        }
+        // A page past the matches holds no users, whatever a scan finds there.
+        if (JSON.stringify(found) !== JSON.stringify(expected)) {
+          throw new Error(
+            `${at.name}: '${term}' ${order} offset ${offset}: the store answered ${JSON.stringify(found)}, a scan ${JSON.stringify(expected)}`
+          )
+        }
+        compared++
+      }
+    }
+  }
+  return compared
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -623,6 +712,25 @@ const main = async () => {
         `| ${row.name} | ${medians.map((m, i) => `${ms(m)} (${ms(p95s[i] as number)})`).join(" | ")} | ${sized.length > 1 ? `${ratio(medians[medians.length - 1] as number, medians[medians.length - 2] as number)} |` : ""} ${row.target === null ? "" : `≤ ${row.target}`} |`
       )
     }
+    log("the store's answers against a sequential scan's …")
+    const compared = await Promise.all(sized.map(compareAnswers))
+    out.push(
+      "",
+      `Answers: the store's pages and totals equal a sequential scan's (indexes off) for ${sized.map((at, i) => `${compared[i]} searches at ${thousands(at.size)}`).join(", ")} (five terms, both orders, offsets 0 and 500).`
+    )
+    log("statements …")
+    const timed = []
+    for (const at of sized) timed.push(await timeStatements(at, Math.max(9, RUNS * 3)))
+    out.push(
+      "",
+      `Search '${SELECTIVE_TERM}' (5%), its statements on their own, in turn, median ms of ${Math.max(9, RUNS * 3)} rounds:`,
+      "",
+      `| statement | ${sized.map((at) => `${thousands(at.size)} ms`).join(" | ")} |`,
+      `|---|${sized.map(() => "--:|").join("")}`,
+      `| the count, bounded at ${thousands(DEFAULT_EXACT_TOTAL_LIMIT + 1)} | ${timed.map((t) => ms(t.count)).join(" | ")} |`,
+      `| the page: its usernames (walk of dt_users_search_walk), then their rows | ${timed.map((t) => ms(t.page)).join(" | ")} |`,
+      `| the page as one statement (before) | ${timed.map((t) => ms(t.pageBefore)).join(" | ")} |`
+    )
     if (PLANS) {
       out.push("", "```text")
       for (const at of sized) out.push(...(await plans(at)))

@@ -23,6 +23,7 @@ import * as sortKey from "./migrations/20261203040000_sort_key.js"
 import * as migrationCompatibility from "./migrations/20261204000000_migration_compatibility.js"
 import * as auditActionIndex from "./migrations/20261204010000_audit_action_index.js"
 import * as directorySettings from "./migrations/20261204020000_directory_settings.js"
+import * as postgresSearchWalkIndex from "./migrations/20261205010000_postgres_search_walk_index.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -90,7 +91,8 @@ const all: Record<string, Listed> = {
   // Versions before this one do not read the table it adds: they refuse every newer schema, as they always did.
   "20261204000000_migration_compatibility": listed(migrationCompatibility, "20261203040000_sort_key"),
   "20261204010000_audit_action_index": listed(auditActionIndex, "20261204000000_migration_compatibility"),
-  "20261204020000_directory_settings": listed(directorySettings, "20261204010000_audit_action_index")
+  "20261204020000_directory_settings": listed(directorySettings, "20261204010000_audit_action_index"),
+  "20261205010000_postgres_search_walk_index": listed(postgresSearchWalkIndex, "20261204020000_directory_settings")
 }
 
 /**

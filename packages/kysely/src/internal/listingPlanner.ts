@@ -210,17 +210,37 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
         if (SqliteSearch.walks(query, matches, size)) plan = "walk"
       }
     }
+    // PostgreSQL, a search sorted by username: the page's usernames first, then their rows. The planner then chooses
+    // between walking `dt_users_search_walk` alone (an index-only scan testing each entry's search text, the cheaper
+    // when many users match) and the trigram index's matches sorted (when few do); a statement reading the rows in
+    // the walk would read every row it tests. The same users in the same order as the single statement.
+    const byUsernames = context.engineName === "postgres" && search === "like" && query.sort === "username"
     const page =
       plan === "walk"
         ? statement("walk", (v) => SqliteSearch.walkPage(db, v, sql.raw(query.order)))
-        : statement("sort", (v) =>
-            filtered(v)
-              .select(LISTING_COLUMNS)
-              .$call((q) => columns.reduce((ordered, column) => ordered.orderBy(orderTerm(context.engine, column)), q))
-              .limit(v.limit)
-              .offset(v.offset)
-              .compile()
-          )
+        : byUsernames
+          ? statement("sort", (v) =>
+              db
+                .selectFrom("users")
+                .select(LISTING_COLUMNS)
+                .where(
+                  "username",
+                  "in",
+                  filtered(v).select("username").orderBy("username", query.order).limit(v.limit).offset(v.offset)
+                )
+                .orderBy("username", query.order)
+                .compile()
+            )
+          : statement("sort", (v) =>
+              filtered(v)
+                .select(LISTING_COLUMNS)
+                .$call((q) =>
+                  columns.reduce((ordered, column) => ordered.orderBy(orderTerm(context.engine, column)), q)
+                )
+                .limit(v.limit)
+                .offset(v.offset)
+                .compile()
+            )
     const found = (yield* valueRows(page)) as ReadonlyArray<ListingRow>
     // Sorted by username and not searched, a page holds every user between its first and last usernames.
     const contiguous = search === "none" && query.sort === "username" && plan === "sort"
