@@ -60,6 +60,10 @@ describe("Completions through the real shells", () => {
     expect(lsOptions).not.toContain("--first-name")
     expect(await bash(["dt", "user", "add", "bob", "--f"])).toEqual(["--first-name"])
     expect(await bash(["dt", "group", "ls", "--sort", "g"])).toEqual(["gid", "gid:desc"])
+    expect(await bash(["dt", "group", "get", "ops", "--m"])).toEqual(["--members"])
+    // --members takes no value in `group get` (what follows is an option again), a list of users in `group add`.
+    expect(await bash(["dt", "group", "get", "ops", "--members", "--j"])).toEqual(["--json"])
+    expect(await bash(["dt", "group", "add", "ops", "--members", "--j"])).toEqual([])
     expect(await bash(["dt", "--database", "x.db", "user", "l"])).toEqual(["ls", "locks"])
   })
 
