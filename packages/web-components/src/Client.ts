@@ -96,6 +96,40 @@ export type UserChanges = components["schemas"]["ModifyUser"] & { readonly passw
 export type NewGroup = components["schemas"]["CreateGroup"]
 
 /**
+ * Changes to a group, applied together or not at all: a new name, users to add to it and users to remove from it
+ * (the `PATCH /api/v1/groups/{name}` body; a group's members are never sent whole).
+ *
+ * @category inputs
+ * @since 0.2.0
+ */
+export interface GroupChanges {
+  readonly name?: string
+  readonly addMembers?: ReadonlyArray<string>
+  readonly removeMembers?: ReadonlyArray<string>
+}
+
+/**
+ * The query of a page of a group's members: a case-insensitive search within the group, a page size, and the
+ * username the page starts after (the `next` of the previous page).
+ *
+ * @category queries
+ * @since 0.2.0
+ */
+export interface MemberQuery {
+  readonly search?: string
+  readonly limit?: number
+  readonly after?: string
+}
+
+/**
+ * One page of a group's members by username; `next`, when more follow, is the `after` of the next page.
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export type MemberPage = components["schemas"]["MemberPage"]
+
+/**
  * Who is signed in, and whether that user is an administrator.
  *
  * @category models
@@ -208,6 +242,16 @@ export interface UserManagerClient {
   renameGroup(name: string, newName: string, expectedVersion: number): Promise<Group>
   /** Replaces a group's members, if it is still at `expectedVersion`. */
   setMembers(name: string, usernames: ReadonlyArray<string>, expectedVersion: number): Promise<Group>
+  /**
+   * A page of a group's members, searched within the group (`GET /api/v1/groups/{name}/members`): the Update dialog
+   * reads a group's members this way, a page at a time, never all at once.
+   */
+  listMembers(name: string, query: MemberQuery): Promise<MemberPage>
+  /**
+   * Renames a group and adds and removes members in one change, all or nothing, if it is still at `expectedVersion`
+   * (`PATCH /api/v1/groups/{name}`): the group dialog's Save.
+   */
+  modifyGroup(name: string, changes: GroupChanges, expectedVersion: number): Promise<Group>
   /** Deletes a group. */
   deleteGroup(name: string): Promise<void>
   /** The sign-in locks held now (optional: without it, the Users tab shows no locks). */

@@ -8,11 +8,14 @@
 import {
   ClientError,
   type Group,
+  type GroupChanges,
   type GroupSort,
   type ImportOptions,
   type ImportResult,
   type ListQuery,
   type Me,
+  type MemberPage,
+  type MemberQuery,
   type NewGroup,
   type NewUser,
   type Page,
@@ -167,6 +170,10 @@ export const HttpClient = (baseUrl: string, options: HttpClientOptions = {}): Us
       request<Group>("PATCH", `/groups/${segment(name)}`, { name: newName }, ifMatch(version)),
     setMembers: (name, usernames, version) =>
       request<Group>("PATCH", `/groups/${segment(name)}`, { members: usernames }, ifMatch(version)),
+    listMembers: (name: string, q: MemberQuery) =>
+      request<MemberPage>("GET", `/groups/${segment(name)}/members${query(q)}`),
+    modifyGroup: (name: string, changes: GroupChanges, version: number) =>
+      request<Group>("PATCH", `/groups/${segment(name)}`, changes, ifMatch(version)),
     deleteGroup: (name) => request<void>("DELETE", `/groups/${segment(name)}`),
     listSignInLocks: async () =>
       (await request<{ readonly items: ReadonlyArray<SignInLock> }>("GET", "/sign-in-locks")).items,
