@@ -32,6 +32,8 @@
  * - Update of `everyone`: from the click on its row (found by a search first) to the first frame at which the dialog
  *   is open and its member list shows its first page of members, no longer busy (the dialog is usable).
  *
+ * For scale, in the same runs: the Users tab's first page over the same directory, and the static page of one row.
+ *
  *   BENCH_SCENARIO=groups BENCH_GROUPS_FILE=/tmp/groups.db BENCH_RUNS=5 npm run bench:web
  */
 import { type ChildProcess, spawn } from "node:child_process"
@@ -375,6 +377,7 @@ const groupsMain = async () => {
     await new Promise<void>((resolve) => floorServer.listen(0, "127.0.0.1", resolve))
     const floorUrl = `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}/`
     const floor: Array<number> = []
+    const usersPage: Array<number> = []
     const firstPage: Array<number> = []
     const dialog: Array<number> = []
     let memberRows = 0
@@ -444,13 +447,27 @@ const groupsMain = async () => {
       const floorShown = await floorReported
       await bare.close()
 
+      // A yardstick in the same runs: the Users tab's first page over the same directory.
+      const users = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+      const usersSignIn = await users.request.post(`${served.url}/api/v1/auth/login`, {
+        data: { username: "admin", password: PASSWORD, session: "cookie" }
+      })
+      if (!usersSignIn.ok()) throw new Error(`sign-in answered ${usersSignIn.status()}`)
+      await users.addInitScript(FIRST_PAGE_WATCH)
+      const usersTabPage = await users.newPage()
+      const usersReported = firstPageReport(usersTabPage)
+      await usersTabPage.goto(`${served.url}/`, { waitUntil: "commit" })
+      const usersShown = await usersReported
+      await users.close()
+
       if (run > 0) {
         floor.push(floorShown)
+        usersPage.push(usersShown)
         firstPage.push(shown)
         dialog.push(interactive - (clicked as number))
       }
       log(
-        `run ${run}${run === 0 ? " (warm-up)" : ""}: Groups first page ${shown.toFixed(0)} ms (static page ${floorShown.toFixed(0)} ms), Update ${EVERYONE} ${(interactive - (clicked as number)).toFixed(0)} ms`
+        `run ${run}${run === 0 ? " (warm-up)" : ""}: Groups first page ${shown.toFixed(0)} ms (Users ${usersShown.toFixed(0)} ms, static page ${floorShown.toFixed(0)} ms), Update ${EVERYONE} ${(interactive - (clicked as number)).toFixed(0)} ms`
       )
     }
     floorServer.close()
@@ -470,6 +487,7 @@ const groupsMain = async () => {
     console.log("| measurement | median (ms) | range (ms) | target |")
     console.log("|---|--:|--:|---|")
     console.log(row("navigation to the Groups tab's rendered first page", firstPage, "≤ 300 ms"))
+    console.log(row("  for scale: navigation to the Users tab's first page, same directory", usersPage, ""))
     console.log(row("  for scale: navigation to a static page of one table row (bare node:http)", floor, ""))
     console.log(row(`click on ${EVERYONE} to its Update dialog with its first members`, dialog, "≤ 300 ms"))
   } finally {
