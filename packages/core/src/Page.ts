@@ -75,7 +75,7 @@ export interface ListQuery<Sort extends string> {
 
 /**
  * One page of a list and the number of matches: exact when `totalExact`, otherwise a lower bound (the user list
- * counts at most `ExactTotalLimit` matches, and says "10,000+" beyond).
+ * counts at most `ExactTotalLimit` matches, and says "10,000+" beyond, or as far as the page reaches past it).
  *
  * @category models
  * @since 0.1.0
@@ -83,7 +83,7 @@ export interface ListQuery<Sort extends string> {
 export interface Page<A> {
   readonly items: ReadonlyArray<A>
   readonly total: number
-  /** Whether `total` is every match; when `false` there are more than `total`. */
+  /** Whether `total` is every match; when `false` there are at least `total`, and likely more. */
   readonly totalExact: boolean
   readonly offset: number
   readonly limit: number
@@ -114,13 +114,24 @@ export class ExactTotalLimit extends Context.Reference<ExactTotalLimit>()("@user
 
 /**
  * What a store is asked to count up to under a limit (one past it, to tell "exactly the limit" from "more"), and the
- * page's total from what it counted.
+ * page's total from what it counted and the page itself: past the limit, a page that is not full ends the list, so
+ * its end is the exact total; a full page says there are at least as many as it reaches (never fewer than the limit);
+ * an empty page past the end knows no more than the count.
  *
  * @category constructors
  * @since 0.1.0
  */
 export const boundedCount = (limit: number) => ({
   countUpTo: limit > 0 ? limit + 1 : undefined,
-  total: (counted: number) =>
-    limit > 0 && counted > limit ? { total: limit, totalExact: false } : { total: counted, totalExact: true }
+  total: (
+    counted: number,
+    page: { readonly offset: number; readonly limit: number; readonly returned: number }
+  ): { readonly total: number; readonly totalExact: boolean } => {
+    if (limit === 0 || counted <= limit) return { total: counted, totalExact: true }
+    if (page.returned === 0) return { total: limit, totalExact: false }
+    const end = page.offset + page.returned
+    return page.returned < page.limit
+      ? { total: end, totalExact: true }
+      : { total: Math.max(limit, end), totalExact: false }
+  }
 })

@@ -281,12 +281,16 @@ export const listingContract = (name: string, { seeded, refuses }: Harness) => {
               Effect.provideService(ExactTotalLimit, limit),
               Effect.map((page) => [page.total, page.totalExact, page.items.map((user) => user.username)] as const)
             )
-          // 11 users: past a limit of 4 the total is the limit, not exact, and pages past it are still read.
+          // 11 users: past a limit of 4 a full page says "at least" the limit, or as far as it reaches; pages past the
+          // limit are still read, and a page that is not full ends the list, so its end is the exact total.
           expect(yield* list(4, { limit: 2 })).toEqual([4, false, ["admin", "alice"]])
-          expect(yield* list(4, { limit: 4, offset: 8 })).toEqual([4, false, ["quartz5", "root", "svc"]])
+          expect(yield* list(4, { limit: 2, offset: 4 })).toEqual([6, false, ["quartz1", "quartz2"]])
+          expect(yield* list(4, { limit: 4, offset: 8 })).toEqual([11, true, ["quartz5", "root", "svc"]])
+          expect(yield* list(4, { limit: 4, offset: 20 })).toEqual([4, false, []])
           // A search counts its matches the same way, whichever index it uses.
           expect(yield* list(4, { search: "quartz", limit: 1 })).toEqual([4, false, ["quartz1"]])
-          expect(yield* list(4, { search: "quartz", offset: 4 })).toEqual([4, false, ["quartz5"]])
+          expect(yield* list(4, { search: "quartz", limit: 2, offset: 2 })).toEqual([4, false, ["quartz3", "quartz4"]])
+          expect(yield* list(4, { search: "quartz", offset: 4 })).toEqual([5, true, ["quartz5"]])
           expect(yield* list(4, { search: "o" })).toEqual([3, true, ["bob", "john", "root"]])
           expect(yield* list(4, { search: "zzqxj" })).toEqual([0, true, []])
           // Exactly the limit is exact; 0 counts every match.

@@ -351,7 +351,7 @@ export interface components {
             readonly items: readonly components["schemas"]["User"][];
             /**
              * int
-             * @description the number of matches: exact when totalExact is true, otherwise there are more than this
+             * @description the number of matches: exact when totalExact is true, otherwise a lower bound (at least this many; a full page past the limit reaches further)
              */
             readonly total: number;
             /** @description false when the list stopped counting at its limit (users: 10,000 matches by default; dt serve --exact-total-limit): show it as "10,000+" */
@@ -582,7 +582,7 @@ export interface components {
             readonly items: readonly components["schemas"]["Group"][];
             /**
              * int
-             * @description the number of matches: exact when totalExact is true, otherwise there are more than this
+             * @description the number of matches: exact when totalExact is true, otherwise a lower bound (at least this many; a full page past the limit reaches further)
              */
             readonly total: number;
             /** @description false when the list stopped counting at its limit (users: 10,000 matches by default; dt serve --exact-total-limit): show it as "10,000+" */
@@ -691,7 +691,7 @@ export interface components {
             readonly items: readonly components["schemas"]["AuditEntry"][];
             /**
              * int
-             * @description the number of matches: exact when totalExact is true, otherwise there are more than this
+             * @description the number of matches: exact when totalExact is true, otherwise a lower bound (at least this many; a full page past the limit reaches further)
              */
             readonly total: number;
             /** @description false when the list stopped counting at its limit (users: 10,000 matches by default; dt serve --exact-total-limit): show it as "10,000+" */

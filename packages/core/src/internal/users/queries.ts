@@ -58,7 +58,11 @@ export const makeQueries = ({ directory, config }: UserServices) => {
           ({ items, total }) =>
             ({
               items: items.map(toUser),
-              ...bounded.total(total ?? items.length),
+              ...bounded.total(total ?? items.length, {
+                offset: normalized.offset,
+                limit: normalized.limit,
+                returned: items.length
+              }),
               offset: normalized.offset,
               limit: normalized.limit
             }) satisfies Page<User>

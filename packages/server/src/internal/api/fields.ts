@@ -41,7 +41,8 @@ export const Page = <A, I>(item: Schema.Schema<A, I>, identifier: string) =>
   Schema.Struct({
     items: Schema.Array(item),
     total: Schema.Int.annotations({
-      description: "the number of matches: exact when totalExact is true, otherwise there are more than this"
+      description:
+        "the number of matches: exact when totalExact is true, otherwise a lower bound (at least this many; a full page past the limit reaches further)"
     }),
     totalExact: Schema.Boolean.annotations({
       description: `false when the list stopped counting at its limit (users: ${LIMIT_SHOWN} matches by default; dt serve --exact-total-limit): show it as "${LIMIT_SHOWN}+"`
