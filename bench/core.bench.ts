@@ -318,7 +318,7 @@ const program = Effect.gen(function* () {
           keep(label, result, baseline, note)
         })
       yield* createInto(
-        `create (no password) in a team of ~${thousands(Math.round((teamSizes.items[0]?.members.length ?? 0) / 100) * 100)} members`,
+        `create (no password) in a team of ~${thousands(Math.round((teamSizes.items[0]?.memberCount ?? 0) / 100) * 100)} members`,
         GROUPS[0] as string,
         "`Map.set`"
       )
@@ -343,7 +343,7 @@ const program = Effect.gen(function* () {
     loadBefore,
     loadAfter,
     expectedMatches,
-    teamSizes: teamSizes.items.map((group) => group.members.length),
+    teamSizes: teamSizes.items.map((group) => group.memberCount),
     rows
   }
 })

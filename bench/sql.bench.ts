@@ -530,7 +530,7 @@ const benchmark = (store: Store, size: number) =>
         for (const [group, label] of [
           [
             TEAMS[0] as string,
-            `create (no password) in a team of ~${thousands(Math.round((teams.items[0]?.members.length ?? 0) / 100) * 100)}`
+            `create (no password) in a team of ~${thousands(Math.round((teams.items[0]?.memberCount ?? 0) / 100) * 100)}`
           ],
           [fresh, `create (no password) in a new group (≤ ${writes.iterations * 2} members)`]
         ] as const) {
@@ -674,7 +674,7 @@ const benchmark = (store: Store, size: number) =>
       insertMs,
       analyzeMs,
       expectedMatches,
-      teamSizes: teams.items.map((team) => team.members.length),
+      teamSizes: teams.items.map((team) => team.memberCount),
       rows,
       runsMs,
       loadAverage: [loadBefore, loadAfter],

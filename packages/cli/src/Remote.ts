@@ -240,11 +240,7 @@ export const services = (server: string, token: string | undefined) =>
           )
         )
       })
-    const modifyGroup = (
-      name: string,
-      payload: { readonly name?: string; readonly members?: ReadonlyArray<string> },
-      version: number | undefined
-    ) =>
+    const modifyGroup = (name: string, payload: Groups.GroupChanges, version: number | undefined) =>
       core(
         api.groups.modify({
           path: { name: segment(name) },

@@ -119,7 +119,9 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
       expect(Object.keys(JSON.parse((await dt("group get developers -j")).stdout))).toEqual([
         "name",
         "gid",
+        "memberCount",
         "members",
+        "membersTruncated",
         "createdAt",
         "updatedAt",
         "version"

@@ -71,13 +71,26 @@ export interface GroupRow {
 }
 
 /**
- * A stored group with the usernames of its members, sorted.
+ * A stored group with its member count and the usernames of its members, sorted: all of them, or only the first
+ * `memberPreview` when the read asked for a preview (`GroupReadOptions`, `GroupListQuery`).
  *
  * @category models
  * @since 0.1.0
  */
 export interface GroupRecord extends GroupRow {
+  readonly memberCount: number
   readonly members: ReadonlyArray<Username>
+}
+
+/**
+ * How a group is read: locked or not, and whether it carries only its first `memberPreview` members (by username)
+ * instead of all of them — what an answer shows, at the cost of a page whatever the group's size.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GroupReadOptions extends ReadOptions {
+  readonly memberPreview?: number | undefined
 }
 
 /**
@@ -197,6 +210,8 @@ export interface GroupListQuery extends ListQuery<GroupSort> {
    * last of the previous page (the total still counts every match).
    */
   readonly after?: GroupName | undefined
+  /** Each group carries only its first this many members (by username); all of them when absent. */
+  readonly memberPreview?: number | undefined
 }
 
 /**
@@ -264,8 +279,14 @@ export interface UserStore {
  * @since 0.1.0
  */
 export interface GroupStore {
-  /** A group with all its members: costs as much as the group is large. */
-  readonly findGroup: (name: string, options?: ReadOptions) => Effect.Effect<Option.Option<GroupRecord>, StorageError>
+  /**
+   * A group with its member count and its members: all of them (costs as much as the group is large) or, with
+   * `memberPreview`, the first few (costs a page).
+   */
+  readonly findGroup: (
+    name: string,
+    options?: GroupReadOptions
+  ) => Effect.Effect<Option.Option<GroupRecord>, StorageError>
   /** A group's own row, without its members: what a rule that only locks or touches the group needs. */
   readonly findGroupRow: (name: string, options?: ReadOptions) => Effect.Effect<Option.Option<GroupRow>, StorageError>
   readonly findGroupByGid: (gid: number) => Effect.Effect<Option.Option<GroupName>, StorageError>

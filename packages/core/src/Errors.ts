@@ -8,6 +8,14 @@ import { Schema } from "effect"
 const names = (items: ReadonlyArray<string>): string => items.map((item) => `'${item}'`).join(", ")
 
 /**
+ * How many of the users a refused change would leave without a group its refusal names; it counts them all.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const STRANDED_SHOWN = 100
+
+/**
  * No user has this username.
  *
  * @category errors
@@ -152,11 +160,26 @@ export class SystemUserImmutable extends Schema.TaggedError<SystemUserImmutable>
  * @since 0.1.0
  */
 export class GroupMembershipRequired extends Schema.TaggedError<GroupMembershipRequired>()("GroupMembershipRequired", {
+  /** The users it would leave without a group: at most `STRANDED_SHOWN` of them, by username. */
   usernames: Schema.Array(Schema.String),
-  group: Schema.NullOr(Schema.String)
+  group: Schema.NullOr(Schema.String),
+  /** How many users it would leave without a group, all of them (absent: as many as `usernames`). */
+  count: Schema.optional(Schema.Int)
 }) {
+  /** The refusal of a change that would leave these users without a group: the first `STRANDED_SHOWN`, and the count. */
+  static stranding(usernames: ReadonlyArray<string>, group: string | null): GroupMembershipRequired {
+    return new GroupMembershipRequired({
+      usernames: usernames.slice(0, STRANDED_SHOWN),
+      group,
+      count: usernames.length
+    })
+  }
+
   override get message(): string {
-    const who = this.usernames.length === 1 ? `user ${names(this.usernames)}` : `users ${names(this.usernames)}`
+    const count = this.count ?? this.usernames.length
+    const more =
+      count > this.usernames.length ? ` and ${(count - this.usernames.length).toLocaleString("en-US")} more` : ""
+    const who = count === 1 ? `user ${names(this.usernames)}` : `users ${names(this.usernames)}${more}`
     return this.group === null
       ? `Every user belongs to at least one group: give ${who} a group.`
       : `Every user belongs to at least one group: ${who} would be left without one by this change to group '${this.group}'.`

@@ -35,7 +35,18 @@ export type Gid = typeof Gid.Type
 export const GID_LIMITS = { min: 1, max: 2_147_483_646, reserved: [65534, 65535] } as const
 
 /**
- * A group as every front end shows it.
+ * How many members a group answer carries: the first this many by username. The rest come page by page from
+ * `Groups.members` / `Groups.memberStream` (`GET /api/v1/groups/{name}/members`), so that a group of half a million
+ * reads as small as a group of ten.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const GROUP_MEMBER_PREVIEW = 10
+
+/**
+ * A group as every front end shows it: its member count and its first members (`GROUP_MEMBER_PREVIEW`), with
+ * `membersTruncated` when there are more.
  *
  * @category models
  * @since 0.1.0
@@ -43,7 +54,13 @@ export const GID_LIMITS = { min: 1, max: 2_147_483_646, reserved: [65534, 65535]
 export class Group extends Schema.Class<Group>("Group")({
   name: GroupName,
   gid: Gid,
-  members: Schema.Array(Username),
+  memberCount: Schema.Int.annotations({ description: "how many members the group has" }),
+  members: Schema.Array(Username).annotations({
+    description: `the first ${GROUP_MEMBER_PREVIEW} members by username; every member comes from the group's members pages`
+  }),
+  membersTruncated: Schema.Boolean.annotations({
+    description: `true when the group has more members than the ${GROUP_MEMBER_PREVIEW} shown`
+  }),
   createdAt: Schema.Date,
   updatedAt: Schema.Date,
   version: Schema.Int
@@ -59,7 +76,9 @@ export class Group extends Schema.Class<Group>("Group")({
 export const toJson = (group: Group): typeof Group.Encoded => ({
   name: group.name,
   gid: group.gid,
+  memberCount: group.memberCount,
   members: group.members,
+  membersTruncated: group.membersTruncated,
   createdAt: isoString(group.createdAt),
   updatedAt: isoString(group.updatedAt),
   version: group.version

@@ -5,7 +5,7 @@
  */
 import { Chunk, Context, Effect, Layer, Option, Schema, Stream } from "effect"
 import type { Actor } from "./Actor.js"
-import { Directory, type GroupRecord } from "./Directory.js"
+import { Directory, type GroupRow } from "./Directory.js"
 import { DirectoryConfig } from "./DirectoryConfig.js"
 import {
   type Forbidden,
@@ -16,7 +16,7 @@ import {
   type StorageError,
   type Unauthenticated
 } from "./Errors.js"
-import { CreateGroup, type Group, GroupSort, type MemberPage } from "./Group.js"
+import { CreateGroup, GROUP_MEMBER_PREVIEW, type Group, GroupSort, type MemberPage } from "./Group.js"
 import { decodeInput } from "./internal/decode.js"
 import { allocateGid, claimGid } from "./internal/gidAllocator.js"
 import { changeMemberships, type MembershipChange } from "./internal/membership.js"
@@ -27,6 +27,7 @@ import {
   ensureVersion,
   getGroup,
   getGroupRow,
+  groupAnswer,
   type Operation
 } from "./internal/operation.js"
 import { toGroup } from "./internal/records.js"
@@ -102,6 +103,28 @@ export type MemberStreamQuery = typeof MemberStreamQuery.Encoded
 export type MemberStreamError = InvalidInput | Unauthenticated | Forbidden | GroupNotFound | StorageError
 
 /**
+ * What `Groups.modify` changes: a new name, and either the whole member list (`members`, for small groups) or the users
+ * to add and to remove (`addMembers`, `removeMembers`, which cost what they change whatever the group's size).
+ *
+ * @category inputs
+ * @since 0.1.0
+ */
+export const GroupChanges = Schema.Struct({
+  name: Schema.optional(Schema.String),
+  members: Schema.optional(Schema.Array(Username)),
+  addMembers: Schema.optional(Schema.Array(Username)),
+  removeMembers: Schema.optional(Schema.Array(Username))
+})
+
+/**
+ * The input of `Groups.modify`, as callers write it.
+ *
+ * @category inputs
+ * @since 0.1.0
+ */
+export type GroupChanges = typeof GroupChanges.Encoded
+
+/**
  * Options of `Groups.rename` and `Groups.setMembers`: the version the caller saw, and `dryRun`.
  *
  * @category inputs
@@ -117,6 +140,7 @@ const decodeCreate = decodeInput(CreateGroup)
 const decodeQuery = decodeInput(GroupQuery)
 const decodeUsernames = decodeInput(Schema.Array(Username), "usernames")
 const decodeMemberQuery = decodeInput(MemberQuery)
+const decodeChanges = decodeInput(GroupChanges)
 const decodeMemberStreamQuery = decodeInput(MemberStreamQuery)
 const decodeVersioned = decodeInput(
   Schema.Struct({ expectedVersion: Schema.optional(Schema.Int), dryRun: Schema.optional(Schema.Boolean) })
@@ -138,11 +162,11 @@ const make = Effect.gen(function* () {
       to === op.config.adminGroup ? new GroupNameTaken({ name: to }) : Effect.void
     )
 
-  /** Renames a group read (and locked) in this transaction, unless the new name is taken. */
-  const applyRename = (op: Operation, group: GroupRecord, to: GroupName) =>
+  /** Renames a group whose row was read (and locked) in this transaction, unless the new name is taken. */
+  const applyRename = (op: Operation, group: GroupRow, to: GroupName) =>
     Effect.gen(function* () {
       if (group.name === to) return group
-      if (Option.isSome(yield* op.tx.findGroup(to))) return yield* new GroupNameTaken({ name: to })
+      if (Option.isSome(yield* op.tx.findGroupRow(to))) return yield* new GroupNameTaken({ name: to })
       const row = {
         name: to,
         gid: group.gid,
@@ -152,7 +176,7 @@ const make = Effect.gen(function* () {
       }
       yield* op.tx.updateGroup(group.name, row)
       yield* audit(op, "group.rename", { type: "group", name: to }, { name: { from: group.name, to } })
-      return { ...row, members: group.members } satisfies GroupRecord
+      return row satisfies GroupRow
     })
 
   const list = Effect.fn("Groups.list")(function* (actor: Actor, query: GroupQuery = {}) {
@@ -168,7 +192,7 @@ const make = Effect.gen(function* () {
       (tx) => asAdmin(tx, config, actor, "list groups"),
       (tx) =>
         Effect.map(
-          tx.listGroups(normalized),
+          tx.listGroups({ ...normalized, memberPreview: GROUP_MEMBER_PREVIEW }),
           ({ items, total }): Page<Group> => ({
             items: items.map(toGroup),
             total,
@@ -184,7 +208,7 @@ const make = Effect.gen(function* () {
     const groupName = yield* decodeName(name)
     return yield* directory.readAfterCheck(
       (tx) => asAdmin(tx, config, actor, `read group '${groupName}'`),
-      (tx) => Effect.map(getGroup(tx, groupName), toGroup)
+      (tx) => groupAnswer(tx, groupName)
     )
   })
 
@@ -246,19 +270,21 @@ const make = Effect.gen(function* () {
     const group = yield* decodeCreate(input)
     return yield* adminWrite(actor, "create groups", (op) =>
       Effect.gen(function* () {
-        if (Option.isSome(yield* op.tx.findGroup(group.name))) return yield* new GroupNameTaken({ name: group.name })
+        if (Option.isSome(yield* op.tx.findGroupRow(group.name))) {
+          return yield* new GroupNameTaken({ name: group.name })
+        }
         const gid = group.gid === undefined ? yield* allocateGid(op) : yield* claimGid(op, group.gid)
         const row = { name: group.name, gid, createdAt: op.now, updatedAt: op.now, version: 1 }
         yield* op.tx.insertGroup(row)
         yield* audit(op, "group.create", { type: "group", name: group.name }, { gid })
         const members = [...new Set(group.members ?? [])]
-        if (members.length === 0) return toGroup({ ...row, members: [] })
+        if (members.length === 0) return toGroup({ ...row, memberCount: 0, members: [] })
         yield* changeMemberships(
           op,
-          members.map((username) => ({ username, group: group.name, kind: "add" })),
+          members.map((username) => add(username, group.name)),
           group.name
         )
-        return toGroup(yield* getGroup(op.tx, group.name))
+        return yield* groupAnswer(op.tx, group.name)
       })
     )
   })
@@ -278,9 +304,10 @@ const make = Effect.gen(function* () {
       (op) =>
         Effect.gen(function* () {
           yield* checkRename(op, from, to)
-          const group = yield* getGroup(op.tx, from, true)
+          const group = yield* getGroupRow(op.tx, from, true)
           yield* ensureVersion("group", group.name, group.version, expectedVersion)
-          return toGroup(yield* applyRename(op, group, to))
+          yield* applyRename(op, group, to)
+          return yield* groupAnswer(op.tx, to)
         }),
       options
     )
@@ -325,7 +352,7 @@ const make = Effect.gen(function* () {
             op,
             members.map((username) => ({ username, group: groupName, kind })),
             groupName
-          ).pipe(Effect.zipRight(getGroup(op.tx, groupName)), Effect.map(toGroup)),
+          ).pipe(Effect.zipRight(groupAnswer(op.tx, groupName))),
         options
       )
     })
@@ -353,7 +380,7 @@ const make = Effect.gen(function* () {
               .map((username) => ({ username, group: groupName, kind: "remove" as const }))
           ]
           yield* changeMemberships(op, changes, groupName)
-          return toGroup(yield* getGroup(op.tx, groupName))
+          return yield* groupAnswer(op.tx, groupName)
         }),
       options
     )
@@ -362,12 +389,28 @@ const make = Effect.gen(function* () {
   const modify = Effect.fn("Groups.modify")(function* (
     actor: Actor,
     name: string,
-    changes: { readonly name?: string; readonly members?: ReadonlyArray<string> },
+    changes: GroupChanges,
     options: Versioned = {}
   ) {
     const from = yield* decodeName(name)
-    const to = changes.name === undefined ? undefined : yield* decodeNewName(changes.name)
-    const wanted = changes.members === undefined ? undefined : new Set(yield* decodeUsernames(changes.members))
+    const decoded = yield* decodeChanges(changes)
+    const to = decoded.name === undefined ? undefined : yield* decodeNewName(decoded.name)
+    const wanted = decoded.members === undefined ? undefined : new Set(decoded.members)
+    const adding = [...new Set(decoded.addMembers ?? [])]
+    const removing = [...new Set(decoded.removeMembers ?? [])]
+    if (wanted !== undefined && (adding.length > 0 || removing.length > 0)) {
+      return yield* new InvalidInput({
+        field: "members",
+        reason: "give either the whole member list (members) or the changes to it (addMembers, removeMembers), not both"
+      })
+    }
+    const both = adding.filter((username) => removing.includes(username))
+    if (both.length > 0) {
+      return yield* new InvalidInput({
+        field: "addMembers",
+        reason: `a user cannot be both added and removed: ${both.map((username) => `'${username}'`).join(", ")}`
+      })
+    }
     const { expectedVersion } = yield* decodeVersioned(options)
     return yield* adminWrite(
       actor,
@@ -375,22 +418,26 @@ const make = Effect.gen(function* () {
       (op) =>
         Effect.gen(function* () {
           if (to !== undefined) yield* checkRename(op, from, to)
-          let group = yield* getGroup(op.tx, from, true)
-          yield* ensureVersion("group", group.name, group.version, expectedVersion)
-          if (wanted !== undefined) {
-            const members = new Set(group.members)
-            yield* changeMemberships(
-              op,
-              [
-                ...[...wanted].filter((username) => !members.has(username)).map((username) => add(username, from)),
-                ...group.members.filter((username) => !wanted.has(username)).map((username) => drop(username, from))
-              ],
-              from
-            )
-            group = yield* getGroup(op.tx, from)
+          const row = yield* getGroupRow(op.tx, from, true)
+          yield* ensureVersion("group", row.name, row.version, expectedVersion)
+          // The whole member list is read only to replace it; changes to it cost what they change.
+          const current = wanted === undefined ? undefined : (yield* getGroup(op.tx, from)).members
+          const memberChanges =
+            current === undefined || wanted === undefined
+              ? [...adding.map((username) => add(username, from)), ...removing.map((username) => drop(username, from))]
+              : [
+                  ...[...wanted]
+                    .filter((username) => !current.includes(username))
+                    .map((username) => add(username, from)),
+                  ...current.filter((username) => !wanted.has(username)).map((username) => drop(username, from))
+                ]
+          let group = row
+          if (memberChanges.length > 0) {
+            yield* changeMemberships(op, memberChanges, from)
+            group = yield* getGroupRow(op.tx, from)
           }
           if (to !== undefined) group = yield* applyRename(op, group, to)
-          return toGroup(group)
+          return yield* groupAnswer(op.tx, group.name)
         }),
       options
     )
@@ -409,7 +456,10 @@ const make = Effect.gen(function* () {
     create,
     /** Renames a group; the admin group cannot be renamed (admins). */
     rename,
-    /** Replaces a group's members and renames it, both or neither, in one transaction (admins; `dryRun` supported). */
+    /**
+     * Renames a group and changes its members — a whole new list (`members`), or users to add and to remove — all or
+     * nothing, in one transaction (admins; `dryRun` supported).
+     */
     modify,
     /** Deletes a group unless that would strand a user or touch a system user (admins; `dryRun` supported). */
     remove,

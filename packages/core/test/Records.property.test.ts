@@ -5,7 +5,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Arbitrary, Equal, FastCheck as fc, Schema } from "effect"
 import type { GroupRecord, UserListing } from "../src/Directory.js"
-import { Group } from "../src/Group.js"
+import { GROUP_MEMBER_PREVIEW, Group } from "../src/Group.js"
 import { toGroup, toUser } from "../src/internal/records.js"
 import { User } from "../src/User.js"
 
@@ -36,9 +36,23 @@ describe("records", () => {
 
   it("a group built from a stored record is the instance the Group class's constructor makes", () => {
     fc.assert(
-      fc.property(Arbitrary.make(Group), (group) => {
-        const record: GroupRecord = { ...group }
-        sameInstance(Group, toGroup(record), new Group({ ...group }, { disableValidation: true }))
+      fc.property(Arbitrary.make(Group), fc.nat({ max: 30 }), (group, extra) => {
+        // A store's record holds a preview of its members (or all of them) and counts them all.
+        const { membersTruncated: _, ...fields } = group
+        const members = group.members.slice(0, GROUP_MEMBER_PREVIEW)
+        const record: GroupRecord = { ...fields, members, memberCount: members.length + extra }
+        sameInstance(
+          Group,
+          toGroup(record),
+          new Group(
+            { ...group, members, memberCount: record.memberCount, membersTruncated: extra > 0 },
+            { disableValidation: true }
+          )
+        )
+        // A record of all its members shows only the first of them.
+        const all: GroupRecord = { ...fields, memberCount: group.members.length }
+        expect(toGroup(all).members).toEqual(members)
+        expect(toGroup(all).membersTruncated).toBe(group.members.length > GROUP_MEMBER_PREVIEW)
       }),
       { numRuns: 300 }
     )

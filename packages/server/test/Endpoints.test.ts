@@ -18,7 +18,7 @@ const USER_FIELDS = [
   "updatedAt",
   "version"
 ]
-const GROUP_FIELDS = ["name", "gid", "members", "createdAt", "updatedAt", "version"]
+const GROUP_FIELDS = ["name", "gid", "memberCount", "members", "membersTruncated", "createdAt", "updatedAt", "version"]
 
 for (const [name, open] of stores) {
   describe(`${name}: every endpoint`, () => {
@@ -356,6 +356,35 @@ for (const [name, open] of stores) {
         "GroupNameTaken"
       )
       expect(await snapshot(server)).toEqual(before)
+    })
+
+    it("renames a group and adds and removes members in one PATCH, all or nothing", async () => {
+      const analysts = await server.request("GET", "/api/v1/groups/analysts", { as: admin })
+      const before = await snapshot(server)
+      // bob's only group is analysts: the whole change is refused, the rename too.
+      const refused = await server.request("PATCH", "/api/v1/groups/analysts", {
+        as: admin,
+        body: { name: "analytics", addMembers: ["john"], removeMembers: ["bob"] },
+        headers: { "if-match": analysts.headers.get("etag") as string }
+      })
+      refusal(refused, 409, "GroupMembershipRequired")
+      expect(refused.body).toMatchObject({ usernames: ["bob"], count: 1 })
+      expect(await snapshot(server)).toEqual(before)
+      const changed = await server.request("PATCH", "/api/v1/groups/analysts", {
+        as: admin,
+        body: { name: "analytics", addMembers: ["john"], removeMembers: ["alice"] },
+        headers: { "if-match": analysts.headers.get("etag") as string }
+      })
+      expect(changed.status).toBe(200)
+      expect(changed.body).toMatchObject({ name: "analytics", memberCount: 2, members: ["bob", "john"] })
+      refusal(
+        await server.request("PATCH", "/api/v1/groups/analytics", {
+          as: admin,
+          body: { members: ["bob"], removeMembers: ["john"] }
+        }),
+        400,
+        "InvalidInput"
+      )
     })
 
     it("deletes a group, and refuses with 409 listing the users it would leave without a group", async () => {

@@ -96,24 +96,20 @@ export type UserChanges = components["schemas"]["ModifyUser"] & { readonly passw
 export type NewGroup = components["schemas"]["CreateGroup"]
 
 /**
- * Changes to a group, applied together or not at all: a new name, users to add to it and users to remove from it
- * (the `PATCH /api/v1/groups/{name}` body; a group's members are never sent whole).
+ * Changes to a group, applied all or nothing: a new name, and the users to add and to remove (or, for small groups,
+ * the whole member list).
  *
  * @category inputs
- * @since 0.2.0
+ * @since 0.1.0
  */
-export interface GroupChanges {
-  readonly name?: string
-  readonly addMembers?: ReadonlyArray<string>
-  readonly removeMembers?: ReadonlyArray<string>
-}
+export type GroupChanges = components["schemas"]["ModifyGroup"]
 
 /**
  * The query of a page of a group's members: a case-insensitive search within the group, a page size, and the
  * username the page starts after (the `next` of the previous page).
  *
  * @category queries
- * @since 0.2.0
+ * @since 0.1.0
  */
 export interface MemberQuery {
   readonly search?: string
@@ -125,7 +121,7 @@ export interface MemberQuery {
  * One page of a group's members by username; `next`, when more follow, is the `after` of the next page.
  *
  * @category models
- * @since 0.2.0
+ * @since 0.1.0
  */
 export type MemberPage = components["schemas"]["MemberPage"]
 
@@ -240,6 +236,8 @@ export interface UserManagerClient {
   createGroup(input: NewGroup): Promise<Group>
   /** Renames a group, if it is still at `expectedVersion`. */
   renameGroup(name: string, newName: string, expectedVersion: number): Promise<Group>
+  /** Renames a group and adds and removes members, all or nothing, if it is still at `expectedVersion`. */
+  modifyGroup(name: string, changes: GroupChanges, expectedVersion: number): Promise<Group>
   /** Replaces a group's members, if it is still at `expectedVersion`. */
   setMembers(name: string, usernames: ReadonlyArray<string>, expectedVersion: number): Promise<Group>
   /**
@@ -247,11 +245,6 @@ export interface UserManagerClient {
    * reads a group's members this way, a page at a time, never all at once.
    */
   listMembers(name: string, query: MemberQuery): Promise<MemberPage>
-  /**
-   * Renames a group and adds and removes members in one change, all or nothing, if it is still at `expectedVersion`
-   * (`PATCH /api/v1/groups/{name}`): the group dialog's Save.
-   */
-  modifyGroup(name: string, changes: GroupChanges, expectedVersion: number): Promise<Group>
   /** Deletes a group. */
   deleteGroup(name: string): Promise<void>
   /** The sign-in locks held now (optional: without it, the Users tab shows no locks). */

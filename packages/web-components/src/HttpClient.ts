@@ -8,7 +8,6 @@
 import {
   ClientError,
   type Group,
-  type GroupChanges,
   type GroupSort,
   type ImportOptions,
   type ImportResult,
@@ -168,12 +167,12 @@ export const HttpClient = (baseUrl: string, options: HttpClientOptions = {}): Us
     createGroup: (input: NewGroup) => request<Group>("POST", "/groups", input),
     renameGroup: (name, newName, version) =>
       request<Group>("PATCH", `/groups/${segment(name)}`, { name: newName }, ifMatch(version)),
+    modifyGroup: (name, changes, version) =>
+      request<Group>("PATCH", `/groups/${segment(name)}`, changes, ifMatch(version)),
     setMembers: (name, usernames, version) =>
       request<Group>("PATCH", `/groups/${segment(name)}`, { members: usernames }, ifMatch(version)),
     listMembers: (name: string, q: MemberQuery) =>
       request<MemberPage>("GET", `/groups/${segment(name)}/members${query(q)}`),
-    modifyGroup: (name: string, changes: GroupChanges, version: number) =>
-      request<Group>("PATCH", `/groups/${segment(name)}`, changes, ifMatch(version)),
     deleteGroup: (name) => request<void>("DELETE", `/groups/${segment(name)}`),
     listSignInLocks: async () =>
       (await request<{ readonly items: ReadonlyArray<SignInLock> }>("GET", "/sign-in-locks")).items,

@@ -60,30 +60,11 @@ export const coreClient = (manager: UserManager.UserManager, username: string): 
     createGroup: (input) => call(() => groups.create(actor, input)),
     renameGroup: (name, newName, expectedVersion) =>
       call(() => groups.rename(actor, name, newName, { expectedVersion })),
+    modifyGroup: (name, changes, expectedVersion) =>
+      call(() => groups.modify(actor, name, changes, { expectedVersion })),
     setMembers: (name, usernames, expectedVersion) =>
       call(() => groups.setMembers(actor, name, usernames, { expectedVersion })),
     listMembers: (name, query) => call(() => groups.members(actor, name, query)),
-    // Until the core's Groups.modify takes addMembers/removeMembers: the same change as one full replacement, so that
-    // it is still one call of the core, all or nothing.
-    modifyGroup: (name, { addMembers = [], removeMembers = [], ...rest }, expectedVersion) =>
-      call(async () => {
-        const removed = new Set(removeMembers)
-        const members =
-          addMembers.length === 0 && removeMembers.length === 0
-            ? undefined
-            : [
-                ...new Set([
-                  ...(await groups.get(actor, name)).members.filter((username) => !removed.has(username)),
-                  ...addMembers
-                ])
-              ]
-        return groups.modify(
-          actor,
-          name,
-          { ...rest, ...(members === undefined ? {} : { members }) },
-          { expectedVersion }
-        )
-      }),
     deleteGroup: (name) => call(() => groups.remove(actor, name)).then(() => undefined),
     listSignInLocks: () => call(() => manager.signInThrottle.locks(actor)),
     unlockUser: (name) => call(() => manager.signInThrottle.unlock(actor, name).then(() => null)).then(() => undefined),

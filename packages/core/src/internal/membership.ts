@@ -79,7 +79,7 @@ export const changeMemberships = (
     }
 
     const groupless = [...newGroups].filter(([, set]) => set.size === 0).map(([username]) => username)
-    if (groupless.length > 0) return yield* new GroupMembershipRequired({ usernames: groupless, group: context })
+    if (groupless.length > 0) return yield* GroupMembershipRequired.stranding(groupless, context)
 
     const leavingAdmins = unique
       .filter((change) => change.kind === "remove" && change.group === op.config.adminGroup)

@@ -12,6 +12,8 @@ import {
   Unauthenticated,
   UserNotFound
 } from "../Errors.js"
+import { GROUP_MEMBER_PREVIEW } from "../Group.js"
+import { toGroup } from "./records.js"
 import { currentSettings } from "./settings.js"
 
 /** What every rule inside one transaction needs: the store, the settings, who asks, and the time of the change. */
@@ -127,6 +129,19 @@ export const getGroup = (tx: DirectoryTransaction, name: string, forUpdate = fal
   tx
     .findGroup(name, { forUpdate })
     .pipe(Effect.flatMap(Option.match({ onNone: () => new GroupNotFound({ name }), onSome: Effect.succeed })))
+
+/**
+ * Reads a group that must exist as an answer shows it: its member count and only its first members
+ * (`GROUP_MEMBER_PREVIEW`), at the cost of a page whatever the group's size.
+ */
+export const groupAnswer = (tx: DirectoryTransaction, name: string) =>
+  tx
+    .findGroup(name, { memberPreview: GROUP_MEMBER_PREVIEW })
+    .pipe(
+      Effect.flatMap(
+        Option.match({ onNone: () => new GroupNotFound({ name }), onSome: (record) => Effect.succeed(toGroup(record)) })
+      )
+    )
 
 /** Reads the row of a group that must exist, without its members, optionally locking it. */
 export const getGroupRow = (tx: DirectoryTransaction, name: string, forUpdate = false) =>

@@ -1,5 +1,5 @@
 import type { GroupRecord, UserListing } from "../Directory.js"
-import { Group } from "../Group.js"
+import { GROUP_MEMBER_PREVIEW, Group } from "../Group.js"
 import { User } from "../User.js"
 
 /** A constructor function of instances of `A` from records `R`. */
@@ -30,7 +30,10 @@ UserFromRecord.prototype = User.prototype
 const GroupFromRecord = function (this: Record<keyof Group, unknown>, record: GroupRecord) {
   this.name = record.name
   this.gid = record.gid
-  this.members = record.members
+  this.memberCount = record.memberCount
+  this.members =
+    record.members.length > GROUP_MEMBER_PREVIEW ? record.members.slice(0, GROUP_MEMBER_PREVIEW) : record.members
+  this.membersTruncated = record.memberCount > (this.members as ReadonlyArray<string>).length
   this.createdAt = record.createdAt
   this.updatedAt = record.updatedAt
   this.version = record.version
@@ -40,5 +43,5 @@ GroupFromRecord.prototype = Group.prototype
 /** The public view of a stored user: everything but the password hash. */
 export const toUser = (record: UserListing): User => new UserFromRecord(record)
 
-/** The public view of a stored group. */
+/** The public view of a stored group: its count and its first members (read with `memberPreview` where possible). */
 export const toGroup = (record: GroupRecord): Group => new GroupFromRecord(record)

@@ -47,7 +47,7 @@ export const removeGroup = (op: Operation, group: GroupRecord) =>
     }
     const stranded = yield* op.tx.membersWithNoOtherGroup(groupName)
     if (stranded.length > 0) {
-      return yield* new GroupMembershipRequired({ usernames: stranded, group: groupName })
+      return yield* GroupMembershipRequired.stranding(stranded, groupName)
     }
     for (const username of group.members) {
       yield* rewriteUser(op, nextUserRow(op, yield* getUser(op.tx, username)))

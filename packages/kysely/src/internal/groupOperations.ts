@@ -21,7 +21,7 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
         Effect.flatMap((row) =>
           row === undefined
             ? Effect.succeed(Option.none())
-            : withMembers([row]).pipe(Effect.map(([record]) => Option.fromNullable(record)))
+            : withMembers([row], options?.memberPreview).pipe(Effect.map(([record]) => Option.fromNullable(record)))
         )
       ),
     findGroupRow: (name, options) =>
@@ -89,7 +89,7 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
             .limit(query.limit)
             .offset(query.offset)
         )
-        return { items: yield* withMembers(found), total: Number(counted.n) }
+        return { items: yield* withMembers(found, query.memberPreview), total: Number(counted.n) }
       }),
     listGroupRows: ({ limit, after }) =>
       rows(

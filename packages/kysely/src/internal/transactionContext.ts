@@ -176,14 +176,57 @@ export const transactionContext = (
       })
     )
 
-  const withMembers = (rows: ReadonlyArray<GroupRowSql>) =>
-    memberships(
-      "group_name",
-      rows.map((row) => row.name)
+  /**
+   * The first `preview` members of each of these groups, by username: one statement of index ranges, each stopping
+   * after `preview` rows, so that a page of groups costs the same whatever their sizes (SQLite takes at most 500
+   * SELECTs in one compound statement: 100 groups a statement).
+   */
+  const firstMembers = (names: ReadonlyArray<string>, preview: number) => {
+    const hint =
+      store.engineName === "mysql" ? sql` force index (${sql.id(`${store.prefix}dt_memberships_group`)})` : sql``
+    return Effect.forEach(chunks(names, 100), (chunk) =>
+      rows(
+        sql<{ readonly group_name: string; readonly username: string }>`${sql.join(
+          chunk.map(
+            (name, index) =>
+              sql`select * from (select m.group_name, m.username from ${sql.table("memberships")} as m${hint}
+                where m.group_name = ${name} order by m.username limit ${preview}) as ${sql.id(`p${index}`)}`
+          ),
+          sql` union all `
+        )}`.compile(db)
+      )
+    ).pipe(
+      Effect.map((pages) => {
+        const map = new Map<string, Array<string>>()
+        for (const row of pages.flat()) {
+          const list = map.get(row.group_name)
+          if (list === undefined) map.set(row.group_name, [row.username])
+          else list.push(row.username)
+        }
+        return map
+      })
+    )
+  }
+
+  /** These groups with their member counts and their members: all of them, or the first `memberPreview`. */
+  const withMembers = (rows: ReadonlyArray<GroupRowSql>, memberPreview?: number) =>
+    (memberPreview === undefined
+      ? memberships(
+          "group_name",
+          rows.map((row) => row.name)
+        )
+      : firstMembers(
+          rows.filter((row) => Number(row.member_count) > 0).map((row) => row.name),
+          memberPreview
+        )
     ).pipe(
       Effect.map(
         (members): Array<GroupRecord> =>
-          rows.map((row) => ({ ...toGroupRow(row), members: (members.get(row.name) ?? []) as Array<Username> }))
+          rows.map((row) => ({
+            ...toGroupRow(row),
+            memberCount: Number(row.member_count),
+            members: (members.get(row.name) ?? []) as Array<Username>
+          }))
       )
     )
 

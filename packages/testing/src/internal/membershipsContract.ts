@@ -243,6 +243,107 @@ export const membershipsContract = (name: string, { seeded, refuses }: Harness) 
   })
 
   describe(`${name} — members on demand`, () => {
+    it.effect("a group answer carries its member count and its first 10 members, truncated when there are more", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          const groups = yield* Groups
+          const added = Array.from({ length: 12 }, (_, index) => `member${String(index).padStart(2, "0")}`)
+          for (const username of added) yield* users.create(admin, { username, groups: ["analysts"] })
+          const all = ["alice", "bob", ...added].sort()
+          const shown = { memberCount: all.length, members: all.slice(0, 10), membersTruncated: true }
+          const answer = (group: {
+            memberCount: number
+            members: ReadonlyArray<string>
+            membersTruncated: boolean
+          }) => ({
+            memberCount: group.memberCount,
+            members: group.members,
+            membersTruncated: group.membersTruncated
+          })
+          expect(answer(yield* groups.get(admin, "analysts"))).toEqual(shown)
+          const listed = yield* groups.list(admin, { search: "analysts" })
+          expect(listed.items.map(answer)).toEqual([shown])
+          expect(answer(yield* groups.addMembers(admin, "analysts", ["john"]))).toEqual({
+            ...shown,
+            memberCount: all.length + 1,
+            members: [...all, "john"].sort().slice(0, 10)
+          })
+          expect(answer(yield* groups.removeMembers(admin, "analysts", ["john"]))).toEqual(shown)
+          expect(answer(yield* groups.rename(admin, "analysts", "analytics"))).toEqual(shown)
+          // The whole list comes page by page.
+          expect((yield* groups.members(admin, "analytics", { limit: 100 })).items).toEqual(all)
+          // A group of ten or fewer shows them all.
+          expect(answer(yield* groups.get(admin, "developers"))).toEqual({
+            memberCount: 3,
+            members: ["alice", "john", "svc"],
+            membersTruncated: false
+          })
+          expect(answer(yield* groups.create(admin, { name: "big", members: added }))).toEqual({
+            memberCount: 12,
+            members: added.slice(0, 10),
+            membersTruncated: true
+          })
+        })
+      )
+    )
+
+    it.effect("modify renames and adds and removes members in one transaction: a refused change applies nothing", () =>
+      seeded(
+        Effect.gen(function* () {
+          const groups = yield* Groups
+          const users = yield* Users
+          const before = yield* groups.get(admin, "analysts")
+          // bob's only group is analysts: removing him refuses the whole change, the rename included.
+          yield* refuses(
+            groups.modify(admin, "analysts", { name: "analytics", addMembers: ["john"], removeMembers: ["bob"] }),
+            "GroupMembershipRequired"
+          )
+          expect(yield* groups.get(admin, "analysts")).toEqual(before)
+          expect((yield* users.get(admin, "john")).groups).not.toContain("analysts")
+          const changed = yield* groups.modify(
+            admin,
+            "analysts",
+            { name: "analytics", addMembers: ["john"], removeMembers: ["alice"] },
+            { expectedVersion: before.version }
+          )
+          expect([changed.name, changed.members, changed.memberCount]).toEqual(["analytics", ["bob", "john"], 2])
+          expect(changed.version).toBeGreaterThan(before.version)
+          expect((yield* users.get(admin, "alice")).groups).toEqual(["developers"])
+          // A whole list and changes to it, or a user both added and removed, are mistakes to point out.
+          const both = yield* refuses(
+            groups.modify(admin, "analytics", { members: ["bob"], addMembers: ["john"] }),
+            "InvalidInput"
+          )
+          expect(both.message).toContain("not both")
+          const twice = yield* refuses(
+            groups.modify(admin, "analytics", { addMembers: ["john"], removeMembers: ["john"] }),
+            "InvalidInput"
+          )
+          expect(twice.message).toContain("'john'")
+          yield* refuses(groups.modify(admin, "analytics", { removeMembers: ["root"] }), "NotAMember")
+        })
+      )
+    )
+
+    it.effect("a refusal that would strand many users names the first 100 of them and counts them all", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          const groups = yield* Groups
+          yield* groups.create(admin, { name: "crowd" })
+          const crowd = Array.from({ length: 120 }, (_, index) => `c${String(index).padStart(3, "0")}`)
+          for (const username of crowd) yield* users.create(admin, { username, groups: ["crowd"] })
+          const error = yield* refuses(groups.remove(admin, "crowd"), "GroupMembershipRequired")
+          expect([error.usernames, error.count]).toEqual([crowd.slice(0, 100), 120])
+          expect(error.message).toContain("and 20 more would be left without one")
+          const emptied = yield* refuses(groups.setMembers(admin, "crowd", []), "GroupMembershipRequired")
+          expect([emptied.usernames.length, emptied.count]).toEqual([100, 120])
+          expect((yield* groups.get(admin, "crowd")).memberCount).toBe(120)
+        })
+      )
+    )
+
     it.effect("pages a group's members by username, each page continuing after the last with `next`", () =>
       seeded(
         Effect.gen(function* () {

@@ -26,16 +26,12 @@ const MEMBERS_SHOWN = 10
 /** Counts as the reader's locale writes them (100,000). */
 const count = new Intl.NumberFormat()
 
-/** How many members a group has. */
-const memberCountOf = (group: Group): number =>
-  (group as { readonly memberCount?: number }).memberCount ?? group.members.length
-
 /**
  * The Users column of a group: how many members it has, and the first names of the answer's preview with how many
  * more there are ("3: alice, daemon, john"; "500,000: aaron, … and 499,990 more").
  */
 const membersText = (group: Group) => {
-  const total = memberCountOf(group)
+  const total = group.memberCount
   const shown = group.members.slice(0, MEMBERS_SHOWN)
   if (total === 0) return "0"
   const more = total - shown.length
@@ -44,8 +40,9 @@ const membersText = (group: Group) => {
 
 /**
  * The Groups tab: a server-side searched, sorted and paged table of groups (each with its member count and first
- * members), the Add New and Update dialogs (name; the members a page at a time, searched within the group, users to add
- * found by search; the additions and removals staged and applied at Save in one change), a context menu (Update, Delete) and the delete confirmation, which lists the users a refusal names. An
+ * members), the Add New and Update dialogs (name; the members a page at a time, searched within the group; users to
+ * add found by search; the additions and removals staged and applied at Save in one change), a context menu (Update,
+ * Delete) and the delete confirmation, which lists the users a refusal names. An
  * administrator (`me`) whose client can also imports groups from a CSV or JSON Lines file (checked first, its plan
  * shown, then applied with its progress) and exports them as CSV.
  *
@@ -254,7 +251,7 @@ export class GroupsTab extends LitElement {
       group === undefined
         ? nothing
         : html`<fieldset class="picker">
-            <legend>Members (${count.format(memberCountOf(group))})</legend>
+            <legend>Members (${count.format(group.memberCount)})</legend>
             ${finder("f-member-search", "Search members", (text) => this.#searchMembersLater(text))}
             <div
               id="member-list"

@@ -160,7 +160,7 @@ export interface paths {
         readonly delete: operations["groups.delete"];
         readonly options?: never;
         readonly head?: never;
-        /** Rename a group and/or replace its members; If-Match refuses a stale version with 412 */
+        /** Rename a group and change its members (a whole list, or users to add and remove), all or nothing; If-Match refuses a stale version with 412 */
         readonly patch: operations["groups.modify"];
         readonly trace?: never;
     };
@@ -490,6 +490,7 @@ export interface components {
             readonly _tag: "GroupMembershipRequired";
             readonly usernames: readonly string[];
             readonly group: string | null;
+            readonly count?: components["schemas"]["Int"];
             readonly message: string;
             /** @enum {number} */
             readonly status: 409;
@@ -593,7 +594,15 @@ export interface components {
         readonly Group: {
             readonly name: components["schemas"]["GroupName"];
             readonly gid: components["schemas"]["Gid"];
+            /**
+             * int
+             * @description how many members the group has
+             */
+            readonly memberCount: number;
+            /** @description the first 10 members by username; every member comes from the group's members pages */
             readonly members: readonly components["schemas"]["Username"][];
+            /** @description true when the group has more members than the 10 shown */
+            readonly membersTruncated: boolean;
             readonly createdAt: components["schemas"]["Date"];
             readonly updatedAt: components["schemas"]["Date"];
             readonly version: components["schemas"]["Int"];
@@ -655,7 +664,12 @@ export interface components {
         };
         readonly ModifyGroup: {
             readonly name?: string;
+            /** @description the whole new member list (for small groups); not with addMembers or removeMembers */
             readonly members?: readonly string[];
+            /** @description users to add; costs what it changes, whatever the size */
+            readonly addMembers?: readonly string[];
+            /** @description users to remove */
+            readonly removeMembers?: readonly string[];
         };
         /** @description The admin group cannot be deleted or renamed */
         readonly ProtectedGroup: {

@@ -12,7 +12,7 @@ import { drop, type MemoryContext, page, put, toggle } from "./state.js"
 const groupSortKey = (sort: GroupSort, group: GroupRecord): string | number => {
   switch (sort) {
     case "members":
-      return group.members.length
+      return group.memberCount
     case "createdAt":
     case "updatedAt":
       return group[sort].getTime()
@@ -23,8 +23,12 @@ const groupSortKey = (sort: GroupSort, group: GroupRecord): string | number => {
 
 /** The groups of a transaction, over its context. */
 export const groupOperations = ({ state, mutate, members, groupRecord }: MemoryContext): GroupStore => ({
-  findGroup: (name) =>
-    Effect.sync(() => Option.map(Option.fromNullable(state.groups.get(name as GroupName)), groupRecord)),
+  findGroup: (name, options) =>
+    Effect.sync(() =>
+      Option.map(Option.fromNullable(state.groups.get(name as GroupName)), (row) =>
+        groupRecord(row, options?.memberPreview)
+      )
+    ),
   findGroupRow: (name) => Effect.sync(() => Option.fromNullable(state.groups.get(name as GroupName))),
   findGroupByGid: (gid) => Effect.sync(() => Option.fromNullable(state.gids.get(gid))),
   insertGroup: (row) =>
@@ -76,7 +80,7 @@ export const groupOperations = ({ state, mutate, members, groupRecord }: MemoryC
       const direction = query.order === "asc" ? 1 : -1
       const matches: Array<GroupRecord> = []
       for (const row of state.groups.values()) {
-        if (matchesSearch(query.search, [row.name])) matches.push(groupRecord(row))
+        if (matchesSearch(query.search, [row.name])) matches.push(groupRecord(row, query.memberPreview))
       }
       const after = query.after
       matches.sort(

@@ -123,7 +123,8 @@ export interface MemoryContext {
   readonly members: (group: GroupName) => Set<Username>
   readonly userRecord: (row: UserRow) => UserRecord
   readonly userListing: (row: UserRow) => UserListing
-  readonly groupRecord: (row: GroupRow) => GroupRecord
+  /** A group with its member count and its members, sorted: all of them, or the first `memberPreview`. */
+  readonly groupRecord: (row: GroupRow, memberPreview?: number) => GroupRecord
   /** A user row's search text and name sort keys (see `ListingKeys`). */
   readonly keysOf: (row: UserRow) => { readonly search: string; readonly names: NameSortKeys }
 }
@@ -142,7 +143,14 @@ export const memoryContext = (state: State, listingKeys: ListingKeys, undo: Undo
   members: (group) => state.groupMembers.get(group) ?? new Set<Username>(),
   userRecord: (row) => ({ ...row, groups: sorted(state.userGroups.get(row.username)) }),
   userListing: ({ passwordHash: _hash, ...row }) => ({ ...row, groups: sorted(state.userGroups.get(row.username)) }),
-  groupRecord: (row) => ({ ...row, members: sorted(state.groupMembers.get(row.name)) }),
+  groupRecord: (row, memberPreview) => {
+    const members = sorted(state.groupMembers.get(row.name))
+    return {
+      ...row,
+      memberCount: members.length,
+      members: memberPreview === undefined ? members : members.slice(0, memberPreview)
+    }
+  },
   keysOf: (row) => {
     let keys = listingKeys.get(row)
     if (keys === undefined) {

@@ -9,7 +9,7 @@ import { CreateUser } from "../../User.js"
 import { lacksAdministrator } from "../adminGroup.js"
 import { decodeInput } from "../decode.js"
 import { allocateGid } from "../gidAllocator.js"
-import { audit, getGroup, type Operation } from "../operation.js"
+import { audit, groupAnswer, type Operation } from "../operation.js"
 import { toGroup, toUser } from "../records.js"
 import { checkBounds, currentSettings } from "../settings.js"
 import { ensurePolicy, hashNewPassword, insertUser, newUserRow, type UserServices } from "./rules.js"
@@ -71,8 +71,8 @@ export const makeBootstrap = (services: UserServices) => {
           reason: "the admin group had no enabled member that is not a system user"
         }
       )
-      const record = yield* getGroup(op.tx, op.config.adminGroup)
-      return { group: toGroup(record), user: toUser({ ...row, groups: [record.name] }) }
+      const group = yield* groupAnswer(op.tx, op.config.adminGroup)
+      return { group, user: toUser({ ...row, groups: [group.name] }) }
     })
 
   /** Creates the admin group and its first administrator in an empty directory. */
@@ -99,7 +99,15 @@ export const makeBootstrap = (services: UserServices) => {
         }
       )
       return {
-        group: toGroup({ name: groupName, gid, members: [row.username], createdAt: now, updatedAt: now, version: 1 }),
+        group: toGroup({
+          name: groupName,
+          gid,
+          memberCount: 1,
+          members: [row.username],
+          createdAt: now,
+          updatedAt: now,
+          version: 1
+        }),
         user: toUser({ ...row, groups: [groupName] })
       }
     })

@@ -56,14 +56,22 @@ export const CreateGroupBody = strict("CreateGroup", {
 })
 
 /**
- * What modifying a group takes: a new name, the new member set, or both.
+ * What modifying a group takes: a new name, and either the whole new member list or the users to add and to remove.
  *
  * @category schemas
  * @since 0.1.0
  */
 export const ModifyGroupBody = strict("ModifyGroup", {
   name: Schema.optional(Schema.String),
-  members: Schema.optional(Schema.Array(Schema.String))
+  members: Schema.optional(
+    Schema.Array(Schema.String).annotations({
+      description: "the whole new member list (for small groups); not with addMembers or removeMembers"
+    })
+  ),
+  addMembers: Schema.optional(
+    Schema.Array(Schema.String).annotations({ description: "users to add; costs what it changes, whatever the size" })
+  ),
+  removeMembers: Schema.optional(Schema.Array(Schema.String).annotations({ description: "users to remove" }))
 })
 
 /**
@@ -119,7 +127,10 @@ export class GroupsApi extends HttpApiGroup.make("groups")
       .setHeaders(IfMatch)
       .addSuccess(Group.Group)
       .pipe(refusals<Service["modify"]>()(...MEMBERSHIP, "GroupNameTaken", "ConcurrentModification", "ProtectedGroup"))
-      .annotate(OpenApi.Summary, "Rename a group and/or replace its members; If-Match refuses a stale version with 412")
+      .annotate(
+        OpenApi.Summary,
+        "Rename a group and change its members (a whole list, or users to add and remove), all or nothing; If-Match refuses a stale version with 412"
+      )
   )
   .add(
     HttpApiEndpoint.del("delete")`/groups/${nameParam}`
