@@ -32,7 +32,9 @@
  * - Update of `everyone`: from the click on its row (found by a search first) to the first frame at which the dialog
  *   is open and its member list shows its first page of members, no longer busy (the dialog is usable).
  *
- * For scale, in the same runs: the Users tab's first page over the same directory, and the static page of one row.
+ * For scale, in the same runs: the Users tab's first page over the same directory, and the static page of one row;
+ * and, from the pages' resource timing, when each tab's list request was sent and answered (the page `dt serve`
+ * serves preloads the Users tab's first requests, not the Groups tab's).
  *
  *   BENCH_SCENARIO=groups BENCH_GROUPS_FILE=/tmp/groups.db BENCH_RUNS=5 npm run bench:web
  */
@@ -356,6 +358,10 @@ const GROUPS_FIRST_PAGE_WATCH = `(() => {
 /** An expression, in the page: the Groups tab's shadow root (a string, for the reason given at `FIRST_PAGE_WATCH`). */
 const GROUPS_TAB = `document.querySelector("user-manager")?.shadowRoot?.querySelector("um-groups-tab")?.shadowRoot`
 
+/** An expression, in the page: when the list request of `path` started and was answered (resource timing). */
+const listTiming = (path: string) =>
+  `(() => { const e = performance.getEntriesByType("resource").find((r) => r.name.includes("${path}")); return e ? [e.startTime, e.responseEnd] : [NaN, NaN] })()`
+
 const groupsMain = async () => {
   const folder = mkdtempSync(join(os.tmpdir(), "dt-web-bench-"))
   const file = GROUPS_FILE ?? join(folder, "dt.db")
@@ -373,8 +379,9 @@ const groupsMain = async () => {
     const reported = firstPageReport(page)
     await page.goto(`${url}/`, { waitUntil: "commit" })
     const shown = await reported
+    const [asked, answered] = (await page.evaluate(listTiming("/api/v1/users?"))) as [number, number]
     await users.close()
-    return shown
+    return { shown, asked, answered }
   }
   try {
     let loadMs: number | undefined
@@ -393,6 +400,10 @@ const groupsMain = async () => {
     const floorUrl = `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}/`
     const floor: Array<number> = []
     const usersPage: Array<number> = []
+    const groupsAsked: Array<number> = []
+    const groupsAnswered: Array<number> = []
+    const usersAsked: Array<number> = []
+    const usersAnswered: Array<number> = []
     const firstPage: Array<number> = []
     const dialog: Array<number> = []
     let memberRows = 0
@@ -410,6 +421,7 @@ const groupsMain = async () => {
       const reported = firstPageReport(page)
       await page.goto(`${served.url}/`, { waitUntil: "commit" })
       const shown = await reported
+      const [asked, answered] = (await page.evaluate(listTiming("/api/v1/groups?"))) as [number, number]
 
       // Find `everyone` (not on the first page by name), then time the click on its row to a usable dialog.
       await page.evaluate((term) => {
@@ -463,11 +475,16 @@ const groupsMain = async () => {
       await floorPage.goto(floorUrl, { waitUntil: "commit" })
       const floorShown = await floorReported
       await bare.close()
-      const usersShown = usersBefore ?? (await usersFirstPage(served.url))
+      const users = usersBefore ?? (await usersFirstPage(served.url))
+      const usersShown = users.shown
 
       if (run > 0) {
         floor.push(floorShown)
         usersPage.push(usersShown)
+        groupsAsked.push(asked)
+        groupsAnswered.push(answered)
+        usersAsked.push(users.asked)
+        usersAnswered.push(users.answered)
         firstPage.push(shown)
         dialog.push(interactive - (clicked as number))
       }
@@ -494,6 +511,10 @@ const groupsMain = async () => {
     console.log(row("navigation to the Groups tab's rendered first page", firstPage, "≤ 300 ms"))
     console.log(row("  for scale: navigation to the Users tab's first page, same directory", usersPage, ""))
     console.log(row("  for scale: navigation to a static page of one table row (bare node:http)", floor, ""))
+    const sentAnswered = (label: string, sent: Array<number>, answered: Array<number>) =>
+      `| ${label} | ${median(sorted(sent)).toFixed(0)} / ${median(sorted(answered)).toFixed(0)} | | |`
+    console.log(sentAnswered("  of which: the Groups list request sent / answered", groupsAsked, groupsAnswered))
+    console.log(sentAnswered("  of which: the Users list request sent / answered", usersAsked, usersAnswered))
     console.log(row(`click on ${EVERYONE} to its Update dialog with its first members`, dialog, "≤ 300 ms"))
   } finally {
     await browser.close()
