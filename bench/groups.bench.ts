@@ -6,7 +6,11 @@
  *
  * - create a user in the group (`Users.create`, no password);
  * - add a user to it, remove that user from it (`Users.addToGroup`, `Users.removeFromGroup`; the user stays in a team);
- * - the same through `Groups.addMembers` / `Groups.removeMembers`, which answer the whole group (fewer samples);
+ * - the same through `Groups.addMembers` / `Groups.removeMembers` (fewer samples), which answer the group's count and
+ *   first 10 members;
+ * - reads: the group (`Groups.get`), a page of 50 members, a page searched within the group ('quartz', 5% of users),
+ *   and a page after the group's middle member (keyset `after`);
+ * - then the first page of 50 groups, largest first (`Groups.list`), and the size of its JSON body;
  * - a yardstick of the machine's state: reading the created user (`Users.get`, 0.13 ms on a quiet machine).
  *
  * The median of the per-run medians, wall and CPU time of this process (the PostgreSQL server's CPU is not in it).
@@ -18,11 +22,11 @@
  * Settings: BENCH_GROUPS_USERS (1,000,000), BENCH_RUNS (3), BENCH_ITERATIONS (30 a run), BENCH_WHOLE_GROUP (3
  * samples a run of the whole-group answers; 0: skip), BENCH_SQLITE_FILE (/tmp/dt-groups-bench-N.db: seeded when
  * missing, then kept), BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/test: the server; the data set goes into
- * a database of its own, `bench_groups`, seeded when missing and dropped at the end unless BENCH_KEEP_POSTGRES=1).
+ * a database of its own, `bench_groups` or BENCH_POSTGRES_DATABASE, seeded when missing and dropped at the end unless BENCH_KEEP_POSTGRES=1).
  */
 import { existsSync } from "node:fs"
 import os from "node:os"
-import { Actor, Groups, UserManager, Users } from "@user-manager/core"
+import { Actor, Group, Groups, UserManager, Users } from "@user-manager/core"
 import { Argon2Hasher, KyselyDirectory, PostgresDirectory, SqliteDirectory } from "@user-manager/kysely"
 import { Effect } from "effect"
 import { type Kysely, sql } from "kysely"
@@ -37,7 +41,7 @@ const WHOLE_GROUP = intSetting("BENCH_WHOLE_GROUP", 3, 0)
 const STORES = (process.env.BENCH_STORES ?? "sqlite,postgres").split(",").map((store) => store.trim()) as Array<Engine>
 const SQLITE_FILE = process.env.BENCH_SQLITE_FILE ?? `/tmp/dt-groups-bench-${SIZE}.db`
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test"
-const POSTGRES_DATABASE = "bench_groups"
+const POSTGRES_DATABASE = process.env.BENCH_POSTGRES_DATABASE ?? "bench_groups"
 const KEEP_POSTGRES = process.env.BENCH_KEEP_POSTGRES === "1"
 
 const admin = Actor.user("admin")
@@ -95,15 +99,61 @@ const timed = <A, E>(operation: Effect.Effect<A, E>) =>
     return { wall, cpu: (cpu.user + cpu.system) / 1000 } satisfies Sample
   })
 
-type Operation = "get" | "create" | "add" | "remove" | "Groups.addMembers" | "Groups.removeMembers"
+type Operation =
+  | "get"
+  | "create"
+  | "add"
+  | "remove"
+  | "Groups.addMembers"
+  | "Groups.removeMembers"
+  | "Groups.get"
+  | "members"
+  | "members search"
+  | "members deep"
 const OPERATIONS: ReadonlyArray<readonly [Operation, string]> = [
   ["get", "yardstick: read that user (`Users.get`)"],
   ["create", "create a user in the group (`Users.create`)"],
   ["add", "add a user (`Users.addToGroup`)"],
   ["remove", "remove that user (`Users.removeFromGroup`)"],
-  ["Groups.addMembers", "`Groups.addMembers`, answering the whole group"],
-  ["Groups.removeMembers", "`Groups.removeMembers`, answering the whole group"]
+  ["Groups.addMembers", "`Groups.addMembers` (answers the count and first 10)"],
+  ["Groups.removeMembers", "`Groups.removeMembers` (answers the count and first 10)"],
+  ["Groups.get", "read the group (`Groups.get`: count and first 10 members)"],
+  ["members", "a page of 50 members (`Groups.members`)"],
+  ["members search", "a page of 50 members matching 'quartz' (`Groups.members`, search)"],
+  ["members deep", "a page of 50 members after the middle one (`Groups.members`, `after`)"]
 ]
+
+/** A group's middle member by username, where the deep page starts (none for a group of fewer than 2,000). */
+const middleMember = (groups: Groups.Groups["Type"], group: string) =>
+  Effect.gen(function* () {
+    const { memberCount } = yield* groups.get(admin, group)
+    let after: string | undefined
+    for (let read = 0; read + 1000 <= memberCount / 2; read += 1000) {
+      after = (yield* groups.members(admin, group, {
+        limit: 1000,
+        ...(after === undefined ? {} : { after })
+      })).items.at(-1)
+    }
+    return after
+  })
+
+/**
+ * The first page of 50 groups as the API answers it, largest groups first (`everyone` and the 20 teams in it): the
+ * median time of `Groups.list` over `runs` × 10 reads, and the size of its JSON body.
+ */
+const listPage = (runs: number) =>
+  Effect.gen(function* () {
+    const groups = yield* Groups.Groups
+    const query = { limit: 50, sort: "members", order: "desc" } as const
+    const times: Array<number> = []
+    for (let index = 0; index < runs * 10 + 3; index++) {
+      const sample = yield* timed(groups.list(admin, query))
+      if (index >= 3) times.push(sample.wall)
+    }
+    const page = yield* Effect.orDie(groups.list(admin, query))
+    const body = JSON.stringify({ ...page, items: page.items.map(Group.toJson) })
+    return { ms: median(times), bytes: Buffer.byteLength(body) }
+  })
 
 const benchmark = (engine: Engine) =>
   Effect.gen(function* () {
@@ -122,8 +172,29 @@ const benchmark = (engine: Engine) =>
       runs[run] = samplesOfRun
       samples.set(key, runs)
     }
+    const middles = new Map<string, string | undefined>()
+    for (const group of [EVERYONE, SMALL]) middles.set(group, yield* Effect.orDie(middleMember(groups, group)))
+    const reads = (run: number, group: string) =>
+      Effect.gen(function* () {
+        const middle = middles.get(group)
+        record("Groups.get", group, run, yield* timed(groups.get(admin, group)))
+        record("members", group, run, yield* timed(groups.members(admin, group, { limit: 50 })))
+        record(
+          "members search",
+          group,
+          run,
+          yield* timed(groups.members(admin, group, { limit: 50, search: "quartz" }))
+        )
+        record(
+          "members deep",
+          group,
+          run,
+          yield* timed(groups.members(admin, group, { limit: 50, ...(middle === undefined ? {} : { after: middle }) }))
+        )
+      })
     const iteration = (run: number, group: string, wholeGroup: boolean) =>
       Effect.gen(function* () {
+        yield* reads(run, group)
         const created = fresh()
         record("create", group, run, yield* timed(users.create(admin, { username: created, groups: [group] })))
         record("get", group, run, yield* timed(users.get(admin, created)))
@@ -180,6 +251,7 @@ const run = async (engine: Engine) => {
     }
     await checkInvariants(store.db, engine)
     const rows = await Effect.runPromise(benchmark(engine).pipe(Effect.provide(layerOf(store.db, engine))))
+    const list = await Effect.runPromise(listPage(RUNS).pipe(Effect.provide(layerOf(store.db, engine))))
     const huge = await members(store.db, EVERYONE)
     const small = await members(store.db, SMALL)
     console.log(`\n### ${store.describe}\n`)
@@ -192,6 +264,9 @@ const run = async (engine: Engine) => {
         `| ${row.label} | ${ms(row.huge.wall)} (${ms(row.huge.cpu)}) | ${ms(row.small.wall)} (${ms(row.small.cpu)}) | ${ratio(row.huge.wall, row.small.wall)} (${ratio(row.huge.cpu, row.small.cpu)}) |`
       )
     }
+    console.log(
+      `\nFirst page of 50 groups, largest first (\`Groups.list\`): ${ms(list.ms)} ms median, ${thousands(list.bytes)} bytes of JSON`
+    )
   } finally {
     await store.close()
   }

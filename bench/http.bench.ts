@@ -13,6 +13,14 @@
  * The list is also asked of the HTTP stack's floor (bench/http-floor.ts: the same endpoint declared with HttpApi,
  * answering a page read at start-up, without authentication or store), to tell the framework's cost from dt's own,
  * and of the bare handler without the session check (`--no-session`: the ceiling as the first sessions measured it).
+ *
+ * On an existing directory instead (not loaded, not removed), and the first page of groups as well:
+ *
+ *   BENCH_DATABASE=/tmp/dt-groups-bench-1000000.db BENCH_REQUESTS=groups,list npm run bench:http
+ *
+ * BENCH_DATABASE: an SQLite file whose `admin` has bench/groups.ts's password (BENCH_PASSWORD to name another);
+ * BENCH_REQUESTS: which of `list`, `search` (users) and `groups` (`GET /api/v1/groups?limit=50`) to drive (default
+ * `list,search`); BENCH_CONNECTIONS: the connection counts (default 1,16,64). The body size of each request is printed.
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
@@ -23,11 +31,15 @@ import { Actor, UserManager } from "@user-manager/core"
 import { Argon2Hasher, SqliteDirectory } from "@user-manager/kysely"
 import autocannon from "autocannon"
 import Database from "better-sqlite3"
+import { PASSWORD as GROUPS_PASSWORD } from "./load.js"
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
-const CONNECTIONS = [1, 16, 64]
-const PASSWORD = "the benchmark admin's password"
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "1,16,64").split(",").map(Number)
+const DATABASE = process.env.BENCH_DATABASE
+const PASSWORD =
+  process.env.BENCH_PASSWORD ?? (DATABASE === undefined ? "the benchmark admin's password" : GROUPS_PASSWORD)
+const REQUESTS = (process.env.BENCH_REQUESTS ?? "list,search").split(",").map((name) => name.trim())
 const root = fileURLToPath(new URL("..", import.meta.url))
 
 const log = (text: string) => process.stderr.write(`${text}\n`)
@@ -102,11 +114,13 @@ const ms = (value: number) => (value < 1 ? "< 1" : String(Math.round(value)))
 
 const main = async () => {
   const folder = mkdtempSync(join(tmpdir(), "dt-http-bench-"))
-  const file = join(folder, "dt.db")
+  const file = DATABASE ?? join(folder, "dt.db")
   const children: Array<ChildProcess> = []
   try {
-    log(`loading ${USERS} users into ${file} …`)
-    await load(file)
+    if (DATABASE === undefined) {
+      log(`loading ${USERS} users into ${file} …`)
+      await load(file)
+    }
     const api = await launch(
       [join(root, "packages/cli/bin/dt.js"), "serve", "--port", "0", "--database", `sqlite:${file}`],
       /Serving the User Manager at http:\/\/[^:]+:(\d+)\//
@@ -146,12 +160,19 @@ const main = async () => {
       // The ceiling as the first sessions measured it: the listing's three statements alone, no session.
       { name: "bare, no session", port: unchecked.port, pid: unchecked.child.pid as number, headers: {} }
     ]
-    const paths = [
-      ["list", "/api/v1/users?limit=50"],
-      ["search", "/api/v1/users?limit=50&search=quill"]
-    ] as const
+    const paths = (
+      [
+        ["list", "/api/v1/users?limit=50"],
+        ["search", "/api/v1/users?limit=50&search=quill"],
+        ["groups", "/api/v1/groups?limit=50"]
+      ] as const
+    ).filter(([label]) => REQUESTS.includes(label))
     const rows: Array<string> = []
     for (const [label, path] of paths) {
+      for (const server of servers.slice(0, 2)) {
+        const body = await fetch(`http://127.0.0.1:${server.port}${path}`, { headers: server.headers })
+        log(`${label}, ${server.name}: ${(await body.arrayBuffer()).byteLength} bytes`)
+      }
       for (const connections of CONNECTIONS) {
         const results = []
         // The floor answers a fixed first page whatever the query: it (and the bare handler without the session check)
