@@ -82,7 +82,8 @@ describe("Groups tab", () => {
 
   it("creates a group with members found by search and fires group-created", async () => {
     const { client } = await seeded()
-    const h = await mount(client)
+    const { calls, recording } = record(client)
+    const h = await mount(recording)
     const created: Array<Group> = []
     h.element.addEventListener("group-created", (event) => created.push(event.detail))
     await openGroups(h)
@@ -94,6 +95,11 @@ describe("Groups tab", () => {
     await userEvent.click(h.button("groups", "Create"))
     await expect.poll(() => h.rows("groups").find((row) => row[0] === "qa")?.[2]).toBe("1: john")
     expect(created.map((group) => [group.name, group.members])).toEqual([["qa", ["john"]]])
+    // One request creates it with its members; a new group has no member list to read.
+    expect(calls.filter((call) => writes.includes(call[0]))).toEqual([
+      ["createGroup", { name: "qa", members: ["john"] }]
+    ])
+    expect(calls.filter((call) => call[0] === "listMembers")).toEqual([])
   })
 
   it("renames a group, adds a user found by search and removes a member in one change at Save, and fires group-updated", async () => {
