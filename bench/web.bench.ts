@@ -22,6 +22,21 @@
  *   the table for two seconds.
  *
  * It prints Markdown; the results go to docs/benchmarks.md.
+ *
+ * BENCH_SCENARIO=groups measures the Groups tab instead, on the directory of huge groups of bench/groups.ts
+ * (BENCH_USERS users, 1,000,000 by default: 20 teams, `everyone` of half of them, 2,000 clubs of 10), seeded into a
+ * fresh SQLite file, or read from BENCH_GROUPS_FILE (made by `bench/groups.bench.ts seed sqlite FILE`; kept):
+ *
+ * - Groups first page: from the start of the navigation to `/` (the element told `tab="groups"` as it is parsed) to
+ *   the first frame at which the Groups table shows its first 50 rows, no longer busy;
+ * - Update of `everyone`: from the click on its row (found by a search first) to the first frame at which the dialog
+ *   is open and its member list shows its first page of members, no longer busy (the dialog is usable).
+ *
+ * For scale, in the same runs: the Users tab's first page over the same directory, and the static page of one row;
+ * and, from the pages' resource timing, when each tab's list request was sent and answered (the page `dt serve`
+ * serves preloads the Users tab's first requests, not the Groups tab's).
+ *
+ *   BENCH_SCENARIO=groups BENCH_GROUPS_FILE=/tmp/groups.db BENCH_RUNS=5 npm run bench:web
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
@@ -34,10 +49,13 @@ import { UserManager } from "@user-manager/core"
 import { Argon2Hasher, KyselyDirectory, SqliteDirectory } from "@user-manager/kysely"
 import { Effect } from "effect"
 import { chromium, type Page } from "playwright"
+import { EVERYONE, seedGroups } from "./groups.js"
 import { PASSWORD, seed } from "./load.js"
 import { intSetting, log, median, quantile, seconds, thousands } from "./stats.js"
 
-const USERS = intSetting("BENCH_USERS", 100_000, 1)
+const SCENARIO = process.env.BENCH_SCENARIO ?? "users"
+const GROUPS_FILE = process.env.BENCH_GROUPS_FILE
+const USERS = intSetting("BENCH_USERS", SCENARIO === "groups" ? 1_000_000 : 100_000, 1)
 const RUNS = intSetting("BENCH_RUNS", 9, 3)
 const TERM = "quartz"
 const DEBOUNCE_MS = 250
@@ -52,6 +70,21 @@ const load = async (file: string) => {
       hasher: Argon2Hasher.layer
     })
     const loaded = await Effect.runPromise(seed(db, "sqlite", USERS).pipe(Effect.provide(layer)))
+    return loaded.insertMs
+  } finally {
+    await db.destroy()
+  }
+}
+
+/** The directory of huge groups (bench/groups.ts) in a fresh SQLite file. */
+const loadGroups = async (file: string) => {
+  const db = await Effect.runPromise(SqliteDirectory.open(file))
+  try {
+    const layer = UserManager.layer({
+      directory: KyselyDirectory.layer({ db, engine: "sqlite", migrate: true }),
+      hasher: Argon2Hasher.layer
+    })
+    const loaded = await Effect.runPromise(seedGroups(db, "sqlite", USERS).pipe(Effect.provide(layer)))
     return loaded.insertMs
   } finally {
     await db.destroy()
@@ -298,4 +331,197 @@ const main = async () => {
   }
 }
 
-await main()
+/**
+ * Runs in the page from its first frame: tells the element, as soon as the page's parser makes it, to open on the
+ * Groups tab, and reports (`dt-first-page <ms>`) the first frame at which the Groups table shows 50 rows, not busy.
+ */
+const GROUPS_FIRST_PAGE_WATCH = `(() => {
+  new MutationObserver((changes, observer) => {
+    const element = document.querySelector("user-manager")
+    if (element) {
+      element.setAttribute("tab", "groups")
+      observer.disconnect()
+    }
+  }).observe(document, { childList: true, subtree: true })
+  const check = () => {
+    const tab = document.querySelector("user-manager")?.shadowRoot?.querySelector("um-groups-tab")?.shadowRoot
+    const table = tab?.querySelector("table")
+    if (table && table.getAttribute("aria-busy") !== "true" && tab.querySelectorAll("tr[part~=row]").length === 50) {
+      console.log("dt-first-page " + performance.now())
+    } else {
+      requestAnimationFrame(check)
+    }
+  }
+  requestAnimationFrame(check)
+})()`
+
+/** An expression, in the page: the Groups tab's shadow root (a string, for the reason given at `FIRST_PAGE_WATCH`). */
+const GROUPS_TAB = `document.querySelector("user-manager")?.shadowRoot?.querySelector("um-groups-tab")?.shadowRoot`
+
+/** An expression, in the page: when the list request of `path` started and was answered (resource timing). */
+const listTiming = (path: string) =>
+  `(() => { const e = performance.getEntriesByType("resource").find((r) => r.name.includes("${path}")); return e ? [e.startTime, e.responseEnd] : [NaN, NaN] })()`
+
+const groupsMain = async () => {
+  const folder = mkdtempSync(join(os.tmpdir(), "dt-web-bench-"))
+  const file = GROUPS_FILE ?? join(folder, "dt.db")
+  let server: ChildProcess | undefined
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true })
+  /** A yardstick in the same runs: navigation to the Users tab's first page over the same directory. */
+  const usersFirstPage = async (url: string) => {
+    const users = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const signIn = await users.request.post(`${url}/api/v1/auth/login`, {
+      data: { username: "admin", password: PASSWORD, session: "cookie" }
+    })
+    if (!signIn.ok()) throw new Error(`sign-in answered ${signIn.status()}`)
+    await users.addInitScript(FIRST_PAGE_WATCH)
+    const page = await users.newPage()
+    const reported = firstPageReport(page)
+    await page.goto(`${url}/`, { waitUntil: "commit" })
+    const shown = await reported
+    const [asked, answered] = (await page.evaluate(listTiming("/api/v1/users?"))) as [number, number]
+    await users.close()
+    return { shown, asked, answered }
+  }
+  try {
+    let loadMs: number | undefined
+    if (GROUPS_FILE === undefined) {
+      log(`loading the groups of ${thousands(USERS)} users into ${file} …`)
+      loadMs = await loadGroups(file)
+    }
+    const served = await serve(file, folder)
+    server = served.child
+    const floorServer = createServer((_request, response) =>
+      response
+        .writeHead(200, { "content-type": "text/html; charset=utf-8" })
+        .end("<!doctype html><title>floor</title><table><tr><td>row</td></tr></table>")
+    )
+    await new Promise<void>((resolve) => floorServer.listen(0, "127.0.0.1", resolve))
+    const floorUrl = `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}/`
+    const floor: Array<number> = []
+    const usersPage: Array<number> = []
+    const groupsAsked: Array<number> = []
+    const groupsAnswered: Array<number> = []
+    const usersAsked: Array<number> = []
+    const usersAnswered: Array<number> = []
+    const firstPage: Array<number> = []
+    const dialog: Array<number> = []
+    let memberRows = 0
+    let legend = ""
+    for (let run = 0; run <= RUNS; run++) {
+      // The two tabs' first pages in turn first, so that neither always comes after the other.
+      const usersBefore = run % 2 === 1 ? await usersFirstPage(served.url) : undefined
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+      const signIn = await context.request.post(`${served.url}/api/v1/auth/login`, {
+        data: { username: "admin", password: PASSWORD, session: "cookie" }
+      })
+      if (!signIn.ok()) throw new Error(`sign-in answered ${signIn.status()}`)
+      await context.addInitScript(GROUPS_FIRST_PAGE_WATCH)
+      const page = await context.newPage()
+      const reported = firstPageReport(page)
+      await page.goto(`${served.url}/`, { waitUntil: "commit" })
+      const shown = await reported
+      const [asked, answered] = (await page.evaluate(listTiming("/api/v1/groups?"))) as [number, number]
+
+      // Find `everyone` (not on the first page by name), then time the click on its row to a usable dialog.
+      await page.evaluate((term) => {
+        const tab = document.querySelector("user-manager")?.shadowRoot?.querySelector("um-groups-tab")?.shadowRoot
+        const input = tab?.querySelector("input[type=search]") as HTMLInputElement
+        input.value = term
+        input.dispatchEvent(new InputEvent("input", { bubbles: true, composed: true, data: term }))
+      }, EVERYONE)
+      await page.waitForFunction(
+        (name) => {
+          const tab = document.querySelector("user-manager")?.shadowRoot?.querySelector("um-groups-tab")?.shadowRoot
+          return (
+            tab?.querySelector(`tr[data-name='${name}']`) !== null &&
+            tab?.querySelectorAll("tr[part~=row]").length === 1
+          )
+        },
+        EVERYONE,
+        { polling: "raf", timeout: 120_000 }
+      )
+      const clicked = await page.evaluate(`(() => {
+        const row = ${GROUPS_TAB}.querySelector("tr[data-name='${EVERYONE}']")
+        const at = performance.now()
+        row.click()
+        return at
+      })()`)
+      // (Polled from here at every frame: a string would be evaluated in the page, which its CSP refuses.)
+      const ready = await page.waitForFunction(
+        () => {
+          const tab = document.querySelector("user-manager")?.shadowRoot?.querySelector("um-groups-tab")?.shadowRoot
+          const list = tab?.querySelector("#group-dialog[open] #member-list")
+          return list && list.getAttribute("aria-busy") === "false" && list.querySelectorAll("input").length > 0
+            ? performance.now()
+            : false
+        },
+        undefined,
+        { polling: "raf", timeout: 30_000 }
+      )
+      const interactive = (await ready.jsonValue()) as number
+      const seen = (await page.evaluate(`(() => {
+        const tab = ${GROUPS_TAB}
+        return [tab.querySelectorAll("#member-list input").length, tab.querySelector("#group-dialog legend").textContent]
+      })()`)) as [number, string]
+      memberRows = seen[0]
+      legend = seen[1]
+      await context.close()
+
+      const bare = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+      await bare.addInitScript(FLOOR_WATCH)
+      const floorPage = await bare.newPage()
+      const floorReported = firstPageReport(floorPage)
+      await floorPage.goto(floorUrl, { waitUntil: "commit" })
+      const floorShown = await floorReported
+      await bare.close()
+      const users = usersBefore ?? (await usersFirstPage(served.url))
+      const usersShown = users.shown
+
+      if (run > 0) {
+        floor.push(floorShown)
+        usersPage.push(usersShown)
+        groupsAsked.push(asked)
+        groupsAnswered.push(answered)
+        usersAsked.push(users.asked)
+        usersAnswered.push(users.answered)
+        firstPage.push(shown)
+        dialog.push(interactive - (clicked as number))
+      }
+      log(
+        `run ${run}${run === 0 ? " (warm-up)" : ""}: Groups first page ${shown.toFixed(0)} ms (Users ${usersShown.toFixed(0)} ms, static page ${floorShown.toFixed(0)} ms), Update ${EVERYONE} ${(interactive - (clicked as number)).toFixed(0)} ms`
+      )
+    }
+    floorServer.close()
+    const sorted = (values: Array<number>) => [...values].sort((a, b) => a - b)
+    const row = (label: string, values: Array<number>, target: string) => {
+      const s = sorted(values)
+      return `| ${label} | ${median(s).toFixed(0)} | ${s[0]?.toFixed(0)}–${s.at(-1)?.toFixed(0)} | ${target} |`
+    }
+    console.log(`## <user-manager> Groups tab in Chromium against dt serve — ${new Date().toISOString()}\n`)
+    console.log(
+      `- the groups of ${thousands(USERS)} users (bench/groups.ts; SQLite${loadMs === undefined ? `, ${file}` : `, loaded in ${seconds(loadMs)}`}); ${RUNS} runs after a warm-up`
+    )
+    console.log(
+      `- Chromium: ${browser.version()} headless, 1280×900; 1-minute load average ${os.loadavg()[0]?.toFixed(2)}`
+    )
+    console.log(`- the dialog showed "${legend}" and ${memberRows} member rows\n`)
+    console.log("| measurement | median (ms) | range (ms) | target |")
+    console.log("|---|--:|--:|---|")
+    console.log(row("navigation to the Groups tab's rendered first page", firstPage, "≤ 300 ms"))
+    console.log(row("  for scale: navigation to the Users tab's first page, same directory", usersPage, ""))
+    console.log(row("  for scale: navigation to a static page of one table row (bare node:http)", floor, ""))
+    const sentAnswered = (label: string, sent: Array<number>, answered: Array<number>) =>
+      `| ${label} | ${median(sorted(sent)).toFixed(0)} / ${median(sorted(answered)).toFixed(0)} | | |`
+    console.log(sentAnswered("  of which: the Groups list request sent / answered", groupsAsked, groupsAnswered))
+    console.log(sentAnswered("  of which: the Users list request sent / answered", usersAsked, usersAnswered))
+    console.log(row(`click on ${EVERYONE} to its Update dialog with its first members`, dialog, "≤ 300 ms"))
+  } finally {
+    await browser.close()
+    server?.kill("SIGTERM")
+    rmSync(folder, { recursive: true, force: true })
+  }
+}
+
+if (SCENARIO === "groups") await groupsMain()
+else await main()

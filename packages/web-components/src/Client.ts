@@ -105,6 +105,27 @@ export type NewGroup = components["schemas"]["CreateGroup"]
 export type GroupChanges = components["schemas"]["ModifyGroup"]
 
 /**
+ * The query of a page of a group's members: a case-insensitive search within the group, a page size, and the
+ * username the page starts after (the `next` of the previous page).
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export interface MemberQuery {
+  readonly search?: string
+  readonly limit?: number
+  readonly after?: string
+}
+
+/**
+ * One page of a group's members by username; `next`, when more follow, is the `after` of the next page.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type MemberPage = components["schemas"]["MemberPage"]
+
+/**
  * Who is signed in, and whether that user is an administrator.
  *
  * @category models
@@ -219,6 +240,11 @@ export interface UserManagerClient {
   modifyGroup(name: string, changes: GroupChanges, expectedVersion: number): Promise<Group>
   /** Replaces a group's members, if it is still at `expectedVersion`. */
   setMembers(name: string, usernames: ReadonlyArray<string>, expectedVersion: number): Promise<Group>
+  /**
+   * A page of a group's members, searched within the group (`GET /api/v1/groups/{name}/members`): the Update dialog
+   * reads a group's members this way, a page at a time, never all at once.
+   */
+  listMembers(name: string, query: MemberQuery): Promise<MemberPage>
   /** Deletes a group. */
   deleteGroup(name: string): Promise<void>
   /** The sign-in locks held now (optional: without it, the Users tab shows no locks). */

@@ -13,6 +13,8 @@ import {
   type ImportResult,
   type ListQuery,
   type Me,
+  type MemberPage,
+  type MemberQuery,
   type NewGroup,
   type NewUser,
   type Page,
@@ -169,6 +171,8 @@ export const HttpClient = (baseUrl: string, options: HttpClientOptions = {}): Us
       request<Group>("PATCH", `/groups/${segment(name)}`, changes, ifMatch(version)),
     setMembers: (name, usernames, version) =>
       request<Group>("PATCH", `/groups/${segment(name)}`, { members: usernames }, ifMatch(version)),
+    listMembers: (name: string, q: MemberQuery) =>
+      request<MemberPage>("GET", `/groups/${segment(name)}/members${query(q)}`),
     deleteGroup: (name) => request<void>("DELETE", `/groups/${segment(name)}`),
     listSignInLocks: async () =>
       (await request<{ readonly items: ReadonlyArray<SignInLock> }>("GET", "/sign-in-locks")).items,

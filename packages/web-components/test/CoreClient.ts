@@ -64,6 +64,7 @@ export const coreClient = (manager: UserManager.UserManager, username: string): 
       call(() => groups.modify(actor, name, changes, { expectedVersion })),
     setMembers: (name, usernames, expectedVersion) =>
       call(() => groups.setMembers(actor, name, usernames, { expectedVersion })),
+    listMembers: (name, query) => call(() => groups.members(actor, name, query)),
     deleteGroup: (name) => call(() => groups.remove(actor, name)).then(() => undefined),
     listSignInLocks: () => call(() => manager.signInThrottle.locks(actor)),
     unlockUser: (name) => call(() => manager.signInThrottle.unlock(actor, name).then(() => null)).then(() => undefined),

@@ -16,7 +16,7 @@ describe("accessibility (axe-core)", () => {
     await userEvent.keyboard("{Escape}")
 
     await userEvent.click(h.button("users", "Add New"))
-    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input").length).toBe(3)
+    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input[type=checkbox]").length).toBe(3)
     await expectNoAxeViolations()
     await userEvent.type(h.in("users", "#f-username"), "john")
     await userEvent.click(h.in("users", "form button[type=submit]"))
@@ -51,6 +51,14 @@ describe("accessibility (axe-core)", () => {
 
     await userEvent.click(h.row("analysts", "groups"))
     await expect.poll(() => h.in<HTMLDialogElement>("groups", "#group-dialog").open).toBe(true)
+    await expect.poll(() => h.panel("groups").querySelectorAll("#member-list input").length).toBe(2)
+    await expectNoAxeViolations()
+    // A removal and an addition staged: the struck-out member, the users found, the status that counts them.
+    await userEvent.click(h.in("groups", "#member-list input[value=bob]"))
+    await userEvent.type(h.in("groups", "#f-find"), "jo")
+    await expect.poll(() => h.in("groups", "[aria-label='Users found'] input[value=john]")).toBeTruthy()
+    await userEvent.click(h.in("groups", "[aria-label='Users found'] input[value=john]"))
+    await expect.poll(() => h.in("groups", "#group-dialog [role=status]").textContent).toMatch(/1 to add, 1 to remove/)
     await expectNoAxeViolations()
     await userEvent.keyboard("{Escape}")
     await expect.poll(() => h.focused()?.getAttribute("data-name")).toBe("analysts")
@@ -86,6 +94,13 @@ describe("accessibility (axe-core)", () => {
       await expectNoAxeViolations()
       await userEvent.click(h.row("john"))
       await expect.poll(() => h.in<HTMLDialogElement>("users", "#user-dialog").open).toBe(true)
+      await expectNoAxeViolations()
+      await userEvent.keyboard("{Escape}")
+      await userEvent.click(h.tab("groups"))
+      await expect.poll(() => h.rows("groups").length).toBe(3)
+      await userEvent.click(h.row("developers", "groups"))
+      await expect.poll(() => h.panel("groups").querySelectorAll("#member-list input").length).toBe(3)
+      await userEvent.click(h.in("groups", "#member-list input[value=alice]"))
       await expectNoAxeViolations()
     } finally {
       await emulate("")

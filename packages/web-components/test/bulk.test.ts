@@ -440,7 +440,7 @@ describe("Import over the real core", () => {
     await expect
       .poll(() => h.rows("groups").map((row) => row[0]))
       .toEqual(["admins", "analysts", "developers", "ops", "qa"])
-    expect(h.rows("groups").find((row) => row[0] === "qa")).toEqual(["qa", "4242", "bob"])
+    expect(h.rows("groups").find((row) => row[0] === "qa")).toEqual(["qa", "4242", "1: bob"])
     expect(imported.map((result) => [result.dryRun, result.groups.created])).toEqual([[false, 2]])
   })
 })

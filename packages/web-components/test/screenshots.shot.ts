@@ -12,7 +12,7 @@ it("takes the README's screenshots", async () => {
   const shot = (name: string) => page.screenshot({ path: `../../../docs/web-components-${name}.png` })
   await shot("users")
   await userEvent.click(h.button("users", "Add New"))
-  await expect.poll(() => h.panel("users").querySelectorAll("fieldset input").length).toBe(3)
+  await expect.poll(() => h.panel("users").querySelectorAll("fieldset input[type=checkbox]").length).toBe(3)
   await shot("add-new")
   await userEvent.keyboard("{Escape}")
   await userEvent.click(h.button("users", "Import"))

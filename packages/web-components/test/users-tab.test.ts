@@ -1,6 +1,6 @@
 import { userEvent } from "@vitest/browser/context"
 import { describe, expect, it } from "vitest"
-import { ClientError, type ListQuery, type User, type UserManagerClient, type UserSort } from "../src/Client.js"
+import type { ListQuery, User, UserManagerClient, UserSort } from "../src/Client.js"
 import { seeded } from "./CoreClient.js"
 import { mount } from "./harness.js"
 
@@ -59,24 +59,38 @@ describe("Users tab", () => {
     expect(h.in("users", "th[aria-sort=descending]").textContent).toContain("Full Name")
   })
 
-  it("offers every group in Add New, asking for pages no larger than the server's largest (500)", async () => {
-    const { client } = await seeded()
-    const asked: Array<number | undefined> = []
-    const strict: UserManagerClient = {
+  it("finds groups by search as one types among hundreds, asking for a few at a time, never for every group", async () => {
+    const { client, manager, admin } = await seeded()
+    for (let index = 0; index < 300; index++) {
+      await manager.groups.create(admin, { name: `team-${String(index).padStart(3, "0")}` })
+    }
+    const asked: Array<Parameters<UserManagerClient["listGroups"]>[0]> = []
+    const counting: UserManagerClient = {
       ...client,
       listGroups: (query) => {
-        asked.push(query.limit)
-        if ((query.limit ?? 0) > 500) {
-          return Promise.reject(new ClientError("InvalidInput", "Invalid limit: it must be at most 500."))
-        }
+        asked.push(query)
         return client.listGroups(query)
       }
     }
-    const h = await mount(strict)
-    await userEvent.click(h.button("users", "Add New"))
-    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input").length).toBe(3)
-    expect(h.in("users", "#user-dialog [role=alert]")).toBeNull()
-    expect(asked.every((limit) => limit !== undefined && limit <= 500)).toBe(true)
+    const h = await mount(counting)
+    await userEvent.click(h.row("john"))
+    // The user's groups, checked, and the first groups by name to pick from.
+    await expect.poll(() => h.in<HTMLInputElement>("users", "fieldset input[value=developers]")?.checked).toBe(true)
+    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input[type=checkbox]").length).toBe(10)
+    expect(h.in("users", "#f-find-groups-hint")?.textContent).toMatch(/More groups match/)
+    await userEvent.type(h.in("users", "#f-find-groups"), "team-29")
+    await expect
+      .poll(() =>
+        [...h.panel("users").querySelectorAll<HTMLInputElement>("fieldset input[type=checkbox]")].map(
+          (box) => box.value
+        )
+      )
+      .toEqual(["developers", ...Array.from({ length: 10 }, (_, index) => `team-29${index}`)])
+    await userEvent.click(h.in("users", "fieldset input[value=team-293]"))
+    await userEvent.click(h.button("users", "Save"))
+    await expect.poll(() => h.rows().find((row) => row[0] === "john")?.[2]).toBe("developers, team-293")
+    expect(asked.length).toBeGreaterThan(1)
+    expect(asked.every((query) => query.limit !== undefined && query.limit <= 10)).toBe(true)
   })
 
   it("creates a user from Add New with the keyboard only, in at least one group, and fires user-created", async () => {
@@ -89,8 +103,9 @@ describe("Users tab", () => {
     await expect.poll(() => h.in<HTMLDialogElement>("users", "#user-dialog").open).toBe(true)
     expect(h.focused()?.id).toBe("f-username")
     await userEvent.keyboard("carol{Tab}Carol{Tab}King{Tab}carol@example.com{Tab}correct horse battery")
-    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input").length).toBe(3)
-    await userEvent.keyboard("{Tab}{Tab} ")
+    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input[type=checkbox]").length).toBe(3)
+    // Past the password: the group finder, then the groups it found (admins, analysts, …).
+    await userEvent.keyboard("{Tab}{Tab}{Tab} ")
     expect(h.focused()?.getAttribute("value")).toBe("analysts")
     h.in("users", "form button[type=submit]").focus()
     await userEvent.keyboard("{Enter}")
@@ -106,7 +121,7 @@ describe("Users tab", () => {
     const h = await mount(client)
     await userEvent.click(h.button("users", "Add New"))
     await userEvent.type(h.in("users", "#f-username"), "backup")
-    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input").length).toBe(3)
+    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input[type=checkbox]").length).toBe(3)
     await userEvent.click(h.in("users", "fieldset input[value=developers]"))
     await userEvent.click(h.in("users", "input[name=system]"))
     await userEvent.click(h.in("users", "form button[type=submit]"))
@@ -120,7 +135,7 @@ describe("Users tab", () => {
     const h = await mount(client)
     await userEvent.click(h.button("users", "Add New"))
     await userEvent.type(h.in("users", "#f-username"), "john")
-    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input").length).toBe(3)
+    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input[type=checkbox]").length).toBe(3)
     await userEvent.click(h.in("users", "fieldset input[value=developers]"))
     await userEvent.click(h.in("users", "form button[type=submit]"))
     await expect.poll(() => h.in("users", "#e-username")?.textContent).toMatch(/john/)

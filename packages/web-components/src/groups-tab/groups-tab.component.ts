@@ -1,7 +1,6 @@
 import { html, LitElement, nothing } from "lit"
 import { property } from "lit/decorators.js"
-import { live } from "lit/directives/live.js"
-import type { ClientError, Group, GroupSort, Me, User, UserManagerClient } from "../Client.js"
+import type { ClientError, Group, GroupChanges, GroupSort, Me, User, UserManagerClient } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
 import { BulkActions, bulkStyles } from "../internal/bulk-actions.js"
 import { ConfirmDialog } from "../internal/confirm-dialog.js"
@@ -11,6 +10,7 @@ import { textField } from "../internal/form-fields.js"
 import { debounce } from "../internal/keys.js"
 import { ListController } from "../internal/list-controller.js"
 import { type Column, listView } from "../internal/list-view.js"
+import { choice, FINDER_LIMIT, finder, PICKER_PAGE, pickerStyles } from "../internal/picker.js"
 import { RowMenu } from "../internal/row-menu.js"
 import { sharedStyles } from "../internal/styles.js"
 
@@ -20,21 +20,29 @@ const columns: ReadonlyArray<Column<GroupSort>> = [
   { sort: "members", label: "Users" }
 ]
 
-/** How many members' names the Users column shows before it says how many more there are. */
+/** How many members' names the Users column shows (the group answer's preview holds at most this many). */
 const MEMBERS_SHOWN = 10
 
-/**
- * The Users column of a group: its members' names; for a large group the first `MEMBERS_SHOWN` and how many more
- * (thousands of names in one cell would make the row thousands of lines tall; Update lists them all).
- */
-const membersText = ({ members, memberCount }: Group) =>
-  memberCount <= members.length
-    ? members.join(", ")
-    : `${members.slice(0, MEMBERS_SHOWN).join(", ")} and ${(memberCount - Math.min(members.length, MEMBERS_SHOWN)).toLocaleString("en-US")} more`
+/** Counts as the reader's locale writes them (100,000). */
+const count = new Intl.NumberFormat()
 
 /**
- * The Groups tab: a server-side searched, sorted and paged table of groups, the Add New and Update dialogs (name and
- * members), a context menu (Update, Delete) and the delete confirmation, which lists the users a refusal names. An
+ * The Users column of a group: how many members it has, and the first names of the answer's preview with how many
+ * more there are ("3: alice, daemon, john"; "500,000: aaron, … and 499,990 more").
+ */
+const membersText = (group: Group) => {
+  const total = group.memberCount
+  const shown = group.members.slice(0, MEMBERS_SHOWN)
+  if (total === 0) return "0"
+  const more = total - shown.length
+  return `${count.format(total)}: ${shown.join(", ")}${more > 0 ? ` and ${count.format(more)} more` : ""}`
+}
+
+/**
+ * The Groups tab: a server-side searched, sorted and paged table of groups (each with its member count and first
+ * members), the Add New and Update dialogs (name; the members a page at a time, searched within the group; users to
+ * add found by search; the additions and removals staged and applied at Save in one change), a context menu (Update,
+ * Delete) and the delete confirmation, which lists the users a refusal names. An
  * administrator (`me`) whose client can also imports groups from a CSV or JSON Lines file (checked first, its plan
  * shown, then applied with its progress) and exports them as CSV.
  *
@@ -52,23 +60,38 @@ const membersText = ({ members, memberCount }: Group) =>
  */
 export class GroupsTab extends LitElement {
   /** The styles every tab shares (themed through the `--um-*` custom properties). */
-  static override styles = [sharedStyles, bulkStyles]
+  static override styles = [sharedStyles, bulkStyles, pickerStyles]
 
   /** Where the groups come from and where changes go. */
   @property({ attribute: false }) accessor client: UserManagerClient | undefined
   /** The signed-in user: an administrator is offered Import and Export. */
   @property({ attribute: false }) accessor me: Me | undefined
 
-  /** The members the form would save. */
-  #members: ReadonlySet<string> = new Set()
+  /** The users the dialog will add to the group at Save. */
+  #added: ReadonlySet<string> = new Set()
+  /** The members the dialog will remove from the group at Save. */
+  #removed: ReadonlySet<string> = new Set()
   /**
-   * The users with a box above the finder: the members when the dialog opened and those picked since. A box stays where
-   * it is when it is (un)checked, so that the keyboard focus stays on it; picked users move here at the next search.
+   * The members shown: the pages of the group's members read so far for the current member search (a page at a time,
+   * never the whole list). A box stays where it is when it is (un)checked, so that the keyboard focus stays on it.
    */
+  #members: ReadonlyArray<string> = []
+  /** The `after` of the next page of members, when more follow. */
+  #nextMembers: string | undefined
+  #memberSearch = ""
+  #membersBusy = false
+  /** Counts the member reads, so that an answer overtaken by a newer search is dropped. */
+  #membersRead = 0
+  /** The users with a box above the finder: those picked to add, moved there at the next search. */
   #listed: ReadonlyArray<string> = []
   /** The users the finder found. */
   #candidates: ReadonlyArray<User> = []
+  #findRead = 0
   #findLater = debounce((text: string) => this.#findCandidates(text), 250)
+  #searchMembersLater = debounce((text: string) => {
+    this.#memberSearch = text.trim()
+    void this.#loadMembers(false)
+  }, 250)
 
   readonly #list = new ListController<Group, GroupSort>(this, {
     client: () => this.client,
@@ -80,7 +103,8 @@ export class GroupsTab extends LitElement {
   readonly #form: FormDialog<Group, GroupSort> = new FormDialog(this, this.#list, this.#menu, {
     id: "group-dialog",
     handsOver: () => this.#confirm.target !== undefined,
-    place: (field) => (["groups", "members", "usernames"].includes(field) ? { key: "members" } : undefined)
+    place: (field) =>
+      ["groups", "members", "usernames", "addMembers", "removeMembers"].includes(field) ? { key: "members" } : undefined
   })
   readonly #confirm = new ConfirmDialog(this, this.#list, this.#menu, this.#form)
   readonly #bulk = new BulkActions(this, this.#list, { kind: "groups", admin: () => this.me?.admin === true })
@@ -133,98 +157,173 @@ export class GroupsTab extends LitElement {
   }
 
   #openEditor(group: Group | undefined) {
-    this.#members = new Set(group?.members ?? [])
-    this.#listed = [...this.#members].sort()
+    this.#added = new Set()
+    this.#removed = new Set()
+    this.#members = []
+    this.#nextMembers = undefined
+    this.#memberSearch = ""
+    this.#listed = []
     this.#candidates = []
+    this.#findRead++
     this.#form.open(group)
+    if (group !== undefined) void this.#loadMembers(false)
+  }
+
+  /**
+   * Reads the first page of the group's members matching the member search, or (`more`) the next page, appended;
+   * after Show more, the focus goes to the first member it brought.
+   */
+  async #loadMembers(more: boolean) {
+    const client = this.client
+    const group = this.#form.editing?.record
+    if (client === undefined || group === undefined) return
+    const read = ++this.#membersRead
+    this.#membersBusy = true
+    this.requestUpdate()
+    try {
+      const page = await client.listMembers(group.name, {
+        limit: PICKER_PAGE,
+        ...(this.#memberSearch === "" ? {} : { search: this.#memberSearch }),
+        ...(more && this.#nextMembers !== undefined ? { after: this.#nextMembers } : {})
+      })
+      if (read !== this.#membersRead) return
+      const first = more ? this.#members.length : 0
+      this.#members = more ? [...this.#members, ...page.items] : page.items
+      this.#nextMembers = page.next
+      this.#membersBusy = false
+      this.requestUpdate()
+      if (more) {
+        await this.updateComplete
+        this.renderRoot.querySelectorAll<HTMLInputElement>("#member-list input")[first]?.focus()
+      }
+    } catch (error) {
+      if (read !== this.#membersRead) return
+      this.#membersBusy = false
+      this.#form.showAlert(error)
+    }
   }
 
   async #findCandidates(text: string) {
     const client = this.client
     if (client === undefined) return
-    this.#listed = [...new Set([...this.#listed, ...this.#members])].sort()
+    const read = ++this.#findRead
+    this.#listed = [...this.#added].sort()
     this.requestUpdate()
     if (text.trim() === "") {
       this.#candidates = []
       return
     }
     try {
-      this.#candidates = (await client.listUsers({ search: text, sort: "username", limit: 10 })).items
+      const found = (await client.listUsers({ search: text, sort: "username", limit: FINDER_LIMIT })).items
+      if (read !== this.#findRead) return
+      this.#candidates = found
       this.requestUpdate()
     } catch (error) {
       this.#form.showAlert(error)
     }
   }
 
-  #toggleMember(username: string, checked: boolean) {
-    const next = new Set(this.#members)
-    if (checked) next.add(username)
-    else next.delete(username)
-    this.#members = next
+  /** Stages adding (a user not in the group) or removing (a member) `username`, or takes that back. */
+  #toggle(username: string, member: boolean, checked: boolean) {
+    const staged = new Set(member ? this.#removed : this.#added)
+    if (checked === member) staged.delete(username)
+    else staged.add(username)
+    if (member) this.#removed = staged
+    else this.#added = staged
     this.requestUpdate()
+  }
+
+  #box(username: string, member: boolean) {
+    const checked = member ? !this.#removed.has(username) : this.#added.has(username)
+    return choice(username, checked, (now) => this.#toggle(username, member, now), {
+      removed: member && !checked
+    })
   }
 
   #renderEditor() {
     const group = this.#form.editing?.record
     const membersError = this.#form.fieldErrors.members
-    const member = (username: string) =>
-      html`<label
-          ><input
-            type="checkbox"
-            .checked=${live(this.#members.has(username))}
-            .defaultChecked=${this.#members.has(username)}
-            @change=${(event: Event) => this.#toggleMember(username, (event.target as HTMLInputElement).checked)}
-          />
-          ${username}</label
-        ><br />`
+    const staged = [
+      ...(this.#added.size === 0 ? [] : [`${count.format(this.#added.size)} to add`]),
+      ...(this.#removed.size === 0 ? [] : [`${count.format(this.#removed.size)} to remove`])
+    ]
+    const members =
+      group === undefined
+        ? nothing
+        : html`<fieldset class="picker">
+            <legend>Members (${count.format(group.memberCount)})</legend>
+            ${finder("f-member-search", "Search members", (text) => this.#searchMembersLater(text))}
+            <div
+              id="member-list"
+              class="choices"
+              role="group"
+              aria-label="Members of ${group.name}"
+              aria-busy=${this.#membersBusy ? "true" : "false"}
+            >
+              ${this.#members.map((username) => this.#box(username, true))}
+            </div>
+            ${
+              this.#members.length === 0 && !this.#membersBusy
+                ? html`<p class="hint">
+                    ${this.#memberSearch === "" ? "No members yet." : `No member matches “${this.#memberSearch}”.`}
+                  </p>`
+                : nothing
+            }
+            ${
+              this.#nextMembers === undefined
+                ? nothing
+                : html`<button
+                    type="button"
+                    part="button"
+                    ?disabled=${this.#membersBusy}
+                    @click=${() => void this.#loadMembers(true)}
+                  >
+                    Show more members
+                  </button>`
+            }
+          </fieldset>`
     return this.#form.render({
       title: group === undefined ? "Add New Group" : `Update ${group.name}`,
       remove: group === undefined ? undefined : () => this.#confirm.ask(group),
       write: (client, form, group) => this.#save(client, String(new FormData(form).get("name") ?? ""), group),
       fields: html`${textField(this.#form.fieldErrors, { name: "name", label: "Name", value: group?.name ?? "" })}
-            <fieldset>
-              <legend>Members</legend>
-              ${this.#members.size === 0 ? html`<span class="hint">No members yet.</span>` : nothing}
-              ${this.#listed.map(member)}
-              <div class="field">
-                <label for="f-find">Add members: find users</label>
-                <input
-                  id="f-find"
-                  type="search"
-                  autocomplete="off"
-                  @input=${(event: InputEvent) => this.#findLater((event.target as HTMLInputElement).value)}
-                  @keydown=${(event: KeyboardEvent) => {
-                    // Enter in the finder must not submit the form.
-                    if (event.key === "Enter") event.preventDefault()
-                  }}
-                />
+            ${members}
+            <fieldset class="picker">
+              <legend>Add members</legend>
+              <div class="choices" role="group" aria-label="Users to add">
+                ${this.#listed.map((username) => this.#box(username, false))}
               </div>
-              ${this.#candidates.filter((user) => !this.#listed.includes(user.username)).map((user) => member(user.username))}
+              ${finder("f-find", "Find users to add", (text) => this.#findLater(text))}
+              <div class="choices" role="group" aria-label="Users found">
+                ${this.#candidates
+                  .filter((user) => !this.#listed.includes(user.username))
+                  .map((user) => this.#box(user.username, group !== undefined && user.groups.includes(group.name)))}
+              </div>
             </fieldset>
+            <p class="hint" role="status">
+              ${staged.length === 0 ? "" : `Save will apply: ${staged.join(", ")}.`}
+            </p>
             ${membersError === undefined ? nothing : html`<p class="alert" role="alert">${membersError}</p>`}`
     })
   }
 
   async #save(client: UserManagerClient, name: string, group: Group | undefined) {
-    const members = [...this.#members]
+    const addMembers = [...this.#added].sort()
+    const removeMembers = [...this.#removed].sort()
     if (group === undefined) {
-      const created = await client.createGroup({ name, members })
+      const created = await client.createGroup({ name, members: addMembers })
       this.dispatchEvent(new UserManagerChangeEvent("group-created", created))
       return
     }
-    // The dialog knows only the members it showed: it sends what changed among them, never a whole list, and the
-    // rename with it in one request, applied all or nothing.
-    const before = new Set(group.members)
-    const addMembers = members.filter((username) => !before.has(username))
-    const removeMembers = group.members.filter((username) => !this.#members.has(username))
-    const changes = {
+    // Every change in one request, applied all together or not at all.
+    const changes: GroupChanges = {
       ...(name === group.name ? {} : { name }),
       ...(addMembers.length === 0 ? {} : { addMembers }),
       ...(removeMembers.length === 0 ? {} : { removeMembers })
     }
-    const current =
+    const updated =
       Object.keys(changes).length === 0 ? group : await client.modifyGroup(group.name, changes, group.version)
-    this.dispatchEvent(new UserManagerChangeEvent("group-updated", current))
+    this.dispatchEvent(new UserManagerChangeEvent("group-updated", updated))
   }
 
   /** A refused deletion, with the users it would leave without a group. */

@@ -1,30 +1,19 @@
 import { html, LitElement, nothing } from "lit"
 import { property } from "lit/decorators.js"
-import type { Group, Me, SignInLock, User, UserChanges, UserManagerClient, UserSort } from "../Client.js"
+import type { Me, SignInLock, User, UserChanges, UserManagerClient, UserSort } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
 import { BulkActions, bulkStyles } from "../internal/bulk-actions.js"
 import { ConfirmDialog } from "../internal/confirm-dialog.js"
 import { asClientError } from "../internal/errors.js"
 import { FormDialog } from "../internal/form-dialog.js"
 import { textField } from "../internal/form-fields.js"
+import { debounce } from "../internal/keys.js"
 import { ListController } from "../internal/list-controller.js"
 import { type Column, listView } from "../internal/list-view.js"
+import { choice, FINDER_LIMIT, finder, pickerStyles } from "../internal/picker.js"
 import { RowMenu } from "../internal/row-menu.js"
 import { lockDescription, lockedUsers } from "../internal/sign-in-locks.js"
 import { sharedStyles } from "../internal/styles.js"
-
-/** How many groups each read asks for (the API takes pages of at most the core's MAX_PAGE_SIZE, 1,000). */
-const GROUPS_PAGE_SIZE = 500
-
-/** Every group, for the form's Groups choice, asked a page at a time. */
-const allGroups = async (client: UserManagerClient): Promise<ReadonlyArray<Group>> => {
-  const groups: Array<Group> = []
-  for (;;) {
-    const page = await client.listGroups({ sort: "name", limit: GROUPS_PAGE_SIZE, offset: groups.length })
-    groups.push(...page.items)
-    if (page.items.length === 0 || groups.length >= page.total) return groups
-  }
-}
 
 const columns: ReadonlyArray<Column<UserSort>> = [
   { sort: "username", label: "User Name" },
@@ -55,7 +44,7 @@ const columns: ReadonlyArray<Column<UserSort>> = [
  */
 export class UsersTab extends LitElement {
   /** The styles every tab shares (themed through the `--um-*` custom properties). */
-  static override styles = [sharedStyles, bulkStyles]
+  static override styles = [sharedStyles, bulkStyles, pickerStyles]
 
   /** Where the users come from and where changes go. */
   @property({ attribute: false }) accessor client: UserManagerClient | undefined
@@ -64,8 +53,19 @@ export class UsersTab extends LitElement {
 
   /** The users the sign-in throttle refuses now, when the client can say. */
   #locks: ReadonlyMap<string, SignInLock> = new Map()
-  /** The groups the form offers. */
-  #groups: ReadonlyArray<Group> = []
+  /** The groups the form would save: the user's when the dialog opened, with the changes made since. */
+  #chosen: ReadonlySet<string> = new Set()
+  /**
+   * The groups with a box above the finder: the user's when the dialog opened and those picked since (moved there at
+   * the next search). A box stays where it is when it is (un)checked, so that the keyboard focus stays on it.
+   */
+  #listed: ReadonlyArray<string> = []
+  /** The groups the finder found: the first few by name until something is typed (never every group). */
+  #found: ReadonlyArray<string> = []
+  /** Whether the finder found more groups than it shows. */
+  #moreFound = false
+  #findRead = 0
+  #findLater = debounce((text: string) => void this.#findGroups(text), 250)
 
   readonly #list = new ListController<User, UserSort>(this, {
     client: () => this.client,
@@ -197,15 +197,43 @@ export class UsersTab extends LitElement {
   }
 
   #openEditor(user: User | undefined) {
+    this.#chosen = new Set(user?.groups ?? [])
+    this.#listed = [...this.#chosen].sort()
+    this.#found = []
+    this.#moreFound = false
     this.#form.open(user)
+    void this.#findGroups("")
+  }
+
+  /** Asks for the first groups whose name contains `text` (the first by name when it is empty). */
+  async #findGroups(text: string) {
     const client = this.client
     if (client === undefined) return
-    allGroups(client)
-      .then((groups) => {
-        this.#groups = groups
-        this.requestUpdate()
+    const read = ++this.#findRead
+    this.#listed = [...new Set([...this.#listed.filter((name) => this.#chosen.has(name)), ...this.#chosen])].sort()
+    this.requestUpdate()
+    try {
+      const search = text.trim()
+      const page = await client.listGroups({
+        sort: "name",
+        limit: FINDER_LIMIT,
+        ...(search === "" ? {} : { search })
       })
-      .catch((error: unknown) => this.#form.showAlert(error))
+      if (read !== this.#findRead) return
+      this.#found = page.items.map((group) => group.name)
+      this.#moreFound = page.totalExact === false || page.total > page.items.length
+      this.requestUpdate()
+    } catch (error) {
+      if (read === this.#findRead) this.#form.showAlert(error)
+    }
+  }
+
+  #toggleGroup(name: string, checked: boolean) {
+    const chosen = new Set(this.#chosen)
+    if (checked) chosen.add(name)
+    else chosen.delete(name)
+    this.#chosen = chosen
+    this.requestUpdate()
   }
 
   #renderEditor() {
@@ -234,22 +262,22 @@ export class UsersTab extends LitElement {
             ${field("email", "Email", user?.email ?? "", "email")}
             ${readOnly ? nothing : field("password", user === undefined ? "Password" : "New password (optional)", "", "password")}
             <fieldset
+              class="picker"
               aria-invalid=${groupsError === undefined ? "false" : "true"}
               aria-describedby=${groupsError === undefined ? nothing : "e-groups"}
             >
               <legend>Groups (at least one)</legend>
-              ${this.#groups.map(
-                (group) => html`<label
-                  ><input
-                    type="checkbox"
-                    name="groups"
-                    .value=${group.name}
-                    .defaultChecked=${user?.groups.includes(group.name) ?? false}
-                    ?disabled=${readOnly}
-                  />
-                  ${group.name}</label
-                ><br />`
-              )}
+              ${
+                readOnly
+                  ? html`<p>${user?.groups.join(", ")}</p>`
+                  : html`<div class="choices" role="group" aria-label="Chosen groups">
+                      ${this.#listed.map((name) => this.#groupBox(name))}
+                    </div>
+                    ${finder("f-find-groups", "Find groups", (text) => this.#findLater(text), this.#moreFound ? "More groups match: type to narrow the list." : undefined)}
+                    <div class="choices" role="group" aria-label="Groups found">
+                      ${this.#found.filter((name) => !this.#listed.includes(name)).map((name) => this.#groupBox(name))}
+                    </div>`
+              }
             </fieldset>
             ${groupsError === undefined ? nothing : html`<p class="alert" id="e-groups">${groupsError}</p>`}
             ${
@@ -262,9 +290,13 @@ export class UsersTab extends LitElement {
     })
   }
 
+  #groupBox(name: string) {
+    return choice(name, this.#chosen.has(name), (checked) => this.#toggleGroup(name, checked))
+  }
+
   async #save(client: UserManagerClient, form: FormData, user: User | undefined) {
     const text = (name: string) => String(form.get(name) ?? "")
-    const groups = form.getAll("groups").map(String)
+    const groups = [...this.#chosen].sort()
     if (user === undefined) {
       const created = await client.createUser({
         username: text("username"),
