@@ -492,7 +492,9 @@ describe("the GUI at dt serve's URL", () => {
     await page.getByLabel("Username").fill("alice")
     await page.getByLabel("Password").fill("not alice's password")
     await page.getByRole("button", { name: "Sign in" }).click()
-    await expect.poll(() => page.locator("#signin-error").textContent()).toMatch(/username or password is not correct/)
+    await expect
+      .poll(() => page.locator("#signin-error").textContent())
+      .toBe("The username or password is not correct.")
     expect(await axeViolations(page)).toEqual([])
     await page.getByLabel("Password").fill("alice's password")
     await page.getByRole("button", { name: "Sign in" }).click()

@@ -271,10 +271,14 @@ export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
  * @since 0.1.0
  */
 export class Unauthenticated extends Schema.TaggedError<Unauthenticated>()("Unauthenticated", {
-  reason: Schema.String
+  reason: Schema.String,
+  /** Set when a sign-in itself was refused (its reason is the whole message), not a request made without one. */
+  signIn: Schema.optional(Schema.Boolean)
 }) {
   override get message(): string {
-    return `Sign in first: ${this.reason}.`
+    return this.signIn === true
+      ? `${this.reason.charAt(0).toUpperCase()}${this.reason.slice(1)}.`
+      : `Sign in first: ${this.reason}.`
   }
 }
 

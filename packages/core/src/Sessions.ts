@@ -15,7 +15,7 @@ import { Unauthenticated } from "./Errors.js"
 import { isOpen, sessionEnded } from "./internal/operation.js"
 import { toUser } from "./internal/records.js"
 import { makeThrottle } from "./internal/throttle.js"
-import { makeSignIn } from "./internal/users/signIn.js"
+import { makeSignIn, refused } from "./internal/users/signIn.js"
 import type { Username } from "./Names.js"
 import { PasswordHasher } from "./PasswordHasher.js"
 import type { User } from "./User.js"
@@ -106,7 +106,7 @@ const make = Effect.gen(function* () {
             // The user may have been disabled or deleted while its password was checked.
             const current = yield* tx.findUser(user.username, { forUpdate: true })
             if (Option.isNone(current) || !current.value.enabled) {
-              return yield* new Unauthenticated({ reason: "the username or password is not correct" })
+              return yield* refused()
             }
             // A hash the hasher would not make today (imported, or older parameters) is replaced with the session.
             if (rehash !== undefined) yield* rehash(tx)

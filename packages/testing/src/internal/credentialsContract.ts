@@ -153,6 +153,8 @@ export const credentialsContract = (name: string, { run, seeded, refuses }: Harn
           const unknown = yield* Effect.flip(users.authenticate("nobody", "john's secret"))
           const wrong = yield* Effect.flip(users.authenticate("alice", "john's secret"))
           expect(unknown.message).toBe(wrong.message)
+          // A refused sign-in says so, not "sign in first".
+          expect(wrong.message).toBe("The username or password is not correct.")
         })
       )
     )

@@ -403,6 +403,7 @@ export interface components {
             /** @enum {string} */
             readonly _tag: "Unauthenticated";
             readonly reason: string;
+            readonly signIn?: boolean;
             readonly message: string;
             /** @enum {number} */
             readonly status: 401;

@@ -13,7 +13,7 @@ const decodeCredentials = decodeInput(Credentials)
 const decodeSignInName = decodeInput(SignInName, "username")
 
 /** The one answer to every failed sign-in, whatever failed: nothing in it tells a wrong password from a missing user. */
-export const refused = () => new Unauthenticated({ reason: "the username or password is not correct" })
+export const refused = () => new Unauthenticated({ reason: "the username or password is not correct", signIn: true })
 
 /** A password found right for a user: the user, and the replacement of its hash if the hasher wants a new one. */
 export interface SignIn {
