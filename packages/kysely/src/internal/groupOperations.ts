@@ -11,7 +11,7 @@ import type { TransactionContext } from "./transactionContext.js"
 
 /** The groups of a transaction, over a transaction's context. */
 export const groupOperations = (tx: TransactionContext): GroupStore => {
-  const { db, execute, locks, rows, first, single, membersOf, refreshGroupLists, withMembers } = tx
+  const { db, execute, locks, rows, first, single, shaped, membersOf, refreshGroupLists, withMembers } = tx
   return {
     findGroup: (name, options) =>
       Effect.suspend(() => {
@@ -60,34 +60,48 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
       }),
     listGroups: (query) =>
       Effect.gen(function* () {
-        const filtered = db
-          .selectFrom("groups")
-          .$if(query.search !== "", (q) =>
-            q.where(sql<boolean>`lower(name) like ${containsPattern(query.search)} escape '!'`)
+        // Compiled once for each kind of query (search or not, sort, order, keyset or not): a page of groups is a
+        // few indexed reads, less than building and compiling its statements again.
+        const searched = query.search !== ""
+        const filtered = (pattern: unknown) =>
+          db.selectFrom("groups").$if(searched, (q) => q.where(sql<boolean>`lower(name) like ${pattern} escape '!'`))
+        const kind = `${searched ? "search" : "all"}`
+        const pattern = searched ? containsPattern(query.search) : ""
+        const counted = yield* single(
+          shaped(`groups:count:${kind}`, [pattern], ([p]) =>
+            filtered(p)
+              .select((eb) => eb.fn.countAll<number | string>().as("n"))
+              .compile()
           )
+        )
         const dir = query.order
-        const counted = yield* single(filtered.select((eb) => eb.fn.countAll<number | string>().as("n")))
         const found = yield* rows(
-          filtered
-            .selectAll()
-            .$call((q) => {
-              switch (query.sort) {
-                case "name":
-                  return q
-                case "gid":
-                  return q.orderBy("gid", dir)
-                case "members":
-                  return q.orderBy("member_count", dir)
-                case "createdAt":
-                  return q.orderBy("created_at", dir)
-                case "updatedAt":
-                  return q.orderBy("updated_at", dir)
-              }
-            })
-            .orderBy("name", query.sort === "name" ? dir : "asc")
-            .$if(query.after !== undefined, (q) => q.where("name", ">", query.after as string))
-            .limit(query.limit)
-            .offset(query.offset)
+          shaped(
+            `groups:page:${kind}:${query.sort}:${dir}:${query.after === undefined ? "offset" : "after"}`,
+            [pattern, query.after ?? "", query.limit, query.offset],
+            ([p, after, limit, offset]) =>
+              filtered(p)
+                .selectAll()
+                .$call((q) => {
+                  switch (query.sort) {
+                    case "name":
+                      return q
+                    case "gid":
+                      return q.orderBy("gid", dir)
+                    case "members":
+                      return q.orderBy("member_count", dir)
+                    case "createdAt":
+                      return q.orderBy("created_at", dir)
+                    case "updatedAt":
+                      return q.orderBy("updated_at", dir)
+                  }
+                })
+                .orderBy("name", query.sort === "name" ? dir : "asc")
+                .$if(query.after !== undefined, (q) => q.where("name", ">", after as string))
+                .limit(limit as number)
+                .offset(offset as number)
+                .compile()
+          )
         )
         return { items: yield* withMembers(found, query.memberPreview), total: Number(counted.n) }
       }),

@@ -184,28 +184,21 @@ export const transactionContext = (
   const firstMembers = (names: ReadonlyArray<string>, preview: number) => {
     const hint =
       store.engineName === "mysql" ? sql` force index (${sql.id(`${store.prefix}dt_memberships_group`)})` : sql``
+    // Compiled once for each number of groups (at most 100 shapes), as rows of (group, username).
     return Effect.forEach(chunks(names, 100), (chunk) =>
-      rows(
-        sql<{ readonly group_name: string; readonly username: string }>`${sql.join(
-          chunk.map(
-            (name, index) =>
-              sql`select * from (select m.group_name, m.username from ${sql.table("memberships")} as m${hint}
-                where m.group_name = ${name} order by m.username limit ${preview}) as ${sql.id(`p${index}`)}`
-          ),
-          sql` union all `
-        )}`.compile(db)
+      valueRows(
+        shaped(`groups:preview:${preview}:${chunk.length}`, chunk, (slots) =>
+          sql<{ readonly group_name: string; readonly username: string }>`${sql.join(
+            slots.map(
+              (name, index) =>
+                sql`select * from (select m.group_name, m.username from ${sql.table("memberships")} as m${hint}
+                  where m.group_name = ${name} order by m.username limit ${sql.lit(preview)}) as ${sql.id(`p${index}`)}`
+            ),
+            sql` union all `
+          )}`.compile(db)
+        )
       )
-    ).pipe(
-      Effect.map((pages) => {
-        const map = new Map<string, Array<string>>()
-        for (const row of pages.flat()) {
-          const list = map.get(row.group_name)
-          if (list === undefined) map.set(row.group_name, [row.username])
-          else list.push(row.username)
-        }
-        return map
-      })
-    )
+    ).pipe(Effect.map((pages) => byName(pages.flat())))
   }
 
   /** These groups with their member counts and their members: all of them, or the first `memberPreview`. */
