@@ -54,8 +54,8 @@ describe.skipIf(missing !== undefined)(
   () => {
     const newest = Migrations.names[Migrations.names.length - 1] as string
     let previous: PreviousRelease
-    beforeAll(() => {
-      previous = buildPreviousRelease(Migrations.names)
+    beforeAll(async () => {
+      previous = await buildPreviousRelease(Migrations.names)
     }, 120_000)
     afterAll(() => {
       if (previous !== undefined) rmSync(previous.folder, { recursive: true, force: true })

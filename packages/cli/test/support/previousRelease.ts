@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, symlinkSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
@@ -59,7 +59,7 @@ const previousCommit = (current: ReadonlyArray<string>): string => {
  * from `git archive`, built with its own build script and this checkout's installed packages (its own workspace
  * packages linked in their place), in a temporary folder. Needs the history (`historyMissing`).
  */
-export const buildPreviousRelease = (current: ReadonlyArray<string>): PreviousRelease => {
+export const buildPreviousRelease = async (current: ReadonlyArray<string>): Promise<PreviousRelease> => {
   const commit = previousCommit(current)
   const folder = mkdtempSync(join(tmpdir(), "dt-previous-release-"))
   const archive = join(folder, "release.tar")
@@ -85,6 +85,13 @@ export const buildPreviousRelease = (current: ReadonlyArray<string>): PreviousRe
       symlinkSync(own, join(folder, "packages", workspace, "node_modules"))
     }
   }
-  execFileSync(process.execPath, [join(folder, "packages", "cli", "build.mjs")], { stdio: "ignore" })
+  // Built asynchronously, so that the test worker keeps answering Vitest while it builds.
+  await new Promise<void>((resolve, reject) => {
+    const build = spawn(process.execPath, [join(folder, "packages", "cli", "build.mjs")], { stdio: "ignore" })
+    build.once("error", reject)
+    build.once("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`the previous release's build exited with ${code}`))
+    )
+  })
   return { commit, migrations: migrationsAt(commit), bin: join(folder, "packages", "cli", "bin", "dt.js"), folder }
 }
