@@ -84,7 +84,7 @@ describe("Import in the GUI at dt serve's URL", () => {
     await page.locator("um-groups-tab #import-dialog").getByRole("button", { name: "Import" }).click()
     await expect
       .poll(() => page.locator('um-groups-tab tr[data-name="staff"] td').allTextContents())
-      .toEqual(["staff", "5000", ""])
+      .toEqual(["staff", "5000", "0"])
     await page.locator("um-groups-tab #import-close").click()
 
     await page.getByRole("tab", { name: "Users" }).click()
