@@ -12,7 +12,6 @@ import {
   GroupNameTaken,
   type GroupNotFound,
   InvalidInput,
-  ProtectedGroup,
   type StorageError,
   type Unauthenticated
 } from "./Errors.js"
@@ -30,6 +29,7 @@ import {
   groupAnswer,
   type Operation
 } from "./internal/operation.js"
+import { GROUP_ACTION, protectedGroupRefusal } from "./internal/recordRules.js"
 import { toGroup } from "./internal/records.js"
 import { removeGroup } from "./internal/removal.js"
 import { GroupName, Username } from "./Names.js"
@@ -153,12 +153,12 @@ const make = Effect.gen(function* () {
   const adminWrite = adminWriter(directory, config)
 
   const ensureNotAdminGroup = (op: Operation, name: string, action: string) =>
-    name === op.config.adminGroup ? new ProtectedGroup({ name, action }) : Effect.void
+    protectedGroupRefusal(op.config.adminGroup, name, action) ?? Effect.void
 
   /** The admin group is never renamed, and no group takes its name. */
   const checkRename = (op: Operation, from: GroupName, to: GroupName) =>
     Effect.zipRight(
-      ensureNotAdminGroup(op, from, "renamed"),
+      ensureNotAdminGroup(op, from, GROUP_ACTION.rename),
       to === op.config.adminGroup ? new GroupNameTaken({ name: to }) : Effect.void
     )
 
@@ -320,7 +320,7 @@ const make = Effect.gen(function* () {
       `delete group '${groupName}'`,
       (op) =>
         Effect.gen(function* () {
-          yield* ensureNotAdminGroup(op, groupName, "deleted")
+          yield* ensureNotAdminGroup(op, groupName, GROUP_ACTION.delete)
           const group = yield* getGroup(op.tx, groupName, true)
           yield* removeGroup(op, group)
           return toGroup(group)

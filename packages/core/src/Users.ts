@@ -15,6 +15,7 @@ import * as bootstrap from "./internal/users/bootstrap.js"
 import * as credentials from "./internal/users/credentials.js"
 import * as queries from "./internal/users/queries.js"
 import { PasswordHasher } from "./PasswordHasher.js"
+import * as Permissions from "./Permissions.js"
 
 /**
  * Options of the operations that remove or take away something: `dryRun` checks every rule and returns what the
@@ -111,6 +112,11 @@ const make = Effect.gen(function* () {
     bootstrapIfEmpty: setUp.bootstrapIfEmpty,
     /** The actor's own record and whether it is an administrator. */
     whoAmI,
+    /**
+     * Who the actor is and the admin group's name, read once in one read transaction: what `Permissions.forUser` and
+     * `Permissions.forGroup` compute each record's permissions from, with no further read per record.
+     */
+    permissionContext: (actor: Actor) => Permissions.context(services.directory, services.config, actor),
     /** A page of users matching a search, sorted, with the exact total (admins). */
     list,
     /** Every user matching a search, in order, read page by page as it is consumed (admins). */

@@ -8,11 +8,12 @@ import {
   ConcurrentModification,
   Forbidden,
   GroupNotFound,
-  SystemUserImmutable,
+  type SystemUserImmutable,
   Unauthenticated,
   UserNotFound
 } from "../Errors.js"
 import { GROUP_MEMBER_PREVIEW } from "../Group.js"
+import { systemUserRefusal } from "./recordRules.js"
 import { toGroup } from "./records.js"
 import { currentSettings } from "./settings.js"
 
@@ -177,7 +178,7 @@ export const getGroupRows = (tx: DirectoryTransaction, names: ReadonlyArray<stri
 
 /** Invariant 2: a system user is never changed. */
 export const assertNotSystem = (user: UserRecord, action: string): Effect.Effect<void, SystemUserImmutable> =>
-  user.system ? new SystemUserImmutable({ username: user.username, action }) : Effect.void
+  systemUserRefusal(user, action) ?? Effect.void
 
 /**
  * The audit entry of a change made by this operation; `subjects` are the other users and groups it concerns, by which a
