@@ -16,9 +16,28 @@ const USER_FIELDS = [
   "groups",
   "createdAt",
   "updatedAt",
-  "version"
+  "version",
+  "can"
 ]
-const GROUP_FIELDS = ["name", "gid", "memberCount", "members", "membersTruncated", "createdAt", "updatedAt", "version"]
+const GROUP_FIELDS = [
+  "name",
+  "gid",
+  "memberCount",
+  "members",
+  "membersTruncated",
+  "createdAt",
+  "updatedAt",
+  "version",
+  "can"
+]
+const ALLOWED_USER = {
+  update: true,
+  enable: true,
+  disable: true,
+  delete: true,
+  changeGroups: true,
+  resetPassword: true
+}
 
 for (const [name, open] of stores) {
   describe(`${name}: every endpoint`, () => {
@@ -68,6 +87,44 @@ for (const [name, open] of stores) {
       expect(answer.body.message).toBe(
         'Invalid sort: expected one of "username", "fullName", "firstName", "lastName", "groups", "email", "enabled", "system", "createdAt", "updatedAt".'
       )
+    })
+
+    it("says with each listed and read user and group what the actor may do with it, by the core's rules", async () => {
+      const users = await server.request("GET", "/api/v1/users?sort=username", { as: admin })
+      const can = Object.fromEntries(
+        users.body.items.map((user: { username: string; can: unknown }) => [user.username, user.can])
+      )
+      expect(can.john).toEqual(ALLOWED_USER)
+      // A system user is read-only; nobody disables or deletes itself.
+      expect(can.svc.update).toBe("'svc' is a system user and cannot be changed (refused: modify).")
+      expect(can.svc.delete).toBe("'svc' is a system user and cannot be changed (refused: delete).")
+      expect(can.admin).toEqual({
+        ...ALLOWED_USER,
+        disable: "You cannot disable yourself ('admin'): ask another administrator.",
+        delete: "You cannot delete yourself ('admin'): ask another administrator."
+      })
+      const svc = await server.request("GET", "/api/v1/users/svc", { as: admin })
+      expect(svc.body.can).toEqual(can.svc)
+      // What the answer says no to, the write refuses with the same sentence.
+      const refused = await server.request("DELETE", "/api/v1/users/svc", { as: admin })
+      expect(refused.body.message).toBe(can.svc.delete)
+      // A user reading its own record may change nothing through these endpoints: not an administrator.
+      const john = await bearer(server, "john", PASSWORDS.john)
+      const own = await server.request("GET", "/api/v1/users/john", { as: john })
+      expect(own.status).toBe(200)
+      expect(own.body.can.update).toMatch(/^'john' may not .*: only enabled members of the admin group 'admins' may\.$/)
+      const groups = await server.request("GET", "/api/v1/groups?sort=name", { as: admin })
+      const groupCan = Object.fromEntries(
+        groups.body.items.map((group: { name: string; can: unknown }) => [group.name, group.can])
+      )
+      expect(groupCan.admins).toEqual({
+        rename: "'admins' is the admin group and cannot be renamed.",
+        changeMembers: true,
+        delete: "'admins' is the admin group and cannot be deleted."
+      })
+      expect(groupCan.analysts).toEqual({ rename: true, changeMembers: true, delete: true })
+      const admins = await server.request("GET", "/api/v1/groups/admins", { as: admin })
+      expect(admins.body.can).toEqual(groupCan.admins)
     })
 
     it("reads a user with its version as ETag, and answers 404 for an unknown one", async () => {
