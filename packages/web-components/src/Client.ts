@@ -13,7 +13,29 @@ import type { components, operations } from "./internal/openapi.js"
  * @category models
  * @since 0.1.0
  */
-export type User = components["schemas"]["User"]
+export type User = components["schemas"]["User"] & {
+  /**
+   * What the signed-in actor may do with the user (the API's list and read answers carry it): each action `true`, or
+   * the sentence the change would be refused with. Left out, the element offers every action and lets the API decide.
+   */
+  readonly can?: UserPermissions
+}
+
+/**
+ * What the signed-in actor may do with one user, as the core decides it: each action `true` or the refusal's sentence.
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export type UserPermissions = components["schemas"]["UserAnswer"]["can"]
+
+/**
+ * What the signed-in actor may do with one group, as the core decides it: each action `true` or the refusal's sentence.
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export type GroupPermissions = components["schemas"]["GroupAnswer"]["can"]
 
 /**
  * A group as the API returns it.
@@ -21,7 +43,10 @@ export type User = components["schemas"]["User"]
  * @category models
  * @since 0.1.0
  */
-export type Group = components["schemas"]["Group"]
+export type Group = components["schemas"]["Group"] & {
+  /** What the signed-in actor may do with the group (the API's list and read answers carry it); see `User.can`. */
+  readonly can?: GroupPermissions
+}
 
 /**
  * One page of a list and the number of matches (the API's `UserPage` and `GroupPage`; a host's client may leave

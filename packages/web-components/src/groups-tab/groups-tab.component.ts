@@ -11,7 +11,7 @@ import { debounce } from "../internal/keys.js"
 import { ListController } from "../internal/list-controller.js"
 import { type Column, listView } from "../internal/list-view.js"
 import { choice, FINDER_LIMIT, finder, PICKER_PAGE, pickerStyles } from "../internal/picker.js"
-import { RowMenu } from "../internal/row-menu.js"
+import { RowMenu, refusedBy } from "../internal/row-menu.js"
 import { sharedStyles } from "../internal/styles.js"
 
 const columns: ReadonlyArray<Column<GroupSort>> = [
@@ -139,8 +139,13 @@ export class GroupsTab extends LitElement {
         group === undefined
           ? nothing
           : this.#menu.render(`Actions for ${group.name}`, [
-              { label: "Update", run: () => this.#openEditor(group) },
-              { label: "Delete", run: () => this.#confirm.ask(group) }
+              // The Update dialog renames and changes members: refused only when both are.
+              {
+                label: "Update",
+                run: () => this.#openEditor(group),
+                disabled: refusedBy(group.can?.changeMembers) === undefined ? undefined : refusedBy(group.can?.rename)
+              },
+              { label: "Delete", run: () => this.#confirm.ask(group), disabled: refusedBy(group.can?.delete) }
             ])
       }
       ${this.#renderEditor()} ${this.#bulk.renderDialog()}
