@@ -12,7 +12,7 @@ import type { Actor } from "./Actor.js"
 import type { Directory } from "./Directory.js"
 import type { DirectoryConfigShape } from "./DirectoryConfig.js"
 import type { StorageError, Unauthenticated } from "./Errors.js"
-import { asAdmin } from "./internal/operation.js"
+import { asAdmin, permissionContextOf } from "./internal/operation.js"
 import {
   GROUP_ACTION,
   protectedGroupRefusal,
@@ -163,7 +163,7 @@ export const context = (
   directory
     .read((tx) => asAdmin(tx, defaults, actor, "change users and groups"))
     .pipe(
-      Effect.map((op): PermissionContext => ({ actor: op.actor.username, adminGroup: op.config.adminGroup })),
+      Effect.map((op): PermissionContext => permissionContextOf(op)),
       Effect.catchTag("Forbidden", (refusal) =>
         Effect.succeed({ actor: refusal.actor, adminGroup: "", notAdmin: refusal.message })
       )

@@ -94,7 +94,7 @@ export type ChangePassword = typeof credentials.ChangePassword.Encoded
 
 const make = Effect.gen(function* () {
   const services = { directory: yield* Directory, hasher: yield* PasswordHasher, config: yield* DirectoryConfig }
-  const { whoAmI, list, stream, get } = queries.makeQueries(services)
+  const { whoAmI, list, listWithPermissions, stream, get } = queries.makeQueries(services)
   const administration = makeAdministration(services)
   const { changePassword, authenticate } = yield* credentials.makeCredentials(services)
   const setUp = bootstrap.makeBootstrap(services)
@@ -119,6 +119,11 @@ const make = Effect.gen(function* () {
     permissionContext: (actor: Actor) => Permissions.context(services.directory, services.config, actor),
     /** A page of users matching a search, sorted, with the exact total (admins). */
     list,
+    /**
+     * `list`, and the permission context read in the same transaction (the actor and the admin group): what
+     * `Permissions.forUser` computes each listed user's permissions from, with no further read.
+     */
+    listWithPermissions,
     /** Every user matching a search, in order, read page by page as it is consumed (admins). */
     stream,
     /** One user (admins, or the user itself). */

@@ -118,6 +118,28 @@ describe("per-record permissions say what the writes do", () => {
     }
   }
 
+  it.effect("a list reads the same permission context as permissionContext, in the list's own transaction", () =>
+    fresh(
+      Effect.gen(function* () {
+        const users = yield* Users
+        const groups = yield* Groups
+        for (const name of ["admin", "root"]) {
+          const actor = Actor.user(name)
+          const context = yield* users.permissionContext(actor)
+          const listed = yield* users.listWithPermissions(actor, { sort: "username" })
+          expect(listed.context).toEqual(context)
+          expect(listed.page).toEqual(yield* users.list(actor, { sort: "username" }))
+          const groupsListed = yield* groups.listWithPermissions(actor)
+          expect(groupsListed.context).toEqual(context)
+          expect(groupsListed.page).toEqual(yield* groups.list(actor))
+        }
+        // A non-administrator is refused the list, as by `list`.
+        const refused = yield* Effect.flip(users.listWithPermissions(Actor.user("john")))
+        expect(refused._tag).toBe("Forbidden")
+      })
+    )
+  )
+
   it.effect("a system user is read-only, nobody disables or deletes itself, the admin group keeps its name", () =>
     fresh(
       Effect.gen(function* () {

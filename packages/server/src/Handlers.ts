@@ -98,8 +98,8 @@ const jsonPage = <A, I>(page: Page.Page<A>, toJson: (item: A) => I) =>
   HttpServerResponse.unsafeJson({ ...page, items: page.items.map(toJson) })
 
 /**
- * A read's answer and the actor's permission context, read side by side (one more read transaction per request, none
- * per record): what each record's `can` is computed from.
+ * A read's answer and the actor's permission context, read side by side (one more small read transaction for the one
+ * record): what its `can` is computed from. A list reads its context in its own transaction (`listWithPermissions`).
  */
 const withContext = <A, E>(users: Users.Users["Type"], actor: Actor.Actor, read: Effect.Effect<A, E>) =>
   call(Effect.all([read, users.permissionContext(actor)], { concurrency: 2 }))
@@ -118,10 +118,8 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
     const throttle = yield* SignInThrottle.SignInThrottle
     return handlers
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(CurrentActor, (actor) =>
-          withContext(service, actor, service.list(actor, defined(urlParams)))
-        ).pipe(
-          Effect.map(([page, context]) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.listWithPermissions(actor, defined(urlParams)))).pipe(
+          Effect.map(({ page, context }) =>
             jsonPage(page, (user) => ({ ...User.toJson(user), can: Permissions.forUser(context, user) }))
           )
         )
@@ -185,10 +183,8 @@ export const groups = HttpApiBuilder.group(Api, "groups", (handlers) =>
     const users = yield* Users.Users
     return handlers
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(CurrentActor, (actor) =>
-          withContext(users, actor, service.list(actor, defined(urlParams)))
-        ).pipe(
-          Effect.map(([page, context]) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.listWithPermissions(actor, defined(urlParams)))).pipe(
+          Effect.map(({ page, context }) =>
             jsonPage(page, (group) => ({ ...Group.toJson(group), can: Permissions.forGroup(context, group) }))
           )
         )

@@ -91,6 +91,12 @@ export const asAdmin = (tx: DirectoryTransaction, defaults: DirectoryConfigShape
     return { tx, config, actor: user, now } satisfies Operation
   })
 
+/** What `Permissions` computes each record's permissions from, for an operation an administrator runs. */
+export const permissionContextOf = (op: Operation): { readonly actor: string; readonly adminGroup: string } => ({
+  actor: op.actor.username,
+  adminGroup: op.config.adminGroup
+})
+
 /**
  * Runs `body` as an admin in one write transaction, rolled back for a dry run (every rule checked, nothing changed):
  * how every administrator's change of users and groups runs.
