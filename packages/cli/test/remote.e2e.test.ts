@@ -80,11 +80,11 @@ describe("dt in remote mode, against dt serve", () => {
     })
     const group = (await dt(`--server ${server.url} -j group get admins`, { env })).stdout
     expect(group).toContain('"name":"admins"')
-    // The API's answers say what the actor may do with each record (`can`); `dt … -j` prints the record alone.
-    expect(group).not.toContain('"can"')
+    // The API's answers say what the actor may not do with each record (`refused`); `dt … -j` prints the record alone.
+    expect(group).not.toContain('"refused"')
     const users = (await dt(`--server ${server.url} -j user ls`, { env })).stdout
     expect(users).toContain('"username":"admin"')
-    expect(users).not.toContain('"can"')
+    expect(users).not.toContain('"refused"')
     expect((await dt(`group add ops --server ${server.url}`, { env })).code).toBe(0)
     expect((await dt(`group ls --server ${server.url}`, { env })).stdout).toContain("ops\t")
     // A server that is not running is unreachable (3), as with DT_SERVER.

@@ -90,6 +90,69 @@ export const GroupPermissions = Schema.Struct({
 export type GroupPermissions = typeof GroupPermissions.Type
 
 /**
+ * The actions of a user the record-local rules refuse, each with the refusal's sentence; an action left out is allowed
+ * (the compact form of `UserPermissions` that answers carry: most records refuse nothing).
+ *
+ * @category schemas
+ * @since 0.2.0
+ */
+export const UserRefusals = Schema.partial(
+  Schema.Struct({
+    update: Schema.String,
+    enable: Schema.String,
+    disable: Schema.String,
+    delete: Schema.String,
+    changeGroups: Schema.String,
+    resetPassword: Schema.String
+  })
+).annotations({ identifier: "UserRefusals" })
+
+/**
+ * @category schemas
+ * @since 0.2.0
+ */
+export type UserRefusals = typeof UserRefusals.Type
+
+/**
+ * The actions of a group the record-local rules refuse, each with the refusal's sentence; an action left out is
+ * allowed.
+ *
+ * @category schemas
+ * @since 0.2.0
+ */
+export const GroupRefusals = Schema.partial(
+  Schema.Struct({ rename: Schema.String, changeMembers: Schema.String, delete: Schema.String })
+).annotations({ identifier: "GroupRefusals" })
+
+/**
+ * @category schemas
+ * @since 0.2.0
+ */
+export type GroupRefusals = typeof GroupRefusals.Type
+
+const NONE: Readonly<Record<string, string>> = Object.freeze({})
+
+/**
+ * The refused actions of `permissions` alone, with their sentences (an empty object, shared, when none is refused).
+ *
+ * @category permissions
+ * @since 0.2.0
+ */
+export const refusals = <K extends string>(
+  permissions: Readonly<Record<K, Permission>>
+): Partial<Record<K, string>> => {
+  let refused: Partial<Record<K, string>> | undefined
+  for (const action in permissions) {
+    const permission = permissions[action]
+    if (typeof permission === "string") {
+      refused ??= {}
+      refused[action] = permission
+    }
+  }
+  return refused ?? (NONE as Partial<Record<K, string>>)
+}
+
+/**
  * Who asks, as the permissions need it: the actor's username and the admin group's name, read once per request, or why
  * the actor may change nothing at all (it is no administrator).
  *

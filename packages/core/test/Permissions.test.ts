@@ -160,6 +160,9 @@ describe("per-record permissions say what the writes do", () => {
           changeMembers: true,
           delete: true
         })
+        // The compact form the API answers with: the refused actions alone.
+        expect(Permissions.refusals(self)).toEqual({ disable: self.disable, delete: self.delete })
+        expect(Permissions.refusals(Permissions.forGroup(admin, { name: "developers" }))).toEqual({})
       })
     )
   )

@@ -99,7 +99,7 @@ const jsonPage = <A, I>(page: Page.Page<A>, toJson: (item: A) => I) =>
 
 /**
  * A read's answer and the actor's permission context, read side by side (one more small read transaction for the one
- * record): what its `can` is computed from. A list reads its context in its own transaction (`listWithPermissions`).
+ * record): what its `refused` is computed from. A list reads its context in its own transaction (`listWithPermissions`).
  */
 const withContext = <A, E>(users: Users.Users["Type"], actor: Actor.Actor, read: Effect.Effect<A, E>) =>
   call(Effect.all([read, users.permissionContext(actor)], { concurrency: 2 }))
@@ -120,13 +120,19 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
       .handle("list", ({ urlParams }) =>
         Effect.flatMap(CurrentActor, (actor) => call(service.listWithPermissions(actor, defined(urlParams)))).pipe(
           Effect.map(({ page, context }) =>
-            jsonPage(page, (user) => ({ ...User.toJson(user), can: Permissions.forUser(context, user) }))
+            jsonPage(page, (user) => ({
+              ...User.toJson(user),
+              refused: Permissions.refusals(Permissions.forUser(context, user))
+            }))
           )
         )
       )
       .handle("get", ({ path }) =>
         Effect.flatMap(CurrentActor, (actor) => withContext(service, actor, service.get(actor, path.username))).pipe(
-          Effect.map(([user, context]) => new UserAnswer({ ...user, can: Permissions.forUser(context, user) })),
+          Effect.map(
+            ([user, context]) =>
+              new UserAnswer({ ...user, refused: Permissions.refusals(Permissions.forUser(context, user)) })
+          ),
           Effect.flatMap(withETag)
         )
       )
@@ -185,13 +191,19 @@ export const groups = HttpApiBuilder.group(Api, "groups", (handlers) =>
       .handle("list", ({ urlParams }) =>
         Effect.flatMap(CurrentActor, (actor) => call(service.listWithPermissions(actor, defined(urlParams)))).pipe(
           Effect.map(({ page, context }) =>
-            jsonPage(page, (group) => ({ ...Group.toJson(group), can: Permissions.forGroup(context, group) }))
+            jsonPage(page, (group) => ({
+              ...Group.toJson(group),
+              refused: Permissions.refusals(Permissions.forGroup(context, group))
+            }))
           )
         )
       )
       .handle("get", ({ path }) =>
         Effect.flatMap(CurrentActor, (actor) => withContext(users, actor, service.get(actor, path.name))).pipe(
-          Effect.map(([group, context]) => new GroupAnswer({ ...group, can: Permissions.forGroup(context, group) })),
+          Effect.map(
+            ([group, context]) =>
+              new GroupAnswer({ ...group, refused: Permissions.refusals(Permissions.forGroup(context, group)) })
+          ),
           Effect.flatMap(withETag)
         )
       )

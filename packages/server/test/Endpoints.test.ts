@@ -17,7 +17,7 @@ const USER_FIELDS = [
   "createdAt",
   "updatedAt",
   "version",
-  "can"
+  "refused"
 ]
 const GROUP_FIELDS = [
   "name",
@@ -28,16 +28,8 @@ const GROUP_FIELDS = [
   "createdAt",
   "updatedAt",
   "version",
-  "can"
+  "refused"
 ]
-const ALLOWED_USER = {
-  update: true,
-  enable: true,
-  disable: true,
-  delete: true,
-  changeGroups: true,
-  resetPassword: true
-}
 
 for (const [name, open] of stores) {
   describe(`${name}: every endpoint`, () => {
@@ -89,42 +81,49 @@ for (const [name, open] of stores) {
       )
     })
 
-    it("says with each listed and read user and group what the actor may do with it, by the core's rules", async () => {
+    it("says with each listed and read user and group what the actor may not do with it, by the core's rules", async () => {
       const users = await server.request("GET", "/api/v1/users?sort=username", { as: admin })
-      const can = Object.fromEntries(
-        users.body.items.map((user: { username: string; can: unknown }) => [user.username, user.can])
+      const refused = Object.fromEntries(
+        users.body.items.map((user: { username: string; refused: unknown }) => [user.username, user.refused])
       )
-      expect(can.john).toEqual(ALLOWED_USER)
+      expect(refused.john).toEqual({})
       // A system user is read-only; nobody disables or deletes itself.
-      expect(can.svc.update).toBe("'svc' is a system user and cannot be changed (refused: modify).")
-      expect(can.svc.delete).toBe("'svc' is a system user and cannot be changed (refused: delete).")
-      expect(can.admin).toEqual({
-        ...ALLOWED_USER,
+      const system = (action: string) => `'svc' is a system user and cannot be changed (refused: ${action}).`
+      expect(refused.svc).toEqual({
+        update: system("modify"),
+        enable: system("enable"),
+        disable: system("disable"),
+        delete: system("delete"),
+        changeGroups: system("modify"),
+        resetPassword: system("set a password for")
+      })
+      expect(refused.admin).toEqual({
         disable: "You cannot disable yourself ('admin'): ask another administrator.",
         delete: "You cannot delete yourself ('admin'): ask another administrator."
       })
       const svc = await server.request("GET", "/api/v1/users/svc", { as: admin })
-      expect(svc.body.can).toEqual(can.svc)
-      // What the answer says no to, the write refuses with the same sentence.
-      const refused = await server.request("DELETE", "/api/v1/users/svc", { as: admin })
-      expect(refused.body.message).toBe(can.svc.delete)
+      expect(svc.body.refused).toEqual(refused.svc)
+      // What the answer refuses, the write refuses with the same sentence.
+      const deleted = await server.request("DELETE", "/api/v1/users/svc", { as: admin })
+      expect(deleted.body.message).toBe(refused.svc.delete)
       // A user reading its own record may change nothing through these endpoints: not an administrator.
       const john = await bearer(server, "john", PASSWORDS.john)
       const own = await server.request("GET", "/api/v1/users/john", { as: john })
       expect(own.status).toBe(200)
-      expect(own.body.can.update).toMatch(/^'john' may not .*: only enabled members of the admin group 'admins' may\.$/)
-      const groups = await server.request("GET", "/api/v1/groups?sort=name", { as: admin })
-      const groupCan = Object.fromEntries(
-        groups.body.items.map((group: { name: string; can: unknown }) => [group.name, group.can])
+      expect(own.body.refused.update).toMatch(
+        /^'john' may not .*: only enabled members of the admin group 'admins' may\.$/
       )
-      expect(groupCan.admins).toEqual({
+      const groups = await server.request("GET", "/api/v1/groups?sort=name", { as: admin })
+      const groupRefused = Object.fromEntries(
+        groups.body.items.map((group: { name: string; refused: unknown }) => [group.name, group.refused])
+      )
+      expect(groupRefused.admins).toEqual({
         rename: "'admins' is the admin group and cannot be renamed.",
-        changeMembers: true,
         delete: "'admins' is the admin group and cannot be deleted."
       })
-      expect(groupCan.analysts).toEqual({ rename: true, changeMembers: true, delete: true })
+      expect(groupRefused.analysts).toEqual({})
       const admins = await server.request("GET", "/api/v1/groups/admins", { as: admin })
-      expect(admins.body.can).toEqual(groupCan.admins)
+      expect(admins.body.refused).toEqual(groupRefused.admins)
     })
 
     it("reads a user with its version as ETag, and answers 404 for an unknown one", async () => {

@@ -15,27 +15,28 @@ import type { components, operations } from "./internal/openapi.js"
  */
 export type User = components["schemas"]["User"] & {
   /**
-   * What the signed-in actor may do with the user (the API's list and read answers carry it): each action `true`, or
-   * the sentence the change would be refused with. Left out, the element offers every action and lets the API decide.
+   * What the signed-in actor may not do with the user (the API's list and read answers carry it): each refused action
+   * with the sentence the change would be refused with. Left out, the element offers every action and lets the API
+   * decide.
    */
-  readonly can?: UserPermissions
+  readonly refused?: UserRefusals
 }
 
 /**
- * What the signed-in actor may do with one user, as the core decides it: each action `true` or the refusal's sentence.
+ * What the signed-in actor may not do with one user, as the core decides it: each refused action with its sentence.
  *
  * @category models
  * @since 0.2.0
  */
-export type UserPermissions = components["schemas"]["UserAnswer"]["can"]
+export type UserRefusals = components["schemas"]["UserAnswer"]["refused"]
 
 /**
- * What the signed-in actor may do with one group, as the core decides it: each action `true` or the refusal's sentence.
+ * What the signed-in actor may not do with one group, as the core decides it: each refused action with its sentence.
  *
  * @category models
  * @since 0.2.0
  */
-export type GroupPermissions = components["schemas"]["GroupAnswer"]["can"]
+export type GroupRefusals = components["schemas"]["GroupAnswer"]["refused"]
 
 /**
  * A group as the API returns it.
@@ -44,8 +45,8 @@ export type GroupPermissions = components["schemas"]["GroupAnswer"]["can"]
  * @since 0.1.0
  */
 export type Group = components["schemas"]["Group"] & {
-  /** What the signed-in actor may do with the group (the API's list and read answers carry it); see `User.can`. */
-  readonly can?: GroupPermissions
+  /** What the signed-in actor may not do with the group (the API's list and read answers carry it); see `User.refused`. */
+  readonly refused?: GroupRefusals
 }
 
 /**

@@ -39,11 +39,11 @@ const csvOf = async <A>(
 }
 
 /**
- * The same client answering records without `can`, as a host's own client may: the element then offers every action
+ * The same client answering records without `refused`, as a host's own client may: the element then offers every action
  * and shows the refusal of what the core refuses.
  */
 export const withoutPermissions = (client: UserManagerClient): UserManagerClient => {
-  const strip = <A extends { readonly can?: unknown }>({ can: _can, ...record }: A) => record
+  const strip = <A extends { readonly refused?: unknown }>({ refused: _refused, ...record }: A) => record
   return {
     ...client,
     listUsers: async (query) => {
@@ -72,12 +72,18 @@ export const coreClient = (manager: UserManager.UserManager, username: string): 
     listUsers: (query) =>
       call(async () => {
         const [page, context] = await Promise.all([users.list(actor, query), users.permissionContext(actor)])
-        return { ...page, items: page.items.map((user) => ({ ...user, can: Permissions.forUser(context, user) })) }
+        return {
+          ...page,
+          items: page.items.map((user) => ({
+            ...user,
+            refused: Permissions.refusals(Permissions.forUser(context, user))
+          }))
+        }
       }),
     getUser: (name) =>
       call(async () => {
         const [user, context] = await Promise.all([users.get(actor, name), users.permissionContext(actor)])
-        return { ...user, can: Permissions.forUser(context, user) }
+        return { ...user, refused: Permissions.refusals(Permissions.forUser(context, user)) }
       }),
     createUser: (input) => call(() => users.create(actor, input)),
     modifyUser: (name, changes, expectedVersion) =>
@@ -88,12 +94,18 @@ export const coreClient = (manager: UserManager.UserManager, username: string): 
     listGroups: (query) =>
       call(async () => {
         const [page, context] = await Promise.all([groups.list(actor, query), users.permissionContext(actor)])
-        return { ...page, items: page.items.map((group) => ({ ...group, can: Permissions.forGroup(context, group) })) }
+        return {
+          ...page,
+          items: page.items.map((group) => ({
+            ...group,
+            refused: Permissions.refusals(Permissions.forGroup(context, group))
+          }))
+        }
       }),
     getGroup: (name) =>
       call(async () => {
         const [group, context] = await Promise.all([groups.get(actor, name), users.permissionContext(actor)])
-        return { ...group, can: Permissions.forGroup(context, group) }
+        return { ...group, refused: Permissions.refusals(Permissions.forGroup(context, group)) }
       }),
     createGroup: (input) => call(() => groups.create(actor, input)),
     renameGroup: (name, newName, expectedVersion) =>

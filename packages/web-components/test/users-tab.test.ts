@@ -372,7 +372,7 @@ describe("Users tab", () => {
     expect(h.in("users", "[role=menu]")?.getAttribute("aria-label")).toBe("Actions for bob")
   })
 
-  it("shows in the confirmation dialog why a system user cannot be deleted, and keeps it (a client without `can`)", async () => {
+  it("shows in the confirmation dialog why a system user cannot be deleted, and keeps it (a client without `refused`)", async () => {
     const { client } = await seeded()
     const h = await mount(withoutPermissions(client))
     await userEvent.click(h.row("daemon"), { button: "right" })
@@ -395,7 +395,7 @@ describe("Users tab", () => {
     expect(h.rows().find((row) => row[0] === "bob")?.[2]).toBe("analysts")
   })
 
-  it("shows the refusal to disable oneself in words (a client without `can`)", async () => {
+  it("shows the refusal to disable oneself in words (a client without `refused`)", async () => {
     const { client } = await seeded()
     const h = await mount(withoutPermissions(client))
     await userEvent.click(h.row("admin"), { button: "right" })

@@ -11,7 +11,7 @@ import { debounce } from "../internal/keys.js"
 import { ListController } from "../internal/list-controller.js"
 import { type Column, listView } from "../internal/list-view.js"
 import { choice, FINDER_LIMIT, finder, PICKER_PAGE, pickerStyles } from "../internal/picker.js"
-import { RowMenu, refusedBy } from "../internal/row-menu.js"
+import { RowMenu } from "../internal/row-menu.js"
 import { sharedStyles } from "../internal/styles.js"
 
 const columns: ReadonlyArray<Column<GroupSort>> = [
@@ -143,9 +143,9 @@ export class GroupsTab extends LitElement {
               {
                 label: "Update",
                 run: () => this.#openEditor(group),
-                disabled: refusedBy(group.can?.changeMembers) === undefined ? undefined : refusedBy(group.can?.rename)
+                disabled: group.refused?.changeMembers === undefined ? undefined : group.refused.rename
               },
-              { label: "Delete", run: () => this.#confirm.ask(group), disabled: refusedBy(group.can?.delete) }
+              { label: "Delete", run: () => this.#confirm.ask(group), disabled: group.refused?.delete }
             ])
       }
       ${this.#renderEditor()} ${this.#bulk.renderDialog()}

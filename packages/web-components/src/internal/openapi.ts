@@ -370,14 +370,14 @@ export interface components {
             readonly createdAt: components["schemas"]["Date"];
             readonly updatedAt: components["schemas"]["Date"];
             readonly version: components["schemas"]["Int"];
-            /** @description What the asking actor may do with this user: each action is true, or the sentence the change would be refused with (a system user is read-only; nobody disables or deletes itself; only administrators change users). Rules that need the whole directory (the last administrator) are left to the change itself: try it with dryRun. */
-            readonly can: {
-                readonly update: components["schemas"]["Permission"];
-                readonly enable: components["schemas"]["Permission"];
-                readonly disable: components["schemas"]["Permission"];
-                readonly delete: components["schemas"]["Permission"];
-                readonly changeGroups: components["schemas"]["Permission"];
-                readonly resetPassword: components["schemas"]["Permission"];
+            /** @description What the asking actor may not do with this user (update, enable, disable, delete, changeGroups, resetPassword), each with the sentence the change would be refused with; an action left out is allowed by the rules the record alone decides (a system user is read-only; nobody disables or deletes itself; only administrators change users). Rules that need the whole directory (the last administrator) are left to the change itself: try it with dryRun. */
+            readonly refused: {
+                readonly update?: string;
+                readonly enable?: string;
+                readonly disable?: string;
+                readonly delete?: string;
+                readonly changeGroups?: string;
+                readonly resetPassword?: string;
             };
         };
         readonly Username: string;
@@ -389,8 +389,6 @@ export interface components {
          * @description an integer
          */
         readonly Int: number;
-        /** @description true when the rules the record alone decides allow the action; else the refusal's sentence */
-        readonly Permission: true | string;
         /** @description An input is malformed */
         readonly InvalidInput: {
             /** @enum {string} */
@@ -629,11 +627,11 @@ export interface components {
             readonly createdAt: components["schemas"]["Date"];
             readonly updatedAt: components["schemas"]["Date"];
             readonly version: components["schemas"]["Int"];
-            /** @description What the asking actor may do with this group: each action is true, or the sentence the change would be refused with (the admin group is neither renamed nor deleted; only administrators change groups). Rules that need the members (a delete that would leave users without a group) are left to the change itself: try it with dryRun. */
-            readonly can: {
-                readonly rename: components["schemas"]["Permission"];
-                readonly changeMembers: components["schemas"]["Permission"];
-                readonly delete: components["schemas"]["Permission"];
+            /** @description What the asking actor may not do with this group (rename, changeMembers, delete), each with the sentence the change would be refused with; an action left out is allowed by the rules the record alone decides (the admin group is neither renamed nor deleted; only administrators change groups). Rules that need the members (a delete that would leave users without a group) are left to the change itself: try it with dryRun. */
+            readonly refused: {
+                readonly rename?: string;
+                readonly changeMembers?: string;
+                readonly delete?: string;
             };
         };
         /**

@@ -10,10 +10,6 @@ export interface MenuItem {
   readonly disabled?: string | undefined
 }
 
-/** Why an action is refused, from a record's permission (`true`: allowed; absent: the element does not know). */
-export const refusedBy = (permission: true | string | undefined): string | undefined =>
-  typeof permission === "string" ? permission : undefined
-
 let menuIds = 0
 
 /** Where the menu is open: for the row named `key` (a list read again may move the rows under it), at `x`, `y`. */

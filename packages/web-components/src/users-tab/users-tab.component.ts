@@ -11,7 +11,7 @@ import { debounce } from "../internal/keys.js"
 import { ListController } from "../internal/list-controller.js"
 import { type Column, listView } from "../internal/list-view.js"
 import { choice, FINDER_LIMIT, finder, pickerStyles } from "../internal/picker.js"
-import { RowMenu, refusedBy } from "../internal/row-menu.js"
+import { RowMenu } from "../internal/row-menu.js"
 import { lockDescription, lockedUsers } from "../internal/sign-in-locks.js"
 import { sharedStyles } from "../internal/styles.js"
 
@@ -154,14 +154,14 @@ export class UsersTab extends LitElement {
 
   #menuItems(user: User) {
     return [
-      { label: "Update", run: () => this.#openEditor(user), disabled: refusedBy(user.can?.update) },
+      { label: "Update", run: () => this.#openEditor(user), disabled: user.refused?.update },
       user.enabled
-        ? { label: "Disable", run: () => void this.#setEnabled(user, false), disabled: refusedBy(user.can?.disable) }
-        : { label: "Enable", run: () => void this.#setEnabled(user, true), disabled: refusedBy(user.can?.enable) },
+        ? { label: "Disable", run: () => void this.#setEnabled(user, false), disabled: user.refused?.disable }
+        : { label: "Enable", run: () => void this.#setEnabled(user, true), disabled: user.refused?.enable },
       ...(this.#locks.has(user.username) && this.client?.unlockUser !== undefined
         ? [{ label: "Unlock sign-in", run: () => void this.#unlock(user) }]
         : []),
-      { label: "Delete", run: () => this.#confirm.ask(user), disabled: refusedBy(user.can?.delete) }
+      { label: "Delete", run: () => this.#confirm.ask(user), disabled: user.refused?.delete }
     ]
   }
 

@@ -14,18 +14,18 @@ import { MEMBERSHIP, OPERATION, refusals } from "./refusals.js"
 type Service = Groups.Groups["Type"]
 
 /**
- * A group as the list and a read answer it: the group, and what the asking actor may do with it (`can`).
+ * A group as the list and a read answer it: the group, and what the asking actor may not do with it (`refused`).
  *
  * @category schemas
  * @since 0.2.0
  */
 export class GroupAnswer extends Group.Group.extend<GroupAnswer>("GroupAnswer")({
-  can: Permissions.GroupPermissions.annotations({
+  refused: Permissions.GroupRefusals.annotations({
     description:
-      "What the asking actor may do with this group: each action is true, or the sentence the change would be " +
-      "refused with (the admin group is neither renamed nor deleted; only administrators change groups). Rules that " +
-      "need the members (a delete that would leave users without a group) are left to the change itself: try it " +
-      "with dryRun."
+      "What the asking actor may not do with this group (rename, changeMembers, delete), each with the sentence the " +
+      "change would be refused with; an action left out is allowed by the rules the record alone decides (the admin " +
+      "group is neither renamed nor deleted; only administrators change groups). Rules that need the members (a " +
+      "delete that would leave users without a group) are left to the change itself: try it with dryRun."
   })
 }) {}
 

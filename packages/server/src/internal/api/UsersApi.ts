@@ -30,17 +30,19 @@ export const UserListParams = Schema.Struct({
 })
 
 /**
- * A user as the list and a read answer it: the user, and what the asking actor may do with it (`can`).
+ * A user as the list and a read answer it: the user, and what the asking actor may not do with it (`refused`).
  *
  * @category schemas
  * @since 0.2.0
  */
 export class UserAnswer extends User.User.extend<UserAnswer>("UserAnswer")({
-  can: Permissions.UserPermissions.annotations({
+  refused: Permissions.UserRefusals.annotations({
     description:
-      "What the asking actor may do with this user: each action is true, or the sentence the change would be refused " +
-      "with (a system user is read-only; nobody disables or deletes itself; only administrators change users). Rules " +
-      "that need the whole directory (the last administrator) are left to the change itself: try it with dryRun."
+      "What the asking actor may not do with this user (update, enable, disable, delete, changeGroups, " +
+      "resetPassword), each with the sentence the change would be refused with; an action left out is allowed by the " +
+      "rules the record alone decides (a system user is read-only; nobody disables or deletes itself; only " +
+      "administrators change users). Rules that need the whole directory (the last administrator) are left to the " +
+      "change itself: try it with dryRun."
   })
 }) {}
 
