@@ -254,6 +254,9 @@ export const services = (server: string, token: string | undefined) =>
       bootstrapIfEmpty: () => localOnly("bootstrap a store"),
       authenticate: () => localOnly("check a password"),
       whoAmI: () => core(api.me.me()),
+      // The server puts each record's permissions in its answers; the CLI has no use for the context they come from.
+      permissionContext: () => localOnly("read the permission context"),
+      listWithPermissions: () => localOnly("read the permission context"),
       list: (_actor, query = {}) => listUsers(clamp(query)),
       // Every match through the API's pages (offset paging: the API pages by offset and counts each page).
       stream: (_actor, query = {}) => {
@@ -312,6 +315,8 @@ export const services = (server: string, token: string | undefined) =>
       core(api.groups.members({ path: { name: segment(name) }, urlParams: query }))
 
     const groups: Loose<Groups.Groups["Type"]> = {
+      // The server puts each record's permissions in its answers; the CLI has no use for the context they come from.
+      listWithPermissions: () => localOnly("read the permission context"),
       members: (_actor, name, query = {}) => groupMembers(name, query),
       // Every member through the API's keyset pages: each continues after the `next` of the one before.
       memberStream: (_actor, name, query = {}) => {

@@ -78,7 +78,13 @@ describe("dt in remote mode, against dt serve", () => {
       code: 0,
       stdout: "admin\tAdministrator\tadmins\t\ttrue\n"
     })
-    expect((await dt(`--server ${server.url} -j group get admins`, { env })).stdout).toContain('"name":"admins"')
+    const group = (await dt(`--server ${server.url} -j group get admins`, { env })).stdout
+    expect(group).toContain('"name":"admins"')
+    // The API's answers say what the actor may not do with each record (`refused`); `dt … -j` prints the record alone.
+    expect(group).not.toContain('"refused"')
+    const users = (await dt(`--server ${server.url} -j user ls`, { env })).stdout
+    expect(users).toContain('"username":"admin"')
+    expect(users).not.toContain('"refused"')
     expect((await dt(`group add ops --server ${server.url}`, { env })).code).toBe(0)
     expect((await dt(`group ls --server ${server.url}`, { env })).stdout).toContain("ops\t")
     // A server that is not running is unreachable (3), as with DT_SERVER.

@@ -12,7 +12,6 @@ import {
   GroupNameTaken,
   type GroupNotFound,
   InvalidInput,
-  ProtectedGroup,
   type StorageError,
   type Unauthenticated
 } from "./Errors.js"
@@ -28,8 +27,10 @@ import {
   getGroup,
   getGroupRow,
   groupAnswer,
-  type Operation
+  type Operation,
+  permissionContextOf
 } from "./internal/operation.js"
+import { GROUP_ACTION, protectedGroupRefusal } from "./internal/recordRules.js"
 import { toGroup } from "./internal/records.js"
 import { removeGroup } from "./internal/removal.js"
 import { GroupName, Username } from "./Names.js"
@@ -153,12 +154,12 @@ const make = Effect.gen(function* () {
   const adminWrite = adminWriter(directory, config)
 
   const ensureNotAdminGroup = (op: Operation, name: string, action: string) =>
-    name === op.config.adminGroup ? new ProtectedGroup({ name, action }) : Effect.void
+    protectedGroupRefusal(op.config.adminGroup, name, action) ?? Effect.void
 
   /** The admin group is never renamed, and no group takes its name. */
   const checkRename = (op: Operation, from: GroupName, to: GroupName) =>
     Effect.zipRight(
-      ensureNotAdminGroup(op, from, "renamed"),
+      ensureNotAdminGroup(op, from, GROUP_ACTION.rename),
       to === op.config.adminGroup ? new GroupNameTaken({ name: to }) : Effect.void
     )
 
@@ -179,7 +180,7 @@ const make = Effect.gen(function* () {
       return row satisfies GroupRow
     })
 
-  const list = Effect.fn("Groups.list")(function* (actor: Actor, query: GroupQuery = {}) {
+  const listWithPermissions = Effect.fn("Groups.list")(function* (actor: Actor, query: GroupQuery = {}) {
     const decoded = yield* decodeQuery(query)
     const normalized = {
       search: (decoded.search ?? "").trim().toLowerCase(),
@@ -190,19 +191,22 @@ const make = Effect.gen(function* () {
     } as const
     return yield* directory.readAfterCheck(
       (tx) => asAdmin(tx, config, actor, "list groups"),
-      (tx) =>
-        Effect.map(
-          tx.listGroups({ ...normalized, memberPreview: GROUP_MEMBER_PREVIEW }),
-          ({ items, total }): Page<Group> => ({
+      (tx, op) =>
+        Effect.map(tx.listGroups({ ...normalized, memberPreview: GROUP_MEMBER_PREVIEW }), ({ items, total }) => ({
+          page: {
             items: items.map(toGroup),
             total,
             totalExact: true,
             offset: normalized.offset,
             limit: normalized.limit
-          })
-        )
+          } as Page<Group>,
+          context: permissionContextOf(op)
+        }))
     )
   })
+
+  const list = (actor: Actor, query: GroupQuery = {}) =>
+    Effect.map(listWithPermissions(actor, query), ({ page }) => page)
 
   const get = Effect.fn("Groups.get")(function* (actor: Actor, name: string) {
     const groupName = yield* decodeName(name)
@@ -320,7 +324,7 @@ const make = Effect.gen(function* () {
       `delete group '${groupName}'`,
       (op) =>
         Effect.gen(function* () {
-          yield* ensureNotAdminGroup(op, groupName, "deleted")
+          yield* ensureNotAdminGroup(op, groupName, GROUP_ACTION.delete)
           const group = yield* getGroup(op.tx, groupName, true)
           yield* removeGroup(op, group)
           return toGroup(group)
@@ -446,6 +450,11 @@ const make = Effect.gen(function* () {
   return {
     /** A page of groups matching a search, sorted, with the exact total (admins). */
     list,
+    /**
+     * `list`, and the permission context read in the same transaction (the actor and the admin group): what
+     * `Permissions.forGroup` computes each listed group's permissions from, with no further read.
+     */
+    listWithPermissions,
     /** One group with its members (admins). */
     get,
     /** A page of a group's members, by username, searched within the group, continued with `after` (admins). */

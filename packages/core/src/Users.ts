@@ -15,6 +15,7 @@ import * as bootstrap from "./internal/users/bootstrap.js"
 import * as credentials from "./internal/users/credentials.js"
 import * as queries from "./internal/users/queries.js"
 import { PasswordHasher } from "./PasswordHasher.js"
+import * as Permissions from "./Permissions.js"
 
 /**
  * Options of the operations that remove or take away something: `dryRun` checks every rule and returns what the
@@ -93,7 +94,7 @@ export type ChangePassword = typeof credentials.ChangePassword.Encoded
 
 const make = Effect.gen(function* () {
   const services = { directory: yield* Directory, hasher: yield* PasswordHasher, config: yield* DirectoryConfig }
-  const { whoAmI, list, stream, get } = queries.makeQueries(services)
+  const { whoAmI, list, listWithPermissions, stream, get } = queries.makeQueries(services)
   const administration = makeAdministration(services)
   const { changePassword, authenticate } = yield* credentials.makeCredentials(services)
   const setUp = bootstrap.makeBootstrap(services)
@@ -111,8 +112,18 @@ const make = Effect.gen(function* () {
     bootstrapIfEmpty: setUp.bootstrapIfEmpty,
     /** The actor's own record and whether it is an administrator. */
     whoAmI,
+    /**
+     * Who the actor is and the admin group's name, read once in one read transaction: what `Permissions.forUser` and
+     * `Permissions.forGroup` compute each record's permissions from, with no further read per record.
+     */
+    permissionContext: (actor: Actor) => Permissions.context(services.directory, services.config, actor),
     /** A page of users matching a search, sorted, with the exact total (admins). */
     list,
+    /**
+     * `list`, and the permission context read in the same transaction (the actor and the admin group): what
+     * `Permissions.forUser` computes each listed user's permissions from, with no further read.
+     */
+    listWithPermissions,
     /** Every user matching a search, in order, read page by page as it is consumed (admins). */
     stream,
     /** One user (admins, or the user itself). */

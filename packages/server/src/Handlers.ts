@@ -13,6 +13,7 @@ import {
   Group,
   Groups,
   type Page,
+  Permissions,
   Sessions,
   Settings,
   SignInThrottle,
@@ -23,6 +24,8 @@ import { Effect, Layer, Predicate, Redacted } from "effect"
 import { Api, CurrentActor } from "./Api.js"
 import * as ApiError from "./ApiError.js"
 import { CSRF_COOKIE, checkCsrf, credential, csrfToken, remoteAddress, SESSION_COOKIE } from "./Auth.js"
+import { GroupAnswer } from "./internal/api/GroupsApi.js"
+import { UserAnswer } from "./internal/api/UsersApi.js"
 import { ServerConfig, type ThrottleOptions } from "./ServerConfig.js"
 
 /**
@@ -94,6 +97,13 @@ const clearCookie = HttpApp.appendPreResponseHandler((_request, response) =>
 const jsonPage = <A, I>(page: Page.Page<A>, toJson: (item: A) => I) =>
   HttpServerResponse.unsafeJson({ ...page, items: page.items.map(toJson) })
 
+/**
+ * A read's answer and the actor's permission context, read side by side (one more small read transaction for the one
+ * record): what its `refused` is computed from. A list reads its context in its own transaction (`listWithPermissions`).
+ */
+const withContext = <A, E>(users: Users.Users["Type"], actor: Actor.Actor, read: Effect.Effect<A, E>) =>
+  call(Effect.all([read, users.permissionContext(actor)], { concurrency: 2 }))
+
 const dryRun = (params: { readonly dryRun?: boolean | undefined }) => ({ dryRun: params.dryRun === true })
 
 /**
@@ -108,12 +118,23 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
     const throttle = yield* SignInThrottle.SignInThrottle
     return handlers
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(CurrentActor, (actor) => call(service.list(actor, defined(urlParams)))).pipe(
-          Effect.map((page) => jsonPage(page, User.toJson))
+        Effect.flatMap(CurrentActor, (actor) => call(service.listWithPermissions(actor, defined(urlParams)))).pipe(
+          Effect.map(({ page, context }) =>
+            jsonPage(page, (user) => ({
+              ...User.toJson(user),
+              refused: Permissions.refusals(Permissions.forUser(context, user))
+            }))
+          )
         )
       )
       .handle("get", ({ path }) =>
-        Effect.flatMap(CurrentActor, (actor) => call(service.get(actor, path.username))).pipe(Effect.flatMap(withETag))
+        Effect.flatMap(CurrentActor, (actor) => withContext(service, actor, service.get(actor, path.username))).pipe(
+          Effect.map(
+            ([user, context]) =>
+              new UserAnswer({ ...user, refused: Permissions.refusals(Permissions.forUser(context, user)) })
+          ),
+          Effect.flatMap(withETag)
+        )
       )
       .handle("create", ({ payload }) => Effect.flatMap(CurrentActor, (actor) => call(service.create(actor, payload))))
       .handle("modify", ({ path, payload, headers }) =>
@@ -165,14 +186,26 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
 export const groups = HttpApiBuilder.group(Api, "groups", (handlers) =>
   Effect.gen(function* () {
     const service = yield* Groups.Groups
+    const users = yield* Users.Users
     return handlers
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(CurrentActor, (actor) => call(service.list(actor, defined(urlParams)))).pipe(
-          Effect.map((page) => jsonPage(page, Group.toJson))
+        Effect.flatMap(CurrentActor, (actor) => call(service.listWithPermissions(actor, defined(urlParams)))).pipe(
+          Effect.map(({ page, context }) =>
+            jsonPage(page, (group) => ({
+              ...Group.toJson(group),
+              refused: Permissions.refusals(Permissions.forGroup(context, group))
+            }))
+          )
         )
       )
       .handle("get", ({ path }) =>
-        Effect.flatMap(CurrentActor, (actor) => call(service.get(actor, path.name))).pipe(Effect.flatMap(withETag))
+        Effect.flatMap(CurrentActor, (actor) => withContext(users, actor, service.get(actor, path.name))).pipe(
+          Effect.map(
+            ([group, context]) =>
+              new GroupAnswer({ ...group, refused: Permissions.refusals(Permissions.forGroup(context, group)) })
+          ),
+          Effect.flatMap(withETag)
+        )
       )
       .handle("members", ({ path, urlParams }) =>
         Effect.flatMap(CurrentActor, (actor) => call(service.members(actor, path.name, defined(urlParams))))

@@ -16,9 +16,20 @@ const USER_FIELDS = [
   "groups",
   "createdAt",
   "updatedAt",
-  "version"
+  "version",
+  "refused"
 ]
-const GROUP_FIELDS = ["name", "gid", "memberCount", "members", "membersTruncated", "createdAt", "updatedAt", "version"]
+const GROUP_FIELDS = [
+  "name",
+  "gid",
+  "memberCount",
+  "members",
+  "membersTruncated",
+  "createdAt",
+  "updatedAt",
+  "version",
+  "refused"
+]
 
 for (const [name, open] of stores) {
   describe(`${name}: every endpoint`, () => {
@@ -68,6 +79,51 @@ for (const [name, open] of stores) {
       expect(answer.body.message).toBe(
         'Invalid sort: expected one of "username", "fullName", "firstName", "lastName", "groups", "email", "enabled", "system", "createdAt", "updatedAt".'
       )
+    })
+
+    it("says with each listed and read user and group what the actor may not do with it, by the core's rules", async () => {
+      const users = await server.request("GET", "/api/v1/users?sort=username", { as: admin })
+      const refused = Object.fromEntries(
+        users.body.items.map((user: { username: string; refused: unknown }) => [user.username, user.refused])
+      )
+      expect(refused.john).toEqual({})
+      // A system user is read-only; nobody disables or deletes itself.
+      const system = (action: string) => `'svc' is a system user and cannot be changed (refused: ${action}).`
+      expect(refused.svc).toEqual({
+        update: system("modify"),
+        enable: system("enable"),
+        disable: system("disable"),
+        delete: system("delete"),
+        changeGroups: system("modify"),
+        resetPassword: system("set a password for")
+      })
+      expect(refused.admin).toEqual({
+        disable: "You cannot disable yourself ('admin'): ask another administrator.",
+        delete: "You cannot delete yourself ('admin'): ask another administrator."
+      })
+      const svc = await server.request("GET", "/api/v1/users/svc", { as: admin })
+      expect(svc.body.refused).toEqual(refused.svc)
+      // What the answer refuses, the write refuses with the same sentence.
+      const deleted = await server.request("DELETE", "/api/v1/users/svc", { as: admin })
+      expect(deleted.body.message).toBe(refused.svc.delete)
+      // A user reading its own record may change nothing through these endpoints: not an administrator.
+      const john = await bearer(server, "john", PASSWORDS.john)
+      const own = await server.request("GET", "/api/v1/users/john", { as: john })
+      expect(own.status).toBe(200)
+      expect(own.body.refused.update).toMatch(
+        /^'john' may not .*: only enabled members of the admin group 'admins' may\.$/
+      )
+      const groups = await server.request("GET", "/api/v1/groups?sort=name", { as: admin })
+      const groupRefused = Object.fromEntries(
+        groups.body.items.map((group: { name: string; refused: unknown }) => [group.name, group.refused])
+      )
+      expect(groupRefused.admins).toEqual({
+        rename: "'admins' is the admin group and cannot be renamed.",
+        delete: "'admins' is the admin group and cannot be deleted."
+      })
+      expect(groupRefused.analysts).toEqual({})
+      const admins = await server.request("GET", "/api/v1/groups/admins", { as: admin })
+      expect(admins.body.refused).toEqual(groupRefused.admins)
     })
 
     it("reads a user with its version as ETag, and answers 404 for an unknown one", async () => {

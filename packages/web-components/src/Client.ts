@@ -13,7 +13,30 @@ import type { components, operations } from "./internal/openapi.js"
  * @category models
  * @since 0.1.0
  */
-export type User = components["schemas"]["User"]
+export type User = components["schemas"]["User"] & {
+  /**
+   * What the signed-in actor may not do with the user (the API's list and read answers carry it): each refused action
+   * with the sentence the change would be refused with. Left out, the element offers every action and lets the API
+   * decide.
+   */
+  readonly refused?: UserRefusals
+}
+
+/**
+ * What the signed-in actor may not do with one user, as the core decides it: each refused action with its sentence.
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export type UserRefusals = components["schemas"]["UserAnswer"]["refused"]
+
+/**
+ * What the signed-in actor may not do with one group, as the core decides it: each refused action with its sentence.
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export type GroupRefusals = components["schemas"]["GroupAnswer"]["refused"]
 
 /**
  * A group as the API returns it.
@@ -21,7 +44,10 @@ export type User = components["schemas"]["User"]
  * @category models
  * @since 0.1.0
  */
-export type Group = components["schemas"]["Group"]
+export type Group = components["schemas"]["Group"] & {
+  /** What the signed-in actor may not do with the group (the API's list and read answers carry it); see `User.refused`. */
+  readonly refused?: GroupRefusals
+}
 
 /**
  * One page of a list and the number of matches (the API's `UserPage` and `GroupPage`; a host's client may leave

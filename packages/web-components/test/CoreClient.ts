@@ -1,4 +1,4 @@
-import { Actor, MemoryDirectory, PasswordHasher, UserManager } from "@user-manager/core"
+import { Actor, MemoryDirectory, PasswordHasher, Permissions, UserManager } from "@user-manager/core"
 import { Csv, JsonLines } from "@user-manager/formats"
 import { Duration, Effect, Either, Layer, Redacted, Stream } from "effect"
 import { ClientError, type UserManagerClient } from "../src/Client.js"
@@ -39,6 +39,27 @@ const csvOf = async <A>(
 }
 
 /**
+ * The same client answering records without `refused`, as a host's own client may: the element then offers every action
+ * and shows the refusal of what the core refuses.
+ */
+export const withoutPermissions = (client: UserManagerClient): UserManagerClient => {
+  const strip = <A extends { readonly refused?: unknown }>({ refused: _refused, ...record }: A) => record
+  return {
+    ...client,
+    listUsers: async (query) => {
+      const page = await client.listUsers(query)
+      return { ...page, items: page.items.map(strip) }
+    },
+    getUser: async (name) => strip(await client.getUser(name)),
+    listGroups: async (query) => {
+      const page = await client.listGroups(query)
+      return { ...page, items: page.items.map(strip) }
+    },
+    getGroup: async (name) => strip(await client.getGroup(name))
+  }
+}
+
+/**
  * The client double: the real core (`UserManager.make` over the in-memory store) acting as `actor`, so every rule
  * the element shows is decided by the same code as in production, never by the test.
  */
@@ -47,16 +68,45 @@ export const coreClient = (manager: UserManager.UserManager, username: string): 
   const { users, groups } = manager
   return {
     me: () => call(() => users.whoAmI(actor)),
-    listUsers: (query) => call(() => users.list(actor, query)),
-    getUser: (name) => call(() => users.get(actor, name)),
+    // As the server answers them: each listed and read record with what the actor may do with it, by the core.
+    listUsers: (query) =>
+      call(async () => {
+        const [page, context] = await Promise.all([users.list(actor, query), users.permissionContext(actor)])
+        return {
+          ...page,
+          items: page.items.map((user) => ({
+            ...user,
+            refused: Permissions.refusals(Permissions.forUser(context, user))
+          }))
+        }
+      }),
+    getUser: (name) =>
+      call(async () => {
+        const [user, context] = await Promise.all([users.get(actor, name), users.permissionContext(actor)])
+        return { ...user, refused: Permissions.refusals(Permissions.forUser(context, user)) }
+      }),
     createUser: (input) => call(() => users.create(actor, input)),
     modifyUser: (name, changes, expectedVersion) =>
       call(() => users.modify(actor, name, { ...changes, expectedVersion })),
     deleteUser: (name) => call(() => users.remove(actor, name)).then(() => undefined),
     enableUser: (name) => call(() => users.enable(actor, name)),
     disableUser: (name) => call(() => users.disable(actor, name)),
-    listGroups: (query) => call(() => groups.list(actor, query)),
-    getGroup: (name) => call(() => groups.get(actor, name)),
+    listGroups: (query) =>
+      call(async () => {
+        const [page, context] = await Promise.all([groups.list(actor, query), users.permissionContext(actor)])
+        return {
+          ...page,
+          items: page.items.map((group) => ({
+            ...group,
+            refused: Permissions.refusals(Permissions.forGroup(context, group))
+          }))
+        }
+      }),
+    getGroup: (name) =>
+      call(async () => {
+        const [group, context] = await Promise.all([groups.get(actor, name), users.permissionContext(actor)])
+        return { ...group, refused: Permissions.refusals(Permissions.forGroup(context, group)) }
+      }),
     createGroup: (input) => call(() => groups.create(actor, input)),
     renameGroup: (name, newName, expectedVersion) =>
       call(() => groups.rename(actor, name, newName, { expectedVersion })),

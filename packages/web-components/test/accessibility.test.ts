@@ -34,8 +34,14 @@ describe("accessibility (axe-core)", () => {
     await expectNoAxeViolations()
     await userEvent.keyboard("{Escape}")
 
+    // One's own menu: Disable and Delete greyed out, each described by the core's reason.
     await userEvent.click(h.row("admin"), { button: "right" })
-    await userEvent.click(h.menuItem("users", "Delete"))
+    await expect.poll(() => h.menuItem("users", "Delete")?.getAttribute("aria-disabled")).toBe("true")
+    await expectNoAxeViolations()
+    await userEvent.keyboard("{Escape}")
+    // The Delete key still asks, and the confirmation shows the core's refusal.
+    h.row("admin").focus()
+    await userEvent.keyboard("{Delete}")
     await expect.poll(() => h.in<HTMLDialogElement>("users", "#delete-dialog").open).toBe(true)
     await userEvent.click(h.button("users", "Delete", "#delete-dialog"))
     await expect.poll(() => h.in("users", "#delete-dialog [role=alert]")).toBeTruthy()

@@ -72,6 +72,27 @@ describe("Groups tab", () => {
     expect(h.rows("groups").find((row) => row[0] === "admins")?.[2]).toBe("1: admin")
   })
 
+  it("greys out Delete for the admin group, with the core's reason on hover and focus, and keeps Update for its members", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await openGroups(h)
+    const open = async (name: string) => {
+      await userEvent.click(h.row(name, "groups"), { button: "right" })
+      await expect.poll(() => h.in("groups", "[role=menu]")?.getAttribute("aria-label")).toBe(`Actions for ${name}`)
+    }
+    await open("admins")
+    const remove = h.menuItem("groups", "Delete")
+    expect(remove.getAttribute("aria-disabled")).toBe("true")
+    expect(remove.title).toBe("'admins' is the admin group and cannot be deleted.")
+    expect(h.in("groups", `[id="${remove.getAttribute("aria-describedby")}"]`)?.textContent).toBe(remove.title)
+    expect(h.menuItem("groups", "Update").getAttribute("aria-disabled")).toBeNull()
+    remove.click()
+    expect(h.in<HTMLDialogElement>("groups", "#delete-dialog").open).toBe(false)
+    await userEvent.keyboard("{Escape}")
+    await open("developers")
+    expect(h.menuItem("groups", "Delete").getAttribute("aria-disabled")).toBeNull()
+  })
+
   it("filters groups by name on the server", async () => {
     const { client } = await seeded()
     const h = await mount(client)

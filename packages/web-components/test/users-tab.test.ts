@@ -1,7 +1,7 @@
 import { userEvent } from "@vitest/browser/context"
 import { describe, expect, it } from "vitest"
 import type { ListQuery, User, UserManagerClient, UserSort } from "../src/Client.js"
-import { seeded } from "./CoreClient.js"
+import { seeded, withoutPermissions } from "./CoreClient.js"
 import { mount } from "./harness.js"
 
 const usernames = (rows: ReadonlyArray<ReadonlyArray<string>>) => rows.map((row) => row[0]?.split(" ")[0])
@@ -220,6 +220,47 @@ describe("Users tab", () => {
     await expect.poll(() => h.rows().find((row) => row[0] === "john")?.[1]).toBe("Johnny Smith")
   })
 
+  it("greys out what the core refuses for a record — a system user's changes, one's own disable and delete — and says why on hover and focus", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    const reasonOf = (item: HTMLElement) =>
+      h.in("users", `[id="${item.getAttribute("aria-describedby")}"]`)?.textContent ?? null
+    const refused = (text: string) => {
+      const item = h.menuItem("users", text)
+      return item.getAttribute("aria-disabled") === "true" ? { title: item.title, described: reasonOf(item) } : null
+    }
+    // A system user is read-only: Update, Disable and Delete are refused by the core's own sentence.
+    await userEvent.click(h.row("daemon"), { button: "right" })
+    await expect.poll(() => h.menuItem("users", "Delete")).toBeTruthy()
+    const system = (action: string) => `'daemon' is a system user and cannot be changed (refused: ${action}).`
+    expect(refused("Update")).toEqual({ title: system("modify"), described: system("modify") })
+    expect(refused("Disable")).toEqual({ title: system("disable"), described: system("disable") })
+    expect(refused("Delete")).toEqual({ title: system("delete"), described: system("delete") })
+    expect(getComputedStyle(h.menuItem("users", "Delete")).opacity).toBe("0.5")
+    // Chosen, a refused item does nothing: no confirmation, the menu stays open; the keyboard still reaches it.
+    h.menuItem("users", "Delete").click()
+    expect(h.in<HTMLDialogElement>("users", "#delete-dialog").open).toBe(false)
+    expect(h.menuItem("users", "Delete")).toBeTruthy()
+    h.menuItem("users", "Update").focus()
+    await userEvent.keyboard("{ArrowDown}")
+    expect(h.focused()?.textContent).toBe("Disable")
+    await userEvent.keyboard("{Enter}")
+    expect(h.menuItem("users", "Disable")).toBeTruthy()
+    expect(h.rows().find((row) => row[0]?.startsWith("daemon"))?.[4]).toBe("Yes")
+    await userEvent.keyboard("{Escape}")
+    // Oneself: Update is offered, Disable and Delete are not.
+    await userEvent.click(h.row("admin"), { button: "right" })
+    await expect.poll(() => h.in("users", "[role=menu]")?.getAttribute("aria-label")).toBe("Actions for admin")
+    expect(refused("Update")).toBeNull()
+    expect(refused("Disable")?.title).toBe("You cannot disable yourself ('admin'): ask another administrator.")
+    expect(refused("Delete")?.described).toBe("You cannot delete yourself ('admin'): ask another administrator.")
+    await userEvent.keyboard("{Escape}")
+    // Anyone else: everything is offered.
+    await userEvent.click(h.row("john"), { button: "right" })
+    await expect.poll(() => h.in("users", "[role=menu]")?.getAttribute("aria-label")).toBe("Actions for john")
+    expect(["Update", "Disable", "Delete"].map(refused)).toEqual([null, null, null])
+  })
+
   it("deletes a user after confirmation from the right-click menu and fires user-deleted", async () => {
     const { client } = await seeded()
     const h = await mount(client)
@@ -331,9 +372,9 @@ describe("Users tab", () => {
     expect(h.in("users", "[role=menu]")?.getAttribute("aria-label")).toBe("Actions for bob")
   })
 
-  it("shows in the confirmation dialog why a system user cannot be deleted, and keeps it", async () => {
+  it("shows in the confirmation dialog why a system user cannot be deleted, and keeps it (a client without `refused`)", async () => {
     const { client } = await seeded()
-    const h = await mount(client)
+    const h = await mount(withoutPermissions(client))
     await userEvent.click(h.row("daemon"), { button: "right" })
     await userEvent.click(h.menuItem("users", "Delete"))
     await userEvent.click(h.button("users", "Delete", "#delete-dialog"))
@@ -354,9 +395,9 @@ describe("Users tab", () => {
     expect(h.rows().find((row) => row[0] === "bob")?.[2]).toBe("analysts")
   })
 
-  it("shows the refusal to disable oneself in words", async () => {
+  it("shows the refusal to disable oneself in words (a client without `refused`)", async () => {
     const { client } = await seeded()
-    const h = await mount(client)
+    const h = await mount(withoutPermissions(client))
     await userEvent.click(h.row("admin"), { button: "right" })
     await userEvent.click(h.menuItem("users", "Disable"))
     await expect.poll(() => h.in("users", "[role=alert]")?.textContent ?? "").not.toBe("")

@@ -1,8 +1,9 @@
 import { Effect, Option } from "effect"
 import type { DirectoryTransaction, UserRecord } from "../Directory.js"
-import { LastAdmin, SelfLockout } from "../Errors.js"
+import { LastAdmin } from "../Errors.js"
 import type { GroupName } from "../Names.js"
 import { isAdmin, keptGroupRow, type Operation } from "./operation.js"
+import { selfRefusal } from "./recordRules.js"
 
 /** Locks the admin group's row so that no other transaction changes who is an administrator meanwhile. */
 export const lockAdminGroup = (op: Operation) => keptGroupRow(op.tx, op.config.adminGroup)
@@ -36,4 +37,4 @@ export const lacksAdministrator = (tx: DirectoryTransaction, adminGroup: string,
 
 /** Invariant 6: nobody disables, deletes or demotes itself. */
 export const ensureNotSelf = (op: Operation, target: UserRecord, action: string) =>
-  target.username === op.actor.username ? new SelfLockout({ username: target.username, action }) : Effect.void
+  selfRefusal(op.actor.username, target, action) ?? Effect.void

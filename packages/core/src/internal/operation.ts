@@ -8,11 +8,12 @@ import {
   ConcurrentModification,
   Forbidden,
   GroupNotFound,
-  SystemUserImmutable,
+  type SystemUserImmutable,
   Unauthenticated,
   UserNotFound
 } from "../Errors.js"
 import { GROUP_MEMBER_PREVIEW } from "../Group.js"
+import { systemUserRefusal } from "./recordRules.js"
 import { toGroup } from "./records.js"
 import { currentSettings } from "./settings.js"
 
@@ -89,6 +90,12 @@ export const asAdmin = (tx: DirectoryTransaction, defaults: DirectoryConfigShape
     const now = new Date(yield* Clock.currentTimeMillis)
     return { tx, config, actor: user, now } satisfies Operation
   })
+
+/** What `Permissions` computes each record's permissions from, for an operation an administrator runs. */
+export const permissionContextOf = (op: Operation): { readonly actor: string; readonly adminGroup: string } => ({
+  actor: op.actor.username,
+  adminGroup: op.config.adminGroup
+})
 
 /**
  * Runs `body` as an admin in one write transaction, rolled back for a dry run (every rule checked, nothing changed):
@@ -177,7 +184,7 @@ export const getGroupRows = (tx: DirectoryTransaction, names: ReadonlyArray<stri
 
 /** Invariant 2: a system user is never changed. */
 export const assertNotSystem = (user: UserRecord, action: string): Effect.Effect<void, SystemUserImmutable> =>
-  user.system ? new SystemUserImmutable({ username: user.username, action }) : Effect.void
+  systemUserRefusal(user, action) ?? Effect.void
 
 /**
  * The audit entry of a change made by this operation; `subjects` are the other users and groups it concerns, by which a

@@ -13,6 +13,7 @@ import {
   rewriteUser,
   touchGroup
 } from "./operation.js"
+import { USER_ACTION } from "./recordRules.js"
 
 /** How a removal gives a group a new version: at once (`touchGroup`), or later, once per write (an import's). */
 export type Touch = (op: Operation, group: GroupRow) => Effect.Effect<void, StorageError>
@@ -23,8 +24,8 @@ export type Touch = (op: Operation, group: GroupRow) => Effect.Effect<void, Stor
  */
 export const removeUser = (op: Operation, user: UserRecord, touch: Touch = touchGroup) =>
   Effect.gen(function* () {
-    yield* assertNotSystem(user, "delete")
-    yield* ensureNotSelf(op, user, "delete")
+    yield* assertNotSystem(user, USER_ACTION.delete)
+    yield* ensureNotSelf(op, user, USER_ACTION.delete)
     yield* ensureAdminsRemain(op, [user])
     for (const groupName of user.groups) yield* touch(op, yield* keptGroupRow(op.tx, groupName))
     yield* op.tx.deleteUserSessions(user.username)

@@ -139,8 +139,13 @@ export class GroupsTab extends LitElement {
         group === undefined
           ? nothing
           : this.#menu.render(`Actions for ${group.name}`, [
-              { label: "Update", run: () => this.#openEditor(group) },
-              { label: "Delete", run: () => this.#confirm.ask(group) }
+              // The Update dialog renames and changes members: refused only when both are.
+              {
+                label: "Update",
+                run: () => this.#openEditor(group),
+                disabled: group.refused?.changeMembers === undefined ? undefined : group.refused.rename
+              },
+              { label: "Delete", run: () => this.#confirm.ask(group), disabled: group.refused?.delete }
             ])
       }
       ${this.#renderEditor()} ${this.#bulk.renderDialog()}

@@ -348,7 +348,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         readonly UserPage: {
-            readonly items: readonly components["schemas"]["User"][];
+            readonly items: readonly components["schemas"]["UserAnswer"][];
             /**
              * int
              * @description the number of matches: exact when totalExact is true, otherwise a lower bound (at least this many; a full page past the limit reaches further)
@@ -359,7 +359,7 @@ export interface components {
             readonly offset: components["schemas"]["Int"];
             readonly limit: components["schemas"]["Int"];
         };
-        readonly User: {
+        readonly UserAnswer: {
             readonly username: components["schemas"]["Username"];
             readonly firstName: string;
             readonly lastName: string;
@@ -370,6 +370,15 @@ export interface components {
             readonly createdAt: components["schemas"]["Date"];
             readonly updatedAt: components["schemas"]["Date"];
             readonly version: components["schemas"]["Int"];
+            /** @description What the asking actor may not do with this user (update, enable, disable, delete, changeGroups, resetPassword), each with the sentence the change would be refused with; an action left out is allowed by the rules the record alone decides (a system user is read-only; nobody disables or deletes itself; only administrators change users). Rules that need the whole directory (the last administrator) are left to the change itself: try it with dryRun. */
+            readonly refused: {
+                readonly update?: string;
+                readonly enable?: string;
+                readonly disable?: string;
+                readonly delete?: string;
+                readonly changeGroups?: string;
+                readonly resetPassword?: string;
+            };
         };
         readonly Username: string;
         readonly GroupName: string;
@@ -455,6 +464,18 @@ export interface components {
             /** @description at least one existing group */
             readonly groups: readonly string[];
             readonly system?: boolean;
+        };
+        readonly User: {
+            readonly username: components["schemas"]["Username"];
+            readonly firstName: string;
+            readonly lastName: string;
+            readonly email: string | null;
+            readonly enabled: boolean;
+            readonly system: boolean;
+            readonly groups: readonly components["schemas"]["GroupName"][];
+            readonly createdAt: components["schemas"]["Date"];
+            readonly updatedAt: components["schemas"]["Date"];
+            readonly version: components["schemas"]["Int"];
         };
         /** @description No group has this name */
         readonly GroupNotFound: {
@@ -581,7 +602,7 @@ export interface components {
             readonly cleared: number;
         };
         readonly GroupPage: {
-            readonly items: readonly components["schemas"]["Group"][];
+            readonly items: readonly components["schemas"]["GroupAnswer"][];
             /**
              * int
              * @description the number of matches: exact when totalExact is true, otherwise a lower bound (at least this many; a full page past the limit reaches further)
@@ -591,6 +612,42 @@ export interface components {
             readonly totalExact: boolean;
             readonly offset: components["schemas"]["Int"];
             readonly limit: components["schemas"]["Int"];
+        };
+        readonly GroupAnswer: {
+            readonly name: components["schemas"]["GroupName"];
+            readonly gid: components["schemas"]["Gid"];
+            /**
+             * int
+             * @description how many members the group has
+             */
+            readonly memberCount: number;
+            /** @description the first 10 members by username; every member comes from the group's members pages */
+            readonly members: readonly components["schemas"]["Username"][];
+            /** @description true when the group has more members than the 10 shown */
+            readonly membersTruncated: boolean;
+            readonly createdAt: components["schemas"]["Date"];
+            readonly updatedAt: components["schemas"]["Date"];
+            readonly version: components["schemas"]["Int"];
+            /** @description What the asking actor may not do with this group (rename, changeMembers, delete), each with the sentence the change would be refused with; an action left out is allowed by the rules the record alone decides (the admin group is neither renamed nor deleted; only administrators change groups). Rules that need the members (a delete that would leave users without a group) are left to the change itself: try it with dryRun. */
+            readonly refused: {
+                readonly rename?: string;
+                readonly changeMembers?: string;
+                readonly delete?: string;
+            };
+        };
+        /**
+         * int
+         * @description an integer
+         */
+        readonly Gid: number;
+        readonly MemberPage: {
+            readonly items: readonly components["schemas"]["Username"][];
+            readonly next?: components["schemas"]["Username"];
+        };
+        readonly CreateGroup: {
+            readonly name: string;
+            readonly gid?: number;
+            readonly members?: readonly string[];
         };
         readonly Group: {
             readonly name: components["schemas"]["GroupName"];
@@ -607,20 +664,6 @@ export interface components {
             readonly createdAt: components["schemas"]["Date"];
             readonly updatedAt: components["schemas"]["Date"];
             readonly version: components["schemas"]["Int"];
-        };
-        /**
-         * int
-         * @description an integer
-         */
-        readonly Gid: number;
-        readonly MemberPage: {
-            readonly items: readonly components["schemas"]["Username"][];
-            readonly next?: components["schemas"]["Username"];
-        };
-        readonly CreateGroup: {
-            readonly name: string;
-            readonly gid?: number;
-            readonly members?: readonly string[];
         };
         /** @description Another group has this name */
         readonly GroupNameTaken: {
@@ -1031,13 +1074,13 @@ export interface operations {
         };
         readonly requestBody?: never;
         readonly responses: {
-            /** @description User */
+            /** @description UserAnswer */
             readonly 200: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["User"];
+                    readonly "application/json": components["schemas"]["UserAnswer"];
                 };
             };
             /** @description An input is malformed */
@@ -1950,13 +1993,13 @@ export interface operations {
         };
         readonly requestBody?: never;
         readonly responses: {
-            /** @description Group */
+            /** @description GroupAnswer */
             readonly 200: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["Group"];
+                    readonly "application/json": components["schemas"]["GroupAnswer"];
                 };
             };
             /** @description An input is malformed */

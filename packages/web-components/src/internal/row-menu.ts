@@ -6,7 +6,11 @@ import type { ListController } from "./list-controller.js"
 export interface MenuItem {
   readonly label: string
   readonly run: () => void
+  /** Why the item cannot be chosen (the core's refusal): it stays focusable, greyed out, and says why. */
+  readonly disabled?: string | undefined
 }
+
+let menuIds = 0
 
 /** Where the menu is open: for the row named `key` (a list read again may move the rows under it), at `x`, `y`. */
 interface OpenMenu {
@@ -23,6 +27,8 @@ interface OpenMenu {
 export class RowMenu<T, S extends string> implements ReactiveController {
   #open: OpenMenu | undefined
   #focusFirst = false
+  /** Prefixes the ids of the disabled items' reasons. */
+  readonly #id = `row-menu-${++menuIds}`
   readonly #host: LitElement
   readonly #list: ListController<T, S>
 
@@ -88,10 +94,12 @@ export class RowMenu<T, S extends string> implements ReactiveController {
   render(label: string, items: ReadonlyArray<MenuItem>): TemplateResult | typeof nothing {
     const open = this.#open
     if (open === undefined) return nothing
-    const activate = (run: () => void) => {
+    const activate = (item: MenuItem) => {
+      if (item.disabled !== undefined) return
       this.close()
-      run()
+      item.run()
     }
+    const id = this.#id
     return html`<ul
       role="menu"
       part="menu"
@@ -115,13 +123,26 @@ export class RowMenu<T, S extends string> implements ReactiveController {
         } else if (event.key === "Enter" || event.key === " ") {
           event.preventDefault()
           const item = items[current]
-          if (item !== undefined) activate(item.run)
+          if (item !== undefined) activate(item)
         }
       }}
     >
-      ${items.map(
-        (item) => html`<li role="menuitem" tabindex="-1" @click=${() => activate(item.run)}>${item.label}</li>`
+      ${items.map((item, index) =>
+        item.disabled === undefined
+          ? html`<li role="menuitem" tabindex="-1" @click=${() => activate(item)}>${item.label}</li>`
+          : html`<li
+              role="menuitem"
+              tabindex="-1"
+              aria-disabled="true"
+              title=${item.disabled}
+              aria-describedby=${`${id}-${index}`}
+            >${item.label}</li>`
       )}
-    </ul>`
+    </ul>
+    <div hidden>
+      ${items.map((item, index) =>
+        item.disabled === undefined ? nothing : html`<span id=${`${id}-${index}`}>${item.disabled}</span>`
+      )}
+    </div>`
   }
 }

@@ -185,6 +185,10 @@ export const sharedStyles = css`
   [role="menuitem"]:focus {
     background: var(--_row-hover);
   }
+  [role="menuitem"][aria-disabled="true"] {
+    cursor: not-allowed;
+    opacity: 0.5;
+  }
   .visually-hidden {
     position: absolute;
     width: 1px;

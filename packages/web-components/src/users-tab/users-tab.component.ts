@@ -154,14 +154,14 @@ export class UsersTab extends LitElement {
 
   #menuItems(user: User) {
     return [
-      { label: "Update", run: () => this.#openEditor(user) },
+      { label: "Update", run: () => this.#openEditor(user), disabled: user.refused?.update },
       user.enabled
-        ? { label: "Disable", run: () => void this.#setEnabled(user, false) }
-        : { label: "Enable", run: () => void this.#setEnabled(user, true) },
+        ? { label: "Disable", run: () => void this.#setEnabled(user, false), disabled: user.refused?.disable }
+        : { label: "Enable", run: () => void this.#setEnabled(user, true), disabled: user.refused?.enable },
       ...(this.#locks.has(user.username) && this.client?.unlockUser !== undefined
         ? [{ label: "Unlock sign-in", run: () => void this.#unlock(user) }]
         : []),
-      { label: "Delete", run: () => this.#confirm.ask(user) }
+      { label: "Delete", run: () => this.#confirm.ask(user), disabled: user.refused?.delete }
     ]
   }
 

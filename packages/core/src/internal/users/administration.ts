@@ -19,6 +19,7 @@ import {
   nextUserRow,
   rewriteUser
 } from "../operation.js"
+import { USER_ACTION } from "../recordRules.js"
 import { toUser } from "../records.js"
 import { removeUser } from "../removal.js"
 import {
@@ -96,7 +97,7 @@ export const makeAdministration = (services: UserServices) => {
         yield* ensurePolicy(op, changes.password, name)
         if (changes.groups?.includes(op.config.adminGroup as GroupName) === false) yield* lockAdminGroup(op)
         const current = yield* getUser(op.tx, name, true)
-        yield* assertNotSystem(current, "modify")
+        yield* assertNotSystem(current, USER_ACTION.modify)
         yield* ensureVersion("user", current.username, current.version, changes.expectedVersion)
 
         const fields: Record<string, unknown> = {}
@@ -173,7 +174,7 @@ export const makeAdministration = (services: UserServices) => {
       Effect.gen(function* () {
         yield* ensurePolicy(op, next, name)
         const user = yield* getUser(op.tx, name, true)
-        yield* assertNotSystem(user, "set a password for")
+        yield* assertNotSystem(user, USER_ACTION.setPassword)
         const row = nextUserRow(op, user, { passwordHash })
         yield* rewriteUser(op, row)
         // A password reset signs the user out everywhere.
@@ -191,7 +192,7 @@ export const makeAdministration = (services: UserServices) => {
       options: DryRun = {}
     ) {
       const name = yield* decodeUsername(username)
-      const verb = enabled ? "enable" : "disable"
+      const verb = enabled ? USER_ACTION.enable : USER_ACTION.disable
       return yield* adminWrite(
         actor,
         `${verb} user '${name}'`,
@@ -202,7 +203,7 @@ export const makeAdministration = (services: UserServices) => {
             yield* assertNotSystem(user, verb)
             if (user.enabled === enabled) return toUser(user)
             if (!enabled) {
-              yield* ensureNotSelf(op, user, "disable")
+              yield* ensureNotSelf(op, user, USER_ACTION.disable)
               yield* ensureAdminsRemain(op, [user])
             }
             const row = nextUserRow(op, user, { enabled })

@@ -7,7 +7,7 @@ import { boundedCount, DEFAULT_PAGE_SIZE, ExactTotalLimit, listQuery, MAX_PAGE_S
 import { type User, UserSort } from "../../User.js"
 import type { UserStreamError } from "../../Users.js"
 import { decodeInput } from "../decode.js"
-import { asAdmin, getUser, isAdmin, resolveActor } from "../operation.js"
+import { asAdmin, getUser, isAdmin, permissionContextOf, resolveActor } from "../operation.js"
 import { toUser } from "../records.js"
 import { userSortKey } from "../search.js"
 import { currentSettings } from "../settings.js"
@@ -47,28 +47,30 @@ export const makeQueries = ({ directory, config }: UserServices) => {
     )
   })
 
-  const list = Effect.fn("Users.list")(function* (actor: Actor, query: typeof UserQuery.Encoded = {}) {
+  const listWithPermissions = Effect.fn("Users.list")(function* (actor: Actor, query: typeof UserQuery.Encoded = {}) {
     const normalized = normalize(yield* decodeQuery(query))
     const bounded = boundedCount(yield* ExactTotalLimit)
     return yield* directory.readAfterCheck(
       (tx) => asAdmin(tx, config, actor, "list users"),
-      (tx) =>
-        Effect.map(
-          tx.listUsers({ ...normalized, count: true, countUpTo: bounded.countUpTo }),
-          ({ items, total }) =>
-            ({
-              items: items.map(toUser),
-              ...bounded.total(total ?? items.length, {
-                offset: normalized.offset,
-                limit: normalized.limit,
-                returned: items.length
-              }),
+      (tx, op) =>
+        Effect.map(tx.listUsers({ ...normalized, count: true, countUpTo: bounded.countUpTo }), ({ items, total }) => ({
+          page: {
+            items: items.map(toUser),
+            ...bounded.total(total ?? items.length, {
               offset: normalized.offset,
-              limit: normalized.limit
-            }) satisfies Page<User>
-        )
+              limit: normalized.limit,
+              returned: items.length
+            }),
+            offset: normalized.offset,
+            limit: normalized.limit
+          } satisfies Page<User>,
+          context: permissionContextOf(op)
+        }))
     )
   })
+
+  const list = (actor: Actor, query: typeof UserQuery.Encoded = {}) =>
+    Effect.map(listWithPermissions(actor, query), ({ page }) => page)
 
   /**
    * Every match, in order, page by page: `offset` users are skipped and at most `limit` are emitted (all when it is
@@ -128,5 +130,5 @@ export const makeQueries = ({ directory, config }: UserServices) => {
     )
   })
 
-  return { whoAmI, list, stream, get }
+  return { whoAmI, list, listWithPermissions, stream, get }
 }

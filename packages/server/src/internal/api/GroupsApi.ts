@@ -5,13 +5,29 @@
 import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as OpenApi from "@effect/platform/OpenApi"
-import { Group, type Groups } from "@user-manager/core"
+import { Group, type Groups, Permissions } from "@user-manager/core"
 import { Schema } from "effect"
 import { Authentication } from "./Authentication.js"
 import { DryRun, IfMatch, Limit, nameParam, Offset, Order, Page, strict } from "./fields.js"
 import { MEMBERSHIP, OPERATION, refusals } from "./refusals.js"
 
 type Service = Groups.Groups["Type"]
+
+/**
+ * A group as the list and a read answer it: the group, and what the asking actor may not do with it (`refused`).
+ *
+ * @category schemas
+ * @since 0.2.0
+ */
+export class GroupAnswer extends Group.Group.extend<GroupAnswer>("GroupAnswer")({
+  refused: Permissions.GroupRefusals.annotations({
+    description:
+      "What the asking actor may not do with this group (rename, changeMembers, delete), each with the sentence the " +
+      "change would be refused with; an action left out is allowed by the rules the record alone decides (the admin " +
+      "group is neither renamed nor deleted; only administrators change groups). Rules that need the members (a " +
+      "delete that would leave users without a group) are left to the change itself: try it with dryRun."
+  })
+}) {}
 
 /**
  * The groups list's query.
@@ -92,13 +108,13 @@ export class GroupsApi extends HttpApiGroup.make("groups")
   .add(
     HttpApiEndpoint.get("list", "/groups")
       .setUrlParams(GroupListParams)
-      .addSuccess(Page(Group.Group, "GroupPage"))
+      .addSuccess(Page(GroupAnswer, "GroupPage"))
       .pipe(refusals<Service["list"]>()(...OPERATION))
       .annotate(OpenApi.Summary, "List groups: search, sort and paginate, with the exact total")
   )
   .add(
     HttpApiEndpoint.get("get")`/groups/${nameParam}`
-      .addSuccess(Group.Group)
+      .addSuccess(GroupAnswer)
       .pipe(refusals<Service["get"]>()(...OPERATION, "GroupNotFound"))
       .annotate(OpenApi.Summary, "Read a group")
   )

@@ -5,7 +5,7 @@
 import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as OpenApi from "@effect/platform/OpenApi"
-import { type SignInThrottle, User, type Users } from "@user-manager/core"
+import { Permissions, type SignInThrottle, User, type Users } from "@user-manager/core"
 import { Schema } from "effect"
 import { Authentication } from "./Authentication.js"
 import { DryRun, groupParam, IfMatch, Limit, Offset, Order, Page, strict, usernameParam } from "./fields.js"
@@ -28,6 +28,23 @@ export const UserListParams = Schema.Struct({
   limit: Schema.optional(Limit),
   offset: Schema.optional(Offset)
 })
+
+/**
+ * A user as the list and a read answer it: the user, and what the asking actor may not do with it (`refused`).
+ *
+ * @category schemas
+ * @since 0.2.0
+ */
+export class UserAnswer extends User.User.extend<UserAnswer>("UserAnswer")({
+  refused: Permissions.UserRefusals.annotations({
+    description:
+      "What the asking actor may not do with this user (update, enable, disable, delete, changeGroups, " +
+      "resetPassword), each with the sentence the change would be refused with; an action left out is allowed by the " +
+      "rules the record alone decides (a system user is read-only; nobody disables or deletes itself; only " +
+      "administrators change users). Rules that need the whole directory (the last administrator) are left to the " +
+      "change itself: try it with dryRun."
+  })
+}) {}
 
 /**
  * What creating a user takes (the field rules are the core's).
@@ -84,13 +101,13 @@ export class UsersApi extends HttpApiGroup.make("users")
   .add(
     HttpApiEndpoint.get("list", "/users")
       .setUrlParams(UserListParams)
-      .addSuccess(Page(User.User, "UserPage"))
+      .addSuccess(Page(UserAnswer, "UserPage"))
       .pipe(refusals<Service["list"]>()(...OPERATION))
       .annotate(OpenApi.Summary, "List users: search, sort and paginate, with the total (exact up to a limit)")
   )
   .add(
     HttpApiEndpoint.get("get")`/users/${usernameParam}`
-      .addSuccess(User.User)
+      .addSuccess(UserAnswer)
       .pipe(refusals<Service["get"]>()(...OPERATION, "UserNotFound"))
       .annotate(OpenApi.Summary, "Read a user (administrators, or the user itself); the ETag is its version")
   )

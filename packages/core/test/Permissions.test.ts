@@ -1,0 +1,169 @@
+/**
+ * The per-record permissions (`Permissions.forUser`, `Permissions.forGroup`) against the writes themselves: for every
+ * actor of the fixture, every user and group, and every action, a permission that says "no" is the very refusal the
+ * write raises, and one that says "yes" is never refused by a rule the record alone decides. Each write runs on a
+ * freshly seeded in-memory directory (the rules are the core's, the same on every store).
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Actor } from "@user-manager/core"
+import { Groups } from "@user-manager/core/Groups"
+import * as MemoryDirectory from "@user-manager/core/MemoryDirectory"
+import * as Permissions from "@user-manager/core/Permissions"
+import { Users } from "@user-manager/core/Users"
+import { seed, services } from "@user-manager/testing/fixture"
+import { TestHasher } from "@user-manager/testing/TestHasher"
+import { Effect } from "effect"
+
+const fresh = <A, E>(effect: Effect.Effect<A, E, Users | Groups>) =>
+  Effect.zipRight(seed, effect).pipe(Effect.provide(services(MemoryDirectory.layer, TestHasher)))
+
+/**
+ * The refusals of the rules a record alone decides, for users and for groups: a "yes" must never meet one of them. (A
+ * group's delete may still be refused for a system user among its members: a rule about the members, not the group.)
+ */
+const USER_RULES = ["SystemUserImmutable", "SelfLockout", "Forbidden"]
+const GROUP_RULES = ["ProtectedGroup", "Forbidden"]
+
+type Refusal = { readonly _tag: string; readonly message: string }
+type Writes<K extends string> = Record<K, Effect.Effect<unknown, Refusal>>
+
+const ACTORS = ["admin", "root", "john", "svc"]
+const USERS = ["admin", "root", "john", "alice", "bob", "svc"]
+const GROUPS = ["admins", "developers", "analysts"]
+
+/** What the write answers: nothing when it went through, or its refusal. */
+const attempt = (write: Effect.Effect<unknown, Refusal>): Effect.Effect<Refusal | undefined> =>
+  write.pipe(
+    Effect.as(undefined),
+    Effect.catchAll((error) => Effect.succeed(error))
+  )
+
+const agrees = (rules: ReadonlyArray<string>, permission: Permissions.Permission, refusal: Refusal | undefined) => {
+  if (permission === true) {
+    expect(rules).not.toContain(refusal?._tag)
+  } else {
+    expect(refusal?.message).toBeDefined()
+    if (refusal?._tag === "Forbidden") {
+      // Not an administrator: the write names its own action, the permission the general one; the reason is the same.
+      expect(permission.slice(permission.indexOf(": "))).toBe(refusal.message.slice(refusal.message.indexOf(": ")))
+    } else {
+      expect(refusal?.message).toBe(permission)
+    }
+  }
+}
+
+const userWrites = (
+  users: Users["Type"],
+  actor: Actor.Actor,
+  name: string,
+  groups: ReadonlyArray<string>
+): Writes<keyof Permissions.UserPermissions> => ({
+  update: users.modify(actor, name, { firstName: "Changed" }),
+  enable: users.enable(actor, name),
+  disable: users.disable(actor, name, { dryRun: true }),
+  delete: users.remove(actor, name, { dryRun: true }),
+  changeGroups: users.modify(actor, name, {
+    groups: [...groups, groups.includes("analysts") ? "developers" : "analysts"]
+  }),
+  resetPassword: users.resetPassword(actor, name, "a brand new password")
+})
+
+const groupWrites = (groups: Groups["Type"], actor: Actor.Actor, name: string) => ({
+  rename: groups.rename(actor, name, `${name}-renamed`),
+  changeMembers: groups.addMembers(
+    actor,
+    name,
+    ["bob"].filter(() => name !== "analysts").concat(name === "analysts" ? ["john"] : [])
+  ),
+  delete: groups.remove(actor, name, { dryRun: true })
+})
+
+describe("per-record permissions say what the writes do", () => {
+  for (const actorName of ACTORS) {
+    for (const target of USERS) {
+      for (const action of Object.keys(Permissions.UserPermissions.fields) as Array<
+        keyof Permissions.UserPermissions
+      >) {
+        it.effect(`user '${target}', ${action}, asked by '${actorName}'`, () =>
+          fresh(
+            Effect.gen(function* () {
+              const users = yield* Users
+              const actor = Actor.user(actorName)
+              const context = yield* users.permissionContext(actor)
+              const record = yield* users.get(Actor.user("admin"), target)
+              const permission = Permissions.forUser(context, record)[action]
+              agrees(USER_RULES, permission, yield* attempt(userWrites(users, actor, target, record.groups)[action]))
+            })
+          )
+        )
+      }
+    }
+    for (const target of GROUPS) {
+      for (const action of Object.keys(Permissions.GroupPermissions.fields) as Array<
+        keyof Permissions.GroupPermissions
+      >) {
+        it.effect(`group '${target}', ${action}, asked by '${actorName}'`, () =>
+          fresh(
+            Effect.gen(function* () {
+              const users = yield* Users
+              const groups = yield* Groups
+              const actor = Actor.user(actorName)
+              const context = yield* users.permissionContext(actor)
+              const permission = Permissions.forGroup(context, { name: target })[action]
+              agrees(GROUP_RULES, permission, yield* attempt(groupWrites(groups, actor, target)[action]))
+            })
+          )
+        )
+      }
+    }
+  }
+
+  it.effect("a list reads the same permission context as permissionContext, in the list's own transaction", () =>
+    fresh(
+      Effect.gen(function* () {
+        const users = yield* Users
+        const groups = yield* Groups
+        for (const name of ["admin", "root"]) {
+          const actor = Actor.user(name)
+          const context = yield* users.permissionContext(actor)
+          const listed = yield* users.listWithPermissions(actor, { sort: "username" })
+          expect(listed.context).toEqual(context)
+          expect(listed.page).toEqual(yield* users.list(actor, { sort: "username" }))
+          const groupsListed = yield* groups.listWithPermissions(actor)
+          expect(groupsListed.context).toEqual(context)
+          expect(groupsListed.page).toEqual(yield* groups.list(actor))
+        }
+        // A non-administrator is refused the list, as by `list`.
+        const refused = yield* Effect.flip(users.listWithPermissions(Actor.user("john")))
+        expect(refused._tag).toBe("Forbidden")
+      })
+    )
+  )
+
+  it.effect("a system user is read-only, nobody disables or deletes itself, the admin group keeps its name", () =>
+    fresh(
+      Effect.gen(function* () {
+        const users = yield* Users
+        const admin = yield* users.permissionContext(Actor.user("admin"))
+        const svc = Permissions.forUser(admin, yield* users.get(Actor.user("admin"), "svc"))
+        expect(Object.values(svc).every((permission) => typeof permission === "string")).toBe(true)
+        const self = Permissions.forUser(admin, yield* users.get(Actor.user("admin"), "admin"))
+        expect(self).toMatchObject({ update: true, enable: true, changeGroups: true, resetPassword: true })
+        expect(self.disable).toBe("You cannot disable yourself ('admin'): ask another administrator.")
+        expect(Permissions.forGroup(admin, { name: "admins" })).toEqual({
+          rename: "'admins' is the admin group and cannot be renamed.",
+          changeMembers: true,
+          delete: "'admins' is the admin group and cannot be deleted."
+        })
+        expect(Permissions.forGroup(admin, { name: "developers" })).toEqual({
+          rename: true,
+          changeMembers: true,
+          delete: true
+        })
+        // The compact form the API answers with: the refused actions alone.
+        expect(Permissions.refusals(self)).toEqual({ disable: self.disable, delete: self.delete })
+        expect(Permissions.refusals(Permissions.forGroup(admin, { name: "developers" }))).toEqual({})
+      })
+    )
+  )
+})
