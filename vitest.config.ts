@@ -1,6 +1,5 @@
 import { availableParallelism } from "node:os"
 import { defineConfig } from "vitest/config"
-import { SlowestFirst } from "./test/sequencer.js"
 import { projects } from "./vitest.workspace.js"
 
 export default defineConfig({
@@ -11,8 +10,6 @@ export default defineConfig({
       // files spend much of their time waiting on what they start (dt processes, the database servers, Chromium), so
       // one file at a time left a core idle once the install test and the matrix were done.
       forks: { maxForks: availableParallelism() }
-    },
-    // The longest files start first (test/sequencer.ts), so that both cores finish together.
-    sequence: { sequencer: SlowestFirst }
+    }
   }
 })

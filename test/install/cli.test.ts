@@ -3,17 +3,7 @@ import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import { dtEnv, eachLine, globalCli, type Ran, run, scratch, serve } from "./support/hosts.js"
 
-const lines = await eachLine()
-const byVersion = lines.map(([, line]) => line).sort((a, b) => compareVersions(a.version, b.version))
-/**
- * The lines that run the whole walkthrough: the oldest and the newest. The lines between run a short one, which still
- * opens SQLite and hashes a password through the line's native modules (better-sqlite3, argon2): the rest of the
- * walkthrough is the bundle's JavaScript, which runs alike on every line, and dt.e2e.test.ts runs it all on the
- * machine's Node.
- */
-const walksAll = new Set([byVersion[0], byVersion[byVersion.length - 1]])
-
-describe.each(lines)("the CLI installed globally from its tarball on Node %s", (_, line) => {
+describe.each(await eachLine())("the CLI installed globally from its tarball on Node %s", (_, line) => {
   let prefix: string
   let dir: string
   let env: Record<string, string>
@@ -41,71 +31,54 @@ describe.each(lines)("the CLI installed globally from its tarball on Node %s", (
     expect(await ok("command -v dt")).toBe(`${join(prefix, "bin/dt")}\n`)
   })
 
-  if (!walksAll.has(line)) {
-    it("on a line between the oldest and the newest: creates a directory, a group and a user with a password on SQLite, lists them and changes a password", async () => {
-      expect(await ok("dt init --admin admin -f Ada -l Admin")).toBe("admin\tAda Admin\tadmins\t\ttrue\n")
-      expect(await ok("dt group add developers")).toBe("developers\t1001\t\t0\n")
-      expect(
-        await ok(
-          "echo j0hns-passw0rd | dt user add -f John -l Doe -g developers -e john@example.com --password-stdin john"
-        )
-      ).toBe("john\tJohn Doe\tdevelopers\tjohn@example.com\ttrue\n")
-      expect(await ok("dt group ls")).toBe("admins\t1000\tadmin\t1\ndevelopers\t1001\tjohn\t1\n")
-      expect((await sh("dt user change-password s3cret-for-admin")).code).toBe(0)
-      expect(await ok("dt user ls")).toBe(
-        "admin\tAda Admin\tadmins\t\ttrue\njohn\tJohn Doe\tdevelopers\tjohn@example.com\ttrue\n"
-      )
-    })
-  } else {
-    it("runs the product description's walkthrough and every one of its CLI examples, as written, on SQLite", async () => {
-      // examples/quickstart/walkthrough.sh, with the product description's examples where it has them.
-      expect(await ok("dt init --admin admin -f Ada -l Admin")).toBe("admin\tAda Admin\tadmins\t\ttrue\n")
-      expect(await ok("dt group add developers")).toBe("developers\t1001\t\t0\n")
-      expect(await ok("dt user add -f John -l Doe -g developers -e john@example.com john")).toBe(
-        "john\tJohn Doe\tdevelopers\tjohn@example.com\ttrue\n"
-      )
-      expect(await ok("dt user modify john -g developers,admins")).toBe(
-        "john\tJohn Doe\tadmins,developers\tjohn@example.com\ttrue\n"
-      )
-      expect(await ok("dt user disable john")).toBe("john\tJohn Doe\tadmins,developers\tjohn@example.com\tfalse\n")
-      expect(await ok("dt group add analysts")).toBe("analysts\t1002\t\t0\n")
-      await ok("dt user add -f Alice -l Liddell -g developers alice")
-      await ok("dt user add -f Bob -l Builder -g developers bob")
-      expect(await ok("dt group add-users analysts alice,bob")).toBe("analysts\t1002\talice,bob\t2\n")
-      expect(await ok("dt group rm-users analysts bob")).toBe("analysts\t1002\talice\t1\n")
-      const refused = await sh("dt user rm-from-group bob developers")
-      expect(refused.code).toBe(1)
-      expect(refused.stderr).toMatch(/^dt: [^\n]*at least one group[^\n]*\n$/)
-      expect(await ok("dt user ls")).toBe(
-        [
-          "admin\tAda Admin\tadmins\t\ttrue",
-          "alice\tAlice Liddell\tanalysts,developers\t\ttrue",
-          "bob\tBob Builder\tdevelopers\t\ttrue",
-          "john\tJohn Doe\tadmins,developers\tjohn@example.com\tfalse",
-          ""
-        ].join("\n")
-      )
-      expect(await ok("dt group ls")).toBe(
-        "admins\t1000\tadmin,john\t2\nanalysts\t1002\talice\t1\ndevelopers\t1001\talice,bob,john\t3\n"
-      )
-      expect(await ok("dt user ls -p")).toMatch(/User Name +Full Name +Groups +Email +Enabled/)
-      expect(await ok("dt group ls -p")).toMatch(/Name +GID +Members +Users/)
-      expect(JSON.parse(await ok("dt group ls -j"))).toHaveLength(3)
+  it("runs the product description's walkthrough and every one of its CLI examples, as written, on SQLite", async () => {
+    // examples/quickstart/walkthrough.sh, with the product description's examples where it has them.
+    expect(await ok("dt init --admin admin -f Ada -l Admin")).toBe("admin\tAda Admin\tadmins\t\ttrue\n")
+    expect(await ok("dt group add developers")).toBe("developers\t1001\t\t0\n")
+    expect(await ok("dt user add -f John -l Doe -g developers -e john@example.com john")).toBe(
+      "john\tJohn Doe\tdevelopers\tjohn@example.com\ttrue\n"
+    )
+    expect(await ok("dt user modify john -g developers,admins")).toBe(
+      "john\tJohn Doe\tadmins,developers\tjohn@example.com\ttrue\n"
+    )
+    expect(await ok("dt user disable john")).toBe("john\tJohn Doe\tadmins,developers\tjohn@example.com\tfalse\n")
+    expect(await ok("dt group add analysts")).toBe("analysts\t1002\t\t0\n")
+    await ok("dt user add -f Alice -l Liddell -g developers alice")
+    await ok("dt user add -f Bob -l Builder -g developers bob")
+    expect(await ok("dt group add-users analysts alice,bob")).toBe("analysts\t1002\talice,bob\t2\n")
+    expect(await ok("dt group rm-users analysts bob")).toBe("analysts\t1002\talice\t1\n")
+    const refused = await sh("dt user rm-from-group bob developers")
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/^dt: [^\n]*at least one group[^\n]*\n$/)
+    expect(await ok("dt user ls")).toBe(
+      [
+        "admin\tAda Admin\tadmins\t\ttrue",
+        "alice\tAlice Liddell\tanalysts,developers\t\ttrue",
+        "bob\tBob Builder\tdevelopers\t\ttrue",
+        "john\tJohn Doe\tadmins,developers\tjohn@example.com\tfalse",
+        ""
+      ].join("\n")
+    )
+    expect(await ok("dt group ls")).toBe(
+      "admins\t1000\tadmin,john\t2\nanalysts\t1002\talice\t1\ndevelopers\t1001\talice,bob,john\t3\n"
+    )
+    expect(await ok("dt user ls -p")).toMatch(/User Name +Full Name +Groups +Email +Enabled/)
+    expect(await ok("dt group ls -p")).toMatch(/Name +GID +Members +Users/)
+    expect(JSON.parse(await ok("dt group ls -j"))).toHaveLength(3)
 
-      // The rest of the product description's command tables, with values in place of the placeholders.
-      expect(JSON.parse(await ok("dt user get john -j"))).toMatchObject({ username: "john", enabled: false })
-      expect(await ok("dt user enable john")).toMatch(/\ttrue\n$/)
-      expect(await ok("dt user add-to-group bob analysts")).toBe("bob\tBob Builder\tanalysts,developers\t\ttrue\n")
-      expect(await ok("dt user rm-from-group bob analysts")).toBe("bob\tBob Builder\tdevelopers\t\ttrue\n")
-      expect(await ok("dt group get analysts")).toBe("analysts\t1002\talice\t1\n")
-      expect(await ok("dt group rename analysts researchers")).toBe("researchers\t1002\talice\t1\n")
-      await ok("dt group add interns")
-      expect((await sh("dt group rm interns")).code).toBe(0)
-      expect((await sh("dt user rm bob")).code).toBe(0)
-      expect((await sh("dt user change-password s3cret-for-admin")).code).toBe(0)
-      expect(await ok("dt user ls")).not.toContain("bob")
-    })
-  }
+    // The rest of the product description's command tables, with values in place of the placeholders.
+    expect(JSON.parse(await ok("dt user get john -j"))).toMatchObject({ username: "john", enabled: false })
+    expect(await ok("dt user enable john")).toMatch(/\ttrue\n$/)
+    expect(await ok("dt user add-to-group bob analysts")).toBe("bob\tBob Builder\tanalysts,developers\t\ttrue\n")
+    expect(await ok("dt user rm-from-group bob analysts")).toBe("bob\tBob Builder\tdevelopers\t\ttrue\n")
+    expect(await ok("dt group get analysts")).toBe("analysts\t1002\talice\t1\n")
+    expect(await ok("dt group rename analysts researchers")).toBe("researchers\t1002\talice\t1\n")
+    await ok("dt group add interns")
+    expect((await sh("dt group rm interns")).code).toBe(0)
+    expect((await sh("dt user rm bob")).code).toBe(0)
+    expect((await sh("dt user change-password s3cret-for-admin")).code).toBe(0)
+    expect(await ok("dt user ls")).not.toContain("bob")
+  })
 
   it("starts dt serve, which serves the API and the element's page", async () => {
     const database = `sqlite:${join(dir, "serve.db")}`
@@ -136,9 +109,3 @@ describe.each(lines)("the CLI installed globally from its tarball on Node %s", (
     }
   })
 })
-
-/** Orders two Node versions ("20.19.0", "26.1.0"). */
-function compareVersions(a: string, b: string): number {
-  const [x, y] = [a.split(".").map(Number), b.split(".").map(Number)]
-  return (x[0] ?? 0) - (y[0] ?? 0) || (x[1] ?? 0) - (y[1] ?? 0) || (x[2] ?? 0) - (y[2] ?? 0)
-}

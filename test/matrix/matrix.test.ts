@@ -27,22 +27,16 @@ const betterSqlite313 = "13.2.0"
  * table prefix, PGlite). The latter run here on the first line that takes another Kysely, whose code then differs; that
  * Kysely is JavaScript too and runs alike on the other lines that take it, which run the SQLite file store on it. The
  * concurrency suite takes fewer steps here: its races are proved at full length on the machine's Node, and here the
- * addon only has to hold up in threads, which its race of conflicting operations shows on every line. Its race against
- * a change of the password rule rests on how the store's transactions take SQLite's lock, which Kysely and
- * better-sqlite3 decide, not the line: it runs once with the newer versions, on the line that takes both (else on each
- * line that takes either). Likewise the store's contract, its search index and its migrations show what Kysely and
- * better-sqlite3 (with the SQLite it bundles) do: they run on a line that takes a version no line before it (nor the full
- * suite) ran them on, and the other lines run the adapter's own suite and the races, which put their better-sqlite3
- * build to work (26 with "20.19.0 22 24 26": its Kysely 0.28 is the full suite's, its better-sqlite3 13 ran them on
- * 24). A line with the machine's Node's ABI (20.19.0 beside 20.20) loads the very better-sqlite3 build the full suite
- * tests, in threads alike: it runs the SQLite suites only with another better-sqlite3 or Kysely, and otherwise argon2
- * and the Unicode suites (its Unicode tables can differ).
+ * addon only has to hold up in threads. A line with the machine's Node's ABI (20.19.0 beside 20.20) loads the very
+ * better-sqlite3 build the full suite tests, in threads alike: it runs the SQLite suites only with another
+ * better-sqlite3 or Kysely, and otherwise argon2 and the Unicode suites (its Unicode tables can differ).
  */
-const nativeSuites = ["packages/kysely/test/SqliteDirectory.test.ts", "packages/kysely/test/Concurrency.test.ts"]
-const versionSuites = [
+const sqliteSuites = [
   "packages/kysely/test/KyselyDirectory.test.ts",
+  "packages/kysely/test/SqliteDirectory.test.ts",
   "packages/kysely/test/SearchIndex.test.ts",
-  "packages/kysely/test/Migrations.test.ts"
+  "packages/kysely/test/Migrations.test.ts",
+  "packages/kysely/test/Concurrency.test.ts"
 ]
 const unicodeSuites = [
   "packages/kysely/test/Argon2Hasher.test.ts",
@@ -58,16 +52,9 @@ const sameCode = [":memory:"]
 /** Stores that differ from the SQLite file store only by the SQL Kysely builds. */
 const kyselyOnly = ["PGlite", "host's own Kysely", "table prefix"]
 
-/** The concurrency suite's race against a change of the password rule (by its test's name). */
-const passwordRace = "raising minPasswordLength"
-
-/** The tests a line runs, leaving out the stores and the race above that its combination does not need. */
+/** The tests a line runs, leaving out the stores above that its combination does not need. */
 const testNamePattern = (combination: Combination) =>
-  `^(?!.*(${[
-    ...sameCode,
-    ...(combination.kyselyOnlyStores ? [] : kyselyOnly),
-    ...(combination.passwordRace ? [] : [passwordRace])
-  ].join("|")}))`
+  `^(?!.*(${[...sameCode, ...(combination.kyselyOnlyStores ? [] : kyselyOnly)].join("|")}))`
 
 /** One line's run: the suites above, on these versions (the repository's where unset). */
 interface Combination {
@@ -77,10 +64,6 @@ interface Combination {
   readonly kyselyOnlyStores?: boolean
   /** Whether the SQLite suites run (not on a line with the machine's ABI and the repository's versions). */
   readonly sqlite?: boolean
-  /** Whether the race against a change of the password rule runs (once with the newer Kysely and better-sqlite3). */
-  readonly passwordRace?: boolean
-  /** Whether the contract, search index and migration suites run (on a line that first takes one of its versions). */
-  readonly versionSuites?: boolean
 }
 
 const major = (line: NodeLine) => Number(line.version.split(".")[0])
@@ -108,40 +91,12 @@ if (lines.length === 0) {
 } else {
   const byMajor = [...lines].sort((a, b) => major(a) - major(b))
   const kyselyOnlyLine = byMajor.find((line) => combination(line, lines).kysely !== undefined)
-  const bothNewer = byMajor.find((line) => {
-    const versions = combination(line, lines)
-    return versions.kysely !== undefined && versions.betterSqlite3 !== undefined
-  })
-  // The versions the version suites ran on: the full suite's, then each line's that runs them, oldest line first.
-  const ranOn = {
-    kysely: new Set([repositoryVersion("kysely")]),
-    betterSqlite3: new Set([repositoryVersion("better-sqlite3")])
-  }
-  const firstTakes = new Set(
-    byMajor.filter((line) => {
-      const { kysely = repositoryVersion("kysely"), betterSqlite3 = repositoryVersion("better-sqlite3") } = combination(
-        line,
-        lines
-      )
-      if (ranOn.kysely.has(kysely) && ranOn.betterSqlite3.has(betterSqlite3)) return false
-      ranOn.kysely.add(kysely)
-      ranOn.betterSqlite3.add(betterSqlite3)
-      return true
-    })
-  )
   const abis = await Promise.all(lines.map(moduleAbi))
   const plan = lines.map((line, index) => {
     const versions = combination(line, lines)
     const swapped = versions.kysely !== undefined || versions.betterSqlite3 !== undefined
     const sqlite = swapped || abis[index] !== process.versions.modules
-    const race = bothNewer === undefined ? swapped : line === bothNewer
-    const chosen = {
-      ...versions,
-      kyselyOnlyStores: line === kyselyOnlyLine,
-      sqlite,
-      passwordRace: race,
-      versionSuites: firstTakes.has(line)
-    }
+    const chosen = { ...versions, kyselyOnlyStores: line === kyselyOnlyLine, sqlite }
     return [line.version, title(chosen), line, chosen] as const
   })
   // The lines' better-sqlite3 12 builds start compiling now (two at a time), while the first lines' suites run.
@@ -163,11 +118,7 @@ if (lines.length === 0) {
         await provideNatives(line, copy)
         const outcome = await runProjects(line, copy, {
           projects: ["core", "kysely"],
-          files: [
-            ...(combination.sqlite && combination.versionSuites ? versionSuites : []),
-            ...(combination.sqlite ? nativeSuites : []),
-            ...unicodeSuites
-          ],
+          files: combination.sqlite ? [...sqliteSuites, ...unicodeSuites] : unicodeSuites,
           testNamePattern: testNamePattern(combination),
           env: { DT_CONCURRENCY_STEPS: "100" }
         })
@@ -187,12 +138,8 @@ function title(combination: Combination): string {
   const betterSqlite3 = combination.betterSqlite3 ?? repositoryVersion("better-sqlite3")
   const stores = combination.kyselyOnlyStores ? "SQLite and PGlite stores'" : "SQLite file store"
   const migrator = combination.kysely === undefined ? "" : " (its Migrator from kysely/migration)"
-  const race = combination.passwordRace ? " (the race against a change of the password rule included)," : ","
-  if (combination.sqlite && !combination.versionSuites) {
-    return `the SQLite adapter and concurrency suites${race} argon2 and the core's Unicode rules pass on Kysely ${kysely} with better-sqlite3 ${betterSqlite3} (the contract, search and migration suites ran on each version elsewhere)`
-  }
   if (!combination.sqlite) {
     return `argon2 and the core's Unicode rules pass; its ABI is the machine's Node's, whose better-sqlite3 ${betterSqlite3} build the full suite tests`
   }
-  return `the ${stores} suites${race} argon2 and the core's Unicode rules pass on Kysely ${kysely}${migrator} with better-sqlite3 ${betterSqlite3}`
+  return `the ${stores} suites, argon2 and the core's Unicode rules pass on Kysely ${kysely}${migrator} with better-sqlite3 ${betterSqlite3}`
 }
