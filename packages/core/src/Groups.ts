@@ -377,13 +377,7 @@ const make = Effect.gen(function* () {
         Effect.gen(function* () {
           const group = yield* getGroup(op.tx, groupName, true)
           yield* ensureVersion("group", group.name, group.version, expectedVersion)
-          const changes: Array<MembershipChange> = [
-            ...[...wanted].map((username) => ({ username, group: groupName, kind: "add" as const })),
-            ...group.members
-              .filter((username) => !wanted.has(username))
-              .map((username) => ({ username, group: groupName, kind: "remove" as const }))
-          ]
-          yield* changeMemberships(op, changes, groupName)
+          yield* changeMemberships(op, replacement(group.members, wanted, groupName), groupName)
           return yield* groupAnswer(op.tx, groupName)
         }),
       options
@@ -429,12 +423,7 @@ const make = Effect.gen(function* () {
           const memberChanges =
             current === undefined || wanted === undefined
               ? [...adding.map((username) => add(username, from)), ...removing.map((username) => drop(username, from))]
-              : [
-                  ...[...wanted]
-                    .filter((username) => !current.includes(username))
-                    .map((username) => add(username, from)),
-                  ...current.filter((username) => !wanted.has(username)).map((username) => drop(username, from))
-                ]
+              : replacement(current, wanted, from)
           let group = row
           if (memberChanges.length > 0) {
             yield* changeMemberships(op, memberChanges, from)
@@ -483,6 +472,19 @@ const make = Effect.gen(function* () {
 
 const add = (username: Username, group: GroupName): MembershipChange => ({ username, group, kind: "add" })
 const drop = (username: Username, group: GroupName): MembershipChange => ({ username, group, kind: "remove" })
+
+/** The changes that turn a group's members `current` into `wanted`: the new ones added, the others removed. */
+const replacement = (
+  current: ReadonlyArray<Username>,
+  wanted: ReadonlySet<Username>,
+  group: GroupName
+): Array<MembershipChange> => {
+  const members = new Set(current)
+  return [
+    ...[...wanted].filter((username) => !members.has(username)).map((username) => add(username, group)),
+    ...current.filter((username) => !wanted.has(username)).map((username) => drop(username, group))
+  ]
+}
 
 /**
  * The group use cases.
