@@ -60,7 +60,8 @@ export const users: Columns<User.User> = {
   json: User.toJson
 }
 
-const thousands = new Intl.NumberFormat("en-US")
+/** Made on first use: building a number format loads ICU's data, which a command that prints no count never needs. */
+let thousands: Intl.NumberFormat | undefined
 
 /**
  * A count as people read it: `500,000`.
@@ -68,7 +69,10 @@ const thousands = new Intl.NumberFormat("en-US")
  * @category printing
  * @since 0.1.0
  */
-export const formatCount = (count: number): string => thousands.format(count)
+export const formatCount = (count: number): string => {
+  thousands ??= new Intl.NumberFormat("en-US")
+  return thousands.format(count)
+}
 
 /**
  * A group's first members (those its answer carries) and how many more, for people: `alice, bob and 499,998 more`.

@@ -7,6 +7,7 @@
  */
 import CliProgress from "cli-progress"
 import { Clock, Effect, type Scope } from "effect"
+import { formatCount } from "./Output.js"
 
 /**
  * How long work runs before its bar is shown: shorter work finishes without one.
@@ -78,8 +79,6 @@ export interface Progress {
   readonly finish: (options?: { readonly counts?: Counts; readonly stopped?: boolean }) => Effect.Effect<void>
 }
 
-const thousands = new Intl.NumberFormat("en-US")
-
 /** A duration for people: milliseconds under a tenth of a second (never "0 s"), else seconds to a tenth. */
 const duration = (millis: number) => (millis < 100 ? `${Math.round(millis)} ms` : `${Math.round(millis / 100) / 10} s`)
 
@@ -111,16 +110,16 @@ export const summaryLine = (
   }
   const listed = (section: Readonly<Record<string, number>>) =>
     Object.entries(section)
-      .map(([name, count]) => `${thousands.format(count)} ${name}`)
+      .map(([name, count]) => `${formatCount(count)} ${name}`)
       .join(", ")
   const parts = Object.entries(counts).map(([name, count]) =>
-    typeof count === "number" ? `${thousands.format(count)} ${name}` : `${name}: ${listed(count)}`
+    typeof count === "number" ? `${formatCount(count)} ${name}` : `${name}: ${listed(count)}`
   )
   const sections = Object.values(counts).some((count) => typeof count !== "number")
   const verb = stopped ? `Stopped by Ctrl-C: ${options.verb.toLowerCase()}` : options.verb
   // "1 record", "2 records": the nouns are regular plurals.
   const noun = done === 1 ? options.noun.replace(/s$/, "") : options.noun
-  return `${verb} ${thousands.format(done)} ${noun} in ${duration(millis)} (${thousands.format(perSecond(done, millis))} a second)${parts.length === 0 ? "" : `: ${parts.join(sections ? "; " : ", ")}`}.`
+  return `${verb} ${formatCount(done)} ${noun} in ${duration(millis)} (${formatCount(perSecond(done, millis))} a second)${parts.length === 0 ? "" : `: ${parts.join(sections ? "; " : ", ")}`}.`
 }
 
 /**
@@ -139,7 +138,7 @@ export const make = (options: ProgressOptions): Effect.Effect<Progress, never, S
     const startedAt = yield* Clock.currentTimeMillis
     let done = 0
     let bar: CliProgress.SingleBar | undefined
-    const rate = (now: number) => ({ rate: thousands.format(perSecond(done, now - startedAt)), noun: options.noun })
+    const rate = (now: number) => ({ rate: formatCount(perSecond(done, now - startedAt)), noun: options.noun })
 
     const show = (now: number) => {
       if (!enabled || bar !== undefined || now - startedAt < showAfterMs) return
