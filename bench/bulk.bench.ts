@@ -107,9 +107,11 @@ const bench = async (engine: Engine) => {
       )
     )
     // Users no run has touched: each run takes two slices (one for the core, one for HTTP) and deletes them.
-    const rows = await sql<{ username: string }>`select username from users where username <> 'admin' and system = ${
-      engine === "sqlite" ? 0 : false
-    } order by username limit ${RUNS * SELECTED * 2}`.execute(store.db)
+    const rows = await sql<{
+      username: string
+    }>`select username from users where username <> 'admin' and system = 0 order by username limit ${RUNS * SELECTED * 2}`.execute(
+      store.db
+    )
     const names = rows.rows.map((row) => row.username)
     if (names.length < RUNS * SELECTED * 2) throw new Error(`the store has too few users left: ${names.length}`)
     const total = await sql<{ n: number | string }>`select count(*) as n from users`.execute(store.db)
