@@ -49,10 +49,14 @@ describe("each row's ⋯ button", () => {
     await userEvent.keyboard("{Escape}")
     await expect.poll(() => h.focused()).toBe(button)
     expect(button.getAttribute("aria-expanded")).toBe("false")
-    // Its menu greys out what the core refuses, as the right-click's does; the click opens no editor.
-    await userEvent.click(h.row("daemon").querySelector("button.row-actions") as HTMLElement)
+    // Its menu greys out what the core refuses, as the right-click's does; the click opens no editor, a second closes it.
+    const daemon = h.row("daemon").querySelector("button.row-actions") as HTMLElement
+    await userEvent.click(daemon)
     await expect.poll(() => h.menuItem("users", "Delete")?.getAttribute("aria-disabled")).toBe("true")
     expect(h.in<HTMLDialogElement>("users", "#user-dialog").open).toBe(false)
+    await userEvent.click(daemon)
+    await expect.poll(() => h.in("users", "[role=menu]")).toBeNull()
+    expect(daemon.getAttribute("aria-expanded")).toBe("false")
   })
 })
 

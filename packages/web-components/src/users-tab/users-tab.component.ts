@@ -100,6 +100,8 @@ export class UsersTab extends LitElement {
   readonly #confirm = new ConfirmDialog(this, this.#list, this.#menu, this.#form)
   readonly #bulk = new BulkActions(this, this.#list, { kind: "users", admin: () => this.me?.admin === true })
   readonly #selection = new BulkChange(this, this.#list)
+  /** Whether a row's menu was open as the pointer went down on its ⋯ button (the press itself closes it). */
+  #menuWasOpen = false
 
   /** Reads the current page again (after a change made elsewhere). */
   refresh(): Promise<void> {
@@ -168,8 +170,13 @@ export class UsersTab extends LitElement {
           aria-haspopup="menu"
           aria-expanded=${this.#menu.isOpenFor(user.username) ? "true" : "false"}
           tabindex=${this.#list.tabIndexOf(index)}
+          @pointerdown=${() => {
+            this.#menuWasOpen = this.#menu.isOpenFor(user.username)
+          }}
           @click=${(event: MouseEvent) => {
-            if (this.#menu.isOpenFor(user.username)) this.#menu.close(true)
+            const open = this.#menuWasOpen || this.#menu.isOpenFor(user.username)
+            this.#menuWasOpen = false
+            if (open) this.#menu.close(true)
             else this.#menu.openBelow(event.currentTarget as HTMLElement, user.username)
           }}
         >
