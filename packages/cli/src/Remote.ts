@@ -308,6 +308,7 @@ export const services = (server: string, token: string | undefined) =>
             urlParams: dry(options)
           })
         ),
+      bulk: (_actor, input) => core(api.users.bulk({ payload: input })),
       changePassword: (_actor, input) => core(api.me.changePassword({ payload: input }))
     }
 

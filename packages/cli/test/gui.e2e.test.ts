@@ -130,7 +130,9 @@ const pressUntil = async (page: Page, wanted: (element: Focused) => boolean, key
 
 /** The column headers of a tab's table, without the sort arrows. */
 const headers = async (page: Page, tab: string) =>
-  (await page.locator(`${tab} thead th`).allTextContents()).map((text) => text.replace(/[▲▼]/g, "").trim())
+  (await page.locator(`${tab} thead th:not(.control)`).allTextContents()).map((text) =>
+    text.replace(/[▲▼]/g, "").trim()
+  )
 
 const usersRows = (page: Page) => page.locator("um-users-tab tbody tr")
 const groupsRows = (page: Page) => page.locator("um-groups-tab tbody tr")

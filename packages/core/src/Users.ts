@@ -12,6 +12,7 @@ import { DirectoryConfig } from "./DirectoryConfig.js"
 import { type Forbidden, InvalidInput, type StorageError, type Unauthenticated } from "./Errors.js"
 import { makeAdministration } from "./internal/users/administration.js"
 import * as bootstrap from "./internal/users/bootstrap.js"
+import * as bulk from "./internal/users/bulk.js"
 import * as credentials from "./internal/users/credentials.js"
 import * as queries from "./internal/users/queries.js"
 import { PasswordHasher } from "./PasswordHasher.js"
@@ -85,6 +86,80 @@ export type UserStreamQuery = typeof UserStreamQuery.Encoded
 export type UserStreamError = InvalidInput | Unauthenticated | Forbidden | StorageError
 
 /**
+ * The most users one `Users.bulk` action names (1,000); more are refused with `InvalidInput`.
+ *
+ * @category constants
+ * @since 0.2.0
+ */
+export const BULK_MAX_USERS = bulk.BULK_MAX_USERS
+
+/**
+ * What a bulk action does to each user it names: enable, disable, delete, addToGroup or removeFromGroup.
+ *
+ * @category inputs
+ * @since 0.2.0
+ */
+export const BulkActionName = bulk.BulkActionName
+
+/**
+ * @category inputs
+ * @since 0.2.0
+ */
+export type BulkActionName = typeof BulkActionName.Type
+
+/**
+ * The input of `Users.bulk`: the action, the users it applies to, the group of a membership action, and `dryRun`.
+ *
+ * @category inputs
+ * @since 0.2.0
+ */
+export const BulkAction = bulk.BulkAction
+
+/**
+ * The input of `Users.bulk`, as callers write it.
+ *
+ * @category inputs
+ * @since 0.2.0
+ */
+export type BulkAction = typeof BulkAction.Encoded
+
+/**
+ * Why one user of a bulk action was refused: the refusal's `_tag` and its sentence.
+ *
+ * @category results
+ * @since 0.2.0
+ */
+export const BulkRefusal = bulk.BulkRefusal
+
+/**
+ * What happened to one user of a bulk action (or would have, in a dry run): `applied`, or `refused` with its refusal.
+ *
+ * @category results
+ * @since 0.2.0
+ */
+export const BulkItemResult = bulk.BulkItemResult
+
+/**
+ * @category results
+ * @since 0.2.0
+ */
+export type BulkItemResult = typeof BulkItemResult.Type
+
+/**
+ * The answer of `Users.bulk`: each user's outcome in the order named, and the counts of applied and refused users.
+ *
+ * @category results
+ * @since 0.2.0
+ */
+export const BulkResult = bulk.BulkResult
+
+/**
+ * @category results
+ * @since 0.2.0
+ */
+export type BulkResult = typeof BulkResult.Type
+
+/**
  * The input of `Users.changePassword`: the actor's current password and the new one.
  *
  * @category inputs
@@ -98,6 +173,7 @@ const make = Effect.gen(function* () {
   const administration = makeAdministration(services)
   const { changePassword, authenticate } = yield* credentials.makeCredentials(services)
   const setUp = bootstrap.makeBootstrap(services)
+  const applyInBulk = bulk.makeBulk(services, administration)
 
   return {
     /**
@@ -144,6 +220,12 @@ const make = Effect.gen(function* () {
     addToGroup: administration.addToGroup,
     /** Removes a user from a group (admins; `dryRun` supported). */
     removeFromGroup: administration.removeFromGroup,
+    /**
+     * Applies one action (enable, disable, delete, add to or remove from a group) to up to `BULK_MAX_USERS` users, each
+     * in its own transaction by the single-user operation and its rules, and reports each user's outcome; a refused
+     * user does not stop the others (admins; `dryRun` checks each user and changes nothing).
+     */
+    bulk: applyInBulk,
     /** Changes the actor's own password, given the current one, and ends every session of the actor. */
     changePassword,
     /**

@@ -31,7 +31,14 @@ export { CreateGroupBody, GroupListParams, GroupsApi, MembersBody, ModifyGroupBo
 export { ChangePasswordBody, Me, MeApi } from "./internal/api/MeApi.js"
 export { DirectorySettings, SettingsApi, SettingsBody } from "./internal/api/SettingsApi.js"
 export { SignInLock, SignInLocksApi } from "./internal/api/SignInLocksApi.js"
-export { CreateUserBody, ModifyUserBody, PasswordBody, UserListParams, UsersApi } from "./internal/api/UsersApi.js"
+export {
+  BulkBody,
+  CreateUserBody,
+  ModifyUserBody,
+  PasswordBody,
+  UserListParams,
+  UsersApi
+} from "./internal/api/UsersApi.js"
 
 /**
  * The whole API, under `/api/v1`.

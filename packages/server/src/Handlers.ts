@@ -127,6 +127,7 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
           )
         )
       )
+      .handle("bulk", ({ payload }) => Effect.flatMap(CurrentActor, (actor) => call(service.bulk(actor, payload))))
       .handle("get", ({ path }) =>
         Effect.flatMap(CurrentActor, (actor) => withContext(service, actor, service.get(actor, path.username))).pipe(
           Effect.map(

@@ -29,6 +29,7 @@ const endpoints: ReadonlyArray<Endpoint> = [
   { method: "PUT", path: "/api/v1/users/bob/password", body: () => ({ password: "bob's new long secret" }) },
   { method: "PUT", path: "/api/v1/users/bob/groups/developers" },
   { method: "DELETE", path: "/api/v1/users/alice/groups/analysts" },
+  { method: "POST", path: "/api/v1/users/bulk", body: () => ({ action: "disable", usernames: ["bob", "alice"] }) },
   { method: "GET", path: "/api/v1/groups" },
   { method: "GET", path: "/api/v1/groups/developers" },
   { method: "GET", path: "/api/v1/groups/developers/members" },

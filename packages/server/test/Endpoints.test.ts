@@ -327,6 +327,46 @@ for (const [name, open] of stores) {
       expect(last.body.usernames).toEqual(["bob"])
     })
 
+    it("applies one action to many users in one request (POST /users/bulk), reporting each; a dry run changes nothing", async () => {
+      const body = { action: "delete", usernames: ["bob", "svc", "admin", "alice"] }
+      const before = await snapshot(server)
+      const dry = await server.request("POST", "/api/v1/users/bulk", { as: admin, body: { ...body, dryRun: true } })
+      expect(dry.status).toBe(200)
+      expect(await snapshot(server)).toEqual(before)
+      const outcomes = (answer: { body: Record<string, unknown> }) =>
+        (answer.body.results as ReadonlyArray<{ username: string; outcome: string; error?: { _tag: string } }>).map(
+          (item) => `${item.username}:${item.outcome}${item.error ? `:${item.error._tag}` : ""}`
+        )
+      const expected = ["bob:applied", "svc:refused:SystemUserImmutable", "admin:refused:SelfLockout", "alice:applied"]
+      expect(outcomes(dry)).toEqual(expected)
+      expect(dry.body).toMatchObject({ action: "delete", dryRun: true, applied: 2, refused: 2 })
+      const applied = await server.request("POST", "/api/v1/users/bulk", { as: admin, body })
+      expect(applied.status).toBe(200)
+      expect(outcomes(applied)).toEqual(expected)
+      expect(applied.body).toMatchObject({ dryRun: false, applied: 2, refused: 2 })
+      refusal(await server.request("GET", "/api/v1/users/bob", { as: admin }), 404, "UserNotFound")
+      const added = await server.request("POST", "/api/v1/users/bulk", {
+        as: admin,
+        body: { action: "addToGroup", group: "analysts", usernames: ["john", "carol"] }
+      })
+      expect(outcomes(added)).toEqual(["john:applied", "carol:applied"])
+    })
+
+    it("refuses a malformed bulk action with 400 and changes nothing: an unknown action or field, over 1,000 users, a group missing", async () => {
+      const before = await snapshot(server)
+      const bulk = (body: unknown) => server.request("POST", "/api/v1/users/bulk", { as: admin, body })
+      refusal(await bulk({ action: "promote", usernames: ["bob"] }), 400, "InvalidInput")
+      refusal(await bulk({ action: "disable", usernames: ["bob"], force: true }), 400, "InvalidInput")
+      refusal(await bulk({ action: "disable", usernames: "bob" }), 400, "InvalidInput")
+      const tooMany = await bulk({ action: "disable", usernames: Array.from({ length: 1_001 }, (_, i) => `u${i}`) })
+      refusal(tooMany, 400, "InvalidInput")
+      expect(tooMany.body.message).toBe(
+        "Invalid usernames: a bulk action takes at most 1,000 users and this one names 1,001: split it into smaller ones."
+      )
+      refusal(await bulk({ action: "removeFromGroup", usernames: ["bob"] }), 400, "InvalidInput")
+      expect(await snapshot(server)).toEqual(before)
+    })
+
     it("lists, reads and creates groups", async () => {
       const list = await server.request("GET", "/api/v1/groups?sort=gid&order=asc", { as: admin })
       expect(list.body.items.map((group: { name: string }) => group.name)).toEqual([

@@ -2,7 +2,7 @@
  * The storage contract: every rule of the domain, proved through the services on a given store. Every store (the
  * in-memory one here, the SQL ones in `@user-manager/kysely`) runs this same suite unchanged. Its suites follow the
  * concerns of the `Directory` port: bootstrap, user administration, credentials, groups, memberships, the GID ledger,
- * listing, the audit trail, export, transactions, bulk import and the directory's settings (sessions and the sign-in throttle have their own
+ * listing, the audit trail, export, transactions, bulk import, bulk actions and the directory's settings (sessions and the sign-in throttle have their own
  * contracts).
  */
 import type { PasswordHasher } from "@user-manager/core/PasswordHasher"
@@ -10,6 +10,7 @@ import type { Layer } from "effect"
 import type { StoreLayer } from "./fixture.js"
 import { auditContract } from "./internal/auditContract.js"
 import { bootstrapContract } from "./internal/bootstrapContract.js"
+import { bulkActionsContract } from "./internal/bulkActionsContract.js"
 import { bulkWritesContract } from "./internal/bulkWritesContract.js"
 import { credentialsContract } from "./internal/credentialsContract.js"
 import { exportContract } from "./internal/exportContract.js"
@@ -40,5 +41,6 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
   importContract(name, tools)
   pruneContract(name, tools)
   bulkWritesContract(name, tools)
+  bulkActionsContract(name, tools)
   settingsContract(name, tools)
 }

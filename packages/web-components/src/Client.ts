@@ -231,6 +231,25 @@ export type ImportRefusal = components["schemas"]["ImportRefusal"]
 export type ImportResult = components["schemas"]["ImportResult"]
 
 /**
+ * One action on many users (`POST /api/v1/users/bulk`): `enable`, `disable`, `delete`, `addToGroup` or
+ * `removeFromGroup` (these two with `group`), the `usernames` (at most 1,000), and `dryRun` to check each user by the
+ * core's rules without changing anything.
+ *
+ * @category bulk
+ * @since 0.2.0
+ */
+export type BulkAction = components["schemas"]["BulkUsers"]
+
+/**
+ * What a bulk action did (or would do, in a dry run) to each user: `applied`, or `refused` with the core's refusal
+ * (`_tag` and `message`), and the counts.
+ *
+ * @category bulk
+ * @since 0.2.0
+ */
+export type BulkResult = components["schemas"]["BulkResult"]
+
+/**
  * The operations `<user-manager>` uses; every refusal rejects with a `ClientError`. Modifications take the
  * `version` the caller saw and are refused with `ConcurrentModification` when the record changed since.
  *
@@ -275,6 +294,11 @@ export interface UserManagerClient {
   deleteGroup(name: string): Promise<void>
   /** The sign-in locks held now (optional: without it, the Users tab shows no locks). */
   listSignInLocks?(): Promise<ReadonlyArray<SignInLock>>
+  /**
+   * Applies one action to many users, each by the core's rules, and reports each (optional: without it, the Users tab
+   * offers no selection and no bulk actions).
+   */
+  bulkUsers?(action: BulkAction): Promise<BulkResult>
   /** Clears a user's sign-in locks, so that its password is checked again at once. */
   unlockUser?(username: string): Promise<void>
   /**

@@ -6,6 +6,8 @@
  * @since 0.1.0
  */
 import {
+  type BulkAction,
+  type BulkResult,
   ClientError,
   type Group,
   type GroupSort,
@@ -162,6 +164,7 @@ export const HttpClient = (baseUrl: string, options: HttpClientOptions = {}): Us
     deleteUser: (username) => request<void>("DELETE", `/users/${segment(username)}`),
     enableUser: (username) => request<User>("POST", `/users/${segment(username)}/enable`),
     disableUser: (username) => request<User>("POST", `/users/${segment(username)}/disable`),
+    bulkUsers: (action: BulkAction) => request<BulkResult>("POST", "/users/bulk", action),
     listGroups: (q: ListQuery<GroupSort>) => request<Page<Group>>("GET", `/groups${query(q)}`),
     getGroup: (name) => request<Group>("GET", `/groups/${segment(name)}`),
     createGroup: (input: NewGroup) => request<Group>("POST", "/groups", input),

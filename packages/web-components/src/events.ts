@@ -1,11 +1,11 @@
 /**
  * The DOM events `<user-manager>` fires after a change it made succeeded, so the host can react. They bubble and
  * cross shadow roots; `detail` is the record as the client returned it (for a deletion, its name; for an import, its
- * result).
+ * result; for a bulk action, its result).
  *
  * @since 0.1.0
  */
-import type { Group, ImportResult, User } from "./Client.js"
+import type { BulkResult, Group, ImportResult, User } from "./Client.js"
 
 /**
  * The names of the events and what each carries.
@@ -22,6 +22,7 @@ export interface UserManagerEventDetails {
   "group-deleted": { readonly name: string }
   "users-imported": ImportResult
   "groups-imported": ImportResult
+  "users-changed": BulkResult
 }
 
 /**
@@ -49,5 +50,6 @@ declare global {
     "group-deleted": UserManagerChangeEvent<"group-deleted">
     "users-imported": UserManagerChangeEvent<"users-imported">
     "groups-imported": UserManagerChangeEvent<"groups-imported">
+    "users-changed": UserManagerChangeEvent<"users-changed">
   }
 }

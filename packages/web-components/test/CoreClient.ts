@@ -91,6 +91,7 @@ export const coreClient = (manager: UserManager.UserManager, username: string): 
     deleteUser: (name) => call(() => users.remove(actor, name)).then(() => undefined),
     enableUser: (name) => call(() => users.enable(actor, name)),
     disableUser: (name) => call(() => users.disable(actor, name)),
+    bulkUsers: (action) => call(() => users.bulk(actor, action)),
     listGroups: (query) =>
       call(async () => {
         const [page, context] = await Promise.all([groups.list(actor, query), users.permissionContext(actor)])

@@ -25,10 +25,10 @@ export const mount = async (client: UserManagerClient) => {
     root,
     tab: (name: "users" | "groups") => root.querySelector(`#tab-${name}`) as HTMLElement,
     panel: (name: "users" | "groups") => tabRoot(name),
-    /** The body rows of a tab, as the text of their cells. */
+    /** The body rows of a tab, as the text of their data cells (not the checkbox's or the "⋯" button's). */
     rows: (name: "users" | "groups" = "users") =>
       [...tabRoot(name).querySelectorAll('table[part="table"] > tbody > tr')].map((row) =>
-        [...row.querySelectorAll("td")].map((cell) => cell.textContent?.replace(/\s+/g, " ").trim() ?? "")
+        [...row.querySelectorAll("td:not(.control)")].map((cell) => cell.textContent?.replace(/\s+/g, " ").trim() ?? "")
       ),
     row: (key: string, name: "users" | "groups" = "users") =>
       tabRoot(name).querySelector(`tbody tr[data-${name === "users" ? "username" : "name"}="${key}"]`) as HTMLElement,

@@ -24,6 +24,12 @@ export interface ListViewOptions<T, S extends string> {
   readonly remove: (item: T) => void
   /** More buttons of the toolbar, before Add New (Import, Export). */
   readonly actions?: TemplateResult | typeof nothing
+  /** A header cell before the columns' (the checkbox selecting the page). */
+  readonly lead?: TemplateResult | typeof nothing
+  /** A header cell after the columns' (over the rows' "⋯" buttons). */
+  readonly trail?: TemplateResult | typeof nothing
+  /** What shows between the toolbar and the table (the bar of actions on a selection). */
+  readonly bar?: TemplateResult | typeof nothing
 }
 
 /** The row a table event concerns: the row element, its index on the page and its item. */
@@ -54,7 +60,8 @@ export const listView = <T, S extends string>(
   const lower = options.name.toLowerCase()
   const onRowKey = (event: KeyboardEvent) => {
     const at = rowOf(list, event)
-    if (at === undefined) return
+    // A key on a control of the row (its checkbox, its "⋯" button) is that control's.
+    if (at === undefined || event.target !== at.row) return
     if (isMenuKey(event)) {
       event.preventDefault()
       menu.openBelow(at.row, list.keyOf(at.item))
@@ -90,11 +97,13 @@ export const listView = <T, S extends string>(
         ${options.actions ?? nothing}
         <button class="primary" part="button" @click=${() => options.open(undefined)}>Add New</button>
       </div>
+      ${options.bar ?? nothing}
       ${list.alert === "" ? nothing : html`<p class="alert" role="alert">${list.alert}</p>`}
       <div class="scroll">
       <table part="table" aria-label=${options.name} aria-rowcount=${exact ? total + 1 : -1} aria-busy=${list.loading ? "true" : "false"}>
         <thead>
           <tr aria-rowindex="1">
+            ${options.lead ?? nothing}
             ${options.columns.map(
               (column) => html`<th
                 scope="col"
@@ -105,10 +114,13 @@ export const listView = <T, S extends string>(
                 </button>
               </th>`
             )}
+            ${options.trail ?? nothing}
           </tr>
         </thead>
         <tbody
           @click=${(event: MouseEvent) => {
+            // A click on a control of the row (its checkbox, its "⋯" button) does only what that control does.
+            if ((event.target as Element).closest("input, button, label") !== null) return
             const at = rowOf(list, event)
             if (at !== undefined) options.open(at.item)
           }}

@@ -22,6 +22,23 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/users/bulk": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Apply one action (enable, disable, delete, addToGroup, removeFromGroup) to up to 1,000 users, each in its own transaction by the same rules as one user's change, and report each user's outcome; dryRun checks each and changes nothing */
+        readonly post: operations["users.bulk"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/users/{username}": {
         readonly parameters: {
             readonly query?: never;
@@ -445,6 +462,44 @@ export interface components {
             /** @enum {number} */
             readonly status: 503;
         };
+        readonly BulkUsers: {
+            readonly action: components["schemas"]["BulkActionName"];
+            /** @description the users to apply the action to: 1–1,000 (a name given twice is applied once) */
+            readonly usernames: readonly string[];
+            /** @description the group of addToGroup and removeFromGroup; no other action takes one */
+            readonly group?: string;
+            /** @description check every user by the same rules and answer what would be applied or refused, changing nothing */
+            readonly dryRun?: boolean;
+        };
+        /** @enum {string} */
+        readonly BulkActionName: "enable" | "disable" | "delete" | "addToGroup" | "removeFromGroup";
+        readonly BulkResult: {
+            readonly action: components["schemas"]["BulkActionName"];
+            readonly group?: string;
+            readonly dryRun: boolean;
+            readonly results: readonly components["schemas"]["BulkItemResult"][];
+            readonly applied: components["schemas"]["Int"];
+            readonly refused: components["schemas"]["Int"];
+        };
+        readonly BulkItemResult: {
+            readonly username: string;
+            /** @enum {string} */
+            readonly outcome: "applied" | "refused";
+            readonly error?: components["schemas"]["BulkRefusal"];
+        };
+        readonly BulkRefusal: {
+            readonly _tag: string;
+            readonly message: string;
+        };
+        /** @description The request body is too large */
+        readonly PayloadTooLarge: {
+            /** @enum {string} */
+            readonly _tag: "PayloadTooLarge";
+            readonly max: number;
+            readonly message: string;
+            /** @enum {number} */
+            readonly status: 413;
+        };
         /** @description No user has this username */
         readonly UserNotFound: {
             /** @enum {string} */
@@ -516,15 +571,6 @@ export interface components {
             readonly message: string;
             /** @enum {number} */
             readonly status: 409;
-        };
-        /** @description The request body is too large */
-        readonly PayloadTooLarge: {
-            /** @enum {string} */
-            readonly _tag: "PayloadTooLarge";
-            readonly max: number;
-            readonly message: string;
-            /** @enum {number} */
-            readonly status: 413;
         };
         readonly ModifyUser: {
             readonly firstName?: string | null;
@@ -1041,6 +1087,75 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["UsernameTaken"] | components["schemas"]["EmailTaken"] | components["schemas"]["GroupMembershipRequired"];
+                };
+            };
+            /** @description The request body is too large */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PayloadTooLarge"];
+                };
+            };
+            /** @description The user store failed (its details are in the server's log) */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["StorageError"];
+                };
+            };
+        };
+    };
+    readonly "users.bulk": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["BulkUsers"];
+            };
+        };
+        readonly responses: {
+            /** @description BulkResult */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description An input is malformed */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description Sign in first */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Unauthenticated"];
+                };
+            };
+            /** @description A cookie request lacks its CSRF token */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
                 };
             };
             /** @description The request body is too large */

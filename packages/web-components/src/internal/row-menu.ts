@@ -43,6 +43,11 @@ export class RowMenu<T, S extends string> implements ReactiveController {
     return this.#open !== undefined
   }
 
+  /** Whether the menu is open on the row named `key`. */
+  isOpenFor(key: string): boolean {
+    return this.#open?.key === key
+  }
+
   /** The item whose menu is open, if any. */
   get target(): T | undefined {
     return this.#list.find(this.#open?.key)

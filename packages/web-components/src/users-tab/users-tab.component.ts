@@ -3,6 +3,7 @@ import { property } from "lit/decorators.js"
 import type { Me, SignInLock, User, UserChanges, UserManagerClient, UserSort } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
 import { BulkActions, bulkStyles } from "../internal/bulk-actions.js"
+import { BulkChange, bulkChangeStyles } from "../internal/bulk-change.js"
 import { ConfirmDialog } from "../internal/confirm-dialog.js"
 import { asClientError } from "../internal/errors.js"
 import { FormDialog } from "../internal/form-dialog.js"
@@ -25,8 +26,11 @@ const columns: ReadonlyArray<Column<UserSort>> = [
 
 /**
  * The Users tab: a server-side searched, sorted and paged table of users, the Add New and Update dialogs, a context
- * menu (Update, Enable/Disable, Unlock sign-in for a user the sign-in throttle refuses, Delete) and the delete
- * confirmation; a user the throttle refuses is marked Locked. An administrator (`me`) whose client can also imports
+ * menu (Update, Enable/Disable, Unlock sign-in for a user the sign-in throttle refuses, Delete), opened by a right-click,
+ * the keyboard or each row's "⋯" button, and the delete confirmation; a user the throttle refuses is marked Locked. With
+ * a client that applies bulk actions, each row has a checkbox (and the header one for the whole page), and a selection
+ * brings a bar of actions on it (Enable, Disable, Add to group, Remove from group, Delete), each checked first by a dry
+ * run whose summary the confirmation shows. An administrator (`me`) whose client can also imports
  * users from a CSV or JSON Lines file (checked first, its plan shown, then applied with its progress) and exports them
  * as CSV. Every rule is the client's: refusals are shown in words beside the field or in the dialog they concern.
  *
@@ -34,9 +38,11 @@ const columns: ReadonlyArray<Column<UserSort>> = [
  * @event user-updated - A user was changed, enabled or disabled; `detail` is the user.
  * @event user-deleted - A user was deleted; `detail` is `{ username }`.
  * @event users-imported - Users were imported from a file; `detail` is the import's result.
+ * @event users-changed - A bulk action was applied to the selected users; `detail` is each user's outcome.
  * @csspart toolbar - The row holding the search field and Add New.
  * @csspart search - The search field.
  * @csspart button - Every button.
+ * @csspart selection - The bar of actions on the selected users.
  * @csspart table - The users table.
  * @csspart row - Each user's row.
  * @csspart menu - The context menu.
@@ -44,7 +50,7 @@ const columns: ReadonlyArray<Column<UserSort>> = [
  */
 export class UsersTab extends LitElement {
   /** The styles every tab shares (themed through the `--um-*` custom properties). */
-  static override styles = [sharedStyles, bulkStyles, pickerStyles]
+  static override styles = [sharedStyles, bulkStyles, pickerStyles, bulkChangeStyles]
 
   /** Where the users come from and where changes go. */
   @property({ attribute: false }) accessor client: UserManagerClient | undefined
@@ -93,6 +99,9 @@ export class UsersTab extends LitElement {
   })
   readonly #confirm = new ConfirmDialog(this, this.#list, this.#menu, this.#form)
   readonly #bulk = new BulkActions(this, this.#list, { kind: "users", admin: () => this.me?.admin === true })
+  readonly #selection = new BulkChange(this, this.#list)
+  /** Whether a row's menu was open as the pointer went down on its ⋯ button (the press itself closes it). */
+  #menuWasOpen = false
 
   /** Reads the current page again (after a change made elsewhere). */
   refresh(): Promise<void> {
@@ -109,10 +118,13 @@ export class UsersTab extends LitElement {
         row: (user, index) => this.#row(user, index),
         open: (user) => this.#openEditor(user),
         actions: this.#bulk.renderButtons(),
+        lead: this.#selection.renderHeaderCell(),
+        trail: html`<th scope="col" class="control"><span class="visually-hidden">Actions</span></th>`,
+        bar: this.#selection.renderBar(),
         remove: (user) => this.#confirm.ask(user)
       })}
       ${user === undefined ? nothing : this.#menu.render(`Actions for ${user.username}`, this.#menuItems(user))}
-      ${this.#renderEditor()} ${this.#bulk.renderDialog()}
+      ${this.#renderEditor()} ${this.#bulk.renderDialog()} ${this.#selection.renderDialog()}
       ${this.#confirm.render((user) => ({
         title: `Delete user ${user.username}?`,
         text: `The user ${user.username} will be deleted. This cannot be undone.`,
@@ -133,6 +145,7 @@ export class UsersTab extends LitElement {
       aria-rowindex=${this.#list.rowIndexOf(index)}
       data-username=${user.username}
     >
+      ${this.#selection.renderCell(user, index)}
       <td>
         ${user.username}
         ${user.system ? html`<span role="img" aria-label="System user" title="System user">⚙</span>` : nothing}
@@ -149,6 +162,27 @@ export class UsersTab extends LitElement {
       <td>${user.groups.join(", ")}</td>
       <td>${user.email ?? ""}</td>
       <td>${user.enabled ? "Yes" : "No"}</td>
+      <td class="control">
+        <button
+          part="button"
+          class="row-actions"
+          aria-label=${`Actions for ${user.username}`}
+          aria-haspopup="menu"
+          aria-expanded=${this.#menu.isOpenFor(user.username) ? "true" : "false"}
+          tabindex=${this.#list.tabIndexOf(index)}
+          @pointerdown=${() => {
+            this.#menuWasOpen = this.#menu.isOpenFor(user.username)
+          }}
+          @click=${(event: MouseEvent) => {
+            const open = this.#menuWasOpen || this.#menu.isOpenFor(user.username)
+            this.#menuWasOpen = false
+            if (open) this.#menu.close(true)
+            else this.#menu.openBelow(event.currentTarget as HTMLElement, user.username)
+          }}
+        >
+          ⋯
+        </button>
+      </td>
     </tr>`
   }
 

@@ -5,7 +5,7 @@
 import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as OpenApi from "@effect/platform/OpenApi"
-import { Permissions, type SignInThrottle, User, type Users } from "@user-manager/core"
+import { Permissions, type SignInThrottle, User, Users } from "@user-manager/core"
 import { Schema } from "effect"
 import { Authentication } from "./Authentication.js"
 import { DryRun, groupParam, IfMatch, Limit, Offset, Order, Page, strict, usernameParam } from "./fields.js"
@@ -83,6 +83,26 @@ export const ModifyUserBody = strict("ModifyUser", {
  */
 export const PasswordBody = strict("PasswordReset", { password: Schema.String })
 
+/**
+ * A bulk action: one action, the users it applies to, the group of a membership action, and `dryRun` (the count of
+ * users and the group's presence are the core's rules).
+ *
+ * @category schemas
+ * @since 0.2.0
+ */
+export const BulkBody = strict("BulkUsers", {
+  action: Users.BulkActionName,
+  usernames: Schema.Array(Schema.String).annotations({
+    description: `the users to apply the action to: 1–${Users.BULK_MAX_USERS.toLocaleString("en-US")} (a name given twice is applied once)`
+  }),
+  group: Schema.optional(Schema.String).annotations({
+    description: "the group of addToGroup and removeFromGroup; no other action takes one"
+  }),
+  dryRun: Schema.optional(Schema.Boolean).annotations({
+    description: "check every user by the same rules and answer what would be applied or refused, changing nothing"
+  })
+})
+
 /** The answer to clearing a username's sign-in locks: how many of the throttle's counters were cleared (0: no lock). */
 const Unlocked = Schema.Struct({
   cleared: Schema.Int.annotations({ description: "the sign-in counters cleared, from every address" })
@@ -92,7 +112,8 @@ const Unlocked = Schema.Struct({
 const CHANGE = [...OPERATION, "UserNotFound", "SystemUserImmutable", "LastAdmin", "SelfLockout"] as const
 
 /**
- * `/users`: list, read, create, modify, delete, enable, disable, reset a password, and change memberships.
+ * `/users`: list, read, create, modify, delete, enable, disable, reset a password, change memberships, and apply one of
+ * these to many users at once.
  *
  * @category groups
  * @since 0.1.0
@@ -104,6 +125,16 @@ export class UsersApi extends HttpApiGroup.make("users")
       .addSuccess(Page(UserAnswer, "UserPage"))
       .pipe(refusals<Service["list"]>()(...OPERATION))
       .annotate(OpenApi.Summary, "List users: search, sort and paginate, with the total (exact up to a limit)")
+  )
+  .add(
+    HttpApiEndpoint.post("bulk", "/users/bulk")
+      .setPayload(BulkBody)
+      .addSuccess(Users.BulkResult)
+      .pipe(refusals<Service["bulk"]>()(...OPERATION))
+      .annotate(
+        OpenApi.Summary,
+        "Apply one action (enable, disable, delete, addToGroup, removeFromGroup) to up to 1,000 users, each in its own transaction by the same rules as one user's change, and report each user's outcome; dryRun checks each and changes nothing"
+      )
   )
   .add(
     HttpApiEndpoint.get("get")`/users/${usernameParam}`
