@@ -132,8 +132,9 @@ const pressUntil = async (page: Page, wanted: (element: Focused) => boolean, key
 const headers = async (page: Page, tab: string) =>
   (await page.locator(`${tab} thead th`).allTextContents()).map((text) => text.replace(/[▲▼]/g, "").trim())
 
-const usersRows = (page: Page) => page.locator("um-users-tab tbody tr")
-const groupsRows = (page: Page) => page.locator("um-groups-tab tbody tr")
+// The rows of records (not the placeholder rows shown while a first page loads).
+const usersRows = (page: Page) => page.locator("um-users-tab tbody tr:not(.skeleton)")
+const groupsRows = (page: Page) => page.locator("um-groups-tab tbody tr:not(.skeleton)")
 const userRow = (page: Page, username: string) => page.locator(`um-users-tab tr[data-username="${username}"]`)
 const groupRow = (page: Page, name: string) => page.locator(`um-groups-tab tr[data-name="${name}"]`)
 const userDialog = (page: Page) => page.locator("um-users-tab #user-dialog")

@@ -32,6 +32,8 @@ export class ListController<T, S extends string> implements ReactiveController {
   order: "asc" | "desc" = "asc"
   offset = 0
   loading = false
+  /** How many reads have ended (shown or failed): a change's feedback waits for the read that follows it. */
+  loads = 0
   alert = ""
   /** The row that Tab reaches in the table (the others are reached with the arrow keys). */
   active = 0
@@ -92,7 +94,10 @@ export class ListController<T, S extends string> implements ReactiveController {
     } catch (error) {
       if (request === this.#request) this.alert = asClientError(error).message
     } finally {
-      if (request === this.#request) this.loading = false
+      if (request === this.#request) {
+        this.loading = false
+        this.loads++
+      }
       this.#host.requestUpdate()
     }
   }

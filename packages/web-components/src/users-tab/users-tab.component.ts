@@ -4,7 +4,7 @@ import type { Me, SignInLock, User, UserChanges, UserManagerClient, UserSort } f
 import { UserManagerChangeEvent } from "../events.js"
 import { BulkActions, bulkStyles } from "../internal/bulk-actions.js"
 import { ConfirmDialog } from "../internal/confirm-dialog.js"
-import { asClientError } from "../internal/errors.js"
+import { Feedback, feedbackStyles } from "../internal/feedback.js"
 import { FormDialog } from "../internal/form-dialog.js"
 import { textField } from "../internal/form-fields.js"
 import { debounce } from "../internal/keys.js"
@@ -13,6 +13,7 @@ import { type Column, listView } from "../internal/list-view.js"
 import { choice, FINDER_LIMIT, finder, pickerStyles } from "../internal/picker.js"
 import { RowMenu } from "../internal/row-menu.js"
 import { lockDescription, lockedUsers } from "../internal/sign-in-locks.js"
+import { skeletonStyles } from "../internal/skeleton.js"
 import { sharedStyles } from "../internal/styles.js"
 
 const columns: ReadonlyArray<Column<UserSort>> = [
@@ -44,7 +45,7 @@ const columns: ReadonlyArray<Column<UserSort>> = [
  */
 export class UsersTab extends LitElement {
   /** The styles every tab shares (themed through the `--um-*` custom properties). */
-  static override styles = [sharedStyles, bulkStyles, pickerStyles]
+  static override styles = [sharedStyles, bulkStyles, pickerStyles, feedbackStyles, skeletonStyles]
 
   /** Where the users come from and where changes go. */
   @property({ attribute: false }) accessor client: UserManagerClient | undefined
@@ -93,6 +94,7 @@ export class UsersTab extends LitElement {
   })
   readonly #confirm = new ConfirmDialog(this, this.#list, this.#menu, this.#form)
   readonly #bulk = new BulkActions(this, this.#list, { kind: "users", admin: () => this.me?.admin === true })
+  readonly #feedback = new Feedback(this, this.#list)
 
   /** Reads the current page again (after a change made elsewhere). */
   refresh(): Promise<void> {
@@ -112,13 +114,14 @@ export class UsersTab extends LitElement {
         remove: (user) => this.#confirm.ask(user)
       })}
       ${user === undefined ? nothing : this.#menu.render(`Actions for ${user.username}`, this.#menuItems(user))}
-      ${this.#renderEditor()} ${this.#bulk.renderDialog()}
+      ${this.#renderEditor()} ${this.#bulk.renderDialog()} ${this.#feedback.render()}
       ${this.#confirm.render((user) => ({
         title: `Delete user ${user.username}?`,
         text: `The user ${user.username} will be deleted. This cannot be undone.`,
         remove: async (client, user) => {
           await client.deleteUser(user.username)
           this.dispatchEvent(new UserManagerChangeEvent("user-deleted", { username: user.username }))
+          this.#feedback.changed({ message: `Deleted user ${user.username}.` })
         }
       }))}
     `
@@ -168,30 +171,39 @@ export class UsersTab extends LitElement {
   async #setEnabled(user: User, enabled: boolean) {
     const client = this.client
     if (client === undefined) return
-    await this.#change(async () => {
-      const updated = enabled ? await client.enableUser(user.username) : await client.disableUser(user.username)
+    const { username } = user
+    const set = async (enabled: boolean) => {
+      const updated = enabled ? await client.enableUser(username) : await client.disableUser(username)
       this.dispatchEvent(new UserManagerChangeEvent("user-updated", updated))
+    }
+    await this.#change(username, async () => {
+      await set(enabled)
+      this.#feedback.changed({
+        message: `${enabled ? "Enabled" : "Disabled"} user ${username}.`,
+        key: username,
+        undo: { run: () => set(!enabled), done: `${enabled ? "Disabled" : "Enabled"} user ${username} again.` }
+      })
     })
   }
 
   async #unlock(user: User) {
     const client = this.client
     if (client?.unlockUser === undefined) return
-    await this.#change(async () => {
+    await this.#change(user.username, async () => {
       await client.unlockUser?.(user.username)
+      this.#feedback.changed({ message: `Unlocked sign-in for ${user.username}.`, key: user.username })
     })
   }
 
-  /** A change made from a row's menu: the list is read again, or says why the change was refused. */
-  async #change(run: () => Promise<unknown>) {
+  /** A change made from the menu of the row `key`: the list is read again, or the row says why it was refused. */
+  async #change(key: string, run: () => Promise<unknown>) {
     const list = this.#list
     try {
       await run()
       list.alert = ""
       await list.load()
     } catch (error) {
-      list.alert = asClientError(error).message
-      this.requestUpdate()
+      this.#feedback.refused(key, error)
     }
     list.rows()[list.active]?.focus()
   }
@@ -308,6 +320,7 @@ export class UsersTab extends LitElement {
         ...optional("password", text("password"))
       })
       this.dispatchEvent(new UserManagerChangeEvent("user-created", created))
+      this.#feedback.changed({ message: `Created user ${created.username}.`, key: created.username, created: true })
     } else {
       // Only what the administrator changed is sent; an emptied field is cleared (null), as the API expects.
       const edited = (key: "firstName" | "lastName" | "email") => {
@@ -324,6 +337,7 @@ export class UsersTab extends LitElement {
       }
       const updated = await client.modifyUser(user.username, changes, user.version)
       this.dispatchEvent(new UserManagerChangeEvent("user-updated", updated))
+      this.#feedback.changed({ message: `Saved user ${updated.username}.`, key: updated.username })
     }
   }
 }
