@@ -22,6 +22,11 @@ export interface UserManagerEventDetails {
   "group-deleted": { readonly name: string }
   "users-imported": ImportResult
   "groups-imported": ImportResult
+  /**
+   * Nobody is signed in any more (a list or change was refused with `Unauthenticated`): the host shows its sign-in and
+   * then calls the element's `resume()`. `detail` is the refusal's sentence.
+   */
+  "session-expired": { readonly message: string }
 }
 
 /**
@@ -49,5 +54,6 @@ declare global {
     "group-deleted": UserManagerChangeEvent<"group-deleted">
     "users-imported": UserManagerChangeEvent<"users-imported">
     "groups-imported": UserManagerChangeEvent<"groups-imported">
+    "session-expired": UserManagerChangeEvent<"session-expired">
   }
 }

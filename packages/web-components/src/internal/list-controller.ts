@@ -69,11 +69,17 @@ export class ListController<T, S extends string> implements ReactiveController {
   }
 
   hostUpdate(): void {
-    // A new client (the first, or another back end) shows its first page at once.
+    // A new client (the first, or another back end) shows its page at once; without one (nobody is signed in any more)
+    // the tab shows no records, and keeps its search, sort and page for when a client comes back.
     const client = this.client()
     if (client === this.#client) return
     this.#client = client
     if (client !== undefined) void this.load()
+    else {
+      this.#request++
+      this.page = { items: [], total: 0 }
+      this.loading = false
+    }
   }
 
   /** Reads the current page (again). */
