@@ -1,6 +1,6 @@
-import { userEvent } from "@vitest/browser/context"
+import { cdp, userEvent } from "@vitest/browser/context"
 import { afterEach, describe, expect, it, vi } from "vitest"
-import type { UserManagerClient } from "../src/Client.js"
+import { ClientError, type UserManagerClient } from "../src/Client.js"
 import { TOAST_MS } from "../src/internal/toast.js"
 import { seeded, withoutPermissions } from "./CoreClient.js"
 import { expectNoAxeViolations, mount } from "./harness.js"
@@ -257,5 +257,45 @@ describe("loading", () => {
     await expect.poll(() => h.rows("groups").length).toBe(3)
     expect(h.panel("groups").querySelectorAll("tbody tr.skeleton").length).toBe(0)
     expect(table().getAttribute("aria-busy")).toBe("false")
+  })
+})
+
+describe("seen in the dark look and when a page fails", () => {
+  it("has no axe-core violations on a toast and a refusal under its row in the dark look", async () => {
+    const { client } = await seeded()
+    const emulate = (value: string) =>
+      cdp().send("Emulation.setEmulatedMedia", { features: [{ name: "prefers-color-scheme", value }] })
+    await emulate("dark")
+    try {
+      const h = await mount(withoutPermissions(client))
+      await choose(h, "john", "Disable")
+      await expect.poll(() => toasts(h)).toEqual(["Disabled user john."])
+      await choose(h, "daemon", "Disable")
+      await expect.poll(() => h.in("users", ".row-note")).toBeTruthy()
+      await expectNoAxeViolations()
+    } finally {
+      await emulate("")
+    }
+  })
+
+  it("scrolls the refusal of a page asked for from the pager into view", async () => {
+    const { client, manager, admin } = await seeded()
+    await more(manager, admin, 55)
+    const failing: UserManagerClient = {
+      ...client,
+      listUsers: (query) =>
+        (query.offset ?? 0) > 0
+          ? Promise.reject(new ClientError("StorageError", "The user store is unavailable."))
+          : client.listUsers(query)
+    }
+    const h = await mount(failing)
+    const next = h.button("users", "Next")
+    next.scrollIntoView({ block: "end" })
+    await userEvent.click(next)
+    const alert = () => h.in("users", ".toolbar + .alert")
+    await expect.poll(() => alert()?.textContent).toBe("The user store is unavailable.")
+    const box = alert().getBoundingClientRect()
+    expect(box.top).toBeGreaterThanOrEqual(0)
+    expect(box.bottom).toBeLessThanOrEqual(window.innerHeight + 1)
   })
 })

@@ -94,6 +94,8 @@ export class Feedback<T, S extends string> implements ReactiveController {
   #pending: { readonly change: Change; readonly loads: number } | undefined
   #highlight: { key: string; reveal: boolean; timer: ReturnType<typeof setTimeout> | undefined } | undefined
   #note: Note | undefined
+  /** The list's refusal last seen (a failed read of a page), scrolled into view when it changes. */
+  #alert = ""
   readonly #noteId = `row-note-${++noteIds}`
   readonly #host: LitElement
   readonly #list: ListController<T, S>
@@ -138,6 +140,12 @@ export class Feedback<T, S extends string> implements ReactiveController {
       this.#host.requestUpdate()
     }
     this.#mark()
+    if (this.#list.alert !== this.#alert) {
+      this.#alert = this.#list.alert
+      // Above the table: a page asked for from the pager, at the bottom, must not fail out of sight.
+      if (this.#alert !== "")
+        this.#host.renderRoot.querySelector(".toolbar + .alert")?.scrollIntoView({ block: "nearest" })
+    }
   }
 
   /** The toast of a change whose result the list now shows, and its row's highlight. */
