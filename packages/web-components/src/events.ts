@@ -1,7 +1,7 @@
 /**
- * The DOM events `<user-manager>` fires after a change it made succeeded, so the host can react. They bubble and
- * cross shadow roots; `detail` is the record as the client returned it (for a deletion, its name; for an import, its
- * result).
+ * The DOM events `<user-manager>` fires after a change it made succeeded, and when its session has ended, so the host
+ * can react. They bubble and cross shadow roots; `detail` is the record as the client returned it (for a deletion, its
+ * name; for an import, its result; for the end of the session, the refusal's sentence).
  *
  * @since 0.1.0
  */

@@ -99,6 +99,24 @@ describe("toasts", () => {
     await expect.poll(() => toasts(h)).toEqual([])
   })
 
+  it("is reached with Tab after the list, without taking the focus when it comes", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    h.row("bob").focus()
+    await userEvent.keyboard("{Shift>}{F10}{/Shift}")
+    await expect.poll(() => h.menuItem("users", "Disable")).toBeTruthy()
+    h.menuItem("users", "Disable").focus()
+    await userEvent.keyboard("{Enter}")
+    await expect.poll(() => toasts(h)).toEqual(["Disabled user bob."])
+    expect(h.focused()?.getAttribute("data-username")).toBe("bob")
+    for (let presses = 0; presses < 6 && h.focused()?.textContent?.trim() !== "Undo"; presses++) {
+      await userEvent.keyboard("{Tab}")
+    }
+    expect(h.focused()?.textContent?.trim()).toBe("Undo")
+    await userEvent.keyboard("{Enter}")
+    await expect.poll(() => toasts(h)).toEqual(["Enabled user bob again."])
+  })
+
   it("stacks at most three toasts, the newest last", async () => {
     const { client } = await seeded()
     const h = await mount(client)
