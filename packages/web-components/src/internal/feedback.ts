@@ -129,7 +129,8 @@ export class Feedback<T, S extends string> implements ReactiveController {
     this.#host.requestUpdate()
   }
 
-  hostUpdated(): void {
+  hostUpdate(): void {
+    // Decided before the tab renders, so that the toast and the active row come in this update, not another.
     const pending = this.#pending
     if (pending !== undefined && !this.#list.loading && this.#list.loads > pending.loads) {
       this.#pending = undefined
@@ -137,8 +138,10 @@ export class Feedback<T, S extends string> implements ReactiveController {
     }
     if (this.#note !== undefined && this.#list.find(this.#note.key) === undefined && !this.#list.loading) {
       this.#note = undefined
-      this.#host.requestUpdate()
     }
+  }
+
+  hostUpdated(): void {
     this.#mark()
     if (this.#list.alert !== this.#alert) {
       this.#alert = this.#list.alert
