@@ -536,6 +536,8 @@ describe("the GUI at dt serve's URL", () => {
     expect(await page.locator("#app").isHidden()).toBe(true)
     expect(await page.locator("#session").isHidden()).toBe(true)
     expect(await groupsRows(page).count()).toBe(0)
+    expect(await page.locator("#username").inputValue()).toBe("admin")
+    expect(await focused(page)).toMatchObject({ id: "password" })
     expect(await axeViolations(page)).toEqual([])
     await signIn()
     await expect.poll(() => groupsRows(page).count()).toBe(1)

@@ -81,7 +81,10 @@ $("app").addEventListener("session-expired", () => {
   $("session").hidden = true
   $("signin").hidden = false
   $("signin-error").textContent = "Your session has ended: sign in again to go on where you were."
-  $("username").focus()
+  // Most often the same person signs in again: their username is kept, and the password asked for.
+  const who = $("who").textContent ?? ""
+  $<HTMLInputElement>("username").value = who
+  $(who === "" ? "username" : "password").focus()
 })
 $("signin-form").addEventListener("submit", async (event) => {
   event.preventDefault()
