@@ -196,6 +196,18 @@ describe("refusals by what they concern", () => {
     await userEvent.click(h.in("users", ".row-note button"))
     await expect.poll(() => note()).toBeNull()
     expect(row.hasAttribute("aria-describedby")).toBe(false)
+    expect(h.focused()).toBe(row)
+  })
+
+  it("takes the refusal away when the keyboard moves on to another row", async () => {
+    const { client } = await seeded()
+    const h = await mount(withoutPermissions(client))
+    await choose(h, "daemon", "Disable")
+    await expect.poll(() => h.in("users", ".row-note")).toBeTruthy()
+    expect(h.focused()?.getAttribute("data-username")).toBe("daemon")
+    await userEvent.keyboard("{ArrowDown}")
+    await expect.poll(() => h.in("users", ".row-note")).toBeNull()
+    expect(h.row("daemon").hasAttribute("data-refused")).toBe(false)
   })
 })
 

@@ -123,7 +123,10 @@ export class Feedback<T, S extends string> implements ReactiveController {
     this.#host.requestUpdate()
   }
 
-  /** Shows why a change to the row `key` was refused, under that row (and scrolled into view), until dismissed. */
+  /**
+   * Shows why a change to the row `key` was refused, under that row (and scrolled into view), until it is dismissed or
+   * another row becomes the active one.
+   */
   refused(key: string, error: unknown): void {
     this.#note = { key, message: asClientError(error).message, reveal: true }
     this.#host.requestUpdate()
@@ -136,7 +139,14 @@ export class Feedback<T, S extends string> implements ReactiveController {
       this.#pending = undefined
       this.#toast(pending.change)
     }
-    if (this.#note !== undefined && this.#list.find(this.#note.key) === undefined && !this.#list.loading) {
+    // A refusal stays while its row does and has the keyboard's row: moving on to another row takes it away.
+    const note = this.#note
+    const active = this.#list.page.items[this.#list.active]
+    if (
+      note !== undefined &&
+      !this.#list.loading &&
+      (this.#list.find(note.key) === undefined || (active !== undefined && this.#list.keyOf(active) !== note.key))
+    ) {
       this.#note = undefined
     }
   }
