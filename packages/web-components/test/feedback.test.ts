@@ -211,6 +211,45 @@ describe("refusals by what they concern", () => {
   })
 })
 
+describe("a user's groups", () => {
+  it("says which groups a user's Save added and removed, and Undo puts its groups and fields back in one change", async () => {
+    const { client, manager, admin } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.row("bob"))
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#user-dialog").open).toBe(true)
+    await expect.poll(() => h.in("users", "fieldset input[value=developers]")).toBeTruthy()
+    await userEvent.click(h.in("users", "fieldset input[value=developers]"))
+    await userEvent.clear(h.in("users", "#f-lastName"))
+    await userEvent.type(h.in("users", "#f-lastName"), "Builder")
+    await userEvent.click(h.button("users", "Save"))
+    const said = "Saved user bob: added to developers."
+    await expect.poll(() => toasts(h)).toEqual([said])
+    expect((await manager.users.get(admin, "bob")).lastName).toBe("Builder")
+    await userEvent.click(toastButton(h, said, "Undo") as HTMLElement)
+    await expect.poll(() => toasts(h)).toEqual(["Undid the change to user bob."])
+    const bob = await manager.users.get(admin, "bob")
+    expect([bob.groups, bob.lastName]).toEqual([["analysts"], "Stone"])
+  })
+
+  it("offers no Undo for a Save that sets a new password, nor for one that leaves the groups as they were", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.row("bob"))
+    await expect.poll(() => h.in("users", "fieldset input[value=developers]")).toBeTruthy()
+    await userEvent.click(h.in("users", "fieldset input[value=developers]"))
+    await userEvent.type(h.in("users", "#f-password"), "a new password for bob")
+    await userEvent.click(h.button("users", "Save"))
+    await expect.poll(() => toasts(h)).toEqual(["Saved user bob: added to developers."])
+    expect(toastButton(h, "Saved user bob: added to developers.", "Undo")).toBeUndefined()
+    await userEvent.click(h.row("john"))
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#user-dialog").open).toBe(true)
+    await userEvent.type(h.in("users", "#f-firstName"), "ny")
+    await userEvent.click(h.button("users", "Save"))
+    await expect.poll(() => toasts(h).at(-1)).toBe("Saved user john.")
+    expect(toastButton(h, "Saved user john.", "Undo")).toBeUndefined()
+  })
+})
+
 describe("groups", () => {
   it("says a group's members changed and Undo takes the change back in one request", async () => {
     const { client, manager, admin } = await seeded()

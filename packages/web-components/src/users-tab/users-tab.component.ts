@@ -4,7 +4,7 @@ import type { Me, SignInLock, User, UserChanges, UserManagerClient, UserSort } f
 import { UserManagerChangeEvent } from "../events.js"
 import { BulkActions, bulkStyles } from "../internal/bulk-actions.js"
 import { ConfirmDialog } from "../internal/confirm-dialog.js"
-import { Feedback, feedbackStyles } from "../internal/feedback.js"
+import { type Change, Feedback, feedbackStyles } from "../internal/feedback.js"
 import { FormDialog } from "../internal/form-dialog.js"
 import { textField } from "../internal/form-fields.js"
 import { debounce } from "../internal/keys.js"
@@ -337,8 +337,48 @@ export class UsersTab extends LitElement {
       }
       const updated = await client.modifyUser(user.username, changes, user.version)
       this.dispatchEvent(new UserManagerChangeEvent("user-updated", updated))
-      this.#feedback.changed({ message: `Saved user ${updated.username}.`, key: updated.username })
+      this.#feedback.changed(userChange(user, updated, changes, (inverse) => this.#restore(updated, inverse)))
     }
+  }
+
+  /** Takes back a saved change (Undo), from the version that change made. */
+  async #restore(user: User, inverse: UserChanges) {
+    const client = this.client
+    if (client === undefined) return
+    const restored = await client.modifyUser(user.username, inverse, user.version)
+    this.dispatchEvent(new UserManagerChangeEvent("user-updated", restored))
+  }
+}
+
+/**
+ * What an Update's Save tells: the groups it added the user to and removed it from, with Undo when its groups changed
+ * (the groups and the fields saved beside them put back in one change; a new password cannot be taken back, so a change
+ * that sets one offers no Undo).
+ */
+const userChange = (
+  before: User,
+  after: User,
+  changes: UserChanges,
+  undo: (inverse: UserChanges) => Promise<void>
+): Change => {
+  const added = after.groups.filter((name) => !before.groups.includes(name))
+  const removed = before.groups.filter((name) => !after.groups.includes(name))
+  const parts = [
+    ...(added.length === 0 ? [] : [`added to ${added.join(", ")}`]),
+    ...(removed.length === 0 ? [] : [`removed from ${removed.join(", ")}`])
+  ]
+  const fields = (["firstName", "lastName", "email"] as const).filter((key) => key in changes)
+  const inverse: UserChanges = {
+    ...Object.fromEntries(fields.map((key) => [key, (before[key] ?? "") === "" ? null : before[key]])),
+    groups: [...before.groups]
+  }
+  return {
+    message: `Saved user ${after.username}${parts.length === 0 ? "" : `: ${parts.join("; ")}`}.`,
+    key: after.username,
+    undo:
+      changes.groups === undefined || changes.password !== undefined
+        ? undefined
+        : { run: () => undo(inverse), done: `Undid the change to user ${after.username}.` }
   }
 }
 
