@@ -117,6 +117,19 @@ describe("toasts", () => {
     await expect.poll(() => toasts(h)).toEqual(["Enabled user bob again."])
   })
 
+  it("leaves the pager's Next uncovered at the bottom of a scrolled page", async () => {
+    const { client, manager, admin } = await seeded()
+    await more(manager, admin, 55)
+    const h = await mount(client)
+    await choose(h, "user40", "Disable")
+    await expect.poll(() => toasts(h)).toEqual(["Disabled user user40."])
+    const next = h.button("users", "Next")
+    next.scrollIntoView({ block: "end" })
+    const box = next.getBoundingClientRect()
+    const hit = h.panel("users").elementFromPoint(box.left + box.width / 2, box.top + box.height / 2)
+    expect(hit).toBe(next)
+  })
+
   it("stacks at most three toasts, the newest last", async () => {
     const { client } = await seeded()
     const h = await mount(client)

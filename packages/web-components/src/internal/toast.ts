@@ -30,16 +30,17 @@ interface Toast extends ToastContent {
 
 let toastIds = 0
 
-/** The look of the toasts: a stack at the bottom end of the viewport, in the element's colours (light and dark). */
+/** The look of the toasts: a stack at the bottom start of the viewport, in the element's colours (light and dark). */
 export const toastStyles = css`
   .toasts {
     position: fixed;
     inset-block-end: 1em;
-    inset-inline-end: 1em;
+    /* At the start side: the pager's Previous and Next sit at the end side of the last row of the page. */
+    inset-inline-start: 1em;
     z-index: 20;
     display: grid;
     gap: 0.5em;
-    justify-items: end;
+    justify-items: start;
     max-width: min(28em, calc(100vw - 2em));
     pointer-events: none;
   }
