@@ -129,6 +129,9 @@ export class Feedback<T, S extends string> implements ReactiveController {
    */
   refused(key: string, error: unknown): void {
     this.#note = { key, message: asClientError(error).message, reveal: true }
+    // Its row becomes the one Tab reaches (it may have been acted on from elsewhere than its own focus).
+    const index = this.#list.page.items.findIndex((item) => this.#list.keyOf(item) === key)
+    if (index >= 0) this.#list.setActive(index)
     this.#host.requestUpdate()
   }
 
