@@ -134,8 +134,9 @@ const headers = async (page: Page, tab: string) =>
     text.replace(/[▲▼]/g, "").trim()
   )
 
-const usersRows = (page: Page) => page.locator("um-users-tab tbody tr")
-const groupsRows = (page: Page) => page.locator("um-groups-tab tbody tr")
+// The rows of records (not the placeholder rows shown while a first page loads).
+const usersRows = (page: Page) => page.locator("um-users-tab tbody tr:not(.skeleton)")
+const groupsRows = (page: Page) => page.locator("um-groups-tab tbody tr:not(.skeleton)")
 const userRow = (page: Page, username: string) => page.locator(`um-users-tab tr[data-username="${username}"]`)
 const groupRow = (page: Page, name: string) => page.locator(`um-groups-tab tr[data-name="${name}"]`)
 const userDialog = (page: Page) => page.locator("um-users-tab #user-dialog")
@@ -512,6 +513,56 @@ describe("the GUI at dt serve's URL", () => {
     expect(await axeViolations(page)).toEqual([])
     expect(blocked).toEqual([])
     await context.close()
+  })
+
+  it("sends the page back to sign-in when the session ends, then to the same tab and search, with a toast after a change", async () => {
+    expect((await api("POST", "/groups", { name: "expiry" })).status).toBe(201)
+    expect((await api("POST", "/users", { username: "dora", groups: ["expiry"] })).status).toBe(201)
+    const { context, page, blocked } = await open()
+    const signIn = async () => {
+      await page.locator("#username").fill("admin")
+      await page.locator("#password").fill(ADMIN_PASSWORD)
+      await page.getByRole("button", { name: "Sign in" }).click()
+    }
+    await signIn()
+    await page.getByRole("tab", { name: "Groups" }).click()
+    await page.getByRole("searchbox", { name: /Search groups/ }).fill("expi")
+    await expect.poll(() => groupsRows(page).count()).toBe(1)
+    // The session ends (its cookie is gone): the next list is refused with 401.
+    await context.clearCookies()
+    await page.getByRole("searchbox", { name: /Search groups/ }).fill("expir")
+    await expect.poll(() => page.locator("#signin").isVisible()).toBe(true)
+    expect(await page.locator("#signin-error").textContent()).toBe(
+      "Your session has ended: sign in again to go on where you were."
+    )
+    expect(await page.locator("#app").isHidden()).toBe(true)
+    expect(await page.locator("#session").isHidden()).toBe(true)
+    expect(await groupsRows(page).count()).toBe(0)
+    expect(await page.locator("#username").inputValue()).toBe("admin")
+    expect(await focused(page)).toMatchObject({ id: "password" })
+    expect(await axeViolations(page)).toEqual([])
+    await signIn()
+    await expect.poll(() => groupsRows(page).count()).toBe(1)
+    expect(await page.getByRole("tab", { name: "Groups" }).getAttribute("aria-selected")).toBe("true")
+    expect(await page.getByRole("searchbox", { name: /Search groups/ }).inputValue()).toBe("expir")
+    expect(await groupRow(page, "expiry").count()).toBe(1)
+
+    // A change says so in a toast, in the element's polite live region.
+    await page.getByRole("tab", { name: "Users" }).click()
+    await page.getByRole("searchbox", { name: /Search users/ }).fill("dora")
+    await expect.poll(() => usersRows(page).count()).toBe(1)
+    await userRow(page, "dora").click({ button: "right" })
+    await page.getByRole("menuitem", { name: "Disable" }).click()
+    const toast = page.locator("um-users-tab .toasts .toast")
+    await expect.poll(() => toast.textContent()).toMatch(/Disabled user dora\./)
+    expect(await axeViolations(page)).toEqual([])
+    await toast.getByRole("button", { name: "Undo" }).click()
+    await expect.poll(() => toast.textContent()).toMatch(/Enabled user dora again\./)
+    expect((await api<{ enabled: boolean }>("GET", "/users/dora")).body.enabled).toBe(true)
+    expect(blocked).toEqual([])
+    await context.close()
+    expect((await api("DELETE", "/users/dora")).status).toBe(200)
+    expect((await api("DELETE", "/groups/expiry")).status).toBe(200)
   })
 
   it("marks a user whose failed sign-ins the throttle refuses as Locked, and clears the lock from its menu", async () => {

@@ -13,6 +13,8 @@ interface Me {
 /** The `<user-manager>` element, as far as this page uses it. */
 interface UserManagerElement extends HTMLElement {
   tab: "users" | "groups"
+  /** Comes back, after a new sign-in, to where it was when its session expired. */
+  resume(): Promise<void>
 }
 
 const $ = <E extends HTMLElement = HTMLElement>(id: string): E => document.getElementById(id) as E
@@ -59,6 +61,8 @@ const show = async (me: Me, focus: boolean) => {
   $("who").textContent = me.user.username
   $("role").textContent = me.admin ? "(administrator)" : ""
   await mount()
+  // An element kept from a session that expired goes back to its tab, search and page.
+  await $("app").querySelector<UserManagerElement>("user-manager")?.resume()
   if (focus) $("app").focus()
 }
 const signedOut = () => {
@@ -69,6 +73,19 @@ const signedOut = () => {
   $("session").hidden = true
   $("signin").hidden = false
 }
+// The element says its session expired (a list or a change was refused with 401): the sign-in form comes back, and the
+// element stays, hidden and without its records, to go on where it was once signed in again.
+$("app").addEventListener("session-expired", () => {
+  $("app").hidden = true
+  $("sidebar").hidden = true
+  $("session").hidden = true
+  $("signin").hidden = false
+  $("signin-error").textContent = "Your session has ended: sign in again to go on where you were."
+  // Most often the same person signs in again: their username is kept, and the password asked for.
+  const who = $("who").textContent ?? ""
+  $<HTMLInputElement>("username").value = who
+  $(who === "" ? "username" : "password").focus()
+})
 $("signin-form").addEventListener("submit", async (event) => {
   event.preventDefault()
   $("signin-error").textContent = ""

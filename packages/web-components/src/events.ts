@@ -1,7 +1,7 @@
 /**
- * The DOM events `<user-manager>` fires after a change it made succeeded, so the host can react. They bubble and
- * cross shadow roots; `detail` is the record as the client returned it (for a deletion, its name; for an import, its
- * result; for a bulk action, its result).
+ * The DOM events `<user-manager>` fires after a change it made succeeded, and when its session has ended, so the host
+ * can react. They bubble and cross shadow roots; `detail` is the record as the client returned it (for a deletion, its
+ * name; for an import or a bulk action, its result; for the end of the session, the refusal's sentence).
  *
  * @since 0.1.0
  */
@@ -23,6 +23,11 @@ export interface UserManagerEventDetails {
   "users-imported": ImportResult
   "groups-imported": ImportResult
   "users-changed": BulkResult
+  /**
+   * Nobody is signed in any more (a list or change was refused with `Unauthenticated`): the host shows its sign-in and
+   * then calls the element's `resume()`. `detail` is the refusal's sentence.
+   */
+  "session-expired": { readonly message: string }
 }
 
 /**
@@ -51,5 +56,6 @@ declare global {
     "users-imported": UserManagerChangeEvent<"users-imported">
     "groups-imported": UserManagerChangeEvent<"groups-imported">
     "users-changed": UserManagerChangeEvent<"users-changed">
+    "session-expired": UserManagerChangeEvent<"session-expired">
   }
 }

@@ -7,7 +7,7 @@ const lifecycle = new Set(["constructor", "render", "willUpdate", "updated", "fi
 
 /** The public properties and methods each element offers a host (its README's "Properties"). */
 const api = {
-  "user-manager": { element: UserManagerElement, members: ["baseUrl", "client", "tab"] },
+  "user-manager": { element: UserManagerElement, members: ["baseUrl", "client", "resume", "tab"] },
   "um-users-tab": { element: UsersTab, members: ["client", "me", "refresh"] },
   "um-groups-tab": { element: GroupsTab, members: ["client", "me", "refresh"] }
 } as const

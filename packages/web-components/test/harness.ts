@@ -27,7 +27,7 @@ export const mount = async (client: UserManagerClient) => {
     panel: (name: "users" | "groups") => tabRoot(name),
     /** The body rows of a tab, as the text of their data cells (not the checkbox's or the "⋯" button's). */
     rows: (name: "users" | "groups" = "users") =>
-      [...tabRoot(name).querySelectorAll('table[part="table"] > tbody > tr')].map((row) =>
+      [...tabRoot(name).querySelectorAll('table[part="table"] > tbody > tr:not(.skeleton)')].map((row) =>
         [...row.querySelectorAll("td:not(.control)")].map((cell) => cell.textContent?.replace(/\s+/g, " ").trim() ?? "")
       ),
     row: (key: string, name: "users" | "groups" = "users") =>

@@ -5,6 +5,7 @@ import { UserManagerChangeEvent } from "../events.js"
 import { BulkActions, bulkStyles } from "../internal/bulk-actions.js"
 import { ConfirmDialog } from "../internal/confirm-dialog.js"
 import { usernamesOf } from "../internal/errors.js"
+import { type Change, Feedback, feedbackStyles } from "../internal/feedback.js"
 import { FormDialog } from "../internal/form-dialog.js"
 import { textField } from "../internal/form-fields.js"
 import { debounce } from "../internal/keys.js"
@@ -12,6 +13,7 @@ import { ListController } from "../internal/list-controller.js"
 import { type Column, listView } from "../internal/list-view.js"
 import { choice, FINDER_LIMIT, finder, PICKER_PAGE, pickerStyles } from "../internal/picker.js"
 import { RowMenu } from "../internal/row-menu.js"
+import { skeletonStyles } from "../internal/skeleton.js"
 import { sharedStyles } from "../internal/styles.js"
 
 const columns: ReadonlyArray<Column<GroupSort>> = [
@@ -38,6 +40,47 @@ const membersText = (group: Group) => {
   return `${count.format(total)}: ${shown.join(", ")}${more > 0 ? ` and ${count.format(more)} more` : ""}`
 }
 
+/** "alice, bob", or "3 users" beyond a few names. */
+const someUsers = (usernames: ReadonlyArray<string>) =>
+  usernames.length <= 3 ? usernames.join(", ") : `${count.format(usernames.length)} users`
+
+/**
+ * What a group's Save tells: what it renamed and whose membership it changed, with Undo when members changed (the
+ * inverse change, renaming back too, applied at once as Save's was).
+ */
+const groupChange = (
+  before: Group,
+  after: Group,
+  added: ReadonlyArray<string>,
+  removed: ReadonlyArray<string>,
+  undo: (inverse: GroupChanges) => Promise<void>
+): Change => {
+  const renamed = before.name !== after.name
+  const parts = [
+    ...(renamed ? [`renamed ${before.name} to ${after.name}`] : []),
+    ...(added.length === 0 ? [] : [`added ${someUsers(added)}`]),
+    ...(removed.length === 0 ? [] : [`removed ${someUsers(removed)}`])
+  ]
+  const said = parts.length === 0 ? `Saved group ${after.name}.` : `Group ${after.name}: ${parts.join("; ")}.`
+  const members = added.length + removed.length > 0
+  return {
+    message: said,
+    key: after.name,
+    undo: members
+      ? {
+          run: () =>
+            undo({
+              ...(renamed ? { name: before.name } : {}),
+              ...(removed.length === 0 ? {} : { addMembers: [...removed] }),
+              ...(added.length === 0 ? {} : { removeMembers: [...added] })
+            }),
+          done: `Undid the change to group ${before.name}.`,
+          key: before.name
+        }
+      : undefined
+  }
+}
+
 /**
  * The Groups tab: a server-side searched, sorted and paged table of groups (each with its member count and first
  * members), the Add New and Update dialogs (name; the members a page at a time, searched within the group; users to
@@ -60,7 +103,7 @@ const membersText = (group: Group) => {
  */
 export class GroupsTab extends LitElement {
   /** The styles every tab shares (themed through the `--um-*` custom properties). */
-  static override styles = [sharedStyles, bulkStyles, pickerStyles]
+  static override styles = [sharedStyles, bulkStyles, pickerStyles, feedbackStyles, skeletonStyles]
 
   /** Where the groups come from and where changes go. */
   @property({ attribute: false }) accessor client: UserManagerClient | undefined
@@ -108,6 +151,7 @@ export class GroupsTab extends LitElement {
   })
   readonly #confirm = new ConfirmDialog(this, this.#list, this.#menu, this.#form)
   readonly #bulk = new BulkActions(this, this.#list, { kind: "groups", admin: () => this.me?.admin === true })
+  readonly #feedback = new Feedback(this, this.#list)
 
   /** Reads the current page again (after a change made elsewhere). */
   refresh(): Promise<void> {
@@ -148,7 +192,7 @@ export class GroupsTab extends LitElement {
               { label: "Delete", run: () => this.#confirm.ask(group), disabled: group.refused?.delete }
             ])
       }
-      ${this.#renderEditor()} ${this.#bulk.renderDialog()}
+      ${this.#renderEditor()} ${this.#bulk.renderDialog()} ${this.#feedback.render()}
       ${this.#confirm.render((group) => ({
         title: `Delete group ${group.name}?`,
         text: `The group ${group.name} (GID ${group.gid}) will be deleted. This cannot be undone.`,
@@ -156,6 +200,7 @@ export class GroupsTab extends LitElement {
         remove: async (client, group) => {
           await client.deleteGroup(group.name)
           this.dispatchEvent(new UserManagerChangeEvent("group-deleted", { name: group.name }))
+          this.#feedback.changed({ message: `Deleted group ${group.name}.` })
         }
       }))}
     `
@@ -318,6 +363,7 @@ export class GroupsTab extends LitElement {
     if (group === undefined) {
       const created = await client.createGroup({ name, members: addMembers })
       this.dispatchEvent(new UserManagerChangeEvent("group-created", created))
+      this.#feedback.changed({ message: `Created group ${created.name}.`, key: created.name, created: true })
       return
     }
     // Every change in one request, applied all together or not at all.
@@ -329,6 +375,17 @@ export class GroupsTab extends LitElement {
     const updated =
       Object.keys(changes).length === 0 ? group : await client.modifyGroup(group.name, changes, group.version)
     this.dispatchEvent(new UserManagerChangeEvent("group-updated", updated))
+    this.#feedback.changed(
+      groupChange(group, updated, addMembers, removeMembers, (inverse) => this.#undo(updated, inverse))
+    )
+  }
+
+  /** Takes back a change of members (and the rename that came with it) in one change, as Save made it. */
+  async #undo(group: Group, inverse: GroupChanges) {
+    const client = this.client
+    if (client === undefined) return
+    const undone = await client.modifyGroup(group.name, inverse, group.version)
+    this.dispatchEvent(new UserManagerChangeEvent("group-updated", undone))
   }
 
   /** A refused deletion, with the users it would leave without a group. */

@@ -32,6 +32,8 @@ export class ListController<T, S extends string> implements ReactiveController {
   order: "asc" | "desc" = "asc"
   offset = 0
   loading = false
+  /** How many reads have ended (shown or failed): a change's feedback waits for the read that follows it. */
+  loads = 0
   alert = ""
   /** The row that Tab reaches in the table (the others are reached with the arrow keys). */
   active = 0
@@ -67,11 +69,17 @@ export class ListController<T, S extends string> implements ReactiveController {
   }
 
   hostUpdate(): void {
-    // A new client (the first, or another back end) shows its first page at once.
+    // A new client (the first, or another back end) shows its page at once; without one (nobody is signed in any more)
+    // the tab shows no records, and keeps its search, sort and page for when a client comes back.
     const client = this.client()
     if (client === this.#client) return
     this.#client = client
     if (client !== undefined) void this.load()
+    else {
+      this.#request++
+      this.page = { items: [], total: 0 }
+      this.loading = false
+    }
   }
 
   /** Reads the current page (again). */
@@ -92,7 +100,10 @@ export class ListController<T, S extends string> implements ReactiveController {
     } catch (error) {
       if (request === this.#request) this.alert = asClientError(error).message
     } finally {
-      if (request === this.#request) this.loading = false
+      if (request === this.#request) {
+        this.loading = false
+        this.loads++
+      }
       this.#host.requestUpdate()
     }
   }

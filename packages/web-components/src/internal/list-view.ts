@@ -2,6 +2,7 @@ import { html, nothing, type TemplateResult } from "lit"
 import { isMenuKey, nextIndex } from "./keys.js"
 import { type ListController, PAGE_SIZE } from "./list-controller.js"
 import type { RowMenu } from "./row-menu.js"
+import { skeletonRows } from "./skeleton.js"
 
 /** A column of a list's table: the sort it asks for when its header is pressed, and its header's text. */
 export interface Column<S extends string> {
@@ -134,13 +135,17 @@ export const listView = <T, S extends string>(
             if (at !== undefined) list.setActive(at.index)
           }}
         >
-          ${items.map((item, index) => options.row(item, index))}
+          ${items.length === 0 && list.loading ? skeletonRows(options.columns.length) : items.map((item, index) => options.row(item, index))}
         </tbody>
       </table>
       </div>
       ${items.length === 0 && !list.loading ? html`<p class="hint">No ${lower} match.</p>` : nothing}
       <div class="pager">
-        <span role="status">${first}–${list.offset + items.length} of ${count.format(total)}${exact ? "" : "+"}</span>
+        <span role="status">${
+          items.length === 0 && list.loading
+            ? `Loading ${lower}…`
+            : `${first}–${list.offset + items.length} of ${count.format(total)}${exact ? "" : "+"}`
+        }</span>
         <button part="button" ?disabled=${list.offset === 0} @click=${() => list.goTo(list.offset - PAGE_SIZE)}>
           Previous
         </button>

@@ -1,8 +1,10 @@
 import { css, html, LitElement, nothing, type PropertyValues } from "lit"
 import { property } from "lit/decorators.js"
 import { ClientError, type Me, type UserManagerClient } from "../Client.js"
+import { UserManagerChangeEvent } from "../events.js"
 import type { GroupsTab } from "../groups-tab/groups-tab.component.js"
 import { HttpClient } from "../HttpClient.js"
+import { watchSession } from "../internal/session.js"
 import { sharedStyles } from "../internal/styles.js"
 import type { UsersTab } from "../users-tab/users-tab.component.js"
 import "../groups-tab/groups-tab.js"
@@ -19,7 +21,9 @@ const parts = "toolbar, search, button, table, row, menu, dialog"
 
 /**
  * The User Manager: the Users and Groups tabs (WAI-ARIA tabs; arrow keys move between them). It talks to the HTTP
- * API at `base-url`, or to any `UserManagerClient` assigned to `client`, and asks it who is signed in.
+ * API at `base-url`, or to any `UserManagerClient` assigned to `client`, and asks it who is signed in. When the client
+ * says nobody is signed in any more (the session expired), it shows no records, fires `session-expired` so that the
+ * host can sign in again, and after `resume()` comes back to the tab, search, sort and page it showed.
  *
  * @event user-created - A user was created; `detail` is the user.
  * @event user-updated - A user was changed, enabled or disabled; `detail` is the user.
@@ -29,6 +33,7 @@ const parts = "toolbar, search, button, table, row, menu, dialog"
  * @event group-deleted - A group was deleted; `detail` is `{ name }`.
  * @event users-imported - Users were imported from a file (Import on the Users tab); `detail` is the import's result.
  * @event groups-imported - Groups were imported from a file (Import on the Groups tab); `detail` is the import's result.
+ * @event session-expired - Nobody is signed in any more; `detail` is `{ message }`. Sign in again, then call `resume()`.
  * @csspart tablist - The row of tabs.
  * @csspart tab - Each tab.
  * @csspart me - Who is signed in, beside the tabs (a host that shows it elsewhere can hide it).
@@ -62,6 +67,9 @@ export class UserManagerElement extends LitElement {
         gap: 0.25em;
         border-bottom: 1px solid var(--_border);
       }
+      [role="tablist"][hidden] {
+        display: none;
+      }
       [role="tab"] {
         border: none;
         border-bottom: 3px solid transparent;
@@ -90,24 +98,61 @@ export class UserManagerElement extends LitElement {
   /** Who is signed in, once the client has said. */
   #me: Me | undefined
   #alert = ""
-  /** The client the tabs use: `client`, else one over `base-url`. */
+  /** The client given: `client`, else one over `base-url`. */
+  #given: UserManagerClient | undefined
+  /** The client the tabs use: the one given, watched for the end of the session. */
   #resolved: UserManagerClient | undefined
   /** The tabs shown so far: a tab reads from the server once it is first shown, not while it has never been seen. */
   #visited: ReadonlySet<TabId> = new Set()
   /** Whether this update shows a tab for the first time (it then reads its first page by itself). */
   #firstShown = false
+  /** Whether the client said nobody is signed in any more: the tabs then have no client, and keep where they were. */
+  #expired = false
 
   override willUpdate(changed: PropertyValues<this>) {
     this.#firstShown = !this.#visited.has(this.tab)
     if (this.#firstShown) this.#visited = new Set([...this.#visited, this.tab])
     if (changed.has("client") || changed.has("baseUrl")) {
-      const next = this.client ?? (this.baseUrl === undefined ? undefined : HttpClient(this.baseUrl))
-      if (next !== this.#resolved) {
+      const given = this.client ?? (this.baseUrl === undefined ? undefined : HttpClient(this.baseUrl))
+      if (given !== this.#given) {
+        this.#given = given
+        const next = given === undefined ? undefined : watchSession(given, (error) => this.#signedOut(next, error))
         this.#resolved = next
         this.#me = undefined
+        this.#expired = false
         if (next !== undefined) void this.#whoAmI(next)
       }
     }
+  }
+
+  /**
+   * Comes back after a new sign-in, once the session had expired (`session-expired`): asks who is signed in and reads
+   * the tab shown again, at the search, sort and page it showed.
+   */
+  resume(): Promise<void> {
+    const client = this.#resolved
+    if (!this.#expired || client === undefined) return Promise.resolve()
+    this.#expired = false
+    this.#alert = ""
+    this.requestUpdate()
+    return this.#whoAmI(client)
+  }
+
+  /**
+   * Nobody is signed in any more: the records go (no stale table stays under a sign-in that has ended), so do the
+   * dialogs and menus opened on them, and the host is told once, to sign in again.
+   */
+  #signedOut(client: UserManagerClient | undefined, error: ClientError) {
+    if (client !== this.#resolved || this.#expired) return
+    this.#expired = true
+    this.#alert =
+      this.#me === undefined ? error.message : "Your session has ended: sign in again to go on where you were."
+    this.#me = undefined
+    for (const tab of this.renderRoot.querySelectorAll("um-users-tab, um-groups-tab")) {
+      for (const dialog of tab.shadowRoot?.querySelectorAll("dialog[open]") ?? []) (dialog as HTMLDialogElement).close()
+    }
+    this.requestUpdate()
+    this.dispatchEvent(new UserManagerChangeEvent("session-expired", { message: error.message }))
   }
 
   async #whoAmI(client: UserManagerClient) {
@@ -117,7 +162,7 @@ export class UserManagerElement extends LitElement {
       this.#me = me
       this.#alert = ""
     } catch (error) {
-      if (client !== this.#resolved) return
+      if (client !== this.#resolved || this.#expired) return
       this.#alert = ClientError.from(error).message
     }
     this.requestUpdate()
@@ -133,9 +178,10 @@ export class UserManagerElement extends LitElement {
       </p>`
     }
     // The tabs get the client at once: the first page is asked for together with who is signed in, not after it.
-    const client = this.#resolved
+    const client = this.#expired ? undefined : this.#resolved
+    const expired = this.#expired
     return html`
-      <div role="tablist" part="tablist" aria-label="User Manager" @keydown=${this.#onTabKey}>
+      <div role="tablist" part="tablist" aria-label="User Manager" @keydown=${this.#onTabKey} ?hidden=${expired}>
         ${tabs.map(
           (tab) => html`<button
             role="tab"
@@ -152,14 +198,14 @@ export class UserManagerElement extends LitElement {
         ${me === undefined ? nothing : html`<span class="me hint" part="me">Signed in as ${me.user.username}</span>`}
       </div>
       ${this.#alert === "" ? nothing : html`<p class="alert" role="alert">${this.#alert}</p>`}
-      <div role="tabpanel" part="panel" id="panel-users" aria-labelledby="tab-users" ?hidden=${this.tab !== "users"}>
+      <div role="tabpanel" part="panel" id="panel-users" aria-labelledby="tab-users" ?hidden=${expired || this.tab !== "users"}>
         <um-users-tab
           exportparts=${parts}
           .client=${this.#visited.has("users") ? client : undefined}
           .me=${me}
         ></um-users-tab>
       </div>
-      <div role="tabpanel" part="panel" id="panel-groups" aria-labelledby="tab-groups" ?hidden=${this.tab !== "groups"}>
+      <div role="tabpanel" part="panel" id="panel-groups" aria-labelledby="tab-groups" ?hidden=${expired || this.tab !== "groups"}>
         <um-groups-tab
           exportparts=${parts}
           .client=${this.#visited.has("groups") ? client : undefined}

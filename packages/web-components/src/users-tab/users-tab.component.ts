@@ -5,7 +5,7 @@ import { UserManagerChangeEvent } from "../events.js"
 import { BulkActions, bulkStyles } from "../internal/bulk-actions.js"
 import { BulkChange, bulkChangeStyles } from "../internal/bulk-change.js"
 import { ConfirmDialog } from "../internal/confirm-dialog.js"
-import { asClientError } from "../internal/errors.js"
+import { type Change, Feedback, feedbackStyles } from "../internal/feedback.js"
 import { FormDialog } from "../internal/form-dialog.js"
 import { textField } from "../internal/form-fields.js"
 import { debounce } from "../internal/keys.js"
@@ -14,6 +14,7 @@ import { type Column, listView } from "../internal/list-view.js"
 import { choice, FINDER_LIMIT, finder, pickerStyles } from "../internal/picker.js"
 import { RowMenu } from "../internal/row-menu.js"
 import { lockDescription, lockedUsers } from "../internal/sign-in-locks.js"
+import { skeletonStyles } from "../internal/skeleton.js"
 import { sharedStyles } from "../internal/styles.js"
 
 const columns: ReadonlyArray<Column<UserSort>> = [
@@ -50,7 +51,7 @@ const columns: ReadonlyArray<Column<UserSort>> = [
  */
 export class UsersTab extends LitElement {
   /** The styles every tab shares (themed through the `--um-*` custom properties). */
-  static override styles = [sharedStyles, bulkStyles, pickerStyles, bulkChangeStyles]
+  static override styles = [sharedStyles, bulkStyles, pickerStyles, bulkChangeStyles, feedbackStyles, skeletonStyles]
 
   /** Where the users come from and where changes go. */
   @property({ attribute: false }) accessor client: UserManagerClient | undefined
@@ -102,6 +103,7 @@ export class UsersTab extends LitElement {
   readonly #selection = new BulkChange(this, this.#list)
   /** Whether a row's menu was open as the pointer went down on its ⋯ button (the press itself closes it). */
   #menuWasOpen = false
+  readonly #feedback = new Feedback(this, this.#list)
 
   /** Reads the current page again (after a change made elsewhere). */
   refresh(): Promise<void> {
@@ -124,13 +126,14 @@ export class UsersTab extends LitElement {
         remove: (user) => this.#confirm.ask(user)
       })}
       ${user === undefined ? nothing : this.#menu.render(`Actions for ${user.username}`, this.#menuItems(user))}
-      ${this.#renderEditor()} ${this.#bulk.renderDialog()} ${this.#selection.renderDialog()}
+      ${this.#renderEditor()} ${this.#bulk.renderDialog()} ${this.#selection.renderDialog()} ${this.#feedback.render()}
       ${this.#confirm.render((user) => ({
         title: `Delete user ${user.username}?`,
         text: `The user ${user.username} will be deleted. This cannot be undone.`,
         remove: async (client, user) => {
           await client.deleteUser(user.username)
           this.dispatchEvent(new UserManagerChangeEvent("user-deleted", { username: user.username }))
+          this.#feedback.changed({ message: `Deleted user ${user.username}.` })
         }
       }))}
     `
@@ -202,30 +205,39 @@ export class UsersTab extends LitElement {
   async #setEnabled(user: User, enabled: boolean) {
     const client = this.client
     if (client === undefined) return
-    await this.#change(async () => {
-      const updated = enabled ? await client.enableUser(user.username) : await client.disableUser(user.username)
+    const { username } = user
+    const set = async (enabled: boolean) => {
+      const updated = enabled ? await client.enableUser(username) : await client.disableUser(username)
       this.dispatchEvent(new UserManagerChangeEvent("user-updated", updated))
+    }
+    await this.#change(username, async () => {
+      await set(enabled)
+      this.#feedback.changed({
+        message: `${enabled ? "Enabled" : "Disabled"} user ${username}.`,
+        key: username,
+        undo: { run: () => set(!enabled), done: `${enabled ? "Disabled" : "Enabled"} user ${username} again.` }
+      })
     })
   }
 
   async #unlock(user: User) {
     const client = this.client
     if (client?.unlockUser === undefined) return
-    await this.#change(async () => {
+    await this.#change(user.username, async () => {
       await client.unlockUser?.(user.username)
+      this.#feedback.changed({ message: `Unlocked sign-in for ${user.username}.`, key: user.username })
     })
   }
 
-  /** A change made from a row's menu: the list is read again, or says why the change was refused. */
-  async #change(run: () => Promise<unknown>) {
+  /** A change made from the menu of the row `key`: the list is read again, or the row says why it was refused. */
+  async #change(key: string, run: () => Promise<unknown>) {
     const list = this.#list
     try {
       await run()
       list.alert = ""
       await list.load()
     } catch (error) {
-      list.alert = asClientError(error).message
-      this.requestUpdate()
+      this.#feedback.refused(key, error)
     }
     list.rows()[list.active]?.focus()
   }
@@ -342,6 +354,7 @@ export class UsersTab extends LitElement {
         ...optional("password", text("password"))
       })
       this.dispatchEvent(new UserManagerChangeEvent("user-created", created))
+      this.#feedback.changed({ message: `Created user ${created.username}.`, key: created.username, created: true })
     } else {
       // Only what the administrator changed is sent; an emptied field is cleared (null), as the API expects.
       const edited = (key: "firstName" | "lastName" | "email") => {
@@ -358,7 +371,48 @@ export class UsersTab extends LitElement {
       }
       const updated = await client.modifyUser(user.username, changes, user.version)
       this.dispatchEvent(new UserManagerChangeEvent("user-updated", updated))
+      this.#feedback.changed(userChange(user, updated, changes, (inverse) => this.#restore(updated, inverse)))
     }
+  }
+
+  /** Takes back a saved change (Undo), from the version that change made. */
+  async #restore(user: User, inverse: UserChanges) {
+    const client = this.client
+    if (client === undefined) return
+    const restored = await client.modifyUser(user.username, inverse, user.version)
+    this.dispatchEvent(new UserManagerChangeEvent("user-updated", restored))
+  }
+}
+
+/**
+ * What an Update's Save tells: the groups it added the user to and removed it from, with Undo when its groups changed
+ * (the groups and the fields saved beside them put back in one change; a new password cannot be taken back, so a change
+ * that sets one offers no Undo).
+ */
+const userChange = (
+  before: User,
+  after: User,
+  changes: UserChanges,
+  undo: (inverse: UserChanges) => Promise<void>
+): Change => {
+  const added = after.groups.filter((name) => !before.groups.includes(name))
+  const removed = before.groups.filter((name) => !after.groups.includes(name))
+  const parts = [
+    ...(added.length === 0 ? [] : [`added to ${added.join(", ")}`]),
+    ...(removed.length === 0 ? [] : [`removed from ${removed.join(", ")}`])
+  ]
+  const fields = (["firstName", "lastName", "email"] as const).filter((key) => key in changes)
+  const inverse: UserChanges = {
+    ...Object.fromEntries(fields.map((key) => [key, (before[key] ?? "") === "" ? null : before[key]])),
+    groups: [...before.groups]
+  }
+  return {
+    message: `Saved user ${after.username}${parts.length === 0 ? "" : `: ${parts.join("; ")}`}.`,
+    key: after.username,
+    undo:
+      changes.groups === undefined || changes.password !== undefined
+        ? undefined
+        : { run: () => undo(inverse), done: `Undid the change to user ${after.username}.` }
   }
 }
 
