@@ -51,10 +51,12 @@ const constraintsOf = (schemas: Readonly<Record<string, JsonSchema>>) => {
   return Object.fromEntries(
     FORM_BODIES.map((body) => {
       const schema = resolve(schemas[body] ?? {})
-      const fields = Object.entries(schema.properties ?? {}).map(([name, property]) => {
+      const fields = Object.entries(schema.properties ?? {}).flatMap(([name, property]) => {
         const resolved = resolve(property)
+        const required = schema.required?.includes(name) === true
         const kept = KEYWORDS.filter((keyword) => resolved[keyword] !== undefined).map((k) => [k, resolved[k]])
-        return [name, Object.fromEntries([["required", schema.required?.includes(name) === true], ...kept])]
+        // A field the document says nothing more of than that it may be left out is not listed.
+        return !required && kept.length === 0 ? [] : [[name, Object.fromEntries([["required", required], ...kept])]]
       })
       return [body, Object.fromEntries(fields)]
     })

@@ -42,9 +42,6 @@ export const constraints = {
       "required": true,
       "minItems": 1,
       "description": "at least one existing group"
-    },
-    "system": {
-      "required": false
     }
   },
   "ModifyUser": {
@@ -87,12 +84,6 @@ export const constraints = {
       "maxLength": 32,
       "pattern": "^[a-z_][a-z0-9._-]*$",
       "description": "1–32 characters: a-z, 0-9, '.', '_', '-'"
-    },
-    "gid": {
-      "required": false
-    },
-    "members": {
-      "required": false
     }
   },
   "ModifyGroup": {
