@@ -3,6 +3,8 @@ import { property } from "lit/decorators.js"
 import { ClientError, type Me, type UserManagerClient } from "../Client.js"
 import type { GroupsTab } from "../groups-tab/groups-tab.component.js"
 import { HttpClient } from "../HttpClient.js"
+import type { TotalEvent } from "../internal/list-controller.js"
+import { formatTotal, numberFormatOf } from "../internal/locale.js"
 import { sharedStyles } from "../internal/styles.js"
 import type { UsersTab } from "../users-tab/users-tab.component.js"
 import "../groups-tab/groups-tab.js"
@@ -15,7 +17,7 @@ const tabs = [
 
 type TabId = (typeof tabs)[number]["id"]
 
-const parts = "toolbar, search, button, table, row, menu, dialog"
+const parts = "toolbar, search, button, summary, table, row, menu, dialog"
 
 /**
  * The User Manager: the Users and Groups tabs (WAI-ARIA tabs; arrow keys move between them). It talks to the HTTP
@@ -31,11 +33,13 @@ const parts = "toolbar, search, button, table, row, menu, dialog"
  * @event groups-imported - Groups were imported from a file (Import on the Groups tab); `detail` is the import's result.
  * @csspart tablist - The row of tabs.
  * @csspart tab - Each tab.
+ * @csspart count - The number of users or groups on a tab, once read.
  * @csspart me - Who is signed in, beside the tabs (a host that shows it elsewhere can hide it).
  * @csspart panel - Each tab panel.
  * @csspart toolbar - The search field and Add New of a tab.
  * @csspart search - A search field.
  * @csspart button - Every button.
+ * @csspart summary - How many users or groups a tab lists (or its search matches), above its table.
  * @csspart table - A table of users or groups.
  * @csspart row - A table row.
  * @csspart menu - The context menu.
@@ -49,6 +53,9 @@ const parts = "toolbar, search, button, table, row, menu, dialog"
  * @cssproperty --um-row-hover - Background of a hovered row or menu item.
  * @cssproperty --um-danger - Colour of errors and Delete buttons.
  * @cssproperty --um-focus-ring - Colour of the focus outline.
+ * @cssproperty --um-readonly-background - Background of a field that cannot be changed.
+ * @cssproperty --um-disabled-row - Background of a disabled user's row.
+ * @cssproperty --um-disabled-color - Text colour of a disabled user's row and badge.
  * @cssproperty --um-radius - Corner radius.
  * @cssproperty --um-font - Font shorthand.
  */
@@ -73,6 +80,15 @@ export class UserManagerElement extends LitElement {
         border-bottom-color: var(--_accent);
         font-weight: 600;
       }
+      [role="tab"] .count {
+        margin-inline-start: 0.3em;
+        padding: 0 0.45em;
+        border-radius: 999px;
+        border: 1px solid var(--_border);
+        font-size: 0.85em;
+        font-weight: normal;
+        font-variant-numeric: tabular-nums;
+      }
       .me {
         margin-inline-start: auto;
         align-self: center;
@@ -96,6 +112,10 @@ export class UserManagerElement extends LitElement {
   #visited: ReadonlySet<TabId> = new Set()
   /** Whether this update shows a tab for the first time (it then reads its first page by itself). */
   #firstShown = false
+  /** How many records each tab's whole list holds, as its last read without a search said (or a count asked for). */
+  #totals: Partial<Record<TabId, { readonly total: number; readonly exact: boolean }>> = {}
+  /** The client whose other tab's count was asked for (once, after the first page the shown tab read). */
+  #countsAsked: UserManagerClient | undefined
 
   override willUpdate(changed: PropertyValues<this>) {
     this.#firstShown = !this.#visited.has(this.tab)
@@ -105,6 +125,7 @@ export class UserManagerElement extends LitElement {
       if (next !== this.#resolved) {
         this.#resolved = next
         this.#me = undefined
+        this.#totals = {}
         if (next !== undefined) void this.#whoAmI(next)
       }
     }
@@ -121,6 +142,29 @@ export class UserManagerElement extends LitElement {
       this.#alert = ClientError.from(error).message
     }
     this.requestUpdate()
+  }
+
+  /** A tab read its whole list's size: shown on its label; the first time, the tabs not shown yet are counted too. */
+  #onTotal(tab: TabId, event: TotalEvent) {
+    this.#totals = { ...this.#totals, [tab]: { total: event.total, exact: event.exact } }
+    this.requestUpdate()
+    const client = this.#resolved
+    if (client === undefined || this.#countsAsked === client) return
+    this.#countsAsked = client
+    // After the shown tab's first page, so that the count never delays it; one record is asked for, not a page.
+    for (const other of tabs) {
+      if (this.#visited.has(other.id)) continue
+      const counted = other.id === "users" ? client.listUsers({ limit: 1 }) : client.listGroups({ limit: 1 })
+      counted.then(
+        (page) => {
+          if (client !== this.#resolved || this.#totals[other.id] !== undefined) return
+          this.#totals = { ...this.#totals, [other.id]: { total: page.total, exact: page.totalExact !== false } }
+          this.requestUpdate()
+        },
+        // The tab says what went wrong when it is shown; its label stays without a count until then.
+        () => undefined
+      )
+    }
   }
 
   override render() {
@@ -146,7 +190,7 @@ export class UserManagerElement extends LitElement {
             tabindex=${this.tab === tab.id ? 0 : -1}
             @click=${() => this.#select(tab.id)}
           >
-            ${tab.label}
+            ${tab.label}${this.#count(tab.id)}
           </button>`
         )}
         ${me === undefined ? nothing : html`<span class="me hint" part="me">Signed in as ${me.user.username}</span>`}
@@ -155,6 +199,7 @@ export class UserManagerElement extends LitElement {
       <div role="tabpanel" part="panel" id="panel-users" aria-labelledby="tab-users" ?hidden=${this.tab !== "users"}>
         <um-users-tab
           exportparts=${parts}
+          @um-total=${(event: TotalEvent) => this.#onTotal("users", event)}
           .client=${this.#visited.has("users") ? client : undefined}
           .me=${me}
         ></um-users-tab>
@@ -162,11 +207,20 @@ export class UserManagerElement extends LitElement {
       <div role="tabpanel" part="panel" id="panel-groups" aria-labelledby="tab-groups" ?hidden=${this.tab !== "groups"}>
         <um-groups-tab
           exportparts=${parts}
+          @um-total=${(event: TotalEvent) => this.#onTotal("groups", event)}
           .client=${this.#visited.has("groups") ? client : undefined}
           .me=${me}
         ></um-groups-tab>
       </div>
     `
+  }
+
+  /** A tab's count beside its name, as the page's language writes it ("Users 100,001"; "10,000+" when not exact). */
+  #count(tab: TabId) {
+    const counted = this.#totals[tab]
+    return counted === undefined
+      ? nothing
+      : html` <span class="count" part="count">${formatTotal(numberFormatOf(this), counted.total, counted.exact)}</span>`
   }
 
   override updated(changed: PropertyValues<this>) {
