@@ -84,6 +84,26 @@ describe("state and counts", () => {
     expect(h.tab("users").textContent?.replace(/\s+/g, " ").trim()).toBe("Users 5")
   })
 
+  it("counts again after a user is created while the list is searched, and after one is deleted", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    const tabText = () => h.tab("users").textContent?.replace(/\s+/g, " ").trim()
+    await expect.poll(tabText).toBe("Users 5")
+    await userEvent.type(h.in("users", "input[type=search]"), "jo")
+    await expect.poll(() => h.rows().length).toBe(1)
+    await userEvent.click(h.button("users", "Add New"))
+    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input[type=checkbox]").length).toBe(3)
+    await userEvent.type(h.in("users", "#f-username"), "joan")
+    await userEvent.click(h.in("users", "fieldset input[value=developers]"))
+    await userEvent.click(h.button("users", "Create"))
+    await expect.poll(tabText).toBe("Users 6")
+    await expect.poll(() => h.in("users", ".summary").textContent?.trim()).toBe("2 users match “jo”")
+    await userEvent.click(h.row("joan"), { button: "right" })
+    await userEvent.click(h.menuItem("users", "Delete"))
+    await userEvent.click(h.button("users", "Delete", "#delete-dialog"))
+    await expect.poll(tabText).toBe("Users 5")
+  })
+
   it("keeps each column's width whatever a search shows, and ends a long name in an ellipsis with its title", async () => {
     const { client, manager, admin } = await seeded()
     await manager.users.create(admin, {

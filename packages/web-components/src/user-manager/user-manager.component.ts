@@ -17,6 +17,16 @@ const tabs = [
 
 type TabId = (typeof tabs)[number]["id"]
 
+/** The change events that change how many users or groups there are. */
+const COUNTED_CHANGES: Readonly<Record<string, TabId>> = {
+  "user-created": "users",
+  "user-deleted": "users",
+  "users-imported": "users",
+  "group-created": "groups",
+  "group-deleted": "groups",
+  "groups-imported": "groups"
+}
+
 const parts = "toolbar, search, button, summary, table, row, menu, dialog"
 
 /**
@@ -151,20 +161,31 @@ export class UserManagerElement extends LitElement {
     const client = this.#resolved
     if (client === undefined || this.#countsAsked === client) return
     this.#countsAsked = client
-    // After the shown tab's first page, so that the count never delays it; one record is asked for, not a page.
-    for (const other of tabs) {
-      if (this.#visited.has(other.id)) continue
-      const counted = other.id === "users" ? client.listUsers({ limit: 1 }) : client.listGroups({ limit: 1 })
-      counted.then(
-        (page) => {
-          if (client !== this.#resolved || this.#totals[other.id] !== undefined) return
-          this.#totals = { ...this.#totals, [other.id]: { total: page.total, exact: page.totalExact !== false } }
-          this.requestUpdate()
-        },
-        // The tab says what went wrong when it is shown; its label stays without a count until then.
-        () => undefined
-      )
-    }
+    // After the shown tab's first page, so that the count never delays it.
+    for (const other of tabs)
+      if (!this.#visited.has(other.id) && this.#totals[other.id] === undefined) this.#recount(other.id)
+  }
+
+  /** Counts a tab's whole list again (one record is asked for, not a page), e.g. after a change while it is searched. */
+  #recount(tab: TabId) {
+    const client = this.#resolved
+    if (client === undefined) return
+    const counted = tab === "users" ? client.listUsers({ limit: 1 }) : client.listGroups({ limit: 1 })
+    counted.then(
+      (page) => {
+        if (client !== this.#resolved) return
+        this.#totals = { ...this.#totals, [tab]: { total: page.total, exact: page.totalExact !== false } }
+        this.requestUpdate()
+      },
+      // The tab says what went wrong when it is shown; its label keeps the count it had.
+      () => undefined
+    )
+  }
+
+  /** A record created, deleted or imported changes a count (a change to one does not). */
+  #onChange(event: Event) {
+    const tab = COUNTED_CHANGES[event.type]
+    if (tab !== undefined) this.#recount(tab)
   }
 
   override render() {
@@ -196,7 +217,16 @@ export class UserManagerElement extends LitElement {
         ${me === undefined ? nothing : html`<span class="me hint" part="me">Signed in as ${me.user.username}</span>`}
       </div>
       ${this.#alert === "" ? nothing : html`<p class="alert" role="alert">${this.#alert}</p>`}
-      <div role="tabpanel" part="panel" id="panel-users" aria-labelledby="tab-users" ?hidden=${this.tab !== "users"}>
+      <div
+        role="tabpanel"
+        part="panel"
+        id="panel-users"
+        aria-labelledby="tab-users"
+        ?hidden=${this.tab !== "users"}
+        @user-created=${this.#onChange}
+        @user-deleted=${this.#onChange}
+        @users-imported=${this.#onChange}
+      >
         <um-users-tab
           exportparts=${parts}
           @um-total=${(event: TotalEvent) => this.#onTotal("users", event)}
@@ -204,7 +234,16 @@ export class UserManagerElement extends LitElement {
           .me=${me}
         ></um-users-tab>
       </div>
-      <div role="tabpanel" part="panel" id="panel-groups" aria-labelledby="tab-groups" ?hidden=${this.tab !== "groups"}>
+      <div
+        role="tabpanel"
+        part="panel"
+        id="panel-groups"
+        aria-labelledby="tab-groups"
+        ?hidden=${this.tab !== "groups"}
+        @group-created=${this.#onChange}
+        @group-deleted=${this.#onChange}
+        @groups-imported=${this.#onChange}
+      >
         <um-groups-tab
           exportparts=${parts}
           @um-total=${(event: TotalEvent) => this.#onTotal("groups", event)}
