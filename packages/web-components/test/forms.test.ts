@@ -158,6 +158,22 @@ describe("forms", () => {
     expect(generated).toMatch(/^[\x21-\x7e]+$/)
   })
 
+  it("generates and checks passwords against the directory's minimum when the client can say it (settings)", async () => {
+    const { client, manager, admin } = await seeded()
+    await manager.settings.set(admin, { minPasswordLength: 24 })
+    const h = await mount(client)
+    await userEvent.click(h.button("users", "Add New"))
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#user-dialog").open).toBe(true)
+    await userEvent.type(h.in("users", "#f-password"), "twelve chars")
+    await userEvent.click(h.button("users", "Create"))
+    await expect
+      .poll(() => h.in("users", "#e-password")?.textContent?.trim())
+      .toBe("Password needs at least 24 characters (this one has 12).")
+    await userEvent.click(h.button("users", "Generate"))
+    expect(h.in<HTMLInputElement>("users", "#f-password").value).toHaveLength(24)
+    expect(h.in("users", "#e-password")).toBeNull()
+  })
+
   it("generates passwords of at least the minimum asked, never shorter than the safe default, from a wide alphabet", () => {
     expect(generatePassword()).toHaveLength(20)
     expect(generatePassword(8)).toHaveLength(20)

@@ -15,7 +15,7 @@ import { choice, FINDER_LIMIT, finder, pickerStyles } from "../internal/picker.j
 import { RowMenu } from "../internal/row-menu.js"
 import { lockDescription, lockedUsers } from "../internal/sign-in-locks.js"
 import { sharedStyles } from "../internal/styles.js"
-import { constraintOf, isRequired, problemOf, problems } from "../internal/validation.js"
+import { constraintOf, type FieldConstraint, isRequired, problemOf, problems } from "../internal/validation.js"
 
 /** The users table's column widths: they stay put whatever a page or search shows (see `listView`). */
 const columnStyles = css`
@@ -87,6 +87,8 @@ export class UsersTab extends LitElement {
   /** Whether the finder found more groups than it shows. */
   #moreFound = false
   #findRead = 0
+  /** The directory's minimum password length, once the client said (read when a dialog first opens). */
+  #minPassword: { readonly client: UserManagerClient; readonly length: number } | undefined
   #findLater = debounce((text: string) => void this.#findGroups(text), 250)
 
   readonly #list = new ListController<User, UserSort>(this, {
@@ -224,7 +226,30 @@ export class UsersTab extends LitElement {
     list.rows()[list.active]?.focus()
   }
 
+  /** Asks the client (once per client, when it can say) for the minimum password length the directory is set to. */
+  async #readPasswordMinimum() {
+    const client = this.client
+    if (client?.settings === undefined || this.#minPassword?.client === client) return
+    try {
+      const settings = await client.settings()
+      this.#minPassword = { client, length: settings.minPasswordLength }
+      this.requestUpdate()
+    } catch {
+      // Not allowed or not there: the document's minimum stands, and the server's refusal is the final word.
+    }
+  }
+
+  /** A new password's constraint: the document's, raised to the directory's minimum when the client said it. */
+  #passwordConstraint(body: "CreateUser" | "PasswordReset"): FieldConstraint | undefined {
+    const documented = constraintOf(body, "password")
+    const configured = this.#minPassword?.client === this.client ? this.#minPassword?.length : undefined
+    return documented === undefined || configured === undefined
+      ? documented
+      : { ...documented, minLength: Math.max(documented.minLength ?? 0, configured) }
+  }
+
   #openEditor(user: User | undefined) {
+    void this.#readPasswordMinimum()
     this.#chosen = new Set(user?.groups ?? [])
     this.#listed = [...this.#chosen].sort()
     this.#found = []
@@ -284,8 +309,7 @@ export class UsersTab extends LitElement {
         required: isRequired(constraintOf(body, name))
       })
     const groupsError = errors.groups
-    const password =
-      user === undefined ? constraintOf("CreateUser", "password") : constraintOf("PasswordReset", "password")
+    const password = this.#passwordConstraint(user === undefined ? "CreateUser" : "PasswordReset")
     return this.#form.render({
       title: user === undefined ? "Add New User" : readOnly ? `User ${user.username}` : `Update ${user.username}`,
       readOnly,
@@ -379,7 +403,7 @@ export class UsersTab extends LitElement {
         text("password") === ""
           ? undefined
           : problemOf(
-              constraintOf(user === undefined ? body : "PasswordReset", "password"),
+              this.#passwordConstraint(user === undefined ? "CreateUser" : "PasswordReset"),
               "Password",
               text("password")
             )
