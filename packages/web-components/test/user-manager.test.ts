@@ -122,10 +122,12 @@ describe("HttpClient", () => {
     await client.listUsers({ search: "jo", sort: "email", order: "desc", limit: 50, offset: 100 })
     const failure = await client.modifyUser("john", { lastName: "Smith" }, 3).catch((error: unknown) => error)
     await client.setMembers("qa", ["john"], 2).catch(() => undefined)
+    await client.settings?.()
     expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual([
       "GET https://host/um/api/v1/users?search=jo&sort=email&order=desc&limit=50&offset=100",
       "PATCH https://host/um/api/v1/users/john",
-      "PATCH https://host/um/api/v1/groups/qa"
+      "PATCH https://host/um/api/v1/groups/qa",
+      "GET https://host/um/api/v1/config"
     ])
     expect([seen[2]?.body, seen[2]?.headers["If-Match"]]).toEqual([{ members: ["john"] }, '"2"'])
     expect(seen[0]?.headers["X-CSRF-Token"]).toBeUndefined()
