@@ -124,6 +124,21 @@ describe("forms", () => {
     await expect.poll(() => errorOf("username")).toBe("Username is required.")
   })
 
+  it("keeps the server's refusal beside a field when it loses the focus unchanged, and drops it when it changes", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.button("users", "Add New"))
+    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input[type=checkbox]").length).toBe(3)
+    await userEvent.type(h.in("users", "#f-username"), "john")
+    await userEvent.click(h.in("users", "fieldset input[value=developers]"))
+    await userEvent.click(h.button("users", "Create"))
+    await expect.poll(() => h.in("users", "#e-username")?.textContent).toMatch(/john/)
+    await userEvent.click(h.in("users", "#f-firstName"))
+    expect(h.in("users", "#e-username")?.textContent).toMatch(/john/)
+    await userEvent.type(h.in("users", "#f-username"), "ny")
+    expect(h.in("users", "#e-username")).toBeNull()
+  })
+
   it("shows and hides the password with a toggle (aria-pressed), and generates a password that is shown and saved", async () => {
     const { client, manager, admin } = await seeded()
     const h = await mount(client)

@@ -51,6 +51,8 @@ export class FormDialog<T, S extends string> implements ReactiveController {
   fieldErrors: Readonly<Record<string, string>> = {}
   alert = ""
   saving = false
+  /** The field whose error is the client's refusal: kept until the field changes (a blur's check does not clear it). */
+  #refused: string | undefined
   #opening = false
   readonly #host: LitElement
   readonly #list: ListController<T, S>
@@ -86,6 +88,7 @@ export class FormDialog<T, S extends string> implements ReactiveController {
     if (!this.#menu.isOpen) this.#list.returnFocus = (active as HTMLElement | null) ?? undefined
     this.#menu.close()
     this.fieldErrors = {}
+    this.#refused = undefined
     this.alert = ""
     this.editing = { record }
     this.#opening = true
@@ -184,7 +187,7 @@ export class FormDialog<T, S extends string> implements ReactiveController {
     const form = target.form
     if (form === null) return
     const problem = content.check(form)[key]
-    if (problem === this.fieldErrors[key]) return
+    if (problem === this.fieldErrors[key] || (problem === undefined && key === this.#refused)) return
     const { [key]: _, ...others } = this.fieldErrors
     this.fieldErrors = problem === undefined ? others : { ...others, [key]: problem }
     this.#host.requestUpdate()
@@ -198,12 +201,14 @@ export class FormDialog<T, S extends string> implements ReactiveController {
       return
     const { [key]: _, ...others } = this.fieldErrors
     this.fieldErrors = others
+    if (key === this.#refused) this.#refused = undefined
     this.#host.requestUpdate()
   }
 
   /** Shows every problem the form's check finds at once, focusing the first field that has one. */
   #showProblems(problems: Readonly<Record<string, string>>) {
     this.fieldErrors = problems
+    this.#refused = undefined
     this.alert = ""
     this.#host.requestUpdate()
     void this.#host.updateComplete.then(() => {
@@ -249,9 +254,11 @@ export class FormDialog<T, S extends string> implements ReactiveController {
           (root.querySelector(`#f-${field}`) === null ? undefined : { key: field, focus: `#f-${field}` }))
     if (place === undefined) {
       this.fieldErrors = {}
+      this.#refused = undefined
       this.alert = error.message
     } else {
       this.fieldErrors = { [place.key]: error.message }
+      this.#refused = place.key
       this.alert = ""
       const focus = place.focus
       if (focus !== undefined)
