@@ -161,9 +161,13 @@ export class UserManagerElement extends LitElement {
     const client = this.#resolved
     if (client === undefined || this.#countsAsked === client) return
     this.#countsAsked = client
-    // After the shown tab's first page, so that the count never delays it.
-    for (const other of tabs)
-      if (!this.#visited.has(other.id) && this.#totals[other.id] === undefined) this.#recount(other.id)
+    // After the shown tab's first page is painted, so that the count (and the server's work for it) never delays it.
+    const countOthers = () => {
+      for (const other of tabs) {
+        if (!this.#visited.has(other.id) && this.#totals[other.id] === undefined) this.#recount(other.id)
+      }
+    }
+    requestAnimationFrame(() => setTimeout(countOthers, 0))
   }
 
   /** Counts a tab's whole list again (one record is asked for, not a page), e.g. after a change while it is searched. */
