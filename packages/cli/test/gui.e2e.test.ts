@@ -250,7 +250,7 @@ describe("the GUI at dt serve's URL", () => {
     // Create a group with a member found by name.
     await page.locator("um-groups-tab").getByRole("button", { name: "Add New" }).click()
     const editor = groupDialog(page)
-    await editor.getByLabel("Name", { exact: true }).fill("qa")
+    await editor.getByRole("textbox", { name: "Name", exact: true }).fill("qa")
     await editor.getByLabel("Find users to add").fill("ali")
     await editor.getByRole("checkbox", { name: "alice" }).click()
     await editor.getByRole("button", { name: "Create" }).click()
@@ -259,7 +259,7 @@ describe("the GUI at dt serve's URL", () => {
 
     // Update a group: rename and change the membership.
     await groupRow(page, "qa").click()
-    await editor.getByLabel("Name", { exact: true }).fill("quality")
+    await editor.getByRole("textbox", { name: "Name", exact: true }).fill("quality")
     await editor.getByRole("checkbox", { name: "alice" }).click()
     await expect
       .poll(async () => (await editor.getByRole("status").textContent())?.trim())
@@ -308,7 +308,8 @@ describe("the GUI at dt serve's URL", () => {
     await pressUntil(page, (f) => f.tag === "a" && f.text === "User Manager", "Shift+Tab")
     await key("Enter")
     await pressUntil(page, (f) => f.role === "tab")
-    expect(await focused(page)).toMatchObject({ text: "Users" })
+    // The tab names its count of users.
+    expect(await focused(page)).toMatchObject({ text: "Users 4" })
     expect(await page.getByRole("tab", { name: "Users" }).getAttribute("aria-selected")).toBe("true")
 
     // Search, then clear.

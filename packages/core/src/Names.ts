@@ -15,6 +15,9 @@ export const MAX_NAME_LENGTH = 32
 
 const NAME_PATTERN = /^[a-z_][a-z0-9._-]*$/
 
+// The rule in JSON Schema's words, for the API's OpenAPI document (and the forms that check fields before sending).
+const nameConstraints = { minLength: 1, maxLength: MAX_NAME_LENGTH, pattern: NAME_PATTERN.source }
+
 const nameProblem =
   (kind: string) =>
   (value: string): string | true => {
@@ -40,7 +43,11 @@ const nameProblem =
 export const Username = Schema.String.pipe(
   Schema.filter(nameProblem("username")),
   Schema.brand("Username"),
-  Schema.annotations({ identifier: "Username", description: "1–32 characters: a-z, 0-9, '.', '_', '-'" })
+  Schema.annotations({
+    identifier: "Username",
+    description: "1–32 characters: a-z, 0-9, '.', '_', '-'",
+    jsonSchema: nameConstraints
+  })
 )
 
 /**
@@ -71,7 +78,11 @@ export const SignInUsername = Schema.String.pipe(
 export const GroupName = Schema.String.pipe(
   Schema.filter(nameProblem("group name")),
   Schema.brand("GroupName"),
-  Schema.annotations({ identifier: "GroupName", description: "1–32 characters: a-z, 0-9, '.', '_', '-'" })
+  Schema.annotations({
+    identifier: "GroupName",
+    description: "1–32 characters: a-z, 0-9, '.', '_', '-'",
+    jsonSchema: nameConstraints
+  })
 )
 
 /**

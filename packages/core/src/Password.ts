@@ -41,7 +41,13 @@ const PasswordText = Schema.transform(
  */
 export const Password = Schema.Redacted(PasswordText).pipe(
   Schema.brand("Password"),
-  Schema.annotations({ identifier: "Password", description: "8–256 characters; never returned" })
+  Schema.annotations({
+    identifier: "Password",
+    description: "8–256 characters; never returned",
+    // The bounds in JSON Schema's words, for the API's OpenAPI document: a directory may ask for more than the default
+    // minimum (its settings), never less.
+    jsonSchema: { type: "string", minLength: DEFAULT_MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH }
+  })
 )
 
 /**

@@ -14,6 +14,8 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
 // The bidirectional embeddings, overrides and isolates (Trojan Source, CVE-2021-42574): they make text read in another
 // order than it is stored, so that a listing can show one name and hold another.
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/
+/** The characters of a class (`[…]`) written as a regular expression's source, without its brackets. */
+const classOf = (pattern: RegExp) => pattern.source.slice(1, -1)
 const BIDI_RANGES = "U+202A–U+202E, U+2066–U+2069"
 
 /**
@@ -32,7 +34,15 @@ export const PersonName = Schema.Trim.pipe(
     (name) => !BIDI_CONTROLS.test(name) || `a name cannot contain bidirectional control characters (${BIDI_RANGES})`
   ),
   Schema.brand("PersonName"),
-  Schema.annotations({ identifier: "PersonName", description: "0–64 characters (empty: no name)" })
+  Schema.annotations({
+    identifier: "PersonName",
+    description: "0–64 characters (empty: no name)",
+    // The rule in JSON Schema's words, for the API's OpenAPI document (and the forms that check fields before sending).
+    jsonSchema: {
+      maxLength: MAX_PERSON_NAME_LENGTH,
+      pattern: `^[^${classOf(CONTROL_CHARACTERS)}${classOf(BIDI_CONTROLS)}]*$`
+    }
+  })
 )
 
 /**
@@ -78,7 +88,13 @@ const emailProblem = (email: string): string | true => {
 export const Email = Schema.Trim.pipe(
   Schema.filter(emailProblem),
   Schema.brand("Email"),
-  Schema.annotations({ identifier: "Email", description: "name@example.com" })
+  Schema.annotations({
+    identifier: "Email",
+    description: "name@example.com",
+    // The rule's shape in JSON Schema's words (one '@', something before it, a dotted domain; spaces around are trimmed)
+    // for the API's OpenAPI document and the forms that check fields before sending; the filter above has the details.
+    jsonSchema: { maxLength: MAX_EMAIL_LENGTH, pattern: "^\\s*[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+\\s*$" }
+  })
 )
 
 /**
@@ -155,7 +171,8 @@ export const CreateUser = Schema.Struct({
   lastName: Schema.optional(PersonName),
   email: Schema.optional(Email),
   password: Schema.optional(Password),
-  groups: Schema.Array(GroupName),
+  // Documented as at least one: the rule itself is `Users.create`'s (GroupMembershipRequired names the user).
+  groups: Schema.Array(GroupName).annotations({ jsonSchema: { minItems: 1 } }),
   system: Schema.optional(Schema.Boolean)
 })
 
@@ -178,7 +195,8 @@ export const ModifyUser = Schema.Struct({
   firstName: Schema.optional(Schema.NullOr(PersonName)),
   lastName: Schema.optional(Schema.NullOr(PersonName)),
   email: Schema.optional(Schema.NullOr(Email)),
-  groups: Schema.optional(Schema.Array(GroupName)),
+  // Documented as at least one: the rule itself is `Users.modify`'s (GroupMembershipRequired names the user).
+  groups: Schema.optional(Schema.Array(GroupName).annotations({ jsonSchema: { minItems: 1 } })),
   password: Schema.optional(Password),
   expectedVersion: Schema.optional(Schema.Int)
 })

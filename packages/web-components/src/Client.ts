@@ -160,6 +160,15 @@ export type MemberPage = components["schemas"]["MemberPage"]
 export type Me = components["schemas"]["Me"]
 
 /**
+ * The directory's settings (the API's `DirectorySettings`, administrators only): its admin group, the GID range the
+ * allocator hands out, and the minimum password length.
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export type DirectorySettings = components["schemas"]["DirectorySettings"]
+
+/**
  * A sign-in lock the throttle holds now: failed sign-ins for a user from one address (`user-address`), from one
  * address for anyone (`address`), or for a user from failing addresses (`user-delay`), refused until `until`.
  *
@@ -292,6 +301,11 @@ export interface UserManagerClient {
   listMembers(name: string, query: MemberQuery): Promise<MemberPage>
   /** Deletes a group. */
   deleteGroup(name: string): Promise<void>
+  /**
+   * The directory's settings (`GET /api/v1/config`; optional: without it, the forms check the OpenAPI document's
+   * minimum password length and a generated password has the safe default length).
+   */
+  settings?(): Promise<DirectorySettings>
   /** The sign-in locks held now (optional: without it, the Users tab shows no locks). */
   listSignInLocks?(): Promise<ReadonlyArray<SignInLock>>
   /**

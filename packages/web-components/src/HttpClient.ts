@@ -9,6 +9,7 @@ import {
   type BulkAction,
   type BulkResult,
   ClientError,
+  type DirectorySettings,
   type Group,
   type GroupSort,
   type ImportOptions,
@@ -177,6 +178,7 @@ export const HttpClient = (baseUrl: string, options: HttpClientOptions = {}): Us
     listMembers: (name: string, q: MemberQuery) =>
       request<MemberPage>("GET", `/groups/${segment(name)}/members${query(q)}`),
     deleteGroup: (name) => request<void>("DELETE", `/groups/${segment(name)}`),
+    settings: () => request<DirectorySettings>("GET", "/config"),
     listSignInLocks: async () =>
       (await request<{ readonly items: ReadonlyArray<SignInLock> }>("GET", "/sign-in-locks")).items,
     unlockUser: (username) => request<void>("DELETE", `/users/${segment(username)}/sign-in-lock`),

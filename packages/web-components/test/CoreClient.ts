@@ -117,6 +117,7 @@ export const coreClient = (manager: UserManager.UserManager, username: string): 
       call(() => groups.setMembers(actor, name, usernames, { expectedVersion })),
     listMembers: (name, query) => call(() => groups.members(actor, name, query)),
     deleteGroup: (name) => call(() => groups.remove(actor, name)).then(() => undefined),
+    settings: () => call(() => manager.settings.get(actor)),
     listSignInLocks: () => call(() => manager.signInThrottle.locks(actor)),
     unlockUser: (name) => call(() => manager.signInThrottle.unlock(actor, name).then(() => null)).then(() => undefined),
     importRecords: async (file, { kind, format, onUploadProgress, ...options }) => {

@@ -89,6 +89,44 @@ describe("accessibility (axe-core)", () => {
     await expectNoAxeViolations()
   })
 
+  for (const scheme of ["light", "dark"] as const) {
+    it(`has no violations on the forms' and the lists' states (${scheme}): every problem of Add New shown, the password shown, a disabled user's greyed row and badge, the tabs' counts, a read-only name`, async () => {
+      const { client, manager, admin } = await seeded()
+      await manager.users.disable(admin, "bob")
+      await cdp().send("Emulation.setEmulatedMedia", { features: [{ name: "prefers-color-scheme", value: scheme }] })
+      try {
+        const h = await mount(client)
+        await expect.poll(() => h.tab("groups").querySelector(".count")).toBeTruthy()
+        expect(h.row("bob").classList.contains("disabled")).toBe(true)
+        await expectNoAxeViolations()
+
+        await userEvent.click(h.button("users", "Add New"))
+        await expect.poll(() => h.panel("users").querySelectorAll("fieldset input[type=checkbox]").length).toBe(3)
+        await userEvent.type(h.in("users", "#f-username"), "Bad Name")
+        await userEvent.type(h.in("users", "#f-email"), "nobody")
+        await userEvent.type(h.in("users", "#f-password"), "short")
+        await userEvent.click(h.button("users", "Show password"))
+        await userEvent.click(h.button("users", "Create"))
+        await expect.poll(() => h.panel("users").querySelectorAll("#user-dialog [aria-invalid=true]").length).toBe(4)
+        await expectNoAxeViolations()
+        await userEvent.keyboard("{Escape}")
+
+        await userEvent.click(h.row("daemon"))
+        await expect.poll(() => h.in("users", "#read-only-reason")).toBeTruthy()
+        await expectNoAxeViolations()
+        await userEvent.keyboard("{Escape}")
+
+        await userEvent.click(h.tab("groups"))
+        await expect.poll(() => h.rows("groups").length).toBe(3)
+        await userEvent.click(h.row("admins", "groups"))
+        await expect.poll(() => h.in("groups", "#rename-refused")).toBeTruthy()
+        await expectNoAxeViolations()
+      } finally {
+        await cdp().send("Emulation.setEmulatedMedia", { features: [{ name: "prefers-color-scheme", value: "" }] })
+      }
+    })
+  }
+
   it("has no violations in the dark look (prefers-color-scheme: dark)", async () => {
     const { client } = await seeded()
     const emulate = (value: string) =>

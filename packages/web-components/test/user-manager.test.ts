@@ -25,7 +25,7 @@ describe("<user-manager>", () => {
     await expect.poll(() => h.focused()?.id).toBe("tab-users")
   })
 
-  it("asks for the groups only when the Groups tab is first shown, so that the Users tab's first page waits on nothing else", async () => {
+  it("asks for the groups only when the Groups tab is first shown, so that the Users tab's first page waits on nothing else (their count, one record, after that page)", async () => {
     const { client } = await seeded()
     const asked: Array<string> = []
     const counting: UserManagerClient = {
@@ -35,13 +35,14 @@ describe("<user-manager>", () => {
         return client.listUsers(query)
       },
       listGroups: (query) => {
-        asked.push("groups")
+        asked.push(query.limit === 1 ? "groups count" : "groups")
         return client.listGroups(query)
       }
     }
     const h = await mount(counting)
     await expect.poll(() => asked).toContain("users")
     expect(asked).not.toContain("groups")
+    await expect.poll(() => asked).toEqual(["users", "groups count"])
     h.tab("groups").click()
     await expect.poll(() => asked.filter((name) => name === "groups").length).toBe(1)
     h.tab("users").click()
@@ -121,10 +122,12 @@ describe("HttpClient", () => {
     await client.listUsers({ search: "jo", sort: "email", order: "desc", limit: 50, offset: 100 })
     const failure = await client.modifyUser("john", { lastName: "Smith" }, 3).catch((error: unknown) => error)
     await client.setMembers("qa", ["john"], 2).catch(() => undefined)
+    await client.settings?.()
     expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual([
       "GET https://host/um/api/v1/users?search=jo&sort=email&order=desc&limit=50&offset=100",
       "PATCH https://host/um/api/v1/users/john",
-      "PATCH https://host/um/api/v1/groups/qa"
+      "PATCH https://host/um/api/v1/groups/qa",
+      "GET https://host/um/api/v1/config"
     ])
     expect([seen[2]?.body, seen[2]?.headers["If-Match"]]).toEqual([{ members: ["john"] }, '"2"'])
     expect(seen[0]?.headers["X-CSRF-Token"]).toBeUndefined()

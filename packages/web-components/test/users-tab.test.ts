@@ -104,8 +104,8 @@ describe("Users tab", () => {
     expect(h.focused()?.id).toBe("f-username")
     await userEvent.keyboard("carol{Tab}Carol{Tab}King{Tab}carol@example.com{Tab}correct horse battery")
     await expect.poll(() => h.panel("users").querySelectorAll("fieldset input[type=checkbox]").length).toBe(3)
-    // Past the password: the group finder, then the groups it found (admins, analysts, …).
-    await userEvent.keyboard("{Tab}{Tab}{Tab} ")
+    // Past the password, Show password and Generate: the group finder, then the groups it found (admins, analysts, …).
+    await userEvent.keyboard("{Tab}{Tab}{Tab}{Tab}{Tab} ")
     expect(h.focused()?.getAttribute("value")).toBe("analysts")
     h.in("users", "form button[type=submit]").focus()
     await userEvent.keyboard("{Enter}")
@@ -196,8 +196,18 @@ describe("Users tab", () => {
     const h = await mount(client)
     await userEvent.click(h.row("daemon"))
     await expect.poll(() => h.in("users", "#read-only-reason")?.textContent).toMatch(/system user.*read-only/s)
+    // Shown read-only (readable and selectable, styled as such), each field described by the reason; the username is
+    // never editable after creation.
     const inputs = [...h.panel("users").querySelectorAll<HTMLInputElement>("#user-dialog input")]
-    expect(inputs.every((input) => input.disabled)).toBe(true)
+    expect(inputs.map((input) => [input.name, input.disabled || input.readOnly])).toEqual([
+      ["username", true],
+      ["firstName", true],
+      ["lastName", true],
+      ["email", true]
+    ])
+    expect(h.in("users", "#f-firstName").getAttribute("aria-describedby")).toBe("read-only-reason")
+    expect(getComputedStyle(h.in("users", "#f-firstName")).borderTopStyle).toBe("dashed")
+    expect(h.in("users", "#f-password")).toBeNull()
     expect(h.button("users", "Save", "#user-dialog")).toBeUndefined()
     expect(h.button("users", "Delete", "#user-dialog")).toBeUndefined()
   })
@@ -351,7 +361,7 @@ describe("Users tab", () => {
     await userEvent.keyboard("{ArrowDown}")
     expect(h.focused()?.textContent).toBe("Disable")
     await userEvent.keyboard("{Enter}")
-    await expect.poll(() => h.rows().find((row) => row[0] === "john")?.[4]).toBe("No")
+    await expect.poll(() => h.rows().find((row) => row[0] === "john Disabled")?.[4]).toBe("No")
     h.row("john").focus()
     await userEvent.keyboard("{ContextMenu}")
     await expect.poll(() => h.menuItem("users", "Enable")).toBeTruthy()

@@ -1,4 +1,4 @@
-import { html, LitElement, nothing } from "lit"
+import { css, html, LitElement, nothing } from "lit"
 import { property } from "lit/decorators.js"
 import type { ClientError, Group, GroupChanges, GroupSort, Me, User, UserManagerClient } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
@@ -11,10 +11,12 @@ import { textField } from "../internal/form-fields.js"
 import { debounce } from "../internal/keys.js"
 import { ListController } from "../internal/list-controller.js"
 import { type Column, listView } from "../internal/list-view.js"
+import { numberFormatOf } from "../internal/locale.js"
 import { choice, FINDER_LIMIT, finder, PICKER_PAGE, pickerStyles } from "../internal/picker.js"
 import { RowMenu } from "../internal/row-menu.js"
 import { skeletonStyles } from "../internal/skeleton.js"
 import { sharedStyles } from "../internal/styles.js"
+import { constraintOf, isRequired, problemOf, problems } from "../internal/validation.js"
 
 const columns: ReadonlyArray<Column<GroupSort>> = [
   { sort: "name", label: "Name" },
@@ -25,14 +27,24 @@ const columns: ReadonlyArray<Column<GroupSort>> = [
 /** How many members' names the Users column shows (the group answer's preview holds at most this many). */
 const MEMBERS_SHOWN = 10
 
-/** Counts as the reader's locale writes them (100,000). */
-const count = new Intl.NumberFormat()
+/** The groups table's column widths: they stay put whatever a page or search shows (see `listView`). */
+const columnStyles = css`
+  col.col-name {
+    width: 30%;
+  }
+  col.col-gid {
+    width: 12%;
+  }
+  col.col-members {
+    width: 58%;
+  }
+`
 
 /**
  * The Users column of a group: how many members it has, and the first names of the answer's preview with how many
  * more there are ("3: alice, daemon, john"; "500,000: aaron, … and 499,990 more").
  */
-const membersText = (group: Group) => {
+const membersText = (group: Group, count: Intl.NumberFormat) => {
   const total = group.memberCount
   const shown = group.members.slice(0, MEMBERS_SHOWN)
   if (total === 0) return "0"
@@ -42,7 +54,7 @@ const membersText = (group: Group) => {
 
 /** "alice, bob", or "3 users" beyond a few names. */
 const someUsers = (usernames: ReadonlyArray<string>) =>
-  usernames.length <= 3 ? usernames.join(", ") : `${count.format(usernames.length)} users`
+  usernames.length <= 3 ? usernames.join(", ") : `${usernames.length.toLocaleString()} users`
 
 /**
  * What a group's Save tells: what it renamed and whose membership it changed, with Undo when members changed (the
@@ -96,6 +108,7 @@ const groupChange = (
  * @csspart toolbar - The row holding the search field and Add New.
  * @csspart search - The search field.
  * @csspart button - Every button.
+ * @csspart summary - How many groups the list holds (or the search matches), above the table.
  * @csspart table - The groups table.
  * @csspart row - Each group's row.
  * @csspart menu - The context menu.
@@ -103,7 +116,7 @@ const groupChange = (
  */
 export class GroupsTab extends LitElement {
   /** The styles every tab shares (themed through the `--um-*` custom properties). */
-  static override styles = [sharedStyles, bulkStyles, pickerStyles, feedbackStyles, skeletonStyles]
+  static override styles = [sharedStyles, bulkStyles, pickerStyles, feedbackStyles, skeletonStyles, columnStyles]
 
   /** Where the groups come from and where changes go. */
   @property({ attribute: false }) accessor client: UserManagerClient | undefined
@@ -160,9 +173,12 @@ export class GroupsTab extends LitElement {
 
   override render() {
     const group = this.#menu.target
+    const count = numberFormatOf(this)
     return html`
       ${listView(this.#list, this.#menu, {
         name: "Groups",
+        one: "group",
+        numbers: count,
         searchLabel: "Search groups by name",
         columns,
         row: (group, index) => html`<tr
@@ -171,9 +187,9 @@ export class GroupsTab extends LitElement {
           aria-rowindex=${this.#list.rowIndexOf(index)}
           data-name=${group.name}
         >
-          <td>${group.name}</td>
+          <td title=${group.name}>${group.name}</td>
           <td>${group.gid}</td>
-          <td>${membersText(group)}</td>
+          <td title=${membersText(group, count)}>${membersText(group, count)}</td>
         </tr>`,
         open: (group) => this.#openEditor(group),
         actions: this.#bulk.renderButtons(),
@@ -291,6 +307,7 @@ export class GroupsTab extends LitElement {
   }
 
   #renderEditor() {
+    const count = numberFormatOf(this)
     const group = this.#form.editing?.record
     const membersError = this.#form.fieldErrors.members
     const staged = [
@@ -332,11 +349,26 @@ export class GroupsTab extends LitElement {
                   </button>`
             }
           </fieldset>`
+    const body = group === undefined ? "CreateGroup" : "ModifyGroup"
+    // The core's word on what may change (`refused`): the admin group keeps its name.
+    const renameRefused = group?.refused?.rename
     return this.#form.render({
       title: group === undefined ? "Add New Group" : `Update ${group.name}`,
       remove: group === undefined ? undefined : () => this.#confirm.ask(group),
+      check: (form) =>
+        problems([
+          ["name", problemOf(constraintOf(body, "name"), "Name", String(new FormData(form).get("name") ?? ""))]
+        ]),
       write: (client, form, group) => this.#save(client, String(new FormData(form).get("name") ?? ""), group),
-      fields: html`${textField(this.#form.fieldErrors, { name: "name", label: "Name", value: group?.name ?? "" })}
+      fields: html`${textField(this.#form.fieldErrors, {
+        name: "name",
+        label: "Name",
+        value: group?.name ?? "",
+        required: isRequired(constraintOf(body, "name")),
+        readOnly: renameRefused !== undefined,
+        reason: "rename-refused"
+      })}
+            ${renameRefused === undefined ? nothing : html`<p class="hint read-only" id="rename-refused">${renameRefused}</p>`}
             ${members}
             <fieldset class="picker">
               <legend>Add members</legend>

@@ -30,6 +30,12 @@ export interface FormContent<T> {
   readonly readOnly?: boolean
   /** Delete, when the record can be deleted from the form. */
   readonly remove?: (() => void) | undefined
+  /**
+   * Checks the form's fields against the API document's constraints before anything is sent: each field's problem by
+   * its name (the key of `fieldErrors`). Every field is checked at Save, and a field again as it loses the focus; the
+   * client's refusal stays the final word.
+   */
+  readonly check?: (form: HTMLFormElement) => Readonly<Record<string, string>>
   /** Sends the form to the client; the dialog then closes and the list is read again. */
   readonly write: (client: UserManagerClient, form: HTMLFormElement, record: T | undefined) => Promise<void>
 }
@@ -45,6 +51,8 @@ export class FormDialog<T, S extends string> implements ReactiveController {
   fieldErrors: Readonly<Record<string, string>> = {}
   alert = ""
   saving = false
+  /** The field whose error is the client's refusal: kept until the field changes (a blur's check does not clear it). */
+  #refused: string | undefined
   #opening = false
   readonly #host: LitElement
   readonly #list: ListController<T, S>
@@ -80,6 +88,7 @@ export class FormDialog<T, S extends string> implements ReactiveController {
     if (!this.#menu.isOpen) this.#list.returnFocus = (active as HTMLElement | null) ?? undefined
     this.#menu.close()
     this.fieldErrors = {}
+    this.#refused = undefined
     this.alert = ""
     this.editing = { record }
     this.#opening = true
@@ -107,6 +116,7 @@ export class FormDialog<T, S extends string> implements ReactiveController {
     const id = this.#options.id
     return html`<dialog
       id=${id}
+      class="form"
       part="dialog"
       @keydown=${trapFocus}
       aria-labelledby=${`${id}-title`}
@@ -119,8 +129,18 @@ export class FormDialog<T, S extends string> implements ReactiveController {
       ${
         this.editing === undefined || content === undefined
           ? nothing
-          : html`<form novalidate @submit=${(event: SubmitEvent) => this.#save(event, content.write)}>
+          : html`<form
+            novalidate
+            @submit=${(event: SubmitEvent) => this.#save(event, content)}
+            @focusout=${(event: FocusEvent) => this.#checkOnBlur(event, content)}
+            @input=${(event: Event) => this.#clearOnChange(event)}
+          >
             <h2 id=${`${id}-title`}>${content.title}</h2>
+            ${
+              content.readOnly === true || content.check === undefined
+                ? nothing
+                : html`<p class="hint required-note" aria-hidden="true">Fields marked * are required.</p>`
+            }
             ${content.fields}
             ${this.alert === "" ? nothing : html`<p class="alert" role="alert">${this.alert}</p>`}
             <div class="actions">
@@ -148,15 +168,70 @@ export class FormDialog<T, S extends string> implements ReactiveController {
     </dialog>`
   }
 
-  async #save(event: SubmitEvent, write: FormContent<T>["write"]) {
+  /** The error key of a form control: its fieldset's `data-field` (a list of boxes), else its name. */
+  #keyOf(target: EventTarget | null): string | undefined {
+    if (!(target instanceof HTMLInputElement)) return undefined
+    const fieldset = target.closest<HTMLElement>("[data-field]")
+    return fieldset?.dataset.field ?? (target.name === "" ? undefined : target.name)
+  }
+
+  /** A text field that loses the focus is checked again: its problem is shown, or its error cleared. */
+  #checkOnBlur(event: FocusEvent, content: FormContent<T>) {
+    const target = event.target
+    const key = this.#keyOf(target)
+    if (!(target instanceof HTMLInputElement) || key === undefined || content.check === undefined) return
+    if (target.type === "checkbox" || target.type === "search" || target.readOnly || target.disabled) return
+    // Moving to Cancel, Delete or Save: an error appearing now would move that button from under the pointer (Save
+    // checks every field anyway).
+    if (event.relatedTarget instanceof Element && event.relatedTarget.closest(".actions") !== null) return
+    const form = target.form
+    if (form === null) return
+    const problem = content.check(form)[key]
+    if (problem === this.fieldErrors[key] || (problem === undefined && key === this.#refused)) return
+    const { [key]: _, ...others } = this.fieldErrors
+    this.fieldErrors = problem === undefined ? others : { ...others, [key]: problem }
+    this.#host.requestUpdate()
+  }
+
+  /** A field's error goes as soon as the field changes (typing, or a box (un)checked); a search is no change. */
+  #clearOnChange(event: Event) {
+    const target = event.target
+    const key = this.#keyOf(target)
+    if (key === undefined || (target as HTMLInputElement).type === "search" || this.fieldErrors[key] === undefined)
+      return
+    const { [key]: _, ...others } = this.fieldErrors
+    this.fieldErrors = others
+    if (key === this.#refused) this.#refused = undefined
+    this.#host.requestUpdate()
+  }
+
+  /** Shows every problem the form's check finds at once, focusing the first field that has one. */
+  #showProblems(problems: Readonly<Record<string, string>>) {
+    this.fieldErrors = problems
+    this.#refused = undefined
+    this.alert = ""
+    this.#host.requestUpdate()
+    void this.#host.updateComplete.then(() => {
+      const first = this.#dialog()?.querySelector<HTMLElement>("[aria-invalid=true]")
+      const focus = first instanceof HTMLInputElement ? first : first?.querySelector<HTMLElement>("input")
+      focus?.focus()
+    })
+  }
+
+  async #save(event: SubmitEvent, content: FormContent<T>) {
     event.preventDefault()
     const client = this.#list.client()
     const record = this.editing?.record
     if (client === undefined || this.saving) return
+    const problems = content.check?.(event.target as HTMLFormElement) ?? {}
+    if (Object.keys(problems).length > 0) {
+      this.#showProblems(problems)
+      return
+    }
     this.saving = true
     this.#host.requestUpdate()
     try {
-      await write(client, event.target as HTMLFormElement, record)
+      await content.write(client, event.target as HTMLFormElement, record)
       this.close()
       await this.#list.load()
     } catch (error) {
@@ -179,9 +254,11 @@ export class FormDialog<T, S extends string> implements ReactiveController {
           (root.querySelector(`#f-${field}`) === null ? undefined : { key: field, focus: `#f-${field}` }))
     if (place === undefined) {
       this.fieldErrors = {}
+      this.#refused = undefined
       this.alert = error.message
     } else {
       this.fieldErrors = { [place.key]: error.message }
+      this.#refused = place.key
       this.alert = ""
       const focus = place.focus
       if (focus !== undefined)

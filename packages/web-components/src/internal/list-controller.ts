@@ -6,6 +6,21 @@ import { debounce, restoreFocus } from "./keys.js"
 /** How many rows a tab shows at a time. */
 export const PAGE_SIZE = 50
 
+/**
+ * Tells the tab's element (not bubbling: `<user-manager>` listens on its tabs) how many records its whole list holds,
+ * each time a page of it without a search is read.
+ */
+export class TotalEvent extends Event {
+  static readonly type = "um-total"
+  constructor(
+    readonly total: number,
+    /** False when the server stopped counting: there are more than `total`. */
+    readonly exact: boolean
+  ) {
+    super(TotalEvent.type)
+  }
+}
+
 /** A page read for a list, and a way to keep what was read beside it, called only if that answer is still the latest. */
 export interface Listing<T> {
   readonly page: Page<T>
@@ -95,6 +110,8 @@ export class ListController<T, S extends string> implements ReactiveController {
       if (request !== this.#request) return
       this.page = page
       keep?.()
+      // The whole list's size, for the tab's label (`TotalEvent`): a search's is not.
+      if (search.trim() === "") this.#host.dispatchEvent(new TotalEvent(page.total, page.totalExact !== false))
       this.active = Math.min(this.active, Math.max(0, page.items.length - 1))
       this.alert = ""
     } catch (error) {

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from "lit"
 import { isMenuKey, nextIndex } from "./keys.js"
 import { type ListController, PAGE_SIZE } from "./list-controller.js"
+import { formatTotal } from "./locale.js"
 import type { RowMenu } from "./row-menu.js"
 import { skeletonRows } from "./skeleton.js"
 
@@ -14,6 +15,8 @@ export interface Column<S extends string> {
 export interface ListViewOptions<T, S extends string> {
   /** The table's name ("Users"); the search field's placeholder and the empty list's hint say it in lower case. */
   readonly name: string
+  /** One of the table's records, in lower case ("user"): the count above the table says "1 user". */
+  readonly one: string
   /** The search field's accessible name: what it searches. */
   readonly searchLabel: string
   readonly columns: ReadonlyArray<Column<S>>
@@ -31,6 +34,8 @@ export interface ListViewOptions<T, S extends string> {
   readonly trail?: TemplateResult | typeof nothing
   /** What shows between the toolbar and the table (the bar of actions on a selection). */
   readonly bar?: TemplateResult | typeof nothing
+  /** How counts are written: in the page's language (see `numberFormatOf`). */
+  readonly numbers: Intl.NumberFormat
 }
 
 /** The row a table event concerns: the row element, its index on the page and its item. */
@@ -40,13 +45,12 @@ const rowOf = <T, S extends string>(list: ListController<T, S>, event: Event) =>
   return row === null || item === undefined ? undefined : { row, index: row.sectionRowIndex, item }
 }
 
-/** Counts as the reader's locale writes them (100,000). */
-const count = new Intl.NumberFormat()
-
 /**
- * A tab's list: the toolbar (search, Add New), the table with its sortable headers (a WAI-ARIA grid's roving focus:
- * arrow keys, Home and End move between rows; Enter or Space opens one, Delete deletes it, the ContextMenu key or
- * Shift+F10 opens its menu), and the pager. The rows' events are handled once, on the table's body.
+ * A tab's list: the toolbar (search, Add New), how many match, the table with its sortable headers (a WAI-ARIA grid's
+ * roving focus: arrow keys, Home and End move between rows; Enter or Space opens one, Delete deletes it, the
+ * ContextMenu key or Shift+F10 opens its menu), and the pager. The columns' widths are fixed by the tab's styles on
+ * `col.col-${sort}`, so that they stay put whatever a page or search shows. The rows' events are handled once, on the
+ * table's body.
  */
 export const listView = <T, S extends string>(
   list: ListController<T, S>,
@@ -59,6 +63,9 @@ export const listView = <T, S extends string>(
   const first = items.length === 0 ? 0 : list.offset + 1
   const hasNext = exact ? list.offset + PAGE_SIZE < total : items.length === PAGE_SIZE
   const lower = options.name.toLowerCase()
+  const count = options.numbers
+  const shownTotal = formatTotal(count, total, exact)
+  const search = list.search.trim()
   const onRowKey = (event: KeyboardEvent) => {
     const at = rowOf(list, event)
     // A key on a control of the row (its checkbox, its "⋯" button) is that control's.
@@ -100,14 +107,23 @@ export const listView = <T, S extends string>(
       </div>
       ${options.bar ?? nothing}
       ${list.alert === "" ? nothing : html`<p class="alert" role="alert">${list.alert}</p>`}
+      <p class="summary hint" part="summary">
+        ${shownTotal} ${total === 1 && exact ? options.one : lower}${search === "" ? "" : ` ${total === 1 && exact ? "matches" : "match"} “${search}”`}
+      </p>
       <div class="scroll">
       <table part="table" aria-label=${options.name} aria-rowcount=${exact ? total + 1 : -1} aria-busy=${list.loading ? "true" : "false"}>
+        <colgroup>
+          ${options.lead === undefined ? nothing : html`<col class="col-control" />`}
+          ${options.columns.map((column) => html`<col class=${`col-${column.sort}`} />`)}
+          ${options.trail === undefined ? nothing : html`<col class="col-control" />`}
+        </colgroup>
         <thead>
           <tr aria-rowindex="1">
             ${options.lead ?? nothing}
             ${options.columns.map(
               (column) => html`<th
                 scope="col"
+                title=${column.label}
                 aria-sort=${list.sort === column.sort ? (list.order === "asc" ? "ascending" : "descending") : "none"}
               >
                 <button part="button" @click=${() => list.sortBy(column.sort)}>
@@ -135,7 +151,7 @@ export const listView = <T, S extends string>(
             if (at !== undefined) list.setActive(at.index)
           }}
         >
-          ${items.length === 0 && list.loading ? skeletonRows(options.columns.length) : items.map((item, index) => options.row(item, index))}
+          ${items.length === 0 && list.loading ? skeletonRows(options.columns.length + (options.lead === undefined ? 0 : 1) + (options.trail === undefined ? 0 : 1)) : items.map((item, index) => options.row(item, index))}
         </tbody>
       </table>
       </div>
@@ -144,7 +160,7 @@ export const listView = <T, S extends string>(
         <span role="status">${
           items.length === 0 && list.loading
             ? `Loading ${lower}…`
-            : `${first}–${list.offset + items.length} of ${count.format(total)}${exact ? "" : "+"}`
+            : `${count.format(first)}–${count.format(list.offset + items.length)} of ${shownTotal}`
         }</span>
         <button part="button" ?disabled=${list.offset === 0} @click=${() => list.goTo(list.offset - PAGE_SIZE)}>
           Previous

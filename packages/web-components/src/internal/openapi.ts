@@ -397,7 +397,9 @@ export interface components {
                 readonly resetPassword?: string;
             };
         };
+        /** @description 1–32 characters: a-z, 0-9, '.', '_', '-' */
         readonly Username: string;
+        /** @description 1–32 characters: a-z, 0-9, '.', '_', '-' */
         readonly GroupName: string;
         /** @description a string to be decoded into a Date */
         readonly Date: string;
@@ -510,11 +512,15 @@ export interface components {
             readonly status: 404;
         };
         readonly CreateUser: {
+            /** @description 1–32 characters: a-z, 0-9, '.', '_', '-' */
             readonly username: string;
+            /** @description 0–64 characters (empty: no name) */
             readonly firstName?: string;
+            /** @description 0–64 characters (empty: no name) */
             readonly lastName?: string;
+            /** @description name@example.com */
             readonly email?: string;
-            /** @description never returned */
+            /** @description 8–256 characters; never returned */
             readonly password?: string;
             /** @description at least one existing group */
             readonly groups: readonly string[];
@@ -638,6 +644,7 @@ export interface components {
          */
         readonly BooleanFromString: "true" | "false";
         readonly PasswordReset: {
+            /** @description 8–256 characters; never returned */
             readonly password: string;
         };
         readonly Unlocked: {
@@ -691,6 +698,7 @@ export interface components {
             readonly next?: components["schemas"]["Username"];
         };
         readonly CreateGroup: {
+            /** @description 1–32 characters: a-z, 0-9, '.', '_', '-' */
             readonly name: string;
             readonly gid?: number;
             readonly members?: readonly string[];
@@ -753,6 +761,7 @@ export interface components {
             readonly status: 409;
         };
         readonly ModifyGroup: {
+            /** @description 1–32 characters: a-z, 0-9, '.', '_', '-' */
             readonly name?: string;
             /** @description the whole new member list (for small groups); not with addMembers or removeMembers */
             readonly members?: readonly string[];

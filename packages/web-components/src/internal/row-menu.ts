@@ -60,7 +60,24 @@ export class RowMenu<T, S extends string> implements ReactiveController {
   hostUpdated(): void {
     if (!this.#focusFirst) return
     this.#focusFirst = false
-    this.#host.renderRoot.querySelector<HTMLElement>("[role=menuitem]")?.focus()
+    const menu = this.#host.renderRoot.querySelector<HTMLElement>(`ul[data-menu="${this.#id}"]`)
+    if (menu !== null && this.#open !== undefined) this.#keepInView(menu, this.#open)
+    menu?.querySelector<HTMLElement>("[role=menuitem]")?.focus()
+  }
+
+  /**
+   * Moves a menu that would run off the window back inside it: left of the pointer when it is too wide for the space
+   * on its right, above it when too tall for the space below (a row near the bottom-right corner).
+   */
+  #keepInView(menu: HTMLElement, open: OpenMenu) {
+    const { width, height } = menu.getBoundingClientRect()
+    const margin = 4
+    const x = open.x + width + margin > window.innerWidth ? Math.max(margin, open.x - width) : open.x
+    const y = open.y + height + margin > window.innerHeight ? Math.max(margin, open.y - height) : open.y
+    if (x === open.x && y === open.y) return
+    this.#open = { ...open, x, y }
+    menu.style.left = `${x}px`
+    menu.style.top = `${y}px`
   }
 
   /** The menu of the row under the pointer: its item is the one the row shows now, whatever the list does next. */
@@ -108,6 +125,7 @@ export class RowMenu<T, S extends string> implements ReactiveController {
     return html`<ul
       role="menu"
       part="menu"
+      data-menu=${this.#id}
       aria-label=${label}
       style=${`left:${open.x}px;top:${open.y}px`}
       @contextmenu=${keepOwnMenu}

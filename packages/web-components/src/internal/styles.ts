@@ -13,6 +13,9 @@ export const sharedStyles = css`
     --_danger: var(--um-danger, #b91c1c);
     --_focus: var(--um-focus-ring, #1d4ed8);
     --_radius: var(--um-radius, 6px);
+    --_readonly-bg: var(--um-readonly-background, #f3f4f6);
+    --_disabled-row: var(--um-disabled-row, #f9fafb);
+    --_disabled-fg: var(--um-disabled-color, #4b5563);
     display: block;
     color-scheme: light dark;
     color: var(--_fg);
@@ -30,6 +33,9 @@ export const sharedStyles = css`
       --_row-hover: var(--um-row-hover, #1f2937);
       --_danger: var(--um-danger, #fca5a5);
       --_focus: var(--um-focus-ring, #93c5fd);
+      --_readonly-bg: var(--um-readonly-background, #1f2937);
+      --_disabled-row: var(--um-disabled-row, #0b1220);
+      --_disabled-fg: var(--um-disabled-color, #9ca3af);
     }
   }
   :focus-visible {
@@ -44,6 +50,15 @@ export const sharedStyles = css`
     border-radius: var(--_radius);
     padding: 0.35em 0.9em;
     cursor: pointer;
+  }
+  button:disabled {
+    /* Disabled controls look it: faded, no pointer (Previous on the first page, Save while saving). */
+    cursor: not-allowed;
+    opacity: 0.5;
+  }
+  button[aria-pressed="true"] {
+    background: var(--_row-hover);
+    border-color: var(--_accent);
   }
   button.primary {
     background: var(--_accent);
@@ -63,6 +78,26 @@ export const sharedStyles = css`
     border-radius: var(--_radius);
     padding: 0.3em 0.5em;
   }
+  input[readonly],
+  input:disabled {
+    /* Read-only fields look it: no box to type into, only the value on a quiet background (still selectable). */
+    background: var(--_readonly-bg);
+    border-style: dashed;
+  }
+  input:disabled {
+    cursor: not-allowed;
+  }
+  .required {
+    color: var(--_danger);
+  }
+  .password {
+    display: flex;
+    gap: 0.4em;
+  }
+  .password input {
+    flex: 1;
+    min-width: 0;
+  }
   .toolbar {
     display: flex;
     gap: 0.75em;
@@ -78,19 +113,41 @@ export const sharedStyles = css`
   }
   table {
     width: 100%;
+    /* The columns keep the widths the tab gives them (its col elements), whatever a page or search shows. */
+    table-layout: fixed;
     border-collapse: collapse;
+  }
+  /* A row's checkbox and its "⋯" button. */
+  col.col-control {
+    width: 2.75rem;
   }
   th,
   td {
     text-align: start;
     padding: 0.4em 0.6em;
     border-bottom: 1px solid var(--_border);
+    /* A long name ends in "…" (its cell's title shows it whole) rather than wrapping the row. */
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
   }
   th button {
     border: none;
     padding: 0;
     font-weight: 600;
     background: none;
+    max-width: 100%;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  tbody tr.disabled {
+    /* A disabled user's row is greyed (and its name carries a Disabled badge). */
+    color: var(--_disabled-fg);
+    background: var(--_disabled-row);
+  }
+  tbody tr.disabled:hover {
+    background: var(--_row-hover);
   }
   tbody tr {
     cursor: pointer;
@@ -117,6 +174,11 @@ export const sharedStyles = css`
     background: var(--_accent);
     color: var(--_on-accent);
   }
+  .badge.disabled {
+    background: transparent;
+    color: var(--_disabled-fg);
+    border: 1px solid currentColor;
+  }
   .badge.locked {
     background: transparent;
     color: var(--_danger);
@@ -125,6 +187,10 @@ export const sharedStyles = css`
   .alert {
     color: var(--_danger);
     margin: 0.5em 0;
+    overflow-wrap: anywhere;
+  }
+  .summary {
+    margin: 0 0 0.4em;
   }
   .hint {
     color: var(--_muted);
@@ -135,6 +201,11 @@ export const sharedStyles = css`
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     min-width: min(28em, 90vw);
+  }
+  dialog.form {
+    /* A form dialog keeps its width whatever its errors say: they wrap instead. */
+    box-sizing: border-box;
+    width: min(32em, 92vw);
   }
   dialog::backdrop {
     background: rgb(0 0 0 / 40%);
@@ -150,6 +221,11 @@ export const sharedStyles = css`
   }
   .field .error {
     color: var(--_danger);
+    overflow-wrap: anywhere;
+  }
+  .read-only {
+    border-inline-start: 3px solid var(--_border);
+    padding-inline-start: 0.5em;
   }
   fieldset {
     border: 1px solid var(--_border);

@@ -4,6 +4,8 @@ import { ClientError, type Me, type UserManagerClient } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
 import type { GroupsTab } from "../groups-tab/groups-tab.component.js"
 import { HttpClient } from "../HttpClient.js"
+import type { TotalEvent } from "../internal/list-controller.js"
+import { formatTotal, numberFormatOf } from "../internal/locale.js"
 import { watchSession } from "../internal/session.js"
 import { sharedStyles } from "../internal/styles.js"
 import type { UsersTab } from "../users-tab/users-tab.component.js"
@@ -17,7 +19,18 @@ const tabs = [
 
 type TabId = (typeof tabs)[number]["id"]
 
-const parts = "toolbar, search, button, table, row, menu, dialog"
+/** The change events that change how many users or groups there are. */
+const COUNTED_CHANGES: Readonly<Record<string, TabId>> = {
+  "user-created": "users",
+  "user-deleted": "users",
+  "users-imported": "users",
+  "users-changed": "users",
+  "group-created": "groups",
+  "group-deleted": "groups",
+  "groups-imported": "groups"
+}
+
+const parts = "toolbar, search, button, summary, table, row, menu, dialog, selection"
 
 /**
  * The User Manager: the Users and Groups tabs (WAI-ARIA tabs; arrow keys move between them). It talks to the HTTP
@@ -36,11 +49,13 @@ const parts = "toolbar, search, button, table, row, menu, dialog"
  * @event session-expired - Nobody is signed in any more; `detail` is `{ message }`. Sign in again, then call `resume()`.
  * @csspart tablist - The row of tabs.
  * @csspart tab - Each tab.
+ * @csspart count - The number of users or groups on a tab, once read.
  * @csspart me - Who is signed in, beside the tabs (a host that shows it elsewhere can hide it).
  * @csspart panel - Each tab panel.
  * @csspart toolbar - The search field and Add New of a tab.
  * @csspart search - A search field.
  * @csspart button - Every button.
+ * @csspart summary - How many users or groups a tab lists (or its search matches), above its table.
  * @csspart table - A table of users or groups.
  * @csspart row - A table row.
  * @csspart menu - The context menu.
@@ -54,6 +69,9 @@ const parts = "toolbar, search, button, table, row, menu, dialog"
  * @cssproperty --um-row-hover - Background of a hovered row or menu item.
  * @cssproperty --um-danger - Colour of errors and Delete buttons.
  * @cssproperty --um-focus-ring - Colour of the focus outline.
+ * @cssproperty --um-readonly-background - Background of a field that cannot be changed.
+ * @cssproperty --um-disabled-row - Background of a disabled user's row.
+ * @cssproperty --um-disabled-color - Text colour of a disabled user's row and badge.
  * @cssproperty --um-radius - Corner radius.
  * @cssproperty --um-font - Font shorthand.
  */
@@ -80,6 +98,15 @@ export class UserManagerElement extends LitElement {
       [role="tab"][aria-selected="true"] {
         border-bottom-color: var(--_accent);
         font-weight: 600;
+      }
+      [role="tab"] .count {
+        margin-inline-start: 0.3em;
+        padding: 0 0.45em;
+        border-radius: 999px;
+        border: 1px solid var(--_border);
+        font-size: 0.85em;
+        font-weight: normal;
+        font-variant-numeric: tabular-nums;
       }
       .me {
         margin-inline-start: auto;
@@ -108,6 +135,10 @@ export class UserManagerElement extends LitElement {
   #firstShown = false
   /** Whether the client said nobody is signed in any more: the tabs then have no client, and keep where they were. */
   #expired = false
+  /** How many records each tab's whole list holds, as its last read without a search said (or a count asked for). */
+  #totals: Partial<Record<TabId, { readonly total: number; readonly exact: boolean }>> = {}
+  /** The client whose other tab's count was asked for (once, after the first page the shown tab read). */
+  #countsAsked: UserManagerClient | undefined
 
   override willUpdate(changed: PropertyValues<this>) {
     this.#firstShown = !this.#visited.has(this.tab)
@@ -120,6 +151,7 @@ export class UserManagerElement extends LitElement {
         this.#resolved = next
         this.#me = undefined
         this.#expired = false
+        this.#totals = {}
         if (next !== undefined) void this.#whoAmI(next)
       }
     }
@@ -168,6 +200,44 @@ export class UserManagerElement extends LitElement {
     this.requestUpdate()
   }
 
+  /** A tab read its whole list's size: shown on its label; the first time, the tabs not shown yet are counted too. */
+  #onTotal(tab: TabId, event: TotalEvent) {
+    this.#totals = { ...this.#totals, [tab]: { total: event.total, exact: event.exact } }
+    this.requestUpdate()
+    const client = this.#resolved
+    if (client === undefined || this.#countsAsked === client) return
+    this.#countsAsked = client
+    // After the shown tab's first page is painted, so that the count (and the server's work for it) never delays it.
+    const countOthers = () => {
+      for (const other of tabs) {
+        if (!this.#visited.has(other.id) && this.#totals[other.id] === undefined) this.#recount(other.id)
+      }
+    }
+    requestAnimationFrame(() => setTimeout(countOthers, 0))
+  }
+
+  /** Counts a tab's whole list again (one record is asked for, not a page), e.g. after a change while it is searched. */
+  #recount(tab: TabId) {
+    const client = this.#resolved
+    if (client === undefined) return
+    const counted = tab === "users" ? client.listUsers({ limit: 1 }) : client.listGroups({ limit: 1 })
+    counted.then(
+      (page) => {
+        if (client !== this.#resolved) return
+        this.#totals = { ...this.#totals, [tab]: { total: page.total, exact: page.totalExact !== false } }
+        this.requestUpdate()
+      },
+      // The tab says what went wrong when it is shown; its label keeps the count it had.
+      () => undefined
+    )
+  }
+
+  /** A record created, deleted or imported changes a count (a change to one does not). */
+  #onChange(event: Event) {
+    const tab = COUNTED_CHANGES[event.type]
+    if (tab !== undefined) this.#recount(tab)
+  }
+
   override render() {
     const me = this.#me
     if (me !== undefined && !me.admin) {
@@ -192,27 +262,56 @@ export class UserManagerElement extends LitElement {
             tabindex=${this.tab === tab.id ? 0 : -1}
             @click=${() => this.#select(tab.id)}
           >
-            ${tab.label}
+            ${tab.label}${this.#count(tab.id)}
           </button>`
         )}
         ${me === undefined ? nothing : html`<span class="me hint" part="me">Signed in as ${me.user.username}</span>`}
       </div>
       ${this.#alert === "" ? nothing : html`<p class="alert" role="alert">${this.#alert}</p>`}
-      <div role="tabpanel" part="panel" id="panel-users" aria-labelledby="tab-users" ?hidden=${expired || this.tab !== "users"}>
+      <div
+        role="tabpanel"
+        part="panel"
+        id="panel-users"
+        aria-labelledby="tab-users"
+        ?hidden=${expired || this.tab !== "users"}
+        @user-created=${this.#onChange}
+        @user-deleted=${this.#onChange}
+        @users-imported=${this.#onChange}
+        @users-changed=${this.#onChange}
+      >
         <um-users-tab
           exportparts=${parts}
+          @um-total=${(event: TotalEvent) => this.#onTotal("users", event)}
           .client=${this.#visited.has("users") ? client : undefined}
           .me=${me}
         ></um-users-tab>
       </div>
-      <div role="tabpanel" part="panel" id="panel-groups" aria-labelledby="tab-groups" ?hidden=${expired || this.tab !== "groups"}>
+      <div
+        role="tabpanel"
+        part="panel"
+        id="panel-groups"
+        aria-labelledby="tab-groups"
+        ?hidden=${expired || this.tab !== "groups"}
+        @group-created=${this.#onChange}
+        @group-deleted=${this.#onChange}
+        @groups-imported=${this.#onChange}
+      >
         <um-groups-tab
           exportparts=${parts}
+          @um-total=${(event: TotalEvent) => this.#onTotal("groups", event)}
           .client=${this.#visited.has("groups") ? client : undefined}
           .me=${me}
         ></um-groups-tab>
       </div>
     `
+  }
+
+  /** A tab's count beside its name, as the page's language writes it ("Users 100,001"; "10,000+" when not exact). */
+  #count(tab: TabId) {
+    const counted = this.#totals[tab]
+    return counted === undefined
+      ? nothing
+      : html` <span class="count" part="count">${formatTotal(numberFormatOf(this), counted.total, counted.exact)}</span>`
   }
 
   override updated(changed: PropertyValues<this>) {

@@ -1,4 +1,4 @@
-import { html, LitElement, nothing } from "lit"
+import { css, html, LitElement, nothing } from "lit"
 import { property } from "lit/decorators.js"
 import type { Me, SignInLock, User, UserChanges, UserManagerClient, UserSort } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
@@ -7,15 +7,36 @@ import { BulkChange, bulkChangeStyles } from "../internal/bulk-change.js"
 import { ConfirmDialog } from "../internal/confirm-dialog.js"
 import { type Change, Feedback, feedbackStyles } from "../internal/feedback.js"
 import { FormDialog } from "../internal/form-dialog.js"
-import { textField } from "../internal/form-fields.js"
+import { passwordField, textField } from "../internal/form-fields.js"
 import { debounce } from "../internal/keys.js"
 import { ListController } from "../internal/list-controller.js"
 import { type Column, listView } from "../internal/list-view.js"
+import { numberFormatOf } from "../internal/locale.js"
 import { choice, FINDER_LIMIT, finder, pickerStyles } from "../internal/picker.js"
 import { RowMenu } from "../internal/row-menu.js"
 import { lockDescription, lockedUsers } from "../internal/sign-in-locks.js"
 import { skeletonStyles } from "../internal/skeleton.js"
 import { sharedStyles } from "../internal/styles.js"
+import { constraintOf, type FieldConstraint, isRequired, problemOf, problems } from "../internal/validation.js"
+
+/** The users table's column widths: they stay put whatever a page or search shows (see `listView`). */
+const columnStyles = css`
+  col.col-username {
+    width: 22%;
+  }
+  col.col-fullName {
+    width: 20%;
+  }
+  col.col-groups {
+    width: 22%;
+  }
+  col.col-email {
+    width: 26%;
+  }
+  col.col-enabled {
+    width: 10%;
+  }
+`
 
 const columns: ReadonlyArray<Column<UserSort>> = [
   { sort: "username", label: "User Name" },
@@ -44,6 +65,7 @@ const columns: ReadonlyArray<Column<UserSort>> = [
  * @csspart search - The search field.
  * @csspart button - Every button.
  * @csspart selection - The bar of actions on the selected users.
+ * @csspart summary - How many users the list holds (or the search matches), above the table.
  * @csspart table - The users table.
  * @csspart row - Each user's row.
  * @csspart menu - The context menu.
@@ -51,7 +73,15 @@ const columns: ReadonlyArray<Column<UserSort>> = [
  */
 export class UsersTab extends LitElement {
   /** The styles every tab shares (themed through the `--um-*` custom properties). */
-  static override styles = [sharedStyles, bulkStyles, pickerStyles, bulkChangeStyles, feedbackStyles, skeletonStyles]
+  static override styles = [
+    sharedStyles,
+    bulkStyles,
+    pickerStyles,
+    bulkChangeStyles,
+    feedbackStyles,
+    skeletonStyles,
+    columnStyles
+  ]
 
   /** Where the users come from and where changes go. */
   @property({ attribute: false }) accessor client: UserManagerClient | undefined
@@ -72,6 +102,8 @@ export class UsersTab extends LitElement {
   /** Whether the finder found more groups than it shows. */
   #moreFound = false
   #findRead = 0
+  /** The directory's minimum password length, once the client said (read when a dialog first opens). */
+  #minPassword: { readonly client: UserManagerClient; readonly length: number } | undefined
   #findLater = debounce((text: string) => void this.#findGroups(text), 250)
 
   readonly #list = new ListController<User, UserSort>(this, {
@@ -115,9 +147,11 @@ export class UsersTab extends LitElement {
     return html`
       ${listView(this.#list, this.#menu, {
         name: "Users",
+        one: "user",
         searchLabel: "Search users by username, first name or last name",
         columns,
         row: (user, index) => this.#row(user, index),
+        numbers: numberFormatOf(this),
         open: (user) => this.#openEditor(user),
         actions: this.#bulk.renderButtons(),
         lead: this.#selection.renderHeaderCell(),
@@ -142,17 +176,21 @@ export class UsersTab extends LitElement {
   #row(user: User, index: number) {
     const you = this.me?.user.username === user.username
     const lock = this.#locks.get(user.username)
+    const fullName = `${user.firstName} ${user.lastName}`.trim()
+    const groups = user.groups.join(", ")
     return html`<tr
       part="row"
+      class=${user.enabled ? "" : "disabled"}
       tabindex=${this.#list.tabIndexOf(index)}
       aria-rowindex=${this.#list.rowIndexOf(index)}
       data-username=${user.username}
     >
       ${this.#selection.renderCell(user, index)}
-      <td>
+      <td title=${user.username}>
         ${user.username}
         ${user.system ? html`<span role="img" aria-label="System user" title="System user">⚙</span>` : nothing}
         ${you ? html`<span class="badge">You</span>` : nothing}
+        ${user.enabled ? nothing : html`<span class="badge disabled">Disabled</span>`}
         ${
           lock === undefined
             ? nothing
@@ -161,9 +199,9 @@ export class UsersTab extends LitElement {
               >`
         }
       </td>
-      <td>${`${user.firstName} ${user.lastName}`.trim()}</td>
-      <td>${user.groups.join(", ")}</td>
-      <td>${user.email ?? ""}</td>
+      <td title=${fullName}>${fullName}</td>
+      <td title=${groups}>${groups}</td>
+      <td title=${user.email ?? ""}>${user.email ?? ""}</td>
       <td>${user.enabled ? "Yes" : "No"}</td>
       <td class="control">
         <button
@@ -242,7 +280,30 @@ export class UsersTab extends LitElement {
     list.rows()[list.active]?.focus()
   }
 
+  /** Asks the client (once per client, when it can say) for the minimum password length the directory is set to. */
+  async #readPasswordMinimum() {
+    const client = this.client
+    if (client?.settings === undefined || this.#minPassword?.client === client) return
+    try {
+      const settings = await client.settings()
+      this.#minPassword = { client, length: settings.minPasswordLength }
+      this.requestUpdate()
+    } catch {
+      // Not allowed or not there: the document's minimum stands, and the server's refusal is the final word.
+    }
+  }
+
+  /** A new password's constraint: the document's, raised to the directory's minimum when the client said it. */
+  #passwordConstraint(body: "CreateUser" | "PasswordReset"): FieldConstraint | undefined {
+    const documented = constraintOf(body, "password")
+    const configured = this.#minPassword?.client === this.client ? this.#minPassword?.length : undefined
+    return documented === undefined || configured === undefined
+      ? documented
+      : { ...documented, minLength: Math.max(documented.minLength ?? 0, configured) }
+  }
+
   #openEditor(user: User | undefined) {
+    void this.#readPasswordMinimum()
     this.#chosen = new Set(user?.groups ?? [])
     this.#listed = [...this.#chosen].sort()
     this.#found = []
@@ -284,38 +345,79 @@ export class UsersTab extends LitElement {
 
   #renderEditor() {
     const user = this.#form.editing?.record
-    const readOnly = user?.system === true
+    // What may be changed is the core's word (`refused`); a client that does not say leaves a system user read-only.
+    const refused = user?.refused ?? (user?.system === true ? { update: "system user" } : {})
+    const readOnly = user !== undefined && refused.update !== undefined
+    const groupsReadOnly = readOnly || refused.changeGroups !== undefined
+    const noPassword = readOnly || refused.resetPassword !== undefined
+    const body = user === undefined ? "CreateUser" : "ModifyUser"
     const errors = this.#form.fieldErrors
-    const field = (name: string, label: string, value: string, type: "text" | "email" | "password" = "text") =>
-      textField(errors, { name, label, value, type, disabled: readOnly })
+    const field = (name: "firstName" | "lastName" | "email", label: string, type: "text" | "email" = "text") =>
+      textField(errors, {
+        name,
+        label,
+        value: user?.[name] ?? "",
+        type,
+        readOnly,
+        reason: "read-only-reason",
+        required: isRequired(constraintOf(body, name))
+      })
     const groupsError = errors.groups
+    const password = this.#passwordConstraint(user === undefined ? "CreateUser" : "PasswordReset")
     return this.#form.render({
       title: user === undefined ? "Add New User" : readOnly ? `User ${user.username}` : `Update ${user.username}`,
       readOnly,
       remove: user !== undefined && !readOnly ? () => this.#confirm.ask(user) : undefined,
+      check: (form) => this.#check(new FormData(form), user),
       write: (client, form, user) => this.#save(client, new FormData(form), user),
       fields: html`${
         readOnly
-          ? html`<p class="hint" id="read-only-reason">
-                  ${user?.username} is a system user: system users are read-only, so they cannot be changed or deleted
-                  here.
+          ? html`<p class="hint read-only" id="read-only-reason">
+                  ${
+                    user?.system === true
+                      ? `${user.username} is a system user: system users are read-only, so they cannot be changed or deleted here.`
+                      : refused.update
+                  }
                 </p>`
           : nothing
       }
-            ${textField(errors, { name: "username", label: "Username", value: user?.username ?? "", type: "text", disabled: user !== undefined })}
-            ${field("firstName", "First name", user?.firstName ?? "")}
-            ${field("lastName", "Last name", user?.lastName ?? "")}
-            ${field("email", "Email", user?.email ?? "", "email")}
-            ${readOnly ? nothing : field("password", user === undefined ? "Password" : "New password (optional)", "", "password")}
+            ${textField(errors, {
+              name: "username",
+              label: "Username",
+              value: user?.username ?? "",
+              type: "text",
+              disabled: user !== undefined,
+              required: user === undefined && isRequired(constraintOf("CreateUser", "username"))
+            })}
+            ${field("firstName", "First name")}
+            ${field("lastName", "Last name")}
+            ${field("email", "Email", "email")}
+            ${
+              noPassword
+                ? nothing
+                : passwordField(errors, {
+                    name: "password",
+                    label: user === undefined ? "Password" : "New password (optional)",
+                    minLength: password?.minLength
+                  })
+            }
             <fieldset
-              class="picker"
+              class="picker ${groupsReadOnly ? "read-only" : ""}"
+              data-field="groups"
               aria-invalid=${groupsError === undefined ? "false" : "true"}
               aria-describedby=${groupsError === undefined ? nothing : "e-groups"}
             >
-              <legend>Groups (at least one)</legend>
+              <legend>
+                Groups (at least one)${
+                  !groupsReadOnly && isRequired(constraintOf(body, "groups"))
+                    ? html`<span class="required" aria-hidden="true"> *</span>`
+                    : nothing
+                }
+              </legend>
               ${
-                readOnly
-                  ? html`<p>${user?.groups.join(", ")}</p>`
+                groupsReadOnly
+                  ? html`<p>${user?.groups.join(", ")}</p>
+                      ${readOnly || refused.changeGroups === undefined ? nothing : html`<p class="hint">${refused.changeGroups}</p>`}`
                   : html`<div class="choices" role="group" aria-label="Chosen groups">
                       ${this.#listed.map((name) => this.#groupBox(name))}
                     </div>
@@ -334,6 +436,34 @@ export class UsersTab extends LitElement {
                 : nothing
             }`
     })
+  }
+
+  /** Every field's problem by the API document's constraints (those of creating a user, or of changing one). */
+  #check(form: FormData, user: User | undefined) {
+    const text = (name: string) => String(form.get(name) ?? "")
+    const body = user === undefined ? "CreateUser" : "ModifyUser"
+    const groups = [...this.#chosen]
+    return problems([
+      [
+        "username",
+        user === undefined ? problemOf(constraintOf(body, "username"), "Username", text("username")) : undefined
+      ],
+      ["firstName", problemOf(constraintOf(body, "firstName"), "First name", text("firstName"))],
+      ["lastName", problemOf(constraintOf(body, "lastName"), "Last name", text("lastName"))],
+      ["email", problemOf(constraintOf(body, "email"), "Email", text("email"))],
+      [
+        "password",
+        // An empty password is no change (or, at creation, an account that cannot sign in yet).
+        text("password") === ""
+          ? undefined
+          : problemOf(
+              this.#passwordConstraint(user === undefined ? "CreateUser" : "PasswordReset"),
+              "Password",
+              text("password")
+            )
+      ],
+      ["groups", problemOf(constraintOf(body, "groups"), "Groups", groups)]
+    ])
   }
 
   #groupBox(name: string) {

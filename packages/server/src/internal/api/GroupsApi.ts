@@ -5,10 +5,10 @@
 import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as OpenApi from "@effect/platform/OpenApi"
-import { Group, type Groups, Permissions } from "@user-manager/core"
+import { Group, type Groups, Names, Permissions } from "@user-manager/core"
 import { Schema } from "effect"
 import { Authentication } from "./Authentication.js"
-import { DryRun, IfMatch, Limit, nameParam, Offset, Order, Page, strict } from "./fields.js"
+import { DryRun, documented, IfMatch, Limit, nameParam, Offset, Order, Page, strict } from "./fields.js"
 import { MEMBERSHIP, OPERATION, refusals } from "./refusals.js"
 
 type Service = Groups.Groups["Type"]
@@ -66,7 +66,7 @@ export const MemberListParams = Schema.Struct({
  * @since 0.1.0
  */
 export const CreateGroupBody = strict("CreateGroup", {
-  name: Schema.String,
+  name: documented(Names.GroupName),
   gid: Schema.optional(Schema.Number),
   members: Schema.optional(Schema.Array(Schema.String))
 })
@@ -78,7 +78,7 @@ export const CreateGroupBody = strict("CreateGroup", {
  * @since 0.1.0
  */
 export const ModifyGroupBody = strict("ModifyGroup", {
-  name: Schema.optional(Schema.String),
+  name: Schema.optional(documented(Names.GroupName)),
   members: Schema.optional(
     Schema.Array(Schema.String).annotations({
       description: "the whole new member list (for small groups); not with addMembers or removeMembers"

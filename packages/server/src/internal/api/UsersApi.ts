@@ -5,10 +5,22 @@
 import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as OpenApi from "@effect/platform/OpenApi"
-import { Permissions, type SignInThrottle, User, Users } from "@user-manager/core"
+import { Password, Permissions, type SignInThrottle, User, Users } from "@user-manager/core"
 import { Schema } from "effect"
 import { Authentication } from "./Authentication.js"
-import { DryRun, groupParam, IfMatch, Limit, Offset, Order, Page, strict, usernameParam } from "./fields.js"
+import {
+  DryRun,
+  documented,
+  documentedAs,
+  groupParam,
+  IfMatch,
+  Limit,
+  Offset,
+  Order,
+  Page,
+  strict,
+  usernameParam
+} from "./fields.js"
 import { MEMBERSHIP, OPERATION, refusals } from "./refusals.js"
 
 type Service = Users.Users["Type"]
@@ -53,12 +65,15 @@ export class UserAnswer extends User.User.extend<UserAnswer>("UserAnswer")({
  * @since 0.1.0
  */
 export const CreateUserBody = strict("CreateUser", {
-  username: Schema.String,
-  firstName: Schema.optional(Schema.String),
-  lastName: Schema.optional(Schema.String),
-  email: Schema.optional(Schema.String),
-  password: Schema.optional(Schema.String).annotations({ description: "never returned" }),
-  groups: Schema.Array(Schema.String).annotations({ description: "at least one existing group" }),
+  username: documented(User.CreateUser.fields.username),
+  firstName: Schema.optional(documented(User.PersonName)),
+  lastName: Schema.optional(documented(User.PersonName)),
+  email: Schema.optional(documented(User.Email)),
+  password: Schema.optional(documented(Password.Password)),
+  groups: documentedAs(
+    Schema.Array(Schema.String).annotations({ description: "at least one existing group" }),
+    User.CreateUser.fields.groups
+  ),
   system: Schema.optional(Schema.Boolean)
 })
 
@@ -69,10 +84,14 @@ export const CreateUserBody = strict("CreateUser", {
  * @since 0.1.0
  */
 export const ModifyUserBody = strict("ModifyUser", {
-  firstName: Schema.optional(Schema.NullOr(Schema.String)),
-  lastName: Schema.optional(Schema.NullOr(Schema.String)),
-  email: Schema.optional(Schema.NullOr(Schema.String)),
-  groups: Schema.optional(Schema.Array(Schema.String)).annotations({ description: "replaces the set; never empty" })
+  firstName: Schema.optional(Schema.NullOr(documented(User.PersonName))),
+  lastName: Schema.optional(Schema.NullOr(documented(User.PersonName))),
+  email: Schema.optional(Schema.NullOr(documented(User.Email))),
+  groups: Schema.optional(
+    documentedAs(Schema.Array(Schema.String), User.CreateUser.fields.groups).annotations({
+      description: "replaces the set; never empty"
+    })
+  )
 })
 
 /**
@@ -81,7 +100,7 @@ export const ModifyUserBody = strict("ModifyUser", {
  * @category schemas
  * @since 0.1.0
  */
-export const PasswordBody = strict("PasswordReset", { password: Schema.String })
+export const PasswordBody = strict("PasswordReset", { password: documented(Password.Password) })
 
 /**
  * A bulk action: one action, the users it applies to, the group of a membership action, and `dryRun` (the count of

@@ -5,11 +5,32 @@
 
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import { DEFAULT_EXACT_TOTAL_LIMIT, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@user-manager/core/Page"
-import { Schema } from "effect"
+import { Option, Schema, SchemaAST } from "effect"
 
 /** A JSON object that refuses fields it does not know, so that a typo is an error and not silently ignored. */
 export const strict = <F extends Schema.Struct.Fields>(identifier: string, fields: F) =>
   Schema.Struct(fields).annotations({ identifier, parseOptions: { onExcessProperty: "error" } })
+
+/**
+ * Text the core decodes (so that its refusal, in its own words, is the answer), documented with the core schema's
+ * constraints (`jsonSchema`: length, pattern) so that the OpenAPI document, and the forms generated from it, say them.
+ */
+export const documented = (core: Schema.Schema.Any) => documentedAs(Schema.String, core)
+
+/** `schema` documented with the constraints of `core` (a core field schema), as `documented` does for text. */
+export const documentedAs = <S extends Schema.Schema.Any>(schema: S, core: Schema.Schema.Any): S =>
+  Option.match(SchemaAST.getJSONSchemaAnnotation(core.ast), {
+    onNone: () => schema,
+    // The body's own type stays: only the constraints (and the core's description) are taken.
+    onSome: ({ type: _type, ...constraints }: { readonly type?: unknown }) =>
+      schema.annotations({
+        jsonSchema: constraints,
+        ...Option.match(SchemaAST.getDescriptionAnnotation(core.ast), {
+          onNone: () => ({}),
+          onSome: (description) => ({ description })
+        })
+      }) as S
+  })
 
 // The core's page-size limit: the API refuses what the core would.
 export const Limit = Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, MAX_PAGE_SIZE)).annotations({
