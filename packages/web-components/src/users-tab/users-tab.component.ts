@@ -36,6 +36,9 @@ const columns: ReadonlyArray<Column<UserSort>> = [
  * @event users-imported - Users were imported from a file; `detail` is the import's result.
  * @csspart toolbar - The row holding the search field and Add New.
  * @csspart search - The search field.
+ * @csspart filters - The filter controls (status, system users, group).
+ * @csspart filter - Each filter control.
+ * @csspart pager - The pager: rows per page, First, Previous, the page number, Next, Last.
  * @csspart button - Every button.
  * @csspart table - The users table.
  * @csspart row - Each user's row.
@@ -67,13 +70,18 @@ export class UsersTab extends LitElement {
   #findRead = 0
   #findLater = debounce((text: string) => void this.#findGroups(text), 250)
 
+  /** The groups the group filter's list offers: the first few whose name holds what was typed. */
+  #filterGroups: ReadonlyArray<string> = []
+  #filterGroupsRead = 0
+  #filterGroupsLater = debounce((text: string) => void this.#findFilterGroups(text), 250)
+
   readonly #list = new ListController<User, UserSort>(this, {
     client: () => this.client,
     key: (user) => user.username,
     sort: "username",
-    read: async (client, query) => {
+    read: async (client, query, filters) => {
       const [page, locks] = await Promise.all([
-        client.listUsers(query),
+        client.listUsers({ ...query, ...filters }),
         // The locks are an addition to the list: a back end that cannot list them leaves the rows unmarked.
         client.listSignInLocks?.().catch(() => []) ?? []
       ])
@@ -104,8 +112,9 @@ export class UsersTab extends LitElement {
     return html`
       ${listView(this.#list, this.#menu, {
         name: "Users",
-        searchLabel: "Search users by username, first name or last name",
+        searchLabel: "Search users by username, full name or email",
         columns,
+        filters: this.#renderFilters(),
         row: (user, index) => this.#row(user, index),
         open: (user) => this.#openEditor(user),
         actions: this.#bulk.renderButtons(),
@@ -122,6 +131,78 @@ export class UsersTab extends LitElement {
         }
       }))}
     `
+  }
+
+  /** The filters: status (enabled or disabled), system or regular users, and a group picked by a search of its name. */
+  #renderFilters() {
+    const filters = this.#list.filters
+    const choose = (name: "enabled" | "system", value: string) =>
+      this.#list.filterBy({ [name]: value === "" ? undefined : value === "true" })
+    const state = (value: string | boolean | undefined) => (value === undefined ? "" : String(value))
+    return html`<div class="filters" part="filters" role="group" aria-label="Filters">
+      <select
+        part="filter"
+        aria-label="Status"
+        .value=${state(filters.enabled)}
+        @change=${(event: Event) => choose("enabled", (event.target as HTMLSelectElement).value)}
+      >
+        <option value="" ?selected=${filters.enabled === undefined}>All statuses</option>
+        <option value="true" ?selected=${filters.enabled === true}>Enabled</option>
+        <option value="false" ?selected=${filters.enabled === false}>Disabled</option>
+      </select>
+      <select
+        part="filter"
+        aria-label="System users"
+        .value=${state(filters.system)}
+        @change=${(event: Event) => choose("system", (event.target as HTMLSelectElement).value)}
+      >
+        <option value="" ?selected=${filters.system === undefined}>System and regular</option>
+        <option value="true" ?selected=${filters.system === true}>System users</option>
+        <option value="false" ?selected=${filters.system === false}>Regular users</option>
+      </select>
+      <input
+        type="search"
+        part="filter"
+        aria-label="Group"
+        placeholder="Any group"
+        list="filter-groups"
+        autocomplete="off"
+        .value=${typeof filters.group === "string" ? filters.group : ""}
+        @focus=${(event: FocusEvent) => this.#filterGroupsLater((event.target as HTMLInputElement).value)}
+        @input=${(event: InputEvent) => {
+          const text = (event.target as HTMLInputElement).value.trim()
+          this.#filterGroupsLater(text)
+          // A name picked from the list, or the field emptied, applies at once; a typed one on Enter or leaving it.
+          if (text === "" || this.#filterGroups.includes(text)) this.#filterByGroup(text)
+        }}
+        @change=${(event: Event) => this.#filterByGroup((event.target as HTMLInputElement).value.trim())}
+      />
+      <datalist id="filter-groups">${this.#filterGroups.map((name) => html`<option value=${name}></option>`)}</datalist>
+    </div>`
+  }
+
+  #filterByGroup(name: string) {
+    const group = name === "" ? undefined : name
+    if (group !== this.#list.filters.group) this.#list.filterBy({ group })
+  }
+
+  /** Asks for the first groups whose name contains `text`, for the group filter's list. */
+  async #findFilterGroups(text: string) {
+    const client = this.client
+    if (client === undefined) return
+    const read = ++this.#filterGroupsRead
+    try {
+      const page = await client.listGroups({
+        sort: "name",
+        limit: FINDER_LIMIT,
+        ...(text === "" ? {} : { search: text })
+      })
+      if (read !== this.#filterGroupsRead) return
+      this.#filterGroups = page.items.map((group) => group.name)
+      this.requestUpdate()
+    } catch {
+      // The list only helps typing: a name typed in full still filters.
+    }
   }
 
   #row(user: User, index: number) {
