@@ -27,6 +27,10 @@ export interface ListOptions<T, S extends string> {
   readonly sort: S
 }
 
+/** Whether two sets of filters keep the same items (a filter left out is one set to undefined). */
+const sameFilters = (a: Filters, b: Filters) =>
+  [...new Set([...Object.keys(a), ...Object.keys(b)])].every((key) => a[key] === b[key])
+
 /**
  * The state of a tab's server-side list: the page shown, its search, sort and window, whether it is loading and why it
  * failed, the row that holds the keyboard focus, and where the focus goes back when a menu or dialog closes. Only the
@@ -161,6 +165,31 @@ export class ListController<T, S extends string> implements ReactiveController {
     this.limit = limit
     this.active = 0
     void this.load()
+  }
+
+  /**
+   * Puts the list where `state` says (an address read back, a Back or Forward): its search, sort, filters and window,
+   * read at once if the list has shown a page already (else its first read uses them).
+   */
+  restore(state: {
+    readonly search: string
+    readonly sort: S
+    readonly order: "asc" | "desc"
+    readonly offset: number
+    readonly limit: number
+    readonly filters: Filters
+  }): void {
+    const same =
+      state.search === this.search &&
+      state.sort === this.sort &&
+      state.order === this.order &&
+      state.offset === this.offset &&
+      state.limit === this.limit &&
+      sameFilters(state.filters, this.filters)
+    if (same) return
+    Object.assign(this, state)
+    this.active = 0
+    if (this.#client !== undefined) void this.load()
   }
 
   /** Sets filters (merged with those set; undefined clears one) and shows the first page. */

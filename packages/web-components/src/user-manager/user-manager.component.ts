@@ -3,6 +3,7 @@ import { property } from "lit/decorators.js"
 import { ClientError, type Me, type UserManagerClient } from "../Client.js"
 import type { GroupsTab } from "../groups-tab/groups-tab.component.js"
 import { HttpClient } from "../HttpClient.js"
+import { type Address, readAddress, writeAddress } from "../internal/address.js"
 import { sharedStyles } from "../internal/styles.js"
 import type { UsersTab } from "../users-tab/users-tab.component.js"
 import "../groups-tab/groups-tab.js"
@@ -86,6 +87,13 @@ export class UserManagerElement extends LitElement {
   @property({ attribute: false }) accessor client: UserManagerClient | undefined
   /** The tab shown: `users` or `groups`. */
   @property({ reflect: true }) accessor tab: TabId = "users"
+  /**
+   * Whether the address keeps where the reader is (off by default: a host owns its page's address). On, the tab and
+   * the Users tab's search, sort, filters, page and open user live in the query string (`?tab=groups`,
+   * `?q=smith&sort=email:desc&enabled=false&group=staff&page=3&size=100&user=jdoe`; the host's other parameters stay),
+   * so that a reload, a link and Back and Forward show the same place.
+   */
+  @property({ type: Boolean, attribute: "sync-url" }) accessor syncUrl = false
 
   /** Who is signed in, once the client has said. */
   #me: Me | undefined
@@ -96,6 +104,43 @@ export class UserManagerElement extends LitElement {
   #visited: ReadonlySet<TabId> = new Set()
   /** Whether this update shows a tab for the first time (it then reads its first page by itself). */
   #firstShown = false
+  /** The address read on connecting or on Back/Forward, for the Users tab once it is rendered. */
+  #arrived: Address | undefined
+  readonly #onPopState = () => this.#arrive()
+
+  override connectedCallback() {
+    super.connectedCallback()
+    if (!this.syncUrl) return
+    window.addEventListener("popstate", this.#onPopState)
+    this.#arrive()
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback()
+    window.removeEventListener("popstate", this.#onPopState)
+  }
+
+  /** Goes where the address says: its tab at once, the Users tab's place when it is rendered. */
+  #arrive() {
+    const address = readAddress(window.location.search)
+    this.#arrived = address
+    this.tab = address.tab
+    this.requestUpdate()
+  }
+
+  /** Writes where the reader is into the address: a new history entry, except while a search is typed. */
+  #remember() {
+    if (!this.syncUrl || this.#arrived !== undefined) return
+    const users = this.renderRoot.querySelector<UsersTab>("um-users-tab")
+    if (users === null) return
+    const where = users.where()
+    const query = writeAddress(window.location.search, { tab: this.tab, ...where })
+    if (query === window.location.search) return
+    const typing = readAddress(window.location.search).search !== where.search
+    const url = `${window.location.pathname}${query}${window.location.hash}`
+    if (typing) window.history.replaceState(window.history.state, "", url)
+    else window.history.pushState(window.history.state, "", url)
+  }
 
   override willUpdate(changed: PropertyValues<this>) {
     this.#firstShown = !this.#visited.has(this.tab)
@@ -154,6 +199,7 @@ export class UserManagerElement extends LitElement {
       ${this.#alert === "" ? nothing : html`<p class="alert" role="alert">${this.#alert}</p>`}
       <div role="tabpanel" part="panel" id="panel-users" aria-labelledby="tab-users" ?hidden=${this.tab !== "users"}>
         <um-users-tab
+          @um-where=${() => this.#remember()}
           exportparts=${parts}
           .client=${this.#visited.has("users") ? client : undefined}
           .me=${me}
@@ -170,6 +216,13 @@ export class UserManagerElement extends LitElement {
   }
 
   override updated(changed: PropertyValues<this>) {
+    const arrived = this.#arrived
+    if (arrived !== undefined) {
+      this.#arrived = undefined
+      this.renderRoot.querySelector<UsersTab>("um-users-tab")?.navigate(arrived)
+    } else if (changed.has("tab") && changed.get("tab") !== undefined) {
+      this.#remember()
+    }
     // The other tab's changes show up when it is shown again (by a click, a key, or the host setting `tab`); a tab
     // shown for the first time reads its first page as it receives the client.
     if (changed.has("tab") && changed.get("tab") !== undefined && !this.#firstShown) {

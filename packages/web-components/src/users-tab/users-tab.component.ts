@@ -2,6 +2,7 @@ import { html, LitElement, nothing } from "lit"
 import { property } from "lit/decorators.js"
 import type { Me, SignInLock, User, UserChanges, UserManagerClient, UserSort } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
+import type { Address } from "../internal/address.js"
 import { BulkActions, bulkStyles } from "../internal/bulk-actions.js"
 import { ConfirmDialog } from "../internal/confirm-dialog.js"
 import { asClientError } from "../internal/errors.js"
@@ -105,6 +106,75 @@ export class UsersTab extends LitElement {
   /** Reads the current page again (after a change made elsewhere). */
   refresh(): Promise<void> {
     return this.#list.load()
+  }
+
+  /** Where the tab is: its search, sort, filters, page and open user (the Users part of an `Address`). */
+  where(): Omit<Address, "tab"> {
+    const list = this.#list
+    const { enabled, system, group } = list.filters
+    const open = this.#form.editing?.record
+    return {
+      search: list.search,
+      sort: list.sort,
+      order: list.order,
+      page: list.pageNumber(),
+      size: list.limit,
+      enabled: typeof enabled === "boolean" ? enabled : undefined,
+      system: typeof system === "boolean" ? system : undefined,
+      group: typeof group === "string" ? group : undefined,
+      user: open?.username
+    }
+  }
+
+  /** Goes where `address` says: the list's search, sort, filters and page, and the user whose dialog is open. */
+  navigate(address: Omit<Address, "tab">): void {
+    this.#list.restore({
+      search: address.search,
+      sort: address.sort,
+      order: address.order,
+      offset: (address.page - 1) * address.size,
+      limit: address.size,
+      filters: { enabled: address.enabled, system: address.system, group: address.group }
+    })
+    const open = this.#form.editing
+    if (address.user === undefined) {
+      if (open?.record !== undefined) this.#form.close()
+      return
+    }
+    if (open?.record?.username === address.user) return
+    void this.#openByName(address.user)
+  }
+
+  async #openByName(username: string) {
+    const client = this.client
+    if (client === undefined) {
+      this.#pendingUser = username
+      return
+    }
+    try {
+      this.#openEditor(await client.getUser(username))
+    } catch (error) {
+      this.#list.alert = asClientError(error).message
+      this.requestUpdate()
+    }
+  }
+
+  /** A user to open once the client comes (an address read before it). */
+  #pendingUser: string | undefined
+  /** The address last announced, so that only a change is. */
+  #announced = ""
+
+  override updated() {
+    if (this.#pendingUser !== undefined && this.client !== undefined) {
+      const username = this.#pendingUser
+      this.#pendingUser = undefined
+      void this.#openByName(username)
+    }
+    const where = JSON.stringify(this.where())
+    if (where === this.#announced) return
+    this.#announced = where
+    // Only `<user-manager sync-url>` listens: the event stays inside its shadow root.
+    this.dispatchEvent(new Event("um-where", { bubbles: true }))
   }
 
   override render() {
