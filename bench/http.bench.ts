@@ -27,7 +27,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { Actor, UserManager } from "@user-manager/core"
+import { Actor, UserKeys, UserManager } from "@user-manager/core"
 import { Argon2Hasher, SqliteDirectory } from "@user-manager/kysely"
 import autocannon from "autocannon"
 import Database from "better-sqlite3"
@@ -65,7 +65,7 @@ const load = async (file: string) => {
       const lastName = index % 20 === 0 ? "Quillfeather" : (last[(index * 7) % last.length] as string)
       const username = `${firstName.toLowerCase()}.${lastName.toLowerCase()}${(index * 7919) % 1_000_003}`
       const email = `${username}@example.com`
-      const search = [username, firstName, lastName].join("\n").toLowerCase()
+      const search = UserKeys.searchText({ username, firstName, lastName, email })
       insertUser.run(username, firstName, lastName, email, email, search, at, at)
       insertMembership.run(username, teams[index % teams.length])
     }

@@ -115,7 +115,7 @@ const insertUsers = (from: number, to: number, at: string) => sql`
   insert into users (username, first_name, last_name, email, email_key, enabled, system, password_hash, search_text,
     first_name_key, last_name_key, full_name_key, group_list, created_at, updated_at, version)
   select username, f, l, username || '@example.com', username || '@example.com', 1, 0, null,
-    username || chr(10) || lower(f || ' ' || l), lower(f), lower(l), lower(f || ' ' || l),
+    username || chr(10) || lower(f || ' ' || l) || chr(10) || username || '@example.com', lower(f), lower(l), lower(f || ' ' || l),
     case when s = p then ${team(sql`p`)} when s < p then ${team(sql`s`)} || ',' || ${team(sql`p`)}
       else ${team(sql`p`)} || ',' || ${team(sql`s`)} end,
     ${at}, ${at}, 1
@@ -252,7 +252,7 @@ const check = async (db: Db, size: number) => {
       from users u tablesample system (1) repeatable (7) where username <> 'admin' limit 2000`.execute(db)
   ).rows
   for (const row of sample) {
-    const person = { username: row.username, firstName: row.first_name, lastName: row.last_name }
+    const person = { username: row.username, firstName: row.first_name, lastName: row.last_name, email: row.email }
     const keys = UserKeys.nameSortKeys(person)
     const expected = {
       email_key: row.email.toLowerCase(),

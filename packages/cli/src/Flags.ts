@@ -219,6 +219,32 @@ export const listing = (columns: ReadonlyArray<string>) => ({
   ...window
 })
 
+/** `--NAME true|false`: a filter that keeps one side of a yes/no column, both when left out. */
+const yesNo = (name: string, description: string) =>
+  Options.choice(name, ["true", "false"]).pipe(
+    Options.withPseudoName("true|false"),
+    Options.withDescription(description),
+    Options.map((text) => text === "true"),
+    Options.optional
+  )
+
+/**
+ * The filters of `dt user ls`: `--enabled true|false`, `--system true|false` and `--group NAME` (each keeps only some
+ * users; together, the users every one of them keeps). The core decides what each means.
+ *
+ * @category options
+ * @since 0.2.0
+ */
+export const userFilters = {
+  enabled: yesNo("enabled", "true: only the enabled users; false: only the disabled ones"),
+  system: yesNo("system", "true: only the system users; false: only the regular ones"),
+  group: Options.text("group").pipe(
+    Options.withPseudoName("NAME"),
+    Options.withDescription("only the members of group NAME"),
+    Options.optional
+  )
+}
+
 /**
  * `--format csv|jsonl|json`: the file format of an export, and of an import (which also reads `passwd`); guessed from
  * the file's name when left out.

@@ -49,6 +49,7 @@ const fish = async (line: string): Promise<Array<string>> => {
 }
 
 const LS_OPTIONS = ["--database", "--server", "--as", "--pretty", "--json", "--search", "--sort", "--limit", "--offset"]
+const USER_LS_FILTERS = ["--enabled", "--system", "--group"]
 const USER_COMMANDS = ["ls", "get", "add", "modify", "rm", "enable", "disable", "add-to-group", "rm-from-group"]
 
 describe("Completions through the real shells", () => {
@@ -56,7 +57,8 @@ describe("Completions through the real shells", () => {
     expect(await bash(["dt", ""])).toEqual(expect.arrayContaining(["user", "group", "audit", "serve", "login"]))
     expect(await bash(["dt", "user", ""])).toEqual(expect.arrayContaining(USER_COMMANDS))
     const lsOptions = await bash(["dt", "user", "ls", "--"])
-    expect(lsOptions).toEqual(expect.arrayContaining(LS_OPTIONS))
+    expect(lsOptions).toEqual(expect.arrayContaining([...LS_OPTIONS, ...USER_LS_FILTERS]))
+    expect(await bash(["dt", "user", "ls", "--enabled", ""])).toEqual(["true", "false"])
     expect(lsOptions).not.toContain("--first-name")
     expect(await bash(["dt", "user", "add", "bob", "--f"])).toEqual(["--first-name"])
     expect(await bash(["dt", "group", "ls", "--sort", "g"])).toEqual(["gid", "gid:desc"])

@@ -174,6 +174,33 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
       expect([negative.code, negative.stderr.trim().split("\n")]).toEqual([2, [expect.stringMatching(/limit/)]])
     })
 
+    it("filters ls by --enabled, --system and --group, and --search finds an email's domain", async () => {
+      const { dt, me } = await mode.fresh("developers")
+      await dt("user add carol -g developers -e carol@example.org")
+      await dt("user add dave -g developers")
+      await dt("user add erin -g developers --system")
+      await dt("user disable dave")
+      const names = async (args: string) => {
+        const answer = await dt(`user ls ${args}`)
+        expect([args, answer.code]).toEqual([args, 0])
+        return answer.stdout
+          .trim()
+          .split("\n")
+          .filter((line) => line !== "")
+          .map((line) => line.split("\t")[0])
+      }
+      expect(await names("--enabled false --group developers --system false")).toEqual(["dave"])
+      expect(await names("--enabled true --group developers")).toEqual(["carol", "erin"])
+      expect(await names("--system true")).toEqual(["erin"])
+      expect(await names("--system false --enabled true")).toEqual([me, "carol"].sort())
+      expect(await names("--group nosuch")).toEqual([])
+      expect(await names("--search example.org")).toEqual(["carol"])
+      expect(await names("--search EXAMPLE.ORG --group developers --enabled true")).toEqual(["carol"])
+      const wrong = await dt("user ls --enabled maybe")
+      expect(wrong.code).toBe(2)
+      expect(wrong.stderr).toMatch(/enabled/)
+    })
+
     it("a dry run prints what would change and changes nothing", async () => {
       const { dt } = await mode.fresh("developers")
       await dt("user add john -g developers")

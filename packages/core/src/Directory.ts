@@ -189,6 +189,12 @@ export interface UserListQuery extends ListQuery<UserSort> {
    * the group names joined with `,` (the first `GROUPS_SORT_KEY_LENGTH` characters); `createdAt`/`updatedAt`: ISO timestamps; `email`: `null` when there is none.
    */
   readonly after?: ReadonlyArray<SortValue> | undefined
+  /** Only the users that are enabled (`true`) or disabled (`false`); every user when absent. */
+  readonly enabled?: boolean | undefined
+  /** Only the system users (`true`) or the regular ones (`false`); every user when absent. */
+  readonly system?: boolean | undefined
+  /** Only the members of this group (none when no such group exists); every user when absent. */
+  readonly group?: GroupName | undefined
   /** Whether to count the matches; a store that is not asked returns `null` as the total. */
   readonly count: boolean
   /**
@@ -251,7 +257,8 @@ export interface UserStore {
   /** Deletes a user and its memberships. */
   readonly deleteUser: (username: Username) => Effect.Effect<void, StorageError>
   /**
-   * Users matching the query (search over the username and the full name as shown: `UserKeys.searchText`) in the
+   * Users matching the query (search over the username, the full name as shown and the email: `UserKeys.searchText`;
+   * and every filter given) in the
    * sort's order (names by `UserKeys.sortKey`), ties broken by username (ascending, unless the username is what is
    * sorted), without their password hashes. A store stores the keys `UserKeys` computes; it never makes its own.
    */

@@ -55,8 +55,9 @@ export const nameSortKeys = (user: { readonly firstName: string; readonly lastNa
 
 /**
  * The lower-cased text a user search runs over: the username, then the full name as the Full Name column shows it (so
- * that "John Doe" finds John Doe, and every part of a first or last name is found too), on separate lines (a search
- * term holds no line break, so it never matches across them).
+ * that "John Doe" finds John Doe, and every part of a first or last name is found too), then the email address when
+ * there is one (so that "example.org" finds everyone at that domain), on separate lines (a search term holds no line
+ * break, so it never matches across them).
  *
  * @category keys
  * @since 0.1.0
@@ -65,4 +66,9 @@ export const searchText = (user: {
   readonly username: string
   readonly firstName: string
   readonly lastName: string
-}): string => `${user.username}\n${fullName(user)}`.toLowerCase()
+  readonly email: string | null
+}): string =>
+  (user.email === null
+    ? `${user.username}\n${fullName(user)}`
+    : `${user.username}\n${fullName(user)}\n${user.email}`
+  ).toLowerCase()

@@ -63,8 +63,11 @@ describe("UserKeys", () => {
     expect(nameSortKeys({ firstName: "Service", lastName: "" }).fullName).toBe("service")
   })
 
-  it("search runs over the username and the full name as shown, lower-cased, on separate lines", () => {
-    expect(searchText({ username: "john", firstName: "John", lastName: "Doe" })).toBe("john\njohn doe")
-    expect(searchText({ username: "svc", firstName: "", lastName: "Service" })).toBe("svc\nservice")
+  it("search runs over the username, the full name as shown and the email, lower-cased, on separate lines", () => {
+    expect(searchText({ username: "john", firstName: "John", lastName: "Doe", email: null })).toBe("john\njohn doe")
+    expect(searchText({ username: "svc", firstName: "", lastName: "Service", email: null })).toBe("svc\nservice")
+    expect(searchText({ username: "ann", firstName: "Ann", lastName: "Lee", email: "Ann.Lee@Example.ORG" })).toBe(
+      "ann\nann lee\nann.lee@example.org"
+    )
   })
 })

@@ -217,6 +217,61 @@ for (const [name, open] of engines) {
     )
 
     it.effect(
+      "a database left before the email-search migration finds its users by email after it, and not after down",
+      () =>
+        Effect.gen(function* () {
+          for (const _ of Migrations.names) yield* Migrations.migrateDown(target())
+          yield* Migrations.migrateTo(target(), "20261205010000_postgres_search_walk_index")
+          const now = new Date().toISOString()
+          const user = (username: string, email: string | null) => ({
+            username,
+            first_name: "Old",
+            last_name: "Timer",
+            email,
+            email_key: email?.toLowerCase() ?? null,
+            enabled: 1,
+            system: 0,
+            password_hash: null,
+            search_text: `${username}\nold timer`,
+            first_name_key: "old",
+            last_name_key: "timer",
+            full_name_key: "old timer",
+            created_at: now,
+            updated_at: now,
+            version: 1
+          })
+          yield* Effect.promise(() =>
+            database.db
+              .insertInto("users")
+              .values([user("legacy", "Legacy@Example.ORG"), user("noemail", null)])
+              .execute()
+          )
+          const directory = yield* KyselyDirectory.make({ ...target(), migrate: true })
+          const found = (search: string) =>
+            directory
+              .read((tx) => tx.listUsers({ search, sort: "username", order: "asc", limit: 10, offset: 0, count: true }))
+              .pipe(Effect.map((page) => page.items.map((listed) => listed.username)))
+          expect(yield* found("example.org")).toEqual(["legacy"])
+          expect(yield* found("old timer")).toEqual(["legacy", "noemail"])
+          const texts = () =>
+            Effect.promise(() =>
+              database.db.selectFrom("users").select(["username", "search_text"]).orderBy("username").execute()
+            )
+          expect(yield* texts()).toEqual([
+            { username: "legacy", search_text: "legacy\nold timer\nlegacy@example.org" },
+            { username: "noemail", search_text: "noemail\nold timer" }
+          ])
+          yield* Migrations.migrateDown(target())
+          expect(yield* texts()).toEqual([
+            { username: "legacy", search_text: "legacy\nold timer" },
+            { username: "noemail", search_text: "noemail\nold timer" }
+          ])
+          yield* Effect.promise(() => database.db.deleteFrom("users").execute())
+          yield* Migrations.migrateToLatest(target())
+        })
+    )
+
+    it.effect(
       "the system-user migration removes system users' password hashes and sessions, one audit entry each, and nothing else",
       () =>
         Effect.gen(function* () {

@@ -46,6 +46,8 @@ const mount = async () => {
     $("app-error").hidden = true
     const element = document.createElement("user-manager")
     element.setAttribute("base-url", "")
+    // The page is the element's own: the address keeps where the reader is, for reloads, links and Back.
+    element.setAttribute("sync-url", "")
     $("app").append(element)
   } catch {
     $("app-error").hidden = false

@@ -65,6 +65,32 @@ for (const [name, open] of stores) {
       expect(found.body.total).toBe(1)
     })
 
+    it("filters users by enabled, system and group, with a search by email; a bad filter value is one sentence", async () => {
+      const names = async (query: string) => {
+        const answer = await server.request("GET", `/api/v1/users?${query}`, { as: admin })
+        expect(answer.status).toBe(200)
+        return [answer.body.total, answer.body.items.map((user: { username: string }) => user.username)]
+      }
+      const disabled = await server.request("POST", "/api/v1/users/bob/disable", { as: admin })
+      expect(disabled.status).toBe(200)
+      expect(await names("enabled=false")).toEqual([1, ["bob"]])
+      expect(await names("system=true")).toEqual([1, ["svc"]])
+      expect(await names("enabled=true&system=false&group=developers")).toEqual([3, ["alice", "carol", "john"]])
+      expect(await names("group=analysts&enabled=false")).toEqual([1, ["bob"]])
+      expect(await names("group=nowhere")).toEqual([0, []])
+      expect(await names("search=EXAMPLE.COM")).toEqual([1, ["john"]])
+      for (const [query, message] of [
+        ["enabled=maybe", 'Invalid enabled: expected one of "true", "false".'],
+        ["system=1", 'Invalid system: expected one of "true", "false".']
+      ] as const) {
+        const answer = await server.request("GET", `/api/v1/users?${query}`, { as: admin })
+        refusal(answer, 400, "InvalidInput")
+        expect(answer.body.message).toBe(message)
+      }
+      const badGroup = await server.request("GET", "/api/v1/users?group=Not%20A%20Group", { as: admin })
+      refusal(badGroup, 400, "InvalidInput")
+    })
+
     it("refuses a page larger than the core's largest (1,000) and an unknown sort column with 400", async () => {
       refusal(await server.request("GET", "/api/v1/users?limit=1001", { as: admin }), 400, "InvalidInput")
       refusal(await server.request("GET", "/api/v1/groups?limit=1001", { as: admin }), 400, "InvalidInput")

@@ -149,7 +149,7 @@ describe("Server page option", () => {
     expect(visible(returning, "signin")).toBe(false)
     expect(visible(returning, "app")).toBe(true)
     expect(visible(returning, "sidebar")).toBe(true)
-    expect(returning).toContain('<user-manager base-url=""></user-manager>')
+    expect(returning).toContain('<user-manager base-url="" sync-url></user-manager>')
     expect(returning).toContain('<script type="module" src="/user-manager.js"></script>')
     expect(returning).toContain('<link rel="preload" as="fetch" href="/api/v1/me" crossorigin>')
     expect(returning).toContain(

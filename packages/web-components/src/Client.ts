@@ -81,6 +81,19 @@ export interface ListQuery<Sort extends string> {
 }
 
 /**
+ * The query of a page of users: a list query, and filters that each keep only some users (together, the users every
+ * one keeps): enabled or disabled, system or regular, the members of a group.
+ *
+ * @category queries
+ * @since 0.2.0
+ */
+export interface UserListQuery extends ListQuery<UserSort> {
+  readonly enabled?: boolean
+  readonly system?: boolean
+  readonly group?: string
+}
+
+/**
  * The columns users can be sorted by.
  *
  * @category queries
@@ -268,8 +281,8 @@ export type BulkResult = components["schemas"]["BulkResult"]
 export interface UserManagerClient {
   /** The signed-in user (`GET /api/v1/me`). */
   me(): Promise<Me>
-  /** A page of users matching a search (username, first or last name), sorted. */
-  listUsers(query: ListQuery<UserSort>): Promise<Page<User>>
+  /** A page of users matching a search (username, full name or email) and the filters given, sorted. */
+  listUsers(query: UserListQuery): Promise<Page<User>>
   /** One user. */
   getUser(username: string): Promise<User>
   /** Creates a user. */

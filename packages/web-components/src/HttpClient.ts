@@ -25,8 +25,8 @@ import {
   type SignInLock,
   type User,
   type UserChanges,
-  type UserManagerClient,
-  type UserSort
+  type UserListQuery,
+  type UserManagerClient
 } from "./Client.js"
 
 /**
@@ -157,7 +157,7 @@ export const HttpClient = (baseUrl: string, options: HttpClientOptions = {}): Us
 
   return {
     me: () => request<Me>("GET", "/me"),
-    listUsers: (q: ListQuery<UserSort>) => request<Page<User>>("GET", `/users${query(q)}`),
+    listUsers: (q: UserListQuery) => request<Page<User>>("GET", `/users${query(q)}`),
     getUser: (username) => request<User>("GET", `/users/${segment(username)}`),
     createUser: (input: NewUser) => request<User>("POST", "/users", input),
     modifyUser: (username: string, changes: UserChanges, version: number) =>

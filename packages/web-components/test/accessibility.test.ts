@@ -4,6 +4,20 @@ import { seeded } from "./CoreClient.js"
 import { expectNoAxeViolations, mount } from "./harness.js"
 
 describe("accessibility (axe-core)", () => {
+  it("has no violations on the Users tab's filters and pager: filters set, no match, another page size, a page jumped to", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.selectOptions(h.in<HTMLSelectElement>("users", "select[aria-label=Status]"), "Disabled")
+    await expect.poll(() => h.rows().length).toBe(0)
+    await expectNoAxeViolations()
+    await userEvent.selectOptions(h.in<HTMLSelectElement>("users", "select[aria-label=Status]"), "All statuses")
+    await userEvent.type(h.in("users", "input[aria-label=Group]"), "developers{Enter}")
+    await expect.poll(() => h.rows().length).toBe(3)
+    await userEvent.selectOptions(h.in<HTMLSelectElement>("users", "select[part=page-size]"), "25")
+    await userEvent.type(h.in("users", "input[name=page]"), "{Enter}")
+    await expectNoAxeViolations()
+  })
+
   it("has no violations on the Users tab, its context menu, the Add New dialog with a refusal shown, Update, a system user's read-only view, and the delete confirmation", async () => {
     const { client } = await seeded()
     const h = await mount(client)

@@ -3,12 +3,20 @@ import manifestJson from "../custom-elements.json" with { type: "json" }
 import { GroupsTab, UserManagerElement, UsersTab } from "../src/index.js"
 
 /** What a Lit element defines that Lit calls, not a host: its lifecycle. */
-const lifecycle = new Set(["constructor", "render", "willUpdate", "updated", "firstUpdated", "connectedCallback"])
+const lifecycle = new Set([
+  "constructor",
+  "render",
+  "willUpdate",
+  "updated",
+  "firstUpdated",
+  "connectedCallback",
+  "disconnectedCallback"
+])
 
 /** The public properties and methods each element offers a host (its README's "Properties"). */
 const api = {
-  "user-manager": { element: UserManagerElement, members: ["baseUrl", "client", "resume", "tab"] },
-  "um-users-tab": { element: UsersTab, members: ["client", "me", "refresh"] },
+  "user-manager": { element: UserManagerElement, members: ["baseUrl", "client", "resume", "syncUrl", "tab"] },
+  "um-users-tab": { element: UsersTab, members: ["client", "me", "navigate", "refresh", "where"] },
   "um-groups-tab": { element: GroupsTab, members: ["client", "me", "refresh"] }
 } as const
 

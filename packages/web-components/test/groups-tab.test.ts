@@ -249,7 +249,8 @@ describe("Groups tab", () => {
     await userEvent.click(h.row("developers", "groups"))
     await expect.poll(() => memberBoxes(h).length).toBe(3)
     await userEvent.type(h.in("groups", "#f-find"), "a")
-    // alice and daemon are members (by username or full name: Ada Admin, Alice Liddell, System Daemon); admin is not.
+    // alice, daemon and john are members (by username, full name or email: Ada Admin, Alice Liddell, System Daemon,
+    // john@example.com); admin is not.
     await expect
       .poll(() =>
         [...h.panel("groups").querySelectorAll<HTMLInputElement>("[aria-label='Users found'] input")].map((box) => [
@@ -260,7 +261,8 @@ describe("Groups tab", () => {
       .toEqual([
         ["admin", false],
         ["alice", true],
-        ["daemon", true]
+        ["daemon", true],
+        ["john", true]
       ])
     await userEvent.click(h.in("groups", "[aria-label='Users found'] input[value=admin]"))
     await userEvent.click(h.in("groups", "[aria-label='Users found'] input[value=alice]"))

@@ -8,13 +8,14 @@ import type { UserManagerElement } from "../src/user-manager/user-manager.compon
  * A small harness over `<user-manager>`: mounts it on a client and reaches into its tabs' shadow roots, so tests read
  * as the steps a person takes.
  */
-export const mount = async (client: UserManagerClient) => {
+export const mount = async (client: UserManagerClient, options: { readonly syncUrl?: boolean } = {}) => {
   // As in a host page: the element inside the page's main landmark, under its heading.
   const main = document.createElement("main")
   const heading = document.createElement("h1")
   heading.textContent = "User Manager"
   const element = document.createElement("user-manager")
   element.client = client
+  if (options.syncUrl === true) element.setAttribute("sync-url", "")
   main.append(heading, element)
   document.body.replaceChildren(main)
   const root = element.shadowRoot as ShadowRoot

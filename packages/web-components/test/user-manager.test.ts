@@ -1,5 +1,5 @@
 import { userEvent } from "@vitest/browser/context"
-import { describe, expect, it } from "vitest"
+import { afterEach, describe, expect, it } from "vitest"
 import { ClientError, type UserManagerClient } from "../src/Client.js"
 import { HttpClient } from "../src/HttpClient.js"
 import { seeded } from "./CoreClient.js"
@@ -136,5 +136,76 @@ describe("HttpClient", () => {
     expect(seen[1]?.body).toEqual({ lastName: "Smith" })
     expect(failure).toBeInstanceOf(ClientError)
     expect(failure).toMatchObject({ _tag: "ConcurrentModification", message: "stale", data: { actualVersion: 4 } })
+  })
+})
+
+describe("<user-manager sync-url>", () => {
+  const start = `${window.location.pathname}?host=kept`
+  afterEach(() => {
+    document.body.replaceChildren()
+    window.history.replaceState(null, "", start)
+  })
+
+  it("leaves the address alone without sync-url (a host owns its page's address)", async () => {
+    window.history.replaceState(null, "", start)
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.selectOptions(h.in<HTMLSelectElement>("users", "select[aria-label=Status]"), "Disabled")
+    await userEvent.click(h.tab("groups"))
+    expect(window.location.search).toBe("?host=kept")
+  })
+
+  it("shows the place an address holds: tab, search, sort, filters, page size and page, and the open user", async () => {
+    const { client, manager, admin } = await seeded()
+    await manager.users.disable(admin, "bob")
+    window.history.replaceState(null, "", `${start}&q=o&sort=username:desc&enabled=true&group=developers&size=25`)
+    const h = await mount(client, { syncUrl: true })
+    await expect.poll(() => h.rows().map((row) => row[0]?.split(" ")[0])).toEqual(["john", "daemon", "alice"])
+    expect(h.in<HTMLInputElement>("users", "input[part=search]").value).toBe("o")
+    expect(h.in<HTMLSelectElement>("users", "select[aria-label=Status]").value).toBe("true")
+    expect(h.in<HTMLInputElement>("users", "input[aria-label=Group]").value).toBe("developers")
+    expect(h.in<HTMLSelectElement>("users", "select[part=page-size]").value).toBe("25")
+    expect(h.panel("users").querySelector("th[aria-sort=descending]")?.textContent).toContain("User Name")
+
+    document.body.replaceChildren()
+    window.history.replaceState(null, "", `${start}&user=alice`)
+    const opened = await mount(client, { syncUrl: true })
+    await expect.poll(() => opened.in<HTMLDialogElement>("users", "#user-dialog")?.open).toBe(true)
+    expect(opened.in("users", "#user-dialog h2").textContent).toBe("Update alice")
+
+    document.body.replaceChildren()
+    window.history.replaceState(null, "", `${start}&tab=groups`)
+    const element = document.createElement("user-manager")
+    element.setAttribute("sync-url", "")
+    element.client = client
+    document.body.append(element)
+    const groupsTab = () => element.shadowRoot?.querySelector("#tab-groups")?.getAttribute("aria-selected")
+    await expect.poll(groupsTab).toBe("true")
+  })
+
+  it("writes each step into the address and Back returns to the step before, the open user's dialog too", async () => {
+    const { client, manager, admin } = await seeded()
+    await manager.users.disable(admin, "bob")
+    window.history.replaceState(null, "", start)
+    const h = await mount(client, { syncUrl: true })
+    await userEvent.selectOptions(h.in<HTMLSelectElement>("users", "select[aria-label=Status]"), "Disabled")
+    await expect.poll(() => window.location.search).toBe("?host=kept&enabled=false")
+    await expect.poll(() => h.rows().map((row) => row[0]?.split(" ")[0])).toEqual(["bob"])
+    await userEvent.click(h.row("bob"))
+    await expect.poll(() => window.location.search).toBe("?host=kept&enabled=false&user=bob")
+    await userEvent.keyboard("{Escape}")
+    await expect.poll(() => window.location.search).toBe("?host=kept&enabled=false")
+    await userEvent.click(h.tab("groups"))
+    await expect.poll(() => window.location.search).toBe("?host=kept&tab=groups&enabled=false")
+    window.history.back()
+    await expect.poll(() => h.tab("users").getAttribute("aria-selected")).toBe("true")
+    window.history.back()
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#user-dialog")?.open).toBe(true)
+    window.history.back()
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#user-dialog")?.open).toBe(false)
+    window.history.back()
+    await expect.poll(() => window.location.search).toBe("?host=kept")
+    await expect.poll(() => h.rows().length).toBe(5)
+    expect(h.in<HTMLSelectElement>("users", "select[aria-label=Status]").value).toBe("")
   })
 })

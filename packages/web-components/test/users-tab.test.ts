@@ -1,6 +1,6 @@
 import { userEvent } from "@vitest/browser/context"
 import { describe, expect, it } from "vitest"
-import type { ListQuery, User, UserManagerClient, UserSort } from "../src/Client.js"
+import type { ListQuery, User, UserListQuery, UserManagerClient, UserSort } from "../src/Client.js"
 import { seeded, withoutPermissions } from "./CoreClient.js"
 import { mount } from "./harness.js"
 
@@ -46,6 +46,56 @@ describe("Users tab", () => {
     await userEvent.clear(h.in("users", "input[type=search]"))
     await userEvent.type(h.in("users", "input[type=search]"), "stone")
     await expect.poll(() => usernames(h.rows())).toEqual(["bob"])
+  })
+
+  it("finds users by email on the server", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.type(h.in("users", "input[part=search]"), "alice@EXAMPLE")
+    await expect.poll(() => usernames(h.rows())).toEqual(["alice"])
+  })
+
+  it("filters by status, system users and a group picked by searching its name, together and with the search", async () => {
+    const { client, manager, admin } = await seeded()
+    await manager.users.disable(admin, "bob")
+    const asked: Array<Record<string, unknown>> = []
+    const watched = {
+      ...client,
+      listUsers: (query: UserListQuery) => {
+        asked.push({ ...query })
+        return client.listUsers(query)
+      }
+    } as UserManagerClient
+    const h = await mount(watched)
+    const status = h.in<HTMLSelectElement>("users", "select[aria-label=Status]")
+    await userEvent.selectOptions(status, "Disabled")
+    await expect.poll(() => usernames(h.rows())).toEqual(["bob"])
+    expect(asked.at(-1)).toMatchObject({ enabled: false, offset: 0 })
+    await userEvent.selectOptions(status, "Enabled")
+    await expect.poll(() => usernames(h.rows())).toEqual(["admin", "alice", "daemon", "john"])
+    await userEvent.selectOptions(
+      h.in<HTMLSelectElement>("users", "select[aria-label='System users']"),
+      "Regular users"
+    )
+    await expect.poll(() => usernames(h.rows())).toEqual(["admin", "alice", "john"])
+    // The group field offers the groups whose name holds what is typed, and a name typed in full filters on Enter.
+    const group = h.in<HTMLInputElement>("users", "input[aria-label=Group]")
+    await userEvent.type(group, "dev")
+    await expect
+      .poll(() => [...h.panel("users").querySelectorAll("#filter-groups option")].map((o) => o.getAttribute("value")))
+      .toEqual(["developers"])
+    await userEvent.type(group, "elopers{Enter}")
+    await expect.poll(() => usernames(h.rows())).toEqual(["alice", "john"])
+    expect(asked.at(-1)).toMatchObject({ enabled: true, system: false, group: "developers" })
+    await userEvent.type(h.in("users", "input[part=search]"), "doe")
+    await expect.poll(() => usernames(h.rows())).toEqual(["john"])
+    // Back to every status: the other filters stay; an emptied group field drops the group.
+    await userEvent.selectOptions(status, "All statuses")
+    await userEvent.clear(group)
+    await userEvent.clear(h.in("users", "input[part=search]"))
+    await expect.poll(() => usernames(h.rows())).toEqual(["admin", "alice", "bob", "john"])
+    expect(asked.at(-1)).not.toHaveProperty("enabled")
+    expect(asked.at(-1)).not.toHaveProperty("group")
   })
 
   it("sorts by a column when its header is clicked and reverses the order on a second click", async () => {
@@ -438,6 +488,53 @@ describe("Users tab", () => {
     expect(h.rows()).toHaveLength(50)
   })
 
+  it("chooses the page size, goes to the first and last page and jumps to a page; Previous and Next look disabled when they are", async () => {
+    const total = 100_000
+    const asked: Array<ListQuery<UserSort>> = []
+    const big = {
+      me: async () => ({ user: numberedUser(0), admin: true }),
+      listUsers: async (query: ListQuery<UserSort>) => {
+        asked.push(query)
+        const offset = query.offset ?? 0
+        const count = Math.max(0, Math.min(query.limit ?? 50, total - offset))
+        return { items: Array.from({ length: count }, (_, i) => numberedUser(offset + i)), total }
+      },
+      listGroups: async () => ({ items: [], total: 0 })
+    } as unknown as UserManagerClient
+    const h = await mount(big)
+    const previous = h.button("users", "Previous")
+    expect(previous.disabled).toBe(true)
+    expect(Number(getComputedStyle(previous).opacity)).toBeLessThan(0.6)
+    expect(getComputedStyle(previous).cursor).toBe("not-allowed")
+    expect(Number(getComputedStyle(h.button("users", "Next")).opacity)).toBe(1)
+    expect(h.in("users", "nav.pager").textContent?.replace(/\s+/g, " ")).toContain("Page of 2,000")
+    await userEvent.selectOptions(h.in<HTMLSelectElement>("users", "select[part=page-size]"), "200")
+    await expect.poll(() => h.rows()).toHaveLength(200)
+    expect(asked.at(-1)).toMatchObject({ limit: 200, offset: 0 })
+    expect(h.in("users", "[role=status]").textContent).toBe("1–200 of 100,000")
+    await userEvent.click(h.button("users", "Last"))
+    await expect.poll(() => h.rows()[0]?.[0]).toBe("user099800")
+    expect(h.in("users", "[role=status]").textContent).toBe("99,801–100,000 of 100,000")
+    expect(h.button("users", "Next").disabled).toBe(true)
+    expect(h.button("users", "Last").disabled).toBe(true)
+    const page = h.in<HTMLInputElement>("users", "input[name=page]")
+    expect(page.value).toBe("500")
+    await userEvent.clear(page)
+    await userEvent.type(page, "3{Enter}")
+    await expect.poll(() => h.rows()[0]?.[0]).toBe("user000400")
+    expect(asked.at(-1)).toMatchObject({ limit: 200, offset: 400 })
+    // A smaller page keeps the first row shown on screen: page 3 of 200 rows is rows 401–600, page 9 of 50.
+    await userEvent.selectOptions(h.in<HTMLSelectElement>("users", "select[part=page-size]"), "50")
+    await expect.poll(() => h.rows()[0]?.[0]).toBe("user000400")
+    expect(h.in<HTMLInputElement>("users", "input[name=page]").value).toBe("9")
+    await userEvent.click(h.button("users", "First"))
+    await expect.poll(() => h.rows()[0]?.[0]).toBe("user000000 You")
+    // A page number past the last goes to the last.
+    await userEvent.clear(h.in("users", "input[name=page]"))
+    await userEvent.type(h.in("users", "input[name=page]"), "99999{Enter}")
+    await expect.poll(() => h.rows()[0]?.[0]).toBe("user099950")
+  })
+
   it("shows a total the server stopped counting as 100+ and keeps Next on past it while pages come back full", async () => {
     const users = 120
     // A server that counts at most 100 matches.
@@ -463,6 +560,12 @@ describe("Users tab", () => {
     await expect.poll(() => h.rows()[0]?.[0]).toBe("user000100")
     expect(h.in("users", "[role=status]").textContent).toBe("101–120 of 100+")
     expect((h.button("users", "Next") as HTMLButtonElement).disabled).toBe(true)
+    // Without an exact total there is no last page to go to nor page count to jump within, and the pager says so.
+    expect(h.button("users", "Last")).toBeUndefined()
+    expect(h.in("users", "input[name=page]")).toBeNull()
+    expect(h.in("users", "#page-note").textContent).toBe("Page 3 (Last and page numbers need an exact total)")
+    await userEvent.click(h.button("users", "First"))
+    await expect.poll(() => h.rows()[0]?.[0]).toBe("user000000 You")
   })
 })
 

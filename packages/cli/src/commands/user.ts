@@ -50,27 +50,33 @@ export const walk =
       }
     })
 
-const ls = Command.make("ls", { ...Flags.common, ...Flags.listing(User.UserSort.literals) }, (flags) =>
-  read(flags, ({ users, actor, me, format }) =>
-    Output.printList(Output.users, format, me, (emit) =>
-      // Every match, page by page (keyset pages, no count), so memory stays flat however many users there are.
-      Stream.runForEachChunk(
-        users.stream(actor, {
-          ...Option.match(flags.search, { onNone: () => ({}), onSome: (search) => ({ search }) }),
-          ...(sortOption(flags.sort) as object),
-          ...Option.match(flags.limit, { onNone: () => ({}), onSome: (limit) => ({ limit }) }),
-          ...Option.match(flags.offset, { onNone: () => ({}), onSome: (offset) => ({ offset }) })
-        }),
-        (chunk) => emit(Chunk.toReadonlyArray(chunk))
+const ls = Command.make(
+  "ls",
+  { ...Flags.common, ...Flags.listing(User.UserSort.literals), ...Flags.userFilters },
+  (flags) =>
+    read(flags, ({ users, actor, me, format }) =>
+      Output.printList(Output.users, format, me, (emit) =>
+        // Every match, page by page (keyset pages, no count), so memory stays flat however many users there are.
+        Stream.runForEachChunk(
+          users.stream(actor, {
+            ...Option.match(flags.search, { onNone: () => ({}), onSome: (search) => ({ search }) }),
+            ...(sortOption(flags.sort) as object),
+            ...Option.match(flags.limit, { onNone: () => ({}), onSome: (limit) => ({ limit }) }),
+            ...Option.match(flags.offset, { onNone: () => ({}), onSome: (offset) => ({ offset }) }),
+            ...Option.match(flags.enabled, { onNone: () => ({}), onSome: (enabled) => ({ enabled }) }),
+            ...Option.match(flags.system, { onNone: () => ({}), onSome: (system) => ({ system }) }),
+            ...Option.match(flags.group, { onNone: () => ({}), onSome: (group) => ({ group }) })
+          }),
+          (chunk) => emit(Chunk.toReadonlyArray(chunk))
+        )
       )
     )
-  )
 ).pipe(
   Command.withDescription(
     CommandTree.description(
-      "List users: User Name, Full Name, Groups, Email, Enabled (one a line, tab-separated; -p for a table).",
-      "dt user ls -p --sort fullName",
-      "dt user ls --search smith --limit 20",
+      "List users: User Name, Full Name, Groups, Email, Enabled (one a line, tab-separated; -p for a table), searched by username, full name or email, and filtered.",
+      "dt user ls -p --sort fullName --search example.org",
+      "dt user ls --enabled false --group staff --system false",
       "dt user ls -j | jq -r '.[].username'"
     )
   )

@@ -25,6 +25,10 @@ interface ListingParameters {
   readonly offset: number
   /** The most matches a bounded count counts. */
   readonly countUpTo: number
+  /** The filters' values (a filter that is not asked for is not in the statement). */
+  readonly enabled: number
+  readonly system: number
+  readonly group: string
 }
 
 const listingParameters = (parameters: ReadonlyArray<unknown>) =>
@@ -33,7 +37,10 @@ const listingParameters = (parameters: ReadonlyArray<unknown>) =>
     phrase: parameters[1],
     limit: parameters[2],
     offset: parameters[3],
-    countUpTo: parameters[4]
+    countUpTo: parameters[4],
+    enabled: parameters[5],
+    system: parameters[6],
+    group: parameters[7]
   }) as ListingParameters
 
 /** A column a user list is sorted by: its SQL, whether it can be NULL, and its direction. */
@@ -145,6 +152,10 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     const { db, shaped, single, valueRows, listings } = context
     const fts = context.engineName === "sqlite" && SqliteSearch.usesFts(query.search)
     const search = query.search === "" ? "none" : fts ? "fts" : "like"
+    // Which filters the statements hold, part of their shape: `e`nabled, `s`ystem, `g`roup.
+    const filters = `${query.enabled === undefined ? "" : "e"}${query.system === undefined ? "" : "s"}${query.group === undefined ? "" : "g"}`
+    // A filtered search is counted over the users' rows: the FTS index alone knows only the search text.
+    const ftsAlone = fts && filters === ""
     const columns = userSortColumns(query.sort, query.order)
     const after = query.after
     const countUpTo = query.countUpTo
@@ -154,7 +165,10 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       SqliteSearch.ftsPhrase(query.search),
       query.limit,
       query.offset,
-      countUpTo ?? 0
+      countUpTo ?? 0,
+      query.enabled ? 1 : 0,
+      query.system ? 1 : 0,
+      query.group ?? ""
     ]
     /** This listing's statement of `kind`, written once over its parameters (slots when compiled once). */
     const statement = <R>(
@@ -163,7 +177,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     ) =>
       // A keyset page (streaming) depends on its key's values: it is compiled each time.
       after === undefined
-        ? shaped(`users:${kind}:${search}:${query.sort}:${query.order}`, parameters, (slots) =>
+        ? shaped(`users:${kind}:${search}:${filters}:${query.sort}:${query.order}`, parameters, (slots) =>
             build(listingParameters(slots))
           )
         : build(listingParameters(parameters))
@@ -172,6 +186,14 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
         .selectFrom("users")
         .$if(search === "like", (q) => q.where(sql<boolean>`search_text like ${v.pattern} escape '!'`))
         .$if(search === "fts", (q) => q.where("username", "in", SqliteSearch.ftsMatches(v.phrase)))
+        .$if(query.enabled !== undefined, (q) => q.where("users.enabled", "=", v.enabled))
+        .$if(query.system !== undefined, (q) => q.where("users.system", "=", v.system))
+        // The group's members, read from the membership index (group, username) when the planner starts there.
+        .$if(query.group !== undefined, (q) =>
+          q.where("users.username", "in", (eb) =>
+            eb.selectFrom("memberships").select("memberships.username").where("memberships.group_name", "=", v.group)
+          )
+        )
         .$if(after !== undefined, (q) => q.where(keysetAfter(columns, after ?? [])))
 
     let total: number | null = null
@@ -180,7 +202,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       const counted: Counted & { readonly size?: number | null } = yield* single(
         countUpTo === undefined
           ? statement("count", (v) =>
-              fts
+              ftsAlone
                 ? SqliteSearch.ftsCount(db, v.phrase)
                 : filtered(v)
                     .select((eb) => eb.fn.countAll<number | string>().as("n"))
@@ -188,7 +210,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
             )
           : // Counting stops at the bound: the matches are read only as far as it.
             statement("boundedCount", (v) =>
-              fts
+              ftsAlone
                 ? SqliteSearch.ftsCount(db, v.phrase, v.countUpTo)
                 : db
                     .selectFrom(filtered(v).select(sql`1`.as("one")).limit(v.countUpTo).as("matches"))
@@ -201,7 +223,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       const exact = countUpTo === undefined || total < countUpTo
       if (total === 0 || (exact && query.offset >= total)) return { items: [], total }
       const size = "size" in counted ? Number(counted.size ?? 0) : 0
-      if (fts && query.sort === "username" && after === undefined) {
+      if (ftsAlone && query.sort === "username" && after === undefined) {
         let matches = total
         // A count stopped at its bound understates a dense search: a deep page is planned on every match.
         if (!exact && !SqliteSearch.walks(query, matches, size)) {
@@ -242,7 +264,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
                 .compile()
             )
     const found = (yield* valueRows(page)) as ReadonlyArray<ListingRow>
-    // Sorted by username and not searched, a page holds every user between its first and last usernames.
-    const contiguous = search === "none" && query.sort === "username" && plan === "sort"
+    // Sorted by username, not searched nor filtered, a page holds every user between its first and last usernames.
+    const contiguous = search === "none" && filters === "" && query.sort === "username" && plan === "sort"
     return { items: yield* listings(found, contiguous ? query.order : undefined), total }
   })

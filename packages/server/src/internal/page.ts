@@ -75,7 +75,7 @@ ${element ? '<link rel="modulepreload" href="/user-manager.js">\n' : ""}${
   <section id="app" aria-labelledby="app-title" tabindex="-1"${hiddenIf(!signedIn)}>
     <h1 id="app-title">Users and groups</h1>
     <p id="app-error" role="alert" hidden></p>
-${starts ? '    <user-manager base-url=""></user-manager>\n' : ""}  </section>
+${starts ? '    <user-manager base-url="" sync-url></user-manager>\n' : ""}  </section>
 </main>
 </div>
 </body>

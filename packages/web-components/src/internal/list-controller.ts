@@ -3,7 +3,7 @@ import type { ListQuery, Page, UserManagerClient } from "../Client.js"
 import { asClientError } from "./errors.js"
 import { debounce, restoreFocus } from "./keys.js"
 
-/** How many rows a tab shows at a time. */
+/** How many rows a tab shows at a time, until the reader chooses another of `PAGE_SIZES`. */
 export const PAGE_SIZE = 50
 
 /**
@@ -21,6 +21,12 @@ export class TotalEvent extends Event {
   }
 }
 
+/** The page sizes a reader can choose. */
+export const PAGE_SIZES: ReadonlyArray<number> = [25, 50, 100, 200]
+
+/** A list's filters: each keeps only some items (left out: no filter). */
+export type Filters = Readonly<Record<string, string | boolean | undefined>>
+
 /** A page read for a list, and a way to keep what was read beside it, called only if that answer is still the latest. */
 export interface Listing<T> {
   readonly page: Page<T>
@@ -30,10 +36,15 @@ export interface Listing<T> {
 /** What a tab tells its list: where the client is, how to read a page, how a row is named, and the first sort. */
 export interface ListOptions<T, S extends string> {
   readonly client: () => UserManagerClient | undefined
-  readonly read: (client: UserManagerClient, query: Required<ListQuery<S>>) => Promise<Listing<T>>
+  /** Reads a page: the list query, and the filters set (only those set). */
+  readonly read: (client: UserManagerClient, query: Required<ListQuery<S>>, filters: Filters) => Promise<Listing<T>>
   readonly key: (item: T) => string
   readonly sort: S
 }
+
+/** Whether two sets of filters keep the same items (a filter left out is one set to undefined). */
+const sameFilters = (a: Filters, b: Filters) =>
+  [...new Set([...Object.keys(a), ...Object.keys(b)])].every((key) => a[key] === b[key])
 
 /**
  * The state of a tab's server-side list: the page shown, its search, sort and window, whether it is loading and why it
@@ -46,6 +57,10 @@ export class ListController<T, S extends string> implements ReactiveController {
   sort: S
   order: "asc" | "desc" = "asc"
   offset = 0
+  /** How many rows a page holds. */
+  limit = PAGE_SIZE
+  /** The filters set; a filter left out (or undefined) keeps every item. */
+  filters: Filters = {}
   loading = false
   /** How many reads have ended (shown or failed): a change's feedback waits for the read that follows it. */
   loads = 0
@@ -104,9 +119,10 @@ export class ListController<T, S extends string> implements ReactiveController {
     const request = ++this.#request
     this.loading = true
     this.#host.requestUpdate()
-    const { search, sort, order, offset } = this
+    const { search, sort, order, offset, limit } = this
+    const filters = Object.fromEntries(Object.entries(this.filters).filter(([, value]) => value !== undefined))
     try {
-      const { page, keep } = await this.#options.read(client, { search, sort, order, limit: PAGE_SIZE, offset })
+      const { page, keep } = await this.#options.read(client, { search, sort, order, limit, offset }, filters)
       if (request !== this.#request) return
       this.page = page
       keep?.()
@@ -144,6 +160,70 @@ export class ListController<T, S extends string> implements ReactiveController {
   /** Shows the page that starts at `offset`. */
   goTo(offset: number): void {
     this.offset = Math.max(0, offset)
+    this.active = 0
+    void this.load()
+  }
+
+  /** Whether the page's total is exact (a total the server stopped counting is only a lower bound). */
+  exact(): boolean {
+    return this.page.totalExact !== false
+  }
+
+  /** The page shown, from 1. */
+  pageNumber(): number {
+    return Math.floor(this.offset / this.limit) + 1
+  }
+
+  /** How many pages the list has, when its total is exact (at least one). */
+  pageCount(): number | undefined {
+    return this.exact() ? Math.max(1, Math.ceil(this.page.total / this.limit)) : undefined
+  }
+
+  /** Shows page `number` (from 1), kept within the pages there are when the total is exact. */
+  goToPage(number: number): void {
+    const last = this.pageCount() ?? Number.POSITIVE_INFINITY
+    const page = Math.min(Math.max(1, Math.floor(number)), last)
+    this.goTo((page - 1) * this.limit)
+  }
+
+  /** Shows `limit` rows a page, from the page that holds the first row shown now. */
+  setLimit(limit: number): void {
+    if (limit === this.limit) return
+    this.offset = Math.floor(this.offset / limit) * limit
+    this.limit = limit
+    this.active = 0
+    void this.load()
+  }
+
+  /**
+   * Puts the list where `state` says (an address read back, a Back or Forward): its search, sort, filters and window,
+   * read at once if the list has shown a page already (else its first read uses them).
+   */
+  restore(state: {
+    readonly search: string
+    readonly sort: S
+    readonly order: "asc" | "desc"
+    readonly offset: number
+    readonly limit: number
+    readonly filters: Filters
+  }): void {
+    const same =
+      state.search === this.search &&
+      state.sort === this.sort &&
+      state.order === this.order &&
+      state.offset === this.offset &&
+      state.limit === this.limit &&
+      sameFilters(state.filters, this.filters)
+    if (same) return
+    Object.assign(this, state)
+    this.active = 0
+    if (this.#client !== undefined) void this.load()
+  }
+
+  /** Sets filters (merged with those set; undefined clears one) and shows the first page. */
+  filterBy(filters: Filters): void {
+    this.filters = { ...this.filters, ...filters }
+    this.offset = 0
     this.active = 0
     void this.load()
   }

@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from "lit"
 import { isMenuKey, nextIndex } from "./keys.js"
-import { type ListController, PAGE_SIZE } from "./list-controller.js"
+import { type ListController, PAGE_SIZES } from "./list-controller.js"
 import { formatTotal } from "./locale.js"
 import type { RowMenu } from "./row-menu.js"
 import { skeletonRows } from "./skeleton.js"
@@ -36,6 +36,8 @@ export interface ListViewOptions<T, S extends string> {
   readonly bar?: TemplateResult | typeof nothing
   /** How counts are written: in the page's language (see `numberFormatOf`). */
   readonly numbers: Intl.NumberFormat
+  /** The list's filter controls, shown after the search field. */
+  readonly filters?: TemplateResult | typeof nothing
 }
 
 /** The row a table event concerns: the row element, its index on the page and its item. */
@@ -59,9 +61,15 @@ export const listView = <T, S extends string>(
 ) => {
   const { items, total } = list.page
   // A total the server stopped counting is a lower bound: "10,000+", and Next stays on while pages come back full.
-  const exact = list.page.totalExact !== false
+  const exact = list.exact()
   const first = items.length === 0 ? 0 : list.offset + 1
-  const hasNext = exact ? list.offset + PAGE_SIZE < total : items.length === PAGE_SIZE
+  const size = list.limit
+  const hasNext = exact ? list.offset + size < total : items.length === size
+  const pages = list.pageCount()
+  // The pager's page number: a page past the last goes to the last, and an emptied field goes nowhere.
+  const jump = (input: HTMLInputElement) => {
+    if (input.value !== "") list.goToPage(Number(input.value))
+  }
   const lower = options.name.toLowerCase()
   const count = options.numbers
   const shownTotal = formatTotal(count, total, exact)
@@ -101,6 +109,7 @@ export const listView = <T, S extends string>(
           .value=${list.search}
           @input=${(event: InputEvent) => list.searchFor((event.target as HTMLInputElement).value)}
         />
+        ${options.filters ?? nothing}
         <span class="spacer"></span>
         ${options.actions ?? nothing}
         <button class="primary" part="button" @click=${() => options.open(undefined)}>Add New</button>
@@ -156,22 +165,62 @@ export const listView = <T, S extends string>(
       </table>
       </div>
       ${items.length === 0 && !list.loading ? html`<p class="hint">No ${lower} match.</p>` : nothing}
-      <div class="pager">
+      <nav class="pager" part="pager" aria-label=${`${options.name} pages`}>
+        <label class="page-size">
+          Rows per page
+          <select
+            part="page-size"
+            @change=${(event: Event) => list.setLimit(Number((event.target as HTMLSelectElement).value))}
+          >
+            ${PAGE_SIZES.map((n) => html`<option value=${n} ?selected=${n === size}>${n}</option>`)}
+          </select>
+        </label>
         <span role="status">${
           items.length === 0 && list.loading
             ? `Loading ${lower}…`
             : `${count.format(first)}–${count.format(list.offset + items.length)} of ${shownTotal}`
         }</span>
-        <button part="button" ?disabled=${list.offset === 0} @click=${() => list.goTo(list.offset - PAGE_SIZE)}>
+        <button part="button" ?disabled=${list.offset === 0} @click=${() => list.goTo(0)}>First</button>
+        <button part="button" ?disabled=${list.offset === 0} @click=${() => list.goTo(list.offset - size)}>
           Previous
         </button>
-        <button
-          part="button"
-          ?disabled=${!hasNext}
-          @click=${() => list.goTo(list.offset + PAGE_SIZE)}
-        >
-          Next
-        </button>
-      </div>
+        ${
+          pages === undefined
+            ? html`<span class="hint" id="page-note">Page ${count.format(list.pageNumber())} (Last and page numbers need an exact total)</span>`
+            : html`<span class="jump">
+                <label>
+                  Page
+                  <input
+                    name="page"
+                    part="page"
+                    type="number"
+                    inputmode="numeric"
+                    min="1"
+                    max=${pages}
+                    .value=${String(list.pageNumber())}
+                    @keydown=${(event: KeyboardEvent) => {
+                      if (event.key !== "Enter") return
+                      event.preventDefault()
+                      jump(event.target as HTMLInputElement)
+                    }}
+                  />
+                </label>
+                of ${count.format(pages)}
+                <button
+                  part="button"
+                  @click=${(event: MouseEvent) =>
+                    jump((event.target as HTMLElement).closest(".jump")?.querySelector("input") as HTMLInputElement)}
+                >
+                  Go
+                </button>
+              </span>`
+        }
+        <button part="button" ?disabled=${!hasNext} @click=${() => list.goTo(list.offset + size)}>Next</button>
+        ${
+          pages === undefined
+            ? nothing
+            : html`<button part="button" ?disabled=${!hasNext} @click=${() => list.goToPage(pages)}>Last</button>`
+        }
+      </nav>
   `
 }

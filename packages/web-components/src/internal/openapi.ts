@@ -364,6 +364,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description a string to be decoded into a boolean
+         * @enum {string}
+         */
+        readonly BooleanFromString: "true" | "false";
         readonly UserPage: {
             readonly items: readonly components["schemas"]["UserAnswer"][];
             /**
@@ -638,11 +643,6 @@ export interface components {
             /** @enum {number} */
             readonly status: 412;
         };
-        /**
-         * @description a string to be decoded into a boolean
-         * @enum {string}
-         */
-        readonly BooleanFromString: "true" | "false";
         readonly PasswordReset: {
             /** @description 8–256 characters; never returned */
             readonly password: string;
@@ -969,7 +969,7 @@ export interface operations {
     readonly "users.list": {
         readonly parameters: {
             readonly query?: {
-                /** @description case-insensitive substring of the username, first or last name */
+                /** @description case-insensitive substring of the username, the full name or the email address */
                 readonly search?: string;
                 readonly sort?: "username" | "fullName" | "firstName" | "lastName" | "groups" | "email" | "enabled" | "system" | "createdAt" | "updatedAt";
                 readonly order?: "asc" | "desc";
@@ -977,6 +977,12 @@ export interface operations {
                 readonly limit?: string;
                 /** @description a string to be decoded into a number */
                 readonly offset?: string;
+                /** @description true: only the enabled users; false: only the disabled ones (default: both) */
+                readonly enabled?: components["schemas"]["BooleanFromString"];
+                /** @description true: only the system users; false: only the regular ones (default: both) */
+                readonly system?: components["schemas"]["BooleanFromString"];
+                /** @description only the members of this group (a group that does not exist has none) */
+                readonly group?: string;
             };
             readonly header?: never;
             readonly path?: never;

@@ -60,6 +60,14 @@ export const sharedStyles = css`
     background: var(--_row-hover);
     border-color: var(--_accent);
   }
+  select {
+    font: inherit;
+    color: var(--_fg);
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    padding: 0.3em 0.4em;
+  }
   button.primary {
     background: var(--_accent);
     color: var(--_on-accent);
@@ -160,10 +168,27 @@ export const sharedStyles = css`
   }
   .pager {
     display: flex;
+    flex-wrap: wrap;
     gap: 0.75em;
     align-items: center;
     justify-content: flex-end;
     margin-top: 0.5em;
+  }
+  .pager .page-size {
+    margin-inline-end: auto;
+  }
+  .pager .jump {
+    display: flex;
+    gap: 0.4em;
+    align-items: center;
+  }
+  .pager .jump input {
+    width: 6em;
+  }
+  .filters {
+    display: flex;
+    gap: 0.5em;
+    align-items: center;
   }
   .badge {
     display: inline-block;

@@ -4,6 +4,7 @@ import { ClientError, type Me, type UserManagerClient } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
 import type { GroupsTab } from "../groups-tab/groups-tab.component.js"
 import { HttpClient } from "../HttpClient.js"
+import { type Address, readAddress, writeAddress } from "../internal/address.js"
 import type { TotalEvent } from "../internal/list-controller.js"
 import { formatTotal, numberFormatOf } from "../internal/locale.js"
 import { watchSession } from "../internal/session.js"
@@ -121,6 +122,13 @@ export class UserManagerElement extends LitElement {
   @property({ attribute: false }) accessor client: UserManagerClient | undefined
   /** The tab shown: `users` or `groups`. */
   @property({ reflect: true }) accessor tab: TabId = "users"
+  /**
+   * Whether the address keeps where the reader is (off by default: a host owns its page's address). On, the tab and
+   * the Users tab's search, sort, filters, page and open user live in the query string (`?tab=groups`,
+   * `?q=smith&sort=email:desc&enabled=false&group=staff&page=3&size=100&user=jdoe`; the host's other parameters stay),
+   * so that a reload, a link and Back and Forward show the same place.
+   */
+  @property({ type: Boolean, attribute: "sync-url" }) accessor syncUrl = false
 
   /** Who is signed in, once the client has said. */
   #me: Me | undefined
@@ -139,6 +147,43 @@ export class UserManagerElement extends LitElement {
   #totals: Partial<Record<TabId, { readonly total: number; readonly exact: boolean }>> = {}
   /** The client whose other tab's count was asked for (once, after the first page the shown tab read). */
   #countsAsked: UserManagerClient | undefined
+  /** The address read on connecting or on Back/Forward, for the Users tab once it is rendered. */
+  #arrived: Address | undefined
+  readonly #onPopState = () => this.#arrive()
+
+  override connectedCallback() {
+    super.connectedCallback()
+    if (!this.syncUrl) return
+    window.addEventListener("popstate", this.#onPopState)
+    this.#arrive()
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback()
+    window.removeEventListener("popstate", this.#onPopState)
+  }
+
+  /** Goes where the address says: its tab at once, the Users tab's place when it is rendered. */
+  #arrive() {
+    const address = readAddress(window.location.search)
+    this.#arrived = address
+    this.tab = address.tab
+    this.requestUpdate()
+  }
+
+  /** Writes where the reader is into the address: a new history entry, except while a search is typed. */
+  #remember() {
+    if (!this.syncUrl || this.#arrived !== undefined) return
+    const users = this.renderRoot.querySelector<UsersTab>("um-users-tab")
+    if (users === null) return
+    const where = users.where()
+    const query = writeAddress(window.location.search, { tab: this.tab, ...where })
+    if (query === window.location.search) return
+    const typing = readAddress(window.location.search).search !== where.search
+    const url = `${window.location.pathname}${query}${window.location.hash}`
+    if (typing) window.history.replaceState(window.history.state, "", url)
+    else window.history.pushState(window.history.state, "", url)
+  }
 
   override willUpdate(changed: PropertyValues<this>) {
     this.#firstShown = !this.#visited.has(this.tab)
@@ -280,6 +325,7 @@ export class UserManagerElement extends LitElement {
         @users-changed=${this.#onChange}
       >
         <um-users-tab
+          @um-where=${() => this.#remember()}
           exportparts=${parts}
           @um-total=${(event: TotalEvent) => this.#onTotal("users", event)}
           .client=${this.#visited.has("users") ? client : undefined}
@@ -315,6 +361,13 @@ export class UserManagerElement extends LitElement {
   }
 
   override updated(changed: PropertyValues<this>) {
+    const arrived = this.#arrived
+    if (arrived !== undefined) {
+      this.#arrived = undefined
+      this.renderRoot.querySelector<UsersTab>("um-users-tab")?.navigate(arrived)
+    } else if (changed.has("tab") && changed.get("tab") !== undefined) {
+      this.#remember()
+    }
     // The other tab's changes show up when it is shown again (by a click, a key, or the host setting `tab`); a tab
     // shown for the first time reads its first page as it receives the client.
     if (changed.has("tab") && changed.get("tab") !== undefined && !this.#firstShown) {

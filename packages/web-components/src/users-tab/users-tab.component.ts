@@ -2,9 +2,11 @@ import { css, html, LitElement, nothing } from "lit"
 import { property } from "lit/decorators.js"
 import type { Me, SignInLock, User, UserChanges, UserManagerClient, UserSort } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
+import type { Address } from "../internal/address.js"
 import { BulkActions, bulkStyles } from "../internal/bulk-actions.js"
 import { BulkChange, bulkChangeStyles } from "../internal/bulk-change.js"
 import { ConfirmDialog } from "../internal/confirm-dialog.js"
+import { asClientError } from "../internal/errors.js"
 import { type Change, Feedback, feedbackStyles } from "../internal/feedback.js"
 import { FormDialog } from "../internal/form-dialog.js"
 import { passwordField, textField } from "../internal/form-fields.js"
@@ -63,6 +65,9 @@ const columns: ReadonlyArray<Column<UserSort>> = [
  * @event users-changed - A bulk action was applied to the selected users; `detail` is each user's outcome.
  * @csspart toolbar - The row holding the search field and Add New.
  * @csspart search - The search field.
+ * @csspart filters - The filter controls (status, system users, group).
+ * @csspart filter - Each filter control.
+ * @csspart pager - The pager: rows per page, First, Previous, the page number, Next, Last.
  * @csspart button - Every button.
  * @csspart selection - The bar of actions on the selected users.
  * @csspart summary - How many users the list holds (or the search matches), above the table.
@@ -106,13 +111,18 @@ export class UsersTab extends LitElement {
   #minPassword: { readonly client: UserManagerClient; readonly length: number } | undefined
   #findLater = debounce((text: string) => void this.#findGroups(text), 250)
 
+  /** The groups the group filter's list offers: the first few whose name holds what was typed. */
+  #filterGroups: ReadonlyArray<string> = []
+  #filterGroupsRead = 0
+  #filterGroupsLater = debounce((text: string) => void this.#findFilterGroups(text), 250)
+
   readonly #list = new ListController<User, UserSort>(this, {
     client: () => this.client,
     key: (user) => user.username,
     sort: "username",
-    read: async (client, query) => {
+    read: async (client, query, filters) => {
       const [page, locks] = await Promise.all([
-        client.listUsers(query),
+        client.listUsers({ ...query, ...filters }),
         // The locks are an addition to the list: a back end that cannot list them leaves the rows unmarked.
         client.listSignInLocks?.().catch(() => []) ?? []
       ])
@@ -142,14 +152,84 @@ export class UsersTab extends LitElement {
     return this.#list.load()
   }
 
+  /** Where the tab is: its search, sort, filters, page and open user (the Users part of an `Address`). */
+  where(): Omit<Address, "tab"> {
+    const list = this.#list
+    const { enabled, system, group } = list.filters
+    const open = this.#form.editing?.record
+    return {
+      search: list.search,
+      sort: list.sort,
+      order: list.order,
+      page: list.pageNumber(),
+      size: list.limit,
+      enabled: typeof enabled === "boolean" ? enabled : undefined,
+      system: typeof system === "boolean" ? system : undefined,
+      group: typeof group === "string" ? group : undefined,
+      user: open?.username
+    }
+  }
+
+  /** Goes where `address` says: the list's search, sort, filters and page, and the user whose dialog is open. */
+  navigate(address: Omit<Address, "tab">): void {
+    this.#list.restore({
+      search: address.search,
+      sort: address.sort,
+      order: address.order,
+      offset: (address.page - 1) * address.size,
+      limit: address.size,
+      filters: { enabled: address.enabled, system: address.system, group: address.group }
+    })
+    const open = this.#form.editing
+    if (address.user === undefined) {
+      if (open?.record !== undefined) this.#form.close()
+      return
+    }
+    if (open?.record?.username === address.user) return
+    void this.#openByName(address.user)
+  }
+
+  async #openByName(username: string) {
+    const client = this.client
+    if (client === undefined) {
+      this.#pendingUser = username
+      return
+    }
+    try {
+      this.#openEditor(await client.getUser(username))
+    } catch (error) {
+      this.#list.alert = asClientError(error).message
+      this.requestUpdate()
+    }
+  }
+
+  /** A user to open once the client comes (an address read before it). */
+  #pendingUser: string | undefined
+  /** The address last announced, so that only a change is. */
+  #announced = ""
+
+  override updated() {
+    if (this.#pendingUser !== undefined && this.client !== undefined) {
+      const username = this.#pendingUser
+      this.#pendingUser = undefined
+      void this.#openByName(username)
+    }
+    const where = JSON.stringify(this.where())
+    if (where === this.#announced) return
+    this.#announced = where
+    // Only `<user-manager sync-url>` listens: the event stays inside its shadow root.
+    this.dispatchEvent(new Event("um-where", { bubbles: true }))
+  }
+
   override render() {
     const user = this.#menu.target
     return html`
       ${listView(this.#list, this.#menu, {
         name: "Users",
         one: "user",
-        searchLabel: "Search users by username, first name or last name",
+        searchLabel: "Search users by username, full name or email",
         columns,
+        filters: this.#renderFilters(),
         row: (user, index) => this.#row(user, index),
         numbers: numberFormatOf(this),
         open: (user) => this.#openEditor(user),
@@ -171,6 +251,78 @@ export class UsersTab extends LitElement {
         }
       }))}
     `
+  }
+
+  /** The filters: status (enabled or disabled), system or regular users, and a group picked by a search of its name. */
+  #renderFilters() {
+    const filters = this.#list.filters
+    const choose = (name: "enabled" | "system", value: string) =>
+      this.#list.filterBy({ [name]: value === "" ? undefined : value === "true" })
+    const state = (value: string | boolean | undefined) => (value === undefined ? "" : String(value))
+    return html`<div class="filters" part="filters" role="group" aria-label="Filters">
+      <select
+        part="filter"
+        aria-label="Status"
+        .value=${state(filters.enabled)}
+        @change=${(event: Event) => choose("enabled", (event.target as HTMLSelectElement).value)}
+      >
+        <option value="" ?selected=${filters.enabled === undefined}>All statuses</option>
+        <option value="true" ?selected=${filters.enabled === true}>Enabled</option>
+        <option value="false" ?selected=${filters.enabled === false}>Disabled</option>
+      </select>
+      <select
+        part="filter"
+        aria-label="System users"
+        .value=${state(filters.system)}
+        @change=${(event: Event) => choose("system", (event.target as HTMLSelectElement).value)}
+      >
+        <option value="" ?selected=${filters.system === undefined}>System and regular</option>
+        <option value="true" ?selected=${filters.system === true}>System users</option>
+        <option value="false" ?selected=${filters.system === false}>Regular users</option>
+      </select>
+      <input
+        type="search"
+        part="filter"
+        aria-label="Group"
+        placeholder="Any group"
+        list="filter-groups"
+        autocomplete="off"
+        .value=${typeof filters.group === "string" ? filters.group : ""}
+        @focus=${(event: FocusEvent) => this.#filterGroupsLater((event.target as HTMLInputElement).value)}
+        @input=${(event: InputEvent) => {
+          const text = (event.target as HTMLInputElement).value.trim()
+          this.#filterGroupsLater(text)
+          // A name picked from the list, or the field emptied, applies at once; a typed one on Enter or leaving it.
+          if (text === "" || this.#filterGroups.includes(text)) this.#filterByGroup(text)
+        }}
+        @change=${(event: Event) => this.#filterByGroup((event.target as HTMLInputElement).value.trim())}
+      />
+      <datalist id="filter-groups">${this.#filterGroups.map((name) => html`<option value=${name}></option>`)}</datalist>
+    </div>`
+  }
+
+  #filterByGroup(name: string) {
+    const group = name === "" ? undefined : name
+    if (group !== this.#list.filters.group) this.#list.filterBy({ group })
+  }
+
+  /** Asks for the first groups whose name contains `text`, for the group filter's list. */
+  async #findFilterGroups(text: string) {
+    const client = this.client
+    if (client === undefined) return
+    const read = ++this.#filterGroupsRead
+    try {
+      const page = await client.listGroups({
+        sort: "name",
+        limit: FINDER_LIMIT,
+        ...(text === "" ? {} : { search: text })
+      })
+      if (read !== this.#filterGroupsRead) return
+      this.#filterGroups = page.items.map((group) => group.name)
+      this.requestUpdate()
+    } catch {
+      // The list only helps typing: a name typed in full still filters.
+    }
   }
 
   #row(user: User, index: number) {

@@ -68,6 +68,9 @@ export const userOperations = ({
         for (const row of state.users.values()) {
           const keys = keysOf(row)
           if (query.search !== "" && !keys.search.includes(query.search)) continue
+          if (query.enabled !== undefined && row.enabled !== query.enabled) continue
+          if (query.system !== undefined && row.system !== query.system) continue
+          if (query.group !== undefined && !state.userGroups.get(row.username)?.has(query.group)) continue
           const key = userSortKey(
             query.sort,
             row,

@@ -2,7 +2,7 @@ import { Chunk, Effect, Option, Schema, Stream } from "effect"
 import type { Actor } from "../../Actor.js"
 import type { SortValue } from "../../Directory.js"
 import { Forbidden } from "../../Errors.js"
-import { Username } from "../../Names.js"
+import { GroupName, Username } from "../../Names.js"
 import { boundedCount, DEFAULT_PAGE_SIZE, ExactTotalLimit, listQuery, MAX_PAGE_SIZE, type Page } from "../../Page.js"
 import { type User, UserSort } from "../../User.js"
 import type { UserStreamError } from "../../Users.js"
@@ -13,8 +13,16 @@ import { userSortKey } from "../search.js"
 import { currentSettings } from "../settings.js"
 import type { UserServices } from "./rules.js"
 
-/** The query of `Users.list`. */
-export const UserQuery = listQuery(UserSort)
+/**
+ * The query of `Users.list`: a list query, and filters that each keep only some users — enabled or disabled, system or
+ * regular, the members of a group (a group that does not exist has no members).
+ */
+export const UserQuery = Schema.Struct({
+  ...listQuery(UserSort).fields,
+  enabled: Schema.optional(Schema.Boolean),
+  system: Schema.optional(Schema.Boolean),
+  group: Schema.optional(GroupName)
+})
 
 /** The query of `Users.stream`: a list query whose `limit` may be left out (everything) or go beyond one page. */
 export const UserStreamQuery = Schema.Struct({
@@ -34,7 +42,10 @@ const normalize = (decoded: typeof UserQuery.Type) =>
     sort: decoded.sort ?? "username",
     order: decoded.order ?? "asc",
     limit: decoded.limit ?? DEFAULT_PAGE_SIZE,
-    offset: decoded.offset ?? 0
+    offset: decoded.offset ?? 0,
+    enabled: decoded.enabled,
+    system: decoded.system,
+    group: decoded.group
   }) as const
 
 /** The reads of users: who the actor is, a page of users, every user as a stream, and one user. */

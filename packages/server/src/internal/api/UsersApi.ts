@@ -33,12 +33,21 @@ type Service = Users.Users["Type"]
  */
 export const UserListParams = Schema.Struct({
   search: Schema.optional(Schema.String).annotations({
-    description: "case-insensitive substring of the username, first or last name"
+    description: "case-insensitive substring of the username, the full name or the email address"
   }),
   sort: Schema.optional(User.UserSort),
   order: Schema.optional(Order),
   limit: Schema.optional(Limit),
-  offset: Schema.optional(Offset)
+  offset: Schema.optional(Offset),
+  enabled: Schema.optional(Schema.BooleanFromString).annotations({
+    description: "true: only the enabled users; false: only the disabled ones (default: both)"
+  }),
+  system: Schema.optional(Schema.BooleanFromString).annotations({
+    description: "true: only the system users; false: only the regular ones (default: both)"
+  }),
+  group: Schema.optional(Schema.String).annotations({
+    description: "only the members of this group (a group that does not exist has none)"
+  })
 })
 
 /**
