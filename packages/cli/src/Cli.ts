@@ -13,6 +13,7 @@ import * as Group from "./commands/group.js"
 import { init, migrate } from "./commands/init.js"
 import { login, logout } from "./commands/login.js"
 import { serve } from "./commands/serve.js"
+import * as Token from "./commands/token.js"
 import * as User from "./commands/user.js"
 
 /**
@@ -49,6 +50,7 @@ export const dt = Command.make("dt").pipe(
     migrate,
     Audit.command,
     Config.command,
+    Token.command,
     serve,
     login,
     logout

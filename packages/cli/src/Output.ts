@@ -3,7 +3,14 @@
  *
  * @since 0.1.0
  */
-import { type AuditEntry, type DirectoryConfig, Group, type SignInThrottle, User } from "@user-manager/core"
+import {
+  type ApiToken,
+  type AuditEntry,
+  type DirectoryConfig,
+  Group,
+  type SignInThrottle,
+  User
+} from "@user-manager/core"
 import { Console, Effect } from "effect"
 import * as DisplayWidth from "./internal/displayWidth.js"
 
@@ -142,6 +149,32 @@ export const signInLocks: Columns<SignInThrottle.SignInLock> = {
     lock.until.toISOString()
   ],
   json: (lock) => ({ ...lock, until: lock.until.toISOString() })
+}
+
+/**
+ * The API tokens table: Name, Scope, Created By, Created, Expires (`never`), Last Used (`never`); never a value.
+ *
+ * @category columns
+ * @since 0.2.0
+ */
+export const tokens: Columns<ApiToken.ApiToken> = {
+  headers: ["Name", "Scope", "Created By", "Created", "Expires", "Last Used"],
+  cells: (token) => [
+    token.name,
+    token.scope,
+    token.createdBy,
+    token.createdAt.toISOString(),
+    token.expiresAt?.toISOString() ?? "never",
+    token.lastUsedAt?.toISOString() ?? "never"
+  ],
+  json: (token) => ({
+    name: token.name,
+    scope: token.scope,
+    createdBy: token.createdBy,
+    createdAt: token.createdAt.toISOString(),
+    expiresAt: token.expiresAt?.toISOString() ?? null,
+    lastUsedAt: token.lastUsedAt?.toISOString() ?? null
+  })
 }
 
 /**

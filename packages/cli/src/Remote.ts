@@ -24,12 +24,13 @@ import {
   Page,
   type Settings,
   type SignInThrottle,
+  type Tokens,
   type User,
   type Users
 } from "@user-manager/core"
 import { Api } from "@user-manager/server/Api"
 import * as ApiError from "@user-manager/server/ApiError"
-import { Chunk, Effect, Option, ParseResult, Predicate, Schema, Stream } from "effect"
+import { Chunk, Effect, Option, ParseResult, Predicate, Redacted, Schema, Stream } from "effect"
 
 type Failure = Errors.DomainError | Errors.StorageError
 
@@ -362,8 +363,22 @@ export const services = (server: string, token: string | undefined) =>
       set: (_actor, change, options) => core(api.settings.set({ payload: change, urlParams: dry(options) }))
     }
 
+    const tokens: Loose<Tokens.Tokens["Type"]> = {
+      list: () => core(Effect.map(api.tokens.list(), (answer) => [...answer.items])),
+      create: (_actor, input) =>
+        core(
+          Effect.map(api.tokens.create({ payload: input }), ({ token, apiToken }) => ({
+            token: Redacted.make(token),
+            apiToken
+          }))
+        ),
+      revoke: (_actor, name) => core(api.tokens.revoke({ path: { name: segment(name) } })),
+      noteUse: () => Effect.void
+    }
+
     // The refusals are the core's own errors; their union is wider than each operation's.
     return {
+      tokens: tokens as unknown as Tokens.Tokens["Type"],
       settings: settings as unknown as Settings.Settings["Type"],
       users: users as unknown as Users.Users["Type"],
       groups: groups as unknown as Groups.Groups["Type"],

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Actor, Audit, Errors, Groups, Settings, SignInThrottle, Users } from "@user-manager/core"
+import { Actor, Audit, Errors, Groups, Settings, SignInThrottle, Tokens, Users } from "@user-manager/core"
 import { Effect, Option, Schema } from "effect"
 import { actorName, databaseUrl, variable } from "./Environment.js"
 import type { Format } from "./Output.js"
@@ -22,6 +22,7 @@ export interface Session {
   readonly audit: Audit.Audit["Type"]
   readonly signInThrottle: SignInThrottle.SignInThrottle["Type"]
   readonly settings: Settings.Settings["Type"]
+  readonly tokens: Tokens.Tokens["Type"]
   readonly actor: Actor.Actor
   readonly me: string
   readonly format: Format
@@ -43,7 +44,7 @@ export interface Common {
 
 /** The session of `me` over the core's services, printing as the flags say: the same in local and remote mode. */
 const session = (
-  services: Pick<Session, "users" | "groups" | "audit" | "signInThrottle" | "settings">,
+  services: Pick<Session, "users" | "groups" | "audit" | "signInThrottle" | "settings" | "tokens">,
   me: string,
   common: Common
 ): Session => ({ ...services, actor: Actor.user(me), me, format: { pretty: common.pretty, json: common.json } })
@@ -138,7 +139,8 @@ export const runLocal = <A, E, R>(
           groups: yield* Groups.Groups,
           audit: yield* Audit.Audit,
           signInThrottle: yield* SignInThrottle.SignInThrottle,
-          settings: yield* Settings.Settings
+          settings: yield* Settings.Settings,
+          tokens: yield* Tokens.Tokens
         }
         return yield* body(session(services, me, common))
       }).pipe(Effect.provide(layer))

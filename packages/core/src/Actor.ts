@@ -6,9 +6,10 @@
 import { Data } from "effect"
 
 /**
- * Nobody has signed in, a user by username, or whoever holds a sign-in session (by the hash of its token); what that
- * user may do is decided by the services. A session is checked by each operation in its own transaction, together with
- * the user it names, so that a session ended a moment before is refused by the next operation.
+ * Nobody has signed in, a user by username, whoever holds a sign-in session (by the hash of its token), or whoever
+ * holds an API token (by the hash of its value; see `ApiToken`); what each may do is decided by the services. A session
+ * or token is checked by each operation in its own transaction, so that one ended a moment before is refused by the
+ * next operation.
  *
  * @category models
  * @since 0.1.0
@@ -17,6 +18,8 @@ export type Actor = Data.TaggedEnum<{
   Anonymous: {}
   User: { readonly username: string }
   Session: { readonly tokenHash: string }
+  /** `channel`: the endpoints the token was sent to (`scim`: the SCIM server; `api`: everything else). */
+  Token: { readonly tokenHash: string; readonly channel: "api" | "scim" }
 }>
 
 /**

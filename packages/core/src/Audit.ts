@@ -21,7 +21,7 @@ const make = Effect.gen(function* () {
   const list = Effect.fn("Audit.list")(function* (actor: Actor, query: AuditQuery = {}) {
     const { limit = DEFAULT_PAGE_SIZE, offset = 0, ...filter } = yield* decodeQuery(query)
     return yield* directory.readAfterCheck(
-      (tx) => asAdmin(tx, config, actor, "read the audit trail"),
+      (tx) => asAdmin(tx, config, actor, "read the audit trail", "read"),
       (tx) =>
         Effect.map(
           tx.listAudit({ ...filter, limit, offset }),

@@ -27,7 +27,9 @@ export const AuditAction = Schema.Literal(
   "group.create",
   "group.rename",
   "group.delete",
-  "group.members"
+  "group.members",
+  "token.create",
+  "token.revoke"
 )
 
 /**
@@ -49,7 +51,7 @@ export class AuditEntry extends Schema.Class<AuditEntry>("AuditEntry")({
   at: Schema.Date,
   actor: Schema.String,
   action: AuditAction,
-  targetType: Schema.Literal("user", "group", "directory"),
+  targetType: Schema.Literal("user", "group", "directory", "token"),
   target: Schema.String,
   changes: Schema.Record({ key: Schema.String, value: Schema.Unknown })
 }) {}

@@ -9,11 +9,12 @@
  */
 import type { Option } from "effect"
 import { Context, Effect, FiberRef, GlobalValue } from "effect"
+import type { TokenScope } from "./ApiToken.js"
 import type { AuditAction, AuditEntry, NewAuditEntry } from "./AuditEntry.js"
 import type { DirectoryConfigShape } from "./DirectoryConfig.js"
-import type { EmailTaken, GidTaken, GroupNameTaken, StorageError, UsernameTaken } from "./Errors.js"
+import type { EmailTaken, GidTaken, GroupNameTaken, StorageError, TokenNameTaken, UsernameTaken } from "./Errors.js"
 import type { GroupSort } from "./Group.js"
-import type { GroupName, Username } from "./Names.js"
+import type { GroupName, TokenName, Username } from "./Names.js"
 import type { ListQuery } from "./Page.js"
 import type { PasswordHash } from "./Password.js"
 import type { UserSort } from "./User.js"
@@ -394,6 +395,42 @@ export interface SessionStore {
 }
 
 /**
+ * An API token as stored: only the SHA-256 hash of its value, never the value itself.
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export interface ApiTokenRow {
+  readonly name: TokenName
+  /** The SHA-256 hash of the token's value, hex-encoded. */
+  readonly tokenHash: string
+  readonly scope: TokenScope
+  readonly createdBy: string
+  readonly createdAt: Date
+  readonly expiresAt: Date | null
+  readonly lastUsedAt: Date | null
+}
+
+/**
+ * API tokens, by name and by the hash of their value.
+ *
+ * @category stores
+ * @since 0.2.0
+ */
+export interface ApiTokenStore {
+  /** Stores a new token; `TokenNameTaken` when a token of that name exists. */
+  readonly insertApiToken: (row: ApiTokenRow) => Effect.Effect<void, TokenNameTaken | StorageError>
+  /** The token whose value has this hash, expired or not. */
+  readonly findApiToken: (tokenHash: string) => Effect.Effect<Option.Option<ApiTokenRow>, StorageError>
+  /** Every token, by name. */
+  readonly listApiTokens: () => Effect.Effect<ReadonlyArray<ApiTokenRow>, StorageError>
+  /** Deletes the token of that name; whether there was one. */
+  readonly deleteApiToken: (name: TokenName) => Effect.Effect<boolean, StorageError>
+  /** Records that the token whose value has this hash was used at `at`. */
+  readonly touchApiToken: (tokenHash: string, at: Date) => Effect.Effect<void, StorageError>
+}
+
+/**
  * The sign-in throttle's counters of failed sign-ins.
  *
  * @category stores
@@ -478,6 +515,7 @@ export interface DirectoryTransaction
     MembershipStore,
     GidLedger,
     SessionStore,
+    ApiTokenStore,
     SignInCounterStore,
     SettingsStore,
     AuditStore {

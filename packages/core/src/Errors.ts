@@ -90,6 +90,34 @@ export class GroupNameTaken extends Schema.TaggedError<GroupNameTaken>()("GroupN
 }
 
 /**
+ * An API token of this name exists.
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export class TokenNameTaken extends Schema.TaggedError<TokenNameTaken>()("TokenNameTaken", {
+  name: Schema.String
+}) {
+  override get message(): string {
+    return `An API token named '${this.name}' already exists: revoke it first, or choose another name.`
+  }
+}
+
+/**
+ * No API token has this name.
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export class TokenNotFound extends Schema.TaggedError<TokenNotFound>()("TokenNotFound", {
+  name: Schema.String
+}) {
+  override get message(): string {
+    return `There is no API token named '${this.name}'.`
+  }
+}
+
+/**
  * The GID is held by a group, or was held by a deleted one and is never handed out again.
  *
  * @category errors
@@ -358,6 +386,8 @@ export const DOMAIN_ERRORS = [
   UsernameTaken,
   EmailTaken,
   GroupNameTaken,
+  TokenNameTaken,
+  TokenNotFound,
   GidTaken,
   GidOutOfRange,
   GidRangeExhausted,

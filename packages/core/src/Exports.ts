@@ -174,7 +174,7 @@ const make = Effect.gen(function* () {
         const page = (after: Option.Option<Username>) =>
           directory.read((tx) =>
             Effect.gen(function* () {
-              yield* asAdmin(tx, config, actor, "export users")
+              yield* asAdmin(tx, config, actor, "export users", "read")
               const { items } = yield* tx.listUsers({
                 search: "",
                 sort: "username",
@@ -207,7 +207,7 @@ const make = Effect.gen(function* () {
     const page = ({ after, size }: { readonly after: GroupName | undefined; readonly size: number }) =>
       directory.read((tx) =>
         Effect.gen(function* () {
-          yield* asAdmin(tx, config, actor, "export groups")
+          yield* asAdmin(tx, config, actor, "export groups", "read")
           const { items } = yield* tx.listGroups({
             search: "",
             sort: "name",
@@ -242,7 +242,7 @@ const make = Effect.gen(function* () {
     Stream.paginateChunkEffect(undefined as GroupName | undefined, (after) =>
       directory.read((tx) =>
         Effect.gen(function* () {
-          yield* asAdmin(tx, config, actor, "export groups")
+          yield* asAdmin(tx, config, actor, "export groups", "read")
           const rows = yield* tx.listGroupRows({ limit: pageSize, after })
           const last = rows.at(-1)
           return [
@@ -265,7 +265,7 @@ const make = Effect.gen(function* () {
   const gids = Effect.fn("Exports.gids")(function* (actor: Actor) {
     return yield* directory.read((tx) =>
       Effect.gen(function* () {
-        yield* asAdmin(tx, config, actor, "export the GID ledger")
+        yield* asAdmin(tx, config, actor, "export the GID ledger", "read")
         const highWaterMark = yield* tx.gidHighWaterMark
         const used = yield* tx.gidsEverUsed
         return { highWaterMark, used } as ExportedGids

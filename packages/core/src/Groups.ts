@@ -190,7 +190,7 @@ const make = Effect.gen(function* () {
       offset: decoded.offset ?? 0
     } as const
     return yield* directory.readAfterCheck(
-      (tx) => asAdmin(tx, config, actor, "list groups"),
+      (tx) => asAdmin(tx, config, actor, "list groups", "read"),
       (tx, op) =>
         Effect.map(tx.listGroups({ ...normalized, memberPreview: GROUP_MEMBER_PREVIEW }), ({ items, total }) => ({
           page: {
@@ -211,7 +211,7 @@ const make = Effect.gen(function* () {
   const get = Effect.fn("Groups.get")(function* (actor: Actor, name: string) {
     const groupName = yield* decodeName(name)
     return yield* directory.readAfterCheck(
-      (tx) => asAdmin(tx, config, actor, `read group '${groupName}'`),
+      (tx) => asAdmin(tx, config, actor, `read group '${groupName}'`, "read"),
       (tx) => groupAnswer(tx, groupName)
     )
   })
@@ -226,7 +226,7 @@ const make = Effect.gen(function* () {
     query: { readonly search: string; readonly limit: number; readonly after?: Username | undefined }
   ) =>
     directory.readAfterCheck(
-      (tx) => asAdmin(tx, config, actor, `read group '${group}'`),
+      (tx) => asAdmin(tx, config, actor, `read group '${group}'`, "read"),
       (tx) =>
         Effect.gen(function* () {
           yield* getGroupRow(tx, group)

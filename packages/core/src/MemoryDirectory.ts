@@ -5,6 +5,7 @@
  */
 import { Effect, Layer } from "effect"
 import { checkedInOneRead, Directory, type DirectoryTransaction } from "./Directory.js"
+import { apiTokenOperations } from "./internal/memory/apiTokenOperations.js"
 import { auditOperations } from "./internal/memory/auditOperations.js"
 import { gidLedgerOperations } from "./internal/memory/gidLedgerOperations.js"
 import { groupOperations } from "./internal/memory/groupOperations.js"
@@ -30,6 +31,7 @@ const make = Effect.gen(function* () {
       ...membershipOperations(context),
       ...gidLedgerOperations(context),
       ...sessionOperations(context),
+      ...apiTokenOperations(context),
       ...signInCounterOperations(context),
       ...settingsOperations(context),
       ...auditOperations(context)

@@ -92,3 +92,24 @@ export const GroupName = Schema.String.pipe(
  * @since 0.1.0
  */
 export type GroupName = typeof GroupName.Type
+
+/**
+ * An API token's name, the client it was made for (`scim-entra`, `backup`): the same rule as a username. The audit
+ * trail names the token's changes `token:NAME`, which no username can be.
+ *
+ * @category schemas
+ * @since 0.2.0
+ */
+export const TokenName = Schema.String.pipe(
+  Schema.filter(nameProblem("token name")),
+  Schema.brand("TokenName"),
+  Schema.annotations({ identifier: "TokenName", description: "1–32 characters: a-z, 0-9, '.', '_', '-'" })
+)
+
+/**
+ * A valid token name.
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export type TokenName = typeof TokenName.Type

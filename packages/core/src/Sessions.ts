@@ -10,6 +10,7 @@ import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js"
 import { Clock, Context, Duration, Effect, Encoding, Layer, Option, Redacted } from "effect"
 import * as Actor from "./Actor.js"
+import { isApiToken } from "./ApiToken.js"
 import { Directory } from "./Directory.js"
 import { isOpen, sessionEnded } from "./internal/operation.js"
 import { toUser } from "./internal/records.js"
@@ -65,15 +66,18 @@ const newToken = Effect.sync(() => {
 })
 
 /**
- * The actor of whoever holds `token`. Nothing is looked up here: each operation checks the session, and the user it
- * names, in its own transaction (one transaction a request instead of two, and no gap between the check and the
- * operation in which a sign-out or a disable could fall).
+ * The actor of whoever holds `token`: a session's, or an API token's (its `dtk_` prefix tells; sent to the HTTP API).
+ * Nothing is looked up here: each operation checks the session and the user it names, or the token, in its own
+ * transaction (one transaction a request instead of two, and no gap between the check and the operation in which a
+ * sign-out, a disable or a revocation could fall).
  *
  * @category constructors
  * @since 0.1.0
  */
 export const actor = (token: Redacted.Redacted<string>): Actor.Actor =>
-  Actor.Actor.Session({ tokenHash: hashToken(token) })
+  isApiToken(token)
+    ? Actor.Actor.Token({ tokenHash: hashToken(token), channel: "api" })
+    : Actor.Actor.Session({ tokenHash: hashToken(token) })
 
 const make = Effect.gen(function* () {
   const directory = yield* Directory

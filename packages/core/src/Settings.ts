@@ -61,7 +61,7 @@ const make = Effect.gen(function* () {
 
   const get = Effect.fn("Settings.get")(function* (actor: Actor) {
     return yield* directory.read((tx) =>
-      asAdmin(tx, defaults, actor, "read the directory's settings").pipe(Effect.map((op) => op.config))
+      asAdmin(tx, defaults, actor, "read the directory's settings", "read").pipe(Effect.map((op) => op.config))
     )
   })
 
@@ -84,8 +84,8 @@ const make = Effect.gen(function* () {
                 reason: `group '${next.adminGroup}' has no enabled member that is not a system user, so nobody could manage the directory`
               })
             }
-            // Nobody locks themselves out: the administrator who moves admin access keeps it.
-            if (!op.actor.groups.includes(next.adminGroup as GroupName)) {
+            // Nobody locks themselves out: the administrator who moves admin access keeps it (a token is no member).
+            if (op.actor.token === undefined && !op.actor.groups.includes(next.adminGroup as GroupName)) {
               return yield* new InvalidInput({
                 field: "adminGroup",
                 reason: `you ('${op.actor.username}') are not a member of group '${next.adminGroup}', so you would lose admin access: join it first`

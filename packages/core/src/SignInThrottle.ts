@@ -125,7 +125,7 @@ const make = Effect.gen(function* () {
     const options = yield* ThrottleConfig
     return yield* directory.read((tx) =>
       Effect.gen(function* () {
-        yield* asAdmin(tx, config, actor, "list sign-in locks")
+        yield* asAdmin(tx, config, actor, "list sign-in locks", "read")
         const now = yield* Clock.currentTimeMillis
         const counters = yield* tx.listSignInCounters({
           since: now - options.windowMillis + 1,

@@ -16,6 +16,7 @@ import type { PasswordHasher } from "./PasswordHasher.js"
 import { Sessions } from "./Sessions.js"
 import { Settings } from "./Settings.js"
 import { SignInThrottle, ThrottleConfig, type ThrottleOptions } from "./SignInThrottle.js"
+import { Tokens } from "./Tokens.js"
 import { Users } from "./Users.js"
 
 /**
@@ -35,7 +36,7 @@ export interface Options<E = never> {
 }
 
 /**
- * Every service (`Users`, `Groups`, `Audit`, `Exports`, `Sessions`, `SignInThrottle`, `Imports`, `Settings`) over the
+ * Every service (`Users`, `Groups`, `Audit`, `Exports`, `Sessions`, `SignInThrottle`, `Imports`, `Settings`, `Tokens`) over the
  * given store and hasher; the store and the throttle's settings stay available too. `config` gives the settings a new
  * directory starts with (stored by `Users.bootstrap`) and those of a directory that has none stored yet.
  *
@@ -52,7 +53,8 @@ export const layer = <E>(options: Options<E>) =>
         Exports.layer,
         SignInThrottle.layer,
         Imports.layer,
-        Settings.layer
+        Settings.layer,
+        Tokens.layer
       )
     ),
     Layer.provideMerge(
@@ -102,6 +104,8 @@ export interface UserManager {
   readonly imports: Promised<Imports["Type"]>
   /** The directory-wide settings stored with the directory. */
   readonly settings: Promised<Settings["Type"]>
+  /** API tokens for machines: make, list and revoke them. */
+  readonly tokens: Promised<Tokens["Type"]>
   /** Closes the store (database connections) and anything else the manager opened. */
   readonly dispose: () => Promise<void>
 }
@@ -114,7 +118,7 @@ export interface UserManager {
  * @since 0.1.0
  */
 export const make = <E>(options: Options<E>): UserManager => {
-  type Services = Users | Groups | Audit | Exports | Sessions | SignInThrottle | Imports | Settings
+  type Services = Users | Groups | Audit | Exports | Sessions | SignInThrottle | Imports | Settings | Tokens
   const runtime = ManagedRuntime.make(layer(options))
   const run = <A>(effect: Effect.Effect<A, unknown, Services>): Promise<A> =>
     runtime.runPromiseExit(effect).then((exit) => {
@@ -163,6 +167,7 @@ export const make = <E>(options: Options<E>): UserManager => {
     signInThrottle: promised(SignInThrottle),
     imports: promised(Imports),
     settings: promised(Settings),
+    tokens: promised(Tokens),
     dispose: () => runtime.dispose()
   }
 }

@@ -2,6 +2,7 @@
  * @since 0.1.0
  */
 export * as Actor from "./Actor.js"
+export * as ApiToken from "./ApiToken.js"
 export * as Audit from "./Audit.js"
 export * as AuditEntry from "./AuditEntry.js"
 export * as Directory from "./Directory.js"
@@ -22,6 +23,7 @@ export * as Permissions from "./Permissions.js"
 export * as Sessions from "./Sessions.js"
 export * as Settings from "./Settings.js"
 export * as SignInThrottle from "./SignInThrottle.js"
+export * as Tokens from "./Tokens.js"
 export * as TransactionBody from "./TransactionBody.js"
 export * as User from "./User.js"
 export * as UserKeys from "./UserKeys.js"

@@ -8,6 +8,7 @@ import { checkedInOneRead, Directory } from "@user-manager/core/Directory"
 import type { StorageError } from "@user-manager/core/Errors"
 import { Effect, Layer } from "effect"
 import { type Kysely, sql } from "kysely"
+import { apiTokenOperations } from "./internal/apiTokenOperations.js"
 import { auditOperations } from "./internal/auditOperations.js"
 import { engines } from "./internal/engines.js"
 import { gidLedgerOperations } from "./internal/gidLedgerOperations.js"
@@ -118,6 +119,7 @@ export const make = (options: Options) =>
           ...membershipOperations(context),
           ...gidLedgerOperations(context),
           ...sessionOperations(context),
+          ...apiTokenOperations(context),
           ...signInCounterOperations(context),
           ...settingsOperations(context),
           ...auditOperations(context)

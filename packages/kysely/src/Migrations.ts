@@ -25,6 +25,7 @@ import * as auditActionIndex from "./migrations/20261204010000_audit_action_inde
 import * as directorySettings from "./migrations/20261204020000_directory_settings.js"
 import * as postgresSearchWalkIndex from "./migrations/20261205010000_postgres_search_walk_index.js"
 import * as searchEmail from "./migrations/20261205020000_search_email.js"
+import * as apiTokens from "./migrations/20261206000000_api_tokens.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -94,7 +95,8 @@ const all: Record<string, Listed> = {
   "20261204010000_audit_action_index": listed(auditActionIndex, "20261204000000_migration_compatibility"),
   "20261204020000_directory_settings": listed(directorySettings, "20261204010000_audit_action_index"),
   "20261205010000_postgres_search_walk_index": listed(postgresSearchWalkIndex, "20261204020000_directory_settings"),
-  "20261205020000_search_email": listed(searchEmail, "20261205010000_postgres_search_walk_index")
+  "20261205020000_search_email": listed(searchEmail, "20261205010000_postgres_search_walk_index"),
+  "20261206000000_api_tokens": listed(apiTokens, "20261205010000_postgres_search_walk_index")
 }
 
 /**

@@ -20,6 +20,7 @@ import { MeApi } from "./internal/api/MeApi.js"
 import { type Document, withSecurity } from "./internal/api/openApiSecurity.js"
 import { SettingsApi } from "./internal/api/SettingsApi.js"
 import { SignInLocksApi } from "./internal/api/SignInLocksApi.js"
+import { TokensApi } from "./internal/api/TokensApi.js"
 import { UsersApi } from "./internal/api/UsersApi.js"
 
 export { AuditApi, AuditParams } from "./internal/api/AuditApi.js"
@@ -31,6 +32,7 @@ export { CreateGroupBody, GroupListParams, GroupsApi, MembersBody, ModifyGroupBo
 export { ChangePasswordBody, Me, MeApi } from "./internal/api/MeApi.js"
 export { DirectorySettings, SettingsApi, SettingsBody } from "./internal/api/SettingsApi.js"
 export { SignInLock, SignInLocksApi } from "./internal/api/SignInLocksApi.js"
+export { CreatedToken, CreateTokenBody, TokensApi } from "./internal/api/TokensApi.js"
 export {
   BulkBody,
   CreateUserBody,
@@ -53,6 +55,7 @@ export class Api extends HttpApi.make("dt")
   .add(AuditApi)
   .add(SignInLocksApi)
   .add(SettingsApi)
+  .add(TokensApi)
   .add(AuthApi)
   // The router's own refusal, of a path no route matches: the API answers it in its shape.
   .addError(ApiError.Refusal.RouteNotFound)

@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto"
 import { HttpServerRequest } from "@effect/platform"
-import { Actor, Errors, Sessions } from "@user-manager/core"
+import { Actor, Errors, Sessions, Tokens } from "@user-manager/core"
 import { Effect, Layer, Option, Redacted } from "effect"
 import { Authentication, CSRF_HEADER, SESSION_COOKIE } from "./Api.js"
 import * as ApiError from "./ApiError.js"
@@ -94,7 +94,8 @@ export const credential = (request: HttpServerRequest.HttpServerRequest): Creden
 }
 
 /**
- * The built-in authentication: a bearer token or a session cookie names a session; a cookie request that changes
+ * The built-in authentication: a bearer token names a session or an API token (`dtk_…`), a session cookie a session; a
+ * cookie request that changes
  * something must carry the session's CSRF token; a request with neither runs as the anonymous actor (and the core
  * refuses what needs a user). The session itself is checked by the operation the request runs, in its transaction
  * (`Sessions.actor`): an ended or unknown one is refused there with 401 `Unauthenticated`.
@@ -102,21 +103,26 @@ export const credential = (request: HttpServerRequest.HttpServerRequest): Creden
  * @category layers
  * @since 0.1.0
  */
-export const sessions: Layer.Layer<Authentication> = Layer.succeed(
+export const sessions: Layer.Layer<Authentication, never, Tokens.Tokens> = Layer.effect(
   Authentication,
   Effect.gen(function* () {
-    const request = yield* HttpServerRequest.HttpServerRequest
-    const found = credential(request)
-    switch (found.kind) {
-      case "none":
-        return Actor.anonymous
-      case "malformed":
-        return yield* new Errors.Unauthenticated({ reason: "the Authorization header is not a bearer token" })
-      case "cookie":
-        yield* checkCsrf(request, found.token)
-        break
-    }
-    return Sessions.actor(found.token)
+    const tokens = yield* Tokens.Tokens
+    return Effect.gen(function* () {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const found = credential(request)
+      switch (found.kind) {
+        case "none":
+          return Actor.anonymous
+        case "malformed":
+          return yield* new Errors.Unauthenticated({ reason: "the Authorization header is not a bearer token" })
+        case "cookie":
+          yield* checkCsrf(request, found.token)
+          return Sessions.actor(found.token)
+      }
+      // A bearer API token's last use is recorded (at most once a minute); a failure to record it fails no request.
+      yield* Effect.ignore(tokens.noteUse(found.token))
+      return Sessions.actor(found.token)
+    })
   })
 )
 

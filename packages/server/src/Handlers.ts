@@ -17,6 +17,7 @@ import {
   Sessions,
   Settings,
   SignInThrottle,
+  Tokens,
   User,
   Users
 } from "@user-manager/core"
@@ -373,9 +374,31 @@ export const settings = HttpApiBuilder.group(Api, "settings", (handlers) =>
 )
 
 /**
+ * The `/tokens` handlers: API tokens (administrators).
+ *
+ * @category handlers
+ * @since 0.2.0
+ */
+export const tokens = HttpApiBuilder.group(Api, "tokens", (handlers) =>
+  Effect.gen(function* () {
+    const service = yield* Tokens.Tokens
+    return handlers
+      .handle("list", () =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.list(actor))).pipe(Effect.map((items) => ({ items })))
+      )
+      .handle("create", ({ payload }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.create(actor, payload))).pipe(
+          Effect.map(({ token, apiToken }) => ({ token: Redacted.value(token), apiToken }))
+        )
+      )
+      .handle("revoke", ({ path }) => Effect.flatMap(CurrentActor, (actor) => call(service.revoke(actor, path.name))))
+  })
+)
+
+/**
  * Every handler of the API.
  *
  * @category layers
  * @since 0.1.0
  */
-export const layer = Layer.mergeAll(users, groups, me, audit, auth, signInLocks, settings)
+export const layer = Layer.mergeAll(users, groups, me, audit, auth, signInLocks, settings, tokens)

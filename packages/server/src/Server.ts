@@ -6,7 +6,17 @@
  */
 import { HttpApiBuilder, HttpMiddleware, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import type { Audit, Exports, Groups, Imports, Sessions, Settings, SignInThrottle, Users } from "@user-manager/core"
+import type {
+  Audit,
+  Exports,
+  Groups,
+  Imports,
+  Sessions,
+  Settings,
+  SignInThrottle,
+  Tokens,
+  Users
+} from "@user-manager/core"
 import { Context, Effect, FiberRef, Layer } from "effect"
 import { Api, type Authentication } from "./Api.js"
 import * as Auth from "./Auth.js"
@@ -40,7 +50,7 @@ export interface Options {
    * How the actor of a request is found. The default is the built-in sessions (`Auth.sessions`); a host application
    * passes `Auth.fromRequest(...)` to use its own authentication instead.
    */
-  readonly authentication?: Layer.Layer<Authentication, never, Sessions.Sessions>
+  readonly authentication?: Layer.Layer<Authentication, never, Sessions.Sessions | Tokens.Tokens>
   /**
    * The page at `/` (default true): a sign-in form that hosts `<user-manager>` once signed in, when `element` is the
    * text of the element's bundle (`packages/web-components/dist/user-manager.js`, served at `/user-manager.js`);
@@ -118,6 +128,7 @@ type Services =
   | Exports.Exports
   | Imports.Imports
   | Settings.Settings
+  | Tokens.Tokens
 
 /**
  * The API: every route under `/api/v1` with its handlers (the bulk import and export among them), the OpenAPI

@@ -227,6 +227,80 @@ for (const [name, open] of stores) {
       expect([cleared.status, names(cleared.body)]).toEqual([200, ["", ""]])
     })
 
+    it("makes, lists and revokes API tokens (administrators signed in as themselves); a token acts with its scope's rights until revoked", async () => {
+      const made = await server.request("POST", "/api/v1/tokens", { as: admin, body: { name: "ci", scope: "api" } })
+      expect(made.status).toBe(201)
+      const value = made.body.token as string
+      expect(value).toMatch(/^dtk_[A-Za-z0-9_-]{43}$/)
+      expect(Object.keys(made.body.apiToken)).toEqual([
+        "name",
+        "scope",
+        "createdBy",
+        "createdAt",
+        "expiresAt",
+        "lastUsedAt"
+      ])
+      const ci = { bearer: value }
+      expect((await server.request("GET", "/api/v1/users", { as: ci })).status).toBe(200)
+      const group = await server.request("POST", "/api/v1/groups", { as: ci, body: { name: "sales" } })
+      expect(group.status).toBe(201)
+      const listed = await server.request("GET", "/api/v1/tokens", { as: admin })
+      expect(listed.body.items).toMatchObject([{ name: "ci", scope: "api", createdBy: "admin" }])
+      expect(listed.body.items[0].lastUsedAt).not.toBeNull()
+      expect(listed.text).not.toContain(value)
+      const audit = await server.request("GET", "/api/v1/audit?actor=token:ci", { as: admin })
+      expect(audit.body.items.map((entry: { action: string }) => entry.action)).toEqual(["group.create"])
+      // A token never makes a successor; nor does a user who is no administrator.
+      refusal(
+        await server.request("POST", "/api/v1/tokens", { as: ci, body: { name: "next", scope: "api" } }),
+        403,
+        "Forbidden"
+      )
+      const john = await bearer(server, "john", PASSWORDS.john)
+      refusal(
+        await server.request("POST", "/api/v1/tokens", { as: john, body: { name: "mine", scope: "api" } }),
+        403,
+        "Forbidden"
+      )
+      refusal(await server.request("GET", "/api/v1/tokens", { as: john }), 403, "Forbidden")
+      refusal(
+        await server.request("POST", "/api/v1/tokens", { as: admin, body: { name: "ci", scope: "read" } }),
+        409,
+        "TokenNameTaken"
+      )
+      const badName = await server.request("POST", "/api/v1/tokens", {
+        as: admin,
+        body: { name: "CI Bot", scope: "api" }
+      })
+      refusal(badName, 400, "InvalidInput")
+      refusal(
+        await server.request("POST", "/api/v1/tokens", { as: admin, body: { name: "x", scope: "root" } }),
+        400,
+        "InvalidInput"
+      )
+      // A read token reads and changes nothing; a SCIM token is for the SCIM endpoints only.
+      const reader = await server.request("POST", "/api/v1/tokens", {
+        as: admin,
+        body: { name: "reports", scope: "read" }
+      })
+      const reports = { bearer: reader.body.token as string }
+      expect((await server.request("GET", "/api/v1/groups", { as: reports })).status).toBe(200)
+      refusal(await server.request("DELETE", "/api/v1/groups/sales", { as: reports }), 403, "Forbidden")
+      const scim = await server.request("POST", "/api/v1/tokens", { as: admin, body: { name: "entra", scope: "scim" } })
+      const onApi = await server.request("GET", "/api/v1/users", { as: { bearer: scim.body.token as string } })
+      refusal(onApi, 403, "Forbidden")
+      expect(onApi.body.message).toContain("it works at the SCIM endpoints only")
+      // Revoked: the next request is refused as a session that ended is.
+      expect((await server.request("DELETE", "/api/v1/tokens/ci", { as: admin })).status).toBe(204)
+      refusal(await server.request("GET", "/api/v1/users", { as: ci }), 401, "Unauthenticated")
+      refusal(await server.request("DELETE", "/api/v1/tokens/ci", { as: admin }), 404, "TokenNotFound")
+      refusal(
+        await server.request("GET", "/api/v1/users", { as: { bearer: "dtk_madeUpByAStranger000000" } }),
+        401,
+        "Unauthenticated"
+      )
+    })
+
     it("reads and changes the directory's settings (administrators only), refusing a value out of bounds or not a whole number with 400 in the core's sentence", async () => {
       const read = await server.request("GET", "/api/v1/config", { as: admin })
       expect(read.status).toBe(200)

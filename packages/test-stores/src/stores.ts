@@ -144,7 +144,16 @@ export const mysqlServer = async (url: string): Promise<TestDatabase> => {
 /** Empties the manager's tables (keeping the schema) so that a test starts from an empty directory. */
 // biome-ignore lint/suspicious/noExplicitAny: untyped
 export const reset = async (db: Kysely<any>, prefix = "") => {
-  for (const table of ["sign_in_attempts", "sessions", "audit", "memberships", "gid_ledger", "users", "groups"]) {
+  for (const table of [
+    "api_tokens",
+    "sign_in_attempts",
+    "sessions",
+    "audit",
+    "memberships",
+    "gid_ledger",
+    "users",
+    "groups"
+  ]) {
     await db.deleteFrom(`${prefix}${table}`).execute()
   }
   await db.updateTable(`${prefix}meta`).set({ value: 0 }).where("key", "=", "gid_high_water").execute()

@@ -22,6 +22,7 @@ import { listingContract } from "./internal/listingContract.js"
 import { membershipsContract } from "./internal/membershipsContract.js"
 import { pruneContract } from "./internal/pruneContract.js"
 import { settingsContract } from "./internal/settingsContract.js"
+import { tokensContract } from "./internal/tokensContract.js"
 import { transactionsContract } from "./internal/transactionsContract.js"
 import { userAdministrationContract } from "./internal/userAdministrationContract.js"
 
@@ -43,4 +44,5 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
   bulkWritesContract(name, tools)
   bulkActionsContract(name, tools)
   settingsContract(name, tools)
+  tokensContract(name, tools)
 }

@@ -1,6 +1,7 @@
 import { Clock, Effect, Option } from "effect"
 import type { Actor } from "../Actor.js"
-import type { AuditAction, NewAuditEntry } from "../AuditEntry.js"
+import { auditName, type TokenScope } from "../ApiToken.js"
+import type { AuditAction, AuditEntry, NewAuditEntry } from "../AuditEntry.js"
 import type { Directory, DirectoryTransaction, GroupRow, SessionRow, UserRecord, UserRow } from "../Directory.js"
 import type { DirectoryConfigShape } from "../DirectoryConfig.js"
 import type { StorageError } from "../Errors.js"
@@ -13,15 +14,32 @@ import {
   UserNotFound
 } from "../Errors.js"
 import { GROUP_MEMBER_PREVIEW } from "../Group.js"
+import type { GroupName } from "../Names.js"
 import { systemUserRefusal } from "./recordRules.js"
 import { toGroup } from "./records.js"
 import { currentSettings } from "./settings.js"
+
+/**
+ * Who runs an operation: an administrator (its user record), or an API token acting with its scope's rights. `username`
+ * is the name the audit trail records: the user's, or `token:NAME`, which no user can hold (so no rule about oneself
+ * ever matches a token).
+ */
+export interface Acting {
+  readonly username: string
+  /** The user's groups; a token is in none. */
+  readonly groups: ReadonlyArray<GroupName>
+  /** Set when an API token acts: its name and scope. */
+  readonly token?: { readonly name: string; readonly scope: TokenScope } | undefined
+}
+
+/** Whether an operation only reads (a token of scope `read` may run it) or changes something. */
+export type Access = "read" | "write"
 
 /** What every rule inside one transaction needs: the store, the settings, who asks, and the time of the change. */
 export interface Operation {
   readonly tx: DirectoryTransaction
   readonly config: DirectoryConfigShape
-  readonly actor: UserRecord
+  readonly actor: Acting
   readonly now: Date
   /** What every audit entry of the operation carries besides its changes (an import's id). */
   readonly auditContext?: Record<string, unknown>
@@ -33,7 +51,45 @@ export const sessionEnded = new Unauthenticated({ reason: "the session has expir
 /** Whether a stored session is still open at `now` (epoch milliseconds). */
 export const isOpen = (session: SessionRow, now: number): boolean => session.expiresAt.getTime() > now
 
-/** Resolves the actor to an enabled user (authentication), inside the transaction. */
+/** Why an API token is refused: it names no token that is still valid. */
+export const tokenEnded = new Unauthenticated({ reason: "the API token has expired, was revoked or never existed" })
+
+/**
+ * Resolves an API token's actor inside the transaction: refused when the token is unknown or expired, when it was sent
+ * to endpoints its scope is not for (`scim` tokens to the SCIM endpoints only, the others never there), or when
+ * `access` is a change and its scope only reads.
+ */
+export const resolveToken = (
+  tx: DirectoryTransaction,
+  { tokenHash, channel }: { readonly tokenHash: string; readonly channel: "api" | "scim" },
+  action: string,
+  access: Access
+): Effect.Effect<Acting, Unauthenticated | Forbidden | StorageError> =>
+  Effect.gen(function* () {
+    const found = yield* tx.findApiToken(tokenHash)
+    if (Option.isNone(found)) return yield* tokenEnded
+    const token = found.value
+    if (token.expiresAt !== null && token.expiresAt.getTime() <= (yield* Clock.currentTimeMillis)) {
+      return yield* tokenEnded
+    }
+    const username = auditName(token.name)
+    if ((token.scope === "scim") !== (channel === "scim")) {
+      const reason =
+        token.scope === "scim"
+          ? "the token's scope is scim: it works at the SCIM endpoints only"
+          : `the token's scope is ${token.scope}: the SCIM endpoints take tokens of scope scim only`
+      return yield* new Forbidden({ actor: username, action, reason })
+    }
+    if (access === "write" && token.scope === "read") {
+      return yield* new Forbidden({ actor: username, action, reason: "the token's scope is read-only" })
+    }
+    return { username, groups: [], token: { name: token.name, scope: token.scope } }
+  })
+
+/**
+ * Resolves the actor to an enabled user (authentication), inside the transaction. An API token is refused: what a user
+ * does for itself (its own record, its password) a token cannot.
+ */
 export const resolveActor = (
   tx: DirectoryTransaction,
   actor: Actor,
@@ -41,6 +97,10 @@ export const resolveActor = (
 ): Effect.Effect<UserRecord, Unauthenticated | Forbidden | StorageError> =>
   Effect.gen(function* () {
     if (actor._tag === "Anonymous") return yield* new Unauthenticated({ reason: "nobody is signed in" })
+    if (actor._tag === "Token") {
+      const token = yield* resolveToken(tx, actor, action, "read")
+      return yield* new Forbidden({ actor: token.username, action, reason: "an API token is not a user" })
+    }
     let username: string
     let found: Option.Option<UserRecord>
     if (actor._tag === "Session") {
@@ -71,12 +131,23 @@ export const isAdmin = (user: UserRecord, config: DirectoryConfigShape): boolean
   user.enabled && !user.system && user.groups.includes(config.adminGroup as UserRecord["groups"][number])
 
 /**
- * Starts an operation that only administrators may run, on the directory's settings read in this transaction
- * (`defaults` when it has none stored).
+ * Starts an operation that only administrators (and API tokens) may run, on the directory's settings read in this
+ * transaction (`defaults` when it has none stored). `access` says whether it only reads: a token of scope `read` runs
+ * only those (a change is the default, so that an operation nobody marked is refused to it).
  */
-export const asAdmin = (tx: DirectoryTransaction, defaults: DirectoryConfigShape, actor: Actor, action: string) =>
+export const asAdmin = (
+  tx: DirectoryTransaction,
+  defaults: DirectoryConfigShape,
+  actor: Actor,
+  action: string,
+  access: Access = "write"
+): Effect.Effect<Operation, Unauthenticated | Forbidden | StorageError> =>
   Effect.gen(function* () {
     const config = yield* currentSettings(tx, defaults)
+    if (actor._tag === "Token") {
+      const token = yield* resolveToken(tx, actor, action, access)
+      return { tx, config, actor: token, now: new Date(yield* Clock.currentTimeMillis) } satisfies Operation
+    }
     const user = yield* resolveActor(tx, actor, action)
     if (!isAdmin(user, config)) {
       return yield* new Forbidden({
@@ -193,7 +264,7 @@ export const assertNotSystem = (user: UserRecord, action: string): Effect.Effect
 export const auditEntry = (
   op: Operation,
   action: AuditAction,
-  target: { readonly type: "user" | "group" | "directory"; readonly name: string },
+  target: { readonly type: AuditEntry["targetType"]; readonly name: string },
   changes: Record<string, unknown>,
   subjects: ReadonlyArray<string> = []
 ): NewAuditEntry => ({

@@ -21,6 +21,7 @@ const TABLES = new Set([
   "audit",
   "audit_subjects",
   "sessions",
+  "api_tokens",
   "sign_in_attempts",
   "settings"
 ])

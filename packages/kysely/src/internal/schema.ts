@@ -78,6 +78,17 @@ export interface SessionsTable {
   expires_at: string
 }
 
+/** API tokens, keyed by name, found by the SHA-256 hash of their value (never the value). */
+export interface ApiTokensTable {
+  name: string
+  token_hash: string
+  scope: string
+  created_by: string
+  created_at: string
+  expires_at: string | null
+  last_used_at: string | null
+}
+
 /**
  * Sign-in throttle counters: failures in a window for a username from an address, an address (username `''`) or a
  * username (address `''`); times in epoch milliseconds (drivers may return the big integers as text).
@@ -109,6 +120,7 @@ export interface Database {
   audit: AuditTable
   audit_subjects: AuditSubjectsTable
   sessions: SessionsTable
+  api_tokens: ApiTokensTable
   sign_in_attempts: SignInAttemptsTable
   settings: SettingsTable
 }

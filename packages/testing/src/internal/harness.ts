@@ -11,12 +11,13 @@ import type { Groups } from "@user-manager/core/Groups"
 import type { Imports } from "@user-manager/core/Imports"
 import type { PasswordHasher } from "@user-manager/core/PasswordHasher"
 import type { Settings } from "@user-manager/core/Settings"
+import type { Tokens } from "@user-manager/core/Tokens"
 import type { Users } from "@user-manager/core/Users"
 import { Effect, type Layer } from "effect"
 import { type StoreLayer, seed, services, snapshot } from "../fixture.js"
 
 /** The services a contract test may use. */
-export type Services = Users | Groups | Audit | Exports | Directory | PasswordHasher | Imports | Settings
+export type Services = Users | Groups | Audit | Exports | Directory | PasswordHasher | Imports | Settings | Tokens
 
 /** The harness of one store under test. */
 export const harness = (store: StoreLayer, hasher: Layer.Layer<PasswordHasher>) => {

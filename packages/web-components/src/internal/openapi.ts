@@ -286,6 +286,41 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/tokens": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** List the API tokens, without their values (administrators) */
+        readonly get: operations["tokens.list"];
+        readonly put?: never;
+        /** Make an API token for a named client; its value is in this answer only (administrators signed in as themselves) */
+        readonly post: operations["tokens.create"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/tokens/{name}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        readonly post?: never;
+        /** Revoke an API token: the next request made with it is refused (administrators) */
+        readonly delete: operations["tokens.revoke"];
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/auth/login": {
         readonly parameters: {
             readonly query?: never;
@@ -817,9 +852,9 @@ export interface components {
             readonly at: components["schemas"]["Date"];
             readonly actor: string;
             /** @enum {string} */
-            readonly action: "directory.bootstrap" | "directory.settings" | "directory.export" | "directory.import" | "user.create" | "user.modify" | "user.delete" | "user.enable" | "user.disable" | "user.password" | "user.unlock" | "group.create" | "group.rename" | "group.delete" | "group.members";
+            readonly action: "directory.bootstrap" | "directory.settings" | "directory.export" | "directory.import" | "user.create" | "user.modify" | "user.delete" | "user.enable" | "user.disable" | "user.password" | "user.unlock" | "group.create" | "group.rename" | "group.delete" | "group.members" | "token.create" | "token.revoke";
             /** @enum {string} */
-            readonly targetType: "user" | "group" | "directory";
+            readonly targetType: "user" | "group" | "directory" | "token";
             readonly target: string;
             readonly changes: {
                 readonly [key: string]: unknown;
@@ -859,6 +894,48 @@ export interface components {
              * @description an integer
              */
             readonly minPasswordLength?: number;
+        };
+        readonly TokenList: {
+            readonly items: readonly components["schemas"]["ApiToken"][];
+        };
+        readonly ApiToken: {
+            readonly name: components["schemas"]["TokenName"];
+            readonly scope: components["schemas"]["TokenScope"];
+            readonly createdBy: string;
+            readonly createdAt: components["schemas"]["Date"];
+            readonly expiresAt: components["schemas"]["Date"] | null;
+            readonly lastUsedAt: components["schemas"]["Date"] | null;
+        };
+        readonly TokenName: string;
+        /**
+         * @description api: what an administrator may do, through the HTTP API; scim: the same, through /scim/v2 only; read: reads only
+         * @enum {string}
+         */
+        readonly TokenScope: "api" | "scim" | "read";
+        readonly CreateTokenBody: {
+            /** @description the client it is for: 1–32 characters, a-z, 0-9, '.', '_', '-' */
+            readonly name: string;
+            readonly scope: components["schemas"]["TokenScope"];
+            /** @description when it stops working (ISO 8601); left out: in 90 days; null: never; at most 5 years away */
+            readonly expiresAt?: components["schemas"]["Date"] | null;
+        };
+        /** @description Another API token has this name */
+        readonly TokenNameTaken: {
+            /** @enum {string} */
+            readonly _tag: "TokenNameTaken";
+            readonly name: string;
+            readonly message: string;
+            /** @enum {number} */
+            readonly status: 409;
+        };
+        /** @description No API token has this name */
+        readonly TokenNotFound: {
+            /** @enum {string} */
+            readonly _tag: "TokenNotFound";
+            readonly name: string;
+            readonly message: string;
+            /** @enum {number} */
+            readonly status: 404;
         };
         readonly Login: {
             /**
@@ -2766,7 +2843,7 @@ export interface operations {
             readonly query?: {
                 readonly actor?: string;
                 readonly target?: string;
-                readonly action?: "directory.bootstrap" | "directory.settings" | "directory.export" | "directory.import" | "user.create" | "user.modify" | "user.delete" | "user.enable" | "user.disable" | "user.password" | "user.unlock" | "group.create" | "group.rename" | "group.delete" | "group.members";
+                readonly action?: "directory.bootstrap" | "directory.settings" | "directory.export" | "directory.import" | "user.create" | "user.modify" | "user.delete" | "user.enable" | "user.disable" | "user.password" | "user.unlock" | "group.create" | "group.rename" | "group.delete" | "group.members" | "token.create" | "token.revoke";
                 /** @description ISO 8601 time */
                 readonly since?: string;
                 /** @description ISO 8601 time */
@@ -2982,6 +3059,209 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["GroupNotFound"];
+                };
+            };
+            /** @description The request body is too large */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PayloadTooLarge"];
+                };
+            };
+            /** @description The user store failed (its details are in the server's log) */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["StorageError"];
+                };
+            };
+        };
+    };
+    readonly "tokens.list": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description TokenList */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["TokenList"];
+                };
+            };
+            /** @description Sign in first */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Unauthenticated"];
+                };
+            };
+            /** @description A cookie request lacks its CSRF token */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Forbidden"];
+                };
+            };
+            /** @description The user store failed (its details are in the server's log) */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["StorageError"];
+                };
+            };
+        };
+    };
+    readonly "tokens.create": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["CreateTokenBody"];
+            };
+        };
+        readonly responses: {
+            /** @description Success */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        /** @description the token's value (dtk_…), shown once: send it as 'Authorization: Bearer <token>' */
+                        readonly token: string;
+                        readonly apiToken: components["schemas"]["ApiToken"];
+                    };
+                };
+            };
+            /** @description An input is malformed */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description Sign in first */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Unauthenticated"];
+                };
+            };
+            /** @description A cookie request lacks its CSRF token */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
+                };
+            };
+            /** @description Another API token has this name */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["TokenNameTaken"];
+                };
+            };
+            /** @description The request body is too large */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PayloadTooLarge"];
+                };
+            };
+            /** @description The user store failed (its details are in the server's log) */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["StorageError"];
+                };
+            };
+        };
+    };
+    readonly "tokens.revoke": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly name: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Success */
+            readonly 204: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An input is malformed */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description Sign in first */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Unauthenticated"];
+                };
+            };
+            /** @description A cookie request lacks its CSRF token */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["CsrfTokenInvalid"] | components["schemas"]["Forbidden"];
+                };
+            };
+            /** @description No such resource or method */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["RouteNotFound"] | components["schemas"]["TokenNotFound"];
                 };
             };
             /** @description The request body is too large */

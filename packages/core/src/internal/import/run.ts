@@ -78,9 +78,9 @@ export const runImport = <E>(
     // Refuses at once, before any entry is read or any password hashed, an actor who may not import. The import then
     // runs as the user this actor is, checked as an administrator again in each write: a session the import itself
     // ends (by changing that user's password) does not stop it half-way; the user's removal, disabling or loss of the
-    // admin group meanwhile does.
+    // admin group meanwhile does. An API token runs it as itself (its revocation meanwhile stops it).
     const starter = yield* directory.read((tx) => asAdmin(tx, config, actor, ACTION))
-    const importer = userActor(starter.actor.username)
+    const importer = starter.actor.token === undefined ? userActor(starter.actor.username) : actor
 
     // Entries are prepared concurrently only when one of them has a password to hash: concurrency runs each entry in a
     // fiber of its own, whose garbage a batch of records without passwords would make for nothing.

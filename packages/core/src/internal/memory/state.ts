@@ -4,6 +4,7 @@
 import { Effect } from "effect"
 import type { AuditEntry } from "../../AuditEntry.js"
 import type {
+  ApiTokenRow,
   GroupRecord,
   GroupRow,
   SessionRow,
@@ -30,6 +31,8 @@ export interface State {
   /** The subjects of each audit entry that has any, by the entry's id. */
   readonly auditSubjects: Map<number, ReadonlySet<string>>
   readonly sessions: Map<string, SessionRow>
+  /** API tokens by name. */
+  readonly apiTokens: Map<string, ApiTokenRow>
   /** Sign-in throttle counters by `counterKey`. */
   readonly signInCounters: Map<string, SignInCounter>
   highWaterMark: number
@@ -49,6 +52,7 @@ export const emptyState = (): State => ({
   audit: [],
   auditSubjects: new Map(),
   sessions: new Map(),
+  apiTokens: new Map(),
   signInCounters: new Map(),
   highWaterMark: 0,
   settings: undefined

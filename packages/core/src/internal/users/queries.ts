@@ -62,7 +62,7 @@ export const makeQueries = ({ directory, config }: UserServices) => {
     const normalized = normalize(yield* decodeQuery(query))
     const bounded = boundedCount(yield* ExactTotalLimit)
     return yield* directory.readAfterCheck(
-      (tx) => asAdmin(tx, config, actor, "list users"),
+      (tx) => asAdmin(tx, config, actor, "list users", "read"),
       (tx, op) =>
         Effect.map(tx.listUsers({ ...normalized, count: true, countUpTo: bounded.countUpTo }), ({ items, total }) => ({
           page: {
@@ -96,7 +96,7 @@ export const makeQueries = ({ directory, config }: UserServices) => {
         const normalized = normalize(rest)
         const page = (after: ReadonlyArray<SortValue> | undefined, left: number) =>
           directory.readAfterCheck(
-            (tx) => asAdmin(tx, config, actor, "list users"),
+            (tx) => asAdmin(tx, config, actor, "list users", "read"),
             (tx) =>
               Effect.gen(function* () {
                 const size = Math.min(pageSize, left)
@@ -127,6 +127,8 @@ export const makeQueries = ({ directory, config }: UserServices) => {
     return yield* directory.readAfterCheck(
       (tx) =>
         Effect.gen(function* () {
+          // An API token reads users as an administrator does; it has no record of its own.
+          if (actor._tag === "Token") return yield* asAdmin(tx, config, actor, `read user '${name}'`, "read")
           const self = yield* resolveActor(tx, actor, `read user '${name}'`)
           if (self.username !== name && !isAdmin(self, yield* currentSettings(tx, config))) {
             return yield* new Forbidden({
@@ -137,7 +139,10 @@ export const makeQueries = ({ directory, config }: UserServices) => {
           }
           return self
         }),
-      (tx, self) => (self.username === name ? Effect.succeed(toUser(self)) : Effect.map(getUser(tx, name), toUser))
+      (tx, self) =>
+        "version" in self && self.username === name
+          ? Effect.succeed(toUser(self))
+          : Effect.map(getUser(tx, name), toUser)
     )
   })
 
