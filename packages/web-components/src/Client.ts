@@ -289,8 +289,8 @@ export interface UserManagerClient {
   createUser(input: NewUser): Promise<User>
   /** Changes a user's details, group set or password, if it is still at `expectedVersion`. */
   modifyUser(username: string, changes: UserChanges, expectedVersion: number): Promise<User>
-  /** Deletes a user. */
-  deleteUser(username: string): Promise<void>
+  /** Deletes a user; with `dryRun`, checks every rule (the core's refusal, if any) and deletes nothing. */
+  deleteUser(username: string, options?: { readonly dryRun?: boolean }): Promise<void>
   /** Lets a user sign in again. */
   enableUser(username: string): Promise<User>
   /** Stops a user from signing in. */
@@ -312,8 +312,8 @@ export interface UserManagerClient {
    * reads a group's members this way, a page at a time, never all at once.
    */
   listMembers(name: string, query: MemberQuery): Promise<MemberPage>
-  /** Deletes a group. */
-  deleteGroup(name: string): Promise<void>
+  /** Deletes a group; with `dryRun`, checks every rule (would it leave users without a group?) and deletes nothing. */
+  deleteGroup(name: string, options?: { readonly dryRun?: boolean }): Promise<void>
   /**
    * The directory's settings (`GET /api/v1/config`; optional: without it, the forms check the OpenAPI document's
    * minimum password length and a generated password has the safe default length).

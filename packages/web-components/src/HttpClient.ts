@@ -162,7 +162,8 @@ export const HttpClient = (baseUrl: string, options: HttpClientOptions = {}): Us
     createUser: (input: NewUser) => request<User>("POST", "/users", input),
     modifyUser: (username: string, changes: UserChanges, version: number) =>
       request<User>("PATCH", `/users/${segment(username)}`, changes, ifMatch(version)),
-    deleteUser: (username) => request<void>("DELETE", `/users/${segment(username)}`),
+    deleteUser: (username, options) =>
+      request<void>("DELETE", `/users/${segment(username)}${options?.dryRun === true ? "?dryRun=true" : ""}`),
     enableUser: (username) => request<User>("POST", `/users/${segment(username)}/enable`),
     disableUser: (username) => request<User>("POST", `/users/${segment(username)}/disable`),
     bulkUsers: (action: BulkAction) => request<BulkResult>("POST", "/users/bulk", action),
@@ -177,7 +178,8 @@ export const HttpClient = (baseUrl: string, options: HttpClientOptions = {}): Us
       request<Group>("PATCH", `/groups/${segment(name)}`, { members: usernames }, ifMatch(version)),
     listMembers: (name: string, q: MemberQuery) =>
       request<MemberPage>("GET", `/groups/${segment(name)}/members${query(q)}`),
-    deleteGroup: (name) => request<void>("DELETE", `/groups/${segment(name)}`),
+    deleteGroup: (name, options) =>
+      request<void>("DELETE", `/groups/${segment(name)}${options?.dryRun === true ? "?dryRun=true" : ""}`),
     settings: () => request<DirectorySettings>("GET", "/config"),
     listSignInLocks: async () =>
       (await request<{ readonly items: ReadonlyArray<SignInLock> }>("GET", "/sign-in-locks")).items,

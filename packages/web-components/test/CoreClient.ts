@@ -88,7 +88,7 @@ export const coreClient = (manager: UserManager.UserManager, username: string): 
     createUser: (input) => call(() => users.create(actor, input)),
     modifyUser: (name, changes, expectedVersion) =>
       call(() => users.modify(actor, name, { ...changes, expectedVersion })),
-    deleteUser: (name) => call(() => users.remove(actor, name)).then(() => undefined),
+    deleteUser: (name, options) => call(() => users.remove(actor, name, options)).then(() => undefined),
     enableUser: (name) => call(() => users.enable(actor, name)),
     disableUser: (name) => call(() => users.disable(actor, name)),
     bulkUsers: (action) => call(() => users.bulk(actor, action)),
@@ -116,7 +116,7 @@ export const coreClient = (manager: UserManager.UserManager, username: string): 
     setMembers: (name, usernames, expectedVersion) =>
       call(() => groups.setMembers(actor, name, usernames, { expectedVersion })),
     listMembers: (name, query) => call(() => groups.members(actor, name, query)),
-    deleteGroup: (name) => call(() => groups.remove(actor, name)).then(() => undefined),
+    deleteGroup: (name, options) => call(() => groups.remove(actor, name, options)).then(() => undefined),
     settings: () => call(() => manager.settings.get(actor)),
     listSignInLocks: () => call(() => manager.signInThrottle.locks(actor)),
     unlockUser: (name) => call(() => manager.signInThrottle.unlock(actor, name).then(() => null)).then(() => undefined),

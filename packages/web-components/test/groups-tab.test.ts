@@ -320,16 +320,20 @@ describe("Groups tab", () => {
     expect(h.in("groups", "[role=menu]")?.getAttribute("aria-label")).toBe("Actions for developers")
   })
 
-  it("keeps a group whose deletion would leave users without a group, and lists those users", async () => {
+  it("says, as Delete is chosen and before anything is confirmed, that a group's deletion would leave users without a group, lists them, and offers no Delete", async () => {
     const { client } = await seeded()
-    const h = await mount(client)
+    const { calls, recording } = record(client)
+    const h = await mount(recording)
     await openGroups(h)
     h.row("analysts", "groups").focus()
     await userEvent.keyboard("{Shift>}{F10}{/Shift}")
     await expect.poll(() => h.focused()?.textContent).toBe("Update")
     await userEvent.keyboard("{ArrowDown}{Enter}")
     await expect.poll(() => h.in<HTMLDialogElement>("groups", "#delete-dialog").open).toBe(true)
-    await userEvent.click(h.button("groups", "Delete", "#delete-dialog"))
+    await expect.poll(() => h.in("groups", "#delete-dialog [role=alert]")?.textContent ?? "").toMatch(/bob/)
+    expect(h.button("groups", "Delete", "#delete-dialog")).toBeFalsy()
+    expect(h.button("groups", "Close", "#delete-dialog")).toBeTruthy()
+    expect(calls.filter(([name]) => name === "deleteGroup")).toEqual([["deleteGroup", "analysts", { dryRun: true }]])
     await expect
       .poll(() => [...h.panel("groups").querySelectorAll("#delete-dialog li")].map((li) => li.textContent))
       .toEqual(["bob"])

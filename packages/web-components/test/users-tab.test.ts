@@ -432,13 +432,13 @@ describe("Users tab", () => {
     expect(h.in("users", "[role=menu]")?.getAttribute("aria-label")).toBe("Actions for bob")
   })
 
-  it("shows in the confirmation dialog why a system user cannot be deleted, and keeps it (a client without `refused`)", async () => {
+  it("shows in the confirmation dialog, from a dry run as it opens, why a system user cannot be deleted, and offers no Delete (a client without `refused`)", async () => {
     const { client } = await seeded()
     const h = await mount(withoutPermissions(client))
     await userEvent.click(h.row("daemon"), { button: "right" })
     await userEvent.click(h.menuItem("users", "Delete"))
-    await userEvent.click(h.button("users", "Delete", "#delete-dialog"))
     await expect.poll(() => h.in("users", "#delete-dialog [role=alert]")?.textContent).toMatch(/system user/i)
+    expect(h.button("users", "Delete", "#delete-dialog")).toBeFalsy()
     expect(h.in<HTMLDialogElement>("users", "#delete-dialog").open).toBe(true)
     expect(usernames(h.rows())).toContain("daemon")
   })

@@ -213,6 +213,7 @@ export class GroupsTab extends LitElement {
         title: `Delete group ${group.name}?`,
         text: `The group ${group.name} (GID ${group.gid}) will be deleted. This cannot be undone.`,
         refusal: (error) => this.#refusal(error),
+        check: (client, group) => client.deleteGroup(group.name, { dryRun: true }),
         remove: async (client, group) => {
           await client.deleteGroup(group.name)
           this.dispatchEvent(new UserManagerChangeEvent("group-deleted", { name: group.name }))

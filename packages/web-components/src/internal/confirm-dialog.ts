@@ -14,6 +14,12 @@ export interface ConfirmContent<T> {
   readonly refusal?: (error: ClientError) => TemplateResult
   /** Deletes the record through the client; the dialog then closes and the list is read again. */
   readonly remove: (client: UserManagerClient, record: T) => Promise<void>
+  /**
+   * Asks the client whether the delete would be refused (a dry run) as the dialog opens: the rules that need the
+   * directory (would users be left without a group, the last administrator) are the core's to decide, before the
+   * reader confirms anything. A refusal is shown in place of the Delete button.
+   */
+  readonly check?: (client: UserManagerClient, record: T) => Promise<void>
 }
 
 /**
@@ -25,6 +31,10 @@ export class ConfirmDialog<T, S extends string> implements ReactiveController {
   /** The record it asks about: undefined when closed. */
   target: T | undefined
   error: ClientError | undefined
+  /** Whether the dry run is still out; `refused`: it said the delete would be refused (Delete is then not offered). */
+  #check: "none" | "checking" | "allowed" | "refused" = "none"
+  /** The question of the last render, whose `check` runs as the dialog opens. */
+  #content: ((record: T) => ConfirmContent<T>) | undefined
   #opening = false
   readonly #host: LitElement
   readonly #list: ListController<T, S>
@@ -47,7 +57,27 @@ export class ConfirmDialog<T, S extends string> implements ReactiveController {
     if (!this.#opening) return
     this.#opening = false
     const dialog = this.#dialog()
-    if (this.target !== undefined && dialog?.open === false) dialog.showModal()
+    if (this.target !== undefined && dialog?.open === false) {
+      dialog.showModal()
+      void this.#dryRun(this.target)
+    }
+  }
+
+  async #dryRun(record: T) {
+    const check = this.#content?.(record).check
+    const client = this.#list.client()
+    if (check === undefined || client === undefined) return
+    this.#check = "checking"
+    this.#host.requestUpdate()
+    try {
+      await check(client, record)
+      if (this.target === record) this.#check = "allowed"
+    } catch (error) {
+      if (this.target !== record) return
+      this.#check = "refused"
+      this.error = asClientError(error)
+    }
+    this.#host.requestUpdate()
   }
 
   /** Asks whether to delete `record`, closing the menu or the form dialog it was asked from. */
@@ -56,6 +86,7 @@ export class ConfirmDialog<T, S extends string> implements ReactiveController {
     else if (this.#form.editing === undefined) this.#list.returnFocus = this.#list.rows()[this.#list.active]
     this.#form.close()
     this.error = undefined
+    this.#check = "none"
     this.target = record
     this.#opening = true
     this.#host.requestUpdate()
@@ -63,6 +94,7 @@ export class ConfirmDialog<T, S extends string> implements ReactiveController {
 
   /** The dialog; its question while it is open. */
   render(content: ((record: T) => ConfirmContent<T>) | undefined): TemplateResult {
+    this.#content = content
     const record = this.target
     const shown = record === undefined ? undefined : content?.(record)
     const error = this.error
@@ -89,9 +121,21 @@ export class ConfirmDialog<T, S extends string> implements ReactiveController {
                 ? nothing
                 : (shown.refusal?.(error) ?? html`<p class="alert" role="alert">${error.message}</p>`)
             }
+            ${this.#check === "checking" ? html`<p class="hint" role="status">Checking whether it can be deleted…</p>` : nothing}
             <div class="actions">
-              <button part="button" autofocus @click=${() => this.#dialog()?.close()}>Cancel</button>
-              <button class="danger" part="button" @click=${() => this.#confirm(record, shown.remove)}>Delete</button>
+              <button part="button" autofocus @click=${() => this.#dialog()?.close()}>
+                ${this.#check === "refused" ? "Close" : "Cancel"}
+              </button>
+              ${
+                this.#check === "refused"
+                  ? nothing
+                  : html`<button
+                      class="danger"
+                      part="button"
+                      ?disabled=${this.#check === "checking"}
+                      @click=${() => this.#confirm(record, shown.remove)}
+                    >Delete</button>`
+              }
             </div>`
       }
     </dialog>`

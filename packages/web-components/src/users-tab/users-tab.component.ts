@@ -244,6 +244,7 @@ export class UsersTab extends LitElement {
       ${this.#confirm.render((user) => ({
         title: `Delete user ${user.username}?`,
         text: `The user ${user.username} will be deleted. This cannot be undone.`,
+        check: (client, user) => client.deleteUser(user.username, { dryRun: true }),
         remove: async (client, user) => {
           await client.deleteUser(user.username)
           this.dispatchEvent(new UserManagerChangeEvent("user-deleted", { username: user.username }))
