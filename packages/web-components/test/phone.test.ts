@@ -44,6 +44,11 @@ describe("the phone layout (390×844)", () => {
     const groups = h.in("groups", ".scroll")
     expect(groups.scrollWidth).toBeLessThanOrEqual(groups.clientWidth)
     expect(inViewport(h.button("groups", "Add New"))).toBe(true)
+    // A group's row is as tall as a finger, and its GID shows whole.
+    const row = h.row("admins", "groups")
+    expect(row.getBoundingClientRect().height).toBeGreaterThanOrEqual(44)
+    const gid = row.children[1] as HTMLElement
+    expect(gid.scrollWidth).toBeLessThanOrEqual(gid.clientWidth)
     expect(h.tab("groups").getBoundingClientRect().height).toBeGreaterThanOrEqual(44)
   })
 
@@ -101,6 +106,13 @@ describe("the phone layout (390×844)", () => {
     expect(window.innerWidth - box.right).toBeGreaterThanOrEqual(8)
     expect(box.width).toBeGreaterThanOrEqual(window.innerWidth - 32)
     expect(inViewport(dialog)).toBe(true)
+    // Nothing in it is cut off at its side: the password's buttons go under the field.
+    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input[type=checkbox]").length).toBe(3)
+    expect(dialog.scrollWidth).toBeLessThanOrEqual(dialog.clientWidth)
+    for (const name of ["Show password", "Generate"]) {
+      const button = [...dialog.querySelectorAll("button")].find((b) => b.textContent?.trim().startsWith(name))
+      expect(button === undefined ? false : inViewport(button)).toBe(true)
+    }
     const create = h.button("users", "Create")
     expect(create.getBoundingClientRect().height).toBeGreaterThanOrEqual(44)
     expect(scrollsSideways()).toBe(false)

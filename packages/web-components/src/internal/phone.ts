@@ -5,10 +5,11 @@ import { css } from "lit"
  * window's: it may be embedded in a narrow column of a wide page): the toolbar wraps (the search field on a line of
  * its own, Add New beside the other buttons, never cut off), the table's rows become cards (a row's checkbox, its name
  * with its badges, full name, group chips and email, and its "⋯" button; the Enabled column is the Disabled badge),
- * the header row becomes a row of sort buttons, and every control a finger presses is at least 44 px high. The rows'
+ * the header row becomes a row of sort buttons, and every control a finger presses (a row of the Groups tab's table
+too) is at least 44 px high. The rows'
  * cells are placed by their classes (`select`, `name`, `full`, `groups`, `email`, `enabled`, `more`), so a tab
  * without cards (the Groups tab's three short columns) keeps its table, which fits. Dialogs are the window's width less
- * a margin, their buttons as tall as a finger: they open over the whole window, so they follow the window's width.
+ * a margin, their buttons as tall as a finger, the password's buttons under its field: they open over the whole window, so they follow the window's width.
  */
 export const phoneStyles = css`
   :host {
@@ -44,6 +45,14 @@ export const phoneStyles = css`
     }
     .scroll {
       overflow-x: visible;
+    }
+    /* A row left a table (the Groups tab's) is as tall as a finger, and a GID shows whole. */
+    tbody > tr:not(.skeleton) > td {
+      box-sizing: border-box;
+      height: 44px;
+    }
+    col.col-gid {
+      width: 4.5em;
     }
     table:has(> tbody > tr > td.name) {
       display: block;
@@ -94,6 +103,7 @@ export const phoneStyles = css`
     }
     tbody > tr:has(> td.name) > td {
       display: block;
+      height: auto;
       grid-column: 2;
       padding: 0.05em 0.5em;
       border: none;
@@ -172,6 +182,13 @@ export const phoneStyles = css`
     }
     dialog .actions {
       flex-wrap: wrap;
+    }
+    /* The password on a line of its own, Show password and Generate below it. */
+    dialog .password {
+      flex-wrap: wrap;
+    }
+    dialog .password input {
+      flex: 1 1 100%;
     }
     dialog button {
       min-height: 44px;
