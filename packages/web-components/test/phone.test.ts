@@ -96,7 +96,21 @@ describe("the phone layout (390×844)", () => {
     expect(scrollsSideways()).toBe(false)
   })
 
-  it("opens dialogs across the window less a margin", async () => {
+  it("keeps the menu of a card at the bottom of the window inside it", async () => {
+    const { client, manager, admin } = await seeded()
+    for (let index = 0; index < 12; index++) {
+      await manager.users.create(admin, { username: `user${String(index).padStart(2, "0")}`, groups: ["analysts"] })
+    }
+    const h = await mount(client)
+    const button = actionsOf(h, "user11")
+    button.scrollIntoView({ block: "end" })
+    expect(window.innerHeight - button.getBoundingClientRect().bottom).toBeLessThan(60)
+    await userEvent.click(button)
+    await expect.poll(() => h.focused()?.getAttribute("role")).toBe("menuitem")
+    expect(inViewport(h.in("users", "[role=menu]"))).toBe(true)
+  })
+
+  it("opens dialogs (Add New, a bulk action's) across the window less a margin, with nothing cut off", async () => {
     const h = await mount((await seeded()).client)
     await userEvent.click(h.button("users", "Add New"))
     const dialog = h.in<HTMLDialogElement>("users", "#user-dialog")
@@ -115,6 +129,18 @@ describe("the phone layout (390×844)", () => {
     }
     const create = h.button("users", "Create")
     expect(create.getBoundingClientRect().height).toBeGreaterThanOrEqual(44)
+    expect(scrollsSideways()).toBe(false)
+    await userEvent.keyboard("{Escape}")
+
+    // A bulk action's dialog, from the bar a selection brings.
+    await userEvent.click(h.row("alice").querySelector("td.select input") as HTMLElement)
+    await userEvent.click(h.button("users", "Disable", "[part=selection]"))
+    const bulk = h.in<HTMLDialogElement>("users", "#bulk-dialog")
+    await expect.poll(() => bulk.textContent).toMatch(/can be disabled/)
+    const bulkBox = bulk.getBoundingClientRect()
+    expect(bulkBox.left).toBeGreaterThanOrEqual(8)
+    expect(window.innerWidth - bulkBox.right).toBeGreaterThanOrEqual(8)
+    expect(bulk.scrollWidth).toBeLessThanOrEqual(bulk.clientWidth)
     expect(scrollsSideways()).toBe(false)
   })
 
