@@ -328,8 +328,15 @@ describe("the GUI at dt serve's URL", () => {
         expect((box?.x ?? -1) + (box?.width ?? 0)).toBeLessThanOrEqual(PHONE.width)
         expect(box?.height ?? 0).toBeGreaterThanOrEqual(44)
         expect(box?.height ?? 100).toBeLessThan(60)
+        // Who is signed in is named whole beside it.
+        expect(
+          await page.locator("#who").evaluate((who) => {
+            const span = who.parentElement as HTMLElement
+            return span.scrollWidth <= span.clientWidth && who.getBoundingClientRect().right <= window.innerWidth
+          })
+        ).toBe(true)
       }
-      await signOut.click()
+    await signOut.click()
       await expect.poll(() => page.locator("#signin").isVisible()).toBe(true)
       expect(await page.evaluate(() => fetch("/api/v1/me").then((response) => response.status))).toBe(401)
       expect(blocked).toEqual([])

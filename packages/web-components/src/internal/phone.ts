@@ -162,6 +162,10 @@ export const phoneStyles = css`
     button.row-actions {
       font-size: 1.2em;
     }
+    .toast button {
+      /* A toast's Undo keeps its word whole beside a long sentence. */
+      flex: none;
+    }
     [role="menuitem"] {
       display: flex;
       align-items: center;
