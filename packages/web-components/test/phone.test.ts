@@ -85,6 +85,12 @@ describe("the phone layout (390×844)", () => {
 
   it("opens a card's menu with its ⋯ button inside the window, and disables a user from it with no right-click", async () => {
     const h = await mount((await seeded()).client)
+    // Right below its button: the tab being a size container does not move the window-fixed menu.
+    await userEvent.click(actionsOf(h, "alice"))
+    await expect.poll(() => h.focused()?.getAttribute("role")).toBe("menuitem")
+    const below = actionsOf(h, "alice").getBoundingClientRect().bottom
+    expect(Math.abs(h.in("users", "[role=menu]").getBoundingClientRect().top - below)).toBeLessThan(2)
+    await userEvent.keyboard("{Escape}")
     await userEvent.click(actionsOf(h, "john"))
     const menu = h.in("users", "[role=menu]")
     await expect.poll(() => h.focused()?.getAttribute("role")).toBe("menuitem")
