@@ -336,7 +336,7 @@ describe("the GUI at dt serve's URL", () => {
           })
         ).toBe(true)
       }
-    await signOut.click()
+      await signOut.click()
       await expect.poll(() => page.locator("#signin").isVisible()).toBe(true)
       expect(await page.evaluate(() => fetch("/api/v1/me").then((response) => response.status))).toBe(401)
       expect(blocked).toEqual([])
