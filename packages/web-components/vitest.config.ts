@@ -30,6 +30,8 @@ export default defineProject({
       provider: "playwright",
       headless: true,
       screenshotFailures: false,
+      // A desktop's window (vitest's default is a phone's, 414×896): the phone layout's tests set 390×844 themselves.
+      viewport: { width: 1024, height: 640 },
       instances: [
         {
           browser: "chromium",

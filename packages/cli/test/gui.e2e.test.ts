@@ -69,9 +69,21 @@ afterAll(async () => {
   await server?.stop()
 })
 
-/** A fresh context (no cookies) on the page at `/`, recording anything the page's Content-Security-Policy blocked. */
-const open = async (): Promise<{ context: BrowserContext; page: Page; blocked: Array<string> }> => {
-  const context = await browser.newContext()
+/** A window's size: a desktop's (Playwright's default) or a phone's. */
+interface Viewport {
+  readonly width: number
+  readonly height: number
+}
+
+/** A phone's window, where the page and the element lay out for a phone (below 720 px). */
+const PHONE: Viewport = { width: 390, height: 844 }
+
+/**
+ * A fresh context (no cookies) on the page at `/`, in a window of `viewport` (Playwright's default when left out),
+ * recording anything the page's Content-Security-Policy blocked.
+ */
+const open = async (viewport?: Viewport): Promise<{ context: BrowserContext; page: Page; blocked: Array<string> }> => {
+  const context = await browser.newContext(viewport === undefined ? {} : { viewport })
   const page = await context.newPage()
   const blocked: Array<string> = []
   page.on("console", (message) => {
@@ -148,146 +160,189 @@ const settled = (page: Page, tab: "um-users-tab" | "um-groups-tab") =>
   expect.poll(() => page.locator(`${tab} table`).getAttribute("aria-busy")).toBe("false")
 const groupDialog = (page: Page) => page.locator("um-groups-tab #group-dialog")
 
-describe("the GUI at dt serve's URL", () => {
-  it("signs in, then does every step of both walkthroughs with the mouse, and the API holds the results", async () => {
-    const { context, page, blocked } = await open()
-    expect(await axeViolations(page)).toEqual([])
-
-    // Sign in.
-    await page.getByLabel("Username").click()
-    await page.keyboard.type("admin")
-    await page.getByLabel("Password").click()
-    await page.keyboard.type(ADMIN_PASSWORD)
-    await page.getByRole("button", { name: "Sign in" }).click()
-    await expect.poll(() => page.locator("#who").textContent()).toBe("admin")
-
-    // Users walkthrough. Open: the sidebar's User Manager icon, and the Users tab is selected. View: the columns, the
-    // system icon, "You".
-    await page.getByRole("navigation").getByRole("link", { name: "User Manager" }).click()
-    await expect.poll(() => usersRows(page).count()).toBe(4)
-    expect(await page.getByRole("tab", { name: "Users" }).getAttribute("aria-selected")).toBe("true")
-    expect(await headers(page, "um-users-tab")).toEqual(["User Name", "Full Name", "Groups", "Email", "Enabled"])
-    expect(await userRow(page, "daemon").getByRole("img", { name: "System user" }).count()).toBe(1)
-    expect(await userRow(page, "admin").textContent()).toContain("You")
-    // Who is signed in shows once, in the page's header (the element's own line is hidden by ::part(me)).
-    expect(
-      await page
-        .getByText(/Signed in as/)
-        .filter({ visible: true })
-        .allTextContents()
-    ).toEqual([expect.stringMatching(/^Signed in as admin \(administrator\)$/)])
-    expect(await axeViolations(page)).toEqual([])
-
-    // Search by first name, then clear.
-    await page.getByRole("searchbox", { name: /Search users/ }).fill("ali")
-    await expect.poll(() => usersRows(page).count()).toBe(1)
-    await page.getByRole("searchbox", { name: /Search users/ }).fill("")
-    await expect.poll(() => usersRows(page).count()).toBe(4)
-
-    // Create a user: Add New, the fields, a group, submit.
-    await page.locator("um-users-tab").getByRole("button", { name: "Add New" }).click()
-    const dialog = userDialog(page)
-    await dialog.getByLabel("Username").fill("john")
-    await dialog.getByLabel("First name").fill("John")
-    await dialog.getByLabel("Last name").fill("Doe")
-    await dialog.getByLabel("Email").fill("john@example.com")
-    await dialog.getByLabel("Password", { exact: true }).fill("john's first password")
-    await dialog.getByRole("checkbox", { name: "developers" }).click()
-    await dialog.getByRole("button", { name: "Create" }).click()
-    await expect.poll(() => userRow(page, "john").count()).toBe(1)
-    const john = await api<UserRecord>("GET", "/users/john")
-    expect(john.body).toMatchObject({
-      firstName: "John",
-      lastName: "Doe",
-      email: "john@example.com",
-      groups: ["developers"],
-      system: false
-    })
-    const signIn = await fetch(`${url}/api/v1/auth/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "john", password: "john's first password", session: "bearer" })
-    })
-    expect(signIn.status).toBe(200)
-
-    // Update a user: click the row, edit a detail and the groups, save.
-    await userRow(page, "john").click()
-    await dialog.getByLabel("First name").fill("Johnny")
-    await dialog.getByRole("checkbox", { name: "analysts" }).click()
-    await dialog.getByRole("button", { name: "Save" }).click()
-    await expect.poll(async () => (await api<UserRecord>("GET", "/users/john")).body.firstName).toBe("Johnny")
-    expect([...(await api<UserRecord>("GET", "/users/john")).body.groups].sort()).toEqual(["analysts", "developers"])
-
-    // A system user opens read-only, with the reason.
-    await userRow(page, "daemon").click()
-    await expect.poll(() => dialog.locator("#read-only-reason").textContent()).toContain("system user")
-    await dialog.getByRole("button", { name: "Close" }).click()
-
-    // Delete a user: right-click, Delete, confirm.
-    await userRow(page, "john").click({ button: "right" })
-    await page.locator("um-users-tab").getByRole("menuitem", { name: "Delete" }).click()
-    await page.locator("um-users-tab #delete-dialog").getByRole("button", { name: "Delete" }).click()
-    await expect.poll(() => userRow(page, "john").count()).toBe(0)
-    expect((await api("GET", "/users/john")).status).toBe(404)
-
-    // Groups walkthrough. Open: switch to the Groups tab. View: the columns; sort by GID, both ways.
-    await page.getByRole("tab", { name: "Groups" }).click()
-    await expect.poll(() => groupsRows(page).count()).toBe(3)
-    expect(await headers(page, "um-groups-tab")).toEqual(["Name", "GID", "Users"])
-    const gidHeader = page.locator("um-groups-tab thead th").nth(1)
-    await gidHeader.getByRole("button").click()
-    await expect.poll(() => gidHeader.getAttribute("aria-sort")).toBe("ascending")
-    await gidHeader.getByRole("button").click()
-    await expect.poll(() => gidHeader.getAttribute("aria-sort")).toBe("descending")
-    await expect.poll(() => groupsRows(page).first().getAttribute("data-name")).toBe("analysts")
-
-    // Search by name.
-    await page.getByRole("searchbox", { name: /Search groups/ }).fill("dev")
-    await expect.poll(() => groupsRows(page).count()).toBe(1)
-    await page.getByRole("searchbox", { name: /Search groups/ }).fill("")
-    await expect.poll(() => groupsRows(page).count()).toBe(3)
-
-    // Create a group with a member found by name.
-    await page.locator("um-groups-tab").getByRole("button", { name: "Add New" }).click()
-    const editor = groupDialog(page)
-    await editor.getByRole("textbox", { name: "Name", exact: true }).fill("qa")
-    await editor.getByLabel("Find users to add").fill("ali")
-    await editor.getByRole("checkbox", { name: "alice" }).click()
-    await editor.getByRole("button", { name: "Create" }).click()
-    await expect.poll(() => groupRow(page, "qa").count()).toBe(1)
-    expect((await api<GroupRecord>("GET", "/groups/qa")).body.members).toEqual(["alice"])
-
-    // Update a group: rename and change the membership.
-    await groupRow(page, "qa").click()
-    await editor.getByRole("textbox", { name: "Name", exact: true }).fill("quality")
-    await editor.getByRole("checkbox", { name: "alice" }).click()
-    await expect
-      .poll(async () => (await editor.getByRole("status").textContent())?.trim())
-      .toBe("Save will apply: 1 to remove.")
-    await editor.getByLabel("Find users to add").fill("bo")
-    await editor.getByRole("checkbox", { name: "bob" }).click()
-    await expect
-      .poll(async () => (await editor.getByRole("status").textContent())?.trim())
-      .toBe("Save will apply: 1 to add, 1 to remove.")
-    await editor.getByRole("button", { name: "Save" }).click()
-    await expect.poll(() => groupRow(page, "quality").count()).toBe(1)
-    expect((await api<GroupRecord>("GET", "/groups/quality")).body.members).toEqual(["bob"])
-    expect((await api("GET", "/groups/qa")).status).toBe(404)
-
-    // Delete a group: right-click, Delete, confirm.
-    await groupRow(page, "quality").click({ button: "right" })
-    await page.locator("um-groups-tab").getByRole("menuitem", { name: "Delete" }).click()
-    await page.locator("um-groups-tab #delete-dialog").getByRole("button", { name: "Delete" }).click()
-    await expect.poll(() => groupRow(page, "quality").count()).toBe(0)
-    expect((await api("GET", "/groups/quality")).status).toBe(404)
-
-    // Sign out: back to the sign-in form, and the session is over.
-    await page.getByRole("button", { name: "Sign out" }).click()
-    await expect.poll(() => page.locator("#signin").isVisible()).toBe(true)
-    expect(await page.evaluate(() => fetch("/api/v1/me").then((response) => response.status))).toBe(401)
-    expect(blocked).toEqual([])
-    await context.close()
+/** Whether the page scrolls sideways: its content is wider than the window. */
+const scrollsSideways = (page: Page) =>
+  page.evaluate(() => {
+    const root = document.scrollingElement as Element
+    return root.scrollWidth > root.clientWidth
   })
+
+/**
+ * Opens the menu of `username`'s row: a right-click on a desktop; on a phone, which has no right-click, the row's "⋯"
+ * button.
+ */
+const openUserMenu = (page: Page, username: string, phone: boolean) =>
+  phone
+    ? userRow(page, username)
+        .getByRole("button", { name: `Actions for ${username}` })
+        .click()
+    : userRow(page, username).click({ button: "right" })
+
+describe("the GUI at dt serve's URL", () => {
+  for (const phone of [false, true]) {
+    it(`signs in, then does every step of both walkthroughs with the mouse${phone ? ", on a phone (390×844)" : ""}, and the API holds the results`, async () => {
+      const { context, page, blocked } = await open(phone ? PHONE : undefined)
+      expect(await axeViolations(page)).toEqual([])
+
+      // Sign in.
+      await page.getByLabel("Username").click()
+      await page.keyboard.type("admin")
+      await page.getByLabel("Password").click()
+      await page.keyboard.type(ADMIN_PASSWORD)
+      await page.getByRole("button", { name: "Sign in" }).click()
+      await expect.poll(() => page.locator("#who").textContent()).toBe("admin")
+
+      // Users walkthrough. Open: the sidebar's User Manager icon, and the Users tab is selected. View: the columns, the
+      // system icon, "You".
+      await page.getByRole("navigation").getByRole("link", { name: "User Manager" }).click()
+      await expect.poll(() => usersRows(page).count()).toBe(4)
+      expect(await page.getByRole("tab", { name: "Users" }).getAttribute("aria-selected")).toBe("true")
+      expect(await headers(page, "um-users-tab")).toEqual(["User Name", "Full Name", "Groups", "Email", "Enabled"])
+      expect(await userRow(page, "daemon").getByRole("img", { name: "System user" }).count()).toBe(1)
+      expect(await userRow(page, "admin").textContent()).toContain("You")
+      // Who is signed in shows once, in the page's header (the element's own line is hidden by ::part(me)).
+      expect(
+        await page
+          .getByText(/Signed in as/)
+          .filter({ visible: true })
+          .allTextContents()
+      ).toEqual([expect.stringMatching(/^Signed in as admin \(administrator\)$/)])
+      expect(await axeViolations(page)).toEqual([])
+
+      // Search by first name, then clear.
+      await page.getByRole("searchbox", { name: /Search users/ }).fill("ali")
+      await expect.poll(() => usersRows(page).count()).toBe(1)
+      await page.getByRole("searchbox", { name: /Search users/ }).fill("")
+      await expect.poll(() => usersRows(page).count()).toBe(4)
+
+      // Create a user: Add New, the fields, a group, submit.
+      await page.locator("um-users-tab").getByRole("button", { name: "Add New" }).click()
+      const dialog = userDialog(page)
+      await dialog.getByLabel("Username").fill("john")
+      await dialog.getByLabel("First name").fill("John")
+      await dialog.getByLabel("Last name").fill("Doe")
+      await dialog.getByLabel("Email").fill("john@example.com")
+      await dialog.getByLabel("Password", { exact: true }).fill("john's first password")
+      await dialog.getByRole("checkbox", { name: "developers" }).click()
+      await dialog.getByRole("button", { name: "Create" }).click()
+      await expect.poll(() => userRow(page, "john").count()).toBe(1)
+      const john = await api<UserRecord>("GET", "/users/john")
+      expect(john.body).toMatchObject({
+        firstName: "John",
+        lastName: "Doe",
+        email: "john@example.com",
+        groups: ["developers"],
+        system: false
+      })
+      const signIn = await fetch(`${url}/api/v1/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "john", password: "john's first password", session: "bearer" })
+      })
+      expect(signIn.status).toBe(200)
+
+      // Update a user: click the row, edit a detail and the groups, save.
+      await userRow(page, "john").click()
+      await dialog.getByLabel("First name").fill("Johnny")
+      await dialog.getByRole("checkbox", { name: "analysts" }).click()
+      await dialog.getByRole("button", { name: "Save" }).click()
+      await expect.poll(async () => (await api<UserRecord>("GET", "/users/john")).body.firstName).toBe("Johnny")
+      expect([...(await api<UserRecord>("GET", "/users/john")).body.groups].sort()).toEqual(["analysts", "developers"])
+
+      // A system user opens read-only, with the reason.
+      await userRow(page, "daemon").click()
+      await expect.poll(() => dialog.locator("#read-only-reason").textContent()).toContain("system user")
+      await dialog.getByRole("button", { name: "Close" }).click()
+
+      // Delete a user: right-click (on a phone, its "⋯" button), Delete, confirm.
+      if (phone) expect(await scrollsSideways(page)).toBe(false)
+      await openUserMenu(page, "john", phone)
+      await page.locator("um-users-tab").getByRole("menuitem", { name: "Delete" }).click()
+      await page.locator("um-users-tab #delete-dialog").getByRole("button", { name: "Delete" }).click()
+      await expect.poll(() => userRow(page, "john").count()).toBe(0)
+      expect((await api("GET", "/users/john")).status).toBe(404)
+
+      // Groups walkthrough. Open: switch to the Groups tab. View: the columns; sort by GID, both ways.
+      await page.getByRole("tab", { name: "Groups" }).click()
+      await expect.poll(() => groupsRows(page).count()).toBe(3)
+      expect(await headers(page, "um-groups-tab")).toEqual(["Name", "GID", "Users"])
+      const gidHeader = page.locator("um-groups-tab thead th").nth(1)
+      await gidHeader.getByRole("button").click()
+      await expect.poll(() => gidHeader.getAttribute("aria-sort")).toBe("ascending")
+      await gidHeader.getByRole("button").click()
+      await expect.poll(() => gidHeader.getAttribute("aria-sort")).toBe("descending")
+      await expect.poll(() => groupsRows(page).first().getAttribute("data-name")).toBe("analysts")
+
+      // Search by name.
+      await page.getByRole("searchbox", { name: /Search groups/ }).fill("dev")
+      await expect.poll(() => groupsRows(page).count()).toBe(1)
+      await page.getByRole("searchbox", { name: /Search groups/ }).fill("")
+      await expect.poll(() => groupsRows(page).count()).toBe(3)
+
+      // Create a group with a member found by name.
+      await page.locator("um-groups-tab").getByRole("button", { name: "Add New" }).click()
+      const editor = groupDialog(page)
+      await editor.getByRole("textbox", { name: "Name", exact: true }).fill("qa")
+      await editor.getByLabel("Find users to add").fill("ali")
+      await editor.getByRole("checkbox", { name: "alice" }).click()
+      await editor.getByRole("button", { name: "Create" }).click()
+      await expect.poll(() => groupRow(page, "qa").count()).toBe(1)
+      expect((await api<GroupRecord>("GET", "/groups/qa")).body.members).toEqual(["alice"])
+
+      // Update a group: rename and change the membership.
+      await groupRow(page, "qa").click()
+      await editor.getByRole("textbox", { name: "Name", exact: true }).fill("quality")
+      await editor.getByRole("checkbox", { name: "alice" }).click()
+      await expect
+        .poll(async () => (await editor.getByRole("status").textContent())?.trim())
+        .toBe("Save will apply: 1 to remove.")
+      await editor.getByLabel("Find users to add").fill("bo")
+      await editor.getByRole("checkbox", { name: "bob" }).click()
+      await expect
+        .poll(async () => (await editor.getByRole("status").textContent())?.trim())
+        .toBe("Save will apply: 1 to add, 1 to remove.")
+      await editor.getByRole("button", { name: "Save" }).click()
+      await expect.poll(() => groupRow(page, "quality").count()).toBe(1)
+      expect((await api<GroupRecord>("GET", "/groups/quality")).body.members).toEqual(["bob"])
+      expect((await api("GET", "/groups/qa")).status).toBe(404)
+
+      // Delete a group: right-click, Delete, confirm (on a phone: tap its row, the dialog's Delete, confirm).
+      if (phone) {
+        await groupRow(page, "quality").click()
+        await editor.getByRole("button", { name: "Delete" }).click()
+      } else {
+        await groupRow(page, "quality").click({ button: "right" })
+        await page.locator("um-groups-tab").getByRole("menuitem", { name: "Delete" }).click()
+      }
+      await page.locator("um-groups-tab #delete-dialog").getByRole("button", { name: "Delete" }).click()
+      await expect.poll(() => groupRow(page, "quality").count()).toBe(0)
+      expect((await api("GET", "/groups/quality")).status).toBe(404)
+
+      // Sign out: back to the sign-in form, and the session is over. On a phone, Sign out is whole, on one line, in the
+      // window, and nothing scrolled sideways on the way.
+      const signOut = page.getByRole("button", { name: "Sign out" })
+      if (phone) {
+        expect(await scrollsSideways(page)).toBe(false)
+        const box = await signOut.boundingBox()
+        expect(box).not.toBeNull()
+        expect((box?.x ?? -1) + (box?.width ?? 0)).toBeLessThanOrEqual(PHONE.width)
+        expect(box?.height ?? 0).toBeGreaterThanOrEqual(44)
+        expect(box?.height ?? 100).toBeLessThan(60)
+        // Who is signed in is named whole beside it.
+        expect(
+          await page.locator("#who").evaluate((who) => {
+            const span = who.parentElement as HTMLElement
+            return span.scrollWidth <= span.clientWidth && who.getBoundingClientRect().right <= window.innerWidth
+          })
+        ).toBe(true)
+      }
+      await signOut.click()
+      await expect.poll(() => page.locator("#signin").isVisible()).toBe(true)
+      expect(await page.evaluate(() => fetch("/api/v1/me").then((response) => response.status))).toBe(401)
+      expect(blocked).toEqual([])
+      await context.close()
+    })
+  }
 
   it("signs in, then does every step of both walkthroughs with the keyboard only, and the API holds the results", async () => {
     const { context, page, blocked } = await open()

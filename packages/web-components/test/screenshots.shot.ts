@@ -1,7 +1,8 @@
 // Not a test: `DT_SCREENSHOTS=1 npx vitest run --project web-components` takes the screenshots shown in the README
 // (docs/web-components-*.png) of both tabs (a disabled user among the users, the counts on the tabs), the Add New
 // dialog (empty, then with every problem of an invalid form shown), a system user's read-only form, the Import dialog's
-// plan, and the users in the dark look, over the real core.
+// plan, the users in the dark look, and the phone layout (390×844: the users as cards, a card's menu), over the real
+// core.
 import { cdp, page, userEvent } from "@vitest/browser/context"
 import { expect, it } from "vitest"
 import { seeded } from "./CoreClient.js"
@@ -43,4 +44,12 @@ it("takes the README's screenshots", async () => {
   await expect.poll(() => h.rows("users").length).toBe(5)
   await shot("dark")
   await cdp().send("Emulation.setEmulatedMedia", { features: [{ name: "prefers-color-scheme", value: "" }] })
+  // The phone layout (390×844): the users as cards, then a card's menu opened by its "⋯" button.
+  await page.viewport(390, 844)
+  await expect.poll(() => getComputedStyle(h.row("alice")).display).toBe("grid")
+  await shot("phone")
+  await userEvent.click(h.row("john").querySelector("button.row-actions") as HTMLElement)
+  await expect.poll(() => h.menuItem("users", "Disable")).toBeTruthy()
+  await shot("phone-menu")
+  await userEvent.keyboard("{Escape}")
 })

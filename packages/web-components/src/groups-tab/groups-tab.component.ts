@@ -12,6 +12,7 @@ import { debounce } from "../internal/keys.js"
 import { ListController } from "../internal/list-controller.js"
 import { type Column, listView } from "../internal/list-view.js"
 import { numberFormatOf } from "../internal/locale.js"
+import { phoneStyles } from "../internal/phone.js"
 import { choice, FINDER_LIMIT, finder, PICKER_PAGE, pickerStyles } from "../internal/picker.js"
 import { RowMenu } from "../internal/row-menu.js"
 import { skeletonStyles } from "../internal/skeleton.js"
@@ -116,7 +117,15 @@ const groupChange = (
  */
 export class GroupsTab extends LitElement {
   /** The styles every tab shares (themed through the `--um-*` custom properties). */
-  static override styles = [sharedStyles, bulkStyles, pickerStyles, feedbackStyles, skeletonStyles, columnStyles]
+  static override styles = [
+    sharedStyles,
+    bulkStyles,
+    pickerStyles,
+    feedbackStyles,
+    skeletonStyles,
+    columnStyles,
+    phoneStyles
+  ]
 
   /** Where the groups come from and where changes go. */
   @property({ attribute: false }) accessor client: UserManagerClient | undefined

@@ -67,6 +67,8 @@ export const bulkChangeStyles = css`
   th.control {
     width: 2.25em;
     text-align: center;
+    /* Narrow padding, so that the "⋯" button fits its column whole (not cut to "…"). */
+    padding-inline: 0.25em;
   }
   td.control input,
   th.control input {
@@ -192,7 +194,7 @@ export class BulkChange<S extends string> implements ReactiveController {
   /** A row's cell: the checkbox selecting its user, reached with Tab only on the row that has the focus. */
   renderCell(user: User, index: number): TemplateResult | typeof nothing {
     if (!this.available) return nothing
-    return html`<td class="control">
+    return html`<td class="control select">
       <input
         type="checkbox"
         aria-label=${`Select ${user.username}`}

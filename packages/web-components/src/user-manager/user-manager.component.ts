@@ -83,8 +83,11 @@ export class UserManagerElement extends LitElement {
     css`
       [role="tablist"] {
         display: flex;
+        flex-wrap: wrap;
         gap: 0.25em;
         border-bottom: 1px solid var(--_border);
+        /* The tabs' bar is its own container: on a phone (below 720 px) its tabs grow to a finger's height. */
+        container: um-bar / inline-size;
       }
       [role="tablist"][hidden] {
         display: none;
@@ -112,6 +115,17 @@ export class UserManagerElement extends LitElement {
       .me {
         margin-inline-start: auto;
         align-self: center;
+        min-width: 0;
+        max-width: 100%;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      @container um-bar (max-width: 720px) {
+        [role="tab"] {
+          min-height: 44px;
+          padding: 0.5em 0.75em;
+        }
       }
     `
   ]

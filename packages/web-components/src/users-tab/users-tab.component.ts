@@ -14,6 +14,7 @@ import { debounce } from "../internal/keys.js"
 import { ListController } from "../internal/list-controller.js"
 import { type Column, listView } from "../internal/list-view.js"
 import { numberFormatOf } from "../internal/locale.js"
+import { phoneStyles } from "../internal/phone.js"
 import { choice, FINDER_LIMIT, finder, pickerStyles } from "../internal/picker.js"
 import { RowMenu } from "../internal/row-menu.js"
 import { lockDescription, lockedUsers } from "../internal/sign-in-locks.js"
@@ -85,7 +86,8 @@ export class UsersTab extends LitElement {
     bulkChangeStyles,
     feedbackStyles,
     skeletonStyles,
-    columnStyles
+    columnStyles,
+    phoneStyles
   ]
 
   /** Where the users come from and where changes go. */
@@ -339,7 +341,7 @@ export class UsersTab extends LitElement {
       data-username=${user.username}
     >
       ${this.#selection.renderCell(user, index)}
-      <td title=${user.username}>
+      <td class="name" title=${user.username}>
         ${user.username}
         ${user.system ? html`<span role="img" aria-label="System user" title="System user">⚙</span>` : nothing}
         ${you ? html`<span class="badge">You</span>` : nothing}
@@ -352,11 +354,13 @@ export class UsersTab extends LitElement {
               >`
         }
       </td>
-      <td title=${fullName}>${fullName}</td>
-      <td title=${groups}>${groups}</td>
-      <td title=${user.email ?? ""}>${user.email ?? ""}</td>
-      <td>${user.enabled ? "Yes" : "No"}</td>
-      <td class="control">
+      <td class="full" title=${fullName}>${fullName}</td>
+      <td class="groups" title=${groups}>${user.groups.map(
+        (name, at) => html`${at === 0 ? nothing : html`<span class="sep">, </span>`}<span class="chip">${name}</span>`
+      )}</td>
+      <td class="email" title=${user.email ?? ""}>${user.email ?? ""}</td>
+      <td class="enabled">${user.enabled ? "Yes" : "No"}</td>
+      <td class="control more">
         <button
           part="button"
           class="row-actions"
