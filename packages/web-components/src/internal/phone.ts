@@ -35,6 +35,24 @@ export const phoneStyles = css`
     .toolbar .spacer {
       display: none;
     }
+    /* The filters take a line of their own, each at least a finger tall, wrapping rather than running off. */
+    .filters {
+      flex: 1 1 100%;
+      flex-wrap: wrap;
+      min-width: 0;
+    }
+    .filters select,
+    .filters input {
+      flex: 1 1 9em;
+      min-width: 0;
+      min-height: 44px;
+      box-sizing: border-box;
+    }
+    .pager select,
+    .pager input {
+      min-height: 44px;
+      box-sizing: border-box;
+    }
     button {
       min-height: 44px;
       min-width: 44px;
