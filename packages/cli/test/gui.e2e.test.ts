@@ -556,8 +556,9 @@ describe("the GUI at dt serve's URL", () => {
     await page.getByLabel("Username").fill("alice")
     await page.getByLabel("Password").fill("not alice's password")
     await page.getByRole("button", { name: "Sign in" }).click()
+    // A refused sign-in lasts at least the hasher's slowest check, and longer on a loaded machine.
     await expect
-      .poll(() => page.locator("#signin-error").textContent())
+      .poll(() => page.locator("#signin-error").textContent(), { timeout: 30_000 })
       .toBe("The username or password is not correct.")
     expect(await axeViolations(page)).toEqual([])
     await page.getByLabel("Password").fill("alice's password")

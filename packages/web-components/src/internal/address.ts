@@ -1,12 +1,18 @@
 import type { UserSort } from "../Client.js"
 import { PAGE_SIZE, PAGE_SIZES } from "./list-controller.js"
 
-/** The tabs of `<user-manager>`. */
+/**
+ * The tabs of `<user-manager>`.
+ *
+ * @since 0.2.0
+ */
 export type TabId = "users" | "groups"
 
 /**
  * Where the reader is, as `<user-manager sync-url>` keeps it in the page's query string: the tab, and the Users tab's
  * search, sort, filters, page and open user.
+ *
+ * @since 0.2.0
  */
 export interface Address {
   readonly tab: TabId
