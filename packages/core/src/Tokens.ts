@@ -9,7 +9,7 @@
 import { Clock, Context, Duration, Effect, Encoding, Layer, Option, Redacted } from "effect"
 import * as Actor from "./Actor.js"
 import { ApiToken, DEFAULT_TOKEN_TTL, isApiToken, MAX_TOKEN_TTL, NewApiToken, TOKEN_PREFIX } from "./ApiToken.js"
-import { Directory } from "./Directory.js"
+import { type ApiTokenRow, Directory } from "./Directory.js"
 import { DirectoryConfig } from "./DirectoryConfig.js"
 import { Forbidden, InvalidInput, TokenNotFound } from "./Errors.js"
 import { decodeInput } from "./internal/decode.js"
@@ -57,22 +57,8 @@ const newValue = Effect.sync(() => {
 const decodeNew = decodeInput(NewApiToken)
 const decodeName = decodeInput(TokenName, "token name")
 
-const toApiToken = (row: {
-  readonly name: ApiToken["name"]
-  readonly scope: ApiToken["scope"]
-  readonly createdBy: string
-  readonly createdAt: Date
-  readonly expiresAt: Date | null
-  readonly lastUsedAt: Date | null
-}): ApiToken =>
-  ApiToken.make({
-    name: row.name,
-    scope: row.scope,
-    createdBy: row.createdBy,
-    createdAt: row.createdAt,
-    expiresAt: row.expiresAt,
-    lastUsedAt: row.lastUsedAt
-  })
+/** A stored token as listed: every field but the hash of its value. */
+const toApiToken = ({ tokenHash: _hash, ...fields }: ApiTokenRow): ApiToken => ApiToken.make(fields)
 
 /** Refuses an operation run by a token: only administrators signed in as themselves manage tokens. */
 const byUser = (op: Operation, action: string) =>

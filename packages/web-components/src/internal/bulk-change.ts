@@ -4,7 +4,7 @@ import { UserManagerChangeEvent } from "../events.js"
 import { asClientError } from "./errors.js"
 import { debounce, trapFocus } from "./keys.js"
 import type { ListController } from "./list-controller.js"
-import { FINDER_LIMIT } from "./picker.js"
+import { findGroups } from "./picker.js"
 
 type ActionName = BulkAction["action"]
 
@@ -246,8 +246,7 @@ export class BulkChange<S extends string> implements ReactiveController {
     if (client === undefined) return
     const read = ++this.#findRead
     try {
-      const search = text.trim()
-      const page = await client.listGroups({ sort: "name", limit: FINDER_LIMIT, ...(search === "" ? {} : { search }) })
+      const page = await findGroups(client, text)
       if (read !== this.#findRead) return
       this.#groups = page.items.map((group) => group.name)
       this.#host.requestUpdate()

@@ -1,5 +1,6 @@
 import { css, html, nothing, type TemplateResult } from "lit"
 import { live } from "lit/directives/live.js"
+import type { UserManagerClient } from "../Client.js"
 
 /**
  * How many names a picker asks for at a time: a page of a group's members, the users or groups a finder shows. The
@@ -9,6 +10,15 @@ export const PICKER_PAGE = 20
 
 /** How many matches a finder (search-as-you-type) shows. */
 export const FINDER_LIMIT = 10
+
+/**
+ * The first `FINDER_LIMIT` groups, by name, whose name contains `text` (the first by name when it is empty): what every
+ * group finder (a user's groups, the group filter, a bulk action's group) shows as it is typed.
+ */
+export const findGroups = (client: UserManagerClient, text: string) => {
+  const search = text.trim()
+  return client.listGroups({ sort: "name", limit: FINDER_LIMIT, ...(search === "" ? {} : { search }) })
+}
 
 /**
  * The look of a picker: a fieldset whose list of boxes scrolls on its own, under a search field that stays in view.

@@ -15,11 +15,12 @@ import { ListController } from "../internal/list-controller.js"
 import { type Column, listView } from "../internal/list-view.js"
 import { numberFormatOf } from "../internal/locale.js"
 import { phoneStyles } from "../internal/phone.js"
-import { choice, FINDER_LIMIT, finder, pickerStyles } from "../internal/picker.js"
+import { choice, finder, findGroups, pickerStyles } from "../internal/picker.js"
 import { RowMenu } from "../internal/row-menu.js"
 import { lockDescription, lockedUsers } from "../internal/sign-in-locks.js"
 import { skeletonStyles } from "../internal/skeleton.js"
 import { sharedStyles } from "../internal/styles.js"
+import { UserFilters } from "../internal/user-filters.js"
 import { constraintOf, type FieldConstraint, isRequired, problemOf, problems } from "../internal/validation.js"
 
 /** The users table's column widths: they stay put whatever a page or search shows (see `listView`). */
@@ -113,11 +114,6 @@ export class UsersTab extends LitElement {
   #minPassword: { readonly client: UserManagerClient; readonly length: number } | undefined
   #findLater = debounce((text: string) => void this.#findGroups(text), 250)
 
-  /** The groups the group filter's list offers: the first few whose name holds what was typed. */
-  #filterGroups: ReadonlyArray<string> = []
-  #filterGroupsRead = 0
-  #filterGroupsLater = debounce((text: string) => void this.#findFilterGroups(text), 250)
-
   readonly #list = new ListController<User, UserSort>(this, {
     client: () => this.client,
     key: (user) => user.username,
@@ -148,6 +144,7 @@ export class UsersTab extends LitElement {
   /** Whether a row's menu was open as the pointer went down on its ⋯ button (the press itself closes it). */
   #menuWasOpen = false
   readonly #feedback = new Feedback(this, this.#list)
+  readonly #filters = new UserFilters(this, this.#list)
 
   /** Reads the current page again (after a change made elsewhere). */
   refresh(): Promise<void> {
@@ -231,7 +228,7 @@ export class UsersTab extends LitElement {
         one: "user",
         searchLabel: "Search users by username, full name or email",
         columns,
-        filters: this.#renderFilters(),
+        filters: this.#filters.render(),
         row: (user, index) => this.#row(user, index),
         numbers: numberFormatOf(this),
         open: (user) => this.#openEditor(user),
@@ -254,78 +251,6 @@ export class UsersTab extends LitElement {
         }
       }))}
     `
-  }
-
-  /** The filters: status (enabled or disabled), system or regular users, and a group picked by a search of its name. */
-  #renderFilters() {
-    const filters = this.#list.filters
-    const choose = (name: "enabled" | "system", value: string) =>
-      this.#list.filterBy({ [name]: value === "" ? undefined : value === "true" })
-    const state = (value: string | boolean | undefined) => (value === undefined ? "" : String(value))
-    return html`<div class="filters" part="filters" role="group" aria-label="Filters">
-      <select
-        part="filter"
-        aria-label="Status"
-        .value=${state(filters.enabled)}
-        @change=${(event: Event) => choose("enabled", (event.target as HTMLSelectElement).value)}
-      >
-        <option value="" ?selected=${filters.enabled === undefined}>All statuses</option>
-        <option value="true" ?selected=${filters.enabled === true}>Enabled</option>
-        <option value="false" ?selected=${filters.enabled === false}>Disabled</option>
-      </select>
-      <select
-        part="filter"
-        aria-label="System users"
-        .value=${state(filters.system)}
-        @change=${(event: Event) => choose("system", (event.target as HTMLSelectElement).value)}
-      >
-        <option value="" ?selected=${filters.system === undefined}>System and regular</option>
-        <option value="true" ?selected=${filters.system === true}>System users</option>
-        <option value="false" ?selected=${filters.system === false}>Regular users</option>
-      </select>
-      <input
-        type="search"
-        part="filter"
-        aria-label="Group"
-        placeholder="Any group"
-        list="filter-groups"
-        autocomplete="off"
-        .value=${typeof filters.group === "string" ? filters.group : ""}
-        @focus=${(event: FocusEvent) => this.#filterGroupsLater((event.target as HTMLInputElement).value)}
-        @input=${(event: InputEvent) => {
-          const text = (event.target as HTMLInputElement).value.trim()
-          this.#filterGroupsLater(text)
-          // A name picked from the list, or the field emptied, applies at once; a typed one on Enter or leaving it.
-          if (text === "" || this.#filterGroups.includes(text)) this.#filterByGroup(text)
-        }}
-        @change=${(event: Event) => this.#filterByGroup((event.target as HTMLInputElement).value.trim())}
-      />
-      <datalist id="filter-groups">${this.#filterGroups.map((name) => html`<option value=${name}></option>`)}</datalist>
-    </div>`
-  }
-
-  #filterByGroup(name: string) {
-    const group = name === "" ? undefined : name
-    if (group !== this.#list.filters.group) this.#list.filterBy({ group })
-  }
-
-  /** Asks for the first groups whose name contains `text`, for the group filter's list. */
-  async #findFilterGroups(text: string) {
-    const client = this.client
-    if (client === undefined) return
-    const read = ++this.#filterGroupsRead
-    try {
-      const page = await client.listGroups({
-        sort: "name",
-        limit: FINDER_LIMIT,
-        ...(text === "" ? {} : { search: text })
-      })
-      if (read !== this.#filterGroupsRead) return
-      this.#filterGroups = page.items.map((group) => group.name)
-      this.requestUpdate()
-    } catch {
-      // The list only helps typing: a name typed in full still filters.
-    }
   }
 
   #row(user: User, index: number) {
@@ -477,12 +402,7 @@ export class UsersTab extends LitElement {
     this.#listed = [...new Set([...this.#listed.filter((name) => this.#chosen.has(name)), ...this.#chosen])].sort()
     this.requestUpdate()
     try {
-      const search = text.trim()
-      const page = await client.listGroups({
-        sort: "name",
-        limit: FINDER_LIMIT,
-        ...(search === "" ? {} : { search })
-      })
+      const page = await findGroups(client, text)
       if (read !== this.#findRead) return
       this.#found = page.items.map((group) => group.name)
       this.#moreFound = page.totalExact === false || page.total > page.items.length
