@@ -27,6 +27,8 @@ interface Row {
   readonly first_name: string
   readonly last_name: string
   readonly email: string | null
+  readonly external_id: string | null
+  readonly external_name: string | null
   readonly enabled: number
   readonly system: number
   readonly created_at: string
@@ -44,6 +46,8 @@ const users = (db.prepare("select * from users order by username limit 50").all(
       firstName: row.first_name,
       lastName: row.last_name,
       email: row.email,
+      externalId: row.external_id,
+      externalName: row.external_name,
       enabled: row.enabled === 1,
       system: row.system === 1,
       groups: groups.all(row.username) as User.User["groups"],

@@ -48,12 +48,14 @@ import { fileURLToPath } from "node:url"
 import { UserManager } from "@user-manager/core"
 import { Argon2Hasher, KyselyDirectory, SqliteDirectory } from "@user-manager/kysely"
 import { Effect } from "effect"
-import { chromium, type Page } from "playwright"
+import { type BrowserContext, chromium, type Page } from "playwright"
 import { EVERYONE, seedGroups } from "./groups.js"
 import { PASSWORD, seed } from "./load.js"
 import { intSetting, log, median, quantile, seconds, thousands } from "./stats.js"
 
 const SCENARIO = process.env.BENCH_SCENARIO ?? "users"
+/** How long a new window gets to finish opening before a measured navigation (see `settledPage`). */
+const WINDOW_SETTLE_MS = 2_500
 const GROUPS_FILE = process.env.BENCH_GROUPS_FILE
 const USERS = intSetting("BENCH_USERS", SCENARIO === "groups" ? 1_000_000 : 100_000, 1)
 const RUNS = intSetting("BENCH_RUNS", 9, 3)
@@ -176,6 +178,19 @@ const firstPageReport = (page: Page) =>
     .waitForEvent("console", { predicate: (message) => message.text().startsWith("dt-first-page "), timeout: 30_000 })
     .then((message) => Number(message.text().slice("dt-first-page ".length)))
 
+/**
+ * A new page in `context`, on `about:blank`, once the browser has finished opening its window. Chromium (156, the new
+ * headless mode) starts a window's own renderers — the omnibox popup's WebUI — with every new context, and they burn
+ * about a second of CPU on this 2-core machine just as the first navigation starts: a trace showed them running beside
+ * the measured page, slowing it and the static page alike. A user's browser has its window open before they navigate.
+ */
+const settledPage = async (context: BrowserContext): Promise<Page> => {
+  const page = await context.newPage()
+  await page.goto("about:blank")
+  await page.waitForTimeout(WINDOW_SETTLE_MS)
+  return page
+}
+
 /** Runs in the page: the Users tab's shadow root. */
 const usersTab = (page: Page) =>
   page.evaluateHandle(
@@ -215,7 +230,7 @@ const main = async () => {
       // The first page is watched from inside the page, from its first frame on (an init script runs before the
       // page's own): polling from here could only start once the navigation has been answered, frames late.
       await context.addInitScript(FIRST_PAGE_WATCH)
-      const page = await context.newPage()
+      const page = await settledPage(context)
       const reported = firstPageReport(page)
       await page.goto(`${served.url}/`, { waitUntil: "commit" })
       const shown = await reported
@@ -275,7 +290,7 @@ const main = async () => {
 
       const bare = await browser.newContext({ viewport: { width: 1280, height: 900 } })
       await bare.addInitScript(FLOOR_WATCH)
-      const floorPage = await bare.newPage()
+      const floorPage = await settledPage(bare)
       const floorReported = firstPageReport(floorPage)
       await floorPage.goto(floorUrl, { waitUntil: "commit" })
       const floorShown = await floorReported
@@ -375,7 +390,7 @@ const groupsMain = async () => {
     })
     if (!signIn.ok()) throw new Error(`sign-in answered ${signIn.status()}`)
     await users.addInitScript(FIRST_PAGE_WATCH)
-    const page = await users.newPage()
+    const page = await settledPage(users)
     const reported = firstPageReport(page)
     await page.goto(`${url}/`, { waitUntil: "commit" })
     const shown = await reported
@@ -417,7 +432,7 @@ const groupsMain = async () => {
       })
       if (!signIn.ok()) throw new Error(`sign-in answered ${signIn.status()}`)
       await context.addInitScript(GROUPS_FIRST_PAGE_WATCH)
-      const page = await context.newPage()
+      const page = await settledPage(context)
       const reported = firstPageReport(page)
       await page.goto(`${served.url}/`, { waitUntil: "commit" })
       const shown = await reported
@@ -470,7 +485,7 @@ const groupsMain = async () => {
 
       const bare = await browser.newContext({ viewport: { width: 1280, height: 900 } })
       await bare.addInitScript(FLOOR_WATCH)
-      const floorPage = await bare.newPage()
+      const floorPage = await settledPage(bare)
       const floorReported = firstPageReport(floorPage)
       await floorPage.goto(floorUrl, { waitUntil: "commit" })
       const floorShown = await floorReported

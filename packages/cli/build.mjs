@@ -4,13 +4,18 @@
 // stay outside the bundle, and so do the big packages only such modules use (the PostgreSQL and MySQL drivers, undici
 // and ws, which only `dt serve`'s HTTP server loads): they are required from node_modules when needed, and every other
 // command does not read them (a smaller bundle to compile, so every command starts sooner). The <user-manager> bundle
-// is built first (importing its build script runs it) and embedded as text, so that `dt serve`'s page hosts the element
-// with nothing else on disk.
+// is built first (importing its build script runs it) and embedded as text with its language catalogs, so that
+// `dt serve`'s page hosts the element with nothing else on disk.
 import { readFileSync, rmSync } from "node:fs"
 import { build } from "esbuild"
 
-await import("../web-components/build.mjs")
-const element = readFileSync(new URL("../web-components/dist/user-manager.js", import.meta.url), "utf8")
+const { files } = await import("../web-components/build.mjs")
+const bundled = (file) => readFileSync(new URL(`../web-components/dist/${file}`, import.meta.url), "utf8")
+const element = bundled("user-manager.js")
+// Its language catalogs, by language (`user-manager.de.js` → `de`), served beside it.
+const catalogs = Object.fromEntries(
+  files.filter((file) => file !== "user-manager.js").map((file) => [file.split(".")[1], bundled(file)])
+)
 
 rmSync(new URL("./dist", import.meta.url), { recursive: true, force: true })
 await build({
@@ -40,6 +45,10 @@ await build({
   // The storage package loads its database drivers with createRequire(import.meta.url): in this CommonJS bundle that
   // URL is the bundle's own file, from which the drivers (dt's dependencies) are found.
   banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  define: { DT_USER_MANAGER_JS: JSON.stringify(element), "import.meta.url": "__bundleUrl" },
+  define: {
+    DT_USER_MANAGER_JS: JSON.stringify(element),
+    DT_USER_MANAGER_CATALOGS: JSON.stringify(catalogs),
+    "import.meta.url": "__bundleUrl"
+  },
   logLevel: "warning"
 })

@@ -5,6 +5,7 @@ export default defineProject({
   ...fromSources,
   test: {
     name: "cli",
+    setupFiles: ["../../test/support/eventLoopWatch.ts"],
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/buildOnce.ts"],
     // An end-to-end test runs `dt` up to fifteen times, each a process of its own: ~1 s each on a quiet machine, 4–5 s

@@ -3,5 +3,5 @@ import { fromSources } from "../../vitest.shared.js"
 
 export default defineProject({
   ...fromSources,
-  test: { name: "core", include: ["test/**/*.test.ts"] }
+  test: { name: "core", setupFiles: ["../../test/support/eventLoopWatch.ts"], include: ["test/**/*.test.ts"] }
 })

@@ -5,6 +5,7 @@ export default defineProject({
   ...fromSources,
   test: {
     name: "kysely",
+    setupFiles: ["../../test/support/eventLoopWatch.ts"],
     include: ["test/**/*.test.ts"],
     globalSetup: ["../test-stores/src/announceSkips.ts"],
     // Every test runs many transactions against a real database, on machines that may be busy.

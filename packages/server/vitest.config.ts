@@ -3,5 +3,11 @@ import { fromSources } from "../../vitest.shared.js"
 
 export default defineProject({
   ...fromSources,
-  test: { name: "server", include: ["test/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 }
+  test: {
+    name: "server",
+    setupFiles: ["../../test/support/eventLoopWatch.ts"],
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000
+  }
 })

@@ -1,7 +1,8 @@
 // The Custom Elements Manifest (`npm run analyze` writes custom-elements.json): the elements' public API only. Lit's
-// plugin reads the decorators; the internal controllers are not analysed; and what a class keeps to itself (`#private`
-// members, TypeScript `private`/`protected` ones such as `@state` fields, anything marked `@internal`) is left out, so
-// that tools and readers of the manifest see the properties, methods, events, parts and custom properties a host uses.
+// plugin reads the decorators; the internal controllers and the generated catalogs are not analysed; and what a class
+// keeps to itself (`#private` members, TypeScript `private`/`protected` ones such as `@state` fields, anything marked
+// `@internal`) is left out, so that tools and readers of the manifest see the properties, methods, events, parts and
+// custom properties a host uses.
 
 /** Leaves out every class member that is not public. */
 const publicMembersOnly = {
@@ -20,7 +21,7 @@ const publicMembersOnly = {
 
 export default {
   globs: ["src/**/*.ts"],
-  exclude: ["src/internal/**"],
+  exclude: ["src/internal/**", "src/generated/**"],
   outdir: ".",
   litelement: true,
   plugins: [publicMembersOnly]

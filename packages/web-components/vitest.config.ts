@@ -25,6 +25,9 @@ export default defineProject({
     name: "web-components",
     // DT_SCREENSHOTS=1 runs only the script that takes the README's screenshots (test/screenshots.shot.ts).
     include: process.env.DT_SCREENSHOTS ? ["test/screenshots.shot.ts"] : ["test/**/*.test.ts"],
+    // Chromium shares CI's two cores with the other projects' workers: a poll waits up to 5 s (Vitest's default, 1 s,
+    // failed a German first render that waited for its catalog module under load).
+    expect: { poll: { timeout: 5_000 } },
     browser: {
       enabled: true,
       provider: "playwright",

@@ -81,7 +81,7 @@ describe.each(await eachLine())("a page bundled with Vite from the element's tar
     for (const server of servers.splice(0).reverse()) await server.stop()
   })
 
-  it("renders <user-manager> in Chromium against a real dt serve, and its Users tab shows the users", async () => {
+  it('renders <user-manager> in Chromium against a real dt serve, its Users tab shows the users, and it speaks German once told lang="de"', async () => {
     const context = await browser.newContext()
     try {
       // The host signs its user in (the session cookie and the CSRF cookie), then loads the page with the element.
@@ -105,6 +105,12 @@ describe.each(await eachLine())("a page bundled with Vite from the element's tar
           .locator('um-users-tab tr[data-username="john"] td:not(.control)')
           .evaluateAll((cells) => cells.map((cell) => cell.textContent?.trim()))
       await expect.poll(john).toEqual(["john", "John Doe", "developers", "john@example.com", "Yes"])
+      // In German: the host's bundle carries the package's German catalog as a chunk of its own, fetched only now.
+      const before = scripts.length
+      await tab.locator("user-manager").evaluate((element) => element.setAttribute("lang", "de"))
+      await expect.poll(() => tab.getByRole("tab", { name: /^Benutzer/ }).getAttribute("aria-selected")).toBe("true")
+      await expect.poll(john).toEqual(["john", "John Doe", "developers", "john@example.com", "Ja"])
+      expect(scripts.length).toBeGreaterThan(before)
       // The element came from the Vite bundle of the package, not from the copy dt serve embeds.
       expect(scripts.length).toBeGreaterThan(0)
       expect(scripts.every((path) => path.startsWith("/assets/"))).toBe(true)

@@ -3,6 +3,7 @@ import { defineProject } from "vitest/config"
 export default defineProject({
   test: {
     name: "install",
+    setupFiles: ["../support/eventLoopWatch.ts"],
     include: ["*.test.ts"],
     globalSetup: ["support/pack.ts"],
     // Its files mostly wait on npm and on the processes they start: in a pool of their own (Vitest runs its pools side

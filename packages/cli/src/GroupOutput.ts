@@ -72,6 +72,8 @@ const jsonForm = (group: Group.Group, every: boolean): Record<string, unknown> =
   memberCount: countOf(group),
   members: [],
   membersTruncated: every ? false : group.membersTruncated,
+  externalId: group.externalId,
+  externalName: group.externalName,
   createdAt: group.createdAt.toISOString(),
   updatedAt: group.updatedAt.toISOString(),
   version: group.version
@@ -124,6 +126,9 @@ export const printGroup = <E>(
       ["gid", String(group.gid)],
       ["memberCount", formatCount(countOf(group))],
       ["members", preview(group)],
+      // What an identity provider calls the group, shown only when it has a name for it.
+      ...(group.externalId === null ? [] : [["externalId", group.externalId] as const]),
+      ...(group.externalName === null ? [] : [["externalName", group.externalName] as const]),
       ["createdAt", group.createdAt.toISOString()],
       ["updatedAt", group.updatedAt.toISOString()],
       ["version", String(group.version)]

@@ -37,6 +37,8 @@ export interface Columns<A> {
   readonly headers: Row
   readonly cells: (item: A, me: string) => Row
   readonly json: (item: A) => unknown
+  /** The JSON form's fields that the pretty field list (`printOne`) leaves out when they hold nothing (null). */
+  readonly optional?: ReadonlyArray<string>
   /** Other columns for people (`-p`), when they differ from the plain ones. */
   readonly pretty?: { readonly headers: Row; readonly cells: (item: A, me: string) => Row }
 }
@@ -64,7 +66,9 @@ export const users: Columns<User.User> = {
     ]
   },
   cells: (user) => [user.username, user.fullName, user.groups.join(","), user.email ?? "", String(user.enabled)],
-  json: User.toJson
+  json: User.toJson,
+  // What an identity provider calls the user: most users have none.
+  optional: ["externalId", "externalName"]
 }
 
 /** Made on first use: building a number format loads ICU's data, which a command that prints no count never needs. */
@@ -277,7 +281,9 @@ export const printList = <A, E, R>(
 export const printOne = <A>(columns: Columns<A>, format: Format, me: string, item: A): Effect.Effect<void> => {
   if (format.json) return Console.log(JSON.stringify(columns.json(item), null, format.pretty ? 2 : undefined))
   if (format.pretty) {
-    const fields = Object.entries(columns.json(item) as Record<string, unknown>)
+    const fields = Object.entries(columns.json(item) as Record<string, unknown>).filter(
+      ([key, value]) => value !== null || !columns.optional?.includes(key)
+    )
     const width = Math.max(...fields.map(([key]) => key.length))
     return Console.log(
       fields

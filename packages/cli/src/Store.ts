@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { statSync } from "node:fs"
-import { Directory, Errors, PasswordHasher, UserManager } from "@user-manager/core"
+import { Directory, Errors, PasswordHasher, type Provisioning, UserManager } from "@user-manager/core"
 import type { ReadReplica as ReadReplicaModule } from "@user-manager/kysely"
 import { Effect, Layer, Schema } from "effect"
 import { databaseTimeouts } from "./Environment.js"
@@ -120,7 +120,12 @@ export interface ReplicaWatch {
 export const open = (
   url: string,
   mode: Mode,
-  options: { readonly poolSize?: number | undefined; readonly replica?: Replica | undefined } = {}
+  options: {
+    readonly poolSize?: number | undefined
+    readonly replica?: Replica | undefined
+    /** How identity providers' records are named, their default group and what their DELETE does (`dt serve`). */
+    readonly provisioning?: Partial<Provisioning.ProvisioningOptions> | undefined
+  } = {}
 ) =>
   Effect.gen(function* () {
     const { DatabaseUrl, KyselyDirectory, Migrations, ReadReplica } = yield* adapters
@@ -193,7 +198,8 @@ export const open = (
       poolUse: DatabaseUrl.poolUse(db),
       layer: UserManager.layer({
         directory,
-        hasher
+        hasher,
+        ...(options.provisioning === undefined ? {} : { provisioning: options.provisioning })
       })
     }
   })

@@ -106,6 +106,8 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
         "firstName",
         "lastName",
         "email",
+        "externalId",
+        "externalName",
         "enabled",
         "system",
         "groups",
@@ -122,6 +124,8 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
         "memberCount",
         "members",
         "membersTruncated",
+        "externalId",
+        "externalName",
         "createdAt",
         "updatedAt",
         "version"

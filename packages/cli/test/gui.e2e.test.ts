@@ -1,9 +1,11 @@
 /// <reference lib="dom" />
-// Both GUI walkthroughs of the product description, in Chromium, at the URL `dt serve` prints: once with the mouse
-// and once with the keyboard only; every result is then read back through the API. One server and one browser for the
+// Both GUI walkthroughs of the product description, in Chromium, at the URL `dt serve` prints: with the mouse (on a
+// desktop, on a phone, and with the element in German) and with the keyboard only; every result is then read back
+// through the API. One server and one browser for the
 // file; each walkthrough signs in from a fresh browser context (its own cookies).
 import { readFileSync } from "node:fs"
 import { createRequire } from "node:module"
+import { gzipSync } from "node:zlib"
 import type { Browser, BrowserContext, Page } from "playwright"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { launchChromium } from "./support/chromium.js"
@@ -167,20 +169,108 @@ const scrollsSideways = (page: Page) =>
     return root.scrollWidth > root.clientWidth
   })
 
+/** The element's words a walkthrough reads, clicks and types into, in one of its languages. */
+interface Words {
+  readonly users: string
+  readonly groups: string
+  readonly userHeaders: ReadonlyArray<string>
+  readonly groupHeaders: ReadonlyArray<string>
+  readonly systemUser: string
+  readonly you: string
+  readonly searchUsers: RegExp
+  readonly searchGroups: RegExp
+  readonly addNew: string
+  readonly username: string
+  readonly firstName: string
+  readonly lastName: string
+  readonly email: string
+  readonly password: string
+  readonly create: string
+  readonly save: string
+  readonly close: string
+  readonly delete: string
+  readonly readOnly: string
+  readonly name: string
+  readonly findUsers: string
+  readonly willRemove: string
+  readonly willAddAndRemove: string
+  readonly actionsFor: (name: string) => string
+}
+
+const ENGLISH: Words = {
+  users: "Users",
+  groups: "Groups",
+  userHeaders: ["User Name", "Full Name", "Groups", "Email", "Enabled"],
+  groupHeaders: ["Name", "GID", "Users"],
+  systemUser: "System user",
+  you: "You",
+  searchUsers: /Search users/,
+  searchGroups: /Search groups/,
+  addNew: "Add New",
+  username: "Username",
+  firstName: "First name",
+  lastName: "Last name",
+  email: "Email",
+  password: "Password",
+  create: "Create",
+  save: "Save",
+  close: "Close",
+  delete: "Delete",
+  readOnly: "system user",
+  name: "Name",
+  findUsers: "Find users to add",
+  willRemove: "Save will apply: 1 to remove.",
+  willAddAndRemove: "Save will apply: 1 to add, 1 to remove.",
+  actionsFor: (name) => `Actions for ${name}`
+}
+
+/** The element in German (`<user-manager lang="de">` on the page, whose own words stay English). */
+const GERMAN: Words = {
+  users: "Benutzer",
+  groups: "Gruppen",
+  userHeaders: ["Benutzername", "Vollständiger Name", "Gruppen", "E-Mail", "Aktiviert"],
+  groupHeaders: ["Name", "GID", "Benutzer"],
+  systemUser: "Systembenutzer",
+  you: "Sie",
+  searchUsers: /Benutzer nach Benutzername/,
+  searchGroups: /Gruppen nach Namen/,
+  addNew: "Hinzufügen",
+  username: "Benutzername",
+  firstName: "Vorname",
+  lastName: "Nachname",
+  email: "E-Mail",
+  password: "Passwort",
+  create: "Anlegen",
+  save: "Speichern",
+  close: "Schließen",
+  delete: "Löschen",
+  readOnly: "Systembenutzer",
+  name: "Name",
+  findUsers: "Benutzer zum Hinzufügen suchen",
+  willRemove: "Speichern wendet an: 1 zu entfernen.",
+  willAddAndRemove: "Speichern wendet an: 1 hinzuzufügen, 1 zu entfernen.",
+  actionsFor: (name) => `Aktionen für ${name}`
+}
+
 /**
  * Opens the menu of `username`'s row: a right-click on a desktop; on a phone, which has no right-click, the row's "⋯"
  * button.
  */
-const openUserMenu = (page: Page, username: string, phone: boolean) =>
+const openUserMenu = (page: Page, username: string, phone: boolean, words: Words = ENGLISH) =>
   phone
     ? userRow(page, username)
-        .getByRole("button", { name: `Actions for ${username}` })
+        .getByRole("button", { name: words.actionsFor(username) })
         .click()
     : userRow(page, username).click({ button: "right" })
 
 describe("the GUI at dt serve's URL", () => {
-  for (const phone of [false, true]) {
-    it(`signs in, then does every step of both walkthroughs with the mouse${phone ? ", on a phone (390×844)" : ""}, and the API holds the results`, async () => {
+  for (const { phone, german } of [
+    { phone: false, german: false },
+    { phone: true, german: false },
+    { phone: false, german: true }
+  ]) {
+    it(`signs in, then does every step of both walkthroughs with the mouse${phone ? ", on a phone (390×844)" : ""}${german ? ', in German (<user-manager lang="de">)' : ""}, and the API holds the results`, async () => {
+      const w = german ? GERMAN : ENGLISH
       const { context, page, blocked } = await open(phone ? PHONE : undefined)
       expect(await axeViolations(page)).toEqual([])
 
@@ -191,15 +281,17 @@ describe("the GUI at dt serve's URL", () => {
       await page.keyboard.type(ADMIN_PASSWORD)
       await page.getByRole("button", { name: "Sign in" }).click()
       await expect.poll(() => page.locator("#who").textContent()).toBe("admin")
+      // In German: the host marks the element's language (its page's own words stay English).
+      if (german) await page.locator("user-manager").evaluate((element) => element.setAttribute("lang", "de"))
 
       // Users walkthrough. Open: the sidebar's User Manager icon, and the Users tab is selected. View: the columns, the
       // system icon, "You".
       await page.getByRole("navigation").getByRole("link", { name: "User Manager" }).click()
       await expect.poll(() => usersRows(page).count()).toBe(4)
-      expect(await page.getByRole("tab", { name: "Users" }).getAttribute("aria-selected")).toBe("true")
-      expect(await headers(page, "um-users-tab")).toEqual(["User Name", "Full Name", "Groups", "Email", "Enabled"])
-      expect(await userRow(page, "daemon").getByRole("img", { name: "System user" }).count()).toBe(1)
-      expect(await userRow(page, "admin").textContent()).toContain("You")
+      expect(await page.getByRole("tab", { name: w.users }).getAttribute("aria-selected")).toBe("true")
+      await expect.poll(() => headers(page, "um-users-tab")).toEqual(w.userHeaders)
+      expect(await userRow(page, "daemon").getByRole("img", { name: w.systemUser }).count()).toBe(1)
+      expect(await userRow(page, "admin").textContent()).toContain(w.you)
       // Who is signed in shows once, in the page's header (the element's own line is hidden by ::part(me)).
       expect(
         await page
@@ -210,21 +302,21 @@ describe("the GUI at dt serve's URL", () => {
       expect(await axeViolations(page)).toEqual([])
 
       // Search by first name, then clear.
-      await page.getByRole("searchbox", { name: /Search users/ }).fill("ali")
+      await page.getByRole("searchbox", { name: w.searchUsers }).fill("ali")
       await expect.poll(() => usersRows(page).count()).toBe(1)
-      await page.getByRole("searchbox", { name: /Search users/ }).fill("")
+      await page.getByRole("searchbox", { name: w.searchUsers }).fill("")
       await expect.poll(() => usersRows(page).count()).toBe(4)
 
       // Create a user: Add New, the fields, a group, submit.
-      await page.locator("um-users-tab").getByRole("button", { name: "Add New" }).click()
+      await page.locator("um-users-tab").getByRole("button", { name: w.addNew, exact: true }).click()
       const dialog = userDialog(page)
-      await dialog.getByLabel("Username").fill("john")
-      await dialog.getByLabel("First name").fill("John")
-      await dialog.getByLabel("Last name").fill("Doe")
-      await dialog.getByLabel("Email").fill("john@example.com")
-      await dialog.getByLabel("Password", { exact: true }).fill("john's first password")
+      await dialog.getByLabel(w.username).fill("john")
+      await dialog.getByLabel(w.firstName).fill("John")
+      await dialog.getByLabel(w.lastName).fill("Doe")
+      await dialog.getByLabel(w.email).fill("john@example.com")
+      await dialog.getByLabel(w.password, { exact: true }).fill("john's first password")
       await dialog.getByRole("checkbox", { name: "developers" }).click()
-      await dialog.getByRole("button", { name: "Create" }).click()
+      await dialog.getByRole("button", { name: w.create }).click()
       await expect.poll(() => userRow(page, "john").count()).toBe(1)
       const john = await api<UserRecord>("GET", "/users/john")
       expect(john.body).toMatchObject({
@@ -243,29 +335,29 @@ describe("the GUI at dt serve's URL", () => {
 
       // Update a user: click the row, edit a detail and the groups, save.
       await userRow(page, "john").click()
-      await dialog.getByLabel("First name").fill("Johnny")
+      await dialog.getByLabel(w.firstName).fill("Johnny")
       await dialog.getByRole("checkbox", { name: "analysts" }).click()
-      await dialog.getByRole("button", { name: "Save" }).click()
+      await dialog.getByRole("button", { name: w.save }).click()
       await expect.poll(async () => (await api<UserRecord>("GET", "/users/john")).body.firstName).toBe("Johnny")
       expect([...(await api<UserRecord>("GET", "/users/john")).body.groups].sort()).toEqual(["analysts", "developers"])
 
       // A system user opens read-only, with the reason.
       await userRow(page, "daemon").click()
-      await expect.poll(() => dialog.locator("#read-only-reason").textContent()).toContain("system user")
-      await dialog.getByRole("button", { name: "Close" }).click()
+      await expect.poll(() => dialog.locator("#read-only-reason").textContent()).toContain(w.readOnly)
+      await dialog.getByRole("button", { name: w.close }).click()
 
       // Delete a user: right-click (on a phone, its "⋯" button), Delete, confirm.
       if (phone) expect(await scrollsSideways(page)).toBe(false)
-      await openUserMenu(page, "john", phone)
-      await page.locator("um-users-tab").getByRole("menuitem", { name: "Delete" }).click()
-      await page.locator("um-users-tab #delete-dialog").getByRole("button", { name: "Delete" }).click()
+      await openUserMenu(page, "john", phone, w)
+      await page.locator("um-users-tab").getByRole("menuitem", { name: w.delete }).click()
+      await page.locator("um-users-tab #delete-dialog").getByRole("button", { name: w.delete }).click()
       await expect.poll(() => userRow(page, "john").count()).toBe(0)
       expect((await api("GET", "/users/john")).status).toBe(404)
 
       // Groups walkthrough. Open: switch to the Groups tab. View: the columns; sort by GID, both ways.
-      await page.getByRole("tab", { name: "Groups" }).click()
+      await page.getByRole("tab", { name: w.groups }).click()
       await expect.poll(() => groupsRows(page).count()).toBe(3)
-      expect(await headers(page, "um-groups-tab")).toEqual(["Name", "GID", "Users"])
+      expect(await headers(page, "um-groups-tab")).toEqual(w.groupHeaders)
       const gidHeader = page.locator("um-groups-tab thead th").nth(1)
       await gidHeader.getByRole("button").click()
       await expect.poll(() => gidHeader.getAttribute("aria-sort")).toBe("ascending")
@@ -274,34 +366,30 @@ describe("the GUI at dt serve's URL", () => {
       await expect.poll(() => groupsRows(page).first().getAttribute("data-name")).toBe("analysts")
 
       // Search by name.
-      await page.getByRole("searchbox", { name: /Search groups/ }).fill("dev")
+      await page.getByRole("searchbox", { name: w.searchGroups }).fill("dev")
       await expect.poll(() => groupsRows(page).count()).toBe(1)
-      await page.getByRole("searchbox", { name: /Search groups/ }).fill("")
+      await page.getByRole("searchbox", { name: w.searchGroups }).fill("")
       await expect.poll(() => groupsRows(page).count()).toBe(3)
 
       // Create a group with a member found by name.
-      await page.locator("um-groups-tab").getByRole("button", { name: "Add New" }).click()
+      await page.locator("um-groups-tab").getByRole("button", { name: w.addNew, exact: true }).click()
       const editor = groupDialog(page)
-      await editor.getByRole("textbox", { name: "Name", exact: true }).fill("qa")
-      await editor.getByLabel("Find users to add").fill("ali")
+      await editor.getByRole("textbox", { name: w.name, exact: true }).fill("qa")
+      await editor.getByLabel(w.findUsers).fill("ali")
       await editor.getByRole("checkbox", { name: "alice" }).click()
-      await editor.getByRole("button", { name: "Create" }).click()
+      await editor.getByRole("button", { name: w.create }).click()
       await expect.poll(() => groupRow(page, "qa").count()).toBe(1)
       expect((await api<GroupRecord>("GET", "/groups/qa")).body.members).toEqual(["alice"])
 
       // Update a group: rename and change the membership.
       await groupRow(page, "qa").click()
-      await editor.getByRole("textbox", { name: "Name", exact: true }).fill("quality")
+      await editor.getByRole("textbox", { name: w.name, exact: true }).fill("quality")
       await editor.getByRole("checkbox", { name: "alice" }).click()
-      await expect
-        .poll(async () => (await editor.getByRole("status").textContent())?.trim())
-        .toBe("Save will apply: 1 to remove.")
-      await editor.getByLabel("Find users to add").fill("bo")
+      await expect.poll(async () => (await editor.getByRole("status").textContent())?.trim()).toBe(w.willRemove)
+      await editor.getByLabel(w.findUsers).fill("bo")
       await editor.getByRole("checkbox", { name: "bob" }).click()
-      await expect
-        .poll(async () => (await editor.getByRole("status").textContent())?.trim())
-        .toBe("Save will apply: 1 to add, 1 to remove.")
-      await editor.getByRole("button", { name: "Save" }).click()
+      await expect.poll(async () => (await editor.getByRole("status").textContent())?.trim()).toBe(w.willAddAndRemove)
+      await editor.getByRole("button", { name: w.save }).click()
       await expect.poll(() => groupRow(page, "quality").count()).toBe(1)
       expect((await api<GroupRecord>("GET", "/groups/quality")).body.members).toEqual(["bob"])
       expect((await api("GET", "/groups/qa")).status).toBe(404)
@@ -309,12 +397,12 @@ describe("the GUI at dt serve's URL", () => {
       // Delete a group: right-click, Delete, confirm (on a phone: tap its row, the dialog's Delete, confirm).
       if (phone) {
         await groupRow(page, "quality").click()
-        await editor.getByRole("button", { name: "Delete" }).click()
+        await editor.getByRole("button", { name: w.delete }).click()
       } else {
         await groupRow(page, "quality").click({ button: "right" })
-        await page.locator("um-groups-tab").getByRole("menuitem", { name: "Delete" }).click()
+        await page.locator("um-groups-tab").getByRole("menuitem", { name: w.delete }).click()
       }
-      await page.locator("um-groups-tab #delete-dialog").getByRole("button", { name: "Delete" }).click()
+      await page.locator("um-groups-tab #delete-dialog").getByRole("button", { name: w.delete }).click()
       await expect.poll(() => groupRow(page, "quality").count()).toBe(0)
       expect((await api("GET", "/groups/quality")).status).toBe(404)
 
@@ -536,8 +624,10 @@ describe("the GUI at dt serve's URL", () => {
     await expect.poll(() => usersRows(page).count()).toBe(4)
     await expect.poll(() => page.locator("#who").textContent()).toBe("admin")
     expect(await page.locator("#signin").isHidden()).toBe(true)
-    // The page asked for the first page of users once: the element's own request took the preloaded answer.
+    // The page asked for the first page of users, and for the sign-in locks the rows are marked with, once each: the
+    // element's own requests took the preloaded answers.
     expect(asked.filter((request) => request === "GET /api/v1/users")).toHaveLength(1)
+    expect(asked.filter((request) => request === "GET /api/v1/sign-in-locks")).toHaveLength(1)
     expect(await axeViolations(page)).toEqual([])
 
     // A session cookie the server no longer knows: the page starts signed in, then the API says otherwise.
@@ -548,6 +638,38 @@ describe("the GUI at dt serve's URL", () => {
     expect(await page.locator("user-manager").count()).toBe(0)
     expect(await page.locator("#app").isHidden()).toBe(true)
     expect(blocked).toEqual([])
+    await context.close()
+  })
+
+  it("loads the element's German catalog, a file beside its bundle and not inside it, only once the element is to speak German", async () => {
+    // The bundle an English page loads holds no German word, and asks for its catalog beside itself; it is within
+    // issue 6's 50 KB gzip.
+    const bundle = await (await fetch(`${url}/user-manager.js`)).text()
+    expect(bundle).not.toContain(GERMAN.username)
+    expect(bundle).toContain('import("./user-manager.de.js")')
+    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThanOrEqual(50 * 1024)
+    const catalog = await fetch(`${url}/user-manager.de.js`)
+    expect(catalog.headers.get("content-type")).toBe("text/javascript; charset=utf-8")
+    expect(await catalog.text()).toContain(GERMAN.username)
+
+    const context = await browser.newContext()
+    const signIn = await context.request.post(`${url}/api/v1/auth/login`, {
+      data: { username: "admin", password: ADMIN_PASSWORD, session: "cookie" }
+    })
+    expect(signIn.status()).toBe(200)
+    const page = await context.newPage()
+    const scripts: Array<string> = []
+    page.on("request", (request) => {
+      if (request.resourceType() === "script") scripts.push(new URL(request.url()).pathname)
+    })
+    await page.goto(`${url}/`)
+    await expect.poll(() => usersRows(page).count()).toBe(4)
+    await expect.poll(() => headers(page, "um-users-tab")).toEqual(ENGLISH.userHeaders)
+    expect(scripts).not.toContain("/user-manager.de.js")
+
+    await page.locator("user-manager").evaluate((element) => element.setAttribute("lang", "de"))
+    await expect.poll(() => headers(page, "um-users-tab")).toEqual(GERMAN.userHeaders)
+    expect(scripts.filter((path) => path === "/user-manager.de.js")).toHaveLength(1)
     await context.close()
   })
 
@@ -568,6 +690,47 @@ describe("the GUI at dt serve's URL", () => {
       .toContain("Only administrators manage users and groups")
     expect(await page.getByRole("tab").count()).toBe(0)
     expect(await axeViolations(page)).toEqual([])
+    expect(blocked).toEqual([])
+    await context.close()
+  })
+
+  it("makes an API token in the Tokens tab, shown once, that works against /api/v1; revoked there, it is refused (401)", async () => {
+    const { context, page, blocked } = await open()
+    await page.getByLabel("Username").fill("admin")
+    await page.getByLabel("Password").fill(ADMIN_PASSWORD)
+    await page.getByRole("button", { name: "Sign in" }).click()
+    await expect.poll(() => page.locator("#who").textContent()).toBe("admin")
+    await page.getByRole("tab", { name: /Tokens/ }).click()
+    const tokens = page.locator("um-tokens-tab")
+    await expect.poll(() => tokens.locator("table").getAttribute("aria-busy")).toBe("false")
+    await tokens.getByRole("button", { name: "New token" }).click()
+    await tokens.getByLabel(/^Name/).fill("walkthrough")
+    await tokens.getByRole("radio", { name: /^read/ }).check()
+    await tokens.getByRole("button", { name: "Create", exact: true }).click()
+    const value = tokens.locator("#token-value")
+    await expect.poll(() => value.inputValue()).toMatch(/^dtk_/)
+    const secret = await value.inputValue()
+    expect(await tokens.locator("#token-created").textContent()).toMatch(/will not be shown again/)
+    expect(await axeViolations(page)).toEqual([])
+    await tokens.getByRole("button", { name: "Done" }).click()
+    const row = tokens.locator('tr[data-name="walkthrough"]')
+    await expect.poll(() => row.locator("td.scope").textContent()).toMatch(/read/)
+
+    // The token works as a bearer token, for reads only (its scope).
+    const asToken = (method: string, path: string) =>
+      fetch(`${url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${secret}` } })
+    expect((await asToken("GET", "/users")).status).toBe(200)
+    expect((await asToken("DELETE", "/users/bob")).status).toBe(403)
+    // Its last use shows once the tab is read again.
+    await page.getByRole("tab", { name: /Groups/ }).click()
+    await page.getByRole("tab", { name: /Tokens/ }).click()
+    await expect.poll(() => row.locator("td.used").textContent()).not.toMatch(/Never/)
+
+    await row.getByRole("button", { name: "Actions for walkthrough" }).click()
+    await tokens.getByRole("menuitem", { name: "Revoke" }).click()
+    await tokens.locator("#delete-dialog").getByRole("button", { name: "Revoke" }).click()
+    await expect.poll(() => row.count()).toBe(0)
+    expect((await asToken("GET", "/users")).status).toBe(401)
     expect(blocked).toEqual([])
     await context.close()
   })

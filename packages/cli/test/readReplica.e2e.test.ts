@@ -5,10 +5,10 @@
  * session ended on the primary is refused at once.
  */
 
-import { spawnSync } from "node:child_process"
 import { existsSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { run as runProgram } from "@user-manager/test-stores/run"
 import {
   type StreamingReplica,
   startStreamingReplica,
@@ -158,22 +158,21 @@ describe.skipIf(streamingReplicaMissing !== undefined)(
   }
 )
 
-it("refuses a read database that is not PostgreSQL, or beside a store that is not, in one sentence (exit 2), before it creates the store", () => {
+it("refuses a read database that is not PostgreSQL, or beside a store that is not, in one sentence (exit 2), before it creates the store", async () => {
   const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
   const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, [BIN, "serve", "--port", "0", ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")), ...env },
-      encoding: "utf8"
+    runProgram(process.execPath, [BIN, "serve", "--port", "0", ...args], {
+      env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")), ...env }
     })
   const sentence =
     "dt: Invalid read database: only PostgreSQL read replicas are supported, so the database and the read database must both be postgres://… URLs.\n"
-  const beside = run(["--database", `sqlite:${database}`, "--read-database", "postgres://dt@127.0.0.1:1/dt"])
+  const beside = await run(["--database", `sqlite:${database}`, "--read-database", "postgres://dt@127.0.0.1:1/dt"])
   expect(beside.stderr).toBe(sentence)
-  expect(beside.status).toBe(2)
-  const fromEnvironment = run(["--database", "postgres://dt@127.0.0.1:1/dt"], {
+  expect(beside.code).toBe(2)
+  const fromEnvironment = await run(["--database", "postgres://dt@127.0.0.1:1/dt"], {
     DT_READ_DATABASE_URL: "mysql://root@127.0.0.1:1/dt"
   })
   expect(fromEnvironment.stderr).toBe(sentence)
-  expect(fromEnvironment.status).toBe(2)
+  expect(fromEnvironment.code).toBe(2)
   expect(existsSync(database)).toBe(false)
 })

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process"
 import { existsSync, mkdtempSync } from "node:fs"
 import { request } from "node:http"
 import { tmpdir } from "node:os"
@@ -6,6 +5,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as DatabaseUrl from "@user-manager/kysely/DatabaseUrl"
 import { checkInvariants, replayAudit } from "@user-manager/test-stores/invariants"
+import { run as runProgram } from "@user-manager/test-stores/run"
 import Database from "better-sqlite3"
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
@@ -149,39 +149,37 @@ describe("dt serve", () => {
     const file = join(mkdtempSync(join(tmpdir(), "dt-serve-nomigrate-")), "dt.db")
     const env = { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")) }
     const serveOnce = () =>
-      spawnSync(process.execPath, [BIN, "serve", "--port", "0", "--no-migrate", "--database", `sqlite:${file}`], {
-        env,
-        encoding: "utf8"
+      runProgram(process.execPath, [BIN, "serve", "--port", "0", "--no-migrate", "--database", `sqlite:${file}`], {
+        env
       })
-    const missing = serveOnce()
-    expect([missing.status, missing.stderr]).toEqual([
+    const missing = await serveOnce()
+    expect([missing.code, missing.stderr]).toEqual([
       3,
       `dt: There is no user directory at sqlite:${file} yet: run 'dt init' first.\n`
     ])
     expect(existsSync(file)).toBe(false)
-    expect(spawnSync(process.execPath, [BIN, "migrate", "--database", `sqlite:${file}`], { env }).status).toBe(0)
+    expect((await runProgram(process.execPath, [BIN, "migrate", "--database", `sqlite:${file}`], { env })).code).toBe(0)
     const db = new Database(file)
     const { name } = db.prepare("select name from dt_migration order by name desc limit 1").get() as { name: string }
     db.prepare("delete from dt_migration where name = ?").run(name)
-    const pending = serveOnce()
-    expect([pending.status, pending.stderr]).toEqual([
+    const pending = await serveOnce()
+    expect([pending.code, pending.stderr]).toEqual([
       3,
       `dt: The user store failed: the database schema is out of date, migration ${name} is pending: run dt migrate.\n`
     ])
     expect(db.prepare("select count(*) as n from dt_migration where name = ?").get(name)).toEqual({ n: 0 })
     // dt migrate --check says the same, and changes nothing either.
-    const check = () => {
-      const run = spawnSync(process.execPath, [BIN, "migrate", "--check", "--database", `sqlite:${file}`], {
-        env,
-        encoding: "utf8"
+    const check = async () => {
+      const done = await runProgram(process.execPath, [BIN, "migrate", "--check", "--database", `sqlite:${file}`], {
+        env
       })
-      return [run.status, run.stderr]
+      return [done.code, done.stderr]
     }
-    expect(check()).toEqual([3, pending.stderr])
+    expect(await check()).toEqual([3, pending.stderr])
     expect(db.prepare("select count(*) as n from dt_migration where name = ?").get(name)).toEqual({ n: 0 })
     db.prepare("insert into dt_migration (name, timestamp) values (?, '2026-12-04')").run(name)
     db.close()
-    expect(check()).toEqual([0, "The schema is up to date.\n"])
+    expect(await check()).toEqual([0, "The schema is up to date.\n"])
     const server = await serve(["--database", `sqlite:${file}`, "--no-migrate"], {
       DT_ADMIN_PASSWORD: "the admin secret"
     })
@@ -315,67 +313,67 @@ describe("dt serve", () => {
     const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
     const first = await serve(["--database", `sqlite:${database}`])
     const port = new URL(first.url).port
-    const second = spawnSync(process.execPath, [BIN, "serve", "--port", port, "--database", `sqlite:${database}`], {
-      env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")) },
-      encoding: "utf8"
-    })
+    const second = await runProgram(
+      process.execPath,
+      [BIN, "serve", "--port", port, "--database", `sqlite:${database}`],
+      {
+        env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")) }
+      }
+    )
     expect(second.stderr).toBe(
       `dt: cannot serve on 127.0.0.1:${port}: the address is already in use (another server?); pick another --port.\n`
     )
-    expect(second.status).toBe(3)
+    expect(second.code).toBe(3)
   })
 
-  it("refuses a bad --trust-proxy or DT_TRUST_PROXY in one sentence (exit 2), before it creates the store", () => {
+  it("refuses a bad --trust-proxy or DT_TRUST_PROXY in one sentence (exit 2), before it creates the store", async () => {
     const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
     const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
-      spawnSync(process.execPath, [BIN, "serve", "--port", "0", "--database", `sqlite:${database}`, ...args], {
-        env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")), ...env },
-        encoding: "utf8"
+      runProgram(process.execPath, [BIN, "serve", "--port", "0", "--database", `sqlite:${database}`, ...args], {
+        env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")), ...env }
       })
-    const flag = run(["--trust-proxy", "proxy.example.com"])
+    const flag = await run(["--trust-proxy", "proxy.example.com"])
     expect(flag.stderr).toBe(
       "dt: Invalid --trust-proxy: 'proxy.example.com' is not an IP address, a CIDR range, loopback, linklocal or uniquelocal.\n"
     )
-    expect(flag.status).toBe(2)
-    const env = run([], { DT_TRUST_PROXY: "0" })
+    expect(flag.code).toBe(2)
+    const env = await run([], { DT_TRUST_PROXY: "0" })
     expect(env.stderr).toBe("dt: Invalid DT_TRUST_PROXY: the number of trusted proxies must be at least 1.\n")
-    expect(env.status).toBe(2)
+    expect(env.code).toBe(2)
     expect(existsSync(database)).toBe(false)
   })
 
-  it("refuses a metrics token shorter than 16 characters or with spaces in one sentence (exit 2), before it creates the store", () => {
+  it("refuses a metrics token shorter than 16 characters or with spaces in one sentence (exit 2), before it creates the store", async () => {
     const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
     const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
-      spawnSync(process.execPath, [BIN, "serve", "--port", "0", "--database", `sqlite:${database}`, ...args], {
-        env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")), ...env },
-        encoding: "utf8"
+      runProgram(process.execPath, [BIN, "serve", "--port", "0", "--database", `sqlite:${database}`, ...args], {
+        env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")), ...env }
       })
-    const flag = run(["--metrics-token", "secret"])
+    const flag = await run(["--metrics-token", "secret"])
     expect(flag.stderr).toBe("dt: Invalid --metrics-token: a metrics token is 16 characters or more, without spaces.\n")
-    expect(flag.status).toBe(2)
-    const env = run([], { DT_METRICS_TOKEN: "a token with spaces in it" })
+    expect(flag.code).toBe(2)
+    const env = await run([], { DT_METRICS_TOKEN: "a token with spaces in it" })
     expect(env.stderr).toBe("dt: Invalid DT_METRICS_TOKEN: a metrics token is 16 characters or more, without spaces.\n")
-    expect(env.status).toBe(2)
+    expect(env.code).toBe(2)
     expect(existsSync(database)).toBe(false)
   })
 
-  it("refuses a setting out of its range, as a flag or a variable, in one sentence naming it (exit 2), before it creates the store", () => {
+  it("refuses a setting out of its range, as a flag or a variable, in one sentence naming it (exit 2), before it creates the store", async () => {
     const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
     const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
-      spawnSync(process.execPath, [BIN, "serve", "--port", "0", "--database", `sqlite:${database}`, ...args], {
-        env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")), ...env },
-        encoding: "utf8"
+      runProgram(process.execPath, [BIN, "serve", "--port", "0", "--database", `sqlite:${database}`, ...args], {
+        env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")), ...env }
       })
-    const flag = run(["--pool-size", "0"])
-    expect([flag.status, flag.stderr]).toEqual([2, "dt: --pool-size must be from 1 to 1000, not 0.\n"])
-    const variable = run([], { DT_SESSION_LIFETIME: "forever" })
-    expect([variable.status, variable.stderr]).toEqual([
+    const flag = await run(["--pool-size", "0"])
+    expect([flag.code, flag.stderr]).toEqual([2, "dt: --pool-size must be from 1 to 1000, not 0.\n"])
+    const variable = await run([], { DT_SESSION_LIFETIME: "forever" })
+    expect([variable.code, variable.stderr]).toEqual([
       2,
       "dt: Invalid DT_SESSION_LIFETIME: 'forever' is not a whole number from 1 to 525600.\n"
     ])
     // The flag wins over the variable.
-    const both = run(["--throttle-window", "0"], { DT_THROTTLE_WINDOW: "5" })
-    expect([both.status, both.stderr]).toEqual([2, "dt: --throttle-window must be from 1 to 1440, not 0.\n"])
+    const both = await run(["--throttle-window", "0"], { DT_THROTTLE_WINDOW: "5" })
+    expect([both.code, both.stderr]).toEqual([2, "dt: --throttle-window must be from 1 to 1440, not 0.\n"])
     expect(existsSync(database)).toBe(false)
   })
 
@@ -414,6 +412,56 @@ describe("dt serve", () => {
     expect(created.status).toBe(201)
     expect(await list()).toMatchObject({ total: 1, totalExact: false })
     expect(await server.stop()).toBe(0)
+  })
+
+  it("serves SCIM at /scim/v2 to a scim token, with the default group and DELETE of --scim-default-group and --scim-delete", async () => {
+    const server = await serve(
+      ["--database", freshDatabase(), "--scim-default-group", "staff", "--scim-delete", "disable"],
+      { DT_ADMIN_PASSWORD: "the admin secret" }
+    )
+    const opened = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: "the admin secret", session: "bearer" })
+    })
+    const admin = { authorization: `Bearer ${((await opened.json()) as { token: string }).token}` }
+    const made = await fetch(`${server.url}/api/v1/tokens`, {
+      method: "POST",
+      headers: { ...admin, "content-type": "application/json" },
+      body: JSON.stringify({ name: "entra", scope: "scim" })
+    })
+    expect(made.status).toBe(201)
+    const token = ((await made.json()) as { token: string }).token
+    const scim = (method: string, path: string, body?: unknown) =>
+      fetch(`${server.url}/scim/v2${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) })
+      })
+    const created = await scim("POST", "/Users", {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+      userName: "Jane.Roe@contoso.com",
+      active: true
+    })
+    expect(created.status).toBe(201)
+    const user = (await created.json()) as { id: string; groups: Array<{ display: string }> }
+    expect(user.groups.map((group) => group.display)).toEqual(["staff"])
+    expect((await scim("DELETE", `/Users/${user.id}`)).status).toBe(204)
+    expect(((await (await scim("GET", `/Users/${user.id}`)).json()) as { active: boolean }).active).toBe(false)
+    expect(await server.stop()).toBe(0)
+  })
+
+  it("refuses a --scim-delete other than remove or disable in one sentence (exit 2)", async () => {
+    const refused = await runProgram(process.execPath, [
+      BIN,
+      "serve",
+      "--database",
+      freshDatabase(),
+      "--scim-delete",
+      "archive"
+    ])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(/--scim-delete.*remove or disable/)
   })
 
   it("ignores X-Forwarded-For by default, and with DT_TRUST_PROXY=loopback throttles two clients behind the proxy apart", async () => {

@@ -2,10 +2,10 @@
  * End-to-end: `dt serve --config FILE` (and `DT_CONFIG`), the settings file an instance of a fleet reads: its settings
  * under their flags' names, below the flags and the variables, every mistake refused at start in one sentence.
  */
-import { spawnSync } from "node:child_process"
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { run as runProgram } from "@user-manager/test-stores/run"
 import { afterEach, describe, expect, it } from "vitest"
 import { BIN } from "./support/dt.js"
 import { freshDatabase, type Serving, serve } from "./support/serve.js"
@@ -53,14 +53,17 @@ describe("dt serve --config", () => {
     expect(await lifetimeMinutes(flagFirst.url)).toBe(7)
   })
 
-  it("refuses a file it cannot read, that is not YAML, or that names an unknown setting or a wrong value, in one sentence naming the file and the line (exit 2), before it opens the store", () => {
+  it("refuses a file it cannot read, that is not YAML, or that names an unknown setting or a wrong value, in one sentence naming the file and the line (exit 2), before it opens the store", async () => {
     const folder = mkdtempSync(join(tmpdir(), "dt-config-db-"))
     const database = join(folder, "dt.db")
     const run = (file: string) =>
-      spawnSync(process.execPath, [BIN, "serve", "--port", "0", "--database", `sqlite:${database}`, "--config", file], {
-        env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")) },
-        encoding: "utf8"
-      })
+      runProgram(
+        process.execPath,
+        [BIN, "serve", "--port", "0", "--database", `sqlite:${database}`, "--config", file],
+        {
+          env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")) }
+        }
+      )
     const refusals = [
       [join(folder, "missing.yaml"), `dt: Invalid --config: cannot read ${join(folder, "missing.yaml")} (ENOENT).\n`],
       [
@@ -80,8 +83,8 @@ describe("dt serve --config", () => {
       ["- pool-size\n", /^dt: Invalid \S+serve\.yaml line 1: the file holds settings by name \(name: value\)\.\n$/]
     ] as const
     for (const [text, expected] of refusals) {
-      const ran = run(text.startsWith("/") ? text : settingsFile(text))
-      expect(ran.status).toBe(2)
+      const ran = await run(text.startsWith("/") ? text : settingsFile(text))
+      expect(ran.code).toBe(2)
       if (typeof expected === "string") expect(ran.stderr).toBe(expected)
       else expect(ran.stderr).toMatch(expected)
     }

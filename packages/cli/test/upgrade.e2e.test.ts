@@ -15,7 +15,7 @@ import { BIN } from "./support/dt.js"
 import { buildPreviousRelease, historyMissing, type PreviousRelease } from "./support/previousRelease.js"
 import { type Serving, serve } from "./support/serve.js"
 
-const missing = historyMissing()
+const missing = await historyMissing()
 const children: Array<Serving> = []
 const ADMIN_PASSWORD = "the upgrade admin secret"
 

@@ -26,6 +26,7 @@ export const AuditAction = Schema.Literal(
   "user.unlock",
   "group.create",
   "group.rename",
+  "group.modify",
   "group.delete",
   "group.members",
   "token.create",

@@ -17,6 +17,7 @@ import type { GroupSort } from "./Group.js"
 import type { GroupName, TokenName, Username } from "./Names.js"
 import type { ListQuery } from "./Page.js"
 import type { PasswordHash } from "./Password.js"
+import type { GroupFilter, UserFilter } from "./RecordFilter.js"
 import type { UserSort } from "./User.js"
 
 /**
@@ -30,6 +31,10 @@ export interface UserRow {
   readonly firstName: string
   readonly lastName: string
   readonly email: string | null
+  /** The identity provider's id of the user, as given (`User.ExternalId`). */
+  readonly externalId: string | null
+  /** The identity provider's name of the user, as given (`User.ExternalName`). */
+  readonly externalName: string | null
   readonly enabled: boolean
   readonly system: boolean
   readonly passwordHash: PasswordHash | null
@@ -66,6 +71,10 @@ export type UserListing = Omit<UserRecord, "passwordHash">
 export interface GroupRow {
   readonly name: GroupName
   readonly gid: number
+  /** The identity provider's id of the group, as given (`User.ExternalId`). */
+  readonly externalId: string | null
+  /** The identity provider's name of the group, as given (`User.ExternalName`). */
+  readonly externalName: string | null
   readonly createdAt: Date
   readonly updatedAt: Date
   readonly version: number
@@ -196,6 +205,12 @@ export interface UserListQuery extends ListQuery<UserSort> {
   readonly system?: boolean | undefined
   /** Only the members of this group (none when no such group exists); every user when absent. */
   readonly group?: GroupName | undefined
+  /**
+   * Only the users this filter holds for, checked by the core (values of the fields that ignore case lower-cased, times
+   * as dates), run by the store in its own query with the other filters, the sort and the paging; every user when
+   * absent.
+   */
+  readonly where?: UserFilter | undefined
   /** Whether to count the matches; a store that is not asked returns `null` as the total. */
   readonly count: boolean
   /**
@@ -219,6 +234,8 @@ export interface GroupListQuery extends ListQuery<GroupSort> {
   readonly after?: GroupName | undefined
   /** Each group carries only its first this many members (by username); all of them when absent. */
   readonly memberPreview?: number | undefined
+  /** Only the groups this filter holds for, checked by the core as `UserListQuery.where` is; every group when absent. */
+  readonly where?: GroupFilter | undefined
 }
 
 /**
@@ -309,11 +326,13 @@ export interface GroupStore {
   ) => Effect.Effect<{ readonly items: ReadonlyArray<GroupRecord>; readonly total: number }, StorageError>
   /**
    * Up to `limit` groups' own rows, without their members, by name in ascending order, after the group named `after`
-   * when one is given: a listing that costs as little as the groups are many, whatever their sizes.
+   * when one is given, and only those named in `names` when it is given (a name no group has is left out): a listing
+   * that costs as little as the groups are many, whatever their sizes.
    */
   readonly listGroupRows: (query: {
     readonly limit: number
     readonly after?: GroupName | undefined
+    readonly names?: ReadonlyArray<GroupName> | undefined
   }) => Effect.Effect<ReadonlyArray<GroupRow>, StorageError>
 }
 

@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { TokenScope } from "./ApiToken.js"
 
 const names = (items: ReadonlyArray<string>): string => items.map((item) => `'${item}'`).join(", ")
 
@@ -38,9 +39,12 @@ export class UserNotFound extends Schema.TaggedError<UserNotFound>()("UserNotFou
 export class GroupNotFound extends Schema.TaggedError<GroupNotFound>()("GroupNotFound", {
   name: Schema.String,
   /** Every unknown name, when a change named more than one group (`name` is the first of them). */
-  names: Schema.optional(Schema.Array(Schema.String))
+  names: Schema.optional(Schema.Array(Schema.String)),
+  /** The GID the group was looked for by (`Groups.getByGid`); `name` is then that GID as text. */
+  gid: Schema.optional(Schema.Number)
 }) {
   override get message(): string {
+    if (this.gid !== undefined) return `There is no group with GID ${this.gid}.`
     const all = this.names ?? [this.name]
     return all.length > 1 ? `There are no groups named ${names(all)}.` : `There is no group named '${this.name}'.`
   }
@@ -276,8 +280,82 @@ export class ProtectedGroup extends Schema.TaggedError<ProtectedGroup>()("Protec
   }
 }
 
+const reason = <Tag extends string, Fields extends Schema.Struct.Fields>(
+  tag: Tag,
+  fields: Fields,
+  description: string
+) => Schema.TaggedStruct(tag, fields).annotations({ description })
+
 /**
- * The actor is known but may not do this.
+ * Why an actor may not do something (`Forbidden.reason`): one of a closed set of rules, each with the data its
+ * sentence names, so that a program or a translated interface words it from its `_tag`.
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export const ForbiddenReason = Schema.Union(
+  reason("NotAdministrator", { adminGroup: Schema.String }, "only enabled members of the admin group may"),
+  reason("SystemUser", {}, "a system user never has admin access"),
+  reason("AccountDisabled", {}, "the actor's account is disabled"),
+  reason("ReadOnlyToken", {}, "the API token's scope is read, and this is a change"),
+  reason(
+    "TokenChannel",
+    { scope: TokenScope },
+    "the API token was sent where its scope is not for: a scim token anywhere but the SCIM endpoints, another at them"
+  ),
+  reason("TokenNotAUser", {}, "an API token asked for what only a user does for itself (its record, its password)"),
+  reason("TokensByUsersOnly", {}, "an API token asked to manage API tokens: administrators signed in as themselves do"),
+  reason("OtherUsersByAdministrators", {}, "a user that is no administrator asked to read another user"),
+  reason("AlreadySetUp", {}, "a bootstrap of a directory that already has users or groups"),
+  reason("WrongPassword", {}, "the current password given to change one's own is not correct"),
+  reason("LocalStoreOnly", {}, "dt asked a server for what needs a local store (bootstrap, sign-in by password)"),
+  reason(
+    "Undescribed",
+    { text: Schema.String },
+    "a refusal a server answered without describing it (a proxy's 403, an unknown 429), as dt reports it: its text"
+  )
+).annotations({ identifier: "ForbiddenReason" })
+
+/**
+ * @category errors
+ * @since 0.2.0
+ */
+export type ForbiddenReason = typeof ForbiddenReason.Type
+
+/** A reason's words in the English sentence of `Forbidden`. */
+const reasonText = (why: ForbiddenReason): string => {
+  switch (why._tag) {
+    case "NotAdministrator":
+      return `only enabled members of the admin group '${why.adminGroup}' may`
+    case "SystemUser":
+      return "a system user never has admin access"
+    case "AccountDisabled":
+      return "the account is disabled"
+    case "ReadOnlyToken":
+      return "the token's scope is read-only"
+    case "TokenChannel":
+      return why.scope === "scim"
+        ? "the token's scope is scim: it works at the SCIM endpoints only"
+        : `the token's scope is ${why.scope}: the SCIM endpoints take tokens of scope scim only`
+    case "TokenNotAUser":
+      return "an API token is not a user"
+    case "TokensByUsersOnly":
+      return "API tokens are managed by administrators only"
+    case "OtherUsersByAdministrators":
+      return "only administrators may read other users"
+    case "AlreadySetUp":
+      return "it already has users or groups"
+    case "WrongPassword":
+      return "the current password is not correct"
+    case "LocalStoreOnly":
+      return "it needs a local store, not a server"
+    case "Undescribed":
+      return why.text
+  }
+}
+
+/**
+ * The actor is known but may not do this: `reason` says by which rule.
  *
  * @category errors
  * @since 0.1.0
@@ -285,10 +363,10 @@ export class ProtectedGroup extends Schema.TaggedError<ProtectedGroup>()("Protec
 export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
   actor: Schema.String,
   action: Schema.String,
-  reason: Schema.String
+  reason: ForbiddenReason
 }) {
   override get message(): string {
-    return `'${this.actor}' may not ${this.action}: ${this.reason}.`
+    return `'${this.actor}' may not ${this.action}: ${reasonText(this.reason)}.`
   }
 }
 

@@ -6,6 +6,7 @@
 import { Schema } from "effect"
 import { isoString } from "./internal/isoDate.js"
 import { GroupName, Username } from "./Names.js"
+import { ExternalId, ExternalName } from "./User.js"
 
 /**
  * A numeric group id. Which values may be used is a rule of `Groups.create` (`GidOutOfRange`).
@@ -61,6 +62,12 @@ export class Group extends Schema.Class<Group>("Group")({
   membersTruncated: Schema.Boolean.annotations({
     description: `true when the group has more members than the ${GROUP_MEMBER_PREVIEW} shown`
   }),
+  externalId: Schema.NullOr(Schema.String).annotations({
+    description: "the identity provider's id of the group (SCIM externalId), null when none"
+  }),
+  externalName: Schema.NullOr(Schema.String).annotations({
+    description: "the identity provider's name of the group (SCIM displayName) as given, null when none"
+  }),
   createdAt: Schema.Date,
   updatedAt: Schema.Date,
   version: Schema.Int
@@ -79,13 +86,16 @@ export const toJson = (group: Group): typeof Group.Encoded => ({
   memberCount: group.memberCount,
   members: group.members,
   membersTruncated: group.membersTruncated,
+  externalId: group.externalId,
+  externalName: group.externalName,
   createdAt: isoString(group.createdAt),
   updatedAt: isoString(group.updatedAt),
   version: group.version
 })
 
 /**
- * What `Groups.create` takes: a name, optional members, and optionally an explicit GID.
+ * What `Groups.create` takes: a name, optional members, optionally an explicit GID, and the identity provider's id and
+ * name of the group.
  *
  * @category inputs
  * @since 0.1.0
@@ -93,7 +103,9 @@ export const toJson = (group: Group): typeof Group.Encoded => ({
 export const CreateGroup = Schema.Struct({
   name: GroupName,
   gid: Schema.optional(Gid),
-  members: Schema.optional(Schema.Array(Username))
+  members: Schema.optional(Schema.Array(Username)),
+  externalId: Schema.optional(Schema.NullOr(ExternalId)),
+  externalName: Schema.optional(Schema.NullOr(ExternalName))
 })
 
 /**

@@ -10,12 +10,12 @@ import { DirectoryConfig } from "./DirectoryConfig.js"
 import {
   type Forbidden,
   GroupNameTaken,
-  type GroupNotFound,
+  GroupNotFound,
   InvalidInput,
   type StorageError,
   type Unauthenticated
 } from "./Errors.js"
-import { CreateGroup, GROUP_MEMBER_PREVIEW, type Group, GroupSort, type MemberPage } from "./Group.js"
+import { CreateGroup, Gid, GROUP_MEMBER_PREVIEW, type Group, GroupSort, type MemberPage } from "./Group.js"
 import { decodeInput } from "./internal/decode.js"
 import { allocateGid, claimGid } from "./internal/gidAllocator.js"
 import { changeMemberships, type MembershipChange } from "./internal/membership.js"
@@ -30,20 +30,27 @@ import {
   type Operation,
   permissionContextOf
 } from "./internal/operation.js"
+import { filterSchema } from "./internal/recordFilter.js"
 import { GROUP_ACTION, protectedGroupRefusal } from "./internal/recordRules.js"
 import { toGroup } from "./internal/records.js"
 import { removeGroup } from "./internal/removal.js"
 import { GroupName, Username } from "./Names.js"
 import { DEFAULT_PAGE_SIZE, listQuery, MAX_PAGE_SIZE, type Page, SearchText } from "./Page.js"
+import { checkGroupFilter, type GroupFilter } from "./RecordFilter.js"
+import { ExternalId, ExternalName } from "./User.js"
 import type { DryRun } from "./Users.js"
 
 /**
- * The query of `Groups.list`, as callers write it.
+ * The query of `Groups.list`, as callers write it: a list query, and `where`, a filter over the groups' fields
+ * (`RecordFilter`).
  *
  * @category queries
  * @since 0.1.0
  */
-export const GroupQuery = listQuery(GroupSort)
+export const GroupQuery = Schema.Struct({
+  ...listQuery(GroupSort).fields,
+  where: Schema.optional(filterSchema<GroupFilter>("GroupFilter"))
+})
 
 /**
  * The input of `Groups.list`, as callers write it.
@@ -104,17 +111,24 @@ export type MemberStreamQuery = typeof MemberStreamQuery.Encoded
 export type MemberStreamError = InvalidInput | Unauthenticated | Forbidden | GroupNotFound | StorageError
 
 /**
- * What `Groups.modify` changes: a new name, and either the whole member list (`members`, for small groups) or the users
+ * What `Groups.modify` changes: a new name, the identity provider's id and name of the group (`null` clears one), and
+ * either the whole member list (`members`, for small groups) or the users
  * to add and to remove (`addMembers`, `removeMembers`, which cost what they change whatever the group's size).
+ * Removing a user who is not a member is refused (`NotAMember`) unless `absentRemovals` is `"ignore"`: then it changes
+ * nothing, as a SCIM `remove` of members that match no one does (RFC 7644 §3.5.2.2), so that a provider's sync can
+ * repeat it.
  *
  * @category inputs
  * @since 0.1.0
  */
 export const GroupChanges = Schema.Struct({
   name: Schema.optional(Schema.String),
+  externalId: Schema.optional(Schema.NullOr(ExternalId)),
+  externalName: Schema.optional(Schema.NullOr(ExternalName)),
   members: Schema.optional(Schema.Array(Username)),
   addMembers: Schema.optional(Schema.Array(Username)),
-  removeMembers: Schema.optional(Schema.Array(Username))
+  removeMembers: Schema.optional(Schema.Array(Username)),
+  absentRemovals: Schema.optional(Schema.Literal("refuse", "ignore"))
 })
 
 /**
@@ -136,6 +150,7 @@ export interface Versioned extends DryRun {
 }
 
 const decodeName = decodeInput(GroupName, "group name")
+const decodeGid = decodeInput(Gid, "gid")
 const decodeNewName = decodeInput(GroupName, "new group name")
 const decodeCreate = decodeInput(CreateGroup)
 const decodeQuery = decodeInput(GroupQuery)
@@ -171,6 +186,8 @@ const make = Effect.gen(function* () {
       const row = {
         name: to,
         gid: group.gid,
+        externalId: group.externalId,
+        externalName: group.externalName,
         createdAt: group.createdAt,
         updatedAt: op.now,
         version: group.version + 1
@@ -180,6 +197,36 @@ const make = Effect.gen(function* () {
       return row satisfies GroupRow
     })
 
+  /** Sets a group's external id and name where `changes` gives them and they differ, audited as `group.modify`. */
+  const applyExternal = (
+    op: Operation,
+    group: GroupRow,
+    changes: { readonly externalId?: string | null | undefined; readonly externalName?: string | null | undefined }
+  ) =>
+    Effect.gen(function* () {
+      const fields: Record<string, string | null> = {}
+      if (changes.externalId !== undefined && changes.externalId !== group.externalId) {
+        fields.externalId = changes.externalId
+      }
+      if (changes.externalName !== undefined && changes.externalName !== group.externalName) {
+        fields.externalName = changes.externalName
+      }
+      if (Object.keys(fields).length === 0) return group
+      const row: GroupRow = {
+        name: group.name,
+        gid: group.gid,
+        externalId: group.externalId,
+        externalName: group.externalName,
+        ...fields,
+        createdAt: group.createdAt,
+        updatedAt: op.now,
+        version: group.version + 1
+      }
+      yield* op.tx.updateGroup(group.name, row)
+      yield* audit(op, "group.modify", { type: "group", name: group.name }, fields)
+      return row
+    })
+
   const listWithPermissions = Effect.fn("Groups.list")(function* (actor: Actor, query: GroupQuery = {}) {
     const decoded = yield* decodeQuery(query)
     const normalized = {
@@ -187,7 +234,8 @@ const make = Effect.gen(function* () {
       sort: decoded.sort ?? "name",
       order: decoded.order ?? "asc",
       limit: decoded.limit ?? DEFAULT_PAGE_SIZE,
-      offset: decoded.offset ?? 0
+      offset: decoded.offset ?? 0,
+      where: decoded.where === undefined ? undefined : yield* checkGroupFilter(decoded.where)
     } as const
     return yield* directory.readAfterCheck(
       (tx) => asAdmin(tx, config, actor, "list groups", "read"),
@@ -207,6 +255,21 @@ const make = Effect.gen(function* () {
 
   const list = (actor: Actor, query: GroupQuery = {}) =>
     Effect.map(listWithPermissions(actor, query), ({ page }) => page)
+
+  const getByGid = Effect.fn("Groups.getByGid")(function* (actor: Actor, gid: number) {
+    const wanted = yield* decodeGid(gid)
+    return yield* directory.readAfterCheck(
+      (tx) => asAdmin(tx, config, actor, `read the group of GID ${wanted}`, "read"),
+      (tx) =>
+        Effect.flatMap(
+          tx.findGroupByGid(wanted),
+          Option.match({
+            onNone: () => new GroupNotFound({ name: String(wanted), gid: wanted }),
+            onSome: (name) => groupAnswer(tx, name)
+          })
+        )
+    )
+  })
 
   const get = Effect.fn("Groups.get")(function* (actor: Actor, name: string) {
     const groupName = yield* decodeName(name)
@@ -278,9 +341,28 @@ const make = Effect.gen(function* () {
           return yield* new GroupNameTaken({ name: group.name })
         }
         const gid = group.gid === undefined ? yield* allocateGid(op) : yield* claimGid(op, group.gid)
-        const row = { name: group.name, gid, createdAt: op.now, updatedAt: op.now, version: 1 }
+        const externalId = group.externalId ?? null
+        const externalName = group.externalName ?? null
+        const row = {
+          name: group.name,
+          gid,
+          externalId,
+          externalName,
+          createdAt: op.now,
+          updatedAt: op.now,
+          version: 1
+        }
         yield* op.tx.insertGroup(row)
-        yield* audit(op, "group.create", { type: "group", name: group.name }, { gid })
+        yield* audit(
+          op,
+          "group.create",
+          { type: "group", name: group.name },
+          {
+            gid,
+            ...(externalId === null ? {} : { externalId }),
+            ...(externalName === null ? {} : { externalName })
+          }
+        )
         const members = [...new Set(group.members ?? [])]
         if (members.length === 0) return toGroup({ ...row, memberCount: 0, members: [] })
         yield* changeMemberships(
@@ -426,10 +508,13 @@ const make = Effect.gen(function* () {
               : replacement(current, wanted, from)
           let group = row
           if (memberChanges.length > 0) {
-            yield* changeMemberships(op, memberChanges, from)
+            yield* changeMemberships(op, memberChanges, from, undefined, {
+              absentRemovals: decoded.absentRemovals ?? "refuse"
+            })
             group = yield* getGroupRow(op.tx, from)
           }
           if (to !== undefined) group = yield* applyRename(op, group, to)
+          group = yield* applyExternal(op, group, decoded)
           return yield* groupAnswer(op.tx, group.name)
         }),
       options
@@ -446,6 +531,8 @@ const make = Effect.gen(function* () {
     listWithPermissions,
     /** One group with its members (admins). */
     get,
+    /** The group that holds a GID, as `get` reads it (admins): what a SCIM client names a group by. */
+    getByGid,
     /** A page of a group's members, by username, searched within the group, continued with `after` (admins). */
     members,
     /** Every member of a group matching a search, in order, read page by page as it is consumed (admins). */
@@ -455,8 +542,8 @@ const make = Effect.gen(function* () {
     /** Renames a group; the admin group cannot be renamed (admins). */
     rename,
     /**
-     * Renames a group and changes its members — a whole new list (`members`), or users to add and to remove — all or
-     * nothing, in one transaction (admins; `dryRun` supported).
+     * Renames a group, sets or clears its external id and name, and changes its members — a whole new list
+     * (`members`), or users to add and to remove — all or nothing, in one transaction (admins; `dryRun` supported).
      */
     modify,
     /** Deletes a group unless that would strand a user or touch a system user (admins; `dryRun` supported). */

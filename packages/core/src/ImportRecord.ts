@@ -11,7 +11,7 @@ import { Gid } from "./Group.js"
 import { GroupName, Username } from "./Names.js"
 import { Password } from "./Password.js"
 import { ForeignPasswordHash } from "./PasswordHashScheme.js"
-import { Email, PersonName } from "./User.js"
+import { Email, ExternalId, ExternalName, PersonName } from "./User.js"
 
 /**
  * A user as a file holds it. Left-out fields take the defaults of `Users.create` (enabled, not a system user); a new
@@ -31,7 +31,10 @@ export const ImportUser = Schema.Struct({
   groups: Schema.optional(Schema.Array(GroupName)),
   password: Schema.optional(Password),
   passwordHash: Schema.optional(ForeignPasswordHash),
-  createdAt: Schema.optional(Schema.Date)
+  createdAt: Schema.optional(Schema.Date),
+  // What an identity provider calls the user (SCIM `externalId`, `userName`): kept through an export and import.
+  externalId: Schema.optional(Schema.NullOr(ExternalId)),
+  externalName: Schema.optional(Schema.NullOr(ExternalName))
 }).annotations({ identifier: "ImportUser" })
 
 /**
@@ -53,7 +56,9 @@ export const ImportGroup = Schema.Struct({
   name: GroupName,
   gid: Schema.optional(Gid),
   members: Schema.optional(Schema.Array(Username)),
-  createdAt: Schema.optional(Schema.Date)
+  createdAt: Schema.optional(Schema.Date),
+  externalId: Schema.optional(Schema.NullOr(ExternalId)),
+  externalName: Schema.optional(Schema.NullOr(ExternalName))
 }).annotations({ identifier: "ImportGroup" })
 
 /**

@@ -103,7 +103,11 @@ export type GroupName = typeof GroupName.Type
 export const TokenName = Schema.String.pipe(
   Schema.filter(nameProblem("token name")),
   Schema.brand("TokenName"),
-  Schema.annotations({ identifier: "TokenName", description: "1–32 characters: a-z, 0-9, '.', '_', '-'" })
+  Schema.annotations({
+    identifier: "TokenName",
+    description: "1–32 characters: a-z, 0-9, '.', '_', '-'",
+    jsonSchema: nameConstraints
+  })
 )
 
 /**

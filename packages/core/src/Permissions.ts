@@ -1,9 +1,10 @@
 /**
  * What an actor may do with one user or one group, as far as the record alone decides: a system user is read-only,
  * nobody disables or deletes itself, the admin group is neither renamed nor deleted, and only administrators change
- * anything. Each action is `true` (these rules allow it) or the sentence the write would be refused with, computed by
- * the very rules the writes check. Rules that need a scan of the directory (would a delete leave users without a
- * group, would the admin group lose its last administrator) are not decided here: a dry run answers them.
+ * anything. Each action is `true` (these rules allow it) or the refusal the write would fail with — its `_tag`, its
+ * data and its sentence (`message`) — computed by the very rules the writes check. Rules that need a scan of the
+ * directory (would a delete leave users without a group, would the admin group lose its last administrator) are not
+ * decided here: a dry run answers them.
  *
  * @since 0.2.0
  */
@@ -11,25 +12,108 @@ import { Effect, Schema } from "effect"
 import type { Actor } from "./Actor.js"
 import type { Directory } from "./Directory.js"
 import type { DirectoryConfigShape } from "./DirectoryConfig.js"
-import type { StorageError, Unauthenticated } from "./Errors.js"
+import {
+  Forbidden,
+  ProtectedGroup,
+  SelfLockout,
+  type StorageError,
+  SystemUserImmutable,
+  type Unauthenticated
+} from "./Errors.js"
 import { asAdmin, permissionContextOf } from "./internal/operation.js"
 import {
   GROUP_ACTION,
+  isProtectedGroup,
   protectedGroupRefusal,
   selfRefusal,
   systemUserRefusal,
   USER_ACTION
 } from "./internal/recordRules.js"
+import { refusalEncoder, refusalSchema } from "./internal/refusal.js"
 
 /**
- * One action's permission: `true` when the record-local rules allow it, or the refusal's sentence.
+ * A system user's action refused (`SystemUserImmutable`): the user and the action, and the error's sentence.
  *
  * @category schemas
  * @since 0.2.0
  */
-export const Permission = Schema.Union(Schema.Literal(true), Schema.String).annotations({
+export const SystemUserRefusal = refusalSchema(
+  SystemUserImmutable,
+  "SystemUserRefusal",
+  "A system user is read-only: SystemUserImmutable's data (the user, the action) and its sentence"
+)
+
+/**
+ * An actor's own disable or delete refused (`SelfLockout`): the user and the action, and the error's sentence.
+ *
+ * @category schemas
+ * @since 0.2.0
+ */
+export const SelfLockoutRefusal = refusalSchema(
+  SelfLockout,
+  "SelfLockoutRefusal",
+  "Nobody disables or deletes itself: SelfLockout's data (the user, the action) and its sentence"
+)
+
+/**
+ * The admin group's rename or delete refused (`ProtectedGroup`): the group and the action, and the error's sentence.
+ *
+ * @category schemas
+ * @since 0.2.0
+ */
+export const ProtectedGroupRefusal = refusalSchema(
+  ProtectedGroup,
+  "ProtectedGroupRefusal",
+  "The admin group is neither renamed nor deleted: ProtectedGroup's data (the group, the action) and its sentence"
+)
+
+/**
+ * Every change refused to an actor that is no administrator (`Forbidden`): the actor, the action and the reason, and
+ * the error's sentence.
+ *
+ * @category schemas
+ * @since 0.2.0
+ */
+export const ForbiddenRefusal = refusalSchema(
+  Forbidden,
+  "ForbiddenRefusal",
+  "Only administrators change users and groups: Forbidden's data (the actor, the action, the reason) and its sentence"
+)
+
+/**
+ * Why the rules the record alone decides refuse an action: the refusal the write would fail with, as data — its
+ * `_tag`, its `message` (the sentence, in English) and its error's fields — so that a program or a translated
+ * interface can word it from the tag and the data.
+ *
+ * @category schemas
+ * @since 0.2.0
+ */
+export const Refusal = Schema.Union(
+  SystemUserRefusal,
+  SelfLockoutRefusal,
+  ProtectedGroupRefusal,
+  ForbiddenRefusal
+).annotations({
+  identifier: "RecordRefusal",
+  description:
+    "The refusal the change would fail with: its _tag, its message (the sentence, in English) and its error's data"
+})
+
+/**
+ * @category schemas
+ * @since 0.2.0
+ */
+export type Refusal = typeof Refusal.Type
+
+/**
+ * One action's permission: `true` when the record-local rules allow it, or the refusal the write would fail with.
+ *
+ * @category schemas
+ * @since 0.2.0
+ */
+export const Permission = Schema.Union(Schema.Literal(true), Refusal).annotations({
   identifier: "Permission",
-  description: "true when the rules the record alone decides allow the action; else the refusal's sentence"
+  description: "true when the rules the record alone decides allow the action; else the refusal, with its sentence"
 })
 
 /**
@@ -38,6 +122,28 @@ export const Permission = Schema.Union(Schema.Literal(true), Schema.String).anno
  */
 export type Permission = typeof Permission.Type
 
+/** What refuses an action a system user's rule may refuse (and not the actor's own). */
+const SystemOrForbidden = Schema.Union(SystemUserRefusal, ForbiddenRefusal)
+/** What refuses an action both a system user's rule and the actor's own may refuse (disable, delete). */
+const SystemSelfOrForbidden = Schema.Union(SystemUserRefusal, SelfLockoutRefusal, ForbiddenRefusal)
+/** What refuses an action the admin group's rule may refuse (rename, delete). */
+const ProtectedOrForbidden = Schema.Union(ProtectedGroupRefusal, ForbiddenRefusal)
+
+/** Each action of a user, with the refusals it can meet. */
+const userActions = {
+  update: SystemOrForbidden,
+  enable: SystemOrForbidden,
+  disable: SystemSelfOrForbidden,
+  delete: SystemSelfOrForbidden,
+  changeGroups: SystemOrForbidden,
+  resetPassword: SystemOrForbidden
+}
+
+/** Each action of a group, with the refusals it can meet (member changes: only the actor's). */
+const groupActions = { rename: ProtectedOrForbidden, changeMembers: ForbiddenRefusal, delete: ProtectedOrForbidden }
+
+const allowedOr = <A extends Schema.Schema.Any>(refusal: A) => Schema.Union(Schema.Literal(true), refusal)
+
 /**
  * What the actor may do with a user.
  *
@@ -45,12 +151,12 @@ export type Permission = typeof Permission.Type
  * @since 0.2.0
  */
 export const UserPermissions = Schema.Struct({
-  update: Permission,
-  enable: Permission,
-  disable: Permission,
-  delete: Permission,
-  changeGroups: Permission,
-  resetPassword: Permission
+  update: allowedOr(userActions.update),
+  enable: allowedOr(userActions.enable),
+  disable: allowedOr(userActions.disable),
+  delete: allowedOr(userActions.delete),
+  changeGroups: allowedOr(userActions.changeGroups),
+  resetPassword: allowedOr(userActions.resetPassword)
 }).annotations({
   identifier: "UserPermissions",
   description:
@@ -72,9 +178,9 @@ export type UserPermissions = typeof UserPermissions.Type
  * @since 0.2.0
  */
 export const GroupPermissions = Schema.Struct({
-  rename: Permission,
-  changeMembers: Permission,
-  delete: Permission
+  rename: allowedOr(groupActions.rename),
+  changeMembers: allowedOr(groupActions.changeMembers),
+  delete: allowedOr(groupActions.delete)
 }).annotations({
   identifier: "GroupPermissions",
   description:
@@ -90,22 +196,13 @@ export const GroupPermissions = Schema.Struct({
 export type GroupPermissions = typeof GroupPermissions.Type
 
 /**
- * The actions of a user the record-local rules refuse, each with the refusal's sentence; an action left out is allowed
- * (the compact form of `UserPermissions` that answers carry: most records refuse nothing).
+ * The actions of a user the record-local rules refuse, each with its refusal; an action left out is allowed (the
+ * compact form of `UserPermissions` that answers carry: most records refuse nothing).
  *
  * @category schemas
  * @since 0.2.0
  */
-export const UserRefusals = Schema.partial(
-  Schema.Struct({
-    update: Schema.String,
-    enable: Schema.String,
-    disable: Schema.String,
-    delete: Schema.String,
-    changeGroups: Schema.String,
-    resetPassword: Schema.String
-  })
-).annotations({ identifier: "UserRefusals" })
+export const UserRefusals = Schema.partial(Schema.Struct(userActions)).annotations({ identifier: "UserRefusals" })
 
 /**
  * @category schemas
@@ -114,15 +211,12 @@ export const UserRefusals = Schema.partial(
 export type UserRefusals = typeof UserRefusals.Type
 
 /**
- * The actions of a group the record-local rules refuse, each with the refusal's sentence; an action left out is
- * allowed.
+ * The actions of a group the record-local rules refuse, each with its refusal; an action left out is allowed.
  *
  * @category schemas
  * @since 0.2.0
  */
-export const GroupRefusals = Schema.partial(
-  Schema.Struct({ rename: Schema.String, changeMembers: Schema.String, delete: Schema.String })
-).annotations({ identifier: "GroupRefusals" })
+export const GroupRefusals = Schema.partial(Schema.Struct(groupActions)).annotations({ identifier: "GroupRefusals" })
 
 /**
  * @category schemas
@@ -130,26 +224,26 @@ export const GroupRefusals = Schema.partial(
  */
 export type GroupRefusals = typeof GroupRefusals.Type
 
-const NONE: Readonly<Record<string, string>> = Object.freeze({})
+const NONE: Readonly<Record<string, never>> = Object.freeze({})
 
 /**
- * The refused actions of `permissions` alone, with their sentences (an empty object, shared, when none is refused).
+ * The refused actions of `permissions` alone, with their refusals (an empty object, shared, when none is refused).
  *
  * @category permissions
  * @since 0.2.0
  */
-export const refusals = <K extends string>(
-  permissions: Readonly<Record<K, Permission>>
-): Partial<Record<K, string>> => {
-  let refused: Partial<Record<K, string>> | undefined
+export const refusals = <P extends { readonly [action: string]: Permission }>(
+  permissions: P
+): { readonly [K in keyof P]?: Exclude<P[K], true> } => {
+  let refused: Record<string, Refusal> | undefined
   for (const action in permissions) {
     const permission = permissions[action]
-    if (typeof permission === "string") {
+    if (permission !== true) {
       refused ??= {}
-      refused[action] = permission
+      refused[action] = permission as Refusal
     }
   }
-  return refused ?? (NONE as Partial<Record<K, string>>)
+  return (refused ?? NONE) as { readonly [K in keyof P]?: Exclude<P[K], true> }
 }
 
 /**
@@ -162,12 +256,55 @@ export const refusals = <K extends string>(
 export interface PermissionContext {
   readonly actor: string
   readonly adminGroup: string
-  /** Set when the actor is not an administrator: the sentence every change would be refused with. */
-  readonly notAdmin?: string | undefined
+  /** Set when the actor is not an administrator: the refusal every change would meet. */
+  readonly notAdmin?: typeof ForbiddenRefusal.Type | undefined
 }
 
-const first = (...refusals: ReadonlyArray<{ readonly message: string } | undefined>): Permission =>
-  refusals.find((refusal) => refusal !== undefined)?.message ?? true
+/** A refusal a rule the record alone decides can give. */
+type RecordError = SystemUserImmutable | SelfLockout | ProtectedGroup
+
+/** The data form of each of them. */
+type DataOf<E extends RecordError> = E extends SystemUserImmutable
+  ? typeof SystemUserRefusal.Type
+  : E extends SelfLockout
+    ? typeof SelfLockoutRefusal.Type
+    : typeof ProtectedGroupRefusal.Type
+
+/** A refusal as data, taken from the very error the write fails with: its tag, its sentence and its fields. */
+const dataOf: (error: RecordError) => DataOf<RecordError> = refusalEncoder(Refusal)
+
+/** `Forbidden` as data (the refusal of every change an actor that is no administrator asks for). */
+const forbiddenData: (error: Forbidden) => typeof ForbiddenRefusal.Type = refusalEncoder(ForbiddenRefusal)
+
+/** The first refusal, as data, or `true` when there is none (the rules in the order the write checks them). */
+const first = <Errors extends ReadonlyArray<RecordError | undefined>>(
+  ...errors: Errors
+): true | DataOf<NonNullable<Errors[number]>> => {
+  const error = errors.find((refusal) => refusal !== undefined)
+  return error === undefined ? true : (dataOf(error) as DataOf<NonNullable<Errors[number]>>)
+}
+
+/** The admin group's refusals as data, by admin group and action: each taken once from the error a write fails with. */
+const protectedGroupRefusals = new Map<string, true | typeof ProtectedGroupRefusal.Type>()
+
+/**
+ * Whether a group may be renamed or deleted (`action`): the refusal of the admin group is made once, not on every
+ * page of groups (an error captures its stack as it is made, which a page listing the admin group paid twice).
+ */
+const protectedGroupPermission = (
+  adminGroup: string,
+  name: string,
+  action: string
+): true | typeof ProtectedGroupRefusal.Type => {
+  if (!isProtectedGroup(adminGroup, name)) return true
+  const key = `${adminGroup}\u0000${action}`
+  let refusal = protectedGroupRefusals.get(key)
+  if (refusal === undefined) {
+    refusal = first(protectedGroupRefusal(adminGroup, name, action))
+    protectedGroupRefusals.set(key, refusal)
+  }
+  return refusal
+}
 
 /**
  * What the actor of `context` may do with `user`, in the order the writes check their rules (the first refusal wins).
@@ -205,9 +342,9 @@ export const forGroup = (context: PermissionContext, group: { readonly name: str
     return { rename: no, changeMembers: no, delete: no }
   }
   return {
-    rename: first(protectedGroupRefusal(context.adminGroup, group.name, GROUP_ACTION.rename)),
+    rename: protectedGroupPermission(context.adminGroup, group.name, GROUP_ACTION.rename),
     changeMembers: true,
-    delete: first(protectedGroupRefusal(context.adminGroup, group.name, GROUP_ACTION.delete))
+    delete: protectedGroupPermission(context.adminGroup, group.name, GROUP_ACTION.delete)
   }
 }
 
@@ -228,6 +365,6 @@ export const context = (
     .pipe(
       Effect.map((op): PermissionContext => permissionContextOf(op)),
       Effect.catchTag("Forbidden", (refusal) =>
-        Effect.succeed({ actor: refusal.actor, adminGroup: "", notAdmin: refusal.message })
+        Effect.succeed({ actor: refusal.actor, adminGroup: "", notAdmin: forbiddenData(refusal) })
       )
     )

@@ -64,9 +64,7 @@ const toApiToken = ({ tokenHash: _hash, ...fields }: ApiTokenRow): ApiToken => A
 const byUser = (op: Operation, action: string) =>
   op.actor.token === undefined
     ? Effect.succeed(op)
-    : Effect.fail(
-        new Forbidden({ actor: op.actor.username, action, reason: "API tokens are managed by administrators only" })
-      )
+    : Effect.fail(new Forbidden({ actor: op.actor.username, action, reason: { _tag: "TokensByUsersOnly" } }))
 
 const make = Effect.gen(function* () {
   const directory = yield* Directory

@@ -105,6 +105,68 @@ export const Email = Schema.Trim.pipe(
  */
 export type Email = typeof Email.Type
 
+const MAX_EXTERNAL_ID_LENGTH = 1024
+const MAX_EXTERNAL_NAME_LENGTH = 256
+
+/** A text of 1–`max` characters (code points) without control characters: what an identity provider's values are. */
+const providerText = (what: string, max: number, identifier: string, description: string) =>
+  Schema.String.pipe(
+    Schema.filter((text) => text.length > 0 || `${what} is not empty (null clears it)`),
+    Schema.filter((text) => [...text].length <= max || `${what} has at most ${max} characters`),
+    Schema.filter((text) => !CONTROL_CHARACTERS.test(text) || `${what} cannot contain control characters`),
+    Schema.brand(identifier),
+    Schema.annotations({
+      identifier,
+      description,
+      jsonSchema: { minLength: 1, maxLength: max, pattern: `^[^${classOf(CONTROL_CHARACTERS)}]*$` }
+    })
+  )
+
+/**
+ * The identifier an identity provider gives a user or a group (SCIM's `externalId`), kept exactly as given (compared
+ * with case): 1–1,024 characters, no control characters. Not unique: a provider may give one to two records.
+ *
+ * @category schemas
+ * @since 0.2.0
+ */
+export const ExternalId = providerText(
+  "an external id",
+  MAX_EXTERNAL_ID_LENGTH,
+  "ExternalId",
+  "the identity provider's id of the record, kept as given (1–1,024 characters)"
+)
+
+/**
+ * An external id.
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export type ExternalId = typeof ExternalId.Type
+
+/**
+ * The name an identity provider gives a user or a group (SCIM's `userName`, a group's `displayName`), kept as given,
+ * where the username or group name derived from it must follow their own rules: 1–256 characters, no control
+ * characters; compared without regard to case.
+ *
+ * @category schemas
+ * @since 0.2.0
+ */
+export const ExternalName = providerText(
+  "an external name",
+  MAX_EXTERNAL_NAME_LENGTH,
+  "ExternalName",
+  "the identity provider's name of the record, kept as given (1–256 characters)"
+)
+
+/**
+ * An external name.
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export type ExternalName = typeof ExternalName.Type
+
 /**
  * A user as every front end shows it; never carries a password or a hash.
  *
@@ -116,6 +178,12 @@ export class User extends Schema.Class<User>("User")({
   firstName: Schema.String,
   lastName: Schema.String,
   email: Schema.NullOr(Schema.String),
+  externalId: Schema.NullOr(Schema.String).annotations({
+    description: "the identity provider's id of the user (SCIM externalId), null when none"
+  }),
+  externalName: Schema.NullOr(Schema.String).annotations({
+    description: "the identity provider's name of the user (SCIM userName) as given, null when none"
+  }),
   enabled: Schema.Boolean,
   system: Schema.Boolean,
   groups: Schema.Array(GroupName),
@@ -151,6 +219,8 @@ export const toJson = (user: User): typeof User.Encoded => ({
   firstName: user.firstName,
   lastName: user.lastName,
   email: user.email,
+  externalId: user.externalId,
+  externalName: user.externalName,
   enabled: user.enabled,
   system: user.system,
   groups: user.groups,
@@ -173,7 +243,9 @@ export const CreateUser = Schema.Struct({
   password: Schema.optional(Password),
   // Documented as at least one: the rule itself is `Users.create`'s (GroupMembershipRequired names the user).
   groups: Schema.Array(GroupName).annotations({ jsonSchema: { minItems: 1 } }),
-  system: Schema.optional(Schema.Boolean)
+  system: Schema.optional(Schema.Boolean),
+  externalId: Schema.optional(Schema.NullOr(ExternalId)),
+  externalName: Schema.optional(Schema.NullOr(ExternalName))
 })
 
 /**
@@ -186,7 +258,8 @@ export type CreateUser = typeof CreateUser.Encoded
 
 /**
  * What `Users.modify` takes: the fields to change (`null` clears one), the new group set, an admin's password reset,
- * and optionally the version the caller saw.
+ * whether the user is enabled, and optionally the version the caller saw. Everything changes in one transaction, or
+ * nothing does.
  *
  * @category inputs
  * @since 0.1.0
@@ -195,9 +268,13 @@ export const ModifyUser = Schema.Struct({
   firstName: Schema.optional(Schema.NullOr(PersonName)),
   lastName: Schema.optional(Schema.NullOr(PersonName)),
   email: Schema.optional(Schema.NullOr(Email)),
+  externalId: Schema.optional(Schema.NullOr(ExternalId)),
+  externalName: Schema.optional(Schema.NullOr(ExternalName)),
   // Documented as at least one: the rule itself is `Users.modify`'s (GroupMembershipRequired names the user).
   groups: Schema.optional(Schema.Array(GroupName).annotations({ jsonSchema: { minItems: 1 } })),
   password: Schema.optional(Password),
+  // Disabling is refused by the same rules as `Users.disable`: not oneself, not the last administrator.
+  enabled: Schema.optional(Schema.Boolean),
   expectedVersion: Schema.optional(Schema.Int)
 })
 

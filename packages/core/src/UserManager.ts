@@ -13,6 +13,7 @@ import { Groups } from "./Groups.js"
 import { Imports } from "./Imports.js"
 import { DEFAULT_EXACT_TOTAL_LIMIT, ExactTotalLimit } from "./Page.js"
 import type { PasswordHasher } from "./PasswordHasher.js"
+import { Provisioning, ProvisioningConfig, type ProvisioningOptions } from "./Provisioning.js"
 import { Sessions } from "./Sessions.js"
 import { Settings } from "./Settings.js"
 import { SignInThrottle, ThrottleConfig, type ThrottleOptions } from "./SignInThrottle.js"
@@ -33,6 +34,8 @@ export interface Options<E = never> {
   readonly throttle?: Partial<ThrottleOptions>
   /** How many matches a user list counts exactly (default 10,000; 0: every match): see `ExactTotalLimit`. */
   readonly exactTotalLimit?: number
+  /** How identity providers' records are named, the default group and what removing one does: see `Provisioning`. */
+  readonly provisioning?: Partial<ProvisioningOptions>
 }
 
 /**
@@ -44,7 +47,7 @@ export interface Options<E = never> {
  * @since 0.1.0
  */
 export const layer = <E>(options: Options<E>) =>
-  Sessions.layer.pipe(
+  Layer.merge(Sessions.layer, Provisioning.layer).pipe(
     Layer.provideMerge(
       Layer.mergeAll(
         Users.layer,
@@ -63,7 +66,8 @@ export const layer = <E>(options: Options<E>) =>
         options.hasher,
         DirectoryConfig.layer(options.config ?? {}),
         ThrottleConfig.layer(options.throttle ?? {}),
-        ExactTotalLimit.layer(options.exactTotalLimit ?? DEFAULT_EXACT_TOTAL_LIMIT)
+        ExactTotalLimit.layer(options.exactTotalLimit ?? DEFAULT_EXACT_TOTAL_LIMIT),
+        ProvisioningConfig.layer(options.provisioning ?? {})
       )
     )
   )

@@ -124,12 +124,20 @@ export const BulkAction = bulk.BulkAction
 export type BulkAction = typeof BulkAction.Encoded
 
 /**
- * Why one user of a bulk action was refused: the refusal's `_tag` and its sentence.
+ * Why one user of a bulk action was refused: the refusal its single-user operation failed with, as data — its `_tag`,
+ * its `message` (the sentence, in English) and its error's fields — encoded as a record's refused actions are
+ * (`Permissions.Refusal`), so that a translated interface words it from the tag and the data.
  *
  * @category results
  * @since 0.2.0
  */
 export const BulkRefusal = bulk.BulkRefusal
+
+/**
+ * @category results
+ * @since 0.2.0
+ */
+export type BulkRefusal = typeof BulkRefusal.Type
 
 /**
  * What happened to one user of a bulk action (or would have, in a dry run): `applied`, or `refused` with its refusal.
@@ -169,7 +177,7 @@ export type ChangePassword = typeof credentials.ChangePassword.Encoded
 
 const make = Effect.gen(function* () {
   const services = { directory: yield* Directory, hasher: yield* PasswordHasher, config: yield* DirectoryConfig }
-  const { whoAmI, list, listWithPermissions, stream, get } = queries.makeQueries(services)
+  const { whoAmI, list, listWithPermissions, listWithGroups, stream, get } = queries.makeQueries(services)
   const administration = makeAdministration(services)
   const { changePassword, authenticate } = yield* credentials.makeCredentials(services)
   const setUp = bootstrap.makeBootstrap(services)
@@ -200,6 +208,11 @@ const make = Effect.gen(function* () {
      * `Permissions.forUser` computes each listed user's permissions from, with no further read.
      */
     listWithPermissions,
+    /**
+     * `list`, and the stored rows (GID, external id and name; no members) of the groups the page's users are in, read
+     * in the same transaction: what a SCIM page shows of each user's groups, with no further read.
+     */
+    listWithGroups,
     /** Every user matching a search, in order, read page by page as it is consumed (admins). */
     stream,
     /** One user (admins, or the user itself). */

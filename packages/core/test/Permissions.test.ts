@@ -12,7 +12,7 @@ import * as Permissions from "@user-manager/core/Permissions"
 import { Users } from "@user-manager/core/Users"
 import { seed, services } from "@user-manager/testing/fixture"
 import { TestHasher } from "@user-manager/testing/TestHasher"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 
 const fresh = <A, E>(effect: Effect.Effect<A, E, Users | Groups>) =>
   Effect.zipRight(seed, effect).pipe(Effect.provide(services(MemoryDirectory.layer, TestHasher)))
@@ -38,17 +38,26 @@ const attempt = (write: Effect.Effect<unknown, Refusal>): Effect.Effect<Refusal 
     Effect.catchAll((error) => Effect.succeed(error))
   )
 
+/**
+ * A "yes" meets none of the record-local refusals; a "no" is the write's refusal as data: its tag, its sentence and
+ * every field of its error (for `Forbidden`, the write names its own action and the permission the general one: who is
+ * refused and why are the same).
+ */
 const agrees = (rules: ReadonlyArray<string>, permission: Permissions.Permission, refusal: Refusal | undefined) => {
   if (permission === true) {
     expect(rules).not.toContain(refusal?._tag)
-  } else {
-    expect(refusal?.message).toBeDefined()
-    if (refusal?._tag === "Forbidden") {
-      // Not an administrator: the write names its own action, the permission the general one; the reason is the same.
-      expect(permission.slice(permission.indexOf(": "))).toBe(refusal.message.slice(refusal.message.indexOf(": ")))
-    } else {
-      expect(refusal?.message).toBe(permission)
-    }
+    return
+  }
+  expect(permission._tag).toBe(refusal?._tag)
+  const written = refusal as unknown as Record<string, unknown>
+  for (const [key, value] of Object.entries(permission)) {
+    if (permission._tag === "Forbidden" && (key === "action" || key === "message")) continue
+    expect({ [key]: written[key] }).toEqual({ [key]: value })
+  }
+  if (permission._tag === "Forbidden") {
+    expect(permission.message.slice(permission.message.indexOf(": "))).toBe(
+      refusal?.message.slice(refusal.message.indexOf(": "))
+    )
   }
 }
 
@@ -146,14 +155,37 @@ describe("per-record permissions say what the writes do", () => {
         const users = yield* Users
         const admin = yield* users.permissionContext(Actor.user("admin"))
         const svc = Permissions.forUser(admin, yield* users.get(Actor.user("admin"), "svc"))
-        expect(Object.values(svc).every((permission) => typeof permission === "string")).toBe(true)
+        expect(Object.values(svc).map((permission) => permission !== true && permission._tag)).toEqual(
+          Array(6).fill("SystemUserImmutable")
+        )
+        expect(svc.update).toEqual({
+          _tag: "SystemUserImmutable",
+          message: "'svc' is a system user and cannot be changed (refused: modify).",
+          username: "svc",
+          action: "modify"
+        })
         const self = Permissions.forUser(admin, yield* users.get(Actor.user("admin"), "admin"))
         expect(self).toMatchObject({ update: true, enable: true, changeGroups: true, resetPassword: true })
-        expect(self.disable).toBe("You cannot disable yourself ('admin'): ask another administrator.")
+        expect(self.disable).toEqual({
+          _tag: "SelfLockout",
+          message: "You cannot disable yourself ('admin'): ask another administrator.",
+          username: "admin",
+          action: "disable"
+        })
         expect(Permissions.forGroup(admin, { name: "admins" })).toEqual({
-          rename: "'admins' is the admin group and cannot be renamed.",
+          rename: {
+            _tag: "ProtectedGroup",
+            message: "'admins' is the admin group and cannot be renamed.",
+            name: "admins",
+            action: "renamed"
+          },
           changeMembers: true,
-          delete: "'admins' is the admin group and cannot be deleted."
+          delete: {
+            _tag: "ProtectedGroup",
+            message: "'admins' is the admin group and cannot be deleted.",
+            name: "admins",
+            action: "deleted"
+          }
         })
         expect(Permissions.forGroup(admin, { name: "developers" })).toEqual({
           rename: true,
@@ -163,6 +195,31 @@ describe("per-record permissions say what the writes do", () => {
         // The compact form the API answers with: the refused actions alone.
         expect(Permissions.refusals(self)).toEqual({ disable: self.disable, delete: self.delete })
         expect(Permissions.refusals(Permissions.forGroup(admin, { name: "developers" }))).toEqual({})
+      })
+    )
+  )
+
+  it.effect("a refused permission is JSON the schemas read back exactly: _tag and message first, then the data", () =>
+    fresh(
+      Effect.gen(function* () {
+        const users = yield* Users
+        const admin = yield* users.permissionContext(Actor.user("admin"))
+        const svc = Permissions.refusals(Permissions.forUser(admin, yield* users.get(Actor.user("admin"), "svc")))
+        const json = JSON.parse(JSON.stringify(Schema.encodeSync(Permissions.UserRefusals)(svc)))
+        expect(Object.keys(json.update)).toEqual(["_tag", "message", "username", "action"])
+        expect(Schema.decodeUnknownSync(Permissions.UserRefusals)(json)).toEqual(svc)
+        // A refusal a permission cannot meet is no valid answer: an update is never refused as a self-lockout.
+        expect(() =>
+          Schema.decodeUnknownSync(Permissions.UserRefusals)({
+            update: { _tag: "SelfLockout", message: "…", username: "admin", action: "modify" }
+          })
+        ).toThrow()
+        // Not an administrator: every change is refused with the same Forbidden, its reason as data.
+        const john = yield* users.permissionContext(Actor.user("john"))
+        const refused = Permissions.refusals(Permissions.forUser(john, yield* users.get(Actor.user("admin"), "bob")))
+        expect(Object.keys(refused)).toEqual(Object.keys(Permissions.UserPermissions.fields))
+        expect(refused.update).toMatchObject({ _tag: "Forbidden", actor: "john", action: "change users and groups" })
+        expect(Schema.decodeUnknownSync(Permissions.UserRefusals)(JSON.parse(JSON.stringify(refused)))).toEqual(refused)
       })
     )
   )

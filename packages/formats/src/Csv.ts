@@ -72,9 +72,11 @@ const CELLS: Record<Contents, Record<string, Cell>> = {
     groups: names,
     password: text,
     passwordHash: text,
-    createdAt: text
+    createdAt: text,
+    externalId: text,
+    externalName: text
   },
-  group: { name: text, gid: integer, members: names, createdAt: text }
+  group: { name: text, gid: integer, members: names, createdAt: text, externalId: text, externalName: text }
 }
 const KEY: Record<Contents, string> = { user: "username", group: "name" }
 const ALL: Record<Contents, ReadonlyArray<string>> = { user: USER_FIELDS, group: GROUP_FIELDS }
@@ -344,14 +346,25 @@ const write = <A, E, R>(
   )
 
 /**
- * The columns a users CSV is written with unless the caller chooses: every field but `password` and `passwordHash`
- * (add `passwordHash` to export hashes).
+ * The columns a users CSV is written with unless the caller chooses: every field but `password`, `passwordHash` (add
+ * it to export hashes) and the identity provider's `externalId` and `externalName` (read when a file has them; the
+ * whole-directory export and JSON Lines carry them).
  *
  * @category writing
  * @since 0.1.0
  */
 export const DEFAULT_USER_COLUMNS: ReadonlyArray<UserField> = USER_FIELDS.filter(
-  (field) => field !== "password" && field !== "passwordHash"
+  (field) => field !== "password" && field !== "passwordHash" && field !== "externalId" && field !== "externalName"
+)
+
+/**
+ * The columns a groups CSV is written with unless the caller chooses: every field but the identity provider's.
+ *
+ * @category writing
+ * @since 0.2.0
+ */
+export const DEFAULT_GROUP_COLUMNS: ReadonlyArray<GroupField> = GROUP_FIELDS.filter(
+  (field) => field !== "externalId" && field !== "externalName"
 )
 
 /**
@@ -367,7 +380,7 @@ export const writeUsers = <E, R>(
 ): Stream.Stream<string, E, R> => write(users, options?.columns ?? DEFAULT_USER_COLUMNS, userToJson)
 
 /**
- * Writes groups as CSV, the header row first (`columns` chooses; by default every field of a group).
+ * Writes groups as CSV, the header row first (`columns` chooses; by default `DEFAULT_GROUP_COLUMNS`).
  *
  * @category writing
  * @since 0.1.0
@@ -375,4 +388,4 @@ export const writeUsers = <E, R>(
 export const writeGroups = <E, R>(
   groups: Stream.Stream<GroupRecord, E, R>,
   options?: { readonly columns?: ReadonlyArray<GroupField> | undefined }
-): Stream.Stream<string, E, R> => write(groups, options?.columns ?? GROUP_FIELDS, groupToJson)
+): Stream.Stream<string, E, R> => write(groups, options?.columns ?? DEFAULT_GROUP_COLUMNS, groupToJson)

@@ -58,7 +58,9 @@ export const USER_FIELDS = [
   "groups",
   "password",
   "passwordHash",
-  "createdAt"
+  "createdAt",
+  "externalId",
+  "externalName"
 ] as const
 
 /**
@@ -75,7 +77,10 @@ export type UserField = (typeof USER_FIELDS)[number]
  * @category fields
  * @since 0.1.0
  */
-export const GROUP_FIELDS = ["name", "gid", "members", "createdAt"] as const
+export const GROUP_FIELDS = ["name", "gid", "members", "createdAt", "externalId", "externalName"] as const
+
+/** The fields written only when they hold a value: most records have none, and a left-out one imports as none. */
+const WRITTEN_WHEN_SET: ReadonlySet<string> = new Set(["externalId", "externalName"])
 
 /**
  * A field of a group record.
@@ -104,7 +109,7 @@ export const userToJson = (user: UserRecord): ImportRecord.ImportUser => {
   const json: Record<string, unknown> = {}
   for (const field of USER_FIELDS) {
     const value = user[field]
-    if (value === undefined) continue
+    if (value === undefined || (value === null && WRITTEN_WHEN_SET.has(field))) continue
     json[field] = Redacted.isRedacted(value)
       ? Redacted.value(value)
       : value instanceof Date
@@ -124,7 +129,7 @@ export const groupToJson = (group: GroupRecord): ImportRecord.ImportGroup => {
   const json: Record<string, unknown> = {}
   for (const field of GROUP_FIELDS) {
     const value = group[field]
-    if (value === undefined) continue
+    if (value === undefined || (value === null && WRITTEN_WHEN_SET.has(field))) continue
     json[field] = value instanceof Date ? value.toISOString() : value
   }
   return json as ImportRecord.ImportGroup

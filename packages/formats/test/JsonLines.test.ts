@@ -62,7 +62,7 @@ describe("JSON Lines", () => {
       kind: "malformed",
       location: "line 1",
       reason:
-        "a user has no field 'emial' (its fields are username, firstName, lastName, email, enabled, system, groups, password, passwordHash, createdAt)"
+        "a user has no field 'emial' (its fields are username, firstName, lastName, email, enabled, system, groups, password, passwordHash, createdAt, externalId, externalName)"
     })
   })
 

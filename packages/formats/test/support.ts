@@ -66,7 +66,9 @@ export const userRecord: fc.Arbitrary<ImportRecord.ImportUser> = fc.record(
     system: fc.boolean(),
     groups: fc.uniqueArray(name, { minLength: 1, maxLength: 4 }),
     passwordHash: fc.constant(`$2b$10$${"a".repeat(53)}`),
-    createdAt: instant
+    createdAt: instant,
+    externalId: freeText,
+    externalName: freeText
   },
   { requiredKeys: ["username"] }
 )
@@ -77,7 +79,9 @@ export const groupRecord: fc.Arbitrary<ImportRecord.ImportGroup> = fc.record(
     name,
     gid: fc.integer({ min: 1, max: 2_147_483_646 }),
     members: fc.uniqueArray(name, { minLength: 1, maxLength: 4 }),
-    createdAt: instant
+    createdAt: instant,
+    externalId: freeText,
+    externalName: freeText
   },
   { requiredKeys: ["name"] }
 )

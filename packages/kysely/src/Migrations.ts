@@ -26,6 +26,10 @@ import * as directorySettings from "./migrations/20261204020000_directory_settin
 import * as postgresSearchWalkIndex from "./migrations/20261205010000_postgres_search_walk_index.js"
 import * as searchEmail from "./migrations/20261205020000_search_email.js"
 import * as apiTokens from "./migrations/20261206000000_api_tokens.js"
+import * as externalIds from "./migrations/20261207000000_external_ids.js"
+import * as nameFilterIndexes from "./migrations/20261208000000_name_filter_indexes.js"
+import * as nameSearchIndex from "./migrations/20261209000000_name_search_index.js"
+import * as postgresUserSearch from "./migrations/20261209030000_postgres_user_search.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -96,7 +100,15 @@ const all: Record<string, Listed> = {
   "20261204020000_directory_settings": listed(directorySettings, "20261204010000_audit_action_index"),
   "20261205010000_postgres_search_walk_index": listed(postgresSearchWalkIndex, "20261204020000_directory_settings"),
   "20261205020000_search_email": listed(searchEmail, "20261205010000_postgres_search_walk_index"),
-  "20261206000000_api_tokens": listed(apiTokens, "20261205010000_postgres_search_walk_index")
+  "20261206000000_api_tokens": listed(apiTokens, "20261205010000_postgres_search_walk_index"),
+  // Adds nullable columns and indexes only: the release before runs on it, as on the API tokens' table.
+  "20261207000000_external_ids": listed(externalIds, "20261205010000_postgres_search_walk_index"),
+  // Adds SQLite indexes only: the release before runs on it.
+  "20261208000000_name_filter_indexes": listed(nameFilterIndexes, "20261205010000_postgres_search_walk_index"),
+  // Adds a SQLite FTS5 table kept by the users' triggers (which keep doing what they did): the release before runs on it.
+  "20261209000000_name_search_index": listed(nameSearchIndex, "20261205010000_postgres_search_walk_index"),
+  // Adds a PostgreSQL table its triggers keep true on every write: the release before runs on it without reading it.
+  "20261209030000_postgres_user_search": listed(postgresUserSearch, "20261205010000_postgres_search_walk_index")
 }
 
 /**
@@ -200,7 +212,18 @@ export const migrateToLatest = (target: Target) =>
         ? Effect.succeed<ReadonlyArray<string>>([])
         : attempt("migrating the schema", async () =>
             exclusive(target, (migrating) => migrating.migrateToLatest())
-          ).pipe(Effect.flatMap(outcome("migrating the schema")))
+          ).pipe(
+            Effect.flatMap(outcome("migrating the schema")),
+            // A newer release may have migrated while this one waited for the lock: the migrator then fails on the
+            // migrations it does not know, and what decides is, as above, whether this code runs on the schema left.
+            Effect.catchAll((failure) =>
+              ensureNotNewer(target).pipe(
+                Effect.flatMap((now) =>
+                  now.unknown.length > 0 ? Effect.succeed<ReadonlyArray<string>>([]) : Effect.fail(failure)
+                )
+              )
+            )
+          )
     )
   )
 

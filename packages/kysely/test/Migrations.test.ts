@@ -152,6 +152,54 @@ for (const [name, open] of engines) {
         })
     )
 
+    // The servers only: two instances there migrate on two connections, one waiting for the lock the other holds.
+    if (name.endsWith("(server)"))
+      it.effect(
+        "an instance that waited for the migration lock while a newer release migrated runs on the schema it left, as one started after it would",
+        () =>
+          Effect.gen(function* () {
+            yield* Migrations.migrateToLatest(target())
+            const future = "29991231000000_future"
+            const newest = Migrations.names[Migrations.names.length - 1] as string
+            const adapter = database.db.getExecutor().adapter
+            const migrating = yield* Effect.promise(() =>
+              database.db.connection().execute(async (newer) => {
+                // The newer release holds the lock: this version reads the schema, then waits for the lock.
+                await adapter.acquireMigrationLock(newer, { lockTable: "", lockRowId: "" })
+                const started = Effect.runPromise(Effect.either(Migrations.migrateToLatest(target())))
+                const waiting = async () => {
+                  const { rows } = await (database.engine === "postgres"
+                    ? sql<{
+                        n: number
+                      }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`
+                    : sql<{
+                        n: number
+                      }>`select count(*) as n from information_schema.processlist where state = 'User lock'`
+                  ).execute(newer)
+                  return Number(rows[0]?.n ?? 0) > 0
+                }
+                while (!(await waiting())) await new Promise((resolve) => setTimeout(resolve, 20))
+                // The newer release applies an expand migration this version does not know, then lets go.
+                await newer
+                  .insertInto("dt_migration")
+                  .values({ name: future, timestamp: new Date().toISOString() })
+                  .execute()
+                await newer
+                  .insertInto("dt_migration_compatibility")
+                  .values({ migration: future, oldest_compatible: newest })
+                  .execute()
+                await adapter.releaseMigrationLock(newer, { lockTable: "", lockRowId: "" })
+                return started
+              })
+            )
+            yield* Effect.promise(async () => {
+              await database.db.deleteFrom("dt_migration_compatibility").where("migration", "=", future).execute()
+              await database.db.deleteFrom("dt_migration").where("name", "=", future).execute()
+            })
+            expect(migrating._tag === "Right" ? migrating.right : migrating.left.reason).toEqual([])
+          })
+      )
+
     it.effect("says which migration is pending on an older schema", () =>
       Effect.gen(function* () {
         yield* Migrations.migrateToLatest(target())

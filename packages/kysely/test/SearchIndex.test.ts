@@ -7,7 +7,10 @@ import { Users } from "@user-manager/core/Users"
 import { migrate, sqliteFile, sqliteMemory, type TestDatabase } from "@user-manager/test-stores/stores"
 import { TestHasher } from "@user-manager/testing/TestHasher"
 import { Effect } from "effect"
-import { sql } from "kysely"
+import { CompiledQuery, sql } from "kysely"
+import { userFilterSql } from "../src/internal/recordFilterSql.js"
+import * as SqliteSearch from "../src/internal/sqliteSearch.js"
+import { TablePrefixPlugin } from "../src/internal/TablePrefixPlugin.js"
 import * as KyselyDirectory from "../src/KyselyDirectory.js"
 import * as Migrations from "../src/Migrations.js"
 
@@ -36,13 +39,20 @@ for (const [name, open, prefix] of [
         const stray = await sql<{ n: number }>`select count(*) as n from ${sql.table(`${prefix}users_fts_key`)} as k
           left join ${sql.table(`${prefix}users_fts`)} as f on f.rowid = k.id
           left join ${sql.table(`${prefix}users`)} as u on u.username = k.username
+          left join ${sql.table(`${prefix}users_name_fts`)} as n on n.rowid = k.id
           where f.rowid is null or u.username is null or f.username is not u.username
-            or f.search_text is not u.search_text`.execute(database.db)
+            or f.search_text is not u.search_text
+            or n.rowid is null or n.first_name is not lower(u.first_name) or n.last_name is not lower(u.last_name)`.execute(
+          database.db
+        )
+        const names = await count(`${prefix}users_name_fts`)
+        const keys = await count(`${prefix}users_fts_key`)
         return {
           users: await count(`${prefix}users`),
           fts: await count(`${prefix}users_fts`),
-          keys: await count(`${prefix}users_fts_key`),
-          stray: Number(stray.rows[0]?.n)
+          keys,
+          // A names' index row without a key is a stray too.
+          stray: Number(stray.rows[0]?.n) + Math.abs(names - keys)
         }
       })
 
@@ -83,6 +93,18 @@ for (const [name, open, prefix] of [
           tx.listUsers({ search: "quartz", sort: "username", order: "asc", limit: 10, offset: 0, count: true })
         )
         expect([found.total, found.items.map((user) => user.username)]).toEqual([1, ["old2"]])
+        const filtered = yield* directory.read((tx) =>
+          tx.listUsers({
+            search: "",
+            where: { _tag: "Compare", field: "lastName", operator: "co", value: "tzi" },
+            sort: "username",
+            order: "asc",
+            limit: 10,
+            offset: 0,
+            count: true
+          })
+        )
+        expect([filtered.total, filtered.items.map((user) => user.username)]).toEqual([1, ["old2"]])
         yield* Effect.promise(() => database.db.deleteFrom(`${prefix}users`).execute())
         expect(yield* counts()).toEqual({ users: 0, fts: 0, keys: 0, stray: 0 })
       })
@@ -108,6 +130,10 @@ for (const [name, open, prefix] of [
         expect(yield* found("smith")).toEqual([2, ["cyd", "dan"]])
         expect(yield* found("quartz")).toEqual([1, ["bob"]])
         expect(yield* found("ann")).toEqual([0, []])
+        expect(yield* counts()).toEqual({ users: 4, fts: 4, keys: 4, stray: 0 })
+        // A change of a name's case that leaves the search text (lower-cased by the core) as it was.
+        yield* users.modify(admin, "cyd", { firstName: "ÉMILE" })
+        yield* users.modify(admin, "cyd", { firstName: "émile" })
         expect(yield* counts()).toEqual({ users: 4, fts: 4, keys: 4, stray: 0 })
 
         // A user created after a delete gets a fresh index row, not the deleted one's.
@@ -237,6 +263,154 @@ for (const [name, open, prefix] of [
           )
         ),
       60_000
+    )
+
+    it.effect(
+      "a filter on a first or last name is counted from the lower-cased name's index, not from the users' rows",
+      () =>
+        Effect.promise(async () => {
+          for (const field of ["firstName", "lastName"] as const) {
+            const condition = userFilterSql("sqlite", { _tag: "Compare", field, operator: "co", value: "quartz" })
+            const count = database.db
+              .withPlugin(new TablePrefixPlugin(prefix))
+              .selectFrom("users")
+              .select(sql`1`.as("one"))
+              .where(condition)
+              .compile()
+            const plan = await database.db.executeQuery(
+              CompiledQuery.raw(`explain query plan ${count.sql}`, [...count.parameters])
+            )
+            const column = field === "firstName" ? "first" : "last"
+            expect(plan.rows.map((row) => (row as { detail: string }).detail)).toEqual([
+              `SCAN ${prefix}users USING COVERING INDEX ${prefix}dt_users_${column}_name_lower`
+            ])
+          }
+        })
+    )
+
+    it.effect(
+      "a co or ew filter of three characters or more on a first or last name, alone, is counted in the names' FTS5 index",
+      () =>
+        Effect.promise(async () => {
+          const plans: Array<string> = []
+          for (const field of ["firstName", "lastName"] as const) {
+            for (const operator of ["co", "ew"] as const) {
+              const match = SqliteSearch.nameMatch({ _tag: "Compare", field, operator, value: "quartz" })
+              expect(match).toBeDefined()
+              if (match === undefined) continue
+              for (const upTo of [undefined, 500]) {
+                const count = SqliteSearch.nameCount(database.db.withPlugin(new TablePrefixPlugin(prefix)), match, upTo)
+                const plan = await database.db.executeQuery(
+                  CompiledQuery.raw(`explain query plan ${count.sql}`, [...count.parameters])
+                )
+                plans.push(...plan.rows.map((row) => (row as { detail: string }).detail))
+              }
+            }
+          }
+          // Only the names' index is read (and the key table's largest id, for the planner); never the users' rows.
+          expect(
+            plans.filter((detail) => detail.includes(`${prefix}users `) || detail.endsWith(`${prefix}users`))
+          ).toEqual([])
+          expect(plans.filter((detail) => detail.includes(`${prefix}users_name_fts VIRTUAL TABLE INDEX`)).length).toBe(
+            8
+          )
+          // What it cannot answer exactly goes to the filter's SQL: two characters, a GLOB wildcard, another field.
+          expect(
+            SqliteSearch.nameMatch({ _tag: "Compare", field: "lastName", operator: "co", value: "qu" })
+          ).toBeUndefined()
+          expect(
+            SqliteSearch.nameMatch({ _tag: "Compare", field: "lastName", operator: "ew", value: "q*z" })
+          ).toBeUndefined()
+          expect(
+            SqliteSearch.nameMatch({ _tag: "Compare", field: "email", operator: "co", value: "quartz" })
+          ).toBeUndefined()
+        })
+    )
+
+    it.effect("a co or ew on a name counted in the names' FTS5 index gives the count of the filter's own SQL", () =>
+      Effect.gen(function* () {
+        const target = { db: database.db, engine: "sqlite" as const, prefix }
+        const directory = yield* KyselyDirectory.make({ ...target, migrate: false })
+        const people = [
+          ["Quartz", "Émile"],
+          ["ÉMILE", "rosequartz"],
+          ["a%b_c", "x*y[z]"],
+          ["Ab%B_c", "QUARTZ*Y[Z]"],
+          ["İvan", "\u212Aate"],
+          ["", "Smokyquartz"]
+        ]
+        yield* Effect.promise(() => database.db.deleteFrom(`${prefix}users`).execute())
+        const now = new Date().toISOString()
+        for (const [index, [first, last]] of people.entries()) {
+          yield* Effect.promise(() =>
+            database.db
+              .insertInto(`${prefix}users`)
+              .values({
+                username: `n${index}`,
+                first_name: first,
+                last_name: last,
+                email: null,
+                email_key: null,
+                enabled: 1,
+                system: 0,
+                password_hash: null,
+                search_text: `n${index}\n${first} ${last}`.toLowerCase(),
+                created_at: now,
+                updated_at: now,
+                version: 1
+              })
+              .execute()
+          )
+        }
+        const texts = ["quartz", "émi", "mil", "b%b", "%b_", "_c", "*y[", "y[z]", "rtz*", "van", "ate", "ile"]
+        for (const field of ["firstName", "lastName"] as const) {
+          for (const operator of ["co", "ew"] as const) {
+            for (const text of texts) {
+              const where = { _tag: "Compare", field, operator, value: text } as const
+              const listed = yield* directory.read((tx) =>
+                tx.listUsers({ search: "", where, sort: "username", order: "asc", limit: 10, offset: 0, count: true })
+              )
+              const bySql = yield* Effect.promise(() =>
+                database.db
+                  .withPlugin(new TablePrefixPlugin(prefix))
+                  .selectFrom("users")
+                  .select("username")
+                  .where(userFilterSql("sqlite", where))
+                  .orderBy("username")
+                  .execute()
+              )
+              const usernames = bySql.map((row) => (row as { username: string }).username)
+              expect([where, listed.total, listed.items.map((user) => user.username)]).toEqual([
+                where,
+                usernames.length,
+                usernames
+              ])
+            }
+          }
+        }
+        yield* Effect.promise(() => database.db.deleteFrom(`${prefix}users`).execute())
+      })
+    )
+
+    it.effect("a sw filter on a first or last name reads only the range of the prefix in the name's index", () =>
+      Effect.promise(async () => {
+        for (const field of ["firstName", "lastName"] as const) {
+          const condition = userFilterSql("sqlite", { _tag: "Compare", field, operator: "sw", value: "quartz" })
+          const count = database.db
+            .withPlugin(new TablePrefixPlugin(prefix))
+            .selectFrom("users")
+            .select(sql`1`.as("one"))
+            .where(condition)
+            .compile()
+          const plan = await database.db.executeQuery(
+            CompiledQuery.raw(`explain query plan ${count.sql}`, [...count.parameters])
+          )
+          const column = field === "firstName" ? "first" : "last"
+          expect(plan.rows.map((row) => (row as { detail: string }).detail)).toEqual([
+            `SEARCH ${prefix}users USING COVERING INDEX ${prefix}dt_users_${column}_name_lower (<expr>>? AND <expr><?)`
+          ])
+        }
+      })
     )
   })
 }

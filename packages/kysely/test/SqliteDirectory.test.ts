@@ -1,4 +1,3 @@
-import { execFile, spawnSync } from "node:child_process"
 import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -6,12 +5,21 @@ import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
 import type { GroupName } from "@user-manager/core/Names"
 import * as TransactionBody from "@user-manager/core/TransactionBody"
+import { run } from "@user-manager/test-stores/run"
 import Database from "better-sqlite3"
 import { Effect, Exit, Logger, Option, type Scope } from "effect"
 import * as KyselyDirectory from "../src/KyselyDirectory.js"
 import * as SqliteDirectory from "../src/SqliteDirectory.js"
 
-const group = { name: "staff" as GroupName, gid: 5000, createdAt: new Date(0), updatedAt: new Date(0), version: 1 }
+const group = {
+  name: "staff" as GroupName,
+  gid: 5000,
+  externalId: null,
+  externalName: null,
+  createdAt: new Date(0),
+  updatedAt: new Date(0),
+  version: 1
+}
 
 const directory = Effect.acquireRelease(SqliteDirectory.open(":memory:"), (db) =>
   Effect.promise(() => db.destroy())
@@ -87,6 +95,19 @@ describe("SQLite files are private", () => {
   )
 })
 
+// CI runs as root, which ignores file modes: the reader runs as another user, who must be able to run this Node and
+// the repository's TypeScript (not so in the support matrix, whose Node binaries live in root's private cache).
+const packageFolder = fileURLToPath(new URL("..", import.meta.url))
+const nodeArgs = [process.execPath, "--conditions=@user-manager/source", "--import", "tsx"]
+const asNobody = (args: ReadonlyArray<string>) =>
+  run("runuser", ["-u", "nobody", "--", ...nodeArgs, ...args], { cwd: packageFolder })
+const unableAsNobody =
+  process.getuid?.() !== 0
+    ? "runs only as root, through runuser"
+    : (await asNobody(["-e", "0"])).code !== 0
+      ? `nobody cannot run ${process.execPath} with this repository's TypeScript`
+      : undefined
+
 describe("SQLite opened read-only", () => {
   const readOnly = (filename: string) =>
     Effect.acquireRelease(SqliteDirectory.open(filename, { readonly: true }), (db) =>
@@ -135,18 +156,6 @@ describe("SQLite opened read-only", () => {
     })
   )
 
-  // CI runs as root, which ignores file modes: the reader runs as another user, who must be able to run this Node and
-  // the repository's TypeScript (not so in the support matrix, whose Node binaries live in root's private cache).
-  const packageFolder = fileURLToPath(new URL("..", import.meta.url))
-  const nodeArgs = [process.execPath, "--conditions=@user-manager/source", "--import", "tsx"]
-  const asNobody = (args: ReadonlyArray<string>) =>
-    spawnSync("runuser", ["-u", "nobody", "--", ...nodeArgs, ...args], { cwd: packageFolder, encoding: "utf8" })
-  const unableAsNobody =
-    process.getuid?.() !== 0
-      ? "runs only as root, through runuser"
-      : asNobody(["-e", "0"]).status !== 0
-        ? `nobody cannot run ${process.execPath} with this repository's TypeScript`
-        : undefined
   describe.skipIf(unableAsNobody !== undefined)(
     `as another user (nobody)${unableAsNobody === undefined ? "" : ` (skipped: ${unableAsNobody})`}`,
     () => {
@@ -155,17 +164,14 @@ describe("SQLite opened read-only", () => {
       const SPAWNS_TIMEOUT = 90_000
       /** Opens `filename` read-only as nobody and reads the group staff: whether it was found, or the error's message. */
       const readAsNobody = (filename: string) =>
-        Effect.async<{ readonly found?: boolean; readonly message?: string }>((resume) => {
-          execFile(
-            "runuser",
-            ["-u", "nobody", "--", ...nodeArgs, reader, filename],
-            { cwd: packageFolder },
-            (_, stdout) => {
-              // A reader that could not start printed no answer: say so, rather than fail outside the test.
-              const last = stdout.trim().split("\n").at(-1) ?? ""
-              resume(Effect.succeed(last.startsWith("{") ? JSON.parse(last) : { message: `no answer: ${stdout}` }))
-            }
-          )
+        Effect.promise(async () => {
+          const { stdout } = await asNobody([reader, filename])
+          // A reader that could not start printed no answer: say so, rather than fail outside the test.
+          const last = stdout.trim().split("\n").at(-1) ?? ""
+          return (last.startsWith("{") ? JSON.parse(last) : { message: `no answer: ${stdout}` }) as {
+            readonly found?: boolean
+            readonly message?: string
+          }
         })
       /** A database holding the group staff, in a folder nobody may read but not write, readable by nobody. */
       const database = (journal: "wal" | "delete") =>

@@ -11,6 +11,7 @@ import type {
   Exports,
   Groups,
   Imports,
+  Provisioning,
   Sessions,
   Settings,
   SignInThrottle,
@@ -31,6 +32,7 @@ import { page } from "./internal/pageRoutes.js"
 import { PeerAddress } from "./internal/peerAddress.js"
 import { SECURITY_HEADERS, securityHeaders } from "./internal/securityHeaders.js"
 import { storeClient } from "./internal/storeClient.js"
+import * as Scim from "./Scim.js"
 import { ServerConfig, type ServerConfigShape } from "./ServerConfig.js"
 
 export type { MetricsOptions, PoolUse } from "./internal/metrics.js"
@@ -53,7 +55,8 @@ export interface Options {
   readonly authentication?: Layer.Layer<Authentication, never, Sessions.Sessions | Tokens.Tokens>
   /**
    * The page at `/` (default true): a sign-in form that hosts `<user-manager>` once signed in, when `element` is the
-   * text of the element's bundle (`packages/web-components/dist/user-manager.js`, served at `/user-manager.js`);
+   * text of the element's bundle (`packages/web-components/dist/user-manager.js`, served at `/user-manager.js`, with
+   * its `catalogs`);
    * `false` serves no page.
    */
   readonly page?: boolean | PageOptions
@@ -74,6 +77,11 @@ export interface Options {
    * process's own figures; never a user's, group's or client's name or address.
    */
   readonly metrics?: MetricsOptions
+  /**
+   * SCIM 2.0 at `/scim/v2` for identity providers, authenticated by API tokens of scope `scim` (default true; `false`
+   * serves none): see `Scim`.
+   */
+  readonly scim?: boolean | Scim.Options
 }
 
 /**
@@ -116,6 +124,12 @@ export const DEFAULT_TIMEOUTS: Timeouts = { headersMs: 10_000, requestMs: 30_000
 export interface PageOptions {
   /** The JavaScript of the `<user-manager>` bundle; without it, the signed-in page says that the element is missing. */
   readonly element?: string | undefined
+  /**
+   * The bundle's language catalogs, by language: `{ de: … }`, the text of `dist/user-manager.de.js`. Each is served
+   * beside the bundle, at `/user-manager.de.js`, where the bundle loads it when an element is to speak that language;
+   * without it, such an element stays in English.
+   */
+  readonly catalogs?: Readonly<Record<string, string>> | undefined
 }
 
 /** The core services the API runs on. */
@@ -129,10 +143,11 @@ type Services =
   | Imports.Imports
   | Settings.Settings
   | Tokens.Tokens
+  | Provisioning.Provisioning
 
 /**
  * The API: every route under `/api/v1` with its handlers (the bulk import and export among them), the OpenAPI
- * document at `/api/openapi.json`, and (unless `page: false`) the sign-in page at `/` with the `<user-manager>` element
+ * document at `/api/openapi.json`, SCIM 2.0 at `/scim/v2` (unless `scim: false`), and (unless `page: false`) the sign-in page at `/` with the `<user-manager>` element
  * it is given. Runs on the core services.
  *
  * @category layers
@@ -149,6 +164,7 @@ export const layer = (options: Options = {}) => {
     // Raw routes beside the HttpApi, which cannot stream a request body, behind the same authentication.
     Layer.provide(bulkRoutes, authentication),
     healthRoutes(options.readiness ?? Effect.void, options.readyDetails),
+    options.scim === false ? Layer.empty : Scim.routes(options.scim === true ? {} : options.scim),
     options.metrics === undefined ? Layer.empty : metricsLayer(options.metrics),
     options.page === false ? Layer.empty : page(options.page === true || options.page === undefined ? {} : options.page)
   ).pipe(Layer.provideMerge(api), Layer.provide(ServerConfig.layer(options.config ?? {})))
@@ -206,8 +222,10 @@ export const webHandler = <E>(
   readonly dispose: () => Promise<void>
 } => {
   const base = (options.basePath ?? "").replace(/\/+$/, "")
+  // SCIM's resource URLs are under the host's path.
+  const scim = options.scim === false ? false : { basePath: base, ...(options.scim === true ? {} : options.scim) }
   const { dispose, handler } = HttpApiBuilder.toWebHandler(
-    Layer.mergeAll(layer(options), HttpServer.layerContext).pipe(Layer.provide(options.services))
+    Layer.mergeAll(layer({ ...options, scim }), HttpServer.layerContext).pipe(Layer.provide(options.services))
   )
   return {
     handler: (request, peer) => {

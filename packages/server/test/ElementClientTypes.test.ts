@@ -27,10 +27,28 @@ const generate = async () =>
   `${HEADER}${astToString(await openapiTS(OpenApi.fromApi(Api) as never, { immutable: true, exportType: false }))}`
 
 /** The request bodies whose fields the element's forms fill in. */
-const FORM_BODIES = ["CreateUser", "ModifyUser", "PasswordReset", "CreateGroup", "ModifyGroup"] as const
+const FORM_BODIES = [
+  "CreateUser",
+  "ModifyUser",
+  "PasswordReset",
+  "CreateGroup",
+  "ModifyGroup",
+  "CreateTokenBody"
+] as const
 
-/** The JSON Schema keywords a form checks before sending, and the description its messages quote. */
-const KEYWORDS = ["minLength", "maxLength", "pattern", "minItems", "description"] as const
+/**
+ * The JSON Schema keywords a form checks before sending, the description its messages quote, and the API's own
+ * keywords a form offers (a token's expiry: its default and maximum, in days).
+ */
+const KEYWORDS = [
+  "minLength",
+  "maxLength",
+  "pattern",
+  "minItems",
+  "description",
+  "x-defaultDays",
+  "x-maximumDays"
+] as const
 
 type JsonSchema = {
   readonly $ref?: string
@@ -54,7 +72,11 @@ const constraintsOf = (schemas: Readonly<Record<string, JsonSchema>>) => {
       const fields = Object.entries(schema.properties ?? {}).flatMap(([name, property]) => {
         const resolved = resolve(property)
         const required = schema.required?.includes(name) === true
-        const kept = KEYWORDS.filter((keyword) => resolved[keyword] !== undefined).map((k) => [k, resolved[k]])
+        // A keyword on a field that may be null (`anyOf` with null) is the field's own, beside its value's.
+        const kept = KEYWORDS.filter((keyword) => (resolved[keyword] ?? property[keyword]) !== undefined).map((k) => [
+          k,
+          resolved[k] ?? property[k]
+        ])
         // A field the document says nothing more of than that it may be left out is not listed.
         return !required && kept.length === 0 ? [] : [[name, Object.fromEntries([["required", required], ...kept])]]
       })

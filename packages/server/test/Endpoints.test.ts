@@ -11,6 +11,8 @@ const USER_FIELDS = [
   "firstName",
   "lastName",
   "email",
+  "externalId",
+  "externalName",
   "enabled",
   "system",
   "groups",
@@ -25,6 +27,8 @@ const GROUP_FIELDS = [
   "memberCount",
   "members",
   "membersTruncated",
+  "externalId",
+  "externalName",
   "createdAt",
   "updatedAt",
   "version",
@@ -113,8 +117,13 @@ for (const [name, open] of stores) {
         users.body.items.map((user: { username: string; refused: unknown }) => [user.username, user.refused])
       )
       expect(refused.john).toEqual({})
-      // A system user is read-only; nobody disables or deletes itself.
-      const system = (action: string) => `'svc' is a system user and cannot be changed (refused: ${action}).`
+      // A system user is read-only; nobody disables or deletes itself. Each refusal: its tag, sentence and data.
+      const system = (action: string) => ({
+        _tag: "SystemUserImmutable",
+        message: `'svc' is a system user and cannot be changed (refused: ${action}).`,
+        username: "svc",
+        action
+      })
       expect(refused.svc).toEqual({
         update: system("modify"),
         enable: system("enable"),
@@ -123,30 +132,42 @@ for (const [name, open] of stores) {
         changeGroups: system("modify"),
         resetPassword: system("set a password for")
       })
-      expect(refused.admin).toEqual({
-        disable: "You cannot disable yourself ('admin'): ask another administrator.",
-        delete: "You cannot delete yourself ('admin'): ask another administrator."
+      const self = (action: string) => ({
+        _tag: "SelfLockout",
+        message: `You cannot ${action} yourself ('admin'): ask another administrator.`,
+        username: "admin",
+        action
       })
+      expect(refused.admin).toEqual({ disable: self("disable"), delete: self("delete") })
       const svc = await server.request("GET", "/api/v1/users/svc", { as: admin })
       expect(svc.body.refused).toEqual(refused.svc)
-      // What the answer refuses, the write refuses with the same sentence.
+      // What the answer refuses, the write refuses with the same error: its tag, data and sentence.
       const deleted = await server.request("DELETE", "/api/v1/users/svc", { as: admin })
-      expect(deleted.body.message).toBe(refused.svc.delete)
+      const { status: _, ...writeRefusal } = deleted.body
+      expect(writeRefusal).toEqual(refused.svc.delete)
       // A user reading its own record may change nothing through these endpoints: not an administrator.
       const john = await bearer(server, "john", PASSWORDS.john)
       const own = await server.request("GET", "/api/v1/users/john", { as: john })
       expect(own.status).toBe(200)
-      expect(own.body.refused.update).toMatch(
+      expect(own.body.refused.update).toMatchObject({
+        _tag: "Forbidden",
+        actor: "john",
+        reason: { _tag: "NotAdministrator", adminGroup: "admins" }
+      })
+      expect(own.body.refused.update.message).toMatch(
         /^'john' may not .*: only enabled members of the admin group 'admins' may\.$/
       )
       const groups = await server.request("GET", "/api/v1/groups?sort=name", { as: admin })
       const groupRefused = Object.fromEntries(
         groups.body.items.map((group: { name: string; refused: unknown }) => [group.name, group.refused])
       )
-      expect(groupRefused.admins).toEqual({
-        rename: "'admins' is the admin group and cannot be renamed.",
-        delete: "'admins' is the admin group and cannot be deleted."
+      const protectedGroup = (action: string) => ({
+        _tag: "ProtectedGroup",
+        message: `'admins' is the admin group and cannot be ${action}.`,
+        name: "admins",
+        action
       })
+      expect(groupRefused.admins).toEqual({ rename: protectedGroup("renamed"), delete: protectedGroup("deleted") })
       expect(groupRefused.analysts).toEqual({})
       const admins = await server.request("GET", "/api/v1/groups/admins", { as: admin })
       expect(admins.body.refused).toEqual(groupRefused.admins)
@@ -170,6 +191,32 @@ for (const [name, open] of stores) {
       expect(answer.body.field).toBe("password")
       expect(answer.body.message).toBe("Invalid password: a system user holds none, since system users never sign in.")
       refusal(await server.request("GET", "/api/v1/users/robot", { as: admin }), 404, "UserNotFound")
+    })
+
+    it("keeps an identity provider's external id and name on a user and a group, clears them with null, and refuses a bad one (400)", async () => {
+      const created = await server.request("POST", "/api/v1/users", {
+        as: admin,
+        body: { username: "jdoe", externalId: "00u1A", externalName: "John.Doe@Contoso.com", groups: ["analysts"] }
+      })
+      expect(created.status).toBe(201)
+      expect(created.body).toMatchObject({ externalId: "00u1A", externalName: "John.Doe@Contoso.com" })
+      const cleared = await server.request("PATCH", "/api/v1/users/jdoe", { as: admin, body: { externalId: null } })
+      expect(cleared.body).toMatchObject({ externalId: null, externalName: "John.Doe@Contoso.com" })
+      refusal(
+        await server.request("PATCH", "/api/v1/users/jdoe", { as: admin, body: { externalId: "x".repeat(1025) } }),
+        400,
+        "InvalidInput"
+      )
+      const group = await server.request("POST", "/api/v1/groups", {
+        as: admin,
+        body: { name: "sales", externalId: "g-1", externalName: "Sales Team" }
+      })
+      expect(group.body).toMatchObject({ name: "sales", externalId: "g-1", externalName: "Sales Team" })
+      const renamed = await server.request("PATCH", "/api/v1/groups/sales", {
+        as: admin,
+        body: { externalName: null }
+      })
+      expect(renamed.body).toMatchObject({ externalId: "g-1", externalName: null })
     })
 
     it("creates a user (201) and refuses a taken username or email, and a missing group (409, 404)", async () => {
@@ -333,6 +380,22 @@ for (const [name, open] of stores) {
       refusal(short, 400, "InvalidInput")
     })
 
+    it("modifies a user's details and enabled flag in one PATCH: all of it, or nothing when the user may not be disabled", async () => {
+      const changed = await server.request("PATCH", "/api/v1/users/bob", {
+        as: admin,
+        body: { firstName: "Robert", enabled: false }
+      })
+      expect(changed.status).toBe(200)
+      expect(changed.body).toMatchObject({ firstName: "Robert", enabled: false })
+      const own = await server.request("GET", "/api/v1/users/admin", { as: admin })
+      refusal(
+        await server.request("PATCH", "/api/v1/users/admin", { as: admin, body: { firstName: "X", enabled: false } }),
+        409,
+        "SelfLockout"
+      )
+      expect((await server.request("GET", "/api/v1/users/admin", { as: admin })).body).toEqual(own.body)
+    })
+
     it("modifies a user; a stale If-Match answers 412 and changes nothing", async () => {
       const before = await server.request("GET", "/api/v1/users/bob", { as: admin })
       const etag = before.headers.get("etag") as string
@@ -450,6 +513,36 @@ for (const [name, open] of stores) {
         body: { action: "addToGroup", group: "analysts", usernames: ["john", "carol"] }
       })
       expect(outcomes(added)).toEqual(["john:applied", "carol:applied"])
+    })
+
+    it("reports each refused user of a bulk action with its refusal's data, as the single request's refusal body has it", async () => {
+      const single = (method: "DELETE" | "PUT", path: string) => server.request(method, path, { as: admin })
+      // The refusal as a request's body, less the HTTP status it answered with.
+      const data = ({ body: { status: _, ...refusal } }: { body: Record<string, unknown> }) => refusal
+      const stranded = await single("DELETE", "/api/v1/users/john/groups/developers")
+      const notMember = await single("DELETE", "/api/v1/users/bob/groups/developers")
+      const unknown = await single("DELETE", "/api/v1/users/ghost/groups/developers")
+      refusal(stranded, 409, "GroupMembershipRequired")
+      expect(stranded.body).toMatchObject({ usernames: ["john"], group: "developers" })
+      expect(notMember.body).toMatchObject({ _tag: "NotAMember", usernames: ["bob"], group: "developers" })
+      refusal(unknown, 404, "UserNotFound")
+      const bulk = await server.request("POST", "/api/v1/users/bulk", {
+        as: admin,
+        body: { action: "removeFromGroup", group: "developers", usernames: ["john", "bob", "ghost"], dryRun: true }
+      })
+      expect(bulk.status).toBe(200)
+      expect(bulk.body.results).toEqual([
+        { username: "john", outcome: "refused", error: data(stranded) },
+        { username: "bob", outcome: "refused", error: data(notMember) },
+        { username: "ghost", outcome: "refused", error: data(unknown) }
+      ])
+      const noGroup = await single("PUT", "/api/v1/users/john/groups/nowhere")
+      refusal(noGroup, 404, "GroupNotFound")
+      const added = await server.request("POST", "/api/v1/users/bulk", {
+        as: admin,
+        body: { action: "addToGroup", group: "nowhere", usernames: ["john"], dryRun: true }
+      })
+      expect(added.body.results).toEqual([{ username: "john", outcome: "refused", error: data(noGroup) }])
     })
 
     it("refuses a malformed bulk action with 400 and changes nothing: an unknown action or field, over 1,000 users, a group missing", async () => {

@@ -182,6 +182,66 @@ describe("the OpenAPI document", () => {
     ])
   })
 
+  it("describes each refused action of a user or group answer by the refusals it can be, each with its _tag, message and data", () => {
+    const refused = (answer: string) =>
+      (
+        document.components.schemas[answer]?.properties?.refused as unknown as
+          | { readonly properties: Record<string, JsonSchema> }
+          | undefined
+      )?.properties ?? {}
+    const user = Object.fromEntries(
+      Object.entries(refused("UserAnswer")).map(([action, schema]) => [action, refs(schema)])
+    )
+    expect(user).toEqual({
+      update: ["SystemUserRefusal", "ForbiddenRefusal"],
+      enable: ["SystemUserRefusal", "ForbiddenRefusal"],
+      disable: ["SystemUserRefusal", "SelfLockoutRefusal", "ForbiddenRefusal"],
+      delete: ["SystemUserRefusal", "SelfLockoutRefusal", "ForbiddenRefusal"],
+      changeGroups: ["SystemUserRefusal", "ForbiddenRefusal"],
+      resetPassword: ["SystemUserRefusal", "ForbiddenRefusal"]
+    })
+    const group = Object.fromEntries(
+      Object.entries(refused("GroupAnswer")).map(([action, schema]) => [action, refs(schema)])
+    )
+    expect(group).toEqual({
+      rename: ["ProtectedGroupRefusal", "ForbiddenRefusal"],
+      changeMembers: ["ForbiddenRefusal"],
+      delete: ["ProtectedGroupRefusal", "ForbiddenRefusal"]
+    })
+    const schema = document.components.schemas.SystemUserRefusal as unknown as {
+      readonly required: ReadonlyArray<string>
+      readonly properties: Record<string, { readonly enum?: ReadonlyArray<unknown> }>
+    }
+    expect(schema.required).toEqual(["_tag", "message", "username", "action"])
+    expect(schema.properties._tag?.enum).toEqual(["SystemUserImmutable"])
+  })
+
+  it("describes a bulk action's refused user by every refusal its single change can fail with, each with its _tag, message and data", () => {
+    const item = document.components.schemas.BulkItemResult as unknown as {
+      readonly properties: Record<string, JsonSchema>
+    }
+    const error = item.properties.error ?? {}
+    const bulkRefusal = refs(error).flatMap((name) => refs(document.components.schemas[name] as JsonSchema))
+    expect(bulkRefusal).toEqual([
+      "SystemUserRefusal",
+      "SelfLockoutRefusal",
+      "LastAdminRefusal",
+      "GroupMembershipRequiredRefusal",
+      "NotAMemberRefusal",
+      "UserNotFoundRefusal",
+      "GroupNotFoundRefusal",
+      "InvalidInputRefusal",
+      "ForbiddenRefusal",
+      "UnauthenticatedRefusal"
+    ])
+    const stranded = document.components.schemas.GroupMembershipRequiredRefusal as unknown as {
+      readonly required: ReadonlyArray<string>
+      readonly properties: Record<string, { readonly enum?: ReadonlyArray<unknown> }>
+    }
+    expect(stranded.required).toEqual(["_tag", "message", "usernames", "group"])
+    expect(Object.keys(stranded.properties)).toEqual(["_tag", "message", "usernames", "group", "count"])
+  })
+
   it("advertises a stale version (412) only on the changes that check one, and an unknown route (404) only where a path parameter can be too long for the router", () => {
     for (const { path, method, operation } of operations) {
       expect("412" in operation.responses, `${method} ${path}`).toBe(

@@ -1,17 +1,13 @@
-import { execFileSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
+import { run } from "@user-manager/test-stores/run"
 import { describe, expect, it } from "vitest"
 import { appJs, indexHtml } from "../src/internal/page.js"
 import { pageCss } from "../src/internal/pageAssets.js"
 
 describe("the page at /", () => {
-  it("serves the script and styles that page/app.ts and page/page.css give (npm run build:page)", () => {
-    const check = () =>
-      execFileSync(process.execPath, [fileURLToPath(new URL("../page/build.mjs", import.meta.url)), "--check"], {
-        encoding: "utf8",
-        stdio: "pipe"
-      })
-    expect(check).not.toThrow()
+  it("serves the script and styles that page/app.ts and page/page.css give (npm run build:page)", async () => {
+    const check = await run(process.execPath, [fileURLToPath(new URL("../page/build.mjs", import.meta.url)), "--check"])
+    expect([check.code, check.stderr]).toEqual([0, ""])
   })
 
   it("inlines its styles and loads its script from /app.js, a classic strict script", () => {

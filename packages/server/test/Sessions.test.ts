@@ -222,7 +222,8 @@ describe("a host application's own authentication", () => {
     await server.request("POST", "/api/v1/users/carol/disable", { headers: { "x-host-user": "admin" } })
     const disabled = await server.request("GET", "/api/v1/me", { headers: { "x-host-user": "carol" } })
     expect(disabled.status).toBe(403)
-    expect(disabled.body.reason).toBe("the account is disabled")
+    expect(disabled.body.reason).toEqual({ _tag: "AccountDisabled" })
+    expect(disabled.body.message).toBe("'carol' may not read its own record: the account is disabled.")
   })
 
   it("never leaks a password or a hash in these answers and logs", () => {

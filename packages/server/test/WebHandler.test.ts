@@ -6,7 +6,7 @@ import { Actor, MemoryDirectory, UserManager } from "@user-manager/core"
 import { KyselyDirectory } from "@user-manager/kysely"
 import { migrate, sqliteFile, type TestDatabase } from "@user-manager/test-stores/stores"
 import { TestHasher } from "@user-manager/testing/TestHasher"
-import { Effect } from "effect"
+import { Effect, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Auth from "../src/Auth.js"
 import * as Server from "../src/Server.js"
@@ -48,6 +48,26 @@ describe("Server.webHandler", () => {
 
   const call = (path: string, init: RequestInit = {}) =>
     mounted.handler(new Request(`http://host.example${path}`, init))
+
+  it("serves SCIM under the host's path, authenticated by a scim token whatever the host's own sign-in", async () => {
+    const manager = UserManager.make({
+      directory: KyselyDirectory.layer({ db: database.db, engine: database.engine }),
+      hasher: TestHasher
+    })
+    const { token } = await manager.tokens.create(Actor.user("boss"), { name: "idp", scope: "scim" })
+    await manager.dispose()
+    const bearer = { authorization: `Bearer ${Redacted.value(token)}`, host: "host.example" }
+    const list = await call("/backoffice/scim/v2/Users?attributes=userName", { headers: bearer })
+    expect(list.status).toBe(200)
+    expect(list.headers.get("content-type")).toMatch(/^application\/scim\+json/)
+    const [boss] = ((await list.json()) as { Resources: Array<{ meta: { location: string } }> }).Resources
+    expect(boss).toMatchObject({ id: "boss", userName: "boss" })
+    expect(boss?.meta.location).toBe("http://host.example/backoffice/scim/v2/Users/boss")
+    // The host's header names no one at SCIM: only the token does.
+    const hostUser = await call("/backoffice/scim/v2/Users", { headers: { "x-host-user": "boss" } })
+    expect(hostUser.status).toBe(401)
+    expect(await hostUser.json()).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"] })
+  })
 
   it("answers a path outside the host's with 404 in the error shape, with the security headers", async () => {
     const outside = await call("/elsewhere/api/v1/users", { headers: { "x-host-user": "boss" } })
@@ -135,6 +155,18 @@ describe("Server page option", () => {
     expect((await get({ element }, "/")).text).toContain('<link rel="modulepreload" href="/user-manager.js">')
   })
 
+  it("serves each catalog of the bundle beside it, at /user-manager.<language>.js, and neither without the bundle", async () => {
+    const catalog = "export const templates = {}"
+    const served = await get({ element, catalogs: { de: catalog } }, "/user-manager.de.js")
+    expect(served.status).toBe(200)
+    expect(served.headers.get("content-type")).toBe("text/javascript; charset=utf-8")
+    expect(served.text).toBe(catalog)
+    expect((await get({ element, catalogs: { de: catalog } }, "/user-manager.fr.js")).status).toBe(404)
+    expect((await get({ catalogs: { de: catalog } }, "/user-manager.de.js")).status).toBe(404)
+    // The page preloads no catalog: an English page never loads one.
+    expect((await get({ element, catalogs: { de: catalog } }, "/")).text).not.toContain("user-manager.de.js")
+  })
+
   it("serves the sign-in form to a browser without a session cookie, and to one with it the signed-in page with the element in it and its first requests preloaded", async () => {
     const visible = (html: string, id: string) =>
       new RegExp(`id="${id}"[^>]*>`).exec(html)?.[0].includes(" hidden") === false
@@ -155,6 +187,7 @@ describe("Server page option", () => {
     expect(returning).toContain(
       '<link rel="preload" as="fetch" href="/api/v1/users?sort=username&order=asc&limit=50&offset=0" crossorigin>'
     )
+    expect(returning).toContain('<link rel="preload" as="fetch" href="/api/v1/sign-in-locks" crossorigin>')
     // Without the element's bundle there is nothing to start: the page says so once signed in.
     expect((await get(true, "/", { cookie: `${Auth.SESSION_COOKIE}=abcdefghijklmnopqrstuvwxyz` })).text).not.toContain(
       "<user-manager"

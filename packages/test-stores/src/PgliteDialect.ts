@@ -11,7 +11,10 @@ import {
   type QueryResult
 } from "kysely"
 
-/** Kysely over PGlite (PostgreSQL compiled to WASM): one connection, handed to one user at a time. */
+/**
+ * Kysely over PGlite (PostgreSQL compiled to WASM): one connection, handed to one user at a time, and the event loop
+ * turns before each query.
+ */
 export class PgliteDialect implements Dialect {
   constructor(readonly pglite: PGlite) {}
 
@@ -37,6 +40,9 @@ class PgliteDriver implements Driver {
   constructor(readonly pglite: PGlite) {
     this.#connection = {
       executeQuery: async <R>(compiled: CompiledQuery): Promise<QueryResult<R>> => {
+        // PGlite runs in this thread and answers through promises alone: without a turn of the event loop before each
+        // query, a long run of them would keep the test worker from reading Vitest's replies (see run.ts).
+        await new Promise<void>((resolve) => setImmediate(resolve))
         const result = await pglite.query<R>(compiled.sql, [...compiled.parameters], { rowMode: "object" })
         return result.affectedRows === undefined
           ? { rows: result.rows }

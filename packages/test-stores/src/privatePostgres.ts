@@ -2,11 +2,12 @@
  * A PostgreSQL server of the test's own, that the test can freeze (SIGSTOP) as a hung server would be, and thaw: never
  * the machine's shared server. Its data folder and socket are in a temporary folder, removed when it stops.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { type ChildProcess, spawn } from "node:child_process"
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { runOrFail } from "./run.js"
 
 /** The folder of the newest PostgreSQL's `initdb` and `postgres` installed the Debian way, if any. */
 export const postgresBin: string | undefined = (() => {
@@ -53,8 +54,13 @@ export const freePort = () =>
  */
 export const serverUser = (): { readonly uid?: number; readonly gid?: number } => {
   if (process.getuid?.() !== 0) return {}
-  const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }))
-  return { uid: id("-u"), gid: id("-g") }
+  // Read from the password file: a synchronous `id postgres` would hold the test worker (see run.ts).
+  const entry = readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .find((line) => line.startsWith("postgres:"))
+  if (entry === undefined) throw new Error("there is no postgres OS user to run the private PostgreSQL server")
+  const [, , uid, gid] = entry.split(":")
+  return { uid: Number(uid), gid: Number(gid) }
 }
 
 /** The processes whose parent is `pid` (the postmaster's backends and helpers). */
@@ -125,13 +131,13 @@ export const privateFolder = (prefix: string) => {
 }
 
 /** Runs one of PostgreSQL's programs (`initdb`, `pg_basebackup`) as the server's user, in `folder`. */
-export const runAsServerUser = (
+export const runAsServerUser = async (
   program: string,
   args: ReadonlyArray<string>,
   place: { readonly folder: string; readonly user: ReturnType<typeof serverUser> }
 ) => {
   if (postgresBin === undefined) throw new Error(privatePostgresMissing)
-  execFileSync(join(postgresBin, program), args, { stdio: "ignore", cwd: place.folder, ...place.user })
+  await runOrFail(join(postgresBin, program), args, { cwd: place.folder, ...place.user })
 }
 
 /**
@@ -180,7 +186,7 @@ export const startPrivatePostgres = async (): Promise<PrivatePostgres> => {
   const place = privateFolder("dt-private-pg-")
   const { folder } = place
   const data = join(folder, "data")
-  runAsServerUser("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"], place)
+  await runAsServerUser("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"], place)
   const port = await freePort()
   const server = await launch({ data, port, place })
   const postmaster = server.postmaster

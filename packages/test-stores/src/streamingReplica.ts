@@ -53,7 +53,11 @@ export const startStreamingReplica = async (): Promise<StreamingReplica> => {
   }
   running.add(kill)
   try {
-    runAsServerUser("initdb", ["-D", primaryData, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"], place)
+    await runAsServerUser(
+      "initdb",
+      ["-D", primaryData, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"],
+      place
+    )
     const primaryPort = await freePort()
     servers.push(
       await launch({
@@ -63,7 +67,7 @@ export const startStreamingReplica = async (): Promise<StreamingReplica> => {
         settings: ["wal_level=replica", "max_wal_senders=4"]
       })
     )
-    runAsServerUser(
+    await runAsServerUser(
       "pg_basebackup",
       ["-h", "127.0.0.1", "-p", String(primaryPort), "-U", "postgres", "-D", standbyData, "-R", "-X", "stream", "-N"],
       place

@@ -2,7 +2,7 @@
  * The storage contract: every rule of the domain, proved through the services on a given store. Every store (the
  * in-memory one here, the SQL ones in `@user-manager/kysely`) runs this same suite unchanged. Its suites follow the
  * concerns of the `Directory` port: bootstrap, user administration, credentials, groups, memberships, the GID ledger,
- * listing, the audit trail, export, transactions, bulk import, bulk actions and the directory's settings (sessions and the sign-in throttle have their own
+ * listing, record filters, the audit trail, export, transactions, bulk import, bulk actions and the directory's settings (sessions and the sign-in throttle have their own
  * contracts).
  */
 import type { PasswordHasher } from "@user-manager/core/PasswordHasher"
@@ -14,6 +14,7 @@ import { bulkActionsContract } from "./internal/bulkActionsContract.js"
 import { bulkWritesContract } from "./internal/bulkWritesContract.js"
 import { credentialsContract } from "./internal/credentialsContract.js"
 import { exportContract } from "./internal/exportContract.js"
+import { filterContract } from "./internal/filterContract.js"
 import { gidLedgerContract } from "./internal/gidLedgerContract.js"
 import { groupsContract } from "./internal/groupsContract.js"
 import { harness } from "./internal/harness.js"
@@ -36,6 +37,7 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
   membershipsContract(name, tools)
   gidLedgerContract(name, tools)
   listingContract(name, tools)
+  filterContract(name, tools)
   auditContract(name, tools)
   exportContract(name, tools)
   transactionsContract(name, tools)

@@ -16,14 +16,14 @@ import type { components, operations } from "./internal/openapi.js"
 export type User = components["schemas"]["User"] & {
   /**
    * What the signed-in actor may not do with the user (the API's list and read answers carry it): each refused action
-   * with the sentence the change would be refused with. Left out, the element offers every action and lets the API
-   * decide.
+   * with the refusal the change would fail with (`_tag`, `message`, data), which the element words in its language.
+   * Left out, the element offers every action and lets the API decide.
    */
   readonly refused?: UserRefusals
 }
 
 /**
- * What the signed-in actor may not do with one user, as the core decides it: each refused action with its sentence.
+ * What the signed-in actor may not do with one user, as the core decides it: each refused action with its refusal.
  *
  * @category models
  * @since 0.2.0
@@ -31,12 +31,22 @@ export type User = components["schemas"]["User"] & {
 export type UserRefusals = components["schemas"]["UserAnswer"]["refused"]
 
 /**
- * What the signed-in actor may not do with one group, as the core decides it: each refused action with its sentence.
+ * What the signed-in actor may not do with one group, as the core decides it: each refused action with its refusal.
  *
  * @category models
  * @since 0.2.0
  */
 export type GroupRefusals = components["schemas"]["GroupAnswer"]["refused"]
+
+/**
+ * Why a record's action is refused: the refusal its change would fail with, by `_tag`,
+ * with the error's data (`username`, `name`, `action`…) and its English sentence as `message`; the element words it
+ * from the tag and the data, and shows `message` for a tag it does not know.
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export type RecordRefusal = Required<UserRefusals>[keyof UserRefusals] | Required<GroupRefusals>[keyof GroupRefusals]
 
 /**
  * A group as the API returns it.
@@ -264,12 +274,55 @@ export type BulkAction = components["schemas"]["BulkUsers"]
 
 /**
  * What a bulk action did (or would do, in a dry run) to each user: `applied`, or `refused` with the core's refusal
- * (`_tag` and `message`), and the counts.
+ * (`BulkRefusal`), and the counts.
  *
  * @category bulk
  * @since 0.2.0
  */
 export type BulkResult = components["schemas"]["BulkResult"]
+
+/**
+ * Why one user of a bulk action was refused: the refusal its single change failed with (or would), as data — its
+ * `_tag`, its `message` (the sentence, in English) and its error's fields, as a record's `RecordRefusal` is.
+ *
+ * @category bulk
+ * @since 0.2.0
+ */
+export type BulkRefusal = components["schemas"]["BulkRefusal"]
+
+/**
+ * An API token as listed (the API's `ApiToken`): its name (the client it is for), scope, who made it and when, when it
+ * expires (`null`: never) and when it was last used (`null`: never). Never its value.
+ *
+ * @category tokens
+ * @since 0.2.0
+ */
+export type ApiToken = components["schemas"]["ApiToken"]
+
+/**
+ * What an API token may do: `api`, what an administrator may do, through the HTTP API; `scim`, the same through the
+ * SCIM endpoints only; `read`, only read.
+ *
+ * @category tokens
+ * @since 0.2.0
+ */
+export type TokenScope = components["schemas"]["TokenScope"]
+
+/**
+ * A new API token: its name, scope and when it expires (ISO 8601; left out: the back end's default; `null`: never).
+ *
+ * @category tokens
+ * @since 0.2.0
+ */
+export type NewToken = components["schemas"]["CreateTokenBody"]
+
+/**
+ * A token just made: its value (`token`), in this answer only, and the token as listed.
+ *
+ * @category tokens
+ * @since 0.2.0
+ */
+export type CreatedToken = operations["tokens.create"]["responses"][201]["content"]["application/json"]
 
 /**
  * The operations `<user-manager>` uses; every refusal rejects with a `ClientError`. Modifications take the
@@ -335,6 +388,15 @@ export interface UserManagerClient {
   importRecords?(file: Blob, options: ImportOptions): Promise<ImportResult>
   /** Every user or group as CSV, never with password hashes (optional: without it, the tabs offer no Export). */
   exportCsv?(kind: RecordKind): Promise<Blob>
+  /**
+   * The API tokens, without their values (`GET /api/v1/tokens`; optional, as are the two below: without them, there is
+   * no Tokens tab). Refused (`Forbidden`) for whoever may not manage them: the tab is then not shown.
+   */
+  listTokens?(): Promise<ReadonlyArray<ApiToken>>
+  /** Makes an API token; its value is in this answer only. */
+  createToken?(input: NewToken): Promise<CreatedToken>
+  /** Revokes an API token: the next request made with it is refused. */
+  revokeToken?(name: string): Promise<void>
 }
 
 /**

@@ -6,9 +6,11 @@
  * @since 0.1.0
  */
 import {
+  type ApiToken,
   type BulkAction,
   type BulkResult,
   ClientError,
+  type CreatedToken,
   type DirectorySettings,
   type Group,
   type GroupSort,
@@ -19,6 +21,7 @@ import {
   type MemberPage,
   type MemberQuery,
   type NewGroup,
+  type NewToken,
   type NewUser,
   type Page,
   type RecordKind,
@@ -70,12 +73,12 @@ export const HttpClient = (baseUrl: string, options: HttpClientOptions = {}): Us
     const json: unknown = text === "" ? undefined : safeParse(text)
     if (status < 200 || status > 299) {
       if (typeof json === "object" && json !== null && "_tag" in json) throw ClientError.from(json)
-      throw new ClientError(`Http${status}`, `The server answered ${status} ${statusText}.`)
+      throw new ClientError(`Http${status}`, `The server answered ${status} ${statusText}.`, { status, statusText })
     }
     return json as A
   }
   const unreachable = (error: unknown) =>
-    new ClientError("Unreachable", `The server cannot be reached: ${String(error)}`)
+    new ClientError("Unreachable", `The server cannot be reached: ${String(error)}`, { reason: String(error) })
 
   const send = async (method: string, path: string, body: BodyInit | undefined, headers: Record<string, string>) => {
     const all: Record<string, string> = { Accept: "application/json", ...headers }
@@ -191,6 +194,9 @@ export const HttpClient = (baseUrl: string, options: HttpClientOptions = {}): Us
         format === "csv" ? "text/csv" : "application/x-ndjson",
         onUploadProgress
       ),
+    listTokens: async () => (await request<{ readonly items: ReadonlyArray<ApiToken> }>("GET", "/tokens")).items,
+    createToken: (input: NewToken) => request<CreatedToken>("POST", "/tokens", input),
+    revokeToken: (name) => request<void>("DELETE", `/tokens/${segment(name)}`),
     exportCsv: async (kind: RecordKind) => {
       const response = await send("GET", `/export${query({ kind, format: "csv" })}`, undefined, { Accept: "text/csv" })
       if (!response.ok) return settle<never>(response.status, response.statusText, await response.text())

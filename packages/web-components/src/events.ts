@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { BulkResult, Group, ImportResult, User } from "./Client.js"
+import type { ApiToken, BulkResult, Group, ImportResult, User } from "./Client.js"
 
 /**
  * The names of the events and what each carries.
@@ -23,6 +23,9 @@ export interface UserManagerEventDetails {
   "users-imported": ImportResult
   "groups-imported": ImportResult
   "users-changed": BulkResult
+  /** An API token was made; `detail` is the token as listed, never its value. */
+  "token-created": ApiToken
+  "token-revoked": { readonly name: string }
   /**
    * Nobody is signed in any more (a list or change was refused with `Unauthenticated`): the host shows its sign-in and
    * then calls the element's `resume()`. `detail` is the refusal's sentence.
@@ -56,6 +59,8 @@ declare global {
     "users-imported": UserManagerChangeEvent<"users-imported">
     "groups-imported": UserManagerChangeEvent<"groups-imported">
     "users-changed": UserManagerChangeEvent<"users-changed">
+    "token-created": UserManagerChangeEvent<"token-created">
+    "token-revoked": UserManagerChangeEvent<"token-revoked">
     "session-expired": UserManagerChangeEvent<"session-expired">
   }
 }

@@ -136,6 +136,17 @@ export const coreClient = (manager: UserManager.UserManager, username: string): 
         }
       })
     },
+    listTokens: () => call(() => manager.tokens.list(actor)),
+    createToken: ({ expiresAt, ...input }) =>
+      call(async () => {
+        // As the server decodes the body: the expiry's ISO text a Date; the value sent as it would be, once.
+        const created = await manager.tokens.create(actor, {
+          ...input,
+          ...(expiresAt === undefined ? {} : { expiresAt: expiresAt === null ? null : new Date(expiresAt) })
+        })
+        return { token: Redacted.value(created.token), apiToken: created.apiToken }
+      }),
+    revokeToken: (name) => call(() => manager.tokens.revoke(actor, name).then(() => null)).then(() => undefined),
     exportCsv: (kind) =>
       kind === "users"
         ? csvOf(manager.exports.users(actor), (users) => Csv.writeUsers(users))

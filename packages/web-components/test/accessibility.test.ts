@@ -61,7 +61,7 @@ describe("accessibility (axe-core)", () => {
     await expectNoAxeViolations()
   })
 
-  it("has no violations on the Groups tab, its Update and Add New dialogs with a refusal shown, its context menu, and a refused delete listing users", async () => {
+  it("has no violations on the Groups tab, its Update and Add New dialogs with a refusal shown, its context menu (right-click and ⋯ button), and a refused delete listing users", async () => {
     const { client } = await seeded()
     const h = await mount(client)
     await userEvent.click(h.tab("groups"))
@@ -90,6 +90,12 @@ describe("accessibility (axe-core)", () => {
     await userEvent.type(h.in("groups", "#f-name"), "analysts")
     await userEvent.click(h.button("groups", "Create"))
     await expect.poll(() => h.in("groups", "#group-dialog [aria-invalid=true]")).toBeTruthy()
+    await expectNoAxeViolations()
+    await userEvent.keyboard("{Escape}")
+
+    // The admin group's menu from its ⋯ button: Delete greyed out with the core's reason.
+    await userEvent.click(h.row("admins", "groups").querySelector("button.row-actions") as HTMLElement)
+    await expect.poll(() => h.menuItem("groups", "Delete")?.getAttribute("aria-disabled")).toBe("true")
     await expectNoAxeViolations()
     await userEvent.keyboard("{Escape}")
 
@@ -132,6 +138,44 @@ describe("accessibility (axe-core)", () => {
         await expect.poll(() => h.rows("groups").length).toBe(3)
         await userEvent.click(h.row("admins", "groups"))
         await expect.poll(() => h.in("groups", "#rename-refused")).toBeTruthy()
+        await expectNoAxeViolations()
+      } finally {
+        await cdp().send("Emulation.setEmulatedMedia", { features: [{ name: "prefers-color-scheme", value: "" }] })
+      }
+    })
+  }
+
+  for (const scheme of ["light", "dark"] as const) {
+    it(`has no violations on the Tokens tab (${scheme}): the list, its menu, New token with its problems shown, the value shown once, the revoke confirmation`, async () => {
+      const { client, manager, admin } = await seeded()
+      await manager.tokens.create(admin, { name: "backup", scope: "read" })
+      await cdp().send("Emulation.setEmulatedMedia", { features: [{ name: "prefers-color-scheme", value: scheme }] })
+      try {
+        const h = await mount(client)
+        await expect.poll(() => h.tab("tokens")).toBeTruthy()
+        await userEvent.click(h.tab("tokens"))
+        await expect.poll(() => h.rows("tokens").length).toBe(1)
+        await expectNoAxeViolations()
+        await userEvent.click(h.row("backup", "tokens").querySelector("button.row-actions") as HTMLElement)
+        await expect.poll(() => h.menuItem("tokens", "Revoke")).toBeTruthy()
+        await expectNoAxeViolations()
+        await userEvent.keyboard("{Escape}")
+        await userEvent.click(h.button("tokens", "New token"))
+        await userEvent.type(h.in("tokens", "#f-name"), "Bad Name")
+        await userEvent.clear(h.in("tokens", "#f-days"))
+        await userEvent.click(h.button("tokens", "Create"))
+        await expect.poll(() => h.panel("tokens").querySelectorAll("#token-dialog [aria-invalid=true]").length).toBe(2)
+        await expectNoAxeViolations()
+        await userEvent.clear(h.in("tokens", "#f-name"))
+        await userEvent.type(h.in("tokens", "#f-name"), "okta")
+        await userEvent.type(h.in("tokens", "#f-days"), "7")
+        await userEvent.click(h.button("tokens", "Create"))
+        await expect.poll(() => h.in<HTMLDialogElement>("tokens", "#token-created").open).toBe(true)
+        await expectNoAxeViolations()
+        await userEvent.click(h.button("tokens", "Done"))
+        h.row("okta", "tokens").focus()
+        await userEvent.keyboard("{Delete}")
+        await expect.poll(() => h.in<HTMLDialogElement>("tokens", "#delete-dialog").open).toBe(true)
         await expectNoAxeViolations()
       } finally {
         await cdp().send("Emulation.setEmulatedMedia", { features: [{ name: "prefers-color-scheme", value: "" }] })

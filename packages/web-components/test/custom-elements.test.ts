@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import manifestJson from "../custom-elements.json" with { type: "json" }
-import { GroupsTab, UserManagerElement, UsersTab } from "../src/index.js"
+import { GroupsTab, TokensTab, UserManagerElement, UsersTab } from "../src/index.js"
 
 /** What a Lit element defines that Lit calls, not a host: its lifecycle. */
 const lifecycle = new Set([
@@ -9,6 +9,7 @@ const lifecycle = new Set([
   "willUpdate",
   "updated",
   "firstUpdated",
+  "scheduleUpdate",
   "connectedCallback",
   "disconnectedCallback"
 ])
@@ -17,7 +18,8 @@ const lifecycle = new Set([
 const api = {
   "user-manager": { element: UserManagerElement, members: ["baseUrl", "client", "resume", "syncUrl", "tab"] },
   "um-users-tab": { element: UsersTab, members: ["client", "me", "navigate", "refresh", "where"] },
-  "um-groups-tab": { element: GroupsTab, members: ["client", "me", "refresh"] }
+  "um-groups-tab": { element: GroupsTab, members: ["client", "me", "refresh"] },
+  "um-tokens-tab": { element: TokensTab, members: ["client", "refresh"] }
 } as const
 
 /** The part of the manifest read here: each module's declarations, an element's tag and class members. */

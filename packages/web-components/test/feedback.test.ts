@@ -2,6 +2,7 @@ import { cdp, userEvent } from "@vitest/browser/context"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import { ClientError, type UserManagerClient } from "../src/Client.js"
 import { TOAST_MS } from "../src/internal/toast.js"
+import type { UsersTab } from "../src/users-tab/users-tab.component.js"
 import { seeded, withoutPermissions } from "./CoreClient.js"
 import { expectNoAxeViolations, mount } from "./harness.js"
 
@@ -315,6 +316,44 @@ describe("groups", () => {
 })
 
 describe("loading", () => {
+  it("shows the Users tab's first page with its rows, no placeholder rows laid out first, when it answers at once", async () => {
+    const { client } = await seeded()
+    const tab = document.createElement("um-users-tab") as UsersTab
+    tab.client = client
+    const placeholders: Array<Element> = []
+    document.body.replaceChildren(tab)
+    new MutationObserver((changes) => {
+      for (const change of changes)
+        for (const node of change.addedNodes)
+          if (node instanceof Element) placeholders.push(...node.querySelectorAll("tr.skeleton"))
+    }).observe(tab.shadowRoot as ShadowRoot, { childList: true, subtree: true })
+    await expect.poll(() => tab.shadowRoot?.querySelectorAll("tbody tr[data-username]").length).toBe(5)
+    expect(placeholders).toEqual([])
+  })
+
+  it("shows placeholder rows while the Users tab's first page is slower than a moment, then its rows", async () => {
+    const { client } = await seeded()
+    let release = () => {}
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const slow: UserManagerClient = {
+      ...client,
+      listUsers: async (query) => {
+        await gate
+        return client.listUsers(query)
+      }
+    }
+    const tab = document.createElement("um-users-tab") as UsersTab
+    tab.client = slow
+    document.body.replaceChildren(tab)
+    await expect.poll(() => tab.shadowRoot?.querySelectorAll("tbody tr.skeleton").length).toBeGreaterThan(0)
+    expect(tab.shadowRoot?.querySelector("table[part=table]")?.getAttribute("aria-busy")).toBe("true")
+    release()
+    await expect.poll(() => tab.shadowRoot?.querySelectorAll("tbody tr[data-username]").length).toBe(5)
+    expect(tab.shadowRoot?.querySelectorAll("tbody tr.skeleton").length).toBe(0)
+  })
+
   it("shows placeholder rows and aria-busy while the Groups tab's first page loads, and says it is loading", async () => {
     const { client } = await seeded()
     let release = () => {}

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest"
 import type { Group, UserManagerClient } from "../src/Client.js"
 import { HttpClient } from "../src/HttpClient.js"
 import { seeded } from "./CoreClient.js"
-import { mount } from "./harness.js"
+import { expectNoAxeViolations, mount } from "./harness.js"
 
 const openGroups = async (h: Awaited<ReturnType<typeof mount>>) => {
   await userEvent.click(h.tab("groups"))
@@ -43,7 +43,7 @@ describe("Groups tab", () => {
     const headers = [...h.panel("groups").querySelectorAll("th")].map((th) =>
       th.textContent?.replace(/[▲▼]/g, "").trim()
     )
-    expect(headers).toEqual(["Name", "GID", "Users"])
+    expect(headers).toEqual(["Name", "GID", "Users", "Actions"])
     expect(h.rows("groups").map((row) => [row[0], row[2]])).toEqual([
       ["admins", "1: admin"],
       ["analysts", "2: alice, bob"],
@@ -91,6 +91,36 @@ describe("Groups tab", () => {
     await userEvent.keyboard("{Escape}")
     await open("developers")
     expect(h.menuItem("groups", "Delete").getAttribute("aria-disabled")).toBeNull()
+  })
+
+  it("has a ⋯ button on every row, reached with Tab from the row, opening the same menu as a right-click with the core's refusals greyed out; Escape gives the focus back to it, a second click closes it", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await openGroups(h)
+    h.row("admins", "groups").focus()
+    await userEvent.keyboard("{Tab}")
+    const button = h.focused() as HTMLButtonElement
+    expect(button.getAttribute("aria-label")).toBe("Actions for admins")
+    expect(button.getAttribute("aria-haspopup")).toBe("menu")
+    expect(button.getAttribute("aria-expanded")).toBe("false")
+    await userEvent.keyboard("{Enter}")
+    await expect.poll(() => h.focused()?.getAttribute("role")).toBe("menuitem")
+    expect(h.in("groups", "[role=menu]").getAttribute("aria-label")).toBe("Actions for admins")
+    expect(button.getAttribute("aria-expanded")).toBe("true")
+    expect(h.menuItem("groups", "Delete").getAttribute("aria-disabled")).toBe("true")
+    expect(h.menuItem("groups", "Delete").title).toBe("'admins' is the admin group and cannot be deleted.")
+    await expectNoAxeViolations()
+    await userEvent.keyboard("{Escape}")
+    await expect.poll(() => h.focused()).toBe(button)
+    expect(button.getAttribute("aria-expanded")).toBe("false")
+    const developers = h.row("developers", "groups").querySelector("button.row-actions") as HTMLElement
+    await userEvent.click(developers)
+    await expect.poll(() => h.in("groups", "[role=menu]")?.getAttribute("aria-label")).toBe("Actions for developers")
+    expect(h.menuItem("groups", "Delete").getAttribute("aria-disabled")).toBeNull()
+    expect(h.in<HTMLDialogElement>("groups", "#group-dialog").open).toBe(false)
+    await userEvent.click(developers)
+    await expect.poll(() => h.in("groups", "[role=menu]")).toBeNull()
+    expect(developers.getAttribute("aria-expanded")).toBe("false")
   })
 
   it("filters groups by name on the server", async () => {

@@ -4,11 +4,17 @@ import type { UserManagerClient } from "../src/Client.js"
 import "../src/user-manager/user-manager.js"
 import type { UserManagerElement } from "../src/user-manager/user-manager.component.js"
 
+/** A tab of `<user-manager>`. */
+type Tab = "users" | "groups" | "tokens"
+
 /**
  * A small harness over `<user-manager>`: mounts it on a client and reaches into its tabs' shadow roots, so tests read
  * as the steps a person takes.
  */
-export const mount = async (client: UserManagerClient, options: { readonly syncUrl?: boolean } = {}) => {
+export const mount = async (
+  client: UserManagerClient,
+  options: { readonly syncUrl?: boolean; readonly lang?: string; readonly dir?: "ltr" | "rtl" } = {}
+) => {
   // As in a host page: the element inside the page's main landmark, under its heading.
   const main = document.createElement("main")
   const heading = document.createElement("h1")
@@ -16,31 +22,31 @@ export const mount = async (client: UserManagerClient, options: { readonly syncU
   const element = document.createElement("user-manager")
   element.client = client
   if (options.syncUrl === true) element.setAttribute("sync-url", "")
+  if (options.lang !== undefined) element.setAttribute("lang", options.lang)
+  if (options.dir !== undefined) element.setAttribute("dir", options.dir)
   main.append(heading, element)
   document.body.replaceChildren(main)
   const root = element.shadowRoot as ShadowRoot
-  const tabRoot = (name: "users" | "groups") =>
-    (root.querySelector(name === "users" ? "um-users-tab" : "um-groups-tab") as HTMLElement).shadowRoot as ShadowRoot
+  const tabRoot = (name: Tab) => (root.querySelector(`um-${name}-tab`) as HTMLElement).shadowRoot as ShadowRoot
   const h = {
     element: element as UserManagerElement,
     root,
-    tab: (name: "users" | "groups") => root.querySelector(`#tab-${name}`) as HTMLElement,
-    panel: (name: "users" | "groups") => tabRoot(name),
+    tab: (name: Tab) => root.querySelector(`#tab-${name}`) as HTMLElement,
+    panel: (name: Tab) => tabRoot(name),
     /** The body rows of a tab, as the text of their data cells (not the checkbox's or the "⋯" button's). */
-    rows: (name: "users" | "groups" = "users") =>
+    rows: (name: Tab = "users") =>
       [...tabRoot(name).querySelectorAll('table[part="table"] > tbody > tr:not(.skeleton)')].map((row) =>
         [...row.querySelectorAll("td:not(.control)")].map((cell) => cell.textContent?.replace(/\s+/g, " ").trim() ?? "")
       ),
-    row: (key: string, name: "users" | "groups" = "users") =>
+    row: (key: string, name: Tab = "users") =>
       tabRoot(name).querySelector(`tbody tr[data-${name === "users" ? "username" : "name"}="${key}"]`) as HTMLElement,
-    in: <E extends Element = HTMLElement>(name: "users" | "groups", selector: string) =>
-      tabRoot(name).querySelector(selector) as E,
+    in: <E extends Element = HTMLElement>(name: Tab, selector: string) => tabRoot(name).querySelector(selector) as E,
     /** The button of `name`'s tab whose text is `text`. */
-    button: (name: "users" | "groups", text: string, within = "") =>
+    button: (name: Tab, text: string, within = "") =>
       [...tabRoot(name).querySelectorAll<HTMLButtonElement>(`${within} button`)].find(
         (button) => button.textContent?.trim() === text && button.offsetParent !== null
       ) as HTMLButtonElement,
-    menuItem: (name: "users" | "groups", text: string) =>
+    menuItem: (name: Tab, text: string) =>
       [...tabRoot(name).querySelectorAll<HTMLElement>("[role=menuitem]")].find(
         (item) => item.textContent?.trim() === text
       ) as HTMLElement,
@@ -51,7 +57,8 @@ export const mount = async (client: UserManagerClient, options: { readonly syncU
       return active
     }
   }
-  await expect.poll(() => h.rows().length).toBeGreaterThan(0)
+  // The first mount of a file, and a first render in another language, wait for modules Vite serves on demand.
+  await expect.poll(() => h.rows().length, { timeout: 15_000 }).toBeGreaterThan(0)
   return h
 }
 

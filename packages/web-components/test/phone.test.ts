@@ -50,6 +50,33 @@ describe("the phone layout (390×844)", () => {
     const gid = row.children[1] as HTMLElement
     expect(gid.scrollWidth).toBeLessThanOrEqual(gid.clientWidth)
     expect(h.tab("groups").getBoundingClientRect().height).toBeGreaterThanOrEqual(44)
+    // Its "⋯" button shows whole, a finger's size, and opens the row's menu inside the window.
+    const more = row.querySelector("button.row-actions") as HTMLElement
+    const cell = more.parentElement as HTMLElement
+    expect(more.getBoundingClientRect().width).toBeGreaterThanOrEqual(44)
+    expect(more.getBoundingClientRect().right).toBeLessThanOrEqual(cell.getBoundingClientRect().right + 0.5)
+    expect(inViewport(more)).toBe(true)
+    await userEvent.click(more)
+    await expect.poll(() => h.focused()?.getAttribute("role")).toBe("menuitem")
+    expect(inViewport(h.in("groups", "[role=menu]"))).toBe(true)
+  })
+
+  it("lays out right to left and in German too: nothing scrolls sideways, Hinzufügen whole, a card's menu inside the window", async () => {
+    const h = await mount((await seeded()).client, { lang: "de", dir: "rtl" })
+    await expect.poll(() => h.button("users", "Hinzufügen")).toBeTruthy()
+    expect(scrollsSideways()).toBe(false)
+    const table = h.in("users", ".scroll")
+    expect(table.scrollWidth).toBeLessThanOrEqual(table.clientWidth)
+    expect(inViewport(h.button("users", "Hinzufügen"))).toBe(true)
+    // Right to left, the "⋯" button is at the card's left end.
+    const card = h.row("alice").getBoundingClientRect()
+    const more = actionsOf(h, "alice")
+    expect(more.getBoundingClientRect().left - card.left).toBeLessThan(card.right - more.getBoundingClientRect().right)
+    await userEvent.click(more)
+    await expect.poll(() => h.menuItem("users", "Deaktivieren")).toBeTruthy()
+    expect(inViewport(h.in("users", "[role=menu]"))).toBe(true)
+    await userEvent.keyboard("{Escape}")
+    await expectNoAxeViolations()
   })
 
   it("shows each user as a card: the name with its badges, the full name, the groups as chips, the checkbox and the ⋯ button, each a finger's size", async () => {
@@ -116,6 +143,39 @@ describe("the phone layout (390×844)", () => {
     expect(inViewport(h.in("users", "[role=menu]"))).toBe(true)
   })
 
+  it("shows each API token as a card (name, scope, dates, its ⋯ button), nothing sideways, New token and the value shown once inside the window", async () => {
+    const { client, manager, admin } = await seeded()
+    await manager.tokens.create(admin, { name: "backup", scope: "read" })
+    const h = await mount(client)
+    await expect.poll(() => h.tab("tokens")).toBeTruthy()
+    await userEvent.click(h.tab("tokens"))
+    await expect.poll(() => h.rows("tokens").length).toBe(1)
+    expect(scrollsSideways()).toBe(false)
+    const table = h.in("tokens", ".scroll")
+    expect(table.scrollWidth).toBeLessThanOrEqual(table.clientWidth)
+    const card = h.row("backup", "tokens")
+    expect(getComputedStyle(card).display).toBe("grid")
+    expect(card.querySelector("td.scope")?.textContent?.trim()).toBe("Scope: read")
+    const more = card.querySelector("button.row-actions") as HTMLElement
+    expect(inViewport(more)).toBe(true)
+    expect(more.getBoundingClientRect().height).toBeGreaterThanOrEqual(44)
+    const add = h.button("tokens", "New token")
+    expect(inViewport(add)).toBe(true)
+    await userEvent.click(add)
+    const dialog = h.in<HTMLDialogElement>("tokens", "#token-dialog")
+    await expect.poll(() => dialog.open).toBe(true)
+    expect(inViewport(dialog)).toBe(true)
+    expect(dialog.scrollWidth).toBeLessThanOrEqual(dialog.clientWidth)
+    await userEvent.type(h.in("tokens", "#f-name"), "okta")
+    await userEvent.click(h.button("tokens", "Create"))
+    const shown = h.in<HTMLDialogElement>("tokens", "#token-created")
+    await expect.poll(() => shown.open).toBe(true)
+    expect(inViewport(shown)).toBe(true)
+    expect(shown.scrollWidth).toBeLessThanOrEqual(shown.clientWidth)
+    expect(inViewport(h.button("tokens", "Copy", "#token-created"))).toBe(true)
+    await expectNoAxeViolations()
+  })
+
   it("opens dialogs (Add New, a bulk action's) across the window less a margin, with nothing cut off", async () => {
     const h = await mount((await seeded()).client)
     await userEvent.click(h.button("users", "Add New"))
@@ -173,6 +233,27 @@ describe("the phone layout (390×844)", () => {
       } finally {
         await cdp().send("Emulation.setEmulatedMedia", { features: [{ name: "prefers-color-scheme", value: "" }] })
       }
+    })
+  }
+})
+
+describe("a narrow desktop window (900×700)", () => {
+  beforeAll(async () => {
+    await page.viewport(900, 700)
+  })
+  afterAll(async () => {
+    await page.viewport(1024, 640)
+  })
+
+  for (const lang of ["en", "de"]) {
+    it(`keeps every control of the Users tab's toolbar inside the window, nothing scrolling sideways (${lang})`, async () => {
+      const h = await mount((await seeded()).client, { lang })
+      await expect.poll(() => h.rows("users").length).toBeGreaterThan(0)
+      const toolbar = h.in("users", ".toolbar")
+      const controls = [...toolbar.querySelectorAll("input, select, button")]
+      expect(controls.length).toBeGreaterThan(3)
+      for (const control of controls) expect(inViewport(control), control.outerHTML.slice(0, 80)).toBe(true)
+      expect(scrollsSideways()).toBe(false)
     })
   }
 })

@@ -1,8 +1,9 @@
 // Not a test: `DT_SCREENSHOTS=1 npx vitest run --project web-components` takes the screenshots shown in the README
 // (docs/web-components-*.png) of both tabs (a disabled user among the users, the counts on the tabs), the Add New
 // dialog (empty, then with every problem of an invalid form shown), a system user's read-only form, the Import dialog's
-// plan, the users in the dark look, and the phone layout (390×844: the users as cards, a card's menu), over the real
-// core.
+// plan, the Tokens tab and a new token's value shown once, the users in the dark look, the phone layout (390×844: the
+// users as cards, a card's menu), German (the Users tab, Add New with its refusals) and right to left (the Users tab,
+// a row's menu), over the real core.
 import { cdp, page, userEvent } from "@vitest/browser/context"
 import { expect, it } from "vitest"
 import { seeded } from "./CoreClient.js"
@@ -12,6 +13,8 @@ it("takes the README's screenshots", async () => {
   await page.viewport(900, 680)
   const { client, manager, admin } = await seeded()
   await manager.users.disable(admin, "bob")
+  await manager.tokens.create(admin, { name: "backup", scope: "read", expiresAt: null })
+  await manager.tokens.create(admin, { name: "entra", scope: "scim" })
   const h = await mount(client)
   const shot = (name: string) => page.screenshot({ path: `../../../docs/web-components-${name}.png` })
   await expect.poll(() => h.tab("groups").querySelector(".count")).toBeTruthy()
@@ -39,6 +42,16 @@ it("takes the README's screenshots", async () => {
   await userEvent.click(h.tab("groups"))
   await expect.poll(() => h.rows("groups").length).toBe(3)
   await shot("groups")
+  await userEvent.click(h.tab("tokens"))
+  await expect.poll(() => h.rows("tokens").length).toBe(2)
+  await shot("tokens")
+  await userEvent.click(h.button("tokens", "New token"))
+  await userEvent.type(h.in("tokens", "#f-name"), "okta")
+  await userEvent.click(h.in("tokens", "input[name=scope][value=scim]"))
+  await userEvent.click(h.button("tokens", "Create"))
+  await expect.poll(() => h.in<HTMLDialogElement>("tokens", "#token-created").open).toBe(true)
+  await shot("token-created")
+  await userEvent.click(h.button("tokens", "Done"))
   await cdp().send("Emulation.setEmulatedMedia", { features: [{ name: "prefers-color-scheme", value: "dark" }] })
   await userEvent.click(h.tab("users"))
   await expect.poll(() => h.rows("users").length).toBe(5)
@@ -51,5 +64,30 @@ it("takes the README's screenshots", async () => {
   await userEvent.click(h.row("john").querySelector("button.row-actions") as HTMLElement)
   await expect.poll(() => h.menuItem("users", "Disable")).toBeTruthy()
   await shot("phone-menu")
+  await userEvent.keyboard("{Escape}")
+  // German (lang="de"): the Users tab, and the Add New dialog with a refusal worded from its tag.
+  await page.viewport(900, 680)
+  h.element.setAttribute("lang", "de")
+  await expect.poll(() => h.tab("users").textContent?.replace(/\s+/g, " ").trim()).toBe("Benutzer 5")
+  await shot("german")
+  await userEvent.click(h.button("users", "Hinzufügen"))
+  await expect.poll(() => h.panel("users").querySelectorAll("fieldset input[type=checkbox]").length).toBe(3)
+  await userEvent.type(h.in("users", "#f-username"), "john")
+  await userEvent.click(h.in("users", "fieldset input[value=developers]"))
+  await userEvent.click(h.button("users", "Anlegen"))
+  await expect
+    .poll(() => h.in("users", "#e-username")?.textContent)
+    .toBe("Der Benutzername 'john' ist bereits vergeben.")
+  await shot("german-add-new")
+  await userEvent.keyboard("{Escape}")
+  // Right to left (dir="rtl"): the layout mirrored, and a row's menu opened leftwards from the pointer.
+  h.element.removeAttribute("lang")
+  h.element.setAttribute("dir", "rtl")
+  await expect.poll(() => h.tab("users").textContent?.replace(/\s+/g, " ").trim()).toBe("Users 5")
+  await shot("rtl")
+  const name = h.row("alice").querySelector("td.name") as HTMLElement
+  await userEvent.click(name, { button: "right", position: { x: name.getBoundingClientRect().width - 20, y: 5 } })
+  await expect.poll(() => h.menuItem("users", "Disable")).toBeTruthy()
+  await shot("rtl-menu")
   await userEvent.keyboard("{Escape}")
 })

@@ -10,6 +10,8 @@ const numberedUser = (n: number): User => ({
   firstName: "User",
   lastName: String(n),
   email: null,
+  externalId: null,
+  externalName: null,
   enabled: true,
   system: false,
   groups: ["staff"],
@@ -70,8 +72,8 @@ describe("state and counts", () => {
   it("writes the counts in the language the page names (German: 100.001), and 10.000+ for a total not counted to the end", async () => {
     document.documentElement.lang = "de"
     const h = await mount(large(100_001, 10_000))
-    await expect.poll(() => h.tab("users").textContent?.replace(/\s+/g, " ").trim()).toBe("Users 10.000+")
-    expect(h.in("users", ".summary").textContent?.trim()).toBe("10.000+ users")
+    await expect.poll(() => h.tab("users").textContent?.replace(/\s+/g, " ").trim()).toBe("Benutzer 10.000+")
+    expect(h.in("users", ".summary").textContent?.trim()).toBe("10.000+ Benutzer")
   })
 
   it("says how many a search matches above the table, and keeps the tab's count of the whole list", async () => {

@@ -6,11 +6,13 @@ import { seeded } from "./CoreClient.js"
 import { mount } from "./harness.js"
 
 describe("<user-manager>", () => {
-  it("moves between the Users and Groups tabs with the arrow keys, Home and End (WAI-ARIA tabs)", async () => {
+  it("moves between the Users, Groups and Tokens tabs with the arrow keys, Home and End (WAI-ARIA tabs)", async () => {
     const { client } = await seeded()
     const h = await mount(client)
     expect(h.tab("users").getAttribute("aria-selected")).toBe("true")
     expect(h.tab("groups").tabIndex).toBe(-1)
+    // The Tokens tab comes once the back end has answered its list (an administrator here).
+    await expect.poll(() => h.tab("tokens")).toBeTruthy()
     h.tab("users").focus()
     await userEvent.keyboard("{ArrowRight}")
     await expect.poll(() => h.focused()?.id).toBe("tab-groups")
@@ -18,9 +20,11 @@ describe("<user-manager>", () => {
     expect((h.root.querySelector("#panel-users") as HTMLElement).hidden).toBe(true)
     expect((h.root.querySelector("#panel-groups") as HTMLElement).hidden).toBe(false)
     await userEvent.keyboard("{ArrowRight}")
+    await expect.poll(() => h.focused()?.id).toBe("tab-tokens")
+    await userEvent.keyboard("{ArrowRight}")
     await expect.poll(() => h.focused()?.id).toBe("tab-users")
     await userEvent.keyboard("{End}")
-    await expect.poll(() => h.focused()?.id).toBe("tab-groups")
+    await expect.poll(() => h.focused()?.id).toBe("tab-tokens")
     await userEvent.keyboard("{Home}")
     await expect.poll(() => h.focused()?.id).toBe("tab-users")
   })

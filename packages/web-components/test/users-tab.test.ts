@@ -12,6 +12,8 @@ const numberedUser = (n: number): User => ({
   firstName: "User",
   lastName: String(n),
   email: null,
+  externalId: null,
+  externalName: null,
   enabled: true,
   system: false,
   groups: ["staff"],

@@ -6,16 +6,13 @@ import { spawn } from "node:child_process"
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { type Run, run as runProgram } from "@user-manager/test-stores/run"
 import { inject } from "vitest"
 import { madeOnce, type NodeLine, nodeLines, provideNatives } from "./nodeLines.js"
 import type { PackageName } from "./pack.js"
 
-/** What a finished command printed and how it exited. */
-export interface Ran {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
+/** What a finished command printed and how it exited (-1: a signal ended it). */
+export type Ran = Run
 
 /** How to run a command: where, and with which variables beside the line's. */
 export interface RunOptions {
@@ -45,23 +42,7 @@ const foreign = (name: string) =>
 
 /** Runs `command` under `line` to its end; never rejects for an exit code (the caller looks at it). */
 export const run = (line: NodeLine, command: string, args: ReadonlyArray<string>, options: RunOptions): Promise<Ran> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: lineEnv(line, options.env),
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk
-    })
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk
-    })
-    child.on("error", reject)
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-  })
+  runProgram(command, args, { cwd: options.cwd, env: lineEnv(line, options.env) })
 
 /** Runs `command` under `line` and resolves with its output; rejects with everything it printed if it fails. */
 export const succeed = async (

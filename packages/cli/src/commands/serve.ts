@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto"
 import { Command, Options } from "@effect/cli"
 import * as HttpServer from "@effect/platform/HttpServer"
-import { Directory, Errors, Page, Users } from "@user-manager/core"
+import { Directory, Errors, Page, type Provisioning, Users } from "@user-manager/core"
 import type { ClientAddress } from "@user-manager/server"
 import { ConfigProvider, Console, Context, Duration, Effect, Either, Exit, Layer, Option, Redacted } from "effect"
 import * as CommandTree from "../CommandTree.js"
@@ -20,9 +20,12 @@ import * as ServeSettings from "./serveSettings.js"
 // The server code loads only for this command, so that every other command starts as fast as before.
 const server = Effect.promise(() => import("@user-manager/server"))
 
-// The <user-manager> bundle, embedded as text by build.mjs; absent when this file runs unbundled.
+// The <user-manager> bundle and its language catalogs, embedded as text by build.mjs; absent when this file runs
+// unbundled.
 declare const DT_USER_MANAGER_JS: string | undefined
+declare const DT_USER_MANAGER_CATALOGS: Readonly<Record<string, string>> | undefined
 const element = typeof DT_USER_MANAGER_JS === "string" ? DT_USER_MANAGER_JS : undefined
+const catalogs = typeof DT_USER_MANAGER_CATALOGS === "object" ? DT_USER_MANAGER_CATALOGS : undefined
 
 const host = Options.text("host").pipe(
   Options.withPseudoName("ADDRESS"),
@@ -45,6 +48,46 @@ const trustProxy = Options.text("trust-proxy").pipe(
   ),
   Options.optional
 )
+
+const scimDefaultGroup = Options.text("scim-default-group").pipe(
+  Options.withPseudoName("GROUP"),
+  Options.withDescription(
+    "the group a user created by an identity provider (SCIM) with no group is put in, created if missing; none: " +
+      "refuse such a user (default: $DT_SCIM_DEFAULT_GROUP, else users)"
+  ),
+  Options.optional
+)
+
+const scimDelete = Options.text("scim-delete").pipe(
+  Options.withPseudoName("remove|disable"),
+  Options.withDescription(
+    "what an identity provider's DELETE of a user does (SCIM): remove it, or disable it and keep the record " +
+      "(default: $DT_SCIM_DELETE, else remove)"
+  ),
+  Options.optional
+)
+
+/** `--scim-default-group` and `--scim-delete`, else their variables: the core's provisioning settings given. */
+const provisioningOf = (
+  group: Option.Option<string>,
+  onDelete: Option.Option<string>
+): Effect.Effect<Partial<Provisioning.ProvisioningOptions>, Errors.InvalidInput> =>
+  Effect.gen(function* () {
+    const groupText = Option.isSome(group) ? group : yield* variable("DT_SCIM_DEFAULT_GROUP")
+    const [field, deleteText] = Option.isSome(onDelete)
+      ? (["--scim-delete", onDelete] as const)
+      : (["DT_SCIM_DELETE", yield* variable("DT_SCIM_DELETE")] as const)
+    if (Option.isSome(deleteText) && deleteText.value !== "remove" && deleteText.value !== "disable") {
+      return yield* new Errors.InvalidInput({ field, reason: "it is remove or disable" })
+    }
+    return {
+      ...given(
+        "defaultGroup",
+        Option.map(groupText, (name) => (name === "none" ? null : name))
+      ),
+      ...given("onDelete", deleteText as Option.Option<"remove" | "disable">)
+    }
+  })
 
 /** `{ [key]: value }` when there is a value, else nothing: the settings given, to spread over the defaults. */
 const given = <K extends string, A>(key: K, value: Option.Option<A>): Partial<Record<K, A>> =>
@@ -205,7 +248,9 @@ const options = {
   throttleUserFailures: ServeSettings.throttleUserFailures.option,
   throttleAddressFailures: ServeSettings.throttleAddressFailures.option,
   throttleWindow: ServeSettings.throttleWindow.option,
-  exactTotalLimit: ServeSettings.exactTotalLimit.option
+  exactTotalLimit: ServeSettings.exactTotalLimit.option,
+  scimDefaultGroup,
+  scimDelete
 }
 
 /**
@@ -249,12 +294,14 @@ export const serve = Command.make("serve", options, (flags) =>
         }
         const maxLag = yield* ServeSettings.replicaMaxLag.resolve(flags.replicaMaxLag)
         const countLimit = yield* ServeSettings.exactTotalLimit.value(flags.exactTotalLimit)
+        const provisioning = yield* provisioningOf(flags.scimDefaultGroup, flags.scimDelete)
         const url = yield* databaseUrl(flags.database)
         const replicaUrl = Option.isSome(flags.readDatabase)
           ? flags.readDatabase
           : yield* variable("DT_READ_DATABASE_URL")
         const store = yield* Store.open(url, flags.noMigrate ? "existing" : "create", {
           poolSize: Option.getOrUndefined(pool),
+          provisioning,
           replica: Option.getOrUndefined(
             Option.map(replicaUrl, (replica) => ({
               url: replica,
@@ -292,7 +339,7 @@ export const serve = Command.make("serve", options, (flags) =>
             // dt prints warnings and errors only (bin.ts), so HTTP's per-request log line would be dropped: not
             // running its middleware at all saves its spans and annotations on every request.
             log: false,
-            page: { element },
+            page: { element, catalogs },
             config: {
               secureCookies: secure,
               trustProxy: proxies,

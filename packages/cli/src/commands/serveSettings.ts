@@ -161,6 +161,8 @@ export const fileSettings: Readonly<Record<string, ConfigFile.Setting>> = {
   "secure-cookies": { variable: "DT_SECURE_COOKIES", kind: { type: "boolean" } },
   "trust-proxy": { variable: "DT_TRUST_PROXY", kind: { type: "text" } },
   "metrics-token": { variable: "DT_METRICS_TOKEN", kind: { type: "text" } },
+  "scim-default-group": { variable: "DT_SCIM_DEFAULT_GROUP", kind: { type: "text" } },
+  "scim-delete": { variable: "DT_SCIM_DELETE", kind: { type: "text" } },
   ...Object.fromEntries(
     [
       port,

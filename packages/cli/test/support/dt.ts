@@ -1,19 +1,14 @@
-import { spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { type Run, run } from "@user-manager/test-stores/run"
 import { inject } from "vitest"
 
 /** The `dt` executable the tests run. */
 export const BIN = fileURLToPath(new URL("../../bin/dt.js", import.meta.url))
 
-/** What one run of `dt` did. */
-export interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
+export type { Run }
 
 /**
  * The XDG_CACHE_HOME the sandboxes share, made by the global setup: `dt` keeps its V8 code cache there (bin/dt.js), so
@@ -33,7 +28,6 @@ export const sandbox = (
   const home = mkdtempSync(join(tmpdir(), "dt-home-"))
   const cache: Record<string, string> = ownCache ? {} : { XDG_CACHE_HOME: sharedCacheHome() }
   const runs: Array<Run> = []
-  // Asynchronous on purpose: a synchronous spawn blocks the test worker, whose messages to Vitest then time out.
   const dt = (
     args: ReadonlyArray<string> | string,
     options: {
@@ -49,26 +43,13 @@ export const sandbox = (
     const command = [process.execPath, BIN, ...argv]
     if (options.osUser !== undefined) command.unshift("runuser", "-u", options.osUser, "--")
     const [file = "", ...rest] = command
-    const child = spawn(file, rest, {
-      env: { PATH: process.env.PATH ?? "", HOME: home, ...cache, ...env, ...options.env }
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk
-    })
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk
-    })
-    if (options.closeStdout) child.stdout.destroy()
-    child.stdin.end(options.input ?? "")
-    return new Promise((resolve, reject) => {
-      child.once("error", reject)
-      child.once("close", (code) => {
-        const run = { code: code ?? -1, stdout, stderr }
-        runs.push(run)
-        resolve(run)
-      })
+    return run(file, rest, {
+      env: { PATH: process.env.PATH ?? "", HOME: home, ...cache, ...env, ...options.env },
+      ...(options.input === undefined ? {} : { input: options.input }),
+      ...(options.closeStdout === undefined ? {} : { closeStdout: options.closeStdout })
+    }).then((done) => {
+      runs.push(done)
+      return done
     })
   }
   return { home, dt, runs }

@@ -1,19 +1,18 @@
-import { execFileSync, spawn } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, symlinkSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { runOrFail } from "@user-manager/test-stores/run"
 
 /** The repository this test file is in. */
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url))
 
-const git = (...args: ReadonlyArray<string>) =>
-  execFileSync("git", ["-C", ROOT, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim()
+const git = async (...args: ReadonlyArray<string>) => (await runOrFail("git", ["-C", ROOT, ...args])).trim()
 
 /** Why the repository's history cannot give a previous release here (no git, a shallow clone), or nothing. */
-export const historyMissing = (): string | undefined => {
+export const historyMissing = async (): Promise<string | undefined> => {
   try {
-    return git("rev-parse", "--is-shallow-repository") === "true" ? "the clone is shallow" : undefined
+    return (await git("rev-parse", "--is-shallow-repository")) === "true" ? "the clone is shallow" : undefined
   } catch {
     return "there is no git history"
   }
@@ -22,8 +21,8 @@ export const historyMissing = (): string | undefined => {
 const MIGRATIONS = "packages/kysely/src/Migrations.ts"
 
 /** The migrations a commit's Migrations.ts lists, oldest first. */
-const migrationsAt = (commit: string): ReadonlyArray<string> =>
-  [...new Set(git("show", `${commit}:${MIGRATIONS}`).match(/"\d{14}_[a-z0-9_]+"(?=:)/g) ?? [])]
+const migrationsAt = async (commit: string): Promise<ReadonlyArray<string>> =>
+  [...new Set((await git("show", `${commit}:${MIGRATIONS}`)).match(/"\d{14}_[a-z0-9_]+"(?=:)/g) ?? [])]
     .map((quoted) => quoted.slice(1, -1))
     .sort()
 
@@ -42,10 +41,10 @@ export interface PreviousRelease {
  * brings its migrations in one step on main's own line) whose migrations are a strict prefix of `current` and that
  * reads their compatibility records: a release this version's schema can upgrade in place.
  */
-const previousCommit = (current: ReadonlyArray<string>): string => {
-  for (const commit of git("log", "--format=%H", "HEAD", "--", MIGRATIONS).split("\n")) {
-    if (!git("show", `${commit}:${MIGRATIONS}`).includes("dt_migration_compatibility")) continue
-    const known = migrationsAt(commit)
+const previousCommit = async (current: ReadonlyArray<string>): Promise<string> => {
+  for (const commit of (await git("log", "--format=%H", "HEAD", "--", MIGRATIONS)).split("\n")) {
+    if (!(await git("show", `${commit}:${MIGRATIONS}`)).includes("dt_migration_compatibility")) continue
+    const known = await migrationsAt(commit)
     if (known.length < current.length && known.every((name, index) => current[index] === name)) return commit
   }
   throw new Error(
@@ -60,11 +59,11 @@ const previousCommit = (current: ReadonlyArray<string>): string => {
  * packages linked in their place), in a temporary folder. Needs the history (`historyMissing`).
  */
 export const buildPreviousRelease = async (current: ReadonlyArray<string>): Promise<PreviousRelease> => {
-  const commit = previousCommit(current)
+  const commit = await previousCommit(current)
   const folder = mkdtempSync(join(tmpdir(), "dt-previous-release-"))
   const archive = join(folder, "release.tar")
-  git("archive", "--format=tar", "-o", archive, commit, "packages", "tsconfig.base.json")
-  execFileSync("tar", ["-x", "-f", archive, "-C", folder])
+  await git("archive", "--format=tar", "-o", archive, commit, "packages", "tsconfig.base.json")
+  await runOrFail("tar", ["-x", "-f", archive, "-C", folder])
   // Every installed package, but the workspace's own, which are the previous release's sources.
   const modules = join(folder, "node_modules")
   mkdirSync(join(modules, "@user-manager"), { recursive: true })
@@ -85,13 +84,11 @@ export const buildPreviousRelease = async (current: ReadonlyArray<string>): Prom
       symlinkSync(own, join(folder, "packages", workspace, "node_modules"))
     }
   }
-  // Built asynchronously, so that the test worker keeps answering Vitest while it builds.
-  await new Promise<void>((resolve, reject) => {
-    const build = spawn(process.execPath, [join(folder, "packages", "cli", "build.mjs")], { stdio: "ignore" })
-    build.once("error", reject)
-    build.once("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`the previous release's build exited with ${code}`))
-    )
-  })
-  return { commit, migrations: migrationsAt(commit), bin: join(folder, "packages", "cli", "bin", "dt.js"), folder }
+  await runOrFail(process.execPath, [join(folder, "packages", "cli", "build.mjs")])
+  return {
+    commit,
+    migrations: await migrationsAt(commit),
+    bin: join(folder, "packages", "cli", "bin", "dt.js"),
+    folder
+  }
 }

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import type { GroupRow, UserRecord } from "../Directory.js"
 import { GroupMembershipRequired, NotAMember, type StorageError } from "../Errors.js"
 import type { GroupName, Username } from "../Names.js"
@@ -34,23 +34,38 @@ export interface MembershipResult {
  * Every change of membership goes through here, whichever command asked for it: system users keep their groups
  * (invariant 2), every user keeps a group (invariant 1), the admin group keeps an enabled member (invariant 5) and
  * nobody removes itself from it (invariant 6); `touch` gives each changed group its new version (an import touches
- * a group once per batch instead); removing a user from a group it is not in is refused (`NotAMember`). Rows are locked in one order (admin group, other groups, users) so that
- * concurrent transactions wait for each other instead of deadlocking.
+ * a group once per batch instead); removing a user from a group it is not in is refused (`NotAMember`), or with
+ * `absentRemovals: "ignore"` left out (a user who does not exist is no member either). Rows are locked in one order
+ * (admin group, other groups, users) so that concurrent transactions wait for each other instead of deadlocking.
  */
 export const changeMemberships = (
   op: Operation,
-  changes: ReadonlyArray<MembershipChange>,
+  requested: ReadonlyArray<MembershipChange>,
   context: GroupName | null,
-  touch: (op: Operation, group: GroupRow) => Effect.Effect<void, StorageError> = touchGroup
+  touch: (op: Operation, group: GroupRow) => Effect.Effect<void, StorageError> = touchGroup,
+  options: { readonly absentRemovals?: "refuse" | "ignore" } = {}
 ) =>
   Effect.gen(function* () {
+    const ignoring = options.absentRemovals === "ignore"
+    let changes = requested
     const named = [...changes.map((change) => change.group), ...(context === null ? [] : [context])]
     const groupNames = [...new Set(named)].sort(adminFirst(op.config.adminGroup))
     const groups = new Map<GroupName, GroupRow>()
     for (const row of yield* getGroupRows(op.tx, groupNames, true)) groups.set(row.name as GroupName, row)
     const users = new Map<Username, UserRecord>()
     for (const name of [...new Set(changes.map((change) => change.username))].sort()) {
-      users.set(name, yield* getUser(op.tx, name, true))
+      const removedOnly = changes.every((change) => change.username !== name || change.kind === "remove")
+      if (!(ignoring && removedOnly)) {
+        users.set(name, yield* getUser(op.tx, name, true))
+        continue
+      }
+      const found = yield* op.tx.findUser(name, { forUpdate: true })
+      if (Option.isSome(found)) users.set(name, found.value)
+    }
+    if (ignoring) {
+      changes = changes.filter(
+        (change) => change.kind === "add" || (users.get(change.username)?.groups.includes(change.group) ?? false)
+      )
     }
     // Leaving a group one is not in is a mistake to point out (a wrong name, a stale list), not a change to skip.
     for (const group of groupNames) {

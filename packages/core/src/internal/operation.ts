@@ -74,14 +74,10 @@ export const resolveToken = (
     }
     const username = auditName(token.name)
     if ((token.scope === "scim") !== (channel === "scim")) {
-      const reason =
-        token.scope === "scim"
-          ? "the token's scope is scim: it works at the SCIM endpoints only"
-          : `the token's scope is ${token.scope}: the SCIM endpoints take tokens of scope scim only`
-      return yield* new Forbidden({ actor: username, action, reason })
+      return yield* new Forbidden({ actor: username, action, reason: { _tag: "TokenChannel", scope: token.scope } })
     }
     if (access === "write" && token.scope === "read") {
-      return yield* new Forbidden({ actor: username, action, reason: "the token's scope is read-only" })
+      return yield* new Forbidden({ actor: username, action, reason: { _tag: "ReadOnlyToken" } })
     }
     return { username, groups: [], token: { name: token.name, scope: token.scope } }
   })
@@ -99,7 +95,7 @@ export const resolveActor = (
     if (actor._tag === "Anonymous") return yield* new Unauthenticated({ reason: "nobody is signed in" })
     if (actor._tag === "Token") {
       const token = yield* resolveToken(tx, actor, action, "read")
-      return yield* new Forbidden({ actor: token.username, action, reason: "an API token is not a user" })
+      return yield* new Forbidden({ actor: token.username, action, reason: { _tag: "TokenNotAUser" } })
     }
     let username: string
     let found: Option.Option<UserRecord>
@@ -118,7 +114,7 @@ export const resolveActor = (
       return yield* new Unauthenticated({ reason: `there is no user named '${username}'` })
     }
     if (!found.value.enabled) {
-      return yield* new Forbidden({ actor: username, action, reason: "the account is disabled" })
+      return yield* new Forbidden({ actor: username, action, reason: { _tag: "AccountDisabled" } })
     }
     return found.value
   })
@@ -153,9 +149,7 @@ export const asAdmin = (
       return yield* new Forbidden({
         actor: user.username,
         action,
-        reason: user.system
-          ? "a system user never has admin access"
-          : `only enabled members of the admin group '${config.adminGroup}' may`
+        reason: user.system ? { _tag: "SystemUser" } : { _tag: "NotAdministrator", adminGroup: config.adminGroup }
       })
     }
     const now = new Date(yield* Clock.currentTimeMillis)
@@ -289,6 +283,8 @@ export const touchGroup = (op: Operation, group: GroupRow) =>
     .updateGroup(group.name, {
       name: group.name,
       gid: group.gid,
+      externalId: group.externalId,
+      externalName: group.externalName,
       createdAt: group.createdAt,
       updatedAt: op.now,
       version: group.version + 1

@@ -32,6 +32,9 @@ export const selfRefusal = (
 ): SelfLockout | undefined =>
   target.username === actor ? new SelfLockout({ username: target.username, action }) : undefined
 
+/** Whether a group is the admin group, which is never renamed or deleted. */
+export const isProtectedGroup = (adminGroup: string, name: string): boolean => name === adminGroup
+
 /** The admin group is never renamed or deleted. */
 export const protectedGroupRefusal = (adminGroup: string, name: string, action: string): ProtectedGroup | undefined =>
-  name === adminGroup ? new ProtectedGroup({ name, action }) : undefined
+  isProtectedGroup(adminGroup, name) ? new ProtectedGroup({ name, action }) : undefined

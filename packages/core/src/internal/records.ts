@@ -18,6 +18,8 @@ const UserFromRecord = function (this: Record<keyof User, unknown>, record: User
   this.firstName = record.firstName
   this.lastName = record.lastName
   this.email = record.email
+  this.externalId = record.externalId
+  this.externalName = record.externalName
   this.enabled = record.enabled
   this.system = record.system
   this.groups = record.groups
@@ -34,6 +36,8 @@ const GroupFromRecord = function (this: Record<keyof Group, unknown>, record: Gr
   this.members =
     record.members.length > GROUP_MEMBER_PREVIEW ? record.members.slice(0, GROUP_MEMBER_PREVIEW) : record.members
   this.membersTruncated = record.memberCount > (this.members as ReadonlyArray<string>).length
+  this.externalId = record.externalId
+  this.externalName = record.externalName
   this.createdAt = record.createdAt
   this.updatedAt = record.updatedAt
   this.version = record.version

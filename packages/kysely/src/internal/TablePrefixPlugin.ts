@@ -14,6 +14,8 @@ const TABLES = new Set([
   "users",
   "users_fts",
   "users_fts_key",
+  "user_search",
+  "users_name_fts",
   "groups",
   "memberships",
   "gid_ledger",

@@ -28,7 +28,7 @@ const auditRow = (entry: Omit<NewAuditEntry, "subjects">) => ({
 
 /** The audit trail, over a transaction's context. */
 export const auditOperations = (tx: TransactionContext): AuditStore => {
-  const { db, engine, execute, rows, single } = tx
+  const { db, engine, shaped, execute, rows, single } = tx
 
   /** Indexes the subjects of entries whose ids are known, in inserts of at most SUBJECTS_PER_INSERT rows. */
   const insertSubjects = (subjects: ReadonlyArray<{ readonly subject: string; readonly entry_id: number }>) =>
@@ -57,12 +57,35 @@ export const auditOperations = (tx: TransactionContext): AuditStore => {
   return {
     appendAudit: ({ subjects = [], ...entry }) =>
       Effect.gen(function* () {
-        yield* execute(db.insertInto("audit").values(auditRow(entry)))
+        // Compiled once (an entry's row always has the same columns), as is the insert of a single subject.
+        const row = auditRow(entry)
+        const columns = Object.keys(row)
+        yield* execute(
+          shaped(`audit:insert:${columns.join(",")}`, Object.values(row), (slots) =>
+            db
+              .insertInto("audit")
+              .values(Object.fromEntries(columns.map((column, index) => [column, slots[index]])) as typeof row)
+              .compile()
+          )
+        )
         if (subjects.length === 0) return
         const { id } = yield* single(
-          sql<{ readonly id: number | string }>`select ${engine.lastInsertId} as id`.compile(db)
+          shaped("audit:last-id", [], () =>
+            sql<{ readonly id: number | string }>`select ${engine.lastInsertId} as id`.compile(db)
+          )
         )
-        yield* insertSubjects([...new Set(subjects)].map((subject) => ({ subject, entry_id: Number(id) })))
+        const distinct = [...new Set(subjects)]
+        const only = distinct.length === 1 ? distinct[0] : undefined
+        yield* only === undefined
+          ? insertSubjects(distinct.map((subject) => ({ subject, entry_id: Number(id) })))
+          : execute(
+              shaped("audit:subject", [only, Number(id)], ([subject, entry]) =>
+                db
+                  .insertInto("audit_subjects")
+                  .values({ subject: subject as string, entry_id: entry as number })
+                  .compile()
+              )
+            )
       }),
     appendAudits: (entries) =>
       Effect.gen(function* () {

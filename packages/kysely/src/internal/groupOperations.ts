@@ -6,18 +6,28 @@ import type { GroupName } from "@user-manager/core/Names"
 import { Effect, Option } from "effect"
 import { sql } from "kysely"
 import { containsPattern } from "./listingPlanner.js"
+import { groupFilterSql } from "./recordFilterSql.js"
 import { fromGroupRow, toGroupRow } from "./rowMappers.js"
-import type { TransactionContext } from "./transactionContext.js"
+import { chunks, type TransactionContext } from "./transactionContext.js"
+
+/** How many groups one read of named groups names. */
+const GROUP_NAMES_PER_READ = 500
 
 /** The groups of a transaction, over a transaction's context. */
 export const groupOperations = (tx: TransactionContext): GroupStore => {
-  const { db, execute, locks, rows, first, single, shaped, membersOf, refreshGroupLists, withMembers } = tx
+  const { db, engineName, execute, locks, rows, first, single, shaped, membersOf, refreshGroupLists, withMembers } = tx
+  /** A group's row by name, locked or not: compiled once each. */
+  const findGroupRow = (name: string, lock: boolean) =>
+    shaped(`groups:find:${lock ? "lock" : "read"}`, [name], ([group]) => {
+      const query = db
+        .selectFrom("groups")
+        .selectAll()
+        .where("name", "=", group as string)
+      return (lock ? query.forUpdate() : query).compile()
+    })
   return {
     findGroup: (name, options) =>
-      Effect.suspend(() => {
-        const query = db.selectFrom("groups").selectAll().where("name", "=", name)
-        return first(options?.forUpdate && locks ? query.forUpdate() : query)
-      }).pipe(
+      first(findGroupRow(name, options?.forUpdate === true && locks)).pipe(
         Effect.flatMap((row) =>
           row === undefined
             ? Effect.succeed(Option.none())
@@ -25,10 +35,9 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
         )
       ),
     findGroupRow: (name, options) =>
-      Effect.suspend(() => {
-        const query = db.selectFrom("groups").selectAll().where("name", "=", name)
-        return first(options?.forUpdate && locks ? query.forUpdate() : query)
-      }).pipe(Effect.map((row) => (row === undefined ? Option.none() : Option.some(toGroupRow(row))))),
+      first(findGroupRow(name, options?.forUpdate === true && locks)).pipe(
+        Effect.map((row) => (row === undefined ? Option.none() : Option.some(toGroupRow(row))))
+      ),
     findGroupByGid: (gid) =>
       first(db.selectFrom("groups").select("name").where("gid", "=", gid)).pipe(
         Effect.map((row) => Option.fromNullable(row?.name as GroupName | undefined))
@@ -43,11 +52,21 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
         const { created_at: _created, name, ...values } = fromGroupRow(row)
         // The name is set only when it changes: setting the key, even to itself, makes the engine visit every
         // membership of the group for the foreign key's ON UPDATE CASCADE (milliseconds in a large group).
+        // Compiled once for a change that keeps the name (a new version, as every membership change makes).
+        const columns = Object.keys(values)
         yield* execute(
-          db
-            .updateTable("groups")
-            .set(name === previousName ? values : { ...values, name })
-            .where("name", "=", previousName)
+          name === previousName
+            ? shaped(`groups:update:${columns.join(",")}`, [...Object.values(values), previousName], (slots) =>
+                db
+                  .updateTable("groups")
+                  .set(Object.fromEntries(columns.map((column, index) => [column, slots[index]])) as typeof values)
+                  .where("name", "=", slots[columns.length] as string)
+                  .compile()
+              )
+            : db
+                .updateTable("groups")
+                .set({ ...values, name })
+                .where("name", "=", previousName)
         )
         // A rename changes its members' group lists (their memberships follow through the foreign key).
         if (row.name !== previousName) yield* refreshGroupLists(yield* membersOf(row.name))
@@ -62,13 +81,20 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
       Effect.gen(function* () {
         // Compiled once for each kind of query (search or not, sort, order, keyset or not): a page of groups is a
         // few indexed reads, less than building and compiling its statements again.
+        // A filter's statements depend on its tree: compiled each time, never cached.
         const searched = query.search !== ""
+        const where = query.where
         const filtered = (pattern: unknown) =>
-          db.selectFrom("groups").$if(searched, (q) => q.where(sql<boolean>`lower(name) like ${pattern} escape '!'`))
+          db
+            .selectFrom("groups")
+            .$if(searched, (q) => q.where(sql<boolean>`lower(name) like ${pattern} escape '!'`))
+            .$if(where !== undefined, (q) => q.where(groupFilterSql(engineName, where ?? { _tag: "And", filters: [] })))
+        const cached: typeof shaped = (key, parameters, compile) =>
+          where === undefined ? shaped(key, parameters, compile) : compile(parameters)
         const kind = `${searched ? "search" : "all"}`
         const pattern = searched ? containsPattern(query.search) : ""
         const counted = yield* single(
-          shaped(`groups:count:${kind}`, [pattern], ([p]) =>
+          cached(`groups:count:${kind}`, [pattern], ([p]) =>
             filtered(p)
               .select((eb) => eb.fn.countAll<number | string>().as("n"))
               .compile()
@@ -76,7 +102,7 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
         )
         const dir = query.order
         const found = yield* rows(
-          shaped(
+          cached(
             `groups:page:${kind}:${query.sort}:${dir}:${query.after === undefined ? "offset" : "after"}`,
             [pattern, query.after ?? "", query.limit, query.offset],
             ([p, after, limit, offset]) =>
@@ -105,14 +131,24 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
         )
         return { items: yield* withMembers(found, query.memberPreview), total: Number(counted.n) }
       }),
-    listGroupRows: ({ limit, after }) =>
-      rows(
-        db
-          .selectFrom("groups")
-          .selectAll()
-          .$if(after !== undefined, (q) => q.where("name", ">", after as string))
-          .orderBy("name", "asc")
-          .limit(limit)
-      ).pipe(Effect.map((found) => found.map(toGroupRow)))
+    listGroupRows: ({ limit, after, names }) => {
+      const page = (only?: ReadonlyArray<string>) =>
+        rows(
+          db
+            .selectFrom("groups")
+            .selectAll()
+            .$if(only !== undefined, (q) => q.where("name", "in", only as ReadonlyArray<string>))
+            .$if(after !== undefined, (q) => q.where("name", ">", after as string))
+            .orderBy("name", "asc")
+            .limit(limit)
+        )
+      if (names === undefined) return page().pipe(Effect.map((found) => found.map(toGroupRow)))
+      if (names.length === 0) return Effect.succeed([])
+      // Named groups: one statement of up to GROUP_NAMES_PER_READ names (the engines' bound parameters), in name order.
+      const distinct = [...new Set(names)].sort()
+      return Effect.forEach(chunks(distinct, GROUP_NAMES_PER_READ), page).pipe(
+        Effect.map((pages) => pages.flat().slice(0, limit).map(toGroupRow))
+      )
+    }
   }
 }

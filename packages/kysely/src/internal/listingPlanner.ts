@@ -6,9 +6,10 @@ import type { SortValue, UserListing, UserListQuery } from "@user-manager/core/D
 import type { StorageError } from "@user-manager/core/Errors"
 import type { UserSort } from "@user-manager/core/User"
 import { Effect } from "effect"
-import { type CompiledQuery, type Expression, type Kysely, sql } from "kysely"
+import { type CompiledQuery, type Expression, type Kysely, type SelectQueryBuilder, sql } from "kysely"
 import type * as Migrations from "../Migrations.js"
 import type { EngineSql } from "./engines.js"
+import { userFilterSql } from "./recordFilterSql.js"
 import { type Counted, LISTING_COLUMNS, type ListingRow } from "./rowMappers.js"
 import type { Database } from "./schema.js"
 import * as SqliteSearch from "./sqliteSearch.js"
@@ -87,15 +88,15 @@ const keysetAfter = (columns: ReadonlyArray<SortColumn>, key: ReadonlyArray<Sort
   return sql<boolean>`${bound} and ${anyBranch}`
 }
 
-/** One column of a user sort, in the order the port defines its sort key. */
-export const userSortColumns = (sort: UserSort, order: "asc" | "desc"): ReadonlyArray<SortColumn> => {
+/** One column of a user sort, in the order the port defines its sort key (of `table`, the users' by default). */
+export const userSortColumns = (sort: UserSort, order: "asc" | "desc", table = "users"): ReadonlyArray<SortColumn> => {
   const column = (name: string, nullable = false): SortColumn => ({
-    expression: sql.ref(`users.${name}`),
+    expression: sql.ref(`${table}.${name}`),
     nullable,
     order
   })
   const username: SortColumn = {
-    expression: sql.ref("users.username"),
+    expression: sql.ref(`${table}.username`),
     nullable: false,
     order: sort === "username" ? order : "asc"
   }
@@ -122,11 +123,66 @@ export const userSortColumns = (sort: UserSort, order: "asc" | "desc"): Readonly
   }
 }
 
+/**
+ * The most matches of a filter (`where`) whose page is read by sorting the matches themselves rather than by walking a
+ * sort index and testing each row: a filter's matches can sit together far along that index (a prefix of a name sorted
+ * by username), where the walk reads most of the table for one page. Sorting this many costs a few milliseconds.
+ */
+const FILTERED_SORT_LIMIT = 5000
+
 /** `ORDER BY` one sort column, with missing values first when ascending on every engine. */
 const orderTerm = (engine: EngineSql, column: SortColumn) =>
   column.nullable && engine.nullsLastByDefault
     ? sql`${column.expression} ${sql.raw(column.order)} ${sql.raw(column.order === "asc" ? "nulls first" : "nulls last")}`
     : sql`${column.expression} ${sql.raw(column.order)}`
+
+/** The sort key columns a listing does not read, by sort (the others are among `LISTING_COLUMNS`). */
+const SORT_KEY_COLUMN: Partial<Record<UserSort, string>> = {
+  fullName: "full_name_key",
+  firstName: "first_name_key",
+  lastName: "last_name_key",
+  groups: "group_list"
+}
+
+/**
+ * A page of a filter's few matches (`FILTERED_SORT_LIMIT`), sorted: the matches are read first, apart from the sort (a
+ * subquery with a LIMIT is kept apart by every engine's planner), then sorted. PostgreSQL and MySQL read the matching
+ * rows (their planners, with statistics, take the filter's index); SQLite, which keeps none, reads the matching
+ * usernames (a covering range of the filter's index) and then their rows, its CROSS JOIN keeping the matches the outer
+ * loop.
+ */
+const matchesPage = (
+  context: ListingContext,
+  // biome-ignore lint/suspicious/noExplicitAny: the filtered users, whatever the filters add to the builder's type
+  filtered: SelectQueryBuilder<Database, "users", any>,
+  query: Pick<UserListQuery, "sort" | "order">,
+  v: ListingParameters
+): CompiledQuery<ListingRow> => {
+  const { db, engine } = context
+  const selected = (table: string) => sql.join(LISTING_COLUMNS.map((name) => sql.ref(`${table}.${name}`)))
+  const order = (table: string) =>
+    sql.join(userSortColumns(query.sort, query.order, table).map((column) => orderTerm(engine, column)))
+  if (context.engineName === "sqlite") {
+    const matches = filtered.select("users.username").limit(FILTERED_SORT_LIMIT)
+    // Sorted by username, the matches' usernames are sorted and paged before any row is read: the page's rows only.
+    if (query.sort === "username") {
+      const direction = sql.raw(query.order)
+      return sql<ListingRow>`select ${selected("users")} from (select ${sql.ref("matches.username")} from (${matches}) as matches order by ${sql.ref("matches.username")} ${direction} limit ${v.limit} offset ${v.offset}) as page cross join ${sql.table("users")} on ${sql.ref("users.username")} = ${sql.ref("page.username")} order by ${sql.ref("users.username")} ${direction}`.compile(
+        db
+      )
+    }
+    return sql<ListingRow>`select ${selected("users")} from (${matches}) as matches cross join ${sql.table("users")} on ${sql.ref("users.username")} = ${sql.ref("matches.username")} order by ${order("users")} limit ${v.limit} offset ${v.offset}`.compile(
+      db
+    )
+  }
+  const key = SORT_KEY_COLUMN[query.sort]
+  const matches = filtered
+    .select([...LISTING_COLUMNS, ...(key === undefined ? [] : [key as (typeof LISTING_COLUMNS)[number]])])
+    .limit(FILTERED_SORT_LIMIT)
+  return sql<ListingRow>`select ${selected("matches")} from (${matches}) as matches order by ${order("matches")} limit ${v.limit} offset ${v.offset}`.compile(
+    db
+  )
+}
 
 /** What a listing needs of its transaction. */
 export interface ListingContext {
@@ -152,10 +208,16 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     const { db, shaped, single, valueRows, listings } = context
     const fts = context.engineName === "sqlite" && SqliteSearch.usesFts(query.search)
     const search = query.search === "" ? "none" : fts ? "fts" : "like"
-    // Which filters the statements hold, part of their shape: `e`nabled, `s`ystem, `g`roup.
-    const filters = `${query.enabled === undefined ? "" : "e"}${query.system === undefined ? "" : "s"}${query.group === undefined ? "" : "g"}`
+    // Which filters the statements hold, part of their shape: `e`nabled, `s`ystem, `g`roup, `w`here.
+    const where = query.where
+    const filters = `${query.enabled === undefined ? "" : "e"}${query.system === undefined ? "" : "s"}${query.group === undefined ? "" : "g"}${where === undefined ? "" : "w"}`
     // A filtered search is counted over the users' rows: the FTS index alone knows only the search text.
     const ftsAlone = fts && filters === ""
+    // A co or ew on a first or last name, alone: counted in the names' FTS5 index (the page is read as any filter's).
+    const names =
+      context.engineName === "sqlite" && search === "none" && filters === "w"
+        ? SqliteSearch.nameMatch(where)
+        : undefined
     const columns = userSortColumns(query.sort, query.order)
     const after = query.after
     const countUpTo = query.countUpTo
@@ -175,8 +237,8 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       kind: "count" | "boundedCount" | "walk" | "sort",
       build: (v: ListingParameters) => CompiledQuery<R>
     ) =>
-      // A keyset page (streaming) depends on its key's values: it is compiled each time.
-      after === undefined
+      // A keyset page (streaming) depends on its key's values, a filter's statement on its tree: compiled each time.
+      after === undefined && where === undefined
         ? shaped(`users:${kind}:${search}:${filters}:${query.sort}:${query.order}`, parameters, (slots) =>
             build(listingParameters(slots))
           )
@@ -194,28 +256,49 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
             eb.selectFrom("memberships").select("memberships.username").where("memberships.group_name", "=", v.group)
           )
         )
+        .$if(where !== undefined, (q) =>
+          q.where(userFilterSql(context.engineName, where ?? { _tag: "And", filters: [] }))
+        )
         .$if(after !== undefined, (q) => q.where(keysetAfter(columns, after ?? [])))
 
+    // PostgreSQL, a search alone: counted in `user_search` (migration 20261209030000), narrow rows in 16 partitions
+    // each with its own trigram index, read one after another: a bounded count stops within the first few.
+    const searchAlone = context.engineName === "postgres" && search === "like" && filters === "" && after === undefined
+    const searched = (v: ListingParameters) =>
+      db.selectFrom("user_search").where(sql<boolean>`search_text like ${v.pattern} escape '!'`)
+
     let total: number | null = null
-    let plan: "sort" | "walk" = "sort"
+    let plan: "sort" | "walk" | "matches" = "sort"
     if (query.count) {
       const counted: Counted & { readonly size?: number | null } = yield* single(
         countUpTo === undefined
           ? statement("count", (v) =>
-              ftsAlone
-                ? SqliteSearch.ftsCount(db, v.phrase)
-                : filtered(v)
-                    .select((eb) => eb.fn.countAll<number | string>().as("n"))
-                    .compile()
+              names !== undefined
+                ? SqliteSearch.nameCount(db, names)
+                : ftsAlone
+                  ? SqliteSearch.ftsCount(db, v.phrase)
+                  : searchAlone
+                    ? searched(v)
+                        .select((eb) => eb.fn.countAll<number | string>().as("n"))
+                        .compile()
+                    : filtered(v)
+                        .select((eb) => eb.fn.countAll<number | string>().as("n"))
+                        .compile()
             )
           : // Counting stops at the bound: the matches are read only as far as it.
             statement("boundedCount", (v) =>
-              ftsAlone
-                ? SqliteSearch.ftsCount(db, v.phrase, v.countUpTo)
-                : db
-                    .selectFrom(filtered(v).select(sql`1`.as("one")).limit(v.countUpTo).as("matches"))
-                    .select((eb) => eb.fn.countAll<number | string>().as("n"))
-                    .compile()
+              names !== undefined
+                ? SqliteSearch.nameCount(db, names, countUpTo)
+                : ftsAlone
+                  ? SqliteSearch.ftsCount(db, v.phrase, v.countUpTo)
+                  : db
+                      .selectFrom(
+                        searchAlone
+                          ? searched(v).select(sql`1`.as("one")).limit(v.countUpTo).as("matches")
+                          : filtered(v).select(sql`1`.as("one")).limit(v.countUpTo).as("matches")
+                      )
+                      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+                      .compile()
             )
       )
       total = Number(counted.n)
@@ -223,6 +306,12 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       const exact = countUpTo === undefined || total < countUpTo
       if (total === 0 || (exact && query.offset >= total)) return { items: [], total }
       const size = "size" in counted ? Number(counted.size ?? 0) : 0
+      if (where !== undefined && exact && total <= FILTERED_SORT_LIMIT) plan = "matches"
+      // Matches spread over the names (a substring, not a prefix): a page sorted by username is found by walking the
+      // users in username order and testing each, about size / total users for each user of the page.
+      if (plan === "matches" && names !== undefined && query.sort === "username" && after === undefined) {
+        if (SqliteSearch.walks(query, total, size)) plan = "sort"
+      }
       if (ftsAlone && query.sort === "username" && after === undefined) {
         let matches = total
         // A count stopped at its bound understates a dense search: a deep page is planned on every match.
@@ -240,29 +329,31 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     const page =
       plan === "walk"
         ? statement("walk", (v) => SqliteSearch.walkPage(db, v, sql.raw(query.order)))
-        : byUsernames
-          ? statement("sort", (v) =>
-              db
-                .selectFrom("users")
-                .select(LISTING_COLUMNS)
-                .where(
-                  "username",
-                  "in",
-                  filtered(v).select("username").orderBy("username", query.order).limit(v.limit).offset(v.offset)
-                )
-                .orderBy("username", query.order)
-                .compile()
-            )
-          : statement("sort", (v) =>
-              filtered(v)
-                .select(LISTING_COLUMNS)
-                .$call((q) =>
-                  columns.reduce((ordered, column) => ordered.orderBy(orderTerm(context.engine, column)), q)
-                )
-                .limit(v.limit)
-                .offset(v.offset)
-                .compile()
-            )
+        : plan === "matches"
+          ? statement("sort", (v) => matchesPage(context, filtered(v), query, v))
+          : byUsernames
+            ? statement("sort", (v) =>
+                db
+                  .selectFrom("users")
+                  .select(LISTING_COLUMNS)
+                  .where(
+                    "username",
+                    "in",
+                    filtered(v).select("username").orderBy("username", query.order).limit(v.limit).offset(v.offset)
+                  )
+                  .orderBy("username", query.order)
+                  .compile()
+              )
+            : statement("sort", (v) =>
+                filtered(v)
+                  .select(LISTING_COLUMNS)
+                  .$call((q) =>
+                    columns.reduce((ordered, column) => ordered.orderBy(orderTerm(context.engine, column)), q)
+                  )
+                  .limit(v.limit)
+                  .offset(v.offset)
+                  .compile()
+              )
     const found = (yield* valueRows(page)) as ReadonlyArray<ListingRow>
     // Sorted by username, not searched nor filtered, a page holds every user between its first and last usernames.
     const contiguous = search === "none" && filters === "" && query.sort === "username" && plan === "sort"

@@ -30,7 +30,9 @@ export const LISTING_COLUMNS = [
   "system",
   "created_at",
   "updated_at",
-  "version"
+  "version",
+  "external_id",
+  "external_name"
 ] as const
 
 export type ListingRowSql = Pick<UserRowSql, (typeof LISTING_COLUMNS)[number]>
@@ -45,7 +47,9 @@ export type ListingRow = readonly [
   system: number | boolean,
   createdAt: string | Date,
   updatedAt: string | Date,
-  version: number | string
+  version: number | string,
+  externalId: string | null,
+  externalName: string | null
 ]
 
 /** A listed user from its row's values and its groups, built as one object (a page of users builds fifty). */
@@ -54,6 +58,8 @@ export const toListing = (values: ListingRow, groups: ReadonlyArray<string>): Us
   firstName: values[1],
   lastName: values[2],
   email: values[3],
+  externalId: values[9],
+  externalName: values[10],
   enabled: Number(values[4]) === 1,
   system: Number(values[5]) === 1,
   createdAt: new Date(values[6]),
@@ -75,6 +81,9 @@ export const fromUserRow = (row: UserRow) => {
     last_name: row.lastName,
     email: row.email,
     email_key: row.email?.toLowerCase() ?? null,
+    external_id: row.externalId,
+    external_name: row.externalName,
+    external_name_key: row.externalName?.toLowerCase() ?? null,
     enabled: row.enabled ? 1 : 0,
     system: row.system ? 1 : 0,
     password_hash: row.passwordHash === null ? null : Redacted.value(row.passwordHash),
@@ -102,6 +111,8 @@ export const sameKey = (a: SignInCounterKey, b: SignInCounterKey) =>
 export const toGroupRow = (row: GroupRowSql): GroupRow => ({
   name: row.name as GroupName,
   gid: Number(row.gid),
+  externalId: row.external_id,
+  externalName: row.external_name,
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
   version: Number(row.version)
@@ -110,6 +121,9 @@ export const toGroupRow = (row: GroupRowSql): GroupRow => ({
 export const fromGroupRow = (row: GroupRow) => ({
   name: row.name,
   gid: row.gid,
+  external_id: row.externalId,
+  external_name: row.externalName,
+  external_name_key: row.externalName?.toLowerCase() ?? null,
   created_at: row.createdAt.toISOString(),
   updated_at: row.updatedAt.toISOString(),
   version: row.version

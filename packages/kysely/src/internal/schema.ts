@@ -10,6 +10,11 @@ export interface UsersTable {
   last_name: string
   email: string | null
   email_key: string | null
+  /** The identity provider's id of the user, as given. */
+  external_id: string | null
+  /** The identity provider's name of the user, as given, and lower-cased (for lookups without regard to case). */
+  external_name: string | null
+  external_name_key: string | null
   enabled: number
   system: number
   password_hash: string | null
@@ -24,12 +29,25 @@ export interface UsersTable {
   version: number
 }
 
+/**
+ * PostgreSQL only: each user's username and search text, hash-partitioned by username, kept by triggers on `users`
+ * (migration 20261209030000); a search's total is counted here.
+ */
+export interface UserSearchTable {
+  username: string
+  search_text: string
+}
+
 /** The `groups` table. */
 export interface GroupsTable {
   name: string
   gid: number
   /** How many members the group has, kept for sorting. */
   member_count: Generated<number>
+  /** The identity provider's id and name of the group, as given, and the name lower-cased. */
+  external_id: string | null
+  external_name: string | null
+  external_name_key: string | null
   created_at: string
   updated_at: string
   version: number
@@ -123,6 +141,7 @@ export interface Database {
   api_tokens: ApiTokensTable
   sign_in_attempts: SignInAttemptsTable
   settings: SettingsTable
+  user_search: UserSearchTable
 }
 
 export type UserRowSql = Selectable<UsersTable>

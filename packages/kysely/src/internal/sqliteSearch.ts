@@ -4,6 +4,7 @@
  * their usernames read through its key table. A dense search sorted by username walks the username/search-text index
  * instead (migration 20261129000000).
  */
+import type { RecordFilter, UserField } from "@user-manager/core/RecordFilter"
 import { type CompiledQuery, type Kysely, type RawBuilder, sql } from "kysely"
 import { type Counted, LISTING_COLUMNS, type ListingRowSql } from "./rowMappers.js"
 import type { Database } from "./schema.js"
@@ -65,3 +66,48 @@ export const walkPage = (
     where search_text like ${v.pattern} escape '!'
     order by username ${direction} limit ${v.limit} offset ${v.offset})
     order by username ${direction}`.compile(db)
+
+/** A filter the names' FTS5 index (migration 20261209000000) answers alone: a `co` or `ew` on a first or last name. */
+export interface NameMatch {
+  readonly column: "first_name" | "last_name"
+  readonly operator: "co" | "ew"
+  /** The text, lower-cased by the core. */
+  readonly text: string
+}
+
+const NAME_COLUMNS = { firstName: "first_name", lastName: "last_name" } as const
+
+/**
+ * The name match a filter is, when the index answers it exactly: a `co` of three characters or more (a phrase of the
+ * column, which holds exactly when its lower-cased name contains the text), or an `ew` of three or more with no GLOB
+ * wildcard (the index finds the candidates of the column's GLOB, which SQLite then tests on each). Both give the
+ * answers of `recordFilterSql`'s `lower(name) like …`: the index holds the names lower-cased by the same `lower`.
+ */
+export const nameMatch = (where: RecordFilter<UserField> | undefined): NameMatch | undefined => {
+  if (where?._tag !== "Compare" || typeof where.value !== "string" || !usesFts(where.value)) return undefined
+  if (where.field !== "firstName" && where.field !== "lastName") return undefined
+  const column = NAME_COLUMNS[where.field]
+  if (where.operator === "co") return { column, operator: "co", text: where.value }
+  if (where.operator === "ew" && !/[*?[]/.test(where.value)) return { column, operator: "ew", text: where.value }
+  return undefined
+}
+
+const nameFtsTable = sql.table("users_name_fts")
+
+/** How many users the name match holds (at most `upTo` when given), counted in the names' index alone, and `size`. */
+export const nameCount = (
+  db: Kysely<Database>,
+  match: NameMatch,
+  upTo?: number
+): CompiledQuery<Counted & { readonly size: number | null }> => {
+  const condition =
+    match.operator === "co"
+      ? sql`${nameFtsTable} match ${`${match.column} : ${ftsPhrase(match.text)}`}`
+      : sql`${sql.ref(match.column)} glob ${`*${match.text}`}`
+  const matches =
+    upTo === undefined
+      ? sql`${nameFtsTable} where ${condition}`
+      : sql`(select rowid from ${nameFtsTable} where ${condition} limit ${upTo})`
+  return sql<Counted & { readonly size: number | null }>`select count(*) as n,
+    (select max(id) from ${sql.table("users_fts_key")}) as size from ${matches}`.compile(db)
+}

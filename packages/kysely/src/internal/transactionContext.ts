@@ -120,25 +120,36 @@ export const transactionContext = (
   /** Keeps `groups.member_count`, the indexed key of the `members` sort, in step with a membership change. */
   const countMembers = (group: string, change: number) =>
     execute(
-      db
-        .updateTable("groups")
-        .set((eb) => ({ member_count: eb("member_count", "+", change) }))
-        .where("name", "=", group)
+      shaped("groups:count-members", [change, group], ([by, name]) =>
+        db
+          .updateTable("groups")
+          .set((eb) => ({ member_count: eb("member_count", "+", by as number) }))
+          .where("name", "=", name as string)
+          .compile()
+      )
     )
 
-  /** Recomputes `users.group_list`, the indexed key of the `groups` sort, for these users. */
+  /**
+   * Recomputes `users.group_list`, the indexed key of the `groups` sort, for these users: compiled once for each
+   * power of two of names up to 1,000 (the last name repeated), as the membership reads are.
+   */
   const refreshGroupLists = (usernames: ReadonlyArray<string>) =>
     Effect.forEach(
       chunks([...usernames], 1000),
-      (chunk) =>
-        execute(
-          db
-            .updateTable("users")
-            .set({
-              group_list: sql<string>`coalesce(substr(${engine.groupList(sql.ref("users.username"))}, 1, ${GROUPS_SORT_KEY_LENGTH}), '')`
-            })
-            .where("username", "in", chunk)
-        ),
+      (chunk) => {
+        const padded = padToPowerOfTwo(chunk)
+        return execute(
+          shaped(`users:group-list:${padded.length}`, padded, (slots) =>
+            db
+              .updateTable("users")
+              .set({
+                group_list: sql<string>`coalesce(substr(${engine.groupList(sql.ref("users.username"))}, 1, ${GROUPS_SORT_KEY_LENGTH}), '')`
+              })
+              .where("username", "in", slots as ReadonlyArray<string>)
+              .compile()
+          )
+        )
+      },
       { discard: true }
     )
 

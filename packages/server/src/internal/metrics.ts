@@ -42,7 +42,8 @@ const RAW_ROUTES: ReadonlyArray<readonly ["GET" | "POST", string]> = [
   ["GET", "/readyz"],
   ["GET", METRICS_PATH],
   ["GET", "/"],
-  ["GET", "/user-manager.js"]
+  ["GET", "/user-manager.js"],
+  ["GET", "/user-manager.:language.js"]
 ]
 
 /** The label of a request that matched no route: one value, however many paths strangers try. */

@@ -8,6 +8,7 @@ import { ServerConfig } from "../ServerConfig.js"
 import { IMPORT_PATH } from "./bulkPaths.js"
 import { fromClientAddress } from "./peerAddress.js"
 import { checkBody, jsonOnly } from "./requestBody.js"
+import { isScimRequest } from "./scim/routes.js"
 
 /** Whether the request is a bulk import, whose body is CSV or JSON Lines, streamed and held to its own limit. */
 const isImport = (request: HttpServerRequest.HttpServerRequest): boolean =>
@@ -25,13 +26,16 @@ export const normalizeRefusals = HttpApiBuilder.middleware(
       Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
         isImport(request)
           ? HttpIncomingMessage.withMaxBodySize(app, Option.some(config.maxImportBytes))
-          : // Only JSON bodies: a form another site posts (urlencoded, multipart, text) never reaches a handler.
-            jsonOnly(request)
-            ? HttpIncomingMessage.withMaxBodySize(
-                Effect.zipRight(checkBody(request, config.maxBodyBytes), app),
-                Option.some(config.maxBodyBytes)
-              )
-            : Effect.fail(ApiError.invalidInput("content-type", "the API accepts application/json only"))
+          : // SCIM reads its own bodies (application/scim+json) and answers its own errors, in SCIM's shape.
+            isScimRequest(request)
+            ? app
+            : // Only JSON bodies: a form another site posts (urlencoded, multipart, text) never reaches a handler.
+              jsonOnly(request)
+              ? HttpIncomingMessage.withMaxBodySize(
+                  Effect.zipRight(checkBody(request, config.maxBodyBytes), app),
+                  Option.some(config.maxBodyBytes)
+                )
+              : Effect.fail(ApiError.invalidInput("content-type", "the API accepts application/json only"))
       ).pipe(
         Effect.catchAllCause((cause): Effect.Effect<never, unknown> => {
           const failure: unknown = Option.getOrUndefined(Cause.failureOption(cause))

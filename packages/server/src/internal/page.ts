@@ -5,9 +5,14 @@ export { appJs } from "./pageAssets.js"
 
 /**
  * What the element asks first when it shows its Users tab: the page of a browser that comes with a session announces
- * it (and who is signed in) as preloads, so that the answers are on their way while the element's bundle loads.
+ * it (who is signed in, the first page of users, and the sign-in locks the Users tab marks on its rows) as preloads, so
+ * that the answers are on their way while the element's bundle loads, and none waits for another once it has run.
  */
-const FIRST_REQUESTS = ["/api/v1/me", "/api/v1/users?sort=username&order=asc&limit=50&offset=0"] as const
+const FIRST_REQUESTS = [
+  "/api/v1/me",
+  "/api/v1/users?sort=username&order=asc&limit=50&offset=0",
+  "/api/v1/sign-in-locks"
+] as const
 
 /**
  * What the page at `/` is served for: whether the server serves the element's bundle (the page then preloads it), and

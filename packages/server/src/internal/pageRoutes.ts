@@ -1,5 +1,5 @@
 /**
- * The routes of the sign-in page: `/`, its script, and the `<user-manager>` bundle it is given.
+ * The routes of the sign-in page: `/`, its script, and the `<user-manager>` bundle it is given, with its catalogs.
  */
 import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect } from "effect"
@@ -7,9 +7,12 @@ import * as Auth from "../Auth.js"
 import type { PageOptions } from "../Server.js"
 import { appJs, indexHtml } from "./page.js"
 
+/** A language tag as a catalog's file name carries it (`de`, `pt-BR`). */
+const LANGUAGE = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/
+
 const javascript = (code: string) => HttpServerResponse.text(code, { contentType: "text/javascript; charset=utf-8" })
 
-/** The page at `/`, with its script, and the element's bundle when one is given. */
+/** The page at `/`, with its script, and the element's bundle and its catalogs when one is given. */
 export const page = (options: PageOptions) => {
   const element = options.element !== undefined
   const signIn = HttpServerResponse.html(indexHtml({ element, signedIn: false }))
@@ -25,7 +28,14 @@ export const page = (options: PageOptions) => {
         )
       ),
       router.get("/app.js", javascript(appJs)),
-      ...(options.element === undefined ? [] : [router.get("/user-manager.js", javascript(options.element))])
+      ...(options.element === undefined
+        ? []
+        : [
+            router.get("/user-manager.js", javascript(options.element)),
+            ...Object.entries(options.catalogs ?? {})
+              .filter(([language]) => LANGUAGE.test(language))
+              .map(([language, code]) => router.get(`/user-manager.${language}.js`, javascript(code)))
+          ])
     ])
   )
 }

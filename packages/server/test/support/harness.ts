@@ -105,7 +105,11 @@ export const seed = Effect.gen(function* () {
 /** Starts a server over a fresh database. */
 export const start = async (
   open: () => Promise<TestDatabase>,
-  options: { readonly hasher?: "argon2" | "test" | Layer.Layer<PasswordHasher.PasswordHasher> } & Server.Options = {}
+  options: {
+    readonly hasher?: "argon2" | "test" | Layer.Layer<PasswordHasher.PasswordHasher>
+    /** How many matches a user list counts exactly (the core's default when unset). */
+    readonly exactTotalLimit?: number
+  } & Server.Options = {}
 ): Promise<Running> => {
   const database = await open()
   await migrate(database)
@@ -123,9 +127,11 @@ export const start = async (
         : options.hasher
   const services = UserManager.layer({
     directory: KyselyDirectory.layer({ db: database.db, engine: database.engine }),
-    hasher
+    hasher,
+    ...(options.exactTotalLimit === undefined ? {} : { exactTotalLimit: options.exactTotalLimit })
   })
-  const layer = Server.node({ ...options, port: 0, host: "127.0.0.1" }).pipe(
+  const { exactTotalLimit: _, ...serverOptions } = options
+  const layer = Server.node({ ...serverOptions, port: 0, host: "127.0.0.1" }).pipe(
     Layer.provideMerge(services),
     Layer.provide(Logger.replace(Logger.defaultLogger, capture))
   )

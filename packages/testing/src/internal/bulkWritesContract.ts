@@ -38,6 +38,8 @@ export const bulkWritesContract = (name: string, { seeded }: Harness) => {
                 firstName: `First${index}`,
                 lastName: `Last${index}`,
                 email: `${nameOf(index)}@example.com`,
+                externalId: null,
+                externalName: null,
                 enabled: true,
                 system: false,
                 passwordHash: null,

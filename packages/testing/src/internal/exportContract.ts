@@ -35,7 +35,9 @@ export const exportContract = (name: string, { seeded, refuses }: Harness) => {
               enabled: user.enabled,
               system: user.system,
               groups: user.groups,
-              createdAt: user.createdAt
+              createdAt: user.createdAt,
+              externalId: user.externalId,
+              externalName: user.externalName
             }))
           )
           expect(exported.map((user) => user.username)).toEqual(["admin", "alice", "bob", "john", "root", "svc"])
@@ -124,7 +126,9 @@ export const exportContract = (name: string, { seeded, refuses }: Harness) => {
               name: group.name,
               gid: group.gid,
               members: group.members,
-              createdAt: group.createdAt
+              createdAt: group.createdAt,
+              externalId: group.externalId,
+              externalName: group.externalName
             }))
           )
           expect(exported.map((group) => [group.name, group.gid, group.members])).toEqual([

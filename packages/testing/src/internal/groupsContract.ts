@@ -5,7 +5,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Groups } from "@user-manager/core/Groups"
 import { Users } from "@user-manager/core/Users"
 import { Effect } from "effect"
-import { admin } from "../fixture.js"
+import { admin, john } from "../fixture.js"
 
 import type { Harness } from "./harness.js"
 
@@ -28,6 +28,26 @@ export const groupsContract = (name: string, { seeded, refuses }: Harness) => {
           const groups = yield* Groups
           const error = yield* refuses(groups.create(admin, { name: "Analysts2" }), "InvalidInput")
           expect(error.message).toContain("try 'analysts2'")
+        })
+      )
+    )
+
+    it.effect("reads a group by its GID, after a rename too, and names a GID no group holds", () =>
+      seeded(
+        Effect.gen(function* () {
+          const groups = yield* Groups
+          const developers = yield* groups.getByGid(admin, 1001)
+          expect([developers.name, developers.gid, developers.members]).toEqual([
+            "developers",
+            1001,
+            ["alice", "john", "svc"]
+          ])
+          yield* groups.rename(admin, "developers", "engineers")
+          expect((yield* groups.getByGid(admin, 1001)).name).toBe("engineers")
+          const missing = yield* refuses(groups.getByGid(admin, 4242), "GroupNotFound")
+          expect(missing.message).toBe("There is no group with GID 4242.")
+          yield* refuses(groups.getByGid(admin, 1.5), "InvalidInput")
+          yield* refuses(groups.getByGid(john, 1001), "Forbidden")
         })
       )
     )

@@ -6,12 +6,14 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Actor from "@user-manager/core/Actor"
 import { Audit } from "@user-manager/core/Audit"
 import { Directory } from "@user-manager/core/Directory"
+import { Exports } from "@user-manager/core/Exports"
 import { Groups } from "@user-manager/core/Groups"
+import { ImportGroup, ImportUser } from "@user-manager/core/ImportRecord"
 import { Imports } from "@user-manager/core/Imports"
 import type { Username } from "@user-manager/core/Names"
 import { Settings } from "@user-manager/core/Settings"
 import { Users } from "@user-manager/core/Users"
-import { Effect, FastCheck as fc, Option, Redacted, Stream } from "effect"
+import { Effect, FastCheck as fc, Option, Redacted, Schema, Stream } from "effect"
 import { admin, snapshot } from "../fixture.js"
 import type { Harness } from "./harness.js"
 import { group, importing, user } from "./importEntries.js"
@@ -79,6 +81,54 @@ export const importContract = (name: string, { run, seeded }: Harness) => {
           expect((yield* (yield* Groups).create(admin, { name: "after" })).gid).toBe(1501)
         })
       )
+    )
+
+    it.effect(
+      "imports back the externalId and externalName an export wrote, of users and groups, new or existing",
+      () =>
+        seeded(
+          Effect.gen(function* () {
+            const users = yield* Users
+            const groups = yield* Groups
+            const exports = yield* Exports
+            yield* users.modify(admin, "john", { externalId: "00u1A", externalName: "John.Doe@Contoso.com" })
+            yield* groups.modify(admin, "developers", { externalId: "g-7", externalName: "Developers Team" })
+            const exportedUsers = yield* Stream.runCollect(exports.users(admin))
+            const exportedGroups = yield* Stream.runCollect(exports.groups(admin))
+            const entries = [
+              ...[...exportedGroups].map((record) => group(Schema.encodeSync(ImportGroup)(record))),
+              ...[...exportedUsers].map((record) => user(Schema.encodeSync(ImportUser)(record)))
+            ]
+            expect(entries).toContainEqual(
+              user(
+                expect.objectContaining({ username: "john", externalId: "00u1A", externalName: "John.Doe@Contoso.com" })
+              )
+            )
+            // Existing records whose names were cleared get them back.
+            yield* users.modify(admin, "john", { externalId: null, externalName: null })
+            yield* groups.modify(admin, "developers", { externalId: null, externalName: null })
+            const result = yield* importing(entries, { onConflict: "update" })
+            expect([result.users.updated, result.groups.updated]).toEqual([1, 1])
+            expect(yield* users.get(admin, "john")).toMatchObject({
+              externalId: "00u1A",
+              externalName: "John.Doe@Contoso.com"
+            })
+            expect(yield* groups.get(admin, "developers")).toMatchObject({
+              externalId: "g-7",
+              externalName: "Developers Team"
+            })
+            // New records are created with them.
+            yield* importing([
+              group({ name: "sales", externalId: "g-8", externalName: "Sales Team" }),
+              user({ username: "jane", groups: ["sales"], externalId: "00u2B", externalName: "Jane.Roe@Contoso.com" })
+            ])
+            expect(yield* users.get(admin, "jane")).toMatchObject({
+              externalId: "00u2B",
+              externalName: "Jane.Roe@Contoso.com"
+            })
+            expect(yield* groups.get(admin, "sales")).toMatchObject({ externalId: "g-8", externalName: "Sales Team" })
+          })
+        )
     )
 
     it.effect("keeps a user's createdAt (updatedAt is the import's time, version 1)", () =>

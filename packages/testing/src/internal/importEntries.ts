@@ -1,6 +1,6 @@
 /** The entries and the run the import suites share. */
 
-import type { ImportEntry, ImportUser } from "@user-manager/core/ImportRecord"
+import type { ImportEntry, ImportGroup, ImportUser } from "@user-manager/core/ImportRecord"
 import { type ImportOptions, Imports } from "@user-manager/core/Imports"
 import { Effect, Stream } from "effect"
 import { admin } from "../fixture.js"
@@ -12,7 +12,7 @@ export const user = (record: ImportUser, location?: string): ImportEntry => ({
   ...(location === undefined ? {} : { location })
 })
 /** A group record. */
-export const group = (record: { name: string; gid?: number; members?: Array<string> }): ImportEntry => ({
+export const group = (record: ImportGroup): ImportEntry => ({
   kind: "group",
   record
 })

@@ -182,6 +182,35 @@ export const membershipsContract = (name: string, { seeded, refuses }: Harness) 
       )
     )
 
+    it.effect(
+      "a modify that ignores absent removals removes the members it names and skips the others (non-members, unknown users)",
+      () =>
+        seeded(
+          Effect.gen(function* () {
+            const users = yield* Users
+            const groups = yield* Groups
+            const audit = yield* Audit
+            const before = yield* snapshot
+            const unchanged = yield* groups.modify(admin, "analysts", {
+              removeMembers: ["john", "ghost"],
+              absentRemovals: "ignore"
+            })
+            expect(yield* snapshot).toEqual(before)
+            expect((yield* audit.list(admin)).total).toBe(before.audit)
+            expect(unchanged.version).toBe((yield* groups.get(admin, "analysts")).version)
+            yield* refuses(groups.modify(admin, "analysts", { removeMembers: ["john"] }), "NotAMember")
+            yield* users.addToGroup(admin, "john", "analysts")
+            const changed = yield* groups.modify(admin, "developers", {
+              removeMembers: ["john", "bob", "ghost"],
+              addMembers: ["root"],
+              absentRemovals: "ignore"
+            })
+            expect(changed.memberCount).toBe(3)
+            expect((yield* groups.get(admin, "developers")).members).toEqual(["alice", "root", "svc"])
+          })
+        )
+    )
+
     it.effect("adds several users to a group at once, or none when one is unknown", () =>
       seeded(
         Effect.gen(function* () {
@@ -388,6 +417,41 @@ export const membershipsContract = (name: string, { seeded, refuses }: Harness) 
           expect(yield* groups.members(admin, "developers", { search: "I", limit: 1, after: "alice" })).toEqual({
             items: ["svc"]
           })
+        })
+      )
+    )
+
+    it.effect("a search within a group answers the same whether the group holds most of the users or few of them", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          const groups = yield* Groups
+          yield* groups.create(admin, { name: "crowd" })
+          yield* groups.create(admin, { name: "few" })
+          // 30 users, every third one a Quartz: `crowd` holds all but the last three (most of the directory), `few`
+          // two Quartz users and one other (a store may walk a group's members or the users, by the group's share).
+          const usernames = Array.from({ length: 30 }, (_, index) => `q${String(index).padStart(2, "0")}`)
+          for (const [index, username] of usernames.entries()) {
+            const groupsOf = [...(index < 27 ? ["crowd"] : ["analysts"]), ...([3, 5, 6].includes(index) ? ["few"] : [])]
+            yield* users.create(admin, { username, lastName: index % 3 === 0 ? "Quartz" : "Stone", groups: groupsOf })
+          }
+          const quartz = usernames.filter((_, index) => index % 3 === 0 && index < 27)
+          expect((yield* groups.members(admin, "crowd", { search: "QUARTZ", limit: 1000 })).items).toEqual(quartz)
+          expect(yield* groups.members(admin, "crowd", { search: "quartz", limit: 4 })).toEqual({
+            items: quartz.slice(0, 4),
+            next: "q09"
+          })
+          expect(yield* groups.members(admin, "crowd", { search: "quartz", limit: 4, after: "q19" })).toEqual({
+            items: ["q21", "q24"]
+          })
+          expect((yield* groups.members(admin, "crowd", { search: "q2" })).items).toEqual(usernames.slice(20, 27))
+          expect((yield* groups.members(admin, "few", { search: "quartz" })).items).toEqual(["q03", "q06"])
+          expect(yield* groups.members(admin, "few", { search: "q0", limit: 1, after: "q03" })).toEqual({
+            items: ["q05"],
+            next: "q05"
+          })
+          expect((yield* groups.members(admin, "analysts", { search: "quartz" })).items).toEqual(["q27"])
+          expect((yield* groups.members(admin, "analysts", { search: "stone" })).items).toEqual(["q28", "q29"])
         })
       )
     )

@@ -148,7 +148,10 @@ export const tokensContract = (name: string, { seeded, refuses }: Harness) => {
           const tokens = yield* Tokens.Tokens
           const actor = Tokens.actor((yield* tokens.create(admin, { name: "ops", scope: "api" })).token)
           const successor = yield* refuses(tokens.create(actor, { name: "successor", scope: "api" }), "Forbidden")
-          expect(successor.reason).toBe("API tokens are managed by administrators only")
+          expect(successor.reason).toEqual({ _tag: "TokensByUsersOnly" })
+          expect(successor.message).toBe(
+            "'token:ops' may not create API token 'successor': API tokens are managed by administrators only."
+          )
           yield* refuses(tokens.revoke(actor, "ops"), "Forbidden")
           expect(yield* Effect.flip((yield* Users).whoAmI(actor))).toMatchObject({ _tag: "Forbidden" })
           expect((yield* tokens.list(admin)).map((token) => token.name)).toEqual(["ops"])

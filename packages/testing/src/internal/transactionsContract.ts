@@ -74,7 +74,15 @@ export const transactionsContract = (name: string, { seeded, refuses }: Harness)
           const failure = yield* Effect.flip(
             directory.write((tx) =>
               Effect.gen(function* () {
-                yield* tx.insertGroup({ name: "temp" as never, gid: 4242, createdAt: now, updatedAt: now, version: 1 })
+                yield* tx.insertGroup({
+                  name: "temp" as never,
+                  gid: 4242,
+                  externalId: null,
+                  externalName: null,
+                  createdAt: now,
+                  updatedAt: now,
+                  version: 1
+                })
                 yield* tx.addMembership("bob" as never, "temp" as never)
                 yield* tx.removeMembership("bob" as never, "analysts" as never)
                 yield* tx.deleteUser("john" as never)
@@ -109,6 +117,8 @@ export const transactionsContract = (name: string, { seeded, refuses }: Harness)
                   yield* tx.insertGroup({
                     name: "temp" as never,
                     gid: 4242,
+                    externalId: null,
+                    externalName: null,
                     createdAt: now,
                     updatedAt: now,
                     version: 1

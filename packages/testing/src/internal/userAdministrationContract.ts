@@ -6,6 +6,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Actor from "@user-manager/core/Actor"
 import { Audit } from "@user-manager/core/Audit"
 import { Groups } from "@user-manager/core/Groups"
+import * as Tokens from "@user-manager/core/Tokens"
 import { Users } from "@user-manager/core/Users"
 import { Effect } from "effect"
 import { admin, john } from "../fixture.js"
@@ -360,6 +361,54 @@ export const userAdministrationContract = (name: string, { seeded, refuses }: Ha
           yield* refuses(groups.setMembers(admin, "admins", ["root"]), "SelfLockout")
         })
       )
+    )
+  })
+
+  describe(`${name} — modify with enabled: one change, all or nothing`, () => {
+    it.effect("changes a user's details and disables it in one modify, audited as a modify and a disable", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          const audit = yield* Audit
+          const before = yield* users.get(admin, "john")
+          const changed = yield* users.modify(admin, "john", { lastName: "Smith", enabled: false })
+          expect([changed.lastName, changed.enabled, changed.version]).toEqual(["Smith", false, before.version + 1])
+          expect(yield* users.get(admin, "john")).toEqual(changed)
+          const entries = (yield* audit.list(admin, { target: "john" })).items
+          expect(entries.slice(0, 2).map((entry) => [entry.action, entry.changes])).toEqual(
+            expect.arrayContaining([
+              ["user.modify", { lastName: "Smith" }],
+              ["user.disable", { enabled: false }]
+            ])
+          )
+          const enabled = yield* users.modify(admin, "john", { enabled: true })
+          expect([enabled.enabled, enabled.version]).toEqual([true, before.version + 2])
+          // The flag as it is already: nothing changes, no new version.
+          expect((yield* users.modify(admin, "john", { enabled: true })).version).toBe(before.version + 2)
+        })
+      )
+    )
+
+    it.effect(
+      "changes nothing when a modify also disables a user who may not be disabled (itself, the last admin, a system user)",
+      () =>
+        seeded(
+          Effect.gen(function* () {
+            const tokens = yield* Tokens.Tokens
+            const users = yield* Users
+            const own = yield* users.get(admin, "admin")
+            yield* refuses(users.modify(admin, "admin", { firstName: "Changed", enabled: false }), "SelfLockout")
+            expect(yield* users.get(admin, "admin")).toEqual(own)
+            yield* refuses(users.modify(admin, "svc", { firstName: "Changed", enabled: false }), "SystemUserImmutable")
+            const token = Tokens.actor((yield* tokens.create(admin, { name: "ops", scope: "api" })).token)
+            yield* users.disable(admin, "root")
+            yield* refuses(
+              users.modify(token, "admin", { firstName: "Changed", groups: ["admins", "developers"], enabled: false }),
+              "LastAdmin"
+            )
+            expect(yield* users.get(admin, "admin")).toEqual(own)
+          })
+        )
     )
   })
 }

@@ -1,3 +1,4 @@
+import { msg, str } from "@lit/localize"
 import { css, html, LitElement, nothing } from "lit"
 import { property } from "lit/decorators.js"
 import type { ClientError, Group, GroupChanges, GroupSort, Me, User, UserManagerClient } from "../Client.js"
@@ -8,21 +9,24 @@ import { usernamesOf } from "../internal/errors.js"
 import { type Change, Feedback, feedbackStyles } from "../internal/feedback.js"
 import { FormDialog } from "../internal/form-dialog.js"
 import { textField } from "../internal/form-fields.js"
+import { LanguageController } from "../internal/i18n.js"
 import { debounce } from "../internal/keys.js"
 import { ListController } from "../internal/list-controller.js"
 import { type Column, listView } from "../internal/list-view.js"
-import { numberFormatOf } from "../internal/locale.js"
+import { type NumberFormat, numberFormatOf } from "../internal/locale.js"
 import { phoneStyles } from "../internal/phone.js"
 import { choice, FINDER_LIMIT, finder, PICKER_PAGE, pickerStyles } from "../internal/picker.js"
+import { recordRefusalView, refusalView } from "../internal/refusals.js"
 import { RowMenu } from "../internal/row-menu.js"
 import { skeletonStyles } from "../internal/skeleton.js"
 import { sharedStyles } from "../internal/styles.js"
 import { constraintOf, isRequired, problemOf, problems } from "../internal/validation.js"
 
-const columns: ReadonlyArray<Column<GroupSort>> = [
-  { sort: "name", label: "Name" },
-  { sort: "gid", label: "GID" },
-  { sort: "members", label: "Users" }
+/** The columns, their headers in the element's language. */
+const columns = (): ReadonlyArray<Column<GroupSort>> => [
+  { sort: "name", label: msg("Name") },
+  { sort: "gid", label: msg("GID") },
+  { sort: "members", label: msg("Users") }
 ]
 
 /** How many members' names the Users column shows (the group answer's preview holds at most this many). */
@@ -45,17 +49,19 @@ const columnStyles = css`
  * The Users column of a group: how many members it has, and the first names of the answer's preview with how many
  * more there are ("3: alice, daemon, john"; "500,000: aaron, … and 499,990 more").
  */
-const membersText = (group: Group, count: Intl.NumberFormat) => {
+const membersText = (group: Group, count: NumberFormat) => {
   const total = group.memberCount
   const shown = group.members.slice(0, MEMBERS_SHOWN)
   if (total === 0) return "0"
   const more = total - shown.length
-  return `${count.format(total)}: ${shown.join(", ")}${more > 0 ? ` and ${count.format(more)} more` : ""}`
+  const all = count.format(total)
+  const names = shown.join(", ")
+  return more > 0 ? msg(str`${all}: ${names} and ${count.format(more)} more`) : `${all}: ${names}`
 }
 
 /** "alice, bob", or "3 users" beyond a few names. */
-const someUsers = (usernames: ReadonlyArray<string>) =>
-  usernames.length <= 3 ? usernames.join(", ") : `${usernames.length.toLocaleString()} users`
+const someUsers = (usernames: ReadonlyArray<string>, count: NumberFormat) =>
+  usernames.length <= 3 ? usernames.join(", ") : msg(str`${count.format(usernames.length)} users`)
 
 /**
  * What a group's Save tells: what it renamed and whose membership it changed, with Undo when members changed (the
@@ -66,15 +72,17 @@ const groupChange = (
   after: Group,
   added: ReadonlyArray<string>,
   removed: ReadonlyArray<string>,
-  undo: (inverse: GroupChanges) => Promise<void>
+  undo: (inverse: GroupChanges) => Promise<void>,
+  count: NumberFormat
 ): Change => {
   const renamed = before.name !== after.name
   const parts = [
-    ...(renamed ? [`renamed ${before.name} to ${after.name}`] : []),
-    ...(added.length === 0 ? [] : [`added ${someUsers(added)}`]),
-    ...(removed.length === 0 ? [] : [`removed ${someUsers(removed)}`])
+    ...(renamed ? [msg(str`renamed ${before.name} to ${after.name}`)] : []),
+    ...(added.length === 0 ? [] : [msg(str`added ${someUsers(added, count)}`)]),
+    ...(removed.length === 0 ? [] : [msg(str`removed ${someUsers(removed, count)}`)])
   ]
-  const said = parts.length === 0 ? `Saved group ${after.name}.` : `Group ${after.name}: ${parts.join("; ")}.`
+  const joined = parts.join("; ")
+  const said = parts.length === 0 ? msg(str`Saved group ${after.name}.`) : msg(str`Group ${after.name}: ${joined}.`)
   const members = added.length + removed.length > 0
   return {
     message: said,
@@ -87,7 +95,7 @@ const groupChange = (
               ...(removed.length === 0 ? {} : { addMembers: [...removed] }),
               ...(added.length === 0 ? {} : { removeMembers: [...added] })
             }),
-          done: `Undid the change to group ${before.name}.`,
+          done: msg(str`Undid the change to group ${before.name}.`),
           key: before.name
         }
       : undefined
@@ -98,7 +106,7 @@ const groupChange = (
  * The Groups tab: a server-side searched, sorted and paged table of groups (each with its member count and first
  * members), the Add New and Update dialogs (name; the members a page at a time, searched within the group; users to
  * add found by search; the additions and removals staged and applied at Save in one change), a context menu (Update,
- * Delete) and the delete confirmation, which lists the users a refusal names. An
+ * Delete) opened by a right-click, the keyboard or each row's "⋯" button, and the delete confirmation, which lists the users a refusal names. An
  * administrator (`me`) whose client can also imports groups from a CSV or JSON Lines file (checked first, its plan
  * shown, then applied with its progress) and exports them as CSV.
  *
@@ -126,6 +134,12 @@ export class GroupsTab extends LitElement {
     columnStyles,
     phoneStyles
   ]
+
+  constructor() {
+    super()
+    // Renders again in the language of `lang` when it changes (on its own, or inside `<user-manager>`).
+    new LanguageController(this)
+  }
 
   /** Where the groups come from and where changes go. */
   @property({ attribute: false }) accessor client: UserManagerClient | undefined
@@ -185,11 +199,24 @@ export class GroupsTab extends LitElement {
     const count = numberFormatOf(this)
     return html`
       ${listView(this.#list, this.#menu, {
-        name: "Groups",
-        one: "group",
+        name: msg("Groups"),
+        words: {
+          placeholder: msg("Search groups"),
+          empty: msg("No groups match."),
+          loading: msg("Loading groups…"),
+          pages: msg("Groups pages"),
+          summary: (total, one, search) =>
+            search === ""
+              ? one
+                ? msg("1 group")
+                : msg(str`${total} groups`)
+              : one
+                ? msg(str`1 group matches “${search}”`)
+                : msg(str`${total} groups match “${search}”`)
+        },
         numbers: count,
-        searchLabel: "Search groups by name",
-        columns,
+        searchLabel: msg("Search groups by name"),
+        columns: columns(),
         row: (group, index) => html`<tr
           part="row"
           tabindex=${this.#list.tabIndexOf(index)}
@@ -199,7 +226,9 @@ export class GroupsTab extends LitElement {
           <td title=${group.name}>${group.name}</td>
           <td>${group.gid}</td>
           <td title=${membersText(group, count)}>${membersText(group, count)}</td>
+          ${this.#menu.renderButton(group.name, msg(str`Actions for ${group.name}`), this.#list.tabIndexOf(index))}
         </tr>`,
+        trail: this.#menu.renderHeaderCell(),
         open: (group) => this.#openEditor(group),
         actions: this.#bulk.renderButtons(),
         remove: (group) => this.#confirm.ask(group)
@@ -207,26 +236,26 @@ export class GroupsTab extends LitElement {
       ${
         group === undefined
           ? nothing
-          : this.#menu.render(`Actions for ${group.name}`, [
+          : this.#menu.render(msg(str`Actions for ${group.name}`), [
               // The Update dialog renames and changes members: refused only when both are.
               {
-                label: "Update",
+                label: msg("Update"),
                 run: () => this.#openEditor(group),
                 disabled: group.refused?.changeMembers === undefined ? undefined : group.refused.rename
               },
-              { label: "Delete", run: () => this.#confirm.ask(group), disabled: group.refused?.delete }
+              { label: msg("Delete"), run: () => this.#confirm.ask(group), disabled: group.refused?.delete }
             ])
       }
       ${this.#renderEditor()} ${this.#bulk.renderDialog()} ${this.#feedback.render()}
       ${this.#confirm.render((group) => ({
-        title: `Delete group ${group.name}?`,
-        text: `The group ${group.name} (GID ${group.gid}) will be deleted. This cannot be undone.`,
+        title: msg(str`Delete group ${group.name}?`),
+        text: msg(str`The group ${group.name} (GID ${group.gid}) will be deleted. This cannot be undone.`),
         refusal: (error) => this.#refusal(error),
         check: (client, group) => client.deleteGroup(group.name, { dryRun: true }),
         remove: async (client, group) => {
           await client.deleteGroup(group.name)
           this.dispatchEvent(new UserManagerChangeEvent("group-deleted", { name: group.name }))
-          this.#feedback.changed({ message: `Deleted group ${group.name}.` })
+          this.#feedback.changed({ message: msg(str`Deleted group ${group.name}.`) })
         }
       }))}
     `
@@ -321,20 +350,20 @@ export class GroupsTab extends LitElement {
     const group = this.#form.editing?.record
     const membersError = this.#form.fieldErrors.members
     const staged = [
-      ...(this.#added.size === 0 ? [] : [`${count.format(this.#added.size)} to add`]),
-      ...(this.#removed.size === 0 ? [] : [`${count.format(this.#removed.size)} to remove`])
+      ...(this.#added.size === 0 ? [] : [msg(str`${count.format(this.#added.size)} to add`)]),
+      ...(this.#removed.size === 0 ? [] : [msg(str`${count.format(this.#removed.size)} to remove`)])
     ]
     const members =
       group === undefined
         ? nothing
         : html`<fieldset class="picker">
-            <legend>Members (${count.format(group.memberCount)})</legend>
-            ${finder("f-member-search", "Search members", (text) => this.#searchMembersLater(text))}
+            <legend>${msg(str`Members (${count.format(group.memberCount)})`)}</legend>
+            ${finder("f-member-search", msg("Search members"), (text) => this.#searchMembersLater(text))}
             <div
               id="member-list"
               class="choices"
               role="group"
-              aria-label="Members of ${group.name}"
+              aria-label=${msg(str`Members of ${group.name}`)}
               aria-busy=${this.#membersBusy ? "true" : "false"}
             >
               ${this.#members.map((username) => this.#box(username, true))}
@@ -342,7 +371,7 @@ export class GroupsTab extends LitElement {
             ${
               this.#members.length === 0 && !this.#membersBusy
                 ? html`<p class="hint">
-                    ${this.#memberSearch === "" ? "No members yet." : `No member matches “${this.#memberSearch}”.`}
+                    ${this.#memberSearch === "" ? msg("No members yet.") : msg(str`No member matches “${this.#memberSearch}”.`)}
                   </p>`
                 : nothing
             }
@@ -355,7 +384,7 @@ export class GroupsTab extends LitElement {
                     ?disabled=${this.#membersBusy}
                     @click=${() => void this.#loadMembers(true)}
                   >
-                    Show more members
+                    ${msg("Show more members")}
                   </button>`
             }
           </fieldset>`
@@ -363,37 +392,37 @@ export class GroupsTab extends LitElement {
     // The core's word on what may change (`refused`): the admin group keeps its name.
     const renameRefused = group?.refused?.rename
     return this.#form.render({
-      title: group === undefined ? "Add New Group" : `Update ${group.name}`,
+      title: group === undefined ? msg("Add New Group") : msg(str`Update ${group.name}`),
       remove: group === undefined ? undefined : () => this.#confirm.ask(group),
       check: (form) =>
         problems([
-          ["name", problemOf(constraintOf(body, "name"), "Name", String(new FormData(form).get("name") ?? ""))]
+          ["name", problemOf(constraintOf(body, "name"), msg("Name"), String(new FormData(form).get("name") ?? ""))]
         ]),
       write: (client, form, group) => this.#save(client, String(new FormData(form).get("name") ?? ""), group),
       fields: html`${textField(this.#form.fieldErrors, {
         name: "name",
-        label: "Name",
+        label: msg("Name"),
         value: group?.name ?? "",
         required: isRequired(constraintOf(body, "name")),
         readOnly: renameRefused !== undefined,
         reason: "rename-refused"
       })}
-            ${renameRefused === undefined ? nothing : html`<p class="hint read-only" id="rename-refused">${renameRefused}</p>`}
+            ${renameRefused === undefined ? nothing : html`<p class="hint read-only" id="rename-refused">${recordRefusalView(renameRefused)}</p>`}
             ${members}
             <fieldset class="picker">
-              <legend>Add members</legend>
-              <div class="choices" role="group" aria-label="Users to add">
+              <legend>${msg("Add members")}</legend>
+              <div class="choices" role="group" aria-label=${msg("Users to add")}>
                 ${this.#listed.map((username) => this.#box(username, false))}
               </div>
-              ${finder("f-find", "Find users to add", (text) => this.#findLater(text))}
-              <div class="choices" role="group" aria-label="Users found">
+              ${finder("f-find", msg("Find users to add"), (text) => this.#findLater(text))}
+              <div class="choices" role="group" aria-label=${msg("Users found")}>
                 ${this.#candidates
                   .filter((user) => !this.#listed.includes(user.username))
                   .map((user) => this.#box(user.username, group !== undefined && user.groups.includes(group.name)))}
               </div>
             </fieldset>
             <p class="hint" role="status">
-              ${staged.length === 0 ? "" : `Save will apply: ${staged.join(", ")}.`}
+              ${staged.length === 0 ? "" : msg(str`Save will apply: ${staged.join(", ")}.`)}
             </p>
             ${membersError === undefined ? nothing : html`<p class="alert" role="alert">${membersError}</p>`}`
     })
@@ -405,7 +434,7 @@ export class GroupsTab extends LitElement {
     if (group === undefined) {
       const created = await client.createGroup({ name, members: addMembers })
       this.dispatchEvent(new UserManagerChangeEvent("group-created", created))
-      this.#feedback.changed({ message: `Created group ${created.name}.`, key: created.name, created: true })
+      this.#feedback.changed({ message: msg(str`Created group ${created.name}.`), key: created.name, created: true })
       return
     }
     // Every change in one request, applied all together or not at all.
@@ -418,7 +447,14 @@ export class GroupsTab extends LitElement {
       Object.keys(changes).length === 0 ? group : await client.modifyGroup(group.name, changes, group.version)
     this.dispatchEvent(new UserManagerChangeEvent("group-updated", updated))
     this.#feedback.changed(
-      groupChange(group, updated, addMembers, removeMembers, (inverse) => this.#undo(updated, inverse))
+      groupChange(
+        group,
+        updated,
+        addMembers,
+        removeMembers,
+        (inverse) => this.#undo(updated, inverse),
+        numberFormatOf(this)
+      )
     )
   }
 
@@ -434,12 +470,12 @@ export class GroupsTab extends LitElement {
   #refusal(error: ClientError) {
     const stranded = usernamesOf(error)
     return html`<div class="alert" role="alert">
-      <p>${error.message}</p>
+      <p>${refusalView(error)}</p>
       ${
         stranded.length === 0
           ? nothing
-          : html`<p>Users who would be left without a group:</p>
-            <ul aria-label="Users who would be left without a group">
+          : html`<p>${msg("Users who would be left without a group:")}</p>
+            <ul aria-label=${msg("Users who would be left without a group")}>
               ${stranded.map((username) => html`<li>${username}</li>`)}
             </ul>`
       }

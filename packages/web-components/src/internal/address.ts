@@ -6,7 +6,7 @@ import { PAGE_SIZE, PAGE_SIZES } from "./list-controller.js"
  *
  * @since 0.2.0
  */
-export type TabId = "users" | "groups"
+export type TabId = "users" | "groups" | "tokens"
 
 /**
  * Where the reader is, as `<user-manager sync-url>` keeps it in the page's query string: the tab, and the Users tab's
@@ -54,7 +54,7 @@ export const readAddress = (query: string): Address => {
   const page = Number(params.get("page") ?? "1")
   const size = Number(params.get("size") ?? String(PAGE_SIZE))
   return {
-    tab: params.get("tab") === "groups" ? "groups" : "users",
+    tab: params.get("tab") === "groups" ? "groups" : params.get("tab") === "tokens" ? "tokens" : "users",
     search: params.get("q") ?? "",
     sort: (SORTS.includes(sort) ? sort : "username") as UserSort,
     order: order === "desc" ? "desc" : "asc",

@@ -1,11 +1,12 @@
+import { msg, str } from "@lit/localize"
 import { css, html, type LitElement, nothing, type ReactiveController, type TemplateResult } from "lit"
 import { live } from "lit/directives/live.js"
 import type { ImportFormat, ImportOptions, ImportResult, RecordKind } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
-import { asClientError } from "./errors.js"
 import { renderImportOutcome, summary } from "./import-outcome.js"
 import { trapFocus } from "./keys.js"
 import type { ListController } from "./list-controller.js"
+import { refusalOf } from "./refusals.js"
 
 type OnConflict = NonNullable<ImportOptions["onConflict"]>
 
@@ -16,20 +17,33 @@ type OnConflict = NonNullable<ImportOptions["onConflict"]>
 type Phase = "choose" | "checking" | "planned" | "applying" | "done"
 
 /** The words of each kind of record, and the fields its CSV header names. */
-const words = {
-  users: {
-    one: "user",
-    many: "users",
-    fields: "username, firstName, lastName, email, groups (comma-separated, quoted), enabled, system, password"
-  },
-  groups: { one: "group", many: "groups", fields: "name, gid, members (comma-separated, quoted)" }
-} as const
-
-const choices: ReadonlyArray<{ readonly value: OnConflict; readonly label: (one: string) => string }> = [
-  { value: "fail", label: (one) => `Refuse the record: the existing ${one} is not changed` },
-  { value: "skip", label: (one) => `Skip the record: the existing ${one} is kept as it is` },
-  { value: "update", label: (one) => `Update the existing ${one} with the record's fields` }
-]
+/** What the Import dialog says of each kind, in the element's language (the field names are the file's own). */
+const words = (kind: RecordKind) =>
+  kind === "users"
+    ? {
+        title: msg("Import users"),
+        help: msg(
+          str`A CSV file whose header row names the fields (${"username, firstName, lastName, email, groups, enabled, system, password"}; groups comma-separated, quoted), or a JSON Lines file with one user a line. The file is checked first; nothing is written until you press Import.`
+        ),
+        exists: msg("When a user of the file already exists"),
+        choices: [
+          { value: "fail", label: msg("Refuse the record: the existing user is not changed") },
+          { value: "skip", label: msg("Skip the record: the existing user is kept as it is") },
+          { value: "update", label: msg("Update the existing user with the record's fields") }
+        ] as ReadonlyArray<{ readonly value: OnConflict; readonly label: string }>
+      }
+    : {
+        title: msg("Import groups"),
+        help: msg(
+          str`A CSV file whose header row names the fields (${"name, gid, members"}; members comma-separated, quoted), or a JSON Lines file with one group a line. The file is checked first; nothing is written until you press Import.`
+        ),
+        exists: msg("When a group of the file already exists"),
+        choices: [
+          { value: "fail", label: msg("Refuse the record: the existing group is not changed") },
+          { value: "skip", label: msg("Skip the record: the existing group is kept as it is") },
+          { value: "update", label: msg("Update the existing group with the record's fields") }
+        ] as ReadonlyArray<{ readonly value: OnConflict; readonly label: string }>
+      }
 
 /** The format of a chosen file, by its name (else its type), or undefined when it is neither CSV nor JSON Lines. */
 const formatOf = (file: File): ImportFormat | undefined => {
@@ -151,12 +165,12 @@ export class BulkActions<T, S extends string> implements ReactiveController {
     return html`${
       client.importRecords === undefined
         ? nothing
-        : html`<button part="button" aria-haspopup="dialog" @click=${() => this.#open()}>Import</button>`
+        : html`<button part="button" aria-haspopup="dialog" @click=${() => this.#open()}>${msg("Import")}</button>`
     }${
       client.exportCsv === undefined
         ? nothing
         : html`<button part="button" aria-busy=${this.#exporting ? "true" : "false"} @click=${() => this.#export()}>
-            ${this.#exporting ? "Exporting…" : "Export CSV"}
+            ${this.#exporting ? msg("Exporting…") : msg("Export CSV")}
           </button>`
     }`
   }
@@ -202,7 +216,7 @@ export class BulkActions<T, S extends string> implements ReactiveController {
       setTimeout(() => URL.revokeObjectURL(url), 60_000)
       this.#list.alert = ""
     } catch (error) {
-      this.#list.alert = asClientError(error).message
+      this.#list.alert = refusalOf(error)
     } finally {
       this.#exporting = false
       this.#host.requestUpdate()
@@ -218,7 +232,9 @@ export class BulkActions<T, S extends string> implements ReactiveController {
     this.#run++
     this.#alert =
       file !== undefined && this.#format === undefined
-        ? `${file.name} is neither CSV (.csv) nor JSON Lines (.jsonl, .ndjson): choose a file in one of these formats.`
+        ? msg(
+            str`${file.name} is neither CSV (.csv) nor JSON Lines (.jsonl, .ndjson): choose a file in one of these formats.`
+          )
         : ""
     this.#host.requestUpdate()
     void this.#check()
@@ -294,7 +310,7 @@ export class BulkActions<T, S extends string> implements ReactiveController {
       return { ok: true, result }
     } catch (error) {
       if (run !== this.#run) return undefined
-      this.#alert = asClientError(error).message
+      this.#alert = refusalOf(error)
       return { ok: false }
     }
   }
@@ -309,7 +325,7 @@ export class BulkActions<T, S extends string> implements ReactiveController {
   /** The Import dialog; its form while it is open. */
   renderDialog(): TemplateResult {
     const { kind } = this.#options
-    const word = words[kind]
+    const word = words(kind)
     const busy = this.#phase === "checking" || this.#phase === "applying"
     const applying = this.#phase === "applying"
     return html`<dialog
@@ -334,13 +350,10 @@ export class BulkActions<T, S extends string> implements ReactiveController {
         !this.#isOpen
           ? nothing
           : html`<form novalidate @submit=${(event: SubmitEvent) => this.#apply(event)}>
-            <h2 id="import-title">Import ${word.many}</h2>
-            <p class="hint" id="import-help">
-              A CSV file whose header row names the fields (${word.fields}), or a JSON Lines file with one ${word.one}
-              a line. The file is checked first; nothing is written until you press Import.
-            </p>
+            <h2 id="import-title">${word.title}</h2>
+            <p class="hint" id="import-help">${word.help}</p>
             <div class="field">
-              <label for="import-file">File (CSV or JSON Lines)</label>
+              <label for="import-file">${msg("File (CSV or JSON Lines)")}</label>
               <input
                 id="import-file"
                 type="file"
@@ -350,8 +363,8 @@ export class BulkActions<T, S extends string> implements ReactiveController {
               />
             </div>
             <fieldset ?disabled=${applying || this.#phase === "done"}>
-              <legend>When a ${word.one} of the file already exists</legend>
-              ${choices.map(
+              <legend>${word.exists}</legend>
+              ${word.choices.map(
                 (choice) => html`<label
                     ><input
                       type="radio"
@@ -360,7 +373,7 @@ export class BulkActions<T, S extends string> implements ReactiveController {
                       .checked=${live(this.#onConflict === choice.value)}
                       @change=${() => this.#choose(() => (this.#onConflict = choice.value))}
                     />
-                    ${choice.label(word.one)}</label
+                    ${choice.label}</label
                   ><br />`
               )}
             </fieldset>
@@ -373,7 +386,7 @@ export class BulkActions<T, S extends string> implements ReactiveController {
                   ?disabled=${applying || this.#phase === "done"}
                   @change=${(event: Event) => this.#choose(() => (this.#atomic = (event.target as HTMLInputElement).checked))}
                 />
-                All or nothing: write nothing if any record is refused</label
+                ${msg("All or nothing: write nothing if any record is refused")}</label
               >
             </div>
             ${this.#renderProgress(busy)} ${this.#phase === "checking" ? nothing : renderImportOutcome(this.#outcome, this.#options.kind)}
@@ -383,7 +396,7 @@ export class BulkActions<T, S extends string> implements ReactiveController {
               ${
                 this.#phase === "done"
                   ? html`<button type="button" id="import-close" class="primary" part="button" @click=${() => this.#dialog()?.close()}>
-                      Close
+                      ${msg("Close")}
                     </button>`
                   : html`<button
                         type="button"
@@ -393,10 +406,10 @@ export class BulkActions<T, S extends string> implements ReactiveController {
                           if (!applying) this.#dialog()?.close()
                         }}
                       >
-                        Cancel
+                        ${msg("Cancel")}
                       </button>
                       <button type="submit" class="primary" part="button" aria-disabled=${this.#canApply() ? "false" : "true"}>
-                        Import
+                        ${msg("Import")}
                       </button>`
               }
             </div>
@@ -412,17 +425,19 @@ export class BulkActions<T, S extends string> implements ReactiveController {
       const outcome = this.#outcome
       switch (this.#phase) {
         case "checking":
-          return "Checking the file…"
+          return msg("Checking the file…")
         case "applying":
-          return "Importing…"
+          return msg("Importing…")
         case "planned":
           return this.#canApply()
-            ? "Checked: nothing has been written yet. Press Import to apply the plan."
-            : "Checked: the file would create or update nothing."
+            ? msg("Checked: nothing has been written yet. Press Import to apply the plan.")
+            : msg("Checked: the file would create or update nothing.")
         case "done":
           return outcome === undefined
             ? ""
-            : `Import finished${outcome.stopped ? " early" : ""}: ${summary(outcome[this.#options.kind], this.#options.kind)}.`
+            : outcome.stopped
+              ? msg(str`Import finished early: ${summary(outcome[this.#options.kind], this.#options.kind)}.`)
+              : msg(str`Import finished: ${summary(outcome[this.#options.kind], this.#options.kind)}.`)
         default:
           return ""
       }
@@ -431,11 +446,11 @@ export class BulkActions<T, S extends string> implements ReactiveController {
       ${
         busy
           ? html`<progress
-              aria-label=${this.#phase === "checking" ? "Checking" : "Importing"}
+              aria-label=${this.#phase === "checking" ? msg("Checking") : msg("Importing")}
               max=${uploading ? this.#size : nothing}
               value=${uploading ? this.#sent : nothing}
             ></progress>
-            <span class="hint">${uploading ? `${percent}% of the file sent` : "The server is working…"}</span>`
+            <span class="hint">${uploading ? msg(str`${percent}% of the file sent`) : msg("The server is working…")}</span>`
           : nothing
       }
     </div>

@@ -1,10 +1,13 @@
+import { msg, str } from "@lit/localize"
 import { css, html, type LitElement, nothing, type ReactiveController, type TemplateResult } from "lit"
-import type { BulkAction, BulkResult, ClientError, User } from "../Client.js"
+import { type BulkAction, type BulkRefusal, type BulkResult, ClientError, type User } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
 import { asClientError } from "./errors.js"
+import { formatNumber } from "./i18n.js"
 import { debounce, trapFocus } from "./keys.js"
 import type { ListController } from "./list-controller.js"
 import { findGroups } from "./picker.js"
+import { refusalView } from "./refusals.js"
 
 type ActionName = BulkAction["action"]
 
@@ -12,34 +15,98 @@ type ActionName = BulkAction["action"]
 interface Choice {
   readonly action: ActionName
   readonly label: string
+  /** The dialog's title and its button: "Delete 3 users" (`users`: "3 users"). */
+  readonly title: (users: string) => string
   /** "can be …" and "… were …": deleted, added to 'staff'. */
   readonly done: (group: string) => string
   readonly group?: boolean
   readonly danger?: boolean
 }
 
-const CHOICES: ReadonlyArray<Choice> = [
-  { action: "enable", label: "Enable", done: () => "enabled" },
-  { action: "disable", label: "Disable", done: () => "disabled" },
-  { action: "addToGroup", label: "Add to group", done: (group) => `added to '${group}'`, group: true },
-  { action: "removeFromGroup", label: "Remove from group", done: (group) => `removed from '${group}'`, group: true },
-  { action: "delete", label: "Delete", done: () => "deleted", danger: true }
+/** The actions on a selection, in the element's language. */
+const choices = (): ReadonlyArray<Choice> => [
+  { action: "enable", label: msg("Enable"), title: (users) => msg(str`Enable ${users}`), done: () => msg("enabled") },
+  {
+    action: "disable",
+    label: msg("Disable"),
+    title: (users) => msg(str`Disable ${users}`),
+    done: () => msg("disabled")
+  },
+  {
+    action: "addToGroup",
+    label: msg("Add to group"),
+    title: (users) => msg(str`Add ${users} to a group`),
+    done: (group) => msg(str`added to '${group}'`),
+    group: true
+  },
+  {
+    action: "removeFromGroup",
+    label: msg("Remove from group"),
+    title: (users) => msg(str`Remove ${users} from a group`),
+    done: (group) => msg(str`removed from '${group}'`),
+    group: true
+  },
+  {
+    action: "delete",
+    label: msg("Delete"),
+    title: (users) => msg(str`Delete ${users}`),
+    done: () => msg("deleted"),
+    danger: true
+  }
 ]
 
 /**
  * How a summary names the users refused for one reason, by the refusal's tag (the core decided each refusal; this is
  * only its wording in a count). A tag not named here reads "N refused"; each user's own sentence is listed below it.
  */
-const REASONS: Readonly<Record<string, (count: number) => string>> = {
-  SystemUserImmutable: (n) => (n === 1 ? "1 is a system user" : `${n} are system users`),
-  SelfLockout: () => "1 is yourself",
-  GroupMembershipRequired: (n) => `${n} would be left without a group`,
-  LastAdmin: (n) => `${n} would leave the admin group without an administrator`,
-  NotAMember: (n) => (n === 1 ? "1 is not a member of the group" : `${n} are not members of the group`),
-  UserNotFound: (n) => (n === 1 ? "1 no longer exists" : `${n} no longer exist`)
+const reason = (kind: string, count: number): string => {
+  const n = formatNumber(count)
+  switch (kind) {
+    case "SystemUserImmutable":
+      return count === 1 ? msg("1 is a system user") : msg(str`${n} are system users`)
+    case "SelfLockout":
+      return msg("1 is yourself")
+    case "GroupMembershipRequired":
+      return count === 1 ? msg("1 would be left without a group") : msg(str`${n} would be left without a group`)
+    case "LastAdmin":
+      return count === 1
+        ? msg("1 would leave the admin group without an administrator")
+        : msg(str`${n} would leave the admin group without an administrator`)
+    case "NotAMember":
+      return count === 1 ? msg("1 is not a member of the group") : msg(str`${n} are not members of the group`)
+    case "UserNotFound":
+      return count === 1 ? msg("1 no longer exists") : msg(str`${n} no longer exist`)
+    case "GroupNotFound":
+      return count === 1
+        ? msg("1 is refused as the group does not exist")
+        : msg(str`${n} are refused as the group does not exist`)
+    case "InvalidInput":
+      return count === 1 ? msg("1 is not a valid username") : msg(str`${n} are not valid usernames`)
+    case "InvalidGroupName":
+      return count === 1
+        ? msg("1 is refused as the group name is not valid")
+        : msg(str`${n} are refused as the group name is not valid`)
+    case "Forbidden":
+      return count === 1 ? msg("1 is not yours to change") : msg(str`${n} are not yours to change`)
+    case "Unauthenticated":
+      return count === 1
+        ? msg("1 is refused as your session has ended")
+        : msg(str`${n} are refused as your session has ended`)
+    default:
+      return msg(str`${n} refused`)
+  }
 }
 
-const users = (count: number) => (count === 1 ? "1 user" : `${count.toLocaleString()} users`)
+/** What a summary counts a refused user under: its refusal's tag, and a malformed group name apart from a username. */
+const kindOf = (error: BulkRefusal | undefined): string =>
+  error === undefined
+    ? "Error"
+    : error._tag === "InvalidInput" && error.field === "group name"
+      ? "InvalidGroupName"
+      : error._tag
+
+/** "3 users" (the subject of a title or a button). */
+const users = (count: number) => (count === 1 ? msg("1 user") : msg(str`${formatNumber(count)} users`))
 
 /** "3 of 5 can be deleted: 2 are system users." — a dry run's answer in one sentence, or an outcome's. */
 export const bulkSummary = (result: BulkResult, done: string): string => {
@@ -47,15 +114,29 @@ export const bulkSummary = (result: BulkResult, done: string): string => {
   const counts = new Map<string, number>()
   for (const item of result.results) {
     if (item.outcome === "refused") {
-      const tag = item.error?._tag ?? "Error"
-      counts.set(tag, (counts.get(tag) ?? 0) + 1)
+      const kind = kindOf(item.error)
+      counts.set(kind, (counts.get(kind) ?? 0) + 1)
     }
   }
-  const reasons = [...counts].map(([tag, count]) => (REASONS[tag] ?? ((n: number) => `${n} refused`))(count))
+  const reasons = [...counts].map(([kind, count]) => reason(kind, count))
+  const applied = formatNumber(result.applied)
+  const all = formatNumber(total)
+  const one = result.applied === 1
   const head = result.dryRun
-    ? `${result.applied.toLocaleString()} of ${users(total)} can be ${done}`
-    : `${result.applied.toLocaleString()} of ${users(total)} ${result.applied === 1 ? "was" : "were"} ${done}`
-  return reasons.length === 0 ? `${head}.` : `${head}: ${reasons.join(", ")}.`
+    ? total === 1
+      ? msg(str`${applied} of 1 user can be ${done}`)
+      : one
+        ? msg(str`${applied} of ${all} users can be ${done}`, { id: "bulk-can-one" })
+        : msg(str`${applied} of ${all} users can be ${done}`)
+    : total === 1
+      ? one
+        ? msg(str`${applied} of 1 user was ${done}`)
+        : msg(str`${applied} of 1 user were ${done}`)
+      : one
+        ? msg(str`${applied} of ${all} users was ${done}`)
+        : msg(str`${applied} of ${all} users were ${done}`)
+  const why = reasons.join(", ")
+  return reasons.length === 0 ? msg(str`${head}.`, { id: "sentence" }) : msg(str`${head}: ${why}.`)
 }
 
 /** Where the bulk dialog is: closed, asking for the group, checking (the dry run), planned, applying, or done. */
@@ -63,13 +144,6 @@ type Phase = "closed" | "group" | "checking" | "planned" | "applying" | "done"
 
 /** The look of the selection's bar and of the bulk dialog's list of refused users. */
 export const bulkChangeStyles = css`
-  td.control,
-  th.control {
-    width: 2.25em;
-    text-align: center;
-    /* Narrow padding, so that the "⋯" button fits its column whole (not cut to "…"). */
-    padding-inline: 0.25em;
-  }
   td.control input,
   th.control input {
     margin: 0;
@@ -95,10 +169,6 @@ export const bulkChangeStyles = css`
     max-height: 12em;
     overflow: auto;
     padding-inline-start: 1.2em;
-  }
-  button.row-actions {
-    padding: 0 0.5em;
-    line-height: 1.4;
   }
 `
 
@@ -182,7 +252,7 @@ export class BulkChange<S extends string> implements ReactiveController {
     return html`<th scope="col" class="control">
       <input
         type="checkbox"
-        aria-label="Select every user on this page"
+        aria-label=${msg("Select every user on this page")}
         .checked=${all}
         .indeterminate=${chosen > 0 && !all}
         ?disabled=${items.length === 0}
@@ -197,7 +267,7 @@ export class BulkChange<S extends string> implements ReactiveController {
     return html`<td class="control select">
       <input
         type="checkbox"
-        aria-label=${`Select ${user.username}`}
+        aria-label=${msg(str`Select ${user.username}`)}
         tabindex=${this.#list.tabIndexOf(index)}
         .checked=${this.#selected.has(user.username)}
         @change=${(event: Event) => this.#toggle(user.username, (event.target as HTMLInputElement).checked)}
@@ -209,9 +279,9 @@ export class BulkChange<S extends string> implements ReactiveController {
   renderBar(): TemplateResult | typeof nothing {
     const count = this.#selected.size
     if (!this.available || count === 0) return nothing
-    return html`<div class="selection" part="selection" role="group" aria-label="Selected users">
-      <span class="count" role="status">${count.toLocaleString()} selected</span>
-      ${CHOICES.map(
+    return html`<div class="selection" part="selection" role="group" aria-label=${msg("Selected users")}>
+      <span class="count" role="status">${msg(str`${formatNumber(count)} selected`)}</span>
+      ${choices().map(
         (choice) =>
           html`<button
             part="button"
@@ -221,7 +291,7 @@ export class BulkChange<S extends string> implements ReactiveController {
             ${choice.label}
           </button>`
       )}
-      <button part="button" @click=${() => this.#select(new Set())}>Clear selection</button>
+      <button part="button" @click=${() => this.#select(new Set())}>${msg("Clear selection")}</button>
     </div>`
   }
 
@@ -323,8 +393,8 @@ export class BulkChange<S extends string> implements ReactiveController {
       choice === undefined
         ? ""
         : phase === "done"
-          ? `${choice.label}: done`
-          : `${choice.label} ${users(result === undefined ? count : result.applied + result.refused)}`
+          ? msg(str`${choice.label}: done`)
+          : choice.title(users(result === undefined ? count : result.applied + result.refused))
     return html`<dialog
       id="bulk-dialog"
       part="dialog"
@@ -347,9 +417,9 @@ export class BulkChange<S extends string> implements ReactiveController {
             <p id="bulk-summary" role="status">
               ${
                 phase === "checking"
-                  ? `Checking ${users(count)}…`
+                  ? msg(str`Checking ${users(count)}…`)
                   : phase === "applying"
-                    ? `Applying to ${users(result?.applied ?? count)}…`
+                    ? msg(str`Applying to ${users(result?.applied ?? count)}…`)
                     : result !== undefined && (phase === "planned" || phase === "done")
                       ? bulkSummary(result, done)
                       : ""
@@ -358,11 +428,11 @@ export class BulkChange<S extends string> implements ReactiveController {
             ${
               refused.length === 0 || (phase !== "planned" && phase !== "done")
                 ? nothing
-                : html`<ul aria-label="Refused users">
-                    ${refused.map((item) => html`<li><strong>${item.username}</strong>: ${item.error?.message ?? ""}</li>`)}
+                : html`<ul aria-label=${msg("Refused users")}>
+                    ${refused.map((item) => html`<li><strong>${item.username}</strong>: ${item.error === undefined ? "" : refusalView(ClientError.from(item.error))}</li>`)}
                   </ul>`
             }
-            ${this.#error === undefined ? nothing : html`<p class="alert" role="alert">${this.#error.message}</p>`}
+            ${this.#error === undefined ? nothing : html`<p class="alert" role="alert">${refusalView(this.#error)}</p>`}
             <div class="actions">${this.#renderButtons(choice, phase, result)}</div>`
       }
     </dialog>`
@@ -377,7 +447,7 @@ export class BulkChange<S extends string> implements ReactiveController {
       }}
     >
       <div class="field">
-        <label for="bulk-group">${choice.action === "addToGroup" ? "Group to add them to" : "Group to remove them from"}</label>
+        <label for="bulk-group">${choice.action === "addToGroup" ? msg("Group to add them to") : msg("Group to remove them from")}</label>
         <input
           id="bulk-group"
           name="group"
@@ -398,22 +468,23 @@ export class BulkChange<S extends string> implements ReactiveController {
   }
 
   #renderButtons(choice: Choice, phase: Phase, result: BulkResult | undefined) {
-    const cancel = html`<button part="button" @click=${() => this.#close()}>${phase === "done" ? "Close" : "Cancel"}</button>`
-    if (phase === "done") return html`<button part="button" autofocus @click=${() => this.#close()}>Close</button>`
+    const cancel = html`<button part="button" @click=${() => this.#close()}>${phase === "done" ? msg("Close") : msg("Cancel")}</button>`
+    if (phase === "done")
+      return html`<button part="button" autofocus @click=${() => this.#close()}>${msg("Close")}</button>`
     if (phase === "group") {
       return html`${cancel}<button part="button" class="primary" type="submit" form="bulk-group-form" ?disabled=${this.#group.trim() === ""}>
-          Check
+          ${msg("Check")}
         </button>`
     }
     const applicable = result?.applied ?? 0
-    return html`<button part="button" autofocus @click=${() => this.#close()}>Cancel</button>
+    return html`<button part="button" autofocus @click=${() => this.#close()}>${msg("Cancel")}</button>
       <button
         part="button"
         class=${choice.danger === true ? "danger" : "primary"}
         ?disabled=${phase !== "planned" || applicable === 0}
         @click=${() => void this.#apply()}
       >
-        ${choice.label} ${users(applicable)}
+        ${choice.title(users(applicable))}
       </button>`
   }
 }

@@ -1,15 +1,19 @@
+import { msg } from "@lit/localize"
 import { html, type LitElement, nothing, type ReactiveController, type TemplateResult } from "lit"
 import type { ClientError, UserManagerClient } from "../Client.js"
 import { asClientError } from "./errors.js"
 import type { FormDialog } from "./form-dialog.js"
 import { trapFocus } from "./keys.js"
 import type { ListController } from "./list-controller.js"
+import { refusalView } from "./refusals.js"
 import type { RowMenu } from "./row-menu.js"
 
 /** What the confirmation says of the record it would delete, and how it deletes it. */
 export interface ConfirmContent<T> {
   readonly title: string
   readonly text: string
+  /** The confirming button's word (by default "Delete"; "Revoke" for a token). */
+  readonly action?: string
   /** How a refusal is shown (by default, its message). */
   readonly refusal?: (error: ClientError) => TemplateResult
   /** Deletes the record through the client; the dialog then closes and the list is read again. */
@@ -119,12 +123,12 @@ export class ConfirmDialog<T, S extends string> implements ReactiveController {
             ${
               error === undefined
                 ? nothing
-                : (shown.refusal?.(error) ?? html`<p class="alert" role="alert">${error.message}</p>`)
+                : (shown.refusal?.(error) ?? html`<p class="alert" role="alert">${refusalView(error)}</p>`)
             }
-            ${this.#check === "checking" ? html`<p class="hint" role="status">Checking whether it can be deleted…</p>` : nothing}
+            ${this.#check === "checking" ? html`<p class="hint" role="status">${msg("Checking whether it can be deleted…")}</p>` : nothing}
             <div class="actions">
               <button part="button" autofocus @click=${() => this.#dialog()?.close()}>
-                ${this.#check === "refused" ? "Close" : "Cancel"}
+                ${this.#check === "refused" ? msg("Close") : msg("Cancel")}
               </button>
               ${
                 this.#check === "refused"
@@ -134,7 +138,7 @@ export class ConfirmDialog<T, S extends string> implements ReactiveController {
                       part="button"
                       ?disabled=${this.#check === "checking"}
                       @click=${() => this.#confirm(record, shown.remove)}
-                    >Delete</button>`
+                    >${shown.action ?? msg("Delete")}</button>`
               }
             </div>`
       }

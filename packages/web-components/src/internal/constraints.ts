@@ -42,6 +42,20 @@ export const constraints = {
       "required": true,
       "minItems": 1,
       "description": "at least one existing group"
+    },
+    "externalId": {
+      "required": false,
+      "minLength": 1,
+      "maxLength": 1024,
+      "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$",
+      "description": "the identity provider's id of the record, kept as given (1–1,024 characters)"
+    },
+    "externalName": {
+      "required": false,
+      "minLength": 1,
+      "maxLength": 256,
+      "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$",
+      "description": "the identity provider's name of the record, kept as given (1–256 characters)"
     }
   },
   "ModifyUser": {
@@ -63,10 +77,28 @@ export const constraints = {
       "pattern": "^\\s*[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+\\s*$",
       "description": "name@example.com"
     },
+    "externalId": {
+      "required": false,
+      "minLength": 1,
+      "maxLength": 1024,
+      "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$",
+      "description": "the identity provider's id of the record, kept as given (1–1,024 characters)"
+    },
+    "externalName": {
+      "required": false,
+      "minLength": 1,
+      "maxLength": 256,
+      "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$",
+      "description": "the identity provider's name of the record, kept as given (1–256 characters)"
+    },
     "groups": {
       "required": false,
       "minItems": 1,
       "description": "replaces the set; never empty"
+    },
+    "enabled": {
+      "required": false,
+      "description": "enables or disables the user with the other changes (refused as /disable is: not oneself, not the last administrator)"
     }
   },
   "PasswordReset": {
@@ -84,6 +116,20 @@ export const constraints = {
       "maxLength": 32,
       "pattern": "^[a-z_][a-z0-9._-]*$",
       "description": "1–32 characters: a-z, 0-9, '.', '_', '-'"
+    },
+    "externalId": {
+      "required": false,
+      "minLength": 1,
+      "maxLength": 1024,
+      "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$",
+      "description": "the identity provider's id of the record, kept as given (1–1,024 characters)"
+    },
+    "externalName": {
+      "required": false,
+      "minLength": 1,
+      "maxLength": 256,
+      "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$",
+      "description": "the identity provider's name of the record, kept as given (1–256 characters)"
     }
   },
   "ModifyGroup": {
@@ -93,6 +139,20 @@ export const constraints = {
       "maxLength": 32,
       "pattern": "^[a-z_][a-z0-9._-]*$",
       "description": "1–32 characters: a-z, 0-9, '.', '_', '-'"
+    },
+    "externalId": {
+      "required": false,
+      "minLength": 1,
+      "maxLength": 1024,
+      "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$",
+      "description": "the identity provider's id of the record, kept as given (1–1,024 characters)"
+    },
+    "externalName": {
+      "required": false,
+      "minLength": 1,
+      "maxLength": 256,
+      "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$",
+      "description": "the identity provider's name of the record, kept as given (1–256 characters)"
     },
     "members": {
       "required": false,
@@ -105,6 +165,25 @@ export const constraints = {
     "removeMembers": {
       "required": false,
       "description": "users to remove"
+    }
+  },
+  "CreateTokenBody": {
+    "name": {
+      "required": true,
+      "minLength": 1,
+      "maxLength": 32,
+      "pattern": "^[a-z_][a-z0-9._-]*$",
+      "description": "the client it is for: 1–32 characters, a-z, 0-9, '.', '_', '-'"
+    },
+    "scope": {
+      "required": true,
+      "description": "api: what an administrator may do, through the HTTP API; scim: the same, through /scim/v2 only; read: reads only"
+    },
+    "expiresAt": {
+      "required": false,
+      "description": "a string to be decoded into a Date",
+      "x-defaultDays": 90,
+      "x-maximumDays": 1825
     }
   }
 } as const

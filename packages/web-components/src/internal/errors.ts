@@ -13,6 +13,7 @@ export const fieldOf = (error: ClientError): string | undefined => {
     case "EmailTaken":
       return "email"
     case "GroupNameTaken":
+    case "TokenNameTaken":
       return "name"
     case "GroupNotFound":
     case "GroupMembershipRequired":

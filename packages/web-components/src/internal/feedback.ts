@@ -1,6 +1,7 @@
+import { msg, str } from "@lit/localize"
 import { css, html, type LitElement, nothing, type ReactiveController, type TemplateResult } from "lit"
-import { asClientError } from "./errors.js"
 import type { ListController } from "./list-controller.js"
+import { refusalOf } from "./refusals.js"
 import { Toasts, toastStyles } from "./toast.js"
 
 /** How long a changed row stays highlighted, in ms. */
@@ -128,7 +129,7 @@ export class Feedback<T, S extends string> implements ReactiveController {
    * another row becomes the active one.
    */
   refused(key: string, error: unknown): void {
-    this.#note = { key, message: asClientError(error).message, reveal: true }
+    this.#note = { key, message: refusalOf(error), reveal: true }
     // Its row becomes the one Tab reaches (it may have been acted on from elsewhere than its own focus).
     const index = this.#list.page.items.findIndex((item) => this.#list.keyOf(item) === key)
     if (index >= 0) this.#list.setActive(index)
@@ -172,8 +173,8 @@ export class Feedback<T, S extends string> implements ReactiveController {
     const undo = change.undo
     if (key !== undefined && change.created === true && !listed) {
       this.toasts.show({
-        message: `${change.message} It is not on this page.`,
-        action: { label: "Show", run: () => this.#showRecord(key) }
+        message: msg(str`${change.message} It is not on this page.`),
+        action: { label: msg("Show"), run: () => this.#showRecord(key) }
       })
       return
     }
@@ -183,13 +184,13 @@ export class Feedback<T, S extends string> implements ReactiveController {
         undo === undefined
           ? undefined
           : {
-              label: "Undo",
+              label: msg("Undo"),
               run: async () => {
                 try {
                   await undo.run()
                   this.changed({ message: undo.done, key: undo.key ?? key })
                 } catch (error) {
-                  this.toasts.show({ message: asClientError(error).message, tone: "error" })
+                  this.toasts.show({ message: refusalOf(error), tone: "error" })
                 }
                 await this.#list.load()
               }
@@ -265,12 +266,12 @@ export class Feedback<T, S extends string> implements ReactiveController {
       note === undefined
         ? nothing
         : html`<p class="row-note" role="alert" id=${this.#noteId}>
-            <span>${note.message}</span>
+            <span dir="auto">${note.message}</span>
             <button
               type="button"
               part="button"
-              aria-label="Dismiss: ${note.message}"
-              title="Dismiss"
+              aria-label=${msg(str`Dismiss: ${note.message}`)}
+              title=${msg("Dismiss")}
               @click=${() => {
                 this.#note = undefined
                 this.#host.requestUpdate()

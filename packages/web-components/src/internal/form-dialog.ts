@@ -1,8 +1,10 @@
+import { msg } from "@lit/localize"
 import { html, type LitElement, nothing, type ReactiveController, type TemplateResult } from "lit"
 import type { ClientError, UserManagerClient } from "../Client.js"
 import { asClientError, fieldOf } from "./errors.js"
 import { trapFocus } from "./keys.js"
 import type { ListController } from "./list-controller.js"
+import { refusalOf, refusalText } from "./refusals.js"
 import type { RowMenu } from "./row-menu.js"
 
 /** Where a refusal is shown in a form: beside the field `key`, focusing `focus` (a selector) when it is given. */
@@ -107,7 +109,7 @@ export class FormDialog<T, S extends string> implements ReactiveController {
 
   /** Shows a failure to read what the form offers (the dialog stays usable). */
   showAlert(error: unknown): void {
-    this.alert = asClientError(error).message
+    this.alert = refusalOf(error)
     this.#host.requestUpdate()
   }
 
@@ -139,7 +141,7 @@ export class FormDialog<T, S extends string> implements ReactiveController {
             ${
               content.readOnly === true || content.check === undefined
                 ? nothing
-                : html`<p class="hint required-note" aria-hidden="true">Fields marked * are required.</p>`
+                : html`<p class="hint required-note" aria-hidden="true">${msg("Fields marked * are required.")}</p>`
             }
             ${content.fields}
             ${this.alert === "" ? nothing : html`<p class="alert" role="alert">${this.alert}</p>`}
@@ -148,18 +150,18 @@ export class FormDialog<T, S extends string> implements ReactiveController {
                 content.remove === undefined
                   ? nothing
                   : html`<button type="button" class="danger" part="button" @click=${content.remove}>
-                    Delete
+                    ${msg("Delete")}
                   </button>`
               }
               <span class="spacer"></span>
               <button type="button" part="button" @click=${() => this.close()}>
-                ${content.readOnly === true ? "Close" : "Cancel"}
+                ${content.readOnly === true ? msg("Close") : msg("Cancel")}
               </button>
               ${
                 content.readOnly === true
                   ? nothing
                   : html`<button type="submit" class="primary" part="button" ?disabled=${this.saving}>
-                    ${this.editing.record === undefined ? "Create" : "Save"}
+                    ${this.editing.record === undefined ? msg("Create") : msg("Save")}
                   </button>`
               }
             </div>
@@ -255,9 +257,9 @@ export class FormDialog<T, S extends string> implements ReactiveController {
     if (place === undefined) {
       this.fieldErrors = {}
       this.#refused = undefined
-      this.alert = error.message
+      this.alert = refusalText(error)
     } else {
-      this.fieldErrors = { [place.key]: error.message }
+      this.fieldErrors = { [place.key]: refusalText(error) }
       this.#refused = place.key
       this.alert = ""
       const focus = place.focus

@@ -1,3 +1,4 @@
+import { msg } from "@lit/localize"
 import { html, nothing } from "lit"
 import { generatePassword } from "./validation.js"
 
@@ -94,7 +95,7 @@ export const passwordField = (
         aria-controls=${`f-${name}`}
         @click=${(event: Event) => togglePassword(event.currentTarget as HTMLButtonElement)}
       >
-        Show password
+        ${msg("Show password")}
       </button>
       <button
         type="button"
@@ -111,7 +112,7 @@ export const passwordField = (
           input.focus()
         }}
       >
-        Generate
+        ${msg("Generate")}
       </button>
     </div>
     ${errorOf(name, error)}

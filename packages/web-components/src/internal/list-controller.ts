@@ -1,7 +1,7 @@
 import type { LitElement, ReactiveController } from "lit"
 import type { ListQuery, Page, UserManagerClient } from "../Client.js"
-import { asClientError } from "./errors.js"
 import { debounce, restoreFocus } from "./keys.js"
+import { refusalOf } from "./refusals.js"
 
 /** How many rows a tab shows at a time, until the reader chooses another of `PAGE_SIZES`. */
 export const PAGE_SIZE = 50
@@ -74,13 +74,31 @@ export class ListController<T, S extends string> implements ReactiveController {
   readonly #options: ListOptions<T, S>
   #request = 0
   #client: UserManagerClient | undefined
+  /** Settles when the first read ends (shown or failed). */
+  readonly #firstRead: Promise<void>
+  #firstReadEnded: () => void = () => undefined
   #searchLater = debounce(() => this.load(), 250)
 
   constructor(host: LitElement, options: ListOptions<T, S>) {
     this.#host = host
     this.#options = options
     this.sort = options.sort
+    this.#firstRead = new Promise((resolve) => {
+      this.#firstReadEnded = resolve
+    })
     host.addController(this)
+  }
+
+  /**
+   * Starts the first read if the tab has a client, and settles once that read has ended or `ms` have passed (at once
+   * without a client): a tab that waits for it before its first render shows its first page with its rows, not
+   * placeholder rows first, whose layout and paint would come before the rows; an answer slower than `ms` still gets
+   * the placeholders.
+   */
+  firstRead(ms: number): Promise<void> {
+    this.hostUpdate()
+    if (this.#client === undefined) return Promise.resolve()
+    return Promise.race([this.#firstRead, new Promise<void>((resolve) => setTimeout(resolve, ms))])
   }
 
   /** The client the tab was given, if any. */
@@ -131,11 +149,12 @@ export class ListController<T, S extends string> implements ReactiveController {
       this.active = Math.min(this.active, Math.max(0, page.items.length - 1))
       this.alert = ""
     } catch (error) {
-      if (request === this.#request) this.alert = asClientError(error).message
+      if (request === this.#request) this.alert = refusalOf(error)
     } finally {
       if (request === this.#request) {
         this.loading = false
         this.loads++
+        this.#firstReadEnded()
       }
       this.#host.requestUpdate()
     }

@@ -1,9 +1,27 @@
+import { msg, str } from "@lit/localize"
 import { html, nothing, type TemplateResult } from "lit"
 import { isMenuKey, nextIndex } from "./keys.js"
 import { type ListController, PAGE_SIZES } from "./list-controller.js"
-import { formatTotal } from "./locale.js"
+import { formatTotal, type NumberFormat } from "./locale.js"
 import type { RowMenu } from "./row-menu.js"
 import { skeletonRows } from "./skeleton.js"
+
+/** What a list says of its records, in the element's language. */
+export interface ListWords {
+  /** The search field's placeholder ("Search users"). */
+  readonly placeholder: string
+  /** The hint of an empty list ("No users match."). */
+  readonly empty: string
+  /** The pager's status while the first page loads ("Loading users…"). */
+  readonly loading: string
+  /** The pager's name ("Users pages"). */
+  readonly pages: string
+  /**
+   * How many the list holds (`total` already written, "100,001"; `one`: exactly one), or how many match `search`
+   * when there is one: "3 users", "1 user matches “smith”".
+   */
+  readonly summary: (total: string, one: boolean, search: string) => string
+}
 
 /** A column of a list's table: the sort it asks for when its header is pressed, and its header's text. */
 export interface Column<S extends string> {
@@ -13,15 +31,19 @@ export interface Column<S extends string> {
 
 /** What a tab shows in its list, and what a row does when it is chosen. */
 export interface ListViewOptions<T, S extends string> {
-  /** The table's name ("Users"); the search field's placeholder and the empty list's hint say it in lower case. */
+  /** The table's name ("Users"), in the element's language. */
   readonly name: string
-  /** One of the table's records, in lower case ("user"): the count above the table says "1 user". */
-  readonly one: string
+  /** The list's own sentences, in the element's language (each tab's, since a language's words differ by record). */
+  readonly words: ListWords
   /** The search field's accessible name: what it searches. */
   readonly searchLabel: string
   readonly columns: ReadonlyArray<Column<S>>
   /** A body row: a `<tr part="row">` with the list's `tabIndexOf` and `rowIndexOf` the row. */
   readonly row: (item: T, index: number) => TemplateResult
+  /** The toolbar's button that makes a new item (by default "Add New"). */
+  readonly addLabel?: string
+  /** Whether the toolbar offers that button (`false`: the client cannot make one). */
+  readonly canAdd?: boolean
   /** Opens the dialog of an item, or of a new one (Add New). */
   readonly open: (item: T | undefined) => void
   /** Asks to delete an item (the Delete key on its row). */
@@ -35,7 +57,7 @@ export interface ListViewOptions<T, S extends string> {
   /** What shows between the toolbar and the table (the bar of actions on a selection). */
   readonly bar?: TemplateResult | typeof nothing
   /** How counts are written: in the page's language (see `numberFormatOf`). */
-  readonly numbers: Intl.NumberFormat
+  readonly numbers: NumberFormat
   /** The list's filter controls, shown after the search field. */
   readonly filters?: TemplateResult | typeof nothing
 }
@@ -52,7 +74,8 @@ const rowOf = <T, S extends string>(list: ListController<T, S>, event: Event) =>
  * roving focus: arrow keys, Home and End move between rows; Enter or Space opens one, Delete deletes it, the
  * ContextMenu key or Shift+F10 opens its menu), and the pager. The columns' widths are fixed by the tab's styles on
  * `col.col-${sort}`, so that they stay put whatever a page or search shows. The rows' events are handled once, on the
- * table's body.
+ * table's body. The counts' sentences run in their own words' direction (`dir="auto"`): on a right-to-left page in a
+ * left-to-right language they read "5 users", not "users 5".
  */
 export const listView = <T, S extends string>(
   list: ListController<T, S>,
@@ -70,7 +93,7 @@ export const listView = <T, S extends string>(
   const jump = (input: HTMLInputElement) => {
     if (input.value !== "") list.goToPage(Number(input.value))
   }
-  const lower = options.name.toLowerCase()
+  const words = options.words
   const count = options.numbers
   const shownTotal = formatTotal(count, total, exact)
   const search = list.search.trim()
@@ -105,19 +128,23 @@ export const listView = <T, S extends string>(
           type="search"
           part="search"
           aria-label=${options.searchLabel}
-          placeholder=${`Search ${lower}`}
+          placeholder=${words.placeholder}
           .value=${list.search}
           @input=${(event: InputEvent) => list.searchFor((event.target as HTMLInputElement).value)}
         />
         ${options.filters ?? nothing}
         <span class="spacer"></span>
         ${options.actions ?? nothing}
-        <button class="primary" part="button" @click=${() => options.open(undefined)}>Add New</button>
+        ${
+          options.canAdd === false
+            ? nothing
+            : html`<button class="primary" part="button" @click=${() => options.open(undefined)}>${options.addLabel ?? msg("Add New")}</button>`
+        }
       </div>
       ${options.bar ?? nothing}
       ${list.alert === "" ? nothing : html`<p class="alert" role="alert">${list.alert}</p>`}
       <p class="summary hint" part="summary">
-        ${shownTotal} ${total === 1 && exact ? options.one : lower}${search === "" ? "" : ` ${total === 1 && exact ? "matches" : "match"} “${search}”`}
+        <span dir="auto">${words.summary(shownTotal, total === 1 && exact, search)}</span>
       </p>
       <div class="scroll">
       <table part="table" aria-label=${options.name} aria-rowcount=${exact ? total + 1 : -1} aria-busy=${list.loading ? "true" : "false"}>
@@ -164,10 +191,10 @@ export const listView = <T, S extends string>(
         </tbody>
       </table>
       </div>
-      ${items.length === 0 && !list.loading ? html`<p class="hint">No ${lower} match.</p>` : nothing}
-      <nav class="pager" part="pager" aria-label=${`${options.name} pages`}>
+      ${items.length === 0 && !list.loading ? html`<p class="hint">${words.empty}</p>` : nothing}
+      <nav class="pager" part="pager" aria-label=${words.pages}>
         <label class="page-size">
-          Rows per page
+          ${msg("Rows per page")}
           <select
             part="page-size"
             @change=${(event: Event) => list.setLimit(Number((event.target as HTMLSelectElement).value))}
@@ -175,21 +202,21 @@ export const listView = <T, S extends string>(
             ${PAGE_SIZES.map((n) => html`<option value=${n} ?selected=${n === size}>${n}</option>`)}
           </select>
         </label>
-        <span role="status">${
+        <span role="status" dir="auto">${
           items.length === 0 && list.loading
-            ? `Loading ${lower}…`
-            : `${count.format(first)}–${count.format(list.offset + items.length)} of ${shownTotal}`
+            ? words.loading
+            : msg(str`${count.format(first)}–${count.format(list.offset + items.length)} of ${shownTotal}`)
         }</span>
-        <button part="button" ?disabled=${list.offset === 0} @click=${() => list.goTo(0)}>First</button>
+        <button part="button" ?disabled=${list.offset === 0} @click=${() => list.goTo(0)}>${msg("First")}</button>
         <button part="button" ?disabled=${list.offset === 0} @click=${() => list.goTo(list.offset - size)}>
-          Previous
+          ${msg("Previous")}
         </button>
         ${
           pages === undefined
-            ? html`<span class="hint" id="page-note">Page ${count.format(list.pageNumber())} (Last and page numbers need an exact total)</span>`
+            ? html`<span class="hint" id="page-note" dir="auto">${msg(str`Page ${count.format(list.pageNumber())} (Last and page numbers need an exact total)`)}</span>`
             : html`<span class="jump">
                 <label>
-                  Page
+                  ${msg("Page")}
                   <input
                     name="page"
                     part="page"
@@ -205,21 +232,21 @@ export const listView = <T, S extends string>(
                     }}
                   />
                 </label>
-                of ${count.format(pages)}
+                ${msg(str`of ${count.format(pages)}`)}
                 <button
                   part="button"
                   @click=${(event: MouseEvent) =>
                     jump((event.target as HTMLElement).closest(".jump")?.querySelector("input") as HTMLInputElement)}
                 >
-                  Go
+                  ${msg("Go")}
                 </button>
               </span>`
         }
-        <button part="button" ?disabled=${!hasNext} @click=${() => list.goTo(list.offset + size)}>Next</button>
+        <button part="button" ?disabled=${!hasNext} @click=${() => list.goTo(list.offset + size)}>${msg("Next")}</button>
         ${
           pages === undefined
             ? nothing
-            : html`<button part="button" ?disabled=${!hasNext} @click=${() => list.goToPage(pages)}>Last</button>`
+            : html`<button part="button" ?disabled=${!hasNext} @click=${() => list.goToPage(pages)}>${msg("Last")}</button>`
         }
       </nav>
   `

@@ -421,20 +421,24 @@ export interface components {
             readonly firstName: string;
             readonly lastName: string;
             readonly email: string | null;
+            /** @description the identity provider's id of the user (SCIM externalId), null when none */
+            readonly externalId: string | null;
+            /** @description the identity provider's name of the user (SCIM userName) as given, null when none */
+            readonly externalName: string | null;
             readonly enabled: boolean;
             readonly system: boolean;
             readonly groups: readonly components["schemas"]["GroupName"][];
             readonly createdAt: components["schemas"]["Date"];
             readonly updatedAt: components["schemas"]["Date"];
             readonly version: components["schemas"]["Int"];
-            /** @description What the asking actor may not do with this user (update, enable, disable, delete, changeGroups, resetPassword), each with the sentence the change would be refused with; an action left out is allowed by the rules the record alone decides (a system user is read-only; nobody disables or deletes itself; only administrators change users). Rules that need the whole directory (the last administrator) are left to the change itself: try it with dryRun. */
+            /** @description What the asking actor may not do with this user (update, enable, disable, delete, changeGroups, resetPassword), each with the refusal the change would fail with: its _tag, its message (the sentence, in English) and its error's data, to word it by. An action left out is allowed by the rules the record alone decides (a system user is read-only; nobody disables or deletes itself; only administrators change users). Rules that need the whole directory (the last administrator) are left to the change itself: try it with dryRun. */
             readonly refused: {
-                readonly update?: string;
-                readonly enable?: string;
-                readonly disable?: string;
-                readonly delete?: string;
-                readonly changeGroups?: string;
-                readonly resetPassword?: string;
+                readonly update?: components["schemas"]["SystemUserRefusal"] | components["schemas"]["ForbiddenRefusal"];
+                readonly enable?: components["schemas"]["SystemUserRefusal"] | components["schemas"]["ForbiddenRefusal"];
+                readonly disable?: components["schemas"]["SystemUserRefusal"] | components["schemas"]["SelfLockoutRefusal"] | components["schemas"]["ForbiddenRefusal"];
+                readonly delete?: components["schemas"]["SystemUserRefusal"] | components["schemas"]["SelfLockoutRefusal"] | components["schemas"]["ForbiddenRefusal"];
+                readonly changeGroups?: components["schemas"]["SystemUserRefusal"] | components["schemas"]["ForbiddenRefusal"];
+                readonly resetPassword?: components["schemas"]["SystemUserRefusal"] | components["schemas"]["ForbiddenRefusal"];
             };
         };
         /** @description 1–32 characters: a-z, 0-9, '.', '_', '-' */
@@ -448,6 +452,79 @@ export interface components {
          * @description an integer
          */
         readonly Int: number;
+        /** @description A system user is read-only: SystemUserImmutable's data (the user, the action) and its sentence */
+        readonly SystemUserRefusal: {
+            /** @enum {string} */
+            readonly _tag: "SystemUserImmutable";
+            /** @description the refusal's sentence in English, as the change fails with it: shown where _tag and data cannot be worded */
+            readonly message: string;
+            readonly username: string;
+            readonly action: string;
+        };
+        /** @description Only administrators change users and groups: Forbidden's data (the actor, the action, the reason) and its sentence */
+        readonly ForbiddenRefusal: {
+            /** @enum {string} */
+            readonly _tag: "Forbidden";
+            /** @description the refusal's sentence in English, as the change fails with it: shown where _tag and data cannot be worded */
+            readonly message: string;
+            readonly actor: string;
+            readonly action: string;
+            readonly reason: components["schemas"]["ForbiddenReason"];
+        };
+        readonly ForbiddenReason: {
+            /** @enum {string} */
+            readonly _tag: "NotAdministrator";
+            readonly adminGroup: string;
+        } | {
+            /** @enum {string} */
+            readonly _tag: "SystemUser";
+        } | {
+            /** @enum {string} */
+            readonly _tag: "AccountDisabled";
+        } | {
+            /** @enum {string} */
+            readonly _tag: "ReadOnlyToken";
+        } | {
+            /** @enum {string} */
+            readonly _tag: "TokenChannel";
+            readonly scope: components["schemas"]["TokenScope"];
+        } | {
+            /** @enum {string} */
+            readonly _tag: "TokenNotAUser";
+        } | {
+            /** @enum {string} */
+            readonly _tag: "TokensByUsersOnly";
+        } | {
+            /** @enum {string} */
+            readonly _tag: "OtherUsersByAdministrators";
+        } | {
+            /** @enum {string} */
+            readonly _tag: "AlreadySetUp";
+        } | {
+            /** @enum {string} */
+            readonly _tag: "WrongPassword";
+        } | {
+            /** @enum {string} */
+            readonly _tag: "LocalStoreOnly";
+        } | {
+            /** @enum {string} */
+            readonly _tag: "Undescribed";
+            readonly text: string;
+        };
+        /**
+         * @description api: what an administrator may do, through the HTTP API; scim: the same, through /scim/v2 only; read: reads only
+         * @enum {string}
+         */
+        readonly TokenScope: "api" | "scim" | "read";
+        /** @description Nobody disables or deletes itself: SelfLockout's data (the user, the action) and its sentence */
+        readonly SelfLockoutRefusal: {
+            /** @enum {string} */
+            readonly _tag: "SelfLockout";
+            /** @description the refusal's sentence in English, as the change fails with it: shown where _tag and data cannot be worded */
+            readonly message: string;
+            readonly username: string;
+            readonly action: string;
+        };
         /** @description An input is malformed */
         readonly InvalidInput: {
             /** @enum {string} */
@@ -491,7 +568,7 @@ export interface components {
             readonly _tag: "Forbidden";
             readonly actor: string;
             readonly action: string;
-            readonly reason: string;
+            readonly reason: components["schemas"]["ForbiddenReason"];
             readonly message: string;
             /** @enum {number} */
             readonly status: 403;
@@ -529,9 +606,71 @@ export interface components {
             readonly outcome: "applied" | "refused";
             readonly error?: components["schemas"]["BulkRefusal"];
         };
-        readonly BulkRefusal: {
-            readonly _tag: string;
+        /** @description The refusal the user's single change failed with (or would, in a dry run): its _tag, its message (the sentence, in English) and its error's data */
+        readonly BulkRefusal: components["schemas"]["SystemUserRefusal"] | components["schemas"]["SelfLockoutRefusal"] | components["schemas"]["LastAdminRefusal"] | components["schemas"]["GroupMembershipRequiredRefusal"] | components["schemas"]["NotAMemberRefusal"] | components["schemas"]["UserNotFoundRefusal"] | components["schemas"]["GroupNotFoundRefusal"] | components["schemas"]["InvalidInputRefusal"] | components["schemas"]["ForbiddenRefusal"] | components["schemas"]["UnauthenticatedRefusal"];
+        /** @description The admin group keeps an enabled member: LastAdmin's data (the admin group, the users) and its sentence */
+        readonly LastAdminRefusal: {
+            /** @enum {string} */
+            readonly _tag: "LastAdmin";
+            /** @description the refusal's sentence in English, as the change fails with it: shown where _tag and data cannot be worded */
             readonly message: string;
+            readonly group: string;
+            readonly usernames: readonly string[];
+        };
+        /** @description Every user belongs to at least one group: GroupMembershipRequired's data (the users it would leave without one, how many, the group) and its sentence */
+        readonly GroupMembershipRequiredRefusal: {
+            /** @enum {string} */
+            readonly _tag: "GroupMembershipRequired";
+            /** @description the refusal's sentence in English, as the change fails with it: shown where _tag and data cannot be worded */
+            readonly message: string;
+            readonly usernames: readonly string[];
+            readonly group: string | null;
+            readonly count?: components["schemas"]["Int"];
+        };
+        /** @description The user is not a member of the group: NotAMember's data (the users, the group) and its sentence */
+        readonly NotAMemberRefusal: {
+            /** @enum {string} */
+            readonly _tag: "NotAMember";
+            /** @description the refusal's sentence in English, as the change fails with it: shown where _tag and data cannot be worded */
+            readonly message: string;
+            readonly usernames: readonly string[];
+            readonly group: string;
+        };
+        /** @description There is no such user: UserNotFound's data (the username) and its sentence */
+        readonly UserNotFoundRefusal: {
+            /** @enum {string} */
+            readonly _tag: "UserNotFound";
+            /** @description the refusal's sentence in English, as the change fails with it: shown where _tag and data cannot be worded */
+            readonly message: string;
+            readonly username: string;
+        };
+        /** @description There is no such group: GroupNotFound's data (the name) and its sentence */
+        readonly GroupNotFoundRefusal: {
+            /** @enum {string} */
+            readonly _tag: "GroupNotFound";
+            /** @description the refusal's sentence in English, as the change fails with it: shown where _tag and data cannot be worded */
+            readonly message: string;
+            readonly name: string;
+            readonly names?: readonly string[];
+            readonly gid?: number;
+        };
+        /** @description A name is malformed: InvalidInput's data (the field, the reason) and its sentence */
+        readonly InvalidInputRefusal: {
+            /** @enum {string} */
+            readonly _tag: "InvalidInput";
+            /** @description the refusal's sentence in English, as the change fails with it: shown where _tag and data cannot be worded */
+            readonly message: string;
+            readonly field: string;
+            readonly reason: string;
+        };
+        /** @description Nobody known is asking any more: Unauthenticated's data (the reason) and its sentence */
+        readonly UnauthenticatedRefusal: {
+            /** @enum {string} */
+            readonly _tag: "Unauthenticated";
+            /** @description the refusal's sentence in English, as the change fails with it: shown where _tag and data cannot be worded */
+            readonly message: string;
+            readonly reason: string;
+            readonly signIn?: boolean;
         };
         /** @description The request body is too large */
         readonly PayloadTooLarge: {
@@ -565,12 +704,18 @@ export interface components {
             /** @description at least one existing group */
             readonly groups: readonly string[];
             readonly system?: boolean;
+            readonly externalId?: string | null;
+            readonly externalName?: string | null;
         };
         readonly User: {
             readonly username: components["schemas"]["Username"];
             readonly firstName: string;
             readonly lastName: string;
             readonly email: string | null;
+            /** @description the identity provider's id of the user (SCIM externalId), null when none */
+            readonly externalId: string | null;
+            /** @description the identity provider's name of the user (SCIM userName) as given, null when none */
+            readonly externalName: string | null;
             readonly enabled: boolean;
             readonly system: boolean;
             readonly groups: readonly components["schemas"]["GroupName"][];
@@ -584,6 +729,7 @@ export interface components {
             readonly _tag: "GroupNotFound";
             readonly name: string;
             readonly names?: readonly string[];
+            readonly gid?: number;
             readonly message: string;
             /** @enum {number} */
             readonly status: 404;
@@ -622,8 +768,12 @@ export interface components {
             readonly firstName?: string | null;
             readonly lastName?: string | null;
             readonly email?: string | null;
+            readonly externalId?: string | null;
+            readonly externalName?: string | null;
             /** @description replaces the set; never empty */
             readonly groups?: readonly string[];
+            /** @description enables or disables the user with the other changes (refused as /disable is: not oneself, not the last administrator) */
+            readonly enabled?: boolean;
         };
         /** @description System users cannot be changed */
         readonly SystemUserImmutable: {
@@ -713,14 +863,18 @@ export interface components {
             readonly members: readonly components["schemas"]["Username"][];
             /** @description true when the group has more members than the 10 shown */
             readonly membersTruncated: boolean;
+            /** @description the identity provider's id of the group (SCIM externalId), null when none */
+            readonly externalId: string | null;
+            /** @description the identity provider's name of the group (SCIM displayName) as given, null when none */
+            readonly externalName: string | null;
             readonly createdAt: components["schemas"]["Date"];
             readonly updatedAt: components["schemas"]["Date"];
             readonly version: components["schemas"]["Int"];
-            /** @description What the asking actor may not do with this group (rename, changeMembers, delete), each with the sentence the change would be refused with; an action left out is allowed by the rules the record alone decides (the admin group is neither renamed nor deleted; only administrators change groups). Rules that need the members (a delete that would leave users without a group) are left to the change itself: try it with dryRun. */
+            /** @description What the asking actor may not do with this group (rename, changeMembers, delete), each with the refusal the change would fail with: its _tag, its message (the sentence, in English) and its error's data, to word it by. An action left out is allowed by the rules the record alone decides (the admin group is neither renamed nor deleted; only administrators change groups). Rules that need the members (a delete that would leave users without a group) are left to the change itself: try it with dryRun. */
             readonly refused: {
-                readonly rename?: string;
-                readonly changeMembers?: string;
-                readonly delete?: string;
+                readonly rename?: components["schemas"]["ProtectedGroupRefusal"] | components["schemas"]["ForbiddenRefusal"];
+                readonly changeMembers?: components["schemas"]["ForbiddenRefusal"];
+                readonly delete?: components["schemas"]["ProtectedGroupRefusal"] | components["schemas"]["ForbiddenRefusal"];
             };
         };
         /**
@@ -728,6 +882,15 @@ export interface components {
          * @description an integer
          */
         readonly Gid: number;
+        /** @description The admin group is neither renamed nor deleted: ProtectedGroup's data (the group, the action) and its sentence */
+        readonly ProtectedGroupRefusal: {
+            /** @enum {string} */
+            readonly _tag: "ProtectedGroup";
+            /** @description the refusal's sentence in English, as the change fails with it: shown where _tag and data cannot be worded */
+            readonly message: string;
+            readonly name: string;
+            readonly action: string;
+        };
         readonly MemberPage: {
             readonly items: readonly components["schemas"]["Username"][];
             readonly next?: components["schemas"]["Username"];
@@ -737,6 +900,8 @@ export interface components {
             readonly name: string;
             readonly gid?: number;
             readonly members?: readonly string[];
+            readonly externalId?: string | null;
+            readonly externalName?: string | null;
         };
         readonly Group: {
             readonly name: components["schemas"]["GroupName"];
@@ -750,6 +915,10 @@ export interface components {
             readonly members: readonly components["schemas"]["Username"][];
             /** @description true when the group has more members than the 10 shown */
             readonly membersTruncated: boolean;
+            /** @description the identity provider's id of the group (SCIM externalId), null when none */
+            readonly externalId: string | null;
+            /** @description the identity provider's name of the group (SCIM displayName) as given, null when none */
+            readonly externalName: string | null;
             readonly createdAt: components["schemas"]["Date"];
             readonly updatedAt: components["schemas"]["Date"];
             readonly version: components["schemas"]["Int"];
@@ -798,6 +967,8 @@ export interface components {
         readonly ModifyGroup: {
             /** @description 1–32 characters: a-z, 0-9, '.', '_', '-' */
             readonly name?: string;
+            readonly externalId?: string | null;
+            readonly externalName?: string | null;
             /** @description the whole new member list (for small groups); not with addMembers or removeMembers */
             readonly members?: readonly string[];
             /** @description users to add; costs what it changes, whatever the size */
@@ -852,7 +1023,7 @@ export interface components {
             readonly at: components["schemas"]["Date"];
             readonly actor: string;
             /** @enum {string} */
-            readonly action: "directory.bootstrap" | "directory.settings" | "directory.export" | "directory.import" | "user.create" | "user.modify" | "user.delete" | "user.enable" | "user.disable" | "user.password" | "user.unlock" | "group.create" | "group.rename" | "group.delete" | "group.members" | "token.create" | "token.revoke";
+            readonly action: "directory.bootstrap" | "directory.settings" | "directory.export" | "directory.import" | "user.create" | "user.modify" | "user.delete" | "user.enable" | "user.disable" | "user.password" | "user.unlock" | "group.create" | "group.rename" | "group.modify" | "group.delete" | "group.members" | "token.create" | "token.revoke";
             /** @enum {string} */
             readonly targetType: "user" | "group" | "directory" | "token";
             readonly target: string;
@@ -906,17 +1077,13 @@ export interface components {
             readonly expiresAt: components["schemas"]["Date"] | null;
             readonly lastUsedAt: components["schemas"]["Date"] | null;
         };
+        /** @description 1–32 characters: a-z, 0-9, '.', '_', '-' */
         readonly TokenName: string;
-        /**
-         * @description api: what an administrator may do, through the HTTP API; scim: the same, through /scim/v2 only; read: reads only
-         * @enum {string}
-         */
-        readonly TokenScope: "api" | "scim" | "read";
         readonly CreateTokenBody: {
             /** @description the client it is for: 1–32 characters, a-z, 0-9, '.', '_', '-' */
             readonly name: string;
             readonly scope: components["schemas"]["TokenScope"];
-            /** @description when it stops working (ISO 8601); left out: in 90 days; null: never; at most 5 years away */
+            /** @description when it stops working (ISO 8601); left out: in 90 days; null: never; at most 1825 days (5 years) away */
             readonly expiresAt?: components["schemas"]["Date"] | null;
         };
         /** @description Another API token has this name */
@@ -2843,7 +3010,7 @@ export interface operations {
             readonly query?: {
                 readonly actor?: string;
                 readonly target?: string;
-                readonly action?: "directory.bootstrap" | "directory.settings" | "directory.export" | "directory.import" | "user.create" | "user.modify" | "user.delete" | "user.enable" | "user.disable" | "user.password" | "user.unlock" | "group.create" | "group.rename" | "group.delete" | "group.members" | "token.create" | "token.revoke";
+                readonly action?: "directory.bootstrap" | "directory.settings" | "directory.export" | "directory.import" | "user.create" | "user.modify" | "user.delete" | "user.enable" | "user.disable" | "user.password" | "user.unlock" | "group.create" | "group.rename" | "group.modify" | "group.delete" | "group.members" | "token.create" | "token.revoke";
                 /** @description ISO 8601 time */
                 readonly since?: string;
                 /** @description ISO 8601 time */

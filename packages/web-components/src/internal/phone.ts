@@ -72,6 +72,10 @@ export const phoneStyles = css`
     col.col-gid {
       width: 4.5em;
     }
+    /* The "⋯" button of a row left a table fills its column (a finger's width) whole. */
+    td.more {
+      padding: 0;
+    }
     table:has(> tbody > tr > td.name) {
       display: block;
     }

@@ -1,3 +1,4 @@
+import { msg } from "@lit/localize"
 import { css, html, nothing, type TemplateResult } from "lit"
 import { live } from "lit/directives/live.js"
 import type { UserManagerClient } from "../Client.js"
@@ -57,7 +58,7 @@ export const choice = (
       .defaultChecked=${checked}
       @change=${(event: Event) => toggle((event.target as HTMLInputElement).checked)}
     />
-    ${name}${options.removed === true ? html`<span class="visually-hidden"> (to be removed)</span>` : nothing}</label
+    ${name}${options.removed === true ? html`<span class="visually-hidden"> ${msg("(to be removed)")}</span>` : nothing}</label
   >`
 
 /** A search field of a picker (`id`), which searches as one types and never submits the form with Enter. */

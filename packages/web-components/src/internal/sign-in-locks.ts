@@ -1,3 +1,4 @@
+import { msg, str } from "@lit/localize"
 import type { SignInLock } from "../Client.js"
 
 /**
@@ -14,9 +15,20 @@ export const lockedUsers = (locks: ReadonlyArray<SignInLock>): ReadonlyMap<strin
   return byUser
 }
 
-/** What a row says of its user's lock, for the badge's tooltip and accessible name. */
-export const lockDescription = (lock: SignInLock): string => {
-  const until = new Date(lock.until).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
-  const failures = `${lock.failures} failed sign-in${lock.failures === 1 ? "" : "s"}`
-  return `Sign-in locked until ${until} after ${failures}`
+/**
+ * What a row says of its user's lock, for the badge's tooltip and accessible name; the time as `locale` (the element's
+ * `lang`) writes it.
+ */
+export const lockDescription = (lock: SignInLock, locale: string | undefined): string => {
+  let time: Intl.DateTimeFormat
+  try {
+    time = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" })
+  } catch {
+    // A `lang` that is no language tag: the browser's own.
+    time = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" })
+  }
+  const until = time.format(new Date(lock.until))
+  return lock.failures === 1
+    ? msg(str`Sign-in locked until ${until} after 1 failed sign-in`)
+    : msg(str`Sign-in locked until ${until} after ${lock.failures} failed sign-ins`)
 }

@@ -108,6 +108,9 @@ export const sharedStyles = css`
   }
   .toolbar {
     display: flex;
+    /* Between a phone and a wide desktop (900 px, longer German words) the buttons go on to a second line, not off the
+       element's edge. */
+    flex-wrap: wrap;
     gap: 0.75em;
     align-items: center;
     margin: 0.75em 0;
@@ -128,6 +131,16 @@ export const sharedStyles = css`
   /* A row's checkbox and its "⋯" button. */
   col.col-control {
     width: 2.75rem;
+  }
+  td.control,
+  th.control {
+    text-align: center;
+    /* Narrow padding, so that the "⋯" button fits its column whole (not cut to "…"). */
+    padding-inline: 0.25em;
+  }
+  button.row-actions {
+    padding: 0 0.5em;
+    line-height: 1.4;
   }
   th,
   td {

@@ -1,3 +1,4 @@
+import { msg, str } from "@lit/localize"
 import { css, html, type LitElement, nothing, type ReactiveController, type TemplateResult } from "lit"
 
 /** How long a toast stays, in ms, while the pointer and the focus are elsewhere (long enough to reach its Undo). */
@@ -172,7 +173,7 @@ export class Toasts implements ReactiveController {
     >
       ${this.#toasts.map(
         (toast) => html`<div class="toast ${toast.tone ?? "done"}" data-toast=${toast.id}>
-          <span>${toast.message}</span>
+          <span dir="auto">${toast.message}</span>
           ${
             toast.action === undefined
               ? nothing
@@ -184,8 +185,8 @@ export class Toasts implements ReactiveController {
             type="button"
             part="button"
             class="dismiss"
-            aria-label="Dismiss: ${toast.message}"
-            title="Dismiss"
+            aria-label=${msg(str`Dismiss: ${toast.message}`)}
+            title=${msg("Dismiss")}
             @click=${() => this.dismiss(toast.id)}
           >
             ✕

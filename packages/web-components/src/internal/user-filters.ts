@@ -1,3 +1,4 @@
+import { msg } from "@lit/localize"
 import { html, type LitElement } from "lit"
 import type { User, UserSort } from "../Client.js"
 import { debounce } from "./keys.js"
@@ -26,32 +27,32 @@ export class UserFilters {
     const choose = (name: "enabled" | "system", value: string) =>
       this.#list.filterBy({ [name]: value === "" ? undefined : value === "true" })
     const state = (value: string | boolean | undefined) => (value === undefined ? "" : String(value))
-    return html`<div class="filters" part="filters" role="group" aria-label="Filters">
+    return html`<div class="filters" part="filters" role="group" aria-label=${msg("Filters")}>
       <select
         part="filter"
-        aria-label="Status"
+        aria-label=${msg("Status")}
         .value=${state(filters.enabled)}
         @change=${(event: Event) => choose("enabled", (event.target as HTMLSelectElement).value)}
       >
-        <option value="" ?selected=${filters.enabled === undefined}>All statuses</option>
-        <option value="true" ?selected=${filters.enabled === true}>Enabled</option>
-        <option value="false" ?selected=${filters.enabled === false}>Disabled</option>
+        <option value="" ?selected=${filters.enabled === undefined}>${msg("All statuses")}</option>
+        <option value="true" ?selected=${filters.enabled === true}>${msg("Enabled")}</option>
+        <option value="false" ?selected=${filters.enabled === false}>${msg("Disabled")}</option>
       </select>
       <select
         part="filter"
-        aria-label="System users"
+        aria-label=${msg("System users")}
         .value=${state(filters.system)}
         @change=${(event: Event) => choose("system", (event.target as HTMLSelectElement).value)}
       >
-        <option value="" ?selected=${filters.system === undefined}>System and regular</option>
-        <option value="true" ?selected=${filters.system === true}>System users</option>
-        <option value="false" ?selected=${filters.system === false}>Regular users</option>
+        <option value="" ?selected=${filters.system === undefined}>${msg("System and regular")}</option>
+        <option value="true" ?selected=${filters.system === true}>${msg("System users")}</option>
+        <option value="false" ?selected=${filters.system === false}>${msg("Regular users")}</option>
       </select>
       <input
         type="search"
         part="filter"
-        aria-label="Group"
-        placeholder="Any group"
+        aria-label=${msg("Group")}
+        placeholder=${msg("Any group")}
         list="filter-groups"
         autocomplete="off"
         .value=${typeof filters.group === "string" ? filters.group : ""}

@@ -1,3 +1,4 @@
+import { msg, str } from "@lit/localize"
 import { constraints } from "./constraints.js"
 
 /** What the API's OpenAPI document says of one field of a request body (see `constraints.ts`, generated from it). */
@@ -46,22 +47,27 @@ export const problemOf = (
   if (constraint === undefined) return undefined
   if (typeof value !== "string") {
     const least = constraint.minItems ?? 0
-    return value.length < least ? `${label}: choose at least ${least === 1 ? "one" : least}.` : undefined
+    return value.length >= least
+      ? undefined
+      : least === 1
+        ? msg(str`${label}: choose at least one.`)
+        : msg(str`${label}: choose at least ${least}.`)
   }
-  if (value === "") return isRequired(constraint) ? `${label} is required.` : undefined
+  if (value === "") return isRequired(constraint) ? msg(str`${label} is required.`) : undefined
   const length = lengthOf(value)
   if (constraint.minLength !== undefined && length < constraint.minLength) {
-    return `${label} needs at least ${constraint.minLength} characters (this one has ${length}).`
+    return msg(str`${label} needs at least ${constraint.minLength} characters (this one has ${length}).`)
   }
   if (constraint.maxLength !== undefined && length > constraint.maxLength) {
-    return `${label} has at most ${constraint.maxLength} characters (this one has ${length}).`
+    return msg(str`${label} has at most ${constraint.maxLength} characters (this one has ${length}).`)
   }
   if (constraint.pattern !== undefined && !regExpOf(constraint.pattern).test(value)) {
     const lower = value.toLowerCase()
-    if (lower !== value && regExpOf(constraint.pattern).test(lower)) return `${label}: lowercase only (try “${lower}”).`
+    if (lower !== value && regExpOf(constraint.pattern).test(lower))
+      return msg(str`${label}: lowercase only (try “${lower}”).`)
     return constraint.description === undefined
-      ? `${label} is not valid.`
-      : `${label} is not valid (expected: ${constraint.description}).`
+      ? msg(str`${label} is not valid.`)
+      : msg(str`${label} is not valid (expected: ${constraint.description}).`)
   }
   return undefined
 }

@@ -1,24 +1,34 @@
+import { msg, str } from "@lit/localize"
 import { css, html, LitElement, nothing, type PropertyValues } from "lit"
 import { property } from "lit/decorators.js"
 import { ClientError, type Me, type UserManagerClient } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
 import type { GroupsTab } from "../groups-tab/groups-tab.component.js"
 import { HttpClient } from "../HttpClient.js"
-import { type Address, readAddress, writeAddress } from "../internal/address.js"
+import { type Address, readAddress, type TabId, writeAddress } from "../internal/address.js"
+import { activeLanguage, LanguageController } from "../internal/i18n.js"
 import type { TotalEvent } from "../internal/list-controller.js"
 import { formatTotal, numberFormatOf } from "../internal/locale.js"
+import { refusalText } from "../internal/refusals.js"
 import { watchSession } from "../internal/session.js"
 import { sharedStyles } from "../internal/styles.js"
+import type { TokensTab } from "../tokens-tab/tokens-tab.component.js"
 import type { UsersTab } from "../users-tab/users-tab.component.js"
 import "../groups-tab/groups-tab.js"
+import "../tokens-tab/tokens-tab.js"
 import "../users-tab/users-tab.js"
 
-const tabs = [
-  { id: "users", label: "Users" },
-  { id: "groups", label: "Groups" }
-] as const
+const tabs: ReadonlyArray<{ readonly id: TabId; readonly label: () => string }> = [
+  { id: "users", label: () => msg("Users") },
+  { id: "groups", label: () => msg("Groups") },
+  { id: "tokens", label: () => msg("Tokens") }
+]
 
-type TabId = (typeof tabs)[number]["id"]
+/** Whether a refusal says the signed-in user may not do this (the API's `Forbidden`, or a bare 403). */
+const isForbidden = (error: unknown) => {
+  const tag = ClientError.from(error)._tag
+  return tag === "Forbidden" || tag === "Http403"
+}
 
 /** The change events that change how many users or groups there are. */
 const COUNTED_CHANGES: Readonly<Record<string, TabId>> = {
@@ -28,13 +38,16 @@ const COUNTED_CHANGES: Readonly<Record<string, TabId>> = {
   "users-changed": "users",
   "group-created": "groups",
   "group-deleted": "groups",
-  "groups-imported": "groups"
+  "groups-imported": "groups",
+  "token-created": "tokens",
+  "token-revoked": "tokens"
 }
 
 const parts = "toolbar, search, button, summary, table, row, menu, dialog, selection"
 
 /**
- * The User Manager: the Users and Groups tabs (WAI-ARIA tabs; arrow keys move between them). It talks to the HTTP
+ * The User Manager: the Users and Groups tabs, and the Tokens tab for whoever the client lets list API tokens (WAI-ARIA
+ * tabs; arrow keys move between them). It talks to the HTTP
  * API at `base-url`, or to any `UserManagerClient` assigned to `client`, and asks it who is signed in. When the client
  * says nobody is signed in any more (the session expired), it shows no records, fires `session-expired` so that the
  * host can sign in again, and after `resume()` comes back to the tab, search, sort and page it showed.
@@ -47,10 +60,12 @@ const parts = "toolbar, search, button, summary, table, row, menu, dialog, selec
  * @event group-deleted - A group was deleted; `detail` is `{ name }`.
  * @event users-imported - Users were imported from a file (Import on the Users tab); `detail` is the import's result.
  * @event groups-imported - Groups were imported from a file (Import on the Groups tab); `detail` is the import's result.
+ * @event token-created - An API token was made (the Tokens tab); `detail` is the token as listed, never its value.
+ * @event token-revoked - An API token was revoked; `detail` is `{ name }`.
  * @event session-expired - Nobody is signed in any more; `detail` is `{ message }`. Sign in again, then call `resume()`.
  * @csspart tablist - The row of tabs.
  * @csspart tab - Each tab.
- * @csspart count - The number of users or groups on a tab, once read.
+ * @csspart count - The number of users, groups or tokens on a tab, once read.
  * @csspart me - Who is signed in, beside the tabs (a host that shows it elsewhere can hide it).
  * @csspart panel - Each tab panel.
  * @csspart toolbar - The search field and Add New of a tab.
@@ -134,7 +149,7 @@ export class UserManagerElement extends LitElement {
   @property({ attribute: "base-url" }) accessor baseUrl: string | undefined
   /** Any object implementing `UserManagerClient`; takes precedence over `base-url`. */
   @property({ attribute: false }) accessor client: UserManagerClient | undefined
-  /** The tab shown: `users` or `groups`. */
+  /** The tab shown: `users`, `groups` or `tokens` (shown only when the client lists the tokens for whoever is signed in). */
   @property({ reflect: true }) accessor tab: TabId = "users"
   /**
    * Whether the address keeps where the reader is (off by default: a host owns its page's address). On, the tab and
@@ -146,7 +161,15 @@ export class UserManagerElement extends LitElement {
 
   /** Who is signed in, once the client has said. */
   #me: Me | undefined
-  #alert = ""
+  /**
+   * Whether the Tokens tab is shown: the back end decides, by answering the list of tokens (shown) or refusing it
+   * (`Forbidden`: not shown); not shown until it has answered, nor for a client that cannot list tokens.
+   */
+  #tokens = false
+  /** Whether the back end refused the list of tokens: an address or a host asking for the Tokens tab gets Users. */
+  #tokensRefused = false
+  /** What went wrong, in the language shown (written again when it changes). */
+  #alert: (() => string) | undefined
   /** The client given: `client`, else one over `base-url`. */
   #given: UserManagerClient | undefined
   /** The client the tabs use: the one given, watched for the end of the session. */
@@ -165,8 +188,21 @@ export class UserManagerElement extends LitElement {
   #arrived: Address | undefined
   readonly #onPopState = () => this.#arrive()
 
+  /** The language of `lang` (the element's, an ancestor's or the page's): the catalog the element renders with. */
+  readonly #language = new LanguageController(this)
+
+  /** Renders once the catalog of the language it was connected in has come: no frame of English on a German page. */
+  protected override async scheduleUpdate(): Promise<void> {
+    await this.#language.loading
+    super.scheduleUpdate()
+  }
+
   override connectedCallback() {
     super.connectedCallback()
+    // The first `Intl.NumberFormat` of a page loads the browser's number data (tens of ms in a fresh Chromium renderer):
+    // made now, while the first page's answer may still be on its way, not after it has come, on the way to the rows.
+    // (English is written without it: see `numberFormatFor`.)
+    numberFormatOf(this)
     if (!this.syncUrl) return
     window.addEventListener("popstate", this.#onPopState)
     this.#arrive()
@@ -200,6 +236,7 @@ export class UserManagerElement extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>) {
+    if (this.tab === "tokens" && this.#tokensRefused) this.tab = "users"
     this.#firstShown = !this.#visited.has(this.tab)
     if (this.#firstShown) this.#visited = new Set([...this.#visited, this.tab])
     if (changed.has("client") || changed.has("baseUrl")) {
@@ -209,6 +246,8 @@ export class UserManagerElement extends LitElement {
         const next = given === undefined ? undefined : watchSession(given, (error) => this.#signedOut(next, error))
         this.#resolved = next
         this.#me = undefined
+        this.#tokens = false
+        this.#tokensRefused = false
         this.#expired = false
         this.#totals = {}
         if (next !== undefined) void this.#whoAmI(next)
@@ -224,7 +263,7 @@ export class UserManagerElement extends LitElement {
     const client = this.#resolved
     if (!this.#expired || client === undefined) return Promise.resolve()
     this.#expired = false
-    this.#alert = ""
+    this.#alert = undefined
     this.requestUpdate()
     return this.#whoAmI(client)
   }
@@ -237,9 +276,11 @@ export class UserManagerElement extends LitElement {
     if (client !== this.#resolved || this.#expired) return
     this.#expired = true
     this.#alert =
-      this.#me === undefined ? error.message : "Your session has ended: sign in again to go on where you were."
+      this.#me === undefined
+        ? () => refusalText(error)
+        : () => msg("Your session has ended: sign in again to go on where you were.")
     this.#me = undefined
-    for (const tab of this.renderRoot.querySelectorAll("um-users-tab, um-groups-tab")) {
+    for (const tab of this.renderRoot.querySelectorAll("um-users-tab, um-groups-tab, um-tokens-tab")) {
       for (const dialog of tab.shadowRoot?.querySelectorAll("dialog[open]") ?? []) (dialog as HTMLDialogElement).close()
     }
     this.requestUpdate()
@@ -251,12 +292,36 @@ export class UserManagerElement extends LitElement {
       const me = await client.me()
       if (client !== this.#resolved) return
       this.#me = me
-      this.#alert = ""
+      this.#alert = undefined
+      if (me.admin) void this.#probeTokens(client)
     } catch (error) {
       if (client !== this.#resolved || this.#expired) return
-      this.#alert = ClientError.from(error).message
+      const refusal = ClientError.from(error)
+      this.#alert = () => refusalText(refusal)
     }
     this.requestUpdate()
+  }
+
+  /** Asks the back end for the tokens: the Tokens tab shows when it answers, and not when it refuses (`Forbidden`). */
+  async #probeTokens(client: UserManagerClient) {
+    if (client.listTokens === undefined) return
+    try {
+      const items = await client.listTokens()
+      if (client !== this.#resolved) return
+      this.#tokens = true
+      this.#totals = { ...this.#totals, tokens: { total: items.length, exact: true } }
+    } catch (error) {
+      if (client !== this.#resolved) return
+      // Refused: not for this user. Anything else: the tab is shown and says what went wrong when it is opened.
+      this.#tokens = !isForbidden(error)
+      this.#tokensRefused = !this.#tokens
+    }
+    this.requestUpdate()
+  }
+
+  /** The tabs shown: Users and Groups, and Tokens once the back end answered its list. */
+  #shownTabs() {
+    return tabs.filter((tab) => tab.id !== "tokens" || this.#tokens)
   }
 
   /** A tab read its whole list's size: shown on its label; the first time, the tabs not shown yet are counted too. */
@@ -268,7 +333,7 @@ export class UserManagerElement extends LitElement {
     this.#countsAsked = client
     // After the shown tab's first page is painted, so that the count (and the server's work for it) never delays it.
     const countOthers = () => {
-      for (const other of tabs) {
+      for (const other of this.#shownTabs()) {
         if (!this.#visited.has(other.id) && this.#totals[other.id] === undefined) this.#recount(other.id)
       }
     }
@@ -279,7 +344,12 @@ export class UserManagerElement extends LitElement {
   #recount(tab: TabId) {
     const client = this.#resolved
     if (client === undefined) return
-    const counted = tab === "users" ? client.listUsers({ limit: 1 }) : client.listGroups({ limit: 1 })
+    const counted =
+      tab === "users"
+        ? client.listUsers({ limit: 1 })
+        : tab === "groups"
+          ? client.listGroups({ limit: 1 })
+          : (client.listTokens?.() ?? Promise.resolve([])).then((items) => ({ total: items.length, totalExact: true }))
     counted.then(
       (page) => {
         if (client !== this.#resolved) return
@@ -299,19 +369,30 @@ export class UserManagerElement extends LitElement {
 
   override render() {
     const me = this.#me
+    // What the element writes is in the catalog's language, whatever the page's `lang` (an unknown one reads English).
+    const lang = activeLanguage()
     if (me !== undefined && !me.admin) {
       // The API would refuse every list and change: say why once instead of showing two tabs of refusals.
-      return html`<p class="notice" role="status">
-        Only administrators manage users and groups. You are signed in as ${me.user.username}, who is not an
-        administrator: ask one to add you to the administrators' group.
+      const username = me.user.username
+      return html`<p class="notice" role="status" lang=${lang}>
+        ${msg(
+          str`Only administrators manage users and groups. You are signed in as ${username}, who is not an administrator: ask one to add you to the administrators' group.`
+        )}
       </p>`
     }
     // The tabs get the client at once: the first page is asked for together with who is signed in, not after it.
     const client = this.#expired ? undefined : this.#resolved
     const expired = this.#expired
     return html`
-      <div role="tablist" part="tablist" aria-label="User Manager" @keydown=${this.#onTabKey} ?hidden=${expired}>
-        ${tabs.map(
+      <div
+        role="tablist"
+        part="tablist"
+        lang=${lang}
+        aria-label=${msg("User Manager")}
+        @keydown=${this.#onTabKey}
+        ?hidden=${expired}
+      >
+        ${this.#shownTabs().map(
           (tab) => html`<button
             role="tab"
             part="tab"
@@ -321,16 +402,17 @@ export class UserManagerElement extends LitElement {
             tabindex=${this.tab === tab.id ? 0 : -1}
             @click=${() => this.#select(tab.id)}
           >
-            ${tab.label}${this.#count(tab.id)}
+            ${tab.label()}${this.#count(tab.id)}
           </button>`
         )}
-        ${me === undefined ? nothing : html`<span class="me hint" part="me">Signed in as ${me.user.username}</span>`}
+        ${me === undefined ? nothing : html`<span class="me hint" part="me">${msg(str`Signed in as ${me.user.username}`)}</span>`}
       </div>
-      ${this.#alert === "" ? nothing : html`<p class="alert" role="alert">${this.#alert}</p>`}
+      ${this.#alert === undefined ? nothing : html`<p class="alert" role="alert" lang=${lang}>${this.#alert()}</p>`}
       <div
         role="tabpanel"
         part="panel"
         id="panel-users"
+        lang=${lang}
         aria-labelledby="tab-users"
         ?hidden=${expired || this.tab !== "users"}
         @user-created=${this.#onChange}
@@ -350,19 +432,50 @@ export class UserManagerElement extends LitElement {
         role="tabpanel"
         part="panel"
         id="panel-groups"
+        lang=${lang}
         aria-labelledby="tab-groups"
         ?hidden=${expired || this.tab !== "groups"}
         @group-created=${this.#onChange}
         @group-deleted=${this.#onChange}
         @groups-imported=${this.#onChange}
       >
-        <um-groups-tab
-          exportparts=${parts}
-          @um-total=${(event: TotalEvent) => this.#onTotal("groups", event)}
-          .client=${this.#visited.has("groups") ? client : undefined}
-          .me=${me}
-        ></um-groups-tab>
+        ${
+          // A tab not shown yet is not rendered at all (its count comes from `#recount`): the first page of the tab
+          // shown is not kept waiting by the work of the others.
+          this.#visited.has("groups")
+            ? html`<um-groups-tab
+                exportparts=${parts}
+                @um-total=${(event: TotalEvent) => this.#onTotal("groups", event)}
+                .client=${client}
+                .me=${me}
+              ></um-groups-tab>`
+            : nothing
+        }
       </div>
+      ${
+        this.#tokens
+          ? html`<div
+              role="tabpanel"
+              part="panel"
+              id="panel-tokens"
+              lang=${lang}
+              aria-labelledby="tab-tokens"
+              ?hidden=${expired || this.tab !== "tokens"}
+              @token-created=${this.#onChange}
+              @token-revoked=${this.#onChange}
+            >
+              ${
+                this.#visited.has("tokens")
+                  ? html`<um-tokens-tab
+                      exportparts=${parts}
+                      @um-total=${(event: TotalEvent) => this.#onTotal("tokens", event)}
+                      .client=${client}
+                    ></um-tokens-tab>`
+                  : nothing
+              }
+            </div>`
+          : nothing
+      }
     `
   }
 
@@ -385,9 +498,7 @@ export class UserManagerElement extends LitElement {
     // The other tab's changes show up when it is shown again (by a click, a key, or the host setting `tab`); a tab
     // shown for the first time reads its first page as it receives the client.
     if (changed.has("tab") && changed.get("tab") !== undefined && !this.#firstShown) {
-      const panel = this.renderRoot.querySelector<UsersTab | GroupsTab>(
-        this.tab === "users" ? "um-users-tab" : "um-groups-tab"
-      )
+      const panel = this.renderRoot.querySelector<UsersTab | GroupsTab | TokensTab>(`um-${this.tab}-tab`)
       void panel?.refresh()
     }
   }
@@ -398,19 +509,24 @@ export class UserManagerElement extends LitElement {
   }
 
   #onTabKey(event: KeyboardEvent) {
-    const index = tabs.findIndex((tab) => tab.id === this.tab)
-    const count = tabs.length
+    const shown = this.#shownTabs()
+    const index = shown.findIndex((tab) => tab.id === this.tab)
+    const count = shown.length
+    // Right to left, the tabs run from the right: → goes back to the one before.
+    const rtl = getComputedStyle(this).direction === "rtl"
+    const forward = rtl ? "ArrowLeft" : "ArrowRight"
+    const back = rtl ? "ArrowRight" : "ArrowLeft"
     const next =
-      event.key === "ArrowRight"
+      event.key === forward
         ? (index + 1) % count
-        : event.key === "ArrowLeft"
+        : event.key === back
           ? (index - 1 + count) % count
           : event.key === "Home"
             ? 0
             : event.key === "End"
               ? count - 1
               : undefined
-    const tab = next === undefined ? undefined : tabs[next]
+    const tab = next === undefined ? undefined : shown[next]
     if (tab === undefined) return
     event.preventDefault()
     this.#select(tab.id, true)

@@ -1,21 +1,23 @@
+import { msg, str } from "@lit/localize"
 import { css, html, LitElement, nothing } from "lit"
 import { property } from "lit/decorators.js"
-import type { Me, SignInLock, User, UserChanges, UserManagerClient, UserSort } from "../Client.js"
+import type { Me, SignInLock, User, UserChanges, UserManagerClient, UserRefusals, UserSort } from "../Client.js"
 import { UserManagerChangeEvent } from "../events.js"
 import type { Address } from "../internal/address.js"
 import { BulkActions, bulkStyles } from "../internal/bulk-actions.js"
 import { BulkChange, bulkChangeStyles } from "../internal/bulk-change.js"
 import { ConfirmDialog } from "../internal/confirm-dialog.js"
-import { asClientError } from "../internal/errors.js"
 import { type Change, Feedback, feedbackStyles } from "../internal/feedback.js"
 import { FormDialog } from "../internal/form-dialog.js"
 import { passwordField, textField } from "../internal/form-fields.js"
+import { LanguageController } from "../internal/i18n.js"
 import { debounce } from "../internal/keys.js"
 import { ListController } from "../internal/list-controller.js"
 import { type Column, listView } from "../internal/list-view.js"
-import { numberFormatOf } from "../internal/locale.js"
+import { localeOf, numberFormatOf } from "../internal/locale.js"
 import { phoneStyles } from "../internal/phone.js"
 import { choice, finder, findGroups, pickerStyles } from "../internal/picker.js"
+import { recordRefusalView, refusalOf } from "../internal/refusals.js"
 import { RowMenu } from "../internal/row-menu.js"
 import { lockDescription, lockedUsers } from "../internal/sign-in-locks.js"
 import { skeletonStyles } from "../internal/skeleton.js"
@@ -42,12 +44,20 @@ const columnStyles = css`
   }
 `
 
-const columns: ReadonlyArray<Column<UserSort>> = [
-  { sort: "username", label: "User Name" },
-  { sort: "fullName", label: "Full Name" },
-  { sort: "groups", label: "Groups" },
-  { sort: "email", label: "Email" },
-  { sort: "enabled", label: "Enabled" }
+/**
+ * How long the tab's first render waits for its first page (already on its way, or preloaded by `dt serve`'s page)
+ * before it shows placeholder rows: a frame of placeholders laid out and painted just before the rows would only delay
+ * them.
+ */
+const FIRST_PAGE_WAIT_MS = 150
+
+/** The columns, their headers in the element's language. */
+const columns = (): ReadonlyArray<Column<UserSort>> => [
+  { sort: "username", label: msg("User Name") },
+  { sort: "fullName", label: msg("Full Name") },
+  { sort: "groups", label: msg("Groups") },
+  { sort: "email", label: msg("Email") },
+  { sort: "enabled", label: msg("Enabled") }
 ]
 
 /**
@@ -90,6 +100,24 @@ export class UsersTab extends LitElement {
     columnStyles,
     phoneStyles
   ]
+
+  constructor() {
+    super()
+    // Renders again in the language of `lang` when it changes (on its own, or inside `<user-manager>`).
+    new LanguageController(this)
+  }
+
+  /** Whether the tab has rendered: its first render waits a moment for its first page (see `firstRead`). */
+  #rendered = false
+
+  /** The first render comes with the first page's rows when they come within `FIRST_PAGE_WAIT_MS`. */
+  protected override async scheduleUpdate(): Promise<void> {
+    if (!this.#rendered) {
+      this.#rendered = true
+      await this.#list.firstRead(FIRST_PAGE_WAIT_MS)
+    }
+    super.scheduleUpdate()
+  }
 
   /** Where the users come from and where changes go. */
   @property({ attribute: false }) accessor client: UserManagerClient | undefined
@@ -141,8 +169,6 @@ export class UsersTab extends LitElement {
   readonly #confirm = new ConfirmDialog(this, this.#list, this.#menu, this.#form)
   readonly #bulk = new BulkActions(this, this.#list, { kind: "users", admin: () => this.me?.admin === true })
   readonly #selection = new BulkChange(this, this.#list)
-  /** Whether a row's menu was open as the pointer went down on its ⋯ button (the press itself closes it). */
-  #menuWasOpen = false
   readonly #feedback = new Feedback(this, this.#list)
   readonly #filters = new UserFilters(this, this.#list)
 
@@ -197,7 +223,7 @@ export class UsersTab extends LitElement {
     try {
       this.#openEditor(await client.getUser(username))
     } catch (error) {
-      this.#list.alert = asClientError(error).message
+      this.#list.alert = refusalOf(error)
       this.requestUpdate()
     }
   }
@@ -224,30 +250,43 @@ export class UsersTab extends LitElement {
     const user = this.#menu.target
     return html`
       ${listView(this.#list, this.#menu, {
-        name: "Users",
-        one: "user",
-        searchLabel: "Search users by username, full name or email",
-        columns,
+        name: msg("Users"),
+        words: {
+          placeholder: msg("Search users"),
+          empty: msg("No users match."),
+          loading: msg("Loading users…"),
+          pages: msg("Users pages"),
+          summary: (total, one, search) =>
+            search === ""
+              ? one
+                ? msg("1 user")
+                : msg(str`${total} users`)
+              : one
+                ? msg(str`1 user matches “${search}”`)
+                : msg(str`${total} users match “${search}”`)
+        },
+        searchLabel: msg("Search users by username, full name or email"),
+        columns: columns(),
         filters: this.#filters.render(),
         row: (user, index) => this.#row(user, index),
         numbers: numberFormatOf(this),
         open: (user) => this.#openEditor(user),
         actions: this.#bulk.renderButtons(),
         lead: this.#selection.renderHeaderCell(),
-        trail: html`<th scope="col" class="control"><span class="visually-hidden">Actions</span></th>`,
+        trail: this.#menu.renderHeaderCell(),
         bar: this.#selection.renderBar(),
         remove: (user) => this.#confirm.ask(user)
       })}
-      ${user === undefined ? nothing : this.#menu.render(`Actions for ${user.username}`, this.#menuItems(user))}
+      ${user === undefined ? nothing : this.#menu.render(msg(str`Actions for ${user.username}`), this.#menuItems(user))}
       ${this.#renderEditor()} ${this.#bulk.renderDialog()} ${this.#selection.renderDialog()} ${this.#feedback.render()}
       ${this.#confirm.render((user) => ({
-        title: `Delete user ${user.username}?`,
-        text: `The user ${user.username} will be deleted. This cannot be undone.`,
+        title: msg(str`Delete user ${user.username}?`),
+        text: msg(str`The user ${user.username} will be deleted. This cannot be undone.`),
         check: (client, user) => client.deleteUser(user.username, { dryRun: true }),
         remove: async (client, user) => {
           await client.deleteUser(user.username)
           this.dispatchEvent(new UserManagerChangeEvent("user-deleted", { username: user.username }))
-          this.#feedback.changed({ message: `Deleted user ${user.username}.` })
+          this.#feedback.changed({ message: msg(str`Deleted user ${user.username}.`) })
         }
       }))}
     `
@@ -256,6 +295,7 @@ export class UsersTab extends LitElement {
   #row(user: User, index: number) {
     const you = this.me?.user.username === user.username
     const lock = this.#locks.get(user.username)
+    const locked = lock === undefined ? "" : lockDescription(lock, localeOf(this))
     const fullName = `${user.firstName} ${user.lastName}`.trim()
     const groups = user.groups.join(", ")
     return html`<tr
@@ -268,14 +308,14 @@ export class UsersTab extends LitElement {
       ${this.#selection.renderCell(user, index)}
       <td class="name" title=${user.username}>
         ${user.username}
-        ${user.system ? html`<span role="img" aria-label="System user" title="System user">⚙</span>` : nothing}
-        ${you ? html`<span class="badge">You</span>` : nothing}
-        ${user.enabled ? nothing : html`<span class="badge disabled">Disabled</span>`}
+        ${user.system ? html`<span role="img" aria-label=${msg("System user")} title=${msg("System user")}>⚙</span>` : nothing}
+        ${you ? html`<span class="badge">${msg("You")}</span>` : nothing}
+        ${user.enabled ? nothing : html`<span class="badge disabled">${msg("Disabled")}</span>`}
         ${
           lock === undefined
             ? nothing
-            : html`<span class="badge locked" role="img" aria-label=${lockDescription(lock)} title=${lockDescription(lock)}
-                >Locked</span
+            : html`<span class="badge locked" role="img" aria-label=${locked} title=${locked}
+                >${msg("Locked")}</span
               >`
         }
       </td>
@@ -284,41 +324,21 @@ export class UsersTab extends LitElement {
         (name, at) => html`${at === 0 ? nothing : html`<span class="sep">, </span>`}<span class="chip">${name}</span>`
       )}</td>
       <td class="email" title=${user.email ?? ""}>${user.email ?? ""}</td>
-      <td class="enabled">${user.enabled ? "Yes" : "No"}</td>
-      <td class="control more">
-        <button
-          part="button"
-          class="row-actions"
-          aria-label=${`Actions for ${user.username}`}
-          aria-haspopup="menu"
-          aria-expanded=${this.#menu.isOpenFor(user.username) ? "true" : "false"}
-          tabindex=${this.#list.tabIndexOf(index)}
-          @pointerdown=${() => {
-            this.#menuWasOpen = this.#menu.isOpenFor(user.username)
-          }}
-          @click=${(event: MouseEvent) => {
-            const open = this.#menuWasOpen || this.#menu.isOpenFor(user.username)
-            this.#menuWasOpen = false
-            if (open) this.#menu.close(true)
-            else this.#menu.openBelow(event.currentTarget as HTMLElement, user.username)
-          }}
-        >
-          ⋯
-        </button>
-      </td>
+      <td class="enabled">${user.enabled ? msg("Yes") : msg("No")}</td>
+      ${this.#menu.renderButton(user.username, msg(str`Actions for ${user.username}`), this.#list.tabIndexOf(index))}
     </tr>`
   }
 
   #menuItems(user: User) {
     return [
-      { label: "Update", run: () => this.#openEditor(user), disabled: user.refused?.update },
+      { label: msg("Update"), run: () => this.#openEditor(user), disabled: user.refused?.update },
       user.enabled
-        ? { label: "Disable", run: () => void this.#setEnabled(user, false), disabled: user.refused?.disable }
-        : { label: "Enable", run: () => void this.#setEnabled(user, true), disabled: user.refused?.enable },
+        ? { label: msg("Disable"), run: () => void this.#setEnabled(user, false), disabled: user.refused?.disable }
+        : { label: msg("Enable"), run: () => void this.#setEnabled(user, true), disabled: user.refused?.enable },
       ...(this.#locks.has(user.username) && this.client?.unlockUser !== undefined
-        ? [{ label: "Unlock sign-in", run: () => void this.#unlock(user) }]
+        ? [{ label: msg("Unlock sign-in"), run: () => void this.#unlock(user) }]
         : []),
-      { label: "Delete", run: () => this.#confirm.ask(user), disabled: user.refused?.delete }
+      { label: msg("Delete"), run: () => this.#confirm.ask(user), disabled: user.refused?.delete }
     ]
   }
 
@@ -333,9 +353,12 @@ export class UsersTab extends LitElement {
     await this.#change(username, async () => {
       await set(enabled)
       this.#feedback.changed({
-        message: `${enabled ? "Enabled" : "Disabled"} user ${username}.`,
+        message: enabled ? msg(str`Enabled user ${username}.`) : msg(str`Disabled user ${username}.`),
         key: username,
-        undo: { run: () => set(!enabled), done: `${enabled ? "Disabled" : "Enabled"} user ${username} again.` }
+        undo: {
+          run: () => set(!enabled),
+          done: enabled ? msg(str`Disabled user ${username} again.`) : msg(str`Enabled user ${username} again.`)
+        }
       })
     })
   }
@@ -345,7 +368,7 @@ export class UsersTab extends LitElement {
     if (client?.unlockUser === undefined) return
     await this.#change(user.username, async () => {
       await client.unlockUser?.(user.username)
-      this.#feedback.changed({ message: `Unlocked sign-in for ${user.username}.`, key: user.username })
+      this.#feedback.changed({ message: msg(str`Unlocked sign-in for ${user.username}.`), key: user.username })
     })
   }
 
@@ -423,8 +446,8 @@ export class UsersTab extends LitElement {
   #renderEditor() {
     const user = this.#form.editing?.record
     // What may be changed is the core's word (`refused`); a client that does not say leaves a system user read-only.
-    const refused = user?.refused ?? (user?.system === true ? { update: "system user" } : {})
-    const readOnly = user !== undefined && refused.update !== undefined
+    const refused: UserRefusals = user?.refused ?? {}
+    const readOnly = user !== undefined && (refused.update !== undefined || (user.refused === undefined && user.system))
     const groupsReadOnly = readOnly || refused.changeGroups !== undefined
     const noPassword = readOnly || refused.resetPassword !== undefined
     const body = user === undefined ? "CreateUser" : "ModifyUser"
@@ -442,7 +465,12 @@ export class UsersTab extends LitElement {
     const groupsError = errors.groups
     const password = this.#passwordConstraint(user === undefined ? "CreateUser" : "PasswordReset")
     return this.#form.render({
-      title: user === undefined ? "Add New User" : readOnly ? `User ${user.username}` : `Update ${user.username}`,
+      title:
+        user === undefined
+          ? msg("Add New User")
+          : readOnly
+            ? msg(str`User ${user.username}`)
+            : msg(str`Update ${user.username}`),
       readOnly,
       remove: user !== undefined && !readOnly ? () => this.#confirm.ask(user) : undefined,
       check: (form) => this.#check(new FormData(form), user),
@@ -452,29 +480,33 @@ export class UsersTab extends LitElement {
           ? html`<p class="hint read-only" id="read-only-reason">
                   ${
                     user?.system === true
-                      ? `${user.username} is a system user: system users are read-only, so they cannot be changed or deleted here.`
-                      : refused.update
+                      ? msg(
+                          str`${user.username} is a system user: system users are read-only, so they cannot be changed or deleted here.`
+                        )
+                      : refused.update === undefined
+                        ? nothing
+                        : recordRefusalView(refused.update)
                   }
                 </p>`
           : nothing
       }
             ${textField(errors, {
               name: "username",
-              label: "Username",
+              label: msg("Username"),
               value: user?.username ?? "",
               type: "text",
               disabled: user !== undefined,
               required: user === undefined && isRequired(constraintOf("CreateUser", "username"))
             })}
-            ${field("firstName", "First name")}
-            ${field("lastName", "Last name")}
-            ${field("email", "Email", "email")}
+            ${field("firstName", msg("First name"))}
+            ${field("lastName", msg("Last name"))}
+            ${field("email", msg("Email"), "email")}
             ${
               noPassword
                 ? nothing
                 : passwordField(errors, {
                     name: "password",
-                    label: user === undefined ? "Password" : "New password (optional)",
+                    label: user === undefined ? msg("Password") : msg("New password (optional)"),
                     minLength: password?.minLength
                   })
             }
@@ -485,7 +517,7 @@ export class UsersTab extends LitElement {
               aria-describedby=${groupsError === undefined ? nothing : "e-groups"}
             >
               <legend>
-                Groups (at least one)${
+                ${msg("Groups (at least one)")}${
                   !groupsReadOnly && isRequired(constraintOf(body, "groups"))
                     ? html`<span class="required" aria-hidden="true"> *</span>`
                     : nothing
@@ -494,12 +526,12 @@ export class UsersTab extends LitElement {
               ${
                 groupsReadOnly
                   ? html`<p>${user?.groups.join(", ")}</p>
-                      ${readOnly || refused.changeGroups === undefined ? nothing : html`<p class="hint">${refused.changeGroups}</p>`}`
-                  : html`<div class="choices" role="group" aria-label="Chosen groups">
+                      ${readOnly || refused.changeGroups === undefined ? nothing : html`<p class="hint">${recordRefusalView(refused.changeGroups)}</p>`}`
+                  : html`<div class="choices" role="group" aria-label=${msg("Chosen groups")}>
                       ${this.#listed.map((name) => this.#groupBox(name))}
                     </div>
-                    ${finder("f-find-groups", "Find groups", (text) => this.#findLater(text), this.#moreFound ? "More groups match: type to narrow the list." : undefined)}
-                    <div class="choices" role="group" aria-label="Groups found">
+                    ${finder("f-find-groups", msg("Find groups"), (text) => this.#findLater(text), this.#moreFound ? msg("More groups match: type to narrow the list.") : undefined)}
+                    <div class="choices" role="group" aria-label=${msg("Groups found")}>
                       ${this.#found.filter((name) => !this.#listed.includes(name)).map((name) => this.#groupBox(name))}
                     </div>`
               }
@@ -508,7 +540,7 @@ export class UsersTab extends LitElement {
             ${
               user === undefined
                 ? html`<div class="field">
-                  <label><input type="checkbox" name="system" /> System user (read-only for ever)</label>
+                  <label><input type="checkbox" name="system" /> ${msg("System user (read-only for ever)")}</label>
                 </div>`
                 : nothing
             }`
@@ -523,11 +555,11 @@ export class UsersTab extends LitElement {
     return problems([
       [
         "username",
-        user === undefined ? problemOf(constraintOf(body, "username"), "Username", text("username")) : undefined
+        user === undefined ? problemOf(constraintOf(body, "username"), msg("Username"), text("username")) : undefined
       ],
-      ["firstName", problemOf(constraintOf(body, "firstName"), "First name", text("firstName"))],
-      ["lastName", problemOf(constraintOf(body, "lastName"), "Last name", text("lastName"))],
-      ["email", problemOf(constraintOf(body, "email"), "Email", text("email"))],
+      ["firstName", problemOf(constraintOf(body, "firstName"), msg("First name"), text("firstName"))],
+      ["lastName", problemOf(constraintOf(body, "lastName"), msg("Last name"), text("lastName"))],
+      ["email", problemOf(constraintOf(body, "email"), msg("Email"), text("email"))],
       [
         "password",
         // An empty password is no change (or, at creation, an account that cannot sign in yet).
@@ -535,11 +567,11 @@ export class UsersTab extends LitElement {
           ? undefined
           : problemOf(
               this.#passwordConstraint(user === undefined ? "CreateUser" : "PasswordReset"),
-              "Password",
+              msg("Password"),
               text("password")
             )
       ],
-      ["groups", problemOf(constraintOf(body, "groups"), "Groups", groups)]
+      ["groups", problemOf(constraintOf(body, "groups"), msg("Groups"), groups)]
     ])
   }
 
@@ -561,7 +593,11 @@ export class UsersTab extends LitElement {
         ...optional("password", text("password"))
       })
       this.dispatchEvent(new UserManagerChangeEvent("user-created", created))
-      this.#feedback.changed({ message: `Created user ${created.username}.`, key: created.username, created: true })
+      this.#feedback.changed({
+        message: msg(str`Created user ${created.username}.`),
+        key: created.username,
+        created: true
+      })
     } else {
       // Only what the administrator changed is sent; an emptied field is cleared (null), as the API expects.
       const edited = (key: "firstName" | "lastName" | "email") => {
@@ -604,22 +640,26 @@ const userChange = (
 ): Change => {
   const added = after.groups.filter((name) => !before.groups.includes(name))
   const removed = before.groups.filter((name) => !after.groups.includes(name))
+  const addedTo = added.join(", ")
+  const removedFrom = removed.join(", ")
   const parts = [
-    ...(added.length === 0 ? [] : [`added to ${added.join(", ")}`]),
-    ...(removed.length === 0 ? [] : [`removed from ${removed.join(", ")}`])
+    ...(added.length === 0 ? [] : [msg(str`added to ${addedTo}`)]),
+    ...(removed.length === 0 ? [] : [msg(str`removed from ${removedFrom}`)])
   ]
+  const said = parts.join("; ")
   const fields = (["firstName", "lastName", "email"] as const).filter((key) => key in changes)
   const inverse: UserChanges = {
     ...Object.fromEntries(fields.map((key) => [key, (before[key] ?? "") === "" ? null : before[key]])),
     groups: [...before.groups]
   }
   return {
-    message: `Saved user ${after.username}${parts.length === 0 ? "" : `: ${parts.join("; ")}`}.`,
+    message:
+      parts.length === 0 ? msg(str`Saved user ${after.username}.`) : msg(str`Saved user ${after.username}: ${said}.`),
     key: after.username,
     undo:
       changes.groups === undefined || changes.password !== undefined
         ? undefined
-        : { run: () => undo(inverse), done: `Undid the change to user ${after.username}.` }
+        : { run: () => undo(inverse), done: msg(str`Undid the change to user ${after.username}.`) }
   }
 }
 

@@ -15,22 +15,28 @@ export const exportedUser = (record: UserListing, hash: PasswordHash | undefined
     enabled: record.enabled,
     system: record.system,
     groups: record.groups,
-    createdAt: record.createdAt
+    createdAt: record.createdAt,
+    externalId: record.externalId as ExportedUser["externalId"],
+    externalName: record.externalName as ExportedUser["externalName"]
   }
   return hash === undefined ? user : { ...user, passwordHash: hash }
 }
 
-/** A stored group as export writes it: its name, GID, members and creation time. */
+/** A stored group as export writes it: its name, GID, members, creation time and what a provider calls it. */
 export const exportedGroup = (record: GroupRecord): ExportedGroup => ({
   name: record.name,
   gid: record.gid as ExportedGroup["gid"],
   members: record.members,
-  createdAt: record.createdAt
+  createdAt: record.createdAt,
+  externalId: record.externalId as ExportedGroup["externalId"],
+  externalName: record.externalName as ExportedGroup["externalName"]
 })
 
-/** A stored group's own row as a whole-directory export writes it: its name, GID and creation time. */
+/** A stored group's own row as a whole-directory export writes it: its name, GID, creation time and external names. */
 export const exportedGroupRow = (row: GroupRow): ExportedGroupRow => ({
   name: row.name,
   gid: row.gid as ExportedGroupRow["gid"],
-  createdAt: row.createdAt
+  createdAt: row.createdAt,
+  externalId: row.externalId as ExportedGroupRow["externalId"],
+  externalName: row.externalName as ExportedGroupRow["externalName"]
 })

@@ -124,6 +124,8 @@ const createUser = (write: ImportWrite, { user, passwordHash }: PreparedUser) =>
         enabled: row.enabled,
         system: row.system,
         groups: groupNames,
+        ...(row.externalId === null ? {} : { externalId: row.externalId }),
+        ...(row.externalName === null ? {} : { externalName: row.externalName }),
         ...(passwordHash === undefined ? {} : { password: PASSWORD_SHOWN })
       })
     })
@@ -145,6 +147,10 @@ const updateUser = (write: ImportWrite, { user, passwordHash }: PreparedUser, cu
     if (user.lastName !== undefined && user.lastName !== current.lastName) next.lastName = user.lastName
     if (user.email !== undefined && user.email !== current.email) next.email = user.email
     if (user.enabled !== undefined && user.enabled !== current.enabled) next.enabled = user.enabled
+    if (user.externalId !== undefined && user.externalId !== current.externalId) next.externalId = user.externalId
+    if (user.externalName !== undefined && user.externalName !== current.externalName) {
+      next.externalName = user.externalName
+    }
     if (
       passwordHash !== undefined &&
       (user.password !== undefined ||
@@ -182,7 +188,7 @@ const updateUser = (write: ImportWrite, { user, passwordHash }: PreparedUser, cu
         ? current
         : ((yield* changeMemberships(op, changes, null, deferTouch(write))).users.get(current.username) ?? current)
     const fields: Record<string, unknown> = {}
-    for (const key of ["firstName", "lastName", "email", "enabled"] as const) {
+    for (const key of USER_FIELDS_SHOWN) {
       if (key in next) fields[key] = next[key]
     }
     if (next.passwordHash !== undefined) fields.password = "changed"
@@ -198,7 +204,7 @@ const updateUser = (write: ImportWrite, { user, passwordHash }: PreparedUser, cu
     if (next.passwordHash !== undefined || next.enabled === false) yield* op.tx.deleteUserSessions(current.username)
     yield* audit(op, "user.modify", { type: "user", name: current.username }, fields, [...added, ...removed])
     const diff: Record<string, { readonly from: unknown; readonly to: unknown }> = {}
-    for (const key of ["firstName", "lastName", "email", "enabled"] as const) {
+    for (const key of USER_FIELDS_SHOWN) {
       if (key in next) diff[key] = { from: current[key], to: next[key] }
     }
     if (next.passwordHash !== undefined) {
@@ -210,6 +216,9 @@ const updateUser = (write: ImportWrite, { user, passwordHash }: PreparedUser, cu
     note(write.tally, { action: "update", kind: "user", name: current.username, fields: diff })
     return "updated" as const
   })
+
+/** The fields of a user an import changes, as its audit entry and its plan show them. */
+const USER_FIELDS_SHOWN = ["firstName", "lastName", "email", "enabled", "externalId", "externalName"] as const
 
 const change = (username: Username, group: GroupName, kind: "add" | "remove"): MembershipChange => ({
   username,
@@ -249,12 +258,30 @@ const createGroup = (write: ImportWrite, group: typeof ImportGroup.Type) =>
         yield* op.tx.setGidHighWaterMark(gid)
       }
     }
-    const row = { name: group.name, gid, createdAt: group.createdAt ?? op.now, updatedAt: op.now, version: 1 }
+    const row = {
+      name: group.name,
+      gid,
+      externalId: group.externalId ?? null,
+      externalName: group.externalName ?? null,
+      createdAt: group.createdAt ?? op.now,
+      updatedAt: op.now,
+      version: 1
+    }
     yield* stored(op.tx.insertGroup(row))
     write.groups.set(row.name, row)
     write.created.add(row.name)
     yield* audit(op, "group.create", { type: "group", name: row.name }, { gid })
-    note(write.tally, { action: "create", kind: "group", name: row.name, fields: created({ gid, members }) })
+    note(write.tally, {
+      action: "create",
+      kind: "group",
+      name: row.name,
+      fields: created({
+        gid,
+        members,
+        ...(row.externalId === null ? {} : { externalId: row.externalId }),
+        ...(row.externalName === null ? {} : { externalName: row.externalName })
+      })
+    })
     if (members.length > 0) {
       yield* changeMemberships(
         op,
@@ -275,24 +302,40 @@ const updateGroup = (write: ImportWrite, group: typeof ImportGroup.Type, existin
         reason: `group '${existing.name}' has GID ${existing.gid}, and a group's GID never changes`
       })
     }
-    if (group.members === undefined) return "unchanged" as const
-    const wanted = new Set(group.members)
-    const found = yield* op.tx.findGroup(existing.name)
-    const members = Option.isSome(found) ? found.value.members : []
-    const changes = [
-      ...[...wanted].filter((username) => !members.includes(username)).map((u) => change(u, existing.name, "add")),
-      ...members.filter((username) => !wanted.has(username)).map((u) => change(u, existing.name, "remove"))
-    ]
-    if (changes.length === 0) return "unchanged" as const
+    const named: { externalId?: string | null; externalName?: string | null } = {}
+    if (group.externalId !== undefined && group.externalId !== existing.externalId) named.externalId = group.externalId
+    if (group.externalName !== undefined && group.externalName !== existing.externalName) {
+      named.externalName = group.externalName
+    }
+    let changes: Array<MembershipChange> = []
+    let members: ReadonlyArray<Username> = []
+    if (group.members !== undefined) {
+      const wanted = new Set(group.members)
+      const found = yield* op.tx.findGroup(existing.name)
+      members = Option.isSome(found) ? found.value.members : []
+      changes = [
+        ...[...wanted].filter((username) => !members.includes(username)).map((u) => change(u, existing.name, "add")),
+        ...members.filter((username) => !wanted.has(username)).map((u) => change(u, existing.name, "remove"))
+      ]
+    }
+    if (changes.length === 0 && Object.keys(named).length === 0) return "unchanged" as const
     if (write.onConflict === "skip") return "skipped" as const
     if (write.onConflict === "fail") return yield* new GroupNameTaken({ name: existing.name })
-    yield* changeMemberships(op, changes, existing.name, deferTouch(write))
-    note(write.tally, {
-      action: "update",
-      kind: "group",
-      name: existing.name,
-      fields: { members: { from: [...members].sort(), to: [...wanted].sort() } }
-    })
+    if (changes.length > 0) yield* changeMemberships(op, changes, existing.name, deferTouch(write))
+    const fields: Record<string, { readonly from: unknown; readonly to: unknown }> = {}
+    if (Object.keys(named).length > 0) {
+      // The new names are stored now, with a new version; a member change touches the group again when the write ends.
+      const row: GroupRow = { ...existing, ...named, updatedAt: op.now, version: existing.version + 1 }
+      yield* stored(op.tx.updateGroup(existing.name, row))
+      write.groups.set(row.name, row)
+      if (write.touched.has(row.name)) write.touched.set(row.name, row)
+      yield* audit(op, "group.modify", { type: "group", name: row.name }, named)
+      for (const [key, to] of Object.entries(named)) fields[key] = { from: existing[key as keyof typeof named], to }
+    }
+    if (changes.length > 0 && group.members !== undefined) {
+      fields.members = { from: [...members].sort(), to: [...new Set(group.members)].sort() }
+    }
+    note(write.tally, { action: "update", kind: "group", name: existing.name, fields })
     return "updated" as const
   })
 

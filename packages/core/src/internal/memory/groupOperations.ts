@@ -6,6 +6,7 @@ import type { GroupListQuery, GroupRecord, GroupStore } from "../../Directory.js
 import { GidTaken, GroupNameTaken, type StorageError } from "../../Errors.js"
 import type { GroupSort } from "../../Group.js"
 import type { GroupName } from "../../Names.js"
+import { GROUP_FIELD_RULES, matchesFilter } from "../../RecordFilter.js"
 import { compareKeys, matchesSearch } from "../search.js"
 import { drop, type MemoryContext, page, put, toggle } from "./state.js"
 
@@ -79,8 +80,16 @@ export const groupOperations = ({ state, mutate, members, groupRecord }: MemoryC
     Effect.sync(() => {
       const direction = query.order === "asc" ? 1 : -1
       const matches: Array<GroupRecord> = []
+      const where = query.where
       for (const row of state.groups.values()) {
-        if (matchesSearch(query.search, [row.name])) matches.push(groupRecord(row, query.memberPreview))
+        if (!matchesSearch(query.search, [row.name])) continue
+        if (
+          where !== undefined &&
+          !matchesFilter(GROUP_FIELD_RULES, where, (field) => (field === "member" ? members(row.name) : row[field]))
+        ) {
+          continue
+        }
+        matches.push(groupRecord(row, query.memberPreview))
       }
       const after = query.after
       matches.sort(
@@ -95,9 +104,9 @@ export const groupOperations = ({ state, mutate, members, groupRecord }: MemoryC
       )
       return { items, total: matches.length }
     }),
-  listGroupRows: ({ limit, after }) =>
+  listGroupRows: ({ limit, after, names }) =>
     Effect.sync(() =>
-      [...state.groups.values()]
+      (names === undefined ? [...state.groups.values()] : names.flatMap((name) => state.groups.get(name) ?? []))
         .filter((row) => after === undefined || compareKeys(row.name, after) > 0)
         .sort((a, b) => compareKeys(a.name, b.name))
         .slice(0, limit)

@@ -6,6 +6,7 @@ import type { SortValue, UserListQuery, UserRow, UserStore } from "../../Directo
 import { EmailTaken, StorageError, UsernameTaken } from "../../Errors.js"
 import type { Username } from "../../Names.js"
 import type { PasswordHash } from "../../Password.js"
+import { type FieldValue, matchesFilter, USER_FIELD_RULES, type UserField } from "../../RecordFilter.js"
 import { compareUserKeys, userSortKey } from "../search.js"
 import { drop, type MemoryContext, page, put, sorted, toggle } from "./state.js"
 
@@ -29,6 +30,11 @@ export const userOperations = ({
         if (row.email !== null) put(log, state.emails, row.email.toLowerCase(), row.username)
       })
     })
+  /** A user's fields as a filter reads them. */
+  const fieldOf =
+    (row: UserRow) =>
+    (field: UserField): FieldValue =>
+      field === "group" ? (state.userGroups.get(row.username) ?? new Set()) : row[field]
   return {
     findUser: (username) =>
       Effect.sync(() => Option.map(Option.fromNullable(state.users.get(username as Username)), userRecord)),
@@ -71,6 +77,7 @@ export const userOperations = ({
           if (query.enabled !== undefined && row.enabled !== query.enabled) continue
           if (query.system !== undefined && row.system !== query.system) continue
           if (query.group !== undefined && !state.userGroups.get(row.username)?.has(query.group)) continue
+          if (query.where !== undefined && !matchesFilter(USER_FIELD_RULES, query.where, fieldOf(row))) continue
           const key = userSortKey(
             query.sort,
             row,

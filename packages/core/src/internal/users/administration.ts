@@ -95,10 +95,13 @@ export const makeAdministration = (services: UserServices) => {
     return yield* adminWrite(actor, `modify user '${name}'`, (op) =>
       Effect.gen(function* () {
         yield* ensurePolicy(op, changes.password, name)
-        if (changes.groups?.includes(op.config.adminGroup as GroupName) === false) yield* lockAdminGroup(op)
+        if (changes.groups?.includes(op.config.adminGroup as GroupName) === false || changes.enabled === false) {
+          yield* lockAdminGroup(op)
+        }
         const current = yield* getUser(op.tx, name, true)
         yield* assertNotSystem(current, USER_ACTION.modify)
         yield* ensureVersion("user", current.username, current.version, changes.expectedVersion)
+        const enabling = changes.enabled !== undefined && changes.enabled !== current.enabled
 
         const fields: Record<string, unknown> = {}
         const next: { -readonly [K in keyof UserRecord]?: UserRecord[K] } = {}
@@ -111,6 +114,12 @@ export const makeAdministration = (services: UserServices) => {
         if (changes.email !== undefined && changes.email !== current.email) {
           yield* ensureEmailFree(op, changes.email, current.username)
           next.email = fields.email = changes.email
+        }
+        if (changes.externalId !== undefined && changes.externalId !== current.externalId) {
+          next.externalId = fields.externalId = changes.externalId
+        }
+        if (changes.externalName !== undefined && changes.externalName !== current.externalName) {
+          next.externalName = fields.externalName = changes.externalName
         }
         if (passwordHash !== null) {
           next.passwordHash = passwordHash
@@ -137,13 +146,30 @@ export const makeAdministration = (services: UserServices) => {
           if (added.length + removed.length > 0) fields.groups = { added, removed }
           subjects = [...added, ...removed]
         }
-        if (Object.keys(fields).length === 0) return toUser(record)
+        if (enabling && changes.enabled === false) {
+          // The rules of `Users.disable`, checked on the user as the group changes above left it.
+          yield* ensureNotSelf(op, record, USER_ACTION.disable)
+          yield* ensureAdminsRemain(op, [record])
+        }
+        if (Object.keys(fields).length === 0 && !enabling) return toUser(record)
+        if (enabling) next.enabled = changes.enabled as boolean
         const row = record === current ? nextUserRow(op, current, next) : { ...strip(record), ...next }
         // A change of groups alone already stored the user's new version.
         if (record === current || Object.keys(next).length > 0) yield* op.tx.updateUser(row)
-        // A password reset signs the user out everywhere.
-        if (passwordHash !== null) yield* op.tx.deleteUserSessions(name)
-        yield* audit(op, "user.modify", { type: "user", name }, fields, subjects)
+        // A password reset signs the user out everywhere, and so does being disabled.
+        if (passwordHash !== null || (enabling && changes.enabled === false)) yield* op.tx.deleteUserSessions(name)
+        if (Object.keys(fields).length > 0) yield* audit(op, "user.modify", { type: "user", name }, fields, subjects)
+        // The same entry as `Users.enable` / `Users.disable` write, so that the trail reads alike whichever was called.
+        if (enabling) {
+          yield* audit(
+            op,
+            changes.enabled ? "user.enable" : "user.disable",
+            { type: "user", name },
+            {
+              enabled: changes.enabled
+            }
+          )
+        }
         return toUser({ ...row, groups: record.groups })
       })
     )

@@ -81,7 +81,16 @@ export const makeBootstrap = (services: UserServices) => {
       const { tx, now } = op
       const groupName = op.config.adminGroup as GroupName
       const gid = yield* allocateGid(op)
-      yield* tx.insertGroup({ name: groupName, gid, createdAt: now, updatedAt: now, version: 1 })
+      const group = {
+        name: groupName,
+        gid,
+        externalId: null,
+        externalName: null,
+        createdAt: now,
+        updatedAt: now,
+        version: 1
+      }
+      yield* tx.insertGroup(group)
       yield* tx.insertUser(row)
       yield* tx.addMembership(row.username, groupName)
       yield* audit(
@@ -99,15 +108,7 @@ export const makeBootstrap = (services: UserServices) => {
         }
       )
       return {
-        group: toGroup({
-          name: groupName,
-          gid,
-          memberCount: 1,
-          members: [row.username],
-          createdAt: now,
-          updatedAt: now,
-          version: 1
-        }),
+        group: toGroup({ ...group, memberCount: 1, members: [row.username] }),
         user: toUser({ ...row, groups: [groupName] })
       }
     })
@@ -171,7 +172,7 @@ export const makeBootstrap = (services: UserServices) => {
             return yield* new Forbidden({
               actor: admin.username,
               action: "bootstrap the directory",
-              reason: "it already has users or groups"
+              reason: { _tag: "AlreadySetUp" }
             })
           }
           const { row, op } = yield* rowAndOperation(tx, settings, admin, passwordHash)

@@ -1,8 +1,18 @@
 import { Effect, Schema } from "effect"
 import type { Actor } from "../../Actor.js"
-import { InvalidInput } from "../../Errors.js"
+import {
+  GroupMembershipRequired,
+  GroupNotFound,
+  InvalidInput,
+  LastAdmin,
+  NotAMember,
+  Unauthenticated,
+  UserNotFound
+} from "../../Errors.js"
+import { ForbiddenRefusal, SelfLockoutRefusal, SystemUserRefusal } from "../../Permissions.js"
 import { decodeInput } from "../decode.js"
 import { asAdmin } from "../operation.js"
+import { refusalEncoder, refusalSchema } from "../refusal.js"
 import type { makeAdministration } from "./administration.js"
 import type { UserServices } from "./rules.js"
 
@@ -34,9 +44,76 @@ export const BulkAction = Schema.Struct({
   })
 }).annotations({ identifier: "BulkAction" })
 
-/** Why one user of a bulk action was refused: the refusal's tag and its sentence. */
-export const BulkRefusal = Schema.Struct({ _tag: Schema.String, message: Schema.String }).annotations({
-  identifier: "BulkRefusal"
+/** A user named by a bulk action that does not exist (`UserNotFound`). */
+const UserNotFoundRefusal = refusalSchema(
+  UserNotFound,
+  "UserNotFoundRefusal",
+  "There is no such user: UserNotFound's data (the username) and its sentence"
+)
+
+/** The group of a membership action that does not exist (`GroupNotFound`). */
+const GroupNotFoundRefusal = refusalSchema(
+  GroupNotFound,
+  "GroupNotFoundRefusal",
+  "There is no such group: GroupNotFound's data (the name) and its sentence"
+)
+
+/** A user a delete or a removal from a group would leave without a group (`GroupMembershipRequired`). */
+const GroupMembershipRequiredRefusal = refusalSchema(
+  GroupMembershipRequired,
+  "GroupMembershipRequiredRefusal",
+  "Every user belongs to at least one group: GroupMembershipRequired's data (the users it would leave without one, " +
+    "how many, the group) and its sentence"
+)
+
+/** A user removed from a group it is not in (`NotAMember`). */
+const NotAMemberRefusal = refusalSchema(
+  NotAMember,
+  "NotAMemberRefusal",
+  "The user is not a member of the group: NotAMember's data (the users, the group) and its sentence"
+)
+
+/** The last administrator's disable, delete or removal from the admin group (`LastAdmin`). */
+const LastAdminRefusal = refusalSchema(
+  LastAdmin,
+  "LastAdminRefusal",
+  "The admin group keeps an enabled member: LastAdmin's data (the admin group, the users) and its sentence"
+)
+
+/** A username or group name that is malformed (`InvalidInput`). */
+const InvalidInputRefusal = refusalSchema(
+  InvalidInput,
+  "InvalidInputRefusal",
+  "A name is malformed: InvalidInput's data (the field, the reason) and its sentence"
+)
+
+/** The actor's session ended while the action ran (`Unauthenticated`). */
+const UnauthenticatedRefusal = refusalSchema(
+  Unauthenticated,
+  "UnauthenticatedRefusal",
+  "Nobody known is asking any more: Unauthenticated's data (the reason) and its sentence"
+)
+
+/**
+ * Why one user of a bulk action was refused: the refusal its single-user operation failed with, as data — its `_tag`,
+ * its `message` (the sentence, in English) and its error's fields, encoded as a record's refused actions are.
+ */
+export const BulkRefusal = Schema.Union(
+  SystemUserRefusal,
+  SelfLockoutRefusal,
+  LastAdminRefusal,
+  GroupMembershipRequiredRefusal,
+  NotAMemberRefusal,
+  UserNotFoundRefusal,
+  GroupNotFoundRefusal,
+  InvalidInputRefusal,
+  ForbiddenRefusal,
+  UnauthenticatedRefusal
+).annotations({
+  identifier: "BulkRefusal",
+  description:
+    "The refusal the user's single change failed with (or would, in a dry run): its _tag, its message (the " +
+    "sentence, in English) and its error's data"
 })
 
 /** What happened to one user of a bulk action (or would, in a dry run). */
@@ -67,10 +144,7 @@ type SingleUserOperations = Pick<
   "enable" | "disable" | "remove" | "addToGroup" | "removeFromGroup"
 >
 
-const refusalOf = (error: { readonly _tag: string; readonly message: string }): typeof BulkRefusal.Type => ({
-  _tag: error._tag,
-  message: error.message
-})
+const refusalOf = refusalEncoder(BulkRefusal)
 
 /** Refuses a bulk action that is malformed as a whole: no users, too many, or a group missing or out of place. */
 const checkShape = (input: Input): Effect.Effect<void, InvalidInput> => {

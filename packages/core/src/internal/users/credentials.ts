@@ -53,7 +53,7 @@ export const makeCredentials = (services: UserServices) =>
             return yield* new Forbidden({
               actor: self.username,
               action: "change its password",
-              reason: "the current password is not correct"
+              reason: { _tag: "WrongPassword" }
             })
           }
           const passwordHash = (yield* hashNewPassword(services, next, self.username, settings)) as PasswordHash

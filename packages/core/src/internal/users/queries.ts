@@ -1,13 +1,15 @@
 import { Chunk, Effect, Option, Schema, Stream } from "effect"
 import type { Actor } from "../../Actor.js"
-import type { SortValue } from "../../Directory.js"
+import type { DirectoryTransaction, GroupRow, SortValue } from "../../Directory.js"
 import { Forbidden } from "../../Errors.js"
 import { GroupName, Username } from "../../Names.js"
 import { boundedCount, DEFAULT_PAGE_SIZE, ExactTotalLimit, listQuery, MAX_PAGE_SIZE, type Page } from "../../Page.js"
+import { checkUserFilter, type UserFilter } from "../../RecordFilter.js"
 import { type User, UserSort } from "../../User.js"
 import type { UserStreamError } from "../../Users.js"
 import { decodeInput } from "../decode.js"
 import { asAdmin, getUser, isAdmin, permissionContextOf, resolveActor } from "../operation.js"
+import { filterSchema } from "../recordFilter.js"
 import { toUser } from "../records.js"
 import { userSortKey } from "../search.js"
 import { currentSettings } from "../settings.js"
@@ -15,13 +17,15 @@ import type { UserServices } from "./rules.js"
 
 /**
  * The query of `Users.list`: a list query, and filters that each keep only some users — enabled or disabled, system or
- * regular, the members of a group (a group that does not exist has no members).
+ * regular, the members of a group (a group that does not exist has no members), and `where`, a filter over the users'
+ * fields (`RecordFilter`).
  */
 export const UserQuery = Schema.Struct({
   ...listQuery(UserSort).fields,
   enabled: Schema.optional(Schema.Boolean),
   system: Schema.optional(Schema.Boolean),
-  group: Schema.optional(GroupName)
+  group: Schema.optional(GroupName),
+  where: Schema.optional(filterSchema<UserFilter>("UserFilter"))
 })
 
 /** The query of `Users.stream`: a list query whose `limit` may be left out (everything) or go beyond one page. */
@@ -37,16 +41,21 @@ const decodeQuery = decodeInput(UserQuery)
 const decodeStreamQuery = decodeInput(UserStreamQuery)
 
 const normalize = (decoded: typeof UserQuery.Type) =>
-  ({
-    search: (decoded.search ?? "").trim().toLowerCase(),
-    sort: decoded.sort ?? "username",
-    order: decoded.order ?? "asc",
-    limit: decoded.limit ?? DEFAULT_PAGE_SIZE,
-    offset: decoded.offset ?? 0,
-    enabled: decoded.enabled,
-    system: decoded.system,
-    group: decoded.group
-  }) as const
+  Effect.map(
+    decoded.where === undefined ? Effect.succeed(undefined) : checkUserFilter(decoded.where),
+    (where) =>
+      ({
+        search: (decoded.search ?? "").trim().toLowerCase(),
+        sort: decoded.sort ?? "username",
+        order: decoded.order ?? "asc",
+        limit: decoded.limit ?? DEFAULT_PAGE_SIZE,
+        offset: decoded.offset ?? 0,
+        enabled: decoded.enabled,
+        system: decoded.system,
+        group: decoded.group,
+        where
+      }) as const
+  )
 
 /** The reads of users: who the actor is, a page of users, every user as a stream, and one user. */
 export const makeQueries = ({ directory, config }: UserServices) => {
@@ -58,13 +67,14 @@ export const makeQueries = ({ directory, config }: UserServices) => {
     )
   })
 
-  const listWithPermissions = Effect.fn("Users.list")(function* (actor: Actor, query: typeof UserQuery.Encoded = {}) {
-    const normalized = normalize(yield* decodeQuery(query))
-    const bounded = boundedCount(yield* ExactTotalLimit)
-    return yield* directory.readAfterCheck(
-      (tx) => asAdmin(tx, config, actor, "list users", "read"),
-      (tx, op) =>
+  /** A page of users read in a transaction, with its total bounded by `ExactTotalLimit`, and the users as listed. */
+  const readPage = (query: typeof UserQuery.Encoded) =>
+    Effect.gen(function* () {
+      const normalized = yield* normalize(yield* decodeQuery(query))
+      const bounded = boundedCount(yield* ExactTotalLimit)
+      return (tx: DirectoryTransaction) =>
         Effect.map(tx.listUsers({ ...normalized, count: true, countUpTo: bounded.countUpTo }), ({ items, total }) => ({
+          listed: items,
           page: {
             items: items.map(toUser),
             ...bounded.total(total ?? items.length, {
@@ -74,14 +84,37 @@ export const makeQueries = ({ directory, config }: UserServices) => {
             }),
             offset: normalized.offset,
             limit: normalized.limit
-          } satisfies Page<User>,
-          context: permissionContextOf(op)
+          } satisfies Page<User>
         }))
+    })
+
+  const listWithPermissions = Effect.fn("Users.list")(function* (actor: Actor, query: typeof UserQuery.Encoded = {}) {
+    const read = yield* readPage(query)
+    return yield* directory.readAfterCheck(
+      (tx) => asAdmin(tx, config, actor, "list users", "read"),
+      (tx, op) => Effect.map(read(tx), ({ page }) => ({ page, context: permissionContextOf(op) }))
     )
   })
 
   const list = (actor: Actor, query: typeof UserQuery.Encoded = {}) =>
     Effect.map(listWithPermissions(actor, query), ({ page }) => page)
+
+  const listWithGroups = Effect.fn("Users.listWithGroups")(function* (
+    actor: Actor,
+    query: typeof UserQuery.Encoded = {}
+  ) {
+    const read = yield* readPage(query)
+    return yield* directory.readAfterCheck(
+      (tx) => asAdmin(tx, config, actor, "list users", "read"),
+      (tx) =>
+        Effect.gen(function* () {
+          const { listed, page } = yield* read(tx)
+          const names = [...new Set(listed.flatMap((user) => user.groups))]
+          const rows = names.length === 0 ? [] : yield* tx.listGroupRows({ limit: names.length, names })
+          return { page, groups: new Map(rows.map((row) => [row.name, row] as const)) as ReadonlyMap<string, GroupRow> }
+        })
+    )
+  })
 
   /**
    * Every match, in order, page by page: `offset` users are skipped and at most `limit` are emitted (all when it is
@@ -93,7 +126,7 @@ export const makeQueries = ({ directory, config }: UserServices) => {
       Effect.gen(function* () {
         const { limit, pageSize = MAX_PAGE_SIZE, ...rest } = yield* decodeStreamQuery(query)
         if (limit === 0) return Stream.empty
-        const normalized = normalize(rest)
+        const normalized = yield* normalize(rest)
         const page = (after: ReadonlyArray<SortValue> | undefined, left: number) =>
           directory.readAfterCheck(
             (tx) => asAdmin(tx, config, actor, "list users", "read"),
@@ -134,7 +167,7 @@ export const makeQueries = ({ directory, config }: UserServices) => {
             return yield* new Forbidden({
               actor: self.username,
               action: `read user '${name}'`,
-              reason: "only administrators may read other users"
+              reason: { _tag: "OtherUsersByAdministrators" }
             })
           }
           return self
@@ -146,5 +179,5 @@ export const makeQueries = ({ directory, config }: UserServices) => {
     )
   })
 
-  return { whoAmI, list, listWithPermissions, stream, get }
+  return { whoAmI, list, listWithPermissions, listWithGroups, stream, get }
 }

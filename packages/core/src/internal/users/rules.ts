@@ -53,7 +53,8 @@ export const ensureEmailFree = (op: Operation, email: string | null, owner: stri
 
 /** The row of a new user, as `create` and `bootstrap` store it. */
 export const newUserRow = (
-  user: Pick<typeof CreateUser.Type, "username" | "firstName" | "lastName" | "email" | "system">,
+  user: Pick<typeof CreateUser.Type, "username" | "firstName" | "lastName" | "email" | "system"> &
+    Partial<Pick<typeof CreateUser.Type, "externalId" | "externalName">>,
   passwordHash: PasswordHash | null,
   now: Date
 ): UserRow => ({
@@ -61,6 +62,8 @@ export const newUserRow = (
   firstName: user.firstName ?? "",
   lastName: user.lastName ?? "",
   email: user.email ?? null,
+  externalId: user.externalId ?? null,
+  externalName: user.externalName ?? null,
   enabled: true,
   system: user.system ?? false,
   passwordHash,
@@ -82,6 +85,8 @@ export const userCreatedEntry = (op: Operation, row: UserRow, groupNames: Readon
       firstName: row.firstName,
       lastName: row.lastName,
       email: row.email,
+      ...(row.externalId === null ? {} : { externalId: row.externalId }),
+      ...(row.externalName === null ? {} : { externalName: row.externalName }),
       system: row.system,
       ...(row.enabled ? {} : { enabled: false }),
       groups: groupNames,

@@ -5,7 +5,7 @@
 import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as OpenApi from "@effect/platform/OpenApi"
-import { Group, type Groups, Names, Permissions } from "@user-manager/core"
+import { Group, type Groups, Names, Permissions, User } from "@user-manager/core"
 import { Schema } from "effect"
 import { Authentication } from "./Authentication.js"
 import { DryRun, documented, IfMatch, Limit, nameParam, Offset, Order, Page, strict } from "./fields.js"
@@ -22,8 +22,9 @@ type Service = Groups.Groups["Type"]
 export class GroupAnswer extends Group.Group.extend<GroupAnswer>("GroupAnswer")({
   refused: Permissions.GroupRefusals.annotations({
     description:
-      "What the asking actor may not do with this group (rename, changeMembers, delete), each with the sentence the " +
-      "change would be refused with; an action left out is allowed by the rules the record alone decides (the admin " +
+      "What the asking actor may not do with this group (rename, changeMembers, delete), each with the refusal the " +
+      "change would fail with: its _tag, its message (the sentence, in English) and its error's data, to word it by. " +
+      "An action left out is allowed by the rules the record alone decides (the admin " +
       "group is neither renamed nor deleted; only administrators change groups). Rules that need the members (a " +
       "delete that would leave users without a group) are left to the change itself: try it with dryRun."
   })
@@ -68,17 +69,21 @@ export const MemberListParams = Schema.Struct({
 export const CreateGroupBody = strict("CreateGroup", {
   name: documented(Names.GroupName),
   gid: Schema.optional(Schema.Number),
-  members: Schema.optional(Schema.Array(Schema.String))
+  members: Schema.optional(Schema.Array(Schema.String)),
+  externalId: Schema.optional(Schema.NullOr(documented(User.ExternalId))),
+  externalName: Schema.optional(Schema.NullOr(documented(User.ExternalName)))
 })
 
 /**
- * What modifying a group takes: a new name, and either the whole new member list or the users to add and to remove.
+ * What modifying a group takes: a new name, the identity provider's id and name (`null` clears one), and either the whole new member list or the users to add and to remove.
  *
  * @category schemas
  * @since 0.1.0
  */
 export const ModifyGroupBody = strict("ModifyGroup", {
   name: Schema.optional(documented(Names.GroupName)),
+  externalId: Schema.optional(Schema.NullOr(documented(User.ExternalId))),
+  externalName: Schema.optional(Schema.NullOr(documented(User.ExternalName))),
   members: Schema.optional(
     Schema.Array(Schema.String).annotations({
       description: "the whole new member list (for small groups); not with addMembers or removeMembers"

@@ -6,25 +6,34 @@ import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as OpenApi from "@effect/platform/OpenApi"
 import { ApiToken, type Tokens } from "@user-manager/core"
-import { Schema } from "effect"
+import { Duration, Schema } from "effect"
 import { Authentication } from "./Authentication.js"
-import { nameParam, strict } from "./fields.js"
+import { documented, nameParam, strict } from "./fields.js"
 import { refusals } from "./refusals.js"
 
 type Service = Tokens.Tokens["Type"]
 
+/** How long a token lasts when its maker does not say, and at most, in days (the core's). */
+const defaultDays = Duration.toDays(ApiToken.DEFAULT_TOKEN_TTL)
+const maximumDays = Duration.toDays(ApiToken.MAX_TOKEN_TTL)
+
 /**
- * A new token: its name, scope and, optionally, when it expires (left out: in 90 days; `null`: never).
+ * A new token: its name, scope and, optionally, when it expires (left out: in the core's default; `null`: never). The
+ * expiry's default and maximum, in days, are in the document too (`x-defaultDays`, `x-maximumDays`), so that forms
+ * generated from it offer them.
  *
  * @category schemas
  * @since 0.2.0
  */
 export const CreateTokenBody = strict("CreateTokenBody", {
-  name: Schema.String.annotations({ description: "the client it is for: 1–32 characters, a-z, 0-9, '.', '_', '-'" }),
+  name: documented(ApiToken.NewApiToken.fields.name).annotations({
+    description: "the client it is for: 1–32 characters, a-z, 0-9, '.', '_', '-'"
+  }),
   scope: ApiToken.TokenScope,
   expiresAt: Schema.optional(
     Schema.NullOr(Schema.Date).annotations({
-      description: "when it stops working (ISO 8601); left out: in 90 days; null: never; at most 5 years away"
+      description: `when it stops working (ISO 8601); left out: in ${defaultDays} days; null: never; at most ${maximumDays} days (5 years) away`,
+      jsonSchema: { "x-defaultDays": defaultDays, "x-maximumDays": maximumDays }
     })
   )
 })

@@ -60,7 +60,8 @@ export class UserAnswer extends User.User.extend<UserAnswer>("UserAnswer")({
   refused: Permissions.UserRefusals.annotations({
     description:
       "What the asking actor may not do with this user (update, enable, disable, delete, changeGroups, " +
-      "resetPassword), each with the sentence the change would be refused with; an action left out is allowed by the " +
+      "resetPassword), each with the refusal the change would fail with: its _tag, its message (the sentence, in " +
+      "English) and its error's data, to word it by. An action left out is allowed by the " +
       "rules the record alone decides (a system user is read-only; nobody disables or deletes itself; only " +
       "administrators change users). Rules that need the whole directory (the last administrator) are left to the " +
       "change itself: try it with dryRun."
@@ -83,11 +84,14 @@ export const CreateUserBody = strict("CreateUser", {
     Schema.Array(Schema.String).annotations({ description: "at least one existing group" }),
     User.CreateUser.fields.groups
   ),
-  system: Schema.optional(Schema.Boolean)
+  system: Schema.optional(Schema.Boolean),
+  externalId: Schema.optional(Schema.NullOr(documented(User.ExternalId))),
+  externalName: Schema.optional(Schema.NullOr(documented(User.ExternalName)))
 })
 
 /**
- * What modifying a user takes: the fields to change (`null` clears one) and the new group set.
+ * What modifying a user takes: the fields to change (`null` clears one), the new group set and whether the user is
+ * enabled, all changed together or not at all.
  *
  * @category schemas
  * @since 0.1.0
@@ -96,11 +100,17 @@ export const ModifyUserBody = strict("ModifyUser", {
   firstName: Schema.optional(Schema.NullOr(documented(User.PersonName))),
   lastName: Schema.optional(Schema.NullOr(documented(User.PersonName))),
   email: Schema.optional(Schema.NullOr(documented(User.Email))),
+  externalId: Schema.optional(Schema.NullOr(documented(User.ExternalId))),
+  externalName: Schema.optional(Schema.NullOr(documented(User.ExternalName))),
   groups: Schema.optional(
     documentedAs(Schema.Array(Schema.String), User.CreateUser.fields.groups).annotations({
       description: "replaces the set; never empty"
     })
-  )
+  ),
+  enabled: Schema.optional(Schema.Boolean).annotations({
+    description:
+      "enables or disables the user with the other changes (refused as /disable is: not oneself, not the last administrator)"
+  })
 })
 
 /**

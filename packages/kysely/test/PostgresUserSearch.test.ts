@@ -1,0 +1,229 @@
+/**
+ * PostgreSQL's `user_search` (migration 20261209030000): the table a search's total is counted in holds each user's
+ * username and search text, and nothing else, after every kind of write, whoever makes it, in the write's own
+ * transaction; and the totals counted there are the users'.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import * as Actor from "@user-manager/core/Actor"
+import { Groups } from "@user-manager/core/Groups"
+import { Imports } from "@user-manager/core/Imports"
+import type { Username } from "@user-manager/core/Names"
+import { ExactTotalLimit } from "@user-manager/core/Page"
+import * as UserManager from "@user-manager/core/UserManager"
+import { Users } from "@user-manager/core/Users"
+import {
+  migrate,
+  pglite,
+  postgresServer,
+  postgresUrl,
+  reset,
+  type TestDatabase
+} from "@user-manager/test-stores/stores"
+import { TestHasher } from "@user-manager/testing/TestHasher"
+import { Effect, Stream } from "effect"
+import { sql } from "kysely"
+import * as KyselyDirectory from "../src/KyselyDirectory.js"
+import * as Migrations from "../src/Migrations.js"
+
+const admin = Actor.user("admin")
+const url = postgresUrl
+
+const stores: ReadonlyArray<readonly [string, (() => Promise<TestDatabase>) | undefined, string]> = [
+  ["PostgreSQL (PGlite)", pglite, ""],
+  ["PostgreSQL (server) with a table prefix", url === undefined ? undefined : () => postgresServer(url), "um_"]
+]
+
+for (const [name, open, prefix] of stores) {
+  describe.skipIf(open === undefined)(`${name} — user_search`, () => {
+    let database: TestDatabase
+    beforeAll(async () => {
+      database = await (open as () => Promise<TestDatabase>)()
+      await migrate(database, prefix)
+    }, 60_000)
+    afterAll(async () => {
+      await database?.drop()
+    })
+
+    const table = (name: string) => sql.table(`${prefix}${name}`)
+    /** The users and their user_search rows that differ (either way), and the number of each. */
+    const compare = () =>
+      Effect.promise(async () => {
+        const differing = await sql<{ username: string; side: string }>`
+          (select username, search_text, 'users only' as side from ${table("users")}
+            except select username, search_text, 'users only' from ${table("user_search")})
+          union all
+          (select username, search_text, 'user_search only' from ${table("user_search")}
+            except select username, search_text, 'user_search only' from ${table("users")})
+          order by username`.execute(database.db)
+        const count = async (name: string) =>
+          Number((await sql<{ n: string }>`select count(*) as n from ${table(name)}`.execute(database.db)).rows[0]?.n)
+        return {
+          users: await count("users"),
+          userSearch: await count("user_search"),
+          differing: differing.rows.map((row) => `${row.username} (${row.side})`)
+        }
+      })
+    const services = () =>
+      UserManager.layer({
+        directory: KyselyDirectory.layer({ db: database.db, engine: "postgres", prefix }),
+        hasher: TestHasher
+      })
+
+    /** An empty directory with its administrator and a group `staff`; its users' service. */
+    const seededStaff = Effect.gen(function* () {
+      yield* Effect.promise(() => reset(database.db, prefix))
+      const users = yield* Users
+      const groups = yield* Groups
+      yield* users.bootstrap({ username: "admin", password: "correct horse battery" })
+      yield* groups.create(admin, { name: "staff" })
+      return { users }
+    })
+
+    it.effect(
+      "holds each user's username and search text, and no other row, after a create, an import, a change of name or email, a disable, a delete, a rolled-back write, and SQL of the host's own",
+      () =>
+        Effect.gen(function* () {
+          const { users } = yield* seededStaff
+          for (const username of ["ann", "bob", "cyd", "dan"]) {
+            yield* users.create(admin, { username, firstName: "Pat", lastName: `Smith-${username}`, groups: ["staff"] })
+          }
+          expect(yield* compare()).toEqual({ users: 5, userSearch: 5, differing: [] })
+
+          // An import creates its users in bulk (one INSERT a chunk) and updates others.
+          const imported = yield* Effect.flatMap(Imports, (imports) =>
+            imports.run(
+              admin,
+              Stream.fromIterable([
+                ...["imp1", "imp2", "imp3"].map((username) => ({
+                  kind: "user" as const,
+                  record: { username, firstName: "Imported", lastName: `Quartz-${username}`, groups: ["staff"] }
+                })),
+                { kind: "user" as const, record: { username: "ann", lastName: "Renamed-by-import", groups: ["staff"] } }
+              ]),
+              { onConflict: "update" }
+            )
+          )
+          expect([imported.users.created, imported.users.updated]).toEqual([3, 1])
+          expect(yield* compare()).toEqual({ users: 8, userSearch: 8, differing: [] })
+
+          yield* users.modify(admin, "bob", { lastName: "Quartzman" })
+          yield* users.modify(admin, "dan", { email: "dan@example.com" })
+          yield* users.disable(admin, "cyd")
+          yield* users.remove(admin, "imp2")
+          expect(yield* compare()).toEqual({ users: 7, userSearch: 7, differing: [] })
+
+          // A write that fails after changing a user leaves user_search as it was, with the users.
+          const directory = yield* KyselyDirectory.make({ db: database.db, engine: "postgres", prefix, migrate: false })
+          const failed = yield* Effect.flip(
+            directory.write((tx) =>
+              Effect.gen(function* () {
+                yield* tx.deleteUser("imp3" as Username)
+                return yield* Effect.fail("refused after the delete" as const)
+              })
+            )
+          )
+          expect(failed).toBe("refused after the delete")
+          expect(yield* compare()).toEqual({ users: 7, userSearch: 7, differing: [] })
+
+          // The host's own SQL (or the release before this one, which does not know the table): a multi-row insert, an
+          // update of the search text and of the username, a delete.
+          yield* Effect.promise(async () => {
+            const at = new Date().toISOString()
+            await sql`insert into ${table("users")} (username, first_name, last_name, email, email_key, enabled, system,
+                password_hash, search_text, created_at, updated_at, version)
+              values ('raw1', 'Raw', 'One', null, null, 1, 0, null, ${"raw1\nraw one"}, ${at}, ${at}, 1),
+                ('raw2', 'Raw', 'Two', null, null, 1, 0, null, ${"raw2\nraw two"}, ${at}, ${at}, 1)`.execute(
+              database.db
+            )
+            await sql`update ${table("users")} set search_text = ${"raw1\nraw quartz"} where username = 'raw1'`.execute(
+              database.db
+            )
+            await sql`update ${table("users")} set username = 'raw3', search_text = ${"raw3\nraw two"}
+              where username = 'raw2'`.execute(database.db)
+            await sql`update ${table("users")} set enabled = 0 where username <> 'admin'`.execute(database.db)
+            await sql`delete from ${table("users")} where username = 'imp1'`.execute(database.db)
+          })
+          expect(yield* compare()).toEqual({ users: 8, userSearch: 8, differing: [] })
+          const found = yield* users.list(admin, { search: "quartz" })
+          expect([found.total, found.items.map((user) => user.username)]).toEqual([3, ["bob", "imp3", "raw1"]])
+
+          // TRUNCATE (cascading to the tables that refer to the users) empties it too.
+          yield* Effect.promise(() => sql`truncate ${table("users")} cascade`.execute(database.db))
+          expect(yield* compare()).toEqual({ users: 0, userSearch: 0, differing: [] })
+        }).pipe(Effect.provide(services()))
+    )
+
+    it.effect(
+      "counts a search's total in user_search, as the users would count it: exact up to the cap, the cap and not exact above it, every match without a cap",
+      () =>
+        Effect.gen(function* () {
+          const { users } = yield* seededStaff
+          // 40 users, 25 of them match 'zebra' (in a name, or spanning a name and the email), 15 do not.
+          for (let index = 0; index < 40; index++) {
+            yield* users.create(admin, {
+              username: `u${String(index).padStart(2, "0")}`,
+              lastName: index < 20 ? `Zebra${index}` : "Plain",
+              ...(index >= 35 ? { email: `zebra${index}@example.com` } : {}),
+              groups: ["staff"]
+            })
+          }
+          const total = (cap: number) =>
+            users.list(admin, { search: "zebra", limit: 5 }).pipe(
+              Effect.provideService(ExactTotalLimit, cap),
+              Effect.map((page) => [page.total, page.totalExact, page.items.map((user) => user.username)])
+            )
+          const first = ["u00", "u01", "u02", "u03", "u04"]
+          expect(yield* total(0)).toEqual([25, true, first])
+          expect(yield* total(30)).toEqual([25, true, first])
+          expect(yield* total(25)).toEqual([25, true, first])
+          expect(yield* total(24)).toEqual([24, false, first])
+          expect(yield* total(10)).toEqual([10, false, first])
+          // The total of a search alone is counted in user_search: users taken out of it behind the triggers' back are
+          // not counted (the page, read from the users, still shows them); a filtered search is counted in the users.
+          yield* Effect.promise(() =>
+            sql`delete from ${table("user_search")} where username in ('u00', 'u01', 'u02')`.execute(database.db)
+          )
+          expect(yield* total(0)).toEqual([22, true, first])
+          const filtered = yield* users.list(admin, { search: "zebra", enabled: true, limit: 5 })
+          expect([filtered.total, filtered.totalExact]).toEqual([25, true])
+        }).pipe(Effect.provide(services()))
+    )
+
+    it.effect("a database with users when 20261209030000 runs gets their rows in user_search", () =>
+      Effect.gen(function* () {
+        const target = { db: database.db, engine: "postgres" as const, prefix }
+        yield* Effect.promise(() => reset(database.db, prefix))
+        yield* Migrations.migrateTo(target, "20261208000000_name_filter_indexes")
+        yield* Effect.promise(async () => {
+          const at = new Date().toISOString()
+          for (const username of ["old1", "old2"]) {
+            await sql`insert into ${table("users")} (username, first_name, last_name, email, email_key, enabled, system,
+                password_hash, search_text, created_at, updated_at, version)
+              values (${username}, 'Old', 'Quartzite', null, null, 1, 0, null, ${`${username}\nold quartzite`},
+                ${at}, ${at}, 1)`.execute(database.db)
+          }
+        })
+        yield* Migrations.migrateToLatest(target)
+        expect(yield* compare()).toEqual({ users: 2, userSearch: 2, differing: [] })
+        const directory = yield* KyselyDirectory.make({ ...target, migrate: false })
+        const found = yield* directory.read((tx) =>
+          tx.listUsers({ search: "quartz", sort: "username", order: "asc", limit: 10, offset: 0, count: true })
+        )
+        expect([found.total, found.items.map((user) => user.username)]).toEqual([2, ["old1", "old2"]])
+        // Down: the table, its triggers and their functions go; the users stay and can be written.
+        yield* Migrations.migrateTo(target, "20261208000000_name_filter_indexes")
+        const left = yield* Effect.promise(async () => {
+          await sql`delete from ${table("users")} where username = 'old1'`.execute(database.db)
+          return (
+            await sql<{
+              n: string
+            }>`select count(*) as n from pg_proc where proname like ${`${prefix}dt_user_search_%`}`.execute(database.db)
+          ).rows[0]?.n
+        })
+        expect(Number(left)).toBe(0)
+        yield* Migrations.migrateToLatest(target)
+        expect(yield* compare()).toEqual({ users: 1, userSearch: 1, differing: [] })
+      })
+    )
+  })
+}
