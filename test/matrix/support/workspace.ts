@@ -4,7 +4,8 @@
  * asks for them, other versions of Kysely and better-sqlite3 swapped in.
  */
 import { execFile, spawn } from "node:child_process"
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs"
+import { cp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -33,7 +34,7 @@ const apiReference = join(repository, "docs/api")
  */
 export const copyRepository = async (): Promise<string> => {
   const copy = mkdtempSync(join(tmpdir(), "user-manager-matrix-"))
-  cpSync(repository, copy, {
+  await cp(repository, copy, {
     recursive: true,
     verbatimSymlinks: true,
     filter: (source) => !skipped.has(basename(source)) && source !== apiReference
@@ -44,7 +45,7 @@ export const copyRepository = async (): Promise<string> => {
     mkdirSync(join(copy, folder), { recursive: true })
     await promisify(execFile)("cp", ["-al", modules, join(copy, folder, "node_modules")])
     for (const cache of [".vite", ".vite-temp", ".vitest", ".cache"]) {
-      rmSync(join(copy, folder, "node_modules", cache), { recursive: true, force: true })
+      await rm(join(copy, folder, "node_modules", cache), { recursive: true, force: true })
     }
   }
   return copy
@@ -80,8 +81,8 @@ const fetched = async (name: string, version: string): Promise<string> => {
 export const swapIn = async (copy: string, name: string, version: string): Promise<void> => {
   const source = await fetched(name, version)
   const target = join(copy, "node_modules", name)
-  rmSync(target, { recursive: true, force: true })
-  cpSync(source, target, { recursive: true, verbatimSymlinks: true })
+  await rm(target, { recursive: true, force: true })
+  await cp(source, target, { recursive: true, verbatimSymlinks: true })
   if (versionIn(copy, name) !== version) throw new Error(`the copy did not take ${name}@${version}`)
 }
 
@@ -91,6 +92,11 @@ export interface Outcome {
   readonly failures: ReadonlyArray<string>
   readonly passed: number
   readonly exitCode: number | null
+  /**
+   * Whether the run failed only because Vitest lost a worker's report under load (every test passed; "[vitest-worker]:
+   * Timeout calling …", see test/support/eventLoopWatch.ts): `.ci/run` runs the suite again then, and so does the matrix.
+   */
+  readonly lostReport: boolean
   /** One paragraph for a failure message: the counts, the failed tests, and the end of the output. */
   readonly report: string
 }
@@ -115,6 +121,9 @@ export interface Selection {
   readonly env?: Readonly<Record<string, string>>
 }
 
+/** How long a nested run may take (a loaded 2-core machine has taken over 10 minutes for the largest line). */
+export const NESTED_RUN_TIMEOUT_MS = 20 * 60_000
+
 /**
  * Runs `vitest run --project …` on the selected files in the copy under `line` (its `node`, its PATH) with the server
  * suites off (the SQLite and PGlite stores run), and collects the failed tests from Vitest's JSON report.
@@ -133,12 +142,26 @@ export const runProjects = async (line: NodeLine, copy: string, selection: Selec
     join(copy, "node_modules/vitest/vitest.mjs"),
     "run",
     ...chosen,
+    // A line proves that the code runs on it, not how fast: under CI's load a test's default 5 s is not enough (an
+    // argon2 hash behind a seeded directory took longer in the Node 22 line of a loaded run).
+    "--testTimeout=60000",
+    "--hookTimeout=60000",
     "--reporter=dot",
     "--reporter=json",
     `--outputFile.json=${results}`
   ]
   const { exitCode, output } = await new Promise<{ exitCode: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(line.node, args, { cwd: copy, env, stdio: ["ignore", "pipe", "pipe"], timeout: 10 * 60_000 })
+    // Its own process group, so that a run past its time is ended with every worker it started: a worker left behind
+    // keeps the output pipes open (no "close" ever comes) and spins on the lost connection to its main process.
+    const child = spawn(line.node, args, { cwd: copy, env, stdio: ["ignore", "pipe", "pipe"], detached: true })
+    const endGroup = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL")
+      } catch {
+        // The group has already ended.
+      }
+    }
+    const deadline = setTimeout(endGroup, NESTED_RUN_TIMEOUT_MS)
     let output = ""
     const collect = (chunk: string) => {
       output = (output + chunk).slice(-20_000)
@@ -146,9 +169,18 @@ export const runProjects = async (line: NodeLine, copy: string, selection: Selec
     child.stdout.setEncoding("utf8").on("data", collect)
     child.stderr.setEncoding("utf8").on("data", collect)
     child.on("error", reject)
-    child.on("close", (exitCode) => resolve({ exitCode, output }))
+    child.on("exit", (exitCode) => {
+      clearTimeout(deadline)
+      // What it printed last is read while its pipes drain, then anything of the group still running is ended.
+      setTimeout(() => {
+        endGroup()
+        resolve({ exitCode, output })
+      }, 2_000)
+    })
   })
   const report = existsSync(results) ? (JSON.parse(readFileSync(results, "utf8")) as JsonReport) : undefined
+  const holdsLog = join(copy, ".event-loop-holds.log")
+  const holds = existsSync(holdsLog) ? readFileSync(holdsLog, "utf8").trim() : ""
   const failures = (report?.testResults ?? []).flatMap((file) => {
     const tests = file.assertionResults.filter((test) => test.status === "failed").map((test) => test.fullName)
     return tests.length > 0 || file.status !== "failed"
@@ -163,9 +195,17 @@ export const runProjects = async (line: NodeLine, copy: string, selection: Selec
     failures,
     passed,
     exitCode,
+    lostReport:
+      exitCode !== 0 &&
+      report !== undefined &&
+      report.numFailedTests === 0 &&
+      failures.length === 0 &&
+      passed > 0 &&
+      output.includes("[vitest-worker]: Timeout calling"),
     report: [
       `vitest run ${chosen.join(" ")} under Node ${line.version} exited ${exitCode}: ${counts}`,
       ...failures.map((name) => `  failed: ${name}`),
+      ...(holds === "" ? [] : ["--- what held a worker's event loop ---", holds]),
       "--- the end of its output ---",
       output.slice(-4_000)
     ].join("\n")
