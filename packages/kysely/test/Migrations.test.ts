@@ -178,7 +178,20 @@ for (const [name, open] of engines) {
                   ).execute(newer)
                   return Number(rows[0]?.n ?? 0) > 0
                 }
-                while (!(await waiting())) await new Promise((resolve) => setTimeout(resolve, 20))
+                // Bounded: a version that never waits (it settled at once, or waits on something else) fails the
+                // test with a sentence instead of holding the lock until the test's timeout.
+                let settled = false
+                started.finally(() => {
+                  settled = true
+                })
+                const deadline = Date.now() + 30_000
+                while (!(await waiting())) {
+                  if (settled || Date.now() > deadline) {
+                    await adapter.releaseMigrationLock(newer, { lockTable: "", lockRowId: "" })
+                    throw new Error(`the older version did not wait for the migration lock (settled: ${settled})`)
+                  }
+                  await new Promise((resolve) => setTimeout(resolve, 20))
+                }
                 // The newer release applies an expand migration this version does not know, then lets go.
                 await newer
                   .insertInto("dt_migration")
