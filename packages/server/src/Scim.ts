@@ -9,7 +9,8 @@
  *
  * @since 0.2.0
  */
-import { SCIM_CONTENT_TYPE, SCIM_PATH, scimRoutes } from "./internal/scim/routes.js"
+import { SCIM_CONTENT_TYPE, SCIM_PATH } from "./internal/scim/request.js"
+import { scimRoutes } from "./internal/scim/routes.js"
 
 export {
   /**

@@ -3,21 +3,14 @@
  * of scope `scim` and answered in `application/scim+json`, a failure as a SCIM error. Every change is a call into the
  * core's `Users`, `Groups` and `Provisioning` on behalf of the token: the core decides who may and every rule.
  */
-import {
-  HttpApiBuilder,
-  HttpIncomingMessage,
-  HttpRouter,
-  HttpServerRequest,
-  HttpServerResponse
-} from "@effect/platform"
+import { HttpApiBuilder, HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { type Actor, type Group, Groups, Page, Provisioning, Tokens, type User, Users } from "@user-manager/core"
-import { Cause, Chunk, Effect, Option, Redacted, Stream } from "effect"
+import { Cause, Chunk, Effect, Option, Stream } from "effect"
 import type { Options as ScimOptions } from "../../Scim.js"
 import { ServerConfig, type ServerConfigShape } from "../../ServerConfig.js"
-import { checkBody } from "../requestBody.js"
 import * as Discovery from "./discovery.js"
 import { errorBody, fromCore, invalidFilter, invalidSyntax, invalidValue, notFound, ScimError } from "./errors.js"
-import { attributeName, groupFilter, userFilter } from "./filter.js"
+import { groupFilter, userFilter } from "./filter.js"
 import {
   booleanOf,
   type GroupChanges,
@@ -28,13 +21,20 @@ import {
   type UserChanges,
   userChanges
 } from "./patch.js"
-import { etag, type GroupRef, groupResource, LIST_SCHEMA, projection, userResource, versionOf } from "./resources.js"
-
-/** Where the SCIM endpoints are served. */
-export const SCIM_PATH = "/scim/v2"
-
-/** The media type of SCIM bodies (RFC 7644 §3.1); `application/json` is accepted too. */
-export const SCIM_CONTENT_TYPE = "application/scim+json"
+import {
+  baseUrl,
+  bearer,
+  body,
+  GROUP_SORT,
+  ifMatch,
+  SCIM_CONTENT_TYPE,
+  SCIM_PATH,
+  shownOf,
+  sorting,
+  USER_SORT,
+  window
+} from "./request.js"
+import { etag, type GroupRef, groupResource, LIST_SCHEMA, userResource, versionOf } from "./resources.js"
 
 /** An answer: its status, body and headers. */
 interface Answer {
@@ -75,57 +75,6 @@ const respond = (answer: Answer) =>
         headers: answer.headers ?? {}
       })
 
-const unauthenticated = (detail: string) => new ScimError({ status: 401, detail })
-
-/** The bearer token of a request, or why there is none. */
-const bearer = (request: HttpServerRequest.HttpServerRequest): Redacted.Redacted<string> | ScimError => {
-  const header = request.headers.authorization
-  if (header === undefined) return unauthenticated("send an API token of scope scim: Authorization: Bearer dtk_…")
-  const match = /^Bearer\s+([A-Za-z0-9_-]{16,256})$/i.exec(header.trim())
-  if (match?.[1] === undefined) return unauthenticated("the Authorization header is not a bearer token")
-  return Redacted.make(match[1])
-}
-
-const baseUrl = (request: HttpServerRequest.HttpServerRequest, options: ScimOptions): string => {
-  if (options.baseUrl !== undefined) return options.baseUrl.replace(/\/+$/, "")
-  const proto = request.headers["x-forwarded-proto"] === "https" ? "https" : "http"
-  return `${proto}://${request.headers.host ?? "localhost"}${options.basePath ?? ""}${SCIM_PATH}`
-}
-
-/** A request's JSON body: SCIM's or plain JSON, within the server's size and depth limits. */
-const body = (
-  request: HttpServerRequest.HttpServerRequest,
-  config: ServerConfigShape
-): Effect.Effect<unknown, ScimError> => {
-  const type = request.headers["content-type"]
-  if (type !== undefined && !/^application\/(scim\+)?json\s*(;|$)/i.test(type)) {
-    return Effect.fail(
-      new ScimError({
-        status: 415,
-        detail: `send ${SCIM_CONTENT_TYPE} (or application/json), not ${type.slice(0, 80)}`
-      })
-    )
-  }
-  return checkBody(request, config.maxBodyBytes).pipe(
-    Effect.zipRight(request.text),
-    Effect.flatMap((text) =>
-      Effect.try({ try: () => JSON.parse(text) as unknown, catch: () => invalidSyntax("the body is not valid JSON") })
-    ),
-    HttpIncomingMessage.withMaxBodySize(Option.some(config.maxBodyBytes)),
-    Effect.catchAll((error) =>
-      Effect.fail(
-        error instanceof ScimError
-          ? error
-          : error._tag === "PayloadTooLarge"
-            ? new ScimError({ status: 413, detail: error.message })
-            : error._tag === "InvalidInput"
-              ? invalidSyntax(error.message)
-              : invalidSyntax("the body could not be read, or is larger than the server accepts")
-      )
-    )
-  )
-}
-
 /** A core refusal, a SCIM error or a defect, answered as a SCIM error. */
 const failure = (cause: Cause.Cause<unknown>) => {
   const error = Option.getOrUndefined(Cause.failureOption(cause))
@@ -144,13 +93,6 @@ const failure = (cause: Cause.Cause<unknown>) => {
 const failWith = <A>(value: A | ScimError): Effect.Effect<A, ScimError> =>
   value instanceof ScimError ? Effect.fail(value) : Effect.succeed(value)
 
-/** The version an `If-Match` header requires, if any (`*`: any). */
-const ifMatch = (request: HttpServerRequest.HttpServerRequest): Effect.Effect<number | undefined, ScimError> => {
-  const version = versionOf(request.headers["if-match"])
-  if (version === -1) return Effect.fail(invalidValue('If-Match names a version as W/"<version>"'))
-  return Effect.succeed(version === "*" ? undefined : version)
-}
-
 /** 412 when a resource read for a removal is not at the version `If-Match` names. */
 const checkVersion = (expected: number | undefined, version: number) =>
   expected === undefined || expected === version
@@ -158,61 +100,6 @@ const checkVersion = (expected: number | undefined, version: number) =>
     : Effect.fail(
         new ScimError({ status: 412, detail: `the resource is at version ${version}, not ${expected} (If-Match)` })
       )
-
-/** `startIndex` and `count` (RFC 7644 §3.4.2.4) as the core's window. */
-const window = (query: URLSearchParams): Effect.Effect<{ startIndex: number; count: number }, ScimError> => {
-  const number = (name: string, fallback: number) => {
-    const text = query.get(name)
-    if (text === null || text === "") return fallback
-    const value = Number(text)
-    return Number.isInteger(value) ? value : Number.NaN
-  }
-  const startIndex = number("startIndex", 1)
-  const count = number("count", Page.DEFAULT_PAGE_SIZE)
-  if (Number.isNaN(startIndex) || Number.isNaN(count))
-    return Effect.fail(invalidValue("startIndex and count are integers"))
-  // Below 1 is 1 and below 0 is 0 (§3.4.2.4); more than the most is the most.
-  return Effect.succeed({
-    startIndex: Math.max(1, startIndex),
-    count: Math.min(Math.max(0, count), Page.MAX_PAGE_SIZE)
-  })
-}
-
-const USER_SORT: Record<string, User.UserSort> = {
-  id: "username",
-  username: "username",
-  "name.givenname": "firstName",
-  "name.familyname": "lastName",
-  "name.formatted": "fullName",
-  displayname: "fullName",
-  emails: "email",
-  "emails.value": "email",
-  active: "enabled",
-  "meta.created": "createdAt",
-  "meta.lastmodified": "updatedAt"
-}
-
-const GROUP_SORT: Record<string, Group.GroupSort> = {
-  id: "gid",
-  displayname: "name",
-  "meta.created": "createdAt",
-  "meta.lastmodified": "updatedAt"
-}
-
-const sorting = <S extends string>(query: URLSearchParams, columns: Record<string, S>, fallback: S) => {
-  const by = query.get("sortBy")
-  const order = query.get("sortOrder")?.toLowerCase() === "descending" ? ("desc" as const) : ("asc" as const)
-  const sort = by === null ? fallback : columns[attributeName(by)]
-  return sort === undefined ? Effect.fail(invalidValue(`cannot sort by ${by}`)) : Effect.succeed({ sort, order })
-}
-
-/** The `attributes` / `excludedAttributes` of a request. */
-const shownOf = (call: Call) =>
-  projection(
-    call.query.get("attributes") ?? undefined,
-    call.query.get("excludedAttributes") ?? undefined,
-    attributeName
-  )
 
 const listAnswer = (items: ReadonlyArray<unknown>, total: number, startIndex: number): Answer => ({
   status: 200,
@@ -252,7 +139,7 @@ const make = (services: Services) => {
 
   const userAnswer = (call: Call, user: User.User, status = 200): Effect.Effect<Answer, unknown> =>
     Effect.gen(function* () {
-      const shown = shownOf(call)
+      const shown = shownOf(call.query)
       const refs = shown.wants("groups") ? yield* groupRefs(call.actor, user.groups) : undefined
       const resource = userResource(
         call.base,
@@ -275,7 +162,7 @@ const make = (services: Services) => {
 
   const groupAnswer = (call: Call, group: Group.Group, status = 200): Effect.Effect<Answer, unknown> =>
     Effect.gen(function* () {
-      const shown = shownOf(call)
+      const shown = shownOf(call.query)
       const members = shown.wants("members") ? yield* allMembers(call.actor, group.name) : undefined
       const resource = groupResource(call.base, group, members)
       return {
@@ -421,7 +308,7 @@ const make = (services: Services) => {
         offset: startIndex - 1,
         ...(where === undefined ? {} : { where })
       }
-      return { startIndex, count, query, shown: shownOf(call) }
+      return { startIndex, count, query, shown: shownOf(call.query) }
     })
 
   /** A filter the core refuses (an operator its field does not take) is the request's filter's fault. */
