@@ -13,6 +13,7 @@ import { auditOperations } from "./internal/auditOperations.js"
 import { engines } from "./internal/engines.js"
 import { gidLedgerOperations } from "./internal/gidLedgerOperations.js"
 import { groupOperations } from "./internal/groupOperations.js"
+import { lazyOperations } from "./internal/lazyOperations.js"
 import { membershipOperations } from "./internal/membershipOperations.js"
 import type { Database } from "./internal/schema.js"
 import { sessionOperations } from "./internal/sessionOperations.js"
@@ -20,7 +21,7 @@ import { settingsOperations } from "./internal/settingsOperations.js"
 import { signInCounterOperations } from "./internal/signInCounterOperations.js"
 import { compiledOnce, shapeCache } from "./internal/statementCache.js"
 import { TablePrefixPlugin } from "./internal/TablePrefixPlugin.js"
-import { type StoreStatements, transactionContext } from "./internal/transactionContext.js"
+import { type StoreStatements, type TransactionContext, transactionContext } from "./internal/transactionContext.js"
 import { transactionRunner } from "./internal/transactionRunner.js"
 import { userOperations } from "./internal/userOperations.js"
 import * as Migrations from "./Migrations.js"
@@ -101,32 +102,38 @@ export const make = (options: Options) =>
       findUserWithGroups,
       findSessionWithUser
     }
+    const isEmpty = (context: TransactionContext) => ({
+      isEmpty: Effect.gen(function* () {
+        const user = yield* context.first(db.selectFrom("users").select("username").limit(1))
+        const group = yield* context.first(db.selectFrom("groups").select("name").limit(1))
+        return user === undefined && group === undefined
+      })
+    })
+    // Each transaction builds only the groups of operations it calls; their names are read from a context whose
+    // statements are never run.
+    const unused = () => Effect.die("a sample transaction's statement ran")
+    const operations = lazyOperations(
+      [
+        isEmpty,
+        userOperations,
+        groupOperations,
+        membershipOperations,
+        gidLedgerOperations,
+        sessionOperations,
+        apiTokenOperations,
+        signInCounterOperations,
+        settingsOperations,
+        auditOperations
+      ],
+      transactionContext(store, unused, unused, "read")
+    )
     const runTransaction = transactionRunner({
       db,
       host: options.db,
       engine,
       maxAttempts,
-      transaction: (execute, valueRows, mode) => {
-        const context = transactionContext(store, execute, valueRows, mode)
-        return {
-          isEmpty: Effect.gen(function* () {
-            const user = yield* context.first(db.selectFrom("users").select("username").limit(1))
-            const group = yield* context.first(db.selectFrom("groups").select("name").limit(1))
-            return user === undefined && group === undefined
-          }),
-          ...userOperations(context),
-          ...groupOperations(context),
-          ...membershipOperations(context),
-          ...gidLedgerOperations(context),
-          ...sessionOperations(context),
-          ...apiTokenOperations(context),
-          ...signInCounterOperations(context),
-          ...settingsOperations(context),
-          ...auditOperations(context)
-        }
-      }
+      transaction: (execute, valueRows, mode) => operations(transactionContext(store, execute, valueRows, mode))
     })
-
     const read: Directory["Type"]["read"] = (body) => runTransaction("read", body, "rollback")
     return Directory.of({
       read,
