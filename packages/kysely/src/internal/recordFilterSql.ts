@@ -16,6 +16,7 @@ import {
 } from "@user-manager/core/RecordFilter"
 import { type Expression, type RawBuilder, sql } from "kysely"
 import type { Engine } from "../Migrations.js"
+import { asciiFoldedPrefix, needsUnicodeCase, unicodeCaseGlob, unicodeCaseRegex } from "./unicodeCase.js"
 
 /** How a field is read in SQL: the expression compared, and what `Present` tests. */
 interface FieldSql {
@@ -31,6 +32,8 @@ interface FieldSql {
    * without changing which match. `undefined` when the engine has no such index for this text.
    */
   readonly containing?: (engine: Engine, text: string) => RawBuilder<boolean> | undefined
+  /** Whether `compared` is SQL's `lower(…)` of the stored text (which may fold ASCII letters only: `unicodeCase`). */
+  readonly lowered?: boolean
 }
 
 /** A membership: the condition that the record is in (or has) the named group (member), or any. */
@@ -53,7 +56,8 @@ const plain = (table: string, name: string, nullable = false): FieldSql => ({
 const lowered = (table: string, name: string): FieldSql => ({
   compared: sql`lower(${column(table, name)})`,
   nullable: false,
-  stored: column(table, name)
+  stored: column(table, name),
+  lowered: true
 })
 
 /**
@@ -133,6 +137,16 @@ const storedValue = (value: string | number | boolean | Date) =>
 const comparison = (engine: Engine, rule: FieldRule, field: FieldSql, operator: Operator, value: unknown) => {
   const compared = field.compared
   const symbol = ORDER[operator]
+  // SQLite's lower() (and PostgreSQL's in a database of character type C) leaves a letter outside ASCII in the case it
+  // was stored in: a value holding one is matched with its cases as a class. The orders compare the lowered text (there,
+  // a capital outside ASCII sorts as itself). MySQL/MariaDB's lower() folds every letter.
+  if (engine !== "mysql" && field.lowered === true && typeof value === "string" && needsUnicodeCase(value)) {
+    const matched =
+      engine === "sqlite"
+        ? unicodeCaseGlobComparison(compared, operator, value)
+        : unicodeCaseRegexComparison(compared, operator, value)
+    if (matched !== undefined) return matched
+  }
   if (symbol !== undefined) {
     return sql<boolean>`${compared} ${sql.raw(symbol)} ${storedValue(value as string | number | boolean | Date)}`
   }
@@ -144,13 +158,57 @@ const comparison = (engine: Engine, rule: FieldRule, field: FieldSql, operator: 
     engine === "sqlite" && !rule.ignoresCase
       ? sql<boolean>`${compared} glob ${globPattern(text, before, after)}`
       : sql<boolean>`${compared} like ${likePattern(text, before, after)} escape '!'`
-  const range = operator === "sw" && engine === "sqlite" ? prefixRange(text) : undefined
-  // Every text starting with the prefix sorts in its range: an index of the compared expression (a name's) is read
-  // over that range alone rather than whole (SQLite does not turn this LIKE into a range itself).
+  return operator === "sw" && engine === "sqlite" ? withinPrefixRange(compared, text, matched) : matched
+}
+
+/**
+ * Every text starting with the prefix sorts in its range: an index of the compared expression (a name's) is read over
+ * that range alone rather than whole (SQLite does not turn a LIKE or GLOB into a range itself).
+ */
+const withinPrefixRange = (compared: Expression<unknown>, prefix: string, matched: RawBuilder<boolean>) => {
+  const range = prefixRange(prefix)
   if (range === undefined) return matched
   return range.below === undefined
     ? sql<boolean>`${compared} >= ${range.from} and ${matched}`
     : sql<boolean>`${compared} >= ${range.from} and ${compared} < ${range.below} and ${matched}`
+}
+
+/** A comparison of an ASCII-lowered SQLite text with a value holding letters outside ASCII (see `unicodeCase`). */
+const unicodeCaseGlobComparison = (compared: Expression<unknown>, operator: Operator, text: string) => {
+  switch (operator) {
+    case "eq":
+      return sql<boolean>`${compared} glob ${unicodeCaseGlob(text, false, false)}`
+    case "ne":
+      return sql<boolean>`not (${compared} glob ${unicodeCaseGlob(text, false, false)})`
+    case "co":
+    case "ew":
+      return sql<boolean>`${compared} glob ${unicodeCaseGlob(text, true, operator === "co")}`
+    case "sw":
+      return withinPrefixRange(
+        compared,
+        asciiFoldedPrefix(text),
+        sql<boolean>`${compared} glob ${unicodeCaseGlob(text, false, true)}`
+      )
+    default:
+      return undefined
+  }
+}
+
+/** The same on PostgreSQL, by a regular expression (a trigram index of the search text still narrows a substring). */
+const unicodeCaseRegexComparison = (compared: Expression<unknown>, operator: Operator, text: string) => {
+  switch (operator) {
+    case "eq":
+    case "ne": {
+      const equal = sql<boolean>`${compared} ~ ${unicodeCaseRegex(text, false, false)}`
+      return operator === "eq" ? equal : sql<boolean>`not (${equal})`
+    }
+    case "co":
+    case "sw":
+    case "ew":
+      return sql<boolean>`${compared} ~ ${unicodeCaseRegex(text, operator !== "sw", operator !== "ew")}`
+    default:
+      return undefined
+  }
 }
 
 /**

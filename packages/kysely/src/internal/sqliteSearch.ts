@@ -4,10 +4,12 @@
  * their usernames read through its key table. A dense search sorted by username walks the username/search-text index
  * instead (migration 20261129000000).
  */
+
 import type { RecordFilter, UserField } from "@user-manager/core/RecordFilter"
 import { type CompiledQuery, type Kysely, type RawBuilder, sql } from "kysely"
 import { type Counted, LISTING_COLUMNS, type ListingRowSql } from "./rowMappers.js"
 import type { Database } from "./schema.js"
+import { needsUnicodeCase } from "./unicodeCase.js"
 
 /** Whether SQLite looks this term up in its FTS5 index: the trigram tokenizer needs three characters. */
 export const usesFts = (term: string) => [...term].length >= 3
@@ -85,6 +87,9 @@ const NAME_COLUMNS = { firstName: "first_name", lastName: "last_name" } as const
  */
 export const nameMatch = (where: RecordFilter<UserField> | undefined): NameMatch | undefined => {
   if (where?._tag !== "Compare" || typeof where.value !== "string" || !usesFts(where.value)) return undefined
+  // The index holds the names lowered by SQLite's `lower` (ASCII letters only): `recordFilterSql` matches such a
+  // value by GLOB with its letters' cases, which the index cannot answer.
+  if (needsUnicodeCase(where.value)) return undefined
   if (where.field !== "firstName" && where.field !== "lastName") return undefined
   const column = NAME_COLUMNS[where.field]
   if (where.operator === "co") return { column, operator: "co", text: where.value }

@@ -165,6 +165,46 @@ export const filterContract = (name: string, { seeded, refuses }: Harness) => {
       )
     )
 
+    it.effect("names compare without regard to case outside ASCII too: ÉMILIE and émile are both found by 'émi'", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          yield* users.modify(admin, "alice", { firstName: "ÉMILIE", lastName: "Ødegård" })
+          yield* users.modify(admin, "bob", { firstName: "émile", lastName: "ÖZTÜRK" })
+          expect(yield* usersWhere(compare("firstName", "co", "ÉMI"))).toEqual(["alice", "bob"])
+          expect(yield* usersWhere(compare("firstName", "co", "mi"))).toEqual(["alice", "bob"])
+          expect(yield* usersWhere(compare("firstName", "sw", "émil"))).toEqual(["alice", "bob"])
+          expect(yield* usersWhere(compare("firstName", "sw", "É"))).toEqual(["alice", "bob"])
+          expect(yield* usersWhere(compare("firstName", "eq", "Émilie"))).toEqual(["alice"])
+          expect(yield* usersWhere(compare("firstName", "ne", "ÉMILE"))).toEqual([
+            "admin",
+            "alice",
+            "john",
+            "root",
+            "svc"
+          ])
+          expect(yield* usersWhere(compare("lastName", "ew", "GÅRD"))).toEqual(["alice"])
+          expect(yield* usersWhere(compare("lastName", "co", "tür"))).toEqual(["bob"])
+          expect(yield* usersWhere(compare("lastName", "sw", "øDE"))).toEqual(["alice"])
+          expect(yield* usersWhere(and(compare("firstName", "co", "émi"), compare("lastName", "ew", "ård")))).toEqual([
+            "alice"
+          ])
+          // GLOB's and regular expressions' special characters beside such a letter are matched as themselves.
+          yield* users.modify(admin, "john", { lastName: "Doe [Ø*] (Ñ.)" })
+          expect(yield* usersWhere(compare("lastName", "co", "[ø*] (ñ."))).toEqual(["john"])
+          expect(yield* usersWhere(compare("lastName", "ew", "(Ñ.)"))).toEqual(["john"])
+          expect(yield* usersWhere(compare("lastName", "co", "ø.)"))).toEqual([])
+          expect(yield* usersWhere(not(compare("lastName", "co", "TÜR")))).toEqual([
+            "admin",
+            "alice",
+            "john",
+            "root",
+            "svc"
+          ])
+        })
+      )
+    )
+
     it.effect("LIKE wildcards and the escape character in a value are matched as themselves", () =>
       seeded(
         Effect.gen(function* () {
