@@ -39,10 +39,11 @@ for (const [name, open, prefix] of stores) {
   }
   describe(name, () => {
     let database: TestDatabase | undefined
+    // Opening PGlite (PostgreSQL built to WebAssembly) took over a minute in a support-matrix line under CI's load.
     beforeAll(async () => {
       database = await open()
       await migrate(database, prefix)
-    }, 60_000)
+    }, 180_000)
     afterAll(async () => {
       await database?.drop()
     })

@@ -35,9 +35,10 @@ for (const [name, open] of engines) {
       : ""
   suite(`${name} — migrations${skipped}`, () => {
     let database: TestDatabase
+    // Opening PGlite (PostgreSQL built to WebAssembly) took over a minute in a support-matrix line under CI's load.
     beforeAll(async () => {
       database = await (open as () => Promise<TestDatabase>)()
-    }, 60_000)
+    }, 180_000)
     afterAll(async () => {
       await database?.drop()
     })

@@ -22,10 +22,11 @@ for (const [name, open, prefix] of [
 ] as const) {
   describe(`${name} — the FTS5 search index follows every change`, () => {
     let database: TestDatabase
+    // Opening PGlite (PostgreSQL built to WebAssembly) took over a minute in a support-matrix line under CI's load.
     beforeAll(async () => {
       database = await open()
       await migrate(database, prefix)
-    }, 60_000)
+    }, 180_000)
     afterAll(async () => {
       await database?.drop()
     })
