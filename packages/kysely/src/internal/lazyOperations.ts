@@ -1,10 +1,10 @@
 /**
  * A transaction's operations, each group built on first use. A group (the users', the groups', the audit's, …) is a
- * function of the transaction's context that returns its operations as closures; building all of them for every
- * transaction made dozens of closures that most transactions never call (a read of one user calls one): built on use, a
- * read of one user takes about 15% less (SQLite, 1,000,000 users: 0.16–0.19 ms against 0.18–0.22). The names each group gives are learned once, from a sample context, as getters
- * on a prototype shared by every transaction of the store; the first call of one of a group's operations builds that
- * group for the transaction.
+ * function of the transaction's context that returns its operations as closures. Building all of them for every
+ * transaction made dozens of closures that most transactions never call (a read of one user calls one); built on use,
+ * a read of one user takes about 15% less (SQLite, 1,000,000 users: 0.16–0.19 ms against 0.18–0.22). The names each
+ * group gives are learned once, from a sample context, as getters on a prototype shared by every transaction of the
+ * store; the first call of one of a group's operations builds that group for the transaction.
  */
 
 /** A group of operations: a function of the transaction's context. */

@@ -4,9 +4,9 @@
  * `lower('ÉMILE')` is then `Émile`, which `like '%émi%'` misses. A value holding a letter outside ASCII that has other
  * cases is therefore matched with that letter as a class of every character that lower-cases to it (`é` → `[éÉ]`) —
  * by GLOB (SQLite's case-sensitive LIKE) or a regular expression (PostgreSQL) — over the name as `lower` leaves it
- * (where `lower` folds every letter, the class holds its lower case too): the core's answer,
- * for every letter outside ASCII whose lower case is one letter outside ASCII (not `İ`, whose lower case is two
- * characters, nor the Kelvin sign, whose lower case is an ASCII `k`).
+ * (where `lower` folds every letter, the class holds its lower case too). That is the core's answer for every letter
+ * outside ASCII whose lower case is one letter outside ASCII (not `İ`, whose lower case is two characters, nor the
+ * Kelvin sign, whose lower case is an ASCII `k`).
  */
 
 /** For each lower-case letter outside ASCII, the characters that lower-case to it (itself first). */
@@ -28,11 +28,13 @@ const variantsOf = (letter: string): string | undefined => {
   return variants.get(letter)
 }
 
+/** The cases of a character outside ASCII that an ASCII-only `lower` leaves apart, as a class's contents. */
+const casesOf = (character: string): string | undefined =>
+  (character.codePointAt(0) ?? 0) >= 0x80 ? variantsOf(character) : undefined
+
 /** Whether an ASCII-only `lower` could leave a case of some letter of this (lower-cased) text unfolded. */
 export const needsUnicodeCase = (text: string): boolean => {
-  for (const character of text) {
-    if ((character.codePointAt(0) ?? 0) >= 0x80 && variantsOf(character) !== undefined) return true
-  }
+  for (const character of text) if (casesOf(character) !== undefined) return true
   return false
 }
 
@@ -44,7 +46,7 @@ export const needsUnicodeCase = (text: string): boolean => {
 export const unicodeCaseGlob = (text: string, before: boolean, after: boolean): string => {
   let pattern = before ? "*" : ""
   for (const character of text) {
-    const cases = (character.codePointAt(0) ?? 0) >= 0x80 ? variantsOf(character) : undefined
+    const cases = casesOf(character)
     pattern += cases !== undefined ? `[${cases}]` : /[*?[]/.test(character) ? `[${character}]` : character
   }
   return after ? `${pattern}*` : pattern
@@ -57,7 +59,7 @@ export const unicodeCaseGlob = (text: string, before: boolean, after: boolean): 
 export const unicodeCaseRegex = (text: string, before: boolean, after: boolean): string => {
   let pattern = before ? "" : "^"
   for (const character of text) {
-    const cases = (character.codePointAt(0) ?? 0) >= 0x80 ? variantsOf(character) : undefined
+    const cases = casesOf(character)
     pattern += cases !== undefined ? `[${cases}]` : /[\\^$.|?*+()[\]{}]/.test(character) ? `\\${character}` : character
   }
   return after ? pattern : `${pattern}$`
@@ -67,7 +69,7 @@ export const unicodeCaseRegex = (text: string, before: boolean, after: boolean):
 export const asciiFoldedPrefix = (text: string): string => {
   let prefix = ""
   for (const character of text) {
-    if ((character.codePointAt(0) ?? 0) >= 0x80 && variantsOf(character) !== undefined) break
+    if (casesOf(character) !== undefined) break
     prefix += character
   }
   return prefix
