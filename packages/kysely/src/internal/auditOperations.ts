@@ -7,7 +7,7 @@ import { AuditEntry } from "@user-manager/core/AuditEntry"
 import type { AuditStore } from "@user-manager/core/Directory"
 import type { StorageError } from "@user-manager/core/Errors"
 import { Effect } from "effect"
-import { sql } from "kysely"
+import { type CompiledQuery, sql } from "kysely"
 import { chunks, insertChunks, type TransactionContext } from "./transactionContext.js"
 
 /** How many subjects of an audit entry one insert writes (two parameters each, far below every engine's limit). */
@@ -38,6 +38,22 @@ export const auditOperations = (tx: TransactionContext): AuditStore => {
       { discard: true }
     )
 
+  /** Indexes an entry's subjects, each once; a single subject by a statement compiled once. */
+  const insertSubjectsOf = (id: number, subjects: ReadonlyArray<string>) => {
+    const distinct = [...new Set(subjects)]
+    const only = distinct.length === 1 ? distinct[0] : undefined
+    return only === undefined
+      ? insertSubjects(distinct.map((subject) => ({ subject, entry_id: id })))
+      : execute(
+          shaped("audit:subject", [only, id], ([subject, entry]) =>
+            db
+              .insertInto("audit_subjects")
+              .values({ subject: subject as string, entry_id: entry as number })
+              .compile()
+          )
+        )
+  }
+
   /** The ids a multi-row insert of `count` entries gave, in the order of its rows. */
   const insertedIds = (
     chunk: ReadonlyArray<ReturnType<typeof auditRow>>
@@ -57,35 +73,36 @@ export const auditOperations = (tx: TransactionContext): AuditStore => {
   return {
     appendAudit: ({ subjects = [], ...entry }) =>
       Effect.gen(function* () {
-        // Compiled once (an entry's row always has the same columns), as is the insert of a single subject.
+        // Compiled once (an entry's row always has the same columns), as is the insert of a single subject. An entry
+        // with subjects needs its id: returned by the insert where the engine can, else asked for after it.
         const row = auditRow(entry)
         const columns = Object.keys(row)
-        yield* execute(
-          shaped(`audit:insert:${columns.join(",")}`, Object.values(row), (slots) =>
-            db
+        const returning = subjects.length > 0 && engine.returnsIds
+        const insert = shaped(
+          `audit:insert:${columns.join(",")}${returning ? ":returning" : ""}`,
+          Object.values(row),
+          (slots) => {
+            const values = db
               .insertInto("audit")
               .values(Object.fromEntries(columns.map((column, index) => [column, slots[index]])) as typeof row)
-              .compile()
-          )
+            // Its rows (the id) are read only when it returns them.
+            return (returning ? values.returning("id") : values).compile() as CompiledQuery<{
+              readonly id: number | string
+            }>
+          }
         )
+        if (returning) {
+          yield* insertSubjectsOf(Number((yield* single(insert)).id), subjects)
+          return
+        }
+        yield* execute(insert)
         if (subjects.length === 0) return
         const { id } = yield* single(
           shaped("audit:last-id", [], () =>
             sql<{ readonly id: number | string }>`select ${engine.lastInsertId} as id`.compile(db)
           )
         )
-        const distinct = [...new Set(subjects)]
-        const only = distinct.length === 1 ? distinct[0] : undefined
-        yield* only === undefined
-          ? insertSubjects(distinct.map((subject) => ({ subject, entry_id: Number(id) })))
-          : execute(
-              shaped("audit:subject", [only, Number(id)], ([subject, entry]) =>
-                db
-                  .insertInto("audit_subjects")
-                  .values({ subject: subject as string, entry_id: entry as number })
-                  .compile()
-              )
-            )
+        yield* insertSubjectsOf(Number(id), subjects)
       }),
     appendAudits: (entries) =>
       Effect.gen(function* () {

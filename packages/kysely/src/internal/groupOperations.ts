@@ -25,9 +25,16 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
         .where("name", "=", group as string)
       return (lock ? query.forUpdate() : query).compile()
     })
+  /** The groups this transaction has read, as stored, so that a new version writes only what changed. */
+  const read = new Map<string, Partial<Record<string, unknown>>>()
+  const remember = <Row extends { readonly name: string }>(row: Row | undefined) => {
+    if (row !== undefined) read.set(row.name, row)
+    return row
+  }
   return {
     findGroup: (name, options) =>
       first(findGroupRow(name, options?.forUpdate === true && locks)).pipe(
+        Effect.map(remember),
         Effect.flatMap((row) =>
           row === undefined
             ? Effect.succeed(Option.none())
@@ -36,6 +43,7 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
       ),
     findGroupRow: (name, options) =>
       first(findGroupRow(name, options?.forUpdate === true && locks)).pipe(
+        Effect.map(remember),
         Effect.map((row) => (row === undefined ? Option.none() : Option.some(toGroupRow(row))))
       ),
     findGroupByGid: (gid) =>
@@ -50,29 +58,43 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
     updateGroup: (previousName, row) =>
       Effect.gen(function* () {
         const { created_at: _created, name, ...values } = fromGroupRow(row)
-        // The name is set only when it changes: setting the key, even to itself, makes the engine visit every
-        // membership of the group for the foreign key's ON UPDATE CASCADE (milliseconds in a large group).
-        // Compiled once for a change that keeps the name (a new version, as every membership change makes).
-        const columns = Object.keys(values)
-        yield* execute(
-          name === previousName
-            ? shaped(`groups:update:${columns.join(",")}`, [...Object.values(values), previousName], (slots) =>
-                db
-                  .updateTable("groups")
-                  .set(Object.fromEntries(columns.map((column, index) => [column, slots[index]])) as typeof values)
-                  .where("name", "=", slots[columns.length] as string)
-                  .compile()
-              )
-            : db
+        // Only the columns that differ from the row as this transaction read it: every indexed column in the SET list
+        // costs an index update even when its value stays (a new version would rewrite four indexes otherwise).
+        const before = read.get(previousName)
+        const changed = Object.fromEntries(
+          Object.entries(values).filter(([column, value]) => before?.[column] !== value)
+        ) as Partial<typeof values>
+        read.delete(previousName)
+        if (name === previousName) {
+          if (before !== undefined) read.set(name, { ...before, ...changed })
+          // The name is set only when it changes: setting the key, even to itself, makes the engine visit every
+          // membership of the group for the foreign key's ON UPDATE CASCADE (milliseconds in a large group).
+          // Compiled once for each set of columns (a new version, as every membership change makes, is one).
+          const columns = Object.keys(changed)
+          if (columns.length === 0) return
+          yield* execute(
+            shaped(`groups:update:${columns.join(",")}`, [...Object.values(changed), previousName], (slots) =>
+              db
                 .updateTable("groups")
-                .set({ ...values, name })
-                .where("name", "=", previousName)
+                .set(Object.fromEntries(columns.map((column, index) => [column, slots[index]])) as typeof changed)
+                .where("name", "=", slots[columns.length] as string)
+                .compile()
+            )
+          )
+          return
+        }
+        yield* execute(
+          db
+            .updateTable("groups")
+            .set({ ...values, name })
+            .where("name", "=", previousName)
         )
         // A rename changes its members' group lists (their memberships follow through the foreign key).
-        if (row.name !== previousName) yield* refreshGroupLists(yield* membersOf(row.name))
+        yield* refreshGroupLists(yield* membersOf(row.name))
       }),
     deleteGroup: (name) =>
       Effect.gen(function* () {
+        read.delete(name)
         const members = yield* membersOf(name)
         yield* execute(db.deleteFrom("groups").where("name", "=", name))
         yield* refreshGroupLists(members)

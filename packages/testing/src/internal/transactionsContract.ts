@@ -65,6 +65,28 @@ export const transactionsContract = (name: string, { seeded, refuses }: Harness)
     )
   })
   describe(`${name} — transactions`, () => {
+    it.effect(
+      "a group written several times in one transaction after it was read keeps the last values written, even the ones it was read with",
+      () =>
+        seeded(
+          Effect.gen(function* () {
+            const directory = yield* Directory
+            const at = new Date("2026-12-05T12:00:00.000Z")
+            const stored = yield* directory.write((tx) =>
+              Effect.gen(function* () {
+                const read = Option.getOrThrow(yield* tx.findGroupRow("analysts", { forUpdate: true }))
+                const changed = { ...read, externalId: "ext-1", externalName: "Analysts", version: read.version + 1 }
+                yield* tx.updateGroup(read.name, changed)
+                yield* tx.updateGroup(read.name, { ...read, updatedAt: at, version: read.version + 2 })
+                return { read, after: Option.getOrThrow(yield* tx.findGroupRow(read.name)) }
+              })
+            )
+            const { read, after } = stored
+            expect(after).toEqual({ ...read, updatedAt: at, version: read.version + 2 })
+            expect(Option.getOrThrow(yield* directory.read((tx) => tx.findGroupRow("analysts")))).toEqual(after)
+          })
+        )
+    )
     it.effect("a failing write transaction leaves nothing of what it wrote", () =>
       seeded(
         Effect.gen(function* () {
