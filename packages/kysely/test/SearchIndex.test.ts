@@ -57,6 +57,22 @@ for (const [name, open, prefix] of [
         }
       })
 
+    /** The query plan of counting the users whose first or last name matches `quartz` by this operator. */
+    const namePlan = async (field: "firstName" | "lastName", operator: "co" | "sw") => {
+      const condition = userFilterSql("sqlite", { _tag: "Compare", field, operator, value: "quartz" })
+      const count = database.db
+        .withPlugin(new TablePrefixPlugin(prefix))
+        .selectFrom("users")
+        .select(sql`1`.as("one"))
+        .where(condition)
+        .compile()
+      const plan = await database.db.executeQuery(
+        CompiledQuery.raw(`explain query plan ${count.sql}`, [...count.parameters])
+      )
+      return plan.rows.map((row) => (row as { detail: string }).detail)
+    }
+    const nameColumn = (field: "firstName" | "lastName") => (field === "firstName" ? "first" : "last")
+
     it.effect("builds the keys from the users when a database of 20261128010000 is upgraded", () =>
       Effect.gen(function* () {
         const target = { db: database.db, engine: "sqlite" as const, prefix }
@@ -271,19 +287,8 @@ for (const [name, open, prefix] of [
       () =>
         Effect.promise(async () => {
           for (const field of ["firstName", "lastName"] as const) {
-            const condition = userFilterSql("sqlite", { _tag: "Compare", field, operator: "co", value: "quartz" })
-            const count = database.db
-              .withPlugin(new TablePrefixPlugin(prefix))
-              .selectFrom("users")
-              .select(sql`1`.as("one"))
-              .where(condition)
-              .compile()
-            const plan = await database.db.executeQuery(
-              CompiledQuery.raw(`explain query plan ${count.sql}`, [...count.parameters])
-            )
-            const column = field === "firstName" ? "first" : "last"
-            expect(plan.rows.map((row) => (row as { detail: string }).detail)).toEqual([
-              `SCAN ${prefix}users USING COVERING INDEX ${prefix}dt_users_${column}_name_lower`
+            expect(await namePlan(field, "co")).toEqual([
+              `SCAN ${prefix}users USING COVERING INDEX ${prefix}dt_users_${nameColumn(field)}_name_lower`
             ])
           }
         })
@@ -396,19 +401,8 @@ for (const [name, open, prefix] of [
     it.effect("a sw filter on a first or last name reads only the range of the prefix in the name's index", () =>
       Effect.promise(async () => {
         for (const field of ["firstName", "lastName"] as const) {
-          const condition = userFilterSql("sqlite", { _tag: "Compare", field, operator: "sw", value: "quartz" })
-          const count = database.db
-            .withPlugin(new TablePrefixPlugin(prefix))
-            .selectFrom("users")
-            .select(sql`1`.as("one"))
-            .where(condition)
-            .compile()
-          const plan = await database.db.executeQuery(
-            CompiledQuery.raw(`explain query plan ${count.sql}`, [...count.parameters])
-          )
-          const column = field === "firstName" ? "first" : "last"
-          expect(plan.rows.map((row) => (row as { detail: string }).detail)).toEqual([
-            `SEARCH ${prefix}users USING COVERING INDEX ${prefix}dt_users_${column}_name_lower (<expr>>? AND <expr><?)`
+          expect(await namePlan(field, "sw")).toEqual([
+            `SEARCH ${prefix}users USING COVERING INDEX ${prefix}dt_users_${nameColumn(field)}_name_lower (<expr>>? AND <expr><?)`
           ])
         }
       })

@@ -85,6 +85,18 @@ const setExternalId = (changes: { externalId?: string | null }, value: unknown):
   return
 }
 
+/** Sets the external name on changes from the value of the attribute that holds it (a non-empty string). */
+const setExternalName = (
+  changes: { externalName?: string },
+  value: unknown,
+  attribute: "userName" | "displayName"
+): ScimError | undefined => {
+  const name = givenName(value, attribute)
+  if (name instanceof ScimError) return name
+  changes.externalName = name
+  return
+}
+
 /** What a user's PATCH (or PUT) changes; a field left out is not changed, `null` clears it. */
 export interface UserChanges {
   firstName?: string | null
@@ -120,12 +132,8 @@ const setUserAttribute = (
       changes.enabled = enabled
       return
     }
-    case "username": {
-      const name = givenName(value, "userName")
-      if (name instanceof ScimError) return name
-      changes.externalName = name
-      return
-    }
+    case "username":
+      return setExternalName(changes, value, "userName")
     case "externalid":
       return setExternalId(changes, value)
     case "name": {
@@ -260,12 +268,8 @@ export const groupChanges = (ops: ReadonlyArray<Operation>): GroupChanges | Scim
   const pending = new Map<string, "add" | "remove">()
   const setAttribute = (attribute: string, value: unknown, op: "add" | "replace"): ScimError | undefined => {
     switch (attribute) {
-      case "displayname": {
-        const name = givenName(value, "displayName")
-        if (name instanceof ScimError) return name
-        changes.externalName = name
-        return
-      }
+      case "displayname":
+        return setExternalName(changes, value, "displayName")
       case "externalid":
         return setExternalId(changes, value)
       case "members": {
