@@ -9,7 +9,7 @@ import type { Options as ScimOptions } from "../../Scim.js"
 import type { ServerConfigShape } from "../../ServerConfig.js"
 import { errorBody, fromCore, invalidFilter, ScimError } from "./errors.js"
 import { SCIM_CONTENT_TYPE, shownOf, sorting, window } from "./request.js"
-import { etag, LIST_SCHEMA, versionOf } from "./resources.js"
+import { etag, LIST_SCHEMA, type Projection, versionOf } from "./resources.js"
 
 /** An answer: its status, body and headers. */
 export interface Answer {
@@ -80,6 +80,21 @@ export const checkVersion = (expected: number | undefined, version: number) =>
 export const listAnswer = (items: ReadonlyArray<unknown>, total: number, startIndex: number): Answer => ({
   status: 200,
   body: { schemas: [LIST_SCHEMA], totalResults: total, startIndex, itemsPerPage: items.length, Resources: items }
+})
+
+/** A resource as the answer: shown as the request asks, with its ETag, and where it is when it was just created. */
+export const resourceAnswer = (
+  resource: Record<string, unknown>,
+  shown: Projection,
+  version: number,
+  status: number
+): Answer => ({
+  status,
+  body: shown.apply(resource),
+  headers: {
+    etag: etag(version),
+    ...(status === 201 ? { location: String((resource.meta as { location: string }).location) } : {})
+  }
 })
 
 /** 304 when the client holds this version already (`If-None-Match`). */

@@ -13,6 +13,7 @@ import {
   listAnswer,
   listRequest,
   notModified,
+  resourceAnswer,
   type Services
 } from "./answers.js"
 import { invalidSyntax, invalidValue, notFound, ScimError } from "./errors.js"
@@ -33,15 +34,7 @@ export const groupHandlers = (services: Services) => {
     Effect.gen(function* () {
       const shown = shownOf(call.query)
       const members = shown.wants("members") ? yield* allMembers(call.actor, group.name) : undefined
-      const resource = groupResource(call.base, group, members)
-      return {
-        status,
-        body: shown.apply(resource),
-        headers: {
-          etag: etag(group.version),
-          ...(status === 201 ? { location: String((resource.meta as { location: string }).location) } : {})
-        }
-      }
+      return resourceAnswer(groupResource(call.base, group, members), shown, group.version, status)
     })
 
   /** The group whose id (GID) is `id`, or 404. */

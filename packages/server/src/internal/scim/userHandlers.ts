@@ -13,13 +13,14 @@ import {
   listAnswer,
   listRequest,
   notModified,
+  resourceAnswer,
   type Services
 } from "./answers.js"
 import { invalidSyntax, invalidValue, ScimError } from "./errors.js"
 import { userFilter } from "./filter.js"
 import { booleanOf, operations, primaryEmail, type UserChanges, userChanges } from "./patch.js"
 import { body, ifMatch, shownOf, USER_SORT } from "./request.js"
-import { etag, type GroupRef, userResource } from "./resources.js"
+import { type GroupRef, userResource } from "./resources.js"
 
 /** How many groups one read of users' groups names (within the core's `MAX_FILTER_CONDITIONS`). */
 const GROUPS_PER_READ = 100
@@ -65,14 +66,7 @@ export const userHandlers = (services: Services) => {
         user,
         refs === undefined ? undefined : user.groups.flatMap((name) => refs.get(name) ?? [])
       )
-      return {
-        status,
-        body: shown.apply(resource),
-        headers: {
-          etag: etag(user.version),
-          ...(status === 201 ? { location: String((resource.meta as { location: string }).location) } : {})
-        }
-      }
+      return resourceAnswer(resource, shown, user.version, status)
     })
 
   /** Makes a user's changes, its enabled state with its details, in one `Users.modify` (one transaction). */
