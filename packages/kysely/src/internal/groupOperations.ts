@@ -8,7 +8,7 @@ import { sql } from "kysely"
 import { containsPattern } from "./listingPlanner.js"
 import { groupFilterSql } from "./recordFilterSql.js"
 import { fromGroupRow, toGroupRow } from "./rowMappers.js"
-import { chunks, type TransactionContext } from "./transactionContext.js"
+import { changedColumns, chunks, type TransactionContext } from "./transactionContext.js"
 
 /** How many groups one read of named groups names. */
 const GROUP_NAMES_PER_READ = 500
@@ -58,12 +58,9 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
     updateGroup: (previousName, row) =>
       Effect.gen(function* () {
         const { created_at: _created, name, ...values } = fromGroupRow(row)
-        // Only the columns that differ from the row as this transaction read it: every indexed column in the SET list
-        // costs an index update even when its value stays (a new version would rewrite four indexes otherwise).
+        // Only what changed (a new version would rewrite four indexes otherwise).
         const before = read.get(previousName)
-        const changed = Object.fromEntries(
-          Object.entries(values).filter(([column, value]) => before?.[column] !== value)
-        ) as Partial<typeof values>
+        const changed = changedColumns(before, values)
         read.delete(previousName)
         if (name === previousName) {
           if (before !== undefined) read.set(name, { ...before, ...changed })

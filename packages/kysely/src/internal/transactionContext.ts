@@ -261,6 +261,16 @@ export type TransactionContext = ReturnType<typeof transactionContext>
 export const insertChunks = <A>(engine: EngineSql, rows: ReadonlyArray<A>, columns: number): Array<Array<A>> =>
   chunks(rows, Math.max(1, Math.floor(engine.maxParameters / columns)))
 
+/**
+ * The columns of `values` that differ from the row as the transaction read it (every one when it read none): an update
+ * sets only those, since every indexed column in the SET list costs an index update even when its value stays.
+ */
+export const changedColumns = <V extends Record<string, unknown>>(
+  before: Partial<Record<string, unknown>> | undefined,
+  values: V
+): Partial<V> =>
+  Object.fromEntries(Object.entries(values).filter(([column, value]) => before?.[column] !== value)) as Partial<V>
+
 /** The items in chunks of at most `size`. */
 export const chunks = <A>(items: ReadonlyArray<A>, size: number): Array<Array<A>> => {
   const result: Array<Array<A>> = []

@@ -7,7 +7,7 @@ import type { PasswordHash } from "@user-manager/core/Password"
 import { Effect, Option, Redacted } from "effect"
 import { listUsers } from "./listingPlanner.js"
 import { fromUserRow, toRecord } from "./rowMappers.js"
-import { chunks, insertChunks, type TransactionContext } from "./transactionContext.js"
+import { changedColumns, chunks, insertChunks, type TransactionContext } from "./transactionContext.js"
 
 /** The users of a transaction, over a transaction's context. */
 export const userOperations = (tx: TransactionContext): UserStore => {
@@ -73,12 +73,9 @@ export const userOperations = (tx: TransactionContext): UserStore => {
     updateUser: (row) =>
       Effect.suspend(() => {
         const { username, created_at: _created, ...values } = fromUserRow(row)
-        // Only the columns that differ from the row as this transaction read it: every indexed column in the SET
-        // list costs an index update even when its value stays (disable would rewrite five indexes otherwise).
+        // Only what changed (disable would rewrite five indexes otherwise).
         const before = read.get(username)
-        const changed = Object.fromEntries(
-          Object.entries(values).filter(([column, value]) => before?.[column as keyof typeof values] !== value)
-        ) as Partial<typeof values>
+        const changed = changedColumns(before, values)
         if (before !== undefined) read.set(username, { ...before, ...changed })
         if (Object.keys(changed).length === 0) return Effect.void
         return Effect.asVoid(execute(db.updateTable("users").set(changed).where("username", "=", username)))
