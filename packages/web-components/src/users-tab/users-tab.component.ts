@@ -10,13 +10,13 @@ import { ConfirmDialog } from "../internal/confirm-dialog.js"
 import { type Change, Feedback, feedbackStyles } from "../internal/feedback.js"
 import { FormDialog } from "../internal/form-dialog.js"
 import { passwordField, textField } from "../internal/form-fields.js"
+import { GroupPicker } from "../internal/group-picker.js"
 import { LanguageController } from "../internal/i18n.js"
-import { debounce } from "../internal/keys.js"
 import { ListController } from "../internal/list-controller.js"
 import { type Column, listView } from "../internal/list-view.js"
 import { localeOf, numberFormatOf } from "../internal/locale.js"
 import { phoneStyles } from "../internal/phone.js"
-import { choice, finder, findGroups, pickerStyles } from "../internal/picker.js"
+import { pickerStyles } from "../internal/picker.js"
 import { recordRefusalView, refusalOf } from "../internal/refusals.js"
 import { RowMenu } from "../internal/row-menu.js"
 import { lockDescription, lockedUsers } from "../internal/sign-in-locks.js"
@@ -126,21 +126,8 @@ export class UsersTab extends LitElement {
 
   /** The users the sign-in throttle refuses now, when the client can say. */
   #locks: ReadonlyMap<string, SignInLock> = new Map()
-  /** The groups the form would save: the user's when the dialog opened, with the changes made since. */
-  #chosen: ReadonlySet<string> = new Set()
-  /**
-   * The groups with a box above the finder: the user's when the dialog opened and those picked since (moved there at
-   * the next search). A box stays where it is when it is (un)checked, so that the keyboard focus stays on it.
-   */
-  #listed: ReadonlyArray<string> = []
-  /** The groups the finder found: the first few by name until something is typed (never every group). */
-  #found: ReadonlyArray<string> = []
-  /** Whether the finder found more groups than it shows. */
-  #moreFound = false
-  #findRead = 0
   /** The directory's minimum password length, once the client said (read when a dialog first opens). */
   #minPassword: { readonly client: UserManagerClient; readonly length: number } | undefined
-  #findLater = debounce((text: string) => void this.#findGroups(text), 250)
 
   readonly #list = new ListController<User, UserSort>(this, {
     client: () => this.client,
@@ -166,6 +153,11 @@ export class UsersTab extends LitElement {
     handsOver: () => this.#confirm.target !== undefined,
     place: (field) => (field === "groups" ? { key: "groups", focus: "fieldset input" } : undefined)
   })
+  readonly #groups = new GroupPicker(
+    this,
+    () => this.client,
+    (error) => this.#form.showAlert(error)
+  )
   readonly #confirm = new ConfirmDialog(this, this.#list, this.#menu, this.#form)
   readonly #bulk = new BulkActions(this, this.#list, { kind: "users", admin: () => this.me?.admin === true })
   readonly #selection = new BulkChange(this, this.#list)
@@ -409,38 +401,8 @@ export class UsersTab extends LitElement {
 
   #openEditor(user: User | undefined) {
     void this.#readPasswordMinimum()
-    this.#chosen = new Set(user?.groups ?? [])
-    this.#listed = [...this.#chosen].sort()
-    this.#found = []
-    this.#moreFound = false
     this.#form.open(user)
-    void this.#findGroups("")
-  }
-
-  /** Asks for the first groups whose name contains `text` (the first by name when it is empty). */
-  async #findGroups(text: string) {
-    const client = this.client
-    if (client === undefined) return
-    const read = ++this.#findRead
-    this.#listed = [...new Set([...this.#listed.filter((name) => this.#chosen.has(name)), ...this.#chosen])].sort()
-    this.requestUpdate()
-    try {
-      const page = await findGroups(client, text)
-      if (read !== this.#findRead) return
-      this.#found = page.items.map((group) => group.name)
-      this.#moreFound = page.totalExact === false || page.total > page.items.length
-      this.requestUpdate()
-    } catch (error) {
-      if (read === this.#findRead) this.#form.showAlert(error)
-    }
-  }
-
-  #toggleGroup(name: string, checked: boolean) {
-    const chosen = new Set(this.#chosen)
-    if (checked) chosen.add(name)
-    else chosen.delete(name)
-    this.#chosen = chosen
-    this.requestUpdate()
+    this.#groups.open(user?.groups ?? [])
   }
 
   #renderEditor() {
@@ -527,13 +489,7 @@ export class UsersTab extends LitElement {
                 groupsReadOnly
                   ? html`<p>${user?.groups.join(", ")}</p>
                       ${readOnly || refused.changeGroups === undefined ? nothing : html`<p class="hint">${recordRefusalView(refused.changeGroups)}</p>`}`
-                  : html`<div class="choices" role="group" aria-label=${msg("Chosen groups")}>
-                      ${this.#listed.map((name) => this.#groupBox(name))}
-                    </div>
-                    ${finder("f-find-groups", msg("Find groups"), (text) => this.#findLater(text), this.#moreFound ? msg("More groups match: type to narrow the list.") : undefined)}
-                    <div class="choices" role="group" aria-label=${msg("Groups found")}>
-                      ${this.#found.filter((name) => !this.#listed.includes(name)).map((name) => this.#groupBox(name))}
-                    </div>`
+                  : this.#groups.render()
               }
             </fieldset>
             ${groupsError === undefined ? nothing : html`<p class="alert" id="e-groups">${groupsError}</p>`}
@@ -551,7 +507,7 @@ export class UsersTab extends LitElement {
   #check(form: FormData, user: User | undefined) {
     const text = (name: string) => String(form.get(name) ?? "")
     const body = user === undefined ? "CreateUser" : "ModifyUser"
-    const groups = [...this.#chosen]
+    const groups = this.#groups.chosen()
     return problems([
       [
         "username",
@@ -575,13 +531,9 @@ export class UsersTab extends LitElement {
     ])
   }
 
-  #groupBox(name: string) {
-    return choice(name, this.#chosen.has(name), (checked) => this.#toggleGroup(name, checked))
-  }
-
   async #save(client: UserManagerClient, form: FormData, user: User | undefined) {
     const text = (name: string) => String(form.get(name) ?? "")
-    const groups = [...this.#chosen].sort()
+    const groups = this.#groups.chosen()
     if (user === undefined) {
       const created = await client.createUser({
         username: text("username"),
