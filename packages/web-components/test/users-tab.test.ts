@@ -145,6 +145,47 @@ describe("Users tab", () => {
     expect(asked.every((query) => query.limit !== undefined && query.limit <= 10)).toBe(true)
   })
 
+  it("shows the groups of the last search typed when an earlier one answers later, and says why a search failed, keeping the groups chosen", async () => {
+    const { client, manager, admin } = await seeded()
+    for (const name of ["north-1", "north-2", "south-1", "south-2"]) await manager.groups.create(admin, { name })
+    let release = () => {}
+    const slowAnswer = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const delayed: UserManagerClient = {
+      ...client,
+      listGroups: async (query) => {
+        if (query?.search === "north") await slowAnswer
+        if (query?.search === "boom") throw new Error("the directory is not reachable")
+        return client.listGroups(query)
+      }
+    }
+    const h = await mount(delayed)
+    await userEvent.click(h.row("john"))
+    await expect.poll(() => h.in<HTMLInputElement>("users", "fieldset input[value=developers]")?.checked).toBe(true)
+    const boxes = () =>
+      [...h.panel("users").querySelectorAll<HTMLInputElement>("fieldset input[type=checkbox]")].map((box) => box.value)
+    await userEvent.type(h.in("users", "#f-find-groups"), "north")
+    // The search for "north" is asked and waits; "south" is typed meanwhile and answered first.
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    await userEvent.clear(h.in("users", "#f-find-groups"))
+    await userEvent.type(h.in("users", "#f-find-groups"), "south")
+    await expect.poll(boxes).toEqual(["developers", "south-1", "south-2"])
+    release()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(boxes()).toEqual(["developers", "south-1", "south-2"])
+    await userEvent.click(h.in("users", "fieldset input[value=south-2]"))
+    await userEvent.clear(h.in("users", "#f-find-groups"))
+    await userEvent.type(h.in("users", "#f-find-groups"), "boom")
+    await expect
+      .poll(() => h.in("users", "#user-dialog [role=alert]")?.textContent)
+      .toMatch(/the directory is not reachable/)
+    // The group picked before the failure stays chosen, and Save saves it.
+    expect(h.in<HTMLInputElement>("users", "fieldset input[value=south-2]")?.checked).toBe(true)
+    await userEvent.click(h.button("users", "Save"))
+    await expect.poll(() => h.rows().find((row) => row[0] === "john")?.[2]).toBe("developers, south-2")
+  })
+
   it("creates a user from Add New with the keyboard only, in at least one group, and fires user-created", async () => {
     const { client } = await seeded()
     const h = await mount(client)
