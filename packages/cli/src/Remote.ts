@@ -13,9 +13,7 @@ import * as Http from "node:http"
 import * as Https from "node:https"
 import * as HttpApiClient from "@effect/platform/HttpApiClient"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import {
   type Audit,
@@ -29,115 +27,11 @@ import {
   type Users
 } from "@user-manager/core"
 import { Api } from "@user-manager/server/Api"
-import * as ApiError from "@user-manager/server/ApiError"
-import { Chunk, Effect, Option, ParseResult, Predicate, Redacted, Schema, Stream } from "effect"
-
-type Failure = Errors.DomainError | Errors.StorageError
+import { Chunk, Effect, Option, ParseResult, Redacted, Stream } from "effect"
+import { type Failure, refusal, screen, toCore, unreachable } from "./internal/remoteFailures.js"
 
 /** The API's largest page: the core's. */
 const MAX_LIMIT = Page.MAX_PAGE_SIZE
-
-const reasonOf = (message: unknown, status: number) =>
-  typeof message === "string" ? message.replace(/\.$/, "") : `the server answered ${status}`
-
-/**
- * The core's error for a refusal the API's definition does not describe (another server, a proxy, Node's own 408 or
- * 431), by its status.
- */
-const undescribed = (status: number, body: Record<string, unknown>): Failure => {
-  const reason = reasonOf(body.message, status)
-  if (status === 401) return new Errors.Unauthenticated({ reason })
-  if (status === 403 || status === 429) {
-    return new Errors.Forbidden({ actor: "you", action: "do this", reason: { _tag: "Undescribed", text: reason } })
-  }
-  if (status === 400) return new Errors.InvalidInput({ field: "", reason })
-  return new Errors.StorageError({ reason: `the server failed: ${reason}` })
-}
-
-const unreachable = (server: string, cause: unknown) =>
-  new Errors.StorageError({
-    reason: `cannot reach the server ${server}: ${cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause)}`,
-    cause
-  })
-
-/**
- * The answer with its body already read: a Node response's body is a stream that can be read only once, and the
- * definition's decoder reads it after the screen below.
- */
-const withBody = (
-  response: HttpClientResponse.HttpClientResponse,
-  buffer: ArrayBuffer,
-  json: unknown
-): HttpClientResponse.HttpClientResponse =>
-  Object.create(response, {
-    arrayBuffer: { value: Effect.succeed(buffer) },
-    text: { value: Effect.sync(() => new TextDecoder().decode(buffer)) },
-    json: { value: Effect.succeed(json ?? null) }
-  })
-
-/**
- * Lets through the answers the API's definition decodes (successes, and refusals in its shape at their status); any
- * other refusal, or an answer that is not JSON, fails here with the core's error.
- */
-const screen =
-  (server: string) =>
-  (response: HttpClientResponse.HttpClientResponse): Effect.Effect<HttpClientResponse.HttpClientResponse, Failure> =>
-    // The body is read once: the definition's decoder reads the same buffer again.
-    Effect.flatMap(
-      Effect.mapError(response.arrayBuffer, (cause) => unreachable(server, cause)),
-      (buffer): Effect.Effect<HttpClientResponse.HttpClientResponse, Failure> => {
-        let json: unknown
-        try {
-          json = buffer.byteLength === 0 ? undefined : JSON.parse(new TextDecoder().decode(buffer))
-        } catch {
-          return new Errors.StorageError({ reason: `the server ${server} did not answer JSON (${response.status})` })
-        }
-        if (response.status < 400) return Effect.succeed(withBody(response, buffer, json))
-        const body = (typeof json === "object" && json !== null ? json : {}) as Record<string, unknown>
-        const tag = body._tag
-        // A server of 0.1 words Forbidden's reason as text, where this client reads a rule's tag and data.
-        if (tag === "Forbidden" && typeof body.reason === "string") {
-          return Effect.fail(
-            new Errors.Forbidden({
-              actor: typeof body.actor === "string" ? body.actor : "you",
-              action: typeof body.action === "string" ? body.action : "do this",
-              reason: { _tag: "Undescribed", text: body.reason }
-            })
-          )
-        }
-        return typeof tag === "string" && (ApiError.STATUS as Record<string, number>)[tag] === response.status
-          ? Effect.succeed(withBody(response, buffer, json))
-          : Effect.fail(undescribed(response.status, body))
-      }
-    )
-
-/** The core's error for whatever else a call can fail with: the HTTP layer's own refusals, the client's. */
-const toCore =
-  (server: string) =>
-  (error: unknown): Failure => {
-    if (
-      Predicate.isTagged(error, "StorageError") ||
-      (Errors.DOMAIN_ERROR_TAGS as ReadonlyArray<unknown>).includes((error as { readonly _tag?: unknown })._tag)
-    ) {
-      return error as Failure
-    }
-    // A request the API's schemas refuse never leaves: refused as the server would refuse it.
-    if (ParseResult.isParseError(error)) return ApiError.fromIssues(ParseResult.ArrayFormatter.formatErrorSync(error))
-    if (HttpClientError.isHttpClientError(error)) {
-      return error._tag === "RequestError"
-        ? unreachable(server, error.cause)
-        : new Errors.StorageError({ reason: `the server ${server} answered an unexpected shape` })
-    }
-    if (error instanceof ApiError.CsrfTokenInvalid) {
-      return new Errors.Forbidden({
-        actor: "you",
-        action: "do this",
-        reason: { _tag: "Undescribed", text: reasonOf(error.message, 403) }
-      })
-    }
-    const status = (ApiError.STATUS as Record<string, number>)[(error as { readonly _tag?: string })._tag ?? ""] ?? 500
-    return undescribed(status, { message: (error as { readonly message?: unknown }).message })
-  }
 
 /** A service whose operations fail with any refusal of the core (the server decides which). */
 type Loose<S> = {
@@ -433,18 +327,6 @@ export const login = (server: string, username: string, password: string) =>
  */
 export const logout = (server: string, token: string) =>
   Effect.flatMap(client(server, token), (api) => Effect.mapError(api.auth.logout(), toCore(server)))
-
-/**
- * A refusal of a bulk route as the core's error: one of the core's comes in its own shape, decoded so that it reads as
- * in local mode; any other by its status.
- */
-const refusal = (status: number, body: unknown): Effect.Effect<never, Failure> =>
-  Schema.decodeUnknown(Schema.Union(...Errors.DOMAIN_ERRORS))(body).pipe(
-    Effect.orElseSucceed(() =>
-      undescribed(status, (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>)
-    ),
-    Effect.flip
-  )
 
 /**
  * `GET /api/v1/export` on `server` with a bearer token (users, groups, or the whole directory): the answer's bytes as they arrive (flat memory at any size),
