@@ -305,6 +305,62 @@ describe("Groups tab", () => {
     ])
   })
 
+  it("shows the members and the users of the last searches typed when earlier ones answer later, and no failure of a search already overtaken", async () => {
+    const { client, manager, admin } = await seeded()
+    await manager.groups.create(admin, { name: "big" })
+    for (const username of ["north1", "north2", "south1", "south2"]) {
+      await manager.users.create(admin, { username, groups: ["big"] })
+    }
+    for (const username of ["west1", "west2", "east1", "east2"]) {
+      await manager.users.create(admin, { username, groups: ["analysts"] })
+    }
+    let release = () => {}
+    const slowAnswer = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const delayed: UserManagerClient = {
+      ...client,
+      listMembers: async (group, query) => {
+        if (query?.search === "north") await slowAnswer
+        return client.listMembers(group, query)
+      },
+      listUsers: async (query) => {
+        if (query?.search === "west") await slowAnswer
+        if (query?.search === "boom") {
+          await slowAnswer
+          throw new Error("the directory is not reachable")
+        }
+        return client.listUsers(query)
+      }
+    }
+    const h = await mount(delayed)
+    await openGroups(h)
+    await userEvent.click(h.row("big", "groups"))
+    await expect.poll(() => memberBoxes(h).length).toBe(4)
+    const found = () =>
+      [...h.panel("groups").querySelectorAll<HTMLInputElement>("[aria-label='Users found'] input")].map(
+        (box) => box.value
+      )
+    // Each slow search is asked and waits; the next one is typed meanwhile and answered first.
+    await userEvent.type(h.in("groups", "#f-member-search"), "north")
+    await userEvent.type(h.in("groups", "#f-find"), "west")
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    await userEvent.clear(h.in("groups", "#f-member-search"))
+    await userEvent.type(h.in("groups", "#f-member-search"), "south")
+    await userEvent.clear(h.in("groups", "#f-find"))
+    await userEvent.type(h.in("groups", "#f-find"), "boom")
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    await userEvent.clear(h.in("groups", "#f-find"))
+    await userEvent.type(h.in("groups", "#f-find"), "east")
+    await expect.poll(() => memberBoxes(h).map((box) => box.value)).toEqual(["south1", "south2"])
+    await expect.poll(found).toEqual(["east1", "east2"])
+    release()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(memberBoxes(h).map((box) => box.value)).toEqual(["south1", "south2"])
+    expect(found()).toEqual(["east1", "east2"])
+    expect(h.in("groups", "#group-dialog [role=alert]")?.textContent ?? "").not.toMatch(/not reachable/)
+  })
+
   it("shows the refusal of a stale group in the dialog and applies none of its staged changes", async () => {
     const { client, manager, admin } = await seeded()
     const h = await mount(client)

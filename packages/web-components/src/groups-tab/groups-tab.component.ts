@@ -324,7 +324,8 @@ export class GroupsTab extends LitElement {
       this.#candidates = found
       this.requestUpdate()
     } catch (error) {
-      this.#form.showAlert(error)
+      // A search overtaken by a newer one says nothing, as its answer would have.
+      if (read === this.#findRead) this.#form.showAlert(error)
     }
   }
 
