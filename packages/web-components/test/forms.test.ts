@@ -124,6 +124,19 @@ describe("forms", () => {
     await expect.poll(() => errorOf("username")).toBe("Username is required.")
   })
 
+  it("takes a click on a box that moves the focus from a field with a problem, and shows the field's problem after the click", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.button("users", "Add New"))
+    await expect.poll(() => h.focused()?.id).toBe("f-username")
+    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input[type=checkbox]").length).toBe(3)
+    // The username is empty: leaving it shows "Username is required." above the boxes, which must not move the box
+    // from under the pointer before the click lands.
+    await userEvent.click(h.in("users", "fieldset input[value=developers]"))
+    await expect.poll(() => h.in<HTMLInputElement>("users", "fieldset input[value=developers]").checked).toBe(true)
+    await expect.poll(() => h.in("users", "#e-username")?.textContent?.trim()).toBe("Username is required.")
+  })
+
   it("keeps the server's refusal beside a field when it loses the focus unchanged, and drops it when it changes", async () => {
     const { client } = await seeded()
     const h = await mount(client)

@@ -56,6 +56,8 @@ export class FormDialog<T, S extends string> implements ReactiveController {
   /** The field whose error is the client's refusal: kept until the field changes (a blur's check does not clear it). */
   #refused: string | undefined
   #opening = false
+  /** Resolves just after the click of a pointer pressed in the dialog; undefined when none is pressed. */
+  #pressed: Promise<void> | undefined
   readonly #host: LitElement
   readonly #list: ListController<T, S>
   readonly #menu: RowMenu<T, S>
@@ -134,6 +136,7 @@ export class FormDialog<T, S extends string> implements ReactiveController {
           : html`<form
             novalidate
             @submit=${(event: SubmitEvent) => this.#save(event, content)}
+            @pointerdown=${() => this.#press()}
             @focusout=${(event: FocusEvent) => this.#checkOnBlur(event, content)}
             @input=${(event: Event) => this.#clearOnChange(event)}
           >
@@ -177,18 +180,45 @@ export class FormDialog<T, S extends string> implements ReactiveController {
     return fieldset?.dataset.field ?? (target.name === "" ? undefined : target.name)
   }
 
-  /** A text field that loses the focus is checked again: its problem is shown, or its error cleared. */
+  /**
+   * A text field that loses the focus is checked again: its problem is shown, or its error cleared. When a press of the
+   * pointer took the focus (a box, another field), the check waits for that press's click: an error appearing at once
+   * would move what was pressed from under the pointer, and the click would be lost.
+   */
   #checkOnBlur(event: FocusEvent, content: FormContent<T>) {
     const target = event.target
     const key = this.#keyOf(target)
-    if (!(target instanceof HTMLInputElement) || key === undefined || content.check === undefined) return
+    const check = content.check
+    if (!(target instanceof HTMLInputElement) || key === undefined || check === undefined) return
     if (target.type === "checkbox" || target.type === "search" || target.readOnly || target.disabled) return
-    // Moving to Cancel, Delete or Save: an error appearing now would move that button from under the pointer (Save
-    // checks every field anyway).
+    // Moving to Cancel, Delete or Save: Save checks every field anyway, and Cancel and Delete need none.
     if (event.relatedTarget instanceof Element && event.relatedTarget.closest(".actions") !== null) return
     const form = target.form
     if (form === null) return
-    const problem = content.check(form)[key]
+    if (this.#pressed === undefined) this.#checkField(key, form, check)
+    else void this.#pressed.then(() => this.#checkField(key, form, check))
+  }
+
+  /** Marks a press of the pointer in the dialog, until just after its click (see `#checkOnBlur`). */
+  #press() {
+    this.#pressed = new Promise((resolve) => {
+      const end = () => {
+        removeEventListener("pointerup", end, true)
+        removeEventListener("pointercancel", end, true)
+        // The click comes after the pointer is released, in the same task: the check runs after it.
+        setTimeout(() => {
+          this.#pressed = undefined
+          resolve()
+        })
+      }
+      addEventListener("pointerup", end, true)
+      addEventListener("pointercancel", end, true)
+    })
+  }
+
+  #checkField(key: string, form: HTMLFormElement, check: NonNullable<FormContent<T>["check"]>) {
+    if (this.editing === undefined || !form.isConnected) return
+    const problem = check(form)[key]
     if (problem === this.fieldErrors[key] || (problem === undefined && key === this.#refused)) return
     const { [key]: _, ...others } = this.fieldErrors
     this.fieldErrors = problem === undefined ? others : { ...others, [key]: problem }
