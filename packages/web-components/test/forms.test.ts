@@ -137,6 +137,19 @@ describe("forms", () => {
     await expect.poll(() => h.in("users", "#e-username")?.textContent?.trim()).toBe("Username is required.")
   })
 
+  it("checks a group's box at the first click while the groups' problem shows, and clears the problem", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.button("users", "Add New"))
+    await expect.poll(() => h.panel("users").querySelectorAll("fieldset input[type=checkbox]").length).toBe(3)
+    await userEvent.click(h.button("users", "Create"))
+    await expect.poll(() => h.in("users", "#e-groups")?.textContent).toMatch(/choose at least one/)
+    // Clearing the problem renders the dialog again as the box changes: the box must stay checked through it.
+    await userEvent.click(h.in("users", "fieldset input[value=developers]"))
+    await expect.poll(() => h.in("users", "#e-groups")).toBeNull()
+    expect(h.in<HTMLInputElement>("users", "fieldset input[value=developers]").checked).toBe(true)
+  })
+
   it("keeps the server's refusal beside a field when it loses the focus unchanged, and drops it when it changes", async () => {
     const { client } = await seeded()
     const h = await mount(client)

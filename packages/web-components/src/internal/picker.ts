@@ -43,7 +43,11 @@ export const pickerStyles = css`
   }
 `
 
-/** One name with a box: checked when it is (or will be) chosen. */
+/**
+ * One name with a box: checked when it is (or will be) chosen. The choice is taken at the box's `input`, the first
+ * event of its change: a dialog that renders again on that event (clearing the field's problem) then renders it
+ * chosen, where waiting for `change` let that render put the box back as it was.
+ */
 export const choice = (
   name: string,
   checked: boolean,
@@ -56,7 +60,7 @@ export const choice = (
       value=${options.value ?? name}
       .checked=${live(checked)}
       .defaultChecked=${checked}
-      @change=${(event: Event) => toggle((event.target as HTMLInputElement).checked)}
+      @input=${(event: Event) => toggle((event.target as HTMLInputElement).checked)}
     />
     ${name}${options.removed === true ? html`<span class="visually-hidden"> ${msg("(to be removed)")}</span>` : nothing}</label
   >`
