@@ -364,6 +364,27 @@ describe("Users tab", () => {
     expect(["Update", "Disable", "Delete"].map(refused)).toEqual([null, null, null])
   })
 
+  it("greys out Delete in one's own Update dialog with the core's reason, and a click on it asks nothing; another user's Delete asks", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.row("admin"))
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#user-dialog").open).toBe(true)
+    const own = h.in<HTMLButtonElement>("users", "#user-dialog button.danger")
+    expect(own.getAttribute("aria-disabled")).toBe("true")
+    expect(own.title).toBe("You cannot delete yourself ('admin'): ask another administrator.")
+    expect(h.in("users", `[id="${own.getAttribute("aria-describedby")}"]`)?.textContent).toBe(own.title)
+    own.click()
+    expect(h.in<HTMLDialogElement>("users", "#delete-dialog").open).toBe(false)
+    expect(h.in<HTMLDialogElement>("users", "#user-dialog").open).toBe(true)
+    await userEvent.keyboard("{Escape}")
+    await userEvent.click(h.row("john"))
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#user-dialog").open).toBe(true)
+    const other = h.in<HTMLButtonElement>("users", "#user-dialog button.danger")
+    expect(other.getAttribute("aria-disabled")).toBeNull()
+    await userEvent.click(other)
+    await expect.poll(() => h.in<HTMLDialogElement>("users", "#delete-dialog").open).toBe(true)
+  })
+
   it("deletes a user after confirmation from the right-click menu and fires user-deleted", async () => {
     const { client } = await seeded()
     const h = await mount(client)

@@ -395,6 +395,7 @@ export class GroupsTab extends LitElement {
     return this.#form.render({
       title: group === undefined ? msg("Add New Group") : msg(str`Update ${group.name}`),
       remove: group === undefined ? undefined : () => this.#confirm.ask(group),
+      removeRefused: group?.refused?.delete,
       check: (form) =>
         problems([
           ["name", problemOf(constraintOf(body, "name"), msg("Name"), String(new FormData(form).get("name") ?? ""))]

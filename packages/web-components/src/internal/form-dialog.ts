@@ -1,10 +1,10 @@
 import { msg } from "@lit/localize"
 import { html, type LitElement, nothing, type ReactiveController, type TemplateResult } from "lit"
-import type { ClientError, UserManagerClient } from "../Client.js"
+import type { ClientError, RecordRefusal, UserManagerClient } from "../Client.js"
 import { asClientError, fieldOf } from "./errors.js"
 import { trapFocus } from "./keys.js"
 import type { ListController } from "./list-controller.js"
-import { refusalOf, refusalText } from "./refusals.js"
+import { recordRefusalText, recordRefusalView, refusalOf, refusalText } from "./refusals.js"
 import type { RowMenu } from "./row-menu.js"
 
 /** Where a refusal is shown in a form: beside the field `key`, focusing `focus` (a selector) when it is given. */
@@ -32,6 +32,8 @@ export interface FormContent<T> {
   readonly readOnly?: boolean
   /** Delete, when the record can be deleted from the form. */
   readonly remove?: (() => void) | undefined
+  /** Why the core refuses to delete the record (`refused.delete`): Delete is shown greyed, with this reason. */
+  readonly removeRefused?: RecordRefusal | undefined
   /**
    * Checks the form's fields against the API document's constraints before anything is sent: each field's problem by
    * its name (the key of `fieldErrors`). Every field is checked at Save, and a field again as it loses the focus; the
@@ -152,9 +154,21 @@ export class FormDialog<T, S extends string> implements ReactiveController {
               ${
                 content.remove === undefined
                   ? nothing
-                  : html`<button type="button" class="danger" part="button" @click=${content.remove}>
-                    ${msg("Delete")}
-                  </button>`
+                  : content.removeRefused === undefined
+                    ? html`<button type="button" class="danger" part="button" @click=${content.remove}>
+                        ${msg("Delete")}
+                      </button>`
+                    : html`<button
+                          type="button"
+                          class="danger"
+                          part="button"
+                          aria-disabled="true"
+                          title=${recordRefusalText(content.removeRefused)}
+                          aria-describedby=${`${id}-delete-refused`}
+                        >
+                          ${msg("Delete")}
+                        </button>
+                        <span id=${`${id}-delete-refused`} hidden>${recordRefusalView(content.removeRefused)}</span>`
               }
               <span class="spacer"></span>
               <button type="button" part="button" @click=${() => this.close()}>

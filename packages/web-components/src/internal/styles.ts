@@ -299,7 +299,8 @@ export const sharedStyles = css`
   [role="menuitem"]:focus {
     background: var(--_row-hover);
   }
-  [role="menuitem"][aria-disabled="true"] {
+  [role="menuitem"][aria-disabled="true"],
+  button[aria-disabled="true"] {
     cursor: not-allowed;
     opacity: 0.5;
   }

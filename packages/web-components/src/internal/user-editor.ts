@@ -100,6 +100,7 @@ export class UserEditor {
             : msg(str`Update ${user.username}`),
       readOnly,
       remove: user !== undefined && !readOnly ? () => this.#confirm.ask(user) : undefined,
+      removeRefused: refused.delete,
       check: (form) => this.#check(new FormData(form), user),
       write: (client, form, user) => this.#save(client, new FormData(form), user),
       fields: html`${
