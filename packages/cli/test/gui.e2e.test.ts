@@ -673,6 +673,29 @@ describe("the GUI at dt serve's URL", () => {
     await context.close()
   })
 
+  it("greets a first visit with the sign-in form and its icon, and no request that fails (no /api/v1/me to be refused, no /favicon.ico)", async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const failed: Array<string> = []
+    page.on("response", (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${new URL(response.url()).pathname}`)
+    })
+    const errors: Array<string> = []
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text())
+    })
+    await page.goto(`${url}/`, { waitUntil: "networkidle" })
+    expect(await page.locator("#signin").isVisible()).toBe(true)
+    const icon = await page.locator('link[rel="icon"]').getAttribute("href")
+    expect(icon).toBe("/favicon.svg")
+    const served = await context.request.get(`${url}${icon}`)
+    expect([served.status(), served.headers()["content-type"]]).toEqual([200, "image/svg+xml"])
+    expect(await served.text()).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/)
+    expect(failed).toEqual([])
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
   it("says why a sign-in failed, then shows a signed-in non-administrator that only administrators manage users", async () => {
     const { context, page, blocked } = await open()
     await page.getByLabel("Username").fill("alice")

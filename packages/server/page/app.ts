@@ -123,9 +123,12 @@ $("signout").addEventListener("click", async () => {
   $("username").focus()
 })
 // A browser that came with a session got the signed-in page, with the element already in it (the server decided, from
-// the session cookie); the page asks who is signed in, and takes it back to the sign-in form if nobody is.
-void fetch("/api/v1/me").then((response) =>
-  response.ok ? response.json().then((me: Me) => show(me, false)) : signedOut()
-)
+// the session cookie); the page asks who is signed in, and takes it back to the sign-in form if nobody is. A browser
+// without one got the sign-in form: nobody is signed in, and there is nothing to ask.
+if ($("signin").hidden) {
+  void fetch("/api/v1/me").then((response) =>
+    response.ok ? response.json().then((me: Me) => show(me, false)) : signedOut()
+  )
+}
 
 export {}

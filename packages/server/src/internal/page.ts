@@ -14,6 +14,20 @@ const FIRST_REQUESTS = [
   "/api/v1/sign-in-locks"
 ] as const
 
+/** The User Manager (people) icon of the product description: the sidebar's, and the page's icon. */
+const PEOPLE = `<circle cx="9" cy="7.5" r="3.5"/><path d="M2 20c0-4 3.1-6.5 7-6.5s7 2.5 7 6.5z"/>
+      <circle cx="17" cy="8.5" r="2.75"/><path d="M15.3 13.2c.5-.1 1.1-.2 1.7-.2 3 0 5 2.1 5 5.5V20h-4.5c0-2.8-.8-5-2.2-6.8z"/>`
+
+/**
+ * The page's icon, served at `/favicon.svg`: the people icon in the element's accent colour, light and dark (without
+ * it, browsers ask for `/favicon.ico` and log its 404).
+ */
+export const faviconSvg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">
+<style>g{fill:#1d4ed8}@media(prefers-color-scheme:dark){g{fill:#93c5fd}}</style>
+<g>${PEOPLE}</g>
+</svg>
+`
+
 /**
  * What the page at `/` is served for: whether the server serves the element's bundle (the page then preloads it), and
  * whether the browser came with a session cookie (the page then starts signed in, with the element already in it; the
@@ -40,6 +54,7 @@ export const indexHtml = ({ element, signedIn }: IndexOptions) => {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>User Manager</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>
 ${pageCss}
 </style>
@@ -61,8 +76,7 @@ ${element ? '<link rel="modulepreload" href="/user-manager.js">\n' : ""}${
 <nav id="sidebar" aria-label="Applications"${hiddenIf(!signedIn)}>
   <a id="open-user-manager" href="#app" aria-current="page">
     <svg aria-hidden="true" width="28" height="28" viewBox="0 0 24 24" fill="currentColor">
-      <circle cx="9" cy="7.5" r="3.5"/><path d="M2 20c0-4 3.1-6.5 7-6.5s7 2.5 7 6.5z"/>
-      <circle cx="17" cy="8.5" r="2.75"/><path d="M15.3 13.2c.5-.1 1.1-.2 1.7-.2 3 0 5 2.1 5 5.5V20h-4.5c0-2.8-.8-5-2.2-6.8z"/>
+      ${PEOPLE}
     </svg>
     User Manager
   </a>

@@ -1,11 +1,12 @@
 /**
- * The routes of the sign-in page: `/`, its script, and the `<user-manager>` bundle it is given, with its catalogs.
+ * The routes of the sign-in page: `/`, its script, its icon, and the `<user-manager>` bundle it is given, with its
+ * catalogs.
  */
 import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect } from "effect"
 import * as Auth from "../Auth.js"
 import type { PageOptions } from "../Server.js"
-import { appJs, indexHtml } from "./page.js"
+import { appJs, faviconSvg, indexHtml } from "./page.js"
 
 /** A language tag as a catalog's file name carries it (`de`, `pt-BR`). */
 const LANGUAGE = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/
@@ -28,6 +29,13 @@ export const page = (options: PageOptions) => {
         )
       ),
       router.get("/app.js", javascript(appJs)),
+      router.get(
+        "/favicon.svg",
+        HttpServerResponse.text(faviconSvg, {
+          contentType: "image/svg+xml",
+          headers: { "cache-control": "public, max-age=86400" }
+        })
+      ),
       ...(options.element === undefined
         ? []
         : [
