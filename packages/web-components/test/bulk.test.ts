@@ -425,6 +425,27 @@ describe("Import over the real core", () => {
     await expect.poll(() => h.rows().find((row) => row[0] === "john")?.[1]).toBe("John Smith")
   })
 
+  it("says '1 user created' and '1 group created', not '1 users' or '1 groups', when an import creates one", async () => {
+    const { client } = await seeded()
+    const h = await mount(client)
+    await userEvent.click(h.button("users", "Import"))
+    await userEvent.upload(h.in("users", "#import-file"), "test/fixtures/one-user.csv")
+    await expect.poll(() => counts(h)).toEqual([["Users", "1", "0", "0", "0", "0"]])
+    await userEvent.click(h.in("users", "#import-dialog button[type=submit]"))
+    await expect
+      .poll(() => h.in("users", "#import-status").textContent?.trim())
+      .toBe("Import finished: 1 user created, 0 updated, 0 unchanged, 0 skipped, 0 refused.")
+    await userEvent.click(h.button("users", "Close", "#import-dialog"))
+    await userEvent.click(h.tab("groups"))
+    await userEvent.click(h.button("groups", "Import"))
+    await userEvent.upload(h.in("groups", "#import-file"), "test/fixtures/one-group.csv")
+    await expect.poll(() => counts(h, "groups")).toEqual([["Groups", "1", "0", "0", "0", "0"]])
+    await userEvent.click(h.in("groups", "#import-dialog button[type=submit]"))
+    await expect
+      .poll(() => h.in("groups", "#import-status").textContent?.trim())
+      .toBe("Import finished: 1 group created, 0 updated, 0 unchanged, 0 skipped, 0 refused.")
+  })
+
   it("imports groups from JSON Lines on the Groups tab, keeping the file's GID and members, and lists the refused line", async () => {
     const { client } = await seeded()
     const h = await mount(client)

@@ -14,7 +14,7 @@ const countColumns = (): ReadonlyArray<{ readonly key: keyof ImportCounts; reado
   { key: "refused", label: msg("Refused") }
 ]
 
-/** The counts of a kind in words: "3 users created, 1 updated, 0 unchanged, 0 skipped, 1 refused". */
+/** The counts of a kind in words: "3 users created, 1 updated, 0 unchanged, 0 skipped, 1 refused" ("1 user created"). */
 export const summary = (counts: ImportCounts, kind: RecordKind) => {
   const [created, updated, unchanged, skipped, refused] = [
     counts.created,
@@ -23,6 +23,11 @@ export const summary = (counts: ImportCounts, kind: RecordKind) => {
     counts.skipped,
     counts.refused
   ].map(formatNumber)
+  if (counts.created === 1) {
+    return kind === "users"
+      ? msg(str`1 user created, ${updated} updated, ${unchanged} unchanged, ${skipped} skipped, ${refused} refused`)
+      : msg(str`1 group created, ${updated} updated, ${unchanged} unchanged, ${skipped} skipped, ${refused} refused`)
+  }
   return kind === "users"
     ? msg(
         str`${created} users created, ${updated} updated, ${unchanged} unchanged, ${skipped} skipped, ${refused} refused`
