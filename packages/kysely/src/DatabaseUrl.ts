@@ -116,17 +116,24 @@ const openPool = <A>(
     )
   )
 
+/** What `layer` takes besides the URL. */
+type LayerOptions = { readonly migrate?: boolean; readonly prefix?: string; readonly timeouts?: Partial<Timeouts> }
+
 /**
  * The store a URL names, migrated on opening unless `migrate` is false; a PostgreSQL or MySQL server is waited for at
- * most `timeouts`.
+ * most `timeouts`. The URL is a parsed one, or its text (`"sqlite:users.db"`), which a layer that cannot understand it
+ * refuses with `parse`'s `InvalidInput`.
  *
  * @category layers
  * @since 0.1.0
  */
-export const layer = (
-  url: DatabaseUrl,
-  options: { readonly migrate?: boolean; readonly prefix?: string; readonly timeouts?: Partial<Timeouts> } = {}
-): Layer.Layer<Directory, StorageError> => {
+export function layer(url: DatabaseUrl, options?: LayerOptions): Layer.Layer<Directory, StorageError>
+export function layer(url: string, options?: LayerOptions): Layer.Layer<Directory, StorageError | InvalidInput>
+export function layer(
+  url: DatabaseUrl | string,
+  options: LayerOptions = {}
+): Layer.Layer<Directory, StorageError | InvalidInput> {
+  if (typeof url === "string") return Layer.unwrapEffect(Effect.map(parse(url), (parsed) => layer(parsed, options)))
   switch (url.engine) {
     case "sqlite":
       return SqliteDirectory.layer({ filename: url.filename, ...options })

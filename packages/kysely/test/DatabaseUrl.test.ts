@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Directory } from "@user-manager/core/Directory"
+import { Effect, Option } from "effect"
 import { sql } from "kysely"
 import * as DatabaseUrl from "../src/DatabaseUrl.js"
 
@@ -34,6 +35,23 @@ describe("DatabaseUrl", () => {
         "Invalid database URL: 'oracle://x' is not understood: use sqlite:PATH, sqlite::memory:, postgres://…, postgresql://… or mysql://…."
       )
     })
+  )
+
+  it.effect(
+    "opens the store its text names as a layer, and refuses text it does not understand with parse's sentence",
+    () =>
+      Effect.gen(function* () {
+        const found = yield* Effect.provide(
+          Effect.flatMap(Directory, (directory) => directory.read((tx) => tx.findGroupRow("nobody"))),
+          DatabaseUrl.layer("sqlite::memory:")
+        )
+        expect(found).toEqual(Option.none())
+        const error = yield* Effect.flip(Effect.provide(Directory, DatabaseUrl.layer("oracle://x")))
+        expect(error._tag).toBe("InvalidInput")
+        expect(error.message).toBe(
+          "Invalid database URL: 'oracle://x' is not understood: use sqlite:PATH, sqlite::memory:, postgres://…, postgresql://… or mysql://…."
+        )
+      })
   )
 
   const servers = [
