@@ -10,11 +10,13 @@ import {
   existsSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   statSync,
   writeFileSync
 } from "node:fs"
 import { tmpdir, userInfo } from "node:os"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { verify } from "@node-rs/argon2"
 import Database from "better-sqlite3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -377,6 +379,26 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
 })
 
 describe("dt in local mode only", () => {
+  it("runs the README's dt walkthrough as written, each command exiting 0 (npx dt as the installed dt)", async () => {
+    const { dt } = sandbox()
+    const readme = readFileSync(fileURLToPath(new URL("../../../README.md", import.meta.url)), "utf8")
+    const block = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
+      .map(([, code]) => code ?? "")
+      .find((code) => code.startsWith("npx dt init"))
+    const commands = (block ?? "")
+      .split("\n")
+      .map((line) => line.replace(/\s+#.*$/, "").trim())
+      .filter((line) => line !== "")
+      .flatMap((line) => line.split(" && "))
+    expect(commands.length).toBeGreaterThan(5)
+    for (const command of commands) {
+      expect(command).toMatch(/^npx dt [^"'`$|;<>]+$/)
+      const run = await dt(command.slice("npx dt ".length))
+      expect(run.code, `${command}: ${run.stderr}`).toBe(0)
+    }
+    expect((await dt("group get analysts")).stdout).toBe("analysts\t1002\talice,bob\t2\n")
+  })
+
   it("takes --database and --as before the command as well as after it", async () => {
     const { dt, home } = await initialised()
     await dt("group add developers")
