@@ -116,8 +116,14 @@ const openPool = <A>(
     )
   )
 
-/** What `layer` takes besides the URL. */
-type LayerOptions = { readonly migrate?: boolean; readonly prefix?: string; readonly timeouts?: Partial<Timeouts> }
+/**
+ * What `layer` takes besides the URL: whether to migrate (default true), the tables' prefix, and how long to wait on a
+ * server.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type LayerOptions = { readonly migrate?: boolean; readonly prefix?: string; readonly timeouts?: Partial<Timeouts> }
 
 /**
  * The store a URL names, migrated on opening unless `migrate` is false; a PostgreSQL or MySQL server is waited for at
