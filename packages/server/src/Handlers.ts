@@ -342,7 +342,8 @@ export const auth = HttpApiBuilder.group(Api, "auth", (handlers) =>
 )
 
 /**
- * The `/sign-in-locks` handlers: the sign-ins the throttle refuses now (administrators).
+ * The `/sign-in-locks` handlers: the sign-ins the throttle refuses now (administrators), by the same settings as this
+ * API's sign-ins.
  *
  * @category handlers
  * @since 0.1.0
@@ -350,8 +351,11 @@ export const auth = HttpApiBuilder.group(Api, "auth", (handlers) =>
 export const signInLocks = HttpApiBuilder.group(Api, "signInLocks", (handlers) =>
   Effect.gen(function* () {
     const service = yield* SignInThrottle.SignInThrottle
+    const withThrottle = throttled((yield* ServerConfig).throttle)
     return handlers.handle("list", () =>
-      Effect.flatMap(CurrentActor, (actor) => call(service.locks(actor))).pipe(Effect.map((items) => ({ items })))
+      Effect.flatMap(CurrentActor, (actor) => call(withThrottle(service.locks(actor)))).pipe(
+        Effect.map((items) => ({ items }))
+      )
     )
   })
 )

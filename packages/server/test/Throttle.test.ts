@@ -205,6 +205,19 @@ describe.each(stores)("the sign-in throttle on %s", (_name, open) => {
     expect(disabled.text).not.toContain("disabled")
   })
 
+  it("lists the locks by the limits the host set for this API: with 2 failures for a username from an address, the pair is listed after 2", async () => {
+    server = await start(open, { config: { throttle: { maxFailuresPerUsername: 2 } } })
+    await server.reseed()
+    const running = server
+    const admin = await bearer(running, "admin", PASSWORDS.admin)
+    for (let i = 0; i < 2; i++) expect((await login(running, "john", `guess ${i}`)).status).toBe(401)
+    expectTooMany(await login(running, "john", PASSWORDS.john))
+    const locks = await running.request("GET", "/api/v1/sign-in-locks", { as: admin })
+    expect(locks.body.items).toEqual([
+      { kind: "user-address", username: "john", address: "127.0.0.1", failures: 2, until: expect.any(String) }
+    ])
+  })
+
   it("changing one's own password is throttled as sign-in is: after 5 wrong current passwords, 429 even with the right one", async () => {
     const { counter, layer } = countingHasher()
     server = await start(open, { hasher: layer })
