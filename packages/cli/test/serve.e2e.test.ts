@@ -464,6 +464,26 @@ describe("dt serve", () => {
     expect(refused.stderr).toMatch(/--scim-delete.*remove or disable/)
   })
 
+  it("refuses a --scim-default-group or DT_SCIM_DEFAULT_GROUP that is not a group name in one sentence (exit 2), before serving", async () => {
+    const flag = await runProgram(process.execPath, [
+      BIN,
+      "serve",
+      "--database",
+      freshDatabase(),
+      "--scim-default-group",
+      "bad!group"
+    ])
+    expect(flag.code).toBe(2)
+    expect(flag.stderr).toBe(
+      "dt: Invalid --scim-default-group: a group name may contain only a-z, 0-9, '.', '_' and '-', 'bad!group' has other characters.\n"
+    )
+    const variable = await runProgram(process.execPath, [BIN, "serve", "--database", freshDatabase()], {
+      env: { ...process.env, DT_SCIM_DEFAULT_GROUP: "Staff" }
+    })
+    expect(variable.code).toBe(2)
+    expect(variable.stderr).toMatch(/^dt: Invalid DT_SCIM_DEFAULT_GROUP: group names are lowercase only/)
+  })
+
   it("ignores X-Forwarded-For by default, and with DT_TRUST_PROXY=loopback throttles two clients behind the proxy apart", async () => {
     const database = join(mkdtempSync(join(tmpdir(), "dt-serve-db-")), "dt.db")
     const direct = await serve(["--database", `sqlite:${database}`])
