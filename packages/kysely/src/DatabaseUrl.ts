@@ -123,7 +123,11 @@ const openPool = <A>(
  * @category models
  * @since 0.1.0
  */
-export type LayerOptions = { readonly migrate?: boolean; readonly prefix?: string; readonly timeouts?: Partial<Timeouts> }
+export type LayerOptions = {
+  readonly migrate?: boolean
+  readonly prefix?: string
+  readonly timeouts?: Partial<Timeouts>
+}
 
 /**
  * The store a URL names, migrated on opening unless `migrate` is false; a PostgreSQL or MySQL server is waited for at
