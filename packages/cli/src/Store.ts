@@ -144,12 +144,18 @@ export const open = (
         }),
         (db) => Effect.promise(() => db.destroy())
       )
-    const replicaUrl = options.replica === undefined ? undefined : yield* DatabaseUrl.parse(options.replica.url)
-    if (replicaUrl !== undefined && (replicaUrl.engine !== "postgres" || parsed.engine !== "postgres")) {
+    const replicaText = options.replica?.url
+    const replicaUrl = replicaText === undefined ? undefined : yield* DatabaseUrl.parse(replicaText)
+    if (
+      replicaText !== undefined &&
+      replicaUrl !== undefined &&
+      (replicaUrl.engine !== "postgres" || parsed.engine !== "postgres")
+    ) {
       return yield* new Errors.InvalidInput({
         field: "read database",
         reason:
-          "only PostgreSQL read replicas are supported, so the database and the read database must both be postgres://… URLs"
+          "only PostgreSQL read replicas are supported, so the database and the read database must both be postgres://… " +
+          `URLs (the database is '${shown}', the read database '${DatabaseUrl.redactPassword(replicaText)}')`
       })
     }
     const db = yield* openDatabase(parsed, mode === "read")

@@ -164,15 +164,22 @@ it("refuses a read database that is not PostgreSQL, or beside a store that is no
     runProgram(process.execPath, [BIN, "serve", "--port", "0", ...args], {
       env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "dt-serve-")), ...env }
     })
-  const sentence =
-    "dt: Invalid read database: only PostgreSQL read replicas are supported, so the database and the read database must both be postgres://… URLs.\n"
-  const beside = await run(["--database", `sqlite:${database}`, "--read-database", "postgres://dt@127.0.0.1:1/dt"])
-  expect(beside.stderr).toBe(sentence)
+  // The sentence names the two URLs it was given (passwords hidden): which one came from where is then plain to see.
+  const sentence = (primary: string, replica: string) =>
+    "dt: Invalid read database: only PostgreSQL read replicas are supported, so the database and the read database " +
+    `must both be postgres://… URLs (the database is '${primary}', the read database '${replica}').\n`
+  const beside = await run([
+    "--database",
+    `sqlite:${database}`,
+    "--read-database",
+    "postgres://dt:secret@127.0.0.1:1/dt"
+  ])
+  expect(beside.stderr).toBe(sentence(`sqlite:${database}`, "postgres://dt:***@127.0.0.1:1/dt"))
   expect(beside.code).toBe(2)
   const fromEnvironment = await run(["--database", "postgres://dt@127.0.0.1:1/dt"], {
     DT_READ_DATABASE_URL: "mysql://root@127.0.0.1:1/dt"
   })
-  expect(fromEnvironment.stderr).toBe(sentence)
+  expect(fromEnvironment.stderr).toBe(sentence("postgres://dt@127.0.0.1:1/dt", "mysql://root@127.0.0.1:1/dt"))
   expect(fromEnvironment.code).toBe(2)
   expect(existsSync(database)).toBe(false)
 })
