@@ -14,7 +14,8 @@ import { Context, Effect, Layer } from "effect"
 import type { Actor } from "./Actor.js"
 import { UsernameTaken } from "./Errors.js"
 import { Groups } from "./Groups.js"
-import { MAX_NAME_LENGTH } from "./Names.js"
+import { decodeInput } from "./internal/decode.js"
+import { GroupName, MAX_NAME_LENGTH } from "./Names.js"
 import type { RecordFilter, UserField, UserFilter } from "./RecordFilter.js"
 import type { CreateUser } from "./User.js"
 import { Users } from "./Users.js"
@@ -63,6 +64,15 @@ export class ProvisioningConfig extends Context.Reference<ProvisioningConfig>()(
   static readonly layer = (overrides: Partial<ProvisioningOptions>) =>
     Layer.succeed(ProvisioningConfig, { ...ProvisioningConfig.defaultValue(), ...overrides })
 }
+
+/**
+ * Checks a default group's name as a host reads its settings (`field` names where it came from), so that a name no group
+ * can have is refused at start, not at each user created without a group.
+ *
+ * @category validation
+ * @since 0.2.0
+ */
+export const checkDefaultGroup = (name: string, field = "defaultGroup") => decodeInput(GroupName, field)(name)
 
 /**
  * How many names `createUser` and `createGroup` try (the derived one, then suffixes `-2` … `-100`) before they give up

@@ -7,22 +7,9 @@
 import { randomBytes } from "node:crypto"
 import { Command, Options } from "@effect/cli"
 import * as HttpServer from "@effect/platform/HttpServer"
-import { Directory, Errors, Names, Page, type Provisioning, Users } from "@user-manager/core"
+import { Directory, Errors, Page, Provisioning, Users } from "@user-manager/core"
 import type { ClientAddress } from "@user-manager/server"
-import {
-  ConfigProvider,
-  Console,
-  Context,
-  Duration,
-  Effect,
-  Either,
-  Exit,
-  Layer,
-  Option,
-  ParseResult,
-  Redacted,
-  Schema
-} from "effect"
+import { ConfigProvider, Console, Context, Duration, Effect, Either, Exit, Layer, Option, Redacted } from "effect"
 import * as CommandTree from "../CommandTree.js"
 import { databaseUrl, variable } from "../Environment.js"
 import * as Flags from "../Flags.js"
@@ -91,11 +78,7 @@ const provisioningOf = (
       : (["DT_SCIM_DEFAULT_GROUP", yield* variable("DT_SCIM_DEFAULT_GROUP")] as const)
     // A group that could never be created is refused now, not at each user an identity provider sends without one.
     if (Option.isSome(groupText) && groupText.value !== "none") {
-      const named = Schema.decodeUnknownEither(Names.GroupName)(groupText.value)
-      if (Either.isLeft(named)) {
-        const [issue] = ParseResult.ArrayFormatter.formatErrorSync(named.left)
-        return yield* new Errors.InvalidInput({ field: groupField, reason: issue?.message ?? "it is not a group name" })
-      }
+      yield* Provisioning.checkDefaultGroup(groupText.value, groupField)
     }
     const [field, deleteText] = Option.isSome(onDelete)
       ? (["--scim-delete", onDelete] as const)
