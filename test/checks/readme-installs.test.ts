@@ -3,7 +3,7 @@
  * a peer named without its range gets the registry's newest (`effect` is 4, which the packages cannot load; npm then
  * installs it anyway or refuses with ERESOLVE). Every peer a README line names must carry a range within its peer range.
  */
-import { readdirSync, readFileSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import semver from "semver"
@@ -21,14 +21,9 @@ for (const name of packages) {
   }
 }
 
-const readmes = ["README.md", ...packages.map((name) => join("packages", name, "README.md"))].filter((path) => {
-  try {
-    readFileSync(join(root, path))
-    return true
-  } catch {
-    return false
-  }
-})
+const readmes = ["README.md", ...packages.map((name) => join("packages", name, "README.md"))].filter((path) =>
+  existsSync(join(root, path))
+)
 
 /** The arguments of each `npm install` command of a file (continued lines joined, comments dropped), with its line. */
 const installs = (text: string) => {

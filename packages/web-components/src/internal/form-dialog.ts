@@ -151,25 +151,7 @@ export class FormDialog<T, S extends string> implements ReactiveController {
             ${content.fields}
             ${this.alert === "" ? nothing : html`<p class="alert" role="alert">${this.alert}</p>`}
             <div class="actions">
-              ${
-                content.remove === undefined
-                  ? nothing
-                  : content.removeRefused === undefined
-                    ? html`<button type="button" class="danger" part="button" @click=${content.remove}>
-                        ${msg("Delete")}
-                      </button>`
-                    : html`<button
-                          type="button"
-                          class="danger"
-                          part="button"
-                          aria-disabled="true"
-                          title=${recordRefusalText(content.removeRefused)}
-                          aria-describedby=${`${id}-delete-refused`}
-                        >
-                          ${msg("Delete")}
-                        </button>
-                        <span id=${`${id}-delete-refused`} hidden>${recordRefusalView(content.removeRefused)}</span>`
-              }
+              ${content.remove === undefined ? nothing : this.#deleteButton(id, content.remove, content.removeRefused)}
               <span class="spacer"></span>
               <button type="button" part="button" @click=${() => this.close()}>
                 ${content.readOnly === true ? msg("Close") : msg("Cancel")}
@@ -199,6 +181,23 @@ export class FormDialog<T, S extends string> implements ReactiveController {
    * pointer took the focus (a box, another field), the check waits for that press's click: an error appearing at once
    * would move what was pressed from under the pointer, and the click would be lost.
    */
+  /** Delete; greyed out, with the core's reason as its title and description, when the core refuses it. */
+  #deleteButton(id: string, remove: () => void, refused: RecordRefusal | undefined): TemplateResult {
+    const reason = `${id}-delete-refused`
+    return html`<button
+        type="button"
+        class="danger"
+        part="button"
+        aria-disabled=${refused === undefined ? nothing : "true"}
+        title=${refused === undefined ? nothing : recordRefusalText(refused)}
+        aria-describedby=${refused === undefined ? nothing : reason}
+        @click=${refused === undefined ? remove : nothing}
+      >
+        ${msg("Delete")}
+      </button>
+      ${refused === undefined ? nothing : html`<span id=${reason} hidden>${recordRefusalView(refused)}</span>`}`
+  }
+
   #checkOnBlur(event: FocusEvent, content: FormContent<T>) {
     const target = event.target
     const key = this.#keyOf(target)
