@@ -87,6 +87,24 @@ export const databaseTimeouts = (): Effect.Effect<Partial<Timeouts>, Errors.Inva
   ).pipe(Effect.map((entries) => Object.fromEntries(entries.flat()) as Partial<Timeouts>))
 
 /**
+ * Whether a PostgreSQL store prepares the lookups every operation runs: `DT_DATABASE_PREPARED_STATEMENTS`, `on` (the
+ * default) or `off` (behind a pooler that cannot keep a connection's prepared statements); none when unset.
+ *
+ * @category environment
+ * @since 0.1.0
+ */
+export const databasePreparedStatements = (): Effect.Effect<boolean | undefined, Errors.InvalidInput> =>
+  Effect.flatMap(variable("DT_DATABASE_PREPARED_STATEMENTS"), (value) => {
+    const text = Option.getOrUndefined(value)?.trim().toLowerCase()
+    if (text === undefined || text === "") return Effect.succeed(undefined)
+    if (text === "on" || text === "off") return Effect.succeed(text === "on")
+    return new Errors.InvalidInput({
+      field: "DT_DATABASE_PREPARED_STATEMENTS",
+      reason: `it must be on or off, not '${text.slice(0, 20)}'`
+    })
+  })
+
+/**
  * The operating system's login name.
  *
  * @category environment

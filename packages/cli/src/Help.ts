@@ -55,6 +55,7 @@ const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ["DT_DATABASE_CONNECT_TIMEOUT", "seconds to wait for a PostgreSQL or MySQL server to answer"],
   ["DT_DATABASE_ACQUIRE_TIMEOUT", "seconds to wait for a free connection of the pool"],
   ["DT_DATABASE_STATEMENT_TIMEOUT", "seconds a statement may run"],
+  ["DT_DATABASE_PREPARED_STATEMENTS", "off: PostgreSQL plans every statement (behind PgBouncer before 1.21)"],
   ["DT_TRUST_PROXY", "dt serve: the proxies whose X-Forwarded-For to believe"],
   ["DT_ADMIN_PASSWORD", "dt serve: the first administrator's password on an empty store"],
   ["NO_COLOR", "when set, no colour even on a terminal"]

@@ -7,7 +7,7 @@ import { statSync } from "node:fs"
 import { Directory, Errors, PasswordHasher, type Provisioning, UserManager } from "@user-manager/core"
 import type { ReadReplica as ReadReplicaModule } from "@user-manager/kysely"
 import { Effect, Layer, Schema } from "effect"
-import { databaseTimeouts } from "./Environment.js"
+import { databasePreparedStatements, databaseTimeouts } from "./Environment.js"
 
 // The storage code (Kysely, better-sqlite3) loads only when a command opens the store, so that `--help` and
 // `--version` start fast; and only the modules named here, not the package's index, which would also load the
@@ -110,7 +110,8 @@ export interface ReplicaWatch {
 /**
  * Opens the database at `url` (a server's pool of `poolSize` connections, default 10) and returns the core services
  * over it; fails with `NotInitialized` when a command that needs a directory finds none (a missing SQLite file is never created then). A PostgreSQL or MySQL server is waited
- * for as long as `DT_DATABASE_*_TIMEOUT` say (`databaseTimeouts`).
+ * for as long as `DT_DATABASE_*_TIMEOUT` say (`databaseTimeouts`); PostgreSQL prepares its lookups unless
+ * `DT_DATABASE_PREPARED_STATEMENTS=off`.
  *
  * With `replica` (PostgreSQL), lists, searches and reads of records may be answered by a read replica (`ReadReplica`).
  *
@@ -131,6 +132,7 @@ export const open = (
     const { DatabaseUrl, KyselyDirectory, Migrations, ReadReplica } = yield* adapters
     const parsed = yield* DatabaseUrl.parse(url)
     const timeouts = yield* databaseTimeouts()
+    const preparedStatements = yield* databasePreparedStatements()
     const shown = DatabaseUrl.redactPassword(url)
     if (mode !== "create" && parsed.engine === "sqlite" && parsed.filename !== ":memory:") {
       if (missing(parsed.filename)) return yield* new NotInitialized({ database: shown })
@@ -140,7 +142,8 @@ export const open = (
         DatabaseUrl.open(which, {
           timeouts,
           readonly,
-          ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize })
+          ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
+          ...(preparedStatements === undefined ? {} : { preparedStatements })
         }),
         (db) => Effect.promise(() => db.destroy())
       )

@@ -1,6 +1,6 @@
 import { ConfigProvider, Effect, Option } from "effect"
 import { describe, expect, it } from "vitest"
-import { actorName, databaseTimeouts, databaseUrl } from "../src/Environment.js"
+import { actorName, databasePreparedStatements, databaseTimeouts, databaseUrl } from "../src/Environment.js"
 
 /** Runs an effect with these environment variables and no others, through Effect's `Config`. */
 const withEnvironment = <A, E>(variables: Record<string, string>, effect: Effect.Effect<A, E>) =>
@@ -30,5 +30,16 @@ describe("Environment: the variables are read through Effect's Config", () => {
     })
     const refused = await withEnvironment({ DT_DATABASE_STATEMENT_TIMEOUT: "soon" }, Effect.flip(databaseTimeouts()))
     expect(refused.message).toContain("DT_DATABASE_STATEMENT_TIMEOUT")
+  })
+
+  it("turns PostgreSQL's prepared lookups off with DT_DATABASE_PREPARED_STATEMENTS=off, and refuses a word but on or off", async () => {
+    expect(await withEnvironment({}, databasePreparedStatements())).toBeUndefined()
+    expect(await withEnvironment({ DT_DATABASE_PREPARED_STATEMENTS: "off" }, databasePreparedStatements())).toBe(false)
+    expect(await withEnvironment({ DT_DATABASE_PREPARED_STATEMENTS: "ON" }, databasePreparedStatements())).toBe(true)
+    const refused = await withEnvironment(
+      { DT_DATABASE_PREPARED_STATEMENTS: "no" },
+      Effect.flip(databasePreparedStatements())
+    )
+    expect(refused.message).toBe("Invalid DT_DATABASE_PREPARED_STATEMENTS: it must be on or off, not 'no'.")
   })
 })

@@ -68,7 +68,12 @@ export const redactPassword = (text: string): string => text.replace(/(\/\/[^:/@
  */
 export const open = (
   url: DatabaseUrl,
-  options: { readonly timeouts?: Partial<Timeouts>; readonly readonly?: boolean; readonly poolSize?: number } = {}
+  options: {
+    readonly timeouts?: Partial<Timeouts>
+    readonly readonly?: boolean
+    readonly poolSize?: number
+    readonly preparedStatements?: boolean
+  } = {}
 ) => {
   const server = {
     ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
@@ -78,7 +83,15 @@ export const open = (
     case "sqlite":
       return SqliteDirectory.open(url.filename, { readonly: options.readonly === true })
     case "postgres":
-      return openPool(postgres, { url: url.url, ...server }, "PostgreSQL")
+      return openPool(
+        postgres,
+        {
+          url: url.url,
+          ...server,
+          ...(options.preparedStatements === undefined ? {} : { preparedStatements: options.preparedStatements })
+        },
+        "PostgreSQL"
+      )
     case "mysql":
       return openPool(mysql, { url: url.url, ...server }, "MySQL/MariaDB")
   }
@@ -102,7 +115,12 @@ export type { PoolUse }
 // biome-ignore lint/suspicious/noExplicitAny: any database `open` returns, whatever its tables
 export const poolUse = (db: Kysely<any>): (() => PoolUse) | undefined => poolUseOf(db)
 
-type PoolOptions = { readonly url: string; readonly timeouts?: Partial<Timeouts>; readonly poolSize?: number }
+type PoolOptions = {
+  readonly url: string
+  readonly timeouts?: Partial<Timeouts>
+  readonly poolSize?: number
+  readonly preparedStatements?: boolean
+}
 
 /** Opens a server's connection pool with the driver module `load` brings in (loaded only when its engine is named). */
 const openPool = <A>(
@@ -117,8 +135,8 @@ const openPool = <A>(
   )
 
 /**
- * What `layer` takes besides the URL: whether to migrate (default true), the tables' prefix, and how long to wait on a
- * server.
+ * What `layer` takes besides the URL: whether to migrate (default true), the tables' prefix, how long to wait on a
+ * server, and whether PostgreSQL prepares its lookups.
  *
  * @category models
  * @since 0.1.0
@@ -127,7 +145,12 @@ export type LayerOptions = {
   readonly migrate?: boolean
   readonly prefix?: string
   readonly timeouts?: Partial<Timeouts>
+  /** PostgreSQL: whether to prepare the lookups every operation runs (`PostgresDirectory.Options`; default true). */
+  readonly preparedStatements?: boolean
 }
+
+/** The options but PostgreSQL's own. */
+const withoutPrepared = ({ preparedStatements: _, ...options }: LayerOptions) => options
 
 /**
  * The store a URL names, migrated on opening unless `migrate` is false; a PostgreSQL or MySQL server is waited for at
@@ -146,10 +169,12 @@ export function layer(
   if (typeof url === "string") return Layer.unwrapEffect(Effect.map(parse(url), (parsed) => layer(parsed, options)))
   switch (url.engine) {
     case "sqlite":
-      return SqliteDirectory.layer({ filename: url.filename, ...options })
+      return SqliteDirectory.layer({ filename: url.filename, ...withoutPrepared(options) })
     case "postgres":
       return Layer.unwrapEffect(postgres().pipe(Effect.map((module) => module.layer({ url: url.url, ...options }))))
     case "mysql":
-      return Layer.unwrapEffect(mysql().pipe(Effect.map((module) => module.layer({ url: url.url, ...options }))))
+      return Layer.unwrapEffect(
+        mysql().pipe(Effect.map((module) => module.layer({ url: url.url, ...withoutPrepared(options) })))
+      )
   }
 }

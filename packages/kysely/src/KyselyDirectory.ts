@@ -15,7 +15,7 @@ import { gidLedgerOperations } from "./internal/gidLedgerOperations.js"
 import { groupOperations } from "./internal/groupOperations.js"
 import { lazyOperations } from "./internal/lazyOperations.js"
 import { membershipOperations } from "./internal/membershipOperations.js"
-import type { Database } from "./internal/schema.js"
+import { type Database, USER_COLUMNS } from "./internal/schema.js"
 import { sessionOperations } from "./internal/sessionOperations.js"
 import { settingsOperations } from "./internal/settingsOperations.js"
 import { signInCounterOperations } from "./internal/signInCounterOperations.js"
@@ -73,7 +73,7 @@ export const make = (options: Options) =>
       db
         .selectFrom("users")
         .leftJoin("memberships", "memberships.username", "users.username")
-        .selectAll("users")
+        .select(USER_COLUMNS.map((column) => `users.${column}` as const))
         .select("memberships.group_name")
         .where("users.username", "=", "")
         .orderBy("memberships.group_name")
@@ -84,7 +84,7 @@ export const make = (options: Options) =>
         .selectFrom("sessions")
         .innerJoin("users", "users.username", "sessions.username")
         .leftJoin("memberships", "memberships.username", "users.username")
-        .selectAll("users")
+        .select(USER_COLUMNS.map((column) => `users.${column}` as const))
         .select([
           "memberships.group_name",
           "sessions.created_at as session_created_at",

@@ -15,8 +15,13 @@ import * as KyselyDirectory from "./KyselyDirectory.js"
 import * as Timeouts from "./Timeouts.js"
 
 /**
- * The server's URL (`postgres://user@host:5432/database`), the pool size, whether to migrate on opening, and how long
- * to wait for the server (`Timeouts`, each defaulted).
+ * The server's URL (`postgres://user@host:5432/database`), the pool size, whether to migrate on opening, how long
+ * to wait for the server (`Timeouts`, each defaulted), and whether to prepare the lookups every operation runs.
+ *
+ * `preparedStatements` (default `true`): the lookups by key each operation runs (the settings, the signed-in user,
+ * a group's row) are prepared once on each connection and not planned again (planning one on `users` costs more than
+ * running it). Set it to `false` behind a pooler that cannot keep a connection's prepared statements (PgBouncer in
+ * transaction mode before 1.21, or with `max_prepared_statements = 0`).
  *
  * @category models
  * @since 0.1.0
@@ -27,6 +32,7 @@ export interface Options {
   readonly migrate?: boolean
   readonly prefix?: string
   readonly timeouts?: Partial<Timeouts.Timeouts>
+  readonly preparedStatements?: boolean
 }
 
 /**
@@ -37,11 +43,12 @@ export interface Options {
  * @since 0.1.0
  */
 // biome-ignore lint/suspicious/noExplicitAny: the manager's view of the database is untyped until the plugin
-export const open = (options: Pick<Options, "url" | "poolSize" | "timeouts">): Kysely<any> => {
+export const open = (options: Pick<Options, "url" | "poolSize" | "timeouts" | "preparedStatements">): Kysely<any> => {
   const pool = PostgresPool.make(Driver.load<typeof pg>("postgres"), {
     url: options.url,
     poolSize: options.poolSize ?? 10,
-    timeouts: Timeouts.resolve(options.timeouts)
+    timeouts: Timeouts.resolve(options.timeouts),
+    prepare: options.preparedStatements ?? true
   })
   return withPoolUse(new Kysely({ dialect: new PostgresDialect({ pool }) }), pool.use)
 }

@@ -8,6 +8,7 @@ import { sql } from "kysely"
 import { containsPattern } from "./listingPlanner.js"
 import { groupFilterSql } from "./recordFilterSql.js"
 import { fromGroupRow, toGroupRow } from "./rowMappers.js"
+import { GROUP_COLUMNS } from "./schema.js"
 import { changedColumns, chunks, type TransactionContext } from "./transactionContext.js"
 
 /** How many groups one read of named groups names. */
@@ -21,7 +22,7 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
     shaped(`groups:find:${lock ? "lock" : "read"}`, [name], ([group]) => {
       const query = db
         .selectFrom("groups")
-        .selectAll()
+        .select(GROUP_COLUMNS)
         .where("name", "=", group as string)
       return (lock ? query.forUpdate() : query).compile()
     })

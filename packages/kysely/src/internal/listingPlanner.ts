@@ -239,8 +239,12 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     ) =>
       // A keyset page (streaming) depends on its key's values, a filter's statement on its tree: compiled each time.
       after === undefined && where === undefined
-        ? shaped(`users:${kind}:${search}:${filters}:${query.sort}:${query.order}`, parameters, (slots) =>
-            build(listingParameters(slots))
+        ? shaped(
+            `users:${kind}:${search}:${filters}:${query.sort}:${query.order}`,
+            parameters,
+            (slots) => build(listingParameters(slots)),
+            // A search's best plan depends on its pattern (rare: its index; common: the sort's, stopped at the page).
+            { planEachCall: true }
           )
         : build(listingParameters(parameters))
     const filtered = (v: ListingParameters) =>

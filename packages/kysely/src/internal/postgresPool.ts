@@ -3,6 +3,7 @@ import type pg from "pg"
 import type { Timeouts } from "../Timeouts.js"
 import { DatabaseTimeout, deadline, Gate } from "./deadline.js"
 import type { PoolUse } from "./poolUse.js"
+import { preparedName } from "./statementCache.js"
 
 /** `pg`'s own errors for a connection that took longer than `connectionTimeoutMillis` (pg-pool's and the client's). */
 const connectTimedOut = (error: unknown) =>
@@ -23,7 +24,13 @@ const statementTimedOut = (error: unknown) =>
  */
 export const make = (
   Pg: typeof pg,
-  options: { readonly url: string; readonly poolSize: number; readonly timeouts: Timeouts }
+  options: {
+    readonly url: string
+    readonly poolSize: number
+    readonly timeouts: Timeouts
+    /** Whether the lookups listed by `planOnce` are prepared on each connection (named statements). */
+    readonly prepare: boolean
+  }
 ): PostgresPool & { readonly use: () => PoolUse } => {
   const { connectMs, acquireMs, statementMs } = options.timeouts
   /** The clients the pool made and that have not ended, and which of them finished connecting. */
@@ -66,7 +73,12 @@ export const make = (
     ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
       if (typeof query !== "string") return this.client.query(query as never) as PostgresCursor<R>
       if (this.broken !== undefined) return Promise.reject(this.broken)
-      const answer = this.client.query(query, parameters as Array<unknown>) as unknown as Promise<
+      // A lookup is prepared on this connection the first time it runs (pg parses it under its name), then bound to
+      // its new values each time, without being planned again.
+      const name = options.prepare ? preparedName(query) : undefined
+      const answer = (name === undefined
+        ? this.client.query(query, parameters as Array<unknown>)
+        : this.client.query({ name, text: query, values: parameters as Array<unknown> })) as unknown as Promise<
         PostgresQueryResult<R>
       >
       return deadline(answer, statementMs, () => {

@@ -147,3 +147,51 @@ export interface Database {
 export type UserRowSql = Selectable<UsersTable>
 export type NewUserRowSql = Insertable<UsersTable>
 export type GroupRowSql = Selectable<GroupsTable>
+
+/** Every column of a table, each once: a statement names them instead of `*`, whose meaning a later migration changes. */
+type AllColumns<Table, Columns extends ReadonlyArray<keyof Table>> =
+  Exclude<keyof Table, Columns[number]> extends never ? Columns : never
+
+const allColumns =
+  <Table>() =>
+  <const Columns extends ReadonlyArray<keyof Table & string>>(columns: AllColumns<Table, Columns>) =>
+    columns
+
+/**
+ * The columns of `users`: what a prepared read of a whole user names, for a statement of `users.*` prepared before a
+ * migration adds a column fails after it ("cached plan must not change result type").
+ */
+export const USER_COLUMNS = allColumns<UsersTable>()([
+  "username",
+  "first_name",
+  "last_name",
+  "email",
+  "email_key",
+  "external_id",
+  "external_name",
+  "external_name_key",
+  "enabled",
+  "system",
+  "password_hash",
+  "search_text",
+  "first_name_key",
+  "last_name_key",
+  "full_name_key",
+  "group_list",
+  "created_at",
+  "updated_at",
+  "version"
+])
+
+/** The columns of `groups` (see `USER_COLUMNS`). */
+export const GROUP_COLUMNS = allColumns<GroupsTable>()([
+  "name",
+  "gid",
+  "member_count",
+  "external_id",
+  "external_name",
+  "external_name_key",
+  "created_at",
+  "updated_at",
+  "version"
+])
