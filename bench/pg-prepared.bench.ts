@@ -32,6 +32,12 @@ const services = (preparedStatements: boolean) =>
   )
 
 const admin = Actor.user("admin")
+/** A new user each time: the run's own, so that a run never depends on an earlier one. */
+const tag = `${process.pid.toString(36)}${Date.now().toString(36)}`
+let created = 0
+const fresh = () => `prepared.${tag}.${created++}`
+/** A first name not given before: each change writes. */
+let changes = 0
 const operations: ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown, Users.Users | Groups.Groups>]> = [
   ["read a user (`Users.get`)", Effect.flatMap(Users.Users, (users) => users.get(admin, "admin"))],
   ["read `everyone` (`Groups.get`)", Effect.flatMap(Groups.Groups, (groups) => groups.get(admin, "everyone"))],
@@ -46,6 +52,20 @@ const operations: ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown
   [
     "the first page of 50 groups (`Groups.list`)",
     Effect.flatMap(Groups.Groups, (groups) => groups.list(admin, { limit: 50 }))
+  ],
+  [
+    "create a user in `everyone` (`Users.create`)",
+    Effect.suspend(() =>
+      Effect.flatMap(Users.Users, (users) => users.create(admin, { username: fresh(), groups: ["everyone"] }))
+    )
+  ],
+  [
+    "change that user's first name (`Users.modify`)",
+    Effect.suspend(() =>
+      Effect.flatMap(Users.Users, (users) =>
+        users.modify(admin, `prepared.${tag}.${created - 1}`, { firstName: `Changed${changes++}` })
+      )
+    )
   ],
   [
     "a page of 50 users matching 'quartz' (`Users.list`)",

@@ -7,6 +7,7 @@ import type { PasswordHash } from "@user-manager/core/Password"
 import { Effect, Option, Redacted } from "effect"
 import { listUsers } from "./listingPlanner.js"
 import { fromUserRow, toRecord } from "./rowMappers.js"
+import { USER_COLUMNS } from "./schema.js"
 import { changedColumns, chunks, insertChunks, type TransactionContext } from "./transactionContext.js"
 
 /** The users of a transaction, over a transaction's context. */
@@ -29,7 +30,16 @@ export const userOperations = (tx: TransactionContext): UserStore => {
     findUser: (username, options) =>
       options?.forUpdate && locks
         ? // Lock the user's row first, then read its memberships (a lock on an outer join would lock them too).
-          first(db.selectFrom("users").selectAll().where("username", "=", username).forUpdate()).pipe(
+          first(
+            shaped("users:find:lock", [username], ([name]) =>
+              db
+                .selectFrom("users")
+                .select(USER_COLUMNS)
+                .where("username", "=", name as string)
+                .forUpdate()
+                .compile()
+            )
+          ).pipe(
             Effect.tap((row) => remember(row)),
             Effect.flatMap((row) =>
               row === undefined
@@ -77,8 +87,20 @@ export const userOperations = (tx: TransactionContext): UserStore => {
         const before = read.get(username)
         const changed = changedColumns(before, values)
         if (before !== undefined) read.set(username, { ...before, ...changed })
-        if (Object.keys(changed).length === 0) return Effect.void
-        return Effect.asVoid(execute(db.updateTable("users").set(changed).where("username", "=", username)))
+        const columns = Object.keys(changed)
+        if (columns.length === 0) return Effect.void
+        // Compiled once for each set of columns (a new version, a change of name, a disable).
+        return Effect.asVoid(
+          execute(
+            shaped(`users:update:${columns.join(",")}`, [...Object.values(changed), username], (slots) =>
+              db
+                .updateTable("users")
+                .set(Object.fromEntries(columns.map((column, index) => [column, slots[index]])) as typeof changed)
+                .where("username", "=", slots[columns.length] as string)
+                .compile()
+            )
+          )
+        )
       }),
     deleteUser: (username) =>
       Effect.gen(function* () {
