@@ -36,9 +36,13 @@ export const OPTIONS: ReadonlyMap<string, boolean> = (() => {
  * @since 0.1.0
  */
 export const takesValue = (command: CommandTree.CommandSpec, name: string): boolean | undefined => {
-  const own = [...command.options, ...BUILT_IN].find((option) => option.names.includes(name))
+  const own = ownOption(command, name)
   return own === undefined ? OPTIONS.get(name) : own.value !== undefined
 }
+
+/** The option of that name `command` itself takes (or every command does), if any. */
+const ownOption = (command: CommandTree.CommandSpec, name: string) =>
+  [...command.options, ...BUILT_IN].find((option) => option.names.includes(name))
 
 /** The command a word of a command line leads to: its subcommand of that name, or the same command. */
 const next = (command: CommandTree.CommandSpec, word: string): CommandTree.CommandSpec =>
@@ -65,7 +69,11 @@ const firstProblem = (args: ReadonlyArray<string>): OptionProblem | undefined =>
     if (valued && !word.includes("=")) {
       // Its value is the next word, unless there is none or it is another of dt's options.
       const value = args[index + 1]
-      if (value === undefined || OPTIONS.has(optionName(value))) return { kind: "no value", option: name }
+      if (value === undefined || OPTIONS.has(optionName(value))) {
+        // An option of another command is refused by its name, later: a value it lacks is not what is wrong.
+        if (ownOption(command, name) !== undefined) return { kind: "no value", option: name }
+        continue
+      }
       index++
     }
   }

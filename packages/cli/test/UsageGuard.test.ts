@@ -123,6 +123,17 @@ describe("UsageGuard", () => {
     }
   })
 
+  it("refuses another command's option by its name, not for the value it lacks", async () => {
+    // `--system` takes a value in `dt user ls`; `dt user modify` has no such option at all.
+    expect(usageProblem(["user", "modify", "john", "--system"])).toBeUndefined()
+    const { dt } = sandbox()
+    const run = await dt("user modify john --system")
+    expect([run.code, run.stdout]).toEqual([2, ""])
+    expect(run.stderr).toBe(
+      "dt: 'dt user modify' has no option '--system': see 'dt user modify --help' for its options.\n"
+    )
+  })
+
   it("moves the global options written before or inside the command's name to just after it", () => {
     const arranged = (line: string) => globalOptionsAfterCommand(line.split(" ")).join(" ")
     expect(arranged("--database sqlite:x.db user ls")).toBe("user ls --database sqlite:x.db")
