@@ -241,10 +241,13 @@ export class LastAdmin extends Schema.TaggedError<LastAdmin>()("LastAdmin", {
  */
 export class SelfLockout extends Schema.TaggedError<SelfLockout>()("SelfLockout", {
   username: Schema.String,
-  action: Schema.String
+  action: Schema.String,
+  /** What the actor would leave ("the admin group"), for an action that takes them out of something. */
+  from: Schema.optional(Schema.String)
 }) {
   override get message(): string {
-    return `You cannot ${this.action} yourself ('${this.username}'): ask another administrator.`
+    const from = this.from === undefined ? "" : ` from ${this.from}`
+    return `You cannot ${this.action} yourself ('${this.username}')${from}: ask another administrator.`
   }
 }
 

@@ -1,6 +1,8 @@
+import { Errors } from "@user-manager/core"
 import { cdp, userEvent } from "@vitest/browser/context"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import { ClientError, type UserManagerClient } from "../src/Client.js"
+import { refusalText } from "../src/internal/refusals.js"
 import { TOAST_MS } from "../src/internal/toast.js"
 import type { UsersTab } from "../src/users-tab/users-tab.component.js"
 import { seeded, withoutPermissions } from "./CoreClient.js"
@@ -419,5 +421,15 @@ describe("seen in the dark look and when a page fails", () => {
     const box = alert().getBoundingClientRect()
     expect(box.top).toBeGreaterThanOrEqual(-1)
     expect(box.bottom).toBeLessThanOrEqual(window.innerHeight + 1)
+  })
+})
+
+describe("the element's sentences of the core's refusals", () => {
+  it("says that one cannot remove oneself from the admin group in words that name it", () => {
+    const refusal = new Errors.SelfLockout({ username: "admin", action: "remove", from: "the admin group" })
+    expect(refusalText(ClientError.from(refusal))).toBe(
+      "You cannot remove yourself ('admin') from the admin group: ask another administrator."
+    )
+    expect(refusalText(ClientError.from(refusal))).toBe(refusal.message)
   })
 })

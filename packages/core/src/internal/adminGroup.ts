@@ -36,5 +36,5 @@ export const lacksAdministrator = (tx: DirectoryTransaction, adminGroup: string,
   })
 
 /** Invariant 6: nobody disables, deletes or demotes itself. */
-export const ensureNotSelf = (op: Operation, target: UserRecord, action: string) =>
-  selfRefusal(op.actor.username, target, action) ?? Effect.void
+export const ensureNotSelf = (op: Operation, target: UserRecord, action: string, from?: string) =>
+  selfRefusal(op.actor.username, target, action, from) ?? Effect.void

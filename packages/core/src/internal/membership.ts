@@ -99,7 +99,7 @@ export const changeMemberships = (
     const leavingAdmins = unique
       .filter((change) => change.kind === "remove" && change.group === op.config.adminGroup)
       .map((change) => users.get(change.username) as UserRecord)
-    for (const user of leavingAdmins) yield* ensureNotSelf(op, user, "remove from the admin group")
+    for (const user of leavingAdmins) yield* ensureNotSelf(op, user, "remove", "the admin group")
     yield* ensureAdminsRemain(op, leavingAdmins)
 
     for (const change of unique) {

@@ -28,9 +28,12 @@ export const systemUserRefusal = (
 export const selfRefusal = (
   actor: string,
   target: { readonly username: string },
-  action: string
+  action: string,
+  from?: string
 ): SelfLockout | undefined =>
-  target.username === actor ? new SelfLockout({ username: target.username, action }) : undefined
+  target.username === actor
+    ? new SelfLockout({ username: target.username, action, ...(from === undefined ? {} : { from }) })
+    : undefined
 
 /** Whether a group is the admin group, which is never renamed or deleted. */
 export const isProtectedGroup = (adminGroup: string, name: string): boolean => name === adminGroup

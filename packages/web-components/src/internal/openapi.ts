@@ -524,6 +524,7 @@ export interface components {
             readonly message: string;
             readonly username: string;
             readonly action: string;
+            readonly from?: string;
         };
         /** @description An input is malformed */
         readonly InvalidInput: {
@@ -801,6 +802,7 @@ export interface components {
             readonly _tag: "SelfLockout";
             readonly username: string;
             readonly action: string;
+            readonly from?: string;
             readonly message: string;
             /** @enum {number} */
             readonly status: 409;

@@ -164,6 +164,10 @@ const translated = (error: ClientError): string | undefined => {
           return msg(str`You cannot disable yourself ('${text(data.username)}'): ask another administrator.`)
         case "delete":
           return msg(str`You cannot delete yourself ('${text(data.username)}'): ask another administrator.`)
+        case "remove":
+          return msg(
+            str`You cannot remove yourself ('${text(data.username)}') from the admin group: ask another administrator.`
+          )
         default:
           return msg(str`You cannot do this to yourself ('${text(data.username)}'): ask another administrator.`)
       }

@@ -70,6 +70,7 @@
 's2d1ba3a552cee7ff': str`1 Benutzer angelegt, ${0} aktualisiert, ${1} unverändert, ${2} übersprungen, ${3} abgelehnt`,
 's2e192b19ed15fcf6': `Seite`,
 's2e3ead1a0edd0d63': `Geltungsbereich:`,
+'s2e4d7e5561a88db3': str`Sie können sich nicht selbst ('${0}') aus der Administratorgruppe entfernen: Bitten Sie einen anderen Administrator.`,
 's2f7f35f6a5b733f5': `Passwort anzeigen`,
 's2f9cee9ab7e65f90': str`Die Änderung an Benutzer ${0} wurde rückgängig gemacht.`,
 's306a35df5d0d38bb': `Hinzuzufügende Benutzer`,
