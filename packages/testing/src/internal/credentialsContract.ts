@@ -184,6 +184,12 @@ export const credentialsContract = (name: string, { run, seeded, refuses }: Harn
           )
           expect(error.field).toBe("password")
           expect(error.message).toBe("Invalid password: a system user holds none, since system users never sign in.")
+          // Whatever the password, an empty one too (dt user add --system --password-stdin </dev/null).
+          const empty = yield* refuses(
+            users.create(admin, { username: "robot", groups: ["admins"], system: true, password: "" }),
+            "InvalidInput"
+          )
+          expect(empty.message).toBe(error.message)
           const robot = yield* users.create(admin, { username: "robot", groups: ["admins"], system: true })
           expect(robot.system).toBe(true)
         })

@@ -62,13 +62,14 @@ export const makeAdministration = (services: UserServices) => {
         )
 
   const create = Effect.fn("Users.create")(function* (actor: Actor, input: CreateUser) {
-    const user = yield* decodeCreate(input)
-    if (user.system === true && user.password !== undefined) {
+    // Before the password is decoded: a system user holds none, however it is written (an empty one, say).
+    if (input.system === true && input.password !== undefined) {
       return yield* new InvalidInput({
         field: "password",
         reason: "a system user holds none, since system users never sign in"
       })
     }
+    const user = yield* decodeCreate(input)
     if (user.groups.length === 0) {
       return yield* new GroupMembershipRequired({ usernames: [user.username], group: null })
     }
