@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { Count, wholeBetween } from "./internal/counts.js"
 import { MAX_PAGE_SIZE, SearchText } from "./Page.js"
 
 /**
@@ -79,8 +80,8 @@ export const AuditQuery = Schema.Struct({
   action: Schema.optional(AuditAction),
   since: Schema.optional(Schema.Date),
   until: Schema.optional(Schema.Date),
-  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_PAGE_SIZE))),
-  offset: Schema.optional(Schema.NonNegativeInt)
+  limit: Schema.optional(wholeBetween(1, MAX_PAGE_SIZE)),
+  offset: Schema.optional(Count)
 })
 
 /**

@@ -12,6 +12,7 @@ import { Directory } from "./Directory.js"
 import { DirectoryConfig } from "./DirectoryConfig.js"
 import type { Forbidden, InvalidInput, StorageError, Unauthenticated } from "./Errors.js"
 import type { ImportGids, ImportGroup, ImportUser } from "./ImportRecord.js"
+import { wholeBetween } from "./internal/counts.js"
 import { decodeInput } from "./internal/decode.js"
 import { exportedGroup, exportedGroupRow, exportedUser } from "./internal/export/records.js"
 import { asAdmin, audit } from "./internal/operation.js"
@@ -105,7 +106,7 @@ export type UserExportOptions = typeof UserExportOptions.Encoded
  */
 export const GroupExportOptions = Schema.Struct({
   members: Schema.optional(Schema.Boolean),
-  pageSize: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_PAGE_SIZE)))
+  pageSize: Schema.optional(wholeBetween(1, MAX_PAGE_SIZE))
 })
 
 /**

@@ -16,6 +16,7 @@ import {
   type Unauthenticated
 } from "./Errors.js"
 import { CreateGroup, Gid, GROUP_MEMBER_PREVIEW, type Group, GroupSort, type MemberPage } from "./Group.js"
+import { wholeBetween } from "./internal/counts.js"
 import { decodeInput } from "./internal/decode.js"
 import { allocateGid, claimGid } from "./internal/gidAllocator.js"
 import { changeMemberships, type MembershipChange } from "./internal/membership.js"
@@ -69,7 +70,7 @@ export type GroupQuery = typeof GroupQuery.Encoded
  */
 export const MemberQuery = Schema.Struct({
   search: Schema.optional(SearchText),
-  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_PAGE_SIZE))),
+  limit: Schema.optional(wholeBetween(1, MAX_PAGE_SIZE)),
   after: Schema.optional(Username)
 })
 
@@ -90,7 +91,7 @@ export type MemberQuery = typeof MemberQuery.Encoded
  */
 export const MemberStreamQuery = Schema.Struct({
   search: Schema.optional(SearchText),
-  pageSize: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_PAGE_SIZE)))
+  pageSize: Schema.optional(wholeBetween(1, MAX_PAGE_SIZE))
 })
 
 /**

@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Context, Layer, Schema } from "effect"
+import { Count, wholeBetween } from "./internal/counts.js"
 
 /**
  * The largest page a single call returns; callers that want everything walk the pages.
@@ -54,8 +55,8 @@ export const listQuery = <Sort extends string>(sort: Schema.Schema<Sort>) =>
     search: Schema.optional(SearchText),
     sort: Schema.optional(sort),
     order: Schema.optional(Schema.Literal("asc", "desc")),
-    limit: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_PAGE_SIZE))),
-    offset: Schema.optional(Schema.NonNegativeInt)
+    limit: Schema.optional(wholeBetween(1, MAX_PAGE_SIZE)),
+    offset: Schema.optional(Count)
   })
 
 /**

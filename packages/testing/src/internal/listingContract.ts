@@ -450,9 +450,16 @@ export const listingContract = (name: string, { seeded, refuses }: Harness) => {
             "svc"
           ])
           expect((yield* users.list(admin, { offset: 100 })).items).toEqual([])
-          yield* refuses(users.list(admin, { limit: 0 }), "InvalidInput")
+          // In one sentence that says what the number must be, not Effect's "Expected a non-negative number".
+          const zero = yield* refuses(users.list(admin, { limit: 0 }), "InvalidInput")
+          expect(zero.message).toBe("Invalid limit: it must be a whole number from 1 to 1000.")
           yield* refuses(users.list(admin, { limit: 1001 }), "InvalidInput")
-          yield* refuses(users.list(admin, { offset: -1 }), "InvalidInput")
+          const fraction = yield* refuses(users.list(admin, { limit: 1.5 }), "InvalidInput")
+          expect(fraction.message).toBe(zero.message)
+          const negative = yield* refuses(users.list(admin, { offset: -1 }), "InvalidInput")
+          expect(negative.message).toBe("Invalid offset: it must be a whole number, 0 or more.")
+          const streamed = yield* refuses(Stream.runDrain(users.stream(admin, { limit: -1 })), "InvalidInput")
+          expect(streamed.message).toBe("Invalid limit: it must be a whole number, 0 or more.")
           yield* refuses(users.list(admin, { sort: "password" as "username" }), "InvalidInput")
         })
       )

@@ -7,6 +7,7 @@ import { boundedCount, DEFAULT_PAGE_SIZE, ExactTotalLimit, listQuery, MAX_PAGE_S
 import { checkUserFilter, type UserFilter } from "../../RecordFilter.js"
 import { type User, UserSort } from "../../User.js"
 import type { UserStreamError } from "../../Users.js"
+import { Count, wholeBetween } from "../counts.js"
 import { decodeInput } from "../decode.js"
 import { asAdmin, getUser, isAdmin, permissionContextOf, resolveActor } from "../operation.js"
 import { filterSchema } from "../recordFilter.js"
@@ -31,9 +32,9 @@ export const UserQuery = Schema.Struct({
 /** The query of `Users.stream`: a list query whose `limit` may be left out (everything) or go beyond one page. */
 export const UserStreamQuery = Schema.Struct({
   ...UserQuery.fields,
-  limit: Schema.optional(Schema.NonNegativeInt),
+  limit: Schema.optional(Count),
   /** How many users each read fetches (default and most: `MAX_PAGE_SIZE`). */
-  pageSize: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_PAGE_SIZE)))
+  pageSize: Schema.optional(wholeBetween(1, MAX_PAGE_SIZE))
 })
 
 const decodeUsername = decodeInput(Username, "username")
