@@ -9,7 +9,7 @@ import * as Actor from "@user-manager/core/Actor"
 import { Groups } from "@user-manager/core/Groups"
 import * as UserManager from "@user-manager/core/UserManager"
 import { Users } from "@user-manager/core/Users"
-import { postgresUrl } from "@user-manager/test-stores/stores"
+import { postgresUrl, withDatabase } from "@user-manager/test-stores/stores"
 import { TestHasher } from "@user-manager/testing/TestHasher"
 import { Effect } from "effect"
 import { type Kysely, sql } from "kysely"
@@ -20,12 +20,6 @@ import * as PostgresDirectory from "../src/PostgresDirectory.js"
 const admin = Actor.user("admin")
 const url = postgresUrl
 const name = `dt_test_prepared_${process.pid}`
-
-const inDatabase = (server: string, database: string) => {
-  const parsed = new URL(server)
-  parsed.pathname = `/${database}`
-  return parsed.toString()
-}
 
 // biome-ignore lint/suspicious/noExplicitAny: the manager's view of the database is untyped
 const services = (db: Kysely<any>, migrate = false) =>
@@ -57,7 +51,7 @@ describe.skipIf(url === undefined)("PostgreSQL (server) — prepared lookups", (
   let server: Kysely<any>
   // biome-ignore lint/suspicious/noExplicitAny: as above
   const open = (options: { readonly preparedStatements?: boolean } = {}): Kysely<any> =>
-    PostgresDirectory.open({ url: inDatabase(url as string, name), poolSize: 1, ...options })
+    PostgresDirectory.open({ url: withDatabase(url as string, name), poolSize: 1, ...options })
 
   beforeAll(async () => {
     server = PostgresDirectory.open({ url: url as string, poolSize: 1 })
@@ -126,7 +120,7 @@ describe.skipIf(url === undefined)("PostgreSQL (server) — prepared lookups", (
 
   it.effect("with preparedStatements: false (PostgresDirectory, DatabaseUrl) nothing is prepared", () =>
     Effect.gen(function* () {
-      const parsed = yield* DatabaseUrl.parse(inDatabase(url as string, name))
+      const parsed = yield* DatabaseUrl.parse(withDatabase(url as string, name))
       const db = yield* DatabaseUrl.open(parsed, { poolSize: 1, preparedStatements: false })
       yield* Effect.addFinalizer(() => Effect.promise(() => db.destroy()))
       yield* operations(3).pipe(Effect.provide(services(db)))

@@ -39,7 +39,8 @@ export const postgresUrl = process.env.DT_TEST_POSTGRES_URL
 /** The MySQL/MariaDB server named by `DT_TEST_MYSQL_URL`, if any. */
 export const mysqlUrl = process.env.DT_TEST_MYSQL_URL
 
-const withDatabase = (url: string, name: string) => {
+/** The server's URL with another database name. */
+export const withDatabase = (url: string, name: string) => {
   const parsed = new URL(url)
   parsed.pathname = `/${name}`
   return parsed.toString()
