@@ -213,11 +213,17 @@ export const services = (server: string, token: string | undefined) =>
       resetPassword: (_actor, username, password) => resetAndRead(username, password),
       remove: (_actor, username, options) =>
         core(api.users.delete({ path: { username: segment(username) }, urlParams: dry(options) })),
-      enable: (_actor, username) => core(api.users.enable({ path: { username: segment(username) } })),
+      enable: (_actor, username, options) =>
+        core(api.users.enable({ path: { username: segment(username) }, urlParams: dry(options) })),
       disable: (_actor, username, options) =>
         core(api.users.disable({ path: { username: segment(username) }, urlParams: dry(options) })),
-      addToGroup: (_actor, username, group) =>
-        core(api.users.addToGroup({ path: { username: segment(username), group: segment(group) } })),
+      addToGroup: (_actor, username, group, options) =>
+        core(
+          api.users.addToGroup({
+            path: { username: segment(username), group: segment(group) },
+            urlParams: dry(options)
+          })
+        ),
       removeFromGroup: (_actor, username, group, options) =>
         core(
           api.users.removeFromGroup({
@@ -260,10 +266,12 @@ export const services = (server: string, token: string | undefined) =>
       rename: (_actor, name, newName, options = {}) => modifyGroup(name, { name: newName }, options.expectedVersion),
       remove: (_actor, name, options) =>
         core(api.groups.delete({ path: { name: segment(name) }, urlParams: dry(options) })),
-      addMembers: (_actor, name, usernames) =>
-        core(api.groups.addMembers({ path: { name: segment(name) }, payload: { usernames } })),
-      removeMembers: (_actor, name, usernames) =>
-        core(api.groups.removeMembers({ path: { name: segment(name) }, payload: { usernames } })),
+      addMembers: (_actor, name, usernames, options) =>
+        core(api.groups.addMembers({ path: { name: segment(name) }, payload: { usernames }, urlParams: dry(options) })),
+      removeMembers: (_actor, name, usernames, options) =>
+        core(
+          api.groups.removeMembers({ path: { name: segment(name) }, payload: { usernames }, urlParams: dry(options) })
+        ),
       modify: (_actor, name, changes, options = {}) => modifyGroup(name, changes, options.expectedVersion),
       setMembers: (_actor, name, usernames, options = {}) =>
         modifyGroup(name, { members: usernames }, options.expectedVersion)

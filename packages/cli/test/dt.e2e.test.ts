@@ -207,15 +207,29 @@ describe.each([Modes.local(), Modes.remote()])("dt in $name mode", (mode) => {
       expect(wrong.stderr).toMatch(/enabled/)
     })
 
-    it("a dry run prints what would change and changes nothing", async () => {
+    it("every --dry-run (user rm, enable, disable, add-to-group, rm-from-group; group rm, add-users, rm-users) prints what would change and changes nothing", async () => {
       const { dt } = await mode.fresh("developers")
-      await dt("user add john -g developers")
-      const dry = await dt("user rm john --dry-run")
-      expect(dry.code).toBe(0)
-      expect(dry.stderr).toContain("dry run")
-      expect((await dt("user get john")).code).toBe(0)
-      expect((await dt("user disable john --dry-run")).stdout).toContain("\tfalse")
-      expect((await dt("user get john")).stdout).toContain("\ttrue")
+      await dt("group add analysts")
+      await dt("user add john -g developers,analysts")
+      await dt("user add mary -g developers")
+      await dt("user disable mary")
+      const state = async () => Promise.all(["user ls", "group ls", "audit ls"].map(async (c) => (await dt(c)).stdout))
+      const before = await state()
+      const dry = async (command: string, shows: RegExp) => {
+        const ran = await dt(`${command} --dry-run`)
+        expect(ran.code, command).toBe(0)
+        expect(ran.stderr, command).toMatch(/^dry run: nothing was changed/)
+        expect(ran.stdout, command).toMatch(shows)
+      }
+      await dry("user rm john", /^john\t/)
+      await dry("user disable john", /^john\t\tanalysts,developers\t\tfalse\n$/)
+      await dry("user enable mary", /^mary\t\tdevelopers\t\ttrue\n$/)
+      await dry("user add-to-group mary analysts", /^mary\t\tanalysts,developers\t\tfalse\n$/)
+      await dry("user rm-from-group john analysts", /^john\t\tdevelopers\t\ttrue\n$/)
+      await dry("group add-users analysts mary", /^analysts\t1002\tjohn,mary\t2\n$/)
+      await dry("group rm-users analysts john", /^analysts\t1002\t\t0\n$/)
+      await dry("group rm analysts", /^analysts\t1002\tjohn\t1\n$/)
+      expect(await state()).toEqual(before)
     })
   })
 

@@ -152,8 +152,8 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
       .handle("delete", ({ path, urlParams }) =>
         Effect.flatMap(CurrentActor, (actor) => call(service.remove(actor, path.username, dryRun(urlParams))))
       )
-      .handle("enable", ({ path }) =>
-        Effect.flatMap(CurrentActor, (actor) => call(service.enable(actor, path.username)))
+      .handle("enable", ({ path, urlParams }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.enable(actor, path.username, dryRun(urlParams))))
       )
       .handle("disable", ({ path, urlParams }) =>
         Effect.flatMap(CurrentActor, (actor) => call(service.disable(actor, path.username, dryRun(urlParams))))
@@ -163,8 +163,10 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
           call(service.resetPassword(actor, path.username, payload.password)).pipe(Effect.asVoid)
         )
       )
-      .handle("addToGroup", ({ path }) =>
-        Effect.flatMap(CurrentActor, (actor) => call(service.addToGroup(actor, path.username, path.group)))
+      .handle("addToGroup", ({ path, urlParams }) =>
+        Effect.flatMap(CurrentActor, (actor) =>
+          call(service.addToGroup(actor, path.username, path.group, dryRun(urlParams)))
+        )
       )
       .handle("removeFromGroup", ({ path, urlParams }) =>
         Effect.flatMap(CurrentActor, (actor) =>
@@ -226,11 +228,15 @@ export const groups = HttpApiBuilder.group(Api, "groups", (handlers) =>
       .handle("delete", ({ path, urlParams }) =>
         Effect.flatMap(CurrentActor, (actor) => call(service.remove(actor, path.name, dryRun(urlParams))))
       )
-      .handle("addMembers", ({ path, payload }) =>
-        Effect.flatMap(CurrentActor, (actor) => call(service.addMembers(actor, path.name, payload.usernames)))
+      .handle("addMembers", ({ path, payload, urlParams }) =>
+        Effect.flatMap(CurrentActor, (actor) =>
+          call(service.addMembers(actor, path.name, payload.usernames, dryRun(urlParams)))
+        )
       )
-      .handle("removeMembers", ({ path, payload }) =>
-        Effect.flatMap(CurrentActor, (actor) => call(service.removeMembers(actor, path.name, payload.usernames)))
+      .handle("removeMembers", ({ path, payload, urlParams }) =>
+        Effect.flatMap(CurrentActor, (actor) =>
+          call(service.removeMembers(actor, path.name, payload.usernames, dryRun(urlParams)))
+        )
       )
   })
 )

@@ -447,6 +447,24 @@ for (const [name, open] of stores) {
       refusal(await server.request("DELETE", "/api/v1/users/admin", { as: admin }), 409, "SelfLockout")
     })
 
+    it("answers each change with dryRun=true as it would be and changes nothing: enable, disable, memberships, members, a group's delete", async () => {
+      expect((await server.request("POST", "/api/v1/users/bob/disable", { as: admin })).status).toBe(200)
+      const before = await snapshot(server)
+      const dry = async (method: string, path: string, body?: unknown) => {
+        const answer = await server.request(method, `${path}?dryRun=true`, { as: admin, body })
+        expect(answer.status, `${method} ${path}`).toBe(200)
+        return answer.body
+      }
+      expect((await dry("POST", "/api/v1/users/bob/enable")).enabled).toBe(true)
+      expect((await dry("POST", "/api/v1/users/john/disable")).enabled).toBe(false)
+      expect((await dry("PUT", "/api/v1/users/bob/groups/developers")).groups).toEqual(["analysts", "developers"])
+      expect((await dry("DELETE", "/api/v1/users/alice/groups/analysts")).groups).toEqual(["developers"])
+      expect((await dry("POST", "/api/v1/groups/empty/members", { usernames: ["john", "bob"] })).memberCount).toBe(2)
+      expect((await dry("DELETE", "/api/v1/groups/analysts/members", { usernames: ["alice"] })).memberCount).toBe(1)
+      expect((await dry("DELETE", "/api/v1/groups/empty")).name).toBe("empty")
+      expect(await snapshot(server)).toEqual(before)
+    })
+
     it("disables and enables a user; a disabled user cannot sign in", async () => {
       const disabled = await server.request("POST", "/api/v1/users/john/disable", { as: admin })
       expect(disabled.body.enabled).toBe(false)

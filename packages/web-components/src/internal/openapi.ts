@@ -1697,7 +1697,10 @@ export interface operations {
     };
     readonly "users.enable": {
         readonly parameters: {
-            readonly query?: never;
+            readonly query?: {
+                /** @description check every rule and answer with the result, changing nothing */
+                readonly dryRun?: components["schemas"]["BooleanFromString"];
+            };
             readonly header?: never;
             readonly path: {
                 readonly username: string;
@@ -1957,7 +1960,10 @@ export interface operations {
     };
     readonly "users.addToGroup": {
         readonly parameters: {
-            readonly query?: never;
+            readonly query?: {
+                /** @description check every rule and answer with the result, changing nothing */
+                readonly dryRun?: components["schemas"]["BooleanFromString"];
+            };
             readonly header?: never;
             readonly path: {
                 readonly username: string;
@@ -2690,7 +2696,10 @@ export interface operations {
     };
     readonly "groups.addMembers": {
         readonly parameters: {
-            readonly query?: never;
+            readonly query?: {
+                /** @description check every rule and answer with the result, changing nothing */
+                readonly dryRun?: components["schemas"]["BooleanFromString"];
+            };
             readonly header?: never;
             readonly path: {
                 readonly name: string;
@@ -2779,7 +2788,10 @@ export interface operations {
     };
     readonly "groups.removeMembers": {
         readonly parameters: {
-            readonly query?: never;
+            readonly query?: {
+                /** @description check every rule and answer with the result, changing nothing */
+                readonly dryRun?: components["schemas"]["BooleanFromString"];
+            };
             readonly header?: never;
             readonly path: {
                 readonly name: string;

@@ -171,6 +171,7 @@ export class GroupsApi extends HttpApiGroup.make("groups")
   )
   .add(
     HttpApiEndpoint.post("addMembers")`/groups/${nameParam}/members`
+      .setUrlParams(DryRun)
       .setPayload(MembersBody)
       .addSuccess(Group.Group)
       .pipe(refusals<Service["addMembers"]>()(...MEMBERSHIP))
@@ -178,6 +179,7 @@ export class GroupsApi extends HttpApiGroup.make("groups")
   )
   .add(
     HttpApiEndpoint.del("removeMembers")`/groups/${nameParam}/members`
+      .setUrlParams(DryRun)
       .setPayload(MembersBody)
       .addSuccess(Group.Group)
       .pipe(refusals<Service["removeMembers"]>()(...MEMBERSHIP))

@@ -212,6 +212,7 @@ export class UsersApi extends HttpApiGroup.make("users")
   )
   .add(
     HttpApiEndpoint.post("enable")`/users/${usernameParam}/enable`
+      .setUrlParams(DryRun)
       .addSuccess(User.User)
       .pipe(refusals<Service["enable"]>()(...CHANGE))
       .annotate(OpenApi.Summary, "Enable a user")
@@ -231,6 +232,7 @@ export class UsersApi extends HttpApiGroup.make("users")
   )
   .add(
     HttpApiEndpoint.put("addToGroup")`/users/${usernameParam}/groups/${groupParam}`
+      .setUrlParams(DryRun)
       .addSuccess(User.User)
       .pipe(refusals<Service["addToGroup"]>()(...MEMBERSHIP))
       .annotate(OpenApi.Summary, "Add a user to a group")
