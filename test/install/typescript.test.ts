@@ -27,7 +27,8 @@ const withDatabase = async <A>(server: string, work: (url: string, client: pg.Cl
 describe.each(await eachLine())("a strict TypeScript host on Node %s", (_, line) => {
   let dir: string
   let compiled: Promise<unknown>
-  const tsc = (config: string) => succeed(line, join(dir, "node_modules/.bin/tsc"), ["-p", config], { cwd: dir })
+  const tsc = (config: string, ...flags: ReadonlyArray<string>) =>
+    succeed(line, join(dir, "node_modules/.bin/tsc"), ["-p", config, ...flags], { cwd: dir })
 
   beforeAll(async () => {
     // The host's own choice of Kysely, Effect and pg (the versions the repository tests), and its own TypeScript.
@@ -46,14 +47,18 @@ describe.each(await eachLine())("a strict TypeScript host on Node %s", (_, line)
         pinned("@types/pg")
       ]
     })
-    compiled = tsc("tsconfig.nodenext.json")
+    // The type check is TypeScript's JavaScript over the same files, alike on every Node line: it runs on the
+    // machine's line; the others only emit the host's JavaScript (`--noCheck`), which the test below runs on them.
+    compiled = line.current ? tsc("tsconfig.nodenext.json") : tsc("tsconfig.nodenext.json", "--noCheck")
     // A rejection is reported by the test that awaits it.
     compiled.catch(() => undefined)
   })
 
-  it("typechecks against the published .d.ts with moduleResolution nodenext and bundler (strict, exactOptionalPropertyTypes, no skipLibCheck)", async () => {
-    await Promise.all([compiled, tsc("tsconfig.bundler.json")])
-  })
+  if (line.current) {
+    it("typechecks against the published .d.ts with moduleResolution nodenext and bundler (strict, exactOptionalPropertyTypes, no skipLibCheck)", async () => {
+      await Promise.all([compiled, tsc("tsconfig.bundler.json")])
+    })
+  }
 
   it.skipIf(postgres === undefined)(
     `runs the Effect API over its own Kysely on PostgreSQL: the manager's tables carry the prefix and the host's own table is untouched${postgres === undefined ? " (skipped: set DT_TEST_POSTGRES_URL)" : ""}`,
