@@ -5,6 +5,7 @@
  */
 import { Effect, Redacted, Schema } from "effect"
 import { InvalidInput } from "./Errors.js"
+import { isWellFormed, notWellFormed } from "./internal/wellFormed.js"
 
 /**
  * The longest password accepted, in characters (code points) after NFKC normalisation.
@@ -88,6 +89,7 @@ export const checkPolicy = (
       reason: "a password cannot contain control characters (such as a newline or a tab)"
     })
   }
+  if (!isWellFormed(text)) return new InvalidInput({ field: "password", reason: notWellFormed("a password") })
   if (text.toLowerCase() === options.username.toLowerCase()) {
     return new InvalidInput({ field: "password", reason: "a password cannot be the username" })
   }

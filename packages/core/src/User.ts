@@ -5,6 +5,7 @@
  */
 import { Schema } from "effect"
 import { isoString } from "./internal/isoDate.js"
+import { isWellFormed, notWellFormed } from "./internal/wellFormed.js"
 import { GroupName, Username } from "./Names.js"
 import { Password } from "./Password.js"
 
@@ -30,6 +31,7 @@ export const PersonName = Schema.Trim.pipe(
     (name) => [...name].length <= MAX_PERSON_NAME_LENGTH || `a name has at most ${MAX_PERSON_NAME_LENGTH} characters`
   ),
   Schema.filter((name) => !CONTROL_CHARACTERS.test(name) || "a name cannot contain control characters"),
+  Schema.filter((name) => isWellFormed(name) || notWellFormed("a name")),
   Schema.filter(
     (name) => !BIDI_CONTROLS.test(name) || `a name cannot contain bidirectional control characters (${BIDI_RANGES})`
   ),
@@ -60,6 +62,7 @@ const MAX_EMAIL_LOCAL_LENGTH = 64
 const emailProblem = (email: string): string | true => {
   if (email.length > MAX_EMAIL_LENGTH) return `an email address has at most ${MAX_EMAIL_LENGTH} characters`
   if (/\s/.test(email) || CONTROL_CHARACTERS.test(email)) return `'${email}' contains spaces or control characters`
+  if (!isWellFormed(email)) return notWellFormed("an email address")
   // Not echoed: the characters would reorder the message itself.
   if (BIDI_CONTROLS.test(email)) {
     return `an email address cannot contain bidirectional control characters (${BIDI_RANGES})`
@@ -114,6 +117,7 @@ const providerText = (what: string, max: number, identifier: string, description
     Schema.filter((text) => text.length > 0 || `${what} is not empty (null clears it)`),
     Schema.filter((text) => [...text].length <= max || `${what} has at most ${max} characters`),
     Schema.filter((text) => !CONTROL_CHARACTERS.test(text) || `${what} cannot contain control characters`),
+    Schema.filter((text) => isWellFormed(text) || notWellFormed(what)),
     Schema.brand(identifier),
     Schema.annotations({
       identifier,

@@ -37,6 +37,20 @@ describe("the password policy", () => {
     )
   })
 
+  it("refuses a new password holding half of a UTF-16 surrogate pair (two such passwords would hash alike), and takes a whole pair", () => {
+    const policy = (text: string) =>
+      Effect.runSync(
+        Effect.either(checkPolicy(Schema.decodeSync(Password)(text), { username: "someone", minLength: 8 }))
+      )
+    for (const half of ["\ud800", "\udbff", "\udc00", "\udfff"]) {
+      const refused = policy(`correct horse${half}`)
+      expect(refused._tag === "Left" && refused.left.reason).toBe(
+        "a password must be valid Unicode text (it holds half of a UTF-16 surrogate pair)"
+      )
+    }
+    expect(policy("correct horse \u{1f40e}")._tag).toBe("Right")
+  })
+
   it.effect(
     "refuses a control character in a password given to create, modify or change-password, and keeps nothing",
     () =>

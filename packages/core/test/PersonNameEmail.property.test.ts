@@ -10,7 +10,7 @@ import { TestHasher } from "@user-manager/testing/TestHasher"
 import { Effect, Either, Schema } from "effect"
 import fc from "fast-check"
 import * as MemoryDirectory from "../src/MemoryDirectory.js"
-import { Email, PersonName } from "../src/User.js"
+import { Email, ExternalId, PersonName } from "../src/User.js"
 
 /** U+202A–U+202E (embeddings, overrides, pop) and U+2066–U+2069 (isolates). */
 const bidi = fc.constantFrom(..."\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -30,6 +30,19 @@ describe("names and email addresses", () => {
         expect(problem(PersonName, inserted(name, character, at))).toContain(
           "a name cannot contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069)"
         )
+      })
+    )
+  })
+
+  it("refuses half of a UTF-16 surrogate pair anywhere in a name, an email address or an external id, and takes a whole pair", () => {
+    const surrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code))
+    fc.assert(
+      fc.property(letters(1, 30), surrogate, fc.nat(), (text, half, at) => {
+        const reason = "must be valid Unicode text (it holds half of a UTF-16 surrogate pair)"
+        expect(problem(PersonName, inserted(text, half, at))).toContain(`a name ${reason}`)
+        expect(problem(Email, inserted(`${text}@example.com`, half, at))).toContain(`an email address ${reason}`)
+        expect(problem(ExternalId, inserted(text, half, at))).toContain(reason)
+        expect(problem(PersonName, inserted(text, "\u{1f600}", at))).toBeUndefined()
       })
     )
   })
