@@ -69,6 +69,17 @@ export class AuditEntry extends Schema.Class<AuditEntry>("AuditEntry")({
 export type NewAuditEntry = Omit<AuditEntry, "id"> & { readonly subjects?: ReadonlyArray<string> }
 
 /**
+ * A bound of the time window: a date of the years 0–9999, the range in which entries' times compare as stored (ISO
+ * text; a later year is written with a sign and six digits, and would sort before them).
+ */
+const WindowBound = Schema.Date.pipe(
+  Schema.filter((date) => {
+    const year = date.getUTCFullYear()
+    return (year >= 0 && year <= 9999) || "it must be a date in the years 0000 to 9999"
+  })
+)
+
+/**
  * Which audit entries to list: any of actor, target, action and a time window; newest first.
  *
  * @category queries
@@ -78,8 +89,8 @@ export const AuditQuery = Schema.Struct({
   actor: Schema.optional(SearchText),
   target: Schema.optional(SearchText),
   action: Schema.optional(AuditAction),
-  since: Schema.optional(Schema.Date),
-  until: Schema.optional(Schema.Date),
+  since: Schema.optional(WindowBound),
+  until: Schema.optional(WindowBound),
   limit: Schema.optional(wholeBetween(1, MAX_PAGE_SIZE)),
   offset: Schema.optional(Count)
 })

@@ -74,7 +74,7 @@ export type Credential =
   | { readonly kind: "bearer"; readonly token: Redacted.Redacted<string> }
   | { readonly kind: "cookie"; readonly token: Redacted.Redacted<string> }
   | { readonly kind: "none" }
-  | { readonly kind: "malformed" }
+  | { readonly kind: "malformed"; readonly reason: string }
 
 /**
  * Reads the session token of a request.
@@ -85,8 +85,14 @@ export type Credential =
 export const credential = (request: HttpServerRequest.HttpServerRequest): Credential => {
   const authorization = request.headers.authorization
   if (authorization !== undefined) {
-    const match = /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(authorization.trim())
-    return match?.[1] === undefined ? { kind: "malformed" } : { kind: "bearer", token: Redacted.make(match[1]) }
+    // The scheme's name is case-insensitive (RFC 9110, 11.1).
+    const [, scheme = "", token = ""] = /^(\S+)\s+(\S*)$/.exec(authorization.trim()) ?? []
+    if (scheme.toLowerCase() !== "bearer") {
+      return { kind: "malformed", reason: "the Authorization header is not a bearer token" }
+    }
+    return /^[A-Za-z0-9_-]{16,128}$/.test(token)
+      ? { kind: "bearer", token: Redacted.make(token) }
+      : { kind: "malformed", reason: "the bearer token is not one this server gives out" }
   }
   const cookie = request.cookies[SESSION_COOKIE]
   if (cookie !== undefined && cookie !== "") return { kind: "cookie", token: Redacted.make(cookie) }
@@ -114,7 +120,7 @@ export const sessions: Layer.Layer<Authentication, never, Tokens.Tokens> = Layer
         case "none":
           return Actor.anonymous
         case "malformed":
-          return yield* new Errors.Unauthenticated({ reason: "the Authorization header is not a bearer token" })
+          return yield* new Errors.Unauthenticated({ reason: found.reason })
         case "cookie":
           yield* checkCsrf(request, found.token)
           return Sessions.actor(found.token)

@@ -103,6 +103,42 @@ for (const [name, open] of stores) {
       expect((await server.request("GET", "/api/v1/users?limit=1000", { as: admin })).status).toBe(200)
     })
 
+    it("refuses a query parameter its route does not take, or one given twice, in one sentence, and changes nothing", async () => {
+      const before = await snapshot(server)
+      for (const [method, path, body, message] of [
+        [
+          "POST",
+          "/api/v1/groups?dryRun=true",
+          { name: "drytest" },
+          "Invalid dryRun: POST /api/v1/groups takes no query parameters."
+        ],
+        [
+          "PATCH",
+          "/api/v1/users/john?dryRun=true",
+          { firstName: "Changed" },
+          "Invalid dryRun: PATCH /api/v1/users/{username} takes no query parameters."
+        ],
+        [
+          "GET",
+          "/api/v1/groups/developers/members?limit=5&offset=5",
+          undefined,
+          "Invalid offset: GET /api/v1/groups/{name}/members takes only search, limit and after."
+        ],
+        ["GET", "/api/v1/users?limit=10&limit=20", undefined, "Invalid limit: it is given more than once."],
+        [
+          "DELETE",
+          `/api/v1/users/bob?${"x".repeat(500)}=1`,
+          undefined,
+          "Invalid query: DELETE /api/v1/users/{username} takes only dryRun."
+        ]
+      ] as const) {
+        const answer = await server.request(method, path, { as: admin, body })
+        refusal(answer, 400, "InvalidInput")
+        expect(answer.body.message).toBe(message)
+      }
+      expect(await snapshot(server)).toEqual(before)
+    })
+
     it("names every sort column the list takes when it is given another", async () => {
       const answer = await server.request("GET", "/api/v1/users?sort=password", { as: admin })
       refusal(answer, 400, "InvalidInput")
@@ -766,6 +802,47 @@ for (const [name, open] of stores) {
       const disables = await server.request("GET", "/api/v1/audit?action=user.disable&actor=admin", { as: admin })
       expect(disables.body.total).toBe(1)
       refusal(await server.request("GET", "/api/v1/audit?action=user.fly", { as: admin }), 400, "InvalidInput")
+    })
+
+    it("windows the audit trail by since and until within the years 0000–9999, and refuses a later year in one sentence", async () => {
+      const count = async (query: string) =>
+        (await server.request("GET", `/api/v1/audit?${query}`, { as: admin })).body.total as number
+      const all = await count("")
+      expect(all).toBeGreaterThan(0)
+      expect([
+        await count("since=9999-12-31"),
+        await count("until=9999-12-31"),
+        await count("until=2000-01-01")
+      ]).toEqual([0, all, 0])
+      for (const query of ["since=10000-01-01", "until=%2B010000-01-01T00:00:00Z", "since=99999-01-01"]) {
+        const answer = await server.request("GET", `/api/v1/audit?${query}`, { as: admin })
+        refusal(answer, 400, "InvalidInput")
+        expect(answer.body.message).toBe(`Invalid ${query.split("=")[0]}: it must be a date in the years 0000 to 9999.`)
+      }
+    })
+
+    it("takes the bearer scheme in any case, tells a header of another scheme from a token of the wrong form, and names the scheme in a 401 (WWW-Authenticate) and when to retry in a 429 (Retry-After)", async () => {
+      const token = admin.bearer
+      for (const scheme of ["bearer", "BEARER", "Bearer"]) {
+        const answer = await server.request("GET", "/api/v1/me", { headers: { authorization: `${scheme} ${token}` } })
+        expect(answer.status, scheme).toBe(200)
+      }
+      for (const [authorization, message] of [
+        ["Basic YWRtaW46c2VjcmV0", "Sign in first: the Authorization header is not a bearer token."],
+        ["Bearer garbage", "Sign in first: the bearer token is not one this server gives out."],
+        ["Bearer", "Sign in first: the Authorization header is not a bearer token."]
+      ] as const) {
+        const answer = await server.request("GET", "/api/v1/me", { headers: { authorization } })
+        refusal(answer, 401, "Unauthenticated")
+        expect(answer.body.message).toBe(message)
+        expect(answer.headers.get("www-authenticate")).toBe("Bearer")
+      }
+      let answer = await server.request("POST", "/api/v1/auth/login", { body: { username: "john", password: "wrong" } })
+      for (let attempt = 0; attempt < 20 && answer.status !== 429; attempt++) {
+        answer = await server.request("POST", "/api/v1/auth/login", { body: { username: "john", password: "wrong" } })
+      }
+      refusal(answer, 429, "TooManyAttempts")
+      expect(answer.headers.get("retry-after")).toBe(String(Math.max(1, Math.ceil(answer.body.retryAfterSeconds))))
     })
 
     it("signs out: the token no longer works", async () => {

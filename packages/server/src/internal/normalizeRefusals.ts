@@ -3,10 +3,12 @@
  */
 import { HttpApiBuilder, HttpApiError, HttpIncomingMessage, HttpServerError, HttpServerRequest } from "@effect/platform"
 import { Cause, Effect, Option } from "effect"
+import { Api } from "../Api.js"
 import * as ApiError from "../ApiError.js"
 import { ServerConfig } from "../ServerConfig.js"
 import { IMPORT_PATH } from "./bulkPaths.js"
 import { fromClientAddress } from "./peerAddress.js"
+import { checkQuery, routesOf } from "./queryParameters.js"
 import { checkBody, jsonOnly } from "./requestBody.js"
 import { isScimRequest } from "./scim/routes.js"
 
@@ -14,17 +16,22 @@ import { isScimRequest } from "./scim/routes.js"
 const isImport = (request: HttpServerRequest.HttpServerRequest): boolean =>
   request.method === "POST" && request.url.split("?")[0] === IMPORT_PATH
 
+/** The API's routes and the query parameters each takes. */
+const routes = routesOf(Api)
+
 /**
  * Answers every request the API cannot read with the one error shape: a body that is not JSON, too large or too
- * deep, a field of the wrong type or unknown, an unknown route; and caps the size of request bodies (a bulk import's
- * at its own limit, checked by its route as it streams).
+ * deep, a field of the wrong type or unknown, a query parameter its route does not take, an unknown route; and caps
+ * the size of request bodies (a bulk import's at its own limit, checked by its route as it streams).
  */
 export const normalizeRefusals = HttpApiBuilder.middleware(
   Effect.map(
     ServerConfig,
     (config) => (app) =>
-      Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-        isImport(request)
+      Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+        const refused = checkQuery(routes, request.method, request.url)
+        if (refused !== undefined) return Effect.fail(refused)
+        return isImport(request)
           ? HttpIncomingMessage.withMaxBodySize(app, Option.some(config.maxImportBytes))
           : // SCIM reads its own bodies (application/scim+json) and answers its own errors, in SCIM's shape.
             isScimRequest(request)
@@ -36,7 +43,7 @@ export const normalizeRefusals = HttpApiBuilder.middleware(
                   Option.some(config.maxBodyBytes)
                 )
               : Effect.fail(ApiError.invalidInput("content-type", "the API accepts application/json only"))
-      ).pipe(
+      }).pipe(
         Effect.catchAllCause((cause): Effect.Effect<never, unknown> => {
           const failure: unknown = Option.getOrUndefined(Cause.failureOption(cause))
           if (failure instanceof HttpApiError.HttpApiDecodeError)

@@ -46,14 +46,36 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 }
 
 /**
- * Headers every answer carries, refusals included. (A pre-response handler, because a server middleware sees the
+ * The `Retry-After` of a 429 (RFC 9110, 10.2.3): the `retryAfterSeconds` its body carries, for clients that read the
+ * header only.
+ */
+const retryAfter = (response: HttpServerResponse.HttpServerResponse): string | undefined => {
+  if (response.body._tag !== "Uint8Array") return undefined
+  try {
+    const seconds = (JSON.parse(new TextDecoder().decode(response.body.body)) as { retryAfterSeconds?: unknown })
+      .retryAfterSeconds
+    return typeof seconds === "number" && Number.isFinite(seconds) ? String(Math.max(1, Math.ceil(seconds))) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Headers every answer carries, refusals included; a 401 also names the scheme that signs in (`WWW-Authenticate:
+ * Bearer`, RFC 9110 11.6.1) and a 429 when to try again. (A pre-response handler, because a server middleware sees the
  * response only after it was written.)
  */
 export const securityHeaders = HttpApiBuilder.middleware((app) =>
   Effect.zipRight(
-    HttpApp.appendPreResponseHandler((_request, response) =>
-      Effect.succeed(HttpServerResponse.setHeaders(response, SECURITY_HEADERS))
-    ),
+    HttpApp.appendPreResponseHandler((_request, response) => {
+      const secured = HttpServerResponse.setHeaders(response, SECURITY_HEADERS)
+      // SCIM and the metrics name their own realm.
+      if (response.status === 401 && response.headers["www-authenticate"] === undefined) {
+        return Effect.succeed(HttpServerResponse.setHeader(secured, "www-authenticate", "Bearer"))
+      }
+      const after = response.status === 429 ? retryAfter(response) : undefined
+      return Effect.succeed(after === undefined ? secured : HttpServerResponse.setHeader(secured, "retry-after", after))
+    }),
     app
   )
 )
