@@ -103,6 +103,25 @@ for (const [name, open] of stores) {
       expect((await server.request("GET", "/api/v1/users?limit=1000", { as: admin })).status).toBe(200)
     })
 
+    it("takes a limit and an offset in decimal digits only, and refuses any other number in one sentence", async () => {
+      for (const value of ["0x10", "1e2", "%2010", "10.0", "-1", "", "0", "1001", "9".repeat(16)]) {
+        for (const path of ["/api/v1/users", "/api/v1/groups", "/api/v1/audit", "/api/v1/groups/developers/members"]) {
+          const answer = await server.request("GET", `${path}?limit=${value}`, { as: admin })
+          refusal(answer, 400, "InvalidInput")
+          expect(answer.body.message, `${path} ${value}`).toBe(
+            "Invalid limit: it must be a whole number from 1 to 1000."
+          )
+        }
+      }
+      for (const value of ["0x10", "1e2", "-1", "1.5", "%2B1"]) {
+        const answer = await server.request("GET", `/api/v1/users?offset=${value}`, { as: admin })
+        refusal(answer, 400, "InvalidInput")
+        expect(answer.body.message, value).toBe("Invalid offset: it must be a whole number, 0 or more.")
+      }
+      const page = await server.request("GET", "/api/v1/users?limit=007&offset=0", { as: admin })
+      expect([page.status, page.body.limit, page.body.offset]).toEqual([200, 7, 0])
+    })
+
     it("refuses a query parameter its route does not take, or one given twice, in one sentence, and changes nothing", async () => {
       const before = await snapshot(server)
       for (const [method, path, body, message] of [

@@ -1219,9 +1219,9 @@ export interface operations {
                 readonly search?: string;
                 readonly sort?: "username" | "fullName" | "firstName" | "lastName" | "groups" | "email" | "enabled" | "system" | "createdAt" | "updatedAt";
                 readonly order?: "asc" | "desc";
-                /** @description a string to be decoded into a number */
+                /** @description page size, 1–1000 (default 50), in digits */
                 readonly limit?: string;
-                /** @description a string to be decoded into a number */
+                /** @description how many matches to skip (default 0), in digits */
                 readonly offset?: string;
                 /** @description true: only the enabled users; false: only the disabled ones (default: both) */
                 readonly enabled?: components["schemas"]["BooleanFromString"];
@@ -2219,9 +2219,9 @@ export interface operations {
                 readonly search?: string;
                 readonly sort?: "name" | "gid" | "members" | "createdAt" | "updatedAt";
                 readonly order?: "asc" | "desc";
-                /** @description a string to be decoded into a number */
+                /** @description page size, 1–1000 (default 50), in digits */
                 readonly limit?: string;
-                /** @description a string to be decoded into a number */
+                /** @description how many matches to skip (default 0), in digits */
                 readonly offset?: string;
             };
             readonly header?: never;
@@ -2625,7 +2625,7 @@ export interface operations {
             readonly query?: {
                 /** @description case-insensitive substring of a member's username or full name */
                 readonly search?: string;
-                /** @description a string to be decoded into a number */
+                /** @description page size, 1–1000 (default 50), in digits */
                 readonly limit?: string;
                 /** @description the username the page starts after: the `next` of the previous page */
                 readonly after?: string;
@@ -3029,9 +3029,9 @@ export interface operations {
                 readonly since?: string;
                 /** @description ISO 8601 time */
                 readonly until?: string;
-                /** @description a string to be decoded into a number */
+                /** @description page size, 1–1000 (default 50), in digits */
                 readonly limit?: string;
-                /** @description a string to be decoded into a number */
+                /** @description how many matches to skip (default 0), in digits */
                 readonly offset?: string;
             };
             readonly header?: never;

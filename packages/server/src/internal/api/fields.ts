@@ -32,13 +32,25 @@ export const documentedAs = <S extends Schema.Schema.Any>(schema: S, core: Schem
       }) as S
   })
 
+/**
+ * A whole number of a query, in decimal digits only: not "1e2", "0x10" or " 5", which `Number` would take. Refused in
+ * the sentence the core says for the same number.
+ */
+const decimal = (sentence: string, description: string, max?: number) => {
+  const saying = { message: () => ({ message: sentence, override: true }) }
+  return Schema.compose(
+    Schema.String.pipe(Schema.pattern(/^[0-9]{1,15}$/)).annotations(saying),
+    max === undefined ? Schema.NumberFromString : Schema.NumberFromString.pipe(Schema.between(1, max, saying))
+  ).annotations({ ...saying, description })
+}
+
 // The core's page-size limit: the API refuses what the core would.
-export const Limit = Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, MAX_PAGE_SIZE)).annotations({
-  description: `page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`
-})
-export const Offset = Schema.NumberFromString.pipe(Schema.int(), Schema.greaterThanOrEqualTo(0)).annotations({
-  description: "how many matches to skip (default 0)"
-})
+export const Limit = decimal(
+  `it must be a whole number from 1 to ${MAX_PAGE_SIZE}`,
+  `page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}), in digits`,
+  MAX_PAGE_SIZE
+)
+export const Offset = decimal("it must be a whole number, 0 or more", "how many matches to skip (default 0), in digits")
 export const Order = Schema.Literal("asc", "desc")
 export const DryRun = Schema.Struct({
   dryRun: Schema.optional(Schema.BooleanFromString).annotations({
