@@ -224,14 +224,16 @@ export const fromIssues = (
     .filter((choice) => choice !== "undefined")
   // Effect's messages quote the value they saw ("…, actual …"): a password, or a huge string, is never echoed.
   const reason =
-    issue._tag === "Missing"
-      ? "it is required"
-      : issue._tag === "Unexpected"
-        ? "it is not a known field"
-        : /(^|\.)password$|^current$|^next$/i.test(field)
-          ? "a password must be text"
-          : choices.length > 1
-            ? `expected one of ${choices.join(", ")}`.slice(0, 300)
-            : expected(issue).slice(0, 200)
+    field === "" && issue._tag === "Type"
+      ? "the body must be a JSON object"
+      : issue._tag === "Missing"
+        ? "it is required"
+        : issue._tag === "Unexpected"
+          ? "it is not a known field"
+          : /(^|\.)password$|^current$|^next$/i.test(field)
+            ? "a password must be text"
+            : choices.length > 1
+              ? `expected one of ${choices.join(", ")}`.slice(0, 300)
+              : expected(issue).slice(0, 200)
   return invalidInput(field, reason.charAt(0).toLowerCase() + reason.slice(1))
 }

@@ -103,6 +103,31 @@ for (const [name, open] of stores) {
       expect((await server.request("GET", "/api/v1/users?limit=1000", { as: admin })).status).toBe(200)
     })
 
+    it("says in one sentence, naming no schema, that a body must be an object and a list of names a list", async () => {
+      for (const [method, path, raw, message] of [
+        ["POST", "/api/v1/users", "[]", "Invalid input: the body must be a JSON object."],
+        ["POST", "/api/v1/users", "null", "Invalid input: the body must be a JSON object."],
+        ["DELETE", "/api/v1/groups/analysts/members", "7", "Invalid input: the body must be a JSON object."],
+        [
+          "POST",
+          "/api/v1/users",
+          '{"username":"x","groups":"developers"}',
+          "Invalid groups: expected a list of group names."
+        ],
+        ["PATCH", "/api/v1/users/bob", '{"groups":null}', "Invalid groups: expected a list of group names."],
+        [
+          "POST",
+          "/api/v1/groups/analysts/members",
+          '{"usernames":"bob"}',
+          "Invalid usernames: expected a list of usernames."
+        ]
+      ] as const) {
+        const answer = await server.request(method, path, { as: admin, raw })
+        refusal(answer, 400, "InvalidInput")
+        expect(answer.body.message, `${method} ${path} ${raw}`).toBe(message)
+      }
+    })
+
     it("takes a limit and an offset in decimal digits only, and refuses any other number in one sentence", async () => {
       for (const value of ["0x10", "1e2", "%2010", "10.0", "-1", "", "0", "1001", "9".repeat(16)]) {
         for (const path of ["/api/v1/users", "/api/v1/groups", "/api/v1/audit", "/api/v1/groups/developers/members"]) {

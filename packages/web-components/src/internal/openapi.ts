@@ -584,7 +584,10 @@ export interface components {
         };
         readonly BulkUsers: {
             readonly action: components["schemas"]["BulkActionName"];
-            /** @description the users to apply the action to: 1–1,000 (a name given twice is applied once) */
+            /**
+             * a list of usernames
+             * @description the users to apply the action to: 1–1,000 (a name given twice is applied once)
+             */
             readonly usernames: readonly string[];
             /** @description the group of addToGroup and removeFromGroup; no other action takes one */
             readonly group?: string;
@@ -702,7 +705,10 @@ export interface components {
             readonly email?: string;
             /** @description 8–256 characters; never returned */
             readonly password?: string;
-            /** @description at least one existing group */
+            /**
+             * a list of group names
+             * @description at least one existing group
+             */
             readonly groups: readonly string[];
             readonly system?: boolean;
             readonly externalId?: string | null;
@@ -771,7 +777,10 @@ export interface components {
             readonly email?: string | null;
             readonly externalId?: string | null;
             readonly externalName?: string | null;
-            /** @description replaces the set; never empty */
+            /**
+             * a list of group names
+             * @description replaces the set; never empty
+             */
             readonly groups?: readonly string[];
             /** @description enables or disables the user with the other changes (refused as /disable is: not oneself, not the last administrator) */
             readonly enabled?: boolean;
@@ -901,6 +910,7 @@ export interface components {
             /** @description 1–32 characters: a-z, 0-9, '.', '_', '-' */
             readonly name: string;
             readonly gid?: number;
+            /** a list of usernames */
             readonly members?: readonly string[];
             readonly externalId?: string | null;
             readonly externalName?: string | null;
@@ -971,11 +981,20 @@ export interface components {
             readonly name?: string;
             readonly externalId?: string | null;
             readonly externalName?: string | null;
-            /** @description the whole new member list (for small groups); not with addMembers or removeMembers */
+            /**
+             * a list of usernames
+             * @description the whole new member list (for small groups); not with addMembers or removeMembers
+             */
             readonly members?: readonly string[];
-            /** @description users to add; costs what it changes, whatever the size */
+            /**
+             * a list of usernames
+             * @description users to add; costs what it changes, whatever the size
+             */
             readonly addMembers?: readonly string[];
-            /** @description users to remove */
+            /**
+             * a list of usernames
+             * @description users to remove
+             */
             readonly removeMembers?: readonly string[];
         };
         /** @description The admin group cannot be deleted or renamed */
@@ -989,6 +1008,7 @@ export interface components {
             readonly status: 409;
         };
         readonly Members: {
+            /** a list of usernames */
             readonly usernames: readonly string[];
         };
         readonly Me: {

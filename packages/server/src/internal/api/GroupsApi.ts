@@ -69,7 +69,7 @@ export const MemberListParams = Schema.Struct({
 export const CreateGroupBody = strict("CreateGroup", {
   name: documented(Names.GroupName),
   gid: Schema.optional(Schema.Number),
-  members: Schema.optional(Schema.Array(Schema.String)),
+  members: Schema.optional(Schema.Array(Schema.String).annotations({ title: "a list of usernames" })),
   externalId: Schema.optional(Schema.NullOr(documented(User.ExternalId))),
   externalName: Schema.optional(Schema.NullOr(documented(User.ExternalName)))
 })
@@ -86,13 +86,19 @@ export const ModifyGroupBody = strict("ModifyGroup", {
   externalName: Schema.optional(Schema.NullOr(documented(User.ExternalName))),
   members: Schema.optional(
     Schema.Array(Schema.String).annotations({
+      title: "a list of usernames",
       description: "the whole new member list (for small groups); not with addMembers or removeMembers"
     })
   ),
   addMembers: Schema.optional(
-    Schema.Array(Schema.String).annotations({ description: "users to add; costs what it changes, whatever the size" })
+    Schema.Array(Schema.String).annotations({
+      title: "a list of usernames",
+      description: "users to add; costs what it changes, whatever the size"
+    })
   ),
-  removeMembers: Schema.optional(Schema.Array(Schema.String).annotations({ description: "users to remove" }))
+  removeMembers: Schema.optional(
+    Schema.Array(Schema.String).annotations({ title: "a list of usernames", description: "users to remove" })
+  )
 })
 
 /**
@@ -101,7 +107,9 @@ export const ModifyGroupBody = strict("ModifyGroup", {
  * @category schemas
  * @since 0.1.0
  */
-export const MembersBody = strict("Members", { usernames: Schema.Array(Schema.String) })
+export const MembersBody = strict("Members", {
+  usernames: Schema.Array(Schema.String).annotations({ title: "a list of usernames" })
+})
 
 /**
  * `/groups`: list, read, create, rename and set members, delete, add and remove members.

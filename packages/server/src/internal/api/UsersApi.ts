@@ -81,7 +81,10 @@ export const CreateUserBody = strict("CreateUser", {
   email: Schema.optional(documented(User.Email)),
   password: Schema.optional(documented(Password.Password)),
   groups: documentedAs(
-    Schema.Array(Schema.String).annotations({ description: "at least one existing group" }),
+    Schema.Array(Schema.String).annotations({
+      title: "a list of group names",
+      description: "at least one existing group"
+    }),
     User.CreateUser.fields.groups
   ),
   system: Schema.optional(Schema.Boolean),
@@ -104,6 +107,7 @@ export const ModifyUserBody = strict("ModifyUser", {
   externalName: Schema.optional(Schema.NullOr(documented(User.ExternalName))),
   groups: Schema.optional(
     documentedAs(Schema.Array(Schema.String), User.CreateUser.fields.groups).annotations({
+      title: "a list of group names",
       description: "replaces the set; never empty"
     })
   ),
@@ -131,6 +135,7 @@ export const PasswordBody = strict("PasswordReset", { password: documented(Passw
 export const BulkBody = strict("BulkUsers", {
   action: Users.BulkActionName,
   usernames: Schema.Array(Schema.String).annotations({
+    title: "a list of usernames",
     description: `the users to apply the action to: 1–${Users.BULK_MAX_USERS.toLocaleString("en-US")} (a name given twice is applied once)`
   }),
   group: Schema.optional(Schema.String).annotations({
