@@ -111,9 +111,14 @@ describe("the whole-directory document", () => {
   it("text that is not JSON fails the read in one sentence", async () => {
     const error = await failure(DirectoryDocument.read(Stream.make(`${head},"groups":[{"name":"staff"},}`)))
     expect(error._tag).toBe("FormatError")
-    expect(error.message).toMatch(/^The directory document is not valid JSON: .+\.$/)
-    expect((await failure(DirectoryDocument.read(Stream.make(`${head},"groups":[`)))).message).toMatch(
-      /^The directory document is not valid JSON/
+    expect(error.message).toBe(
+      'The directory document is not valid JSON: unexpected "}" where a value or a name belongs.'
+    )
+    expect((await failure(DirectoryDocument.read(Stream.make(`${head},"groups":[{"name":x`)))).message).toBe(
+      `The directory document is not valid JSON: unexpected 'x' at byte ${`${head},"groups":[{"name":`.length + 1}.`
+    )
+    expect((await failure(DirectoryDocument.read(Stream.make(`${head},"groups":[`)))).message).toBe(
+      "The directory document is not valid JSON: it ends before the document does."
     )
   })
 })
