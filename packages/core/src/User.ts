@@ -67,6 +67,9 @@ const emailProblem = (email: string): string | true => {
   if (BIDI_CONTROLS.test(email)) {
     return `an email address cannot contain bidirectional control characters (${BIDI_RANGES})`
   }
+  // RFC 5322's specials, which an address holds only inside quotes (never in what people type): "<a@b.org>", a list.
+  const special = /[()<>[\]\\,;:"]/.exec(email)?.[0]
+  if (special !== undefined) return `'${email}' contains '${special}', which an email address cannot hold`
   const parts = email.split("@")
   if (parts.length !== 2) return `'${email}' must contain exactly one '@'`
   const [local = "", domain = ""] = parts

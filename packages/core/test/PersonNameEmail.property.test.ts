@@ -47,6 +47,22 @@ describe("names and email addresses", () => {
     )
   })
 
+  it("refuses an email address holding a character of RFC 5322's specials, which only quotes could hold, in one sentence", () => {
+    for (const [email, special] of [
+      ["<ab@x.org>", "<"],
+      ["ab@x.org,cd@x.org", ","],
+      ['"ab"@x.org', '"'],
+      ["ab@[10.0.0.1]", "["],
+      ["a\\b@x.org", "\\"],
+      ["ab;cd@x.org", ";"],
+      ["ab@x.org:25", ":"],
+      ["a(b)@x.org", "("]
+    ] as const) {
+      expect(problem(Email, email)).toContain(`'${email}' contains '${special}', which an email address cannot hold`)
+    }
+    expect(problem(Email, "o'brien+tag@x.org")).toBeUndefined()
+  })
+
   it("accepts a first or last name of 0 to 64 characters after trimming (names are optional) and refuses a longer one", () => {
     const blank = fc.stringMatching(/^[ \t]{0,5}$/)
     fc.assert(
