@@ -55,6 +55,8 @@ const clamp = <Q extends { readonly limit?: number | undefined }>(query: Q): Q =
 const mutablePage = <A>(page: Page.Page<A>) => ({ ...page, items: [...page.items] })
 
 const dry = (options?: { readonly dryRun?: boolean }) => ({ dryRun: options?.dryRun === true ? true : undefined })
+/** The `If-Match` of the version a caller saw, if it gave one. */
+const ifMatch = (version: number | undefined) => (version === undefined ? undefined : `"${version}"`)
 
 /** The client of the whole API, as `HttpApiClient.makeWith` types it (only its type is used). */
 const typed = (httpClient: HttpClient.HttpClient.With<Failure>) => HttpApiClient.makeWith(Api, { httpClient })
@@ -159,7 +161,7 @@ export const services = (server: string, token: string | undefined) =>
         api.groups.modify({
           path: { name: segment(name) },
           payload,
-          headers: { "if-match": version === undefined ? undefined : `"${version}"` }
+          headers: { "if-match": ifMatch(version) }
         })
       )
 
@@ -206,13 +208,19 @@ export const services = (server: string, token: string | undefined) =>
             api.users.modify({
               path: { username: segment(username) },
               payload: changes,
-              headers: { "if-match": expectedVersion === undefined ? undefined : `"${expectedVersion}"` }
+              headers: { "if-match": ifMatch(expectedVersion) }
             })
           )
         }),
       resetPassword: (_actor, username, password) => resetAndRead(username, password),
       remove: (_actor, username, options) =>
-        core(api.users.delete({ path: { username: segment(username) }, urlParams: dry(options) })),
+        core(
+          api.users.delete({
+            path: { username: segment(username) },
+            urlParams: dry(options),
+            headers: { "if-match": ifMatch(options?.expectedVersion) }
+          })
+        ),
       enable: (_actor, username, options) =>
         core(api.users.enable({ path: { username: segment(username) }, urlParams: dry(options) })),
       disable: (_actor, username, options) =>
@@ -265,7 +273,13 @@ export const services = (server: string, token: string | undefined) =>
       create: (_actor, input) => core(api.groups.create({ payload: input })),
       rename: (_actor, name, newName, options = {}) => modifyGroup(name, { name: newName }, options.expectedVersion),
       remove: (_actor, name, options) =>
-        core(api.groups.delete({ path: { name: segment(name) }, urlParams: dry(options) })),
+        core(
+          api.groups.delete({
+            path: { name: segment(name) },
+            urlParams: dry(options),
+            headers: { "if-match": ifMatch(options?.expectedVersion) }
+          })
+        ),
       addMembers: (_actor, name, usernames, options) =>
         core(api.groups.addMembers({ path: { name: segment(name) }, payload: { usernames }, urlParams: dry(options) })),
       removeMembers: (_actor, name, usernames, options) =>

@@ -39,7 +39,7 @@ import { GroupName, Username } from "./Names.js"
 import { DEFAULT_PAGE_SIZE, listQuery, MAX_PAGE_SIZE, type Page, SearchText } from "./Page.js"
 import { checkGroupFilter, type GroupFilter } from "./RecordFilter.js"
 import { ExternalId, ExternalName } from "./User.js"
-import type { DryRun } from "./Users.js"
+import type { DryRun, Versioned as UsersVersioned } from "./Users.js"
 
 /**
  * The query of `Groups.list`, as callers write it: a list query, and `where`, a filter over the groups' fields
@@ -141,14 +141,12 @@ export const GroupChanges = Schema.Struct({
 export type GroupChanges = typeof GroupChanges.Encoded
 
 /**
- * Options of `Groups.rename` and `Groups.setMembers`: the version the caller saw, and `dryRun`.
+ * Options of `Groups.rename`, `Groups.setMembers` and `Groups.remove`: the version the caller saw, and `dryRun`.
  *
  * @category inputs
  * @since 0.1.0
  */
-export interface Versioned extends DryRun {
-  readonly expectedVersion?: number
-}
+export type Versioned = UsersVersioned
 
 const decodeName = decodeInput(GroupName, "group name")
 const decodeGid = decodeInput(Gid, "gid")
@@ -400,8 +398,9 @@ const make = Effect.gen(function* () {
     )
   })
 
-  const remove = Effect.fn("Groups.remove")(function* (actor: Actor, name: string, options: DryRun = {}) {
+  const remove = Effect.fn("Groups.remove")(function* (actor: Actor, name: string, options: Versioned = {}) {
     const groupName = yield* decodeName(name)
+    const { expectedVersion } = yield* decodeVersioned(options)
     return yield* adminWrite(
       actor,
       `delete group '${groupName}'`,
@@ -409,6 +408,7 @@ const make = Effect.gen(function* () {
         Effect.gen(function* () {
           yield* ensureNotAdminGroup(op, groupName, GROUP_ACTION.delete)
           const group = yield* getGroup(op.tx, groupName, true)
+          yield* ensureVersion("group", group.name, group.version, expectedVersion)
           yield* removeGroup(op, group)
           return toGroup(group)
         }),

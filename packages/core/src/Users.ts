@@ -30,6 +30,17 @@ export interface DryRun {
 }
 
 /**
+ * Options of a change to one record that the caller may have read first: `dryRun`, and `expectedVersion`, the version
+ * it saw (refused with `ConcurrentModification` when the record has changed since).
+ *
+ * @category inputs
+ * @since 0.1.0
+ */
+export interface Versioned extends DryRun {
+  readonly expectedVersion?: number
+}
+
+/**
  * What `Users.bootstrap` takes: the first administrator (the admin group is named by the directory's settings).
  *
  * @category inputs

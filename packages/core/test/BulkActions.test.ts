@@ -121,7 +121,7 @@ describe("Users.bulk", () => {
         ] as const
         const tags: Array<string> = []
         for (const [input, single] of cases) {
-          const error = yield* Effect.flip(single)
+          const error = yield* Effect.flip(single as Effect.Effect<unknown, { readonly _tag: string; message: string }>)
           const result = yield* users.bulk(admin, { ...input, dryRun: true })
           expect(result.results).toEqual([
             { username: input.usernames[0], outcome: "refused", error: { ...error, message: error.message } }

@@ -149,8 +149,14 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
           return yield* withETag(user)
         })
       )
-      .handle("delete", ({ path, urlParams }) =>
-        Effect.flatMap(CurrentActor, (actor) => call(service.remove(actor, path.username, dryRun(urlParams))))
+      .handle("delete", ({ path, urlParams, headers }) =>
+        Effect.gen(function* () {
+          const actor = yield* CurrentActor
+          const version = yield* expectedVersion(headers["if-match"])
+          return yield* call(
+            service.remove(actor, path.username, defined({ ...dryRun(urlParams), expectedVersion: version }))
+          )
+        })
       )
       .handle("enable", ({ path, urlParams }) =>
         Effect.flatMap(CurrentActor, (actor) => call(service.enable(actor, path.username, dryRun(urlParams))))
@@ -225,8 +231,14 @@ export const groups = HttpApiBuilder.group(Api, "groups", (handlers) =>
           return yield* withETag(group)
         })
       )
-      .handle("delete", ({ path, urlParams }) =>
-        Effect.flatMap(CurrentActor, (actor) => call(service.remove(actor, path.name, dryRun(urlParams))))
+      .handle("delete", ({ path, urlParams, headers }) =>
+        Effect.gen(function* () {
+          const actor = yield* CurrentActor
+          const version = yield* expectedVersion(headers["if-match"])
+          return yield* call(
+            service.remove(actor, path.name, defined({ ...dryRun(urlParams), expectedVersion: version }))
+          )
+        })
       )
       .handle("addMembers", ({ path, payload, urlParams }) =>
         Effect.flatMap(CurrentActor, (actor) =>

@@ -476,6 +476,34 @@ for (const [name, open] of stores) {
       expect((await server.request("GET", "/api/v1/users/admin", { as: admin })).body).toEqual(own.body)
     })
 
+    it("deletes a user or a group only at the version If-Match names: a stale one answers 412 and deletes nothing", async () => {
+      const user = await server.request("GET", "/api/v1/users/bob", { as: admin })
+      const group = await server.request("GET", "/api/v1/groups/empty", { as: admin })
+      await server.request("PATCH", "/api/v1/users/bob", { as: admin, body: { firstName: "Robert" } })
+      await server.request("PATCH", "/api/v1/groups/empty", { as: admin, body: { name: "vacant" } })
+      await server.request("PATCH", "/api/v1/groups/vacant", { as: admin, body: { name: "empty" } })
+      const before = await snapshot(server)
+      for (const [path, etag] of [
+        ["/api/v1/users/bob", user.headers.get("etag")],
+        ["/api/v1/groups/empty", group.headers.get("etag")]
+      ] as const) {
+        const stale = await server.request("DELETE", path, { as: admin, headers: { "if-match": etag ?? "" } })
+        refusal(stale, 412, "ConcurrentModification")
+        expect(stale.body.message).toMatch(/was changed by someone else \(version \d+, you had \d+\): reload it/)
+      }
+      expect(await snapshot(server)).toEqual(before)
+      for (const path of ["/api/v1/users/bob", "/api/v1/groups/empty"]) {
+        const current = (await server.request("GET", path, { as: admin })).headers.get("etag") ?? ""
+        const deleted = await server.request("DELETE", path, { as: admin, headers: { "if-match": current } })
+        expect(deleted.status, path).toBe(200)
+        refusal(
+          await server.request("GET", path, { as: admin }),
+          404,
+          path.includes("users") ? "UserNotFound" : "GroupNotFound"
+        )
+      }
+    })
+
     it("modifies a user; a stale If-Match answers 412 and changes nothing", async () => {
       const before = await server.request("GET", "/api/v1/users/bob", { as: admin })
       const etag = before.headers.get("etag") as string

@@ -94,6 +94,7 @@ describe("the OpenAPI document", () => {
       "403": ["CsrfTokenInvalid", "Forbidden"],
       "404": ["RouteNotFound", "UserNotFound"],
       "409": ["LastAdmin", "SelfLockout", "SystemUserImmutable"],
+      "412": ["ConcurrentModification"],
       "413": ["PayloadTooLarge"],
       "503": ["StorageError"]
     })
@@ -242,10 +243,12 @@ describe("the OpenAPI document", () => {
     expect(Object.keys(stranded.properties)).toEqual(["_tag", "message", "usernames", "group", "count"])
   })
 
-  it("advertises a stale version (412) only on the changes that check one, and an unknown route (404) only where a path parameter can be too long for the router", () => {
+  it("advertises a stale version (412) only on the changes that check one (modifications, deletes, one's password), and an unknown route (404) only where a path parameter can be too long for the router", () => {
     for (const { path, method, operation } of operations) {
       expect("412" in operation.responses, `${method} ${path}`).toBe(
-        method === "patch" || path === "/api/v1/me/password"
+        method === "patch" ||
+          path === "/api/v1/me/password" ||
+          (method === "delete" && (path === "/api/v1/users/{username}" || path === "/api/v1/groups/{name}"))
       )
       expect(
         refs(operation.responses["404"]?.content?.["application/json"]?.schema ?? {}).includes("RouteNotFound"),

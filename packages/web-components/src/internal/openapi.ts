@@ -50,7 +50,7 @@ export interface paths {
         readonly get: operations["users.get"];
         readonly put?: never;
         readonly post?: never;
-        /** Delete a user and end its sessions */
+        /** Delete a user and end its sessions; If-Match refuses a stale version with 412 */
         readonly delete: operations["users.delete"];
         readonly options?: never;
         readonly head?: never;
@@ -173,7 +173,7 @@ export interface paths {
         readonly get: operations["groups.get"];
         readonly put?: never;
         readonly post?: never;
-        /** Delete a group; 409 lists the users it would leave without a group */
+        /** Delete a group; 409 lists the users it would leave without a group; If-Match refuses a stale version with 412 */
         readonly delete: operations["groups.delete"];
         readonly options?: never;
         readonly head?: never;
@@ -1532,7 +1532,10 @@ export interface operations {
                 /** @description check every rule and answer with the result, changing nothing */
                 readonly dryRun?: components["schemas"]["BooleanFromString"];
             };
-            readonly header?: never;
+            readonly header?: {
+                /** @description the ETag of the version the caller saw */
+                readonly "if-match"?: string;
+            };
             readonly path: {
                 readonly username: string;
             };
@@ -1592,6 +1595,15 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["SystemUserImmutable"] | components["schemas"]["LastAdmin"] | components["schemas"]["SelfLockout"];
+                };
+            };
+            /** @description The record changed since the version named */
+            readonly 412: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ConcurrentModification"];
                 };
             };
             /** @description The request body is too large */
@@ -2457,7 +2469,10 @@ export interface operations {
                 /** @description check every rule and answer with the result, changing nothing */
                 readonly dryRun?: components["schemas"]["BooleanFromString"];
             };
-            readonly header?: never;
+            readonly header?: {
+                /** @description the ETag of the version the caller saw */
+                readonly "if-match"?: string;
+            };
             readonly path: {
                 readonly name: string;
             };
@@ -2517,6 +2532,15 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["GroupMembershipRequired"] | components["schemas"]["SystemUserImmutable"] | components["schemas"]["ProtectedGroup"];
+                };
+            };
+            /** @description The record changed since the version named */
+            readonly 412: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ConcurrentModification"];
                 };
             };
             /** @description The request body is too large */

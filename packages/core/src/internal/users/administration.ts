@@ -1,11 +1,11 @@
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import type { Actor } from "../../Actor.js"
 import type { UserRecord } from "../../Directory.js"
 import { GroupMembershipRequired, InvalidInput } from "../../Errors.js"
 import { GroupName, Username } from "../../Names.js"
 import type { Password, PasswordHash } from "../../Password.js"
 import { CreateUser, ModifyUser, ResetPassword } from "../../User.js"
-import type { DryRun } from "../../Users.js"
+import type { DryRun, Versioned } from "../../Users.js"
 import { ensureAdminsRemain, ensureNotSelf, lockAdminGroup } from "../adminGroup.js"
 import { decodeInput } from "../decode.js"
 import { changeMemberships } from "../membership.js"
@@ -37,6 +37,9 @@ const decodeGroupName = decodeInput(GroupName, "group name")
 const decodeCreate = decodeInput(CreateUser)
 const decodeModify = decodeInput(ModifyUser)
 const decodeReset = decodeInput(ResetPassword)
+const decodeVersioned = decodeInput(
+  Schema.Struct({ expectedVersion: Schema.optional(Schema.Int), dryRun: Schema.optional(Schema.Boolean) })
+)
 
 /**
  * What administrators do to users: create, change, delete, enable and disable them, and move them between groups; each
@@ -176,8 +179,9 @@ export const makeAdministration = (services: UserServices) => {
     )
   })
 
-  const remove = Effect.fn("Users.remove")(function* (actor: Actor, username: string, options: DryRun = {}) {
+  const remove = Effect.fn("Users.remove")(function* (actor: Actor, username: string, options: Versioned = {}) {
     const name = yield* decodeUsername(username)
+    const { expectedVersion } = yield* decodeVersioned(options)
     return yield* adminWrite(
       actor,
       `delete user '${name}'`,
@@ -185,6 +189,7 @@ export const makeAdministration = (services: UserServices) => {
         Effect.gen(function* () {
           yield* lockAdminGroup(op)
           const user = yield* getUser(op.tx, name, true)
+          yield* ensureVersion("user", user.username, user.version, expectedVersion)
           yield* removeUser(op, user)
           return toUser(user)
         }),

@@ -187,7 +187,8 @@ export const makeBulk = ({ directory, config }: UserServices, single: SingleUser
         case "disable":
           return single.disable(actor, username, options)
         case "delete":
-          return single.remove(actor, username, options)
+          // No version is given: a delete here is never refused as stale.
+          return single.remove(actor, username, options).pipe(Effect.catchTag("ConcurrentModification", Effect.die))
         case "addToGroup":
           return single.addToGroup(actor, username, group, options)
         case "removeFromGroup":

@@ -164,6 +164,7 @@ export class GroupsApi extends HttpApiGroup.make("groups")
   .add(
     HttpApiEndpoint.del("delete")`/groups/${nameParam}`
       .setUrlParams(DryRun)
+      .setHeaders(IfMatch)
       .addSuccess(Group.Group)
       .pipe(
         refusals<Service["remove"]>()(
@@ -172,10 +173,14 @@ export class GroupsApi extends HttpApiGroup.make("groups")
           "GroupNotFound",
           "GroupMembershipRequired",
           "SystemUserImmutable",
-          "ProtectedGroup"
+          "ProtectedGroup",
+          "ConcurrentModification"
         )
       )
-      .annotate(OpenApi.Summary, "Delete a group; 409 lists the users it would leave without a group")
+      .annotate(
+        OpenApi.Summary,
+        "Delete a group; 409 lists the users it would leave without a group; If-Match refuses a stale version with 412"
+      )
   )
   .add(
     HttpApiEndpoint.post("addMembers")`/groups/${nameParam}/members`

@@ -211,9 +211,10 @@ export class UsersApi extends HttpApiGroup.make("users")
   .add(
     HttpApiEndpoint.del("delete")`/users/${usernameParam}`
       .setUrlParams(DryRun)
+      .setHeaders(IfMatch)
       .addSuccess(User.User)
-      .pipe(refusals<Service["remove"]>()(...CHANGE))
-      .annotate(OpenApi.Summary, "Delete a user and end its sessions")
+      .pipe(refusals<Service["remove"]>()(...CHANGE, "ConcurrentModification"))
+      .annotate(OpenApi.Summary, "Delete a user and end its sessions; If-Match refuses a stale version with 412")
   )
   .add(
     HttpApiEndpoint.post("enable")`/users/${usernameParam}/enable`
