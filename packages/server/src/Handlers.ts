@@ -71,6 +71,17 @@ const expectedVersion = (header: string | undefined): Effect.Effect<number | und
     : Effect.succeed(Number(match[1]))
 }
 
+/** Answers a created record with its `ETag` and its `Location` (RFC 9110 15.3.2): the path a `GET` reads it at. */
+const created = <A extends { readonly version: number }>(record: A, path: string) =>
+  Effect.as(
+    HttpApp.appendPreResponseHandler((_request, response) =>
+      Effect.succeed(
+        HttpServerResponse.setHeaders(response, { etag: `"${record.version}"`, location: `/api/v1/${path}` })
+      )
+    ),
+    record
+  )
+
 /** Sends the record's version as its `ETag`. */
 const withETag = <A extends { readonly version: number }>(record: A) =>
   Effect.as(
@@ -138,7 +149,11 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
           Effect.flatMap(withETag)
         )
       )
-      .handle("create", ({ payload }) => Effect.flatMap(CurrentActor, (actor) => call(service.create(actor, payload))))
+      .handle("create", ({ payload }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.create(actor, payload))).pipe(
+          Effect.flatMap((user) => created(user, `users/${encodeURIComponent(user.username)}`))
+        )
+      )
       .handle("modify", ({ path, payload, headers }) =>
         Effect.gen(function* () {
           const actor = yield* CurrentActor
@@ -220,7 +235,11 @@ export const groups = HttpApiBuilder.group(Api, "groups", (handlers) =>
       .handle("members", ({ path, urlParams }) =>
         Effect.flatMap(CurrentActor, (actor) => call(service.members(actor, path.name, defined(urlParams))))
       )
-      .handle("create", ({ payload }) => Effect.flatMap(CurrentActor, (actor) => call(service.create(actor, payload))))
+      .handle("create", ({ payload }) =>
+        Effect.flatMap(CurrentActor, (actor) => call(service.create(actor, payload))).pipe(
+          Effect.flatMap((group) => created(group, `groups/${encodeURIComponent(group.name)}`))
+        )
+      )
       .handle("modify", ({ path, payload, headers }) =>
         Effect.gen(function* () {
           const actor = yield* CurrentActor

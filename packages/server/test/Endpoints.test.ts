@@ -299,7 +299,7 @@ for (const [name, open] of stores) {
       expect(renamed.body).toMatchObject({ externalId: "g-1", externalName: null })
     })
 
-    it("creates a user (201) and refuses a taken username or email, and a missing group (409, 404)", async () => {
+    it("creates a user (201, with its Location and ETag) and refuses a taken username or email, and a missing group (409, 404)", async () => {
       const created = await server.request("POST", "/api/v1/users", {
         as: admin,
         body: {
@@ -312,6 +312,10 @@ for (const [name, open] of stores) {
       })
       expect(created.status).toBe(201)
       expect(created.body).toMatchObject({ username: "dave", groups: ["analysts"], enabled: true, system: false })
+      expect([created.headers.get("location"), created.headers.get("etag")]).toEqual([
+        "/api/v1/users/dave",
+        `"${created.body.version}"`
+      ])
       expect(created.body).not.toHaveProperty("password")
       refusal(
         await server.request("POST", "/api/v1/users", { as: admin, body: { username: "dave", groups: ["analysts"] } }),
@@ -706,6 +710,10 @@ for (const [name, open] of stores) {
       })
       expect(created.status).toBe(201)
       expect(created.body).toMatchObject({ name: "ops", gid: 5000, members: ["bob"] })
+      expect([created.headers.get("location"), created.headers.get("etag")]).toEqual([
+        "/api/v1/groups/ops",
+        `"${created.body.version}"`
+      ])
       refusal(
         await server.request("POST", "/api/v1/groups", { as: admin, body: { name: "ops" } }),
         409,
