@@ -73,14 +73,16 @@ const expectedVersion = (header: string | undefined): Effect.Effect<number | und
 
 /** Answers a created record with its `ETag` and its `Location` (RFC 9110 15.3.2): the path a `GET` reads it at. */
 const created = <A extends { readonly version: number }>(record: A, path: string) =>
-  Effect.as(
+  Effect.zipRight(
     HttpApp.appendPreResponseHandler((_request, response) =>
-      Effect.succeed(
-        HttpServerResponse.setHeaders(response, { etag: `"${record.version}"`, location: `/api/v1/${path}` })
-      )
+      Effect.succeed(HttpServerResponse.setHeader(response, "location", `/api/v1/${path}`))
     ),
-    record
+    withETag(record)
   )
+
+/** A delete's options: its dry run, and the version its `If-Match` names. */
+const deleteOptions = (urlParams: { readonly dryRun?: boolean | undefined }, ifMatch: string | undefined) =>
+  Effect.map(expectedVersion(ifMatch), (version) => defined({ ...dryRun(urlParams), expectedVersion: version }))
 
 /** Sends the record's version as its `ETag`. */
 const withETag = <A extends { readonly version: number }>(record: A) =>
@@ -165,13 +167,9 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
         })
       )
       .handle("delete", ({ path, urlParams, headers }) =>
-        Effect.gen(function* () {
-          const actor = yield* CurrentActor
-          const version = yield* expectedVersion(headers["if-match"])
-          return yield* call(
-            service.remove(actor, path.username, defined({ ...dryRun(urlParams), expectedVersion: version }))
-          )
-        })
+        Effect.flatMap(Effect.zip(CurrentActor, deleteOptions(urlParams, headers["if-match"])), ([actor, options]) =>
+          call(service.remove(actor, path.username, options))
+        )
       )
       .handle("enable", ({ path, urlParams }) =>
         Effect.flatMap(CurrentActor, (actor) => call(service.enable(actor, path.username, dryRun(urlParams))))
@@ -251,13 +249,9 @@ export const groups = HttpApiBuilder.group(Api, "groups", (handlers) =>
         })
       )
       .handle("delete", ({ path, urlParams, headers }) =>
-        Effect.gen(function* () {
-          const actor = yield* CurrentActor
-          const version = yield* expectedVersion(headers["if-match"])
-          return yield* call(
-            service.remove(actor, path.name, defined({ ...dryRun(urlParams), expectedVersion: version }))
-          )
-        })
+        Effect.flatMap(Effect.zip(CurrentActor, deleteOptions(urlParams, headers["if-match"])), ([actor, options]) =>
+          call(service.remove(actor, path.name, options))
+        )
       )
       .handle("addMembers", ({ path, payload, urlParams }) =>
         Effect.flatMap(CurrentActor, (actor) =>
