@@ -26,6 +26,7 @@ import { Chunk, Effect, Stream } from "effect"
 import { FormatError, type TextInput } from "./Format.js"
 import { describeJson, isJsonObject, jsonEntry } from "./internal/jsonRecord.js"
 import { decodeText } from "./internal/text.js"
+import { describeError } from "./JsonText.js"
 import { type GidsRecord, type GroupRecord, groupToJson, type UserRecord, userToJson } from "./Records.js"
 
 /**
@@ -126,27 +127,13 @@ class DocumentReader {
         }
       } else this.parser.write(text)
     } catch (error) {
-      this.error ??= fail(`The directory document is not valid JSON: ${jsonProblem(error)}.`)
+      this.error ??= fail(`The directory document is not valid JSON: ${describeError(error, { whole: "document" })}.`)
     }
     if (this.error !== undefined) return this.error
     const out = Chunk.unsafeFromArray(this.out)
     this.out = []
     return out
   }
-}
-
-/**
- * What the streaming parser found wrong, in a clause of the reader's sentence: the character and where it is, or that
- * the text ends early (never the parser's own states and advice).
- */
-const jsonProblem = (error: unknown): string => {
-  const message = error instanceof Error ? error.message : String(error)
-  const unexpected = /^Unexpected "(.*)" at chunk position "\d+" \(absolute position "(\d+)"\)/s.exec(message)
-  if (unexpected !== null) return `unexpected '${unexpected[1]}' at byte ${Number(unexpected[2]) + 1}`
-  const misplaced = /^Unexpected [A-Z_]+ \((.*)\) in state/s.exec(message)
-  if (misplaced !== null) return `unexpected ${misplaced[1]} where a value or a name belongs`
-  if (/ended in (mid-parsing|the middle of a token)/.test(message)) return "it ends before the document does"
-  return "it cannot be read"
 }
 
 /**

@@ -10,6 +10,7 @@ import { Option, Stream } from "effect"
 import type { TextInput } from "./Format.js"
 import { describeJson, isJsonObject, type JsonKind, jsonEntry } from "./internal/jsonRecord.js"
 import { type Line, lines } from "./internal/text.js"
+import * as JsonText from "./JsonText.js"
 import { type GidsRecord, type GroupRecord, groupToJson, type UserRecord, userToJson } from "./Records.js"
 
 /**
@@ -31,8 +32,8 @@ const entryOf = (contents: Contents, line: Line): ImportRecord.ImportEntry | und
   let value: unknown
   try {
     value = JSON.parse(line.text)
-  } catch (error) {
-    return malformed(`the line is not JSON (${error instanceof Error ? error.message : String(error)})`)
+  } catch {
+    return malformed(`the line is not JSON (${JsonText.problem(line.text) ?? "it cannot be read"})`)
   }
   if (!isJsonObject(value)) return malformed(`the line holds ${describeJson(value)}, not a JSON object`)
   const { kind, ...record } = value

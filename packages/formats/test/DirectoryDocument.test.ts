@@ -111,9 +111,7 @@ describe("the whole-directory document", () => {
   it("text that is not JSON fails the read in one sentence", async () => {
     const error = await failure(DirectoryDocument.read(Stream.make(`${head},"groups":[{"name":"staff"},}`)))
     expect(error._tag).toBe("FormatError")
-    expect(error.message).toBe(
-      'The directory document is not valid JSON: unexpected "}" where a value or a name belongs.'
-    )
+    expect(error.message).toBe("The directory document is not valid JSON: unexpected '}' where a value belongs.")
     expect((await failure(DirectoryDocument.read(Stream.make(`${head},"groups":[{"name":x`)))).message).toBe(
       `The directory document is not valid JSON: unexpected 'x' at byte ${`${head},"groups":[{"name":`.length + 1}.`
     )

@@ -74,6 +74,25 @@ for (const [name, open] of stores) {
       expect(errorLines(server)).toEqual([])
     })
 
+    it("a body that is not JSON is refused saying what is wrong with it and where, in words no Node line changes", async () => {
+      for (const [body, said] of [
+        ['{"name":"ops",}', "unexpected '}' where a name in double quotes belongs"],
+        ['{"name":"ops"}}', "unexpected '}' at byte 15"],
+        ["{'name':'ops'}", "unexpected ''' at byte 2"],
+        ['{"name":"ops"', "it ends before the value does"]
+      ] as const) {
+        const answer = await server.request("POST", "/api/v1/groups", { as: admin, raw: body })
+        refusedAsBadInput(answer)
+        expect(answer.body.message).toBe(`Invalid body: it is not valid JSON (${said}).`)
+      }
+      expect((await server.request("GET", "/api/v1/groups/ops", { as: admin })).status).toBe(404)
+      // No body at all is not a JSON object.
+      const empty = await server.request("POST", "/api/v1/groups", { as: admin, raw: "" })
+      refusedAsBadInput(empty)
+      expect(empty.body.message).toBe("Invalid input: the body must be a JSON object.")
+      expect(errorLines(server)).toEqual([])
+    })
+
     it("a body nested 10,000 deep is refused with 400 in the error shape, not a 500 with an empty body", async () => {
       for (const raw of [
         `${"[".repeat(10_000)}${"]".repeat(10_000)}`,

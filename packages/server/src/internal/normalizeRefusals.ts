@@ -9,7 +9,7 @@ import { ServerConfig } from "../ServerConfig.js"
 import { IMPORT_PATH } from "./bulkPaths.js"
 import { fromClientAddress } from "./peerAddress.js"
 import { checkQuery, routesOf } from "./queryParameters.js"
-import { checkBody, jsonOnly } from "./requestBody.js"
+import { checkBody, jsonOnly, unreadableBody } from "./requestBody.js"
 import { isScimRequest } from "./scim/routes.js"
 
 /** Whether the request is a bulk import, whose body is CSV or JSON Lines, streamed and held to its own limit. */
@@ -44,7 +44,7 @@ export const normalizeRefusals = HttpApiBuilder.middleware(
                 )
               : Effect.fail(ApiError.invalidInput("content-type", "the API accepts application/json only"))
       }).pipe(
-        Effect.catchAllCause((cause): Effect.Effect<never, unknown> => {
+        Effect.catchAllCause((cause): Effect.Effect<never, unknown, HttpServerRequest.HttpServerRequest> => {
           const failure: unknown = Option.getOrUndefined(Cause.failureOption(cause))
           if (failure instanceof HttpApiError.HttpApiDecodeError)
             return Effect.fail(ApiError.fromIssues(failure.issues))
@@ -53,9 +53,7 @@ export const normalizeRefusals = HttpApiBuilder.middleware(
           }
           const defect: unknown = Option.getOrUndefined(Cause.dieOption(cause))
           if (HttpServerError.isServerError(defect) && defect._tag === "RequestError") {
-            return Effect.fail(
-              ApiError.invalidInput("body", "it is not valid JSON, or is larger than the server accepts")
-            )
+            return Effect.flip(unreadableBody)
           }
           return Effect.failCause(cause)
         }),

@@ -1,8 +1,9 @@
 /**
  * The limits of a request body, checked before anything decodes it: JSON only, its size and its nesting depth.
  */
-import { HttpMethod, HttpServerError, type HttpServerRequest } from "@effect/platform"
+import { HttpMethod, HttpServerError, HttpServerRequest } from "@effect/platform"
 import type { Errors } from "@user-manager/core"
+import { JsonText } from "@user-manager/formats"
 import { Effect } from "effect"
 import * as ApiError from "../ApiError.js"
 
@@ -86,3 +87,20 @@ export const checkBody = (
           : Effect.void
   )
 }
+
+/**
+ * The refusal of a body the API could not decode, saying what is wrong with its JSON ("Invalid body: it is not valid
+ * JSON (unexpected '}' at byte 12)."); the same words on every Node line. A body too large never gets here: `checkBody`
+ * refuses it first (413).
+ */
+export const unreadableBody: Effect.Effect<Errors.InvalidInput, never, HttpServerRequest.HttpServerRequest> =
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+    // The text is the one checkBody read (the request keeps it).
+    Effect.map(Effect.option(request.text), (text) => {
+      const problem = text._tag === "Some" ? JsonText.problem(text.value) : undefined
+      return ApiError.invalidInput(
+        "body",
+        problem === undefined ? "it cannot be read" : `it is not valid JSON (${problem})`
+      )
+    })
+  )

@@ -5,6 +5,7 @@
  */
 import { HttpIncomingMessage, type HttpServerRequest } from "@effect/platform"
 import { type Group, Page, type User } from "@user-manager/core"
+import { JsonText } from "@user-manager/formats"
 import { Effect, Option, Redacted } from "effect"
 import type { Options as ScimOptions } from "../../Scim.js"
 import type { ServerConfigShape } from "../../ServerConfig.js"
@@ -53,7 +54,10 @@ export const body = (
   return checkBody(request, config.maxBodyBytes).pipe(
     Effect.zipRight(request.text),
     Effect.flatMap((text) =>
-      Effect.try({ try: () => JSON.parse(text) as unknown, catch: () => invalidSyntax("the body is not valid JSON") })
+      Effect.try({
+        try: () => JSON.parse(text) as unknown,
+        catch: () => invalidSyntax(`the body is not valid JSON (${JsonText.problem(text) ?? "it cannot be read"})`)
+      })
     ),
     HttpIncomingMessage.withMaxBodySize(Option.some(config.maxBodyBytes)),
     Effect.catchAll((error) =>
