@@ -70,6 +70,12 @@ describe("the OpenAPI document", () => {
       }
     }
   })
+  it("advertises no 405 on any operation: a method the path does not take is no operation's answer", () => {
+    expect(JSON.stringify(document)).not.toContain("MethodNotAllowed")
+    for (const { path, method, operation } of operations)
+      expect("405" in operation.responses, `${method} ${path}`).toBe(false)
+  })
+
   /** The refusals an operation advertises, by status. */
   const refusalsOf = (path: string, method: string): Record<string, ReadonlyArray<string>> => {
     const operation = document.paths[path]?.[method]

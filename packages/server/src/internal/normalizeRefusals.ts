@@ -1,12 +1,20 @@
 /**
  * The middleware that answers every request the API cannot read with the one error shape.
  */
-import { HttpApiBuilder, HttpApiError, HttpIncomingMessage, HttpServerError, HttpServerRequest } from "@effect/platform"
-import { Cause, Effect, Option } from "effect"
+import {
+  HttpApiBuilder,
+  HttpApiError,
+  HttpIncomingMessage,
+  HttpServerError,
+  HttpServerRequest,
+  HttpServerResponse
+} from "@effect/platform"
+import { Cause, Effect, Option, Schema } from "effect"
 import { Api } from "../Api.js"
 import * as ApiError from "../ApiError.js"
 import { ServerConfig } from "../ServerConfig.js"
-import { IMPORT_PATH } from "./bulkPaths.js"
+import { allowedMethods } from "./allowedMethods.js"
+import { BULK_ROUTES, IMPORT_PATH } from "./bulkPaths.js"
 import { fromClientAddress } from "./peerAddress.js"
 import { checkQuery, routesOf } from "./queryParameters.js"
 import { checkBody, jsonOnly } from "./requestBody.js"
@@ -19,9 +27,30 @@ const isImport = (request: HttpServerRequest.HttpServerRequest): boolean =>
 /** The API's routes and the query parameters each takes. */
 const routes = routesOf(Api)
 
+/** What each path of the API takes, the bulk routes' included. */
+const allowed = allowedMethods([...routes, ...BULK_ROUTES])
+
+const encodeMethodNotAllowed = Schema.encodeSync(ApiError.Refusal.MethodNotAllowed)
+
+/**
+ * The answer to a request the router has no route for: where its path is the API's with other methods, 405 with
+ * `Allow` (and `OPTIONS` 204 with `Allow`); else 404.
+ */
+const unrouted = (
+  request: HttpServerRequest.HttpServerRequest
+): Effect.Effect<HttpServerResponse.HttpServerResponse, ApiError.RouteNotFound> => {
+  const path = allowed(request.url)
+  if (path === undefined) return Effect.fail(new ApiError.RouteNotFound())
+  const headers = { allow: path.allow }
+  if (request.method === "OPTIONS") return Effect.succeed(HttpServerResponse.empty({ status: 204, headers }))
+  const refusal = new ApiError.MethodNotAllowed({ method: request.method, path: path.path, allowed: path.methods })
+  return Effect.succeed(HttpServerResponse.unsafeJson(encodeMethodNotAllowed(refusal), { status: 405, headers }))
+}
+
 /**
  * Answers every request the API cannot read with the one error shape: a body that is not JSON, too large or too
- * deep, a field of the wrong type or unknown, a query parameter its route does not take, an unknown route; and caps
+ * deep, a field of the wrong type or unknown, a query parameter its route does not take, a method its path does not take
+ * (405, with `Allow`), an unknown route; and caps
  * the size of request bodies (a bulk import's at its own limit, checked by its route as it streams).
  */
 export const normalizeRefusals = HttpApiBuilder.middleware(
@@ -44,12 +73,12 @@ export const normalizeRefusals = HttpApiBuilder.middleware(
                 )
               : Effect.fail(ApiError.invalidInput("content-type", "the API accepts application/json only"))
       }).pipe(
-        Effect.catchAllCause((cause): Effect.Effect<never, unknown> => {
+        Effect.catchAllCause((cause): Effect.Effect<HttpServerResponse.HttpServerResponse, unknown> => {
           const failure: unknown = Option.getOrUndefined(Cause.failureOption(cause))
           if (failure instanceof HttpApiError.HttpApiDecodeError)
             return Effect.fail(ApiError.fromIssues(failure.issues))
           if (HttpServerError.isServerError(failure) && failure._tag === "RouteNotFound") {
-            return Effect.fail(new ApiError.RouteNotFound())
+            return unrouted(failure.request)
           }
           const defect: unknown = Option.getOrUndefined(Cause.dieOption(cause))
           if (HttpServerError.isServerError(defect) && defect._tag === "RequestError") {

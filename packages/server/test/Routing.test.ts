@@ -1,0 +1,113 @@
+/**
+ * How the API answers a request its router has no route for: a method its path does not take is 405 with `Allow`
+ * (OPTIONS 204 with `Allow`), and a path it does not have at all 404; the page, health and SCIM routes keep their own
+ * answers.
+ */
+import { sqliteFile } from "@user-manager/test-stores/stores"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { bearer, PASSWORDS, type Running, start } from "./support/harness.js"
+import { expectSecurityHeaders } from "./support/securityHeaders.js"
+
+describe("routing", () => {
+  let server: Running
+  let admin: { bearer: string }
+  beforeAll(async () => {
+    server = await start(sqliteFile)
+    await server.reseed()
+    admin = await bearer(server, "admin", PASSWORDS.admin)
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  it("a method its path does not take is answered 405 in the error shape, with Allow naming the methods the path takes", async () => {
+    const answers = [
+      [
+        "PUT",
+        "/api/v1/users/alice",
+        "/api/v1/users/{username}",
+        ["GET", "PATCH", "DELETE"],
+        "GET, HEAD, PATCH, DELETE, OPTIONS"
+      ],
+      [
+        "POST",
+        "/api/v1/users/alice",
+        "/api/v1/users/{username}",
+        ["GET", "PATCH", "DELETE"],
+        "GET, HEAD, PATCH, DELETE, OPTIONS"
+      ],
+      ["DELETE", "/api/v1/groups", "/api/v1/groups", ["GET", "POST"], "GET, HEAD, POST, OPTIONS"],
+      ["GET", "/api/v1/auth/login", "/api/v1/auth/login", ["POST"], "POST, OPTIONS"],
+      // The bulk routes beside the HttpApi, too.
+      ["GET", "/api/v1/import", "/api/v1/import", ["POST"], "POST, OPTIONS"],
+      ["PUT", "/api/v1/export?format=csv", "/api/v1/export", ["GET"], "GET, HEAD, OPTIONS"]
+    ] as const
+    for (const [method, url, path, allowed, allow] of answers) {
+      const answer = await server.request(method, url, { as: admin })
+      expect(answer.status, `${method} ${url}`).toBe(405)
+      expect(answer.headers.get("allow"), `${method} ${url}`).toBe(allow)
+      expect(answer.body).toEqual({
+        _tag: "MethodNotAllowed",
+        method,
+        path,
+        allowed,
+        message: `${method} is not allowed on ${path}; it takes ${
+          allowed.length === 1 ? allowed[0] : `${allowed.slice(0, -1).join(", ")} and ${allowed.at(-1)}`
+        }.`,
+        status: 405
+      })
+      expectSecurityHeaders(answer.headers, `${method} ${url}`)
+    }
+    expect((await server.request("PUT", "/api/v1/users/alice", { as: admin })).body.message).toBe(
+      "PUT is not allowed on /api/v1/users/{username}; it takes GET, PATCH and DELETE."
+    )
+  })
+
+  it("a 405 is answered before authentication, and names the path as the API documents it, never the request's text", async () => {
+    const answer = await server.request("PUT", "/API/v1/Users/<script>/")
+    expect(answer.status).toBe(405)
+    expect(answer.body.path).toBe("/api/v1/users/{username}")
+    expect(answer.text).not.toContain("script")
+    // Where the path is one route's for some methods and another's for others, the methods of both.
+    const bulk = await server.request("PUT", "/api/v1/users/bulk", { as: admin })
+    expect([bulk.status, bulk.body.path, bulk.body.allowed]).toEqual([
+      405,
+      "/api/v1/users/bulk",
+      ["GET", "POST", "PATCH", "DELETE"]
+    ])
+  })
+
+  it("OPTIONS on a path of the API answers 204 with Allow, and 404 on a path the API does not have", async () => {
+    const options = await server.request("OPTIONS", "/api/v1/users/alice")
+    expect(options.status).toBe(204)
+    expect(options.text).toBe("")
+    expect(options.headers.get("allow")).toBe("GET, HEAD, PATCH, DELETE, OPTIONS")
+    expectSecurityHeaders(options.headers, "OPTIONS")
+    const missing = await server.request("OPTIONS", "/api/v1/nothing")
+    expect([missing.status, missing.body._tag, missing.headers.get("allow")]).toEqual([404, "RouteNotFound", null])
+  })
+
+  it("a path no route has is 404 RouteNotFound whatever the method, and the page, health and SCIM routes keep their own answers", async () => {
+    for (const [method, path] of [
+      ["PUT", "/api/v1/nothing"],
+      ["GET", "/api/v1/users/alice/nothing"],
+      ["POST", "/"],
+      ["POST", "/healthz"],
+      ["DELETE", "/api/openapi.json"]
+    ] as const) {
+      const answer = await server.request(method, path, { as: admin })
+      expect([answer.status, answer.body._tag, answer.headers.get("allow")], `${method} ${path}`).toEqual([
+        404,
+        "RouteNotFound",
+        null
+      ])
+    }
+    // SCIM answers in its own shape (here: no SCIM token, 401), never a 405 of the API's.
+    const scim = await server.request("PUT", "/scim/v2/Users")
+    expect([scim.status, scim.body.schemas, scim.headers.get("allow")]).toEqual([
+      401,
+      ["urn:ietf:params:scim:api:messages:2.0:Error"],
+      null
+    ])
+  })
+})
