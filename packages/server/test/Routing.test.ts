@@ -1,11 +1,12 @@
 /**
  * How the API answers a request its router has no route for: a method its path does not take is 405 with `Allow`
  * (OPTIONS 204 with `Allow`), and a path it does not have at all 404; the page, health and SCIM routes keep their own
- * answers.
+ * answers. A path parameter of any length reaches its handler, where the core decides.
  */
 import { sqliteFile } from "@user-manager/test-stores/stores"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { bearer, PASSWORDS, type Running, start } from "./support/harness.js"
+import { makeToken } from "./support/scim.js"
 import { expectSecurityHeaders } from "./support/securityHeaders.js"
 
 describe("routing", () => {
@@ -109,5 +110,30 @@ describe("routing", () => {
       ["urn:ietf:params:scim:api:messages:2.0:Error"],
       null
     ])
+  })
+
+  it("a path parameter longer than the router's default 100 characters reaches its handler: the core refuses the name in its own sentence", async () => {
+    for (const [method, path, field, kind] of [
+      ["GET", `/api/v1/users/${"a".repeat(150)}`, "username", "a username"],
+      ["DELETE", `/api/v1/users/${"b".repeat(101)}`, "username", "a username"],
+      ["GET", `/api/v1/users/${"c".repeat(5_000)}`, "username", "a username"],
+      ["GET", `/api/v1/groups/${"d".repeat(150)}/members`, "group name", "a group name"]
+    ] as const) {
+      const answer = await server.request(method, path, { as: admin })
+      expect([answer.status, answer.body._tag, answer.body.field], `${method} ${path.slice(0, 40)}`).toEqual([
+        400,
+        "InvalidInput",
+        field
+      ])
+      expect(answer.body.message).toMatch(new RegExp(`^Invalid ${field}: ${kind} has at most 32 characters, '`))
+      expect(answer.text.length).toBeLessThan(600)
+    }
+    // SCIM's routes share the router: its own rule answers, in its own shape, as for an id that is no username.
+    const token = await makeToken(server, "idp", "scim")
+    const scim = await server.request("GET", `/scim/v2/Users/${"a".repeat(150)}`, { as: { bearer: token } })
+    expect([scim.status, scim.body.scimType]).toEqual([400, "invalidValue"])
+    // And a method the long path does not take is 405, as for a short one.
+    const put = await server.request("PUT", `/api/v1/users/${"a".repeat(150)}`, { as: admin })
+    expect([put.status, put.body.path]).toEqual([405, "/api/v1/users/{username}"])
   })
 })

@@ -85,6 +85,12 @@ describe("Server.webHandler", () => {
     expectSecurityHeaders(answer.headers, "a 405 under the host's path")
   })
 
+  it("takes a path parameter of any length under the host's path: the core refuses a 150-character username", async () => {
+    const answer = await call(`/backoffice/api/v1/users/${"a".repeat(150)}`, { headers: { "x-host-user": "boss" } })
+    expect(answer.status).toBe(400)
+    expect(await answer.json()).toMatchObject({ _tag: "InvalidInput", field: "username", status: 400 })
+  })
+
   it("serves the bulk import and export under the host's path, as the actor the host names", async () => {
     const body = ["username,groups", "temp1,staff", "temp2,staff", ""].join("\n")
     const imported = await call("/backoffice/api/v1/import", {

@@ -5,6 +5,7 @@
  */
 import * as FindMyWay from "find-my-way-ts"
 import type { Route } from "./queryParameters.js"
+import { ROUTER_CONFIG } from "./routerConfig.js"
 
 /** A route as far as its method and path go. */
 type Routed = Pick<Route, "method" | "path" | "template">
@@ -30,7 +31,7 @@ const parameters = (path: string) => path.split("{").length - 1
  * undefined when none would (a path the API does not have).
  */
 export const allowedMethods = (routes: ReadonlyArray<Routed>): ((url: string) => Allowed | undefined) => {
-  const router = FindMyWay.make<Routed>()
+  const router = FindMyWay.make<Routed>(ROUTER_CONFIG)
   for (const route of routes) router.on(route.method, route.template as FindMyWay.PathInput, route)
   const methods = ORDER.filter((method) => routes.some((route) => route.method === method))
   return (url) => {

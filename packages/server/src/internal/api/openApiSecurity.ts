@@ -71,7 +71,8 @@ export const withSecurity = (spec: Document): Document => {
       if (invalid !== undefined) invalid.description = "An input is malformed"
       // The CSRF header is checked only on requests that change something.
       if (SAFE_METHODS.has(method)) withoutRefusal(operation, "403", CSRF_TOKEN_INVALID)
-      // The router refuses a path it has no route for, as it does a path parameter longer than it matches.
+      // The router refuses a path it has no route for, which an empty path parameter makes of one that has a
+      // parameter (`/users//groups/dev`); a parameter of any length is matched (`internal/routerConfig.ts`).
       if (!path.includes("{")) withoutRefusal(operation, "404", ROUTE_NOT_FOUND)
       // A 405 answers a method the path has no operation for: never an operation's own answer (the paths say which
       // methods each takes).
