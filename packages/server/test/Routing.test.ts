@@ -1,7 +1,8 @@
 /**
  * How the API answers a request its router has no route for: a method its path does not take is 405 with `Allow`
  * (OPTIONS 204 with `Allow`), and a path it does not have at all 404; the page, health and SCIM routes keep their own
- * answers. A path parameter of any length reaches its handler, where the core decides.
+ * answers. A path parameter of any length reaches its handler, where the core decides; a path that is not valid
+ * percent-encoding is bad input (400).
  */
 import { sqliteFile } from "@user-manager/test-stores/stores"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -135,5 +136,31 @@ describe("routing", () => {
     // And a method the long path does not take is 405, as for a short one.
     const put = await server.request("PUT", `/api/v1/users/${"a".repeat(150)}`, { as: admin })
     expect([put.status, put.body.path]).toEqual([405, "/api/v1/users/{username}"])
+  })
+
+  it("a path that is not valid percent-encoding is refused with 400 in one sentence, whatever its method, never 404 or 405", async () => {
+    for (const [method, path] of [
+      ["GET", "/api/v1/users/%E0%A4%A"],
+      ["GET", "/api/v1/users/%E0%A4"],
+      ["GET", "/api/v1/users/%ZZ"],
+      ["GET", "/api/v1/users/admin%"],
+      ["GET", "/api/v1/groups/%C0%80/members"],
+      ["PUT", "/api/v1/users/%E0%A4%A"],
+      ["GET", "/api/v1/nothing/%E0?limit=1"]
+    ] as const) {
+      const answer = await server.request(method, path, { as: admin })
+      expect(answer.status, `${method} ${path}`).toBe(400)
+      expect(answer.body).toEqual({
+        _tag: "InvalidInput",
+        field: "path",
+        reason: "it is not valid percent-encoding",
+        message: "Invalid path: it is not valid percent-encoding.",
+        status: 400
+      })
+      expectSecurityHeaders(answer.headers, `${method} ${path}`)
+    }
+    // Valid percent-encoding is decoded as ever: %61 is "a".
+    const admin61 = await server.request("GET", "/api/v1/users/%61dmin", { as: admin })
+    expect([admin61.status, admin61.body.username]).toEqual([200, "admin"])
   })
 })

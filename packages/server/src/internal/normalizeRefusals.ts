@@ -9,6 +9,7 @@ import {
   HttpServerRequest,
   HttpServerResponse
 } from "@effect/platform"
+import type { Errors } from "@user-manager/core"
 import { Cause, Effect, Option, Schema } from "effect"
 import { Api } from "../Api.js"
 import * as ApiError from "../ApiError.js"
@@ -32,13 +33,27 @@ const allowed = allowedMethods([...routes, ...BULK_ROUTES])
 
 const encodeMethodNotAllowed = Schema.encodeSync(ApiError.Refusal.MethodNotAllowed)
 
+/** Whether the path of `url`, as far as the router reads it (to `?`, `;` or `#`), is valid percent-encoding. */
+const decodable = (url: string): boolean => {
+  try {
+    decodeURIComponent(url.split(/[?;#]/, 1)[0] ?? "")
+    return true
+  } catch {
+    return false
+  }
+}
+
 /**
- * The answer to a request the router has no route for: where its path is the API's with other methods, 405 with
- * `Allow` (and `OPTIONS` 204 with `Allow`); else 404.
+ * The answer to a request the router has no route for: a path that is not valid percent-encoding (which the router
+ * cannot read) 400 (but SCIM's, left to SCIM); a path of the API with other methods, 405 with `Allow` (and `OPTIONS`
+ * 204 with `Allow`); else 404.
  */
 const unrouted = (
   request: HttpServerRequest.HttpServerRequest
-): Effect.Effect<HttpServerResponse.HttpServerResponse, ApiError.RouteNotFound> => {
+): Effect.Effect<HttpServerResponse.HttpServerResponse, ApiError.RouteNotFound | Errors.InvalidInput> => {
+  if (!isScimRequest(request) && !decodable(request.url)) {
+    return Effect.fail(ApiError.invalidInput("path", "it is not valid percent-encoding"))
+  }
   const path = allowed(request.url)
   if (path === undefined) return Effect.fail(new ApiError.RouteNotFound())
   const headers = { allow: path.allow }
@@ -49,8 +64,8 @@ const unrouted = (
 
 /**
  * Answers every request the API cannot read with the one error shape: a body that is not JSON, too large or too
- * deep, a field of the wrong type or unknown, a query parameter its route does not take, a method its path does not take
- * (405, with `Allow`), an unknown route; and caps
+ * deep, a field of the wrong type or unknown, a query parameter its route does not take, a path that is not valid
+ * percent-encoding, a method its path does not take (405, with `Allow`), an unknown route; and caps
  * the size of request bodies (a bulk import's at its own limit, checked by its route as it streams).
  */
 export const normalizeRefusals = HttpApiBuilder.middleware(
