@@ -59,6 +59,8 @@ export class Api extends HttpApi.make("dt")
   .add(AuthApi)
   // The router's own refusal, of a path no route matches: the API answers it in its shape.
   .addError(ApiError.Refusal.RouteNotFound)
+  // A method the path does not take: answered by `normalizeRefusals`, declared so that a client decodes it.
+  .addError(ApiError.Refusal.MethodNotAllowed)
   .prefix("/api/v1")
   .annotate(OpenApi.Servers, [
     { url: "/", description: "the server this document is served by (a host that mounts the API under a path adds it)" }

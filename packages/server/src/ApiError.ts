@@ -9,6 +9,7 @@
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import { Errors } from "@user-manager/core"
 import { Schema } from "effect"
+import { listed } from "./internal/listed.js"
 
 /**
  * 403: a request signed in with the session cookie changes something without the session's CSRF token.
@@ -38,6 +39,24 @@ export class RouteNotFound extends Schema.TaggedError<RouteNotFound>()("RouteNot
 }
 
 /**
+ * 405: the path is the API's, but not with this method; `allowed` are the methods it takes (the answer's `Allow` header
+ * names them too, with HEAD where it takes GET, and OPTIONS).
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export class MethodNotAllowed extends Schema.TaggedError<MethodNotAllowed>()("MethodNotAllowed", {
+  method: Schema.String,
+  /** The path as the API documents it: `/api/v1/users/{username}`. */
+  path: Schema.String,
+  allowed: Schema.Array(Schema.String)
+}) {
+  override get message(): string {
+    return `${this.method} is not allowed on ${this.path}; it takes ${listed(this.allowed)}.`
+  }
+}
+
+/**
  * 413: the request body is larger than the server accepts (`max` bytes).
  *
  * @category errors
@@ -53,7 +72,8 @@ export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()("Payl
 
 /**
  * The HTTP status of every refusal: the core's errors by their kind (400 invalid input, 401, 403, 404, 409 a rule or a
- * taken name, 412 a stale version, 429 too many sign-ins, 503 the store) and the HTTP layer's own.
+ * taken name, 412 a stale version, 429 too many sign-ins, 503 the store) and the HTTP layer's own (404 no such route, 405 a
+ * method the path does not take, 413).
  *
  * @category errors
  * @since 0.1.0
@@ -67,6 +87,7 @@ export const STATUS = {
   GroupNotFound: 404,
   TokenNotFound: 404,
   RouteNotFound: 404,
+  MethodNotAllowed: 405,
   UsernameTaken: 409,
   EmailTaken: 409,
   GroupNameTaken: 409,
@@ -85,7 +106,12 @@ export const STATUS = {
   TooManyAttempts: 429,
   StorageError: 503
 } as const satisfies Record<
-  Errors.DomainError["_tag"] | "StorageError" | "CsrfTokenInvalid" | "RouteNotFound" | "PayloadTooLarge",
+  | Errors.DomainError["_tag"]
+  | "StorageError"
+  | "CsrfTokenInvalid"
+  | "RouteNotFound"
+  | "MethodNotAllowed"
+  | "PayloadTooLarge",
   number
 >
 
@@ -178,6 +204,7 @@ export const Refusal = {
   TooManyAttempts: wire(Errors.TooManyAttempts, "Too many failed sign-ins"),
   CsrfTokenInvalid: wire(CsrfTokenInvalid, "A cookie request lacks its CSRF token"),
   RouteNotFound: wire(RouteNotFound, "No such resource or method"),
+  MethodNotAllowed: wire(MethodNotAllowed, "The path does not take this method"),
   PayloadTooLarge: wire(PayloadTooLarge, "The request body is too large"),
   StorageError: storageError
 } as const satisfies Record<keyof typeof STATUS, Schema.Schema.Any>

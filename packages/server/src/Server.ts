@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { HttpApiBuilder, HttpMiddleware, HttpServer } from "@effect/platform"
+import { HttpApiBuilder, HttpMiddleware, HttpRouter, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import type {
   Audit,
@@ -30,6 +30,7 @@ import { nodeServer } from "./internal/nodeServer.js"
 import { normalizeRefusals } from "./internal/normalizeRefusals.js"
 import { page } from "./internal/pageRoutes.js"
 import { PeerAddress } from "./internal/peerAddress.js"
+import { ROUTER_CONFIG } from "./internal/routerConfig.js"
 import { SECURITY_HEADERS, securityHeaders } from "./internal/securityHeaders.js"
 import { storeClient } from "./internal/storeClient.js"
 import * as Scim from "./Scim.js"
@@ -166,7 +167,11 @@ export const layer = (options: Options = {}) => {
     healthRoutes(options.readiness ?? Effect.void, options.readyDetails),
     options.scim === false ? Layer.empty : Scim.routes(options.scim === true ? {} : options.scim),
     options.metrics === undefined ? Layer.empty : metricsLayer(options.metrics),
-    options.page === false ? Layer.empty : page(options.page === true || options.page === undefined ? {} : options.page)
+    options.page === false
+      ? Layer.empty
+      : page(options.page === true || options.page === undefined ? {} : options.page),
+    // Read where the router is built (`HttpApiBuilder.serve`, `toWebHandler`): a long path parameter reaches its handler.
+    HttpRouter.setRouterConfig(ROUTER_CONFIG)
   ).pipe(Layer.provideMerge(api), Layer.provide(ServerConfig.layer(options.config ?? {})))
 }
 

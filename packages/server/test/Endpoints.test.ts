@@ -959,7 +959,9 @@ for (const [name, open] of stores) {
       refusal(missing, 404, "RouteNotFound")
       expect(missing.headers.get("x-content-type-options")).toBe("nosniff")
       expect(missing.headers.get("cache-control")).toBe("no-store")
-      refusal(await server.request("PUT", "/api/v1/users", { as: admin, body: {} }), 404, "RouteNotFound")
+      refusal(await server.request("PUT", "/api/v1/nothing", { as: admin, body: {} }), 404, "RouteNotFound")
+      // A path the API has, with a method it does not take: 405 (test/Routing.test.ts).
+      refusal(await server.request("PUT", "/api/v1/users", { as: admin, body: {} }), 405, "MethodNotAllowed")
     })
 
     it("never puts a password or a password hash in an answer or a log line", () => {

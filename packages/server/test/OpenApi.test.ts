@@ -70,6 +70,12 @@ describe("the OpenAPI document", () => {
       }
     }
   })
+  it("advertises no 405 on any operation: a method the path does not take is no operation's answer", () => {
+    expect(JSON.stringify(document)).not.toContain("MethodNotAllowed")
+    for (const { path, method, operation } of operations)
+      expect("405" in operation.responses, `${method} ${path}`).toBe(false)
+  })
+
   /** The refusals an operation advertises, by status. */
   const refusalsOf = (path: string, method: string): Record<string, ReadonlyArray<string>> => {
     const operation = document.paths[path]?.[method]
@@ -243,7 +249,7 @@ describe("the OpenAPI document", () => {
     expect(Object.keys(stranded.properties)).toEqual(["_tag", "message", "usernames", "group", "count"])
   })
 
-  it("advertises a stale version (412) only on the changes that check one (modifications, deletes, one's password), and an unknown route (404) only where a path parameter can be too long for the router", () => {
+  it("advertises a stale version (412) only on the changes that check one (modifications, deletes, one's password), and an unknown route (404) only where an empty path parameter can make the path one no route has", () => {
     for (const { path, method, operation } of operations) {
       expect("412" in operation.responses, `${method} ${path}`).toBe(
         method === "patch" ||

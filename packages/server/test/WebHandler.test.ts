@@ -77,6 +77,20 @@ describe("Server.webHandler", () => {
     expectSecurityHeaders((await call("/backoffice/api/v1/users")).headers, "a refusal under the host's path")
   })
 
+  it("answers a method a path under the host's does not take with 405 and Allow, naming the API's path", async () => {
+    const answer = await call("/backoffice/api/v1/groups", { method: "DELETE", headers: { "x-host-user": "boss" } })
+    expect(answer.status).toBe(405)
+    expect(answer.headers.get("allow")).toBe("GET, HEAD, POST, OPTIONS")
+    expect(await answer.json()).toMatchObject({ _tag: "MethodNotAllowed", path: "/api/v1/groups", status: 405 })
+    expectSecurityHeaders(answer.headers, "a 405 under the host's path")
+  })
+
+  it("takes a path parameter of any length under the host's path: the core refuses a 150-character username", async () => {
+    const answer = await call(`/backoffice/api/v1/users/${"a".repeat(150)}`, { headers: { "x-host-user": "boss" } })
+    expect(answer.status).toBe(400)
+    expect(await answer.json()).toMatchObject({ _tag: "InvalidInput", field: "username", status: 400 })
+  })
+
   it("serves the bulk import and export under the host's path, as the actor the host names", async () => {
     const body = ["username,groups", "temp1,staff", "temp2,staff", ""].join("\n")
     const imported = await call("/backoffice/api/v1/import", {

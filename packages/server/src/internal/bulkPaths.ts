@@ -7,3 +7,9 @@ export const IMPORT_PATH = "/api/v1/import"
 
 /** The path of the export route. */
 export const EXPORT_PATH = "/api/v1/export"
+
+/** The bulk routes by method, beside the HttpApi's own: the import takes POST, the export GET. */
+export const BULK_ROUTES = [
+  { method: "POST", path: IMPORT_PATH, template: IMPORT_PATH },
+  { method: "GET", path: EXPORT_PATH, template: EXPORT_PATH }
+] as const

@@ -12,6 +12,7 @@ import * as FindMyWay from "find-my-way-ts"
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client"
 import { Api } from "../Api.js"
 import { EXPORT_PATH, IMPORT_PATH } from "./bulkPaths.js"
+import { ROUTER_CONFIG } from "./routerConfig.js"
 
 /** How many connections a store's pool may hold, how many are lent out, and how many callers wait for one. */
 export interface PoolUse {
@@ -51,7 +52,7 @@ const UNMATCHED = "(unmatched)"
 
 /** The route template a request matched (`/api/v1/users/:username`), found as the server's router finds it. */
 const routeTemplates = () => {
-  const router = FindMyWay.make<string>({ ignoreTrailingSlash: false })
+  const router = FindMyWay.make<string>({ ...ROUTER_CONFIG, ignoreTrailingSlash: false })
   const add = (method: string, path: string) => router.on(method as "GET", path as `/${string}`, path)
   HttpApi.reflect(Api, { onGroup: () => {}, onEndpoint: ({ endpoint }) => add(endpoint.method, endpoint.path) })
   for (const [method, path] of RAW_ROUTES) add(method, path)

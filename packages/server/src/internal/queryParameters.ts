@@ -7,11 +7,15 @@ import { HttpApi } from "@effect/platform"
 import type { InvalidInput } from "@user-manager/core/Errors"
 import { Option, SchemaAST } from "effect"
 import * as ApiError from "../ApiError.js"
+import { listed } from "./listed.js"
 
-interface Route {
+/** A route of the API, as its definition declares it. */
+export interface Route {
   readonly method: string
   /** The path as the API documents it, with `{name}` for a path parameter. */
   readonly path: string
+  /** The path as the router takes it, with `:name` for a path parameter. */
+  readonly template: string
   readonly pattern: RegExp
   readonly parameters: ReadonlyArray<string>
 }
@@ -30,6 +34,7 @@ export const routesOf = (api: HttpApi.HttpApi.Any): ReadonlyArray<Route> => {
       routes.push({
         method: endpoint.method,
         path: segments.map((segment) => (segment.startsWith(":") ? `{${segment.slice(1)}}` : segment)).join("/"),
+        template: endpoint.path,
         pattern: new RegExp(
           `^${segments.map((segment) => (segment.startsWith(":") ? "[^/]+" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("/")}$`
         ),
@@ -39,10 +44,6 @@ export const routesOf = (api: HttpApi.HttpApi.Any): ReadonlyArray<Route> => {
   })
   return routes
 }
-
-/** The words "a, b and c". */
-const listed = (words: ReadonlyArray<string>) =>
-  words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`
 
 /**
  * The refusal of a request's query, or undefined when its route takes every parameter it names, once each (a request

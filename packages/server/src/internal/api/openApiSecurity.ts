@@ -33,6 +33,7 @@ export interface Document {
 
 const DECODE_ERROR = "#/components/schemas/HttpApiDecodeError"
 const ROUTE_NOT_FOUND = "#/components/schemas/RouteNotFound"
+const METHOD_NOT_ALLOWED = "#/components/schemas/MethodNotAllowed"
 const CSRF_TOKEN_INVALID = "#/components/schemas/CsrfTokenInvalid"
 
 type Operation = Document["paths"][string][string]
@@ -56,7 +57,7 @@ const SAFE_METHODS = new Set(["get", "head", "options"])
  * as nobody, and the core refuses what needs a user with 401.) The framework's own decoding error, which the API
  * always answers as `InvalidInput`, is left out, and so is an unknown route on the operations whose path has no
  * parameter (an endpoint with no input, whose operation never refuses one, is never answered 400), and a CSRF refusal on
- * the requests that change nothing.
+ * the requests that change nothing; and a method the path does not take (405), which no operation answers.
  */
 export const withSecurity = (spec: Document): Document => {
   for (const [path, operations] of Object.entries(spec.paths)) {
@@ -70,11 +71,17 @@ export const withSecurity = (spec: Document): Document => {
       if (invalid !== undefined) invalid.description = "An input is malformed"
       // The CSRF header is checked only on requests that change something.
       if (SAFE_METHODS.has(method)) withoutRefusal(operation, "403", CSRF_TOKEN_INVALID)
-      // The router refuses a path it has no route for, as it does a path parameter longer than it matches.
+      // The router refuses a path it has no route for, which an empty path parameter makes of one that has a
+      // parameter (`/users//groups/dev`); a parameter of any length is matched (`internal/routerConfig.ts`).
       if (!path.includes("{")) withoutRefusal(operation, "404", ROUTE_NOT_FOUND)
+      // A 405 answers a method the path has no operation for: never an operation's own answer (the paths say which
+      // methods each takes).
+      withoutRefusal(operation, "405", METHOD_NOT_ALLOWED)
     }
   }
-  for (const unused of ["HttpApiDecodeError", "Issue", "PropertyKey"]) delete spec.components.schemas[unused]
+  for (const unused of ["HttpApiDecodeError", "Issue", "PropertyKey", "MethodNotAllowed"]) {
+    delete spec.components.schemas[unused]
+  }
   spec.components.securitySchemes = {
     bearer: { type: "http", scheme: "bearer", description: "the token of a bearer sign-in (session: bearer)" },
     cookie: { type: "apiKey", in: "cookie", name: SESSION_COOKIE, description: "the session of a cookie sign-in" },
