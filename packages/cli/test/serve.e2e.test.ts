@@ -522,7 +522,9 @@ describe("dt serve", () => {
     const took = Date.now() - signalled
     expect(await cut).toBe("cut")
     expect(took).toBeGreaterThanOrEqual(900)
-    expect(took).toBeLessThan(2_500)
+    // The grace period and a little: far less than the default's 10 s, with room for a machine whose cores the other
+    // test files take (2.6 s seen at a load of 18).
+    expect(took).toBeLessThan(6_000)
     expect(server.stderr()).toContain(
       "dt: warning: stopped with 1 request(s) still unanswered after the grace period (1000 ms): their connections were closed"
     )
@@ -544,7 +546,8 @@ describe("dt serve", () => {
     await new Promise((resolve) => setTimeout(resolve, 300))
     server.child.kill("SIGINT")
     expect(await server.exited).toBe(130)
-    expect(Date.now() - signalled).toBeLessThan(2_000)
+    // Not the 10 s grace period (with room for a loaded machine).
+    expect(Date.now() - signalled).toBeLessThan(5_000)
   })
 
   it("finishes a request in flight before it stops on SIGTERM, and exits 0 saying it stopped", async () => {
