@@ -833,7 +833,8 @@ export interface components {
             /** @enum {string} */
             readonly kind: "user" | "group";
             readonly name: string;
-            readonly expectedVersion: number;
+            /** @description the version the change was to be made at, or the list of versions it may be made at */
+            readonly expectedVersion: components["schemas"]["Int"] | readonly components["schemas"]["Int"][];
             readonly actualVersion: number;
             readonly message: string;
             /** @enum {number} */
