@@ -27,6 +27,7 @@ import * as ApiError from "./ApiError.js"
 import { CSRF_COOKIE, checkCsrf, credential, csrfToken, remoteAddress, SESSION_COOKIE } from "./Auth.js"
 import { GroupAnswer } from "./internal/api/GroupsApi.js"
 import { UserAnswer } from "./internal/api/UsersApi.js"
+import * as EntityTags from "./internal/entityTags.js"
 import { ServerConfig, type ThrottleOptions } from "./ServerConfig.js"
 
 /**
@@ -88,7 +89,7 @@ const deleteOptions = (urlParams: { readonly dryRun?: boolean | undefined }, ifM
 const withETag = <A extends { readonly version: number }>(record: A) =>
   Effect.as(
     HttpApp.appendPreResponseHandler((_request, response) =>
-      Effect.succeed(HttpServerResponse.setHeader(response, "etag", `"${record.version}"`))
+      Effect.succeed(HttpServerResponse.setHeader(response, "etag", EntityTags.strong(record.version)))
     ),
     record
   )
