@@ -63,13 +63,22 @@ const defined = <T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], u
     [K in keyof T]?: Exclude<T[K], undefined>
   }
 
-/** The version named by an `If-Match` header (`"3"`, `W/"3"`, `3`); none for `*` or no header. */
-const expectedVersion = (header: string | undefined): Effect.Effect<number | undefined, Errors.InvalidInput> => {
-  if (header === undefined || header.trim() === "*") return Effect.succeed(undefined)
-  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header)
-  return match?.[1] === undefined
-    ? Effect.fail(ApiError.invalidInput("If-Match", 'it must be the ETag of a version, such as "3"'))
-    : Effect.succeed(Number(match[1]))
+/**
+ * The versions a change may be made at, by its `If-Match` (RFC 9110 §13.1.1): any without one or with `*`; else those
+ * its strong ETags name (`"3", "4"`), which the core checks in the change's transaction. A weak ETag never matches, so
+ * a header of only those lets no change through (412). A bare version (`3`), which earlier releases took, is `"3"`.
+ */
+const expectedVersion = (
+  header: string | undefined
+): Effect.Effect<Errors.ExpectedVersion | undefined, Errors.InvalidInput> => {
+  if (header === undefined) return Effect.succeed(undefined)
+  if (/^\s*\d+\s*$/.test(header)) return Effect.succeed(Number(header))
+  const condition = EntityTags.parse(header)
+  return condition === undefined
+    ? Effect.fail(
+        ApiError.invalidInput("If-Match", 'it must be * or ETags separated by commas, such as "3" or "3", "4"')
+      )
+    : Effect.succeed(EntityTags.strongVersions(condition))
 }
 
 /** Answers a created record with its `ETag` and its `Location` (RFC 9110 15.3.2): the path a `GET` reads it at. */

@@ -63,6 +63,16 @@ describe("entity tags", () => {
     expect([EntityTags.strong(7), EntityTags.weak(7)]).toEqual(['"7"', 'W/"7"'])
   })
 
+  it("If-Match allows the versions its strong entity tags name, and none by a weak one; * allows any", () => {
+    const versions = (value: string) => EntityTags.strongVersions(EntityTags.parse(value) ?? [])
+    expect(versions("*")).toBeUndefined()
+    expect(versions('"3"')).toBe(3)
+    expect(versions('"3", "4", "3"')).toEqual([3, 4])
+    expect(versions('W/"3", "4", "x"')).toBe(4)
+    expect(versions('W/"3"')).toEqual([])
+    expect(versions('"tomorrow"')).toEqual([])
+  })
+
   it("SCIM reads one version, weak or strong, or *; a list, even of one tag, and anything else is malformed", () => {
     expect([versionOf(undefined), versionOf(" * "), versionOf('W/"3"'), versionOf(' "3" ')]).toEqual([
       undefined,

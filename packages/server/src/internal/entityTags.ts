@@ -49,3 +49,19 @@ export const weak = (version: number): string => format({ weak: true, opaque: St
 /** The record version an entity tag names, if it names one (its opaque text is digits). */
 export const versionOf = (tag: EntityTag): number | undefined =>
   /^\d+$/.test(tag.opaque) ? Number(tag.opaque) : undefined
+
+/**
+ * The versions an `If-Match` lets a change be made at (RFC 9110 §13.1.1): any for `*`; else those its strong entity
+ * tags name, for it compares strongly and a weak tag never matches. One version is given as a number, several (or
+ * none, which no record is at) as a list.
+ */
+export const strongVersions = (condition: Condition): number | ReadonlyArray<number> | undefined => {
+  if (condition === "*") return undefined
+  const versions = new Set<number>()
+  for (const tag of condition) {
+    const version = tag.weak ? undefined : versionOf(tag)
+    if (version !== undefined) versions.add(version)
+  }
+  const [only] = versions
+  return versions.size === 1 ? only : [...versions]
+}

@@ -1534,7 +1534,7 @@ export interface operations {
                 readonly dryRun?: components["schemas"]["BooleanFromString"];
             };
             readonly header?: {
-                /** @description the ETag of the version the caller saw */
+                /** @description the ETag of the version the caller saw ("3"), or of each version the change may be made at ("3", "4"), or * for any; compared strongly, so a weak ETag (W/"3") never matches: 412 when none names the current version */
                 readonly "if-match"?: string;
             };
             readonly path: {
@@ -1631,7 +1631,7 @@ export interface operations {
         readonly parameters: {
             readonly query?: never;
             readonly header?: {
-                /** @description the ETag of the version the caller saw */
+                /** @description the ETag of the version the caller saw ("3"), or of each version the change may be made at ("3", "4"), or * for any; compared strongly, so a weak ETag (W/"3") never matches: 412 when none names the current version */
                 readonly "if-match"?: string;
             };
             readonly path: {
@@ -2471,7 +2471,7 @@ export interface operations {
                 readonly dryRun?: components["schemas"]["BooleanFromString"];
             };
             readonly header?: {
-                /** @description the ETag of the version the caller saw */
+                /** @description the ETag of the version the caller saw ("3"), or of each version the change may be made at ("3", "4"), or * for any; compared strongly, so a weak ETag (W/"3") never matches: 412 when none names the current version */
                 readonly "if-match"?: string;
             };
             readonly path: {
@@ -2568,7 +2568,7 @@ export interface operations {
         readonly parameters: {
             readonly query?: never;
             readonly header?: {
-                /** @description the ETag of the version the caller saw */
+                /** @description the ETag of the version the caller saw ("3"), or of each version the change may be made at ("3", "4"), or * for any; compared strongly, so a weak ETag (W/"3") never matches: 412 when none names the current version */
                 readonly "if-match"?: string;
             };
             readonly path: {

@@ -85,11 +85,15 @@ export const Page = <A, I>(item: Schema.Schema<A, I>, identifier: string) =>
   }).annotations({ identifier })
 
 /**
- * The `If-Match` header: the version the caller saw (`"3"`, `W/"3"` or `*`).
+ * The `If-Match` header: the ETag of the version the caller saw, a list of ETags, or `*`.
  *
  * @category schemas
  * @since 0.1.0
  */
 export const IfMatch = Schema.Struct({
-  "if-match": Schema.optional(Schema.String).annotations({ description: "the ETag of the version the caller saw" })
+  "if-match": Schema.optional(Schema.String).annotations({
+    description:
+      'the ETag of the version the caller saw ("3"), or of each version the change may be made at ("3", "4"), or * ' +
+      'for any; compared strongly, so a weak ETag (W/"3") never matches: 412 when none names the current version'
+  })
 })
