@@ -55,8 +55,18 @@ const clamp = <Q extends { readonly limit?: number | undefined }>(query: Q): Q =
 const mutablePage = <A>(page: Page.Page<A>) => ({ ...page, items: [...page.items] })
 
 const dry = (options?: { readonly dryRun?: boolean }) => ({ dryRun: options?.dryRun === true ? true : undefined })
-/** The `If-Match` of the version a caller saw, if it gave one. */
-const ifMatch = (version: number | undefined) => (version === undefined ? undefined : `"${version}"`)
+/**
+ * The `If-Match` of the version a caller saw, or of the versions it names, if it gave any. An empty list allows no
+ * version: it is sent as the one ETag that names none (`""`), for an empty header would not be a condition.
+ */
+const ifMatch = (version: Errors.ExpectedVersion | undefined) =>
+  version === undefined
+    ? undefined
+    : typeof version === "number"
+      ? `"${version}"`
+      : version.length === 0
+        ? '""'
+        : version.map((each) => `"${each}"`).join(", ")
 
 /** The client of the whole API, as `HttpApiClient.makeWith` types it (only its type is used). */
 const typed = (httpClient: HttpClient.HttpClient.With<Failure>) => HttpApiClient.makeWith(Api, { httpClient })
@@ -156,7 +166,7 @@ export const services = (server: string, token: string | undefined) =>
           )
         )
       })
-    const modifyGroup = (name: string, payload: Groups.GroupChanges, version: number | undefined) =>
+    const modifyGroup = (name: string, payload: Groups.GroupChanges, version: Errors.ExpectedVersion | undefined) =>
       core(
         api.groups.modify({
           path: { name: segment(name) },

@@ -407,7 +407,31 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInp
 }
 
 /**
- * The record changed since the caller read it (optimistic concurrency).
+ * The version a change to one record may be made at: the one the caller saw, or any of several (an HTTP `If-Match`
+ * with a list of ETags; an empty list allows none).
+ *
+ * @category schemas
+ * @since 0.2.0
+ */
+export const ExpectedVersion = Schema.Union(Schema.Int, Schema.Array(Schema.Int)).annotations({
+  description: "the version the change was to be made at, or the list of versions it may be made at"
+})
+
+/**
+ * The version(s) a change to one record may be made at.
+ *
+ * @category schemas
+ * @since 0.2.0
+ */
+export type ExpectedVersion = typeof ExpectedVersion.Type
+
+/** "5", "3 or 4", "2, 3 or 4". */
+const either = (versions: ReadonlyArray<number>): string =>
+  versions.length < 2 ? versions.join("") : `${versions.slice(0, -1).join(", ")} or ${versions.at(-1)}`
+
+/**
+ * The record changed since the caller read it (optimistic concurrency): it is at `actualVersion`, not at the version,
+ * or at any of the versions, the change was to be made at.
  *
  * @category errors
  * @since 0.1.0
@@ -415,11 +439,14 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInp
 export class ConcurrentModification extends Schema.TaggedError<ConcurrentModification>()("ConcurrentModification", {
   kind: Schema.Literal("user", "group"),
   name: Schema.String,
-  expectedVersion: Schema.Number,
+  expectedVersion: ExpectedVersion,
   actualVersion: Schema.Number
 }) {
   override get message(): string {
-    return `The ${this.kind} '${this.name}' was changed by someone else (version ${this.actualVersion}, you had ${this.expectedVersion}): reload it and try again.`
+    const expected = typeof this.expectedVersion === "number" ? [this.expectedVersion] : this.expectedVersion
+    return expected.length === 0
+      ? `The ${this.kind} '${this.name}' is at version ${this.actualVersion}, and the change named no version it may be made at: reload it and try again.`
+      : `The ${this.kind} '${this.name}' was changed by someone else (version ${this.actualVersion}, you had ${either(expected)}): reload it and try again.`
   }
 }
 

@@ -24,6 +24,7 @@ import {
   adminWriter,
   asAdmin,
   audit,
+  decodeVersioned,
   ensureVersion,
   getGroup,
   getGroupRow,
@@ -157,9 +158,6 @@ const decodeUsernames = decodeInput(Schema.Array(Username), "usernames")
 const decodeMemberQuery = decodeInput(MemberQuery)
 const decodeChanges = decodeInput(GroupChanges)
 const decodeMemberStreamQuery = decodeInput(MemberStreamQuery)
-const decodeVersioned = decodeInput(
-  Schema.Struct({ expectedVersion: Schema.optional(Schema.Int), dryRun: Schema.optional(Schema.Boolean) })
-)
 
 const make = Effect.gen(function* () {
   const directory = yield* Directory

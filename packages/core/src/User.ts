@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { ExpectedVersion } from "./Errors.js"
 import { isoString } from "./internal/isoDate.js"
 import { isWellFormed, notWellFormed } from "./internal/wellFormed.js"
 import { GroupName, Username } from "./Names.js"
@@ -282,7 +283,7 @@ export const ModifyUser = Schema.Struct({
   password: Schema.optional(Password),
   // Disabling is refused by the same rules as `Users.disable`: not oneself, not the last administrator.
   enabled: Schema.optional(Schema.Boolean),
-  expectedVersion: Schema.optional(Schema.Int)
+  expectedVersion: Schema.optional(ExpectedVersion)
 })
 
 /**

@@ -9,7 +9,13 @@ import { Context, Effect, Layer, type Option } from "effect"
 import type { Actor } from "./Actor.js"
 import { Directory } from "./Directory.js"
 import { DirectoryConfig } from "./DirectoryConfig.js"
-import { type Forbidden, InvalidInput, type StorageError, type Unauthenticated } from "./Errors.js"
+import {
+  type ExpectedVersion,
+  type Forbidden,
+  InvalidInput,
+  type StorageError,
+  type Unauthenticated
+} from "./Errors.js"
 import { makeAdministration } from "./internal/users/administration.js"
 import * as bootstrap from "./internal/users/bootstrap.js"
 import * as bulk from "./internal/users/bulk.js"
@@ -31,13 +37,14 @@ export interface DryRun {
 
 /**
  * Options of a change to one record that the caller may have read first: `dryRun`, and `expectedVersion`, the version
- * it saw (refused with `ConcurrentModification` when the record has changed since).
+ * it saw, or a list of versions it may be made at (refused with `ConcurrentModification` when the record is at another
+ * one, checked in the change's transaction).
  *
  * @category inputs
  * @since 0.1.0
  */
 export interface Versioned extends DryRun {
-  readonly expectedVersion?: number
+  readonly expectedVersion?: ExpectedVersion
 }
 
 /**

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 
-import { HttpApiBuilder, HttpApp, HttpServerResponse } from "@effect/platform"
+import { HttpApiBuilder, HttpApp, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import {
   Actor,
   Audit,
@@ -27,6 +27,7 @@ import * as ApiError from "./ApiError.js"
 import { CSRF_COOKIE, checkCsrf, credential, csrfToken, remoteAddress, SESSION_COOKIE } from "./Auth.js"
 import { GroupAnswer } from "./internal/api/GroupsApi.js"
 import { UserAnswer } from "./internal/api/UsersApi.js"
+import * as EntityTags from "./internal/entityTags.js"
 import { ServerConfig, type ThrottleOptions } from "./ServerConfig.js"
 
 /**
@@ -62,13 +63,22 @@ const defined = <T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], u
     [K in keyof T]?: Exclude<T[K], undefined>
   }
 
-/** The version named by an `If-Match` header (`"3"`, `W/"3"`, `3`); none for `*` or no header. */
-const expectedVersion = (header: string | undefined): Effect.Effect<number | undefined, Errors.InvalidInput> => {
-  if (header === undefined || header.trim() === "*") return Effect.succeed(undefined)
-  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header)
-  return match?.[1] === undefined
-    ? Effect.fail(ApiError.invalidInput("If-Match", 'it must be the ETag of a version, such as "3"'))
-    : Effect.succeed(Number(match[1]))
+/**
+ * The versions a change may be made at, by its `If-Match` (RFC 9110 §13.1.1): any without one or with `*`; else those
+ * its strong ETags name (`"3", "4"`), which the core checks in the change's transaction. A weak ETag never matches, so
+ * a header of only those lets no change through (412). A bare version (`3`), which earlier releases took, is `"3"`.
+ */
+const expectedVersion = (
+  header: string | undefined
+): Effect.Effect<Errors.ExpectedVersion | undefined, Errors.InvalidInput> => {
+  if (header === undefined) return Effect.succeed(undefined)
+  if (/^\s*\d+\s*$/.test(header)) return Effect.succeed(Number(header))
+  const condition = EntityTags.parse(header)
+  return condition === undefined
+    ? Effect.fail(
+        ApiError.invalidInput("If-Match", 'it must be * or ETags separated by commas, such as "3" or "3", "4"')
+      )
+    : Effect.succeed(EntityTags.strongVersions(condition))
 }
 
 /** Answers a created record with its `ETag` and its `Location` (RFC 9110 15.3.2): the path a `GET` reads it at. */
@@ -88,10 +98,26 @@ const deleteOptions = (urlParams: { readonly dryRun?: boolean | undefined }, ifM
 const withETag = <A extends { readonly version: number }>(record: A) =>
   Effect.as(
     HttpApp.appendPreResponseHandler((_request, response) =>
-      Effect.succeed(HttpServerResponse.setHeader(response, "etag", `"${record.version}"`))
+      Effect.succeed(HttpServerResponse.setHeader(response, "etag", EntityTags.strong(record.version)))
     ),
     record
   )
+
+/**
+ * A read's answer with its `ETag`; or 304 Not Modified, with the `ETag` and no body, when the request's `If-None-Match`
+ * names the record's version (RFC 9110 §13.1.2: the weak comparison, `*` for any). A malformed `If-None-Match` is
+ * ignored: the whole record is always a right answer to a read.
+ */
+const readAnswer = <A extends { readonly version: number }>(
+  request: HttpServerRequest.HttpServerRequest,
+  record: A
+): Effect.Effect<A | HttpServerResponse.HttpServerResponse> => {
+  const header = request.headers["if-none-match"]
+  const condition = header === undefined ? undefined : EntityTags.parse(header)
+  return condition !== undefined && EntityTags.weaklyMatches(condition, record.version)
+    ? Effect.succeed(HttpServerResponse.empty({ status: 304, headers: { etag: EntityTags.strong(record.version) } }))
+    : withETag(record)
+}
 
 /** Ends the browser's session cookie, and the cookie that lets the page read its CSRF token, in the response. */
 const clearCookie = HttpApp.appendPreResponseHandler((_request, response) =>
@@ -142,13 +168,13 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
         )
       )
       .handle("bulk", ({ payload }) => Effect.flatMap(CurrentActor, (actor) => call(service.bulk(actor, payload))))
-      .handle("get", ({ path }) =>
+      .handle("get", ({ path, request }) =>
         Effect.flatMap(CurrentActor, (actor) => withContext(service, actor, service.get(actor, path.username))).pipe(
           Effect.map(
             ([user, context]) =>
               new UserAnswer({ ...user, refused: Permissions.refusals(Permissions.forUser(context, user)) })
           ),
-          Effect.flatMap(withETag)
+          Effect.flatMap((user) => readAnswer(request, user))
         )
       )
       .handle("create", ({ payload }) =>
@@ -221,13 +247,13 @@ export const groups = HttpApiBuilder.group(Api, "groups", (handlers) =>
           )
         )
       )
-      .handle("get", ({ path }) =>
+      .handle("get", ({ path, request }) =>
         Effect.flatMap(CurrentActor, (actor) => withContext(users, actor, service.get(actor, path.name))).pipe(
           Effect.map(
             ([group, context]) =>
               new GroupAnswer({ ...group, refused: Permissions.refusals(Permissions.forGroup(context, group)) })
           ),
-          Effect.flatMap(withETag)
+          Effect.flatMap((group) => readAnswer(request, group))
         )
       )
       .handle("members", ({ path, urlParams }) =>

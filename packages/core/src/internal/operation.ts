@@ -1,4 +1,4 @@
-import { Clock, Effect, Option } from "effect"
+import { Clock, Effect, Option, Schema } from "effect"
 import type { Actor } from "../Actor.js"
 import { auditName, type TokenScope } from "../ApiToken.js"
 import type { AuditAction, AuditEntry, NewAuditEntry } from "../AuditEntry.js"
@@ -7,6 +7,7 @@ import type { DirectoryConfigShape } from "../DirectoryConfig.js"
 import type { StorageError } from "../Errors.js"
 import {
   ConcurrentModification,
+  ExpectedVersion,
   Forbidden,
   GroupNotFound,
   type SystemUserImmutable,
@@ -15,6 +16,7 @@ import {
 } from "../Errors.js"
 import { GROUP_MEMBER_PREVIEW } from "../Group.js"
 import type { GroupName } from "../Names.js"
+import { decodeInput } from "./decode.js"
 import { systemUserRefusal } from "./recordRules.js"
 import { toGroup } from "./records.js"
 import { currentSettings } from "./settings.js"
@@ -179,14 +181,23 @@ export const adminWriter =
       options.dryRun === true ? "rollback" : "commit"
     )
 
-/** Optimistic concurrency: refuses a change made to a record whose version is no longer the one the caller saw. */
+/** The options of a change to one record that the caller may have read first, decoded: `expectedVersion`, `dryRun`. */
+export const decodeVersioned = decodeInput(
+  Schema.Struct({ expectedVersion: Schema.optional(ExpectedVersion), dryRun: Schema.optional(Schema.Boolean) })
+)
+
+/**
+ * Optimistic concurrency: refuses a change made to a record whose version is no longer the one the caller saw (or none
+ * of those it names). Called inside the change's transaction, on the row it locked.
+ */
 export const ensureVersion = (
   kind: "user" | "group",
   name: string,
   actualVersion: number,
-  expectedVersion: number | undefined
+  expectedVersion: ExpectedVersion | undefined
 ): Effect.Effect<void, ConcurrentModification> =>
-  expectedVersion === undefined || expectedVersion === actualVersion
+  expectedVersion === undefined ||
+  (typeof expectedVersion === "number" ? expectedVersion === actualVersion : expectedVersion.includes(actualVersion))
     ? Effect.void
     : new ConcurrentModification({ kind, name, expectedVersion, actualVersion })
 

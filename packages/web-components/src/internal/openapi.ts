@@ -46,7 +46,7 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** Read a user (administrators, or the user itself); the ETag is its version */
+        /** Read a user (administrators, or the user itself); the ETag is its version, and If-None-Match naming it answers 304 */
         readonly get: operations["users.get"];
         readonly put?: never;
         readonly post?: never;
@@ -169,7 +169,7 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** Read a group */
+        /** Read a group; the ETag is its version, and If-None-Match naming it answers 304 */
         readonly get: operations["groups.get"];
         readonly put?: never;
         readonly post?: never;
@@ -833,7 +833,8 @@ export interface components {
             /** @enum {string} */
             readonly kind: "user" | "group";
             readonly name: string;
-            readonly expectedVersion: number;
+            /** @description the version the change was to be made at, or the list of versions it may be made at */
+            readonly expectedVersion: components["schemas"]["Int"] | readonly components["schemas"]["Int"][];
             readonly actualVersion: number;
             readonly message: string;
             /** @enum {number} */
@@ -1462,7 +1463,10 @@ export interface operations {
     readonly "users.get": {
         readonly parameters: {
             readonly query?: never;
-            readonly header?: never;
+            readonly header?: {
+                /** @description the ETag of the version the caller holds ("3"), a list of ETags, or * for any: 304 Not Modified, without a body, when one names the current version (compared weakly: W/"3" names version 3 too) */
+                readonly "if-none-match"?: string;
+            };
             readonly path: {
                 readonly username: string;
             };
@@ -1473,11 +1477,22 @@ export interface operations {
             /** @description UserAnswer */
             readonly 200: {
                 headers: {
+                    /** @description the version of the record as a strong entity tag, such as "3" */
+                    readonly ETag?: string;
                     readonly [name: string]: unknown;
                 };
                 content: {
                     readonly "application/json": components["schemas"]["UserAnswer"];
                 };
+            };
+            /** @description Not Modified: If-None-Match names the current version (no body) */
+            readonly 304: {
+                headers: {
+                    /** @description the version of the record as a strong entity tag, such as "3" */
+                    readonly ETag?: string;
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description An input is malformed */
             readonly 400: {
@@ -1533,7 +1548,7 @@ export interface operations {
                 readonly dryRun?: components["schemas"]["BooleanFromString"];
             };
             readonly header?: {
-                /** @description the ETag of the version the caller saw */
+                /** @description the ETag of the version the caller saw ("3"), or of each version the change may be made at ("3", "4"), or * for any; compared strongly, so a weak ETag (W/"3") never matches: 412 when none names the current version */
                 readonly "if-match"?: string;
             };
             readonly path: {
@@ -1630,7 +1645,7 @@ export interface operations {
         readonly parameters: {
             readonly query?: never;
             readonly header?: {
-                /** @description the ETag of the version the caller saw */
+                /** @description the ETag of the version the caller saw ("3"), or of each version the change may be made at ("3", "4"), or * for any; compared strongly, so a weak ETag (W/"3") never matches: 412 when none names the current version */
                 readonly "if-match"?: string;
             };
             readonly path: {
@@ -2399,7 +2414,10 @@ export interface operations {
     readonly "groups.get": {
         readonly parameters: {
             readonly query?: never;
-            readonly header?: never;
+            readonly header?: {
+                /** @description the ETag of the version the caller holds ("3"), a list of ETags, or * for any: 304 Not Modified, without a body, when one names the current version (compared weakly: W/"3" names version 3 too) */
+                readonly "if-none-match"?: string;
+            };
             readonly path: {
                 readonly name: string;
             };
@@ -2410,11 +2428,22 @@ export interface operations {
             /** @description GroupAnswer */
             readonly 200: {
                 headers: {
+                    /** @description the version of the record as a strong entity tag, such as "3" */
+                    readonly ETag?: string;
                     readonly [name: string]: unknown;
                 };
                 content: {
                     readonly "application/json": components["schemas"]["GroupAnswer"];
                 };
+            };
+            /** @description Not Modified: If-None-Match names the current version (no body) */
+            readonly 304: {
+                headers: {
+                    /** @description the version of the record as a strong entity tag, such as "3" */
+                    readonly ETag?: string;
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description An input is malformed */
             readonly 400: {
@@ -2470,7 +2499,7 @@ export interface operations {
                 readonly dryRun?: components["schemas"]["BooleanFromString"];
             };
             readonly header?: {
-                /** @description the ETag of the version the caller saw */
+                /** @description the ETag of the version the caller saw ("3"), or of each version the change may be made at ("3", "4"), or * for any; compared strongly, so a weak ETag (W/"3") never matches: 412 when none names the current version */
                 readonly "if-match"?: string;
             };
             readonly path: {
@@ -2567,7 +2596,7 @@ export interface operations {
         readonly parameters: {
             readonly query?: never;
             readonly header?: {
-                /** @description the ETag of the version the caller saw */
+                /** @description the ETag of the version the caller saw ("3"), or of each version the change may be made at ("3", "4"), or * for any; compared strongly, so a weak ETag (W/"3") never matches: 412 when none names the current version */
                 readonly "if-match"?: string;
             };
             readonly path: {

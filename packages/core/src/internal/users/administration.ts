@@ -1,4 +1,4 @@
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
 import type { Actor } from "../../Actor.js"
 import type { UserRecord } from "../../Directory.js"
 import { GroupMembershipRequired, InvalidInput } from "../../Errors.js"
@@ -14,6 +14,7 @@ import {
   asAdmin,
   assertNotSystem,
   audit,
+  decodeVersioned,
   ensureVersion,
   getUser,
   nextUserRow,
@@ -37,9 +38,6 @@ const decodeGroupName = decodeInput(GroupName, "group name")
 const decodeCreate = decodeInput(CreateUser)
 const decodeModify = decodeInput(ModifyUser)
 const decodeReset = decodeInput(ResetPassword)
-const decodeVersioned = decodeInput(
-  Schema.Struct({ expectedVersion: Schema.optional(Schema.Int), dryRun: Schema.optional(Schema.Boolean) })
-)
 
 /**
  * What administrators do to users: create, change, delete, enable and disable them, and move them between groups; each

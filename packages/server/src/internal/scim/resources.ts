@@ -5,21 +5,25 @@
  * else its name. `meta.version` is the record's version as a weak ETag.
  */
 import type { Group, User } from "@user-manager/core"
+import * as EntityTags from "../entityTags.js"
 import { GROUP_SCHEMA, USER_SCHEMA } from "./filter.js"
 
 /** The URN of a list answer. */
 export const LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 
 /** A record's version as a weak ETag. */
-export const etag = (version: number): string => `W/"${version}"`
+export const etag = EntityTags.weak
 
-/** The version an `If-Match` / `If-None-Match` header names (`W/"3"`, `"3"`), `*` for any, or nothing. */
+/**
+ * The version an `If-Match` / `If-None-Match` header names (`W/"3"`, `"3"`), `*` for any, or nothing; -1 when it is
+ * malformed. SCIM names one version: a list, even of one entity tag, is malformed here.
+ */
 export const versionOf = (header: string | undefined): number | "*" | undefined => {
   if (header === undefined) return undefined
-  const trimmed = header.trim()
-  if (trimmed === "*") return "*"
-  const match = /^(?:W\/)?"(\d+)"$/.exec(trimmed)
-  return match?.[1] === undefined ? -1 : Number(match[1])
+  const condition = EntityTags.parse(header)
+  if (condition === "*") return "*"
+  const [tag] = condition ?? []
+  return tag !== undefined && EntityTags.format(tag) === header.trim() ? (EntityTags.versionOf(tag) ?? -1) : -1
 }
 
 /** A group as a user's `groups` show it: its GID and its shown name. */
