@@ -152,6 +152,8 @@ export type Versioned = UsersVersioned
 const decodeName = decodeInput(GroupName, "group name")
 const decodeGid = decodeInput(Gid, "gid")
 const decodeNewName = decodeInput(GroupName, "new group name")
+/** The new name of `Groups.modify`, refused naming its field (`name`), as the change's other fields are. */
+const decodeChangedName = decodeInput(GroupName, "name")
 const decodeCreate = decodeInput(CreateGroup)
 const decodeQuery = decodeInput(GroupQuery)
 const decodeUsernames = decodeInput(Schema.Array(Username), "usernames")
@@ -473,7 +475,7 @@ const make = Effect.gen(function* () {
   ) {
     const from = yield* decodeName(name)
     const decoded = yield* decodeChanges(changes)
-    const to = decoded.name === undefined ? undefined : yield* decodeNewName(decoded.name)
+    const to = decoded.name === undefined ? undefined : yield* decodeChangedName(decoded.name)
     const wanted = decoded.members === undefined ? undefined : new Set(decoded.members)
     const adding = [...new Set(decoded.addMembers ?? [])]
     const removing = [...new Set(decoded.removeMembers ?? [])]

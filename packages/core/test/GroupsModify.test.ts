@@ -44,6 +44,23 @@ describe("Groups.modify", () => {
     )
   )
 
+  it.effect(
+    "a new name that is not a group name is refused naming the change's field, `name`, as rename names its own",
+    () =>
+      seeded(
+        Effect.gen(function* () {
+          const groups = yield* Groups
+          const before = yield* snapshot
+          const modified = yield* Effect.flip(groups.modify(admin, "analysts", { name: "Bad Name!" }))
+          expect(modified).toMatchObject({ _tag: "InvalidInput", field: "name" })
+          expect(modified.message).toMatch(/^Invalid name: /)
+          const renamed = yield* Effect.flip(groups.rename(admin, "analysts", "Bad Name!"))
+          expect(renamed).toMatchObject({ _tag: "InvalidInput", field: "new group name" })
+          expect(yield* snapshot).toEqual(before)
+        })
+      )
+  )
+
   it.effect("a stale version, the admin group's rename and a member left without a group change nothing", () =>
     seeded(
       Effect.gen(function* () {
