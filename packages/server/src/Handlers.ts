@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 
-import { HttpApiBuilder, HttpApp, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { HttpApiBuilder, HttpApp, HttpServerResponse } from "@effect/platform"
 import {
   Actor,
   Audit,
@@ -103,22 +103,6 @@ const withETag = <A extends { readonly version: number }>(record: A) =>
     record
   )
 
-/**
- * A read's answer with its `ETag`; or 304 Not Modified, with the `ETag` and no body, when the request's `If-None-Match`
- * names the record's version (RFC 9110 §13.1.2: the weak comparison, `*` for any). A malformed `If-None-Match` is
- * ignored: the whole record is always a right answer to a read.
- */
-const readAnswer = <A extends { readonly version: number }>(
-  request: HttpServerRequest.HttpServerRequest,
-  record: A
-): Effect.Effect<A | HttpServerResponse.HttpServerResponse> => {
-  const header = request.headers["if-none-match"]
-  const condition = header === undefined ? undefined : EntityTags.parse(header)
-  return condition !== undefined && EntityTags.weaklyMatches(condition, record.version)
-    ? Effect.succeed(HttpServerResponse.empty({ status: 304, headers: { etag: EntityTags.strong(record.version) } }))
-    : withETag(record)
-}
-
 /** Ends the browser's session cookie, and the cookie that lets the page read its CSRF token, in the response. */
 const clearCookie = HttpApp.appendPreResponseHandler((_request, response) =>
   Effect.succeed(
@@ -168,13 +152,13 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
         )
       )
       .handle("bulk", ({ payload }) => Effect.flatMap(CurrentActor, (actor) => call(service.bulk(actor, payload))))
-      .handle("get", ({ path, request }) =>
+      .handle("get", ({ path }) =>
         Effect.flatMap(CurrentActor, (actor) => withContext(service, actor, service.get(actor, path.username))).pipe(
           Effect.map(
             ([user, context]) =>
               new UserAnswer({ ...user, refused: Permissions.refusals(Permissions.forUser(context, user)) })
           ),
-          Effect.flatMap((user) => readAnswer(request, user))
+          Effect.flatMap(withETag)
         )
       )
       .handle("create", ({ payload }) =>
@@ -247,13 +231,13 @@ export const groups = HttpApiBuilder.group(Api, "groups", (handlers) =>
           )
         )
       )
-      .handle("get", ({ path, request }) =>
+      .handle("get", ({ path }) =>
         Effect.flatMap(CurrentActor, (actor) => withContext(users, actor, service.get(actor, path.name))).pipe(
           Effect.map(
             ([group, context]) =>
               new GroupAnswer({ ...group, refused: Permissions.refusals(Permissions.forGroup(context, group)) })
           ),
-          Effect.flatMap((group) => readAnswer(request, group))
+          Effect.flatMap(withETag)
         )
       )
       .handle("members", ({ path, urlParams }) =>

@@ -249,26 +249,6 @@ describe("the OpenAPI document", () => {
     expect(Object.keys(stranded.properties)).toEqual(["_tag", "message", "usernames", "group", "count"])
   })
 
-  it("documents the conditional read of a user and of a group: If-None-Match, the ETag, and 304 Not Modified without a body", () => {
-    for (const path of ["/api/v1/users/{username}", "/api/v1/groups/{name}"]) {
-      const read = document.paths[path]?.get as unknown as {
-        readonly parameters: ReadonlyArray<{ readonly name: string; readonly in: string }>
-        readonly responses: Record<string, { readonly headers?: Record<string, unknown>; readonly content?: unknown }>
-      }
-      expect(read.parameters.filter((parameter) => parameter.in === "header").map(({ name }) => name)).toEqual([
-        "if-none-match"
-      ])
-      expect(Object.keys(read.responses["200"]?.headers ?? {})).toEqual(["ETag"])
-      expect(read.responses["304"]).toMatchObject({ headers: { ETag: { schema: { type: "string" } } } })
-      expect(read.responses["304"]?.content).toBeUndefined()
-    }
-    const conditional = operations.filter(({ operation }) => "304" in operation.responses)
-    expect(conditional.map(({ method, path }) => `${method} ${path}`)).toEqual([
-      "get /api/v1/users/{username}",
-      "get /api/v1/groups/{name}"
-    ])
-  })
-
   it("advertises a stale version (412) only on the changes that check one (modifications, deletes, one's password), and an unknown route (404) only where an empty path parameter can make the path one no route has", () => {
     for (const { path, method, operation } of operations) {
       expect("412" in operation.responses, `${method} ${path}`).toBe(

@@ -65,10 +65,3 @@ export const strongVersions = (condition: Condition): number | ReadonlyArray<num
   const [only] = versions
   return versions.size === 1 ? only : [...versions]
 }
-
-/**
- * Whether an `If-None-Match` names a record at `version` (RFC 9110 §13.1.2): `*` names any, and the comparison is weak,
- * so `W/"3"` and `"3"` both name version 3.
- */
-export const weaklyMatches = (condition: Condition, version: number): boolean =>
-  condition === "*" || condition.some((tag) => versionOf(tag) === version)

@@ -46,7 +46,7 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** Read a user (administrators, or the user itself); the ETag is its version, and If-None-Match naming it answers 304 */
+        /** Read a user (administrators, or the user itself); the ETag is its version */
         readonly get: operations["users.get"];
         readonly put?: never;
         readonly post?: never;
@@ -169,7 +169,7 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** Read a group; the ETag is its version, and If-None-Match naming it answers 304 */
+        /** Read a group */
         readonly get: operations["groups.get"];
         readonly put?: never;
         readonly post?: never;
@@ -1463,10 +1463,7 @@ export interface operations {
     readonly "users.get": {
         readonly parameters: {
             readonly query?: never;
-            readonly header?: {
-                /** @description the ETag of the version the caller holds ("3"), a list of ETags, or * for any: 304 Not Modified, without a body, when one names the current version (compared weakly: W/"3" names version 3 too) */
-                readonly "if-none-match"?: string;
-            };
+            readonly header?: never;
             readonly path: {
                 readonly username: string;
             };
@@ -1477,22 +1474,11 @@ export interface operations {
             /** @description UserAnswer */
             readonly 200: {
                 headers: {
-                    /** @description the version of the record as a strong entity tag, such as "3" */
-                    readonly ETag?: string;
                     readonly [name: string]: unknown;
                 };
                 content: {
                     readonly "application/json": components["schemas"]["UserAnswer"];
                 };
-            };
-            /** @description Not Modified: If-None-Match names the current version (no body) */
-            readonly 304: {
-                headers: {
-                    /** @description the version of the record as a strong entity tag, such as "3" */
-                    readonly ETag?: string;
-                    readonly [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description An input is malformed */
             readonly 400: {
@@ -2414,10 +2400,7 @@ export interface operations {
     readonly "groups.get": {
         readonly parameters: {
             readonly query?: never;
-            readonly header?: {
-                /** @description the ETag of the version the caller holds ("3"), a list of ETags, or * for any: 304 Not Modified, without a body, when one names the current version (compared weakly: W/"3" names version 3 too) */
-                readonly "if-none-match"?: string;
-            };
+            readonly header?: never;
             readonly path: {
                 readonly name: string;
             };
@@ -2428,22 +2411,11 @@ export interface operations {
             /** @description GroupAnswer */
             readonly 200: {
                 headers: {
-                    /** @description the version of the record as a strong entity tag, such as "3" */
-                    readonly ETag?: string;
                     readonly [name: string]: unknown;
                 };
                 content: {
                     readonly "application/json": components["schemas"]["GroupAnswer"];
                 };
-            };
-            /** @description Not Modified: If-None-Match names the current version (no body) */
-            readonly 304: {
-                headers: {
-                    /** @description the version of the record as a strong entity tag, such as "3" */
-                    readonly ETag?: string;
-                    readonly [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description An input is malformed */
             readonly 400: {

@@ -8,18 +8,7 @@ import * as OpenApi from "@effect/platform/OpenApi"
 import { Group, type Groups, Names, Permissions, User } from "@user-manager/core"
 import { Schema } from "effect"
 import { Authentication } from "./Authentication.js"
-import {
-  conditionalRead,
-  DryRun,
-  documented,
-  IfMatch,
-  Limit,
-  nameParam,
-  Offset,
-  Order,
-  Page,
-  strict
-} from "./fields.js"
+import { DryRun, documented, IfMatch, Limit, nameParam, Offset, Order, Page, strict } from "./fields.js"
 import { MEMBERSHIP, OPERATION, refusals } from "./refusals.js"
 
 type Service = Groups.Groups["Type"]
@@ -140,8 +129,7 @@ export class GroupsApi extends HttpApiGroup.make("groups")
     HttpApiEndpoint.get("get")`/groups/${nameParam}`
       .addSuccess(GroupAnswer)
       .pipe(refusals<Service["get"]>()(...OPERATION, "GroupNotFound"))
-      .annotate(OpenApi.Summary, "Read a group; the ETag is its version, and If-None-Match naming it answers 304")
-      .annotate(OpenApi.Transform, conditionalRead)
+      .annotate(OpenApi.Summary, "Read a group")
   )
   .add(
     HttpApiEndpoint.get("members")`/groups/${nameParam}/members`

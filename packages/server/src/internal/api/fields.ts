@@ -1,6 +1,6 @@
 /**
  * The pieces the endpoint groups share: strict JSON bodies, the paging and sorting parameters, the dry-run switch, the
- * path parameters, the page of a list, the `If-Match` header and the conditional read.
+ * path parameters, the page of a list and the `If-Match` header.
  */
 
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
@@ -97,44 +97,3 @@ export const IfMatch = Schema.Struct({
       'for any; compared strongly, so a weak ETag (W/"3") never matches: 412 when none names the current version'
   })
 })
-
-/** The `ETag` of a read's answers, as the document describes response headers. */
-const ETAG = {
-  ETag: { description: 'the version of the record as a strong entity tag, such as "3"', schema: { type: "string" } }
-}
-
-/**
- * A read's operation in the OpenAPI document (an `OpenApi.Transform` of its endpoint) with its conditional form: the
- * `If-None-Match` header, the `ETag` of its answer, and its 304 Not Modified. The handler answers the 304 itself: as a
- * success of the endpoint it would make every typed client's read answer `void` too, which none that sends no
- * `If-None-Match` can get.
- *
- * @category schemas
- * @since 0.2.0
- */
-export const conditionalRead = (operation: Record<string, unknown>): Record<string, unknown> => {
-  const { parameters, responses } = operation as {
-    readonly parameters: ReadonlyArray<unknown>
-    readonly responses: Record<string, object>
-  }
-  return {
-    ...operation,
-    parameters: [
-      ...parameters,
-      {
-        name: "if-none-match",
-        in: "header",
-        required: false,
-        schema: { type: "string" },
-        description:
-          'the ETag of the version the caller holds ("3"), a list of ETags, or * for any: 304 Not Modified, without ' +
-          'a body, when one names the current version (compared weakly: W/"3" names version 3 too)'
-      }
-    ],
-    responses: {
-      ...responses,
-      200: { ...responses[200], headers: ETAG },
-      304: { description: "Not Modified: If-None-Match names the current version (no body)", headers: ETAG }
-    }
-  }
-}
