@@ -25,8 +25,8 @@ import type { ImportRecord } from "@user-manager/core"
 import { Chunk, Effect, Stream } from "effect"
 import { FormatError, type TextInput } from "./Format.js"
 import { describeJson, isJsonObject, jsonEntry } from "./internal/jsonRecord.js"
+import { describeError } from "./internal/jsonSyntax.js"
 import { decodeText } from "./internal/text.js"
-import { describeError } from "./JsonText.js"
 import { type GidsRecord, type GroupRecord, groupToJson, type UserRecord, userToJson } from "./Records.js"
 
 /**
@@ -127,7 +127,7 @@ class DocumentReader {
         }
       } else this.parser.write(text)
     } catch (error) {
-      this.error ??= fail(`The directory document is not valid JSON: ${describeError(error, { whole: "document" })}.`)
+      this.error ??= fail(`The directory document is not valid JSON: ${describeError(error, "document")}.`)
     }
     if (this.error !== undefined) return this.error
     const out = Chunk.unsafeFromArray(this.out)

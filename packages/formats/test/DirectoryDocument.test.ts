@@ -113,7 +113,7 @@ describe("the whole-directory document", () => {
     expect(error._tag).toBe("FormatError")
     expect(error.message).toBe("The directory document is not valid JSON: unexpected '}' where a value belongs.")
     expect((await failure(DirectoryDocument.read(Stream.make(`${head},"groups":[{"name":x`)))).message).toBe(
-      `The directory document is not valid JSON: unexpected 'x' at byte ${`${head},"groups":[{"name":`.length + 1}.`
+      `The directory document is not valid JSON: an unexpected character at byte ${`${head},"groups":[{"name":`.length + 1}.`
     )
     expect((await failure(DirectoryDocument.read(Stream.make(`${head},"groups":[`)))).message).toBe(
       "The directory document is not valid JSON: it ends before the document does."

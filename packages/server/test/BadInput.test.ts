@@ -78,7 +78,7 @@ for (const [name, open] of stores) {
       for (const [body, said] of [
         ['{"name":"ops",}', "unexpected '}' where a name in double quotes belongs"],
         ['{"name":"ops"}}', "unexpected '}' at byte 15"],
-        ["{'name':'ops'}", "unexpected ''' at byte 2"],
+        ["{'name':'ops'}", "an unexpected character at byte 2"],
         ['{"name":"ops"', "it ends before the value does"]
       ] as const) {
         const answer = await server.request("POST", "/api/v1/groups", { as: admin, raw: body })

@@ -379,7 +379,7 @@ for (const [store, open] of stores) {
         })
         expect(answer.status).toBe(400)
         expect(answer.body).toMatchObject({ schemas: [ERROR_SCHEMA], status: "400", scimType: "invalidSyntax" })
-        expect(answer.body.detail).toMatch(/^the body is not valid JSON \(unexpected 'n' at byte 3\)/)
+        expect(answer.body.detail).toMatch(/^the body is not valid JSON \(an unexpected character at byte 3\)/)
       })
 
       it("a core refusal keeps its status and its sentence: a system user, the last admin, a user left without a group", async () => {
