@@ -63,6 +63,9 @@ const defined = <T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], u
     [K in keyof T]?: Exclude<T[K], undefined>
   }
 
+/** How many ETags an `If-Match` may name: a client names the versions it saw, never thousands. */
+const MAX_IF_MATCH_TAGS = 16
+
 /**
  * The versions a change may be made at, by its `If-Match` (RFC 9110 §13.1.1): any without one or with `*`; else those
  * its strong ETags name (`"3", "4"`), which the core checks in the change's transaction. A weak ETag never matches, so
@@ -72,12 +75,19 @@ const expectedVersion = (
   header: string | undefined
 ): Effect.Effect<Errors.ExpectedVersion | undefined, Errors.InvalidInput> => {
   if (header === undefined) return Effect.succeed(undefined)
-  if (/^\s*\d+\s*$/.test(header)) return Effect.succeed(Number(header))
+  if (/^\s*\d+\s*$/.test(header)) {
+    // Digits past the safe integers name no version a record can have: the change is refused as stale.
+    const version = Number(header)
+    return Effect.succeed(Number.isSafeInteger(version) ? version : [])
+  }
   const condition = EntityTags.parse(header)
-  return condition === undefined
-    ? Effect.fail(
-        ApiError.invalidInput("If-Match", 'it must be * or ETags separated by commas, such as "3" or "3", "4"')
-      )
+  if (condition === undefined) {
+    return Effect.fail(
+      ApiError.invalidInput("If-Match", 'it must be * or ETags separated by commas, such as "3" or "3", "4"')
+    )
+  }
+  return condition !== "*" && condition.length > MAX_IF_MATCH_TAGS
+    ? Effect.fail(ApiError.invalidInput("If-Match", `it names more than ${MAX_IF_MATCH_TAGS} ETags`))
     : Effect.succeed(EntityTags.strongVersions(condition))
 }
 

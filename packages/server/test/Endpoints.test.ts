@@ -575,6 +575,26 @@ for (const [name, open] of stores) {
       expect(await snapshot(server)).toEqual(before)
     })
 
+    it("an If-Match naming a version past the safe integers, or more than 16 ETags, changes nothing", async () => {
+      const before = await snapshot(server)
+      for (const header of ["99999999999999999999", '"99999999999999999999"']) {
+        const stale = await server.request("PATCH", "/api/v1/users/bob", {
+          as: admin,
+          body: { firstName: "Robert" },
+          headers: { "if-match": header }
+        })
+        refusal(stale, 412, "ConcurrentModification")
+      }
+      const many = await server.request("PATCH", "/api/v1/users/bob", {
+        as: admin,
+        body: { firstName: "Robert" },
+        headers: { "if-match": Array.from({ length: 17 }, (_, index) => `"${index}"`).join(", ") }
+      })
+      refusal(many, 400, "InvalidInput")
+      expect(many.body.message).toBe("Invalid If-Match: it names more than 16 ETags.")
+      expect(await snapshot(server)).toEqual(before)
+    })
+
     it("modifies a user; a stale If-Match answers 412 and changes nothing", async () => {
       const before = await server.request("GET", "/api/v1/users/bob", { as: admin })
       const etag = before.headers.get("etag") as string

@@ -46,6 +46,16 @@ describe("entity tags", () => {
     }
   })
 
+  it("reads a value of 100,000 spaces between commas, or before a stray character, at once (no backtracking attack)", () => {
+    for (const value of [`,${" ".repeat(100_000)}x`, `"3"${" ".repeat(100_000)}x`, `${", ".repeat(50_000)}"3"`]) {
+      const started = performance.now()
+      EntityTags.parse(value)
+      // Linear: a few milliseconds; the quadratic reading it replaced took seconds.
+      expect(performance.now() - started, value.slice(0, 10)).toBeLessThan(500)
+    }
+    expect(EntityTags.parse(`,${" ".repeat(100_000)}x`)).toBeUndefined()
+  })
+
   it("reads back every list it formats", () => {
     const tag = fc.record({ weak: fc.boolean(), opaque: fc.stringMatching(/^[\x21\x23-\x7e]*$/) })
     fc.assert(
@@ -60,6 +70,9 @@ describe("entity tags", () => {
     expect(EntityTags.versionOf({ weak: true, opaque: "12" })).toBe(12)
     expect(EntityTags.versionOf({ weak: false, opaque: "v12" })).toBeUndefined()
     expect(EntityTags.versionOf({ weak: false, opaque: "" })).toBeUndefined()
+    // Past the safe integers: no version a record can have (the core would refuse the number as input).
+    expect(EntityTags.versionOf({ weak: false, opaque: "99999999999999999999" })).toBeUndefined()
+    expect(EntityTags.versionOf({ weak: false, opaque: String(Number.MAX_SAFE_INTEGER) })).toBe(Number.MAX_SAFE_INTEGER)
     expect([EntityTags.strong(7), EntityTags.weak(7)]).toEqual(['"7"', 'W/"7"'])
   })
 

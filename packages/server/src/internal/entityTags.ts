@@ -17,7 +17,7 @@ export type Condition = "*" | ReadonlyArray<EntityTag>
  * One element of a list and the comma or end after it (RFC 9110 §5.6.1.2: a recipient accepts empty elements): an
  * entity tag, `W/` or not, whose quoted text is any visible character but `"` (a comma too), or nothing.
  */
-const ELEMENT = /[ \t]*(?:(W\/)?"([\x21\x23-\x7e\x80-\xff]*)")?[ \t]*(,|$)/y
+const ELEMENT = /[ \t]*(?:(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"[ \t]*)?(,|$)/y
 
 /**
  * Reads an `If-Match` or `If-None-Match` value: `*`, or a comma-separated list of entity tags; undefined when it is
@@ -47,8 +47,11 @@ export const strong = (version: number): string => format({ weak: false, opaque:
 export const weak = (version: number): string => format({ weak: true, opaque: String(version) })
 
 /** The record version an entity tag names, if it names one (its opaque text is digits). */
-export const versionOf = (tag: EntityTag): number | undefined =>
-  /^\d+$/.test(tag.opaque) ? Number(tag.opaque) : undefined
+export const versionOf = (tag: EntityTag): number | undefined => {
+  const version = /^\d+$/.test(tag.opaque) ? Number(tag.opaque) : undefined
+  // Digits past the safe integers name no version a record can have.
+  return version !== undefined && Number.isSafeInteger(version) ? version : undefined
+}
 
 /**
  * The versions an `If-Match` lets a change be made at (RFC 9110 §13.1.1): any for `*`; else those its strong entity

@@ -11,7 +11,7 @@ import { Effect, Layer, Option, Redacted } from "effect"
 import * as FindMyWay from "find-my-way-ts"
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client"
 import { Api } from "../Api.js"
-import { EXPORT_PATH, IMPORT_PATH } from "./bulkPaths.js"
+import { BULK_ROUTES } from "./bulkPaths.js"
 import { ROUTER_CONFIG } from "./routerConfig.js"
 
 /** How many connections a store's pool may hold, how many are lent out, and how many callers wait for one. */
@@ -36,8 +36,7 @@ export const METRICS_PATH = "/metrics"
 
 /** The routes that are not endpoints of the HttpApi, by method. */
 const RAW_ROUTES: ReadonlyArray<readonly ["GET" | "POST", string]> = [
-  ["POST", IMPORT_PATH],
-  ["GET", EXPORT_PATH],
+  ...BULK_ROUTES.map(({ method, path }) => [method, path] as const),
   ["GET", "/api/openapi.json"],
   ["GET", "/healthz"],
   ["GET", "/readyz"],

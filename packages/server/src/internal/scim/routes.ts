@@ -28,7 +28,7 @@ const make = (services: Services) => {
     resourceType: (call: Call) => {
       const found = Discovery.resourceTypes(call.base).find((type) => type.id === call.params.id)
       return found === undefined
-        ? Effect.fail(notFound(`there is no resource type '${call.params.id}'`))
+        ? Effect.fail(notFound(`there is no resource type '${String(call.params.id).slice(0, 40)}'`))
         : Effect.succeed<Answer>({ status: 200, body: found })
     },
     schemas: (call: Call) => {
@@ -38,7 +38,7 @@ const make = (services: Services) => {
     schema: (call: Call) => {
       const found = Discovery.schemas(call.base).find((schema) => schema.id === call.params.id)
       return found === undefined
-        ? Effect.fail(notFound(`there is no schema '${call.params.id}'`))
+        ? Effect.fail(notFound(`there is no schema '${String(call.params.id).slice(0, 40)}'`))
         : Effect.succeed<Answer>({ status: 200, body: found })
     },
     ...userHandlers(services),
