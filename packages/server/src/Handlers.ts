@@ -75,10 +75,9 @@ const expectedVersion = (
   header: string | undefined
 ): Effect.Effect<Errors.ExpectedVersion | undefined, Errors.InvalidInput> => {
   if (header === undefined) return Effect.succeed(undefined)
+  // A bare version is read as the strong ETag of those digits.
   if (/^\s*\d+\s*$/.test(header)) {
-    // Digits past the safe integers name no version a record can have: the change is refused as stale.
-    const version = Number(header)
-    return Effect.succeed(Number.isSafeInteger(version) ? version : [])
+    return Effect.succeed(EntityTags.strongVersions([{ weak: false, opaque: header.trim() }]))
   }
   const condition = EntityTags.parse(header)
   if (condition === undefined) {
