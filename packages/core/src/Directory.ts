@@ -364,6 +364,14 @@ export interface MembershipStore {
   readonly listMembers: (query: MemberListQuery) => Effect.Effect<ReadonlyArray<Username>, StorageError>
   /** The system users among the group's members, sorted. */
   readonly systemMembers: (group: GroupName) => Effect.Effect<ReadonlyArray<Username>, StorageError>
+  /**
+   * Moves every member of the group on to its next version, stamped `updatedAt`: what a rename does to its members,
+   * whose groups read differently from then on. A store does it in as few statements as its engine allows, without
+   * reading the members first.
+   *
+   * @since 0.2.0
+   */
+  readonly touchMembers: (group: GroupName, updatedAt: Date) => Effect.Effect<void, StorageError>
 }
 
 /**

@@ -30,7 +30,8 @@ import {
   getGroupRow,
   groupAnswer,
   type Operation,
-  permissionContextOf
+  permissionContextOf,
+  storeGroupRow
 } from "./internal/operation.js"
 import { filterSchema } from "./internal/recordFilter.js"
 import { GROUP_ACTION, protectedGroupRefusal } from "./internal/recordRules.js"
@@ -191,7 +192,7 @@ const make = Effect.gen(function* () {
         updatedAt: op.now,
         version: group.version + 1
       }
-      yield* op.tx.updateGroup(group.name, row)
+      yield* storeGroupRow(op, group, row)
       yield* audit(op, "group.rename", { type: "group", name: to }, { name: { from: group.name, to } })
       return row satisfies GroupRow
     })
@@ -221,7 +222,7 @@ const make = Effect.gen(function* () {
         updatedAt: op.now,
         version: group.version + 1
       }
-      yield* op.tx.updateGroup(group.name, row)
+      yield* storeGroupRow(op, group, row)
       yield* audit(op, "group.modify", { type: "group", name: group.name }, fields)
       return row
     })

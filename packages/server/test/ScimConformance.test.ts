@@ -439,6 +439,21 @@ for (const [store, open] of stores) {
         })
         expect(again.status).toBe(304)
       })
+
+      it("a user's ETag moves when a group of theirs is renamed: If-None-Match with the old one reads the new name", async () => {
+        const read = await s.scim("GET", "/Users/bob")
+        expect(read.body.groups).toContainEqual(expect.objectContaining({ value: "1002", display: "analysts" }))
+        const renamed = await s.scim("PATCH", "/Groups/1002", {
+          body: patch({ op: "replace", path: "displayName", value: "analysis" })
+        })
+        expect(renamed.status).toBe(204)
+        const again = await s.scim("GET", "/Users/bob", {
+          headers: { "if-none-match": read.headers.get("etag") ?? "" }
+        })
+        expect(again.status).toBe(200)
+        expect(again.headers.get("etag")).not.toBe(read.headers.get("etag"))
+        expect(again.body.groups).toContainEqual(expect.objectContaining({ value: "1002", display: "analysis" }))
+      })
     })
 
     describe("§4 discovery", () => {

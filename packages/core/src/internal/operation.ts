@@ -286,6 +286,19 @@ export const auditEntry = (
 export const audit = (...args: Parameters<typeof auditEntry>) => args[0].tx.appendAudit(auditEntry(...args))
 
 /**
+ * Stores a group's new row in place of `previous`. When what its members show of it changes (its name, its external
+ * name), each member moves on to its next version too: a user's answer carries its groups' names, so a client holding
+ * a member's version learns that the answer changed.
+ */
+export const storeGroupRow = (op: Operation, previous: GroupRow, row: GroupRow) =>
+  Effect.gen(function* () {
+    yield* op.tx.updateGroup(previous.name, row)
+    if (row.name !== previous.name || row.externalName !== previous.externalName) {
+      yield* op.tx.touchMembers(row.name as GroupName, op.now)
+    }
+  })
+
+/**
  * The same group record with a new version, stamped now. Its name is the one it holds, so the store's name check
  * cannot refuse it: that refusal is a defect here, not an answer the caller could send.
  */

@@ -10,8 +10,20 @@ import { insertChunks, type TransactionContext } from "./transactionContext.js"
 
 /** Memberships, over a transaction's context. */
 export const membershipOperations = (tx: TransactionContext): MembershipStore => {
-  const { db, engine, engineName, prefix, execute, rows, single, shaped, valueRows, countMembers, refreshGroupLists } =
-    tx
+  const {
+    db,
+    engine,
+    engineName,
+    prefix,
+    execute,
+    rows,
+    single,
+    shaped,
+    valueRows,
+    countMembers,
+    refreshGroupLists,
+    read
+  } = tx
   return {
     addMembership: (username, group) =>
       Effect.gen(function* () {
@@ -148,6 +160,20 @@ export const membershipOperations = (tx: TransactionContext): MembershipStore =>
           .where("memberships.group_name", "=", group)
           .where("users.system", "=", 1)
           .orderBy("users.username")
-      ).pipe(Effect.map((rows) => rows.map((row) => row.username as Username)))
+      ).pipe(Effect.map((rows) => rows.map((row) => row.username as Username))),
+    touchMembers: (group, updatedAt) => {
+      // The users this transaction read are no longer as it read them: their next update writes every column.
+      read.clear()
+      return Effect.asVoid(
+        execute(
+          db
+            .updateTable("users")
+            .set((eb) => ({ version: eb("version", "+", 1), updated_at: updatedAt.toISOString() }))
+            .where("username", "in", (eb) =>
+              eb.selectFrom("memberships").select("memberships.username").where("memberships.group_name", "=", group)
+            )
+        )
+      )
+    }
   }
 }

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Audit } from "@user-manager/core/Audit"
 import { Groups } from "@user-manager/core/Groups"
+import type { User } from "@user-manager/core/User"
 import { Users } from "@user-manager/core/Users"
 import { Chunk, Effect, Stream } from "effect"
 import { admin, john, snapshot } from "../fixture.js"
@@ -163,6 +164,41 @@ export const membershipsContract = (name: string, { seeded, refuses }: Harness) 
           expect((yield* groups.get(admin, "developers")).version).toBeGreaterThan(group.version)
         })
       )
+    )
+
+    it.effect(
+      "a rename, or a new external name, moves each member of the group on to its next version, and no one else",
+      () =>
+        seeded(
+          Effect.gen(function* () {
+            const users = yield* Users
+            const groups = yield* Groups
+            const byName = (items: ReadonlyArray<User>) => new Map(items.map((user) => [user.username as string, user]))
+            const before = byName((yield* users.list(admin, { limit: 100 })).items)
+            yield* groups.rename(admin, "analysts", "analysis")
+            const after = byName((yield* users.list(admin, { limit: 100 })).items)
+            const moved = [...after.values()]
+              .filter((user) => user.version !== before.get(user.username)?.version)
+              .map((user) => user.username)
+            expect(moved.sort()).toEqual(["alice", "bob"])
+            for (const username of moved) {
+              const user = after.get(username)
+              expect(user?.version).toBe((before.get(username)?.version ?? 0) + 1)
+              expect(user?.groups).toContain("analysis")
+              expect(user?.updatedAt.getTime()).toBeGreaterThanOrEqual(before.get(username)?.updatedAt.getTime() ?? 0)
+            }
+            // A change made against the version read before the rename is a change against a stale read.
+            yield* refuses(
+              users.modify(admin, "bob", { lastName: "Mason", expectedVersion: before.get("bob")?.version ?? 0 }),
+              "ConcurrentModification"
+            )
+            yield* users.modify(admin, "bob", { lastName: "Mason", expectedVersion: after.get("bob")?.version ?? 0 })
+            // The external name is what a SCIM provider shows of the group in its members' answers.
+            yield* groups.modify(admin, "analysis", { externalName: "Analysis team" })
+            expect((yield* users.get(admin, "alice")).version).toBe((after.get("alice")?.version ?? 0) + 1)
+            expect((yield* users.get(admin, "john")).version).toBe(after.get("john")?.version)
+          })
+        )
     )
 
     it.effect("adding an existing member changes nothing, and removing a non-member is refused (NotAMember)", () =>

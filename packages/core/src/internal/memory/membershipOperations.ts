@@ -4,7 +4,7 @@
 import { Effect } from "effect"
 import type { MembershipStore } from "../../Directory.js"
 import type { GroupName, Username } from "../../Names.js"
-import { type MemoryContext, sorted, toggle } from "./state.js"
+import { type MemoryContext, put, sorted, toggle } from "./state.js"
 
 /** The memberships of a transaction, over its context. */
 export const membershipOperations = ({ state, mutate, members, keysOf }: MemoryContext): MembershipStore => {
@@ -49,6 +49,13 @@ export const membershipOperations = ({ state, mutate, members, keysOf }: MemoryC
         return matches.sort().slice(0, limit)
       }),
     systemMembers: (group) =>
-      Effect.sync(() => sorted(members(group)).filter((username) => state.users.get(username)?.system))
+      Effect.sync(() => sorted(members(group)).filter((username) => state.users.get(username)?.system)),
+    touchMembers: (group, updatedAt) =>
+      mutate((log) => {
+        for (const username of members(group)) {
+          const row = state.users.get(username)
+          if (row !== undefined) put(log, state.users, username, { ...row, updatedAt, version: row.version + 1 })
+        }
+      })
   }
 }
