@@ -2,6 +2,7 @@
  * Between the manager's rows and the core's values: one mapping each way per entity, and the columns a listing reads.
  */
 import type {
+  GroupRecord,
   GroupRow,
   SignInCounter,
   SignInCounterKey,
@@ -116,6 +117,19 @@ export const toGroupRow = (row: GroupRowSql): GroupRow => ({
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
   version: Number(row.version)
+})
+
+/** A group's row with its member count and these members, made in one object literal (a page makes dozens). */
+export const toGroupRecord = (row: GroupRowSql, members: ReadonlyArray<Username>): GroupRecord => ({
+  name: row.name as GroupName,
+  gid: Number(row.gid),
+  externalId: row.external_id,
+  externalName: row.external_name,
+  createdAt: new Date(row.created_at),
+  updatedAt: new Date(row.updated_at),
+  version: Number(row.version),
+  memberCount: Number(row.member_count),
+  members
 })
 
 export const fromGroupRow = (row: GroupRow) => ({

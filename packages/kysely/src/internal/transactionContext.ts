@@ -9,7 +9,7 @@ import { Effect, Option } from "effect"
 import { type CompiledQuery, type Kysely, sql } from "kysely"
 import type * as Migrations from "../Migrations.js"
 import type { EngineSql } from "./engines.js"
-import { type ListingRow, toGroupRow, toListing, toRecord } from "./rowMappers.js"
+import { type ListingRow, toGroupRecord, toListing, toRecord } from "./rowMappers.js"
 import type { Database, GroupRowSql, UserRowSql } from "./schema.js"
 import { padToPowerOfTwo, type Query, type Shaped } from "./statementCache.js"
 import type { Execute, ValueRows } from "./transactionRunner.js"
@@ -209,7 +209,11 @@ export const transactionContext = (
           )}`.compile(db)
         )
       )
-    ).pipe(Effect.map((pages) => byName(pages.flat())))
+    ).pipe(
+      Effect.map((pages) =>
+        byName(pages.length === 1 ? (pages[0] as ReadonlyArray<ReadonlyArray<unknown>>) : pages.flat())
+      )
+    )
   }
 
   /** These groups with their member counts and their members: all of them, or the first `memberPreview`. */
@@ -226,11 +230,7 @@ export const transactionContext = (
     ).pipe(
       Effect.map(
         (members): Array<GroupRecord> =>
-          rows.map((row) => ({
-            ...toGroupRow(row),
-            memberCount: Number(row.member_count),
-            members: (members.get(row.name) ?? []) as Array<Username>
-          }))
+          rows.map((row) => toGroupRecord(row, (members.get(row.name) ?? []) as Array<Username>))
       )
     )
 
