@@ -94,6 +94,35 @@ export const toJson = (group: Group): typeof Group.Encoded => ({
 })
 
 /**
+ * What `Groups.modify` changes: a new name, the identity provider's id and name of the group (`null` clears one), and
+ * either the whole member list (`members`, for small groups) or the users
+ * to add and to remove (`addMembers`, `removeMembers`, which cost what they change whatever the group's size).
+ * Removing a user who is not a member is refused (`NotAMember`) unless `absentRemovals` is `"ignore"`: then it changes
+ * nothing, as a SCIM `remove` of members that match no one does (RFC 7644 §3.5.2.2), so that a provider's sync can
+ * repeat it.
+ *
+ * @category inputs
+ * @since 0.1.0
+ */
+export const GroupChanges = Schema.Struct({
+  name: Schema.optional(Schema.String),
+  externalId: Schema.optional(Schema.NullOr(ExternalId)),
+  externalName: Schema.optional(Schema.NullOr(ExternalName)),
+  members: Schema.optional(Schema.Array(Username)),
+  addMembers: Schema.optional(Schema.Array(Username)),
+  removeMembers: Schema.optional(Schema.Array(Username)),
+  absentRemovals: Schema.optional(Schema.Literal("refuse", "ignore"))
+})
+
+/**
+ * The input of `Groups.modify`, as callers write it.
+ *
+ * @category inputs
+ * @since 0.1.0
+ */
+export type GroupChanges = typeof GroupChanges.Encoded
+
+/**
  * What `Groups.create` takes: a name, optional members, optionally an explicit GID, and the identity provider's id and
  * name of the group.
  *

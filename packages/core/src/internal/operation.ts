@@ -299,20 +299,31 @@ export const storeGroupRow = (op: Operation, previous: GroupRow, row: GroupRow) 
   })
 
 /**
- * The same group record with a new version, stamped now. Its name is the one it holds, so the store's name check
+ * A group's own row (never its members, when given a record that holds them) with a new version, stamped now, and
+ * the given changes.
+ */
+export const nextGroupRow = (
+  op: Pick<Operation, "now">,
+  group: GroupRow,
+  changes: Partial<Pick<GroupRow, "name" | "externalId" | "externalName">> = {}
+): GroupRow => ({
+  name: group.name,
+  gid: group.gid,
+  externalId: group.externalId,
+  externalName: group.externalName,
+  createdAt: group.createdAt,
+  ...changes,
+  updatedAt: op.now,
+  version: group.version + 1
+})
+
+/**
+ * The same group row with a new version, stamped now. Its name is the one it holds, so the store's name check
  * cannot refuse it: that refusal is a defect here, not an answer the caller could send.
  */
 export const touchGroup = (op: Operation, group: GroupRow) =>
   op.tx
-    .updateGroup(group.name, {
-      name: group.name,
-      gid: group.gid,
-      externalId: group.externalId,
-      externalName: group.externalName,
-      createdAt: group.createdAt,
-      updatedAt: op.now,
-      version: group.version + 1
-    })
+    .updateGroup(group.name, nextGroupRow(op, group))
     .pipe(Effect.catchTag("GroupNameTaken", (taken) => Effect.die(taken)))
 
 /**

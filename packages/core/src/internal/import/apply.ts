@@ -16,7 +16,7 @@ import type { GroupName, Username } from "../../Names.js"
 import { ensureAdminsRemain, ensureNotSelf } from "../adminGroup.js"
 import { allocateGid, claimGid } from "../gidAllocator.js"
 import { changeMemberships, type MembershipChange } from "../membership.js"
-import { audit, nextUserRow, storeGroupRow } from "../operation.js"
+import { audit, nextGroupRow, nextUserRow, storeGroupRow } from "../operation.js"
 import { ensureEmailFree, newUserRow, userCreatedEntry } from "../users/rules.js"
 import type { Prepared, PreparedUser } from "./prepare.js"
 import { note, refuse } from "./tally.js"
@@ -325,7 +325,7 @@ const updateGroup = (write: ImportWrite, group: typeof ImportGroup.Type, existin
     const fields: Record<string, { readonly from: unknown; readonly to: unknown }> = {}
     if (Object.keys(named).length > 0) {
       // The new names are stored now, with a new version; a member change touches the group again when the write ends.
-      const row: GroupRow = { ...existing, ...named, updatedAt: op.now, version: existing.version + 1 }
+      const row = nextGroupRow(op, existing, named)
       yield* stored(storeGroupRow(op, existing, row))
       write.groups.set(row.name, row)
       if (write.touched.has(row.name)) write.touched.set(row.name, row)
