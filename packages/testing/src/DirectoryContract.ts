@@ -21,6 +21,7 @@ import { harness } from "./internal/harness.js"
 import { importContract } from "./internal/importContract.js"
 import { listingContract } from "./internal/listingContract.js"
 import { membershipsContract } from "./internal/membershipsContract.js"
+import { membersOnDemandContract } from "./internal/membersOnDemandContract.js"
 import { pruneContract } from "./internal/pruneContract.js"
 import { settingsContract } from "./internal/settingsContract.js"
 import { tokensContract } from "./internal/tokensContract.js"
@@ -35,6 +36,7 @@ export const directoryContract = (name: string, store: StoreLayer, hasher: Layer
   credentialsContract(name, tools)
   groupsContract(name, tools)
   membershipsContract(name, tools)
+  membersOnDemandContract(name, tools)
   gidLedgerContract(name, tools)
   listingContract(name, tools)
   filterContract(name, tools)
