@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto"
 import { createServer } from "node:http"
 import Database from "better-sqlite3"
+import { groupPage, withMembers } from "./bare-groups.mjs"
 
 const db = new Database(process.argv[2], { readonly: true })
 db.pragma("journal_mode = WAL")
@@ -46,30 +47,10 @@ const previewOf = (count) => {
 
 const listGroups = (limit, offset) => {
   const total = countGroups.get().n
-  const rows = pageGroups.all(limit, offset)
-  const members = new Map()
-  const named = rows.filter((row) => row.member_count > 0).map((row) => row.name)
-  if (named.length > 0) {
-    for (const { group_name, username } of previewOf(named.length).all(...named)) {
-      const list = members.get(group_name)
-      if (list === undefined) members.set(group_name, [username])
-      else list.push(username)
-    }
-  }
-  const items = rows.map((row) => {
-    const shown = members.get(row.name) ?? []
-    return {
-      name: row.name,
-      gid: row.gid,
-      memberCount: row.member_count,
-      members: shown,
-      membersTruncated: row.member_count > shown.length,
-      createdAt: new Date(row.created_at).toISOString(),
-      updatedAt: new Date(row.updated_at).toISOString(),
-      version: row.version
-    }
-  })
-  return { items, total, totalExact: true, offset, limit }
+  const groups = pageGroups.all(limit, offset)
+  const named = withMembers(groups)
+  const previews = named.length === 0 ? [] : previewOf(named.length).all(...named)
+  return groupPage({ groups, previews, total, offset, limit })
 }
 
 const json = (row, groups) => ({

@@ -21,6 +21,14 @@
  * BENCH_DATABASE: an SQLite file whose `admin` has bench/groups.ts's password (BENCH_PASSWORD to name another);
  * BENCH_REQUESTS: which of `list`, `search` (users) and `groups` (`GET /api/v1/groups?limit=50`) to drive (default
  * `list,search`); BENCH_CONNECTIONS: the connection counts (default 1,16,64). The body size of each request is printed.
+ *
+ * On PostgreSQL, the groups page only (bench/groups.ts's data set, kept by `BENCH_KEEP_POSTGRES=1 npm run bench:groups`):
+ *
+ *   BENCH_DATABASE=postgres://postgres@127.0.0.1:5432/bench_groups BENCH_REQUESTS=groups npm run bench:http
+ *
+ * `dt serve` then runs on that database with its default pool of 10, and the ceiling is bench/bare-http-postgres.mjs
+ * (the same SQL on `pg`, a pool of 10, prepared statements); the HttpApi floor and the unchecked ceiling read an SQLite
+ * file and are left out.
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
@@ -40,6 +48,10 @@ const DATABASE = process.env.BENCH_DATABASE
 const PASSWORD =
   process.env.BENCH_PASSWORD ?? (DATABASE === undefined ? "the benchmark admin's password" : GROUPS_PASSWORD)
 const REQUESTS = (process.env.BENCH_REQUESTS ?? "list,search").split(",").map((name) => name.trim())
+const POSTGRES = DATABASE?.startsWith("postgres://") === true
+if (POSTGRES && REQUESTS.some((name) => name !== "groups")) {
+  throw new Error("On PostgreSQL the benchmark drives the groups page only: set BENCH_REQUESTS=groups.")
+}
 const root = fileURLToPath(new URL("..", import.meta.url))
 
 const log = (text: string) => process.stderr.write(`${text}\n`)
@@ -122,19 +134,26 @@ const main = async () => {
       await load(file)
     }
     const api = await launch(
-      [join(root, "packages/cli/bin/dt.js"), "serve", "--port", "0", "--database", `sqlite:${file}`],
+      [join(root, "packages/cli/bin/dt.js"), "serve", "--port", "0", "--database", POSTGRES ? file : `sqlite:${file}`],
       /Serving the User Manager at http:\/\/[^:]+:(\d+)\//
     )
     children.push(api.child)
-    const bare = await launch([join(root, "bench/bare-http.mjs"), file], /listening on (\d+)/)
-    children.push(bare.child)
-    const floor = await launch(
-      ["--conditions=@user-manager/source", "--import", "tsx", join(root, "bench/http-floor.ts"), file],
+    const bare = await launch(
+      [join(root, POSTGRES ? "bench/bare-http-postgres.mjs" : "bench/bare-http.mjs"), file],
       /listening on (\d+)/
     )
-    children.push(floor.child)
-    const unchecked = await launch([join(root, "bench/bare-http.mjs"), file, "--no-session"], /listening on (\d+)/)
-    children.push(unchecked.child)
+    children.push(bare.child)
+    // The floor and the unchecked ceiling read an SQLite file, and drive the list only.
+    const floor = POSTGRES
+      ? undefined
+      : await launch(
+          ["--conditions=@user-manager/source", "--import", "tsx", join(root, "bench/http-floor.ts"), file],
+          /listening on (\d+)/
+        )
+    const unchecked = POSTGRES
+      ? undefined
+      : await launch([join(root, "bench/bare-http.mjs"), file, "--no-session"], /listening on (\d+)/)
+    for (const extra of [floor, unchecked]) if (extra !== undefined) children.push(extra.child)
     const signIn = await fetch(`http://127.0.0.1:${api.port}/api/v1/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -156,9 +175,13 @@ const main = async () => {
         pid: bare.child.pid as number,
         headers: signedIn
       },
-      { name: "HttpApi floor", port: floor.port, pid: floor.child.pid as number, headers: {} },
-      // The ceiling as the first sessions measured it: the listing's three statements alone, no session.
-      { name: "bare, no session", port: unchecked.port, pid: unchecked.child.pid as number, headers: {} }
+      ...(floor === undefined || unchecked === undefined
+        ? []
+        : [
+            { name: "HttpApi floor", port: floor.port, pid: floor.child.pid as number, headers: {} },
+            // The ceiling as the first sessions measured it: the listing's three statements alone, no session.
+            { name: "bare, no session", port: unchecked.port, pid: unchecked.child.pid as number, headers: {} }
+          ])
     ]
     const paths = (
       [
