@@ -183,6 +183,7 @@ export const services = (server: string, token: string | undefined) =>
       // The server puts each record's permissions in its answers; the CLI has no use for the context they come from.
       permissionContext: () => localOnly("read the permission context"),
       listWithPermissions: () => localOnly("read the permission context"),
+      getWithPermissions: () => localOnly("read the permission context"),
       listWithGroups: () => localOnly("read the groups' rows with a page of users"),
       list: (_actor, { where, ...query } = {}) =>
         where === undefined ? listUsers(clamp(query)) : localOnly(FILTER_TREE),
@@ -259,6 +260,7 @@ export const services = (server: string, token: string | undefined) =>
     const groups: Loose<Groups.Groups["Type"]> = {
       // The server puts each record's permissions in its answers; the CLI has no use for the context they come from.
       listWithPermissions: () => localOnly("read the permission context"),
+      getWithPermissions: () => localOnly("read the permission context"),
       members: (_actor, name, query = {}) => groupMembers(name, query),
       // Every member through the API's keyset pages: each continues after the `next` of the one before.
       memberStream: (_actor, name, query = {}) => {

@@ -17,6 +17,7 @@ import { filterSchema } from "./internal/recordFilter.js"
 import { toGroup } from "./internal/records.js"
 import { GroupName, Username } from "./Names.js"
 import { DEFAULT_PAGE_SIZE, listQuery, MAX_PAGE_SIZE, type Page, SearchText } from "./Page.js"
+import * as Permissions from "./Permissions.js"
 import { checkGroupFilter, type GroupFilter } from "./RecordFilter.js"
 import type { Versioned as UsersVersioned } from "./Users.js"
 
@@ -169,6 +170,20 @@ const make = Effect.gen(function* () {
     )
   })
 
+  // The context is read with the check (where the actor's rights are read, never from a replica behind it), as
+  // `Permissions.context` reads it: a token that only reads is shown every change refused.
+  const getWithPermissions = Effect.fn("Groups.get")(function* (actor: Actor, name: string) {
+    const groupName = yield* decodeName(name)
+    return yield* directory.readAfterCheck(
+      (tx) =>
+        Effect.zip(
+          asAdmin(tx, config, actor, `read group '${groupName}'`, "read"),
+          Permissions.contextIn(tx, config, actor)
+        ),
+      (tx, [, context]) => Effect.map(groupAnswer(tx, groupName), (group) => ({ group, context }))
+    )
+  })
+
   /**
    * One page of a group's members: one more than asked is read, so that `next` is given only when more follow. The
    * group is read by its row, never with its members.
@@ -233,6 +248,11 @@ const make = Effect.gen(function* () {
     listWithPermissions,
     /** One group with its members (admins). */
     get,
+    /**
+     * `get`, and the permission context read in the same transaction (the actor and the admin group): what
+     * `Permissions.forGroup` computes the group's permissions from, read from the same state of the directory.
+     */
+    getWithPermissions,
     /** The group that holds a GID, as `get` reads it (admins): what a SCIM client names a group by. */
     getByGid,
     /** A page of a group's members, by username, searched within the group, continued with `after` (admins). */

@@ -10,7 +10,7 @@
  */
 import { Effect, Schema } from "effect"
 import type { Actor } from "./Actor.js"
-import type { Directory } from "./Directory.js"
+import type { Directory, DirectoryTransaction } from "./Directory.js"
 import type { DirectoryConfigShape } from "./DirectoryConfig.js"
 import {
   Forbidden,
@@ -360,11 +360,23 @@ export const context = (
   defaults: DirectoryConfigShape,
   actor: Actor
 ): Effect.Effect<PermissionContext, Unauthenticated | StorageError> =>
-  directory
-    .read((tx) => asAdmin(tx, defaults, actor, "change users and groups"))
-    .pipe(
-      Effect.map((op): PermissionContext => permissionContextOf(op)),
-      Effect.catchTag("Forbidden", (refusal) =>
-        Effect.succeed({ actor: refusal.actor, adminGroup: "", notAdmin: forbiddenData(refusal) })
-      )
+  directory.read((tx) => contextIn(tx, defaults, actor))
+
+/**
+ * `context`, read in a transaction the caller runs: so that a record and the permissions shown with it are read from
+ * the same state of the directory, in one transaction.
+ *
+ * @category permissions
+ * @since 0.2.0
+ */
+export const contextIn = (
+  tx: DirectoryTransaction,
+  defaults: DirectoryConfigShape,
+  actor: Actor
+): Effect.Effect<PermissionContext, Unauthenticated | StorageError> =>
+  asAdmin(tx, defaults, actor, "change users and groups").pipe(
+    Effect.map((op): PermissionContext => permissionContextOf(op)),
+    Effect.catchTag("Forbidden", (refusal) =>
+      Effect.succeed({ actor: refusal.actor, adminGroup: "", notAdmin: forbiddenData(refusal) })
     )
+  )

@@ -195,7 +195,8 @@ export type ChangePassword = typeof credentials.ChangePassword.Encoded
 
 const make = Effect.gen(function* () {
   const services = { directory: yield* Directory, hasher: yield* PasswordHasher, config: yield* DirectoryConfig }
-  const { whoAmI, list, listWithPermissions, listWithGroups, stream, get } = queries.makeQueries(services)
+  const { whoAmI, list, listWithPermissions, listWithGroups, stream, get, getWithPermissions } =
+    queries.makeQueries(services)
   const administration = makeAdministration(services)
   const { changePassword, authenticate } = yield* credentials.makeCredentials(services)
   const setUp = bootstrap.makeBootstrap(services)
@@ -235,6 +236,11 @@ const make = Effect.gen(function* () {
     stream,
     /** One user (admins, or the user itself). */
     get,
+    /**
+     * `get`, and the permission context read in the same transaction: what `Permissions.forUser` computes the user's
+     * permissions from, read from the same state of the directory as the user.
+     */
+    getWithPermissions,
     /** Creates a user in at least one existing group (admins). */
     create: administration.create,
     /** Changes a user's details, replaces its group set, or resets its password (admins). */

@@ -6,13 +6,15 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Actor } from "@user-manager/core"
+import { Directory } from "@user-manager/core/Directory"
 import { Groups } from "@user-manager/core/Groups"
 import * as MemoryDirectory from "@user-manager/core/MemoryDirectory"
 import * as Permissions from "@user-manager/core/Permissions"
+import * as Tokens from "@user-manager/core/Tokens"
 import { Users } from "@user-manager/core/Users"
-import { seed, services } from "@user-manager/testing/fixture"
+import { admin, seed, services } from "@user-manager/testing/fixture"
 import { TestHasher } from "@user-manager/testing/TestHasher"
-import { Effect, Schema } from "effect"
+import { Effect, Layer, Schema } from "effect"
 
 const fresh = <A, E>(effect: Effect.Effect<A, E, Users | Groups>) =>
   Effect.zipRight(seed, effect).pipe(Effect.provide(services(MemoryDirectory.layer, TestHasher)))
@@ -147,6 +149,63 @@ describe("per-record permissions say what the writes do", () => {
         expect(refused._tag).toBe("Forbidden")
       })
     )
+  )
+
+  it.effect("a single record's read carries the same permission context as permissionContext, in one transaction", () =>
+    Effect.gen(function* () {
+      // The real in-memory store, with its transactions counted.
+      let transactions = 0
+      const counted = Layer.effect(
+        Directory,
+        Effect.map(Directory, (store): Directory["Type"] => ({
+          ...store,
+          read: (body) =>
+            Effect.zipRight(
+              Effect.sync(() => transactions++),
+              store.read(body)
+            ),
+          readAfterCheck: (check, body) =>
+            Effect.zipRight(
+              Effect.sync(() => transactions++),
+              store.readAfterCheck(check, body)
+            )
+        }))
+      ).pipe(Layer.provide(MemoryDirectory.layer))
+      yield* Effect.gen(function* () {
+        yield* seed
+        const users = yield* Users
+        const groups = yield* Groups
+        const tokens = yield* Tokens.Tokens
+        const reader = Tokens.actor((yield* tokens.create(admin, { name: "reports", scope: "read" })).token)
+        const readOnce = <A, E>(read: Effect.Effect<A, E>) =>
+          Effect.gen(function* () {
+            const before = transactions
+            const answer = yield* read
+            expect(transactions - before).toBe(1)
+            return answer
+          })
+        // An administrator, a user reading itself (no administrator: every change refused), a token that only reads.
+        for (const [actor, name] of [
+          [admin, "bob"],
+          [Actor.user("john"), "john"],
+          [reader, "alice"]
+        ] as const) {
+          const read = yield* readOnce(users.getWithPermissions(actor, name))
+          expect(read).toEqual({ user: yield* users.get(actor, name), context: yield* users.permissionContext(actor) })
+        }
+        expect((yield* users.permissionContext(reader)).notAdmin?.reason).toEqual({ _tag: "ReadOnlyToken" })
+        for (const actor of [admin, reader]) {
+          const read = yield* readOnce(groups.getWithPermissions(actor, "analysts"))
+          expect(read).toEqual({
+            group: yield* groups.get(actor, "analysts"),
+            context: yield* users.permissionContext(actor)
+          })
+        }
+        // Refused as `get` refuses: another user's record to a non-administrator, a group to anyone but administrators.
+        expect((yield* Effect.flip(users.getWithPermissions(Actor.user("john"), "alice")))._tag).toBe("Forbidden")
+        expect((yield* Effect.flip(groups.getWithPermissions(Actor.user("john"), "analysts")))._tag).toBe("Forbidden")
+      }).pipe(Effect.provide(services(counted, TestHasher)))
+    })
   )
 
   it.effect("a system user is read-only, nobody disables or deletes itself, the admin group keeps its name", () =>

@@ -130,13 +130,6 @@ const clearCookie = HttpApp.appendPreResponseHandler((_request, response) =>
 const jsonPage = <A, I>(page: Page.Page<A>, toJson: (item: A) => I) =>
   HttpServerResponse.unsafeJson({ ...page, items: page.items.map(toJson) })
 
-/**
- * A read's answer and the actor's permission context, read side by side (one more small read transaction for the one
- * record): what its `refused` is computed from. A list reads its context in its own transaction (`listWithPermissions`).
- */
-const withContext = <A, E>(users: Users.Users["Type"], actor: Actor.Actor, read: Effect.Effect<A, E>) =>
-  call(Effect.all([read, users.permissionContext(actor)], { concurrency: 2 }))
-
 const dryRun = (params: { readonly dryRun?: boolean | undefined }) => ({ dryRun: params.dryRun === true })
 
 /**
@@ -162,9 +155,9 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
       )
       .handle("bulk", ({ payload }) => Effect.flatMap(CurrentActor, (actor) => call(service.bulk(actor, payload))))
       .handle("get", ({ path }) =>
-        Effect.flatMap(CurrentActor, (actor) => withContext(service, actor, service.get(actor, path.username))).pipe(
+        Effect.flatMap(CurrentActor, (actor) => call(service.getWithPermissions(actor, path.username))).pipe(
           Effect.map(
-            ([user, context]) =>
+            ({ user, context }) =>
               new UserAnswer({ ...user, refused: Permissions.refusals(Permissions.forUser(context, user)) })
           ),
           Effect.flatMap(withETag)
@@ -228,7 +221,6 @@ export const users = HttpApiBuilder.group(Api, "users", (handlers) =>
 export const groups = HttpApiBuilder.group(Api, "groups", (handlers) =>
   Effect.gen(function* () {
     const service = yield* Groups.Groups
-    const users = yield* Users.Users
     return handlers
       .handle("list", ({ urlParams }) =>
         Effect.flatMap(CurrentActor, (actor) => call(service.listWithPermissions(actor, defined(urlParams)))).pipe(
@@ -241,9 +233,9 @@ export const groups = HttpApiBuilder.group(Api, "groups", (handlers) =>
         )
       )
       .handle("get", ({ path }) =>
-        Effect.flatMap(CurrentActor, (actor) => withContext(users, actor, service.get(actor, path.name))).pipe(
+        Effect.flatMap(CurrentActor, (actor) => call(service.getWithPermissions(actor, path.name))).pipe(
           Effect.map(
-            ([group, context]) =>
+            ({ group, context }) =>
               new GroupAnswer({ ...group, refused: Permissions.refusals(Permissions.forGroup(context, group)) })
           ),
           Effect.flatMap(withETag)

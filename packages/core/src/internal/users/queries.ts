@@ -1,9 +1,10 @@
 import { Chunk, Effect, Option, Schema, Stream } from "effect"
 import type { Actor } from "../../Actor.js"
 import type { DirectoryTransaction, GroupRow, SortValue } from "../../Directory.js"
-import { Forbidden } from "../../Errors.js"
+import { Forbidden, type StorageError, type Unauthenticated } from "../../Errors.js"
 import { GroupName, Username } from "../../Names.js"
 import { boundedCount, DEFAULT_PAGE_SIZE, ExactTotalLimit, listQuery, MAX_PAGE_SIZE, type Page } from "../../Page.js"
+import * as Permissions from "../../Permissions.js"
 import { checkUserFilter, type UserFilter } from "../../RecordFilter.js"
 import { type User, UserSort } from "../../User.js"
 import type { UserStreamError } from "../../Users.js"
@@ -156,13 +157,23 @@ export const makeQueries = ({ directory, config }: UserServices) => {
       })
     ).pipe(Stream.withSpan("Users.stream"))
 
-  const get = Effect.fn("Users.get")(function* (actor: Actor, username: string) {
-    const name = yield* decodeUsername(username)
-    return yield* directory.readAfterCheck(
+  /**
+   * A user's read: the actor checked (an administrator or a token reads anyone, a user itself), with whatever else
+   * `alsoChecked` reads in the check's transaction, then the user.
+   */
+  const readUser = <A>(
+    actor: Actor,
+    name: Username,
+    alsoChecked: (tx: DirectoryTransaction) => Effect.Effect<A, Unauthenticated | StorageError>
+  ) =>
+    directory.readAfterCheck(
       (tx) =>
         Effect.gen(function* () {
+          const also = yield* alsoChecked(tx)
           // An API token reads users as an administrator does; it has no record of its own.
-          if (actor._tag === "Token") return yield* asAdmin(tx, config, actor, `read user '${name}'`, "read")
+          if (actor._tag === "Token") {
+            return [yield* asAdmin(tx, config, actor, `read user '${name}'`, "read"), also] as const
+          }
           const self = yield* resolveActor(tx, actor, `read user '${name}'`)
           if (self.username !== name && !isAdmin(self, yield* currentSettings(tx, config))) {
             return yield* new Forbidden({
@@ -171,14 +182,27 @@ export const makeQueries = ({ directory, config }: UserServices) => {
               reason: { _tag: "OtherUsersByAdministrators" }
             })
           }
-          return self
+          return [self, also] as const
         }),
-      (tx, self) =>
-        "version" in self && self.username === name
-          ? Effect.succeed(toUser(self))
-          : Effect.map(getUser(tx, name), toUser)
+      (tx, [self, also]) =>
+        Effect.map(
+          "version" in self && self.username === name ? Effect.succeed(self) : getUser(tx, name),
+          (user) => [toUser(user), also] as const
+        )
     )
+
+  const get = Effect.fn("Users.get")(function* (actor: Actor, username: string) {
+    const name = yield* decodeUsername(username)
+    const [user] = yield* readUser(actor, name, () => Effect.void)
+    return user
   })
 
-  return { whoAmI, list, listWithPermissions, listWithGroups, stream, get }
+  // The context is read with the check (where the actor's rights are read, never from a replica behind it).
+  const getWithPermissions = Effect.fn("Users.get")(function* (actor: Actor, username: string) {
+    const name = yield* decodeUsername(username)
+    const [user, context] = yield* readUser(actor, name, (tx) => Permissions.contextIn(tx, config, actor))
+    return { user, context }
+  })
+
+  return { whoAmI, list, listWithPermissions, listWithGroups, stream, get, getWithPermissions }
 }
