@@ -12,12 +12,12 @@ import { Gid, GROUP_MEMBER_PREVIEW, type Group, GroupSort, type MemberPage } fro
 import { wholeBetween } from "./internal/counts.js"
 import { decodeInput } from "./internal/decode.js"
 import { makeAdministration } from "./internal/groups/administration.js"
-import { asAdmin, getGroupRow, groupAnswer, permissionContextOf } from "./internal/operation.js"
+import { asAdmin, getGroupRow, groupAnswer } from "./internal/operation.js"
+import { asAdminWithContext } from "./internal/permissionContext.js"
 import { filterSchema } from "./internal/recordFilter.js"
 import { toGroup } from "./internal/records.js"
 import { GroupName, Username } from "./Names.js"
 import { DEFAULT_PAGE_SIZE, listQuery, MAX_PAGE_SIZE, type Page, SearchText } from "./Page.js"
-import * as Permissions from "./Permissions.js"
 import { checkGroupFilter, type GroupFilter } from "./RecordFilter.js"
 import type { Versioned as UsersVersioned } from "./Users.js"
 
@@ -129,8 +129,8 @@ const make = Effect.gen(function* () {
       where: decoded.where === undefined ? undefined : yield* checkGroupFilter(decoded.where)
     } as const
     return yield* directory.readAfterCheck(
-      (tx) => asAdmin(tx, config, actor, "list groups", "read"),
-      (tx, op) =>
+      (tx) => asAdminWithContext(tx, config, actor, "list groups"),
+      (tx, { context }) =>
         Effect.map(tx.listGroups({ ...normalized, memberPreview: GROUP_MEMBER_PREVIEW }), ({ items, total }) => ({
           page: {
             items: items.map(toGroup),
@@ -139,7 +139,7 @@ const make = Effect.gen(function* () {
             offset: normalized.offset,
             limit: normalized.limit
           } as Page<Group>,
-          context: permissionContextOf(op)
+          context
         }))
     )
   })
@@ -170,17 +170,12 @@ const make = Effect.gen(function* () {
     )
   })
 
-  // The context is read with the check (where the actor's rights are read, never from a replica behind it), as
-  // `Permissions.context` reads it: a token that only reads is shown every change refused.
+  // The context is read with the check (where the actor's rights are read, never from a replica behind it).
   const getWithPermissions = Effect.fn("Groups.get")(function* (actor: Actor, name: string) {
     const groupName = yield* decodeName(name)
     return yield* directory.readAfterCheck(
-      (tx) =>
-        Effect.zip(
-          asAdmin(tx, config, actor, `read group '${groupName}'`, "read"),
-          Permissions.contextIn(tx, config, actor)
-        ),
-      (tx, [, context]) => Effect.map(groupAnswer(tx, groupName), (group) => ({ group, context }))
+      (tx) => asAdminWithContext(tx, config, actor, `read group '${groupName}'`),
+      (tx, { context }) => Effect.map(groupAnswer(tx, groupName), (group) => ({ group, context }))
     )
   })
 

@@ -151,61 +151,75 @@ describe("per-record permissions say what the writes do", () => {
     )
   )
 
-  it.effect("a single record's read carries the same permission context as permissionContext, in one transaction", () =>
-    Effect.gen(function* () {
-      // The real in-memory store, with its transactions counted.
-      let transactions = 0
-      const counted = Layer.effect(
-        Directory,
-        Effect.map(Directory, (store): Directory["Type"] => ({
-          ...store,
-          read: (body) =>
-            Effect.zipRight(
-              Effect.sync(() => transactions++),
-              store.read(body)
-            ),
-          readAfterCheck: (check, body) =>
-            Effect.zipRight(
-              Effect.sync(() => transactions++),
-              store.readAfterCheck(check, body)
+  it.effect(
+    "a single record's read carries the same permission context as permissionContext, in one transaction; a read-only token is refused every change",
+    () =>
+      Effect.gen(function* () {
+        // The real in-memory store, with its transactions counted.
+        let transactions = 0
+        const counted = Layer.effect(
+          Directory,
+          Effect.map(Directory, (store): Directory["Type"] => ({
+            ...store,
+            read: (body) =>
+              Effect.zipRight(
+                Effect.sync(() => transactions++),
+                store.read(body)
+              ),
+            readAfterCheck: (check, body) =>
+              Effect.zipRight(
+                Effect.sync(() => transactions++),
+                store.readAfterCheck(check, body)
+              )
+          }))
+        ).pipe(Layer.provide(MemoryDirectory.layer))
+        yield* Effect.gen(function* () {
+          yield* seed
+          const users = yield* Users
+          const groups = yield* Groups
+          const tokens = yield* Tokens.Tokens
+          const reader = Tokens.actor((yield* tokens.create(admin, { name: "reports", scope: "read" })).token)
+          const readOnce = <A, E>(read: Effect.Effect<A, E>) =>
+            Effect.gen(function* () {
+              const before = transactions
+              const answer = yield* read
+              expect(transactions - before).toBe(1)
+              return answer
+            })
+          // An administrator, a user reading itself (no administrator: every change refused), a token that only reads.
+          for (const [actor, name] of [
+            [admin, "bob"],
+            [Actor.user("john"), "john"],
+            [reader, "alice"]
+          ] as const) {
+            const read = yield* readOnce(users.getWithPermissions(actor, name))
+            expect(read).toEqual({
+              user: yield* users.get(actor, name),
+              context: yield* users.permissionContext(actor)
+            })
+          }
+          expect((yield* users.permissionContext(reader)).notAdmin?.reason).toEqual({ _tag: "ReadOnlyToken" })
+          for (const actor of [admin, reader]) {
+            const read = yield* readOnce(groups.getWithPermissions(actor, "analysts"))
+            expect(read).toEqual({
+              group: yield* groups.get(actor, "analysts"),
+              context: yield* users.permissionContext(actor)
+            })
+          }
+          // A list shows a token that only reads what the record's read shows it.
+          for (const actor of [admin, reader]) {
+            expect((yield* users.listWithPermissions(actor, { limit: 1 })).context).toEqual(
+              yield* users.permissionContext(actor)
             )
-        }))
-      ).pipe(Layer.provide(MemoryDirectory.layer))
-      yield* Effect.gen(function* () {
-        yield* seed
-        const users = yield* Users
-        const groups = yield* Groups
-        const tokens = yield* Tokens.Tokens
-        const reader = Tokens.actor((yield* tokens.create(admin, { name: "reports", scope: "read" })).token)
-        const readOnce = <A, E>(read: Effect.Effect<A, E>) =>
-          Effect.gen(function* () {
-            const before = transactions
-            const answer = yield* read
-            expect(transactions - before).toBe(1)
-            return answer
-          })
-        // An administrator, a user reading itself (no administrator: every change refused), a token that only reads.
-        for (const [actor, name] of [
-          [admin, "bob"],
-          [Actor.user("john"), "john"],
-          [reader, "alice"]
-        ] as const) {
-          const read = yield* readOnce(users.getWithPermissions(actor, name))
-          expect(read).toEqual({ user: yield* users.get(actor, name), context: yield* users.permissionContext(actor) })
-        }
-        expect((yield* users.permissionContext(reader)).notAdmin?.reason).toEqual({ _tag: "ReadOnlyToken" })
-        for (const actor of [admin, reader]) {
-          const read = yield* readOnce(groups.getWithPermissions(actor, "analysts"))
-          expect(read).toEqual({
-            group: yield* groups.get(actor, "analysts"),
-            context: yield* users.permissionContext(actor)
-          })
-        }
-        // Refused as `get` refuses: another user's record to a non-administrator, a group to anyone but administrators.
-        expect((yield* Effect.flip(users.getWithPermissions(Actor.user("john"), "alice")))._tag).toBe("Forbidden")
-        expect((yield* Effect.flip(groups.getWithPermissions(Actor.user("john"), "analysts")))._tag).toBe("Forbidden")
-      }).pipe(Effect.provide(services(counted, TestHasher)))
-    })
+            expect((yield* groups.listWithPermissions(actor, { limit: 1 })).context).toEqual(
+              yield* users.permissionContext(actor)
+            )
+          }
+          // Refused as `get` refuses: another user's record to a non-administrator, a group to anyone but administrators.
+          expect((yield* Effect.flip(users.getWithPermissions(Actor.user("john"), "alice")))._tag).toBe("Forbidden")
+          expect((yield* Effect.flip(groups.getWithPermissions(Actor.user("john"), "analysts")))._tag).toBe("Forbidden")
+        }).pipe(Effect.provide(services(counted, TestHasher)))
+      })
   )
 
   it.effect("a system user is read-only, nobody disables or deletes itself, the admin group keeps its name", () =>

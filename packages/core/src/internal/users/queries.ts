@@ -10,7 +10,8 @@ import { type User, UserSort } from "../../User.js"
 import type { UserStreamError } from "../../Users.js"
 import { Count, wholeBetween } from "../counts.js"
 import { decodeInput } from "../decode.js"
-import { asAdmin, getUser, isAdmin, permissionContextOf, resolveActor } from "../operation.js"
+import { asAdmin, getUser, isAdmin, resolveActor } from "../operation.js"
+import { asAdminWithContext } from "../permissionContext.js"
 import { filterSchema } from "../recordFilter.js"
 import { toUser } from "../records.js"
 import { userSortKey } from "../search.js"
@@ -93,8 +94,8 @@ export const makeQueries = ({ directory, config }: UserServices) => {
   const listWithPermissions = Effect.fn("Users.list")(function* (actor: Actor, query: typeof UserQuery.Encoded = {}) {
     const read = yield* readPage(query)
     return yield* directory.readAfterCheck(
-      (tx) => asAdmin(tx, config, actor, "list users", "read"),
-      (tx, op) => Effect.map(read(tx), ({ page }) => ({ page, context: permissionContextOf(op) }))
+      (tx) => asAdminWithContext(tx, config, actor, "list users"),
+      (tx, { context }) => Effect.map(read(tx), ({ page }) => ({ page, context }))
     )
   })
 

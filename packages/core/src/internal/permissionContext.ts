@@ -1,0 +1,25 @@
+import { Effect } from "effect"
+import type { Actor } from "../Actor.js"
+import type { DirectoryTransaction } from "../Directory.js"
+import type { DirectoryConfigShape } from "../DirectoryConfig.js"
+import * as Permissions from "../Permissions.js"
+import { asAdmin, permissionContextOf } from "./operation.js"
+
+/**
+ * `asAdmin` for a read (a list, a record) whose answer shows the permissions, and the permission context they are
+ * computed from, in the check's transaction: an administrator's is the operation's own (no further read); a token's is
+ * checked again as a change would be (`Permissions.contextIn`), so that a token that only reads is shown every change
+ * refused, as `Permissions.context` shows it.
+ */
+export const asAdminWithContext = (
+  tx: DirectoryTransaction,
+  defaults: DirectoryConfigShape,
+  actor: Actor,
+  action: string
+) =>
+  Effect.flatMap(asAdmin(tx, defaults, actor, action, "read"), (op) =>
+    Effect.map(
+      actor._tag === "Token" ? Permissions.contextIn(tx, defaults, actor) : Effect.succeed(permissionContextOf(op)),
+      (context) => ({ op, context })
+    )
+  )
