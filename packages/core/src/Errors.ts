@@ -445,7 +445,7 @@ export class ConcurrentModification extends Schema.TaggedError<ConcurrentModific
   override get message(): string {
     const expected = typeof this.expectedVersion === "number" ? [this.expectedVersion] : this.expectedVersion
     return expected.length === 0
-      ? `The ${this.kind} '${this.name}' is at version ${this.actualVersion}, and the change named no version it may be made at: reload it and try again.`
+      ? `The ${this.kind} '${this.name}' is at version ${this.actualVersion}, and the change named no version it may be made at (only a strong ETag such as "${this.actualVersion}" names one; a weak ETag, W/"${this.actualVersion}", never matches): reload it and try again.`
       : `The ${this.kind} '${this.name}' was changed by someone else (version ${this.actualVersion}, you had ${either(expected)}): reload it and try again.`
   }
 }

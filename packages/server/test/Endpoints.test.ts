@@ -520,6 +520,10 @@ for (const [name, open] of stores) {
           const refused = await server.request("PATCH", path, { as: admin, body, headers: { "if-match": stale } })
           refusal(refused, 412, "ConcurrentModification")
           expect(refused.body.actualVersion, stale).toBe(versionOf(current))
+          // A header that names no strong ETag says why nothing can match it.
+          if (!stale.includes('"0"')) {
+            expect(refused.body.message, stale).toContain(`a weak ETag, W/${current}, never matches`)
+          }
           refusal(
             await server.request("DELETE", path, { as: admin, headers: { "if-match": stale } }),
             412,
