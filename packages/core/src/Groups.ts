@@ -13,7 +13,7 @@ import { wholeBetween } from "./internal/counts.js"
 import { decodeInput } from "./internal/decode.js"
 import { makeAdministration } from "./internal/groups/administration.js"
 import { asAdmin, getGroupRow, groupAnswer } from "./internal/operation.js"
-import { asAdminWithContext } from "./internal/permissionContext.js"
+import { adminReadContext } from "./internal/permissionContext.js"
 import { filterSchema } from "./internal/recordFilter.js"
 import { toGroup } from "./internal/records.js"
 import { GroupName, Username } from "./Names.js"
@@ -129,8 +129,8 @@ const make = Effect.gen(function* () {
       where: decoded.where === undefined ? undefined : yield* checkGroupFilter(decoded.where)
     } as const
     return yield* directory.readAfterCheck(
-      (tx) => asAdminWithContext(tx, config, actor, "list groups"),
-      (tx, { context }) =>
+      (tx) => adminReadContext(tx, config, actor, "list groups"),
+      (tx, context) =>
         Effect.map(tx.listGroups({ ...normalized, memberPreview: GROUP_MEMBER_PREVIEW }), ({ items, total }) => ({
           page: {
             items: items.map(toGroup),
@@ -174,8 +174,8 @@ const make = Effect.gen(function* () {
   const getWithPermissions = Effect.fn("Groups.get")(function* (actor: Actor, name: string) {
     const groupName = yield* decodeName(name)
     return yield* directory.readAfterCheck(
-      (tx) => asAdminWithContext(tx, config, actor, `read group '${groupName}'`),
-      (tx, { context }) => Effect.map(groupAnswer(tx, groupName), (group) => ({ group, context }))
+      (tx) => adminReadContext(tx, config, actor, `read group '${groupName}'`),
+      (tx, context) => Effect.map(groupAnswer(tx, groupName), (group) => ({ group, context }))
     )
   })
 

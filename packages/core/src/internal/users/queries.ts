@@ -11,7 +11,7 @@ import type { UserStreamError } from "../../Users.js"
 import { Count, wholeBetween } from "../counts.js"
 import { decodeInput } from "../decode.js"
 import { asAdmin, getUser, isAdmin, resolveActor } from "../operation.js"
-import { asAdminWithContext } from "../permissionContext.js"
+import { adminReadContext } from "../permissionContext.js"
 import { filterSchema } from "../recordFilter.js"
 import { toUser } from "../records.js"
 import { userSortKey } from "../search.js"
@@ -94,8 +94,8 @@ export const makeQueries = ({ directory, config }: UserServices) => {
   const listWithPermissions = Effect.fn("Users.list")(function* (actor: Actor, query: typeof UserQuery.Encoded = {}) {
     const read = yield* readPage(query)
     return yield* directory.readAfterCheck(
-      (tx) => asAdminWithContext(tx, config, actor, "list users"),
-      (tx, { context }) => Effect.map(read(tx), ({ page }) => ({ page, context }))
+      (tx) => adminReadContext(tx, config, actor, "list users"),
+      (tx, context) => Effect.map(read(tx), ({ page }) => ({ page, context }))
     )
   })
 
@@ -170,10 +170,10 @@ export const makeQueries = ({ directory, config }: UserServices) => {
     directory.readAfterCheck(
       (tx) =>
         Effect.gen(function* () {
-          const also = yield* alsoChecked(tx)
           // An API token reads users as an administrator does; it has no record of its own.
           if (actor._tag === "Token") {
-            return [yield* asAdmin(tx, config, actor, `read user '${name}'`, "read"), also] as const
+            const op = yield* asAdmin(tx, config, actor, `read user '${name}'`, "read")
+            return [op, yield* alsoChecked(tx)] as const
           }
           const self = yield* resolveActor(tx, actor, `read user '${name}'`)
           if (self.username !== name && !isAdmin(self, yield* currentSettings(tx, config))) {
@@ -183,7 +183,7 @@ export const makeQueries = ({ directory, config }: UserServices) => {
               reason: { _tag: "OtherUsersByAdministrators" }
             })
           }
-          return [self, also] as const
+          return [self, yield* alsoChecked(tx)] as const
         }),
       (tx, [self, also]) =>
         Effect.map(
