@@ -162,14 +162,6 @@ const make = Effect.gen(function* () {
     )
   })
 
-  const get = Effect.fn("Groups.get")(function* (actor: Actor, name: string) {
-    const groupName = yield* decodeName(name)
-    return yield* directory.readAfterCheck(
-      (tx) => asAdmin(tx, config, actor, `read group '${groupName}'`, "read"),
-      (tx) => groupAnswer(tx, groupName)
-    )
-  })
-
   // The context is read with the check (where the actor's rights are read, never from a replica behind it).
   const getWithPermissions = Effect.fn("Groups.get")(function* (actor: Actor, name: string) {
     const groupName = yield* decodeName(name)
@@ -178,6 +170,8 @@ const make = Effect.gen(function* () {
       (tx, context) => Effect.map(groupAnswer(tx, groupName), (group) => ({ group, context }))
     )
   })
+
+  const get = (actor: Actor, name: string) => Effect.map(getWithPermissions(actor, name), ({ group }) => group)
 
   /**
    * One page of a group's members: one more than asked is read, so that `next` is given only when more follow. The
