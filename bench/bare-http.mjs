@@ -24,9 +24,9 @@ const findUser = db.prepare(
 )
 const countAll = db.prepare("select count(*) as n from users")
 const pageAll = db.prepare(`select ${LISTING} from users order by username asc limit ? offset ?`)
-const countSearch = db.prepare("select count(*) as n from users_fts where users_fts match ?")
+const countSearch = db.prepare("select count(*) as n from users_fts where search_text match ?")
 const pageSearch = db.prepare(
-  `select ${LISTING} from users where username in (select username from users_fts_key where id in (select rowid from users_fts where users_fts match ?)) order by username asc limit ? offset ?`
+  `select ${LISTING} from users where username in (select username from users_fts_key where id in (select rowid from users_fts where search_text match ?)) order by username asc limit ? offset ?`
 )
 
 const countGroups = db.prepare("select count(*) as n from groups")

@@ -172,13 +172,13 @@ const rawSql = (store: Store) => {
   const search = (term: string): Filter =>
     engine === "sqlite" && [...term].length >= 3
       ? {
-          where: sql`where username in (select username from users_fts_key where id in (select rowid from users_fts where users_fts match ${ftsPhrase(term)}))`,
-          count: sql`select count(*) as n from users_fts where users_fts match ${ftsPhrase(term)}`,
+          where: sql`where username in (select username from users_fts_key where id in (select rowid from users_fts where search_text match ${ftsPhrase(term)}))`,
+          count: sql`select count(*) as n from users_fts where search_text match ${ftsPhrase(term)}`,
           walk: sql`select ${LISTING} from users where username in (select username from users
             where search_text like ${containsPattern(term)} escape '!' order by username limit ${PAGE} offset ${0})
             order by username`,
           walkMatches: sql`select ${LISTING} from users where username in (select username from users_fts_key
-            where +id in (select rowid from users_fts where users_fts match ${ftsPhrase(term)})
+            where +id in (select rowid from users_fts where search_text match ${ftsPhrase(term)})
             order by username limit ${PAGE} offset ${0}) order by username`
         }
       : filter(sql`where search_text like ${containsPattern(term)} escape '!'`)

@@ -30,6 +30,7 @@ import * as externalIds from "./migrations/20261207000000_external_ids.js"
 import * as nameFilterIndexes from "./migrations/20261208000000_name_filter_indexes.js"
 import * as nameSearchIndex from "./migrations/20261209000000_name_search_index.js"
 import * as postgresUserSearch from "./migrations/20261209030000_postgres_user_search.js"
+import * as oneSearchIndex from "./migrations/20261210000000_one_search_index.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -108,7 +109,9 @@ const all: Record<string, Listed> = {
   // Adds a SQLite FTS5 table kept by the users' triggers (which keep doing what they did): the release before runs on it.
   "20261209000000_name_search_index": listed(nameSearchIndex, "20261205010000_postgres_search_walk_index"),
   // Adds a PostgreSQL table its triggers keep true on every write: the release before runs on it without reading it.
-  "20261209030000_postgres_user_search": listed(postgresUserSearch, "20261205010000_postgres_search_walk_index")
+  "20261209030000_postgres_user_search": listed(postgresUserSearch, "20261205010000_postgres_search_walk_index"),
+  // A contract: drops the SQLite names' FTS5 table the release before reads (its search and names share one table now).
+  "20261210000000_one_search_index": listed(oneSearchIndex, "20261210000000_one_search_index")
 }
 
 /**

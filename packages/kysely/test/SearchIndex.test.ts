@@ -40,20 +40,16 @@ for (const [name, open, prefix] of [
         const stray = await sql<{ n: number }>`select count(*) as n from ${sql.table(`${prefix}users_fts_key`)} as k
           left join ${sql.table(`${prefix}users_fts`)} as f on f.rowid = k.id
           left join ${sql.table(`${prefix}users`)} as u on u.username = k.username
-          left join ${sql.table(`${prefix}users_name_fts`)} as n on n.rowid = k.id
-          where f.rowid is null or u.username is null or f.username is not u.username
-            or f.search_text is not u.search_text
-            or n.rowid is null or n.first_name is not lower(u.first_name) or n.last_name is not lower(u.last_name)`.execute(
-          database.db
-        )
-        const names = await count(`${prefix}users_name_fts`)
+          where f.rowid is null or u.username is null or f.search_text is not u.search_text
+            or f.first_name is not lower(u.first_name) or f.last_name is not lower(u.last_name)`.execute(database.db)
         const keys = await count(`${prefix}users_fts_key`)
+        const fts = await count(`${prefix}users_fts`)
         return {
           users: await count(`${prefix}users`),
-          fts: await count(`${prefix}users_fts`),
+          fts,
           keys,
-          // A names' index row without a key is a stray too.
-          stray: Number(stray.rows[0]?.n) + Math.abs(names - keys)
+          // An index row without a key is a stray too.
+          stray: Number(stray.rows[0]?.n) + Math.abs(fts - keys)
         }
       })
 
@@ -125,6 +121,58 @@ for (const [name, open, prefix] of [
         yield* Effect.promise(() => database.db.deleteFrom(`${prefix}users`).execute())
         expect(yield* counts()).toEqual({ users: 0, fts: 0, keys: 0, stray: 0 })
       })
+    )
+
+    it.effect(
+      "undoing the one-table migration gives back the search's and the names' tables, each with every user",
+      () =>
+        Effect.gen(function* () {
+          const target = { db: database.db, engine: "sqlite" as const, prefix }
+          yield* Migrations.migrateToLatest(target)
+          const now = new Date().toISOString()
+          for (const [username, last] of [
+            ["new1", "Timer"],
+            ["new2", "Quartzite"]
+          ] as const) {
+            yield* Effect.promise(() =>
+              database.db
+                .insertInto(`${prefix}users`)
+                .values({
+                  username,
+                  first_name: "New",
+                  last_name: last,
+                  email: null,
+                  email_key: null,
+                  enabled: 1,
+                  system: 0,
+                  password_hash: null,
+                  search_text: `${username}\nnew ${last}`.toLowerCase(),
+                  created_at: now,
+                  updated_at: now,
+                  version: 1
+                })
+                .execute()
+            )
+          }
+          const matched = (table: string, query: string) =>
+            Effect.promise(async () =>
+              (
+                await sql<{ username: string }>`select k.username from ${sql.table(`${prefix}users_fts_key`)} as k
+                where k.id in (select rowid from ${sql.table(table)} where ${sql.table(table)} match ${query})
+                order by k.username`.execute(database.db)
+              ).rows.map((row) => row.username)
+            )
+          yield* Migrations.migrateTo(target, "20261209030000_postgres_user_search")
+          expect(yield* matched(`${prefix}users_fts`, '"quartz"')).toEqual(["new2"])
+          expect(yield* matched(`${prefix}users_fts`, '"NEW"')).toEqual(["new1", "new2"])
+          expect(yield* matched(`${prefix}users_name_fts`, 'last_name : "quartz"')).toEqual(["new2"])
+          expect(yield* matched(`${prefix}users_name_fts`, 'first_name : "new"')).toEqual(["new1", "new2"])
+          yield* Migrations.migrateToLatest(target)
+          expect(yield* counts()).toEqual({ users: 2, fts: 2, keys: 2, stray: 0 })
+          expect(yield* matched(`${prefix}users_fts`, 'last_name : "quartz"')).toEqual(["new2"])
+          yield* Effect.promise(() => database.db.deleteFrom(`${prefix}users`).execute())
+          expect(yield* counts()).toEqual({ users: 0, fts: 0, keys: 0, stray: 0 })
+        })
     )
 
     it.effect("keeps one index row per user, with the user's search text, through create, modify and delete", () =>
@@ -295,7 +343,7 @@ for (const [name, open, prefix] of [
     )
 
     it.effect(
-      "a co or ew filter of three characters or more on a first or last name, alone, is counted in the names' FTS5 index",
+      "a co or ew filter of three characters or more on a first or last name, alone, is counted in the FTS5 index's name columns",
       () =>
         Effect.promise(async () => {
           const plans: Array<string> = []
@@ -313,13 +361,11 @@ for (const [name, open, prefix] of [
               }
             }
           }
-          // Only the names' index is read (and the key table's largest id, for the planner); never the users' rows.
+          // Only the FTS5 index is read (and the key table's largest id, for the planner); never the users' rows.
           expect(
             plans.filter((detail) => detail.includes(`${prefix}users `) || detail.endsWith(`${prefix}users`))
           ).toEqual([])
-          expect(plans.filter((detail) => detail.includes(`${prefix}users_name_fts VIRTUAL TABLE INDEX`)).length).toBe(
-            8
-          )
+          expect(plans.filter((detail) => detail.includes(`${prefix}users_fts VIRTUAL TABLE INDEX`)).length).toBe(8)
           // What it cannot answer exactly goes to the filter's SQL: two characters, a GLOB wildcard, another field.
           expect(
             SqliteSearch.nameMatch({ _tag: "Compare", field: "lastName", operator: "co", value: "qu" })
@@ -333,7 +379,7 @@ for (const [name, open, prefix] of [
         })
     )
 
-    it.effect("a co or ew on a name counted in the names' FTS5 index gives the count of the filter's own SQL", () =>
+    it.effect("a co or ew on a name counted in the FTS5 index gives the count of the filter's own SQL", () =>
       Effect.gen(function* () {
         const target = { db: database.db, engine: "sqlite" as const, prefix }
         const directory = yield* KyselyDirectory.make({ ...target, migrate: false })

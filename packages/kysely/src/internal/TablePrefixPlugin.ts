@@ -15,7 +15,6 @@ const TABLES = new Set([
   "users_fts",
   "users_fts_key",
   "user_search",
-  "users_name_fts",
   "groups",
   "memberships",
   "gid_ledger",

@@ -1,8 +1,8 @@
 /**
- * The SQLite branch of user search: a term of three characters or more is looked up in the FTS5 trigram index (a
- * substring match, see migrations 20261128010000 and 20261128020000): the matches are counted in the index alone, and
- * their usernames read through its key table. A dense search sorted by username walks the username/search-text index
- * instead (migration 20261129000000).
+ * The SQLite branch of user search: a term of three characters or more is looked up in the search text column of the
+ * FTS5 trigram index (a substring match, see migrations 20261128020000 and 20261210000000): the matches are counted in
+ * the index alone, and their usernames read through its key table. A dense search sorted by username walks the
+ * username/search-text index instead (migration 20261129000000).
  */
 
 import type { RecordFilter, UserField } from "@user-manager/core/RecordFilter"
@@ -24,12 +24,14 @@ export const ftsPhrase = (term: string) => `"${term.replace(/"/g, '""')}"`
  */
 const WALK_PER_MATCH = 10
 
+/** The users' FTS5 index: a column each for the search text and the lower-cased first and last names. */
 const ftsTable = sql.table("users_fts")
+const searchColumn = sql.ref("users_fts.search_text")
 
 /** The usernames whose search text contains the phrase, as a subquery (for `username in (…)`). */
 export const ftsMatches = (phrase: unknown) =>
   sql<string>`(select username from ${sql.table("users_fts_key")} where id in (
-    select rowid from ${ftsTable} where ${ftsTable} match ${phrase}))`
+    select rowid from ${ftsTable} where ${searchColumn} match ${phrase}))`
 
 /**
  * How many users match the phrase (at most `upTo` when given), counted in the index alone, and how many index entries
@@ -42,8 +44,8 @@ export const ftsCount = (
 ): CompiledQuery<Counted & { readonly size: number | null }> => {
   const matches =
     upTo === undefined
-      ? sql`${ftsTable} where ${ftsTable} match ${phrase}`
-      : sql`(select rowid from ${ftsTable} where ${ftsTable} match ${phrase} limit ${upTo})`
+      ? sql`${ftsTable} where ${searchColumn} match ${phrase}`
+      : sql`(select rowid from ${ftsTable} where ${searchColumn} match ${phrase} limit ${upTo})`
   return sql<Counted & { readonly size: number | null }>`select count(*) as n,
     (select max(id) from ${sql.table("users_fts_key")}) as size from ${matches}`.compile(db)
 }
@@ -69,7 +71,7 @@ export const walkPage = (
     order by username ${direction} limit ${v.limit} offset ${v.offset})
     order by username ${direction}`.compile(db)
 
-/** A filter the names' FTS5 index (migration 20261209000000) answers alone: a `co` or `ew` on a first or last name. */
+/** A filter the FTS5 index's name columns answer alone: a `co` or `ew` on a first or last name. */
 export interface NameMatch {
   readonly column: "first_name" | "last_name"
   readonly operator: "co" | "ew"
@@ -97,9 +99,7 @@ export const nameMatch = (where: RecordFilter<UserField> | undefined): NameMatch
   return undefined
 }
 
-const nameFtsTable = sql.table("users_name_fts")
-
-/** How many users the name match holds (at most `upTo` when given), counted in the names' index alone, and `size`. */
+/** How many users the name match holds (at most `upTo` when given), counted in the FTS5 index alone, and `size`. */
 export const nameCount = (
   db: Kysely<Database>,
   match: NameMatch,
@@ -107,12 +107,12 @@ export const nameCount = (
 ): CompiledQuery<Counted & { readonly size: number | null }> => {
   const condition =
     match.operator === "co"
-      ? sql`${nameFtsTable} match ${`${match.column} : ${ftsPhrase(match.text)}`}`
-      : sql`${sql.ref(match.column)} glob ${`*${match.text}`}`
+      ? sql`${sql.ref(`users_fts.${match.column}`)} match ${ftsPhrase(match.text)}`
+      : sql`${sql.ref(`users_fts.${match.column}`)} glob ${`*${match.text}`}`
   const matches =
     upTo === undefined
-      ? sql`${nameFtsTable} where ${condition}`
-      : sql`(select rowid from ${nameFtsTable} where ${condition} limit ${upTo})`
+      ? sql`${ftsTable} where ${condition}`
+      : sql`(select rowid from ${ftsTable} where ${condition} limit ${upTo})`
   return sql<Counted & { readonly size: number | null }>`select count(*) as n,
     (select max(id) from ${sql.table("users_fts_key")}) as size from ${matches}`.compile(db)
 }

@@ -57,6 +57,24 @@ export const listingContract = (name: string, { seeded, refuses }: Harness) => {
       )
     )
 
+    it.effect("matches a term in the lower-cased text as it is, with no further case folding: 'ſ' is no 's'", () =>
+      seeded(
+        Effect.gen(function* () {
+          const users = yield* Users
+          yield* users.create(admin, { username: "longs", firstName: "Mary", lastName: "Eſſex", groups: ["analysts"] })
+          yield* users.create(admin, { username: "plains", firstName: "Mary", lastName: "ESSEX", groups: ["analysts"] })
+          const names = (search: string) =>
+            users
+              .list(admin, { search })
+              .pipe(Effect.map((page) => [page.total, page.items.map((user) => user.username)]))
+          expect(yield* names("essex")).toEqual([1, ["plains"]])
+          expect(yield* names("Eſſex")).toEqual([1, ["longs"]])
+          expect(yield* names("y eſſ")).toEqual([1, ["longs"]])
+          expect(yield* names("mary e")).toEqual([2, ["longs", "plains"]])
+        })
+      )
+    )
+
     it.effect("each page of a listing is read with its own bounds and search, however many came before", () =>
       seeded(
         Effect.gen(function* () {
