@@ -330,34 +330,38 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     // when many users match) and the trigram index's matches sorted (when few do); a statement reading the rows in
     // the walk would read every row it tests. The same users in the same order as the single statement.
     const byUsernames = context.engineName === "postgres" && search === "like" && query.sort === "username"
+    // SQLite, a search alone sorted by username and not walked: its matches' usernames sorted in the FTS5 key table.
+    const ftsByUsernames = ftsAlone && query.sort === "username" && after === undefined
     const page =
       plan === "walk"
         ? statement("walk", (v) => SqliteSearch.walkPage(db, v, sql.raw(query.order)))
         : plan === "matches"
           ? statement("sort", (v) => matchesPage(context, filtered(v), query, v))
-          : byUsernames
-            ? statement("sort", (v) =>
-                db
-                  .selectFrom("users")
-                  .select(LISTING_COLUMNS)
-                  .where(
-                    "username",
-                    "in",
-                    filtered(v).select("username").orderBy("username", query.order).limit(v.limit).offset(v.offset)
-                  )
-                  .orderBy("username", query.order)
-                  .compile()
-              )
-            : statement("sort", (v) =>
-                filtered(v)
-                  .select(LISTING_COLUMNS)
-                  .$call((q) =>
-                    columns.reduce((ordered, column) => ordered.orderBy(orderTerm(context.engine, column)), q)
-                  )
-                  .limit(v.limit)
-                  .offset(v.offset)
-                  .compile()
-              )
+          : ftsByUsernames
+            ? statement("sort", (v) => SqliteSearch.sortedPage(db, v, sql.raw(query.order)))
+            : byUsernames
+              ? statement("sort", (v) =>
+                  db
+                    .selectFrom("users")
+                    .select(LISTING_COLUMNS)
+                    .where(
+                      "username",
+                      "in",
+                      filtered(v).select("username").orderBy("username", query.order).limit(v.limit).offset(v.offset)
+                    )
+                    .orderBy("username", query.order)
+                    .compile()
+                )
+              : statement("sort", (v) =>
+                  filtered(v)
+                    .select(LISTING_COLUMNS)
+                    .$call((q) =>
+                      columns.reduce((ordered, column) => ordered.orderBy(orderTerm(context.engine, column)), q)
+                    )
+                    .limit(v.limit)
+                    .offset(v.offset)
+                    .compile()
+                )
     const found = (yield* valueRows(page)) as ReadonlyArray<ListingRow>
     // Sorted by username, not searched nor filtered, a page holds every user between its first and last usernames.
     const contiguous = search === "none" && filters === "" && query.sort === "username" && plan === "sort"

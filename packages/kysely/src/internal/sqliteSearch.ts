@@ -28,10 +28,12 @@ const WALK_PER_MATCH = 10
 const ftsTable = sql.table("users_fts")
 const searchColumn = sql.ref("users_fts.search_text")
 
+/** The index rows (the key table's ids) whose search text contains the phrase. */
+const ftsRowids = (phrase: unknown) => sql`select rowid from ${ftsTable} where ${searchColumn} match ${phrase}`
+
 /** The usernames whose search text contains the phrase, as a subquery (for `username in (…)`). */
 export const ftsMatches = (phrase: unknown) =>
-  sql<string>`(select username from ${sql.table("users_fts_key")} where id in (
-    select rowid from ${ftsTable} where ${searchColumn} match ${phrase}))`
+  sql<string>`(select username from ${sql.table("users_fts_key")} where id in (${ftsRowids(phrase)}))`
 
 /**
  * How many users match the phrase (at most `upTo` when given), counted in the index alone, and how many index entries
@@ -45,7 +47,7 @@ export const ftsCount = (
   const matches =
     upTo === undefined
       ? sql`${ftsTable} where ${searchColumn} match ${phrase}`
-      : sql`(select rowid from ${ftsTable} where ${searchColumn} match ${phrase} limit ${upTo})`
+      : sql`(${ftsRowids(phrase)} limit ${upTo})`
   return sql<Counted & { readonly size: number | null }>`select count(*) as n,
     (select max(id) from ${sql.table("users_fts_key")}) as size from ${matches}`.compile(db)
 }
@@ -68,6 +70,23 @@ export const walkPage = (
     from ${sql.table("users")} where username in (
     select username from ${sql.table("users")}
     where search_text like ${v.pattern} escape '!'
+    order by username ${direction} limit ${v.limit} offset ${v.offset})
+    order by username ${direction}`.compile(db)
+
+/**
+ * The page sorted by username from every match: the matches' usernames are sorted in the key table alone, then the
+ * page's rows are read by username. Sorting the users' rows of every match instead (a listing's general statement)
+ * read each match's row: at 1,000,000 users, 14.2 against 10.9 ms for 24,851 matches, 46 against 31 for a deep page of
+ * 49,997.
+ */
+export const sortedPage = (
+  db: Kysely<Database>,
+  v: { readonly phrase: unknown; readonly limit: unknown; readonly offset: unknown },
+  direction: RawBuilder<unknown>
+): CompiledQuery<ListingRowSql> =>
+  sql<ListingRowSql>`select ${sql.join(LISTING_COLUMNS.map((column) => sql.ref(column)))}
+    from ${sql.table("users")} where username in (
+    select username from ${sql.table("users_fts_key")} where id in (${ftsRowids(v.phrase)})
     order by username ${direction} limit ${v.limit} offset ${v.offset})
     order by username ${direction}`.compile(db)
 
