@@ -110,7 +110,7 @@ const all: Record<string, Listed> = {
   "20261209000000_name_search_index": listed(nameSearchIndex, "20261205010000_postgres_search_walk_index"),
   // Adds a PostgreSQL table its triggers keep true on every write: the release before runs on it without reading it.
   "20261209030000_postgres_user_search": listed(postgresUserSearch, "20261205010000_postgres_search_walk_index"),
-  // A contract: drops the SQLite names' FTS5 table the release before reads (its search and names share one table now).
+  // A contract: drops the SQLite names' FTS5 table (unreleased: 0.1.0 never read it) for one table of search and names.
   "20261210000000_one_search_index": listed(oneSearchIndex, "20261210000000_one_search_index")
 }
 

@@ -18,9 +18,9 @@
  * The rows keep the ids of `users_fts_key`; the table no longer holds the username (nothing read it: a match's
  * username comes from the key table). The triggers keep the one table true on every write to `users`.
  *
- * A contract: the release before reads `users_name_fts`, which this drops, so no earlier release runs on the schema
- * it leaves (its instances go not ready, saying why). PostgreSQL and MySQL/MariaDB: nothing to do. Frozen once
- * released.
+ * A contract: a version that reads `users_name_fts`, which this drops, does not run on the schema it leaves (its
+ * instances go not ready, saying why). No released version reads it (it came after 0.1.0, which refuses every newer
+ * schema), so no release in between is needed. PostgreSQL and MySQL/MariaDB: nothing to do. Frozen once released.
  */
 import { type Kysely, sql } from "kysely"
 import * as nameSearchIndex from "./20261209000000_name_search_index.js"
