@@ -69,35 +69,40 @@ for (const [name, open, prefix] of [
     }
     const nameColumn = (field: "firstName" | "lastName") => (field === "firstName" ? "first" : "last")
 
+    /** A user's row as the table holds it, written straight (past the core) as an older release or a bulk load would. */
+    const userRow = (username: string, firstName: string, lastName: string, searchText: string, at: string) => ({
+      username,
+      first_name: firstName,
+      last_name: lastName,
+      email: null,
+      email_key: null,
+      enabled: 1,
+      system: 0,
+      password_hash: null,
+      search_text: searchText,
+      created_at: at,
+      updated_at: at,
+      version: 1
+    })
+
+    const insertRow = (username: string, firstName: string, lastName: string, searchText: string) =>
+      Effect.promise(() =>
+        database.db
+          .insertInto(`${prefix}users`)
+          .values(userRow(username, firstName, lastName, searchText, new Date().toISOString()))
+          .execute()
+      )
+
     it.effect("builds the keys from the users when a database of 20261128010000 is upgraded", () =>
       Effect.gen(function* () {
         const target = { db: database.db, engine: "sqlite" as const, prefix }
         for (const _ of Migrations.names) yield* Migrations.migrateDown(target)
         yield* Migrations.migrateTo(target, "20261128010000_search_index")
-        const now = new Date().toISOString()
         for (const [username, last] of [
           ["old1", "timer"],
           ["old2", "quartzite"]
         ] as const) {
-          yield* Effect.promise(() =>
-            database.db
-              .insertInto(`${prefix}users`)
-              .values({
-                username,
-                first_name: "Old",
-                last_name: last,
-                email: null,
-                email_key: null,
-                enabled: 1,
-                system: 0,
-                password_hash: null,
-                search_text: `${username}\nold\n${last}`,
-                created_at: now,
-                updated_at: now,
-                version: 1
-              })
-              .execute()
-          )
+          yield* insertRow(username, "Old", last, `${username}\nold\n${last}`)
         }
         yield* Migrations.migrateToLatest(target)
         expect(yield* counts()).toEqual({ users: 2, fts: 2, keys: 2, stray: 0 })
@@ -129,30 +134,11 @@ for (const [name, open, prefix] of [
         Effect.gen(function* () {
           const target = { db: database.db, engine: "sqlite" as const, prefix }
           yield* Migrations.migrateToLatest(target)
-          const now = new Date().toISOString()
           for (const [username, last] of [
             ["new1", "Timer"],
             ["new2", "Quartzite"]
           ] as const) {
-            yield* Effect.promise(() =>
-              database.db
-                .insertInto(`${prefix}users`)
-                .values({
-                  username,
-                  first_name: "New",
-                  last_name: last,
-                  email: null,
-                  email_key: null,
-                  enabled: 1,
-                  system: 0,
-                  password_hash: null,
-                  search_text: `${username}\nnew ${last}`.toLowerCase(),
-                  created_at: now,
-                  updated_at: now,
-                  version: 1
-                })
-                .execute()
-            )
+            yield* insertRow(username, "New", last, `${username}\nnew ${last}`.toLowerCase())
           }
           const matched = (table: string, query: string) =>
             Effect.promise(async () =>
@@ -264,20 +250,7 @@ for (const [name, open, prefix] of [
           const rows = Array.from({ length: 20_000 }, (_, index) => {
             const username = `bulk${String((index * 7919) % 20_000).padStart(5, "0")}`
             const lastName = index % 10 === 3 ? `Zebrafinch${index}` : `Plain${index}`
-            return {
-              username,
-              first_name: "Bulk",
-              last_name: lastName,
-              email: null,
-              email_key: null,
-              enabled: 1,
-              system: 0,
-              password_hash: null,
-              search_text: [username, "Bulk", lastName].join("\n").toLowerCase(),
-              created_at: at,
-              updated_at: at,
-              version: 1
-            }
+            return userRow(username, "Bulk", lastName, [username, "Bulk", lastName].join("\n").toLowerCase(), at)
           })
           yield* Effect.promise(async () => {
             for (let start = 0; start < rows.length; start += 500) {
@@ -383,7 +356,7 @@ for (const [name, open, prefix] of [
       Effect.gen(function* () {
         const target = { db: database.db, engine: "sqlite" as const, prefix }
         const directory = yield* KyselyDirectory.make({ ...target, migrate: false })
-        const people = [
+        const people: ReadonlyArray<readonly [string, string]> = [
           ["Quartz", "Émile"],
           ["ÉMILE", "rosequartz"],
           ["a%b_c", "x*y[z]"],
@@ -392,27 +365,8 @@ for (const [name, open, prefix] of [
           ["", "Smokyquartz"]
         ]
         yield* Effect.promise(() => database.db.deleteFrom(`${prefix}users`).execute())
-        const now = new Date().toISOString()
         for (const [index, [first, last]] of people.entries()) {
-          yield* Effect.promise(() =>
-            database.db
-              .insertInto(`${prefix}users`)
-              .values({
-                username: `n${index}`,
-                first_name: first,
-                last_name: last,
-                email: null,
-                email_key: null,
-                enabled: 1,
-                system: 0,
-                password_hash: null,
-                search_text: `n${index}\n${first} ${last}`.toLowerCase(),
-                created_at: now,
-                updated_at: now,
-                version: 1
-              })
-              .execute()
-          )
+          yield* insertRow(`n${index}`, first, last, `n${index}\n${first} ${last}`.toLowerCase())
         }
         const texts = ["quartz", "émi", "mil", "b%b", "%b_", "_c", "*y[", "y[z]", "rtz*", "van", "ate", "ile"]
         for (const field of ["firstName", "lastName"] as const) {

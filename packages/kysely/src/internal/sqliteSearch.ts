@@ -60,18 +60,23 @@ export const ftsCount = (
 export const walks = (page: { readonly offset: number; readonly limit: number }, total: number, size: number) =>
   ((page.offset + page.limit) * size) / total <= WALK_PER_MATCH * total
 
+/** The listing rows of a page whose usernames `usernames` selects in order, read by username in the same order. */
+const rowsOf = (usernames: RawBuilder<unknown>, direction: RawBuilder<unknown>) =>
+  sql<ListingRowSql>`select ${sql.join(LISTING_COLUMNS.map((column) => sql.ref(column)))}
+    from ${sql.table("users")} where username in (${usernames})
+    order by username ${direction}`
+
 /** The page that walks: only usernames and search texts from the index; the page's rows are read by username. */
 export const walkPage = (
   db: Kysely<Database>,
   v: { readonly pattern: unknown; readonly limit: unknown; readonly offset: unknown },
   direction: RawBuilder<unknown>
 ): CompiledQuery<ListingRowSql> =>
-  sql<ListingRowSql>`select ${sql.join(LISTING_COLUMNS.map((column) => sql.ref(column)))}
-    from ${sql.table("users")} where username in (
-    select username from ${sql.table("users")}
-    where search_text like ${v.pattern} escape '!'
-    order by username ${direction} limit ${v.limit} offset ${v.offset})
-    order by username ${direction}`.compile(db)
+  rowsOf(
+    sql`select username from ${sql.table("users")} where search_text like ${v.pattern} escape '!'
+      order by username ${direction} limit ${v.limit} offset ${v.offset}`,
+    direction
+  ).compile(db)
 
 /**
  * The page sorted by username from every match: the matches' usernames are sorted in the key table alone, then the
@@ -84,11 +89,11 @@ export const sortedPage = (
   v: { readonly phrase: unknown; readonly limit: unknown; readonly offset: unknown },
   direction: RawBuilder<unknown>
 ): CompiledQuery<ListingRowSql> =>
-  sql<ListingRowSql>`select ${sql.join(LISTING_COLUMNS.map((column) => sql.ref(column)))}
-    from ${sql.table("users")} where username in (
-    select username from ${sql.table("users_fts_key")} where id in (${ftsRowids(v.phrase)})
-    order by username ${direction} limit ${v.limit} offset ${v.offset})
-    order by username ${direction}`.compile(db)
+  rowsOf(
+    sql`select username from ${sql.table("users_fts_key")} where id in (${ftsRowids(v.phrase)})
+      order by username ${direction} limit ${v.limit} offset ${v.offset}`,
+    direction
+  ).compile(db)
 
 /** A filter the FTS5 index's name columns answer alone: a `co` or `ew` on a first or last name. */
 export interface NameMatch {
