@@ -93,6 +93,56 @@ for (const [name, open, prefix] of [
           .execute()
       )
 
+    /** Provides the user manager over this database's store (migrated by the suite). */
+    const managed = <A, E>(effect: Effect.Effect<A, E, Users | Groups>) =>
+      effect.pipe(
+        Effect.provide(
+          UserManager.layer({
+            directory: KyselyDirectory.layer({ db: database.db, engine: "sqlite", prefix }),
+            hasher: TestHasher
+          })
+        )
+      )
+
+    /** Loads these users' rows in bulk, past the core, 500 a statement. */
+    const loadRows = (rows: ReadonlyArray<ReturnType<typeof userRow>>) =>
+      Effect.promise(async () => {
+        for (let start = 0; start < rows.length; start += 500) {
+          await database.db
+            .insertInto(`${prefix}users`)
+            .values(rows.slice(start, start + 500))
+            .execute()
+        }
+      })
+
+    /**
+     * The pages of 50 users that `search` finds at each offset, in both orders, are the `matching` usernames sorted,
+     * with the total expected when counted up to `limit` (0: every match) and whether it is exact.
+     */
+    const expectPages = (
+      search: string,
+      matching: ReadonlyArray<string>,
+      cases: ReadonlyArray<readonly [limit: number, offset: number, total: number, exact: boolean]>
+    ) =>
+      Effect.gen(function* () {
+        const users = yield* Users
+        for (const order of ["asc", "desc"] as const) {
+          const expected = order === "asc" ? [...matching].sort() : [...matching].sort().reverse()
+          for (const [limit, offset, total, exact] of cases) {
+            const page = yield* users
+              .list(admin, { search, order, limit: 50, offset })
+              .pipe(Effect.provideService(ExactTotalLimit, limit))
+            expect([order, offset, page.total, page.totalExact, page.items.map((u) => u.username)]).toEqual([
+              order,
+              offset,
+              total,
+              exact,
+              expected.slice(offset, offset + 50)
+            ])
+          }
+        }
+      })
+
     it.effect("builds the keys from the users when a database of 20261128010000 is upgraded", () =>
       Effect.gen(function* () {
         const target = { db: database.db, engine: "sqlite" as const, prefix }
@@ -191,14 +241,7 @@ for (const [name, open, prefix] of [
         yield* users.create(admin, { username: "eve", lastName: "Smith-eve", groups: ["staff"] })
         expect(yield* found("smith")).toEqual([3, ["cyd", "dan", "eve"]])
         expect(yield* counts()).toEqual({ users: 5, fts: 5, keys: 5, stray: 0 })
-      }).pipe(
-        Effect.provide(
-          UserManager.layer({
-            directory: KyselyDirectory.layer({ db: database.db, engine: "sqlite", prefix }),
-            hasher: TestHasher
-          })
-        )
-      )
+      }).pipe(managed)
     )
 
     it.effect(
@@ -228,21 +271,13 @@ for (const [name, open, prefix] of [
               ])
             }
           }
-        }).pipe(
-          Effect.provide(
-            UserManager.layer({
-              directory: KyselyDirectory.layer({ db: database.db, engine: "sqlite", prefix }),
-              hasher: TestHasher
-            })
-          )
-        )
+        }).pipe(managed)
     )
 
     it.effect(
       "a search's pages are the same whether the store walks the username index or sorts every match, counted in full or not",
       () =>
         Effect.gen(function* () {
-          const users = yield* Users
           // 20,000 users (loaded in bulk, past the core), one in ten matching: the first pages are found by walking
           // the username index and testing each user's search text, the deepest by sorting every match — the store
           // picks the plan from the count, and both must give the sorted pages.
@@ -252,54 +287,51 @@ for (const [name, open, prefix] of [
             const lastName = index % 10 === 3 ? `Zebrafinch${index}` : `Plain${index}`
             return userRow(username, "Bulk", lastName, [username, "Bulk", lastName].join("\n").toLowerCase(), at)
           })
-          yield* Effect.promise(async () => {
-            for (let start = 0; start < rows.length; start += 500) {
-              await database.db
-                .insertInto(`${prefix}users`)
-                .values(rows.slice(start, start + 500))
-                .execute()
-            }
-          })
-          const matching = rows
-            .filter((row) => row.last_name.startsWith("Zebrafinch"))
-            .map((row) => row.username)
-            .sort()
+          yield* loadRows(rows)
+          const matching = rows.filter((row) => row.last_name.startsWith("Zebrafinch")).map((row) => row.username)
           expect(matching).toHaveLength(2_000)
-          for (const order of ["asc", "desc"] as const) {
-            const expected = order === "asc" ? matching : [...matching].reverse()
-            // offset + limit: 50 to 1,500 walk (about 10 entries a match); 2,040 sorts every match. Counted only up
-            // to 500, the deep pages are planned on the full count, read again; a full page past 500 says "at least
-            // its end", and the last page (not full) ends the list, so its total is exact.
-            for (const [limit, offset, total, exact] of [
-              [0, 0, 2_000, true],
-              [0, 1_450, 2_000, true],
-              [0, 1_990, 2_000, true],
-              [500, 0, 500, false],
-              [500, 150, 500, false],
-              [500, 450, 500, false],
-              [500, 1_450, 1_500, false],
-              [500, 1_990, 2_000, true]
-            ] as const) {
-              const page = yield* users
-                .list(admin, { search: "ebrafin", order, limit: 50, offset })
-                .pipe(Effect.provideService(ExactTotalLimit, limit))
-              expect([order, offset, page.total, page.totalExact, page.items.map((u) => u.username)]).toEqual([
-                order,
-                offset,
-                total,
-                exact,
-                expected.slice(offset, offset + 50)
-              ])
-            }
-          }
-        }).pipe(
-          Effect.provide(
-            UserManager.layer({
-              directory: KyselyDirectory.layer({ db: database.db, engine: "sqlite", prefix }),
-              hasher: TestHasher
-            })
-          )
-        ),
+          // offset + limit: 50 walks (within half an entry a match); 200 to 2,040 sort every match. Counted only up
+          // to 500, the pages are planned on the matches the bounded count stands for; a full page past 500 says "at
+          // least its end", and the last page (not full) ends the list, so its total is exact.
+          yield* expectPages("ebrafin", matching, [
+            [0, 0, 2_000, true],
+            [0, 1_450, 2_000, true],
+            [0, 1_990, 2_000, true],
+            [500, 0, 500, false],
+            [500, 150, 500, false],
+            [500, 450, 500, false],
+            [500, 1_450, 1_500, false],
+            [500, 1_990, 2_000, true]
+          ])
+        }).pipe(managed),
+      60_000
+    )
+
+    it.effect(
+      "a dense search whose matches all sort late gives the same pages when its walk stops at its bound and sorts every match",
+      () =>
+        Effect.gen(function* () {
+          // 3,000 users named `zzlate…`, all matching, after every other user in username order (the other tests'
+          // ~20,200 and 3,000 here, none matching): matching densely, a page sorted by username is planned as a walk
+          // of the username index, which stops at its bound (half an entry a match) before the first match when
+          // ascending, and is then read by sorting every match; descending, the walk meets the matches at once.
+          const at = new Date().toISOString()
+          const rows = Array.from({ length: 6_000 }, (_, index) => {
+            const late = index % 2 === 0
+            const username = late ? `zzlate${String(index).padStart(5, "0")}` : `early${String(index).padStart(5, "0")}`
+            const lastName = late ? `Quokkabird${index}` : `Plain${index}`
+            return userRow(username, "Late", lastName, [username, "Late", lastName].join("\n").toLowerCase(), at)
+          })
+          yield* loadRows(rows)
+          const matching = rows.filter((row) => row.last_name.startsWith("Quokkabird")).map((row) => row.username)
+          yield* expectPages("okkabir", matching, [
+            [0, 0, 3_000, true],
+            [0, 30, 3_000, true],
+            [0, 2_990, 3_000, true],
+            [500, 0, 500, false],
+            [500, 2_990, 3_000, true]
+          ])
+        }).pipe(managed),
       60_000
     )
 

@@ -30,6 +30,9 @@ interface ListingParameters {
   readonly enabled: number
   readonly system: number
   readonly group: string
+  /** How many index entries a search's walk reads at most, and the username where it stops (SQLite). */
+  readonly walkEntries: number
+  readonly walkEnd: string
 }
 
 const listingParameters = (parameters: ReadonlyArray<unknown>) =>
@@ -41,7 +44,9 @@ const listingParameters = (parameters: ReadonlyArray<unknown>) =>
     countUpTo: parameters[4],
     enabled: parameters[5],
     system: parameters[6],
-    group: parameters[7]
+    group: parameters[7],
+    walkEntries: parameters[8],
+    walkEnd: parameters[9]
   }) as ListingParameters
 
 /** A column a user list is sorted by: its SQL, whether it can be NULL, and its direction. */
@@ -234,19 +239,20 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     ]
     /** This listing's statement of `kind`, written once over its parameters (slots when compiled once). */
     const statement = <R>(
-      kind: "count" | "boundedCount" | "walk" | "sort",
-      build: (v: ListingParameters) => CompiledQuery<R>
+      kind: "count" | "boundedCount" | "walkEnd" | "walk" | "boundedWalk" | "sort",
+      build: (v: ListingParameters) => CompiledQuery<R>,
+      values: ReadonlyArray<unknown> = parameters
     ) =>
       // A keyset page (streaming) depends on its key's values, a filter's statement on its tree: compiled each time.
       after === undefined && where === undefined
         ? shaped(
             `users:${kind}:${search}:${filters}:${query.sort}:${query.order}`,
-            parameters,
+            values,
             (slots) => build(listingParameters(slots)),
             // A search's best plan depends on its pattern (rare: its index; common: the sort's, stopped at the page).
             { planEachCall: true }
           )
-        : build(listingParameters(parameters))
+        : build(listingParameters(values))
     const filtered = (v: ListingParameters) =>
       db
         .selectFrom("users")
@@ -271,8 +277,36 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     const searched = (v: ListingParameters) =>
       db.selectFrom("user_search").where(sql<boolean>`search_text like ${v.pattern} escape '!'`)
 
+    /**
+     * SQLite, a dense search alone sorted by username: the page walked in username order as far as the walk's bound
+     * (`SqliteSearch.walkEntries` of its `matches`); when the bound comes before the page is full (the matches cluster
+     * late in username order), the page sorted from every match instead. The same users either way.
+     */
+    const walk = (matches: number, exact: boolean) =>
+      Effect.gen(function* () {
+        const entries = SqliteSearch.walkEntries(matches)
+        const bounds = [...parameters, entries, ""]
+        const [end] = yield* valueRows(statement("walkEnd", (v) => SqliteSearch.walkEnd(db, v, query.order), bounds))
+        const walkEnd = end?.[0]
+        const rows = yield* valueRows(
+          walkEnd === undefined
+            ? statement("walk", (v) => SqliteSearch.walkPage(db, v, query.order, false))
+            : statement("boundedWalk", (v) => SqliteSearch.walkPage(db, v, query.order, true), [
+                ...parameters,
+                entries,
+                walkEnd
+              ])
+        )
+        // Full, or every match: a walk with no end read the whole index.
+        if (walkEnd === undefined || rows.length === query.limit || (exact && query.offset + rows.length >= matches)) {
+          return rows
+        }
+        return yield* valueRows(statement("sort", (v) => SqliteSearch.sortedPage(db, v, query.order)))
+      })
     let total: number | null = null
     let plan: "sort" | "walk" | "matches" = "sort"
+    // The matches that bound a walk (estimated from a bounded count when not counted exactly), and whether exactly.
+    let walked = { matches: 0, exact: false }
     if (query.count) {
       const counted: Counted & { readonly size?: number | null } = yield* single(
         countUpTo === undefined
@@ -314,15 +348,15 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       // Matches spread over the names (a substring, not a prefix): a page sorted by username is found by walking the
       // users in username order and testing each, about size / total users for each user of the page.
       if (plan === "matches" && names !== undefined && query.sort === "username" && after === undefined) {
-        if (SqliteSearch.walks(query, total, size)) plan = "sort"
+        if (SqliteSearch.nameWalks(query, total, size)) plan = "sort"
       }
       if (ftsAlone && query.sort === "username" && after === undefined) {
-        let matches = total
-        // A count stopped at its bound understates a dense search: a deep page is planned on every match.
-        if (!exact && !SqliteSearch.walks(query, matches, size)) {
-          matches = Number((yield* single(statement("count", (v) => SqliteSearch.ftsCount(db, v.phrase)))).n)
+        // A count stopped at its bound understates a dense search: the walk is planned and bounded on an estimate.
+        const matches = exact ? total : SqliteSearch.estimatedMatches(counted as SqliteSearch.FtsCounted)
+        if (SqliteSearch.walks(query, matches, size)) {
+          plan = "walk"
+          walked = { matches, exact }
         }
-        if (SqliteSearch.walks(query, matches, size)) plan = "walk"
       }
     }
     // PostgreSQL, a search sorted by username: the page's usernames first, then their rows. The planner then chooses
@@ -332,37 +366,37 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     const byUsernames = context.engineName === "postgres" && search === "like" && query.sort === "username"
     // SQLite, a search alone sorted by username and not walked: its matches' usernames sorted in the FTS5 key table.
     const ftsByUsernames = ftsAlone && query.sort === "username" && after === undefined
-    const page =
-      plan === "walk"
-        ? statement("walk", (v) => SqliteSearch.walkPage(db, v, sql.raw(query.order)))
-        : plan === "matches"
-          ? statement("sort", (v) => matchesPage(context, filtered(v), query, v))
-          : ftsByUsernames
-            ? statement("sort", (v) => SqliteSearch.sortedPage(db, v, sql.raw(query.order)))
-            : byUsernames
-              ? statement("sort", (v) =>
-                  db
-                    .selectFrom("users")
-                    .select(LISTING_COLUMNS)
-                    .where(
-                      "username",
-                      "in",
-                      filtered(v).select("username").orderBy("username", query.order).limit(v.limit).offset(v.offset)
-                    )
-                    .orderBy("username", query.order)
-                    .compile()
-                )
-              : statement("sort", (v) =>
-                  filtered(v)
-                    .select(LISTING_COLUMNS)
-                    .$call((q) =>
-                      columns.reduce((ordered, column) => ordered.orderBy(orderTerm(context.engine, column)), q)
-                    )
-                    .limit(v.limit)
-                    .offset(v.offset)
-                    .compile()
-                )
-    const found = (yield* valueRows(page)) as ReadonlyArray<ListingRow>
+    const page = () =>
+      plan === "matches"
+        ? statement("sort", (v) => matchesPage(context, filtered(v), query, v))
+        : ftsByUsernames
+          ? statement("sort", (v) => SqliteSearch.sortedPage(db, v, query.order))
+          : byUsernames
+            ? statement("sort", (v) =>
+                db
+                  .selectFrom("users")
+                  .select(LISTING_COLUMNS)
+                  .where(
+                    "username",
+                    "in",
+                    filtered(v).select("username").orderBy("username", query.order).limit(v.limit).offset(v.offset)
+                  )
+                  .orderBy("username", query.order)
+                  .compile()
+              )
+            : statement("sort", (v) =>
+                filtered(v)
+                  .select(LISTING_COLUMNS)
+                  .$call((q) =>
+                    columns.reduce((ordered, column) => ordered.orderBy(orderTerm(context.engine, column)), q)
+                  )
+                  .limit(v.limit)
+                  .offset(v.offset)
+                  .compile()
+              )
+    const found = (
+      plan === "walk" ? yield* walk(walked.matches, walked.exact) : yield* valueRows(page())
+    ) as ReadonlyArray<ListingRow>
     // Sorted by username, not searched nor filtered, a page holds every user between its first and last usernames.
     const contiguous = search === "none" && filters === "" && query.sort === "username" && plan === "sort"
     return { items: yield* listings(found, contiguous ? query.order : undefined), total }
