@@ -11,6 +11,9 @@
  * - reads: the group (`Groups.get`), a page of 50 members, a page searched within the group ('quartz', 5% of users),
  *   and a page after the group's middle member (keyset `after`);
  * - then the first page of 50 groups, largest first (`Groups.list`), and the size of its JSON body;
+ * - then a users search page of 50 with its total (`Users.list`, the total counted up to 10,000) in both orders, for a
+ *   last name's fragment ('quartz', 5% of the users, spread over the usernames) and three first names (2.5% each,
+ *   'maria', 'kenji', 'ann': usernames are `first.last…`, so their matches sit together in username order);
  * - a yardstick of the machine's state: reading the created user (`Users.get`, 0.13 ms on a quiet machine).
  *
  * The median of the per-run medians, wall and CPU time of this process (the PostgreSQL server's CPU is not in it).
@@ -239,6 +242,27 @@ const benchmark = (engine: Engine) =>
     )
   })
 
+/** The searches of `searchPages`: a last name's fragment, spread over the usernames, and three first names. */
+const SEARCHES = ["quartz", "maria", "kenji", "ann"] as const
+
+/** The median time of a users search page of 50 with its total, each search in each order, over `runs` × 5 reads. */
+const searchPages = (runs: number) =>
+  Effect.gen(function* () {
+    const users = yield* Users.Users
+    const rows: Array<{ search: string; asc: number; desc: number }> = []
+    for (const search of SEARCHES) {
+      const times = { asc: [] as Array<number>, desc: [] as Array<number> }
+      for (let index = 0; index < runs * 5 + 2; index++) {
+        for (const order of ["asc", "desc"] as const) {
+          const sample = yield* timed(users.list(admin, { search, limit: 50, order }))
+          if (index >= 2) times[order].push(sample.wall)
+        }
+      }
+      rows.push({ search, asc: median(times.asc), desc: median(times.desc) })
+    }
+    return rows
+  })
+
 const members = (db: Kysely<unknown>, group: string) =>
   sql<{ n: number | string }>`select member_count as n from groups where name = ${group}`
     .execute(db)
@@ -255,6 +279,7 @@ const run = async (engine: Engine) => {
     await checkInvariants(store.db, engine)
     const rows = await Effect.runPromise(benchmark(engine).pipe(Effect.provide(layerOf(store.db, engine))))
     const list = await Effect.runPromise(listPage(RUNS).pipe(Effect.provide(layerOf(store.db, engine))))
+    const searches = await Effect.runPromise(searchPages(RUNS).pipe(Effect.provide(layerOf(store.db, engine))))
     const huge = await members(store.db, EVERYONE)
     const small = await members(store.db, SMALL)
     console.log(`\n### ${store.describe}\n`)
@@ -270,6 +295,9 @@ const run = async (engine: Engine) => {
     console.log(
       `\nFirst page of 50 groups, largest first (\`Groups.list\`): ${ms(list.ms)} ms median, ${thousands(list.bytes)} bytes of JSON`
     )
+    console.log("\n| median ms, users search page of 50 + total (`Users.list`) | ascending | descending |")
+    console.log("|---|--:|--:|")
+    for (const row of searches) console.log(`| '${row.search}' | ${ms(row.asc)} | ${ms(row.desc)} |`)
   } finally {
     await store.close()
   }
