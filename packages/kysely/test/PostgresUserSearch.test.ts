@@ -24,6 +24,7 @@ import { Effect, Stream } from "effect"
 import { sql } from "kysely"
 import * as KyselyDirectory from "../src/KyselyDirectory.js"
 import * as Migrations from "../src/Migrations.js"
+import { expectSearchPages } from "./support/searchPages.js"
 
 const admin = Actor.user("admin")
 const url = postgresUrl
@@ -187,6 +188,42 @@ for (const [name, open, prefix] of stores) {
           const filtered = yield* users.list(admin, { search: "zebra", enabled: true, limit: 5 })
           expect([filtered.total, filtered.totalExact]).toEqual([25, true])
         }).pipe(Effect.provide(services()))
+    )
+
+    it.effect(
+      "a dense search whose matches all sort late gives the same pages when its walk stops at its bound and sorts every match",
+      () =>
+        Effect.gen(function* () {
+          yield* seededStaff
+          // 5,000 users named `early…`, none matching, then 1,000 named `zzlate…`, all matching (written past the
+          // core): a page sorted by username first walks the username index as far as two entries a match, which
+          // ascending ends among the early users, and is then read by sorting every match; descending, the walk meets
+          // the matches at once.
+          yield* Effect.promise(async () => {
+            const at = new Date().toISOString()
+            const rows = Array.from({ length: 6_000 }, (_, index) => {
+              const late = index >= 5_000
+              const username = `${late ? "zzlate" : "early"}${String(index).padStart(4, "0")}`
+              const lastName = late ? `Quokkabird${index}` : `Plain${index}`
+              return sql`(${username}, 'Late', ${lastName}, null, null, 1, 0, null,
+                ${`${username}\nlate ${lastName.toLowerCase()}`}, ${at}, ${at}, 1)`
+            })
+            for (let start = 0; start < rows.length; start += 500) {
+              await sql`insert into ${table("users")} (username, first_name, last_name, email, email_key, enabled,
+                  system, password_hash, search_text, created_at, updated_at, version)
+                values ${sql.join(rows.slice(start, start + 500))}`.execute(database.db)
+            }
+          })
+          const matching = Array.from({ length: 1_000 }, (_, index) => `zzlate${5_000 + index}`)
+          yield* expectSearchPages("okkabir", matching, [
+            [0, 0, 1_000, true],
+            [0, 30, 1_000, true],
+            [0, 990, 1_000, true],
+            [500, 0, 500, false],
+            [500, 990, 1_000, true]
+          ])
+        }).pipe(Effect.provide(services())),
+      60_000
     )
 
     it.effect("a database with users when 20261209030000 runs gets their rows in user_search", () =>

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Actor from "@user-manager/core/Actor"
 import { Groups } from "@user-manager/core/Groups"
-import { ExactTotalLimit } from "@user-manager/core/Page"
 import * as UserManager from "@user-manager/core/UserManager"
 import { Users } from "@user-manager/core/Users"
 import { migrate, sqliteFile, sqliteMemory, type TestDatabase } from "@user-manager/test-stores/stores"
@@ -13,6 +12,7 @@ import * as SqliteSearch from "../src/internal/sqliteSearch.js"
 import { TablePrefixPlugin } from "../src/internal/TablePrefixPlugin.js"
 import * as KyselyDirectory from "../src/KyselyDirectory.js"
 import * as Migrations from "../src/Migrations.js"
+import { expectSearchPages } from "./support/searchPages.js"
 
 const admin = Actor.user("admin")
 
@@ -112,34 +112,6 @@ for (const [name, open, prefix] of [
             .insertInto(`${prefix}users`)
             .values(rows.slice(start, start + 500))
             .execute()
-        }
-      })
-
-    /**
-     * The pages of 50 users that `search` finds at each offset, in both orders, are the `matching` usernames sorted,
-     * with the total expected when counted up to `limit` (0: every match) and whether it is exact.
-     */
-    const expectPages = (
-      search: string,
-      matching: ReadonlyArray<string>,
-      cases: ReadonlyArray<readonly [limit: number, offset: number, total: number, exact: boolean]>
-    ) =>
-      Effect.gen(function* () {
-        const users = yield* Users
-        for (const order of ["asc", "desc"] as const) {
-          const expected = order === "asc" ? [...matching].sort() : [...matching].sort().reverse()
-          for (const [limit, offset, total, exact] of cases) {
-            const page = yield* users
-              .list(admin, { search, order, limit: 50, offset })
-              .pipe(Effect.provideService(ExactTotalLimit, limit))
-            expect([order, offset, page.total, page.totalExact, page.items.map((u) => u.username)]).toEqual([
-              order,
-              offset,
-              total,
-              exact,
-              expected.slice(offset, offset + 50)
-            ])
-          }
         }
       })
 
@@ -293,7 +265,7 @@ for (const [name, open, prefix] of [
           // offset + limit: 50 walks (within half an entry a match); 200 to 2,040 sort every match. Counted only up
           // to 500, the pages are planned on the matches the bounded count stands for; a full page past 500 says "at
           // least its end", and the last page (not full) ends the list, so its total is exact.
-          yield* expectPages("ebrafin", matching, [
+          yield* expectSearchPages("ebrafin", matching, [
             [0, 0, 2_000, true],
             [0, 1_450, 2_000, true],
             [0, 1_990, 2_000, true],
@@ -324,7 +296,7 @@ for (const [name, open, prefix] of [
           })
           yield* loadRows(rows)
           const matching = rows.filter((row) => row.last_name.startsWith("Quokkabird")).map((row) => row.username)
-          yield* expectPages("okkabir", matching, [
+          yield* expectSearchPages("okkabir", matching, [
             [0, 0, 3_000, true],
             [0, 30, 3_000, true],
             [0, 2_990, 3_000, true],

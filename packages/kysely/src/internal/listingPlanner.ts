@@ -9,6 +9,7 @@ import { Effect } from "effect"
 import { type CompiledQuery, type Expression, type Kysely, type SelectQueryBuilder, sql } from "kysely"
 import type * as Migrations from "../Migrations.js"
 import type { EngineSql } from "./engines.js"
+import * as PostgresSearch from "./postgresSearch.js"
 import { userFilterSql } from "./recordFilterSql.js"
 import { type Counted, LISTING_COLUMNS, type ListingRow } from "./rowMappers.js"
 import type { Database } from "./schema.js"
@@ -241,7 +242,9 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     const statement = <R>(
       kind: "count" | "boundedCount" | "walkEnd" | "walk" | "boundedWalk" | "sort",
       build: (v: ListingParameters) => CompiledQuery<R>,
-      values: ReadonlyArray<unknown> = parameters
+      values: ReadonlyArray<unknown> = parameters,
+      // A search's best plan depends on its pattern (rare: its index; common: the sort's, stopped at the page).
+      planEachCall = true
     ) =>
       // A keyset page (streaming) depends on its key's values, a filter's statement on its tree: compiled each time.
       after === undefined && where === undefined
@@ -249,8 +252,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
             `users:${kind}:${search}:${filters}:${query.sort}:${query.order}`,
             values,
             (slots) => build(listingParameters(slots)),
-            // A search's best plan depends on its pattern (rare: its index; common: the sort's, stopped at the page).
-            { planEachCall: true }
+            { planEachCall }
           )
         : build(listingParameters(values))
     const filtered = (v: ListingParameters) =>
@@ -277,38 +279,56 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     const searched = (v: ListingParameters) =>
       db.selectFrom("user_search").where(sql<boolean>`search_text like ${v.pattern} escape '!'`)
 
+    /** The statements' parameters with a walk's bound: how many entries it reads at most, and where it stops. */
+    const bounded = (entries: number, end: unknown) => [...parameters, entries, end]
     /**
-     * SQLite, a dense search alone sorted by username: the page walked in username order as far as the walk's bound
-     * (`SqliteSearch.walkEntries` of its `matches`); when the bound comes before the page is full (the matches cluster
-     * late in username order), the page sorted from every match instead. The same users either way.
+     * SQLite's walk: it stops at the username `entries` users in, found first; with no such user (fewer users), the
+     * walk has no end and reads the whole index, so what it finds is every match (`whole`).
+     */
+    const sqliteWalk = (entries: number) =>
+      Effect.gen(function* () {
+        const [end] = yield* valueRows(
+          statement("walkEnd", (v) => SqliteSearch.walkEnd(db, v, query.order), bounded(entries, ""))
+        )
+        const rows = yield* valueRows(
+          end === undefined
+            ? statement("walk", (v) => SqliteSearch.walkPage(db, v, query.order, false))
+            : statement("boundedWalk", (v) => SqliteSearch.walkPage(db, v, query.order, true), bounded(entries, end[0]))
+        )
+        return { rows, whole: end === undefined }
+      })
+    /** PostgreSQL's walk: bounded in its one statement, whose plan (a walk) is the same for every pattern. */
+    const postgresWalk = (entries: number) =>
+      Effect.map(
+        valueRows(
+          statement("boundedWalk", (v) => PostgresSearch.walkPage(db, v, query.order), bounded(entries, ""), false)
+        ),
+        (rows) => ({ rows, whole: false })
+      )
+    /**
+     * A dense search alone sorted by username: the page walked in username order as far as the walk's bound (its
+     * store's `walkEntries` of its `matches`); when the bound comes before the page is full (the matches cluster late
+     * in username order), the page sorted from every match instead. The same users either way.
      */
     const walk = (matches: number, exact: boolean) =>
       Effect.gen(function* () {
-        const entries = SqliteSearch.walkEntries(matches)
-        const bounds = [...parameters, entries, ""]
-        const [end] = yield* valueRows(statement("walkEnd", (v) => SqliteSearch.walkEnd(db, v, query.order), bounds))
-        const walkEnd = end?.[0]
-        const rows = yield* valueRows(
-          walkEnd === undefined
-            ? statement("walk", (v) => SqliteSearch.walkPage(db, v, query.order, false))
-            : statement("boundedWalk", (v) => SqliteSearch.walkPage(db, v, query.order, true), [
-                ...parameters,
-                entries,
-                walkEnd
-              ])
+        const postgres = context.engineName === "postgres"
+        const { rows, whole } = postgres
+          ? yield* postgresWalk(PostgresSearch.walkEntries(matches))
+          : yield* sqliteWalk(SqliteSearch.walkEntries(matches))
+        if (whole || rows.length === query.limit || (exact && query.offset + rows.length >= matches)) return rows
+        return yield* valueRows(
+          statement("sort", (v) =>
+            postgres ? PostgresSearch.sortedPage(db, v, query.order) : SqliteSearch.sortedPage(db, v, query.order)
+          )
         )
-        // Full, or every match: a walk with no end read the whole index.
-        if (walkEnd === undefined || rows.length === query.limit || (exact && query.offset + rows.length >= matches)) {
-          return rows
-        }
-        return yield* valueRows(statement("sort", (v) => SqliteSearch.sortedPage(db, v, query.order)))
       })
     let total: number | null = null
     let plan: "sort" | "walk" | "matches" = "sort"
     // The matches that bound a walk (estimated from a bounded count when not counted exactly), and whether exactly.
     let walked = { matches: 0, exact: false }
     if (query.count) {
-      const counted: Counted & { readonly size?: number | null } = yield* single(
+      const counted: Counted & { readonly size?: number | null; readonly parts?: number | string } = yield* single(
         countUpTo === undefined
           ? statement("count", (v) =>
               names !== undefined
@@ -329,14 +349,19 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
                 ? SqliteSearch.nameCount(db, names, countUpTo)
                 : ftsAlone
                   ? SqliteSearch.ftsCount(db, v.phrase, v.countUpTo)
-                  : db
-                      .selectFrom(
-                        searchAlone
-                          ? searched(v).select(sql`1`.as("one")).limit(v.countUpTo).as("matches")
-                          : filtered(v).select(sql`1`.as("one")).limit(v.countUpTo).as("matches")
-                      )
-                      .select((eb) => eb.fn.countAll<number | string>().as("n"))
-                      .compile()
+                  : searchAlone
+                    ? // With the partitions of user_search it read, which tell how many matches the count stands for.
+                      db
+                        .selectFrom(searched(v).select(sql`tableoid`.as("part")).limit(v.countUpTo).as("matches"))
+                        .select((eb) => [
+                          eb.fn.countAll<number | string>().as("n"),
+                          sql<number | string>`count(distinct part)`.as("parts")
+                        ])
+                        .compile()
+                    : db
+                        .selectFrom(filtered(v).select(sql`1`.as("one")).limit(v.countUpTo).as("matches"))
+                        .select((eb) => eb.fn.countAll<number | string>().as("n"))
+                        .compile()
             )
       )
       total = Number(counted.n)
@@ -358,11 +383,20 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
           walked = { matches, exact }
         }
       }
+      // PostgreSQL: every such page is first walked as far as its bound (the planner alone would walk without one).
+      if (searchAlone && query.sort === "username") {
+        const matches = exact ? total : PostgresSearch.estimatedMatches(total, Number(counted.parts ?? 1))
+        if (query.offset + query.limit <= PostgresSearch.walkEntries(matches)) {
+          plan = "walk"
+          walked = { matches, exact }
+        }
+      }
     }
-    // PostgreSQL, a search sorted by username: the page's usernames first, then their rows. The planner then chooses
-    // between walking `dt_users_search_walk` alone (an index-only scan testing each entry's search text, the cheaper
-    // when many users match) and the trigram index's matches sorted (when few do); a statement reading the rows in
-    // the walk would read every row it tests. The same users in the same order as the single statement.
+    // PostgreSQL, a search sorted by username and not walked (filtered, or with no count): the page's usernames first,
+    // then their rows. The planner then chooses between walking `dt_users_search_walk` alone (an index-only scan
+    // testing each entry's search text, the cheaper when many users match) and the trigram index's matches sorted
+    // (when few do); a statement reading the rows in the walk would read every row it tests. The same users in the
+    // same order as the single statement.
     const byUsernames = context.engineName === "postgres" && search === "like" && query.sort === "username"
     // SQLite, a search alone sorted by username and not walked: its matches' usernames sorted in the FTS5 key table.
     const ftsByUsernames = ftsAlone && query.sort === "username" && after === undefined

@@ -13,6 +13,7 @@ import type {
 import type { GroupName, Username } from "@user-manager/core/Names"
 import { nameSortKeys, searchText } from "@user-manager/core/UserKeys"
 import { Redacted } from "effect"
+import { type RawBuilder, sql } from "kysely"
 import type { GroupRowSql, SignInAttemptsTable, UserRowSql } from "./schema.js"
 
 /** A `count(*)`, which drivers return as a number or a string. */
@@ -37,6 +38,15 @@ export const LISTING_COLUMNS = [
 ] as const
 
 export type ListingRowSql = Pick<UserRowSql, (typeof LISTING_COLUMNS)[number]>
+
+/**
+ * The listing rows of a page whose usernames `usernames` (a subquery) selects in order, read by username in the same
+ * order: a search's page picks its usernames in a narrow index first, then reads only the page's rows.
+ */
+export const listingRowsOf = (usernames: RawBuilder<unknown>, order: "asc" | "desc") =>
+  sql<ListingRowSql>`select ${sql.join(LISTING_COLUMNS.map((column) => sql.ref(column)))}
+    from ${sql.table("users")} where username in (${usernames})
+    order by username ${sql.raw(order)}`
 
 /** A listing's row as the values of its columns, in `LISTING_COLUMNS`' order (a page reads its rows so). */
 export type ListingRow = readonly [

@@ -6,8 +6,8 @@
  */
 
 import type { RecordFilter, UserField } from "@user-manager/core/RecordFilter"
-import { type CompiledQuery, type Kysely, type RawBuilder, sql } from "kysely"
-import { type Counted, LISTING_COLUMNS, type ListingRowSql } from "./rowMappers.js"
+import { type CompiledQuery, type Kysely, sql } from "kysely"
+import { type Counted, type ListingRowSql, listingRowsOf } from "./rowMappers.js"
 import type { Database } from "./schema.js"
 import { needsUnicodeCase } from "./unicodeCase.js"
 
@@ -96,12 +96,6 @@ export const walkEnd = (
   sql<{ readonly username: string }>`select username from ${sql.table("users")}
     order by username ${sql.raw(order)} limit 1 offset ${v.walkEntries}`.compile(db)
 
-/** The listing rows of a page whose usernames `usernames` selects in order, read by username in the same order. */
-const rowsOf = (usernames: RawBuilder<unknown>, direction: RawBuilder<unknown>) =>
-  sql<ListingRowSql>`select ${sql.join(LISTING_COLUMNS.map((column) => sql.ref(column)))}
-    from ${sql.table("users")} where username in (${usernames})
-    order by username ${direction}`
-
 /**
  * The page that walks: only usernames and search texts from the index, up to the walk's end when it has one; the
  * page's rows are read by username.
@@ -112,11 +106,11 @@ export const walkPage = (
   order: "asc" | "desc",
   bounded: boolean
 ): CompiledQuery<ListingRowSql> =>
-  rowsOf(
+  listingRowsOf(
     sql`select username from ${sql.table("users")} where search_text like ${v.pattern} escape '!'
       ${bounded ? sql`and username ${sql.raw(order === "asc" ? "<=" : ">=")} ${v.walkEnd}` : sql``}
       order by username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`,
-    sql.raw(order)
+    order
   ).compile(db)
 
 /**
@@ -130,10 +124,10 @@ export const sortedPage = (
   v: { readonly phrase: unknown; readonly limit: unknown; readonly offset: unknown },
   order: "asc" | "desc"
 ): CompiledQuery<ListingRowSql> =>
-  rowsOf(
+  listingRowsOf(
     sql`select username from ${sql.table("users_fts_key")} where id in (${ftsRowids(v.phrase)})
       order by username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`,
-    sql.raw(order)
+    order
   ).compile(db)
 
 /** A filter the FTS5 index's name columns answer alone: a `co` or `ew` on a first or last name. */
