@@ -31,6 +31,7 @@ const WALK_PER_MATCH = 0.5
  * match is cheaper (the walk reads the users' rows, a match sorted is read and sorted as any filter's).
  */
 const NAME_WALK_PER_MATCH = 10
+
 /** The users' FTS5 index: a column each for the search text and the lower-cased first and last names. */
 const ftsTable = sql.table("users_fts")
 const searchColumn = sql.ref("users_fts.search_text")
