@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL branch of a search's page sorted by username: a walk of the username/search-text index stopped at a
- * bound, then, when the page is not full, the page sorted from every match in `user_search` (migrations
- * 20261205010000 and 20261209030000).
+ * bound, then, when the page is not full, the page sorted from every match (migrations 20261205010000 and
+ * 20261209030000).
  */
 import { type CompiledQuery, type Kysely, sql } from "kysely"
 import { type ListingRowSql, listingRowsOf } from "./rowMappers.js"
@@ -51,10 +51,8 @@ export const walkPage = (
   ).compile(db)
 
 /**
- * The page sorted from every match: the matches found first in `user_search` (a materialized set, which the planner
- * cannot turn back into a walk), then their usernames sorted and the page's rows read. Its narrow rows are rechecked
- * faster than the users': at 1,000,000 users `kenji`'s 25,028 matches sorted in 7.5–9.6 against 25–27 ms, `a.b`'s
- * 21,377 in 21 against 46, `maria`'s 24,851 in 15–21 against 15–23.
+ * The page sorted from every match: the matches found first (a materialized set, which the planner cannot turn back
+ * into a walk), then their usernames sorted and the page's rows read.
  */
 export const sortedPage = (
   db: Kysely<Database>,
@@ -62,7 +60,7 @@ export const sortedPage = (
   order: "asc" | "desc"
 ): CompiledQuery<ListingRowSql> =>
   sql<ListingRowSql>`with matches as materialized (
-      select username from ${sql.table("user_search")} where search_text like ${v.pattern} escape '!')
+      select username from ${sql.table("users")} where search_text like ${v.pattern} escape '!')
     ${listingRowsOf(sql`select username from matches order by username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`, order)}`.compile(
     db
   )
