@@ -100,11 +100,14 @@ export const makeThrottle = (directory: Directory["Type"]) => {
     Effect.gen(function* () {
       yield* decodeSignInName(username)
       const options = yield* ThrottleConfig
-      const now = yield* Clock.currentTimeMillis
       const keys = keysOf(username, address)
       const reserved = yield* directory.write((tx) =>
         Effect.gen(function* () {
-          const counters = (yield* tx.lockSignInCounters(keys, now)).map((counter) => current(counter, now, options))
+          const locked = yield* tx.lockSignInCounters(keys, yield* Clock.currentTimeMillis)
+          // The time is read once the counters are locked: an attempt counted on them before started its window earlier,
+          // so a request that waited for the store does not take that window for one from the future and start it again.
+          const now = yield* Clock.currentTimeMillis
+          const counters = locked.map((counter) => current(counter, now, options))
           const wait = waitFor(counters, now, options)
           if (wait > 0) return yield* new TooManyAttempts({ retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) })
           const counted = counters.map((counter) => ({
@@ -116,7 +119,7 @@ export const makeThrottle = (directory: Directory["Type"]) => {
           return { counters: counted.map(({ username, address, windowStart }) => ({ username, address, windowStart })) }
         })
       )
-      yield* sweep(now, options)
+      yield* sweep(yield* Clock.currentTimeMillis, options)
       return reserved
     })
 
