@@ -280,7 +280,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       db.selectFrom("user_search").where(sql<boolean>`search_text like ${v.pattern} escape '!'`)
 
     /** The statements' parameters with a walk's bound: how many entries it reads at most, and where it stops. */
-    const bounded = (entries: number, end: unknown) => [...parameters, entries, end]
+    const bounded = (entries: number, end?: unknown) => [...parameters, entries, ...(end === undefined ? [] : [end])]
     /**
      * SQLite's walk: it stops at the username `entries` users in, found first; with no such user (fewer users), the
      * walk has no end and reads the whole index, so what it finds is every match (`whole`).
@@ -297,13 +297,16 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
         )
         return { rows, whole: end === undefined }
       })
-    /** PostgreSQL's walk: bounded in its one statement, whose plan (a walk) is the same for every pattern. */
+    /**
+     * PostgreSQL's walk: bounded in its one statement, whose plan (a walk) is the same for every pattern; unbounded for
+     * a term the trigram index does not narrow, so that what it finds is every match (`whole`).
+     */
     const postgresWalk = (entries: number) =>
       Effect.map(
         valueRows(
-          statement("boundedWalk", (v) => PostgresSearch.walkPage(db, v, query.order), bounded(entries, ""), false)
+          statement("boundedWalk", (v) => PostgresSearch.walkPage(db, v, query.order), bounded(entries), false)
         ),
-        (rows) => ({ rows, whole: false })
+        (rows) => ({ rows, whole: PostgresSearch.unbounded(entries) })
       )
     /**
      * A dense search alone sorted by username: the page walked in username order as far as the walk's bound (its
@@ -314,7 +317,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       Effect.gen(function* () {
         const postgres = context.engineName === "postgres"
         const { rows, whole } = postgres
-          ? yield* postgresWalk(PostgresSearch.walkEntries(matches))
+          ? yield* postgresWalk(PostgresSearch.walkEntries(matches, query.search))
           : yield* sqliteWalk(SqliteSearch.walkEntries(matches))
         if (whole || rows.length === query.limit || (exact && query.offset + rows.length >= matches)) return rows
         return yield* valueRows(
@@ -386,7 +389,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       // PostgreSQL: every such page is first walked as far as its bound (the planner alone would walk without one).
       if (searchAlone && query.sort === "username") {
         const matches = exact ? total : PostgresSearch.estimatedMatches(total, Number(counted.parts ?? 1))
-        if (query.offset + query.limit <= PostgresSearch.walkEntries(matches)) {
+        if (query.offset + query.limit <= PostgresSearch.walkEntries(matches, query.search)) {
           plan = "walk"
           walked = { matches, exact }
         }
