@@ -280,7 +280,7 @@ for (const [name, open, prefix] of [
     )
 
     it.effect(
-      "a dense search whose matches all sort late gives the same pages when its walk stops at its bound and sorts every match",
+      "a dense search whose matches all sort late gives the same pages when its walk stops at its bound and sorts every match, and a term of two letters when its page and count are read in one walk",
       () =>
         Effect.gen(function* () {
           // 3,000 users named `zzlate…`, all matching, after every other user in username order (the other tests'
@@ -300,6 +300,16 @@ for (const [name, open, prefix] of [
             [0, 0, 3_000, true],
             [0, 30, 3_000, true],
             [0, 2_990, 3_000, true],
+            [500, 0, 500, false],
+            [500, 2_990, 3_000, true]
+          ])
+          // Two letters, which the FTS5 index cannot look up: the first walk stops among the early users, then the page
+          // and its count come from one walk (past the last match too); past the count's bound, as any search.
+          yield* expectSearchPages("zz", matching, [
+            [5_000, 0, 3_000, true],
+            [5_000, 30, 3_000, true],
+            [5_000, 2_990, 3_000, true],
+            [5_000, 3_000, 3_000, true],
             [500, 0, 500, false],
             [500, 2_990, 3_000, true]
           ])

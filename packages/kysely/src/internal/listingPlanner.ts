@@ -11,7 +11,7 @@ import type * as Migrations from "../Migrations.js"
 import type { EngineSql } from "./engines.js"
 import * as PostgresSearch from "./postgresSearch.js"
 import { userFilterSql } from "./recordFilterSql.js"
-import { type Counted, LISTING_COLUMNS, type ListingRow } from "./rowMappers.js"
+import { type Counted, LISTING_COLUMNS, type ListingRow, walkWithin } from "./rowMappers.js"
 import type { Database } from "./schema.js"
 import * as SqliteSearch from "./sqliteSearch.js"
 import type { Shaped } from "./statementCache.js"
@@ -240,7 +240,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     ]
     /** This listing's statement of `kind`, written once over its parameters (slots when compiled once). */
     const statement = <R>(
-      kind: "count" | "boundedCount" | "walkEnd" | "walk" | "boundedWalk" | "sort",
+      kind: "count" | "boundedCount" | "walkEnd" | "walk" | "boundedWalk" | "sort" | "countedWalk",
       build: (v: ListingParameters) => CompiledQuery<R>,
       values: ReadonlyArray<unknown> = parameters,
       // A search's best plan depends on its pattern (rare: its index; common: the sort's, stopped at the page).
@@ -303,9 +303,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
      */
     const postgresWalk = (entries: number) =>
       Effect.map(
-        valueRows(
-          statement("boundedWalk", (v) => PostgresSearch.walkPage(db, v, query.order), bounded(entries), false)
-        ),
+        valueRows(statement("boundedWalk", (v) => walkWithin(db, v, query.order), bounded(entries), false)),
         (rows) => ({ rows, whole: PostgresSearch.unbounded(entries) })
       )
     /**
@@ -326,6 +324,39 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
           )
         )
       })
+    // SQLite, a term too short for the FTS5 index, alone, sorted by username, counted up to a bound its page is within:
+    // its page walked within a few entries for each of its users, then counted as any search; when the walk's bound
+    // comes first (its matches sit far along the username order), the page and the count in one walk.
+    const shortTerm =
+      context.engineName === "sqlite" &&
+      search === "like" &&
+      filters === "" &&
+      after === undefined &&
+      query.sort === "username" &&
+      query.count &&
+      countUpTo !== undefined &&
+      query.offset + query.limit <= countUpTo
+    let shortWalked: ReadonlyArray<ListingRow> | undefined
+    if (shortTerm) {
+      const walkedRows = yield* valueRows(
+        statement(
+          "boundedWalk",
+          (v) => walkWithin(db, v, query.order),
+          bounded(SqliteSearch.shortWalkEntries(query)),
+          false
+        )
+      )
+      if (walkedRows.length === query.limit) {
+        shortWalked = walkedRows as ReadonlyArray<ListingRow>
+      } else {
+        const rows = yield* valueRows(statement("countedWalk", (v) => SqliteSearch.countedWalk(db, v, query.order)))
+        const page = rows.filter((row) => row[0] !== null).map((row) => row.slice(0, LISTING_COLUMNS.length))
+        return {
+          items: yield* listings(page as unknown as ReadonlyArray<ListingRow>),
+          total: Number(rows[0]?.[LISTING_COLUMNS.length] ?? 0)
+        }
+      }
+    }
     let total: number | null = null
     let plan: "sort" | "walk" | "matches" = "sort"
     // The matches that bound a walk (estimated from a bounded count when not counted exactly), and whether exactly.
@@ -431,9 +462,11 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
                   .offset(v.offset)
                   .compile()
               )
-    const found = (
-      plan === "walk" ? yield* walk(walked.matches, walked.exact) : yield* valueRows(page())
-    ) as ReadonlyArray<ListingRow>
+    const found =
+      shortWalked ??
+      ((plan === "walk"
+        ? yield* walk(walked.matches, walked.exact)
+        : yield* valueRows(page())) as ReadonlyArray<ListingRow>)
     // Sorted by username, not searched nor filtered, a page holds every user between its first and last usernames.
     const contiguous = search === "none" && filters === "" && query.sort === "username" && plan === "sort"
     return { items: yield* listings(found, contiguous ? query.order : undefined), total }

@@ -52,24 +52,6 @@ export const estimatedMatches = (n: number, parts: number) =>
   Math.max(n, Math.round((n * USER_SEARCH_PARTITIONS) / Math.max(parts, 1)))
 
 /**
- * The page that walks: the first `walkEntries` entries of the username/search-text index in the page's order (an
- * index-only scan that stops once the page is full), those whose search text matches; fewer than the page when the
- * walk reached its bound first.
- */
-export const walkPage = (
-  db: Kysely<Database>,
-  v: { readonly pattern: unknown; readonly limit: unknown; readonly offset: unknown; readonly walkEntries: unknown },
-  order: "asc" | "desc"
-): CompiledQuery<ListingRowSql> =>
-  listingRowsOf(
-    sql`select username from (select username, search_text from ${sql.table("users")}
-        order by username ${sql.raw(order)} limit ${v.walkEntries}) as walked
-      where search_text like ${v.pattern} escape '!'
-      order by username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`,
-    order
-  ).compile(db)
-
-/**
  * The page sorted from every match: the matches found first (a materialized set, which the planner cannot turn back
  * into a walk), then their usernames sorted and the page's rows read.
  */

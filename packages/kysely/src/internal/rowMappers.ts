@@ -13,8 +13,8 @@ import type {
 import type { GroupName, Username } from "@user-manager/core/Names"
 import { nameSortKeys, searchText } from "@user-manager/core/UserKeys"
 import { Redacted } from "effect"
-import { type RawBuilder, sql } from "kysely"
-import type { GroupRowSql, SignInAttemptsTable, UserRowSql } from "./schema.js"
+import { type CompiledQuery, type Kysely, type RawBuilder, sql } from "kysely"
+import type { Database, GroupRowSql, SignInAttemptsTable, UserRowSql } from "./schema.js"
 
 /** A `count(*)`, which drivers return as a number or a string. */
 export type Counted = { readonly n: number | string }
@@ -47,6 +47,24 @@ export const listingRowsOf = (usernames: RawBuilder<unknown>, order: "asc" | "de
   sql<ListingRowSql>`select ${sql.join(LISTING_COLUMNS.map((column) => sql.ref(column)))}
     from ${sql.table("users")} where username in (${usernames})
     order by username ${sql.raw(order)}`
+
+/**
+ * The page that walks within the first `walkEntries` entries of the username/search-text index in the page's order
+ * (an index-only scan that stops once the page is full), those whose search text matches; fewer than the page when the
+ * walk reached its bound first. Its plan is the same for every pattern.
+ */
+export const walkWithin = (
+  db: Kysely<Database>,
+  v: { readonly pattern: unknown; readonly limit: unknown; readonly offset: unknown; readonly walkEntries: unknown },
+  order: "asc" | "desc"
+): CompiledQuery<ListingRowSql> =>
+  listingRowsOf(
+    sql`select username from (select username, search_text from ${sql.table("users")}
+        order by username ${sql.raw(order)} limit ${v.walkEntries}) as walked
+      where search_text like ${v.pattern} escape '!'
+      order by username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`,
+    order
+  ).compile(db)
 
 /** A listing's row as the values of its columns, in `LISTING_COLUMNS`' order (a page reads its rows so). */
 export type ListingRow = readonly [
