@@ -275,7 +275,9 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
 
     // PostgreSQL, a search alone: counted in `user_search` (migration 20261209030000), narrow rows in 16 partitions
     // each with its own trigram index, read one after another: a bounded count stops within the first few.
-    const searchAlone = context.engineName === "postgres" && search === "like" && filters === "" && after === undefined
+    // A LIKE search alone (PostgreSQL's every search; SQLite's of one or two characters), not a keyset page.
+    const likeAlone = search === "like" && filters === "" && after === undefined
+    const searchAlone = context.engineName === "postgres" && likeAlone
     const searched = (v: ListingParameters) =>
       db.selectFrom("user_search").where(sql<boolean>`search_text like ${v.pattern} escape '!'`)
 
@@ -329,9 +331,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     // comes first (its matches sit far along the username order), the page and the count in one walk.
     const shortTerm =
       context.engineName === "sqlite" &&
-      search === "like" &&
-      filters === "" &&
-      after === undefined &&
+      likeAlone &&
       query.sort === "username" &&
       query.count &&
       countUpTo !== undefined &&
