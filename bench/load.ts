@@ -152,9 +152,22 @@ export const userRow = (person: Omit<Person, "groups">, at: string, passwordHash
 })
 
 /**
+ * SQLite: the statements that add the users its FTS5 index lacks, as the store does with each user it adds (a bulk
+ * load past the store runs them once, at the end).
+ */
+export const INDEX_FOR_SEARCH = [
+  `insert into users_fts_key (username)
+    select username from users where username not in (select username from users_fts_key) order by username`,
+  `insert into users_fts (rowid, search_text, first_name, last_name)
+    select k.id, u.search_text, lower(u.first_name), lower(u.last_name)
+    from users_fts_key as k join users as u on u.username = k.username where k.id not in (select rowid from users_fts)`
+]
+
+/**
  * Loads the users of `source` (by default `people(size)`) and their memberships in bulk, past the core: multi-row
- * INSERTs in big transactions on the store's Kysely (on SQLite the FTS5 index is kept by its triggers; a PostgreSQL
- * store is vacuumed and analyzed afterwards), then every group's member count. The schema, the groups the people are
+ * INSERTs in big transactions on the store's Kysely (on SQLite the FTS5 index is written at the end; a PostgreSQL
+ * store's search table is kept by its triggers, and the store is vacuumed and analyzed afterwards), then every group's
+ * member count. The schema, the groups the people are
  * in and `admin` must exist (see `seed`). `onPerson` sees each user.
  */
 export const bulkLoad = async (
@@ -202,6 +215,7 @@ export const bulkLoad = async (
     }
   }
   await flush()
+  if (engine === "sqlite") for (const statement of INDEX_FOR_SEARCH) await sql.raw(statement).execute(db)
   // The member counts the store keeps for sorting groups by members (each user's group list went in with the user).
   await sql`update groups set member_count = (select count(*) from memberships where group_name = groups.name)`.execute(
     db

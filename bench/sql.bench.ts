@@ -280,7 +280,10 @@ const rawSql = (store: Store) => {
         )
         await audit(conn, at, enabled ? "user.enable" : "user.disable", username, { enabled })
       }),
-    /** Hand-written: insert the user and its membership, bump the group's version, append the audit entry. */
+    /**
+     * Hand-written: insert the user (on SQLite its FTS5 index rows too) and its membership, bump the group's version,
+     * append the audit entry.
+     */
     create: (person: Omit<Person, "groups">, group: string) =>
       writeTransaction(async (conn) => {
         const at = new Date().toISOString()
@@ -288,6 +291,12 @@ const rawSql = (store: Store) => {
           .insertInto("users")
           .values({ ...userRow(person, at), group_list: group })
           .execute()
+        if (engine === "sqlite") {
+          await sql`insert into users_fts_key (username) values (${person.username})`.execute(conn)
+          await sql`insert into users_fts (rowid, search_text, first_name, last_name)
+            select id, ${userRow(person, at).search_text}, lower(${person.firstName}), lower(${person.lastName})
+            from users_fts_key where username = ${person.username}`.execute(conn)
+        }
         await conn.insertInto("memberships").values({ username: person.username, group_name: group }).execute()
         await sql`update groups set updated_at = ${at}, version = version + 1, member_count = member_count + 1
           where name = ${group}`.execute(conn)

@@ -263,8 +263,15 @@ export interface UserStore {
   readonly findUser: (username: string, options?: ReadOptions) => Effect.Effect<Option.Option<UserRecord>, StorageError>
   /** The user whose email equals this one, compared without regard to case. */
   readonly findUsernameByEmail: (email: string) => Effect.Effect<Option.Option<Username>, StorageError>
-  /** Stores a new user (no memberships yet); a name or email race surfaces as the domain error. */
-  readonly insertUser: (row: UserRow) => Effect.Effect<void, StorageError | UsernameTaken | EmailTaken>
+  /**
+   * Stores a new user in its groups: the user, a membership in each group, and each group as given (its new version,
+   * read and locked in this transaction) with one member more, in as few statements as the engine allows. A name or
+   * email race surfaces as the domain error.
+   */
+  readonly insertUser: (
+    row: UserRow,
+    groups: ReadonlyArray<GroupRow>
+  ) => Effect.Effect<void, StorageError | UsernameTaken | EmailTaken>
   /**
    * Stores many new users at once (no memberships yet), as `insertUser` stores each: what a bulk import writes after
    * the core checked every name and email free. A store writes them in as few statements as its engine allows.

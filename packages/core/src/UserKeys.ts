@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { GROUPS_SORT_KEY_LENGTH } from "./Directory.js"
 import { fullName } from "./User.js"
 
 /**
@@ -72,3 +73,13 @@ export const searchText = (user: {
     ? `${user.username}\n${fullName(user)}`
     : `${user.username}\n${fullName(user)}\n${user.email}`
   ).toLowerCase()
+
+/**
+ * The key of the `groups` sort: the user's group names in name order, joined with `,`, cut to
+ * `GROUPS_SORT_KEY_LENGTH` characters (names are ASCII, so every store's binary order of them is this one).
+ *
+ * @category keys
+ * @since 0.1.0
+ */
+export const groupsSortKey = (groups: ReadonlyArray<string>): string =>
+  [...groups].sort().join(",").slice(0, GROUPS_SORT_KEY_LENGTH)

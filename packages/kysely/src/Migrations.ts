@@ -31,6 +31,7 @@ import * as nameFilterIndexes from "./migrations/20261208000000_name_filter_inde
 import * as nameSearchIndex from "./migrations/20261209000000_name_search_index.js"
 import * as postgresUserSearch from "./migrations/20261209030000_postgres_user_search.js"
 import * as oneSearchIndex from "./migrations/20261210000000_one_search_index.js"
+import * as searchIndexByStore from "./migrations/20261211000000_search_index_by_store.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -111,7 +112,9 @@ const all: Record<string, Listed> = {
   // Adds a PostgreSQL table its triggers keep true on every write: the release before runs on it without reading it.
   "20261209030000_postgres_user_search": listed(postgresUserSearch, "20261205010000_postgres_search_walk_index"),
   // A contract: drops the SQLite names' FTS5 table (unreleased: 0.1.0 never read it) for one table of search and names.
-  "20261210000000_one_search_index": listed(oneSearchIndex, "20261210000000_one_search_index")
+  "20261210000000_one_search_index": listed(oneSearchIndex, "20261210000000_one_search_index"),
+  // A contract: drops the SQLite trigger that indexed a new user, which the store does now (0.1.0 never ran with it).
+  "20261211000000_search_index_by_store": listed(searchIndexByStore, "20261211000000_search_index_by_store")
 }
 
 /**

@@ -1,6 +1,6 @@
-import { GROUPS_SORT_KEY_LENGTH, type SortValue, type UserRow } from "../Directory.js"
+import type { SortValue, UserRow } from "../Directory.js"
 import type { UserSort } from "../User.js"
-import { type NameSortKeys, nameSortKeys } from "../UserKeys.js"
+import { groupsSortKey, type NameSortKeys, nameSortKeys } from "../UserKeys.js"
 
 /** Whether any of the fields contains the (already lower-cased) term, ignoring case; `%` and `_` are plain text. */
 export const matchesSearch = (term: string, fields: ReadonlyArray<string>): boolean =>
@@ -33,7 +33,7 @@ export const userSortKey = (
     case "lastName":
       return [names()[sort], user.username]
     case "groups":
-      return [groups().join(",").slice(0, GROUPS_SORT_KEY_LENGTH), user.username]
+      return [groupsSortKey(groups()), user.username]
     case "createdAt":
     case "updatedAt":
       return [user[sort].toISOString(), user.username]

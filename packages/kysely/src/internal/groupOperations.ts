@@ -9,14 +9,29 @@ import { containsPattern } from "./listingPlanner.js"
 import { groupFilterSql } from "./recordFilterSql.js"
 import { fromGroupRow, toGroupRow } from "./rowMappers.js"
 import { GROUP_COLUMNS } from "./schema.js"
-import { changedColumns, chunks, type TransactionContext } from "./transactionContext.js"
+import { chunks, type TransactionContext } from "./transactionContext.js"
 
 /** How many groups one read of named groups names. */
 const GROUP_NAMES_PER_READ = 500
 
 /** The groups of a transaction, over a transaction's context. */
 export const groupOperations = (tx: TransactionContext): GroupStore => {
-  const { db, engineName, execute, locks, rows, first, single, shaped, membersOf, refreshGroupLists, withMembers } = tx
+  const {
+    db,
+    engineName,
+    execute,
+    locks,
+    rows,
+    first,
+    single,
+    shaped,
+    groupsRead,
+    rememberGroup,
+    writeGroup,
+    membersOf,
+    refreshGroupLists,
+    withMembers
+  } = tx
   /** A group's row by name, locked or not: compiled once each. */
   const findGroupRow = (name: string, lock: boolean) =>
     shaped(`groups:find:${lock ? "lock" : "read"}`, [name], ([group]) => {
@@ -26,16 +41,10 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
         .where("name", "=", group as string)
       return (lock ? query.forUpdate() : query).compile()
     })
-  /** The groups this transaction has read, as stored, so that a new version writes only what changed. */
-  const read = new Map<string, Partial<Record<string, unknown>>>()
-  const remember = <Row extends { readonly name: string }>(row: Row | undefined) => {
-    if (row !== undefined) read.set(row.name, row)
-    return row
-  }
   return {
     findGroup: (name, options) =>
       first(findGroupRow(name, options?.forUpdate === true && locks)).pipe(
-        Effect.map(remember),
+        Effect.map(rememberGroup),
         Effect.flatMap((row) =>
           row === undefined
             ? Effect.succeed(Option.none())
@@ -44,7 +53,7 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
       ),
     findGroupRow: (name, options) =>
       first(findGroupRow(name, options?.forUpdate === true && locks)).pipe(
-        Effect.map(remember),
+        Effect.map(rememberGroup),
         Effect.map((row) => (row === undefined ? Option.none() : Option.some(toGroupRow(row))))
       ),
     findGroupByGid: (gid) =>
@@ -58,29 +67,11 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
       }),
     updateGroup: (previousName, row) =>
       Effect.gen(function* () {
+        // The name is set only when it changes: setting the key, even to itself, makes the engine visit every
+        // membership of the group for the foreign key's ON UPDATE CASCADE (milliseconds in a large group).
+        if (row.name === previousName) return yield* writeGroup(row)
+        groupsRead.delete(previousName)
         const { created_at: _created, name, ...values } = fromGroupRow(row)
-        // Only what changed (a new version would rewrite four indexes otherwise).
-        const before = read.get(previousName)
-        const changed = changedColumns(before, values)
-        read.delete(previousName)
-        if (name === previousName) {
-          if (before !== undefined) read.set(name, { ...before, ...changed })
-          // The name is set only when it changes: setting the key, even to itself, makes the engine visit every
-          // membership of the group for the foreign key's ON UPDATE CASCADE (milliseconds in a large group).
-          // Compiled once for each set of columns (a new version, as every membership change makes, is one).
-          const columns = Object.keys(changed)
-          if (columns.length === 0) return
-          yield* execute(
-            shaped(`groups:update:${columns.join(",")}`, [...Object.values(changed), previousName], (slots) =>
-              db
-                .updateTable("groups")
-                .set(Object.fromEntries(columns.map((column, index) => [column, slots[index]])) as typeof changed)
-                .where("name", "=", slots[columns.length] as string)
-                .compile()
-            )
-          )
-          return
-        }
         yield* execute(
           db
             .updateTable("groups")
@@ -92,7 +83,7 @@ export const groupOperations = (tx: TransactionContext): GroupStore => {
       }),
     deleteGroup: (name) =>
       Effect.gen(function* () {
-        read.delete(name)
+        groupsRead.delete(name)
         const members = yield* membersOf(name)
         yield* execute(db.deleteFrom("groups").where("name", "=", name))
         yield* refreshGroupLists(members)

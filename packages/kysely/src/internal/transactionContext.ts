@@ -2,14 +2,14 @@
  * What every operation of a transaction shares: the statements it runs, how it reads rows, and the derived columns it
  * keeps in step (a group's member count, a user's group list).
  */
-import { GROUPS_SORT_KEY_LENGTH, type GroupRecord } from "@user-manager/core/Directory"
+import { GROUPS_SORT_KEY_LENGTH, type GroupRecord, type GroupRow } from "@user-manager/core/Directory"
 import { StorageError } from "@user-manager/core/Errors"
 import type { Username } from "@user-manager/core/Names"
 import { Effect, Option } from "effect"
 import { type CompiledQuery, type Kysely, sql } from "kysely"
 import type * as Migrations from "../Migrations.js"
 import type { EngineSql } from "./engines.js"
-import { type ListingRow, toGroupRecord, toListing, toRecord } from "./rowMappers.js"
+import { fromGroupRow, type ListingRow, toGroupRecord, toListing, toRecord } from "./rowMappers.js"
 import type { Database, GroupRowSql, UserRowSql } from "./schema.js"
 import { padToPowerOfTwo, type Query, type Shaped } from "./statementCache.js"
 import type { Execute, ValueRows } from "./transactionRunner.js"
@@ -116,6 +116,46 @@ export const transactionContext = (
     rows(db.selectFrom("memberships").select("username").where("group_name", "=", group)).pipe(
       Effect.map((found) => found.map((row) => row.username))
     )
+
+  /** The groups this transaction has read, as stored, so that a new version writes only what changed. */
+  const groupsRead = new Map<string, Partial<Record<string, unknown>>>()
+  const rememberGroup = <Row extends { readonly name: string }>(row: Row | undefined) => {
+    if (row !== undefined) groupsRead.set(row.name, row)
+    return row
+  }
+
+  /**
+   * Writes a group's new row under the name it has (a new version, new external fields): only the columns that
+   * changed since this transaction read it (a new version would rewrite four indexes otherwise), and its member count
+   * moved by `memberChange` in the same statement. Compiled once for each set of columns.
+   */
+  const writeGroup = (row: GroupRow, memberChange = 0) =>
+    Effect.suspend(() => {
+      const { created_at: _created, name, ...values } = fromGroupRow(row)
+      const before = groupsRead.get(name)
+      const changed = changedColumns(before, values)
+      if (before !== undefined) groupsRead.set(name, { ...before, ...changed })
+      const columns = Object.keys(changed)
+      if (columns.length === 0 && memberChange === 0) return Effect.void
+      const counted = memberChange !== 0
+      return Effect.asVoid(
+        execute(
+          shaped(
+            `groups:update:${columns.join(",")}${counted ? ":count" : ""}`,
+            [...Object.values(changed), ...(counted ? [memberChange] : []), name],
+            (slots) =>
+              db
+                .updateTable("groups")
+                .set((eb) => ({
+                  ...(Object.fromEntries(columns.map((column, index) => [column, slots[index]])) as typeof changed),
+                  ...(counted ? { member_count: eb("member_count", "+", slots[columns.length] as number) } : {})
+                }))
+                .where("name", "=", slots[columns.length + (counted ? 1 : 0)] as string)
+                .compile()
+          )
+        )
+      )
+    })
 
   /** Keeps `groups.member_count`, the indexed key of the `members` sort, in step with a membership change. */
   const countMembers = (group: string, change: number) =>
@@ -245,6 +285,9 @@ export const transactionContext = (
     memberships,
     read,
     remember,
+    groupsRead,
+    rememberGroup,
+    writeGroup,
     membersOf,
     countMembers,
     refreshGroupLists,

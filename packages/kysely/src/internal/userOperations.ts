@@ -4,11 +4,16 @@
 import type { UserStore } from "@user-manager/core/Directory"
 import type { Username } from "@user-manager/core/Names"
 import type { PasswordHash } from "@user-manager/core/Password"
+import { groupsSortKey } from "@user-manager/core/UserKeys"
 import { Effect, Option, Redacted } from "effect"
 import { listUsers } from "./listingPlanner.js"
 import { fromUserRow, toRecord } from "./rowMappers.js"
 import { USER_COLUMNS } from "./schema.js"
+import { indexNewUsers } from "./sqliteSearchIndex.js"
 import { changedColumns, chunks, insertChunks, type TransactionContext } from "./transactionContext.js"
+
+/** Up to how many groups a new user's memberships are one statement compiled once for that number. */
+const MEMBERSHIPS_COMPILED_ONCE = 4
 
 /** The users of a transaction, over a transaction's context. */
 export const userOperations = (tx: TransactionContext): UserStore => {
@@ -24,8 +29,13 @@ export const userOperations = (tx: TransactionContext): UserStore => {
     memberships,
     remember,
     read,
-    joinedUser
+    writeGroup,
+    joinedUser,
+    engineName
   } = tx
+  // SQLite's FTS5 index gets a new user's rows from the store (PostgreSQL's `user_search` from its triggers).
+  const indexNew = (usernames: ReadonlyArray<string>) =>
+    engineName === "sqlite" ? indexNewUsers(db, shaped, execute, usernames) : Effect.void
   return {
     findUser: (username, options) =>
       options?.forUpdate && locks
@@ -55,20 +65,46 @@ export const userOperations = (tx: TransactionContext): UserStore => {
         Effect.map((row) => Option.fromNullable(row?.username as Username | undefined))
       ),
     // Compiled once: a user's row always has the same columns, and building the insert costs more than an index read.
-    insertUser: (row) =>
-      Effect.suspend(() => {
-        const values = fromUserRow(row)
+    // The user's group list is written with its row, not recomputed from its memberships after they are stored; each
+    // group's new version and its new member are one statement.
+    insertUser: (row, groups) =>
+      Effect.gen(function* () {
+        const values = { ...fromUserRow(row), group_list: groupsSortKey(groups.map((group) => group.name)) }
         const columns = Object.keys(values)
-        return Effect.asVoid(
-          execute(
-            shaped(`users:insert:${columns.join(",")}`, Object.values(values), (slots) =>
-              db
-                .insertInto("users")
-                .values(Object.fromEntries(columns.map((column, index) => [column, slots[index]])) as typeof values)
-                .compile()
-            )
+        yield* execute(
+          shaped(`users:insert:${columns.join(",")}`, Object.values(values), (slots) =>
+            db
+              .insertInto("users")
+              .values(Object.fromEntries(columns.map((column, index) => [column, slots[index]])) as typeof values)
+              .compile()
           )
         )
+        yield* indexNew([row.username])
+        const memberships = groups.map((group) => ({ username: row.username, group_name: group.name }))
+        if (memberships.length === 0) return
+        if (memberships.length <= MEMBERSHIPS_COMPILED_ONCE) {
+          // Compiled once for each number of groups up to a few, as almost every new user has.
+          yield* execute(
+            shaped(
+              `memberships:insert:${memberships.length}`,
+              memberships.flatMap(({ username, group_name }) => [username, group_name]),
+              (slots) =>
+                db
+                  .insertInto("memberships")
+                  .values(
+                    memberships.map((_, index) => ({
+                      username: slots[2 * index] as string,
+                      group_name: slots[2 * index + 1] as string
+                    }))
+                  )
+                  .compile()
+            )
+          )
+        } else {
+          for (const chunk of insertChunks(engine, memberships, 2))
+            yield* execute(db.insertInto("memberships").values(chunk))
+        }
+        for (const group of groups) yield* writeGroup(group, 1)
       }),
     insertUsers: (users) =>
       Effect.suspend(() => {
@@ -76,7 +112,11 @@ export const userOperations = (tx: TransactionContext): UserStore => {
         const columns = values[0] === undefined ? 1 : Object.keys(values[0]).length
         return Effect.forEach(
           insertChunks(engine, values, columns),
-          (chunk) => execute(db.insertInto("users").values(chunk)),
+          (chunk) =>
+            Effect.zipRight(
+              execute(db.insertInto("users").values(chunk)),
+              indexNew(chunk.map((user) => user.username))
+            ),
           { discard: true }
         )
       }),

@@ -16,13 +16,14 @@
  * (`search_text match …`), a name filter its own (`sqliteSearch.ts`).
  *
  * The rows keep the ids of `users_fts_key`; the table no longer holds the username (nothing read it: a match's
- * username comes from the key table). The triggers keep the one table true on every write to `users`.
+ * username comes from the key table). The triggers keep the one table true on every write to `users` (since
+ * 20261211000000 the store indexes a new user itself).
  *
  * A contract: a version that reads `users_name_fts`, which this drops, does not run on the schema it leaves (its
  * instances go not ready, saying why). No released version reads it (it came after 0.1.0, which refuses every newer
  * schema), so no release in between is needed. PostgreSQL and MySQL/MariaDB: nothing to do. Frozen once released.
  */
-import { type Kysely, sql } from "kysely"
+import { type Kysely, type RawBuilder, sql } from "kysely"
 import * as nameSearchIndex from "./20261209000000_name_search_index.js"
 
 interface Target {
@@ -30,25 +31,27 @@ interface Target {
   readonly prefix: string
 }
 
+type TriggerKind = "insert" | "update" | "delete"
+
 const names = (prefix: string) => ({
   fts: sql.raw(`"${prefix}users_fts"`),
   nameFts: sql.raw(`"${prefix}users_name_fts"`),
   key: sql.raw(`"${prefix}users_fts_key"`),
-  trigger: (kind: "insert" | "update" | "delete") => sql.raw(`"${prefix}users_fts_${kind}"`)
+  trigger: (kind: TriggerKind) => sql.raw(`"${prefix}users_fts_${kind}"`)
 })
 
+const ALL_TRIGGERS: ReadonlyArray<TriggerKind> = ["insert", "update", "delete"]
+
 // biome-ignore lint/suspicious/noExplicitAny: migrations run on any database, never on the app's typed schema
-const dropTriggers = async (db: Kysely<any>, prefix: string) => {
-  for (const kind of ["insert", "update", "delete"] as const) {
-    await sql`drop trigger if exists ${names(prefix).trigger(kind)}`.execute(db)
-  }
+export const dropTriggers = async (db: Kysely<any>, prefix: string, kinds = ALL_TRIGGERS) => {
+  for (const kind of kinds) await sql`drop trigger if exists ${names(prefix).trigger(kind)}`.execute(db)
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see dropTriggers
 export async function up(db: Kysely<any>, { engine, prefix }: Target): Promise<void> {
   if (engine !== "sqlite") return
   const users = sql.table("users")
-  const { fts, nameFts, key, trigger } = names(prefix)
+  const { fts, nameFts, key } = names(prefix)
   await dropTriggers(db, prefix)
   await sql`drop table ${nameFts}`.execute(db)
   await sql`drop table ${fts}`.execute(db)
@@ -58,13 +61,22 @@ export async function up(db: Kysely<any>, { engine, prefix }: Target): Promise<v
   await sql`insert into ${fts} (rowid, search_text, first_name, last_name)
     select k.id, u.search_text, lower(u.first_name), lower(u.last_name)
     from ${users} as u join ${key} as k on k.username = u.username`.execute(db)
-  await sql`create trigger ${trigger("insert")} after insert on ${users} begin
+  await createTriggers(db, prefix)
+}
+
+/** The triggers that keep the index true on every write to `users` (20261211000000 drops the insert's). */
+// biome-ignore lint/suspicious/noExplicitAny: see dropTriggers
+export const createTriggers = async (db: Kysely<any>, prefix: string, kinds = ALL_TRIGGERS) => {
+  const users = sql.table("users")
+  const { fts, key, trigger } = names(prefix)
+  const statements: Record<TriggerKind, RawBuilder<unknown>> = {
+    insert: sql`create trigger ${trigger("insert")} after insert on ${users} begin
       insert into ${key} (username) values (new.username);
       insert into ${fts} (rowid, search_text, first_name, last_name)
         values (last_insert_rowid(), new.search_text, lower(new.first_name), lower(new.last_name));
-    end`.execute(db)
-  // A name's lower-cased form can change while the search text (lower-cased by the core) does not: "Émile" to "émile".
-  await sql`create trigger ${trigger("update")} after update of username, search_text, first_name, last_name on ${users}
+    end`,
+    // A name's lower-cased form can change while the search text (lower-cased by the core) does not: "Émile" to "émile".
+    update: sql`create trigger ${trigger("update")} after update of username, search_text, first_name, last_name on ${users}
     when old.username is not new.username or old.search_text is not new.search_text
       or old.first_name is not new.first_name or old.last_name is not new.last_name begin
       update ${fts} set search_text = new.search_text, first_name = lower(new.first_name), last_name = lower(new.last_name)
@@ -72,11 +84,13 @@ export async function up(db: Kysely<any>, { engine, prefix }: Target): Promise<v
           and (old.search_text is not new.search_text
             or old.first_name is not new.first_name or old.last_name is not new.last_name);
       update ${key} set username = new.username where username = old.username and old.username is not new.username;
-    end`.execute(db)
-  await sql`create trigger ${trigger("delete")} after delete on ${users} begin
+    end`,
+    delete: sql`create trigger ${trigger("delete")} after delete on ${users} begin
       delete from ${fts} where rowid = (select id from ${key} where username = old.username);
       delete from ${key} where username = old.username;
-    end`.execute(db)
+    end`
+  }
+  for (const kind of kinds) await statements[kind].execute(db)
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see dropTriggers

@@ -420,6 +420,45 @@ export const listingContract = (name: string, { seeded, refuses }: Harness) => {
       )
     )
 
+    it.effect(
+      "a user created in many groups is counted, listed and sorted by its groups as one who joined them one by one",
+      () =>
+        seeded(
+          Effect.gen(function* () {
+            const users = yield* Users
+            const groups = yield* Groups
+            const names = ["g1", "g2", "g3", "g4", "g5", "g6", "g7"]
+            for (const name of names) yield* groups.create(admin, { name })
+            // One, four and seven groups (a store may write a new user's memberships in one statement up to a few).
+            for (const count of [1, 4, 7]) {
+              const chosen = names.slice(names.length - count)
+              yield* users.create(admin, { username: `made${count}`, groups: chosen })
+              yield* users.create(admin, { username: `joined${count}`, groups: [chosen[0] as string] })
+              for (const group of chosen.slice(1)) yield* users.addToGroup(admin, `joined${count}`, group)
+            }
+            const read = Effect.forEach(names, (name) =>
+              groups.get(admin, name).pipe(Effect.map((group) => [name, group.memberCount, group.members] as const))
+            )
+            expect(yield* read).toEqual(
+              names.map((name, index) => {
+                const members = [1, 4, 7]
+                  .filter((count) => index >= names.length - count)
+                  .flatMap((count) => [`joined${count}`, `made${count}`])
+                  .sort()
+                return [name, members.length, members] as const
+              })
+            )
+            const byGroups = yield* users.list(admin, { sort: "groups", group: "g7" })
+            expect(byGroups.items.map((user) => [user.username, user.groups])).toEqual(
+              [1, 4, 7]
+                .map((count) => names.slice(names.length - count))
+                .sort((a, b) => (a.join(",") < b.join(",") ? -1 : 1))
+                .flatMap((chosen) => [`joined${chosen.length}`, `made${chosen.length}`].map((u) => [u, chosen]))
+            )
+          })
+        )
+    )
+
     it.effect("counts the total exactly up to ExactTotalLimit and beyond it says only that there are more", () =>
       seeded(
         Effect.gen(function* () {

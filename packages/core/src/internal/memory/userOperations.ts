@@ -2,7 +2,7 @@
  * The users of an in-memory transaction: read, write, list and lock them.
  */
 import { Effect, Option } from "effect"
-import type { SortValue, UserListQuery, UserRow, UserStore } from "../../Directory.js"
+import type { GroupRow, SortValue, UserListQuery, UserRow, UserStore } from "../../Directory.js"
 import { EmailTaken, StorageError, UsernameTaken } from "../../Errors.js"
 import type { Username } from "../../Names.js"
 import type { PasswordHash } from "../../Password.js"
@@ -19,15 +19,21 @@ export const userOperations = ({
   userListing,
   keysOf
 }: MemoryContext): UserStore => {
-  const insertUser = (row: UserRow) =>
+  const insertUser = (row: UserRow, groups: ReadonlyArray<GroupRow>) =>
     Effect.suspend((): Effect.Effect<void, StorageError | UsernameTaken | EmailTaken> => {
       if (state.users.has(row.username)) return new UsernameTaken({ username: row.username })
       const owner = row.email === null ? undefined : state.emails.get(row.email.toLowerCase())
       if (row.email !== null && owner !== undefined) return new EmailTaken({ email: row.email, username: owner })
       return mutate((log) => {
         put(log, state.users, row.username, row)
-        put(log, state.userGroups, row.username, new Set())
+        put(log, state.userGroups, row.username, new Set(groups.map((group) => group.name)))
         if (row.email !== null) put(log, state.emails, row.email.toLowerCase(), row.username)
+        for (const group of groups) {
+          const set = state.groupMembers.get(group.name)
+          if (set === undefined) throw new Error(`no group '${group.name}'`)
+          toggle(log, set, row.username, true)
+          put(log, state.groups, group.name, group)
+        }
       })
     })
   /** A user's fields as a filter reads them. */
@@ -40,7 +46,7 @@ export const userOperations = ({
       Effect.sync(() => Option.map(Option.fromNullable(state.users.get(username as Username)), userRecord)),
     findUsernameByEmail: (email) => Effect.sync(() => Option.fromNullable(state.emails.get(email.toLowerCase()))),
     insertUser,
-    insertUsers: (rows) => Effect.forEach(rows, insertUser, { discard: true }),
+    insertUsers: (rows) => Effect.forEach(rows, (row) => insertUser(row, []), { discard: true }),
     updateUser: (row) =>
       Effect.suspend((): Effect.Effect<void, StorageError | EmailTaken> => {
         const previous = state.users.get(row.username)

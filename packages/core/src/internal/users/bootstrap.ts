@@ -91,8 +91,7 @@ export const makeBootstrap = (services: UserServices) => {
         version: 1
       }
       yield* tx.insertGroup(group)
-      yield* tx.insertUser(row)
-      yield* tx.addMembership(row.username, groupName)
+      yield* tx.insertUser(row, [group])
       yield* audit(
         op,
         "directory.bootstrap",

@@ -1,11 +1,11 @@
 import { Effect, Option } from "effect"
-import type { Directory, GroupRow, UserRow } from "../../Directory.js"
+import type { Directory, UserRow } from "../../Directory.js"
 import type { DirectoryConfigShape } from "../../DirectoryConfig.js"
 import { EmailTaken, type InvalidInput, type StorageError, UsernameTaken } from "../../Errors.js"
 import { checkPolicy, type Password, type PasswordHash } from "../../Password.js"
 import type { PasswordHasher } from "../../PasswordHasher.js"
 import type { CreateUser } from "../../User.js"
-import { auditEntry, getGroupRows, type Operation, touchGroup } from "../operation.js"
+import { auditEntry, getGroupRows, nextGroupRow, type Operation } from "../operation.js"
 
 /** What the user use cases are built over: the store, the password hasher and the directory's settings. */
 export interface UserServices {
@@ -106,23 +106,10 @@ export const insertUser = (op: Operation, row: UserRow, groupNames: ReadonlyArra
       return yield* new UsernameTaken({ username: row.username })
     }
     yield* ensureEmailFree(op, row.email, null)
-    yield* storeNewUser(op, row, yield* getGroupRows(op.tx, groupNames, true))
-  })
-
-/**
- * Stores a user whose name and email were checked free, in groups read (and locked) in this transaction, and touches
- * each group through `touch` (a new version now, unless the caller touches them once for many users).
- */
-export const storeNewUser = (
-  op: Operation,
-  row: UserRow,
-  groups: ReadonlyArray<GroupRow>,
-  touch: (op: Operation, group: GroupRow) => Effect.Effect<void, StorageError> = touchGroup
-) =>
-  Effect.gen(function* () {
-    yield* op.tx.insertUser(row)
-    for (const group of groups) {
-      yield* op.tx.addMembership(row.username, group.name)
-      yield* touch(op, group)
-    }
+    // Each group (read and locked) gets its new version with its new member, in the same write.
+    const groups = yield* getGroupRows(op.tx, groupNames, true)
+    yield* op.tx.insertUser(
+      row,
+      groups.map((group) => nextGroupRow(op, group))
+    )
   })
