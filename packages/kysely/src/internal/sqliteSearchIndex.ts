@@ -22,14 +22,18 @@ const users = sql.table("users")
 /** How many users one pair of statements adds to the index. */
 const USERS_PER_STATEMENT = 500
 
-/** A key for each user, then the index rows of those users as `users` holds them. */
+/**
+ * A key for each user, then the index rows of those users as `users` holds them, in the order of their keys, as the
+ * trigger gave them: FTS5 keeps a transaction's new rows in memory while their ids grow, and writes them out first
+ * when one comes with a smaller id.
+ */
 const addStatements = (db: Kysely<Database>, usernames: ReadonlyArray<unknown>) =>
   [
     sql`insert into ${key} (username) values ${sql.join(usernames.map((username) => sql`(${username})`))}`.compile(db),
     sql`insert into ${fts} (rowid, search_text, first_name, last_name)
       select k.id, u.search_text, lower(u.first_name), lower(u.last_name)
       from ${key} as k join ${users} as u on u.username = k.username
-      where k.username in (${sql.join(usernames.map((username) => sql`${username}`))})`.compile(db)
+      where k.username in (${sql.join(usernames.map((username) => sql`${username}`))}) order by k.id`.compile(db)
   ] as const
 
 /** Indexes users just inserted into `users`, over a transaction's statements. */
