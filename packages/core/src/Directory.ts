@@ -273,7 +273,7 @@ export interface UserStore {
     groups: ReadonlyArray<GroupRow>
   ) => Effect.Effect<void, StorageError | UsernameTaken | EmailTaken>
   /**
-   * Stores many new users at once (no memberships yet), as `insertUser` stores each: what a bulk import writes after
+   * Stores many new users at once, without memberships (`addMemberships` adds them): what a bulk import writes after
    * the core checked every name and email free. A store writes them in as few statements as its engine allows.
    */
   readonly insertUsers: (rows: ReadonlyArray<UserRow>) => Effect.Effect<void, StorageError | UsernameTaken | EmailTaken>
