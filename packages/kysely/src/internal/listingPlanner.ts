@@ -196,6 +196,8 @@ export interface ListingContext {
   readonly engineName: Migrations.Engine
   readonly engine: EngineSql
   readonly shaped: Shaped
+  readonly prefix: string
+  readonly usernameQuantiles: PostgresSearch.QuantilesCache
   /** The one row a query always returns. */
   readonly single: <R>(query: CompiledQuery<R>) => Effect.Effect<R, StorageError>
   readonly valueRows: (
@@ -240,7 +242,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     ]
     /** This listing's statement of `kind`, written once over its parameters (slots when compiled once). */
     const statement = <R>(
-      kind: "count" | "boundedCount" | "walkEnd" | "walk" | "boundedWalk" | "sort" | "countedWalk",
+      kind: "count" | "boundedCount" | "walkEnd" | "walk" | "boundedWalk" | "sort" | "sortMatches" | "countedWalk",
       build: (v: ListingParameters) => CompiledQuery<R>,
       values: ReadonlyArray<unknown> = parameters,
       // A search's best plan depends on its pattern (rare: its index; common: the sort's, stopped at the page).
@@ -321,7 +323,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
           : yield* sqliteWalk(SqliteSearch.walkEntries(matches))
         if (whole || rows.length === query.limit || (exact && query.offset + rows.length >= matches)) return rows
         return yield* valueRows(
-          statement("sort", (v) =>
+          statement("sortMatches", (v) =>
             postgres ? PostgresSearch.sortedPage(db, v, query.order) : SqliteSearch.sortedPage(db, v, query.order)
           )
         )
@@ -358,11 +360,15 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       }
     }
     let total: number | null = null
-    let plan: "sort" | "walk" | "matches" = "sort"
+    let plan: "sort" | "walk" | "sorted" | "matches" = "sort"
     // The matches that bound a walk (estimated from a bounded count when not counted exactly), and whether exactly.
     let walked = { matches: 0, exact: false }
     if (query.count) {
-      const counted: Counted & { readonly size?: number | null; readonly parts?: number | string } = yield* single(
+      const counted: Counted & {
+        readonly size?: number | null
+        readonly parts?: number | string
+        readonly edge?: string | null
+      } = yield* single(
         countUpTo === undefined
           ? statement("count", (v) =>
               names !== undefined
@@ -372,6 +378,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
                   : searchAlone
                     ? searched(v)
                         .select((eb) => eb.fn.countAll<number | string>().as("n"))
+                        .$if(query.sort === "username", (q) => q.select((eb) => PostgresSearch.edge(eb, query.order)))
                         .compile()
                     : filtered(v)
                         .select((eb) => eb.fn.countAll<number | string>().as("n"))
@@ -386,11 +393,17 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
                   : searchAlone
                     ? // With the partitions of user_search it read, which tell how many matches the count stands for.
                       db
-                        .selectFrom(searched(v).select(sql`tableoid`.as("part")).limit(v.countUpTo).as("matches"))
+                        .selectFrom(
+                          searched(v)
+                            .select([sql`tableoid`.as("part"), "username"])
+                            .limit(v.countUpTo)
+                            .as("matches")
+                        )
                         .select((eb) => [
                           eb.fn.countAll<number | string>().as("n"),
                           sql<number | string>`count(distinct part)`.as("parts")
                         ])
+                        .$if(query.sort === "username", (q) => q.select((eb) => PostgresSearch.edge(eb, query.order)))
                         .compile()
                     : db
                         .selectFrom(filtered(v).select(sql`1`.as("one")).limit(v.countUpTo).as("matches"))
@@ -420,9 +433,21 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       // PostgreSQL: every such page is first walked as far as its bound (the planner alone would walk without one).
       if (searchAlone && query.sort === "username") {
         const matches = exact ? total : PostgresSearch.estimatedMatches(total, Number(counted.parts ?? 1))
-        if (query.offset + query.limit <= PostgresSearch.walkEntries(matches, query.search)) {
+        const entries = PostgresSearch.walkEntries(matches, query.search)
+        const pageEnd = query.offset + query.limit
+        if (pageEnd <= entries) {
           plan = "walk"
           walked = { matches, exact }
+          // Unless its first match, by the statistics, lies beyond where the walk could fill its page.
+          if (!PostgresSearch.unbounded(entries)) {
+            const quantiles = yield* PostgresSearch.usernameQuantiles(
+              db,
+              context.prefix,
+              context.usernameQuantiles,
+              valueRows
+            )
+            if (PostgresSearch.walkFallsShort(quantiles, counted.edge, query.order, entries, pageEnd)) plan = "sorted"
+          }
         }
       }
     }
@@ -435,33 +460,35 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     // SQLite, a search alone sorted by username and not walked: its matches' usernames sorted in the FTS5 key table.
     const ftsByUsernames = ftsAlone && query.sort === "username" && after === undefined
     const page = () =>
-      plan === "matches"
-        ? statement("sort", (v) => matchesPage(context, filtered(v), query, v))
-        : ftsByUsernames
-          ? statement("sort", (v) => SqliteSearch.sortedPage(db, v, query.order))
-          : byUsernames
-            ? statement("sort", (v) =>
-                db
-                  .selectFrom("users")
-                  .select(LISTING_COLUMNS)
-                  .where(
-                    "username",
-                    "in",
-                    filtered(v).select("username").orderBy("username", query.order).limit(v.limit).offset(v.offset)
-                  )
-                  .orderBy("username", query.order)
-                  .compile()
-              )
-            : statement("sort", (v) =>
-                filtered(v)
-                  .select(LISTING_COLUMNS)
-                  .$call((q) =>
-                    columns.reduce((ordered, column) => ordered.orderBy(orderTerm(context.engine, column)), q)
-                  )
-                  .limit(v.limit)
-                  .offset(v.offset)
-                  .compile()
-              )
+      plan === "sorted"
+        ? statement("sortMatches", (v) => PostgresSearch.sortedPage(db, v, query.order))
+        : plan === "matches"
+          ? statement("sort", (v) => matchesPage(context, filtered(v), query, v))
+          : ftsByUsernames
+            ? statement("sort", (v) => SqliteSearch.sortedPage(db, v, query.order))
+            : byUsernames
+              ? statement("sort", (v) =>
+                  db
+                    .selectFrom("users")
+                    .select(LISTING_COLUMNS)
+                    .where(
+                      "username",
+                      "in",
+                      filtered(v).select("username").orderBy("username", query.order).limit(v.limit).offset(v.offset)
+                    )
+                    .orderBy("username", query.order)
+                    .compile()
+                )
+              : statement("sort", (v) =>
+                  filtered(v)
+                    .select(LISTING_COLUMNS)
+                    .$call((q) =>
+                      columns.reduce((ordered, column) => ordered.orderBy(orderTerm(context.engine, column)), q)
+                    )
+                    .limit(v.limit)
+                    .offset(v.offset)
+                    .compile()
+                )
     const found =
       shortWalked ??
       ((plan === "walk"

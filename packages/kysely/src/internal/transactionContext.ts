@@ -9,6 +9,7 @@ import { Effect, Option } from "effect"
 import { type CompiledQuery, type Kysely, sql } from "kysely"
 import type * as Migrations from "../Migrations.js"
 import type { EngineSql } from "./engines.js"
+import type { QuantilesCache } from "./postgresSearch.js"
 import { fromGroupRow, type ListingRow, toGroupRecord, toListing, toRecord } from "./rowMappers.js"
 import type { Database, GroupRowSql, UserRowSql } from "./schema.js"
 import { padToPowerOfTwo, type Query, type Shaped } from "./statementCache.js"
@@ -22,6 +23,8 @@ export interface StoreStatements {
   /** The prefix of the store's tables and indexes ("" for none): what a statement naming an index adds. */
   readonly prefix: string
   readonly shaped: Shaped
+  /** PostgreSQL: the usernames' quantiles as last read from the statistics, which a search's plan consults. */
+  readonly usernameQuantiles: QuantilesCache
   readonly findUserWithGroups: {
     readonly with: (
       parameters: ReadonlyArray<unknown>

@@ -1,0 +1,37 @@
+/**
+ * How PostgreSQL's search page chooses between walking the username index and sorting every match: the walk is
+ * skipped when the statistics place the search's first match beyond where the walk could fill its page.
+ */
+import { describe, expect, it } from "vitest"
+import { type UsernameQuantiles, walkFallsShort } from "../src/internal/postgresSearch.js"
+
+/** 1,000,000 users whose usernames' quantiles are u000 … u100: each a hundredth of the users past the one before. */
+const quantiles: UsernameQuantiles = {
+  bounds: Array.from({ length: 101 }, (_, index) => `u${String(index).padStart(3, "0")}`),
+  users: 1_000_000
+}
+
+describe("PostgreSQL: whether a search's walk can reach its page", () => {
+  it("skips the walk when the first match comes after more users than the walk may read, in either order", () => {
+    // Ascending, `u055x` comes after 55 hundredths of the users at least; descending, before 44 of them at least.
+    expect(walkFallsShort(quantiles, "u055x", "asc", 22_859, 50)).toBe(true)
+    expect(walkFallsShort(quantiles, "u055x", "desc", 22_859, 50)).toBe(true)
+    // Ascending, `u001x` may come right after the first hundredth (10,000 users): a walk of 22,859 entries can meet it.
+    expect(walkFallsShort(quantiles, "u001x", "asc", 22_859, 50)).toBe(false)
+    expect(walkFallsShort(quantiles, "u099x", "desc", 22_859, 50)).toBe(false)
+    expect(walkFallsShort(quantiles, "a", "asc", 22_859, 50)).toBe(false)
+  })
+
+  it("counts the page's own matches against the walk: a page further in needs the first match earlier", () => {
+    // `u002x` comes after at least 20,000 users: a first page of 50 fits within 22,859 entries, a page ending at
+    // the 3,000th match cannot.
+    expect(walkFallsShort(quantiles, "u002x", "asc", 22_859, 50)).toBe(false)
+    expect(walkFallsShort(quantiles, "u002x", "asc", 22_859, 3_000)).toBe(true)
+  })
+
+  it("walks as before without statistics (users never analyzed) or without a first match", () => {
+    expect(walkFallsShort(undefined, "u055x", "asc", 22_859, 50)).toBe(false)
+    expect(walkFallsShort(quantiles, null, "asc", 22_859, 50)).toBe(false)
+    expect(walkFallsShort(quantiles, undefined, "desc", 22_859, 50)).toBe(false)
+  })
+})
