@@ -156,7 +156,9 @@ export const countedWalk = (
  * The page sorted by username from every match: the matches' usernames are sorted in the key table alone, then the
  * page's rows are read by username. Sorting the users' rows of every match instead (a listing's general statement)
  * read each match's row: at 1,000,000 users, 14.2 against 10.9 ms for 24,851 matches, 46 against 31 for a deep page of
- * 49,997.
+ * 49,997. The matches are joined to their keys as the index gives them, in key order the page's way, not first
+ * gathered into a set (`id in (…)`): users added in username order (a sorted import) then reach the sort in the page's
+ * order, each kept or dropped at once (`maria`'s page 11.1 → 5.0 ms ascending, 10.6 → 8.5 descending).
  */
 export const sortedPage = (
   db: Kysely<Database>,
@@ -164,8 +166,9 @@ export const sortedPage = (
   order: "asc" | "desc"
 ): CompiledQuery<ListingRowSql> =>
   listingRowsOf(
-    sql`select username from ${sql.table("users_fts_key")} where id in (${ftsRowids(v.phrase)})
-      order by username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`,
+    sql`select k.username from (${ftsRowids(v.phrase)} order by rowid ${sql.raw(order)}) as f
+      join ${sql.table("users_fts_key")} as k on k.id = f.rowid
+      order by k.username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`,
     order
   ).compile(db)
 
