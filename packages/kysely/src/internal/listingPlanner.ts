@@ -196,7 +196,9 @@ export interface ListingContext {
   readonly engineName: Migrations.Engine
   readonly engine: EngineSql
   readonly shaped: Shaped
+  /** The prefix of the store's tables ("" for none). */
   readonly prefix: string
+  /** PostgreSQL: the store's last read of its usernames' quantiles, which tell where a search's matches begin. */
   readonly usernameQuantiles: PostgresSearch.QuantilesCache
   /** The one row a query always returns. */
   readonly single: <R>(query: CompiledQuery<R>) => Effect.Effect<R, StorageError>

@@ -121,8 +121,8 @@ export const usernameQuantiles = <E>(
 /**
  * Whether a walk of `entries` index entries cannot fill a page ending `pageEnd` matches in: the first match in the
  * page's order (the least matching username ascending, the greatest descending, of the matches the count read) comes
- * after more than `entries - pageEnd` users by the quantiles, so the walk would read to its bound and
- * the matches be sorted after it. An estimate from the count's matches and the statistics: it only saves that walk.
+ * after more than `entries - pageEnd` users by the quantiles, so the walk would read to its bound and the matches be
+ * sorted after it anyway. An estimate from the count's matches and the statistics: it only saves that walk.
  */
 export const walkFallsShort = (
   quantiles: UsernameQuantiles | undefined,
