@@ -312,6 +312,15 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
         valueRows(statement("boundedWalk", (v) => walkWithin(db, v, query.order), bounded(entries), false)),
         (rows) => ({ rows, whole: PostgresSearch.unbounded(entries) })
       )
+    /** A search alone sorted by username, its page sorted from every match (its store's `sortedPage`). */
+    const sortMatches = () =>
+      valueRows(
+        statement("sortMatches", (v) =>
+          context.engineName === "postgres"
+            ? PostgresSearch.sortedPage(db, v, query.order)
+            : SqliteSearch.sortedPage(db, v, query.order)
+        )
+      )
     /**
      * A dense search alone sorted by username: the page walked in username order as far as the walk's bound (its
      * store's `walkEntries` of its `matches`); when the bound comes before the page is full (the matches cluster late
@@ -324,11 +333,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
           ? yield* postgresWalk(PostgresSearch.walkEntries(matches, query.search))
           : yield* sqliteWalk(SqliteSearch.walkEntries(matches))
         if (whole || rows.length === query.limit || (exact && query.offset + rows.length >= matches)) return rows
-        return yield* valueRows(
-          statement("sortMatches", (v) =>
-            postgres ? PostgresSearch.sortedPage(db, v, query.order) : SqliteSearch.sortedPage(db, v, query.order)
-          )
-        )
+        return yield* sortMatches()
       })
     // SQLite, a term too short for the FTS5 index, alone, sorted by username, counted up to a bound its page is within:
     // its page walked within a few entries for each of its users, then counted as any search; when the walk's bound
@@ -438,18 +443,10 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
         const entries = PostgresSearch.walkEntries(matches, query.search)
         const pageEnd = query.offset + query.limit
         if (pageEnd <= entries) {
-          plan = "walk"
           walked = { matches, exact }
           // Unless its first match, by the statistics, lies beyond where the walk could fill its page.
-          if (!PostgresSearch.unbounded(entries)) {
-            const quantiles = yield* PostgresSearch.usernameQuantiles(
-              db,
-              context.prefix,
-              context.usernameQuantiles,
-              valueRows
-            )
-            if (PostgresSearch.walkFallsShort(quantiles, counted.edge, query.order, entries, pageEnd)) plan = "sorted"
-          }
+          const short = yield* PostgresSearch.walkCannotFill(context, counted.edge, query.order, entries, pageEnd)
+          plan = short ? "sorted" : "walk"
         }
       }
     }
@@ -462,40 +459,38 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     // SQLite, a search alone sorted by username and not walked: its matches' usernames sorted in the FTS5 key table.
     const ftsByUsernames = ftsAlone && query.sort === "username" && after === undefined
     const page = () =>
-      plan === "sorted"
-        ? statement("sortMatches", (v) => PostgresSearch.sortedPage(db, v, query.order))
-        : plan === "matches"
-          ? statement("sort", (v) => matchesPage(context, filtered(v), query, v))
-          : ftsByUsernames
-            ? statement("sort", (v) => SqliteSearch.sortedPage(db, v, query.order))
-            : byUsernames
-              ? statement("sort", (v) =>
-                  db
-                    .selectFrom("users")
-                    .select(LISTING_COLUMNS)
-                    .where(
-                      "username",
-                      "in",
-                      filtered(v).select("username").orderBy("username", query.order).limit(v.limit).offset(v.offset)
-                    )
-                    .orderBy("username", query.order)
-                    .compile()
+      plan === "matches"
+        ? statement("sort", (v) => matchesPage(context, filtered(v), query, v))
+        : byUsernames
+          ? statement("sort", (v) =>
+              db
+                .selectFrom("users")
+                .select(LISTING_COLUMNS)
+                .where(
+                  "username",
+                  "in",
+                  filtered(v).select("username").orderBy("username", query.order).limit(v.limit).offset(v.offset)
                 )
-              : statement("sort", (v) =>
-                  filtered(v)
-                    .select(LISTING_COLUMNS)
-                    .$call((q) =>
-                      columns.reduce((ordered, column) => ordered.orderBy(orderTerm(context.engine, column)), q)
-                    )
-                    .limit(v.limit)
-                    .offset(v.offset)
-                    .compile()
+                .orderBy("username", query.order)
+                .compile()
+            )
+          : statement("sort", (v) =>
+              filtered(v)
+                .select(LISTING_COLUMNS)
+                .$call((q) =>
+                  columns.reduce((ordered, column) => ordered.orderBy(orderTerm(context.engine, column)), q)
                 )
+                .limit(v.limit)
+                .offset(v.offset)
+                .compile()
+            )
     const found =
       shortWalked ??
       ((plan === "walk"
         ? yield* walk(walked.matches, walked.exact)
-        : yield* valueRows(page())) as ReadonlyArray<ListingRow>)
+        : plan === "sorted" || ftsByUsernames
+          ? yield* sortMatches()
+          : yield* valueRows(page())) as ReadonlyArray<ListingRow>)
     // Sorted by username, not searched nor filtered, a page holds every user between its first and last usernames.
     const contiguous = search === "none" && filters === "" && query.sort === "username" && plan === "sort"
     return { items: yield* listings(found, contiguous ? query.order : undefined), total }

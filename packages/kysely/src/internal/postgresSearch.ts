@@ -3,7 +3,7 @@
  * bound, then, when the page is not full, the page sorted from every match (migrations 20261205010000 and
  * 20261209030000); the walk is skipped when the statistics place the first match beyond its bound.
  */
-import { Effect } from "effect"
+import { Clock, Effect } from "effect"
 import { type CompiledQuery, type ExpressionBuilder, type Kysely, sql } from "kysely"
 import { type ListingRowSql, listingRowsOf } from "./rowMappers.js"
 import type { Database } from "./schema.js"
@@ -103,7 +103,7 @@ export const usernameQuantiles = <E>(
   valueRows: (query: CompiledQuery<unknown>) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, E>
 ) =>
   Effect.gen(function* () {
-    const now = Date.now()
+    const now = yield* Clock.currentTimeMillis
     if (now - cache.readAt < QUANTILES_KEPT_MS) return cache.value
     const [row] = yield* valueRows(
       sql`select s.histogram_bounds::text::text[], c.reltuples
@@ -138,6 +138,28 @@ export const walkFallsShort = (
   const usersBefore = (Math.max(before - 1, 0) * users) / (bounds.length - 1)
   return usersBefore > entries - pageEnd
 }
+
+/**
+ * Whether a search's walk of `entries` entries cannot fill a page ending `pageEnd` matches in, by the statistics (see
+ * `walkFallsShort`); a walk without a bound always can.
+ */
+export const walkCannotFill = <E>(
+  store: {
+    readonly db: Kysely<Database>
+    readonly prefix: string
+    readonly usernameQuantiles: QuantilesCache
+    readonly valueRows: (query: CompiledQuery<unknown>) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, E>
+  },
+  first: string | null | undefined,
+  order: "asc" | "desc",
+  entries: number,
+  pageEnd: number
+) =>
+  unbounded(entries)
+    ? Effect.succeed(false)
+    : Effect.map(usernameQuantiles(store.db, store.prefix, store.usernameQuantiles, store.valueRows), (quantiles) =>
+        walkFallsShort(quantiles, first, order, entries, pageEnd)
+      )
 
 /**
  * The first matching username a count read in a page's order (`edge`: the least ascending, the greatest descending),
