@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -9,6 +10,13 @@ import { inject } from "vitest"
 export const BIN = fileURLToPath(new URL("../../bin/dt.js", import.meta.url))
 
 export type { Run }
+
+/**
+ * Whether an OS user can run this checkout's `dt`: not when the checkout lies in a folder only its owner may enter (a
+ * clone in `mktemp -d`'s folder, mode 700).
+ */
+export const runnableBy = (osUser: string): boolean =>
+  spawnSync("runuser", ["-u", osUser, "--", "test", "-r", BIN], { stdio: "ignore" }).status === 0
 
 /**
  * The XDG_CACHE_HOME the sandboxes share, made by the global setup: `dt` keeps its V8 code cache there (bin/dt.js), so
