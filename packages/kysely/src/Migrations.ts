@@ -32,6 +32,7 @@ import * as nameSearchIndex from "./migrations/20261209000000_name_search_index.
 import * as postgresUserSearch from "./migrations/20261209030000_postgres_user_search.js"
 import * as oneSearchIndex from "./migrations/20261210000000_one_search_index.js"
 import * as searchIndexByStore from "./migrations/20261211000000_search_index_by_store.js"
+import * as postgresMemberSearch from "./migrations/20261212000000_postgres_member_search.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -114,7 +115,9 @@ const all: Record<string, Listed> = {
   // A contract: drops the SQLite names' FTS5 table (unreleased: 0.1.0 never read it) for one table of search and names.
   "20261210000000_one_search_index": listed(oneSearchIndex, "20261210000000_one_search_index"),
   // A contract: drops the SQLite trigger that indexed a new user, which the store does now (0.1.0 never ran with it).
-  "20261211000000_search_index_by_store": listed(searchIndexByStore, "20261211000000_search_index_by_store")
+  "20261211000000_search_index_by_store": listed(searchIndexByStore, "20261211000000_search_index_by_store"),
+  // Adds a PostgreSQL column its triggers keep true on every write, and an index: the release before runs on it.
+  "20261212000000_postgres_member_search": listed(postgresMemberSearch, "20261211000000_search_index_by_store")
 }
 
 /**

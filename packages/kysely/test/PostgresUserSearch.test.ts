@@ -3,47 +3,25 @@
  * username and search text, and nothing else, after every kind of write, whoever makes it, in the write's own
  * transaction; and the totals counted there are the users'.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { describe, expect, it } from "@effect/vitest"
 import * as Actor from "@user-manager/core/Actor"
 import { Groups } from "@user-manager/core/Groups"
 import { Imports } from "@user-manager/core/Imports"
 import type { Username } from "@user-manager/core/Names"
 import { ExactTotalLimit } from "@user-manager/core/Page"
-import * as UserManager from "@user-manager/core/UserManager"
 import { Users } from "@user-manager/core/Users"
-import {
-  migrate,
-  pglite,
-  postgresServer,
-  postgresUrl,
-  reset,
-  type TestDatabase
-} from "@user-manager/test-stores/stores"
-import { TestHasher } from "@user-manager/testing/TestHasher"
+import { reset, type TestDatabase } from "@user-manager/test-stores/stores"
 import { Effect, Stream } from "effect"
 import { sql } from "kysely"
 import * as KyselyDirectory from "../src/KyselyDirectory.js"
 import * as Migrations from "../src/Migrations.js"
+import { migratedDatabase, postgresServices, postgresStores } from "./support/postgresStores.js"
 import { expectSearchPages } from "./support/searchPages.js"
 
 const admin = Actor.user("admin")
-const url = postgresUrl
-
-const stores: ReadonlyArray<readonly [string, (() => Promise<TestDatabase>) | undefined, string]> = [
-  ["PostgreSQL (PGlite)", pglite, ""],
-  ["PostgreSQL (server) with a table prefix", url === undefined ? undefined : () => postgresServer(url), "um_"]
-]
-
-for (const [name, open, prefix] of stores) {
+for (const [name, open, prefix] of postgresStores) {
   describe.skipIf(open === undefined)(`${name} — user_search`, () => {
-    let database: TestDatabase
-    beforeAll(async () => {
-      database = await (open as () => Promise<TestDatabase>)()
-      await migrate(database, prefix)
-    }, 60_000)
-    afterAll(async () => {
-      await database?.drop()
-    })
+    const db = migratedDatabase(open as () => Promise<TestDatabase>, prefix)
 
     const table = (name: string) => sql.table(`${prefix}${name}`)
     /** The users and their user_search rows that differ (either way), and the number of each. */
@@ -55,24 +33,20 @@ for (const [name, open, prefix] of stores) {
           union all
           (select username, search_text, 'user_search only' from ${table("user_search")}
             except select username, search_text, 'user_search only' from ${table("users")})
-          order by username`.execute(database.db)
+          order by username`.execute(db())
         const count = async (name: string) =>
-          Number((await sql<{ n: string }>`select count(*) as n from ${table(name)}`.execute(database.db)).rows[0]?.n)
+          Number((await sql<{ n: string }>`select count(*) as n from ${table(name)}`.execute(db())).rows[0]?.n)
         return {
           users: await count("users"),
           userSearch: await count("user_search"),
           differing: differing.rows.map((row) => `${row.username} (${row.side})`)
         }
       })
-    const services = () =>
-      UserManager.layer({
-        directory: KyselyDirectory.layer({ db: database.db, engine: "postgres", prefix }),
-        hasher: TestHasher
-      })
+    const services = () => postgresServices(db(), prefix)
 
     /** An empty directory with its administrator and a group `staff`; its users' service. */
     const seededStaff = Effect.gen(function* () {
-      yield* Effect.promise(() => reset(database.db, prefix))
+      yield* Effect.promise(() => reset(db(), prefix))
       const users = yield* Users
       const groups = yield* Groups
       yield* users.bootstrap({ username: "admin", password: "correct horse battery" })
@@ -114,7 +88,7 @@ for (const [name, open, prefix] of stores) {
           expect(yield* compare()).toEqual({ users: 7, userSearch: 7, differing: [] })
 
           // A write that fails after changing a user leaves user_search as it was, with the users.
-          const directory = yield* KyselyDirectory.make({ db: database.db, engine: "postgres", prefix, migrate: false })
+          const directory = yield* KyselyDirectory.make({ db: db(), engine: "postgres", prefix, migrate: false })
           const failed = yield* Effect.flip(
             directory.write((tx) =>
               Effect.gen(function* () {
@@ -133,23 +107,21 @@ for (const [name, open, prefix] of stores) {
             await sql`insert into ${table("users")} (username, first_name, last_name, email, email_key, enabled, system,
                 password_hash, search_text, created_at, updated_at, version)
               values ('raw1', 'Raw', 'One', null, null, 1, 0, null, ${"raw1\nraw one"}, ${at}, ${at}, 1),
-                ('raw2', 'Raw', 'Two', null, null, 1, 0, null, ${"raw2\nraw two"}, ${at}, ${at}, 1)`.execute(
-              database.db
-            )
+                ('raw2', 'Raw', 'Two', null, null, 1, 0, null, ${"raw2\nraw two"}, ${at}, ${at}, 1)`.execute(db())
             await sql`update ${table("users")} set search_text = ${"raw1\nraw quartz"} where username = 'raw1'`.execute(
-              database.db
+              db()
             )
             await sql`update ${table("users")} set username = 'raw3', search_text = ${"raw3\nraw two"}
-              where username = 'raw2'`.execute(database.db)
-            await sql`update ${table("users")} set enabled = 0 where username <> 'admin'`.execute(database.db)
-            await sql`delete from ${table("users")} where username = 'imp1'`.execute(database.db)
+              where username = 'raw2'`.execute(db())
+            await sql`update ${table("users")} set enabled = 0 where username <> 'admin'`.execute(db())
+            await sql`delete from ${table("users")} where username = 'imp1'`.execute(db())
           })
           expect(yield* compare()).toEqual({ users: 8, userSearch: 8, differing: [] })
           const found = yield* users.list(admin, { search: "quartz" })
           expect([found.total, found.items.map((user) => user.username)]).toEqual([3, ["bob", "imp3", "raw1"]])
 
           // TRUNCATE (cascading to the tables that refer to the users) empties it too.
-          yield* Effect.promise(() => sql`truncate ${table("users")} cascade`.execute(database.db))
+          yield* Effect.promise(() => sql`truncate ${table("users")} cascade`.execute(db()))
           expect(yield* compare()).toEqual({ users: 0, userSearch: 0, differing: [] })
         }).pipe(Effect.provide(services()))
     )
@@ -182,7 +154,7 @@ for (const [name, open, prefix] of stores) {
           // The total of a search alone is counted in user_search: users taken out of it behind the triggers' back are
           // not counted (the page, read from the users, still shows them); a filtered search is counted in the users.
           yield* Effect.promise(() =>
-            sql`delete from ${table("user_search")} where username in ('u00', 'u01', 'u02')`.execute(database.db)
+            sql`delete from ${table("user_search")} where username in ('u00', 'u01', 'u02')`.execute(db())
           )
           expect(yield* total(0)).toEqual([22, true, first])
           const filtered = yield* users.list(admin, { search: "zebra", enabled: true, limit: 5 })
@@ -211,7 +183,7 @@ for (const [name, open, prefix] of stores) {
             for (let start = 0; start < rows.length; start += 500) {
               await sql`insert into ${table("users")} (username, first_name, last_name, email, email_key, enabled,
                   system, password_hash, search_text, created_at, updated_at, version)
-                values ${sql.join(rows.slice(start, start + 500))}`.execute(database.db)
+                values ${sql.join(rows.slice(start, start + 500))}`.execute(db())
             }
           })
           const matching = Array.from({ length: 1_000 }, (_, index) => `zzlate${5_000 + index}`)
@@ -227,7 +199,7 @@ for (const [name, open, prefix] of stores) {
           yield* expectSearchPages("zz", matching, cases)
           // Analyzed, the users have statistics: by the usernames' quantiles the first match ascending comes after
           // about 5,000 users, past the walk's bound, so a new store sorts every match at once.
-          yield* Effect.promise(() => sql`analyze ${table("users")}`.execute(database.db))
+          yield* Effect.promise(() => sql`analyze ${table("users")}`.execute(db()))
           yield* expectSearchPages("okkabir", matching, cases).pipe(Effect.provide(services()))
         }).pipe(Effect.provide(services())),
       60_000
@@ -235,8 +207,8 @@ for (const [name, open, prefix] of stores) {
 
     it.effect("a database with users when 20261209030000 runs gets their rows in user_search", () =>
       Effect.gen(function* () {
-        const target = { db: database.db, engine: "postgres" as const, prefix }
-        yield* Effect.promise(() => reset(database.db, prefix))
+        const target = { db: db(), engine: "postgres" as const, prefix }
+        yield* Effect.promise(() => reset(db(), prefix))
         yield* Migrations.migrateTo(target, "20261208000000_name_filter_indexes")
         yield* Effect.promise(async () => {
           const at = new Date().toISOString()
@@ -244,7 +216,7 @@ for (const [name, open, prefix] of stores) {
             await sql`insert into ${table("users")} (username, first_name, last_name, email, email_key, enabled, system,
                 password_hash, search_text, created_at, updated_at, version)
               values (${username}, 'Old', 'Quartzite', null, null, 1, 0, null, ${`${username}\nold quartzite`},
-                ${at}, ${at}, 1)`.execute(database.db)
+                ${at}, ${at}, 1)`.execute(db())
           }
         })
         yield* Migrations.migrateToLatest(target)
@@ -257,11 +229,11 @@ for (const [name, open, prefix] of stores) {
         // Down: the table, its triggers and their functions go; the users stay and can be written.
         yield* Migrations.migrateTo(target, "20261208000000_name_filter_indexes")
         const left = yield* Effect.promise(async () => {
-          await sql`delete from ${table("users")} where username = 'old1'`.execute(database.db)
+          await sql`delete from ${table("users")} where username = 'old1'`.execute(db())
           return (
             await sql<{
               n: string
-            }>`select count(*) as n from pg_proc where proname like ${`${prefix}dt_user_search_%`}`.execute(database.db)
+            }>`select count(*) as n from pg_proc where proname like ${`${prefix}dt_user_search_%`}`.execute(db())
           ).rows[0]?.n
         })
         expect(Number(left)).toBe(0)
