@@ -174,8 +174,9 @@ const make = Effect.gen(function* () {
   const get = (actor: Actor, name: string) => Effect.map(getWithPermissions(actor, name), ({ group }) => group)
 
   /**
-   * One page of a group's members: one more than asked is read, so that `next` is given only when more follow. The
-   * group is read by its row, never with its members.
+   * One page of a group's members: one more than asked is read, so that `next` is given only when more follow. A
+   * member found proves the group is there (a membership is of a group, in the same read); only a page with none reads
+   * the group's row, to tell an empty page from a group that does not exist. The group is never read with its members.
    */
   const memberPage = (
     actor: Actor,
@@ -186,8 +187,8 @@ const make = Effect.gen(function* () {
       (tx) => asAdmin(tx, config, actor, `read group '${group}'`, "read"),
       (tx) =>
         Effect.gen(function* () {
-          yield* getGroupRow(tx, group)
           const found = yield* tx.listMembers({ group, ...query, limit: query.limit + 1 })
+          if (found.length === 0) yield* getGroupRow(tx, group)
           const items = found.slice(0, query.limit)
           const last = items.at(-1)
           return (found.length > query.limit && last !== undefined ? { items, next: last } : { items }) as MemberPage
