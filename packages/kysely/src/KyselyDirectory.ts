@@ -15,7 +15,7 @@ import { gidLedgerOperations } from "./internal/gidLedgerOperations.js"
 import { groupOperations } from "./internal/groupOperations.js"
 import { lazyOperations } from "./internal/lazyOperations.js"
 import { membershipOperations } from "./internal/membershipOperations.js"
-import { quantilesCache } from "./internal/postgresSearch.js"
+import { statisticsCache } from "./internal/postgresSearch.js"
 import { type Database, USER_COLUMNS } from "./internal/schema.js"
 import { sessionOperations } from "./internal/sessionOperations.js"
 import { settingsOperations } from "./internal/settingsOperations.js"
@@ -100,7 +100,8 @@ export const make = (options: Options) =>
       engineName: options.engine,
       prefix,
       shaped: shapeCache(),
-      usernameQuantiles: quantilesCache(),
+      usernameQuantiles: statisticsCache(),
+      searchTextSample: statisticsCache(),
       findUserWithGroups,
       findSessionWithUser
     }

@@ -1,9 +1,10 @@
 /**
  * How PostgreSQL's search page chooses between walking the username index and sorting every match: the walk is
- * skipped when the statistics place the search's first match beyond where the walk could fill its page.
+ * skipped when the statistics place the search's first match beyond where the walk could fill its page. And how a
+ * search within a group chooses to walk the group's members: not for a term the statistics' sample does not hold.
  */
 import { describe, expect, it } from "vitest"
-import { type UsernameQuantiles, walkFallsShort } from "../src/internal/postgresSearch.js"
+import { rareBySample, type UsernameQuantiles, walkFallsShort } from "../src/internal/postgresSearch.js"
 
 /** 1,000,000 users whose usernames' quantiles are u000 … u100: each a hundredth of the users past the one before. */
 const quantiles: UsernameQuantiles = {
@@ -33,5 +34,20 @@ describe("PostgreSQL: whether a search's walk can reach its page", () => {
     expect(walkFallsShort(undefined, "u055x", "asc", 22_859, 50)).toBe(false)
     expect(walkFallsShort(quantiles, null, "asc", 22_859, 50)).toBe(false)
     expect(walkFallsShort(quantiles, undefined, "desc", 22_859, 50)).toBe(false)
+  })
+})
+
+describe("PostgreSQL: whether a search within a group walks its members", () => {
+  const sample = ["ada.abbott1\nada abbott", "ben.quartz2\nben quartz\nben@example.com", "cy.stone3\ncy stone"]
+
+  it("leaves a term no sampled search text holds to the statement planned for it, and walks one that some hold", () => {
+    expect(rareBySample(sample, "zzq")).toBe(true)
+    expect(rareBySample(sample, "quartz")).toBe(false)
+    // A term spanning the lines of a search text is held as LIKE would find it.
+    expect(rareBySample(sample, "quartz\nben@")).toBe(false)
+  })
+
+  it("walks every term without statistics (users never analyzed)", () => {
+    expect(rareBySample(undefined, "zzq")).toBe(false)
   })
 })

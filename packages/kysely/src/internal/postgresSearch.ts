@@ -80,17 +80,37 @@ export interface UsernameQuantiles {
   readonly users: number
 }
 
-/** A store's last read of its usernames' quantiles (none without statistics) and when it read them. */
-export interface QuantilesCache {
-  value: UsernameQuantiles | undefined
+/** A store's last read of one of its users' statistics (none without statistics) and when it read it. */
+export interface StatisticsCache<A> {
+  value: A | undefined
   readAt: number
 }
 
-/** How long a store keeps the quantiles it read: statistics change only when the users are analyzed again. */
-const QUANTILES_KEPT_MS = 60_000
+/** A store's cache of its usernames' quantiles. */
+export type QuantilesCache = StatisticsCache<UsernameQuantiles>
 
-/** A store's cache of its usernames' quantiles, not yet read. */
-export const quantilesCache = (): QuantilesCache => ({ value: undefined, readAt: Number.NEGATIVE_INFINITY })
+/** How long a store keeps a statistic it read: statistics change only when the users are analyzed again. */
+const STATISTICS_KEPT_MS = 60_000
+
+/** A store's cache of one of its users' statistics, not yet read. */
+export const statisticsCache = <A>(): StatisticsCache<A> => ({ value: undefined, readAt: Number.NEGATIVE_INFINITY })
+
+/** The statistic in `cache`, read again by `read` when it is older than a minute. */
+const kept = <A, E>(cache: StatisticsCache<A>, read: Effect.Effect<A | undefined, E>) =>
+  Effect.gen(function* () {
+    const now = yield* Clock.currentTimeMillis
+    if (now - cache.readAt < STATISTICS_KEPT_MS) return cache.value
+    cache.value = yield* read
+    cache.readAt = now
+    return cache.value
+  })
+
+/** A store's `pg_stats` row of one column of its users (by `to_regclass`, so that a prefix or schema is followed). */
+const usersColumnStatistics = (db: Kysely<Database>, prefix: string, column: string, values: string) =>
+  sql`select ${sql.raw(values)}
+    from pg_class as c join pg_namespace as ns on ns.oid = c.relnamespace
+    join pg_stats as s on s.schemaname = ns.nspname and s.tablename = c.relname and s.attname = ${column}
+    where c.oid = to_regclass(quote_ident(${`${prefix}users`}))`.compile(db)
 
 /**
  * The usernames' quantiles, read from `pg_stats` (about 1 ms) at most once a minute by a store; none when the users
@@ -102,21 +122,46 @@ export const usernameQuantiles = <E>(
   cache: QuantilesCache,
   valueRows: (query: CompiledQuery<unknown>) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, E>
 ) =>
-  Effect.gen(function* () {
-    const now = yield* Clock.currentTimeMillis
-    if (now - cache.readAt < QUANTILES_KEPT_MS) return cache.value
-    const [row] = yield* valueRows(
-      sql`select s.histogram_bounds::text::text[], c.reltuples
-        from pg_class as c join pg_namespace as ns on ns.oid = c.relnamespace
-        join pg_stats as s on s.schemaname = ns.nspname and s.tablename = c.relname and s.attname = 'username'
-        where c.oid = to_regclass(quote_ident(${`${prefix}users`}))`.compile(db)
+  kept(
+    cache,
+    Effect.map(
+      valueRows(usersColumnStatistics(db, prefix, "username", "s.histogram_bounds::text::text[], c.reltuples")),
+      ([row]) => {
+        const bounds = row?.[0] as ReadonlyArray<string> | null | undefined
+        const users = Number(row?.[1] ?? 0)
+        return bounds != null && bounds.length > 1 && users > 0 ? { bounds, users } : undefined
+      }
     )
-    const bounds = row?.[0] as ReadonlyArray<string> | null | undefined
-    const users = Number(row?.[1] ?? 0)
-    cache.value = bounds != null && bounds.length > 1 && users > 0 ? { bounds, users } : undefined
-    cache.readAt = now
-    return cache.value
-  })
+  )
+
+/**
+ * A sample of the users' search texts as PostgreSQL's statistics keep them (the histogram's bounds: about 101 texts
+ * spread over the users in search-text order), read at most once a minute by a store; none when the users have never
+ * been analyzed. The share of them holding a term estimates the share of users who do, as the planner estimates it.
+ */
+export const searchTextSample = <E>(
+  db: Kysely<Database>,
+  prefix: string,
+  cache: StatisticsCache<ReadonlyArray<string>>,
+  valueRows: (query: CompiledQuery<unknown>) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, E>
+) =>
+  kept(
+    cache,
+    Effect.map(
+      valueRows(usersColumnStatistics(db, prefix, "search_text", "s.histogram_bounds::text::text[]")),
+      ([row]) => {
+        const texts = row?.[0] as ReadonlyArray<string> | null | undefined
+        return texts != null && texts.length > 1 ? texts : undefined
+      }
+    )
+  )
+
+/**
+ * Whether the statistics say a term is rare: no search text of their sample holds it (a term one user in 20 holds is
+ * missing from all ~101 about one time in 180; one in 100, about one time in 3). Without statistics, nothing is rare.
+ */
+export const rareBySample = (sample: ReadonlyArray<string> | undefined, term: string) =>
+  sample !== undefined && !sample.some((text) => text.includes(term))
 
 /**
  * Whether a walk of `entries` index entries cannot fill a page ending `pageEnd` matches in: the first match in the
