@@ -38,6 +38,8 @@ interface ListingParameters {
   readonly enabled: number
   readonly system: number
   readonly group: string
+  /** The search's LIKE pattern with the default escape character, for a statement without ESCAPE (PostgreSQL). */
+  readonly plainPattern: string
   /** How many index entries a search's walk reads at most, and the username where it stops (SQLite). */
   readonly walkEntries: number
   readonly walkEnd: string
@@ -53,8 +55,9 @@ const listingParameters = (parameters: ReadonlyArray<unknown>) =>
     enabled: parameters[5],
     system: parameters[6],
     group: parameters[7],
-    walkEntries: parameters[8],
-    walkEnd: parameters[9]
+    plainPattern: parameters[8],
+    walkEntries: parameters[9],
+    walkEnd: parameters[10]
   }) as ListingParameters
 
 /** A column a user list is sorted by: its SQL, whether it can be NULL, and its direction. */
@@ -247,7 +250,8 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       countUpTo ?? 0,
       query.enabled ? 1 : 0,
       query.system ? 1 : 0,
-      query.group ?? ""
+      query.group ?? "",
+      containsPatternDefaultEscape(query.search)
     ]
     /** This listing's statement of `kind`, written once over its parameters (slots when compiled once). */
     const statement = <R>(

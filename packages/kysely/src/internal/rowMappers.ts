@@ -51,17 +51,24 @@ export const listingRowsOf = (usernames: RawBuilder<unknown>, order: "asc" | "de
 /**
  * The page that walks within the first `walkEntries` entries of the username/search-text index in the page's order
  * (an index-only scan that stops once the page is full), those whose search text matches; fewer than the page when the
- * walk reached its bound first. Its plan is the same for every pattern.
+ * walk reached its bound first. Its plan is the same for every pattern, so it is planned once: its pattern takes
+ * LIKE's default escape, as such a plan would apply an ESCAPE clause to it again for every entry (`quartz`'s 19,230
+ * entries: 3.6 ms with one, 2.7 without).
  */
 export const walkWithin = (
   db: Kysely<Database>,
-  v: { readonly pattern: unknown; readonly limit: unknown; readonly offset: unknown; readonly walkEntries: unknown },
+  v: {
+    readonly plainPattern: unknown
+    readonly limit: unknown
+    readonly offset: unknown
+    readonly walkEntries: unknown
+  },
   order: "asc" | "desc"
 ): CompiledQuery<ListingRowSql> =>
   listingRowsOf(
     sql`select username from (select username, search_text from ${sql.table("users")}
         order by username ${sql.raw(order)} limit ${v.walkEntries}) as walked
-      where search_text like ${v.pattern} escape '!'
+      where search_text like ${v.plainPattern}
       order by username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`,
     order
   ).compile(db)
