@@ -1,18 +1,18 @@
 /**
- * The user listing's planner: which statements a page of users runs (count, then the page sorted or walked), how a
- * sort maps to columns, and keyset paging after the last user of a page.
+ * The user listing's planner: which statements a page of users runs (count, then the page sorted or walked).
  */
-import type { SortValue, UserListing, UserListQuery } from "@user-manager/core/Directory"
+import type { UserListing, UserListQuery } from "@user-manager/core/Directory"
 import type { StorageError } from "@user-manager/core/Errors"
 import type { UserSort } from "@user-manager/core/User"
 import { Effect } from "effect"
-import { type CompiledQuery, type Expression, type Kysely, type SelectQueryBuilder, sql } from "kysely"
+import { type CompiledQuery, type Kysely, type SelectQueryBuilder, sql } from "kysely"
 import type * as Migrations from "../Migrations.js"
 import type { EngineSql } from "./engines.js"
 import * as PostgresSearch from "./postgresSearch.js"
 import { userFilterSql } from "./recordFilterSql.js"
 import { type Counted, LISTING_COLUMNS, type ListingRow, walkWithin } from "./rowMappers.js"
 import type { Database } from "./schema.js"
+import { keysetAfter, orderTerm, userSortColumns } from "./sortColumns.js"
 import * as SqliteSearch from "./sqliteSearch.js"
 import type { Shaped } from "./statementCache.js"
 
@@ -60,97 +60,12 @@ const listingParameters = (parameters: ReadonlyArray<unknown>) =>
     walkEnd: parameters[10]
   }) as ListingParameters
 
-/** A column a user list is sorted by: its SQL, whether it can be NULL, and its direction. */
-export interface SortColumn {
-  readonly expression: Expression<unknown>
-  readonly nullable: boolean
-  readonly order: "asc" | "desc"
-}
-
-/**
- * Keyset paging: the rows that sort after `key` (one value per column), compared column by column in each column's
- * direction, NULL lowest. A bound on the first column lets the database start its index range scan there.
- */
-const keysetAfter = (columns: ReadonlyArray<SortColumn>, key: ReadonlyArray<SortValue>) => {
-  const value = (index: number) => {
-    const raw = key[index] ?? null
-    return typeof raw === "boolean" ? (raw ? 1 : 0) : raw
-  }
-  const equal = (column: SortColumn, index: number) => {
-    const v = value(index)
-    return v === null ? sql`${column.expression} is null` : sql`${column.expression} = ${v}`
-  }
-  const beyond = (column: SortColumn, index: number) => {
-    const v = value(index)
-    if (column.order === "asc") {
-      if (v === null) return column.nullable ? sql`${column.expression} is not null` : undefined
-      return sql`${column.expression} > ${v}`
-    }
-    if (v === null) return undefined
-    return column.nullable
-      ? sql`(${column.expression} < ${v} or ${column.expression} is null)`
-      : sql`${column.expression} < ${v}`
-  }
-  const branches = columns.flatMap((column, index) => {
-    const last = beyond(column, index)
-    if (last === undefined) return []
-    return [sql.join([...columns.slice(0, index).map(equal), last], sql` and `)]
-  })
-  const anyBranch = branches.length === 0 ? sql`1 = 0` : sql`(${sql.join(branches, sql` or `)})`
-  const [lead] = columns
-  const first = value(0)
-  if (lead === undefined || lead.nullable || first === null) return sql<boolean>`${anyBranch}`
-  const bound = lead.order === "asc" ? sql`${lead.expression} >= ${first}` : sql`${lead.expression} <= ${first}`
-  return sql<boolean>`${bound} and ${anyBranch}`
-}
-
-/** One column of a user sort, in the order the port defines its sort key (of `table`, the users' by default). */
-export const userSortColumns = (sort: UserSort, order: "asc" | "desc", table = "users"): ReadonlyArray<SortColumn> => {
-  const column = (name: string, nullable = false): SortColumn => ({
-    expression: sql.ref(`${table}.${name}`),
-    nullable,
-    order
-  })
-  const username: SortColumn = {
-    expression: sql.ref(`${table}.username`),
-    nullable: false,
-    order: sort === "username" ? order : "asc"
-  }
-  switch (sort) {
-    case "username":
-      return [username]
-    case "fullName":
-      return [column("full_name_key"), username]
-    case "firstName":
-      return [column("first_name_key"), username]
-    case "lastName":
-      return [column("last_name_key"), username]
-    case "groups":
-      return [column("group_list"), username]
-    case "email":
-      return [column("email", true), username]
-    case "enabled":
-    case "system":
-      return [column(sort), username]
-    case "createdAt":
-      return [column("created_at"), username]
-    case "updatedAt":
-      return [column("updated_at"), username]
-  }
-}
-
 /**
  * The most matches of a filter (`where`) whose page is read by sorting the matches themselves rather than by walking a
  * sort index and testing each row: a filter's matches can sit together far along that index (a prefix of a name sorted
  * by username), where the walk reads most of the table for one page. Sorting this many costs a few milliseconds.
  */
 const FILTERED_SORT_LIMIT = 5000
-
-/** `ORDER BY` one sort column, with missing values first when ascending on every engine. */
-const orderTerm = (engine: EngineSql, column: SortColumn) =>
-  column.nullable && engine.nullsLastByDefault
-    ? sql`${column.expression} ${sql.raw(column.order)} ${sql.raw(column.order === "asc" ? "nulls first" : "nulls last")}`
-    : sql`${column.expression} ${sql.raw(column.order)}`
 
 /** The sort key columns a listing does not read, by sort (the others are among `LISTING_COLUMNS`). */
 const SORT_KEY_COLUMN: Partial<Record<UserSort, string>> = {
