@@ -4,7 +4,7 @@
  * search within a group chooses to walk the group's members: not for a term the statistics' sample does not hold.
  */
 import { describe, expect, it } from "vitest"
-import { rareBySample, type UsernameQuantiles, walkFallsShort } from "../src/internal/postgresSearch.js"
+import { rareBySample, sortsAtOnce, type UsernameQuantiles, walkFallsShort } from "../src/internal/postgresSearch.js"
 
 /** 1,000,000 users whose usernames' quantiles are u000 … u100: each a hundredth of the users past the one before. */
 const quantiles: UsernameQuantiles = {
@@ -49,5 +49,43 @@ describe("PostgreSQL: whether a search within a group walks its members", () => 
 
   it("walks every term without statistics (users never analyzed)", () => {
     expect(rareBySample(undefined, "zzq")).toBe(false)
+  })
+})
+
+describe("PostgreSQL: whether a search is sorted at once, counted by its sort", () => {
+  /** 1,000,000 users: 49 quantiles `aa…`, three `kenji.…` together, then 49 `zz…`. */
+  const clustered: UsernameQuantiles = {
+    bounds: [
+      ...Array.from({ length: 49 }, (_, index) => `aa${String(index).padStart(2, "0")}`),
+      "kenji.a",
+      "kenji.b",
+      "kenji.c",
+      ...Array.from({ length: 49 }, (_, index) => `zz${String(index).padStart(2, "0")}`)
+    ],
+    users: 1_000_000
+  }
+
+  it("sorts a term the quantiles hold in one run of neighbours, late in the page's order, in either order", () => {
+    expect(sortsAtOnce(clustered, "kenji", "asc", 50)).toBe(true)
+    expect(sortsAtOnce(clustered, "kenji", "desc", 50)).toBe(true)
+    // A page further in than the walk those ~30,000 matches allow is counted first, as before.
+    expect(sortsAtOnce(clustered, "kenji", "asc", 40_000)).toBe(false)
+  })
+
+  it("counts first a term spread over the usernames, at the start of the page's order, in no quantile, or too common to sort", () => {
+    const spread = {
+      ...clustered,
+      bounds: clustered.bounds.map((bound, index) => (index % 25 === 10 ? `${bound}x` : bound))
+    }
+    expect(sortsAtOnce(spread, "x", "asc", 50)).toBe(false)
+    expect(sortsAtOnce(clustered, "aa0", "asc", 50)).toBe(false)
+    expect(sortsAtOnce(clustered, "zz4", "desc", 50)).toBe(false)
+    expect(sortsAtOnce(clustered, "quartz", "asc", 50)).toBe(false)
+    // `zz0` is in ten neighbouring quantiles: ~100,000 matches, more than a sort at once takes.
+    expect(sortsAtOnce(clustered, "zz0", "asc", 50)).toBe(false)
+  })
+
+  it("counts first without statistics (users never analyzed)", () => {
+    expect(sortsAtOnce(undefined, "kenji", "asc", 50)).toBe(false)
   })
 })

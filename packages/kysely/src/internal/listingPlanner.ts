@@ -45,6 +45,18 @@ interface ListingParameters {
   readonly walkEnd: string
 }
 
+/** The kinds of a listing's statements, part of each statement's shape: no two kinds share one. */
+type StatementKind =
+  | "count"
+  | "boundedCount"
+  | "walkEnd"
+  | "walk"
+  | "boundedWalk"
+  | "sort"
+  | "sortMatches"
+  | "sortCounted"
+  | "countedWalk"
+
 const listingParameters = (parameters: ReadonlyArray<unknown>) =>
   ({
     pattern: parameters[0],
@@ -170,7 +182,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     ]
     /** This listing's statement of `kind`, written once over its parameters (slots when compiled once). */
     const statement = <R>(
-      kind: "count" | "boundedCount" | "walkEnd" | "walk" | "boundedWalk" | "sort" | "sortMatches" | "countedWalk",
+      kind: StatementKind,
       build: (v: ListingParameters) => CompiledQuery<R>,
       values: ReadonlyArray<unknown> = parameters,
       // A search's best plan depends on its pattern (rare: its index; common: the sort's, stopped at the page).
@@ -290,6 +302,24 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
           items: yield* listings(page as unknown as ReadonlyArray<ListingRow>),
           total: Number(rows[0]?.[LISTING_COLUMNS.length] ?? 0)
         }
+      }
+    }
+    // PostgreSQL, a search alone whose matches the usernames' quantiles show together and late (a first name): sorted
+    // at once, its total counted by the sort; a page past the matches is counted as any other.
+    if (searchAlone && query.sort === "username" && query.count) {
+      const quantiles = yield* PostgresSearch.usernameQuantiles(
+        db,
+        context.prefix,
+        context.usernameQuantiles,
+        valueRows
+      )
+      if (PostgresSearch.sortsAtOnce(quantiles, query.search, query.order, query.offset + query.limit)) {
+        const rows = yield* valueRows(
+          statement("sortCounted", (v) => PostgresSearch.sortedPage(db, v, query.order, true))
+        )
+        const n = Number(rows[0]?.[LISTING_COLUMNS.length] ?? 0)
+        const page = rows.map((row) => row.slice(0, LISTING_COLUMNS.length) as unknown as ListingRow)
+        if (n > 0) return { items: yield* listings(page), total: countUpTo === undefined ? n : Math.min(n, countUpTo) }
       }
     }
     let total: number | null = null

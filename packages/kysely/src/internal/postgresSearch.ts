@@ -56,16 +56,18 @@ export const estimatedMatches = (n: number, parts: number) =>
  * The page sorted from every match: the matches found first in `user_search` (a materialized set, which the planner
  * cannot turn back into a walk), then their usernames sorted and the page's rows read. Its partitions' narrow rows are
  * tested again faster than the users' (a trigram match is only a candidate): at 1,000,000 users, `kenji`'s 25,028
- * matches in 13–18 ms against 22–24 through the users' trigram index.
+ * matches in 13–18 ms against 22–24 through the users' trigram index. `counted`: each row ends with the number of
+ * matches, all of them, counted from those the sort read (~1 ms for 25,000; a count of its own reads them again, ~5).
  */
 export const sortedPage = (
   db: Kysely<Database>,
   v: { readonly pattern: unknown; readonly limit: unknown; readonly offset: unknown },
-  order: "asc" | "desc"
+  order: "asc" | "desc",
+  counted = false
 ): CompiledQuery<ListingRowSql> =>
   sql<ListingRowSql>`with matches as materialized (
       select username from ${sql.table("user_search")} where search_text like ${v.pattern} escape '!')
-    ${listingRowsOf(sql`select username from matches order by username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`, order)}`.compile(
+    ${listingRowsOf(sql`select username from matches order by username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`, order, counted ? sql`(select count(*) from matches)` : undefined)}`.compile(
     db
   )
 
@@ -182,6 +184,40 @@ export const walkFallsShort = (
   const before = bounds.filter((bound) => (order === "asc" ? bound < first : bound > first)).length
   const usersBefore = (Math.max(before - 1, 0) * users) / (bounds.length - 1)
   return usersBefore > entries - pageEnd
+}
+
+/** The most matches a search is sorted from at once on the statistics' word (`kenji`'s 25,028: 8–13 ms). */
+const SORTED_AT_ONCE_MOST = 40_000
+
+/**
+ * Whether a search alone, sorted by username, is sorted from every match at once, its total counted by the same
+ * statement, without a count of its own first: the usernames' quantiles that hold the term are one run of neighbours
+ * (the term is a part of usernames that sit together, as a first name is), their share of the users is a number of
+ * matches cheap to sort, and the run begins after more users than the walk those matches allow may read
+ * (`walkFallsShort`, from the quantile before the run, which holds no match). Terms spread over the usernames (two runs
+ * or more), in none of the quantiles, or without statistics are counted first, as before. An estimate: it changes the
+ * cost, never the answer.
+ */
+export const sortsAtOnce = (
+  quantiles: UsernameQuantiles | undefined,
+  term: string,
+  order: "asc" | "desc",
+  pageEnd: number
+) => {
+  if (quantiles === undefined) return false
+  const { bounds, users } = quantiles
+  const holding = bounds.flatMap((bound, index) => (bound.includes(term) ? [index] : []))
+  const [start, end] = [holding[0], holding.at(-1)]
+  if (start === undefined || end === undefined || end - start + 1 !== holding.length) return false
+  const matches = Math.round((holding.length / (bounds.length - 1)) * users)
+  const before = order === "asc" ? bounds[start - 1] : bounds[end + 1]
+  const entries = walkEntries(matches, term)
+  return (
+    matches <= SORTED_AT_ONCE_MOST &&
+    before !== undefined &&
+    pageEnd <= entries &&
+    walkFallsShort(quantiles, before, order, entries, pageEnd)
+  )
 }
 
 /**

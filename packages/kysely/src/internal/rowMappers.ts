@@ -41,10 +41,11 @@ export type ListingRowSql = Pick<UserRowSql, (typeof LISTING_COLUMNS)[number]>
 
 /**
  * The listing rows of a page whose usernames `usernames` (a subquery) selects in order, read by username in the same
- * order: a search's page picks its usernames in a narrow index first, then reads only the page's rows.
+ * order: a search's page picks its usernames in a narrow index first, then reads only the page's rows. `last`: a value
+ * each row ends with, after the listing's columns.
  */
-export const listingRowsOf = (usernames: RawBuilder<unknown>, order: "asc" | "desc") =>
-  sql<ListingRowSql>`select ${sql.join(LISTING_COLUMNS.map((column) => sql.ref(column)))}
+export const listingRowsOf = (usernames: RawBuilder<unknown>, order: "asc" | "desc", last?: RawBuilder<unknown>) =>
+  sql<ListingRowSql>`select ${sql.join([...LISTING_COLUMNS.map((column) => sql.ref(column)), ...(last === undefined ? [] : [last])])}
     from ${sql.table("users")} where username in (${usernames})
     order by username ${sql.raw(order)}`
 
