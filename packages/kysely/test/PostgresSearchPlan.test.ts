@@ -72,7 +72,7 @@ describe("PostgreSQL: whether a search is sorted at once, counted by its sort", 
     expect(sortsAtOnce(clustered, "kenji", "asc", 40_000)).toBe(false)
   })
 
-  it("counts first a term spread over the usernames, at the start of the page's order, in no quantile, or too common to sort", () => {
+  it("counts first a term spread over the usernames, at the start of the page's order, in one quantile or none, or too common to sort", () => {
     const spread = {
       ...clustered,
       bounds: clustered.bounds.map((bound, index) => (index % 25 === 10 ? `${bound}x` : bound))
@@ -81,6 +81,8 @@ describe("PostgreSQL: whether a search is sorted at once, counted by its sort", 
     expect(sortsAtOnce(clustered, "aa0", "asc", 50)).toBe(false)
     expect(sortsAtOnce(clustered, "zz4", "desc", 50)).toBe(false)
     expect(sortsAtOnce(clustered, "quartz", "asc", 50)).toBe(false)
+    // In one quantile only: as likely a spread term's chance sample.
+    expect(sortsAtOnce(clustered, "kenji.b", "asc", 50)).toBe(false)
     // `zz0` is in ten neighbouring quantiles: ~100,000 matches, more than a sort at once takes.
     expect(sortsAtOnce(clustered, "zz0", "asc", 50)).toBe(false)
   })

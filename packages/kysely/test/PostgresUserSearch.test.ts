@@ -208,6 +208,40 @@ for (const [name, open, prefix] of postgresStores) {
       60_000
     )
 
+    it.effect(
+      "a search the usernames' quantiles place in one late run but that matches more users than a sort at once reads is counted and walked instead: the same pages and total",
+      () =>
+        Effect.gen(function* () {
+          yield* seededStaff
+          // 40,500 users `aa…` whose last name holds `zebraf` (not their usernames), then 3,000 `zebraf…`: by the
+          // usernames' quantiles the term is one run at the end, about 3,000 users; it matches 43,500.
+          yield* Effect.promise(async () => {
+            const at = new Date().toISOString()
+            const rows = Array.from({ length: 43_500 }, (_, index) => {
+              const early = index < 40_500
+              const username = early ? `aa${String(index).padStart(5, "0")}` : `zebraf${String(index).padStart(5, "0")}`
+              const lastName = early ? "Zebrafinch" : "Plain"
+              return sql`(${username}, 'Bird', ${lastName}, null, null, 1, 0, null,
+                ${`${username}\nbird ${lastName.toLowerCase()}`}, ${at}, ${at}, 1)`
+            })
+            for (let start = 0; start < rows.length; start += 1_000) {
+              await sql`insert into ${table("users")} (username, first_name, last_name, email, email_key, enabled,
+                  system, password_hash, search_text, created_at, updated_at, version)
+                values ${sql.join(rows.slice(start, start + 1_000))}`.execute(db())
+            }
+            await sql`analyze ${table("users")}`.execute(db())
+          })
+          const matching = Array.from({ length: 43_500 }, (_, index) =>
+            index < 40_500 ? `aa${String(index).padStart(5, "0")}` : `zebraf${String(index).padStart(5, "0")}`
+          )
+          yield* expectSearchPages("zebraf", matching, [
+            [0, 0, 43_500, true],
+            [10_000, 0, 10_000, false]
+          ]).pipe(Effect.provide(services()))
+        }).pipe(Effect.provide(services())),
+      120_000
+    )
+
     it.effect("a database with users when 20261209030000 runs gets their rows in user_search", () =>
       Effect.gen(function* () {
         const target = { db: db(), engine: "postgres" as const, prefix }

@@ -305,7 +305,8 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       }
     }
     // PostgreSQL, a search alone whose matches the usernames' quantiles show together and late (a first name): sorted
-    // at once, its total counted by the sort; a page past the matches is counted as any other.
+    // at once, its total counted by the sort; a page past the matches, or more matches than the guess allowed, is
+    // counted as any other.
     if (searchAlone && query.sort === "username" && query.count) {
       const quantiles = yield* PostgresSearch.usernameQuantiles(
         db,
@@ -319,7 +320,9 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
         )
         const n = Number(rows[0]?.[LISTING_COLUMNS.length] ?? 0)
         const page = rows.map((row) => row.slice(0, LISTING_COLUMNS.length) as unknown as ListingRow)
-        if (n > 0) return { items: yield* listings(page), total: countUpTo === undefined ? n : Math.min(n, countUpTo) }
+        if (n > 0 && n <= PostgresSearch.SORTED_AT_ONCE_MOST) {
+          return { items: yield* listings(page), total: countUpTo === undefined ? n : Math.min(n, countUpTo) }
+        }
       }
     }
     let total: number | null = null

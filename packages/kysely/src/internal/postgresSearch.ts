@@ -57,7 +57,9 @@ export const estimatedMatches = (n: number, parts: number) =>
  * cannot turn back into a walk), then their usernames sorted and the page's rows read. Its partitions' narrow rows are
  * tested again faster than the users' (a trigram match is only a candidate): at 1,000,000 users, `kenji`'s 25,028
  * matches in 13–18 ms against 22–24 through the users' trigram index. `counted`: each row ends with the number of
- * matches, all of them, counted from those the sort read (~1 ms for 25,000; a count of its own reads them again, ~5).
+ * matches, counted from those the sort read (~1 ms for 25,000; a count of its own reads them again, ~5), and the
+ * matches are read up to one more than `SORTED_AT_ONCE_MOST`: a count past it says the page is not theirs (a
+ * statistics' guess that was wrong), and the search is then counted and walked as any.
  */
 export const sortedPage = (
   db: Kysely<Database>,
@@ -66,7 +68,7 @@ export const sortedPage = (
   counted = false
 ): CompiledQuery<ListingRowSql> =>
   sql<ListingRowSql>`with matches as materialized (
-      select username from ${sql.table("user_search")} where search_text like ${v.pattern} escape '!')
+      select username from ${sql.table("user_search")} where search_text like ${v.pattern} escape '!'${counted ? sql` limit ${sql.lit(SORTED_AT_ONCE_MOST + 1)}` : sql``})
     ${listingRowsOf(sql`select username from matches order by username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`, order, counted ? sql`(select count(*) from matches)` : undefined)}`.compile(
     db
   )
@@ -187,16 +189,17 @@ export const walkFallsShort = (
 }
 
 /** The most matches a search is sorted from at once on the statistics' word (`kenji`'s 25,028: 8–13 ms). */
-const SORTED_AT_ONCE_MOST = 40_000
+export const SORTED_AT_ONCE_MOST = 40_000
 
 /**
  * Whether a search alone, sorted by username, is sorted from every match at once, its total counted by the same
- * statement, without a count of its own first: the usernames' quantiles that hold the term are one run of neighbours
- * (the term is a part of usernames that sit together, as a first name is), their share of the users is a number of
- * matches cheap to sort, and the run begins after more users than the walk those matches allow may read
- * (`walkFallsShort`, from the quantile before the run, which holds no match). Terms spread over the usernames (two runs
- * or more), in none of the quantiles, or without statistics are counted first, as before. An estimate: it changes the
- * cost, never the answer.
+ * statement, without a count of its own first: the usernames' quantiles that hold the term are one run of two
+ * neighbours or more (the term is a part of usernames that sit together, as a first name is), their share of the users
+ * is a number of matches cheap to sort, and the run begins after more users than the walk those matches allow may read
+ * (`walkFallsShort`, from the quantile before the run, which holds no match). Terms spread over the usernames (two
+ * runs or more), in one quantile only (as likely a spread term's chance: `quartz`, 5% of the users, was in one of 101
+ * after one ANALYZE and in eight after another), in none, or without statistics are counted first, as before. An
+ * estimate: it changes the cost, never the answer (see `sortedPage`'s bound).
  */
 export const sortsAtOnce = (
   quantiles: UsernameQuantiles | undefined,
@@ -208,7 +211,7 @@ export const sortsAtOnce = (
   const { bounds, users } = quantiles
   const holding = bounds.flatMap((bound, index) => (bound.includes(term) ? [index] : []))
   const [start, end] = [holding[0], holding.at(-1)]
-  if (start === undefined || end === undefined || end - start + 1 !== holding.length) return false
+  if (start === undefined || end === undefined || holding.length < 2 || end - start + 1 !== holding.length) return false
   const matches = Math.round((holding.length / (bounds.length - 1)) * users)
   const before = order === "asc" ? bounds[start - 1] : bounds[end + 1]
   const entries = walkEntries(matches, term)
