@@ -15,7 +15,7 @@ import { sql } from "kysely"
 import { MEMBER_WALK_ENTRIES } from "../src/internal/membershipOperations.js"
 import * as KyselyDirectory from "../src/KyselyDirectory.js"
 import * as Migrations from "../src/Migrations.js"
-import { migratedDatabase, postgresServices, postgresStores } from "./support/postgresStores.js"
+import { insertUsersBySql, migratedDatabase, postgresServices, postgresStores } from "./support/postgresStores.js"
 
 const admin = Actor.user("admin")
 for (const [name, open, prefix] of postgresStores) {
@@ -122,18 +122,13 @@ for (const [name, open, prefix] of postgresStores) {
           const lastName = (index: number) => (index >= size - 3 ? "Okapi" : index % 10 === 0 ? "Walrus" : "Plain")
           yield* groups.create(admin, { name: "big" })
           yield* Effect.promise(async () => {
-            const at = new Date().toISOString()
+            await insertUsersBySql(
+              db(),
+              prefix,
+              usernames.map((username, index) => ({ username, firstName: "Member", lastName: lastName(index) }))
+            )
             for (let start = 0; start < size; start += 1_000) {
               const chunk = usernames.slice(start, start + 1_000)
-              await sql`insert into ${table("users")} (username, first_name, last_name, email, email_key, enabled,
-                  system, password_hash, search_text, created_at, updated_at, version)
-                values ${sql.join(
-                  chunk.map((username, offset) => {
-                    const last = lastName(start + offset)
-                    return sql`(${username}, 'Member', ${last}, null, null, 1, 0, null,
-                      ${`${username}\nmember ${last.toLowerCase()}`}, ${at}, ${at}, 1)`
-                  })
-                )}`.execute(db())
               await sql`insert into ${table("memberships")} (username, group_name)
                 values ${sql.join(chunk.map((username) => sql`(${username}, 'big')`))}`.execute(db())
             }
@@ -184,10 +179,7 @@ for (const [name, open, prefix] of postgresStores) {
             await sql`insert into ${table("groups")} (name, gid, created_at, updated_at, version)
               values ('old', 5000, ${at}, ${at}, 1)`.execute(db())
             for (const username of ["old1", "old2"]) {
-              await sql`insert into ${table("users")} (username, first_name, last_name, email, email_key, enabled,
-                  system, password_hash, search_text, created_at, updated_at, version)
-                values (${username}, 'Old', 'Quartzite', null, null, 1, 0, null, ${`${username}\nold quartzite`},
-                  ${at}, ${at}, 1)`.execute(db())
+              await insertUsersBySql(db(), prefix, [{ username, firstName: "Old", lastName: "Quartzite" }])
               await sql`insert into ${table("memberships")} (username, group_name) values (${username}, 'old')`.execute(
                 db()
               )

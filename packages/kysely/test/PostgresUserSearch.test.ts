@@ -15,7 +15,7 @@ import { Effect, Stream } from "effect"
 import { sql } from "kysely"
 import * as KyselyDirectory from "../src/KyselyDirectory.js"
 import * as Migrations from "../src/Migrations.js"
-import { migratedDatabase, postgresServices, postgresStores } from "./support/postgresStores.js"
+import { insertUsersBySql, migratedDatabase, postgresServices, postgresStores } from "./support/postgresStores.js"
 import { expectSearchPages } from "./support/searchPages.js"
 
 const admin = Actor.user("admin")
@@ -171,21 +171,17 @@ for (const [name, open, prefix] of postgresStores) {
           // core): a page sorted by username first walks the username index as far as two entries a match, which
           // ascending ends among the early users, and is then read by sorting every match; descending, the walk meets
           // the matches at once.
-          yield* Effect.promise(async () => {
-            const at = new Date().toISOString()
-            const rows = Array.from({ length: 6_000 }, (_, index) => {
-              const late = index >= 5_000
-              const username = `${late ? "zzlate" : "early"}${String(index).padStart(4, "0")}`
-              const lastName = late ? `Quokkabird${index}` : `Plain${index}`
-              return sql`(${username}, 'Late', ${lastName}, null, null, 1, 0, null,
-                ${`${username}\nlate ${lastName.toLowerCase()}`}, ${at}, ${at}, 1)`
-            })
-            for (let start = 0; start < rows.length; start += 500) {
-              await sql`insert into ${table("users")} (username, first_name, last_name, email, email_key, enabled,
-                  system, password_hash, search_text, created_at, updated_at, version)
-                values ${sql.join(rows.slice(start, start + 500))}`.execute(db())
-            }
-          })
+          yield* Effect.promise(() =>
+            insertUsersBySql(
+              db(),
+              prefix,
+              Array.from({ length: 6_000 }, (_, index) => {
+                const late = index >= 5_000
+                const username = `${late ? "zzlate" : "early"}${String(index).padStart(4, "0")}`
+                return { username, firstName: "Late", lastName: late ? `Quokkabird${index}` : `Plain${index}` }
+              })
+            )
+          )
           const matching = Array.from({ length: 1_000 }, (_, index) => `zzlate${5_000 + index}`)
           const cases = [
             [0, 0, 1_000, true],
@@ -216,19 +212,17 @@ for (const [name, open, prefix] of postgresStores) {
           // 40,500 users `aa…` whose last name holds `zebraf` (not their usernames), then 3,000 `zebraf…`: by the
           // usernames' quantiles the term is one run at the end, about 3,000 users; it matches 43,500.
           yield* Effect.promise(async () => {
-            const at = new Date().toISOString()
-            const rows = Array.from({ length: 43_500 }, (_, index) => {
-              const early = index < 40_500
-              const username = early ? `aa${String(index).padStart(5, "0")}` : `zebraf${String(index).padStart(5, "0")}`
-              const lastName = early ? "Zebrafinch" : "Plain"
-              return sql`(${username}, 'Bird', ${lastName}, null, null, 1, 0, null,
-                ${`${username}\nbird ${lastName.toLowerCase()}`}, ${at}, ${at}, 1)`
-            })
-            for (let start = 0; start < rows.length; start += 1_000) {
-              await sql`insert into ${table("users")} (username, first_name, last_name, email, email_key, enabled,
-                  system, password_hash, search_text, created_at, updated_at, version)
-                values ${sql.join(rows.slice(start, start + 1_000))}`.execute(db())
-            }
+            await insertUsersBySql(
+              db(),
+              prefix,
+              Array.from({ length: 43_500 }, (_, index) => {
+                const early = index < 40_500
+                const username = early
+                  ? `aa${String(index).padStart(5, "0")}`
+                  : `zebraf${String(index).padStart(5, "0")}`
+                return { username, firstName: "Bird", lastName: early ? "Zebrafinch" : "Plain" }
+              })
+            )
             await sql`analyze ${table("users")}`.execute(db())
           })
           const matching = Array.from({ length: 43_500 }, (_, index) =>
@@ -247,15 +241,13 @@ for (const [name, open, prefix] of postgresStores) {
         const target = { db: db(), engine: "postgres" as const, prefix }
         yield* Effect.promise(() => reset(db(), prefix))
         yield* Migrations.migrateTo(target, "20261208000000_name_filter_indexes")
-        yield* Effect.promise(async () => {
-          const at = new Date().toISOString()
-          for (const username of ["old1", "old2"]) {
-            await sql`insert into ${table("users")} (username, first_name, last_name, email, email_key, enabled, system,
-                password_hash, search_text, created_at, updated_at, version)
-              values (${username}, 'Old', 'Quartzite', null, null, 1, 0, null, ${`${username}\nold quartzite`},
-                ${at}, ${at}, 1)`.execute(db())
-          }
-        })
+        yield* Effect.promise(() =>
+          insertUsersBySql(
+            db(),
+            prefix,
+            ["old1", "old2"].map((username) => ({ username, firstName: "Old", lastName: "Quartzite" }))
+          )
+        )
         yield* Migrations.migrateToLatest(target)
         expect(yield* compare()).toEqual({ users: 2, userSearch: 2, differing: [] })
         const directory = yield* KyselyDirectory.make({ ...target, migrate: false })
