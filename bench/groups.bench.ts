@@ -13,7 +13,8 @@
  * - then the first page of 50 groups, largest first (`Groups.list`), and the size of its JSON body;
  * - then a users search page of 50 with its total (`Users.list`, the total counted up to 10,000) in both orders, for a
  *   last name's fragment ('quartz', 5% of the users, spread over the usernames) and three first names (2.5% each,
- *   'maria', 'kenji', 'ann': usernames are `first.last…`, so their matches sit together in username order);
+ *   'maria', 'kenji', 'ann': usernames are `first.last…`, so their matches sit together in username order), and two
+ *   terms of two characters ('ma', 12% of the users, most of them late in username order; 'zz', which none holds);
  * - a yardstick of the machine's state: reading the created user (`Users.get`, 0.13 ms on a quiet machine).
  *
  * The median of the per-run medians, wall and CPU time of this process (the PostgreSQL server's CPU is not in it).
@@ -242,8 +243,11 @@ const benchmark = (engine: Engine) =>
     )
   })
 
-/** The searches of `searchPages`: a last name's fragment, spread over the usernames, and three first names. */
-const SEARCHES = ["quartz", "maria", "kenji", "ann"] as const
+/**
+ * The searches of `searchPages`: a last name's fragment, spread over the usernames, three first names, and two terms
+ * too short for a trigram.
+ */
+const SEARCHES = ["quartz", "maria", "kenji", "ann", "ma", "zz"] as const
 
 /** The median time of a users search page of 50 with its total, each search in each order, over `runs` × 5 reads. */
 const searchPages = (runs: number) =>

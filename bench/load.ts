@@ -3,9 +3,9 @@
  * users take minutes, not hours. Used by bench/sql.bench.ts and bench/cli.bench.ts; its loader by bench/groups.ts.
  */
 import { Actor, Groups, User, UserKeys, Users } from "@user-manager/core"
+import { pairTokens } from "@user-manager/kysely/migrations/20261213000000_sqlite_short_term_index"
 import { Effect } from "effect"
-import type { Kysely } from "kysely"
-import { sql } from "kysely"
+import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql } from "kysely"
 import { log, now, seconds, thousands } from "./stats.js"
 
 /** The SQL engines the bulk loader knows. */
@@ -151,6 +151,19 @@ export const userRow = (person: Omit<Person, "groups">, at: string, passwordHash
   version: 1
 })
 
+/** SQL text without parameters, as SQLite's Kysely writes it. */
+const sqliteText = (expression: ReturnType<typeof sql>) =>
+  expression.compile(
+    new Kysely<unknown>({
+      dialect: {
+        createAdapter: () => new SqliteAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (db) => new SqliteIntrospector(db),
+        createQueryCompiler: () => new SqliteQueryCompiler()
+      }
+    })
+  ).sql
+
 /**
  * SQLite: the statements that add the users its FTS5 index lacks, as the store does with each user it adds (a bulk
  * load past the store runs them once, at the end).
@@ -158,6 +171,12 @@ export const userRow = (person: Omit<Person, "groups">, at: string, passwordHash
 export const INDEX_FOR_SEARCH = [
   `insert into users_fts_key (username)
     select username from users where username not in (select username from users_fts_key) order by username`,
+  // The characters and pairs first: the new keys are those `users_fts` does not hold yet.
+  `insert into users_fts_pairs (rowid, tokens)
+    select k.id, ${sqliteText(pairTokens(sql.ref("u.search_text")))}
+    from users_fts_key as k join users as u on u.username = k.username where k.id not in (select rowid from users_fts)`,
+  // As the migration that made the table leaves it: one segment.
+  `insert into users_fts_pairs (users_fts_pairs) values ('optimize')`,
   `insert into users_fts (rowid, search_text, first_name, last_name)
     select k.id, u.search_text, lower(u.first_name), lower(u.last_name)
     from users_fts_key as k join users as u on u.username = k.username where k.id not in (select rowid from users_fts)`

@@ -24,6 +24,7 @@ import { join } from "node:path"
 import { Actor, Groups, type Password, PasswordHasher, UserManager, Users } from "@user-manager/core"
 import { ExactTotalLimit } from "@user-manager/core/Page"
 import { Argon2Hasher, KyselyDirectory, PostgresDirectory, SqliteDirectory } from "@user-manager/kysely"
+import { pairTokens } from "@user-manager/kysely/migrations/20261213000000_sqlite_short_term_index"
 import { Effect, Redacted } from "effect"
 import { type Kysely, type RawBuilder, sql } from "kysely"
 import {
@@ -296,6 +297,9 @@ const rawSql = (store: Store) => {
           await sql`insert into users_fts (rowid, search_text, first_name, last_name)
             select id, ${userRow(person, at).search_text}, lower(${person.firstName}), lower(${person.lastName})
             from users_fts_key where username = ${person.username}`.execute(conn)
+          await sql`insert into users_fts_pairs (rowid, tokens)
+            select k.id, ${pairTokens(sql.ref("u.search_text"))} from users_fts_key as k
+            join users as u on u.username = k.username where k.username = ${person.username}`.execute(conn)
         }
         await conn.insertInto("memberships").values({ username: person.username, group_name: group }).execute()
         await sql`update groups set updated_at = ${at}, version = version + 1, member_count = member_count + 1

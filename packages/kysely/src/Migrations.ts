@@ -33,6 +33,7 @@ import * as postgresUserSearch from "./migrations/20261209030000_postgres_user_s
 import * as oneSearchIndex from "./migrations/20261210000000_one_search_index.js"
 import * as searchIndexByStore from "./migrations/20261211000000_search_index_by_store.js"
 import * as postgresMemberSearch from "./migrations/20261212000000_postgres_member_search.js"
+import * as sqliteShortTermIndex from "./migrations/20261213000000_sqlite_short_term_index.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -117,7 +118,9 @@ const all: Record<string, Listed> = {
   // A contract: drops the SQLite trigger that indexed a new user, which the store does now (0.1.0 never ran with it).
   "20261211000000_search_index_by_store": listed(searchIndexByStore, "20261211000000_search_index_by_store"),
   // Adds a PostgreSQL column its triggers keep true on every write, and an index: the release before runs on it.
-  "20261212000000_postgres_member_search": listed(postgresMemberSearch, "20261211000000_search_index_by_store")
+  "20261212000000_postgres_member_search": listed(postgresMemberSearch, "20261211000000_search_index_by_store"),
+  // A contract: SQLite's store indexes a new user's characters and pairs too, which the release before does not write.
+  "20261213000000_sqlite_short_term_index": listed(sqliteShortTermIndex, "20261213000000_sqlite_short_term_index")
 }
 
 /**

@@ -14,6 +14,7 @@ const TABLES = new Set([
   "users",
   "users_fts",
   "users_fts_key",
+  "users_fts_pairs",
   "user_search",
   "groups",
   "memberships",

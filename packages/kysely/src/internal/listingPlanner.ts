@@ -55,7 +55,6 @@ type StatementKind =
   | "sort"
   | "sortMatches"
   | "sortCounted"
-  | "countedWalk"
 
 const listingParameters = (parameters: ReadonlyArray<unknown>) =>
   ({
@@ -153,8 +152,10 @@ export interface ListingContext {
 export const listUsers = (context: ListingContext, query: UserListQuery) =>
   Effect.gen(function* () {
     const { db, shaped, single, valueRows, listings } = context
-    const fts = context.engineName === "sqlite" && SqliteSearch.usesFts(query.search)
-    const search = query.search === "" ? "none" : fts ? "fts" : "like"
+    // SQLite looks every term up in an FTS5 index: the trigrams' from three characters, else the characters and pairs'.
+    const fts = context.engineName === "sqlite" && query.search !== ""
+    const index = SqliteSearch.searchIndexOf(query.search)
+    const search = query.search === "" ? "none" : fts ? (index === "trigrams" ? "fts" : "pairs") : "like"
     // Which filters the statements hold, part of their shape: `e`nabled, `s`ystem, `g`roup, `w`here.
     const where = query.where
     const filters = `${query.enabled === undefined ? "" : "e"}${query.system === undefined ? "" : "s"}${query.group === undefined ? "" : "g"}${where === undefined ? "" : "w"}`
@@ -168,7 +169,8 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     const columns = userSortColumns(query.sort, query.order)
     const after = query.after
     const countUpTo = query.countUpTo
-    // The statements' parameters, in order: the search's LIKE pattern, its FTS5 phrase, the page's bounds, the count's.
+    // The statements' parameters, in order: the search's LIKE pattern, its FTS5 phrase (in its index), the page's bounds,
+    // the count's.
     const parameters = [
       containsPattern(query.search),
       SqliteSearch.ftsPhrase(query.search),
@@ -201,7 +203,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       db
         .selectFrom("users")
         .$if(search === "like", (q) => q.where(sql<boolean>`search_text like ${v.pattern} escape '!'`))
-        .$if(search === "fts", (q) => q.where("username", "in", SqliteSearch.ftsMatches(v.phrase)))
+        .$if(fts, (q) => q.where("username", "in", SqliteSearch.ftsMatches(v.phrase, index)))
         .$if(query.enabled !== undefined, (q) => q.where("users.enabled", "=", v.enabled))
         .$if(query.system !== undefined, (q) => q.where("users.system", "=", v.system))
         // The group's members, read from the membership index (group, username) when the planner starts there.
@@ -217,9 +219,8 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
 
     // PostgreSQL, a search alone: counted in `user_search` (migration 20261209030000), narrow rows in 16 partitions
     // each with its own trigram index, read one after another: a bounded count stops within the first few.
-    // A LIKE search alone (PostgreSQL's every search; SQLite's of one or two characters), not a keyset page.
-    const likeAlone = search === "like" && filters === "" && after === undefined
-    const searchAlone = context.engineName === "postgres" && likeAlone
+    // A LIKE search alone (PostgreSQL's every search), not a keyset page.
+    const searchAlone = context.engineName === "postgres" && search === "like" && filters === "" && after === undefined
     const searched = (v: ListingParameters) =>
       db.selectFrom("user_search").where(sql<boolean>`search_text like ${v.pattern} escape '!'`)
 
@@ -256,7 +257,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
         statement("sortMatches", (v) =>
           context.engineName === "postgres"
             ? PostgresSearch.sortedPage(db, v, query.order)
-            : SqliteSearch.sortedPage(db, v, query.order)
+            : SqliteSearch.sortedPage(db, v, index, query.order)
         )
       )
     /**
@@ -273,37 +274,6 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
         if (whole || rows.length === query.limit || (exact && query.offset + rows.length >= matches)) return rows
         return yield* sortMatches()
       })
-    // SQLite, a term too short for the FTS5 index, alone, sorted by username, counted up to a bound its page is within:
-    // its page walked within a few entries for each of its users, then counted as any search; when the walk's bound
-    // comes first (its matches sit far along the username order), the page and the count in one walk.
-    const shortTerm =
-      context.engineName === "sqlite" &&
-      likeAlone &&
-      query.sort === "username" &&
-      query.count &&
-      countUpTo !== undefined &&
-      query.offset + query.limit <= countUpTo
-    let shortWalked: ReadonlyArray<ListingRow> | undefined
-    if (shortTerm) {
-      const walkedRows = yield* valueRows(
-        statement(
-          "boundedWalk",
-          (v) => walkWithin(db, v, query.order),
-          bounded(SqliteSearch.shortWalkEntries(query)),
-          false
-        )
-      )
-      if (walkedRows.length === query.limit) {
-        shortWalked = walkedRows as ReadonlyArray<ListingRow>
-      } else {
-        const rows = yield* valueRows(statement("countedWalk", (v) => SqliteSearch.countedWalk(db, v, query.order)))
-        const page = rows.filter((row) => row[0] !== null).map((row) => row.slice(0, LISTING_COLUMNS.length))
-        return {
-          items: yield* listings(page as unknown as ReadonlyArray<ListingRow>),
-          total: Number(rows[0]?.[LISTING_COLUMNS.length] ?? 0)
-        }
-      }
-    }
     // PostgreSQL, a search alone whose matches the usernames' quantiles show together and late (a first name): sorted
     // at once, its total counted by the sort; a page past the matches, or more matches than the guess allowed, is
     // counted as any other.
@@ -340,7 +310,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
               names !== undefined
                 ? SqliteSearch.nameCount(db, names)
                 : ftsAlone
-                  ? SqliteSearch.ftsCount(db, v.phrase)
+                  ? SqliteSearch.ftsCount(db, v.phrase, index)
                   : searchAlone
                     ? searched(v)
                         .select((eb) => eb.fn.countAll<number | string>().as("n"))
@@ -355,7 +325,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
               names !== undefined
                 ? SqliteSearch.nameCount(db, names, countUpTo)
                 : ftsAlone
-                  ? SqliteSearch.ftsCount(db, v.phrase, v.countUpTo)
+                  ? SqliteSearch.ftsCount(db, v.phrase, index, v.countUpTo)
                   : searchAlone
                     ? // With the partitions of user_search it read, which tell how many matches the count stands for.
                       db
@@ -443,13 +413,13 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
                 .offset(v.offset)
                 .compile()
             )
-    const found =
-      shortWalked ??
-      ((plan === "walk"
+    const found = (
+      plan === "walk"
         ? yield* walk(walked.matches, walked.exact)
         : plan === "sorted" || ftsByUsernames
           ? yield* sortMatches()
-          : yield* valueRows(page())) as ReadonlyArray<ListingRow>)
+          : yield* valueRows(page())
+    ) as ReadonlyArray<ListingRow>
     // Sorted by username, not searched nor filtered, a page holds every user between its first and last usernames.
     const contiguous = search === "none" && filters === "" && query.sort === "username" && plan === "sort"
     return { items: yield* listings(found, contiguous ? query.order : undefined), total }

@@ -1,8 +1,9 @@
 /**
- * The SQLite branch of user search: a term of three characters or more is looked up in the search text column of the
- * FTS5 trigram index (a substring match, see migrations 20261128020000 and 20261210000000): the matches are counted in
- * the index alone, and their usernames read through its key table. A dense search sorted by username walks the
- * username/search-text index instead (migration 20261129000000), as far as a bound, then sorts its matches.
+ * The SQLite branch of user search: a term is looked up in an FTS5 index, the trigram index's search text column from
+ * three characters (a substring match, see migrations 20261128020000 and 20261210000000), else the index of each
+ * user's characters and pairs of characters (migration 20261213000000): the matches are counted in the index alone,
+ * and their usernames read through its key table. A dense search sorted by username walks the username/search-text
+ * index instead (migration 20261129000000), as far as a bound, then sorts its matches.
  */
 
 import type { RecordFilter, UserField } from "@user-manager/core/RecordFilter"
@@ -11,11 +12,28 @@ import { type Counted, type ListingRowSql, listingRowsOf } from "./rowMappers.js
 import type { Database } from "./schema.js"
 import { needsUnicodeCase } from "./unicodeCase.js"
 
+/**
+ * The FTS5 index a term is looked up in: the trigram index needs three characters; a term of one or two is one token
+ * of the characters-and-pairs index.
+ */
+export type SearchIndex = "trigrams" | "pairs"
+
 /** Whether SQLite looks this term up in its FTS5 index: the trigram tokenizer needs three characters. */
 export const usesFts = (term: string) => [...term].length >= 3
 
-/** An FTS5 phrase for a substring: the trigram tokenizer matches it wherever it occurs. */
-export const ftsPhrase = (term: string) => `"${term.replace(/"/g, '""')}"`
+/** The FTS5 index a (non-empty) term is looked up in. */
+export const searchIndexOf = (term: string): SearchIndex => (usesFts(term) ? "trigrams" : "pairs")
+
+const utf8 = new TextEncoder()
+
+/**
+ * The FTS5 phrase of a term, in its index: for the trigram tokenizer the term itself, which matches wherever it
+ * occurs; for the characters and pairs, its one token, the hexadecimal of its UTF-8 bytes (as `pairTokens` writes it).
+ */
+export const ftsPhrase = (term: string) =>
+  usesFts(term)
+    ? `"${term.replace(/"/g, '""')}"`
+    : `"${Array.from(utf8.encode(term), (byte) => byte.toString(16).padStart(2, "0")).join("")}"`
 
 /**
  * How many entries of the username/search-text index a walk may read for each match before it stops and the matches
@@ -36,12 +54,21 @@ const NAME_WALK_PER_MATCH = 10
 const ftsTable = sql.table("users_fts")
 const searchColumn = sql.ref("users_fts.search_text")
 
-/** The index rows (the key table's ids) whose search text contains the phrase. */
-const ftsRowids = (phrase: unknown) => sql`select rowid from ${ftsTable} where ${searchColumn} match ${phrase}`
+/** The characters-and-pairs index, matched by its table's name (it holds no positions, so no column filter). */
+const pairsTable = sql.table("users_fts_pairs")
+
+/** The term's index, with the rows whose search text contains the phrase. */
+const ftsWhere = (phrase: unknown, index: SearchIndex) =>
+  index === "trigrams"
+    ? sql`${ftsTable} where ${searchColumn} match ${phrase}`
+    : sql`${pairsTable} where ${pairsTable} match ${phrase}`
+
+/** The index rows (the key table's ids) whose search text contains the phrase, in the term's index. */
+const ftsRowids = (phrase: unknown, index: SearchIndex) => sql`select rowid from ${ftsWhere(phrase, index)}`
 
 /** The usernames whose search text contains the phrase, as a subquery (for `username in (…)`). */
-export const ftsMatches = (phrase: unknown) =>
-  sql<string>`(select username from ${sql.table("users_fts_key")} where id in (${ftsRowids(phrase)}))`
+export const ftsMatches = (phrase: unknown, index: SearchIndex) =>
+  sql<string>`(select username from ${sql.table("users_fts_key")} where id in (${ftsRowids(phrase, index)}))`
 
 /** A count of the FTS5 index: how many users match, the last index entry counted, and how many entries there are. */
 export type FtsCounted = Counted & { readonly last: number | null; readonly size: number | null }
@@ -50,11 +77,13 @@ export type FtsCounted = Counted & { readonly last: number | null; readonly size
  * How many users match the phrase (at most `upTo` when given), counted in the index alone, the last index entry
  * counted (`last`: the index gives its matches in entry order) and how many index entries there are (`size`).
  */
-export const ftsCount = (db: Kysely<Database>, phrase: unknown, upTo?: unknown): CompiledQuery<FtsCounted> => {
-  const matches =
-    upTo === undefined
-      ? sql`${ftsTable} where ${searchColumn} match ${phrase}`
-      : sql`(${ftsRowids(phrase)} limit ${upTo})`
+export const ftsCount = (
+  db: Kysely<Database>,
+  phrase: unknown,
+  index: SearchIndex,
+  upTo?: unknown
+): CompiledQuery<FtsCounted> => {
+  const matches = upTo === undefined ? ftsWhere(phrase, index) : sql`(${ftsRowids(phrase, index)} limit ${upTo})`
   return sql<FtsCounted>`select count(*) as n, max(rowid) as last,
     (select max(id) from ${sql.table("users_fts_key")}) as size from ${matches}`.compile(db)
 }
@@ -115,44 +144,6 @@ export const walkPage = (
   ).compile(db)
 
 /**
- * How many entries of the username/search-text index a short term's walk reads for each user up to its page's end
- * before the page and the count are read in one walk instead: a term of one or two characters most users match finds
- * its page at once (`a`: 0.24 ms, then counted in 1.3), one whose matches sit far along the username order does not
- * (`ma`: 87 ms to its page, then counted in 42; in one walk 45).
- */
-const SHORT_WALK_PER_ROW = 400
-
-/** How many index entries a short term's first walk reads at most. */
-export const shortWalkEntries = (page: { readonly offset: number; readonly limit: number }) =>
-  SHORT_WALK_PER_ROW * (page.offset + page.limit)
-
-/** A row of a counted walk: a listing's columns (null past the last match), then the count. */
-export type CountedWalkRow = { readonly [K in keyof ListingRowSql]: ListingRowSql[K] | null } & {
-  readonly matches: number
-}
-
-/**
- * A term of one or two characters, which the FTS5 index cannot look up: its page and its count in one walk of the
- * username/search-text index in the page's order, its matches kept up to the count's bound, counted, and the page
- * taken from them. Each row carries the count (`matches`); a page past the last match is one row of it alone, its
- * listing columns null.
- */
-export const countedWalk = (
-  db: Kysely<Database>,
-  v: { readonly pattern: unknown; readonly limit: unknown; readonly offset: unknown; readonly countUpTo: unknown },
-  order: "asc" | "desc"
-): CompiledQuery<CountedWalkRow> =>
-  sql<CountedWalkRow>`with matches as materialized (
-      select username from ${sql.table("users")} where search_text like ${v.pattern} escape '!'
-      order by username ${sql.raw(order)} limit ${v.countUpTo})
-    select page.*, counted.matches from (select count(*) as matches from matches) as counted
-    left join (${listingRowsOf(
-      sql`select username from matches order by username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`,
-      order
-    )}) as page on 1 = 1
-    order by page.username ${sql.raw(order)}`.compile(db)
-
-/**
  * The page sorted by username from every match: the matches' usernames are sorted in the key table alone, then the
  * page's rows are read by username. Sorting the users' rows of every match instead (a listing's general statement)
  * read each match's row: at 1,000,000 users, 14.2 against 10.9 ms for 24,851 matches, 46 against 31 for a deep page of
@@ -163,10 +154,11 @@ export const countedWalk = (
 export const sortedPage = (
   db: Kysely<Database>,
   v: { readonly phrase: unknown; readonly limit: unknown; readonly offset: unknown },
+  index: SearchIndex,
   order: "asc" | "desc"
 ): CompiledQuery<ListingRowSql> =>
   listingRowsOf(
-    sql`select k.username from (${ftsRowids(v.phrase)} order by rowid ${sql.raw(order)}) as f
+    sql`select k.username from (${ftsRowids(v.phrase, index)} order by rowid ${sql.raw(order)}) as f
       join ${sql.table("users_fts_key")} as k on k.id = f.rowid
       order by k.username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`,
     order

@@ -6,10 +6,12 @@
  * index true when it changes or deletes users.
  *
  * The index holds each user's search text and lower-cased names (SQLite's `lower`, as a name filter compares them: see
- * migration 20261210000000).
+ * migration 20261210000000), and, in `users_fts_pairs`, the characters and pairs of the search text (migration
+ * 20261213000000, whose `pairTokens` writes them as its triggers do).
  */
 import { Effect } from "effect"
 import { type Kysely, sql } from "kysely"
+import { pairTokens } from "../migrations/20261213000000_sqlite_short_term_index.js"
 import type { Database } from "./schema.js"
 import type { Shaped } from "./statementCache.js"
 import { chunks } from "./transactionContext.js"
@@ -17,6 +19,7 @@ import type { Execute } from "./transactionRunner.js"
 
 const fts = sql.table("users_fts")
 const key = sql.table("users_fts_key")
+const pairs = sql.table("users_fts_pairs")
 const users = sql.table("users")
 
 /** How many users one pair of statements adds to the index. */
@@ -25,16 +28,18 @@ const USERS_PER_STATEMENT = 500
 /**
  * A key for each user, then the index rows of those users as `users` holds them, in the order of their keys, as the
  * trigger gave them: FTS5 keeps a transaction's new rows in memory while their ids grow, and writes them out first
- * when one comes with a smaller id.
+ * when one comes with a smaller id. Then their rows of characters and pairs, in the same order.
  */
-const addStatements = (db: Kysely<Database>, usernames: ReadonlyArray<unknown>) =>
-  [
+const addStatements = (db: Kysely<Database>, usernames: ReadonlyArray<unknown>) => {
+  const added = sql`from ${key} as k join ${users} as u on u.username = k.username
+    where k.username in (${sql.join(usernames.map((username) => sql`${username}`))}) order by k.id`
+  return [
     sql`insert into ${key} (username) values ${sql.join(usernames.map((username) => sql`(${username})`))}`.compile(db),
     sql`insert into ${fts} (rowid, search_text, first_name, last_name)
-      select k.id, u.search_text, lower(u.first_name), lower(u.last_name)
-      from ${key} as k join ${users} as u on u.username = k.username
-      where k.username in (${sql.join(usernames.map((username) => sql`${username}`))}) order by k.id`.compile(db)
+      select k.id, u.search_text, lower(u.first_name), lower(u.last_name) ${added}`.compile(db),
+    sql`insert into ${pairs} (rowid, tokens) select k.id, ${pairTokens(sql.ref("u.search_text"))} ${added}`.compile(db)
   ] as const
+}
 
 /** Indexes users just inserted into `users`, over a transaction's statements. */
 export const indexNewUsers = (
@@ -47,14 +52,15 @@ export const indexNewUsers = (
     chunks(usernames, USERS_PER_STATEMENT),
     (chunk) => {
       // One user, as a create adds: compiled once.
-      const [keys, rows] =
+      const statements =
         chunk.length === 1
           ? [
               shaped("users-fts:add:key", chunk, (slots) => addStatements(db, slots)[0]),
-              shaped("users-fts:add:row", chunk, (slots) => addStatements(db, slots)[1])
+              shaped("users-fts:add:row", chunk, (slots) => addStatements(db, slots)[1]),
+              shaped("users-fts:add:pairs", chunk, (slots) => addStatements(db, slots)[2])
             ]
           : addStatements(db, chunk)
-      return Effect.zipRight(execute(keys), execute(rows))
+      return Effect.forEach(statements, execute, { discard: true })
     },
     { discard: true }
   )
