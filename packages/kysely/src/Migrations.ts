@@ -34,6 +34,7 @@ import * as oneSearchIndex from "./migrations/20261210000000_one_search_index.js
 import * as searchIndexByStore from "./migrations/20261211000000_search_index_by_store.js"
 import * as postgresMemberSearch from "./migrations/20261212000000_postgres_member_search.js"
 import * as sqliteShortTermIndex from "./migrations/20261213000000_sqlite_short_term_index.js"
+import * as postgresShortTermIndex from "./migrations/20261213010000_postgres_short_term_index.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -120,7 +121,9 @@ const all: Record<string, Listed> = {
   // Adds a PostgreSQL column its triggers keep true on every write, and an index: the release before runs on it.
   "20261212000000_postgres_member_search": listed(postgresMemberSearch, "20261211000000_search_index_by_store"),
   // A contract: SQLite's store indexes a new user's characters and pairs too, which the release before does not write.
-  "20261213000000_sqlite_short_term_index": listed(sqliteShortTermIndex, "20261213000000_sqlite_short_term_index")
+  "20261213000000_sqlite_short_term_index": listed(sqliteShortTermIndex, "20261213000000_sqlite_short_term_index"),
+  // Adds a PostgreSQL function and an index: the release before runs on it without reading it.
+  "20261213010000_postgres_short_term_index": listed(postgresShortTermIndex, "20261213000000_sqlite_short_term_index")
 }
 
 /**

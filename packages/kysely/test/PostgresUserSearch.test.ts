@@ -13,10 +13,11 @@ import { Users } from "@user-manager/core/Users"
 import { reset, type TestDatabase } from "@user-manager/test-stores/stores"
 import { Effect, Stream } from "effect"
 import { sql } from "kysely"
+import * as PostgresSearch from "../src/internal/postgresSearch.js"
 import * as KyselyDirectory from "../src/KyselyDirectory.js"
 import * as Migrations from "../src/Migrations.js"
 import { insertUsersBySql, migratedDatabase, postgresServices, postgresStores } from "./support/postgresStores.js"
-import { expectSearchPages } from "./support/searchPages.js"
+import { createShortTermUsers, expectFound, expectSearchPages, SHORT_TERMS } from "./support/searchPages.js"
 
 const admin = Actor.user("admin")
 for (const [name, open, prefix] of postgresStores) {
@@ -163,7 +164,7 @@ for (const [name, open, prefix] of postgresStores) {
     )
 
     it.effect(
-      "a dense search whose matches all sort late gives the same pages when its walk stops at its bound and sorts every match, when the statistics skip that walk, and a term of two letters when walked to the end",
+      "a dense search whose matches all sort late gives the same pages when its walk stops at its bound and sorts every match, when the statistics skip that walk, and a term of two letters counted in the index of characters and pairs",
       () =>
         Effect.gen(function* () {
           yield* seededStaff
@@ -191,7 +192,8 @@ for (const [name, open, prefix] of postgresStores) {
             [500, 990, 1_000, true]
           ] as const
           yield* expectSearchPages("okkabir", matching, cases)
-          // Two letters give the trigram index nothing to narrow: the walk has no bound and reads past the early users.
+          // Two letters give the trigram index nothing to narrow: counted through the index of characters and pairs; an
+          // exact count bounds the walk (then every match is sorted from that index), a count at its cap does not.
           yield* expectSearchPages("zz", matching, cases)
           // Analyzed, the users have statistics: by the usernames' quantiles the first match ascending comes after
           // about 5,000 users, past the walk's bound, so a new store sorts every match at once.
@@ -202,6 +204,59 @@ for (const [name, open, prefix] of postgresStores) {
           yield* expectSearchPages("zzlate", matching, cases).pipe(Effect.provide(services()))
         }).pipe(Effect.provide(services())),
       60_000
+    )
+
+    it.effect(
+      "a term of one or two characters finds, through the index of characters and pairs, exactly the users whose search text holds it, after the host's own SQL changes or deletes users too",
+      () =>
+        Effect.gen(function* () {
+          yield* seededStaff
+          yield* createShortTermUsers
+          /** The users whose search text holds the term (lower-cased, as the core searches), by `strpos`. */
+          const holding = (term: string) =>
+            Effect.promise(async () =>
+              (
+                await sql<{ username: string }>`select username from ${table("users")}
+                  where strpos(search_text, ${term.toLowerCase()}) > 0 order by username`.execute(db())
+              ).rows.map((row) => row.username)
+            )
+          yield* expectFound(SHORT_TERMS, holding)
+          expect((yield* holding("ë")).length).toBeGreaterThan(0)
+          yield* Effect.promise(async () => {
+            await sql`update ${table("users")} set first_name = 'Zed', search_text = replace(search_text, 'zoë', 'zed')
+              where username = 'zoe'`.execute(db())
+            await sql`update ${table("users")} set username = 'wei.li', search_text = replace(search_text, 'li.wei', 'wei.li')
+              where username = 'li.wei'`.execute(db())
+            await sql`delete from ${table("users")} where username = 'oneil'`.execute(db())
+          })
+          yield* expectFound([...SHORT_TERMS, "ed", "we"], holding)
+          expect(yield* holding("ë")).toEqual([])
+          // The index's keys: each character, then each pair of neighbours; and a count that can use the index does.
+          const keys = yield* Effect.promise(
+            async () =>
+              (
+                await sql<{
+                  keys: ReadonlyArray<string>
+                }>`select ${sql.id(`${prefix}dt_search_pairs`)}(${"é€a"}) as keys`.execute(db())
+              ).rows[0]?.keys
+          )
+          expect(keys).toEqual(["é", "€", "a", "é€", "€a"])
+          const plan = yield* Effect.promise(() =>
+            db()
+              .transaction()
+              .execute(async (trx) => {
+                await sql`set local enable_seqscan = off`.execute(trx)
+                const explained = await sql<{
+                  "QUERY PLAN": string
+                }>`explain select count(*) from (select 1 from ${table("user_search")}
+                  where ${PostgresSearch.searchCondition(prefix, "zz", { pattern: "%zz%", term: "zz" })} limit 10001) as m`.execute(
+                  trx
+                )
+                return explained.rows.map((row) => row["QUERY PLAN"]).join("\n")
+              })
+          )
+          expect(plan).toMatch(/Bitmap Index Scan on \S*dt_search_pairs/)
+        }).pipe(Effect.provide(services()))
     )
 
     it.effect(

@@ -14,7 +14,7 @@ import * as SqliteSearch from "../src/internal/sqliteSearch.js"
 import { TablePrefixPlugin } from "../src/internal/TablePrefixPlugin.js"
 import * as KyselyDirectory from "../src/KyselyDirectory.js"
 import * as Migrations from "../src/Migrations.js"
-import { expectSearchPages } from "./support/searchPages.js"
+import { createShortTermUsers, expectFound, expectSearchPages, SHORT_TERMS } from "./support/searchPages.js"
 
 const admin = Actor.user("admin")
 
@@ -273,20 +273,7 @@ for (const [name, open, prefix] of [
       "a term of one or two characters finds, in the index of characters and pairs, exactly the users whose search text holds it, after the host's own SQL changes or deletes users too",
       () =>
         Effect.gen(function* () {
-          const users = yield* Users
-          for (const [username, firstName, lastName, email] of [
-            ["zoe", "Zoë", "Ångström", "zoe@example.org"],
-            ["oneil", "Pat", "O'Neil", null],
-            ["li.wei", "Li", "Wei", "li.wei@example.cn"]
-          ] as const) {
-            yield* users.create(admin, {
-              username,
-              firstName,
-              lastName,
-              ...(email === null ? {} : { email }),
-              groups: ["staff"]
-            })
-          }
+          yield* createShortTermUsers
           /** The users whose search text holds the term (lower-cased, as the core searches), by SQL's `instr`. */
           const holding = (term: string) =>
             Effect.promise(async () =>
@@ -295,20 +282,7 @@ for (const [name, open, prefix] of [
                   where instr(search_text, ${term.toLowerCase()}) > 0 order by username`.execute(database.db)
               ).rows.map((row) => row.username)
             )
-          const expectFound = (terms: ReadonlyArray<string>) =>
-            Effect.forEach(terms, (term) =>
-              Effect.gen(function* () {
-                const expected = yield* holding(term)
-                const page = yield* users.list(admin, { search: term, limit: 100 })
-                expect([term, page.total, page.items.map((user) => user.username)]).toEqual([
-                  term,
-                  expected.length,
-                  expected
-                ])
-              })
-            )
-          const terms = ["ë", "ZO", "'n", "@e", ".w", "å", "ng", "i.", "e", "zz", "ö", "\u{1F600}"]
-          yield* expectFound(terms)
+          yield* expectFound(SHORT_TERMS, holding)
           expect((yield* holding("ë")).length).toBeGreaterThan(0)
           expect(yield* counts()).toMatchObject({ stray: 0 })
           // The host's own SQL: a search text changed, a user renamed, a user deleted.
@@ -323,7 +297,7 @@ for (const [name, open, prefix] of [
           yield* Effect.promise(() =>
             sql`delete from ${sql.table(`${prefix}users`)} where username = 'oneil'`.execute(database.db)
           )
-          yield* expectFound([...terms, "ed", "we"])
+          yield* expectFound([...SHORT_TERMS, "ed", "we"], holding)
           expect(yield* holding("ë")).toEqual([])
           expect(yield* counts()).toMatchObject({ stray: 0 })
         }).pipe(managed)

@@ -40,6 +40,8 @@ interface ListingParameters {
   readonly group: string
   /** The search's LIKE pattern with the default escape character, for a statement without ESCAPE (PostgreSQL). */
   readonly plainPattern: string
+  /** The search's term itself (PostgreSQL's key of the index of characters and pairs). */
+  readonly term: string
   /** How many index entries a search's walk reads at most, and the username where it stops (SQLite). */
   readonly walkEntries: number
   readonly walkEnd: string
@@ -67,8 +69,9 @@ const listingParameters = (parameters: ReadonlyArray<unknown>) =>
     system: parameters[6],
     group: parameters[7],
     plainPattern: parameters[8],
-    walkEntries: parameters[9],
-    walkEnd: parameters[10]
+    term: parameters[9],
+    walkEntries: parameters[10],
+    walkEnd: parameters[11]
   }) as ListingParameters
 
 /**
@@ -156,6 +159,8 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     const fts = context.engineName === "sqlite" && query.search !== ""
     const index = SqliteSearch.searchIndexOf(query.search)
     const search = query.search === "" ? "none" : fts ? (index === "trigrams" ? "fts" : "pairs") : "like"
+    // PostgreSQL: a term of one or two characters is counted and sorted through its index of characters and pairs.
+    const paired = context.engineName === "postgres" && PostgresSearch.paired(query.search)
     // Which filters the statements hold, part of their shape: `e`nabled, `s`ystem, `g`roup, `w`here.
     const where = query.where
     const filters = `${query.enabled === undefined ? "" : "e"}${query.system === undefined ? "" : "s"}${query.group === undefined ? "" : "g"}${where === undefined ? "" : "w"}`
@@ -180,7 +185,8 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       query.enabled ? 1 : 0,
       query.system ? 1 : 0,
       query.group ?? "",
-      containsPatternDefaultEscape(query.search)
+      containsPatternDefaultEscape(query.search),
+      query.search
     ]
     /** This listing's statement of `kind`, written once over its parameters (slots when compiled once). */
     const statement = <R>(
@@ -193,7 +199,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       // A keyset page (streaming) depends on its key's values, a filter's statement on its tree: compiled each time.
       after === undefined && where === undefined
         ? shaped(
-            `users:${kind}:${search}:${filters}:${query.sort}:${query.order}`,
+            `users:${kind}:${search}${paired ? "-paired" : ""}:${filters}:${query.sort}:${query.order}`,
             values,
             (slots) => build(listingParameters(slots)),
             { planEachCall }
@@ -222,7 +228,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     // A LIKE search alone (PostgreSQL's every search), not a keyset page.
     const searchAlone = context.engineName === "postgres" && search === "like" && filters === "" && after === undefined
     const searched = (v: ListingParameters) =>
-      db.selectFrom("user_search").where(sql<boolean>`search_text like ${v.pattern} escape '!'`)
+      db.selectFrom("user_search").where(PostgresSearch.searchCondition(context.prefix, query.search, v))
 
     /** The statements' parameters with a walk's bound: how many entries it reads at most, and where it stops. */
     const bounded = (entries: number, end?: unknown) => [...parameters, entries, ...(end === undefined ? [] : [end])]
@@ -256,7 +262,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       valueRows(
         statement("sortMatches", (v) =>
           context.engineName === "postgres"
-            ? PostgresSearch.sortedPage(db, v, query.order)
+            ? PostgresSearch.sortedPage(db, v, { prefix: context.prefix, term: query.search }, query.order)
             : SqliteSearch.sortedPage(db, v, index, query.order)
         )
       )
@@ -269,7 +275,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       Effect.gen(function* () {
         const postgres = context.engineName === "postgres"
         const { rows, whole } = postgres
-          ? yield* postgresWalk(PostgresSearch.walkEntries(matches, query.search))
+          ? yield* postgresWalk(PostgresSearch.walkEntries(matches, query.search, exact))
           : yield* sqliteWalk(SqliteSearch.walkEntries(matches))
         if (whole || rows.length === query.limit || (exact && query.offset + rows.length >= matches)) return rows
         return yield* sortMatches()
@@ -286,7 +292,9 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       )
       if (PostgresSearch.sortsAtOnce(quantiles, query.search, query.order, query.offset + query.limit)) {
         const rows = yield* valueRows(
-          statement("sortCounted", (v) => PostgresSearch.sortedPage(db, v, query.order, true))
+          statement("sortCounted", (v) =>
+            PostgresSearch.sortedPage(db, v, { prefix: context.prefix, term: query.search }, query.order, true)
+          )
         )
         const n = Number(rows[0]?.[LISTING_COLUMNS.length] ?? 0)
         const page = rows.map((row) => row.slice(0, LISTING_COLUMNS.length) as unknown as ListingRow)
@@ -369,7 +377,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       // PostgreSQL: every such page is first walked as far as its bound (the planner alone would walk without one).
       if (searchAlone && query.sort === "username") {
         const matches = exact ? total : PostgresSearch.estimatedMatches(total, Number(counted.parts ?? 1))
-        const entries = PostgresSearch.walkEntries(matches, query.search)
+        const entries = PostgresSearch.walkEntries(matches, query.search, exact)
         const pageEnd = query.offset + query.limit
         if (pageEnd <= entries) {
           walked = { matches, exact }

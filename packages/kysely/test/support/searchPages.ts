@@ -35,3 +35,50 @@ export const expectSearchPages = (search: string, matching: ReadonlyArray<string
       }
     }
   })
+
+/**
+ * Users whose search texts hold letters beyond ASCII, an apostrophe, dots and emails, for searches of one or two
+ * characters; created in `staff`.
+ */
+export const createShortTermUsers = Effect.gen(function* () {
+  const users = yield* Users
+  for (const [username, firstName, lastName, email] of [
+    ["zoe", "Zoë", "Ångström", "zoe@example.org"],
+    ["oneil", "Pat", "O'Neil", null],
+    ["li.wei", "Li", "Wei", "li.wei@example.cn"]
+  ] as const) {
+    yield* users.create(Actor.user("admin"), {
+      username,
+      firstName,
+      lastName,
+      ...(email === null ? {} : { email }),
+      groups: ["staff"]
+    })
+  }
+})
+
+/** Terms of one or two characters: beyond ASCII, upper case, punctuation, held by many, by none. */
+export const SHORT_TERMS = ["ë", "ZO", "'n", "@e", ".w", "å", "ng", "i.", "e", "zz", "ö", "\u{1F600}"] as const
+
+/**
+ * Each term finds, in both orders, exactly the users `holding` it (their usernames in order), with that total.
+ */
+export const expectFound = (
+  terms: ReadonlyArray<string>,
+  holding: (term: string) => Effect.Effect<ReadonlyArray<string>>
+) =>
+  Effect.forEach(terms, (term) =>
+    Effect.gen(function* () {
+      const users = yield* Users
+      const expected = yield* holding(term)
+      for (const order of ["asc", "desc"] as const) {
+        const page = yield* users.list(Actor.user("admin"), { search: term, order, limit: 100 })
+        expect([term, order, page.total, page.items.map((user) => user.username)]).toEqual([
+          term,
+          order,
+          expected.length,
+          order === "asc" ? expected : [...expected].reverse()
+        ])
+      }
+    })
+  )
