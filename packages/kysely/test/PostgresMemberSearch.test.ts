@@ -12,7 +12,7 @@ import { Users } from "@user-manager/core/Users"
 import { reset, type TestDatabase } from "@user-manager/test-stores/stores"
 import { Chunk, Effect, Stream } from "effect"
 import { sql } from "kysely"
-import { MEMBER_WALK_ENTRIES } from "../src/internal/membershipOperations.js"
+import { MEMBER_MATCHES_SORTED, MEMBER_WALK_ENTRIES } from "../src/internal/membershipOperations.js"
 import * as KyselyDirectory from "../src/KyselyDirectory.js"
 import * as Migrations from "../src/Migrations.js"
 import { insertUsersBySql, migratedDatabase, postgresServices, postgresStores } from "./support/postgresStores.js"
@@ -111,7 +111,7 @@ for (const [name, open, prefix] of postgresStores) {
     )
 
     it.effect(
-      `a search within a group larger than the walk's ${MEMBER_WALK_ENTRIES.toLocaleString("en")} members gives its matches in order, page after page, whether they come early (walked) or only past the walk's bound (planned for the term)`,
+      `a search within a group larger than the walk's ${MEMBER_WALK_ENTRIES.toLocaleString("en")} members gives its matches in order, page after page, whether they come early (walked), only past the walk's bound (planned for the term), or from a short term's few matches in the whole directory`,
       () =>
         Effect.gen(function* () {
           const { groups } = yield* seeded
@@ -133,6 +133,13 @@ for (const [name, open, prefix] of postgresStores) {
                 values ${sql.join(chunk.map((username) => sql`(${username}, 'big')`))}`.execute(db())
             }
             await sql`update ${table("groups")} set member_count = ${size} where name = 'big'`.execute(db())
+            // One more user, in `staff`, whose search text sorts after every other: the statistics (which read every
+            // row of so few) then place the Okapis between their last two bounds, in no search text of their sample.
+            await insertUsersBySql(db(), prefix, [{ username: "zzz-last", firstName: "Member", lastName: "Plain" }])
+            await sql`insert into ${table("memberships")} (username, group_name) values ('zzz-last', 'staff')`.execute(
+              db()
+            )
+            await sql`update ${table("groups")} set member_count = 1 where name = 'staff'`.execute(db())
           })
           const matching = (last: string) => usernames.filter((_, index) => lastName(index) === last)
           /** Every page of a search within `big`, `limit` at a time, following each page's `next`. */
@@ -152,6 +159,12 @@ for (const [name, open, prefix] of postgresStores) {
           expect(yield* pages("okapi", 2)).toEqual(matching("Okapi"))
           expect(yield* pages("okapi", 50)).toEqual(matching("Okapi"))
           expect(yield* pages("nobody-holds-this", 50)).toEqual([])
+          // Two letters, before any statistics: walked (`ok`: the three Okapis; `wa`: 2,200 Walruses, more than
+          // MEMBER_MATCHES_SORTED; `zq`: nobody).
+          expect(MEMBER_MATCHES_SORTED).toBeLessThan(2_200)
+          expect(yield* pages("ok", 2)).toEqual(matching("Okapi"))
+          expect(yield* pages("wa", 500)).toEqual(matching("Walrus"))
+          expect(yield* pages("zq", 50)).toEqual([])
           const streamed = yield* groups
             .memberStream(admin, "big", { search: "okapi", pageSize: 2 })
             .pipe(Stream.runCollect, Effect.map(Chunk.toReadonlyArray))
@@ -161,8 +174,23 @@ for (const [name, open, prefix] of postgresStores) {
           // Analyzed, the users have statistics: a term their sample of search texts does not hold (`okapi`, 3 users
           // of 22,000) is planned for the term at once, without the walk, on a new store; the pages are the same.
           yield* Effect.promise(() => sql`analyze ${table("users")}`.execute(db()))
-          const analyzed = Effect.all([pages("walrus", 500), pages("okapi", 2), pages("nobody-holds-this", 50)])
-          expect(yield* analyzed.pipe(Effect.provide(services()))).toEqual([matching("Walrus"), matching("Okapi"), []])
+          // So are `ok` (read from its three matches in the whole directory) and `zq` (none); `wa` is walked.
+          const analyzed = Effect.all([
+            pages("walrus", 500),
+            pages("okapi", 2),
+            pages("nobody-holds-this", 50),
+            pages("ok", 2),
+            pages("wa", 500),
+            pages("zq", 50)
+          ])
+          expect(yield* analyzed.pipe(Effect.provide(services()))).toEqual([
+            matching("Walrus"),
+            matching("Okapi"),
+            [],
+            matching("Okapi"),
+            matching("Walrus"),
+            []
+          ])
         }).pipe(Effect.provide(services())),
       120_000
     )

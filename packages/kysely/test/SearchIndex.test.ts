@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Actor from "@user-manager/core/Actor"
 import type { UserRow } from "@user-manager/core/Directory"
 import { Groups } from "@user-manager/core/Groups"
-import type { Username } from "@user-manager/core/Names"
+import type { GroupName, Username } from "@user-manager/core/Names"
 import * as UserManager from "@user-manager/core/UserManager"
 import { Users } from "@user-manager/core/Users"
 import { migrate, sqliteFile, sqliteMemory, type TestDatabase } from "@user-manager/test-stores/stores"
 import { TestHasher } from "@user-manager/testing/TestHasher"
 import { Effect } from "effect"
 import { CompiledQuery, sql } from "kysely"
+import { MEMBER_MATCHES_SORTED } from "../src/internal/membershipOperations.js"
 import { userFilterSql } from "../src/internal/recordFilterSql.js"
 import * as SqliteSearch from "../src/internal/sqliteSearch.js"
 import { TablePrefixPlugin } from "../src/internal/TablePrefixPlugin.js"
@@ -301,6 +302,59 @@ for (const [name, open, prefix] of [
           expect(yield* holding("ë")).toEqual([])
           expect(yield* counts()).toMatchObject({ stray: 0 })
         }).pipe(managed)
+    )
+
+    it.effect(
+      "a search within a group gives the same pages whether it is read from the term's few matches in the whole directory or walked because many users match",
+      () =>
+        Effect.gen(function* () {
+          const groups = yield* Groups
+          // 5,000 users (past the core): every other one a Tanager (2,500: more than a page from the term's matches
+          // may sort, so walked), ten a Xylo (read from their matches). `crowd` holds the first 4,500 (most of the
+          // directory: the users are walked), `quarter` every fourth (its members are walked).
+          const at = new Date()
+          const rows = Array.from({ length: 5_000 }, (_, index) => {
+            const lastName = index % 500 === 7 ? `Xylo${index}` : index % 2 === 0 ? `Tanager${index}` : `Plain${index}`
+            return newUser(`mem${String(index).padStart(4, "0")}`, "Member", lastName, at)
+          })
+          yield* loadUsers(rows)
+          yield* groups.create(admin, { name: "crowd" })
+          yield* groups.create(admin, { name: "quarter" })
+          const crowd = rows.slice(0, 4_500)
+          const quarter = rows.filter((_, index) => index % 4 === 1)
+          yield* Effect.flatMap(store(), (directory) =>
+            directory.write((tx) =>
+              tx.addMemberships([
+                ...crowd.map((row) => ({ username: row.username, group: "crowd" as GroupName })),
+                ...quarter.map((row) => ({ username: row.username, group: "quarter" as GroupName }))
+              ])
+            )
+          )
+          expect(MEMBER_MATCHES_SORTED).toBeLessThan(2_500)
+          for (const [group, members] of [
+            ["crowd", crowd],
+            ["quarter", quarter]
+          ] as const) {
+            for (const [term, matches] of [
+              ["tanager", (row: UserRow) => row.lastName.startsWith("Tanager")],
+              ["xylo", (row: UserRow) => row.lastName.startsWith("Xylo")],
+              ["xy", (row: UserRow) => row.lastName.startsWith("Xylo")],
+              ["zq", () => false]
+            ] as const) {
+              const expected = members.filter(matches).map((row) => row.username)
+              const found: Array<string> = []
+              let after: Username | undefined
+              for (;;) {
+                const page = yield* groups.members(admin, group, { search: term, limit: 500, after })
+                found.push(...page.items)
+                if (page.next === undefined) break
+                after = page.next
+              }
+              expect([group, term, found]).toEqual([group, term, expected])
+            }
+          }
+        }).pipe(managed),
+      60_000
     )
 
     it.effect(

@@ -4,9 +4,10 @@
 import type { MembershipStore } from "@user-manager/core/Directory"
 import type { Username } from "@user-manager/core/Names"
 import { Effect } from "effect"
-import { sql } from "kysely"
+import { type RawBuilder, sql } from "kysely"
 import { containsPattern, containsPatternDefaultEscape } from "./listingPlanner.js"
-import { rareBySample, searchTextSample } from "./postgresSearch.js"
+import { paired, pairedUsernames, rareBySample, searchTextSample } from "./postgresSearch.js"
+import * as SqliteSearch from "./sqliteSearch.js"
 import { insertChunks, type TransactionContext } from "./transactionContext.js"
 
 /**
@@ -15,6 +16,34 @@ import { insertChunks, type TransactionContext } from "./transactionContext.js"
  * hold, clustered as usernames are, is found within 9,552).
  */
 export const MEMBER_WALK_ENTRIES = 20_000
+
+/**
+ * The most users a search within a group may match in the whole directory for its page to be read from those matches
+ * (each looked up in the group's memberships, then sorted) rather than by walking the group's members or the users in
+ * order: a walk finds a rare term's page only at the end of the group (a term no member holds read all of a
+ * 500,000-member group: ~100 ms on SQLite at 1,000,000 users, ~260 on PostgreSQL for a term of two characters), while
+ * 1,000 matches are looked up and sorted in about a millisecond. Counting them costs a common term ~0.4 ms of its page.
+ */
+export const MEMBER_MATCHES_SORTED = 1_000
+
+/**
+ * A page of a group's members among `matches` (a statement of usernames: the term's matches in the whole directory,
+ * read through its index) when there are at most `MEMBER_MATCHES_SORTED` of them, in username order after `after`;
+ * when there are more, one row of null alone (the page is then walked).
+ */
+const membersFromMatches = (
+  matches: RawBuilder<{ readonly username: string }>,
+  v: { readonly group: unknown; readonly after: unknown; readonly limit: unknown },
+  after: boolean
+) =>
+  sql<{ readonly username: string | null }>`with matches as materialized (
+      ${matches} limit ${sql.lit(MEMBER_MATCHES_SORTED + 1)})
+    select username from (select matches.username from matches
+      where (select count(*) from matches) <= ${sql.lit(MEMBER_MATCHES_SORTED)}
+        and exists (select 1 from ${sql.table("memberships")} as m where m.group_name = ${v.group}
+          and m.username = matches.username)${after ? sql` and matches.username > ${v.after}` : sql``}
+      order by matches.username limit ${v.limit}) as page
+    union all select null where (select count(*) from matches) > ${sql.lit(MEMBER_MATCHES_SORTED)}`
 
 /** Memberships, over a transaction's context. */
 export const membershipOperations = (tx: TransactionContext): MembershipStore => {
@@ -110,6 +139,30 @@ export const membershipOperations = (tx: TransactionContext): MembershipStore =>
     listMembers: ({ group, search, limit, after }) =>
       Effect.gen(function* () {
         const pattern = containsPattern(search)
+        /**
+         * The page read from the term's matches in the whole directory (`matches` of its index's phrase or key), or
+         * none when they are more than `MEMBER_MATCHES_SORTED`.
+         */
+        const fromMatches = (
+          index: string,
+          key: string,
+          matches: (key: unknown) => RawBuilder<{ readonly username: string }>
+        ) =>
+          Effect.map(
+            valueRows(
+              shaped(
+                `members:from-matches:${index}:${after === undefined ? "first" : "after"}`,
+                [key, group, after ?? "", limit],
+                ([k, name, from, count]) =>
+                  membersFromMatches(
+                    matches(k),
+                    { group: name, after: from, limit: count },
+                    after !== undefined
+                  ).compile(db)
+              )
+            ),
+            (rows) => (rows[0]?.[0] === null ? undefined : rows.map((row) => row[0] as Username))
+          )
         // On SQLite a searched page of a group holding a third of the users or more walks the users instead: their
         // username/search-text index in order, each match then looked up in the memberships' primary key. A walk
         // over members looks up every member's search text (one B-tree descent each); this one reads the users'
@@ -118,15 +171,26 @@ export const membershipOperations = (tx: TransactionContext): MembershipStore =>
         // 3× slower). The users' count is estimated from their largest rowid: the choice changes the cost, never
         // the answer.
         if (search !== "" && engineName === "sqlite") {
-          const { dense } = yield* single(
-            shaped("members:dense", [group], ([name]) =>
-              sql<{ readonly dense: number }>`select coalesce((select member_count from ${sql.table("groups")}
-                where name = ${name}), 0) * 3 >= coalesce((select max(rowid) from ${sql.table("users")}), 0) as dense`.compile(
-                db
-              )
+          // The group's size against the users' (estimated from their largest rowid).
+          const { members, users } = yield* single(
+            shaped("members:sizes", [group], ([name]) =>
+              sql<{ readonly members: number; readonly users: number }>`select coalesce((select member_count
+                from ${sql.table("groups")} where name = ${name}), 0) as members,
+                coalesce((select max(rowid) from ${sql.table("users")}), 0) as users`.compile(db)
             )
           )
-          if (dense === 1) {
+          // In a group larger than that, first from the term's matches in the whole directory when they are few (its
+          // FTS5 index counts them up to a bound): a term rare among the users is rare in the group, where a walk
+          // would find its page only at the group's end. A smaller group is walked at once, at less cost.
+          if (members > MEMBER_MATCHES_SORTED) {
+            const index = SqliteSearch.searchIndexOf(search)
+            const page = yield* fromMatches(index, SqliteSearch.ftsPhrase(search), (phrase) =>
+              SqliteSearch.ftsUsernames(phrase, index)
+            )
+            if (page !== undefined) return page
+          }
+          const dense = members * 3 >= users
+          if (dense) {
             const walked = yield* valueRows(
               shaped(
                 `members:users-walk:${after === undefined ? "first" : "after"}`,
@@ -141,18 +205,27 @@ export const membershipOperations = (tx: TransactionContext): MembershipStore =>
             return walked.map((row) => row[0] as Username)
           }
         }
+        // On PostgreSQL a term the statistics' sample of search texts does not hold (`rareBySample`) is likely rare. Of
+        // one or two characters, which the trigram index cannot narrow, it is then read from its matches when they are
+        // few, as on SQLite (its index of characters and pairs, ~1 ms; a common one, which the sample mostly holds, is
+        // walked without that statement); when they are not few after all, it is walked too.
+        const rare =
+          search !== "" &&
+          engineName === "postgres" &&
+          rareBySample(yield* searchTextSample(db, prefix, tx.searchTextSample, valueRows), search)
+        if (rare && paired(search)) {
+          const page = yield* fromMatches("pairs", search, (term) => pairedUsernames(prefix, { term }))
+          if (page !== undefined) return page
+        }
         // On PostgreSQL a search walks the group's members in order in the index that holds each member's search text
         // (migration 20261212000000), one planned statement: the first `MEMBER_WALK_ENTRIES` members after `after` in
         // a group larger than that (every member in a smaller one), and a row that says whether the group is larger.
         // A term too rare to fill the page within them is answered by the statement below instead, which the server
         // plans for its pattern (the users' trigram index for a rare one: a walk of a whole 500,000-member group for
         // a term no member holds takes ~330 ms); so is, at once, a term the statistics' sample of search texts does
-        // not hold (`rareBySample`), which would only read the walk's 20,000 members in vain (~4.5 ms).
-        if (
-          search !== "" &&
-          engineName === "postgres" &&
-          !rareBySample(yield* searchTextSample(db, prefix, tx.searchTextSample, valueRows), search)
-        ) {
+        // not hold (`rareBySample`), which would only read the walk's 20,000 members in vain (~4.5 ms), unless it is of one
+        // or two characters (the trigram index cannot narrow it: the planned statement would read the group).
+        if (search !== "" && engineName === "postgres" && (!rare || paired(search))) {
           const walked = yield* valueRows(
             shaped(
               `members:walk:${after === undefined ? "first" : "after"}`,

@@ -51,6 +51,10 @@ export const paired = (term: string) => term !== "" && [...term].length <= 2
 export const walkEntries = (matches: number, term: string, exact = false) =>
   narrowed(term) || (exact && paired(term)) ? Math.ceil(WALK_PER_MATCH * matches) : UNBOUNDED
 
+/** That a `user_search` row's search text contains a term of one or two characters: one key of its GIN index. */
+const holdsPair = (prefix: string, v: { readonly term: unknown }) =>
+  sql<boolean>`${sql.id(`${prefix}dt_search_pairs`)}(search_text) @> array[${v.term}]::text[]`
+
 /**
  * The condition on `user_search`'s rows that their search text contains the term: a term of one or two characters is
  * one key of the index of characters and pairs (`dt_search_pairs`, migration 20261213010000), which answers it
@@ -60,10 +64,11 @@ export const searchCondition = (
   prefix: string,
   term: string,
   v: { readonly pattern: unknown; readonly term: unknown }
-) =>
-  paired(term)
-    ? sql<boolean>`${sql.id(`${prefix}dt_search_pairs`)}(search_text) @> array[${v.term}]::text[]`
-    : sql<boolean>`search_text like ${v.pattern} escape '!'`
+) => (paired(term) ? holdsPair(prefix, v) : sql<boolean>`search_text like ${v.pattern} escape '!'`)
+
+/** The usernames whose search text contains a term of one or two characters, by the index of characters and pairs. */
+export const pairedUsernames = (prefix: string, v: { readonly term: unknown }) =>
+  sql<{ readonly username: string }>`select username from ${sql.table("user_search")} where ${holdsPair(prefix, v)}`
 
 /** Whether a walk of `entries` reads the index to its end if it must (then what it found is every match). */
 export const unbounded = (entries: number) => entries === UNBOUNDED

@@ -164,6 +164,11 @@ export const sortedPage = (
     order
   ).compile(db)
 
+/** The usernames whose search text contains the phrase, in the term's index, as a statement of its own. */
+export const ftsUsernames = (phrase: unknown, index: SearchIndex) =>
+  sql<{ readonly username: string }>`select k.username from (${ftsRowids(phrase, index)}) as f
+    join ${sql.table("users_fts_key")} as k on k.id = f.rowid`
+
 /** A filter the FTS5 index's name columns answer alone: a `co` or `ew` on a first or last name. */
 export interface NameMatch {
   readonly column: "first_name" | "last_name"
