@@ -7,6 +7,7 @@
 import { StorageError } from "@user-manager/core/Errors"
 import { Effect } from "effect"
 import { type Kysely, type Migration, type MigrationResultSet, type Migrator, sql } from "kysely"
+import { allowingLongStatements, MIGRATION_STATEMENT_MS } from "./internal/deadline.js"
 import { loadMigrator } from "./internal/migrator.js"
 import { TablePrefixPlugin } from "./internal/TablePrefixPlugin.js"
 import * as initial from "./migrations/20261128000000_initial.js"
@@ -159,6 +160,10 @@ const migrator = async ({ engine, prefix }: Target, db: Kysely<any>) => {
     const recorded = name >= FIRST_RECORDED
     migrations[name] = {
       up: async (trx) => {
+        // The server's own statement timeout too (the store's pool sets it for every statement), for this transaction.
+        if (engine === "postgres") {
+          await sql`set local statement_timeout = ${sql.lit(MIGRATION_STATEMENT_MS)}`.execute(trx)
+        }
         await migration.up(trx.withPlugin(plugin), { engine, prefix })
         if (!recorded) return
         await trx
@@ -167,6 +172,9 @@ const migrator = async ({ engine, prefix }: Target, db: Kysely<any>) => {
           .execute()
       },
       down: async (trx) => {
+        if (engine === "postgres") {
+          await sql`set local statement_timeout = ${sql.lit(MIGRATION_STATEMENT_MS)}`.execute(trx)
+        }
         if (recorded) await trx.deleteFrom(compatibilityTable(prefix)).where("migration", "=", name).execute()
         await migration.down(trx.withPlugin(plugin), { engine, prefix })
       }
@@ -195,7 +203,12 @@ const outcome = (action: string) => (result: MigrationResultSet) => {
  * together on one empty file both created the tables; here the migrator runs on one connection inside BEGIN IMMEDIATE,
  * which also makes a run of migrations all or nothing. A run that fails is rolled back.
  */
-const exclusive = async (target: Target, run: (migrating: Migrator) => Promise<MigrationResultSet>) => {
+const exclusive = (target: Target, run: (migrating: Migrator) => Promise<MigrationResultSet>) =>
+  // A migration's statements are not held to the store's statement timeout (see `MIGRATION_STATEMENT_MS`); nor is the
+  // wait for another process's migration to end.
+  allowingLongStatements(MIGRATION_STATEMENT_MS, () => exclusiveRun(target, run))
+
+const exclusiveRun = async (target: Target, run: (migrating: Migrator) => Promise<MigrationResultSet>) => {
   if (target.engine !== "sqlite") return run(await migrator(target, target.db))
   return target.db.connection().execute(async (connection) => {
     await sql`begin immediate`.execute(connection)

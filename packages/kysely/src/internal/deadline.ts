@@ -1,4 +1,25 @@
 /** What the PostgreSQL and MySQL pools share to give up on a server that does not answer (see `Timeouts`). */
+import { AsyncLocalStorage } from "node:async_hooks"
+
+/**
+ * How long one statement of a schema migration may take: an index built or a table rewritten over a million users
+ * takes tens of seconds (the index of characters and pairs: 39 s at 1,000,000 users, one partition a statement), ten
+ * million ten times as long, while the store's statement timeout (30 s by default) is sized for the directory's own
+ * statements. An hour still ends a migration on a server that stopped answering.
+ */
+export const MIGRATION_STATEMENT_MS = 60 * 60 * 1000
+
+/** The statement timeout that `allowingLongStatements` raises for the statements run within it. */
+const allowance = new AsyncLocalStorage<number>()
+
+/**
+ * Runs `run` with its statements allowed `ms` each, whatever the pool's statement timeout (the longer of the two): a
+ * schema migration, on the one connection it holds.
+ */
+export const allowingLongStatements = <A>(ms: number, run: () => Promise<A>): Promise<A> => allowance.run(ms, run)
+
+/** How long a statement started now may take on a pool whose statement timeout is `statementMs`. */
+export const statementLimit = (statementMs: number) => Math.max(statementMs, allowance.getStore() ?? 0)
 
 /** A wait for the server that passed its timeout; its message is the one sentence the operation fails with. */
 export class DatabaseTimeout extends Error {

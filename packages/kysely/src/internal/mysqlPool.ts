@@ -2,7 +2,7 @@ import type { Duplex } from "node:stream"
 import type { MysqlPool, MysqlPoolConnection, MysqlQueryResult, MysqlStream, MysqlStreamOptions } from "kysely"
 import type * as Mysql from "mysql2"
 import type { Timeouts } from "../Timeouts.js"
-import { DatabaseTimeout, Gate } from "./deadline.js"
+import { DatabaseTimeout, Gate, statementLimit } from "./deadline.js"
 import type { PoolUse } from "./poolUse.js"
 
 type Callback = (error: unknown, result: MysqlQueryResult) => void
@@ -76,11 +76,12 @@ export const make = (
         return
       }
       let answered = false
+      const limit = statementLimit(statementMs)
       const timer = setTimeout(() => {
         answered = true
-        this.broken = new DatabaseTimeout(statementMs)
+        this.broken = new DatabaseTimeout(limit)
         callback(this.broken, [])
-      }, statementMs)
+      }, limit)
       this.connection.query(sql, parameters, (error, result) => {
         if (answered) return
         clearTimeout(timer)

@@ -1,7 +1,7 @@
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from "kysely"
 import type pg from "pg"
 import type { Timeouts } from "../Timeouts.js"
-import { DatabaseTimeout, deadline, Gate } from "./deadline.js"
+import { DatabaseTimeout, deadline, Gate, statementLimit } from "./deadline.js"
 import type { PoolUse } from "./poolUse.js"
 import { preparedName } from "./statementCache.js"
 
@@ -62,6 +62,11 @@ export const make = (
     /** Why the connection cannot be used any more: its statement timed out. */
     private broken: Error | undefined
     private released = false
+    /**
+     * The server's statement timeout on this connection when raised for long statements (`allowingLongStatements`):
+     * the connection then goes back to the pool destroyed, not with the raised timeout.
+     */
+    private raised: number | undefined
 
     constructor(readonly client: pg.PoolClient) {}
 
@@ -76,15 +81,22 @@ export const make = (
       // A lookup is prepared on this connection the first time it runs (pg parses it under its name), then bound to
       // its new values each time, without being planned again.
       const name = options.prepare ? preparedName(query) : undefined
+      const limit = statementLimit(statementMs)
+      // Long statements allowed: the server is told too (it cancels a statement past `statement_timeout` itself).
+      if (limit > statementMs && this.raised !== limit) {
+        this.raised = limit
+        void this.client.query(`set statement_timeout = ${limit}`).catch(() => undefined)
+      }
+      // pg sends a connection's queries in turn: the query goes after the `set`.
       const answer = (name === undefined
         ? this.client.query(query, parameters as Array<unknown>)
         : this.client.query({ name, text: query, values: parameters as Array<unknown> })) as unknown as Promise<
         PostgresQueryResult<R>
       >
-      return deadline(answer, statementMs, () => {
-        this.broken = new DatabaseTimeout(statementMs)
+      return deadline(answer, limit, () => {
+        this.broken = new DatabaseTimeout(limit)
       }).catch((error: unknown) => {
-        throw statementTimedOut(error) ? new DatabaseTimeout(statementMs) : error
+        throw statementTimedOut(error) ? new DatabaseTimeout(limit) : error
       })
     }
 
@@ -93,7 +105,7 @@ export const make = (
       this.released = true
       lent.delete(this)
       // Ending a client whose statement is still unanswered destroys its socket (pg's Client.end).
-      this.client.release(this.broken ?? destroy === true)
+      this.client.release(this.broken ?? (destroy === true || this.raised !== undefined))
       gate.leave()
     }
 
