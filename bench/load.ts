@@ -4,6 +4,7 @@
  */
 import { Actor, Groups, User, UserKeys, Users } from "@user-manager/core"
 import { pairTokens } from "@user-manager/kysely/migrations/20261213000000_sqlite_short_term_index"
+import { pairsRowid } from "@user-manager/kysely/migrations/20261214000000_sqlite_short_terms_by_username"
 import { Effect } from "effect"
 import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql } from "kysely"
 import { log, now, seconds, thousands } from "./stats.js"
@@ -173,8 +174,10 @@ export const INDEX_FOR_SEARCH = [
     select username from users where username not in (select username from users_fts_key) order by username`,
   // The characters and pairs first: the new keys are those `users_fts` does not hold yet.
   `insert into users_fts_pairs (rowid, tokens)
-    select k.id, ${sqliteText(pairTokens(sql.ref("u.search_text")))}
-    from users_fts_key as k join users as u on u.username = k.username where k.id not in (select rowid from users_fts)`,
+    select ${sqliteText(pairsRowid(sql.ref("k.username"), sql.ref("k.id")))} as pairs_id,
+      ${sqliteText(pairTokens(sql.ref("u.search_text")))}
+    from users_fts_key as k join users as u on u.username = k.username where k.id not in (select rowid from users_fts)
+    order by pairs_id`,
   // As the migration that made the table leaves it: one segment.
   `insert into users_fts_pairs (users_fts_pairs) values ('optimize')`,
   `insert into users_fts (rowid, search_text, first_name, last_name)

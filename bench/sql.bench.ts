@@ -25,6 +25,7 @@ import { Actor, Groups, type Password, PasswordHasher, UserManager, Users } from
 import { ExactTotalLimit } from "@user-manager/core/Page"
 import { Argon2Hasher, KyselyDirectory, PostgresDirectory, SqliteDirectory } from "@user-manager/kysely"
 import { pairTokens } from "@user-manager/kysely/migrations/20261213000000_sqlite_short_term_index"
+import { pairsRowid } from "@user-manager/kysely/migrations/20261214000000_sqlite_short_terms_by_username"
 import { Effect, Redacted } from "effect"
 import { type Kysely, type RawBuilder, sql } from "kysely"
 import {
@@ -298,7 +299,8 @@ const rawSql = (store: Store) => {
             select id, ${userRow(person, at).search_text}, lower(${person.firstName}), lower(${person.lastName})
             from users_fts_key where username = ${person.username}`.execute(conn)
           await sql`insert into users_fts_pairs (rowid, tokens)
-            select k.id, ${pairTokens(sql.ref("u.search_text"))} from users_fts_key as k
+            select ${pairsRowid(sql.ref("k.username"), sql.ref("k.id"))}, ${pairTokens(sql.ref("u.search_text"))}
+            from users_fts_key as k
             join users as u on u.username = k.username where k.username = ${person.username}`.execute(conn)
         }
         await conn.insertInto("memberships").values({ username: person.username, group_name: group }).execute()

@@ -36,6 +36,7 @@ import * as searchIndexByStore from "./migrations/20261211000000_search_index_by
 import * as postgresMemberSearch from "./migrations/20261212000000_postgres_member_search.js"
 import * as sqliteShortTermIndex from "./migrations/20261213000000_sqlite_short_term_index.js"
 import * as postgresShortTermIndex from "./migrations/20261213010000_postgres_short_term_index.js"
+import * as sqliteShortTermsByUsername from "./migrations/20261214000000_sqlite_short_terms_by_username.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -124,7 +125,12 @@ const all: Record<string, Listed> = {
   // A contract: SQLite's store indexes a new user's characters and pairs too, which the release before does not write.
   "20261213000000_sqlite_short_term_index": listed(sqliteShortTermIndex, "20261213000000_sqlite_short_term_index"),
   // Adds a PostgreSQL function and an index: the release before runs on it without reading it.
-  "20261213010000_postgres_short_term_index": listed(postgresShortTermIndex, "20261213000000_sqlite_short_term_index")
+  "20261213010000_postgres_short_term_index": listed(postgresShortTermIndex, "20261213000000_sqlite_short_term_index"),
+  // A contract: SQLite's store keys a new user's characters and pairs by its username, which the release before does not.
+  "20261214000000_sqlite_short_terms_by_username": listed(
+    sqliteShortTermsByUsername,
+    "20261214000000_sqlite_short_terms_by_username"
+  )
 }
 
 /**

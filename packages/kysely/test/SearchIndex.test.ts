@@ -8,6 +8,7 @@ import { Users } from "@user-manager/core/Users"
 import { migrate, sqliteFile, sqliteMemory, type TestDatabase } from "@user-manager/test-stores/stores"
 import { TestHasher } from "@user-manager/testing/TestHasher"
 import { Effect } from "effect"
+import * as fc from "fast-check"
 import { CompiledQuery, sql } from "kysely"
 import { MEMBER_MATCHES_SORTED } from "../src/internal/membershipOperations.js"
 import { userFilterSql } from "../src/internal/recordFilterSql.js"
@@ -15,6 +16,7 @@ import * as SqliteSearch from "../src/internal/sqliteSearch.js"
 import { TablePrefixPlugin } from "../src/internal/TablePrefixPlugin.js"
 import * as KyselyDirectory from "../src/KyselyDirectory.js"
 import * as Migrations from "../src/Migrations.js"
+import { pairsRowid } from "../src/migrations/20261214000000_sqlite_short_terms_by_username.js"
 import { createShortTermUsers, expectFound, expectSearchPages, SHORT_TERMS } from "./support/searchPages.js"
 
 const admin = Actor.user("admin")
@@ -59,7 +61,8 @@ for (const [name, open, prefix] of [
     /**
      * How many times the characters-and-pairs index (`users_fts_pairs`) disagrees with the users' search texts, over
      * every character and pair of characters any user's search text holds and a few none holds: for each, the index
-     * rows that match it against the keys of the users whose search text contains it.
+     * rows that match it against the rows of the users whose search text contains it (their ids made of their
+     * usernames' order and their keys, `pairsRowid`: a row under an old username's order is wrong too).
      */
     const pairsWrong = async () => {
       const texts = (
@@ -75,13 +78,17 @@ for (const [name, open, prefix] of [
       const pairs = sql.table(`${prefix}users_fts_pairs`)
       let wrong = 0
       for (const term of terms) {
+        // As text: the ids pass 2⁵³.
         const indexed = await sql<{
-          id: number
-        }>`select rowid as id from ${pairs} where ${pairs} match ${SqliteSearch.ftsPhrase(term)}`.execute(database.db)
-        const holding = await sql<{ id: number }>`select k.id from ${sql.table(`${prefix}users_fts_key`)} as k
-          join ${sql.table(`${prefix}users`)} as u on u.username = k.username where instr(u.search_text, ${term}) > 0`.execute(
+          id: string
+        }>`select cast(rowid as text) as id from ${pairs} where ${pairs} match ${SqliteSearch.ftsPhrase(term)}`.execute(
           database.db
         )
+        const holding = await sql<{
+          id: string
+        }>`select cast(${pairsRowid(sql.ref("k.username"), sql.ref("k.id"))} as text) as id
+          from ${sql.table(`${prefix}users_fts_key`)} as k join ${sql.table(`${prefix}users`)} as u
+          on u.username = k.username where instr(u.search_text, ${term}) > 0`.execute(database.db)
         const found = new Set(indexed.rows.map((row) => row.id))
         const expected = new Set(holding.rows.map((row) => row.id))
         wrong +=
@@ -298,6 +305,10 @@ for (const [name, open, prefix] of [
           yield* Effect.promise(() =>
             sql`delete from ${sql.table(`${prefix}users`)} where username = 'oneil'`.execute(database.db)
           )
+          // Renamed, its search text left as it was: its row moves to the new username's order all the same.
+          yield* Effect.promise(() =>
+            sql`update ${sql.table(`${prefix}users`)} set username = 'zed' where username = 'zoe'`.execute(database.db)
+          )
           yield* expectFound([...SHORT_TERMS, "ed", "we"], holding)
           expect(yield* holding("ë")).toEqual([])
           expect(yield* counts()).toMatchObject({ stray: 0 })
@@ -444,8 +455,8 @@ for (const [name, open, prefix] of [
             [500, 0, 500, false],
             [500, 2_990, 3_000, true]
           ])
-          // Two letters, too short for a trigram: counted in the index of characters and pairs, then planned as any
-          // search (its walk stops at its bound among the early users, then every match is sorted).
+          // Two letters, too short for a trigram: counted in the index of characters and pairs, and read from it in
+          // username order.
           yield* expectSearchPages("zz", matching, [
             [5_000, 0, 3_000, true],
             [5_000, 30, 3_000, true],
@@ -456,6 +467,109 @@ for (const [name, open, prefix] of [
           ])
         }).pipe(managed),
       60_000
+    )
+
+    it.effect(
+      "a username's order in the index of characters and pairs never decreases along SQLite's order of text",
+      () =>
+        Effect.promise(() =>
+          fc.assert(
+            fc.asyncProperty(
+              fc.uniqueArray(
+                // Mostly the characters either side of each digit's edges, some from anywhere in Unicode.
+                fc
+                  .string({
+                    unit: fc.oneof(
+                      fc.constantFrom(..."\u0001 ,-./09:AZ^_`az{~\u007f\u00e9"),
+                      fc.string({ unit: "binary", minLength: 1, maxLength: 1 })
+                    ),
+                    minLength: 1,
+                    maxLength: 8
+                  })
+                  .filter((text) => !/\p{Cs}/u.test(text) && !text.includes("\0")),
+                { minLength: 2, maxLength: 50 }
+              ),
+              async (texts) => {
+                const orders = (
+                  await sql<{ text: string; order: string }>`select t.value as text,
+                  cast(${pairsRowid(sql.ref("t.value"), sql.lit(0))} as text) as "order"
+                  from json_each(${JSON.stringify(texts)}) as t order by t.value`.execute(database.db)
+                ).rows.map((row) => BigInt(row.order))
+                expect(orders.every((order, index) => index === 0 || (orders[index - 1] ?? order) <= order)).toBe(true)
+              }
+            ),
+            { numRuns: 200 }
+          )
+        )
+    )
+
+    it.effect(
+      "a term of one or two characters gives the users holding it in username order, in both orders and at any offset, whatever characters their usernames share",
+      () =>
+        Effect.promise(() =>
+          fc.assert(
+            fc.asyncProperty(
+              // Few characters, among them upper case and one beyond `z`, whose digit of the usernames' order other
+              // characters share, after prefixes of six characters: many users share their order with others, and are
+              // added in no particular order.
+              fc.uniqueArray(
+                fc
+                  .tuple(
+                    fc.constantFrom("aaaaaa", "a.a-a_", "a-a.a_", "a", ""),
+                    fc.stringMatching(/^[ab.\-_0A\u00e9~]{1,5}$/)
+                  )
+                  .map(([start, rest]) => start + rest),
+                { minLength: 1, maxLength: 80 }
+              ),
+              fc.array(fc.stringMatching(/^[ab.\-_0\u00e9~]{1,2}$/), { minLength: 1, maxLength: 4 }),
+              async (usernames, terms) => {
+                const at = new Date()
+                await Effect.runPromise(loadUsers(usernames.map((username) => newUser(username, "Pp", username, at))))
+                try {
+                  const directory = await Effect.runPromise(store())
+                  for (const term of terms) {
+                    // What the page must be: every user whose search text holds the term, in SQLite's username order.
+                    const holding = (
+                      await sql<{ username: string }>`select username from ${sql.table(`${prefix}users`)}
+                        where instr(search_text, ${term}) > 0 order by username`.execute(database.db)
+                    ).rows.map((row) => row.username)
+                    for (const order of ["asc", "desc"] as const) {
+                      const expected = order === "asc" ? holding : [...holding].reverse()
+                      for (const offset of [0, 1, 9, Math.max(0, holding.length - 3)]) {
+                        for (const countUpTo of [undefined, 5]) {
+                          const page = await Effect.runPromise(
+                            directory.read((tx) =>
+                              tx.listUsers({
+                                search: term,
+                                sort: "username",
+                                order,
+                                limit: 7,
+                                offset,
+                                count: true,
+                                countUpTo
+                              })
+                            )
+                          )
+                          expect([term, order, offset, page.total, page.items.map((user) => user.username)]).toEqual([
+                            term,
+                            order,
+                            offset,
+                            countUpTo === undefined ? holding.length : Math.min(holding.length, countUpTo),
+                            expected.slice(offset, offset + 7)
+                          ])
+                        }
+                      }
+                    }
+                  }
+                } finally {
+                  await database.db.deleteFrom(`${prefix}users`).where("username", "in", usernames).execute()
+                }
+              }
+            ),
+            { numRuns: 40 }
+          )
+        ),
+      120_000
     )
 
     it.effect(

@@ -366,7 +366,8 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       if (plan === "matches" && names !== undefined && query.sort === "username" && after === undefined) {
         if (SqliteSearch.nameWalks(query, total, size)) plan = "sort"
       }
-      if (ftsAlone && query.sort === "username" && after === undefined) {
+      // A term of one or two characters is never walked: its index gives its matches in username order.
+      if (ftsAlone && index === "trigrams" && query.sort === "username" && after === undefined) {
         // A count stopped at its bound understates a dense search: the walk is planned and bounded on an estimate.
         const matches = exact ? total : SqliteSearch.estimatedMatches(counted as SqliteSearch.FtsCounted)
         if (SqliteSearch.walks(query, matches, size)) {

@@ -2,12 +2,14 @@
  * The SQLite branch of user search: a term is looked up in an FTS5 index, the trigram index's search text column from
  * three characters (a substring match, see migrations 20261128020000 and 20261210000000), else the index of each
  * user's characters and pairs of characters (migration 20261213000000): the matches are counted in the index alone,
- * and their usernames read through its key table. A dense search sorted by username walks the username/search-text
- * index instead (migration 20261129000000), as far as a bound, then sorts its matches.
+ * and their usernames read through its key table. A dense search of three characters or more sorted by username walks
+ * the username/search-text index instead (migration 20261129000000), as far as a bound, then sorts its matches; a
+ * shorter one reads its first matches in username order from its index (migration 20261214000000).
  */
 
 import type { RecordFilter, UserField } from "@user-manager/core/RecordFilter"
 import { type CompiledQuery, type Kysely, sql } from "kysely"
+import { KEY_SPAN } from "../migrations/20261214000000_sqlite_short_terms_by_username.js"
 import { type Counted, type ListingRowSql, listingRowsOf } from "./rowMappers.js"
 import type { Database } from "./schema.js"
 import { needsUnicodeCase } from "./unicodeCase.js"
@@ -63,19 +65,29 @@ const ftsWhere = (phrase: unknown, index: SearchIndex) =>
     ? sql`${ftsTable} where ${searchColumn} match ${phrase}`
     : sql`${pairsTable} where ${pairsTable} match ${phrase}`
 
-/** The index rows (the key table's ids) whose search text contains the phrase, in the term's index. */
+/** The index rows whose search text contains the phrase, in the term's index, in the order of their ids. */
 const ftsRowids = (phrase: unknown, index: SearchIndex) => sql`select rowid from ${ftsWhere(phrase, index)}`
+
+/**
+ * The key table's ids (`id`) of the rows whose search text contains the phrase, in the term's index: a trigram row's
+ * id is its key's, a row of characters and pairs holds its key below its username's order (migration 20261214000000).
+ */
+const ftsKeys = (phrase: unknown, index: SearchIndex) =>
+  index === "trigrams"
+    ? sql`select rowid as id from ${ftsWhere(phrase, index)}`
+    : sql`select rowid % ${sql.lit(KEY_SPAN)} as id from ${ftsWhere(phrase, index)}`
 
 /** The usernames whose search text contains the phrase, as a subquery (for `username in (…)`). */
 export const ftsMatches = (phrase: unknown, index: SearchIndex) =>
-  sql<string>`(select username from ${sql.table("users_fts_key")} where id in (${ftsRowids(phrase, index)}))`
+  sql<string>`(select username from ${sql.table("users_fts_key")} where id in (${ftsKeys(phrase, index)}))`
 
 /** A count of the FTS5 index: how many users match, the last index entry counted, and how many entries there are. */
 export type FtsCounted = Counted & { readonly last: number | null; readonly size: number | null }
 
 /**
  * How many users match the phrase (at most `upTo` when given), counted in the index alone, the last index entry
- * counted (`last`: the index gives its matches in entry order) and how many index entries there are (`size`).
+ * counted (`last`: the trigram index gives its matches in the order users were added; the other in username order)
+ * and how many index entries there are (`size`).
  */
 export const ftsCount = (
   db: Kysely<Database>,
@@ -158,16 +170,38 @@ export const sortedPage = (
   order: "asc" | "desc"
 ): CompiledQuery<ListingRowSql> =>
   listingRowsOf(
-    sql`select k.username from (${ftsRowids(v.phrase, index)} order by rowid ${sql.raw(order)}) as f
-      join ${sql.table("users_fts_key")} as k on k.id = f.rowid
-      order by k.username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`,
+    index === "trigrams"
+      ? sql`select k.username from (${ftsRowids(v.phrase, index)} order by rowid ${sql.raw(order)}) as f
+        join ${sql.table("users_fts_key")} as k on k.id = f.rowid
+        order by k.username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`
+      : sql`select k.username from (${ftsKeys(v.phrase, index)} and ${orderedAsFar(v, order)}) as f
+        join ${sql.table("users_fts_key")} as k on k.id = f.id
+        order by k.username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`,
     order
   ).compile(db)
 
+/**
+ * The rows of characters and pairs a page needs, whose ids are in username order but for users of the same order
+ * (their first six characters' digits, migration 20261214000000): the page's `offset + limit` first matches in the
+ * page's order, and every other match of the last one's order. At 1,000,000 users `ma` (124,434 matches): 2.1 ms
+ * ascending (its page's first match is one of 25,006 `fatima.…`, all of one order) and 0.27 descending, against 7.8
+ * and 23 sorting them all.
+ */
+const orderedAsFar = (
+  v: { readonly phrase: unknown; readonly limit: unknown; readonly offset: unknown },
+  order: "asc" | "desc"
+) => {
+  const span = sql.lit(KEY_SPAN)
+  const first = sql`${ftsRowids(v.phrase, "pairs")} order by rowid ${sql.raw(order)} limit ${v.limit} + ${v.offset}`
+  return order === "asc"
+    ? sql`rowid <= (select (max(rowid) / ${span} + 1) * ${span} - 1 from (${first}))`
+    : sql`rowid >= (select min(rowid) / ${span} * ${span} from (${first}))`
+}
+
 /** The usernames whose search text contains the phrase, in the term's index, as a statement of its own. */
 export const ftsUsernames = (phrase: unknown, index: SearchIndex) =>
-  sql<{ readonly username: string }>`select k.username from (${ftsRowids(phrase, index)}) as f
-    join ${sql.table("users_fts_key")} as k on k.id = f.rowid`
+  sql<{ readonly username: string }>`select k.username from (${ftsKeys(phrase, index)}) as f
+    join ${sql.table("users_fts_key")} as k on k.id = f.id`
 
 /** A filter the FTS5 index's name columns answer alone: a `co` or `ew` on a first or last name. */
 export interface NameMatch {

@@ -7,11 +7,13 @@
  *
  * The index holds each user's search text and lower-cased names (SQLite's `lower`, as a name filter compares them: see
  * migration 20261210000000), and, in `users_fts_pairs`, the characters and pairs of the search text (migration
- * 20261213000000, whose `pairTokens` writes them as its triggers do).
+ * 20261213000000, whose `pairTokens` writes them as its triggers do), keyed in username order (migration
+ * 20261214000000's `pairsRowid`).
  */
 import { Effect } from "effect"
 import { type Kysely, sql } from "kysely"
 import { pairTokens } from "../migrations/20261213000000_sqlite_short_term_index.js"
+import { pairsRowid } from "../migrations/20261214000000_sqlite_short_terms_by_username.js"
 import type { Database } from "./schema.js"
 import type { Shaped } from "./statementCache.js"
 import { chunks } from "./transactionContext.js"
@@ -28,16 +30,18 @@ const USERS_PER_STATEMENT = 500
 /**
  * A key for each user, then the index rows of those users as `users` holds them, in the order of their keys, as the
  * trigger gave them: FTS5 keeps a transaction's new rows in memory while their ids grow, and writes them out first
- * when one comes with a smaller id. Then their rows of characters and pairs, in the same order.
+ * when one comes with a smaller id. Then their rows of characters and pairs, in the order of their own ids.
  */
 const addStatements = (db: Kysely<Database>, usernames: ReadonlyArray<unknown>) => {
   const added = sql`from ${key} as k join ${users} as u on u.username = k.username
-    where k.username in (${sql.join(usernames.map((username) => sql`${username}`))}) order by k.id`
+    where k.username in (${sql.join(usernames.map((username) => sql`${username}`))})`
   return [
     sql`insert into ${key} (username) values ${sql.join(usernames.map((username) => sql`(${username})`))}`.compile(db),
     sql`insert into ${fts} (rowid, search_text, first_name, last_name)
-      select k.id, u.search_text, lower(u.first_name), lower(u.last_name) ${added}`.compile(db),
-    sql`insert into ${pairs} (rowid, tokens) select k.id, ${pairTokens(sql.ref("u.search_text"))} ${added}`.compile(db)
+      select k.id, u.search_text, lower(u.first_name), lower(u.last_name) ${added} order by k.id`.compile(db),
+    sql`insert into ${pairs} (rowid, tokens)
+      select ${pairsRowid(sql.ref("k.username"), sql.ref("k.id"))} as pairs_id, ${pairTokens(sql.ref("u.search_text"))} ${added}
+      order by pairs_id`.compile(db)
   ] as const
 }
 
