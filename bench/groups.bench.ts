@@ -8,8 +8,9 @@
  * - add a user to it, remove that user from it (`Users.addToGroup`, `Users.removeFromGroup`; the user stays in a team);
  * - the same through `Groups.addMembers` / `Groups.removeMembers` (fewer samples), which answer the group's count and
  *   first 10 members;
- * - reads: the group (`Groups.get`), a page of 50 members, a page searched within the group ('quartz', 5% of users),
- *   and a page after the group's middle member (keyset `after`);
+ * - reads: the group (`Groups.get`), a page of 50 members, a page searched within the group ('quartz', 5% of users;
+ *   'ma', 12%, its first match past the 300,000th username), and a page after the group's middle member (keyset
+ *   `after`);
  * - then the first page of 50 groups, largest first (`Groups.list`), and the size of its JSON body;
  * - then a users search page of 50 with its total (`Users.list`, the total counted up to 10,000) in both orders, for a
  *   last name's fragment ('quartz', 5% of the users, spread over the usernames) and three first names (2.5% each,
@@ -114,6 +115,7 @@ type Operation =
   | "Groups.get"
   | "members"
   | "members search"
+  | "members short search"
   | "members deep"
 const OPERATIONS: ReadonlyArray<readonly [Operation, string]> = [
   ["get", "yardstick: read that user (`Users.get`)"],
@@ -125,6 +127,7 @@ const OPERATIONS: ReadonlyArray<readonly [Operation, string]> = [
   ["Groups.get", "read the group (`Groups.get`: count and first 10 members)"],
   ["members", "a page of 50 members (`Groups.members`)"],
   ["members search", "a page of 50 members matching 'quartz' (`Groups.members`, search)"],
+  ["members short search", "a page of 50 members matching 'ma' (`Groups.members`, a short term)"],
   ["members deep", "a page of 50 members after the middle one (`Groups.members`, `after`)"]
 ]
 
@@ -189,6 +192,12 @@ const benchmark = (engine: Engine) =>
           group,
           run,
           yield* timed(groups.members(admin, group, { limit: 50, search: "quartz" }))
+        )
+        record(
+          "members short search",
+          group,
+          run,
+          yield* timed(groups.members(admin, group, { limit: 50, search: "ma" }))
         )
         record(
           "members deep",
