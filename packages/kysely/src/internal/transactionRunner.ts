@@ -1,6 +1,6 @@
 /**
  * The transaction runners: each operation of the port in one transaction on one connection (synchronously on the
- * SQLite database the adapter opened, through Kysely's executor on any other), retried when it lost a race.
+ * SQLite database the adapter opened, on a connection of Kysely's driver on any other), retried when it lost a race.
  */
 import type { DirectoryTransaction } from "@user-manager/core/Directory"
 import { StorageError } from "@user-manager/core/Errors"
@@ -56,7 +56,7 @@ export const transactionRunner = (options: {
   const beginRead = engine.beginRead.map((statement) => statement.compile(db))
   const commit = sql`commit`.compile(db)
   const rollback = sql`rollback`.compile(db)
-  // The SQLite database the adapter opened runs its transactions synchronously; any other through Kysely's executor.
+  // The SQLite database the adapter opened runs its transactions synchronously; any other on a driver's connection.
   const synchronous = Synchronous.of(options.host)
   const failed = (error: unknown) =>
     new StorageError({ reason: describe(error), cause: new DriverFailure(engine.classify(error), error) })
@@ -79,16 +79,24 @@ export const transactionRunner = (options: {
       const once: Effect.Effect<A, E | StorageError> =
         synchronous === undefined
           ? Effect.tryPromise({
+              // The driver's connection itself: the statements are compiled already and the store's plugins leave
+              // results as they are, so Kysely's executor (a connection provider and a result pass a statement) would
+              // only add its own steps to each.
               try: () =>
-                db.connection().execute(async (conn) => {
+                db.getExecutor().provideConnection(async (conn) => {
                   for (const statement of begin) await conn.executeQuery(statement)
                   // How many statements are running: the body may wait only on them (see TransactionBody).
                   let running = 0
-                  const execute: Execute = (query) =>
-                    Effect.suspend(() => {
-                      running++
-                      return Effect.tryPromise({ try: () => conn.executeQuery(compiled(query)), catch: failed })
-                    }).pipe(Effect.ensuring(Effect.sync(() => running--)))
+                  const execute: Execute = <R>(query: Query<R>) =>
+                    Effect.tryPromise({
+                      try: () => {
+                        running++
+                        return conn.executeQuery<R>(compiled(query)).finally(() => {
+                          running--
+                        })
+                      },
+                      catch: failed
+                    })
                   const valueRows: ValueRows = (query) =>
                     Effect.map(execute(query), (result) => result.rows.map((row) => Object.values(row as object)))
                   let exit: Exit.Exit<A, E | StorageError>
