@@ -9,8 +9,8 @@
  * - the same through `Groups.addMembers` / `Groups.removeMembers` (fewer samples), which answer the group's count and
  *   first 10 members;
  * - reads: the group (`Groups.get`), a page of 50 members, a page searched within the group ('quartz', 5% of users;
- *   'ma', 12%, its first match past the 300,000th username), and a page after the group's middle member (keyset
- *   `after`);
+ *   'ma', 12%, its first match past the 300,000th username; 'maria', a first name: 2.5%, all together half-way), and
+ *   a page after the group's middle member (keyset `after`);
  * - then the first page of 50 groups, largest first (`Groups.list`), and the size of its JSON body;
  * - then a users search page of 50 with its total (`Users.list`, the total counted up to 10,000) in both orders, for a
  *   last name's fragment ('quartz', 5% of the users, spread over the usernames) and three first names (2.5% each,
@@ -116,6 +116,7 @@ type Operation =
   | "members"
   | "members search"
   | "members short search"
+  | "members name search"
   | "members deep"
 const OPERATIONS: ReadonlyArray<readonly [Operation, string]> = [
   ["get", "yardstick: read that user (`Users.get`)"],
@@ -128,6 +129,7 @@ const OPERATIONS: ReadonlyArray<readonly [Operation, string]> = [
   ["members", "a page of 50 members (`Groups.members`)"],
   ["members search", "a page of 50 members matching 'quartz' (`Groups.members`, search)"],
   ["members short search", "a page of 50 members matching 'ma' (`Groups.members`, a short term)"],
+  ["members name search", "a page of 50 members matching 'maria' (`Groups.members`, a first name)"],
   ["members deep", "a page of 50 members after the middle one (`Groups.members`, `after`)"]
 ]
 
@@ -198,6 +200,12 @@ const benchmark = (engine: Engine) =>
           group,
           run,
           yield* timed(groups.members(admin, group, { limit: 50, search: "ma" }))
+        )
+        record(
+          "members name search",
+          group,
+          run,
+          yield* timed(groups.members(admin, group, { limit: 50, search: "maria" }))
         )
         record(
           "members deep",

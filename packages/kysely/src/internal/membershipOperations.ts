@@ -191,16 +191,16 @@ export const membershipOperations = (tx: TransactionContext): MembershipStore =>
           }
           const dense = members * 3 >= users
           if (dense) {
-            // A term of one or two characters: the walk starts where its index's first member is (none: no page).
-            const paired = SqliteSearch.searchIndexOf(search) === "pairs"
+            // The walk starts where the index of characters and pairs gives the first member that may hold the term
+            // (none: no page).
             const walked = yield* valueRows(
               shaped(
-                `members:users-walk:${paired ? "paired" : "all"}:${after === undefined ? "first" : "after"}`,
-                [pattern, group, after ?? "", limit, SqliteSearch.ftsPhrase(search)],
-                ([p, name, from, count, phrase]) => {
-                  const start = SqliteSearch.membersWalkStart({ phrase, group: name, after: from }, after !== undefined)
+                `members:users-walk:${after === undefined ? "first" : "after"}`,
+                [pattern, group, after ?? "", limit, SqliteSearch.pairsQuery(search)],
+                ([p, name, from, count, query]) => {
+                  const start = SqliteSearch.membersWalkStart({ query, group: name, after: from }, after !== undefined)
                   return sql`select u.username from ${sql.table("users")} as u indexed by ${sql.id(`${prefix}dt_users_search_walk`)}
-                  where ${paired ? sql`u.username >= ${start} and ` : sql``}u.search_text like ${p} escape '!'${after === undefined ? sql`` : sql` and u.username > ${from}`}
+                  where u.username >= ${start} and u.search_text like ${p} escape '!'${after === undefined ? sql`` : sql` and u.username > ${from}`}
                   and exists (select 1 from ${sql.table("memberships")} as m where m.username = u.username
                   and m.group_name = ${name}) order by u.username limit ${count}`.compile(db)
                 }

@@ -32,10 +32,22 @@ const utf8 = new TextEncoder()
  * The FTS5 phrase of a term, in its index: for the trigram tokenizer the term itself, which matches wherever it
  * occurs; for the characters and pairs, its one token, the hexadecimal of its UTF-8 bytes (as `pairTokens` writes it).
  */
-export const ftsPhrase = (term: string) =>
-  usesFts(term)
-    ? `"${term.replace(/"/g, '""')}"`
-    : `"${Array.from(utf8.encode(term), (byte) => byte.toString(16).padStart(2, "0")).join("")}"`
+export const ftsPhrase = (term: string) => (usesFts(term) ? `"${term.replace(/"/g, '""')}"` : `"${pairToken(term)}"`)
+
+/** The hexadecimal of a text's UTF-8 bytes: a token of the characters-and-pairs index (as `pairTokens` writes it). */
+const pairToken = (text: string) => Array.from(utf8.encode(text), (byte) => byte.toString(16).padStart(2, "0")).join("")
+
+/**
+ * The FTS5 query of the characters-and-pairs index that every user whose search text contains the term matches: the
+ * term's one token when it has one or two characters, else each pair of adjacent characters it holds (all of them).
+ * For a longer term it also matches some users that do not contain it (`ab` and `bc` without `abc`), never fewer.
+ */
+export const pairsQuery = (term: string) => {
+  const characters = [...term]
+  if (characters.length <= 2) return ftsPhrase(term)
+  const pairs = new Set(characters.slice(1).map((character, index) => pairToken(`${characters[index]}${character}`)))
+  return [...pairs].map((token) => `"${token}"`).join(" AND ")
+}
 
 /**
  * How many entries of the username/search-text index a walk may read for each match before it stops and the matches
@@ -222,24 +234,24 @@ export const orderStart = (rowid: RawBuilder<unknown>) =>
   )})`
 
 /**
- * Where a walk in username order of a group's members holding a term of one or two characters may start: the start
- * of the username order of the first member (after `after`, when given) the term's index gives, in username order,
- * and not before `after`; null when there is none. A walk from there meets that member before any other of its order
- * or after it, so no page member lies before it; one from `after` or the first user would read every user before
- * (`ma`, held by 124,434 of 1,000,000 users from the 300,771st, within `everyone`: the statement 22.7 → 0.18 ms, the
- * page through `Groups.members` 20.5 → 0.69).
- * Reading the matches, in username order, as far as the first member costs at most the members of one order (after
- * the last of 25,006 `fatima.…`: 2.4 ms).
+ * Where a walk in username order of a group's members holding a term may start: the start of the username order of the
+ * first member (after `after`, when given) that the characters-and-pairs index gives for the term's `pairsQuery`, in
+ * username order, and not before `after`; null when there is none. Every member holding the term matches that query,
+ * so a walk from there meets the first of them before any other of its order or after it, and no page member lies
+ * before it; one from `after` or the first user would read every user before (`ma`, held by 124,434 of 1,000,000 users
+ * from the 300,771st, within `everyone`: the statement 22.7 → 0.18 ms, the page through `Groups.members` 20.5 →
+ * 0.69). Reading the matches, in username order, as far as the first member costs at most the members of one order
+ * (after the last of 25,006 `fatima.…`: 2.4 ms).
  */
 export const membersWalkStart = (
-  v: { readonly phrase: unknown; readonly group: unknown; readonly after: unknown },
+  v: { readonly query: unknown; readonly group: unknown; readonly after: unknown },
   after: boolean
 ) => {
   // The rows from the order of `after` on: the users after it are of that order or a greater one.
   const from = after
     ? sql` and rowid >= (select ${pairsRowid(sql.ref("a.v"), sql.lit(0))} from (select ${v.after} as v) as a)`
     : sql``
-  const first = sql`(select ${orderStart(sql.ref("f.rowid"))} from (${ftsRowids(v.phrase, "pairs")}${from}
+  const first = sql`(select ${orderStart(sql.ref("f.rowid"))} from (${ftsRowids(v.query, "pairs")}${from}
     order by rowid) as f join ${sql.table("users_fts_key")} as k on k.id = f.rowid % ${sql.lit(KEY_SPAN)}
     where exists (select 1 from ${sql.table("memberships")} as m where m.group_name = ${v.group}
       and m.username = k.username)${after ? sql` and k.username > ${v.after}` : sql``}
