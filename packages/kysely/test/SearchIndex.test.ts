@@ -474,7 +474,7 @@ for (const [name, open, prefix] of [
     )
 
     it.effect(
-      "a username's order in the index of characters and pairs never decreases along SQLite's order of text, and no text of an order sorts before its start",
+      "a username's order in the index of characters and pairs never decreases along SQLite's order of text, and every text of an order sorts from its start and before its end",
       () =>
         Effect.promise(() =>
           fc.assert(
@@ -495,9 +495,10 @@ for (const [name, open, prefix] of [
               ),
               async (texts) => {
                 const rows = (
-                  await sql<{ text: string; order: string; start: string }>`select t.value as text,
+                  await sql<{ text: string; order: string; start: string; end: string | null }>`select t.value as text,
                     cast(${pairsRowid(sql.ref("t.value"), sql.lit(0))} as text) as "order",
-                    ${SqliteSearch.orderStart(pairsRowid(sql.ref("t.value"), sql.lit(0)))} as start
+                    ${SqliteSearch.orderStart(pairsRowid(sql.ref("t.value"), sql.lit(0)))} as start,
+                    ${SqliteSearch.orderEnd(pairsRowid(sql.ref("t.value"), sql.lit(0)))} as "end"
                     from json_each(${JSON.stringify(texts)}) as t order by t.value`.execute(database.db)
                 ).rows
                 const orders = rows.map((row) => BigInt(row.order))
@@ -505,6 +506,10 @@ for (const [name, open, prefix] of [
                 // Its order's start sorts at or before it (compared as SQLite compares them: UTF-8 bytes).
                 const bytes = (text: string) => Buffer.from(text, "utf8")
                 expect(rows.filter((row) => Buffer.compare(bytes(row.start), bytes(row.text)) > 0)).toEqual([])
+                // Its order's end, when there is one, sorts after it.
+                expect(
+                  rows.filter((row) => row.end !== null && Buffer.compare(bytes(row.end), bytes(row.text)) <= 0)
+                ).toEqual([])
               }
             ),
             { numRuns: 200 }

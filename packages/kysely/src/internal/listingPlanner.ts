@@ -42,6 +42,8 @@ interface ListingParameters {
   readonly plainPattern: string
   /** The search's term itself (PostgreSQL's key of the index of characters and pairs). */
   readonly term: string
+  /** The query of SQLite's index of characters and pairs that every user holding the term matches (`pairsQuery`). */
+  readonly pairsQuery: string
   /** How many index entries a search's walk reads at most, and the username where it stops (SQLite). */
   readonly walkEntries: number
   readonly walkEnd: string
@@ -70,8 +72,9 @@ const listingParameters = (parameters: ReadonlyArray<unknown>) =>
     group: parameters[7],
     plainPattern: parameters[8],
     term: parameters[9],
-    walkEntries: parameters[10],
-    walkEnd: parameters[11]
+    pairsQuery: parameters[10],
+    walkEntries: parameters[11],
+    walkEnd: parameters[12]
   }) as ListingParameters
 
 /**
@@ -186,7 +189,8 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       query.system ? 1 : 0,
       query.group ?? "",
       containsPatternDefaultEscape(query.search),
-      query.search
+      query.search,
+      SqliteSearch.pairsQuery(query.search)
     ]
     /** This listing's statement of `kind`, written once over its parameters (slots when compiled once). */
     const statement = <R>(

@@ -3,8 +3,9 @@
  * three characters (a substring match, see migrations 20261128020000 and 20261210000000), else the index of each
  * user's characters and pairs of characters (migration 20261213000000): the matches are counted in the index alone,
  * and their usernames read through its key table. A dense search of three characters or more sorted by username walks
- * the username/search-text index instead (migration 20261129000000), as far as a bound, then sorts its matches; a
- * shorter one reads its first matches in username order from its index (migration 20261214000000).
+ * the username/search-text index instead (migration 20261129000000), from the first user the characters-and-pairs
+ * index, in username order (migration 20261214000000), shows may hold the term, as far as a bound, then sorts its
+ * matches; a shorter one reads its first matches in username order from that index.
  */
 
 import type { RecordFilter, UserField } from "@user-manager/core/RecordFilter"
@@ -53,8 +54,9 @@ export const pairsQuery = (term: string) => {
  * How many entries of the username/search-text index a walk may read for each match before it stops and the matches
  * are sorted instead. A walked entry costs about half a sorted match (at 1,000,000 users: 0.14 against 0.29–0.33 µs),
  * so a walk that reaches its bound and then sorts costs at most about 1.25 times the sort alone; a walk that fills its
- * page first costs far less. The bound matters when the matches cluster late in username order: `maria` matches 2.5%
- * of the users, all of them named `maria.…`, half-way through the index (the walk read 551,270 entries for one page).
+ * page first costs far less. The bound matters when the matches cluster after the walk's start: `maria` matches 2.5%
+ * of the users, all of them named `maria.…`, half-way through the index (from the first user, the walk read 551,270
+ * entries for one page; it now starts at the first that holds every pair of the term, `walkFrom`).
  */
 const WALK_PER_MATCH = 0.5
 
@@ -139,29 +141,51 @@ export const nameWalks = (page: { readonly offset: number; readonly limit: numbe
   ((page.offset + page.limit) * size) / total <= NAME_WALK_PER_MATCH * total
 
 /**
- * Where a search's walk stops: the username `walkEntries` users into username order in the page's direction, read in
- * the users' primary key index (about 0.006 µs an entry, against 0.14 for a walked one); none when there are fewer.
+ * Where a search's walk starts: no user before it in the page's direction holds the term. Ascending, the start of the
+ * username order of the first user the characters-and-pairs index gives for the term's `pairsQuery` (every user
+ * holding the term matches it); descending, the end of the last such user's order (none: every username, past any
+ * text of valid UTF-8). A walk of matches clustered half-way along the usernames (a first name) starts at them instead
+ * of reading every user before.
+ */
+const walkFrom = (v: { readonly pairsQuery: unknown }, order: "asc" | "desc") => {
+  const matches = sql`${pairsTable} where ${pairsTable} match ${v.pairsQuery}`
+  return order === "asc"
+    ? sql`username >= (select ${orderStart(sql.ref("rowid"))} from ${matches} order by rowid limit 1)`
+    : sql`username < coalesce((select ${orderEnd(sql.ref("rowid"))} from ${matches} order by rowid desc limit 1),
+        cast(x'ff' as text))`
+}
+
+/**
+ * Where a search's walk stops: the username `walkEntries` users from its start (`walkFrom`) in the page's direction,
+ * read in the users' primary key index (about 0.006 µs an entry, against 0.14 for a walked one); none when there are
+ * fewer.
  */
 export const walkEnd = (
   db: Kysely<Database>,
-  v: { readonly walkEntries: unknown },
+  v: { readonly walkEntries: unknown; readonly pairsQuery: unknown },
   order: "asc" | "desc"
 ): CompiledQuery<{ readonly username: string }> =>
-  sql<{ readonly username: string }>`select username from ${sql.table("users")}
+  sql<{ readonly username: string }>`select username from ${sql.table("users")} where ${walkFrom(v, order)}
     order by username ${sql.raw(order)} limit 1 offset ${v.walkEntries}`.compile(db)
 
 /**
- * The page that walks: only usernames and search texts from the index, up to the walk's end when it has one; the
- * page's rows are read by username.
+ * The page that walks: only usernames and search texts from the index, from the walk's start (`walkFrom`) up to its
+ * end when it has one; the page's rows are read by username.
  */
 export const walkPage = (
   db: Kysely<Database>,
-  v: { readonly pattern: unknown; readonly limit: unknown; readonly offset: unknown; readonly walkEnd: unknown },
+  v: {
+    readonly pattern: unknown
+    readonly limit: unknown
+    readonly offset: unknown
+    readonly walkEnd: unknown
+    readonly pairsQuery: unknown
+  },
   order: "asc" | "desc",
   bounded: boolean
 ): CompiledQuery<ListingRowSql> =>
   listingRowsOf(
-    sql`select username from ${sql.table("users")} where search_text like ${v.pattern} escape '!'
+    sql`select username from ${sql.table("users")} where ${walkFrom(v, order)} and search_text like ${v.pattern} escape '!'
       ${bounded ? sql`and username ${sql.raw(order === "asc" ? "<=" : ">=")} ${v.walkEnd}` : sql``}
       order by username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`,
     order
@@ -232,6 +256,22 @@ export const orderStart = (rowid: RawBuilder<unknown>) =>
     [0, 1, 2, 3, 4, 5].map((position) => digitText(orderDigit(rowid, position))),
     sql` || `
   )})`
+
+/**
+ * A text every username of the order a row of characters and pairs holds sorts before, or null when none can be told
+ * (the order's last digit that is not 0 is the greatest): the text of its digits up to that one, that one the smallest
+ * character of the digit after it (greater than every character of its own digit, whatever follows).
+ */
+export const orderEnd = (rowid: RawBuilder<unknown>) => {
+  const digits = [0, 1, 2, 3, 4, 5].map((position) => orderDigit(rowid, position))
+  const before = (count: number) => (count === 0 ? sql`''` : sql.join(digits.slice(0, count).map(digitText), sql` || `))
+  const last = [5, 4, 3, 2, 1, 0].map(
+    (position) =>
+      sql`when ${digits[position]} > 0 then case when ${digits[position]} < 44
+        then ${before(position)} || ${digitText(sql`${digits[position]} + 1`)} end`
+  )
+  return sql<string | null>`(case ${sql.join(last, sql` `)} end)`
+}
 
 /**
  * Where a walk in username order of a group's members holding a term may start: the start of the username order of the
