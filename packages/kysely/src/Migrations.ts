@@ -160,16 +160,19 @@ const compatibilityTable = (prefix: string) => `${prefix}dt_migration_compatibil
 const migrator = async ({ engine, prefix }: Target, db: Kysely<any>) => {
   const Migrator = await loadMigrator()
   const plugin = new TablePrefixPlugin(prefix)
+  // The server's own statement timeout too (the store's pool sets it for every statement), for the migration's
+  // transaction.
+  // biome-ignore lint/suspicious/noExplicitAny: see migrator
+  const allowLongStatements = async (trx: Kysely<any>) => {
+    if (engine === "postgres") await sql`set local statement_timeout = ${sql.lit(MIGRATION_STATEMENT_MS)}`.execute(trx)
+  }
   const migrations: Record<string, Migration> = {}
   for (const [name, migration] of Object.entries(all)) {
     // Recorded in the migration's own transaction (PostgreSQL, SQLite), with the migrator's record of it.
     const recorded = name >= FIRST_RECORDED
     migrations[name] = {
       up: async (trx) => {
-        // The server's own statement timeout too (the store's pool sets it for every statement), for this transaction.
-        if (engine === "postgres") {
-          await sql`set local statement_timeout = ${sql.lit(MIGRATION_STATEMENT_MS)}`.execute(trx)
-        }
+        await allowLongStatements(trx)
         await migration.up(trx.withPlugin(plugin), { engine, prefix })
         if (!recorded) return
         await trx
@@ -178,9 +181,7 @@ const migrator = async ({ engine, prefix }: Target, db: Kysely<any>) => {
           .execute()
       },
       down: async (trx) => {
-        if (engine === "postgres") {
-          await sql`set local statement_timeout = ${sql.lit(MIGRATION_STATEMENT_MS)}`.execute(trx)
-        }
+        await allowLongStatements(trx)
         if (recorded) await trx.deleteFrom(compatibilityTable(prefix)).where("migration", "=", name).execute()
         await migration.down(trx.withPlugin(plugin), { engine, prefix })
       }

@@ -148,7 +148,7 @@ export const nameWalks = (page: { readonly offset: number; readonly limit: numbe
  * of reading every user before.
  */
 const walkFrom = (v: { readonly pairsQuery: unknown }, order: "asc" | "desc") => {
-  const matches = sql`${pairsTable} where ${pairsTable} match ${v.pairsQuery}`
+  const matches = ftsWhere(v.pairsQuery, "pairs")
   return order === "asc"
     ? sql`username >= (select ${orderStart(sql.ref("rowid"))} from ${matches} order by rowid limit 1)`
     : sql`username < coalesce((select ${orderEnd(sql.ref("rowid"))} from ${matches} order by rowid desc limit 1),
