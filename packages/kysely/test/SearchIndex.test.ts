@@ -16,7 +16,8 @@ import * as SqliteSearch from "../src/internal/sqliteSearch.js"
 import { TablePrefixPlugin } from "../src/internal/TablePrefixPlugin.js"
 import * as KyselyDirectory from "../src/KyselyDirectory.js"
 import * as Migrations from "../src/Migrations.js"
-import { pairsRowid } from "../src/migrations/20261214000000_sqlite_short_terms_by_username.js"
+import { pairTokens } from "../src/migrations/20261213000000_sqlite_short_term_index.js"
+import { KEY_SPAN, pairsRowid } from "../src/migrations/20261214000000_sqlite_short_terms_by_username.js"
 import { createShortTermUsers, expectFound, expectSearchPages, SHORT_TERMS } from "./support/searchPages.js"
 
 const admin = Actor.user("admin")
@@ -678,6 +679,89 @@ for (const [name, open, prefix] of [
         }
         yield* clearUsers
       })
+    )
+
+    it.effect(
+      "a new key's id never reaches the span of a username order: past the last one, new users take the ids freed by deleted ones and every search still finds them",
+      () =>
+        Effect.gen(function* () {
+          const directory = yield* store()
+          const keys = sql.table(`${prefix}users_fts_key`)
+          const pairs = sql.table(`${prefix}users_fts_pairs`)
+          const at = new Date()
+          yield* clearUsers
+          yield* loadUsers(["kemp0", "gap1", "gap2", "top"].map((username) => newUser(username, "Kemp", "Lee", at)))
+          // The host's own SQL moves `top` to the last id a username order spans but one, with its index rows, as a
+          // directory that has added that many users over its life would hold it; `gap1` and `gap2` are deleted.
+          yield* Effect.promise(async () => {
+            const last = KEY_SPAN - 2
+            await sql`delete from ${pairs} where rowid = (select ${pairsRowid(sql.ref("username"), sql.ref("id"))}
+              from ${keys} where username = 'top')`.execute(database.db)
+            await sql`update ${sql.table(`${prefix}users_fts`)} set rowid = ${sql.lit(last)}
+              where rowid = (select id from ${keys} where username = 'top')`.execute(database.db)
+            await sql`update ${keys} set id = ${sql.lit(last)} where username = 'top'`.execute(database.db)
+            await sql`insert into ${pairs} (rowid, tokens) select ${pairsRowid(sql.ref("username"), sql.lit(last))},
+              ${pairTokens(sql.ref("search_text"))} from ${sql.table(`${prefix}users`)} where username = 'top'`.execute(
+              database.db
+            )
+            await sql`delete from ${sql.table(`${prefix}users`)} where username in ('gap1', 'gap2')`.execute(
+              database.db
+            )
+          })
+          expect(yield* counts()).toEqual({ users: 2, fts: 2, keys: 2, stray: 0 })
+          // One at a time (as a create adds), then three at once (as an import does).
+          for (const username of ["kemp1", "kemp2", "kemp3"]) yield* loadUsers([newUser(username, "Kemp", "Lee", at)])
+          yield* loadUsers(["kemp4", "kemp5", "kemp6"].map((username) => newUser(username, "Kemp", "Lee", at)))
+          const ids = yield* Effect.promise(async () =>
+            (
+              await sql<{ username: string; id: number }>`select username, id from ${keys} order by username`.execute(
+                database.db
+              )
+            ).rows.map((row) => [row.username, Number(row.id)])
+          )
+          const kemp0 = Number(ids.find(([username]) => username === "kemp0")?.[1])
+          expect(ids).toEqual([
+            ["kemp0", kemp0],
+            ["kemp1", KEY_SPAN - 1],
+            ["kemp2", kemp0 + 1],
+            ["kemp3", kemp0 + 2],
+            ["kemp4", kemp0 + 3],
+            ["kemp5", kemp0 + 4],
+            ["kemp6", kemp0 + 5],
+            ["top", KEY_SPAN - 2]
+          ])
+          // The first id freed: the smallest one.
+          yield* Effect.promise(() =>
+            sql`delete from ${sql.table(`${prefix}users`)} where username = 'kemp0'`.execute(database.db)
+          )
+          yield* loadUsers([newUser("kemp7", "Kemp", "Lee", at)])
+          expect(
+            yield* Effect.promise(async () =>
+              Number(
+                (await sql<{ id: number }>`select id from ${keys} where username = 'kemp7'`.execute(database.db))
+                  .rows[0]?.id
+              )
+            )
+          ).toBe(kemp0)
+          expect(yield* counts()).toEqual({ users: 8, fts: 8, keys: 8, stray: 0 })
+          const everyone = ["kemp1", "kemp2", "kemp3", "kemp4", "kemp5", "kemp6", "kemp7", "top"]
+          // A short term (its rows in username order), a longer one (trigrams), a name: every user, in order.
+          for (const search of ["ke", "e", "kemp", "lee"]) {
+            for (const order of ["asc", "desc"] as const) {
+              const found = yield* directory.read((tx) =>
+                tx.listUsers({ search, sort: "username", order, limit: 50, offset: 0, count: true })
+              )
+              expect([search, order, found.total, found.items.map((user) => user.username)]).toEqual([
+                search,
+                order,
+                everyone.length,
+                order === "asc" ? everyone : [...everyone].reverse()
+              ])
+            }
+          }
+          yield* clearUsers
+          expect(yield* counts()).toEqual({ users: 0, fts: 0, keys: 0, stray: 0 })
+        })
     )
 
     it.effect("a sw filter on a first or last name reads only the range of the prefix in the name's index", () =>

@@ -10,10 +10,11 @@
  * 20261213000000, whose `pairTokens` writes them as its triggers do), keyed in username order (migration
  * 20261214000000's `pairsRowid`).
  */
+import type { StorageError } from "@user-manager/core/Errors"
 import { Effect } from "effect"
 import { type Kysely, sql } from "kysely"
 import { pairTokens } from "../migrations/20261213000000_sqlite_short_term_index.js"
-import { pairsRowid } from "../migrations/20261214000000_sqlite_short_terms_by_username.js"
+import { KEY_SPAN, pairsRowid } from "../migrations/20261214000000_sqlite_short_terms_by_username.js"
 import type { Database } from "./schema.js"
 import type { Shaped } from "./statementCache.js"
 import { chunks } from "./transactionContext.js"
@@ -28,6 +29,19 @@ const users = sql.table("users")
 const USERS_PER_STATEMENT = 500
 
 /**
+ * A new key's id when the largest one has reached the last id a username order spans (`KEY_SPAN - 1`): the smallest id
+ * no key holds. A row of `users_fts_pairs` is `order × KEY_SPAN + key id`, so a key id of `KEY_SPAN` or more would
+ * read as another order's row and another user's key (its user then missing from every short term's matches). SQLite
+ * gives a new key the largest id plus one, and the largest only grows as users are added, whatever is deleted: after
+ * about a billion users added over a directory's life, new keys take the ids freed by deleted ones. Null (the largest
+ * plus one) below that. The gap is found in id order, as far as the first free id.
+ */
+const keyId = sql`case when coalesce((select max(id) from ${key}), 0) < ${sql.lit(KEY_SPAN - 1)} then null
+  when not exists (select 1 from ${key} where id = 1) then 1
+  else (select k.id + 1 from ${key} as k where not exists (select 1 from ${key} as j where j.id = k.id + 1)
+    order by k.id limit 1) end`
+
+/**
  * A key for each user, then the index rows of those users as `users` holds them, in the order of their keys, as the
  * trigger gave them: FTS5 keeps a transaction's new rows in memory while their ids grow, and writes them out first
  * when one comes with a smaller id. Then their rows of characters and pairs, in the order of their own ids.
@@ -36,7 +50,11 @@ const addStatements = (db: Kysely<Database>, usernames: ReadonlyArray<unknown>) 
   const added = sql`from ${key} as k join ${users} as u on u.username = k.username
     where k.username in (${sql.join(usernames.map((username) => sql`${username}`))})`
   return [
-    sql`insert into ${key} (username) values ${sql.join(usernames.map((username) => sql`(${username})`))}`.compile(db),
+    usernames.length === 1
+      ? sql`insert into ${key} (id, username) values (${keyId}, ${usernames[0]})`.compile(db)
+      : sql`insert into ${key} (username) values ${sql.join(usernames.map((username) => sql`(${username})`))}`.compile(
+          db
+        ),
     sql`insert into ${fts} (rowid, search_text, first_name, last_name)
       select k.id, u.search_text, lower(u.first_name), lower(u.last_name) ${added} order by k.id`.compile(db),
     sql`insert into ${pairs} (rowid, tokens)
@@ -51,20 +69,32 @@ export const indexNewUsers = (
   shaped: Shaped,
   execute: Execute,
   usernames: ReadonlyArray<string>
-) =>
-  Effect.forEach(
+): Effect.Effect<void, StorageError> => {
+  // One user, as a create adds: compiled once.
+  const one = (username: string) =>
+    Effect.forEach(
+      [
+        shaped("users-fts:add:key", [username], (slots) => addStatements(db, slots)[0]),
+        shaped("users-fts:add:row", [username], (slots) => addStatements(db, slots)[1]),
+        shaped("users-fts:add:pairs", [username], (slots) => addStatements(db, slots)[2])
+      ],
+      execute,
+      { discard: true }
+    )
+  return Effect.forEach(
     chunks(usernames, USERS_PER_STATEMENT),
-    (chunk) => {
-      // One user, as a create adds: compiled once.
-      const statements =
-        chunk.length === 1
-          ? [
-              shaped("users-fts:add:key", chunk, (slots) => addStatements(db, slots)[0]),
-              shaped("users-fts:add:row", chunk, (slots) => addStatements(db, slots)[1]),
-              shaped("users-fts:add:pairs", chunk, (slots) => addStatements(db, slots)[2])
-            ]
-          : addStatements(db, chunk)
-      return Effect.forEach(statements, execute, { discard: true })
-    },
+    (chunk) =>
+      chunk.length === 1
+        ? one(chunk[0] as string)
+        : Effect.flatMap(execute(largestKey.compile(db)), (result) =>
+            // Keys the largest plus one would give past the span are taken one at a time, each the first free id.
+            Number(result.rows[0]?.id ?? 0) + chunk.length < KEY_SPAN
+              ? Effect.forEach(addStatements(db, chunk), execute, { discard: true })
+              : Effect.forEach(chunk, one, { discard: true })
+          ),
     { discard: true }
   )
+}
+
+/** The largest key id (null without keys). */
+const largestKey = sql<{ readonly id: number | null }>`select max(id) as id from ${key}`
