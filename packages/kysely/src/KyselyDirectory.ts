@@ -102,6 +102,7 @@ export const make = (options: Options) =>
       shaped: shapeCache(),
       usernameQuantiles: statisticsCache(),
       searchTextSample: statisticsCache(),
+      searchStartKeys: statisticsCache(),
       findUserWithGroups,
       findSessionWithUser
     }

@@ -37,6 +37,7 @@ import * as postgresMemberSearch from "./migrations/20261212000000_postgres_memb
 import * as sqliteShortTermIndex from "./migrations/20261213000000_sqlite_short_term_index.js"
 import * as postgresShortTermIndex from "./migrations/20261213010000_postgres_short_term_index.js"
 import * as sqliteShortTermsByUsername from "./migrations/20261214000000_sqlite_short_terms_by_username.js"
+import * as postgresSearchStartIndex from "./migrations/20261215000000_postgres_search_start_index.js"
 
 /**
  * The SQL engines the adapters speak.
@@ -129,6 +130,11 @@ const all: Record<string, Listed> = {
   // A contract: SQLite's store keys a new user's characters and pairs by its username, which the release before does not.
   "20261214000000_sqlite_short_terms_by_username": listed(
     sqliteShortTermsByUsername,
+    "20261214000000_sqlite_short_terms_by_username"
+  ),
+  // Adds a PostgreSQL function and an index: the release before runs on it without reading it.
+  "20261215000000_postgres_search_start_index": listed(
+    postgresSearchStartIndex,
     "20261214000000_sqlite_short_terms_by_username"
   )
 }

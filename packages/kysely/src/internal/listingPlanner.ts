@@ -44,7 +44,10 @@ interface ListingParameters {
   readonly term: string
   /** The query of SQLite's index of characters and pairs that every user holding the term matches (`pairsQuery`). */
   readonly pairsQuery: string
-  /** How many index entries a search's walk reads at most, and the username where it stops (SQLite). */
+  /**
+   * How many index entries a search's walk reads at most, and the username where it stops (SQLite) or starts
+   * (PostgreSQL: see `PostgresSearch.searchStart`).
+   */
   readonly walkEntries: number
   readonly walkEnd: string
 }
@@ -56,6 +59,7 @@ type StatementKind =
   | "walkEnd"
   | "walk"
   | "boundedWalk"
+  | "boundedWalkFrom"
   | "sort"
   | "sortMatches"
   | "sortCounted"
@@ -142,6 +146,8 @@ export interface ListingContext {
   readonly prefix: string
   /** PostgreSQL: the store's last read of its usernames' quantiles, which tell where a search's matches begin. */
   readonly usernameQuantiles: PostgresSearch.QuantilesCache
+  /** PostgreSQL: the store's last read of the keys its walks' start index holds for many users. */
+  readonly searchStartKeys: PostgresSearch.StartKeysCache
   /** The one row a query always returns. */
   readonly single: <R>(query: CompiledQuery<R>) => Effect.Effect<R, StorageError>
   readonly valueRows: (
@@ -257,10 +263,22 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
      * a term the trigram index does not narrow, so that what it finds is every match (`whole`).
      */
     const postgresWalk = (entries: number) =>
-      Effect.map(
-        valueRows(statement("boundedWalk", (v) => walkWithin(db, v, query.order), bounded(entries), false)),
-        (rows) => ({ rows, whole: PostgresSearch.unbounded(entries) })
-      )
+      Effect.gen(function* () {
+        // From the first users who may hold the term (`searchStart`): none, no page.
+        const start = yield* PostgresSearch.searchStart(context, query.search, query.order)
+        if (start._tag === "NoMatch") return { rows: [], whole: true }
+        const rows = yield* valueRows(
+          start._tag === "Anywhere"
+            ? statement("boundedWalk", (v) => walkWithin(db, v, query.order), bounded(entries), false)
+            : statement(
+                "boundedWalkFrom",
+                (v) => walkWithin(db, v, query.order, true),
+                bounded(entries, start._tag === "From" ? start.from : start.before),
+                false
+              )
+        )
+        return { rows, whole: PostgresSearch.unbounded(entries) }
+      })
     /** A search alone sorted by username, its page sorted from every match (its store's `sortedPage`). */
     const sortMatches = () =>
       valueRows(

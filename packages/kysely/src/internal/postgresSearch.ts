@@ -7,6 +7,7 @@ import { Clock, Effect } from "effect"
 import { type CompiledQuery, type ExpressionBuilder, type Kysely, sql } from "kysely"
 import { type ListingRowSql, listingRowsOf } from "./rowMappers.js"
 import type { Database } from "./schema.js"
+import type { Shaped } from "./statementCache.js"
 
 /** The partitions of `user_search` (migration 20261209030000), which a bounded count reads one after another. */
 const USER_SEARCH_PARTITIONS = 16
@@ -282,3 +283,115 @@ export const walkCannotFill = <E>(
 // biome-ignore lint/suspicious/noExplicitAny: over the count's subquery of matches, whatever its other columns
 export const edge = (eb: ExpressionBuilder<any, any>, order: "asc" | "desc") =>
   (order === "asc" ? eb.fn.min<string>("username") : eb.fn.max<string>("username")).as("edge")
+
+/**
+ * The labels of `dt_search_start_pairs`' keys (migration 20261215000000), in username order: each one range of
+ * usernames (`!` before `_`, `_` up to `a`, a letter up to the next, `z` from `z` on).
+ */
+const START_LABELS = ["!", "_", ..."abcdefghijklmnopqrstuvwxyz"]
+
+/** The keys every search text that holds a term holds: the term itself when it has one or two characters, else its pairs. */
+export const startKeys = (term: string) => {
+  const characters = [...term]
+  return paired(term)
+    ? [term]
+    : [...new Set(characters.slice(1).map((character, index) => `${characters[index]}${character}`))]
+}
+
+/**
+ * Where the usernames of a label begin (the first username a walk ascending reads) or end (the first username past them,
+ * before which a walk descending starts; none for the last label, whose walk starts at the greatest username).
+ */
+const labelStart = (label: string) => (label === "!" ? "" : label)
+const labelEnd = (label: string) =>
+  label === "z" ? undefined : label === "!" ? "_" : label === "_" ? "a" : String.fromCharCode(label.charCodeAt(0) + 1)
+
+/** A store's cache of the keys of `dt_search_start_pairs` its statistics say many users hold. */
+export type StartKeysCache = StatisticsCache<ReadonlySet<string>>
+
+/**
+ * The keys of the index of `dt_search_start_pairs` that PostgreSQL's statistics list as the most common (those a
+ * few percent of the users hold or more, at its default statistics target), read at most once a minute; none before
+ * the users are analyzed.
+ */
+const commonStartKeys = <E>(
+  db: Kysely<Database>,
+  prefix: string,
+  cache: StartKeysCache,
+  valueRows: (query: CompiledQuery<unknown>) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, E>
+) =>
+  kept(
+    cache,
+    Effect.map(
+      valueRows(
+        sql`select s.most_common_elems::text::text[]
+          from pg_class as c join pg_namespace as ns on ns.oid = c.relnamespace
+          join pg_stats as s on s.schemaname = ns.nspname and s.tablename = c.relname
+          where c.oid = to_regclass(quote_ident(${`${prefix}dt_users_search_start`}))`.compile(db)
+      ),
+      ([row]) => {
+        const keys = row?.[0] as ReadonlyArray<string> | null | undefined
+        return keys == null ? undefined : new Set(keys)
+      }
+    )
+  )
+
+/** Where a walk in username order starts: at or after `from` (ascending), or before `before` (descending). */
+export type WalkStart =
+  | { readonly _tag: "From"; readonly from: string }
+  | { readonly _tag: "Before"; readonly before: string }
+  | { readonly _tag: "Anywhere" }
+  | { readonly _tag: "NoMatch" }
+
+/**
+ * Where a search's walk in username order may start: at the first label (in the walk's order) under which some user
+ * holds every key of the term (`startKeys`), since no user of a label before it holds the term. Each label is ruled out
+ * by one lookup of the index of `dt_search_start_pairs` (migration 20261215000000), in one statement that stops at the
+ * first label a user holds (`coalesce` evaluates its arguments in order only as far as the first not null). A lookup
+ * reads every user of its label holding the keys, so a label whose keys the statistics list as common is not looked up:
+ * the walk starts there (its users cannot be ruled out cheaply, and few of them are read before a match). `NoMatch`:
+ * no user holds the term.
+ */
+export const searchStart = <E>(
+  store: {
+    readonly db: Kysely<Database>
+    readonly prefix: string
+    readonly searchStartKeys: StartKeysCache
+    readonly shaped: Shaped
+    readonly valueRows: (query: CompiledQuery<unknown>) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, E>
+  },
+  term: string,
+  order: "asc" | "desc"
+): Effect.Effect<WalkStart, E> =>
+  Effect.gen(function* () {
+    const { db, prefix, valueRows } = store
+    const keys = startKeys(term)
+    const common = yield* commonStartKeys(db, prefix, store.searchStartKeys, valueRows)
+    const labels = order === "asc" ? START_LABELS : [...START_LABELS].reverse()
+    const firstCommon = labels.findIndex(
+      (label) => common !== undefined && keys.every((key) => common.has(label + key))
+    )
+    const looked = firstCommon === -1 ? labels : labels.slice(0, firstCommon)
+    const startAt = (label: string | undefined): WalkStart => {
+      if (label === undefined) return { _tag: "NoMatch" }
+      if (order === "asc") return { _tag: "From", from: labelStart(label) }
+      const end = labelEnd(label)
+      return end === undefined ? { _tag: "Anywhere" } : { _tag: "Before", before: end }
+    }
+    if (looked.length === 0) return startAt(labels[firstCommon])
+    const [row] = yield* valueRows(
+      store.shaped(
+        `search-start:${looked.length}`,
+        looked.map((label) => keys.map((key) => label + key)),
+        (slots) =>
+          sql`select coalesce(${sql.join(
+            slots.map(
+              (labelKeys, index) => sql`(select ${sql.lit(index)} where exists (select 1 from ${sql.table("users")}
+                where ${sql.id(`${prefix}dt_search_start_pairs`)}(username, search_text) @> cast(${labelKeys} as text[])))`
+            )
+          )}) as found`.compile(db)
+      )
+    )
+    const found = row?.[0]
+    return startAt(found == null ? labels[firstCommon] : looked[Number(found)])
+  })

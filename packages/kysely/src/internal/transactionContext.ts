@@ -9,7 +9,7 @@ import { Effect, Option } from "effect"
 import { type CompiledQuery, type Kysely, sql } from "kysely"
 import type * as Migrations from "../Migrations.js"
 import type { EngineSql } from "./engines.js"
-import type { QuantilesCache, StatisticsCache } from "./postgresSearch.js"
+import type { QuantilesCache, StartKeysCache, StatisticsCache } from "./postgresSearch.js"
 import { fromGroupRow, type ListingRow, toGroupRecord, toListing, toRecord } from "./rowMappers.js"
 import type { Database, GroupRowSql, UserRowSql } from "./schema.js"
 import { padToPowerOfTwo, type Query, type Shaped } from "./statementCache.js"
@@ -27,6 +27,8 @@ export interface StoreStatements {
   readonly usernameQuantiles: QuantilesCache
   /** PostgreSQL: a sample of the users' search texts from the statistics, which says whether a term is rare. */
   readonly searchTextSample: StatisticsCache<ReadonlyArray<string>>
+  /** PostgreSQL: the keys of the walks' start index the statistics list as common, which are not looked up. */
+  readonly searchStartKeys: StartKeysCache
   readonly findUserWithGroups: {
     readonly with: (
       parameters: ReadonlyArray<unknown>
