@@ -10,7 +10,7 @@ import { Effect } from "effect"
 import * as fc from "fast-check"
 import { sql } from "kysely"
 import { MEMBER_WALK_FIRST } from "../src/internal/membershipOperations.js"
-import { startKeys } from "../src/internal/postgresSearch.js"
+import { clusteredBySample, startKeys } from "../src/internal/postgresSearch.js"
 import * as KyselyDirectory from "../src/KyselyDirectory.js"
 import { insertUsersBySql, migratedDatabase, postgresStores } from "./support/postgresStores.js"
 
@@ -45,6 +45,57 @@ for (const [storeName, open, prefix] of postgresStores) {
       expect(startKeys("maria")).toEqual(["ma", "ar", "ri", "ia"])
       expect(startKeys("aaa")).toEqual(["aa"])
       expect(startKeys("a\u{1F600}b")).toEqual(["a\u{1F600}", "\u{1F600}b"])
+    })
+
+    it.effect(
+      "a search within a group whose matches cluster past its first members, once analyzed, starts at their label and pages every one in order",
+      () =>
+        Effect.promise(async () => {
+          await reset(db(), prefix)
+          // 2,100 members that hold no `mb`, then 300 `mb…` users, and 20 before them all: all in `crowd`.
+          const fillers = Array.from(
+            { length: MEMBER_WALK_FIRST + 100 },
+            (_, index) => `k${[...index.toString(5)].map((digit) => "cdfgh"[Number(digit)]).join("")}`
+          )
+          const late = Array.from({ length: 300 }, (_, index) => `mb${String(index).padStart(3, "0")}`)
+          const early = Array.from({ length: 20 }, (_, index) => `ab${String(index).padStart(3, "0")}`)
+          const all = [...early, ...fillers, ...late]
+          await insertUsersBySql(
+            db(),
+            prefix,
+            all.map((username) => ({ username, firstName: "k", lastName: "k" }))
+          )
+          await sql`insert into ${table("groups")} (name, gid, created_at, updated_at, version, member_count)
+            values ('crowd', 5000, now(), now(), 1, ${all.length})`.execute(db())
+          await sql`insert into ${table("memberships")} (username, group_name)
+            values ${sql.join(all.map((member) => sql`(${member}, 'crowd')`))}`.execute(db())
+          await sql`analyze ${table("users")}`.execute(db())
+          const directory = await Effect.runPromise(
+            KyselyDirectory.make({ db: db(), engine: "postgres", prefix, migrate: false })
+          )
+          const read: Array<string> = []
+          let after: Username | undefined
+          for (;;) {
+            const page = await Effect.runPromise(
+              directory.read((tx) => tx.listMembers({ group: "crowd" as GroupName, search: "mb", limit: 50, after }))
+            )
+            read.push(...page)
+            if (page.length < 50) break
+            after = page.at(-1)
+          }
+          expect(read).toEqual(late)
+        }),
+      60_000
+    )
+
+    it("a term's matches cluster when the statistics' sample holds it in runs of two texts or more on average", () => {
+      const sample = ["ada.x", "ann.x", "maria.a", "maria.b", "mateo.a", "omar.a", "uma.a", "quartz.z", "zoe.a"]
+      expect(clusteredBySample(sample, "maria")).toBe(true)
+      expect(clusteredBySample(sample, "ma")).toBe(true)
+      expect(clusteredBySample(sample, ".a")).toBe(false)
+      expect(clusteredBySample(sample, "quartz")).toBe(false)
+      expect(clusteredBySample(sample, "nobody")).toBe(false)
+      expect(clusteredBySample(undefined, "maria")).toBe(false)
     })
 
     it.effect(

@@ -6,7 +6,14 @@ import type { Username } from "@user-manager/core/Names"
 import { Effect } from "effect"
 import { type RawBuilder, sql } from "kysely"
 import { containsPattern, containsPatternDefaultEscape } from "./listingPlanner.js"
-import { paired, pairedUsernames, rareBySample, searchStart, searchTextSample } from "./postgresSearch.js"
+import {
+  clusteredBySample,
+  paired,
+  pairedUsernames,
+  rareBySample,
+  searchStart,
+  searchTextSample
+} from "./postgresSearch.js"
 import * as SqliteSearch from "./sqliteSearch.js"
 import { insertChunks, type TransactionContext } from "./transactionContext.js"
 
@@ -19,8 +26,8 @@ export const MEMBER_WALK_ENTRIES = 20_000
 
 /**
  * How many of a group's members a search within it reads on PostgreSQL from its start (or `after`) before it looks up
- * where the term's matches begin (`PostgresSearch.searchStart`, ~1–3 ms at 1,000,000 users): a term 5% of the users
- * hold fills its page of 50 within about 1,000 members, and a group of fewer is read whole.
+ * where the term's matches begin (`PostgresSearch.searchStart`, ~1–3 ms at 1,000,000 users) when the statistics say
+ * they cluster (`clusteredBySample`); a group of fewer is read whole.
  */
 export const MEMBER_WALK_FIRST = 2_000
 
@@ -229,10 +236,11 @@ export const membershipOperations = (tx: TransactionContext): MembershipStore =>
           if (page !== undefined) return page
         }
         // On PostgreSQL a search walks the group's members in order in the index that holds each member's search text
-        // (migration 20261212000000), one planned statement: the first `MEMBER_WALK_FIRST` members after `after` in
-        // a group larger than that (every member in a smaller one), and a row that says whether the group is larger;
-        // then, when they did not fill the page, the first `MEMBER_WALK_ENTRIES` from the first users who may hold the
-        // term (`searchStart`: a first name's members half-way along the group are not read one by one to reach).
+        // (migration 20261212000000), one planned statement: the first `MEMBER_WALK_ENTRIES` members after `after` in
+        // a group larger than that (every member in a smaller one; `MEMBER_WALK_FIRST` for a term whose matches
+        // cluster), and a row that says whether the group is larger; then, when they did not fill the page, the first
+        // `MEMBER_WALK_ENTRIES` from the first users who may hold the term (`searchStart`: a first name's members
+        // half-way along the group are not read one by one to reach).
         // A term too rare to fill the page within them is answered by the statement below instead, which the server
         // plans for its pattern (the users' trigram index for a rare one: a walk of a whole 500,000-member group for
         // a term no member holds takes ~330 ms); so is, at once, a term the statistics' sample of search texts does
@@ -265,8 +273,13 @@ export const membershipOperations = (tx: TransactionContext): MembershipStore =>
                 return { found, complete: found.length === rows.length }
               }
             )
-          // A few members first: a term many members hold throughout the group (`quartz`) fills its page there.
-          const near = yield* walk(MEMBER_WALK_FIRST, "")
+          // From the group's start first: as far as the bound for a term spread over the users (`quartz`, whose page
+          // fills there), only a few members for one whose matches cluster (`clusteredBySample`: a first name's).
+          const clustered = clusteredBySample(
+            yield* searchTextSample(db, prefix, tx.searchTextSample, valueRows),
+            search
+          )
+          const near = yield* walk(clustered ? MEMBER_WALK_FIRST : MEMBER_WALK_ENTRIES, "")
           if (near.found.length >= limit || near.complete) return near.found
           // Else from the first users who may hold the term (`searchStart`; none: no page), as far as the bound.
           const start = yield* searchStart(tx, search, "asc")

@@ -192,6 +192,18 @@ export const searchTextSample = <E>(
   )
 
 /**
+ * Whether the statistics say a term's matches cluster in username order: the texts of their sample holding it (which
+ * begin with their usernames) sit in runs of two or more on average, as a first name's users do (`maria`: one run;
+ * `ma`: four first names' runs), where a term spread over the users (`quartz`) is held by texts apart. Without
+ * statistics, or held by fewer than two texts, it does not.
+ */
+export const clusteredBySample = (sample: ReadonlyArray<string> | undefined, term: string) => {
+  const holding = (sample ?? []).flatMap((text, index) => (text.includes(term) ? [index] : []))
+  const runs = holding.filter((index, at) => at === 0 || holding[at - 1] !== index - 1).length
+  return holding.length >= 2 && holding.length >= 2 * runs
+}
+
+/**
  * Whether the statistics say a term is rare: no search text of their sample holds it (a term one user in 20 holds is
  * missing from all ~101 about one time in 180; one in 100, about one time in 3). Without statistics, nothing is rare.
  */
