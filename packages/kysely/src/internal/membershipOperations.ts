@@ -238,9 +238,9 @@ export const membershipOperations = (tx: TransactionContext): MembershipStore =>
         // On PostgreSQL a search walks the group's members in order in the index that holds each member's search text
         // (migration 20261212000000), one planned statement: the first `MEMBER_WALK_ENTRIES` members after `after` in
         // a group larger than that (every member in a smaller one; `MEMBER_WALK_FIRST` for a term whose matches
-        // cluster), and a row that says whether the group is larger; then, when they did not fill the page, the first
-        // `MEMBER_WALK_ENTRIES` from the first users who may hold the term (`searchStart`: a first name's members
-        // half-way along the group are not read one by one to reach).
+        // cluster), and a row that says whether the group is larger; then, for a clustered term whose page they did
+        // not fill, the first `MEMBER_WALK_ENTRIES` from the first users who may hold it (`searchStart`: a first
+        // name's members half-way along the group are not read one by one to reach).
         // A term too rare to fill the page within them is answered by the statement below instead, which the server
         // plans for its pattern (the users' trigram index for a rare one: a walk of a whole 500,000-member group for
         // a term no member holds takes ~330 ms); so is, at once, a term the statistics' sample of search texts does
@@ -281,11 +281,14 @@ export const membershipOperations = (tx: TransactionContext): MembershipStore =>
           )
           const near = yield* walk(clustered ? MEMBER_WALK_FIRST : MEMBER_WALK_ENTRIES, "")
           if (near.found.length >= limit || near.complete) return near.found
-          // Else from the first users who may hold the term (`searchStart`; none: no page), as far as the bound.
-          const start = yield* searchStart(tx, search, "asc")
-          if (start._tag === "NoMatch") return []
-          const far = yield* walk(MEMBER_WALK_ENTRIES, start._tag === "From" ? start.from : "")
-          if (far.found.length >= limit || far.complete) return far.found
+          // Then a clustered term's from the first users who may hold it (`searchStart`; none: no page), as far as the
+          // bound. (A spread term's walk read as far already: a start found for it would mostly walk the same members.)
+          if (clustered) {
+            const start = yield* searchStart(tx, search, "asc")
+            if (start._tag === "NoMatch") return []
+            const far = yield* walk(MEMBER_WALK_ENTRIES, start._tag === "From" ? start.from : "")
+            if (far.found.length >= limit || far.complete) return far.found
+          }
         }
         const hint = engineName === "mysql" ? sql` force index (${sql.id(`${prefix}dt_memberships_group`)})` : sql``
         // On SQLite a searched member's search text is tested in the username/search-text index entry, next to its
