@@ -30,6 +30,14 @@ const people = fc.uniqueArray(fc.tuple(username, name, name), {
   maxLength: 40,
   selector: ([username]) => username
 })
+/**
+ * More users than a search within a group reads before it looks up where its matches begin, all under the label `k`,
+ * whose search texts hold none of the terms' characters but `k` (`k` then letters from `c` to `h`).
+ */
+const FILLERS = Array.from(
+  { length: MEMBER_WALK_FIRST + 100 },
+  (_, index) => `k${[...index.toString(5)].map((digit) => "cdfgh"[Number(digit)]).join("")}`
+)
 const term = fc
   .array(fc.constantFrom("a", "b", "m", "z", "_", ".", "0", "é"), { minLength: 1, maxLength: 3 })
   .map((c) => c.join(""))
@@ -53,13 +61,9 @@ for (const [storeName, open, prefix] of postgresStores) {
         Effect.promise(async () => {
           await reset(db(), prefix)
           // 2,100 members that hold no `mb`, then 300 `mb…` users, and 20 before them all: all in `crowd`.
-          const fillers = Array.from(
-            { length: MEMBER_WALK_FIRST + 100 },
-            (_, index) => `k${[...index.toString(5)].map((digit) => "cdfgh"[Number(digit)]).join("")}`
-          )
           const late = Array.from({ length: 300 }, (_, index) => `mb${String(index).padStart(3, "0")}`)
           const early = Array.from({ length: 20 }, (_, index) => `ab${String(index).padStart(3, "0")}`)
-          const all = [...early, ...fillers, ...late]
+          const all = [...early, ...FILLERS, ...late]
           await insertUsersBySql(
             db(),
             prefix,
@@ -112,16 +116,12 @@ for (const [storeName, open, prefix] of postgresStores) {
               )
               // Every other user, in username order, is a member of `crowd`, with more members than a search within it
               // reads before it looks up where its matches begin: users whose search texts hold no term's character.
-              const fillers = Array.from(
-                { length: MEMBER_WALK_FIRST + 100 },
-                (_, index) => `k${[...index.toString(5)].map((digit) => "cdfgh"[Number(digit)]).join("")}`
-              )
               await insertUsersBySql(
                 db(),
                 prefix,
-                fillers.map((username) => ({ username, firstName: "k", lastName: "k" }))
+                FILLERS.map((username) => ({ username, firstName: "k", lastName: "k" }))
               )
-              const sorted = [...users.map(([username]) => username), ...fillers].sort()
+              const sorted = [...users.map(([username]) => username), ...FILLERS].sort()
               const members = sorted.filter((username, index) => index % 2 === 0 || username.startsWith("k"))
               await sql`insert into ${table("groups")} (name, gid, created_at, updated_at, version, member_count)
                 values ('crowd', 5000, now(), now(), 1, ${members.length})`.execute(db())
@@ -132,7 +132,7 @@ for (const [storeName, open, prefix] of postgresStores) {
                   ([username, first, last]) =>
                     [username, `${username}\n${first.toLowerCase()} ${last.toLowerCase()}`] as const
                 ),
-                ...fillers.map((username) => [username, `${username}\nk k`] as const)
+                ...FILLERS.map((username) => [username, `${username}\nk k`] as const)
               ])
               const holding = (search: string, among: ReadonlyArray<string>) =>
                 among.filter((username) => texts.get(username)?.includes(search))

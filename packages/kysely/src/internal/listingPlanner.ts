@@ -49,7 +49,7 @@ interface ListingParameters {
    * (PostgreSQL: see `PostgresSearch.searchStart`).
    */
   readonly walkEntries: number
-  readonly walkEnd: string
+  readonly walkBound: string
 }
 
 /** The kinds of a listing's statements, part of each statement's shape: no two kinds share one. */
@@ -78,7 +78,7 @@ const listingParameters = (parameters: ReadonlyArray<unknown>) =>
     term: parameters[9],
     pairsQuery: parameters[10],
     walkEntries: parameters[11],
-    walkEnd: parameters[12]
+    walkBound: parameters[12]
   }) as ListingParameters
 
 /**
@@ -240,8 +240,15 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     const searched = (v: ListingParameters) =>
       db.selectFrom("user_search").where(PostgresSearch.searchCondition(context.prefix, query.search, v))
 
-    /** The statements' parameters with a walk's bound: how many entries it reads at most, and where it stops. */
-    const bounded = (entries: number, end?: unknown) => [...parameters, entries, ...(end === undefined ? [] : [end])]
+    /**
+     * The statements' parameters with a walk's bounds: how many entries it reads at most, and where it stops (SQLite)
+     * or starts (PostgreSQL).
+     */
+    const bounded = (entries: number, bound?: unknown) => [
+      ...parameters,
+      entries,
+      ...(bound === undefined ? [] : [bound])
+    ]
     /**
      * SQLite's walk: it stops at the username `entries` users in, found first; with no such user (fewer users), the
      * walk has no end and reads the whole index, so what it finds is every match (`whole`).

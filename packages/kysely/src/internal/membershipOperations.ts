@@ -227,10 +227,11 @@ export const membershipOperations = (tx: TransactionContext): MembershipStore =>
         // one or two characters, which the trigram index cannot narrow, it is then read from its matches when they are
         // few, as on SQLite (its index of characters and pairs, ~1 ms; a common one, which the sample mostly holds, is
         // walked without that statement); when they are not few after all, it is walked too.
-        const rare =
-          search !== "" &&
-          engineName === "postgres" &&
-          rareBySample(yield* searchTextSample(db, prefix, tx.searchTextSample, valueRows), search)
+        const sample =
+          search !== "" && engineName === "postgres"
+            ? yield* searchTextSample(db, prefix, tx.searchTextSample, valueRows)
+            : undefined
+        const rare = rareBySample(sample, search)
         if (rare && paired(search)) {
           const page = yield* fromMatches("pairs", search, (term) => pairedUsernames(prefix, { term }))
           if (page !== undefined) return page
@@ -275,10 +276,7 @@ export const membershipOperations = (tx: TransactionContext): MembershipStore =>
             )
           // From the group's start first: as far as the bound for a term spread over the users (`quartz`, whose page
           // fills there), only a few members for one whose matches cluster (`clusteredBySample`: a first name's).
-          const clustered = clusteredBySample(
-            yield* searchTextSample(db, prefix, tx.searchTextSample, valueRows),
-            search
-          )
+          const clustered = clusteredBySample(sample, search)
           const near = yield* walk(clustered ? MEMBER_WALK_FIRST : MEMBER_WALK_ENTRIES, "")
           if (near.found.length >= limit || near.complete) return near.found
           // Then a clustered term's from the first users who may hold it (`searchStart`; none: no page), as far as the

@@ -178,7 +178,7 @@ export const walkPage = (
     readonly pattern: unknown
     readonly limit: unknown
     readonly offset: unknown
-    readonly walkEnd: unknown
+    readonly walkBound: unknown
     readonly pairsQuery: unknown
   },
   order: "asc" | "desc",
@@ -186,7 +186,7 @@ export const walkPage = (
 ): CompiledQuery<ListingRowSql> =>
   listingRowsOf(
     sql`select username from ${sql.table("users")} where ${walkFrom(v, order)} and search_text like ${v.pattern} escape '!'
-      ${bounded ? sql`and username ${sql.raw(order === "asc" ? "<=" : ">=")} ${v.walkEnd}` : sql``}
+      ${bounded ? sql`and username ${sql.raw(order === "asc" ? "<=" : ">=")} ${v.walkBound}` : sql``}
       order by username ${sql.raw(order)} limit ${v.limit} offset ${v.offset}`,
     order
   ).compile(db)
