@@ -60,7 +60,7 @@ for (const [storeName, open, prefix] of postgresStores) {
       () =>
         Effect.promise(async () => {
           await reset(db(), prefix)
-          // 2,100 members that hold no `mb`, then 300 `mb…` users, and 20 before them all: all in `crowd`.
+          // `FILLERS` (members that hold no `mb`), then 300 `mb…` users, and 20 before them all: all in `crowd`.
           const late = Array.from({ length: 300 }, (_, index) => `mb${String(index).padStart(3, "0")}`)
           const early = Array.from({ length: 20 }, (_, index) => `ab${String(index).padStart(3, "0")}`)
           const all = [...early, ...FILLERS, ...late]
