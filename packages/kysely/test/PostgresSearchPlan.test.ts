@@ -30,6 +30,16 @@ describe("PostgreSQL: whether a search's walk can reach its page", () => {
     expect(walkFallsShort(quantiles, "u002x", "asc", 22_859, 3_000)).toBe(true)
   })
 
+  it("counts from where the walk starts the users it reads before the first match, about a quantile for each bound between", () => {
+    // From `u054`, `u055x` comes after the bounds u054 and u055: about 20,000 users, within the walk.
+    expect(walkFallsShort(quantiles, "u055x", "asc", 22_859, 50, "u054")).toBe(false)
+    // From `u054x`, `u057x` comes after u055, u056 and u057: about 30,000 users (20,000 at least), past the walk.
+    expect(walkFallsShort(quantiles, "u057x", "asc", 22_859, 50, "u054x")).toBe(true)
+    // Descending, from before `u043` down to `u040x`: u042 and u041; from before `u044`, u043 too.
+    expect(walkFallsShort(quantiles, "u040x", "desc", 22_859, 50, "u043")).toBe(false)
+    expect(walkFallsShort(quantiles, "u040x", "desc", 22_859, 50, "u044")).toBe(true)
+  })
+
   it("walks as before without statistics (users never analyzed) or without a first match", () => {
     expect(walkFallsShort(undefined, "u055x", "asc", 22_859, 50)).toBe(false)
     expect(walkFallsShort(quantiles, null, "asc", 22_859, 50)).toBe(false)
@@ -70,6 +80,15 @@ describe("PostgreSQL: whether a search is sorted at once, counted by its sort", 
     expect(sortsAtOnce(clustered, "kenji", "desc", 50)).toBe(true)
     // A page further in than the walk those ~30,000 matches allow is counted first, as before.
     expect(sortsAtOnce(clustered, "kenji", "asc", 40_000)).toBe(false)
+  })
+
+  it("counts first, then walks, a term whose run leads the range of usernames its walk starts at", () => {
+    // `kenji` follows 49 quantiles `aa…`: from the first username it is late; from `k`, where its walk starts, not.
+    expect(sortsAtOnce(clustered, "kenji", "asc", 50, "k")).toBe(false)
+    expect(sortsAtOnce(clustered, "kenji", "desc", 50, "l")).toBe(false)
+    // From `a`, or down from before `{` (past every `zz…`), 49 quantiles come first: sorted at once.
+    expect(sortsAtOnce(clustered, "kenji", "asc", 50, "a")).toBe(true)
+    expect(sortsAtOnce(clustered, "kenji", "desc", 50, "{")).toBe(true)
   })
 
   it("counts first a term spread over the usernames, at the start of the page's order, in one quantile or none, or too common to sort", () => {

@@ -199,9 +199,50 @@ for (const [name, open, prefix] of postgresStores) {
           // about 5,000 users, past the walk's bound, so a new store sorts every match at once.
           yield* Effect.promise(() => sql`analyze ${table("users")}`.execute(db()))
           yield* expectSearchPages("okkabir", matching, cases).pipe(Effect.provide(services()))
-          // `zzlate` is in the usernames themselves: their quantiles hold it in one run, at the end, so ascending the
-          // page is sorted at once and counted by its sort.
+          // `zzlate` is in the usernames themselves: their quantiles hold it in one run, at the end, but at the start
+          // of the usernames under `z`, where its walk starts: counted, then walked from there.
           yield* expectSearchPages("zzlate", matching, cases).pipe(Effect.provide(services()))
+        }).pipe(Effect.provide(services())),
+      60_000
+    )
+
+    it.effect(
+      "a first name late in the usernames is walked from where its range of usernames starts when it leads that range, sorted at once when it comes late in it: the same pages and totals",
+      () =>
+        Effect.gen(function* () {
+          yield* seededStaff
+          // 4,000 users `a…`, 4,000 `ka…`, then 600 `kzebu…` (late in the range of `k`) and 600 `mzebu…` (leading the
+          // range of `m`); each first name's matches are one late run of the usernames' quantiles.
+          const named = (stem: string, count: number) =>
+            Array.from({ length: count }, (_, index) => `${stem}${String(index).padStart(4, "0")}`)
+          const [kzebu, mzebu] = [named("kzebu", 600), named("mzebu", 600)]
+          yield* Effect.promise(async () => {
+            await insertUsersBySql(
+              db(),
+              prefix,
+              [...named("a", 4_000), ...named("ka", 4_000), ...kzebu, ...mzebu].map((username) => ({
+                username,
+                firstName: "Pat",
+                lastName: "Plain"
+              }))
+            )
+            await sql`analyze ${table("users")}`.execute(db())
+          })
+          const cases = [
+            [0, 0, 600, true],
+            [0, 550, 600, true],
+            [100, 0, 100, false]
+          ] as const
+          yield* expectSearchPages("mzebu", mzebu, cases)
+          yield* expectSearchPages("kzebu", kzebu, cases)
+          yield* expectSearchPages(
+            "zebu",
+            [...kzebu, ...mzebu],
+            [
+              [0, 0, 1_200, true],
+              [0, 1_150, 1_200, true]
+            ]
+          )
         }).pipe(Effect.provide(services())),
       60_000
     )

@@ -265,6 +265,15 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
         )
         return { rows, whole: end === undefined }
       })
+    /** Where PostgreSQL's walk starts (`PostgresSearch.searchStart`): looked up once, by the first that asks. */
+    let started: PostgresSearch.WalkStart | undefined
+    const walkStart = Effect.suspend(() =>
+      started === undefined
+        ? Effect.tap(PostgresSearch.searchStart(context, query.search, query.order), (start) => {
+            started = start
+          })
+        : Effect.succeed(started)
+    )
     /**
      * PostgreSQL's walk: bounded in its one statement, whose plan (a walk) is the same for every pattern; unbounded for
      * a term the trigram index does not narrow, so that what it finds is every match (`whole`).
@@ -272,7 +281,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
     const postgresWalk = (entries: number) =>
       Effect.gen(function* () {
         // From the first users who may hold the term (`searchStart`): none, no page.
-        const start = yield* PostgresSearch.searchStart(context, query.search, query.order)
+        const start = yield* walkStart
         if (start._tag === "NoMatch") return { rows: [], whole: true }
         const rows = yield* valueRows(
           start._tag === "Anywhere"
@@ -309,9 +318,9 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
         if (whole || rows.length === query.limit || (exact && query.offset + rows.length >= matches)) return rows
         return yield* sortMatches()
       })
-    // PostgreSQL, a search alone whose matches the usernames' quantiles show together and late (a first name): sorted
-    // at once, its total counted by the sort; a page past the matches, or more matches than the guess allowed, is
-    // counted as any other.
+    // PostgreSQL, a search alone whose matches the usernames' quantiles show together and late (a first name), even
+    // from where its walk would start: sorted at once, its total counted by the sort; a page past the matches, or more
+    // matches than the guess allowed, is counted as any other.
     if (searchAlone && query.sort === "username" && query.count) {
       const quantiles = yield* PostgresSearch.usernameQuantiles(
         db,
@@ -319,7 +328,9 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
         context.usernameQuantiles,
         valueRows
       )
-      if (PostgresSearch.sortsAtOnce(quantiles, query.search, query.order, query.offset + query.limit)) {
+      const sortsAtOnce = (from?: string) =>
+        PostgresSearch.sortsAtOnce(quantiles, query.search, query.order, query.offset + query.limit, from)
+      if (sortsAtOnce() && sortsAtOnce(PostgresSearch.walkBound(yield* walkStart))) {
         const rows = yield* valueRows(
           statement("sortCounted", (v) =>
             PostgresSearch.sortedPage(db, v, { prefix: context.prefix, term: query.search }, query.order, true)
@@ -411,8 +422,9 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
         const pageEnd = query.offset + query.limit
         if (pageEnd <= entries) {
           walked = { matches, exact }
-          // Unless its first match, by the statistics, lies beyond where the walk could fill its page.
-          const short = yield* PostgresSearch.walkCannotFill(context, counted.edge, query.order, entries, pageEnd)
+          // Unless its first match, by the statistics, lies beyond where the walk from its start could fill its page.
+          const from = PostgresSearch.walkBound(yield* walkStart)
+          const short = yield* PostgresSearch.walkCannotFill(context, counted.edge, query.order, entries, pageEnd, from)
           plan = short ? "sorted" : "walk"
         }
       }

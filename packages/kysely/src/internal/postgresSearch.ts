@@ -214,21 +214,31 @@ export const rareBySample = (sample: ReadonlyArray<string> | undefined, term: st
  * Whether a walk of `entries` index entries cannot fill a page ending `pageEnd` matches in: the first match in the
  * page's order (the least matching username ascending, the greatest descending, of the matches the count read) comes
  * after more than `entries - pageEnd` users by the quantiles, so the walk would read to its bound and the matches be
- * sorted after it anyway. An estimate from the count's matches and the statistics: it only saves that walk.
+ * sorted after it anyway. The users counted are those from where the walk starts (`from`: see `walkBound`; the first
+ * username without one). An estimate from the count's matches and the statistics: it only saves that walk.
  */
 export const walkFallsShort = (
   quantiles: UsernameQuantiles | undefined,
   first: string | null | undefined,
   order: "asc" | "desc",
   entries: number,
-  pageEnd: number
+  pageEnd: number,
+  from?: string
 ) => {
   if (quantiles === undefined || first == null) return false
   const { bounds, users } = quantiles
-  // The bounds before the first match in the page's order: it comes after every user up to the last of them but one.
-  const before = bounds.filter((bound) => (order === "asc" ? bound < first : bound > first)).length
-  const usersBefore = (Math.max(before - 1, 0) * users) / (bounds.length - 1)
-  return usersBefore > entries - pageEnd
+  // The bounds the walk reads before the first match in the page's order. From the first username (itself the first
+  // bound), the match comes after every user up to the last of them but one. From a start within a quantile, the users
+  // before the match are about as many quantiles as the bounds between them: the first and last quantiles are read in
+  // part, and the least they can be (one fewer) let a walk from a first name's range start past the next name (25,000
+  // users from `n` down to `maria`, estimated at 20,000) read to its bound in vain.
+  const walked = (bound: string) =>
+    order === "asc"
+      ? bound < first && (from === undefined || bound >= from)
+      : bound > first && (from === undefined || bound < from)
+  const before = bounds.filter(walked).length
+  const quantilesBefore = from === undefined ? Math.max(before - 1, 0) : before
+  return (quantilesBefore * users) / (bounds.length - 1) > entries - pageEnd
 }
 
 /** The most matches a search is sorted from at once on the statistics' word (`kenji`'s 25,028: 8–13 ms). */
@@ -239,16 +249,18 @@ export const SORTED_AT_ONCE_MOST = 40_000
  * statement, without a count of its own first: the usernames' quantiles that hold the term are one run of two
  * neighbours or more (the term is a part of usernames that sit together, as a first name is), their share of the users
  * is a number of matches cheap to sort, and the run begins after more users than the walk those matches allow may read
- * (`walkFallsShort`, from the quantile before the run, which holds no match). Terms spread over the usernames (two
- * runs or more), in one quantile only (as likely a spread term's chance: `quartz`, 5% of the users, was in one of 101
- * after one ANALYZE and in eight after another), in none, or without statistics are counted first, as before. An
- * estimate: it changes the cost, never the answer (see `sortedPage`'s bound).
+ * (`walkFallsShort`, from the quantile before the run, which holds no match), counted from where the walk would start
+ * (`from`, see `searchStart`: a first name leading its range of usernames is walked from there). Terms spread over
+ * the usernames (two runs or more), in one quantile only (as likely a spread term's chance: `quartz`, 5% of the users,
+ * was in one of 101 after one ANALYZE and in eight after another), in none, or without statistics are counted first,
+ * as before. An estimate: it changes the cost, never the answer (see `sortedPage`'s bound).
  */
 export const sortsAtOnce = (
   quantiles: UsernameQuantiles | undefined,
   term: string,
   order: "asc" | "desc",
-  pageEnd: number
+  pageEnd: number,
+  from?: string
 ) => {
   if (quantiles === undefined) return false
   const { bounds, users } = quantiles
@@ -262,7 +274,7 @@ export const sortsAtOnce = (
     matches <= SORTED_AT_ONCE_MOST &&
     before !== undefined &&
     pageEnd <= entries &&
-    walkFallsShort(quantiles, before, order, entries, pageEnd)
+    walkFallsShort(quantiles, before, order, entries, pageEnd, from)
   )
 }
 
@@ -280,12 +292,13 @@ export const walkCannotFill = <E>(
   first: string | null | undefined,
   order: "asc" | "desc",
   entries: number,
-  pageEnd: number
+  pageEnd: number,
+  from?: string
 ) =>
   unbounded(entries)
     ? Effect.succeed(false)
     : Effect.map(usernameQuantiles(store.db, store.prefix, store.usernameQuantiles, store.valueRows), (quantiles) =>
-        walkFallsShort(quantiles, first, order, entries, pageEnd)
+        walkFallsShort(quantiles, first, order, entries, pageEnd, from)
       )
 
 /**
@@ -354,6 +367,13 @@ export type WalkStart =
   | { readonly _tag: "Before"; readonly before: string }
   | { readonly _tag: "Anywhere" }
   | { readonly _tag: "NoMatch" }
+
+/**
+ * The username a walk starting at `start` starts from (ascending) or before (descending); none for a walk from the
+ * first username in its order, or for no walk at all.
+ */
+export const walkBound = (start: WalkStart): string | undefined =>
+  start._tag === "From" ? start.from : start._tag === "Before" ? start.before : undefined
 
 /**
  * Where a search's walk in username order may start: at the first label (in the walk's order) under which some user
