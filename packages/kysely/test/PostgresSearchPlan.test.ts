@@ -4,7 +4,13 @@
  * search within a group chooses to walk the group's members: not for a term the statistics' sample does not hold.
  */
 import { describe, expect, it } from "vitest"
-import { rareBySample, sortsAtOnce, type UsernameQuantiles, walkFallsShort } from "../src/internal/postgresSearch.js"
+import {
+  latestWalkBound,
+  rareBySample,
+  sortsAtOnce,
+  type UsernameQuantiles,
+  walkFallsShort
+} from "../src/internal/postgresSearch.js"
 
 /** 1,000,000 users whose usernames' quantiles are u000 … u100: each a hundredth of the users past the one before. */
 const quantiles: UsernameQuantiles = {
@@ -89,6 +95,20 @@ describe("PostgreSQL: whether a search is sorted at once, counted by its sort", 
     // From `a`, or down from before `{` (past every `zz…`), 49 quantiles come first: sorted at once.
     expect(sortsAtOnce(clustered, "kenji", "asc", 50, "a")).toBe(true)
     expect(sortsAtOnce(clustered, "kenji", "desc", 50, "{")).toBe(true)
+  })
+
+  it("the latest a walk may start is the range of the first quantile bound holding the term (the last, descending)", () => {
+    expect(latestWalkBound(clustered, "kenji", "asc")).toBe("k")
+    expect(latestWalkBound(clustered, "kenji", "desc")).toBe("l")
+    // `zz4` is held by bounds under `z`, the last range: descending, its walk starts at the end.
+    expect(latestWalkBound(clustered, "zz4", "desc")).toBeUndefined()
+    expect(latestWalkBound(clustered, "aa0", "asc")).toBe("a")
+    expect(latestWalkBound(clustered, "quartz", "asc")).toBeUndefined()
+    expect(latestWalkBound(undefined, "kenji", "asc")).toBeUndefined()
+    const late: UsernameQuantiles = { ...clustered, bounds: ["!x", "_y", ...clustered.bounds.slice(2), "{z", "éz"] }
+    expect(latestWalkBound(late, "x", "asc")).toBe("")
+    expect(latestWalkBound(late, "y", "desc")).toBe("a")
+    expect(latestWalkBound(late, "z", "asc")).toBe("z")
   })
 
   it("counts first a term spread over the usernames, at the start of the page's order, in one quantile or none, or too common to sort", () => {

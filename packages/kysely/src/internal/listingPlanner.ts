@@ -320,7 +320,8 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       })
     // PostgreSQL, a search alone whose matches the usernames' quantiles show together and late (a first name), even
     // from where its walk would start: sorted at once, its total counted by the sort; a page past the matches, or more
-    // matches than the guess allowed, is counted as any other.
+    // matches than the guess allowed, is counted as any other. Where the walk would start is looked up only when the
+    // latest it can be does not settle it (a walk from earlier reads as much or more).
     if (searchAlone && query.sort === "username" && query.count) {
       const quantiles = yield* PostgresSearch.usernameQuantiles(
         db,
@@ -330,7 +331,11 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
       )
       const sortsAtOnce = (from?: string) =>
         PostgresSearch.sortsAtOnce(quantiles, query.search, query.order, query.offset + query.limit, from)
-      if (sortsAtOnce() && sortsAtOnce(PostgresSearch.walkBound(yield* walkStart))) {
+      if (
+        sortsAtOnce() &&
+        (sortsAtOnce(PostgresSearch.latestWalkBound(quantiles, query.search, query.order)) ||
+          sortsAtOnce(PostgresSearch.walkBound(yield* walkStart)))
+      ) {
         const rows = yield* valueRows(
           statement("sortCounted", (v) =>
             PostgresSearch.sortedPage(db, v, { prefix: context.prefix, term: query.search }, query.order, true)

@@ -331,6 +331,24 @@ const labelStart = (label: string) => (label === "!" ? "" : label)
 const labelEnd = (label: string) =>
   label === "z" ? undefined : label === "!" ? "_" : label === "_" ? "a" : String.fromCharCode(label.charCodeAt(0) + 1)
 
+/** The label of the range a username falls in (the first character's, as `dt_search_start_pairs` gives it). */
+const labelOf = (username: string) => {
+  const first = username.charAt(0)
+  return first < "_" ? "!" : first < "a" ? "_" : first < "z" ? first : "z"
+}
+
+/**
+ * The latest a search's walk may start, by the usernames' quantiles: where the range of the first quantile bound (the
+ * last, descending) that holds the term begins (ends); some user holds it there, so `searchStart` finds that range or
+ * one before it. None when no bound holds the term, or descending from the last range (its walk starts at the end).
+ */
+export const latestWalkBound = (quantiles: UsernameQuantiles | undefined, term: string, order: "asc" | "desc") => {
+  const holding = quantiles?.bounds.filter((bound) => bound.includes(term)) ?? []
+  const bound = order === "asc" ? holding[0] : holding.at(-1)
+  if (bound === undefined) return undefined
+  return order === "asc" ? labelStart(labelOf(bound)) : labelEnd(labelOf(bound))
+}
+
 /** A store's cache of the keys of `dt_search_start_pairs` its statistics say many users hold. */
 export type StartKeysCache = StatisticsCache<ReadonlySet<string>>
 
