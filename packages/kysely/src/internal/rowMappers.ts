@@ -52,9 +52,10 @@ export const listingRowsOf = (usernames: RawBuilder<unknown>, order: "asc" | "de
 /**
  * The page that walks within the first `walkEntries` entries of the username/search-text index in the page's order
  * (an index-only scan that stops once the page is full), those whose search text matches; fewer than the page when the
- * walk reached its bound first. `started`: the walk starts at `walkBound` (from it ascending, before it descending). Its plan is the same for every pattern, so it is planned once: its pattern takes
- * LIKE's default escape, as such a plan would apply an ESCAPE clause to it again for every entry (`quartz`'s 19,230
- * entries: 3.6 ms with one, 2.7 without).
+ * walk reached its bound first. `started`: the walk starts at `walkBound` (from it ascending, before it descending).
+ * Its plan is the same for every pattern, so it is planned once: its pattern takes LIKE's default escape, as such a
+ * plan would apply an ESCAPE clause to it again for every entry (`quartz`'s 19,230 entries: 3.6 ms with one, 2.7
+ * without).
  */
 export const walkWithin = (
   db: Kysely<Database>,
