@@ -289,7 +289,7 @@ export const listUsers = (context: ListingContext, query: UserListQuery) =>
             : statement(
                 "boundedWalkFrom",
                 (v) => walkWithin(db, v, query.order, true),
-                bounded(entries, start._tag === "From" ? start.from : start.before),
+                bounded(entries, PostgresSearch.walkBound(start)),
                 false
               )
         )

@@ -12,7 +12,8 @@ import {
   pairedUsernames,
   rareBySample,
   searchStart,
-  searchTextSample
+  searchTextSample,
+  walkBound
 } from "./postgresSearch.js"
 import * as SqliteSearch from "./sqliteSearch.js"
 import { insertChunks, type TransactionContext } from "./transactionContext.js"
@@ -286,7 +287,7 @@ export const membershipOperations = (tx: TransactionContext): MembershipStore =>
           if (clustered) {
             const start = yield* searchStart(tx, search, "asc")
             if (start._tag === "NoMatch") return []
-            const far = yield* walk(MEMBER_WALK_ENTRIES, start._tag === "From" ? start.from : "")
+            const far = yield* walk(MEMBER_WALK_ENTRIES, walkBound(start) ?? "")
             if (far.found.length >= limit || far.complete) return far.found
           }
         }
